@@ -1,0 +1,28 @@
+# Thin wrapper around CMake. `make demo` and `make test` are the README's two commands.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: all build test demo deps clean format
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLNT_WERROR=ON >/dev/null
+	@cmake --build build -j $(JOBS)
+
+# Sanitised (ASan + UBSan), warnings as errors, every suite through ctest.
+test: deps
+	@cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DLNT_WERROR=ON -DLNT_SANITIZE=ON >/dev/null
+	@cmake --build build-test -j $(JOBS)
+	@cd build-test && ctest --output-on-failure -j $(JOBS)
+
+demo: build
+	@scripts/demo
+
+format:
+	@git ls-files '*.c' '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf build build-test

@@ -1,0 +1,109 @@
+/* event.h - the events a kiosk records and the server stores. */
+#ifndef LNT_EVENT_H
+#define LNT_EVENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "badge.h"
+#include "err.h"
+
+#define LNT_UUID_STRLEN 37
+#define LNT_BATCH_MAX 100            /* events in one batch */
+#define LNT_BATCH_BODY_MAX (1 << 20) /* bytes in one batch body */
+#define LNT_SEALED_MAX 4096          /* base64 text of sealed incident details */
+#define LNT_SHORT_TEXT 48            /* quick-pick values: places, outcomes, kinds */
+
+enum lnt_event_type {
+    LNT_EV_NONE = 0,
+    LNT_EV_SIGN_IN = 1,
+    LNT_EV_SIGN_OUT = 2,
+    LNT_EV_BADGE_REFUSED = 3,
+    LNT_EV_INCIDENT = 4,
+    LNT_EV_STOCK = 5,
+    LNT_EV_SHIFT_START = 6,
+    LNT_EV_SHIFT_END = 7,
+    LNT_EV__MAX = 7
+};
+
+/* Wire names: "sign_in", "sign_out", "badge_refused", "incident", "stock", "shift_start", "shift_end". */
+const char *lnt_event_type_name(enum lnt_event_type t);
+enum lnt_err lnt_event_type_parse(const char *s, enum lnt_event_type *out);
+
+/* The verdict the kiosk showed: green (all in date), amber (something expires soon), red. */
+enum lnt_verdict { LNT_VERDICT_GREEN = 1, LNT_VERDICT_AMBER = 2, LNT_VERDICT_RED = 3 };
+const char *lnt_verdict_name(enum lnt_verdict v);
+enum lnt_err lnt_verdict_parse(const char *s, enum lnt_verdict *out);
+
+/* SIA licence state as read from the badge at the time of the scan. */
+enum lnt_sia_status {
+    LNT_SIA_NOT_REQUIRED = 1, /* not door staff */
+    LNT_SIA_VALID = 2,
+    LNT_SIA_EXPIRING = 3,     /* valid, expires within 30 days */
+    LNT_SIA_EXPIRED = 4,
+    LNT_SIA_MISSING = 5       /* door staff with no licence on the badge */
+};
+const char *lnt_sia_status_name(enum lnt_sia_status s);
+enum lnt_err lnt_sia_status_parse(const char *s, enum lnt_sia_status *out);
+
+/* sign_in, sign_out: one line of the door-supervisor / staff register. */
+struct lnt_ev_badge {
+    char staff_id[17];              /* badge subject */
+    char serial[LNT_SERIAL_LEN * 2 + 1]; /* badge serial, hex */
+    enum lnt_role role;
+    char sia_number[17];            /* "" when none */
+    int32_t sia_expires;            /* days since epoch, 0 = none */
+    enum lnt_sia_status sia_status;
+    enum lnt_verdict verdict;
+};
+
+/* badge_refused: a badge that failed verification. Nothing personal: the badge is not trusted. */
+struct lnt_ev_refused {
+    enum lnt_badge_reason reason;
+};
+
+/* incident: Ask for Angela, spiking, and other incidents. Shaped here; completed by the kiosk work. */
+struct lnt_ev_incident {
+    char report_id[LNT_UUID_STRLEN]; /* same for the first save and every later completion */
+    char kind[LNT_SHORT_TEXT];       /* "angela", "spiking", "violence", ... */
+    int severity;                    /* 1 (low) .. 5 (serious) */
+    char place[LNT_SHORT_TEXT];
+    char outcome[LNT_SHORT_TEXT];
+    bool police_called;
+    bool complete;                   /* false: saved as open, to be completed */
+    char staff_id[17];               /* who recorded it */
+    char sealed[LNT_SEALED_MAX];     /* base64 crypto_box_seal of the details JSON, "" if none */
+};
+
+/* stock: cup covers. */
+struct lnt_ev_stock {
+    char kind[16];  /* "count", "delivery", "handed_out" */
+    int32_t quantity;
+    char staff_id[17];
+};
+
+/* shift_start, shift_end: NTE volunteers. Tallies are only meaningful on shift_end. */
+struct lnt_ev_shift {
+    char staff_id[17];
+    char call_sign[LNT_SHORT_TEXT];
+    char team[LNT_SHORT_TEXT];
+    int32_t team_size;
+    int32_t tallies[8]; /* water, flip_flops, blankets, bottles, first_aid, cctv_calls, police_calls, calmed */
+};
+
+struct lnt_event {
+    int64_t seq;                  /* strictly increasing per kiosk, from 1 */
+    char uuid[LNT_UUID_STRLEN];
+    enum lnt_event_type type;
+    int64_t occurred_at;          /* unix seconds: when it happened */
+    int64_t recorded_at;          /* unix seconds: when the kiosk saved it */
+    union {
+        struct lnt_ev_badge badge; /* sign_in, sign_out */
+        struct lnt_ev_refused refused;
+        struct lnt_ev_incident incident;
+        struct lnt_ev_stock stock;
+        struct lnt_ev_shift shift;
+    } u;
+};
+
+#endif

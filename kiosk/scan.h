@@ -1,0 +1,31 @@
+/* scan.h - finds QR codes in grey camera frames (ZBar inside, QR only). */
+#ifndef LNT_SCAN_H
+#define LNT_SCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+#include "image.h"
+
+/*
+ * The one seam to ZBar. Used by lantern-kiosk for camera frames and by
+ * `lanternctl badge verify --image`, so both read badges the same way.
+ * ZBar is restricted to QR codes; the text is returned as decoded, without
+ * ZBar's binary-mode character-set guessing.
+ */
+struct lnt_scanner;
+
+enum lnt_err lnt_scanner_new(struct lnt_scanner **out, char *err);
+/* NULL is a no-op. */
+void lnt_scanner_free(struct lnt_scanner *s);
+
+/*
+ * Looks for a QR code in `frame`. On LNT_OK, *found says whether one was
+ * seen; if so its text is in `out` (NUL-terminated; LNT_ERR_TOO_LARGE when it
+ * does not fit `out_size`). With several codes in a frame, the first ZBar reports.
+ */
+enum lnt_err lnt_scanner_scan(struct lnt_scanner *s, const struct lnt_image *frame, char *out,
+                              size_t out_size, bool *found, char *err);
+
+#endif

@@ -1,0 +1,149 @@
+/* store.h - the server's storage interface: registers, events, and (later) rollups. */
+#ifndef LNT_STORE_H
+#define LNT_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "badge.h"
+#include "err.h"
+#include "event.h"
+#include "wire.h"
+
+/*
+ * One interface, backends behind it (SQLite now; PostgreSQL later). Every
+ * function is safe to call from several threads at once on one store.
+ * Lists come back as arrays the caller free()s. Nothing here prints.
+ */
+struct lnt_store;
+
+/* Opens (creating and migrating as needed) the database at `path`. */
+enum lnt_err lnt_store_open(struct lnt_store **out, const char *path, char *err);
+/* NULL is a no-op. */
+void lnt_store_free(struct lnt_store *s);
+
+/* ---- scheme: its name, signing keys (badges), sealing key (incident details) ---- */
+struct lnt_scheme {
+    char name[17];
+    struct lnt_signing_key key; /* the current badge signing key */
+    uint8_t box_pk[32];          /* crypto_box keys: kiosks seal incident details to box_pk */
+    uint8_t box_sk[32];
+};
+/* Creates the scheme and its first keys. LNT_ERR_EXISTS if already initialised. */
+enum lnt_err lnt_store_scheme_init(struct lnt_store *s, const char *name, char *err);
+/* LNT_ERR_NOT_FOUND before init. */
+enum lnt_err lnt_store_scheme_get(struct lnt_store *s, struct lnt_scheme *out, char *err);
+/* Every public key whose badges may still be valid (the kiosks' trust list). */
+enum lnt_err lnt_store_trust_keys(struct lnt_store *s, struct lnt_trusted_key **out, size_t *n,
+                                  char *err);
+
+/* ---- venues ---- */
+enum lnt_venue_category { LNT_VENUE_PUB = 1, LNT_VENUE_BAR = 2, LNT_VENUE_NIGHTCLUB = 3, LNT_VENUE_HUB = 4 };
+const char *lnt_venue_category_name(enum lnt_venue_category c);
+enum lnt_err lnt_venue_category_parse(const char *s, enum lnt_venue_category *out);
+
+struct lnt_venue {
+    int64_t id;
+    char name[81];
+    enum lnt_venue_category category;
+    int32_t capacity;
+    char area[65];
+    int64_t created_at;
+};
+/* Fills v->id and v->created_at. */
+enum lnt_err lnt_store_venue_add(struct lnt_store *s, struct lnt_venue *v, char *err);
+enum lnt_err lnt_store_venue_get(struct lnt_store *s, int64_t id, struct lnt_venue *out, char *err);
+enum lnt_err lnt_store_venue_list(struct lnt_store *s, struct lnt_venue **out, size_t *n, char *err);
+
+/* ---- staff and training ---- */
+struct lnt_staff {
+    int64_t id;
+    int64_t venue_id;
+    char name[81];
+    enum lnt_role role;
+    char sia_number[17]; /* "" when none */
+    int32_t sia_expires; /* days since epoch, 0 when none */
+};
+/* LNT_ERR_NOT_FOUND when the venue does not exist. Fills s->id. */
+enum lnt_err lnt_store_staff_add(struct lnt_store *s, struct lnt_staff *st, char *err);
+enum lnt_err lnt_store_staff_get(struct lnt_store *s, int64_t id, struct lnt_staff *out, char *err);
+/* venue_id 0 = all venues. */
+enum lnt_err lnt_store_staff_list(struct lnt_store *s, int64_t venue_id, struct lnt_staff **out,
+                                  size_t *n, char *err);
+
+struct lnt_training {
+    int64_t staff_id;
+    enum lnt_course course;
+    int32_t completed; /* days since epoch */
+    int32_t expires;   /* days since epoch, 0 = does not expire */
+};
+enum lnt_err lnt_store_training_add(struct lnt_store *s, const struct lnt_training *t, char *err);
+/* The latest record per course for one staff member. */
+enum lnt_err lnt_store_training_list(struct lnt_store *s, int64_t staff_id, struct lnt_training **out,
+                                     size_t *n, char *err);
+
+/* ---- badges ---- */
+struct lnt_badge_record {
+    uint8_t serial[LNT_SERIAL_LEN];
+    int64_t staff_id;
+    uint8_t kid[LNT_KID_LEN];
+    int64_t issued_at;
+    int64_t expires_at;
+    int64_t revoked_at; /* 0 = not revoked */
+};
+enum lnt_err lnt_store_badge_add(struct lnt_store *s, const struct lnt_badge_record *b, char *err);
+/* Serials of revoked badges that have not yet expired. */
+enum lnt_err lnt_store_badge_revoked(struct lnt_store *s, uint8_t (**out)[LNT_SERIAL_LEN], size_t *n,
+                                     char *err);
+
+/* ---- kiosks ---- */
+#define LNT_ENROLL_CODE_LEN 14 /* "ABCD-EFGH-JKLM" */
+struct lnt_kiosk {
+    int64_t id;
+    int64_t venue_id;
+    uint8_t pk[LNT_SIGN_PK_LEN];
+    int64_t enrolled_at;
+    int64_t last_seen;  /* 0 = never */
+    int64_t last_seq;   /* highest seq stored, 0 = none */
+    bool revoked;
+};
+/* Makes a one-time code (stored hashed) for `venue_id`, valid until `expires_at`. */
+enum lnt_err lnt_store_enroll_code_add(struct lnt_store *s, int64_t venue_id, int64_t expires_at,
+                                       char out_code[LNT_ENROLL_CODE_LEN + 1], char *err);
+/*
+ * Consumes `code` and creates a kiosk with public key `pk`, atomically.
+ * LNT_ERR_NOT_FOUND for an unknown or used code, LNT_ERR_EXPIRED for an
+ * expired one. Codes compare case-insensitively, dashes optional.
+ */
+enum lnt_err lnt_store_enroll_redeem(struct lnt_store *s, const char *code,
+                                     const uint8_t pk[LNT_SIGN_PK_LEN], int64_t now,
+                                     struct lnt_kiosk *out, char *err);
+enum lnt_err lnt_store_kiosk_get(struct lnt_store *s, int64_t id, struct lnt_kiosk *out, char *err);
+
+/* ---- events ---- */
+/*
+ * Stores a batch from `kiosk_id` in one transaction: each event is stored
+ * once on (kiosk_id, seq); the same key with the same canonical content is a
+ * duplicate; with different content a conflict, recorded in the conflicts
+ * table and not merged. results[i] describes ev[i]. Updates the kiosk's
+ * last_seen (to `now`) and last_seq. On any error nothing is stored.
+ */
+enum lnt_err lnt_store_events_insert(struct lnt_store *s, int64_t kiosk_id, int64_t now,
+                                     const struct lnt_event *ev, size_t n,
+                                     struct lnt_ingest_result *results, char *err);
+
+struct lnt_stored_event {
+    int64_t id;          /* server-side row id, increasing */
+    int64_t kiosk_id;
+    int64_t venue_id;
+    int64_t received_at;
+    struct lnt_event ev;
+};
+/* Calls `fn` for each stored event of `venue_id` (0 = all) with occurred_at >= since, oldest first.
+ * A non-zero return from `fn` stops the walk (and is not an error). */
+enum lnt_err lnt_store_events_each(struct lnt_store *s, int64_t venue_id, int64_t since,
+                                   int (*fn)(void *ctx, const struct lnt_stored_event *e), void *ctx,
+                                   char *err);
+
+#endif
