@@ -1,0 +1,142 @@
+/* reqsig.c - Ed25519 signatures on kiosk requests (libsodium). */
+#include "reqsig.h"
+
+#include "codec.h"
+
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#define METHOD_MAX 16
+#define PATH_MAX_LEN 1024
+/* "LNT1-REQ\n" + method + path + two int64 + 64 hex digits + separators, with room to spare. */
+#define MSG_MAX (16 + METHOD_MAX + PATH_MAX_LEN + 2 * 21 + 64 + 8)
+
+/* A method is 1..16 upper-case letters. */
+static bool method_ok(const char *m)
+{
+    size_t n = strnlen(m, METHOD_MAX + 1);
+    if (n == 0 || n > METHOD_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (m[i] < 'A' || m[i] > 'Z')
+            return false;
+    return true;
+}
+
+/* A path starts with '/', is printable ASCII without spaces, and has no query string. */
+static bool path_ok(const char *p)
+{
+    size_t n = strnlen(p, PATH_MAX_LEN + 1);
+    if (n == 0 || n > PATH_MAX_LEN || p[0] != '/')
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (p[i] <= ' ' || p[i] > '~' || p[i] == '?')
+            return false;
+    return true;
+}
+
+/*
+ * Writes the signed text into `msg` (MSG_MAX bytes) and its length to *len.
+ * LNT_ERR_INVALID (with a message) for a method or path that cannot appear in it.
+ */
+static enum lnt_err signed_text(int64_t kiosk_id, int64_t ts, const char *method, const char *path,
+                                const void *body, size_t len, char msg[MSG_MAX], size_t *msg_len,
+                                char *err)
+{
+    uint8_t digest[crypto_hash_sha256_BYTES];
+    char hex[LNT_HEX_LEN(crypto_hash_sha256_BYTES)];
+    static const uint8_t empty[1];
+    int n;
+
+    if (method == NULL || !method_ok(method))
+        return lnt_fail(err, LNT_ERR_INVALID, "request method: expected 1 to %d upper-case letters",
+                        METHOD_MAX);
+    if (path == NULL || !path_ok(path))
+        return lnt_fail(err, LNT_ERR_INVALID,
+                        "request path: expected '/' and up to %d printable characters, no query",
+                        PATH_MAX_LEN);
+    if (body == NULL && len > 0)
+        return lnt_fail(err, LNT_ERR_INVALID, "request body: NULL with a length of %zu", len);
+    crypto_hash_sha256(digest, body != NULL ? body : empty, len);
+    lnt_hex_encode(digest, sizeof digest, hex);
+    n = snprintf(msg, MSG_MAX, "LNT1-REQ\n%s\n%s\n%" PRId64 "\n%" PRId64 "\n%s", method, path,
+                 kiosk_id, ts, hex);
+    if (n < 0 || n >= MSG_MAX)
+        return lnt_fail(err, LNT_ERR_INTERNAL, "signed text does not fit %d bytes", MSG_MAX);
+    *msg_len = (size_t)n;
+    return LNT_OK;
+}
+
+/*
+ * Signs a request with the kiosk's secret key, writing base64 into `out`.
+ * LNT_ERR_INVALID for a bad method or path, LNT_ERR_CRYPTO when libsodium
+ * cannot start; `out` is an empty string on error.
+ */
+enum lnt_err lnt_reqsig_sign(const uint8_t sk[LNT_SIGN_SK_LEN], int64_t kiosk_id, int64_t ts,
+                             const char *method, const char *path, const void *body, size_t len,
+                             char out[LNT_REQSIG_B64_LEN])
+{
+    char msg[MSG_MAX];
+    size_t msg_len = 0;
+    uint8_t sig[crypto_sign_BYTES];
+    enum lnt_err rc;
+
+    out[0] = '\0';
+    if (lnt_crypto_init() != LNT_OK)
+        return LNT_ERR_CRYPTO;
+    rc = signed_text(kiosk_id, ts, method, path, body, len, msg, &msg_len, NULL);
+    if (rc != LNT_OK)
+        return rc;
+    if (crypto_sign_detached(sig, NULL, (const unsigned char *)msg, msg_len, sk) != 0)
+        return LNT_ERR_CRYPTO;
+    lnt_b64_encode(sig, sizeof sig, out);
+    return LNT_OK;
+}
+
+/*
+ * The signature is checked before the clock, so that only the holder of the
+ * kiosk's key learns that its clock is off (and by how much); anyone else gets
+ * LNT_ERR_BAD_SIGNATURE.
+ */
+enum lnt_err lnt_reqsig_verify(const uint8_t pk[LNT_SIGN_PK_LEN], int64_t kiosk_id, int64_t ts,
+                               int64_t now, const char *method, const char *path, const void *body,
+                               size_t len, const char *sig_b64, char *err)
+{
+    char msg[MSG_MAX];
+    size_t msg_len = 0;
+    uint8_t sig[crypto_sign_BYTES + 3];
+    size_t sig_len = 0;
+    uint64_t off;
+    enum lnt_err rc;
+
+    if (lnt_crypto_init() != LNT_OK)
+        return lnt_fail(err, LNT_ERR_CRYPTO, "libsodium did not start");
+    if (sig_b64 == NULL || sig_b64[0] == '\0')
+        return lnt_fail(err, LNT_ERR_BAD_SIGNATURE, "%s: missing", LNT_HDR_SIGNATURE);
+    if (strnlen(sig_b64, LNT_REQSIG_B64_LEN) >= LNT_REQSIG_B64_LEN)
+        return lnt_fail(err, LNT_ERR_BAD_SIGNATURE, "%s: longer than %d characters",
+                        LNT_HDR_SIGNATURE, LNT_REQSIG_B64_LEN - 1);
+    rc = lnt_b64_decode(sig_b64, sig, sizeof sig, &sig_len);
+    if (rc != LNT_OK)
+        return lnt_fail(err, LNT_ERR_BAD_SIGNATURE, "%s: not valid base64", LNT_HDR_SIGNATURE);
+    if (sig_len != crypto_sign_BYTES)
+        return lnt_fail(err, LNT_ERR_BAD_SIGNATURE, "%s: %zu bytes, expected %d", LNT_HDR_SIGNATURE,
+                        sig_len, crypto_sign_BYTES);
+    rc = signed_text(kiosk_id, ts, method, path, body, len, msg, &msg_len, err);
+    if (rc != LNT_OK)
+        return lnt_fail_prefix(err, LNT_ERR_BAD_SIGNATURE, "cannot check the signature: ");
+    if (crypto_sign_verify_detached(sig, (const unsigned char *)msg, msg_len, pk) != 0)
+        return lnt_fail(err, LNT_ERR_BAD_SIGNATURE,
+                        "%s: does not match this request and kiosk %" PRId64, LNT_HDR_SIGNATURE,
+                        kiosk_id);
+    /* Unsigned arithmetic: the distance between any two int64 values fits in uint64. */
+    off = ts > now ? (uint64_t)ts - (uint64_t)now : (uint64_t)now - (uint64_t)ts;
+    if (off > LNT_REQSIG_MAX_SKEW)
+        return lnt_fail(err, LNT_ERR_EXPIRED,
+                        "%s: %" PRIu64 " s %s the server's clock (at most %d s allowed)",
+                        LNT_HDR_TIME, off, ts > now ? "ahead of" : "behind", LNT_REQSIG_MAX_SKEW);
+    return LNT_OK;
+}

@@ -1,0 +1,171 @@
+/* test_base.c - errors, bounded buffers, time and text codecs in common/. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "buf.h"
+#include "codec.h"
+#include "err.h"
+#include "ltime.h"
+
+static void test_base__fail_formats_and_prefixes(void **state)
+{
+    char err[LNT_ERRBUF_SIZE];
+    (void)state;
+    assert_int_equal(lnt_fail(err, LNT_ERR_INVALID, "field `%s`: expected a string", "name"),
+                     LNT_ERR_INVALID);
+    assert_string_equal(err, "field `name`: expected a string");
+    assert_int_equal(lnt_fail_prefix(err, LNT_ERR_INVALID, "event %d: ", 17), LNT_ERR_INVALID);
+    assert_string_equal(err, "event 17: field `name`: expected a string");
+    assert_int_equal(lnt_fail(NULL, LNT_ERR_IO, "ignored"), LNT_ERR_IO);
+    assert_string_equal(lnt_strerror(LNT_ERR_NOMEM), "out of memory");
+    assert_string_equal(lnt_strerror((enum lnt_err)999), "unknown error");
+}
+
+static void test_base__long_messages_are_truncated_not_overrun(void **state)
+{
+    char err[LNT_ERRBUF_SIZE + 8];
+    char big[600];
+    (void)state;
+    memset(err, 'Z', sizeof err);
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    lnt_fail(err, LNT_ERR_INVALID, "%s", big);
+    assert_int_equal(strlen(err), LNT_ERRBUF_SIZE - 1);
+    lnt_fail_prefix(err, LNT_ERR_INVALID, "prefix: ");
+    assert_int_equal(strlen(err), LNT_ERRBUF_SIZE - 1);
+    assert_memory_equal(err, "prefix: xxx", 11);
+    assert_int_equal(err[LNT_ERRBUF_SIZE], 'Z');
+}
+
+static void test_base__buf_respects_its_cap(void **state)
+{
+    struct lnt_buf b;
+    (void)state;
+    lnt_buf_init(&b, 10);
+    assert_int_equal(lnt_buf_puts(&b, "hello"), LNT_OK);
+    assert_int_equal(lnt_buf_printf(&b, "%d", 1234), LNT_OK);
+    assert_string_equal(b.data, "hello1234");
+    assert_int_equal(lnt_buf_puts(&b, "ab"), LNT_ERR_TOO_LARGE);
+    assert_string_equal(b.data, "hello1234"); /* unchanged on failure */
+    assert_int_equal(lnt_buf_printf(&b, "%s", "xy"), LNT_ERR_TOO_LARGE);
+    assert_int_equal(lnt_buf_puts(&b, "!"), LNT_OK);
+    assert_int_equal(b.len, 10);
+    lnt_buf_reset(&b);
+    assert_int_equal(b.len, 0);
+    assert_string_equal(b.data, "");
+    lnt_buf_release(&b);
+}
+
+static void test_base__str_copy_and_parse(void **state)
+{
+    char small[4];
+    int64_t v = 42;
+    (void)state;
+    assert_int_equal(lnt_str_copy(small, sizeof small, "abc"), LNT_OK);
+    assert_int_equal(lnt_str_copy(small, sizeof small, "abcd"), LNT_ERR_TOO_LARGE);
+    assert_string_equal(small, "abc");
+    assert_int_equal(lnt_parse_i64("123", 0, 1000, &v), LNT_OK);
+    assert_int_equal(v, 123);
+    assert_int_equal(lnt_parse_i64("-5", -10, 10, &v), LNT_OK);
+    assert_int_equal(v, -5);
+    assert_int_equal(lnt_parse_i64("12x", 0, 1000, &v), LNT_ERR_INVALID);
+    assert_int_equal(lnt_parse_i64(" 12", 0, 1000, &v), LNT_ERR_INVALID);
+    assert_int_equal(lnt_parse_i64("", 0, 1000, &v), LNT_ERR_INVALID);
+    assert_int_equal(lnt_parse_i64("1001", 0, 1000, &v), LNT_ERR_INVALID);
+    assert_int_equal(lnt_parse_i64("99999999999999999999", 0, INT64_MAX, &v), LNT_ERR_INVALID);
+    assert_int_equal(v, -5);
+}
+
+static void test_base__rfc3339_round_trip_and_offsets(void **state)
+{
+    char s[LNT_TIME_STRLEN];
+    int64_t t = 0;
+    (void)state;
+    assert_int_equal(lnt_time_parse("2026-11-26T22:01:03Z", &t), LNT_OK);
+    assert_int_equal(t, 1795730463);
+    assert_int_equal(lnt_time_format(t, s), LNT_OK);
+    assert_string_equal(s, "2026-11-26T22:01:03Z");
+    assert_int_equal(lnt_time_parse("2026-11-26T23:01:03.999+01:00", &t), LNT_OK);
+    assert_int_equal(t, 1795730463);
+    assert_int_equal(lnt_time_parse("1970-01-01T00:00:00Z", &t), LNT_OK);
+    assert_int_equal(t, 0);
+    assert_int_equal(lnt_time_parse("2024-02-29T00:00:00Z", &t), LNT_OK);
+    assert_int_equal(lnt_time_parse("2023-02-29T00:00:00Z", &t), LNT_ERR_INVALID);
+    assert_int_equal(lnt_time_parse("2026-11-26 22:01:03Z", &t), LNT_ERR_INVALID);
+    assert_int_equal(lnt_time_parse("2026-11-26T22:01:03", &t), LNT_ERR_INVALID);
+    assert_int_equal(lnt_time_parse("2026-11-26T24:00:00Z", &t), LNT_ERR_INVALID);
+    assert_int_equal(lnt_time_parse("2026-11-26T22:01:03Zjunk", &t), LNT_ERR_INVALID);
+    assert_int_equal(lnt_time_format(-1, s), LNT_OK);
+    assert_string_equal(s, "1969-12-31T23:59:59Z");
+}
+
+static void test_base__dates(void **state)
+{
+    char s[LNT_DATE_STRLEN];
+    int32_t d = 0;
+    (void)state;
+    assert_int_equal(lnt_date_parse("2027-05-01", &d), LNT_OK);
+    assert_int_equal(lnt_date_format(d, s), LNT_OK);
+    assert_string_equal(s, "2027-05-01");
+    assert_int_equal(lnt_date_parse("1970-01-02", &d), LNT_OK);
+    assert_int_equal(d, 1);
+    assert_int_equal(lnt_date_of(86399), 0);
+    assert_int_equal(lnt_date_of(-1), -1);
+    assert_int_equal(lnt_date_parse("2027-13-01", &d), LNT_ERR_INVALID);
+    assert_int_equal(lnt_date_parse("2027-5-01", &d), LNT_ERR_INVALID);
+    /* every day for 400 years round-trips */
+    for (int32_t day = -1000; day < 146097; day += 7) {
+        int y, m, dd;
+        lnt_civil_from_days(day, &y, &m, &dd);
+        assert_int_equal(lnt_days_from_civil(y, m, dd), day);
+    }
+}
+
+static void test_base__hex_and_base64(void **state)
+{
+    const uint8_t bytes[] = {0x00, 0x01, 0xab, 0xff};
+    char hex[LNT_HEX_LEN(4)];
+    char b64[LNT_B64_LEN(4)];
+    uint8_t back[8];
+    size_t n = 0;
+    char uuid[37];
+    (void)state;
+    assert_int_equal(lnt_crypto_init(), LNT_OK);
+    lnt_hex_encode(bytes, 4, hex);
+    assert_string_equal(hex, "0001abff");
+    assert_int_equal(lnt_hex_decode("0001ABFF", back, 4), LNT_OK);
+    assert_memory_equal(back, bytes, 4);
+    assert_int_equal(lnt_hex_decode("0001ab", back, 4), LNT_ERR_INVALID);
+    assert_int_equal(lnt_hex_decode("0001abzz", back, 4), LNT_ERR_INVALID);
+    lnt_b64_encode(bytes, 4, b64);
+    assert_string_equal(b64, "AAGr/w==");
+    assert_int_equal(lnt_b64_decode(b64, back, sizeof back, &n), LNT_OK);
+    assert_int_equal(n, 4);
+    assert_memory_equal(back, bytes, 4);
+    assert_int_equal(lnt_b64_decode("AAGr/w=", back, sizeof back, &n), LNT_ERR_INVALID);
+    assert_int_equal(lnt_b64_decode("AAG*/w==", back, sizeof back, &n), LNT_ERR_INVALID);
+    assert_int_equal(lnt_b64_decode("AAGr/wAAGr/w", back, 4, &n), LNT_ERR_TOO_LARGE);
+    lnt_uuid4(uuid);
+    assert_int_equal(strlen(uuid), 36);
+    assert_int_equal(uuid[14], '4');
+    assert_true(strchr("89ab", uuid[19]) != NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_base__fail_formats_and_prefixes),
+        cmocka_unit_test(test_base__long_messages_are_truncated_not_overrun),
+        cmocka_unit_test(test_base__buf_respects_its_cap),
+        cmocka_unit_test(test_base__str_copy_and_parse),
+        cmocka_unit_test(test_base__rfc3339_round_trip_and_offsets),
+        cmocka_unit_test(test_base__dates),
+        cmocka_unit_test(test_base__hex_and_base64),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
