@@ -24,8 +24,8 @@ struct png_job {
     png_structp png;
     png_infop info;
     FILE *fp;
-    uint8_t *scratch;         /* decoded rows before conversion to grey */
-    png_bytep *rows;          /* row pointers into `scratch` or the caller's pixels */
+    uint8_t *scratch;          /* decoded rows before conversion to grey */
+    png_bytep *rows;           /* row pointers into `scratch` or the caller's pixels */
     char msg[LNT_ERRBUF_SIZE]; /* libpng's last error message */
 };
 
@@ -120,8 +120,8 @@ static enum lnt_err read_guarded(struct png_job *job, const char *path, struct l
         return lnt_fail(err, LNT_ERR_NOMEM, "%s: out of memory for a %lux%lu image", path,
                         (unsigned long)w, (unsigned long)h);
     for (png_uint_32 y = 0; y < h; y++)
-        job->rows[y] = channels == 1 ? out->px + (size_t)y * out->stride
-                                     : job->scratch + (size_t)y * rowbytes;
+        job->rows[y] =
+            channels == 1 ? out->px + (size_t)y * out->stride : job->scratch + (size_t)y * rowbytes;
     png_read_image(job->png, job->rows);
     png_read_end(job->png, NULL);
 
@@ -198,8 +198,8 @@ static enum lnt_err write_guarded(struct png_job *job, const char *path, int w, 
         /* libpng's row type is not const, but a writer only reads the rows. */
         job->rows[y] = (png_bytep)(uintptr_t)(px + (size_t)y * stride);
     png_init_io(job->png, job->fp);
-    png_set_IHDR(job->png, job->info, (png_uint_32)w, (png_uint_32)h, 8, color,
-                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_set_IHDR(job->png, job->info, (png_uint_32)w, (png_uint_32)h, 8, color, PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_write_info(job->png, job->info);
     png_write_image(job->png, job->rows);
     png_write_end(job->png, NULL);

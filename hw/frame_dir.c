@@ -24,7 +24,7 @@ struct frames_dir {
     char dir[PATH_MAX];
     struct dirent **names; /* from scandir(), sorted */
     int count;
-    int next;              /* index of the next file to read */
+    int next;               /* index of the next file to read */
     struct lnt_image frame; /* the frame last given out */
 };
 
@@ -44,25 +44,25 @@ static int by_name(const struct dirent **a, const struct dirent **b)
 static enum lnt_err dir_next(struct lnt_frame_source *src, const struct lnt_image **frame,
                              bool *eof, char *err)
 {
-    struct frames_dir *fd = (struct frames_dir *)src;
+    struct frames_dir *ds = (struct frames_dir *)src;
     char path[PATH_MAX];
     char why[LNT_ERRBUF_SIZE];
 
     (void)err;
-    lnt_image_release(&fd->frame);
-    while (fd->next < fd->count) {
-        const char *name = fd->names[fd->next++]->d_name;
-        int n = snprintf(path, sizeof path, "%s/%s", fd->dir, name);
+    lnt_image_release(&ds->frame);
+    while (ds->next < ds->count) {
+        const char *name = ds->names[ds->next++]->d_name;
+        int n = snprintf(path, sizeof path, "%s/%s", ds->dir, name);
 
         if (n < 0 || (size_t)n >= sizeof path) {
-            lnt_warn("frames: %s/%s: path too long, skipped", fd->dir, name);
+            lnt_warn("frames: %s/%s: path too long, skipped", ds->dir, name);
             continue;
         }
-        if (lnt_image_read_png(path, &fd->frame, why) != LNT_OK) {
+        if (lnt_image_read_png(path, &ds->frame, why) != LNT_OK) {
             lnt_warn("frames: skipped: %s", why);
             continue;
         }
-        *frame = &fd->frame;
+        *frame = &ds->frame;
         return LNT_OK;
     }
     *eof = true;
@@ -71,48 +71,48 @@ static enum lnt_err dir_next(struct lnt_frame_source *src, const struct lnt_imag
 
 static void dir_free(struct lnt_frame_source *src)
 {
-    struct frames_dir *fd = (struct frames_dir *)src;
+    struct frames_dir *ds = (struct frames_dir *)src;
 
-    for (int i = 0; i < fd->count; i++)
-        free(fd->names[i]);
-    free(fd->names);
-    lnt_image_release(&fd->frame);
-    free(fd);
+    for (int i = 0; i < ds->count; i++)
+        free(ds->names[i]);
+    free(ds->names);
+    lnt_image_release(&ds->frame);
+    free(ds);
 }
 
 static const struct lnt_frame_ops dir_ops = {"dir", dir_next, dir_free};
 
 enum lnt_err lnt_frames_dir_open(const char *dir, struct lnt_frame_source **out, char *err)
 {
-    struct frames_dir *fd;
+    struct frames_dir *ds;
     enum lnt_err rc;
 
     *out = NULL;
-    fd = calloc(1, sizeof *fd);
-    if (fd == NULL)
+    ds = calloc(1, sizeof *ds);
+    if (ds == NULL)
         return lnt_fail(err, LNT_ERR_NOMEM, "frames: out of memory");
-    fd->base.ops = &dir_ops;
-    if (lnt_str_copy(fd->dir, sizeof fd->dir, dir) != LNT_OK) {
+    ds->base.ops = &dir_ops;
+    if (lnt_str_copy(ds->dir, sizeof ds->dir, dir) != LNT_OK) {
         rc = lnt_fail(err, LNT_ERR_INVALID, "frames: directory path too long");
         goto out_free;
     }
-    fd->count = scandir(dir, &fd->names, is_png_name, by_name);
-    if (fd->count < 0) {
+    ds->count = scandir(dir, &ds->names, is_png_name, by_name);
+    if (ds->count < 0) {
         rc = lnt_fail(err, errno == ENOMEM ? LNT_ERR_NOMEM : LNT_ERR_IO, "frames: %s: %s", dir,
                       strerror(errno));
-        fd->count = 0;
-        fd->names = NULL;
+        ds->count = 0;
+        ds->names = NULL;
         goto out_free;
     }
-    if (fd->count > FRAMES_DIR_MAX_FILES) {
+    if (ds->count > FRAMES_DIR_MAX_FILES) {
         rc = lnt_fail(err, LNT_ERR_TOO_LARGE, "frames: %s: %d PNG files, at most %d allowed", dir,
-                      fd->count, FRAMES_DIR_MAX_FILES);
+                      ds->count, FRAMES_DIR_MAX_FILES);
         goto out_free;
     }
-    *out = &fd->base;
+    *out = &ds->base;
     return LNT_OK;
 
 out_free:
-    dir_free(&fd->base);
+    dir_free(&ds->base);
     return rc;
 }

@@ -93,8 +93,7 @@ enum lnt_err lnt_scanner_scan(struct lnt_scanner *s, const struct lnt_image *fra
     *found = false;
     if (out_size > 0)
         out[0] = '\0';
-    if (frame->px == NULL || frame->w <= 0 || frame->h <= 0 ||
-        frame->stride < (size_t)frame->w)
+    if (frame->px == NULL || frame->w <= 0 || frame->h <= 0 || frame->stride < (size_t)frame->w)
         return lnt_fail(err, LNT_ERR_INVALID, "scanner: bad frame %dx%d, stride %zu", frame->w,
                         frame->h, frame->stride);
     if (frame->w > LNT_IMAGE_MAX_DIM || frame->h > LNT_IMAGE_MAX_DIM)
@@ -132,8 +131,8 @@ enum lnt_err lnt_scanner_scan(struct lnt_scanner *s, const struct lnt_image *fra
         goto out;
     }
     if ((size_t)len >= out_size) {
-        rc = lnt_fail(err, LNT_ERR_TOO_LARGE, "scanner: QR text of %u bytes does not fit %zu",
-                      len, out_size);
+        rc = lnt_fail(err, LNT_ERR_TOO_LARGE, "scanner: QR text of %u bytes does not fit %zu", len,
+                      out_size);
         goto out;
     }
     memcpy(out, data, len);

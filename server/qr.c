@@ -6,6 +6,8 @@
 #include <string.h>
 
 #define QR_MAX_VERSION 40
+/* The most any QR code holds: 7089 digits at version 40, level L. */
+#define QR_MAX_CHARS 7089
 
 enum lnt_err lnt_qr_render(const char *text, int max_version, int module_px, int quiet,
                            struct lnt_image *out, int *version_out, char *err)
@@ -17,15 +19,17 @@ enum lnt_err lnt_qr_render(const char *text, int max_version, int module_px, int
     memset(out, 0, sizeof *out);
     if (text == NULL || text[0] == '\0')
         return lnt_fail(err, LNT_ERR_INVALID, "qr: nothing to encode");
+    if (strnlen(text, QR_MAX_CHARS + 1) > QR_MAX_CHARS)
+        return lnt_fail(err, LNT_ERR_TOO_LARGE, "qr: text over %d characters", QR_MAX_CHARS);
     if (max_version < 1 || max_version > QR_MAX_VERSION)
         return lnt_fail(err, LNT_ERR_INVALID, "qr: max version %d is not in 1..%d", max_version,
                         QR_MAX_VERSION);
     if (module_px < 1 || module_px > LNT_IMAGE_MAX_DIM)
-        return lnt_fail(err, LNT_ERR_INVALID, "qr: %d pixels per module is not in 1..%d",
-                        module_px, LNT_IMAGE_MAX_DIM);
+        return lnt_fail(err, LNT_ERR_INVALID, "qr: %d pixels per module is not in 1..%d", module_px,
+                        LNT_IMAGE_MAX_DIM);
     if (quiet < 0 || quiet > LNT_IMAGE_MAX_DIM)
-        return lnt_fail(err, LNT_ERR_INVALID, "qr: quiet zone of %d modules is not in 0..%d",
-                        quiet, LNT_IMAGE_MAX_DIM);
+        return lnt_fail(err, LNT_ERR_INVALID, "qr: quiet zone of %d modules is not in 0..%d", quiet,
+                        LNT_IMAGE_MAX_DIM);
 
     /* Case sensitive, so upper-case base45 stays in alphanumeric mode and is not folded. */
     errno = 0;

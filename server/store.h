@@ -14,7 +14,7 @@
 /*
  * One interface, backends behind it (SQLite now; PostgreSQL later). Every
  * function is safe to call from several threads at once on one store.
- * Lists come back as arrays the caller free()s. Nothing here prints.
+ * Lists come back as arrays the caller free()s (NULL when empty). Nothing here prints.
  */
 struct lnt_store;
 
@@ -22,6 +22,11 @@ struct lnt_store;
 enum lnt_err lnt_store_open(struct lnt_store **out, const char *path, char *err);
 /* NULL is a no-op. */
 void lnt_store_free(struct lnt_store *s);
+/*
+ * Names who makes the administrative changes that follow, for the audit log
+ * ("lanternctl (uid 1000)"); "system" until set. Copied, cut at 63 bytes.
+ */
+void lnt_store_set_actor(struct lnt_store *s, const char *actor);
 
 /* ---- scheme: its name, signing keys (badges), sealing key (incident details) ---- */
 struct lnt_scheme {
@@ -92,13 +97,19 @@ struct lnt_badge_record {
     int64_t expires_at;
     int64_t revoked_at; /* 0 = not revoked */
 };
+/*
+ * Records a badge. Unless b->revoked_at is set, the staff member's earlier
+ * badges that are neither revoked nor expired at b->issued_at are revoked
+ * (revoked_at = b->issued_at) in the same transaction: reissuing replaces.
+ * LNT_ERR_NOT_FOUND for an unknown staff member, LNT_ERR_EXISTS for a known serial.
+ */
 enum lnt_err lnt_store_badge_add(struct lnt_store *s, const struct lnt_badge_record *b, char *err);
 /* Serials of revoked badges that have not yet expired. */
 enum lnt_err lnt_store_badge_revoked(struct lnt_store *s, uint8_t (**out)[LNT_SERIAL_LEN], size_t *n,
                                      char *err);
 
 /* ---- kiosks ---- */
-#define LNT_ENROLL_CODE_LEN 14 /* "ABCD-EFGH-JKLM" */
+#define LNT_ENROLL_CODE_LEN 14 /* "ABCD-EFGH-JKMN": no 0/O, 1/I/L */
 struct lnt_kiosk {
     int64_t id;
     int64_t venue_id;
@@ -114,7 +125,8 @@ enum lnt_err lnt_store_enroll_code_add(struct lnt_store *s, int64_t venue_id, in
 /*
  * Consumes `code` and creates a kiosk with public key `pk`, atomically.
  * LNT_ERR_NOT_FOUND for an unknown or used code, LNT_ERR_EXPIRED for an
- * expired one. Codes compare case-insensitively, dashes optional.
+ * expired one, LNT_ERR_INVALID for text that cannot be a code, LNT_ERR_EXISTS
+ * for a public key already enrolled. Codes compare case-insensitively, dashes optional.
  */
 enum lnt_err lnt_store_enroll_redeem(struct lnt_store *s, const char *code,
                                      const uint8_t pk[LNT_SIGN_PK_LEN], int64_t now,
@@ -128,6 +140,9 @@ enum lnt_err lnt_store_kiosk_get(struct lnt_store *s, int64_t id, struct lnt_kio
  * duplicate; with different content a conflict, recorded in the conflicts
  * table and not merged. results[i] describes ev[i]. Updates the kiosk's
  * last_seen (to `now`) and last_seq. On any error nothing is stored.
+ * LNT_ERR_NOT_FOUND for an unknown kiosk, LNT_ERR_FORBIDDEN for a revoked
+ * one, LNT_ERR_TOO_LARGE for more than LNT_BATCH_MAX events, LNT_ERR_INVALID
+ * for a seq below 1 or an event the wire codec cannot encode.
  */
 enum lnt_err lnt_store_events_insert(struct lnt_store *s, int64_t kiosk_id, int64_t now,
                                      const struct lnt_event *ev, size_t n,

@@ -1,0 +1,284 @@
+/* app.c - the kiosk's state machine: badge scans and taps in, what to show and what to save out. */
+#include "app.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "buf.h"
+#include "codec.h"
+#include "ltime.h"
+
+static int64_t wall_seconds(const struct lnt_app *app, int64_t now_ms)
+{
+    int64_t now = now_ms / 1000;
+    /* A kiosk with a flat RTC battery may boot in 1970; never judge badges before the server's last
+     * word. */
+    return now < app->cfg.clock_floor ? app->cfg.clock_floor : now;
+}
+
+static void enter(struct lnt_app *app, enum lnt_app_state s, int64_t now_ms)
+{
+    app->state = s;
+    app->state_since_ms = now_ms;
+}
+
+/* Back to idle, forgetting everything personal. */
+static void go_idle(struct lnt_app *app, int64_t now_ms)
+{
+    memset(&app->badge, 0, sizeof app->badge);
+    app->refused = LNT_BADGE_VALID;
+    app->saved_ref[0] = '\0';
+    app->saved_type = LNT_EV_NONE;
+    app->save_error[0] = '\0';
+    enter(app, LNT_APP_IDLE, now_ms);
+}
+
+void lnt_app_init(struct lnt_app *app, const struct lnt_app_config *cfg, int64_t now_ms)
+{
+    memset(app, 0, sizeof *app);
+    app->cfg = *cfg;
+    app->last_input_ms = now_ms;
+    go_idle(app, now_ms);
+}
+
+void lnt_app_set_config(struct lnt_app *app, const struct lnt_app_config *cfg)
+{
+    app->cfg = *cfg;
+}
+
+static void out_clear(struct lnt_app_out *out)
+{
+    memset(out, 0, sizeof *out);
+}
+
+enum lnt_sia_status lnt_app_sia_status(const struct lnt_badge_claims *claims, int64_t now,
+                                       int32_t *days_left)
+{
+    int32_t left;
+
+    *days_left = 0;
+    if (claims->sia_number[0] != '\0' && claims->sia_expires != 0)
+        *days_left = claims->sia_expires - lnt_date_of(now);
+    if (claims->role != LNT_ROLE_DOOR)
+        return LNT_SIA_NOT_REQUIRED;
+    if (claims->sia_number[0] == '\0' || claims->sia_expires == 0)
+        return LNT_SIA_MISSING;
+    left = *days_left;
+    if (left < 0) /* a licence is valid through its expiry date */
+        return LNT_SIA_EXPIRED;
+    if (left <= LNT_APP_EXPIRING_DAYS)
+        return LNT_SIA_EXPIRING;
+    return LNT_SIA_VALID;
+}
+
+/* Fills the badge view: SIA state, days left, verdict and its words. */
+static void judge(struct lnt_app *app, const struct lnt_badge_claims *c, int64_t now)
+{
+    struct lnt_app_badge *b = &app->badge;
+    int32_t today = lnt_date_of(now);
+    const char *course_soon = NULL, *course_gone = NULL;
+    int32_t soonest = 0;
+    char date[LNT_DATE_STRLEN] = "";
+
+    memset(b, 0, sizeof *b);
+    b->claims = *c;
+    b->sia = lnt_app_sia_status(c, now, &b->sia_days_left);
+    for (size_t i = 0; i < c->n_courses && i < LNT_BADGE_MAX_COURSES; i++) {
+        int32_t left;
+        if (c->courses[i].expires == 0)
+            continue;
+        left = c->courses[i].expires - today;
+        b->course_days_left[i] = left;
+        if (left < 0 && course_gone == NULL)
+            course_gone = lnt_course_name(c->courses[i].course);
+        else if (left >= 0 && left <= LNT_APP_EXPIRING_DAYS &&
+                 (course_soon == NULL || left < soonest)) {
+            course_soon = lnt_course_name(c->courses[i].course);
+            soonest = left;
+        }
+    }
+
+    if (b->sia == LNT_SIA_MISSING) {
+        b->verdict = LNT_VERDICT_RED;
+        snprintf(b->verdict_words, sizeof b->verdict_words,
+                 "No SIA licence on this badge: may not work the door");
+    } else if (b->sia == LNT_SIA_EXPIRED) {
+        b->verdict = LNT_VERDICT_RED;
+        lnt_date_format(c->sia_expires, date);
+        snprintf(b->verdict_words, sizeof b->verdict_words,
+                 "SIA licence expired %s: may not work the door", date);
+    } else if (b->sia == LNT_SIA_EXPIRING) {
+        b->verdict = LNT_VERDICT_AMBER;
+        snprintf(b->verdict_words, sizeof b->verdict_words, "SIA licence expires in %d day%s",
+                 (int)b->sia_days_left, b->sia_days_left == 1 ? "" : "s");
+    } else if (course_gone != NULL) {
+        b->verdict = LNT_VERDICT_AMBER;
+        snprintf(b->verdict_words, sizeof b->verdict_words, "Training out of date: %s",
+                 course_gone);
+    } else if (course_soon != NULL) {
+        b->verdict = LNT_VERDICT_AMBER;
+        snprintf(b->verdict_words, sizeof b->verdict_words, "Training expires in %d day%s: %s",
+                 (int)soonest, soonest == 1 ? "" : "s", course_soon);
+    } else {
+        b->verdict = LNT_VERDICT_GREEN;
+        snprintf(b->verdict_words, sizeof b->verdict_words, "All in date");
+    }
+}
+
+/* True when `text` is the badge already being handled (and records the sighting). */
+static bool same_scan(struct lnt_app *app, const char *text, int64_t now_ms)
+{
+    bool same = strlen(text) <= LNT_BADGE_MAX_TEXT && strcmp(text, app->last_text) == 0 &&
+                app->last_seen_ms != 0 &&
+                (app->held || (now_ms >= app->last_seen_ms &&
+                               now_ms - app->last_seen_ms < LNT_APP_SAME_SCAN_MS));
+
+    /* Texts too long to keep are never "the same": they are refused as oversized each time. */
+    lnt_str_copy(app->last_text, sizeof app->last_text, text);
+    app->last_seen_ms = now_ms;
+    app->held = true;
+    return same;
+}
+
+void lnt_app_scan(struct lnt_app *app, const char *text, int64_t now_ms, struct lnt_app_out *out)
+{
+    static const struct lnt_trust no_trust = {"", NULL, 0, NULL, 0};
+    struct lnt_badge_claims claims;
+    enum lnt_badge_reason reason;
+    const struct lnt_trust *trust = app->cfg.trust ? app->cfg.trust : &no_trust;
+    int64_t now = wall_seconds(app, now_ms);
+
+    out_clear(out);
+    if (text == NULL) {
+        app->held = false;
+        return;
+    }
+    if (same_scan(app, text, now_ms) || app->state == LNT_APP_SAVING)
+        return;
+
+    app->last_input_ms = now_ms;
+    enter(app, LNT_APP_VERIFY, now_ms);
+    reason = lnt_badge_verify(text, trust, now, &claims, NULL);
+    if (reason != LNT_BADGE_VALID) {
+        /* Nothing from an unverified badge is kept or recorded: only why it failed. */
+        go_idle(app, now_ms);
+        app->refused = reason;
+        enter(app, LNT_APP_REFUSED, now_ms);
+        out->save = true;
+        out->ev.type = LNT_EV_BADGE_REFUSED;
+        out->ev.occurred_at = now;
+        out->ev.recorded_at = now;
+        out->ev.u.refused.reason = reason;
+        return;
+    }
+    judge(app, &claims, now);
+    app->badge.on_shift =
+        app->cfg.on_shift ? app->cfg.on_shift(app->cfg.on_shift_ctx, claims.subject) : false;
+    app->save_error[0] = '\0';
+    enter(app, LNT_APP_BADGE, now_ms);
+}
+
+/* The sign_in / sign_out record of the badge on screen. */
+static void badge_event(const struct lnt_app *app, int64_t now, struct lnt_event *ev)
+{
+    const struct lnt_app_badge *b = &app->badge;
+    struct lnt_ev_badge *e = &ev->u.badge;
+
+    ev->type = b->on_shift ? LNT_EV_SIGN_OUT : LNT_EV_SIGN_IN;
+    ev->occurred_at = now;
+    ev->recorded_at = now;
+    lnt_str_copy(e->staff_id, sizeof e->staff_id, b->claims.subject);
+    lnt_hex_encode(b->claims.serial, LNT_SERIAL_LEN, e->serial);
+    e->role = b->claims.role;
+    lnt_str_copy(e->sia_number, sizeof e->sia_number, b->claims.sia_number);
+    e->sia_expires = b->claims.sia_number[0] != '\0' ? b->claims.sia_expires : 0;
+    e->sia_status = b->sia;
+    e->verdict = b->verdict;
+}
+
+void lnt_app_tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_app_out *out)
+{
+    out_clear(out);
+    switch (app->state) {
+    case LNT_APP_BADGE:
+        if (id == LNT_BTN_PRIMARY) {
+            app->last_input_ms = now_ms;
+            badge_event(app, wall_seconds(app, now_ms), &out->ev);
+            out->save = true;
+            app->save_error[0] = '\0';
+            enter(app, LNT_APP_SAVING, now_ms);
+        } else if (id == LNT_BTN_CANCEL) {
+            app->last_input_ms = now_ms;
+            go_idle(app, now_ms);
+        }
+        break;
+    case LNT_APP_REFUSED:
+    case LNT_APP_SAVED:
+        if (id == LNT_BTN_DONE) {
+            app->last_input_ms = now_ms;
+            go_idle(app, now_ms);
+        }
+        break;
+    case LNT_APP_IDLE:
+    case LNT_APP_VERIFY:
+    case LNT_APP_SAVING:
+        break;
+    }
+}
+
+void lnt_app_save_done(struct lnt_app *app, enum lnt_err rc, const struct lnt_event *saved,
+                       int64_t now_ms)
+{
+    if (app->state != LNT_APP_SAVING)
+        return;
+    if (rc != LNT_OK || saved == NULL) {
+        snprintf(app->save_error, sizeof app->save_error,
+                 "Not saved (%s). Try again; if it keeps failing, tell the manager.",
+                 lnt_strerror(rc != LNT_OK ? rc : LNT_ERR_INTERNAL));
+        enter(app, LNT_APP_BADGE, now_ms);
+        return;
+    }
+    /* The first block of the UUID: enough for a person to quote, and it matches the server's
+     * record. */
+    for (size_t i = 0; i < 8 && i + 1 < sizeof app->saved_ref && saved->uuid[i] != '\0'; i++) {
+        app->saved_ref[i] = (char)toupper((unsigned char)saved->uuid[i]);
+        app->saved_ref[i + 1] = '\0';
+    }
+    app->saved_type = saved->type;
+    enter(app, LNT_APP_SAVED, now_ms);
+}
+
+void lnt_app_tick(struct lnt_app *app, int64_t now_ms)
+{
+    /* The wall clock may be stepped back (NTP, a fixed RTC): restart the timers rather than hang.
+     */
+    if (now_ms < app->state_since_ms)
+        app->state_since_ms = now_ms;
+    if (now_ms < app->last_input_ms)
+        app->last_input_ms = now_ms;
+
+    switch (app->state) {
+    case LNT_APP_REFUSED:
+        if (now_ms - app->state_since_ms >= LNT_APP_REFUSED_MS)
+            go_idle(app, now_ms);
+        break;
+    case LNT_APP_SAVED:
+        if (now_ms - app->state_since_ms >= LNT_APP_SAVED_MS)
+            go_idle(app, now_ms);
+        break;
+    case LNT_APP_BADGE:
+    case LNT_APP_VERIFY:
+        if (now_ms - app->last_input_ms >= LNT_APP_IDLE_MS)
+            go_idle(app, now_ms);
+        break;
+    case LNT_APP_IDLE:
+    case LNT_APP_SAVING:
+        break;
+    }
+}
+
+const char *lnt_app_primary_label(const struct lnt_app *app)
+{
+    return app->badge.on_shift ? "Sign out" : "Sign in";
+}

@@ -1,0 +1,125 @@
+/* app.h - the kiosk's state machine: badge scans and taps in, what to show and what to save out. */
+#ifndef LNT_APP_H
+#define LNT_APP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "badge.h"
+#include "event.h"
+
+/*
+ * Pure logic: no display, no database, no network. The caller feeds it
+ * inputs (a decoded QR text, a tap on a button, a clock tick) with the
+ * current wall-clock time in milliseconds, and gets back what to save.
+ * The caller saves the event and then reports the outcome with
+ * lnt_app_save_done(): only then does the machine show SAVED, so the screen
+ * never claims a save that did not happen.
+ */
+#define LNT_APP_SAME_SCAN_MS 5000 /* the same badge within this is one scan */
+#define LNT_APP_REFUSED_MS 5000   /* refusal screen, then idle */
+#define LNT_APP_SAVED_MS 5000     /* saved screen, then idle */
+#define LNT_APP_IDLE_MS 60000     /* no input for this long: back to idle */
+#define LNT_APP_EXPIRING_DAYS 30  /* SIA or training expiring within this is amber */
+
+enum lnt_app_state {
+    LNT_APP_IDLE = 0, /* "Show your badge" */
+    LNT_APP_VERIFY,   /* a badge is being checked (passed through within one input) */
+    LNT_APP_BADGE,    /* a valid badge: who, what they hold, verdict, actions */
+    LNT_APP_SAVING,   /* an event was handed to the caller; waiting for lnt_app_save_done */
+    LNT_APP_REFUSED,  /* a badge that did not verify: reason in plain words */
+    LNT_APP_SAVED     /* the record is durable in the outbox */
+};
+
+/* Button ids on the screens. 0 is never a button. */
+enum lnt_app_button {
+    LNT_BTN_NONE = 0,
+    LNT_BTN_PRIMARY = 1, /* sign in / sign out, by on-shift state */
+    LNT_BTN_CANCEL = 2,  /* "Not now": back to idle without saving */
+    LNT_BTN_DONE = 3     /* on REFUSED and SAVED: back to idle */
+};
+
+/* Whether `staff_id` is on shift at this kiosk. Must not fail: answer false when unsure. */
+typedef bool (*lnt_app_on_shift_fn)(void *ctx, const char *staff_id);
+
+struct lnt_app_config {
+    const struct lnt_trust *trust; /* borrowed; may change between inputs */
+    int64_t clock_floor;           /* unix seconds; verification never uses an earlier time */
+    lnt_app_on_shift_fn on_shift;  /* may be NULL: nobody is ever on shift */
+    void *on_shift_ctx;
+};
+
+/* What a valid badge showed: filled in BADGE, SAVING and SAVED, zeroed otherwise. */
+struct lnt_app_badge {
+    struct lnt_badge_claims claims;
+    enum lnt_sia_status sia;
+    int32_t sia_days_left;                           /* meaningful when the badge has a licence */
+    int32_t course_days_left[LNT_BADGE_MAX_COURSES]; /* per claims.courses; < 0 expired */
+    enum lnt_verdict verdict;
+    char verdict_words[96]; /* why the verdict, in plain words */
+    bool on_shift;          /* decides the primary action */
+};
+
+/* The machine. Fields are read by the screen; only lnt_app_* functions write them. */
+struct lnt_app {
+    struct lnt_app_config cfg;
+    enum lnt_app_state state;
+    int64_t state_since_ms; /* when the current state began */
+    int64_t last_input_ms;  /* last accepted scan or tap */
+    struct lnt_app_badge badge;
+    enum lnt_badge_reason refused; /* in REFUSED */
+    char saved_ref[16];            /* in SAVED: short reference for the record */
+    enum lnt_event_type saved_type;
+    char save_error[96]; /* set when the last save failed; shown on BADGE */
+    /* Duplicate-scan suppression. */
+    char last_text[LNT_BADGE_MAX_TEXT + 1];
+    int64_t last_seen_ms;
+    bool held; /* last_text was in the previous frame */
+};
+
+/* What an input asks the caller to do. */
+struct lnt_app_out {
+    bool save;           /* save `ev` in the outbox, then call lnt_app_save_done */
+    struct lnt_event ev; /* seq and uuid left for the outbox to assign */
+};
+
+/* Starts in IDLE. `cfg` is copied. */
+void lnt_app_init(struct lnt_app *app, const struct lnt_app_config *cfg, int64_t now_ms);
+
+/* Updates the trust view and clock floor (after a sync or enrolment). */
+void lnt_app_set_config(struct lnt_app *app, const struct lnt_app_config *cfg);
+
+/*
+ * One camera frame's QR text, or NULL when the frame had no code. The same
+ * text in consecutive frames, or again within LNT_APP_SAME_SCAN_MS of its
+ * last sighting, is one scan and is ignored. A scan verifies the badge:
+ * valid goes to BADGE; anything else to REFUSED with a badge_refused event
+ * to save (reason code only). Ignored while SAVING.
+ */
+void lnt_app_scan(struct lnt_app *app, const char *text, int64_t now_ms, struct lnt_app_out *out);
+
+/* A tap on button `id` (a screen's button). Unknown ids for the state are ignored. */
+void lnt_app_tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_app_out *out);
+
+/* Time passing: REFUSED and SAVED return to IDLE after their delay; any state after LNT_APP_IDLE_MS
+ * without input. */
+void lnt_app_tick(struct lnt_app *app, int64_t now_ms);
+
+/*
+ * The caller's report on the event from the last output: `rc` from the
+ * outbox, `saved` the event as stored (seq and uuid filled). From SAVING, LNT_OK
+ * goes to SAVED; an error goes back to BADGE with save_error set so the
+ * person can try again. In other states (a refusal record) nothing changes.
+ */
+void lnt_app_save_done(struct lnt_app *app, enum lnt_err rc, const struct lnt_event *saved,
+                       int64_t now_ms);
+
+/* Label of the primary action in BADGE: "Sign in" or "Sign out". */
+const char *lnt_app_primary_label(const struct lnt_app *app);
+
+/* SIA state of `claims` on the date of `now` (unix seconds), with days left when there is a
+ * licence. */
+enum lnt_sia_status lnt_app_sia_status(const struct lnt_badge_claims *claims, int64_t now,
+                                       int32_t *days_left);
+
+#endif

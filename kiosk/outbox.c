@@ -1,0 +1,658 @@
+/* outbox.c - the kiosk's durable store: the one SQLite seam on the kiosk. */
+#include "outbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "codec.h"
+#include "ltime.h"
+
+#define BUSY_TIMEOUT_MS 5000
+#define EVENT_JSON_MAX (64 * 1024)
+
+struct lnt_outbox {
+    sqlite3 *db;
+};
+
+static const char schema[] = "CREATE TABLE IF NOT EXISTS identity("
+                             " id INTEGER PRIMARY KEY CHECK (id = 1),"
+                             " kiosk_id INTEGER NOT NULL DEFAULT 0,"
+                             " public_key BLOB NOT NULL,"
+                             " secret_key BLOB NOT NULL,"
+                             " server_url TEXT NOT NULL DEFAULT '',"
+                             " scheme TEXT NOT NULL DEFAULT '',"
+                             " venue_id INTEGER NOT NULL DEFAULT 0,"
+                             " venue_name TEXT NOT NULL DEFAULT '',"
+                             " box_public_key BLOB,"
+                             " server_time INTEGER NOT NULL DEFAULT 0,"
+                             " next_seq INTEGER NOT NULL DEFAULT 1);"
+                             "CREATE TABLE IF NOT EXISTS trust("
+                             " kid BLOB PRIMARY KEY,"
+                             " public_key BLOB NOT NULL);"
+                             "CREATE TABLE IF NOT EXISTS revoked("
+                             " serial BLOB PRIMARY KEY);"
+                             "CREATE TABLE IF NOT EXISTS outbox("
+                             " seq INTEGER PRIMARY KEY,"
+                             " uuid TEXT NOT NULL UNIQUE,"
+                             " type TEXT NOT NULL,"
+                             " json TEXT NOT NULL,"
+                             " created_at INTEGER NOT NULL);"
+                             "CREATE TABLE IF NOT EXISTS aside("
+                             " seq INTEGER PRIMARY KEY,"
+                             " uuid TEXT NOT NULL,"
+                             " type TEXT NOT NULL,"
+                             " json TEXT NOT NULL,"
+                             " created_at INTEGER NOT NULL,"
+                             " status TEXT NOT NULL,"
+                             " reason TEXT NOT NULL,"
+                             " set_aside_at INTEGER NOT NULL);"
+                             "CREATE TABLE IF NOT EXISTS on_shift("
+                             " staff_id TEXT PRIMARY KEY,"
+                             " since INTEGER NOT NULL,"
+                             " serial TEXT NOT NULL);";
+
+static enum lnt_err db_fail(struct lnt_outbox *ob, char *err, const char *what)
+{
+    return lnt_fail(err, LNT_ERR_DB, "kiosk database: %s: %s", what, sqlite3_errmsg(ob->db));
+}
+
+static enum lnt_err exec(struct lnt_outbox *ob, const char *sql, char *err)
+{
+    char *msg = NULL;
+    enum lnt_err rc = LNT_OK;
+
+    if (sqlite3_exec(ob->db, sql, NULL, NULL, &msg) != SQLITE_OK)
+        rc = lnt_fail(err, LNT_ERR_DB, "kiosk database: %s", msg ? msg : sqlite3_errmsg(ob->db));
+    sqlite3_free(msg);
+    return rc;
+}
+
+static enum lnt_err prepare(struct lnt_outbox *ob, const char *sql, sqlite3_stmt **st, char *err)
+{
+    if (sqlite3_prepare_v2(ob->db, sql, -1, st, NULL) != SQLITE_OK) {
+        *st = NULL;
+        return db_fail(ob, err, "prepare");
+    }
+    return LNT_OK;
+}
+
+/* Runs a statement that returns no rows; finalizes it. */
+static enum lnt_err step_done(struct lnt_outbox *ob, sqlite3_stmt *st, char *err, const char *what)
+{
+    enum lnt_err rc = LNT_OK;
+
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = db_fail(ob, err, what);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static void rollback(struct lnt_outbox *ob)
+{
+    sqlite3_exec(ob->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Makes the identity row with a fresh key pair when there is none. */
+static enum lnt_err ensure_identity(struct lnt_outbox *ob, char *err)
+{
+    uint8_t pk[LNT_SIGN_PK_LEN], sk[LNT_SIGN_SK_LEN];
+    sqlite3_stmt *st = NULL;
+    enum lnt_err rc;
+
+    rc = prepare(ob, "SELECT 1 FROM identity WHERE id = 1", &st, err);
+    if (rc != LNT_OK)
+        return rc;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return LNT_OK;
+    }
+    sqlite3_finalize(st);
+
+    if (crypto_sign_keypair(pk, sk) != 0)
+        return lnt_fail(err, LNT_ERR_CRYPTO, "kiosk key pair: generation failed");
+    rc = prepare(ob, "INSERT OR IGNORE INTO identity(id, public_key, secret_key) VALUES (1, ?, ?)",
+                 &st, err);
+    if (rc == LNT_OK) {
+        sqlite3_bind_blob(st, 1, pk, sizeof pk, SQLITE_TRANSIENT);
+        sqlite3_bind_blob(st, 2, sk, sizeof sk, SQLITE_TRANSIENT);
+        rc = step_done(ob, st, err, "create identity");
+    }
+    sodium_memzero(sk, sizeof sk);
+    return rc;
+}
+
+enum lnt_err lnt_outbox_open(const char *dir, struct lnt_outbox **out, char *err)
+{
+    struct lnt_outbox *ob = NULL;
+    char path[4096];
+    enum lnt_err rc = LNT_OK;
+    int fd, n;
+
+    *out = NULL;
+    n = snprintf(path, sizeof path, "%s/%s", dir, LNT_OUTBOX_FILE);
+    if (n < 0 || (size_t)n >= sizeof path)
+        return lnt_fail(err, LNT_ERR_TOO_LARGE, "data directory path is too long");
+    if (lnt_crypto_init() != LNT_OK)
+        return lnt_fail(err, LNT_ERR_CRYPTO, "libsodium failed to initialise");
+
+    /* Create the file ourselves so that it (and SQLite's -wal and -shm, which copy
+     * its mode) is private: it holds the kiosk's secret key. */
+    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return lnt_fail(err, LNT_ERR_IO, "%s: %s", path, strerror(errno));
+    close(fd);
+
+    ob = calloc(1, sizeof *ob);
+    if (ob == NULL)
+        return lnt_fail(err, LNT_ERR_NOMEM, "out of memory");
+    if (sqlite3_open_v2(path, &ob->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) !=
+        SQLITE_OK) {
+        rc = lnt_fail(err, LNT_ERR_DB, "%s: %s", path,
+                      ob->db ? sqlite3_errmsg(ob->db) : "cannot open");
+        goto out;
+    }
+    sqlite3_busy_timeout(ob->db, BUSY_TIMEOUT_MS);
+    rc = exec(ob, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err);
+    if (rc != LNT_OK)
+        goto out;
+    rc = exec(ob, "BEGIN IMMEDIATE", err);
+    if (rc != LNT_OK)
+        goto out;
+    rc = exec(ob, schema, err);
+    if (rc == LNT_OK)
+        rc = ensure_identity(ob, err);
+    if (rc == LNT_OK)
+        rc = exec(ob, "COMMIT", err);
+    if (rc != LNT_OK)
+        rollback(ob);
+
+out:
+    if (rc != LNT_OK) {
+        lnt_outbox_free(ob);
+        return rc;
+    }
+    *out = ob;
+    return LNT_OK;
+}
+
+void lnt_outbox_free(struct lnt_outbox *ob)
+{
+    if (ob == NULL)
+        return;
+    sqlite3_close(ob->db);
+    free(ob);
+}
+
+void lnt_outbox_identity_trust(const struct lnt_identity *id, struct lnt_trust *out)
+{
+    out->scheme = id->scheme;
+    out->keys = id->keys;
+    out->n_keys = id->n_keys;
+    out->revoked = id->revoked;
+    out->n_revoked = id->n_revoked;
+}
+
+/* Copies a blob column of exactly `n` bytes; anything else is a damaged database. */
+static enum lnt_err blob_col(sqlite3_stmt *st, int col, uint8_t *dst, size_t n, const char *what,
+                             char *err)
+{
+    const void *p = sqlite3_column_blob(st, col);
+    if (p == NULL || (size_t)sqlite3_column_bytes(st, col) != n)
+        return lnt_fail(err, LNT_ERR_DB, "kiosk database: %s: expected %zu bytes", what, n);
+    memcpy(dst, p, n);
+    return LNT_OK;
+}
+
+static enum lnt_err text_col(sqlite3_stmt *st, int col, char *dst, size_t n, const char *what,
+                             char *err)
+{
+    const unsigned char *p = sqlite3_column_text(st, col);
+    if (lnt_str_copy(dst, n, p ? (const char *)p : "") != LNT_OK)
+        return lnt_fail(err, LNT_ERR_DB, "kiosk database: %s: longer than %zu bytes", what, n - 1);
+    return LNT_OK;
+}
+
+enum lnt_err lnt_outbox_identity_get(struct lnt_outbox *ob, struct lnt_identity *out, char *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum lnt_err rc;
+
+    memset(out, 0, sizeof *out);
+    rc = exec(ob, "BEGIN", err);
+    if (rc != LNT_OK)
+        return rc;
+    rc =
+        prepare(ob,
+                "SELECT kiosk_id, public_key, secret_key, server_url, scheme, venue_id, venue_name,"
+                " box_public_key, server_time FROM identity WHERE id = 1",
+                &st, err);
+    if (rc != LNT_OK)
+        goto out;
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        rc = lnt_fail(err, LNT_ERR_DB, "kiosk database: identity row is missing");
+        goto out;
+    }
+    out->kiosk_id = sqlite3_column_int64(st, 0);
+    if ((rc = blob_col(st, 1, out->pk, sizeof out->pk, "public key", err)) != LNT_OK ||
+        (rc = blob_col(st, 2, out->sk, sizeof out->sk, "secret key", err)) != LNT_OK ||
+        (rc = text_col(st, 3, out->server_url, sizeof out->server_url, "server url", err)) !=
+            LNT_OK ||
+        (rc = text_col(st, 4, out->scheme, sizeof out->scheme, "scheme", err)) != LNT_OK ||
+        (rc = text_col(st, 6, out->venue_name, sizeof out->venue_name, "venue name", err)) !=
+            LNT_OK)
+        goto out;
+    out->venue_id = sqlite3_column_int64(st, 5);
+    if (sqlite3_column_type(st, 7) != SQLITE_NULL &&
+        (rc = blob_col(st, 7, out->box_pk, sizeof out->box_pk, "box key", err)) != LNT_OK)
+        goto out;
+    out->server_time = sqlite3_column_int64(st, 8);
+    sqlite3_finalize(st);
+
+    rc = prepare(ob, "SELECT kid, public_key FROM trust ORDER BY kid", &st, err);
+    if (rc != LNT_OK)
+        goto out;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        struct lnt_trusted_key *k;
+        if (out->n_keys == LNT_TRUST_MAX) {
+            rc = lnt_fail(err, LNT_ERR_TOO_LARGE, "kiosk database: more than %d trusted keys",
+                          LNT_TRUST_MAX);
+            goto out;
+        }
+        k = &out->keys[out->n_keys];
+        if ((rc = blob_col(st, 0, k->kid, sizeof k->kid, "trusted key id", err)) != LNT_OK ||
+            (rc = blob_col(st, 1, k->pk, sizeof k->pk, "trusted key", err)) != LNT_OK)
+            goto out;
+        out->n_keys++;
+    }
+    sqlite3_finalize(st);
+
+    rc = prepare(ob, "SELECT serial FROM revoked ORDER BY serial", &st, err);
+    if (rc != LNT_OK)
+        goto out;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (out->n_revoked == LNT_REVOKED_MAX) {
+            rc = lnt_fail(err, LNT_ERR_TOO_LARGE, "kiosk database: more than %d revoked serials",
+                          LNT_REVOKED_MAX);
+            goto out;
+        }
+        rc = blob_col(st, 0, out->revoked[out->n_revoked], LNT_SERIAL_LEN, "revoked serial", err);
+        if (rc != LNT_OK)
+            goto out;
+        out->n_revoked++;
+    }
+
+out:
+    sqlite3_finalize(st);
+    exec(ob, "COMMIT", NULL);
+    if (rc != LNT_OK)
+        sodium_memzero(out, sizeof *out);
+    return rc;
+}
+
+enum lnt_err lnt_outbox_identity_set(struct lnt_outbox *ob, const struct lnt_identity *id,
+                                     char *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum lnt_err rc;
+
+    if (id->n_keys > LNT_TRUST_MAX || id->n_revoked > LNT_REVOKED_MAX)
+        return lnt_fail(err, LNT_ERR_TOO_LARGE,
+                        "identity: too many trusted keys or revoked serials");
+    rc = exec(ob, "BEGIN IMMEDIATE", err);
+    if (rc != LNT_OK)
+        return rc;
+    rc = prepare(ob,
+                 "UPDATE identity SET kiosk_id = ?, public_key = ?, secret_key = ?, server_url = ?,"
+                 " scheme = ?, venue_id = ?, venue_name = ?, box_public_key = ?, server_time = ?"
+                 " WHERE id = 1",
+                 &st, err);
+    if (rc != LNT_OK)
+        goto out;
+    sqlite3_bind_int64(st, 1, id->kiosk_id);
+    sqlite3_bind_blob(st, 2, id->pk, sizeof id->pk, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 3, id->sk, sizeof id->sk, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, id->server_url, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, id->scheme, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, id->venue_id);
+    sqlite3_bind_text(st, 7, id->venue_name, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 8, id->box_pk, sizeof id->box_pk, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 9, id->server_time);
+    rc = step_done(ob, st, err, "update identity");
+    st = NULL;
+    if (rc != LNT_OK)
+        goto out;
+
+    rc = exec(ob, "DELETE FROM trust; DELETE FROM revoked;", err);
+    if (rc != LNT_OK)
+        goto out;
+    rc = prepare(ob, "INSERT OR REPLACE INTO trust(kid, public_key) VALUES (?, ?)", &st, err);
+    if (rc != LNT_OK)
+        goto out;
+    for (size_t i = 0; i < id->n_keys; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_blob(st, 1, id->keys[i].kid, LNT_KID_LEN, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 2, id->keys[i].pk, LNT_SIGN_PK_LEN, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE) {
+            rc = db_fail(ob, err, "store trusted key");
+            goto out;
+        }
+    }
+    sqlite3_finalize(st);
+    rc = prepare(ob, "INSERT OR IGNORE INTO revoked(serial) VALUES (?)", &st, err);
+    if (rc != LNT_OK)
+        goto out;
+    for (size_t i = 0; i < id->n_revoked; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_blob(st, 1, id->revoked[i], LNT_SERIAL_LEN, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE) {
+            rc = db_fail(ob, err, "store revoked serial");
+            goto out;
+        }
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    rc = exec(ob, "COMMIT", err);
+
+out:
+    sqlite3_finalize(st);
+    if (rc != LNT_OK)
+        rollback(ob);
+    return rc;
+}
+
+/* Inside the append transaction: keeps on_shift in step with a sign_in / sign_out. */
+static enum lnt_err track_shift(struct lnt_outbox *ob, const struct lnt_event *ev, char *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum lnt_err rc;
+
+    if (ev->type == LNT_EV_SIGN_IN) {
+        rc =
+            prepare(ob, "INSERT OR REPLACE INTO on_shift(staff_id, since, serial) VALUES (?, ?, ?)",
+                    &st, err);
+        if (rc != LNT_OK)
+            return rc;
+        sqlite3_bind_text(st, 1, ev->u.badge.staff_id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, ev->occurred_at);
+        sqlite3_bind_text(st, 3, ev->u.badge.serial, -1, SQLITE_STATIC);
+        return step_done(ob, st, err, "record sign-in");
+    }
+    if (ev->type == LNT_EV_SIGN_OUT) {
+        rc = prepare(ob, "DELETE FROM on_shift WHERE staff_id = ?", &st, err);
+        if (rc != LNT_OK)
+            return rc;
+        sqlite3_bind_text(st, 1, ev->u.badge.staff_id, -1, SQLITE_STATIC);
+        return step_done(ob, st, err, "record sign-out");
+    }
+    return LNT_OK;
+}
+
+enum lnt_err lnt_outbox_append(struct lnt_outbox *ob, struct lnt_event *ev, char *err)
+{
+    sqlite3_stmt *st = NULL;
+    struct lnt_buf json;
+    enum lnt_err rc;
+    int64_t seq;
+
+    lnt_buf_init(&json, EVENT_JSON_MAX);
+    ev->seq = 0;
+    rc = exec(ob, "BEGIN IMMEDIATE", err);
+    if (rc != LNT_OK)
+        return rc;
+    rc = prepare(ob,
+                 "UPDATE identity SET next_seq = next_seq + 1 WHERE id = 1 RETURNING next_seq - 1",
+                 &st, err);
+    if (rc != LNT_OK)
+        goto out;
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        rc = db_fail(ob, err, "next sequence number");
+        goto out;
+    }
+    seq = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    st = NULL;
+
+    ev->seq = seq;
+    lnt_uuid4(ev->uuid);
+    if (ev->recorded_at == 0)
+        ev->recorded_at = lnt_time_now();
+    rc = lnt_wire_event_encode(ev, &json, err);
+    if (rc != LNT_OK) {
+        lnt_fail_prefix(err, rc, "event not saved: ");
+        goto out;
+    }
+    rc = prepare(ob, "INSERT INTO outbox(seq, uuid, type, json, created_at) VALUES (?, ?, ?, ?, ?)",
+                 &st, err);
+    if (rc != LNT_OK)
+        goto out;
+    sqlite3_bind_int64(st, 1, seq);
+    sqlite3_bind_text(st, 2, ev->uuid, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, lnt_event_type_name(ev->type), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, json.data, (int)json.len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, ev->recorded_at);
+    rc = step_done(ob, st, err, "save event");
+    st = NULL;
+    if (rc != LNT_OK)
+        goto out;
+    rc = track_shift(ob, ev, err);
+    if (rc != LNT_OK)
+        goto out;
+    /* With synchronous=FULL in WAL mode, COMMIT returns after the WAL is synced. */
+    rc = exec(ob, "COMMIT", err);
+
+out:
+    sqlite3_finalize(st);
+    if (rc != LNT_OK) {
+        rollback(ob);
+        ev->seq = 0;
+    }
+    lnt_buf_release(&json);
+    return rc;
+}
+
+enum lnt_err lnt_outbox_peek(struct lnt_outbox *ob, struct lnt_event *out, size_t max, size_t *n,
+                             char *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum lnt_err rc;
+    int step;
+
+    *n = 0;
+    if (max == 0)
+        return LNT_OK;
+    rc = prepare(ob, "SELECT seq, json FROM outbox ORDER BY seq LIMIT ?", &st, err);
+    if (rc != LNT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, max > INT64_MAX ? INT64_MAX : (int64_t)max);
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t seq = sqlite3_column_int64(st, 0);
+        const char *json = (const char *)sqlite3_column_text(st, 1);
+        size_t len = (size_t)sqlite3_column_bytes(st, 1);
+
+        rc = lnt_wire_event_decode(json ? json : "", json ? len : 0, &out[*n], err);
+        if (rc != LNT_OK) {
+            lnt_fail_prefix(err, LNT_ERR_DB, "kiosk database: event %lld: ", (long long)seq);
+            rc = LNT_ERR_DB;
+            goto out;
+        }
+        if (out[*n].seq != seq) {
+            rc = lnt_fail(err, LNT_ERR_DB, "kiosk database: event %lld: stored seq differs",
+                          (long long)seq);
+            goto out;
+        }
+        (*n)++;
+    }
+    if (step != SQLITE_DONE)
+        rc = db_fail(ob, err, "read outbox");
+
+out:
+    sqlite3_finalize(st);
+    if (rc != LNT_OK)
+        *n = 0;
+    return rc;
+}
+
+static const char *status_name(enum lnt_ingest_status s)
+{
+    return s == LNT_INGEST_CONFLICT ? "conflict" : "rejected";
+}
+
+enum lnt_err lnt_outbox_ack(struct lnt_outbox *ob, const struct lnt_ingest_result *r, size_t n,
+                            char *err)
+{
+    sqlite3_stmt *del = NULL, *aside = NULL;
+    enum lnt_err rc;
+    int64_t now = lnt_time_now();
+
+    if (n == 0)
+        return LNT_OK;
+    rc = exec(ob, "BEGIN IMMEDIATE", err);
+    if (rc != LNT_OK)
+        return rc;
+    if ((rc = prepare(ob, "DELETE FROM outbox WHERE seq = ?", &del, err)) != LNT_OK ||
+        (rc = prepare(
+             ob,
+             "INSERT OR REPLACE INTO aside(seq, uuid, type, json, created_at, status, reason,"
+             " set_aside_at) SELECT seq, uuid, type, json, created_at, ?, ?, ?"
+             " FROM outbox WHERE seq = ?",
+             &aside, err)) != LNT_OK)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        switch (r[i].status) {
+        case LNT_INGEST_ACCEPTED:
+        case LNT_INGEST_DUPLICATE:
+            break;
+        case LNT_INGEST_CONFLICT:
+        case LNT_INGEST_REJECTED:
+            sqlite3_reset(aside);
+            sqlite3_bind_text(aside, 1, status_name(r[i].status), -1, SQLITE_STATIC);
+            sqlite3_bind_text(aside, 2, r[i].reason, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(aside, 3, now);
+            sqlite3_bind_int64(aside, 4, r[i].seq);
+            if (sqlite3_step(aside) != SQLITE_DONE) {
+                rc = db_fail(ob, err, "set event aside");
+                goto out;
+            }
+            break;
+        default:
+            rc = lnt_fail(err, LNT_ERR_INVALID, "reply for event %lld: unknown status %d",
+                          (long long)r[i].seq, (int)r[i].status);
+            goto out;
+        }
+        sqlite3_reset(del);
+        sqlite3_bind_int64(del, 1, r[i].seq);
+        if (sqlite3_step(del) != SQLITE_DONE) {
+            rc = db_fail(ob, err, "delete sent event");
+            goto out;
+        }
+    }
+    sqlite3_finalize(del);
+    sqlite3_finalize(aside);
+    del = aside = NULL;
+    rc = exec(ob, "COMMIT", err);
+
+out:
+    sqlite3_finalize(del);
+    sqlite3_finalize(aside);
+    if (rc != LNT_OK)
+        rollback(ob);
+    return rc;
+}
+
+static enum lnt_err count_rows(struct lnt_outbox *ob, const char *sql, int64_t *out, char *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum lnt_err rc;
+
+    *out = 0;
+    rc = prepare(ob, sql, &st, err);
+    if (rc != LNT_OK)
+        return rc;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *out = sqlite3_column_int64(st, 0);
+    else
+        rc = db_fail(ob, err, "count");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+enum lnt_err lnt_outbox_count(struct lnt_outbox *ob, int64_t *out, char *err)
+{
+    return count_rows(ob, "SELECT count(*) FROM outbox", out, err);
+}
+
+enum lnt_err lnt_outbox_aside_count(struct lnt_outbox *ob, int64_t *out, char *err)
+{
+    return count_rows(ob, "SELECT count(*) FROM aside", out, err);
+}
+
+enum lnt_err lnt_outbox_oldest_age(struct lnt_outbox *ob, int64_t now, int64_t *created_at,
+                                   int64_t *age, char *err)
+{
+    enum lnt_err rc;
+
+    *age = 0;
+    rc = count_rows(ob, "SELECT coalesce(min(created_at), 0) FROM outbox", created_at, err);
+    if (rc == LNT_OK && *created_at > 0 && now > *created_at)
+        *age = now - *created_at;
+    return rc;
+}
+
+enum lnt_err lnt_outbox_on_shift_get(struct lnt_outbox *ob, const char *staff_id, bool *on,
+                                     int64_t *since, char *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum lnt_err rc;
+    int step;
+
+    *on = false;
+    *since = 0;
+    rc = prepare(ob, "SELECT since FROM on_shift WHERE staff_id = ?", &st, err);
+    if (rc != LNT_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, staff_id, -1, SQLITE_STATIC);
+    step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        *on = true;
+        *since = sqlite3_column_int64(st, 0);
+    } else if (step != SQLITE_DONE) {
+        rc = db_fail(ob, err, "read on-shift");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+enum lnt_err lnt_outbox_on_shift_set(struct lnt_outbox *ob, const char *staff_id, int64_t since,
+                                     const char *serial, char *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum lnt_err rc;
+
+    rc = prepare(ob, "INSERT OR REPLACE INTO on_shift(staff_id, since, serial) VALUES (?, ?, ?)",
+                 &st, err);
+    if (rc != LNT_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, staff_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, since);
+    sqlite3_bind_text(st, 3, serial ? serial : "", -1, SQLITE_STATIC);
+    return step_done(ob, st, err, "record on-shift");
+}
+
+enum lnt_err lnt_outbox_on_shift_clear(struct lnt_outbox *ob, const char *staff_id, char *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum lnt_err rc;
+
+    rc = prepare(ob, "DELETE FROM on_shift WHERE staff_id = ?", &st, err);
+    if (rc != LNT_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, staff_id, -1, SQLITE_STATIC);
+    return step_done(ob, st, err, "clear on-shift");
+}

@@ -1,0 +1,50 @@
+/* render_sdl.h - draws a screen's command list with SDL2 and SDL2_ttf and turns touches into taps:
+ * the one SDL seam. */
+#ifndef LNT_RENDER_SDL_H
+#define LNT_RENDER_SDL_H
+
+#include <stdbool.h>
+
+#include "err.h"
+#include "screen.h"
+
+#define LNT_FONT_REGULAR "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+#define LNT_FONT_BOLD "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+
+struct lnt_render;
+
+enum lnt_render_mode {
+    LNT_RENDER_WINDOW,   /* a window (full screen on the kiosk; SDL_VIDEODRIVER=dummy works) */
+    LNT_RENDER_OFFSCREEN /* a software surface of LNT_SCREEN_W x LNT_SCREEN_H, no video driver */
+};
+
+/*
+ * Starts SDL (video only for a window) and SDL_ttf and opens both fonts.
+ * A missing font is LNT_ERR_IO naming the file and the package that has it.
+ * On error *out is NULL and SDL is shut down again.
+ */
+enum lnt_err lnt_render_new(enum lnt_render_mode mode, bool fullscreen, struct lnt_render **out,
+                            char *err);
+/* Closes the window and shuts SDL down. NULL is a no-op. */
+void lnt_render_free(struct lnt_render *r);
+
+/* Draws `dl` and presents it. An unchanged list is not drawn again (until the window needs it). */
+enum lnt_err lnt_render_draw(struct lnt_render *r, const struct lnt_draw_list *dl, char *err);
+
+/* What happened since the last poll. */
+struct lnt_render_input {
+    bool quit;   /* window closed or Escape */
+    bool tapped; /* a press: (x, y) in logical 800x480 coordinates */
+    int x, y;
+};
+
+/*
+ * Drains pending window events; returns the first tap (touch or mouse, never
+ * both for one touch) and whether the window asked to close. Offscreen: nothing.
+ */
+void lnt_render_poll(struct lnt_render *r, struct lnt_render_input *in);
+
+/* Writes the last drawn frame as an RGB PNG. On error no file is left. */
+enum lnt_err lnt_render_save_png(struct lnt_render *r, const char *path, char *err);
+
+#endif

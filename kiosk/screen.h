@@ -1,0 +1,65 @@
+/* screen.h - the kiosk's screens as a list of draw commands at a logical 800x480 (no SDL here). */
+#ifndef LNT_KIOSK_SCREEN_H
+#define LNT_KIOSK_SCREEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app.h"
+
+#define LNT_SCREEN_W 800
+#define LNT_SCREEN_H 480
+#define LNT_BUTTON_MIN_H 64 /* a gloved thumb */
+#define LNT_DRAW_MAX 64
+#define LNT_DRAW_TEXT_MAX 128
+
+enum lnt_draw_kind { LNT_DRAW_RECT = 1, LNT_DRAW_TEXT, LNT_DRAW_BUTTON };
+enum lnt_align { LNT_ALIGN_LEFT = 0, LNT_ALIGN_CENTRE, LNT_ALIGN_RIGHT };
+
+struct lnt_rgb {
+    uint8_t r, g, b;
+};
+
+/*
+ * One command. RECT fills (x,y,w,h) with `bg`. TEXT draws one line of
+ * `text` in `fg` at `size` px, aligned within the box horizontally and
+ * centred vertically, clipped to the box. BUTTON is a filled box in `bg`
+ * with its label in `fg`, centred; `id` is what a tap inside it reports.
+ */
+struct lnt_draw {
+    enum lnt_draw_kind kind;
+    int x, y, w, h;
+    struct lnt_rgb fg, bg;
+    int size;
+    bool bold;
+    enum lnt_align align;
+    int id;
+    char text[LNT_DRAW_TEXT_MAX];
+};
+
+/* Fixed storage: building a screen allocates nothing. */
+struct lnt_draw_list {
+    size_t n;
+    struct lnt_draw cmd[LNT_DRAW_MAX];
+};
+
+/* What the status bar says. It never guesses: these come from the outbox and the last sync. */
+struct lnt_status {
+    bool enrolled;
+    bool online;       /* the last sync attempt reached the server */
+    int64_t unsent;    /* events in the outbox */
+    int64_t aside;     /* events the server refused, kept on the kiosk */
+    int64_t last_sync; /* unix seconds of the last successful sync, 0 = never */
+    int64_t now;       /* unix seconds, for the clock */
+    const char *venue; /* may be NULL */
+};
+
+/* Builds the screen for `app` with the status bar into `out` (replacing its contents). */
+void lnt_screen_build(const struct lnt_app *app, const struct lnt_status *st,
+                      struct lnt_draw_list *out);
+
+/* The id of the button under logical point (x, y), or LNT_BTN_NONE. */
+int lnt_screen_hit(const struct lnt_draw_list *dl, int x, int y);
+
+#endif

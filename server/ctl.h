@@ -1,0 +1,91 @@
+/* ctl.h - what lanternctl's command files share: the run context, output records, option parsing.
+ */
+#ifndef LNT_CTL_H
+#define LNT_CTL_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "store.h"
+
+/* Exit codes: 0 done, 1 the command failed (bad value, missing record, I/O), 2 usage error. */
+#define LNT_CTL_OK 0
+#define LNT_CTL_FAIL 1
+#define LNT_CTL_USAGE 2
+
+#define LNT_CTL_MAX_OPTS 8
+
+struct lnt_ctl {
+    const char *db_path;
+    bool json;
+    const char *cmd_name;    /* "venue add", for messages */
+    const char *cmd_usage;   /* the command's synopsis */
+    struct lnt_store *store; /* opened by lnt_ctl_open */
+};
+
+/*
+ * One output record. With --json: one compact JSON object on one line.
+ * Otherwise `key: value` lines, or with `line` set (list items) one line of
+ * key=value pairs, values quoted when they hold spaces or quotes.
+ */
+struct lnt_ctl_out {
+    struct lnt_buf b;
+    bool json;
+    bool line;
+    bool bad; /* an append failed: the record is not printed */
+    int fields;
+};
+
+void lnt_ctl_out_begin(struct lnt_ctl_out *o, const struct lnt_ctl *c, bool line);
+void lnt_ctl_out_str(struct lnt_ctl_out *o, const char *key, const char *val);
+void lnt_ctl_out_int(struct lnt_ctl_out *o, const char *key, int64_t val);
+void lnt_ctl_out_bool(struct lnt_ctl_out *o, const char *key, bool val);
+/* RFC 3339 time; a date ("" / null for 0). */
+void lnt_ctl_out_time(struct lnt_ctl_out *o, const char *key, int64_t t);
+void lnt_ctl_out_date(struct lnt_ctl_out *o, const char *key, int32_t days);
+/* `json` is already JSON (an object or array) for --json; `human` is shown otherwise. */
+void lnt_ctl_out_raw(struct lnt_ctl_out *o, const char *key, const char *json, const char *human);
+/* Appends `s` as a JSON string (quotes included) to `b`. */
+enum lnt_err lnt_ctl_json_str(struct lnt_buf *b, const char *s);
+/* Writes the record to stdout and releases it. LNT_CTL_OK, or LNT_CTL_FAIL when output failed. */
+int lnt_ctl_out_end(struct lnt_ctl_out *o);
+
+/* Prints "lanternctl: <message>" to stderr and returns LNT_CTL_FAIL. */
+int lnt_ctl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "lanternctl: <message>" then the command's usage to stderr and returns LNT_CTL_USAGE. */
+int lnt_ctl_usage(const struct lnt_ctl *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Prints "lanternctl: warning: <message>" to stderr. */
+void lnt_ctl_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Parses a subcommand's options. Each option's `val` is its index into
+ * `vals` (at most LNT_CTL_MAX_OPTS), which receives the argument text.
+ * Unknown, repeated or argument-less options and stray arguments are usage
+ * errors (message printed). Returns LNT_CTL_OK or LNT_CTL_USAGE.
+ */
+int lnt_ctl_getopt(const struct lnt_ctl *c, int argc, char **argv, const struct option *opts,
+                   const char *vals[LNT_CTL_MAX_OPTS]);
+
+/* Parse option values, printing a one-line error naming the option on failure (LNT_CTL_FAIL). */
+int lnt_ctl_parse_id(const char *opt, const char *s, int64_t *out);
+int lnt_ctl_parse_int(const char *opt, const char *s, int64_t min, int64_t max, int64_t *out);
+int lnt_ctl_parse_date(const char *opt, const char *s, int32_t *out);
+
+/*
+ * Opens the store at c->db_path (creating its directory). With `scheme`
+ * not NULL, also loads the scheme and refuses an uninitialised database.
+ * Prints the error; returns LNT_CTL_OK or LNT_CTL_FAIL.
+ */
+int lnt_ctl_open(struct lnt_ctl *c, struct lnt_scheme *scheme);
+
+/* Writes `text` as a QR code PNG at `path` (8 px per module, quiet zone 4, at most version 12). */
+int lnt_ctl_write_qr(const char *text, const char *path, int *version_out);
+
+/* badge issue / badge verify (ctl_badge.c). */
+int lnt_ctl_badge_issue(struct lnt_ctl *c, int argc, char **argv);
+int lnt_ctl_badge_verify(struct lnt_ctl *c, int argc, char **argv);
+
+#endif

@@ -1,0 +1,331 @@
+/* ctl_out.c - lanternctl's plumbing: output records, error lines, option parsing, opening the
+ * store. */
+#include "ctl.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "image.h"
+#include "ltime.h"
+#include "qr.h"
+
+#define OUT_MAX (1 << 20) /* one record; an event body is the largest thing printed */
+
+static void put(struct lnt_ctl_out *o, const char *s)
+{
+    if (lnt_buf_puts(&o->b, s) != LNT_OK)
+        o->bad = true;
+}
+
+void lnt_ctl_out_begin(struct lnt_ctl_out *o, const struct lnt_ctl *c, bool line)
+{
+    lnt_buf_init(&o->b, OUT_MAX);
+    o->json = c->json;
+    o->line = line;
+    o->bad = false;
+    o->fields = 0;
+    if (o->json)
+        put(o, "{");
+}
+
+enum lnt_err lnt_ctl_json_str(struct lnt_buf *b, const char *s)
+{
+    enum lnt_err rc = lnt_buf_puts(b, "\"");
+    char esc[8];
+
+    for (const unsigned char *p = (const unsigned char *)s; rc == LNT_OK && *p != '\0'; p++) {
+        switch (*p) {
+        case '"':
+            rc = lnt_buf_puts(b, "\\\"");
+            break;
+        case '\\':
+            rc = lnt_buf_puts(b, "\\\\");
+            break;
+        case '\n':
+            rc = lnt_buf_puts(b, "\\n");
+            break;
+        case '\t':
+            rc = lnt_buf_puts(b, "\\t");
+            break;
+        default:
+            if (*p < 0x20 || *p == 0x7f) {
+                snprintf(esc, sizeof esc, "\\u%04x", *p);
+                rc = lnt_buf_puts(b, esc);
+            } else {
+                rc = lnt_buf_append(b, p, 1);
+            }
+        }
+    }
+    if (rc == LNT_OK)
+        rc = lnt_buf_puts(b, "\"");
+    return rc;
+}
+
+/* Human text values: shown as they are, quoted in one-line records when they would be ambiguous. */
+static void human_value(struct lnt_ctl_out *o, const char *s)
+{
+    if (!o->line || (s[0] != '\0' && strpbrk(s, " \t\"\\=") == NULL))
+        put(o, s);
+    else if (lnt_ctl_json_str(&o->b, s) != LNT_OK)
+        o->bad = true;
+}
+
+static void key(struct lnt_ctl_out *o, const char *k)
+{
+    if (o->json) {
+        if (o->fields > 0)
+            put(o, ",");
+        if (lnt_ctl_json_str(&o->b, k) != LNT_OK)
+            o->bad = true;
+        put(o, ":");
+    } else {
+        if (o->line && o->fields > 0)
+            put(o, " ");
+        put(o, k);
+        put(o, o->line ? "=" : ": ");
+    }
+    o->fields++;
+}
+
+static void end_field(struct lnt_ctl_out *o)
+{
+    if (!o->json && !o->line)
+        put(o, "\n");
+}
+
+void lnt_ctl_out_str(struct lnt_ctl_out *o, const char *k, const char *val)
+{
+    key(o, k);
+    if (!o->json)
+        human_value(o, val);
+    else if (lnt_ctl_json_str(&o->b, val) != LNT_OK)
+        o->bad = true;
+    end_field(o);
+}
+
+void lnt_ctl_out_int(struct lnt_ctl_out *o, const char *k, int64_t val)
+{
+    char num[24];
+
+    snprintf(num, sizeof num, "%lld", (long long)val);
+    key(o, k);
+    put(o, num);
+    end_field(o);
+}
+
+void lnt_ctl_out_bool(struct lnt_ctl_out *o, const char *k, bool val)
+{
+    key(o, k);
+    put(o, val ? "true" : "false");
+    end_field(o);
+}
+
+void lnt_ctl_out_time(struct lnt_ctl_out *o, const char *k, int64_t t)
+{
+    char s[LNT_TIME_STRLEN];
+
+    if (lnt_time_format(t, s) != LNT_OK)
+        (void)lnt_str_copy(s, sizeof s, "");
+    lnt_ctl_out_str(o, k, s);
+}
+
+void lnt_ctl_out_date(struct lnt_ctl_out *o, const char *k, int32_t days)
+{
+    char s[LNT_DATE_STRLEN] = "";
+
+    if (days != 0 && lnt_date_format(days, s) == LNT_OK) {
+        lnt_ctl_out_str(o, k, s);
+        return;
+    }
+    key(o, k);
+    put(o, o->json ? "null" : o->line ? "-" : "none");
+    end_field(o);
+}
+
+void lnt_ctl_out_raw(struct lnt_ctl_out *o, const char *k, const char *json, const char *human)
+{
+    key(o, k);
+    if (o->json)
+        put(o, json);
+    else
+        human_value(o, human);
+    end_field(o);
+}
+
+int lnt_ctl_out_end(struct lnt_ctl_out *o)
+{
+    int rc = LNT_CTL_OK;
+
+    if (o->json)
+        put(o, "}\n");
+    else if (o->line)
+        put(o, "\n");
+    /* a record that hit its bound is not printed at all: half a record would mislead */
+    if (o->bad || o->b.data == NULL)
+        rc = lnt_ctl_fail("output record too large or out of memory");
+    else if (fwrite(o->b.data, 1, o->b.len, stdout) != o->b.len || fflush(stdout) != 0)
+        rc = lnt_ctl_fail("writing to standard output: %s", strerror(errno));
+    lnt_buf_release(&o->b);
+    return rc;
+}
+
+int lnt_ctl_fail(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("lanternctl: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return LNT_CTL_FAIL;
+}
+
+void lnt_ctl_warn(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("lanternctl: warning: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int lnt_ctl_usage(const struct lnt_ctl *c, const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("lanternctl: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nusage: lanternctl [--db PATH] [--json] %s\n", c->cmd_usage);
+    return LNT_CTL_USAGE;
+}
+
+int lnt_ctl_getopt(const struct lnt_ctl *c, int argc, char **argv, const struct option *opts,
+                   const char *vals[LNT_CTL_MAX_OPTS])
+{
+    int ch;
+
+    for (int i = 0; i < LNT_CTL_MAX_OPTS; i++)
+        vals[i] = NULL;
+    opterr = 0;
+    optind = 0; /* glibc: start afresh for this argument vector */
+    while ((ch = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
+        if (ch == '?')
+            return lnt_ctl_usage(c, "%s: unknown option %s", c->cmd_name, argv[optind - 1]);
+        if (ch == ':')
+            return lnt_ctl_usage(c, "%s: option %s needs a value", c->cmd_name, argv[optind - 1]);
+        if (ch < 0 || ch >= LNT_CTL_MAX_OPTS)
+            return lnt_ctl_usage(c, "%s: option table is wrong", c->cmd_name);
+        if (vals[ch] != NULL)
+            return lnt_ctl_usage(c, "%s: option --%s given twice", c->cmd_name, opts[ch].name);
+        vals[ch] = optarg;
+    }
+    if (optind < argc)
+        return lnt_ctl_usage(c, "%s: unexpected argument '%s'", c->cmd_name, argv[optind]);
+    return LNT_CTL_OK;
+}
+
+int lnt_ctl_parse_int(const char *opt, const char *s, int64_t min, int64_t max, int64_t *out)
+{
+    if (lnt_parse_i64(s, min, max, out) != LNT_OK)
+        return lnt_ctl_fail("--%s: expected a whole number from %lld to %lld, got '%s'", opt,
+                            (long long)min, (long long)max, s);
+    return LNT_CTL_OK;
+}
+
+int lnt_ctl_parse_id(const char *opt, const char *s, int64_t *out)
+{
+    if (lnt_parse_i64(s, 1, INT64_MAX, out) != LNT_OK)
+        return lnt_ctl_fail("--%s: expected an id (a positive whole number), got '%s'", opt, s);
+    return LNT_CTL_OK;
+}
+
+int lnt_ctl_parse_date(const char *opt, const char *s, int32_t *out)
+{
+    int32_t d;
+    char back[LNT_DATE_STRLEN];
+
+    /* the round trip refuses dates that do not exist, such as 2026-02-30 */
+    if (lnt_date_parse(s, &d) != LNT_OK || lnt_date_format(d, back) != LNT_OK ||
+        strcmp(back, s) != 0 || d <= 0)
+        return lnt_ctl_fail("--%s: expected a date YYYY-MM-DD after 1970, got '%s'", opt, s);
+    *out = d;
+    return LNT_CTL_OK;
+}
+
+/* mkdir -p of the directory part of `path`. */
+static int make_parent(const char *path)
+{
+    char dir[4096];
+    char *slash;
+
+    if (lnt_str_copy(dir, sizeof dir, path) != LNT_OK)
+        return lnt_ctl_fail("--db: path is longer than %zu bytes", sizeof dir - 1);
+    slash = strrchr(dir, '/');
+    if (slash == NULL || slash == dir)
+        return LNT_CTL_OK;
+    *slash = '\0';
+    for (char *p = dir + 1; *p != '\0'; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(dir, 0750) != 0 && errno != EEXIST)
+            return lnt_ctl_fail("creating directory %s: %s", dir, strerror(errno));
+        *p = '/';
+    }
+    if (mkdir(dir, 0750) != 0 && errno != EEXIST)
+        return lnt_ctl_fail("creating directory %s: %s", dir, strerror(errno));
+    return LNT_CTL_OK;
+}
+
+int lnt_ctl_open(struct lnt_ctl *c, struct lnt_scheme *scheme)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+    char actor[64];
+    enum lnt_err rc;
+
+    if (c->store == NULL) {
+        if (make_parent(c->db_path) != LNT_CTL_OK)
+            return LNT_CTL_FAIL;
+        if (lnt_store_open(&c->store, c->db_path, err) != LNT_OK)
+            return lnt_ctl_fail("%s", err);
+        snprintf(actor, sizeof actor, "lanternctl (uid %lu)", (unsigned long)getuid());
+        lnt_store_set_actor(c->store, actor);
+    }
+    if (scheme == NULL)
+        return LNT_CTL_OK;
+    rc = lnt_store_scheme_get(c->store, scheme, err);
+    if (rc == LNT_ERR_NOT_FOUND)
+        return lnt_ctl_fail(
+            "database %s is not initialised: run 'lanternctl --db %s init --scheme NAME'",
+            c->db_path, c->db_path);
+    if (rc != LNT_OK)
+        return lnt_ctl_fail("%s", err);
+    return LNT_CTL_OK;
+}
+
+int lnt_ctl_write_qr(const char *text, const char *path, int *version_out)
+{
+    struct lnt_image img = {0};
+    char err[LNT_ERRBUF_SIZE] = "";
+    int rc = LNT_CTL_OK;
+
+    if (lnt_qr_render(text, 12, 8, 4, &img, version_out, err) != LNT_OK) {
+        rc = lnt_ctl_fail("drawing the QR code: %s", err);
+        goto out;
+    }
+    if (lnt_image_write_png(path, &img, err) != LNT_OK)
+        rc = lnt_ctl_fail("writing %s: %s", path, err);
+out:
+    lnt_image_release(&img);
+    return rc;
+}

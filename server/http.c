@@ -1,0 +1,464 @@
+/* http.c - the HTTP server seam: the only file that talks to libmicrohttpd. */
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <microhttpd.h>
+
+#include "log.h"
+#include "ltime.h"
+
+#define DEFAULT_BODY_MAX 4096
+#define DEFAULT_THREADS 2
+#define DEFAULT_TIMEOUT_S 15
+#define DEFAULT_MAX_CONNS 1024
+#define DEFAULT_MAX_CONNS_PER_IP 64
+#define DEFAULT_CONN_MEMORY (32 * 1024)
+#define LOG_PATH_MAX 160
+
+struct lnt_http {
+    struct MHD_Daemon *daemon;
+    struct lnt_http_config cfg;
+    uint16_t port;
+};
+
+/* One per request, from the first access-handler call to MHD's "completed" notice. */
+struct req_state {
+    struct lnt_buf body;
+    size_t max;
+    size_t discarded; /* bytes dropped after the body went over `max` */
+    int64_t start_ms;
+    bool too_large;
+    bool responded;
+};
+
+/* ---- responses ---- */
+
+void lnt_http_response_init(struct lnt_http_response *r)
+{
+    memset(r, 0, sizeof *r);
+    r->status = 500;
+    lnt_str_copy(r->content_type, sizeof r->content_type, "application/json");
+    lnt_buf_init(&r->body, LNT_HTTP_RESPONSE_MAX);
+}
+
+void lnt_http_response_release(struct lnt_http_response *r)
+{
+    lnt_buf_release(&r->body);
+    r->n_headers = 0;
+}
+
+enum lnt_err lnt_http_response_header(struct lnt_http_response *r, const char *name,
+                                      const char *value)
+{
+    struct lnt_http_header_field *f;
+
+    if (r->n_headers >= LNT_HTTP_MAX_HEADERS || strlen(name) >= sizeof f->name ||
+        strlen(value) >= sizeof f->value)
+        return LNT_ERR_TOO_LARGE;
+    f = &r->headers[r->n_headers++];
+    lnt_str_copy(f->name, sizeof f->name, name);
+    lnt_str_copy(f->value, sizeof f->value, value);
+    return LNT_OK;
+}
+
+const char *lnt_http_reason(int status)
+{
+    const char *s = status > 0 ? MHD_get_reason_phrase_for((unsigned)status) : NULL;
+    return s != NULL && *s != '\0' ? s : "Unknown";
+}
+
+/* Appends `s` as a JSON string literal (quotes included). */
+static enum lnt_err json_str(struct lnt_buf *b, const char *s)
+{
+    enum lnt_err rc = lnt_buf_puts(b, "\"");
+
+    for (; rc == LNT_OK && *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            rc = lnt_buf_printf(b, "\\%c", c);
+        else if (c == '\n')
+            rc = lnt_buf_puts(b, "\\n");
+        else if (c < 0x20 || c == 0x7f)
+            rc = lnt_buf_printf(b, "\\u%04x", c);
+        else
+            rc = lnt_buf_append(b, s, 1);
+    }
+    return rc == LNT_OK ? lnt_buf_puts(b, "\"") : rc;
+}
+
+void lnt_http_problem(struct lnt_http_response *r, int status, const char *fmt, ...)
+{
+    char detail[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+
+    r->status = status;
+    lnt_str_copy(r->content_type, sizeof r->content_type, "application/problem+json");
+    lnt_buf_reset(&r->body);
+    if (lnt_buf_puts(&r->body, "{\"type\":\"about:blank\",\"title\":") != LNT_OK ||
+        json_str(&r->body, lnt_http_reason(status)) != LNT_OK ||
+        lnt_buf_printf(&r->body, ",\"status\":%d,\"detail\":", status) != LNT_OK ||
+        json_str(&r->body, detail) != LNT_OK || lnt_buf_puts(&r->body, "}") != LNT_OK)
+        lnt_buf_reset(&r->body);
+}
+
+/* ---- requests ---- */
+
+const char *lnt_http_header(const struct lnt_http_request *r, const char *name)
+{
+    return MHD_lookup_connection_value((struct MHD_Connection *)r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *lnt_http_query(const struct lnt_http_request *r, const char *name)
+{
+    const char *v =
+        MHD_lookup_connection_value((struct MHD_Connection *)r->conn, MHD_GET_ARGUMENT_KIND, name);
+    if (v == NULL &&
+        MHD_lookup_connection_value_n((struct MHD_Connection *)r->conn, MHD_GET_ARGUMENT_KIND, name,
+                                      strlen(name), NULL, NULL) == MHD_YES)
+        return "";
+    return v;
+}
+
+/* Copies a client-chosen path for a log line: bounded, control bytes shown as '?'. */
+static void log_safe(char *out, size_t size, const char *s)
+{
+    size_t i = 0;
+
+    for (; *s != '\0' && i + 1 < size; s++)
+        out[i++] = ((unsigned char)*s < 0x20 || *s == 0x7f) ? '?' : *s;
+    out[i] = '\0';
+}
+
+/*
+ * Hands `resp` to MHD for `conn`. The body buffer moves into the MHD
+ * response (resp->body is empty afterwards). Logs the request line.
+ */
+static enum MHD_Result send_response(struct MHD_Connection *conn, const char *method,
+                                     const char *url, struct req_state *st,
+                                     struct lnt_http_response *resp, bool close_after)
+{
+    struct MHD_Response *mr;
+    enum MHD_Result ret = MHD_NO;
+    size_t len = 0;
+    char *data = lnt_buf_detach(&resp->body, &len);
+    char path[LOG_PATH_MAX];
+
+    if (data == NULL)
+        return MHD_NO;
+    mr = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+    if (mr == NULL) {
+        free(data);
+        return MHD_NO;
+    }
+    MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE, resp->content_type);
+    for (size_t i = 0; i < resp->n_headers; i++)
+        MHD_add_response_header(mr, resp->headers[i].name, resp->headers[i].value);
+    if (close_after)
+        MHD_add_response_header(mr, MHD_HTTP_HEADER_CONNECTION, "close");
+    ret = MHD_queue_response(conn, (unsigned)resp->status, mr);
+    MHD_destroy_response(mr);
+    st->responded = true;
+
+    log_safe(path, sizeof path, url);
+    lnt_info("%s %s %d %zu %lldms", method, path, resp->status, len,
+             (long long)(lnt_mono_ms() - st->start_ms));
+    return ret;
+}
+
+static enum MHD_Result respond_too_large(struct MHD_Connection *conn, const char *method,
+                                         const char *url, struct req_state *st)
+{
+    struct lnt_http_response resp;
+    enum MHD_Result ret;
+
+    lnt_http_response_init(&resp);
+    lnt_http_problem(&resp, 413, "request body is over the %zu-byte limit for %s %s", st->max,
+                     method, url);
+    ret = send_response(conn, method, url, st, &resp, true);
+    lnt_http_response_release(&resp);
+    return ret;
+}
+
+/*
+ * MHD calls this first with the headers (set up the state, refuse a declared
+ * oversized body at once), then once per chunk of body, then a final time
+ * with no data: the response is queued only then, so keep-alive survives.
+ */
+static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const char *url,
+                                 const char *method, const char *version, const char *upload_data,
+                                 size_t *upload_data_size, void **con_cls)
+{
+    struct lnt_http *h = cls;
+    struct req_state *st = *con_cls;
+    struct lnt_http_request req;
+    struct lnt_http_response resp;
+    enum MHD_Result ret;
+
+    (void)version;
+    if (st == NULL) {
+        const char *cl;
+        int64_t declared;
+
+        st = calloc(1, sizeof *st);
+        if (st == NULL)
+            return MHD_NO;
+        st->start_ms = lnt_mono_ms();
+        st->max =
+            h->cfg.body_max != NULL ? h->cfg.body_max(h->cfg.ctx, method, url) : DEFAULT_BODY_MAX;
+        lnt_buf_init(&st->body, st->max);
+        *con_cls = st;
+        cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl != NULL && lnt_parse_i64(cl, 0, INT64_MAX, &declared) == LNT_OK &&
+            (uint64_t)declared > st->max) {
+            st->too_large = true;
+            /* Queued before the body is read: MHD skips the body and closes the connection. */
+            return respond_too_large(conn, method, url, st);
+        }
+        return MHD_YES;
+    }
+    if (st->responded) {
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (*upload_data_size != 0) {
+        if (!st->too_large) {
+            enum lnt_err rc = lnt_buf_append(&st->body, upload_data, *upload_data_size);
+            if (rc == LNT_ERR_TOO_LARGE) {
+                st->too_large = true;
+                lnt_buf_release(&st->body);
+            } else if (rc != LNT_OK) {
+                return MHD_NO;
+            }
+        }
+        if (st->too_large) {
+            /* Undeclared length (chunked): drain a little so the 413 can be read, then hang up. */
+            st->discarded += *upload_data_size;
+            if (st->discarded > st->max)
+                return MHD_NO;
+        }
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (st->too_large)
+        return respond_too_large(conn, method, url, st);
+
+    req.method = method;
+    req.path = url;
+    req.body = st->body.data != NULL ? st->body.data : "";
+    req.body_len = st->body.len;
+    req.conn = conn;
+    lnt_http_response_init(&resp);
+    h->cfg.handler(h->cfg.ctx, &req, &resp);
+    ret = send_response(conn, method, url, st, &resp, false);
+    lnt_http_response_release(&resp);
+    return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct req_state *st = *con_cls;
+
+    (void)cls;
+    (void)conn;
+    (void)toe;
+    if (st == NULL)
+        return;
+    lnt_buf_release(&st->body);
+    free(st);
+    *con_cls = NULL;
+}
+
+__attribute__((format(printf, 2, 0))) static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char line[512];
+    size_t n;
+
+    (void)cls;
+    vsnprintf(line, sizeof line, fmt, ap);
+    n = strlen(line);
+    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = '\0';
+    lnt_warn("http: %s", line);
+}
+
+/* ---- addresses ---- */
+
+enum lnt_err lnt_http_parse_listen(const char *spec, char *host, size_t host_size, uint16_t *port,
+                                   char *err)
+{
+    const char *colon, *hstart = spec, *hend;
+    int64_t p;
+
+    if (spec == NULL || *spec == '\0')
+        return lnt_fail(err, LNT_ERR_INVALID, "listen address is empty: expected HOST:PORT");
+    if (spec[0] == '[') {
+        hstart = spec + 1;
+        hend = strchr(hstart, ']');
+        if (hend == NULL || hend[1] != ':')
+            return lnt_fail(err, LNT_ERR_INVALID, "listen address `%s`: expected [IPV6]:PORT",
+                            spec);
+        colon = hend + 1;
+    } else {
+        colon = strrchr(spec, ':');
+        if (colon == NULL)
+            return lnt_fail(err, LNT_ERR_INVALID, "listen address `%s`: expected HOST:PORT", spec);
+        hend = colon;
+    }
+    if (hend == hstart)
+        return lnt_fail(err, LNT_ERR_INVALID, "listen address `%s`: host is empty", spec);
+    if ((size_t)(hend - hstart) >= host_size)
+        return lnt_fail(err, LNT_ERR_INVALID, "listen address `%s`: host is too long", spec);
+    if (lnt_parse_i64(colon + 1, 0, 65535, &p) != LNT_OK)
+        return lnt_fail(err, LNT_ERR_INVALID,
+                        "listen address `%s`: port must be a number from 0 to 65535", spec);
+    memcpy(host, hstart, (size_t)(hend - hstart));
+    host[hend - hstart] = '\0';
+    *port = (uint16_t)p;
+    return LNT_OK;
+}
+
+static bool addr_is_loopback(const struct sockaddr *sa)
+{
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
+        return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+    }
+    if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
+        return IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+    }
+    return false;
+}
+
+bool lnt_http_host_is_loopback(const char *host)
+{
+    struct addrinfo hints, *res = NULL;
+    bool loop = true;
+
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    if (getaddrinfo(host, NULL, &hints, &res) != 0 || res == NULL)
+        return false;
+    for (const struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next)
+        loop = loop && addr_is_loopback(ai->ai_addr);
+    freeaddrinfo(res);
+    return loop;
+}
+
+/* ---- lifecycle ---- */
+
+enum lnt_err lnt_http_start(struct lnt_http **out, const struct lnt_http_config *cfg, char *err)
+{
+    struct lnt_http *h = NULL;
+    struct addrinfo hints, *res = NULL;
+    struct sockaddr_storage addr;
+    const union MHD_DaemonInfo *info;
+    const char *host = cfg->host != NULL ? cfg->host : "127.0.0.1";
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+    unsigned threads, timeout_s, max_conns, per_ip;
+    size_t conn_memory;
+    enum lnt_err rc = LNT_OK;
+    int gai;
+
+    if (cfg->handler == NULL)
+        return lnt_fail(err, LNT_ERR_INTERNAL, "http: no request handler");
+    threads = cfg->threads != 0 ? cfg->threads : DEFAULT_THREADS;
+    timeout_s = cfg->timeout_s != 0 ? cfg->timeout_s : DEFAULT_TIMEOUT_S;
+    max_conns = cfg->max_conns != 0 ? cfg->max_conns : DEFAULT_MAX_CONNS;
+    per_ip = cfg->max_conns_per_ip != 0 ? cfg->max_conns_per_ip : DEFAULT_MAX_CONNS_PER_IP;
+    conn_memory = cfg->conn_memory != 0 ? cfg->conn_memory : DEFAULT_CONN_MEMORY;
+    if (max_conns < threads)
+        max_conns = threads;
+
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE;
+    gai = getaddrinfo(host, NULL, &hints, &res);
+    if (gai != 0 || res == NULL) {
+        rc = lnt_fail(err, LNT_ERR_NET, "cannot resolve listen host `%s`: %s", host,
+                      gai != 0 ? gai_strerror(gai) : "no address");
+        goto out;
+    }
+    if (res->ai_addrlen > sizeof addr) {
+        rc = lnt_fail(err, LNT_ERR_NET, "listen host `%s`: unsupported address", host);
+        goto out;
+    }
+    memset(&addr, 0, sizeof addr);
+    memcpy(&addr, res->ai_addr, res->ai_addrlen);
+    if (addr.ss_family == AF_INET) {
+        ((struct sockaddr_in *)(void *)&addr)->sin_port = htons(cfg->port);
+    } else if (addr.ss_family == AF_INET6) {
+        ((struct sockaddr_in6 *)(void *)&addr)->sin6_port = htons(cfg->port);
+        flags |= MHD_USE_IPv6;
+    } else {
+        rc = lnt_fail(err, LNT_ERR_NET, "listen host `%s`: not an IP address", host);
+        goto out;
+    }
+
+    h = calloc(1, sizeof *h);
+    if (h == NULL) {
+        rc = lnt_fail(err, LNT_ERR_NOMEM, "http: out of memory");
+        goto out;
+    }
+    h->cfg = *cfg;
+    /* clang-format off */
+    h->daemon = MHD_start_daemon(
+        flags, cfg->port, NULL, NULL, on_access, h,
+        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, (void *)NULL, /* first, so it sees every message */
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_CONNECTION_TIMEOUT, timeout_s,
+        MHD_OPTION_CONNECTION_LIMIT, max_conns,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, conn_memory,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)NULL,
+        MHD_OPTION_END);
+    /* clang-format on */
+    if (h->daemon == NULL) {
+        rc = lnt_fail(err, LNT_ERR_NET, "cannot listen on %s port %u (in use, or not allowed?)",
+                      host, (unsigned)cfg->port);
+        goto out;
+    }
+    info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    if (info == NULL || info->port == 0) {
+        rc = lnt_fail(err, LNT_ERR_NET, "http: cannot tell which port was bound");
+        goto out;
+    }
+    h->port = info->port;
+    *out = h;
+    h = NULL; /* owned by the caller now */
+out:
+    if (res != NULL)
+        freeaddrinfo(res);
+    lnt_http_stop(h);
+    return rc;
+}
+
+uint16_t lnt_http_port(const struct lnt_http *h)
+{
+    return h->port;
+}
+
+void lnt_http_stop(struct lnt_http *h)
+{
+    if (h == NULL)
+        return;
+    if (h->daemon != NULL)
+        MHD_stop_daemon(h->daemon);
+    free(h);
+}

@@ -1,0 +1,118 @@
+/* http.h - the HTTP server seam: plain request/response types over libmicrohttpd. */
+#ifndef LNT_HTTP_H
+#define LNT_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "err.h"
+
+/*
+ * Nothing outside http.c sees libmicrohttpd. A handler gets a complete
+ * request (headers, query, the whole body, already bounded) and fills a
+ * response; the seam sends it, keeps the connection alive when it can and
+ * logs one line per request ("POST /api/v1/events 200 123 4ms").
+ */
+
+#define LNT_HTTP_MAX_HEADERS 8           /* extra response headers */
+#define LNT_HTTP_RESPONSE_MAX (8u << 20) /* bytes in one response body */
+
+struct lnt_http_request {
+    const char *method; /* "GET", "POST", ... */
+    const char *path;   /* without the query string */
+    const char *body;   /* NUL-terminated for convenience; may hold NULs itself */
+    size_t body_len;
+    void *conn; /* the seam's; use the lookups below */
+};
+
+/* A request header's value (name compared case-insensitively), or NULL. Valid during the handler
+ * call. */
+const char *lnt_http_header(const struct lnt_http_request *r, const char *name);
+/* A query argument's value (unescaped), or NULL. A key with no '=' has value "". */
+const char *lnt_http_query(const struct lnt_http_request *r, const char *name);
+
+struct lnt_http_header_field {
+    char name[64];
+    char value[256];
+};
+
+/*
+ * What a handler fills. lnt_http_response_init sets status 500, content
+ * type "application/json" and an empty body bounded by LNT_HTTP_RESPONSE_MAX.
+ */
+struct lnt_http_response {
+    int status;
+    char content_type[64];
+    struct lnt_buf body;
+    struct lnt_http_header_field headers[LNT_HTTP_MAX_HEADERS];
+    size_t n_headers;
+};
+
+void lnt_http_response_init(struct lnt_http_response *r);
+void lnt_http_response_release(struct lnt_http_response *r);
+/* Adds a header. LNT_ERR_TOO_LARGE when the table is full or name/value do not fit (nothing added).
+ */
+enum lnt_err lnt_http_response_header(struct lnt_http_response *r, const char *name,
+                                      const char *value);
+/*
+ * Replaces the response with an RFC 9457 problem:
+ *   {"type":"about:blank","title":<reason phrase>,"status":N,"detail":<detail>}
+ * as application/problem+json. Extra headers already added are kept.
+ * Never fails: on allocation failure the body is left empty.
+ */
+void lnt_http_problem(struct lnt_http_response *r, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Standard reason phrase for `status` ("Not Found"); "Unknown" when there is none. */
+const char *lnt_http_reason(int status);
+
+/* Fills `resp` for `req`. Called from the server's threads, several at once. */
+typedef void (*lnt_http_handler_fn)(void *ctx, const struct lnt_http_request *req,
+                                    struct lnt_http_response *resp);
+/*
+ * The most body bytes accepted for a method and path. A request declaring or
+ * sending more is answered 413 by the seam without calling the handler and
+ * without reading the rest of the body.
+ */
+typedef size_t (*lnt_http_body_max_fn)(void *ctx, const char *method, const char *path);
+
+struct lnt_http_config {
+    const char *host;          /* address or name to bind; NULL = "127.0.0.1" */
+    uint16_t port;             /* 0 = any free port (see lnt_http_port) */
+    unsigned threads;          /* worker threads; 0 = 2 */
+    unsigned timeout_s;        /* idle connection timeout; 0 = 15 */
+    unsigned max_conns;        /* 0 = 1024 */
+    unsigned max_conns_per_ip; /* 0 = 64 */
+    size_t conn_memory;        /* per-connection buffer, bounds the request head; 0 = 32 KiB */
+    lnt_http_handler_fn handler;
+    lnt_http_body_max_fn body_max; /* NULL = 4 KiB for every request */
+    void *ctx;                     /* passed to handler and body_max; borrowed */
+};
+
+struct lnt_http;
+
+/*
+ * Resolves cfg->host, binds, and starts serving on internal threads.
+ * On success *out owns the running server (lnt_http_stop ends it); on error
+ * nothing is left running, *out is untouched, `err` says why.
+ */
+enum lnt_err lnt_http_start(struct lnt_http **out, const struct lnt_http_config *cfg, char *err);
+/* The port actually bound (useful after asking for port 0). */
+uint16_t lnt_http_port(const struct lnt_http *h);
+/* Stops accepting, waits for the worker threads, frees everything. NULL is a no-op. */
+void lnt_http_stop(struct lnt_http *h);
+
+/*
+ * Splits "HOST:PORT" or "[V6ADDR]:PORT" into host (at most host_size - 1
+ * bytes) and port. LNT_ERR_INVALID with a message naming what is wrong.
+ */
+enum lnt_err lnt_http_parse_listen(const char *spec, char *host, size_t host_size, uint16_t *port,
+                                   char *err);
+/*
+ * true when every address `host` resolves to is a loopback address
+ * (127.0.0.0/8 or ::1); false when it resolves to anything else or not at all.
+ */
+bool lnt_http_host_is_loopback(const char *host);
+
+#endif

@@ -1,0 +1,186 @@
+/* store.c - the backend-independent parts of the store: names, enrolment codes, checks. */
+#include "store_int.h"
+
+#include <string.h>
+
+#include <sodium.h>
+
+#include "codec.h"
+
+/* No 0/O, 1/I/L: a code read aloud or copied from paper survives. */
+static const char code_alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+#define CODE_ALPHABET_LEN (sizeof code_alphabet - 1)
+
+static const char *const category_names[] = {
+    [LNT_VENUE_PUB] = "pub",
+    [LNT_VENUE_BAR] = "bar",
+    [LNT_VENUE_NIGHTCLUB] = "nightclub",
+    [LNT_VENUE_HUB] = "hub",
+};
+
+const char *lnt_venue_category_name(enum lnt_venue_category c)
+{
+    if (c < LNT_VENUE_PUB || c > LNT_VENUE_HUB)
+        return "unknown";
+    return category_names[c];
+}
+
+enum lnt_err lnt_venue_category_parse(const char *s, enum lnt_venue_category *out)
+{
+    if (s == NULL)
+        return LNT_ERR_INVALID;
+    for (int c = LNT_VENUE_PUB; c <= LNT_VENUE_HUB; c++) {
+        if (strcmp(s, category_names[c]) == 0) {
+            *out = (enum lnt_venue_category)c;
+            return LNT_OK;
+        }
+    }
+    return LNT_ERR_INVALID;
+}
+
+void lnt_store_code_generate(char out[LNT_ENROLL_CODE_LEN + 1])
+{
+    size_t o = 0;
+
+    for (int i = 0; i < LNT_ENROLL_CODE_CHARS; i++) {
+        if (i > 0 && i % 4 == 0)
+            out[o++] = '-';
+        /* uniform: randombytes_uniform rejects the biased tail */
+        out[o++] = code_alphabet[randombytes_uniform((uint32_t)CODE_ALPHABET_LEN)];
+    }
+    out[o] = '\0';
+}
+
+enum lnt_err lnt_store_code_normalise(const char *code, char out[LNT_ENROLL_CODE_CHARS + 1])
+{
+    size_t n = 0;
+
+    if (code == NULL)
+        return LNT_ERR_INVALID;
+    for (const char *p = code; *p != '\0'; p++) {
+        char c = *p;
+        if (c == '-' || c == ' ')
+            continue;
+        if (c >= 'a' && c <= 'z')
+            c = (char)(c - 'a' + 'A');
+        if (c == '\0' || memchr(code_alphabet, c, CODE_ALPHABET_LEN) == NULL)
+            return LNT_ERR_INVALID;
+        if (n == LNT_ENROLL_CODE_CHARS)
+            return LNT_ERR_INVALID;
+        out[n++] = c;
+    }
+    if (n != LNT_ENROLL_CODE_CHARS)
+        return LNT_ERR_INVALID;
+    out[n] = '\0';
+    return LNT_OK;
+}
+
+enum lnt_err lnt_store_code_hash(const char *code, uint8_t out[LNT_SHA256_LEN])
+{
+    char norm[LNT_ENROLL_CODE_CHARS + 1];
+
+    if (lnt_store_code_normalise(code, norm) != LNT_OK)
+        return LNT_ERR_INVALID;
+    lnt_store_sha256(norm, LNT_ENROLL_CODE_CHARS, out);
+    return LNT_OK;
+}
+
+void lnt_store_sha256(const void *p, size_t n, uint8_t out[LNT_SHA256_LEN])
+{
+    crypto_hash_sha256(out, p, n);
+}
+
+void lnt_store_box_keygen(uint8_t pk[32], uint8_t sk[32])
+{
+    crypto_box_keypair(pk, sk);
+}
+
+void lnt_store_wipe(void *p, size_t n)
+{
+    sodium_memzero(p, n);
+}
+
+enum lnt_err lnt_store_scheme_name_check(const char *name, char *err)
+{
+    size_t n = name != NULL ? strlen(name) : 0;
+
+    if (n < 1 || n > 16)
+        return lnt_fail(err, LNT_ERR_INVALID, "scheme name must be 1-16 characters, got %zu", n);
+    for (size_t i = 0; i < n; i++) {
+        char c = name[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'))
+            return lnt_fail(err, LNT_ERR_INVALID,
+                            "scheme name may hold only A-Z, 0-9 and '-', not '%c' at %zu",
+                            (c > 0x20 && c < 0x7f) ? c : '?', i + 1);
+    }
+    return LNT_OK;
+}
+
+enum lnt_err lnt_store_sia_check(const char *sia, char *err)
+{
+    size_t n = strlen(sia);
+
+    if (n == 0)
+        return LNT_OK;
+    if (n != 16)
+        return lnt_fail(err, LNT_ERR_INVALID,
+                        "SIA licence number must be 16 digits, got %zu characters", n);
+    for (size_t i = 0; i < n; i++)
+        if (sia[i] < '0' || sia[i] > '9')
+            return lnt_fail(err, LNT_ERR_INVALID, "SIA licence number must be 16 digits");
+    return LNT_OK;
+}
+
+/* Length of the UTF-8 sequence starting at p (1-4), or 0 when it is not well formed. */
+static size_t utf8_seq(const unsigned char *p)
+{
+    unsigned char c = p[0];
+    size_t len;
+    uint32_t cp;
+
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf) {
+        len = 2;
+        cp = c & 0x1fu;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        len = 3;
+        cp = c & 0x0fu;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        len = 4;
+        cp = c & 0x07u;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < len; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (p[i] & 0x3fu);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+        (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return len;
+}
+
+enum lnt_err lnt_store_text_check(const char *what, const char *s, size_t max_bytes, char *err)
+{
+    size_t n = strlen(s);
+    const unsigned char *p = (const unsigned char *)s;
+
+    if (n == 0)
+        return lnt_fail(err, LNT_ERR_INVALID, "%s must not be empty", what);
+    if (n > max_bytes)
+        return lnt_fail(err, LNT_ERR_TOO_LARGE, "%s is %zu bytes, at most %zu allowed", what, n,
+                        max_bytes);
+    for (size_t i = 0; i < n;) {
+        size_t len = utf8_seq(p + i);
+        if (len == 0)
+            return lnt_fail(err, LNT_ERR_INVALID, "%s is not valid UTF-8 (byte %zu)", what, i + 1);
+        if (len == 1 && (p[i] < 0x20 || p[i] == 0x7f))
+            return lnt_fail(err, LNT_ERR_INVALID, "%s contains a control character (byte %zu)",
+                            what, i + 1);
+        i += len;
+    }
+    return LNT_OK;
+}

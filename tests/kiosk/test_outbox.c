@@ -1,0 +1,397 @@
+/* test_outbox.c - the kiosk outbox: durable appends, sequence numbers, acks, the aside table,
+ * on-shift. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cmocka.h>
+
+#include "buf.h"
+#include "ltime.h"
+#include "outbox.h"
+#include "support.h"
+
+#define T0 1795730463 /* 2026-11-26T22:01:03Z */
+
+struct fixture {
+    char *dir;
+    struct lnt_outbox *ob;
+};
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+    char err[LNT_ERRBUF_SIZE] = "";
+
+    assert_non_null(f);
+    f->dir = lnt_test_tmpdir();
+    assert_non_null(f->dir);
+    assert_int_equal(lnt_outbox_open(f->dir, &f->ob, err), LNT_OK);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    lnt_outbox_free(f->ob);
+    lnt_test_rmrf(f->dir);
+    free(f->dir);
+    free(f);
+    return 0;
+}
+
+static void reopen(struct fixture *f)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+    lnt_outbox_free(f->ob);
+    f->ob = NULL;
+    assert_int_equal(lnt_outbox_open(f->dir, &f->ob, err), LNT_OK);
+}
+
+static void sign_in(struct lnt_event *ev, const char *staff, int64_t at)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->type = LNT_EV_SIGN_IN;
+    ev->occurred_at = at;
+    ev->recorded_at = at;
+    lnt_str_copy(ev->u.badge.staff_id, sizeof ev->u.badge.staff_id, staff);
+    lnt_str_copy(ev->u.badge.serial, sizeof ev->u.badge.serial, "a1b2c3d4e5f60718");
+    ev->u.badge.role = LNT_ROLE_BAR;
+    ev->u.badge.sia_status = LNT_SIA_NOT_REQUIRED;
+    ev->u.badge.verdict = LNT_VERDICT_GREEN;
+}
+
+static void refused(struct lnt_event *ev, int64_t at)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->type = LNT_EV_BADGE_REFUSED;
+    ev->occurred_at = at;
+    ev->recorded_at = at;
+    ev->u.refused.reason = LNT_BADGE_EXPIRED;
+}
+
+static int64_t count(struct fixture *f)
+{
+    int64_t n = -1;
+    assert_int_equal(lnt_outbox_count(f->ob, &n, NULL), LNT_OK);
+    return n;
+}
+
+static int64_t aside(struct fixture *f)
+{
+    int64_t n = -1;
+    assert_int_equal(lnt_outbox_aside_count(f->ob, &n, NULL), LNT_OK);
+    return n;
+}
+
+static void ack(struct fixture *f, int64_t seq, enum lnt_ingest_status st, const char *reason)
+{
+    struct lnt_ingest_result r;
+    char err[LNT_ERRBUF_SIZE] = "";
+
+    memset(&r, 0, sizeof r);
+    r.seq = seq;
+    r.status = st;
+    lnt_str_copy(r.reason, sizeof r.reason, reason);
+    assert_int_equal(lnt_outbox_ack(f->ob, &r, 1, err), LNT_OK);
+}
+
+static void test_outbox__append_survives_reopen(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_event ev, got[4];
+    char err[LNT_ERRBUF_SIZE] = "";
+    size_t n = 0;
+
+    sign_in(&ev, "12", T0);
+    assert_int_equal(lnt_outbox_append(f->ob, &ev, err), LNT_OK);
+    assert_int_equal(ev.seq, 1);
+    assert_int_equal(strlen(ev.uuid), 36);
+    reopen(f);
+    assert_int_equal(count(f), 1);
+    assert_int_equal(lnt_outbox_peek(f->ob, got, 4, &n, err), LNT_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(got[0].seq, 1);
+    assert_string_equal(got[0].uuid, ev.uuid);
+    assert_int_equal(got[0].type, LNT_EV_SIGN_IN);
+    assert_string_equal(got[0].u.badge.staff_id, "12");
+    assert_int_equal(got[0].occurred_at, T0);
+}
+
+static void test_outbox__seq_never_reused(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_event ev;
+    int64_t last = 0;
+
+    for (int i = 0; i < 5; i++) {
+        refused(&ev, T0 + i);
+        assert_int_equal(lnt_outbox_append(f->ob, &ev, NULL), LNT_OK);
+        assert_true(ev.seq > last);
+        last = ev.seq;
+    }
+    for (int64_t s = 1; s <= last; s++)
+        ack(f, s, LNT_INGEST_ACCEPTED, "");
+    assert_int_equal(count(f), 0);
+    reopen(f);
+    refused(&ev, T0 + 10);
+    assert_int_equal(lnt_outbox_append(f->ob, &ev, NULL), LNT_OK);
+    assert_int_equal(ev.seq, last + 1);
+}
+
+static void test_outbox__nothing_deleted_before_ack(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_event ev, got[8];
+    size_t n = 0;
+
+    for (int i = 0; i < 3; i++) {
+        refused(&ev, T0 + i);
+        assert_int_equal(lnt_outbox_append(f->ob, &ev, NULL), LNT_OK);
+    }
+    /* Peeking (what a sync does before sending) forgets nothing. */
+    assert_int_equal(lnt_outbox_peek(f->ob, got, 8, &n, NULL), LNT_OK);
+    assert_int_equal(lnt_outbox_peek(f->ob, got, 8, &n, NULL), LNT_OK);
+    assert_int_equal(n, 3);
+    reopen(f);
+    assert_int_equal(count(f), 3);
+    /* A duplicate is forgotten like an accepted one; the others stay. */
+    ack(f, 2, LNT_INGEST_DUPLICATE, "");
+    assert_int_equal(count(f), 2);
+    assert_int_equal(lnt_outbox_peek(f->ob, got, 8, &n, NULL), LNT_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(got[0].seq, 1);
+    assert_int_equal(got[1].seq, 3);
+    /* An ack for a seq that is not there (already acked) changes nothing. */
+    ack(f, 2, LNT_INGEST_ACCEPTED, "");
+    ack(f, 99, LNT_INGEST_ACCEPTED, "");
+    assert_int_equal(count(f), 2);
+}
+
+static void test_outbox__conflicts_and_rejections_set_aside(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_ingest_result r[3];
+    struct lnt_event ev, got[8];
+    size_t n = 0;
+
+    for (int i = 0; i < 3; i++) {
+        refused(&ev, T0 + i);
+        assert_int_equal(lnt_outbox_append(f->ob, &ev, NULL), LNT_OK);
+    }
+    memset(r, 0, sizeof r);
+    r[0].seq = 1;
+    r[0].status = LNT_INGEST_CONFLICT;
+    lnt_str_copy(r[0].reason, sizeof r[0].reason, "stored before with different content");
+    r[1].seq = 2;
+    r[1].status = LNT_INGEST_REJECTED;
+    lnt_str_copy(r[1].reason, sizeof r[1].reason, "occurred_at is more than a day in the future");
+    r[2].seq = 3;
+    r[2].status = LNT_INGEST_ACCEPTED;
+    assert_int_equal(lnt_outbox_ack(f->ob, r, 3, NULL), LNT_OK);
+    assert_int_equal(count(f), 0);
+    assert_int_equal(aside(f), 2);
+    assert_int_equal(lnt_outbox_peek(f->ob, got, 8, &n, NULL), LNT_OK);
+    assert_int_equal(n, 0);
+    reopen(f);
+    assert_int_equal(aside(f), 2);
+}
+
+static void test_outbox__ack_with_bad_status_changes_nothing(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_ingest_result r[2];
+    struct lnt_event ev;
+    char err[LNT_ERRBUF_SIZE] = "";
+
+    for (int i = 0; i < 2; i++) {
+        refused(&ev, T0 + i);
+        assert_int_equal(lnt_outbox_append(f->ob, &ev, NULL), LNT_OK);
+    }
+    memset(r, 0, sizeof r);
+    r[0].seq = 1;
+    r[0].status = LNT_INGEST_ACCEPTED;
+    r[1].seq = 2;
+    r[1].status = (enum lnt_ingest_status)42;
+    assert_int_equal(lnt_outbox_ack(f->ob, r, 2, err), LNT_ERR_INVALID);
+    assert_non_null(strstr(err, "event 2"));
+    /* One transaction: the good half was not applied either. */
+    assert_int_equal(count(f), 2);
+}
+
+static void test_outbox__peek_bounds(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_event ev, *got;
+    size_t n = 99;
+
+    got = calloc(LNT_BATCH_MAX, sizeof *got);
+    assert_non_null(got);
+    assert_int_equal(lnt_outbox_peek(f->ob, got, 4, &n, NULL), LNT_OK);
+    assert_int_equal(n, 0);
+    for (int i = 0; i < 7; i++) {
+        refused(&ev, T0 + i);
+        assert_int_equal(lnt_outbox_append(f->ob, &ev, NULL), LNT_OK);
+    }
+    assert_int_equal(lnt_outbox_peek(f->ob, got, 3, &n, NULL), LNT_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(got[0].seq, 1);
+    assert_int_equal(got[2].seq, 3);
+    assert_int_equal(lnt_outbox_peek(f->ob, got, 0, &n, NULL), LNT_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(lnt_outbox_peek(f->ob, got, LNT_BATCH_MAX, &n, NULL), LNT_OK);
+    assert_int_equal(n, 7);
+    assert_int_equal(got[6].seq, 7);
+    free(got);
+}
+
+static void test_outbox__oldest_age(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_event ev;
+    int64_t created = -1, age = -1;
+
+    assert_int_equal(lnt_outbox_oldest_age(f->ob, T0, &created, &age, NULL), LNT_OK);
+    assert_int_equal(created, 0);
+    assert_int_equal(age, 0);
+    refused(&ev, T0);
+    ev.recorded_at = T0 - 100;
+    assert_int_equal(lnt_outbox_append(f->ob, &ev, NULL), LNT_OK);
+    refused(&ev, T0);
+    assert_int_equal(lnt_outbox_append(f->ob, &ev, NULL), LNT_OK);
+    assert_int_equal(lnt_outbox_oldest_age(f->ob, T0, &created, &age, NULL), LNT_OK);
+    assert_int_equal(created, T0 - 100);
+    assert_int_equal(age, 100);
+}
+
+static void test_outbox__sign_in_and_out_track_on_shift(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_event ev;
+    int64_t since = -1;
+    bool on = true;
+
+    assert_int_equal(lnt_outbox_on_shift_get(f->ob, "12", &on, &since, NULL), LNT_OK);
+    assert_false(on);
+    sign_in(&ev, "12", T0);
+    assert_int_equal(lnt_outbox_append(f->ob, &ev, NULL), LNT_OK);
+    reopen(f);
+    assert_int_equal(lnt_outbox_on_shift_get(f->ob, "12", &on, &since, NULL), LNT_OK);
+    assert_true(on);
+    assert_int_equal(since, T0);
+    assert_int_equal(lnt_outbox_on_shift_get(f->ob, "13", &on, &since, NULL), LNT_OK);
+    assert_false(on);
+
+    sign_in(&ev, "12", T0 + 3600);
+    ev.type = LNT_EV_SIGN_OUT;
+    assert_int_equal(lnt_outbox_append(f->ob, &ev, NULL), LNT_OK);
+    assert_int_equal(lnt_outbox_on_shift_get(f->ob, "12", &on, &since, NULL), LNT_OK);
+    assert_false(on);
+
+    assert_int_equal(lnt_outbox_on_shift_set(f->ob, "40", T0, "0011223344556677", NULL), LNT_OK);
+    assert_int_equal(lnt_outbox_on_shift_get(f->ob, "40", &on, &since, NULL), LNT_OK);
+    assert_true(on);
+    assert_int_equal(lnt_outbox_on_shift_clear(f->ob, "40", NULL), LNT_OK);
+    assert_int_equal(lnt_outbox_on_shift_clear(f->ob, "40", NULL), LNT_OK);
+    assert_int_equal(lnt_outbox_on_shift_get(f->ob, "40", &on, &since, NULL), LNT_OK);
+    assert_false(on);
+}
+
+static void test_outbox__bad_event_is_not_saved(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_event ev;
+    char err[LNT_ERRBUF_SIZE] = "";
+
+    sign_in(&ev, "12", T0);
+    ev.type = (enum lnt_event_type)99;
+    assert_int_not_equal(lnt_outbox_append(f->ob, &ev, err), LNT_OK);
+    assert_int_equal(ev.seq, 0);
+    assert_true(err[0] != '\0');
+    assert_int_equal(count(f), 0);
+    /* The failed append did not consume a sequence number. */
+    sign_in(&ev, "12", T0);
+    assert_int_equal(lnt_outbox_append(f->ob, &ev, NULL), LNT_OK);
+    assert_int_equal(ev.seq, 1);
+}
+
+static void test_outbox__identity_round_trip(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_identity *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
+    char err[LNT_ERRBUF_SIZE] = "";
+    struct stat st;
+    char *path;
+
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_int_equal(lnt_outbox_identity_get(f->ob, a, err), LNT_OK);
+    assert_int_equal(a->kiosk_id, 0);
+    /* A key pair was made on first open: not all zero. */
+    assert_true(a->sk[0] | a->sk[1] | a->sk[2] | a->sk[3] | a->pk[0] | a->pk[31]);
+
+    a->kiosk_id = 3;
+    lnt_str_copy(a->server_url, sizeof a->server_url, "http://127.0.0.1:8080");
+    lnt_str_copy(a->scheme, sizeof a->scheme, "WTN");
+    lnt_str_copy(a->venue_name, sizeof a->venue_name, "The Crown");
+    a->venue_id = 1;
+    a->n_keys = 2;
+    memset(a->keys[0].kid, 0x11, LNT_KID_LEN);
+    memset(a->keys[0].pk, 0x22, LNT_SIGN_PK_LEN);
+    memset(a->keys[1].kid, 0x33, LNT_KID_LEN);
+    memset(a->keys[1].pk, 0x44, LNT_SIGN_PK_LEN);
+    a->n_revoked = 1;
+    memset(a->revoked[0], 0x55, LNT_SERIAL_LEN);
+    memset(a->box_pk, 0x66, LNT_BOX_PK_LEN);
+    a->server_time = T0;
+    assert_int_equal(lnt_outbox_identity_set(f->ob, a, err), LNT_OK);
+    reopen(f);
+    assert_int_equal(lnt_outbox_identity_get(f->ob, b, err), LNT_OK);
+    assert_memory_equal(a, b, sizeof *a);
+
+    /* The file holds the secret key: only its owner may read it. */
+    path = lnt_test_path(f->dir, LNT_OUTBOX_FILE);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 077, 0);
+    free(path);
+    free(a);
+    free(b);
+}
+
+static void test_outbox__open_fails_cleanly(void **state)
+{
+    struct lnt_outbox *ob = (struct lnt_outbox *)1;
+    char err[LNT_ERRBUF_SIZE] = "";
+
+    (void)state;
+    assert_int_equal(lnt_outbox_open("/nonexistent/lantern/dir", &ob, err), LNT_ERR_IO);
+    assert_null(ob);
+    assert_non_null(strstr(err, "/nonexistent/lantern/dir"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_outbox__append_survives_reopen, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_outbox__seq_never_reused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_outbox__nothing_deleted_before_ack, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_outbox__conflicts_and_rejections_set_aside, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_outbox__ack_with_bad_status_changes_nothing, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_outbox__peek_bounds, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_outbox__oldest_age, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_outbox__sign_in_and_out_track_on_shift, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_outbox__bad_event_is_not_saved, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_outbox__identity_round_trip, setup, teardown),
+        cmocka_unit_test(test_outbox__open_fails_cleanly),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,955 @@
+/* test_api.c - the HTTP API over real loopback HTTP: health, enrolment, signed event batches,
+ * lanternd. */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <curl/curl.h>
+#include <jansson.h>
+#include <sodium.h>
+
+#include "api.h"
+#include "buf.h"
+#include "codec.h"
+#include "http.h"
+#include "log.h"
+#include "ltime.h"
+#include "reqsig.h"
+#include "store.h"
+#include "support.h"
+
+#define DAY 86400
+
+struct fixture {
+    char *dir;
+    struct lnt_store *store;
+    struct lnt_api api;
+    struct lnt_http *http;
+    char base[64];
+    int64_t clock; /* 0 = the real clock */
+    int64_t venue_id;
+    char code[LNT_ENROLL_CODE_LEN + 1];
+    CURL *curl;
+    /* the kiosk, once enrolled */
+    int64_t kiosk_id;
+    uint8_t pk[crypto_sign_PUBLICKEYBYTES];
+    uint8_t sk[crypto_sign_SECRETKEYBYTES];
+};
+
+struct reply {
+    long status;
+    char ctype[128];
+    char allow[128];
+    long connects;
+    struct lnt_buf body;
+    json_t *json; /* body parsed, when it is JSON */
+};
+
+static int64_t fixture_now(void *ctx)
+{
+    const struct fixture *f = ctx;
+    return f->clock != 0 ? f->clock : lnt_time_now();
+}
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+    struct lnt_venue v;
+    struct lnt_http_config cfg;
+    char err[LNT_ERRBUF_SIZE] = "";
+    char *db;
+
+    assert_non_null(f);
+    lnt_log_init("test_api", LNT_LOG_WARN);
+    assert_int_equal(lnt_crypto_init(), LNT_OK);
+    f->dir = lnt_test_tmpdir();
+    assert_non_null(f->dir);
+    db = lnt_test_path(f->dir, "lantern.db");
+    assert_int_equal(lnt_store_open(&f->store, db, err), LNT_OK);
+    free(db);
+    assert_int_equal(lnt_store_scheme_init(f->store, "WTN", err), LNT_OK);
+    memset(&v, 0, sizeof v);
+    lnt_str_copy(v.name, sizeof v.name, "The Crown");
+    v.category = LNT_VENUE_PUB;
+    v.capacity = 200;
+    lnt_str_copy(v.area, sizeof v.area, "Centre");
+    assert_int_equal(lnt_store_venue_add(f->store, &v, err), LNT_OK);
+    f->venue_id = v.id;
+    assert_int_equal(
+        lnt_store_enroll_code_add(f->store, f->venue_id, lnt_time_now() + 7 * DAY, f->code, err),
+        LNT_OK);
+
+    lnt_api_init(&f->api, f->store);
+    f->api.now = fixture_now;
+    f->api.now_ctx = f;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.host = "127.0.0.1";
+    cfg.port = 0;
+    cfg.threads = 2;
+    lnt_api_http_config(&f->api, &cfg);
+    assert_int_equal(lnt_http_start(&f->http, &cfg, err), LNT_OK);
+    assert_int_not_equal(lnt_http_port(f->http), 0);
+    snprintf(f->base, sizeof f->base, "http://127.0.0.1:%u", (unsigned)lnt_http_port(f->http));
+    f->curl = curl_easy_init();
+    assert_non_null(f->curl);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+
+    curl_easy_cleanup(f->curl);
+    lnt_http_stop(f->http);
+    lnt_store_free(f->store);
+    lnt_test_rmrf(f->dir);
+    free(f->dir);
+    sodium_memzero(f->sk, sizeof f->sk);
+    free(f);
+    return 0;
+}
+
+static size_t on_body(char *p, size_t size, size_t n, void *ctx)
+{
+    struct lnt_buf *b = ctx;
+    return lnt_buf_append(b, p, size * n) == LNT_OK ? size * n : 0;
+}
+
+static void reply_release(struct reply *r)
+{
+    lnt_buf_release(&r->body);
+    json_decref(r->json);
+    r->json = NULL;
+}
+
+/*
+ * Sends one request on the fixture's easy handle (so connections are reused)
+ * and fills *r. `headers` may be NULL; `body` may be NULL for no body.
+ */
+static void request(struct fixture *f, const char *method, const char *path, const char *body,
+                    size_t len, struct curl_slist *headers, struct reply *r)
+{
+    char url[256];
+    char *ct = NULL;
+    struct curl_header *h = NULL;
+    CURLcode cc;
+
+    memset(r, 0, sizeof *r);
+    lnt_buf_init(&r->body, 4u << 20);
+    snprintf(url, sizeof url, "%s%s", f->base, path);
+    curl_easy_reset(f->curl);
+    curl_easy_setopt(f->curl, CURLOPT_URL, url);
+    curl_easy_setopt(f->curl, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(f->curl, CURLOPT_WRITEDATA, &r->body);
+    curl_easy_setopt(f->curl, CURLOPT_TIMEOUT, 20L);
+    if (body != NULL) {
+        curl_easy_setopt(f->curl, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(f->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+    }
+    if (strcmp(method, "GET") != 0 && strcmp(method, "POST") != 0)
+        curl_easy_setopt(f->curl, CURLOPT_CUSTOMREQUEST, method);
+    if (headers != NULL)
+        curl_easy_setopt(f->curl, CURLOPT_HTTPHEADER, headers);
+    cc = curl_easy_perform(f->curl);
+    if (cc != CURLE_OK)
+        fail_msg("%s %s: %s", method, path, curl_easy_strerror(cc));
+    curl_easy_getinfo(f->curl, CURLINFO_RESPONSE_CODE, &r->status);
+    curl_easy_getinfo(f->curl, CURLINFO_NUM_CONNECTS, &r->connects);
+    curl_easy_getinfo(f->curl, CURLINFO_CONTENT_TYPE, &ct);
+    lnt_str_copy(r->ctype, sizeof r->ctype, ct != NULL ? ct : "");
+    if (curl_easy_header(f->curl, "Allow", 0, CURLH_HEADER, -1, &h) == CURLHE_OK)
+        lnt_str_copy(r->allow, sizeof r->allow, h->value);
+    r->json = json_loadb(r->body.data != NULL ? r->body.data : "", r->body.len, 0, NULL);
+}
+
+/* Asserts an RFC 9457 problem with `status` whose detail contains `needle` (NULL: any). */
+static void assert_problem(const struct reply *r, long status, const char *needle)
+{
+    json_t *detail;
+
+    assert_int_equal(r->status, status);
+    assert_string_equal(r->ctype, "application/problem+json");
+    assert_non_null(r->json);
+    assert_string_equal(json_string_value(json_object_get(r->json, "type")), "about:blank");
+    assert_int_equal(json_integer_value(json_object_get(r->json, "status")), status);
+    assert_non_null(json_string_value(json_object_get(r->json, "title")));
+    detail = json_object_get(r->json, "detail");
+    assert_non_null(json_string_value(detail));
+    assert_true(strlen(json_string_value(detail)) > 0);
+    if (needle != NULL && strstr(json_string_value(detail), needle) == NULL)
+        fail_msg("detail \"%s\" does not mention \"%s\"", json_string_value(detail), needle);
+}
+
+static void post_enroll(struct fixture *f, const char *code, const uint8_t *pk, struct reply *r)
+{
+    char b64[LNT_B64_LEN(LNT_SIGN_PK_LEN)];
+    char body[256];
+
+    lnt_b64_encode(pk, LNT_SIGN_PK_LEN, b64);
+    snprintf(body, sizeof body, "{\"code\": \"%s\", \"public_key\": \"%s\"}", code, b64);
+    request(f, "POST", "/api/v1/enroll", body, strlen(body), NULL, r);
+}
+
+/* Enrols the fixture's kiosk with a fresh key pair. */
+static void enroll(struct fixture *f)
+{
+    struct reply r;
+
+    crypto_sign_keypair(f->pk, f->sk);
+    post_enroll(f, f->code, f->pk, &r);
+    assert_int_equal(r.status, 201);
+    assert_non_null(r.json);
+    f->kiosk_id = json_integer_value(json_object_get(r.json, "kiosk_id"));
+    assert_true(f->kiosk_id > 0);
+    reply_release(&r);
+}
+
+/* Appends one sign_in event, as docs/api.md shows it, with `occurred_at` and `staff_id`. */
+static void add_event(struct lnt_buf *b, int64_t seq, int64_t occurred_at, const char *staff_id)
+{
+    char when[LNT_TIME_STRLEN];
+    char uuid[LNT_UUID_STRLEN];
+
+    assert_int_equal(lnt_time_format(occurred_at, when), LNT_OK);
+    snprintf(uuid, sizeof uuid, "5f0c0000-0000-4000-8000-%012lld", (long long)seq);
+    assert_int_equal(
+        lnt_buf_printf(b,
+                       "%s{\"seq\": %lld, \"uuid\": \"%s\", \"type\": \"sign_in\", "
+                       "\"occurred_at\": \"%s\", \"recorded_at\": \"%s\", \"staff_id\": \"%s\", "
+                       "\"badge_serial\": \"a1b2c3d4e5f60718\", \"role\": \"door\", "
+                       "\"sia_number\": \"1234567812345678\", \"sia_expires\": \"2030-05-01\", "
+                       "\"sia_status\": \"valid\", \"verdict\": \"green\"}",
+                       b->len > 0 && b->data[b->len - 1] != '[' ? ", " : "", (long long)seq, uuid,
+                       when, when, staff_id),
+        LNT_OK);
+}
+
+/* A batch of `n` sign_in events, seq first_seq.. , for `kiosk_id`. Caller releases `b`. */
+static void make_batch(struct lnt_buf *b, int64_t kiosk_id, int64_t first_seq, size_t n,
+                       const char *staff_id)
+{
+    int64_t now = lnt_time_now();
+
+    lnt_buf_init(b, 4u << 20);
+    assert_int_equal(lnt_buf_printf(b, "{\"kiosk_id\": %lld, \"events\": [", (long long)kiosk_id),
+                     LNT_OK);
+    for (size_t i = 0; i < n; i++)
+        add_event(b, first_seq + (int64_t)i, now - 60, staff_id);
+    assert_int_equal(lnt_buf_puts(b, "]}"), LNT_OK);
+}
+
+/* The three signature headers for `body`, signed by `sk` as kiosk `kiosk_id` at `ts`. */
+static struct curl_slist *sign_headers(const uint8_t *sk, int64_t kiosk_id, int64_t ts,
+                                       const char *body, size_t len)
+{
+    char sig[LNT_REQSIG_B64_LEN];
+    char line[256];
+    struct curl_slist *h = NULL;
+
+    assert_int_equal(lnt_reqsig_sign(sk, kiosk_id, ts, "POST", "/api/v1/events", body, len, sig),
+                     LNT_OK);
+    snprintf(line, sizeof line, "%s: %lld", LNT_HDR_KIOSK, (long long)kiosk_id);
+    h = curl_slist_append(h, line);
+    snprintf(line, sizeof line, "%s: %lld", LNT_HDR_TIME, (long long)ts);
+    h = curl_slist_append(h, line);
+    snprintf(line, sizeof line, "%s: %s", LNT_HDR_SIGNATURE, sig);
+    h = curl_slist_append(h, line);
+    h = curl_slist_append(h, "Content-Type: application/json");
+    return h;
+}
+
+static void post_events(struct fixture *f, const struct lnt_buf *b, struct reply *r)
+{
+    struct curl_slist *h = sign_headers(f->sk, f->kiosk_id, lnt_time_now(), b->data, b->len);
+    request(f, "POST", "/api/v1/events", b->data, b->len, h, r);
+    curl_slist_free_all(h);
+}
+
+/* Number of integers in reply array `key`. */
+static size_t count_of(const struct reply *r, const char *key)
+{
+    json_t *a = json_object_get(r->json, key);
+    assert_true(json_is_array(a));
+    return json_array_size(a);
+}
+
+static int count_event(void *ctx, const struct lnt_stored_event *e)
+{
+    (void)e;
+    (*(size_t *)ctx)++;
+    return 0;
+}
+
+static size_t stored_events(struct fixture *f)
+{
+    size_t n = 0;
+    char err[LNT_ERRBUF_SIZE];
+    assert_int_equal(lnt_store_events_each(f->store, 0, 0, count_event, &n, err), LNT_OK);
+    return n;
+}
+
+/* ---- health, routing, keep-alive ---- */
+
+static void test_api__healthz_ok_and_connection_reused(void **state)
+{
+    struct fixture *f = *state;
+    struct reply r;
+
+    request(f, "GET", "/healthz", NULL, 0, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.ctype, "application/json");
+    assert_string_equal(json_string_value(json_object_get(r.json, "status")), "ok");
+    assert_string_equal(json_string_value(json_object_get(r.json, "version")), LNT_VERSION);
+    assert_int_equal(r.connects, 1);
+    reply_release(&r);
+
+    request(f, "GET", "/healthz", NULL, 0, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(r.connects, 0); /* the first connection was kept alive and reused */
+    reply_release(&r);
+}
+
+static void test_api__unknown_path_404(void **state)
+{
+    struct fixture *f = *state;
+    struct reply r;
+
+    request(f, "GET", "/api/v1/nothing", NULL, 0, NULL, &r);
+    assert_problem(&r, 404, "/api/v1/nothing");
+    reply_release(&r);
+}
+
+static void test_api__wrong_method_405_with_allow(void **state)
+{
+    struct fixture *f = *state;
+    struct reply r;
+
+    request(f, "GET", "/api/v1/events", NULL, 0, NULL, &r);
+    assert_problem(&r, 405, "POST");
+    assert_string_equal(r.allow, "POST");
+    reply_release(&r);
+
+    request(f, "DELETE", "/healthz", NULL, 0, NULL, &r);
+    assert_problem(&r, 405, NULL);
+    assert_string_equal(r.allow, "GET, HEAD");
+    reply_release(&r);
+}
+
+/* ---- enrolment ---- */
+
+static void test_api__enroll_ok_returns_trust(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_scheme scheme;
+    struct lnt_kiosk k;
+    char box[LNT_B64_LEN(32)], kid[LNT_HEX_LEN(LNT_KID_LEN)], pk[LNT_B64_LEN(LNT_SIGN_PK_LEN)];
+    char err[LNT_ERRBUF_SIZE];
+    struct reply r;
+    json_t *venue, *trust;
+    int64_t t;
+
+    crypto_sign_keypair(f->pk, f->sk);
+    post_enroll(f, f->code, f->pk, &r);
+    assert_int_equal(r.status, 201);
+    assert_string_equal(r.ctype, "application/json");
+    assert_non_null(r.json);
+
+    f->kiosk_id = json_integer_value(json_object_get(r.json, "kiosk_id"));
+    assert_int_equal(lnt_store_kiosk_get(f->store, f->kiosk_id, &k, err), LNT_OK);
+    assert_memory_equal(k.pk, f->pk, LNT_SIGN_PK_LEN);
+    assert_int_equal(k.venue_id, f->venue_id);
+
+    venue = json_object_get(r.json, "venue");
+    assert_int_equal(json_integer_value(json_object_get(venue, "id")), f->venue_id);
+    assert_string_equal(json_string_value(json_object_get(venue, "name")), "The Crown");
+    assert_string_equal(json_string_value(json_object_get(venue, "category")), "pub");
+    assert_string_equal(json_string_value(json_object_get(r.json, "scheme")), "WTN");
+
+    assert_int_equal(lnt_store_scheme_get(f->store, &scheme, err), LNT_OK);
+    lnt_b64_encode(scheme.box_pk, sizeof scheme.box_pk, box);
+    lnt_hex_encode(scheme.key.kid, LNT_KID_LEN, kid);
+    lnt_b64_encode(scheme.key.pk, LNT_SIGN_PK_LEN, pk);
+    sodium_memzero(&scheme, sizeof scheme);
+    assert_string_equal(json_string_value(json_object_get(r.json, "box_public_key")), box);
+    trust = json_object_get(r.json, "trust");
+    assert_int_equal(json_array_size(trust), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(trust, 0), "kid")), kid);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(trust, 0), "public_key")),
+                        pk);
+    assert_true(json_is_array(json_object_get(r.json, "revoked")));
+    assert_int_equal(lnt_time_parse(json_string_value(json_object_get(r.json, "server_time")), &t),
+                     LNT_OK);
+    assert_true(t >= lnt_time_now() - 60 && t <= lnt_time_now() + 60);
+    reply_release(&r);
+}
+
+static void test_api__enroll_used_code_404(void **state)
+{
+    struct fixture *f = *state;
+    struct reply r;
+    uint8_t pk2[32], sk2[64];
+
+    enroll(f);
+    crypto_sign_keypair(pk2, sk2);
+    post_enroll(f, f->code, pk2, &r);
+    assert_problem(&r, 404, "already been used");
+    reply_release(&r);
+
+    post_enroll(f, "ZZZZ-ZZZZ-ZZZZ", pk2, &r);
+    assert_problem(&r, 404, "unknown");
+    reply_release(&r);
+}
+
+static void test_api__enroll_expired_code_410(void **state)
+{
+    struct fixture *f = *state;
+    char code[LNT_ENROLL_CODE_LEN + 1];
+    char err[LNT_ERRBUF_SIZE];
+    struct reply r;
+    int64_t now = lnt_time_now();
+
+    assert_int_equal(lnt_store_enroll_code_add(f->store, f->venue_id, now + 100, code, err),
+                     LNT_OK);
+    f->clock = now + 200; /* the server's clock has passed the code's expiry */
+    crypto_sign_keypair(f->pk, f->sk);
+    post_enroll(f, code, f->pk, &r);
+    assert_problem(&r, 410, "expired");
+    reply_release(&r);
+}
+
+static void test_api__enroll_malformed_400(void **state)
+{
+    struct fixture *f = *state;
+    static const char *const bodies[][2] = {
+        {"{\"code\": \"ABCD-EFGH-JKLM\"", "not valid JSON"},
+        {"[1, 2]", "JSON object"},
+        {"{\"code\": \"ABCD-EFGH-JKLM\"}", "public_key"},
+        {"{\"code\": 7, \"public_key\": \"AAAA\"}", "code"},
+        {"{\"code\": \"ABCD-EFGH-JKLM\", \"public_key\": \"not base64!\"}", "public_key"},
+        {"{\"code\": \"ABCD-EFGH-JKLM\", \"public_key\": \"AAAA\"}", "32-byte"},
+        {"{\"code\": \"A\", \"code\": \"B\", \"public_key\": \"AAAA\"}", "not valid JSON"},
+    };
+    struct reply r;
+
+    for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+        request(f, "POST", "/api/v1/enroll", bodies[i][0], strlen(bodies[i][0]), NULL, &r);
+        assert_problem(&r, 400, bodies[i][1]);
+        reply_release(&r);
+    }
+    /* Nothing was spent: the code still works. */
+    enroll(f);
+}
+
+static void test_api__enroll_unknown_field_400(void **state)
+{
+    struct fixture *f = *state;
+    char b64[LNT_B64_LEN(32)];
+    char body[256];
+    struct reply r;
+
+    crypto_sign_keypair(f->pk, f->sk);
+    lnt_b64_encode(f->pk, 32, b64);
+    snprintf(body, sizeof body, "{\"code\": \"%s\", \"public_key\": \"%s\", \"venue\": 9}", f->code,
+             b64);
+    request(f, "POST", "/api/v1/enroll", body, strlen(body), NULL, &r);
+    assert_problem(&r, 400, "unknown field `venue`");
+    reply_release(&r);
+}
+
+static void test_api__enroll_body_over_4k_413(void **state)
+{
+    struct fixture *f = *state;
+    size_t len = LNT_ENROLL_BODY_MAX + 1;
+    char *body = malloc(len);
+    struct reply r;
+
+    assert_non_null(body);
+    memset(body, ' ', len);
+    request(f, "POST", "/api/v1/enroll", body, len, NULL, &r);
+    assert_problem(&r, 413, "4096");
+    reply_release(&r);
+    free(body);
+}
+
+/* ---- events ---- */
+
+static void test_api__events_signed_batch_accepted(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_buf b;
+    struct reply r;
+    json_t *acc;
+
+    enroll(f);
+    make_batch(&b, f->kiosk_id, 1, 3, "12");
+    post_events(f, &b, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.ctype, "application/json");
+    acc = json_object_get(r.json, "accepted");
+    assert_int_equal(json_array_size(acc), 3);
+    assert_int_equal(json_integer_value(json_array_get(acc, 0)), 1);
+    assert_int_equal(json_integer_value(json_array_get(acc, 2)), 3);
+    assert_int_equal(count_of(&r, "duplicates"), 0);
+    assert_int_equal(stored_events(f), 3);
+    reply_release(&r);
+
+    /* The same batch again: all duplicates, nothing new stored, connection still reused. */
+    post_events(f, &b, &r);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(r.connects, 0);
+    assert_int_equal(count_of(&r, "accepted"), 0);
+    assert_int_equal(count_of(&r, "duplicates"), 3);
+    assert_int_equal(stored_events(f), 3);
+    reply_release(&r);
+    lnt_buf_release(&b);
+}
+
+static void test_api__events_conflict_409(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_buf b;
+    struct reply r;
+    json_t *c;
+
+    enroll(f);
+    make_batch(&b, f->kiosk_id, 1, 2, "12");
+    post_events(f, &b, &r);
+    assert_int_equal(r.status, 200);
+    reply_release(&r);
+    lnt_buf_release(&b);
+
+    /* seq 2 again with another staff member, plus a new seq 3. */
+    make_batch(&b, f->kiosk_id, 2, 2, "99");
+    post_events(f, &b, &r);
+    assert_int_equal(r.status, 409);
+    assert_string_equal(r.ctype, "application/json");
+    c = json_object_get(r.json, "conflicts");
+    assert_int_equal(json_array_size(c), 1);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(c, 0), "seq")), 2);
+    assert_non_null(json_string_value(json_object_get(json_array_get(c, 0), "reason")));
+    assert_int_equal(count_of(&r, "accepted"), 1);
+    assert_int_equal(stored_events(f), 3);
+    reply_release(&r);
+    lnt_buf_release(&b);
+}
+
+static void test_api__events_far_future_rejected_rest_stored(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_buf b;
+    struct reply r;
+    json_t *rej;
+    int64_t now = lnt_time_now();
+
+    enroll(f);
+    lnt_buf_init(&b, 1u << 20);
+    assert_int_equal(
+        lnt_buf_printf(&b, "{\"kiosk_id\": %lld, \"events\": [", (long long)f->kiosk_id), LNT_OK);
+    add_event(&b, 1, now - 60, "12");
+    add_event(&b, 2, now + 2 * DAY, "12");
+    add_event(&b, 3, now + 3600, "12"); /* a fast kiosk clock is tolerated */
+    assert_int_equal(lnt_buf_puts(&b, "]}"), LNT_OK);
+    post_events(f, &b, &r);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(count_of(&r, "accepted"), 2);
+    rej = json_object_get(r.json, "rejected");
+    assert_int_equal(json_array_size(rej), 1);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(rej, 0), "seq")), 2);
+    assert_non_null(
+        strstr(json_string_value(json_object_get(json_array_get(rej, 0), "reason")), "future"));
+    assert_int_equal(stored_events(f), 2);
+    reply_release(&r);
+    lnt_buf_release(&b);
+}
+
+static void test_api__events_missing_signature_headers_401(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_buf b;
+    struct reply r;
+    struct curl_slist *h;
+
+    enroll(f);
+    make_batch(&b, f->kiosk_id, 1, 1, "12");
+    request(f, "POST", "/api/v1/events", b.data, b.len, NULL, &r);
+    assert_problem(&r, 401, LNT_HDR_KIOSK);
+    reply_release(&r);
+
+    /* Kiosk and time but no signature. */
+    h = curl_slist_append(NULL, "X-Lantern-Kiosk: 1");
+    h = curl_slist_append(h, "X-Lantern-Time: 1795738863");
+    request(f, "POST", "/api/v1/events", b.data, b.len, h, &r);
+    assert_problem(&r, 401, LNT_HDR_SIGNATURE);
+    reply_release(&r);
+    curl_slist_free_all(h);
+
+    /* Malformed kiosk id. */
+    h = curl_slist_append(NULL, "X-Lantern-Kiosk: three");
+    h = curl_slist_append(h, "X-Lantern-Time: 1795738863");
+    h = curl_slist_append(h, "X-Lantern-Signature: AAAA");
+    request(f, "POST", "/api/v1/events", b.data, b.len, h, &r);
+    assert_problem(&r, 401, LNT_HDR_KIOSK);
+    reply_release(&r);
+    curl_slist_free_all(h);
+
+    assert_int_equal(stored_events(f), 0);
+    lnt_buf_release(&b);
+}
+
+static void test_api__events_bad_signature_401(void **state)
+{
+    struct fixture *f = *state;
+    uint8_t pk2[32], sk2[64];
+    struct lnt_buf b;
+    struct reply r;
+    struct curl_slist *h;
+
+    enroll(f);
+    make_batch(&b, f->kiosk_id, 1, 1, "12");
+    crypto_sign_keypair(pk2, sk2);
+    h = sign_headers(sk2, f->kiosk_id, lnt_time_now(), b.data, b.len);
+    request(f, "POST", "/api/v1/events", b.data, b.len, h, &r);
+    assert_problem(&r, 401, "signature");
+    reply_release(&r);
+    curl_slist_free_all(h);
+
+    /* Right key, but the body was altered after signing. */
+    h = sign_headers(f->sk, f->kiosk_id, lnt_time_now(), b.data, b.len);
+    b.data[b.len - 3] = ' ';
+    request(f, "POST", "/api/v1/events", b.data, b.len, h, &r);
+    assert_problem(&r, 401, "signature");
+    reply_release(&r);
+    curl_slist_free_all(h);
+
+    assert_int_equal(stored_events(f), 0);
+    lnt_buf_release(&b);
+}
+
+static void test_api__events_stale_time_401(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_buf b;
+    struct reply r;
+    struct curl_slist *h;
+
+    enroll(f);
+    make_batch(&b, f->kiosk_id, 1, 1, "12");
+    h = sign_headers(f->sk, f->kiosk_id, lnt_time_now() - 1000, b.data, b.len);
+    request(f, "POST", "/api/v1/events", b.data, b.len, h, &r);
+    assert_problem(&r, 401, "stale");
+    reply_release(&r);
+    curl_slist_free_all(h);
+    assert_int_equal(stored_events(f), 0);
+    lnt_buf_release(&b);
+}
+
+static void test_api__events_unknown_kiosk_401(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_buf b;
+    struct reply r;
+    struct curl_slist *h;
+
+    enroll(f);
+    make_batch(&b, 999, 1, 1, "12");
+    h = sign_headers(f->sk, 999, lnt_time_now(), b.data, b.len);
+    request(f, "POST", "/api/v1/events", b.data, b.len, h, &r);
+    assert_problem(&r, 401, "not enrolled");
+    reply_release(&r);
+    curl_slist_free_all(h);
+    lnt_buf_release(&b);
+}
+
+static void test_api__events_kiosk_id_mismatch_400(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_buf b;
+    struct reply r;
+
+    enroll(f);
+    make_batch(&b, f->kiosk_id + 1, 1, 1, "12");
+    post_events(f, &b, &r); /* signed as f->kiosk_id */
+    assert_problem(&r, 400, "kiosk_id");
+    reply_release(&r);
+    assert_int_equal(stored_events(f), 0);
+    lnt_buf_release(&b);
+}
+
+static void test_api__events_malformed_400_names_field(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_buf b;
+    struct reply r;
+
+    enroll(f);
+    lnt_buf_init(&b, 1u << 20);
+    assert_int_equal(
+        lnt_buf_printf(&b, "{\"kiosk_id\": %lld, \"events\": [", (long long)f->kiosk_id), LNT_OK);
+    add_event(&b, 1, lnt_time_now(), "12");
+    assert_int_equal(
+        lnt_buf_puts(&b, ", {\"seq\": 2, \"uuid\": \"5f0c0000-0000-4000-8000-000000000002\", "
+                         "\"type\": \"stock\", \"occurred_at\": \"yesterday\", "
+                         "\"recorded_at\": \"2026-11-26T22:01:03Z\", \"kind\": \"count\", "
+                         "\"quantity\": 5, \"staff_id\": \"12\"}]}"),
+        LNT_OK);
+    post_events(f, &b, &r);
+    assert_problem(&r, 400, "occurred_at");
+    reply_release(&r);
+    lnt_buf_release(&b);
+
+    /* Not JSON at all. */
+    lnt_buf_init(&b, 1024);
+    assert_int_equal(lnt_buf_puts(&b, "{\"kiosk_id\": "), LNT_OK);
+    post_events(f, &b, &r);
+    assert_problem(&r, 400, NULL);
+    reply_release(&r);
+    lnt_buf_release(&b);
+    assert_int_equal(stored_events(f), 0);
+}
+
+static void test_api__events_101_events_413(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_buf b;
+    struct reply r;
+
+    enroll(f);
+    make_batch(&b, f->kiosk_id, 1, LNT_BATCH_MAX + 1, "12");
+    assert_true(b.len < LNT_BATCH_BODY_MAX);
+    post_events(f, &b, &r);
+    assert_problem(&r, 413, "100");
+    reply_release(&r);
+    assert_int_equal(stored_events(f), 0);
+    lnt_buf_release(&b);
+}
+
+static void test_api__events_2mib_body_413(void **state)
+{
+    struct fixture *f = *state;
+    size_t len = 2u << 20;
+    char *body = malloc(len);
+    struct curl_slist *h;
+    struct reply r;
+
+    assert_non_null(body);
+    memset(body, ' ', len);
+    h = sign_headers(f->sk, 1, lnt_time_now(), body, len);
+    h = curl_slist_append(h, "Expect: 100-continue");
+    request(f, "POST", "/api/v1/events", body, len, h, &r);
+    assert_problem(&r, 413, "1048576");
+    reply_release(&r);
+    curl_slist_free_all(h);
+
+    /* The server is still fine afterwards. */
+    request(f, "GET", "/healthz", NULL, 0, NULL, &r);
+    assert_int_equal(r.status, 200);
+    reply_release(&r);
+    free(body);
+}
+
+struct source {
+    size_t left;
+};
+
+static size_t on_read(char *p, size_t size, size_t n, void *ctx)
+{
+    struct source *src = ctx;
+    size_t k = size * n < src->left ? size * n : src->left;
+    memset(p, ' ', k);
+    src->left -= k;
+    return k;
+}
+
+static void test_api__events_chunked_body_over_limit_413(void **state)
+{
+    struct fixture *f = *state;
+    struct source src = {LNT_BATCH_BODY_MAX + LNT_BATCH_BODY_MAX / 2};
+    struct curl_slist *h = curl_slist_append(NULL, "Transfer-Encoding: chunked");
+    struct reply r;
+    char url[256];
+    char *ct = NULL;
+
+    /* No Content-Length: the bound is found while reading. */
+    memset(&r, 0, sizeof r);
+    lnt_buf_init(&r.body, 1u << 20);
+    snprintf(url, sizeof url, "%s/api/v1/events", f->base);
+    curl_easy_reset(f->curl);
+    curl_easy_setopt(f->curl, CURLOPT_URL, url);
+    curl_easy_setopt(f->curl, CURLOPT_POST, 1L);
+    curl_easy_setopt(f->curl, CURLOPT_READFUNCTION, on_read);
+    curl_easy_setopt(f->curl, CURLOPT_READDATA, &src);
+    curl_easy_setopt(f->curl, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(f->curl, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(f->curl, CURLOPT_WRITEDATA, &r.body);
+    curl_easy_setopt(f->curl, CURLOPT_TIMEOUT, 20L);
+    assert_int_equal(curl_easy_perform(f->curl), CURLE_OK);
+    curl_easy_getinfo(f->curl, CURLINFO_RESPONSE_CODE, &r.status);
+    curl_easy_getinfo(f->curl, CURLINFO_CONTENT_TYPE, &ct);
+    lnt_str_copy(r.ctype, sizeof r.ctype, ct != NULL ? ct : "");
+    r.json = json_loadb(r.body.data != NULL ? r.body.data : "", r.body.len, 0, NULL);
+    assert_problem(&r, 413, "1048576");
+    reply_release(&r);
+    curl_slist_free_all(h);
+}
+
+/* ---- the lanternd program ---- */
+
+/* A database at dir/name, initialised (scheme made) when `init` is true. Caller frees the path. */
+static char *make_db(const char *dir, const char *name, bool init)
+{
+    struct lnt_store *s = NULL;
+    char err[LNT_ERRBUF_SIZE] = "";
+    char *path = lnt_test_path(dir, name);
+
+    assert_int_equal(lnt_store_open(&s, path, err), LNT_OK);
+    if (init)
+        assert_int_equal(lnt_store_scheme_init(s, "WTN", err), LNT_OK);
+    lnt_store_free(s);
+    return path;
+}
+
+static void test_api__lanternd_serves_and_stops_on_sigterm(void **state)
+{
+    struct fixture *f = *state;
+    char *db = make_db(f->dir, "d.db", true);
+    char *port_file = lnt_test_path(f->dir, "port");
+    char *log = lnt_test_path(f->dir, "lanternd.log");
+    char bin[1024];
+    const char *argv[] = {bin,           "--db",    db,          "--listen", "127.0.0.1:0",
+                          "--port-file", port_file, "--threads", "2",        NULL};
+    char *text, *logtext;
+    int64_t port;
+    pid_t pid;
+    struct reply r;
+    int status;
+
+    lnt_str_copy(bin, sizeof bin, lnt_test_bin("lanternd"));
+    pid = lnt_proc_spawn(argv, log);
+    assert_true(pid > 0);
+    if (!lnt_test_wait_file(port_file, 20000)) {
+        lnt_proc_stop(pid, SIGKILL);
+        logtext = lnt_test_read_file(log);
+        fail_msg("lanternd wrote no port file; its log:\n%s", logtext ? logtext : "");
+    }
+    text = lnt_test_read_file(port_file);
+    assert_non_null(text);
+    text[strcspn(text, "\n")] = '\0';
+    assert_int_equal(lnt_parse_i64(text, 1, 65535, &port), LNT_OK);
+    free(text);
+
+    snprintf(f->base, sizeof f->base, "http://127.0.0.1:%lld", (long long)port);
+    request(f, "GET", "/healthz", NULL, 0, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(json_string_value(json_object_get(r.json, "status")), "ok");
+    reply_release(&r);
+
+    assert_int_equal(kill(pid, SIGTERM), 0);
+    status = lnt_proc_wait(pid, 10000);
+    if (status == -1)
+        lnt_proc_stop(pid, SIGKILL);
+    assert_int_equal(status, 0);
+    logtext = lnt_test_read_file(log);
+    assert_non_null(logtext);
+    assert_non_null(strstr(logtext, "listening on http://127.0.0.1:"));
+    assert_non_null(strstr(logtext, "GET /healthz 200"));
+    free(logtext);
+    free(log);
+    free(port_file);
+    free(db);
+}
+
+static void test_api__lanternd_refuses_uninitialised_db(void **state)
+{
+    struct fixture *f = *state;
+    char *db = make_db(f->dir, "empty.db", false);
+    char *missing = lnt_test_path(f->dir, "missing.db");
+    char bin[1024];
+    const char *argv[] = {bin, "--db", db, "--listen", "127.0.0.1:0", NULL};
+    struct lnt_proc_result pr;
+
+    lnt_str_copy(bin, sizeof bin, lnt_test_bin("lanternd"));
+    assert_int_equal(lnt_proc_run(argv, NULL, 20000, &pr), 0);
+    assert_int_not_equal(pr.status, 0);
+    assert_false(pr.timed_out);
+    assert_non_null(strstr(pr.err, "run `lanternctl init --scheme NAME` first"));
+    lnt_proc_result_release(&pr);
+
+    argv[2] = missing;
+    assert_int_equal(lnt_proc_run(argv, NULL, 20000, &pr), 0);
+    assert_int_not_equal(pr.status, 0);
+    assert_non_null(strstr(pr.err, "lanternctl init"));
+    assert_int_equal(access(missing, F_OK), -1); /* and it made no stray database */
+    lnt_proc_result_release(&pr);
+    free(missing);
+    free(db);
+}
+
+static void test_api__lanternd_refuses_plain_http_off_loopback(void **state)
+{
+    struct fixture *f = *state;
+    char *db = make_db(f->dir, "d.db", true);
+    char bin[1024];
+    const char *argv[] = {bin, "--db", db, "--listen", "0.0.0.0:0", NULL};
+    struct lnt_proc_result pr;
+
+    lnt_str_copy(bin, sizeof bin, lnt_test_bin("lanternd"));
+    assert_int_equal(lnt_proc_run(argv, NULL, 20000, &pr), 0);
+    assert_int_not_equal(pr.status, 0);
+    assert_false(pr.timed_out);
+    assert_non_null(strstr(pr.err, "--insecure-http"));
+    lnt_proc_result_release(&pr);
+    free(db);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_api__healthz_ok_and_connection_reused, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_api__unknown_path_404, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api__wrong_method_405_with_allow, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api__enroll_ok_returns_trust, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api__enroll_used_code_404, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api__enroll_expired_code_410, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api__enroll_malformed_400, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api__enroll_unknown_field_400, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api__enroll_body_over_4k_413, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api__events_signed_batch_accepted, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api__events_conflict_409, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api__events_far_future_rejected_rest_stored, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_api__events_missing_signature_headers_401, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_api__events_bad_signature_401, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api__events_stale_time_401, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api__events_unknown_kiosk_401, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api__events_kiosk_id_mismatch_400, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api__events_malformed_400_names_field, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_api__events_101_events_413, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api__events_2mib_body_413, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api__events_chunked_body_over_limit_413, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_api__lanternd_serves_and_stops_on_sigterm, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_api__lanternd_refuses_uninitialised_db, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_api__lanternd_refuses_plain_http_off_loopback, setup,
+                                        teardown),
+    };
+    int rc;
+
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    rc = cmocka_run_group_tests(tests, NULL, NULL);
+    curl_global_cleanup();
+    return rc;
+}
