@@ -9,12 +9,12 @@ deps:
 	@scripts/install-deps
 
 build: deps
-	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLNT_WERROR=ON >/dev/null
+	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLNT_WERROR=ON -DBUILD_TESTING=OFF >/dev/null
 	@cmake --build build -j $(JOBS)
 
 # Sanitised (ASan + UBSan), warnings as errors, every suite through ctest.
 test: deps
-	@cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DLNT_WERROR=ON -DLNT_SANITIZE=ON >/dev/null
+	@cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_C_FLAGS_DEBUG=-g -O1" -DLNT_WERROR=ON -DLNT_SANITIZE=ON >/dev/null
 	@cmake --build build-test -j $(JOBS)
 	@cd build-test && ctest --output-on-failure -j $(JOBS)
 

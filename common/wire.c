@@ -28,6 +28,10 @@ _Static_assert(sizeof(int) == sizeof(int32_t), "int must be 32 bits");
 #define TEAM_SIZE_MAX 100
 #define TALLY_MAX 100000
 #define N_TALLIES 8
+/* What RFC 3339 text can say (years 0001..9999): checked before formatting caller values. */
+#define TIME_MIN INT64_C(-62135596800) /* 0001-01-01T00:00:00Z */
+#define TIME_MAX INT64_C(253402300799) /* 9999-12-31T23:59:59Z */
+#define DATE_MAX 2932896               /* 9999-12-31 */
 
 /* ---- text checks shared by decode and encode ---- */
 
@@ -641,14 +645,14 @@ static enum lnt_err put_field(const struct field *f, const struct lnt_event *ev,
         return put(obj, f->name, json_integer((json_int_t)x));
     case K_TIME:
         memcpy(&x, p, sizeof x);
-        if (lnt_time_format(x, tmp) != LNT_OK)
+        if (x < TIME_MIN || x > TIME_MAX || lnt_time_format(x, tmp) != LNT_OK)
             return lnt_fail(err, LNT_ERR_INVALID, "field `%s`: time out of range", f->name);
         return put(obj, f->name, json_string(tmp));
     case K_DATE:
         memcpy(&x32, p, sizeof x32);
         if (x32 == 0)
             return put(obj, f->name, json_null());
-        if (x32 < 0 || lnt_date_format(x32, tmp) != LNT_OK)
+        if (x32 < 0 || x32 > DATE_MAX || lnt_date_format(x32, tmp) != LNT_OK)
             return lnt_fail(err, LNT_ERR_INVALID, "field `%s`: date out of range", f->name);
         return put(obj, f->name, json_string(tmp));
     case K_INT:

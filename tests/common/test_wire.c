@@ -31,7 +31,7 @@ static size_t every_type(struct lnt_event ev[7])
     memset(ev, 0, 7 * sizeof *ev);
     for (int i = 0; i < 7; i++) {
         ev[i].seq = 10 + i * 3;
-        snprintf(ev[i].uuid, sizeof ev[i].uuid, "5f0c1a2b-3c4d-4e5f-8a6b-7c8d9e0f1a%02d", i);
+        snprintf(ev[i].uuid, sizeof ev[i].uuid, "5f0c1a2b-3c4d-4e5f-8a6b-7c8d9e0f1a%02u", (unsigned)i % 100u);
         ev[i].type = (enum lnt_event_type)(i + 1);
         ev[i].occurred_at = T0 + i * 60;
         ev[i].recorded_at = T0 + i * 60 + 2;
@@ -500,6 +500,15 @@ static void test_wire__encode_refuses_what_decode_would(void **state)
     lnt_str_copy(ev[3].u.incident.place, LNT_SHORT_TEXT, "bar \xff");
     assert_int_equal(lnt_wire_event_encode(&ev[3], &out, err), LNT_ERR_INVALID);
     assert_string_equal(err, "field `place`: not valid UTF-8");
+
+    every_type(ev);
+    ev[0].occurred_at = INT64_MAX;
+    assert_int_equal(lnt_wire_event_encode(&ev[0], &out, err), LNT_ERR_INVALID);
+    assert_string_equal(err, "field `occurred_at`: time out of range");
+    every_type(ev);
+    ev[0].u.badge.sia_expires = INT32_MAX;
+    assert_int_equal(lnt_wire_event_encode(&ev[0], &out, err), LNT_ERR_INVALID);
+    assert_string_equal(err, "field `sia_expires`: date out of range");
 
     every_type(ev);
     ev[4].seq = ev[3].seq;

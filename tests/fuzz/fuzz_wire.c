@@ -3,8 +3,10 @@
  * decodes must encode, decode again to the same events, and encode again to
  * the same canonical bytes. Any other outcome aborts.
  *
- * Not part of the default build (libFuzzer needs clang). From the source tree:
- *   CC=clang cmake -S . -B build-fuzz -DLNT_SANITIZE=ON -DBUILD_TESTING=OFF
+ * Not part of the default build (libFuzzer needs clang). From the source tree,
+ * with the library instrumented for coverage:
+ *   CC=clang CFLAGS=-fsanitize=fuzzer-no-link cmake -S . -B build-fuzz \
+ *       -DLNT_SANITIZE=ON -DBUILD_TESTING=OFF
  *   cmake --build build-fuzz -j2 --target lnt_common
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Icommon tests/fuzz/fuzz_wire.c \
  *       build-fuzz/common/liblnt_common.a \

@@ -67,7 +67,8 @@ static const struct lnt_draw *find_button(const struct lnt_draw_list *dl, int id
     for (size_t i = 0; i < dl->n; i++)
         if (dl->cmd[i].kind == LNT_DRAW_BUTTON && dl->cmd[i].id == id)
             return &dl->cmd[i];
-    return NULL;
+    fail_msg("no button with id %d on screen", id);
+    abort(); /* not reached: fail_msg does not return */
 }
 
 static void assert_buttons_big_and_on_screen(const struct lnt_draw_list *dl)
