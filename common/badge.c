@@ -250,7 +250,8 @@ static enum lnt_err check_claims(const struct lnt_badge_claims *c, char *err)
     n = field_len(c->name, sizeof c->name);
     if (!name_ok(c->name, n))
         return lnt_fail(err, LNT_ERR_INVALID,
-                        "badge: name must be 1-32 bytes of UTF-8 without control characters");
+                        "badge: name must be 1-%d bytes of UTF-8 without control characters",
+                        LNT_BADGE_NAME_MAX);
     if (c->role < LNT_ROLE_DOOR || c->role > LNT_ROLE_VOLUNTEER)
         return lnt_fail(err, LNT_ERR_INVALID,
                         "badge: role must be door, bar, manager or volunteer");

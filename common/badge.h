@@ -15,6 +15,7 @@
 #define LNT_BADGE_MAX_COURSES 8
 #define LNT_BADGE_MAX_VALIDITY (397 * 86400) /* 13 months */
 #define LNT_BADGE_SKEW 300 /* seconds of clock difference tolerated on issued-at */
+#define LNT_BADGE_NAME_MAX 28 /* bytes of display name: longer names are cut by the issuer */
 #define LNT_KID_LEN 4
 #define LNT_SERIAL_LEN 8
 #define LNT_SIGN_PK_LEN 32
@@ -55,7 +56,7 @@ struct lnt_badge_claims {
     uint8_t kid[LNT_KID_LEN];       /* key id that signed it (filled by verify) */
     int64_t issued_at;  /* unix seconds (CWT iat) */
     int64_t expires_at; /* unix seconds (CWT exp) */
-    char name[33];      /* display name, at most 32 bytes */
+    char name[LNT_BADGE_NAME_MAX + 1]; /* display name, UTF-8 */
     enum lnt_role role;
     uint32_t venue;           /* home venue id, 0 = none */
     char sia_number[17];      /* 16 digits, or "" when not a licensed door supervisor */

@@ -14,13 +14,13 @@
 #define MAX_VALID_DAYS (LNT_BADGE_MAX_VALIDITY / 86400)
 #define SCAN_TEXT_MAX 1024 /* longer than any badge, so an oversized one is reported as such */
 
-/* Copies at most 32 bytes of `name`, cutting at a UTF-8 character boundary. */
-static void badge_name(char out[33], const char *name)
+/* Copies at most LNT_BADGE_NAME_MAX bytes of `name`, cutting at a UTF-8 character boundary. */
+static void badge_name(char out[LNT_BADGE_NAME_MAX + 1], const char *name)
 {
     size_t n = strlen(name);
 
-    if (n > 32) {
-        n = 32;
+    if (n > LNT_BADGE_NAME_MAX) {
+        n = LNT_BADGE_NAME_MAX;
         while (n > 0 && ((unsigned char)name[n] & 0xc0) == 0x80)
             n--;
     }

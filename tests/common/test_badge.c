@@ -378,11 +378,11 @@ static void test_badge__worst_case_door_badge_fits(void **state)
 
     (void)state;
     door_claims(&c);
-    lnt_str_copy(c.subject, sizeof c.subject, "99999"); /* five-digit staff id */
+    lnt_str_copy(c.subject, sizeof c.subject, "999999"); /* six-digit staff id */
     memset(c.serial, 0xff, LNT_SERIAL_LEN);
-    lnt_str_copy(c.name, sizeof c.name, "Aleksandra Wiśniewska-Montgomer"); /* 32 bytes */
-    assert_int_equal(strlen(c.name), 32);
-    c.venue = 255;
+    lnt_str_copy(c.name, sizeof c.name, "Aleksandra Wiśniewska-Monte"); /* 28 bytes */
+    assert_int_equal(strlen(c.name), LNT_BADGE_NAME_MAX);
+    c.venue = 65535; /* a county's worth of venues */
     lnt_str_copy(c.sia_number, sizeof c.sia_number, "9999999999999999");
     c.sia_expires = date("2029-12-31");
     c.issued_at = INT64_C(4000000000); /* 2096: still a 4-byte time */
