@@ -1,0 +1,211 @@
+/* night.c - local time in Europe/London and trading nights that run past midnight. */
+#include "night.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "buf.h"
+#include "ltime.h"
+
+static const char *const day_names[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+
+int lnt_weekday(int32_t days)
+{
+    /* 1970-01-01 was a Thursday (3 with Monday = 0). */
+    int w = (int)((days % 7 + 7 + 3) % 7);
+    return w;
+}
+
+/* 01:00 UTC on the last Sunday of `month` (3 or 10) of `year`, as unix seconds. */
+static int64_t last_sunday_0100(int year, int month)
+{
+    int32_t last = lnt_days_from_civil(year, month, 31);
+    int32_t sunday = last - (lnt_weekday(last) + 1) % 7;
+    return (int64_t)sunday * 86400 + 3600;
+}
+
+int lnt_london_offset(int64_t t)
+{
+    int y, m, d;
+    lnt_civil_from_days(lnt_date_of(t), &y, &m, &d);
+    if (m < 3 || m > 10)
+        return 0;
+    return t >= last_sunday_0100(y, 3) && t < last_sunday_0100(y, 10) ? 3600 : 0;
+}
+
+int32_t lnt_night_of(int64_t t)
+{
+    int64_t local = t + lnt_london_offset(t);
+    return lnt_date_of(local - (int64_t)LNT_NIGHT_CUTOFF_MIN * 60);
+}
+
+static int parse_day(const char *s, size_t n)
+{
+    for (int i = 0; i < 7; i++)
+        if (n == 3 && strncmp(s, day_names[i], 3) == 0)
+            return i;
+    return -1;
+}
+
+static bool parse_hhmm(const char *s, int *out)
+{
+    if (strlen(s) != 5 || s[2] != ':')
+        return false;
+    for (int i = 0; i < 5; i++)
+        if (i != 2 && (s[i] < '0' || s[i] > '9'))
+            return false;
+    int h = (s[0] - '0') * 10 + (s[1] - '0');
+    int m = (s[3] - '0') * 10 + (s[4] - '0');
+    if (h > 23 || m > 59)
+        return false;
+    *out = h * 60 + m;
+    return true;
+}
+
+/* Parses one "Days HH:MM-HH:MM" segment (already trimmed) into t. */
+static enum lnt_err parse_segment(const char *seg, int idx, struct lnt_trading *t, char *err)
+{
+    char days[64], hours[32], from[8], to[8];
+    const char *sp = strchr(seg, ' ');
+    const char *dash;
+    bool sel[7] = {false};
+    int open, close;
+
+    if (sp == NULL || (size_t)(sp - seg) >= sizeof days || strlen(sp + 1) >= sizeof hours)
+        return lnt_fail(err, LNT_ERR_INVALID, "segment %d: `%s`: expected days then hours, like \"Fri-Sat 20:00-03:00\"", idx, seg);
+    memcpy(days, seg, (size_t)(sp - seg));
+    days[sp - seg] = '\0';
+    lnt_str_copy(hours, sizeof hours, sp + 1);
+
+    dash = strchr(hours, '-');
+    if (dash == NULL || (size_t)(dash - hours) >= sizeof from || strlen(dash + 1) >= sizeof to)
+        return lnt_fail(err, LNT_ERR_INVALID, "segment %d: `%s`: expected hours like 20:00-03:00", idx, hours);
+    memcpy(from, hours, (size_t)(dash - hours));
+    from[dash - hours] = '\0';
+    lnt_str_copy(to, sizeof to, dash + 1);
+    if (!parse_hhmm(from, &open) || !parse_hhmm(to, &close))
+        return lnt_fail(err, LNT_ERR_INVALID, "segment %d: `%s`: expected hours like 20:00-03:00", idx, hours);
+    if (close <= open)
+        close += 1440;
+
+    for (char *p = days; *p != '\0';) {
+        char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        int a, b;
+        if (n == 7 && p[3] == '-') {
+            a = parse_day(p, 3);
+            b = parse_day(p + 4, 3);
+        } else {
+            a = b = parse_day(p, n);
+        }
+        if (a < 0 || b < 0)
+            return lnt_fail(err, LNT_ERR_INVALID, "segment %d: `%.*s`: expected a day (Mon..Sun) or a range (Fri-Sun)", idx, (int)n, p);
+        for (int d = a;; d = (d + 1) % 7) {
+            sel[d] = true;
+            if (d == b)
+                break;
+        }
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+    for (int d = 0; d < 7; d++) {
+        if (!sel[d])
+            continue;
+        if (t->open[d])
+            return lnt_fail(err, LNT_ERR_INVALID, "segment %d: %s is already given", idx, day_names[d]);
+        t->open[d] = true;
+        t->open_min[d] = open;
+        t->close_min[d] = close;
+    }
+    return LNT_OK;
+}
+
+enum lnt_err lnt_trading_parse(const char *s, struct lnt_trading *out, char *err)
+{
+    struct lnt_trading t;
+    char seg[128];
+    int idx = 1;
+
+    memset(&t, 0, sizeof t);
+    if (s == NULL || *s == '\0')
+        return lnt_fail(err, LNT_ERR_INVALID, "trading pattern is empty");
+    for (const char *p = s; *p != '\0'; idx++) {
+        const char *semi = strchr(p, ';');
+        size_t n = semi ? (size_t)(semi - p) : strlen(p);
+        while (n > 0 && *p == ' ') {
+            p++;
+            n--;
+        }
+        while (n > 0 && p[n - 1] == ' ')
+            n--;
+        if (n == 0 || n >= sizeof seg)
+            return lnt_fail(err, LNT_ERR_INVALID, "segment %d: expected days then hours, like \"Fri-Sat 20:00-03:00\"", idx);
+        memcpy(seg, p, n);
+        seg[n] = '\0';
+        enum lnt_err rc = parse_segment(seg, idx, &t, err);
+        if (rc != LNT_OK)
+            return rc;
+        p = semi ? semi + 1 : p + strlen(p);
+    }
+    *out = t;
+    return LNT_OK;
+}
+
+enum lnt_err lnt_trading_format(const struct lnt_trading *t, char *out, size_t size)
+{
+    struct lnt_buf b;
+    bool done[7] = {false};
+    enum lnt_err rc = LNT_OK;
+
+    lnt_buf_init(&b, 256);
+    for (int d = 0; d < 7 && rc == LNT_OK; d++) {
+        if (!t->open[d] || done[d])
+            continue;
+        /* Group consecutive days with the same hours into a range. */
+        int e = d;
+        while (e + 1 < 7 && t->open[e + 1] && t->open_min[e + 1] == t->open_min[d] &&
+               t->close_min[e + 1] == t->close_min[d])
+            e++;
+        for (int k = d; k <= e; k++)
+            done[k] = true;
+        int c = t->close_min[d] % 1440;
+        if (b.len > 0)
+            rc = lnt_buf_puts(&b, "; ");
+        if (rc == LNT_OK && e > d)
+            rc = lnt_buf_printf(&b, "%s-%s", day_names[d], day_names[e]);
+        else if (rc == LNT_OK)
+            rc = lnt_buf_puts(&b, day_names[d]);
+        if (rc == LNT_OK)
+            rc = lnt_buf_printf(&b, " %02d:%02d-%02d:%02d", t->open_min[d] / 60, t->open_min[d] % 60,
+                                c / 60, c % 60);
+    }
+    if (rc == LNT_OK)
+        rc = lnt_str_copy(out, size, b.data ? b.data : "");
+    lnt_buf_release(&b);
+    return rc;
+}
+
+const char *lnt_trading_default(const char *category)
+{
+    if (strcmp(category, "nightclub") == 0)
+        return "Thu-Sat 22:00-04:00";
+    if (strcmp(category, "bar") == 0)
+        return "Wed-Sat 18:00-02:00";
+    if (strcmp(category, "hub") == 0)
+        return "Fri-Sat 21:00-04:00";
+    return "Mon-Thu 11:00-23:00; Fri-Sat 11:00-01:00; Sun 12:00-22:30";
+}
+
+bool lnt_trading_is_night(const struct lnt_trading *t, int32_t night)
+{
+    return t->open[lnt_weekday(night)];
+}
+
+int lnt_trading_count(const struct lnt_trading *t, int32_t first, int32_t last)
+{
+    int n = 0;
+    for (int32_t d = first; d <= last; d++)
+        n += t->open[lnt_weekday(d)];
+    return n;
+}

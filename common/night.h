@@ -1,0 +1,56 @@
+/* night.h - local time in Europe/London and trading nights that run past midnight. */
+#ifndef LNT_NIGHT_H
+#define LNT_NIGHT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+/*
+ * Lantern's towns are in the UK, so local time is Europe/London, computed
+ * here from the rule in force since 1996 (BST from 01:00 UTC on the last
+ * Sunday of March to 01:00 UTC on the last Sunday of October) with no
+ * dependence on the machine's TZ or tzdata.
+ *
+ * A night belongs to the evening it starts on: the trading day runs from
+ * 06:00 to 06:00 local time, so 02:30 on a Saturday is Friday night.
+ * Nights and dates are days since 1970-01-01, as in ltime.h.
+ */
+#define LNT_NIGHT_CUTOFF_MIN (6 * 60)
+
+/* Seconds to add to UTC for London local time at `t`: 0 or 3600. */
+int lnt_london_offset(int64_t t);
+/* The night (local evening date) that instant `t` belongs to. */
+int32_t lnt_night_of(int64_t t);
+/* Day of week of a date: 0 = Monday ... 6 = Sunday. */
+int lnt_weekday(int32_t days);
+
+/*
+ * When a venue trades, per day of the week the night starts on. A pattern
+ * is one or more segments separated by ';': days then hours, e.g.
+ *   "Thu-Sat 20:00-03:00; Sun 18:00-23:30"
+ * Days are Mon Tue Wed Thu Fri Sat Sun, as single days, ranges (Fri-Sun,
+ * wrapping allowed: Sat-Mon) or comma lists (Fri,Sat). Close at or before
+ * open means past midnight. Minutes are from local midnight of the night's
+ * date; close may exceed 1440.
+ */
+struct lnt_trading {
+    bool open[7];      /* Monday = 0 */
+    int open_min[7];   /* 0..1439 */
+    int close_min[7];  /* open_min < close_min <= open_min + 1440 */
+};
+
+/* LNT_ERR_INVALID with a message naming the bad part ("segment 2: `Fry`: expected a day"). */
+enum lnt_err lnt_trading_parse(const char *s, struct lnt_trading *out, char *err);
+/* Writes the canonical text of `t` ("Thu-Sat 20:00-03:00; Sun 18:00-23:30") into out. */
+enum lnt_err lnt_trading_format(const struct lnt_trading *t, char *out, size_t size);
+/* A default pattern by venue category name: "pub", "bar", "nightclub", "hub". */
+const char *lnt_trading_default(const char *category);
+/* true when `night` is a trading night under `t`. */
+bool lnt_trading_is_night(const struct lnt_trading *t, int32_t night);
+/* Trading nights in [first, last] inclusive. */
+int lnt_trading_count(const struct lnt_trading *t, int32_t first, int32_t last);
+
+#endif

@@ -1,0 +1,101 @@
+/* test_night.c - London local time, nights that run past midnight, trading patterns. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ltime.h"
+#include "night.h"
+
+static int64_t at(const char *s)
+{
+    int64_t t = 0;
+    assert_int_equal(lnt_time_parse(s, &t), LNT_OK);
+    return t;
+}
+
+static int32_t day(const char *s)
+{
+    int32_t d = 0;
+    assert_int_equal(lnt_date_parse(s, &d), LNT_OK);
+    return d;
+}
+
+static void test_night__london_summer_time_edges(void **state)
+{
+    (void)state;
+    /* 2026: BST from Sun 29 March 01:00 UTC to Sun 25 October 01:00 UTC. */
+    assert_int_equal(lnt_london_offset(at("2026-03-29T00:59:59Z")), 0);
+    assert_int_equal(lnt_london_offset(at("2026-03-29T01:00:00Z")), 3600);
+    assert_int_equal(lnt_london_offset(at("2026-10-25T00:59:59Z")), 3600);
+    assert_int_equal(lnt_london_offset(at("2026-10-25T01:00:00Z")), 0);
+    assert_int_equal(lnt_london_offset(at("2026-01-15T12:00:00Z")), 0);
+    assert_int_equal(lnt_london_offset(at("2026-07-15T12:00:00Z")), 3600);
+    /* 2027: 28 March and 31 October. */
+    assert_int_equal(lnt_london_offset(at("2027-03-28T01:00:00Z")), 3600);
+    assert_int_equal(lnt_london_offset(at("2027-10-31T00:30:00Z")), 3600);
+    assert_int_equal(lnt_london_offset(at("2027-10-31T01:00:00Z")), 0);
+}
+
+static void test_night__small_hours_belong_to_the_evening_before(void **state)
+{
+    (void)state;
+    assert_int_equal(lnt_weekday(day("2026-11-27")), 4); /* a Friday */
+    /* Friday 23:30 and Saturday 02:30 (GMT) are both Friday night. */
+    assert_int_equal(lnt_night_of(at("2026-11-27T23:30:00Z")), day("2026-11-27"));
+    assert_int_equal(lnt_night_of(at("2026-11-28T02:30:00Z")), day("2026-11-27"));
+    assert_int_equal(lnt_night_of(at("2026-11-28T05:59:59Z")), day("2026-11-27"));
+    assert_int_equal(lnt_night_of(at("2026-11-28T06:00:00Z")), day("2026-11-28"));
+    /* In summer, 05:30 UTC is 06:30 BST: already the next trading day. */
+    assert_int_equal(lnt_night_of(at("2026-07-04T05:30:00Z")), day("2026-07-04"));
+    assert_int_equal(lnt_night_of(at("2026-07-04T04:30:00Z")), day("2026-07-03"));
+}
+
+static void test_night__trading_patterns_parse_and_format(void **state)
+{
+    struct lnt_trading t;
+    char err[LNT_ERRBUF_SIZE];
+    char out[128];
+    (void)state;
+
+    assert_int_equal(lnt_trading_parse("Thu-Sat 20:00-03:00; Sun 18:00-23:30", &t, err), LNT_OK);
+    assert_false(t.open[0]);
+    assert_true(t.open[3] && t.open[4] && t.open[5] && t.open[6]);
+    assert_int_equal(t.open_min[4], 20 * 60);
+    assert_int_equal(t.close_min[4], 27 * 60);
+    assert_int_equal(t.close_min[6], 23 * 60 + 30);
+    assert_int_equal(lnt_trading_format(&t, out, sizeof out), LNT_OK);
+    assert_string_equal(out, "Thu-Sat 20:00-03:00; Sun 18:00-23:30");
+
+    assert_int_equal(lnt_trading_parse("Sat-Mon 21:00-02:00", &t, err), LNT_OK);
+    assert_true(t.open[5] && t.open[6] && t.open[0]);
+    assert_false(t.open[1]);
+    assert_int_equal(lnt_trading_parse("Fri,Sat 22:00-04:00", &t, err), LNT_OK);
+    assert_int_equal(lnt_trading_count(&t, day("2026-11-23"), day("2026-11-29")), 2);
+    assert_true(lnt_trading_is_night(&t, day("2026-11-27")));
+    assert_false(lnt_trading_is_night(&t, day("2026-11-26")));
+
+    assert_int_equal(lnt_trading_parse("Fry 20:00-03:00", &t, err), LNT_ERR_INVALID);
+    assert_non_null(strstr(err, "`Fry`"));
+    assert_int_equal(lnt_trading_parse("Fri 20:00", &t, err), LNT_ERR_INVALID);
+    assert_int_equal(lnt_trading_parse("Fri 25:00-03:00", &t, err), LNT_ERR_INVALID);
+    assert_int_equal(lnt_trading_parse("Fri 20:00-03:00; Fri 21:00-02:00", &t, err), LNT_ERR_INVALID);
+    assert_non_null(strstr(err, "segment 2"));
+    assert_int_equal(lnt_trading_parse("", &t, err), LNT_ERR_INVALID);
+    assert_int_equal(lnt_trading_parse(lnt_trading_default("nightclub"), &t, err), LNT_OK);
+    assert_int_equal(lnt_trading_parse(lnt_trading_default("pub"), &t, err), LNT_OK);
+    assert_int_equal(lnt_trading_count(&t, day("2026-11-23"), day("2026-11-29")), 7);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_night__london_summer_time_edges),
+        cmocka_unit_test(test_night__small_hours_belong_to_the_evening_before),
+        cmocka_unit_test(test_night__trading_patterns_parse_and_format),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
