@@ -45,6 +45,19 @@ static int value_of(const char *const *names, size_t n, const char *s)
 }
 
 /* Name functions never return NULL: a value outside the enum is "unknown" (which no parse accepts). */
+const char *const lnt_incident_kinds[] = {
+    "angela", "spiking", "violence_injury", "violence", "sexual", "weapons",
+    "drugs",  "disorder", "medical",        "ejection", "theft",  NULL,
+};
+
+bool lnt_incident_kind_valid(const char *kind)
+{
+    for (size_t i = 0; lnt_incident_kinds[i] != NULL; i++)
+        if (strcmp(kind, lnt_incident_kinds[i]) == 0)
+            return true;
+    return false;
+}
+
 const char *lnt_event_type_name(enum lnt_event_type t)
 {
     return name_of(type_names, COUNT(type_names), (int)t);

@@ -62,6 +62,16 @@ struct lnt_ev_refused {
     enum lnt_badge_reason reason;
 };
 
+/*
+ * The incident kinds, one vocabulary for the kiosk's picks, the wire codec
+ * (which refuses any other), scoring weights and reports: "angela",
+ * "spiking", "violence_injury", "violence" (no injury), "sexual" (harassment
+ * or assault), "weapons", "drugs", "disorder", "medical" (medical or
+ * welfare), "ejection" (ejection or refusal), "theft". NULL-terminated.
+ */
+extern const char *const lnt_incident_kinds[];
+bool lnt_incident_kind_valid(const char *kind);
+
 /* incident: Ask for Angela, spiking, and other incidents. Shaped here; completed by the kiosk work. */
 struct lnt_ev_incident {
     char report_id[LNT_UUID_STRLEN]; /* same for the first save and every later completion */

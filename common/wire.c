@@ -308,7 +308,9 @@ static const struct field refused_fields[] = {
 
 static const struct field incident_fields[] = {
     UUIDF("report_id", u.incident.report_id),
-    TEXT("kind", u.incident.kind, 1),
+    F("kind", K_CHOICE, u.incident.kind, 0, 0, NULL, lnt_incident_kinds,
+      "one of angela, spiking, violence_injury, violence, sexual, weapons, drugs, disorder, "
+      "medical, ejection, theft"),
     INTF("severity", u.incident.severity, 1, 5),
     TEXT("place", u.incident.place, 0),
     TEXT("outcome", u.incident.outcome, 0),

@@ -1,4 +1,4 @@
-/* frame.h - camera frame sources behind one interface: image files, synthetic, (later) V4L2. */
+/* frame.h - camera frame sources behind one interface: V4L2 camera, image files, synthetic. */
 #ifndef LNT_FRAME_H
 #define LNT_FRAME_H
 
@@ -32,5 +32,14 @@ enum lnt_err lnt_frames_dir_open(const char *dir, struct lnt_frame_source **out,
  */
 enum lnt_err lnt_frames_synth_new(int w, int h, const struct lnt_image *const *images, int n,
                                   struct lnt_frame_source **out, char *err);
+
+/*
+ * A V4L2 camera (e.g. "/dev/video0"), read directly with V4L2 ioctls and
+ * memory-mapped buffers: GREY or YUYV, at 1280x720 where the camera offers
+ * it, else 640x480, handed out as grey. A missing or unusable device is
+ * LNT_ERR_IO with a message that says which and what to check. next() waits
+ * up to 2 s for a frame (LNT_ERR_TIMEOUT after); it never reaches eof.
+ */
+enum lnt_err lnt_frames_v4l2_open(const char *dev, struct lnt_frame_source **out, char *err);
 
 #endif

@@ -5,11 +5,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app_int.h"
 #include "buf.h"
 #include "codec.h"
 #include "ltime.h"
+#include "strings.h"
 
-static int64_t wall_seconds(const struct lnt_app *app, int64_t now_ms)
+int64_t lnt_app_wall(const struct lnt_app *app, int64_t now_ms)
 {
     int64_t now = now_ms / 1000;
     /* A kiosk with a flat RTC battery may boot in 1970; never judge badges before the server's last
@@ -17,21 +19,32 @@ static int64_t wall_seconds(const struct lnt_app *app, int64_t now_ms)
     return now < app->cfg.clock_floor ? app->cfg.clock_floor : now;
 }
 
-static void enter(struct lnt_app *app, enum lnt_app_state s, int64_t now_ms)
+void lnt_app_enter(struct lnt_app *app, enum lnt_app_state s, int64_t now_ms)
 {
     app->state = s;
     app->state_since_ms = now_ms;
 }
 
-/* Back to idle, forgetting everything personal. */
-static void go_idle(struct lnt_app *app, int64_t now_ms)
+void lnt_app_go_idle(struct lnt_app *app, int64_t now_ms)
 {
     memset(&app->badge, 0, sizeof app->badge);
+    memset(&app->form, 0, sizeof app->form);
+    memset(app->reports, 0, sizeof app->reports);
+    app->n_reports = 0;
+    app->reports_page = 0;
     app->refused = LNT_BADGE_VALID;
     app->saved_ref[0] = '\0';
     app->saved_type = LNT_EV_NONE;
+    app->saved_flow = LNT_FLOW_NONE;
+    app->saved_open = false;
+    app->saved_stock = -1;
     app->save_error[0] = '\0';
-    enter(app, LNT_APP_IDLE, now_ms);
+    lnt_app_enter(app, LNT_APP_IDLE, now_ms);
+}
+
+int64_t lnt_app_idle_ms(const struct lnt_app *app)
+{
+    return app->cfg.idle_ms > 0 ? app->cfg.idle_ms : LNT_APP_IDLE_MS;
 }
 
 void lnt_app_init(struct lnt_app *app, const struct lnt_app_config *cfg, int64_t now_ms)
@@ -39,7 +52,7 @@ void lnt_app_init(struct lnt_app *app, const struct lnt_app_config *cfg, int64_t
     memset(app, 0, sizeof *app);
     app->cfg = *cfg;
     app->last_input_ms = now_ms;
-    go_idle(app, now_ms);
+    lnt_app_go_idle(app, now_ms);
 }
 
 void lnt_app_set_config(struct lnt_app *app, const struct lnt_app_config *cfg)
@@ -101,28 +114,25 @@ static void judge(struct lnt_app *app, const struct lnt_badge_claims *c, int64_t
 
     if (b->sia == LNT_SIA_MISSING) {
         b->verdict = LNT_VERDICT_RED;
-        snprintf(b->verdict_words, sizeof b->verdict_words,
-                 "No SIA licence on this badge: may not work the door");
+        lnt_strf(b->verdict_words, sizeof b->verdict_words, LNT_S_V_NO_SIA);
     } else if (b->sia == LNT_SIA_EXPIRED) {
         b->verdict = LNT_VERDICT_RED;
         lnt_date_format(c->sia_expires, date);
-        snprintf(b->verdict_words, sizeof b->verdict_words,
-                 "SIA licence expired %s: may not work the door", date);
+        lnt_strf(b->verdict_words, sizeof b->verdict_words, LNT_S_V_SIA_EXPIRED, date);
     } else if (b->sia == LNT_SIA_EXPIRING) {
         b->verdict = LNT_VERDICT_AMBER;
-        snprintf(b->verdict_words, sizeof b->verdict_words, "SIA licence expires in %d day%s",
+        lnt_strf(b->verdict_words, sizeof b->verdict_words, LNT_S_V_SIA_EXPIRING,
                  (int)b->sia_days_left, b->sia_days_left == 1 ? "" : "s");
     } else if (course_gone != NULL) {
         b->verdict = LNT_VERDICT_AMBER;
-        snprintf(b->verdict_words, sizeof b->verdict_words, "Training out of date: %s",
-                 course_gone);
+        lnt_strf(b->verdict_words, sizeof b->verdict_words, LNT_S_V_TRAINING_GONE, course_gone);
     } else if (course_soon != NULL) {
         b->verdict = LNT_VERDICT_AMBER;
-        snprintf(b->verdict_words, sizeof b->verdict_words, "Training expires in %d day%s: %s",
-                 (int)soonest, soonest == 1 ? "" : "s", course_soon);
+        lnt_strf(b->verdict_words, sizeof b->verdict_words, LNT_S_V_TRAINING_SOON, (int)soonest,
+                 soonest == 1 ? "" : "s", course_soon);
     } else {
         b->verdict = LNT_VERDICT_GREEN;
-        snprintf(b->verdict_words, sizeof b->verdict_words, "All in date");
+        lnt_strf(b->verdict_words, sizeof b->verdict_words, LNT_S_V_ALL_IN_DATE);
     }
 }
 
@@ -147,24 +157,28 @@ void lnt_app_scan(struct lnt_app *app, const char *text, int64_t now_ms, struct 
     struct lnt_badge_claims claims;
     enum lnt_badge_reason reason;
     const struct lnt_trust *trust = app->cfg.trust ? app->cfg.trust : &no_trust;
-    int64_t now = wall_seconds(app, now_ms);
+    int64_t now = lnt_app_wall(app, now_ms);
 
     out_clear(out);
     if (text == NULL) {
         app->held = false;
         return;
     }
-    if (same_scan(app, text, now_ms) || app->state == LNT_APP_SAVING)
+    if (same_scan(app, text, now_ms))
+        return;
+    /* Someone half-way through a form is not interrupted by a badge passing the camera. */
+    if (app->state == LNT_APP_SAVING || app->state == LNT_APP_FORM || app->state == LNT_APP_MENU ||
+        app->state == LNT_APP_REPORTS)
         return;
 
     app->last_input_ms = now_ms;
-    enter(app, LNT_APP_VERIFY, now_ms);
+    lnt_app_enter(app, LNT_APP_VERIFY, now_ms);
     reason = lnt_badge_verify(text, trust, now, &claims, NULL);
     if (reason != LNT_BADGE_VALID) {
         /* Nothing from an unverified badge is kept or recorded: only why it failed. */
-        go_idle(app, now_ms);
+        lnt_app_go_idle(app, now_ms);
         app->refused = reason;
-        enter(app, LNT_APP_REFUSED, now_ms);
+        lnt_app_enter(app, LNT_APP_REFUSED, now_ms);
         out->save = true;
         out->ev.type = LNT_EV_BADGE_REFUSED;
         out->ev.occurred_at = now;
@@ -176,7 +190,7 @@ void lnt_app_scan(struct lnt_app *app, const char *text, int64_t now_ms, struct 
     app->badge.on_shift =
         app->cfg.on_shift ? app->cfg.on_shift(app->cfg.on_shift_ctx, claims.subject) : false;
     app->save_error[0] = '\0';
-    enter(app, LNT_APP_BADGE, now_ms);
+    lnt_app_enter(app, LNT_APP_BADGE, now_ms);
 }
 
 /* The sign_in / sign_out record of the badge on screen. */
@@ -197,27 +211,41 @@ static void badge_event(const struct lnt_app *app, int64_t now, struct lnt_event
     e->verdict = b->verdict;
 }
 
+static bool is_volunteer(const struct lnt_app *app)
+{
+    return app->badge.claims.role == LNT_ROLE_VOLUNTEER;
+}
+
 void lnt_app_tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_app_out *out)
 {
     out_clear(out);
     switch (app->state) {
     case LNT_APP_BADGE:
-        if (id == LNT_BTN_PRIMARY) {
+        if (id == LNT_BTN_PRIMARY && !is_volunteer(app)) {
             app->last_input_ms = now_ms;
-            badge_event(app, wall_seconds(app, now_ms), &out->ev);
+            badge_event(app, lnt_app_wall(app, now_ms), &out->ev);
             out->save = true;
             app->save_error[0] = '\0';
-            enter(app, LNT_APP_SAVING, now_ms);
+            app->saving_from = LNT_APP_BADGE;
+            lnt_app_enter(app, LNT_APP_SAVING, now_ms);
         } else if (id == LNT_BTN_CANCEL) {
             app->last_input_ms = now_ms;
-            go_idle(app, now_ms);
+            lnt_app_go_idle(app, now_ms);
+        } else {
+            /* The flows, and a volunteer's start / end shift. */
+            lnt_app_flow_tap(app, id, now_ms, out);
         }
+        break;
+    case LNT_APP_FORM:
+    case LNT_APP_MENU:
+    case LNT_APP_REPORTS:
+        lnt_app_flow_tap(app, id, now_ms, out);
         break;
     case LNT_APP_REFUSED:
     case LNT_APP_SAVED:
         if (id == LNT_BTN_DONE) {
             app->last_input_ms = now_ms;
-            go_idle(app, now_ms);
+            lnt_app_go_idle(app, now_ms);
         }
         break;
     case LNT_APP_IDLE:
@@ -227,16 +255,22 @@ void lnt_app_tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_app_out
     }
 }
 
+bool lnt_app_type(struct lnt_app *app, const char *text, int64_t now_ms)
+{
+    if (app->state != LNT_APP_FORM)
+        return false;
+    return lnt_app_flow_type(app, text, now_ms);
+}
+
 void lnt_app_save_done(struct lnt_app *app, enum lnt_err rc, const struct lnt_event *saved,
                        int64_t now_ms)
 {
     if (app->state != LNT_APP_SAVING)
         return;
     if (rc != LNT_OK || saved == NULL) {
-        snprintf(app->save_error, sizeof app->save_error,
-                 "Not saved (%s). Try again; if it keeps failing, tell the manager.",
+        lnt_strf(app->save_error, sizeof app->save_error, LNT_S_NOT_SAVED,
                  lnt_strerror(rc != LNT_OK ? rc : LNT_ERR_INTERNAL));
-        enter(app, LNT_APP_BADGE, now_ms);
+        lnt_app_enter(app, app->saving_from == LNT_APP_FORM ? LNT_APP_FORM : LNT_APP_BADGE, now_ms);
         return;
     }
     /* The first block of the UUID: enough for a person to quote, and it matches the server's
@@ -246,7 +280,14 @@ void lnt_app_save_done(struct lnt_app *app, enum lnt_err rc, const struct lnt_ev
         app->saved_ref[i + 1] = '\0';
     }
     app->saved_type = saved->type;
-    enter(app, LNT_APP_SAVED, now_ms);
+    app->saved_flow = app->saving_from == LNT_APP_FORM ? app->form.flow : LNT_FLOW_NONE;
+    app->saved_open = saved->type == LNT_EV_INCIDENT && !saved->u.incident.complete;
+    app->saved_stock = -1;
+    if (saved->type == LNT_EV_STOCK && app->cfg.stock_level != NULL)
+        app->saved_stock = app->cfg.stock_level(app->cfg.on_shift_ctx);
+    /* The answers are in the outbox (sealed); they need not stay in memory. */
+    memset(&app->form, 0, sizeof app->form);
+    lnt_app_enter(app, LNT_APP_SAVED, now_ms);
 }
 
 void lnt_app_tick(struct lnt_app *app, int64_t now_ms)
@@ -261,16 +302,20 @@ void lnt_app_tick(struct lnt_app *app, int64_t now_ms)
     switch (app->state) {
     case LNT_APP_REFUSED:
         if (now_ms - app->state_since_ms >= LNT_APP_REFUSED_MS)
-            go_idle(app, now_ms);
+            lnt_app_go_idle(app, now_ms);
         break;
     case LNT_APP_SAVED:
         if (now_ms - app->state_since_ms >= LNT_APP_SAVED_MS)
-            go_idle(app, now_ms);
+            lnt_app_go_idle(app, now_ms);
         break;
     case LNT_APP_BADGE:
     case LNT_APP_VERIFY:
-        if (now_ms - app->last_input_ms >= LNT_APP_IDLE_MS)
-            go_idle(app, now_ms);
+    case LNT_APP_FORM:
+    case LNT_APP_MENU:
+    case LNT_APP_REPORTS:
+        /* Nothing personal is left on screen: unsaved answers are dropped with the rest. */
+        if (now_ms - app->last_input_ms >= lnt_app_idle_ms(app))
+            lnt_app_go_idle(app, now_ms);
         break;
     case LNT_APP_IDLE:
     case LNT_APP_SAVING:
@@ -280,5 +325,7 @@ void lnt_app_tick(struct lnt_app *app, int64_t now_ms)
 
 const char *lnt_app_primary_label(const struct lnt_app *app)
 {
-    return app->badge.on_shift ? "Sign out" : "Sign in";
+    if (is_volunteer(app))
+        return lnt_str(app->badge.on_shift ? LNT_S_END_SHIFT : LNT_S_START_SHIFT);
+    return lnt_str(app->badge.on_shift ? LNT_S_SIGN_OUT : LNT_S_SIGN_IN);
 }

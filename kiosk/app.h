@@ -7,20 +7,25 @@
 
 #include "badge.h"
 #include "event.h"
+#include "flows.h"
 
 /*
  * Pure logic: no display, no database, no network. The caller feeds it
- * inputs (a decoded QR text, a tap on a button, a clock tick) with the
- * current wall-clock time in milliseconds, and gets back what to save.
- * The caller saves the event and then reports the outcome with
+ * inputs (a decoded QR text, a tap on a button, typed text, a clock tick)
+ * with the current wall-clock time in milliseconds, and gets back what to
+ * save. The caller saves the event and then reports the outcome with
  * lnt_app_save_done(): only then does the machine show SAVED, so the screen
  * never claims a save that did not happen.
  */
 #define LNT_APP_SAME_SCAN_MS 5000 /* the same badge within this is one scan */
 #define LNT_APP_REFUSED_MS 5000   /* refusal screen, then idle */
 #define LNT_APP_SAVED_MS 5000     /* saved screen, then idle */
-#define LNT_APP_IDLE_MS 60000     /* no input for this long: back to idle */
+#define LNT_APP_IDLE_MS 60000     /* default: no input for this long, back to idle */
 #define LNT_APP_EXPIRING_DAYS 30  /* SIA or training expiring within this is amber */
+#define LNT_APP_CUP_THRESHOLD 100 /* default cup-cover warning level */
+#define LNT_APP_REPORTS_MAX 16    /* open reports listed */
+#define LNT_SEVERITY_ANGELA 2
+#define LNT_SEVERITY_SPIKING 4
 
 enum lnt_app_state {
     LNT_APP_IDLE = 0, /* "Show your badge" */
@@ -28,28 +33,57 @@ enum lnt_app_state {
     LNT_APP_BADGE,    /* a valid badge: who, what they hold, verdict, actions */
     LNT_APP_SAVING,   /* an event was handed to the caller; waiting for lnt_app_save_done */
     LNT_APP_REFUSED,  /* a badge that did not verify: reason in plain words */
-    LNT_APP_SAVED     /* the record is durable in the outbox */
+    LNT_APP_SAVED,    /* the record is durable in the outbox */
+    LNT_APP_FORM,     /* a step of a guided flow */
+    LNT_APP_MENU,     /* a manager's further actions */
+    LNT_APP_REPORTS   /* open reports to finish */
 };
 
 /* Button ids on the screens. 0 is never a button. */
 enum lnt_app_button {
     LNT_BTN_NONE = 0,
-    LNT_BTN_PRIMARY = 1, /* sign in / sign out, by on-shift state */
+    LNT_BTN_PRIMARY = 1, /* sign in / sign out (start / end shift for volunteers) */
     LNT_BTN_CANCEL = 2,  /* "Not now": back to idle without saving */
-    LNT_BTN_DONE = 3     /* on REFUSED and SAVED: back to idle */
+    LNT_BTN_DONE = 3,    /* on REFUSED and SAVED: back to idle */
+    LNT_BTN_ANGELA = 10,
+    LNT_BTN_SPIKING,
+    LNT_BTN_INCIDENT,
+    LNT_BTN_REPORTS,
+    LNT_BTN_STOCK,
+    LNT_BTN_MENU,
+    LNT_BTN_BACK = 20,
+    LNT_BTN_MORE,        /* next page of a list */
+    LNT_BTN_NEXT,        /* ticks done: next question */
+    LNT_BTN_SAVE,        /* save now (complete, or open to finish later) */
+    LNT_BTN_OK,          /* keypad / keyboard entry done */
+    LNT_BTN_DEL,         /* keypad / keyboard: delete the last character */
+    LNT_BTN_ITEM0 = 100, /* item i of a list: LNT_BTN_ITEM0 + i */
+    LNT_BTN_KEY0 = 200   /* a key: LNT_BTN_KEY0 + the ASCII character (32..126) */
 };
 
 /* Whether `staff_id` is on shift at this kiosk. Must not fail: answer false when unsure. */
 typedef bool (*lnt_app_on_shift_fn)(void *ctx, const char *staff_id);
+/* Up to `max` open reports into `out`; returns the count. May answer 0. */
+typedef size_t (*lnt_app_reports_fn)(void *ctx, struct lnt_open_report *out, size_t max);
+/* The running volunteer shift of `staff_id` (call sign, team, size) into *out; false if none. */
+typedef bool (*lnt_app_shift_fn)(void *ctx, const char *staff_id, struct lnt_ev_shift *out);
+/* Cup covers believed on hand, or -1 when never counted. */
+typedef int64_t (*lnt_app_stock_fn)(void *ctx);
 
 struct lnt_app_config {
-    const struct lnt_trust *trust; /* borrowed; may change between inputs */
-    int64_t clock_floor;           /* unix seconds; verification never uses an earlier time */
-    lnt_app_on_shift_fn on_shift;  /* may be NULL: nobody is ever on shift */
-    void *on_shift_ctx;
+    const struct lnt_trust *trust;   /* borrowed; may change between inputs */
+    int64_t clock_floor;             /* unix seconds; verification never uses an earlier time */
+    lnt_app_on_shift_fn on_shift;    /* may be NULL: nobody is ever on shift */
+    void *on_shift_ctx;              /* the context of every callback here */
+    lnt_app_reports_fn open_reports; /* may be NULL: none */
+    lnt_app_shift_fn shift_info;     /* may be NULL */
+    lnt_app_stock_fn stock_level;    /* may be NULL */
+    int64_t idle_ms;                 /* 0: LNT_APP_IDLE_MS */
+    const uint8_t *box_pk; /* server's sealing key (32 bytes), borrowed; NULL: not known */
+    int64_t cup_threshold; /* 0: LNT_APP_CUP_THRESHOLD */
 };
 
-/* What a valid badge showed: filled in BADGE, SAVING and SAVED, zeroed otherwise. */
+/* What a valid badge showed: filled in BADGE and the flows, zeroed in IDLE. */
 struct lnt_app_badge {
     struct lnt_badge_claims claims;
     enum lnt_sia_status sia;
@@ -65,12 +99,20 @@ struct lnt_app {
     struct lnt_app_config cfg;
     enum lnt_app_state state;
     int64_t state_since_ms; /* when the current state began */
-    int64_t last_input_ms;  /* last accepted scan or tap */
+    int64_t last_input_ms;  /* last accepted scan, tap or key */
     struct lnt_app_badge badge;
     enum lnt_badge_reason refused; /* in REFUSED */
     char saved_ref[16];            /* in SAVED: short reference for the record */
     enum lnt_event_type saved_type;
-    char save_error[96]; /* set when the last save failed; shown on BADGE */
+    enum lnt_flow saved_flow;
+    bool saved_open;                /* the saved report is open, to be finished later */
+    int64_t saved_stock;            /* cup covers on hand after a stock save, -1 unknown */
+    char save_error[96];            /* set when the last save failed; shown on BADGE / FORM */
+    struct lnt_form form;           /* in FORM, and while SAVING from a flow */
+    enum lnt_app_state saving_from; /* where a failed save goes back to */
+    size_t n_reports;               /* in REPORTS */
+    struct lnt_open_report reports[LNT_APP_REPORTS_MAX];
+    int reports_page;
     /* Duplicate-scan suppression. */
     char last_text[LNT_BADGE_MAX_TEXT + 1];
     int64_t last_seen_ms;
@@ -81,45 +123,58 @@ struct lnt_app {
 struct lnt_app_out {
     bool save;           /* save `ev` in the outbox, then call lnt_app_save_done */
     struct lnt_event ev; /* seq and uuid left for the outbox to assign */
+    uint64_t answered;   /* incidents: every question answered so far (for an open report) */
+    int64_t cond;        /* incidents: lnt_form_cond_pack of the answers */
 };
 
 /* Starts in IDLE. `cfg` is copied. */
 void lnt_app_init(struct lnt_app *app, const struct lnt_app_config *cfg, int64_t now_ms);
 
-/* Updates the trust view and clock floor (after a sync or enrolment). */
+/* Updates the trust view, clock floor and settings (after a sync or enrolment). */
 void lnt_app_set_config(struct lnt_app *app, const struct lnt_app_config *cfg);
 
 /*
  * One camera frame's QR text, or NULL when the frame had no code. The same
  * text in consecutive frames, or again within LNT_APP_SAME_SCAN_MS of its
  * last sighting, is one scan and is ignored. A scan verifies the badge:
- * valid goes to BADGE; anything else to REFUSED with a badge_refused event
- * to save (reason code only). Ignored while SAVING.
+ * valid goes to BADGE (leaving any unsaved flow); anything else to REFUSED
+ * with a badge_refused event to save (reason code only). Ignored while SAVING.
  */
 void lnt_app_scan(struct lnt_app *app, const char *text, int64_t now_ms, struct lnt_app_out *out);
 
 /* A tap on button `id` (a screen's button). Unknown ids for the state are ignored. */
 void lnt_app_tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_app_out *out);
 
-/* Time passing: REFUSED and SAVED return to IDLE after their delay; any state after LNT_APP_IDLE_MS
- * without input. */
+/*
+ * Text typed on a keypad or keyboard step (a physical keyboard, or a replay
+ * script). Characters the step does not take are dropped. Returns false when
+ * the screen has no text entry (nothing changed).
+ */
+bool lnt_app_type(struct lnt_app *app, const char *text, int64_t now_ms);
+
+/* Time passing: REFUSED and SAVED return to IDLE after their delay; any state after the idle
+ * time without input. */
 void lnt_app_tick(struct lnt_app *app, int64_t now_ms);
 
 /*
  * The caller's report on the event from the last output: `rc` from the
  * outbox, `saved` the event as stored (seq and uuid filled). From SAVING, LNT_OK
- * goes to SAVED; an error goes back to BADGE with save_error set so the
- * person can try again. In other states (a refusal record) nothing changes.
+ * goes to SAVED; an error goes back to where the save was asked for, with
+ * save_error set so the person can try again. In other states (a refusal
+ * record) nothing changes.
  */
 void lnt_app_save_done(struct lnt_app *app, enum lnt_err rc, const struct lnt_event *saved,
                        int64_t now_ms);
 
-/* Label of the primary action in BADGE: "Sign in" or "Sign out". */
+/* Label of the primary action in BADGE: "Sign in" / "Sign out" ("Start shift" / "End shift"). */
 const char *lnt_app_primary_label(const struct lnt_app *app);
 
 /* SIA state of `claims` on the date of `now` (unix seconds), with days left when there is a
  * licence. */
 enum lnt_sia_status lnt_app_sia_status(const struct lnt_badge_claims *claims, int64_t now,
                                        int32_t *days_left);
+
+/* The idle timeout in force. */
+int64_t lnt_app_idle_ms(const struct lnt_app *app);
 
 #endif

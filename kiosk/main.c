@@ -1,7 +1,8 @@
-/* main.c - lantern-kiosk: scans staff badges at the door, keeps the register, syncs it with
- * lanternd. */
+/* main.c - lantern-kiosk: scans staff badges at the door, keeps the register and the incident
+ * book, syncs them with lanternd. */
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,72 +10,43 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "app.h"
 #include "buf.h"
 #include "codec.h"
-#include "frame.h"
+#include "kiosk.h"
 #include "log.h"
 #include "ltime.h"
-#include "outbox.h"
-#include "render_sdl.h"
-#include "scan.h"
-#include "screen.h"
-#include "sync.h"
 
-#define ENROL_QR_PREFIX "LNTE:"
-#define QR_TEXT_MAX 1024
 #define GUI_FRAME_MS 33
-#define IDLE_SLEEP_MS 50
-#define PING_EVERY_MS 30000
+#define IDLE_SLEEP_MS 20
+#define COUNTS_EVERY_MS 200
+#define BEEP_OK_MS 120
+#define BEEP_REFUSED_MS 600
 
 static const char usage_text[] =
-    "usage: lantern-kiosk --data DIR --server URL [--frames DIR] [--headless] [--enroll CODE]\n"
-    "                     [--timeout SECONDS] [--screenshot FILE] [--fullscreen]\n"
+    "usage: lantern-kiosk --data DIR [--server URL] [--enroll CODE] [options]\n"
     "  --data DIR         where the kiosk keeps its database (created if missing)\n"
     "  --server URL       lanternd's address, e.g. http://127.0.0.1:8080 (stored at enrolment)\n"
-    "  --frames DIR       use the PNG files in DIR as camera frames, each once, in name order\n"
-    "  --headless         no window; with --frames, take the primary action for each badge,\n"
-    "                     then sync until nothing is unsent (exit 0) or --timeout passes (exit 1)\n"
-    "  --enroll CODE      enrol with a code from `lanternctl kiosk add` (or show its LNTE: QR "
-    "code)\n"
+    "  --enroll CODE      enrol with a code from `lanternctl kiosk add`; without it a fresh\n"
+    "                     kiosk shows \"Scan enrolment code\" and takes the LNTE: QR code\n"
+    "  --ca FILE          trust only this CA for the server's HTTPS certificate\n"
+    "  --camera DEV       read badges from a V4L2 camera, e.g. /dev/video0\n"
+    "  --frames DIR       PNG files as camera frames: headless, each once in name order;\n"
+    "                     with a window, F2 shows the camera the next one\n"
+    "  --replay FILE      play a script: scan IMAGE, tap LABEL, type TEXT, wait MS, shot FILE.png\n"
+    "                     (a LABEL ending in * matches the start of a button's label)\n"
+    "  --headless         no window; without --replay, each badge from --frames takes its\n"
+    "                     primary action; then sync until nothing is unsent (exit 0) or\n"
+    "                     --timeout passes (exit 1)\n"
     "  --timeout SECONDS  headless: how long to keep trying to sync (default 30);\n"
     "                     with a window: close after this long (default: run until closed)\n"
+    "  --idle SECONDS     back to the idle screen after this long without a touch (default 60)\n"
+    "  --size WxH         window (or screenshot) size, default 800x480\n"
     "  --screenshot FILE  save the last screen as PNG at exit\n"
-    "  --fullscreen       fill the display and hide the pointer (the kiosk itself)\n";
-
-struct opts {
-    const char *data;
-    const char *server;
-    const char *frames;
-    const char *enroll;
-    const char *screenshot;
-    bool headless;
-    bool fullscreen;
-    int64_t timeout_s;
-    bool timeout_given;
-};
-
-struct kiosk {
-    struct opts o;
-    struct lnt_outbox *ob;
-    struct lnt_sync *sync;
-    struct lnt_identity *id; /* heap: it is large */
-    struct lnt_trust trust;
-    struct lnt_scanner *scanner;
-    struct lnt_frame_source *frames;
-    bool frames_done;
-    struct lnt_render *render;
-    struct lnt_app app;
-    struct lnt_app_out out;
-    struct lnt_draw_list dl;
-    struct lnt_backoff backoff;
-    bool online;
-    int64_t last_sync;       /* unix seconds of the last exchange that left nothing in doubt */
-    int64_t last_contact_ms; /* monotonic; 0 = never */
-    int64_t unsent, aside;
-    size_t sent_total;
-    char last_error[LNT_ERRBUF_SIZE];
-};
+    "  --fullscreen       fill the display and hide the pointer (the kiosk itself)\n"
+    "  --gpio-chip CHIP   drive the status LED and buzzer on this GPIO chip (libgpiod)\n"
+    "  --gpio-lines L,B   their line offsets (default 17,27)\n"
+    "Exit status: 0 done, 1 failed or unsent at timeout, 2 usage or not enrolled,\n"
+    "3 a replay step could not be done (the message names the script line).\n";
 
 static volatile sig_atomic_t stop_requested;
 
@@ -84,7 +56,7 @@ static void on_signal(int sig)
     stop_requested = 1;
 }
 
-static int64_t wall_ms(void)
+int64_t lnt_kiosk_wall_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -98,12 +70,65 @@ static void sleep_ms(int64_t ms)
         ;
 }
 
+static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("lantern-kiosk: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\n", stderr);
+    return -1;
+}
+
+static int parse_size(const char *s, struct opts *o)
+{
+    const char *x = strchr(s, 'x');
+    char w[8];
+    int64_t wv, hv;
+
+    if (x == NULL || x - s >= (long)sizeof w)
+        return -1;
+    memcpy(w, s, (size_t)(x - s));
+    w[x - s] = '\0';
+    if (lnt_parse_i64(w, 160, 8192, &wv) != LNT_OK || lnt_parse_i64(x + 1, 96, 8192, &hv) != LNT_OK)
+        return -1;
+    o->width = (int)wv;
+    o->height = (int)hv;
+    return 0;
+}
+
+static int parse_lines(const char *s, struct opts *o)
+{
+    const char *comma = strchr(s, ',');
+    char a[8];
+    int64_t l, b;
+
+    if (comma == NULL || comma - s >= (long)sizeof a)
+        return -1;
+    memcpy(a, s, (size_t)(comma - s));
+    a[comma - s] = '\0';
+    if (lnt_parse_i64(a, 0, 1023, &l) != LNT_OK || lnt_parse_i64(comma + 1, 0, 1023, &b) != LNT_OK)
+        return -1;
+    o->led_line = (unsigned)l;
+    o->buzzer_line = (unsigned)b;
+    return 0;
+}
+
 static int parse_args(int argc, char **argv, struct opts *o)
 {
     memset(o, 0, sizeof *o);
     o->timeout_s = 30;
+    o->idle_s = LNT_APP_IDLE_MS / 1000;
+    o->width = LNT_SCREEN_W;
+    o->height = LNT_SCREEN_H;
+    o->led_line = 17;
+    o->buzzer_line = 27;
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
+        const char *a = argv[i], *v;
         const char **slot = NULL;
 
         if (strcmp(a, "--headless") == 0) {
@@ -118,47 +143,56 @@ static int parse_args(int argc, char **argv, struct opts *o)
             fputs(usage_text, stdout);
             exit(0);
         }
+        if (i + 1 >= argc)
+            return usage("option `%s` needs a value (or is unknown; see --help)", a);
+        v = argv[++i];
         if (strcmp(a, "--data") == 0)
             slot = &o->data;
         else if (strcmp(a, "--server") == 0)
             slot = &o->server;
         else if (strcmp(a, "--frames") == 0)
             slot = &o->frames;
+        else if (strcmp(a, "--camera") == 0)
+            slot = &o->camera;
         else if (strcmp(a, "--enroll") == 0)
             slot = &o->enroll;
         else if (strcmp(a, "--screenshot") == 0)
             slot = &o->screenshot;
-        else if (strcmp(a, "--timeout") != 0) {
-            fprintf(stderr, "lantern-kiosk: unknown option `%s`\n%s", a, usage_text);
-            return -1;
-        }
-        if (i + 1 >= argc) {
-            fprintf(stderr, "lantern-kiosk: option `%s` needs a value\n", a);
-            return -1;
-        }
-        if (slot == NULL) {
-            if (lnt_parse_i64(argv[++i], 1, 86400, &o->timeout_s) != LNT_OK) {
-                fprintf(stderr,
-                        "lantern-kiosk: --timeout `%s`: expected whole seconds, 1 to 86400\n",
-                        argv[i]);
-                return -1;
-            }
+        else if (strcmp(a, "--replay") == 0)
+            slot = &o->replay;
+        else if (strcmp(a, "--ca") == 0)
+            slot = &o->ca;
+        else if (strcmp(a, "--gpio-chip") == 0)
+            slot = &o->gpio_chip;
+        if (slot != NULL) {
+            *slot = v;
+        } else if (strcmp(a, "--timeout") == 0) {
+            if (lnt_parse_i64(v, 1, 86400, &o->timeout_s) != LNT_OK)
+                return usage("--timeout `%s`: expected whole seconds, 1 to 86400", v);
             o->timeout_given = true;
-            continue;
+        } else if (strcmp(a, "--idle") == 0) {
+            if (lnt_parse_i64(v, 5, 3600, &o->idle_s) != LNT_OK)
+                return usage("--idle `%s`: expected whole seconds, 5 to 3600", v);
+        } else if (strcmp(a, "--size") == 0) {
+            if (parse_size(v, o) != 0)
+                return usage("--size `%s`: expected WIDTHxHEIGHT, e.g. 1024x600", v);
+        } else if (strcmp(a, "--gpio-lines") == 0) {
+            if (parse_lines(v, o) != 0)
+                return usage("--gpio-lines `%s`: expected LED,BUZZER line offsets, e.g. 17,27", v);
+        } else {
+            return usage("unknown option `%s` (see --help)", a);
         }
-        *slot = argv[++i];
     }
-    if (o->data == NULL) {
-        fprintf(stderr, "lantern-kiosk: --data DIR is required\n%s", usage_text);
-        return -1;
-    }
-    if (o->enroll != NULL && !lnt_sync_code_valid(o->enroll)) {
-        fprintf(stderr, "lantern-kiosk: --enroll `%.40s`: expected a code like ABCD-EFGH-JKLM\n",
-                o->enroll);
-        return -1;
-    }
+    if (o->data == NULL)
+        return usage("--data DIR is required (see --help)");
+    if (o->enroll != NULL && !lnt_sync_code_valid(o->enroll))
+        return usage("--enroll `%.40s`: expected a code like ABCD-EFGH-JKLM", o->enroll);
+    if (o->frames != NULL && o->camera != NULL)
+        return usage("--frames and --camera are two cameras: give one");
     return 0;
 }
+
+/* ---- what the app asks of the outbox ---- */
 
 static bool on_shift(void *ctx, const char *staff_id)
 {
@@ -174,15 +208,65 @@ static bool on_shift(void *ctx, const char *staff_id)
     return on;
 }
 
+static size_t open_reports(void *ctx, struct lnt_open_report *out, size_t max)
+{
+    struct kiosk *k = ctx;
+    char err[LNT_ERRBUF_SIZE];
+    size_t n = 0;
+
+    if (lnt_outbox_open_reports(k->ob, out, max, &n, err) != LNT_OK)
+        lnt_error("open reports: %s", err);
+    return n;
+}
+
+static bool shift_info(void *ctx, const char *staff_id, struct lnt_ev_shift *out)
+{
+    struct kiosk *k = ctx;
+    char err[LNT_ERRBUF_SIZE];
+    bool found = false;
+
+    if (lnt_outbox_shift_get(k->ob, staff_id, out, &found, err) != LNT_OK)
+        lnt_error("volunteer shift: %s", err);
+    return found;
+}
+
+static int64_t stock_level(void *ctx)
+{
+    struct kiosk *k = ctx;
+    char err[LNT_ERRBUF_SIZE];
+    int64_t level = -1;
+    bool found = false;
+
+    if (lnt_outbox_setting_get(k->ob, LNT_SET_STOCK_LEVEL, &level, &found, err) != LNT_OK)
+        lnt_error("stock level: %s", err);
+    return found ? level : -1;
+}
+
+/* Re-reads identity and settings (after enrolment or a sync stored new ones) and arms the app. */
 static void app_configure(struct kiosk *k)
 {
     struct lnt_app_config cfg;
+    char err[LNT_ERRBUF_SIZE] = "";
+    int64_t threshold = 0;
+    bool found = false;
 
+    if (lnt_outbox_identity_get(k->ob, k->id, err) != LNT_OK)
+        lnt_error("identity: %s", err);
+    if (lnt_outbox_setting_get(k->ob, LNT_SET_CUP_THRESHOLD, &threshold, &found, err) == LNT_OK &&
+        found)
+        k->cup_threshold = threshold;
     lnt_outbox_identity_trust(k->id, &k->trust);
+    memset(&cfg, 0, sizeof cfg);
     cfg.trust = &k->trust;
     cfg.clock_floor = k->id->server_time;
     cfg.on_shift = on_shift;
     cfg.on_shift_ctx = k;
+    cfg.open_reports = open_reports;
+    cfg.shift_info = shift_info;
+    cfg.stock_level = stock_level;
+    cfg.idle_ms = k->o.idle_s * 1000;
+    cfg.box_pk = k->id->box_pk;
+    cfg.cup_threshold = k->cup_threshold;
     lnt_app_set_config(&k->app, &cfg);
 }
 
@@ -193,159 +277,176 @@ static enum lnt_err enroll(struct kiosk *k, const char *code, char *err)
 
     if (k->o.server == NULL)
         return lnt_fail(err, LNT_ERR_INVALID, "--server URL is needed to enrol");
-    rc = lnt_sync_enroll(k->sync, k->o.server, code, k->id, err);
+    rc = lnt_sync_enroll(k->enrol_client, k->o.server, code, k->id, err);
     if (rc != LNT_OK)
         return rc;
     rc = lnt_outbox_identity_set(k->ob, k->id, err);
     if (rc != LNT_OK)
         return rc;
     app_configure(k);
-    k->online = true;
+    lnt_syncer_kick(k->syncer);
     lnt_info("enrolled as kiosk %lld at venue %lld (%s), scheme %s, %zu trusted key%s",
              (long long)k->id->kiosk_id, (long long)k->id->venue_id, k->id->venue_name,
              k->id->scheme, k->id->n_keys, k->id->n_keys == 1 ? "" : "s");
     return LNT_OK;
 }
 
-/* Saves what the app asked for; the app shows SAVED only after this returned LNT_OK. */
-static void handle_out(struct kiosk *k, int64_t now)
+void lnt_kiosk_handle_out(struct kiosk *k, int64_t now_ms)
 {
     char err[LNT_ERRBUF_SIZE] = "";
     enum lnt_err rc;
 
     if (!k->out.save)
         return;
-    rc = lnt_outbox_append(k->ob, &k->out.ev, err);
+    rc = lnt_outbox_append_report(k->ob, &k->out.ev, k->out.answered, k->out.cond, err);
     if (rc != LNT_OK)
         lnt_error("event not saved: %s", err);
     else
-        lnt_info("saved event %lld (%s)", (long long)k->out.ev.seq,
-                 lnt_event_type_name(k->out.ev.type));
-    lnt_app_save_done(&k->app, rc, &k->out.ev, now);
+        lnt_info("saved event %lld (%s) %s", (long long)k->out.ev.seq,
+                 lnt_event_type_name(k->out.ev.type), k->out.ev.uuid);
+    lnt_app_save_done(&k->app, rc, &k->out.ev, now_ms);
     k->out.save = false;
+    k->counts_at_ms = 0; /* the status bar shows it at once */
+    if (rc == LNT_OK)
+        lnt_syncer_kick(k->syncer);
 }
 
-/* One camera frame: an enrolment code while not enrolled, a badge afterwards. */
+void lnt_kiosk_take_text(struct kiosk *k, const char *text, int64_t now_ms)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+
+    if (k->id->kiosk_id < 1) {
+        if (text != NULL && lnt_str_starts(text, ENROL_QR_PREFIX) &&
+            enroll(k, text + strlen(ENROL_QR_PREFIX), err) != LNT_OK)
+            lnt_error("enrolment failed: %s", err);
+        return;
+    }
+    lnt_app_scan(&k->app, text, now_ms, &k->out);
+    lnt_kiosk_handle_out(k, now_ms);
+}
+
+/* One camera frame. */
 static void take_frame(struct kiosk *k, int64_t now)
 {
     char err[LNT_ERRBUF_SIZE] = "", text[QR_TEXT_MAX];
     const struct lnt_image *frame = NULL;
-    enum lnt_err rc;
     bool eof = false, found = false;
 
-    rc = lnt_frame_next(k->frames, &frame, &eof, err);
-    if (rc != LNT_OK) {
+    if (lnt_frame_next(k->frames, &frame, &eof, err) != LNT_OK) {
         lnt_error("camera: %s", err);
-        k->frames_done = true;
+        if (k->o.camera == NULL)
+            k->frames_done = true;
         return;
     }
     if (eof) {
         k->frames_done = true;
-        lnt_debug("frames: no more");
         return;
     }
-    rc = lnt_scanner_scan(k->scanner, frame, text, sizeof text, &found, err);
-    if (rc != LNT_OK) {
+    if (lnt_scanner_scan(k->scanner, frame, text, sizeof text, &found, err) != LNT_OK) {
         lnt_warn("scan: %s", err);
         found = false;
     }
-    if (k->id->kiosk_id < 1) {
-        if (found && lnt_str_starts(text, ENROL_QR_PREFIX)) {
-            rc = enroll(k, text + strlen(ENROL_QR_PREFIX), err);
-            if (rc != LNT_OK)
-                lnt_error("enrolment failed: %s", err);
-        }
-        return;
-    }
-    lnt_app_scan(&k->app, found ? text : NULL, now, &k->out);
-    handle_out(k, now);
+    lnt_kiosk_take_text(k, found ? text : NULL, now);
 }
 
-static void sync_step(struct kiosk *k)
+/* F2 in a window: the next demo badge in front of the camera (round and round the directory). */
+static void next_demo_frame(struct kiosk *k, int64_t now)
 {
     char err[LNT_ERRBUF_SIZE] = "";
-    struct lnt_sync_result res;
-    enum lnt_err rc;
-    int64_t mono = lnt_mono_ms();
-    uint32_t rnd;
 
-    if (k->id->kiosk_id < 1 || !lnt_sync_backoff_ready(&k->backoff, mono))
+    if (k->frames == NULL)
         return;
-    if (k->unsent == 0) {
-        /* Nothing to send: with a screen to keep honest, check now and then that the server
-         * answers. */
-        if (k->render == NULL ||
-            (k->last_contact_ms != 0 && mono - k->last_contact_ms < PING_EVERY_MS))
+    k->frames_done = false;
+    take_frame(k, now);
+    if (k->frames_done) {
+        lnt_frame_source_free(k->frames);
+        k->frames = NULL;
+        if (lnt_frames_dir_open(k->o.frames, &k->frames, err) != LNT_OK) {
+            lnt_error("frames: %s", err);
             return;
-        memset(&res, 0, sizeof res);
-        rc = lnt_sync_ping(k->sync, k->id->server_url, err);
-        res.http_status = rc == LNT_OK ? 200 : 0;
-    } else {
-        rc = lnt_sync_push(k->sync, k->ob, k->id, &res, err);
+        }
+        k->frames_done = false;
+        take_frame(k, now);
     }
-    if (rc == LNT_OK || res.http_status != 0)
-        k->last_contact_ms = mono;
-    if (rc == LNT_OK) {
-        lnt_sync_backoff_ok(&k->backoff);
-        k->online = true;
-        k->last_sync = lnt_time_now();
-        k->sent_total += res.sent;
-        k->last_error[0] = '\0';
-        if (res.sent > 0 || res.aside > 0)
-            lnt_info("sync: %zu sent, %zu set aside", res.sent, res.aside);
-        return;
-    }
-    lnt_random((uint8_t *)&rnd, sizeof rnd);
-    lnt_sync_backoff_fail(&k->backoff, mono, rnd);
-    k->online = res.http_status != 0;
-    lnt_str_copy(k->last_error, sizeof k->last_error, err[0] ? err : lnt_strerror(rc));
-    lnt_warn("sync failed: %s; next try in %.1f s", k->last_error,
-             (double)k->backoff.delay_ms / 1000.0);
+    k->lower_badge = true;
 }
 
 static void refresh_counts(struct kiosk *k)
 {
     char err[LNT_ERRBUF_SIZE];
+    int64_t mono = lnt_mono_ms(), created = 0;
 
+    if (k->counts_at_ms != 0 && mono - k->counts_at_ms < COUNTS_EVERY_MS)
+        return;
+    k->counts_at_ms = mono;
     if (lnt_outbox_count(k->ob, &k->unsent, err) != LNT_OK ||
-        lnt_outbox_aside_count(k->ob, &k->aside, err) != LNT_OK)
+        lnt_outbox_aside_count(k->ob, &k->aside, err) != LNT_OK ||
+        lnt_outbox_oldest_age(k->ob, lnt_time_now(), &created, &k->unsent_age, err) != LNT_OK ||
+        lnt_outbox_open_count(k->ob, &k->open_reports, err) != LNT_OK)
         lnt_error("outbox: %s", err);
 }
 
-static void build_screen(struct kiosk *k)
+void lnt_kiosk_build_screen(struct kiosk *k)
 {
     struct lnt_status st = {
         .enrolled = k->id->kiosk_id > 0,
-        .online = k->online,
+        .online = k->sync.online,
         .unsent = k->unsent,
+        .unsent_age = k->unsent_age,
         .aside = k->aside,
-        .last_sync = k->last_sync,
+        .last_sync = k->sync.last_sync,
         .now = lnt_time_now(),
         .venue = k->id->venue_name,
+        .open_reports = k->open_reports,
     };
     lnt_screen_build(&k->app, &st, &k->dl);
 }
 
-static void screenshot(struct kiosk *k)
+enum lnt_err lnt_kiosk_shot(struct kiosk *k, const char *path, char *err)
 {
-    char err[LNT_ERRBUF_SIZE] = "";
-    struct lnt_render *off = NULL;
+    enum lnt_err rc;
     struct lnt_render *r = k->render;
 
-    if (k->o.screenshot == NULL)
-        return;
     if (r == NULL) {
-        if (lnt_render_new(LNT_RENDER_OFFSCREEN, false, &off, err) != LNT_OK) {
-            lnt_error("screenshot: %s", err);
-            return;
-        }
-        r = off;
+        if (k->offscreen == NULL &&
+            (rc = lnt_render_new_sized(LNT_RENDER_OFFSCREEN, false, k->o.width, k->o.height,
+                                       &k->offscreen, err)) != LNT_OK)
+            return rc;
+        r = k->offscreen;
     }
-    build_screen(k);
-    if (lnt_render_draw(r, &k->dl, err) != LNT_OK ||
-        lnt_render_save_png(r, k->o.screenshot, err) != LNT_OK)
-        lnt_error("screenshot: %s", err);
-    lnt_render_free(off);
+    lnt_kiosk_build_screen(k);
+    rc = lnt_render_draw(r, &k->dl, err);
+    if (rc == LNT_OK)
+        rc = lnt_render_save_png(r, path, err);
+    return rc;
+}
+
+/* LED on while a badge is being served; a short beep for a good scan or save, a long one for a
+ * refusal. */
+static void feedback(struct kiosk *k)
+{
+    enum lnt_app_state s = k->app.state;
+    int64_t mono = lnt_mono_ms();
+    char err[LNT_ERRBUF_SIZE];
+
+    if (s != k->shown_state) {
+        bool beep = (s == LNT_APP_BADGE && k->shown_state == LNT_APP_IDLE) || s == LNT_APP_SAVED ||
+                    s == LNT_APP_REFUSED;
+        if (beep) {
+            k->buzzer_off_ms = mono + (s == LNT_APP_REFUSED ? BEEP_REFUSED_MS : BEEP_OK_MS);
+            if (lnt_gpio_set(k->gpio, LNT_GPIO_BUZZER, true, err) != LNT_OK)
+                lnt_warn("%s", err);
+        }
+        if (lnt_gpio_set(k->gpio, LNT_GPIO_LED, s != LNT_APP_IDLE && s != LNT_APP_REFUSED, err) !=
+            LNT_OK)
+            lnt_warn("%s", err);
+        k->shown_state = s;
+    }
+    if (k->buzzer_off_ms != 0 && mono >= k->buzzer_off_ms) {
+        k->buzzer_off_ms = 0;
+        if (lnt_gpio_set(k->gpio, LNT_GPIO_BUZZER, false, err) != LNT_OK)
+            lnt_warn("%s", err);
+    }
 }
 
 /* "N events unsent, oldest from TIME: <last error>" */
@@ -357,54 +458,94 @@ static void report_unsent(struct kiosk *k)
     if (lnt_outbox_oldest_age(k->ob, lnt_time_now(), &created, &age, err) == LNT_OK && created > 0)
         lnt_time_format(created, when);
     fprintf(stderr, "%lld events unsent, oldest from %s: %s\n", (long long)k->unsent, when,
-            k->last_error[0] ? k->last_error : "no sync attempt succeeded in time");
+            k->sync.last_error[0] ? k->sync.last_error : "no sync attempt succeeded in time");
+}
+
+static void window_input(struct kiosk *k, int64_t now)
+{
+    struct lnt_render_input in;
+
+    lnt_render_poll(k->render, &in);
+    if (in.quit)
+        stop_requested = 1;
+    if (in.next_frame)
+        next_demo_frame(k, now);
+    if (in.text[0] != '\0')
+        lnt_app_type(&k->app, in.text, now);
+    if (in.key_delete)
+        lnt_app_tap(&k->app, LNT_BTN_DEL, now, &k->out);
+    if (in.key_ok)
+        lnt_app_tap(&k->app, LNT_BTN_OK, now, &k->out);
+    lnt_kiosk_handle_out(k, now);
+    if (in.tapped) {
+        lnt_app_tap(&k->app, lnt_screen_hit(&k->dl, in.x, in.y), now, &k->out);
+        lnt_kiosk_handle_out(k, now);
+    }
 }
 
 /* Runs until done; returns the exit status. */
 static int run(struct kiosk *k)
 {
     const int64_t start = lnt_mono_ms();
-    struct lnt_render_input in;
+    bool auto_frames =
+        k->frames != NULL && (k->o.camera != NULL || (k->o.headless && !k->o.replay));
 
     for (;;) {
-        int64_t now = wall_ms();
+        int64_t now = lnt_kiosk_wall_ms();
         bool timed_out = lnt_mono_ms() - start >= k->o.timeout_s * 1000;
+        bool busy = false;
 
-        if (k->frames != NULL && !k->frames_done)
+        if (k->render != NULL)
+            window_input(k, now);
+        if (k->lower_badge) {
+            lnt_kiosk_take_text(k, NULL, now);
+            k->lower_badge = false;
+        } else if (auto_frames && !k->frames_done) {
             take_frame(k, now);
-        if (k->render != NULL) {
-            lnt_render_poll(k->render, &in);
-            if (in.quit)
-                stop_requested = 1;
-            if (in.tapped) {
-                lnt_app_tap(&k->app, lnt_screen_hit(&k->dl, in.x, in.y), now, &k->out);
-                handle_out(k, now);
-            }
-        } else if (k->app.state == LNT_APP_BADGE && k->app.save_error[0] == '\0') {
-            /* Headless: nobody to tap, so each valid badge takes its primary action (sign in /
-             * out). */
+            busy = k->o.camera == NULL;
+        }
+        if (k->o.replay != NULL && !k->script_done) {
+            int status = lnt_kiosk_replay_step(k);
+            if (status != 0)
+                return status;
+            busy = k->wait_until_ms == 0;
+        }
+        if (k->o.headless && k->o.replay == NULL && k->app.state == LNT_APP_BADGE &&
+            k->app.save_error[0] == '\0') {
+            /* Headless frames, nobody to tap: each valid badge takes its primary action. */
             lnt_app_tap(&k->app, LNT_BTN_PRIMARY, now, &k->out);
-            handle_out(k, now);
+            lnt_kiosk_handle_out(k, now);
         }
         lnt_app_tick(&k->app, now);
+        lnt_syncer_status(k->syncer, &k->sync);
+        if (k->sync.generation != k->seen_generation) {
+            k->seen_generation = k->sync.generation;
+            app_configure(k);
+        }
         refresh_counts(k);
-        sync_step(k);
-        refresh_counts(k);
+        feedback(k);
+        lnt_watchdog_ping(k->watchdog, lnt_mono_ms());
         if (k->render != NULL) {
             char err[LNT_ERRBUF_SIZE];
-            build_screen(k);
+            lnt_kiosk_build_screen(k);
             if (lnt_render_draw(k->render, &k->dl, err) != LNT_OK)
                 lnt_error("screen: %s", err);
         }
 
-        if (k->id->kiosk_id < 1 && (k->frames == NULL || k->frames_done)) {
+        if (k->id->kiosk_id < 1 && k->o.headless && !busy &&
+            (k->o.replay == NULL || k->script_done) && (k->frames == NULL || k->frames_done)) {
             fprintf(stderr, "not enrolled: run with --enroll CODE from `lanternctl kiosk add`\n");
             return 2;
         }
         if (k->o.headless) {
-            bool frames_left = k->frames != NULL && !k->frames_done;
-            if (!frames_left && k->unsent == 0) {
-                printf("sent %zu events; 0 unsent", k->sent_total);
+            bool input_left = (auto_frames && !k->frames_done) ||
+                              (k->o.replay != NULL && !k->script_done) || k->lower_badge;
+            if (!input_left) {
+                k->counts_at_ms = 0;
+                refresh_counts(k);
+            }
+            if (!input_left && k->unsent == 0) {
+                printf("sent %zu events; 0 unsent", k->sync.sent_total);
                 if (k->aside > 0)
                     printf("; %lld set aside (refused by the server)", (long long)k->aside);
                 printf("\n");
@@ -414,7 +555,7 @@ static int run(struct kiosk *k)
                 report_unsent(k);
                 return 1;
             }
-            if (!frames_left)
+            if (!busy)
                 sleep_ms(IDLE_SLEEP_MS);
         } else {
             if (stop_requested || (k->o.timeout_given && timed_out))
@@ -424,12 +565,69 @@ static int run(struct kiosk *k)
     }
 }
 
+static int setup(struct kiosk *k, char *err)
+{
+    struct lnt_app_config cfg = {0};
+
+    if (lnt_crypto_init() != LNT_OK)
+        return lnt_fail(err, LNT_ERR_CRYPTO, "libsodium failed to initialise");
+    if (mkdir(k->o.data, 0700) != 0 && errno != EEXIST)
+        return lnt_fail(err, LNT_ERR_IO, "--data %s: %s", k->o.data, strerror(errno));
+    k->id = calloc(1, sizeof *k->id);
+    if (k->id == NULL)
+        return lnt_fail(err, LNT_ERR_NOMEM, "out of memory");
+    if (lnt_outbox_open(k->o.data, &k->ob, err) != LNT_OK ||
+        lnt_outbox_identity_get(k->ob, k->id, err) != LNT_OK ||
+        lnt_sync_new(&k->enrol_client, err) != LNT_OK ||
+        (k->o.ca != NULL && lnt_sync_set_ca(k->enrol_client, k->o.ca, err) != LNT_OK))
+        return LNT_ERR_IO;
+    lnt_app_init(&k->app, &cfg, lnt_kiosk_wall_ms());
+    app_configure(k);
+    if (k->id->kiosk_id > 0 && k->o.server != NULL && strcmp(k->o.server, k->id->server_url) != 0) {
+        if (lnt_str_copy(k->id->server_url, sizeof k->id->server_url, k->o.server) != LNT_OK)
+            return lnt_fail(err, LNT_ERR_INVALID, "--server: URL too long");
+        if (lnt_outbox_identity_set(k->ob, k->id, err) != LNT_OK)
+            return LNT_ERR_IO;
+        lnt_info("server is now %s", k->id->server_url);
+    }
+    if (lnt_syncer_start(k->o.data, k->o.ca, &k->syncer, err) != LNT_OK)
+        return LNT_ERR_IO;
+    if (k->id->kiosk_id < 1 && k->o.enroll != NULL) {
+        if (enroll(k, k->o.enroll, err) != LNT_OK) {
+            lnt_fail_prefix(err, LNT_ERR_NET, "enrolment failed: ");
+            return LNT_ERR_NET;
+        }
+    } else if (k->id->kiosk_id > 0 && k->o.enroll != NULL) {
+        lnt_info("already enrolled as kiosk %lld; --enroll ignored", (long long)k->id->kiosk_id);
+    }
+    if (lnt_scanner_new(&k->scanner, err) != LNT_OK)
+        return LNT_ERR_IO;
+    if (k->o.frames != NULL && lnt_frames_dir_open(k->o.frames, &k->frames, err) != LNT_OK)
+        return LNT_ERR_IO;
+    if (k->o.camera != NULL && lnt_frames_v4l2_open(k->o.camera, &k->frames, err) != LNT_OK)
+        return LNT_ERR_IO;
+    if (k->o.replay != NULL && lnt_replay_load(k->o.replay, &k->script, err) != LNT_OK)
+        return LNT_ERR_INVALID;
+    if (k->o.gpio_chip != NULL ? lnt_gpio_open(k->o.gpio_chip, k->o.led_line, k->o.buzzer_line,
+                                               &k->gpio, err) != LNT_OK
+                               : lnt_gpio_fake_new(&k->gpio, err) != LNT_OK)
+        return LNT_ERR_IO;
+    if (lnt_watchdog_systemd_new(&k->watchdog, err) != LNT_OK)
+        return LNT_ERR_IO;
+    if (!k->o.headless && lnt_render_new_sized(LNT_RENDER_WINDOW, k->o.fullscreen, k->o.width,
+                                               k->o.height, &k->render, err) != LNT_OK) {
+        lnt_fail_prefix(err, LNT_ERR_IO, "display: ");
+        return LNT_ERR_IO;
+    }
+    return LNT_OK;
+}
+
 int main(int argc, char **argv)
 {
     struct kiosk *k = NULL;
     char err[LNT_ERRBUF_SIZE] = "";
-    struct lnt_app_config cfg = {0};
     struct sigaction sa;
+    enum lnt_err rc;
     int status = 1;
 
     lnt_log_init("lantern-kiosk", LNT_LOG_INFO);
@@ -448,78 +646,34 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    if (lnt_crypto_init() != LNT_OK) {
-        fprintf(stderr, "lantern-kiosk: libsodium failed to initialise\n");
-        goto out;
-    }
-    if (mkdir(k->o.data, 0700) != 0 && errno != EEXIST) {
-        fprintf(stderr, "lantern-kiosk: --data %s: %s\n", k->o.data, strerror(errno));
-        goto out;
-    }
-    k->id = calloc(1, sizeof *k->id);
-    if (k->id == NULL) {
-        fprintf(stderr, "lantern-kiosk: out of memory\n");
-        goto out;
-    }
-    if (lnt_outbox_open(k->o.data, &k->ob, err) != LNT_OK ||
-        lnt_outbox_identity_get(k->ob, k->id, err) != LNT_OK ||
-        lnt_sync_new(&k->sync, err) != LNT_OK) {
+    rc = setup(k, err);
+    if (rc != LNT_OK) {
         fprintf(stderr, "lantern-kiosk: %s\n", err);
+        status = rc == LNT_ERR_INVALID ? 2 : 1;
         goto out;
     }
-    lnt_sync_backoff_init(&k->backoff);
-    cfg.on_shift = on_shift;
-    cfg.on_shift_ctx = k;
-    lnt_app_init(&k->app, &cfg, wall_ms());
-    app_configure(k);
-
-    if (k->id->kiosk_id < 1) {
-        if (k->o.enroll != NULL) {
-            if (enroll(k, k->o.enroll, err) != LNT_OK) {
-                fprintf(stderr, "lantern-kiosk: enrolment failed: %s\n", err);
-                goto out;
-            }
-        } else if (k->o.frames == NULL) {
-            fprintf(stderr, "not enrolled: run with --enroll CODE from `lanternctl kiosk add`\n");
-            status = 2;
-            goto out;
-        }
-    } else {
-        if (k->o.enroll != NULL)
-            lnt_info("already enrolled as kiosk %lld; --enroll ignored",
-                     (long long)k->id->kiosk_id);
-        if (k->o.server != NULL && strcmp(k->o.server, k->id->server_url) != 0) {
-            if (lnt_str_copy(k->id->server_url, sizeof k->id->server_url, k->o.server) != LNT_OK ||
-                lnt_outbox_identity_set(k->ob, k->id, err) != LNT_OK) {
-                fprintf(stderr, "lantern-kiosk: --server: %s\n", err[0] ? err : "URL too long");
-                goto out;
-            }
-            lnt_info("server is now %s", k->id->server_url);
-        }
-    }
-
-    if (k->o.frames != NULL) {
-        if (lnt_scanner_new(&k->scanner, err) != LNT_OK ||
-            lnt_frames_dir_open(k->o.frames, &k->frames, err) != LNT_OK) {
-            fprintf(stderr, "lantern-kiosk: %s\n", err);
-            goto out;
-        }
-    }
-    if (!k->o.headless &&
-        lnt_render_new(LNT_RENDER_WINDOW, k->o.fullscreen, &k->render, err) != LNT_OK) {
-        fprintf(stderr, "lantern-kiosk: display: %s\n", err);
+    if (k->id->kiosk_id < 1 && k->o.headless && k->o.frames == NULL && k->o.replay == NULL) {
+        fprintf(stderr, "not enrolled: run with --enroll CODE from `lanternctl kiosk add`\n");
+        status = 2;
         goto out;
     }
-
+    lnt_watchdog_ready(k->watchdog);
     status = run(k);
-    screenshot(k);
+    lnt_watchdog_stopping(k->watchdog);
+    if (k->o.screenshot != NULL && lnt_kiosk_shot(k, k->o.screenshot, err) != LNT_OK)
+        lnt_error("screenshot: %s", err);
 
 out:
     if (k != NULL) {
+        lnt_syncer_stop(k->syncer);
         lnt_render_free(k->render);
+        lnt_render_free(k->offscreen);
+        lnt_gpio_free(k->gpio);
+        lnt_watchdog_free(k->watchdog);
         lnt_frame_source_free(k->frames);
         lnt_scanner_free(k->scanner);
-        lnt_sync_free(k->sync);
+        lnt_replay_release(&k->script);
+        lnt_sync_free(k->enrol_client);
         lnt_outbox_free(k->ob);
         if (k->id != NULL) {
             memset(k->id, 0, sizeof *k->id); /* the secret key */

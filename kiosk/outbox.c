@@ -17,9 +17,7 @@
 #define BUSY_TIMEOUT_MS 5000
 #define EVENT_JSON_MAX (64 * 1024)
 
-struct lnt_outbox {
-    sqlite3 *db;
-};
+#include "outbox_int.h"
 
 static const char schema[] = "CREATE TABLE IF NOT EXISTS identity("
                              " id INTEGER PRIMARY KEY CHECK (id = 1),"
@@ -56,14 +54,34 @@ static const char schema[] = "CREATE TABLE IF NOT EXISTS identity("
                              "CREATE TABLE IF NOT EXISTS on_shift("
                              " staff_id TEXT PRIMARY KEY,"
                              " since INTEGER NOT NULL,"
-                             " serial TEXT NOT NULL);";
+                             " serial TEXT NOT NULL);"
+                             "CREATE TABLE IF NOT EXISTS open_report("
+                             " report_id TEXT PRIMARY KEY,"
+                             " kind TEXT NOT NULL,"
+                             " place TEXT NOT NULL,"
+                             " outcome TEXT NOT NULL,"
+                             " severity INTEGER NOT NULL,"
+                             " police INTEGER NOT NULL,"
+                             " occurred_at INTEGER NOT NULL,"
+                             " answered INTEGER NOT NULL,"
+                             " cond INTEGER NOT NULL,"
+                             " staff_id TEXT NOT NULL,"
+                             " updated_at INTEGER NOT NULL);"
+                             "CREATE TABLE IF NOT EXISTS volunteer_shift("
+                             " staff_id TEXT PRIMARY KEY,"
+                             " call_sign TEXT NOT NULL,"
+                             " team TEXT NOT NULL,"
+                             " team_size INTEGER NOT NULL);"
+                             "CREATE TABLE IF NOT EXISTS setting("
+                             " key TEXT PRIMARY KEY,"
+                             " value INTEGER NOT NULL);";
 
-static enum lnt_err db_fail(struct lnt_outbox *ob, char *err, const char *what)
+enum lnt_err lnt_outbox_db_fail(struct lnt_outbox *ob, char *err, const char *what)
 {
     return lnt_fail(err, LNT_ERR_DB, "kiosk database: %s: %s", what, sqlite3_errmsg(ob->db));
 }
 
-static enum lnt_err exec(struct lnt_outbox *ob, const char *sql, char *err)
+enum lnt_err lnt_outbox_exec(struct lnt_outbox *ob, const char *sql, char *err)
 {
     char *msg = NULL;
     enum lnt_err rc = LNT_OK;
@@ -74,22 +92,24 @@ static enum lnt_err exec(struct lnt_outbox *ob, const char *sql, char *err)
     return rc;
 }
 
-static enum lnt_err prepare(struct lnt_outbox *ob, const char *sql, sqlite3_stmt **st, char *err)
+enum lnt_err lnt_outbox_prepare(struct lnt_outbox *ob, const char *sql, sqlite3_stmt **st,
+                                char *err)
 {
     if (sqlite3_prepare_v2(ob->db, sql, -1, st, NULL) != SQLITE_OK) {
         *st = NULL;
-        return db_fail(ob, err, "prepare");
+        return lnt_outbox_db_fail(ob, err, "prepare");
     }
     return LNT_OK;
 }
 
 /* Runs a statement that returns no rows; finalizes it. */
-static enum lnt_err step_done(struct lnt_outbox *ob, sqlite3_stmt *st, char *err, const char *what)
+enum lnt_err lnt_outbox_step_done(struct lnt_outbox *ob, sqlite3_stmt *st, char *err,
+                                  const char *what)
 {
     enum lnt_err rc = LNT_OK;
 
     if (sqlite3_step(st) != SQLITE_DONE)
-        rc = db_fail(ob, err, what);
+        rc = lnt_outbox_db_fail(ob, err, what);
     sqlite3_finalize(st);
     return rc;
 }
@@ -106,7 +126,7 @@ static enum lnt_err ensure_identity(struct lnt_outbox *ob, char *err)
     sqlite3_stmt *st = NULL;
     enum lnt_err rc;
 
-    rc = prepare(ob, "SELECT 1 FROM identity WHERE id = 1", &st, err);
+    rc = lnt_outbox_prepare(ob, "SELECT 1 FROM identity WHERE id = 1", &st, err);
     if (rc != LNT_OK)
         return rc;
     if (sqlite3_step(st) == SQLITE_ROW) {
@@ -117,12 +137,13 @@ static enum lnt_err ensure_identity(struct lnt_outbox *ob, char *err)
 
     if (crypto_sign_keypair(pk, sk) != 0)
         return lnt_fail(err, LNT_ERR_CRYPTO, "kiosk key pair: generation failed");
-    rc = prepare(ob, "INSERT OR IGNORE INTO identity(id, public_key, secret_key) VALUES (1, ?, ?)",
-                 &st, err);
+    rc = lnt_outbox_prepare(
+        ob, "INSERT OR IGNORE INTO identity(id, public_key, secret_key) VALUES (1, ?, ?)", &st,
+        err);
     if (rc == LNT_OK) {
         sqlite3_bind_blob(st, 1, pk, sizeof pk, SQLITE_TRANSIENT);
         sqlite3_bind_blob(st, 2, sk, sizeof sk, SQLITE_TRANSIENT);
-        rc = step_done(ob, st, err, "create identity");
+        rc = lnt_outbox_step_done(ob, st, err, "create identity");
     }
     sodium_memzero(sk, sizeof sk);
     return rc;
@@ -159,17 +180,17 @@ enum lnt_err lnt_outbox_open(const char *dir, struct lnt_outbox **out, char *err
         goto out;
     }
     sqlite3_busy_timeout(ob->db, BUSY_TIMEOUT_MS);
-    rc = exec(ob, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err);
+    rc = lnt_outbox_exec(ob, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err);
     if (rc != LNT_OK)
         goto out;
-    rc = exec(ob, "BEGIN IMMEDIATE", err);
+    rc = lnt_outbox_exec(ob, "BEGIN IMMEDIATE", err);
     if (rc != LNT_OK)
         goto out;
-    rc = exec(ob, schema, err);
+    rc = lnt_outbox_exec(ob, schema, err);
     if (rc == LNT_OK)
         rc = ensure_identity(ob, err);
     if (rc == LNT_OK)
-        rc = exec(ob, "COMMIT", err);
+        rc = lnt_outbox_exec(ob, "COMMIT", err);
     if (rc != LNT_OK)
         rollback(ob);
 
@@ -225,14 +246,14 @@ enum lnt_err lnt_outbox_identity_get(struct lnt_outbox *ob, struct lnt_identity 
     enum lnt_err rc;
 
     memset(out, 0, sizeof *out);
-    rc = exec(ob, "BEGIN", err);
+    rc = lnt_outbox_exec(ob, "BEGIN", err);
     if (rc != LNT_OK)
         return rc;
-    rc =
-        prepare(ob,
-                "SELECT kiosk_id, public_key, secret_key, server_url, scheme, venue_id, venue_name,"
-                " box_public_key, server_time FROM identity WHERE id = 1",
-                &st, err);
+    rc = lnt_outbox_prepare(
+        ob,
+        "SELECT kiosk_id, public_key, secret_key, server_url, scheme, venue_id, venue_name,"
+        " box_public_key, server_time FROM identity WHERE id = 1",
+        &st, err);
     if (rc != LNT_OK)
         goto out;
     if (sqlite3_step(st) != SQLITE_ROW) {
@@ -255,7 +276,7 @@ enum lnt_err lnt_outbox_identity_get(struct lnt_outbox *ob, struct lnt_identity 
     out->server_time = sqlite3_column_int64(st, 8);
     sqlite3_finalize(st);
 
-    rc = prepare(ob, "SELECT kid, public_key FROM trust ORDER BY kid", &st, err);
+    rc = lnt_outbox_prepare(ob, "SELECT kid, public_key FROM trust ORDER BY kid", &st, err);
     if (rc != LNT_OK)
         goto out;
     while (sqlite3_step(st) == SQLITE_ROW) {
@@ -273,7 +294,7 @@ enum lnt_err lnt_outbox_identity_get(struct lnt_outbox *ob, struct lnt_identity 
     }
     sqlite3_finalize(st);
 
-    rc = prepare(ob, "SELECT serial FROM revoked ORDER BY serial", &st, err);
+    rc = lnt_outbox_prepare(ob, "SELECT serial FROM revoked ORDER BY serial", &st, err);
     if (rc != LNT_OK)
         goto out;
     while (sqlite3_step(st) == SQLITE_ROW) {
@@ -290,7 +311,7 @@ enum lnt_err lnt_outbox_identity_get(struct lnt_outbox *ob, struct lnt_identity 
 
 out:
     sqlite3_finalize(st);
-    exec(ob, "COMMIT", NULL);
+    lnt_outbox_exec(ob, "COMMIT", NULL);
     if (rc != LNT_OK)
         sodium_memzero(out, sizeof *out);
     return rc;
@@ -305,14 +326,15 @@ enum lnt_err lnt_outbox_identity_set(struct lnt_outbox *ob, const struct lnt_ide
     if (id->n_keys > LNT_TRUST_MAX || id->n_revoked > LNT_REVOKED_MAX)
         return lnt_fail(err, LNT_ERR_TOO_LARGE,
                         "identity: too many trusted keys or revoked serials");
-    rc = exec(ob, "BEGIN IMMEDIATE", err);
+    rc = lnt_outbox_exec(ob, "BEGIN IMMEDIATE", err);
     if (rc != LNT_OK)
         return rc;
-    rc = prepare(ob,
-                 "UPDATE identity SET kiosk_id = ?, public_key = ?, secret_key = ?, server_url = ?,"
-                 " scheme = ?, venue_id = ?, venue_name = ?, box_public_key = ?, server_time = ?"
-                 " WHERE id = 1",
-                 &st, err);
+    rc = lnt_outbox_prepare(
+        ob,
+        "UPDATE identity SET kiosk_id = ?, public_key = ?, secret_key = ?, server_url = ?,"
+        " scheme = ?, venue_id = ?, venue_name = ?, box_public_key = ?, server_time = ?"
+        " WHERE id = 1",
+        &st, err);
     if (rc != LNT_OK)
         goto out;
     sqlite3_bind_int64(st, 1, id->kiosk_id);
@@ -324,15 +346,16 @@ enum lnt_err lnt_outbox_identity_set(struct lnt_outbox *ob, const struct lnt_ide
     sqlite3_bind_text(st, 7, id->venue_name, -1, SQLITE_STATIC);
     sqlite3_bind_blob(st, 8, id->box_pk, sizeof id->box_pk, SQLITE_STATIC);
     sqlite3_bind_int64(st, 9, id->server_time);
-    rc = step_done(ob, st, err, "update identity");
+    rc = lnt_outbox_step_done(ob, st, err, "update identity");
     st = NULL;
     if (rc != LNT_OK)
         goto out;
 
-    rc = exec(ob, "DELETE FROM trust; DELETE FROM revoked;", err);
+    rc = lnt_outbox_exec(ob, "DELETE FROM trust; DELETE FROM revoked;", err);
     if (rc != LNT_OK)
         goto out;
-    rc = prepare(ob, "INSERT OR REPLACE INTO trust(kid, public_key) VALUES (?, ?)", &st, err);
+    rc = lnt_outbox_prepare(ob, "INSERT OR REPLACE INTO trust(kid, public_key) VALUES (?, ?)", &st,
+                            err);
     if (rc != LNT_OK)
         goto out;
     for (size_t i = 0; i < id->n_keys; i++) {
@@ -340,25 +363,25 @@ enum lnt_err lnt_outbox_identity_set(struct lnt_outbox *ob, const struct lnt_ide
         sqlite3_bind_blob(st, 1, id->keys[i].kid, LNT_KID_LEN, SQLITE_STATIC);
         sqlite3_bind_blob(st, 2, id->keys[i].pk, LNT_SIGN_PK_LEN, SQLITE_STATIC);
         if (sqlite3_step(st) != SQLITE_DONE) {
-            rc = db_fail(ob, err, "store trusted key");
+            rc = lnt_outbox_db_fail(ob, err, "store trusted key");
             goto out;
         }
     }
     sqlite3_finalize(st);
-    rc = prepare(ob, "INSERT OR IGNORE INTO revoked(serial) VALUES (?)", &st, err);
+    rc = lnt_outbox_prepare(ob, "INSERT OR IGNORE INTO revoked(serial) VALUES (?)", &st, err);
     if (rc != LNT_OK)
         goto out;
     for (size_t i = 0; i < id->n_revoked; i++) {
         sqlite3_reset(st);
         sqlite3_bind_blob(st, 1, id->revoked[i], LNT_SERIAL_LEN, SQLITE_STATIC);
         if (sqlite3_step(st) != SQLITE_DONE) {
-            rc = db_fail(ob, err, "store revoked serial");
+            rc = lnt_outbox_db_fail(ob, err, "store revoked serial");
             goto out;
         }
     }
     sqlite3_finalize(st);
     st = NULL;
-    rc = exec(ob, "COMMIT", err);
+    rc = lnt_outbox_exec(ob, "COMMIT", err);
 
 out:
     sqlite3_finalize(st);
@@ -367,34 +390,13 @@ out:
     return rc;
 }
 
-/* Inside the append transaction: keeps on_shift in step with a sign_in / sign_out. */
-static enum lnt_err track_shift(struct lnt_outbox *ob, const struct lnt_event *ev, char *err)
+enum lnt_err lnt_outbox_append(struct lnt_outbox *ob, struct lnt_event *ev, char *err)
 {
-    sqlite3_stmt *st = NULL;
-    enum lnt_err rc;
-
-    if (ev->type == LNT_EV_SIGN_IN) {
-        rc =
-            prepare(ob, "INSERT OR REPLACE INTO on_shift(staff_id, since, serial) VALUES (?, ?, ?)",
-                    &st, err);
-        if (rc != LNT_OK)
-            return rc;
-        sqlite3_bind_text(st, 1, ev->u.badge.staff_id, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, ev->occurred_at);
-        sqlite3_bind_text(st, 3, ev->u.badge.serial, -1, SQLITE_STATIC);
-        return step_done(ob, st, err, "record sign-in");
-    }
-    if (ev->type == LNT_EV_SIGN_OUT) {
-        rc = prepare(ob, "DELETE FROM on_shift WHERE staff_id = ?", &st, err);
-        if (rc != LNT_OK)
-            return rc;
-        sqlite3_bind_text(st, 1, ev->u.badge.staff_id, -1, SQLITE_STATIC);
-        return step_done(ob, st, err, "record sign-out");
-    }
-    return LNT_OK;
+    return lnt_outbox_append_report(ob, ev, 0, 0, err);
 }
 
-enum lnt_err lnt_outbox_append(struct lnt_outbox *ob, struct lnt_event *ev, char *err)
+enum lnt_err lnt_outbox_append_report(struct lnt_outbox *ob, struct lnt_event *ev,
+                                      uint64_t answered, int64_t cond, char *err)
 {
     sqlite3_stmt *st = NULL;
     struct lnt_buf json;
@@ -403,16 +405,16 @@ enum lnt_err lnt_outbox_append(struct lnt_outbox *ob, struct lnt_event *ev, char
 
     lnt_buf_init(&json, EVENT_JSON_MAX);
     ev->seq = 0;
-    rc = exec(ob, "BEGIN IMMEDIATE", err);
+    rc = lnt_outbox_exec(ob, "BEGIN IMMEDIATE", err);
     if (rc != LNT_OK)
         return rc;
-    rc = prepare(ob,
-                 "UPDATE identity SET next_seq = next_seq + 1 WHERE id = 1 RETURNING next_seq - 1",
-                 &st, err);
+    rc = lnt_outbox_prepare(
+        ob, "UPDATE identity SET next_seq = next_seq + 1 WHERE id = 1 RETURNING next_seq - 1", &st,
+        err);
     if (rc != LNT_OK)
         goto out;
     if (sqlite3_step(st) != SQLITE_ROW) {
-        rc = db_fail(ob, err, "next sequence number");
+        rc = lnt_outbox_db_fail(ob, err, "next sequence number");
         goto out;
     }
     seq = sqlite3_column_int64(st, 0);
@@ -428,8 +430,9 @@ enum lnt_err lnt_outbox_append(struct lnt_outbox *ob, struct lnt_event *ev, char
         lnt_fail_prefix(err, rc, "event not saved: ");
         goto out;
     }
-    rc = prepare(ob, "INSERT INTO outbox(seq, uuid, type, json, created_at) VALUES (?, ?, ?, ?, ?)",
-                 &st, err);
+    rc = lnt_outbox_prepare(
+        ob, "INSERT INTO outbox(seq, uuid, type, json, created_at) VALUES (?, ?, ?, ?, ?)", &st,
+        err);
     if (rc != LNT_OK)
         goto out;
     sqlite3_bind_int64(st, 1, seq);
@@ -437,15 +440,15 @@ enum lnt_err lnt_outbox_append(struct lnt_outbox *ob, struct lnt_event *ev, char
     sqlite3_bind_text(st, 3, lnt_event_type_name(ev->type), -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, json.data, (int)json.len, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, ev->recorded_at);
-    rc = step_done(ob, st, err, "save event");
+    rc = lnt_outbox_step_done(ob, st, err, "save event");
     st = NULL;
     if (rc != LNT_OK)
         goto out;
-    rc = track_shift(ob, ev, err);
+    rc = lnt_outbox_track(ob, ev, answered, cond, err);
     if (rc != LNT_OK)
         goto out;
     /* With synchronous=FULL in WAL mode, COMMIT returns after the WAL is synced. */
-    rc = exec(ob, "COMMIT", err);
+    rc = lnt_outbox_exec(ob, "COMMIT", err);
 
 out:
     sqlite3_finalize(st);
@@ -467,7 +470,7 @@ enum lnt_err lnt_outbox_peek(struct lnt_outbox *ob, struct lnt_event *out, size_
     *n = 0;
     if (max == 0)
         return LNT_OK;
-    rc = prepare(ob, "SELECT seq, json FROM outbox ORDER BY seq LIMIT ?", &st, err);
+    rc = lnt_outbox_prepare(ob, "SELECT seq, json FROM outbox ORDER BY seq LIMIT ?", &st, err);
     if (rc != LNT_OK)
         return rc;
     sqlite3_bind_int64(st, 1, max > INT64_MAX ? INT64_MAX : (int64_t)max);
@@ -490,7 +493,7 @@ enum lnt_err lnt_outbox_peek(struct lnt_outbox *ob, struct lnt_event *out, size_
         (*n)++;
     }
     if (step != SQLITE_DONE)
-        rc = db_fail(ob, err, "read outbox");
+        rc = lnt_outbox_db_fail(ob, err, "read outbox");
 
 out:
     sqlite3_finalize(st);
@@ -513,11 +516,11 @@ enum lnt_err lnt_outbox_ack(struct lnt_outbox *ob, const struct lnt_ingest_resul
 
     if (n == 0)
         return LNT_OK;
-    rc = exec(ob, "BEGIN IMMEDIATE", err);
+    rc = lnt_outbox_exec(ob, "BEGIN IMMEDIATE", err);
     if (rc != LNT_OK)
         return rc;
-    if ((rc = prepare(ob, "DELETE FROM outbox WHERE seq = ?", &del, err)) != LNT_OK ||
-        (rc = prepare(
+    if ((rc = lnt_outbox_prepare(ob, "DELETE FROM outbox WHERE seq = ?", &del, err)) != LNT_OK ||
+        (rc = lnt_outbox_prepare(
              ob,
              "INSERT OR REPLACE INTO aside(seq, uuid, type, json, created_at, status, reason,"
              " set_aside_at) SELECT seq, uuid, type, json, created_at, ?, ?, ?"
@@ -537,7 +540,7 @@ enum lnt_err lnt_outbox_ack(struct lnt_outbox *ob, const struct lnt_ingest_resul
             sqlite3_bind_int64(aside, 3, now);
             sqlite3_bind_int64(aside, 4, r[i].seq);
             if (sqlite3_step(aside) != SQLITE_DONE) {
-                rc = db_fail(ob, err, "set event aside");
+                rc = lnt_outbox_db_fail(ob, err, "set event aside");
                 goto out;
             }
             break;
@@ -549,14 +552,14 @@ enum lnt_err lnt_outbox_ack(struct lnt_outbox *ob, const struct lnt_ingest_resul
         sqlite3_reset(del);
         sqlite3_bind_int64(del, 1, r[i].seq);
         if (sqlite3_step(del) != SQLITE_DONE) {
-            rc = db_fail(ob, err, "delete sent event");
+            rc = lnt_outbox_db_fail(ob, err, "delete sent event");
             goto out;
         }
     }
     sqlite3_finalize(del);
     sqlite3_finalize(aside);
     del = aside = NULL;
-    rc = exec(ob, "COMMIT", err);
+    rc = lnt_outbox_exec(ob, "COMMIT", err);
 
 out:
     sqlite3_finalize(del);
@@ -572,13 +575,13 @@ static enum lnt_err count_rows(struct lnt_outbox *ob, const char *sql, int64_t *
     enum lnt_err rc;
 
     *out = 0;
-    rc = prepare(ob, sql, &st, err);
+    rc = lnt_outbox_prepare(ob, sql, &st, err);
     if (rc != LNT_OK)
         return rc;
     if (sqlite3_step(st) == SQLITE_ROW)
         *out = sqlite3_column_int64(st, 0);
     else
-        rc = db_fail(ob, err, "count");
+        rc = lnt_outbox_db_fail(ob, err, "count");
     sqlite3_finalize(st);
     return rc;
 }
@@ -614,7 +617,7 @@ enum lnt_err lnt_outbox_on_shift_get(struct lnt_outbox *ob, const char *staff_id
 
     *on = false;
     *since = 0;
-    rc = prepare(ob, "SELECT since FROM on_shift WHERE staff_id = ?", &st, err);
+    rc = lnt_outbox_prepare(ob, "SELECT since FROM on_shift WHERE staff_id = ?", &st, err);
     if (rc != LNT_OK)
         return rc;
     sqlite3_bind_text(st, 1, staff_id, -1, SQLITE_STATIC);
@@ -623,7 +626,7 @@ enum lnt_err lnt_outbox_on_shift_get(struct lnt_outbox *ob, const char *staff_id
         *on = true;
         *since = sqlite3_column_int64(st, 0);
     } else if (step != SQLITE_DONE) {
-        rc = db_fail(ob, err, "read on-shift");
+        rc = lnt_outbox_db_fail(ob, err, "read on-shift");
     }
     sqlite3_finalize(st);
     return rc;
@@ -635,14 +638,14 @@ enum lnt_err lnt_outbox_on_shift_set(struct lnt_outbox *ob, const char *staff_id
     sqlite3_stmt *st = NULL;
     enum lnt_err rc;
 
-    rc = prepare(ob, "INSERT OR REPLACE INTO on_shift(staff_id, since, serial) VALUES (?, ?, ?)",
-                 &st, err);
+    rc = lnt_outbox_prepare(
+        ob, "INSERT OR REPLACE INTO on_shift(staff_id, since, serial) VALUES (?, ?, ?)", &st, err);
     if (rc != LNT_OK)
         return rc;
     sqlite3_bind_text(st, 1, staff_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, since);
     sqlite3_bind_text(st, 3, serial ? serial : "", -1, SQLITE_STATIC);
-    return step_done(ob, st, err, "record on-shift");
+    return lnt_outbox_step_done(ob, st, err, "record on-shift");
 }
 
 enum lnt_err lnt_outbox_on_shift_clear(struct lnt_outbox *ob, const char *staff_id, char *err)
@@ -650,9 +653,9 @@ enum lnt_err lnt_outbox_on_shift_clear(struct lnt_outbox *ob, const char *staff_
     sqlite3_stmt *st = NULL;
     enum lnt_err rc;
 
-    rc = prepare(ob, "DELETE FROM on_shift WHERE staff_id = ?", &st, err);
+    rc = lnt_outbox_prepare(ob, "DELETE FROM on_shift WHERE staff_id = ?", &st, err);
     if (rc != LNT_OK)
         return rc;
     sqlite3_bind_text(st, 1, staff_id, -1, SQLITE_STATIC);
-    return step_done(ob, st, err, "clear on-shift");
+    return lnt_outbox_step_done(ob, st, err, "clear on-shift");
 }

@@ -10,6 +10,7 @@
 #include "badge.h"
 #include "err.h"
 #include "event.h"
+#include "flows.h"
 #include "wire.h"
 
 /*
@@ -81,6 +82,38 @@ enum lnt_err lnt_outbox_identity_set(struct lnt_outbox *ob, const struct lnt_ide
  * ev->seq is 0.
  */
 enum lnt_err lnt_outbox_append(struct lnt_outbox *ob, struct lnt_event *ev, char *err);
+
+/*
+ * As lnt_outbox_append, and in the same transaction keeps the kiosk's view:
+ * an incident saved open (complete = false) is kept in the open reports with
+ * `answered` (the questions answered so far) and `cond` (lnt_form_cond_pack);
+ * one saved complete leaves them. Stock events move the believed stock level;
+ * shift_start / shift_end put a volunteer on or off shift.
+ */
+enum lnt_err lnt_outbox_append_report(struct lnt_outbox *ob, struct lnt_event *ev,
+                                      uint64_t answered, int64_t cond, char *err);
+
+/* Up to `max` open reports, oldest first, into `out`; *n the count. */
+enum lnt_err lnt_outbox_open_reports(struct lnt_outbox *ob, struct lnt_open_report *out, size_t max,
+                                     size_t *n, char *err);
+/* Number of open reports. */
+enum lnt_err lnt_outbox_open_count(struct lnt_outbox *ob, int64_t *out, char *err);
+
+/* A volunteer's running shift (call sign, team, team size) into *out; *found false if none. */
+enum lnt_err lnt_outbox_shift_get(struct lnt_outbox *ob, const char *staff_id,
+                                  struct lnt_ev_shift *out, bool *found, char *err);
+
+/*
+ * Small integer settings the kiosk keeps: "cup_threshold", "revoked_version",
+ * "stock_level". *found is false (and *value untouched) when never set.
+ */
+#define LNT_SET_CUP_THRESHOLD "cup_threshold"
+#define LNT_SET_REVOKED_VERSION "revoked_version"
+#define LNT_SET_STOCK_LEVEL "stock_level"
+enum lnt_err lnt_outbox_setting_get(struct lnt_outbox *ob, const char *key, int64_t *value,
+                                    bool *found, char *err);
+enum lnt_err lnt_outbox_setting_set(struct lnt_outbox *ob, const char *key, int64_t value,
+                                    char *err);
 
 /*
  * Reads up to `max` unsent events, oldest (lowest seq) first, into `out`

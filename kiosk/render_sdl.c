@@ -27,7 +27,10 @@ struct lnt_render {
     size_t n_fonts;
     struct lnt_draw_list last; /* redrawn before reading pixels back */
     bool have_last;
-    bool dirty; /* the window lost its pixels (exposed, resized): draw even if unchanged */
+    int out_w, out_h; /* output in pixels */
+    float scale;      /* logical to physical */
+    int ox, oy;       /* where the logical screen starts on the output */
+    bool dirty;       /* the window lost its pixels (exposed, resized): draw even if unchanged */
 };
 
 static enum lnt_err sdl_fail(char *err, const char *what)
@@ -75,13 +78,63 @@ static TTF_Font *font_get(struct lnt_render *r, int size, bool bold)
     return f;
 }
 
+/* Scale and offset for the current output size: the largest factor that fits, centred. */
+static void layout(struct lnt_render *r)
+{
+    int w = 0, h = 0;
+    float sx, sy;
+
+    if (SDL_GetRendererOutputSize(r->ren, &w, &h) != 0 || w <= 0 || h <= 0) {
+        w = LNT_SCREEN_W;
+        h = LNT_SCREEN_H;
+    }
+    r->out_w = w;
+    r->out_h = h;
+    sx = (float)w / (float)LNT_SCREEN_W;
+    sy = (float)h / (float)LNT_SCREEN_H;
+    r->scale = sx < sy ? sx : sy;
+    r->ox = (int)(((float)w - (float)LNT_SCREEN_W * r->scale) / 2.0f);
+    r->oy = (int)(((float)h - (float)LNT_SCREEN_H * r->scale) / 2.0f);
+}
+
+static int px_x(const struct lnt_render *r, int x)
+{
+    return r->ox + (int)((float)x * r->scale + 0.5f);
+}
+
+static int px_y(const struct lnt_render *r, int y)
+{
+    return r->oy + (int)((float)y * r->scale + 0.5f);
+}
+
+/* A logical box in output pixels; edges are scaled, not sizes, so neighbours never gap. */
+static SDL_Rect px_box(const struct lnt_render *r, int x, int y, int w, int h)
+{
+    SDL_Rect b;
+
+    b.x = px_x(r, x);
+    b.y = px_y(r, y);
+    b.w = px_x(r, x + w) - b.x;
+    b.h = px_y(r, y + h) - b.y;
+    return b;
+}
+
 enum lnt_err lnt_render_new(enum lnt_render_mode mode, bool fullscreen, struct lnt_render **out,
                             char *err)
+{
+    return lnt_render_new_sized(mode, fullscreen, LNT_SCREEN_W, LNT_SCREEN_H, out, err);
+}
+
+enum lnt_err lnt_render_new_sized(enum lnt_render_mode mode, bool fullscreen, int w, int h,
+                                  struct lnt_render **out, char *err)
 {
     struct lnt_render *r;
     enum lnt_err rc = LNT_OK;
 
     *out = NULL;
+    if (w < 160 || h < 96 || w > 8192 || h > 8192)
+        return lnt_fail(err, LNT_ERR_INVALID, "screen size %dx%d: expected 160x96 to 8192x8192", w,
+                        h);
     r = calloc(1, sizeof *r);
     if (r == NULL)
         return lnt_fail(err, LNT_ERR_NOMEM, "out of memory");
@@ -104,9 +157,10 @@ enum lnt_err lnt_render_new(enum lnt_render_mode mode, bool fullscreen, struct l
         goto out;
 
     if (mode == LNT_RENDER_WINDOW) {
-        Uint32 flags = SDL_WINDOW_SHOWN | (fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
-        r->win = SDL_CreateWindow("Lantern", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
-                                  LNT_SCREEN_W, LNT_SCREEN_H, flags);
+        Uint32 flags = SDL_WINDOW_SHOWN | SDL_WINDOW_RESIZABLE |
+                       (fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+        r->win = SDL_CreateWindow("Lantern", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
+                                  flags);
         if (r->win == NULL) {
             rc = sdl_fail(err, "SDL_CreateWindow");
             goto out;
@@ -118,9 +172,9 @@ enum lnt_err lnt_render_new(enum lnt_render_mode mode, bool fullscreen, struct l
         }
         if (fullscreen)
             SDL_ShowCursor(SDL_DISABLE);
+        SDL_StartTextInput();
     } else {
-        r->surface = SDL_CreateRGBSurfaceWithFormat(0, LNT_SCREEN_W, LNT_SCREEN_H, 32,
-                                                    SDL_PIXELFORMAT_RGB888);
+        r->surface = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_RGB888);
         if (r->surface == NULL) {
             rc = sdl_fail(err, "SDL_CreateRGBSurface");
             goto out;
@@ -131,13 +185,8 @@ enum lnt_err lnt_render_new(enum lnt_render_mode mode, bool fullscreen, struct l
             goto out;
         }
     }
-    /* The screens are laid out at 800x480; SDL scales, letterboxes, and maps pointer events back.
-     */
-    if (SDL_RenderSetLogicalSize(r->ren, LNT_SCREEN_W, LNT_SCREEN_H) != 0) {
-        rc = sdl_fail(err, "SDL_RenderSetLogicalSize");
-        goto out;
-    }
     SDL_SetRenderDrawBlendMode(r->ren, SDL_BLENDMODE_BLEND);
+    layout(r);
 
 out:
     if (rc != LNT_OK) {
@@ -167,9 +216,9 @@ void lnt_render_free(struct lnt_render *r)
     free(r);
 }
 
-static void fill(struct lnt_render *r, int x, int y, int w, int h, struct lnt_rgb c)
+/* Fills a box already in output pixels. */
+static void fill_px(struct lnt_render *r, SDL_Rect box, struct lnt_rgb c)
 {
-    SDL_Rect box = {x, y, w, h};
     SDL_SetRenderDrawColor(r->ren, c.r, c.g, c.b, 255);
     SDL_RenderFillRect(r->ren, &box);
 }
@@ -178,17 +227,19 @@ static void fill(struct lnt_render *r, int x, int y, int w, int h, struct lnt_rg
 static void draw_text(struct lnt_render *r, const struct lnt_draw *d)
 {
     SDL_Color fg = {d->fg.r, d->fg.g, d->fg.b, 255};
-    SDL_Rect box = {d->x, d->y, d->w, d->h}, dst;
+    SDL_Rect box = px_box(r, d->x, d->y, d->w, d->h), dst;
     SDL_Surface *s = NULL;
     SDL_Texture *t = NULL;
     TTF_Font *f;
+    int pad = d->kind == LNT_DRAW_BUTTON ? (int)(8.0f * r->scale) : 0;
+    int size0 = (int)((float)d->size * r->scale + 0.5f);
 
-    if (d->text[0] == '\0' || (f = font_get(r, d->size, d->bold)) == NULL)
+    if (d->text[0] == '\0' || (f = font_get(r, size0, d->bold)) == NULL)
         return;
     /* A long name shrinks (to 60% at most) rather than lose its end; past that it is clipped. */
-    for (int size = d->size, w = 0; size > d->size * 3 / 5; size -= 2) {
+    for (int size = size0, w = 0; size > size0 * 3 / 5; size -= 2) {
         TTF_Font *smaller;
-        if (TTF_SizeUTF8(f, d->text, &w, NULL) != 0 || w <= d->w)
+        if (TTF_SizeUTF8(f, d->text, &w, NULL) != 0 || w <= box.w - 2 * pad)
             break;
         smaller = font_get(r, size - 2, d->bold);
         if (smaller == NULL)
@@ -203,15 +254,15 @@ static void draw_text(struct lnt_render *r, const struct lnt_draw *d)
         goto out;
     dst.w = s->w;
     dst.h = s->h;
-    dst.y = d->y + (d->h - s->h) / 2;
+    dst.y = box.y + (box.h - s->h) / 2;
     if (d->align == LNT_ALIGN_CENTRE)
-        dst.x = d->x + (d->w - s->w) / 2;
+        dst.x = box.x + (box.w - s->w) / 2;
     else if (d->align == LNT_ALIGN_RIGHT)
-        dst.x = d->x + d->w - s->w;
+        dst.x = box.x + box.w - s->w;
     else
-        dst.x = d->x;
-    if (dst.x < d->x)
-        dst.x = d->x; /* too wide: keep the start readable, clip the end */
+        dst.x = box.x;
+    if (dst.x < box.x + pad)
+        dst.x = box.x + pad; /* too wide: keep the start readable, clip the end */
     SDL_RenderSetClipRect(r->ren, &box);
     SDL_RenderCopy(r->ren, t, NULL, &dst);
     SDL_RenderSetClipRect(r->ren, NULL);
@@ -224,19 +275,26 @@ out:
 
 static void draw_list(struct lnt_render *r, const struct lnt_draw_list *dl)
 {
+    layout(r);
     SDL_SetRenderDrawColor(r->ren, 0, 0, 0, 255);
     SDL_RenderClear(r->ren);
     for (size_t i = 0; i < dl->n && i < LNT_DRAW_MAX; i++) {
         const struct lnt_draw *d = &dl->cmd[i];
         switch (d->kind) {
         case LNT_DRAW_RECT:
-            fill(r, d->x, d->y, d->w, d->h, d->bg);
+            fill_px(r, px_box(r, d->x, d->y, d->w, d->h), d->bg);
             break;
         case LNT_DRAW_BUTTON: {
             struct lnt_rgb edge = {(uint8_t)(d->bg.r / 2 + 100), (uint8_t)(d->bg.g / 2 + 100),
                                    (uint8_t)(d->bg.b / 2 + 100)};
-            fill(r, d->x, d->y, d->w, d->h, edge);
-            fill(r, d->x + 3, d->y + 3, d->w - 6, d->h - 6, d->bg);
+            SDL_Rect b = px_box(r, d->x, d->y, d->w, d->h);
+            int e = (int)(3.0f * r->scale + 0.5f);
+            fill_px(r, b, edge);
+            b.x += e;
+            b.y += e;
+            b.w -= 2 * e;
+            b.h -= 2 * e;
+            fill_px(r, b, d->bg);
             draw_text(r, d);
             break;
         }
@@ -269,9 +327,33 @@ enum lnt_err lnt_render_draw(struct lnt_render *r, const struct lnt_draw_list *d
     return LNT_OK;
 }
 
+void lnt_render_size(const struct lnt_render *r, int *w, int *h)
+{
+    *w = r->out_w;
+    *h = r->out_h;
+}
+
+/* Output pixels to logical coordinates (may fall outside 800x480 in the letterbox). */
+static void to_logical(const struct lnt_render *r, float px, float py, int *x, int *y)
+{
+    *x = (int)((px - (float)r->ox) / r->scale);
+    *y = (int)((py - (float)r->oy) / r->scale);
+}
+
+/* Window coordinates to output pixels (they differ on high-DPI displays). */
+static void window_to_output(struct lnt_render *r, float wx, float wy, float *px, float *py)
+{
+    int ww = 0, wh = 0;
+
+    SDL_GetWindowSize(r->win, &ww, &wh);
+    *px = ww > 0 ? wx * (float)r->out_w / (float)ww : wx;
+    *py = wh > 0 ? wy * (float)r->out_h / (float)wh : wy;
+}
+
 void lnt_render_poll(struct lnt_render *r, struct lnt_render_input *in)
 {
     SDL_Event ev;
+    float px, py;
 
     memset(in, 0, sizeof *in);
     if (r->mode != LNT_RENDER_WINDOW)
@@ -287,7 +369,21 @@ void lnt_render_poll(struct lnt_render *r, struct lnt_render_input *in)
         case SDL_KEYDOWN:
             if (ev.key.keysym.sym == SDLK_ESCAPE)
                 in->quit = true;
+            else if (ev.key.keysym.sym == SDLK_F2)
+                in->next_frame = true;
+            else if (ev.key.keysym.sym == SDLK_BACKSPACE)
+                in->key_delete = true;
+            else if (ev.key.keysym.sym == SDLK_RETURN || ev.key.keysym.sym == SDLK_KP_ENTER)
+                in->key_ok = true;
             break;
+        case SDL_TEXTINPUT: {
+            size_t n = strlen(in->text);
+            for (const char *p = ev.text.text; *p != '\0' && n + 1 < sizeof in->text; p++)
+                if ((unsigned char)*p >= 32 && (unsigned char)*p < 127)
+                    in->text[n++] = *p;
+            in->text[n] = '\0';
+            break;
+        }
         case SDL_MOUSEBUTTONDOWN:
             /* A touch screen also reports its touches as mouse clicks; the finger event counts, not
              * this. */
@@ -295,16 +391,16 @@ void lnt_render_poll(struct lnt_render *r, struct lnt_render_input *in)
                 in->tapped)
                 break;
             in->tapped = true;
-            in->x = ev.button.x; /* logical: SDL maps it through SDL_RenderSetLogicalSize */
-            in->y = ev.button.y;
+            window_to_output(r, (float)ev.button.x, (float)ev.button.y, &px, &py);
+            to_logical(r, px, py, &in->x, &in->y);
             break;
         case SDL_FINGERDOWN:
             if (in->tapped)
                 break;
-            /* The renderer's event watch normalises finger positions to the logical size. */
+            /* Finger positions are 0..1 across the whole output. */
             in->tapped = true;
-            in->x = (int)(ev.tfinger.x * (float)LNT_SCREEN_W);
-            in->y = (int)(ev.tfinger.y * (float)LNT_SCREEN_H);
+            to_logical(r, ev.tfinger.x * (float)r->out_w, ev.tfinger.y * (float)r->out_h, &in->x,
+                       &in->y);
             break;
         default:
             break;
@@ -323,8 +419,6 @@ enum lnt_err lnt_render_save_png(struct lnt_render *r, const char *path, char *e
     /* Pixels are only defined between drawing and presenting, so draw again and read before
      * presenting. */
     draw_list(r, &r->last);
-    /* Without the logical size the viewport is the whole output, letterbox bars included. */
-    SDL_RenderSetLogicalSize(r->ren, 0, 0);
     if (SDL_GetRendererOutputSize(r->ren, &w, &h) != 0 || w <= 0 || h <= 0) {
         rc = sdl_fail(err, "screenshot: output size");
         goto out;
@@ -341,7 +435,6 @@ enum lnt_err lnt_render_save_png(struct lnt_render *r, const char *path, char *e
     rc = lnt_image_write_png_rgb(path, w, h, rgb, (size_t)w * 3, err);
 
 out:
-    SDL_RenderSetLogicalSize(r->ren, LNT_SCREEN_W, LNT_SCREEN_H);
     SDL_RenderPresent(r->ren);
     free(rgb);
     return rc;

@@ -15,7 +15,7 @@ struct lnt_render;
 
 enum lnt_render_mode {
     LNT_RENDER_WINDOW,   /* a window (full screen on the kiosk; SDL_VIDEODRIVER=dummy works) */
-    LNT_RENDER_OFFSCREEN /* a software surface of LNT_SCREEN_W x LNT_SCREEN_H, no video driver */
+    LNT_RENDER_OFFSCREEN /* a software surface, no video driver */
 };
 
 /*
@@ -25,6 +25,15 @@ enum lnt_render_mode {
  */
 enum lnt_err lnt_render_new(enum lnt_render_mode mode, bool fullscreen, struct lnt_render **out,
                             char *err);
+/*
+ * As lnt_render_new with an output of w x h pixels (the window's first size,
+ * or the offscreen surface). The screens are laid out at a logical 800x480:
+ * the renderer scales every coordinate and font size by the largest factor
+ * that fits (1.25 at 1024x600, 1.5 at 1280x720), centres the result, and
+ * maps taps back, so text is drawn at the output's resolution, not stretched.
+ */
+enum lnt_err lnt_render_new_sized(enum lnt_render_mode mode, bool fullscreen, int w, int h,
+                                  struct lnt_render **out, char *err);
 /* Closes the window and shuts SDL down. NULL is a no-op. */
 void lnt_render_free(struct lnt_render *r);
 
@@ -36,6 +45,10 @@ struct lnt_render_input {
     bool quit;   /* window closed or Escape */
     bool tapped; /* a press: (x, y) in logical 800x480 coordinates */
     int x, y;
+    bool next_frame; /* F2: show the camera the next demo badge */
+    char text[32];   /* typed on a physical keyboard (ASCII), "" when nothing */
+    bool key_delete; /* Backspace */
+    bool key_ok;     /* Return */
 };
 
 /*
@@ -43,6 +56,9 @@ struct lnt_render_input {
  * both for one touch) and whether the window asked to close. Offscreen: nothing.
  */
 void lnt_render_poll(struct lnt_render *r, struct lnt_render_input *in);
+
+/* The output's size in pixels. */
+void lnt_render_size(const struct lnt_render *r, int *w, int *h);
 
 /* Writes the last drawn frame as an RGB PNG. On error no file is left. */
 enum lnt_err lnt_render_save_png(struct lnt_render *r, const char *path, char *err);

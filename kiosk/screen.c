@@ -1,43 +1,22 @@
-/* screen.c - the kiosk's screens as a list of draw commands at a logical 800x480 (no SDL here). */
+/* screen.c - the kiosk's screens as a list of draw commands at a logical 800x480 (no SDL here):
+ * helpers, status bar, idle, refused, saved, and finding buttons. */
 #include "screen.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
+#include "buf.h"
 #include "ltime.h"
-
-#define BAR_H 40
-#define MARGIN 20
-#define BUTTON_H 80
-#define BUTTON_Y (LNT_SCREEN_H - BUTTON_H - 12)
-
-static const struct lnt_rgb C_BG = {0x14, 0x16, 0x1c};
-static const struct lnt_rgb C_BAR = {0x2a, 0x2d, 0x36};
-static const struct lnt_rgb C_TEXT = {0xf2, 0xf2, 0xf2};
-static const struct lnt_rgb C_DIM = {0xa8, 0xad, 0xb8};
-static const struct lnt_rgb C_BLACK = {0x10, 0x10, 0x10};
-static const struct lnt_rgb C_GREEN = {0x1e, 0x8e, 0x3e};
-static const struct lnt_rgb C_AMBER = {0xf5, 0xa6, 0x23};
-static const struct lnt_rgb C_RED = {0xc6, 0x28, 0x28};
-static const struct lnt_rgb C_BLUE = {0x1f, 0x5f, 0xbf};
-static const struct lnt_rgb C_GREY = {0x4a, 0x4e, 0x5a};
-
-/* Symbols in DejaVu Sans, so the verdict never rests on colour alone. */
-#define SYM_OK "\xe2\x9c\x94"   /* U+2714 heavy check mark */
-#define SYM_WARN "\xe2\x9a\xa0" /* U+26A0 warning sign */
-#define SYM_NO "\xe2\x9c\x96"   /* U+2716 heavy multiplication x */
-#define SYM_ON "\xe2\x97\x8f"   /* U+25CF black circle */
-#define SYM_OFF "\xe2\x97\x8b"  /* U+25CB white circle */
-#define DASH "\xe2\x80\x94"     /* U+2014 em dash */
+#include "night.h"
+#include "screen_int.h"
 
 static struct lnt_draw *add(struct lnt_draw_list *dl, enum lnt_draw_kind kind, int x, int y, int w,
                             int h)
 {
     struct lnt_draw *d;
 
-    /* The screens below stay well under the cap; past it, extra commands are dropped, never
+    /* The screens stay under the cap (a test checks each); past it, commands are dropped, never
      * overrun. */
     if (dl->n >= LNT_DRAW_MAX)
         return NULL;
@@ -65,29 +44,22 @@ static void set_text(struct lnt_draw *d, const char *s)
     d->text[n] = '\0';
 }
 
-static void rect(struct lnt_draw_list *dl, int x, int y, int w, int h, struct lnt_rgb bg)
+void lnt_dl_rect(struct lnt_draw_list *dl, int x, int y, int w, int h, struct lnt_rgb bg)
 {
     struct lnt_draw *d = add(dl, LNT_DRAW_RECT, x, y, w, h);
     if (d != NULL)
         d->bg = bg;
 }
 
-static void text(struct lnt_draw_list *dl, int x, int y, int w, int h, int size, bool bold,
-                 enum lnt_align align, struct lnt_rgb fg, const char *fmt, ...)
-    __attribute__((format(printf, 10, 11)));
-
-static void text(struct lnt_draw_list *dl, int x, int y, int w, int h, int size, bool bold,
-                 enum lnt_align align, struct lnt_rgb fg, const char *fmt, ...)
+static void text_v(struct lnt_draw_list *dl, int x, int y, int w, int h, int size, bool bold,
+                   enum lnt_align align, struct lnt_rgb fg, const char *fmt, va_list ap)
 {
     char line[LNT_DRAW_TEXT_MAX * 2];
     struct lnt_draw *d = add(dl, LNT_DRAW_TEXT, x, y, w, h);
-    va_list ap;
 
     if (d == NULL)
         return;
-    va_start(ap, fmt);
     vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
     set_text(d, line);
     d->size = size;
     d->bold = bold;
@@ -95,8 +67,28 @@ static void text(struct lnt_draw_list *dl, int x, int y, int w, int h, int size,
     d->fg = fg;
 }
 
-static void button(struct lnt_draw_list *dl, int id, int x, int y, int w, int h, struct lnt_rgb bg,
-                   struct lnt_rgb fg, const char *label)
+void lnt_dl_text(struct lnt_draw_list *dl, int x, int y, int w, int h, int size, bool bold,
+                 enum lnt_align align, struct lnt_rgb fg, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    text_v(dl, x, y, w, h, size, bold, align, fg, fmt, ap);
+    va_end(ap);
+}
+
+void lnt_dl_text_id(struct lnt_draw_list *dl, int x, int y, int w, int h, int size, bool bold,
+                    enum lnt_align align, struct lnt_rgb fg, enum lnt_sid id, ...)
+{
+    va_list ap;
+
+    va_start(ap, id);
+    text_v(dl, x, y, w, h, size, bold, align, fg, lnt_str(id), ap);
+    va_end(ap);
+}
+
+void lnt_dl_button(struct lnt_draw_list *dl, int id, int x, int y, int w, int h, struct lnt_rgb bg,
+                   struct lnt_rgb fg, int size, const char *label)
 {
     struct lnt_draw *d =
         add(dl, LNT_DRAW_BUTTON, x, y, w, h < LNT_BUTTON_MIN_H ? LNT_BUTTON_MIN_H : h);
@@ -105,30 +97,29 @@ static void button(struct lnt_draw_list *dl, int id, int x, int y, int w, int h,
     d->id = id;
     d->bg = bg;
     d->fg = fg;
-    d->size = 32;
+    d->size = size;
     d->bold = true;
     d->align = LNT_ALIGN_CENTRE;
     set_text(d, label);
 }
 
 /*
- * Plain words over up to `max_lines` lines, breaking at spaces. Width is
- * estimated from the font size (DejaVu Sans averages about 0.55 em); the
- * renderer clips whatever still overflows.
+ * Width is estimated from the font size (DejaVu Sans averages about 0.55 em,
+ * bold a little more); the renderer shrinks or clips whatever still overflows.
  */
-static int wrapped(struct lnt_draw_list *dl, int x, int y, int w, int size, struct lnt_rgb fg,
-                   const char *s, int max_lines)
+int lnt_dl_wrapped(struct lnt_draw_list *dl, int x, int y, int w, int size, struct lnt_rgb fg,
+                   bool bold, const char *s, int max_lines)
 {
-    int per_line = w * 20 / (size * 11);
+    int per_line = w * 20 / (size * (bold ? 12 : 11));
     int line_h = size * 4 / 3;
     int lines = 0;
 
+    if (per_line < 8)
+        per_line = 8;
     while (*s != '\0' && lines < max_lines) {
         size_t len = strlen(s), cut = len;
         char buf[LNT_DRAW_TEXT_MAX];
 
-        if (per_line < 8)
-            per_line = 8;
         if (cut > (size_t)per_line) {
             cut = (size_t)per_line;
             while (cut > 0 && s[cut] != ' ')
@@ -138,9 +129,12 @@ static int wrapped(struct lnt_draw_list *dl, int x, int y, int w, int size, stru
         }
         if (cut >= sizeof buf)
             cut = sizeof buf - 1;
+        while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+            cut--; /* never split a UTF-8 sequence */
         memcpy(buf, s, cut);
         buf[cut] = '\0';
-        text(dl, x, y + lines * line_h, w, line_h, size, false, LNT_ALIGN_LEFT, fg, "%s", buf);
+        lnt_dl_text(dl, x, y + lines * line_h, w, line_h, size, bold, LNT_ALIGN_LEFT, fg, "%s",
+                    buf);
         s += cut;
         while (*s == ' ')
             s++;
@@ -149,217 +143,163 @@ static int wrapped(struct lnt_draw_list *dl, int x, int y, int w, int size, stru
     return lines * line_h;
 }
 
-static void hhmm(int64_t t, char out[8])
+void lnt_dl_hhmm(int64_t t, char out[8])
 {
-    time_t tt = (time_t)t;
-    struct tm tm;
+    int64_t local, sod;
 
-    if (t <= 0 || localtime_r(&tt, &tm) == NULL) {
+    if (t <= 0) {
         snprintf(out, 8, "--:--");
         return;
     }
-    snprintf(out, 8, "%02d:%02d", tm.tm_hour % 24, tm.tm_min % 60);
+    local = t + lnt_london_offset(t);
+    sod = (local % 86400 + 86400) % 86400;
+    snprintf(out, 8, "%02d:%02d", (int)(sod / 3600), (int)(sod / 60 % 60));
 }
 
 static void status_bar(struct lnt_draw_list *dl, const struct lnt_status *st)
 {
     char clock[8], synced[8];
 
-    rect(dl, 0, 0, LNT_SCREEN_W, BAR_H, C_BAR);
+    lnt_dl_rect(dl, 0, 0, LNT_SCREEN_W, BAR_H, C_BAR);
     if (!st->enrolled)
-        text(dl, 10, 0, 150, BAR_H, 18, true, LNT_ALIGN_LEFT, C_AMBER, SYM_OFF " Not enrolled");
+        lnt_dl_text_id(dl, 10, 0, 150, BAR_H, 18, true, LNT_ALIGN_LEFT, C_AMBER,
+                       LNT_S_NOT_ENROLLED_BAR);
     else if (st->online)
-        text(dl, 10, 0, 150, BAR_H, 18, true, LNT_ALIGN_LEFT, C_TEXT, SYM_ON " Online");
+        lnt_dl_text_id(dl, 10, 0, 150, BAR_H, 18, true, LNT_ALIGN_LEFT, C_TEXT, LNT_S_ONLINE);
     else
-        text(dl, 10, 0, 150, BAR_H, 18, true, LNT_ALIGN_LEFT, C_AMBER, SYM_OFF " Offline");
-    text(dl, 160, 0, 140, BAR_H, 18, false, LNT_ALIGN_LEFT, C_TEXT, "Unsent: %lld",
-         (long long)st->unsent);
-    hhmm(st->last_sync, synced);
+        lnt_dl_text_id(dl, 10, 0, 150, BAR_H, 18, true, LNT_ALIGN_LEFT, C_AMBER, LNT_S_OFFLINE);
+    /* Anything waiting over an hour is flagged: the network or the server needs a look. */
+    if (st->unsent > 0 && st->unsent_age > LNT_UNSENT_WARN_S)
+        lnt_dl_text_id(dl, 160, 0, 170, BAR_H, 17, true, LNT_ALIGN_LEFT, C_AMBER, LNT_S_UNSENT_OLD,
+                       (long long)st->unsent, (long long)(st->unsent_age / 3600));
+    else
+        lnt_dl_text_id(dl, 160, 0, 170, BAR_H, 18, false, LNT_ALIGN_LEFT, C_TEXT, LNT_S_UNSENT,
+                       (long long)st->unsent);
+    lnt_dl_hhmm(st->last_sync, synced);
     if (st->last_sync > 0)
-        text(dl, 300, 0, 190, BAR_H, 18, false, LNT_ALIGN_LEFT, C_TEXT, "Last sync %s", synced);
+        lnt_dl_text_id(dl, 335, 0, 175, BAR_H, 18, false, LNT_ALIGN_LEFT, C_TEXT, LNT_S_LAST_SYNC,
+                       synced);
     else
-        text(dl, 300, 0, 190, BAR_H, 18, false, LNT_ALIGN_LEFT, C_DIM, "Never synced");
+        lnt_dl_text_id(dl, 335, 0, 175, BAR_H, 18, false, LNT_ALIGN_LEFT, C_DIM,
+                       LNT_S_NEVER_SYNCED);
     if (st->aside > 0)
-        text(dl, 490, 0, 210, BAR_H, 18, true, LNT_ALIGN_LEFT, C_AMBER, SYM_WARN " %lld set aside",
-             (long long)st->aside);
-    hhmm(st->now, clock);
-    text(dl, 700, 0, 90, BAR_H, 22, true, LNT_ALIGN_RIGHT, C_TEXT, "%s", clock);
-}
-
-static const char *role_words(enum lnt_role r)
-{
-    switch (r) {
-    case LNT_ROLE_DOOR:
-        return "Door supervisor";
-    case LNT_ROLE_BAR:
-        return "Bar staff";
-    case LNT_ROLE_MANAGER:
-        return "Manager";
-    case LNT_ROLE_VOLUNTEER:
-        return "Volunteer";
-    case LNT_ROLE_NONE:
-        break;
-    }
-    return "No role";
-}
-
-static void verdict_banner(struct lnt_draw_list *dl, enum lnt_verdict v, const char *words)
-{
-    struct lnt_rgb bg = v == LNT_VERDICT_GREEN ? C_GREEN : v == LNT_VERDICT_AMBER ? C_AMBER : C_RED;
-    struct lnt_rgb fg = v == LNT_VERDICT_AMBER ? C_BLACK : C_TEXT;
-    const char *word = v == LNT_VERDICT_GREEN   ? SYM_OK " GREEN"
-                       : v == LNT_VERDICT_AMBER ? SYM_WARN " AMBER"
-                                                : SYM_NO " RED";
-
-    rect(dl, 0, BAR_H, LNT_SCREEN_W, 64, bg);
-    text(dl, MARGIN, BAR_H, 200, 64, 34, true, LNT_ALIGN_LEFT, fg, "%s", word);
-    text(dl, 220, BAR_H, LNT_SCREEN_W - 220 - MARGIN, 64, 20, true, LNT_ALIGN_LEFT, fg, "%s",
-         words);
-}
-
-static void sia_line(struct lnt_draw_list *dl, const struct lnt_app_badge *b, int y)
-{
-    const struct lnt_badge_claims *c = &b->claims;
-    char date[LNT_DATE_STRLEN] = "";
-
-    if (c->sia_expires != 0)
-        lnt_date_format(c->sia_expires, date);
-    switch (b->sia) {
-    case LNT_SIA_MISSING:
-        text(dl, MARGIN, y, 760, 32, 22, true, LNT_ALIGN_LEFT, C_RED,
-             SYM_NO " SIA licence: none on badge");
-        break;
-    case LNT_SIA_EXPIRED:
-        text(dl, MARGIN, y, 760, 32, 22, true, LNT_ALIGN_LEFT, C_RED, SYM_NO " SIA %s: EXPIRED %s",
-             c->sia_number, date);
-        break;
-    case LNT_SIA_EXPIRING:
-        text(dl, MARGIN, y, 760, 32, 22, true, LNT_ALIGN_LEFT, C_AMBER,
-             SYM_WARN " SIA %s: expires %s (%d days left)", c->sia_number, date,
-             (int)b->sia_days_left);
-        break;
-    case LNT_SIA_VALID:
-        text(dl, MARGIN, y, 760, 32, 22, false, LNT_ALIGN_LEFT, C_TEXT,
-             SYM_OK " SIA %s: valid until %s (%d days)", c->sia_number, date,
-             (int)b->sia_days_left);
-        break;
-    case LNT_SIA_NOT_REQUIRED:
-        text(dl, MARGIN, y, 760, 32, 22, false, LNT_ALIGN_LEFT, C_DIM, "SIA licence: not required");
-        break;
-    }
-}
-
-static void training(struct lnt_draw_list *dl, const struct lnt_app_badge *b, int y)
-{
-    const struct lnt_badge_claims *c = &b->claims;
-    size_t shown = c->n_courses < 4 ? c->n_courses : 4;
-
-    if (c->n_courses == 0) {
-        text(dl, MARGIN, y, 760, 28, 20, false, LNT_ALIGN_LEFT, C_DIM, "Training: none on badge");
-        return;
-    }
-    for (size_t i = 0; i < shown; i++) {
-        int x = MARGIN + (int)(i % 2) * 380, yy = y + (int)(i / 2) * 28;
-        const char *name = lnt_course_name(c->courses[i].course);
-        int32_t left = b->course_days_left[i];
-        char date[LNT_DATE_STRLEN] = "";
-
-        if (c->courses[i].expires == 0)
-            text(dl, x, yy, 370, 28, 20, false, LNT_ALIGN_LEFT, C_TEXT, SYM_OK " %s", name);
-        else if (left < 0) {
-            lnt_date_format(c->courses[i].expires, date);
-            text(dl, x, yy, 370, 28, 20, true, LNT_ALIGN_LEFT, C_AMBER, SYM_NO " %s: expired %s",
-                 name, date);
-        } else if (left <= LNT_APP_EXPIRING_DAYS)
-            text(dl, x, yy, 370, 28, 20, true, LNT_ALIGN_LEFT, C_AMBER,
-                 SYM_WARN " %s: %d days left", name, (int)left);
-        else {
-            lnt_date_format(c->courses[i].expires, date);
-            text(dl, x, yy, 370, 28, 20, false, LNT_ALIGN_LEFT, C_TEXT, SYM_OK " %s: to %s", name,
-                 date);
-        }
-    }
-    if (c->n_courses > shown)
-        text(dl, MARGIN, y + 56, 760, 24, 18, false, LNT_ALIGN_LEFT, C_DIM, "+ %zu more course%s",
-             c->n_courses - shown, c->n_courses - shown == 1 ? "" : "s");
-}
-
-static void screen_badge(struct lnt_draw_list *dl, const struct lnt_app *app)
-{
-    const struct lnt_app_badge *b = &app->badge;
-
-    verdict_banner(dl, b->verdict, b->verdict_words);
-    text(dl, MARGIN, 112, 560, 48, 38, true, LNT_ALIGN_LEFT, C_TEXT, "%s", b->claims.name);
-    text(dl, 580, 112, 200, 48, 20, true, LNT_ALIGN_RIGHT, b->on_shift ? C_GREEN : C_DIM, "%s",
-         b->on_shift ? SYM_ON " On shift" : SYM_OFF " Not on shift");
-    text(dl, MARGIN, 160, 760, 30, 22, false, LNT_ALIGN_LEFT, C_DIM, "%s " DASH " staff no. %s",
-         role_words(b->claims.role), b->claims.subject);
-    sia_line(dl, b, 194);
-    training(dl, b, 232);
-    if (app->save_error[0] != '\0')
-        text(dl, MARGIN, 352, 760, 32, 20, true, LNT_ALIGN_LEFT, C_RED, SYM_NO " %s",
-             app->save_error);
-    button(dl, LNT_BTN_PRIMARY, MARGIN, BUTTON_Y, 500, BUTTON_H, b->on_shift ? C_BLUE : C_GREEN,
-           C_TEXT, lnt_app_primary_label(app));
-    button(dl, LNT_BTN_CANCEL, 540, BUTTON_Y, 240, BUTTON_H, C_GREY, C_TEXT, "Not now");
+        lnt_dl_text_id(dl, 510, 0, 180, BAR_H, 18, true, LNT_ALIGN_LEFT, C_AMBER, LNT_S_ASIDE,
+                       (long long)st->aside);
+    lnt_dl_hhmm(st->now, clock);
+    lnt_dl_text(dl, 700, 0, 90, BAR_H, 22, true, LNT_ALIGN_RIGHT, C_TEXT, "%s", clock);
 }
 
 static void screen_refused(struct lnt_draw_list *dl, const struct lnt_app *app)
 {
-    rect(dl, 0, BAR_H, LNT_SCREEN_W, 64, C_RED);
-    text(dl, MARGIN, BAR_H, 760, 64, 34, true, LNT_ALIGN_LEFT, C_TEXT,
-         SYM_NO " BADGE NOT ACCEPTED");
-    wrapped(dl, MARGIN, 130, 760, 28, C_TEXT, lnt_badge_reason_text(app->refused), 6);
-    button(dl, LNT_BTN_DONE, 540, BUTTON_Y, 240, BUTTON_H, C_GREY, C_TEXT, "OK");
+    int h;
+
+    lnt_dl_rect(dl, 0, BAR_H, LNT_SCREEN_W, 64, C_RED);
+    lnt_dl_text_id(dl, MARGIN, BAR_H, 760, 64, 34, true, LNT_ALIGN_LEFT, C_TEXT,
+                   LNT_S_REFUSED_TITLE);
+    h = lnt_dl_wrapped(dl, MARGIN, 120, 760, 30, C_TEXT, true, lnt_str_refused(app->refused), 2);
+    lnt_dl_text_id(dl, MARGIN, 132 + h, 760, 34, 24, false, LNT_ALIGN_LEFT, C_DIM,
+                   LNT_S_REFUSED_NEXT);
+    lnt_dl_wrapped(dl, MARGIN, 168 + h, 760, 26, C_TEXT, false, lnt_str_refused_next(app->refused),
+                   3);
+    lnt_dl_button(dl, LNT_BTN_DONE, 540, BOTTOM_Y, 240, BUTTON_H, C_GREY, C_TEXT, 30,
+                  lnt_str(LNT_S_OK));
+}
+
+static enum lnt_sid saved_words(const struct lnt_app *app)
+{
+    switch (app->saved_type) {
+    case LNT_EV_SIGN_IN:
+        return LNT_S_SAVED_SIGN_IN;
+    case LNT_EV_SIGN_OUT:
+        return LNT_S_SAVED_SIGN_OUT;
+    case LNT_EV_STOCK:
+        return LNT_S_SAVED_STOCK;
+    case LNT_EV_SHIFT_START:
+        return LNT_S_SAVED_SHIFT_START;
+    case LNT_EV_SHIFT_END:
+        return LNT_S_SAVED_SHIFT_END;
+    case LNT_EV_INCIDENT:
+        if (app->saved_flow == LNT_FLOW_ANGELA)
+            return LNT_S_SAVED_ANGELA;
+        if (app->saved_flow == LNT_FLOW_SPIKING)
+            return app->saved_open ? LNT_S_SAVED_SPIKING_OPEN : LNT_S_SAVED_SPIKING;
+        return LNT_S_SAVED_INCIDENT;
+    default:
+        return LNT_S_SAVED_GENERIC;
+    }
 }
 
 static void screen_saved(struct lnt_draw_list *dl, const struct lnt_app *app)
 {
-    const char *what = app->saved_type == LNT_EV_SIGN_IN    ? "Signed in"
-                       : app->saved_type == LNT_EV_SIGN_OUT ? "Signed out"
-                                                            : "Saved";
+    int64_t threshold = app->cfg.cup_threshold > 0 ? app->cfg.cup_threshold : LNT_APP_CUP_THRESHOLD;
 
-    rect(dl, 0, BAR_H, LNT_SCREEN_W, 64, C_GREEN);
-    text(dl, MARGIN, BAR_H, 760, 64, 34, true, LNT_ALIGN_LEFT, C_TEXT, SYM_OK " SAVED");
-    text(dl, MARGIN, 116, 760, 40, 28, false, LNT_ALIGN_LEFT, C_TEXT, "%s:", what);
-    text(dl, MARGIN, 156, 760, 50, 36, true, LNT_ALIGN_LEFT, C_TEXT, "%s", app->badge.claims.name);
-    wrapped(dl, MARGIN, 220, 760, 24, C_TEXT,
-            "Saved " DASH " will reach the council's system when online.", 2);
-    text(dl, MARGIN, 290, 760, 36, 24, false, LNT_ALIGN_LEFT, C_DIM, "Reference: %s",
-         app->saved_ref);
-    button(dl, LNT_BTN_DONE, 540, BUTTON_Y, 240, BUTTON_H, C_GREY, C_TEXT, "Done");
+    lnt_dl_rect(dl, 0, BAR_H, LNT_SCREEN_W, 64, C_GREEN);
+    lnt_dl_text_id(dl, MARGIN, BAR_H, 760, 64, 34, true, LNT_ALIGN_LEFT, C_TEXT, LNT_S_SAVED_TITLE);
+    lnt_dl_text_id(dl, MARGIN, 112, 760, 40, 28, false, LNT_ALIGN_LEFT, C_TEXT, saved_words(app));
+    lnt_dl_text(dl, MARGIN, 154, 760, 50, 36, true, LNT_ALIGN_LEFT, C_TEXT, "%s",
+                app->badge.claims.name);
+    lnt_dl_wrapped(dl, MARGIN, 212, 760, 22, C_TEXT, false, lnt_str(LNT_S_SAVED_NOTE), 2);
+    lnt_dl_text_id(dl, MARGIN, 248, 760, 34, 24, false, LNT_ALIGN_LEFT, C_DIM, LNT_S_SAVED_REF,
+                   app->saved_ref);
+    if (app->saved_open) {
+        lnt_dl_rect(dl, MARGIN, 322, 760, 56, C_AMBER);
+        lnt_dl_text_id(dl, MARGIN + 10, 322, 740, 56, 20, true, LNT_ALIGN_LEFT, C_BLACK,
+                       LNT_S_SAVED_OPEN_NOTE);
+    }
+    if (app->saved_type == LNT_EV_STOCK && app->saved_stock >= 0) {
+        if (app->saved_stock < threshold) {
+            lnt_dl_rect(dl, MARGIN, 322, 760, 56, C_AMBER);
+            lnt_dl_text_id(dl, MARGIN + 10, 322, 740, 56, 22, true, LNT_ALIGN_LEFT, C_BLACK,
+                           LNT_S_STOCK_LOW, (long long)app->saved_stock, (long long)threshold);
+        } else {
+            lnt_dl_text_id(dl, MARGIN, 322, 760, 40, 22, false, LNT_ALIGN_LEFT, C_TEXT,
+                           LNT_S_STOCK_LEVEL, (long long)app->saved_stock);
+        }
+    }
+    lnt_dl_button(dl, LNT_BTN_DONE, 540, BOTTOM_Y, 240, BUTTON_H, C_GREY, C_TEXT, 30,
+                  lnt_str(LNT_S_DONE));
 }
 
 static void screen_idle(struct lnt_draw_list *dl, const struct lnt_status *st)
 {
-    text(dl, 0, 150, LNT_SCREEN_W, 70, 52, true, LNT_ALIGN_CENTRE, C_TEXT,
-         st->enrolled ? "Show your badge" : "Not enrolled");
-    text(dl, 0, 230, LNT_SCREEN_W, 40, 24, false, LNT_ALIGN_CENTRE, C_DIM,
-         st->enrolled ? "Hold the QR code up to the camera, about a hand's width away"
-                      : "Show the enrolment code from lanternctl kiosk add");
+    lnt_dl_text_id(dl, 0, 150, LNT_SCREEN_W, 70, 52, true, LNT_ALIGN_CENTRE, C_TEXT,
+                   st->enrolled ? LNT_S_SHOW_BADGE : LNT_S_ENROL_TITLE);
+    lnt_dl_text_id(dl, 0, 230, LNT_SCREEN_W, 40, 22, false, LNT_ALIGN_CENTRE, C_DIM,
+                   st->enrolled ? LNT_S_SHOW_BADGE_HINT : LNT_S_ENROL_HINT);
     if (st->venue != NULL && st->venue[0] != '\0')
-        text(dl, 0, 400, LNT_SCREEN_W, 40, 22, false, LNT_ALIGN_CENTRE, C_DIM, "%s", st->venue);
+        lnt_dl_text(dl, 0, 400, LNT_SCREEN_W, 40, 22, false, LNT_ALIGN_CENTRE, C_DIM, "%s",
+                    st->venue);
 }
 
 void lnt_screen_build(const struct lnt_app *app, const struct lnt_status *st,
                       struct lnt_draw_list *out)
 {
     out->n = 0;
-    rect(out, 0, 0, LNT_SCREEN_W, LNT_SCREEN_H, C_BG);
+    lnt_dl_rect(out, 0, 0, LNT_SCREEN_W, LNT_SCREEN_H, C_BG);
     status_bar(out, st);
     switch (app->state) {
     case LNT_APP_IDLE:
         screen_idle(out, st);
         break;
     case LNT_APP_VERIFY:
-        text(out, 0, 200, LNT_SCREEN_W, 60, 40, true, LNT_ALIGN_CENTRE, C_TEXT,
-             "Checking badge...");
+        lnt_dl_text_id(out, 0, 200, LNT_SCREEN_W, 60, 40, true, LNT_ALIGN_CENTRE, C_TEXT,
+                       LNT_S_CHECKING);
         break;
     case LNT_APP_BADGE:
-        screen_badge(out, app);
+        lnt_screen_badge(out, app, st);
+        break;
+    case LNT_APP_MENU:
+        lnt_screen_menu(out, app, st);
+        break;
+    case LNT_APP_FORM:
+        lnt_screen_form(out, app);
+        break;
+    case LNT_APP_REPORTS:
+        lnt_screen_reports(out, app);
         break;
     case LNT_APP_SAVING:
-        text(out, 0, 200, LNT_SCREEN_W, 60, 40, true, LNT_ALIGN_CENTRE, C_TEXT, "Saving...");
+        lnt_dl_text_id(out, 0, 200, LNT_SCREEN_W, 60, 40, true, LNT_ALIGN_CENTRE, C_TEXT,
+                       LNT_S_SAVING);
         break;
     case LNT_APP_REFUSED:
         screen_refused(out, app);
@@ -380,4 +320,59 @@ int lnt_screen_hit(const struct lnt_draw_list *dl, int x, int y)
             return d->id;
     }
     return LNT_BTN_NONE;
+}
+
+/* The label without a leading symbol-and-space or a trailing space-and-symbol ("\u25C2 Back",
+ * "More \u25B8"), into `out`. */
+static void bare_label(const char *s, char *out, size_t size)
+{
+    const char *sp;
+    size_t n;
+
+    if ((unsigned char)s[0] >= 0x80 && (sp = strchr(s, ' ')) != NULL && sp - s <= 4)
+        s = sp + 1;
+    lnt_str_copy(out, size, s);
+    n = strlen(out);
+    sp = strrchr(out, ' ');
+    if (sp != NULL && (unsigned char)sp[1] >= 0x80 && n - (size_t)(sp - out) <= 5)
+        out[sp - out] = '\0';
+}
+
+int lnt_screen_find_label(const struct lnt_draw_list *dl, const char *label)
+{
+    char bare[LNT_DRAW_TEXT_MAX];
+    size_t n = strlen(label);
+
+    /* "Spiking*": the first button whose label starts so (open reports carry their time). */
+    if (n > 1 && label[n - 1] == '*') {
+        for (size_t i = 0; i < dl->n; i++) {
+            if (dl->cmd[i].kind != LNT_DRAW_BUTTON)
+                continue;
+            bare_label(dl->cmd[i].text, bare, sizeof bare);
+            if (strncmp(dl->cmd[i].text, label, n - 1) == 0 || strncmp(bare, label, n - 1) == 0)
+                return dl->cmd[i].id;
+        }
+        return LNT_BTN_NONE;
+    }
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < dl->n; i++) {
+            const struct lnt_draw *d = &dl->cmd[i];
+            if (d->kind != LNT_DRAW_BUTTON)
+                continue;
+            if (pass == 0 && strcmp(d->text, label) == 0)
+                return d->id;
+            bare_label(d->text, bare, sizeof bare);
+            if (pass == 1 && strcmp(bare, label) == 0)
+                return d->id;
+        }
+    return LNT_BTN_NONE;
+}
+
+size_t lnt_screen_buttons(const struct lnt_draw_list *dl)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < dl->n; i++)
+        n += dl->cmd[i].kind == LNT_DRAW_BUTTON;
+    return n;
 }

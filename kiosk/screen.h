@@ -11,7 +11,7 @@
 #define LNT_SCREEN_W 800
 #define LNT_SCREEN_H 480
 #define LNT_BUTTON_MIN_H 64 /* a gloved thumb */
-#define LNT_DRAW_MAX 64
+#define LNT_DRAW_MAX 112
 #define LNT_DRAW_TEXT_MAX 128
 
 enum lnt_draw_kind { LNT_DRAW_RECT = 1, LNT_DRAW_TEXT, LNT_DRAW_BUTTON };
@@ -47,13 +47,17 @@ struct lnt_draw_list {
 /* What the status bar says. It never guesses: these come from the outbox and the last sync. */
 struct lnt_status {
     bool enrolled;
-    bool online;       /* the last sync attempt reached the server */
-    int64_t unsent;    /* events in the outbox */
-    int64_t aside;     /* events the server refused, kept on the kiosk */
-    int64_t last_sync; /* unix seconds of the last successful sync, 0 = never */
-    int64_t now;       /* unix seconds, for the clock */
-    const char *venue; /* may be NULL */
+    bool online;          /* the last sync attempt reached the server */
+    int64_t unsent;       /* events in the outbox */
+    int64_t unsent_age;   /* seconds the oldest unsent event has waited, 0 = none */
+    int64_t aside;        /* events the server refused, kept on the kiosk */
+    int64_t last_sync;    /* unix seconds of the last successful sync, 0 = never */
+    int64_t now;          /* unix seconds, for the clock */
+    const char *venue;    /* may be NULL */
+    int64_t open_reports; /* reports saved open, to be finished */
 };
+
+#define LNT_UNSENT_WARN_S 3600 /* the status bar flags anything unsent for longer */
 
 /* Builds the screen for `app` with the status bar into `out` (replacing its contents). */
 void lnt_screen_build(const struct lnt_app *app, const struct lnt_status *st,
@@ -61,5 +65,16 @@ void lnt_screen_build(const struct lnt_app *app, const struct lnt_status *st,
 
 /* The id of the button under logical point (x, y), or LNT_BTN_NONE. */
 int lnt_screen_hit(const struct lnt_draw_list *dl, int x, int y);
+
+/*
+ * The id of the button whose visible label is `label`: exactly, or without a
+ * leading or trailing symbol (a tick box's "\u2610 Bar" answers to "Bar",
+ * "More \u25B8" to "More").
+ * Case matters. LNT_BTN_NONE when no button has it.
+ */
+int lnt_screen_find_label(const struct lnt_draw_list *dl, const char *label);
+
+/* Number of buttons on the screen. */
+size_t lnt_screen_buttons(const struct lnt_draw_list *dl);
 
 #endif

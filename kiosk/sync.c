@@ -19,7 +19,6 @@
 #define PATH_ENROLL "/api/v1/enroll"
 #define PATH_EVENTS "/api/v1/events"
 #define PATH_HEALTH "/healthz"
-#define PATH_MAX_LEN 768
 
 /* ---- backoff ---- */
 
@@ -59,10 +58,7 @@ bool lnt_sync_backoff_ready(const struct lnt_backoff *b, int64_t now_ms)
 
 /* ---- HTTP ---- */
 
-struct lnt_sync {
-    CURL *curl;
-    struct lnt_buf reply;
-};
+#include "sync_int.h"
 
 static size_t on_body(char *p, size_t size, size_t nmemb, void *ctx)
 {
@@ -99,6 +95,36 @@ enum lnt_err lnt_sync_new(struct lnt_sync **out, char *err)
     return LNT_OK;
 }
 
+void lnt_sync_set_abort(struct lnt_sync *s, const volatile int *flag)
+{
+    s->abort_flag = flag;
+}
+
+static int on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+    const struct lnt_sync *s = ctx;
+
+    (void)dltotal;
+    (void)dlnow;
+    (void)ultotal;
+    (void)ulnow;
+    return s->abort_flag != NULL && *s->abort_flag != 0;
+}
+
+enum lnt_err lnt_sync_set_ca(struct lnt_sync *s, const char *path, char *err)
+{
+    if (path == NULL) {
+        s->ca_file[0] = '\0';
+        return LNT_OK;
+    }
+    if (access(path, R_OK) != 0)
+        return lnt_fail(err, LNT_ERR_IO, "--ca %s: cannot read the file", path);
+    if (lnt_str_copy(s->ca_file, sizeof s->ca_file, path) != LNT_OK)
+        return lnt_fail(err, LNT_ERR_TOO_LARGE, "--ca: path too long");
+    return LNT_OK;
+}
+
 void lnt_sync_free(struct lnt_sync *s)
 {
     if (s == NULL)
@@ -127,8 +153,8 @@ bool lnt_sync_code_valid(const char *code)
  * Splits the server URL into the full request URL for `api_path` and the
  * path that is signed ("/base/api/v1/events" for "http://host/base/").
  */
-static enum lnt_err make_url(const char *server, const char *api_path, char *url, size_t url_size,
-                             char *path, size_t path_size, char *err)
+enum lnt_err lnt_sync_make_url(const char *server, const char *api_path, char *url, size_t url_size,
+                               char *path, size_t path_size, char *err)
 {
     const char *host, *slash;
     size_t len = strlen(server);
@@ -158,8 +184,8 @@ static enum lnt_err make_url(const char *server, const char *api_path, char *url
  * POSTs `body` (GET when NULL) to `url` with `headers`; the reply body lands in s->reply and
  * its status in *status. LNT_ERR_NET (with curl's words) when no reply came.
  */
-static enum lnt_err post(struct lnt_sync *s, const char *url, struct curl_slist *headers,
-                         const char *body, size_t len, long *status, char *err)
+enum lnt_err lnt_sync_http(struct lnt_sync *s, const char *url, struct curl_slist *headers,
+                           const char *body, size_t len, long *status, char *err)
 {
     CURLcode cc;
 
@@ -172,6 +198,9 @@ static enum lnt_err post(struct lnt_sync *s, const char *url, struct curl_slist 
     curl_easy_setopt(s->curl, CURLOPT_TIMEOUT_MS, (long)LNT_SYNC_TIMEOUT_MS);
     curl_easy_setopt(s->curl, CURLOPT_USERAGENT, "lantern-kiosk/" LNT_VERSION);
     curl_easy_setopt(s->curl, CURLOPT_HTTPHEADER, headers);
+    /* A pinned CA for the scheme's own server; otherwise the system's CAs. */
+    if (s->ca_file[0] != '\0')
+        curl_easy_setopt(s->curl, CURLOPT_CAINFO, s->ca_file);
     if (body != NULL) {
         curl_easy_setopt(s->curl, CURLOPT_POST, 1L);
         curl_easy_setopt(s->curl, CURLOPT_POSTFIELDS, body);
@@ -179,6 +208,9 @@ static enum lnt_err post(struct lnt_sync *s, const char *url, struct curl_slist 
     } else {
         curl_easy_setopt(s->curl, CURLOPT_HTTPGET, 1L);
     }
+    curl_easy_setopt(s->curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(s->curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(s->curl, CURLOPT_XFERINFODATA, s);
     curl_easy_setopt(s->curl, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(s->curl, CURLOPT_WRITEDATA, &s->reply);
     cc = curl_easy_perform(s->curl);
@@ -193,8 +225,7 @@ static enum lnt_err post(struct lnt_sync *s, const char *url, struct curl_slist 
     return LNT_OK;
 }
 
-/* The `detail` of a problem+json reply, or the start of whatever came back. */
-static void problem_detail(const struct lnt_buf *reply, char *out, size_t size)
+void lnt_sync_problem_detail(const struct lnt_buf *reply, char *out, size_t size)
 {
     json_t *root = reply->len ? json_loadb(reply->data, reply->len, 0, NULL) : NULL;
     json_t *detail = root ? json_object_get(root, "detail") : NULL;
@@ -211,13 +242,13 @@ static void problem_detail(const struct lnt_buf *reply, char *out, size_t size)
     json_decref(root);
 }
 
-static enum lnt_err status_error(long status, const struct lnt_buf *reply, const char *what,
-                                 char *err)
+enum lnt_err lnt_sync_status_error(long status, const struct lnt_buf *reply, const char *what,
+                                   char *err)
 {
     char detail[LNT_ERRBUF_SIZE];
     enum lnt_err code;
 
-    problem_detail(reply, detail, sizeof detail);
+    lnt_sync_problem_detail(reply, detail, sizeof detail);
     switch (status) {
     case 400:
         code = LNT_ERR_INVALID;
@@ -245,7 +276,7 @@ static enum lnt_err status_error(long status, const struct lnt_buf *reply, const
 }
 
 /* Appends "name: value" (or "name:" alone, which tells curl not to send that header). */
-static enum lnt_err add_header(struct curl_slist **list, const char *name, const char *value)
+enum lnt_err lnt_sync_add_header(struct curl_slist **list, const char *name, const char *value)
 {
     char line[256];
     struct curl_slist *h;
@@ -267,11 +298,11 @@ enum lnt_err lnt_sync_ping(struct lnt_sync *s, const char *server_url, char *err
     enum lnt_err rc;
     long status;
 
-    rc = make_url(server_url, PATH_HEALTH, url, sizeof url, path, sizeof path, err);
+    rc = lnt_sync_make_url(server_url, PATH_HEALTH, url, sizeof url, path, sizeof path, err);
     if (rc == LNT_OK)
-        rc = post(s, url, NULL, NULL, 0, &status, err);
+        rc = lnt_sync_http(s, url, NULL, NULL, 0, &status, err);
     if (rc == LNT_OK && status != 200)
-        rc = status_error(status, &s->reply, "health check", err);
+        rc = lnt_sync_status_error(status, &s->reply, "health check", err);
     return rc;
 }
 
@@ -286,6 +317,47 @@ static enum lnt_err b64_exact(json_t *v, uint8_t *out, size_t n, const char *fie
         len != n)
         return lnt_fail(err, LNT_ERR_INVALID,
                         "enrolment reply: field `%s`: expected base64 of %zu bytes", field, n);
+    return LNT_OK;
+}
+
+enum lnt_err lnt_sync_parse_trust(json_t *trust, struct lnt_identity *id, const char *what,
+                                  char *err)
+{
+    struct lnt_trusted_key keys[LNT_TRUST_MAX];
+    size_t i, n = 0;
+    json_t *v;
+
+    if (!json_is_array(trust) || json_array_size(trust) > LNT_TRUST_MAX)
+        return lnt_fail(err, LNT_ERR_INVALID,
+                        "%s: field `trust`: expected an array of at most %d keys", what,
+                        LNT_TRUST_MAX);
+    json_array_foreach(trust, i, v)
+    {
+        struct lnt_trusted_key *k = &keys[n];
+        const char *kid = json_string_value(json_object_get(v, "kid"));
+        const char *pk = json_string_value(json_object_get(v, "public_key"));
+        uint8_t want[LNT_KID_LEN];
+        size_t len = 0;
+
+        if (kid == NULL || strlen(kid) != LNT_KID_LEN * 2 ||
+            lnt_hex_decode(kid, k->kid, LNT_KID_LEN) != LNT_OK)
+            return lnt_fail(err, LNT_ERR_INVALID,
+                            "%s: trust key %zu: field `kid`: expected %d hex digits", what, i,
+                            LNT_KID_LEN * 2);
+        if (pk == NULL || strlen(pk) > LNT_B64_LEN(LNT_SIGN_PK_LEN) ||
+            lnt_b64_decode(pk, k->pk, LNT_SIGN_PK_LEN, &len) != LNT_OK || len != LNT_SIGN_PK_LEN)
+            return lnt_fail(err, LNT_ERR_INVALID,
+                            "%s: trust key %zu: field `public_key`: expected base64 of %d bytes",
+                            what, i, LNT_SIGN_PK_LEN);
+        lnt_badge_kid(k->pk, want);
+        if (memcmp(want, k->kid, LNT_KID_LEN) != 0)
+            return lnt_fail(err, LNT_ERR_INVALID,
+                            "%s: trust key %zu: kid %s does not match its public key", what, i,
+                            kid);
+        n++;
+    }
+    memcpy(id->keys, keys, n * sizeof keys[0]);
+    id->n_keys = n;
     return LNT_OK;
 }
 
@@ -331,37 +403,9 @@ static enum lnt_err parse_enroll(const struct lnt_buf *reply, struct lnt_identit
     }
 
     trust = json_object_get(root, "trust");
-    if (!json_is_array(trust) || json_array_size(trust) > LNT_TRUST_MAX) {
-        lnt_fail(err, rc, "enrolment reply: field `trust`: expected an array of at most %d keys",
-                 LNT_TRUST_MAX);
+    if ((rc = lnt_sync_parse_trust(trust, id, "enrolment reply", err)) != LNT_OK)
         goto out;
-    }
-    id->n_keys = 0;
-    json_array_foreach(trust, i, v)
-    {
-        struct lnt_trusted_key *k = &id->keys[id->n_keys];
-        const char *kid = json_string_value(json_object_get(v, "kid"));
-        uint8_t want[LNT_KID_LEN];
-
-        if (kid == NULL || strlen(kid) != LNT_KID_LEN * 2 ||
-            lnt_hex_decode(kid, k->kid, LNT_KID_LEN) != LNT_OK) {
-            lnt_fail(err, rc, "enrolment reply: trust key %zu: field `kid`: expected %d hex digits",
-                     i, LNT_KID_LEN * 2);
-            goto out;
-        }
-        if ((rc = b64_exact(json_object_get(v, "public_key"), k->pk, LNT_SIGN_PK_LEN,
-                            "trust.public_key", err)) != LNT_OK)
-            goto out;
-        rc = LNT_ERR_INVALID;
-        lnt_badge_kid(k->pk, want);
-        if (memcmp(want, k->kid, LNT_KID_LEN) != 0) {
-            lnt_fail(err, rc,
-                     "enrolment reply: trust key %zu: kid %s does not match its public key", i,
-                     kid);
-            goto out;
-        }
-        id->n_keys++;
-    }
+    rc = LNT_ERR_INVALID;
 
     revoked = json_object_get(root, "revoked");
     if (!json_is_array(revoked) || json_array_size(revoked) > LNT_REVOKED_MAX) {
@@ -415,7 +459,7 @@ enum lnt_err lnt_sync_enroll(struct lnt_sync *s, const char *server_url, const c
             err, LNT_ERR_INVALID,
             "enrolment code `%.40s`: expected letters, digits and dashes, like ABCD-EFGH-JKLM",
             code);
-    rc = make_url(server_url, PATH_ENROLL, url, sizeof url, path, sizeof path, err);
+    rc = lnt_sync_make_url(server_url, PATH_ENROLL, url, sizeof url, path, sizeof path, err);
     if (rc != LNT_OK)
         return rc;
     lnt_b64_encode(id->pk, LNT_SIGN_PK_LEN, pk64);
@@ -423,15 +467,15 @@ enum lnt_err lnt_sync_enroll(struct lnt_sync *s, const char *server_url, const c
     body = req ? json_dumps(req, JSON_COMPACT) : NULL;
     got = malloc(sizeof *got);
     if (body == NULL || got == NULL ||
-        add_header(&headers, "Content-Type", "application/json") != LNT_OK) {
+        lnt_sync_add_header(&headers, "Content-Type", "application/json") != LNT_OK) {
         rc = lnt_fail(err, LNT_ERR_NOMEM, "enrolment: out of memory");
         goto out;
     }
-    rc = post(s, url, headers, body, strlen(body), &status, err);
+    rc = lnt_sync_http(s, url, headers, body, strlen(body), &status, err);
     if (rc != LNT_OK)
         goto out;
     if (status != 201 && status != 200) {
-        rc = status_error(status, &s->reply, "enrolment", err);
+        rc = lnt_sync_status_error(status, &s->reply, "enrolment", err);
         goto out;
     }
     memcpy(got, id, sizeof *got);
@@ -478,25 +522,105 @@ static bool was_sent(const struct lnt_event *ev, size_t n, int64_t seq)
     return false;
 }
 
+enum lnt_err lnt_sync_sign_headers(const struct lnt_identity *id, const char *method,
+                                   const char *path, const void *body, size_t len,
+                                   struct curl_slist **list, char *err)
+{
+    char sig[LNT_REQSIG_B64_LEN], kiosk[24], ts_text[24];
+    enum lnt_err rc;
+    int64_t ts;
+
+    /* Never sign with a time before the server's last word: a kiosk clock stuck in 1970 would be
+     * refused. */
+    ts = lnt_time_now();
+    if (ts < id->server_time)
+        ts = id->server_time;
+    rc = lnt_reqsig_sign(id->sk, id->kiosk_id, ts, method, path, body, len, sig);
+    if (rc != LNT_OK)
+        return lnt_fail(err, rc, "sync: signing the request failed");
+    snprintf(kiosk, sizeof kiosk, "%lld", (long long)id->kiosk_id);
+    snprintf(ts_text, sizeof ts_text, "%lld", (long long)ts);
+    if (lnt_sync_add_header(list, LNT_HDR_KIOSK, kiosk) != LNT_OK ||
+        lnt_sync_add_header(list, LNT_HDR_TIME, ts_text) != LNT_OK ||
+        lnt_sync_add_header(list, LNT_HDR_SIGNATURE, sig) != LNT_OK)
+        return lnt_fail(err, LNT_ERR_NOMEM, "sync: out of memory");
+    return LNT_OK;
+}
+
+/*
+ * The batch position a 400 names ("event 17: field ..."), or -1. The server
+ * names the event by its 0-based index in the batch it was sent.
+ */
+static int bad_event_index(const struct lnt_buf *reply, size_t n)
+{
+    char detail[LNT_ERRBUF_SIZE], num[16];
+    size_t i = 0;
+    int64_t v;
+
+    lnt_sync_problem_detail(reply, detail, sizeof detail);
+    if (!lnt_str_starts(detail, "event "))
+        return -1;
+    while (i + 1 < sizeof num && detail[6 + i] >= '0' && detail[6 + i] <= '9') {
+        num[i] = detail[6 + i];
+        i++;
+    }
+    num[i] = '\0';
+    if (i == 0 || detail[6 + i] != ':' || lnt_parse_i64(num, 0, (int64_t)n - 1, &v) != LNT_OK)
+        return -1;
+    return (int)v;
+}
+
+/*
+ * A 400 (or a 413 for one event) is about the data, not the network: sending
+ * it again cannot help. The event it names is set aside with the server's
+ * words, so the rest of the queue moves on. Without a named event the next
+ * push sends events one at a time until the bad one is found.
+ */
+static enum lnt_err set_aside_refused(struct lnt_sync *s, struct lnt_outbox *ob, long status,
+                                      const struct lnt_event *events, size_t n,
+                                      struct lnt_sync_result *res, char *err)
+{
+    struct lnt_ingest_result r;
+    char why[128];
+    int bad = status == 400 ? bad_event_index(&s->reply, n) : -1;
+    enum lnt_err rc;
+
+    if (bad < 0 && n == 1)
+        bad = 0;
+    if (bad < 0) {
+        s->one_at_a_time = true;
+        return lnt_sync_status_error(status, &s->reply, "sync", err);
+    }
+    memset(&r, 0, sizeof r);
+    r.seq = events[bad].seq;
+    r.status = LNT_INGEST_REJECTED;
+    lnt_sync_problem_detail(&s->reply, why, sizeof why);
+    snprintf(r.reason, sizeof r.reason, "server said %ld: %.120s", status, why);
+    lnt_warn("sync: event %lld set aside: %s", (long long)r.seq, r.reason);
+    rc = lnt_outbox_ack(ob, &r, 1, err);
+    if (rc != LNT_OK)
+        return rc;
+    res->aside = 1;
+    return LNT_OK;
+}
+
 enum lnt_err lnt_sync_push(struct lnt_sync *s, struct lnt_outbox *ob, const struct lnt_identity *id,
                            struct lnt_sync_result *res, char *err)
 {
-    char url[LNT_URL_MAX + PATH_MAX_LEN], path[PATH_MAX_LEN], sig[LNT_REQSIG_B64_LEN];
-    char kiosk[24], ts_text[24];
+    char url[LNT_URL_MAX + PATH_MAX_LEN], path[PATH_MAX_LEN];
     struct lnt_event *events = NULL;
     struct lnt_ingest_result *results = NULL;
     struct curl_slist *headers = NULL;
     struct lnt_buf body;
     size_t n = 0, n_results = 0, kept = 0;
     enum lnt_err rc;
-    int64_t ts;
     long status = 0;
 
     memset(res, 0, sizeof *res);
     lnt_buf_init(&body, LNT_BATCH_BODY_MAX);
     if (id->kiosk_id < 1)
         return lnt_fail(err, LNT_ERR_STATE, "not enrolled: no kiosk id to send events as");
-    rc = make_url(id->server_url, PATH_EVENTS, url, sizeof url, path, sizeof path, err);
+    rc = lnt_sync_make_url(id->server_url, PATH_EVENTS, url, sizeof url, path, sizeof path, err);
     if (rc != LNT_OK)
         return rc;
     events = calloc(LNT_BATCH_MAX, sizeof *events);
@@ -505,7 +629,7 @@ enum lnt_err lnt_sync_push(struct lnt_sync *s, struct lnt_outbox *ob, const stru
         rc = lnt_fail(err, LNT_ERR_NOMEM, "sync: out of memory");
         goto out;
     }
-    rc = lnt_outbox_peek(ob, events, LNT_BATCH_MAX, &n, err);
+    rc = lnt_outbox_peek(ob, events, s->one_at_a_time ? 1 : LNT_BATCH_MAX, &n, err);
     if (rc != LNT_OK || n == 0)
         goto out;
 
@@ -520,33 +644,30 @@ enum lnt_err lnt_sync_push(struct lnt_sync *s, struct lnt_outbox *ob, const stru
     if (rc != LNT_OK)
         goto out;
 
-    /* Never sign with a time before the server's last word: a kiosk clock stuck in 1970 would be
-     * refused. */
-    ts = lnt_time_now();
-    if (ts < id->server_time)
-        ts = id->server_time;
-    rc = lnt_reqsig_sign(id->sk, id->kiosk_id, ts, "POST", path, body.data, body.len, sig);
-    if (rc != LNT_OK) {
-        lnt_fail(err, rc, "sync: signing the request failed");
-        goto out;
-    }
-    snprintf(kiosk, sizeof kiosk, "%lld", (long long)id->kiosk_id);
-    snprintf(ts_text, sizeof ts_text, "%lld", (long long)ts);
-    if (add_header(&headers, "Content-Type", "application/json") != LNT_OK ||
-        add_header(&headers, "Expect", NULL) != LNT_OK ||
-        add_header(&headers, LNT_HDR_KIOSK, kiosk) != LNT_OK ||
-        add_header(&headers, LNT_HDR_TIME, ts_text) != LNT_OK ||
-        add_header(&headers, LNT_HDR_SIGNATURE, sig) != LNT_OK) {
+    if (lnt_sync_add_header(&headers, "Content-Type", "application/json") != LNT_OK ||
+        lnt_sync_add_header(&headers, "Expect", NULL) != LNT_OK) {
         rc = lnt_fail(err, LNT_ERR_NOMEM, "sync: out of memory");
         goto out;
     }
+    rc = lnt_sync_sign_headers(id, "POST", path, body.data, body.len, &headers, err);
+    if (rc != LNT_OK)
+        goto out;
 
-    rc = post(s, url, headers, body.data, body.len, &status, err);
+    rc = lnt_sync_http(s, url, headers, body.data, body.len, &status, err);
     res->http_status = (int)status;
     if (rc != LNT_OK)
         goto out;
+    if (status == 400 || (status == 413 && n == 1)) {
+        rc = set_aside_refused(s, ob, status, events, n, res, err);
+        goto out;
+    }
+    if (status == 413) {
+        s->one_at_a_time = true;
+        rc = lnt_sync_status_error(status, &s->reply, "sync", err);
+        goto out;
+    }
     if (status != 200 && status != 409) {
-        rc = status_error(status, &s->reply, "sync", err);
+        rc = lnt_sync_status_error(status, &s->reply, "sync", err);
         lnt_warn("%s (%zu events kept)", err ? err : lnt_strerror(rc), n);
         goto out;
     }
@@ -585,6 +706,7 @@ enum lnt_err lnt_sync_push(struct lnt_sync *s, struct lnt_outbox *ob, const stru
         res->sent = res->aside = 0;
         goto out;
     }
+    s->one_at_a_time = false;
 
 out:
     curl_slist_free_all(headers);

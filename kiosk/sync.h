@@ -47,6 +47,16 @@ enum lnt_err lnt_sync_new(struct lnt_sync **out, char *err);
 /* NULL is a no-op. */
 void lnt_sync_free(struct lnt_sync *s);
 
+/*
+ * Pins the CA certificate file used to check the server over HTTPS
+ * (CURLOPT_CAINFO); NULL goes back to the system's CAs. LNT_ERR_IO when the
+ * file cannot be read.
+ */
+enum lnt_err lnt_sync_set_ca(struct lnt_sync *s, const char *path, char *err);
+
+/* Transfers in progress give up (LNT_ERR_NET) once *flag is non-zero; NULL: never. */
+void lnt_sync_set_abort(struct lnt_sync *s, const volatile int *flag);
+
 /* true when `code` looks like an enrolment code: 1-32 letters, digits and dashes. */
 bool lnt_sync_code_valid(const char *code);
 
@@ -74,9 +84,13 @@ struct lnt_sync_result {
 /*
  * Sends up to LNT_BATCH_MAX of the oldest unsent events as one signed batch
  * to id->server_url and applies the reply to the outbox. 200 and 409 carry
- * the reply: LNT_OK. Other replies keep every event and return
- * LNT_ERR_UNAUTHORIZED (401), LNT_ERR_INVALID (400), LNT_ERR_TOO_LARGE (413),
- * LNT_ERR_NET (5xx, no connection, timeout, a reply that cannot be read).
+ * the reply: LNT_OK. A 400 naming an event ("event 17: ...") sets that one
+ * event aside with the server's words and returns LNT_OK (res->aside = 1),
+ * so one bad event never blocks the queue; a 400 naming none, or a 413,
+ * returns LNT_ERR_INVALID / LNT_ERR_TOO_LARGE and the next pushes go one
+ * event at a time until the bad one is found and set aside. Other replies
+ * keep every event and return LNT_ERR_UNAUTHORIZED (401), LNT_ERR_NET (5xx,
+ * no connection, timeout, a reply that cannot be read).
  * With nothing to send: LNT_OK, nothing sent.
  *
  * Failure injection for tests: with LNT_CRASH_AT=after_send in the
@@ -86,5 +100,32 @@ struct lnt_sync_result {
  */
 enum lnt_err lnt_sync_push(struct lnt_sync *s, struct lnt_outbox *ob, const struct lnt_identity *id,
                            struct lnt_sync_result *res, char *err);
+
+/* Venue settings and the revocation version from GET /api/v1/kiosk/sync. */
+struct lnt_sync_settings {
+    int64_t cup_threshold;   /* 0 when the reply did not say */
+    int64_t capacity;        /* 0 when the reply did not say */
+    int64_t revoked_version; /* version of the revocation list now held */
+    bool revoked_full;       /* the reply replaced the whole list */
+};
+
+/*
+ * Parses a GET /api/v1/kiosk/sync reply (docs/api.md) and applies it to
+ * *id: trust keys replaced; revocations replaced (`full`) or added to, and
+ * never more than LNT_REVOKED_MAX; venue name and box key taken;
+ * server_time raised, never lowered (the kiosk's clock floor). On error *id
+ * is unchanged and the message names the field.
+ */
+enum lnt_err lnt_sync_parse_refresh(const char *json, size_t len, struct lnt_identity *id,
+                                    struct lnt_sync_settings *out, char *err);
+
+/*
+ * GET /api/v1/kiosk/sync?revoked_since=V, signed, and applies the reply to
+ * *id as lnt_sync_parse_refresh does (the caller stores it). 404 is
+ * LNT_ERR_NOT_FOUND (a server without the endpoint); other failures as
+ * lnt_sync_push. On error *id is unchanged.
+ */
+enum lnt_err lnt_sync_refresh(struct lnt_sync *s, struct lnt_identity *id, int64_t revoked_since,
+                              struct lnt_sync_settings *out, char *err);
 
 #endif

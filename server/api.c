@@ -1,137 +1,49 @@
-/* api.c - lanternd's HTTP API: routes, kiosk enrolment and signed event batches (docs/api.md). */
+/* api.c - lanternd's HTTP API: the router over the route families and the handlers' helpers. */
 #include "api.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
-#include "codec.h"
-#include "log.h"
+#include "buf.h"
 #include "ltime.h"
-#include "reqsig.h"
-#include "wire.h"
 
-#define DEFAULT_BODY_MAX 4096
-#define ENROLL_CODE_MAX 32      /* generous: codes are 14 characters, dashes optional, any case */
-#define MAX_TIME 253402300799LL /* 9999-12-31T23:59:59Z */
-
-typedef void (*route_fn)(struct lnt_api *api, const struct lnt_http_request *req,
-                         struct lnt_http_response *resp);
-
-struct route {
-    const char *method;
-    const char *path;
-    size_t body_max;
-    route_fn fn;
+/*
+ * Every route family, in matching order. A family is one api_*.c file with
+ * its own table; adding one is one line here (and its file in CMakeLists).
+ */
+static const struct lnt_api_routes *const families[] = {
+    &lnt_api_ops_routes,
+    &lnt_api_kiosk_routes,
+    &lnt_api_officer_routes,
+    &lnt_api_lists_routes,
+    &lnt_api_score_routes,
 };
-
-static void handle_healthz(struct lnt_api *api, const struct lnt_http_request *req,
-                           struct lnt_http_response *resp);
-static void handle_enroll(struct lnt_api *api, const struct lnt_http_request *req,
-                          struct lnt_http_response *resp);
-static void handle_events(struct lnt_api *api, const struct lnt_http_request *req,
-                          struct lnt_http_response *resp);
-
-static const struct route routes[] = {
-    {"GET", "/healthz", DEFAULT_BODY_MAX, handle_healthz},
-    {"POST", "/api/v1/enroll", LNT_ENROLL_BODY_MAX, handle_enroll},
-    {"POST", "/api/v1/events", LNT_BATCH_BODY_MAX, handle_events},
-};
-#define N_ROUTES (sizeof routes / sizeof routes[0])
+#define N_FAMILIES (sizeof families / sizeof families[0])
 
 void lnt_api_init(struct lnt_api *api, struct lnt_store *store)
 {
     memset(api, 0, sizeof *api);
     api->store = store;
+    lnt_metrics_init(&api->metrics);
 }
 
-static int64_t api_now(const struct lnt_api *api)
+int64_t lnt_api_now(const struct lnt_api *api)
 {
     return api->now != NULL ? api->now(api->now_ctx) : lnt_time_now();
 }
 
-/* Overwrites secrets in a way the compiler may not drop. */
-static void wipe(void *p, size_t n)
+void lnt_api_wipe(void *p, size_t n)
 {
     volatile unsigned char *v = p;
     while (n-- > 0)
         *v++ = 0;
 }
 
-/* HEAD is served by the GET route; the seam sends no body for it. */
-static bool method_matches(const struct route *r, const char *method)
-{
-    return strcmp(r->method, method) == 0 ||
-           (strcmp(r->method, "GET") == 0 && strcmp(method, "HEAD") == 0);
-}
-
-size_t lnt_api_body_max(void *ctx, const char *method, const char *path)
-{
-    (void)ctx;
-    for (size_t i = 0; i < N_ROUTES; i++)
-        if (strcmp(routes[i].path, path) == 0 && method_matches(&routes[i], method))
-            return routes[i].body_max;
-    return DEFAULT_BODY_MAX;
-}
-
-void lnt_api_handle(void *ctx, const struct lnt_http_request *req, struct lnt_http_response *resp)
-{
-    struct lnt_api *api = ctx;
-    char allow[64] = "";
-    size_t used = 0;
-
-    lnt_http_response_header(resp, "Cache-Control", "no-store");
-    for (size_t i = 0; i < N_ROUTES; i++) {
-        const struct route *r = &routes[i];
-        if (strcmp(r->path, req->path) != 0)
-            continue;
-        if (method_matches(r, req->method)) {
-            r->fn(api, req, resp);
-            return;
-        }
-        used += (size_t)snprintf(allow + used, sizeof allow - used, "%s%s%s", used ? ", " : "",
-                                 r->method, strcmp(r->method, "GET") == 0 ? ", HEAD" : "");
-        if (used >= sizeof allow)
-            used = sizeof allow - 1;
-    }
-    if (used > 0) {
-        lnt_http_response_header(resp, "Allow", allow);
-        lnt_http_problem(resp, 405, "%s is not allowed on %s: use %s", req->method, req->path,
-                         allow);
-        return;
-    }
-    lnt_http_problem(resp, 404, "no such route: %s %s", req->method, req->path);
-}
-
-void lnt_api_http_config(struct lnt_api *api, struct lnt_http_config *cfg)
-{
-    cfg->handler = lnt_api_handle;
-    cfg->body_max = lnt_api_body_max;
-    cfg->ctx = api;
-}
-
-/* ---- GET /healthz ---- */
-
-static void handle_healthz(struct lnt_api *api, const struct lnt_http_request *req,
-                           struct lnt_http_response *resp)
-{
-    (void)api;
-    (void)req;
-    lnt_buf_reset(&resp->body);
-    if (lnt_buf_puts(&resp->body, "{\"status\":\"ok\",\"version\":\"" LNT_VERSION "\"}") !=
-        LNT_OK) {
-        lnt_http_problem(resp, 500, "out of memory");
-        return;
-    }
-    resp->status = 200;
-}
-
-/* ---- POST /api/v1/enroll ---- */
-
-/* Writes `j` compactly as the response body with `status`; a 500 problem if that fails. */
-static void reply_json(struct lnt_http_response *resp, int status, const json_t *j)
+void lnt_api_reply_json(struct lnt_http_response *resp, int status, const struct json_t *j)
 {
     char *text = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
 
@@ -145,342 +57,148 @@ static void reply_json(struct lnt_http_response *resp, int status, const json_t 
     free(text);
 }
 
-/* Reads {"code": "...", "public_key": "<base64>"}; on failure fills a 400 problem and returns
- * false. */
-static bool parse_enroll(const struct lnt_http_request *req, char code[ENROLL_CODE_MAX + 1],
-                         uint8_t pk[LNT_SIGN_PK_LEN], struct lnt_http_response *resp)
+struct json_t *lnt_api_json_time(int64_t t)
 {
-    json_t *root, *val;
-    json_error_t jerr;
-    const char *key, *code_s = NULL, *pk_s = NULL;
-    size_t pk_len = 0;
-    bool ok = false;
+    char text[LNT_TIME_STRLEN];
 
-    root = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
-    if (root == NULL) {
-        lnt_http_problem(resp, 400, "body is not valid JSON: %s (line %d, column %d)", jerr.text,
-                         jerr.line, jerr.column);
-        return false;
-    }
-    if (!json_is_object(root)) {
-        lnt_http_problem(resp, 400, "body must be a JSON object with `code` and `public_key`");
-        goto out;
-    }
-    json_object_foreach(root, key, val)
-    {
-        const char **slot;
-        if (strcmp(key, "code") == 0) {
-            slot = &code_s;
-        } else if (strcmp(key, "public_key") == 0) {
-            slot = &pk_s;
-        } else {
-            lnt_http_problem(
-                resp, 400, "unknown field `%.64s`: only `code` and `public_key` are allowed", key);
-            goto out;
-        }
-        if (!json_is_string(val)) {
-            lnt_http_problem(resp, 400, "field `%s`: expected a string", key);
-            goto out;
-        }
-        *slot = json_string_value(val);
-    }
-    if (code_s == NULL || pk_s == NULL) {
-        lnt_http_problem(resp, 400, "missing field `%s`", code_s == NULL ? "code" : "public_key");
-        goto out;
-    }
-    if (*code_s == '\0' || lnt_str_copy(code, ENROLL_CODE_MAX + 1, code_s) != LNT_OK) {
-        lnt_http_problem(resp, 400, "field `code`: expected an enrolment code like ABCD-EFGH-JKLM");
-        goto out;
-    }
-    if (strlen(pk_s) > LNT_B64_LEN(LNT_SIGN_PK_LEN) ||
-        lnt_b64_decode(pk_s, pk, LNT_SIGN_PK_LEN, &pk_len) != LNT_OK || pk_len != LNT_SIGN_PK_LEN) {
-        lnt_http_problem(resp, 400,
-                         "field `public_key`: expected base64 of a %d-byte Ed25519 public key",
-                         LNT_SIGN_PK_LEN);
-        goto out;
-    }
-    ok = true;
-out:
-    json_decref(root);
-    return ok;
+    if (t == 0 || lnt_time_format(t, text) != LNT_OK)
+        return json_null();
+    return json_string(text);
 }
 
-/* The enrolment reply (docs/api.md); NULL when out of memory. */
-static json_t *enroll_reply(const struct lnt_kiosk *kiosk, const struct lnt_venue *venue,
-                            const struct lnt_scheme *scheme, const struct lnt_trusted_key *keys,
-                            size_t n_keys, const uint8_t (*revoked)[LNT_SERIAL_LEN],
-                            size_t n_revoked, int64_t now)
+struct json_t *lnt_api_json_date(int32_t days)
 {
-    json_t *trust = json_array(), *rev = json_array(), *reply = NULL;
-    char b64[LNT_B64_LEN(LNT_SIGN_PK_LEN)];
-    char hex[LNT_HEX_LEN(LNT_SERIAL_LEN)];
-    char when[LNT_TIME_STRLEN];
-    const char *category = lnt_venue_category_name(venue->category);
+    char text[LNT_DATE_STRLEN];
 
-    if (trust == NULL || rev == NULL || lnt_time_format(now, when) != LNT_OK)
-        goto out;
-    for (size_t i = 0; i < n_keys; i++) {
-        char kid[LNT_HEX_LEN(LNT_KID_LEN)];
-        lnt_hex_encode(keys[i].kid, LNT_KID_LEN, kid);
-        lnt_b64_encode(keys[i].pk, LNT_SIGN_PK_LEN, b64);
-        if (json_array_append_new(trust, json_pack("{s:s, s:s}", "kid", kid, "public_key", b64)) !=
-            0)
-            goto out;
-    }
-    for (size_t i = 0; i < n_revoked; i++) {
-        lnt_hex_encode(revoked[i], LNT_SERIAL_LEN, hex);
-        if (json_array_append_new(rev, json_string(hex)) != 0)
-            goto out;
-    }
-    lnt_b64_encode(scheme->box_pk, sizeof scheme->box_pk, b64);
-    reply =
-        json_pack("{s:I, s:{s:I, s:s, s:s}, s:s, s:O, s:O, s:s, s:s}", "kiosk_id",
-                  (json_int_t)kiosk->id, "venue", "id", (json_int_t)venue->id, "name", venue->name,
-                  "category", category != NULL ? category : "unknown", "scheme", scheme->name,
-                  "trust", trust, "revoked", rev, "box_public_key", b64, "server_time", when);
-out:
-    json_decref(trust);
-    json_decref(rev);
-    return reply;
+    if (lnt_date_format(days, text) != LNT_OK)
+        return json_null();
+    return json_string(text);
 }
 
-static void handle_enroll(struct lnt_api *api, const struct lnt_http_request *req,
-                          struct lnt_http_response *resp)
+bool lnt_api_param_id(const struct lnt_api_params *params, size_t i, const char *what,
+                      int64_t *out, struct lnt_http_response *resp)
 {
-    char code[ENROLL_CODE_MAX + 1];
-    char err[LNT_ERRBUF_SIZE] = "";
-    uint8_t pk[LNT_SIGN_PK_LEN];
-    struct lnt_scheme scheme;
-    struct lnt_kiosk kiosk;
-    struct lnt_venue venue;
-    struct lnt_trusted_key *keys = NULL;
-    uint8_t(*revoked)[LNT_SERIAL_LEN] = NULL;
-    size_t n_keys = 0, n_revoked = 0;
-    json_t *reply = NULL;
-    int64_t now = api_now(api);
-    enum lnt_err rc;
-
-    memset(&scheme, 0, sizeof scheme);
-    if (!parse_enroll(req, code, pk, resp))
-        goto out;
-
-    /* Everything the reply needs is read before the code is spent. */
-    if ((rc = lnt_store_scheme_get(api->store, &scheme, err)) != LNT_OK ||
-        (rc = lnt_store_trust_keys(api->store, &keys, &n_keys, err)) != LNT_OK ||
-        (rc = lnt_store_badge_revoked(api->store, &revoked, &n_revoked, err)) != LNT_OK) {
-        lnt_error("enroll: %s", err);
-        lnt_http_problem(resp, 500,
-                         "the server could not read its trust list (%s); try again later",
-                         lnt_strerror(rc));
-        goto out;
-    }
-
-    rc = lnt_store_enroll_redeem(api->store, code, pk, now, &kiosk, err);
-    if (rc == LNT_ERR_NOT_FOUND) {
-        lnt_http_problem(resp, 404,
-                         "enrolment code is unknown or has already been used: ask the scheme "
-                         "admin for a new one (`lanternctl kiosk add --venue ID`)");
-        goto out;
-    }
-    if (rc == LNT_ERR_EXPIRED) {
-        lnt_http_problem(resp, 410,
-                         "enrolment code has expired: ask the scheme admin for a new one "
-                         "(`lanternctl kiosk add --venue ID`)");
-        goto out;
-    }
-    if (rc == LNT_ERR_INVALID) {
-        lnt_http_problem(resp, 400, "%s", err);
-        goto out;
-    }
-    if (rc != LNT_OK) {
-        lnt_error("enroll: %s", err);
-        lnt_http_problem(resp, 500, "the server could not enrol the kiosk (%s); try again later",
-                         lnt_strerror(rc));
-        goto out;
-    }
-    if ((rc = lnt_store_venue_get(api->store, kiosk.venue_id, &venue, err)) != LNT_OK) {
-        lnt_error("enroll: kiosk %lld: venue %lld: %s", (long long)kiosk.id,
-                  (long long)kiosk.venue_id, err);
-        lnt_http_problem(resp, 500, "kiosk %lld was enrolled but its venue could not be read (%s)",
-                         (long long)kiosk.id, lnt_strerror(rc));
-        goto out;
-    }
-    reply = enroll_reply(&kiosk, &venue, &scheme, keys, n_keys,
-                         (const uint8_t(*)[LNT_SERIAL_LEN])revoked, n_revoked, now);
-    reply_json(resp, 201, reply);
-    if (resp->status == 201)
-        lnt_info("enrolled kiosk %lld at venue %lld", (long long)kiosk.id, (long long)venue.id);
-out:
-    json_decref(reply);
-    free(revoked);
-    free(keys);
-    wipe(&scheme, sizeof scheme);
-}
-
-/* ---- POST /api/v1/events ---- */
-
-/*
- * Checks the request signature headers against the kiosk's stored key.
- * On success writes the kiosk id to *kiosk_id; otherwise fills a 401 (or 500) problem.
- */
-static bool authenticate(struct lnt_api *api, const struct lnt_http_request *req, int64_t now,
-                         int64_t *kiosk_id, struct lnt_http_response *resp)
-{
-    const char *h_kiosk = lnt_http_header(req, LNT_HDR_KIOSK);
-    const char *h_time = lnt_http_header(req, LNT_HDR_TIME);
-    const char *h_sig = lnt_http_header(req, LNT_HDR_SIGNATURE);
-    char err[LNT_ERRBUF_SIZE] = "";
-    struct lnt_kiosk kiosk;
-    int64_t id, ts;
-    enum lnt_err rc;
-
-    if (h_kiosk == NULL || h_time == NULL || h_sig == NULL) {
-        lnt_http_problem(resp, 401, "missing header %s: kiosk requests must be signed",
-                         h_kiosk == NULL  ? LNT_HDR_KIOSK
-                         : h_time == NULL ? LNT_HDR_TIME
-                                          : LNT_HDR_SIGNATURE);
+    if (i >= params->n || lnt_parse_i64(params->v[i], 1, INT64_MAX, out) != LNT_OK) {
+        lnt_http_problem(resp, 404, "no such %s: `%s` is not an id (a positive integer)", what,
+                         i < params->n ? params->v[i] : "");
         return false;
     }
-    if (lnt_parse_i64(h_kiosk, 1, INT64_MAX, &id) != LNT_OK) {
-        lnt_http_problem(resp, 401, "header %s: expected a kiosk id (a positive integer)",
-                         LNT_HDR_KIOSK);
-        return false;
-    }
-    if (lnt_parse_i64(h_time, 0, MAX_TIME, &ts) != LNT_OK) {
-        lnt_http_problem(resp, 401, "header %s: expected unix seconds", LNT_HDR_TIME);
-        return false;
-    }
-    if (strlen(h_sig) >= LNT_REQSIG_B64_LEN) {
-        lnt_http_problem(resp, 401, "header %s: expected a base64 Ed25519 signature",
-                         LNT_HDR_SIGNATURE);
-        return false;
-    }
-    rc = lnt_store_kiosk_get(api->store, id, &kiosk, err);
-    if (rc == LNT_ERR_NOT_FOUND) {
-        lnt_http_problem(resp, 401, "kiosk %lld is not enrolled on this server: enrol it again",
-                         (long long)id);
-        return false;
-    }
-    if (rc != LNT_OK) {
-        lnt_error("events: kiosk %lld: %s", (long long)id, err);
-        lnt_http_problem(resp, 500, "the server could not look up kiosk %lld (%s)", (long long)id,
-                         lnt_strerror(rc));
-        return false;
-    }
-    if (kiosk.revoked) {
-        lnt_http_problem(resp, 401, "kiosk %lld has been revoked: ask the scheme admin",
-                         (long long)id);
-        return false;
-    }
-    rc = lnt_reqsig_verify(kiosk.pk, id, ts, now, req->method, req->path, req->body, req->body_len,
-                           h_sig, err);
-    if (rc == LNT_ERR_EXPIRED) {
-        lnt_http_problem(resp, 401,
-                         "stale request time: %s is %lld s from the server's clock (at most %d "
-                         "allowed); check the kiosk's clock",
-                         LNT_HDR_TIME, (long long)(ts - now), LNT_REQSIG_MAX_SKEW);
-        return false;
-    }
-    if (rc != LNT_OK) {
-        lnt_http_problem(resp, 401, "bad request signature for kiosk %lld: %s", (long long)id,
-                         err[0] != '\0' ? err : lnt_strerror(rc));
-        return false;
-    }
-    *kiosk_id = id;
     return true;
 }
 
-static void handle_events(struct lnt_api *api, const struct lnt_http_request *req,
-                          struct lnt_http_response *resp)
+/*
+ * true when `path` matches `pattern` segment by segment, "{...}" matching
+ * any one non-empty segment that fits a param (captured into `p`, which may be NULL).
+ */
+static bool match(const char *pattern, const char *path, struct lnt_api_params *p)
 {
-    struct lnt_batch batch = {0};
-    struct lnt_ingest_result *results = NULL, *sub = NULL;
-    size_t *map = NULL, m = 0;
-    char err[LNT_ERRBUF_SIZE] = "";
-    int64_t kiosk_id = 0, now = api_now(api);
-    bool have_batch = false, conflict = false;
-    enum lnt_err rc;
+    struct lnt_api_params tmp;
 
-    if (!authenticate(api, req, now, &kiosk_id, resp))
-        goto out;
+    tmp.n = 0;
+    while (*pattern != '\0' && *path != '\0') {
+        size_t plen = strcspn(pattern, "/"), slen;
 
-    rc = lnt_wire_batch_decode(req->body, req->body_len, &batch, err);
-    if (rc == LNT_ERR_TOO_LARGE) {
-        lnt_http_problem(resp, 413, "%s", err);
-        goto out;
-    }
-    if (rc == LNT_ERR_INVALID) {
-        lnt_http_problem(resp, 400, "%s", err);
-        goto out;
-    }
-    if (rc != LNT_OK) {
-        lnt_http_problem(resp, 500, "the server could not read the batch (%s)", lnt_strerror(rc));
-        goto out;
-    }
-    have_batch = true;
-    if (batch.kiosk_id != kiosk_id) {
-        lnt_http_problem(resp, 400, "field `kiosk_id` (%lld) does not match header %s (%lld)",
-                         (long long)batch.kiosk_id, LNT_HDR_KIOSK, (long long)kiosk_id);
-        goto out;
-    }
-    if (batch.n > LNT_BATCH_MAX) {
-        lnt_http_problem(resp, 413, "%zu events in one batch: at most %d", batch.n, LNT_BATCH_MAX);
-        goto out;
-    }
-
-    results = calloc(batch.n + 1, sizeof *results);
-    sub = calloc(batch.n + 1, sizeof *sub);
-    map = calloc(batch.n + 1, sizeof *map);
-    if (results == NULL || sub == NULL || map == NULL) {
-        lnt_http_problem(resp, 500, "out of memory; nothing was stored");
-        goto out;
-    }
-    /* Events from the far future are refused one by one; the rest are compacted to the front. */
-    for (size_t i = 0; i < batch.n; i++) {
-        const struct lnt_event *ev = &batch.events[i];
-        results[i].seq = ev->seq;
-        if (ev->occurred_at > now + LNT_FUTURE_MAX) {
-            results[i].status = LNT_INGEST_REJECTED;
-            lnt_str_copy(results[i].reason, sizeof results[i].reason,
-                         "occurred_at is more than a day in the future");
+        if (*pattern == '/' || *path == '/') {
+            if (*pattern != *path)
+                return false;
+            pattern++;
+            path++;
             continue;
         }
-        if (m != i)
-            batch.events[m] = batch.events[i];
-        map[m++] = i;
-    }
-    if (m > 0) {
-        rc = lnt_store_events_insert(api->store, kiosk_id, now, batch.events, m, sub, err);
-        if (rc != LNT_OK) {
-            lnt_error("events: kiosk %lld: %s", (long long)kiosk_id, err);
-            lnt_http_problem(resp, 500,
-                             "the server could not store the batch (%s); nothing was stored: "
-                             "send it again later",
-                             lnt_strerror(rc));
-            goto out;
+        slen = strcspn(path, "/");
+        if (pattern[0] == '{' && plen >= 2 && pattern[plen - 1] == '}') {
+            if (slen == 0 || slen >= LNT_API_PARAM_LEN || tmp.n >= LNT_API_PARAMS_MAX)
+                return false;
+            memcpy(tmp.v[tmp.n], path, slen);
+            tmp.v[tmp.n++][slen] = '\0';
+        } else if (plen != slen || memcmp(pattern, path, slen) != 0) {
+            return false;
         }
-        for (size_t j = 0; j < m; j++)
-            results[map[j]] = sub[j];
+        pattern += plen;
+        path += slen;
     }
-    for (size_t i = 0; i < batch.n; i++)
-        conflict = conflict || results[i].status == LNT_INGEST_CONFLICT;
+    if (*pattern != '\0' || *path != '\0')
+        return false;
+    if (p != NULL)
+        *p = tmp;
+    return true;
+}
 
-    lnt_buf_reset(&resp->body);
-    rc = lnt_wire_reply_encode(results, batch.n, &resp->body, err);
-    if (rc != LNT_OK) {
-        lnt_error("events: kiosk %lld: reply: %s", (long long)kiosk_id, err);
-        lnt_http_problem(resp, 500,
-                         "the batch was stored but the reply could not be built (%s); "
-                         "send it again to learn the outcome",
-                         lnt_strerror(rc));
-        goto out;
+/* HEAD is served by the GET route; the seam sends no body for it. */
+static bool method_matches(const struct lnt_api_route *r, const char *method)
+{
+    return strcmp(r->method, method) == 0 ||
+           (strcmp(r->method, "GET") == 0 && strcmp(method, "HEAD") == 0);
+}
+
+/* The route for method and path, or NULL; fills *params when found. */
+static const struct lnt_api_route *find(const char *method, const char *path,
+                                        struct lnt_api_params *params)
+{
+    for (size_t f = 0; f < N_FAMILIES; f++)
+        for (size_t i = 0; i < families[f]->n; i++) {
+            const struct lnt_api_route *r = &families[f]->routes[i];
+            if (method_matches(r, method) && match(r->pattern, path, params))
+                return r;
+        }
+    return NULL;
+}
+
+size_t lnt_api_body_max(void *ctx, const char *method, const char *path)
+{
+    const struct lnt_api_route *r = find(method, path, NULL);
+
+    (void)ctx;
+    return r != NULL ? r->body_max : LNT_API_BODY_DEFAULT;
+}
+
+void lnt_api_handle(void *ctx, const struct lnt_http_request *req, struct lnt_http_response *resp)
+{
+    struct lnt_api *api = ctx;
+    struct lnt_api_params params;
+    const struct lnt_api_route *r;
+    char allow[96] = "";
+    size_t used = 0;
+
+    lnt_http_response_header(resp, "Cache-Control", "no-store");
+    r = find(req->method, req->path, &params);
+    if (r != NULL) {
+        r->fn(api, req, &params, resp);
+        return;
     }
-    resp->status = conflict ? 409 : 200;
-    lnt_str_copy(resp->content_type, sizeof resp->content_type, "application/json");
-out:
-    free(map);
-    free(sub);
-    free(results);
-    if (have_batch)
-        lnt_batch_release(&batch);
+    for (size_t f = 0; f < N_FAMILIES; f++)
+        for (size_t i = 0; i < families[f]->n; i++) {
+            const struct lnt_api_route *o = &families[f]->routes[i];
+            int k;
+            if (!match(o->pattern, req->path, NULL))
+                continue;
+            k = snprintf(allow + used, sizeof allow - used, "%s%s%s", used ? ", " : "",
+                         o->method, strcmp(o->method, "GET") == 0 ? ", HEAD" : "");
+            used = k < 0 ? used : used + (size_t)k;
+            if (used >= sizeof allow)
+                used = sizeof allow - 1;
+        }
+    if (used > 0) {
+        lnt_http_response_header(resp, "Allow", allow);
+        lnt_http_problem(resp, 405, "%s is not allowed on %s: use %s", req->method, req->path,
+                         allow);
+        return;
+    }
+    lnt_http_problem(resp, 404, "no such route: %s %s", req->method, req->path);
+}
+
+void lnt_api_done(void *ctx, int status, int64_t elapsed_us)
+{
+    struct lnt_api *api = ctx;
+
+    (void)elapsed_us;
+    lnt_metrics_request(&api->metrics, status);
+}
+
+void lnt_api_http_config(struct lnt_api *api, struct lnt_http_config *cfg)
+{
+    cfg->handler = lnt_api_handle;
+    cfg->body_max = lnt_api_body_max;
+    cfg->done = lnt_api_done;
+    cfg->ctx = api;
 }

@@ -1,16 +1,22 @@
-/* api.h - lanternd's HTTP API: routing and the kiosk handlers (docs/api.md). */
+/* api.h - lanternd's HTTP API: the router, shared handler helpers and the route families
+ * (docs/api.md). */
 #ifndef LNT_API_H
 #define LNT_API_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "http.h"
+#include "metrics.h"
 #include "store.h"
 
+#define LNT_API_BODY_DEFAULT 4096 /* body cap of routes that take none, and of unknown paths */
 #define LNT_ENROLL_BODY_MAX 4096
 #define LNT_FUTURE_MAX                                                                             \
     86400 /* an event may claim to have happened at most this far ahead of the server */
+
+struct json_t;
 
 /*
  * Everything the handlers need, injected so tests can run the API in-process
@@ -21,9 +27,17 @@ struct lnt_api {
     struct lnt_store *store;   /* borrowed */
     int64_t (*now)(void *ctx); /* server clock, unix seconds; NULL = lnt_time_now */
     void *now_ctx;
+    const char *db_path;       /* for the database-size gauge; NULL = not reported. Borrowed. */
+    /*
+     * Adds the venue's latest score to its JSON object in the officer API
+     * ("score": band, award, trend); NULL leaves "score": null. Set by the
+     * scoring routes; called from several threads at once.
+     */
+    void (*venue_score)(struct lnt_api *api, int64_t venue_id, struct json_t *venue);
+    struct lnt_metrics metrics;
 };
 
-/* Sets `store` and the real clock. */
+/* Sets `store`, the real clock and zeroed metrics. */
 void lnt_api_init(struct lnt_api *api, struct lnt_store *store);
 
 /* The lnt_http_handler_fn: `ctx` is a struct lnt_api. Never fails: errors become problem responses.
@@ -32,8 +46,120 @@ void lnt_api_handle(void *ctx, const struct lnt_http_request *req, struct lnt_ht
 /* The lnt_http_body_max_fn: the body cap of the route at `path` (4 KiB when there is no such
  * route). */
 size_t lnt_api_body_max(void *ctx, const char *method, const char *path);
+/* The lnt_http_done_fn: counts every answered request by status in api->metrics. */
+void lnt_api_done(void *ctx, int status, int64_t elapsed_us);
 
-/* Points cfg's handler, body_max and ctx at `api`; leaves the other fields alone. */
+/* Points cfg's handler, body_max, done and ctx at `api`; leaves the other fields alone. */
 void lnt_api_http_config(struct lnt_api *api, struct lnt_http_config *cfg);
+
+/* ---- for the route files (api_*.c) ---- */
+
+/*
+ * A route is a method and a path pattern whose segments are literal or
+ * "{name}"; each "{...}" segment matches one non-empty segment of at most
+ * LNT_API_PARAM_LEN - 1 bytes, captured in order into the params.
+ * GET routes serve HEAD too.
+ */
+#define LNT_API_PARAMS_MAX 4
+#define LNT_API_PARAM_LEN 64
+
+struct lnt_api_params {
+    size_t n;
+    char v[LNT_API_PARAMS_MAX][LNT_API_PARAM_LEN];
+};
+
+typedef void (*lnt_api_route_fn)(struct lnt_api *api, const struct lnt_http_request *req,
+                                 const struct lnt_api_params *params,
+                                 struct lnt_http_response *resp);
+
+struct lnt_api_route {
+    const char *method;
+    const char *pattern;
+    size_t body_max;
+    lnt_api_route_fn fn;
+};
+
+struct lnt_api_routes {
+    const struct lnt_api_route *routes;
+    size_t n;
+};
+
+/* One table per family, each defined in its own file and listed in api.c's router. */
+extern const struct lnt_api_routes lnt_api_kiosk_routes;   /* api_kiosk.c */
+extern const struct lnt_api_routes lnt_api_officer_routes; /* api_officer.c: venues, incidents */
+extern const struct lnt_api_routes lnt_api_lists_routes;   /* api_lists.c: stock, volunteers,
+                                                              kiosks, flags */
+extern const struct lnt_api_routes lnt_api_ops_routes;     /* api_ops.c: health, metrics */
+extern const struct lnt_api_routes lnt_api_score_routes;   /* api_score.c */
+
+/* The server clock. */
+int64_t lnt_api_now(const struct lnt_api *api);
+/* Writes `j` compactly as the body with `status`; a 500 problem if that fails. Borrows `j`. */
+void lnt_api_reply_json(struct lnt_http_response *resp, int status, const struct json_t *j);
+/*
+ * Parses params->v[i] as a positive record id. On failure fills a 404
+ * problem naming `what` and returns false (a malformed id names no record).
+ */
+bool lnt_api_param_id(const struct lnt_api_params *params, size_t i, const char *what,
+                      int64_t *out, struct lnt_http_response *resp);
+/* Overwrites secrets in a way the compiler may not drop. */
+void lnt_api_wipe(void *p, size_t n);
+/* A JSON string of RFC 3339 time `t`, or JSON null for 0 (never / not yet). New reference. */
+struct json_t *lnt_api_json_time(int64_t t);
+/* A JSON string of date `days` ("2026-11-26"). New reference. */
+struct json_t *lnt_api_json_date(int32_t days);
+
+/* ---- for officer route files: bearer tokens, scope, query parameters (api_officer.c) ---- */
+
+#define LNT_API_PAGE_DEFAULT 100 /* rows a page holds when `limit` is not given */
+#define LNT_API_OFFSET_MAX 1000000
+
+/* Who is asking: the token's record and how the audit log names it. */
+struct lnt_api_caller {
+    struct lnt_token token;
+    char actor[64]; /* "token 7 (licensing team)" */
+};
+
+/*
+ * Checks `Authorization: Bearer <token>` against the store. On success fills
+ * *out and returns true; otherwise fills a 401 problem (with
+ * WWW-Authenticate) or a 500 and returns false.
+ */
+bool lnt_api_officer_auth(struct lnt_api *api, const struct lnt_http_request *req,
+                          struct lnt_api_caller *out, struct lnt_http_response *resp);
+/* true when `scope` covers venue `v` (its venue, its authority, or the whole scheme). */
+bool lnt_api_scope_covers(const struct lnt_scope *scope, const struct lnt_venue *v);
+/*
+ * Loads venue `venue_id` into *out when the caller may see it. Otherwise
+ * fills a 404 (no such venue) or a 403 (out of scope; the refusal is
+ * audited) problem, or a 500, and returns false.
+ */
+bool lnt_api_venue_in_scope(struct lnt_api *api, const struct lnt_http_request *req,
+                            const struct lnt_api_caller *c, int64_t venue_id,
+                            struct lnt_venue *out, struct lnt_http_response *resp);
+/* Appends an "access.refused" audit row for `object`; failures are logged, not returned. */
+void lnt_api_audit_refusal(struct lnt_api *api, const struct lnt_http_request *req,
+                           const struct lnt_api_caller *c, const char *object);
+/*
+ * `offset` (0..LNT_API_OFFSET_MAX, default 0) and `limit` (1..LNT_VIEW_MAX,
+ * default LNT_API_PAGE_DEFAULT) from the query; a 400 problem otherwise.
+ */
+bool lnt_api_query_page(const struct lnt_http_request *req, size_t *offset, size_t *limit,
+                        struct lnt_http_response *resp);
+/*
+ * `from` and `to` from the query (RFC 3339 time or a YYYY-MM-DD date, which
+ * means its midnight UTC) as [from, to). Defaults: to = now, from = to -
+ * default_days. A 400 problem when either is malformed or from >= to.
+ */
+bool lnt_api_query_range(const struct lnt_http_request *req, int64_t now, int default_days,
+                         int64_t *from, int64_t *to, struct lnt_http_response *resp);
+/* An optional positive id `name` from the query (0 when absent); a 400 problem when malformed. */
+bool lnt_api_query_id(const struct lnt_http_request *req, const char *name, int64_t *out,
+                      struct lnt_http_response *resp);
+/*
+ * Adds "offset", "limit" and "next_offset" (offset + n when the page is
+ * full, else null) to `reply`. false when out of memory.
+ */
+bool lnt_api_json_page(struct json_t *reply, size_t offset, size_t limit, size_t n);
 
 #endif

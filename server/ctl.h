@@ -15,7 +15,7 @@
 #define LNT_CTL_FAIL 1
 #define LNT_CTL_USAGE 2
 
-#define LNT_CTL_MAX_OPTS 8
+#define LNT_CTL_MAX_OPTS 12
 
 struct lnt_ctl {
     const char *db_path;
@@ -62,7 +62,8 @@ void lnt_ctl_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * Parses a subcommand's options. Each option's `val` is its index into
- * `vals` (at most LNT_CTL_MAX_OPTS), which receives the argument text.
+ * `vals` (at most LNT_CTL_MAX_OPTS), which receives the argument text ("" for
+ * a flag given without one; NULL when the option is absent).
  * Unknown, repeated or argument-less options and stray arguments are usage
  * errors (message printed). Returns LNT_CTL_OK or LNT_CTL_USAGE.
  */
@@ -84,8 +85,86 @@ int lnt_ctl_open(struct lnt_ctl *c, struct lnt_scheme *scheme);
 /* Writes `text` as a QR code PNG at `path` (8 px per module, quiet zone 4, at most version 12). */
 int lnt_ctl_write_qr(const char *text, const char *path, int *version_out);
 
+/* Opens the store and refuses an uninitialised database, like lnt_ctl_open(c, &scheme). */
+int lnt_ctl_need_scheme(struct lnt_ctl *c);
+
+/*
+ * The commands. Each takes its subcommand's words as argv[0] and its options
+ * after, prints its result, and returns an exit code (LNT_CTL_*).
+ */
+/* ctl_venue.c */
+int lnt_ctl_venue_add(struct lnt_ctl *c, int argc, char **argv);
+int lnt_ctl_venue_edit(struct lnt_ctl *c, int argc, char **argv);
+int lnt_ctl_venue_list(struct lnt_ctl *c, int argc, char **argv);
+int lnt_ctl_venue_close(struct lnt_ctl *c, int argc, char **argv);
+int lnt_ctl_finding_add(struct lnt_ctl *c, int argc, char **argv);
+int lnt_ctl_finding_list(struct lnt_ctl *c, int argc, char **argv);
+/* ctl_staff.c */
+int lnt_ctl_staff_add(struct lnt_ctl *c, int argc, char **argv);
+int lnt_ctl_staff_edit(struct lnt_ctl *c, int argc, char **argv);
+int lnt_ctl_staff_list(struct lnt_ctl *c, int argc, char **argv);
+int lnt_ctl_staff_leave(struct lnt_ctl *c, int argc, char **argv);
+int lnt_ctl_training_add(struct lnt_ctl *c, int argc, char **argv);
+int lnt_ctl_training_list(struct lnt_ctl *c, int argc, char **argv);
+/* ctl_kiosk.c */
+int lnt_ctl_kiosk_add(struct lnt_ctl *c, int argc, char **argv);
+int lnt_ctl_kiosk_list(struct lnt_ctl *c, int argc, char **argv);
+int lnt_ctl_kiosk_revoke(struct lnt_ctl *c, int argc, char **argv);
+int lnt_ctl_key_show(struct lnt_ctl *c, int argc, char **argv);
+int lnt_ctl_key_rotate(struct lnt_ctl *c, int argc, char **argv);
+/* ctl_officer.c */
+int lnt_ctl_officer_add(struct lnt_ctl *c, int argc, char **argv);
+int lnt_ctl_officer_list(struct lnt_ctl *c, int argc, char **argv);
+int lnt_ctl_officer_disable(struct lnt_ctl *c, int argc, char **argv);
+int lnt_ctl_token_add(struct lnt_ctl *c, int argc, char **argv);
+int lnt_ctl_token_list(struct lnt_ctl *c, int argc, char **argv);
+int lnt_ctl_token_revoke(struct lnt_ctl *c, int argc, char **argv);
+/* ctl_export.c: argv[0] of export is door-register, incidents, stock or volunteers */
+int lnt_ctl_export(struct lnt_ctl *c, int argc, char **argv);
+int lnt_ctl_purge(struct lnt_ctl *c, int argc, char **argv);
+int lnt_ctl_backup(struct lnt_ctl *c, int argc, char **argv);
+int lnt_ctl_audit_list(struct lnt_ctl *c, int argc, char **argv);
+/* ctl_badge.c */
+int lnt_ctl_badge_list(struct lnt_ctl *c, int argc, char **argv);
+int lnt_ctl_badge_revoke(struct lnt_ctl *c, int argc, char **argv);
+
 /* badge issue / badge verify (ctl_badge.c). */
 int lnt_ctl_badge_issue(struct lnt_ctl *c, int argc, char **argv);
 int lnt_ctl_badge_verify(struct lnt_ctl *c, int argc, char **argv);
+
+#define LNT_CTL_BADGE_DEFAULT_DAYS 365
+#define LNT_CTL_BADGE_MAX_DAYS (LNT_BADGE_MAX_VALIDITY / 86400)
+/*
+ * Fills `cl` for staff member `st` (their record and in-date training; a
+ * fresh random serial; signed by sc's current key) and signs it into `text`.
+ * Nothing is recorded. Prints the error; LNT_CTL_OK or LNT_CTL_FAIL.
+ */
+int lnt_ctl_badge_sign(struct lnt_ctl *c, const struct lnt_scheme *sc, const struct lnt_staff *st,
+                       int64_t now, int64_t valid_days, struct lnt_badge_claims *cl,
+                       char text[LNT_BADGE_MAX_TEXT + 1]);
+/* Records a signed badge (revoking the person's earlier ones). LNT_CTL_FAIL with `err` filled. */
+int lnt_ctl_badge_record(struct lnt_ctl *c, const struct lnt_scheme *sc,
+                         const struct lnt_badge_claims *cl, int64_t staff_id, char *err);
+/* badge sheet (ctl_sheet.c). */
+int lnt_ctl_badge_sheet(struct lnt_ctl *c, int argc, char **argv);
+
+/*
+ * Progress on a terminal (ctl_progress.c): a bar on `fd` (normally 2) when it
+ * is a TTY, redrawn at most ten times a second; nothing at all otherwise, so
+ * piped and logged output stays clean. `total` 0 means unknown (a counter).
+ */
+struct lnt_ctl_progress {
+    int fd;
+    bool tty;
+    char label[32];
+    int64_t total;
+    int64_t done;
+    int64_t last_ms;
+    bool drawn;
+};
+void lnt_ctl_progress_begin(struct lnt_ctl_progress *p, int fd, const char *label, int64_t total);
+void lnt_ctl_progress_update(struct lnt_ctl_progress *p, int64_t done);
+/* Clears the bar (the line is left empty for what comes next). */
+void lnt_ctl_progress_end(struct lnt_ctl_progress *p);
 
 #endif

@@ -10,8 +10,7 @@
 #include "ltime.h"
 #include "scan.h"
 
-#define DEFAULT_VALID_DAYS 365
-#define MAX_VALID_DAYS (LNT_BADGE_MAX_VALIDITY / 86400)
+#define DEFAULT_VALID_DAYS LNT_CTL_BADGE_DEFAULT_DAYS
 #define SCAN_TEXT_MAX 1024 /* longer than any badge, so an oversized one is reported as such */
 
 /* Copies at most LNT_BADGE_NAME_MAX bytes of `name`, cutting at a UTF-8 character boundary. */
@@ -66,6 +65,33 @@ static int build_claims(struct lnt_ctl *c, const struct lnt_scheme *sc, const st
     return LNT_CTL_OK;
 }
 
+int lnt_ctl_badge_sign(struct lnt_ctl *c, const struct lnt_scheme *sc, const struct lnt_staff *st,
+                       int64_t now, int64_t valid_days, struct lnt_badge_claims *cl,
+                       char text[LNT_BADGE_MAX_TEXT + 1])
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+    int rc;
+
+    if ((rc = build_claims(c, sc, st, now, valid_days, cl)) != LNT_CTL_OK)
+        return rc;
+    if (lnt_badge_issue(cl, &sc->key, text, LNT_BADGE_MAX_TEXT + 1, err) != LNT_OK)
+        return lnt_ctl_fail("badge for staff %lld: %s", (long long)st->id, err);
+    return LNT_CTL_OK;
+}
+
+int lnt_ctl_badge_record(struct lnt_ctl *c, const struct lnt_scheme *sc,
+                         const struct lnt_badge_claims *cl, int64_t staff_id, char *err)
+{
+    struct lnt_badge_record rec = {0};
+
+    memcpy(rec.serial, cl->serial, LNT_SERIAL_LEN);
+    memcpy(rec.kid, sc->key.kid, LNT_KID_LEN);
+    rec.staff_id = staff_id;
+    rec.issued_at = cl->issued_at;
+    rec.expires_at = cl->expires_at;
+    return lnt_store_badge_add(c->store, &rec, err) == LNT_OK ? LNT_CTL_OK : LNT_CTL_FAIL;
+}
+
 int lnt_ctl_badge_issue(struct lnt_ctl *c, int argc, char **argv)
 {
     enum { O_STAFF, O_PNG, O_DAYS };
@@ -79,7 +105,6 @@ int lnt_ctl_badge_issue(struct lnt_ctl *c, int argc, char **argv)
     struct lnt_scheme sc;
     struct lnt_staff st;
     struct lnt_badge_claims cl;
-    struct lnt_badge_record rec = {0};
     struct lnt_ctl_out o;
     int64_t staff_id, days = DEFAULT_VALID_DAYS, now = lnt_time_now();
     int rc, version = 0;
@@ -92,7 +117,8 @@ int lnt_ctl_badge_issue(struct lnt_ctl *c, int argc, char **argv)
     if ((rc = lnt_ctl_parse_id("staff", v[O_STAFF], &staff_id)) != LNT_CTL_OK)
         return rc;
     if (v[O_DAYS] != NULL &&
-        (rc = lnt_ctl_parse_int("valid-days", v[O_DAYS], 1, MAX_VALID_DAYS, &days)) != LNT_CTL_OK)
+        (rc = lnt_ctl_parse_int("valid-days", v[O_DAYS], 1, LNT_CTL_BADGE_MAX_DAYS, &days)) !=
+            LNT_CTL_OK)
         return rc;
     if ((rc = lnt_ctl_open(c, &sc)) != LNT_CTL_OK)
         return rc;
@@ -100,22 +126,13 @@ int lnt_ctl_badge_issue(struct lnt_ctl *c, int argc, char **argv)
         rc = lnt_ctl_fail("badge issue: %s", err);
         goto out;
     }
-    if ((rc = build_claims(c, &sc, &st, now, days, &cl)) != LNT_CTL_OK)
+    if ((rc = lnt_ctl_badge_sign(c, &sc, &st, now, days, &cl, text)) != LNT_CTL_OK)
         goto out;
-    if (lnt_badge_issue(&cl, &sc.key, text, sizeof text, err) != LNT_OK) {
-        rc = lnt_ctl_fail("badge issue: %s", err);
-        goto out;
-    }
     if ((rc = lnt_ctl_write_qr(text, v[O_PNG], &version)) != LNT_CTL_OK)
         goto out;
 
     /* recorded only once printable; recording also revokes this person's earlier badges */
-    memcpy(rec.serial, cl.serial, LNT_SERIAL_LEN);
-    memcpy(rec.kid, sc.key.kid, LNT_KID_LEN);
-    rec.staff_id = st.id;
-    rec.issued_at = cl.issued_at;
-    rec.expires_at = cl.expires_at;
-    if (lnt_store_badge_add(c->store, &rec, err) != LNT_OK) {
+    if (lnt_ctl_badge_record(c, &sc, &cl, st.id, err) != LNT_CTL_OK) {
         (void)unlink(v[O_PNG]);
         rc = lnt_ctl_fail("badge issue: %s (no badge was issued)", err);
         goto out;
@@ -266,4 +283,98 @@ out:
     free(keys);
     free(revoked);
     return rc;
+}
+
+/* ---- badge list, badge revoke ---- */
+
+static const char *badge_status(const struct lnt_badge_record *b, int64_t now)
+{
+    if (b->revoked_at != 0)
+        return "revoked";
+    return b->expires_at <= now ? "expired" : "valid";
+}
+
+static void out_badge(struct lnt_ctl_out *o, const struct lnt_badge_record *b, int64_t now)
+{
+    char serial[LNT_HEX_LEN(LNT_SERIAL_LEN)], kid[LNT_HEX_LEN(LNT_KID_LEN)];
+
+    lnt_hex_encode(b->serial, LNT_SERIAL_LEN, serial);
+    lnt_hex_encode(b->kid, LNT_KID_LEN, kid);
+    lnt_ctl_out_str(o, "serial", serial);
+    lnt_ctl_out_int(o, "staff_id", b->staff_id);
+    lnt_ctl_out_str(o, "status", badge_status(b, now));
+    lnt_ctl_out_str(o, "kid", kid);
+    lnt_ctl_out_time(o, "issued_at", b->issued_at);
+    lnt_ctl_out_time(o, "expires_at", b->expires_at);
+    if (b->revoked_at != 0) {
+        lnt_ctl_out_time(o, "revoked_at", b->revoked_at);
+        lnt_ctl_out_str(o, "revoke_reason", b->revoke_reason);
+    }
+}
+
+int lnt_ctl_badge_list(struct lnt_ctl *c, int argc, char **argv)
+{
+    static const struct option opts[] = {{"staff", required_argument, NULL, 0}, {0}};
+    const char *v[LNT_CTL_MAX_OPTS];
+    char err[LNT_ERRBUF_SIZE] = "";
+    struct lnt_badge_record *list = NULL;
+    struct lnt_staff st;
+    int64_t staff = 0, now = lnt_time_now();
+    size_t n = 0;
+    int rc;
+
+    if ((rc = lnt_ctl_getopt(c, argc, argv, opts, v)) != LNT_CTL_OK)
+        return rc;
+    if (v[0] != NULL && (rc = lnt_ctl_parse_id("staff", v[0], &staff)) != LNT_CTL_OK)
+        return rc;
+    if ((rc = lnt_ctl_open(c, NULL)) != LNT_CTL_OK)
+        return rc;
+    if ((staff != 0 && lnt_store_staff_get(c->store, staff, &st, err) != LNT_OK) ||
+        lnt_store_badge_list(c->store, staff, &list, &n, err) != LNT_OK)
+        return lnt_ctl_fail("badge list: %s", err);
+    for (size_t i = 0; i < n && rc == LNT_CTL_OK; i++) {
+        struct lnt_ctl_out o;
+        lnt_ctl_out_begin(&o, c, true);
+        out_badge(&o, &list[i], now);
+        rc = lnt_ctl_out_end(&o);
+    }
+    free(list);
+    return rc;
+}
+
+int lnt_ctl_badge_revoke(struct lnt_ctl *c, int argc, char **argv)
+{
+    enum { O_SERIAL, O_REASON };
+    static const struct option opts[] = {{"serial", required_argument, NULL, O_SERIAL},
+                                         {"reason", required_argument, NULL, O_REASON},
+                                         {0}};
+    const char *v[LNT_CTL_MAX_OPTS];
+    char err[LNT_ERRBUF_SIZE] = "";
+    uint8_t serial[LNT_SERIAL_LEN];
+    const char *reason;
+    struct lnt_ctl_out o;
+    int64_t version = 0, now = lnt_time_now();
+    int rc;
+
+    if ((rc = lnt_ctl_getopt(c, argc, argv, opts, v)) != LNT_CTL_OK)
+        return rc;
+    if (v[O_SERIAL] == NULL)
+        return lnt_ctl_usage(c, "badge revoke: --serial is required");
+    if (strlen(v[O_SERIAL]) != LNT_SERIAL_LEN * 2 ||
+        lnt_hex_decode(v[O_SERIAL], serial, LNT_SERIAL_LEN) != LNT_OK)
+        return lnt_ctl_fail("--serial: expected %d hex digits (as 'badge list' shows), got '%s'",
+                            LNT_SERIAL_LEN * 2, v[O_SERIAL]);
+    reason = v[O_REASON] != NULL ? v[O_REASON] : "revoked by the scheme administrator";
+    if (reason[0] == '\0' || strlen(reason) > 80)
+        return lnt_ctl_fail("--reason: expected 1 to 80 bytes");
+    if ((rc = lnt_ctl_open(c, NULL)) != LNT_CTL_OK)
+        return rc;
+    if (lnt_store_badge_revoke(c->store, serial, reason, now, &version, err) != LNT_OK)
+        return lnt_ctl_fail("badge revoke: %s", err);
+    lnt_ctl_out_begin(&o, c, false);
+    lnt_ctl_out_str(&o, "serial", v[O_SERIAL]);
+    lnt_ctl_out_time(&o, "revoked_at", now);
+    lnt_ctl_out_str(&o, "reason", reason);
+    lnt_ctl_out_int(&o, "revocation_version", version);
+    return lnt_ctl_out_end(&o);
 }

@@ -227,7 +227,7 @@ int lnt_ctl_getopt(const struct lnt_ctl *c, int argc, char **argv, const struct 
             return lnt_ctl_usage(c, "%s: option table is wrong", c->cmd_name);
         if (vals[ch] != NULL)
             return lnt_ctl_usage(c, "%s: option --%s given twice", c->cmd_name, opts[ch].name);
-        vals[ch] = optarg;
+        vals[ch] = optarg != NULL ? optarg : ""; /* a flag without a value reads as "" */
     }
     if (optind < argc)
         return lnt_ctl_usage(c, "%s: unexpected argument '%s'", c->cmd_name, argv[optind]);
@@ -311,6 +311,15 @@ int lnt_ctl_open(struct lnt_ctl *c, struct lnt_scheme *scheme)
     if (rc != LNT_OK)
         return lnt_ctl_fail("%s", err);
     return LNT_CTL_OK;
+}
+
+int lnt_ctl_need_scheme(struct lnt_ctl *c)
+{
+    struct lnt_scheme sc;
+    int rc = lnt_ctl_open(c, &sc);
+
+    memset(&sc, 0, sizeof sc);
+    return rc;
 }
 
 int lnt_ctl_write_qr(const char *text, const char *path, int *version_out)

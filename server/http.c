@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <microhttpd.h>
 
@@ -18,23 +19,38 @@
 #define DEFAULT_BODY_MAX 4096
 #define DEFAULT_THREADS 2
 #define DEFAULT_TIMEOUT_S 15
+#define DEFAULT_REQUEST_S 60
 #define DEFAULT_MAX_CONNS 1024
 #define DEFAULT_MAX_CONNS_PER_IP 64
 #define DEFAULT_CONN_MEMORY (32 * 1024)
 #define LOG_PATH_MAX 160
+/* TLS 1.2 and 1.3 only, GnuTLS's default ciphers for them. */
+#define TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
 
 struct lnt_http {
     struct MHD_Daemon *daemon;
     struct lnt_http_config cfg;
     uint16_t port;
+    bool tls;
+    int64_t request_us; /* body deadline after the head */
+    char *cert_pem;     /* copies kept for the daemon's lifetime; the key is wiped on stop */
+    char *key_pem;
 };
+
+static int64_t mono_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 /* One per request, from the first access-handler call to MHD's "completed" notice. */
 struct req_state {
     struct lnt_buf body;
     size_t max;
     size_t discarded; /* bytes dropped after the body went over `max` */
-    int64_t start_ms;
+    int64_t start_us;
     bool too_large;
     bool responded;
 };
@@ -131,6 +147,32 @@ const char *lnt_http_query(const struct lnt_http_request *r, const char *name)
     return v;
 }
 
+void lnt_http_peer(const struct lnt_http_request *r, char *out, size_t size)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+        (struct MHD_Connection *)r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci != NULL ? ci->client_addr : NULL;
+    const char *ok = NULL;
+
+    if (size == 0)
+        return;
+    if (sa != NULL && sa->sa_family == AF_INET)
+        ok = inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+                       (socklen_t)size);
+    else if (sa != NULL && sa->sa_family == AF_INET6)
+        ok = inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+                       (socklen_t)size);
+    if (ok == NULL)
+        lnt_str_copy(out, size, "unknown");
+}
+
+bool lnt_http_is_tls(const struct lnt_http_request *r)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+        (struct MHD_Connection *)r->conn, MHD_CONNECTION_INFO_PROTOCOL);
+    return ci != NULL && ci->protocol != 0;
+}
+
 /* Copies a client-chosen path for a log line: bounded, control bytes shown as '?'. */
 static void log_safe(char *out, size_t size, const char *s)
 {
@@ -145,10 +187,11 @@ static void log_safe(char *out, size_t size, const char *s)
  * Hands `resp` to MHD for `conn`. The body buffer moves into the MHD
  * response (resp->body is empty afterwards). Logs the request line.
  */
-static enum MHD_Result send_response(struct MHD_Connection *conn, const char *method,
-                                     const char *url, struct req_state *st,
+static enum MHD_Result send_response(struct lnt_http *h, struct MHD_Connection *conn,
+                                     const char *method, const char *url, struct req_state *st,
                                      struct lnt_http_response *resp, bool close_after)
 {
+    int64_t elapsed_us;
     struct MHD_Response *mr;
     enum MHD_Result ret = MHD_NO;
     size_t len = 0;
@@ -171,14 +214,18 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, const char *me
     MHD_destroy_response(mr);
     st->responded = true;
 
+    elapsed_us = mono_us() - st->start_us;
+    if (h->cfg.done != NULL)
+        h->cfg.done(h->cfg.ctx, resp->status, elapsed_us);
     log_safe(path, sizeof path, url);
     lnt_info("%s %s %d %zu %lldms", method, path, resp->status, len,
-             (long long)(lnt_mono_ms() - st->start_ms));
+             (long long)(elapsed_us / 1000));
     return ret;
 }
 
-static enum MHD_Result respond_too_large(struct MHD_Connection *conn, const char *method,
-                                         const char *url, struct req_state *st)
+static enum MHD_Result respond_too_large(struct lnt_http *h, struct MHD_Connection *conn,
+                                         const char *method, const char *url,
+                                         struct req_state *st)
 {
     struct lnt_http_response resp;
     enum MHD_Result ret;
@@ -186,7 +233,7 @@ static enum MHD_Result respond_too_large(struct MHD_Connection *conn, const char
     lnt_http_response_init(&resp);
     lnt_http_problem(&resp, 413, "request body is over the %zu-byte limit for %s %s", st->max,
                      method, url);
-    ret = send_response(conn, method, url, st, &resp, true);
+    ret = send_response(h, conn, method, url, st, &resp, true);
     lnt_http_response_release(&resp);
     return ret;
 }
@@ -214,7 +261,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
         st = calloc(1, sizeof *st);
         if (st == NULL)
             return MHD_NO;
-        st->start_ms = lnt_mono_ms();
+        st->start_us = mono_us();
         st->max =
             h->cfg.body_max != NULL ? h->cfg.body_max(h->cfg.ctx, method, url) : DEFAULT_BODY_MAX;
         lnt_buf_init(&st->body, st->max);
@@ -224,7 +271,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
             (uint64_t)declared > st->max) {
             st->too_large = true;
             /* Queued before the body is read: MHD skips the body and closes the connection. */
-            return respond_too_large(conn, method, url, st);
+            return respond_too_large(h, conn, method, url, st);
         }
         return MHD_YES;
     }
@@ -233,6 +280,13 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
         return MHD_YES;
     }
     if (*upload_data_size != 0) {
+        if (mono_us() - st->start_us > h->request_us) {
+            char path[LOG_PATH_MAX];
+            log_safe(path, sizeof path, url);
+            lnt_warn("%s %s: body still arriving after %lld s: connection cut off", method, path,
+                     (long long)(h->request_us / 1000000));
+            return MHD_NO;
+        }
         if (!st->too_large) {
             enum lnt_err rc = lnt_buf_append(&st->body, upload_data, *upload_data_size);
             if (rc == LNT_ERR_TOO_LARGE) {
@@ -252,7 +306,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
         return MHD_YES;
     }
     if (st->too_large)
-        return respond_too_large(conn, method, url, st);
+        return respond_too_large(h, conn, method, url, st);
 
     req.method = method;
     req.path = url;
@@ -261,7 +315,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
     req.conn = conn;
     lnt_http_response_init(&resp);
     h->cfg.handler(h->cfg.ctx, &req, &resp);
-    ret = send_response(conn, method, url, st, &resp, false);
+    ret = send_response(h, conn, method, url, st, &resp, false);
     lnt_http_response_release(&resp);
     return ret;
 }
@@ -369,8 +423,10 @@ enum lnt_err lnt_http_start(struct lnt_http **out, const struct lnt_http_config 
     const union MHD_DaemonInfo *info;
     const char *host = cfg->host != NULL ? cfg->host : "127.0.0.1";
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
-    unsigned threads, timeout_s, max_conns, per_ip;
+    unsigned threads, timeout_s, request_s, max_conns, per_ip;
     size_t conn_memory;
+    struct MHD_OptionItem tls_opts[4];
+    bool tls = cfg->tls_cert_pem != NULL || cfg->tls_key_pem != NULL;
     enum lnt_err rc = LNT_OK;
     int gai;
 
@@ -378,11 +434,23 @@ enum lnt_err lnt_http_start(struct lnt_http **out, const struct lnt_http_config 
         return lnt_fail(err, LNT_ERR_INTERNAL, "http: no request handler");
     threads = cfg->threads != 0 ? cfg->threads : DEFAULT_THREADS;
     timeout_s = cfg->timeout_s != 0 ? cfg->timeout_s : DEFAULT_TIMEOUT_S;
+    request_s = cfg->request_s != 0 ? cfg->request_s : DEFAULT_REQUEST_S;
     max_conns = cfg->max_conns != 0 ? cfg->max_conns : DEFAULT_MAX_CONNS;
     per_ip = cfg->max_conns_per_ip != 0 ? cfg->max_conns_per_ip : DEFAULT_MAX_CONNS_PER_IP;
     conn_memory = cfg->conn_memory != 0 ? cfg->conn_memory : DEFAULT_CONN_MEMORY;
     if (max_conns < threads)
         max_conns = threads;
+    memset(tls_opts, 0, sizeof tls_opts);
+    tls_opts[0].option = MHD_OPTION_END;
+    if (tls) {
+        if (cfg->tls_cert_pem == NULL || cfg->tls_key_pem == NULL)
+            return lnt_fail(err, LNT_ERR_INVALID,
+                            "TLS needs both a certificate and its private key");
+        if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
+            return lnt_fail(err, LNT_ERR_INTERNAL,
+                            "this libmicrohttpd was built without TLS support");
+        flags |= MHD_USE_TLS;
+    }
 
     memset(&hints, 0, sizeof hints);
     hints.ai_family = AF_UNSPEC;
@@ -416,6 +484,26 @@ enum lnt_err lnt_http_start(struct lnt_http **out, const struct lnt_http_config 
         goto out;
     }
     h->cfg = *cfg;
+    h->cfg.tls_cert_pem = NULL; /* borrowed only until we return */
+    h->cfg.tls_key_pem = NULL;
+    h->tls = tls;
+    h->request_us = (int64_t)request_s * 1000000;
+    if (tls) {
+        /* MHD keeps the pointers: give it copies that live as long as the daemon. */
+        h->cert_pem = strdup(cfg->tls_cert_pem);
+        h->key_pem = strdup(cfg->tls_key_pem);
+        if (h->cert_pem == NULL || h->key_pem == NULL) {
+            rc = lnt_fail(err, LNT_ERR_NOMEM, "http: out of memory");
+            goto out;
+        }
+        tls_opts[0].option = MHD_OPTION_HTTPS_MEM_CERT;
+        tls_opts[0].ptr_value = h->cert_pem;
+        tls_opts[1].option = MHD_OPTION_HTTPS_MEM_KEY;
+        tls_opts[1].ptr_value = h->key_pem;
+        tls_opts[2].option = MHD_OPTION_HTTPS_PRIORITIES;
+        tls_opts[2].ptr_value = (void *)(uintptr_t)TLS_PRIORITIES;
+        tls_opts[3].option = MHD_OPTION_END;
+    }
     /* clang-format off */
     h->daemon = MHD_start_daemon(
         flags, cfg->port, NULL, NULL, on_access, h,
@@ -427,10 +515,14 @@ enum lnt_err lnt_http_start(struct lnt_http **out, const struct lnt_http_config 
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, conn_memory,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)NULL,
+        MHD_OPTION_ARRAY, tls_opts,
         MHD_OPTION_END);
     /* clang-format on */
     if (h->daemon == NULL) {
-        rc = lnt_fail(err, LNT_ERR_NET, "cannot listen on %s port %u (in use, or not allowed?)",
+        rc = lnt_fail(err, LNT_ERR_NET,
+                      tls ? "cannot serve HTTPS on %s port %u (port in use, or the certificate "
+                            "and key are not a matching PEM pair?)"
+                          : "cannot listen on %s port %u (in use, or not allowed?)",
                       host, (unsigned)cfg->port);
         goto out;
     }
@@ -460,5 +552,12 @@ void lnt_http_stop(struct lnt_http *h)
         return;
     if (h->daemon != NULL)
         MHD_stop_daemon(h->daemon);
+    if (h->key_pem != NULL) {
+        volatile char *v = h->key_pem;
+        for (size_t i = 0; v[i] != '\0'; i++)
+            v[i] = 0;
+    }
+    free(h->key_pem);
+    free(h->cert_pem);
     free(h);
 }

@@ -32,6 +32,10 @@ struct lnt_http_request {
 const char *lnt_http_header(const struct lnt_http_request *r, const char *name);
 /* A query argument's value (unescaped), or NULL. A key with no '=' has value "". */
 const char *lnt_http_query(const struct lnt_http_request *r, const char *name);
+/* The client's address as text ("127.0.0.1", "::1"); "unknown" when it cannot be told. */
+void lnt_http_peer(const struct lnt_http_request *r, char *out, size_t size);
+/* true when the request came over TLS. */
+bool lnt_http_is_tls(const struct lnt_http_request *r);
 
 struct lnt_http_header_field {
     char name[64];
@@ -76,18 +80,47 @@ typedef void (*lnt_http_handler_fn)(void *ctx, const struct lnt_http_request *re
  * without reading the rest of the body.
  */
 typedef size_t (*lnt_http_body_max_fn)(void *ctx, const char *method, const char *path);
+/*
+ * Called once for every response the seam sends (the handler's and its own
+ * 413s), after it is queued, with the status and the time since the
+ * request head arrived. Responses libmicrohttpd makes by itself (a request
+ * line or head it cannot parse, or one over conn_memory) are not seen.
+ */
+typedef void (*lnt_http_done_fn)(void *ctx, int status, int64_t elapsed_us);
 
+/*
+ * Limits (see docs/api.md, "Limits"):
+ * - timeout_s: a connection with no bytes moving for this long is closed,
+ *   so a client that sends a little and stalls holds nothing for long.
+ * - request_s: a request whose body is still arriving this long after its
+ *   head is cut off (connection closed, no reply: libmicrohttpd cannot
+ *   answer half-way through a body), so trickling bytes cannot keep a
+ *   request open forever.
+ * - max_conns / max_conns_per_ip: further connections are accepted and
+ *   closed at once, without a reply.
+ * - conn_memory: bounds the request head (line plus headers); a larger head
+ *   gets libmicrohttpd's own 431 (or 414 for a long request line) and a close.
+ * Workers are event-driven: a stalled connection occupies no thread.
+ */
 struct lnt_http_config {
     const char *host;          /* address or name to bind; NULL = "127.0.0.1" */
     uint16_t port;             /* 0 = any free port (see lnt_http_port) */
     unsigned threads;          /* worker threads; 0 = 2 */
     unsigned timeout_s;        /* idle connection timeout; 0 = 15 */
+    unsigned request_s;        /* whole-body deadline after the head; 0 = 60 */
     unsigned max_conns;        /* 0 = 1024 */
     unsigned max_conns_per_ip; /* 0 = 64 */
     size_t conn_memory;        /* per-connection buffer, bounds the request head; 0 = 32 KiB */
+    /*
+     * TLS: both set (PEM text, NUL-terminated, borrowed until lnt_http_start
+     * returns) to serve HTTPS only; both NULL for plain HTTP.
+     */
+    const char *tls_cert_pem;
+    const char *tls_key_pem;
     lnt_http_handler_fn handler;
     lnt_http_body_max_fn body_max; /* NULL = 4 KiB for every request */
-    void *ctx;                     /* passed to handler and body_max; borrowed */
+    lnt_http_done_fn done;         /* NULL = none */
+    void *ctx;                     /* passed to handler, body_max and done; borrowed */
 };
 
 struct lnt_http;

@@ -1,5 +1,5 @@
-/* lanternd.c - the Lantern server: opens the store, serves the HTTP API, stops on SIGINT/SIGTERM.
- */
+/* lanternd.c - the Lantern server: opens the store, serves the HTTP(S) API, purges old records
+ * daily, stops on SIGINT/SIGTERM. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "api.h"
@@ -18,16 +20,22 @@
 #include "err.h"
 #include "http.h"
 #include "log.h"
+#include "ltime.h"
 #include "store.h"
+#include "web.h"
 
 #define EXIT_USAGE 2
 #define HOST_MAX 256
 #define THREADS_MAX 256
+#define PEM_MAX (256 * 1024) /* bytes of a certificate chain or key file */
+#define PURGE_EVERY_S 86400
 
 struct options {
     const char *db;
     const char *listen;
     const char *port_file;
+    const char *tls_cert;
+    const char *tls_key;
     unsigned threads;
     bool insecure_http;
 };
@@ -35,11 +43,13 @@ struct options {
 static void usage(FILE *f)
 {
     fputs("usage: lanternd [--db PATH] [--listen HOST:PORT] [--port-file FILE] [--threads N]\n"
-          "                [--insecure-http]\n"
+          "                [--tls-cert FILE --tls-key FILE] [--insecure-http]\n"
           "  --db PATH          database (default var/lantern.db)\n"
           "  --listen HOST:PORT address to serve on (default 127.0.0.1:8080; port 0 = any free)\n"
           "  --port-file FILE   after listening, write the bound port number to FILE\n"
           "  --threads N        HTTP worker threads (default: number of CPUs)\n"
+          "  --tls-cert FILE    serve HTTPS with this PEM certificate (chain)\n"
+          "  --tls-key FILE     ... and this PEM private key\n"
           "  --insecure-http    allow plain HTTP on a non-loopback address\n",
           f);
 }
@@ -51,6 +61,7 @@ static int parse_args(int argc, char **argv, struct options *o)
         {"db", required_argument, NULL, 'd'},        {"listen", required_argument, NULL, 'l'},
         {"port-file", required_argument, NULL, 'p'}, {"threads", required_argument, NULL, 't'},
         {"insecure-http", no_argument, NULL, 'I'},   {"help", no_argument, NULL, 'h'},
+        {"tls-cert", required_argument, NULL, 'c'},  {"tls-key", required_argument, NULL, 'k'},
         {"version", no_argument, NULL, 'V'},         {NULL, 0, NULL, 0},
     };
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -62,6 +73,8 @@ static int parse_args(int argc, char **argv, struct options *o)
     o->port_file = NULL;
     o->threads = cpus < 1 ? 1 : cpus > THREADS_MAX ? THREADS_MAX : (unsigned)cpus;
     o->insecure_http = false;
+    o->tls_cert = NULL;
+    o->tls_key = NULL;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
@@ -84,6 +97,12 @@ static int parse_args(int argc, char **argv, struct options *o)
         case 'I':
             o->insecure_http = true;
             break;
+        case 'c':
+            o->tls_cert = optarg;
+            break;
+        case 'k':
+            o->tls_key = optarg;
+            break;
         case 'h':
             usage(stdout);
             exit(0);
@@ -100,7 +119,139 @@ static int parse_args(int argc, char **argv, struct options *o)
         usage(stderr);
         return EXIT_USAGE;
     }
+    if ((o->tls_cert == NULL) != (o->tls_key == NULL)) {
+        fprintf(stderr, "lanternd: %s needs %s too\n",
+                o->tls_cert != NULL ? "--tls-cert" : "--tls-key",
+                o->tls_cert != NULL ? "--tls-key" : "--tls-cert");
+        return EXIT_USAGE;
+    }
     return 0;
+}
+
+/*
+ * Reads a PEM file of at most PEM_MAX bytes into a new NUL-terminated string
+ * (*out, the caller's to free). On error *out is NULL and `err` says why.
+ */
+static enum lnt_err read_pem(const char *path, const char *what, char **out, char *err)
+{
+    struct lnt_buf b;
+    char chunk[4096];
+    FILE *f = fopen(path, "rb");
+    enum lnt_err rc = LNT_OK;
+    size_t n;
+
+    *out = NULL;
+    lnt_buf_init(&b, PEM_MAX);
+    if (f == NULL)
+        return lnt_fail(err, LNT_ERR_IO, "%s %s: %s", what, path, strerror(errno));
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        rc = lnt_buf_append(&b, chunk, n);
+        if (rc != LNT_OK) {
+            rc = lnt_fail(err, rc, "%s %s: over %d bytes: expected one PEM file", what, path,
+                          PEM_MAX);
+            goto out;
+        }
+    }
+    if (ferror(f)) {
+        rc = lnt_fail(err, LNT_ERR_IO, "%s %s: read failed", what, path);
+        goto out;
+    }
+    if (b.data == NULL || strstr(b.data, "-----BEGIN ") == NULL) {
+        rc = lnt_fail(err, LNT_ERR_INVALID, "%s %s: not PEM (no -----BEGIN line)", what, path);
+        goto out;
+    }
+    *out = lnt_buf_detach(&b, &n);
+out:
+    if (b.data != NULL) /* wipe: this may be a private key */
+        memset(b.data, 0, b.len);
+    lnt_buf_release(&b);
+    fclose(f);
+    return rc;
+}
+
+/* ---- the daily retention purge ---- */
+
+struct purger {
+    struct lnt_store *store;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    bool stop;
+};
+
+static void purge_once(struct lnt_store *store)
+{
+    struct lnt_retention policy;
+    struct lnt_purge_counts c;
+    char err[LNT_ERRBUF_SIZE] = "";
+
+    lnt_retention_defaults(&policy);
+    if (lnt_store_purge(store, lnt_time_now(), &policy, &c, err) != LNT_OK) {
+        lnt_error("retention purge failed (will retry tomorrow): %s", err);
+        return;
+    }
+    lnt_info("retention purge: %lld events, %lld register rows, %lld incident details, "
+             "%lld incidents, %lld stock rows, %lld volunteer shifts, %lld flags, "
+             "%lld audit rows, %lld sessions removed",
+             (long long)(c.raw_events + c.conflicts), (long long)c.door_register,
+             (long long)c.incident_details, (long long)c.incidents, (long long)c.stock_ledger,
+             (long long)c.volunteer_shifts, (long long)c.flags, (long long)c.audit_log,
+             (long long)(c.sessions + c.login_failures));
+}
+
+/* Purges at start-up and then every PURGE_EVERY_S until told to stop. */
+static void *purger_main(void *arg)
+{
+    struct purger *p = arg;
+    struct timespec deadline;
+
+    pthread_mutex_lock(&p->lock);
+    while (!p->stop) {
+        pthread_mutex_unlock(&p->lock);
+        purge_once(p->store);
+        pthread_mutex_lock(&p->lock);
+        clock_gettime(CLOCK_MONOTONIC, &deadline);
+        deadline.tv_sec += PURGE_EVERY_S;
+        while (!p->stop && pthread_cond_timedwait(&p->wake, &p->lock, &deadline) != ETIMEDOUT)
+            ;
+    }
+    pthread_mutex_unlock(&p->lock);
+    return NULL;
+}
+
+/* Starts the purge thread; false (nothing started) when it cannot. */
+static bool purger_start(struct purger *p, pthread_t *thread, struct lnt_store *store)
+{
+    pthread_condattr_t ca;
+
+    p->store = store;
+    p->stop = false;
+    if (pthread_mutex_init(&p->lock, NULL) != 0)
+        return false;
+    if (pthread_condattr_init(&ca) != 0 ||
+        pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
+        pthread_cond_init(&p->wake, &ca) != 0) {
+        pthread_mutex_destroy(&p->lock);
+        return false;
+    }
+    pthread_condattr_destroy(&ca);
+    if (pthread_create(thread, NULL, purger_main, p) != 0) {
+        pthread_cond_destroy(&p->wake);
+        pthread_mutex_destroy(&p->lock);
+        return false;
+    }
+    return true;
+}
+
+/* Wakes the purge thread, waits for it (an ongoing purge finishes first), frees what it used. */
+static void purger_stop(struct purger *p, pthread_t thread)
+{
+    pthread_mutex_lock(&p->lock);
+    p->stop = true;
+    pthread_cond_signal(&p->wake);
+    pthread_mutex_unlock(&p->lock);
+    pthread_join(thread, NULL);
+    pthread_cond_destroy(&p->wake);
+    pthread_mutex_destroy(&p->lock);
 }
 
 /* Writes "PORT\n" to `path` through a temporary file and rename, so readers never see half of it.
@@ -151,6 +302,11 @@ int main(int argc, char **argv)
     struct lnt_http_config cfg;
     struct lnt_scheme scheme;
     struct lnt_api api;
+    struct lnt_web *web = NULL;
+    struct purger purger;
+    pthread_t purge_thread;
+    bool purging = false;
+    char *cert_pem = NULL, *key_pem = NULL;
     char host[HOST_MAX];
     char err[LNT_ERRBUF_SIZE] = "";
     uint16_t port = 0;
@@ -166,19 +322,26 @@ int main(int argc, char **argv)
         lnt_error("--listen: %s", err);
         return EXIT_USAGE;
     }
-    if (!opt.insecure_http && !lnt_http_host_is_loopback(host)) {
-        lnt_error("refusing plain HTTP on %s, which is not a loopback address: TLS is not built "
-                  "in yet; serve through a TLS proxy and pass --insecure-http",
+    if (opt.tls_cert == NULL && !opt.insecure_http && !lnt_http_host_is_loopback(host)) {
+        lnt_error("refusing plain HTTP on %s, which is not a loopback address: give "
+                  "--tls-cert and --tls-key, or serve through a TLS proxy and pass "
+                  "--insecure-http",
                   host);
+        return EXIT_USAGE;
+    }
+    if (opt.tls_cert != NULL && (read_pem(opt.tls_cert, "--tls-cert", &cert_pem, err) != LNT_OK ||
+                                 read_pem(opt.tls_key, "--tls-key", &key_pem, err) != LNT_OK)) {
+        lnt_error("%s", err);
+        free(cert_pem);
         return EXIT_USAGE;
     }
     if (lnt_crypto_init() != LNT_OK) {
         lnt_error("cannot initialise the crypto library");
-        return 1;
+        goto out;
     }
     if (access(opt.db, F_OK) != 0) {
         lnt_error("no database at %s: run `lanternctl init --scheme NAME` first", opt.db);
-        return 1;
+        goto out;
     }
     if (lnt_store_open(&store, opt.db, err) != LNT_OK) {
         lnt_error("cannot open %s: %s", opt.db, err);
@@ -208,12 +371,20 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     lnt_api_init(&api, store);
+    api.db_path = opt.db;
     memset(&cfg, 0, sizeof cfg);
     cfg.host = host;
     cfg.port = port;
     cfg.threads = opt.threads;
+    cfg.tls_cert_pem = cert_pem;
+    cfg.tls_key_pem = key_pem;
     lnt_api_http_config(&api, &cfg);
-    if (lnt_http_start(&http, &cfg, err) != LNT_OK) {
+    if (lnt_web_attach(&web, &api, &cfg, err) != LNT_OK) /* the dashboard, on the same server */
+        lnt_warn("the dashboard is not served: %s", err);
+    rc = lnt_http_start(&http, &cfg, err);
+    if (key_pem != NULL)
+        memset(key_pem, 0, strlen(key_pem)); /* the seam has its own copy now */
+    if (rc != LNT_OK) {
         lnt_error("%s", err);
         goto out_store;
     }
@@ -222,8 +393,11 @@ int main(int argc, char **argv)
         lnt_error("--port-file: %s", err);
         goto out_http;
     }
-    lnt_info("listening on http://%s%s%s:%u", strchr(host, ':') ? "[" : "", host,
-             strchr(host, ':') ? "]" : "", (unsigned)port);
+    lnt_info("listening on %s://%s%s%s:%u", cert_pem != NULL ? "https" : "http",
+             strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "", (unsigned)port);
+    purging = purger_start(&purger, &purge_thread, store);
+    if (!purging)
+        lnt_warn("cannot start the retention purge thread: old records will not be purged");
 
     if (sigwait(&stop_signals, &sig) != 0) {
         lnt_error("sigwait failed");
@@ -232,10 +406,15 @@ int main(int argc, char **argv)
     lnt_info("stopping on %s", sig == SIGINT ? "SIGINT" : "SIGTERM");
     status = 0;
 out_http:
+    if (purging)
+        purger_stop(&purger, purge_thread);
     lnt_http_stop(http);
 out_store:
+    lnt_web_detach(web);
     lnt_store_free(store);
 out:
+    free(key_pem);
+    free(cert_pem);
     if (status == 0)
         lnt_info("stopped");
     return status;

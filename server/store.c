@@ -184,3 +184,139 @@ enum lnt_err lnt_store_text_check(const char *what, const char *s, size_t max_by
     }
     return LNT_OK;
 }
+
+static const char *const flag_names[] = {
+    [LNT_FLAG_COPIED_BADGE] = "copied_badge",
+    [LNT_FLAG_UNMATCHED_SIGN_OUT] = "unmatched_sign_out",
+    [LNT_FLAG_UNMATCHED_SHIFT_END] = "unmatched_shift_end",
+    [LNT_FLAG_SEQ_GAP] = "seq_gap",
+    [LNT_FLAG_SEQ_BACKWARDS] = "seq_backwards",
+    [LNT_FLAG_CONFLICT] = "conflict",
+};
+
+const char *lnt_flag_kind_name(enum lnt_flag_kind k)
+{
+    if (k < LNT_FLAG_COPIED_BADGE || k > LNT_FLAG__MAX)
+        return "unknown";
+    return flag_names[k];
+}
+
+enum lnt_err lnt_flag_kind_parse(const char *s, enum lnt_flag_kind *out)
+{
+    for (int k = LNT_FLAG_COPIED_BADGE; s != NULL && k <= LNT_FLAG__MAX; k++) {
+        if (strcmp(s, flag_names[k]) == 0) {
+            *out = (enum lnt_flag_kind)k;
+            return LNT_OK;
+        }
+    }
+    return LNT_ERR_INVALID;
+}
+
+static const char *const officer_role_names[] = {
+    [LNT_OFFICER_ADMIN] = "admin",       [LNT_OFFICER_OFFICER] = "officer",
+    [LNT_OFFICER_POLICE] = "police",     [LNT_OFFICER_VENUE] = "venue",
+    [LNT_OFFICER_ASSESSOR] = "assessor",
+};
+
+const char *lnt_officer_role_name(enum lnt_officer_role r)
+{
+    if (r < LNT_OFFICER_ADMIN || r > LNT_OFFICER__MAX)
+        return "unknown";
+    return officer_role_names[r];
+}
+
+enum lnt_err lnt_officer_role_parse(const char *s, enum lnt_officer_role *out)
+{
+    for (int r = LNT_OFFICER_ADMIN; s != NULL && r <= LNT_OFFICER__MAX; r++) {
+        if (strcmp(s, officer_role_names[r]) == 0) {
+            *out = (enum lnt_officer_role)r;
+            return LNT_OK;
+        }
+    }
+    return LNT_ERR_INVALID;
+}
+
+void lnt_retention_defaults(struct lnt_retention *out)
+{
+    memset(out, 0, sizeof *out);
+    out->raw_events = 396 * (int64_t)LNT_DAY;
+    out->door_register = 365 * (int64_t)LNT_DAY;
+    out->incident_details = 730 * (int64_t)LNT_DAY;
+    out->incidents = 2192 * (int64_t)LNT_DAY;
+    out->stock_ledger = 730 * (int64_t)LNT_DAY;
+    out->volunteer_shifts = 730 * (int64_t)LNT_DAY;
+    out->flags = 730 * (int64_t)LNT_DAY;
+    out->audit_log = 2192 * (int64_t)LNT_DAY;
+    out->sessions = 1 * (int64_t)LNT_DAY;
+}
+
+void lnt_store_b64url(const uint8_t *in, size_t n, char *out)
+{
+    static const char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    size_t o = 0;
+    uint32_t acc = 0;
+    int bits = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        acc = (acc << 8) | in[i];
+        bits += 8;
+        while (bits >= 6) {
+            bits -= 6;
+            out[o++] = alphabet[(acc >> bits) & 0x3f];
+        }
+    }
+    if (bits > 0)
+        out[o++] = alphabet[(acc << (6 - bits)) & 0x3f];
+    out[o] = '\0';
+}
+
+enum lnt_err lnt_store_email_norm(const char *email, char *out, char *err)
+{
+    size_t n = email != NULL ? strnlen(email, LNT_EMAIL_MAX + 1) : 0;
+    size_t at = 0, ats = 0;
+
+    out[0] = '\0';
+    if (n == 0 || n > LNT_EMAIL_MAX)
+        return lnt_fail(err, LNT_ERR_INVALID, "email address must be 1-%d bytes", LNT_EMAIL_MAX);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)email[i];
+        if (c <= 0x20 || c == 0x7f)
+            return lnt_fail(err, LNT_ERR_INVALID,
+                            "email address must not contain spaces or control characters");
+        if (c == '@') {
+            ats++;
+            at = i;
+        }
+        out[i] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    }
+    out[n] = '\0';
+    if (ats != 1 || at == 0 || at == n - 1) {
+        out[0] = '\0';
+        return lnt_fail(err, LNT_ERR_INVALID, "email address must look like name@example.org");
+    }
+    return LNT_OK;
+}
+
+enum lnt_err lnt_store_scope_check(const struct lnt_scope *sc, char *err)
+{
+    if (sc->role < LNT_OFFICER_ADMIN || sc->role > LNT_OFFICER__MAX)
+        return lnt_fail(err, LNT_ERR_INVALID, "role %d is not known", (int)sc->role);
+    if (memchr(sc->authority, '\0', sizeof sc->authority) == NULL)
+        return lnt_fail(err, LNT_ERR_TOO_LARGE, "authority is over %d bytes", LNT_AUTHORITY_MAX);
+    if (sc->authority[0] != '\0') {
+        enum lnt_err rc =
+            lnt_store_text_check("authority", sc->authority, LNT_AUTHORITY_MAX, err);
+        if (rc != LNT_OK)
+            return rc;
+    }
+    if (sc->venue_id < 0)
+        return lnt_fail(err, LNT_ERR_INVALID, "venue id must not be negative");
+    if (sc->authority[0] != '\0' && sc->venue_id != 0)
+        return lnt_fail(err, LNT_ERR_INVALID, "scope is an authority or a venue, not both");
+    if (sc->role == LNT_OFFICER_VENUE && sc->venue_id == 0)
+        return lnt_fail(err, LNT_ERR_INVALID, "role venue needs a venue");
+    if (sc->role != LNT_OFFICER_VENUE && sc->venue_id != 0)
+        return lnt_fail(err, LNT_ERR_INVALID, "only role venue is scoped to one venue");
+    return LNT_OK;
+}

@@ -18,7 +18,11 @@
  */
 struct lnt_store;
 
-/* Opens (creating and migrating as needed) the database at `path`. */
+/*
+ * Opens (creating and migrating as needed) the database at `path`. A
+ * database at an older schema version is migrated in place, one version per
+ * transaction; one newer than this program knows is refused (LNT_ERR_DB).
+ */
 enum lnt_err lnt_store_open(struct lnt_store **out, const char *path, char *err);
 /* NULL is a no-op. */
 void lnt_store_free(struct lnt_store *s);
@@ -48,6 +52,10 @@ enum lnt_venue_category { LNT_VENUE_PUB = 1, LNT_VENUE_BAR = 2, LNT_VENUE_NIGHTC
 const char *lnt_venue_category_name(enum lnt_venue_category c);
 enum lnt_err lnt_venue_category_parse(const char *s, enum lnt_venue_category *out);
 
+#define LNT_AUTHORITY_MAX 80            /* bytes of a licensing authority's name */
+#define LNT_TRADING_MAX 127             /* bytes of a trading pattern (common/night.h) */
+#define LNT_CUP_COVER_THRESHOLD_DEFAULT 100
+
 struct lnt_venue {
     int64_t id;
     char name[81];
@@ -55,8 +63,19 @@ struct lnt_venue {
     int32_t capacity;
     char area[65];
     int64_t created_at;
+    /* since schema 2 */
+    char authority[LNT_AUTHORITY_MAX + 1]; /* licensing authority, "" = none recorded */
+    char trading[LNT_TRADING_MAX + 1];     /* canonical pattern; "" on add = category default */
+    int32_t cup_cover_threshold;           /* 0 on add = LNT_CUP_COVER_THRESHOLD_DEFAULT */
+    int64_t closed_at;                     /* 0 = trading */
 };
-/* Fills v->id and v->created_at. */
+/*
+ * Fills v->id and v->created_at. An empty v->trading becomes
+ * lnt_trading_default(category), and a given one is checked with
+ * lnt_trading_parse and stored (and written back into v->trading) in its
+ * canonical form; cup_cover_threshold 0 becomes the default. LNT_ERR_INVALID
+ * names the bad field. v->closed_at is ignored (a venue is added open).
+ */
 enum lnt_err lnt_store_venue_add(struct lnt_store *s, struct lnt_venue *v, char *err);
 enum lnt_err lnt_store_venue_get(struct lnt_store *s, int64_t id, struct lnt_venue *out, char *err);
 enum lnt_err lnt_store_venue_list(struct lnt_store *s, struct lnt_venue **out, size_t *n, char *err);
@@ -69,11 +88,12 @@ struct lnt_staff {
     enum lnt_role role;
     char sia_number[17]; /* "" when none */
     int32_t sia_expires; /* days since epoch, 0 when none */
+    int64_t left_at;     /* since schema 2: 0 = still working in the scheme */
 };
 /* LNT_ERR_NOT_FOUND when the venue does not exist. Fills s->id. */
 enum lnt_err lnt_store_staff_add(struct lnt_store *s, struct lnt_staff *st, char *err);
 enum lnt_err lnt_store_staff_get(struct lnt_store *s, int64_t id, struct lnt_staff *out, char *err);
-/* venue_id 0 = all venues. */
+/* venue_id 0 = all venues; leavers included (see lnt_store_staff_list_by). */
 enum lnt_err lnt_store_staff_list(struct lnt_store *s, int64_t venue_id, struct lnt_staff **out,
                                   size_t *n, char *err);
 
@@ -96,6 +116,9 @@ struct lnt_badge_record {
     int64_t issued_at;
     int64_t expires_at;
     int64_t revoked_at; /* 0 = not revoked */
+    /* since schema 2; ignored by lnt_store_badge_add */
+    int64_t revoke_version; /* revocation counter value when revoked, 0 = not revoked */
+    char revoke_reason[81]; /* "reissued", or the reason given to lnt_store_badge_revoke */
 };
 /*
  * Records a badge. Unless b->revoked_at is set, the staff member's earlier
@@ -118,6 +141,13 @@ struct lnt_kiosk {
     int64_t last_seen;  /* 0 = never */
     int64_t last_seq;   /* highest seq stored, 0 = none */
     bool revoked;
+    /* health, since schema 2 */
+    int64_t backlog;       /* events waiting in the kiosk's outbox, as it last reported; -1 = never */
+    int64_t backlog_at;    /* when it reported that, 0 = never */
+    int64_t seq_gaps;      /* accepted events whose seq jumped past last_seq + 1 */
+    int64_t seq_backwards; /* accepted events whose seq was below last_seq */
+    int64_t last_anomaly_at; /* server time of the latest gap or backwards seq, 0 = none */
+    int64_t revoked_at;    /* 0 = not revoked (or revoked before schema 2) */
 };
 /* Makes a one-time code (stored hashed) for `venue_id`, valid until `expires_at`. */
 enum lnt_err lnt_store_enroll_code_add(struct lnt_store *s, int64_t venue_id, int64_t expires_at,
@@ -160,5 +190,11 @@ struct lnt_stored_event {
 enum lnt_err lnt_store_events_each(struct lnt_store *s, int64_t venue_id, int64_t since,
                                    int (*fn)(void *ctx, const struct lnt_stored_event *e), void *ctx,
                                    char *err);
+
+/* The rest of the interface, by domain (each of these includes this file). */
+#include "store_registers.h"
+#include "store_events.h"
+#include "store_auth.h"
+#include "store_admin.h"
 
 #endif

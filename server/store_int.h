@@ -35,4 +35,16 @@ enum lnt_err lnt_store_sia_check(const char *sia, char *err);
 /* LNT_OK for non-empty valid UTF-8 of at most max_bytes without control characters. */
 enum lnt_err lnt_store_text_check(const char *what, const char *s, size_t max_bytes, char *err);
 
+/* Base64url without padding (RFC 4648 section 5) of n bytes; out holds LNT_B64URL_LEN(n). */
+#define LNT_B64URL_LEN(n) (((n) * 4 + 2) / 3 + 1)
+void lnt_store_b64url(const uint8_t *in, size_t n, char *out);
+/*
+ * Checks an email address as typed (1-254 bytes, one '@' with text either
+ * side, no spaces or control characters) and writes it lower-cased to out
+ * (LNT_EMAIL_MAX + 1 bytes). LNT_ERR_INVALID with a message otherwise.
+ */
+enum lnt_err lnt_store_email_norm(const char *email, char *out, char *err);
+/* LNT_OK for a scope its role allows (see struct lnt_scope), LNT_ERR_INVALID otherwise. */
+enum lnt_err lnt_store_scope_check(const struct lnt_scope *sc, char *err);
+
 #endif

@@ -40,7 +40,7 @@ static bool fake_on_shift(void *ctx, const char *staff_id)
 static int setup(void **state)
 {
     struct world *w = calloc(1, sizeof *w);
-    struct lnt_app_config cfg;
+    struct lnt_app_config cfg = {0};
 
     assert_non_null(w);
     assert_int_equal(lnt_crypto_init(), LNT_OK);

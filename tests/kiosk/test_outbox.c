@@ -375,6 +375,132 @@ static void test_outbox__open_fails_cleanly(void **state)
     assert_non_null(strstr(err, "/nonexistent/lantern/dir"));
 }
 
+static void incident(struct lnt_event *ev, const char *report_id, bool complete, int64_t at)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->type = LNT_EV_INCIDENT;
+    ev->occurred_at = at;
+    ev->recorded_at = at;
+    lnt_str_copy(ev->u.incident.report_id, sizeof ev->u.incident.report_id, report_id);
+    lnt_str_copy(ev->u.incident.kind, sizeof ev->u.incident.kind, "spiking");
+    lnt_str_copy(ev->u.incident.place, sizeof ev->u.incident.place, "bar");
+    lnt_str_copy(ev->u.incident.staff_id, sizeof ev->u.incident.staff_id, "12");
+    ev->u.incident.severity = 4;
+    ev->u.incident.complete = complete;
+}
+
+static void test_outbox__open_reports_kept_until_completed_in_the_same_save(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_open_report r[4];
+    struct lnt_event ev;
+    size_t n = 9;
+    int64_t open = -1;
+    static const char id1[] = "5f0c1a2b-3c4d-4e5f-8a6b-7c8d9e0f1a2b";
+    static const char id2[] = "6a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d";
+
+    incident(&ev, id1, false, T0);
+    assert_int_equal(lnt_outbox_append_report(f->ob, &ev, 0x18, 0x21, NULL), LNT_OK);
+    incident(&ev, id2, false, T0 + 60);
+    assert_int_equal(lnt_outbox_append_report(f->ob, &ev, 0x8, 0, NULL), LNT_OK);
+    /* Saved open again with more answered: one report, the answers merged. */
+    incident(&ev, id1, false, T0);
+    assert_int_equal(lnt_outbox_append_report(f->ob, &ev, 0x200, 0x21, NULL), LNT_OK);
+    reopen(f);
+    assert_int_equal(lnt_outbox_open_reports(f->ob, r, 4, &n, NULL), LNT_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(r[0].report_id, id1);
+    assert_int_equal(r[0].answered, 0x218);
+    assert_int_equal(r[0].cond, 0x21);
+    assert_int_equal(r[0].occurred_at, T0);
+    assert_string_equal(r[0].place, "bar");
+    assert_string_equal(r[0].staff_id, "12");
+    /* Completed: gone from the list, in the same transaction as the event. */
+    incident(&ev, id1, true, T0);
+    assert_int_equal(lnt_outbox_append_report(f->ob, &ev, 0xffff, 0, NULL), LNT_OK);
+    assert_int_equal(lnt_outbox_open_count(f->ob, &open, NULL), LNT_OK);
+    assert_int_equal(open, 1);
+    assert_int_equal(count(f), 4);
+}
+
+static void test_outbox__stock_level_follows_counts_deliveries_and_hand_outs(void **state)
+{
+    struct fixture *f = *state;
+    static const struct {
+        const char *kind;
+        int32_t q;
+        int64_t level; /* -1: still unknown */
+    } steps[] = {{"delivery", 50, -1},
+                 {"count", 80, 80},
+                 {"delivery", 500, 580},
+                 {"handed_out", 200, 380},
+                 {"handed_out", 1000, 0}};
+    struct lnt_event ev;
+
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        int64_t level = -1;
+        bool found = false;
+        memset(&ev, 0, sizeof ev);
+        ev.type = LNT_EV_STOCK;
+        ev.occurred_at = T0;
+        lnt_str_copy(ev.u.stock.kind, sizeof ev.u.stock.kind, steps[i].kind);
+        ev.u.stock.quantity = steps[i].q;
+        lnt_str_copy(ev.u.stock.staff_id, sizeof ev.u.stock.staff_id, "40");
+        assert_int_equal(lnt_outbox_append(f->ob, &ev, NULL), LNT_OK);
+        assert_int_equal(lnt_outbox_setting_get(f->ob, LNT_SET_STOCK_LEVEL, &level, &found, NULL),
+                         LNT_OK);
+        assert_int_equal(found ? level : -1, steps[i].level);
+    }
+}
+
+static void test_outbox__volunteer_shift_remembered_until_it_ends(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_ev_shift sh;
+    struct lnt_event ev;
+    bool found = false, on = false;
+    int64_t since = 0;
+
+    memset(&ev, 0, sizeof ev);
+    ev.type = LNT_EV_SHIFT_START;
+    ev.occurred_at = T0;
+    lnt_str_copy(ev.u.shift.staff_id, sizeof ev.u.shift.staff_id, "90");
+    lnt_str_copy(ev.u.shift.call_sign, sizeof ev.u.shift.call_sign, "Bravo");
+    lnt_str_copy(ev.u.shift.team, sizeof ev.u.shift.team, "base:bus;leader:self");
+    ev.u.shift.team_size = 4;
+    assert_int_equal(lnt_outbox_append(f->ob, &ev, NULL), LNT_OK);
+    assert_int_equal(lnt_outbox_shift_get(f->ob, "90", &sh, &found, NULL), LNT_OK);
+    assert_true(found);
+    assert_string_equal(sh.call_sign, "Bravo");
+    assert_int_equal(sh.team_size, 4);
+    assert_int_equal(lnt_outbox_on_shift_get(f->ob, "90", &on, &since, NULL), LNT_OK);
+    assert_true(on);
+    ev.type = LNT_EV_SHIFT_END;
+    assert_int_equal(lnt_outbox_append(f->ob, &ev, NULL), LNT_OK);
+    assert_int_equal(lnt_outbox_shift_get(f->ob, "90", &sh, &found, NULL), LNT_OK);
+    assert_false(found);
+    assert_int_equal(lnt_outbox_on_shift_get(f->ob, "90", &on, &since, NULL), LNT_OK);
+    assert_false(on);
+}
+
+static void test_outbox__settings_round_trip(void **state)
+{
+    struct fixture *f = *state;
+    int64_t v = 7;
+    bool found = true;
+
+    assert_int_equal(lnt_outbox_setting_get(f->ob, LNT_SET_CUP_THRESHOLD, &v, &found, NULL),
+                     LNT_OK);
+    assert_false(found);
+    assert_int_equal(v, 7);
+    assert_int_equal(lnt_outbox_setting_set(f->ob, LNT_SET_CUP_THRESHOLD, 150, NULL), LNT_OK);
+    reopen(f);
+    assert_int_equal(lnt_outbox_setting_get(f->ob, LNT_SET_CUP_THRESHOLD, &v, &found, NULL),
+                     LNT_OK);
+    assert_true(found);
+    assert_int_equal(v, 150);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -392,6 +518,13 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_outbox__bad_event_is_not_saved, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outbox__identity_round_trip, setup, teardown),
         cmocka_unit_test(test_outbox__open_fails_cleanly),
+        cmocka_unit_test_setup_teardown(
+            test_outbox__open_reports_kept_until_completed_in_the_same_save, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_outbox__stock_level_follows_counts_deliveries_and_hand_outs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_outbox__volunteer_shift_remembered_until_it_ends,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_outbox__settings_round_trip, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -129,6 +129,22 @@ static void test_scan__low_contrast(void **state)
     lnt_image_release(&frame);
 }
 
+static void test_scan__small_faint_code_gets_the_thorough_look(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_image small, frame;
+
+    /* 3 px per module and a contrast of 50 grey levels: the quick look (every third line) misses
+     * it; the frame's edges earn it the thorough look, which finds it. */
+    assert_int_equal(lnt_qr_render(f->text, 12, 3, 4, &small, NULL, NULL), LNT_OK);
+    make_frame(&frame, 640, 480, 255, &small, 200, 100);
+    for (size_t i = 0; i < frame.stride * (size_t)frame.h; i++)
+        frame.px[i] = (uint8_t)(110 + frame.px[i] * 50 / 255);
+    expect_text(f, &frame);
+    lnt_image_release(&frame);
+    lnt_image_release(&small);
+}
+
 static void test_scan__noisy_frame(void **state)
 {
     struct fixture *f = *state;
@@ -248,6 +264,7 @@ int main(void)
         T(test_scan__finds_code_in_vga_frame),
         T(test_scan__finds_code_in_hd_frame),
         T(test_scan__low_contrast),
+        T(test_scan__small_faint_code_gets_the_thorough_look),
         T(test_scan__noisy_frame),
         T(test_scan__padded_rows),
         T(test_scan__output_too_small),

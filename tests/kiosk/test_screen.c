@@ -1,5 +1,5 @@
-/* test_screen.c - the draw lists: big buttons, verdicts in words and symbols, an honest status bar.
- */
+/* test_screen.c - the draw lists: big buttons, at most six choices, verdicts in words and symbols,
+ * an honest status bar, every flow's every step. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "ltime.h"
 #include "screen.h"
+#include "strings.h"
 
 #define T0 1795730463LL
 
@@ -215,6 +216,205 @@ static void test_screen__every_state_draws_within_bounds(void **state)
     free(dl);
 }
 
+static bool overlap(const struct lnt_draw *a, const struct lnt_draw *b)
+{
+    return a->x < b->x + b->w && b->x < a->x + a->w && a->y < b->y + b->h && b->y < a->y + a->h;
+}
+
+/* Targets a gloved thumb can hit: big, on screen, apart; and at most `max` of them. */
+static void assert_targets(const struct lnt_draw_list *dl, size_t max)
+{
+    assert_buttons_big_and_on_screen(dl);
+    assert_true(dl->n < LNT_DRAW_MAX);
+    assert_true(lnt_screen_buttons(dl) <= max);
+    for (size_t i = 0; i < dl->n; i++)
+        for (size_t j = i + 1; j < dl->n; j++)
+            if (dl->cmd[i].kind == LNT_DRAW_BUTTON && dl->cmd[j].kind == LNT_DRAW_BUTTON &&
+                overlap(&dl->cmd[i], &dl->cmd[j]))
+                fail_msg("buttons \"%s\" and \"%s\" overlap", dl->cmd[i].text, dl->cmd[j].text);
+}
+
+static void test_screen__every_step_of_every_flow_fits_the_rules(void **state)
+{
+    struct lnt_draw_list *dl = calloc(1, sizeof *dl);
+    struct lnt_status st = status(2);
+    int screens = 0;
+
+    (void)state;
+    assert_non_null(dl);
+    for (int f = LNT_FLOW_NONE + 1; f < LNT_FLOW__COUNT; f++) {
+        const struct lnt_flow_def *def = lnt_flow_get((enum lnt_flow)f);
+        assert_non_null(def);
+        for (int i = 0; i < def->n_steps; i++) {
+            struct lnt_app *app = badge_app(LNT_VERDICT_GREEN, false);
+            const struct lnt_step *step = &def->steps[i];
+            int per_page, pages;
+
+            app->state = LNT_APP_FORM;
+            app->form.flow = (enum lnt_flow)f;
+            app->form.step = i;
+            lnt_form_pages(&app->form, &per_page, &pages);
+            for (int p = 0; p < pages; p++) {
+                app->form.page = p;
+                app->form.v[step->field] = 0x5; /* a few ticks on */
+                lnt_screen_build(app, &st, dl);
+                /* Keypads and keyboards are input devices; every screen of choices has six at
+                 * most. */
+                assert_targets(
+                    dl, step->kind == LNT_STEP_PICK || step->kind == LNT_STEP_TICKS ? 6 : 48);
+                {
+                    /* The question is there (wrapped, perhaps: its first words at least). */
+                    char start[12];
+                    lnt_str_copy(start, sizeof start, lnt_str(step->question));
+                    assert_non_null(find_text(dl, start));
+                }
+                screens++;
+            }
+            free(app);
+        }
+    }
+    assert_true(screens > 30);
+    free(dl);
+}
+
+static void test_screen__badge_actions_follow_the_role(void **state)
+{
+    static const struct {
+        enum lnt_role role;
+        const char *has;
+        const char *lacks;
+    } cases[] = {
+        {LNT_ROLE_DOOR, "Open reports (0)", "More"},
+        {LNT_ROLE_BAR, "Ask for Angela", "Cup covers"},
+        {LNT_ROLE_MANAGER, "More", "Cup covers"},
+        {LNT_ROLE_VOLUNTEER, "Start shift", "Ask for Angela"},
+    };
+    struct lnt_draw_list *dl = calloc(1, sizeof *dl);
+    struct lnt_status st = status(0);
+
+    (void)state;
+    assert_non_null(dl);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct lnt_app *app = badge_app(LNT_VERDICT_GREEN, false);
+        app->badge.claims.role = cases[i].role;
+        lnt_screen_build(app, &st, dl);
+        assert_targets(dl, 6);
+        assert_int_not_equal(lnt_screen_find_label(dl, cases[i].has), LNT_BTN_NONE);
+        assert_int_equal(lnt_screen_find_label(dl, cases[i].lacks), LNT_BTN_NONE);
+        assert_int_not_equal(lnt_screen_find_label(dl, "Not now"), LNT_BTN_NONE);
+        free(app);
+    }
+    /* The manager's menu and a long list of open reports keep to six choices too. */
+    {
+        struct lnt_app *app = badge_app(LNT_VERDICT_GREEN, false);
+        app->badge.claims.role = LNT_ROLE_MANAGER;
+        app->state = LNT_APP_MENU;
+        lnt_screen_build(app, &st, dl);
+        assert_targets(dl, 6);
+        assert_int_not_equal(lnt_screen_find_label(dl, "Cup covers"), LNT_BTN_NONE);
+        app->state = LNT_APP_REPORTS;
+        app->n_reports = 9;
+        for (size_t i = 0; i < 9; i++) {
+            lnt_str_copy(app->reports[i].kind, sizeof app->reports[i].kind, "spiking");
+            lnt_str_copy(app->reports[i].place, sizeof app->reports[i].place, "bar");
+            app->reports[i].occurred_at = T0 - (int64_t)i * 600;
+        }
+        lnt_screen_build(app, &st, dl);
+        assert_targets(dl, 6);
+        assert_non_null(find_text(dl, "Spiking 22:01, Bar"));
+        assert_int_not_equal(lnt_screen_find_label(dl, "More"), LNT_BTN_NONE);
+        free(app);
+    }
+    free(dl);
+}
+
+static void test_screen__status_bar_flags_unsent_over_an_hour(void **state)
+{
+    struct lnt_app *app = badge_app(LNT_VERDICT_GREEN, false);
+    struct lnt_draw_list *dl = calloc(1, sizeof *dl);
+    struct lnt_status st = status(5);
+
+    (void)state;
+    assert_non_null(dl);
+    st.unsent_age = 3599;
+    lnt_screen_build(app, &st, dl);
+    assert_non_null(find_text(dl, "Unsent: 5"));
+    st.unsent_age = 2 * 3600 + 5;
+    lnt_screen_build(app, &st, dl);
+    assert_null(find_text(dl, "Unsent: 5"));
+    assert_non_null(find_text(dl, "5 unsent over 2 h"));
+    /* A symbol goes with the amber: colour is never the only sign. */
+    assert_non_null(strstr(find_text(dl, "5 unsent over 2 h")->text, "\xe2\x9a\xa0"));
+    free(dl);
+    free(app);
+}
+
+static void test_screen__every_string_and_pick_has_words(void **state)
+{
+    (void)state;
+    for (int id = LNT_S_NONE + 1; id < LNT_S__COUNT; id++)
+        if (lnt_str((enum lnt_sid)id)[0] == '\0')
+            fail_msg("string %d has no words", id);
+    for (int r = LNT_BADGE_VALID + 1; r < LNT_BADGE__COUNT; r++) {
+        assert_true(strlen(lnt_str_refused((enum lnt_badge_reason)r)) > 10);
+        assert_true(strlen(lnt_str_refused_next((enum lnt_badge_reason)r)) > 10);
+    }
+    for (int l = LNT_L_NONE + 1; l < LNT_L__COUNT; l++) {
+        size_t n;
+        const struct lnt_pick *p = lnt_list_items((enum lnt_list)l, &n);
+        assert_true(n >= 2 && n <= LNT_LIST_MAX);
+        for (size_t i = 0; i < n; i++) {
+            assert_true(strlen(p[i].code) < LNT_SHORT_TEXT); /* fits the wire's short fields */
+            assert_true(p[i].label[0] != '\0');
+        }
+    }
+    assert_int_equal(lnt_list_find(LNT_L_PLACES, "dance_floor"), 1);
+    assert_int_equal(lnt_list_find(LNT_L_PLACES, "roof"), -1);
+    assert_string_equal(lnt_list_label(LNT_L_PLACES, 99), "");
+}
+
+static void test_screen__buttons_found_by_their_words(void **state)
+{
+    struct lnt_app *app = badge_app(LNT_VERDICT_GREEN, false);
+    struct lnt_draw_list *dl = calloc(1, sizeof *dl);
+    struct lnt_status st = status(0);
+
+    (void)state;
+    assert_non_null(dl);
+    app->state = LNT_APP_FORM;
+    app->form.flow = LNT_FLOW_ANGELA;
+    app->form.step = 1; /* tick boxes */
+    lnt_screen_build(app, &st, dl);
+    assert_int_equal(lnt_screen_find_label(dl, "Moved out of sight"), LNT_BTN_ITEM0);
+    assert_int_equal(lnt_screen_find_label(dl, "Back"), LNT_BTN_BACK);
+    assert_int_equal(lnt_screen_find_label(dl, "More"), LNT_BTN_MORE);
+    assert_int_equal(lnt_screen_find_label(dl, "Offered*"), LNT_BTN_ITEM0 + 1);
+    assert_int_equal(lnt_screen_find_label(dl, "moved out of sight"), LNT_BTN_NONE);
+    assert_int_equal(lnt_screen_find_label(dl, "Police called"), LNT_BTN_NONE); /* page 2 */
+    free(dl);
+    free(app);
+}
+
+static void test_screen__refusal_says_what_and_what_next(void **state)
+{
+    struct lnt_draw_list *dl = calloc(1, sizeof *dl);
+    struct lnt_status st = status(0);
+
+    (void)state;
+    assert_non_null(dl);
+    for (int r = LNT_BADGE_VALID + 1; r < LNT_BADGE__COUNT; r++) {
+        struct lnt_app *app = badge_app(LNT_VERDICT_GREEN, false);
+        memset(&app->badge, 0, sizeof app->badge);
+        app->state = LNT_APP_REFUSED;
+        app->refused = (enum lnt_badge_reason)r;
+        lnt_screen_build(app, &st, dl);
+        assert_targets(dl, 1);
+        assert_non_null(find_text(dl, "What to do"));
+        free(app);
+    }
+    free(dl);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -222,6 +422,12 @@ int main(void)
         cmocka_unit_test(test_screen__verdict_in_words_and_symbols),
         cmocka_unit_test(test_screen__status_bar_tells_the_truth),
         cmocka_unit_test(test_screen__every_state_draws_within_bounds),
+        cmocka_unit_test(test_screen__every_step_of_every_flow_fits_the_rules),
+        cmocka_unit_test(test_screen__badge_actions_follow_the_role),
+        cmocka_unit_test(test_screen__status_bar_flags_unsent_over_an_hour),
+        cmocka_unit_test(test_screen__every_string_and_pick_has_words),
+        cmocka_unit_test(test_screen__buttons_found_by_their_words),
+        cmocka_unit_test(test_screen__refusal_says_what_and_what_next),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

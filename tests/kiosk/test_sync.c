@@ -452,6 +452,183 @@ static void test_sync__enrolment_refusals(void **state)
     assert_int_equal(lnt_sync_enroll(w->sync, "ftp://x", "ABCD", w->id, err), LNT_ERR_INVALID);
 }
 
+static void test_sync__400_sets_the_named_event_aside_and_the_queue_moves_on(void **state)
+{
+    struct world *w = *state;
+    struct lnt_sync_result res;
+    char err[LNT_ERRBUF_SIZE] = "";
+    struct fake f;
+
+    /* The server names the second event of the batch (index 1, seq 2). */
+    fake_start(&f, 400,
+               "{\"type\": \"about:blank\", \"title\": \"Bad Request\", \"status\": 400, "
+               "\"detail\": \"event 1: field `occurred_at`: expected RFC 3339 time\"}");
+    point_at(w, &f, "");
+    assert_int_equal(lnt_sync_push(w->sync, w->ob, w->id, &res, err), LNT_OK);
+    fake_stop(&f);
+    assert_int_equal(res.aside, 1);
+    assert_int_equal(res.sent, 0);
+    assert_int_equal(unsent(w), 2);
+    assert_int_equal(aside(w), 1);
+
+    /* The rest goes through on the next push. */
+    fake_start(&f, 200,
+               "{\"accepted\": [1, 3], \"duplicates\": [], \"conflicts\": [], \"rejected\": []}");
+    point_at(w, &f, "");
+    assert_int_equal(lnt_sync_push(w->sync, w->ob, w->id, &res, err), LNT_OK);
+    fake_stop(&f);
+    assert_int_equal(res.sent, 2);
+    assert_int_equal(unsent(w), 0);
+}
+
+static void test_sync__400_naming_no_event_finds_it_one_at_a_time(void **state)
+{
+    struct world *w = *state;
+    struct lnt_sync_result res;
+    char err[LNT_ERRBUF_SIZE] = "";
+    const char *body;
+    struct fake f;
+
+    fake_start(&f, 400, "{\"status\": 400, \"detail\": \"not valid JSON: line 1\"}");
+    point_at(w, &f, "");
+    assert_int_equal(lnt_sync_push(w->sync, w->ob, w->id, &res, err), LNT_ERR_INVALID);
+    fake_stop(&f);
+    assert_int_equal(unsent(w), 3);
+    /* Next time one event goes alone; refused alone, it is the bad one. */
+    fake_start(&f, 400, "{\"status\": 400, \"detail\": \"field `kiosk_id`: expected\"}");
+    point_at(w, &f, "");
+    assert_int_equal(lnt_sync_push(w->sync, w->ob, w->id, &res, err), LNT_OK);
+    fake_stop(&f);
+    body = strstr(f.request, "\r\n\r\n") + 4;
+    assert_non_null(strstr(body, "\"seq\":1"));
+    assert_null(strstr(body, "\"seq\":2"));
+    assert_int_equal(res.aside, 1);
+    assert_int_equal(unsent(w), 2);
+}
+
+static void test_sync__pinned_ca_must_be_readable(void **state)
+{
+    struct world *w = *state;
+    char err[LNT_ERRBUF_SIZE] = "";
+
+    assert_int_equal(lnt_sync_set_ca(w->sync, "/nonexistent/ca.pem", err), LNT_ERR_IO);
+    assert_non_null(strstr(err, "/nonexistent/ca.pem"));
+    assert_int_equal(lnt_sync_set_ca(w->sync, NULL, err), LNT_OK);
+}
+
+/* A refresh reply with one trust key, `serials` (JSON array text), and the given flags. */
+static void refresh_reply(char *out, size_t size, const struct lnt_signing_key *key,
+                          const char *time, const char *serials, bool full, int version)
+{
+    char kid[LNT_HEX_LEN(LNT_KID_LEN)], pk[LNT_B64_LEN(LNT_SIGN_PK_LEN)];
+
+    lnt_hex_encode(key->kid, LNT_KID_LEN, kid);
+    lnt_b64_encode(key->pk, LNT_SIGN_PK_LEN, pk);
+    snprintf(out, size,
+             "{\"server_time\": \"%s\", \"scheme\": \"WTN\","
+             " \"trust\": [{\"kid\": \"%s\", \"public_key\": \"%s\"}],"
+             " \"revocations\": {\"version\": %d, \"full\": %s, \"serials\": %s},"
+             " \"venue\": {\"id\": 1, \"name\": \"The Crown & Anchor\", \"category\": \"pub\","
+             " \"capacity\": 250, \"cup_cover_threshold\": 150},"
+             " \"box_public_key\": \"%s\"}",
+             time, kid, pk, version, full ? "true" : "false", serials, pk);
+}
+
+static void test_sync__refresh_reply_updates_trust_revocations_and_clock_floor(void **state)
+{
+    struct world *w = *state;
+    struct lnt_signing_key key;
+    struct lnt_sync_settings set;
+    char body[2048], err[LNT_ERRBUF_SIZE] = "";
+
+    lnt_badge_keygen(&key);
+    lnt_str_copy(w->id->scheme, sizeof w->id->scheme, "WTN");
+    w->id->server_time = 1795730463;
+    refresh_reply(body, sizeof body, &key, "2026-11-27T01:00:00Z",
+                  "[\"a1b2c3d4e5f60718\", \"0102030405060708\"]", true, 42);
+    assert_int_equal(lnt_sync_parse_refresh(body, strlen(body), w->id, &set, err), LNT_OK);
+    assert_int_equal(w->id->n_keys, 1);
+    assert_memory_equal(w->id->keys[0].pk, key.pk, LNT_SIGN_PK_LEN);
+    assert_int_equal(w->id->n_revoked, 2);
+    assert_int_equal(set.revoked_version, 42);
+    assert_true(set.revoked_full);
+    assert_int_equal(set.cup_threshold, 150);
+    assert_string_equal(w->id->venue_name, "The Crown & Anchor");
+    assert_int_equal(w->id->server_time, 1795741200);
+
+    /* Incremental: added to the list, duplicates once; an earlier server time never lowers the
+     * floor. */
+    refresh_reply(body, sizeof body, &key, "2020-01-01T00:00:00Z",
+                  "[\"0102030405060708\", \"ffffffffffffffff\"]", false, 43);
+    assert_int_equal(lnt_sync_parse_refresh(body, strlen(body), w->id, &set, err), LNT_OK);
+    assert_int_equal(w->id->n_revoked, 3);
+    assert_int_equal(w->id->server_time, 1795741200);
+
+    /* A full list replaces. */
+    refresh_reply(body, sizeof body, &key, "2026-11-27T01:00:00Z", "[]", true, 44);
+    assert_int_equal(lnt_sync_parse_refresh(body, strlen(body), w->id, &set, err), LNT_OK);
+    assert_int_equal(w->id->n_revoked, 0);
+}
+
+static void test_sync__bad_refresh_reply_changes_nothing(void **state)
+{
+    struct world *w = *state;
+    struct lnt_signing_key key;
+    struct lnt_sync_settings set;
+    char body[2048], err[LNT_ERRBUF_SIZE] = "";
+
+    lnt_badge_keygen(&key);
+    lnt_str_copy(w->id->scheme, sizeof w->id->scheme, "WTN");
+    w->id->server_time = 1795730463;
+    refresh_reply(body, sizeof body, &key, "2026-11-27T01:00:00Z", "[\"a1b2\"]", false, 1);
+    assert_int_equal(lnt_sync_parse_refresh(body, strlen(body), w->id, &set, err), LNT_ERR_INVALID);
+    assert_non_null(strstr(err, "revoked serial 0"));
+    assert_int_equal(w->id->n_keys, 0);
+    assert_int_equal(w->id->server_time, 1795730463);
+    refresh_reply(body, sizeof body, &key, "yesterday", "[]", false, 1);
+    assert_int_equal(lnt_sync_parse_refresh(body, strlen(body), w->id, &set, err), LNT_ERR_INVALID);
+    assert_non_null(strstr(err, "server_time"));
+    lnt_str_copy(w->id->scheme, sizeof w->id->scheme, "XYZ");
+    refresh_reply(body, sizeof body, &key, "2026-11-27T01:00:00Z", "[]", false, 1);
+    assert_int_equal(lnt_sync_parse_refresh(body, strlen(body), w->id, &set, err), LNT_ERR_INVALID);
+    assert_non_null(strstr(err, "scheme"));
+    assert_int_equal(lnt_sync_parse_refresh("[1,", 3, w->id, &set, err), LNT_ERR_INVALID);
+}
+
+static void test_sync__refresh_is_a_signed_get(void **state)
+{
+    struct world *w = *state;
+    struct lnt_signing_key key;
+    struct lnt_sync_settings set;
+    char body[2048], err[LNT_ERRBUF_SIZE] = "", ts[32], sig[128];
+    int64_t t = 0;
+    struct fake f;
+
+    lnt_badge_keygen(&key);
+    lnt_str_copy(w->id->scheme, sizeof w->id->scheme, "WTN");
+    refresh_reply(body, sizeof body, &key, "2026-11-27T01:00:00Z", "[]", true, 7);
+    fake_start(&f, 200, body);
+    point_at(w, &f, "/lantern");
+    assert_int_equal(lnt_sync_refresh(w->sync, w->id, 6, &set, err), LNT_OK);
+    fake_stop(&f);
+    assert_true(
+        lnt_str_starts(f.request, "GET /lantern/api/v1/kiosk/sync?revoked_since=6 HTTP/1.1\r\n"));
+    assert_true(header(&f, LNT_HDR_TIME, ts, sizeof ts));
+    assert_int_equal(lnt_parse_i64(ts, 0, INT64_MAX, &t), LNT_OK);
+    assert_true(header(&f, LNT_HDR_SIGNATURE, sig, sizeof sig));
+    /* The path is signed without the query; the body is empty. */
+    assert_int_equal(
+        lnt_reqsig_verify(w->id->pk, 3, t, t, "GET", "/lantern/api/v1/kiosk/sync", "", 0, sig, err),
+        LNT_OK);
+    assert_int_equal(set.revoked_version, 7);
+
+    /* A server without the endpoint says 404: the kiosk carries on with what it has. */
+    fake_start(&f, 404, "{\"status\": 404, \"detail\": \"no such route\"}");
+    point_at(w, &f, "");
+    assert_int_equal(lnt_sync_refresh(w->sync, w->id, 0, &set, err), LNT_ERR_NOT_FOUND);
+    fake_stop(&f);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -465,6 +642,12 @@ int main(void)
         T(test_sync__dead_network_is_net_error),
         T(test_sync__enrolment_fills_identity),
         T(test_sync__enrolment_refusals),
+        T(test_sync__400_sets_the_named_event_aside_and_the_queue_moves_on),
+        T(test_sync__400_naming_no_event_finds_it_one_at_a_time),
+        T(test_sync__pinned_ca_must_be_readable),
+        T(test_sync__refresh_reply_updates_trust_revocations_and_clock_floor),
+        T(test_sync__bad_refresh_reply_changes_nothing),
+        T(test_sync__refresh_is_a_signed_get),
     };
 #undef T
     assert_int_equal(lnt_crypto_init(), LNT_OK);

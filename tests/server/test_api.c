@@ -30,6 +30,7 @@
 
 struct fixture {
     char *dir;
+    char *db_path;
     struct lnt_store *store;
     struct lnt_api api;
     struct lnt_http *http;
@@ -98,6 +99,8 @@ static int setup(void **state)
     assert_int_equal(lnt_http_start(&f->http, &cfg, err), LNT_OK);
     assert_int_not_equal(lnt_http_port(f->http), 0);
     snprintf(f->base, sizeof f->base, "http://127.0.0.1:%u", (unsigned)lnt_http_port(f->http));
+    f->db_path = lnt_test_path(f->dir, "lantern.db");
+    f->api.db_path = f->db_path;
     f->curl = curl_easy_init();
     assert_non_null(f->curl);
     *state = f;
@@ -112,6 +115,7 @@ static int teardown(void **state)
     lnt_http_stop(f->http);
     lnt_store_free(f->store);
     lnt_test_rmrf(f->dir);
+    free(f->db_path);
     free(f->dir);
     sodium_memzero(f->sk, sizeof f->sk);
     free(f);
@@ -247,16 +251,17 @@ static void make_batch(struct lnt_buf *b, int64_t kiosk_id, int64_t first_seq, s
     assert_int_equal(lnt_buf_puts(b, "]}"), LNT_OK);
 }
 
-/* The three signature headers for `body`, signed by `sk` as kiosk `kiosk_id` at `ts`. */
-static struct curl_slist *sign_headers(const uint8_t *sk, int64_t kiosk_id, int64_t ts,
-                                       const char *body, size_t len)
+/* The three signature headers for METHOD PATH with `body`, signed by `sk` as kiosk `kiosk_id` at
+ * `ts`. */
+static struct curl_slist *sign_request(const uint8_t *sk, int64_t kiosk_id, int64_t ts,
+                                       const char *method, const char *path, const char *body,
+                                       size_t len)
 {
     char sig[LNT_REQSIG_B64_LEN];
     char line[256];
     struct curl_slist *h = NULL;
 
-    assert_int_equal(lnt_reqsig_sign(sk, kiosk_id, ts, "POST", "/api/v1/events", body, len, sig),
-                     LNT_OK);
+    assert_int_equal(lnt_reqsig_sign(sk, kiosk_id, ts, method, path, body, len, sig), LNT_OK);
     snprintf(line, sizeof line, "%s: %lld", LNT_HDR_KIOSK, (long long)kiosk_id);
     h = curl_slist_append(h, line);
     snprintf(line, sizeof line, "%s: %lld", LNT_HDR_TIME, (long long)ts);
@@ -265,6 +270,13 @@ static struct curl_slist *sign_headers(const uint8_t *sk, int64_t kiosk_id, int6
     h = curl_slist_append(h, line);
     h = curl_slist_append(h, "Content-Type: application/json");
     return h;
+}
+
+/* Signature headers for POST /api/v1/events. */
+static struct curl_slist *sign_headers(const uint8_t *sk, int64_t kiosk_id, int64_t ts,
+                                       const char *body, size_t len)
+{
+    return sign_request(sk, kiosk_id, ts, "POST", "/api/v1/events", body, len);
 }
 
 static void post_events(struct fixture *f, const struct lnt_buf *b, struct reply *r)
@@ -801,6 +813,328 @@ static void test_api__events_chunked_body_over_limit_413(void **state)
     curl_slist_free_all(h);
 }
 
+/* ---- kiosk sync ---- */
+
+/* A staff member at the fixture's venue with a badge (serial returned), issued now. */
+static void add_badge(struct fixture *f, uint8_t serial[LNT_SERIAL_LEN])
+{
+    struct lnt_staff st;
+    struct lnt_badge_record b;
+    struct lnt_scheme scheme;
+    char err[LNT_ERRBUF_SIZE] = "";
+
+    memset(&st, 0, sizeof st);
+    st.venue_id = f->venue_id;
+    lnt_str_copy(st.name, sizeof st.name, "Sam Door");
+    st.role = LNT_ROLE_DOOR;
+    assert_int_equal(lnt_store_staff_add(f->store, &st, err), LNT_OK);
+    assert_int_equal(lnt_store_scheme_get(f->store, &scheme, err), LNT_OK);
+    memset(&b, 0, sizeof b);
+    randombytes_buf(serial, LNT_SERIAL_LEN);
+    memcpy(b.serial, serial, LNT_SERIAL_LEN);
+    b.staff_id = st.id;
+    memcpy(b.kid, scheme.key.kid, LNT_KID_LEN);
+    b.issued_at = lnt_time_now() - 60;
+    b.expires_at = lnt_time_now() + 30 * DAY;
+    sodium_memzero(&scheme, sizeof scheme);
+    assert_int_equal(lnt_store_badge_add(f->store, &b, err), LNT_OK);
+}
+
+static void revoke_badge(struct fixture *f, const uint8_t serial[LNT_SERIAL_LEN], int64_t want_version)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+    int64_t v = 0;
+
+    assert_int_equal(lnt_store_badge_revoke(f->store, serial, "lost", lnt_time_now(), &v, err),
+                     LNT_OK);
+    assert_int_equal(v, want_version);
+}
+
+/* GET /api/v1/kiosk/sync (with `query`, "" for none) signed by the fixture's kiosk. */
+static void get_sync(struct fixture *f, const char *query, const char *extra_header,
+                     struct reply *r)
+{
+    char path[128];
+    struct curl_slist *h =
+        sign_request(f->sk, f->kiosk_id, lnt_time_now(), "GET", "/api/v1/kiosk/sync", "", 0);
+
+    if (extra_header != NULL)
+        h = curl_slist_append(h, extra_header);
+    snprintf(path, sizeof path, "/api/v1/kiosk/sync%s", query);
+    request(f, "GET", path, NULL, 0, h, r);
+    curl_slist_free_all(h);
+}
+
+/* The hex serials in the reply's revocations, and its version and full flag. */
+static json_t *revocations(const struct reply *r, int64_t *version, bool *full)
+{
+    json_t *rv = json_object_get(r->json, "revocations");
+
+    assert_true(json_is_object(rv));
+    *version = json_integer_value(json_object_get(rv, "version"));
+    assert_true(json_is_boolean(json_object_get(rv, "full")));
+    *full = json_is_true(json_object_get(rv, "full"));
+    assert_true(json_is_array(json_object_get(rv, "serials")));
+    return json_object_get(rv, "serials");
+}
+
+static void test_api__sync_returns_trust_revocations_and_venue(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_scheme scheme;
+    char err[LNT_ERRBUF_SIZE] = "";
+    char hex[LNT_HEX_LEN(LNT_SERIAL_LEN)], box[LNT_B64_LEN(32)], kid[LNT_HEX_LEN(LNT_KID_LEN)];
+    uint8_t serial[LNT_SERIAL_LEN];
+    struct reply r;
+    json_t *venue, *serials, *trust;
+    int64_t version, t;
+    bool full;
+
+    enroll(f);
+    add_badge(f, serial);
+    revoke_badge(f, serial, 1);
+    lnt_hex_encode(serial, LNT_SERIAL_LEN, hex);
+
+    get_sync(f, "", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.ctype, "application/json");
+    assert_int_equal(lnt_time_parse(json_string_value(json_object_get(r.json, "server_time")), &t),
+                     LNT_OK);
+    assert_true(t >= lnt_time_now() - 60 && t <= lnt_time_now() + 60);
+    assert_string_equal(json_string_value(json_object_get(r.json, "scheme")), "WTN");
+
+    assert_int_equal(lnt_store_scheme_get(f->store, &scheme, err), LNT_OK);
+    lnt_b64_encode(scheme.box_pk, sizeof scheme.box_pk, box);
+    lnt_hex_encode(scheme.key.kid, LNT_KID_LEN, kid);
+    sodium_memzero(&scheme, sizeof scheme);
+    assert_string_equal(json_string_value(json_object_get(r.json, "box_public_key")), box);
+    trust = json_object_get(r.json, "trust");
+    assert_int_equal(json_array_size(trust), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(trust, 0), "kid")), kid);
+
+    serials = revocations(&r, &version, &full);
+    assert_int_equal(version, 1);
+    assert_true(full);
+    assert_int_equal(json_array_size(serials), 1);
+    assert_string_equal(json_string_value(json_array_get(serials, 0)), hex);
+
+    venue = json_object_get(r.json, "venue");
+    assert_int_equal(json_integer_value(json_object_get(venue, "id")), f->venue_id);
+    assert_string_equal(json_string_value(json_object_get(venue, "name")), "The Crown");
+    assert_string_equal(json_string_value(json_object_get(venue, "category")), "pub");
+    assert_int_equal(json_integer_value(json_object_get(venue, "capacity")), 200);
+    assert_int_equal(json_integer_value(json_object_get(venue, "cup_cover_threshold")), 100);
+    reply_release(&r);
+}
+
+static void test_api__sync_revocations_since_a_version(void **state)
+{
+    struct fixture *f = *state;
+    uint8_t s1[LNT_SERIAL_LEN], s2[LNT_SERIAL_LEN];
+    char hex2[LNT_HEX_LEN(LNT_SERIAL_LEN)];
+    struct reply r;
+    json_t *serials;
+    int64_t version;
+    bool full;
+
+    enroll(f);
+    add_badge(f, s1);
+    add_badge(f, s2);
+    revoke_badge(f, s1, 1);
+
+    /* Up to date at version 1: nothing new. */
+    get_sync(f, "?revoked_since=1", NULL, &r);
+    assert_int_equal(r.status, 200);
+    serials = revocations(&r, &version, &full);
+    assert_int_equal(version, 1);
+    assert_false(full);
+    assert_int_equal(json_array_size(serials), 0);
+    reply_release(&r);
+
+    /* One more revocation: only it comes back, as an addition. */
+    revoke_badge(f, s2, 2);
+    lnt_hex_encode(s2, LNT_SERIAL_LEN, hex2);
+    get_sync(f, "?revoked_since=1", NULL, &r);
+    serials = revocations(&r, &version, &full);
+    assert_int_equal(version, 2);
+    assert_false(full);
+    assert_int_equal(json_array_size(serials), 1);
+    assert_string_equal(json_string_value(json_array_get(serials, 0)), hex2);
+    reply_release(&r);
+
+    /* A version from the future (a restored database): the whole list, to replace the kiosk's. */
+    get_sync(f, "?revoked_since=99", NULL, &r);
+    serials = revocations(&r, &version, &full);
+    assert_int_equal(version, 2);
+    assert_true(full);
+    assert_int_equal(json_array_size(serials), 2);
+    reply_release(&r);
+}
+
+static void test_api__sync_follows_venue_settings(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_venue v;
+    char err[LNT_ERRBUF_SIZE] = "";
+    struct reply r;
+
+    enroll(f);
+    memset(&v, 0, sizeof v);
+    v.cup_cover_threshold = 250;
+    assert_int_equal(
+        lnt_store_venue_edit(f->store, f->venue_id, &v, LNT_VENUE_SET_CUP_THRESHOLD, err), LNT_OK);
+    get_sync(f, "", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(
+        json_integer_value(json_object_get(json_object_get(r.json, "venue"), "cup_cover_threshold")),
+        250);
+    reply_release(&r);
+}
+
+static void test_api__sync_records_backlog(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_kiosk k;
+    char err[LNT_ERRBUF_SIZE] = "";
+    struct reply r;
+
+    enroll(f);
+    get_sync(f, "", "X-Lantern-Backlog: 7", &r);
+    assert_int_equal(r.status, 200);
+    reply_release(&r);
+    assert_int_equal(lnt_store_kiosk_get(f->store, f->kiosk_id, &k, err), LNT_OK);
+    assert_int_equal(k.backlog, 7);
+    assert_true(k.backlog_at > 0);
+
+    get_sync(f, "", "X-Lantern-Backlog: lots", &r);
+    assert_problem(&r, 400, "X-Lantern-Backlog");
+    reply_release(&r);
+}
+
+static void test_api__sync_errors(void **state)
+{
+    struct fixture *f = *state;
+    struct curl_slist *h;
+    struct reply r;
+
+    enroll(f);
+    /* Unsigned. */
+    request(f, "GET", "/api/v1/kiosk/sync", NULL, 0, NULL, &r);
+    assert_problem(&r, 401, LNT_HDR_KIOSK);
+    reply_release(&r);
+
+    /* Signed for another route: the signature covers method and path. */
+    h = sign_request(f->sk, f->kiosk_id, lnt_time_now(), "POST", "/api/v1/events", "", 0);
+    request(f, "GET", "/api/v1/kiosk/sync", NULL, 0, h, &r);
+    assert_problem(&r, 401, "signature");
+    reply_release(&r);
+    curl_slist_free_all(h);
+
+    /* A version that is not a number >= 0. */
+    get_sync(f, "?revoked_since=-1", NULL, &r);
+    assert_problem(&r, 400, "revoked_since");
+    reply_release(&r);
+    get_sync(f, "?revoked_since=abc", NULL, &r);
+    assert_problem(&r, 400, "revoked_since");
+    reply_release(&r);
+
+    request(f, "POST", "/api/v1/kiosk/sync", "", 0, NULL, &r);
+    assert_problem(&r, 405, NULL);
+    assert_string_equal(r.allow, "GET, HEAD");
+    reply_release(&r);
+}
+
+static void test_api__sync_revoked_kiosk_401(void **state)
+{
+    struct fixture *f = *state;
+    char err[LNT_ERRBUF_SIZE] = "";
+    struct reply r;
+
+    enroll(f);
+    assert_int_equal(lnt_store_kiosk_revoke(f->store, f->kiosk_id, lnt_time_now(), err), LNT_OK);
+    get_sync(f, "", NULL, &r);
+    assert_problem(&r, 401, "revoked");
+    reply_release(&r);
+}
+
+/* ---- metrics ---- */
+
+/* The value of the sample line `name` (with labels, exactly as written) in a metrics page; -1 if
+ * absent. */
+static double metric(const char *page, const char *name)
+{
+    size_t n = strlen(name);
+
+    for (const char *p = page; p != NULL && *p != '\0';) {
+        const char *eol = strchr(p, '\n');
+        if (strncmp(p, name, n) == 0 && p[n] == ' ')
+            return strtod(p + n + 1, NULL);
+        p = eol != NULL ? eol + 1 : NULL;
+    }
+    return -1;
+}
+
+static char *get_metrics(struct fixture *f)
+{
+    struct reply r;
+    char *page;
+
+    request(f, "GET", "/metrics", NULL, 0, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.ctype, "text/plain"));
+    assert_non_null(strstr(r.ctype, "version=0.0.4"));
+    page = strdup(r.body.data);
+    assert_non_null(page);
+    reply_release(&r);
+    return page;
+}
+
+static void test_api__metrics_counters_move(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_buf b;
+    struct reply r;
+    char *page;
+
+    page = get_metrics(f);
+    assert_true(metric(page, "lantern_events_ingested_total") == 0);
+    assert_true(metric(page, "lantern_batch_duration_seconds_count") == 0);
+    assert_true(metric(page, "lantern_kiosks_enrolled") == 0);
+    assert_true(metric(page, "lantern_database_bytes") > 0);
+    assert_non_null(strstr(page, "# TYPE lantern_batch_duration_seconds histogram"));
+    free(page);
+
+    enroll(f);
+    make_batch(&b, f->kiosk_id, 1, 3, "12");
+    post_events(f, &b, &r); /* 3 accepted */
+    reply_release(&r);
+    post_events(f, &b, &r); /* 3 duplicates */
+    reply_release(&r);
+    lnt_buf_release(&b);
+    make_batch(&b, f->kiosk_id, 3, 2, "99");
+    post_events(f, &b, &r); /* seq 3 conflicts, seq 4 accepted */
+    assert_int_equal(r.status, 409);
+    reply_release(&r);
+    lnt_buf_release(&b);
+    request(f, "GET", "/api/v1/nothing", NULL, 0, NULL, &r);
+    reply_release(&r);
+
+    page = get_metrics(f);
+    assert_true(metric(page, "lantern_events_ingested_total") == 4);
+    assert_true(metric(page, "lantern_events_duplicate_total") == 3);
+    assert_true(metric(page, "lantern_events_conflict_total") == 1);
+    assert_true(metric(page, "lantern_events_rejected_total") == 0);
+    assert_true(metric(page, "lantern_batch_duration_seconds_count") == 3);
+    assert_true(metric(page, "lantern_batch_duration_seconds_bucket{le=\"+Inf\"}") == 3);
+    assert_true(metric(page, "lantern_batch_duration_seconds_bucket{le=\"5\"}") == 3);
+    assert_true(metric(page, "lantern_http_requests_total{code=\"201\"}") == 1);
+    assert_true(metric(page, "lantern_http_requests_total{code=\"200\"}") >= 3);
+    assert_true(metric(page, "lantern_http_requests_total{code=\"409\"}") == 1);
+    assert_true(metric(page, "lantern_http_requests_total{code=\"404\"}") == 1);
+    assert_true(metric(page, "lantern_kiosks_enrolled") == 1);
+    free(page);
+}
+
 /* ---- the lanternd program ---- */
 
 /* A database at dir/name, initialised (scheme made) when `init` is true. Caller frees the path. */
@@ -861,6 +1195,84 @@ static void test_api__lanternd_serves_and_stops_on_sigterm(void **state)
     assert_non_null(logtext);
     assert_non_null(strstr(logtext, "listening on http://127.0.0.1:"));
     assert_non_null(strstr(logtext, "GET /healthz 200"));
+    assert_non_null(strstr(logtext, "retention purge:")); /* once at start-up, then daily */
+    free(logtext);
+    free(log);
+    free(port_file);
+    free(db);
+}
+
+/* Counts stored events in the database at `path`. */
+static size_t events_in(const char *path)
+{
+    struct lnt_store *s = NULL;
+    char err[LNT_ERRBUF_SIZE] = "";
+    size_t n = 0;
+
+    assert_int_equal(lnt_store_open(&s, path, err), LNT_OK);
+    assert_int_equal(lnt_store_events_each(s, 0, 0, count_event, &n, err), LNT_OK);
+    lnt_store_free(s);
+    return n;
+}
+
+static void test_api__lanternd_purges_old_records_at_start(void **state)
+{
+    struct fixture *f = *state;
+    char *db = make_db(f->dir, "old.db", true);
+    char *port_file = lnt_test_path(f->dir, "port");
+    char *log = lnt_test_path(f->dir, "lanternd.log");
+    char bin[1024], code[LNT_ENROLL_CODE_LEN + 1], err[LNT_ERRBUF_SIZE] = "";
+    const char *argv[] = {bin, "--db", db, "--listen", "127.0.0.1:0", "--port-file", port_file,
+                          NULL};
+    struct lnt_store *s = NULL;
+    struct lnt_venue v;
+    struct lnt_kiosk k;
+    struct lnt_event ev[2];
+    struct lnt_ingest_result res[2];
+    uint8_t pk[32], sk[64];
+    int64_t now = lnt_time_now();
+    char *logtext = NULL;
+    pid_t pid;
+
+    /* One event from 500 days ago (past the 13-month default for raw events), one from today. */
+    assert_int_equal(lnt_store_open(&s, db, err), LNT_OK);
+    memset(&v, 0, sizeof v);
+    lnt_str_copy(v.name, sizeof v.name, "Old Bell");
+    v.category = LNT_VENUE_PUB;
+    v.capacity = 100;
+    lnt_str_copy(v.area, sizeof v.area, "Centre");
+    if (lnt_store_venue_add(s, &v, err) != LNT_OK)
+        fail_msg("venue: %s", err);
+    crypto_sign_keypair(pk, sk);
+    assert_int_equal(lnt_store_enroll_code_add(s, v.id, now + DAY, code, err), LNT_OK);
+    assert_int_equal(lnt_store_enroll_redeem(s, code, pk, now, &k, err), LNT_OK);
+    memset(ev, 0, sizeof ev);
+    for (int i = 0; i < 2; i++) {
+        ev[i].seq = i + 1;
+        snprintf(ev[i].uuid, sizeof ev[i].uuid, "5f0c0000-0000-4000-8000-%012d", i + 1);
+        ev[i].type = LNT_EV_STOCK;
+        ev[i].occurred_at = ev[i].recorded_at = i == 0 ? now - 500 * DAY : now - 60;
+        lnt_str_copy(ev[i].u.stock.kind, sizeof ev[i].u.stock.kind, "count");
+        ev[i].u.stock.quantity = 10;
+        lnt_str_copy(ev[i].u.stock.staff_id, sizeof ev[i].u.stock.staff_id, "1");
+    }
+    assert_int_equal(lnt_store_events_insert(s, k.id, now, ev, 2, res, err), LNT_OK);
+    lnt_store_free(s);
+    assert_int_equal(events_in(db), 2);
+
+    lnt_str_copy(bin, sizeof bin, lnt_test_bin("lanternd"));
+    pid = lnt_proc_spawn(argv, log);
+    assert_true(pid > 0);
+    for (int i = 0; i < 200 && (logtext == NULL || strstr(logtext, "retention purge:") == NULL);
+         i++) {
+        free(logtext);
+        usleep(100 * 1000);
+        logtext = lnt_test_read_file(log);
+    }
+    lnt_proc_stop(pid, SIGTERM);
+    if (logtext == NULL || strstr(logtext, "retention purge:") == NULL)
+        fail_msg("lanternd did not purge at start-up; its log:\n%s", logtext ? logtext : "");
+    assert_int_equal(events_in(db), 1);
     free(logtext);
     free(log);
     free(port_file);
@@ -939,7 +1351,18 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_api__events_2mib_body_413, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api__events_chunked_body_over_limit_413, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_api__sync_returns_trust_revocations_and_venue, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_api__sync_revocations_since_a_version, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_api__sync_follows_venue_settings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api__sync_records_backlog, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api__sync_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api__sync_revoked_kiosk_401, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api__metrics_counters_move, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api__lanternd_serves_and_stops_on_sigterm, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_api__lanternd_purges_old_records_at_start, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_api__lanternd_refuses_uninitialised_db, setup,
                                         teardown),

@@ -164,12 +164,12 @@ static void test_store__open_migrates_and_reopens(void **state)
     struct fixture *f = *state;
     struct lnt_venue v;
 
-    assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 1);
+    assert_int_equal(sql_int(f->path, "PRAGMA user_version"), LNT_STORE_SCHEMA_VERSION);
     assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'events'"),
                      1);
     int64_t id = add_venue(f->s, "The Crown");
     reopen(f);
-    assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 1);
+    assert_int_equal(sql_int(f->path, "PRAGMA user_version"), LNT_STORE_SCHEMA_VERSION);
     assert_int_equal(lnt_store_venue_get(f->s, id, &v, NULL), LNT_OK);
     assert_string_equal(v.name, "The Crown");
     assert_int_equal(

@@ -1,0 +1,508 @@
+/* bench_ingest.c - ingest throughput and latency of lanternd against a bare libmicrohttpd
+ * baseline, driven by a libcurl multi load generator sending pre-signed batches of 100 events. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <sodium.h>
+
+#include "buf.h"
+#include "codec.h"
+#include "ltime.h"
+#include "reqsig.h"
+#include "store.h"
+
+#define BATCH 100
+#define MAX_CONNS 256
+#define VENUES 16
+
+struct kiosk {
+    int64_t id;
+    uint8_t sk[crypto_sign_SECRETKEYBYTES];
+    int64_t next_seq;
+};
+
+/* One request, ready to send: a body and its signature headers. */
+struct batch {
+    char *body;
+    size_t len;
+    struct curl_slist *headers;
+};
+
+struct conn {
+    CURL *easy;
+    struct batch *queue; /* this connection's batches, sent in order */
+    size_t n, next;
+    int64_t started_us;
+    char reply[512];
+    size_t reply_len;
+};
+
+struct options {
+    const char *lanternd;
+    const char *null_server;
+    size_t events;      /* per run */
+    int conns[4];
+    size_t n_conns;
+    const char *server_log; /* where lanternd's log goes; default: the temp dir */
+};
+
+static int64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void die(const char *what)
+{
+    fprintf(stderr, "bench_ingest: %s\n", what);
+    exit(1);
+}
+
+/* ---- the database and its kiosks ---- */
+
+static void make_db(const char *path, struct kiosk *kiosks, size_t n)
+{
+    struct lnt_store *s = NULL;
+    char err[LNT_ERRBUF_SIZE] = "";
+    int64_t venues[VENUES];
+
+    if (lnt_store_open(&s, path, err) != LNT_OK || lnt_store_scheme_init(s, "BEN", err) != LNT_OK)
+        die(err);
+    for (size_t v = 0; v < VENUES; v++) {
+        struct lnt_venue venue;
+        memset(&venue, 0, sizeof venue);
+        snprintf(venue.name, sizeof venue.name, "Bench Venue %zu", v + 1);
+        venue.category = (enum lnt_venue_category)(1 + v % 3);
+        venue.capacity = 200;
+        snprintf(venue.area, sizeof venue.area, "Area %zu", v % 4);
+        if (lnt_store_venue_add(s, &venue, err) != LNT_OK)
+            die(err);
+        venues[v] = venue.id;
+    }
+    for (size_t k = 0; k < n; k++) {
+        char code[LNT_ENROLL_CODE_LEN + 1];
+        uint8_t pk[crypto_sign_PUBLICKEYBYTES];
+        struct lnt_kiosk out;
+
+        crypto_sign_keypair(pk, kiosks[k].sk);
+        if (lnt_store_enroll_code_add(s, venues[k % VENUES], lnt_time_now() + 3600, code, err) !=
+                LNT_OK ||
+            lnt_store_enroll_redeem(s, code, pk, lnt_time_now(), &out, err) != LNT_OK)
+            die(err);
+        kiosks[k].id = out.id;
+        kiosks[k].next_seq = 1;
+    }
+    lnt_store_free(s);
+}
+
+/* ---- pre-signed batches ---- */
+
+/*
+ * Appends event `seq` of a busy door: sign-ins and sign-outs in pairs (each
+ * pair a different person from a pool of 5000 per kiosk, so nobody is on
+ * shift twice in one night), now and then a stock count or an incident.
+ * Events are 20 s apart, so a run covers a day or two of a kiosk's life.
+ */
+static void add_event(struct lnt_buf *b, const struct kiosk *k, int64_t seq, int64_t at)
+{
+    char when[LNT_TIME_STRLEN], uuid[LNT_UUID_STRLEN];
+    int kind = (int)(seq % 10);
+    int staff = (int)(k->id * 10000 + (seq / 2) % 5000);
+    int rc;
+
+    lnt_time_format(at, when);
+    lnt_uuid4(uuid);
+    if (kind < 8) {
+        rc = lnt_buf_printf(b,
+                            "%s{\"seq\":%lld,\"uuid\":\"%s\",\"type\":\"%s\",\"occurred_at\":\"%s\","
+                            "\"recorded_at\":\"%s\",\"staff_id\":\"%d\",\"badge_serial\":"
+                            "\"%016x\",\"role\":\"door\",\"sia_number\":\"1234567812345678\","
+                            "\"sia_expires\":\"2030-05-01\",\"sia_status\":\"valid\",\"verdict\":"
+                            "\"green\"}",
+                            seq % BATCH == 1 ? "" : ",", (long long)seq, uuid,
+                            kind % 2 == 0 ? "sign_in" : "sign_out", when, when, staff,
+                            (unsigned)staff);
+    } else if (kind == 8) {
+        rc = lnt_buf_printf(b,
+                            ",{\"seq\":%lld,\"uuid\":\"%s\",\"type\":\"stock\",\"occurred_at\":"
+                            "\"%s\",\"recorded_at\":\"%s\",\"kind\":\"handed_out\",\"quantity\":"
+                            "3,\"staff_id\":\"%d\"}",
+                            (long long)seq, uuid, when, when, staff);
+    } else {
+        char report[LNT_UUID_STRLEN];
+        lnt_uuid4(report);
+        rc = lnt_buf_printf(b,
+                            ",{\"seq\":%lld,\"uuid\":\"%s\",\"type\":\"incident\",\"occurred_at\":"
+                            "\"%s\",\"recorded_at\":\"%s\",\"report_id\":\"%s\",\"kind\":"
+                            "\"angela\",\"severity\":2,\"place\":\"bar\",\"outcome\":\"taxi\","
+                            "\"police_called\":false,\"complete\":true,\"staff_id\":\"%d\","
+                            "\"sealed\":\"\"}",
+                            (long long)seq, uuid, when, when, report, staff);
+    }
+    if (rc != LNT_OK)
+        die("batch buffer");
+}
+
+static void make_batch(struct batch *out, struct kiosk *k, int64_t ts)
+{
+    struct lnt_buf b;
+    char sig[LNT_REQSIG_B64_LEN], line[160];
+    int64_t at = lnt_time_now() - 30 * 86400; /* seq 1's time; the kiosk's clock runs on */
+
+    lnt_buf_init(&b, LNT_BATCH_BODY_MAX);
+    if (lnt_buf_printf(&b, "{\"kiosk_id\":%lld,\"events\":[", (long long)k->id) != LNT_OK)
+        die("batch buffer");
+    for (int i = 0; i < BATCH; i++, k->next_seq++)
+        add_event(&b, k, k->next_seq, at + k->next_seq * 20);
+    if (lnt_buf_puts(&b, "]}") != LNT_OK)
+        die("batch buffer");
+    if (lnt_reqsig_sign(k->sk, k->id, ts, "POST", "/api/v1/events", b.data, b.len, sig) != LNT_OK)
+        die("signing");
+    out->headers = NULL;
+    snprintf(line, sizeof line, "%s: %lld", LNT_HDR_KIOSK, (long long)k->id);
+    out->headers = curl_slist_append(out->headers, line);
+    snprintf(line, sizeof line, "%s: %lld", LNT_HDR_TIME, (long long)ts);
+    out->headers = curl_slist_append(out->headers, line);
+    snprintf(line, sizeof line, "%s: %s", LNT_HDR_SIGNATURE, sig);
+    out->headers = curl_slist_append(out->headers, line);
+    out->headers = curl_slist_append(out->headers, "Content-Type: application/json");
+    out->headers = curl_slist_append(out->headers, "Expect:");
+    out->body = lnt_buf_detach(&b, &out->len);
+}
+
+/* ---- servers ---- */
+
+static pid_t start_server(const char *const argv[], const char *port_file, const char *log,
+                          unsigned *port)
+{
+    pid_t pid;
+    char text[32] = "";
+    int64_t p;
+
+    unlink(port_file);
+    pid = fork();
+    if (pid < 0)
+        die("fork");
+    if (pid == 0) {
+        if (freopen(log, "a", stderr) == NULL)
+            _exit(127);
+        setenv("LANTERN_LOG", getenv("BENCH_LANTERN_LOG") ? getenv("BENCH_LANTERN_LOG") : "info",
+               1);
+        execv(argv[0], (char *const *)(uintptr_t)argv);
+        _exit(127);
+    }
+    for (int i = 0; i < 400; i++) {
+        FILE *f = fopen(port_file, "r");
+        if (f != NULL) {
+            if (fgets(text, sizeof text, f) == NULL)
+                text[0] = '\0';
+            fclose(f);
+            text[strcspn(text, "\n")] = '\0';
+            if (lnt_parse_i64(text, 1, 65535, &p) == LNT_OK) {
+                *port = (unsigned)p;
+                return pid;
+            }
+        }
+        usleep(50 * 1000);
+    }
+    kill(pid, SIGKILL);
+    die("the server did not start (see its log)");
+    return -1;
+}
+
+static void stop_server(pid_t pid)
+{
+    int status;
+    kill(pid, SIGTERM);
+    waitpid(pid, &status, 0);
+}
+
+/* ---- the load ---- */
+
+static size_t on_reply(char *p, size_t size, size_t n, void *ctx)
+{
+    struct conn *c = ctx;
+    size_t k = size * n;
+    size_t room = sizeof c->reply - 1 - c->reply_len;
+    memcpy(c->reply + c->reply_len, p, k < room ? k : room);
+    c->reply_len += k < room ? k : room;
+    c->reply[c->reply_len] = '\0';
+    return k;
+}
+
+static void send_next(CURLM *multi, struct conn *c, const char *url)
+{
+    struct batch *b = &c->queue[c->next++];
+
+    curl_easy_setopt(c->easy, CURLOPT_URL, url);
+    curl_easy_setopt(c->easy, CURLOPT_POSTFIELDS, b->body);
+    curl_easy_setopt(c->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)b->len);
+    curl_easy_setopt(c->easy, CURLOPT_HTTPHEADER, b->headers);
+    curl_easy_setopt(c->easy, CURLOPT_WRITEFUNCTION, on_reply);
+    curl_easy_setopt(c->easy, CURLOPT_WRITEDATA, c);
+    curl_easy_setopt(c->easy, CURLOPT_PRIVATE, c);
+    curl_easy_setopt(c->easy, CURLOPT_TIMEOUT, 60L);
+    c->reply_len = 0;
+    c->started_us = now_us();
+    curl_multi_add_handle(multi, c->easy);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+struct result {
+    double events_s;
+    double p50_ms, p99_ms, max_ms;
+    size_t errors;
+    size_t batches;
+};
+
+/* Sends every batch in `conns` over `n` connections to `port`; fills *r. */
+static void run_load(struct conn *conns, size_t n, unsigned port, struct result *r)
+{
+    CURLM *multi = curl_multi_init();
+    char url[64];
+    size_t total = 0, done = 0;
+    int64_t *lat, t0, t1;
+    int running;
+
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/api/v1/events", port);
+    for (size_t i = 0; i < n; i++)
+        total += conns[i].n;
+    lat = calloc(total, sizeof *lat);
+    if (multi == NULL || lat == NULL)
+        die("out of memory");
+    curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)n);
+    memset(r, 0, sizeof *r);
+    t0 = now_us();
+    for (size_t i = 0; i < n; i++)
+        if (conns[i].n > 0)
+            send_next(multi, &conns[i], url);
+    do {
+        CURLMsg *m;
+        int left;
+
+        curl_multi_perform(multi, &running);
+        while ((m = curl_multi_info_read(multi, &left)) != NULL) {
+            struct conn *c = NULL;
+            long status = 0;
+
+            if (m->msg != CURLMSG_DONE)
+                continue;
+            curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&c);
+            curl_easy_getinfo(m->easy_handle, CURLINFO_RESPONSE_CODE, &status);
+            lat[done++] = now_us() - c->started_us;
+            if (m->data.result != CURLE_OK || status != 200) {
+                if (r->errors++ < 3)
+                    fprintf(stderr, "  request failed: %s, status %ld: %.200s\n",
+                            curl_easy_strerror(m->data.result), status, c->reply);
+            }
+            curl_multi_remove_handle(multi, c->easy);
+            if (c->next < c->n)
+                send_next(multi, c, url);
+        }
+        if (done < total)
+            curl_multi_poll(multi, NULL, 0, 100, NULL);
+    } while (done < total);
+    t1 = now_us();
+    qsort(lat, total, sizeof *lat, cmp_i64);
+    r->batches = total;
+    r->events_s = (double)(total * BATCH) / ((double)(t1 - t0) / 1e6);
+    r->p50_ms = (double)lat[total / 2] / 1000.0;
+    r->p99_ms = (double)lat[(total * 99) / 100 < total ? (total * 99) / 100 : total - 1] / 1000.0;
+    r->max_ms = (double)lat[total - 1] / 1000.0;
+    free(lat);
+    curl_multi_cleanup(multi);
+}
+
+/* Makes fresh batches (new seqs) for `n` connections, one kiosk each, signed now. */
+static void presign(struct conn *conns, size_t n, struct kiosk *kiosks, size_t per_conn)
+{
+    int64_t ts = lnt_time_now();
+
+    for (size_t i = 0; i < n; i++) {
+        conns[i].queue = calloc(per_conn, sizeof *conns[i].queue);
+        if (conns[i].queue == NULL)
+            die("out of memory");
+        conns[i].n = per_conn;
+        conns[i].next = 0;
+        for (size_t j = 0; j < per_conn; j++)
+            make_batch(&conns[i].queue[j], &kiosks[i], ts);
+    }
+}
+
+static void release(struct conn *conns, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < conns[i].n; j++) {
+            free(conns[i].queue[j].body);
+            curl_slist_free_all(conns[i].queue[j].headers);
+        }
+        free(conns[i].queue);
+        conns[i].queue = NULL;
+        conns[i].n = 0;
+    }
+}
+
+static void usage(void)
+{
+    fputs("usage: bench_ingest [--lanternd PATH] [--null-server PATH] [--events N] [--conns A,B]\n"
+          "  --lanternd PATH      lanternd to measure (default: next to this program)\n"
+          "  --null-server PATH   the baseline (default: bench_null_server next to this program)\n"
+          "  --events N           events sent per run (default 200000)\n"
+          "  --conns A,B          concurrent connections per run (default 8,64)\n"
+          "environment: BENCH_LANTERN_LOG=warn quiets lanternd's per-request log (default info)\n",
+          stderr);
+}
+
+static void parse(int argc, char **argv, struct options *o)
+{
+    static const struct option longopts[] = {
+        {"lanternd", required_argument, NULL, 'l'}, {"null-server", required_argument, NULL, 'n'},
+        {"events", required_argument, NULL, 'e'},   {"conns", required_argument, NULL, 'c'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+    };
+    static char self_dir[4096], lanternd[4200], null_server[4200];
+    ssize_t len = readlink("/proc/self/exe", self_dir, sizeof self_dir - 1);
+    int64_t v;
+    int c;
+
+    if (len <= 0)
+        die("cannot find this program's directory");
+    self_dir[len] = '\0';
+    *strrchr(self_dir, '/') = '\0';
+    snprintf(lanternd, sizeof lanternd, "%s/lanternd", self_dir);
+    snprintf(null_server, sizeof null_server, "%s/bench_null_server", self_dir);
+    o->lanternd = lanternd;
+    o->null_server = null_server;
+    o->events = 200000;
+    o->conns[0] = 8;
+    o->conns[1] = 64;
+    o->n_conns = 2;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'l':
+            o->lanternd = optarg;
+            break;
+        case 'n':
+            o->null_server = optarg;
+            break;
+        case 'e':
+            if (lnt_parse_i64(optarg, BATCH, 100000000, &v) != LNT_OK)
+                die("--events: expected a number of events (at least 100)");
+            o->events = (size_t)v;
+            break;
+        case 'c': {
+            char list[64], *p = list;
+            if (lnt_str_copy(list, sizeof list, optarg) != LNT_OK)
+                die("--conns: too long");
+            o->n_conns = 0;
+            while (p != NULL && o->n_conns < 4) {
+                char *comma = strchr(p, ',');
+                if (comma != NULL)
+                    *comma = '\0';
+                if (lnt_parse_i64(p, 1, MAX_CONNS, &v) != LNT_OK)
+                    die("--conns: expected numbers from 1 to 256, comma-separated");
+                o->conns[o->n_conns++] = (int)v;
+                p = comma != NULL ? comma + 1 : NULL;
+            }
+            break;
+        }
+        case 'h':
+            usage();
+            exit(0);
+        default:
+            usage();
+            exit(2);
+        }
+    }
+}
+
+int main(int argc, char **argv)
+{
+    struct options o;
+    struct kiosk *kiosks;
+    struct conn conns[MAX_CONNS];
+    char dir_tmpl[] = "/tmp/bench_ingest.XXXXXX";
+    char db[4200], port_file[4200], log[4200];
+    const char *dir;
+    int max_conns = 0;
+
+    parse(argc, argv, &o);
+    if (lnt_crypto_init() != LNT_OK || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+        die("cannot initialise libsodium or libcurl");
+    dir = mkdtemp(dir_tmpl);
+    if (dir == NULL)
+        die("mkdtemp");
+    snprintf(db, sizeof db, "%s/lantern.db", dir);
+    snprintf(port_file, sizeof port_file, "%s/port", dir);
+    snprintf(log, sizeof log, "%s/server.log", dir);
+    for (size_t i = 0; i < o.n_conns; i++)
+        max_conns = o.conns[i] > max_conns ? o.conns[i] : max_conns;
+    kiosks = calloc((size_t)max_conns, sizeof *kiosks);
+    if (kiosks == NULL)
+        die("out of memory");
+    make_db(db, kiosks, (size_t)max_conns);
+    memset(conns, 0, sizeof conns);
+    for (int i = 0; i < max_conns; i++)
+        if ((conns[i].easy = curl_easy_init()) == NULL)
+            die("curl_easy_init");
+
+    printf("bench_ingest: %zu events per run in signed batches of %d; %ld CPUs; "
+           "lanternd with synchronous=FULL (the default); server log at %s\n",
+           o.events, BATCH, sysconf(_SC_NPROCESSORS_ONLN), log);
+    printf("%-18s %6s %12s %10s %10s %10s %8s\n", "server", "conns", "events/s", "p50 ms",
+           "p99 ms", "max ms", "errors");
+    for (size_t ci = 0; ci < o.n_conns; ci++) {
+        size_t n = (size_t)o.conns[ci];
+        size_t per_conn = (o.events / BATCH + n - 1) / n;
+        struct result base, real;
+        unsigned port;
+        pid_t pid;
+
+        /* Baseline and lanternd get the same bodies: signed once, sent twice. */
+        presign(conns, n, kiosks, per_conn);
+        {
+            const char *argv_null[] = {o.null_server, port_file, NULL};
+            pid = start_server(argv_null, port_file, log, &port);
+            run_load(conns, n, port, &base);
+            stop_server(pid);
+        }
+        for (size_t i = 0; i < n; i++)
+            conns[i].next = 0;
+        {
+            const char *argv_d[] = {o.lanternd,    "--db",      db, "--listen", "127.0.0.1:0",
+                                    "--port-file", port_file, NULL};
+            pid = start_server(argv_d, port_file, log, &port);
+            run_load(conns, n, port, &real);
+            stop_server(pid);
+        }
+        printf("%-18s %6zu %12.0f %10.2f %10.2f %10.2f %8zu\n", "null (baseline)", n,
+               base.events_s, base.p50_ms, base.p99_ms, base.max_ms, base.errors);
+        printf("%-18s %6zu %12.0f %10.2f %10.2f %10.2f %8zu   (%.0f%% of baseline)\n",
+               "lanternd", n, real.events_s, real.p50_ms, real.p99_ms, real.max_ms, real.errors,
+               100.0 * real.events_s / base.events_s);
+        fflush(stdout);
+        release(conns, n);
+    }
+    for (int i = 0; i < max_conns; i++)
+        curl_easy_cleanup(conns[i].easy);
+    sodium_memzero(kiosks, (size_t)max_conns * sizeof *kiosks);
+    free(kiosks);
+    curl_global_cleanup();
+    printf("database and log left in %s (remove it when done)\n", dir);
+    return 0;
+}

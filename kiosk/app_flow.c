@@ -1,0 +1,353 @@
+/* app_flow.c - the state machine's guided flows: Angela, spiking, incidents, stock, volunteer
+ * shifts, open reports. */
+#include <stdio.h>
+#include <string.h>
+
+#include "app_int.h"
+#include "buf.h"
+#include "codec.h"
+#include "record.h"
+
+static bool may_report(const struct lnt_app *app)
+{
+    enum lnt_role r = app->badge.claims.role;
+    return r == LNT_ROLE_DOOR || r == LNT_ROLE_BAR || r == LNT_ROLE_MANAGER;
+}
+
+static bool is_manager(const struct lnt_app *app)
+{
+    return app->badge.claims.role == LNT_ROLE_MANAGER;
+}
+
+static const struct lnt_step *cur_step(const struct lnt_app *app)
+{
+    const struct lnt_flow_def *def = lnt_flow_get(app->form.flow);
+
+    if (def == NULL || app->form.step < 0 || app->form.step >= def->n_steps)
+        return NULL;
+    return &def->steps[app->form.step];
+}
+
+/* Moves to step `i` with a clean page and entry. */
+static void go_step(struct lnt_app *app, int i)
+{
+    app->form.step = i;
+    app->form.page = 0;
+    app->form.entry[0] = '\0';
+    app->form.entry_bad = false;
+    app->save_error[0] = '\0';
+}
+
+static void start(struct lnt_app *app, enum lnt_flow flow, int64_t now_ms)
+{
+    memset(&app->form, 0, sizeof app->form);
+    app->form.flow = flow;
+    go_step(app, lnt_form_next(&app->form, -1));
+    lnt_app_enter(app, LNT_APP_FORM, now_ms);
+}
+
+/* Hands the flow's event to the caller; SAVED follows lnt_app_save_done. */
+static void save(struct lnt_app *app, bool complete, int64_t now_ms, struct lnt_app_out *out)
+{
+    struct lnt_ev_shift running;
+    const struct lnt_ev_shift *run = NULL;
+    char err[LNT_ERRBUF_SIZE] = "";
+    enum lnt_err rc;
+
+    if (app->form.report_id[0] == '\0' &&
+        (app->form.flow == LNT_FLOW_ANGELA || app->form.flow == LNT_FLOW_SPIKING ||
+         app->form.flow == LNT_FLOW_INCIDENT))
+        lnt_uuid4(app->form.report_id);
+    memset(&running, 0, sizeof running);
+    if (app->form.flow == LNT_FLOW_SHIFT_END && app->cfg.shift_info != NULL &&
+        app->cfg.shift_info(app->cfg.on_shift_ctx, app->badge.claims.subject, &running))
+        run = &running;
+    rc = lnt_record_build(&app->form, app->badge.claims.subject, run, complete,
+                          lnt_app_wall(app, now_ms), app->cfg.box_pk, &out->ev, err);
+    if (rc != LNT_OK) {
+        memset(&out->ev, 0, sizeof out->ev);
+        lnt_str_copy(app->save_error, sizeof app->save_error, err); /* cut short on screen */
+        return;
+    }
+    out->save = true;
+    out->answered = app->form.answered;
+    out->cond = lnt_form_cond_pack(&app->form);
+    app->save_error[0] = '\0';
+    app->saving_from = LNT_APP_FORM;
+    lnt_app_enter(app, LNT_APP_SAVING, now_ms);
+}
+
+/* The current step is answered: on to the next, or save at the end. */
+static void advance(struct lnt_app *app, int64_t now_ms, struct lnt_app_out *out)
+{
+    int next = lnt_form_next(&app->form, app->form.step);
+
+    if (next < 0) {
+        save(app, true, now_ms, out);
+        return;
+    }
+    go_step(app, next);
+}
+
+static void answer(struct lnt_app *app, enum lnt_field f, int32_t v)
+{
+    app->form.v[f] = v;
+    app->form.answered |= LNT_FIELD_BIT(f);
+}
+
+/* Whether `c` may be typed on step `s` (keypad: digits; keyboard: printable ASCII). */
+static bool key_ok(const struct lnt_step *s, int c)
+{
+    if (s->kind == LNT_STEP_NUMBER || s->kind == LNT_STEP_TIME)
+        return c >= '0' && c <= '9';
+    return s->kind == LNT_STEP_TEXT && c >= 32 && c <= 126;
+}
+
+static size_t entry_max(const struct lnt_step *s)
+{
+    if (s->kind == LNT_STEP_TIME)
+        return 4;
+    if (s->kind == LNT_STEP_NUMBER)
+        return 7;
+    return s->max > 0 && (size_t)s->max < LNT_SHORT_TEXT ? (size_t)s->max : LNT_SHORT_TEXT - 1;
+}
+
+static void key(struct lnt_app *app, const struct lnt_step *s, int c)
+{
+    size_t n = strlen(app->form.entry);
+
+    if (!key_ok(s, c) || n >= entry_max(s))
+        return;
+    /* No leading spaces, no double spaces: what is typed with gloves is trimmed as it goes. */
+    if (c == ' ' && (n == 0 || app->form.entry[n - 1] == ' '))
+        return;
+    app->form.entry[n] = (char)c;
+    app->form.entry[n + 1] = '\0';
+    app->form.entry_bad = false;
+}
+
+/* OK on a keypad or keyboard: checks the entry and answers the step with it. */
+static void entry_done(struct lnt_app *app, const struct lnt_step *s, int64_t now_ms,
+                       struct lnt_app_out *out)
+{
+    struct lnt_form *fm = &app->form;
+    size_t n = strlen(fm->entry);
+    int64_t v = 0;
+
+    while (n > 0 && fm->entry[n - 1] == ' ')
+        fm->entry[--n] = '\0';
+    switch (s->kind) {
+    case LNT_STEP_NUMBER:
+        /* An empty keypad means none, where none is allowed (tallies). */
+        if (n == 0 && s->min == 0)
+            v = 0;
+        else if (lnt_parse_i64(fm->entry, s->min, s->max, &v) != LNT_OK) {
+            fm->entry_bad = true;
+            return;
+        }
+        answer(app, s->field, (int32_t)v);
+        break;
+    case LNT_STEP_TIME:
+        if (n < 3 || lnt_parse_i64(fm->entry, 0, 2359, &v) != LNT_OK || v % 100 > 59) {
+            fm->entry_bad = true;
+            return;
+        }
+        answer(app, s->field, (int32_t)v);
+        break;
+    case LNT_STEP_TEXT:
+        if (n == 0 && !s->optional) {
+            fm->entry_bad = true;
+            return;
+        }
+        lnt_str_copy(fm->text[s->field], sizeof fm->text[s->field], fm->entry);
+        answer(app, s->field, 0);
+        break;
+    case LNT_STEP_PICK:
+    case LNT_STEP_TICKS:
+        return;
+    }
+    advance(app, now_ms, out);
+}
+
+static void back(struct lnt_app *app, int64_t now_ms)
+{
+    struct lnt_form *fm = &app->form;
+    int prev;
+
+    if (fm->page > 0) {
+        fm->page--;
+        return;
+    }
+    prev = lnt_form_prev(fm, fm->step);
+    if (prev >= 0) {
+        go_step(app, prev);
+        return;
+    }
+    /* Before the first question: back where the flow was started, nothing saved. */
+    if (fm->earlier != 0) {
+        memset(fm, 0, sizeof *fm);
+        lnt_app_enter(app, LNT_APP_REPORTS, now_ms);
+        return;
+    }
+    memset(fm, 0, sizeof *fm);
+    app->save_error[0] = '\0';
+    lnt_app_enter(app, LNT_APP_BADGE, now_ms);
+}
+
+static void form_tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_app_out *out)
+{
+    const struct lnt_step *s = cur_step(app);
+    struct lnt_form *fm = &app->form;
+    int per_page, pages;
+    size_t n_items = 0;
+
+    if (s == NULL)
+        return;
+    lnt_form_pages(fm, &per_page, &pages);
+    lnt_list_items(s->list, &n_items);
+    if (id == LNT_BTN_BACK) {
+        back(app, now_ms);
+    } else if (id == LNT_BTN_MORE && pages > 1) {
+        fm->page = (fm->page + 1) % pages;
+    } else if (id == LNT_BTN_NEXT && s->kind == LNT_STEP_TICKS) {
+        answer(app, s->field, fm->v[s->field]);
+        advance(app, now_ms, out);
+    } else if (id == LNT_BTN_SAVE && lnt_form_offers_save(fm)) {
+        const struct lnt_flow_def *def = lnt_flow_get(fm->flow);
+        if (s->kind == LNT_STEP_TICKS) /* what is ticked on screen counts */
+            answer(app, s->field, fm->v[s->field]);
+        save(app, !def->early_open, now_ms, out);
+    } else if (id >= LNT_BTN_ITEM0 && id < LNT_BTN_ITEM0 + (int)n_items &&
+               (s->kind == LNT_STEP_PICK || s->kind == LNT_STEP_TICKS)) {
+        int i = id - LNT_BTN_ITEM0;
+        /* Only what is on the current page can be tapped. */
+        if (i / (per_page > 0 ? per_page : 1) != fm->page)
+            return;
+        if (s->kind == LNT_STEP_TICKS) {
+            fm->v[s->field] ^= (int32_t)(1u << i);
+            return;
+        }
+        answer(app, s->field, i);
+        advance(app, now_ms, out);
+    } else if (id >= LNT_BTN_KEY0 + 32 && id <= LNT_BTN_KEY0 + 126) {
+        key(app, s, id - LNT_BTN_KEY0);
+    } else if (id == LNT_BTN_DEL) {
+        size_t n = strlen(fm->entry);
+        if (n > 0)
+            fm->entry[n - 1] = '\0';
+        fm->entry_bad = false;
+    } else if (id == LNT_BTN_OK) {
+        entry_done(app, s, now_ms, out);
+    }
+}
+
+bool lnt_app_flow_type(struct lnt_app *app, const char *text, int64_t now_ms)
+{
+    const struct lnt_step *s = cur_step(app);
+
+    if (s == NULL ||
+        (s->kind != LNT_STEP_NUMBER && s->kind != LNT_STEP_TIME && s->kind != LNT_STEP_TEXT))
+        return false;
+    app->last_input_ms = now_ms;
+    for (const char *p = text; *p != '\0'; p++)
+        key(app, s, (unsigned char)*p);
+    return true;
+}
+
+/* Loads the open reports and shows them. */
+static void show_reports(struct lnt_app *app, int64_t now_ms)
+{
+    app->n_reports = 0;
+    if (app->cfg.open_reports != NULL)
+        app->n_reports =
+            app->cfg.open_reports(app->cfg.on_shift_ctx, app->reports, LNT_APP_REPORTS_MAX);
+    if (app->n_reports > LNT_APP_REPORTS_MAX)
+        app->n_reports = LNT_APP_REPORTS_MAX;
+    app->reports_page = 0;
+    lnt_app_enter(app, LNT_APP_REPORTS, now_ms);
+}
+
+/* Takes up an open report where it was left: only the questions not yet answered are asked. */
+static void resume(struct lnt_app *app, const struct lnt_open_report *r, int64_t now_ms)
+{
+    struct lnt_form *fm = &app->form;
+    int place = lnt_list_find(LNT_L_PLACES, r->place);
+
+    memset(fm, 0, sizeof *fm);
+    fm->flow = strcmp(r->kind, "spiking") == 0  ? LNT_FLOW_SPIKING
+               : strcmp(r->kind, "angela") == 0 ? LNT_FLOW_ANGELA
+                                                : LNT_FLOW_INCIDENT;
+    lnt_str_copy(fm->report_id, sizeof fm->report_id, r->report_id);
+    fm->occurred_at = r->occurred_at;
+    fm->answered = fm->earlier = r->answered & ~LNT_FIELD_BIT(LNT_F_NONE);
+    lnt_form_cond_unpack(fm, r->cond);
+    if (place >= 0)
+        fm->v[LNT_F_PLACE] = place;
+    if (fm->flow == LNT_FLOW_SPIKING && r->police_called)
+        fm->v[LNT_F_POLICE_TOLD] = 0; /* "yes" */
+    lnt_app_enter(app, LNT_APP_FORM, now_ms);
+    go_step(app, lnt_form_next(fm, -1));
+}
+
+#define REPORTS_PER_PAGE 4
+
+static void reports_tap(struct lnt_app *app, int id, int64_t now_ms)
+{
+    int pages = ((int)app->n_reports + REPORTS_PER_PAGE - 1) / REPORTS_PER_PAGE;
+
+    if (id == LNT_BTN_BACK) {
+        lnt_app_enter(app, LNT_APP_BADGE, now_ms);
+    } else if (id == LNT_BTN_MORE && pages > 1) {
+        app->reports_page = (app->reports_page + 1) % pages;
+    } else if (id >= LNT_BTN_ITEM0 && id < LNT_BTN_ITEM0 + (int)app->n_reports &&
+               (id - LNT_BTN_ITEM0) / REPORTS_PER_PAGE == app->reports_page) {
+        struct lnt_open_report r = app->reports[id - LNT_BTN_ITEM0];
+        resume(app, &r, now_ms);
+        if (app->form.step < 0) /* nothing left to ask: it only needs saving as complete */
+            app->form.step = 0;
+    }
+}
+
+void lnt_app_flow_tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_app_out *out)
+{
+    app->last_input_ms = now_ms;
+    switch (app->state) {
+    case LNT_APP_BADGE:
+        if (app->badge.claims.role == LNT_ROLE_VOLUNTEER) {
+            if (id == LNT_BTN_PRIMARY)
+                start(app, app->badge.on_shift ? LNT_FLOW_SHIFT_END : LNT_FLOW_SHIFT_START, now_ms);
+            return;
+        }
+        if (!may_report(app))
+            return;
+        if (id == LNT_BTN_ANGELA)
+            start(app, LNT_FLOW_ANGELA, now_ms);
+        else if (id == LNT_BTN_SPIKING)
+            start(app, LNT_FLOW_SPIKING, now_ms);
+        else if (id == LNT_BTN_INCIDENT)
+            start(app, LNT_FLOW_INCIDENT, now_ms);
+        else if (id == LNT_BTN_REPORTS)
+            show_reports(app, now_ms);
+        else if (id == LNT_BTN_MENU && is_manager(app))
+            lnt_app_enter(app, LNT_APP_MENU, now_ms);
+        else if (id == LNT_BTN_STOCK && is_manager(app))
+            start(app, LNT_FLOW_STOCK, now_ms);
+        break;
+    case LNT_APP_MENU:
+        if (id == LNT_BTN_STOCK)
+            start(app, LNT_FLOW_STOCK, now_ms);
+        else if (id == LNT_BTN_REPORTS)
+            show_reports(app, now_ms);
+        else if (id == LNT_BTN_BACK)
+            lnt_app_enter(app, LNT_APP_BADGE, now_ms);
+        break;
+    case LNT_APP_REPORTS:
+        reports_tap(app, id, now_ms);
+        break;
+    case LNT_APP_FORM:
+        form_tap(app, id, now_ms, out);
+        break;
+    default:
+        break;
+    }
+}

@@ -1,0 +1,17 @@
+/* app_int.h - what app.c and app_flow.c share inside the state machine; private to them. */
+#ifndef LNT_APP_INT_H
+#define LNT_APP_INT_H
+
+#include "app.h"
+
+void lnt_app_enter(struct lnt_app *app, enum lnt_app_state s, int64_t now_ms);
+/* Back to idle, forgetting everything personal. */
+void lnt_app_go_idle(struct lnt_app *app, int64_t now_ms);
+/* Wall-clock seconds at `now_ms`, never below the configured clock floor. */
+int64_t lnt_app_wall(const struct lnt_app *app, int64_t now_ms);
+/* Taps in FORM, MENU and REPORTS, and the flow buttons of BADGE. */
+void lnt_app_flow_tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_app_out *out);
+/* Typing on a FORM step with an entry. */
+bool lnt_app_flow_type(struct lnt_app *app, const char *text, int64_t now_ms);
+
+#endif

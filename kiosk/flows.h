@@ -1,0 +1,152 @@
+/* flows.h - the kiosk's guided forms as data: which questions each flow asks, in what order. */
+#ifndef LNT_KIOSK_FLOWS_H
+#define LNT_KIOSK_FLOWS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "strings.h"
+
+enum lnt_flow {
+    LNT_FLOW_NONE = 0,
+    LNT_FLOW_ANGELA,
+    LNT_FLOW_SPIKING,
+    LNT_FLOW_INCIDENT,
+    LNT_FLOW_STOCK,
+    LNT_FLOW_SHIFT_START,
+    LNT_FLOW_SHIFT_END,
+    LNT_FLOW__COUNT
+};
+
+/* Answer slots. Fewer than 64, so a set of them is one uint64_t (bit 1 << field). */
+enum lnt_field {
+    LNT_F_NONE = 0,
+    LNT_F_WHEN,
+    LNT_F_WHEN_HHMM,
+    LNT_F_PLACE,
+    LNT_F_ACTIONS,
+    LNT_F_OUTCOME,
+    LNT_F_KIND,
+    LNT_F_SEVERITY,
+    LNT_F_POLICE,
+    LNT_F_SYMPTOMS,
+    LNT_F_EVIDENCE,
+    LNT_F_POLICE_TOLD,
+    LNT_F_POLICE_REF,
+    LNT_F_AMBULANCE,
+    LNT_F_TESTKIT,
+    LNT_F_CCTV,
+    LNT_F_CCTV_CAMERA,
+    LNT_F_CCTV_RANGE,
+    LNT_F_STAFF_ALERTED,
+    LNT_F_DESC_PERSON,
+    LNT_F_DESC_SUSPECT,
+    LNT_F_STOCK_KIND,
+    LNT_F_QUANTITY,
+    LNT_F_TEAM_SIZE,
+    LNT_F_CALL_SIGN,
+    LNT_F_CALL_SIGN_TEXT,
+    LNT_F_BASE,
+    LNT_F_LEADER,
+    LNT_F_TALLY0, /* ... LNT_F_TALLY0 + 7, in the wire's tally order */
+    LNT_F__COUNT = LNT_F_TALLY0 + 8
+};
+
+#define LNT_FIELD_BIT(f) ((uint64_t)1 << (unsigned)(f))
+
+enum lnt_step_kind {
+    LNT_STEP_PICK = 1, /* one of a list; picking moves on */
+    LNT_STEP_TICKS,    /* any of a list, then Next */
+    LNT_STEP_NUMBER,   /* on-screen keypad */
+    LNT_STEP_TIME,     /* keypad, HHMM local time */
+    LNT_STEP_TEXT      /* short-text keyboard */
+};
+
+struct lnt_step {
+    enum lnt_step_kind kind;
+    enum lnt_field field;
+    enum lnt_sid question;
+    enum lnt_list list;  /* PICK, TICKS */
+    enum lnt_field cond; /* asked only when this field's answer is cond_val (LNT_F_NONE: always) */
+    int32_t cond_val;
+    int32_t min, max; /* NUMBER bounds; TEXT: max bytes */
+    bool optional;    /* TEXT: may be left empty */
+};
+
+struct lnt_flow_def {
+    enum lnt_sid title;
+    const struct lnt_step *steps;
+    int n_steps;
+    int early_save;  /* first step that offers a Save button before the end; -1: none */
+    bool early_open; /* that early save leaves the report open (to finish later) */
+    bool reminder;   /* show the evidence-is-time-critical reminder */
+};
+
+/* The definition of `f`; NULL for LNT_FLOW_NONE or an unknown flow. */
+const struct lnt_flow_def *lnt_flow_get(enum lnt_flow f);
+
+/* Answers being collected. Plain data: zero it to start a flow. */
+struct lnt_form {
+    enum lnt_flow flow;
+    int step;                /* index into the flow's steps */
+    int page;                /* page of a long list */
+    uint64_t answered;       /* fields with an answer */
+    uint64_t earlier;        /* fields answered in an earlier save of this report (resumed) */
+    int32_t v[LNT_F__COUNT]; /* pick index, tick mask or number */
+    char text[LNT_F__COUNT][LNT_SHORT_TEXT]; /* TEXT answers */
+    char entry[LNT_SHORT_TEXT];              /* what is being typed on this step */
+    bool entry_bad;                          /* the last OK was refused (shown on screen) */
+    char report_id[LNT_UUID_STRLEN];         /* "" until the first save */
+    int64_t occurred_at;                     /* fixed by an earlier save; 0 = from the answers */
+};
+
+/* Whether step `i` is asked: its condition holds and it was not answered in an earlier save. */
+bool lnt_form_applies(const struct lnt_form *fm, int i);
+/* The first step after `i` that applies, or -1 at the end. lnt_form_next(fm, -1) is the first. */
+int lnt_form_next(const struct lnt_form *fm, int i);
+/* The last step before `i` that applies, or -1 at the start. */
+int lnt_form_prev(const struct lnt_form *fm, int i);
+/* Whether step `i` is the last one that applies. */
+bool lnt_form_is_last(const struct lnt_form *fm, int i);
+/* Whether the current step shows an early Save button. */
+bool lnt_form_offers_save(const struct lnt_form *fm);
+
+/*
+ * Layout of a list step on the screen: at most six targets in all, Back
+ * included. Gives the items per page and the page count for the current step.
+ */
+void lnt_form_pages(const struct lnt_form *fm, int *per_page, int *pages);
+
+/* Whether `f` was answered "yes" (a LNT_L_YESNO pick, item 0). */
+bool lnt_form_yes(const struct lnt_form *fm, enum lnt_field f);
+
+/*
+ * The values of the few pick fields later questions depend on, packed in an
+ * integer (4 bits each), so a report saved open can be resumed without
+ * keeping any of its sensitive answers on the kiosk.
+ */
+int64_t lnt_form_cond_pack(const struct lnt_form *fm);
+void lnt_form_cond_unpack(struct lnt_form *fm, int64_t packed);
+
+/*
+ * A report saved open, as the kiosk keeps it until it is finished: only the
+ * parts that also go on the wire in the clear, which questions were answered,
+ * and the packed condition values. The sensitive answers were sealed to the
+ * server and are not kept here.
+ */
+struct lnt_open_report {
+    char report_id[LNT_UUID_STRLEN];
+    char kind[LNT_SHORT_TEXT];
+    char place[LNT_SHORT_TEXT];
+    char outcome[LNT_SHORT_TEXT];
+    int severity;
+    bool police_called;
+    int64_t occurred_at;
+    uint64_t answered;
+    int64_t cond;
+    char staff_id[17]; /* who started it */
+};
+
+#endif

@@ -1,0 +1,91 @@
+/* kiosk.h - lantern-kiosk's program state, shared by main.c and main_replay.c; private to them. */
+#ifndef LNT_KIOSK_H
+#define LNT_KIOSK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "app.h"
+#include "frame.h"
+#include "gpio.h"
+#include "outbox.h"
+#include "render_sdl.h"
+#include "replay.h"
+#include "scan.h"
+#include "screen.h"
+#include "sync.h"
+#include "syncer.h"
+#include "watchdog.h"
+
+#define ENROL_QR_PREFIX "LNTE:"
+#define QR_TEXT_MAX 1024
+
+struct opts {
+    const char *data;
+    const char *server;
+    const char *frames;
+    const char *camera;
+    const char *enroll;
+    const char *screenshot;
+    const char *replay;
+    const char *ca;
+    const char *gpio_chip;
+    unsigned led_line, buzzer_line;
+    bool headless;
+    bool fullscreen;
+    int64_t timeout_s;
+    bool timeout_given;
+    int64_t idle_s;
+    int width, height;
+};
+
+struct kiosk {
+    struct opts o;
+    struct lnt_outbox *ob;
+    struct lnt_syncer *syncer;
+    struct lnt_sync *enrol_client; /* only for enrolment, which happens before syncing */
+    struct lnt_identity *id;       /* heap: it is large */
+    struct lnt_trust trust;
+    int64_t cup_threshold;
+    uint64_t seen_generation;
+    struct lnt_scanner *scanner;
+    struct lnt_frame_source *frames;
+    bool frames_done;
+    bool lower_badge; /* the next frame shows no badge (a replayed or F2 scan was one frame) */
+    struct lnt_render *render;    /* the window; NULL headless */
+    struct lnt_render *offscreen; /* for `shot` without a window */
+    struct lnt_gpio *gpio;
+    struct lnt_watchdog *watchdog;
+    int64_t buzzer_off_ms;
+    enum lnt_app_state shown_state;
+    struct lnt_app app;
+    struct lnt_app_out out;
+    struct lnt_draw_list dl;
+    int64_t unsent, aside, unsent_age, open_reports;
+    int64_t counts_at_ms;
+    struct lnt_syncer_status sync;
+    /* Replay. */
+    struct lnt_replay script;
+    size_t script_next;
+    int64_t wait_until_ms; /* monotonic; 0 = not waiting */
+    bool script_done;
+};
+
+/* Wall-clock milliseconds. */
+int64_t lnt_kiosk_wall_ms(void);
+/* The screen as it is now, into k->dl. */
+void lnt_kiosk_build_screen(struct kiosk *k);
+/* Saves what the app asked for; the app shows SAVED only after the outbox said yes. */
+void lnt_kiosk_handle_out(struct kiosk *k, int64_t now_ms);
+/* A QR text from the camera or a script (NULL: no code in view): enrolment or a badge. */
+void lnt_kiosk_take_text(struct kiosk *k, const char *text, int64_t now_ms);
+/* Writes the current screen as PNG (the window's, or an offscreen one). */
+enum lnt_err lnt_kiosk_shot(struct kiosk *k, const char *path, char *err);
+
+/*
+ * Runs the next replay step(s) due. Returns 0 to go on, or the exit status
+ * after printing why a step could not be done (naming the script line).
+ */
+int lnt_kiosk_replay_step(struct kiosk *k);
+
+#endif

@@ -1,0 +1,258 @@
+/* outbox_state.c - the kiosk's own view kept beside the outbox: who is on shift, volunteer shifts,
+ * cup-cover stock, open reports, settings. */
+#include <string.h>
+
+#include "buf.h"
+#include "ltime.h"
+#include "outbox_int.h"
+
+static enum lnt_err on_shift(struct lnt_outbox *ob, const char *staff_id, int64_t since,
+                             const char *serial, bool on, char *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum lnt_err rc;
+
+    rc = lnt_outbox_prepare(ob,
+                            on ? "INSERT OR REPLACE INTO on_shift(staff_id, since, serial)"
+                                 " VALUES (?, ?, ?)"
+                               : "DELETE FROM on_shift WHERE staff_id = ?",
+                            &st, err);
+    if (rc != LNT_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, staff_id, -1, SQLITE_STATIC);
+    if (on) {
+        sqlite3_bind_int64(st, 2, since);
+        sqlite3_bind_text(st, 3, serial, -1, SQLITE_STATIC);
+    }
+    return lnt_outbox_step_done(ob, st, err, on ? "record sign-in" : "record sign-out");
+}
+
+static enum lnt_err volunteer(struct lnt_outbox *ob, const struct lnt_event *ev, char *err)
+{
+    const struct lnt_ev_shift *sh = &ev->u.shift;
+    sqlite3_stmt *st = NULL;
+    enum lnt_err rc;
+    bool start = ev->type == LNT_EV_SHIFT_START;
+
+    rc = on_shift(ob, sh->staff_id, ev->occurred_at, "", start, err);
+    if (rc != LNT_OK)
+        return rc;
+    rc = lnt_outbox_prepare(ob,
+                            start ? "INSERT OR REPLACE INTO volunteer_shift(staff_id, call_sign,"
+                                    " team, team_size) VALUES (?, ?, ?, ?)"
+                                  : "DELETE FROM volunteer_shift WHERE staff_id = ?",
+                            &st, err);
+    if (rc != LNT_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, sh->staff_id, -1, SQLITE_STATIC);
+    if (start) {
+        sqlite3_bind_text(st, 2, sh->call_sign, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, sh->team, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, sh->team_size);
+    }
+    return lnt_outbox_step_done(ob, st, err, "record volunteer shift");
+}
+
+static enum lnt_err stock(struct lnt_outbox *ob, const struct lnt_ev_stock *s, char *err)
+{
+    int64_t level = 0;
+    bool known = false;
+    enum lnt_err rc;
+
+    rc = lnt_outbox_setting_get(ob, LNT_SET_STOCK_LEVEL, &level, &known, err);
+    if (rc != LNT_OK)
+        return rc;
+    if (strcmp(s->kind, "count") == 0) {
+        level = s->quantity;
+    } else if (!known) {
+        return LNT_OK; /* deliveries and hand-outs before a first count say nothing of the level */
+    } else if (strcmp(s->kind, "delivery") == 0) {
+        level += s->quantity;
+    } else {
+        level = level > s->quantity ? level - s->quantity : 0;
+    }
+    return lnt_outbox_setting_set(ob, LNT_SET_STOCK_LEVEL, level, err);
+}
+
+static enum lnt_err report(struct lnt_outbox *ob, const struct lnt_event *ev, uint64_t answered,
+                           int64_t cond, char *err)
+{
+    const struct lnt_ev_incident *in = &ev->u.incident;
+    sqlite3_stmt *st = NULL;
+    enum lnt_err rc;
+
+    if (in->complete) {
+        rc = lnt_outbox_prepare(ob, "DELETE FROM open_report WHERE report_id = ?", &st, err);
+        if (rc != LNT_OK)
+            return rc;
+        sqlite3_bind_text(st, 1, in->report_id, -1, SQLITE_STATIC);
+        return lnt_outbox_step_done(ob, st, err, "close report");
+    }
+    rc = lnt_outbox_prepare(
+        ob,
+        "INSERT INTO open_report(report_id, kind, place, outcome, severity, police, occurred_at,"
+        " answered, cond, staff_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT(report_id) DO UPDATE SET place = excluded.place,"
+        " outcome = excluded.outcome, police = excluded.police,"
+        " answered = answered | excluded.answered, cond = excluded.cond,"
+        " updated_at = excluded.updated_at",
+        &st, err);
+    if (rc != LNT_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, in->report_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, in->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, in->place, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, in->outcome, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 5, in->severity);
+    sqlite3_bind_int(st, 6, in->police_called ? 1 : 0);
+    sqlite3_bind_int64(st, 7, ev->occurred_at);
+    sqlite3_bind_int64(st, 8, (int64_t)answered);
+    sqlite3_bind_int64(st, 9, cond);
+    sqlite3_bind_text(st, 10, in->staff_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 11, ev->recorded_at);
+    return lnt_outbox_step_done(ob, st, err, "keep open report");
+}
+
+enum lnt_err lnt_outbox_track(struct lnt_outbox *ob, const struct lnt_event *ev, uint64_t answered,
+                              int64_t cond, char *err)
+{
+    switch (ev->type) {
+    case LNT_EV_SIGN_IN:
+        return on_shift(ob, ev->u.badge.staff_id, ev->occurred_at, ev->u.badge.serial, true, err);
+    case LNT_EV_SIGN_OUT:
+        return on_shift(ob, ev->u.badge.staff_id, 0, "", false, err);
+    case LNT_EV_SHIFT_START:
+    case LNT_EV_SHIFT_END:
+        return volunteer(ob, ev, err);
+    case LNT_EV_STOCK:
+        return stock(ob, &ev->u.stock, err);
+    case LNT_EV_INCIDENT:
+        return report(ob, ev, answered, cond, err);
+    default:
+        return LNT_OK;
+    }
+}
+
+static void text_into(sqlite3_stmt *st, int col, char *dst, size_t n)
+{
+    const unsigned char *p = sqlite3_column_text(st, col);
+    lnt_str_copy(dst, n, p ? (const char *)p : "");
+}
+
+enum lnt_err lnt_outbox_open_reports(struct lnt_outbox *ob, struct lnt_open_report *out, size_t max,
+                                     size_t *n, char *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum lnt_err rc;
+    int step;
+
+    *n = 0;
+    rc = lnt_outbox_prepare(ob,
+                            "SELECT report_id, kind, place, outcome, severity, police,"
+                            " occurred_at, answered, cond, staff_id FROM open_report"
+                            " ORDER BY occurred_at, report_id LIMIT ?",
+                            &st, err);
+    if (rc != LNT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, (int64_t)max);
+    while (*n < max && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        struct lnt_open_report *r = &out[*n];
+        memset(r, 0, sizeof *r);
+        text_into(st, 0, r->report_id, sizeof r->report_id);
+        text_into(st, 1, r->kind, sizeof r->kind);
+        text_into(st, 2, r->place, sizeof r->place);
+        text_into(st, 3, r->outcome, sizeof r->outcome);
+        r->severity = sqlite3_column_int(st, 4);
+        r->police_called = sqlite3_column_int(st, 5) != 0;
+        r->occurred_at = sqlite3_column_int64(st, 6);
+        r->answered = (uint64_t)sqlite3_column_int64(st, 7);
+        r->cond = sqlite3_column_int64(st, 8);
+        text_into(st, 9, r->staff_id, sizeof r->staff_id);
+        (*n)++;
+    }
+    sqlite3_finalize(st);
+    return LNT_OK;
+}
+
+enum lnt_err lnt_outbox_open_count(struct lnt_outbox *ob, int64_t *out, char *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum lnt_err rc;
+
+    *out = 0;
+    rc = lnt_outbox_prepare(ob, "SELECT count(*) FROM open_report", &st, err);
+    if (rc != LNT_OK)
+        return rc;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *out = sqlite3_column_int64(st, 0);
+    else
+        rc = lnt_outbox_db_fail(ob, err, "count open reports");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+enum lnt_err lnt_outbox_shift_get(struct lnt_outbox *ob, const char *staff_id,
+                                  struct lnt_ev_shift *out, bool *found, char *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum lnt_err rc;
+    int step;
+
+    memset(out, 0, sizeof *out);
+    *found = false;
+    rc = lnt_outbox_prepare(
+        ob, "SELECT call_sign, team, team_size FROM volunteer_shift WHERE staff_id = ?", &st, err);
+    if (rc != LNT_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, staff_id, -1, SQLITE_STATIC);
+    step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        lnt_str_copy(out->staff_id, sizeof out->staff_id, staff_id);
+        text_into(st, 0, out->call_sign, sizeof out->call_sign);
+        text_into(st, 1, out->team, sizeof out->team);
+        out->team_size = sqlite3_column_int(st, 2);
+        *found = true;
+    } else if (step != SQLITE_DONE) {
+        rc = lnt_outbox_db_fail(ob, err, "read volunteer shift");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+enum lnt_err lnt_outbox_setting_get(struct lnt_outbox *ob, const char *key, int64_t *value,
+                                    bool *found, char *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum lnt_err rc;
+    int step;
+
+    *found = false;
+    rc = lnt_outbox_prepare(ob, "SELECT value FROM setting WHERE key = ?", &st, err);
+    if (rc != LNT_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        *value = sqlite3_column_int64(st, 0);
+        *found = true;
+    } else if (step != SQLITE_DONE) {
+        rc = lnt_outbox_db_fail(ob, err, "read setting");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+enum lnt_err lnt_outbox_setting_set(struct lnt_outbox *ob, const char *key, int64_t value,
+                                    char *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum lnt_err rc;
+
+    rc = lnt_outbox_prepare(ob, "INSERT OR REPLACE INTO setting(key, value) VALUES (?, ?)", &st,
+                            err);
+    if (rc != LNT_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, value);
+    return lnt_outbox_step_done(ob, st, err, "store setting");
+}

@@ -1,0 +1,53 @@
+/* screen_int.h - drawing helpers, layout and colours shared by the screen files; private to them.
+ */
+#ifndef LNT_SCREEN_INT_H
+#define LNT_SCREEN_INT_H
+
+#include "screen.h"
+#include "strings.h"
+
+#define BAR_H 40
+#define MARGIN 20
+#define BUTTON_H 72
+#define BOTTOM_Y (LNT_SCREEN_H - BUTTON_H - 8)
+
+#define C_BG ((struct lnt_rgb){0x14, 0x16, 0x1c})
+#define C_BAR ((struct lnt_rgb){0x2a, 0x2d, 0x36})
+#define C_TEXT ((struct lnt_rgb){0xf2, 0xf2, 0xf2})
+#define C_DIM ((struct lnt_rgb){0xa8, 0xad, 0xb8})
+#define C_BLACK ((struct lnt_rgb){0x10, 0x10, 0x10})
+#define C_GREEN ((struct lnt_rgb){0x1e, 0x8e, 0x3e})
+#define C_AMBER ((struct lnt_rgb){0xf5, 0xa6, 0x23})
+#define C_RED ((struct lnt_rgb){0xc6, 0x28, 0x28})
+#define C_BLUE ((struct lnt_rgb){0x1f, 0x5f, 0xbf})
+#define C_GREY ((struct lnt_rgb){0x4a, 0x4e, 0x5a})
+#define C_PURPLE ((struct lnt_rgb){0x6a, 0x3d, 0x9a})
+#define C_TEAL ((struct lnt_rgb){0x0f, 0x6e, 0x73})
+
+#define SYM_BOX "\xe2\x98\x90"      /* U+2610 ballot box */
+#define SYM_BOX_TICK "\xe2\x98\x91" /* U+2611 ballot box with check */
+
+void lnt_dl_rect(struct lnt_draw_list *dl, int x, int y, int w, int h, struct lnt_rgb bg);
+void lnt_dl_text(struct lnt_draw_list *dl, int x, int y, int w, int h, int size, bool bold,
+                 enum lnt_align align, struct lnt_rgb fg, const char *fmt, ...)
+    __attribute__((format(printf, 10, 11)));
+/* As lnt_dl_text, with the words of string id `id` (see strings.h) as the format. */
+void lnt_dl_text_id(struct lnt_draw_list *dl, int x, int y, int w, int h, int size, bool bold,
+                    enum lnt_align align, struct lnt_rgb fg, enum lnt_sid id, ...);
+/* A button of at least LNT_BUTTON_MIN_H; `size` is the label's font size. */
+void lnt_dl_button(struct lnt_draw_list *dl, int id, int x, int y, int w, int h, struct lnt_rgb bg,
+                   struct lnt_rgb fg, int size, const char *label);
+/* Plain words over up to `max_lines` lines, breaking at spaces; returns the height used. */
+int lnt_dl_wrapped(struct lnt_draw_list *dl, int x, int y, int w, int size, struct lnt_rgb fg,
+                   bool bold, const char *s, int max_lines);
+/* "HH:MM" local (Europe/London) time of unix seconds `t`, "--:--" for 0. */
+void lnt_dl_hhmm(int64_t t, char out[8]);
+
+void lnt_screen_badge(struct lnt_draw_list *dl, const struct lnt_app *app,
+                      const struct lnt_status *st);
+void lnt_screen_menu(struct lnt_draw_list *dl, const struct lnt_app *app,
+                     const struct lnt_status *st);
+void lnt_screen_form(struct lnt_draw_list *dl, const struct lnt_app *app);
+void lnt_screen_reports(struct lnt_draw_list *dl, const struct lnt_app *app);
+
+#endif

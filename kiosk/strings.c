@@ -1,0 +1,367 @@
+/* strings.c - every word the kiosk shows a person, and its quick-pick lists, in one table. */
+#include "strings.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Symbols in DejaVu Sans, so that colour is never the only signal. */
+#define SYM_OK "\xe2\x9c\x94"   /* U+2714 heavy check mark */
+#define SYM_WARN "\xe2\x9a\xa0" /* U+26A0 warning sign */
+#define SYM_NO "\xe2\x9c\x96"   /* U+2716 heavy multiplication x */
+#define SYM_ON "\xe2\x97\x8f"   /* U+25CF black circle */
+#define SYM_OFF "\xe2\x97\x8b"  /* U+25CB white circle */
+#define DASH "\xe2\x80\x94"     /* U+2014 em dash */
+#define ARROW_R "\xe2\x96\xb8"  /* U+25B8 small right triangle */
+#define ARROW_L "\xe2\x97\x82"  /* U+25C2 small left triangle */
+
+static const char *const table[LNT_S__COUNT] = {
+    [LNT_S_NONE] = "",
+    [LNT_S_ONLINE] = SYM_ON " Online",
+    [LNT_S_OFFLINE] = SYM_OFF " Offline",
+    [LNT_S_NOT_ENROLLED_BAR] = SYM_OFF " Not enrolled",
+    [LNT_S_UNSENT] = "Unsent: %lld",
+    [LNT_S_LAST_SYNC] = "Last sync %s",
+    [LNT_S_NEVER_SYNCED] = "Never synced",
+    [LNT_S_ASIDE] = SYM_WARN " %lld set aside",
+    [LNT_S_UNSENT_OLD] = SYM_WARN " %lld unsent over %lld h",
+
+    [LNT_S_SHOW_BADGE] = "Show your badge",
+    [LNT_S_SHOW_BADGE_HINT] = "Hold the QR code up to the camera, about a hand's width away",
+    [LNT_S_ENROL_TITLE] = "Scan enrolment code",
+    [LNT_S_ENROL_HINT] = "Hold up the enrolment QR code from `lanternctl kiosk add`",
+    [LNT_S_CHECKING] = "Checking badge...",
+    [LNT_S_SAVING] = "Saving...",
+
+    [LNT_S_GREEN] = SYM_OK " GREEN",
+    [LNT_S_AMBER] = SYM_WARN " AMBER",
+    [LNT_S_RED] = SYM_NO " RED",
+    [LNT_S_ON_SHIFT] = SYM_ON " On shift",
+    [LNT_S_NOT_ON_SHIFT] = SYM_OFF " Not on shift",
+    [LNT_S_STAFF_NO] = "%s " DASH " staff no. %s",
+    [LNT_S_ROLE_DOOR] = "Door supervisor",
+    [LNT_S_ROLE_BAR] = "Bar staff",
+    [LNT_S_ROLE_MANAGER] = "Manager",
+    [LNT_S_ROLE_VOLUNTEER] = "Volunteer",
+    [LNT_S_ROLE_NONE] = "No role",
+    [LNT_S_SIA_NONE] = SYM_NO " SIA licence: none on badge",
+    [LNT_S_SIA_EXPIRED] = SYM_NO " SIA %s: EXPIRED %s",
+    [LNT_S_SIA_EXPIRING] = SYM_WARN " SIA %s: expires %s (%d days left)",
+    [LNT_S_SIA_VALID] = SYM_OK " SIA %s: valid until %s (%d days)",
+    [LNT_S_SIA_NOT_REQUIRED] = "SIA licence: not required",
+    [LNT_S_TRAINING_NONE] = "Training: none on badge",
+    [LNT_S_COURSE_NO_EXPIRY] = SYM_OK " %s",
+    [LNT_S_COURSE_EXPIRED] = SYM_NO " %s: expired %s",
+    [LNT_S_COURSE_SOON] = SYM_WARN " %s: %d days left",
+    [LNT_S_COURSE_TO] = SYM_OK " %s: to %s",
+    [LNT_S_MORE_COURSES] = "+ %zu more",
+    [LNT_S_V_ALL_IN_DATE] = "All in date",
+    [LNT_S_V_NO_SIA] = "No SIA licence on this badge: may not work the door",
+    [LNT_S_V_SIA_EXPIRED] = "SIA licence expired %s: may not work the door",
+    [LNT_S_V_SIA_EXPIRING] = "SIA licence expires in %d day%s",
+    [LNT_S_V_TRAINING_GONE] = "Training out of date: %s",
+    [LNT_S_V_TRAINING_SOON] = "Training expires in %d day%s: %s",
+    [LNT_S_NOT_SAVED] = "Not saved (%s). Try again; if it keeps failing, tell the manager.",
+
+    [LNT_S_SIGN_IN] = "Sign in",
+    [LNT_S_SIGN_OUT] = "Sign out",
+    [LNT_S_START_SHIFT] = "Start shift",
+    [LNT_S_END_SHIFT] = "End shift",
+    [LNT_S_ANGELA] = "Ask for Angela",
+    [LNT_S_SPIKING] = "Spiking",
+    [LNT_S_INCIDENT] = "Other incident",
+    [LNT_S_OPEN_REPORTS] = "Open reports (%zu)",
+    [LNT_S_CUP_COVERS] = "Cup covers",
+    [LNT_S_MORE_MENU] = "More " ARROW_R,
+    [LNT_S_NOT_NOW] = "Not now",
+    [LNT_S_BACK] = ARROW_L " Back",
+    [LNT_S_MORE] = "More " ARROW_R,
+    [LNT_S_NEXT] = "Next " ARROW_R,
+    [LNT_S_SAVE] = "Save",
+    [LNT_S_SAVE_LATER] = "Save, finish later",
+    [LNT_S_OK] = "OK",
+    [LNT_S_DONE] = "Done",
+    [LNT_S_SKIP] = "Skip",
+    [LNT_S_SPACE] = "Space",
+    [LNT_S_DELETE] = "Delete",
+    [LNT_S_TICK_HINT] = "Tick all that apply",
+    [LNT_S_PAGE] = "%d of %d",
+
+    [LNT_S_REFUSED_TITLE] = SYM_NO " BADGE NOT ACCEPTED",
+    [LNT_S_REFUSED_NEXT] = "What to do:",
+
+    [LNT_S_SAVED_TITLE] = SYM_OK " SAVED",
+    [LNT_S_SAVED_NOTE] = "Saved " DASH " will reach the council's system when online.",
+    [LNT_S_SAVED_REF] = "Reference: %s",
+    [LNT_S_SAVED_SIGN_IN] = "Signed in",
+    [LNT_S_SAVED_SIGN_OUT] = "Signed out",
+    [LNT_S_SAVED_ANGELA] = "Ask for Angela recorded",
+    [LNT_S_SAVED_SPIKING] = "Spiking report complete",
+    [LNT_S_SAVED_SPIKING_OPEN] = "Spiking report saved OPEN",
+    [LNT_S_SAVED_INCIDENT] = "Incident recorded",
+    [LNT_S_SAVED_STOCK] = "Cup-cover stock recorded",
+    [LNT_S_SAVED_SHIFT_START] = "Shift started",
+    [LNT_S_SAVED_SHIFT_END] = "Shift ended",
+    [LNT_S_SAVED_GENERIC] = "Saved",
+    [LNT_S_SAVED_OPEN_NOTE] = SYM_WARN " Not finished: complete it under Open reports as soon as "
+                                       "you can.",
+    [LNT_S_STOCK_LOW] = SYM_WARN " Cup covers LOW: %lld left, below %lld. Order more.",
+    [LNT_S_STOCK_LEVEL] = SYM_OK " Cup covers: %lld in stock",
+
+    [LNT_S_Q_WHERE] = "Where in the venue?",
+    [LNT_S_Q_WHEN] = "When did it happen?",
+    [LNT_S_Q_WHEN_HHMM] = "What time? Four digits, 24-hour (2215)",
+    [LNT_S_Q_ANGELA_ACTIONS] = "What was done?",
+    [LNT_S_Q_ANGELA_OUTCOME] = "How did it end?",
+    [LNT_S_Q_SYMPTOMS] = "Symptoms seen",
+    [LNT_S_Q_EVIDENCE] = "Evidence",
+    [LNT_S_Q_POLICE_TOLD] = "Police informed?",
+    [LNT_S_Q_POLICE_REF] = "Police reference (if given)",
+    [LNT_S_Q_AMBULANCE] = "Ambulance called?",
+    [LNT_S_Q_TESTKIT] = "Test kit used?",
+    [LNT_S_Q_CCTV] = "CCTV preserved?",
+    [LNT_S_Q_CCTV_CAMERA] = "Which camera?",
+    [LNT_S_Q_CCTV_RANGE] = "CCTV kept for which time?",
+    [LNT_S_Q_STAFF_ALERTED] = "Staff alerted to watch for others?",
+    [LNT_S_Q_DESC_PERSON] = "The person: clothing, for CCTV",
+    [LNT_S_Q_DESC_SUSPECT] = "Any suspect: description",
+    [LNT_S_Q_SPIKING_OUTCOME] = "How did it end?",
+    [LNT_S_Q_KIND] = "What happened?",
+    [LNT_S_Q_SEVERITY] = "How serious?",
+    [LNT_S_Q_INCIDENT_OUTCOME] = "How did it end?",
+    [LNT_S_Q_POLICE_CALLED] = "Police called?",
+    [LNT_S_Q_STOCK_KIND] = "Cup covers: what are you recording?",
+    [LNT_S_Q_QUANTITY] = "How many?",
+    [LNT_S_Q_TEAM_SIZE] = "How many in the team?",
+    [LNT_S_Q_CALL_SIGN] = "Call sign",
+    [LNT_S_Q_CALL_SIGN_TEXT] = "Type the call sign",
+    [LNT_S_Q_BASE] = "Where is the team based?",
+    [LNT_S_Q_LEADER] = "Who leads the shift?",
+    [LNT_S_Q_TALLY0] = "Bottles of water given",
+    [LNT_S_Q_TALLY1] = "Flip-flops given",
+    [LNT_S_Q_TALLY2] = "Space blankets given",
+    [LNT_S_Q_TALLY3] = "Bottles and glasses collected",
+    [LNT_S_Q_TALLY4] = "First aid given",
+    [LNT_S_Q_TALLY5] = "Calls from CCTV",
+    [LNT_S_Q_TALLY6] = "Calls from police",
+    [LNT_S_Q_TALLY7] = "Situations calmed",
+    [LNT_S_EVIDENCE_REMINDER] =
+        SYM_WARN " Evidence is time-critical: some drugs leave the body within 12 hours. "
+                 "Keep the drink, keep the CCTV, tell the police now.",
+    [LNT_S_REPORTS_TITLE] = "Open reports: pick one to finish",
+    [LNT_S_REPORTS_NONE] = "No open reports. Everything is finished.",
+    [LNT_S_REPORT_ITEM] = "%s %s, %s",
+    [LNT_S_COMPLETING] = "Finishing the report from %s",
+    [LNT_S_MENU_TITLE] = "More",
+    [LNT_S_NUMBER_RANGE] = "%d to %d",
+    [LNT_S_NUMBER_BAD] = SYM_NO " Enter a number from %d to %d",
+    [LNT_S_TIME_BAD] = SYM_NO " Enter a time like 2215 (hours 00-23, minutes 00-59)",
+    [LNT_S_TEXT_HINT] = "Keep it short: %d letters at most. No names of the person helped.",
+};
+
+const char *lnt_str(enum lnt_sid id)
+{
+    if ((unsigned)id >= LNT_S__COUNT || table[id] == NULL)
+        return "";
+    return table[id];
+}
+
+void lnt_strf(char *out, size_t size, enum lnt_sid id, ...)
+{
+    va_list ap;
+
+    if (size == 0)
+        return;
+    va_start(ap, id);
+    vsnprintf(out, size, lnt_str(id), ap);
+    va_end(ap);
+}
+
+static const char *const refused[LNT_BADGE__COUNT] = {
+    [LNT_BADGE_VALID] = "Badge accepted.",
+    [LNT_BADGE_NOT_LANTERN] = "This is not a Lantern staff badge.",
+    [LNT_BADGE_BAD_ENCODING] = "The code could not be read: it may be damaged or covered.",
+    [LNT_BADGE_OVERSIZED] = "This code is too long to be a staff badge.",
+    [LNT_BADGE_MALFORMED] = "This badge is damaged or was not made properly.",
+    [LNT_BADGE_UNKNOWN_KEY] = "This kiosk does not know who issued this badge.",
+    [LNT_BADGE_BAD_SIGNATURE] = "This badge has been altered or is not genuine.",
+    [LNT_BADGE_EXPIRED] = "This badge has expired.",
+    [LNT_BADGE_NOT_YET_VALID] = "This badge is not valid yet.",
+    [LNT_BADGE_REVOKED] = "This badge has been cancelled.",
+    [LNT_BADGE_WRONG_SCHEME] = "This badge is from another town's scheme.",
+};
+
+static const char *const refused_next[LNT_BADGE__COUNT] = {
+    [LNT_BADGE_VALID] = "",
+    [LNT_BADGE_NOT_LANTERN] = "Show the staff badge from your scheme, not another QR code.",
+    [LNT_BADGE_BAD_ENCODING] = "Hold the badge flat and still and try again. If it keeps "
+                               "failing, use the paper register and ask for a reprint.",
+    [LNT_BADGE_OVERSIZED] = "Show the staff badge from your scheme.",
+    [LNT_BADGE_MALFORMED] = "Use the paper register tonight and ask the manager for a new badge.",
+    [LNT_BADGE_UNKNOWN_KEY] = "If the badge is new the kiosk may need to update: tell the "
+                              "manager. Use the paper register tonight.",
+    [LNT_BADGE_BAD_SIGNATURE] = "Do not accept it. Tell the manager.",
+    [LNT_BADGE_EXPIRED] = "Use the paper register tonight and ask the manager for a new badge.",
+    [LNT_BADGE_NOT_YET_VALID] = "Check the kiosk's date and time, or ask the manager.",
+    [LNT_BADGE_REVOKED] = "A newer badge was issued or this one was reported lost. Use the new "
+                          "badge or see the manager.",
+    [LNT_BADGE_WRONG_SCHEME] = "It is not valid here. Use the paper register and tell the "
+                               "manager.",
+};
+
+const char *lnt_str_refused(enum lnt_badge_reason r)
+{
+    if ((unsigned)r >= LNT_BADGE__COUNT)
+        return "This badge could not be checked.";
+    return refused[r];
+}
+
+const char *lnt_str_refused_next(enum lnt_badge_reason r)
+{
+    if ((unsigned)r >= LNT_BADGE__COUNT)
+        return "Use the paper register and tell the manager.";
+    return refused_next[r];
+}
+
+/* ---- quick picks ---- */
+
+static const struct lnt_pick yesno[] = {{"yes", "Yes"}, {"no", "No"}};
+static const struct lnt_pick when[] = {{"0", "Now"},
+                                       {"15", "15 min ago"},
+                                       {"30", "30 min ago"},
+                                       {"60", "1 hour ago"},
+                                       {"earlier", "Earlier: set time"}};
+static const struct lnt_pick places[] = {{"bar", "Bar"},
+                                         {"dance_floor", "Dance floor"},
+                                         {"toilets", "Toilets"},
+                                         {"smoking_area", "Smoking area"},
+                                         {"entrance", "Entrance"}};
+static const struct lnt_pick angela_actions[] = {
+    {"out_of_sight", "Moved out of sight"},    {"taxi_or_call", "Offered taxi or a call"},
+    {"asked_wishes", "Asked what they want"},  {"asked_to_leave", "Other person asked to leave"},
+    {"kept_apart", "Not left in their sight"}, {"police", "Police called"}};
+static const struct lnt_pick angela_outcomes[] = {{"left_safely", "Left safely with friends"},
+                                                  {"taxi_home", "Taxi or lift home"},
+                                                  {"police", "Police took over"},
+                                                  {"stayed", "Stayed, felt safe"},
+                                                  {"other", "Other"}};
+static const struct lnt_pick symptoms[] = {{"confusion", "Confusion"},
+                                           {"nausea", "Nausea"},
+                                           {"vomiting", "Vomiting"},
+                                           {"hallucinations", "Hallucinations"},
+                                           {"disorientation", "Disorientation"},
+                                           {"loss_of_speech", "Loss of speech"},
+                                           {"paranoia", "Paranoia"},
+                                           {"poor_coordination", "Poor coordination"},
+                                           {"unconscious", "Unconscious"}};
+static const struct lnt_pick evidence[] = {{"vessel_secured", "Their drink kept"},
+                                           {"suspect_vessel", "Suspect's glass seized"},
+                                           {"needle", "Needle suspected"}};
+static const struct lnt_pick testkit[] = {{"not_used", "Not used"},
+                                          {"positive", "Used: positive"},
+                                          {"negative", "Used: negative"},
+                                          {"no_result", "Used: no result"}};
+static const struct lnt_pick cctv_range[] = {
+    {"30", "Last 30 min"}, {"60", "Last hour"}, {"120", "Last 2 hours"}, {"night", "Whole night"}};
+static const struct lnt_pick spiking_outcomes[] = {{"home_friends", "Home with friends"},
+                                                   {"hospital", "Hospital"},
+                                                   {"police", "Police took over"},
+                                                   {"recovering", "Recovering here"}};
+static const struct lnt_pick incident_kinds[] = {{"violence_injury", "Violence: injury"},
+                                                 {"violence", "Violence: no injury"},
+                                                 {"sexual", "Sexual harassment or assault"},
+                                                 {"weapons", "Weapon"},
+                                                 {"drugs", "Drugs"},
+                                                 {"disorder", "Disorder"},
+                                                 {"medical", "Medical or welfare"},
+                                                 {"ejection", "Ejection or refusal"},
+                                                 {"theft", "Theft"}};
+static const struct lnt_pick severity[] = {{"1", "1 Minor"},
+                                           {"2", "2 Low"},
+                                           {"3", "3 Moderate"},
+                                           {"4", "4 Serious"},
+                                           {"5", "5 Very serious"}};
+static const struct lnt_pick incident_outcomes[] = {{"resolved", "Resolved on site"},
+                                                    {"ejected", "Person ejected"},
+                                                    {"police", "Police took over"},
+                                                    {"medical", "First aid or ambulance"},
+                                                    {"other", "Other"}};
+static const struct lnt_pick stock_kinds[] = {
+    {"count", "Count on hand"}, {"delivery", "Delivery received"}, {"handed_out", "Handed out"}};
+static const struct lnt_pick call_signs[] = {{"Alpha", "Alpha"},
+                                             {"Bravo", "Bravo"},
+                                             {"Charlie", "Charlie"},
+                                             {"Delta", "Delta"},
+                                             {"", "Type one"}};
+static const struct lnt_pick bases[] = {{"safe_haven", "Safe haven"},
+                                        {"bus", "Welfare bus"},
+                                        {"partner_venue", "Partner venue"},
+                                        {"patrol", "On patrol"}};
+static const struct lnt_pick leader[] = {{"self", "I lead this shift"},
+                                         {"other", "Someone else leads"}};
+
+#define LIST(a)                                                                                    \
+    {                                                                                              \
+        a, sizeof a / sizeof a[0]                                                                  \
+    }
+static const struct {
+    const struct lnt_pick *items;
+    size_t n;
+} lists[LNT_L__COUNT] = {
+    [LNT_L_NONE] = {NULL, 0},
+    [LNT_L_YESNO] = LIST(yesno),
+    [LNT_L_WHEN] = LIST(when),
+    [LNT_L_PLACES] = LIST(places),
+    [LNT_L_ANGELA_ACTIONS] = LIST(angela_actions),
+    [LNT_L_ANGELA_OUTCOMES] = LIST(angela_outcomes),
+    [LNT_L_SYMPTOMS] = LIST(symptoms),
+    [LNT_L_EVIDENCE] = LIST(evidence),
+    [LNT_L_TESTKIT] = LIST(testkit),
+    [LNT_L_CCTV_RANGE] = LIST(cctv_range),
+    [LNT_L_SPIKING_OUTCOMES] = LIST(spiking_outcomes),
+    [LNT_L_INCIDENT_KINDS] = LIST(incident_kinds),
+    [LNT_L_SEVERITY] = LIST(severity),
+    [LNT_L_INCIDENT_OUTCOMES] = LIST(incident_outcomes),
+    [LNT_L_STOCK_KINDS] = LIST(stock_kinds),
+    [LNT_L_CALL_SIGNS] = LIST(call_signs),
+    [LNT_L_BASES] = LIST(bases),
+    [LNT_L_LEADER] = LIST(leader),
+};
+#undef LIST
+
+const struct lnt_pick *lnt_list_items(enum lnt_list l, size_t *n)
+{
+    if ((unsigned)l >= LNT_L__COUNT) {
+        *n = 0;
+        return NULL;
+    }
+    *n = lists[l].n;
+    return lists[l].items;
+}
+
+int lnt_list_find(enum lnt_list l, const char *code)
+{
+    size_t n;
+    const struct lnt_pick *p = lnt_list_items(l, &n);
+
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(p[i].code, code) == 0)
+            return (int)i;
+    return -1;
+}
+
+const char *lnt_list_label(enum lnt_list l, int i)
+{
+    size_t n;
+    const struct lnt_pick *p = lnt_list_items(l, &n);
+
+    return i >= 0 && (size_t)i < n ? p[i].label : "";
+}
+
+const char *lnt_list_code(enum lnt_list l, int i)
+{
+    size_t n;
+    const struct lnt_pick *p = lnt_list_items(l, &n);
+
+    return i >= 0 && (size_t)i < n ? p[i].code : "";
+}

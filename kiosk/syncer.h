@@ -1,0 +1,50 @@
+/* syncer.h - the kiosk's sync thread: sends the outbox and refreshes trust and settings, so the
+ * screen never waits on the network. */
+#ifndef LNT_SYNCER_H
+#define LNT_SYNCER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "outbox.h"
+
+#define LNT_SYNCER_WAKE_MS 1000           /* looks for work at least this often */
+#define LNT_SYNCER_REFRESH_MS (5 * 60000) /* trust list and settings */
+#define LNT_SYNCER_NO_ENDPOINT_MS                                                                  \
+    (30 * 60000)                 /* a server without GET /kiosk/sync: ask again later */
+#define LNT_SYNCER_PING_MS 30000 /* with nothing to send, check the server answers */
+#define LNT_SYNCER_ERR_MAX 256
+
+/* What the status bar needs; a snapshot, copied under the thread's lock. */
+struct lnt_syncer_status {
+    bool enrolled;
+    bool online;         /* the last attempt got an answer from the server */
+    int64_t last_sync;   /* unix seconds of the last exchange that left nothing in doubt; 0 never */
+    size_t sent_total;   /* events the server took since start */
+    size_t aside_total;  /* events it refused since start */
+    uint64_t generation; /* bumped whenever the identity or settings were stored anew */
+    bool pushed_all;     /* the last push round ended with nothing left to send */
+    char last_error[LNT_SYNCER_ERR_MAX]; /* "" after a success */
+};
+
+struct lnt_syncer;
+
+/*
+ * Opens its own connection to DATA_DIR's outbox and starts the thread. The
+ * thread pushes batches (at most LNT_BATCH_MAX each) while anything is
+ * unsent, with backoff and jitter after failures; refreshes the trust list,
+ * revocations, venue settings and clock floor every LNT_SYNCER_REFRESH_MS;
+ * and stores what it learns in the outbox. `ca_file` pins the server's CA
+ * (NULL: the system's). On error nothing was started and *out is NULL.
+ */
+enum lnt_err lnt_syncer_start(const char *data_dir, const char *ca_file, struct lnt_syncer **out,
+                              char *err);
+/* Stops the thread (a transfer in progress is aborted) and frees it. NULL is a no-op. */
+void lnt_syncer_stop(struct lnt_syncer *sy);
+/* Something new was saved, or the identity changed: look at once. */
+void lnt_syncer_kick(struct lnt_syncer *sy);
+void lnt_syncer_status(struct lnt_syncer *sy, struct lnt_syncer_status *out);
+
+#endif

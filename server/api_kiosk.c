@@ -1,0 +1,559 @@
+/* api_kiosk.c - the kiosks' routes: enrolment, signed event batches and the signed sync. */
+#include "api.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "codec.h"
+#include "log.h"
+#include "ltime.h"
+#include "reqsig.h"
+#include "wire.h"
+
+#define ENROLL_CODE_MAX 32      /* generous: codes are 14 characters, dashes optional, any case */
+#define MAX_TIME 253402300799LL /* 9999-12-31T23:59:59Z */
+#define HDR_BACKLOG "X-Lantern-Backlog" /* optional: events waiting in the kiosk's outbox */
+#define BACKLOG_MAX 1000000000
+
+static int64_t mono_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* ---- POST /api/v1/enroll ---- */
+
+/* Reads {"code": "...", "public_key": "<base64>"}; on failure fills a 400 problem and returns
+ * false. */
+static bool parse_enroll(const struct lnt_http_request *req, char code[ENROLL_CODE_MAX + 1],
+                         uint8_t pk[LNT_SIGN_PK_LEN], struct lnt_http_response *resp)
+{
+    json_t *root, *val;
+    json_error_t jerr;
+    const char *key, *code_s = NULL, *pk_s = NULL;
+    size_t pk_len = 0;
+    bool ok = false;
+
+    root = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (root == NULL) {
+        lnt_http_problem(resp, 400, "body is not valid JSON: %s (line %d, column %d)", jerr.text,
+                         jerr.line, jerr.column);
+        return false;
+    }
+    if (!json_is_object(root)) {
+        lnt_http_problem(resp, 400, "body must be a JSON object with `code` and `public_key`");
+        goto out;
+    }
+    json_object_foreach(root, key, val)
+    {
+        const char **slot;
+        if (strcmp(key, "code") == 0) {
+            slot = &code_s;
+        } else if (strcmp(key, "public_key") == 0) {
+            slot = &pk_s;
+        } else {
+            lnt_http_problem(
+                resp, 400, "unknown field `%.64s`: only `code` and `public_key` are allowed", key);
+            goto out;
+        }
+        if (!json_is_string(val)) {
+            lnt_http_problem(resp, 400, "field `%s`: expected a string", key);
+            goto out;
+        }
+        *slot = json_string_value(val);
+    }
+    if (code_s == NULL || pk_s == NULL) {
+        lnt_http_problem(resp, 400, "missing field `%s`", code_s == NULL ? "code" : "public_key");
+        goto out;
+    }
+    if (*code_s == '\0' || lnt_str_copy(code, ENROLL_CODE_MAX + 1, code_s) != LNT_OK) {
+        lnt_http_problem(resp, 400, "field `code`: expected an enrolment code like ABCD-EFGH-JKLM");
+        goto out;
+    }
+    if (strlen(pk_s) > LNT_B64_LEN(LNT_SIGN_PK_LEN) ||
+        lnt_b64_decode(pk_s, pk, LNT_SIGN_PK_LEN, &pk_len) != LNT_OK || pk_len != LNT_SIGN_PK_LEN) {
+        lnt_http_problem(resp, 400,
+                         "field `public_key`: expected base64 of a %d-byte Ed25519 public key",
+                         LNT_SIGN_PK_LEN);
+        goto out;
+    }
+    ok = true;
+out:
+    json_decref(root);
+    return ok;
+}
+
+/* The enrolment reply (docs/api.md); NULL when out of memory. */
+static json_t *enroll_reply(const struct lnt_kiosk *kiosk, const struct lnt_venue *venue,
+                            const struct lnt_scheme *scheme, const struct lnt_trusted_key *keys,
+                            size_t n_keys, const uint8_t (*revoked)[LNT_SERIAL_LEN],
+                            size_t n_revoked, int64_t now)
+{
+    json_t *trust = json_array(), *rev = json_array(), *reply = NULL;
+    char b64[LNT_B64_LEN(LNT_SIGN_PK_LEN)];
+    char hex[LNT_HEX_LEN(LNT_SERIAL_LEN)];
+    char when[LNT_TIME_STRLEN];
+    const char *category = lnt_venue_category_name(venue->category);
+
+    if (trust == NULL || rev == NULL || lnt_time_format(now, when) != LNT_OK)
+        goto out;
+    for (size_t i = 0; i < n_keys; i++) {
+        char kid[LNT_HEX_LEN(LNT_KID_LEN)];
+        lnt_hex_encode(keys[i].kid, LNT_KID_LEN, kid);
+        lnt_b64_encode(keys[i].pk, LNT_SIGN_PK_LEN, b64);
+        if (json_array_append_new(trust, json_pack("{s:s, s:s}", "kid", kid, "public_key", b64)) !=
+            0)
+            goto out;
+    }
+    for (size_t i = 0; i < n_revoked; i++) {
+        lnt_hex_encode(revoked[i], LNT_SERIAL_LEN, hex);
+        if (json_array_append_new(rev, json_string(hex)) != 0)
+            goto out;
+    }
+    lnt_b64_encode(scheme->box_pk, sizeof scheme->box_pk, b64);
+    reply =
+        json_pack("{s:I, s:{s:I, s:s, s:s}, s:s, s:O, s:O, s:s, s:s}", "kiosk_id",
+                  (json_int_t)kiosk->id, "venue", "id", (json_int_t)venue->id, "name", venue->name,
+                  "category", category != NULL ? category : "unknown", "scheme", scheme->name,
+                  "trust", trust, "revoked", rev, "box_public_key", b64, "server_time", when);
+out:
+    json_decref(trust);
+    json_decref(rev);
+    return reply;
+}
+
+static void handle_enroll(struct lnt_api *api, const struct lnt_http_request *req,
+                          const struct lnt_api_params *params, struct lnt_http_response *resp)
+{
+    char code[ENROLL_CODE_MAX + 1];
+    char err[LNT_ERRBUF_SIZE] = "";
+    uint8_t pk[LNT_SIGN_PK_LEN];
+    struct lnt_scheme scheme;
+    struct lnt_kiosk kiosk;
+    struct lnt_venue venue;
+    struct lnt_trusted_key *keys = NULL;
+    uint8_t(*revoked)[LNT_SERIAL_LEN] = NULL;
+    size_t n_keys = 0, n_revoked = 0;
+    json_t *reply = NULL;
+    int64_t now = lnt_api_now(api);
+    enum lnt_err rc;
+
+    (void)params;
+    memset(&scheme, 0, sizeof scheme);
+    if (!parse_enroll(req, code, pk, resp))
+        goto out;
+
+    /* Everything the reply needs is read before the code is spent. */
+    if ((rc = lnt_store_scheme_get(api->store, &scheme, err)) != LNT_OK ||
+        (rc = lnt_store_trust_keys(api->store, &keys, &n_keys, err)) != LNT_OK ||
+        (rc = lnt_store_badge_revoked(api->store, &revoked, &n_revoked, err)) != LNT_OK) {
+        lnt_error("enroll: %s", err);
+        lnt_http_problem(resp, 500,
+                         "the server could not read its trust list (%s); try again later",
+                         lnt_strerror(rc));
+        goto out;
+    }
+
+    rc = lnt_store_enroll_redeem(api->store, code, pk, now, &kiosk, err);
+    if (rc == LNT_ERR_NOT_FOUND) {
+        lnt_http_problem(resp, 404,
+                         "enrolment code is unknown or has already been used: ask the scheme "
+                         "admin for a new one (`lanternctl kiosk add --venue ID`)");
+        goto out;
+    }
+    if (rc == LNT_ERR_EXPIRED) {
+        lnt_http_problem(resp, 410,
+                         "enrolment code has expired: ask the scheme admin for a new one "
+                         "(`lanternctl kiosk add --venue ID`)");
+        goto out;
+    }
+    if (rc == LNT_ERR_INVALID) {
+        lnt_http_problem(resp, 400, "%s", err);
+        goto out;
+    }
+    if (rc != LNT_OK) {
+        lnt_error("enroll: %s", err);
+        lnt_http_problem(resp, 500, "the server could not enrol the kiosk (%s); try again later",
+                         lnt_strerror(rc));
+        goto out;
+    }
+    if ((rc = lnt_store_venue_get(api->store, kiosk.venue_id, &venue, err)) != LNT_OK) {
+        lnt_error("enroll: kiosk %lld: venue %lld: %s", (long long)kiosk.id,
+                  (long long)kiosk.venue_id, err);
+        lnt_http_problem(resp, 500, "kiosk %lld was enrolled but its venue could not be read (%s)",
+                         (long long)kiosk.id, lnt_strerror(rc));
+        goto out;
+    }
+    reply = enroll_reply(&kiosk, &venue, &scheme, keys, n_keys,
+                         (const uint8_t(*)[LNT_SERIAL_LEN])revoked, n_revoked, now);
+    lnt_api_reply_json(resp, 201, reply);
+    if (resp->status == 201)
+        lnt_info("enrolled kiosk %lld at venue %lld", (long long)kiosk.id, (long long)venue.id);
+out:
+    json_decref(reply);
+    free(revoked);
+    free(keys);
+    lnt_api_wipe(&scheme, sizeof scheme);
+}
+
+/* ---- signed requests ---- */
+
+/*
+ * Checks the request signature headers against the kiosk's stored key.
+ * On success fills *kiosk with the signer's record; otherwise fills a 401
+ * (or 500) problem and returns false.
+ */
+static bool authenticate(struct lnt_api *api, const struct lnt_http_request *req, int64_t now,
+                         struct lnt_kiosk *kiosk_out, struct lnt_http_response *resp)
+{
+    const char *h_kiosk = lnt_http_header(req, LNT_HDR_KIOSK);
+    const char *h_time = lnt_http_header(req, LNT_HDR_TIME);
+    const char *h_sig = lnt_http_header(req, LNT_HDR_SIGNATURE);
+    char err[LNT_ERRBUF_SIZE] = "";
+    struct lnt_kiosk kiosk;
+    int64_t id, ts;
+    enum lnt_err rc;
+
+    if (h_kiosk == NULL || h_time == NULL || h_sig == NULL) {
+        lnt_http_problem(resp, 401, "missing header %s: kiosk requests must be signed",
+                         h_kiosk == NULL  ? LNT_HDR_KIOSK
+                         : h_time == NULL ? LNT_HDR_TIME
+                                          : LNT_HDR_SIGNATURE);
+        return false;
+    }
+    if (lnt_parse_i64(h_kiosk, 1, INT64_MAX, &id) != LNT_OK) {
+        lnt_http_problem(resp, 401, "header %s: expected a kiosk id (a positive integer)",
+                         LNT_HDR_KIOSK);
+        return false;
+    }
+    if (lnt_parse_i64(h_time, 0, MAX_TIME, &ts) != LNT_OK) {
+        lnt_http_problem(resp, 401, "header %s: expected unix seconds", LNT_HDR_TIME);
+        return false;
+    }
+    if (strlen(h_sig) >= LNT_REQSIG_B64_LEN) {
+        lnt_http_problem(resp, 401, "header %s: expected a base64 Ed25519 signature",
+                         LNT_HDR_SIGNATURE);
+        return false;
+    }
+    rc = lnt_store_kiosk_get(api->store, id, &kiosk, err);
+    if (rc == LNT_ERR_NOT_FOUND) {
+        lnt_http_problem(resp, 401, "kiosk %lld is not enrolled on this server: enrol it again",
+                         (long long)id);
+        return false;
+    }
+    if (rc != LNT_OK) {
+        lnt_error("%s: kiosk %lld: %s", req->path, (long long)id, err);
+        lnt_http_problem(resp, 500, "the server could not look up kiosk %lld (%s)", (long long)id,
+                         lnt_strerror(rc));
+        return false;
+    }
+    if (kiosk.revoked) {
+        lnt_http_problem(resp, 401, "kiosk %lld has been revoked: ask the scheme admin",
+                         (long long)id);
+        return false;
+    }
+    rc = lnt_reqsig_verify(kiosk.pk, id, ts, now, req->method, req->path, req->body, req->body_len,
+                           h_sig, err);
+    if (rc == LNT_ERR_EXPIRED) {
+        lnt_http_problem(resp, 401,
+                         "stale request time: %s is %lld s from the server's clock (at most %d "
+                         "allowed); check the kiosk's clock",
+                         LNT_HDR_TIME, (long long)(ts - now), LNT_REQSIG_MAX_SKEW);
+        return false;
+    }
+    if (rc != LNT_OK) {
+        lnt_http_problem(resp, 401, "bad request signature for kiosk %lld: %s", (long long)id,
+                         err[0] != '\0' ? err : lnt_strerror(rc));
+        return false;
+    }
+    *kiosk_out = kiosk;
+    return true;
+}
+
+/*
+ * Records the outbox backlog a signed request reported, if it did. A
+ * malformed header fills a 400 problem and returns false; a store failure
+ * is only logged (telemetry must not cost the kiosk its request).
+ */
+static bool note_backlog(struct lnt_api *api, const struct lnt_http_request *req,
+                         const struct lnt_kiosk *kiosk, int64_t now,
+                         struct lnt_http_response *resp)
+{
+    const char *h = lnt_http_header(req, HDR_BACKLOG);
+    char err[LNT_ERRBUF_SIZE] = "";
+    int64_t backlog;
+
+    if (h == NULL)
+        return true;
+    if (lnt_parse_i64(h, 0, BACKLOG_MAX, &backlog) != LNT_OK) {
+        lnt_http_problem(resp, 400, "header %s: expected a count of events from 0 to %d",
+                         HDR_BACKLOG, BACKLOG_MAX);
+        return false;
+    }
+    if (lnt_store_kiosk_backlog(api->store, kiosk->id, backlog, now, err) != LNT_OK)
+        lnt_warn("%s: kiosk %lld: backlog not recorded: %s", req->path, (long long)kiosk->id,
+                 err);
+    return true;
+}
+
+/* ---- POST /api/v1/events ---- */
+
+static void handle_events(struct lnt_api *api, const struct lnt_http_request *req,
+                          const struct lnt_api_params *params, struct lnt_http_response *resp)
+{
+    struct lnt_batch batch = {0};
+    struct lnt_ingest_result *results = NULL, *sub = NULL;
+    size_t *map = NULL, m = 0;
+    char err[LNT_ERRBUF_SIZE] = "";
+    int64_t kiosk_id = 0, now = lnt_api_now(api);
+    struct lnt_kiosk kiosk;
+    bool have_batch = false, conflict = false;
+    uint64_t counts[5] = {0}; /* by enum lnt_ingest_status */
+    int64_t start_us = mono_us();
+    enum lnt_err rc;
+
+    (void)params;
+    if (!authenticate(api, req, now, &kiosk, resp) || !note_backlog(api, req, &kiosk, now, resp))
+        goto out;
+    kiosk_id = kiosk.id;
+
+    rc = lnt_wire_batch_decode(req->body, req->body_len, &batch, err);
+    if (rc == LNT_ERR_TOO_LARGE) {
+        lnt_http_problem(resp, 413, "%s", err);
+        goto out;
+    }
+    if (rc == LNT_ERR_INVALID) {
+        lnt_http_problem(resp, 400, "%s", err);
+        goto out;
+    }
+    if (rc != LNT_OK) {
+        lnt_http_problem(resp, 500, "the server could not read the batch (%s)", lnt_strerror(rc));
+        goto out;
+    }
+    have_batch = true;
+    if (batch.kiosk_id != kiosk_id) {
+        lnt_http_problem(resp, 400, "field `kiosk_id` (%lld) does not match header %s (%lld)",
+                         (long long)batch.kiosk_id, LNT_HDR_KIOSK, (long long)kiosk_id);
+        goto out;
+    }
+    if (batch.n > LNT_BATCH_MAX) {
+        lnt_http_problem(resp, 413, "%zu events in one batch: at most %d", batch.n, LNT_BATCH_MAX);
+        goto out;
+    }
+
+    results = calloc(batch.n + 1, sizeof *results);
+    sub = calloc(batch.n + 1, sizeof *sub);
+    map = calloc(batch.n + 1, sizeof *map);
+    if (results == NULL || sub == NULL || map == NULL) {
+        lnt_http_problem(resp, 500, "out of memory; nothing was stored");
+        goto out;
+    }
+    /* Events from the far future are refused one by one; the rest are compacted to the front. */
+    for (size_t i = 0; i < batch.n; i++) {
+        const struct lnt_event *ev = &batch.events[i];
+        results[i].seq = ev->seq;
+        if (ev->occurred_at > now + LNT_FUTURE_MAX) {
+            results[i].status = LNT_INGEST_REJECTED;
+            lnt_str_copy(results[i].reason, sizeof results[i].reason,
+                         "occurred_at is more than a day in the future");
+            continue;
+        }
+        if (m != i)
+            batch.events[m] = batch.events[i];
+        map[m++] = i;
+    }
+    if (m > 0) {
+        rc = lnt_store_events_insert(api->store, kiosk_id, now, batch.events, m, sub, err);
+        if (rc != LNT_OK) {
+            lnt_error("events: kiosk %lld: %s", (long long)kiosk_id, err);
+            lnt_http_problem(resp, 500,
+                             "the server could not store the batch (%s); nothing was stored: "
+                             "send it again later",
+                             lnt_strerror(rc));
+            goto out;
+        }
+        for (size_t j = 0; j < m; j++)
+            results[map[j]] = sub[j];
+    }
+    for (size_t i = 0; i < batch.n; i++) {
+        conflict = conflict || results[i].status == LNT_INGEST_CONFLICT;
+        if (results[i].status >= LNT_INGEST_ACCEPTED && results[i].status <= LNT_INGEST_REJECTED)
+            counts[results[i].status]++;
+    }
+
+    lnt_buf_reset(&resp->body);
+    rc = lnt_wire_reply_encode(results, batch.n, &resp->body, err);
+    if (rc != LNT_OK) {
+        lnt_error("events: kiosk %lld: reply: %s", (long long)kiosk_id, err);
+        lnt_http_problem(resp, 500,
+                         "the batch was stored but the reply could not be built (%s); "
+                         "send it again to learn the outcome",
+                         lnt_strerror(rc));
+        goto out;
+    }
+    resp->status = conflict ? 409 : 200;
+    lnt_str_copy(resp->content_type, sizeof resp->content_type, "application/json");
+    lnt_metrics_batch(&api->metrics, counts[LNT_INGEST_ACCEPTED], counts[LNT_INGEST_DUPLICATE],
+                      counts[LNT_INGEST_CONFLICT], counts[LNT_INGEST_REJECTED],
+                      (uint64_t)(mono_us() - start_us));
+out:
+    free(map);
+    free(sub);
+    free(results);
+    if (have_batch)
+        lnt_batch_release(&batch);
+}
+
+/* ---- GET /api/v1/kiosk/sync ---- */
+
+/*
+ * The revocations part of the sync reply. `since` is the version the kiosk
+ * last saw (0 when it sent none). A version the server has never reached
+ * (a database restored from an older backup) gets the full list, as 0 does.
+ */
+static json_t *sync_revocations(struct lnt_api *api, int64_t since, int64_t now, char *err,
+                                enum lnt_err *rc)
+{
+    uint8_t(*revoked)[LNT_SERIAL_LEN] = NULL;
+    size_t n = 0;
+    int64_t version = 0;
+    json_t *serials = NULL, *out = NULL;
+    char hex[LNT_HEX_LEN(LNT_SERIAL_LEN)];
+    bool full = since == 0;
+
+    *rc = lnt_store_badge_revoked_since(api->store, since, now, &revoked, &n, &version, err);
+    if (*rc == LNT_OK && since > version) {
+        free(revoked);
+        revoked = NULL;
+        full = true;
+        *rc = lnt_store_badge_revoked_since(api->store, 0, now, &revoked, &n, &version, err);
+    }
+    if (*rc != LNT_OK)
+        goto out;
+    *rc = LNT_ERR_NOMEM;
+    serials = json_array();
+    if (serials == NULL)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        lnt_hex_encode(revoked[i], LNT_SERIAL_LEN, hex);
+        if (json_array_append_new(serials, json_string(hex)) != 0)
+            goto out;
+    }
+    out = json_pack("{s:I, s:b, s:O}", "version", (json_int_t)version, "full", full, "serials",
+                    serials);
+    if (out != NULL)
+        *rc = LNT_OK;
+out:
+    json_decref(serials);
+    free(revoked);
+    return out;
+}
+
+static json_t *sync_trust(struct lnt_api *api, char *err, enum lnt_err *rc)
+{
+    struct lnt_trusted_key *keys = NULL;
+    size_t n = 0;
+    json_t *trust = NULL;
+    char b64[LNT_B64_LEN(LNT_SIGN_PK_LEN)];
+    char kid[LNT_HEX_LEN(LNT_KID_LEN)];
+
+    *rc = lnt_store_trust_keys(api->store, &keys, &n, err);
+    if (*rc != LNT_OK)
+        goto out;
+    *rc = LNT_ERR_NOMEM;
+    trust = json_array();
+    if (trust == NULL)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        lnt_hex_encode(keys[i].kid, LNT_KID_LEN, kid);
+        lnt_b64_encode(keys[i].pk, LNT_SIGN_PK_LEN, b64);
+        if (json_array_append_new(trust, json_pack("{s:s, s:s}", "kid", kid, "public_key", b64)) !=
+            0) {
+            json_decref(trust);
+            trust = NULL;
+            goto out;
+        }
+    }
+    *rc = LNT_OK;
+out:
+    free(keys);
+    return trust;
+}
+
+static void handle_sync(struct lnt_api *api, const struct lnt_http_request *req,
+                        const struct lnt_api_params *params, struct lnt_http_response *resp)
+{
+    struct lnt_kiosk kiosk;
+    struct lnt_scheme scheme;
+    struct lnt_venue venue;
+    char err[LNT_ERRBUF_SIZE] = "";
+    char when[LNT_TIME_STRLEN];
+    char box[LNT_B64_LEN(32)];
+    const char *since_s = lnt_http_query(req, "revoked_since");
+    const char *category;
+    int64_t now = lnt_api_now(api), since = 0;
+    json_t *trust = NULL, *revocations = NULL, *reply = NULL;
+    enum lnt_err rc;
+
+    (void)params;
+    memset(&scheme, 0, sizeof scheme);
+    if (!authenticate(api, req, now, &kiosk, resp) || !note_backlog(api, req, &kiosk, now, resp))
+        goto out;
+    if (since_s != NULL && lnt_parse_i64(since_s, 0, INT64_MAX, &since) != LNT_OK) {
+        lnt_http_problem(resp, 400,
+                         "query `revoked_since`: expected a version number (an integer >= 0) "
+                         "from an earlier sync");
+        goto out;
+    }
+    if ((rc = lnt_store_scheme_get(api->store, &scheme, err)) != LNT_OK ||
+        (rc = lnt_store_venue_get(api->store, kiosk.venue_id, &venue, err)) != LNT_OK) {
+        lnt_error("sync: kiosk %lld: %s", (long long)kiosk.id, err);
+        lnt_http_problem(resp, 500, "the server could not read the kiosk's settings (%s)",
+                         lnt_strerror(rc));
+        goto out;
+    }
+    trust = sync_trust(api, err, &rc);
+    if (trust != NULL)
+        revocations = sync_revocations(api, since, now, err, &rc);
+    if (trust == NULL || revocations == NULL) {
+        lnt_error("sync: kiosk %lld: %s", (long long)kiosk.id, err[0] ? err : lnt_strerror(rc));
+        lnt_http_problem(resp, 500,
+                         "the server could not read its trust list (%s); try again later",
+                         lnt_strerror(rc));
+        goto out;
+    }
+    if (lnt_time_format(now, when) != LNT_OK) {
+        lnt_http_problem(resp, 500, "the server's clock is out of range");
+        goto out;
+    }
+    lnt_b64_encode(scheme.box_pk, sizeof scheme.box_pk, box);
+    category = lnt_venue_category_name(venue.category);
+    reply = json_pack("{s:s, s:s, s:O, s:O, s:{s:I, s:s, s:s, s:I, s:I}, s:s}", "server_time",
+                      when, "scheme", scheme.name, "trust", trust, "revocations", revocations,
+                      "venue", "id", (json_int_t)venue.id, "name", venue.name, "category",
+                      category != NULL ? category : "unknown", "capacity",
+                      (json_int_t)venue.capacity, "cup_cover_threshold",
+                      (json_int_t)(venue.cup_cover_threshold > 0 ? venue.cup_cover_threshold
+                                                                 : LNT_CUP_COVER_THRESHOLD_DEFAULT),
+                      "box_public_key", box);
+    lnt_api_reply_json(resp, 200, reply);
+out:
+    json_decref(reply);
+    json_decref(revocations);
+    json_decref(trust);
+    lnt_api_wipe(&scheme, sizeof scheme);
+}
+
+static const struct lnt_api_route routes[] = {
+    {"POST", "/api/v1/enroll", LNT_ENROLL_BODY_MAX, handle_enroll},
+    {"POST", "/api/v1/events", LNT_BATCH_BODY_MAX, handle_events},
+    {"GET", "/api/v1/kiosk/sync", LNT_API_BODY_DEFAULT, handle_sync},
+};
+
+const struct lnt_api_routes lnt_api_kiosk_routes = {routes, sizeof routes / sizeof routes[0]};

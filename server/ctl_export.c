@@ -1,0 +1,573 @@
+/* ctl_export.c - `lanternctl export` (CSV), `purge`, `backup` and `audit list`. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ctl.h"
+#include "ltime.h"
+#include "night.h"
+
+#define CSV_LINE_MAX (64 * 1024)
+#define PATH_LEN 4096
+#define AUDIT_DEFAULT 100
+
+/* ---- RFC 4180 CSV ---- */
+
+struct csv {
+    FILE *f;
+    struct lnt_buf line;
+    int cols;
+    int64_t rows;
+    bool bad;
+};
+
+/*
+ * One text field: quoted when it holds a comma, quote, CR or LF, quotes
+ * doubled. Text that a spreadsheet would run as a formula (= + - @ first)
+ * gets a leading apostrophe: names and places come from kiosks, and an
+ * export must never execute what someone typed at a door.
+ */
+static void csv_str(struct csv *c, const char *s)
+{
+    bool quote = strpbrk(s, ",\"\r\n") != NULL;
+
+    if (c->cols++ > 0 && lnt_buf_puts(&c->line, ",") != LNT_OK)
+        c->bad = true;
+    if (quote && lnt_buf_puts(&c->line, "\"") != LNT_OK)
+        c->bad = true;
+    if (s[0] != '\0' && strchr("=+-@", s[0]) != NULL && lnt_buf_puts(&c->line, "'") != LNT_OK)
+        c->bad = true;
+    for (const char *p = s; *p != '\0'; p++)
+        if (lnt_buf_append(&c->line, p, 1) != LNT_OK ||
+            (*p == '"' && lnt_buf_append(&c->line, p, 1) != LNT_OK))
+            c->bad = true;
+    if (quote && lnt_buf_puts(&c->line, "\"") != LNT_OK)
+        c->bad = true;
+}
+
+static void csv_int(struct csv *c, int64_t v)
+{
+    if ((c->cols++ > 0 && lnt_buf_puts(&c->line, ",") != LNT_OK) ||
+        lnt_buf_printf(&c->line, "%lld", (long long)v) != LNT_OK)
+        c->bad = true;
+}
+
+static void csv_bool(struct csv *c, bool v)
+{
+    csv_str(c, v ? "yes" : "no");
+}
+
+static void csv_time(struct csv *c, int64_t t)
+{
+    char s[LNT_TIME_STRLEN] = "";
+
+    if (t != 0 && lnt_time_format(t, s) != LNT_OK)
+        s[0] = '\0';
+    csv_str(c, s);
+}
+
+static void csv_date(struct csv *c, int32_t d)
+{
+    char s[LNT_DATE_STRLEN] = "";
+
+    if (d != 0 && lnt_date_format(d, s) != LNT_OK)
+        s[0] = '\0';
+    csv_str(c, s);
+}
+
+/* Hours between two times with two decimals, "" when either is missing. */
+static void csv_hours(struct csv *c, int64_t from, int64_t to)
+{
+    char s[32] = "";
+
+    if (from != 0 && to != 0 && to >= from)
+        snprintf(s, sizeof s, "%lld.%02lld", (long long)((to - from) / 3600),
+                 (long long)((to - from) % 3600 * 100 / 3600));
+    csv_str(c, s);
+}
+
+static void csv_end(struct csv *c)
+{
+    if (lnt_buf_puts(&c->line, "\r\n") != LNT_OK)
+        c->bad = true;
+    if (!c->bad && fwrite(c->line.data, 1, c->line.len, c->f) != c->line.len)
+        c->bad = true;
+    lnt_buf_reset(&c->line);
+    c->cols = 0;
+    c->rows++;
+}
+
+static void csv_header(struct csv *c, const char *const *names)
+{
+    for (size_t i = 0; names[i] != NULL; i++)
+        csv_str(c, names[i]);
+    csv_end(c);
+    c->rows = 0;
+}
+
+/* ---- what an export covers ---- */
+
+struct export_job {
+    struct lnt_ctl *c;
+    struct csv csv;
+    struct lnt_venue *venues; /* in scope */
+    size_t n_venues;
+    struct lnt_venue *all; /* every venue, for names */
+    size_t n_all;
+    int64_t venue_id;
+    const char *authority;
+    int64_t from, to; /* [from, to): 06:00 local on the first night to 06:00 after the last */
+    struct lnt_ctl_progress pg;
+};
+
+static const char *venue_name(const struct export_job *j, int64_t id)
+{
+    for (size_t i = 0; i < j->n_all; i++)
+        if (j->all[i].id == id)
+            return j->all[i].name;
+    return "";
+}
+
+/* 06:00 London time on date `d`: where one trading night ends and the next begins. */
+static int64_t night_start(int32_t d)
+{
+    int64_t t = (int64_t)d * 86400 + LNT_NIGHT_CUTOFF_MIN * 60;
+    return t - lnt_london_offset(t - 3600);
+}
+
+static int door_register(struct export_job *j, char *err)
+{
+    static const char *const head[] = {
+        "venue_id",   "venue",     "night",     "staff_id",   "name",         "role",
+        "sia_number", "sia_status", "sia_ok",   "verdict",    "badge_serial", "on_duty",
+        "off_duty",   "hours",     "signed_out", "vuln_trained", "angela_trained", NULL};
+
+    csv_header(&j->csv, head);
+    for (size_t v = 0; v < j->n_venues; v++) {
+        for (size_t off = 0;; off += LNT_VIEW_MAX) {
+            struct lnt_shift *s = NULL;
+            size_t n = 0;
+            if (lnt_store_register_list(j->c->store, j->venues[v].id, j->from, j->to, off,
+                                        LNT_VIEW_MAX, &s, &n, err) != LNT_OK)
+                return LNT_CTL_FAIL;
+            for (size_t i = 0; i < n; i++) {
+                csv_int(&j->csv, s[i].venue_id);
+                csv_str(&j->csv, j->venues[v].name);
+                csv_date(&j->csv, s[i].night);
+                csv_str(&j->csv, s[i].staff_id);
+                csv_str(&j->csv, s[i].staff_name);
+                csv_str(&j->csv, lnt_role_name(s[i].role));
+                csv_str(&j->csv, s[i].sia_number);
+                csv_str(&j->csv, lnt_sia_status_name(s[i].sia_status));
+                csv_bool(&j->csv, s[i].sia_ok);
+                csv_str(&j->csv, lnt_verdict_name(s[i].verdict));
+                csv_str(&j->csv, s[i].serial);
+                csv_time(&j->csv, s[i].on_at);
+                csv_time(&j->csv, s[i].off_at);
+                csv_hours(&j->csv, s[i].on_at, s[i].off_at);
+                csv_bool(&j->csv, s[i].off_at != 0);
+                csv_bool(&j->csv, s[i].vuln_trained);
+                csv_bool(&j->csv, s[i].angela_trained);
+                csv_end(&j->csv);
+            }
+            free(s);
+            if (n < LNT_VIEW_MAX)
+                break;
+        }
+        lnt_ctl_progress_update(&j->pg, (int64_t)v + 1);
+    }
+    return LNT_CTL_OK;
+}
+
+static int incidents(struct export_job *j, char *err)
+{
+    static const char *const head[] = {
+        "report_id",     "venue_id", "venue",         "night",         "occurred_at",
+        "kind",          "severity", "place",         "outcome",       "police_called",
+        "complete",      "recorded_within_hour", "first_recorded_at", "updated_at", "updates", NULL};
+    struct lnt_incident_filter f = {.venue_id = j->venue_id,
+                                    .authority = j->authority,
+                                    .from = j->from,
+                                    .to = j->to};
+
+    csv_header(&j->csv, head);
+    for (size_t off = 0;; off += LNT_VIEW_MAX) {
+        struct lnt_incident *in = NULL;
+        size_t n = 0;
+        if (lnt_store_incident_list(j->c->store, &f, off, LNT_VIEW_MAX, &in, &n, err) != LNT_OK)
+            return LNT_CTL_FAIL;
+        /* the sealed details never leave the server this way: only the summary row */
+        for (size_t i = 0; i < n; i++) {
+            csv_str(&j->csv, in[i].report_id);
+            csv_int(&j->csv, in[i].venue_id);
+            csv_str(&j->csv, venue_name(j, in[i].venue_id));
+            csv_date(&j->csv, in[i].night);
+            csv_time(&j->csv, in[i].occurred_at);
+            csv_str(&j->csv, in[i].kind);
+            csv_int(&j->csv, in[i].severity);
+            csv_str(&j->csv, in[i].place);
+            csv_str(&j->csv, in[i].outcome);
+            csv_bool(&j->csv, in[i].police_called);
+            csv_bool(&j->csv, in[i].complete);
+            csv_bool(&j->csv, in[i].within_hour);
+            csv_time(&j->csv, in[i].first_recorded_at);
+            csv_time(&j->csv, in[i].updated_at);
+            csv_int(&j->csv, in[i].updates);
+            csv_end(&j->csv);
+        }
+        free(in);
+        lnt_ctl_progress_update(&j->pg, j->csv.rows);
+        if (n < LNT_VIEW_MAX)
+            break;
+    }
+    return LNT_CTL_OK;
+}
+
+static int stock(struct export_job *j, char *err)
+{
+    static const char *const head[] = {"venue_id", "venue",       "at",       "kind",
+                                       "quantity", "level_after", "staff_id", NULL};
+
+    csv_header(&j->csv, head);
+    for (size_t v = 0; v < j->n_venues; v++) {
+        for (size_t off = 0;; off += LNT_VIEW_MAX) {
+            struct lnt_stock_entry *e = NULL;
+            size_t n = 0;
+            if (lnt_store_stock_ledger(j->c->store, j->venues[v].id, j->from, j->to, off,
+                                       LNT_VIEW_MAX, &e, &n, err) != LNT_OK)
+                return LNT_CTL_FAIL;
+            for (size_t i = 0; i < n; i++) {
+                csv_int(&j->csv, e[i].venue_id);
+                csv_str(&j->csv, j->venues[v].name);
+                csv_time(&j->csv, e[i].at);
+                csv_str(&j->csv, e[i].kind);
+                csv_int(&j->csv, e[i].quantity);
+                csv_int(&j->csv, e[i].level_after);
+                csv_str(&j->csv, e[i].staff_id);
+                csv_end(&j->csv);
+            }
+            free(e);
+            if (n < LNT_VIEW_MAX)
+                break;
+        }
+        lnt_ctl_progress_update(&j->pg, (int64_t)v + 1);
+    }
+    return LNT_CTL_OK;
+}
+
+static int volunteers(struct export_job *j, char *err)
+{
+    static const char *const head[] = {
+        "venue_id", "venue",    "night",     "team",     "call_sign",  "staff_id",
+        "team_size", "start_at", "end_at",   "hours",    "water",      "flip_flops",
+        "blankets", "bottles",  "first_aid", "cctv_calls", "police_calls", "calmed", NULL};
+
+    csv_header(&j->csv, head);
+    for (size_t v = 0; v < j->n_venues; v++) {
+        for (size_t off = 0;; off += LNT_VIEW_MAX) {
+            struct lnt_volunteer_shift *s = NULL;
+            size_t n = 0;
+            if (lnt_store_volunteer_list(j->c->store, j->venues[v].id, NULL, j->from, j->to, off,
+                                         LNT_VIEW_MAX, &s, &n, err) != LNT_OK)
+                return LNT_CTL_FAIL;
+            for (size_t i = 0; i < n; i++) {
+                csv_int(&j->csv, s[i].venue_id);
+                csv_str(&j->csv, j->venues[v].name);
+                csv_date(&j->csv, s[i].night);
+                csv_str(&j->csv, s[i].team);
+                csv_str(&j->csv, s[i].call_sign);
+                csv_str(&j->csv, s[i].staff_id);
+                csv_int(&j->csv, s[i].team_size);
+                csv_time(&j->csv, s[i].start_at);
+                csv_time(&j->csv, s[i].end_at);
+                csv_hours(&j->csv, s[i].start_at, s[i].end_at);
+                for (int k = 0; k < LNT_TALLIES; k++)
+                    csv_int(&j->csv, s[i].tallies[k]);
+                csv_end(&j->csv);
+            }
+            free(s);
+            if (n < LNT_VIEW_MAX)
+                break;
+        }
+        lnt_ctl_progress_update(&j->pg, (int64_t)v + 1);
+    }
+    return LNT_CTL_OK;
+}
+
+static int select_venues(struct export_job *j, char *err)
+{
+    if (lnt_store_venue_list(j->c->store, &j->all, &j->n_all, err) != LNT_OK)
+        return LNT_CTL_FAIL;
+    if (j->venue_id != 0) {
+        j->venues = calloc(1, sizeof *j->venues);
+        if (j->venues == NULL) {
+            (void)lnt_fail(err, LNT_ERR_NOMEM, "out of memory");
+            return LNT_CTL_FAIL;
+        }
+        if (lnt_store_venue_get(j->c->store, j->venue_id, j->venues, err) != LNT_OK)
+            return LNT_CTL_FAIL;
+        j->n_venues = 1;
+        return LNT_CTL_OK;
+    }
+    return lnt_store_venue_list_by(j->c->store, j->authority, true, &j->venues, &j->n_venues,
+                                   err) == LNT_OK
+               ? LNT_CTL_OK
+               : LNT_CTL_FAIL;
+}
+
+int lnt_ctl_export(struct lnt_ctl *c, int argc, char **argv)
+{
+    enum { O_FROM, O_TO, O_VENUE, O_AUTHORITY, O_CSV };
+    static const struct option opts[] = {{"from", required_argument, NULL, O_FROM},
+                                         {"to", required_argument, NULL, O_TO},
+                                         {"venue", required_argument, NULL, O_VENUE},
+                                         {"authority", required_argument, NULL, O_AUTHORITY},
+                                         {"csv", required_argument, NULL, O_CSV},
+                                         {0}};
+    static const char *const what_names[] = {"door-register", "incidents", "stock", "volunteers"};
+    int (*const runs[])(struct export_job *, char *) = {door_register, incidents, stock,
+                                                        volunteers};
+    const char *v[LNT_CTL_MAX_OPTS];
+    char err[LNT_ERRBUF_SIZE] = "", tmp[PATH_LEN + 8], object[128], detail[512], action[33];
+    struct export_job j = {.c = c};
+    struct lnt_ctl_out o;
+    int32_t first, last;
+    int what = -1, rc;
+
+    /* argv[0] is the export's kind: "export incidents --from ..." */
+    for (int i = 0; i < 4; i++)
+        if (strcmp(argv[0], what_names[i]) == 0)
+            what = i;
+    if (what < 0)
+        return lnt_ctl_usage(c, "export: expected door-register, incidents, stock or volunteers, "
+                                "got '%s'",
+                             argv[0]);
+    if ((rc = lnt_ctl_getopt(c, argc, argv, opts, v)) != LNT_CTL_OK)
+        return rc;
+    for (int i = O_FROM; i <= O_CSV; i++)
+        if (i != O_VENUE && i != O_AUTHORITY && v[i] == NULL)
+            return lnt_ctl_usage(c, "export: --%s is required", opts[i].name);
+    if (v[O_VENUE] != NULL && v[O_AUTHORITY] != NULL)
+        return lnt_ctl_usage(c, "export: give --venue or --authority, not both");
+    if ((rc = lnt_ctl_parse_date("from", v[O_FROM], &first)) != LNT_CTL_OK ||
+        (rc = lnt_ctl_parse_date("to", v[O_TO], &last)) != LNT_CTL_OK)
+        return rc;
+    if (last < first)
+        return lnt_ctl_fail("--to: %s is before --from %s", v[O_TO], v[O_FROM]);
+    if (v[O_VENUE] != NULL && (rc = lnt_ctl_parse_id("venue", v[O_VENUE], &j.venue_id)) != LNT_CTL_OK)
+        return rc;
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", v[O_CSV]) >= (int)sizeof tmp)
+        return lnt_ctl_fail("--csv: path longer than %d bytes", PATH_LEN);
+    j.authority = v[O_AUTHORITY];
+    j.from = night_start(first);
+    j.to = night_start(last + 1);
+    if ((rc = lnt_ctl_open(c, NULL)) != LNT_CTL_OK)
+        return rc;
+    if ((rc = select_venues(&j, err)) != LNT_CTL_OK) {
+        rc = lnt_ctl_fail("export: %s", err);
+        goto out;
+    }
+    j.csv.f = fopen(tmp, "wbx");
+    if (j.csv.f == NULL) {
+        rc = lnt_ctl_fail("--csv: %s: %s", tmp, strerror(errno));
+        goto out;
+    }
+    lnt_buf_init(&j.csv.line, CSV_LINE_MAX);
+    lnt_ctl_progress_begin(&j.pg, STDERR_FILENO, "exporting", what == 1 ? 0 : (int64_t)j.n_venues);
+    rc = runs[what](&j, err);
+    lnt_ctl_progress_end(&j.pg);
+    if (rc != LNT_CTL_OK) {
+        rc = lnt_ctl_fail("export %s: %s (nothing was written)", what_names[what], err);
+        goto out;
+    }
+    if (j.csv.bad || fflush(j.csv.f) != 0 || fsync(fileno(j.csv.f)) != 0) {
+        rc = lnt_ctl_fail("export %s: writing %s failed (nothing was written)", what_names[what],
+                          v[O_CSV]);
+        goto out;
+    }
+    fclose(j.csv.f);
+    j.csv.f = NULL;
+    if (rename(tmp, v[O_CSV]) != 0) {
+        rc = lnt_ctl_fail("--csv: %s: %s", v[O_CSV], strerror(errno));
+        goto out;
+    }
+    /* who took which records out of the system, and when */
+    if (j.venue_id != 0)
+        snprintf(object, sizeof object, "venue %lld", (long long)j.venue_id);
+    else
+        snprintf(object, sizeof object, "%s%s", j.authority != NULL ? "authority " : "scheme",
+                 j.authority != NULL ? j.authority : "");
+    snprintf(detail, sizeof detail, "%s..%s: %lld rows to %s", v[O_FROM], v[O_TO],
+             (long long)j.csv.rows, v[O_CSV]);
+    snprintf(action, sizeof action, "export.%s", what_names[what]);
+    if (lnt_store_audit_append(c->store, NULL, action, object, detail, err) != LNT_OK) {
+        (void)unlink(v[O_CSV]);
+        rc = lnt_ctl_fail("export %s: the export could not be audited, so it was removed: %s",
+                          what_names[what], err);
+        goto out;
+    }
+    lnt_ctl_out_begin(&o, c, false);
+    lnt_ctl_out_str(&o, "export", what_names[what]);
+    lnt_ctl_out_str(&o, "file", v[O_CSV]);
+    lnt_ctl_out_int(&o, "rows", j.csv.rows);
+    lnt_ctl_out_str(&o, "from", v[O_FROM]);
+    lnt_ctl_out_str(&o, "to", v[O_TO]);
+    lnt_ctl_out_str(&o, "scope", object);
+    rc = lnt_ctl_out_end(&o);
+out:
+    if (j.csv.f != NULL) {
+        fclose(j.csv.f);
+        (void)unlink(tmp);
+    }
+    lnt_buf_release(&j.csv.line);
+    free(j.venues);
+    free(j.all);
+    return rc;
+}
+
+/* ---- purge ---- */
+
+int lnt_ctl_purge(struct lnt_ctl *c, int argc, char **argv)
+{
+    static const struct option opts[] = {{0}};
+    const char *v[LNT_CTL_MAX_OPTS];
+    char err[LNT_ERRBUF_SIZE] = "";
+    struct lnt_retention policy;
+    struct lnt_purge_counts n = {0};
+    struct lnt_ctl_out o;
+    int rc;
+
+    if ((rc = lnt_ctl_getopt(c, argc, argv, opts, v)) != LNT_CTL_OK ||
+        (rc = lnt_ctl_open(c, NULL)) != LNT_CTL_OK)
+        return rc;
+    lnt_retention_defaults(&policy);
+    if (lnt_store_purge(c->store, lnt_time_now(), &policy, &n, err) != LNT_OK)
+        return lnt_ctl_fail("purge: %s (what was already purged stays purged)", err);
+    lnt_ctl_out_begin(&o, c, false);
+    lnt_ctl_out_int(&o, "raw_events", n.raw_events);
+    lnt_ctl_out_int(&o, "conflicts", n.conflicts);
+    lnt_ctl_out_int(&o, "door_register", n.door_register);
+    lnt_ctl_out_int(&o, "incident_details", n.incident_details);
+    lnt_ctl_out_int(&o, "incidents", n.incidents);
+    lnt_ctl_out_int(&o, "stock_ledger", n.stock_ledger);
+    lnt_ctl_out_int(&o, "volunteer_shifts", n.volunteer_shifts);
+    lnt_ctl_out_int(&o, "flags", n.flags);
+    lnt_ctl_out_int(&o, "audit_log", n.audit_log);
+    lnt_ctl_out_int(&o, "sessions", n.sessions);
+    lnt_ctl_out_int(&o, "login_failures", n.login_failures);
+    return lnt_ctl_out_end(&o);
+}
+
+/* ---- backup ---- */
+
+static int backup_progress(void *ctx, int remaining, int total)
+{
+    struct lnt_ctl_progress *pg = ctx;
+
+    if (total > 0)
+        pg->total = total; /* known only once the copy has started */
+    lnt_ctl_progress_update(pg, (int64_t)total - remaining);
+    return 0;
+}
+
+int lnt_ctl_backup(struct lnt_ctl *c, int argc, char **argv)
+{
+    static const struct option opts[] = {{"to", required_argument, NULL, 0}, {0}};
+    const char *v[LNT_CTL_MAX_OPTS];
+    char err[LNT_ERRBUF_SIZE] = "";
+    struct lnt_ctl_progress pg;
+    struct lnt_ctl_out o;
+    struct stat st;
+    int rc;
+
+    if ((rc = lnt_ctl_getopt(c, argc, argv, opts, v)) != LNT_CTL_OK)
+        return rc;
+    if (v[0] == NULL || v[0][0] == '\0')
+        return lnt_ctl_usage(c, "backup: --to FILE is required");
+    if (stat(v[0], &st) == 0)
+        return lnt_ctl_fail("--to: %s already exists: choose a new name", v[0]);
+    if ((rc = lnt_ctl_open(c, NULL)) != LNT_CTL_OK)
+        return rc;
+    lnt_ctl_progress_begin(&pg, STDERR_FILENO, "backing up", 0);
+    if (lnt_store_backup(c->store, v[0], backup_progress, &pg, err) != LNT_OK) {
+        lnt_ctl_progress_end(&pg);
+        return lnt_ctl_fail("backup: %s", err);
+    }
+    lnt_ctl_progress_end(&pg);
+    if (stat(v[0], &st) != 0)
+        return lnt_ctl_fail("backup: %s: %s", v[0], strerror(errno));
+    lnt_ctl_out_begin(&o, c, false);
+    lnt_ctl_out_str(&o, "file", v[0]);
+    lnt_ctl_out_int(&o, "bytes", (int64_t)st.st_size);
+    lnt_ctl_out_time(&o, "taken_at", lnt_time_now());
+    return lnt_ctl_out_end(&o);
+}
+
+/* ---- audit ---- */
+
+int lnt_ctl_audit_list(struct lnt_ctl *c, int argc, char **argv)
+{
+    enum { O_FROM, O_TO, O_LIMIT, O_ACTION };
+    static const struct option opts[] = {{"from", required_argument, NULL, O_FROM},
+                                         {"to", required_argument, NULL, O_TO},
+                                         {"limit", required_argument, NULL, O_LIMIT},
+                                         {"action", required_argument, NULL, O_ACTION},
+                                         {0}};
+    const char *v[LNT_CTL_MAX_OPTS];
+    char err[LNT_ERRBUF_SIZE] = "";
+    struct lnt_audit_entry *list = NULL;
+    int64_t from = 0, to = 0, limit = AUDIT_DEFAULT;
+    int32_t d;
+    size_t n = 0;
+    int rc;
+
+    if ((rc = lnt_ctl_getopt(c, argc, argv, opts, v)) != LNT_CTL_OK)
+        return rc;
+    if (v[O_FROM] != NULL) {
+        if ((rc = lnt_ctl_parse_date("from", v[O_FROM], &d)) != LNT_CTL_OK)
+            return rc;
+        from = (int64_t)d * 86400;
+    }
+    if (v[O_TO] != NULL) {
+        if ((rc = lnt_ctl_parse_date("to", v[O_TO], &d)) != LNT_CTL_OK)
+            return rc;
+        to = ((int64_t)d + 1) * 86400; /* the whole of that day */
+    }
+    if (v[O_LIMIT] != NULL &&
+        (rc = lnt_ctl_parse_int("limit", v[O_LIMIT], 1, LNT_VIEW_MAX, &limit)) != LNT_CTL_OK)
+        return rc;
+    if ((rc = lnt_ctl_open(c, NULL)) != LNT_CTL_OK)
+        return rc;
+    /* newest first, page by page, until `limit` rows matching --action have been printed */
+    for (int64_t before = 0, shown = 0; rc == LNT_CTL_OK && shown < limit;) {
+        free(list);
+        list = NULL;
+        if (lnt_store_audit_list(c->store, from, to, before, LNT_VIEW_MAX, &list, &n, err) !=
+            LNT_OK) {
+            rc = lnt_ctl_fail("audit list: %s", err);
+            break;
+        }
+        for (size_t i = 0; i < n && rc == LNT_CTL_OK && shown < limit; i++) {
+            struct lnt_ctl_out o;
+            if (v[O_ACTION] != NULL && !lnt_str_starts(list[i].action, v[O_ACTION]))
+                continue;
+            lnt_ctl_out_begin(&o, c, true);
+            lnt_ctl_out_int(&o, "id", list[i].id);
+            lnt_ctl_out_time(&o, "at", list[i].at);
+            lnt_ctl_out_str(&o, "actor", list[i].actor);
+            lnt_ctl_out_str(&o, "action", list[i].action);
+            lnt_ctl_out_str(&o, "object", list[i].object);
+            lnt_ctl_out_str(&o, "detail", list[i].detail);
+            rc = lnt_ctl_out_end(&o);
+            shown++;
+        }
+        if (n < LNT_VIEW_MAX)
+            break;
+        before = list[n - 1].id;
+    }
+    free(list);
+    return rc;
+}

@@ -1,0 +1,733 @@
+/* score.c - Best Bar None compliance and licensing risk for one venue, from its rollups. */
+#include "score.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ltime.h"
+
+/* round(a * b / d) for a, b >= 0, d > 0, with a * b below 2^63 (the bounds in score.h keep it so).
+ */
+static int64_t mul_div(int64_t a, int64_t b, int64_t d)
+{
+    return (a * b + d / 2) / d;
+}
+
+/* snprintf for explanation text: a note cut at its bound is still a note. */
+static void textf(char *dst, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void textf(char *dst, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(dst, size, fmt, ap);
+    va_end(ap);
+}
+
+static void date_text(int32_t days, char out[LNT_DATE_STRLEN])
+{
+    if (lnt_date_format(days, out) != LNT_OK)
+        lnt_str_copy(out, LNT_DATE_STRLEN, "?");
+}
+
+const char *lnt_bbn_status_name(enum lnt_bbn_status s)
+{
+    switch (s) {
+    case LNT_BBN_MET:
+        return "met";
+    case LNT_BBN_NOT_MET:
+        return "not_met";
+    case LNT_BBN_NOT_EVIDENCED:
+        return "not_evidenced";
+    case LNT_BBN_NOT_APPLICABLE:
+        return "not_applicable";
+    }
+    return "?";
+}
+
+const char *lnt_risk_part_kind_name(enum lnt_risk_part_kind k)
+{
+    switch (k) {
+    case LNT_PART_INCIDENT:
+        return "incident";
+    case LNT_PART_GAP:
+        return "gap";
+    case LNT_PART_DATA:
+        return "data";
+    }
+    return "?";
+}
+
+const char *lnt_trend_name(enum lnt_trend t)
+{
+    switch (t) {
+    case LNT_TREND_BETTER:
+        return "better";
+    case LNT_TREND_STEADY:
+        return "steady";
+    case LNT_TREND_WORSE:
+        return "worse";
+    case LNT_TREND_NONE:
+        break;
+    }
+    return "none";
+}
+
+void lnt_score_window(int64_t at, int days, int32_t *first, int32_t *last)
+{
+    *last = lnt_night_of(at) - 1;
+    *first = *last - days + 1;
+}
+
+void lnt_score_result_release(struct lnt_score_result *r)
+{
+    free(r->bbn.lines);
+    free(r->risk.parts);
+    memset(r, 0, sizeof *r);
+}
+
+/* ---- the nights, dense ---- */
+
+/*
+ * Every night the scoring looks at, from `base` (the earliest night any
+ * criterion or the risk window needs) to the window's last night. Missing
+ * nights are zeros. cup_level/cup_threshold carry the last count forward so
+ * that a night without a count has the stock last seen.
+ */
+struct span {
+    int32_t base;
+    int n;
+    struct lnt_score_night *night; /* n rows, night[i].night == base + i */
+    bool *trading;
+};
+
+static enum lnt_err span_build(const struct lnt_score_rules *rules,
+                               const struct lnt_score_input *in, struct span *sp, char *err)
+{
+    int n = in->last_night - in->first_night + 1;
+    int32_t seed_night = INT32_MIN;
+    int32_t seed_level = -1, seed_threshold = 0;
+
+    for (size_t i = 0; i < rules->bbn->n_criteria; i++)
+        if (rules->bbn->criteria[i].window > n)
+            n = rules->bbn->criteria[i].window;
+    sp->base = in->last_night - n + 1;
+    sp->n = n;
+    sp->night = calloc((size_t)n, sizeof *sp->night);
+    sp->trading = calloc((size_t)n, sizeof *sp->trading);
+    if (sp->night == NULL || sp->trading == NULL)
+        return lnt_fail(err, LNT_ERR_NOMEM, "scoring: out of memory");
+    for (int i = 0; i < n; i++) {
+        sp->night[i].night = sp->base + i;
+        sp->night[i].cup_level = -2; /* not given */
+        sp->trading[i] = lnt_trading_is_night(&in->venue.trading, sp->base + i);
+    }
+    for (size_t i = 0; i < in->n_nights; i++) {
+        const struct lnt_score_night *r = &in->nights[i];
+        const int32_t counts[] = {r->contacts,
+                                  r->door_shifts,
+                                  r->door_shifts_sia_ok,
+                                  r->door_shifts_vuln,
+                                  r->angela_on_shift,
+                                  r->staff_shifts,
+                                  r->staff_shifts_bystander,
+                                  r->shifts_open,
+                                  r->incidents,
+                                  r->incidents_recorded_1h,
+                                  r->spiking_reports,
+                                  r->spiking_complete,
+                                  r->angela_requests,
+                                  r->badges_refused};
+        char d[LNT_DATE_STRLEN];
+        date_text(r->night, d);
+        for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++)
+            if (counts[k] < 0)
+                return lnt_fail(err, LNT_ERR_INVALID, "night %s: negative count", d);
+        if (r->door_shifts_sia_ok > r->door_shifts || r->door_shifts_vuln > r->door_shifts ||
+            r->staff_shifts_bystander > r->staff_shifts || r->shifts_open > r->staff_shifts ||
+            r->incidents_recorded_1h > r->incidents || r->spiking_complete > r->spiking_reports)
+            return lnt_fail(err, LNT_ERR_INVALID, "night %s: a part exceeds its whole", d);
+        if (r->night > in->last_night)
+            continue;
+        if (r->night < sp->base) {
+            if (r->cup_level >= 0 && r->night > seed_night) {
+                seed_night = r->night;
+                seed_level = r->cup_level;
+                seed_threshold = r->cup_threshold;
+            }
+            continue;
+        }
+        struct lnt_score_night *dst = &sp->night[r->night - sp->base];
+        if (dst->cup_level != -2)
+            return lnt_fail(err, LNT_ERR_INVALID, "night %s: given twice", d);
+        *dst = *r;
+    }
+    for (int i = 0; i < n; i++) {
+        struct lnt_score_night *r = &sp->night[i];
+        if (r->cup_level == -2)
+            r->cup_level = -1;
+        if (r->cup_level >= 0) {
+            seed_level = r->cup_level;
+            seed_threshold = r->cup_threshold;
+        } else {
+            r->cup_level = seed_level;
+            r->cup_threshold = seed_threshold;
+        }
+    }
+    return LNT_OK;
+}
+
+static void span_release(struct span *sp)
+{
+    free(sp->night);
+    free(sp->trading);
+}
+
+/* ---- BBN ---- */
+
+static bool category_listed(const char *list, const char *category)
+{
+    size_t n = strlen(category);
+    const char *p = list;
+    while (*p) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (len == n && strncmp(p, category, n) == 0)
+            return true;
+        if (comma == NULL)
+            break;
+        p = comma + 1;
+    }
+    return false;
+}
+
+/* The last valid day of a finding made on `date` and valid `months` months. */
+static int32_t finding_end(int32_t date, int months)
+{
+    int y, m, d, ny, nm, last_d, yy, mm;
+    int32_t first_next;
+    lnt_civil_from_days(date, &y, &m, &d);
+    nm = m - 1 + months;
+    ny = y + nm / 12;
+    nm = nm % 12 + 1;
+    /* clamp to the month's last day (31 Jan + 1 month = 28/29 Feb) */
+    first_next = nm == 12 ? lnt_days_from_civil(ny + 1, 1, 1) : lnt_days_from_civil(ny, nm + 1, 1);
+    lnt_civil_from_days(first_next - 1, &yy, &mm, &last_d);
+    if (d > last_d)
+        d = last_d;
+    return lnt_days_from_civil(ny, nm, d) - 1;
+}
+
+static void bbn_finding(const struct lnt_bbn_criterion *c, const struct lnt_score_input *in,
+                        int32_t today, struct lnt_bbn_line *ln)
+{
+    const struct lnt_score_finding *best = NULL, *expired = NULL;
+    int32_t best_end = 0, expired_end = 0;
+    char d1[LNT_DATE_STRLEN], d2[LNT_DATE_STRLEN];
+
+    for (size_t i = 0; i < in->n_findings; i++) {
+        const struct lnt_score_finding *f = &in->findings[i];
+        int32_t end;
+        if (strcmp(f->criterion, c->id) != 0 || f->date > today)
+            continue;
+        end = f->valid_until ? f->valid_until : finding_end(f->date, c->valid_months);
+        if (end < today) {
+            if (expired == NULL || f->date >= expired->date) {
+                expired = f;
+                expired_end = end;
+            }
+            continue;
+        }
+        if (best == NULL || f->date >= best->date) {
+            best = f;
+            best_end = end;
+        }
+    }
+    if (best == NULL) {
+        ln->status = LNT_BBN_NOT_EVIDENCED;
+        if (expired) {
+            date_text(expired->date, d1);
+            date_text(expired_end, d2);
+            textf(ln->note, sizeof ln->note, "the finding of %s by %s expired after %s", d1,
+                  expired->assessor, d2);
+        } else {
+            textf(ln->note, sizeof ln->note, "no assessor's finding");
+        }
+        return;
+    }
+    ln->status = best->met ? LNT_BBN_MET : LNT_BBN_NOT_MET;
+    ln->finding_date = best->date;
+    ln->finding_until = best_end;
+    date_text(best->date, d1);
+    date_text(best_end, d2);
+    textf(ln->note, sizeof ln->note, "%s by %s on %s, valid to %s: %s",
+          best->met ? "met" : "not met", best->assessor, d1, d2, best->evidence);
+}
+
+static void bbn_metric(const struct lnt_bbn_criterion *c, const struct span *sp, int32_t last,
+                       struct lnt_bbn_line *ln)
+{
+    int64_t num = 0, den = 0;
+    int evidence = 0, trading = 0;
+    int32_t first = last - c->window + 1;
+    char d1[LNT_DATE_STRLEN], d2[LNT_DATE_STRLEN];
+
+    for (int32_t night = first; night <= last; night++) {
+        const struct lnt_score_night *r = &sp->night[night - sp->base];
+        bool tn = sp->trading[night - sp->base];
+        trading += tn;
+        evidence += tn && r->contacts > 0;
+        switch (c->metric) {
+        case LNT_METRIC_DOOR_SIA:
+            num += r->door_shifts_sia_ok;
+            den += r->door_shifts;
+            break;
+        case LNT_METRIC_DOOR_VULN:
+            num += r->door_shifts_vuln;
+            den += r->door_shifts;
+            break;
+        case LNT_METRIC_ANGELA_NIGHTS:
+            num += tn && r->angela_on_shift > 0;
+            den += tn;
+            break;
+        case LNT_METRIC_STAFF_BYSTANDER:
+            num += r->staff_shifts_bystander;
+            den += r->staff_shifts;
+            break;
+        case LNT_METRIC_SPIKING_COMPLETE:
+            num += r->spiking_complete;
+            den += r->spiking_reports;
+            break;
+        case LNT_METRIC_RECORDED_1H:
+            num += r->incidents_recorded_1h;
+            den += r->incidents;
+            break;
+        case LNT_METRIC_CUP_NIGHTS:
+            num += tn && r->cup_level >= 0 && r->cup_level >= r->cup_threshold;
+            den += tn;
+            break;
+        case LNT_METRIC_REGISTER_COMPLETE:
+            num += r->staff_shifts - r->shifts_open;
+            den += r->staff_shifts;
+            break;
+        case LNT_METRIC_FINDING:
+        case LNT_METRIC__COUNT:
+            break;
+        }
+    }
+    ln->num = num;
+    ln->den = den;
+    ln->first = first;
+    ln->last = last;
+    date_text(first, d1);
+    date_text(last, d2);
+    if (evidence == 0) {
+        ln->status = LNT_BBN_NOT_EVIDENCED;
+        textf(ln->note, sizeof ln->note, "the kiosk saw none of the %d trading nights %s..%s",
+              trading, d1, d2);
+    } else if (den == 0 && c->na_when_none) {
+        ln->status = LNT_BBN_NOT_APPLICABLE;
+        textf(ln->note, sizeof ln->note, "nothing to measure in %s..%s (%d nights seen)", d1, d2,
+              evidence);
+    } else if (den < c->min_evidence) {
+        ln->status = LNT_BBN_NOT_EVIDENCED;
+        textf(ln->note, sizeof ln->note, "%lld of %lld: fewer than the %d needed, %s..%s",
+              (long long)num, (long long)den, c->min_evidence, d1, d2);
+    } else {
+        bool met = num * 100 >= (int64_t)c->threshold_pct * den;
+        ln->status = met ? LNT_BBN_MET : LNT_BBN_NOT_MET;
+        textf(ln->note, sizeof ln->note, "%lld of %lld (%lld%%), %s %d%%, %s..%s", (long long)num,
+              (long long)den, (long long)(num * 100 / den), met ? "at or above" : "below",
+              c->threshold_pct, d1, d2);
+    }
+}
+
+static enum lnt_err score_bbn(const struct lnt_bbn_catalogue *cat, const struct lnt_score_input *in,
+                              const struct span *sp, struct lnt_bbn_result *out, char *err)
+{
+    int32_t today = lnt_night_of(in->at);
+
+    if (strcmp(in->venue.category, "hub") == 0) {
+        textf(out->note, sizeof out->note, "a hub is not scored for Best Bar None");
+        return LNT_OK;
+    }
+    out->scored = true;
+    out->lines = calloc(cat->n_criteria, sizeof *out->lines);
+    if (out->lines == NULL)
+        return lnt_fail(err, LNT_ERR_NOMEM, "scoring: out of memory");
+    out->n_lines = cat->n_criteria;
+    for (size_t i = 0; i < cat->n_criteria; i++) {
+        const struct lnt_bbn_criterion *c = &cat->criteria[i];
+        struct lnt_bbn_line *ln = &out->lines[i];
+        int *met = NULL, *total = NULL;
+
+        lnt_str_copy(ln->id, sizeof ln->id, c->id);
+        ln->section = c->section;
+        ln->tier = c->tier;
+        ln->metric = c->metric;
+        ln->threshold_pct = c->metric == LNT_METRIC_FINDING ? 0 : c->threshold_pct;
+        if (c->categories[0] && !category_listed(c->categories, in->venue.category)) {
+            ln->status = LNT_BBN_NOT_APPLICABLE;
+            textf(ln->note, sizeof ln->note, "applies to %s only", c->categories);
+        } else if (c->metric == LNT_METRIC_FINDING) {
+            bbn_finding(c, in, today, ln);
+        } else {
+            bbn_metric(c, sp, in->last_night, ln);
+        }
+        switch (c->tier) {
+        case LNT_TIER_ESSENTIAL:
+            met = &out->essential_met;
+            total = &out->essential_total;
+            break;
+        case LNT_TIER_DESIRED:
+            met = &out->desired_met;
+            total = &out->desired_total;
+            break;
+        case LNT_TIER_BONUS:
+            met = &out->bonus_met;
+            total = &out->bonus_total;
+            break;
+        }
+        if (met && ln->status != LNT_BBN_NOT_APPLICABLE) {
+            (*total)++;
+            *met += ln->status == LNT_BBN_MET;
+        }
+    }
+    out->accredited = out->essential_met == out->essential_total;
+    if (!out->accredited) {
+        textf(out->note, sizeof out->note, "not accredited: %d of %d Essentials met",
+              out->essential_met, out->essential_total);
+        return LNT_OK;
+    }
+    for (size_t i = 0; i < cat->n_awards; i++) {
+        const struct lnt_bbn_award *a = &cat->awards[i];
+        if ((int64_t)out->desired_met * 100 >= (int64_t)a->desired_pct * out->desired_total &&
+            out->bonus_met >= a->bonus_min)
+            lnt_str_copy(out->award, sizeof out->award, a->name);
+    }
+    textf(out->note, sizeof out->note,
+          "accredited: all %d Essentials, %d of %d Desired, %d Bonus met", out->essential_total,
+          out->desired_met, out->desired_total, out->bonus_met);
+    return LNT_OK;
+}
+
+/* ---- risk ---- */
+
+struct parts {
+    struct lnt_risk_part *v;
+    size_t n, cap;
+};
+
+static struct lnt_risk_part *part_add(struct parts *p, enum lnt_risk_part_kind kind)
+{
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 16;
+        struct lnt_risk_part *v = realloc(p->v, cap * sizeof *v);
+        if (v == NULL)
+            return NULL;
+        p->v = v;
+        p->cap = cap;
+    }
+    memset(&p->v[p->n], 0, sizeof p->v[0]);
+    p->v[p->n].kind = kind;
+    return &p->v[p->n++];
+}
+
+struct cap_state {
+    enum lnt_band band;
+    char cause[LNT_SCORE_TEXT_MAX];
+};
+
+/* Keeps the worst cap; among equals, the first found. */
+static void cap_consider(struct cap_state *cs, enum lnt_band band, const char *cause)
+{
+    if (band > cs->band) {
+        cs->band = band;
+        lnt_str_copy(cs->cause, sizeof cs->cause, cause);
+    }
+}
+
+static const struct lnt_risk_kind *kind_of(const struct lnt_risk_weights *w, const char *name)
+{
+    const struct lnt_risk_kind *any = NULL;
+    for (size_t i = 0; i < w->n_kinds; i++) {
+        if (strcmp(w->kinds[i].name, name) == 0)
+            return &w->kinds[i];
+        if (strcmp(w->kinds[i].name, "*") == 0)
+            any = &w->kinds[i];
+    }
+    return any;
+}
+
+static int incident_cmp(const void *a, const void *b)
+{
+    const struct lnt_score_incident *x = *(const struct lnt_score_incident *const *)a;
+    const struct lnt_score_incident *y = *(const struct lnt_score_incident *const *)b;
+    if (x->occurred_at != y->occurred_at)
+        return x->occurred_at < y->occurred_at ? -1 : 1;
+    return strcmp(x->id, y->id);
+}
+
+static void delay_text(int64_t s, char *out, size_t size)
+{
+    if (s < 3600)
+        textf(out, size, "%lld min", (long long)(s / 60));
+    else
+        textf(out, size, "%lld h %02lld min", (long long)(s / 3600), (long long)(s % 3600 / 60));
+}
+
+static enum lnt_err risk_incidents(const struct lnt_risk_weights *w,
+                                   const struct lnt_score_input *in, struct lnt_risk_result *out,
+                                   struct parts *parts, struct cap_state *cs, char *err)
+{
+    const struct lnt_score_incident **list = NULL;
+    size_t n = 0;
+    enum lnt_err rc = LNT_OK;
+
+    if (in->n_incidents > 0 && (list = calloc(in->n_incidents, sizeof *list)) == NULL)
+        return lnt_fail(err, LNT_ERR_NOMEM, "scoring: out of memory");
+    for (size_t i = 0; i < in->n_incidents; i++) {
+        const struct lnt_score_incident *x = &in->incidents[i];
+        int32_t night = lnt_night_of(x->occurred_at);
+        if (x->severity < 1 || x->severity > 5) {
+            rc = lnt_fail(err, LNT_ERR_INVALID, "incident %s: severity %d: expected 1..5", x->id,
+                          x->severity);
+            goto out;
+        }
+        if (night >= in->first_night && night <= in->last_night && x->occurred_at <= in->at)
+            list[n++] = x;
+    }
+    if (n > 1)
+        qsort(list, n, sizeof *list, incident_cmp);
+    out->incidents = (int)n;
+    for (size_t i = 0; i < n; i++) {
+        const struct lnt_score_incident *x = list[i];
+        const struct lnt_risk_kind *k = kind_of(w, x->kind);
+        struct lnt_risk_part *p = part_add(parts, LNT_PART_INCIDENT);
+        bool timely = x->record_delay >= 0 && x->record_delay <= w->timely_seconds;
+        bool police_ok = !k->police_required || x->police_called;
+        char when[LNT_TIME_STRLEN], delay[32];
+
+        if (p == NULL) {
+            rc = lnt_fail(err, LNT_ERR_NOMEM, "scoring: out of memory");
+            goto out;
+        }
+        lnt_str_copy(p->ref, sizeof p->ref, x->id);
+        p->base_milli = mul_div(w->severity_milli[x->severity], k->weight_milli, 1000);
+        p->age = in->last_night - lnt_night_of(x->occurred_at);
+        p->decay_ppm = w->decay_ppm[p->age];
+        p->decayed_milli = mul_div(p->base_milli, p->decay_ppm, 1000000);
+        p->credit_milli = (x->complete ? w->credit_complete_milli : 0) +
+                          (timely ? w->credit_timely_milli : 0) +
+                          (police_ok ? w->credit_police_milli : 0);
+        p->mitigated_milli = mul_div(p->decayed_milli, 1000 - p->credit_milli, 1000);
+        p->points_milli =
+            mul_div(p->mitigated_milli, out->exposure_used > 0 ? w->reference_exposure : 0,
+                    out->exposure_used > 0 ? out->exposure_used : 1);
+        if (lnt_time_format(x->occurred_at, when) != LNT_OK)
+            lnt_str_copy(when, sizeof when, "?");
+        delay_text(x->record_delay < 0 ? 0 : x->record_delay, delay, sizeof delay);
+        textf(p->cause, sizeof p->cause, "%s, severity %d, at %s: %s, recorded after %s, %s%s",
+              x->kind, x->severity, when, x->complete ? "complete" : "not complete", delay,
+              x->police_called ? "police called by the venue"
+                               : (k->police_required ? "police not called" : "police not needed"),
+              p->credit_milli == 1000 ? " (handled by the book)" : "");
+        if (x->severity >= w->serious_severity && p->credit_milli < 1000) {
+            char cause[LNT_SCORE_TEXT_MAX];
+            textf(cause, sizeof cause, "incident %s (%s, severity %d) not handled by the book",
+                  x->id, x->kind, x->severity);
+            cap_consider(cs, w->cap_serious_unhandled, cause);
+        }
+    }
+out:
+    free(list);
+    return rc;
+}
+
+static enum lnt_err risk_gaps(const struct lnt_risk_weights *w, const struct lnt_score_input *in,
+                              const struct span *sp, const struct lnt_bbn_result *bbn,
+                              struct lnt_risk_result *out, struct parts *parts,
+                              struct cap_state *cs, char *err)
+{
+    char d[LNT_DATE_STRLEN], cause[LNT_SCORE_TEXT_MAX];
+    int64_t sia_total = 0;
+    int32_t sia_first = 0;
+
+    for (size_t i = 0; i < bbn->n_lines; i++) {
+        const struct lnt_bbn_line *ln = &bbn->lines[i];
+        bool unmet = ln->status == LNT_BBN_NOT_MET;
+        struct lnt_risk_part *p;
+        if (ln->tier != LNT_TIER_ESSENTIAL ||
+            (ln->status != LNT_BBN_NOT_MET && ln->status != LNT_BBN_NOT_EVIDENCED))
+            continue;
+        if ((p = part_add(parts, LNT_PART_GAP)) == NULL)
+            return lnt_fail(err, LNT_ERR_NOMEM, "scoring: out of memory");
+        lnt_str_copy(p->ref, sizeof p->ref, ln->id);
+        p->count = 1;
+        p->unit_milli = unmet ? w->gap_essential_unmet_milli : w->gap_essential_unevidenced_milli;
+        p->points_milli = p->unit_milli;
+        textf(p->cause, sizeof p->cause, "Essential %s %s: %s", ln->id,
+              unmet ? "not met" : "not evidenced", ln->note);
+        textf(cause, sizeof cause, "Essential %s %s", ln->id, unmet ? "not met" : "not evidenced");
+        cap_consider(cs, unmet ? w->cap_essential_unmet : w->cap_essential_unevidenced, cause);
+    }
+    for (int32_t night = in->first_night; night <= in->last_night; night++) {
+        const struct lnt_score_night *r = &sp->night[night - sp->base];
+        int32_t bad = r->door_shifts - r->door_shifts_sia_ok;
+        struct lnt_risk_part *p;
+        if (bad <= 0)
+            continue;
+        if ((p = part_add(parts, LNT_PART_GAP)) == NULL)
+            return lnt_fail(err, LNT_ERR_NOMEM, "scoring: out of memory");
+        date_text(night, d);
+        lnt_str_copy(p->ref, sizeof p->ref, d);
+        p->count = bad;
+        p->unit_milli = w->gap_sia_shift_milli;
+        p->points_milli = p->count * p->unit_milli;
+        textf(p->cause, sizeof p->cause,
+              "%d door-supervisor shift%s without a valid SIA licence on the night of %s", bad,
+              bad == 1 ? "" : "s", d);
+        if (sia_total == 0)
+            sia_first = night;
+        sia_total += bad;
+    }
+    if (sia_total > 0) {
+        date_text(sia_first, d);
+        textf(cause, sizeof cause,
+              "%lld door-supervisor shift%s without a valid SIA licence (first on %s)",
+              (long long)sia_total, sia_total == 1 ? "" : "s", d);
+        cap_consider(cs, w->cap_sia_shift, cause);
+    }
+    for (int32_t night = in->first_night; night <= in->last_night; night++) {
+        struct lnt_risk_part *p;
+        if (!sp->trading[night - sp->base] || sp->night[night - sp->base].contacts > 0)
+            continue;
+        out->silent_nights++;
+        if ((p = part_add(parts, LNT_PART_DATA)) == NULL)
+            return lnt_fail(err, LNT_ERR_NOMEM, "scoring: out of memory");
+        date_text(night, d);
+        lnt_str_copy(p->ref, sizeof p->ref, d);
+        p->count = 1;
+        p->unit_milli = w->gap_silent_night_milli;
+        p->points_milli = p->unit_milli;
+        textf(p->cause, sizeof p->cause, "trading night of %s with no contact from the kiosk", d);
+    }
+    if (out->trading_nights > 0 &&
+        (int64_t)out->silent_nights * 100 >= (int64_t)w->cap_silent_pct * out->trading_nights) {
+        textf(cause, sizeof cause, "the kiosk was silent on %d of %d trading nights",
+              out->silent_nights, out->trading_nights);
+        cap_consider(cs, w->cap_silent, cause);
+    }
+    return LNT_OK;
+}
+
+static void risk_flags(const struct lnt_risk_weights *w, const struct lnt_score_input *in,
+                       struct lnt_risk_result *out)
+{
+    char a[32], b[32];
+
+    if (in->prev.known) {
+        out->trend_delta_milli = out->total_milli - in->prev.total_milli;
+        if (out->band != in->prev.band && in->prev.band != LNT_BAND_NONE)
+            out->trend = out->band > in->prev.band ? LNT_TREND_WORSE : LNT_TREND_BETTER;
+        else if (out->trend_delta_milli > w->trend_tolerance_milli)
+            out->trend = LNT_TREND_WORSE;
+        else if (out->trend_delta_milli < -w->trend_tolerance_milli)
+            out->trend = LNT_TREND_BETTER;
+        else
+            out->trend = LNT_TREND_STEADY;
+    }
+    if (out->band == LNT_BAND_RED && in->prev.known && in->prev.band == LNT_BAND_RED) {
+        out->review = true;
+        textf(out->review_note, sizeof out->review_note, "%s",
+              in->prev2_band == LNT_BAND_RED
+                  ? "Red in this window and the two before it: consider a licence review"
+                  : "Red in this window and the one before it: consider a licence review");
+    }
+    for (size_t i = 0; i < w->n_expect; i++) {
+        const struct lnt_risk_expect *e = &w->expect[i];
+        if (strcmp(e->category, in->venue.category) != 0)
+            continue;
+        out->expected_milli = mul_div(e->rate_milli, out->exposure, w->reference_exposure);
+        if (out->exposure >= w->low_min_exposure && out->expected_milli > 0 &&
+            (int64_t)out->incidents * 1000 * 100 <
+                (int64_t)w->low_fraction_pct * out->expected_milli) {
+            out->low_reporting = true;
+            lnt_score_milli_format(out->expected_milli, a);
+            textf(b, sizeof b, "%d%%", w->low_fraction_pct);
+            textf(out->low_reporting_note, sizeof out->low_reporting_note,
+                  "%d incident%s reported where a %s of this capacity and trading would "
+                  "report about %s: under %s of that",
+                  out->incidents, out->incidents == 1 ? "" : "s", e->category, a, b);
+        }
+    }
+}
+
+static enum lnt_err score_risk(const struct lnt_risk_weights *w, const struct lnt_score_input *in,
+                               const struct span *sp, const struct lnt_bbn_result *bbn,
+                               struct lnt_risk_result *out, char *err)
+{
+    struct parts parts = {0};
+    struct cap_state cs = {LNT_BAND_NONE, ""};
+    enum lnt_err rc;
+
+    out->trading_nights = lnt_trading_count(&in->venue.trading, in->first_night, in->last_night);
+    out->exposure =
+        (int64_t)(in->venue.capacity > 0 ? in->venue.capacity : 0) * out->trading_nights;
+    out->exposure_used = out->exposure > w->min_exposure ? out->exposure : w->min_exposure;
+
+    rc = risk_incidents(w, in, out, &parts, &cs, err);
+    if (rc == LNT_OK)
+        rc = risk_gaps(w, in, sp, bbn, out, &parts, &cs, err);
+    if (rc != LNT_OK) {
+        free(parts.v);
+        return rc;
+    }
+    out->parts = parts.v;
+    out->n_parts = parts.n;
+    for (size_t i = 0; i < parts.n; i++)
+        out->total_milli += parts.v[i].points_milli;
+    out->points_band = out->total_milli >= w->red_milli     ? LNT_BAND_RED
+                       : out->total_milli >= w->amber_milli ? LNT_BAND_AMBER
+                                                            : LNT_BAND_GREEN;
+    out->cap_band = cs.band;
+    lnt_str_copy(out->cap_cause, sizeof out->cap_cause, cs.cause);
+    out->band = out->cap_band > out->points_band ? out->cap_band : out->points_band;
+    risk_flags(w, in, out);
+    return LNT_OK;
+}
+
+enum lnt_err lnt_score_venue(const struct lnt_score_rules *rules, const struct lnt_score_input *in,
+                             struct lnt_score_result *out, char *err)
+{
+    struct span sp = {0};
+    enum lnt_err rc;
+    int n = in->last_night - in->first_night + 1;
+
+    memset(out, 0, sizeof *out);
+    if (n < 1 || n > LNT_SCORE_WINDOW_MAX)
+        return lnt_fail(err, LNT_ERR_INVALID, "window: %d nights: expected 1..%d", n,
+                        LNT_SCORE_WINDOW_MAX);
+    if (in->venue.capacity < 0)
+        return lnt_fail(err, LNT_ERR_INVALID, "venue %lld: negative capacity",
+                        (long long)in->venue.id);
+    lnt_str_copy(out->bbn_version, sizeof out->bbn_version, rules->bbn->version);
+    lnt_str_copy(out->risk_version, sizeof out->risk_version, rules->risk->version);
+    out->venue_id = in->venue.id;
+    lnt_str_copy(out->venue_name, sizeof out->venue_name, in->venue.name);
+    lnt_str_copy(out->category, sizeof out->category, in->venue.category);
+    out->capacity = in->venue.capacity;
+    out->at = in->at;
+    out->first_night = in->first_night;
+    out->last_night = in->last_night;
+
+    rc = span_build(rules, in, &sp, err);
+    if (rc == LNT_OK)
+        rc = score_bbn(rules->bbn, in, &sp, &out->bbn, err);
+    if (rc == LNT_OK)
+        rc = score_risk(rules->risk, in, &sp, &out->bbn, &out->risk, err);
+    span_release(&sp);
+    return rc;
+}

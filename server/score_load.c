@@ -1,0 +1,295 @@
+/* score_load.c - scores and task-force reports from the store: its rollups, registers and views. */
+#include "score_load.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ltime.h"
+#include "night.h"
+#include "store_events.h"
+#include "store_registers.h"
+
+#ifndef LNT_ASSET_DIR
+#define LNT_ASSET_DIR "assets"
+#endif
+
+#define WINDOWS 3            /* the window, the one before (trend), the one before that (review) */
+#define INCIDENTS_MAX 100000 /* per venue over three windows; more is refused, not truncated */
+
+enum lnt_err lnt_score_load_rules(struct lnt_score_rules *out, char *err)
+{
+    const char *dir = getenv("LANTERN_ASSETS");
+    char bbn[512], risk[512];
+
+    if (dir == NULL || dir[0] == '\0')
+        dir = LNT_ASSET_DIR;
+    if ((size_t)snprintf(bbn, sizeof bbn, "%s/bbn/criteria.ini", dir) >= sizeof bbn ||
+        (size_t)snprintf(risk, sizeof risk, "%s/risk/weights.ini", dir) >= sizeof risk)
+        return lnt_fail(err, LNT_ERR_TOO_LARGE, "asset directory name too long");
+    return lnt_score_rules_load(out, bbn, risk, err);
+}
+
+/* Everything one venue's three windows read, in one place. */
+struct venue_load {
+    struct lnt_score_venue venue;
+    int32_t base, last;             /* the nights loaded */
+    struct lnt_score_night *nights; /* last - base + 1 */
+    size_t n_nights;
+    struct lnt_score_incident *incidents;
+    size_t n_incidents, cap_incidents;
+    struct lnt_score_finding *findings;
+    size_t n_findings;
+    enum lnt_err rc; /* from the incident walk */
+};
+
+static void venue_load_release(struct venue_load *l)
+{
+    free(l->nights);
+    free(l->incidents);
+    free(l->findings);
+    memset(l, 0, sizeof *l);
+}
+
+static int add_incident(void *ctx, const struct lnt_incident *x)
+{
+    struct venue_load *l = ctx;
+    struct lnt_score_incident *d;
+
+    if (l->n_incidents == l->cap_incidents) {
+        size_t cap = l->cap_incidents ? l->cap_incidents * 2 : 64;
+        struct lnt_score_incident *v;
+        if (cap > INCIDENTS_MAX) {
+            l->rc = LNT_ERR_TOO_LARGE;
+            return 1;
+        }
+        v = realloc(l->incidents, cap * sizeof *v);
+        if (v == NULL) {
+            l->rc = LNT_ERR_NOMEM;
+            return 1;
+        }
+        l->incidents = v;
+        l->cap_incidents = cap;
+    }
+    d = &l->incidents[l->n_incidents++];
+    memset(d, 0, sizeof *d);
+    lnt_str_copy(d->id, sizeof d->id, x->report_id);
+    lnt_str_copy(d->kind, sizeof d->kind, x->kind);
+    /* the wire codec bounds severity; a stored value outside 1..5 is clamped, never fatal */
+    d->severity = x->severity < 1 ? 1 : x->severity > 5 ? 5 : x->severity;
+    d->occurred_at = x->occurred_at;
+    d->police_called = x->police_called;
+    d->complete = x->complete;
+    d->record_delay = x->first_recorded_at - x->occurred_at;
+    return 0;
+}
+
+static void fill_night(const struct lnt_night_rollup *r, int32_t threshold,
+                       struct lnt_score_night *out)
+{
+    memset(out, 0, sizeof *out);
+    out->night = r->night;
+    out->contacts = r->contacts;
+    out->door_shifts = r->door_shifts;
+    out->door_shifts_sia_ok = r->door_sia_ok;
+    out->door_shifts_vuln = r->door_vuln_trained;
+    out->angela_on_shift = r->angela_on_shift > 0;
+    out->staff_shifts = r->staff_shifts;
+    out->staff_shifts_bystander = r->staff_bystander;
+    out->shifts_open = r->open_shifts;
+    out->incidents = r->incidents;
+    out->incidents_recorded_1h = r->incidents_within_hour;
+    out->spiking_reports = r->spiking;
+    out->spiking_complete = r->spiking_complete;
+    out->angela_requests = r->angela;
+    out->badges_refused = r->refused;
+    out->cup_level = r->cup_level_known ? (r->cup_level > 0 ? r->cup_level : 0) : -1;
+    out->cup_threshold = threshold;
+}
+
+static enum lnt_err venue_load(struct lnt_store *s, const struct lnt_score_rules *rules,
+                               const struct lnt_venue *v, int32_t last, struct venue_load *l,
+                               char *err)
+{
+    struct lnt_night_rollup *rows = NULL;
+    struct lnt_finding *f = NULL;
+    struct lnt_incident_filter filter = {.venue_id = v->id};
+    size_t n = 0, nf = 0;
+    int w = rules->risk->window_days, span = w;
+    enum lnt_err rc;
+
+    memset(l, 0, sizeof *l);
+    for (size_t i = 0; i < rules->bbn->n_criteria; i++)
+        if (rules->bbn->criteria[i].window > span)
+            span = rules->bbn->criteria[i].window;
+    l->last = last;
+    l->base = last - (WINDOWS - 1) * w - span + 1;
+    l->venue.id = v->id;
+    lnt_str_copy(l->venue.name, sizeof l->venue.name, v->name);
+    lnt_str_copy(l->venue.category, sizeof l->venue.category, lnt_venue_category_name(v->category));
+    lnt_str_copy(l->venue.area, sizeof l->venue.area, v->area);
+    l->venue.capacity = v->capacity;
+    if (lnt_trading_parse(v->trading[0] ? v->trading : lnt_trading_default(l->venue.category),
+                          &l->venue.trading, err) != LNT_OK)
+        return lnt_fail_prefix(err, LNT_ERR_INVALID, "venue %lld: trading: ", (long long)v->id);
+
+    rc = lnt_store_rollup_nights(s, v->id, l->base, last, &rows, &n, err);
+    if (rc != LNT_OK)
+        goto out;
+    l->nights = calloc(n ? n : 1, sizeof *l->nights);
+    if (l->nights == NULL) {
+        rc = lnt_fail(err, LNT_ERR_NOMEM, "scoring: out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++)
+        fill_night(&rows[i], v->cup_cover_threshold, &l->nights[i]);
+    l->n_nights = n;
+
+    /* a night starts at 06:00 local on its date: a day's margin either side covers it */
+    filter.from = (int64_t)(l->base - 1) * 86400;
+    filter.to = (int64_t)(last + 2) * 86400;
+    rc = lnt_store_incident_each(s, &filter, add_incident, l, err);
+    if (rc == LNT_OK && l->rc != LNT_OK)
+        rc = lnt_fail(err, l->rc, "venue %lld: %s incidents to score", (long long)v->id,
+                      l->rc == LNT_ERR_TOO_LARGE ? "too many" : "no memory for its");
+    if (rc != LNT_OK)
+        goto out;
+
+    rc = lnt_store_finding_list(s, v->id, &f, &nf, err);
+    if (rc != LNT_OK)
+        goto out;
+    l->findings = calloc(nf ? nf : 1, sizeof *l->findings);
+    if (l->findings == NULL) {
+        rc = lnt_fail(err, LNT_ERR_NOMEM, "scoring: out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < nf; i++) {
+        struct lnt_score_finding *d = &l->findings[i];
+        lnt_str_copy(d->criterion, sizeof d->criterion, f[i].criterion);
+        d->met = f[i].met;
+        lnt_str_copy(d->evidence, sizeof d->evidence, f[i].evidence); /* cut to fit: a note */
+        lnt_str_copy(d->assessor, sizeof d->assessor, f[i].assessor);
+        d->date = f[i].found_on;
+        d->valid_until = f[i].valid_until;
+    }
+    l->n_findings = nf;
+out:
+    free(rows);
+    free(f);
+    return rc;
+}
+
+/* The input for the window ending `back` windows before `last`. */
+static void window_input(const struct venue_load *l, int w, int back, int64_t at,
+                         struct lnt_score_input *in)
+{
+    memset(in, 0, sizeof *in);
+    in->venue = l->venue;
+    in->last_night = l->last - back * w;
+    in->first_night = in->last_night - w + 1;
+    /* the instant that window was scored at: findings and incidents after it do not count */
+    in->at = at - (int64_t)back * w * 86400;
+    in->nights = l->nights;
+    in->n_nights = l->n_nights;
+    in->incidents = l->incidents;
+    in->n_incidents = l->n_incidents;
+    in->findings = l->findings;
+    in->n_findings = l->n_findings;
+}
+
+static enum lnt_err score_loaded(const struct lnt_score_rules *rules, const struct venue_load *l,
+                                 int64_t at, struct lnt_score_result *out, char *err)
+{
+    int w = rules->risk->window_days;
+    struct lnt_score_input in;
+    struct lnt_score_result prev;
+    enum lnt_band prev2 = LNT_BAND_NONE;
+    enum lnt_err rc;
+
+    memset(out, 0, sizeof *out);
+    window_input(l, w, 2, at, &in);
+    rc = lnt_score_venue(rules, &in, &prev, err);
+    prev2 = prev.risk.band;
+    lnt_score_result_release(&prev);
+    if (rc != LNT_OK)
+        return rc;
+    window_input(l, w, 1, at, &in);
+    rc = lnt_score_venue(rules, &in, &prev, err);
+    if (rc != LNT_OK) {
+        lnt_score_result_release(&prev);
+        return rc;
+    }
+    window_input(l, w, 0, at, &in);
+    in.prev.known = true;
+    in.prev.band = prev.risk.band;
+    in.prev.total_milli = prev.risk.total_milli;
+    in.prev2_band = prev2;
+    lnt_score_result_release(&prev);
+    return lnt_score_venue(rules, &in, out, err);
+}
+
+enum lnt_err lnt_score_load_venue(struct lnt_store *s, const struct lnt_score_rules *rules,
+                                  int64_t venue_id, int64_t at, struct lnt_score_result *out,
+                                  char *err)
+{
+    struct lnt_venue v;
+    struct venue_load l;
+    int32_t first, last;
+    enum lnt_err rc;
+
+    memset(out, 0, sizeof *out);
+    rc = lnt_store_venue_get(s, venue_id, &v, err);
+    if (rc != LNT_OK)
+        return rc;
+    lnt_score_window(at, rules->risk->window_days, &first, &last);
+    rc = venue_load(s, rules, &v, last, &l, err);
+    if (rc == LNT_OK)
+        rc = score_loaded(rules, &l, at, out, err);
+    venue_load_release(&l);
+    return rc;
+}
+
+enum lnt_err lnt_score_load_rank(struct lnt_store *s, const struct lnt_score_rules *rules,
+                                 const char *authority, int64_t at, struct lnt_rank_venue **out,
+                                 size_t *n_out, char *err)
+{
+    struct lnt_venue *v = NULL;
+    struct lnt_rank_venue *r = NULL;
+    size_t n = 0;
+    int32_t first, last;
+    enum lnt_err rc;
+
+    *out = NULL;
+    *n_out = 0;
+    lnt_score_window(at, rules->risk->window_days, &first, &last);
+    rc = lnt_store_venue_list_by(s, authority, false, &v, &n, err);
+    if (rc != LNT_OK || n == 0)
+        goto out;
+    r = calloc(n, sizeof *r);
+    if (r == NULL) {
+        rc = lnt_fail(err, LNT_ERR_NOMEM, "ranking: out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct venue_load l;
+        struct lnt_score_result res;
+        memset(&res, 0, sizeof res);
+        rc = venue_load(s, rules, &v[i], last, &l, err);
+        if (rc == LNT_OK)
+            rc = score_loaded(rules, &l, at, &res, err);
+        if (rc == LNT_OK)
+            lnt_report_rank_from(&res, v[i].area, &r[i]);
+        lnt_score_result_release(&res);
+        venue_load_release(&l);
+        if (rc != LNT_OK)
+            goto out;
+    }
+    lnt_report_rank_sort(r, n);
+    *out = r;
+    *n_out = n;
+    r = NULL;
+out:
+    free(r);
+    free(v);
+    return rc;
+}

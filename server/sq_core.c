@@ -1,0 +1,506 @@
+/* sq_core.c - the store on SQLite: connections, migrations, transactions, the statement cache. */
+#include "sq_int.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ltime.h"
+
+/* The migrations, embedded at build time from assets/sql/sqlite (see cmake/Embed.cmake). */
+extern const unsigned char lnt_sql_sqlite_001_init[];
+extern const unsigned char lnt_sql_sqlite_002_registers_derived[];
+
+struct migration {
+    int version;
+    const char *name;
+    const unsigned char *sql;
+    /* run after the SQL, in the same transaction; may be NULL */
+    enum lnt_err (*post)(struct lnt_store *s, char *err);
+};
+
+/* In order; each is applied in its own transaction and sets user_version to its number. */
+static const struct migration migrations[] = {
+    {1, "001_init.sql", lnt_sql_sqlite_001_init, NULL},
+    {2, "002_registers_derived.sql", lnt_sql_sqlite_002_registers_derived, lnt_sq_replay_events},
+};
+#define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
+_Static_assert(LNT_STORE_SCHEMA_VERSION == 2, "store_admin.h names the newest migration");
+
+/* ---- errors and statements ---- */
+
+enum lnt_err lnt_sq_fail(sqlite3 *db, char *err, const char *what)
+{
+    int rc = sqlite3_extended_errcode(db);
+    enum lnt_err code = (rc & 0xff) == SQLITE_BUSY ? LNT_ERR_TIMEOUT : LNT_ERR_DB;
+    return lnt_fail(err, code, "%s: %s", what, sqlite3_errmsg(db));
+}
+
+enum lnt_err lnt_sq_exec(sqlite3 *db, const char *sql, char *err)
+{
+    char *msg = NULL;
+    enum lnt_err rc = LNT_OK;
+
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        rc = lnt_fail(err, LNT_ERR_DB, "%s", msg != NULL ? msg : sqlite3_errmsg(db));
+        sqlite3_free(msg);
+    }
+    return rc;
+}
+
+enum lnt_err lnt_sq_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **out, char *err)
+{
+    if (sqlite3_prepare_v2(db, sql, -1, out, NULL) != SQLITE_OK) {
+        *out = NULL;
+        return lnt_sq_fail(db, err, "preparing a statement");
+    }
+    return LNT_OK;
+}
+
+sqlite3_stmt *lnt_sq_stmt(struct lnt_sq_conn *c, const char *sql, char *err)
+{
+    size_t h = ((uintptr_t)sql >> 3) % LNT_SQ_CACHE_SLOTS;
+
+    for (size_t i = 0; i < LNT_SQ_CACHE_SLOTS; i++) {
+        struct lnt_sq_cache_slot *slot = &c->cache[(h + i) % LNT_SQ_CACHE_SLOTS];
+        if (slot->sql == sql) {
+            sqlite3_reset(slot->st);
+            sqlite3_clear_bindings(slot->st);
+            return slot->st;
+        }
+        if (slot->sql == NULL) {
+            if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &slot->st, NULL) !=
+                SQLITE_OK) {
+                slot->st = NULL;
+                (void)lnt_sq_fail(c->db, err, "preparing a statement");
+                return NULL;
+            }
+            slot->sql = sql;
+            return slot->st;
+        }
+    }
+    /* a full cache is a bug: there are fewer statements in the program than slots */
+    (void)lnt_fail(err, LNT_ERR_INTERNAL, "statement cache full");
+    return NULL;
+}
+
+static void cache_clear(struct lnt_sq_conn *c)
+{
+    for (size_t i = 0; i < LNT_SQ_CACHE_SLOTS; i++) {
+        sqlite3_finalize(c->cache[i].st);
+        c->cache[i].st = NULL;
+        c->cache[i].sql = NULL;
+    }
+}
+
+enum lnt_err lnt_sq_done(sqlite3 *db, sqlite3_stmt *st, char *err, const char *what)
+{
+    int rc = sqlite3_step(st);
+    enum lnt_err e = LNT_OK;
+
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        e = lnt_sq_fail(db, err, what);
+    sqlite3_reset(st);
+    return e;
+}
+
+enum lnt_err lnt_sq_list(sqlite3 *db, sqlite3_stmt *st, size_t elem, lnt_sq_row_fn fn, void **out,
+                         size_t *n, char *err, const char *what)
+{
+    void *arr = NULL;
+    size_t cap = 0, cnt = 0;
+    enum lnt_err rc = LNT_OK;
+    int r;
+
+    *out = NULL;
+    *n = 0;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        rc = lnt_sq_grow(&arr, &cap, cnt, elem, err);
+        if (rc != LNT_OK)
+            break;
+        memset((char *)arr + cnt * elem, 0, elem);
+        fn(st, (char *)arr + cnt * elem);
+        cnt++;
+    }
+    if (rc == LNT_OK && r != SQLITE_DONE)
+        rc = lnt_sq_fail(db, err, what);
+    sqlite3_reset(st);
+    if (rc != LNT_OK) {
+        free(arr);
+        return rc;
+    }
+    *out = arr;
+    *n = cnt;
+    return LNT_OK;
+}
+
+void lnt_sq_text(char *dst, size_t size, sqlite3_stmt *st, int col)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    (void)lnt_str_copy(dst, size, t != NULL ? (const char *)t : "");
+}
+
+bool lnt_sq_blob(uint8_t *dst, size_t n, sqlite3_stmt *st, int col)
+{
+    const void *p = sqlite3_column_blob(st, col);
+    if (p == NULL || (size_t)sqlite3_column_bytes(st, col) != n)
+        return false;
+    memcpy(dst, p, n);
+    return true;
+}
+
+enum lnt_err lnt_sq_grow(void **arr, size_t *cap, size_t n, size_t elem, char *err)
+{
+    void *p;
+    size_t ncap;
+
+    if (n < *cap)
+        return LNT_OK;
+    if (n >= LNT_SQ_LIST_MAX)
+        return lnt_fail(err, LNT_ERR_TOO_LARGE, "more than %d rows in one list", LNT_SQ_LIST_MAX);
+    ncap = *cap ? *cap * 2 : 16;
+    p = realloc(*arr, ncap * elem);
+    if (p == NULL)
+        return lnt_fail(err, LNT_ERR_NOMEM, "out of memory listing rows");
+    *arr = p;
+    *cap = ncap;
+    return LNT_OK;
+}
+
+int lnt_sq_exists(struct lnt_sq_conn *c, const char *sql, int64_t id, char *err)
+{
+    sqlite3_stmt *st = lnt_sq_stmt(c, sql, err);
+    int rc;
+
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        (void)lnt_sq_fail(c->db, err, "looking up a row");
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+enum lnt_err lnt_sq_limit(size_t limit, char *err)
+{
+    if (limit < 1 || limit > LNT_VIEW_MAX)
+        return lnt_fail(err, LNT_ERR_INVALID, "page size must be 1-%d rows, got %zu", LNT_VIEW_MAX,
+                        limit);
+    return LNT_OK;
+}
+
+/* ---- locking and transactions ---- */
+
+void lnt_sq_wlock(struct lnt_store *s)
+{
+    pthread_mutex_lock(&s->wmu);
+}
+
+void lnt_sq_wunlock(struct lnt_store *s)
+{
+    pthread_mutex_unlock(&s->wmu);
+}
+
+struct lnt_sq_conn *lnt_sq_rbegin(struct lnt_store *s)
+{
+    struct lnt_sq_conn *c = NULL;
+
+    pthread_mutex_lock(&s->rmu);
+    for (;;) {
+        for (size_t i = 0; i < LNT_SQ_READERS; i++) {
+            if (!s->r_busy[i]) {
+                s->r_busy[i] = true;
+                c = &s->r[i];
+                break;
+            }
+        }
+        if (c != NULL)
+            break;
+        pthread_cond_wait(&s->rcv, &s->rmu);
+    }
+    pthread_mutex_unlock(&s->rmu);
+    return c;
+}
+
+void lnt_sq_rend(struct lnt_store *s, struct lnt_sq_conn *c)
+{
+    sqlite3_stmt *st = NULL;
+
+    /* a statement left mid-walk would pin an old snapshot */
+    while ((st = sqlite3_next_stmt(c->db, st)) != NULL)
+        if (sqlite3_stmt_busy(st))
+            sqlite3_reset(st);
+    if (!sqlite3_get_autocommit(c->db))
+        (void)lnt_sq_exec(c->db, "COMMIT", NULL);
+    pthread_mutex_lock(&s->rmu);
+    s->r_busy[c - s->r] = false;
+    pthread_cond_signal(&s->rcv);
+    pthread_mutex_unlock(&s->rmu);
+}
+
+enum lnt_err lnt_sq_begin(struct lnt_store *s, char *err)
+{
+    sqlite3_stmt *st = lnt_sq_stmt(&s->w, "BEGIN IMMEDIATE", err);
+    return st != NULL ? lnt_sq_done(s->w.db, st, err, "starting a transaction") : LNT_ERR_DB;
+}
+
+enum lnt_err lnt_sq_commit(struct lnt_store *s, char *err)
+{
+    sqlite3_stmt *st = lnt_sq_stmt(&s->w, "COMMIT", err);
+    return st != NULL ? lnt_sq_done(s->w.db, st, err, "committing") : LNT_ERR_DB;
+}
+
+void lnt_sq_rollback(struct lnt_store *s)
+{
+    if (!sqlite3_get_autocommit(s->w.db))
+        (void)lnt_sq_exec(s->w.db, "ROLLBACK", NULL);
+}
+
+enum lnt_err lnt_sq_audit_as(struct lnt_store *s, const char *actor, const char *action,
+                             const char *object, char *err, const char *fmt, ...)
+{
+    char detail[512];
+    sqlite3_stmt *st;
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    st = lnt_sq_stmt(&s->w,
+                     "INSERT INTO audit_log (at, actor, action, object, detail) "
+                     "VALUES (?1, substr(?2, 1, 63), substr(?3, 1, 32), substr(?4, 1, 64), ?5)",
+                     err);
+    if (st == NULL)
+        return LNT_ERR_DB;
+    sqlite3_bind_int64(st, 1, lnt_time_now());
+    sqlite3_bind_text(st, 2, actor != NULL ? actor : s->actor, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, object != NULL ? object : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, detail, -1, SQLITE_STATIC);
+    return lnt_sq_done(s->w.db, st, err, "writing the audit log");
+}
+
+enum lnt_err lnt_sq_counter_next(struct lnt_store *s, const char *name, int64_t *out, char *err)
+{
+    sqlite3_stmt *st = lnt_sq_stmt(&s->w,
+                                   "INSERT INTO counters (name, value) VALUES (?1, 1) "
+                                   "ON CONFLICT (name) DO UPDATE SET value = value + 1 "
+                                   "RETURNING value",
+                                   err);
+    enum lnt_err rc = LNT_OK;
+
+    if (st == NULL)
+        return LNT_ERR_DB;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *out = sqlite3_column_int64(st, 0);
+    else
+        rc = lnt_sq_fail(s->w.db, err, "advancing a counter");
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* ---- opening, configuring, migrating ---- */
+
+static enum lnt_err configure(sqlite3 *db, bool reader, char *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum lnt_err rc;
+    const unsigned char *mode;
+
+    sqlite3_extended_result_codes(db, 1);
+    sqlite3_busy_timeout(db, 5000);
+    rc = lnt_sq_prepare(db, "PRAGMA journal_mode=WAL", &st, err);
+    if (rc != LNT_OK)
+        return rc;
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        rc = lnt_sq_fail(db, err, "setting WAL mode");
+        goto out;
+    }
+    mode = sqlite3_column_text(st, 0);
+    if (mode == NULL || strcmp((const char *)mode, "wal") != 0) {
+        rc = lnt_fail(err, LNT_ERR_DB, "database refused WAL mode (journal mode is %s)",
+                      mode != NULL ? (const char *)mode : "unknown");
+        goto out;
+    }
+    /* an acknowledged event survives a power cut: FULL syncs the WAL at every commit */
+    rc = lnt_sq_exec(db,
+                     reader ? "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+                              "PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY;"
+                            : "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+                              "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;",
+                     err);
+    if (rc == LNT_OK && reader)
+        rc = lnt_sq_exec(db, "PRAGMA query_only=ON;", err);
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static enum lnt_err user_version(sqlite3 *db, int *out, char *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum lnt_err rc = lnt_sq_prepare(db, "PRAGMA user_version", &st, err);
+
+    if (rc != LNT_OK)
+        return rc;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *out = sqlite3_column_int(st, 0);
+    else
+        rc = lnt_sq_fail(db, err, "reading the schema version");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static enum lnt_err refuse_newer(const char *path, int v, char *err)
+{
+    return lnt_fail(err, LNT_ERR_DB,
+                    "database %s has schema version %d, newer than this program knows (%d): "
+                    "use a newer Lantern",
+                    path, v, migrations[N_MIGRATIONS - 1].version);
+}
+
+/* Applies every migration newer than the database, each in its own transaction. */
+static enum lnt_err migrate(struct lnt_store *s, char *err)
+{
+    sqlite3 *db = s->w.db;
+    enum lnt_err rc;
+    int v = 0;
+    char sql[64];
+
+    rc = user_version(db, &v, err);
+    if (rc != LNT_OK)
+        return rc;
+    if (v > migrations[N_MIGRATIONS - 1].version)
+        return refuse_newer(s->path, v, err);
+    for (size_t i = 0; i < N_MIGRATIONS; i++) {
+        const struct migration *m = &migrations[i];
+        if (m->version <= v)
+            continue;
+        rc = lnt_sq_exec(db, "BEGIN IMMEDIATE", err);
+        if (rc != LNT_OK)
+            return lnt_fail_prefix(err, rc, "migration %s: ", m->name);
+        /* another process may have migrated while we waited for the lock */
+        rc = user_version(db, &v, err);
+        if (rc == LNT_OK && v > migrations[N_MIGRATIONS - 1].version)
+            rc = refuse_newer(s->path, v, err);
+        if (rc == LNT_OK && m->version > v) {
+            rc = lnt_sq_exec(db, (const char *)m->sql, err);
+            if (rc == LNT_OK && m->post != NULL)
+                rc = m->post(s, err);
+            if (rc == LNT_OK) {
+                snprintf(sql, sizeof sql, "PRAGMA user_version = %d", m->version);
+                rc = lnt_sq_exec(db, sql, err);
+            }
+            if (rc != LNT_OK)
+                rc = lnt_fail_prefix(err, rc, "migration %s: ", m->name);
+        }
+        if (rc == LNT_OK)
+            rc = lnt_sq_exec(db, "COMMIT", err);
+        if (rc != LNT_OK) {
+            (void)lnt_sq_exec(db, "ROLLBACK", NULL);
+            return rc;
+        }
+        if (m->version > v)
+            v = m->version;
+    }
+    /* statements prepared against the old schema must not outlive it */
+    cache_clear(&s->w);
+    return LNT_OK;
+}
+
+static enum lnt_err open_conn(const char *path, int flags, sqlite3 **out, char *err)
+{
+    sqlite3 *db = NULL;
+
+    if (sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        enum lnt_err rc = lnt_fail(err, LNT_ERR_DB, "opening %s: %s", path,
+                                   db != NULL ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close(db);
+        return rc;
+    }
+    *out = db;
+    return LNT_OK;
+}
+
+enum lnt_err lnt_store_open(struct lnt_store **out, const char *path, char *err)
+{
+    struct lnt_store *s = NULL;
+    enum lnt_err rc;
+
+    *out = NULL;
+    if (path == NULL || path[0] == '\0' || strlen(path) >= LNT_SQ_PATH_MAX)
+        return lnt_fail(err, LNT_ERR_INVALID, "database path must be 1-%d bytes",
+                        LNT_SQ_PATH_MAX - 1);
+    if (sqlite3_threadsafe() == 0)
+        return lnt_fail(err, LNT_ERR_DB, "this SQLite was built without thread support");
+    s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return lnt_fail(err, LNT_ERR_NOMEM, "out of memory opening the store");
+    pthread_mutex_init(&s->wmu, NULL);
+    pthread_mutex_init(&s->rmu, NULL);
+    pthread_cond_init(&s->rcv, NULL);
+    lnt_buf_init(&s->body, LNT_BATCH_BODY_MAX);
+    (void)lnt_str_copy(s->actor, sizeof s->actor, "system");
+    (void)lnt_str_copy(s->path, sizeof s->path, path);
+
+    rc = lnt_sq_batch_new(s, err);
+    if (rc == LNT_OK)
+        rc = open_conn(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &s->w.db, err);
+    if (rc == LNT_OK)
+        rc = configure(s->w.db, false, err);
+    if (rc == LNT_OK)
+        rc = migrate(s, err);
+    for (size_t i = 0; rc == LNT_OK && i < LNT_SQ_READERS; i++) {
+        rc = open_conn(path, SQLITE_OPEN_READWRITE, &s->r[i].db, err);
+        if (rc == LNT_OK)
+            rc = configure(s->r[i].db, true, err);
+    }
+    if (rc != LNT_OK) {
+        if (err != NULL && strstr(err, path) == NULL)
+            rc = lnt_fail_prefix(err, rc, "%s: ", path);
+        lnt_store_free(s);
+        return rc;
+    }
+    *out = s;
+    return LNT_OK;
+}
+
+void lnt_store_free(struct lnt_store *s)
+{
+    if (s == NULL)
+        return;
+    for (size_t i = 0; i < LNT_SQ_READERS; i++) {
+        cache_clear(&s->r[i]);
+        sqlite3_close(s->r[i].db);
+    }
+    cache_clear(&s->w);
+    sqlite3_close(s->w.db);
+    lnt_sq_batch_free(s);
+    lnt_buf_release(&s->body);
+    pthread_cond_destroy(&s->rcv);
+    pthread_mutex_destroy(&s->rmu);
+    pthread_mutex_destroy(&s->wmu);
+    free(s);
+}
+
+void lnt_store_set_actor(struct lnt_store *s, const char *actor)
+{
+    lnt_sq_wlock(s);
+    /* a name longer than the column is cut short rather than refused: it is a label */
+    (void)lnt_str_copy(s->actor, sizeof s->actor,
+                       actor != NULL && actor[0] != '\0' ? actor : "system");
+    lnt_sq_wunlock(s);
+}
+
+enum lnt_err lnt_store_schema_version(struct lnt_store *s, int *out, char *err)
+{
+    struct lnt_sq_conn *c = lnt_sq_rbegin(s);
+    enum lnt_err rc = user_version(c->db, out, err);
+
+    lnt_sq_rend(s, c);
+    return rc;
+}

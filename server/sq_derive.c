@@ -1,0 +1,787 @@
+/* sq_derive.c - the store on SQLite: what each accepted event changes besides its own row. */
+#include "sq_int.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "night.h"
+
+#define COPY_WINDOW (16 * 3600) /* an open shift older than this is not "on shift now" */
+#define SHIFT_MAX (24 * 3600)   /* a sign_out closes only a shift begun this recently */
+
+/* ---- the batch's rollup accumulator ---- */
+
+/* Columns of rollup_night, in the order of the upsert below. */
+enum night_col {
+    NC_CONTACTS,
+    NC_SIGN_INS,
+    NC_DOOR,
+    NC_DOOR_SIA,
+    NC_DOOR_VULN,
+    NC_ANGELA_ON,
+    NC_STAFF,
+    NC_STAFF_BYST,
+    NC_OPEN,
+    NC_INC,
+    NC_INC_HOUR,
+    NC_SPIKING,
+    NC_SPIKING_DONE,
+    NC_ANGELA,
+    NC_REFUSED,
+    NC_STOCK,
+    NC__N
+};
+
+#define HOUR_SLOTS 256
+#define NIGHT_SLOTS 128
+#define KIND_SLOTS 128
+
+struct hour_delta {
+    int64_t venue_id, hour;
+    int type;
+    char kind[LNT_SHORT_TEXT];
+    int64_t count;
+};
+struct night_delta {
+    int64_t venue_id;
+    int32_t night;
+    int32_t d[NC__N];
+    bool has_cup;
+    int32_t cup;
+};
+struct kind_delta {
+    int64_t venue_id;
+    int32_t night;
+    char kind[LNT_SHORT_TEXT];
+    int64_t count;
+};
+
+/*
+ * Rollup changes of one batch, merged by key and written with one upsert per
+ * key at the end: a batch of 100 events from one kiosk touches a handful of rows.
+ */
+struct lnt_sq_batch {
+    struct hour_delta hours[HOUR_SLOTS];
+    size_t n_hours;
+    struct night_delta nights[NIGHT_SLOTS];
+    size_t n_nights;
+    struct kind_delta kinds[KIND_SLOTS];
+    size_t n_kinds;
+};
+
+enum lnt_err lnt_sq_batch_new(struct lnt_store *s, char *err)
+{
+    s->batch = calloc(1, sizeof *s->batch);
+    return s->batch != NULL ? LNT_OK
+                            : lnt_fail(err, LNT_ERR_NOMEM, "out of memory opening the store");
+}
+
+void lnt_sq_batch_free(struct lnt_store *s)
+{
+    free(s->batch);
+    s->batch = NULL;
+}
+
+void lnt_sq_batch_reset(struct lnt_store *s)
+{
+    struct lnt_sq_batch *b = s->batch;
+
+    b->n_hours = b->n_nights = b->n_kinds = 0;
+}
+
+enum lnt_err lnt_sq_batch_flush(struct lnt_store *s, char *err)
+{
+    struct lnt_sq_batch *b = s->batch;
+    sqlite3_stmt *st;
+    enum lnt_err rc = LNT_OK;
+
+    for (size_t i = 0; rc == LNT_OK && i < b->n_hours; i++) {
+        const struct hour_delta *h = &b->hours[i];
+        if (h->count == 0)
+            continue;
+        st = lnt_sq_stmt(&s->w,
+                         "INSERT INTO rollup_hour (venue_id, hour, type, kind, count) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (venue_id, hour, type, kind) "
+                         "DO UPDATE SET count = count + excluded.count",
+                         err);
+        if (st == NULL)
+            return LNT_ERR_DB;
+        sqlite3_bind_int64(st, 1, h->venue_id);
+        sqlite3_bind_int64(st, 2, h->hour);
+        sqlite3_bind_int(st, 3, h->type);
+        sqlite3_bind_text(st, 4, h->kind, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 5, h->count);
+        rc = lnt_sq_done(s->w.db, st, err, "updating the hourly rollup");
+    }
+    for (size_t i = 0; rc == LNT_OK && i < b->n_nights; i++) {
+        const struct night_delta *nd = &b->nights[i];
+        st = lnt_sq_stmt(
+            &s->w,
+            "INSERT INTO rollup_night (venue_id, night, contacts, sign_ins, door_shifts, "
+            "door_sia_ok, door_vuln_trained, angela_on_shift, staff_shifts, staff_bystander, "
+            "open_shifts, incidents, incidents_within_hour, spiking, spiking_complete, angela, "
+            "refused, stock_events, cup_level) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+            "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) ON CONFLICT (venue_id, night) DO UPDATE "
+            "SET contacts = contacts + excluded.contacts, sign_ins = sign_ins + excluded.sign_ins, "
+            "door_shifts = door_shifts + excluded.door_shifts, "
+            "door_sia_ok = door_sia_ok + excluded.door_sia_ok, "
+            "door_vuln_trained = door_vuln_trained + excluded.door_vuln_trained, "
+            "angela_on_shift = angela_on_shift + excluded.angela_on_shift, "
+            "staff_shifts = staff_shifts + excluded.staff_shifts, "
+            "staff_bystander = staff_bystander + excluded.staff_bystander, "
+            "open_shifts = open_shifts + excluded.open_shifts, "
+            "incidents = incidents + excluded.incidents, "
+            "incidents_within_hour = incidents_within_hour + excluded.incidents_within_hour, "
+            "spiking = spiking + excluded.spiking, "
+            "spiking_complete = spiking_complete + excluded.spiking_complete, "
+            "angela = angela + excluded.angela, refused = refused + excluded.refused, "
+            "stock_events = stock_events + excluded.stock_events, "
+            "cup_level = coalesce(excluded.cup_level, cup_level)",
+            err);
+        if (st == NULL)
+            return LNT_ERR_DB;
+        sqlite3_bind_int64(st, 1, nd->venue_id);
+        sqlite3_bind_int(st, 2, nd->night);
+        for (int c = 0; c < NC__N; c++)
+            sqlite3_bind_int(st, 3 + c, nd->d[c]);
+        if (nd->has_cup)
+            sqlite3_bind_int(st, 3 + NC__N, nd->cup);
+        else
+            sqlite3_bind_null(st, 3 + NC__N);
+        rc = lnt_sq_done(s->w.db, st, err, "updating the nightly rollup");
+    }
+    for (size_t i = 0; rc == LNT_OK && i < b->n_kinds; i++) {
+        const struct kind_delta *k = &b->kinds[i];
+        if (k->count == 0)
+            continue;
+        st = lnt_sq_stmt(&s->w,
+                         "INSERT INTO rollup_night_kind (venue_id, night, kind, count) "
+                         "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (venue_id, night, kind) "
+                         "DO UPDATE SET count = count + excluded.count",
+                         err);
+        if (st == NULL)
+            return LNT_ERR_DB;
+        sqlite3_bind_int64(st, 1, k->venue_id);
+        sqlite3_bind_int(st, 2, k->night);
+        sqlite3_bind_text(st, 3, k->kind, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, k->count);
+        rc = lnt_sq_done(s->w.db, st, err, "updating the incident-kind rollup");
+    }
+    lnt_sq_batch_reset(s);
+    return rc;
+}
+
+static int64_t hour_of(int64_t t)
+{
+    return t >= 0 ? t / 3600 : -((-t + 3599) / 3600);
+}
+
+static enum lnt_err add_hour(struct lnt_store *s, int64_t venue_id, int64_t t, int type,
+                             const char *kind, int64_t delta, char *err)
+{
+    struct lnt_sq_batch *b = s->batch;
+    int64_t hour = hour_of(t);
+    enum lnt_err rc;
+
+    for (size_t i = 0; i < b->n_hours; i++) {
+        struct hour_delta *h = &b->hours[i];
+        if (h->venue_id == venue_id && h->hour == hour && h->type == type &&
+            strcmp(h->kind, kind) == 0) {
+            h->count += delta;
+            return LNT_OK;
+        }
+    }
+    if (b->n_hours == HOUR_SLOTS && (rc = lnt_sq_batch_flush(s, err)) != LNT_OK)
+        return rc;
+    struct hour_delta *h = &b->hours[b->n_hours++];
+    h->venue_id = venue_id;
+    h->hour = hour;
+    h->type = type;
+    (void)lnt_str_copy(h->kind, sizeof h->kind, kind);
+    h->count = delta;
+    return LNT_OK;
+}
+
+/* The accumulator row of (venue, night), or NULL with err set. */
+static struct night_delta *night_row(struct lnt_store *s, int64_t venue_id, int32_t night,
+                                     char *err)
+{
+    struct lnt_sq_batch *b = s->batch;
+    struct night_delta *nd;
+
+    for (size_t i = 0; i < b->n_nights; i++)
+        if (b->nights[i].venue_id == venue_id && b->nights[i].night == night)
+            return &b->nights[i];
+    if (b->n_nights == NIGHT_SLOTS && lnt_sq_batch_flush(s, err) != LNT_OK)
+        return NULL;
+    nd = &b->nights[b->n_nights++];
+    memset(nd, 0, sizeof *nd);
+    nd->venue_id = venue_id;
+    nd->night = night;
+    return nd;
+}
+
+static enum lnt_err add_kind(struct lnt_store *s, int64_t venue_id, int32_t night, const char *kind,
+                             int64_t delta, char *err)
+{
+    struct lnt_sq_batch *b = s->batch;
+    enum lnt_err rc;
+
+    for (size_t i = 0; i < b->n_kinds; i++) {
+        struct kind_delta *k = &b->kinds[i];
+        if (k->venue_id == venue_id && k->night == night && strcmp(k->kind, kind) == 0) {
+            k->count += delta;
+            return LNT_OK;
+        }
+    }
+    if (b->n_kinds == KIND_SLOTS && (rc = lnt_sq_batch_flush(s, err)) != LNT_OK)
+        return rc;
+    struct kind_delta *k = &b->kinds[b->n_kinds++];
+    k->venue_id = venue_id;
+    k->night = night;
+    (void)lnt_str_copy(k->kind, sizeof k->kind, kind);
+    k->count = delta;
+    return LNT_OK;
+}
+
+/* ---- flags ---- */
+
+enum lnt_err lnt_sq_flag(struct lnt_store *s, enum lnt_flag_kind kind,
+                         const struct lnt_sq_origin *o, int64_t other_venue, const char *staff_id,
+                         const char *serial, int64_t at, int64_t seq, int64_t other, char *err)
+{
+    sqlite3_stmt *st = lnt_sq_stmt(&s->w,
+                                   "INSERT INTO flags (kind, venue_id, other_venue_id, kiosk_id, "
+                                   "staff_id, serial, at, seq, other) "
+                                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                   err);
+    if (st == NULL)
+        return LNT_ERR_DB;
+    sqlite3_bind_int(st, 1, (int)kind);
+    sqlite3_bind_int64(st, 2, o->venue_id);
+    sqlite3_bind_int64(st, 3, other_venue);
+    sqlite3_bind_int64(st, 4, o->kiosk_id);
+    sqlite3_bind_text(st, 5, staff_id != NULL ? staff_id : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, serial != NULL ? serial : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 7, at);
+    sqlite3_bind_int64(st, 8, seq);
+    sqlite3_bind_int64(st, 9, other);
+    return lnt_sq_done(s->w.db, st, err, "recording a flag");
+}
+
+/* ---- derivations, one per event type ---- */
+
+/* Training in date on `night` for the badge subject, from the server's register. */
+static enum lnt_err training_on(struct lnt_store *s, const char *staff_id, int32_t night,
+                                bool *vuln, bool *angela, bool *bystander, char *err)
+{
+    sqlite3_stmt *st;
+    int64_t id;
+    int r;
+
+    *vuln = *angela = *bystander = false;
+    if (lnt_parse_i64(staff_id, 1, INT64_MAX, &id) != LNT_OK)
+        return LNT_OK; /* not one of ours: nothing on record */
+    st = lnt_sq_stmt(
+        &s->w,
+        "SELECT course FROM training WHERE staff_id = ?1 "
+        "AND course IN (1, 2, 3) AND completed <= ?2 AND (expires = 0 OR expires >= ?2)",
+        err);
+    if (st == NULL)
+        return LNT_ERR_DB;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int(st, 2, night);
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        switch (sqlite3_column_int(st, 0)) {
+        case LNT_COURSE_BYSTANDER:
+            *bystander = *vuln = true;
+            break;
+        case LNT_COURSE_WAVE:
+            *vuln = true;
+            break;
+        case LNT_COURSE_ANGELA:
+            *angela = true;
+            break;
+        default:
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return r == SQLITE_DONE ? LNT_OK : lnt_sq_fail(s->w.db, err, "reading training");
+}
+
+static enum lnt_err copied_badge_check(struct lnt_store *s, const struct lnt_sq_origin *o,
+                                       const struct lnt_event *e, char *err)
+{
+    const struct lnt_ev_badge *b = &e->u.badge;
+    sqlite3_stmt *st;
+    int64_t other_shift = 0, other_venue = 0;
+    int r;
+
+    if (b->serial[0] == '\0')
+        return LNT_OK;
+    st = lnt_sq_stmt(&s->w,
+                     "SELECT id, venue_id FROM shifts WHERE staff_id = ?5 AND on_at BETWEEN ?3 "
+                     "AND ?4 AND serial = ?1 AND venue_id <> ?2 AND (off_at IS NULL OR off_at > "
+                     "?4) ORDER BY on_at DESC LIMIT 1",
+                     err);
+    if (st == NULL)
+        return LNT_ERR_DB;
+    sqlite3_bind_text(st, 1, b->serial, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, o->venue_id);
+    sqlite3_bind_int64(st, 3, e->occurred_at - COPY_WINDOW);
+    sqlite3_bind_int64(st, 4, e->occurred_at);
+    sqlite3_bind_text(st, 5, b->staff_id, -1, SQLITE_STATIC);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        other_shift = sqlite3_column_int64(st, 0);
+        other_venue = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    if (r != SQLITE_ROW && r != SQLITE_DONE)
+        return lnt_sq_fail(s->w.db, err, "looking for a copied badge");
+    if (r == SQLITE_DONE)
+        return LNT_OK;
+    return lnt_sq_flag(s, LNT_FLAG_COPIED_BADGE, o, other_venue, b->staff_id, b->serial,
+                       e->occurred_at, e->seq, other_shift, err);
+}
+
+static enum lnt_err derive_sign_in(struct lnt_store *s, const struct lnt_sq_origin *o,
+                                   const struct lnt_event *e, char *err)
+{
+    const struct lnt_ev_badge *b = &e->u.badge;
+    int32_t night = lnt_night_of(e->occurred_at);
+    bool sia_ok = b->sia_status == LNT_SIA_VALID || b->sia_status == LNT_SIA_EXPIRING;
+    bool door = b->role == LNT_ROLE_DOOR;
+    bool vuln, angela, byst;
+    struct night_delta *nd;
+    sqlite3_stmt *st;
+    enum lnt_err rc;
+
+    rc = training_on(s, b->staff_id, night, &vuln, &angela, &byst, err);
+    if (rc == LNT_OK)
+        rc = copied_badge_check(s, o, e, err);
+    if (rc != LNT_OK)
+        return rc;
+    st = lnt_sq_stmt(&s->w,
+                     "INSERT INTO shifts (venue_id, kiosk_id, staff_id, serial, role, sia_number, "
+                     "sia_status, verdict, on_at, night, vuln_trained, angela_trained, "
+                     "bystander_trained, sia_ok) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                     err);
+    if (st == NULL)
+        return LNT_ERR_DB;
+    sqlite3_bind_int64(st, 1, o->venue_id);
+    sqlite3_bind_int64(st, 2, o->kiosk_id);
+    sqlite3_bind_text(st, 3, b->staff_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, b->serial, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 5, (int)b->role);
+    sqlite3_bind_text(st, 6, b->sia_number, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 7, (int)b->sia_status);
+    sqlite3_bind_int(st, 8, (int)b->verdict);
+    sqlite3_bind_int64(st, 9, e->occurred_at);
+    sqlite3_bind_int(st, 10, night);
+    sqlite3_bind_int(st, 11, vuln);
+    sqlite3_bind_int(st, 12, angela);
+    sqlite3_bind_int(st, 13, byst);
+    sqlite3_bind_int(st, 14, sia_ok);
+    rc = lnt_sq_done(s->w.db, st, err, "storing a shift");
+    if (rc != LNT_OK)
+        return rc;
+    nd = night_row(s, o->venue_id, night, err);
+    if (nd == NULL)
+        return LNT_ERR_DB;
+    nd->d[NC_SIGN_INS]++;
+    nd->d[NC_STAFF]++;
+    nd->d[NC_OPEN]++;
+    nd->d[NC_STAFF_BYST] += byst;
+    nd->d[NC_ANGELA_ON] += angela;
+    if (door) {
+        nd->d[NC_DOOR]++;
+        nd->d[NC_DOOR_SIA] += sia_ok;
+        nd->d[NC_DOOR_VULN] += vuln;
+    }
+    return LNT_OK;
+}
+
+static enum lnt_err derive_sign_out(struct lnt_store *s, const struct lnt_sq_origin *o,
+                                    const struct lnt_event *e, char *err)
+{
+    const struct lnt_ev_badge *b = &e->u.badge;
+    struct night_delta *nd;
+    sqlite3_stmt *st;
+    int32_t night = 0;
+    int r;
+
+    st = lnt_sq_stmt(&s->w,
+                     "UPDATE shifts SET off_at = ?3 WHERE id = (SELECT id FROM shifts "
+                     "WHERE staff_id = ?2 AND on_at BETWEEN ?3 - ?4 AND ?3 AND off_at IS NULL "
+                     "AND venue_id = ?1 ORDER BY on_at DESC, id DESC LIMIT 1) RETURNING night",
+                     err);
+    if (st == NULL)
+        return LNT_ERR_DB;
+    sqlite3_bind_int64(st, 1, o->venue_id);
+    sqlite3_bind_text(st, 2, b->staff_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, e->occurred_at);
+    sqlite3_bind_int64(st, 4, SHIFT_MAX);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW)
+        night = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    if (r != SQLITE_ROW && r != SQLITE_DONE)
+        return lnt_sq_fail(s->w.db, err, "closing a shift");
+    if (r == SQLITE_DONE)
+        return lnt_sq_flag(s, LNT_FLAG_UNMATCHED_SIGN_OUT, o, 0, b->staff_id, b->serial,
+                           e->occurred_at, e->seq, 0, err);
+    nd = night_row(s, o->venue_id, night, err);
+    if (nd == NULL)
+        return LNT_ERR_DB;
+    nd->d[NC_OPEN]--;
+    return LNT_OK;
+}
+
+/* What one incident row adds to its night. */
+static void incident_counts(const char *kind, bool complete, bool within_hour, int32_t d[NC__N])
+{
+    bool spiking = strcmp(kind, "spiking") == 0;
+
+    memset(d, 0, NC__N * sizeof d[0]);
+    d[NC_INC] = 1;
+    d[NC_INC_HOUR] = within_hour;
+    d[NC_SPIKING] = spiking;
+    d[NC_SPIKING_DONE] = spiking && complete;
+    d[NC_ANGELA] = strcmp(kind, "angela") == 0;
+}
+
+struct incident_state {
+    int64_t id, venue_id, updated_at, latest_seq, occurred_at;
+    int32_t night;
+    bool complete, within_hour;
+    char kind[LNT_SHORT_TEXT];
+};
+
+/* 1 and *out filled when the report is known, 0 when not, -1 on error. */
+static int incident_find(struct lnt_store *s, const char *report_id, struct incident_state *out,
+                         char *err)
+{
+    sqlite3_stmt *st = lnt_sq_stmt(&s->w,
+                                   "SELECT id, kind, complete, updated_at, latest_seq, night, "
+                                   "within_hour, occurred_at, venue_id FROM incidents "
+                                   "WHERE report_id = ?1",
+                                   err);
+    int r;
+
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_text(st, 1, report_id, -1, SQLITE_STATIC);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        out->id = sqlite3_column_int64(st, 0);
+        lnt_sq_text(out->kind, sizeof out->kind, st, 1);
+        out->complete = sqlite3_column_int(st, 2) != 0;
+        out->updated_at = sqlite3_column_int64(st, 3);
+        out->latest_seq = sqlite3_column_int64(st, 4);
+        out->night = sqlite3_column_int(st, 5);
+        out->within_hour = sqlite3_column_int(st, 6) != 0;
+        out->occurred_at = sqlite3_column_int64(st, 7);
+        out->venue_id = sqlite3_column_int64(st, 8);
+    }
+    sqlite3_reset(st);
+    if (r != SQLITE_ROW && r != SQLITE_DONE) {
+        (void)lnt_sq_fail(s->w.db, err, "reading an incident");
+        return -1;
+    }
+    return r == SQLITE_ROW;
+}
+
+static enum lnt_err incident_insert(struct lnt_store *s, const struct lnt_sq_origin *o,
+                                    const struct lnt_event *e, char *err)
+{
+    const struct lnt_ev_incident *in = &e->u.incident;
+    int32_t night = lnt_night_of(e->occurred_at);
+    bool within = e->recorded_at - e->occurred_at <= 3600;
+    int32_t d[NC__N];
+    struct night_delta *nd;
+    sqlite3_stmt *st;
+    enum lnt_err rc;
+
+    st = lnt_sq_stmt(&s->w,
+                     "INSERT INTO incidents (report_id, venue_id, kiosk_id, kind, severity, place, "
+                     "outcome, police_called, complete, staff_id, occurred_at, first_recorded_at, "
+                     "updated_at, latest_seq, updates, night, within_hour, sealed) VALUES (?1, ?2, "
+                     "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, 1, ?14, ?15, ?16)",
+                     err);
+    if (st == NULL)
+        return LNT_ERR_DB;
+    sqlite3_bind_text(st, 1, in->report_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, o->venue_id);
+    sqlite3_bind_int64(st, 3, o->kiosk_id);
+    sqlite3_bind_text(st, 4, in->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 5, in->severity);
+    sqlite3_bind_text(st, 6, in->place, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, in->outcome, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 8, in->police_called);
+    sqlite3_bind_int(st, 9, in->complete);
+    sqlite3_bind_text(st, 10, in->staff_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 11, e->occurred_at);
+    sqlite3_bind_int64(st, 12, e->recorded_at);
+    sqlite3_bind_int64(st, 13, e->seq);
+    sqlite3_bind_int(st, 14, night);
+    sqlite3_bind_int(st, 15, within);
+    if (in->sealed[0] != '\0')
+        sqlite3_bind_text(st, 16, in->sealed, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 16);
+    rc = lnt_sq_done(s->w.db, st, err, "storing an incident");
+    if (rc != LNT_OK)
+        return rc;
+    incident_counts(in->kind, in->complete, within, d);
+    nd = night_row(s, o->venue_id, night, err);
+    if (nd == NULL)
+        return LNT_ERR_DB;
+    for (int c = 0; c < NC__N; c++)
+        nd->d[c] += d[c];
+    rc = add_kind(s, o->venue_id, night, in->kind, 1, err);
+    if (rc == LNT_OK)
+        rc = add_hour(s, o->venue_id, e->occurred_at, LNT_EV_INCIDENT, in->kind, 1, err);
+    return rc;
+}
+
+/* A later save of a known report: the latest save wins; counts move with its kind and completion.
+ */
+static enum lnt_err incident_update(struct lnt_store *s, const struct lnt_sq_origin *o,
+                                    const struct lnt_event *e, const struct incident_state *old,
+                                    char *err)
+{
+    const struct lnt_ev_incident *in = &e->u.incident;
+    bool newer = e->recorded_at > old->updated_at ||
+                 (e->recorded_at == old->updated_at && e->seq > old->latest_seq);
+    int32_t before[NC__N], after[NC__N];
+    struct night_delta *nd;
+    sqlite3_stmt *st;
+    enum lnt_err rc;
+
+    if (!newer) {
+        st = lnt_sq_stmt(&s->w, "UPDATE incidents SET updates = updates + 1 WHERE id = ?1", err);
+        if (st == NULL)
+            return LNT_ERR_DB;
+        sqlite3_bind_int64(st, 1, old->id);
+        return lnt_sq_done(s->w.db, st, err, "counting an incident update");
+    }
+    st = lnt_sq_stmt(&s->w,
+                     "UPDATE incidents SET kind = ?2, severity = ?3, place = ?4, outcome = ?5, "
+                     "police_called = ?6, complete = ?7, staff_id = ?8, updated_at = ?9, "
+                     "latest_seq = ?10, updates = updates + 1, kiosk_id = ?11, "
+                     "sealed = coalesce(?12, sealed) WHERE id = ?1",
+                     err);
+    if (st == NULL)
+        return LNT_ERR_DB;
+    sqlite3_bind_int64(st, 1, old->id);
+    sqlite3_bind_text(st, 2, in->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, in->severity);
+    sqlite3_bind_text(st, 4, in->place, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, in->outcome, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 6, in->police_called);
+    sqlite3_bind_int(st, 7, in->complete);
+    sqlite3_bind_text(st, 8, in->staff_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 9, e->recorded_at);
+    sqlite3_bind_int64(st, 10, e->seq);
+    sqlite3_bind_int64(st, 11, o->kiosk_id);
+    if (in->sealed[0] != '\0')
+        sqlite3_bind_text(st, 12, in->sealed, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 12);
+    rc = lnt_sq_done(s->w.db, st, err, "updating an incident");
+    if (rc != LNT_OK)
+        return rc;
+    incident_counts(old->kind, old->complete, old->within_hour, before);
+    incident_counts(in->kind, in->complete, old->within_hour, after);
+    /* the report stays on its venue's night, whichever kiosk sends the update */
+    nd = night_row(s, old->venue_id, old->night, err);
+    if (nd == NULL)
+        return LNT_ERR_DB;
+    for (int c = 0; c < NC__N; c++)
+        nd->d[c] += after[c] - before[c];
+    if (strcmp(old->kind, in->kind) == 0)
+        return LNT_OK;
+    rc = add_kind(s, old->venue_id, old->night, old->kind, -1, err);
+    if (rc == LNT_OK)
+        rc = add_kind(s, old->venue_id, old->night, in->kind, 1, err);
+    if (rc == LNT_OK)
+        rc = add_hour(s, old->venue_id, old->occurred_at, LNT_EV_INCIDENT, old->kind, -1, err);
+    if (rc == LNT_OK)
+        rc = add_hour(s, old->venue_id, old->occurred_at, LNT_EV_INCIDENT, in->kind, 1, err);
+    return rc;
+}
+
+static enum lnt_err derive_incident(struct lnt_store *s, const struct lnt_sq_origin *o,
+                                    const struct lnt_event *e, char *err)
+{
+    struct incident_state old;
+    int found = incident_find(s, e->u.incident.report_id, &old, err);
+
+    if (found < 0)
+        return LNT_ERR_DB;
+    return found ? incident_update(s, o, e, &old, err) : incident_insert(s, o, e, err);
+}
+
+static enum lnt_err derive_stock(struct lnt_store *s, const struct lnt_sq_origin *o,
+                                 const struct lnt_event *e, char *err)
+{
+    const struct lnt_ev_stock *k = &e->u.stock;
+    bool set = strcmp(k->kind, "count") == 0;
+    int32_t delta = set || strcmp(k->kind, "delivery") == 0 ? k->quantity
+                    : strcmp(k->kind, "handed_out") == 0    ? -k->quantity
+                                                            : 0;
+    int32_t night = lnt_night_of(e->occurred_at), level = 0;
+    struct night_delta *nd;
+    sqlite3_stmt *st;
+    enum lnt_err rc;
+    int r;
+
+    st = lnt_sq_stmt(&s->w,
+                     "INSERT INTO stock_levels (venue_id, level, updated_at) VALUES (?1, ?2, ?4) "
+                     "ON CONFLICT (venue_id) DO UPDATE SET "
+                     "level = CASE WHEN ?3 THEN excluded.level ELSE level + excluded.level END, "
+                     "updated_at = max(updated_at, excluded.updated_at) RETURNING level",
+                     err);
+    if (st == NULL)
+        return LNT_ERR_DB;
+    sqlite3_bind_int64(st, 1, o->venue_id);
+    sqlite3_bind_int(st, 2, delta);
+    sqlite3_bind_int(st, 3, set);
+    sqlite3_bind_int64(st, 4, e->occurred_at);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW)
+        level = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    if (r != SQLITE_ROW)
+        return lnt_sq_fail(s->w.db, err, "updating the stock level");
+    st = lnt_sq_stmt(&s->w,
+                     "INSERT INTO stock_ledger (venue_id, kiosk_id, at, kind, quantity, "
+                     "level_after, staff_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                     err);
+    if (st == NULL)
+        return LNT_ERR_DB;
+    sqlite3_bind_int64(st, 1, o->venue_id);
+    sqlite3_bind_int64(st, 2, o->kiosk_id);
+    sqlite3_bind_int64(st, 3, e->occurred_at);
+    sqlite3_bind_text(st, 4, k->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 5, k->quantity);
+    sqlite3_bind_int(st, 6, level);
+    sqlite3_bind_text(st, 7, k->staff_id, -1, SQLITE_STATIC);
+    rc = lnt_sq_done(s->w.db, st, err, "storing a stock entry");
+    if (rc != LNT_OK)
+        return rc;
+    nd = night_row(s, o->venue_id, night, err);
+    if (nd == NULL)
+        return LNT_ERR_DB;
+    nd->d[NC_STOCK]++;
+    nd->has_cup = true;
+    nd->cup = level;
+    return LNT_OK;
+}
+
+static void bind_tallies(sqlite3_stmt *st, int first, const int32_t t[LNT_TALLIES])
+{
+    for (int i = 0; i < LNT_TALLIES; i++)
+        sqlite3_bind_int(st, first + i, t[i]);
+}
+
+static enum lnt_err volunteer_insert(struct lnt_store *s, const struct lnt_sq_origin *o,
+                                     const struct lnt_event *e, bool ended, char *err)
+{
+    const struct lnt_ev_shift *v = &e->u.shift;
+    sqlite3_stmt *st =
+        lnt_sq_stmt(&s->w,
+                    "INSERT INTO volunteer_shifts (venue_id, kiosk_id, staff_id, call_sign, team, "
+                    "team_size, start_at, end_at, at, night, water, flip_flops, blankets, bottles, "
+                    "first_aid, cctv_calls, police_calls, calmed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                    "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+                    err);
+
+    if (st == NULL)
+        return LNT_ERR_DB;
+    sqlite3_bind_int64(st, 1, o->venue_id);
+    sqlite3_bind_int64(st, 2, o->kiosk_id);
+    sqlite3_bind_text(st, 3, v->staff_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, v->call_sign, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, v->team, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 6, v->team_size);
+    sqlite3_bind_int64(st, 7, ended ? 0 : e->occurred_at);
+    sqlite3_bind_int64(st, 8, ended ? e->occurred_at : 0);
+    sqlite3_bind_int64(st, 9, e->occurred_at);
+    sqlite3_bind_int(st, 10, lnt_night_of(e->occurred_at));
+    if (ended)
+        bind_tallies(st, 11, v->tallies);
+    else
+        for (int i = 0; i < LNT_TALLIES; i++)
+            sqlite3_bind_int(st, 11 + i, 0);
+    return lnt_sq_done(s->w.db, st, err, "storing a volunteer shift");
+}
+
+static enum lnt_err derive_shift_end(struct lnt_store *s, const struct lnt_sq_origin *o,
+                                     const struct lnt_event *e, char *err)
+{
+    const struct lnt_ev_shift *v = &e->u.shift;
+    sqlite3_stmt *st;
+    enum lnt_err rc;
+
+    st = lnt_sq_stmt(&s->w,
+                     "UPDATE volunteer_shifts SET end_at = ?3, water = ?4, flip_flops = ?5, "
+                     "blankets = ?6, bottles = ?7, first_aid = ?8, cctv_calls = ?9, "
+                     "police_calls = ?10, calmed = ?11 WHERE id = (SELECT id FROM volunteer_shifts "
+                     "WHERE venue_id = ?1 AND staff_id = ?2 AND end_at = 0 AND start_at <= ?3 "
+                     "ORDER BY start_at DESC, id DESC LIMIT 1)",
+                     err);
+    if (st == NULL)
+        return LNT_ERR_DB;
+    sqlite3_bind_int64(st, 1, o->venue_id);
+    sqlite3_bind_text(st, 2, v->staff_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, e->occurred_at);
+    bind_tallies(st, 4, v->tallies);
+    rc = lnt_sq_done(s->w.db, st, err, "ending a volunteer shift");
+    if (rc != LNT_OK || sqlite3_changes(s->w.db) == 1)
+        return rc;
+    /* no start on record: keep the tallies anyway, and say so */
+    rc = volunteer_insert(s, o, e, true, err);
+    if (rc == LNT_OK)
+        rc = lnt_sq_flag(s, LNT_FLAG_UNMATCHED_SHIFT_END, o, 0, v->staff_id, NULL, e->occurred_at,
+                         e->seq, 0, err);
+    return rc;
+}
+
+enum lnt_err lnt_sq_derive(struct lnt_store *s, const struct lnt_sq_origin *o,
+                           const struct lnt_event *e, char *err)
+{
+    struct night_delta *nd;
+    enum lnt_err rc;
+
+    rc = add_hour(s, o->venue_id, e->occurred_at, (int)e->type, "", 1, err);
+    if (rc != LNT_OK)
+        return rc;
+    nd = night_row(s, o->venue_id, lnt_night_of(e->occurred_at), err);
+    if (nd == NULL)
+        return LNT_ERR_DB;
+    nd->d[NC_CONTACTS]++;
+    switch (e->type) {
+    case LNT_EV_SIGN_IN:
+        return derive_sign_in(s, o, e, err);
+    case LNT_EV_SIGN_OUT:
+        return derive_sign_out(s, o, e, err);
+    case LNT_EV_BADGE_REFUSED:
+        nd->d[NC_REFUSED]++;
+        return LNT_OK;
+    case LNT_EV_INCIDENT:
+        return derive_incident(s, o, e, err);
+    case LNT_EV_STOCK:
+        return derive_stock(s, o, e, err);
+    case LNT_EV_SHIFT_START:
+        return volunteer_insert(s, o, e, false, err);
+    case LNT_EV_SHIFT_END:
+        return derive_shift_end(s, o, e, err);
+    default:
+        return LNT_OK;
+    }
+}

@@ -1,0 +1,270 @@
+/* sq_ingest.c - the store on SQLite: event batches, stored once each, in one transaction with what
+ * they derive. */
+#include "sq_int.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wire.h"
+
+#define CONFLICT_REASON "stored before with different content"
+
+/* ---- the batch ---- */
+
+/* The staff id an event names, or NULL. */
+static const char *event_staff(const struct lnt_event *e)
+{
+    const char *id = NULL;
+
+    switch (e->type) {
+    case LNT_EV_SIGN_IN:
+    case LNT_EV_SIGN_OUT:
+        id = e->u.badge.staff_id;
+        break;
+    case LNT_EV_INCIDENT:
+        id = e->u.incident.staff_id;
+        break;
+    case LNT_EV_STOCK:
+        id = e->u.stock.staff_id;
+        break;
+    case LNT_EV_SHIFT_START:
+    case LNT_EV_SHIFT_END:
+        id = e->u.shift.staff_id;
+        break;
+    default:
+        break;
+    }
+    return id != NULL && id[0] != '\0' ? id : NULL;
+}
+
+/* Stores one event inside the open transaction and says what became of it. */
+static enum lnt_err insert_one(struct lnt_store *s, const struct lnt_sq_origin *o, int64_t now,
+                               const struct lnt_event *e, struct lnt_ingest_result *res, char *err)
+{
+    uint8_t hash[LNT_SHA256_LEN];
+    const char *staff = event_staff(e);
+    sqlite3_stmt *st;
+    enum lnt_err rc;
+    bool same;
+    int r;
+
+    memset(res, 0, sizeof *res);
+    res->seq = e->seq;
+    if (e->seq < 1)
+        return lnt_fail(err, LNT_ERR_INVALID, "seq %" PRId64 ": must be at least 1", e->seq);
+    lnt_buf_reset(&s->body);
+    rc = lnt_wire_event_encode(e, &s->body, err);
+    if (rc != LNT_OK)
+        return lnt_fail_prefix(err, rc, "seq %" PRId64 ": ", e->seq);
+    lnt_store_sha256(s->body.data, s->body.len, hash);
+
+    st = lnt_sq_stmt(&s->w,
+                     "INSERT INTO events (kiosk_id, seq, uuid, type, venue_id, staff_id, "
+                     "occurred_at, received_at, body, body_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                     "?7, ?8, ?9, ?10) ON CONFLICT (kiosk_id, seq) DO NOTHING",
+                     err);
+    if (st == NULL)
+        return LNT_ERR_DB;
+    sqlite3_bind_int64(st, 1, o->kiosk_id);
+    sqlite3_bind_int64(st, 2, e->seq);
+    sqlite3_bind_text(st, 3, e->uuid, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, (int)e->type);
+    sqlite3_bind_int64(st, 5, o->venue_id);
+    if (staff != NULL)
+        sqlite3_bind_text(st, 6, staff, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 6);
+    sqlite3_bind_int64(st, 7, e->occurred_at);
+    sqlite3_bind_int64(st, 8, now);
+    sqlite3_bind_text(st, 9, s->body.data, (int)s->body.len, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 10, hash, sizeof hash, SQLITE_STATIC);
+    rc = lnt_sq_done(s->w.db, st, err, "storing an event");
+    if (rc != LNT_OK)
+        return lnt_fail_prefix(err, rc, "seq %" PRId64 ": ", e->seq);
+    if (sqlite3_changes(s->w.db) == 1) {
+        res->status = LNT_INGEST_ACCEPTED;
+        return LNT_OK;
+    }
+
+    /* stored before: the same content is a duplicate, anything else a conflict */
+    st = lnt_sq_stmt(&s->w, "SELECT body_sha256 FROM events WHERE kiosk_id = ?1 AND seq = ?2", err);
+    if (st == NULL)
+        return LNT_ERR_DB;
+    sqlite3_bind_int64(st, 1, o->kiosk_id);
+    sqlite3_bind_int64(st, 2, e->seq);
+    r = sqlite3_step(st);
+    if (r != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return r == SQLITE_DONE ? lnt_fail(err, LNT_ERR_INTERNAL,
+                                           "seq %" PRId64 ": neither stored nor found", e->seq)
+                                : lnt_sq_fail(s->w.db, err, "comparing an event");
+    }
+    same = (size_t)sqlite3_column_bytes(st, 0) == sizeof hash &&
+           memcmp(sqlite3_column_blob(st, 0), hash, sizeof hash) == 0;
+    sqlite3_reset(st);
+    if (same) {
+        res->status = LNT_INGEST_DUPLICATE;
+        return LNT_OK;
+    }
+    st = lnt_sq_stmt(&s->w,
+                     "INSERT INTO event_conflicts (kiosk_id, seq, received_at, body) "
+                     "VALUES (?1, ?2, ?3, ?4)",
+                     err);
+    if (st == NULL)
+        return LNT_ERR_DB;
+    sqlite3_bind_int64(st, 1, o->kiosk_id);
+    sqlite3_bind_int64(st, 2, e->seq);
+    sqlite3_bind_int64(st, 3, now);
+    sqlite3_bind_text(st, 4, s->body.data, (int)s->body.len, SQLITE_STATIC);
+    rc = lnt_sq_done(s->w.db, st, err, "recording a conflict");
+    if (rc != LNT_OK)
+        return rc;
+    res->status = LNT_INGEST_CONFLICT;
+    (void)lnt_str_copy(res->reason, sizeof res->reason, CONFLICT_REASON);
+    return lnt_sq_flag(s, LNT_FLAG_CONFLICT, o, 0, NULL, NULL, e->occurred_at, e->seq, 0, err);
+}
+
+/* The kiosk's venue and last_seq; refuses unknown and revoked kiosks. */
+static enum lnt_err kiosk_for_ingest(struct lnt_store *s, int64_t kiosk_id, int64_t *venue_id,
+                                     int64_t *last_seq, char *err)
+{
+    sqlite3_stmt *st =
+        lnt_sq_stmt(&s->w, "SELECT venue_id, revoked, last_seq FROM kiosks WHERE id = ?1", err);
+    enum lnt_err rc = LNT_OK;
+    int r;
+
+    if (st == NULL)
+        return LNT_ERR_DB;
+    sqlite3_bind_int64(st, 1, kiosk_id);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        *venue_id = sqlite3_column_int64(st, 0);
+        *last_seq = sqlite3_column_int64(st, 2);
+        if (sqlite3_column_int(st, 1) != 0)
+            rc = lnt_fail(err, LNT_ERR_FORBIDDEN, "kiosk %" PRId64 " is revoked", kiosk_id);
+    } else {
+        rc = r == SQLITE_DONE
+                 ? lnt_fail(err, LNT_ERR_NOT_FOUND, "kiosk %" PRId64 " not found", kiosk_id)
+                 : lnt_sq_fail(s->w.db, err, "reading the kiosk");
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+enum lnt_err lnt_store_events_insert(struct lnt_store *s, int64_t kiosk_id, int64_t now,
+                                     const struct lnt_event *ev, size_t n,
+                                     struct lnt_ingest_result *results, char *err)
+{
+    struct lnt_sq_origin o = {.kiosk_id = kiosk_id};
+    int64_t last = 0, gaps = 0, backwards = 0, max_seq = 0;
+    sqlite3_stmt *st;
+    enum lnt_err rc;
+
+    if (n > LNT_BATCH_MAX)
+        return lnt_fail(err, LNT_ERR_TOO_LARGE, "batch of %zu events, at most %d allowed", n,
+                        LNT_BATCH_MAX);
+    lnt_sq_wlock(s);
+    lnt_sq_batch_reset(s);
+    rc = lnt_sq_begin(s, err);
+    if (rc == LNT_OK)
+        rc = kiosk_for_ingest(s, kiosk_id, &o.venue_id, &last, err);
+    if (rc != LNT_OK)
+        goto out;
+
+    for (size_t i = 0; i < n && rc == LNT_OK; i++) {
+        const struct lnt_event *e = &ev[i];
+        rc = insert_one(s, &o, now, e, &results[i], err);
+        if (rc != LNT_OK) {
+            rc = lnt_fail_prefix(err, rc, "event %zu: ", i);
+            break;
+        }
+        if (results[i].status != LNT_INGEST_ACCEPTED)
+            continue;
+        if (e->seq > last + 1) {
+            gaps++;
+            rc = lnt_sq_flag(s, LNT_FLAG_SEQ_GAP, &o, 0, NULL, NULL, e->occurred_at, e->seq, last,
+                             err);
+        } else if (e->seq < last) {
+            backwards++;
+            rc = lnt_sq_flag(s, LNT_FLAG_SEQ_BACKWARDS, &o, 0, NULL, NULL, e->occurred_at, e->seq,
+                             last, err);
+        }
+        if (e->seq > last)
+            last = e->seq;
+        if (e->seq > max_seq)
+            max_seq = e->seq;
+        if (rc == LNT_OK)
+            rc = lnt_sq_derive(s, &o, e, err);
+        if (rc != LNT_OK)
+            rc = lnt_fail_prefix(err, rc, "event %zu: ", i);
+    }
+    if (rc == LNT_OK)
+        rc = lnt_sq_batch_flush(s, err);
+    if (rc != LNT_OK)
+        goto out;
+    st = lnt_sq_stmt(&s->w,
+                     "UPDATE kiosks SET last_seen = ?2, last_seq = max(last_seq, ?3), "
+                     "seq_gaps = seq_gaps + ?4, seq_backwards = seq_backwards + ?5, "
+                     "last_anomaly_at = CASE WHEN ?4 + ?5 > 0 THEN ?2 ELSE last_anomaly_at END "
+                     "WHERE id = ?1",
+                     err);
+    if (st == NULL) {
+        rc = LNT_ERR_DB;
+        goto out;
+    }
+    sqlite3_bind_int64(st, 1, kiosk_id);
+    sqlite3_bind_int64(st, 2, now);
+    sqlite3_bind_int64(st, 3, max_seq);
+    sqlite3_bind_int64(st, 4, gaps);
+    sqlite3_bind_int64(st, 5, backwards);
+    rc = lnt_sq_done(s->w.db, st, err, "updating the kiosk");
+    if (rc == LNT_OK)
+        rc = lnt_sq_commit(s, err);
+out:
+    if (rc != LNT_OK) {
+        lnt_sq_rollback(s);
+        lnt_sq_batch_reset(s);
+    }
+    /* a large body should not stay pinned between batches */
+    if (s->body.cap > 64 * 1024)
+        lnt_buf_release(&s->body);
+    lnt_sq_wunlock(s);
+    return rc;
+}
+
+enum lnt_err lnt_sq_replay_events(struct lnt_store *s, char *err)
+{
+    sqlite3_stmt *st = NULL;
+    struct lnt_event *e;
+    enum lnt_err rc;
+    int r = SQLITE_DONE;
+
+    e = malloc(sizeof *e);
+    if (e == NULL)
+        return lnt_fail(err, LNT_ERR_NOMEM, "out of memory replaying events");
+    lnt_sq_batch_reset(s);
+    rc = lnt_sq_prepare(s->w.db, "SELECT id, kiosk_id, venue_id, body FROM events ORDER BY id", &st,
+                        err);
+    while (rc == LNT_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        struct lnt_sq_origin o = {.kiosk_id = sqlite3_column_int64(st, 1),
+                                  .venue_id = sqlite3_column_int64(st, 2)};
+        const char *body = (const char *)sqlite3_column_text(st, 3);
+        rc = lnt_wire_event_decode(body != NULL ? body : "", (size_t)sqlite3_column_bytes(st, 3), e,
+                                   err);
+        if (rc != LNT_OK) {
+            rc = lnt_fail_prefix(err, LNT_ERR_DB, "stored event %" PRId64 " does not decode: ",
+                                 (int64_t)sqlite3_column_int64(st, 0));
+            break;
+        }
+        rc = lnt_sq_derive(s, &o, e, err);
+    }
+    if (rc == LNT_OK && r != SQLITE_DONE)
+        rc = lnt_sq_fail(s->w.db, err, "replaying events");
+    if (rc == LNT_OK)
+        rc = lnt_sq_batch_flush(s, err);
+    lnt_sq_batch_reset(s);
+    sqlite3_finalize(st);
+    free(e);
+    return rc;
+}

@@ -1,0 +1,156 @@
+/* sq_int.h - the SQLite backend's insides, shared by server/sq_*.c; not part of the store
+ * interface. */
+#ifndef LNT_SQ_INT_H
+#define LNT_SQ_INT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "buf.h"
+#include "store_int.h"
+
+#define LNT_SQ_PATH_MAX 4096
+#define LNT_SQ_LIST_MAX 1000000 /* rows in one list: a bound, not an expectation */
+#define LNT_SQ_ACTOR_LEN 64
+#define LNT_SQ_CACHE_SLOTS 128 /* prepared statements kept per connection */
+#define LNT_SQ_READERS 4       /* read connections: views run side by side */
+
+/* Prepared statements kept for the life of a connection, keyed by their SQL's address. */
+struct lnt_sq_cache_slot {
+    const char *sql;
+    sqlite3_stmt *st;
+};
+
+struct lnt_sq_conn {
+    sqlite3 *db;
+    struct lnt_sq_cache_slot cache[LNT_SQ_CACHE_SLOTS];
+};
+
+struct lnt_sq_batch; /* ingest's rollup accumulator (sq_ingest.c) */
+
+/*
+ * One writer, a few readers. SQLite allows one writer at a time anyway; wmu
+ * keeps the write connection (and its statements) to one thread at a time.
+ * Readers are handed out by lnt_sq_rbegin; in WAL mode they never wait for
+ * the writer.
+ */
+struct lnt_store {
+    struct lnt_sq_conn w;
+    struct lnt_sq_conn r[LNT_SQ_READERS];
+    bool r_busy[LNT_SQ_READERS];
+    pthread_mutex_t wmu;
+    pthread_mutex_t rmu;
+    pthread_cond_t rcv;
+    char path[LNT_SQ_PATH_MAX];
+    struct lnt_buf body;        /* canonical event JSON, reused; guarded by wmu */
+    struct lnt_sq_batch *batch; /* guarded by wmu */
+    char actor[LNT_SQ_ACTOR_LEN];
+};
+
+/* ---- errors and statements ---- */
+
+/* LNT_ERR_TIMEOUT when the database was busy, else LNT_ERR_DB: "what: sqlite message". */
+enum lnt_err lnt_sq_fail(sqlite3 *db, char *err, const char *what);
+enum lnt_err lnt_sq_exec(sqlite3 *db, const char *sql, char *err);
+/* An uncached statement the caller finalizes (for rare paths). */
+enum lnt_err lnt_sq_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **out, char *err);
+/*
+ * The connection's cached statement for `sql` (a string literal: its address
+ * is the key), reset and with bindings cleared. NULL on error (err filled).
+ * The caller resets it when done (lnt_sq_done and lnt_sq_list do).
+ */
+sqlite3_stmt *lnt_sq_stmt(struct lnt_sq_conn *c, const char *sql, char *err);
+/* Steps a statement whose rows are ignored, then resets it. */
+enum lnt_err lnt_sq_done(sqlite3 *db, sqlite3_stmt *st, char *err, const char *what);
+/* Reads one row into a caller's element. */
+typedef void (*lnt_sq_row_fn)(sqlite3_stmt *st, void *elem);
+/*
+ * Steps `st` to the end, appending one element of `elem` bytes per row (filled
+ * by fn) to a new array; resets st. On error the array is freed and *out NULL.
+ */
+enum lnt_err lnt_sq_list(sqlite3 *db, sqlite3_stmt *st, size_t elem, lnt_sq_row_fn fn, void **out,
+                         size_t *n, char *err, const char *what);
+void lnt_sq_text(char *dst, size_t size, sqlite3_stmt *st, int col);
+/* Copies a BLOB column of exactly n bytes; false when the stored value has another size. */
+bool lnt_sq_blob(uint8_t *dst, size_t n, sqlite3_stmt *st, int col);
+/* Grows a list array by one slot, up to LNT_SQ_LIST_MAX. */
+enum lnt_err lnt_sq_grow(void **arr, size_t *cap, size_t n, size_t elem, char *err);
+/* 1 when `sql` (one int64 parameter) returns a row, 0 when not, -1 on error. */
+int lnt_sq_exists(struct lnt_sq_conn *c, const char *sql, int64_t id, char *err);
+/* LNT_ERR_INVALID unless 1 <= limit <= LNT_VIEW_MAX. */
+enum lnt_err lnt_sq_limit(size_t limit, char *err);
+
+/* ---- locking and transactions ---- */
+
+void lnt_sq_wlock(struct lnt_store *s);
+void lnt_sq_wunlock(struct lnt_store *s);
+/* A read connection of one's own until lnt_sq_rend; waits when all are in use. */
+struct lnt_sq_conn *lnt_sq_rbegin(struct lnt_store *s);
+/* Resets the connection's statements, ends any read transaction, hands it back. */
+void lnt_sq_rend(struct lnt_store *s, struct lnt_sq_conn *c);
+/* BEGIN IMMEDIATE on the write connection (caller holds wmu). */
+enum lnt_err lnt_sq_begin(struct lnt_store *s, char *err);
+enum lnt_err lnt_sq_commit(struct lnt_store *s, char *err);
+/* Rolls back when a transaction is open; leaves the error message alone. */
+void lnt_sq_rollback(struct lnt_store *s);
+
+/*
+ * Appends one audit row inside the caller's write transaction. actor NULL =
+ * the store's actor; object may be "".
+ */
+enum lnt_err lnt_sq_audit_as(struct lnt_store *s, const char *actor, const char *action,
+                             const char *object, char *err, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+#define lnt_sq_audit(s, action, object, err, ...)                                                  \
+    lnt_sq_audit_as((s), NULL, (action), (object), (err), __VA_ARGS__)
+
+/* The next value of a named counter (counters table), inside the caller's write transaction. */
+enum lnt_err lnt_sq_counter_next(struct lnt_store *s, const char *name, int64_t *out, char *err);
+
+/* ---- between the files ---- */
+
+/* Revokes staff member's badges usable at `at` (reason "reissued" / "left"), with audit rows. */
+enum lnt_err lnt_sq_revoke_staff_badges(struct lnt_store *s, int64_t staff_id, int64_t at,
+                                        const char *reason, char *err);
+/* sq_derive.c: the ingest scratch state (rollup deltas), made on open and freed on close. */
+enum lnt_err lnt_sq_batch_new(struct lnt_store *s, char *err);
+void lnt_sq_batch_free(struct lnt_store *s);
+/* Forgets the deltas not yet written (after a rollback). */
+void lnt_sq_batch_reset(struct lnt_store *s);
+/* Writes the accumulated rollup deltas with one upsert per key, inside the open transaction. */
+enum lnt_err lnt_sq_batch_flush(struct lnt_store *s, char *err);
+/* Where an event came from. */
+struct lnt_sq_origin {
+    int64_t kiosk_id;
+    int64_t venue_id;
+};
+/* Everything an accepted event changes besides its own row (rollup deltas wait for the flush). */
+enum lnt_err lnt_sq_derive(struct lnt_store *s, const struct lnt_sq_origin *o,
+                           const struct lnt_event *e, char *err);
+/* Inserts one flags row. staff_id and serial may be NULL. */
+enum lnt_err lnt_sq_flag(struct lnt_store *s, enum lnt_flag_kind kind,
+                         const struct lnt_sq_origin *o, int64_t other_venue, const char *staff_id,
+                         const char *serial, int64_t at, int64_t seq, int64_t other, char *err);
+/*
+ * Rebuilds everything derived from the events already stored (used by the
+ * schema 2 migration inside its transaction): replays them in arrival order.
+ */
+enum lnt_err lnt_sq_replay_events(struct lnt_store *s, char *err);
+/* Venue row helpers shared by the registers and the views. */
+#define LNT_SQ_VENUE_COLS                                                                          \
+    "v.id, v.name, v.category, v.capacity, v.area, v.created_at, v.authority, v.trading, "         \
+    "v.cup_cover_threshold, v.closed_at"
+#define LNT_SQ_VENUE_NCOLS 10
+/* Reads LNT_SQ_VENUE_COLS starting at column `col`. */
+void lnt_sq_venue_row_at(sqlite3_stmt *st, int col, struct lnt_venue *v);
+/* Kiosk columns for lnt_sq_kiosk_row. */
+#define LNT_SQ_KIOSK_COLS                                                                          \
+    "id, venue_id, pk, enrolled_at, last_seen, last_seq, revoked, backlog, backlog_at, "           \
+    "seq_gaps, seq_backwards, last_anomaly_at, revoked_at"
+void lnt_sq_kiosk_row(sqlite3_stmt *st, void *elem);
+
+#endif

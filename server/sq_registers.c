@@ -1,0 +1,679 @@
+/* sq_registers.c - the store on SQLite: the venue, staff and training registers. */
+#include "sq_int.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ltime.h"
+#include "night.h"
+
+/* ---- venues ---- */
+
+/* Checks a venue and puts its trading pattern in canonical form (the default when ""). */
+static enum lnt_err venue_check(struct lnt_venue *v, char *err)
+{
+    struct lnt_trading t;
+    enum lnt_err rc = lnt_store_text_check("venue name", v->name, sizeof v->name - 1, err);
+
+    if (rc == LNT_OK)
+        rc = lnt_store_text_check("venue area", v->area, sizeof v->area - 1, err);
+    if (rc == LNT_OK && v->authority[0] != '\0')
+        rc = lnt_store_text_check("licensing authority", v->authority, LNT_AUTHORITY_MAX, err);
+    if (rc != LNT_OK)
+        return rc;
+    if (v->category < LNT_VENUE_PUB || v->category > LNT_VENUE_HUB)
+        return lnt_fail(err, LNT_ERR_INVALID, "venue category %d is not known", (int)v->category);
+    if (v->capacity < 0)
+        return lnt_fail(err, LNT_ERR_INVALID, "venue capacity must not be negative");
+    if (v->cup_cover_threshold < 0)
+        return lnt_fail(err, LNT_ERR_INVALID, "cup-cover threshold must not be negative");
+    if (memchr(v->trading, '\0', sizeof v->trading) == NULL)
+        return lnt_fail(err, LNT_ERR_TOO_LARGE, "trading pattern is over %d bytes",
+                        LNT_TRADING_MAX);
+    if (v->trading[0] == '\0')
+        (void)lnt_str_copy(v->trading, sizeof v->trading,
+                           lnt_trading_default(lnt_venue_category_name(v->category)));
+    rc = lnt_trading_parse(v->trading, &t, err);
+    if (rc != LNT_OK)
+        return lnt_fail_prefix(err, rc, "trading pattern: ");
+    if (lnt_trading_format(&t, v->trading, sizeof v->trading) != LNT_OK)
+        return lnt_fail(err, LNT_ERR_TOO_LARGE, "trading pattern is over %d bytes",
+                        LNT_TRADING_MAX);
+    return LNT_OK;
+}
+
+enum lnt_err lnt_store_venue_add(struct lnt_store *s, struct lnt_venue *v, char *err)
+{
+    sqlite3_stmt *st;
+    enum lnt_err rc;
+    int64_t now = lnt_time_now();
+    char obj[32];
+
+    if (v->cup_cover_threshold == 0)
+        v->cup_cover_threshold = LNT_CUP_COVER_THRESHOLD_DEFAULT;
+    rc = venue_check(v, err);
+    if (rc != LNT_OK)
+        return rc;
+    lnt_sq_wlock(s);
+    rc = lnt_sq_begin(s, err);
+    if (rc != LNT_OK)
+        goto out;
+    st = lnt_sq_stmt(&s->w,
+                     "INSERT INTO venues (name, category, capacity, area, created_at, authority, "
+                     "trading, cup_cover_threshold) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                     err);
+    if (st == NULL) {
+        rc = LNT_ERR_DB;
+        goto out;
+    }
+    sqlite3_bind_text(st, 1, v->name, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, (int)v->category);
+    sqlite3_bind_int(st, 3, v->capacity);
+    sqlite3_bind_text(st, 4, v->area, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, now);
+    sqlite3_bind_text(st, 6, v->authority, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, v->trading, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 8, v->cup_cover_threshold);
+    rc = lnt_sq_done(s->w.db, st, err, "storing the venue");
+    if (rc != LNT_OK)
+        goto out;
+    v->id = sqlite3_last_insert_rowid(s->w.db);
+    v->created_at = now;
+    v->closed_at = 0;
+    snprintf(obj, sizeof obj, "venue %" PRId64, v->id);
+    rc = lnt_sq_audit(s, "venue.add", obj, err,
+                      "\"%s\" %s, capacity %" PRId32 ", area \"%s\", authority \"%s\", "
+                      "trading \"%s\", cup covers %" PRId32,
+                      v->name, lnt_venue_category_name(v->category), v->capacity, v->area,
+                      v->authority, v->trading, v->cup_cover_threshold);
+    if (rc == LNT_OK)
+        rc = lnt_sq_commit(s, err);
+out:
+    if (rc != LNT_OK)
+        lnt_sq_rollback(s);
+    lnt_sq_wunlock(s);
+    return rc;
+}
+
+void lnt_sq_venue_row_at(sqlite3_stmt *st, int col, struct lnt_venue *v)
+{
+    memset(v, 0, sizeof *v);
+    v->id = sqlite3_column_int64(st, col);
+    lnt_sq_text(v->name, sizeof v->name, st, col + 1);
+    v->category = (enum lnt_venue_category)sqlite3_column_int(st, col + 2);
+    v->capacity = sqlite3_column_int(st, col + 3);
+    lnt_sq_text(v->area, sizeof v->area, st, col + 4);
+    v->created_at = sqlite3_column_int64(st, col + 5);
+    lnt_sq_text(v->authority, sizeof v->authority, st, col + 6);
+    lnt_sq_text(v->trading, sizeof v->trading, st, col + 7);
+    v->cup_cover_threshold = sqlite3_column_int(st, col + 8);
+    v->closed_at = sqlite3_column_int64(st, col + 9);
+}
+
+static void venue_row(sqlite3_stmt *st, void *elem)
+{
+    lnt_sq_venue_row_at(st, 0, elem);
+}
+
+/* Reads venue `id` on connection c. */
+static enum lnt_err venue_read(struct lnt_sq_conn *c, int64_t id, struct lnt_venue *out, char *err)
+{
+    sqlite3_stmt *st =
+        lnt_sq_stmt(c, "SELECT " LNT_SQ_VENUE_COLS " FROM venues v WHERE id = ?1", err);
+    enum lnt_err rc = LNT_OK;
+    int r;
+
+    if (st == NULL)
+        return LNT_ERR_DB;
+    sqlite3_bind_int64(st, 1, id);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW)
+        venue_row(st, out);
+    else if (r == SQLITE_DONE)
+        rc = lnt_fail(err, LNT_ERR_NOT_FOUND, "venue %" PRId64 " not found", id);
+    else
+        rc = lnt_sq_fail(c->db, err, "reading a venue");
+    sqlite3_reset(st);
+    return rc;
+}
+
+enum lnt_err lnt_store_venue_get(struct lnt_store *s, int64_t id, struct lnt_venue *out, char *err)
+{
+    struct lnt_sq_conn *c = lnt_sq_rbegin(s);
+    enum lnt_err rc = venue_read(c, id, out, err);
+
+    lnt_sq_rend(s, c);
+    return rc;
+}
+
+enum lnt_err lnt_store_venue_list(struct lnt_store *s, struct lnt_venue **out, size_t *n, char *err)
+{
+    return lnt_store_venue_list_by(s, NULL, true, out, n, err);
+}
+
+enum lnt_err lnt_store_venue_list_by(struct lnt_store *s, const char *authority,
+                                     bool include_closed, struct lnt_venue **out, size_t *n,
+                                     char *err)
+{
+    struct lnt_sq_conn *c = lnt_sq_rbegin(s);
+    enum lnt_err rc = LNT_ERR_DB;
+    sqlite3_stmt *st;
+
+    *out = NULL;
+    *n = 0;
+    st = lnt_sq_stmt(c,
+                     "SELECT " LNT_SQ_VENUE_COLS " FROM venues v "
+                     "WHERE (?1 = '' OR authority = ?1) AND (?2 OR closed_at = 0) ORDER BY id",
+                     err);
+    if (st != NULL) {
+        sqlite3_bind_text(st, 1, authority != NULL ? authority : "", -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 2, include_closed);
+        rc =
+            lnt_sq_list(c->db, st, sizeof **out, venue_row, (void **)out, n, err, "listing venues");
+    }
+    lnt_sq_rend(s, c);
+    return rc;
+}
+
+/* Appends "name: old -> new" style notes for the audit row. */
+static void note(char *buf, size_t size, const char *what)
+{
+    size_t len = strlen(buf);
+    if (len < size)
+        snprintf(buf + len, size - len, "%s%s", len > 0 ? ", " : "", what);
+}
+
+enum lnt_err lnt_store_venue_edit(struct lnt_store *s, int64_t id, const struct lnt_venue *v,
+                                  unsigned fields, char *err)
+{
+    struct lnt_venue cur;
+    sqlite3_stmt *st;
+    char changed[256] = "", obj[32];
+    enum lnt_err rc;
+
+    if (fields == 0 || (fields & ~0x7fu) != 0)
+        return lnt_fail(err, LNT_ERR_INVALID, "venue edit: no known field to change");
+    lnt_sq_wlock(s);
+    rc = lnt_sq_begin(s, err);
+    if (rc == LNT_OK)
+        rc = venue_read(&s->w, id, &cur, err);
+    if (rc != LNT_OK)
+        goto out;
+    if (cur.closed_at != 0) {
+        rc = lnt_fail(err, LNT_ERR_STATE, "venue %" PRId64 " is closed", id);
+        goto out;
+    }
+#define TAKE(bit, member, label)                                                                   \
+    if (fields & (bit)) {                                                                          \
+        memcpy(&cur.member, &v->member, sizeof cur.member);                                        \
+        note(changed, sizeof changed, label);                                                      \
+    }
+    TAKE(LNT_VENUE_SET_NAME, name, "name");
+    TAKE(LNT_VENUE_SET_CATEGORY, category, "category");
+    TAKE(LNT_VENUE_SET_CAPACITY, capacity, "capacity");
+    TAKE(LNT_VENUE_SET_AREA, area, "area");
+    TAKE(LNT_VENUE_SET_AUTHORITY, authority, "authority");
+    TAKE(LNT_VENUE_SET_TRADING, trading, "trading");
+    TAKE(LNT_VENUE_SET_CUP_THRESHOLD, cup_cover_threshold, "cup-cover threshold");
+#undef TAKE
+    cur.name[sizeof cur.name - 1] = '\0';
+    cur.area[sizeof cur.area - 1] = '\0';
+    cur.authority[sizeof cur.authority - 1] = '\0';
+    rc = venue_check(&cur, err);
+    if (rc != LNT_OK)
+        goto out;
+    st = lnt_sq_stmt(&s->w,
+                     "UPDATE venues SET name = ?2, category = ?3, capacity = ?4, area = ?5, "
+                     "authority = ?6, trading = ?7, cup_cover_threshold = ?8 WHERE id = ?1",
+                     err);
+    if (st == NULL) {
+        rc = LNT_ERR_DB;
+        goto out;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, cur.name, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, (int)cur.category);
+    sqlite3_bind_int(st, 4, cur.capacity);
+    sqlite3_bind_text(st, 5, cur.area, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, cur.authority, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, cur.trading, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 8, cur.cup_cover_threshold);
+    rc = lnt_sq_done(s->w.db, st, err, "updating the venue");
+    if (rc != LNT_OK)
+        goto out;
+    snprintf(obj, sizeof obj, "venue %" PRId64, id);
+    rc = lnt_sq_audit(s, "venue.edit", obj, err,
+                      "changed %s: now \"%s\" %s, capacity %" PRId32 ", area \"%s\", authority "
+                      "\"%s\", trading \"%s\", cup covers %" PRId32,
+                      changed, cur.name, lnt_venue_category_name(cur.category), cur.capacity,
+                      cur.area, cur.authority, cur.trading, cur.cup_cover_threshold);
+    if (rc == LNT_OK)
+        rc = lnt_sq_commit(s, err);
+out:
+    if (rc != LNT_OK)
+        lnt_sq_rollback(s);
+    lnt_sq_wunlock(s);
+    return rc;
+}
+
+enum lnt_err lnt_store_venue_close(struct lnt_store *s, int64_t id, int64_t at, char *err)
+{
+    struct lnt_venue cur;
+    sqlite3_stmt *st;
+    char obj[32];
+    enum lnt_err rc;
+
+    if (at <= 0)
+        return lnt_fail(err, LNT_ERR_INVALID, "closing time must be after 1970");
+    lnt_sq_wlock(s);
+    rc = lnt_sq_begin(s, err);
+    if (rc == LNT_OK)
+        rc = venue_read(&s->w, id, &cur, err);
+    if (rc != LNT_OK)
+        goto out;
+    if (cur.closed_at != 0) {
+        rc = lnt_fail(err, LNT_ERR_STATE, "venue %" PRId64 " is already closed", id);
+        goto out;
+    }
+    st = lnt_sq_stmt(&s->w, "UPDATE venues SET closed_at = ?2 WHERE id = ?1", err);
+    if (st == NULL) {
+        rc = LNT_ERR_DB;
+        goto out;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, at);
+    rc = lnt_sq_done(s->w.db, st, err, "closing the venue");
+    snprintf(obj, sizeof obj, "venue %" PRId64, id);
+    if (rc == LNT_OK)
+        rc = lnt_sq_audit(s, "venue.close", obj, err, "\"%s\" closed", cur.name);
+    if (rc == LNT_OK)
+        rc = lnt_sq_commit(s, err);
+out:
+    if (rc != LNT_OK)
+        lnt_sq_rollback(s);
+    lnt_sq_wunlock(s);
+    return rc;
+}
+
+/* ---- staff ---- */
+
+static enum lnt_err staff_check(const struct lnt_staff *stf, char *err)
+{
+    enum lnt_err rc = lnt_store_text_check("staff name", stf->name, sizeof stf->name - 1, err);
+
+    if (rc == LNT_OK)
+        rc = lnt_store_sia_check(stf->sia_number, err);
+    if (rc != LNT_OK)
+        return rc;
+    if (stf->role < LNT_ROLE_DOOR || stf->role > LNT_ROLE_VOLUNTEER)
+        return lnt_fail(err, LNT_ERR_INVALID, "staff role %d is not known", (int)stf->role);
+    if ((stf->sia_number[0] != '\0') != (stf->sia_expires != 0))
+        return lnt_fail(err, LNT_ERR_INVALID,
+                        "an SIA licence needs both its number and its expiry");
+    return LNT_OK;
+}
+
+static enum lnt_err venue_must_exist(struct lnt_store *s, int64_t venue_id, char *err)
+{
+    int found = lnt_sq_exists(&s->w, "SELECT 1 FROM venues WHERE id = ?1", venue_id, err);
+    if (found == 1)
+        return LNT_OK;
+    return found < 0 ? LNT_ERR_DB
+                     : lnt_fail(err, LNT_ERR_NOT_FOUND, "venue %" PRId64 " not found", venue_id);
+}
+
+enum lnt_err lnt_store_staff_add(struct lnt_store *s, struct lnt_staff *stf, char *err)
+{
+    sqlite3_stmt *st;
+    char obj[32];
+    enum lnt_err rc = staff_check(stf, err);
+
+    if (rc != LNT_OK)
+        return rc;
+    lnt_sq_wlock(s);
+    rc = lnt_sq_begin(s, err);
+    if (rc == LNT_OK)
+        rc = venue_must_exist(s, stf->venue_id, err);
+    if (rc != LNT_OK)
+        goto out;
+    st =
+        lnt_sq_stmt(&s->w,
+                    "INSERT INTO staff (venue_id, name, role, sia_number, sia_expires, created_at) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    err);
+    if (st == NULL) {
+        rc = LNT_ERR_DB;
+        goto out;
+    }
+    sqlite3_bind_int64(st, 1, stf->venue_id);
+    sqlite3_bind_text(st, 2, stf->name, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, (int)stf->role);
+    sqlite3_bind_text(st, 4, stf->sia_number, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 5, stf->sia_expires);
+    sqlite3_bind_int64(st, 6, lnt_time_now());
+    rc = lnt_sq_done(s->w.db, st, err, "storing the staff member");
+    if (rc != LNT_OK)
+        goto out;
+    stf->id = sqlite3_last_insert_rowid(s->w.db);
+    stf->left_at = 0;
+    snprintf(obj, sizeof obj, "staff %" PRId64, stf->id);
+    /* the audit trail names the person but never copies the licence number */
+    rc = lnt_sq_audit(s, "staff.add", obj, err, "\"%s\" %s at venue %" PRId64 "%s", stf->name,
+                      lnt_role_name(stf->role), stf->venue_id,
+                      stf->sia_number[0] ? ", SIA licence recorded" : "");
+    if (rc == LNT_OK)
+        rc = lnt_sq_commit(s, err);
+out:
+    if (rc != LNT_OK)
+        lnt_sq_rollback(s);
+    lnt_sq_wunlock(s);
+    return rc;
+}
+
+#define STAFF_COLS "id, venue_id, name, role, sia_number, sia_expires, left_at"
+
+static void staff_row(sqlite3_stmt *st, void *elem)
+{
+    struct lnt_staff *o = elem;
+
+    memset(o, 0, sizeof *o);
+    o->id = sqlite3_column_int64(st, 0);
+    o->venue_id = sqlite3_column_int64(st, 1);
+    lnt_sq_text(o->name, sizeof o->name, st, 2);
+    o->role = (enum lnt_role)sqlite3_column_int(st, 3);
+    lnt_sq_text(o->sia_number, sizeof o->sia_number, st, 4);
+    o->sia_expires = sqlite3_column_int(st, 5);
+    o->left_at = sqlite3_column_int64(st, 6);
+}
+
+static enum lnt_err staff_read(struct lnt_sq_conn *c, int64_t id, struct lnt_staff *out, char *err)
+{
+    sqlite3_stmt *st = lnt_sq_stmt(c, "SELECT " STAFF_COLS " FROM staff WHERE id = ?1", err);
+    enum lnt_err rc = LNT_OK;
+    int r;
+
+    if (st == NULL)
+        return LNT_ERR_DB;
+    sqlite3_bind_int64(st, 1, id);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW)
+        staff_row(st, out);
+    else if (r == SQLITE_DONE)
+        rc = lnt_fail(err, LNT_ERR_NOT_FOUND, "staff member %" PRId64 " not found", id);
+    else
+        rc = lnt_sq_fail(c->db, err, "reading a staff member");
+    sqlite3_reset(st);
+    return rc;
+}
+
+enum lnt_err lnt_store_staff_get(struct lnt_store *s, int64_t id, struct lnt_staff *out, char *err)
+{
+    struct lnt_sq_conn *c = lnt_sq_rbegin(s);
+    enum lnt_err rc = staff_read(c, id, out, err);
+
+    lnt_sq_rend(s, c);
+    return rc;
+}
+
+enum lnt_err lnt_store_staff_list(struct lnt_store *s, int64_t venue_id, struct lnt_staff **out,
+                                  size_t *n, char *err)
+{
+    return lnt_store_staff_list_by(s, venue_id, true, out, n, err);
+}
+
+enum lnt_err lnt_store_staff_list_by(struct lnt_store *s, int64_t venue_id, bool include_leavers,
+                                     struct lnt_staff **out, size_t *n, char *err)
+{
+    struct lnt_sq_conn *c = lnt_sq_rbegin(s);
+    enum lnt_err rc = LNT_ERR_DB;
+    sqlite3_stmt *st;
+
+    *out = NULL;
+    *n = 0;
+    st = lnt_sq_stmt(c,
+                     "SELECT " STAFF_COLS " FROM staff WHERE (?1 = 0 OR venue_id = ?1) "
+                     "AND (?2 OR left_at = 0) ORDER BY id",
+                     err);
+    if (st != NULL) {
+        sqlite3_bind_int64(st, 1, venue_id);
+        sqlite3_bind_int(st, 2, include_leavers);
+        rc = lnt_sq_list(c->db, st, sizeof **out, staff_row, (void **)out, n, err, "listing staff");
+    }
+    lnt_sq_rend(s, c);
+    return rc;
+}
+
+enum lnt_err lnt_store_staff_edit(struct lnt_store *s, int64_t id, const struct lnt_staff *stf,
+                                  unsigned fields, char *err)
+{
+    struct lnt_staff cur;
+    sqlite3_stmt *st;
+    char changed[128] = "", obj[32];
+    enum lnt_err rc;
+
+    if (fields == 0 || (fields & ~0xfu) != 0)
+        return lnt_fail(err, LNT_ERR_INVALID, "staff edit: no known field to change");
+    lnt_sq_wlock(s);
+    rc = lnt_sq_begin(s, err);
+    if (rc == LNT_OK)
+        rc = staff_read(&s->w, id, &cur, err);
+    if (rc != LNT_OK)
+        goto out;
+    if (fields & LNT_STAFF_SET_NAME) {
+        memcpy(cur.name, stf->name, sizeof cur.name);
+        note(changed, sizeof changed, "name");
+    }
+    if (fields & LNT_STAFF_SET_ROLE) {
+        cur.role = stf->role;
+        note(changed, sizeof changed, "role");
+    }
+    if (fields & LNT_STAFF_SET_VENUE) {
+        cur.venue_id = stf->venue_id;
+        note(changed, sizeof changed, "venue");
+    }
+    if (fields & LNT_STAFF_SET_SIA) {
+        memcpy(cur.sia_number, stf->sia_number, sizeof cur.sia_number);
+        cur.sia_expires = stf->sia_expires;
+        note(changed, sizeof changed, "SIA licence");
+    }
+    cur.name[sizeof cur.name - 1] = '\0';
+    cur.sia_number[sizeof cur.sia_number - 1] = '\0';
+    rc = staff_check(&cur, err);
+    if (rc == LNT_OK && (fields & LNT_STAFF_SET_VENUE))
+        rc = venue_must_exist(s, cur.venue_id, err);
+    if (rc != LNT_OK)
+        goto out;
+    st = lnt_sq_stmt(&s->w,
+                     "UPDATE staff SET venue_id = ?2, name = ?3, role = ?4, sia_number = ?5, "
+                     "sia_expires = ?6 WHERE id = ?1",
+                     err);
+    if (st == NULL) {
+        rc = LNT_ERR_DB;
+        goto out;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, cur.venue_id);
+    sqlite3_bind_text(st, 3, cur.name, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, (int)cur.role);
+    sqlite3_bind_text(st, 5, cur.sia_number, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 6, cur.sia_expires);
+    rc = lnt_sq_done(s->w.db, st, err, "updating the staff member");
+    snprintf(obj, sizeof obj, "staff %" PRId64, id);
+    if (rc == LNT_OK)
+        rc = lnt_sq_audit(s, "staff.edit", obj, err, "changed %s: now \"%s\" %s at venue %" PRId64,
+                          changed, cur.name, lnt_role_name(cur.role), cur.venue_id);
+    if (rc == LNT_OK)
+        rc = lnt_sq_commit(s, err);
+out:
+    if (rc != LNT_OK)
+        lnt_sq_rollback(s);
+    lnt_sq_wunlock(s);
+    return rc;
+}
+
+enum lnt_err lnt_store_staff_leave(struct lnt_store *s, int64_t id, int64_t at, char *err)
+{
+    struct lnt_staff cur;
+    sqlite3_stmt *st;
+    char obj[32];
+    enum lnt_err rc;
+
+    if (at <= 0)
+        return lnt_fail(err, LNT_ERR_INVALID, "leaving time must be after 1970");
+    lnt_sq_wlock(s);
+    rc = lnt_sq_begin(s, err);
+    if (rc == LNT_OK)
+        rc = staff_read(&s->w, id, &cur, err);
+    if (rc != LNT_OK)
+        goto out;
+    if (cur.left_at != 0) {
+        rc = lnt_fail(err, LNT_ERR_STATE, "staff member %" PRId64 " has already left", id);
+        goto out;
+    }
+    st = lnt_sq_stmt(&s->w, "UPDATE staff SET left_at = ?2 WHERE id = ?1", err);
+    if (st == NULL) {
+        rc = LNT_ERR_DB;
+        goto out;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, at);
+    rc = lnt_sq_done(s->w.db, st, err, "recording the leaver");
+    if (rc == LNT_OK)
+        rc = lnt_sq_revoke_staff_badges(s, id, at, "left", err);
+    snprintf(obj, sizeof obj, "staff %" PRId64, id);
+    if (rc == LNT_OK)
+        rc = lnt_sq_audit(s, "staff.leave", obj, err, "\"%s\" left", cur.name);
+    if (rc == LNT_OK)
+        rc = lnt_sq_commit(s, err);
+out:
+    if (rc != LNT_OK)
+        lnt_sq_rollback(s);
+    lnt_sq_wunlock(s);
+    return rc;
+}
+
+/* ---- training ---- */
+
+enum lnt_err lnt_store_training_add(struct lnt_store *s, const struct lnt_training *t, char *err)
+{
+    sqlite3_stmt *st;
+    char done[LNT_DATE_STRLEN], obj[32];
+    enum lnt_err rc;
+    int found;
+
+    if (t->course < LNT_COURSE_BYSTANDER || t->course > LNT_COURSE__MAX)
+        return lnt_fail(err, LNT_ERR_INVALID, "training course %d is not known", (int)t->course);
+    if (lnt_date_format(t->completed, done) != LNT_OK)
+        return lnt_fail(err, LNT_ERR_INVALID, "training completion date is out of range");
+    if (t->expires != 0 && t->expires < t->completed)
+        return lnt_fail(err, LNT_ERR_INVALID, "training expires before it was completed");
+
+    lnt_sq_wlock(s);
+    rc = lnt_sq_begin(s, err);
+    if (rc != LNT_OK)
+        goto out;
+    found = lnt_sq_exists(&s->w, "SELECT 1 FROM staff WHERE id = ?1", t->staff_id, err);
+    if (found != 1) {
+        rc = found < 0 ? LNT_ERR_DB
+                       : lnt_fail(err, LNT_ERR_NOT_FOUND, "staff member %" PRId64 " not found",
+                                  t->staff_id);
+        goto out;
+    }
+    st = lnt_sq_stmt(&s->w,
+                     "INSERT INTO training (staff_id, course, completed, expires, created_at) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5)",
+                     err);
+    if (st == NULL) {
+        rc = LNT_ERR_DB;
+        goto out;
+    }
+    sqlite3_bind_int64(st, 1, t->staff_id);
+    sqlite3_bind_int(st, 2, (int)t->course);
+    sqlite3_bind_int(st, 3, t->completed);
+    sqlite3_bind_int(st, 4, t->expires);
+    sqlite3_bind_int64(st, 5, lnt_time_now());
+    rc = lnt_sq_done(s->w.db, st, err, "storing the training record");
+    snprintf(obj, sizeof obj, "staff %" PRId64, t->staff_id);
+    if (rc == LNT_OK)
+        rc = lnt_sq_audit(s, "training.add", obj, err, "completed %s on %s",
+                          lnt_course_name(t->course), done);
+    if (rc == LNT_OK)
+        rc = lnt_sq_commit(s, err);
+out:
+    if (rc != LNT_OK)
+        lnt_sq_rollback(s);
+    lnt_sq_wunlock(s);
+    return rc;
+}
+
+static void training_row(sqlite3_stmt *st, void *elem)
+{
+    struct lnt_training *t = elem;
+
+    t->staff_id = sqlite3_column_int64(st, 0);
+    t->course = (enum lnt_course)sqlite3_column_int(st, 1);
+    t->completed = sqlite3_column_int(st, 2);
+    t->expires = sqlite3_column_int(st, 3);
+}
+
+enum lnt_err lnt_store_training_history(struct lnt_store *s, int64_t staff_id,
+                                        struct lnt_training **out, size_t *n, char *err)
+{
+    struct lnt_sq_conn *c = lnt_sq_rbegin(s);
+    enum lnt_err rc = LNT_ERR_DB;
+    sqlite3_stmt *st;
+
+    *out = NULL;
+    *n = 0;
+    st =
+        lnt_sq_stmt(c,
+                    "SELECT staff_id, course, completed, expires FROM training WHERE staff_id = ?1 "
+                    "ORDER BY completed DESC, id DESC",
+                    err);
+    if (st != NULL) {
+        sqlite3_bind_int64(st, 1, staff_id);
+        rc = lnt_sq_list(c->db, st, sizeof **out, training_row, (void **)out, n, err,
+                         "listing training");
+    }
+    lnt_sq_rend(s, c);
+    return rc;
+}
+
+enum lnt_err lnt_store_training_list(struct lnt_store *s, int64_t staff_id,
+                                     struct lnt_training **out, size_t *n, char *err)
+{
+    struct lnt_sq_conn *c = lnt_sq_rbegin(s);
+    struct lnt_training *all = NULL;
+    size_t cnt = 0, kept = 0;
+    enum lnt_err rc = LNT_ERR_DB;
+    sqlite3_stmt *st;
+
+    *out = NULL;
+    *n = 0;
+    /* newest first within each course: the first row of a course is the one that counts */
+    st =
+        lnt_sq_stmt(c,
+                    "SELECT staff_id, course, completed, expires FROM training WHERE staff_id = ?1 "
+                    "ORDER BY course, completed DESC, id DESC",
+                    err);
+    if (st != NULL) {
+        sqlite3_bind_int64(st, 1, staff_id);
+        rc = lnt_sq_list(c->db, st, sizeof *all, training_row, (void **)&all, &cnt, err,
+                         "listing training");
+    }
+    lnt_sq_rend(s, c);
+    if (rc != LNT_OK)
+        return rc;
+    for (size_t i = 0; i < cnt; i++)
+        if (kept == 0 || all[kept - 1].course != all[i].course)
+            all[kept++] = all[i];
+    if (kept == 0) {
+        free(all);
+        all = NULL;
+    }
+    *out = all;
+    *n = kept;
+    return LNT_OK;
+}

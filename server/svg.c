@@ -1,0 +1,337 @@
+/* svg.c - server-rendered SVG charts: heatmap, lines, bars; pure, escaped through html.c. */
+#include "svg.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const day_names[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+static const char *const day_long[7] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
+                                        "Friday", "Saturday", "Sunday"};
+
+/* Viridis in five steps: ordered in lightness, distinguishable with every common colour-vision
+ * deficiency; class 0 (nothing counted) is a plain light grey. Text colours keep AA contrast. */
+static const char *const heat_fill[6] = {"#f4f4f4", "#fde725", "#5ec962", "#21918c", "#3b528b",
+                                         "#440154"};
+static const char *const heat_ink[6] = {"#111111", "#111111", "#111111", "#111111", "#ffffff",
+                                        "#ffffff"};
+
+/* Okabe-Ito hues darkened where needed for 3:1 against white, each with its own marker and dash. */
+static const char *const series_colour[LNT_SVG_SERIES_MAX] = {"#0072B2", "#D55E00", "#009E73",
+                                                              "#CC79A7", "#000000", "#8a5a00"};
+static const char *const series_dash[LNT_SVG_SERIES_MAX] = {"", "7 4", "2 3", "9 3 2 3", "4 4",
+                                                            "12 4"};
+
+#define HM_LEFT 48
+#define HM_TOP 30
+#define HM_CELL_W 26
+#define HM_CELL_H 24
+#define HM_WIDTH (HM_LEFT + 24 * HM_CELL_W + 8)
+#define HM_HEIGHT (HM_TOP + 7 * HM_CELL_H + 74)
+
+/* "12" for whole numbers, "2.5" otherwise. */
+static void fmt_num(double v, char out[32])
+{
+    if (!isfinite(v))
+        v = 0;
+    if (fabs(v - round(v)) < 1e-9 && fabs(v) < 1e15)
+        snprintf(out, 32, "%.0f", v);
+    else
+        snprintf(out, 32, "%.1f", v);
+}
+
+/* Writes `s` as text, cut after `max_chars` characters (never inside a UTF-8 sequence) with an ellipsis. */
+static void txt_cut(struct lnt_html *h, const char *s, size_t max_chars)
+{
+    size_t i = 0, chars = 0, n = s != NULL ? strlen(s) : 0;
+
+    while (i < n && chars < max_chars) {
+        size_t k = lnt_html_utf8_len(s + i, n - i);
+        i += k == 0 ? 1 : k;
+        chars++;
+    }
+    lnt_html_txtn(h, s, i);
+    if (i < n)
+        lnt_html_raw(h, "\xe2\x80\xa6");
+}
+
+static void open_svg(struct lnt_html *h, const char *id, const char *title, int w, int height,
+                     const char *cls)
+{
+    lnt_html_rawf(h,
+                  "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart %s\" viewBox=\"0 0 %d "
+                  "%d\" role=\"img\" aria-labelledby=\"%s-t\"",
+                  cls, w, height, id);
+    lnt_html_attr_pair(h, "id", id);
+    lnt_html_raw(h, "><title id=\"");
+    lnt_html_attr(h, id);
+    lnt_html_raw(h, "-t\">");
+    lnt_html_txt(h, title);
+    lnt_html_raw(h, "</title>\n");
+}
+
+int lnt_svg_heat_class(int64_t count, int64_t max)
+{
+    int64_t k;
+
+    if (count <= 0 || max <= 0)
+        return 0;
+    if (count >= max)
+        return 5;
+    k = (count * 5 + max - 1) / max;
+    return k < 1 ? 1 : k > 5 ? 5 : (int)k;
+}
+
+void lnt_svg_heatmap(struct lnt_html *h, const struct lnt_svg_heatmap *m)
+{
+    const char *unit = m->unit != NULL ? m->unit : "";
+    int64_t max = 0, total = 0;
+    int legend_x;
+
+    for (int d = 0; d < 7; d++)
+        for (int hr = 0; hr < 24; hr++) {
+            int64_t c = m->counts[d][hr] > 0 ? m->counts[d][hr] : 0;
+            max = c > max ? c : max;
+            total += c;
+        }
+    open_svg(h, m->id, m->title, HM_WIDTH, HM_HEIGHT, "heatmap");
+    lnt_html_rawf(h, "<desc>");
+    lnt_html_txtf(h, "%lld %s in all; the busiest hour has %lld. Rows are days, Monday first; "
+                     "columns are hours of the day, local time.",
+                  (long long)total, unit, (long long)max);
+    lnt_html_raw(h, "</desc>\n");
+    /* hour labels above the grid, day labels to its left */
+    lnt_html_raw(h, "<g class=\"axis\" font-size=\"11\" text-anchor=\"middle\" fill=\"#333\">");
+    for (int hr = 0; hr < 24; hr++)
+        lnt_html_rawf(h, "<text x=\"%d\" y=\"%d\">%02d</text>", HM_LEFT + hr * HM_CELL_W + 12,
+                      HM_TOP - 8, hr);
+    lnt_html_raw(h, "</g>\n<g class=\"axis\" font-size=\"12\" text-anchor=\"end\" fill=\"#333\">");
+    for (int d = 0; d < 7; d++)
+        lnt_html_rawf(h, "<text x=\"%d\" y=\"%d\">%s</text>", HM_LEFT - 8,
+                      HM_TOP + d * HM_CELL_H + 16, day_names[d]);
+    lnt_html_raw(h, "</g>\n<g class=\"cells\" font-size=\"11\" text-anchor=\"middle\">");
+    for (int d = 0; d < 7; d++) {
+        for (int hr = 0; hr < 24; hr++) {
+            int64_t c = m->counts[d][hr] > 0 ? m->counts[d][hr] : 0;
+            int k = lnt_svg_heat_class(c, max);
+            int x = HM_LEFT + hr * HM_CELL_W, y = HM_TOP + d * HM_CELL_H;
+            lnt_html_rawf(h, "<g class=\"cell\" data-day=\"%d\" data-hour=\"%d\" data-count=\"%lld\">",
+                          d, hr, (long long)c);
+            lnt_html_raw(h, "<title>");
+            lnt_html_txtf(h, "%s %02d:00-%02d:59: %lld %s", day_long[d], hr, hr, (long long)c,
+                          unit);
+            lnt_html_raw(h, "</title>");
+            lnt_html_rawf(h,
+                          "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"2\" "
+                          "fill=\"%s\"/>",
+                          x + 1, y + 1, HM_CELL_W - 2, HM_CELL_H - 2, heat_fill[k]);
+            if (c > 0)
+                lnt_html_rawf(h, "<text x=\"%d\" y=\"%d\" fill=\"%s\">%lld</text>", x + 13, y + 16,
+                              heat_ink[k], (long long)c);
+            lnt_html_raw(h, "</g>");
+        }
+        lnt_html_raw(h, "\n");
+    }
+    lnt_html_raw(h, "</g>\n");
+    lnt_html_rawf(h,
+                  "<text class=\"axis-title\" x=\"%d\" y=\"%d\" font-size=\"12\" "
+                  "text-anchor=\"middle\" fill=\"#333\">hour of the day (local time)</text>\n",
+                  HM_LEFT + 12 * HM_CELL_W, HM_TOP + 7 * HM_CELL_H + 18);
+    /* legend: one swatch per non-empty class, with the counts it covers */
+    legend_x = HM_LEFT;
+    lnt_html_rawf(h, "<g class=\"legend\" font-size=\"12\" fill=\"#333\"><text x=\"%d\" y=\"%d\">",
+                  legend_x, HM_TOP + 7 * HM_CELL_H + 48);
+    lnt_html_txt(h, unit);
+    lnt_html_raw(h, ":</text>");
+    legend_x += 80;
+    for (int k = 0; k <= 5; k++) {
+        char label[48];
+        if (k == 0) {
+            snprintf(label, sizeof label, "none");
+        } else {
+            int64_t lo = (int64_t)(k - 1) * max / 5 + 1, hi = (int64_t)k * max / 5;
+            if (max <= 0 || lo > hi)
+                continue;
+            if (lo == hi)
+                snprintf(label, sizeof label, "%lld", (long long)lo);
+            else
+                snprintf(label, sizeof label, "%lld-%lld", (long long)lo, (long long)hi);
+        }
+        lnt_html_rawf(h,
+                      "<rect x=\"%d\" y=\"%d\" width=\"18\" height=\"18\" rx=\"2\" fill=\"%s\" "
+                      "stroke=\"#999\" stroke-width=\"0.5\"/><text x=\"%d\" y=\"%d\">%s</text>",
+                      legend_x, HM_TOP + 7 * HM_CELL_H + 34, heat_fill[k], legend_x + 24,
+                      HM_TOP + 7 * HM_CELL_H + 48, label);
+        legend_x += 24 + 8 * (int)strlen(label) + 18;
+    }
+    lnt_html_raw(h, "</g>\n</svg>\n");
+}
+
+/* A "nice" axis maximum and step (1, 2 or 5 times a power of ten) covering `max` in about 4 steps. */
+static void nice_axis(double max, double *top, double *step)
+{
+    double raw, mag, f;
+
+    if (!(max > 0))
+        max = 1;
+    raw = max / 4.0;
+    mag = pow(10.0, floor(log10(raw)));
+    f = raw / mag;
+    *step = (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
+    if (*step < 1)
+        *step = 1; /* counts: whole-number gridlines */
+    *top = ceil(max / *step) * *step;
+}
+
+/* Marker `k` centred at (x, y), in `colour`. */
+static void marker(struct lnt_html *h, size_t k, double x, double y, const char *colour)
+{
+    switch (k % 6) {
+    case 0:
+        lnt_html_rawf(h, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\"/>", x, y, colour);
+        break;
+    case 1:
+        lnt_html_rawf(h, "<rect x=\"%.1f\" y=\"%.1f\" width=\"8\" height=\"8\" fill=\"%s\"/>",
+                      x - 4, y - 4, colour);
+        break;
+    case 2:
+        lnt_html_rawf(h, "<path d=\"M%.1f %.1fl5 9h-10z\" fill=\"%s\"/>", x, y - 5, colour);
+        break;
+    case 3:
+        lnt_html_rawf(h, "<path d=\"M%.1f %.1fl5 5-5 5-5-5z\" fill=\"%s\"/>", x, y - 5, colour);
+        break;
+    case 4:
+        lnt_html_rawf(h,
+                      "<path d=\"M%.1f %.1fh10M%.1f %.1fv10\" stroke=\"%s\" stroke-width=\"3\"/>",
+                      x - 5, y, x, y - 5, colour);
+        break;
+    default:
+        lnt_html_rawf(h, "<path d=\"M%.1f %.1fl5 -9h-10z\" fill=\"%s\"/>", x, y + 5, colour);
+        break;
+    }
+}
+
+#define LN_LEFT 52
+#define LN_RIGHT 30
+#define LN_TOP 16
+#define LN_PLOT_H 200
+#define LN_WIDTH 680
+
+void lnt_svg_lines(struct lnt_html *h, const struct lnt_svg_lines *c)
+{
+    size_t np = c->n_points > LNT_SVG_POINTS_MAX ? LNT_SVG_POINTS_MAX : c->n_points;
+    size_t ns = c->n_series > LNT_SVG_SERIES_MAX ? LNT_SVG_SERIES_MAX : c->n_series;
+    size_t legend_rows = (ns + 2) / 3, every;
+    double max = 0, top, step, plot_w = LN_WIDTH - LN_LEFT - LN_RIGHT, dx;
+    int height = LN_TOP + LN_PLOT_H + 44 + (int)legend_rows * 22 + 8;
+    char num[32];
+
+    for (size_t s = 0; s < ns; s++)
+        for (size_t i = 0; i < np; i++)
+            max = c->series[s].values[i] > max ? c->series[s].values[i] : max;
+    nice_axis(max, &top, &step);
+    dx = np > 1 ? plot_w / (double)(np - 1) : 0;
+    every = (np + 11) / 12;
+    if (every == 0)
+        every = 1;
+
+    open_svg(h, c->id, c->title, LN_WIDTH, height, "lines");
+    lnt_html_raw(h, "<desc>");
+    lnt_html_txt(h, c->y_label);
+    lnt_html_raw(h, "</desc>\n<g class=\"grid\" font-size=\"11\" fill=\"#333\" text-anchor=\"end\">");
+    for (double v = 0; v <= top + 1e-9; v += step) {
+        double y = LN_TOP + LN_PLOT_H - v / top * LN_PLOT_H;
+        fmt_num(v, num);
+        lnt_html_rawf(h,
+                      "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#d0d0d0\"/>"
+                      "<text x=\"%d\" y=\"%.1f\">%s</text>",
+                      LN_LEFT, LN_WIDTH - LN_RIGHT, y, y, LN_LEFT - 6, y + 4, num);
+    }
+    lnt_html_raw(h, "</g>\n<g class=\"axis\" font-size=\"11\" fill=\"#333\" text-anchor=\"middle\">");
+    for (size_t i = 0; i < np; i += every) {
+        lnt_html_rawf(h, "<text x=\"%.1f\" y=\"%d\">", LN_LEFT + dx * (double)i,
+                      LN_TOP + LN_PLOT_H + 16);
+        lnt_html_txt(h, c->x_labels[i]);
+        lnt_html_raw(h, "</text>");
+    }
+    lnt_html_rawf(h,
+                  "</g>\n<text class=\"axis-title\" x=\"%d\" y=\"%d\" font-size=\"12\" "
+                  "fill=\"#333\" text-anchor=\"middle\">",
+                  LN_LEFT + (int)plot_w / 2, LN_TOP + LN_PLOT_H + 34);
+    lnt_html_txt(h, c->y_label);
+    lnt_html_raw(h, "</text>\n");
+    for (size_t s = 0; s < ns; s++) {
+        const struct lnt_svg_series *se = &c->series[s];
+        lnt_html_raw(h, "<g class=\"series\"");
+        lnt_html_attr_pair(h, "data-name", se->name);
+        lnt_html_rawf(h, "><path fill=\"none\" stroke=\"%s\" stroke-width=\"2\"", series_colour[s]);
+        if (series_dash[s][0] != '\0')
+            lnt_html_rawf(h, " stroke-dasharray=\"%s\"", series_dash[s]);
+        lnt_html_raw(h, " d=\"");
+        for (size_t i = 0; i < np; i++)
+            lnt_html_rawf(h, "%s%.1f %.1f", i == 0 ? "M" : " L", LN_LEFT + dx * (double)i,
+                          LN_TOP + LN_PLOT_H - se->values[i] / top * LN_PLOT_H);
+        lnt_html_raw(h, "\"/>");
+        for (size_t i = 0; i < np; i++) {
+            fmt_num(se->values[i], num);
+            lnt_html_raw(h, "<g class=\"point\"><title>");
+            lnt_html_txt(h, c->x_labels[i]);
+            lnt_html_raw(h, ", ");
+            lnt_html_txt(h, se->name);
+            lnt_html_rawf(h, ": %s</title>", num);
+            marker(h, s, LN_LEFT + dx * (double)i,
+                   LN_TOP + LN_PLOT_H - se->values[i] / top * LN_PLOT_H, series_colour[s]);
+            lnt_html_raw(h, "</g>");
+        }
+        lnt_html_raw(h, "</g>\n");
+    }
+    lnt_html_raw(h, "<g class=\"legend\" font-size=\"12\" fill=\"#333\">");
+    for (size_t s = 0; s < ns; s++) {
+        int x = LN_LEFT + (int)(s % 3) * 200, y = LN_TOP + LN_PLOT_H + 56 + (int)(s / 3) * 22;
+        lnt_html_rawf(h, "<path d=\"M%d %dh28\" stroke=\"%s\" stroke-width=\"2\"", x, y,
+                      series_colour[s]);
+        if (series_dash[s][0] != '\0')
+            lnt_html_rawf(h, " stroke-dasharray=\"%s\"", series_dash[s]);
+        lnt_html_raw(h, "/>");
+        marker(h, s, x + 14, y, series_colour[s]);
+        lnt_html_rawf(h, "<text x=\"%d\" y=\"%d\">", x + 36, y + 4);
+        lnt_html_txt(h, c->series[s].name);
+        lnt_html_raw(h, "</text>");
+    }
+    lnt_html_raw(h, "</g>\n</svg>\n");
+}
+
+#define BAR_LABEL_W 150
+#define BAR_ROW_H 26
+#define BAR_WIDTH 520
+#define BAR_MAX_W 300
+
+void lnt_svg_bars(struct lnt_html *h, const char *id, const char *title, const char *unit,
+                  const struct lnt_svg_bar *bars, size_t n)
+{
+    double max = 0;
+    char num[32];
+
+    for (size_t i = 0; i < n; i++)
+        max = bars[i].value > max ? bars[i].value : max;
+    open_svg(h, id, title, BAR_WIDTH, (int)n * BAR_ROW_H + 8, "bars");
+    lnt_html_raw(h, "<g font-size=\"12\" fill=\"#222\">");
+    for (size_t i = 0; i < n; i++) {
+        double v = bars[i].value > 0 ? bars[i].value : 0;
+        double w = max > 0 ? v / max * BAR_MAX_W : 0;
+        int y = 4 + (int)i * BAR_ROW_H;
+        fmt_num(v, num);
+        lnt_html_raw(h, "<g class=\"bar\"><title>");
+        lnt_html_txt(h, bars[i].label);
+        lnt_html_rawf(h, ": %s ", num);
+        lnt_html_txt(h, unit);
+        lnt_html_rawf(h, "</title><text x=\"%d\" y=\"%d\" text-anchor=\"end\">", BAR_LABEL_W - 8,
+                      y + 16);
+        txt_cut(h, bars[i].label, 24);
+        lnt_html_rawf(h,
+                      "</text><rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
+                      "fill=\"#1d4e89\"/><text x=\"%.1f\" y=\"%d\">%s</text></g>\n",
+                      BAR_LABEL_W, y + 2, w, BAR_ROW_H - 8, BAR_LABEL_W + w + 6, y + 16, num);
+    }
+    lnt_html_raw(h, "</g>\n</svg>\n");
+}

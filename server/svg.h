@@ -1,0 +1,60 @@
+/* svg.h - server-rendered SVG charts: the hour-of-week heatmap, monthly lines, bar charts. */
+#ifndef LNT_SVG_H
+#define LNT_SVG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "html.h"
+
+/*
+ * Pure functions that write inline <svg> markup through an lnt_html writer
+ * (so every label is escaped). Charts are readable without JavaScript and
+ * without colour: every value is also printed or carried in a <title> the
+ * browser shows on hover and a screen reader reads, colours come from
+ * colour-blind-safe scales, and series differ by marker and dash as well as
+ * hue. Each chart scales with its container (viewBox, no fixed width).
+ * `id` prefixes the element ids in the chart and must be unique on the page
+ * ([A-Za-z0-9_-], program constant).
+ */
+
+/* Incidents (or anything counted) by day of the week and hour: day 0 = Monday, hour 0 = 00:00-00:59. */
+struct lnt_svg_heatmap {
+    const char *id;
+    const char *title; /* "Incidents by hour of the week: Riverside" */
+    const char *unit;  /* plural noun for titles: "incidents" */
+    int64_t counts[7][24];
+};
+void lnt_svg_heatmap(struct lnt_html *h, const struct lnt_svg_heatmap *m);
+/* Which of the heatmap's 6 colour classes (0 = none, 1..5 by share of `max`) a count falls in. */
+int lnt_svg_heat_class(int64_t count, int64_t max);
+
+#define LNT_SVG_SERIES_MAX 6
+#define LNT_SVG_POINTS_MAX 36
+
+struct lnt_svg_series {
+    const char *name;     /* "violence" */
+    const double *values; /* n_points values, >= 0 */
+};
+
+/* Lines over shared x labels (months), one per series, with a legend. */
+struct lnt_svg_lines {
+    const char *id;
+    const char *title;
+    const char *y_label; /* "incidents per month" */
+    size_t n_points;     /* at most LNT_SVG_POINTS_MAX; more are ignored */
+    const char *const *x_labels;
+    const struct lnt_svg_series *series;
+    size_t n_series; /* at most LNT_SVG_SERIES_MAX; more are ignored */
+};
+void lnt_svg_lines(struct lnt_html *h, const struct lnt_svg_lines *c);
+
+struct lnt_svg_bar {
+    const char *label;
+    double value; /* >= 0 */
+};
+/* Horizontal bars, longest = largest value, each labelled with its value. */
+void lnt_svg_bars(struct lnt_html *h, const char *id, const char *title, const char *unit,
+                  const struct lnt_svg_bar *bars, size_t n);
+
+#endif

@@ -1,0 +1,833 @@
+/* web.c - the dashboard's front door: routing, sessions, CSRF, scope, security headers, layout. */
+#include "web_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "codec.h"
+#include "log.h"
+#include "ltime.h"
+#include "night.h"
+#include "score_load.h"
+#include "sheet.h"
+
+/* Embedded from assets/web by cmake (lnt_embed). */
+extern const unsigned char lnt_web_layout[];
+extern const size_t lnt_web_layout_len;
+extern const unsigned char lnt_web_css[];
+extern const size_t lnt_web_css_len;
+extern const unsigned char lnt_web_js[];
+extern const size_t lnt_web_js_len;
+extern const unsigned char lnt_web_favicon[];
+extern const size_t lnt_web_favicon_len;
+
+#define CSP                                                                                        \
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "              \
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+#define LEAGUE_TTL_DEFAULT 60
+#define PATH_MAX_LEN 512
+
+typedef void (*page_fn)(struct web_req *r);
+
+struct route {
+    const char *method;
+    const char *pattern;
+    bool public_;
+    page_fn fn;
+};
+
+static void serve_asset(struct web_req *r);
+
+static const struct route routes[] = {
+    {"GET", "/login", true, web_login_form},
+    {"POST", "/login", true, web_login_post},
+    {"GET", "/assets/{name}", true, serve_asset},
+    {"POST", "/logout", false, web_logout},
+    {"GET", "/", false, web_overview},
+    {"GET", "/venues/{id}", false, web_venue},
+    {"GET", "/venues/{id}/register", false, web_register},
+    {"GET", "/venues/{id}/evidence.pdf", false, web_evidence_pdf},
+    {"POST", "/venues/{id}/incidents/{report}/open", false, web_incident_open},
+    {"POST", "/venues/{id}/findings", false, web_finding_post},
+    {"GET", "/trends", false, web_trends},
+    {"GET", "/volunteers", false, web_volunteers},
+    {"GET", "/admin", false, web_admin},
+    {"POST", "/admin/{action}", false, web_admin_post},
+    {"GET", "/exports", false, web_exports},
+    {"GET", "/exports/{name}", false, web_export_csv},
+};
+#define N_ROUTES (sizeof routes / sizeof routes[0])
+
+/* ---- lifecycle ---- */
+
+enum lnt_err lnt_web_new(struct lnt_web **out, const struct lnt_web_config *cfg, char *err)
+{
+    struct lnt_web *w = calloc(1, sizeof *w);
+
+    if (w == NULL)
+        return lnt_fail(err, LNT_ERR_NOMEM, "out of memory");
+    if (pthread_mutex_init(&w->lock, NULL) != 0) {
+        free(w);
+        return lnt_fail(err, LNT_ERR_INTERNAL, "cannot create the dashboard's lock");
+    }
+    if (pthread_cond_init(&w->idle, NULL) != 0) {
+        pthread_mutex_destroy(&w->lock);
+        free(w);
+        return lnt_fail(err, LNT_ERR_INTERNAL, "cannot create the dashboard's condition");
+    }
+    w->store = cfg->store;
+    w->rules = cfg->rules;
+    w->now = cfg->now;
+    w->now_ctx = cfg->now_ctx;
+    w->league_ttl_s = cfg->league_ttl_s > 0 ? cfg->league_ttl_s : LEAGUE_TTL_DEFAULT;
+    *out = w;
+    return LNT_OK;
+}
+
+void lnt_web_invalidate(struct lnt_web *w)
+{
+    pthread_mutex_lock(&w->lock);
+    w->generation++; /* cached leagues are stale now; slow ones are still served while rebuilt */
+    pthread_mutex_unlock(&w->lock);
+}
+
+void lnt_web_free(struct lnt_web *w)
+{
+    if (w == NULL)
+        return;
+    pthread_mutex_lock(&w->lock);
+    w->stopping = true;
+    while (w->refreshers > 0)
+        pthread_cond_wait(&w->idle, &w->lock);
+    for (size_t i = 0; i < sizeof w->cache / sizeof w->cache[0]; i++) {
+        web_league_release(w->cache[i]);
+        w->cache[i] = NULL;
+    }
+    pthread_mutex_unlock(&w->lock);
+    pthread_cond_destroy(&w->idle);
+    pthread_mutex_destroy(&w->lock);
+    free(w);
+}
+
+/* ---- routing ---- */
+
+bool lnt_web_owns(const char *path)
+{
+    static const char *const exact[] = {"/",       "/login",  "/logout",
+                                        "/trends", "/admin",  "/volunteers",
+                                        "/exports"};
+    static const char *const prefix[] = {"/venues/", "/assets/", "/admin/", "/exports/"};
+
+    for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
+        if (strcmp(path, exact[i]) == 0)
+            return true;
+    for (size_t i = 0; i < sizeof prefix / sizeof prefix[0]; i++)
+        if (lnt_str_starts(path, prefix[i]))
+            return true;
+    return false;
+}
+
+size_t lnt_web_body_max(void *ctx, const char *method, const char *path)
+{
+    (void)ctx;
+    if (strcmp(method, "POST") == 0 && lnt_web_owns(path))
+        return WEB_FORM_BODY_MAX;
+    return LNT_API_BODY_DEFAULT;
+}
+
+/* Matches `path` against `pattern`, capturing "{x}" segments into r->params. */
+static bool match(const char *pattern, const char *path, struct web_req *r)
+{
+    const char *p = pattern, *s = path;
+
+    r->n_params = 0;
+    while (*p != '\0' && *s != '\0') {
+        if (*p == '{') {
+            const char *pe = strchr(p, '}');
+            size_t n = strcspn(s, "/");
+            if (pe == NULL || n == 0 || n >= WEB_PARAM_LEN || r->n_params == WEB_PARAMS_MAX)
+                return false;
+            memcpy(r->params[r->n_params], s, n);
+            r->params[r->n_params][n] = '\0';
+            r->n_params++;
+            p = pe + 1;
+            s += n;
+            continue;
+        }
+        if (*p != *s)
+            return false;
+        p++;
+        s++;
+    }
+    return *p == '\0' && *s == '\0';
+}
+
+/* ---- small helpers ---- */
+
+bool web_header(struct web_req *r, const char *name, const char *value)
+{
+    if (lnt_http_response_header(r->resp, name, value) != LNT_OK) {
+        lnt_warn("dashboard: response header %s dropped (table full or value too long)", name);
+        return false;
+    }
+    return true;
+}
+
+const char *web_session_cookie(const struct web_req *r)
+{
+    return r->tls ? "__Host-lnt_session" : "lnt_session";
+}
+
+bool web_secret_equal(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    unsigned char d = la == lb ? 0 : 1;
+
+    for (size_t i = 0; i < la && i < lb; i++)
+        d |= (unsigned char)(a[i] ^ b[i]);
+    return d == 0 && la > 0;
+}
+
+bool web_cookie(struct web_req *r, const char *name, char *out, size_t size)
+{
+    const char *c = lnt_http_header(r->http, "Cookie");
+    size_t nlen = strlen(name);
+
+    while (c != NULL && *c != '\0') {
+        size_t len;
+        while (*c == ' ' || *c == ';')
+            c++;
+        len = strcspn(c, ";");
+        if (len > nlen && strncmp(c, name, nlen) == 0 && c[nlen] == '=') {
+            size_t vlen = len - nlen - 1;
+            if (vlen + 1 > size)
+                return false;
+            memcpy(out, c + nlen + 1, vlen);
+            out[vlen] = '\0';
+            return true;
+        }
+        c += len;
+    }
+    return false;
+}
+
+const char *web_query(struct web_req *r, const char *name)
+{
+    return lnt_http_query(r->http, name);
+}
+
+bool web_param_id(struct web_req *r, size_t i, int64_t *out)
+{
+    if (i >= r->n_params || lnt_parse_i64(r->params[i], 1, INT64_MAX, out) != LNT_OK) {
+        web_error(r, 404, "Not found", "There is no such page.");
+        return false;
+    }
+    return true;
+}
+
+void web_audit(struct web_req *r, const char *action, const char *object, const char *detail)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+
+    if (lnt_store_audit_append(r->web->store, r->actor[0] != '\0' ? r->actor : "web:anonymous",
+                               action, object, detail, err) != LNT_OK)
+        lnt_error("dashboard: cannot write audit row %s %s: %s", action, object, err);
+}
+
+/* ---- roles and scope ---- */
+
+bool web_can_admin(const struct web_req *r)
+{
+    return r->officer.scope.role == LNT_OFFICER_ADMIN;
+}
+
+bool web_can_open_incidents(const struct web_req *r)
+{
+    enum lnt_officer_role role = r->officer.scope.role;
+    return role == LNT_OFFICER_ADMIN || role == LNT_OFFICER_OFFICER || role == LNT_OFFICER_POLICE;
+}
+
+bool web_can_record_findings(const struct web_req *r)
+{
+    enum lnt_officer_role role = r->officer.scope.role;
+    return role == LNT_OFFICER_ADMIN || role == LNT_OFFICER_OFFICER || role == LNT_OFFICER_ASSESSOR;
+}
+
+bool web_can_see_town(const struct web_req *r)
+{
+    return r->officer.scope.role != LNT_OFFICER_VENUE && r->officer.scope.venue_id == 0;
+}
+
+const char *web_scope_authority(const struct web_req *r)
+{
+    return r->officer.scope.authority[0] != '\0' ? r->officer.scope.authority : NULL;
+}
+
+bool web_venue_in_scope(struct web_req *r, int64_t id, struct lnt_venue *v)
+{
+    char err[LNT_ERRBUF_SIZE] = "", object[32];
+    enum lnt_err rc = lnt_store_venue_get(r->web->store, id, v, err);
+    const struct lnt_scope *sc = &r->officer.scope;
+
+    if (rc == LNT_ERR_NOT_FOUND) {
+        web_error(r, 404, "No such venue", "There is no venue with that number.");
+        return false;
+    }
+    if (rc != LNT_OK) {
+        lnt_error("dashboard: venue %lld: %s", (long long)id, err);
+        web_error(r, 500, "Something went wrong", "The venue could not be read.");
+        return false;
+    }
+    if ((sc->venue_id != 0 && sc->venue_id != id) ||
+        (sc->authority[0] != '\0' && strcmp(sc->authority, v->authority) != 0)) {
+        snprintf(object, sizeof object, "venue %lld", (long long)id);
+        web_audit(r, "access.refused", object, r->http->path);
+        web_error(r, 403, "Not yours to see",
+                  "This venue is outside your area. The attempt has been recorded.");
+        return false;
+    }
+    return true;
+}
+
+/* ---- time and badges ---- */
+
+static const char *const wdays[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+static const char *const months[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+void web_time(struct lnt_html *h, int64_t t)
+{
+    int64_t local;
+    int32_t days;
+    int y, m, d, mins;
+
+    if (t <= 0) {
+        lnt_html_raw(h, "never");
+        return;
+    }
+    local = t + lnt_london_offset(t);
+    days = (int32_t)(local >= 0 ? local / 86400 : (local - 86399) / 86400);
+    mins = (int)((local - (int64_t)days * 86400) / 60);
+    lnt_civil_from_days(days, &y, &m, &d);
+    lnt_html_rawf(h, "<time datetime=\"");
+    {
+        char iso[LNT_TIME_STRLEN];
+        if (lnt_time_format(t, iso) == LNT_OK)
+            lnt_html_raw(h, iso);
+    }
+    lnt_html_rawf(h, "\">%s %d %s %d, %02d:%02d</time>", wdays[lnt_weekday(days)], d, months[m - 1],
+                  y, mins / 60, mins % 60);
+}
+
+void web_date(struct lnt_html *h, int32_t days)
+{
+    int y, m, d;
+
+    if (days <= 0) {
+        lnt_html_raw(h, "none");
+        return;
+    }
+    lnt_civil_from_days(days, &y, &m, &d);
+    lnt_html_rawf(h, "%d %s %d", d, months[m - 1], y);
+}
+
+void web_ago(struct web_req *r, int64_t t, int64_t stale_after)
+{
+    int64_t age = r->now - t;
+    bool stale = t <= 0 || age > stale_after;
+
+    if (stale)
+        lnt_html_raw(&r->h, "<span class=\"stale\">");
+    if (t <= 0)
+        lnt_html_raw(&r->h, "never");
+    else if (age < 120)
+        lnt_html_raw(&r->h, "just now");
+    else if (age < 2 * 3600)
+        lnt_html_rawf(&r->h, "%lld min ago", (long long)(age / 60));
+    else if (age < 2 * 86400)
+        lnt_html_rawf(&r->h, "%lld h ago", (long long)(age / 3600));
+    else
+        lnt_html_rawf(&r->h, "%lld days ago", (long long)(age / 86400));
+    if (stale)
+        lnt_html_raw(&r->h, "</span>");
+}
+
+void web_band(struct lnt_html *h, enum lnt_band b)
+{
+    switch (b) {
+    case LNT_BAND_GREEN:
+        lnt_html_raw(h, "<span class=\"band band-green\">Green</span>");
+        break;
+    case LNT_BAND_AMBER:
+        lnt_html_raw(h, "<span class=\"band band-amber\">Amber</span>");
+        break;
+    case LNT_BAND_RED:
+        lnt_html_raw(h, "<span class=\"band band-red\">Red</span>");
+        break;
+    default:
+        lnt_html_raw(h, "<span class=\"band band-none\">Not scored</span>");
+        break;
+    }
+}
+
+void web_trend(struct lnt_html *h, enum lnt_trend t)
+{
+    switch (t) {
+    case LNT_TREND_WORSE:
+        lnt_html_raw(h, "<span class=\"trend trend-worse\">&#8599; worse</span>");
+        break;
+    case LNT_TREND_BETTER:
+        lnt_html_raw(h, "<span class=\"trend trend-better\">&#8600; better</span>");
+        break;
+    case LNT_TREND_STEADY:
+        lnt_html_raw(h, "<span class=\"trend trend-steady\">&#8594; steady</span>");
+        break;
+    default:
+        lnt_html_raw(h, "<span class=\"trend trend-none\">&#8211; no history</span>");
+        break;
+    }
+}
+
+void web_bbn_status(struct lnt_html *h, enum lnt_bbn_status s)
+{
+    switch (s) {
+    case LNT_BBN_MET:
+        lnt_html_raw(h, "<span class=\"status st-met\">Met</span>");
+        break;
+    case LNT_BBN_NOT_MET:
+        lnt_html_raw(h, "<span class=\"status st-not_met\">Not met</span>");
+        break;
+    case LNT_BBN_NOT_EVIDENCED:
+        lnt_html_raw(h, "<span class=\"status st-not_evidenced\">Not evidenced</span>");
+        break;
+    default:
+        lnt_html_raw(h, "<span class=\"status st-not_applicable\">Not applicable</span>");
+        break;
+    }
+}
+
+/* ---- layout ---- */
+
+/* Writes the template from `*pos` up to the next slot and returns the slot's name (or NULL at the
+ * end), leaving *pos after it. */
+static const char *layout_next(struct lnt_html *h, size_t *pos, char name[16])
+{
+    const char *t = (const char *)lnt_web_layout;
+    const char *open = strstr(t + *pos, "{{"), *close;
+
+    if (open == NULL) {
+        lnt_html_raw(h, t + *pos);
+        *pos = lnt_web_layout_len;
+        return NULL;
+    }
+    close = strstr(open, "}}");
+    if (close == NULL || (size_t)(close - open - 2) >= 16) {
+        lnt_html_raw(h, t + *pos);
+        *pos = lnt_web_layout_len;
+        return NULL;
+    }
+    {
+        struct lnt_buf *b = h->out;
+        if (h->err == LNT_OK)
+            h->err = lnt_buf_append(b, t + *pos, (size_t)(open - (t + *pos)));
+    }
+    memcpy(name, open + 2, (size_t)(close - open - 2));
+    name[close - open - 2] = '\0';
+    *pos = (size_t)(close + 2 - t);
+    return name;
+}
+
+static void nav_item(struct web_req *r, const char *href, const char *label, const char *id,
+                     const char *active)
+{
+    lnt_html_raw(&r->h, "<li><a href=\"");
+    lnt_html_raw(&r->h, href);
+    lnt_html_raw(&r->h, "\"");
+    if (active != NULL && strcmp(active, id) == 0)
+        lnt_html_raw(&r->h, " aria-current=\"page\"");
+    lnt_html_rawf(&r->h, ">%s</a></li>", label);
+}
+
+static void write_nav(struct web_req *r, const char *active)
+{
+    if (!r->logged_in)
+        return;
+    lnt_html_raw(&r->h, "<nav aria-label=\"Main\"><ul class=\"nav\">");
+    if (web_can_see_town(r)) {
+        nav_item(r, "/", "Overview", "overview", active);
+        nav_item(r, "/trends", "Hot spots &amp; trends", "trends", active);
+        nav_item(r, "/volunteers", "Volunteers", "volunteers", active);
+    } else {
+        char href[48];
+        snprintf(href, sizeof href, "/venues/%lld", (long long)r->officer.scope.venue_id);
+        nav_item(r, href, "My venue", "venue", active);
+    }
+    nav_item(r, "/exports", "Exports", "exports", active);
+    if (web_can_admin(r))
+        nav_item(r, "/admin", "Admin", "admin", active);
+    lnt_html_raw(&r->h, "</ul></nav>");
+}
+
+static void write_user(struct web_req *r)
+{
+    if (!r->logged_in)
+        return;
+    lnt_html_raw(&r->h, "<div class=\"who\"><span>");
+    lnt_html_txt(&r->h, r->officer.name);
+    lnt_html_raw(&r->h, " <span class=\"muted-inv\">(");
+    lnt_html_txt(&r->h, lnt_officer_role_name(r->officer.scope.role));
+    if (r->officer.scope.authority[0] != '\0') {
+        lnt_html_raw(&r->h, ", ");
+        lnt_html_txt(&r->h, r->officer.scope.authority);
+    }
+    lnt_html_raw(&r->h, ")</span></span><form method=\"post\" action=\"/logout\">");
+    web_csrf_field(r);
+    lnt_html_raw(&r->h, "<button type=\"submit\" id=\"logout\">Sign out</button></form></div>");
+}
+
+void web_page_begin(struct web_req *r, const char *title, const char *active)
+{
+    char name[16];
+    size_t pos = 0;
+    const char *slot;
+
+    lnt_buf_reset(&r->resp->body);
+    lnt_html_init(&r->h, &r->resp->body);
+    lnt_str_copy(r->resp->content_type, sizeof r->resp->content_type, "text/html; charset=utf-8");
+    while ((slot = layout_next(&r->h, &pos, name)) != NULL) {
+        if (strcmp(slot, "title") == 0)
+            lnt_html_txt(&r->h, title);
+        else if (strcmp(slot, "nav") == 0)
+            write_nav(r, active);
+        else if (strcmp(slot, "user") == 0)
+            write_user(r);
+        else if (strcmp(slot, "main") == 0)
+            break;
+    }
+    r->layout_pos = pos;
+}
+
+void web_page_end(struct web_req *r, int status)
+{
+    char name[16];
+    size_t pos = r->layout_pos;
+    const char *slot;
+
+    while ((slot = layout_next(&r->h, &pos, name)) != NULL)
+        if (strcmp(slot, "version") == 0)
+            lnt_html_txt(&r->h, LNT_VERSION);
+    if (r->h.err != LNT_OK) {
+        lnt_error("dashboard: page %s could not be written: %s", r->http->path,
+                  lnt_strerror(r->h.err));
+        lnt_buf_reset(&r->resp->body);
+        lnt_buf_puts(&r->resp->body, "<!DOCTYPE html><title>Error</title><p>The page was too "
+                                     "large or the server ran out of memory.</p>");
+        r->resp->status = 500;
+        return;
+    }
+    r->resp->status = status;
+}
+
+void web_error(struct web_req *r, int status, const char *heading, const char *detail)
+{
+    web_page_begin(r, heading, NULL);
+    lnt_html_raw(&r->h, "<h1>");
+    lnt_html_txt(&r->h, heading);
+    lnt_html_raw(&r->h, "</h1><div class=\"panel\"><p>");
+    lnt_html_txt(&r->h, detail);
+    lnt_html_raw(&r->h, "</p><p><a href=\"/\">Back to the overview</a></p></div>");
+    web_page_end(r, status);
+}
+
+void web_redirect(struct web_req *r, const char *location)
+{
+    lnt_buf_reset(&r->resp->body);
+    lnt_html_init(&r->h, &r->resp->body);
+    web_header(r, "Location", location);
+    lnt_str_copy(r->resp->content_type, sizeof r->resp->content_type, "text/html; charset=utf-8");
+    lnt_html_raw(&r->h, "<!DOCTYPE html><title>See other</title><p><a href=\"");
+    lnt_html_attr(&r->h, location);
+    lnt_html_raw(&r->h, "\">Continue</a></p>");
+    r->resp->status = 303;
+}
+
+void web_csrf_field(struct web_req *r)
+{
+    lnt_html_raw(&r->h, "<input type=\"hidden\" name=\"csrf\" value=\"");
+    lnt_html_attr(&r->h, r->session.csrf);
+    lnt_html_raw(&r->h, "\"/>");
+}
+
+/* ---- assets ---- */
+
+static void serve_asset(struct web_req *r)
+{
+    const char *name = r->params[0];
+    const unsigned char *data = NULL;
+    size_t len = 0;
+    const char *type = NULL;
+
+    if (strcmp(name, "lantern.css") == 0) {
+        data = lnt_web_css;
+        len = lnt_web_css_len;
+        type = "text/css; charset=utf-8";
+    } else if (strcmp(name, "lantern.js") == 0) {
+        data = lnt_web_js;
+        len = lnt_web_js_len;
+        type = "text/javascript; charset=utf-8";
+    } else if (strcmp(name, "favicon.svg") == 0) {
+        data = lnt_web_favicon;
+        len = lnt_web_favicon_len;
+        type = "image/svg+xml";
+    }
+    if (data == NULL) {
+        lnt_buf_reset(&r->resp->body);
+        lnt_buf_puts(&r->resp->body, "not found\n");
+        lnt_str_copy(r->resp->content_type, sizeof r->resp->content_type,
+                     "text/plain; charset=utf-8");
+        r->resp->status = 404;
+        return;
+    }
+    lnt_buf_reset(&r->resp->body);
+    if (lnt_buf_append(&r->resp->body, data, len) != LNT_OK) {
+        r->resp->status = 500;
+        return;
+    }
+    lnt_str_copy(r->resp->content_type, sizeof r->resp->content_type, type);
+    r->resp->status = 200;
+}
+
+/* ---- the request ---- */
+
+/* A `next` path that is safe to send the browser back to after login: ours, no scheme or host. */
+static bool safe_next(const char *p)
+{
+    if (p == NULL || p[0] != '/' || p[1] == '/' || p[1] == '\\' || strlen(p) >= PATH_MAX_LEN)
+        return false;
+    for (; *p != '\0'; p++)
+        if ((unsigned char)*p <= 0x20 || *p == '\\' || *p == '"' || *p == '<' || *p == '>' ||
+            (unsigned char)*p >= 0x7f)
+            return false;
+    return true;
+}
+
+/* Sends a logged-out browser to the login page, remembering where it was going (GET only). */
+static void to_login(struct web_req *r, bool expired)
+{
+    char loc[PATH_MAX_LEN + 64];
+    struct lnt_buf b;
+    struct lnt_html h;
+
+    lnt_buf_init(&b, sizeof loc - 1);
+    lnt_html_init(&h, &b);
+    lnt_html_raw(&h, "/login");
+    if (strcmp(r->http->method, "GET") == 0 && safe_next(r->http->path) &&
+        strcmp(r->http->path, "/") != 0) {
+        lnt_html_raw(&h, "?next=");
+        lnt_html_url(&h, r->http->path);
+    }
+    if (expired)
+        lnt_html_raw(&h, strchr(b.data != NULL ? b.data : "", '?') ? "&expired=1" : "?expired=1");
+    lnt_str_copy(loc, sizeof loc, h.err == LNT_OK && b.data != NULL ? b.data : "/login");
+    lnt_buf_release(&b);
+    if (expired) {
+        char cookie[128];
+        snprintf(cookie, sizeof cookie, "%s=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict%s",
+                 web_session_cookie(r), r->tls ? "; Secure" : "");
+        web_header(r, "Set-Cookie", cookie);
+    }
+    web_redirect(r, loc);
+}
+
+/* Loads the session named by the cookie. false = not logged in (expired says whether it lapsed). */
+static bool authenticate(struct web_req *r, bool *expired)
+{
+    char id[LNT_SESSION_ID_LEN + 8], err[LNT_ERRBUF_SIZE] = "";
+    enum lnt_err rc;
+
+    *expired = false;
+    if (!web_cookie(r, web_session_cookie(r), id, sizeof id) || id[0] == '\0')
+        return false;
+    rc = lnt_store_session_get(r->web->store, id, r->now, &r->session, &r->officer, err);
+    if (rc != LNT_OK) {
+        *expired = true; /* whatever was wrong with it, the cookie is cleared */
+        if (rc != LNT_ERR_NOT_FOUND && rc != LNT_ERR_EXPIRED && rc != LNT_ERR_FORBIDDEN)
+            lnt_error("dashboard: session lookup: %s", err);
+        return false;
+    }
+    r->logged_in = true;
+    snprintf(r->actor, sizeof r->actor, "web:%s", r->officer.email);
+    return true;
+}
+
+static void security_headers(struct web_req *r)
+{
+    web_header(r, "Content-Security-Policy", CSP);
+    web_header(r, "X-Content-Type-Options", "nosniff");
+    web_header(r, "Referrer-Policy", "same-origin");
+    if (r->tls)
+        web_header(r, "Strict-Transport-Security", "max-age=31536000");
+}
+
+void lnt_web_handle(void *ctx, const struct lnt_http_request *req, struct lnt_http_response *resp)
+{
+    struct lnt_web *w = ctx;
+    struct web_req *r = calloc(1, sizeof *r);
+    const struct route *route = NULL;
+    bool method_seen = false, expired = false;
+    char err[LNT_ERRBUF_SIZE] = "";
+
+    if (r == NULL) {
+        lnt_http_problem(resp, 503, "out of memory");
+        return;
+    }
+    r->web = w;
+    r->http = req;
+    r->resp = resp;
+    r->now = w->now != NULL ? w->now(w->now_ctx) : lnt_time_now();
+    r->tls = lnt_http_is_tls(req);
+    lnt_http_peer(req, r->peer, sizeof r->peer);
+    lnt_html_init(&r->h, &resp->body);
+
+    for (size_t i = 0; i < N_ROUTES; i++) {
+        if (!match(routes[i].pattern, req->path, r))
+            continue;
+        method_seen = true;
+        if (strcmp(routes[i].method, req->method) == 0 ||
+            (strcmp(routes[i].method, "GET") == 0 && strcmp(req->method, "HEAD") == 0)) {
+            route = &routes[i];
+            break;
+        }
+    }
+    security_headers(r);
+    if (route == NULL || strcmp(route->pattern, "/assets/{name}") != 0)
+        web_header(r, "Cache-Control", "no-store");
+    else
+        web_header(r, "Cache-Control", "private, max-age=300");
+
+    if (route == NULL) {
+        (void)authenticate(r, &expired);
+        if (!r->logged_in)
+            to_login(r, false);
+        else if (method_seen)
+            web_error(r, 405, "Not allowed", "That action cannot be done this way.");
+        else
+            web_error(r, 404, "Not found", "There is no such page.");
+        goto out;
+    }
+    if (!route->public_ && !authenticate(r, &expired)) {
+        to_login(r, expired);
+        goto out;
+    }
+    if (route->public_ && strcmp(route->pattern, "/assets/{name}") != 0)
+        (void)authenticate(r, &expired);
+
+    if (strcmp(req->method, "POST") == 0) {
+        const char *ct = lnt_http_header(req, "Content-Type");
+        if (ct == NULL || !lnt_str_starts(ct, "application/x-www-form-urlencoded")) {
+            web_error(r, 415, "Unsupported form", "Forms must be sent as ordinary web forms.");
+            goto out;
+        }
+        if (web_form_parse(&r->form, req->body, req->body_len, err) != LNT_OK) {
+            web_error(r, 400, "Bad form", err);
+            goto out;
+        }
+        if (!route->public_) {
+            const char *token = web_form_get(&r->form, "csrf");
+            if (token == NULL || !web_secret_equal(token, r->session.csrf)) {
+                web_audit(r, "csrf.refused", req->path, token == NULL ? "no token" : "wrong token");
+                web_error(r, 403, "Form refused",
+                          "This form did not carry a valid security token. Go back, reload the "
+                          "page and try again.");
+                goto out;
+            }
+        }
+    }
+    route->fn(r);
+out:
+    web_form_release(&r->form);
+    {
+        volatile unsigned char *p = (volatile unsigned char *)&r->session;
+        for (size_t i = 0; i < sizeof r->session; i++)
+            p[i] = 0;
+    }
+    free(r);
+}
+
+/* ---- serving both the dashboard and the API ---- */
+
+static void both_handle(void *ctx, const struct lnt_http_request *req,
+                        struct lnt_http_response *resp)
+{
+    struct lnt_web *w = ctx;
+    if (lnt_web_owns(req->path))
+        lnt_web_handle(w, req, resp);
+    else
+        lnt_api_handle(w->api, req, resp);
+}
+
+static size_t both_body_max(void *ctx, const char *method, const char *path)
+{
+    struct lnt_web *w = ctx;
+    return lnt_web_owns(path) ? lnt_web_body_max(w, method, path)
+                              : lnt_api_body_max(w->api, method, path);
+}
+
+static void both_done(void *ctx, int status, int64_t elapsed_us)
+{
+    struct lnt_web *w = ctx;
+    lnt_api_done(w->api, status, elapsed_us);
+}
+
+void lnt_web_http_config(struct lnt_web *web, struct lnt_api *api, struct lnt_http_config *cfg)
+{
+    web->api = api;
+    lnt_api_http_config(api, cfg);
+    cfg->handler = both_handle;
+    cfg->body_max = both_body_max;
+    cfg->done = both_done;
+    cfg->ctx = web;
+}
+
+enum lnt_err lnt_web_attach(struct lnt_web **out, struct lnt_api *api, struct lnt_http_config *cfg,
+                            char *err)
+{
+    struct lnt_web_config wc;
+    struct lnt_score_rules rules;
+    char rules_err[LNT_ERRBUF_SIZE] = "";
+    bool have_rules;
+    enum lnt_err rc;
+
+    memset(&rules, 0, sizeof rules);
+    have_rules = lnt_score_load_rules(&rules, rules_err) == LNT_OK;
+    if (!have_rules)
+        lnt_warn("dashboard: scores will not be shown: %s", rules_err);
+    memset(&wc, 0, sizeof wc);
+    wc.store = api->store;
+    wc.rules = NULL;
+    rc = lnt_web_new(out, &wc, err);
+    if (rc != LNT_OK) {
+        if (have_rules)
+            lnt_score_rules_release(&rules);
+        return rc;
+    }
+    if (have_rules) {
+        (*out)->own_rules = rules;
+        (*out)->owns_rules = true;
+        (*out)->rules = &(*out)->own_rules;
+    }
+    lnt_web_http_config(*out, api, cfg);
+    return LNT_OK;
+}
+
+void lnt_web_detach(struct lnt_web *w)
+{
+    if (w == NULL)
+        return;
+    if (w->owns_rules)
+        lnt_score_rules_release(&w->own_rules);
+    lnt_web_free(w);
+    lnt_sheet_cleanup(); /* cairo's font caches, filled by evidence packs and badge sheets */
+}

@@ -1,0 +1,194 @@
+/* web_int.h - what the dashboard's page files (web_*.c) share: the request, forms, layout, scope. */
+#ifndef LNT_WEB_INT_H
+#define LNT_WEB_INT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "html.h"
+#include "web.h"
+
+#define WEB_FORM_FIELDS_MAX 32
+#define WEB_FORM_BODY_MAX 8192 /* bytes of a form post: evidence text is the largest field */
+#define WEB_PARAMS_MAX 3
+#define WEB_PARAM_LEN 64
+#define WEB_ACTOR_LEN (LNT_EMAIL_MAX + 8)
+#define WEB_PAGE_SIZE 50 /* league table rows per page */
+#define WEB_WINDOW_DEFAULT 90
+
+/* A parsed application/x-www-form-urlencoded body (or query): values decoded, bounded. */
+struct web_form {
+    char *storage; /* owned: the decoded keys and values */
+    size_t storage_len;
+    size_t n;
+    const char *key[WEB_FORM_FIELDS_MAX];
+    const char *value[WEB_FORM_FIELDS_MAX];
+};
+/* Parses `body` of `len` bytes. LNT_ERR_INVALID (bad escape, not UTF-8, NUL) or LNT_ERR_TOO_LARGE
+ * (too many fields); the form is empty on error. Release with web_form_release. */
+enum lnt_err web_form_parse(struct web_form *f, const char *body, size_t len, char *err);
+void web_form_release(struct web_form *f);
+/* The first value of `key`, or NULL. */
+const char *web_form_get(const struct web_form *f, const char *key);
+
+/* One scored venue in the league table. */
+struct web_league_row {
+    struct lnt_venue_summary s;
+    bool scored;
+    enum lnt_band band;
+    int64_t risk_milli;
+    char award[LNT_SCORE_NAME_MAX]; /* "" = not accredited / not scored */
+    bool accredited;
+    bool bbn_scored;
+    enum lnt_trend trend;
+    bool review;
+    bool low_reporting;
+};
+
+struct web_league {
+    struct web_league_row *rows; /* owned */
+    size_t n;
+    int32_t first_night, last_night;
+    int64_t built_at;
+    char authority[LNT_AUTHORITY_MAX + 1];
+    bool week_ok; /* the town's last seven nights, and the same nights 52 weeks before */
+    struct lnt_night_rollup week_now, week_before;
+};
+
+struct lnt_web {
+    struct lnt_store *store;
+    const struct lnt_score_rules *rules;
+    int64_t (*now)(void *ctx);
+    void *now_ctx;
+    int league_ttl_s;
+    struct lnt_api *api; /* set by lnt_web_http_config */
+    struct lnt_score_rules own_rules; /* loaded by lnt_web_attach */
+    bool owns_rules;
+    pthread_mutex_t lock; /* guards the cache below */
+    pthread_cond_t idle;  /* signalled when a background league refresh ends */
+    struct web_league *cache[8];
+    unsigned generation; /* bumped by lnt_web_invalidate: older leagues are stale */
+    unsigned refreshers; /* background refreshes running */
+    bool stopping;
+};
+
+/* Everything a page handler needs for one request. */
+struct web_req {
+    struct lnt_web *web;
+    const struct lnt_http_request *http;
+    struct lnt_http_response *resp;
+    struct lnt_html h; /* writes into resp->body */
+    int64_t now;
+    bool tls;
+    char peer[LNT_ADDR_MAX + 1];
+    bool logged_in;
+    struct lnt_officer officer;
+    struct lnt_session session;
+    char actor[WEB_ACTOR_LEN]; /* for the audit log: "web:email" */
+    struct web_form form;      /* a POST's fields (empty for GET) */
+    size_t n_params;
+    char params[WEB_PARAMS_MAX][WEB_PARAM_LEN];
+    size_t layout_pos; /* where web_page_end resumes the layout template */
+};
+
+/* ---- responses (web.c) ---- */
+
+/* Starts an HTML page: the layout up to its main slot, with `title` and the nav marking `active`. */
+void web_page_begin(struct web_req *r, const char *title, const char *active);
+/* Closes the page and sets status `status` (unless the writer failed: then a 500). */
+void web_page_end(struct web_req *r, int status);
+/* A whole error page: status, a heading and one sentence (all program text but `detail`). */
+void web_error(struct web_req *r, int status, const char *heading, const char *detail);
+/* 303 See Other to `location` (a path the program built; escaped for the header by the caller). */
+void web_redirect(struct web_req *r, const char *location);
+/* The hidden CSRF field for a form in this session. */
+void web_csrf_field(struct web_req *r);
+/* Writes `t` as "Fri 26 Nov 2026, 23:05" London time (0 as "never"). */
+void web_time(struct lnt_html *h, int64_t t);
+void web_date(struct lnt_html *h, int32_t days);
+/* "3 h ago", "5 days ago"; marked stale after `stale_after` seconds. */
+void web_ago(struct web_req *r, int64_t t, int64_t stale_after);
+/* <span class="band band-red">Red</span> and friends. */
+void web_band(struct lnt_html *h, enum lnt_band b);
+void web_trend(struct lnt_html *h, enum lnt_trend t);
+void web_bbn_status(struct lnt_html *h, enum lnt_bbn_status s);
+/* Appends an audit row for this request's officer (errors are logged, not returned). */
+void web_audit(struct web_req *r, const char *action, const char *object, const char *detail);
+/* The value of cookie `name` copied into out (false when absent or too long). */
+bool web_cookie(struct web_req *r, const char *name, char *out, size_t size);
+/* Adds a response header; false (logged) when the table is full. */
+bool web_header(struct web_req *r, const char *name, const char *value);
+/* The session cookie's name: "__Host-lnt_session" over TLS, "lnt_session" otherwise. */
+const char *web_session_cookie(const struct web_req *r);
+/* Constant-time comparison of two NUL-terminated secrets. */
+bool web_secret_equal(const char *a, const char *b);
+/* A query argument or NULL. */
+const char *web_query(struct web_req *r, const char *name);
+/* Parses an id from params[i]; false (404 page written) when it is not one. */
+bool web_param_id(struct web_req *r, size_t i, int64_t *out);
+
+/* The instant night `night` begins: 06:00 London time on its date (web_venue.c). */
+int64_t web_night_start(int32_t night);
+/* A "YYYY-MM-DD" query argument as days since the epoch, or `dflt` when absent or malformed. */
+int32_t web_query_date(struct web_req *r, const char *name, int32_t dflt);
+
+/* ---- scope and roles (web.c) ---- */
+
+bool web_can_admin(const struct web_req *r);
+bool web_can_open_incidents(const struct web_req *r);
+bool web_can_record_findings(const struct web_req *r);
+bool web_can_see_town(const struct web_req *r); /* everyone but a venue manager */
+/* The authority filter of this officer's scope (NULL = no filter). */
+const char *web_scope_authority(const struct web_req *r);
+/*
+ * Loads venue `id` into *v when this officer may see it. Otherwise writes
+ * the page (404 for no such venue; 403 plus an "access.refused" audit row
+ * for one outside the scope) and returns false.
+ */
+bool web_venue_in_scope(struct web_req *r, int64_t id, struct lnt_venue *v);
+
+/* ---- scores (web_score.c) ---- */
+
+/* The current window [first, last] of nights at `at` (the risk rules' window, else 90 nights). */
+void web_window(const struct lnt_web *w, int64_t at, int32_t *first, int32_t *last);
+/* Scores one venue at `at` (with trend and review from the two windows before). Release *out. */
+enum lnt_err web_score_venue(struct lnt_web *w, const struct lnt_venue *v, int64_t at,
+                             struct lnt_score_result *out, char *err);
+/*
+ * The league for `authority` (NULL/"" = the whole scheme) at `at`, from the
+ * cache when fresh. The caller releases with web_league_release. On error *out is NULL.
+ */
+enum lnt_err web_league_get(struct lnt_web *w, const char *authority, int64_t at,
+                            struct web_league **out, char *err);
+void web_league_release(struct web_league *l);
+/* A league of one venue (venue managers). */
+enum lnt_err web_league_one(struct lnt_web *w, int64_t venue_id, int64_t at, struct web_league **out,
+                            char *err);
+
+/* ---- pages ---- */
+
+void web_login_form(struct web_req *r);
+void web_login_post(struct web_req *r);
+void web_logout(struct web_req *r);
+void web_overview(struct web_req *r);
+void web_venue(struct web_req *r);
+void web_register(struct web_req *r);
+void web_incident_open(struct web_req *r);
+void web_finding_post(struct web_req *r);
+void web_trends(struct web_req *r);
+void web_volunteers(struct web_req *r);
+void web_admin(struct web_req *r);
+void web_admin_post(struct web_req *r);
+void web_exports(struct web_req *r);
+void web_export_csv(struct web_req *r);
+void web_evidence_pdf(struct web_req *r);
+
+/* The login form with an optional error (web_login.c); status as given. */
+void web_login_page(struct web_req *r, int status, const char *error);
+
+/* CSV cells (web_export.c): quoted as RFC 4180, formula-looking text neutralised. */
+void web_csv_cell(struct lnt_buf *b, const char *s, bool last);
+
+#endif

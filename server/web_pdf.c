@@ -1,0 +1,322 @@
+/* web_pdf.c - a venue's evidence pack as a PDF (cairo): the case file, ready for a licence review. */
+#include "web_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cairo-pdf.h>
+#include <cairo.h>
+
+#include "log.h"
+#include "ltime.h"
+#include "night.h"
+
+#define PAGE_W 595.0 /* A4 in points */
+#define PAGE_H 842.0
+#define MARGIN 50.0
+#define FONT "DejaVu Sans"
+#define PDF_MAX (8u << 20)
+#define INCIDENTS_IN_PACK 200
+
+struct pdf {
+    cairo_surface_t *surface;
+    cairo_t *cr;
+    struct lnt_buf *out;
+    double y;
+    int page;
+    char footer[160];
+};
+
+static cairo_status_t pdf_write(void *ctx, const unsigned char *data, unsigned int len)
+{
+    return lnt_buf_append(ctx, data, len) == LNT_OK ? CAIRO_STATUS_SUCCESS
+                                                    : CAIRO_STATUS_WRITE_ERROR;
+}
+
+static void footer(struct pdf *p)
+{
+    char text[200];
+    cairo_select_font_face(p->cr, FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(p->cr, 8);
+    cairo_set_source_rgb(p->cr, 0.35, 0.35, 0.35);
+    snprintf(text, sizeof text, "%s - page %d", p->footer, p->page);
+    cairo_move_to(p->cr, MARGIN, PAGE_H - 25);
+    cairo_show_text(p->cr, text);
+    cairo_set_source_rgb(p->cr, 0, 0, 0);
+}
+
+static void need(struct pdf *p, double h)
+{
+    if (p->y + h <= PAGE_H - MARGIN)
+        return;
+    footer(p);
+    cairo_show_page(p->cr);
+    p->page++;
+    p->y = MARGIN;
+}
+
+/* Writes `text` wrapped to `width` at x, in `size` points, bold or not, advancing y. */
+static void text(struct pdf *p, double x, double width, const char *s, double size, bool bold)
+{
+    char line[512];
+    size_t start = 0, n = strlen(s);
+
+    cairo_select_font_face(p->cr, FONT, CAIRO_FONT_SLANT_NORMAL,
+                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(p->cr, size);
+    while (start < n) {
+        size_t end = start, best = 0;
+        cairo_text_extents_t ext;
+        /* the longest run of whole words that fits */
+        while (end < n && end - start < sizeof line - 1) {
+            size_t next = end;
+            while (next < n && s[next] != ' ')
+                next++;
+            if (next - start >= sizeof line)
+                break;
+            memcpy(line, s + start, next - start);
+            line[next - start] = '\0';
+            cairo_text_extents(p->cr, line, &ext);
+            if (ext.x_advance > width && best > 0)
+                break;
+            best = next - start;
+            end = next < n ? next + 1 : next;
+            if (ext.x_advance > width)
+                break;
+        }
+        if (best == 0)
+            best = n - start < sizeof line - 1 ? n - start : sizeof line - 1;
+        while (best > 0 && best < n - start && ((unsigned char)s[start + best] & 0xc0) == 0x80)
+            best--;
+        memcpy(line, s + start, best);
+        line[best] = '\0';
+        need(p, size * 1.35);
+        cairo_move_to(p->cr, x, p->y + size);
+        cairo_show_text(p->cr, line);
+        p->y += size * 1.35;
+        start += best;
+        while (start < n && s[start] == ' ')
+            start++;
+    }
+}
+
+static void heading(struct pdf *p, const char *s)
+{
+    need(p, 40);
+    p->y += 10;
+    text(p, MARGIN, PAGE_W - 2 * MARGIN, s, 13, true);
+    cairo_set_line_width(p->cr, 0.6);
+    cairo_move_to(p->cr, MARGIN, p->y + 2);
+    cairo_line_to(p->cr, PAGE_W - MARGIN, p->y + 2);
+    cairo_stroke(p->cr);
+    p->y += 8;
+}
+
+/* Two columns: a label and its value. */
+static void fact(struct pdf *p, const char *label, const char *value)
+{
+    double y = p->y;
+    text(p, MARGIN, 130, label, 9.5, true);
+    p->y = y;
+    text(p, MARGIN + 140, PAGE_W - 2 * MARGIN - 140, value, 9.5, false);
+}
+
+static void fmt_time(int64_t t, char *out, size_t size)
+{
+    int64_t local = t + lnt_london_offset(t);
+    int32_t days = (int32_t)(local / 86400);
+    int y, m, d, mins = (int)((local - (int64_t)days * 86400) / 60);
+
+    if (t <= 0) {
+        lnt_str_copy(out, size, "never");
+        return;
+    }
+    lnt_civil_from_days(days, &y, &m, &d);
+    snprintf(out, size, "%04d-%02d-%02d %02d:%02d", y, m, d, mins / 60, mins % 60);
+}
+
+static const char *band_word(enum lnt_band b)
+{
+    return b == LNT_BAND_GREEN ? "GREEN" : b == LNT_BAND_AMBER ? "AMBER" : b == LNT_BAND_RED ? "RED"
+                                                                                            : "not scored";
+}
+
+static const char *status_word(enum lnt_bbn_status s)
+{
+    return s == LNT_BBN_MET ? "MET" : s == LNT_BBN_NOT_MET ? "NOT MET"
+                                  : s == LNT_BBN_NOT_EVIDENCED ? "NOT EVIDENCED"
+                                                               : "NOT APPLICABLE";
+}
+
+static void pack(struct web_req *r, struct pdf *p, const struct lnt_venue *v,
+                 const struct lnt_score_result *s, bool scored)
+{
+    char buf[LNT_EVIDENCE_MAX + 600], when[40], d1[LNT_DATE_STRLEN] = "", d2[LNT_DATE_STRLEN] = "";
+    struct lnt_incident_filter f = {0};
+    struct lnt_incident *inc = NULL;
+    struct lnt_finding *fnd = NULL;
+    size_t n = 0;
+
+    text(p, MARGIN, PAGE_W - 2 * MARGIN, "Lantern evidence pack", 10, false);
+    text(p, MARGIN, PAGE_W - 2 * MARGIN, v->name, 20, true);
+    fmt_time(r->now, when, sizeof when);
+    snprintf(buf, sizeof buf, "Prepared %s (London time) by %s for a licence review or a Best Bar "
+                              "None assessment.",
+             when, r->officer.name);
+    text(p, MARGIN, PAGE_W - 2 * MARGIN, buf, 9, false);
+
+    heading(p, "The venue");
+    snprintf(buf, sizeof buf, "%lld", (long long)v->id);
+    fact(p, "Venue number", buf);
+    fact(p, "Category", lnt_venue_category_name(v->category));
+    fact(p, "Area", v->area);
+    fact(p, "Licensing authority", v->authority[0] != '\0' ? v->authority : "not recorded");
+    snprintf(buf, sizeof buf, "%d", v->capacity);
+    fact(p, "Capacity", buf);
+    fact(p, "Trades", v->trading);
+
+    heading(p, "Scores");
+    if (!scored) {
+        text(p, MARGIN, PAGE_W - 2 * MARGIN, "This venue could not be scored.", 9.5, false);
+    } else {
+        char total[32];
+        lnt_date_format(s->first_night, d1);
+        lnt_date_format(s->last_night, d2);
+        snprintf(buf, sizeof buf, "nights %s to %s (BBN rules %s, risk rules %s)", d1, d2,
+                 s->bbn_version, s->risk_version);
+        fact(p, "Window", buf);
+        lnt_score_milli_format(s->risk.total_milli, total);
+        snprintf(buf, sizeof buf, "%s, %s points; trend %s%s%s", band_word(s->risk.band), total,
+                 lnt_trend_name(s->risk.trend), s->risk.cap_band != LNT_BAND_NONE ? "; capped: " : "",
+                 s->risk.cap_band != LNT_BAND_NONE ? s->risk.cap_cause : "");
+        fact(p, "Licensing risk", buf);
+        if (!s->bbn.scored)
+            snprintf(buf, sizeof buf, "%s", s->bbn.note);
+        else
+            snprintf(buf, sizeof buf, "%s; Essentials %d of %d, Desired %d of %d, Bonus %d",
+                     s->bbn.award[0] != '\0' ? s->bbn.award
+                                             : s->bbn.accredited ? "accredited" : "not accredited",
+                     s->bbn.essential_met, s->bbn.essential_total, s->bbn.desired_met,
+                     s->bbn.desired_total, s->bbn.bonus_met);
+        fact(p, "Best Bar None", buf);
+        if (s->risk.review)
+            fact(p, "Flag", s->risk.review_note);
+        if (s->risk.low_reporting)
+            fact(p, "Flag", s->risk.low_reporting_note);
+
+        if (s->bbn.scored) {
+            heading(p, "Best Bar None criteria");
+            for (size_t i = 0; i < s->bbn.n_lines; i++) {
+                const struct lnt_bbn_line *ln = &s->bbn.lines[i];
+                const struct lnt_bbn_criterion *c =
+                    lnt_bbn_catalogue_find(r->web->rules->bbn, ln->id);
+                snprintf(buf, sizeof buf, "%s (%s) - %s", ln->id, lnt_bbn_tier_name(ln->tier),
+                         status_word(ln->status));
+                need(p, 30);
+                text(p, MARGIN, PAGE_W - 2 * MARGIN, buf, 9.5, true);
+                if (c != NULL)
+                    text(p, MARGIN + 12, PAGE_W - 2 * MARGIN - 12, c->text, 9, false);
+                if (ln->metric != LNT_METRIC_FINDING && ln->den > 0) {
+                    snprintf(buf, sizeof buf, "%lld of %lld (needs %d%%). %s", (long long)ln->num,
+                             (long long)ln->den, ln->threshold_pct, ln->note);
+                    text(p, MARGIN + 12, PAGE_W - 2 * MARGIN - 12, buf, 9, false);
+                } else if (ln->note[0] != '\0') {
+                    text(p, MARGIN + 12, PAGE_W - 2 * MARGIN - 12, ln->note, 9, false);
+                }
+                p->y += 3;
+            }
+        }
+        heading(p, "Risk points, line by line");
+        for (size_t i = 0; i < s->risk.n_parts; i++) {
+            char pts[32];
+            lnt_score_milli_format(s->risk.parts[i].points_milli, pts);
+            snprintf(buf, sizeof buf, "%s points - %s %s: %s", pts,
+                     lnt_risk_part_kind_name(s->risk.parts[i].kind), s->risk.parts[i].ref,
+                     s->risk.parts[i].cause);
+            text(p, MARGIN, PAGE_W - 2 * MARGIN, buf, 9, false);
+        }
+        if (s->risk.n_parts == 0)
+            text(p, MARGIN, PAGE_W - 2 * MARGIN, "Nothing counted against this venue.", 9, false);
+        snprintf(buf, sizeof buf, "Total: %s points.", total);
+        text(p, MARGIN, PAGE_W - 2 * MARGIN, buf, 9.5, true);
+    }
+
+    heading(p, "Incidents in the window (sealed details not included)");
+    f.venue_id = v->id;
+    f.from = web_night_start(scored ? s->first_night : lnt_date_of(r->now) - 90);
+    if (lnt_store_incident_list(r->web->store, &f, 0, INCIDENTS_IN_PACK, &inc, &n, NULL) == LNT_OK) {
+        for (size_t i = 0; i < n; i++) {
+            fmt_time(inc[i].occurred_at, when, sizeof when);
+            snprintf(buf, sizeof buf, "%s  %s, severity %d, %s. Outcome: %s. Police %s; protocol "
+                                      "%s; recorded %s.",
+                     when, inc[i].kind, inc[i].severity, inc[i].place, inc[i].outcome,
+                     inc[i].police_called ? "called" : "not called",
+                     inc[i].complete ? "complete" : "incomplete",
+                     inc[i].within_hour ? "within the hour" : "late");
+            text(p, MARGIN, PAGE_W - 2 * MARGIN, buf, 9, false);
+        }
+        if (n == 0)
+            text(p, MARGIN, PAGE_W - 2 * MARGIN, "None.", 9, false);
+    }
+    free(inc);
+
+    heading(p, "Assessor findings");
+    if (lnt_store_finding_list(r->web->store, v->id, &fnd, &n, NULL) == LNT_OK) {
+        for (size_t i = 0; i < n; i++) {
+            lnt_date_format(fnd[i].found_on, d1);
+            lnt_date_format(fnd[i].valid_until, d2);
+            snprintf(buf, sizeof buf, "%s %s on %s by %s (valid to %s): %s", fnd[i].criterion,
+                     fnd[i].met ? "MET" : "NOT MET", d1, fnd[i].assessor, d2,
+                     fnd[i].evidence[0] != '\0' ? fnd[i].evidence : "no evidence text");
+            text(p, MARGIN, PAGE_W - 2 * MARGIN, buf, 9, false);
+        }
+        if (n == 0)
+            text(p, MARGIN, PAGE_W - 2 * MARGIN, "None recorded.", 9, false);
+    }
+    free(fnd);
+    footer(p);
+}
+
+void web_evidence_pdf(struct web_req *r)
+{
+    struct lnt_venue v;
+    struct lnt_score_result s;
+    struct pdf p;
+    char err[LNT_ERRBUF_SIZE] = "", object[32], disp[80];
+    bool scored = false;
+    int64_t id;
+
+    memset(&s, 0, sizeof s);
+    memset(&p, 0, sizeof p);
+    if (!web_param_id(r, 0, &id) || !web_venue_in_scope(r, id, &v))
+        return;
+    if (r->web->rules != NULL && web_score_venue(r->web, &v, r->now, &s, err) == LNT_OK)
+        scored = true;
+    lnt_buf_reset(&r->resp->body);
+    p.out = &r->resp->body;
+    p.surface = cairo_pdf_surface_create_for_stream(pdf_write, p.out, PAGE_W, PAGE_H);
+    cairo_pdf_surface_set_metadata(p.surface, CAIRO_PDF_METADATA_TITLE, "Lantern evidence pack");
+    cairo_pdf_surface_set_metadata(p.surface, CAIRO_PDF_METADATA_CREATOR, "Lantern");
+    p.cr = cairo_create(p.surface);
+    p.y = MARGIN;
+    p.page = 1;
+    snprintf(p.footer, sizeof p.footer, "Lantern evidence pack: venue %lld", (long long)id);
+    pack(r, &p, &v, &s, scored);
+    cairo_destroy(p.cr);
+    cairo_surface_finish(p.surface);
+    if (cairo_surface_status(p.surface) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(p.surface);
+        lnt_score_result_release(&s);
+        web_error(r, 500, "Something went wrong", "The evidence pack could not be drawn.");
+        return;
+    }
+    cairo_surface_destroy(p.surface);
+    lnt_score_result_release(&s);
+    snprintf(object, sizeof object, "venue %lld", (long long)id);
+    web_audit(r, "export", object, "evidence pack PDF");
+    lnt_str_copy(r->resp->content_type, sizeof r->resp->content_type, "application/pdf");
+    snprintf(disp, sizeof disp, "attachment; filename=\"evidence-venue-%lld.pdf\"", (long long)id);
+    web_header(r, "Content-Disposition", disp);
+    r->resp->status = 200;
+}

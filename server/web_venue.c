@@ -1,0 +1,623 @@
+/* web_venue.c - a venue's case file: BBN criteria, risk points, incidents, register, training, stock, kiosks. */
+#include "web_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "ltime.h"
+#include "night.h"
+
+#define INCIDENTS_SHOWN 25      /* the latest; ?incidents=all shows up to INCIDENTS_ALL */
+#define INCIDENTS_ALL 1000
+#define REGISTER_SHOWN 200
+#define KIOSK_STALE (2 * 86400)
+#define STOCK_RATE_NIGHTS 28
+#define TRAINING_SOON_DAYS 30
+
+/* The instant night `night` begins (06:00 London time on its date). */
+int64_t web_night_start(int32_t night)
+{
+    int64_t t = (int64_t)night * 86400 + LNT_NIGHT_CUTOFF_MIN * 60;
+    return t - lnt_london_offset(t);
+}
+
+/* Reads a "YYYY-MM-DD" query argument as a night, or `dflt`. */
+int32_t web_query_date(struct web_req *r, const char *name, int32_t dflt)
+{
+    const char *s = web_query(r, name);
+    int32_t d;
+    return s != NULL && lnt_date_parse(s, &d) == LNT_OK ? d : dflt;
+}
+
+static void date_value(struct lnt_html *h, int32_t days)
+{
+    char d[LNT_DATE_STRLEN];
+    if (lnt_date_format(days, d) == LNT_OK)
+        lnt_html_raw(h, d);
+}
+
+static void header(struct web_req *r, const struct lnt_venue *v, const struct lnt_score_result *s,
+                   bool scored)
+{
+    lnt_html_raw(&r->h, "<p class=\"crumbs\">");
+    if (web_can_see_town(r))
+        lnt_html_raw(&r->h, "<a href=\"/\">Overview</a> &#8250; ");
+    lnt_html_raw(&r->h, "Case file</p><h1 id=\"venue-name\">");
+    lnt_html_txt(&r->h, v->name);
+    lnt_html_raw(&r->h, "</h1><div class=\"grid\"><section class=\"panel\"><dl class=\"facts\">"
+                        "<dt>Category</dt><dd>");
+    lnt_html_txt(&r->h, lnt_venue_category_name(v->category));
+    lnt_html_raw(&r->h, "</dd><dt>Area</dt><dd>");
+    lnt_html_txt(&r->h, v->area);
+    lnt_html_raw(&r->h, "</dd><dt>Licensing authority</dt><dd>");
+    lnt_html_txt(&r->h, v->authority[0] != '\0' ? v->authority : "not recorded");
+    lnt_html_rawf(&r->h, "</dd><dt>Capacity</dt><dd>%d</dd><dt>Trades</dt><dd>", v->capacity);
+    lnt_html_txt(&r->h, v->trading);
+    lnt_html_raw(&r->h, "</dd>");
+    if (v->closed_at != 0) {
+        lnt_html_raw(&r->h, "<dt>Closed</dt><dd>");
+        web_time(&r->h, v->closed_at);
+        lnt_html_raw(&r->h, "</dd>");
+    }
+    lnt_html_raw(&r->h, "</dl></section><section class=\"panel\" aria-label=\"Scores\"><dl "
+                        "class=\"facts\" id=\"scores\"><dt>Risk band</dt><dd id=\"risk-band\">");
+    web_band(&r->h, scored ? s->risk.band : LNT_BAND_NONE);
+    lnt_html_raw(&r->h, "</dd><dt>Trend</dt><dd>");
+    web_trend(&r->h, scored ? s->risk.trend : LNT_TREND_NONE);
+    lnt_html_raw(&r->h, "</dd><dt>Best Bar None</dt><dd id=\"bbn-award\">");
+    if (!scored)
+        lnt_html_raw(&r->h, "not scored");
+    else if (!s->bbn.scored)
+        lnt_html_txt(&r->h, s->bbn.note);
+    else if (s->bbn.award[0] != '\0')
+        lnt_html_txt(&r->h, s->bbn.award);
+    else
+        lnt_html_raw(&r->h, s->bbn.accredited ? "Accredited" : "Not accredited");
+    if (scored && s->bbn.scored)
+        lnt_html_rawf(&r->h, " <span class=\"muted\">(Essentials %d of %d, Desired %d of %d, "
+                             "Bonus %d)</span>",
+                      s->bbn.essential_met, s->bbn.essential_total, s->bbn.desired_met,
+                      s->bbn.desired_total, s->bbn.bonus_met);
+    lnt_html_raw(&r->h, "</dd>");
+    if (scored) {
+        lnt_html_raw(&r->h, "<dt>Window</dt><dd>");
+        web_date(&r->h, s->first_night);
+        lnt_html_raw(&r->h, " to ");
+        web_date(&r->h, s->last_night);
+        lnt_html_raw(&r->h, "</dd><dt>Rules</dt><dd>BBN ");
+        lnt_html_txt(&r->h, s->bbn_version);
+        lnt_html_raw(&r->h, ", risk ");
+        lnt_html_txt(&r->h, s->risk_version);
+        lnt_html_raw(&r->h, "</dd>");
+    }
+    lnt_html_raw(&r->h, "</dl>");
+    if (scored && s->risk.review) {
+        lnt_html_raw(&r->h, "<p><span class=\"flag\">Consider licence review</span> ");
+        lnt_html_txt(&r->h, s->risk.review_note);
+        lnt_html_raw(&r->h, "</p>");
+    }
+    if (scored && s->risk.low_reporting) {
+        lnt_html_raw(&r->h, "<p><span class=\"flag flag-info\">Low reporting</span> ");
+        lnt_html_txt(&r->h, s->risk.low_reporting_note);
+        lnt_html_raw(&r->h, "</p>");
+    }
+    lnt_html_rawf(&r->h, "<p class=\"no-print\"><a class=\"button secondary\" "
+                         "href=\"/venues/%lld/evidence.pdf\" id=\"evidence-pdf\">Evidence pack "
+                         "(PDF)</a> <a class=\"button secondary\" href=\"/venues/%lld/register\">"
+                         "Door register</a></p></section></div>",
+                  (long long)v->id, (long long)v->id);
+}
+
+static void bbn_section(struct web_req *r, const struct lnt_score_result *s)
+{
+    const struct lnt_bbn_catalogue *cat = r->web->rules->bbn;
+
+    lnt_html_raw(&r->h, "<section class=\"panel\" id=\"bbn\" aria-labelledby=\"bbn-h\"><h2 "
+                        "id=\"bbn-h\">Best Bar None criteria</h2>");
+    if (!s->bbn.scored) {
+        lnt_html_raw(&r->h, "<p>");
+        lnt_html_txt(&r->h, s->bbn.note);
+        lnt_html_raw(&r->h, "</p></section>");
+        return;
+    }
+    lnt_html_raw(&r->h, "<div class=\"table-wrap\"><table id=\"bbn-table\" class=\"cards\" data-sortable=\"1\">"
+                        "<thead><tr><th scope=\"col\"><a href=\"#bbn\">Criterion</a></th>"
+                        "<th scope=\"col\"><a href=\"#bbn\">Tier</a></th><th scope=\"col\">"
+                        "<a href=\"#bbn\">Status</a></th><th scope=\"col\">Evidence</th></tr>"
+                        "</thead><tbody>");
+    for (size_t i = 0; i < s->bbn.n_lines; i++) {
+        const struct lnt_bbn_line *ln = &s->bbn.lines[i];
+        const struct lnt_bbn_criterion *c = lnt_bbn_catalogue_find(cat, ln->id);
+        lnt_html_raw(&r->h, "<tr");
+        lnt_html_attr_pair(&r->h, "data-criterion", ln->id);
+        lnt_html_raw(&r->h, "><td><strong>");
+        lnt_html_txt(&r->h, ln->id);
+        lnt_html_rawf(&r->h, "</strong> <span class=\"muted\">(section %c)</span><br/>",
+                      ln->section >= 'A' && ln->section <= 'F' ? ln->section : '?');
+        lnt_html_txt(&r->h, c != NULL ? c->text : "");
+        lnt_html_raw(&r->h, "</td><td data-label=\"Tier\">");
+        lnt_html_txt(&r->h, lnt_bbn_tier_name(ln->tier));
+        lnt_html_raw(&r->h, "</td><td class=\"bbn-status\" data-label=\"Status\">");
+        web_bbn_status(&r->h, ln->status);
+        lnt_html_raw(&r->h, "</td><td data-label=\"Evidence\">");
+        if (ln->metric == LNT_METRIC_FINDING && ln->finding_date != 0) {
+            lnt_html_raw(&r->h, "Finding of ");
+            web_date(&r->h, ln->finding_date);
+            lnt_html_raw(&r->h, ", valid to ");
+            web_date(&r->h, ln->finding_until);
+            lnt_html_raw(&r->h, ". ");
+        }
+        lnt_html_txt(&r->h, ln->note);
+        lnt_html_raw(&r->h, "</td></tr>\n");
+    }
+    lnt_html_raw(&r->h, "</tbody></table></div></section>");
+}
+
+static void risk_section(struct web_req *r, const struct lnt_score_result *s)
+{
+    char total[32], pts[32];
+
+    lnt_score_milli_format(s->risk.total_milli, total);
+    lnt_html_raw(&r->h, "<section class=\"panel\" id=\"risk\" aria-labelledby=\"risk-h\"><h2 "
+                        "id=\"risk-h\">Licensing risk</h2><p>");
+    web_band(&r->h, s->risk.band);
+    lnt_html_raw(&r->h, " <strong id=\"risk-total\">");
+    lnt_html_txt(&r->h, total);
+    lnt_html_raw(&r->h, " points</strong>. From the points alone: ");
+    web_band(&r->h, s->risk.points_band);
+    if (s->risk.cap_band != LNT_BAND_NONE) {
+        lnt_html_raw(&r->h, "; capped at ");
+        web_band(&r->h, s->risk.cap_band);
+        lnt_html_raw(&r->h, " because ");
+        lnt_html_txt(&r->h, s->risk.cap_cause);
+    }
+    lnt_html_rawf(&r->h, ".</p><p class=\"muted\">%d trading nights, %d with a silent kiosk; "
+                         "%d incidents; exposure %lld capacity-nights.</p>",
+                  s->risk.trading_nights, s->risk.silent_nights, s->risk.incidents,
+                  (long long)s->risk.exposure);
+    lnt_html_rawf(&r->h, "<details class=\"data\"%s><summary>Every point, line by line (%zu "
+                         "lines)</summary>",
+                  s->risk.n_parts <= 12 ? " open=\"open\"" : "", s->risk.n_parts);
+    lnt_html_raw(&r->h, "<div class=\"table-wrap\"><table id=\"risk-parts\"><thead><tr><th "
+                        "scope=\"col\">Kind</th><th scope=\"col\">What</th><th scope=\"col\">Why"
+                        "</th><th scope=\"col\" class=\"num\">Points</th></tr></thead><tbody>");
+    for (size_t i = 0; i < s->risk.n_parts; i++) {
+        const struct lnt_risk_part *p = &s->risk.parts[i];
+        lnt_score_milli_format(p->points_milli, pts);
+        lnt_html_raw(&r->h, "<tr><td>");
+        lnt_html_txt(&r->h, lnt_risk_part_kind_name(p->kind));
+        lnt_html_raw(&r->h, "</td><td>");
+        lnt_html_txt(&r->h, p->ref);
+        lnt_html_raw(&r->h, "</td><td>");
+        lnt_html_txt(&r->h, p->cause);
+        if (p->kind == LNT_PART_INCIDENT) {
+            char base[32], dec[32], mit[32];
+            lnt_score_milli_format(p->base_milli, base);
+            lnt_score_milli_format(p->decayed_milli, dec);
+            lnt_score_milli_format(p->mitigated_milli, mit);
+            lnt_html_rawf(&r->h, "<br/><span class=\"muted\">base %s, %d nights old: %s after "
+                                 "decay, %s after handling credit</span>",
+                          base, p->age, dec, mit);
+        } else if (p->count > 0) {
+            char unit[32];
+            lnt_score_milli_format(p->unit_milli, unit);
+            lnt_html_rawf(&r->h, "<br/><span class=\"muted\">%lld &#215; %s</span>",
+                          (long long)p->count, unit);
+        }
+        lnt_html_rawf(&r->h, "</td><td class=\"num\">%s</td></tr>\n", pts);
+    }
+    if (s->risk.n_parts == 0)
+        lnt_html_raw(&r->h, "<tr><td colspan=\"4\" class=\"empty\">Nothing counted against "
+                            "this venue in the window.</td></tr>");
+    lnt_html_rawf(&r->h, "</tbody><tfoot><tr><th scope=\"row\" colspan=\"3\">Total</th><td "
+                         "class=\"num\"><strong>%s</strong></td></tr></tfoot></table></div>"
+                         "</details></section>",
+                  total);
+}
+
+static void incidents_section(struct web_req *r, const struct lnt_venue *v, int32_t first)
+{
+    struct lnt_incident_filter f = {0};
+    struct lnt_incident *inc = NULL;
+    char err[LNT_ERRBUF_SIZE] = "";
+    size_t n = 0;
+    bool can_open = web_can_open_incidents(r);
+    bool all = web_query(r, "incidents") != NULL;
+
+    f.venue_id = v->id;
+    f.from = web_night_start(first);
+    lnt_html_raw(&r->h, "<section class=\"panel\" id=\"incidents\" aria-labelledby=\"inc-h\">"
+                        "<h2 id=\"inc-h\">Incidents</h2>");
+    if (lnt_store_incident_list(r->web->store, &f, 0, all ? INCIDENTS_ALL : INCIDENTS_SHOWN + 1,
+                                &inc, &n, err) != LNT_OK) {
+        lnt_error("dashboard: incidents: %s", err);
+        lnt_html_raw(&r->h, "<p class=\"empty\">The incidents could not be read.</p></section>");
+        return;
+    }
+    lnt_html_raw(&r->h, "<p class=\"muted\">Newest first, in the scoring window. Details are "
+                        "sealed on the kiosk; ");
+    lnt_html_raw(&r->h, can_open ? "opening them is recorded in the audit log.</p>"
+                                 : "your role cannot open them.</p>");
+    lnt_html_raw(&r->h, "<div class=\"table-wrap\"><table id=\"incident-table\" class=\"cards\"><thead><tr><th "
+                        "scope=\"col\">When</th><th scope=\"col\">Type</th><th scope=\"col\" "
+                        "class=\"num\">Severity</th><th scope=\"col\">Place</th><th "
+                        "scope=\"col\">Handling</th><th scope=\"col\">Details</th></tr></thead>"
+                        "<tbody>");
+    for (size_t i = 0; i < n && (all || i < INCIDENTS_SHOWN); i++) {
+        const struct lnt_incident *x = &inc[i];
+        lnt_html_raw(&r->h, "<tr><td>");
+        web_time(&r->h, x->occurred_at);
+        lnt_html_raw(&r->h, "</td><td data-label=\"Type\">");
+        lnt_html_txt(&r->h, x->kind);
+        lnt_html_rawf(&r->h, "</td><td class=\"num\" data-label=\"Severity\">%d</td><td "
+                             "data-label=\"Place\">",
+                      x->severity);
+        lnt_html_txt(&r->h, x->place);
+        lnt_html_raw(&r->h, "</td><td data-label=\"Handling\">");
+        lnt_html_txt(&r->h, x->outcome);
+        lnt_html_rawf(&r->h, "<br/><span class=\"muted\">police %s &#183; protocol %s &#183; "
+                             "recorded %s</span>",
+                      x->police_called ? "called" : "not called",
+                      x->complete ? "complete" : "incomplete",
+                      x->within_hour ? "within the hour" : "late");
+        lnt_html_raw(&r->h, "</td><td data-label=\"Details\">");
+        if (!x->has_details) {
+            lnt_html_raw(&r->h, "<span class=\"muted\">none held</span>");
+        } else if (can_open) {
+            lnt_html_rawf(&r->h, "<form method=\"post\" class=\"inline\" action=\"/venues/%lld/"
+                                 "incidents/",
+                          (long long)v->id);
+            lnt_html_url(&r->h, x->report_id);
+            lnt_html_raw(&r->h, "/open\">");
+            web_csrf_field(r);
+            lnt_html_raw(&r->h, "<button type=\"submit\" class=\"secondary open-details\">Open "
+                                "details</button></form>");
+        } else {
+            lnt_html_raw(&r->h, "<span class=\"sealed\">sealed</span>");
+        }
+        lnt_html_raw(&r->h, "</td></tr>\n");
+    }
+    if (n == 0)
+        lnt_html_raw(&r->h, "<tr><td colspan=\"6\" class=\"empty\">No incidents in the "
+                            "window.</td></tr>");
+    lnt_html_raw(&r->h, "</tbody></table></div>");
+    if (!all && n > INCIDENTS_SHOWN)
+        lnt_html_rawf(&r->h, "<p><a href=\"/venues/%lld?incidents=all#incidents\" "
+                             "id=\"all-incidents\">Every incident in the window</a></p>",
+                      (long long)v->id);
+    lnt_html_raw(&r->h, "</section>");
+    free(inc);
+}
+
+static void register_preview(struct web_req *r, const struct lnt_venue *v, int32_t last)
+{
+    int32_t from = web_query_date(r, "reg_from", last - 6), to = web_query_date(r, "reg_to", last);
+
+    lnt_html_rawf(&r->h, "<section class=\"panel\" id=\"register\" aria-labelledby=\"reg-h\">"
+                         "<h2 id=\"reg-h\">Door-supervisor register</h2><form method=\"get\" "
+                         "class=\"filters\" action=\"/venues/%lld/register\"><div><label "
+                         "for=\"reg-from\">First night</label><input type=\"date\" id=\"reg-from\" "
+                         "name=\"from\" value=\"",
+                  (long long)v->id);
+    date_value(&r->h, from);
+    lnt_html_raw(&r->h, "\"/></div><div><label for=\"reg-to\">Last night</label><input "
+                        "type=\"date\" id=\"reg-to\" name=\"to\" value=\"");
+    date_value(&r->h, to);
+    lnt_html_raw(&r->h, "\"/></div><div><button type=\"submit\" id=\"show-register\">Show the "
+                        "register</button></div></form><p class=\"muted\">Every sign-in and "
+                        "sign-out with the SIA licence seen, ready to print for an "
+                        "inspection.</p></section>");
+}
+
+/* "Oct 2027": training dates to the month keep the coverage table narrow enough for a phone. */
+static void month_year(struct lnt_html *h, int32_t days)
+{
+    static const char *const m3[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    int y, m, d;
+    lnt_civil_from_days(days, &y, &m, &d);
+    lnt_html_rawf(h, "%s %d", m3[m - 1], y);
+}
+
+static void course_cell(struct lnt_html *h, int32_t expires, int32_t today)
+{
+    if (expires == 0) {
+        lnt_html_raw(h, "<span class=\"muted\">none</span>");
+    } else if (expires == INT32_MAX) {
+        lnt_html_raw(h, "<span class=\"status st-met\">no expiry</span>");
+    } else if (expires < today) {
+        lnt_html_raw(h, "<span class=\"status st-not_met\" title=\"");
+        web_date(h, expires);
+        lnt_html_raw(h, "\">expired ");
+        month_year(h, expires);
+        lnt_html_raw(h, "</span>");
+    } else {
+        lnt_html_raw(h, expires - today <= TRAINING_SOON_DAYS
+                            ? "<span class=\"status st-not_evidenced\" title=\""
+                            : "<span class=\"status st-met\" title=\"");
+        web_date(h, expires);
+        lnt_html_raw(h, "\">");
+        month_year(h, expires);
+        lnt_html_raw(h, "</span>");
+    }
+}
+
+static void training_section(struct web_req *r, const struct lnt_venue *v)
+{
+    struct lnt_training_coverage *tc = NULL;
+    char err[LNT_ERRBUF_SIZE] = "";
+    int32_t today = lnt_date_of(r->now);
+    size_t n = 0;
+
+    lnt_html_raw(&r->h, "<section class=\"panel\" id=\"training\" aria-labelledby=\"tr-h\"><h2 "
+                        "id=\"tr-h\">Training coverage</h2>");
+    if (lnt_store_training_coverage(r->web->store, v->id, &tc, &n, err) != LNT_OK) {
+        lnt_error("dashboard: training: %s", err);
+        lnt_html_raw(&r->h, "<p class=\"empty\">Training records could not be read.</p>"
+                            "</section>");
+        return;
+    }
+    lnt_html_raw(&r->h, "<p class=\"muted\">Each course's latest record: the month it runs out "
+                        "(amber within 30 days). Hover a month for the exact date.</p>");
+    lnt_html_raw(&r->h, "<div class=\"table-wrap\"><table id=\"training-table\" "
+                        "class=\"compact\"><thead><tr><th "
+                        "scope=\"col\">Staff</th><th scope=\"col\">Role</th><th scope=\"col\">"
+                        "SIA licence</th>");
+    for (int c = 1; c <= LNT_COURSE__MAX; c++) {
+        lnt_html_raw(&r->h, "<th scope=\"col\">");
+        lnt_html_txt(&r->h, lnt_course_name((enum lnt_course)c));
+        lnt_html_raw(&r->h, "</th>");
+    }
+    lnt_html_raw(&r->h, "</tr></thead><tbody>");
+    for (size_t i = 0; i < n; i++) {
+        lnt_html_raw(&r->h, "<tr><td class=\"nowrap\">");
+        lnt_html_txt(&r->h, tc[i].name);
+        lnt_html_raw(&r->h, "</td><td>");
+        lnt_html_txt(&r->h, lnt_role_name(tc[i].role));
+        lnt_html_raw(&r->h, "</td><td>");
+        if (tc[i].role == LNT_ROLE_DOOR || tc[i].sia_expires != 0)
+            course_cell(&r->h, tc[i].sia_expires, today);
+        else
+            lnt_html_raw(&r->h, "<span class=\"muted\">not needed</span>");
+        lnt_html_raw(&r->h, "</td>");
+        for (int c = 1; c <= LNT_COURSE__MAX; c++) {
+            lnt_html_raw(&r->h, "<td>");
+            course_cell(&r->h, tc[i].expires[c], today);
+            lnt_html_raw(&r->h, "</td>");
+        }
+        lnt_html_raw(&r->h, "</tr>\n");
+    }
+    if (n == 0)
+        lnt_html_rawf(&r->h, "<tr><td colspan=\"%d\" class=\"empty\">No current staff on "
+                             "record.</td></tr>",
+                      3 + LNT_COURSE__MAX);
+    lnt_html_rawf(&r->h, "</tbody></table></div><p class=\"no-print\"><a "
+                         "href=\"/exports/training.csv?venue=%lld\">Training as CSV</a></p>"
+                         "</section>",
+                  (long long)v->id);
+    free(tc);
+}
+
+/* Average cup covers handed out per night over the last STOCK_RATE_NIGHTS, in hundredths. */
+static int64_t stock_rate_x100(struct web_req *r, int64_t venue_id)
+{
+    struct lnt_stock_entry *e = NULL;
+    size_t n = 0;
+    int64_t out = 0;
+
+    if (lnt_store_stock_ledger(r->web->store, venue_id, r->now - STOCK_RATE_NIGHTS * 86400,
+                               r->now + 1, 0, LNT_VIEW_MAX, &e, &n, NULL) != LNT_OK)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(e[i].kind, "handed_out") == 0 && e[i].quantity > 0)
+            out += e[i].quantity;
+    free(e);
+    return out * 100 / STOCK_RATE_NIGHTS;
+}
+
+static void stock_section(struct web_req *r, const struct lnt_venue *v)
+{
+    struct lnt_stock_level st;
+    int64_t rate;
+
+    lnt_html_raw(&r->h, "<section class=\"panel\" id=\"stock\" aria-labelledby=\"st-h\"><h2 "
+                        "id=\"st-h\">Cup-cover stock</h2>");
+    if (lnt_store_stock_get(r->web->store, v->id, &st, NULL) != LNT_OK || !st.known) {
+        lnt_html_raw(&r->h, "<p class=\"empty\">No stock has been counted at this venue."
+                            "</p></section>");
+        return;
+    }
+    lnt_html_rawf(&r->h, "<dl class=\"facts\"><dt>On hand</dt><dd id=\"stock-level\">%d %s</dd>"
+                         "<dt>Minimum</dt><dd>%d</dd><dt>Last counted or moved</dt><dd>",
+                  st.level,
+                  st.level < st.threshold ? "<span class=\"status st-not_met\">below the "
+                                            "minimum</span>"
+                                          : "<span class=\"status st-met\">enough</span>",
+                  st.threshold);
+    web_time(&r->h, st.updated_at);
+    lnt_html_raw(&r->h, "</dd><dt>Forecast</dt><dd id=\"stock-forecast\">");
+    rate = stock_rate_x100(r, v->id);
+    if (rate <= 0) {
+        lnt_html_raw(&r->h, "none handed out in the last four weeks");
+    } else {
+        int64_t nights = st.level <= 0 ? 0 : (int64_t)st.level * 100 / rate;
+        lnt_html_rawf(&r->h, "about %lld.%02lld a night; ", (long long)(rate / 100),
+                      (long long)(rate % 100));
+        if (nights == 0)
+            lnt_html_raw(&r->h, "<span class=\"stale\">runs out tonight</span>");
+        else {
+            lnt_html_rawf(&r->h, "lasts about %lld nights (to ", (long long)nights);
+            web_date(&r->h, lnt_date_of(r->now) + (int32_t)nights);
+            lnt_html_raw(&r->h, ")");
+        }
+    }
+    lnt_html_raw(&r->h, "</dd></dl></section>");
+}
+
+static void kiosk_section(struct web_req *r, const struct lnt_venue *v)
+{
+    struct lnt_kiosk *k = NULL;
+    size_t n = 0;
+
+    lnt_html_raw(&r->h, "<section class=\"panel\" id=\"kiosks\" aria-labelledby=\"k-h\"><h2 "
+                        "id=\"k-h\">Kiosk health</h2>");
+    if (lnt_store_kiosk_list(r->web->store, v->id, &k, &n, NULL) != LNT_OK) {
+        lnt_html_raw(&r->h, "<p class=\"empty\">Kiosks could not be read.</p></section>");
+        return;
+    }
+    lnt_html_raw(&r->h, "<div class=\"table-wrap\"><table id=\"kiosk-table\"><thead><tr><th "
+                        "scope=\"col\">Kiosk</th><th scope=\"col\">Last contact</th><th "
+                        "scope=\"col\" class=\"num\">Unsent</th><th scope=\"col\">Sequence</th>"
+                        "<th scope=\"col\">State</th></tr></thead><tbody>");
+    for (size_t i = 0; i < n; i++) {
+        lnt_html_rawf(&r->h, "<tr><td>#%lld, enrolled ", (long long)k[i].id);
+        web_time(&r->h, k[i].enrolled_at);
+        lnt_html_raw(&r->h, "</td><td>");
+        web_ago(r, k[i].last_seen, KIOSK_STALE);
+        if (k[i].backlog >= 0)
+            lnt_html_rawf(&r->h, "</td><td class=\"num\">%lld</td><td>", (long long)k[i].backlog);
+        else
+            lnt_html_raw(&r->h, "</td><td class=\"num\">&#8211;</td><td>");
+        if (k[i].seq_gaps == 0 && k[i].seq_backwards == 0)
+            lnt_html_raw(&r->h, "<span class=\"status st-met\">in order</span>");
+        else
+            lnt_html_rawf(&r->h, "<span class=\"status st-not_evidenced\">%lld gaps, %lld "
+                                 "backwards</span>",
+                          (long long)k[i].seq_gaps, (long long)k[i].seq_backwards);
+        lnt_html_rawf(&r->h, "</td><td>%s</td></tr>",
+                      k[i].revoked ? "<span class=\"status st-not_met\">revoked</span>"
+                                   : "<span class=\"status st-met\">active</span>");
+    }
+    if (n == 0)
+        lnt_html_raw(&r->h, "<tr><td colspan=\"5\" class=\"empty\">No kiosk is enrolled here."
+                            "</td></tr>");
+    lnt_html_raw(&r->h, "</tbody></table></div></section>");
+    free(k);
+}
+
+static void finding_form(struct web_req *r, const struct lnt_venue *v)
+{
+    const struct lnt_bbn_catalogue *cat = r->web->rules != NULL ? r->web->rules->bbn : NULL;
+    struct lnt_finding *f = NULL;
+    size_t n = 0;
+
+    lnt_html_raw(&r->h, "<section class=\"panel\" id=\"findings\" aria-labelledby=\"f-h\"><h2 "
+                        "id=\"f-h\">Assessor findings</h2>");
+    if (web_query(r, "saved") != NULL)
+        lnt_html_raw(&r->h, "<div class=\"notice ok\" role=\"status\" id=\"finding-saved\">The "
+                            "finding was recorded and the scores above include it.</div>");
+    if (cat != NULL && web_can_record_findings(r) && v->closed_at == 0) {
+        lnt_html_rawf(&r->h, "<form method=\"post\" action=\"/venues/%lld/findings\" "
+                             "id=\"finding-form\" class=\"no-print\">",
+                      (long long)v->id);
+        web_csrf_field(r);
+        lnt_html_raw(&r->h, "<div class=\"field\"><label for=\"criterion\">Criterion</label>"
+                            "<select id=\"criterion\" name=\"criterion\" required=\"required\">");
+        for (size_t i = 0; i < cat->n_criteria; i++) {
+            const struct lnt_bbn_criterion *c = &cat->criteria[i];
+            char label[96];
+            size_t len;
+            if (c->metric != LNT_METRIC_FINDING)
+                continue;
+            lnt_html_raw(&r->h, "<option");
+            lnt_html_attr_pair(&r->h, "value", c->id);
+            lnt_html_raw(&r->h, ">");
+            lnt_html_txt(&r->h, c->id);
+            lnt_html_raw(&r->h, ": ");
+            len = strlen(c->text) < 80 ? strlen(c->text) : 80;
+            while (len > 0 && len < strlen(c->text) && ((unsigned char)c->text[len] & 0xc0) == 0x80)
+                len--;
+            snprintf(label, sizeof label, "%.*s%s", (int)len, c->text,
+                     len < strlen(c->text) ? "..." : "");
+            lnt_html_txt(&r->h, label);
+            lnt_html_raw(&r->h, "</option>");
+        }
+        lnt_html_raw(&r->h, "</select></div><fieldset class=\"radios\"><legend>Finding</legend>"
+                            "<label><input type=\"radio\" name=\"met\" value=\"1\" id=\"met-yes\" "
+                            "checked=\"checked\"/> Met</label><label><input type=\"radio\" "
+                            "name=\"met\" value=\"0\" id=\"met-no\"/> Not met</label></fieldset>"
+                            "<div class=\"field\"><label for=\"evidence\">Evidence seen</label>"
+                            "<textarea id=\"evidence\" name=\"evidence\" maxlength=\"2000\">"
+                            "</textarea></div><div class=\"field\"><label for=\"found-on\">Date of "
+                            "the assessment</label><input type=\"date\" id=\"found-on\" "
+                            "name=\"found_on\" value=\"");
+        date_value(&r->h, lnt_date_of(r->now));
+        lnt_html_raw(&r->h, "\"/></div><button type=\"submit\" id=\"record-finding\">Record the "
+                            "finding</button></form>");
+    }
+    if (lnt_store_finding_list(r->web->store, v->id, &f, &n, NULL) == LNT_OK && n > 0) {
+        lnt_html_raw(&r->h, "<h3>Recorded</h3><div class=\"table-wrap\"><table "
+                            "id=\"finding-table\"><thead><tr><th scope=\"col\">Date</th><th "
+                            "scope=\"col\">Criterion</th><th scope=\"col\">Finding</th><th "
+                            "scope=\"col\">Evidence</th><th scope=\"col\">Assessor</th><th "
+                            "scope=\"col\">Valid to</th></tr></thead><tbody>");
+        for (size_t i = 0; i < n; i++) {
+            lnt_html_raw(&r->h, "<tr><td>");
+            web_date(&r->h, f[i].found_on);
+            lnt_html_raw(&r->h, "</td><td>");
+            lnt_html_txt(&r->h, f[i].criterion);
+            lnt_html_raw(&r->h, "</td><td>");
+            web_bbn_status(&r->h, f[i].met ? LNT_BBN_MET : LNT_BBN_NOT_MET);
+            lnt_html_raw(&r->h, "</td><td>");
+            lnt_html_txt(&r->h, f[i].evidence);
+            lnt_html_raw(&r->h, "</td><td>");
+            lnt_html_txt(&r->h, f[i].assessor);
+            lnt_html_raw(&r->h, "</td><td>");
+            web_date(&r->h, f[i].valid_until);
+            lnt_html_raw(&r->h, "</td></tr>");
+        }
+        lnt_html_raw(&r->h, "</tbody></table></div>");
+    } else if (!web_can_record_findings(r)) {
+        lnt_html_raw(&r->h, "<p class=\"empty\">No findings recorded.</p>");
+    }
+    free(f);
+    lnt_html_rawf(&r->h, "<p class=\"no-print\"><a href=\"/exports/findings.csv?venue=%lld\">"
+                         "Findings as CSV</a></p></section>",
+                  (long long)v->id);
+}
+
+void web_venue(struct web_req *r)
+{
+    struct lnt_venue v;
+    struct lnt_score_result s;
+    char err[LNT_ERRBUF_SIZE] = "";
+    bool scored = false;
+    int32_t first, last;
+    int64_t id;
+
+    memset(&s, 0, sizeof s);
+    if (!web_param_id(r, 0, &id) || !web_venue_in_scope(r, id, &v))
+        return;
+    web_window(r->web, r->now, &first, &last);
+    if (r->web->rules != NULL) {
+        if (web_score_venue(r->web, &v, r->now, &s, err) == LNT_OK)
+            scored = true;
+        else
+            lnt_warn("dashboard: venue %lld: scoring: %s", (long long)id, err);
+    }
+    web_page_begin(r, v.name, r->officer.scope.venue_id != 0 ? "venue" : "overview");
+    header(r, &v, &s, scored);
+    if (scored) {
+        bbn_section(r, &s);
+        risk_section(r, &s);
+    } else {
+        lnt_html_raw(&r->h, "<div class=\"notice error\">This venue could not be scored");
+        if (err[0] != '\0') {
+            lnt_html_raw(&r->h, ": ");
+            lnt_html_txt(&r->h, err);
+        }
+        lnt_html_raw(&r->h, ".</div>");
+    }
+    incidents_section(r, &v, first);
+    register_preview(r, &v, last);
+    lnt_html_raw(&r->h, "<div class=\"grid\">");
+    stock_section(r, &v);
+    kiosk_section(r, &v);
+    lnt_html_raw(&r->h, "</div>");
+    training_section(r, &v);
+    finding_form(r, &v);
+    web_page_end(r, 200);
+    lnt_score_result_release(&s);
+}

@@ -1,0 +1,134 @@
+/* dashboard_shots.c - signs in to a running dashboard and saves a PNG of every page (docs/dashboard). */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "err.h"
+#include "support.h"
+#include "webdriver.h"
+
+#define DESKTOP_W 1280
+#define PHONE_W 390
+
+struct shot {
+    const char *file;
+    const char *path; /* after "/venues/ID" when `venue` is set */
+    bool venue;
+    int width;
+    const char *click; /* a button to press after loading, or NULL */
+};
+
+static int fail(const char *what, const char *err)
+{
+    fprintf(stderr, "dashboard-shots: %s: %s\n", what, err);
+    return 1;
+}
+
+/* Waits up to 10 s for `css` to exist. */
+static int wait_for(struct lnt_wd *wd, const char *css)
+{
+    char e[LNT_WD_ELEM_LEN];
+    for (int i = 0; i < 100; i++) {
+        if (lnt_wd_find(wd, css, e, NULL) == LNT_OK)
+            return 0;
+        usleep(100 * 1000);
+    }
+    return -1;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct shot shots[] = {
+        {"01-login.png", "/login", false, DESKTOP_W, NULL},
+        {"02-overview.png", "/", false, DESKTOP_W, NULL},
+        {"03-venue.png", "", true, DESKTOP_W, NULL},
+        {"04-register.png", "/register", true, DESKTOP_W, NULL},
+        {"05-incident-details.png", "", true, DESKTOP_W, "button.open-details"},
+        {"06-trends.png", "/trends", false, DESKTOP_W, NULL},
+        {"07-volunteers.png", "/volunteers", false, DESKTOP_W, NULL},
+        {"08-admin.png", "/admin", false, DESKTOP_W, NULL},
+        {"09-exports.png", "/exports", false, DESKTOP_W, NULL},
+        {"10-overview-phone.png", "/", false, PHONE_W, NULL},
+        {"11-venue-phone.png", "", true, PHONE_W, NULL},
+    };
+    char err[LNT_ERRBUF_SIZE] = "", url[600], path[256], file[600];
+    struct lnt_wd *wd = NULL;
+    char *work, *json = NULL;
+    long long venue;
+    int rc = 1;
+
+    if (argc != 5) {
+        fprintf(stderr, "usage: dashboard-shots BASE_URL EMAIL PASSWORD OUT_DIR\n");
+        return 2;
+    }
+    venue = 0;
+    work = lnt_test_tmpdir();
+    if (work == NULL)
+        return fail("temporary directory", "cannot make one");
+    if (lnt_wd_start(&wd, work, err) != LNT_OK) {
+        rc = fail("headless Chromium", err);
+        goto out;
+    }
+    for (size_t i = 0; i < sizeof shots / sizeof shots[0]; i++) {
+        const struct shot *s = &shots[i];
+        if (i == 1) { /* sign in once the login page has been taken */
+            snprintf(url, sizeof url, "%s/login", argv[1]);
+            if (lnt_wd_navigate(wd, url, err) != LNT_OK ||
+                lnt_wd_type_css(wd, "#email", argv[2], err) != LNT_OK ||
+                lnt_wd_type_css(wd, "#password", argv[3], err) != LNT_OK ||
+                lnt_wd_click_css(wd, "#sign-in", err) != LNT_OK || wait_for(wd, ".who") != 0) {
+                rc = fail("sign in", err[0] != '\0' ? err : "no signed-in page appeared");
+                goto out;
+            }
+            /* the case file shown is the venue with the most incidents */
+            snprintf(url, sizeof url, "%s/?sort=incidents&dir=desc", argv[1]);
+            if (lnt_wd_navigate(wd, url, err) != LNT_OK ||
+                lnt_wd_execute(wd, "return document.querySelector('#league tbody tr')"
+                                   ".getAttribute('data-venue');",
+                               &json, err) != LNT_OK) {
+                rc = fail("finding a venue", err);
+                goto out;
+            }
+            venue = strtoll(json + (json[0] == '"'), NULL, 10);
+            free(json);
+            json = NULL;
+        }
+        if (s->venue)
+            snprintf(path, sizeof path, "/venues/%lld%s", venue, s->path);
+        else
+            snprintf(path, sizeof path, "%s", s->path);
+        snprintf(url, sizeof url, "%s%s", argv[1], path);
+        if (lnt_wd_window_size(wd, s->width, 900, err) != LNT_OK ||
+            lnt_wd_navigate(wd, url, err) != LNT_OK) {
+            rc = fail(path, err);
+            goto out;
+        }
+        if (s->click != NULL) {
+            if (wait_for(wd, s->click) != 0) {
+                fprintf(stderr, "dashboard-shots: %s: no `%s` on %s; skipped\n", s->file,
+                        s->click, path);
+                continue;
+            }
+            if (lnt_wd_click_css(wd, s->click, err) != LNT_OK ||
+                wait_for(wd, "#incident-facts") != 0) {
+                rc = fail(s->click, err[0] != '\0' ? err : "the details page did not appear");
+                goto out;
+            }
+        }
+        snprintf(file, sizeof file, "%s/%s", argv[4], s->file);
+        if (lnt_wd_screenshot_page(wd, s->width, file, err) != LNT_OK) {
+            rc = fail(file, err);
+            goto out;
+        }
+        printf("%s\n", file);
+    }
+    rc = 0;
+out:
+    lnt_wd_free(wd);
+    lnt_test_rmrf(work);
+    free(work);
+    return rc;
+}

@@ -1,0 +1,699 @@
+/* test_dashboard.c - the officers' dashboard in real headless Chromium, against a real lanternd. */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <curl/curl.h>
+
+#include "buf.h"
+#include "ltime.h"
+#include "store.h"
+#include "support.h"
+#include "town.h"
+#include "webdriver.h"
+#include "xmlcheck.h"
+
+#define URL_MAX 512
+
+static struct {
+    char *dir;
+    char *db;
+    pid_t server;
+    char base[64];
+    struct lnt_wd *wd;
+    struct town town;
+} g;
+
+/* ---- plain HTTP, for what a browser hides: status codes, headers, raw markup ---- */
+
+struct http_reply {
+    long status;
+    struct lnt_buf body;
+    char location[URL_MAX];
+    char csp[512];
+    char cookie[256];
+};
+
+static size_t on_body(char *p, size_t size, size_t n, void *ctx)
+{
+    return lnt_buf_append(ctx, p, size * n) == LNT_OK ? size * n : 0;
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *ctx)
+{
+    struct http_reply *r = ctx;
+    size_t len = size * n;
+    char line[1024];
+
+    if (len >= sizeof line)
+        return len;
+    memcpy(line, p, len);
+    line[len] = '\0';
+    line[strcspn(line, "\r\n")] = '\0';
+    if (strncasecmp(line, "Location: ", 10) == 0)
+        lnt_str_copy(r->location, sizeof r->location, line + 10);
+    else if (strncasecmp(line, "Content-Security-Policy: ", 25) == 0)
+        lnt_str_copy(r->csp, sizeof r->csp, line + 25);
+    else if (strncasecmp(line, "Set-Cookie: lnt_session", 23) == 0)
+        lnt_str_copy(r->cookie, sizeof r->cookie, line + 12);
+    return len;
+}
+
+/* One request; `curl` keeps its cookies between calls. body NULL = GET. */
+static void http(CURL *curl, const char *path, const char *body, struct http_reply *r)
+{
+    char url[URL_MAX];
+
+    memset(r, 0, sizeof *r);
+    lnt_buf_init(&r->body, 16u << 20);
+    snprintf(url, sizeof url, "%s%s", g.base, path);
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &r->body);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, r);
+    if (body != NULL) {
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+    } else {
+        curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+    }
+    assert_int_equal(curl_easy_perform(curl), CURLE_OK);
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r->status);
+    if (r->body.data == NULL)
+        lnt_buf_puts(&r->body, "");
+}
+
+/* The "name=value" part of a Set-Cookie line, in a static buffer (one of two). */
+static const char *cookie_value(const char *set_cookie)
+{
+    static char buf[2][256];
+    static int k;
+    char *b = buf[k++ % 2];
+    size_t n = strcspn(set_cookie, ";");
+    memcpy(b, set_cookie, n < sizeof buf[0] ? n : sizeof buf[0] - 1);
+    b[n < sizeof buf[0] ? n : sizeof buf[0] - 1] = '\0';
+    return b;
+}
+
+static CURL *client(void)
+{
+    CURL *c = curl_easy_init();
+    assert_non_null(c);
+    curl_easy_setopt(c, CURLOPT_COOKIEFILE, ""); /* cookies in memory */
+    return c;
+}
+
+/* The value of the first hidden csrf field in `html`. */
+static void csrf_of(const char *html, char *out, size_t size)
+{
+    const char *p = strstr(html, "name=\"csrf\" value=\"");
+    size_t n;
+    assert_non_null(p);
+    p += strlen("name=\"csrf\" value=\"");
+    n = strcspn(p, "\"");
+    assert_true(n < size);
+    memcpy(out, p, n);
+    out[n] = '\0';
+}
+
+static char last_cookie[256]; /* the session cookie the last http_login was given */
+
+/* Signs `curl` in as `email` (forgetting any cookies it had); returns the status of the POST. */
+static long http_login(CURL *curl, const char *email, const char *password)
+{
+    struct http_reply r;
+    char token[128], body[512];
+    char *e, *p;
+    long status;
+
+    curl_easy_setopt(curl, CURLOPT_COOKIELIST, "ALL");
+    http(curl, "/login", NULL, &r);
+    assert_int_equal(r.status, 200);
+    csrf_of(r.body.data, token, sizeof token);
+    lnt_buf_release(&r.body);
+    e = curl_easy_escape(curl, email, 0);
+    p = curl_easy_escape(curl, password, 0);
+    snprintf(body, sizeof body, "csrf=%s&email=%s&password=%s&next=", token, e, p);
+    curl_free(e);
+    curl_free(p);
+    http(curl, "/login", body, &r);
+    status = r.status;
+    lnt_str_copy(last_cookie, sizeof last_cookie, r.cookie);
+    lnt_buf_release(&r.body);
+    return status;
+}
+
+/* ---- the browser ---- */
+
+static void go(const char *path)
+{
+    char url[URL_MAX], err[LNT_ERRBUF_SIZE] = "";
+    snprintf(url, sizeof url, "%s%s", g.base, path);
+    if (lnt_wd_navigate(g.wd, url, err) != LNT_OK)
+        fail_msg("navigate %s: %s", path, err);
+}
+
+static char *text_of(const char *css)
+{
+    char err[LNT_ERRBUF_SIZE] = "", *t = NULL;
+    if (lnt_wd_text_css(g.wd, css, &t, err) != LNT_OK)
+        fail_msg("text of %s: %s", css, err);
+    return t;
+}
+
+/*
+ * Waits (up to 10 s) until the element matching `css` shows `want`: a click
+ * that submits a form returns before the next page has loaded.
+ */
+static void assert_text_has(const char *css, const char *want)
+{
+    char err[LNT_ERRBUF_SIZE] = "", *t = NULL;
+
+    for (int tries = 0; tries < 100; tries++) {
+        free(t);
+        t = NULL;
+        if (lnt_wd_text_css(g.wd, css, &t, err) == LNT_OK && strstr(t, want) != NULL) {
+            free(t);
+            return;
+        }
+        usleep(100 * 1000);
+    }
+    fail_msg("`%s` shows \"%.300s\", which lacks \"%s\" (%s)", css, t != NULL ? t : "", want,
+             err);
+}
+
+static void click(const char *css)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+    if (lnt_wd_click_css(g.wd, css, err) != LNT_OK)
+        fail_msg("click %s: %s", css, err);
+}
+
+static void type(const char *css, const char *text)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+    if (lnt_wd_type_css(g.wd, css, text, err) != LNT_OK)
+        fail_msg("type into %s: %s", css, err);
+}
+
+static void current_path(char *out, size_t size)
+{
+    char url[URL_MAX], err[LNT_ERRBUF_SIZE] = "";
+    assert_int_equal(lnt_wd_current_url(g.wd, url, sizeof url, err), LNT_OK);
+    lnt_str_copy(out, size, lnt_str_starts(url, g.base) ? url + strlen(g.base) : url);
+}
+
+/* Waits (up to 10 s) until the browser's path contains `want`, then copies it into out. */
+static void wait_path(const char *want, char *out, size_t size)
+{
+    for (int tries = 0; tries < 100; tries++) {
+        current_path(out, size);
+        if (strstr(out, want) != NULL)
+            return;
+        usleep(100 * 1000);
+    }
+    fail_msg("the browser is at %s, not at a path with %s", out, want);
+}
+
+static void browser_login(const char *email)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+    assert_int_equal(lnt_wd_delete_cookies(g.wd, err), LNT_OK);
+    go("/login");
+    type("#email", email);
+    type("#password", TOWN_PASSWORD);
+    click("#sign-in");
+    assert_text_has(".who", "Sign out");
+}
+
+static size_t count(const char *css)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+    size_t n = 0;
+    if (lnt_wd_count(g.wd, css, &n, err) != LNT_OK)
+        fail_msg("count %s: %s", css, err);
+    return n;
+}
+
+/* ---- setup ---- */
+
+static int setup(void **state)
+{
+    char err[LNT_ERRBUF_SIZE] = "", *port_file, *log, port[16];
+    const char *argv[8];
+    (void)state;
+
+    g.dir = lnt_test_tmpdir();
+    assert_non_null(g.dir);
+    g.db = lnt_test_path(g.dir, "town.db");
+    if (town_build(g.db, lnt_time_now(), &g.town, err) != LNT_OK)
+        fail_msg("building the test town: %s", err);
+    port_file = lnt_test_path(g.dir, "port");
+    log = lnt_test_path(g.dir, "lanternd.log");
+    argv[0] = lnt_test_bin("lanternd");
+    argv[1] = "--db";
+    argv[2] = g.db;
+    argv[3] = "--listen";
+    argv[4] = "127.0.0.1:0";
+    argv[5] = "--port-file";
+    argv[6] = port_file;
+    argv[7] = NULL;
+    g.server = lnt_proc_spawn(argv, log);
+    assert_true(g.server > 0);
+    if (!lnt_test_wait_file(port_file, 15000)) {
+        char *text = lnt_test_read_file(log);
+        fail_msg("lanternd did not start: %s", text != NULL ? text : "(no log)");
+    }
+    {
+        char *text = lnt_test_read_file(port_file);
+        assert_non_null(text);
+        lnt_str_copy(port, sizeof port, text);
+        port[strcspn(port, "\n")] = '\0';
+        free(text);
+    }
+    snprintf(g.base, sizeof g.base, "http://127.0.0.1:%s", port);
+    free(port_file);
+    free(log);
+    if (lnt_wd_start(&g.wd, g.dir, err) != LNT_OK)
+        fail_msg("the dashboard tests need headless Chromium (Debian's chromium and "
+                 "chromium-driver) and it did not start: %s",
+                 err);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    lnt_wd_free(g.wd);
+    if (g.server > 0)
+        lnt_proc_stop(g.server, SIGTERM);
+    if (getenv("LNT_KEEP_TMP") == NULL)
+        lnt_test_rmrf(g.dir);
+    free(g.db);
+    free(g.dir);
+    return 0;
+}
+
+/* ---- tests ---- */
+
+static void test_dashboard__logged_out_every_route_goes_to_login(void **state)
+{
+    static const char *const gets[] = {"/", "/venues/1", "/venues/1/register",
+                                       "/venues/1/evidence.pdf", "/trends", "/volunteers",
+                                       "/admin", "/exports", "/exports/venues.csv"};
+    static const char *const posts[] = {"/logout", "/venues/1/findings",
+                                        "/venues/1/incidents/x/open", "/admin/venue-add"};
+    char path[URL_MAX], err[LNT_ERRBUF_SIZE] = "";
+    CURL *c = client();
+    (void)state;
+
+    assert_int_equal(lnt_wd_delete_cookies(g.wd, err), LNT_OK);
+    for (size_t i = 0; i < sizeof gets / sizeof gets[0]; i++) {
+        go(gets[i]);
+        current_path(path, sizeof path);
+        if (!lnt_str_starts(path, "/login"))
+            fail_msg("logged out, %s showed %s instead of the login page", gets[i], path);
+        assert_text_has("h1", "Sign in");
+    }
+    for (size_t i = 0; i < sizeof posts / sizeof posts[0]; i++) {
+        struct http_reply r;
+        http(c, posts[i], "csrf=x", &r);
+        assert_int_equal(r.status, 303);
+        assert_true(lnt_str_starts(r.location, "/login"));
+        lnt_buf_release(&r.body);
+    }
+    curl_easy_cleanup(c);
+}
+
+static void test_dashboard__wrong_password_is_refused_then_login_lands_on_overview(void **state)
+{
+    char path[URL_MAX], err[LNT_ERRBUF_SIZE] = "";
+    CURL *c = client();
+    (void)state;
+
+    assert_int_equal(lnt_wd_delete_cookies(g.wd, err), LNT_OK);
+    go("/login");
+    type("#email", TOWN_OFFICER);
+    type("#password", "not the password at all");
+    click("#sign-in");
+    assert_text_has("#login-error", "do not match");
+    assert_int_equal(http_login(c, TOWN_OFFICER, "still not the password"), 401);
+
+    browser_login(TOWN_OFFICER);
+    current_path(path, sizeof path);
+    assert_string_equal(path, "/");
+    assert_text_has("h1", "Overview");
+    assert_text_has(".who", "Olu Officer");
+    curl_easy_cleanup(c);
+}
+
+static void test_dashboard__session_cookie_is_httponly_strict_and_fresh(void **state)
+{
+    struct http_reply r;
+    char token[128], body[512], first[256];
+    CURL *c = client();
+    (void)state;
+
+    http(c, "/login", NULL, &r);
+    csrf_of(r.body.data, token, sizeof token);
+    lnt_buf_release(&r.body);
+    snprintf(body, sizeof body, "csrf=%s&email=%s&password=%s", token, TOWN_OFFICER,
+             "correct%20horse%20battery%20staple");
+    http(c, "/login", body, &r);
+    assert_int_equal(r.status, 303);
+    assert_non_null(strstr(r.cookie, "HttpOnly"));
+    assert_non_null(strstr(r.cookie, "SameSite=Strict"));
+    assert_null(strstr(r.cookie, "Secure")); /* plain HTTP on loopback */
+    lnt_str_copy(first, sizeof first, r.cookie);
+    lnt_buf_release(&r.body);
+    /* signing in again gives a new session id */
+    assert_int_equal(http_login(c, TOWN_OFFICER, TOWN_PASSWORD), 303);
+    assert_string_not_equal(cookie_value(first), cookie_value(last_cookie));
+    http(c, "/", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.csp, "script-src 'self'"));
+    assert_non_null(strstr(r.csp, "default-src 'none'"));
+    lnt_buf_release(&r.body);
+    curl_easy_cleanup(c);
+    assert_true(strlen(first) > 20);
+}
+
+static void test_dashboard__every_page_renders_well_formed(void **state)
+{
+    char paths[8][96];
+    CURL *c = client();
+    size_t n = 0;
+    (void)state;
+
+    snprintf(paths[n++], sizeof paths[0], "/");
+    snprintf(paths[n++], sizeof paths[0], "/venues/%lld", (long long)g.town.velvet);
+    snprintf(paths[n++], sizeof paths[0], "/venues/%lld/register", (long long)g.town.velvet);
+    snprintf(paths[n++], sizeof paths[0], "/trends");
+    snprintf(paths[n++], sizeof paths[0], "/volunteers");
+    snprintf(paths[n++], sizeof paths[0], "/admin");
+    snprintf(paths[n++], sizeof paths[0], "/exports");
+    snprintf(paths[n++], sizeof paths[0], "/venues/%lld", (long long)g.town.anchor);
+    assert_int_equal(http_login(c, TOWN_ADMIN, TOWN_PASSWORD), 303);
+    for (size_t i = 0; i < n; i++) {
+        struct http_reply r;
+        char why[200] = "";
+        http(c, paths[i], NULL, &r);
+        if (r.status != 200)
+            fail_msg("%s: status %ld: %.400s", paths[i], r.status, r.body.data);
+        if (!lnt_xml_check(r.body.data, why, sizeof why))
+            fail_msg("%s is not well-formed: %s", paths[i], why);
+        assert_null(strstr(r.body.data, "<Anchor>")); /* escaped everywhere */
+        lnt_buf_release(&r.body);
+    }
+    curl_easy_cleanup(c);
+
+    browser_login(TOWN_ADMIN);
+    go("/");
+    assert_int_equal(count("#league tbody tr"), 6); /* five Northtown venues and one in Southvale */
+    assert_text_has("#league", "Southvale Arms");
+    assert_text_has("#league", "The <Anchor> & \"Co\"");
+    assert_text_has("#town-week", "Incidents reported");
+    go(paths[1]);
+    assert_text_has("#venue-name", "Velvet");
+    assert_true(count("#bbn-table tbody tr") >= 20);
+    assert_text_has("#risk", "points");
+    assert_true(count("#incident-table tbody tr") >= 3);
+    assert_text_has("#training-table", "Sam Whitfield");
+    go(paths[2]);
+    assert_text_has("#register-table", "Sam Whitfield");
+    go("/trends");
+    assert_int_equal(count("#heatmap g.cell"), 168);
+    assert_true(count("#monthly g.point") >= 12);
+    go("/volunteers");
+    assert_text_has("#volunteer-table", "Street Pastors");
+    go("/admin");
+    assert_text_has("#admin-officers", TOWN_SOUTH);
+    go("/exports");
+    assert_true(count("#export-list li") >= 5);
+}
+
+static void test_dashboard__league_sorts_and_filters_without_script(void **state)
+{
+    char *first = NULL, *last = NULL, path[URL_MAX];
+    (void)state;
+
+    browser_login(TOWN_ADMIN);
+    go("/?sort=name&dir=asc");
+    first = text_of("#league tbody tr:first-child td:first-child");
+    last = text_of("#league tbody tr:last-child td:first-child");
+    assert_true(strncmp(first, "Quayside", 8) == 0);
+    assert_true(strncmp(last, "Velvet", 6) == 0);
+    free(first);
+    free(last);
+    /* clicking the header sorts the other way */
+    click("#sort-name");
+    wait_path("dir=desc", path, sizeof path);
+    assert_non_null(strstr(path, "sort=name"));
+    assert_non_null(strstr(path, "dir=desc"));
+    first = text_of("#league tbody tr:first-child td:first-child");
+    assert_true(strncmp(first, "Velvet", 6) == 0);
+    free(first);
+    /* incidents, most first: Velvet has the most */
+    go("/?sort=incidents&dir=desc");
+    first = text_of("#league tbody tr:first-child td:first-child");
+    assert_true(strncmp(first, "Velvet", 6) == 0);
+    free(first);
+    /* filter by category through the form */
+    go("/");
+    {
+        char err[LNT_ERRBUF_SIZE] = "";
+        assert_int_equal(lnt_wd_click_css(g.wd, "#f-category option[value='nightclub']", err),
+                         LNT_OK);
+    }
+    click("#apply");
+    wait_path("category=nightclub", path, sizeof path);
+    assert_int_equal(count("#league tbody tr"), 1);
+    assert_text_has("#league tbody", "Velvet");
+    /* and by area, by address */
+    go("/?area=Riverside");
+    assert_int_equal(count("#league tbody tr"), 2);
+    go("/?band=red&category=hub");
+    assert_text_has("#league tbody", "No venue matches");
+}
+
+static void test_dashboard__other_authority_is_forbidden_and_audited(void **state)
+{
+    char path[64], err[LNT_ERRBUF_SIZE] = "", object[32];
+    struct lnt_store *s = NULL;
+    struct lnt_audit_entry *a = NULL;
+    struct http_reply r;
+    CURL *c = client();
+    size_t n = 0;
+    bool audited = false;
+    (void)state;
+
+    browser_login(TOWN_OFFICER);
+    go("/");
+    {
+        char *league = text_of("#league");
+        assert_null(strstr(league, "Southvale"));
+        free(league);
+    }
+    snprintf(path, sizeof path, "/venues/%lld", (long long)g.town.south);
+    go(path);
+    assert_text_has("h1", "Not yours to see");
+    assert_int_equal(http_login(c, TOWN_OFFICER, TOWN_PASSWORD), 303);
+    http(c, path, NULL, &r);
+    assert_int_equal(r.status, 403);
+    assert_null(strstr(r.body.data, "Southvale Arms"));
+    lnt_buf_release(&r.body);
+    snprintf(path, sizeof path, "/venues/%lld/register", (long long)g.town.south);
+    http(c, path, NULL, &r);
+    assert_int_equal(r.status, 403);
+    lnt_buf_release(&r.body);
+    /* a venue manager sees their own venue only */
+    assert_int_equal(http_login(c, TOWN_MANAGER, TOWN_PASSWORD), 303);
+    snprintf(path, sizeof path, "/venues/%lld", (long long)g.town.velvet);
+    http(c, path, NULL, &r);
+    assert_int_equal(r.status, 403);
+    lnt_buf_release(&r.body);
+    curl_easy_cleanup(c);
+
+    assert_int_equal(lnt_store_open(&s, g.db, err), LNT_OK);
+    assert_int_equal(lnt_store_audit_list(s, 0, 0, 0, 200, &a, &n, err), LNT_OK);
+    snprintf(object, sizeof object, "venue %lld", (long long)g.town.south);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(a[i].action, "access.refused") == 0 && strcmp(a[i].object, object) == 0 &&
+            strstr(a[i].actor, TOWN_OFFICER) != NULL)
+            audited = true;
+    free(a);
+    lnt_store_free(s);
+    assert_true(audited);
+}
+
+static void test_dashboard__form_without_csrf_token_is_refused(void **state)
+{
+    char path[96], body[256], *script = NULL, err[LNT_ERRBUF_SIZE] = "";
+    struct http_reply r;
+    CURL *c = client();
+    (void)state;
+
+    assert_int_equal(http_login(c, TOWN_ADMIN, TOWN_PASSWORD), 303);
+    snprintf(path, sizeof path, "/venues/%lld/findings", (long long)g.town.crown);
+    snprintf(body, sizeof body, "criterion=A3&met=1&evidence=x&found_on=2020-01-01");
+    http(c, path, body, &r);
+    assert_int_equal(r.status, 403);
+    assert_non_null(strstr(r.body.data, "security token"));
+    lnt_buf_release(&r.body);
+    snprintf(body, sizeof body, "csrf=forged&name=Evil&category=pub&capacity=10");
+    http(c, "/admin/venue-add", body, &r);
+    assert_int_equal(r.status, 403);
+    lnt_buf_release(&r.body);
+    curl_easy_cleanup(c);
+
+    /* in the browser: the real form with its token removed */
+    browser_login(TOWN_ADMIN);
+    snprintf(path, sizeof path, "/venues/%lld", (long long)g.town.crown);
+    go(path);
+    assert_int_equal(lnt_wd_execute(g.wd,
+                                     "document.querySelector('#finding-form input[name=csrf]')"
+                                     ".remove(); return 1;",
+                                     &script, err),
+                     LNT_OK);
+    free(script);
+    click("#record-finding");
+    assert_text_has("h1", "Form refused");
+}
+
+static void test_dashboard__assessor_finding_shows_in_the_score(void **state)
+{
+    char path[96], row[64];
+    char *before = NULL, *after = NULL;
+    (void)state;
+
+    browser_login(TOWN_OFFICER);
+    snprintf(path, sizeof path, "/venues/%lld", (long long)g.town.crown);
+    go(path);
+    snprintf(row, sizeof row, "#bbn-table tr[data-criterion='A3'] .bbn-status");
+    before = text_of(row);
+    assert_string_not_equal(before, "Met");
+    {
+        char err[LNT_ERRBUF_SIZE] = "";
+        assert_int_equal(lnt_wd_click_css(g.wd, "#criterion option[value='A3']", err), LNT_OK);
+    }
+    click("#met-yes");
+    type("#evidence", "Written dispersal policy seen & signed <by the DPS>");
+    click("#record-finding");
+    assert_text_has("#finding-saved", "recorded");
+    after = text_of(row);
+    assert_string_equal(after, "Met");
+    assert_text_has("#finding-table", "Written dispersal policy seen & signed <by the DPS>");
+    assert_text_has("#finding-table", "Olu Officer");
+    free(before);
+    free(after);
+}
+
+static void test_dashboard__opening_sealed_details_is_audited(void **state)
+{
+    char path[96], err[LNT_ERRBUF_SIZE] = "";
+    struct lnt_store *s = NULL;
+    struct lnt_audit_entry *a = NULL;
+    size_t n = 0;
+    bool audited = false;
+    (void)state;
+
+    /* a venue manager cannot open them */
+    browser_login(TOWN_MANAGER);
+    snprintf(path, sizeof path, "/venues/%lld", (long long)g.town.crown);
+    go(path);
+    assert_int_equal(count("button.open-details"), 0);
+    assert_text_has("#incident-table", "sealed");
+
+    browser_login(TOWN_OFFICER);
+    go(path);
+    click("button.open-details");
+    assert_text_has("h1", "Incident details");
+    assert_text_has("#incident-details", TOWN_SECRET_NOTE);
+
+    assert_int_equal(lnt_store_open(&s, g.db, err), LNT_OK);
+    assert_int_equal(lnt_store_audit_list(s, 0, 0, 0, 200, &a, &n, err), LNT_OK);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(a[i].action, "incident.read") == 0 &&
+            strcmp(a[i].object, g.town.sealed_report) == 0 && strstr(a[i].actor, TOWN_OFFICER))
+            audited = true;
+    free(a);
+    lnt_store_free(s);
+    assert_true(audited);
+}
+
+static void test_dashboard__exports_are_csv_and_pdf(void **state)
+{
+    struct http_reply r;
+    char path[96];
+    CURL *c = client();
+    (void)state;
+
+    assert_int_equal(http_login(c, TOWN_OFFICER, TOWN_PASSWORD), 303);
+    http(c, "/exports/venues.csv", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_true(lnt_str_starts(r.body.data, "id,name,category"));
+    assert_non_null(strstr(r.body.data, "\"The <Anchor> & \"\"Co\"\"\""));
+    assert_null(strstr(r.body.data, "Southvale"));
+    lnt_buf_release(&r.body);
+    snprintf(path, sizeof path, "/venues/%lld/evidence.pdf", (long long)g.town.velvet);
+    http(c, path, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_true(lnt_str_starts(r.body.data, "%PDF-"));
+    lnt_buf_release(&r.body);
+    curl_easy_cleanup(c);
+}
+
+static void test_dashboard__logout_ends_the_session(void **state)
+{
+    char path[URL_MAX];
+    (void)state;
+
+    browser_login(TOWN_OFFICER);
+    go("/trends");
+    click("#logout");
+    wait_path("/login", path, sizeof path);
+    go("/trends");
+    current_path(path, sizeof path);
+    assert_true(lnt_str_starts(path, "/login"));
+}
+
+static void test_dashboard__failed_logins_lock_the_account(void **state)
+{
+    CURL *c = client();
+    (void)state;
+
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(http_login(c, TOWN_SOUTH, "guessing the password"), 401);
+    /* the right password no longer helps for a while; other accounts are not locked */
+    assert_int_equal(http_login(c, TOWN_SOUTH, TOWN_PASSWORD), 429);
+    assert_int_equal(http_login(c, TOWN_OFFICER, TOWN_PASSWORD), 303);
+    curl_easy_cleanup(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dashboard__logged_out_every_route_goes_to_login),
+        cmocka_unit_test(test_dashboard__wrong_password_is_refused_then_login_lands_on_overview),
+        cmocka_unit_test(test_dashboard__session_cookie_is_httponly_strict_and_fresh),
+        cmocka_unit_test(test_dashboard__every_page_renders_well_formed),
+        cmocka_unit_test(test_dashboard__league_sorts_and_filters_without_script),
+        cmocka_unit_test(test_dashboard__other_authority_is_forbidden_and_audited),
+        cmocka_unit_test(test_dashboard__form_without_csrf_token_is_refused),
+        cmocka_unit_test(test_dashboard__assessor_finding_shows_in_the_score),
+        cmocka_unit_test(test_dashboard__opening_sealed_details_is_audited),
+        cmocka_unit_test(test_dashboard__exports_are_csv_and_pdf),
+        cmocka_unit_test(test_dashboard__logout_ends_the_session),
+        cmocka_unit_test(test_dashboard__failed_logins_lock_the_account),
+    };
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

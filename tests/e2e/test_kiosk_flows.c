@@ -1,0 +1,328 @@
+/*
+ * test_kiosk_flows.c - every kiosk flow as a replay script, played by the real lantern-kiosk
+ * against a real lanternd on 127.0.0.1; the events the server stored are then checked.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "test_kiosk_town.h"
+
+static int setup(void **state)
+{
+    struct town *t = town_new();
+    town_start_server(t);
+    *state = t;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    town_free(*state);
+    return 0;
+}
+
+/* Plays `script`; fails the test with the kiosk's words unless it exits 0. */
+static void play(struct town *t, const char *script, bool enrol)
+{
+    struct lnt_proc_result r;
+    int status = town_replay(t, "flow.txt", script, enrol, 30, &r);
+
+    if (status != 0)
+        fail_msg("kiosk exited %d:\n%s\n%s", status, r.out, r.err);
+    lnt_proc_result_release(&r);
+}
+
+static const char *str(json_t *ev, const char *key)
+{
+    json_t *v = json_object_get(ev, key);
+    if (!json_is_string(v))
+        fail_msg("event has no string `%s`", key);
+    return json_string_value(v);
+}
+
+static json_int_t num(json_t *ev, const char *key)
+{
+    json_t *v = json_object_get(ev, key);
+    if (!json_is_integer(v))
+        fail_msg("event has no integer `%s`", key);
+    return json_integer_value(v);
+}
+
+static bool flag(json_t *ev, const char *key)
+{
+    json_t *v = json_object_get(ev, key);
+    if (!json_is_boolean(v))
+        fail_msg("event has no boolean `%s`", key);
+    return json_is_true(v);
+}
+
+static void test_kiosk_flows__sign_in_and_out_with_roles_from_the_badge(void **state)
+{
+    struct town *t = *state;
+    json_t *in, *out;
+
+    play(t,
+         "scan door.png\ntap Sign in\ntap Done\n"
+         "scan bar.png\ntap Sign in\ntap Done\n"
+         "wait 5100\n"
+         "scan door.png\ntap Sign out\ntap Done\n",
+         true);
+    in = town_events_of(t, "sign_in");
+    out = town_events_of(t, "sign_out");
+    assert_int_equal(json_array_size(in), 2);
+    assert_int_equal(json_array_size(out), 1);
+    /* The register line carries the licence as the badge said, and the verdict shown. */
+    assert_string_equal(str(json_array_get(in, 0), "staff_id"), t->staff[DOOR]);
+    assert_string_equal(str(json_array_get(in, 0), "role"), "door");
+    assert_string_equal(str(json_array_get(in, 0), "sia_number"), "1234567812345678");
+    assert_string_equal(str(json_array_get(in, 0), "sia_status"), "valid");
+    assert_string_equal(str(json_array_get(in, 0), "verdict"), "green");
+    /* A bar worker is recorded as bar staff: the role comes from the badge, never a choice. */
+    assert_string_equal(str(json_array_get(in, 1), "staff_id"), t->staff[BAR]);
+    assert_string_equal(str(json_array_get(in, 1), "role"), "bar");
+    assert_string_equal(str(json_array_get(in, 1), "sia_status"), "not_required");
+    assert_string_equal(str(json_array_get(out, 0), "staff_id"), t->staff[DOOR]);
+    json_decref(in);
+    json_decref(out);
+}
+
+static void test_kiosk_flows__ask_for_angela_in_three_taps(void **state)
+{
+    struct town *t = *state;
+    json_t *inc, *ev;
+
+    /* Badge result, then exactly three taps to a saved record. */
+    play(t, "scan door.png\ntap Ask for Angela\ntap Dance floor\ntap Save\nshot angela.png\n",
+         true);
+    inc = town_events_of(t, "incident");
+    assert_int_equal(json_array_size(inc), 1);
+    ev = json_array_get(inc, 0);
+    assert_string_equal(str(ev, "kind"), "angela");
+    assert_string_equal(str(ev, "place"), "dance_floor");
+    assert_string_equal(str(ev, "staff_id"), t->staff[DOOR]);
+    assert_true(flag(ev, "complete"));
+    assert_false(flag(ev, "police_called"));
+    /* The details travel sealed: base64 of a sealed box, nothing readable. */
+    assert_true(strlen(str(ev, "sealed")) > 64);
+    assert_null(strstr(str(ev, "sealed"), "dance"));
+    json_decref(inc);
+}
+
+static void test_kiosk_flows__angela_with_actions_and_outcome(void **state)
+{
+    struct town *t = *state;
+    json_t *inc, *ev;
+
+    play(t,
+         "scan door2.png\ntap Ask for Angela\ntap Toilets\n"
+         "tap Moved out of sight\ntap Offered taxi or a call\ntap More\ntap Police called\n"
+         "tap Next\ntap Police took over\n",
+         true);
+    inc = town_events_of(t, "incident");
+    assert_int_equal(json_array_size(inc), 1);
+    ev = json_array_get(inc, 0);
+    assert_string_equal(str(ev, "place"), "toilets");
+    assert_string_equal(str(ev, "outcome"), "police");
+    assert_true(flag(ev, "police_called"));
+    assert_true(flag(ev, "complete"));
+    json_decref(inc);
+}
+
+static void test_kiosk_flows__spiking_saved_open_then_completed(void **state)
+{
+    struct town *t = *state;
+    json_t *inc;
+
+    /* The first save is open: the person needs looking after before the paperwork. */
+    play(t,
+         "scan door.png\ntap Spiking\ntap 15 min ago\ntap Bar\n"
+         "tap Vomiting\ntap Confusion\ntap Save, finish later\ntap Done\n",
+         true);
+    /* Later, anyone on staff finishes it from the list. */
+    play(t,
+         "scan door2.png\ntap Open reports (1)\ntap Spiking*\n"
+         "tap Their drink kept\ntap Next\ntap Yes\ntype CAD 1234/26\ntap OK\n"
+         "tap No\ntap Used: negative\ntap Yes\ntype BAR 2\ntap OK\ntap Last hour\ntap Yes\n"
+         "type GREEN DRESS\ntap OK\ntap Skip\ntap Home with friends\n",
+         false);
+    inc = town_events_of(t, "incident");
+    assert_int_equal(json_array_size(inc), 2);
+    /* The server sees both saves, tied by the report id. */
+    assert_string_equal(str(json_array_get(inc, 0), "kind"), "spiking");
+    assert_false(flag(json_array_get(inc, 0), "complete"));
+    assert_true(flag(json_array_get(inc, 1), "complete"));
+    assert_string_equal(str(json_array_get(inc, 0), "report_id"),
+                        str(json_array_get(inc, 1), "report_id"));
+    assert_string_equal(str(json_array_get(inc, 1), "place"), "bar");
+    assert_string_equal(str(json_array_get(inc, 1), "outcome"), "home_friends");
+    assert_true(flag(json_array_get(inc, 1), "police_called"));
+    assert_string_equal(str(json_array_get(inc, 1), "staff_id"), t->staff[DOOR2]);
+    /* Both saves were timed from the answer "15 min ago", the second keeping the first's time. */
+    assert_string_equal(str(json_array_get(inc, 0), "occurred_at"),
+                        str(json_array_get(inc, 1), "occurred_at"));
+    json_decref(inc);
+}
+
+static void test_kiosk_flows__other_incident(void **state)
+{
+    struct town *t = *state;
+    json_t *inc, *ev;
+
+    play(t,
+         "scan bar.png\ntap Other incident\ntap Violence: injury\ntap 4 Serious\ntap Entrance\n"
+         "tap Now\ntap Person ejected\ntap Yes\n",
+         true);
+    inc = town_events_of(t, "incident");
+    assert_int_equal(json_array_size(inc), 1);
+    ev = json_array_get(inc, 0);
+    assert_string_equal(str(ev, "kind"), "violence_injury");
+    assert_int_equal(num(ev, "severity"), 4);
+    assert_string_equal(str(ev, "place"), "entrance");
+    assert_string_equal(str(ev, "outcome"), "ejected");
+    assert_true(flag(ev, "police_called"));
+    assert_true(flag(ev, "complete"));
+    json_decref(inc);
+}
+
+static void test_kiosk_flows__cup_cover_stock_for_managers(void **state)
+{
+    struct town *t = *state;
+    json_t *stock;
+
+    play(t,
+         "scan manager.png\ntap More\ntap Cup covers\ntap Count on hand\ntype 60\ntap OK\n"
+         "shot stock.png\ntap Done\n"
+         "scan door.png\ntap Not now\n"
+         "wait 5100\n"
+         "scan manager.png\ntap More\ntap Cup covers\ntap Delivery received\ntype 500\ntap OK\n",
+         true);
+    stock = town_events_of(t, "stock");
+    assert_int_equal(json_array_size(stock), 2);
+    assert_string_equal(str(json_array_get(stock, 0), "kind"), "count");
+    assert_int_equal(num(json_array_get(stock, 0), "quantity"), 60);
+    assert_string_equal(str(json_array_get(stock, 0), "staff_id"), t->staff[MANAGER]);
+    assert_string_equal(str(json_array_get(stock, 1), "kind"), "delivery");
+    assert_int_equal(num(json_array_get(stock, 1), "quantity"), 500);
+    json_decref(stock);
+}
+
+static void test_kiosk_flows__bar_staff_have_no_stock_button(void **state)
+{
+    struct town *t = *state;
+    struct lnt_proc_result r;
+    int status;
+
+    status = town_replay(t, "bar.txt", "scan bar.png\ntap Cup covers\n", true, 20, &r);
+    assert_int_equal(status, 3);
+    /* The kiosk names the script line and what was there instead. */
+    if (strstr(r.err, "bar.txt:2:") == NULL || strstr(r.err, "no button \"Cup covers\"") == NULL)
+        fail_msg("unexpected message: %s", r.err);
+    lnt_proc_result_release(&r);
+}
+
+static void test_kiosk_flows__volunteer_shift_start_and_end(void **state)
+{
+    struct town *t = *state;
+    json_t *start, *end, *tallies;
+
+    play(t,
+         "scan volunteer.png\ntap Start shift\ntype 4\ntap OK\ntap Bravo\ntap Safe haven\n"
+         "tap I lead this shift\ntap Done\n"
+         "wait 5100\n"
+         "scan volunteer.png\ntap End shift\n"
+         "type 24\ntap OK\ntype 3\ntap OK\ntype 2\ntap OK\ntype 41\ntap OK\n"
+         "type 1\ntap OK\ntap OK\ntype 2\ntap OK\ntype 5\ntap OK\n",
+         true);
+    start = town_events_of(t, "shift_start");
+    end = town_events_of(t, "shift_end");
+    assert_int_equal(json_array_size(start), 1);
+    assert_int_equal(json_array_size(end), 1);
+    assert_string_equal(str(json_array_get(start, 0), "call_sign"), "Bravo");
+    assert_string_equal(str(json_array_get(start, 0), "team"), "base:safe_haven;leader:self");
+    assert_int_equal(num(json_array_get(start, 0), "team_size"), 4);
+    /* The end of the shift knows the team it started with, and carries the eight tallies. */
+    assert_string_equal(str(json_array_get(end, 0), "call_sign"), "Bravo");
+    assert_int_equal(num(json_array_get(end, 0), "team_size"), 4);
+    tallies = json_object_get(json_array_get(end, 0), "tallies");
+    assert_int_equal(num(tallies, "water"), 24);
+    assert_int_equal(num(tallies, "flip_flops"), 3);
+    assert_int_equal(num(tallies, "blankets"), 2);
+    assert_int_equal(num(tallies, "bottles"), 41);
+    assert_int_equal(num(tallies, "first_aid"), 1);
+    assert_int_equal(num(tallies, "cctv_calls"), 0);
+    assert_int_equal(num(tallies, "police_calls"), 2);
+    assert_int_equal(num(tallies, "calmed"), 5);
+    json_decref(start);
+    json_decref(end);
+}
+
+static void test_kiosk_flows__refused_badge_in_plain_words_recorded_without_identity(void **state)
+{
+    struct town *t = *state;
+    json_t *ref, *ev;
+
+    play(t, "scan random.png\nshot refused.png\ntap OK\n", true);
+    ref = town_events_of(t, "badge_refused");
+    assert_int_equal(json_array_size(ref), 1);
+    ev = json_array_get(ref, 0);
+    assert_string_equal(str(ev, "reason"), "not_lantern");
+    assert_null(json_object_get(ev, "staff_id"));
+    json_decref(ref);
+}
+
+static void test_kiosk_flows__fresh_kiosk_enrols_by_scanning_the_code(void **state)
+{
+    struct town *t = *state;
+    json_t *in;
+
+    /* No --enroll: the kiosk says "Scan enrolment code" and takes the LNTE: QR. */
+    play(t, "shot fresh.png\nscan enrol.png\nwait 200\nscan door.png\ntap Sign in\n", false);
+    in = town_events_of(t, "sign_in");
+    assert_int_equal(json_array_size(in), 1);
+    json_decref(in);
+}
+
+static void test_kiosk_flows__replay_names_the_line_it_cannot_do(void **state)
+{
+    struct town *t = *state;
+    struct lnt_proc_result r;
+
+    assert_int_equal(
+        town_replay(t, "bad.txt", "# comment\n\nscan door.png\ntype 12\n", true, 20, &r), 3);
+    assert_non_null(strstr(r.err, "bad.txt:4:"));
+    lnt_proc_result_release(&r);
+    assert_int_equal(town_replay(t, "bad2.txt", "scan door.png\ntapp Sign in\n", true, 20, &r), 2);
+    assert_non_null(strstr(r.err, "bad2.txt:2:"));
+    assert_non_null(strstr(r.err, "unknown command"));
+    lnt_proc_result_release(&r);
+    assert_int_equal(town_replay(t, "bad3.txt", "scan nothing-here.png\n", true, 20, &r), 3);
+    assert_non_null(strstr(r.err, "bad3.txt:1:"));
+    lnt_proc_result_release(&r);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_kiosk_flows__sign_in_and_out_with_roles_from_the_badge),
+        T(test_kiosk_flows__ask_for_angela_in_three_taps),
+        T(test_kiosk_flows__angela_with_actions_and_outcome),
+        T(test_kiosk_flows__spiking_saved_open_then_completed),
+        T(test_kiosk_flows__other_incident),
+        T(test_kiosk_flows__cup_cover_stock_for_managers),
+        T(test_kiosk_flows__bar_staff_have_no_stock_button),
+        T(test_kiosk_flows__volunteer_shift_start_and_end),
+        T(test_kiosk_flows__refused_badge_in_plain_words_recorded_without_identity),
+        T(test_kiosk_flows__fresh_kiosk_enrols_by_scanning_the_code),
+        T(test_kiosk_flows__replay_names_the_line_it_cannot_do),
+    };
+#undef T
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

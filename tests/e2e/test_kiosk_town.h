@@ -1,0 +1,42 @@
+/* test_kiosk_town.h - a small town for the kiosk's end-to-end suites: lanternctl sets it up,
+ * lanternd runs on 127.0.0.1, lantern-kiosk plays replay scripts against it. */
+#ifndef LNT_TEST_KIOSK_TOWN_H
+#define LNT_TEST_KIOSK_TOWN_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "support.h"
+
+struct town {
+    char *dir;
+    char *db;
+    char *kiosk_data;
+    char *log;
+    char url[64];
+    char code[32];
+    char staff[5][16]; /* door, bar, manager, volunteer, second door supervisor */
+    pid_t server;
+};
+
+enum { DOOR = 0, BAR, MANAGER, VOLUNTEER, DOOR2 };
+
+/* Scheme WTN, The Crown, five staff with badges (door.png, bar.png, manager.png, volunteer.png,
+ * door2.png), the enrolment QR (enrol.png) and a QR that is no badge (random.png) in t->dir. */
+struct town *town_new(void);
+void town_free(struct town *t);
+void town_start_server(struct town *t);
+void town_stop_server(struct town *t);
+
+/* Writes `script` to DIR/name and runs lantern-kiosk --headless --replay on it (enrolling with
+ * the code when `enrol`). Returns the exit status; output in *r (release it). */
+int town_replay(struct town *t, const char *name, const char *script, bool enrol, int timeout_s,
+                struct lnt_proc_result *r);
+
+/* Every stored event as the kiosk sent it, oldest first (a JSON array; decref it). */
+json_t *town_events(struct town *t);
+/* The stored events of `type`, in order (a new array; decref it). */
+json_t *town_events_of(struct town *t, const char *type);
+
+#endif

@@ -1,0 +1,514 @@
+/* test_flows.c - the kiosk's guided flows without a display: taps in, events out, details sealed,
+ * role rules, open reports, keypad and keyboard. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+#include <sodium.h>
+
+#include "app.h"
+#include "buf.h"
+#include "codec.h"
+#include "ltime.h"
+#include "record.h"
+#include "screen.h"
+
+#define T0 1795730463LL /* 2026-11-26T22:01:03Z, a Thursday night in GMT */
+#define MS(t) ((int64_t)(t)*1000)
+
+struct world {
+    struct lnt_signing_key key;
+    struct lnt_trusted_key trusted;
+    struct lnt_trust trust;
+    uint8_t box_pk[crypto_box_PUBLICKEYBYTES], box_sk[crypto_box_SECRETKEYBYTES];
+    struct lnt_app app;
+    struct lnt_app_out out;
+    struct lnt_draw_list dl;
+    bool on_shift;
+    size_t n_open;
+    struct lnt_open_report open[4];
+    int64_t stock;
+    int64_t t; /* ms clock */
+};
+
+static bool fake_on_shift(void *ctx, const char *staff_id)
+{
+    (void)staff_id;
+    return ((struct world *)ctx)->on_shift;
+}
+
+static size_t fake_reports(void *ctx, struct lnt_open_report *out, size_t max)
+{
+    struct world *w = ctx;
+    size_t n = w->n_open < max ? w->n_open : max;
+    memcpy(out, w->open, n * sizeof *out);
+    return n;
+}
+
+static int64_t fake_stock(void *ctx)
+{
+    return ((struct world *)ctx)->stock;
+}
+
+static int setup(void **state)
+{
+    struct world *w = calloc(1, sizeof *w);
+    struct lnt_app_config cfg = {0};
+
+    assert_non_null(w);
+    assert_int_equal(lnt_crypto_init(), LNT_OK);
+    lnt_badge_keygen(&w->key);
+    memcpy(w->trusted.kid, w->key.kid, LNT_KID_LEN);
+    memcpy(w->trusted.pk, w->key.pk, LNT_SIGN_PK_LEN);
+    w->trust.scheme = "WTN";
+    w->trust.keys = &w->trusted;
+    w->trust.n_keys = 1;
+    crypto_box_keypair(w->box_pk, w->box_sk);
+    w->stock = -1;
+    w->t = MS(T0);
+    cfg.trust = &w->trust;
+    cfg.on_shift = fake_on_shift;
+    cfg.on_shift_ctx = w;
+    cfg.open_reports = fake_reports;
+    cfg.stock_level = fake_stock;
+    cfg.box_pk = w->box_pk;
+    lnt_app_init(&w->app, &cfg, w->t);
+    *state = w;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    free(*state);
+    return 0;
+}
+
+static void show_badge(struct world *w, enum lnt_role role, const char *subject)
+{
+    struct lnt_badge_claims c;
+    char qr[LNT_BADGE_MAX_TEXT + 1];
+
+    memset(&c, 0, sizeof c);
+    lnt_str_copy(c.issuer, sizeof c.issuer, "WTN");
+    lnt_str_copy(c.subject, sizeof c.subject, subject);
+    lnt_str_copy(c.name, sizeof c.name, "Sam Okafor");
+    lnt_random(c.serial, sizeof c.serial);
+    c.issued_at = T0 - 86400;
+    c.expires_at = T0 + 300 * 86400;
+    c.role = role;
+    assert_int_equal(lnt_badge_issue(&c, &w->key, qr, sizeof qr, NULL), LNT_OK);
+    w->t += 6000; /* past the repeat-scan window */
+    lnt_app_scan(&w->app, NULL, w->t, &w->out);
+    lnt_app_scan(&w->app, qr, w->t, &w->out);
+    assert_int_equal(w->app.state, LNT_APP_BADGE);
+}
+
+/* Taps the button labelled `label` on the current screen, as a person (or a replay) would. */
+static void tap(struct world *w, const char *label)
+{
+    struct lnt_status st = {0};
+    int id;
+
+    st.enrolled = true;
+    st.now = T0;
+    lnt_screen_build(&w->app, &st, &w->dl);
+    id = lnt_screen_find_label(&w->dl, label);
+    if (id == LNT_BTN_NONE)
+        fail_msg("no button \"%s\" on the screen (state %d)", label, (int)w->app.state);
+    w->t += 500;
+    lnt_app_tap(&w->app, id, w->t, &w->out);
+}
+
+/* The outbox's part: gives the event a seq and uuid and reports it saved. */
+static struct lnt_event saved(struct world *w)
+{
+    struct lnt_event ev;
+
+    assert_true(w->out.save);
+    assert_int_equal(w->app.state, LNT_APP_SAVING);
+    ev = w->out.ev;
+    ev.seq = 1;
+    lnt_uuid4(ev.uuid);
+    lnt_app_save_done(&w->app, LNT_OK, &ev, w->t);
+    assert_int_equal(w->app.state, LNT_APP_SAVED);
+    return ev;
+}
+
+/* Opens the sealed details with the server's secret key. */
+static json_t *unseal(const struct world *w, const struct lnt_event *ev)
+{
+    uint8_t sealed[LNT_SEALED_MAX], plain[LNT_SEALED_MAX];
+    size_t n = 0;
+    json_t *j;
+
+    assert_int_equal(lnt_b64_decode(ev->u.incident.sealed, sealed, sizeof sealed, &n), LNT_OK);
+    assert_true(n > crypto_box_SEALBYTES);
+    assert_int_equal(crypto_box_seal_open(plain, sealed, n, w->box_pk, w->box_sk), 0);
+    plain[n - crypto_box_SEALBYTES] = '\0';
+    j = json_loads((const char *)plain, 0, NULL);
+    assert_non_null(j);
+    return j;
+}
+
+static json_t *answer(json_t *details, const char *key)
+{
+    return json_object_get(json_object_get(details, "answers"), key);
+}
+
+static void test_flows__angela_saved_in_three_taps_from_the_badge(void **state)
+{
+    struct world *w = *state;
+    struct lnt_event ev;
+    json_t *d;
+
+    show_badge(w, LNT_ROLE_DOOR, "12");
+    tap(w, "Ask for Angela");
+    tap(w, "Dance floor");
+    tap(w, "Save");
+    ev = saved(w);
+    assert_int_equal(ev.type, LNT_EV_INCIDENT);
+    assert_string_equal(ev.u.incident.kind, "angela");
+    assert_string_equal(ev.u.incident.place, "dance_floor");
+    assert_string_equal(ev.u.incident.staff_id, "12");
+    assert_true(ev.u.incident.complete);
+    assert_false(ev.u.incident.police_called);
+    assert_int_equal(strlen(ev.u.incident.report_id), 36);
+    /* Nothing readable in the clear; the server's key opens it. */
+    assert_null(strstr(ev.u.incident.sealed, "dance"));
+    d = unseal(w, &ev);
+    assert_string_equal(json_string_value(json_object_get(d, "flow")), "angela");
+    assert_string_equal(json_string_value(answer(d, "place")), "dance_floor");
+    assert_int_equal(json_array_size(answer(d, "actions")), 0);
+    json_decref(d);
+}
+
+static void test_flows__angela_actions_and_police_are_recorded(void **state)
+{
+    struct world *w = *state;
+    struct lnt_event ev;
+    json_t *d;
+
+    show_badge(w, LNT_ROLE_BAR, "7");
+    tap(w, "Ask for Angela");
+    tap(w, "Toilets");
+    tap(w, "Moved out of sight");
+    tap(w, "Asked what they want");
+    tap(w, "Moved out of sight"); /* untick */
+    tap(w, "More");
+    tap(w, "Police called");
+    tap(w, "Next");
+    tap(w, "Taxi or lift home");
+    ev = saved(w);
+    assert_true(ev.u.incident.police_called);
+    assert_string_equal(ev.u.incident.outcome, "taxi_home");
+    d = unseal(w, &ev);
+    assert_int_equal(json_array_size(answer(d, "actions")), 2);
+    assert_string_equal(json_string_value(json_array_get(answer(d, "actions"), 0)), "asked_wishes");
+    assert_string_equal(json_string_value(json_array_get(answer(d, "actions"), 1)), "police");
+    json_decref(d);
+}
+
+static void test_flows__spiking_saved_open_then_completed_from_the_list(void **state)
+{
+    struct world *w = *state;
+    struct lnt_event first, second;
+    json_t *d;
+
+    show_badge(w, LNT_ROLE_DOOR, "12");
+    tap(w, "Spiking");
+    tap(w, "30 min ago");
+    tap(w, "Bar");
+    tap(w, "Vomiting");
+    tap(w, "Save, finish later");
+    first = saved(w);
+    assert_false(first.u.incident.complete);
+    assert_string_equal(first.u.incident.kind, "spiking");
+    assert_int_equal(first.occurred_at, first.recorded_at - 30 * 60);
+    assert_true(w->app.saved_open);
+    assert_true(w->out.answered & LNT_FIELD_BIT(LNT_F_SYMPTOMS));
+
+    /* The kiosk keeps what the outbox keeps for an open report: no symptoms, no answers. */
+    memset(&w->open[0], 0, sizeof w->open[0]);
+    lnt_str_copy(w->open[0].report_id, sizeof w->open[0].report_id, first.u.incident.report_id);
+    lnt_str_copy(w->open[0].kind, sizeof w->open[0].kind, "spiking");
+    lnt_str_copy(w->open[0].place, sizeof w->open[0].place, "bar");
+    w->open[0].severity = first.u.incident.severity;
+    w->open[0].occurred_at = first.occurred_at;
+    w->open[0].answered = w->out.answered;
+    w->open[0].cond = w->out.cond;
+    w->n_open = 1;
+
+    tap(w, "Done");
+    show_badge(w, LNT_ROLE_MANAGER, "40");
+    tap(w, "More");
+    tap(w, "Open reports (0)"); /* the status in this test does not count them */
+    tap(w, "Spiking*");
+    /* It picks up after the questions already answered. */
+    assert_int_equal(w->app.state, LNT_APP_FORM);
+    tap(w, "Suspect's glass seized");
+    tap(w, "Next");
+    tap(w, "No");  /* police: no, so no reference is asked */
+    tap(w, "Yes"); /* ambulance */
+    tap(w, "Not used");
+    tap(w, "No"); /* CCTV: no, so no camera or time range */
+    tap(w, "No"); /* staff alerted */
+    tap(w, "Skip");
+    tap(w, "Skip");
+    tap(w, "Hospital");
+    second = saved(w);
+    assert_true(second.u.incident.complete);
+    assert_string_equal(second.u.incident.report_id, first.u.incident.report_id);
+    assert_int_equal(second.occurred_at, first.occurred_at);
+    assert_string_equal(second.u.incident.place, "bar");
+    assert_string_equal(second.u.incident.outcome, "hospital");
+    assert_string_equal(second.u.incident.staff_id, "40");
+    /* The completion carries only what was new: the symptoms went with the first save. */
+    d = unseal(w, &second);
+    assert_null(answer(d, "symptoms"));
+    assert_string_equal(json_string_value(answer(d, "ambulance")), "yes");
+    assert_string_equal(json_string_value(json_array_get(answer(d, "evidence"), 0)),
+                        "suspect_vessel");
+    json_decref(d);
+}
+
+static void test_flows__spiking_conditional_questions_and_typed_reference(void **state)
+{
+    struct world *w = *state;
+    struct lnt_event ev;
+    json_t *d;
+
+    show_badge(w, LNT_ROLE_DOOR, "12");
+    tap(w, "Spiking");
+    tap(w, "Now");
+    tap(w, "Entrance");
+    tap(w, "More"); /* symptoms run to three pages: Next is on the last */
+    tap(w, "More");
+    tap(w, "Next");
+    tap(w, "Next");
+    tap(w, "Yes"); /* police informed: the reference is asked */
+    assert_true(lnt_app_type(&w->app, "cad 1234/26", w->t));
+    tap(w, "OK");
+    tap(w, "No");
+    tap(w, "Used: positive");
+    tap(w, "Yes"); /* CCTV kept: camera and range are asked */
+    tap(w, "B");
+    tap(w, "A");
+    tap(w, "R");
+    tap(w, "Space");
+    tap(w, "2");
+    tap(w, "OK");
+    tap(w, "Last 2 hours");
+    tap(w, "Yes");
+    tap(w, "Skip");
+    assert_true(lnt_app_type(&w->app, "tall, grey hoodie", w->t));
+    tap(w, "OK");
+    tap(w, "Police took over");
+    ev = saved(w);
+    assert_true(ev.u.incident.police_called);
+    d = unseal(w, &ev);
+    assert_string_equal(json_string_value(answer(d, "police_reference")), "cad 1234/26");
+    assert_string_equal(json_string_value(answer(d, "cctv_camera")), "BAR 2");
+    assert_string_equal(json_string_value(answer(d, "cctv_range")), "120");
+    assert_string_equal(json_string_value(answer(d, "test_kit")), "positive");
+    assert_string_equal(json_string_value(answer(d, "suspect_description")), "tall, grey hoodie");
+    assert_null(answer(d, "person_description"));
+    json_decref(d);
+}
+
+static void test_flows__incident_with_paged_kinds_and_typed_time(void **state)
+{
+    struct world *w = *state;
+    struct lnt_event ev;
+    struct lnt_status st = {0};
+
+    show_badge(w, LNT_ROLE_DOOR, "12");
+    tap(w, "Other incident");
+    lnt_screen_build(&w->app, &st, &w->dl);
+    /* Only one page is tappable at a time, and at most six choices show. */
+    assert_int_equal(lnt_screen_find_label(&w->dl, "Theft"), LNT_BTN_NONE);
+    lnt_app_tap(&w->app, LNT_BTN_ITEM0 + 8, w->t, &w->out);
+    assert_int_equal(w->app.form.step, 0);
+    tap(w, "More");
+    tap(w, "More");
+    tap(w, "Theft");
+    tap(w, "2 Low");
+    tap(w, "Smoking area");
+    tap(w, "Earlier: set time");
+    assert_true(lnt_app_type(&w->app, "2575", w->t));
+    tap(w, "OK");
+    assert_true(w->app.form.entry_bad); /* 25:75 is no time */
+    tap(w, "Delete");
+    tap(w, "Delete");
+    tap(w, "Delete");
+    tap(w, "Delete");
+    assert_true(lnt_app_type(&w->app, "2215", w->t));
+    tap(w, "OK");
+    tap(w, "Resolved on site");
+    tap(w, "No");
+    ev = saved(w);
+    assert_string_equal(ev.u.incident.kind, "theft");
+    assert_int_equal(ev.u.incident.severity, 2);
+    assert_string_equal(ev.u.incident.place, "smoking_area");
+    assert_false(ev.u.incident.police_called);
+    /* 22:15 typed at 22:01 is last night's 22:15 (GMT in November). */
+    assert_int_equal(ev.occurred_at, T0 - 63 - 86400 + 15 * 60);
+}
+
+static void test_flows__cup_covers_for_managers_only_with_low_stock_warning(void **state)
+{
+    struct world *w = *state;
+    struct lnt_event ev;
+    struct lnt_status st = {0};
+
+    show_badge(w, LNT_ROLE_BAR, "7");
+    lnt_app_tap(&w->app, LNT_BTN_STOCK, w->t, &w->out);
+    lnt_app_tap(&w->app, LNT_BTN_MENU, w->t, &w->out);
+    assert_int_equal(w->app.state, LNT_APP_BADGE); /* bar staff: no stock, no menu */
+    tap(w, "Not now");
+
+    show_badge(w, LNT_ROLE_MANAGER, "40");
+    tap(w, "More");
+    tap(w, "Cup covers");
+    tap(w, "Count on hand");
+    assert_true(lnt_app_type(&w->app, "6x0", w->t)); /* a keypad takes digits only */
+    assert_string_equal(w->app.form.entry, "60");
+    w->stock = 60;
+    tap(w, "OK");
+    ev = saved(w);
+    assert_int_equal(ev.type, LNT_EV_STOCK);
+    assert_string_equal(ev.u.stock.kind, "count");
+    assert_int_equal(ev.u.stock.quantity, 60);
+    assert_string_equal(ev.u.stock.staff_id, "40");
+    st.now = T0;
+    lnt_screen_build(&w->app, &st, &w->dl);
+    for (size_t i = 0, found = 0; i <= w->dl.n; i++) {
+        if (i == w->dl.n) {
+            assert_true(found);
+            break;
+        }
+        if (strstr(w->dl.cmd[i].text, "LOW") != NULL && strstr(w->dl.cmd[i].text, "below 100"))
+            found = 1;
+    }
+}
+
+static void test_flows__volunteers_get_shift_flows_not_incidents(void **state)
+{
+    struct world *w = *state;
+    struct lnt_event ev;
+    struct lnt_status st = {0};
+
+    show_badge(w, LNT_ROLE_VOLUNTEER, "90");
+    lnt_screen_build(&w->app, &st, &w->dl);
+    assert_int_equal(lnt_screen_find_label(&w->dl, "Ask for Angela"), LNT_BTN_NONE);
+    assert_int_equal(lnt_screen_find_label(&w->dl, "Sign in"), LNT_BTN_NONE);
+    lnt_app_tap(&w->app, LNT_BTN_ANGELA, w->t, &w->out);
+    assert_int_equal(w->app.state, LNT_APP_BADGE);
+    tap(w, "Start shift");
+    tap(w, "OK"); /* a team of nobody is refused */
+    assert_true(w->app.form.entry_bad);
+    assert_true(lnt_app_type(&w->app, "3", w->t));
+    tap(w, "OK");
+    tap(w, "Type one");
+    tap(w, "OK"); /* a call sign is needed */
+    assert_true(w->app.form.entry_bad);
+    assert_true(lnt_app_type(&w->app, "Pastor 2", w->t));
+    tap(w, "OK");
+    tap(w, "Welfare bus");
+    tap(w, "Someone else leads");
+    ev = saved(w);
+    assert_int_equal(ev.type, LNT_EV_SHIFT_START);
+    assert_string_equal(ev.u.shift.call_sign, "Pastor 2");
+    assert_string_equal(ev.u.shift.team, "base:bus;leader:other");
+    assert_int_equal(ev.u.shift.team_size, 3);
+}
+
+static void test_flows__scans_do_not_interrupt_a_form_and_idle_clears_it(void **state)
+{
+    struct world *w = *state;
+    struct lnt_app_config cfg = w->app.cfg;
+
+    cfg.idle_ms = 10000;
+    lnt_app_set_config(&w->app, &cfg);
+    show_badge(w, LNT_ROLE_DOOR, "12");
+    tap(w, "Spiking");
+    tap(w, "Now");
+    lnt_app_scan(&w->app, "https://example.com", w->t + 10, &w->out);
+    assert_int_equal(w->app.state, LNT_APP_FORM);
+    assert_false(w->out.save);
+    lnt_app_tick(&w->app, w->t + 9999);
+    assert_int_equal(w->app.state, LNT_APP_FORM);
+    lnt_app_tick(&w->app, w->t + 10000);
+    assert_int_equal(w->app.state, LNT_APP_IDLE);
+    assert_int_equal(w->app.form.flow, LNT_FLOW_NONE);
+    assert_string_equal(w->app.badge.claims.name, "");
+}
+
+static void test_flows__back_from_the_first_question_returns_to_the_badge(void **state)
+{
+    struct world *w = *state;
+
+    show_badge(w, LNT_ROLE_DOOR, "12");
+    tap(w, "Other incident");
+    tap(w, "Back");
+    assert_int_equal(w->app.state, LNT_APP_BADGE);
+    assert_false(w->out.save);
+}
+
+static void test_flows__no_sealing_key_means_not_saved_and_said_so(void **state)
+{
+    struct world *w = *state;
+    struct lnt_app_config cfg = w->app.cfg;
+    static const uint8_t zero[32];
+
+    cfg.box_pk = zero;
+    lnt_app_set_config(&w->app, &cfg);
+    show_badge(w, LNT_ROLE_DOOR, "12");
+    tap(w, "Ask for Angela");
+    tap(w, "Bar");
+    tap(w, "Save");
+    assert_false(w->out.save);
+    assert_int_equal(w->app.state, LNT_APP_FORM);
+    assert_non_null(strstr(w->app.save_error, "sealing key"));
+}
+
+static void test_flows__failed_save_returns_to_the_form(void **state)
+{
+    struct world *w = *state;
+
+    show_badge(w, LNT_ROLE_DOOR, "12");
+    tap(w, "Ask for Angela");
+    tap(w, "Bar");
+    tap(w, "Save");
+    assert_true(w->out.save);
+    lnt_app_save_done(&w->app, LNT_ERR_DB, NULL, w->t);
+    assert_int_equal(w->app.state, LNT_APP_FORM);
+    assert_non_null(strstr(w->app.save_error, "Not saved"));
+    tap(w, "Save");
+    assert_true(w->out.save);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_flows__angela_saved_in_three_taps_from_the_badge),
+        T(test_flows__angela_actions_and_police_are_recorded),
+        T(test_flows__spiking_saved_open_then_completed_from_the_list),
+        T(test_flows__spiking_conditional_questions_and_typed_reference),
+        T(test_flows__incident_with_paged_kinds_and_typed_time),
+        T(test_flows__cup_covers_for_managers_only_with_low_stock_warning),
+        T(test_flows__volunteers_get_shift_flows_not_incidents),
+        T(test_flows__scans_do_not_interrupt_a_form_and_idle_clears_it),
+        T(test_flows__back_from_the_first_question_returns_to_the_badge),
+        T(test_flows__no_sealing_key_means_not_saved_and_said_so),
+        T(test_flows__failed_save_returns_to_the_form),
+    };
+#undef T
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

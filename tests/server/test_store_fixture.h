@@ -1,0 +1,44 @@
+/* test_store_fixture.h - a store in a temp dir and event builders, shared by the test_store_*
+ * suites. */
+#ifndef LNT_TEST_STORE_FIXTURE_H
+#define LNT_TEST_STORE_FIXTURE_H
+
+#include <stdint.h>
+
+#include "store.h"
+
+#define SF_T0 1795813200 /* 2026-11-27T21:00:00Z, a Friday evening */
+
+struct sf {
+    char *dir;
+    char *path;
+    struct lnt_store *s;
+};
+
+/* cmocka setup/teardown: a fresh store with an initialised scheme "WTN". */
+int sf_setup(void **state);
+int sf_teardown(void **state);
+void sf_reopen(struct sf *f);
+/* One integer from `sql` on a separate connection, as another process would see it. */
+int64_t sf_sql_int(const char *path, const char *sql);
+
+int64_t sf_venue(struct lnt_store *s, const char *name, enum lnt_venue_category cat,
+                 const char *area, const char *authority);
+int64_t sf_staff(struct lnt_store *s, int64_t venue, const char *name, enum lnt_role role);
+int64_t sf_kiosk(struct lnt_store *s, int64_t venue);
+void sf_training(struct lnt_store *s, int64_t staff, enum lnt_course c, int32_t completed,
+                 int32_t expires);
+/* Inserts a batch and asserts it went in. */
+void sf_insert(struct lnt_store *s, int64_t kiosk, int64_t now, const struct lnt_event *ev,
+               size_t n);
+
+struct lnt_event sf_badge(int64_t seq, enum lnt_event_type type, int64_t at, int64_t staff,
+                          const char *serial, enum lnt_role role);
+struct lnt_event sf_incident(int64_t seq, int64_t at, int64_t recorded, const char *report_id,
+                             const char *kind, bool complete, const char *sealed);
+struct lnt_event sf_stock(int64_t seq, int64_t at, const char *kind, int32_t qty);
+struct lnt_event sf_shift(int64_t seq, enum lnt_event_type type, int64_t at, int64_t staff,
+                          const char *team, int32_t water);
+struct lnt_event sf_refused(int64_t seq, int64_t at);
+
+#endif

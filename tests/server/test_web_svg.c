@@ -1,0 +1,176 @@
+/* test_web_svg.c - the dashboard's SVG charts: well-formed, every cell and label present, escaped. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "browser/xmlcheck.h"
+#include "svg.h"
+
+static struct lnt_buf b;
+static struct lnt_html h;
+
+static int setup(void **state)
+{
+    (void)state;
+    lnt_buf_init(&b, 1 << 20);
+    lnt_html_init(&h, &b);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    lnt_buf_release(&b);
+    return 0;
+}
+
+static void assert_well_formed(const char *s)
+{
+    char why[200] = "";
+    if (!lnt_xml_check(s, why, sizeof why))
+        fail_msg("not well-formed: %s", why);
+}
+
+static void test_web_svg__heatmap_has_168_cells_labels_and_legend(void **state)
+{
+    static struct lnt_svg_heatmap m = {.id = "hm", .title = "Incidents: <Riverside & Co>",
+                                       .unit = "incidents"};
+    (void)state;
+    memset(m.counts, 0, sizeof m.counts);
+    m.counts[4][23] = 10; /* Friday 23:00 */
+    m.counts[5][1] = 4;   /* Saturday 01:00 */
+    m.counts[0][12] = 1;
+    lnt_svg_heatmap(&h, &m);
+    assert_int_equal(h.err, LNT_OK);
+    assert_well_formed(b.data);
+    assert_int_equal(lnt_count(b.data, "<g class=\"cell\""), 168);
+    assert_non_null(strstr(b.data, "Incidents: &lt;Riverside &amp; Co&gt;"));
+    assert_non_null(strstr(b.data, "<title>Friday 23:00-23:59: 10 incidents</title>"));
+    assert_non_null(strstr(b.data, "<title>Saturday 01:00-01:59: 4 incidents</title>"));
+    assert_non_null(strstr(b.data, "role=\"img\""));
+    for (int d = 0; d < 7; d++) {
+        static const char *const days[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+        char want[32];
+        snprintf(want, sizeof want, ">%s</text>", days[d]);
+        assert_non_null(strstr(b.data, want));
+    }
+    assert_non_null(strstr(b.data, ">00</text>"));
+    assert_non_null(strstr(b.data, ">23</text>"));
+    assert_non_null(strstr(b.data, "hour of the day"));
+    /* the busiest cell is in the darkest class and shows its number */
+    assert_non_null(strstr(b.data, "data-day=\"4\" data-hour=\"23\" data-count=\"10\""));
+    assert_non_null(strstr(b.data, "fill=\"#440154\"/><text x=\"659\" y=\"142\" fill=\"#ffffff\">10</text>"));
+    /* legend names the ranges */
+    assert_non_null(strstr(b.data, ">none</text>"));
+    assert_non_null(strstr(b.data, ">9-10</text>"));
+}
+
+static void test_web_svg__heat_classes_span_the_range(void **state)
+{
+    (void)state;
+    assert_int_equal(lnt_svg_heat_class(0, 10), 0);
+    assert_int_equal(lnt_svg_heat_class(1, 10), 1);
+    assert_int_equal(lnt_svg_heat_class(2, 10), 1);
+    assert_int_equal(lnt_svg_heat_class(3, 10), 2);
+    assert_int_equal(lnt_svg_heat_class(10, 10), 5);
+    assert_int_equal(lnt_svg_heat_class(1, 1), 5);
+    assert_int_equal(lnt_svg_heat_class(-3, 10), 0);
+    assert_int_equal(lnt_svg_heat_class(5, 0), 0);
+}
+
+static void test_web_svg__empty_heatmap_is_still_well_formed(void **state)
+{
+    static struct lnt_svg_heatmap m = {.id = "e", .title = "Nothing", .unit = "incidents"};
+    (void)state;
+    lnt_svg_heatmap(&h, &m);
+    assert_int_equal(h.err, LNT_OK);
+    assert_well_formed(b.data);
+    assert_int_equal(lnt_count(b.data, "<g class=\"cell\""), 168);
+    assert_int_equal(lnt_count(b.data, "#440154"), 0);
+    assert_non_null(strstr(b.data, "0 incidents in all"));
+}
+
+static void test_web_svg__lines_have_a_point_per_month_and_a_legend(void **state)
+{
+    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr"};
+    static const double violence[] = {3, 5, 2, 8};
+    static const double spiking[] = {1, 0, 1, 2};
+    const struct lnt_svg_series series[] = {{"violence", violence}, {"spiking <drink>", spiking}};
+    struct lnt_svg_lines c = {.id = "tr", .title = "Monthly incidents", .y_label = "incidents per month",
+                              .n_points = 4, .x_labels = months, .series = series, .n_series = 2};
+    (void)state;
+    lnt_svg_lines(&h, &c);
+    assert_int_equal(h.err, LNT_OK);
+    assert_well_formed(b.data);
+    assert_int_equal(lnt_count(b.data, "<g class=\"point\">"), 8);
+    assert_non_null(strstr(b.data, "<title>Apr, violence: 8</title>"));
+    assert_non_null(strstr(b.data, "spiking &lt;drink&gt;"));
+    assert_non_null(strstr(b.data, ">incidents per month</text>"));
+    assert_non_null(strstr(b.data, "stroke-dasharray=\"7 4\"")); /* second series is dashed */
+}
+
+static void test_web_svg__lines_cap_series_and_points(void **state)
+{
+    static const char *labels[LNT_SVG_POINTS_MAX + 5];
+    static double vals[LNT_SVG_POINTS_MAX + 5];
+    struct lnt_svg_series series[LNT_SVG_SERIES_MAX + 2];
+    struct lnt_svg_lines c = {.id = "cap", .title = "t", .y_label = "y",
+                              .n_points = LNT_SVG_POINTS_MAX + 5, .x_labels = labels,
+                              .series = series, .n_series = LNT_SVG_SERIES_MAX + 2};
+    (void)state;
+    for (size_t i = 0; i < LNT_SVG_POINTS_MAX + 5; i++) {
+        labels[i] = "m";
+        vals[i] = (double)i;
+    }
+    for (size_t s = 0; s < LNT_SVG_SERIES_MAX + 2; s++)
+        series[s] = (struct lnt_svg_series){"s", vals};
+    lnt_svg_lines(&h, &c);
+    assert_int_equal(h.err, LNT_OK);
+    assert_well_formed(b.data);
+    assert_int_equal(lnt_count(b.data, "<g class=\"point\">"),
+                     LNT_SVG_SERIES_MAX * LNT_SVG_POINTS_MAX);
+}
+
+static void test_web_svg__bars_show_values_and_cut_long_labels(void **state)
+{
+    const struct lnt_svg_bar bars[] = {
+        {"Riverside", 12},
+        {"High Street & Market Square, the long way round", 3.5},
+        {"<none>", 0},
+    };
+    (void)state;
+    lnt_svg_bars(&h, "areas", "Areas by risk", "points", bars, 3);
+    assert_int_equal(h.err, LNT_OK);
+    assert_well_formed(b.data);
+    assert_int_equal(lnt_count(b.data, "<g class=\"bar\">"), 3);
+    assert_non_null(strstr(b.data, "<title>Riverside: 12 points</title>"));
+    assert_non_null(strstr(b.data, ">12</text>"));
+    assert_non_null(strstr(b.data, ">3.5</text>"));
+    assert_non_null(strstr(b.data, "High Street &amp; Market Squ\xe2\x80\xa6</text>"));
+    assert_non_null(strstr(b.data, "&lt;none&gt;"));
+    /* the largest bar is the full width */
+    assert_non_null(strstr(b.data, "width=\"300.0\""));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_web_svg__heatmap_has_168_cells_labels_and_legend,
+                                        setup, teardown),
+        cmocka_unit_test(test_web_svg__heat_classes_span_the_range),
+        cmocka_unit_test_setup_teardown(test_web_svg__empty_heatmap_is_still_well_formed, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_web_svg__lines_have_a_point_per_month_and_a_legend,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_web_svg__lines_cap_series_and_points, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_web_svg__bars_show_values_and_cut_long_labels, setup,
+                                        teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
