@@ -1,4 +1,5 @@
-/* bench_dashboard.c - dashboard pages with a county's data: latency of Overview and a venue's case file. */
+/* bench_dashboard.c - dashboard pages with a county's data: latency of Overview and a venue's case
+ * file. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,15 +147,16 @@ static void badge(struct lnt_event *e, int64_t seq, enum lnt_event_type type, in
     e->u.badge.verdict = LNT_VERDICT_GREEN;
 }
 
-static const char *const kinds[] = {"violence", "angela", "spiking", "disorder", "ejection",
-                                    "medical"};
-static const char *const areas[] = {"High Street", "Riverside", "Old Town", "Station",
-                                    "Market", "Harbour", "University", "Castle"};
+static const char *const kinds[] = {"violence", "angela",   "spiking",
+                                    "disorder", "ejection", "medical"};
+static const char *const areas[] = {"High Street", "Riverside", "Old Town",   "Station",
+                                    "Market",      "Harbour",   "University", "Castle"};
 
 int main(int argc, char **argv)
 {
     int64_t a_venues = 10000, a_days = 365, a_requests = 300;
-    const char *base_dir = argc > 4 ? argv[4] : (access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
+    const char *base_dir =
+        argc > 4 ? argv[4] : (access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
     int venues, days, requests;
     char dir[256], db[300], err[LNT_ERRBUF_SIZE] = "", base[64], cookie[128];
     struct lnt_store *s = NULL;
@@ -237,8 +239,7 @@ int main(int argc, char **argv)
                 e->occurred_at = at + 3 * 3600 + (v % 60) * 60;
                 e->recorded_at = e->occurred_at + 600;
                 lnt_uuid4(e->u.incident.report_id);
-                lnt_str_copy(e->u.incident.kind, sizeof e->u.incident.kind,
-                             kinds[(night + v) % 6]);
+                lnt_str_copy(e->u.incident.kind, sizeof e->u.incident.kind, kinds[(night + v) % 6]);
                 e->u.incident.severity = 1 + (night + v) % 5;
                 lnt_str_copy(e->u.incident.place, sizeof e->u.incident.place, "bar");
                 lnt_str_copy(e->u.incident.outcome, sizeof e->u.incident.outcome, "resolved");

@@ -509,8 +509,8 @@ static enum lnt_err decode_training(const cbor_item_t *map, struct lnt_badge_cla
         return rc;
     pairs = cbor_map_handle(map);
     for (size_t i = 0; i < cbor_map_size(map); i++) {
-        uint64_t code;
-        uint64_t days;
+        uint64_t code = 0;
+        uint64_t days = 0;
 
         rc = get_uint(pairs[i].key, UINT32_MAX, "training course code", &code, err);
         if (rc == LNT_OK)

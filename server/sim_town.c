@@ -6,9 +6,11 @@
 
 #include "codec.h"
 #include "ltime.h"
+#include "score.h"
 #include "sim.h"
 
 #define STREAM_TOWN 1
+#define STREAM_FINDINGS 2
 
 /* ---- randomness ---- */
 
@@ -368,6 +370,63 @@ static enum lnt_err add_venue(struct lnt_sim_town *t, struct lnt_sim_rng *r, siz
     return rc == LNT_OK ? LNT_OK : lnt_fail_prefix(err, rc, "enrolment code for %s: ", v->name);
 }
 
+/* true when a criterion applies to venues of `cat` ("" = every category). */
+static bool applies(const struct lnt_bbn_criterion *c, enum lnt_venue_category cat)
+{
+    const char *name = lnt_venue_category_name(cat);
+    size_t n = strlen(name);
+
+    if (c->categories[0] == '\0')
+        return true;
+    for (const char *p = c->categories; (p = strstr(p, name)) != NULL; p += n)
+        if ((p == c->categories || p[-1] == ',' || p[-1] == ' ') && (p[n] == '\0' || p[n] == ','))
+            return true;
+    return false;
+}
+
+/*
+ * An assessor's visit to every scored venue: a finding for each criterion the
+ * kiosks cannot measure, met with a likelihood that follows the venue's
+ * quality, dated within the last ten months so each is still valid at the end.
+ * Its own random stream, so the events a seed produces do not change.
+ */
+static enum lnt_err add_findings(struct lnt_sim_town *t, const struct lnt_bbn_catalogue *cat,
+                                 char *err)
+{
+    /* chance of meeting an Essential, a Desired, a Bonus criterion, by quality */
+    static const double p_met[3][3] = {{1.0, 0.85, 0.5}, {0.96, 0.6, 0.2}, {0.75, 0.35, 0.0}};
+    struct lnt_sim_rng r;
+    enum lnt_err rc = LNT_OK;
+
+    lnt_sim_rng_seed(&r, t->opt.seed, STREAM_FINDINGS);
+    for (size_t i = 0; i < t->n_venues && rc == LNT_OK; i++) {
+        const struct lnt_sim_venue *sv = &t->venues[i];
+        int32_t visit = t->opt.end - (int32_t)lnt_sim_rng_range(&r, 14, 300);
+        int q = sv->quality == LNT_SIM_GOOD ? 0 : sv->quality == LNT_SIM_FAIR ? 1 : 2;
+
+        if (sv->v.category == LNT_VENUE_HUB)
+            continue;
+        for (size_t k = 0; k < cat->n_criteria && rc == LNT_OK; k++) {
+            const struct lnt_bbn_criterion *c = &cat->criteria[k];
+            struct lnt_finding f;
+
+            if (c->metric != LNT_METRIC_FINDING || !applies(c, sv->v.category))
+                continue;
+            memset(&f, 0, sizeof f);
+            f.venue_id = sv->v.id;
+            (void)lnt_str_copy(f.criterion, sizeof f.criterion, c->id);
+            f.met = lnt_sim_rng_chance(&r, p_met[q][c->tier - 1]);
+            (void)lnt_str_copy(f.evidence, sizeof f.evidence,
+                               f.met ? "Seen on the assessment visit: records and practice checked."
+                                     : "Not evidenced on the day; in the action plan.");
+            (void)lnt_str_copy(f.assessor, sizeof f.assessor, "BBN assessor (simulated)");
+            f.found_on = visit;
+            rc = lnt_store_finding_add(t->store, &f, (int64_t)visit * 86400 + 15 * 3600, err);
+        }
+    }
+    return rc;
+}
+
 enum lnt_err lnt_sim_town_build(struct lnt_sim_town *t, char *err)
 {
     struct lnt_sim_rng r;
@@ -402,7 +461,13 @@ enum lnt_err lnt_sim_town_build(struct lnt_sim_town *t, char *err)
             return rc;
         t->n_venues++;
     }
-    return LNT_OK;
+    struct lnt_bbn_catalogue *cat = NULL;
+    rc = lnt_bbn_catalogue_load(LNT_ASSET_DIR "/bbn/criteria.ini", &cat, err);
+    if (rc != LNT_OK)
+        return lnt_fail_prefix(err, rc, "BBN catalogue: ");
+    rc = add_findings(t, cat, err);
+    lnt_bbn_catalogue_free(cat);
+    return rc;
 }
 
 void lnt_sim_town_release(struct lnt_sim_town *t)

@@ -11,16 +11,16 @@ static const char *const day_long[7] = {"Monday", "Tuesday",  "Wednesday", "Thur
 
 /* Viridis in five steps: ordered in lightness, distinguishable with every common colour-vision
  * deficiency; class 0 (nothing counted) is a plain light grey. Text colours keep AA contrast. */
-static const char *const heat_fill[6] = {"#f4f4f4", "#fde725", "#5ec962", "#21918c", "#3b528b",
-                                         "#440154"};
-static const char *const heat_ink[6] = {"#111111", "#111111", "#111111", "#111111", "#ffffff",
-                                        "#ffffff"};
+static const char *const heat_fill[6] = {"#f4f4f4", "#fde725", "#5ec962",
+                                         "#21918c", "#3b528b", "#440154"};
+static const char *const heat_ink[6] = {"#111111", "#111111", "#111111",
+                                        "#111111", "#ffffff", "#ffffff"};
 
 /* Okabe-Ito hues darkened where needed for 3:1 against white, each with its own marker and dash. */
 static const char *const series_colour[LNT_SVG_SERIES_MAX] = {"#0072B2", "#D55E00", "#009E73",
                                                               "#CC79A7", "#000000", "#8a5a00"};
-static const char *const series_dash[LNT_SVG_SERIES_MAX] = {"", "7 4", "2 3", "9 3 2 3", "4 4",
-                                                            "12 4"};
+static const char *const series_dash[LNT_SVG_SERIES_MAX] = {"",        "7 4", "2 3",
+                                                            "9 3 2 3", "4 4", "12 4"};
 
 #define HM_LEFT 48
 #define HM_TOP 30
@@ -40,7 +40,8 @@ static void fmt_num(double v, char out[32])
         snprintf(out, 32, "%.1f", v);
 }
 
-/* Writes `s` as text, cut after `max_chars` characters (never inside a UTF-8 sequence) with an ellipsis. */
+/* Writes `s` as text, cut after `max_chars` characters (never inside a UTF-8 sequence) with an
+ * ellipsis. */
 static void txt_cut(struct lnt_html *h, const char *s, size_t max_chars)
 {
     size_t i = 0, chars = 0, n = s != NULL ? strlen(s) : 0;
@@ -96,8 +97,9 @@ void lnt_svg_heatmap(struct lnt_html *h, const struct lnt_svg_heatmap *m)
         }
     open_svg(h, m->id, m->title, HM_WIDTH, HM_HEIGHT, "heatmap");
     lnt_html_rawf(h, "<desc>");
-    lnt_html_txtf(h, "%lld %s in all; the busiest hour has %lld. Rows are days, Monday first; "
-                     "columns are hours of the day, local time.",
+    lnt_html_txtf(h,
+                  "%lld %s in all; the busiest hour has %lld. Rows are days, Monday first; "
+                  "columns are hours of the day, local time.",
                   (long long)total, unit, (long long)max);
     lnt_html_raw(h, "</desc>\n");
     /* hour labels above the grid, day labels to its left */
@@ -115,7 +117,8 @@ void lnt_svg_heatmap(struct lnt_html *h, const struct lnt_svg_heatmap *m)
             int64_t c = m->counts[d][hr] > 0 ? m->counts[d][hr] : 0;
             int k = lnt_svg_heat_class(c, max);
             int x = HM_LEFT + hr * HM_CELL_W, y = HM_TOP + d * HM_CELL_H;
-            lnt_html_rawf(h, "<g class=\"cell\" data-day=\"%d\" data-hour=\"%d\" data-count=\"%lld\">",
+            lnt_html_rawf(h,
+                          "<g class=\"cell\" data-day=\"%d\" data-hour=\"%d\" data-count=\"%lld\">",
                           d, hr, (long long)c);
             lnt_html_raw(h, "<title>");
             lnt_html_txtf(h, "%s %02d:00-%02d:59: %lld %s", day_long[d], hr, hr, (long long)c,
@@ -167,7 +170,8 @@ void lnt_svg_heatmap(struct lnt_html *h, const struct lnt_svg_heatmap *m)
     lnt_html_raw(h, "</g>\n</svg>\n");
 }
 
-/* A "nice" axis maximum and step (1, 2 or 5 times a power of ten) covering `max` in about 4 steps. */
+/* A "nice" axis maximum and step (1, 2 or 5 times a power of ten) covering `max` in about 4 steps.
+ */
 static void nice_axis(double max, double *top, double *step)
 {
     double raw, mag, f;
@@ -238,7 +242,8 @@ void lnt_svg_lines(struct lnt_html *h, const struct lnt_svg_lines *c)
     open_svg(h, c->id, c->title, LN_WIDTH, height, "lines");
     lnt_html_raw(h, "<desc>");
     lnt_html_txt(h, c->y_label);
-    lnt_html_raw(h, "</desc>\n<g class=\"grid\" font-size=\"11\" fill=\"#333\" text-anchor=\"end\">");
+    lnt_html_raw(h,
+                 "</desc>\n<g class=\"grid\" font-size=\"11\" fill=\"#333\" text-anchor=\"end\">");
     for (double v = 0; v <= top + 1e-9; v += step) {
         double y = LN_TOP + LN_PLOT_H - v / top * LN_PLOT_H;
         fmt_num(v, num);
@@ -247,7 +252,8 @@ void lnt_svg_lines(struct lnt_html *h, const struct lnt_svg_lines *c)
                       "<text x=\"%d\" y=\"%.1f\">%s</text>",
                       LN_LEFT, LN_WIDTH - LN_RIGHT, y, y, LN_LEFT - 6, y + 4, num);
     }
-    lnt_html_raw(h, "</g>\n<g class=\"axis\" font-size=\"11\" fill=\"#333\" text-anchor=\"middle\">");
+    lnt_html_raw(h,
+                 "</g>\n<g class=\"axis\" font-size=\"11\" fill=\"#333\" text-anchor=\"middle\">");
     for (size_t i = 0; i < np; i += every) {
         lnt_html_rawf(h, "<text x=\"%.1f\" y=\"%d\">", LN_LEFT + dx * (double)i,
                       LN_TOP + LN_PLOT_H + 16);

@@ -18,7 +18,8 @@
  * ([A-Za-z0-9_-], program constant).
  */
 
-/* Incidents (or anything counted) by day of the week and hour: day 0 = Monday, hour 0 = 00:00-00:59. */
+/* Incidents (or anything counted) by day of the week and hour: day 0 = Monday, hour 0 =
+ * 00:00-00:59. */
 struct lnt_svg_heatmap {
     const char *id;
     const char *title; /* "Incidents by hour of the week: Riverside" */

@@ -17,11 +17,15 @@
 #define SHEET_MAX (4u << 20)
 
 static const char *const notices[][2] = {
-    {"venue-add", "The venue was added."},       {"venue-close", "The venue was closed."},
-    {"staff-add", "The staff member was added."}, {"staff-leave", "The leaver was recorded and "
-                                                                  "their badges revoked."},
-    {"training-add", "The training was recorded."}, {"badge-revoke", "The badge was revoked."},
-    {"kiosk-revoke", "The kiosk was revoked."},   {"officer-add", "The account was made."},
+    {"venue-add", "The venue was added."},
+    {"venue-close", "The venue was closed."},
+    {"staff-add", "The staff member was added."},
+    {"staff-leave", "The leaver was recorded and "
+                    "their badges revoked."},
+    {"training-add", "The training was recorded."},
+    {"badge-revoke", "The badge was revoked."},
+    {"kiosk-revoke", "The kiosk was revoked."},
+    {"officer-add", "The account was made."},
     {"officer-disable", "The account was disabled and its sessions ended."},
 };
 
@@ -46,8 +50,9 @@ static void field(struct web_req *r, const char *id, const char *label, const ch
     const char *dash = strchr(id, '-');
     const char *name = dash != NULL && dash - id <= 2 ? dash + 1 : id; /* "s-name" -> "name" */
 
-    lnt_html_rawf(&r->h, "<div class=\"field\"><label for=\"%s\">%s</label><input type=\"%s\" "
-                         "id=\"%s\" name=\"%s\" %s/></div>",
+    lnt_html_rawf(&r->h,
+                  "<div class=\"field\"><label for=\"%s\">%s</label><input type=\"%s\" "
+                  "id=\"%s\" name=\"%s\" %s/></div>",
                   id, label, type, id, name, extra);
 }
 
@@ -55,8 +60,9 @@ static void field(struct web_req *r, const char *id, const char *label, const ch
 static void form_open(struct web_req *r, const char *action, bool grid)
 {
     if (grid)
-        lnt_html_rawf(&r->h, "<form method=\"post\" action=\"/admin/%s\" id=\"%s\" "
-                             "class=\"form-grid\">",
+        lnt_html_rawf(&r->h,
+                      "<form method=\"post\" action=\"/admin/%s\" id=\"%s\" "
+                      "class=\"form-grid\">",
                       action, action);
     else
         lnt_html_rawf(&r->h, "<form method=\"post\" action=\"/admin/%s\" class=\"inline %s\">",
@@ -87,8 +93,9 @@ static void venues_section(struct web_req *r, const struct lnt_venue *v, size_t 
             lnt_html_raw(&r->h, "closed");
         } else {
             form_open(r, "venue-close", false);
-            lnt_html_rawf(&r->h, "<input type=\"hidden\" name=\"venue\" value=\"%lld\"/><button "
-                                 "type=\"submit\" class=\"secondary\">Close</button></form>",
+            lnt_html_rawf(&r->h,
+                          "<input type=\"hidden\" name=\"venue\" value=\"%lld\"/><button "
+                          "type=\"submit\" class=\"secondary\">Close</button></form>",
                           (long long)v[i].id);
         }
         lnt_html_raw(&r->h, "</td></tr>");
@@ -119,7 +126,8 @@ static void staff_section(struct web_req *r, const struct lnt_venue *v, size_t n
     venue_options(r, v, nv, venue);
     lnt_html_raw(&r->h, "</select></div><div><button type=\"submit\" class=\"secondary\">Show "
                         "staff</button></div></form>");
-    if (venue != 0 && lnt_store_staff_list_by(r->web->store, venue, false, &st, &n, NULL) == LNT_OK) {
+    if (venue != 0 &&
+        lnt_store_staff_list_by(r->web->store, venue, false, &st, &n, NULL) == LNT_OK) {
         lnt_html_raw(&r->h, "<div class=\"table-wrap\"><table id=\"admin-staff\"><thead><tr><th "
                             "scope=\"col\">#</th><th scope=\"col\">Name</th><th scope=\"col\">Role"
                             "</th><th scope=\"col\">SIA</th><th scope=\"col\">Badges</th><th "
@@ -159,13 +167,15 @@ static void staff_section(struct web_req *r, const struct lnt_venue *v, size_t n
             free(b);
             lnt_html_raw(&r->h, "</td><td>");
             form_open(r, "badge-issue", false);
-            lnt_html_rawf(&r->h, "<input type=\"hidden\" name=\"staff\" value=\"%lld\"/><button "
-                                 "type=\"submit\">Issue badge (PDF sheet)</button></form> ",
+            lnt_html_rawf(&r->h,
+                          "<input type=\"hidden\" name=\"staff\" value=\"%lld\"/><button "
+                          "type=\"submit\">Issue badge (PDF sheet)</button></form> ",
                           (long long)st[i].id);
             form_open(r, "staff-leave", false);
-            lnt_html_rawf(&r->h, "<input type=\"hidden\" name=\"staff\" value=\"%lld\"/><button "
-                                 "type=\"submit\" class=\"secondary\">Left</button></form></td>"
-                                 "</tr>",
+            lnt_html_rawf(&r->h,
+                          "<input type=\"hidden\" name=\"staff\" value=\"%lld\"/><button "
+                          "type=\"submit\" class=\"secondary\">Left</button></form></td>"
+                          "</tr>",
                           (long long)st[i].id);
         }
         if (n == 0)
@@ -224,17 +234,19 @@ static void kiosks_section(struct web_req *r, const struct lnt_venue *v, size_t 
             lnt_html_txt(&r->h, venue);
             lnt_html_raw(&r->h, "</td><td>");
             web_ago(r, k[i].last_seen, 2 * 86400);
-            lnt_html_rawf(&r->h, "</td><td class=\"num\">%lld</td><td>%lld gaps, %lld backwards"
-                                 "</td><td>",
+            lnt_html_rawf(&r->h,
+                          "</td><td class=\"num\">%lld</td><td>%lld gaps, %lld backwards"
+                          "</td><td>",
                           (long long)(k[i].backlog < 0 ? 0 : k[i].backlog),
                           (long long)k[i].seq_gaps, (long long)k[i].seq_backwards);
             if (k[i].revoked) {
                 lnt_html_raw(&r->h, "<span class=\"status st-not_met\">revoked</span>");
             } else {
                 form_open(r, "kiosk-revoke", false);
-                lnt_html_rawf(&r->h, "<input type=\"hidden\" name=\"kiosk\" value=\"%lld\"/>"
-                                     "<button type=\"submit\" class=\"secondary\">Revoke</button>"
-                                     "</form>",
+                lnt_html_rawf(&r->h,
+                              "<input type=\"hidden\" name=\"kiosk\" value=\"%lld\"/>"
+                              "<button type=\"submit\" class=\"secondary\">Revoke</button>"
+                              "</form>",
                               (long long)k[i].id);
             }
             lnt_html_raw(&r->h, "</td></tr>");
@@ -283,9 +295,10 @@ static void officers_section(struct web_req *r)
                 lnt_html_raw(&r->h, "disabled");
             } else if (o[i].id != r->officer.id) {
                 form_open(r, "officer-disable", false);
-                lnt_html_rawf(&r->h, "<input type=\"hidden\" name=\"officer\" value=\"%lld\"/>"
-                                     "<button type=\"submit\" class=\"secondary\">Disable"
-                                     "</button></form>",
+                lnt_html_rawf(&r->h,
+                              "<input type=\"hidden\" name=\"officer\" value=\"%lld\"/>"
+                              "<button type=\"submit\" class=\"secondary\">Disable"
+                              "</button></form>",
                               (long long)o[i].id);
             } else {
                 lnt_html_raw(&r->h, "you");
@@ -338,8 +351,9 @@ void web_admin(struct web_req *r)
                         "log under your name.</p>");
     for (size_t i = 0; done != NULL && i < sizeof notices / sizeof notices[0]; i++)
         if (strcmp(done, notices[i][0]) == 0)
-            lnt_html_rawf(&r->h, "<div class=\"notice ok\" role=\"status\" id=\"admin-done\">%s"
-                                 "</div>",
+            lnt_html_rawf(&r->h,
+                          "<div class=\"notice ok\" role=\"status\" id=\"admin-done\">%s"
+                          "</div>",
                           notices[i][1]);
     lnt_html_raw(&r->h, "<p class=\"no-print\"><a href=\"#venues\">Venues</a> &#183; <a "
                         "href=\"#staff\">Staff and badges</a> &#183; <a href=\"#kiosks\">Kiosks"
@@ -414,7 +428,8 @@ static void act_venue_close(struct web_req *r)
     char err[LNT_ERRBUF_SIZE] = "", object[32];
     int64_t id;
 
-    if (!form_id(r, "venue", &id) || lnt_store_venue_close(r->web->store, id, r->now, err) != LNT_OK) {
+    if (!form_id(r, "venue", &id) ||
+        lnt_store_venue_close(r->web->store, id, r->now, err) != LNT_OK) {
         refuse(r, err);
         return;
     }
@@ -451,7 +466,8 @@ static void act_staff_leave(struct web_req *r)
     char err[LNT_ERRBUF_SIZE] = "", object[32];
     int64_t id;
 
-    if (!form_id(r, "staff", &id) || lnt_store_staff_leave(r->web->store, id, r->now, err) != LNT_OK) {
+    if (!form_id(r, "staff", &id) ||
+        lnt_store_staff_leave(r->web->store, id, r->now, err) != LNT_OK) {
         refuse(r, err);
         return;
     }
@@ -636,10 +652,11 @@ static void act_kiosk_enrol(struct web_req *r)
     lnt_html_txt(&r->h, code);
     lnt_html_raw(&r->h, "</strong></p>");
     if (lnt_qr_render(code, 10, 1, 4, &img, NULL, err) == LNT_OK) {
-        lnt_html_rawf(&r->h, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" "
-                             "viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"QR code of the "
-                             "enrolment code\" shape-rendering=\"crispEdges\"><rect width=\"%d\" "
-                             "height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"",
+        lnt_html_rawf(&r->h,
+                      "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" "
+                      "viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"QR code of the "
+                      "enrolment code\" shape-rendering=\"crispEdges\"><rect width=\"%d\" "
+                      "height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"",
                       img.w, img.h, img.w, img.h);
         for (int y = 0; y < img.h; y++)
             for (int x = 0; x < img.w; x++)
@@ -657,7 +674,8 @@ static void act_kiosk_revoke(struct web_req *r)
     char err[LNT_ERRBUF_SIZE] = "", object[32];
     int64_t id;
 
-    if (!form_id(r, "kiosk", &id) || lnt_store_kiosk_revoke(r->web->store, id, r->now, err) != LNT_OK) {
+    if (!form_id(r, "kiosk", &id) ||
+        lnt_store_kiosk_revoke(r->web->store, id, r->now, err) != LNT_OK) {
         refuse(r, err);
         return;
     }
@@ -712,11 +730,16 @@ void web_admin_post(struct web_req *r)
         const char *name;
         void (*fn)(struct web_req *r);
     } actions[] = {
-        {"venue-add", act_venue_add},       {"venue-close", act_venue_close},
-        {"staff-add", act_staff_add},       {"staff-leave", act_staff_leave},
-        {"training-add", act_training_add}, {"badge-issue", act_badge_issue},
-        {"badge-revoke", act_badge_revoke}, {"kiosk-enrol", act_kiosk_enrol},
-        {"kiosk-revoke", act_kiosk_revoke}, {"officer-add", act_officer_add},
+        {"venue-add", act_venue_add},
+        {"venue-close", act_venue_close},
+        {"staff-add", act_staff_add},
+        {"staff-leave", act_staff_leave},
+        {"training-add", act_training_add},
+        {"badge-issue", act_badge_issue},
+        {"badge-revoke", act_badge_revoke},
+        {"kiosk-enrol", act_kiosk_enrol},
+        {"kiosk-revoke", act_kiosk_revoke},
+        {"officer-add", act_officer_add},
         {"officer-disable", act_officer_disable},
     };
 

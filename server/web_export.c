@@ -88,7 +88,8 @@ void web_exports(struct web_req *r)
         bool town;
     } items[] = {
         {"/exports/venues.csv", "League table", "every venue in your scope with its scores", false},
-        {"/exports/incidents.csv", "Incidents", "the scoring window, without sealed details", false},
+        {"/exports/incidents.csv", "Incidents", "the scoring window, without sealed details",
+         false},
         {"/exports/stock.csv", "Cup-cover stock", "current levels", false},
         {"/exports/kiosks.csv", "Kiosks", "health of every kiosk", false},
         {"/exports/volunteers.csv", "Volunteers", "shifts, hours and tallies by month and team",
@@ -111,8 +112,9 @@ void web_exports(struct web_req *r)
     lnt_html_raw(&r->h, "</ul><p>For one venue, its case file has the door register, findings "
                         "and training as CSV, and its evidence pack as a PDF.</p>");
     if (r->officer.scope.venue_id != 0)
-        lnt_html_rawf(&r->h, "<p><a href=\"/exports/register.csv?venue=%lld\">Door register, "
-                             "last seven nights</a></p>",
+        lnt_html_rawf(&r->h,
+                      "<p><a href=\"/exports/register.csv?venue=%lld\">Door register, "
+                      "last seven nights</a></p>",
                       (long long)r->officer.scope.venue_id);
     lnt_html_raw(&r->h, "</div>");
     web_page_end(r, 200);
@@ -456,10 +458,10 @@ void web_export_csv(struct web_req *r)
         const char *name;
         void (*fn)(struct web_req *r);
     } exports[] = {
-        {"venues.csv", export_venues},   {"incidents.csv", export_incidents},
+        {"venues.csv", export_venues},     {"incidents.csv", export_incidents},
         {"register.csv", export_register}, {"findings.csv", export_findings},
         {"training.csv", export_training}, {"stock.csv", export_stock},
-        {"kiosks.csv", export_kiosks},   {"volunteers.csv", export_volunteers},
+        {"kiosks.csv", export_kiosks},     {"volunteers.csv", export_volunteers},
         {"audit.csv", export_audit},
     };
 

@@ -16,7 +16,8 @@ static int hexval(char c)
     return -1;
 }
 
-/* Decodes s[0..n) into out (at most n bytes plus NUL). false on a bad escape, a NUL, or bad UTF-8. */
+/* Decodes s[0..n) into out (at most n bytes plus NUL). false on a bad escape, a NUL, or bad UTF-8.
+ */
 static bool decode(const char *s, size_t n, char *out)
 {
     size_t j = 0;

@@ -1,4 +1,5 @@
-/* web_int.h - what the dashboard's page files (web_*.c) share: the request, forms, layout, scope. */
+/* web_int.h - what the dashboard's page files (web_*.c) share: the request, forms, layout, scope.
+ */
 #ifndef LNT_WEB_INT_H
 #define LNT_WEB_INT_H
 
@@ -63,7 +64,7 @@ struct lnt_web {
     int64_t (*now)(void *ctx);
     void *now_ctx;
     int league_ttl_s;
-    struct lnt_api *api; /* set by lnt_web_http_config */
+    struct lnt_api *api;              /* set by lnt_web_http_config */
     struct lnt_score_rules own_rules; /* loaded by lnt_web_attach */
     bool owns_rules;
     pthread_mutex_t lock; /* guards the cache below */
@@ -95,7 +96,8 @@ struct web_req {
 
 /* ---- responses (web.c) ---- */
 
-/* Starts an HTML page: the layout up to its main slot, with `title` and the nav marking `active`. */
+/* Starts an HTML page: the layout up to its main slot, with `title` and the nav marking `active`.
+ */
 void web_page_begin(struct web_req *r, const char *title, const char *active);
 /* Closes the page and sets status `status` (unless the writer failed: then a 500). */
 void web_page_end(struct web_req *r, int status);
@@ -164,8 +166,8 @@ enum lnt_err web_league_get(struct lnt_web *w, const char *authority, int64_t at
                             struct web_league **out, char *err);
 void web_league_release(struct web_league *l);
 /* A league of one venue (venue managers). */
-enum lnt_err web_league_one(struct lnt_web *w, int64_t venue_id, int64_t at, struct web_league **out,
-                            char *err);
+enum lnt_err web_league_one(struct lnt_web *w, int64_t venue_id, int64_t at,
+                            struct web_league **out, char *err);
 
 /* ---- pages ---- */
 

@@ -13,7 +13,8 @@
 #define THROTTLE_ACCOUNT 5 /* failures per account in the window */
 #define THROTTLE_ADDR 20   /* failures per client address in the window */
 
-/* The pre-session token that protects the login form itself; made and set as a cookie when absent. */
+/* The pre-session token that protects the login form itself; made and set as a cookie when absent.
+ */
 static void login_token(struct web_req *r, char token[LNT_HEX_LEN(LOGIN_TOKEN_BYTES)])
 {
     uint8_t raw[LOGIN_TOKEN_BYTES];
@@ -45,9 +46,9 @@ static const char *next_path(const char *p)
 void web_login_page(struct web_req *r, int status, const char *error)
 {
     char token[LNT_HEX_LEN(LOGIN_TOKEN_BYTES)];
-    const char *next = next_path(web_form_get(&r->form, "next") != NULL
-                                     ? web_form_get(&r->form, "next")
-                                     : web_query(r, "next"));
+    const char *next =
+        next_path(web_form_get(&r->form, "next") != NULL ? web_form_get(&r->form, "next")
+                                                         : web_query(r, "next"));
     const char *email = web_form_get(&r->form, "email");
 
     login_token(r, token);

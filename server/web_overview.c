@@ -1,4 +1,5 @@
-/* web_overview.c - the Overview page: the league table, the top high-risk premises, the town's week. */
+/* web_overview.c - the Overview page: the league table, the top high-risk premises, the town's
+ * week. */
 #include "web_int.h"
 
 #include <stdio.h>
@@ -11,7 +12,16 @@
 #define TOP_N 5
 #define CONTACT_STALE (7 * 86400)
 
-enum sort_key { SK_BAND, SK_NAME, SK_CATEGORY, SK_AREA, SK_AWARD, SK_TREND, SK_INCIDENTS, SK_CONTACT };
+enum sort_key {
+    SK_BAND,
+    SK_NAME,
+    SK_CATEGORY,
+    SK_AREA,
+    SK_AWARD,
+    SK_TREND,
+    SK_INCIDENTS,
+    SK_CONTACT
+};
 
 static const struct {
     const char *name;
@@ -19,10 +29,14 @@ static const struct {
     const char *label;
     bool numeric;
 } columns[] = {
-    {"name", SK_NAME, "Venue", false},           {"category", SK_CATEGORY, "Category", false},
-    {"area", SK_AREA, "Area", false},            {"award", SK_AWARD, "BBN award", false},
-    {"band", SK_BAND, "Risk band", false},       {"trend", SK_TREND, "Trend", false},
-    {"incidents", SK_INCIDENTS, "Incidents", true}, {"contact", SK_CONTACT, "Last kiosk contact", false},
+    {"name", SK_NAME, "Venue", false},
+    {"category", SK_CATEGORY, "Category", false},
+    {"area", SK_AREA, "Area", false},
+    {"award", SK_AWARD, "BBN award", false},
+    {"band", SK_BAND, "Risk band", false},
+    {"trend", SK_TREND, "Trend", false},
+    {"incidents", SK_INCIDENTS, "Incidents", true},
+    {"contact", SK_CONTACT, "Last kiosk contact", false},
 };
 #define N_COLUMNS (sizeof columns / sizeof columns[0])
 
@@ -99,9 +113,9 @@ static bool keep(const struct view *v, const struct web_league_row *r)
         return false;
     if (v->band != NULL && v->band[0] != '\0') {
         enum lnt_band b;
-        if (lnt_band_parse(v->band, &b) == LNT_OK ? r->band != b
-                                                  : strcmp(v->band, "none") != 0 ||
-                                                        r->band != LNT_BAND_NONE)
+        if (lnt_band_parse(v->band, &b) == LNT_OK
+                ? r->band != b
+                : strcmp(v->band, "none") != 0 || r->band != LNT_BAND_NONE)
             return false;
     }
     return true;
@@ -183,8 +197,9 @@ static void town_week(struct web_req *r, const struct web_league *l)
         int32_t a, b;
         memcpy(&a, (const char *)&l->week_now + stats[i].off, sizeof a);
         memcpy(&b, (const char *)&l->week_before + stats[i].off, sizeof b);
-        lnt_html_rawf(&r->h, "<div class=\"stat\"><dt>%s</dt><dd>%d<span class=\"vs\">%d last "
-                             "year (%s%d)</span></dd></div>",
+        lnt_html_rawf(&r->h,
+                      "<div class=\"stat\"><dt>%s</dt><dd>%d<span class=\"vs\">%d last "
+                      "year (%s%d)</span></dd></div>",
                       stats[i].label, a, b, a - b >= 0 ? "+" : "", a - b);
     }
     lnt_html_raw(&r->h, "</dl></section>");
@@ -224,14 +239,15 @@ static void top_premises(struct web_req *r, struct web_league_row **sorted, size
 
 /* A <select> of the distinct values `get` returns across the league, with `current` selected. */
 static void filter_select(struct web_req *r, const char *name, const char *label,
-                          const struct web_league *l, const char *(*get)(const struct web_league_row *),
-                          const char *current)
+                          const struct web_league *l,
+                          const char *(*get)(const struct web_league_row *), const char *current)
 {
     const char **seen = calloc(l->n + 1, sizeof *seen);
     size_t n_seen = 0;
 
-    lnt_html_rawf(&r->h, "<div><label for=\"f-%s\">%s</label><select id=\"f-%s\" name=\"%s\">"
-                         "<option value=\"\">All</option>",
+    lnt_html_rawf(&r->h,
+                  "<div><label for=\"f-%s\">%s</label><select id=\"f-%s\" name=\"%s\">"
+                  "<option value=\"\">All</option>",
                   name, label, name, name);
     for (size_t i = 0; seen != NULL && i < l->n; i++) {
         const char *v = get(&l->rows[i]);
@@ -302,13 +318,13 @@ static void league_table(struct web_req *r, const struct web_league *l, const st
     lnt_html_raw(&r->h, "<div><button type=\"submit\" id=\"apply\">Apply</button> <a "
                         "href=\"/\" class=\"button secondary\">Clear</a></div></form>");
     lnt_html_rawf(&r->h, "<p class=\"muted\" id=\"league-count\">%zu of %zu venues</p>", n, l->n);
-    lnt_html_raw(&r->h, "<div class=\"table-wrap\"><table id=\"league\" class=\"cards\"><thead><tr>");
+    lnt_html_raw(&r->h,
+                 "<div class=\"table-wrap\"><table id=\"league\" class=\"cards\"><thead><tr>");
     for (size_t c = 0; c < N_COLUMNS; c++) {
         bool current = columns[c].key == v->key;
-        bool next_desc = current ? !v->desc : (columns[c].key == SK_BAND ||
-                                               columns[c].key == SK_INCIDENTS ||
-                                               columns[c].key == SK_TREND ||
-                                               columns[c].key == SK_AWARD);
+        bool next_desc = current ? !v->desc
+                                 : (columns[c].key == SK_BAND || columns[c].key == SK_INCIDENTS ||
+                                    columns[c].key == SK_TREND || columns[c].key == SK_AWARD);
         lnt_html_rawf(&r->h, "<th scope=\"col\"%s aria-sort=\"%s\"><a id=\"sort-%s\" href=\"",
                       columns[c].numeric ? " class=\"num\"" : "",
                       current ? (v->desc ? "descending" : "ascending") : "none", columns[c].name);
@@ -333,8 +349,9 @@ static void league_table(struct web_req *r, const struct web_league *l, const st
         web_band(&r->h, row->band);
         lnt_html_raw(&r->h, "</td><td data-label=\"Trend\">");
         web_trend(&r->h, row->trend);
-        lnt_html_rawf(&r->h, "</td><td class=\"num\" data-label=\"Incidents\">%d</td><td "
-                             "data-label=\"Last kiosk contact\">",
+        lnt_html_rawf(&r->h,
+                      "</td><td class=\"num\" data-label=\"Incidents\">%d</td><td "
+                      "data-label=\"Last kiosk contact\">",
                       row->s.incidents);
         web_ago(r, row->s.last_contact, CONTACT_STALE);
         lnt_html_raw(&r->h, "</td></tr>\n");

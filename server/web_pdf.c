@@ -1,4 +1,5 @@
-/* web_pdf.c - a venue's evidence pack as a PDF (cairo): the case file, ready for a licence review. */
+/* web_pdf.c - a venue's evidence pack as a PDF (cairo): the case file, ready for a licence review.
+ */
 #include "web_int.h"
 
 #include <stdio.h>
@@ -138,15 +139,18 @@ static void fmt_time(int64_t t, char *out, size_t size)
 
 static const char *band_word(enum lnt_band b)
 {
-    return b == LNT_BAND_GREEN ? "GREEN" : b == LNT_BAND_AMBER ? "AMBER" : b == LNT_BAND_RED ? "RED"
-                                                                                            : "not scored";
+    return b == LNT_BAND_GREEN   ? "GREEN"
+           : b == LNT_BAND_AMBER ? "AMBER"
+           : b == LNT_BAND_RED   ? "RED"
+                                 : "not scored";
 }
 
 static const char *status_word(enum lnt_bbn_status s)
 {
-    return s == LNT_BBN_MET ? "MET" : s == LNT_BBN_NOT_MET ? "NOT MET"
-                                  : s == LNT_BBN_NOT_EVIDENCED ? "NOT EVIDENCED"
-                                                               : "NOT APPLICABLE";
+    return s == LNT_BBN_MET             ? "MET"
+           : s == LNT_BBN_NOT_MET       ? "NOT MET"
+           : s == LNT_BBN_NOT_EVIDENCED ? "NOT EVIDENCED"
+                                        : "NOT APPLICABLE";
 }
 
 static void pack(struct web_req *r, struct pdf *p, const struct lnt_venue *v,
@@ -161,8 +165,9 @@ static void pack(struct web_req *r, struct pdf *p, const struct lnt_venue *v,
     text(p, MARGIN, PAGE_W - 2 * MARGIN, "Lantern evidence pack", 10, false);
     text(p, MARGIN, PAGE_W - 2 * MARGIN, v->name, 20, true);
     fmt_time(r->now, when, sizeof when);
-    snprintf(buf, sizeof buf, "Prepared %s (London time) by %s for a licence review or a Best Bar "
-                              "None assessment.",
+    snprintf(buf, sizeof buf,
+             "Prepared %s (London time) by %s for a licence review or a Best Bar "
+             "None assessment.",
              when, r->officer.name);
     text(p, MARGIN, PAGE_W - 2 * MARGIN, buf, 9, false);
 
@@ -188,7 +193,8 @@ static void pack(struct web_req *r, struct pdf *p, const struct lnt_venue *v,
         fact(p, "Window", buf);
         lnt_score_milli_format(s->risk.total_milli, total);
         snprintf(buf, sizeof buf, "%s, %s points; trend %s%s%s", band_word(s->risk.band), total,
-                 lnt_trend_name(s->risk.trend), s->risk.cap_band != LNT_BAND_NONE ? "; capped: " : "",
+                 lnt_trend_name(s->risk.trend),
+                 s->risk.cap_band != LNT_BAND_NONE ? "; capped: " : "",
                  s->risk.cap_band != LNT_BAND_NONE ? s->risk.cap_cause : "");
         fact(p, "Licensing risk", buf);
         if (!s->bbn.scored)
@@ -196,7 +202,8 @@ static void pack(struct web_req *r, struct pdf *p, const struct lnt_venue *v,
         else
             snprintf(buf, sizeof buf, "%s; Essentials %d of %d, Desired %d of %d, Bonus %d",
                      s->bbn.award[0] != '\0' ? s->bbn.award
-                                             : s->bbn.accredited ? "accredited" : "not accredited",
+                     : s->bbn.accredited     ? "accredited"
+                                             : "not accredited",
                      s->bbn.essential_met, s->bbn.essential_total, s->bbn.desired_met,
                      s->bbn.desired_total, s->bbn.bonus_met);
         fact(p, "Best Bar None", buf);
@@ -245,11 +252,13 @@ static void pack(struct web_req *r, struct pdf *p, const struct lnt_venue *v,
     heading(p, "Incidents in the window (sealed details not included)");
     f.venue_id = v->id;
     f.from = web_night_start(scored ? s->first_night : lnt_date_of(r->now) - 90);
-    if (lnt_store_incident_list(r->web->store, &f, 0, INCIDENTS_IN_PACK, &inc, &n, NULL) == LNT_OK) {
+    if (lnt_store_incident_list(r->web->store, &f, 0, INCIDENTS_IN_PACK, &inc, &n, NULL) ==
+        LNT_OK) {
         for (size_t i = 0; i < n; i++) {
             fmt_time(inc[i].occurred_at, when, sizeof when);
-            snprintf(buf, sizeof buf, "%s  %s, severity %d, %s. Outcome: %s. Police %s; protocol "
-                                      "%s; recorded %s.",
+            snprintf(buf, sizeof buf,
+                     "%s  %s, severity %d, %s. Outcome: %s. Police %s; protocol "
+                     "%s; recorded %s.",
                      when, inc[i].kind, inc[i].severity, inc[i].place, inc[i].outcome,
                      inc[i].police_called ? "called" : "not called",
                      inc[i].complete ? "complete" : "incomplete",

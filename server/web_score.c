@@ -1,4 +1,5 @@
-/* web_score.c - the dashboard's scores (through score_load.c, as the API's) and the cached league. */
+/* web_score.c - the dashboard's scores (through score_load.c, as the API's) and the cached league.
+ */
 #include "web_int.h"
 
 #include <stdatomic.h>
@@ -115,15 +116,15 @@ static enum lnt_err league_build(struct lnt_web *w, const char *authority, int64
         /* the town this week against the same nights a year ago (52 weeks: same weekdays) */
         struct lnt_rollup_scope scope = {0};
         scope.authority = authority;
-        p->pub.week_ok =
-            lnt_store_rollup_totals(w->store, &scope, last - 6, last, &p->pub.week_now, NULL) ==
-                LNT_OK &&
-            lnt_store_rollup_totals(w->store, &scope, last - 6 - 364, last - 364,
-                                    &p->pub.week_before, NULL) == LNT_OK;
+        p->pub.week_ok = lnt_store_rollup_totals(w->store, &scope, last - 6, last, &p->pub.week_now,
+                                                 NULL) == LNT_OK &&
+                         lnt_store_rollup_totals(w->store, &scope, last - 6 - 364, last - 364,
+                                                 &p->pub.week_before, NULL) == LNT_OK;
     }
     if (w->rules == NULL || p->pub.n == 0)
         goto out;
-    if ((rc = lnt_score_load_rank(w->store, w->rules, authority, at, &rank, &n_rank, err)) != LNT_OK)
+    if ((rc = lnt_score_load_rank(w->store, w->rules, authority, at, &rank, &n_rank, err)) !=
+        LNT_OK)
         goto out;
     qsort(rank, n_rank, sizeof *rank, cmp_rank_id);
     for (size_t i = 0; i < p->pub.n; i++) {
@@ -296,8 +297,8 @@ enum lnt_err web_league_get(struct lnt_web *w, const char *authority, int64_t at
     return LNT_OK;
 }
 
-enum lnt_err web_league_one(struct lnt_web *w, int64_t venue_id, int64_t at, struct web_league **out,
-                            char *err)
+enum lnt_err web_league_one(struct lnt_web *w, int64_t venue_id, int64_t at,
+                            struct web_league **out, char *err)
 {
     struct web_league_priv *p = league_new();
     struct lnt_venue_detail d;

@@ -1,4 +1,5 @@
-/* web_trends.c - Hot spots and trends: the hour-of-week heatmap, monthly trends, areas, repeat locations. */
+/* web_trends.c - Hot spots and trends: the hour-of-week heatmap, monthly trends, areas, repeat
+ * locations. */
 #include "web_int.h"
 
 #include <stdio.h>
@@ -218,9 +219,10 @@ static void areas(struct web_req *r, const struct web_league *l)
         lnt_html_url(&r->h, a[i].area);
         lnt_html_raw(&r->h, "\">");
         lnt_html_txt(&r->h, bars[i].label);
-        lnt_html_rawf(&r->h, "</a></td><td class=\"num\">%d</td><td class=\"num\">%d</td><td "
-                             "class=\"num\">%d</td><td class=\"num\">%d</td><td class=\"num\">%s"
-                             "</td></tr>",
+        lnt_html_rawf(&r->h,
+                      "</a></td><td class=\"num\">%d</td><td class=\"num\">%d</td><td "
+                      "class=\"num\">%d</td><td class=\"num\">%d</td><td class=\"num\">%s"
+                      "</td></tr>",
                       a[i].venues, a[i].red, a[i].amber, a[i].incidents, pts);
     }
     if (n == 0)
@@ -244,9 +246,10 @@ static void repeats(struct web_req *r, const struct lnt_rollup_scope *scope,
     char err[LNT_ERRBUF_SIZE] = "";
     size_t n = 0;
 
-    lnt_html_rawf(&r->h, "<section class=\"panel\" aria-labelledby=\"rep-h\"><h2 id=\"rep-h\">"
-                         "Repeat locations</h2><p class=\"muted\">Venues with reports of the same "
-                         "type on %d or more nights in the window.</p>",
+    lnt_html_rawf(&r->h,
+                  "<section class=\"panel\" aria-labelledby=\"rep-h\"><h2 id=\"rep-h\">"
+                  "Repeat locations</h2><p class=\"muted\">Venues with reports of the same "
+                  "type on %d or more nights in the window.</p>",
                   REPEAT_MIN_NIGHTS);
     if (lnt_store_repeat_locations(r->web->store, scope, l->first_night, l->last_night,
                                    REPEAT_MIN_NIGHTS, REPEAT_SHOWN, &rl, &n, err) != LNT_OK) {
@@ -291,8 +294,9 @@ void web_trends(struct web_req *r)
     const char *days_q = web_query(r, "days");
 
     if (!web_can_see_town(r)) {
-        web_error(r, 403, "Not available", "Hot spots cover the whole town; your account covers "
-                                           "one venue.");
+        web_error(r, 403, "Not available",
+                  "Hot spots cover the whole town; your account covers "
+                  "one venue.");
         return;
     }
     if (days_q != NULL && lnt_parse_i64(days_q, 7, 366, &days) != LNT_OK)
@@ -332,7 +336,9 @@ void web_trends(struct web_req *r)
     }
     snprintf(title, sizeof title, "%s by hour of the week, last %lld days: %s",
              kind != NULL ? kind : "Incidents", (long long)days,
-             venue_id != 0 ? v.name : area != NULL ? area : "the whole town");
+             venue_id != 0  ? v.name
+             : area != NULL ? area
+                            : "the whole town");
     hm->id = "heatmap";
     hm->title = title;
     hm->unit = "incidents";
@@ -350,11 +356,13 @@ void web_trends(struct web_req *r)
     lnt_html_raw(&r->h, "\"/></div><div><label for=\"t-kind\">Incident type</label><input "
                         "type=\"text\" id=\"t-kind\" name=\"kind\" maxlength=\"47\" value=\"");
     lnt_html_attr(&r->h, kind);
-    lnt_html_rawf(&r->h, "\"/></div><div><label for=\"t-days\">Days</label><select id=\"t-days\" "
-                         "name=\"days\"><option value=\"28\"%s>28</option><option value=\"90\"%s>"
-                         "90</option><option value=\"365\"%s>365</option></select></div><div>"
-                         "<button type=\"submit\">Show</button></div></form>",
-                  days == 28 ? " selected=\"selected\"" : "", days == 90 ? " selected=\"selected\"" : "",
+    lnt_html_rawf(&r->h,
+                  "\"/></div><div><label for=\"t-days\">Days</label><select id=\"t-days\" "
+                  "name=\"days\"><option value=\"28\"%s>28</option><option value=\"90\"%s>"
+                  "90</option><option value=\"365\"%s>365</option></select></div><div>"
+                  "<button type=\"submit\">Show</button></div></form>",
+                  days == 28 ? " selected=\"selected\"" : "",
+                  days == 90 ? " selected=\"selected\"" : "",
                   days == 365 ? " selected=\"selected\"" : "");
     lnt_html_raw(&r->h, "<section class=\"panel\" aria-labelledby=\"hm-h\"><h2 id=\"hm-h\">");
     lnt_html_txt(&r->h, title);

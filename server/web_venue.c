@@ -1,4 +1,5 @@
-/* web_venue.c - a venue's case file: BBN criteria, risk points, incidents, register, training, stock, kiosks. */
+/* web_venue.c - a venue's case file: BBN criteria, risk points, incidents, register, training,
+ * stock, kiosks. */
 #include "web_int.h"
 
 #include <stdio.h>
@@ -9,7 +10,7 @@
 #include "ltime.h"
 #include "night.h"
 
-#define INCIDENTS_SHOWN 25      /* the latest; ?incidents=all shows up to INCIDENTS_ALL */
+#define INCIDENTS_SHOWN 25 /* the latest; ?incidents=all shows up to INCIDENTS_ALL */
 #define INCIDENTS_ALL 1000
 #define REGISTER_SHOWN 200
 #define KIOSK_STALE (2 * 86400)
@@ -76,8 +77,9 @@ static void header(struct web_req *r, const struct lnt_venue *v, const struct ln
     else
         lnt_html_raw(&r->h, s->bbn.accredited ? "Accredited" : "Not accredited");
     if (scored && s->bbn.scored)
-        lnt_html_rawf(&r->h, " <span class=\"muted\">(Essentials %d of %d, Desired %d of %d, "
-                             "Bonus %d)</span>",
+        lnt_html_rawf(&r->h,
+                      " <span class=\"muted\">(Essentials %d of %d, Desired %d of %d, "
+                      "Bonus %d)</span>",
                       s->bbn.essential_met, s->bbn.essential_total, s->bbn.desired_met,
                       s->bbn.desired_total, s->bbn.bonus_met);
     lnt_html_raw(&r->h, "</dd>");
@@ -103,10 +105,11 @@ static void header(struct web_req *r, const struct lnt_venue *v, const struct ln
         lnt_html_txt(&r->h, s->risk.low_reporting_note);
         lnt_html_raw(&r->h, "</p>");
     }
-    lnt_html_rawf(&r->h, "<p class=\"no-print\"><a class=\"button secondary\" "
-                         "href=\"/venues/%lld/evidence.pdf\" id=\"evidence-pdf\">Evidence pack "
-                         "(PDF)</a> <a class=\"button secondary\" href=\"/venues/%lld/register\">"
-                         "Door register</a></p></section></div>",
+    lnt_html_rawf(&r->h,
+                  "<p class=\"no-print\"><a class=\"button secondary\" "
+                  "href=\"/venues/%lld/evidence.pdf\" id=\"evidence-pdf\">Evidence pack "
+                  "(PDF)</a> <a class=\"button secondary\" href=\"/venues/%lld/register\">"
+                  "Door register</a></p></section></div>",
                   (long long)v->id, (long long)v->id);
 }
 
@@ -122,11 +125,13 @@ static void bbn_section(struct web_req *r, const struct lnt_score_result *s)
         lnt_html_raw(&r->h, "</p></section>");
         return;
     }
-    lnt_html_raw(&r->h, "<div class=\"table-wrap\"><table id=\"bbn-table\" class=\"cards\" data-sortable=\"1\">"
-                        "<thead><tr><th scope=\"col\"><a href=\"#bbn\">Criterion</a></th>"
-                        "<th scope=\"col\"><a href=\"#bbn\">Tier</a></th><th scope=\"col\">"
-                        "<a href=\"#bbn\">Status</a></th><th scope=\"col\">Evidence</th></tr>"
-                        "</thead><tbody>");
+    lnt_html_raw(
+        &r->h,
+        "<div class=\"table-wrap\"><table id=\"bbn-table\" class=\"cards\" data-sortable=\"1\">"
+        "<thead><tr><th scope=\"col\"><a href=\"#bbn\">Criterion</a></th>"
+        "<th scope=\"col\"><a href=\"#bbn\">Tier</a></th><th scope=\"col\">"
+        "<a href=\"#bbn\">Status</a></th><th scope=\"col\">Evidence</th></tr>"
+        "</thead><tbody>");
     for (size_t i = 0; i < s->bbn.n_lines; i++) {
         const struct lnt_bbn_line *ln = &s->bbn.lines[i];
         const struct lnt_bbn_criterion *c = lnt_bbn_catalogue_find(cat, ln->id);
@@ -173,12 +178,14 @@ static void risk_section(struct web_req *r, const struct lnt_score_result *s)
         lnt_html_raw(&r->h, " because ");
         lnt_html_txt(&r->h, s->risk.cap_cause);
     }
-    lnt_html_rawf(&r->h, ".</p><p class=\"muted\">%d trading nights, %d with a silent kiosk; "
-                         "%d incidents; exposure %lld capacity-nights.</p>",
+    lnt_html_rawf(&r->h,
+                  ".</p><p class=\"muted\">%d trading nights, %d with a silent kiosk; "
+                  "%d incidents; exposure %lld capacity-nights.</p>",
                   s->risk.trading_nights, s->risk.silent_nights, s->risk.incidents,
                   (long long)s->risk.exposure);
-    lnt_html_rawf(&r->h, "<details class=\"data\"%s><summary>Every point, line by line (%zu "
-                         "lines)</summary>",
+    lnt_html_rawf(&r->h,
+                  "<details class=\"data\"%s><summary>Every point, line by line (%zu "
+                  "lines)</summary>",
                   s->risk.n_parts <= 12 ? " open=\"open\"" : "", s->risk.n_parts);
     lnt_html_raw(&r->h, "<div class=\"table-wrap\"><table id=\"risk-parts\"><thead><tr><th "
                         "scope=\"col\">Kind</th><th scope=\"col\">What</th><th scope=\"col\">Why"
@@ -197,8 +204,9 @@ static void risk_section(struct web_req *r, const struct lnt_score_result *s)
             lnt_score_milli_format(p->base_milli, base);
             lnt_score_milli_format(p->decayed_milli, dec);
             lnt_score_milli_format(p->mitigated_milli, mit);
-            lnt_html_rawf(&r->h, "<br/><span class=\"muted\">base %s, %d nights old: %s after "
-                                 "decay, %s after handling credit</span>",
+            lnt_html_rawf(&r->h,
+                          "<br/><span class=\"muted\">base %s, %d nights old: %s after "
+                          "decay, %s after handling credit</span>",
                           base, p->age, dec, mit);
         } else if (p->count > 0) {
             char unit[32];
@@ -211,9 +219,10 @@ static void risk_section(struct web_req *r, const struct lnt_score_result *s)
     if (s->risk.n_parts == 0)
         lnt_html_raw(&r->h, "<tr><td colspan=\"4\" class=\"empty\">Nothing counted against "
                             "this venue in the window.</td></tr>");
-    lnt_html_rawf(&r->h, "</tbody><tfoot><tr><th scope=\"row\" colspan=\"3\">Total</th><td "
-                         "class=\"num\"><strong>%s</strong></td></tr></tfoot></table></div>"
-                         "</details></section>",
+    lnt_html_rawf(&r->h,
+                  "</tbody><tfoot><tr><th scope=\"row\" colspan=\"3\">Total</th><td "
+                  "class=\"num\"><strong>%s</strong></td></tr></tfoot></table></div>"
+                  "</details></section>",
                   total);
 }
 
@@ -240,25 +249,29 @@ static void incidents_section(struct web_req *r, const struct lnt_venue *v, int3
                         "sealed on the kiosk; ");
     lnt_html_raw(&r->h, can_open ? "opening them is recorded in the audit log.</p>"
                                  : "your role cannot open them.</p>");
-    lnt_html_raw(&r->h, "<div class=\"table-wrap\"><table id=\"incident-table\" class=\"cards\"><thead><tr><th "
-                        "scope=\"col\">When</th><th scope=\"col\">Type</th><th scope=\"col\" "
-                        "class=\"num\">Severity</th><th scope=\"col\">Place</th><th "
-                        "scope=\"col\">Handling</th><th scope=\"col\">Details</th></tr></thead>"
-                        "<tbody>");
+    lnt_html_raw(
+        &r->h,
+        "<div class=\"table-wrap\"><table id=\"incident-table\" class=\"cards\"><thead><tr><th "
+        "scope=\"col\">When</th><th scope=\"col\">Type</th><th scope=\"col\" "
+        "class=\"num\">Severity</th><th scope=\"col\">Place</th><th "
+        "scope=\"col\">Handling</th><th scope=\"col\">Details</th></tr></thead>"
+        "<tbody>");
     for (size_t i = 0; i < n && (all || i < INCIDENTS_SHOWN); i++) {
         const struct lnt_incident *x = &inc[i];
         lnt_html_raw(&r->h, "<tr><td>");
         web_time(&r->h, x->occurred_at);
         lnt_html_raw(&r->h, "</td><td data-label=\"Type\">");
         lnt_html_txt(&r->h, x->kind);
-        lnt_html_rawf(&r->h, "</td><td class=\"num\" data-label=\"Severity\">%d</td><td "
-                             "data-label=\"Place\">",
+        lnt_html_rawf(&r->h,
+                      "</td><td class=\"num\" data-label=\"Severity\">%d</td><td "
+                      "data-label=\"Place\">",
                       x->severity);
         lnt_html_txt(&r->h, x->place);
         lnt_html_raw(&r->h, "</td><td data-label=\"Handling\">");
         lnt_html_txt(&r->h, x->outcome);
-        lnt_html_rawf(&r->h, "<br/><span class=\"muted\">police %s &#183; protocol %s &#183; "
-                             "recorded %s</span>",
+        lnt_html_rawf(&r->h,
+                      "<br/><span class=\"muted\">police %s &#183; protocol %s &#183; "
+                      "recorded %s</span>",
                       x->police_called ? "called" : "not called",
                       x->complete ? "complete" : "incomplete",
                       x->within_hour ? "within the hour" : "late");
@@ -266,8 +279,9 @@ static void incidents_section(struct web_req *r, const struct lnt_venue *v, int3
         if (!x->has_details) {
             lnt_html_raw(&r->h, "<span class=\"muted\">none held</span>");
         } else if (can_open) {
-            lnt_html_rawf(&r->h, "<form method=\"post\" class=\"inline\" action=\"/venues/%lld/"
-                                 "incidents/",
+            lnt_html_rawf(&r->h,
+                          "<form method=\"post\" class=\"inline\" action=\"/venues/%lld/"
+                          "incidents/",
                           (long long)v->id);
             lnt_html_url(&r->h, x->report_id);
             lnt_html_raw(&r->h, "/open\">");
@@ -284,8 +298,9 @@ static void incidents_section(struct web_req *r, const struct lnt_venue *v, int3
                             "window.</td></tr>");
     lnt_html_raw(&r->h, "</tbody></table></div>");
     if (!all && n > INCIDENTS_SHOWN)
-        lnt_html_rawf(&r->h, "<p><a href=\"/venues/%lld?incidents=all#incidents\" "
-                             "id=\"all-incidents\">Every incident in the window</a></p>",
+        lnt_html_rawf(&r->h,
+                      "<p><a href=\"/venues/%lld?incidents=all#incidents\" "
+                      "id=\"all-incidents\">Every incident in the window</a></p>",
                       (long long)v->id);
     lnt_html_raw(&r->h, "</section>");
     free(inc);
@@ -295,11 +310,12 @@ static void register_preview(struct web_req *r, const struct lnt_venue *v, int32
 {
     int32_t from = web_query_date(r, "reg_from", last - 6), to = web_query_date(r, "reg_to", last);
 
-    lnt_html_rawf(&r->h, "<section class=\"panel\" id=\"register\" aria-labelledby=\"reg-h\">"
-                         "<h2 id=\"reg-h\">Door-supervisor register</h2><form method=\"get\" "
-                         "class=\"filters\" action=\"/venues/%lld/register\"><div><label "
-                         "for=\"reg-from\">First night</label><input type=\"date\" id=\"reg-from\" "
-                         "name=\"from\" value=\"",
+    lnt_html_rawf(&r->h,
+                  "<section class=\"panel\" id=\"register\" aria-labelledby=\"reg-h\">"
+                  "<h2 id=\"reg-h\">Door-supervisor register</h2><form method=\"get\" "
+                  "class=\"filters\" action=\"/venues/%lld/register\"><div><label "
+                  "for=\"reg-from\">First night</label><input type=\"date\" id=\"reg-from\" "
+                  "name=\"from\" value=\"",
                   (long long)v->id);
     date_value(&r->h, from);
     lnt_html_raw(&r->h, "\"/></div><div><label for=\"reg-to\">Last night</label><input "
@@ -390,12 +406,14 @@ static void training_section(struct web_req *r, const struct lnt_venue *v)
         lnt_html_raw(&r->h, "</tr>\n");
     }
     if (n == 0)
-        lnt_html_rawf(&r->h, "<tr><td colspan=\"%d\" class=\"empty\">No current staff on "
-                             "record.</td></tr>",
+        lnt_html_rawf(&r->h,
+                      "<tr><td colspan=\"%d\" class=\"empty\">No current staff on "
+                      "record.</td></tr>",
                       3 + LNT_COURSE__MAX);
-    lnt_html_rawf(&r->h, "</tbody></table></div><p class=\"no-print\"><a "
-                         "href=\"/exports/training.csv?venue=%lld\">Training as CSV</a></p>"
-                         "</section>",
+    lnt_html_rawf(&r->h,
+                  "</tbody></table></div><p class=\"no-print\"><a "
+                  "href=\"/exports/training.csv?venue=%lld\">Training as CSV</a></p>"
+                  "</section>",
                   (long long)v->id);
     free(tc);
 }
@@ -429,8 +447,9 @@ static void stock_section(struct web_req *r, const struct lnt_venue *v)
                             "</p></section>");
         return;
     }
-    lnt_html_rawf(&r->h, "<dl class=\"facts\"><dt>On hand</dt><dd id=\"stock-level\">%d %s</dd>"
-                         "<dt>Minimum</dt><dd>%d</dd><dt>Last counted or moved</dt><dd>",
+    lnt_html_rawf(&r->h,
+                  "<dl class=\"facts\"><dt>On hand</dt><dd id=\"stock-level\">%d %s</dd>"
+                  "<dt>Minimum</dt><dd>%d</dd><dt>Last counted or moved</dt><dd>",
                   st.level,
                   st.level < st.threshold ? "<span class=\"status st-not_met\">below the "
                                             "minimum</span>"
@@ -483,8 +502,9 @@ static void kiosk_section(struct web_req *r, const struct lnt_venue *v)
         if (k[i].seq_gaps == 0 && k[i].seq_backwards == 0)
             lnt_html_raw(&r->h, "<span class=\"status st-met\">in order</span>");
         else
-            lnt_html_rawf(&r->h, "<span class=\"status st-not_evidenced\">%lld gaps, %lld "
-                                 "backwards</span>",
+            lnt_html_rawf(&r->h,
+                          "<span class=\"status st-not_evidenced\">%lld gaps, %lld "
+                          "backwards</span>",
                           (long long)k[i].seq_gaps, (long long)k[i].seq_backwards);
         lnt_html_rawf(&r->h, "</td><td>%s</td></tr>",
                       k[i].revoked ? "<span class=\"status st-not_met\">revoked</span>"
@@ -509,8 +529,9 @@ static void finding_form(struct web_req *r, const struct lnt_venue *v)
         lnt_html_raw(&r->h, "<div class=\"notice ok\" role=\"status\" id=\"finding-saved\">The "
                             "finding was recorded and the scores above include it.</div>");
     if (cat != NULL && web_can_record_findings(r) && v->closed_at == 0) {
-        lnt_html_rawf(&r->h, "<form method=\"post\" action=\"/venues/%lld/findings\" "
-                             "id=\"finding-form\" class=\"no-print\">",
+        lnt_html_rawf(&r->h,
+                      "<form method=\"post\" action=\"/venues/%lld/findings\" "
+                      "id=\"finding-form\" class=\"no-print\">",
                       (long long)v->id);
         web_csrf_field(r);
         lnt_html_raw(&r->h, "<div class=\"field\"><label for=\"criterion\">Criterion</label>"
@@ -573,8 +594,9 @@ static void finding_form(struct web_req *r, const struct lnt_venue *v)
         lnt_html_raw(&r->h, "<p class=\"empty\">No findings recorded.</p>");
     }
     free(f);
-    lnt_html_rawf(&r->h, "<p class=\"no-print\"><a href=\"/exports/findings.csv?venue=%lld\">"
-                         "Findings as CSV</a></p></section>",
+    lnt_html_rawf(&r->h,
+                  "<p class=\"no-print\"><a href=\"/exports/findings.csv?venue=%lld\">"
+                  "Findings as CSV</a></p></section>",
                   (long long)v->id);
 }
 

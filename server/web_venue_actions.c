@@ -53,9 +53,10 @@ void web_register(struct web_req *r)
     web_time(&r->h, r->now);
     lnt_html_raw(&r->h, " by ");
     lnt_html_txt(&r->h, r->officer.name);
-    lnt_html_rawf(&r->h, ".</p><p class=\"no-print\"><button type=\"button\" data-print=\"1\" "
-                         "class=\"secondary\">Print</button> <a class=\"button secondary\" "
-                         "href=\"/exports/register.csv?venue=%lld&amp;from=",
+    lnt_html_rawf(&r->h,
+                  ".</p><p class=\"no-print\"><button type=\"button\" data-print=\"1\" "
+                  "class=\"secondary\">Print</button> <a class=\"button secondary\" "
+                  "href=\"/exports/register.csv?venue=%lld&amp;from=",
                   (long long)id);
     {
         char d[LNT_DATE_STRLEN];
@@ -65,12 +66,13 @@ void web_register(struct web_req *r)
         if (lnt_date_format(to, d) == LNT_OK)
             lnt_html_raw(&r->h, d);
     }
-    lnt_html_raw(&r->h, "\">Download CSV</a></p><div class=\"panel\"><div class=\"table-wrap\">"
-                        "<table id=\"register-table\"><thead><tr><th scope=\"col\">Signed in</th>"
-                        "<th scope=\"col\">Signed out</th><th scope=\"col\">Name</th><th "
-                        "scope=\"col\">Role</th><th scope=\"col\">SIA licence</th><th scope=\"col\">"
-                        "Licence status</th><th scope=\"col\">Training on the night</th></tr>"
-                        "</thead><tbody>");
+    lnt_html_raw(&r->h,
+                 "\">Download CSV</a></p><div class=\"panel\"><div class=\"table-wrap\">"
+                 "<table id=\"register-table\"><thead><tr><th scope=\"col\">Signed in</th>"
+                 "<th scope=\"col\">Signed out</th><th scope=\"col\">Name</th><th "
+                 "scope=\"col\">Role</th><th scope=\"col\">SIA licence</th><th scope=\"col\">"
+                 "Licence status</th><th scope=\"col\">Training on the night</th></tr>"
+                 "</thead><tbody>");
     for (size_t i = 0; i < n; i++) {
         const struct lnt_shift *s = &sh[i];
         lnt_html_raw(&r->h, "<tr><td>");
@@ -101,7 +103,8 @@ void web_register(struct web_req *r)
         lnt_html_raw(&r->h, "<tr><td colspan=\"7\" class=\"empty\">Nobody signed in on these "
                             "nights.</td></tr>");
     lnt_html_rawf(&r->h, "</tbody></table></div><p class=\"muted\">%zu shifts%s.</p></div>", n,
-                  n == LNT_VIEW_MAX ? " (the first 1000: choose a shorter range for the rest)" : "");
+                  n == LNT_VIEW_MAX ? " (the first 1000: choose a shorter range for the rest)"
+                                    : "");
     web_page_end(r, 200);
     free(sh);
 }
@@ -235,12 +238,11 @@ void web_incident_open(struct web_req *r)
         details_list(r, details, len);
     lnt_html_raw(&r->h, "</div>");
     web_page_end(r, 200);
-out:
-    {
-        volatile char *p = details;
-        for (size_t i = 0; p != NULL && i < DETAILS_MAX; i++)
-            p[i] = 0;
-    }
+out : {
+    volatile char *p = details;
+    for (size_t i = 0; p != NULL && i < DETAILS_MAX; i++)
+        p[i] = 0;
+}
     free(details);
 }
 
@@ -269,7 +271,8 @@ void web_finding_post(struct web_req *r)
             ? lnt_bbn_catalogue_find(r->web->rules->bbn, criterion)
             : NULL;
     if (c == NULL || c->metric != LNT_METRIC_FINDING) {
-        web_error(r, 400, "Not recorded", "Choose a criterion that an assessor's finding evidences.");
+        web_error(r, 400, "Not recorded",
+                  "Choose a criterion that an assessor's finding evidences.");
         return;
     }
     if (met == NULL || (strcmp(met, "1") != 0 && strcmp(met, "0") != 0)) {

@@ -13,8 +13,8 @@
 #define RECENT_DAYS 28
 
 static const char *const tally_names[LNT_TALLIES] = {
-    "Water", "Flip-flops", "Space blankets", "Bottles and glasses", "First aid", "CCTV calls",
-    "Police calls", "Situations calmed"};
+    "Water",     "Flip-flops", "Space blankets", "Bottles and glasses",
+    "First aid", "CCTV calls", "Police calls",   "Situations calmed"};
 static const char *const month_names[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
@@ -23,8 +23,9 @@ static void recent(struct web_req *r)
     struct lnt_volunteer_shift *vs = NULL;
     size_t n = 0;
 
-    lnt_html_rawf(&r->h, "<section class=\"panel\" aria-labelledby=\"rec-h\"><h2 id=\"rec-h\">"
-                         "Shifts in the last %d days</h2>",
+    lnt_html_rawf(&r->h,
+                  "<section class=\"panel\" aria-labelledby=\"rec-h\"><h2 id=\"rec-h\">"
+                  "Shifts in the last %d days</h2>",
                   RECENT_DAYS);
     if (lnt_store_volunteer_list(r->web->store, 0, NULL, r->now - RECENT_DAYS * 86400, r->now + 1,
                                  0, 200, &vs, &n, NULL) != LNT_OK) {
@@ -126,8 +127,9 @@ void web_volunteers(struct web_req *r)
         lnt_html_raw(&r->h, "</tr>\n");
     }
     if (n == 0)
-        lnt_html_rawf(&r->h, "<tr><td colspan=\"%d\" class=\"empty\">No volunteer shifts in "
-                             "the last twelve months.</td></tr>",
+        lnt_html_rawf(&r->h,
+                      "<tr><td colspan=\"%d\" class=\"empty\">No volunteer shifts in "
+                      "the last twelve months.</td></tr>",
                       4 + LNT_TALLIES);
     lnt_html_raw(&r->h, "</tbody></table></div></section>");
     recent(r);

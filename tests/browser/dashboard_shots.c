@@ -1,4 +1,5 @@
-/* dashboard_shots.c - signs in to a running dashboard and saves a PNG of every page (docs/dashboard). */
+/* dashboard_shots.c - signs in to a running dashboard and saves a PNG of every page
+ * (docs/dashboard). */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,8 +87,9 @@ int main(int argc, char **argv)
             /* the case file shown is the venue with the most incidents */
             snprintf(url, sizeof url, "%s/?sort=incidents&dir=desc", argv[1]);
             if (lnt_wd_navigate(wd, url, err) != LNT_OK ||
-                lnt_wd_execute(wd, "return document.querySelector('#league tbody tr')"
-                                   ".getAttribute('data-venue');",
+                lnt_wd_execute(wd,
+                               "return document.querySelector('#league tbody tr')"
+                               ".getAttribute('data-venue');",
                                &json, err) != LNT_OK) {
                 rc = fail("finding a venue", err);
                 goto out;
@@ -108,8 +110,8 @@ int main(int argc, char **argv)
         }
         if (s->click != NULL) {
             if (wait_for(wd, s->click) != 0) {
-                fprintf(stderr, "dashboard-shots: %s: no `%s` on %s; skipped\n", s->file,
-                        s->click, path);
+                fprintf(stderr, "dashboard-shots: %s: no `%s` on %s; skipped\n", s->file, s->click,
+                        path);
                 continue;
             }
             if (lnt_wd_click_css(wd, s->click, err) != LNT_OK ||

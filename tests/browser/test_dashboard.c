@@ -186,8 +186,7 @@ static void assert_text_has(const char *css, const char *want)
         }
         usleep(100 * 1000);
     }
-    fail_msg("`%s` shows \"%.300s\", which lacks \"%s\" (%s)", css, t != NULL ? t : "", want,
-             err);
+    fail_msg("`%s` shows \"%.300s\", which lacks \"%s\" (%s)", css, t != NULL ? t : "", want, err);
 }
 
 static void click(const char *css)
@@ -306,9 +305,9 @@ static int teardown(void **state)
 
 static void test_dashboard__logged_out_every_route_goes_to_login(void **state)
 {
-    static const char *const gets[] = {"/", "/venues/1", "/venues/1/register",
-                                       "/venues/1/evidence.pdf", "/trends", "/volunteers",
-                                       "/admin", "/exports", "/exports/venues.csv"};
+    static const char *const gets[] = {
+        "/",           "/venues/1", "/venues/1/register", "/venues/1/evidence.pdf", "/trends",
+        "/volunteers", "/admin",    "/exports",           "/exports/venues.csv"};
     static const char *const posts[] = {"/logout", "/venues/1/findings",
                                         "/venues/1/incidents/x/open", "/admin/venue-add"};
     char path[URL_MAX], err[LNT_ERRBUF_SIZE] = "";
@@ -559,9 +558,9 @@ static void test_dashboard__form_without_csrf_token_is_refused(void **state)
     snprintf(path, sizeof path, "/venues/%lld", (long long)g.town.crown);
     go(path);
     assert_int_equal(lnt_wd_execute(g.wd,
-                                     "document.querySelector('#finding-form input[name=csrf]')"
-                                     ".remove(); return 1;",
-                                     &script, err),
+                                    "document.querySelector('#finding-form input[name=csrf]')"
+                                    ".remove(); return 1;",
+                                    &script, err),
                      LNT_OK);
     free(script);
     click("#record-finding");

@@ -36,8 +36,9 @@ static enum lnt_err venue(struct lnt_store *s, const char *name, enum lnt_venue_
     return rc;
 }
 
-static enum lnt_err staff(struct lnt_store *s, int64_t venue_id, const char *name, enum lnt_role role,
-                          const char *sia, int32_t sia_expires, int64_t *id, char *err)
+static enum lnt_err staff(struct lnt_store *s, int64_t venue_id, const char *name,
+                          enum lnt_role role, const char *sia, int32_t sia_expires, int64_t *id,
+                          char *err)
 {
     struct lnt_staff st;
     enum lnt_err rc;
@@ -78,14 +79,16 @@ static enum lnt_err kiosk(struct lnt_store *s, int64_t venue_id, int64_t now, st
 
     lnt_random(pk, sizeof pk);
     if ((rc = lnt_store_enroll_code_add(s, venue_id, now + 3600, code, err)) != LNT_OK ||
-        (rc = lnt_store_enroll_redeem(s, code, pk, now - (NIGHTS + 2) * 86400, &out, err)) != LNT_OK)
+        (rc = lnt_store_enroll_redeem(s, code, pk, now - (NIGHTS + 2) * 86400, &out, err)) !=
+            LNT_OK)
         return rc;
     k->kiosk = out.id;
     k->seq = 0;
     return LNT_OK;
 }
 
-static void base_event(struct lnt_event *e, struct kiosk_feed *k, enum lnt_event_type type, int64_t at)
+static void base_event(struct lnt_event *e, struct kiosk_feed *k, enum lnt_event_type type,
+                       int64_t at)
 {
     memset(e, 0, sizeof *e);
     e->seq = ++k->seq;
@@ -193,7 +196,8 @@ enum lnt_err town_build(const char *db, int64_t now, struct town *t, char *err)
     TRY(venue(s, "Safe Haven", LNT_VENUE_HUB, 40, "High Street", "Northtown", &t->haven, err));
     TRY(venue(s, "Southvale Arms", LNT_VENUE_PUB, 200, "Market", "Southvale", &t->south, err));
 
-    TRY(staff(s, t->crown, "Dee Okafor", LNT_ROLE_DOOR, "1234567812345678", today + 400, &dee, err));
+    TRY(staff(s, t->crown, "Dee Okafor", LNT_ROLE_DOOR, "1234567812345678", today + 400, &dee,
+              err));
     TRY(staff(s, t->crown, "Priya Raman", LNT_ROLE_BAR, "", 0, &priya, err));
     TRY(staff(s, t->velvet, "Sam Whitfield", LNT_ROLE_DOOR, "8765432187654321", today + 20,
               &bouncer, err));

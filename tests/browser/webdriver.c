@@ -104,11 +104,10 @@ static enum lnt_err call(struct lnt_wd *wd, const char *method, const char *path
     if (status != 200) {
         const char *e = json_string_value(json_object_get(value, "error"));
         const char *m = json_string_value(json_object_get(value, "message"));
-        rc = lnt_fail(err,
-                      e != NULL && strcmp(e, "no such element") == 0 ? LNT_ERR_NOT_FOUND
-                                                                     : LNT_ERR_NET,
-                      "webdriver %s %s: HTTP %ld: %s: %.160s", method, path, status,
-                      e != NULL ? e : "error", m != NULL ? m : "(no message)");
+        rc = lnt_fail(
+            err, e != NULL && strcmp(e, "no such element") == 0 ? LNT_ERR_NOT_FOUND : LNT_ERR_NET,
+            "webdriver %s %s: HTTP %ld: %s: %.160s", method, path, status, e != NULL ? e : "error",
+            m != NULL ? m : "(no message)");
         goto out;
     }
     if (value == NULL) {
@@ -144,8 +143,8 @@ static char *dump(json_t *j)
 
 enum lnt_err lnt_wd_start(struct lnt_wd **out, const char *workdir, char *err)
 {
-    const char *driver = getenv("CHROMEDRIVER") != NULL ? getenv("CHROMEDRIVER")
-                                                       : "/usr/bin/chromedriver";
+    const char *driver =
+        getenv("CHROMEDRIVER") != NULL ? getenv("CHROMEDRIVER") : "/usr/bin/chromedriver";
     const char *browser = getenv("CHROMIUM") != NULL ? getenv("CHROMIUM") : "/usr/bin/chromium";
     char port_arg[32], log_path[URL_MAX], profile[URL_MAX], profile_arg[URL_MAX + 32];
     const char *argv[4];
@@ -196,18 +195,18 @@ enum lnt_err lnt_wd_start(struct lnt_wd **out, const char *workdir, char *err)
         }
         if (waited >= START_WAIT_MS || lnt_proc_wait(wd->driver, 0) != -1) {
             rc = lnt_fail(err, LNT_ERR_TIMEOUT,
-                          "chromedriver did not answer on port %u within %d ms (log: %s)",
-                          wd->port, START_WAIT_MS, log_path);
+                          "chromedriver did not answer on port %u within %d ms (log: %s)", wd->port,
+                          START_WAIT_MS, log_path);
             goto fail;
         }
         usleep(100 * 1000);
     }
-    caps = json_pack("{s:{s:{s:{s:s,s:[s,s,s,s,s,s,s,s,s,s,s]}}}}", "capabilities", "alwaysMatch",
-                     "goog:chromeOptions", "binary", browser, "args", "--headless",
-                     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--no-first-run",
-                     "--disable-dev-shm-usage", "--window-size=1280,900",
-                     "--force-device-scale-factor=1", profile_arg);
+    caps =
+        json_pack("{s:{s:{s:{s:s,s:[s,s,s,s,s,s,s,s,s,s,s]}}}}", "capabilities", "alwaysMatch",
+                  "goog:chromeOptions", "binary", browser, "args", "--headless", "--no-sandbox",
+                  "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                  "--window-size=1280,900", "--force-device-scale-factor=1", profile_arg);
     body = dump(caps);
     if (body == NULL) {
         rc = lnt_fail(err, LNT_ERR_NOMEM, "out of memory");
@@ -215,8 +214,8 @@ enum lnt_err lnt_wd_start(struct lnt_wd **out, const char *workdir, char *err)
     }
     rc = call(wd, "POST", "/session", body, &reply, err);
     if (rc != LNT_OK) {
-        lnt_fail_prefix(err, rc, "Chromium would not start a headless session (see %s): ",
-                        log_path);
+        lnt_fail_prefix(err, rc,
+                        "Chromium would not start a headless session (see %s): ", log_path);
         goto fail;
     }
     {

@@ -22,8 +22,8 @@ static bool fail(char *why, size_t size, size_t at, const char *what)
 /* Checks an entity starting at s[*i] == '&'; advances *i past it. */
 static bool entity(const char *s, size_t *i)
 {
-    static const char *const named[] = {"&amp;", "&lt;", "&gt;", "&quot;", "&apos;", "&#39;",
-                                        "&#10;", "&nbsp;"};
+    static const char *const named[] = {"&amp;",  "&lt;",  "&gt;",  "&quot;",
+                                        "&apos;", "&#39;", "&#10;", "&nbsp;"};
     size_t j = *i + 1;
 
     for (size_t k = 0; k < sizeof named / sizeof named[0]; k++)
@@ -53,10 +53,11 @@ static bool utf8_ok(const char *s, char *why, size_t size)
     size_t i = 0;
 
     while (u[i] != 0) {
-        size_t len = u[i] < 0x80 ? 1 : (u[i] >= 0xc2 && u[i] <= 0xdf) ? 2
-                                   : (u[i] >= 0xe0 && u[i] <= 0xef)   ? 3
-                                   : (u[i] >= 0xf0 && u[i] <= 0xf4)   ? 4
-                                                                      : 0;
+        size_t len = u[i] < 0x80                      ? 1
+                     : (u[i] >= 0xc2 && u[i] <= 0xdf) ? 2
+                     : (u[i] >= 0xe0 && u[i] <= 0xef) ? 3
+                     : (u[i] >= 0xf0 && u[i] <= 0xf4) ? 4
+                                                      : 0;
         if (len == 0)
             return fail(why, size, i, "invalid UTF-8 lead byte");
         for (size_t k = 1; k < len; k++)
@@ -110,8 +111,8 @@ bool lnt_xml_check(const char *s, char *why, size_t why_size)
             depth--;
             if (strlen(stack[depth]) != n || strncmp(stack[depth], s + i + 2, n) != 0) {
                 char msg[2 * NAME_MAX_LEN + 32];
-                snprintf(msg, sizeof msg, "</%.*s> closes <%.63s>", (int)(n < NAME_MAX_LEN ? n : NAME_MAX_LEN),
-                         s + i + 2, stack[depth]);
+                snprintf(msg, sizeof msg, "</%.*s> closes <%.63s>",
+                         (int)(n < NAME_MAX_LEN ? n : NAME_MAX_LEN), s + i + 2, stack[depth]);
                 return fail(why, why_size, i, msg);
             }
             i = j + 1;

@@ -1,4 +1,5 @@
-/* test_web_form.c - the dashboard's form parser, CSV cells and route ownership, without a server. */
+/* test_web_form.c - the dashboard's form parser, CSV cells and route ownership, without a server.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,8 +27,8 @@ static void test_web_form__decodes_fields(void **state)
 
 static void test_web_form__refuses_bad_encodings(void **state)
 {
-    static const char *const bad[] = {"a=%", "a=%4", "a=%zz", "a=%00", "a=%C0%AF", "a=%ED%A0%80",
-                                      "a%=1"};
+    static const char *const bad[] = {"a=%",      "a=%4",        "a=%zz", "a=%00",
+                                      "a=%C0%AF", "a=%ED%A0%80", "a%=1"};
     char err[LNT_ERRBUF_SIZE];
     struct web_form f;
     (void)state;

@@ -62,16 +62,19 @@ static void test_web_html__url_encodes_everything_reserved(void **state)
 {
     struct fx *f = *state;
     lnt_html_url(&f->h, "High St & \"Riverside\"/?#=<>%\xc3\xa9");
-    assert_string_equal(out(f),
-                        "High%20St%20%26%20%22Riverside%22%2F%3F%23%3D%3C%3E%25%C3%A9");
+    assert_string_equal(out(f), "High%20St%20%26%20%22Riverside%22%2F%3F%23%3D%3C%3E%25%C3%A9");
 }
 
 static void test_web_html__invalid_utf8_is_replaced(void **state)
 {
     struct fx *f = *state;
     /* stray continuation, overlong '/', a surrogate, truncated sequence at the end */
-    lnt_html_txt(&f->h, "a\x80" "b\xc0\xaf" "c\xed\xa0\x80" "d\xe2\x82");
-    assert_string_equal(out(f), "a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd"
+    lnt_html_txt(&f->h, "a\x80"
+                        "b\xc0\xaf"
+                        "c\xed\xa0\x80"
+                        "d\xe2\x82");
+    assert_string_equal(out(f), "a\xef\xbf\xbd"
+                                "b\xef\xbf\xbd\xef\xbf\xbd"
                                 "c\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
                                 "d\xef\xbf\xbd\xef\xbf\xbd");
 }
@@ -79,14 +82,17 @@ static void test_web_html__invalid_utf8_is_replaced(void **state)
 static void test_web_html__valid_utf8_and_newlines_pass_through(void **state)
 {
     struct fx *f = *state;
-    lnt_html_txt(&f->h, "Caf\xc3\xa9 \xe2\x82\xac" "5\n\xf0\x9f\x8d\xba\ttab");
-    assert_string_equal(out(f), "Caf\xc3\xa9 \xe2\x82\xac" "5\n\xf0\x9f\x8d\xba\ttab");
+    lnt_html_txt(&f->h, "Caf\xc3\xa9 \xe2\x82\xac"
+                        "5\n\xf0\x9f\x8d\xba\ttab");
+    assert_string_equal(out(f), "Caf\xc3\xa9 \xe2\x82\xac"
+                                "5\n\xf0\x9f\x8d\xba\ttab");
 }
 
 static void test_web_html__control_characters_are_dropped(void **state)
 {
     struct fx *f = *state;
-    lnt_html_txt(&f->h, "a\x01\x1b[31mb\x7f" "c\r");
+    lnt_html_txt(&f->h, "a\x01\x1b[31mb\x7f"
+                        "c\r");
     assert_string_equal(out(f), "a[31mbc");
 }
 
@@ -139,7 +145,7 @@ static void test_web_html__utf8_len_classifies(void **state)
     assert_int_equal(lnt_html_utf8_len("A", 1), 1);
     assert_int_equal(lnt_html_utf8_len("\xc3\xa9", 2), 2);
     assert_int_equal(lnt_html_utf8_len("\xc3\xa9", 1), 0);
-    assert_int_equal(lnt_html_utf8_len("\xe0\x80\x80", 3), 0); /* overlong */
+    assert_int_equal(lnt_html_utf8_len("\xe0\x80\x80", 3), 0);     /* overlong */
     assert_int_equal(lnt_html_utf8_len("\xf4\x90\x80\x80", 4), 0); /* above U+10FFFF */
     assert_int_equal(lnt_html_utf8_len("\xf0\x9f\x8d\xba", 4), 4);
     assert_int_equal(lnt_html_utf8_len("\xff", 1), 0);
@@ -154,8 +160,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_web_html__url_encodes_everything_reserved, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_web_html__invalid_utf8_is_replaced, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_web_html__valid_utf8_and_newlines_pass_through,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_web_html__valid_utf8_and_newlines_pass_through, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_web_html__control_characters_are_dropped, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_web_html__txtn_stops_at_length, setup, teardown),

@@ -1,4 +1,5 @@
-/* test_web_svg.c - the dashboard's SVG charts: well-formed, every cell and label present, escaped. */
+/* test_web_svg.c - the dashboard's SVG charts: well-formed, every cell and label present, escaped.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -38,8 +39,8 @@ static void assert_well_formed(const char *s)
 
 static void test_web_svg__heatmap_has_168_cells_labels_and_legend(void **state)
 {
-    static struct lnt_svg_heatmap m = {.id = "hm", .title = "Incidents: <Riverside & Co>",
-                                       .unit = "incidents"};
+    static struct lnt_svg_heatmap m = {
+        .id = "hm", .title = "Incidents: <Riverside & Co>", .unit = "incidents"};
     (void)state;
     memset(m.counts, 0, sizeof m.counts);
     m.counts[4][23] = 10; /* Friday 23:00 */
@@ -64,7 +65,8 @@ static void test_web_svg__heatmap_has_168_cells_labels_and_legend(void **state)
     assert_non_null(strstr(b.data, "hour of the day"));
     /* the busiest cell is in the darkest class and shows its number */
     assert_non_null(strstr(b.data, "data-day=\"4\" data-hour=\"23\" data-count=\"10\""));
-    assert_non_null(strstr(b.data, "fill=\"#440154\"/><text x=\"659\" y=\"142\" fill=\"#ffffff\">10</text>"));
+    assert_non_null(
+        strstr(b.data, "fill=\"#440154\"/><text x=\"659\" y=\"142\" fill=\"#ffffff\">10</text>"));
     /* legend names the ranges */
     assert_non_null(strstr(b.data, ">none</text>"));
     assert_non_null(strstr(b.data, ">9-10</text>"));
@@ -101,8 +103,13 @@ static void test_web_svg__lines_have_a_point_per_month_and_a_legend(void **state
     static const double violence[] = {3, 5, 2, 8};
     static const double spiking[] = {1, 0, 1, 2};
     const struct lnt_svg_series series[] = {{"violence", violence}, {"spiking <drink>", spiking}};
-    struct lnt_svg_lines c = {.id = "tr", .title = "Monthly incidents", .y_label = "incidents per month",
-                              .n_points = 4, .x_labels = months, .series = series, .n_series = 2};
+    struct lnt_svg_lines c = {.id = "tr",
+                              .title = "Monthly incidents",
+                              .y_label = "incidents per month",
+                              .n_points = 4,
+                              .x_labels = months,
+                              .series = series,
+                              .n_series = 2};
     (void)state;
     lnt_svg_lines(&h, &c);
     assert_int_equal(h.err, LNT_OK);
@@ -119,9 +126,13 @@ static void test_web_svg__lines_cap_series_and_points(void **state)
     static const char *labels[LNT_SVG_POINTS_MAX + 5];
     static double vals[LNT_SVG_POINTS_MAX + 5];
     struct lnt_svg_series series[LNT_SVG_SERIES_MAX + 2];
-    struct lnt_svg_lines c = {.id = "cap", .title = "t", .y_label = "y",
-                              .n_points = LNT_SVG_POINTS_MAX + 5, .x_labels = labels,
-                              .series = series, .n_series = LNT_SVG_SERIES_MAX + 2};
+    struct lnt_svg_lines c = {.id = "cap",
+                              .title = "t",
+                              .y_label = "y",
+                              .n_points = LNT_SVG_POINTS_MAX + 5,
+                              .x_labels = labels,
+                              .series = series,
+                              .n_series = LNT_SVG_SERIES_MAX + 2};
     (void)state;
     for (size_t i = 0; i < LNT_SVG_POINTS_MAX + 5; i++) {
         labels[i] = "m";
@@ -167,8 +178,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_web_svg__lines_have_a_point_per_month_and_a_legend,
                                         setup, teardown),
-        cmocka_unit_test_setup_teardown(test_web_svg__lines_cap_series_and_points, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_web_svg__lines_cap_series_and_points, setup, teardown),
         cmocka_unit_test_setup_teardown(test_web_svg__bars_show_values_and_cut_long_labels, setup,
                                         teardown),
     };

@@ -1,0 +1,592 @@
+/* bench_store_ingest.c - store-level ingest: batches of 100 events into a real SQLite file with
+ * synchronous=FULL, against the same batches in a bare table with the same pragmas. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "buf.h"
+#include "codec.h"
+#include "ltime.h"
+#include "store.h"
+#include "wire.h"
+
+/*
+ * Each variant gets a fresh database with VENUES venues, one kiosk each,
+ * STAFF_PER_VENUE staff per venue with training records (some expired), then
+ * WARMUP batches (not timed, so the indexes are not empty) and BATCHES timed
+ * batches, round-robin over the kiosks. Every batch goes to
+ * lnt_store_events_insert (everything ingest does: events, door register,
+ * incidents, stock, flags, rollups, one transaction) and, right after, the
+ * same events' canonical JSON into a bare table (kiosk_id, seq, body) in
+ * another file with the same pragmas: the raw cost of a durable SQLite commit
+ * of 100 rows on this disk. The two alternate batch by batch, so load on the
+ * machine falls on both alike.
+ *
+ *   bench_store_ingest [--batches N] [--warmup N] [--dir DIR] [--only VARIANT]
+ *
+ * Variants: mix (25% sign-in, 25% sign-out, 10% incidents of which a fifth are
+ * later saves of a known report, 10% stock, 30% refused badges), sign_in
+ * (sign-ins only), incidents (incidents only, a fifth of them later saves).
+ */
+
+#define BATCH 100
+#define VENUES 64
+#define STAFF_PER_VENUE 100
+#define REPORTS_KEPT 64 /* recent reports per kiosk that a later save may complete */
+#define STEP 15         /* seconds between one kiosk's events */
+
+enum variant { V_MIX, V_SIGN_IN, V_INCIDENTS, V__N };
+static const char *const variant_names[V__N] = {"mix", "sign_in", "incidents"};
+
+struct staff {
+    int64_t id;
+    char serial[LNT_SERIAL_LEN * 2 + 1];
+    bool door;
+};
+
+struct kiosk {
+    int64_t id;
+    size_t venue; /* index into the staff table */
+    int64_t next_seq;
+    int64_t clock;
+    bool on[STAFF_PER_VENUE];
+    int on_queue[STAFF_PER_VENUE]; /* who is on shift, oldest first */
+    size_t on_head, on_n;
+    char reports[REPORTS_KEPT][LNT_UUID_STRLEN];
+    size_t n_reports;
+    size_t next_sign_in; /* sign_in variant: round-robin over the staff */
+};
+
+struct world {
+    struct staff staff[VENUES][STAFF_PER_VENUE];
+    struct kiosk kiosks[VENUES];
+    uint64_t rng;
+};
+
+static void die(const char *what)
+{
+    fprintf(stderr, "bench_store_ingest: %s\n", what);
+    exit(1);
+}
+
+static int64_t clock_us(clockid_t id)
+{
+    struct timespec ts;
+    clock_gettime(id, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int64_t now_us(void)
+{
+    return clock_us(CLOCK_MONOTONIC);
+}
+
+/* CPU time of this thread: the part of a batch's time not spent waiting for the disk. */
+static int64_t cpu_us(void)
+{
+    return clock_us(CLOCK_THREAD_CPUTIME_ID);
+}
+
+/* xorshift64*: the same batches on every run */
+static uint64_t rnd(struct world *w)
+{
+    w->rng ^= w->rng >> 12;
+    w->rng ^= w->rng << 25;
+    w->rng ^= w->rng >> 27;
+    return w->rng * 2685821657736338717ULL;
+}
+
+static unsigned rnd_below(struct world *w, unsigned n)
+{
+    return (unsigned)(rnd(w) >> 33) % n;
+}
+
+static void rnd_uuid(struct world *w, char out[LNT_UUID_STRLEN])
+{
+    uint64_t a = rnd(w), b = rnd(w);
+
+    snprintf(out, LNT_UUID_STRLEN, "%08" PRIx64 "-%04" PRIx64 "-4%03" PRIx64 "-%04" PRIx64
+                                   "-%012" PRIx64,
+             a >> 32, (a >> 16) & 0xffff, a & 0xfff, 0x8000 | (b >> 48 & 0x3fff),
+             b & (uint64_t)0xffffffffffff);
+}
+
+/* ---- the database ---- */
+
+static void sql_exec(sqlite3 *db, const char *sql)
+{
+    char *msg = NULL;
+
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        fprintf(stderr, "bench_store_ingest: %s: %s\n", sql, msg != NULL ? msg : "?");
+        exit(1);
+    }
+}
+
+/*
+ * Venues and kiosks through the store; staff and training straight into the
+ * tables in one transaction (6,400 staff one fsync each would take a while).
+ */
+static void make_db(const char *path, struct world *w)
+{
+    struct lnt_store *s = NULL;
+    char err[LNT_ERRBUF_SIZE] = "";
+    int64_t venue_ids[VENUES], now = lnt_time_now();
+    int32_t today = (int32_t)(now / 86400);
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st_staff = NULL, *st_train = NULL;
+
+    if (lnt_store_open(&s, path, err) != LNT_OK || lnt_store_scheme_init(s, "BEN", err) != LNT_OK)
+        die(err);
+    for (size_t v = 0; v < VENUES; v++) {
+        struct lnt_venue venue;
+        char code[LNT_ENROLL_CODE_LEN + 1];
+        uint8_t pk[LNT_SIGN_PK_LEN];
+        struct lnt_kiosk out;
+
+        memset(&venue, 0, sizeof venue);
+        snprintf(venue.name, sizeof venue.name, "Bench Venue %zu", v + 1);
+        venue.category = (enum lnt_venue_category)(1 + v % 3);
+        venue.capacity = 300;
+        snprintf(venue.area, sizeof venue.area, "Area %zu", v % 8);
+        if (lnt_store_venue_add(s, &venue, err) != LNT_OK)
+            die(err);
+        venue_ids[v] = venue.id;
+        lnt_random(pk, sizeof pk);
+        if (lnt_store_enroll_code_add(s, venue.id, now + 3600, code, err) != LNT_OK ||
+            lnt_store_enroll_redeem(s, code, pk, now, &out, err) != LNT_OK)
+            die(err);
+        memset(&w->kiosks[v], 0, sizeof w->kiosks[v]);
+        w->kiosks[v].id = out.id;
+        w->kiosks[v].venue = v;
+        w->kiosks[v].next_seq = 1;
+        w->kiosks[v].clock = now - 60 * 86400 + (int64_t)v * 7;
+    }
+    lnt_store_free(s);
+
+    if (sqlite3_open(path, &db) != SQLITE_OK)
+        die("opening the database to add staff");
+    sqlite3_busy_timeout(db, 5000);
+    sql_exec(db, "BEGIN IMMEDIATE");
+    if (sqlite3_prepare_v2(db,
+                           "INSERT INTO staff (venue_id, name, role, sia_number, sia_expires, "
+                           "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                           -1, &st_staff, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db,
+                           "INSERT INTO training (staff_id, course, completed, expires, "
+                           "created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                           -1, &st_train, NULL) != SQLITE_OK)
+        die(sqlite3_errmsg(db));
+    for (size_t v = 0; v < VENUES; v++) {
+        for (size_t i = 0; i < STAFF_PER_VENUE; i++) {
+            struct staff *p = &w->staff[v][i];
+            char name[32];
+            uint64_t serial = rnd(w);
+            int courses = 1 + (int)rnd_below(w, 3);
+
+            p->door = i % 5 < 3;
+            snprintf(name, sizeof name, "Staff %zu-%zu", v + 1, i + 1);
+            snprintf(p->serial, sizeof p->serial, "%016" PRIx64, serial);
+            sqlite3_bind_int64(st_staff, 1, venue_ids[v]);
+            sqlite3_bind_text(st_staff, 2, name, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_int(st_staff, 3, p->door ? LNT_ROLE_DOOR : LNT_ROLE_BAR);
+            sqlite3_bind_text(st_staff, 4, p->door ? "1234567812345678" : "", -1, SQLITE_STATIC);
+            sqlite3_bind_int(st_staff, 5, p->door ? today + 400 : 0);
+            sqlite3_bind_int64(st_staff, 6, now);
+            if (sqlite3_step(st_staff) != SQLITE_DONE)
+                die(sqlite3_errmsg(db));
+            sqlite3_reset(st_staff);
+            p->id = sqlite3_last_insert_rowid(db);
+            for (int c = 0; c < courses; c++) {
+                int course = 1 + (int)rnd_below(w, 7);
+                int32_t done = today - 30 - (int32_t)rnd_below(w, 700);
+                sqlite3_bind_int64(st_train, 1, p->id);
+                sqlite3_bind_int(st_train, 2, course);
+                sqlite3_bind_int(st_train, 3, done);
+                sqlite3_bind_int(st_train, 4, done + 365);
+                sqlite3_bind_int64(st_train, 5, now);
+                if (sqlite3_step(st_train) != SQLITE_DONE)
+                    die(sqlite3_errmsg(db));
+                sqlite3_reset(st_train);
+            }
+        }
+    }
+    sqlite3_finalize(st_staff);
+    sqlite3_finalize(st_train);
+    sql_exec(db, "COMMIT");
+    sqlite3_close(db);
+}
+
+/* The bare table: the same pragmas as the store's write connection (server/sq_core.c). */
+static sqlite3 *make_raw(const char *path)
+{
+    sqlite3 *db = NULL;
+
+    if (sqlite3_open(path, &db) != SQLITE_OK)
+        die("opening the baseline database");
+    sql_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+                 "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;");
+    sql_exec(db, "CREATE TABLE raw (id INTEGER PRIMARY KEY, kiosk_id INTEGER NOT NULL, "
+                 "seq INTEGER NOT NULL, body TEXT NOT NULL, UNIQUE (kiosk_id, seq))");
+    return db;
+}
+
+/* ---- the batches ---- */
+
+static void badge_event(struct lnt_event *e, const struct staff *p, enum lnt_event_type type)
+{
+    struct lnt_ev_badge *b = &e->u.badge;
+
+    e->type = type;
+    snprintf(b->staff_id, sizeof b->staff_id, "%" PRId64, p->id);
+    (void)lnt_str_copy(b->serial, sizeof b->serial, p->serial);
+    b->role = p->door ? LNT_ROLE_DOOR : LNT_ROLE_BAR;
+    (void)lnt_str_copy(b->sia_number, sizeof b->sia_number, p->door ? "1234567812345678" : "");
+    b->sia_expires = p->door ? (int32_t)(e->occurred_at / 86400) + 400 : 0;
+    b->sia_status = p->door ? LNT_SIA_VALID : LNT_SIA_NOT_REQUIRED;
+    b->verdict = LNT_VERDICT_GREEN;
+}
+
+static void sign_in(struct world *w, struct kiosk *k, struct lnt_event *e)
+{
+    unsigned i = rnd_below(w, STAFF_PER_VENUE);
+
+    while (k->on[i])
+        i = (i + 1) % STAFF_PER_VENUE;
+    k->on[i] = true;
+    k->on_queue[(k->on_head + k->on_n++) % STAFF_PER_VENUE] = (int)i;
+    badge_event(e, &w->staff[k->venue][i], LNT_EV_SIGN_IN);
+}
+
+static void sign_out(struct world *w, struct kiosk *k, struct lnt_event *e)
+{
+    int i = k->on_queue[k->on_head];
+
+    k->on_head = (k->on_head + 1) % STAFF_PER_VENUE;
+    k->on_n--;
+    k->on[i] = false;
+    badge_event(e, &w->staff[k->venue][i], LNT_EV_SIGN_OUT);
+}
+
+static void incident(struct world *w, struct kiosk *k, struct lnt_event *e)
+{
+    static const char *const kinds[] = {"angela", "spiking", "violence", "medical", "ejection",
+                                        "disorder", "theft"};
+    static const char *const places[] = {"bar", "door", "toilets", "smoking area", "dance floor"};
+    struct lnt_ev_incident *in = &e->u.incident;
+    const struct staff *p = &w->staff[k->venue][rnd_below(w, STAFF_PER_VENUE)];
+    bool later = k->n_reports > 0 && rnd_below(w, 5) == 0;
+    uint8_t sealed[160];
+
+    e->type = LNT_EV_INCIDENT;
+    if (later) {
+        (void)lnt_str_copy(in->report_id, sizeof in->report_id,
+                           k->reports[rnd_below(w, (unsigned)k->n_reports)]);
+    } else {
+        rnd_uuid(w, in->report_id);
+        (void)lnt_str_copy(k->reports[k->n_reports % REPORTS_KEPT], LNT_UUID_STRLEN,
+                           in->report_id);
+        k->n_reports++;
+        if (k->n_reports > REPORTS_KEPT)
+            k->n_reports = REPORTS_KEPT;
+    }
+    (void)lnt_str_copy(in->kind, sizeof in->kind,
+                       kinds[rnd_below(w, sizeof kinds / sizeof kinds[0])]);
+    in->severity = 1 + (int)rnd_below(w, 5);
+    (void)lnt_str_copy(in->place, sizeof in->place,
+                       places[rnd_below(w, sizeof places / sizeof places[0])]);
+    (void)lnt_str_copy(in->outcome, sizeof in->outcome, later ? "taxi home" : "");
+    in->police_called = rnd_below(w, 10) == 0;
+    in->complete = later || rnd_below(w, 2) == 0;
+    snprintf(in->staff_id, sizeof in->staff_id, "%" PRId64, p->id);
+    /* sealed details: about the size of a filled-in form */
+    for (size_t i = 0; i < sizeof sealed; i++)
+        sealed[i] = (uint8_t)rnd(w);
+    lnt_b64_encode(sealed, sizeof sealed, in->sealed);
+    if (later)
+        e->recorded_at = e->occurred_at + 600;
+}
+
+static void stock(struct world *w, struct kiosk *k, struct lnt_event *e)
+{
+    static const char *const kinds[] = {"handed_out", "handed_out", "delivery", "count"};
+    struct lnt_ev_stock *s = &e->u.stock;
+    const struct staff *p = &w->staff[k->venue][rnd_below(w, STAFF_PER_VENUE)];
+
+    e->type = LNT_EV_STOCK;
+    (void)lnt_str_copy(s->kind, sizeof s->kind, kinds[rnd_below(w, 4)]);
+    s->quantity = 1 + (int32_t)rnd_below(w, 50);
+    snprintf(s->staff_id, sizeof s->staff_id, "%" PRId64, p->id);
+}
+
+/* Fills ev[0..BATCH) with kiosk k's next events. */
+static void make_batch(struct world *w, struct kiosk *k, enum variant v, struct lnt_event *ev)
+{
+    for (size_t i = 0; i < BATCH; i++) {
+        struct lnt_event *e = &ev[i];
+        unsigned r = rnd_below(w, 100);
+
+        memset(e, 0, sizeof *e);
+        e->seq = k->next_seq++;
+        rnd_uuid(w, e->uuid);
+        k->clock += STEP;
+        e->occurred_at = e->recorded_at = k->clock;
+        if (v == V_INCIDENTS) {
+            incident(w, k, e);
+            continue;
+        }
+        if (v == V_SIGN_IN) {
+            badge_event(e, &w->staff[k->venue][k->next_sign_in++ % STAFF_PER_VENUE],
+                        LNT_EV_SIGN_IN);
+            continue;
+        }
+        if (r < 50) {
+            bool in = r < 25;
+            if (k->on_n == 0)
+                in = true;
+            else if (k->on_n == STAFF_PER_VENUE)
+                in = false;
+            if (in)
+                sign_in(w, k, e);
+            else
+                sign_out(w, k, e);
+        } else if (r < 60) {
+            incident(w, k, e);
+        } else if (r < 70) {
+            stock(w, k, e);
+        } else {
+            e->type = LNT_EV_BADGE_REFUSED;
+            e->u.refused.reason = (enum lnt_badge_reason)(1 + rnd_below(w, LNT_BADGE__COUNT - 1));
+        }
+    }
+}
+
+/* ---- measuring ---- */
+
+struct series {
+    int64_t *us;
+    size_t n;
+    int64_t total_us;
+    int64_t cpu_us;
+};
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double pct_ms(struct series *s, double p)
+{
+    size_t i = (size_t)(p * (double)(s->n - 1) + 0.5);
+    return (double)s->us[i] / 1000.0;
+}
+
+/* Inserts the batch's bodies in one transaction; returns the wall time, adds the CPU time. */
+static int64_t raw_insert(sqlite3 *db, sqlite3_stmt *st, int64_t kiosk_id,
+                          const struct lnt_event *ev, struct lnt_buf *bodies, size_t *ends,
+                          int64_t *cpu)
+{
+    int64_t t0 = now_us(), c0 = cpu_us();
+
+    sql_exec(db, "BEGIN IMMEDIATE");
+    for (size_t i = 0; i < BATCH; i++) {
+        size_t start = i == 0 ? 0 : ends[i - 1];
+        sqlite3_bind_int64(st, 1, kiosk_id);
+        sqlite3_bind_int64(st, 2, ev[i].seq);
+        sqlite3_bind_text(st, 3, bodies->data + start, (int)(ends[i] - start), SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            die(sqlite3_errmsg(db));
+        sqlite3_reset(st);
+    }
+    sql_exec(db, "COMMIT");
+    *cpu = cpu_us() - c0;
+    return now_us() - t0;
+}
+
+static int64_t count_rows(const char *path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int64_t n = -1;
+
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+static void remove_db(const char *path)
+{
+    char p[4200];
+
+    unlink(path);
+    snprintf(p, sizeof p, "%s-wal", path);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", path);
+    unlink(p);
+}
+
+static void run(enum variant v, const char *dir, size_t warmup, size_t batches)
+{
+    struct world *w = calloc(1, sizeof *w);
+    struct lnt_event *ev = calloc(BATCH, sizeof *ev);
+    struct lnt_ingest_result *res = calloc(BATCH, sizeof *res);
+    struct series store = {calloc(batches, sizeof(int64_t)), 0, 0, 0};
+    struct series raw = {calloc(batches, sizeof(int64_t)), 0, 0, 0};
+    char path[4096], raw_path[4096], err[LNT_ERRBUF_SIZE] = "";
+    struct lnt_store *s = NULL;
+    struct lnt_buf bodies;
+    size_t ends[BATCH];
+    sqlite3 *rdb;
+    sqlite3_stmt *rst = NULL;
+    int64_t t_setup = now_us();
+
+    if (w == NULL || ev == NULL || res == NULL || store.us == NULL || raw.us == NULL)
+        die("out of memory");
+    w->rng = 0x9e3779b97f4a7c15ULL + (uint64_t)v;
+    snprintf(path, sizeof path, "%s/store-%s.db", dir, variant_names[v]);
+    snprintf(raw_path, sizeof raw_path, "%s/raw-%s.db", dir, variant_names[v]);
+    remove_db(path);
+    remove_db(raw_path);
+    make_db(path, w);
+    rdb = make_raw(raw_path);
+    if (sqlite3_prepare_v2(rdb, "INSERT INTO raw (kiosk_id, seq, body) VALUES (?1, ?2, ?3)", -1,
+                           &rst, NULL) != SQLITE_OK)
+        die(sqlite3_errmsg(rdb));
+    if (lnt_store_open(&s, path, err) != LNT_OK)
+        die(err);
+    lnt_buf_init(&bodies, LNT_BATCH_BODY_MAX);
+    fprintf(stderr, "%s: set up in %.1f s; %zu warm-up and %zu timed batches of %d\n",
+            variant_names[v], (double)(now_us() - t_setup) / 1e6, warmup, batches, BATCH);
+
+    for (size_t b = 0; b < warmup + batches; b++) {
+        struct kiosk *k = &w->kiosks[b % VENUES];
+        int64_t t0, c0, us_store, us_raw, cpu_store, cpu_raw;
+
+        make_batch(w, k, v, ev);
+        lnt_buf_reset(&bodies);
+        for (size_t i = 0; i < BATCH; i++) {
+            if (lnt_wire_event_encode(&ev[i], &bodies, err) != LNT_OK)
+                die(err);
+            ends[i] = bodies.len;
+        }
+        t0 = now_us();
+        c0 = cpu_us();
+        if (lnt_store_events_insert(s, k->id, lnt_time_now(), ev, BATCH, res, err) != LNT_OK)
+            die(err);
+        cpu_store = cpu_us() - c0;
+        us_store = now_us() - t0;
+        for (size_t i = 0; i < BATCH; i++)
+            if (res[i].status != LNT_INGEST_ACCEPTED)
+                die("an event was not accepted");
+        us_raw = raw_insert(rdb, rst, k->id, ev, &bodies, ends, &cpu_raw);
+        if (b < warmup)
+            continue;
+        store.us[store.n++] = us_store;
+        store.total_us += us_store;
+        store.cpu_us += cpu_store;
+        raw.us[raw.n++] = us_raw;
+        raw.total_us += us_raw;
+        raw.cpu_us += cpu_raw;
+    }
+    lnt_store_free(s);
+    sqlite3_finalize(rst);
+    sqlite3_close(rdb);
+
+    qsort(store.us, store.n, sizeof *store.us, cmp_i64);
+    qsort(raw.us, raw.n, sizeof *raw.us, cmp_i64);
+    {
+        double ev_store = (double)(store.n * BATCH) * 1e6 / (double)store.total_us;
+        double ev_raw = (double)(raw.n * BATCH) * 1e6 / (double)raw.total_us;
+        printf("| %s | bare table (baseline) | %.0f | %.2f ms | %.2f ms | %.2f ms | %.2f ms | |\n",
+               variant_names[v], ev_raw, pct_ms(&raw, 0.50), pct_ms(&raw, 0.99),
+               pct_ms(&raw, 1.0), (double)raw.cpu_us / (double)raw.n / 1000.0);
+        printf("| %s | store | %.0f | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.2f |\n",
+               variant_names[v], ev_store, pct_ms(&store, 0.50), pct_ms(&store, 0.99),
+               pct_ms(&store, 1.0), (double)store.cpu_us / (double)store.n / 1000.0,
+               ev_store / ev_raw);
+    }
+    fprintf(stderr,
+            "%s: rows: events %" PRId64 ", shifts %" PRId64 " (open %" PRId64 "), incidents %" PRId64
+            ", flags %" PRId64 "\n",
+            variant_names[v], count_rows(path, "SELECT count(*) FROM events"),
+            count_rows(path, "SELECT count(*) FROM shifts"),
+            count_rows(path, "SELECT count(*) FROM shifts WHERE off_at IS NULL"),
+            count_rows(path, "SELECT count(*) FROM incidents"),
+            count_rows(path, "SELECT count(*) FROM flags"));
+    fflush(stdout);
+    remove_db(path);
+    remove_db(raw_path);
+    lnt_buf_release(&bodies);
+    free(store.us);
+    free(raw.us);
+    free(res);
+    free(ev);
+    free(w);
+}
+
+static size_t count_arg(const char *s, int64_t min, const char *what)
+{
+    int64_t v;
+
+    if (lnt_parse_i64(s, min, 1000000, &v) != LNT_OK) {
+        fprintf(stderr, "bench_store_ingest: %s must be %" PRId64 "-1000000\n", what, min);
+        exit(2);
+    }
+    return (size_t)v;
+}
+
+int main(int argc, char **argv)
+{
+    size_t batches = 1000, warmup = 500;
+    const char *dir = NULL, *only = NULL;
+    char tmpl[] = "/var/tmp/bench_store_ingest.XXXXXX";
+    bool made = false;
+
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--batches") == 0 && i + 1 < argc)
+            batches = count_arg(argv[++i], 1, "--batches");
+        else if (strcmp(argv[i], "--warmup") == 0 && i + 1 < argc)
+            warmup = count_arg(argv[++i], 0, "--warmup");
+        else if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc)
+            dir = argv[++i];
+        else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
+            only = argv[++i];
+        else {
+            fprintf(stderr, "usage: bench_store_ingest [--batches N] [--warmup N] [--dir DIR] "
+                            "[--only mix|sign_in|incidents]\n");
+            return 2;
+        }
+    }
+    if (lnt_crypto_init() != LNT_OK)
+        die("libsodium did not initialise");
+    if (dir == NULL) {
+        dir = mkdtemp(tmpl);
+        if (dir == NULL)
+            die("cannot make a directory under /var/tmp");
+        made = true;
+    }
+    printf("bench_store_ingest --batches %zu --warmup %zu --dir %s (SQLite %s, "
+           "synchronous=FULL, WAL)\n\n",
+           batches, warmup, dir, sqlite3_libversion());
+    printf("| events | into | events/s | p50 batch | p99 batch | max batch | CPU per batch | "
+           "vs baseline |\n");
+    printf("|---|---|---|---|---|---|---|---|\n");
+    fflush(stdout);
+    for (int v = 0; v < V__N; v++)
+        if (only == NULL || strcmp(only, variant_names[v]) == 0)
+            run((enum variant)v, dir, warmup, batches);
+    if (made && rmdir(dir) != 0)
+        fprintf(stderr, "bench_store_ingest: cannot remove %s: %s\n", dir, strerror(errno));
+    return 0;
+}
