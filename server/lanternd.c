@@ -20,6 +20,7 @@
 #include "err.h"
 #include "http.h"
 #include "log.h"
+#include "score_api.h"
 #include "ltime.h"
 #include "store.h"
 #include "web.h"
@@ -372,6 +373,7 @@ int main(int argc, char **argv)
 
     lnt_api_init(&api, store);
     api.db_path = opt.db;
+    api.venue_score = lnt_api_score_venue_summary; /* each listed venue carries its band and award */
     memset(&cfg, 0, sizeof cfg);
     cfg.host = host;
     cfg.port = port;

@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "api.h"
+#include "score_api.h"
 #include "buf.h"
 #include "codec.h"
 #include "http.h"
@@ -225,6 +226,7 @@ static int setup(void **state)
     populate(f);
 
     lnt_api_init(&f->api, f->store);
+    f->api.venue_score = lnt_api_score_venue_summary; /* as lanternd installs it */
     memset(&cfg, 0, sizeof cfg);
     cfg.host = "127.0.0.1";
     cfg.threads = 2;
@@ -430,7 +432,9 @@ static void test_api_officer__venues_by_scope(void **state)
     assert_int_equal(json_integer_value(json_object_get(v, "incidents")), 1);
     assert_int_equal(json_integer_value(json_object_get(v, "kiosks")), 1);
     assert_non_null(json_string_value(json_object_get(v, "last_contact")));
-    assert_true(json_is_null(json_object_get(v, "score")));
+    /* Each venue carries its latest score: band, award, trend. */
+    assert_true(json_is_object(json_object_get(v, "score")));
+    assert_non_null(json_string_value(json_object_get(json_object_get(v, "score"), "band")));
     assert_int_equal(json_integer_value(json_object_get(json_object_get(v, "stock"), "level")), 80);
     assert_true(json_is_true(json_object_get(json_object_get(v, "stock"), "below_threshold")));
     assert_true(json_is_null(json_object_get(r.json, "next_offset")));
@@ -490,7 +494,7 @@ static void test_api_officer__venue_detail_scope_and_errors(void **state)
     assert_true(json_is_object(json_object_get(r.json, "totals")));
     assert_int_equal(
         json_integer_value(json_object_get(json_object_get(r.json, "totals"), "door_shifts")), 1);
-    assert_true(json_is_null(json_object_get(r.json, "score")));
+    assert_true(json_is_object(json_object_get(r.json, "score")));
     reply_release(&r);
 
     /* Another authority's venue: refused and audited. */
