@@ -21,6 +21,7 @@ static const struct lnt_api_routes *const families[] = {
     &lnt_api_officer_routes,
     &lnt_api_lists_routes,
     &lnt_api_score_routes,
+    &lnt_api_findings_routes,
 };
 #define N_FAMILIES (sizeof families / sizeof families[0])
 

@@ -91,6 +91,7 @@ extern const struct lnt_api_routes lnt_api_lists_routes;   /* api_lists.c: stock
                                                               kiosks, flags */
 extern const struct lnt_api_routes lnt_api_ops_routes;     /* api_ops.c: health, metrics */
 extern const struct lnt_api_routes lnt_api_score_routes;   /* api_score.c */
+extern const struct lnt_api_routes lnt_api_findings_routes; /* api_findings.c: BBN findings */
 
 /* The server clock. */
 int64_t lnt_api_now(const struct lnt_api *api);

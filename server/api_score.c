@@ -30,7 +30,7 @@ static void rules_load(void)
         lnt_error("scoring rules: %s", rules_err);
 }
 
-static const struct lnt_score_rules *rules_get(struct lnt_http_response *resp)
+const struct lnt_score_rules *lnt_api_score_rules(struct lnt_http_response *resp)
 {
     pthread_once(&rules_once, rules_load);
     if (rules_rc != LNT_OK) {
@@ -38,6 +38,11 @@ static const struct lnt_score_rules *rules_get(struct lnt_http_response *resp)
         return NULL;
     }
     return &rules;
+}
+
+static const struct lnt_score_rules *rules_get(struct lnt_http_response *resp)
+{
+    return lnt_api_score_rules(resp);
 }
 
 /* Sends text already encoded as JSON. */

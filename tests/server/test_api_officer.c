@@ -265,8 +265,9 @@ static void reply_release(struct reply *r)
     r->json = NULL;
 }
 
-/* GET `path` with `auth` as the whole Authorization value (NULL: none). */
-static void get_auth(struct fixture *f, const char *path, const char *auth, struct reply *r)
+/* GET `path` (POST `body` when not NULL) with `auth` as the whole Authorization value (NULL: none). */
+static void request_auth(struct fixture *f, const char *path, const char *auth, const char *body,
+                         struct reply *r)
 {
     struct curl_slist *h = NULL;
     struct curl_header *wa = NULL;
@@ -286,10 +287,14 @@ static void get_auth(struct fixture *f, const char *path, const char *auth, stru
     curl_easy_setopt(f->curl, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(f->curl, CURLOPT_WRITEDATA, &r->body);
     curl_easy_setopt(f->curl, CURLOPT_TIMEOUT, 20L);
+    if (body != NULL) {
+        h = curl_slist_append(h, "Content-Type: application/json");
+        curl_easy_setopt(f->curl, CURLOPT_POSTFIELDS, body);
+    }
     curl_easy_setopt(f->curl, CURLOPT_HTTPHEADER, h);
     cc = curl_easy_perform(f->curl);
     if (cc != CURLE_OK)
-        fail_msg("GET %s: %s", path, curl_easy_strerror(cc));
+        fail_msg("%s %s: %s", body ? "POST" : "GET", path, curl_easy_strerror(cc));
     curl_easy_getinfo(f->curl, CURLINFO_RESPONSE_CODE, &r->status);
     curl_easy_getinfo(f->curl, CURLINFO_CONTENT_TYPE, &ct);
     lnt_str_copy(r->ctype, sizeof r->ctype, ct != NULL ? ct : "");
@@ -297,6 +302,20 @@ static void get_auth(struct fixture *f, const char *path, const char *auth, stru
         lnt_str_copy(r->www_auth, sizeof r->www_auth, wa->value);
     r->json = json_loadb(r->body.data != NULL ? r->body.data : "", r->body.len, 0, NULL);
     curl_slist_free_all(h);
+}
+
+static void get_auth(struct fixture *f, const char *path, const char *auth, struct reply *r)
+{
+    request_auth(f, path, auth, NULL, r);
+}
+
+/* POST `body` to `path` with token `which`. */
+static void post(struct fixture *f, enum tok which, struct reply *r, const char *path,
+                 const char *body)
+{
+    char auth[128];
+    snprintf(auth, sizeof auth, "Bearer %s", f->token[which]);
+    request_auth(f, path, auth, body, r);
 }
 
 /* GET `path` (printf-style) with token `which`. */
@@ -792,6 +811,75 @@ static void test_api_officer__flags(void **state)
     reply_release(&r);
 }
 
+/* Findings through the API: recorded by permitted roles, listed, and counted by the score at once. */
+static void test_api_officer__findings_recorded_listed_and_scored(void **state)
+{
+    struct fixture *f = *state;
+    struct reply r;
+    char path[128];
+    json_t *crit;
+    size_t i;
+
+    snprintf(path, sizeof path, "/api/v1/venues/%lld/findings", (long long)f->a);
+    post(f, T_ASSESSOR, &r, path,
+         "{\"criterion\":\"A3\",\"met\":true,\"evidence\":\"Incident book seen, complete\","
+         "\"assessor\":\"J. Patel\"}");
+    assert_int_equal(r.status, 201);
+    assert_string_equal(json_string_value(json_object_get(r.json, "criterion")), "A3");
+    assert_string_equal(json_string_value(json_object_get(r.json, "assessor")), "J. Patel");
+    assert_non_null(json_string_value(json_object_get(r.json, "valid_until")));
+    reply_release(&r);
+
+    get(f, T_WEST, &r, "%s", path);
+    assert_ok(&r);
+    assert_int_equal(json_array_size(items(&r, "findings")), 1);
+    reply_release(&r);
+
+    /* The venue's BBN result shows A3 met, on the assessor's evidence. */
+    get(f, T_WEST, &r, "/api/v1/venues/%lld/score", (long long)f->a);
+    assert_ok(&r);
+    crit = json_object_get(json_object_get(r.json, "bbn"), "criteria");
+    assert_true(json_is_array(crit));
+    for (i = 0; i < json_array_size(crit); i++)
+        if (strcmp(json_string_value(json_object_get(json_array_get(crit, i), "id")), "A3") == 0)
+            break;
+    assert_true(i < json_array_size(crit));
+    assert_string_equal(json_string_value(json_object_get(json_array_get(crit, i), "status")),
+                        "met");
+    reply_release(&r);
+
+    /* A venue manager may not grade their own venue; refused and audited. */
+    post(f, T_VENUE_A, &r, path, "{\"criterion\":\"A3\",\"met\":true,\"evidence\":\"\"}");
+    assert_problem(&r, 403, "may not record findings");
+    reply_release(&r);
+    assert_true(audited(f, "access.refused", path) >= 1);
+
+    /* A kiosk-measured criterion, an unknown one, a bad date, an unknown field: 400. */
+    post(f, T_ADMIN, &r, path, "{\"criterion\":\"A1\",\"met\":true,\"evidence\":\"\"}");
+    assert_problem(&r, 400, "criterion");
+    reply_release(&r);
+    post(f, T_ADMIN, &r, path, "{\"criterion\":\"Z9\",\"met\":true,\"evidence\":\"\"}");
+    assert_problem(&r, 400, "criterion");
+    reply_release(&r);
+    post(f, T_ADMIN, &r, path,
+         "{\"criterion\":\"A3\",\"met\":true,\"evidence\":\"\",\"found_on\":\"26/11/2026\"}");
+    assert_problem(&r, 400, "found_on");
+    reply_release(&r);
+    post(f, T_ADMIN, &r, path, "{\"criterion\":\"A3\",\"met\":1,\"evidence\":\"\"}");
+    assert_problem(&r, 400, "met");
+    reply_release(&r);
+    post(f, T_ADMIN, &r, path,
+         "{\"criterion\":\"A3\",\"met\":true,\"evidence\":\"\",\"grade\":\"A\"}");
+    assert_problem(&r, 400, "unknown field");
+    reply_release(&r);
+
+    /* Another authority's venue is out of a Westshire officer's reach. */
+    snprintf(path, sizeof path, "/api/v1/venues/%lld/findings", (long long)f->c);
+    post(f, T_WEST, &r, path, "{\"criterion\":\"A3\",\"met\":true,\"evidence\":\"\"}");
+    assert_int_equal(r.status, 403);
+    reply_release(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -813,6 +901,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_api_officer__volunteer_shifts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_officer__kiosks_health, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_officer__flags, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api_officer__findings_recorded_listed_and_scored, setup,
+                                        teardown),
     };
     int rc;
 
