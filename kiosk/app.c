@@ -290,8 +290,9 @@ void lnt_app_save_done(struct lnt_app *app, enum lnt_err rc, const struct lnt_ev
     lnt_app_enter(app, LNT_APP_SAVED, now_ms);
 }
 
-void lnt_app_tick(struct lnt_app *app, int64_t now_ms)
+void lnt_app_tick(struct lnt_app *app, int64_t now_ms, struct lnt_app_out *out)
 {
+    out_clear(out);
     /* The wall clock may be stepped back (NTP, a fixed RTC): restart the timers rather than hang.
      */
     if (now_ms < app->state_since_ms)
@@ -313,9 +314,12 @@ void lnt_app_tick(struct lnt_app *app, int64_t now_ms)
     case LNT_APP_FORM:
     case LNT_APP_MENU:
     case LNT_APP_REPORTS:
-        /* Nothing personal is left on screen: unsaved answers are dropped with the rest. */
-        if (now_ms - app->last_input_ms >= lnt_app_idle_ms(app))
-            lnt_app_go_idle(app, now_ms);
+        if (now_ms - app->last_input_ms < lnt_app_idle_ms(app))
+            break;
+        /* A report half-told is kept as an open report (sealed like any other), so it is not
+         * lost when someone is called away; then nothing personal is left on screen. */
+        lnt_app_flow_timeout(app, now_ms, out);
+        lnt_app_go_idle(app, now_ms);
         break;
     case LNT_APP_IDLE:
     case LNT_APP_SAVING:

@@ -152,9 +152,16 @@ void lnt_app_tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_app_out
  */
 bool lnt_app_type(struct lnt_app *app, const char *text, int64_t now_ms);
 
-/* Time passing: REFUSED and SAVED return to IDLE after their delay; any state after the idle
- * time without input. */
-void lnt_app_tick(struct lnt_app *app, int64_t now_ms);
+/*
+ * Time passing: REFUSED and SAVED return to IDLE after their delay; any state
+ * after the idle time without input, forgetting everything personal. When
+ * that idle time runs out in a spiking or other-incident report with answers
+ * given, or an Ask for Angela with a place picked, `out` asks for what was
+ * entered to be saved as an OPEN report (complete = false, sealed as usual:
+ * it then shows under "Open reports"). The screen does not wait for that
+ * save: it is IDLE already, and lnt_app_save_done changes nothing.
+ */
+void lnt_app_tick(struct lnt_app *app, int64_t now_ms, struct lnt_app_out *out);
 
 /*
  * The caller's report on the event from the last output: `rc` from the

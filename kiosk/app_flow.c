@@ -46,8 +46,8 @@ static void start(struct lnt_app *app, enum lnt_flow flow, int64_t now_ms)
     lnt_app_enter(app, LNT_APP_FORM, now_ms);
 }
 
-/* Hands the flow's event to the caller; SAVED follows lnt_app_save_done. */
-static void save(struct lnt_app *app, bool complete, int64_t now_ms, struct lnt_app_out *out)
+/* Builds the flow's event into `out` (complete or open); false, with save_error set, on failure. */
+static bool build(struct lnt_app *app, bool complete, int64_t now_ms, struct lnt_app_out *out)
 {
     struct lnt_ev_shift running;
     const struct lnt_ev_shift *run = NULL;
@@ -67,12 +67,20 @@ static void save(struct lnt_app *app, bool complete, int64_t now_ms, struct lnt_
     if (rc != LNT_OK) {
         memset(&out->ev, 0, sizeof out->ev);
         lnt_str_copy(app->save_error, sizeof app->save_error, err); /* cut short on screen */
-        return;
+        return false;
     }
     out->save = true;
     out->answered = app->form.answered;
     out->cond = lnt_form_cond_pack(&app->form);
     app->save_error[0] = '\0';
+    return true;
+}
+
+/* Hands the flow's event to the caller; SAVED follows lnt_app_save_done. */
+static void save(struct lnt_app *app, bool complete, int64_t now_ms, struct lnt_app_out *out)
+{
+    if (!build(app, complete, now_ms, out))
+        return;
     app->saving_from = LNT_APP_FORM;
     lnt_app_enter(app, LNT_APP_SAVING, now_ms);
 }
@@ -270,8 +278,14 @@ static void show_reports(struct lnt_app *app, int64_t now_ms)
 /* Takes up an open report where it was left: only the questions not yet answered are asked. */
 static void resume(struct lnt_app *app, const struct lnt_open_report *r, int64_t now_ms)
 {
+    static const enum lnt_list outcomes[LNT_FLOW__COUNT] = {
+        [LNT_FLOW_ANGELA] = LNT_L_ANGELA_OUTCOMES,
+        [LNT_FLOW_SPIKING] = LNT_L_SPIKING_OUTCOMES,
+        [LNT_FLOW_INCIDENT] = LNT_L_INCIDENT_OUTCOMES,
+    };
     struct lnt_form *fm = &app->form;
     int place = lnt_list_find(LNT_L_PLACES, r->place);
+    int kind = lnt_list_find(LNT_L_INCIDENT_KINDS, r->kind), outcome;
 
     memset(fm, 0, sizeof *fm);
     fm->flow = strcmp(r->kind, "spiking") == 0  ? LNT_FLOW_SPIKING
@@ -281,8 +295,19 @@ static void resume(struct lnt_app *app, const struct lnt_open_report *r, int64_t
     fm->occurred_at = r->occurred_at;
     fm->answered = fm->earlier = r->answered & ~LNT_FIELD_BIT(LNT_F_NONE);
     lnt_form_cond_unpack(fm, r->cond);
+    /* The clear fields of the earlier save, so that this one (which the server takes as the
+     * latest word) repeats them rather than blanking them. */
     if (place >= 0)
         fm->v[LNT_F_PLACE] = place;
+    if (kind >= 0)
+        fm->v[LNT_F_KIND] = kind;
+    if (r->severity >= 1 && r->severity <= 5)
+        fm->v[LNT_F_SEVERITY] = r->severity - 1;
+    outcome = lnt_list_find(outcomes[fm->flow], r->outcome);
+    if (outcome >= 0)
+        fm->v[LNT_F_OUTCOME] = outcome;
+    fm->police_earlier = r->police_called;
+    fm->v[LNT_F_POLICE] = r->police_called ? 0 : 1; /* "yes" : "no", when it was asked */
     if (fm->flow == LNT_FLOW_SPIKING && r->police_called)
         fm->v[LNT_F_POLICE_TOLD] = 0; /* "yes" */
     lnt_app_enter(app, LNT_APP_FORM, now_ms);
@@ -350,4 +375,25 @@ void lnt_app_flow_tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_ap
     default:
         break;
     }
+}
+
+bool lnt_app_flow_timeout(struct lnt_app *app, int64_t now_ms, struct lnt_app_out *out)
+{
+    struct lnt_form *fm = &app->form;
+    const struct lnt_step *s = cur_step(app);
+
+    if (app->state != LNT_APP_FORM ||
+        (fm->flow != LNT_FLOW_SPIKING && fm->flow != LNT_FLOW_INCIDENT &&
+         fm->flow != LNT_FLOW_ANGELA))
+        return false;
+    /* Boxes ticked on the screen left behind were meant, as with Save. */
+    if (s != NULL && s->kind == LNT_STEP_TICKS && fm->v[s->field] != 0)
+        answer(app, s->field, fm->v[s->field]);
+    if ((fm->answered & ~fm->earlier) == 0)
+        return false; /* nothing entered this time */
+    if (fm->flow == LNT_FLOW_ANGELA && !(fm->answered & LNT_FIELD_BIT(LNT_F_PLACE)))
+        return false; /* Ask for Angela is a record once it has a place */
+    if (fm->flow == LNT_FLOW_INCIDENT && !(fm->answered & LNT_FIELD_BIT(LNT_F_KIND)))
+        return false;
+    return build(app, false, now_ms, out);
 }

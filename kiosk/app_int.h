@@ -11,6 +11,14 @@ void lnt_app_go_idle(struct lnt_app *app, int64_t now_ms);
 int64_t lnt_app_wall(const struct lnt_app *app, int64_t now_ms);
 /* Taps in FORM, MENU and REPORTS, and the flow buttons of BADGE. */
 void lnt_app_flow_tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_app_out *out);
+/*
+ * The idle time ran out in FORM: for a report flow with answers given in
+ * this visit (Ask for Angela: once a place is picked), puts an open report
+ * (complete = false) of them in `out` and returns true. The state is left
+ * as it is; the caller goes idle. False: nothing worth keeping, or it could
+ * not be built (no sealing key).
+ */
+bool lnt_app_flow_timeout(struct lnt_app *app, int64_t now_ms, struct lnt_app_out *out);
 /* Typing on a FORM step with an entry. */
 bool lnt_app_flow_type(struct lnt_app *app, const char *text, int64_t now_ms);
 

@@ -100,6 +100,7 @@ struct lnt_form {
     bool entry_bad;                          /* the last OK was refused (shown on screen) */
     char report_id[LNT_UUID_STRLEN];         /* "" until the first save */
     int64_t occurred_at;                     /* fixed by an earlier save; 0 = from the answers */
+    bool police_earlier;                     /* an earlier save said the police were called */
 };
 
 /* Whether step `i` is asked: its condition holds and it was not answered in an earlier save. */

@@ -516,7 +516,8 @@ static int run(struct kiosk *k)
             lnt_app_tap(&k->app, LNT_BTN_PRIMARY, now, &k->out);
             lnt_kiosk_handle_out(k, now);
         }
-        lnt_app_tick(&k->app, now);
+        lnt_app_tick(&k->app, now, &k->out);
+        lnt_kiosk_handle_out(k, now);
         lnt_syncer_status(k->syncer, &k->sync);
         if (k->sync.generation != k->seen_generation) {
             k->seen_generation = k->sync.generation;

@@ -243,6 +243,8 @@ static enum lnt_err incident(const struct lnt_form *fm, bool complete, const uin
         in->police_called = lnt_form_yes(fm, LNT_F_POLICE);
         break;
     }
+    /* The server keeps the latest save's clear fields: police called stays called. */
+    in->police_called = in->police_called || fm->police_earlier;
     lnt_str_copy(in->place, sizeof in->place, pick_code(fm, LNT_F_PLACE));
     lnt_str_copy(in->outcome, sizeof in->outcome, pick_code(fm, LNT_F_OUTCOME));
     in->complete = complete;

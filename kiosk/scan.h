@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "err.h"
 #include "image.h"
@@ -24,8 +25,22 @@ void lnt_scanner_free(struct lnt_scanner *s);
  * Looks for a QR code in `frame`. On LNT_OK, *found says whether one was
  * seen; if so its text is in `out` (NUL-terminated; LNT_ERR_TOO_LARGE when it
  * does not fit `out_size`). With several codes in a frame, the first ZBar reports.
+ * A frame without two finder-like patterns that could belong to one code
+ * (finder.h) is answered "nothing" without waking ZBar; one with them is
+ * decoded in the code's box first, then whole if that found nothing.
  */
 enum lnt_err lnt_scanner_scan(struct lnt_scanner *s, const struct lnt_image *frame, char *out,
                               size_t out_size, bool *found, char *err);
+
+/* What a scanner has done since lnt_scanner_new: for tests, benchmarks and the log. */
+struct lnt_scanner_stats {
+    uint64_t frames;  /* lnt_scanner_scan calls with a valid frame */
+    uint64_t skipped; /* frames ruled out by the finder look: ZBar not called */
+    uint64_t boxed;   /* frames ZBar looked at in the code's box only, or first */
+    uint64_t whole;   /* frames ZBar looked at whole (no box, or the box gave nothing) */
+    uint64_t found;   /* frames a code was read from */
+};
+
+void lnt_scanner_stats(const struct lnt_scanner *s, struct lnt_scanner_stats *out);
 
 #endif

@@ -170,6 +170,88 @@ static void test_kiosk_flows__spiking_saved_open_then_completed(void **state)
     json_decref(inc);
 }
 
+/* Plays `script` on the enrolled kiosk with the shortest idle time (5 s), as one left alone would
+ * be; fails the test with the kiosk's words unless it exits 0. */
+static void play_idle(struct town *t, const char *script)
+{
+    char *path = lnt_test_path(t->dir, "idle.txt");
+    const char *argv[] = {lnt_test_bin("lantern-kiosk"),
+                          "--headless",
+                          "--data",
+                          t->kiosk_data,
+                          "--server",
+                          t->url,
+                          "--idle",
+                          "5",
+                          "--replay",
+                          path,
+                          "--timeout",
+                          "40",
+                          NULL};
+    struct lnt_proc_result r;
+    FILE *f = fopen(path, "w");
+
+    assert_non_null(f);
+    fputs(script, f);
+    fclose(f);
+    if (lnt_proc_run(argv, NULL, 100 * 1000, &r) != 0 || r.status != 0)
+        fail_msg("kiosk exited %d:\n%s\n%s", r.status, r.out, r.err);
+    lnt_proc_result_release(&r);
+    free(path);
+}
+
+static void test_kiosk_flows__reports_left_on_screen_are_kept_open_at_timeout(void **state)
+{
+    struct town *t = *state;
+    json_t *inc;
+
+    play(t, "shot enrolled.png\n", true);
+    /* Called away mid-report: the screen goes idle after 5 s, and what was entered is kept. */
+    play_idle(t, "scan door.png\ntap Spiking\ntap 15 min ago\ntap Bar\ntap Vomiting\n"
+                 "wait 5600\nshot idle-after-spiking.png\n"
+                 "scan door.png\ntap Ask for Angela\ntap Dance floor\nwait 5600\n");
+    inc = town_events_of(t, "incident");
+    assert_int_equal(json_array_size(inc), 2);
+    assert_string_equal(str(json_array_get(inc, 0), "kind"), "spiking");
+    assert_string_equal(str(json_array_get(inc, 0), "place"), "bar");
+    assert_false(flag(json_array_get(inc, 0), "complete"));
+    assert_true(strlen(str(json_array_get(inc, 0), "sealed")) > 64);
+    assert_null(strstr(str(json_array_get(inc, 0), "sealed"), "vomiting"));
+    assert_string_equal(str(json_array_get(inc, 1), "kind"), "angela");
+    assert_string_equal(str(json_array_get(inc, 1), "place"), "dance_floor");
+    assert_false(flag(json_array_get(inc, 1), "complete"));
+    json_decref(inc);
+
+    /* Both wait under Open reports; the spiking one is finished from there. */
+    play(t,
+         "scan door2.png\ntap Open reports (2)\ntap Spiking*\n"
+         "tap Their drink kept\ntap Next\ntap No\ntap No\ntap Not used\ntap No\ntap Yes\n"
+         "tap Skip\ntap Skip\ntap Recovering here\n",
+         false);
+    inc = town_events_of(t, "incident");
+    assert_int_equal(json_array_size(inc), 3);
+    {
+        json_t *open = NULL, *done = NULL, *ev;
+        size_t i;
+        json_array_foreach(inc, i, ev)
+        {
+            if (strcmp(str(ev, "kind"), "spiking") != 0)
+                continue;
+            if (flag(ev, "complete"))
+                done = ev;
+            else
+                open = ev;
+        }
+        assert_non_null(open);
+        assert_non_null(done);
+        assert_string_equal(str(done, "report_id"), str(open, "report_id"));
+        assert_string_equal(str(done, "place"), "bar");
+        assert_string_equal(str(done, "outcome"), "recovering");
+        assert_string_equal(str(done, "occurred_at"), str(open, "occurred_at"));
+    }
+    json_decref(inc);
+}
+
 static void test_kiosk_flows__other_incident(void **state)
 {
     struct town *t = *state;
@@ -315,6 +397,7 @@ int main(void)
         T(test_kiosk_flows__ask_for_angela_in_three_taps),
         T(test_kiosk_flows__angela_with_actions_and_outcome),
         T(test_kiosk_flows__spiking_saved_open_then_completed),
+        T(test_kiosk_flows__reports_left_on_screen_are_kept_open_at_timeout),
         T(test_kiosk_flows__other_incident),
         T(test_kiosk_flows__cup_cover_stock_for_managers),
         T(test_kiosk_flows__bar_staff_have_no_stock_button),

@@ -321,9 +321,9 @@ static void test_app__refusal_returns_to_idle_after_5s(void **state)
     lnt_app_save_done(&w->app, LNT_OK, &w->out.ev,
                       MS(T0)); /* the refusal record: no state change */
     assert_int_equal(w->app.state, LNT_APP_REFUSED);
-    lnt_app_tick(&w->app, MS(T0) + 4900);
+    lnt_app_tick(&w->app, MS(T0) + 4900, &w->out);
     assert_int_equal(w->app.state, LNT_APP_REFUSED);
-    lnt_app_tick(&w->app, MS(T0) + 5000);
+    lnt_app_tick(&w->app, MS(T0) + 5000, &w->out);
     assert_int_equal(w->app.state, LNT_APP_IDLE);
     assert_int_equal(w->app.refused, LNT_BADGE_VALID);
 }
@@ -335,9 +335,9 @@ static void test_app__idle_after_60s_without_input(void **state)
 
     badge(w, "WTN", LNT_ROLE_DOOR, 200, 0, 0, qr, sizeof qr);
     scan(w, qr, MS(T0));
-    lnt_app_tick(&w->app, MS(T0 + 59));
+    lnt_app_tick(&w->app, MS(T0 + 59), &w->out);
     assert_int_equal(w->app.state, LNT_APP_BADGE);
-    lnt_app_tick(&w->app, MS(T0 + 60));
+    lnt_app_tick(&w->app, MS(T0 + 60), &w->out);
     assert_int_equal(w->app.state, LNT_APP_IDLE);
     /* Nothing personal stays behind. */
     assert_string_equal(w->app.badge.claims.name, "");

@@ -441,12 +441,196 @@ static void test_flows__scans_do_not_interrupt_a_form_and_idle_clears_it(void **
     lnt_app_scan(&w->app, "https://example.com", w->t + 10, &w->out);
     assert_int_equal(w->app.state, LNT_APP_FORM);
     assert_false(w->out.save);
-    lnt_app_tick(&w->app, w->t + 9999);
+    lnt_app_tick(&w->app, w->t + 9999, &w->out);
     assert_int_equal(w->app.state, LNT_APP_FORM);
-    lnt_app_tick(&w->app, w->t + 10000);
+    assert_false(w->out.save);
+    lnt_app_tick(&w->app, w->t + 10000, &w->out);
     assert_int_equal(w->app.state, LNT_APP_IDLE);
     assert_int_equal(w->app.form.flow, LNT_FLOW_NONE);
     assert_string_equal(w->app.badge.claims.name, "");
+    /* What was answered is kept, open. */
+    assert_true(w->out.save);
+    assert_false(w->out.ev.u.incident.complete);
+}
+
+/* The open report the outbox would keep for the event in w->out, as open[i]. */
+static void keep_open(struct world *w, size_t i)
+{
+    const struct lnt_ev_incident *in = &w->out.ev.u.incident;
+    struct lnt_open_report *r = &w->open[i];
+
+    memset(r, 0, sizeof *r);
+    lnt_str_copy(r->report_id, sizeof r->report_id, in->report_id);
+    lnt_str_copy(r->kind, sizeof r->kind, in->kind);
+    lnt_str_copy(r->place, sizeof r->place, in->place);
+    lnt_str_copy(r->outcome, sizeof r->outcome, in->outcome);
+    r->severity = in->severity;
+    r->police_called = in->police_called;
+    r->occurred_at = w->out.ev.occurred_at;
+    r->answered = w->out.answered;
+    r->cond = w->out.cond;
+    lnt_str_copy(r->staff_id, sizeof r->staff_id, in->staff_id);
+    w->n_open = i + 1;
+}
+
+/* Lets the idle time run out; returns whether a save was asked for. */
+static bool walk_away(struct world *w)
+{
+    w->t += lnt_app_idle_ms(&w->app);
+    lnt_app_tick(&w->app, w->t, &w->out);
+    assert_int_equal(w->app.state, LNT_APP_IDLE);
+    assert_int_equal(w->app.form.flow, LNT_FLOW_NONE);
+    assert_string_equal(w->app.badge.claims.name, "");
+    assert_string_equal(w->app.badge.claims.subject, "");
+    return w->out.save;
+}
+
+static void test_flows__spiking_left_half_done_is_kept_open_on_timeout(void **state)
+{
+    struct world *w = *state;
+    struct lnt_event ev;
+    json_t *d;
+
+    show_badge(w, LNT_ROLE_DOOR, "12");
+    tap(w, "Spiking");
+    tap(w, "30 min ago");
+    tap(w, "Bar");
+    tap(w, "Vomiting"); /* ticked, then called away before Next */
+    lnt_app_tick(&w->app, w->t + lnt_app_idle_ms(&w->app) - 1, &w->out);
+    assert_int_equal(w->app.state, LNT_APP_FORM);
+    assert_false(w->out.save);
+    assert_true(walk_away(w));
+
+    ev = w->out.ev;
+    assert_int_equal(ev.type, LNT_EV_INCIDENT);
+    assert_string_equal(ev.u.incident.kind, "spiking");
+    assert_false(ev.u.incident.complete);
+    assert_string_equal(ev.u.incident.place, "bar");
+    assert_string_equal(ev.u.incident.staff_id, "12");
+    assert_int_equal(strlen(ev.u.incident.report_id), 36);
+    assert_int_equal(ev.occurred_at, ev.recorded_at - 30 * 60);
+    assert_true(w->out.answered & LNT_FIELD_BIT(LNT_F_SYMPTOMS));
+    /* Sealed as any save: nothing readable in the clear. */
+    assert_null(strstr(ev.u.incident.sealed, "vomiting"));
+    d = unseal(w, &ev);
+    assert_string_equal(json_string_value(json_array_get(answer(d, "symptoms"), 0)), "vomiting");
+    json_decref(d);
+
+    /* The outbox's word comes after the screen went idle: it stays idle, no name shown. */
+    ev.seq = 1;
+    lnt_uuid4(ev.uuid);
+    lnt_app_save_done(&w->app, LNT_OK, &ev, w->t + 5);
+    assert_int_equal(w->app.state, LNT_APP_IDLE);
+    assert_string_equal(w->app.saved_ref, "");
+
+    /* It is under Open reports and picks up at the next question. */
+    keep_open(w, 0);
+    show_badge(w, LNT_ROLE_BAR, "7");
+    tap(w, "Open reports (0)");
+    tap(w, "Spiking*");
+    assert_int_equal(w->app.state, LNT_APP_FORM);
+    tap(w, "Their drink kept");
+}
+
+static void test_flows__angela_with_a_place_is_kept_open_on_timeout(void **state)
+{
+    struct world *w = *state;
+
+    /* No place yet: nothing to keep. */
+    show_badge(w, LNT_ROLE_DOOR, "12");
+    tap(w, "Ask for Angela");
+    assert_false(walk_away(w));
+
+    show_badge(w, LNT_ROLE_DOOR, "12");
+    tap(w, "Ask for Angela");
+    tap(w, "Toilets");
+    tap(w, "More");
+    tap(w, "Police called");
+    assert_true(walk_away(w));
+    assert_string_equal(w->out.ev.u.incident.kind, "angela");
+    assert_string_equal(w->out.ev.u.incident.place, "toilets");
+    assert_true(w->out.ev.u.incident.police_called);
+    assert_false(w->out.ev.u.incident.complete);
+}
+
+static void test_flows__other_incident_kept_open_then_finished_keeps_its_clear_fields(void **state)
+{
+    struct world *w = *state;
+    struct lnt_event first, second;
+
+    show_badge(w, LNT_ROLE_DOOR, "12");
+    tap(w, "Other incident");
+    tap(w, "More");
+    tap(w, "Drugs");
+    tap(w, "2 Low");
+    tap(w, "Entrance");
+    assert_true(walk_away(w));
+    first = w->out.ev;
+    assert_string_equal(first.u.incident.kind, "drugs");
+    assert_int_equal(first.u.incident.severity, 2);
+    assert_string_equal(first.u.incident.place, "entrance");
+    assert_false(first.u.incident.complete);
+    keep_open(w, 0);
+
+    /* Finished by someone else: only the rest is asked, and the kind and severity stand. */
+    show_badge(w, LNT_ROLE_MANAGER, "40");
+    tap(w, "More");
+    tap(w, "Open reports (0)");
+    tap(w, "Drugs*");
+    tap(w, "Now");
+    tap(w, "Person ejected");
+    tap(w, "No");
+    second = saved(w);
+    assert_true(second.u.incident.complete);
+    assert_string_equal(second.u.incident.report_id, first.u.incident.report_id);
+    assert_string_equal(second.u.incident.kind, "drugs");
+    assert_int_equal(second.u.incident.severity, 2);
+    assert_string_equal(second.u.incident.place, "entrance");
+    assert_string_equal(second.u.incident.outcome, "ejected");
+    assert_false(second.u.incident.police_called);
+    assert_int_equal(second.occurred_at, first.occurred_at);
+}
+
+static void test_flows__timeout_keeps_nothing_when_nothing_was_entered(void **state)
+{
+    struct world *w = *state;
+    struct lnt_app_config cfg = w->app.cfg;
+    static const uint8_t zero[32];
+
+    /* The badge screen, a flow just opened, a form that is no report. */
+    show_badge(w, LNT_ROLE_DOOR, "12");
+    assert_false(walk_away(w));
+    show_badge(w, LNT_ROLE_DOOR, "12");
+    tap(w, "Spiking");
+    assert_false(walk_away(w));
+    show_badge(w, LNT_ROLE_MANAGER, "40");
+    tap(w, "More");
+    tap(w, "Cup covers");
+    tap(w, "Count on hand");
+    assert_true(lnt_app_type(&w->app, "60", w->t));
+    assert_false(walk_away(w));
+
+    /* An open report taken up again and left without a new answer. */
+    show_badge(w, LNT_ROLE_DOOR, "12");
+    tap(w, "Spiking");
+    tap(w, "Now");
+    tap(w, "Bar");
+    assert_true(walk_away(w));
+    keep_open(w, 0);
+    show_badge(w, LNT_ROLE_DOOR, "12");
+    tap(w, "Open reports (0)");
+    tap(w, "Spiking*");
+    assert_int_equal(w->app.state, LNT_APP_FORM);
+    assert_false(walk_away(w));
+
+    /* No sealing key yet: nothing can be kept, and the screen still clears. */
+    cfg.box_pk = zero;
+    lnt_app_set_config(&w->app, &cfg);
+    show_badge(w, LNT_ROLE_DOOR, "12");
+    tap(w, "Spiking");
+    tap(w, "Now");
+    assert_false(walk_away(w));
+    assert_string_equal(w->app.save_error, "");
 }
 
 static void test_flows__back_from_the_first_question_returns_to_the_badge(void **state)
@@ -505,6 +689,10 @@ int main(void)
         T(test_flows__cup_covers_for_managers_only_with_low_stock_warning),
         T(test_flows__volunteers_get_shift_flows_not_incidents),
         T(test_flows__scans_do_not_interrupt_a_form_and_idle_clears_it),
+        T(test_flows__spiking_left_half_done_is_kept_open_on_timeout),
+        T(test_flows__angela_with_a_place_is_kept_open_on_timeout),
+        T(test_flows__other_incident_kept_open_then_finished_keeps_its_clear_fields),
+        T(test_flows__timeout_keeps_nothing_when_nothing_was_entered),
         T(test_flows__back_from_the_first_question_returns_to_the_badge),
         T(test_flows__no_sealing_key_means_not_saved_and_said_so),
         T(test_flows__failed_save_returns_to_the_form),
