@@ -2,10 +2,10 @@
  * synchronous=FULL, against the same batches in a bare table with the same pragmas. */
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -20,16 +20,22 @@
 /*
  * Each variant gets a fresh database with VENUES venues, one kiosk each,
  * STAFF_PER_VENUE staff per venue with training records (some expired), then
- * WARMUP batches (not timed, so the indexes are not empty) and BATCHES timed
- * batches, round-robin over the kiosks. Every batch goes to
- * lnt_store_events_insert (everything ingest does: events, door register,
- * incidents, stock, flags, rollups, one transaction) and, right after, the
- * same events' canonical JSON into a bare table (kiosk_id, seq, body) in
- * another file with the same pragmas: the raw cost of a durable SQLite commit
- * of 100 rows on this disk. The two alternate batch by batch, so load on the
- * machine falls on both alike.
+ * --warmup batches (500; not timed, so the indexes are not empty) and
+ * --batches timed batches (1000), round-robin over the kiosks. Every batch
+ * goes to lnt_store_events_insert (everything ingest does: events, door
+ * register, incidents, stock, flags, rollups, one transaction) and, right
+ * after, the same events' canonical JSON into a bare table (kiosk_id, seq,
+ * body, unique on kiosk_id and seq) in another file with the same pragmas:
+ * the raw cost of a durable SQLite commit of 100 rows on this disk. The two
+ * alternate batch by batch, so load on the machine falls on both alike.
  *
- *   bench_store_ingest [--batches N] [--warmup N] [--dir DIR] [--only VARIANT]
+ *   bench_store_ingest [--batches N] [--warmup N] [--dir DIR] [--only VARIANT] [--threads N]
+ *                      [--keep]
+ *
+ * With --threads N above 1 (default 2, the build machine's cores) two more
+ * runs of --batches batches follow on the same database: one thread, then N
+ * threads at once (as lanternd's HTTP workers call the store), each timed by
+ * the wall clock, making the batches included (a few per cent).
  *
  * Variants: mix (25% sign-in, 25% sign-out, 10% incidents of which a fifth are
  * later saves of a known report, 10% stock, 30% refused badges), sign_in
@@ -53,6 +59,7 @@ struct staff {
 
 struct kiosk {
     int64_t id;
+    uint64_t rng; /* each kiosk its own, so threads can make batches side by side */
     size_t venue; /* index into the staff table */
     int64_t next_seq;
     int64_t clock;
@@ -95,22 +102,22 @@ static int64_t cpu_us(void)
 }
 
 /* xorshift64*: the same batches on every run */
-static uint64_t rnd(struct world *w)
+static uint64_t rnd(uint64_t *x)
 {
-    w->rng ^= w->rng >> 12;
-    w->rng ^= w->rng << 25;
-    w->rng ^= w->rng >> 27;
-    return w->rng * 2685821657736338717ULL;
+    *x ^= *x >> 12;
+    *x ^= *x << 25;
+    *x ^= *x >> 27;
+    return *x * 2685821657736338717ULL;
 }
 
-static unsigned rnd_below(struct world *w, unsigned n)
+static unsigned rnd_below(uint64_t *x, unsigned n)
 {
-    return (unsigned)(rnd(w) >> 33) % n;
+    return (unsigned)(rnd(x) >> 33) % n;
 }
 
-static void rnd_uuid(struct world *w, char out[LNT_UUID_STRLEN])
+static void rnd_uuid(uint64_t *x, char out[LNT_UUID_STRLEN])
 {
-    uint64_t a = rnd(w), b = rnd(w);
+    uint64_t a = rnd(x), b = rnd(x);
 
     snprintf(out, LNT_UUID_STRLEN, "%08" PRIx64 "-%04" PRIx64 "-4%03" PRIx64 "-%04" PRIx64
                                    "-%012" PRIx64,
@@ -167,6 +174,7 @@ static void make_db(const char *path, struct world *w)
         w->kiosks[v].id = out.id;
         w->kiosks[v].venue = v;
         w->kiosks[v].next_seq = 1;
+        w->kiosks[v].rng = w->rng + 0x632be59bd9b4e019ULL * (v + 1);
         w->kiosks[v].clock = now - 60 * 86400 + (int64_t)v * 7;
     }
     lnt_store_free(s);
@@ -188,8 +196,8 @@ static void make_db(const char *path, struct world *w)
         for (size_t i = 0; i < STAFF_PER_VENUE; i++) {
             struct staff *p = &w->staff[v][i];
             char name[32];
-            uint64_t serial = rnd(w);
-            int courses = 1 + (int)rnd_below(w, 3);
+            uint64_t serial = rnd(&w->rng);
+            int courses = 1 + (int)rnd_below(&w->rng, 3);
 
             p->door = i % 5 < 3;
             snprintf(name, sizeof name, "Staff %zu-%zu", v + 1, i + 1);
@@ -205,8 +213,8 @@ static void make_db(const char *path, struct world *w)
             sqlite3_reset(st_staff);
             p->id = sqlite3_last_insert_rowid(db);
             for (int c = 0; c < courses; c++) {
-                int course = 1 + (int)rnd_below(w, 7);
-                int32_t done = today - 30 - (int32_t)rnd_below(w, 700);
+                int course = 1 + (int)rnd_below(&w->rng, 7);
+                int32_t done = today - 30 - (int32_t)rnd_below(&w->rng, 700);
                 sqlite3_bind_int64(st_train, 1, p->id);
                 sqlite3_bind_int(st_train, 2, course);
                 sqlite3_bind_int(st_train, 3, done);
@@ -254,9 +262,9 @@ static void badge_event(struct lnt_event *e, const struct staff *p, enum lnt_eve
     b->verdict = LNT_VERDICT_GREEN;
 }
 
-static void sign_in(struct world *w, struct kiosk *k, struct lnt_event *e)
+static void sign_in(const struct world *w, struct kiosk *k, struct lnt_event *e)
 {
-    unsigned i = rnd_below(w, STAFF_PER_VENUE);
+    unsigned i = rnd_below(&k->rng, STAFF_PER_VENUE);
 
     while (k->on[i])
         i = (i + 1) % STAFF_PER_VENUE;
@@ -265,7 +273,7 @@ static void sign_in(struct world *w, struct kiosk *k, struct lnt_event *e)
     badge_event(e, &w->staff[k->venue][i], LNT_EV_SIGN_IN);
 }
 
-static void sign_out(struct world *w, struct kiosk *k, struct lnt_event *e)
+static void sign_out(const struct world *w, struct kiosk *k, struct lnt_event *e)
 {
     int i = k->on_queue[k->on_head];
 
@@ -275,22 +283,22 @@ static void sign_out(struct world *w, struct kiosk *k, struct lnt_event *e)
     badge_event(e, &w->staff[k->venue][i], LNT_EV_SIGN_OUT);
 }
 
-static void incident(struct world *w, struct kiosk *k, struct lnt_event *e)
+static void incident(const struct world *w, struct kiosk *k, struct lnt_event *e)
 {
     static const char *const kinds[] = {"angela", "spiking", "violence", "medical", "ejection",
                                         "disorder", "theft"};
     static const char *const places[] = {"bar", "door", "toilets", "smoking area", "dance floor"};
     struct lnt_ev_incident *in = &e->u.incident;
-    const struct staff *p = &w->staff[k->venue][rnd_below(w, STAFF_PER_VENUE)];
-    bool later = k->n_reports > 0 && rnd_below(w, 5) == 0;
+    const struct staff *p = &w->staff[k->venue][rnd_below(&k->rng, STAFF_PER_VENUE)];
+    bool later = k->n_reports > 0 && rnd_below(&k->rng, 5) == 0;
     uint8_t sealed[160];
 
     e->type = LNT_EV_INCIDENT;
     if (later) {
         (void)lnt_str_copy(in->report_id, sizeof in->report_id,
-                           k->reports[rnd_below(w, (unsigned)k->n_reports)]);
+                           k->reports[rnd_below(&k->rng, (unsigned)k->n_reports)]);
     } else {
-        rnd_uuid(w, in->report_id);
+        rnd_uuid(&k->rng, in->report_id);
         (void)lnt_str_copy(k->reports[k->n_reports % REPORTS_KEPT], LNT_UUID_STRLEN,
                            in->report_id);
         k->n_reports++;
@@ -298,44 +306,44 @@ static void incident(struct world *w, struct kiosk *k, struct lnt_event *e)
             k->n_reports = REPORTS_KEPT;
     }
     (void)lnt_str_copy(in->kind, sizeof in->kind,
-                       kinds[rnd_below(w, sizeof kinds / sizeof kinds[0])]);
-    in->severity = 1 + (int)rnd_below(w, 5);
+                       kinds[rnd_below(&k->rng, sizeof kinds / sizeof kinds[0])]);
+    in->severity = 1 + (int)rnd_below(&k->rng, 5);
     (void)lnt_str_copy(in->place, sizeof in->place,
-                       places[rnd_below(w, sizeof places / sizeof places[0])]);
+                       places[rnd_below(&k->rng, sizeof places / sizeof places[0])]);
     (void)lnt_str_copy(in->outcome, sizeof in->outcome, later ? "taxi home" : "");
-    in->police_called = rnd_below(w, 10) == 0;
-    in->complete = later || rnd_below(w, 2) == 0;
+    in->police_called = rnd_below(&k->rng, 10) == 0;
+    in->complete = later || rnd_below(&k->rng, 2) == 0;
     snprintf(in->staff_id, sizeof in->staff_id, "%" PRId64, p->id);
     /* sealed details: about the size of a filled-in form */
     for (size_t i = 0; i < sizeof sealed; i++)
-        sealed[i] = (uint8_t)rnd(w);
+        sealed[i] = (uint8_t)rnd(&k->rng);
     lnt_b64_encode(sealed, sizeof sealed, in->sealed);
     if (later)
         e->recorded_at = e->occurred_at + 600;
 }
 
-static void stock(struct world *w, struct kiosk *k, struct lnt_event *e)
+static void stock(const struct world *w, struct kiosk *k, struct lnt_event *e)
 {
     static const char *const kinds[] = {"handed_out", "handed_out", "delivery", "count"};
     struct lnt_ev_stock *s = &e->u.stock;
-    const struct staff *p = &w->staff[k->venue][rnd_below(w, STAFF_PER_VENUE)];
+    const struct staff *p = &w->staff[k->venue][rnd_below(&k->rng, STAFF_PER_VENUE)];
 
     e->type = LNT_EV_STOCK;
-    (void)lnt_str_copy(s->kind, sizeof s->kind, kinds[rnd_below(w, 4)]);
-    s->quantity = 1 + (int32_t)rnd_below(w, 50);
+    (void)lnt_str_copy(s->kind, sizeof s->kind, kinds[rnd_below(&k->rng, 4)]);
+    s->quantity = 1 + (int32_t)rnd_below(&k->rng, 50);
     snprintf(s->staff_id, sizeof s->staff_id, "%" PRId64, p->id);
 }
 
 /* Fills ev[0..BATCH) with kiosk k's next events. */
-static void make_batch(struct world *w, struct kiosk *k, enum variant v, struct lnt_event *ev)
+static void make_batch(const struct world *w, struct kiosk *k, enum variant v, struct lnt_event *ev)
 {
     for (size_t i = 0; i < BATCH; i++) {
         struct lnt_event *e = &ev[i];
-        unsigned r = rnd_below(w, 100);
+        unsigned r = rnd_below(&k->rng, 100);
 
         memset(e, 0, sizeof *e);
         e->seq = k->next_seq++;
-        rnd_uuid(w, e->uuid);
+        rnd_uuid(&k->rng, e->uuid);
         k->clock += STEP;
         e->occurred_at = e->recorded_at = k->clock;
         if (v == V_INCIDENTS) {
@@ -363,7 +371,7 @@ static void make_batch(struct world *w, struct kiosk *k, enum variant v, struct 
             stock(w, k, e);
         } else {
             e->type = LNT_EV_BADGE_REFUSED;
-            e->u.refused.reason = (enum lnt_badge_reason)(1 + rnd_below(w, LNT_BADGE__COUNT - 1));
+            e->u.refused.reason = (enum lnt_badge_reason)(1 + rnd_below(&k->rng, LNT_BADGE__COUNT - 1));
         }
     }
 }
@@ -436,7 +444,79 @@ static void remove_db(const char *path)
     unlink(p);
 }
 
-static void run(enum variant v, const char *dir, size_t warmup, size_t batches)
+/*
+ * Several threads storing at once, as lanternd's HTTP workers do: thread t
+ * sends the batches of the kiosks whose index is t modulo the thread count
+ * (so each kiosk's sequence stays in order), `batches` in all.
+ */
+struct worker {
+    struct lnt_store *s;
+    struct world *w;
+    enum variant v;
+    size_t t, threads, batches;
+    int64_t make_us;  /* time spent making batches, not storing them */
+    int64_t store_us; /* time spent in lnt_store_events_insert */
+    int64_t cpu_us;   /* CPU time of this thread in it */
+};
+
+static void *worker_main(void *arg)
+{
+    struct worker *wk = arg;
+    struct lnt_event *ev = calloc(BATCH, sizeof *ev);
+    struct lnt_ingest_result *res = calloc(BATCH, sizeof *res);
+    char err[LNT_ERRBUF_SIZE] = "";
+    size_t next = wk->t;
+
+    if (ev == NULL || res == NULL)
+        die("out of memory");
+    for (size_t b = wk->t; b < wk->batches; b += wk->threads) {
+        struct kiosk *k = &wk->w->kiosks[next];
+        int64_t t0 = now_us(), t1, c1;
+
+        next = (next + wk->threads) % VENUES;
+        make_batch(wk->w, k, wk->v, ev);
+        t1 = now_us();
+        c1 = cpu_us();
+        wk->make_us += t1 - t0;
+        if (lnt_store_events_insert(wk->s, k->id, lnt_time_now(), ev, BATCH, res, err) != LNT_OK)
+            die(err);
+        wk->cpu_us += cpu_us() - c1;
+        wk->store_us += now_us() - t1;
+    }
+    free(res);
+    free(ev);
+    return NULL;
+}
+
+/* events/s over the wall time of `batches` batches sent by `threads` threads. */
+static double run_threads(struct lnt_store *s, struct world *w, enum variant v, size_t threads,
+                          size_t batches, double *make_share)
+{
+    pthread_t tid[8];
+    struct worker wk[8];
+    int64_t t0 = now_us(), wall, make = 0, store = 0, cpu = 0;
+
+    for (size_t t = 0; t < threads; t++) {
+        wk[t] = (struct worker){s, w, v, t, threads, batches, 0, 0, 0};
+        if (pthread_create(&tid[t], NULL, worker_main, &wk[t]) != 0)
+            die("cannot start a thread");
+    }
+    for (size_t t = 0; t < threads; t++) {
+        pthread_join(tid[t], NULL);
+        make += wk[t].make_us;
+        store += wk[t].store_us;
+        cpu += wk[t].cpu_us;
+    }
+    wall = now_us() - t0;
+    fprintf(stderr, "%s, %zu threads: mean batch %.2f ms, CPU %.2f ms\n", variant_names[v],
+            threads, (double)store / (double)batches / 1000.0,
+            (double)cpu / (double)batches / 1000.0);
+    *make_share = (double)make / (double)threads / (double)wall;
+    return (double)(batches * BATCH) * 1e6 / (double)wall;
+}
+
+static void run(enum variant v, const char *dir, size_t warmup, size_t batches, size_t threads,
+                bool keep)
 {
     struct world *w = calloc(1, sizeof *w);
     struct lnt_event *ev = calloc(BATCH, sizeof *ev);
@@ -449,7 +529,7 @@ static void run(enum variant v, const char *dir, size_t warmup, size_t batches)
     size_t ends[BATCH];
     sqlite3 *rdb;
     sqlite3_stmt *rst = NULL;
-    int64_t t_setup = now_us();
+    int64_t t_setup = now_us(), encode_us = 0;
 
     if (w == NULL || ev == NULL || res == NULL || store.us == NULL || raw.us == NULL)
         die("out of memory");
@@ -475,11 +555,14 @@ static void run(enum variant v, const char *dir, size_t warmup, size_t batches)
 
         make_batch(w, k, v, ev);
         lnt_buf_reset(&bodies);
+        c0 = cpu_us();
         for (size_t i = 0; i < BATCH; i++) {
             if (lnt_wire_event_encode(&ev[i], &bodies, err) != LNT_OK)
                 die(err);
             ends[i] = bodies.len;
         }
+        if (b >= warmup)
+            encode_us += cpu_us() - c0;
         t0 = now_us();
         c0 = cpu_us();
         if (lnt_store_events_insert(s, k->id, lnt_time_now(), ev, BATCH, res, err) != LNT_OK)
@@ -499,7 +582,6 @@ static void run(enum variant v, const char *dir, size_t warmup, size_t batches)
         raw.total_us += us_raw;
         raw.cpu_us += cpu_raw;
     }
-    lnt_store_free(s);
     sqlite3_finalize(rst);
     sqlite3_close(rdb);
 
@@ -516,6 +598,20 @@ static void run(enum variant v, const char *dir, size_t warmup, size_t batches)
                pct_ms(&store, 1.0), (double)store.cpu_us / (double)store.n / 1000.0,
                ev_store / ev_raw);
     }
+    if (threads > 1) {
+        double share1, shareN, one = run_threads(s, w, v, 1, batches, &share1);
+        double many = run_threads(s, w, v, threads, batches, &shareN);
+        printf("| %s | store, 1 thread, wall clock | %.0f | | | | | |\n", variant_names[v], one);
+        printf("| %s | store, %zu threads, wall clock | %.0f | | | | | %.2fx 1 thread |\n",
+               variant_names[v], threads, many, many / one);
+        fprintf(stderr, "%s: making the batches took %.0f%% (1 thread) and %.0f%% (%zu threads) "
+                        "of the wall time\n",
+                variant_names[v], share1 * 100, shareN * 100, threads);
+    }
+    lnt_store_free(s);
+    fprintf(stderr, "%s: canonical JSON of a batch (lnt_wire_event_encode, part of the store's "
+                    "work): %.2f ms CPU\n",
+            variant_names[v], (double)encode_us / (double)batches / 1000.0);
     fprintf(stderr,
             "%s: rows: events %" PRId64 ", shifts %" PRId64 " (open %" PRId64 "), incidents %" PRId64
             ", flags %" PRId64 "\n",
@@ -525,8 +621,10 @@ static void run(enum variant v, const char *dir, size_t warmup, size_t batches)
             count_rows(path, "SELECT count(*) FROM incidents"),
             count_rows(path, "SELECT count(*) FROM flags"));
     fflush(stdout);
-    remove_db(path);
-    remove_db(raw_path);
+    if (!keep) {
+        remove_db(path);
+        remove_db(raw_path);
+    }
     lnt_buf_release(&bodies);
     free(store.us);
     free(raw.us);
@@ -551,7 +649,8 @@ int main(int argc, char **argv)
     size_t batches = 1000, warmup = 500;
     const char *dir = NULL, *only = NULL;
     char tmpl[] = "/var/tmp/bench_store_ingest.XXXXXX";
-    bool made = false;
+    bool made = false, keep = false;
+    size_t threads = 2;
 
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--batches") == 0 && i + 1 < argc)
@@ -562,9 +661,13 @@ int main(int argc, char **argv)
             dir = argv[++i];
         else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
             only = argv[++i];
+        else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
+            threads = count_arg(argv[++i], 1, "--threads");
+        else if (strcmp(argv[i], "--keep") == 0)
+            keep = true;
         else {
             fprintf(stderr, "usage: bench_store_ingest [--batches N] [--warmup N] [--dir DIR] "
-                            "[--only mix|sign_in|incidents]\n");
+                            "[--only mix|sign_in|incidents] [--threads N] [--keep]\n");
             return 2;
         }
     }
@@ -576,17 +679,23 @@ int main(int argc, char **argv)
             die("cannot make a directory under /var/tmp");
         made = true;
     }
-    printf("bench_store_ingest --batches %zu --warmup %zu --dir %s (SQLite %s, "
+    if (threads > 8) {
+        fprintf(stderr, "bench_store_ingest: --threads must be 1-8\n");
+        return 2;
+    }
+    printf("bench_store_ingest --batches %zu --warmup %zu --threads %zu --dir %s (SQLite %s, "
            "synchronous=FULL, WAL)\n\n",
-           batches, warmup, dir, sqlite3_libversion());
+           batches, warmup, threads, dir, sqlite3_libversion());
     printf("| events | into | events/s | p50 batch | p99 batch | max batch | CPU per batch | "
            "vs baseline |\n");
     printf("|---|---|---|---|---|---|---|---|\n");
     fflush(stdout);
     for (int v = 0; v < V__N; v++)
         if (only == NULL || strcmp(only, variant_names[v]) == 0)
-            run((enum variant)v, dir, warmup, batches);
-    if (made && rmdir(dir) != 0)
+            run((enum variant)v, dir, warmup, batches, threads, keep);
+    if (keep)
+        fprintf(stderr, "bench_store_ingest: databases kept in %s\n", dir);
+    else if (made && rmdir(dir) != 0)
         fprintf(stderr, "bench_store_ingest: cannot remove %s: %s\n", dir, strerror(errno));
     return 0;
 }

@@ -17,6 +17,7 @@
     86400 /* an event may claim to have happened at most this far ahead of the server */
 
 struct json_t;
+struct lnt_score_cache;
 
 /*
  * Everything the handlers need, injected so tests can run the API in-process
@@ -34,6 +35,12 @@ struct lnt_api {
      * scoring routes; called from several threads at once.
      */
     void (*venue_score)(struct lnt_api *api, int64_t venue_id, struct json_t *venue);
+    /*
+     * Recent scores for venue_score to reuse (score_cache.h); NULL = every
+     * list rescores each venue. Borrowed. The events route forgets a venue's
+     * entry when a batch of its events is stored.
+     */
+    struct lnt_score_cache *score_cache;
     struct lnt_metrics metrics;
 };
 

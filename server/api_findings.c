@@ -9,6 +9,7 @@
 #include "ltime.h"
 #include "score.h"
 #include "score_api.h"
+#include "score_cache.h"
 #include "store.h"
 
 #define FINDING_BODY_MAX 8192
@@ -177,6 +178,8 @@ static void handle_add(struct lnt_api *api, const struct lnt_http_request *req,
         lnt_http_problem(resp, 500, "the server could not record the finding");
         goto out;
     }
+    /* Venue lists carry a cached headline score: this finding may change it. */
+    lnt_score_cache_invalidate(api->score_cache, id);
     reply = finding_json(&f);
     if (reply == NULL)
         lnt_http_problem(resp, 500, "out of memory");

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "ltime.h"
 #include "reqsig.h"
+#include "score_cache.h"
 #include "wire.h"
 
 #define ENROLL_CODE_MAX 32      /* generous: codes are 14 characters, dashes optional, any case */
@@ -386,6 +387,8 @@ static void handle_events(struct lnt_api *api, const struct lnt_http_request *re
         if (results[i].status >= LNT_INGEST_ACCEPTED && results[i].status <= LNT_INGEST_REJECTED)
             counts[results[i].status]++;
     }
+    if (counts[LNT_INGEST_ACCEPTED] > 0)
+        lnt_score_cache_invalidate(api->score_cache, kiosk.venue_id); /* its score may move */
 
     lnt_buf_reset(&resp->body);
     rc = lnt_wire_reply_encode(results, batch.n, &resp->body, err);

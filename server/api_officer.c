@@ -416,6 +416,27 @@ static json_t *shift_json(const struct lnt_shift *s)
                      s->angela_trained, "bystander_trained", s->bystander_trained);
 }
 
+/*
+ * Replies 200 with {"venue_id", "from", "to", "<key>": list} plus paging for
+ * one page of venue `id`'s rows in [from, to); a 500 when list is NULL or
+ * building the reply fails. Borrows `list`.
+ */
+static void reply_venue_page(struct lnt_http_response *resp, int64_t id, int64_t from, int64_t to,
+                             const char *key, json_t *list, size_t offset, size_t limit, size_t n)
+{
+    json_t *reply = list != NULL
+                        ? json_pack("{s:I, s:o, s:o, s:O}", "venue_id", (json_int_t)id, "from",
+                                    lnt_api_json_time(from), "to", lnt_api_json_time(to), key, list)
+                        : NULL;
+
+    if (reply != NULL && !lnt_api_json_page(reply, offset, limit, n)) {
+        json_decref(reply);
+        reply = NULL;
+    }
+    lnt_api_reply_json(resp, 200, reply);
+    json_decref(reply);
+}
+
 static void handle_register(struct lnt_api *api, const struct lnt_http_request *req,
                             const struct lnt_api_params *params, struct lnt_http_response *resp)
 {
@@ -425,7 +446,7 @@ static void handle_register(struct lnt_api *api, const struct lnt_http_request *
     char err[LNT_ERRBUF_SIZE] = "";
     size_t offset, limit, n = 0;
     int64_t id, from, to;
-    json_t *list = NULL, *reply = NULL;
+    json_t *list = NULL;
     enum lnt_err rc;
 
     if (!lnt_api_officer_auth(api, req, &c, resp) ||
@@ -447,17 +468,8 @@ static void handle_register(struct lnt_api *api, const struct lnt_http_request *
             json_decref(list);
             list = NULL;
         }
-    reply = list != NULL ? json_pack("{s:I, s:o, s:o, s:O}", "venue_id", (json_int_t)id, "from",
-                                     lnt_api_json_time(from), "to", lnt_api_json_time(to),
-                                     "shifts", list)
-                         : NULL;
-    if (reply != NULL && !lnt_api_json_page(reply, offset, limit, n)) {
-        json_decref(reply);
-        reply = NULL;
-    }
-    lnt_api_reply_json(resp, 200, reply);
+    reply_venue_page(resp, id, from, to, "shifts", list, offset, limit, n);
 out:
-    json_decref(reply);
     json_decref(list);
     free(rows);
 }
@@ -490,7 +502,7 @@ static void handle_incidents(struct lnt_api *api, const struct lnt_http_request 
     const char *kind = lnt_http_query(req, "kind");
     size_t offset, limit, n = 0;
     int64_t id, from, to;
-    json_t *list = NULL, *reply = NULL;
+    json_t *list = NULL;
     enum lnt_err rc;
 
     if (!lnt_api_officer_auth(api, req, &c, resp) ||
@@ -520,17 +532,8 @@ static void handle_incidents(struct lnt_api *api, const struct lnt_http_request 
             json_decref(list);
             list = NULL;
         }
-    reply = list != NULL ? json_pack("{s:I, s:o, s:o, s:O}", "venue_id", (json_int_t)id, "from",
-                                     lnt_api_json_time(from), "to", lnt_api_json_time(to),
-                                     "incidents", list)
-                         : NULL;
-    if (reply != NULL && !lnt_api_json_page(reply, offset, limit, n)) {
-        json_decref(reply);
-        reply = NULL;
-    }
-    lnt_api_reply_json(resp, 200, reply);
+    reply_venue_page(resp, id, from, to, "incidents", list, offset, limit, n);
 out:
-    json_decref(reply);
     json_decref(list);
     free(rows);
 }

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "ltime.h"
 #include "score_api.h"
+#include "score_cache.h"
 #include "score_load.h"
 
 #define REPLY_MAX (16 << 20)
@@ -259,27 +260,47 @@ out:
     lnt_buf_release(&b);
 }
 
-void lnt_api_score_venue_summary(struct lnt_api *api, int64_t venue_id, struct json_t *venue)
+/* The venue's brief from api->score_cache, or scored now (three windows) and cached. */
+static bool venue_brief(struct lnt_api *api, int64_t venue_id, struct lnt_score_brief *out)
 {
     struct lnt_score_result res;
     char err[LNT_ERRBUF_SIZE] = "";
+    int64_t now = lnt_api_now(api);
+    uint64_t ticket;
+
+    if (lnt_score_cache_get(api->score_cache, venue_id, now, out, &ticket))
+        return true;
+    if (lnt_score_load_venue(api->store, &rules, venue_id, now, &res, err) != LNT_OK) {
+        lnt_warn("score of venue %lld: %s", (long long)venue_id, err);
+        lnt_score_result_release(&res);
+        return false;
+    }
+    memset(out, 0, sizeof *out);
+    out->band = res.risk.band;
+    out->total_milli = res.risk.total_milli;
+    out->trend = res.risk.trend;
+    out->accredited = res.bbn.accredited;
+    lnt_str_copy(out->award, sizeof out->award, res.bbn.award);
+    lnt_score_result_release(&res);
+    lnt_score_cache_put(api->score_cache, venue_id, ticket, now, out);
+    return true;
+}
+
+void lnt_api_score_venue_summary(struct lnt_api *api, int64_t venue_id, struct json_t *venue)
+{
+    struct lnt_score_brief b;
     json_t *s;
 
     pthread_once(&rules_once, rules_load);
     if (rules_rc != LNT_OK)
         return; /* "score" stays null; the error is logged once */
-    if (lnt_score_load_venue(api->store, &rules, venue_id, lnt_api_now(api), &res, err) != LNT_OK) {
-        lnt_warn("score of venue %lld: %s", (long long)venue_id, err);
-        lnt_score_result_release(&res);
+    if (!venue_brief(api, venue_id, &b))
         return;
-    }
-    s = json_pack("{s:s, s:I, s:s, s:b, s:o}", "band", lnt_band_name(res.risk.band), "total_milli",
-                  (json_int_t)res.risk.total_milli, "trend", lnt_trend_name(res.risk.trend),
-                  "accredited", res.bbn.accredited, "award",
-                  res.bbn.award[0] ? json_string(res.bbn.award) : json_null());
+    s = json_pack("{s:s, s:I, s:s, s:b, s:o}", "band", lnt_band_name(b.band), "total_milli",
+                  (json_int_t)b.total_milli, "trend", lnt_trend_name(b.trend), "accredited",
+                  b.accredited, "award", b.award[0] ? json_string(b.award) : json_null());
     if (s != NULL && json_object_set_new(venue, "score", s) != 0)
         lnt_warn("score of venue %lld: out of memory", (long long)venue_id);
-    lnt_score_result_release(&res);
 }
 
 static const struct lnt_api_route routes[] = {

@@ -149,6 +149,18 @@ static int parse_range(const char *f, const char *t, int days, int64_t *from, in
     return LNT_CTL_OK;
 }
 
+/*
+ * The end of a report command: prints the report built in b when the store's
+ * call returned LNT_OK (`store_rc`), else fails with "<cmd>: <err>".
+ */
+static int report_out(const struct lnt_ctl *c, const char *cmd, enum lnt_err store_rc,
+                      const struct lnt_buf *b, const char *err)
+{
+    if (store_rc != LNT_OK)
+        return lnt_ctl_fail("%s: %s", cmd, err);
+    return print_json(c, b->data);
+}
+
 int lnt_ctl_report_hotspots(struct lnt_ctl *c, int argc, char **argv)
 {
     static const struct option opts[] = {{"at", required_argument, NULL, 0},
@@ -172,13 +184,11 @@ int lnt_ctl_report_hotspots(struct lnt_ctl *c, int argc, char **argv)
         (v[3] && (rc = lnt_ctl_parse_int("min-nights", v[3], 1, 366, &min_nights)) != LNT_CTL_OK) ||
         (rc = load_rules("report hotspots", &rules)) != LNT_CTL_OK)
         return rc;
-    if ((rc = lnt_ctl_open(c, NULL)) == LNT_CTL_OK) {
-        if (lnt_score_report_hotspots(c->store, &rules, v[2], at, (size_t)top, (int)min_nights, &b,
-                                      err) != LNT_OK)
-            rc = lnt_ctl_fail("report hotspots: %s", err);
-        else
-            rc = print_json(c, b.data);
-    }
+    if ((rc = lnt_ctl_open(c, NULL)) == LNT_CTL_OK)
+        rc = report_out(c, "report hotspots",
+                        lnt_score_report_hotspots(c->store, &rules, v[2], at, (size_t)top,
+                                                  (int)min_nights, &b, err),
+                        &b, err);
     lnt_buf_release(&b);
     lnt_score_rules_release(&rules);
     return rc;
@@ -206,12 +216,9 @@ int lnt_ctl_report_trends(struct lnt_ctl *c, int argc, char **argv)
         return rc;
     scope.area = v[3];
     scope.authority = v[4];
-    if ((rc = lnt_ctl_open(c, NULL)) == LNT_CTL_OK) {
-        if (lnt_score_report_trends(c->store, &scope, from, to, &b, err) != LNT_OK)
-            rc = lnt_ctl_fail("report trends: %s", err);
-        else
-            rc = print_json(c, b.data);
-    }
+    if ((rc = lnt_ctl_open(c, NULL)) == LNT_CTL_OK)
+        rc = report_out(c, "report trends",
+                        lnt_score_report_trends(c->store, &scope, from, to, &b, err), &b, err);
     lnt_buf_release(&b);
     return rc;
 }
@@ -235,12 +242,9 @@ int lnt_ctl_report_volunteers(struct lnt_ctl *c, int argc, char **argv)
     if ((rc = parse_range(v[0], v[1], 365, &from, &to)) != LNT_CTL_OK ||
         (v[2] && (rc = lnt_ctl_parse_id("venue", v[2], &venue)) != LNT_CTL_OK))
         return rc;
-    if ((rc = lnt_ctl_open(c, NULL)) == LNT_CTL_OK) {
-        if (lnt_score_report_volunteers(c->store, venue, from, to, &b, err) != LNT_OK)
-            rc = lnt_ctl_fail("report volunteers: %s", err);
-        else
-            rc = print_json(c, b.data);
-    }
+    if ((rc = lnt_ctl_open(c, NULL)) == LNT_CTL_OK)
+        rc = report_out(c, "report volunteers",
+                        lnt_score_report_volunteers(c->store, venue, from, to, &b, err), &b, err);
     lnt_buf_release(&b);
     return rc;
 }
@@ -264,12 +268,9 @@ int lnt_ctl_report_stock(struct lnt_ctl *c, int argc, char **argv)
     if ((rc = parse_at(v[0], &at)) != LNT_CTL_OK ||
         (v[1] && (rc = lnt_ctl_parse_int("days", v[1], 1, 366, &days)) != LNT_CTL_OK))
         return rc;
-    if ((rc = lnt_ctl_open(c, NULL)) == LNT_CTL_OK) {
-        if (lnt_score_report_stock(c->store, v[2], at, (int)days, &b, err) != LNT_OK)
-            rc = lnt_ctl_fail("report stock: %s", err);
-        else
-            rc = print_json(c, b.data);
-    }
+    if ((rc = lnt_ctl_open(c, NULL)) == LNT_CTL_OK)
+        rc = report_out(c, "report stock",
+                        lnt_score_report_stock(c->store, v[2], at, (int)days, &b, err), &b, err);
     lnt_buf_release(&b);
     return rc;
 }

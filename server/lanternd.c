@@ -21,6 +21,7 @@
 #include "http.h"
 #include "log.h"
 #include "score_api.h"
+#include "score_cache.h"
 #include "ltime.h"
 #include "store.h"
 #include "web.h"
@@ -30,6 +31,8 @@
 #define THREADS_MAX 256
 #define PEM_MAX (256 * 1024) /* bytes of a certificate chain or key file */
 #define PURGE_EVERY_S 86400
+#define SCORE_CACHE_SLOTS 16384 /* venues whose scores lists reuse; more share slots */
+#define SCORE_CACHE_TTL_S 30    /* how stale a listed score may be when nothing invalidated it */
 
 struct options {
     const char *db;
@@ -304,6 +307,7 @@ int main(int argc, char **argv)
     struct lnt_scheme scheme;
     struct lnt_api api;
     struct lnt_web *web = NULL;
+    struct lnt_score_cache *score_cache = NULL;
     struct purger purger;
     pthread_t purge_thread;
     bool purging = false;
@@ -374,6 +378,9 @@ int main(int argc, char **argv)
     lnt_api_init(&api, store);
     api.db_path = opt.db;
     api.venue_score = lnt_api_score_venue_summary; /* each listed venue carries its band and award */
+    if (lnt_score_cache_new(&score_cache, SCORE_CACHE_SLOTS, SCORE_CACHE_TTL_S, err) != LNT_OK)
+        lnt_warn("venue lists rescore every venue on every request: %s", err);
+    api.score_cache = score_cache;
     memset(&cfg, 0, sizeof cfg);
     cfg.host = host;
     cfg.port = port;
@@ -413,6 +420,7 @@ out_http:
     lnt_http_stop(http);
 out_store:
     lnt_web_detach(web);
+    lnt_score_cache_free(score_cache);
     lnt_store_free(store);
 out:
     free(key_pem);

@@ -42,16 +42,10 @@ static enum lnt_err password_hash(const char *pw, char out[crypto_pwhash_STRBYTE
 /* Checks the scope's venue exists (inside the caller's write transaction). */
 static enum lnt_err scope_venue(struct lnt_store *s, const struct lnt_scope *sc, char *err)
 {
-    int found;
-
     if (sc->venue_id == 0)
         return LNT_OK;
-    found = lnt_sq_exists(&s->w, "SELECT 1 FROM venues WHERE id = ?1", sc->venue_id, err);
-    if (found == 1)
-        return LNT_OK;
-    return found < 0
-               ? LNT_ERR_DB
-               : lnt_fail(err, LNT_ERR_NOT_FOUND, "venue %" PRId64 " not found", sc->venue_id);
+    return lnt_sq_must_exist(&s->w, "SELECT 1 FROM venues WHERE id = ?1", sc->venue_id, "venue",
+                             err);
 }
 
 static const char *scope_text(const struct lnt_scope *sc, char *buf, size_t size)
@@ -120,12 +114,8 @@ enum lnt_err lnt_store_officer_add(struct lnt_store *s, struct lnt_officer *o, c
     memcpy(o->email, email, sizeof email);
     rc = lnt_sq_audit(s, "officer.add", email, err, "\"%s\", %s", o->name,
                       scope_text(&o->scope, scope, sizeof scope));
-    if (rc == LNT_OK)
-        rc = lnt_sq_commit(s, err);
 out:
-    if (rc != LNT_OK)
-        lnt_sq_rollback(s);
-    lnt_sq_wunlock(s);
+    rc = lnt_sq_wend(s, rc, err);
     lnt_store_wipe(hash, sizeof hash);
     return rc;
 }
@@ -312,12 +302,8 @@ enum lnt_err lnt_store_officer_password(struct lnt_store *s, int64_t id, const c
     snprintf(obj, sizeof obj, "officer %" PRId64, id);
     if (rc == LNT_OK)
         rc = lnt_sq_audit(s, "officer.password", obj, err, "password changed; sessions ended");
-    if (rc == LNT_OK)
-        rc = lnt_sq_commit(s, err);
 out:
-    if (rc != LNT_OK)
-        lnt_sq_rollback(s);
-    lnt_sq_wunlock(s);
+    rc = lnt_sq_wend(s, rc, err);
     lnt_store_wipe(hash, sizeof hash);
     return rc;
 }
@@ -341,30 +327,18 @@ enum lnt_err lnt_store_officer_list(struct lnt_store *s, struct lnt_officer **ou
 
 enum lnt_err lnt_store_officer_disable(struct lnt_store *s, int64_t id, int64_t now, char *err)
 {
-    sqlite3_stmt *st;
     char obj[32];
     enum lnt_err rc;
-    int found;
 
     lnt_sq_wlock(s);
     rc = lnt_sq_begin(s, err);
+    if (rc == LNT_OK)
+        rc = lnt_sq_must_exist(&s->w, "SELECT disabled_at FROM officers WHERE id = ?1", id,
+                               "account", err);
     if (rc != LNT_OK)
         goto out;
-    found = lnt_sq_exists(&s->w, "SELECT disabled_at FROM officers WHERE id = ?1", id, err);
-    if (found != 1) {
-        rc = found < 0 ? LNT_ERR_DB
-                       : lnt_fail(err, LNT_ERR_NOT_FOUND, "account %" PRId64 " not found", id);
-        goto out;
-    }
-    st = lnt_sq_stmt(&s->w,
-                     "UPDATE officers SET disabled_at = ?2 WHERE id = ?1 AND disabled_at = 0", err);
-    if (st == NULL) {
-        rc = LNT_ERR_DB;
-        goto out;
-    }
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, now > 0 ? now : 1);
-    rc = lnt_sq_done(s->w.db, st, err, "disabling the account");
+    rc = lnt_sq_set_at(s, "UPDATE officers SET disabled_at = ?2 WHERE id = ?1 AND disabled_at = 0",
+                       id, now > 0 ? now : 1, "disabling the account", err);
     if (rc == LNT_OK && sqlite3_changes(s->w.db) == 0)
         rc = lnt_fail(err, LNT_ERR_STATE, "account %" PRId64 " is already disabled", id);
     if (rc == LNT_OK)
@@ -372,13 +346,8 @@ enum lnt_err lnt_store_officer_disable(struct lnt_store *s, int64_t id, int64_t 
     snprintf(obj, sizeof obj, "officer %" PRId64, id);
     if (rc == LNT_OK)
         rc = lnt_sq_audit(s, "officer.disable", obj, err, "account disabled; sessions ended");
-    if (rc == LNT_OK)
-        rc = lnt_sq_commit(s, err);
 out:
-    if (rc != LNT_OK)
-        lnt_sq_rollback(s);
-    lnt_sq_wunlock(s);
-    return rc;
+    return lnt_sq_wend(s, rc, err);
 }
 
 /* ---- API tokens ---- */
@@ -526,42 +495,24 @@ enum lnt_err lnt_store_token_list(struct lnt_store *s, struct lnt_token **out, s
 
 enum lnt_err lnt_store_token_revoke(struct lnt_store *s, int64_t id, int64_t now, char *err)
 {
-    sqlite3_stmt *st;
     char obj[40];
     enum lnt_err rc;
-    int found;
 
     lnt_sq_wlock(s);
     rc = lnt_sq_begin(s, err);
+    if (rc == LNT_OK)
+        rc = lnt_sq_must_exist(&s->w, "SELECT 1 FROM api_tokens WHERE id = ?1", id, "token", err);
     if (rc != LNT_OK)
         goto out;
-    found = lnt_sq_exists(&s->w, "SELECT 1 FROM api_tokens WHERE id = ?1", id, err);
-    if (found != 1) {
-        rc = found < 0 ? LNT_ERR_DB
-                       : lnt_fail(err, LNT_ERR_NOT_FOUND, "token %" PRId64 " not found", id);
-        goto out;
-    }
-    st = lnt_sq_stmt(&s->w,
-                     "UPDATE api_tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at = 0", err);
-    if (st == NULL) {
-        rc = LNT_ERR_DB;
-        goto out;
-    }
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, now > 0 ? now : 1);
-    rc = lnt_sq_done(s->w.db, st, err, "revoking the token");
+    rc = lnt_sq_set_at(s, "UPDATE api_tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at = 0",
+                       id, now > 0 ? now : 1, "revoking the token", err);
     if (rc == LNT_OK && sqlite3_changes(s->w.db) == 0)
         rc = lnt_fail(err, LNT_ERR_STATE, "token %" PRId64 " is already revoked", id);
     snprintf(obj, sizeof obj, "token %" PRId64, id);
     if (rc == LNT_OK)
         rc = lnt_sq_audit(s, "token.revoke", obj, err, "token revoked");
-    if (rc == LNT_OK)
-        rc = lnt_sq_commit(s, err);
 out:
-    if (rc != LNT_OK)
-        lnt_sq_rollback(s);
-    lnt_sq_wunlock(s);
-    return rc;
+    return lnt_sq_wend(s, rc, err);
 }
 
 /* ---- sessions ---- */

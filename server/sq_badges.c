@@ -77,12 +77,8 @@ enum lnt_err lnt_store_scheme_init(struct lnt_store *s, const char *name, char *
     rc = insert_keys(s, name, &key, box_pk, box_sk, now, err);
     if (rc == LNT_OK)
         rc = lnt_sq_audit(s, "scheme.init", name, err, "scheme %s, signing key %s", name, kid_hex);
-    if (rc == LNT_OK)
-        rc = lnt_sq_commit(s, err);
 out:
-    if (rc != LNT_OK)
-        lnt_sq_rollback(s);
-    lnt_sq_wunlock(s);
+    rc = lnt_sq_wend(s, rc, err);
     lnt_store_wipe(&key, sizeof key);
     lnt_store_wipe(box_sk, sizeof box_sk);
     return rc;
@@ -268,7 +264,6 @@ enum lnt_err lnt_store_badge_add(struct lnt_store *s, const struct lnt_badge_rec
     char hex[LNT_HEX_LEN(LNT_SERIAL_LEN)], obj[40];
     enum lnt_err rc;
     int64_t version = 0;
-    int found;
 
     if (b->expires_at <= b->issued_at)
         return lnt_fail(err, LNT_ERR_INVALID, "badge expires before it is issued");
@@ -276,15 +271,11 @@ enum lnt_err lnt_store_badge_add(struct lnt_store *s, const struct lnt_badge_rec
     snprintf(obj, sizeof obj, "badge %s", hex);
     lnt_sq_wlock(s);
     rc = lnt_sq_begin(s, err);
+    if (rc == LNT_OK)
+        rc = lnt_sq_must_exist(&s->w, "SELECT 1 FROM staff WHERE id = ?1", b->staff_id,
+                               "staff member", err);
     if (rc != LNT_OK)
         goto out;
-    found = lnt_sq_exists(&s->w, "SELECT 1 FROM staff WHERE id = ?1", b->staff_id, err);
-    if (found != 1) {
-        rc = found < 0 ? LNT_ERR_DB
-                       : lnt_fail(err, LNT_ERR_NOT_FOUND, "staff member %" PRId64 " not found",
-                                  b->staff_id);
-        goto out;
-    }
     if (b->revoked_at == 0) {
         rc = lnt_sq_revoke_staff_badges(s, b->staff_id, b->issued_at, "reissued", err);
         if (rc != LNT_OK)
@@ -326,13 +317,8 @@ enum lnt_err lnt_store_badge_add(struct lnt_store *s, const struct lnt_badge_rec
     }
     sqlite3_reset(st);
     rc = lnt_sq_audit(s, "badge.issue", obj, err, "for staff %" PRId64, b->staff_id);
-    if (rc == LNT_OK)
-        rc = lnt_sq_commit(s, err);
 out:
-    if (rc != LNT_OK)
-        lnt_sq_rollback(s);
-    lnt_sq_wunlock(s);
-    return rc;
+    return lnt_sq_wend(s, rc, err);
 }
 
 enum lnt_err lnt_store_badge_revoke(struct lnt_store *s, const uint8_t serial[LNT_SERIAL_LEN],
@@ -373,13 +359,8 @@ enum lnt_err lnt_store_badge_revoke(struct lnt_store *s, const uint8_t serial[LN
         rc = lnt_fail(err, LNT_ERR_STATE, "badge %s is already revoked", hex);
     if (rc == LNT_OK)
         rc = revoke_one(s, serial, staff_id, now, reason, version_out, err);
-    if (rc == LNT_OK)
-        rc = lnt_sq_commit(s, err);
 out:
-    if (rc != LNT_OK)
-        lnt_sq_rollback(s);
-    lnt_sq_wunlock(s);
-    return rc;
+    return lnt_sq_wend(s, rc, err);
 }
 
 static void badge_row(sqlite3_stmt *st, void *elem)
@@ -620,7 +601,6 @@ enum lnt_err lnt_store_finding_add(struct lnt_store *s, struct lnt_finding *f, i
     char date[LNT_DATE_STRLEN], obj[32];
     sqlite3_stmt *st;
     enum lnt_err rc;
-    int found;
 
     f->criterion[sizeof f->criterion - 1] = '\0';
     f->evidence[sizeof f->evidence - 1] = '\0';
@@ -641,15 +621,11 @@ enum lnt_err lnt_store_finding_add(struct lnt_store *s, struct lnt_finding *f, i
 
     lnt_sq_wlock(s);
     rc = lnt_sq_begin(s, err);
+    if (rc == LNT_OK)
+        rc = lnt_sq_must_exist(&s->w, "SELECT 1 FROM venues WHERE id = ?1", f->venue_id, "venue",
+                               err);
     if (rc != LNT_OK)
         goto out;
-    found = lnt_sq_exists(&s->w, "SELECT 1 FROM venues WHERE id = ?1", f->venue_id, err);
-    if (found != 1) {
-        rc = found < 0
-                 ? LNT_ERR_DB
-                 : lnt_fail(err, LNT_ERR_NOT_FOUND, "venue %" PRId64 " not found", f->venue_id);
-        goto out;
-    }
     st =
         lnt_sq_stmt(&s->w,
                     "INSERT INTO findings (venue_id, criterion, met, evidence, assessor, found_on, "
@@ -675,13 +651,8 @@ enum lnt_err lnt_store_finding_add(struct lnt_store *s, struct lnt_finding *f, i
     snprintf(obj, sizeof obj, "venue %" PRId64, f->venue_id);
     rc = lnt_sq_audit(s, "finding.add", obj, err, "criterion %s %s on %s by \"%s\"", f->criterion,
                       f->met ? "met" : "not met", date, f->assessor);
-    if (rc == LNT_OK)
-        rc = lnt_sq_commit(s, err);
 out:
-    if (rc != LNT_OK)
-        lnt_sq_rollback(s);
-    lnt_sq_wunlock(s);
-    return rc;
+    return lnt_sq_wend(s, rc, err);
 }
 
 static void finding_row(sqlite3_stmt *st, void *elem)

@@ -12,6 +12,7 @@
 /* The migrations, embedded at build time from assets/sql/sqlite (see cmake/Embed.cmake). */
 extern const unsigned char lnt_sql_sqlite_001_init[];
 extern const unsigned char lnt_sql_sqlite_002_registers_derived[];
+extern const unsigned char lnt_sql_sqlite_003_ingest_speed[];
 
 struct migration {
     int version;
@@ -25,9 +26,10 @@ struct migration {
 static const struct migration migrations[] = {
     {1, "001_init.sql", lnt_sql_sqlite_001_init, NULL},
     {2, "002_registers_derived.sql", lnt_sql_sqlite_002_registers_derived, lnt_sq_replay_events},
+    {3, "003_ingest_speed.sql", lnt_sql_sqlite_003_ingest_speed, NULL},
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
-_Static_assert(LNT_STORE_SCHEMA_VERSION == 2, "store_admin.h names the newest migration");
+_Static_assert(LNT_STORE_SCHEMA_VERSION == 3, "store_admin.h names the newest migration");
 
 /* ---- errors and statements ---- */
 
@@ -426,6 +428,130 @@ static enum lnt_err open_conn(const char *path, int flags, sqlite3 **out, char *
     return LNT_OK;
 }
 
+/* ---- checkpoints ---- */
+
+/*
+ * Copying the WAL back into the database (a checkpoint) costs a few
+ * milliseconds every thousand pages written. SQLite's default does all of it
+ * in the commit that crosses the mark, so one batch in a dozen or so waited
+ * for it while holding the writer. Here a thread of its own copies the bulk
+ * on its own connection (PASSIVE: it never blocks the writer or readers),
+ * woken by the writer's WAL hook; what was committed meanwhile (the tail,
+ * typically one batch) is copied by the writer right after its next commit,
+ * so that its next transaction finds the WAL all copied and starts it again
+ * from the beginning: the WAL stays as short as before. The commits are
+ * durable without any of this (synchronous=FULL syncs the WAL at each).
+ */
+#define CKPT_FRAMES 1000          /* SQLite's default autocheckpoint mark */
+#define CKPT_TAIL 200             /* frames left over that the writer copies itself */
+#define CKPT_FRAMES_INLINE 16000  /* ~64 MB of WAL: the writer stops waiting for the thread */
+
+struct lnt_sq_ckpt {
+    sqlite3 *db;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool wanted, busy, tail, stop;
+};
+
+/* After every commit on the write connection, inside it. */
+static int wal_hook(void *ctx, sqlite3 *db, const char *name, int frames)
+{
+    struct lnt_sq_ckpt *c = ctx;
+    bool inline_now;
+
+    pthread_mutex_lock(&c->mu);
+    inline_now = c->tail || frames >= CKPT_FRAMES_INLINE;
+    c->tail = false;
+    if (!inline_now && frames >= CKPT_FRAMES && !c->busy) {
+        c->wanted = true;
+        pthread_cond_signal(&c->cv);
+    }
+    pthread_mutex_unlock(&c->mu);
+    if (inline_now)
+        (void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    return SQLITE_OK;
+}
+
+static void *ckpt_main(void *arg)
+{
+    struct lnt_sq_ckpt *c = arg;
+
+    pthread_mutex_lock(&c->mu);
+    for (;;) {
+        int frames = 0, copied = 0, passes = 0, r;
+
+        while (!c->wanted && !c->stop)
+            pthread_cond_wait(&c->cv, &c->mu);
+        if (c->stop)
+            break;
+        c->wanted = false;
+        c->busy = true;
+        pthread_mutex_unlock(&c->mu);
+        /* each pass copies what was committed during the one before: fewer frames each time */
+        do
+            r = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied);
+        while (r == SQLITE_OK && frames - copied > CKPT_TAIL && ++passes < 4);
+        pthread_mutex_lock(&c->mu);
+        c->busy = false;
+        /* the writer is most likely in a transaction now, adding frames this pass did not see */
+        c->tail = r == SQLITE_OK;
+    }
+    pthread_mutex_unlock(&c->mu);
+    return NULL;
+}
+
+/*
+ * Starts the checkpointer. On any failure the store keeps SQLite's own
+ * autocheckpoint in the writer (slower commits now and then, nothing lost),
+ * so this returns nothing.
+ */
+static void ckpt_start(struct lnt_store *s)
+{
+    struct lnt_sq_ckpt *c = calloc(1, sizeof *c);
+
+    if (c == NULL)
+        return;
+    if (open_conn(s->path, SQLITE_OPEN_READWRITE, &c->db, NULL) != LNT_OK ||
+        configure(c->db, false, NULL) != LNT_OK) {
+        sqlite3_close(c->db);
+        free(c);
+        return;
+    }
+    pthread_mutex_init(&c->mu, NULL);
+    pthread_cond_init(&c->cv, NULL);
+    s->ckpt = c;
+    if (pthread_create(&c->thread, NULL, ckpt_main, c) != 0) {
+        s->ckpt = NULL;
+        pthread_cond_destroy(&c->cv);
+        pthread_mutex_destroy(&c->mu);
+        sqlite3_close(c->db);
+        free(c);
+        return;
+    }
+    sqlite3_wal_hook(s->w.db, wal_hook, c);
+}
+
+/* Stops the checkpointer and hands checkpoints back to the writer. */
+static void ckpt_stop(struct lnt_store *s)
+{
+    struct lnt_sq_ckpt *c = s->ckpt;
+
+    if (c == NULL)
+        return;
+    sqlite3_wal_autocheckpoint(s->w.db, CKPT_FRAMES);
+    pthread_mutex_lock(&c->mu);
+    c->stop = true;
+    pthread_cond_signal(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+    pthread_join(c->thread, NULL);
+    sqlite3_close(c->db);
+    pthread_cond_destroy(&c->cv);
+    pthread_mutex_destroy(&c->mu);
+    free(c);
+    s->ckpt = NULL;
+}
+
 enum lnt_err lnt_store_open(struct lnt_store **out, const char *path, char *err)
 {
     struct lnt_store *s = NULL;
@@ -443,7 +569,6 @@ enum lnt_err lnt_store_open(struct lnt_store **out, const char *path, char *err)
     pthread_mutex_init(&s->wmu, NULL);
     pthread_mutex_init(&s->rmu, NULL);
     pthread_cond_init(&s->rcv, NULL);
-    lnt_buf_init(&s->body, LNT_BATCH_BODY_MAX);
     (void)lnt_str_copy(s->actor, sizeof s->actor, "system");
     (void)lnt_str_copy(s->path, sizeof s->path, path);
 
@@ -465,6 +590,7 @@ enum lnt_err lnt_store_open(struct lnt_store **out, const char *path, char *err)
         lnt_store_free(s);
         return rc;
     }
+    ckpt_start(s);
     *out = s;
     return LNT_OK;
 }
@@ -473,6 +599,7 @@ void lnt_store_free(struct lnt_store *s)
 {
     if (s == NULL)
         return;
+    ckpt_stop(s);
     for (size_t i = 0; i < LNT_SQ_READERS; i++) {
         cache_clear(&s->r[i]);
         sqlite3_close(s->r[i].db);
@@ -480,7 +607,6 @@ void lnt_store_free(struct lnt_store *s)
     cache_clear(&s->w);
     sqlite3_close(s->w.db);
     lnt_sq_batch_free(s);
-    lnt_buf_release(&s->body);
     pthread_cond_destroy(&s->rcv);
     pthread_mutex_destroy(&s->rmu);
     pthread_mutex_destroy(&s->wmu);

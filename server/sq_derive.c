@@ -286,7 +286,7 @@ static enum lnt_err training_on(struct lnt_store *s, const char *staff_id, int32
     st = lnt_sq_stmt(
         &s->w,
         "SELECT course FROM training WHERE staff_id = ?1 "
-        "AND course IN (1, 2, 3) AND completed <= ?2 AND (expires = 0 OR expires >= ?2)",
+        "AND course BETWEEN 1 AND 3 AND completed <= ?2 AND (expires = 0 OR expires >= ?2)",
         err);
     if (st == NULL)
         return LNT_ERR_DB;
@@ -411,13 +411,16 @@ static enum lnt_err derive_sign_out(struct lnt_store *s, const struct lnt_sq_ori
     const struct lnt_ev_badge *b = &e->u.badge;
     struct night_delta *nd;
     sqlite3_stmt *st;
+    int64_t shift = 0;
     int32_t night = 0;
+    enum lnt_err rc;
     int r;
 
+    /* the latest open shift of this person here, begun within SHIFT_MAX */
     st = lnt_sq_stmt(&s->w,
-                     "UPDATE shifts SET off_at = ?3 WHERE id = (SELECT id FROM shifts "
-                     "WHERE staff_id = ?2 AND on_at BETWEEN ?3 - ?4 AND ?3 AND off_at IS NULL "
-                     "AND venue_id = ?1 ORDER BY on_at DESC, id DESC LIMIT 1) RETURNING night",
+                     "SELECT id, night FROM shifts WHERE staff_id = ?2 AND on_at BETWEEN ?3 - ?4 "
+                     "AND ?3 AND off_at IS NULL AND venue_id = ?1 ORDER BY on_at DESC, id DESC "
+                     "LIMIT 1",
                      err);
     if (st == NULL)
         return LNT_ERR_DB;
@@ -426,14 +429,24 @@ static enum lnt_err derive_sign_out(struct lnt_store *s, const struct lnt_sq_ori
     sqlite3_bind_int64(st, 3, e->occurred_at);
     sqlite3_bind_int64(st, 4, SHIFT_MAX);
     r = sqlite3_step(st);
-    if (r == SQLITE_ROW)
-        night = sqlite3_column_int(st, 0);
+    if (r == SQLITE_ROW) {
+        shift = sqlite3_column_int64(st, 0);
+        night = sqlite3_column_int(st, 1);
+    }
     sqlite3_reset(st);
     if (r != SQLITE_ROW && r != SQLITE_DONE)
-        return lnt_sq_fail(s->w.db, err, "closing a shift");
+        return lnt_sq_fail(s->w.db, err, "finding the shift to close");
     if (r == SQLITE_DONE)
         return lnt_sq_flag(s, LNT_FLAG_UNMATCHED_SIGN_OUT, o, 0, b->staff_id, b->serial,
                            e->occurred_at, e->seq, 0, err);
+    st = lnt_sq_stmt(&s->w, "UPDATE shifts SET off_at = ?2 WHERE id = ?1", err);
+    if (st == NULL)
+        return LNT_ERR_DB;
+    sqlite3_bind_int64(st, 1, shift);
+    sqlite3_bind_int64(st, 2, e->occurred_at);
+    rc = lnt_sq_done(s->w.db, st, err, "closing a shift");
+    if (rc != LNT_OK)
+        return rc;
     nd = night_row(s, o->venue_id, night, err);
     if (nd == NULL)
         return LNT_ERR_DB;
@@ -495,8 +508,9 @@ static int incident_find(struct lnt_store *s, const char *report_id, struct inci
     return r == SQLITE_ROW;
 }
 
+/* Stores the first save of a report; *fresh false (and nothing changed) when the report is known. */
 static enum lnt_err incident_insert(struct lnt_store *s, const struct lnt_sq_origin *o,
-                                    const struct lnt_event *e, char *err)
+                                    const struct lnt_event *e, bool *fresh, char *err)
 {
     const struct lnt_ev_incident *in = &e->u.incident;
     int32_t night = lnt_night_of(e->occurred_at);
@@ -510,7 +524,8 @@ static enum lnt_err incident_insert(struct lnt_store *s, const struct lnt_sq_ori
                      "INSERT INTO incidents (report_id, venue_id, kiosk_id, kind, severity, place, "
                      "outcome, police_called, complete, staff_id, occurred_at, first_recorded_at, "
                      "updated_at, latest_seq, updates, night, within_hour, sealed) VALUES (?1, ?2, "
-                     "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, 1, ?14, ?15, ?16)",
+                     "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, 1, ?14, ?15, ?16) "
+                     "ON CONFLICT (report_id) DO NOTHING",
                      err);
     if (st == NULL)
         return LNT_ERR_DB;
@@ -534,7 +549,8 @@ static enum lnt_err incident_insert(struct lnt_store *s, const struct lnt_sq_ori
     else
         sqlite3_bind_null(st, 16);
     rc = lnt_sq_done(s->w.db, st, err, "storing an incident");
-    if (rc != LNT_OK)
+    *fresh = rc == LNT_OK && sqlite3_changes(s->w.db) == 1;
+    if (rc != LNT_OK || !*fresh)
         return rc;
     incident_counts(in->kind, in->complete, within, d);
     nd = night_row(s, o->venue_id, night, err);
@@ -615,15 +631,24 @@ static enum lnt_err incident_update(struct lnt_store *s, const struct lnt_sq_ori
     return rc;
 }
 
+/* Most saves are a report's first: try that, and read the report only when it is known. */
 static enum lnt_err derive_incident(struct lnt_store *s, const struct lnt_sq_origin *o,
                                     const struct lnt_event *e, char *err)
 {
     struct incident_state old;
-    int found = incident_find(s, e->u.incident.report_id, &old, err);
+    bool fresh = false;
+    enum lnt_err rc = incident_insert(s, o, e, &fresh, err);
+    int found;
 
+    if (rc != LNT_OK || fresh)
+        return rc;
+    found = incident_find(s, e->u.incident.report_id, &old, err);
     if (found < 0)
         return LNT_ERR_DB;
-    return found ? incident_update(s, o, e, &old, err) : incident_insert(s, o, e, err);
+    if (found == 0)
+        return lnt_fail(err, LNT_ERR_INTERNAL, "incident %s: neither stored nor found",
+                        e->u.incident.report_id);
+    return incident_update(s, o, e, &old, err);
 }
 
 static enum lnt_err derive_stock(struct lnt_store *s, const struct lnt_sq_origin *o,

@@ -38,11 +38,47 @@ static const char *event_staff(const struct lnt_event *e)
     return id != NULL && id[0] != '\0' ? id : NULL;
 }
 
-/* Stores one event inside the open transaction and says what became of it. */
-static enum lnt_err insert_one(struct lnt_store *s, const struct lnt_sq_origin *o, int64_t now,
-                               const struct lnt_event *e, struct lnt_ingest_result *res, char *err)
+/*
+ * The canonical JSON of a batch's events, made before the write lock is
+ * taken: encoding is most of an event's CPU time outside SQLite and needs no
+ * database, so concurrent batches encode side by side and only the database
+ * work is serialised.
+ */
+struct encoded {
+    struct lnt_buf text;       /* every body, one after the other */
+    size_t end[LNT_BATCH_MAX]; /* body i is text[end[i-1] .. end[i]) */
+};
+
+/*
+ * Fills `enc` for ev[0..n). On error err names the event ("event 3: seq 4:
+ * ...") and `enc` holds the bodies before it; the caller releases enc->text
+ * either way.
+ */
+static enum lnt_err encode_batch(const struct lnt_event *ev, size_t n, struct encoded *enc,
+                                 char *err)
 {
-    uint8_t hash[LNT_SHA256_LEN];
+    /* an event encodes to at most LNT_BATCH_BODY_MAX bytes, so this bound is never the limit */
+    lnt_buf_init(&enc->text, (size_t)LNT_BATCH_MAX * LNT_BATCH_BODY_MAX);
+    for (size_t i = 0; i < n; i++) {
+        enum lnt_err rc;
+
+        if (ev[i].seq < 1)
+            return lnt_fail(err, LNT_ERR_INVALID, "event %zu: seq %" PRId64 ": must be at least 1",
+                            i, ev[i].seq);
+        rc = lnt_wire_event_encode(&ev[i], &enc->text, err);
+        if (rc != LNT_OK)
+            return lnt_fail_prefix(err, rc, "event %zu: seq %" PRId64 ": ", i, ev[i].seq);
+        enc->end[i] = enc->text.len;
+    }
+    return LNT_OK;
+}
+
+/* Stores one event (its canonical JSON already made) inside the open transaction and says what
+ * became of it. */
+static enum lnt_err insert_one(struct lnt_store *s, const struct lnt_sq_origin *o, int64_t now,
+                               const struct lnt_event *e, const char *body, size_t body_len,
+                               struct lnt_ingest_result *res, char *err)
+{
     const char *staff = event_staff(e);
     sqlite3_stmt *st;
     enum lnt_err rc;
@@ -51,18 +87,10 @@ static enum lnt_err insert_one(struct lnt_store *s, const struct lnt_sq_origin *
 
     memset(res, 0, sizeof *res);
     res->seq = e->seq;
-    if (e->seq < 1)
-        return lnt_fail(err, LNT_ERR_INVALID, "seq %" PRId64 ": must be at least 1", e->seq);
-    lnt_buf_reset(&s->body);
-    rc = lnt_wire_event_encode(e, &s->body, err);
-    if (rc != LNT_OK)
-        return lnt_fail_prefix(err, rc, "seq %" PRId64 ": ", e->seq);
-    lnt_store_sha256(s->body.data, s->body.len, hash);
-
     st = lnt_sq_stmt(&s->w,
                      "INSERT INTO events (kiosk_id, seq, uuid, type, venue_id, staff_id, "
-                     "occurred_at, received_at, body, body_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-                     "?7, ?8, ?9, ?10) ON CONFLICT (kiosk_id, seq) DO NOTHING",
+                     "occurred_at, received_at, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+                     "ON CONFLICT (kiosk_id, seq) DO NOTHING",
                      err);
     if (st == NULL)
         return LNT_ERR_DB;
@@ -77,8 +105,7 @@ static enum lnt_err insert_one(struct lnt_store *s, const struct lnt_sq_origin *
         sqlite3_bind_null(st, 6);
     sqlite3_bind_int64(st, 7, e->occurred_at);
     sqlite3_bind_int64(st, 8, now);
-    sqlite3_bind_text(st, 9, s->body.data, (int)s->body.len, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 10, hash, sizeof hash, SQLITE_STATIC);
+    sqlite3_bind_text(st, 9, body, (int)body_len, SQLITE_STATIC);
     rc = lnt_sq_done(s->w.db, st, err, "storing an event");
     if (rc != LNT_OK)
         return lnt_fail_prefix(err, rc, "seq %" PRId64 ": ", e->seq);
@@ -87,8 +114,8 @@ static enum lnt_err insert_one(struct lnt_store *s, const struct lnt_sq_origin *
         return LNT_OK;
     }
 
-    /* stored before: the same content is a duplicate, anything else a conflict */
-    st = lnt_sq_stmt(&s->w, "SELECT body_sha256 FROM events WHERE kiosk_id = ?1 AND seq = ?2", err);
+    /* stored before: the same canonical JSON is a duplicate, anything else a conflict */
+    st = lnt_sq_stmt(&s->w, "SELECT body FROM events WHERE kiosk_id = ?1 AND seq = ?2", err);
     if (st == NULL)
         return LNT_ERR_DB;
     sqlite3_bind_int64(st, 1, o->kiosk_id);
@@ -100,8 +127,8 @@ static enum lnt_err insert_one(struct lnt_store *s, const struct lnt_sq_origin *
                                            "seq %" PRId64 ": neither stored nor found", e->seq)
                                 : lnt_sq_fail(s->w.db, err, "comparing an event");
     }
-    same = (size_t)sqlite3_column_bytes(st, 0) == sizeof hash &&
-           memcmp(sqlite3_column_blob(st, 0), hash, sizeof hash) == 0;
+    same = (size_t)sqlite3_column_bytes(st, 0) == body_len &&
+           memcmp(sqlite3_column_blob(st, 0), body, body_len) == 0;
     sqlite3_reset(st);
     if (same) {
         res->status = LNT_INGEST_DUPLICATE;
@@ -116,7 +143,7 @@ static enum lnt_err insert_one(struct lnt_store *s, const struct lnt_sq_origin *
     sqlite3_bind_int64(st, 1, o->kiosk_id);
     sqlite3_bind_int64(st, 2, e->seq);
     sqlite3_bind_int64(st, 3, now);
-    sqlite3_bind_text(st, 4, s->body.data, (int)s->body.len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, body, (int)body_len, SQLITE_STATIC);
     rc = lnt_sq_done(s->w.db, st, err, "recording a conflict");
     if (rc != LNT_OK)
         return rc;
@@ -158,23 +185,33 @@ enum lnt_err lnt_store_events_insert(struct lnt_store *s, int64_t kiosk_id, int6
 {
     struct lnt_sq_origin o = {.kiosk_id = kiosk_id};
     int64_t last = 0, gaps = 0, backwards = 0, max_seq = 0;
+    struct encoded *enc;
+    enum lnt_err rc, rc_enc;
     sqlite3_stmt *st;
-    enum lnt_err rc;
 
     if (n > LNT_BATCH_MAX)
         return lnt_fail(err, LNT_ERR_TOO_LARGE, "batch of %zu events, at most %d allowed", n,
                         LNT_BATCH_MAX);
+    enc = malloc(sizeof *enc);
+    if (enc == NULL)
+        return lnt_fail(err, LNT_ERR_NOMEM, "out of memory storing a batch");
+    rc_enc = encode_batch(ev, n, enc, err);
     lnt_sq_wlock(s);
     lnt_sq_batch_reset(s);
     rc = lnt_sq_begin(s, err);
     if (rc == LNT_OK)
         rc = kiosk_for_ingest(s, kiosk_id, &o.venue_id, &last, err);
+    /* an unknown or revoked kiosk is the first thing to say; then a bad event (err holds it) */
+    if (rc == LNT_OK)
+        rc = rc_enc;
     if (rc != LNT_OK)
         goto out;
 
     for (size_t i = 0; i < n && rc == LNT_OK; i++) {
         const struct lnt_event *e = &ev[i];
-        rc = insert_one(s, &o, now, e, &results[i], err);
+        size_t start = i == 0 ? 0 : enc->end[i - 1];
+        rc = insert_one(s, &o, now, e, enc->text.data + start, enc->end[i] - start, &results[i],
+                        err);
         if (rc != LNT_OK) {
             rc = lnt_fail_prefix(err, rc, "event %zu: ", i);
             break;
@@ -226,10 +263,9 @@ out:
         lnt_sq_rollback(s);
         lnt_sq_batch_reset(s);
     }
-    /* a large body should not stay pinned between batches */
-    if (s->body.cap > 64 * 1024)
-        lnt_buf_release(&s->body);
     lnt_sq_wunlock(s);
+    lnt_buf_release(&enc->text);
+    free(enc);
     return rc;
 }
 

@@ -3,6 +3,7 @@
 #ifndef LNT_SQ_INT_H
 #define LNT_SQ_INT_H
 
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -31,6 +32,7 @@ struct lnt_sq_conn {
 };
 
 struct lnt_sq_batch; /* ingest's rollup accumulator (sq_ingest.c) */
+struct lnt_sq_ckpt;  /* the background checkpointer (sq_core.c) */
 
 /*
  * One writer, a few readers. SQLite allows one writer at a time anyway; wmu
@@ -46,9 +48,9 @@ struct lnt_store {
     pthread_mutex_t rmu;
     pthread_cond_t rcv;
     char path[LNT_SQ_PATH_MAX];
-    struct lnt_buf body;        /* canonical event JSON, reused; guarded by wmu */
     struct lnt_sq_batch *batch; /* guarded by wmu */
     char actor[LNT_SQ_ACTOR_LEN];
+    struct lnt_sq_ckpt *ckpt;   /* background checkpoints; NULL = the writer does them */
 };
 
 /* ---- errors and statements ---- */
@@ -81,8 +83,38 @@ bool lnt_sq_blob(uint8_t *dst, size_t n, sqlite3_stmt *st, int col);
 enum lnt_err lnt_sq_grow(void **arr, size_t *cap, size_t n, size_t elem, char *err);
 /* 1 when `sql` (one int64 parameter) returns a row, 0 when not, -1 on error. */
 int lnt_sq_exists(struct lnt_sq_conn *c, const char *sql, int64_t id, char *err);
+/*
+ * LNT_OK when `sql` (as for lnt_sq_exists) returns a row for `id`; else
+ * LNT_ERR_NOT_FOUND with "<noun> <id> not found", or LNT_ERR_DB (err filled).
+ */
+static inline enum lnt_err lnt_sq_must_exist(struct lnt_sq_conn *c, const char *sql, int64_t id,
+                                             const char *noun, char *err)
+{
+    int found = lnt_sq_exists(c, sql, id, err);
+
+    if (found == 1)
+        return LNT_OK;
+    return found < 0 ? LNT_ERR_DB
+                     : lnt_fail(err, LNT_ERR_NOT_FOUND, "%s %" PRId64 " not found", noun, id);
+}
 /* LNT_ERR_INVALID unless 1 <= limit <= LNT_VIEW_MAX. */
 enum lnt_err lnt_sq_limit(size_t limit, char *err);
+/*
+ * Runs the write `sql` (a string literal, as for lnt_sq_stmt) with ?1 = id and
+ * ?2 = at inside the caller's write transaction; `what` names it in errors.
+ * Does not check how many rows changed.
+ */
+static inline enum lnt_err lnt_sq_set_at(struct lnt_store *s, const char *sql, int64_t id,
+                                         int64_t at, const char *what, char *err)
+{
+    sqlite3_stmt *st = lnt_sq_stmt(&s->w, sql, err);
+
+    if (st == NULL)
+        return LNT_ERR_DB;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, at);
+    return lnt_sq_done(s->w.db, st, err, what);
+}
 
 /* ---- locking and transactions ---- */
 
@@ -97,6 +129,20 @@ enum lnt_err lnt_sq_begin(struct lnt_store *s, char *err);
 enum lnt_err lnt_sq_commit(struct lnt_store *s, char *err);
 /* Rolls back when a transaction is open; leaves the error message alone. */
 void lnt_sq_rollback(struct lnt_store *s);
+/*
+ * Ends a write begun with lnt_sq_wlock + lnt_sq_begin: commits when rc is
+ * LNT_OK, rolls back when rc (or the commit) failed, releases the write lock.
+ * Returns the final code; err holds the first failure's message.
+ */
+static inline enum lnt_err lnt_sq_wend(struct lnt_store *s, enum lnt_err rc, char *err)
+{
+    if (rc == LNT_OK)
+        rc = lnt_sq_commit(s, err);
+    if (rc != LNT_OK)
+        lnt_sq_rollback(s);
+    lnt_sq_wunlock(s);
+    return rc;
+}
 
 /*
  * Appends one audit row inside the caller's write transaction. actor NULL =

@@ -16,7 +16,6 @@ enum lnt_err lnt_store_enroll_code_add(struct lnt_store *s, int64_t venue_id, in
     char until[LNT_TIME_STRLEN], obj[32];
     int64_t now = lnt_time_now();
     enum lnt_err rc;
-    int found;
 
     out_code[0] = '\0';
     if (expires_at <= now)
@@ -29,14 +28,10 @@ enum lnt_err lnt_store_enroll_code_add(struct lnt_store *s, int64_t venue_id, in
 
     lnt_sq_wlock(s);
     rc = lnt_sq_begin(s, err);
+    if (rc == LNT_OK)
+        rc = lnt_sq_must_exist(&s->w, "SELECT 1 FROM venues WHERE id = ?1", venue_id, "venue", err);
     if (rc != LNT_OK)
         goto out;
-    found = lnt_sq_exists(&s->w, "SELECT 1 FROM venues WHERE id = ?1", venue_id, err);
-    if (found != 1) {
-        rc = found < 0 ? LNT_ERR_DB
-                       : lnt_fail(err, LNT_ERR_NOT_FOUND, "venue %" PRId64 " not found", venue_id);
-        goto out;
-    }
     st = lnt_sq_stmt(&s->w,
                      "INSERT INTO enroll_codes (code_sha256, venue_id, created_at, expires_at) "
                      "VALUES (?1, ?2, ?3, ?4)",
@@ -262,7 +257,6 @@ out:
 enum lnt_err lnt_store_kiosk_revoke(struct lnt_store *s, int64_t id, int64_t now, char *err)
 {
     struct lnt_kiosk k;
-    sqlite3_stmt *st;
     char obj[32];
     enum lnt_err rc;
 
@@ -276,23 +270,12 @@ enum lnt_err lnt_store_kiosk_revoke(struct lnt_store *s, int64_t id, int64_t now
         rc = lnt_fail(err, LNT_ERR_STATE, "kiosk %" PRId64 " is already revoked", id);
         goto out;
     }
-    st = lnt_sq_stmt(&s->w, "UPDATE kiosks SET revoked = 1, revoked_at = ?2 WHERE id = ?1", err);
-    if (st == NULL) {
-        rc = LNT_ERR_DB;
-        goto out;
-    }
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, now);
-    rc = lnt_sq_done(s->w.db, st, err, "revoking the kiosk");
+    rc = lnt_sq_set_at(s, "UPDATE kiosks SET revoked = 1, revoked_at = ?2 WHERE id = ?1", id, now,
+                       "revoking the kiosk", err);
     snprintf(obj, sizeof obj, "kiosk %" PRId64, id);
     if (rc == LNT_OK)
         rc = lnt_sq_audit(s, "kiosk.revoke", obj, err, "kiosk of venue %" PRId64 " revoked",
                           k.venue_id);
-    if (rc == LNT_OK)
-        rc = lnt_sq_commit(s, err);
 out:
-    if (rc != LNT_OK)
-        lnt_sq_rollback(s);
-    lnt_sq_wunlock(s);
-    return rc;
+    return lnt_sq_wend(s, rc, err);
 }

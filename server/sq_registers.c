@@ -9,6 +9,35 @@
 #include "ltime.h"
 #include "night.h"
 
+/*
+ * Reads the one row `sql` returns for ?1 = id into `out` with fn, on connection
+ * c. LNT_ERR_NOT_FOUND "<noun> <id> not found" when there is none, LNT_ERR_DB
+ * "reading a <noun>: ..." on failure; `out` is then unspecified.
+ */
+static enum lnt_err read_by_id(struct lnt_sq_conn *c, const char *sql, int64_t id, lnt_sq_row_fn fn,
+                               void *out, const char *noun, char *err)
+{
+    sqlite3_stmt *st = lnt_sq_stmt(c, sql, err);
+    char what[64];
+    enum lnt_err rc = LNT_OK;
+    int r;
+
+    if (st == NULL)
+        return LNT_ERR_DB;
+    sqlite3_bind_int64(st, 1, id);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        fn(st, out);
+    } else if (r == SQLITE_DONE) {
+        rc = lnt_fail(err, LNT_ERR_NOT_FOUND, "%s %" PRId64 " not found", noun, id);
+    } else {
+        snprintf(what, sizeof what, "reading a %s", noun);
+        rc = lnt_sq_fail(c->db, err, what);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
 /* ---- venues ---- */
 
 /* Checks a venue and puts its trading pattern in canonical form (the default when ""). */
@@ -88,13 +117,8 @@ enum lnt_err lnt_store_venue_add(struct lnt_store *s, struct lnt_venue *v, char 
                       "trading \"%s\", cup covers %" PRId32,
                       v->name, lnt_venue_category_name(v->category), v->capacity, v->area,
                       v->authority, v->trading, v->cup_cover_threshold);
-    if (rc == LNT_OK)
-        rc = lnt_sq_commit(s, err);
 out:
-    if (rc != LNT_OK)
-        lnt_sq_rollback(s);
-    lnt_sq_wunlock(s);
-    return rc;
+    return lnt_sq_wend(s, rc, err);
 }
 
 void lnt_sq_venue_row_at(sqlite3_stmt *st, int col, struct lnt_venue *v)
@@ -120,23 +144,8 @@ static void venue_row(sqlite3_stmt *st, void *elem)
 /* Reads venue `id` on connection c. */
 static enum lnt_err venue_read(struct lnt_sq_conn *c, int64_t id, struct lnt_venue *out, char *err)
 {
-    sqlite3_stmt *st =
-        lnt_sq_stmt(c, "SELECT " LNT_SQ_VENUE_COLS " FROM venues v WHERE id = ?1", err);
-    enum lnt_err rc = LNT_OK;
-    int r;
-
-    if (st == NULL)
-        return LNT_ERR_DB;
-    sqlite3_bind_int64(st, 1, id);
-    r = sqlite3_step(st);
-    if (r == SQLITE_ROW)
-        venue_row(st, out);
-    else if (r == SQLITE_DONE)
-        rc = lnt_fail(err, LNT_ERR_NOT_FOUND, "venue %" PRId64 " not found", id);
-    else
-        rc = lnt_sq_fail(c->db, err, "reading a venue");
-    sqlite3_reset(st);
-    return rc;
+    return read_by_id(c, "SELECT " LNT_SQ_VENUE_COLS " FROM venues v WHERE id = ?1", id, venue_row,
+                      out, "venue", err);
 }
 
 enum lnt_err lnt_store_venue_get(struct lnt_store *s, int64_t id, struct lnt_venue *out, char *err)
@@ -249,19 +258,13 @@ enum lnt_err lnt_store_venue_edit(struct lnt_store *s, int64_t id, const struct 
                       "\"%s\", trading \"%s\", cup covers %" PRId32,
                       changed, cur.name, lnt_venue_category_name(cur.category), cur.capacity,
                       cur.area, cur.authority, cur.trading, cur.cup_cover_threshold);
-    if (rc == LNT_OK)
-        rc = lnt_sq_commit(s, err);
 out:
-    if (rc != LNT_OK)
-        lnt_sq_rollback(s);
-    lnt_sq_wunlock(s);
-    return rc;
+    return lnt_sq_wend(s, rc, err);
 }
 
 enum lnt_err lnt_store_venue_close(struct lnt_store *s, int64_t id, int64_t at, char *err)
 {
     struct lnt_venue cur;
-    sqlite3_stmt *st;
     char obj[32];
     enum lnt_err rc;
 
@@ -277,24 +280,13 @@ enum lnt_err lnt_store_venue_close(struct lnt_store *s, int64_t id, int64_t at, 
         rc = lnt_fail(err, LNT_ERR_STATE, "venue %" PRId64 " is already closed", id);
         goto out;
     }
-    st = lnt_sq_stmt(&s->w, "UPDATE venues SET closed_at = ?2 WHERE id = ?1", err);
-    if (st == NULL) {
-        rc = LNT_ERR_DB;
-        goto out;
-    }
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, at);
-    rc = lnt_sq_done(s->w.db, st, err, "closing the venue");
+    rc = lnt_sq_set_at(s, "UPDATE venues SET closed_at = ?2 WHERE id = ?1", id, at,
+                       "closing the venue", err);
     snprintf(obj, sizeof obj, "venue %" PRId64, id);
     if (rc == LNT_OK)
         rc = lnt_sq_audit(s, "venue.close", obj, err, "\"%s\" closed", cur.name);
-    if (rc == LNT_OK)
-        rc = lnt_sq_commit(s, err);
 out:
-    if (rc != LNT_OK)
-        lnt_sq_rollback(s);
-    lnt_sq_wunlock(s);
-    return rc;
+    return lnt_sq_wend(s, rc, err);
 }
 
 /* ---- staff ---- */
@@ -317,11 +309,7 @@ static enum lnt_err staff_check(const struct lnt_staff *stf, char *err)
 
 static enum lnt_err venue_must_exist(struct lnt_store *s, int64_t venue_id, char *err)
 {
-    int found = lnt_sq_exists(&s->w, "SELECT 1 FROM venues WHERE id = ?1", venue_id, err);
-    if (found == 1)
-        return LNT_OK;
-    return found < 0 ? LNT_ERR_DB
-                     : lnt_fail(err, LNT_ERR_NOT_FOUND, "venue %" PRId64 " not found", venue_id);
+    return lnt_sq_must_exist(&s->w, "SELECT 1 FROM venues WHERE id = ?1", venue_id, "venue", err);
 }
 
 enum lnt_err lnt_store_staff_add(struct lnt_store *s, struct lnt_staff *stf, char *err)
@@ -363,13 +351,8 @@ enum lnt_err lnt_store_staff_add(struct lnt_store *s, struct lnt_staff *stf, cha
     rc = lnt_sq_audit(s, "staff.add", obj, err, "\"%s\" %s at venue %" PRId64 "%s", stf->name,
                       lnt_role_name(stf->role), stf->venue_id,
                       stf->sia_number[0] ? ", SIA licence recorded" : "");
-    if (rc == LNT_OK)
-        rc = lnt_sq_commit(s, err);
 out:
-    if (rc != LNT_OK)
-        lnt_sq_rollback(s);
-    lnt_sq_wunlock(s);
-    return rc;
+    return lnt_sq_wend(s, rc, err);
 }
 
 #define STAFF_COLS "id, venue_id, name, role, sia_number, sia_expires, left_at"
@@ -388,24 +371,11 @@ static void staff_row(sqlite3_stmt *st, void *elem)
     o->left_at = sqlite3_column_int64(st, 6);
 }
 
+/* Reads staff member `id` on connection c. */
 static enum lnt_err staff_read(struct lnt_sq_conn *c, int64_t id, struct lnt_staff *out, char *err)
 {
-    sqlite3_stmt *st = lnt_sq_stmt(c, "SELECT " STAFF_COLS " FROM staff WHERE id = ?1", err);
-    enum lnt_err rc = LNT_OK;
-    int r;
-
-    if (st == NULL)
-        return LNT_ERR_DB;
-    sqlite3_bind_int64(st, 1, id);
-    r = sqlite3_step(st);
-    if (r == SQLITE_ROW)
-        staff_row(st, out);
-    else if (r == SQLITE_DONE)
-        rc = lnt_fail(err, LNT_ERR_NOT_FOUND, "staff member %" PRId64 " not found", id);
-    else
-        rc = lnt_sq_fail(c->db, err, "reading a staff member");
-    sqlite3_reset(st);
-    return rc;
+    return read_by_id(c, "SELECT " STAFF_COLS " FROM staff WHERE id = ?1", id, staff_row, out,
+                      "staff member", err);
 }
 
 enum lnt_err lnt_store_staff_get(struct lnt_store *s, int64_t id, struct lnt_staff *out, char *err)
@@ -504,19 +474,13 @@ enum lnt_err lnt_store_staff_edit(struct lnt_store *s, int64_t id, const struct 
     if (rc == LNT_OK)
         rc = lnt_sq_audit(s, "staff.edit", obj, err, "changed %s: now \"%s\" %s at venue %" PRId64,
                           changed, cur.name, lnt_role_name(cur.role), cur.venue_id);
-    if (rc == LNT_OK)
-        rc = lnt_sq_commit(s, err);
 out:
-    if (rc != LNT_OK)
-        lnt_sq_rollback(s);
-    lnt_sq_wunlock(s);
-    return rc;
+    return lnt_sq_wend(s, rc, err);
 }
 
 enum lnt_err lnt_store_staff_leave(struct lnt_store *s, int64_t id, int64_t at, char *err)
 {
     struct lnt_staff cur;
-    sqlite3_stmt *st;
     char obj[32];
     enum lnt_err rc;
 
@@ -532,26 +496,15 @@ enum lnt_err lnt_store_staff_leave(struct lnt_store *s, int64_t id, int64_t at, 
         rc = lnt_fail(err, LNT_ERR_STATE, "staff member %" PRId64 " has already left", id);
         goto out;
     }
-    st = lnt_sq_stmt(&s->w, "UPDATE staff SET left_at = ?2 WHERE id = ?1", err);
-    if (st == NULL) {
-        rc = LNT_ERR_DB;
-        goto out;
-    }
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, at);
-    rc = lnt_sq_done(s->w.db, st, err, "recording the leaver");
+    rc = lnt_sq_set_at(s, "UPDATE staff SET left_at = ?2 WHERE id = ?1", id, at,
+                       "recording the leaver", err);
     if (rc == LNT_OK)
         rc = lnt_sq_revoke_staff_badges(s, id, at, "left", err);
     snprintf(obj, sizeof obj, "staff %" PRId64, id);
     if (rc == LNT_OK)
         rc = lnt_sq_audit(s, "staff.leave", obj, err, "\"%s\" left", cur.name);
-    if (rc == LNT_OK)
-        rc = lnt_sq_commit(s, err);
 out:
-    if (rc != LNT_OK)
-        lnt_sq_rollback(s);
-    lnt_sq_wunlock(s);
-    return rc;
+    return lnt_sq_wend(s, rc, err);
 }
 
 /* ---- training ---- */
@@ -561,7 +514,6 @@ enum lnt_err lnt_store_training_add(struct lnt_store *s, const struct lnt_traini
     sqlite3_stmt *st;
     char done[LNT_DATE_STRLEN], obj[32];
     enum lnt_err rc;
-    int found;
 
     if (t->course < LNT_COURSE_BYSTANDER || t->course > LNT_COURSE__MAX)
         return lnt_fail(err, LNT_ERR_INVALID, "training course %d is not known", (int)t->course);
@@ -572,15 +524,11 @@ enum lnt_err lnt_store_training_add(struct lnt_store *s, const struct lnt_traini
 
     lnt_sq_wlock(s);
     rc = lnt_sq_begin(s, err);
+    if (rc == LNT_OK)
+        rc = lnt_sq_must_exist(&s->w, "SELECT 1 FROM staff WHERE id = ?1", t->staff_id,
+                               "staff member", err);
     if (rc != LNT_OK)
         goto out;
-    found = lnt_sq_exists(&s->w, "SELECT 1 FROM staff WHERE id = ?1", t->staff_id, err);
-    if (found != 1) {
-        rc = found < 0 ? LNT_ERR_DB
-                       : lnt_fail(err, LNT_ERR_NOT_FOUND, "staff member %" PRId64 " not found",
-                                  t->staff_id);
-        goto out;
-    }
     st = lnt_sq_stmt(&s->w,
                      "INSERT INTO training (staff_id, course, completed, expires, created_at) "
                      "VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -599,13 +547,8 @@ enum lnt_err lnt_store_training_add(struct lnt_store *s, const struct lnt_traini
     if (rc == LNT_OK)
         rc = lnt_sq_audit(s, "training.add", obj, err, "completed %s on %s",
                           lnt_course_name(t->course), done);
-    if (rc == LNT_OK)
-        rc = lnt_sq_commit(s, err);
 out:
-    if (rc != LNT_OK)
-        lnt_sq_rollback(s);
-    lnt_sq_wunlock(s);
-    return rc;
+    return lnt_sq_wend(s, rc, err);
 }
 
 static void training_row(sqlite3_stmt *st, void *elem)

@@ -200,16 +200,20 @@ enum lnt_err lnt_store_rollup_totals(struct lnt_store *s, const struct lnt_rollu
     sqlite3_stmt *st;
     int r;
 
+#define TOTALS_SQL                                                                                 \
+    "SELECT 0, total(contacts), total(sign_ins), total(door_shifts), total(door_sia_ok), "         \
+    "total(door_vuln_trained), total(angela_on_shift), total(staff_shifts), "                      \
+    "total(staff_bystander), total(open_shifts), total(incidents), "                               \
+    "total(incidents_within_hour), total(spiking), total(spiking_complete), total(angela), "       \
+    "total(refused), total(stock_events) FROM rollup_night WHERE night BETWEEN ?4 AND ?5 AND "
     memset(out, 0, sizeof *out);
-    st = lnt_sq_stmt(
-        c,
-        "SELECT 0, total(contacts), total(sign_ins), total(door_shifts), total(door_sia_ok), "
-        "total(door_vuln_trained), total(angela_on_shift), total(staff_shifts), "
-        "total(staff_bystander), total(open_shifts), total(incidents), "
-        "total(incidents_within_hour), total(spiking), total(spiking_complete), total(angela), "
-        "total(refused), total(stock_events) FROM rollup_night "
-        "WHERE night BETWEEN ?4 AND ?5 AND " SCOPE_VENUES,
-        err);
+    /* One venue reads its own rows by primary key; "?1 = 0 OR venue_id = ?1" cannot use it and
+     * would walk every venue's nights. */
+    if (scope != NULL && scope->venue_id != 0)
+        st = lnt_sq_stmt(c, TOTALS_SQL "venue_id = ?1 AND " SCOPE_VENUES, err);
+    else
+        st = lnt_sq_stmt(c, TOTALS_SQL SCOPE_VENUES, err);
+#undef TOTALS_SQL
     if (st == NULL) {
         rc = LNT_ERR_DB;
         goto out;

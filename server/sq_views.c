@@ -19,6 +19,39 @@ static int64_t upper(int64_t to)
     return to != 0 ? to : INT64_MAX;
 }
 
+/*
+ * One page of one venue's rows in [from, to) (to 0 = no end): `sql` takes
+ * ?1 venue, ?2 from, ?3 to, ?4 limit, ?5 offset. Fills a new array of `elem`-byte
+ * rows with fn (caller frees *out); on error *out is NULL, *n 0, err filled.
+ */
+static enum lnt_err venue_window(struct lnt_store *s, const char *sql, int64_t venue_id,
+                                 int64_t from, int64_t to, size_t offset, size_t limit, size_t elem,
+                                 lnt_sq_row_fn fn, void **out, size_t *n, const char *what,
+                                 char *err)
+{
+    struct lnt_sq_conn *c;
+    enum lnt_err rc = lnt_sq_limit(limit, err);
+    sqlite3_stmt *st;
+
+    *out = NULL;
+    *n = 0;
+    if (rc != LNT_OK)
+        return rc;
+    c = lnt_sq_rbegin(s);
+    st = lnt_sq_stmt(c, sql, err);
+    rc = LNT_ERR_DB;
+    if (st != NULL) {
+        sqlite3_bind_int64(st, 1, venue_id);
+        sqlite3_bind_int64(st, 2, from);
+        sqlite3_bind_int64(st, 3, upper(to));
+        sqlite3_bind_int64(st, 4, (int64_t)limit);
+        sqlite3_bind_int64(st, 5, (int64_t)offset);
+        rc = lnt_sq_list(c->db, st, elem, fn, out, n, err, what);
+    }
+    lnt_sq_rend(s, c);
+    return rc;
+}
+
 /* ---- door / staff register ---- */
 
 static void shift_row(sqlite3_stmt *st, void *elem)
@@ -48,36 +81,17 @@ enum lnt_err lnt_store_register_list(struct lnt_store *s, int64_t venue_id, int6
                                      int64_t to, size_t offset, size_t limit,
                                      struct lnt_shift **out, size_t *n, char *err)
 {
-    struct lnt_sq_conn *c;
-    enum lnt_err rc = lnt_sq_limit(limit, err);
-    sqlite3_stmt *st;
-
-    *out = NULL;
-    *n = 0;
-    if (rc != LNT_OK)
-        return rc;
-    c = lnt_sq_rbegin(s);
-    st = lnt_sq_stmt(c,
-                     "SELECT sh.id, sh.venue_id, sh.kiosk_id, sh.staff_id, coalesce(p.name, ''), "
-                     "sh.serial, sh.role, sh.sia_number, sh.sia_status, sh.verdict, sh.on_at, "
-                     "coalesce(sh.off_at, 0), sh.night, sh.vuln_trained, sh.angela_trained, "
-                     "sh.bystander_trained, sh.sia_ok FROM shifts sh "
-                     "LEFT JOIN staff p ON p.id = sh.staff_id "
-                     "WHERE sh.venue_id = ?1 AND sh.on_at >= ?2 AND sh.on_at < ?3 "
-                     "ORDER BY sh.on_at, sh.id LIMIT ?4 OFFSET ?5",
-                     err);
-    rc = LNT_ERR_DB;
-    if (st != NULL) {
-        sqlite3_bind_int64(st, 1, venue_id);
-        sqlite3_bind_int64(st, 2, from);
-        sqlite3_bind_int64(st, 3, upper(to));
-        sqlite3_bind_int64(st, 4, (int64_t)limit);
-        sqlite3_bind_int64(st, 5, (int64_t)offset);
-        rc = lnt_sq_list(c->db, st, sizeof **out, shift_row, (void **)out, n, err,
-                         "reading the register");
-    }
-    lnt_sq_rend(s, c);
-    return rc;
+    return venue_window(
+        s,
+        "SELECT sh.id, sh.venue_id, sh.kiosk_id, sh.staff_id, coalesce(p.name, ''), "
+        "sh.serial, sh.role, sh.sia_number, sh.sia_status, sh.verdict, sh.on_at, "
+        "coalesce(sh.off_at, 0), sh.night, sh.vuln_trained, sh.angela_trained, "
+        "sh.bystander_trained, sh.sia_ok FROM shifts sh "
+        "LEFT JOIN staff p ON p.id = sh.staff_id "
+        "WHERE sh.venue_id = ?1 AND sh.on_at >= ?2 AND sh.on_at < ?3 "
+        "ORDER BY sh.on_at, sh.id LIMIT ?4 OFFSET ?5",
+        venue_id, from, to, offset, limit, sizeof **out, shift_row, (void **)out, n,
+        "reading the register", err);
 }
 
 /* ---- flags ---- */
@@ -473,32 +487,12 @@ enum lnt_err lnt_store_stock_ledger(struct lnt_store *s, int64_t venue_id, int64
                                     size_t offset, size_t limit, struct lnt_stock_entry **out,
                                     size_t *n, char *err)
 {
-    struct lnt_sq_conn *c;
-    enum lnt_err rc = lnt_sq_limit(limit, err);
-    sqlite3_stmt *st;
-
-    *out = NULL;
-    *n = 0;
-    if (rc != LNT_OK)
-        return rc;
-    c = lnt_sq_rbegin(s);
-    st = lnt_sq_stmt(c,
-                     "SELECT id, venue_id, at, kind, quantity, level_after, staff_id FROM "
-                     "stock_ledger WHERE venue_id = ?1 AND at >= ?2 AND at < ?3 "
-                     "ORDER BY at, id LIMIT ?4 OFFSET ?5",
-                     err);
-    rc = LNT_ERR_DB;
-    if (st != NULL) {
-        sqlite3_bind_int64(st, 1, venue_id);
-        sqlite3_bind_int64(st, 2, from);
-        sqlite3_bind_int64(st, 3, upper(to));
-        sqlite3_bind_int64(st, 4, (int64_t)limit);
-        sqlite3_bind_int64(st, 5, (int64_t)offset);
-        rc = lnt_sq_list(c->db, st, sizeof **out, ledger_row, (void **)out, n, err,
-                         "reading the stock ledger");
-    }
-    lnt_sq_rend(s, c);
-    return rc;
+    return venue_window(s,
+                        "SELECT id, venue_id, at, kind, quantity, level_after, staff_id FROM "
+                        "stock_ledger WHERE venue_id = ?1 AND at >= ?2 AND at < ?3 "
+                        "ORDER BY at, id LIMIT ?4 OFFSET ?5",
+                        venue_id, from, to, offset, limit, sizeof **out, ledger_row, (void **)out,
+                        n, "reading the stock ledger", err);
 }
 
 /* ---- raw events, for exports and checks ---- */

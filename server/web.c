@@ -10,6 +10,8 @@
 #include "log.h"
 #include "ltime.h"
 #include "night.h"
+#include "api.h"
+#include "score_cache.h"
 #include "score_load.h"
 #include "sheet.h"
 
@@ -89,6 +91,8 @@ void lnt_web_invalidate(struct lnt_web *w)
     pthread_mutex_lock(&w->lock);
     w->generation++; /* cached leagues are stale now; slow ones are still served while rebuilt */
     pthread_mutex_unlock(&w->lock);
+    if (w->api != NULL)
+        lnt_score_cache_invalidate_all(w->api->score_cache); /* the API's venue lists, too */
 }
 
 void lnt_web_free(struct lnt_web *w)

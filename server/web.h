@@ -61,7 +61,8 @@ enum lnt_err lnt_web_attach(struct lnt_web **out, struct lnt_api *api, struct ln
 /* NULL is a no-op. */
 void lnt_web_detach(struct lnt_web *w);
 
-/* Forgets the cached league table (after data changed behind the dashboard's back, or in tests). */
+/* Forgets the cached league table and the API's cached venue scores (after data changed behind
+ * the dashboard's back, or in tests). */
 void lnt_web_invalidate(struct lnt_web *w);
 
 #endif

@@ -346,6 +346,12 @@ static void test_api_limits__connections_in_total(void **state)
 
 /* ---- slow clients ---- */
 
+static void idle_3s(struct lnt_http_config *cfg)
+{
+    cfg->timeout_s = 3;
+    cfg->request_s = 10;
+}
+
 static void test_api_limits__stalled_clients_cut_off_others_served(void **state)
 {
     struct fixture *f = *state;
@@ -357,19 +363,20 @@ static void test_api_limits__stalled_clients_cut_off_others_served(void **state)
     size_t slow[3];
     int64_t ms;
 
-    start(f, NULL); /* 2 worker threads, idle timeout 1 s */
+    start(f, idle_3s); /* 2 worker threads, idle timeout 3 s */
     for (size_t k = 0; k < 3; k++) {
         slow[k] = raw_connect(f);
         raw_send(f, slow[k], partial[k], strlen(partial[k]));
     }
-    /* More stalled clients than worker threads, and a normal request is still answered at once. */
+    /* More stalled clients than worker threads, and a normal request is still answered well
+     * before any of them times out. */
     assert_int_equal(healthz(f, &ms), 200);
-    assert_true(ms < 900);
+    assert_true(ms < 2000);
     /* Each stalled connection is closed after the idle timeout. */
     for (size_t k = 0; k < 3; k++) {
         struct lnt_buf got;
         lnt_buf_init(&got, 4096);
-        if (!raw_closed_within(f, slow[k], 4000, &got))
+        if (!raw_closed_within(f, slow[k], 8000, &got))
             fail_msg("stalled client %zu was not cut off", k);
         assert_int_equal(got.len, 0); /* no reply: nothing complete was asked */
         lnt_buf_release(&got);
