@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +42,8 @@ struct conn {
     CURL *easy;
     struct batch *queue; /* this connection's batches, sent in order */
     size_t n, next;
-    int64_t started_us;
+    int64_t started_us; /* when the batch in flight was sent or (open loop) fell due */
+    bool busy;
     char reply[512];
     size_t reply_len;
 };
@@ -52,6 +54,7 @@ struct options {
     size_t events;      /* per run */
     int conns[4];
     size_t n_conns;
+    double rate;        /* events/s offered in the open-loop runs; 0: none */
     const char *server_log; /* where lanternd's log goes; default: the temp dir */
 };
 
@@ -220,6 +223,46 @@ static pid_t start_server(const char *const argv[], const char *port_file, const
     return -1;
 }
 
+static size_t on_metrics(char *p, size_t size, size_t n, void *ctx)
+{
+    return lnt_buf_append(ctx, p, size * n) == LNT_OK ? size * n : 0;
+}
+
+/* The value of `name` on lanternd's /metrics page, or -1. */
+static double metric(const char *page, const char *name)
+{
+    for (const char *at = strstr(page, name); at != NULL; at = strstr(at + 1, name))
+        if ((at == page || at[-1] == '\n') && at[strlen(name)] == ' ')
+            return strtod(at + strlen(name) + 1, NULL);
+    return -1;
+}
+
+/* Batches per commit in lanternd's run so far (its /metrics), or 0 when it cannot say. */
+static double batches_per_commit(unsigned port)
+{
+    CURL *c = curl_easy_init();
+    struct lnt_buf page;
+    char url[64];
+    double batches, commits;
+
+    if (c == NULL)
+        return 0;
+    lnt_buf_init(&page, 1 << 20);
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/metrics", port);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_metrics);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &page);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+    batches = commits = -1;
+    if (curl_easy_perform(c) == CURLE_OK && page.data != NULL) {
+        batches = metric(page.data, "lantern_batch_duration_seconds_count");
+        commits = metric(page.data, "lantern_ingest_commits_total");
+    }
+    curl_easy_cleanup(c);
+    lnt_buf_release(&page);
+    return batches > 0 && commits > 0 ? batches / commits : 0;
+}
+
 static void stop_server(pid_t pid)
 {
     int status;
@@ -240,7 +283,8 @@ static size_t on_reply(char *p, size_t size, size_t n, void *ctx)
     return k;
 }
 
-static void send_next(CURLM *multi, struct conn *c, const char *url)
+/* Sends c's next batch; its latency is counted from `since` (microseconds, monotonic). */
+static void send_next(CURLM *multi, struct conn *c, const char *url, int64_t since)
 {
     struct batch *b = &c->queue[c->next++];
 
@@ -253,7 +297,8 @@ static void send_next(CURLM *multi, struct conn *c, const char *url)
     curl_easy_setopt(c->easy, CURLOPT_PRIVATE, c);
     curl_easy_setopt(c->easy, CURLOPT_TIMEOUT, 60L);
     c->reply_len = 0;
-    c->started_us = now_us();
+    c->started_us = since;
+    c->busy = true;
     curl_multi_add_handle(multi, c->easy);
 }
 
@@ -266,13 +311,24 @@ static int cmp_i64(const void *a, const void *b)
 struct result {
     double events_s;
     double p50_ms, p99_ms, max_ms;
+    double per_commit; /* lanternd only: batches sharing a commit, on average */
     size_t errors;
     size_t batches;
 };
 
-/* Sends every batch in `conns` over `n` connections to `port`; fills *r. */
-static void run_load(struct conn *conns, size_t n, unsigned port, struct result *r)
+/*
+ * Sends every batch in `conns` over `n` connections to `port`; fills *r.
+ *
+ * rate == 0: closed loop, each connection sends its next batch as soon as the
+ * last is answered (the most the server can take). rate > 0: open loop,
+ * batches fall due on a fixed schedule, `rate` events a second spread over
+ * the connections in turn (batch j of connection i is due at
+ * (j * n + i) * BATCH / rate seconds), and a batch's latency runs from when
+ * it fell due, so time spent waiting for a busy connection counts too.
+ */
+static void run_load(struct conn *conns, size_t n, unsigned port, double rate, struct result *r)
 {
+    int64_t interval_ns = rate > 0 ? (int64_t)(1e9 * BATCH / rate) : 0;
     CURLM *multi = curl_multi_init();
     char url[64];
     size_t total = 0, done = 0;
@@ -288,9 +344,11 @@ static void run_load(struct conn *conns, size_t n, unsigned port, struct result 
     curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)n);
     memset(r, 0, sizeof *r);
     t0 = now_us();
-    for (size_t i = 0; i < n; i++)
-        if (conns[i].n > 0)
-            send_next(multi, &conns[i], url);
+    for (size_t i = 0; i < n; i++) {
+        conns[i].busy = false;
+        if (conns[i].n > 0 && interval_ns == 0)
+            send_next(multi, &conns[i], url, now_us());
+    }
     do {
         CURLMsg *m;
         int left;
@@ -311,11 +369,24 @@ static void run_load(struct conn *conns, size_t n, unsigned port, struct result 
                             curl_easy_strerror(m->data.result), status, c->reply);
             }
             curl_multi_remove_handle(multi, c->easy);
-            if (c->next < c->n)
-                send_next(multi, c, url);
+            c->busy = false;
+            if (c->next < c->n && interval_ns == 0)
+                send_next(multi, c, url, now_us());
+        }
+        if (interval_ns > 0) {
+            int64_t t = now_us();
+            for (size_t i = 0; i < n; i++) {
+                struct conn *c = &conns[i];
+                int64_t due;
+                if (c->busy || c->next >= c->n)
+                    continue;
+                due = t0 + ((int64_t)(c->next * n + i) * interval_ns) / 1000;
+                if (due <= t)
+                    send_next(multi, c, url, due);
+            }
         }
         if (done < total)
-            curl_multi_poll(multi, NULL, 0, 100, NULL);
+            curl_multi_poll(multi, NULL, 0, interval_ns > 0 ? 1 : 100, NULL);
     } while (done < total);
     t1 = now_us();
     qsort(lat, total, sizeof *lat, cmp_i64);
@@ -357,13 +428,60 @@ static void release(struct conn *conns, size_t n)
     }
 }
 
+/*
+ * One measurement: fresh batches (new seqs) signed once and sent to the
+ * baseline, then the very same bodies to lanternd, at `rate` (0: closed loop).
+ */
+static void run_pair(const struct options *o, struct conn *conns, size_t n, struct kiosk *kiosks,
+                     double rate, const char *db, const char *port_file, const char *log)
+{
+    size_t per_conn = (o->events / BATCH + n - 1) / n;
+    struct result base, real;
+    char label[48];
+    unsigned port;
+    pid_t pid;
+
+    presign(conns, n, kiosks, per_conn);
+    {
+        const char *argv_null[] = {o->null_server, port_file, NULL};
+        pid = start_server(argv_null, port_file, log, &port);
+        run_load(conns, n, port, rate, &base);
+        stop_server(pid);
+    }
+    for (size_t i = 0; i < n; i++)
+        conns[i].next = 0;
+    {
+        const char *argv_d[] = {o->lanternd,   "--db",    db, "--listen", "127.0.0.1:0",
+                                "--port-file", port_file, NULL};
+        pid = start_server(argv_d, port_file, log, &port);
+        run_load(conns, n, port, rate, &real);
+        real.per_commit = batches_per_commit(port);
+        stop_server(pid);
+    }
+    if (rate > 0)
+        snprintf(label, sizeof label, "offered %.0f/s", rate);
+    else
+        snprintf(label, sizeof label, "as fast as it goes");
+    printf("%-18s %-20s %6zu %12.0f %10.2f %10.2f %10.2f %8zu\n", "null (baseline)", label, n,
+           base.events_s, base.p50_ms, base.p99_ms, base.max_ms, base.errors);
+    printf("%-18s %-20s %6zu %12.0f %10.2f %10.2f %10.2f %8zu   (%.1f%% of baseline; "
+           "%.1f batches a commit)\n",
+           "lanternd", label, n, real.events_s, real.p50_ms, real.p99_ms, real.max_ms,
+           real.errors, 100.0 * real.events_s / base.events_s, real.per_commit);
+    fflush(stdout);
+    release(conns, n);
+}
+
 static void usage(void)
 {
     fputs("usage: bench_ingest [--lanternd PATH] [--null-server PATH] [--events N] [--conns A,B]\n"
+          "                    [--rate R]\n"
           "  --lanternd PATH      lanternd to measure (default: next to this program)\n"
           "  --null-server PATH   the baseline (default: bench_null_server next to this program)\n"
           "  --events N           events sent per run (default 200000)\n"
           "  --conns A,B          concurrent connections per run (default 8,64)\n"
+          "  --rate R             then, for each, an open-loop run offering R events/s\n"
+          "                       (default 40000; 0: none)\n"
           "environment: BENCH_LANTERN_LOG=warn quiets lanternd's per-request log (default info)\n",
           stderr);
 }
@@ -373,7 +491,8 @@ static void parse(int argc, char **argv, struct options *o)
     static const struct option longopts[] = {
         {"lanternd", required_argument, NULL, 'l'}, {"null-server", required_argument, NULL, 'n'},
         {"events", required_argument, NULL, 'e'},   {"conns", required_argument, NULL, 'c'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+        {"rate", required_argument, NULL, 'r'},     {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     static char self_dir[4096], lanternd[4200], null_server[4200];
     ssize_t len = readlink("/proc/self/exe", self_dir, sizeof self_dir - 1);
@@ -392,6 +511,7 @@ static void parse(int argc, char **argv, struct options *o)
     o->conns[0] = 8;
     o->conns[1] = 64;
     o->n_conns = 2;
+    o->rate = 40000;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
         case 'l':
@@ -421,6 +541,11 @@ static void parse(int argc, char **argv, struct options *o)
             }
             break;
         }
+        case 'r':
+            if (lnt_parse_i64(optarg, 0, 10000000, &v) != LNT_OK)
+                die("--rate: expected events per second (0 for none)");
+            o->rate = (double)v;
+            break;
         case 'h':
             usage();
             exit(0);
@@ -464,40 +589,11 @@ int main(int argc, char **argv)
     printf("bench_ingest: %zu events per run in signed batches of %d; %ld CPUs; "
            "lanternd with synchronous=FULL (the default); server log at %s\n",
            o.events, BATCH, sysconf(_SC_NPROCESSORS_ONLN), log);
-    printf("%-18s %6s %12s %10s %10s %10s %8s\n", "server", "conns", "events/s", "p50 ms",
-           "p99 ms", "max ms", "errors");
-    for (size_t ci = 0; ci < o.n_conns; ci++) {
-        size_t n = (size_t)o.conns[ci];
-        size_t per_conn = (o.events / BATCH + n - 1) / n;
-        struct result base, real;
-        unsigned port;
-        pid_t pid;
-
-        /* Baseline and lanternd get the same bodies: signed once, sent twice. */
-        presign(conns, n, kiosks, per_conn);
-        {
-            const char *argv_null[] = {o.null_server, port_file, NULL};
-            pid = start_server(argv_null, port_file, log, &port);
-            run_load(conns, n, port, &base);
-            stop_server(pid);
-        }
-        for (size_t i = 0; i < n; i++)
-            conns[i].next = 0;
-        {
-            const char *argv_d[] = {o.lanternd,    "--db",      db, "--listen", "127.0.0.1:0",
-                                    "--port-file", port_file, NULL};
-            pid = start_server(argv_d, port_file, log, &port);
-            run_load(conns, n, port, &real);
-            stop_server(pid);
-        }
-        printf("%-18s %6zu %12.0f %10.2f %10.2f %10.2f %8zu\n", "null (baseline)", n,
-               base.events_s, base.p50_ms, base.p99_ms, base.max_ms, base.errors);
-        printf("%-18s %6zu %12.0f %10.2f %10.2f %10.2f %8zu   (%.0f%% of baseline)\n",
-               "lanternd", n, real.events_s, real.p50_ms, real.p99_ms, real.max_ms, real.errors,
-               100.0 * real.events_s / base.events_s);
-        fflush(stdout);
-        release(conns, n);
-    }
+    printf("%-18s %-20s %6s %12s %10s %10s %10s %8s\n", "server", "load", "conns", "events/s",
+           "p50 ms", "p99 ms", "max ms", "errors");
+    for (size_t ci = 0; ci < o.n_conns; ci++)
+        for (int open = 0; open < (o.rate > 0 ? 2 : 1); open++)
+            run_pair(&o, conns, (size_t)o.conns[ci], kiosks, open ? o.rate : 0, db, port_file, log);
     for (int i = 0; i < max_conns; i++)
         curl_easy_cleanup(conns[i].easy);
     sodium_memzero(kiosks, (size_t)max_conns * sizeof *kiosks);

@@ -30,6 +30,14 @@ void lnt_buf_reset(struct lnt_buf *b)
         b->data[0] = '\0';
 }
 
+void lnt_buf_truncate(struct lnt_buf *b, size_t len)
+{
+    if (len >= b->len)
+        return;
+    b->len = len;
+    b->data[len] = '\0';
+}
+
 static enum lnt_err reserve(struct lnt_buf *b, size_t extra)
 {
     size_t need, cap;

@@ -27,6 +27,8 @@ void lnt_buf_init(struct lnt_buf *b, size_t max);
 void lnt_buf_release(struct lnt_buf *b);
 /* Forgets the contents, keeps the storage. */
 void lnt_buf_reset(struct lnt_buf *b);
+/* Forgets everything after the first `len` bytes (no-op when len >= b->len). */
+void lnt_buf_truncate(struct lnt_buf *b, size_t len);
 /* LNT_ERR_TOO_LARGE or LNT_ERR_NOMEM leave the buffer unchanged. */
 enum lnt_err lnt_buf_append(struct lnt_buf *b, const void *p, size_t n);
 enum lnt_err lnt_buf_puts(struct lnt_buf *b, const char *s);

@@ -59,6 +59,15 @@ int32_t lnt_date_of(int64_t t)
     return (int32_t)floor_div(t, 86400);
 }
 
+/* Writes v (0 <= v < 10^width) as exactly `width` decimal digits, no terminator. */
+static void put_digits(char *out, int v, int width)
+{
+    for (int i = width - 1; i >= 0; i--) {
+        out[i] = (char)('0' + v % 10);
+        v /= 10;
+    }
+}
+
 enum lnt_err lnt_time_format(int64_t t, char out[LNT_TIME_STRLEN])
 {
     int32_t days = lnt_date_of(t);
@@ -70,11 +79,19 @@ enum lnt_err lnt_time_format(int64_t t, char out[LNT_TIME_STRLEN])
         out[0] = '\0';
         return LNT_ERR_INVALID;
     }
-    char tmp[64];
-
-    snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, (int)(secs / 3600),
-             (int)(secs / 60 % 60), (int)(secs % 60));
-    return lnt_str_copy(out, LNT_TIME_STRLEN, tmp);
+    put_digits(out, y, 4);
+    out[4] = '-';
+    put_digits(out + 5, m, 2);
+    out[7] = '-';
+    put_digits(out + 8, d, 2);
+    out[10] = 'T';
+    put_digits(out + 11, (int)(secs / 3600), 2);
+    out[13] = ':';
+    put_digits(out + 14, (int)(secs / 60 % 60), 2);
+    out[16] = ':';
+    put_digits(out + 17, (int)(secs % 60), 2);
+    memcpy(out + 19, "Z", 2);
+    return LNT_OK;
 }
 
 /* Reads exactly `n` digits at *p, advancing it. */
@@ -130,10 +147,13 @@ enum lnt_err lnt_date_format(int32_t days, char out[LNT_DATE_STRLEN])
         out[0] = '\0';
         return LNT_ERR_INVALID;
     }
-    char tmp[32];
-
-    snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y, m, d);
-    return lnt_str_copy(out, LNT_DATE_STRLEN, tmp);
+    put_digits(out, y, 4);
+    out[4] = '-';
+    put_digits(out + 5, m, 2);
+    out[7] = '-';
+    put_digits(out + 8, d, 2);
+    out[10] = '\0';
+    return LNT_OK;
 }
 
 enum lnt_err lnt_time_parse(const char *s, int64_t *out)

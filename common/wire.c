@@ -1,4 +1,5 @@
-/* wire.c - the JSON wire codec for event batches and their replies (jansson inside). */
+/* wire.c - the JSON wire codec for event batches and their replies: a fast path for plain
+ * batches, jansson for everything else, and a direct writer of the canonical form. */
 #include "wire.h"
 
 #include "codec.h"
@@ -6,6 +7,7 @@
 
 #include <inttypes.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -21,7 +23,6 @@ _Static_assert(sizeof(enum lnt_sia_status) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum lnt_badge_reason) == sizeof(int), "enum size");
 _Static_assert(sizeof(int) == sizeof(int32_t), "int must be 32 bits");
 
-#define DUMP_FLAGS (JSON_COMPACT | JSON_SORT_KEYS)
 #define TIME_TEXT_MAX 64    /* longest RFC 3339 text worth parsing */
 #define SHOW_MAX 40         /* how much of an unknown key a message repeats */
 #define QUANTITY_MAX 1000000
@@ -596,36 +597,161 @@ static enum lnt_err event_from_json(json_t *obj, struct lnt_event *out, char *er
     return rc;
 }
 
-/* ---- encode: struct member -> JSON value ---- */
+/* ---- encode: struct -> canonical JSON text ----
+ *
+ * The canonical form is exactly what jansson's json_dumps(JSON_COMPACT |
+ * JSON_SORT_KEYS) writes for the same object: keys in byte (strcmp) order,
+ * no spaces, strings as UTF-8 with only '"', '\\' and control characters
+ * escaped. It is written here directly, without building a jansson object
+ * first: the server encodes every event it stores, and building and dumping
+ * an object was most of that cost. test_wire checks each type against
+ * jansson's own dump of the same text.
+ */
 
-static enum lnt_err put(json_t *obj, const char *name, json_t *v)
+#define EVENT_FIELDS_MAX 16
+
+/* Each type's fields (common ones included) in key order; filled once. */
+static const struct field *sorted_fields[LNT_EV__MAX + 1][EVENT_FIELDS_MAX];
+static size_t sorted_count[LNT_EV__MAX + 1];
+static pthread_once_t sorted_once = PTHREAD_ONCE_INIT;
+
+static int field_cmp(const void *a, const void *b)
 {
-    /* json_object_set_new takes `v` even when it fails, and fails on NULL. */
-    return json_object_set_new(obj, name, v) == 0 ? LNT_OK : LNT_ERR_NOMEM;
+    const struct field *const *x = a, *const *y = b;
+    return strcmp((*x)->name, (*y)->name);
 }
 
-static enum lnt_err put_tallies(const struct field *f, const int32_t *t, json_t *obj, char *err)
+static void sort_fields(void)
 {
-    json_t *o = json_object();
-    enum lnt_err rc = o != NULL ? LNT_OK : LNT_ERR_NOMEM;
+    for (int t = LNT_EV_NONE + 1; t <= LNT_EV__MAX; t++) {
+        size_t n_own = 0, n = 0;
+        const struct field *own = type_fields((enum lnt_event_type)t, &n_own);
 
-    for (size_t i = 0; rc == LNT_OK && i < N_TALLIES; i++) {
-        if (t[i] < 0 || t[i] > f->max)
-            rc = lnt_fail(err, LNT_ERR_INVALID,
-                          "field `tallies.%s`: expected an integer from 0 to %" PRId64,
-                          tally_names[i], f->max);
-        else
-            rc = put(o, tally_names[i], json_integer(t[i]));
+        for (size_t i = 0; i < COUNT(common_fields); i++)
+            sorted_fields[t][n++] = &common_fields[i];
+        for (size_t i = 0; i < n_own && n < EVENT_FIELDS_MAX; i++)
+            sorted_fields[t][n++] = &own[i];
+        qsort(sorted_fields[t], n, sizeof sorted_fields[t][0], field_cmp);
+        sorted_count[t] = n;
     }
-    if (rc != LNT_OK) {
-        json_decref(o);
-        return rc;
-    }
-    return put(obj, f->name, o);
 }
 
-/* Validates one member of `ev` exactly as decoding would, then adds it to `obj`. */
-static enum lnt_err put_field(const struct field *f, const struct lnt_event *ev, json_t *obj,
+_Static_assert(COUNT(common_fields) + COUNT(incident_fields) <= EVENT_FIELDS_MAX,
+               "EVENT_FIELDS_MAX too small");
+_Static_assert(COUNT(common_fields) + COUNT(badge_fields) <= EVENT_FIELDS_MAX,
+               "EVENT_FIELDS_MAX too small");
+
+/* Text being written; the first buffer failure sticks and is reported once, at the end. */
+struct text {
+    struct lnt_buf *b;
+    enum lnt_err rc;
+};
+
+static void put_raw(struct text *t, const char *s, size_t n)
+{
+    if (t->rc == LNT_OK)
+        t->rc = lnt_buf_append(t->b, s, n);
+}
+
+static void put_lit(struct text *t, const char *s)
+{
+    put_raw(t, s, strlen(s));
+}
+
+/* A JSON string, escaped as jansson escapes it. */
+static void put_str(struct text *t, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    const char *run = s;
+
+    put_raw(t, "\"", 1);
+    for (; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+        char esc[6] = {'\\', (char)c};
+        size_t k = 2;
+
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        switch (c) {
+        case '"':
+        case '\\':
+            break;
+        case '\b':
+            esc[1] = 'b';
+            break;
+        case '\f':
+            esc[1] = 'f';
+            break;
+        case '\n':
+            esc[1] = 'n';
+            break;
+        case '\r':
+            esc[1] = 'r';
+            break;
+        case '\t':
+            esc[1] = 't';
+            break;
+        default:
+            memcpy(esc + 1, "u00", 3);
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 0xf];
+            k = 6;
+            break;
+        }
+        put_raw(t, run, (size_t)(s - run));
+        put_raw(t, esc, k);
+        run = s + 1;
+    }
+    put_raw(t, run, (size_t)(s - run));
+    put_raw(t, "\"", 1);
+}
+
+static void put_int(struct text *t, int64_t v)
+{
+    char digits[24];
+    size_t i = sizeof digits;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+    do {
+        digits[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    if (v < 0)
+        digits[--i] = '-';
+    put_raw(t, digits + i, sizeof digits - i);
+}
+
+/* `"name":` (field and tally names are plain identifiers: nothing to escape). */
+static void put_key(struct text *t, const char *name)
+{
+    put_raw(t, "\"", 1);
+    put_lit(t, name);
+    put_raw(t, "\":", 2);
+}
+
+static enum lnt_err put_tallies(const struct field *f, const int32_t *v, struct text *t, char *err)
+{
+    /* tally_names in key order */
+    static const int order[N_TALLIES] = {2, 3, 7, 5, 4, 1, 6, 0};
+
+    put_raw(t, "{", 1);
+    for (size_t k = 0; k < N_TALLIES; k++) {
+        int i = order[k];
+        if (v[i] < 0 || v[i] > f->max)
+            return lnt_fail(err, LNT_ERR_INVALID,
+                            "field `tallies.%s`: expected an integer from 0 to %" PRId64,
+                            tally_names[i], f->max);
+        if (k > 0)
+            put_raw(t, ",", 1);
+        put_key(t, tally_names[i]);
+        put_int(t, v[i]);
+    }
+    put_raw(t, "}", 1);
+    return LNT_OK;
+}
+
+/* Validates one member of `ev` exactly as decoding would, then writes `"name":value`. */
+static enum lnt_err put_field(const struct field *f, const struct lnt_event *ev, struct text *t,
                               char *err)
 {
     const char *p = (const char *)ev + f->off;
@@ -637,42 +763,52 @@ static enum lnt_err put_field(const struct field *f, const struct lnt_event *ev,
     bool b;
     bool ok = true;
 
+    put_key(t, f->name);
     switch (f->kind) {
     case K_TYPE:
-        return put(obj, f->name, json_string(lnt_event_type_name(ev->type)));
+        put_str(t, lnt_event_type_name(ev->type));
+        return LNT_OK;
     case K_SEQ:
         memcpy(&x, p, sizeof x);
         if (x < f->min)
             return expected(f, err);
-        return put(obj, f->name, json_integer((json_int_t)x));
+        put_int(t, x);
+        return LNT_OK;
     case K_TIME:
         memcpy(&x, p, sizeof x);
         if (x < TIME_MIN || x > TIME_MAX || lnt_time_format(x, tmp) != LNT_OK)
             return lnt_fail(err, LNT_ERR_INVALID, "field `%s`: time out of range", f->name);
-        return put(obj, f->name, json_string(tmp));
+        put_str(t, tmp);
+        return LNT_OK;
     case K_DATE:
         memcpy(&x32, p, sizeof x32);
-        if (x32 == 0)
-            return put(obj, f->name, json_null());
+        if (x32 == 0) {
+            put_raw(t, "null", 4);
+            return LNT_OK;
+        }
         if (x32 < 0 || x32 > DATE_MAX || lnt_date_format(x32, tmp) != LNT_OK)
             return lnt_fail(err, LNT_ERR_INVALID, "field `%s`: date out of range", f->name);
-        return put(obj, f->name, json_string(tmp));
+        put_str(t, tmp);
+        return LNT_OK;
     case K_INT:
         memcpy(&x32, p, sizeof x32);
         if (x32 < f->min || x32 > f->max)
             return expected(f, err);
-        return put(obj, f->name, json_integer(x32));
+        put_int(t, x32);
+        return LNT_OK;
     case K_BOOL:
         memcpy(&b, p, sizeof b);
-        return put(obj, f->name, json_boolean(b));
+        put_lit(t, b ? "true" : "false");
+        return LNT_OK;
     case K_ENUM:
         memcpy(&e, p, sizeof e);
         name = f->en->name(e);
         if (name == NULL || !f->en->parse(name, &back) || back != e)
             return expected(f, err);
-        return put(obj, f->name, json_string(name));
+        put_str(t, name);
+        return LNT_OK;
     case K_TALLIES:
-        return put_tallies(f, (const int32_t *)(const void *)p, obj, err);
+        return put_tallies(f, (const int32_t *)(const void *)p, t, err);
     case K_UUID:
     case K_TEXT:
     case K_CHOICE:
@@ -705,57 +841,48 @@ static enum lnt_err put_field(const struct field *f, const struct lnt_event *ev,
     }
     if (!ok)
         return expected(f, err);
-    return put(obj, f->name, json_string(p));
-}
-
-/* Builds the JSON object of `ev` into *out (caller decrefs); *out is NULL on error. */
-static enum lnt_err event_to_json(const struct lnt_event *ev, json_t **out, char *err)
-{
-    const struct field *own;
-    size_t n_own = 0;
-    json_t *obj = NULL;
-    enum lnt_err rc = LNT_OK;
-
-    *out = NULL;
-    own = type_fields(ev->type, &n_own);
-    if (own == NULL)
-        return lnt_fail(err, LNT_ERR_INVALID, "field `type`: expected %s", TYPE_EXPECT);
-    obj = json_object();
-    if (obj == NULL)
-        return lnt_fail(err, LNT_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; rc == LNT_OK && i < COUNT(common_fields); i++)
-        rc = put_field(&common_fields[i], ev, obj, err);
-    for (size_t i = 0; rc == LNT_OK && i < n_own; i++)
-        rc = put_field(&own[i], ev, obj, err);
-    if (rc != LNT_OK) {
-        if (rc == LNT_ERR_NOMEM)
-            lnt_fail(err, rc, "out of memory");
-        json_decref(obj);
-        return rc;
-    }
-    *out = obj;
+    put_str(t, p);
     return LNT_OK;
 }
 
-/* Appends canonical text of `v` to `out`; TOO_LARGE when over `limit` or the buffer's bound. */
-static enum lnt_err dump(const json_t *v, size_t limit, struct lnt_buf *out, char *err)
+/* Writes the canonical JSON object of `ev`. */
+static enum lnt_err put_event(const struct lnt_event *ev, struct text *t, char *err)
 {
-    char *text = json_dumps(v, DUMP_FLAGS);
     size_t n;
-    enum lnt_err rc;
 
-    if (text == NULL)
-        return lnt_fail(err, LNT_ERR_NOMEM, "out of memory writing JSON");
-    n = strlen(text);
-    if (n > limit) {
-        rc = lnt_fail(err, LNT_ERR_TOO_LARGE, "JSON is %zu bytes, at most %zu", n, limit);
-        goto out;
+    if (ev->type <= LNT_EV_NONE || ev->type > LNT_EV__MAX)
+        return lnt_fail(err, LNT_ERR_INVALID, "field `type`: expected %s", TYPE_EXPECT);
+    pthread_once(&sorted_once, sort_fields);
+    n = sorted_count[ev->type];
+    put_raw(t, "{", 1);
+    for (size_t i = 0; i < n; i++) {
+        enum lnt_err rc;
+        if (i > 0)
+            put_raw(t, ",", 1);
+        rc = put_field(sorted_fields[ev->type][i], ev, t, err);
+        if (rc != LNT_OK)
+            return rc;
     }
-    rc = lnt_buf_append(out, text, n);
+    put_raw(t, "}", 1);
+    return LNT_OK;
+}
+
+/*
+ * Ends a write that began at out->len == start: on any error the buffer is
+ * put back as it was; text over `limit` bytes is TOO_LARGE.
+ */
+static enum lnt_err text_end(struct text *t, size_t start, size_t limit, enum lnt_err rc, char *err)
+{
+    size_t n = t->b->len - start;
+
+    if (rc == LNT_OK && t->rc != LNT_OK)
+        rc = t->rc == LNT_ERR_NOMEM
+                 ? lnt_fail(err, LNT_ERR_NOMEM, "out of memory writing JSON")
+                 : lnt_fail(err, t->rc, "output buffer cannot take the JSON (%zu bytes written)", n);
+    else if (rc == LNT_OK && n > limit)
+        rc = lnt_fail(err, LNT_ERR_TOO_LARGE, "JSON is %zu bytes, at most %zu", n, limit);
     if (rc != LNT_OK)
-        lnt_fail(err, rc, "output buffer cannot take %zu more bytes", n);
-out:
-    free(text);
+        lnt_buf_truncate(t->b, start);
     return rc;
 }
 
@@ -794,7 +921,8 @@ void lnt_batch_release(struct lnt_batch *b)
     b->n = 0;
 }
 
-enum lnt_err lnt_wire_batch_decode(const char *json, size_t len, struct lnt_batch *out, char *err)
+enum lnt_err lnt_wire_batch_decode_full(const char *json, size_t len, struct lnt_batch *out,
+                                        char *err)
 {
     json_t *root = NULL, *kid, *arr;
     struct lnt_event *evs = NULL;
@@ -876,10 +1004,390 @@ out:
     return rc;
 }
 
+/* ---- decode, fast path ----
+ *
+ * Batches from kiosks are plain: no escapes in strings, integers only, keys
+ * the wire's own. Those are read here straight into the events, without
+ * building a jansson tree (which was a quarter of the server's CPU at full
+ * ingest). Anything else at all (an escape, a real number, a nested value
+ * where none belongs, a missing, unknown or repeated key, a value out of
+ * range, a syntax error) makes the fast path give up without deciding, and
+ * the batch goes to the full decoder above, which accepts or refuses it and
+ * says why. So the fast path only ever has to be right about what it
+ * accepts: the tests hold it to giving exactly the events the full decoder
+ * gives for the same text (tests/fuzz/fuzz_wire.c).
+ */
+
+struct scan {
+    const char *p, *end;
+};
+
+/* One member of an event object, as read. */
+struct member {
+    const char *key;
+    size_t key_len;
+    enum { M_STRING, M_INTEGER, M_TRUE, M_FALSE, M_NULL, M_TALLIES } kind;
+    const char *s; /* M_STRING: into the input, not terminated */
+    size_t len;
+    int64_t i;     /* M_INTEGER */
+    int32_t tallies[N_TALLIES];
+};
+
+static void skip_ws(struct scan *s)
+{
+    while (s->p < s->end && (*s->p == ' ' || *s->p == '\n' || *s->p == '\r' || *s->p == '\t'))
+        s->p++;
+}
+
+/* Consumes `c` (after any whitespace) when it is next. */
+static bool take(struct scan *s, char c)
+{
+    skip_ws(s);
+    if (s->p < s->end && *s->p == c) {
+        s->p++;
+        return true;
+    }
+    return false;
+}
+
+/* A string with no escapes or control characters, valid UTF-8; points into the input. */
+static bool scan_string(struct scan *s, const char **out, size_t *len)
+{
+    const char *start;
+
+    if (!take(s, '"'))
+        return false;
+    start = s->p;
+    while (s->p < s->end) {
+        unsigned char c = (unsigned char)*s->p;
+        size_t k;
+
+        if (c == '"') {
+            *out = start;
+            *len = (size_t)(s->p - start);
+            s->p++;
+            return true;
+        }
+        if (c == '\\' || c < 0x20)
+            return false;
+        k = c < 0x80 ? 1 : utf8_seq((const unsigned char *)s->p, (size_t)(s->end - s->p));
+        if (k == 0)
+            return false;
+        s->p += k;
+    }
+    return false;
+}
+
+/* A non-negative JSON integer that fits int64_t (no sign, fraction or exponent). */
+static bool scan_integer(struct scan *s, int64_t *out)
+{
+    int64_t v = 0;
+    const char *start;
+
+    skip_ws(s);
+    start = s->p;
+    while (s->p < s->end && *s->p >= '0' && *s->p <= '9') {
+        int d = *s->p - '0';
+        if (v > (INT64_MAX - d) / 10)
+            return false;
+        v = v * 10 + d;
+        s->p++;
+    }
+    if (s->p == start || (*start == '0' && s->p - start > 1))
+        return false;
+    if (s->p < s->end && (*s->p == '.' || *s->p == 'e' || *s->p == 'E'))
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool scan_word(struct scan *s, const char *w, size_t n)
+{
+    if ((size_t)(s->end - s->p) < n || memcmp(s->p, w, n) != 0)
+        return false;
+    s->p += n;
+    return true;
+}
+
+static bool key_is(const char *key, size_t len, const char *name)
+{
+    return strlen(name) == len && memcmp(key, name, len) == 0;
+}
+
+/* {"water": 3, ...}: known tallies, each at most once, in range; the rest zero. */
+static bool scan_tallies(struct scan *s, int32_t out[N_TALLIES])
+{
+    bool seen[N_TALLIES] = {false};
+
+    memset(out, 0, N_TALLIES * sizeof out[0]);
+    if (!take(s, '{'))
+        return false;
+    if (take(s, '}'))
+        return true;
+    do {
+        const char *key;
+        size_t len, i;
+        int64_t v;
+
+        if (!scan_string(s, &key, &len) || !take(s, ':') || !scan_integer(s, &v))
+            return false;
+        for (i = 0; i < N_TALLIES && !key_is(key, len, tally_names[i]); i++)
+            ;
+        if (i == N_TALLIES || seen[i] || v > TALLY_MAX)
+            return false;
+        seen[i] = true;
+        out[i] = (int32_t)v;
+    } while (take(s, ','));
+    return take(s, '}');
+}
+
+static bool scan_value(struct scan *s, struct member *m)
+{
+    skip_ws(s);
+    if (s->p >= s->end)
+        return false;
+    switch (*s->p) {
+    case '"':
+        m->kind = M_STRING;
+        return scan_string(s, &m->s, &m->len);
+    case '{':
+        m->kind = M_TALLIES;
+        return scan_tallies(s, m->tallies);
+    case 't':
+        m->kind = M_TRUE;
+        return scan_word(s, "true", 4);
+    case 'f':
+        m->kind = M_FALSE;
+        return scan_word(s, "false", 5);
+    case 'n':
+        m->kind = M_NULL;
+        return scan_word(s, "null", 4);
+    default:
+        m->kind = M_INTEGER;
+        return scan_integer(s, &m->i);
+    }
+}
+
+/* Copies a member's string into dst[size] when it fits, NUL-terminated. */
+static bool member_text(const struct member *m, char *dst, size_t size)
+{
+    if (m->kind != M_STRING || m->len >= size)
+        return false;
+    memcpy(dst, m->s, m->len);
+    dst[m->len] = '\0';
+    return true;
+}
+
+/* What get_field accepts, and the same value; false for anything else. */
+static bool fast_field(const struct field *f, const struct member *m, struct lnt_event *ev)
+{
+    char *p = (char *)ev + f->off;
+    char tmp[TIME_TEXT_MAX];
+    int64_t x = 0;
+    int32_t x32, days = 0;
+    int e = 0;
+    bool b;
+
+    switch (f->kind) {
+    case K_TYPE:
+        return true; /* read first */
+    case K_SEQ:
+        if (m->kind != M_INTEGER || m->i < f->min || m->i > f->max)
+            return false;
+        memcpy(p, &m->i, sizeof m->i);
+        return true;
+    case K_INT:
+        if (m->kind != M_INTEGER || m->i < f->min || m->i > f->max)
+            return false;
+        x32 = (int32_t)m->i;
+        memcpy(p, &x32, sizeof x32);
+        return true;
+    case K_BOOL:
+        if (m->kind != M_TRUE && m->kind != M_FALSE)
+            return false;
+        b = m->kind == M_TRUE;
+        memcpy(p, &b, sizeof b);
+        return true;
+    case K_TIME:
+        if (!member_text(m, tmp, sizeof tmp) || !time_ok(tmp, &x))
+            return false;
+        memcpy(p, &x, sizeof x);
+        return true;
+    case K_DATE:
+        if (m->kind != M_NULL &&
+            (!member_text(m, tmp, sizeof tmp) || lnt_date_parse(tmp, &days) != LNT_OK || days < 1))
+            return false;
+        memcpy(p, &days, sizeof days);
+        return true;
+    case K_ENUM:
+        if (!member_text(m, tmp, sizeof tmp) || !f->en->parse(tmp, &e))
+            return false;
+        memcpy(p, &e, sizeof e);
+        return true;
+    case K_TALLIES:
+        if (m->kind != M_TALLIES)
+            return false;
+        memcpy(p, m->tallies, sizeof m->tallies);
+        return true;
+    case K_UUID:
+        return member_text(m, p, f->size) && uuid_ok(p);
+    case K_CHOICE:
+        return member_text(m, p, f->size) && in_list(f->choices, p);
+    case K_SERIAL:
+        return member_text(m, p, f->size) && serial_ok(p);
+    case K_SIA_NUMBER:
+        return member_text(m, p, f->size) && sia_number_ok(p);
+    case K_SEALED:
+        return member_text(m, p, f->size) && sealed_ok(p);
+    case K_TEXT:
+        return member_text(m, p, f->size) && text_problem(p, f->size, (size_t)f->min) == NULL;
+    }
+    return false;
+}
+
+/* The member named `name` when exactly one has that name; NULL otherwise. */
+static const struct member *member_named(const struct member *m, size_t n, const char *name)
+{
+    const struct member *found = NULL;
+
+    for (size_t i = 0; i < n; i++) {
+        if (!key_is(m[i].key, m[i].key_len, name))
+            continue;
+        if (found != NULL)
+            return NULL;
+        found = &m[i];
+    }
+    return found;
+}
+
+/* Fills every field of `t` from the members; false when one is missing or not acceptable. */
+static bool fast_fields(const struct field *t, size_t n_t, const struct member *m, size_t n,
+                        struct lnt_event *ev)
+{
+    for (size_t i = 0; i < n_t; i++) {
+        const struct member *v = member_named(m, n, t[i].name);
+        if (v == NULL || !fast_field(&t[i], v, ev))
+            return false;
+    }
+    return true;
+}
+
+static bool fast_event(struct scan *s, struct lnt_event *ev)
+{
+    struct member m[EVENT_FIELDS_MAX];
+    const struct member *type_m;
+    const struct field *own;
+    size_t n = 0, n_own = 0;
+    char tmp[TIME_TEXT_MAX];
+    enum lnt_event_type type;
+
+    if (!take(s, '{'))
+        return false;
+    do {
+        if (n == EVENT_FIELDS_MAX)
+            return false;
+        if (!scan_string(s, &m[n].key, &m[n].key_len) || !take(s, ':') || !scan_value(s, &m[n]))
+            return false;
+        n++;
+    } while (take(s, ','));
+    if (!take(s, '}'))
+        return false;
+
+    memset(ev, 0, sizeof *ev);
+    type_m = member_named(m, n, "type");
+    if (type_m == NULL || !member_text(type_m, tmp, sizeof tmp) ||
+        lnt_event_type_parse(tmp, &type) != LNT_OK)
+        return false;
+    own = type_fields(type, &n_own);
+    /* every field present exactly once (member_named) and nothing else: no unknown keys */
+    if (own == NULL || n != COUNT(common_fields) + n_own)
+        return false;
+    ev->type = type;
+    return fast_fields(common_fields, COUNT(common_fields), m, n, ev) &&
+           fast_fields(own, n_own, m, n, ev);
+}
+
+/* [event, ...] into evs[LNT_BATCH_MAX]: at least one, at most LNT_BATCH_MAX, seq rising. */
+static bool fast_events(struct scan *s, struct lnt_event *evs, size_t *n)
+{
+    *n = 0;
+    if (!take(s, '['))
+        return false;
+    do {
+        if (*n == LNT_BATCH_MAX || !fast_event(s, &evs[*n]))
+            return false;
+        if (*n > 0 && evs[*n].seq <= evs[*n - 1].seq)
+            return false;
+        (*n)++;
+    } while (take(s, ','));
+    return take(s, ']');
+}
+
+bool lnt_wire_batch_decode_fast(const char *json, size_t len, struct lnt_batch *out)
+{
+    struct scan s = {json, json + len};
+    struct lnt_event *evs;
+    bool seen_kiosk = false, seen_events = false, ok = false;
+    int64_t kiosk_id = 0;
+    size_t n = 0;
+
+    if (json == NULL || len > LNT_BATCH_BODY_MAX)
+        return false;
+    evs = malloc(LNT_BATCH_MAX * sizeof *evs);
+    if (evs == NULL)
+        return false;
+    if (!take(&s, '{'))
+        goto out;
+    do {
+        const char *key;
+        size_t key_len;
+
+        if (!scan_string(&s, &key, &key_len) || !take(&s, ':'))
+            goto out;
+        if (key_is(key, key_len, "kiosk_id") && !seen_kiosk) {
+            seen_kiosk = true;
+            if (!scan_integer(&s, &kiosk_id) || kiosk_id < 1)
+                goto out;
+        } else if (key_is(key, key_len, "events") && !seen_events) {
+            seen_events = true;
+            if (!fast_events(&s, evs, &n))
+                goto out;
+        } else {
+            goto out;
+        }
+    } while (take(&s, ','));
+    if (!take(&s, '}') || !seen_kiosk || !seen_events)
+        goto out;
+    skip_ws(&s);
+    if (s.p != s.end)
+        goto out;
+    ok = true;
+out:
+    if (!ok) {
+        free(evs);
+        return false;
+    }
+    /* shrinking never moves the events, and never fails in a way that loses them */
+    out->events = realloc(evs, n * sizeof *evs);
+    if (out->events == NULL)
+        out->events = evs;
+    out->kiosk_id = kiosk_id;
+    out->n = n;
+    return true;
+}
+
+enum lnt_err lnt_wire_batch_decode(const char *json, size_t len, struct lnt_batch *out, char *err)
+{
+    if (lnt_wire_batch_decode_fast(json, len, out))
+        return LNT_OK;
+    return lnt_wire_batch_decode_full(json, len, out, err);
+}
+
 enum lnt_err lnt_wire_batch_encode(int64_t kiosk_id, const struct lnt_event *ev, size_t n,
                                    struct lnt_buf *out, char *err)
 {
-    json_t *root = NULL, *arr = NULL, *obj = NULL;
+    struct text t = {out, LNT_OK};
+    size_t start = out->len;
     enum lnt_err rc = LNT_OK;
 
     if (kiosk_id < 1)
@@ -889,52 +1397,34 @@ enum lnt_err lnt_wire_batch_encode(int64_t kiosk_id, const struct lnt_event *ev,
     if (n > LNT_BATCH_MAX)
         return lnt_fail(err, LNT_ERR_TOO_LARGE, "field `events`: %zu events, at most %d in a batch",
                         n, LNT_BATCH_MAX);
-    root = json_object();
-    arr = json_array();
-    if (root == NULL || arr == NULL) {
-        rc = lnt_fail(err, LNT_ERR_NOMEM, "out of memory");
-        goto out;
-    }
-    for (size_t i = 0; i < n; i++) {
+    /* keys in order: "events" < "kiosk_id" */
+    put_lit(&t, "{\"events\":[");
+    for (size_t i = 0; i < n && rc == LNT_OK; i++) {
         if (i > 0 && ev[i].seq <= ev[i - 1].seq) {
             rc = lnt_fail(err, LNT_ERR_INVALID,
                           "event %zu: field `seq`: %" PRId64 " is not greater than the %" PRId64
                           " before it",
                           i, ev[i].seq, ev[i - 1].seq);
-            goto out;
+            break;
         }
-        rc = event_to_json(&ev[i], &obj, err);
-        if (rc != LNT_OK) {
+        if (i > 0)
+            put_raw(&t, ",", 1);
+        rc = put_event(&ev[i], &t, err);
+        if (rc != LNT_OK)
             lnt_fail_prefix(err, rc, "event %zu: ", i);
-            goto out;
-        }
-        if (json_array_append_new(arr, obj) != 0) {
-            rc = lnt_fail(err, LNT_ERR_NOMEM, "out of memory");
-            goto out;
-        }
     }
-    if (put(root, "kiosk_id", json_integer((json_int_t)kiosk_id)) != LNT_OK ||
-        json_object_set(root, "events", arr) != 0) {
-        rc = lnt_fail(err, LNT_ERR_NOMEM, "out of memory");
-        goto out;
-    }
-    rc = dump(root, LNT_BATCH_BODY_MAX, out, err);
-out:
-    json_decref(arr);
-    json_decref(root);
-    return rc;
+    put_lit(&t, "],\"kiosk_id\":");
+    put_int(&t, kiosk_id);
+    put_raw(&t, "}", 1);
+    return text_end(&t, start, LNT_BATCH_BODY_MAX, rc, err);
 }
 
 enum lnt_err lnt_wire_event_encode(const struct lnt_event *ev, struct lnt_buf *out, char *err)
 {
-    json_t *obj = NULL;
-    enum lnt_err rc = event_to_json(ev, &obj, err);
+    struct text t = {out, LNT_OK};
+    size_t start = out->len;
 
-    if (rc != LNT_OK)
-        return rc;
-    rc = dump(obj, LNT_BATCH_BODY_MAX, out, err);
-    json_decref(obj);
-    return rc;
+    return text_end(&t, start, LNT_BATCH_BODY_MAX, put_event(ev, &t, err), err);
 }
 
 enum lnt_err lnt_wire_event_decode(const char *json, size_t len, struct lnt_event *out, char *err)
@@ -1003,52 +1493,51 @@ static void clean_reason(const char *s, char *out)
 enum lnt_err lnt_wire_reply_encode(const struct lnt_ingest_result *r, size_t n, struct lnt_buf *out,
                                    char *err)
 {
-    json_t *root = NULL, *lists[COUNT(reply_lists)] = {NULL};
+    /* the lists in key order, as the other encoders write */
+    static const enum lnt_ingest_status order[] = {LNT_INGEST_ACCEPTED, LNT_INGEST_CONFLICT,
+                                                   LNT_INGEST_DUPLICATE, LNT_INGEST_REJECTED};
+    struct text t = {out, LNT_OK};
+    size_t start = out->len;
     char reason[REASON_SIZE];
-    enum lnt_err rc = LNT_OK;
 
-    root = json_object();
-    if (root == NULL) {
-        rc = lnt_fail(err, LNT_ERR_NOMEM, "out of memory");
-        goto out;
-    }
-    for (size_t k = 0; k < COUNT(reply_lists); k++) {
-        lists[k] = json_array();
-        if (lists[k] == NULL || json_object_set(root, reply_lists[k].key, lists[k]) != 0) {
-            rc = lnt_fail(err, LNT_ERR_NOMEM, "out of memory");
-            goto out;
-        }
-    }
     for (size_t i = 0; i < n; i++) {
-        size_t k = (size_t)r[i].status - 1;
-        json_t *item;
-        if (r[i].status < LNT_INGEST_ACCEPTED || r[i].status > LNT_INGEST_REJECTED) {
-            rc = lnt_fail(err, LNT_ERR_INVALID, "result %zu: status %d is not an ingest status", i,
-                          (int)r[i].status);
-            goto out;
-        }
-        if (r[i].seq < 1) {
-            rc = lnt_fail(err, LNT_ERR_INVALID, "result %zu: field `seq`: expected a positive integer",
-                          i);
-            goto out;
-        }
-        if (reply_lists[k].with_reason) {
-            clean_reason(r[i].reason, reason);
-            item = json_pack("{sIss}", "seq", (json_int_t)r[i].seq, "reason", reason);
-        } else {
-            item = json_integer((json_int_t)r[i].seq);
-        }
-        if (json_array_append_new(lists[k], item) != 0) {
-            rc = lnt_fail(err, LNT_ERR_NOMEM, "out of memory");
-            goto out;
-        }
+        if (r[i].status < LNT_INGEST_ACCEPTED || r[i].status > LNT_INGEST_REJECTED)
+            return lnt_fail(err, LNT_ERR_INVALID, "result %zu: status %d is not an ingest status",
+                            i, (int)r[i].status);
+        if (r[i].seq < 1)
+            return lnt_fail(err, LNT_ERR_INVALID,
+                            "result %zu: field `seq`: expected a positive integer", i);
     }
-    rc = dump(root, LNT_BATCH_BODY_MAX, out, err);
-out:
-    for (size_t k = 0; k < COUNT(lists); k++)
-        json_decref(lists[k]);
-    json_decref(root);
-    return rc;
+    put_raw(&t, "{", 1);
+    for (size_t k = 0; k < COUNT(order); k++) {
+        const struct reply_list *l = &reply_lists[order[k] - 1];
+        bool first = true;
+
+        if (k > 0)
+            put_raw(&t, ",", 1);
+        put_key(&t, l->key);
+        put_raw(&t, "[", 1);
+        for (size_t i = 0; i < n; i++) {
+            if (r[i].status != l->status)
+                continue;
+            if (!first)
+                put_raw(&t, ",", 1);
+            first = false;
+            if (l->with_reason) {
+                clean_reason(r[i].reason, reason);
+                put_lit(&t, "{\"reason\":");
+                put_str(&t, reason);
+                put_lit(&t, ",\"seq\":");
+                put_int(&t, r[i].seq);
+                put_raw(&t, "}", 1);
+            } else {
+                put_int(&t, r[i].seq);
+            }
+        }
+        put_raw(&t, "]", 1);
+    }
+    put_raw(&t, "}", 1);
+    return text_end(&t, start, LNT_BATCH_BODY_MAX, LNT_OK, err);
 }
 
 static int cmp_i64(const void *a, const void *b)

@@ -64,11 +64,15 @@ static void handle_metrics(struct lnt_api *api, const struct lnt_http_request *r
                            const struct lnt_api_params *params, struct lnt_http_response *resp)
 {
     struct lnt_metrics_gauges g;
+    struct lnt_ingest_stats st;
 
     (void)req;
     (void)params;
+    lnt_store_ingest_stats(api->store, &st);
     g.db_bytes = db_bytes(api->db_path);
     g.kiosks_enrolled = kiosks_enrolled(api);
+    g.store_commits = st.commits;
+    g.store_retried = st.retried;
     lnt_buf_reset(&resp->body);
     if (lnt_metrics_render(&api->metrics, &g, &resp->body) != LNT_OK) {
         lnt_http_problem(resp, 500, "the metrics page did not fit its buffer");

@@ -29,6 +29,8 @@
 #define EXIT_USAGE 2
 #define HOST_MAX 256
 #define THREADS_MAX 256
+#define THREADS_PER_CPU 4
+#define THREADS_MIN 8
 #define PEM_MAX (256 * 1024) /* bytes of a certificate chain or key file */
 #define PURGE_EVERY_S 86400
 #define SCORE_CACHE_SLOTS 16384 /* venues whose scores lists reuse; more share slots */
@@ -51,7 +53,7 @@ static void usage(FILE *f)
           "  --db PATH          database (default var/lantern.db)\n"
           "  --listen HOST:PORT address to serve on (default 127.0.0.1:8080; port 0 = any free)\n"
           "  --port-file FILE   after listening, write the bound port number to FILE\n"
-          "  --threads N        HTTP worker threads (default: number of CPUs)\n"
+          "  --threads N        HTTP worker threads (default: 4 per CPU, at least 8)\n"
           "  --tls-cert FILE    serve HTTPS with this PEM certificate (chain)\n"
           "  --tls-key FILE     ... and this PEM private key\n"
           "  --insecure-http    allow plain HTTP on a non-loopback address\n",
@@ -75,7 +77,15 @@ static int parse_args(int argc, char **argv, struct options *o)
     o->db = "var/lantern.db";
     o->listen = "127.0.0.1:8080";
     o->port_file = NULL;
-    o->threads = cpus < 1 ? 1 : cpus > THREADS_MAX ? THREADS_MAX : (unsigned)cpus;
+    /*
+     * A worker storing a batch waits for the disk (synchronous=FULL); while it
+     * waits, batches arriving on other workers queue and are then committed
+     * together. More workers than CPUs keeps the CPUs busy and the groups full.
+     */
+    o->threads = cpus < 1 ? THREADS_MIN
+                 : cpus * THREADS_PER_CPU > THREADS_MAX ? THREADS_MAX
+                 : cpus * THREADS_PER_CPU < THREADS_MIN ? THREADS_MIN
+                                                       : (unsigned)(cpus * THREADS_PER_CPU);
     o->insecure_http = false;
     o->tls_cert = NULL;
     o->tls_key = NULL;

@@ -129,6 +129,14 @@ enum lnt_err lnt_metrics_render(const struct lnt_metrics *m, const struct lnt_me
                             "lantern_batch_duration_seconds_count %" PRIu64 "\n",
                             count, sum_us / 1000000, sum_us % 1000000, count);
     if (rc == LNT_OK)
+        rc = counter(out, "lantern_ingest_commits_total",
+                     "Transactions that stored event batches (batches arriving together share one).",
+                     g->store_commits);
+    if (rc == LNT_OK)
+        rc = counter(out, "lantern_ingest_group_retries_total",
+                     "Shared transactions that failed and were stored again batch by batch.",
+                     g->store_retried);
+    if (rc == LNT_OK)
         rc = gauge(out, "lantern_database_bytes",
                    "Size of the database file and its write-ahead log.", g->db_bytes);
     if (rc == LNT_OK)

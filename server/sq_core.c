@@ -574,6 +574,8 @@ enum lnt_err lnt_store_open(struct lnt_store **out, const char *path, char *err)
 
     rc = lnt_sq_batch_new(s, err);
     if (rc == LNT_OK)
+        rc = lnt_sq_group_new(s, err);
+    if (rc == LNT_OK)
         rc = open_conn(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &s->w.db, err);
     if (rc == LNT_OK)
         rc = configure(s->w.db, false, err);
@@ -607,6 +609,7 @@ void lnt_store_free(struct lnt_store *s)
     cache_clear(&s->w);
     sqlite3_close(s->w.db);
     lnt_sq_batch_free(s);
+    lnt_sq_group_free(s);
     pthread_cond_destroy(&s->rcv);
     pthread_mutex_destroy(&s->rmu);
     pthread_mutex_destroy(&s->wmu);

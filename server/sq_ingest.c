@@ -3,6 +3,7 @@
 #include "sq_int.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -179,44 +180,53 @@ static enum lnt_err kiosk_for_ingest(struct lnt_store *s, int64_t kiosk_id, int6
     return rc;
 }
 
-enum lnt_err lnt_store_events_insert(struct lnt_store *s, int64_t kiosk_id, int64_t now,
-                                     const struct lnt_event *ev, size_t n,
-                                     struct lnt_ingest_result *results, char *err)
+/* ---- one batch, inside an open transaction ---- */
+
+/* A batch on its way into the store: the caller's arguments and, once done, its outcome. */
+struct pending {
+    int64_t kiosk_id, now;
+    const struct lnt_event *ev;
+    size_t n;
+    struct lnt_ingest_result *results;
+    struct encoded enc;
+    enum lnt_err rc_enc; /* from encoding, before any lock */
+    char *err;
+    enum lnt_err rc;     /* the outcome, valid once done */
+    bool done;
+    struct pending *next;
+};
+
+/*
+ * Stores p's events inside the writer's open transaction; rollup deltas go
+ * to the accumulator, which the caller flushes. *wrote says whether anything
+ * was written: a batch refused before its first write (unknown or revoked
+ * kiosk, an event that cannot be encoded) leaves the transaction as it was.
+ */
+static enum lnt_err store_batch(struct lnt_store *s, struct pending *p, bool *wrote)
 {
-    struct lnt_sq_origin o = {.kiosk_id = kiosk_id};
+    struct lnt_sq_origin o = {.kiosk_id = p->kiosk_id};
     int64_t last = 0, gaps = 0, backwards = 0, max_seq = 0;
-    struct encoded *enc;
-    enum lnt_err rc, rc_enc;
+    char *err = p->err;
+    enum lnt_err rc;
     sqlite3_stmt *st;
 
-    if (n > LNT_BATCH_MAX)
-        return lnt_fail(err, LNT_ERR_TOO_LARGE, "batch of %zu events, at most %d allowed", n,
-                        LNT_BATCH_MAX);
-    enc = malloc(sizeof *enc);
-    if (enc == NULL)
-        return lnt_fail(err, LNT_ERR_NOMEM, "out of memory storing a batch");
-    rc_enc = encode_batch(ev, n, enc, err);
-    lnt_sq_wlock(s);
-    lnt_sq_batch_reset(s);
-    rc = lnt_sq_begin(s, err);
-    if (rc == LNT_OK)
-        rc = kiosk_for_ingest(s, kiosk_id, &o.venue_id, &last, err);
+    *wrote = false;
+    rc = kiosk_for_ingest(s, p->kiosk_id, &o.venue_id, &last, err);
     /* an unknown or revoked kiosk is the first thing to say; then a bad event (err holds it) */
-    if (rc == LNT_OK)
-        rc = rc_enc;
     if (rc != LNT_OK)
-        goto out;
+        return rc;
+    if (p->rc_enc != LNT_OK)
+        return p->rc_enc;
+    *wrote = true;
+    for (size_t i = 0; i < p->n; i++) {
+        const struct lnt_event *e = &p->ev[i];
+        size_t start = i == 0 ? 0 : p->enc.end[i - 1];
 
-    for (size_t i = 0; i < n && rc == LNT_OK; i++) {
-        const struct lnt_event *e = &ev[i];
-        size_t start = i == 0 ? 0 : enc->end[i - 1];
-        rc = insert_one(s, &o, now, e, enc->text.data + start, enc->end[i] - start, &results[i],
-                        err);
-        if (rc != LNT_OK) {
-            rc = lnt_fail_prefix(err, rc, "event %zu: ", i);
-            break;
-        }
-        if (results[i].status != LNT_INGEST_ACCEPTED)
+        rc = insert_one(s, &o, p->now, e, p->enc.text.data + start, p->enc.end[i] - start,
+                        &p->results[i], err);
+        if (rc != LNT_OK)
+            return lnt_fail_prefix(err, rc, "event %zu: ", i);
+        if (p->results[i].status != LNT_INGEST_ACCEPTED)
             continue;
         if (e->seq > last + 1) {
             gaps++;
@@ -234,38 +244,213 @@ enum lnt_err lnt_store_events_insert(struct lnt_store *s, int64_t kiosk_id, int6
         if (rc == LNT_OK)
             rc = lnt_sq_derive(s, &o, e, err);
         if (rc != LNT_OK)
-            rc = lnt_fail_prefix(err, rc, "event %zu: ", i);
+            return lnt_fail_prefix(err, rc, "event %zu: ", i);
     }
-    if (rc == LNT_OK)
-        rc = lnt_sq_batch_flush(s, err);
-    if (rc != LNT_OK)
-        goto out;
     st = lnt_sq_stmt(&s->w,
                      "UPDATE kiosks SET last_seen = ?2, last_seq = max(last_seq, ?3), "
                      "seq_gaps = seq_gaps + ?4, seq_backwards = seq_backwards + ?5, "
                      "last_anomaly_at = CASE WHEN ?4 + ?5 > 0 THEN ?2 ELSE last_anomaly_at END "
                      "WHERE id = ?1",
                      err);
-    if (st == NULL) {
-        rc = LNT_ERR_DB;
-        goto out;
-    }
-    sqlite3_bind_int64(st, 1, kiosk_id);
-    sqlite3_bind_int64(st, 2, now);
+    if (st == NULL)
+        return LNT_ERR_DB;
+    sqlite3_bind_int64(st, 1, p->kiosk_id);
+    sqlite3_bind_int64(st, 2, p->now);
     sqlite3_bind_int64(st, 3, max_seq);
     sqlite3_bind_int64(st, 4, gaps);
     sqlite3_bind_int64(st, 5, backwards);
-    rc = lnt_sq_done(s->w.db, st, err, "updating the kiosk");
+    return lnt_sq_done(s->w.db, st, err, "updating the kiosk");
+}
+
+/* Ends the writer's transaction: commits when rc is LNT_OK (into rc), else rolls back. */
+static enum lnt_err end_transaction(struct lnt_store *s, enum lnt_err rc, char *err)
+{
+    if (rc == LNT_OK)
+        rc = lnt_sq_batch_flush(s, err);
     if (rc == LNT_OK)
         rc = lnt_sq_commit(s, err);
-out:
     if (rc != LNT_OK) {
         lnt_sq_rollback(s);
         lnt_sq_batch_reset(s);
     }
-    lnt_sq_wunlock(s);
-    lnt_buf_release(&enc->text);
-    free(enc);
+    return rc;
+}
+
+/* One batch in a transaction of its own. The writer lock is held. */
+static void store_alone(struct lnt_store *s, struct pending *p)
+{
+    bool wrote;
+
+    lnt_sq_batch_reset(s);
+    p->rc = lnt_sq_begin(s, p->err);
+    if (p->rc == LNT_OK)
+        p->rc = store_batch(s, p, &wrote);
+    p->rc = end_transaction(s, p->rc, p->err);
+}
+
+/*
+ * Several batches in one transaction, so they share one commit: one sync of
+ * the WAL, and one write of each page they have in common (the kiosks, the
+ * rollups, the tails of the time-ordered indexes). Each batch stays
+ * all-or-nothing: one refused before its first write is simply left out; if
+ * anything fails after a batch has begun writing (or the commit fails), the
+ * whole transaction is rolled back and each batch is stored again in a
+ * transaction of its own, so one batch's failure is never another's. The
+ * writer lock is held. False when the group had to be stored batch by batch.
+ */
+static bool store_group(struct lnt_store *s, struct pending *group)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+    enum lnt_err rc;
+    bool wrote;
+
+    lnt_sq_batch_reset(s);
+    rc = lnt_sq_begin(s, err);
+    for (struct pending *p = group; p != NULL && rc == LNT_OK; p = p->next) {
+        p->rc = store_batch(s, p, &wrote);
+        if (p->rc != LNT_OK && wrote)
+            rc = p->rc;
+    }
+    if (end_transaction(s, rc, err) == LNT_OK)
+        return true;
+    for (struct pending *p = group; p != NULL; p = p->next)
+        store_alone(s, p);
+    return false;
+}
+
+/* ---- group commit ----
+ *
+ * Every batch costs a commit, and with synchronous=FULL a commit waits for the
+ * disk while the writer lock is held. Batches that arrive while one is being
+ * stored queue here; whichever caller finds no batch being stored takes the
+ * whole queue (at most GROUP_MAX batches) and stores it as one transaction,
+ * then wakes the callers whose batches it stored. Nothing returns to its
+ * caller before its batch is committed, so an acknowledged event is as
+ * durable as before.
+ */
+#define GROUP_MAX 32
+
+struct lnt_sq_group {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct pending *head, **tail;
+    bool storing; /* some caller is storing a group now */
+    struct lnt_ingest_stats stats;
+};
+
+enum lnt_err lnt_sq_group_new(struct lnt_store *s, char *err)
+{
+    struct lnt_sq_group *g = calloc(1, sizeof *g);
+
+    if (g == NULL)
+        return lnt_fail(err, LNT_ERR_NOMEM, "out of memory opening the store");
+    pthread_mutex_init(&g->mu, NULL);
+    pthread_cond_init(&g->cv, NULL);
+    g->tail = &g->head;
+    s->group = g;
+    return LNT_OK;
+}
+
+void lnt_sq_group_free(struct lnt_store *s)
+{
+    struct lnt_sq_group *g = s->group;
+
+    if (g == NULL)
+        return;
+    pthread_cond_destroy(&g->cv);
+    pthread_mutex_destroy(&g->mu);
+    free(g);
+    s->group = NULL;
+}
+
+/* Takes up to GROUP_MAX batches off the front of the queue; g->mu is held. */
+static struct pending *take_group(struct lnt_sq_group *g)
+{
+    struct pending *first = g->head, *last = first;
+
+    for (int k = 1; k < GROUP_MAX && last->next != NULL; k++)
+        last = last->next;
+    g->head = last->next;
+    if (g->head == NULL)
+        g->tail = &g->head;
+    last->next = NULL;
+    return first;
+}
+
+/* Queues p and returns once p (and perhaps others with it) is stored. */
+static void store_queued(struct lnt_store *s, struct pending *p)
+{
+    struct lnt_sq_group *g = s->group;
+
+    pthread_mutex_lock(&g->mu);
+    *g->tail = p;
+    g->tail = &p->next;
+    g->stats.waiting++;
+    while (!p->done) {
+        struct pending *group;
+        uint64_t n = 0;
+        bool together = true;
+
+        if (g->storing) {
+            pthread_cond_wait(&g->cv, &g->mu);
+            continue;
+        }
+        g->storing = true;
+        group = take_group(g);
+        pthread_mutex_unlock(&g->mu);
+
+        lnt_sq_wlock(s);
+        if (group->next == NULL)
+            store_alone(s, group);
+        else
+            together = store_group(s, group);
+        lnt_sq_wunlock(s);
+
+        pthread_mutex_lock(&g->mu);
+        for (struct pending *q = group; q != NULL; n++) {
+            struct pending *next = q->next; /* q may be gone once done is seen */
+            q->done = true;
+            q = next;
+        }
+        g->stats.waiting -= (uint32_t)n;
+        g->stats.batches += n;
+        g->stats.commits += together ? 1 : n;
+        g->stats.retried += together ? 0 : 1;
+        g->storing = false;
+        pthread_cond_broadcast(&g->cv);
+    }
+    pthread_mutex_unlock(&g->mu);
+}
+
+void lnt_store_ingest_stats(struct lnt_store *s, struct lnt_ingest_stats *out)
+{
+    struct lnt_sq_group *g = s->group;
+
+    pthread_mutex_lock(&g->mu);
+    *out = g->stats;
+    pthread_mutex_unlock(&g->mu);
+}
+
+enum lnt_err lnt_store_events_insert(struct lnt_store *s, int64_t kiosk_id, int64_t now,
+                                     const struct lnt_event *ev, size_t n,
+                                     struct lnt_ingest_result *results, char *err)
+{
+    struct pending *p;
+    enum lnt_err rc;
+
+    if (n > LNT_BATCH_MAX)
+        return lnt_fail(err, LNT_ERR_TOO_LARGE, "batch of %zu events, at most %d allowed", n,
+                        LNT_BATCH_MAX);
+    p = calloc(1, sizeof *p);
+    if (p == NULL)
+        return lnt_fail(err, LNT_ERR_NOMEM, "out of memory storing a batch");
+    *p = (struct pending){.kiosk_id = kiosk_id, .now = now, .ev = ev, .n = n,
+                          .results = results, .err = err};
+    p->rc_enc = encode_batch(ev, n, &p->enc, err);
+    store_queued(s, p);
+    rc = p->rc;
+    lnt_buf_release(&p->enc.text);
+    free(p);
     return rc;
 }
 

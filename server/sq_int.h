@@ -33,6 +33,7 @@ struct lnt_sq_conn {
 
 struct lnt_sq_batch; /* ingest's rollup accumulator (sq_ingest.c) */
 struct lnt_sq_ckpt;  /* the background checkpointer (sq_core.c) */
+struct lnt_sq_group; /* batches waiting to be stored together (sq_ingest.c) */
 
 /*
  * One writer, a few readers. SQLite allows one writer at a time anyway; wmu
@@ -51,6 +52,7 @@ struct lnt_store {
     struct lnt_sq_batch *batch; /* guarded by wmu */
     char actor[LNT_SQ_ACTOR_LEN];
     struct lnt_sq_ckpt *ckpt;   /* background checkpoints; NULL = the writer does them */
+    struct lnt_sq_group *group; /* ingest's group commit queue */
 };
 
 /* ---- errors and statements ---- */
@@ -169,6 +171,9 @@ void lnt_sq_batch_free(struct lnt_store *s);
 void lnt_sq_batch_reset(struct lnt_store *s);
 /* Writes the accumulated rollup deltas with one upsert per key, inside the open transaction. */
 enum lnt_err lnt_sq_batch_flush(struct lnt_store *s, char *err);
+/* sq_ingest.c: the queue of batches waiting to be stored together, made on open. */
+enum lnt_err lnt_sq_group_new(struct lnt_store *s, char *err);
+void lnt_sq_group_free(struct lnt_store *s);
 /* Where an event came from. */
 struct lnt_sq_origin {
     int64_t kiosk_id;

@@ -178,6 +178,19 @@ enum lnt_err lnt_store_events_insert(struct lnt_store *s, int64_t kiosk_id, int6
                                      const struct lnt_event *ev, size_t n,
                                      struct lnt_ingest_result *results, char *err);
 
+/*
+ * Batches arriving while another is being stored wait, and are then stored
+ * together in one transaction (one commit, one sync of the log), each still
+ * all-or-nothing. What that grouping has done since the store was opened:
+ */
+struct lnt_ingest_stats {
+    uint64_t batches; /* batches through lnt_store_events_insert, stored or refused */
+    uint64_t commits; /* transactions they took */
+    uint64_t retried; /* groups that failed part-way and were stored again batch by batch */
+    uint32_t waiting; /* batches queued or being stored right now */
+};
+void lnt_store_ingest_stats(struct lnt_store *s, struct lnt_ingest_stats *out);
+
 struct lnt_stored_event {
     int64_t id;          /* server-side row id, increasing */
     int64_t kiosk_id;

@@ -8,12 +8,14 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "buf.h"
 #include "ltime.h"
 #include "wire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+extern unsigned long fuzz_wire_fast_accepted;
 
 #define T0 1795730463 /* 2026-11-26T22:01:03Z */
 
@@ -207,6 +209,118 @@ static void test_wire__canonical_encoding_is_stable(void **state)
     }
     lnt_buf_release(&two);
     lnt_buf_release(&one);
+}
+
+/* `text` must be exactly what jansson writes for the same value with sorted keys, compactly. */
+static void assert_jansson_form(const char *text, size_t len)
+{
+    json_error_t je;
+    json_t *v = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    char *again;
+
+    assert_non_null(v);
+    again = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+    assert_non_null(again);
+    assert_string_equal(text, again);
+    free(again);
+    json_decref(v);
+}
+
+static void test_wire__canonical_text_is_jansson_sorted_compact(void **state)
+{
+    static const char *const texts[] = {
+        "", "bar \"upstairs\" \\ back", "caf\xc3\xa9 \xe2\x80\x94 \xf0\x9f\x8d\xba", "a/b <c> & 'd'",
+        "\xe2\x80\xa8 line separator", "\\\\\"\"",
+    };
+    struct lnt_event ev[7];
+    size_t n = every_type(ev);
+    struct lnt_ingest_result r[3] = {
+        {.seq = 9, .status = LNT_INGEST_REJECTED, .reason = "a \"quoted\" \\ reason \xc3\xa9"},
+        {.seq = 4, .status = LNT_INGEST_ACCEPTED},
+        {.seq = 7, .status = LNT_INGEST_CONFLICT, .reason = "stored before"},
+    };
+    struct lnt_buf out;
+    char err[LNT_ERRBUF_SIZE] = "";
+    (void)state;
+
+    lnt_buf_init(&out, LNT_BATCH_BODY_MAX);
+    for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++) {
+        lnt_str_copy(ev[3].u.incident.place, LNT_SHORT_TEXT, texts[k]);
+        lnt_str_copy(ev[3].u.incident.outcome, LNT_SHORT_TEXT, texts[(k + 1) % 6]);
+        lnt_str_copy(ev[5].u.shift.call_sign, sizeof ev[5].u.shift.call_sign, texts[k]);
+        ev[6].u.shift.tallies[k] = (int32_t)(k * 1000 + 7);
+        ev[6].seq = (int64_t)k * 1000000007 + 100;
+        for (size_t i = 0; i < n; i++) {
+            lnt_buf_reset(&out);
+            assert_int_equal(lnt_wire_event_encode(&ev[i], &out, err), LNT_OK);
+            assert_jansson_form(out.data, out.len);
+        }
+        lnt_buf_reset(&out);
+        assert_int_equal(lnt_wire_batch_encode(INT64_MAX - (int64_t)k, ev, n, &out, err), LNT_OK);
+        assert_jansson_form(out.data, out.len);
+        lnt_buf_reset(&out);
+        lnt_str_copy(r[2].reason, sizeof r[2].reason, texts[k]);
+        assert_int_equal(lnt_wire_reply_encode(r, 3, &out, err), LNT_OK);
+        assert_jansson_form(out.data, out.len);
+    }
+    /* a failed encode leaves what the buffer held */
+    lnt_buf_reset(&out);
+    assert_int_equal(lnt_buf_puts(&out, "kept"), LNT_OK);
+    ev[4].u.stock.quantity = -1;
+    assert_int_equal(lnt_wire_event_encode(&ev[4], &out, err), LNT_ERR_INVALID);
+    assert_string_equal(out.data, "kept");
+    lnt_buf_release(&out);
+}
+
+/* The fast decoder reads what kiosks send and leaves everything unusual to the full one. */
+static void test_wire__fast_decoder_reads_plain_batches_only(void **state)
+{
+    static const struct {
+        const char *from, *to;
+    } unusual[] = {
+        {"\"staff_id\": \"12\"", "\"staff_id\": \"1\\u0032\""}, /* an escape */
+        {"\"seq\": 1", "\"seq\": 1.0"},                         /* a real */
+        {"\"seq\": 1", "\"seq\": 1, \"seq\": 1"},               /* a repeated key */
+        {"\"role\": \"door\"", "\"role\": \"door\", \"x\": 1"}, /* an unknown key */
+        {"\"role\": \"door\", ", ""},                           /* a missing key */
+        {"\"sia_expires\": \"2027-05-01\"", "\"sia_expires\": [\"2027-05-01\"]"},
+        {"\"verdict\": \"green\"}", "\"verdict\": \"green\"} "}, /* still plain: see below */
+    };
+    struct lnt_batch fast = {.kiosk_id = -1}, full = {0};
+    char err[LNT_ERRBUF_SIZE] = "";
+    char *body = batch_of(SIGN_IN);
+    (void)state;
+
+    /* spaces between tokens are plain JSON: read fast, and the same as the full decoder */
+    assert_true(lnt_wire_batch_decode_fast(body, strlen(body), &fast));
+    assert_int_equal(lnt_wire_batch_decode_full(body, strlen(body), &full, err), LNT_OK);
+    assert_int_equal(fast.kiosk_id, full.kiosk_id);
+    assert_int_equal(fast.n, 1);
+    assert_memory_equal(fast.events, full.events, sizeof *fast.events);
+    lnt_batch_release(&fast);
+    lnt_batch_release(&full);
+    free(body);
+    for (size_t i = 0; i < sizeof unusual / sizeof unusual[0]; i++) {
+        char *ev = replace(SIGN_IN, unusual[i].from, unusual[i].to);
+        struct lnt_batch b = {.kiosk_id = -1};
+        bool plain = i == sizeof unusual / sizeof unusual[0] - 1;
+
+        body = batch_of(ev);
+        assert_int_equal(lnt_wire_batch_decode_fast(body, strlen(body), &b), plain);
+        if (!plain) {
+            assert_int_equal(b.kiosk_id, -1); /* untouched */
+            assert_null(b.events);
+        }
+        lnt_batch_release(&b);
+        /* the escape is still a good batch, read by the full decoder */
+        if (i == 0) {
+            assert_int_equal(lnt_wire_batch_decode(body, strlen(body), &b, err), LNT_OK);
+            assert_string_equal(b.events[0].u.badge.staff_id, "12");
+            lnt_batch_release(&b);
+        }
+        free(body);
+        free(ev);
+    }
 }
 
 static void test_wire__tallies_default_to_zero(void **state)
@@ -636,30 +750,24 @@ static uint32_t next(uint32_t *s)
     return *s;
 }
 
-static void test_wire__survives_mutations(void **state)
+/* Runs the fuzz target over 800 deterministic mutations of `valid`; asserts both outcomes occur. */
+static void mutate_and_check(const struct lnt_buf *valid, uint32_t seed)
 {
     static const char specials[] = "\"{}[],:\\0-9.eE \x00\x7f\xc3\xff";
-    struct lnt_event ev[7];
-    struct lnt_buf valid;
     uint8_t *m;
-    uint32_t seed = 0x1a2b3c4d;
     int decoded = 0, refused_n = 0;
-    (void)state;
 
-    every_type(ev);
-    lnt_buf_init(&valid, LNT_BATCH_BODY_MAX);
-    assert_int_equal(lnt_wire_batch_encode(3, ev, 7, &valid, NULL), LNT_OK);
-    m = malloc(valid.len * 2 + 1);
+    m = malloc(valid->len * 2 + 1);
     assert_non_null(m);
 
     /* Every truncation. */
-    for (size_t len = 0; len <= valid.len; len++)
-        assert_int_equal(LLVMFuzzerTestOneInput((const uint8_t *)valid.data, len), 0);
+    for (size_t len = 0; len <= valid->len; len++)
+        assert_int_equal(LLVMFuzzerTestOneInput((const uint8_t *)valid->data, len), 0);
 
     for (int round = 0; round < 800; round++) {
-        size_t len = valid.len, at;
+        size_t len = valid->len, at;
         struct lnt_batch b = {0};
-        memcpy(m, valid.data, len);
+        memcpy(m, valid->data, len);
         for (int k = 0, flips = 1 + (int)(next(&seed) % 3); k < flips; k++) {
             at = next(&seed) % len;
             switch (next(&seed) % 5) {
@@ -696,8 +804,8 @@ static void test_wire__survives_mutations(void **state)
                 break;
             }
             }
-            if (len > valid.len * 2 - 64)
-                len = valid.len;
+            if (len > valid->len * 2 - 64)
+                len = valid->len;
         }
         assert_int_equal(LLVMFuzzerTestOneInput(m, len), 0);
         if (lnt_wire_batch_decode((const char *)m, len, &b, NULL) == LNT_OK)
@@ -711,6 +819,28 @@ static void test_wire__survives_mutations(void **state)
     assert_true(decoded > 20);
     assert_true(refused_n > 400);
     free(m);
+}
+
+static void test_wire__survives_mutations(void **state)
+{
+    struct lnt_event ev[7];
+    struct lnt_buf valid;
+    unsigned long fast_before = fuzz_wire_fast_accepted;
+    (void)state;
+
+    every_type(ev);
+    lnt_buf_init(&valid, LNT_BATCH_BODY_MAX);
+    /* as encoded, with escaped quotes in a place name: only the full decoder reads it */
+    assert_int_equal(lnt_wire_batch_encode(3, ev, 7, &valid, NULL), LNT_OK);
+    mutate_and_check(&valid, 0x1a2b3c4d);
+    assert_int_equal(fuzz_wire_fast_accepted, fast_before);
+    /* plain, as most batches are: the fast decoder reads it and is held to the full one */
+    lnt_str_copy(ev[3].u.incident.place, LNT_SHORT_TEXT, "bar upstairs \xe2\x80\x93 back");
+    lnt_buf_reset(&valid);
+    assert_int_equal(lnt_wire_batch_encode(3, ev, 7, &valid, NULL), LNT_OK);
+    mutate_and_check(&valid, 0x5e6f7a8b);
+    print_message("fast decoder accepted %lu\n", fuzz_wire_fast_accepted - fast_before);
+    assert_true(fuzz_wire_fast_accepted - fast_before > 20);
     lnt_buf_release(&valid);
 }
 
@@ -720,6 +850,8 @@ int main(void)
         cmocka_unit_test(test_wire__every_type_round_trips),
         cmocka_unit_test(test_wire__sign_in_has_the_documented_form),
         cmocka_unit_test(test_wire__canonical_encoding_is_stable),
+        cmocka_unit_test(test_wire__canonical_text_is_jansson_sorted_compact),
+        cmocka_unit_test(test_wire__fast_decoder_reads_plain_batches_only),
         cmocka_unit_test(test_wire__tallies_default_to_zero),
         cmocka_unit_test(test_wire__refuses_malformed_top_level),
         cmocka_unit_test(test_wire__refuses_what_is_not_json),
