@@ -29,7 +29,7 @@
 #define EXIT_USAGE 2
 #define HOST_MAX 256
 #define THREADS_MAX 256
-#define THREADS_PER_CPU 4
+#define THREADS_PER_CPU 8
 #define THREADS_MIN 8
 #define PEM_MAX (256 * 1024) /* bytes of a certificate chain or key file */
 #define PURGE_EVERY_S 86400
@@ -53,7 +53,7 @@ static void usage(FILE *f)
           "  --db PATH          database (default var/lantern.db)\n"
           "  --listen HOST:PORT address to serve on (default 127.0.0.1:8080; port 0 = any free)\n"
           "  --port-file FILE   after listening, write the bound port number to FILE\n"
-          "  --threads N        HTTP worker threads (default: 4 per CPU, at least 8)\n"
+          "  --threads N        HTTP worker threads (default: 8 per CPU, at least 8)\n"
           "  --tls-cert FILE    serve HTTPS with this PEM certificate (chain)\n"
           "  --tls-key FILE     ... and this PEM private key\n"
           "  --insecure-http    allow plain HTTP on a non-loopback address\n",
@@ -78,9 +78,11 @@ static int parse_args(int argc, char **argv, struct options *o)
     o->listen = "127.0.0.1:8080";
     o->port_file = NULL;
     /*
-     * A worker storing a batch waits for the disk (synchronous=FULL); while it
-     * waits, batches arriving on other workers queue and are then committed
-     * together. More workers than CPUs keeps the CPUs busy and the groups full.
+     * A worker storing a batch waits for the disk (synchronous=FULL), and each
+     * worker answers its connections one request at a time. With several
+     * workers per CPU, batches arriving on other workers meanwhile queue and
+     * are committed together, and a request rarely waits behind another on
+     * the same worker (docs/benchmarks.md, "Server: ingest").
      */
     o->threads = cpus < 1 ? THREADS_MIN
                  : cpus * THREADS_PER_CPU > THREADS_MAX ? THREADS_MAX

@@ -432,18 +432,23 @@ static enum lnt_err open_conn(const char *path, int flags, sqlite3 **out, char *
 
 /*
  * Copying the WAL back into the database (a checkpoint) costs a few
- * milliseconds every thousand pages written. SQLite's default does all of it
- * in the commit that crosses the mark, so one batch in a dozen or so waited
- * for it while holding the writer. Here a thread of its own copies the bulk
- * on its own connection (PASSIVE: it never blocks the writer or readers),
- * woken by the writer's WAL hook; what was committed meanwhile (the tail,
- * typically one batch) is copied by the writer right after its next commit,
- * so that its next transaction finds the WAL all copied and starts it again
- * from the beginning: the WAL stays as short as before. The commits are
- * durable without any of this (synchronous=FULL syncs the WAL at each).
+ * milliseconds every thousand pages written, and two syncs. SQLite's default
+ * does all of it in the commit that crosses the mark, so one batch in a dozen
+ * or so waited for it while holding the writer. Here a thread of its own does
+ * it on its own connection (PASSIVE: it never blocks the writer or readers),
+ * woken by the writer's WAL hook, and keeps making passes until it has copied
+ * everything or has made CKPT_PASSES of them. Once it has caught up, the
+ * writer's next transaction starts the WAL again from its beginning, so under
+ * ordinary load the WAL stays a few MB. Under a load that never pauses the
+ * thread is woken again after every commit, but may not catch up between
+ * two; the WAL then grows until CKPT_FRAMES_INLINE, where the writer copies
+ * the little that is left itself (a few ms, once every 16,000 pages), and
+ * starts again. Before, the writer did that after every 1,000 pages, and it
+ * was most of the latency tail. The commits are durable without any of this
+ * (synchronous=FULL syncs the WAL at each).
  */
 #define CKPT_FRAMES 1000          /* SQLite's default autocheckpoint mark */
-#define CKPT_TAIL 200             /* frames left over that the writer copies itself */
+#define CKPT_PASSES 8             /* passes before the thread waits to be woken again */
 #define CKPT_FRAMES_INLINE 16000  /* ~64 MB of WAL: the writer stops waiting for the thread */
 
 struct lnt_sq_ckpt {
@@ -451,25 +456,26 @@ struct lnt_sq_ckpt {
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    bool wanted, busy, tail, stop;
+    bool wanted, busy, stop;
 };
 
 /* After every commit on the write connection, inside it. */
 static int wal_hook(void *ctx, sqlite3 *db, const char *name, int frames)
 {
     struct lnt_sq_ckpt *c = ctx;
-    bool inline_now;
 
+    if (frames >= CKPT_FRAMES_INLINE) {
+        (void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        return SQLITE_OK;
+    }
+    if (frames < CKPT_FRAMES)
+        return SQLITE_OK;
     pthread_mutex_lock(&c->mu);
-    inline_now = c->tail || frames >= CKPT_FRAMES_INLINE;
-    c->tail = false;
-    if (!inline_now && frames >= CKPT_FRAMES && !c->busy) {
+    if (!c->busy) {
         c->wanted = true;
         pthread_cond_signal(&c->cv);
     }
     pthread_mutex_unlock(&c->mu);
-    if (inline_now)
-        (void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
     return SQLITE_OK;
 }
 
@@ -491,11 +497,9 @@ static void *ckpt_main(void *arg)
         /* each pass copies what was committed during the one before: fewer frames each time */
         do
             r = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied);
-        while (r == SQLITE_OK && frames - copied > CKPT_TAIL && ++passes < 4);
+        while (r == SQLITE_OK && copied < frames && ++passes < CKPT_PASSES);
         pthread_mutex_lock(&c->mu);
         c->busy = false;
-        /* the writer is most likely in a transaction now, adding frames this pass did not see */
-        c->tail = r == SQLITE_OK;
     }
     pthread_mutex_unlock(&c->mu);
     return NULL;

@@ -1099,6 +1099,7 @@ static void test_api__metrics_counters_move(void **state)
     page = get_metrics(f);
     assert_true(metric(page, "lantern_events_ingested_total") == 0);
     assert_true(metric(page, "lantern_batch_duration_seconds_count") == 0);
+    assert_true(metric(page, "lantern_ingest_commits_total") == 0);
     assert_true(metric(page, "lantern_kiosks_enrolled") == 0);
     assert_true(metric(page, "lantern_database_bytes") > 0);
     assert_non_null(strstr(page, "# TYPE lantern_batch_duration_seconds histogram"));
@@ -1127,6 +1128,9 @@ static void test_api__metrics_counters_move(void **state)
     assert_true(metric(page, "lantern_batch_duration_seconds_count") == 3);
     assert_true(metric(page, "lantern_batch_duration_seconds_bucket{le=\"+Inf\"}") == 3);
     assert_true(metric(page, "lantern_batch_duration_seconds_bucket{le=\"5\"}") == 3);
+    /* one after another, so each had a commit of its own */
+    assert_true(metric(page, "lantern_ingest_commits_total") == 3);
+    assert_true(metric(page, "lantern_ingest_group_retries_total") == 0);
     assert_true(metric(page, "lantern_http_requests_total{code=\"201\"}") == 1);
     assert_true(metric(page, "lantern_http_requests_total{code=\"200\"}") >= 3);
     assert_true(metric(page, "lantern_http_requests_total{code=\"409\"}") == 1);
