@@ -68,22 +68,31 @@ static void put_digits(char *out, int v, int width)
     }
 }
 
-enum lnt_err lnt_time_format(int64_t t, char out[LNT_TIME_STRLEN])
+/* "YYYY-MM-DD" into out[0..10), no terminator; false (out[0] = NUL) outside years 1-9999. */
+static bool put_date(char *out, int32_t days)
 {
-    int32_t days = lnt_date_of(t);
-    int64_t secs = t - (int64_t)days * 86400;
     int y, m, d;
 
     lnt_civil_from_days(days, &y, &m, &d);
     if (y < 1 || y > 9999) {
         out[0] = '\0';
-        return LNT_ERR_INVALID;
+        return false;
     }
     put_digits(out, y, 4);
     out[4] = '-';
     put_digits(out + 5, m, 2);
     out[7] = '-';
     put_digits(out + 8, d, 2);
+    return true;
+}
+
+enum lnt_err lnt_time_format(int64_t t, char out[LNT_TIME_STRLEN])
+{
+    int32_t days = lnt_date_of(t);
+    int64_t secs = t - (int64_t)days * 86400;
+
+    if (!put_date(out, days))
+        return LNT_ERR_INVALID;
     out[10] = 'T';
     put_digits(out + 11, (int)(secs / 3600), 2);
     out[13] = ':';
@@ -141,17 +150,8 @@ enum lnt_err lnt_date_parse(const char *s, int32_t *days_out)
 
 enum lnt_err lnt_date_format(int32_t days, char out[LNT_DATE_STRLEN])
 {
-    int y, m, d;
-    lnt_civil_from_days(days, &y, &m, &d);
-    if (y < 1 || y > 9999) {
-        out[0] = '\0';
+    if (!put_date(out, days))
         return LNT_ERR_INVALID;
-    }
-    put_digits(out, y, 4);
-    out[4] = '-';
-    put_digits(out + 5, m, 2);
-    out[7] = '-';
-    put_digits(out + 8, d, 2);
     out[10] = '\0';
     return LNT_OK;
 }

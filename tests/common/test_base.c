@@ -102,6 +102,15 @@ static void test_base__rfc3339_round_trip_and_offsets(void **state)
     assert_int_equal(lnt_time_parse("2026-11-26T22:01:03Zjunk", &t), LNT_ERR_INVALID);
     assert_int_equal(lnt_time_format(-1, s), LNT_OK);
     assert_string_equal(s, "1969-12-31T23:59:59Z");
+    /* the first and last seconds RFC 3339 can write, and either side of them */
+    assert_int_equal(lnt_time_format(INT64_C(-62135596800), s), LNT_OK);
+    assert_string_equal(s, "0001-01-01T00:00:00Z");
+    assert_int_equal(lnt_time_format(INT64_C(253402300799), s), LNT_OK);
+    assert_string_equal(s, "9999-12-31T23:59:59Z");
+    assert_int_equal(lnt_time_format(INT64_C(-62135596801), s), LNT_ERR_INVALID);
+    assert_string_equal(s, "");
+    assert_int_equal(lnt_time_format(INT64_C(253402300800), s), LNT_ERR_INVALID);
+    assert_string_equal(s, "");
 }
 
 static void test_base__dates(void **state)
@@ -112,6 +121,10 @@ static void test_base__dates(void **state)
     assert_int_equal(lnt_date_parse("2027-05-01", &d), LNT_OK);
     assert_int_equal(lnt_date_format(d, s), LNT_OK);
     assert_string_equal(s, "2027-05-01");
+    assert_int_equal(lnt_date_format(lnt_days_from_civil(1, 1, 1), s), LNT_OK);
+    assert_string_equal(s, "0001-01-01");
+    assert_int_equal(lnt_date_format(lnt_days_from_civil(1, 1, 1) - 1, s), LNT_ERR_INVALID);
+    assert_string_equal(s, "");
     assert_int_equal(lnt_date_parse("1970-01-02", &d), LNT_OK);
     assert_int_equal(d, 1);
     assert_int_equal(lnt_date_of(86399), 0);
