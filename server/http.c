@@ -13,6 +13,7 @@
 
 #include <microhttpd.h>
 
+#include "http_proxy.h"
 #include "log.h"
 #include "ltime.h"
 
@@ -30,6 +31,7 @@
 struct lnt_http {
     struct MHD_Daemon *daemon;
     struct lnt_http_config cfg;
+    struct lnt_proxy_list proxies;
     uint16_t port;
     bool tls;
     int64_t request_us; /* body deadline after the head */
@@ -147,14 +149,30 @@ const char *lnt_http_query(const struct lnt_http_request *r, const char *name)
     return v;
 }
 
-void lnt_http_peer(const struct lnt_http_request *r, char *out, size_t size)
+/* The socket's peer address, or NULL. */
+static const struct sockaddr *peer_addr(const struct lnt_http_request *r)
 {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
         (struct MHD_Connection *)r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    const struct sockaddr *sa = ci != NULL ? ci->client_addr : NULL;
+    return ci != NULL ? ci->client_addr : NULL;
+}
+
+/* true when the request arrived from one of the trusted proxies. */
+static bool from_proxy(const struct lnt_http_request *r)
+{
+    return r->server != NULL && r->server->proxies.n > 0 &&
+           lnt_proxy_trusted(&r->server->proxies, peer_addr(r));
+}
+
+void lnt_http_peer(const struct lnt_http_request *r, char *out, size_t size)
+{
+    const struct sockaddr *sa = peer_addr(r);
     const char *ok = NULL;
 
     if (size == 0)
+        return;
+    if (from_proxy(r) &&
+        lnt_proxy_client(&r->server->proxies, lnt_http_header(r, "X-Forwarded-For"), out, size))
         return;
     if (sa != NULL && sa->sa_family == AF_INET)
         ok = inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
@@ -170,7 +188,9 @@ bool lnt_http_is_tls(const struct lnt_http_request *r)
 {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
         (struct MHD_Connection *)r->conn, MHD_CONNECTION_INFO_PROTOCOL);
-    return ci != NULL && ci->protocol != 0;
+    if (ci != NULL && ci->protocol != 0)
+        return true;
+    return from_proxy(r) && lnt_proxy_says_https(lnt_http_header(r, "X-Forwarded-Proto"));
 }
 
 /* Copies a client-chosen path for a log line: bounded, control bytes shown as '?'. */
@@ -313,6 +333,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
     req.body = st->body.data != NULL ? st->body.data : "";
     req.body_len = st->body.len;
     req.conn = conn;
+    req.server = h;
     lnt_http_response_init(&resp);
     h->cfg.handler(h->cfg.ctx, &req, &resp);
     ret = send_response(h, conn, method, url, st, &resp, false);
@@ -486,6 +507,12 @@ enum lnt_err lnt_http_start(struct lnt_http **out, const struct lnt_http_config 
     h->cfg = *cfg;
     h->cfg.tls_cert_pem = NULL; /* borrowed only until we return */
     h->cfg.tls_key_pem = NULL;
+    h->cfg.trusted_proxies = NULL;
+    rc = lnt_proxy_list_parse(cfg->trusted_proxies, &h->proxies, err);
+    if (rc != LNT_OK)
+        goto out;
+    if (h->proxies.n > 0)
+        per_ip = max_conns; /* a proxy carries everyone's connections */
     h->tls = tls;
     h->request_us = (int64_t)request_s * 1000000;
     if (tls) {

@@ -19,12 +19,15 @@
 #define LNT_HTTP_MAX_HEADERS 8           /* extra response headers */
 #define LNT_HTTP_RESPONSE_MAX (8u << 20) /* bytes in one response body */
 
+struct lnt_http; /* a running server */
+
 struct lnt_http_request {
     const char *method; /* "GET", "POST", ... */
     const char *path;   /* without the query string */
     const char *body;   /* NUL-terminated for convenience; may hold NULs itself */
     size_t body_len;
-    void *conn; /* the seam's; use the lookups below */
+    void *conn;                 /* the seam's; use the lookups below */
+    const struct lnt_http *server; /* the seam's */
 };
 
 /* A request header's value (name compared case-insensitively), or NULL. Valid during the handler
@@ -32,9 +35,13 @@ struct lnt_http_request {
 const char *lnt_http_header(const struct lnt_http_request *r, const char *name);
 /* A query argument's value (unescaped), or NULL. A key with no '=' has value "". */
 const char *lnt_http_query(const struct lnt_http_request *r, const char *name);
-/* The client's address as text ("127.0.0.1", "::1"); "unknown" when it cannot be told. */
+/*
+ * The client's address as text ("127.0.0.1", "::1"); "unknown" when it cannot
+ * be told. From a trusted proxy (lnt_http_config.trusted_proxies), the client
+ * it names in X-Forwarded-For; the proxy's own address if it names none.
+ */
 void lnt_http_peer(const struct lnt_http_request *r, char *out, size_t size);
-/* true when the request came over TLS. */
+/* true when the request came over TLS, or from a trusted proxy saying X-Forwarded-Proto: https. */
 bool lnt_http_is_tls(const struct lnt_http_request *r);
 
 struct lnt_http_header_field {
@@ -117,13 +124,18 @@ struct lnt_http_config {
      */
     const char *tls_cert_pem;
     const char *tls_key_pem;
+    /*
+     * Reverse proxies in front ("127.0.0.1,::1"; NULL = none), whose
+     * X-Forwarded-For and X-Forwarded-Proto are believed. Every client's
+     * connection then comes from a proxy, so the per-address connection limit
+     * is raised to the total one; the handler sees each client's own address.
+     */
+    const char *trusted_proxies;
     lnt_http_handler_fn handler;
     lnt_http_body_max_fn body_max; /* NULL = 4 KiB for every request */
     lnt_http_done_fn done;         /* NULL = none */
     void *ctx;                     /* passed to handler, body_max and done; borrowed */
 };
-
-struct lnt_http;
 
 /*
  * Resolves cfg->host, binds, and starts serving on internal threads.

@@ -19,6 +19,7 @@
 #include "codec.h"
 #include "err.h"
 #include "http.h"
+#include "http_proxy.h"
 #include "log.h"
 #include "score_api.h"
 #include "score_cache.h"
@@ -42,6 +43,7 @@ struct options {
     const char *port_file;
     const char *tls_cert;
     const char *tls_key;
+    const char *trusted_proxies;
     unsigned threads;
     bool insecure_http;
 };
@@ -50,13 +52,16 @@ static void usage(FILE *f)
 {
     fputs("usage: lanternd [--db PATH] [--listen HOST:PORT] [--port-file FILE] [--threads N]\n"
           "                [--tls-cert FILE --tls-key FILE] [--insecure-http]\n"
+          "                [--trusted-proxy ADDR[,ADDR...]]\n"
           "  --db PATH          database (default var/lantern.db)\n"
           "  --listen HOST:PORT address to serve on (default 127.0.0.1:8080; port 0 = any free)\n"
           "  --port-file FILE   after listening, write the bound port number to FILE\n"
           "  --threads N        HTTP worker threads (default: 8 per CPU, at least 8)\n"
           "  --tls-cert FILE    serve HTTPS with this PEM certificate (chain)\n"
           "  --tls-key FILE     ... and this PEM private key\n"
-          "  --insecure-http    allow plain HTTP on a non-loopback address\n",
+          "  --insecure-http    allow plain HTTP on a non-loopback address\n"
+          "  --trusted-proxy A  reverse proxies in front (IP addresses, comma-separated):\n"
+          "                     from them, believe X-Forwarded-For and X-Forwarded-Proto\n",
           f);
 }
 
@@ -68,7 +73,8 @@ static int parse_args(int argc, char **argv, struct options *o)
         {"port-file", required_argument, NULL, 'p'}, {"threads", required_argument, NULL, 't'},
         {"insecure-http", no_argument, NULL, 'I'},   {"help", no_argument, NULL, 'h'},
         {"tls-cert", required_argument, NULL, 'c'},  {"tls-key", required_argument, NULL, 'k'},
-        {"version", no_argument, NULL, 'V'},         {NULL, 0, NULL, 0},
+        {"version", no_argument, NULL, 'V'},         {"trusted-proxy", required_argument, NULL, 'P'},
+        {NULL, 0, NULL, 0},
     };
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     int64_t n;
@@ -89,6 +95,7 @@ static int parse_args(int argc, char **argv, struct options *o)
                  : cpus * THREADS_PER_CPU < THREADS_MIN ? THREADS_MIN
                                                        : (unsigned)(cpus * THREADS_PER_CPU);
     o->insecure_http = false;
+    o->trusted_proxies = NULL;
     o->tls_cert = NULL;
     o->tls_key = NULL;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -113,6 +120,16 @@ static int parse_args(int argc, char **argv, struct options *o)
         case 'I':
             o->insecure_http = true;
             break;
+        case 'P': {
+            struct lnt_proxy_list check;
+            char err[LNT_ERRBUF_SIZE] = "";
+            if (lnt_proxy_list_parse(optarg, &check, err) != LNT_OK) {
+                fprintf(stderr, "lanternd: --trusted-proxy: %s\n", err);
+                return EXIT_USAGE;
+            }
+            o->trusted_proxies = optarg;
+            break;
+        }
         case 'c':
             o->tls_cert = optarg;
             break;
@@ -399,6 +416,7 @@ int main(int argc, char **argv)
     cfg.threads = opt.threads;
     cfg.tls_cert_pem = cert_pem;
     cfg.tls_key_pem = key_pem;
+    cfg.trusted_proxies = opt.trusted_proxies;
     lnt_api_http_config(&api, &cfg);
     if (lnt_web_attach(&web, &api, &cfg, err) != LNT_OK) /* the dashboard, on the same server */
         lnt_warn("the dashboard is not served: %s", err);
