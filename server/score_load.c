@@ -5,28 +5,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "assets.h"
 #include "ltime.h"
 #include "night.h"
 #include "store_events.h"
 #include "store_registers.h"
-
-#ifndef LNT_ASSET_DIR
-#define LNT_ASSET_DIR "assets"
-#endif
 
 #define WINDOWS 3            /* the window, the one before (trend), the one before that (review) */
 #define INCIDENTS_MAX 100000 /* per venue over three windows; more is refused, not truncated */
 
 enum lnt_err lnt_score_load_rules(struct lnt_score_rules *out, char *err)
 {
-    const char *dir = getenv("LANTERN_ASSETS");
-    char bbn[512], risk[512];
+    char bbn[4200], risk[4200];
+    enum lnt_err rc;
 
-    if (dir == NULL || dir[0] == '\0')
-        dir = LNT_ASSET_DIR;
-    if ((size_t)snprintf(bbn, sizeof bbn, "%s/bbn/criteria.ini", dir) >= sizeof bbn ||
-        (size_t)snprintf(risk, sizeof risk, "%s/risk/weights.ini", dir) >= sizeof risk)
-        return lnt_fail(err, LNT_ERR_TOO_LARGE, "asset directory name too long");
+    if ((rc = lnt_asset_path("bbn/criteria.ini", bbn, sizeof bbn, err)) != LNT_OK ||
+        (rc = lnt_asset_path("risk/weights.ini", risk, sizeof risk, err)) != LNT_OK)
+        return rc;
     return lnt_score_rules_load(out, bbn, risk, err);
 }
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "assets.h"
 #include "codec.h"
 #include "ltime.h"
 #include "score.h"
@@ -462,7 +463,10 @@ enum lnt_err lnt_sim_town_build(struct lnt_sim_town *t, char *err)
         t->n_venues++;
     }
     struct lnt_bbn_catalogue *cat = NULL;
-    rc = lnt_bbn_catalogue_load(LNT_ASSET_DIR "/bbn/criteria.ini", &cat, err);
+    char path[4200];
+    rc = lnt_asset_path("bbn/criteria.ini", path, sizeof path, err);
+    if (rc == LNT_OK)
+        rc = lnt_bbn_catalogue_load(path, &cat, err);
     if (rc != LNT_OK)
         return lnt_fail_prefix(err, rc, "BBN catalogue: ");
     rc = add_findings(t, cat, err);
