@@ -297,6 +297,7 @@ static void store_alone(struct lnt_store *s, struct pending *p)
  * whole transaction is rolled back and each batch is stored again in a
  * transaction of its own, so one batch's failure is never another's. The
  * writer lock is held. False when the group had to be stored batch by batch.
+ * (A transaction that cannot even begin fails every batch at once.)
  */
 static bool store_group(struct lnt_store *s, struct pending *group)
 {
@@ -306,6 +307,13 @@ static bool store_group(struct lnt_store *s, struct pending *group)
 
     lnt_sq_batch_reset(s);
     rc = lnt_sq_begin(s, err);
+    if (rc != LNT_OK) {
+        /* nothing batch-specific went wrong (another process held the database past the busy
+         * timeout, say): trying each batch again would only make every caller wait again */
+        for (struct pending *p = group; p != NULL; p = p->next)
+            p->rc = lnt_fail(p->err, rc, "%s", err);
+        return true;
+    }
     for (struct pending *p = group; p != NULL && rc == LNT_OK; p = p->next) {
         p->rc = store_batch(s, p, &wrote);
         if (p->rc != LNT_OK && wrote)

@@ -207,6 +207,46 @@ static void test_store_group__a_batch_failing_part_way_fails_alone(void **state)
 }
 
 /*
+ * Another process keeps the database locked past the busy timeout: the
+ * first batch and then the group queued behind it fail, each batch with
+ * the reason, and the group is not tried again batch by batch (which would
+ * make every caller wait out the timeout once more).
+ */
+static void test_store_group__a_locked_database_fails_the_group_once(void **state)
+{
+    struct sf *f = *state;
+    int64_t v = sf_venue(f->s, "The Crown", LNT_VENUE_PUB, "Centre", "Westham");
+    int64_t k[3];
+    struct caller *c = calloc(3, sizeof *c);
+    struct lnt_ingest_stats st;
+    sqlite3 *other;
+
+    assert_non_null(c);
+    for (int i = 0; i < 3; i++)
+        k[i] = sf_kiosk(f->s, v);
+    other = hold_write_lock(f->path);
+    start(&c[0], f->s, k[0], 1);
+    wait_for_waiting(f->s, 1);
+    for (int i = 1; i < 3; i++)
+        start(&c[i], f->s, k[i], 1);
+    wait_for_waiting(f->s, 3); /* well within the first batch's busy timeout */
+    for (int i = 0; i < 3; i++)
+        pthread_join(c[i].thread, NULL);
+    release(other);
+
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(c[i].rc, LNT_ERR_TIMEOUT);
+        assert_non_null(strstr(c[i].err, "locked"));
+        assert_int_equal(events_of(f, k[i]), 0);
+    }
+    lnt_store_ingest_stats(f->s, &st);
+    assert_int_equal(st.batches, 3);
+    assert_int_equal(st.commits, 2); /* the first alone, then the two behind it together */
+    assert_int_equal(st.retried, 0);
+    free(c);
+}
+
+/*
  * Eight callers at once, each sending its kiosk's batches in order and every
  * third batch twice (a kiosk that timed out and sent again): every event is
  * stored exactly once, every resend is reported a duplicate, in whatever
@@ -270,6 +310,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_store_group__waiting_batches_share_one_commit,
                                         sf_setup, sf_teardown),
         cmocka_unit_test_setup_teardown(test_store_group__a_batch_failing_part_way_fails_alone,
+                                        sf_setup, sf_teardown),
+        cmocka_unit_test_setup_teardown(test_store_group__a_locked_database_fails_the_group_once,
                                         sf_setup, sf_teardown),
         cmocka_unit_test_setup_teardown(
             test_store_group__concurrent_batches_are_stored_exactly_once, sf_setup, sf_teardown),
