@@ -1,6 +1,7 @@
 /* bench_null_server.c - the ingest benchmark's baseline: a bare libmicrohttpd server that reads
- * each request body whole, discards it and answers a fixed JSON reply. Same threading as lanternd
- * (epoll, a pool of one thread per CPU), no signature check, no parsing, no storage. */
+ * each request body whole, discards it and answers a fixed JSON reply. epoll with a pool of one
+ * thread per CPU, which suits a server that never waits (lanternd runs more: its workers wait for
+ * their batches' commits); no signature check, no parsing, no storage. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
