@@ -143,7 +143,7 @@ static void add_event(struct lnt_buf *b, const struct kiosk *k, int64_t seq, int
                             (long long)seq, uuid, when, when, staff);
     } else {
         char report[LNT_UUID_STRLEN];
-        lnt_uuid4(report);
+        lnt_uuid7(at * 1000, report); /* as kiosks make them */
         rc = lnt_buf_printf(b,
                             ",{\"seq\":%lld,\"uuid\":\"%s\",\"type\":\"incident\",\"occurred_at\":"
                             "\"%s\",\"recorded_at\":\"%s\",\"report_id\":\"%s\",\"kind\":"

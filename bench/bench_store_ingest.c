@@ -125,6 +125,17 @@ static void rnd_uuid(uint64_t *x, char out[LNT_UUID_STRLEN])
              b & (uint64_t)0xffffffffffff);
 }
 
+/* A version 7 UUID, as kiosks make report ids: `ms` first, then the generator's bits. */
+static void rnd_uuid7(uint64_t *x, int64_t ms, char out[LNT_UUID_STRLEN])
+{
+    uint64_t t = (uint64_t)ms & (uint64_t)0xffffffffffff, a = rnd(x), b = rnd(x);
+
+    snprintf(out, LNT_UUID_STRLEN, "%08" PRIx64 "-%04" PRIx64 "-7%03" PRIx64 "-%04" PRIx64
+                                   "-%012" PRIx64,
+             t >> 16, t & 0xffff, a & 0xfff, 0x8000 | (b >> 48 & 0x3fff),
+             b & (uint64_t)0xffffffffffff);
+}
+
 /* ---- the database ---- */
 
 static void sql_exec(sqlite3 *db, const char *sql)
@@ -298,7 +309,7 @@ static void incident(const struct world *w, struct kiosk *k, struct lnt_event *e
         (void)lnt_str_copy(in->report_id, sizeof in->report_id,
                            k->reports[rnd_below(&k->rng, (unsigned)k->n_reports)]);
     } else {
-        rnd_uuid(&k->rng, in->report_id);
+        rnd_uuid7(&k->rng, e->recorded_at * 1000, in->report_id);
         (void)lnt_str_copy(k->reports[k->n_reports % REPORTS_KEPT], LNT_UUID_STRLEN,
                            in->report_id);
         k->n_reports++;

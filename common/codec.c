@@ -48,16 +48,34 @@ void lnt_random(uint8_t *out, size_t n)
     randombytes_buf(out, n);
 }
 
+/* Sets the version nibble and the RFC variant bits, and writes the 8-4-4-4-12 text. */
+static void uuid_text(uint8_t b[16], unsigned version, char out[37])
+{
+    char hex[33];
+
+    b[6] = (uint8_t)((b[6] & 0x0f) | (version << 4));
+    b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);
+    sodium_bin2hex(hex, sizeof hex, b, 16);
+    snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16, hex + 20);
+}
+
 void lnt_uuid4(char out[37])
 {
     uint8_t b[16];
-    char hex[33];
 
     randombytes_buf(b, sizeof b);
-    b[6] = (uint8_t)((b[6] & 0x0f) | 0x40);
-    b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);
-    sodium_bin2hex(hex, sizeof hex, b, sizeof b);
-    snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16, hex + 20);
+    uuid_text(b, 4, out);
+}
+
+void lnt_uuid7(int64_t unix_ms, char out[37])
+{
+    uint64_t ms = unix_ms < 0 ? 0 : (uint64_t)unix_ms & UINT64_C(0xffffffffffff);
+    uint8_t b[16];
+
+    for (int i = 0; i < 6; i++)
+        b[i] = (uint8_t)(ms >> (40 - 8 * i));
+    randombytes_buf(b + 6, sizeof b - 6);
+    uuid_text(b, 7, out);
 }
 
 enum lnt_err lnt_crypto_init(void)

@@ -29,6 +29,14 @@ enum lnt_err lnt_b64_decode(const char *b64, uint8_t *out, size_t max, size_t *l
 void lnt_random(uint8_t *out, size_t n);
 /* Random RFC 4122 version 4 UUID text, lower case, 36 characters plus NUL. */
 void lnt_uuid4(char out[37]);
+/*
+ * RFC 9562 version 7 UUID text: `unix_ms` (milliseconds since the epoch,
+ * clamped to 0..2^48-1) in the first 48 bits, then 74 random bits. Ids made
+ * later sort later, so an index on them grows at its end (incident report
+ * ids: the server's unique index on them stays append-mostly) while staying
+ * as hard to guess as version 4's 122 random bits are for this use.
+ */
+void lnt_uuid7(int64_t unix_ms, char out[37]);
 
 /* Must be called once before any crypto (calls sodium_init); safe to call again. */
 enum lnt_err lnt_crypto_init(void);

@@ -57,7 +57,7 @@ static bool build(struct lnt_app *app, bool complete, int64_t now_ms, struct lnt
     if (app->form.report_id[0] == '\0' &&
         (app->form.flow == LNT_FLOW_ANGELA || app->form.flow == LNT_FLOW_SPIKING ||
          app->form.flow == LNT_FLOW_INCIDENT))
-        lnt_uuid4(app->form.report_id);
+        lnt_uuid7(lnt_app_wall(app, now_ms) * 1000 + now_ms % 1000, app->form.report_id);
     memset(&running, 0, sizeof running);
     if (app->form.flow == LNT_FLOW_SHIFT_END && app->cfg.shift_info != NULL &&
         app->cfg.shift_info(app->cfg.on_shift_ctx, app->badge.claims.subject, &running))

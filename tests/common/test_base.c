@@ -169,10 +169,37 @@ static void test_base__hex_and_base64(void **state)
     assert_true(strchr("89ab", uuid[19]) != NULL);
 }
 
+static void test_base__uuid7_sorts_by_time(void **state)
+{
+    char a[37], b[37], c[37];
+    (void)state;
+
+    /* 2026-11-26T22:01:03.250Z: its milliseconds are the first 48 bits */
+    lnt_uuid7(INT64_C(1795730463250), a);
+    assert_int_equal(strlen(a), 36);
+    assert_true(strncmp(a, "01a219e0-5a12-7", 15) == 0);
+    assert_true(strchr("89ab", a[19]) != NULL);
+    assert_int_equal(a[8], '-');
+    assert_int_equal(a[23], '-');
+    /* a millisecond later sorts later, whatever the random bits */
+    for (int i = 0; i < 100; i++) {
+        lnt_uuid7(INT64_C(1795730463250), b);
+        lnt_uuid7(INT64_C(1795730463251), c);
+        assert_true(strcmp(b, c) < 0);
+        assert_true(strcmp(a, c) < 0);
+    }
+    /* the same millisecond twice still gives two ids */
+    assert_string_not_equal(a, b);
+    /* out-of-range times are clamped, never wrapped */
+    lnt_uuid7(-5, b);
+    assert_true(strncmp(b, "00000000-0000-7", 15) == 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_base__fail_formats_and_prefixes),
+        cmocka_unit_test(test_base__uuid7_sorts_by_time),
         cmocka_unit_test(test_base__long_messages_are_truncated_not_overrun),
         cmocka_unit_test(test_base__buf_respects_its_cap),
         cmocka_unit_test(test_base__str_copy_and_parse),

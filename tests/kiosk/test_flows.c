@@ -179,6 +179,17 @@ static void test_flows__angela_saved_in_three_taps_from_the_badge(void **state)
     assert_true(ev.u.incident.complete);
     assert_false(ev.u.incident.police_called);
     assert_int_equal(strlen(ev.u.incident.report_id), 36);
+    /* A time-ordered id (UUID version 7) from the kiosk's clock while the report was made. */
+    assert_int_equal(ev.u.incident.report_id[14], '7');
+    {
+        char ms_hex[13];
+        int64_t ms;
+        memcpy(ms_hex, ev.u.incident.report_id, 8);
+        memcpy(ms_hex + 8, ev.u.incident.report_id + 9, 4);
+        ms_hex[12] = '\0';
+        ms = (int64_t)strtoll(ms_hex, NULL, 16);
+        assert_true(ms >= MS(T0) && ms <= w->t);
+    }
     /* Nothing readable in the clear; the server's key opens it. */
     assert_null(strstr(ev.u.incident.sealed, "dance"));
     d = unseal(w, &ev);
