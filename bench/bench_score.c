@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "assets.h"
 #include "buf.h"
 #include "ltime.h"
 #include "score.h"
@@ -17,10 +18,6 @@
  *
  *   bench_score [VENUES] [NIGHTS] [ROUNDS]      defaults 10000 90 5
  */
-
-#ifndef LNT_ASSET_DIR
-#define LNT_ASSET_DIR "assets"
-#endif
 
 struct venue_data {
     struct lnt_score_input in;
@@ -158,8 +155,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: bench_score [VENUES] [NIGHTS] [ROUNDS]\n");
         return 2;
     }
-    if (lnt_score_rules_load(&rules, LNT_ASSET_DIR "/bbn/criteria.ini",
-                             LNT_ASSET_DIR "/risk/weights.ini", err) != LNT_OK) {
+    if (lnt_score_load_rules(&rules, err) != LNT_OK) {
         fprintf(stderr, "bench_score: %s\n", err);
         return 1;
     }

@@ -1249,9 +1249,10 @@ static bool fast_field(const struct field *f, const struct member *m, struct lnt
 static const struct member *member_named(const struct member *m, size_t n, const char *name)
 {
     const struct member *found = NULL;
+    size_t len = strlen(name);
 
     for (size_t i = 0; i < n; i++) {
-        if (!key_is(m[i].key, m[i].key_len, name))
+        if (m[i].key_len != len || memcmp(m[i].key, name, len) != 0)
             continue;
         if (found != NULL)
             return NULL;

@@ -47,3 +47,14 @@ enum lnt_err lnt_asset_path(const char *rel, char *out, size_t size, char *err)
         return lnt_fail(err, LNT_ERR_TOO_LARGE, "asset path %s/%s is too long", dir, rel);
     return LNT_OK;
 }
+
+enum lnt_err lnt_score_load_rules(struct lnt_score_rules *out, char *err)
+{
+    char bbn[DIR_MAX + 64], risk[DIR_MAX + 64];
+    enum lnt_err rc;
+
+    if ((rc = lnt_asset_path("bbn/criteria.ini", bbn, sizeof bbn, err)) != LNT_OK ||
+        (rc = lnt_asset_path("risk/weights.ini", risk, sizeof risk, err)) != LNT_OK)
+        return rc;
+    return lnt_score_rules_load(out, bbn, risk, err);
+}

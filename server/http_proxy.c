@@ -9,6 +9,15 @@
 
 #define ENTRY_MAX 64 /* longest entry worth parsing: an IPv6 address is at most 45 */
 
+/* The IPv4-mapped IPv6 form (::ffff:a.b.c.d) of an IPv4 address. */
+static void v4_mapped(const struct in_addr *v4, struct in6_addr *out)
+{
+    memset(out, 0, sizeof *out);
+    out->s6_addr[10] = 0xff;
+    out->s6_addr[11] = 0xff;
+    memcpy(&out->s6_addr[12], v4, 4);
+}
+
 /* Parses one address (IPv4 or IPv6 text, no port) into IPv6 form. */
 static bool parse_addr(const char *s, struct in6_addr *out)
 {
@@ -18,10 +27,7 @@ static bool parse_addr(const char *s, struct in6_addr *out)
         return true;
     if (inet_pton(AF_INET, s, &v4) != 1)
         return false;
-    memset(out, 0, sizeof *out);
-    out->s6_addr[10] = 0xff;
-    out->s6_addr[11] = 0xff;
-    memcpy(&out->s6_addr[12], &v4, 4);
+    v4_mapped(&v4, out);
     return true;
 }
 
@@ -89,10 +95,7 @@ bool lnt_proxy_trusted(const struct lnt_proxy_list *l, const struct sockaddr *sa
     if (sa->sa_family == AF_INET6) {
         memcpy(&a, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, sizeof a);
     } else if (sa->sa_family == AF_INET) {
-        memset(&a, 0, sizeof a);
-        a.s6_addr[10] = 0xff;
-        a.s6_addr[11] = 0xff;
-        memcpy(&a.s6_addr[12], &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
+        v4_mapped(&((const struct sockaddr_in *)(const void *)sa)->sin_addr, &a);
     } else {
         return false;
     }

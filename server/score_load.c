@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "assets.h"
 #include "ltime.h"
 #include "night.h"
 #include "store_events.h"
@@ -13,17 +12,6 @@
 
 #define WINDOWS 3            /* the window, the one before (trend), the one before that (review) */
 #define INCIDENTS_MAX 100000 /* per venue over three windows; more is refused, not truncated */
-
-enum lnt_err lnt_score_load_rules(struct lnt_score_rules *out, char *err)
-{
-    char bbn[4200], risk[4200];
-    enum lnt_err rc;
-
-    if ((rc = lnt_asset_path("bbn/criteria.ini", bbn, sizeof bbn, err)) != LNT_OK ||
-        (rc = lnt_asset_path("risk/weights.ini", risk, sizeof risk, err)) != LNT_OK)
-        return rc;
-    return lnt_score_rules_load(out, bbn, risk, err);
-}
 
 /* Everything one venue's three windows read, in one place. */
 struct venue_load {

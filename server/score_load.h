@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "assets.h" /* lnt_score_load_rules */
 #include "score.h"
 #include "score_report.h"
 #include "store.h"
@@ -16,9 +17,6 @@
  * `lanternctl score|report` (ctl_score.c) and the API (api_score.c).
  */
 
-/* Loads the rules from $LANTERN_ASSETS (a directory holding bbn/ and risk/) or the built-in
- * asset directory. The caller releases them. Errors name the file and line. */
-enum lnt_err lnt_score_load_rules(struct lnt_score_rules *out, char *err);
 
 /*
  * Scores venue `venue_id` at `at` over the rules' window, with the trend
