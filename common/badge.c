@@ -235,9 +235,17 @@ static size_t field_len(const char *s, size_t size)
     return nul == NULL ? size : (size_t)(nul - s);
 }
 
+/* true when all n bytes at p are zero: the one serial the format says never occurs. */
+static bool all_zero(const uint8_t *p, size_t n)
+{
+    uint8_t any = 0;
+    for (size_t i = 0; i < n; i++)
+        any |= p[i];
+    return any == 0;
+}
+
 static enum lnt_err check_claims(const struct lnt_badge_claims *c, char *err)
 {
-    static const uint8_t zero_serial[LNT_SERIAL_LEN] = {0};
     size_t n;
 
     n = field_len(c->issuer, sizeof c->issuer);
@@ -255,7 +263,7 @@ static enum lnt_err check_claims(const struct lnt_badge_claims *c, char *err)
     if (c->role < LNT_ROLE_DOOR || c->role > LNT_ROLE_VOLUNTEER)
         return lnt_fail(err, LNT_ERR_INVALID,
                         "badge: role must be door, bar, manager or volunteer");
-    if (memcmp(c->serial, zero_serial, LNT_SERIAL_LEN) == 0)
+    if (all_zero(c->serial, LNT_SERIAL_LEN))
         return lnt_fail(err, LNT_ERR_INVALID,
                         "badge: serial is all zero (fill it with lnt_random)");
     if (c->issued_at < 0)
@@ -636,6 +644,8 @@ static enum lnt_err decode_claims(const uint8_t *p, size_t n, struct lnt_badge_c
                 cbor_bytestring_length(val) != LNT_SERIAL_LEN)
                 rc = lnt_fail(err, LNT_ERR_INVALID, "badge claim cti: expected %d bytes",
                               LNT_SERIAL_LEN);
+            else if (all_zero(cbor_bytestring_handle(val), LNT_SERIAL_LEN))
+                rc = lnt_fail(err, LNT_ERR_INVALID, "badge claim cti: serial is all zero");
             else
                 memcpy(c->serial, cbor_bytestring_handle(val), LNT_SERIAL_LEN);
             break;

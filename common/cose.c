@@ -41,7 +41,7 @@ static size_t read_head(const uint8_t *p, size_t n, uint64_t *arg)
 
 /*
  * Length of the one well-formed item at p[0..n), or 0 when it is not well
- * formed, uses an indefinite length, a float or simple value, nests deeper
+ * formed, uses an indefinite length, nests deeper
  * than LNT_CBOR_MAX_DEPTH, or declares more content than the input holds.
  * libcbor allocates arrays and maps by their declared size before reading
  * them, so this runs first and keeps a hostile length from ever reaching it.
@@ -86,8 +86,13 @@ static size_t item_length(const uint8_t *p, size_t n, int depth)
         size_t k = item_length(p + head, n - head, depth + 1);
         return k == 0 ? 0 : head + k;
     }
-    default: /* floats and simple values: none of our structures use them */
-        return 0;
+    default: /* 7: floats and simple values */
+        /* None of our structures uses them, but a claim we do not know may: its
+         * value is skipped, as the badge format asks. A one-byte simple value
+         * below 32 is not well formed (RFC 8949 section 3.3). */
+        if ((p[0] & 0x1f) == 24 && arg < 32)
+            return 0;
+        return head;
     }
 }
 

@@ -596,15 +596,23 @@ enum variant {
     V_BAD_UTF8,
     V_NEG_EXP,
     V_SIA_NO_EXPIRY,
+    V_ZERO_SERIAL,       /* the format says an all-zero serial never occurs */
+    V_FLOAT_UNKNOWN_TOP, /* a float or simple value in claims we do not know is ignored */
+    V_FLOAT_UNKNOWN_PRIVATE,
+    V_SIMPLE_UNKNOWN,
+    V_FLOAT_ROLE,        /* ... but never accepted in place of a known claim */
+    V_SHORT_SIMPLE,      /* one-byte simple value below 32: not well formed */
     V__COUNT
 };
 
 static void claims_payload(struct w *w, enum variant v)
 {
     static const uint8_t serial[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+    static const uint8_t zero[8] = {0};
     size_t top = 6 - (v == V_NO_SUB) - (v == V_NO_PRIVATE) + (v == V_EXTRA_TOP) + (v == V_DUP_EXP) +
-                 (v == V_TEXT_KEY);
-    size_t priv = 5 + (v == V_EXTRA_PRIVATE) - (v == V_SIA_NO_EXPIRY);
+                 (v == V_TEXT_KEY) + (v == V_FLOAT_UNKNOWN_TOP) + (v == V_SIMPLE_UNKNOWN) +
+                 (v == V_SHORT_SIMPLE);
+    size_t priv = 5 + (v == V_EXTRA_PRIVATE) - (v == V_SIA_NO_EXPIRY) + (v == V_FLOAT_UNKNOWN_PRIVATE);
 
     w->n = 0;
     if (v == V_INDEFINITE)
@@ -634,7 +642,19 @@ static void claims_payload(struct w *w, enum variant v)
     w_head(w, 0, 6);
     w_head(w, 0, (uint64_t)(NOW - 3600));
     w_head(w, 0, 7);
-    w_bytes(w, serial, v == V_CTI_7 ? 7 : 8);
+    w_bytes(w, v == V_ZERO_SERIAL ? zero : serial, v == V_CTI_7 ? 7 : 8);
+    if (v == V_FLOAT_UNKNOWN_TOP) {
+        w_head(w, 0, 99);
+        w_raw(w, "\xfb\x40\x09\x21\xfb\x54\x44\x2d\x18", 9); /* double 3.14159... */
+    }
+    if (v == V_SIMPLE_UNKNOWN) {
+        w_text(w, "flags");
+        w_raw(w, "\xf5", 1); /* true */
+    }
+    if (v == V_SHORT_SIMPLE) {
+        w_head(w, 0, 98);
+        w_raw(w, "\xf8\x10", 2);
+    }
     if (v == V_EXTRA_TOP) {
         w_head(w, 0, 99);
         w_text(w, "from a newer issuer");
@@ -654,7 +674,10 @@ static void claims_payload(struct w *w, enum variant v)
         else
             w_text(w, "Sam");
         w_head(w, 0, 2);
-        w_head(w, 0, v == V_ROLE_9 ? 9 : 1);
+        if (v == V_FLOAT_ROLE)
+            w_raw(w, "\xf9\x3c\x00", 3); /* half 1.0 */
+        else
+            w_head(w, 0, v == V_ROLE_9 ? 9 : 1);
         w_head(w, 0, 4);
         w_head(w, 0, UINT64_C(1012345678901234));
         if (v != V_SIA_NO_EXPIRY) {
@@ -670,6 +693,10 @@ static void claims_payload(struct w *w, enum variant v)
         if (v == V_EXTRA_PRIVATE) {
             w_head(w, 0, 9);
             w_head(w, 4, 0);
+        }
+        if (v == V_FLOAT_UNKNOWN_PRIVATE) {
+            w_head(w, 0, 10);
+            w_raw(w, "\xfa\x3f\xc0\x00\x00", 5); /* single 1.5 */
         }
     }
     if (v == V_INDEFINITE)
@@ -708,7 +735,10 @@ static void test_badge__signed_claims_are_parsed_strictly(void **state)
         case V_EXTRA_PRIVATE:
         case V_UNKNOWN_COURSE:
         case V_TEXT_KEY:
-            want = LNT_BADGE_VALID; /* unknown claims are ignored */
+        case V_FLOAT_UNKNOWN_TOP:
+        case V_FLOAT_UNKNOWN_PRIVATE:
+        case V_SIMPLE_UNKNOWN:
+            want = LNT_BADGE_VALID; /* unknown claims are ignored, whatever their type */
             break;
         default:
             want = LNT_BADGE_MALFORMED;
