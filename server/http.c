@@ -47,8 +47,10 @@ static int64_t mono_us(void)
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* One per request, from the first access-handler call to MHD's "completed" notice. */
+/* One per request, from its request line (on_uri) to MHD's "completed" notice. */
 struct req_state {
+    char *query; /* the query string as sent, without '?' ("" when none); owned */
+    bool started; /* on_access has seen the head */
     struct lnt_buf body;
     size_t max;
     size_t discarded; /* bytes dropped after the body went over `max` */
@@ -274,18 +276,17 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
     enum MHD_Result ret;
 
     (void)version;
-    if (st == NULL) {
+    if (st == NULL)
+        return MHD_NO; /* on_uri could not allocate it */
+    if (!st->started) {
         const char *cl;
         int64_t declared;
 
-        st = calloc(1, sizeof *st);
-        if (st == NULL)
-            return MHD_NO;
+        st->started = true;
         st->start_us = mono_us();
         st->max =
             h->cfg.body_max != NULL ? h->cfg.body_max(h->cfg.ctx, method, url) : DEFAULT_BODY_MAX;
         lnt_buf_init(&st->body, st->max);
-        *con_cls = st;
         cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl != NULL && lnt_parse_i64(cl, 0, INT64_MAX, &declared) == LNT_OK &&
             (uint64_t)declared > st->max) {
@@ -330,6 +331,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 
     req.method = method;
     req.path = url;
+    req.query = st->query;
     req.body = st->body.data != NULL ? st->body.data : "";
     req.body_len = st->body.len;
     req.conn = conn;
@@ -352,8 +354,32 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (st == NULL)
         return;
     lnt_buf_release(&st->body);
+    free(st->query);
     free(st);
     *con_cls = NULL;
+}
+
+/*
+ * MHD calls this with the request target as sent, before it splits off the
+ * query: the request's state starts here so that the raw query string (which
+ * version 2 kiosk signatures cover) is kept. NULL when out of memory (the
+ * request is then refused).
+ */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    struct req_state *st = calloc(1, sizeof *st);
+    const char *q = uri != NULL ? strchr(uri, '?') : NULL;
+
+    (void)cls;
+    (void)conn;
+    if (st == NULL)
+        return NULL;
+    st->query = strdup(q != NULL ? q + 1 : "");
+    if (st->query == NULL) {
+        free(st);
+        return NULL;
+    }
+    return st;
 }
 
 __attribute__((format(printf, 2, 0))) static void on_mhd_log(void *cls, const char *fmt, va_list ap)
@@ -542,6 +568,7 @@ enum lnt_err lnt_http_start(struct lnt_http **out, const struct lnt_http_config 
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, conn_memory,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)NULL,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, (void *)NULL,
         MHD_OPTION_ARRAY, tls_opts,
         MHD_OPTION_END);
     /* clang-format on */

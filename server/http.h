@@ -24,6 +24,7 @@ struct lnt_http; /* a running server */
 struct lnt_http_request {
     const char *method; /* "GET", "POST", ... */
     const char *path;   /* without the query string */
+    const char *query;  /* the query string exactly as sent, without '?'; "" when none */
     const char *body;   /* NUL-terminated for convenience; may hold NULs itself */
     size_t body_len;
     void *conn;                 /* the seam's; use the lookups below */
