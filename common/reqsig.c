@@ -13,8 +13,8 @@
 #define PATH_MAX_LEN 1024
 /* "LNT2-REQ\n" + method + path + query + two int64 + backlog + 64 hex digits + separators,
  * with room to spare. */
-#define MSG_MAX                                                                                  \
-    (16 + METHOD_MAX + PATH_MAX_LEN + LNT_REQSIG_QUERY_MAX + 2 * 21 + LNT_REQSIG_BACKLOG_MAX +   \
+#define MSG_MAX                                                                                    \
+    (16 + METHOD_MAX + PATH_MAX_LEN + LNT_REQSIG_QUERY_MAX + 2 * 21 + LNT_REQSIG_BACKLOG_MAX +     \
      64 + 16)
 
 /* A method is 1..16 upper-case letters. */
@@ -82,9 +82,9 @@ static enum lnt_err signed_text(int version, int64_t kiosk_id, int64_t ts,
     crypto_hash_sha256(digest, p->body != NULL ? p->body : empty, p->len);
     lnt_hex_encode(digest, sizeof digest, hex);
     if (version == 2)
-        n = snprintf(msg, MSG_MAX,
-                     "LNT2-REQ\n%s\n%s\n%s\n%" PRId64 "\n%" PRId64 "\n%s\n%s", p->method, p->path,
-                     query, kiosk_id, ts, p->backlog != NULL ? p->backlog : "", hex);
+        n = snprintf(msg, MSG_MAX, "LNT2-REQ\n%s\n%s\n%s\n%" PRId64 "\n%" PRId64 "\n%s\n%s",
+                     p->method, p->path, query, kiosk_id, ts, p->backlog != NULL ? p->backlog : "",
+                     hex);
     else
         n = snprintf(msg, MSG_MAX, "LNT1-REQ\n%s\n%s\n%" PRId64 "\n%" PRId64 "\n%s", p->method,
                      p->path, kiosk_id, ts, hex);
@@ -141,10 +141,9 @@ enum lnt_err lnt_reqsig_sign2(const uint8_t sk[LNT_SIGN_SK_LEN], int64_t kiosk_i
  * kiosk's key learns that its clock is off (and by how much); anyone else gets
  * LNT_ERR_BAD_SIGNATURE.
  */
-static enum lnt_err verify_version(int version, const uint8_t pk[LNT_SIGN_PK_LEN],
-                                   int64_t kiosk_id, int64_t ts, int64_t now,
-                                   const struct lnt_reqsig_parts *p, const char *sig_b64,
-                                   char *err)
+static enum lnt_err verify_version(int version, const uint8_t pk[LNT_SIGN_PK_LEN], int64_t kiosk_id,
+                                   int64_t ts, int64_t now, const struct lnt_reqsig_parts *p,
+                                   const char *sig_b64, char *err)
 {
     char msg[MSG_MAX];
     size_t msg_len = 0;

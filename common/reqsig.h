@@ -26,7 +26,7 @@
  * a time more than LNT_REQSIG_MAX_SKEW seconds from its own clock.
  */
 #define LNT_REQSIG_MAX_SKEW 300
-#define LNT_REQSIG_B64_LEN 89    /* base64 of 64 bytes plus NUL */
+#define LNT_REQSIG_B64_LEN 89     /* base64 of 64 bytes plus NUL */
 #define LNT_REQSIG_QUERY_MAX 1024 /* bytes of query string a version 2 signature covers */
 #define LNT_REQSIG_BACKLOG_MAX 32 /* bytes of X-Lantern-Backlog a version 2 signature covers */
 #define LNT_HDR_KIOSK "X-Lantern-Kiosk"

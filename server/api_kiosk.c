@@ -205,18 +205,41 @@ out:
 
 /* ---- signed requests ---- */
 
+/*
+ * The one answer to a signature that does not check, whatever the reason:
+ * unknown kiosk, revoked kiosk or wrong signature look the same to a caller
+ * who does not hold the kiosk's key.
+ */
+#define BAD_SIGNATURE_DETAIL                                                                       \
+    "request signature does not verify: the kiosk is not enrolled on this server, has been "       \
+    "revoked, or signed something other than this request"
+
+/*
+ * A valid Ed25519 public key whose secret half nobody keeps (made from a
+ * fixed seed and thrown away): a request naming an unknown kiosk is checked
+ * against it, so that it costs the same time as one naming a known kiosk.
+ */
+static const uint8_t nobody_pk[LNT_SIGN_PK_LEN] = {
+    0xf2, 0x8b, 0xf8, 0x9c, 0xdd, 0xc6, 0xb5, 0x7f, 0xe6, 0xa3, 0x9a, 0x8e, 0xbe, 0xe8, 0x74, 0x06,
+    0x7f, 0xc1, 0xdc, 0x68, 0xae, 0x84, 0xa1, 0x91, 0x41, 0x25, 0xed, 0x5b, 0xeb, 0x8e, 0xa8, 0x06,
+};
+
 /* Who signed a request, when, and how much of it the signature covers. */
 struct signer {
     struct lnt_kiosk kiosk;
-    int64_t ts;   /* X-Lantern-Time, as signed */
+    int64_t ts;         /* X-Lantern-Time, as signed */
     bool covers_extras; /* version 2: the query string and X-Lantern-Backlog are signed */
 };
 
 /*
  * Checks the request signature headers against the kiosk's stored key.
  * On success fills *out; otherwise fills a 401 (or 500) problem and returns
- * false. A version 1 signature (no X-Lantern-Signature-Version) covers
- * neither the query nor the backlog header: the caller must not act on them.
+ * false. An unknown kiosk, a revoked one and a signature that does not
+ * verify all get the same 401 (BAD_SIGNATURE_DETAIL), after the same work;
+ * only a request its kiosk's key verifies learns that the kiosk is revoked
+ * or that its clock is off. A version 1 signature (no X-Lantern-Signature-Version)
+ * covers neither the query nor the backlog header: the caller must not act
+ * on them.
  */
 static bool authenticate(struct lnt_api *api, const struct lnt_http_request *req, int64_t now,
                          struct signer *out, struct lnt_http_response *resp)
@@ -228,8 +251,9 @@ static bool authenticate(struct lnt_api *api, const struct lnt_http_request *req
     char err[LNT_ERRBUF_SIZE] = "";
     struct lnt_reqsig_parts parts;
     struct lnt_kiosk kiosk;
+    const uint8_t *pk;
     int64_t id, ts;
-    bool v2;
+    bool v2, known;
     enum lnt_err rc;
 
     if (h_kiosk == NULL || h_time == NULL || h_sig == NULL) {
@@ -260,22 +284,14 @@ static bool authenticate(struct lnt_api *api, const struct lnt_http_request *req
     }
     v2 = h_ver != NULL;
     rc = lnt_store_kiosk_get(api->store, id, &kiosk, err);
-    if (rc == LNT_ERR_NOT_FOUND) {
-        lnt_http_problem(resp, 401, "kiosk %lld is not enrolled on this server: enrol it again",
-                         (long long)id);
-        return false;
-    }
-    if (rc != LNT_OK) {
+    if (rc != LNT_OK && rc != LNT_ERR_NOT_FOUND) {
         lnt_error("%s: kiosk %lld: %s", req->path, (long long)id, err);
         lnt_http_problem(resp, 500, "the server could not look up kiosk %lld (%s)", (long long)id,
                          lnt_strerror(rc));
         return false;
     }
-    if (kiosk.revoked) {
-        lnt_http_problem(resp, 401, "kiosk %lld has been revoked: ask the scheme admin",
-                         (long long)id);
-        return false;
-    }
+    known = rc == LNT_OK;
+    /* Nothing is said about the kiosk until its own key has verified the request. */
     memset(&parts, 0, sizeof parts);
     parts.method = req->method;
     parts.path = req->path;
@@ -283,19 +299,29 @@ static bool authenticate(struct lnt_api *api, const struct lnt_http_request *req
     parts.backlog = lnt_http_header(req, HDR_BACKLOG);
     parts.body = req->body;
     parts.len = req->body_len;
-    rc = v2 ? lnt_reqsig_verify2(kiosk.pk, id, ts, now, &parts, h_sig, err)
-            : lnt_reqsig_verify(kiosk.pk, id, ts, now, req->method, req->path, req->body,
-                                req->body_len, h_sig, err);
+    pk = known ? kiosk.pk : nobody_pk;
+    rc = v2 ? lnt_reqsig_verify2(pk, id, ts, now, &parts, h_sig, err)
+            : lnt_reqsig_verify(pk, id, ts, now, req->method, req->path, req->body, req->body_len,
+                                h_sig, err);
+    if (!known || (rc != LNT_OK && rc != LNT_ERR_EXPIRED)) {
+        /* The log may say why; the caller may not. */
+        lnt_warn("%s: kiosk %lld: refused: %s", req->path, (long long)id,
+                 !known          ? "not enrolled"
+                 : kiosk.revoked ? "revoked, and the signature does not verify"
+                                 : err);
+        lnt_http_problem(resp, 401, BAD_SIGNATURE_DETAIL);
+        return false;
+    }
+    if (kiosk.revoked) {
+        lnt_http_problem(resp, 401, "kiosk %lld has been revoked: ask the scheme admin",
+                         (long long)id);
+        return false;
+    }
     if (rc == LNT_ERR_EXPIRED) {
         lnt_http_problem(resp, 401,
                          "stale request time: %s is %lld s from the server's clock (at most %d "
                          "allowed); check the kiosk's clock",
                          LNT_HDR_TIME, (long long)(ts - now), LNT_REQSIG_MAX_SKEW);
-        return false;
-    }
-    if (rc != LNT_OK) {
-        lnt_http_problem(resp, 401, "bad request signature for kiosk %lld: %s", (long long)id,
-                         err[0] != '\0' ? err : lnt_strerror(rc));
         return false;
     }
     out->kiosk = kiosk;

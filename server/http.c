@@ -49,7 +49,7 @@ static int64_t mono_us(void)
 
 /* One per request, from its request line (on_uri) to MHD's "completed" notice. */
 struct req_state {
-    char *query; /* the query string as sent, without '?' ("" when none); owned */
+    char *query;  /* the query string as sent, without '?' ("" when none); owned */
     bool started; /* on_access has seen the head */
     struct lnt_buf body;
     size_t max;

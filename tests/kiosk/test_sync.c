@@ -245,8 +245,7 @@ static void test_sync__accepted_events_are_forgotten_and_request_is_signed(void 
     assert_string_equal(ver, "2");
     {
         struct lnt_reqsig_parts p = {"POST", "/api/v1/events", "", NULL, body, strlen(body)};
-        assert_int_equal(lnt_reqsig_verify2(w->id->pk, 3, t, lnt_time_now(), &p, sig, err),
-                         LNT_OK);
+        assert_int_equal(lnt_reqsig_verify2(w->id->pk, 3, t, lnt_time_now(), &p, sig, err), LNT_OK);
     }
 }
 
@@ -271,10 +270,9 @@ static void test_sync__base_path_is_signed_too(void **state)
     assert_true(header(&f, LNT_HDR_SIGNATURE, sig, sizeof sig));
     body = strstr(f.request, "\r\n\r\n") + 4;
     {
-        struct lnt_reqsig_parts p = {"POST", "/lantern/api/v1/events", NULL, NULL, body,
+        struct lnt_reqsig_parts p = {"POST",      "/lantern/api/v1/events", NULL, NULL, body,
                                      strlen(body)};
-        assert_int_equal(lnt_reqsig_verify2(w->id->pk, 3, t, lnt_time_now(), &p, sig, err),
-                         LNT_OK);
+        assert_int_equal(lnt_reqsig_verify2(w->id->pk, 3, t, lnt_time_now(), &p, sig, err), LNT_OK);
     }
 }
 
@@ -626,8 +624,8 @@ static void test_sync__refresh_is_a_signed_get(void **state)
     /* Version 2: the path and the query are signed (a server must not act on an unsigned
      * query); the body is empty and there is no backlog header. */
     {
-        struct lnt_reqsig_parts p = {"GET", "/lantern/api/v1/kiosk/sync", "revoked_since=6", NULL,
-                                     "", 0};
+        struct lnt_reqsig_parts p = {
+            "GET", "/lantern/api/v1/kiosk/sync", "revoked_since=6", NULL, "", 0};
         assert_int_equal(lnt_reqsig_verify2(w->id->pk, 3, t, t, &p, sig, err), LNT_OK);
         p.query = "revoked_since=0";
         assert_int_equal(lnt_reqsig_verify2(w->id->pk, 3, t, t, &p, sig, err),

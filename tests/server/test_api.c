@@ -664,21 +664,74 @@ static void test_api__events_stale_time_401(void **state)
     lnt_buf_release(&b);
 }
 
-static void test_api__events_unknown_kiosk_401(void **state)
+/* The detail of a 401 for a batch of kiosk `id`'s, signed by `sk` at `ts`; the caller frees it. */
+static char *refusal(struct fixture *f, int64_t id, const uint8_t *sk, int64_t ts)
 {
-    struct fixture *f = *state;
     struct lnt_buf b;
     struct reply r;
     struct curl_slist *h;
+    char *detail;
 
-    enroll(f);
-    make_batch(&b, 999, 1, 1, "12");
-    h = sign_headers(f->sk, 999, lnt_time_now(), b.data, b.len);
+    make_batch(&b, id, 1, 1, "12");
+    h = sign_headers(sk, id, ts, b.data, b.len);
     request(f, "POST", "/api/v1/events", b.data, b.len, h, &r);
-    assert_problem(&r, 401, "not enrolled");
+    assert_problem(&r, 401, NULL);
+    detail = strdup(json_string_value(json_object_get(r.json, "detail")));
+    assert_non_null(detail);
     reply_release(&r);
     curl_slist_free_all(h);
     lnt_buf_release(&b);
+    return detail;
+}
+
+/*
+ * Without the kiosk's key a caller learns nothing about a kiosk id: unknown, revoked and
+ * wrongly signed get the very same 401. Only a request signed by the kiosk's own key is told
+ * that it is revoked, or that its clock is off.
+ */
+static void test_api__events_unknown_revoked_and_forged_look_alike(void **state)
+{
+    struct fixture *f = *state;
+    char err[LNT_ERRBUF_SIZE] = "";
+    uint8_t pk2[32], sk2[64], other_pk[32], other_sk[64];
+    char code2[LNT_ENROLL_CODE_LEN + 1];
+    int64_t now = lnt_time_now(), first;
+    char *unknown, *forged, *revoked_forged, *revoked_own, *stale_forged;
+    struct reply r;
+
+    enroll(f);
+    first = f->kiosk_id;
+    /* A second kiosk, then revoked. */
+    assert_int_equal(lnt_store_enroll_code_add(f->store, f->venue_id, now + 7 * DAY, code2, err),
+                     LNT_OK);
+    crypto_sign_keypair(pk2, sk2);
+    post_enroll(f, code2, pk2, &r);
+    assert_int_equal(r.status, 201);
+    f->kiosk_id = json_integer_value(json_object_get(r.json, "kiosk_id"));
+    reply_release(&r);
+    assert_int_equal(lnt_store_kiosk_revoke(f->store, f->kiosk_id, now, err), LNT_OK);
+    crypto_sign_keypair(other_pk, other_sk);
+
+    unknown = refusal(f, 999, other_sk, now);
+    forged = refusal(f, first, other_sk, now);
+    revoked_forged = refusal(f, f->kiosk_id, other_sk, now);
+    stale_forged = refusal(f, first, other_sk, now - 1000);
+    assert_string_equal(unknown, forged);
+    assert_string_equal(unknown, revoked_forged);
+    assert_string_equal(unknown, stale_forged);
+    assert_null(strstr(unknown, "999"));
+
+    /* The revoked kiosk itself is told. */
+    revoked_own = refusal(f, f->kiosk_id, sk2, now);
+    assert_non_null(strstr(revoked_own, "revoked"));
+    assert_string_not_equal(revoked_own, unknown);
+
+    free(unknown);
+    free(forged);
+    free(revoked_forged);
+    free(stale_forged);
+    free(revoked_own);
+    assert_int_equal(stored_events(f), 0);
 }
 
 static void test_api__events_kiosk_id_mismatch_400(void **state)
@@ -859,8 +912,8 @@ static void get_sync_as(struct fixture *f, int version, int64_t ts, const char *
                         const char *backlog, struct reply *r)
 {
     char path[128], sig[LNT_REQSIG_B64_LEN], line[256];
-    struct lnt_reqsig_parts parts = {"GET", "/api/v1/kiosk/sync",
-                                     query[0] == '?' ? query + 1 : query, backlog, "", 0};
+    struct lnt_reqsig_parts parts = {
+        "GET", "/api/v1/kiosk/sync", query[0] == '?' ? query + 1 : query, backlog, "", 0};
     struct curl_slist *h = NULL;
 
     if (version == 2)
@@ -1119,8 +1172,8 @@ static void test_api__sync_v2_altered_query_or_backlog_401(void **state)
 
     /* An unknown signature version is refused rather than guessed at. */
     {
-        struct curl_slist *h = sign_request(f->sk, f->kiosk_id, now, "GET",
-                                            "/api/v1/kiosk/sync", "", 0);
+        struct curl_slist *h =
+            sign_request(f->sk, f->kiosk_id, now, "GET", "/api/v1/kiosk/sync", "", 0);
         h = curl_slist_append(h, LNT_HDR_SIG_VERSION ": 3");
         request(f, "GET", "/api/v1/kiosk/sync", NULL, 0, h, &r);
         assert_problem(&r, 401, LNT_HDR_SIG_VERSION);
@@ -1487,7 +1540,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_api__events_bad_signature_401, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api__events_stale_time_401, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_api__events_unknown_kiosk_401, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api__events_unknown_revoked_and_forged_look_alike,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_api__events_kiosk_id_mismatch_400, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api__events_malformed_400_names_field, setup,
                                         teardown),
