@@ -25,6 +25,8 @@
 #define DEFAULT_MAX_CONNS_PER_IP 64
 #define DEFAULT_CONN_MEMORY (32 * 1024)
 #define LOG_PATH_MAX 160
+/* Over TLS a chunked body over its bound is drained up to this many bounds, then answered 413. */
+#define DRAIN_TLS_FACTOR 8
 /* TLS 1.2 and 1.3 only, GnuTLS's default ciphers for them. */
 #define TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
 
@@ -56,7 +58,8 @@ struct req_state {
     size_t discarded; /* bytes dropped after the body went over `max` */
     int64_t start_us;
     bool too_large;
-    bool responded;
+    bool responded;   /* a response is queued with MHD */
+    bool replied_raw; /* a 413 was written to the socket directly, mid-body */
 };
 
 /* ---- responses ---- */
@@ -205,6 +208,19 @@ static void log_safe(char *out, size_t size, const char *s)
     out[i] = '\0';
 }
 
+/* Tells the `done` callback and logs the request line, once a response is on its way. */
+static void note_sent(struct lnt_http *h, const char *method, const char *url,
+                      const struct req_state *st, int status, size_t len)
+{
+    int64_t elapsed_us = mono_us() - st->start_us;
+    char path[LOG_PATH_MAX];
+
+    if (h->cfg.done != NULL)
+        h->cfg.done(h->cfg.ctx, status, elapsed_us);
+    log_safe(path, sizeof path, url);
+    lnt_info("%s %s %d %zu %lldms", method, path, status, len, (long long)(elapsed_us / 1000));
+}
+
 /*
  * Hands `resp` to MHD for `conn`. The body buffer moves into the MHD
  * response (resp->body is empty afterwards). Logs the request line.
@@ -213,12 +229,10 @@ static enum MHD_Result send_response(struct lnt_http *h, struct MHD_Connection *
                                      const char *method, const char *url, struct req_state *st,
                                      struct lnt_http_response *resp, bool close_after)
 {
-    int64_t elapsed_us;
     struct MHD_Response *mr;
     enum MHD_Result ret = MHD_NO;
     size_t len = 0;
     char *data = lnt_buf_detach(&resp->body, &len);
-    char path[LOG_PATH_MAX];
 
     if (data == NULL)
         return MHD_NO;
@@ -235,13 +249,7 @@ static enum MHD_Result send_response(struct lnt_http *h, struct MHD_Connection *
     ret = MHD_queue_response(conn, (unsigned)resp->status, mr);
     MHD_destroy_response(mr);
     st->responded = true;
-
-    elapsed_us = mono_us() - st->start_us;
-    if (h->cfg.done != NULL)
-        h->cfg.done(h->cfg.ctx, resp->status, elapsed_us);
-    log_safe(path, sizeof path, url);
-    lnt_info("%s %s %d %zu %lldms", method, path, resp->status, len,
-             (long long)(elapsed_us / 1000));
+    note_sent(h, method, url, st, resp->status, len);
     return ret;
 }
 
@@ -258,6 +266,53 @@ static enum MHD_Result respond_too_large(struct lnt_http *h, struct MHD_Connecti
     ret = send_response(h, conn, method, url, st, &resp, true);
     lnt_http_response_release(&resp);
     return ret;
+}
+
+/*
+ * The 413 for a body found too large while it arrives (chunked, so no
+ * declared length), written straight to the plain-HTTP socket: libmicrohttpd
+ * 0.9.75 can queue a response only before the body or after its end, and an
+ * over-long body may never end. Then the write side is shut, so the client
+ * sees the whole reply; the caller drains a little and closes. Called on the
+ * connection's own thread while MHD has nothing of its own to send.
+ * LNT_ERR_NET when the socket would not take it all at once.
+ */
+static enum lnt_err reply_raw_413(struct lnt_http *h, struct MHD_Connection *conn,
+                                  const char *method, const char *url, struct req_state *st)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    struct lnt_http_response resp;
+    struct lnt_buf out;
+    enum lnt_err rc = LNT_ERR_NET;
+    size_t off = 0;
+
+    if (ci == NULL)
+        return LNT_ERR_NET;
+    lnt_http_response_init(&resp);
+    lnt_buf_init(&out, 4096);
+    lnt_http_problem(&resp, 413, "request body is over the %zu-byte limit for %s %s", st->max,
+                     method, url);
+    if (lnt_buf_printf(&out,
+                       "HTTP/1.1 413 %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+                       "Connection: close\r\n\r\n",
+                       lnt_http_reason(413), resp.content_type, resp.body.len) != LNT_OK ||
+        (resp.body.len > 0 && lnt_buf_append(&out, resp.body.data, resp.body.len) != LNT_OK))
+        goto out;
+    while (off < out.len) {
+        ssize_t n =
+            send(ci->connect_fd, out.data + off, out.len - off, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n <= 0)
+            goto out;
+        off += (size_t)n;
+    }
+    shutdown(ci->connect_fd, SHUT_WR);
+    note_sent(h, method, url, st, 413, resp.body.len);
+    rc = LNT_OK;
+out:
+    lnt_buf_release(&out);
+    lnt_http_response_release(&resp);
+    return rc;
 }
 
 /*
@@ -318,14 +373,26 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
             }
         }
         if (st->too_large) {
-            /* Undeclared length (chunked): drain a little so the 413 can be read, then hang up. */
+            /*
+             * Over the bound with no declared length (chunked). Plain HTTP: answer 413 at once,
+             * then drain up to one more bound's worth so the client can read it before the
+             * close. TLS: drain up to DRAIN_TLS_FACTOR bounds and answer when the body ends.
+             */
             st->discarded += *upload_data_size;
-            if (st->discarded > st->max)
+            *upload_data_size = 0;
+            if (!h->tls && !st->replied_raw) {
+                if (reply_raw_413(h, conn, method, url, st) != LNT_OK)
+                    return MHD_NO;
+                st->replied_raw = true;
+            }
+            if (st->discarded > (h->tls ? DRAIN_TLS_FACTOR : 1) * st->max)
                 return MHD_NO;
         }
         *upload_data_size = 0;
         return MHD_YES;
     }
+    if (st->replied_raw)
+        return MHD_NO; /* answered already: close */
     if (st->too_large)
         return respond_too_large(h, conn, method, url, st);
 

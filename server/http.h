@@ -85,7 +85,8 @@ typedef void (*lnt_http_handler_fn)(void *ctx, const struct lnt_http_request *re
 /*
  * The most body bytes accepted for a method and path. A request declaring or
  * sending more is answered 413 by the seam without calling the handler and
- * without reading the rest of the body.
+ * without reading the rest of the body (a chunked one: at once over plain
+ * HTTP, at its end over TLS; docs/api.md, "Limits").
  */
 typedef size_t (*lnt_http_body_max_fn)(void *ctx, const char *method, const char *path);
 /*

@@ -413,6 +413,68 @@ static void test_api_limits__trickling_body_cut_off(void **state)
     assert_int_equal(healthz(f, NULL), 200);
 }
 
+/* ---- bodies ---- */
+
+/*
+ * A chunked body (no Content-Length) that goes on past its bound, several times over: the
+ * client gets the 413 problem docs/api.md promises, then the connection is closed. Sends and
+ * reads at once, as a client that watches for an early reply does.
+ */
+static void test_api_limits__chunked_body_over_limit_413_then_close(void **state)
+{
+    static const char head[] =
+        "POST /api/v1/events HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+    struct fixture *f = *state;
+    char chunk[8 + 8192 + 2], buf[4096];
+    size_t i, chunk_len, sent = 0, off = 0;
+    const size_t total = 1024 * 1024; /* 16 times the 64 KiB bound */
+    struct lnt_buf got;
+    bool closed = false;
+    int64_t end;
+
+    start(f, NULL);
+    lnt_buf_init(&got, 64 * 1024);
+    memcpy(chunk, "2000\r\n", 6);
+    memset(chunk + 6, 'x', 8192);
+    memcpy(chunk + 6 + 8192, "\r\n", 2);
+    chunk_len = 6 + 8192 + 2;
+    i = raw_connect(f);
+    raw_send(f, i, head, strlen(head));
+    end = lnt_mono_ms() + 10000;
+    while (!closed && lnt_mono_ms() < end) {
+        struct pollfd p = {.fd = f->raw[i], .events = POLLIN | (sent < total ? POLLOUT : 0)};
+        if (poll(&p, 1, 200) <= 0)
+            continue;
+        if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
+            ssize_t n = recv(f->raw[i], buf, sizeof buf, 0);
+            if (n <= 0) {
+                closed = true;
+                break;
+            }
+            assert_int_equal(lnt_buf_append(&got, buf, (size_t)n), LNT_OK);
+        }
+        if ((p.revents & POLLOUT) && sent < total) {
+            ssize_t n = send(f->raw[i], chunk + off, chunk_len - off, MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+                sent = total; /* the server hung up: stop sending, read what came */
+            else if (n > 0 && (off += (size_t)n) == chunk_len) {
+                off = 0;
+                sent += 8192;
+            }
+        }
+    }
+    assert_true(closed);
+    assert_non_null(got.data);
+    if (!lnt_str_starts(got.data, "HTTP/1.1 413 "))
+        fail_msg("expected a 413 for a chunked body over its bound, got: %.80s",
+                 got.len > 0 ? got.data : "(nothing)");
+    assert_non_null(strstr(got.data, "application/problem+json"));
+    assert_non_null(strstr(got.data, "\"status\":413"));
+    assert_int_equal(atomic_load(&f->handled), 0);
+    lnt_buf_release(&got);
+    assert_int_equal(healthz(f, NULL), 200);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -427,6 +489,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_api_limits__stalled_clients_cut_off_others_served,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_limits__trickling_body_cut_off, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api_limits__chunked_body_over_limit_413_then_close,
+                                        setup, teardown),
     };
     int rc;
 
