@@ -13,6 +13,7 @@
 
 #include <microhttpd.h>
 
+#include "http_guard.h"
 #include "http_proxy.h"
 #include "log.h"
 #include "ltime.h"
@@ -24,6 +25,11 @@
 #define DEFAULT_MAX_CONNS 1024
 #define DEFAULT_MAX_CONNS_PER_IP 64
 #define DEFAULT_CONN_MEMORY (32 * 1024)
+#define DEFAULT_HEAD_S 10
+#define DEFAULT_MIN_BODY_RATE 1024 /* bytes per second */
+#define BODY_GRACE_S 5             /* before the body rate is judged */
+#define GUARD_PERIOD_MS 250
+#define EVICT_MIN_AGE_MS 500 /* a connection this young is never dropped to make room */
 #define LOG_PATH_MAX 160
 /* Over TLS a chunked body over its bound is drained up to this many bounds, then answered 413. */
 #define DRAIN_TLS_FACTOR 8
@@ -32,6 +38,7 @@
 
 struct lnt_http {
     struct MHD_Daemon *daemon;
+    struct lnt_http_guard *guard; /* head deadline, body rate, eviction (http_guard.h) */
     struct lnt_http_config cfg;
     struct lnt_proxy_list proxies;
     uint16_t port;
@@ -47,6 +54,14 @@ static int64_t mono_us(void)
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The guard's record of `conn` (set when it was accepted), or NULL. */
+static struct lnt_http_guard_conn *track_of(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci != NULL ? ci->socket_context : NULL;
 }
 
 /* One per request, from its request line (on_uri) to MHD's "completed" notice. */
@@ -339,6 +354,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 
         st->started = true;
         st->start_us = mono_us();
+        lnt_http_guard_head_done(h->guard, track_of(conn));
         st->max =
             h->cfg.body_max != NULL ? h->cfg.body_max(h->cfg.ctx, method, url) : DEFAULT_BODY_MAX;
         lnt_buf_init(&st->body, st->max);
@@ -347,6 +363,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
             (uint64_t)declared > st->max) {
             st->too_large = true;
             /* Queued before the body is read: MHD skips the body and closes the connection. */
+            lnt_http_guard_busy(h->guard, track_of(conn));
             return respond_too_large(h, conn, method, url, st);
         }
         return MHD_YES;
@@ -356,6 +373,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
         return MHD_YES;
     }
     if (*upload_data_size != 0) {
+        lnt_http_guard_body(h->guard, track_of(conn), *upload_data_size);
         if (mono_us() - st->start_us > h->request_us) {
             char path[LOG_PATH_MAX];
             log_safe(path, sizeof path, url);
@@ -384,6 +402,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
                 if (reply_raw_413(h, conn, method, url, st) != LNT_OK)
                     return MHD_NO;
                 st->replied_raw = true;
+                lnt_http_guard_busy(h->guard, track_of(conn));
             }
             if (st->discarded > (h->tls ? DRAIN_TLS_FACTOR : 1) * st->max)
                 return MHD_NO;
@@ -393,6 +412,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
     }
     if (st->replied_raw)
         return MHD_NO; /* answered already: close */
+    lnt_http_guard_busy(h->guard, track_of(conn));
     if (st->too_large)
         return respond_too_large(h, conn, method, url, st);
 
@@ -413,17 +433,35 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
+    struct lnt_http *h = cls;
     struct req_state *st = *con_cls;
 
-    (void)cls;
-    (void)conn;
     (void)toe;
+    lnt_http_guard_idle(h->guard, track_of(conn)); /* the next request's head is awaited */
     if (st == NULL)
         return;
     lnt_buf_release(&st->body);
     free(st->query);
     free(st);
     *con_cls = NULL;
+}
+
+/* Registers each connection with the guard when accepted, and forgets it before it is closed. */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    struct lnt_http *h = cls;
+
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        *socket_context = ci != NULL ? lnt_http_guard_open(h->guard, ci->connect_fd) : NULL;
+        if (*socket_context == NULL)
+            lnt_warn("http: a connection is not watched for slowness (out of memory)");
+    } else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+        lnt_http_guard_close(h->guard, *socket_context);
+        *socket_context = NULL;
+    }
 }
 
 /*
@@ -537,8 +575,9 @@ enum lnt_err lnt_http_start(struct lnt_http **out, const struct lnt_http_config 
     const union MHD_DaemonInfo *info;
     const char *host = cfg->host != NULL ? cfg->host : "127.0.0.1";
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
-    unsigned threads, timeout_s, request_s, max_conns, per_ip;
+    unsigned threads, timeout_s, request_s, max_conns, per_ip, head_s;
     size_t conn_memory;
+    struct lnt_http_guard_limits guard;
     struct MHD_OptionItem tls_opts[4];
     bool tls = cfg->tls_cert_pem != NULL || cfg->tls_key_pem != NULL;
     enum lnt_err rc = LNT_OK;
@@ -552,8 +591,18 @@ enum lnt_err lnt_http_start(struct lnt_http **out, const struct lnt_http_config 
     max_conns = cfg->max_conns != 0 ? cfg->max_conns : DEFAULT_MAX_CONNS;
     per_ip = cfg->max_conns_per_ip != 0 ? cfg->max_conns_per_ip : DEFAULT_MAX_CONNS_PER_IP;
     conn_memory = cfg->conn_memory != 0 ? cfg->conn_memory : DEFAULT_CONN_MEMORY;
+    head_s = cfg->head_s != 0 ? cfg->head_s : DEFAULT_HEAD_S;
     if (max_conns < threads)
         max_conns = threads;
+    memset(&guard, 0, sizeof guard);
+    guard.head_us = (int64_t)head_s * 1000000;
+    guard.body_us = (int64_t)request_s * 1000000;
+    guard.grace_us = (int64_t)BODY_GRACE_S * 1000000;
+    guard.min_rate = cfg->min_body_rate != 0 ? cfg->min_body_rate : DEFAULT_MIN_BODY_RATE;
+    guard.high_water = max_conns - max_conns / 8;
+    guard.low_water = max_conns - max_conns / 4;
+    guard.min_age_us = (int64_t)EVICT_MIN_AGE_MS * 1000;
+    guard.period_us = (int64_t)GUARD_PERIOD_MS * 1000;
     memset(tls_opts, 0, sizeof tls_opts);
     tls_opts[0].option = MHD_OPTION_END;
     if (tls) {
@@ -608,6 +657,9 @@ enum lnt_err lnt_http_start(struct lnt_http **out, const struct lnt_http_config 
         per_ip = max_conns; /* a proxy carries everyone's connections */
     h->tls = tls;
     h->request_us = (int64_t)request_s * 1000000;
+    rc = lnt_http_guard_start(&h->guard, &guard, err);
+    if (rc != LNT_OK)
+        goto out;
     if (tls) {
         /* MHD keeps the pointers: give it copies that live as long as the daemon. */
         h->cert_pem = strdup(cfg->tls_cert_pem);
@@ -634,7 +686,8 @@ enum lnt_err lnt_http_start(struct lnt_http **out, const struct lnt_http_config 
         MHD_OPTION_CONNECTION_LIMIT, max_conns,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, conn_memory,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)NULL,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)h,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, (void *)h,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, (void *)NULL,
         MHD_OPTION_ARRAY, tls_opts,
         MHD_OPTION_END);
@@ -671,8 +724,10 @@ void lnt_http_stop(struct lnt_http *h)
 {
     if (h == NULL)
         return;
+    lnt_http_guard_halt(h->guard); /* no more shutdowns: MHD closes everything next */
     if (h->daemon != NULL)
         MHD_stop_daemon(h->daemon);
+    lnt_http_guard_free(h->guard);
     if (h->key_pem != NULL) {
         volatile char *v = h->key_pem;
         for (size_t i = 0; v[i] != '\0'; i++)
