@@ -10,6 +10,8 @@
 
 #include "log.h"
 
+#define LOG_EVERY_US 5000000 /* the guard's log line, at most this often */
+
 enum phase {
     PHASE_HEAD, /* waiting for a request head: just connected, or a reply was sent */
     PHASE_BODY, /* the head arrived; the body is arriving */
@@ -35,7 +37,7 @@ struct lnt_http_guard {
     struct lnt_http_guard_conn **conns; /* registered connections; guarded by mu */
     size_t n, cap;
     struct lnt_http_guard_conn **scratch; /* eviction candidates, cap entries; guard thread only */
-    uint64_t n_head, n_body, n_evicted;   /* cut so far, for the log */
+    uint64_t n_head, n_body, n_evicted;   /* cut so far, for the log; guarded by mu */
 };
 
 static int64_t mono_us(void)
@@ -99,15 +101,14 @@ static void sweep(struct lnt_http_guard *g, int64_t now)
         for (; k < m && open > l->low_water; k++, open--)
             cut(g->scratch[k]);
         g->n_evicted += k;
-        lnt_warn("http: %zu connections open: dropped the %zu waiting longest for a request",
-                 open + k, k);
     }
 }
 
 static void *guard_main(void *arg)
 {
     struct lnt_http_guard *g = arg;
-    uint64_t head = 0, body = 0;
+    uint64_t head = 0, body = 0, evicted = 0;
+    int64_t logged_us = 0;
 
     pthread_mutex_lock(&g->mu);
     while (!g->stop) {
@@ -119,13 +120,19 @@ static void *guard_main(void *arg)
         pthread_cond_timedwait(&g->cv, &g->mu, &until);
         if (g->stop)
             break;
-        sweep(g, mono_us());
-        if (g->n_head != head || g->n_body != body) {
-            lnt_info("http: cut off %llu connections too slow with their request head, %llu "
-                     "with their body, so far",
-                     (unsigned long long)g->n_head, (unsigned long long)g->n_body);
+        t = mono_us();
+        sweep(g, t);
+        /* At most one line per LOG_EVERY_US, and only when something was cut. */
+        if ((g->n_head != head || g->n_body != body || g->n_evicted != evicted) &&
+            t - logged_us >= LOG_EVERY_US) {
+            lnt_warn("http: cut off for slowness: %llu connections with their request head, "
+                     "%llu with their body; %llu dropped to make room (%zu open now)",
+                     (unsigned long long)(g->n_head - head), (unsigned long long)(g->n_body - body),
+                     (unsigned long long)(g->n_evicted - evicted), g->n);
             head = g->n_head;
             body = g->n_body;
+            evicted = g->n_evicted;
+            logged_us = t;
         }
     }
     pthread_mutex_unlock(&g->mu);
