@@ -1,4 +1,4 @@
-/* reqsig.c - Ed25519 signatures on kiosk requests (libsodium). */
+/* reqsig.c - Ed25519 signatures on kiosk requests (libsodium), text versions 1 and 2. */
 #include "reqsig.h"
 
 #include "codec.h"
@@ -11,8 +11,11 @@
 
 #define METHOD_MAX 16
 #define PATH_MAX_LEN 1024
-/* "LNT1-REQ\n" + method + path + two int64 + 64 hex digits + separators, with room to spare. */
-#define MSG_MAX (16 + METHOD_MAX + PATH_MAX_LEN + 2 * 21 + 64 + 8)
+/* "LNT2-REQ\n" + method + path + query + two int64 + backlog + 64 hex digits + separators,
+ * with room to spare. */
+#define MSG_MAX                                                                                    \
+    (16 + METHOD_MAX + PATH_MAX_LEN + LNT_REQSIG_QUERY_MAX + 2 * 21 + LNT_REQSIG_BACKLOG_MAX +     \
+     64 + 16)
 
 /* A method is 1..16 upper-case letters. */
 static bool method_ok(const char *m)
@@ -26,47 +29,90 @@ static bool method_ok(const char *m)
     return true;
 }
 
-/* A path starts with '/', is printable ASCII without spaces, and has no query string. */
-static bool path_ok(const char *p)
+/* Printable ASCII without spaces, at most `max` bytes ("" allowed when min is 0). */
+static bool text_ok(const char *p, size_t min, size_t max)
 {
-    size_t n = strnlen(p, PATH_MAX_LEN + 1);
-    if (n == 0 || n > PATH_MAX_LEN || p[0] != '/')
+    size_t n = strnlen(p, max + 1);
+    if (n < min || n > max)
         return false;
     for (size_t i = 0; i < n; i++)
-        if (p[i] <= ' ' || p[i] > '~' || p[i] == '?')
+        if (p[i] <= ' ' || p[i] > '~')
             return false;
     return true;
 }
 
+/* A path starts with '/', is printable ASCII without spaces, and has no query string. */
+static bool path_ok(const char *p)
+{
+    return text_ok(p, 1, PATH_MAX_LEN) && p[0] == '/' && strchr(p, '?') == NULL;
+}
+
 /*
- * Writes the signed text into `msg` (MSG_MAX bytes) and its length to *len.
- * LNT_ERR_INVALID (with a message) for a method or path that cannot appear in it.
+ * Writes the signed text of `version` (1 or 2) into `msg` (MSG_MAX bytes)
+ * and its length to *len; version 1 leaves out query and backlog.
+ * LNT_ERR_INVALID (with a message) for a part that cannot appear in it.
  */
-static enum lnt_err signed_text(int64_t kiosk_id, int64_t ts, const char *method, const char *path,
-                                const void *body, size_t len, char msg[MSG_MAX], size_t *msg_len,
-                                char *err)
+static enum lnt_err signed_text(int version, int64_t kiosk_id, int64_t ts,
+                                const struct lnt_reqsig_parts *p, char msg[MSG_MAX],
+                                size_t *msg_len, char *err)
 {
     uint8_t digest[crypto_hash_sha256_BYTES];
     char hex[LNT_HEX_LEN(crypto_hash_sha256_BYTES)];
     static const uint8_t empty[1];
+    const char *query = p->query != NULL ? p->query : "";
     int n;
 
-    if (method == NULL || !method_ok(method))
+    if (p->method == NULL || !method_ok(p->method))
         return lnt_fail(err, LNT_ERR_INVALID, "request method: expected 1 to %d upper-case letters",
                         METHOD_MAX);
-    if (path == NULL || !path_ok(path))
+    if (p->path == NULL || !path_ok(p->path))
         return lnt_fail(err, LNT_ERR_INVALID,
                         "request path: expected '/' and up to %d printable characters, no query",
                         PATH_MAX_LEN);
-    if (body == NULL && len > 0)
-        return lnt_fail(err, LNT_ERR_INVALID, "request body: NULL with a length of %zu", len);
-    crypto_hash_sha256(digest, body != NULL ? body : empty, len);
+    if (version == 2 && !text_ok(query, 0, LNT_REQSIG_QUERY_MAX))
+        return lnt_fail(err, LNT_ERR_INVALID,
+                        "query string: expected up to %d printable characters, no spaces",
+                        LNT_REQSIG_QUERY_MAX);
+    if (version == 2 && p->backlog != NULL && !text_ok(p->backlog, 0, LNT_REQSIG_BACKLOG_MAX))
+        return lnt_fail(err, LNT_ERR_INVALID,
+                        "%s: expected up to %d printable characters, no spaces", LNT_HDR_BACKLOG,
+                        LNT_REQSIG_BACKLOG_MAX);
+    if (p->body == NULL && p->len > 0)
+        return lnt_fail(err, LNT_ERR_INVALID, "request body: NULL with a length of %zu", p->len);
+    crypto_hash_sha256(digest, p->body != NULL ? p->body : empty, p->len);
     lnt_hex_encode(digest, sizeof digest, hex);
-    n = snprintf(msg, MSG_MAX, "LNT1-REQ\n%s\n%s\n%" PRId64 "\n%" PRId64 "\n%s", method, path,
-                 kiosk_id, ts, hex);
+    if (version == 2)
+        n = snprintf(msg, MSG_MAX, "LNT2-REQ\n%s\n%s\n%s\n%" PRId64 "\n%" PRId64 "\n%s\n%s",
+                     p->method, p->path, query, kiosk_id, ts, p->backlog != NULL ? p->backlog : "",
+                     hex);
+    else
+        n = snprintf(msg, MSG_MAX, "LNT1-REQ\n%s\n%s\n%" PRId64 "\n%" PRId64 "\n%s", p->method,
+                     p->path, kiosk_id, ts, hex);
     if (n < 0 || n >= MSG_MAX)
         return lnt_fail(err, LNT_ERR_INTERNAL, "signed text does not fit %d bytes", MSG_MAX);
     *msg_len = (size_t)n;
+    return LNT_OK;
+}
+
+/* Signs the text of `version`, writing base64 into `out` ("" on error). */
+static enum lnt_err sign_version(int version, const uint8_t sk[LNT_SIGN_SK_LEN], int64_t kiosk_id,
+                                 int64_t ts, const struct lnt_reqsig_parts *p,
+                                 char out[LNT_REQSIG_B64_LEN])
+{
+    char msg[MSG_MAX];
+    size_t msg_len = 0;
+    uint8_t sig[crypto_sign_BYTES];
+    enum lnt_err rc;
+
+    out[0] = '\0';
+    if (lnt_crypto_init() != LNT_OK)
+        return LNT_ERR_CRYPTO;
+    rc = signed_text(version, kiosk_id, ts, p, msg, &msg_len, NULL);
+    if (rc != LNT_OK)
+        return rc;
+    if (crypto_sign_detached(sig, NULL, (const unsigned char *)msg, msg_len, sk) != 0)
+        return LNT_ERR_CRYPTO;
+    lnt_b64_encode(sig, sizeof sig, out);
     return LNT_OK;
 }
 
@@ -79,21 +125,15 @@ enum lnt_err lnt_reqsig_sign(const uint8_t sk[LNT_SIGN_SK_LEN], int64_t kiosk_id
                              const char *method, const char *path, const void *body, size_t len,
                              char out[LNT_REQSIG_B64_LEN])
 {
-    char msg[MSG_MAX];
-    size_t msg_len = 0;
-    uint8_t sig[crypto_sign_BYTES];
-    enum lnt_err rc;
+    struct lnt_reqsig_parts p = {method, path, NULL, NULL, body, len};
 
-    out[0] = '\0';
-    if (lnt_crypto_init() != LNT_OK)
-        return LNT_ERR_CRYPTO;
-    rc = signed_text(kiosk_id, ts, method, path, body, len, msg, &msg_len, NULL);
-    if (rc != LNT_OK)
-        return rc;
-    if (crypto_sign_detached(sig, NULL, (const unsigned char *)msg, msg_len, sk) != 0)
-        return LNT_ERR_CRYPTO;
-    lnt_b64_encode(sig, sizeof sig, out);
-    return LNT_OK;
+    return sign_version(1, sk, kiosk_id, ts, &p, out);
+}
+
+enum lnt_err lnt_reqsig_sign2(const uint8_t sk[LNT_SIGN_SK_LEN], int64_t kiosk_id, int64_t ts,
+                              const struct lnt_reqsig_parts *parts, char out[LNT_REQSIG_B64_LEN])
+{
+    return sign_version(2, sk, kiosk_id, ts, parts, out);
 }
 
 /*
@@ -101,9 +141,9 @@ enum lnt_err lnt_reqsig_sign(const uint8_t sk[LNT_SIGN_SK_LEN], int64_t kiosk_id
  * kiosk's key learns that its clock is off (and by how much); anyone else gets
  * LNT_ERR_BAD_SIGNATURE.
  */
-enum lnt_err lnt_reqsig_verify(const uint8_t pk[LNT_SIGN_PK_LEN], int64_t kiosk_id, int64_t ts,
-                               int64_t now, const char *method, const char *path, const void *body,
-                               size_t len, const char *sig_b64, char *err)
+static enum lnt_err verify_version(int version, const uint8_t pk[LNT_SIGN_PK_LEN], int64_t kiosk_id,
+                                   int64_t ts, int64_t now, const struct lnt_reqsig_parts *p,
+                                   const char *sig_b64, char *err)
 {
     char msg[MSG_MAX];
     size_t msg_len = 0;
@@ -125,7 +165,7 @@ enum lnt_err lnt_reqsig_verify(const uint8_t pk[LNT_SIGN_PK_LEN], int64_t kiosk_
     if (sig_len != crypto_sign_BYTES)
         return lnt_fail(err, LNT_ERR_BAD_SIGNATURE, "%s: %zu bytes, expected %d", LNT_HDR_SIGNATURE,
                         sig_len, crypto_sign_BYTES);
-    rc = signed_text(kiosk_id, ts, method, path, body, len, msg, &msg_len, err);
+    rc = signed_text(version, kiosk_id, ts, p, msg, &msg_len, err);
     if (rc != LNT_OK)
         return lnt_fail_prefix(err, LNT_ERR_BAD_SIGNATURE, "cannot check the signature: ");
     if (crypto_sign_verify_detached(sig, (const unsigned char *)msg, msg_len, pk) != 0)
@@ -139,4 +179,20 @@ enum lnt_err lnt_reqsig_verify(const uint8_t pk[LNT_SIGN_PK_LEN], int64_t kiosk_
                         "%s: %" PRIu64 " s %s the server's clock (at most %d s allowed)",
                         LNT_HDR_TIME, off, ts > now ? "ahead of" : "behind", LNT_REQSIG_MAX_SKEW);
     return LNT_OK;
+}
+
+enum lnt_err lnt_reqsig_verify(const uint8_t pk[LNT_SIGN_PK_LEN], int64_t kiosk_id, int64_t ts,
+                               int64_t now, const char *method, const char *path, const void *body,
+                               size_t len, const char *sig_b64, char *err)
+{
+    struct lnt_reqsig_parts p = {method, path, NULL, NULL, body, len};
+
+    return verify_version(1, pk, kiosk_id, ts, now, &p, sig_b64, err);
+}
+
+enum lnt_err lnt_reqsig_verify2(const uint8_t pk[LNT_SIGN_PK_LEN], int64_t kiosk_id, int64_t ts,
+                                int64_t now, const struct lnt_reqsig_parts *parts,
+                                const char *sig_b64, char *err)
+{
+    return verify_version(2, pk, kiosk_id, ts, now, parts, sig_b64, err);
 }

@@ -9,20 +9,41 @@
 #include "err.h"
 
 /*
- * Every kiosk request carries three headers:
+ * Every kiosk request carries the headers
  *   X-Lantern-Kiosk: <kiosk id, decimal>
  *   X-Lantern-Time: <unix seconds, decimal>
  *   X-Lantern-Signature: <base64 Ed25519 signature>
- * over the text
+ *   X-Lantern-Signature-Version: 2          (absent: version 1)
+ * Version 2 signs everything the server acts on:
+ *   "LNT2-REQ\n" METHOD "\n" PATH "\n" QUERY "\n" KIOSK_ID "\n" TIME "\n" BACKLOG "\n"
+ *   hex(SHA-256(body))
+ * QUERY is the query string exactly as sent, without the '?' ("" when none);
+ * BACKLOG is the X-Lantern-Backlog header's value exactly as sent ("" when
+ * the header is absent). Version 1 (kiosks from before version 2) signs
  *   "LNT1-REQ\n" METHOD "\n" PATH "\n" KIOSK_ID "\n" TIME "\n" hex(SHA-256(body))
- * PATH is the request path without query string. The server refuses a time
- * more than LNT_REQSIG_MAX_SKEW seconds from its own clock.
+ * only, so the server must not act on a version 1 request's query or
+ * backlog. PATH is the request path without query string. The server refuses
+ * a time more than LNT_REQSIG_MAX_SKEW seconds from its own clock.
  */
 #define LNT_REQSIG_MAX_SKEW 300
-#define LNT_REQSIG_B64_LEN 89 /* base64 of 64 bytes plus NUL */
+#define LNT_REQSIG_B64_LEN 89     /* base64 of 64 bytes plus NUL */
+#define LNT_REQSIG_QUERY_MAX 1024 /* bytes of query string a version 2 signature covers */
+#define LNT_REQSIG_BACKLOG_MAX 32 /* bytes of X-Lantern-Backlog a version 2 signature covers */
 #define LNT_HDR_KIOSK "X-Lantern-Kiosk"
 #define LNT_HDR_TIME "X-Lantern-Time"
 #define LNT_HDR_SIGNATURE "X-Lantern-Signature"
+#define LNT_HDR_SIG_VERSION "X-Lantern-Signature-Version"
+#define LNT_HDR_BACKLOG "X-Lantern-Backlog"
+
+/* What a version 2 signature covers besides the kiosk id and the time. Borrowed pointers. */
+struct lnt_reqsig_parts {
+    const char *method;  /* 1..16 upper-case letters */
+    const char *path;    /* '/' and printable ASCII, no query */
+    const char *query;   /* as sent, without '?'; NULL or "" for none; printable ASCII */
+    const char *backlog; /* X-Lantern-Backlog as sent; NULL when absent; printable ASCII */
+    const void *body;    /* may be NULL when len is 0 */
+    size_t len;
+};
 
 enum lnt_err lnt_reqsig_sign(const uint8_t sk[LNT_SIGN_SK_LEN], int64_t kiosk_id, int64_t ts,
                              const char *method, const char *path, const void *body, size_t len,
@@ -36,5 +57,18 @@ enum lnt_err lnt_reqsig_sign(const uint8_t sk[LNT_SIGN_SK_LEN], int64_t kiosk_id
 enum lnt_err lnt_reqsig_verify(const uint8_t pk[LNT_SIGN_PK_LEN], int64_t kiosk_id, int64_t ts,
                                int64_t now, const char *method, const char *path, const void *body,
                                size_t len, const char *sig_b64, char *err);
+
+/*
+ * Version 2 of the above: signs and checks the "LNT2-REQ" text, which also
+ * covers the query string and the backlog header. Same errors: for sign2,
+ * LNT_ERR_INVALID also for a query or backlog that is too long or not
+ * printable ASCII; for verify2, LNT_OK, LNT_ERR_EXPIRED (checked after the
+ * signature), LNT_ERR_BAD_SIGNATURE. Thread-safe.
+ */
+enum lnt_err lnt_reqsig_sign2(const uint8_t sk[LNT_SIGN_SK_LEN], int64_t kiosk_id, int64_t ts,
+                              const struct lnt_reqsig_parts *parts, char out[LNT_REQSIG_B64_LEN]);
+enum lnt_err lnt_reqsig_verify2(const uint8_t pk[LNT_SIGN_PK_LEN], int64_t kiosk_id, int64_t ts,
+                                int64_t now, const struct lnt_reqsig_parts *parts,
+                                const char *sig_b64, char *err);
 
 #endif

@@ -523,10 +523,11 @@ static bool was_sent(const struct lnt_event *ev, size_t n, int64_t seq)
 }
 
 enum lnt_err lnt_sync_sign_headers(const struct lnt_identity *id, const char *method,
-                                   const char *path, const void *body, size_t len,
-                                   struct curl_slist **list, char *err)
+                                   const char *path, const char *query, const void *body,
+                                   size_t len, struct curl_slist **list, char *err)
 {
     char sig[LNT_REQSIG_B64_LEN], kiosk[24], ts_text[24];
+    struct lnt_reqsig_parts parts = {method, path, query, NULL, body, len};
     enum lnt_err rc;
     int64_t ts;
 
@@ -535,14 +536,15 @@ enum lnt_err lnt_sync_sign_headers(const struct lnt_identity *id, const char *me
     ts = lnt_time_now();
     if (ts < id->server_time)
         ts = id->server_time;
-    rc = lnt_reqsig_sign(id->sk, id->kiosk_id, ts, method, path, body, len, sig);
+    rc = lnt_reqsig_sign2(id->sk, id->kiosk_id, ts, &parts, sig);
     if (rc != LNT_OK)
         return lnt_fail(err, rc, "sync: signing the request failed");
     snprintf(kiosk, sizeof kiosk, "%lld", (long long)id->kiosk_id);
     snprintf(ts_text, sizeof ts_text, "%lld", (long long)ts);
     if (lnt_sync_add_header(list, LNT_HDR_KIOSK, kiosk) != LNT_OK ||
         lnt_sync_add_header(list, LNT_HDR_TIME, ts_text) != LNT_OK ||
-        lnt_sync_add_header(list, LNT_HDR_SIGNATURE, sig) != LNT_OK)
+        lnt_sync_add_header(list, LNT_HDR_SIGNATURE, sig) != LNT_OK ||
+        lnt_sync_add_header(list, LNT_HDR_SIG_VERSION, "2") != LNT_OK)
         return lnt_fail(err, LNT_ERR_NOMEM, "sync: out of memory");
     return LNT_OK;
 }
@@ -649,7 +651,7 @@ enum lnt_err lnt_sync_push(struct lnt_sync *s, struct lnt_outbox *ob, const stru
         rc = lnt_fail(err, LNT_ERR_NOMEM, "sync: out of memory");
         goto out;
     }
-    rc = lnt_sync_sign_headers(id, "POST", path, body.data, body.len, &headers, err);
+    rc = lnt_sync_sign_headers(id, "POST", path, NULL, body.data, body.len, &headers, err);
     if (rc != LNT_OK)
         goto out;
 

@@ -37,9 +37,14 @@ enum lnt_err lnt_sync_add_header(struct curl_slist **list, const char *name, con
  * On error id is unchanged; `what` names the reply in the message. */
 enum lnt_err lnt_sync_parse_trust(json_t *trust, struct lnt_identity *id, const char *what,
                                   char *err);
-/* Appends the three signature headers for a request by kiosk `id` to *list. */
+/*
+ * Appends the signature headers (version 2: docs/api.md) for a request by
+ * kiosk `id` to *list. `query` is the query string the URL carries, without
+ * '?' (NULL: none). LNT_ERR_INVALID for a part that cannot be signed,
+ * LNT_ERR_NOMEM.
+ */
 enum lnt_err lnt_sync_sign_headers(const struct lnt_identity *id, const char *method,
-                                   const char *path, const void *body, size_t len,
-                                   struct curl_slist **list, char *err);
+                                   const char *path, const char *query, const void *body,
+                                   size_t len, struct curl_slist **list, char *err);
 
 #endif

@@ -149,7 +149,7 @@ out:
 enum lnt_err lnt_sync_refresh(struct lnt_sync *s, struct lnt_identity *id, int64_t revoked_since,
                               struct lnt_sync_settings *out, char *err)
 {
-    char url[LNT_URL_MAX + PATH_MAX_LEN + 40], path[PATH_MAX_LEN];
+    char url[LNT_URL_MAX + PATH_MAX_LEN + 40], path[PATH_MAX_LEN], query[40];
     struct curl_slist *headers = NULL;
     enum lnt_err rc;
     size_t ul;
@@ -162,11 +162,12 @@ enum lnt_err lnt_sync_refresh(struct lnt_sync *s, struct lnt_identity *id, int64
                            sizeof path, err);
     if (rc != LNT_OK)
         return rc;
-    /* The query string is not signed (docs/api.md): only the path is. */
-    ul = strlen(url);
-    snprintf(url + ul, sizeof url - ul, "?revoked_since=%lld",
+    /* The query string is signed along with the path (docs/api.md, version 2). */
+    snprintf(query, sizeof query, "revoked_since=%lld",
              (long long)(revoked_since > 0 ? revoked_since : 0));
-    rc = lnt_sync_sign_headers(id, "GET", path, "", 0, &headers, err);
+    ul = strlen(url);
+    snprintf(url + ul, sizeof url - ul, "?%s", query);
+    rc = lnt_sync_sign_headers(id, "GET", path, query, "", 0, &headers, err);
     if (rc != LNT_OK)
         goto out;
     rc = lnt_sync_http(s, url, headers, NULL, 0, &status, err);

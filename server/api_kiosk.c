@@ -17,7 +17,7 @@
 
 #define ENROLL_CODE_MAX 32      /* generous: codes are 14 characters, dashes optional, any case */
 #define MAX_TIME 253402300799LL /* 9999-12-31T23:59:59Z */
-#define HDR_BACKLOG "X-Lantern-Backlog" /* optional: events waiting in the kiosk's outbox */
+#define HDR_BACKLOG LNT_HDR_BACKLOG /* optional: events waiting in the kiosk's outbox */
 #define BACKLOG_MAX 1000000000
 
 static int64_t mono_us(void)
@@ -206,19 +206,54 @@ out:
 /* ---- signed requests ---- */
 
 /*
+ * The one answer to a signature that does not check, whatever the reason:
+ * unknown kiosk, revoked kiosk or wrong signature look the same to a caller
+ * who does not hold the kiosk's key.
+ */
+#define BAD_SIGNATURE_DETAIL                                                                       \
+    "request signature does not verify: the kiosk is not enrolled on this server, has been "       \
+    "revoked, or signed something other than this request"
+
+/*
+ * A valid Ed25519 public key whose secret half nobody keeps (made from a
+ * fixed seed and thrown away): a request naming an unknown kiosk is checked
+ * against it, so that it costs the same time as one naming a known kiosk.
+ */
+static const uint8_t nobody_pk[LNT_SIGN_PK_LEN] = {
+    0xf2, 0x8b, 0xf8, 0x9c, 0xdd, 0xc6, 0xb5, 0x7f, 0xe6, 0xa3, 0x9a, 0x8e, 0xbe, 0xe8, 0x74, 0x06,
+    0x7f, 0xc1, 0xdc, 0x68, 0xae, 0x84, 0xa1, 0x91, 0x41, 0x25, 0xed, 0x5b, 0xeb, 0x8e, 0xa8, 0x06,
+};
+
+/* Who signed a request, when, and how much of it the signature covers. */
+struct signer {
+    struct lnt_kiosk kiosk;
+    int64_t ts;         /* X-Lantern-Time, as signed */
+    bool covers_extras; /* version 2: the query string and X-Lantern-Backlog are signed */
+};
+
+/*
  * Checks the request signature headers against the kiosk's stored key.
- * On success fills *kiosk with the signer's record; otherwise fills a 401
- * (or 500) problem and returns false.
+ * On success fills *out; otherwise fills a 401 (or 500) problem and returns
+ * false. An unknown kiosk, a revoked one and a signature that does not
+ * verify all get the same 401 (BAD_SIGNATURE_DETAIL), after the same work;
+ * only a request its kiosk's key verifies learns that the kiosk is revoked
+ * or that its clock is off. A version 1 signature (no X-Lantern-Signature-Version)
+ * covers neither the query nor the backlog header: the caller must not act
+ * on them.
  */
 static bool authenticate(struct lnt_api *api, const struct lnt_http_request *req, int64_t now,
-                         struct lnt_kiosk *kiosk_out, struct lnt_http_response *resp)
+                         struct signer *out, struct lnt_http_response *resp)
 {
     const char *h_kiosk = lnt_http_header(req, LNT_HDR_KIOSK);
     const char *h_time = lnt_http_header(req, LNT_HDR_TIME);
     const char *h_sig = lnt_http_header(req, LNT_HDR_SIGNATURE);
+    const char *h_ver = lnt_http_header(req, LNT_HDR_SIG_VERSION);
     char err[LNT_ERRBUF_SIZE] = "";
+    struct lnt_reqsig_parts parts;
     struct lnt_kiosk kiosk;
+    const uint8_t *pk;
     int64_t id, ts;
+    bool v2, known;
     enum lnt_err rc;
 
     if (h_kiosk == NULL || h_time == NULL || h_sig == NULL) {
@@ -242,16 +277,39 @@ static bool authenticate(struct lnt_api *api, const struct lnt_http_request *req
                          LNT_HDR_SIGNATURE);
         return false;
     }
-    rc = lnt_store_kiosk_get(api->store, id, &kiosk, err);
-    if (rc == LNT_ERR_NOT_FOUND) {
-        lnt_http_problem(resp, 401, "kiosk %lld is not enrolled on this server: enrol it again",
-                         (long long)id);
+    if (h_ver != NULL && strcmp(h_ver, "2") != 0) {
+        lnt_http_problem(resp, 401, "header %s: expected 2 (or no header, for version 1)",
+                         LNT_HDR_SIG_VERSION);
         return false;
     }
-    if (rc != LNT_OK) {
+    v2 = h_ver != NULL;
+    rc = lnt_store_kiosk_get(api->store, id, &kiosk, err);
+    if (rc != LNT_OK && rc != LNT_ERR_NOT_FOUND) {
         lnt_error("%s: kiosk %lld: %s", req->path, (long long)id, err);
         lnt_http_problem(resp, 500, "the server could not look up kiosk %lld (%s)", (long long)id,
                          lnt_strerror(rc));
+        return false;
+    }
+    known = rc == LNT_OK;
+    /* Nothing is said about the kiosk until its own key has verified the request. */
+    memset(&parts, 0, sizeof parts);
+    parts.method = req->method;
+    parts.path = req->path;
+    parts.query = req->query;
+    parts.backlog = lnt_http_header(req, HDR_BACKLOG);
+    parts.body = req->body;
+    parts.len = req->body_len;
+    pk = known ? kiosk.pk : nobody_pk;
+    rc = v2 ? lnt_reqsig_verify2(pk, id, ts, now, &parts, h_sig, err)
+            : lnt_reqsig_verify(pk, id, ts, now, req->method, req->path, req->body, req->body_len,
+                                h_sig, err);
+    if (!known || (rc != LNT_OK && rc != LNT_ERR_EXPIRED)) {
+        /* The log may say why; the caller may not. */
+        lnt_warn("%s: kiosk %lld: refused: %s", req->path, (long long)id,
+                 !known          ? "not enrolled"
+                 : kiosk.revoked ? "revoked, and the signature does not verify"
+                                 : err);
+        lnt_http_problem(resp, 401, BAD_SIGNATURE_DETAIL);
         return false;
     }
     if (kiosk.revoked) {
@@ -259,8 +317,6 @@ static bool authenticate(struct lnt_api *api, const struct lnt_http_request *req
                          (long long)id);
         return false;
     }
-    rc = lnt_reqsig_verify(kiosk.pk, id, ts, now, req->method, req->path, req->body, req->body_len,
-                           h_sig, err);
     if (rc == LNT_ERR_EXPIRED) {
         lnt_http_problem(resp, 401,
                          "stale request time: %s is %lld s from the server's clock (at most %d "
@@ -268,37 +324,39 @@ static bool authenticate(struct lnt_api *api, const struct lnt_http_request *req
                          LNT_HDR_TIME, (long long)(ts - now), LNT_REQSIG_MAX_SKEW);
         return false;
     }
-    if (rc != LNT_OK) {
-        lnt_http_problem(resp, 401, "bad request signature for kiosk %lld: %s", (long long)id,
-                         err[0] != '\0' ? err : lnt_strerror(rc));
-        return false;
-    }
-    *kiosk_out = kiosk;
+    out->kiosk = kiosk;
+    out->ts = ts;
+    out->covers_extras = v2;
     return true;
 }
 
 /*
- * Records the outbox backlog a signed request reported, if it did. A
- * malformed header fills a 400 problem and returns false; a store failure
+ * Records the outbox backlog a version 2 signed request reported, if it did;
+ * the header of a version 1 request is not signed and is ignored. A report
+ * signed earlier than the one recorded is ignored too, so that replaying an
+ * old request (within the clock window) cannot turn the backlog back; the
+ * report is dated by its signed time, never later than the server's clock.
+ * A malformed header fills a 400 problem and returns false; a store failure
  * is only logged (telemetry must not cost the kiosk its request).
  */
 static bool note_backlog(struct lnt_api *api, const struct lnt_http_request *req,
-                         const struct lnt_kiosk *kiosk, int64_t now,
-                         struct lnt_http_response *resp)
+                         const struct signer *who, int64_t now, struct lnt_http_response *resp)
 {
     const char *h = lnt_http_header(req, HDR_BACKLOG);
     char err[LNT_ERRBUF_SIZE] = "";
-    int64_t backlog;
+    int64_t backlog, at = who->ts < now ? who->ts : now;
 
-    if (h == NULL)
+    if (h == NULL || !who->covers_extras)
         return true;
     if (lnt_parse_i64(h, 0, BACKLOG_MAX, &backlog) != LNT_OK) {
         lnt_http_problem(resp, 400, "header %s: expected a count of events from 0 to %d",
                          HDR_BACKLOG, BACKLOG_MAX);
         return false;
     }
-    if (lnt_store_kiosk_backlog(api->store, kiosk->id, backlog, now, err) != LNT_OK)
-        lnt_warn("%s: kiosk %lld: backlog not recorded: %s", req->path, (long long)kiosk->id,
+    if (who->kiosk.backlog_at > 0 && who->ts < who->kiosk.backlog_at)
+        return true; /* older than what is recorded: a replay, or overtaken */
+    if (lnt_store_kiosk_backlog(api->store, who->kiosk.id, backlog, at, err) != LNT_OK)
+        lnt_warn("%s: kiosk %lld: backlog not recorded: %s", req->path, (long long)who->kiosk.id,
                  err);
     return true;
 }
@@ -313,16 +371,16 @@ static void handle_events(struct lnt_api *api, const struct lnt_http_request *re
     size_t *map = NULL, m = 0;
     char err[LNT_ERRBUF_SIZE] = "";
     int64_t kiosk_id = 0, now = lnt_api_now(api);
-    struct lnt_kiosk kiosk;
+    struct signer who;
     bool have_batch = false, conflict = false;
     uint64_t counts[5] = {0}; /* by enum lnt_ingest_status */
     int64_t start_us = mono_us();
     enum lnt_err rc;
 
     (void)params;
-    if (!authenticate(api, req, now, &kiosk, resp) || !note_backlog(api, req, &kiosk, now, resp))
+    if (!authenticate(api, req, now, &who, resp) || !note_backlog(api, req, &who, now, resp))
         goto out;
-    kiosk_id = kiosk.id;
+    kiosk_id = who.kiosk.id;
 
     rc = lnt_wire_batch_decode(req->body, req->body_len, &batch, err);
     if (rc == LNT_ERR_TOO_LARGE) {
@@ -388,7 +446,7 @@ static void handle_events(struct lnt_api *api, const struct lnt_http_request *re
             counts[results[i].status]++;
     }
     if (counts[LNT_INGEST_ACCEPTED] > 0)
-        lnt_score_cache_invalidate(api->score_cache, kiosk.venue_id); /* its score may move */
+        lnt_score_cache_invalidate(api->score_cache, who.kiosk.venue_id); /* its score may move */
 
     lnt_buf_reset(&resp->body);
     rc = lnt_wire_reply_encode(results, batch.n, &resp->body, err);
@@ -492,7 +550,8 @@ out:
 static void handle_sync(struct lnt_api *api, const struct lnt_http_request *req,
                         const struct lnt_api_params *params, struct lnt_http_response *resp)
 {
-    struct lnt_kiosk kiosk;
+    struct signer who;
+    const struct lnt_kiosk *kiosk = &who.kiosk;
     struct lnt_scheme scheme;
     struct lnt_venue venue;
     char err[LNT_ERRBUF_SIZE] = "";
@@ -506,8 +565,11 @@ static void handle_sync(struct lnt_api *api, const struct lnt_http_request *req,
 
     (void)params;
     memset(&scheme, 0, sizeof scheme);
-    if (!authenticate(api, req, now, &kiosk, resp) || !note_backlog(api, req, &kiosk, now, resp))
+    if (!authenticate(api, req, now, &who, resp) || !note_backlog(api, req, &who, now, resp))
         goto out;
+    /* A version 1 signature does not cover the query: such a kiosk gets the full list. */
+    if (!who.covers_extras)
+        since_s = NULL;
     if (since_s != NULL && lnt_parse_i64(since_s, 0, INT64_MAX, &since) != LNT_OK) {
         lnt_http_problem(resp, 400,
                          "query `revoked_since`: expected a version number (an integer >= 0) "
@@ -515,8 +577,8 @@ static void handle_sync(struct lnt_api *api, const struct lnt_http_request *req,
         goto out;
     }
     if ((rc = lnt_store_scheme_get(api->store, &scheme, err)) != LNT_OK ||
-        (rc = lnt_store_venue_get(api->store, kiosk.venue_id, &venue, err)) != LNT_OK) {
-        lnt_error("sync: kiosk %lld: %s", (long long)kiosk.id, err);
+        (rc = lnt_store_venue_get(api->store, kiosk->venue_id, &venue, err)) != LNT_OK) {
+        lnt_error("sync: kiosk %lld: %s", (long long)kiosk->id, err);
         lnt_http_problem(resp, 500, "the server could not read the kiosk's settings (%s)",
                          lnt_strerror(rc));
         goto out;
@@ -525,7 +587,7 @@ static void handle_sync(struct lnt_api *api, const struct lnt_http_request *req,
     if (trust != NULL)
         revocations = sync_revocations(api, since, now, err, &rc);
     if (trust == NULL || revocations == NULL) {
-        lnt_error("sync: kiosk %lld: %s", (long long)kiosk.id, err[0] ? err : lnt_strerror(rc));
+        lnt_error("sync: kiosk %lld: %s", (long long)kiosk->id, err[0] ? err : lnt_strerror(rc));
         lnt_http_problem(resp, 500,
                          "the server could not read its trust list (%s); try again later",
                          lnt_strerror(rc));

@@ -13,6 +13,7 @@
 
 #include <microhttpd.h>
 
+#include "http_guard.h"
 #include "http_proxy.h"
 #include "log.h"
 #include "ltime.h"
@@ -24,12 +25,20 @@
 #define DEFAULT_MAX_CONNS 1024
 #define DEFAULT_MAX_CONNS_PER_IP 64
 #define DEFAULT_CONN_MEMORY (32 * 1024)
+#define DEFAULT_HEAD_S 10
+#define DEFAULT_MIN_BODY_RATE 1024 /* bytes per second */
+#define BODY_GRACE_S 5             /* before the body rate is judged */
+#define GUARD_PERIOD_MS 250
+#define EVICT_MIN_AGE_MS 500 /* a connection this young is never dropped to make room */
 #define LOG_PATH_MAX 160
+/* Over TLS a chunked body over its bound is drained up to this many bounds, then answered 413. */
+#define DRAIN_TLS_FACTOR 8
 /* TLS 1.2 and 1.3 only, GnuTLS's default ciphers for them. */
 #define TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
 
 struct lnt_http {
     struct MHD_Daemon *daemon;
+    struct lnt_http_guard *guard; /* head deadline, body rate, eviction (http_guard.h) */
     struct lnt_http_config cfg;
     struct lnt_proxy_list proxies;
     uint16_t port;
@@ -47,14 +56,25 @@ static int64_t mono_us(void)
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* One per request, from the first access-handler call to MHD's "completed" notice. */
+/* The guard's record of `conn` (set when it was accepted), or NULL. */
+static struct lnt_http_guard_conn *track_of(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci != NULL ? ci->socket_context : NULL;
+}
+
+/* One per request, from its request line (on_uri) to MHD's "completed" notice. */
 struct req_state {
+    char *query;  /* the query string as sent, without '?' ("" when none); owned */
+    bool started; /* on_access has seen the head */
     struct lnt_buf body;
     size_t max;
     size_t discarded; /* bytes dropped after the body went over `max` */
     int64_t start_us;
     bool too_large;
-    bool responded;
+    bool responded;   /* a response is queued with MHD */
+    bool replied_raw; /* a 413 was written to the socket directly, mid-body */
 };
 
 /* ---- responses ---- */
@@ -203,6 +223,19 @@ static void log_safe(char *out, size_t size, const char *s)
     out[i] = '\0';
 }
 
+/* Tells the `done` callback and logs the request line, once a response is on its way. */
+static void note_sent(struct lnt_http *h, const char *method, const char *url,
+                      const struct req_state *st, int status, size_t len)
+{
+    int64_t elapsed_us = mono_us() - st->start_us;
+    char path[LOG_PATH_MAX];
+
+    if (h->cfg.done != NULL)
+        h->cfg.done(h->cfg.ctx, status, elapsed_us);
+    log_safe(path, sizeof path, url);
+    lnt_info("%s %s %d %zu %lldms", method, path, status, len, (long long)(elapsed_us / 1000));
+}
+
 /*
  * Hands `resp` to MHD for `conn`. The body buffer moves into the MHD
  * response (resp->body is empty afterwards). Logs the request line.
@@ -211,12 +244,10 @@ static enum MHD_Result send_response(struct lnt_http *h, struct MHD_Connection *
                                      const char *method, const char *url, struct req_state *st,
                                      struct lnt_http_response *resp, bool close_after)
 {
-    int64_t elapsed_us;
     struct MHD_Response *mr;
     enum MHD_Result ret = MHD_NO;
     size_t len = 0;
     char *data = lnt_buf_detach(&resp->body, &len);
-    char path[LOG_PATH_MAX];
 
     if (data == NULL)
         return MHD_NO;
@@ -233,13 +264,7 @@ static enum MHD_Result send_response(struct lnt_http *h, struct MHD_Connection *
     ret = MHD_queue_response(conn, (unsigned)resp->status, mr);
     MHD_destroy_response(mr);
     st->responded = true;
-
-    elapsed_us = mono_us() - st->start_us;
-    if (h->cfg.done != NULL)
-        h->cfg.done(h->cfg.ctx, resp->status, elapsed_us);
-    log_safe(path, sizeof path, url);
-    lnt_info("%s %s %d %zu %lldms", method, path, resp->status, len,
-             (long long)(elapsed_us / 1000));
+    note_sent(h, method, url, st, resp->status, len);
     return ret;
 }
 
@@ -259,6 +284,53 @@ static enum MHD_Result respond_too_large(struct lnt_http *h, struct MHD_Connecti
 }
 
 /*
+ * The 413 for a body found too large while it arrives (chunked, so no
+ * declared length), written straight to the plain-HTTP socket: libmicrohttpd
+ * 0.9.75 can queue a response only before the body or after its end, and an
+ * over-long body may never end. Then the write side is shut, so the client
+ * sees the whole reply; the caller drains a little and closes. Called on the
+ * connection's own thread while MHD has nothing of its own to send.
+ * LNT_ERR_NET when the socket would not take it all at once.
+ */
+static enum lnt_err reply_raw_413(struct lnt_http *h, struct MHD_Connection *conn,
+                                  const char *method, const char *url, struct req_state *st)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    struct lnt_http_response resp;
+    struct lnt_buf out;
+    enum lnt_err rc = LNT_ERR_NET;
+    size_t off = 0;
+
+    if (ci == NULL)
+        return LNT_ERR_NET;
+    lnt_http_response_init(&resp);
+    lnt_buf_init(&out, 4096);
+    lnt_http_problem(&resp, 413, "request body is over the %zu-byte limit for %s %s", st->max,
+                     method, url);
+    if (lnt_buf_printf(&out,
+                       "HTTP/1.1 413 %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+                       "Connection: close\r\n\r\n",
+                       lnt_http_reason(413), resp.content_type, resp.body.len) != LNT_OK ||
+        (resp.body.len > 0 && lnt_buf_append(&out, resp.body.data, resp.body.len) != LNT_OK))
+        goto out;
+    while (off < out.len) {
+        ssize_t n =
+            send(ci->connect_fd, out.data + off, out.len - off, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n <= 0)
+            goto out;
+        off += (size_t)n;
+    }
+    shutdown(ci->connect_fd, SHUT_WR);
+    note_sent(h, method, url, st, 413, resp.body.len);
+    rc = LNT_OK;
+out:
+    lnt_buf_release(&out);
+    lnt_http_response_release(&resp);
+    return rc;
+}
+
+/*
  * MHD calls this first with the headers (set up the state, refuse a declared
  * oversized body at once), then once per chunk of body, then a final time
  * with no data: the response is queued only then, so keep-alive survives.
@@ -274,23 +346,24 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
     enum MHD_Result ret;
 
     (void)version;
-    if (st == NULL) {
+    if (st == NULL)
+        return MHD_NO; /* on_uri could not allocate it */
+    if (!st->started) {
         const char *cl;
         int64_t declared;
 
-        st = calloc(1, sizeof *st);
-        if (st == NULL)
-            return MHD_NO;
+        st->started = true;
         st->start_us = mono_us();
+        lnt_http_guard_head_done(h->guard, track_of(conn));
         st->max =
             h->cfg.body_max != NULL ? h->cfg.body_max(h->cfg.ctx, method, url) : DEFAULT_BODY_MAX;
         lnt_buf_init(&st->body, st->max);
-        *con_cls = st;
         cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl != NULL && lnt_parse_i64(cl, 0, INT64_MAX, &declared) == LNT_OK &&
             (uint64_t)declared > st->max) {
             st->too_large = true;
             /* Queued before the body is read: MHD skips the body and closes the connection. */
+            lnt_http_guard_busy(h->guard, track_of(conn));
             return respond_too_large(h, conn, method, url, st);
         }
         return MHD_YES;
@@ -300,6 +373,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
         return MHD_YES;
     }
     if (*upload_data_size != 0) {
+        lnt_http_guard_body(h->guard, track_of(conn), *upload_data_size);
         if (mono_us() - st->start_us > h->request_us) {
             char path[LOG_PATH_MAX];
             log_safe(path, sizeof path, url);
@@ -317,19 +391,34 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
             }
         }
         if (st->too_large) {
-            /* Undeclared length (chunked): drain a little so the 413 can be read, then hang up. */
+            /*
+             * Over the bound with no declared length (chunked). Plain HTTP: answer 413 at once,
+             * then drain up to one more bound's worth so the client can read it before the
+             * close. TLS: drain up to DRAIN_TLS_FACTOR bounds and answer when the body ends.
+             */
             st->discarded += *upload_data_size;
-            if (st->discarded > st->max)
+            *upload_data_size = 0;
+            if (!h->tls && !st->replied_raw) {
+                if (reply_raw_413(h, conn, method, url, st) != LNT_OK)
+                    return MHD_NO;
+                st->replied_raw = true;
+                lnt_http_guard_busy(h->guard, track_of(conn));
+            }
+            if (st->discarded > (h->tls ? DRAIN_TLS_FACTOR : 1) * st->max)
                 return MHD_NO;
         }
         *upload_data_size = 0;
         return MHD_YES;
     }
+    if (st->replied_raw)
+        return MHD_NO; /* answered already: close */
+    lnt_http_guard_busy(h->guard, track_of(conn));
     if (st->too_large)
         return respond_too_large(h, conn, method, url, st);
 
     req.method = method;
     req.path = url;
+    req.query = st->query;
     req.body = st->body.data != NULL ? st->body.data : "";
     req.body_len = st->body.len;
     req.conn = conn;
@@ -344,16 +433,58 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
+    struct lnt_http *h = cls;
     struct req_state *st = *con_cls;
 
-    (void)cls;
-    (void)conn;
     (void)toe;
+    lnt_http_guard_idle(h->guard, track_of(conn)); /* the next request's head is awaited */
     if (st == NULL)
         return;
     lnt_buf_release(&st->body);
+    free(st->query);
     free(st);
     *con_cls = NULL;
+}
+
+/* Registers each connection with the guard when accepted, and forgets it before it is closed. */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    struct lnt_http *h = cls;
+
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        *socket_context = ci != NULL ? lnt_http_guard_open(h->guard, ci->connect_fd) : NULL;
+        if (*socket_context == NULL)
+            lnt_warn("http: a connection is not watched for slowness (out of memory)");
+    } else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+        lnt_http_guard_close(h->guard, *socket_context);
+        *socket_context = NULL;
+    }
+}
+
+/*
+ * MHD calls this with the request target as sent, before it splits off the
+ * query: the request's state starts here so that the raw query string (which
+ * version 2 kiosk signatures cover) is kept. NULL when out of memory (the
+ * request is then refused).
+ */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    struct req_state *st = calloc(1, sizeof *st);
+    const char *q = uri != NULL ? strchr(uri, '?') : NULL;
+
+    (void)cls;
+    (void)conn;
+    if (st == NULL)
+        return NULL;
+    st->query = strdup(q != NULL ? q + 1 : "");
+    if (st->query == NULL) {
+        free(st);
+        return NULL;
+    }
+    return st;
 }
 
 __attribute__((format(printf, 2, 0))) static void on_mhd_log(void *cls, const char *fmt, va_list ap)
@@ -444,8 +575,9 @@ enum lnt_err lnt_http_start(struct lnt_http **out, const struct lnt_http_config 
     const union MHD_DaemonInfo *info;
     const char *host = cfg->host != NULL ? cfg->host : "127.0.0.1";
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
-    unsigned threads, timeout_s, request_s, max_conns, per_ip;
+    unsigned threads, timeout_s, request_s, max_conns, per_ip, head_s;
     size_t conn_memory;
+    struct lnt_http_guard_limits guard;
     struct MHD_OptionItem tls_opts[4];
     bool tls = cfg->tls_cert_pem != NULL || cfg->tls_key_pem != NULL;
     enum lnt_err rc = LNT_OK;
@@ -459,8 +591,18 @@ enum lnt_err lnt_http_start(struct lnt_http **out, const struct lnt_http_config 
     max_conns = cfg->max_conns != 0 ? cfg->max_conns : DEFAULT_MAX_CONNS;
     per_ip = cfg->max_conns_per_ip != 0 ? cfg->max_conns_per_ip : DEFAULT_MAX_CONNS_PER_IP;
     conn_memory = cfg->conn_memory != 0 ? cfg->conn_memory : DEFAULT_CONN_MEMORY;
+    head_s = cfg->head_s != 0 ? cfg->head_s : DEFAULT_HEAD_S;
     if (max_conns < threads)
         max_conns = threads;
+    memset(&guard, 0, sizeof guard);
+    guard.head_us = (int64_t)head_s * 1000000;
+    guard.body_us = (int64_t)request_s * 1000000;
+    guard.grace_us = (int64_t)BODY_GRACE_S * 1000000;
+    guard.min_rate = cfg->min_body_rate != 0 ? cfg->min_body_rate : DEFAULT_MIN_BODY_RATE;
+    guard.high_water = max_conns - max_conns / 8;
+    guard.low_water = max_conns - max_conns / 4;
+    guard.min_age_us = (int64_t)EVICT_MIN_AGE_MS * 1000;
+    guard.period_us = (int64_t)GUARD_PERIOD_MS * 1000;
     memset(tls_opts, 0, sizeof tls_opts);
     tls_opts[0].option = MHD_OPTION_END;
     if (tls) {
@@ -515,6 +657,9 @@ enum lnt_err lnt_http_start(struct lnt_http **out, const struct lnt_http_config 
         per_ip = max_conns; /* a proxy carries everyone's connections */
     h->tls = tls;
     h->request_us = (int64_t)request_s * 1000000;
+    rc = lnt_http_guard_start(&h->guard, &guard, err);
+    if (rc != LNT_OK)
+        goto out;
     if (tls) {
         /* MHD keeps the pointers: give it copies that live as long as the daemon. */
         h->cert_pem = strdup(cfg->tls_cert_pem);
@@ -541,7 +686,9 @@ enum lnt_err lnt_http_start(struct lnt_http **out, const struct lnt_http_config 
         MHD_OPTION_CONNECTION_LIMIT, max_conns,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, conn_memory,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)NULL,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)h,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, (void *)h,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, (void *)NULL,
         MHD_OPTION_ARRAY, tls_opts,
         MHD_OPTION_END);
     /* clang-format on */
@@ -577,8 +724,10 @@ void lnt_http_stop(struct lnt_http *h)
 {
     if (h == NULL)
         return;
+    lnt_http_guard_halt(h->guard); /* no more shutdowns: MHD closes everything next */
     if (h->daemon != NULL)
         MHD_stop_daemon(h->daemon);
+    lnt_http_guard_free(h->guard);
     if (h->key_pem != NULL) {
         volatile char *v = h->key_pem;
         for (size_t i = 0; v[i] != '\0'; i++)

@@ -24,6 +24,7 @@ struct lnt_http; /* a running server */
 struct lnt_http_request {
     const char *method; /* "GET", "POST", ... */
     const char *path;   /* without the query string */
+    const char *query;  /* the query string exactly as sent, without '?'; "" when none */
     const char *body;   /* NUL-terminated for convenience; may hold NULs itself */
     size_t body_len;
     void *conn;                 /* the seam's; use the lookups below */
@@ -84,7 +85,8 @@ typedef void (*lnt_http_handler_fn)(void *ctx, const struct lnt_http_request *re
 /*
  * The most body bytes accepted for a method and path. A request declaring or
  * sending more is answered 413 by the seam without calling the handler and
- * without reading the rest of the body.
+ * without reading the rest of the body (a chunked one: at once over plain
+ * HTTP, at its end over TLS; docs/api.md, "Limits").
  */
 typedef size_t (*lnt_http_body_max_fn)(void *ctx, const char *method, const char *path);
 /*
@@ -107,6 +109,14 @@ typedef void (*lnt_http_done_fn)(void *ctx, int status, int64_t elapsed_us);
  *   closed at once, without a reply.
  * - conn_memory: bounds the request head (line plus headers); a larger head
  *   gets libmicrohttpd's own 431 (or 414 for a long request line) and a close.
+ * - head_s: a request head not complete this long after the connection
+ *   opened (or its previous reply was sent) is cut off, however steadily its
+ *   bytes trickle in (closed without a reply).
+ * - min_body_rate: a body averaging fewer bytes per second than this, judged
+ *   from 5 s after its head, is cut off (closed without a reply).
+ * - when more than 7/8 of max_conns are open, the connections waiting
+ *   longest for a request head are closed (without a reply) until 3/4 are
+ *   left, so that new clients are let in; none younger than half a second.
  * Workers are event-driven: a stalled connection occupies no thread.
  */
 struct lnt_http_config {
@@ -118,6 +128,8 @@ struct lnt_http_config {
     unsigned max_conns;        /* 0 = 1024 */
     unsigned max_conns_per_ip; /* 0 = 64 */
     size_t conn_memory;        /* per-connection buffer, bounds the request head; 0 = 32 KiB */
+    unsigned head_s;           /* whole-head deadline; 0 = 10 */
+    unsigned min_body_rate;    /* bytes/s a body must average after 5 s; 0 = 1024 */
     /*
      * TLS: both set (PEM text, NUL-terminated, borrowed until lnt_http_start
      * returns) to serve HTTPS only; both NULL for plain HTTP.

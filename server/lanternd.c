@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -36,6 +37,8 @@
 #define PURGE_EVERY_S 86400
 #define SCORE_CACHE_SLOTS 16384 /* venues whose scores lists reuse; more share slots */
 #define SCORE_CACHE_TTL_S 30    /* how stale a listed score may be when nothing invalidated it */
+/* Open files wanted: the seam's 1,024 connections, the database and its WAL, logs, with room. */
+#define FILES_WANTED 4096
 
 struct options {
     const char *db;
@@ -327,6 +330,24 @@ out:
     return rc;
 }
 
+/*
+ * Raises the soft limit on open files towards FILES_WANTED (never past the
+ * hard limit): the usual soft limit of 1,024 would run out before the HTTP
+ * seam's connection limit does. Says so when it cannot.
+ */
+static void raise_file_limit(void)
+{
+    struct rlimit rl;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= FILES_WANTED)
+        return;
+    rl.rlim_cur = rl.rlim_max < FILES_WANTED ? rl.rlim_max : FILES_WANTED;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < FILES_WANTED)
+        lnt_warn("open files are limited to %llu (wanted %d): under a connection flood, "
+                 "accepting may fail; raise `ulimit -Hn` or LimitNOFILE=",
+                 (unsigned long long)rl.rlim_cur, FILES_WANTED);
+}
+
 int main(int argc, char **argv)
 {
     struct options opt;
@@ -420,6 +441,7 @@ int main(int argc, char **argv)
     lnt_api_http_config(&api, &cfg);
     if (lnt_web_attach(&web, &api, &cfg, err) != LNT_OK) /* the dashboard, on the same server */
         lnt_warn("the dashboard is not served: %s", err);
+    raise_file_limit();
     rc = lnt_http_start(&http, &cfg, err);
     if (key_pem != NULL)
         memset(key_pem, 0, strlen(key_pem)); /* the seam has its own copy now */

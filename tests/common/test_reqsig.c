@@ -192,6 +192,100 @@ static void test_reqsig__sign_refuses_bad_method_or_path(void **state)
     assert_int_equal(lnt_reqsig_sign(sk, KIOSK, NOW, "POST", PATH, NULL, 5, sig), LNT_ERR_INVALID);
 }
 
+/* ---- version 2: the query string and the backlog header are signed too ---- */
+
+#define SYNC "/api/v1/kiosk/sync"
+
+static struct lnt_reqsig_parts sync_parts(const char *query, const char *backlog)
+{
+    struct lnt_reqsig_parts p = {"GET", SYNC, query, backlog, "", 0};
+    return p;
+}
+
+/* The version 2 text is exactly the one docs/api.md gives (its example, byte for byte). */
+static void test_reqsig__v2_signs_the_documented_text(void **state)
+{
+    static const char text[] =
+        "LNT2-REQ\nGET\n/api/v1/kiosk/sync\nrevoked_since=41\n3\n1795738863\n0\n"
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    struct lnt_reqsig_parts p = sync_parts("revoked_since=41", "0");
+    char sig_b64[LNT_REQSIG_B64_LEN];
+    uint8_t sig[crypto_sign_BYTES];
+    size_t len = 0;
+    (void)state;
+
+    assert_int_equal(lnt_reqsig_sign2(sk, KIOSK, NOW, &p, sig_b64), LNT_OK);
+    assert_int_equal(lnt_b64_decode(sig_b64, sig, sizeof sig, &len), LNT_OK);
+    assert_int_equal(len, sizeof sig);
+    assert_int_equal(crypto_sign_verify_detached(sig, (const uint8_t *)text, strlen(text), pk), 0);
+}
+
+static void expect_bad2(const struct lnt_reqsig_parts *p, const char *sig, const char *msg)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+
+    assert_int_equal(lnt_reqsig_verify2(pk, KIOSK, NOW, NOW, p, sig, err), LNT_ERR_BAD_SIGNATURE);
+    assert_string_equal(err, msg);
+}
+
+static void test_reqsig__v2_covers_query_and_backlog(void **state)
+{
+    const char *mismatch = "X-Lantern-Signature: does not match this request and kiosk 3";
+    struct lnt_reqsig_parts p = sync_parts("revoked_since=41", "12"), q;
+    char sig[LNT_REQSIG_B64_LEN], sig1[LNT_REQSIG_B64_LEN];
+    char err[LNT_ERRBUF_SIZE] = "";
+    (void)state;
+
+    assert_int_equal(lnt_reqsig_sign2(sk, KIOSK, NOW, &p, sig), LNT_OK);
+    assert_int_equal(lnt_reqsig_verify2(pk, KIOSK, NOW, NOW, &p, sig, err), LNT_OK);
+    q = sync_parts("revoked_since=0", "12");
+    expect_bad2(&q, sig, mismatch);
+    q = sync_parts("", "12");
+    expect_bad2(&q, sig, mismatch);
+    q = sync_parts(NULL, "12");
+    expect_bad2(&q, sig, mismatch);
+    q = sync_parts("revoked_since=41", "0");
+    expect_bad2(&q, sig, mismatch);
+    q = sync_parts("revoked_since=41", NULL); /* the header left out */
+    expect_bad2(&q, sig, mismatch);
+    q = sync_parts("revoked_since=41&x", "12");
+    expect_bad2(&q, sig, mismatch);
+
+    /* No query and no backlog: NULL and "" are the same query, absent is not the same backlog. */
+    p = sync_parts(NULL, NULL);
+    assert_int_equal(lnt_reqsig_sign2(sk, KIOSK, NOW, &p, sig), LNT_OK);
+    q = sync_parts("", NULL);
+    assert_int_equal(lnt_reqsig_verify2(pk, KIOSK, NOW, NOW, &q, sig, err), LNT_OK);
+
+    /* A version 1 signature does not pass as version 2, nor the other way round. */
+    assert_int_equal(lnt_reqsig_sign(sk, KIOSK, NOW, "GET", SYNC, "", 0, sig1), LNT_OK);
+    expect_bad2(&p, sig1, mismatch);
+    expect_bad(pk, KIOSK, NOW, "GET", SYNC, "", sig, mismatch);
+}
+
+static void test_reqsig__v2_refuses_unprintable_query_or_backlog(void **state)
+{
+    struct lnt_reqsig_parts p = sync_parts("a b", NULL);
+    char sig[LNT_REQSIG_B64_LEN] = "x";
+    char big[LNT_REQSIG_QUERY_MAX + 2];
+    (void)state;
+
+    assert_int_equal(lnt_reqsig_sign2(sk, KIOSK, NOW, &p, sig), LNT_ERR_INVALID);
+    assert_string_equal(sig, "");
+    p = sync_parts("x=1\n", NULL);
+    assert_int_equal(lnt_reqsig_sign2(sk, KIOSK, NOW, &p, sig), LNT_ERR_INVALID);
+    p = sync_parts(NULL, "1\n2");
+    assert_int_equal(lnt_reqsig_sign2(sk, KIOSK, NOW, &p, sig), LNT_ERR_INVALID);
+    p = sync_parts(NULL, "123456789012345678901234567890123");
+    assert_int_equal(lnt_reqsig_sign2(sk, KIOSK, NOW, &p, sig), LNT_ERR_INVALID);
+    memset(big, 'a', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    p = sync_parts(big, NULL);
+    assert_int_equal(lnt_reqsig_sign2(sk, KIOSK, NOW, &p, sig), LNT_ERR_INVALID);
+    big[sizeof big - 2] = '\0'; /* exactly the bound */
+    assert_int_equal(lnt_reqsig_sign2(sk, KIOSK, NOW, &p, sig), LNT_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -201,6 +295,9 @@ int main(void)
         cmocka_unit_test(test_reqsig__refuses_garbage_signatures),
         cmocka_unit_test(test_reqsig__refuses_clock_skew_both_ways),
         cmocka_unit_test(test_reqsig__sign_refuses_bad_method_or_path),
+        cmocka_unit_test(test_reqsig__v2_signs_the_documented_text),
+        cmocka_unit_test(test_reqsig__v2_covers_query_and_backlog),
+        cmocka_unit_test(test_reqsig__v2_refuses_unprintable_query_or_backlog),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -218,7 +218,7 @@ static void test_sync__accepted_events_are_forgotten_and_request_is_signed(void 
 {
     struct world *w = *state;
     struct lnt_sync_result res;
-    char err[LNT_ERRBUF_SIZE] = "", kiosk[32], ts[32], sig[128];
+    char err[LNT_ERRBUF_SIZE] = "", kiosk[32], ts[32], sig[128], ver[8];
     const char *body;
     int64_t t = 0;
     struct fake f;
@@ -241,9 +241,12 @@ static void test_sync__accepted_events_are_forgotten_and_request_is_signed(void 
     assert_true(header(&f, LNT_HDR_SIGNATURE, sig, sizeof sig));
     body = strstr(f.request, "\r\n\r\n") + 4;
     assert_non_null(strstr(body, "kiosk_id"));
-    assert_int_equal(lnt_reqsig_verify(w->id->pk, 3, t, lnt_time_now(), "POST", "/api/v1/events",
-                                       body, strlen(body), sig, err),
-                     LNT_OK);
+    assert_true(header(&f, LNT_HDR_SIG_VERSION, ver, sizeof ver));
+    assert_string_equal(ver, "2");
+    {
+        struct lnt_reqsig_parts p = {"POST", "/api/v1/events", "", NULL, body, strlen(body)};
+        assert_int_equal(lnt_reqsig_verify2(w->id->pk, 3, t, lnt_time_now(), &p, sig, err), LNT_OK);
+    }
 }
 
 static void test_sync__base_path_is_signed_too(void **state)
@@ -266,9 +269,11 @@ static void test_sync__base_path_is_signed_too(void **state)
     assert_int_equal(lnt_parse_i64(ts, 0, INT64_MAX, &t), LNT_OK);
     assert_true(header(&f, LNT_HDR_SIGNATURE, sig, sizeof sig));
     body = strstr(f.request, "\r\n\r\n") + 4;
-    assert_int_equal(lnt_reqsig_verify(w->id->pk, 3, t, lnt_time_now(), "POST",
-                                       "/lantern/api/v1/events", body, strlen(body), sig, err),
-                     LNT_OK);
+    {
+        struct lnt_reqsig_parts p = {"POST",      "/lantern/api/v1/events", NULL, NULL, body,
+                                     strlen(body)};
+        assert_int_equal(lnt_reqsig_verify2(w->id->pk, 3, t, lnt_time_now(), &p, sig, err), LNT_OK);
+    }
 }
 
 static void test_sync__409_sets_conflicts_aside_and_keeps_the_rest(void **state)
@@ -616,10 +621,16 @@ static void test_sync__refresh_is_a_signed_get(void **state)
     assert_true(header(&f, LNT_HDR_TIME, ts, sizeof ts));
     assert_int_equal(lnt_parse_i64(ts, 0, INT64_MAX, &t), LNT_OK);
     assert_true(header(&f, LNT_HDR_SIGNATURE, sig, sizeof sig));
-    /* The path is signed without the query; the body is empty. */
-    assert_int_equal(
-        lnt_reqsig_verify(w->id->pk, 3, t, t, "GET", "/lantern/api/v1/kiosk/sync", "", 0, sig, err),
-        LNT_OK);
+    /* Version 2: the path and the query are signed (a server must not act on an unsigned
+     * query); the body is empty and there is no backlog header. */
+    {
+        struct lnt_reqsig_parts p = {
+            "GET", "/lantern/api/v1/kiosk/sync", "revoked_since=6", NULL, "", 0};
+        assert_int_equal(lnt_reqsig_verify2(w->id->pk, 3, t, t, &p, sig, err), LNT_OK);
+        p.query = "revoked_since=0";
+        assert_int_equal(lnt_reqsig_verify2(w->id->pk, 3, t, t, &p, sig, err),
+                         LNT_ERR_BAD_SIGNATURE);
+    }
     assert_int_equal(set.revoked_version, 7);
 
     /* A server without the endpoint says 404: the kiosk carries on with what it has. */

@@ -664,21 +664,74 @@ static void test_api__events_stale_time_401(void **state)
     lnt_buf_release(&b);
 }
 
-static void test_api__events_unknown_kiosk_401(void **state)
+/* The detail of a 401 for a batch of kiosk `id`'s, signed by `sk` at `ts`; the caller frees it. */
+static char *refusal(struct fixture *f, int64_t id, const uint8_t *sk, int64_t ts)
 {
-    struct fixture *f = *state;
     struct lnt_buf b;
     struct reply r;
     struct curl_slist *h;
+    char *detail;
 
-    enroll(f);
-    make_batch(&b, 999, 1, 1, "12");
-    h = sign_headers(f->sk, 999, lnt_time_now(), b.data, b.len);
+    make_batch(&b, id, 1, 1, "12");
+    h = sign_headers(sk, id, ts, b.data, b.len);
     request(f, "POST", "/api/v1/events", b.data, b.len, h, &r);
-    assert_problem(&r, 401, "not enrolled");
+    assert_problem(&r, 401, NULL);
+    detail = strdup(json_string_value(json_object_get(r.json, "detail")));
+    assert_non_null(detail);
     reply_release(&r);
     curl_slist_free_all(h);
     lnt_buf_release(&b);
+    return detail;
+}
+
+/*
+ * Without the kiosk's key a caller learns nothing about a kiosk id: unknown, revoked and
+ * wrongly signed get the very same 401. Only a request signed by the kiosk's own key is told
+ * that it is revoked, or that its clock is off.
+ */
+static void test_api__events_unknown_revoked_and_forged_look_alike(void **state)
+{
+    struct fixture *f = *state;
+    char err[LNT_ERRBUF_SIZE] = "";
+    uint8_t pk2[32], sk2[64], other_pk[32], other_sk[64];
+    char code2[LNT_ENROLL_CODE_LEN + 1];
+    int64_t now = lnt_time_now(), first;
+    char *unknown, *forged, *revoked_forged, *revoked_own, *stale_forged;
+    struct reply r;
+
+    enroll(f);
+    first = f->kiosk_id;
+    /* A second kiosk, then revoked. */
+    assert_int_equal(lnt_store_enroll_code_add(f->store, f->venue_id, now + 7 * DAY, code2, err),
+                     LNT_OK);
+    crypto_sign_keypair(pk2, sk2);
+    post_enroll(f, code2, pk2, &r);
+    assert_int_equal(r.status, 201);
+    f->kiosk_id = json_integer_value(json_object_get(r.json, "kiosk_id"));
+    reply_release(&r);
+    assert_int_equal(lnt_store_kiosk_revoke(f->store, f->kiosk_id, now, err), LNT_OK);
+    crypto_sign_keypair(other_pk, other_sk);
+
+    unknown = refusal(f, 999, other_sk, now);
+    forged = refusal(f, first, other_sk, now);
+    revoked_forged = refusal(f, f->kiosk_id, other_sk, now);
+    stale_forged = refusal(f, first, other_sk, now - 1000);
+    assert_string_equal(unknown, forged);
+    assert_string_equal(unknown, revoked_forged);
+    assert_string_equal(unknown, stale_forged);
+    assert_null(strstr(unknown, "999"));
+
+    /* The revoked kiosk itself is told. */
+    revoked_own = refusal(f, f->kiosk_id, sk2, now);
+    assert_non_null(strstr(revoked_own, "revoked"));
+    assert_string_not_equal(revoked_own, unknown);
+
+    free(unknown);
+    free(forged);
+    free(revoked_forged);
+    free(stale_forged);
+    free(revoked_own);
+    assert_int_equal(stored_events(f), 0);
 }
 
 static void test_api__events_kiosk_id_mismatch_400(void **state)
@@ -850,19 +903,46 @@ static void revoke_badge(struct fixture *f, const uint8_t serial[LNT_SERIAL_LEN]
     assert_int_equal(v, want_version);
 }
 
-/* GET /api/v1/kiosk/sync (with `query`, "" for none) signed by the fixture's kiosk. */
-static void get_sync(struct fixture *f, const char *query, const char *extra_header,
-                     struct reply *r)
+/*
+ * GET /api/v1/kiosk/sync`query` ("" for none, else starting with '?') signed by the fixture's
+ * kiosk at `ts` with signature `version` (1 or 2), with X-Lantern-Backlog: `backlog` unless
+ * NULL.
+ */
+static void get_sync_as(struct fixture *f, int version, int64_t ts, const char *query,
+                        const char *backlog, struct reply *r)
 {
-    char path[128];
-    struct curl_slist *h =
-        sign_request(f->sk, f->kiosk_id, lnt_time_now(), "GET", "/api/v1/kiosk/sync", "", 0);
+    char path[128], sig[LNT_REQSIG_B64_LEN], line[256];
+    struct lnt_reqsig_parts parts = {
+        "GET", "/api/v1/kiosk/sync", query[0] == '?' ? query + 1 : query, backlog, "", 0};
+    struct curl_slist *h = NULL;
 
-    if (extra_header != NULL)
-        h = curl_slist_append(h, extra_header);
+    if (version == 2)
+        assert_int_equal(lnt_reqsig_sign2(f->sk, f->kiosk_id, ts, &parts, sig), LNT_OK);
+    else
+        assert_int_equal(
+            lnt_reqsig_sign(f->sk, f->kiosk_id, ts, "GET", "/api/v1/kiosk/sync", "", 0, sig),
+            LNT_OK);
+    snprintf(line, sizeof line, "%s: %lld", LNT_HDR_KIOSK, (long long)f->kiosk_id);
+    h = curl_slist_append(h, line);
+    snprintf(line, sizeof line, "%s: %lld", LNT_HDR_TIME, (long long)ts);
+    h = curl_slist_append(h, line);
+    snprintf(line, sizeof line, "%s: %s", LNT_HDR_SIGNATURE, sig);
+    h = curl_slist_append(h, line);
+    if (version == 2)
+        h = curl_slist_append(h, LNT_HDR_SIG_VERSION ": 2");
+    if (backlog != NULL) {
+        snprintf(line, sizeof line, "%s: %s", LNT_HDR_BACKLOG, backlog);
+        h = curl_slist_append(h, line);
+    }
     snprintf(path, sizeof path, "/api/v1/kiosk/sync%s", query);
     request(f, "GET", path, NULL, 0, h, r);
     curl_slist_free_all(h);
+}
+
+/* GET /api/v1/kiosk/sync`query`, signed now as today's kiosks sign (version 2). */
+static void get_sync(struct fixture *f, const char *query, const char *backlog, struct reply *r)
+{
+    get_sync_as(f, 2, lnt_time_now(), query, backlog, r);
 }
 
 /* The hex serials in the reply's revocations, and its version and full flag. */
@@ -999,16 +1079,130 @@ static void test_api__sync_records_backlog(void **state)
     struct reply r;
 
     enroll(f);
-    get_sync(f, "", "X-Lantern-Backlog: 7", &r);
+    get_sync(f, "", "7", &r);
     assert_int_equal(r.status, 200);
     reply_release(&r);
     assert_int_equal(lnt_store_kiosk_get(f->store, f->kiosk_id, &k, err), LNT_OK);
     assert_int_equal(k.backlog, 7);
     assert_true(k.backlog_at > 0);
 
-    get_sync(f, "", "X-Lantern-Backlog: lots", &r);
+    get_sync(f, "", "lots", &r);
     assert_problem(&r, 400, "X-Lantern-Backlog");
     reply_release(&r);
+}
+
+static int64_t backlog_of(struct fixture *f)
+{
+    struct lnt_kiosk k;
+    char err[LNT_ERRBUF_SIZE] = "";
+
+    assert_int_equal(lnt_store_kiosk_get(f->store, f->kiosk_id, &k, err), LNT_OK);
+    return k.backlog;
+}
+
+/* A version 1 signature covers neither the query nor the backlog header: a request whose query
+ * or backlog was changed in transit still verifies, so the server must not act on either. */
+static void test_api__sync_v1_unsigned_query_and_backlog_not_acted_on(void **state)
+{
+    struct fixture *f = *state;
+    uint8_t s1[LNT_SERIAL_LEN], s2[LNT_SERIAL_LEN];
+    struct reply r;
+    json_t *serials;
+    int64_t version;
+    bool full;
+
+    enroll(f);
+    add_badge(f, s1);
+    add_badge(f, s2);
+    revoke_badge(f, s1, 1);
+    revoke_badge(f, s2, 2);
+
+    get_sync_as(f, 1, lnt_time_now(), "?revoked_since=2", "7", &r);
+    assert_int_equal(r.status, 200);
+    serials = revocations(&r, &version, &full);
+    /* The full list, as if no version had been given. */
+    assert_int_equal(version, 2);
+    assert_true(full);
+    assert_int_equal(json_array_size(serials), 2);
+    reply_release(&r);
+    assert_int_equal(backlog_of(f), -1); /* never reported, as far as the server can tell */
+
+    /* Garbage there is not even looked at. */
+    get_sync_as(f, 1, lnt_time_now(), "?revoked_since=abc", "lots", &r);
+    assert_int_equal(r.status, 200);
+    reply_release(&r);
+}
+
+/* Version 2 signs the query and the backlog: a request altered in either is refused. */
+static void test_api__sync_v2_altered_query_or_backlog_401(void **state)
+{
+    struct fixture *f = *state;
+    int64_t now = lnt_time_now();
+    char sig[LNT_REQSIG_B64_LEN], line[256];
+    struct lnt_reqsig_parts parts = {"GET", "/api/v1/kiosk/sync", "revoked_since=2", "3", "", 0};
+    static const char *const tamper[][2] = {
+        {"/api/v1/kiosk/sync?revoked_since=0", "3"},
+        {"/api/v1/kiosk/sync", "3"},
+        {"/api/v1/kiosk/sync?revoked_since=2", "900"},
+        {"/api/v1/kiosk/sync?revoked_since=2", NULL},
+    };
+    struct reply r;
+
+    enroll(f);
+    assert_int_equal(lnt_reqsig_sign2(f->sk, f->kiosk_id, now, &parts, sig), LNT_OK);
+    for (size_t k = 0; k < sizeof tamper / sizeof tamper[0]; k++) {
+        struct curl_slist *h = NULL;
+        snprintf(line, sizeof line, "%s: %lld", LNT_HDR_KIOSK, (long long)f->kiosk_id);
+        h = curl_slist_append(h, line);
+        snprintf(line, sizeof line, "%s: %lld", LNT_HDR_TIME, (long long)now);
+        h = curl_slist_append(h, line);
+        snprintf(line, sizeof line, "%s: %s", LNT_HDR_SIGNATURE, sig);
+        h = curl_slist_append(h, line);
+        h = curl_slist_append(h, LNT_HDR_SIG_VERSION ": 2");
+        if (tamper[k][1] != NULL) {
+            snprintf(line, sizeof line, "%s: %s", LNT_HDR_BACKLOG, tamper[k][1]);
+            h = curl_slist_append(h, line);
+        }
+        request(f, "GET", tamper[k][0], NULL, 0, h, &r);
+        assert_int_equal(r.status, 401);
+        reply_release(&r);
+        curl_slist_free_all(h);
+    }
+    assert_int_equal(backlog_of(f), -1);
+
+    /* An unknown signature version is refused rather than guessed at. */
+    {
+        struct curl_slist *h =
+            sign_request(f->sk, f->kiosk_id, now, "GET", "/api/v1/kiosk/sync", "", 0);
+        h = curl_slist_append(h, LNT_HDR_SIG_VERSION ": 3");
+        request(f, "GET", "/api/v1/kiosk/sync", NULL, 0, h, &r);
+        assert_problem(&r, 401, LNT_HDR_SIG_VERSION);
+        reply_release(&r);
+        curl_slist_free_all(h);
+    }
+}
+
+/* A captured request replayed within the clock window cannot turn the backlog back. */
+static void test_api__sync_replay_cannot_turn_backlog_back(void **state)
+{
+    struct fixture *f = *state;
+    int64_t now = lnt_time_now();
+    struct reply r;
+
+    enroll(f);
+    get_sync_as(f, 2, now - 10, "", "50", &r); /* the one an attacker captured */
+    assert_int_equal(r.status, 200);
+    reply_release(&r);
+    assert_int_equal(backlog_of(f), 50);
+    get_sync_as(f, 2, now, "", "0", &r); /* the kiosk catches up */
+    assert_int_equal(r.status, 200);
+    reply_release(&r);
+    assert_int_equal(backlog_of(f), 0);
+
+    get_sync_as(f, 2, now - 10, "", "50", &r); /* the replay: answered, but changes nothing */
+    assert_int_equal(r.status, 200);
+    reply_release(&r);
+    assert_int_equal(backlog_of(f), 0);
 }
 
 static void test_api__sync_errors(void **state)
@@ -1346,7 +1540,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_api__events_bad_signature_401, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api__events_stale_time_401, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_api__events_unknown_kiosk_401, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api__events_unknown_revoked_and_forged_look_alike,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_api__events_kiosk_id_mismatch_400, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api__events_malformed_400_names_field, setup,
                                         teardown),
@@ -1360,6 +1555,12 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_api__sync_follows_venue_settings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api__sync_records_backlog, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api__sync_v1_unsigned_query_and_backlog_not_acted_on,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api__sync_v2_altered_query_or_backlog_401, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_api__sync_replay_cannot_turn_backlog_back, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_api__sync_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api__sync_revoked_kiosk_401, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api__metrics_counters_move, setup, teardown),

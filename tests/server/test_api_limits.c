@@ -25,7 +25,7 @@
 #include "log.h"
 #include "ltime.h"
 
-#define MAX_RAW 16
+#define MAX_RAW 32
 
 struct fixture {
     struct lnt_http *http;
@@ -413,6 +413,191 @@ static void test_api_limits__trickling_body_cut_off(void **state)
     assert_int_equal(healthz(f, NULL), 200);
 }
 
+static void head_2s(struct lnt_http_config *cfg)
+{
+    cfg->timeout_s = 1;
+    cfg->head_s = 2;
+}
+
+/* A head trickled a byte at a time, never idle, is cut off at the head deadline. */
+static void test_api_limits__trickling_head_cut_off_at_deadline(void **state)
+{
+    struct fixture *f = *state;
+    char head[256];
+    struct lnt_buf got;
+    int64_t t0;
+    size_t i, sent = 0, len;
+    bool closed = false;
+
+    start(f, head_2s); /* idle timeout 1 s, head deadline 2 s */
+    snprintf(head, sizeof head, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: %0180d\r\n\r\n", 0);
+    len = strlen(head);
+    lnt_buf_init(&got, 4096);
+    i = raw_connect(f);
+    t0 = lnt_mono_ms();
+    /* One byte every 300 ms never looks idle; the whole head would take over a minute. */
+    while (!closed && lnt_mono_ms() - t0 < 8000 && sent < len) {
+        if (send(f->raw[i], head + sent, 1, MSG_NOSIGNAL) != 1) {
+            closed = true;
+            break;
+        }
+        sent++;
+        closed = raw_closed_within(f, i, 300, &got);
+    }
+    if (!closed)
+        fail_msg("a head trickled for %lld ms (%zu bytes) was not cut off",
+                 (long long)(lnt_mono_ms() - t0), sent);
+    assert_true(sent < len);
+    assert_int_equal(got.len, 0); /* closed without a reply */
+    assert_int_equal(atomic_load(&f->handled), 0);
+    lnt_buf_release(&got);
+    assert_int_equal(healthz(f, NULL), 200);
+}
+
+static void slow_rate(struct lnt_http_config *cfg)
+{
+    cfg->timeout_s = 5;
+    cfg->request_s = 60;
+    cfg->min_body_rate = 1024;
+}
+
+/* A body that keeps arriving, but at 200 bytes/s, is cut off long before the 60 s deadline. */
+static void test_api_limits__body_under_min_rate_cut_off(void **state)
+{
+    static const char head[] =
+        "POST /api/v1/events HTTP/1.1\r\nHost: x\r\nContent-Length: 60000\r\n\r\n";
+    struct fixture *f = *state;
+    char part[50];
+    struct lnt_buf got;
+    int64_t t0;
+    size_t i, sent = 0;
+    bool closed = false;
+
+    start(f, slow_rate);
+    memset(part, 'x', sizeof part);
+    lnt_buf_init(&got, 4096);
+    i = raw_connect(f);
+    raw_send(f, i, head, strlen(head));
+    t0 = lnt_mono_ms();
+    while (!closed && lnt_mono_ms() - t0 < 20000 && sent < 60000) {
+        if (send(f->raw[i], part, sizeof part, MSG_NOSIGNAL) != (ssize_t)sizeof part) {
+            closed = true;
+            break;
+        }
+        sent += sizeof part;
+        closed = raw_closed_within(f, i, 250, &got);
+    }
+    if (!closed)
+        fail_msg("a body at 200 bytes/s was still open after %lld ms (%zu bytes)",
+                 (long long)(lnt_mono_ms() - t0), sent);
+    assert_true(sent < 60000);
+    assert_int_equal(got.len, 0);
+    assert_int_equal(atomic_load(&f->handled), 0);
+    lnt_buf_release(&got);
+    assert_int_equal(healthz(f, NULL), 200);
+}
+
+static void sixteen_slow(struct lnt_http_config *cfg)
+{
+    cfg->max_conns = 16;
+    cfg->max_conns_per_ip = 64;
+    cfg->timeout_s = 60;
+    cfg->head_s = 60;
+}
+
+/*
+ * Near the connection limit, the connections waiting longest for a request head are dropped so
+ * that a new client gets in; the younger ones are kept.
+ */
+static void test_api_limits__near_the_limit_oldest_idle_dropped(void **state)
+{
+    struct fixture *f = *state;
+    size_t older[8], younger[8], dropped = 0;
+
+    start(f, sixteen_slow); /* 16 in all; dropping starts above 14, down to 12 */
+    for (size_t k = 0; k < 8; k++) {
+        older[k] = raw_connect(f);
+        raw_send(f, older[k], "GET /healthz HT", 15);
+    }
+    usleep(1000 * 1000);
+    for (size_t k = 0; k < 8; k++) {
+        younger[k] = raw_connect(f);
+        raw_send(f, younger[k], "GET /healthz HT", 15);
+    }
+    /* All 16 slots were taken by stalled heads; a new client is still answered. */
+    assert_int_equal(healthz(f, NULL), 200);
+    for (size_t k = 0; k < 8; k++)
+        if (raw_closed_within(f, older[k], 50, NULL))
+            dropped++;
+    assert_true(dropped >= 2);
+    for (size_t k = 0; k < 8; k++)
+        if (raw_closed_within(f, younger[k], 50, NULL))
+            fail_msg("younger connection %zu was dropped while older ones were open", k);
+    assert_int_equal(atomic_load(&f->handled), 1);
+}
+
+/* ---- bodies ---- */
+
+/*
+ * A chunked body (no Content-Length) that goes on past its bound, several times over: the
+ * client gets the 413 problem docs/api.md promises, then the connection is closed. Sends and
+ * reads at once, as a client that watches for an early reply does.
+ */
+static void test_api_limits__chunked_body_over_limit_413_then_close(void **state)
+{
+    static const char head[] =
+        "POST /api/v1/events HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+    struct fixture *f = *state;
+    char chunk[8 + 8192 + 2], buf[4096];
+    size_t i, chunk_len, sent = 0, off = 0;
+    const size_t total = 1024 * 1024; /* 16 times the 64 KiB bound */
+    struct lnt_buf got;
+    bool closed = false;
+    int64_t end;
+
+    start(f, NULL);
+    lnt_buf_init(&got, 64 * 1024);
+    memcpy(chunk, "2000\r\n", 6);
+    memset(chunk + 6, 'x', 8192);
+    memcpy(chunk + 6 + 8192, "\r\n", 2);
+    chunk_len = 6 + 8192 + 2;
+    i = raw_connect(f);
+    raw_send(f, i, head, strlen(head));
+    end = lnt_mono_ms() + 10000;
+    while (!closed && lnt_mono_ms() < end) {
+        struct pollfd p = {.fd = f->raw[i], .events = POLLIN | (sent < total ? POLLOUT : 0)};
+        if (poll(&p, 1, 200) <= 0)
+            continue;
+        if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
+            ssize_t n = recv(f->raw[i], buf, sizeof buf, 0);
+            if (n <= 0) {
+                closed = true;
+                break;
+            }
+            assert_int_equal(lnt_buf_append(&got, buf, (size_t)n), LNT_OK);
+        }
+        if ((p.revents & POLLOUT) && sent < total) {
+            ssize_t n = send(f->raw[i], chunk + off, chunk_len - off, MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+                sent = total; /* the server hung up: stop sending, read what came */
+            else if (n > 0 && (off += (size_t)n) == chunk_len) {
+                off = 0;
+                sent += 8192;
+            }
+        }
+    }
+    assert_true(closed);
+    assert_non_null(got.data);
+    if (!lnt_str_starts(got.data, "HTTP/1.1 413 "))
+        fail_msg("expected a 413 for a chunked body over its bound, got: %.80s",
+                 got.len > 0 ? got.data : "(nothing)");
+    assert_non_null(strstr(got.data, "application/problem+json"));
+    assert_non_null(strstr(got.data, "\"status\":413"));
+    assert_int_equal(atomic_load(&f->handled), 0);
+    lnt_buf_release(&got);
+    assert_int_equal(healthz(f, NULL), 200);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -427,6 +612,14 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_api_limits__stalled_clients_cut_off_others_served,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_limits__trickling_body_cut_off, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api_limits__chunked_body_over_limit_413_then_close,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api_limits__trickling_head_cut_off_at_deadline, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_api_limits__body_under_min_rate_cut_off, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_api_limits__near_the_limit_oldest_idle_dropped,
+                                        setup, teardown),
     };
     int rc;
 

@@ -230,6 +230,58 @@ static void test_tls__client_pinned_to_the_ca_gets_through(void **state)
     lnt_buf_release(&body);
 }
 
+struct source {
+    size_t left;
+};
+
+static size_t on_read(char *p, size_t size, size_t n, void *ctx)
+{
+    struct source *src = ctx;
+    size_t k = size * n < src->left ? size * n : src->left;
+    memset(p, ' ', k);
+    src->left -= k;
+    return k;
+}
+
+/* Over TLS, a chunked body three times its bound (4 KiB here) still gets its 413 problem. */
+static void test_tls__chunked_body_over_limit_413(void **state)
+{
+    struct fixture *f = *state;
+    struct source src = {3 * 4096};
+    struct curl_slist *h = curl_slist_append(NULL, "Transfer-Encoding: chunked");
+    char err[LNT_ERRBUF_SIZE] = "", url[128];
+    struct lnt_buf body;
+    long status = 0;
+    CURL *c = curl_easy_init();
+    CURLcode cc;
+
+    assert_non_null(c);
+    if (start_tls(f, f->key, err) != LNT_OK)
+        fail_msg("TLS start: %s", err);
+    lnt_buf_init(&body, 4096);
+    snprintf(url, sizeof url, "https://127.0.0.1:%u/api/v1/events", (unsigned)f->port);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_POST, 1L);
+    curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
+    curl_easy_setopt(c, CURLOPT_READDATA, &src);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+    curl_easy_setopt(c, CURLOPT_CAINFO, f->ca);
+    curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
+    cc = curl_easy_perform(c);
+    if (cc != CURLE_OK)
+        fail_msg("%s: %s", url, curl_easy_strerror(cc));
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    assert_int_equal(status, 413);
+    assert_non_null(body.data);
+    assert_non_null(strstr(body.data, "\"status\":413"));
+    curl_easy_cleanup(c);
+    curl_slist_free_all(h);
+    lnt_buf_release(&body);
+}
+
 static void test_tls__client_without_the_ca_refuses_the_server(void **state)
 {
     struct fixture *f = *state;
@@ -392,6 +444,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_tls__client_pinned_to_the_ca_gets_through, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_tls__chunked_body_over_limit_413, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tls__client_without_the_ca_refuses_the_server, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_tls__plain_http_to_the_tls_port_fails, setup,
