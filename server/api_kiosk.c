@@ -325,9 +325,11 @@ static void owner_problem(struct lnt_http_response *resp, const struct lnt_inges
 
     for (size_t i = 0; i < n; i++)
         refused += results[i].not_owner;
-    snprintf(detail, sizeof detail, "event %zu: seq %lld: %s (%zu such event%s; the rest of the "
-             "batch is answered in the lists)", first, (long long)results[first].seq,
-             results[first].reason, refused, refused == 1 ? "" : "s");
+    snprintf(detail, sizeof detail,
+             "event %zu: seq %lld: %s (%zu such event%s; the rest of the "
+             "batch is answered in the lists)",
+             first, (long long)results[first].seq, results[first].reason, refused,
+             refused == 1 ? "" : "s");
     if (root == NULL || json_object_set_new(root, "type", json_string("about:blank")) != 0 ||
         json_object_set_new(root, "title", json_string(lnt_http_reason(409))) != 0 ||
         json_object_set_new(root, "status", json_integer(409)) != 0 ||
@@ -338,8 +340,9 @@ static void owner_problem(struct lnt_http_response *resp, const struct lnt_inges
     }
     lnt_buf_reset(&resp->body);
     if (lnt_buf_puts(&resp->body, text) != LNT_OK) {
-        lnt_http_problem(resp, 500, "the batch was stored but the reply could not be built; "
-                                    "send it again to learn the outcome");
+        lnt_http_problem(resp, 500,
+                         "the batch was stored but the reply could not be built; "
+                         "send it again to learn the outcome");
         goto out;
     }
     resp->status = 409;

@@ -607,11 +607,11 @@ static json_t *parts_json(const struct lnt_incident_part *parts, size_t n)
     for (size_t i = 0; arr != NULL && i < n; i++) {
         const struct lnt_incident_part *p = &parts[i];
         json_t *d = p->state == LNT_PART_OPENED ? opened_json(p->details, p->len) : json_null();
-        json_t *o = json_pack("{sI sI so so sb so sb}", "seq", (json_int_t)p->seq, "kiosk_id",
-                              (json_int_t)p->kiosk_id, "recorded_at",
-                              lnt_api_json_time(p->recorded_at), "received_at",
-                              lnt_api_json_time(p->received_at), "complete", p->complete,
-                              "details", d, "damaged", p->state == LNT_PART_DAMAGED);
+        json_t *o =
+            json_pack("{sI sI so so sb so sb}", "seq", (json_int_t)p->seq, "kiosk_id",
+                      (json_int_t)p->kiosk_id, "recorded_at", lnt_api_json_time(p->recorded_at),
+                      "received_at", lnt_api_json_time(p->received_at), "complete", p->complete,
+                      "details", d, "damaged", p->state == LNT_PART_DAMAGED);
         if (o == NULL || json_array_append_new(arr, o) != 0) {
             json_decref(arr);
             arr = NULL;

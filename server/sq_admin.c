@@ -121,12 +121,11 @@ enum lnt_err lnt_store_purge(struct lnt_store *s, int64_t now, const struct lnt_
             s, "retention.purge", "", err,
             "removed %" PRId64 " events, %" PRId64 " conflicts, %" PRId64 " register rows, %" PRId64
             " incident details, %" PRId64 " incident parts, %" PRId64 " incidents, %" PRId64
-            " stock entries, %" PRId64
-            " volunteer shifts, %" PRId64 " flags, %" PRId64 " audit rows, %" PRId64
-            " sessions, %" PRId64 " failed logins",
+            " stock entries, %" PRId64 " volunteer shifts, %" PRId64 " flags, %" PRId64
+            " audit rows, %" PRId64 " sessions, %" PRId64 " failed logins",
             counts.raw_events, counts.conflicts, counts.door_register, counts.incident_details,
-            counts.incident_parts, counts.incidents, counts.stock_ledger, counts.volunteer_shifts, counts.flags,
-            counts.audit_log, counts.sessions, counts.login_failures);
+            counts.incident_parts, counts.incidents, counts.stock_ledger, counts.volunteer_shifts,
+            counts.flags, counts.audit_log, counts.sessions, counts.login_failures);
         lnt_sq_wunlock(s);
     }
     if (counts_out != NULL)

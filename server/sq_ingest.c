@@ -221,8 +221,8 @@ static enum lnt_err store_batch(struct lnt_store *s, struct pending *p, bool *wr
     for (size_t i = 0; i < p->n; i++) {
         const struct lnt_event *e = &p->ev[i];
         size_t start = i == 0 ? 0 : p->enc.end[i - 1];
-        int owned = lnt_sq_incident_owned(s, &o, e, p->results[i].reason,
-                                          sizeof p->results[i].reason, err);
+        int owned =
+            lnt_sq_incident_owned(s, &o, e, p->results[i].reason, sizeof p->results[i].reason, err);
 
         if (owned < 0)
             return lnt_fail_prefix(err, LNT_ERR_DB, "event %zu: ", i);

@@ -348,14 +348,13 @@ static enum lnt_err incident_read_audited(struct lnt_store *s, const char *repor
  * using `box` (LNT_SEALED_MAX bytes) as scratch. `sealed` may be `out`.
  */
 static enum lnt_err open_sealed(const char *report_id, const char *sealed, uint8_t *box,
-                                const uint8_t pk[32], const uint8_t sk[32], char *out,
-                                size_t size, size_t *len_out, char *err)
+                                const uint8_t pk[32], const uint8_t sk[32], char *out, size_t size,
+                                size_t *len_out, char *err)
 {
     size_t blen = 0;
 
     *len_out = 0;
-    if (lnt_b64_decode(sealed, box, LNT_SEALED_MAX, &blen) != LNT_OK ||
-        blen < crypto_box_SEALBYTES)
+    if (lnt_b64_decode(sealed, box, LNT_SEALED_MAX, &blen) != LNT_OK || blen < crypto_box_SEALBYTES)
         return lnt_fail(err, LNT_ERR_CRYPTO, "incident %s: sealed details are damaged", report_id);
     if (blen - crypto_box_SEALBYTES >= size)
         return lnt_fail(err, LNT_ERR_TOO_LARGE, "incident %s: details need %zu bytes", report_id,

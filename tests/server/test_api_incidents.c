@@ -279,17 +279,15 @@ static void batch_begin(struct lnt_buf *b, const struct kiosk *k)
 }
 
 /* Ends the batch in `b`, posts it signed by kiosk `k`, and releases `b`. */
-static void post_batch(struct fixture *f, const struct kiosk *k, struct lnt_buf *b,
-                       struct reply *r)
+static void post_batch(struct fixture *f, const struct kiosk *k, struct lnt_buf *b, struct reply *r)
 {
     char sig[LNT_REQSIG_B64_LEN], line[256];
     struct curl_slist *h = NULL;
     int64_t ts = lnt_time_now();
 
     assert_int_equal(lnt_buf_puts(b, "]}"), LNT_OK);
-    assert_int_equal(lnt_reqsig_sign(k->sk, k->id, ts, "POST", "/api/v1/events", b->data, b->len,
-                                     sig),
-                     LNT_OK);
+    assert_int_equal(
+        lnt_reqsig_sign(k->sk, k->id, ts, "POST", "/api/v1/events", b->data, b->len, sig), LNT_OK);
     snprintf(line, sizeof line, "%s: %lld", LNT_HDR_KIOSK, (long long)k->id);
     h = curl_slist_append(h, line);
     snprintf(line, sizeof line, "%s: %lld", LNT_HDR_TIME, (long long)ts);
@@ -528,8 +526,9 @@ static void test_api_incidents__officer_reads_every_save_of_a_report(void **stat
     assert_int_equal(r.status, 200);
     csrf_of(r.body.data, csrf, sizeof csrf);
     reply_release(&r);
-    snprintf(form, sizeof form, "csrf=%s&next=%%2F&email=officer%%40westham.gov.uk&password=a+long+"
-                                "enough+password",
+    snprintf(form, sizeof form,
+             "csrf=%s&next=%%2F&email=officer%%40westham.gov.uk&password=a+long+"
+             "enough+password",
              csrf);
     request(f, "/login", form, NULL, &r);
     assert_int_equal(r.status, 303);

@@ -346,12 +346,10 @@ static void test_store_ingest__incident_saved_in_two_parts_keeps_both(void **sta
                                          "received_at = 1795824030"),
                      1);
     /* opening one report's parts is an indexed lookup, already in order */
-    assert_true(plan_uses(f->path,
-                          "SELECT * FROM incident_parts WHERE incident_id = 1 ORDER BY id",
+    assert_true(plan_uses(f->path, "SELECT * FROM incident_parts WHERE incident_id = 1 ORDER BY id",
                           "USING INDEX incident_parts_by_incident"));
-    assert_false(plan_uses(f->path,
-                           "SELECT * FROM incident_parts WHERE incident_id = 1 ORDER BY id",
-                           "TEMP B-TREE"));
+    assert_false(plan_uses(
+        f->path, "SELECT * FROM incident_parts WHERE incident_id = 1 ORDER BY id", "TEMP B-TREE"));
 }
 
 static void test_store_ingest__stock_levels_follow_count_delivery_handed_out(void **state)
