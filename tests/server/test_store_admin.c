@@ -151,6 +151,14 @@ static void test_store_admin__v3_database_migrates_and_keeps_every_incident_part
                                       "seq = 7) FROM incident_parts p JOIN incidents i ON i.id = "
                                       "p.incident_id WHERE i.report_id = '" R_V3 "'"),
                      1);
+    /* the other venue's save, applied under schema 3, is in the audit log to be checked */
+    assert_int_equal(sf_sql_int(path, "SELECT count(*) FROM audit_log WHERE action = "
+                                      "'incident.conflict' AND object = '" R_V3 "' AND detail "
+                                      "LIKE 'kiosk 2 (venue 2) sent seq 3 %'"),
+                     1);
+    assert_int_equal(sf_sql_int(path, "SELECT count(*) FROM audit_log WHERE action = "
+                                      "'incident.conflict'"),
+                     1);
     /* the report saved in two parts under schema 1 (no details) keeps both saves too */
     assert_int_equal(sf_sql_int(path, "SELECT count(*) FROM incident_parts p JOIN incidents i ON "
                                       "i.id = p.incident_id WHERE i.report_id = '" R_V1 "' AND "

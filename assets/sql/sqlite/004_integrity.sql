@@ -35,3 +35,16 @@ FROM events e
 JOIN incidents i ON i.report_id = json_extract(e.body, '$.report_id') AND i.venue_id = e.venue_id
 WHERE e.type = 4
 ORDER BY e.id;
+
+-- Saves another venue's kiosk made to a report before this schema were applied as the
+-- report's latest save; the raw events still held show which. Each is written to the
+-- audit log, as a refused save is now, so the report can be checked against its parts.
+INSERT INTO audit_log (at, actor, action, object, detail)
+SELECT CAST(strftime('%s', 'now') AS INTEGER), 'system', 'incident.conflict', i.report_id,
+       'kiosk ' || e.kiosk_id || ' (venue ' || e.venue_id || ') sent seq ' || e.seq ||
+       ' changing this incident of venue ' || i.venue_id || ' before such saves were refused ' ||
+       '(schema 4): its summary may show that save; its parts do not'
+FROM events e
+JOIN incidents i ON i.report_id = json_extract(e.body, '$.report_id') AND i.venue_id <> e.venue_id
+WHERE e.type = 4
+ORDER BY e.id;
