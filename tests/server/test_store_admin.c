@@ -104,7 +104,8 @@ static void test_store_admin__v1_database_migrates_and_gains_derived_data(void *
  * tests/data/store/v3.sql holds a report saved open and completed at The
  * Crown, then rewritten by Club Nova's kiosk (as schema 3 let it). The
  * migration keeps both of The Crown's saves as parts, in order, and not the
- * other venue's; the parts then outlive the raw events, as the details do.
+ * other venue's, audits the rewrite and undoes it; the parts then outlive
+ * the raw events, as the details do.
  */
 static void test_store_admin__v3_database_migrates_and_keeps_every_incident_part(void **state)
 {
@@ -159,6 +160,28 @@ static void test_store_admin__v3_database_migrates_and_keeps_every_incident_part
     assert_int_equal(sf_sql_int(path, "SELECT count(*) FROM audit_log WHERE action = "
                                       "'incident.conflict'"),
                      1);
+    /* and the report is The Crown's own again, its counts with it */
+    assert_int_equal(sf_sql_int(path, "SELECT count(*) FROM incidents WHERE report_id = '" R_V3
+                                      "' AND kind = 'spiking' AND complete = 1 AND outcome = "
+                                      "'ambulance' AND kiosk_id = 1 AND latest_seq = 8 AND "
+                                      "updates = 2 AND updated_at = 1795825800 AND sealed = "
+                                      "'b3V0Y29tZTogYW1idWxhbmNl'"),
+                     1);
+    assert_int_equal(sf_sql_int(path, "SELECT count FROM rollup_night_kind WHERE venue_id = 1 AND "
+                                      "kind = 'medical'"),
+                     0);
+    assert_int_equal(sf_sql_int(path, "SELECT count FROM rollup_night_kind WHERE venue_id = 1 AND "
+                                      "kind = 'spiking'"),
+                     2);
+    assert_int_equal(sf_sql_int(path, "SELECT spiking * 10 + spiking_complete FROM rollup_night "
+                                      "WHERE venue_id = 1 AND incidents > 0"),
+                     22);
+    assert_int_equal(sf_sql_int(path, "SELECT sum(count) FROM rollup_hour WHERE type = 4 AND "
+                                      "kind = 'medical'"),
+                     0);
+    assert_int_equal(sf_sql_int(path, "SELECT sum(count) FROM rollup_hour WHERE type = 4 AND "
+                                      "kind = 'spiking'"),
+                     2);
     /* the report saved in two parts under schema 1 (no details) keeps both saves too */
     assert_int_equal(sf_sql_int(path, "SELECT count(*) FROM incident_parts p JOIN incidents i ON "
                                       "i.id = p.incident_id WHERE i.report_id = '" R_V1 "' AND "
