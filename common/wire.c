@@ -1592,6 +1592,21 @@ static enum lnt_err reply_item(const struct reply_list *l, json_t *item, const c
     return LNT_OK;
 }
 
+/*
+ * A reply that refuses part of a batch (a save of another venue's incident
+ * report) is a problem document (RFC 9457) carrying the four lists: its
+ * members are read past, the lists are what counts.
+ */
+static bool is_problem_member(const char *key)
+{
+    static const char *const members[] = {"type", "title", "status", "detail", "instance"};
+
+    for (size_t i = 0; i < COUNT(members); i++)
+        if (strcmp(key, members[i]) == 0)
+            return true;
+    return false;
+}
+
 /* On error *n is left alone and `out` may hold part of the reply. */
 enum lnt_err lnt_wire_reply_decode(const char *json, size_t len, struct lnt_ingest_result *out,
                                    size_t max, size_t *n, char *err)
@@ -1616,7 +1631,7 @@ enum lnt_err lnt_wire_reply_decode(const char *json, size_t len, struct lnt_inge
         for (k = 0; k < COUNT(reply_lists); k++)
             if (strcmp(key, reply_lists[k].key) == 0)
                 break;
-        if (k == COUNT(reply_lists)) {
+        if (k == COUNT(reply_lists) && !is_problem_member(key)) {
             show(key, shown, sizeof shown);
             rc = lnt_fail(err, LNT_ERR_INVALID, "field `%s`: unknown field", shown);
             goto out;

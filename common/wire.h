@@ -63,6 +63,8 @@ struct lnt_ingest_result {
     int64_t seq;
     enum lnt_ingest_status status;
     char reason[160];
+    /* server side, never on the wire: rejected as a save of another venue's incident report */
+    bool not_owner;
 };
 
 /*
@@ -71,7 +73,11 @@ struct lnt_ingest_result {
  */
 enum lnt_err lnt_wire_reply_encode(const struct lnt_ingest_result *r, size_t n, struct lnt_buf *out,
                                    char *err);
-/* Parses a reply into `out` (capacity `max`), writing the count to *n. */
+/*
+ * Parses a reply into `out` (capacity `max`), writing the count to *n. A 409
+ * problem document (type, title, status, detail, instance) carrying the four
+ * lists is read as the same reply.
+ */
 enum lnt_err lnt_wire_reply_decode(const char *json, size_t len, struct lnt_ingest_result *out,
                                    size_t max, size_t *n, char *err);
 

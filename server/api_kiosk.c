@@ -2,6 +2,8 @@
 #include "api.h"
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -363,6 +365,51 @@ static bool note_backlog(struct lnt_api *api, const struct lnt_http_request *req
 
 /* ---- POST /api/v1/events ---- */
 
+/*
+ * Turns the batch reply in resp->body into a 409 problem (RFC 9457) that
+ * keeps the four lists as extension members: a kiosk learns from the
+ * problem's detail that it tried to change another venue's incident report,
+ * and from the lists what became of every event, the refused one under
+ * `rejected` and the rest as usual. Leaves the plain reply when the problem
+ * cannot be built.
+ */
+static void owner_problem(struct lnt_http_response *resp, const struct lnt_ingest_result *results,
+                          size_t n, size_t first)
+{
+    json_t *root = json_loadb(resp->body.data, resp->body.len, 0, NULL);
+    char detail[320];
+    char *text = NULL;
+    size_t refused = 0;
+
+    for (size_t i = 0; i < n; i++)
+        refused += results[i].not_owner;
+    snprintf(detail, sizeof detail,
+             "event %zu: seq %lld: %s (%zu such event%s; the rest of the "
+             "batch is answered in the lists)",
+             first, (long long)results[first].seq, results[first].reason, refused,
+             refused == 1 ? "" : "s");
+    if (root == NULL || json_object_set_new(root, "type", json_string("about:blank")) != 0 ||
+        json_object_set_new(root, "title", json_string(lnt_http_reason(409))) != 0 ||
+        json_object_set_new(root, "status", json_integer(409)) != 0 ||
+        json_object_set_new(root, "detail", json_string(detail)) != 0 ||
+        (text = json_dumps(root, JSON_COMPACT)) == NULL) {
+        lnt_error("events: the refusal could not be written as a problem; plain reply sent");
+        goto out;
+    }
+    lnt_buf_reset(&resp->body);
+    if (lnt_buf_puts(&resp->body, text) != LNT_OK) {
+        lnt_http_problem(resp, 500,
+                         "the batch was stored but the reply could not be built; "
+                         "send it again to learn the outcome");
+        goto out;
+    }
+    resp->status = 409;
+    lnt_str_copy(resp->content_type, sizeof resp->content_type, "application/problem+json");
+out:
+    free(text);
+    json_decref(root);
+}
+
 static void handle_events(struct lnt_api *api, const struct lnt_http_request *req,
                           const struct lnt_api_params *params, struct lnt_http_response *resp)
 {
@@ -373,7 +420,8 @@ static void handle_events(struct lnt_api *api, const struct lnt_http_request *re
     int64_t kiosk_id = 0, now = lnt_api_now(api);
     struct signer who;
     bool have_batch = false, conflict = false;
-    uint64_t counts[5] = {0}; /* by enum lnt_ingest_status */
+    size_t not_owner = SIZE_MAX; /* the first event refused as another venue's report */
+    uint64_t counts[5] = {0};    /* by enum lnt_ingest_status */
     int64_t start_us = mono_us();
     enum lnt_err rc;
 
@@ -413,14 +461,20 @@ static void handle_events(struct lnt_api *api, const struct lnt_http_request *re
         lnt_http_problem(resp, 500, "out of memory; nothing was stored");
         goto out;
     }
-    /* Events from the far future are refused one by one; the rest are compacted to the front. */
+    /*
+     * Events from the far future are refused one by one; the rest are compacted to the front.
+     * recorded_at is bounded as occurred_at is: a kiosk's claim, never more than a day ahead.
+     */
     for (size_t i = 0; i < batch.n; i++) {
         const struct lnt_event *ev = &batch.events[i];
+        const char *late = ev->occurred_at > now + LNT_FUTURE_MAX   ? "occurred_at"
+                           : ev->recorded_at > now + LNT_FUTURE_MAX ? "recorded_at"
+                                                                    : NULL;
         results[i].seq = ev->seq;
-        if (ev->occurred_at > now + LNT_FUTURE_MAX) {
+        if (late != NULL) {
             results[i].status = LNT_INGEST_REJECTED;
-            lnt_str_copy(results[i].reason, sizeof results[i].reason,
-                         "occurred_at is more than a day in the future");
+            snprintf(results[i].reason, sizeof results[i].reason,
+                     "%s is more than a day in the future", late);
             continue;
         }
         if (m != i)
@@ -442,6 +496,8 @@ static void handle_events(struct lnt_api *api, const struct lnt_http_request *re
     }
     for (size_t i = 0; i < batch.n; i++) {
         conflict = conflict || results[i].status == LNT_INGEST_CONFLICT;
+        if (results[i].not_owner && not_owner == SIZE_MAX)
+            not_owner = i;
         if (results[i].status >= LNT_INGEST_ACCEPTED && results[i].status <= LNT_INGEST_REJECTED)
             counts[results[i].status]++;
     }
@@ -460,6 +516,11 @@ static void handle_events(struct lnt_api *api, const struct lnt_http_request *re
     }
     resp->status = conflict ? 409 : 200;
     lnt_str_copy(resp->content_type, sizeof resp->content_type, "application/json");
+    if (not_owner != SIZE_MAX) {
+        lnt_warn("events: kiosk %lld (venue %lld): %s", (long long)kiosk_id,
+                 (long long)kiosk.venue_id, results[not_owner].reason);
+        owner_problem(resp, results, batch.n, not_owner);
+    }
     lnt_metrics_batch(&api->metrics, counts[LNT_INGEST_ACCEPTED], counts[LNT_INGEST_DUPLICATE],
                       counts[LNT_INGEST_CONFLICT], counts[LNT_INGEST_REJECTED],
                       (uint64_t)(mono_us() - start_us));

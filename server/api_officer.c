@@ -587,6 +587,39 @@ static enum lnt_err incident_venue(struct lnt_api *api, const char *report_id,
     return rc;
 }
 
+/* The kiosk seals a JSON object; anything else is shown as text. NULL when it cannot be made. */
+static json_t *opened_json(const char *text, size_t len)
+{
+    json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
+
+    return j != NULL ? j : json_stringn(text, len);
+}
+
+/*
+ * Every save of the report, in the order received: [{"seq", "kiosk_id", "recorded_at",
+ * "received_at", "complete", "details"}]; details null when the save carried none, or (with
+ * "damaged": true) when they do not open. NULL when it cannot be made.
+ */
+static json_t *parts_json(const struct lnt_incident_part *parts, size_t n)
+{
+    json_t *arr = json_array();
+
+    for (size_t i = 0; arr != NULL && i < n; i++) {
+        const struct lnt_incident_part *p = &parts[i];
+        json_t *d = p->state == LNT_PART_OPENED ? opened_json(p->details, p->len) : json_null();
+        json_t *o =
+            json_pack("{sI sI so so sb so sb}", "seq", (json_int_t)p->seq, "kiosk_id",
+                      (json_int_t)p->kiosk_id, "recorded_at", lnt_api_json_time(p->recorded_at),
+                      "received_at", lnt_api_json_time(p->received_at), "complete", p->complete,
+                      "details", d, "damaged", p->state == LNT_PART_DAMAGED);
+        if (o == NULL || json_array_append_new(arr, o) != 0) {
+            json_decref(arr);
+            arr = NULL;
+        }
+    }
+    return arr;
+}
+
 static void handle_details(struct lnt_api *api, const struct lnt_http_request *req,
                            const struct lnt_api_params *params, struct lnt_http_response *resp)
 {
@@ -596,7 +629,8 @@ static void handle_details(struct lnt_api *api, const struct lnt_http_request *r
     char err[LNT_ERRBUF_SIZE] = "";
     char *details = NULL;
     const char *report_id = params->v[0];
-    size_t len = 0;
+    struct lnt_incident_part *parts = NULL;
+    size_t len = 0, n_parts = 0;
     int64_t venue_id = 0;
     json_t *reply = NULL, *opened = NULL;
     enum lnt_err rc;
@@ -645,8 +679,8 @@ static void handle_details(struct lnt_api *api, const struct lnt_http_request *r
         lnt_http_problem(resp, 500, "out of memory");
         goto out;
     }
-    rc = lnt_store_incident_open(api->store, report_id, c.actor, &inc, details, DETAILS_MAX, &len,
-                                 err);
+    rc = lnt_store_incident_open_parts(api->store, report_id, c.actor, &inc, details, DETAILS_MAX,
+                                       &len, &parts, &n_parts, err);
     if (rc == LNT_ERR_NOT_FOUND) {
         lnt_http_problem(resp, 404, "no such incident: %s", report_id);
         goto out;
@@ -660,20 +694,22 @@ static void handle_details(struct lnt_api *api, const struct lnt_http_request *r
                          lnt_strerror(rc));
         goto out;
     }
-    /* The kiosk seals a JSON object; anything else is shown as text. */
-    opened = len == 0 ? json_null() : json_loadb(details, len, JSON_REJECT_DUPLICATES, NULL);
-    if (opened == NULL)
-        opened = json_stringn(details, len);
+    opened = len == 0 ? json_null() : opened_json(details, len);
     reply = incident_json(&inc);
     if (reply != NULL && json_object_set_new(reply, "details", opened) != 0) {
         json_decref(reply);
         reply = NULL;
     }
     opened = NULL; /* owned by reply (or freed with it) */
+    if (reply != NULL && json_object_set_new(reply, "parts", parts_json(parts, n_parts)) != 0) {
+        json_decref(reply);
+        reply = NULL;
+    }
     lnt_api_reply_json(resp, 200, reply);
     lnt_info("%s read the details of incident %s", c.actor, report_id);
 out:
     json_decref(reply);
+    lnt_store_incident_parts_free(parts, n_parts);
     if (details != NULL) {
         lnt_api_wipe(details, DETAILS_MAX);
         free(details);

@@ -451,6 +451,7 @@ int lnt_ctl_purge(struct lnt_ctl *c, int argc, char **argv)
     lnt_ctl_out_int(&o, "conflicts", n.conflicts);
     lnt_ctl_out_int(&o, "door_register", n.door_register);
     lnt_ctl_out_int(&o, "incident_details", n.incident_details);
+    lnt_ctl_out_int(&o, "incident_parts", n.incident_parts);
     lnt_ctl_out_int(&o, "incidents", n.incidents);
     lnt_ctl_out_int(&o, "stock_ledger", n.stock_ledger);
     lnt_ctl_out_int(&o, "volunteer_shifts", n.volunteer_shifts);

@@ -226,12 +226,12 @@ static void purge_once(struct lnt_store *store)
         return;
     }
     lnt_info("retention purge: %lld events, %lld register rows, %lld incident details, "
-             "%lld incidents, %lld stock rows, %lld volunteer shifts, %lld flags, "
-             "%lld audit rows, %lld sessions removed",
+             "%lld incident parts, %lld incidents, %lld stock rows, %lld volunteer shifts, "
+             "%lld flags, %lld audit rows, %lld sessions removed",
              (long long)(c.raw_events + c.conflicts), (long long)c.door_register,
-             (long long)c.incident_details, (long long)c.incidents, (long long)c.stock_ledger,
-             (long long)c.volunteer_shifts, (long long)c.flags, (long long)c.audit_log,
-             (long long)(c.sessions + c.login_failures));
+             (long long)c.incident_details, (long long)c.incident_parts, (long long)c.incidents,
+             (long long)c.stock_ledger, (long long)c.volunteer_shifts, (long long)c.flags,
+             (long long)c.audit_log, (long long)(c.sessions + c.login_failures));
 }
 
 /* Purges at start-up and then every PURGE_EVERY_S until told to stop. */

@@ -65,6 +65,11 @@ static const struct purge_step steps[] = {
     {"DELETE FROM event_conflicts WHERE id IN "
      "(SELECT id FROM event_conflicts WHERE received_at < ?1 LIMIT ?2)",
      P(raw_events), C(conflicts), 0},
+    /* every part of a report stays as long as its details do (and none outlives its report) */
+    {"DELETE FROM incident_parts WHERE id IN (SELECT p.id FROM incident_parts p "
+     "LEFT JOIN incidents i ON i.id = p.incident_id "
+     "WHERE i.id IS NULL OR i.first_recorded_at < ?1 LIMIT ?2)",
+     P(incident_details), C(incident_parts), 0},
     {"UPDATE incidents SET sealed = NULL WHERE id IN (SELECT id FROM incidents "
      "WHERE sealed IS NOT NULL AND first_recorded_at < ?1 LIMIT ?2)",
      P(incident_details), C(incident_details), 0},
@@ -115,12 +120,12 @@ enum lnt_err lnt_store_purge(struct lnt_store *s, int64_t now, const struct lnt_
         rc = lnt_sq_audit(
             s, "retention.purge", "", err,
             "removed %" PRId64 " events, %" PRId64 " conflicts, %" PRId64 " register rows, %" PRId64
-            " incident details, %" PRId64 " incidents, %" PRId64 " stock entries, %" PRId64
-            " volunteer shifts, %" PRId64 " flags, %" PRId64 " audit rows, %" PRId64
-            " sessions, %" PRId64 " failed logins",
+            " incident details, %" PRId64 " incident parts, %" PRId64 " incidents, %" PRId64
+            " stock entries, %" PRId64 " volunteer shifts, %" PRId64 " flags, %" PRId64
+            " audit rows, %" PRId64 " sessions, %" PRId64 " failed logins",
             counts.raw_events, counts.conflicts, counts.door_register, counts.incident_details,
-            counts.incidents, counts.stock_ledger, counts.volunteer_shifts, counts.flags,
-            counts.audit_log, counts.sessions, counts.login_failures);
+            counts.incident_parts, counts.incidents, counts.stock_ledger, counts.volunteer_shifts,
+            counts.flags, counts.audit_log, counts.sessions, counts.login_failures);
         lnt_sq_wunlock(s);
     }
     if (counts_out != NULL)

@@ -13,6 +13,7 @@
 extern const unsigned char lnt_sql_sqlite_001_init[];
 extern const unsigned char lnt_sql_sqlite_002_registers_derived[];
 extern const unsigned char lnt_sql_sqlite_003_ingest_speed[];
+extern const unsigned char lnt_sql_sqlite_004_integrity[];
 
 struct migration {
     int version;
@@ -27,9 +28,10 @@ static const struct migration migrations[] = {
     {1, "001_init.sql", lnt_sql_sqlite_001_init, NULL},
     {2, "002_registers_derived.sql", lnt_sql_sqlite_002_registers_derived, lnt_sq_replay_events},
     {3, "003_ingest_speed.sql", lnt_sql_sqlite_003_ingest_speed, NULL},
+    {4, "004_integrity.sql", lnt_sql_sqlite_004_integrity, NULL},
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
-_Static_assert(LNT_STORE_SCHEMA_VERSION == 3, "store_admin.h names the newest migration");
+_Static_assert(LNT_STORE_SCHEMA_VERSION == 4, "store_admin.h names the newest migration");
 
 /* ---- errors and statements ---- */
 

@@ -2,6 +2,7 @@
 #include "sq_int.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -508,9 +509,12 @@ static int incident_find(struct lnt_store *s, const char *report_id, struct inci
     return r == SQLITE_ROW;
 }
 
-/* Stores the first save of a report; *fresh false (and nothing changed) when the report is known. */
+/*
+ * Stores the first save of a report; *fresh false (and nothing changed) when the report is known.
+ * *id is the new row's id when fresh.
+ */
 static enum lnt_err incident_insert(struct lnt_store *s, const struct lnt_sq_origin *o,
-                                    const struct lnt_event *e, bool *fresh, char *err)
+                                    const struct lnt_event *e, bool *fresh, int64_t *id, char *err)
 {
     const struct lnt_ev_incident *in = &e->u.incident;
     int32_t night = lnt_night_of(e->occurred_at);
@@ -552,6 +556,7 @@ static enum lnt_err incident_insert(struct lnt_store *s, const struct lnt_sq_ori
     *fresh = rc == LNT_OK && sqlite3_changes(s->w.db) == 1;
     if (rc != LNT_OK || !*fresh)
         return rc;
+    *id = sqlite3_last_insert_rowid(s->w.db);
     incident_counts(in->kind, in->complete, within, d);
     nd = night_row(s, o->venue_id, night, err);
     if (nd == NULL)
@@ -564,27 +569,21 @@ static enum lnt_err incident_insert(struct lnt_store *s, const struct lnt_sq_ori
     return rc;
 }
 
-/* A later save of a known report: the latest save wins; counts move with its kind and completion.
+/*
+ * A later save of a known report, from a kiosk of its own venue: the save received last wins,
+ * whatever recorded_at its kiosk claims (events are derived in the order the server stored them,
+ * live and on replay); counts move with its kind and completion.
  */
 static enum lnt_err incident_update(struct lnt_store *s, const struct lnt_sq_origin *o,
                                     const struct lnt_event *e, const struct incident_state *old,
                                     char *err)
 {
     const struct lnt_ev_incident *in = &e->u.incident;
-    bool newer = e->recorded_at > old->updated_at ||
-                 (e->recorded_at == old->updated_at && e->seq > old->latest_seq);
     int32_t before[NC__N], after[NC__N];
     struct night_delta *nd;
     sqlite3_stmt *st;
     enum lnt_err rc;
 
-    if (!newer) {
-        st = lnt_sq_stmt(&s->w, "UPDATE incidents SET updates = updates + 1 WHERE id = ?1", err);
-        if (st == NULL)
-            return LNT_ERR_DB;
-        sqlite3_bind_int64(st, 1, old->id);
-        return lnt_sq_done(s->w.db, st, err, "counting an incident update");
-    }
     st = lnt_sq_stmt(&s->w,
                      "UPDATE incidents SET kind = ?2, severity = ?3, place = ?4, outcome = ?5, "
                      "police_called = ?6, complete = ?7, staff_id = ?8, updated_at = ?9, "
@@ -613,7 +612,7 @@ static enum lnt_err incident_update(struct lnt_store *s, const struct lnt_sq_ori
         return rc;
     incident_counts(old->kind, old->complete, old->within_hour, before);
     incident_counts(in->kind, in->complete, old->within_hour, after);
-    /* the report stays on its venue's night, whichever kiosk sends the update */
+    /* the report stays on its first night, whichever of its venue's kiosks sends the update */
     nd = night_row(s, old->venue_id, old->night, err);
     if (nd == NULL)
         return LNT_ERR_DB;
@@ -631,24 +630,91 @@ static enum lnt_err incident_update(struct lnt_store *s, const struct lnt_sq_ori
     return rc;
 }
 
-/* Most saves are a report's first: try that, and read the report only when it is known. */
+/* Keeps one save of report `incident_id` as its next part. */
+static enum lnt_err incident_part(struct lnt_store *s, const struct lnt_sq_origin *o,
+                                  const struct lnt_event *e, int64_t incident_id, char *err)
+{
+    const struct lnt_ev_incident *in = &e->u.incident;
+    sqlite3_stmt *st;
+
+    if (o->replay)
+        return LNT_OK;
+    st = lnt_sq_stmt(&s->w,
+                     "INSERT INTO incident_parts (incident_id, kiosk_id, seq, recorded_at, "
+                     "received_at, complete, sealed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                     err);
+    if (st == NULL)
+        return LNT_ERR_DB;
+    sqlite3_bind_int64(st, 1, incident_id);
+    sqlite3_bind_int64(st, 2, o->kiosk_id);
+    sqlite3_bind_int64(st, 3, e->seq);
+    sqlite3_bind_int64(st, 4, e->recorded_at);
+    sqlite3_bind_int64(st, 5, o->received_at);
+    sqlite3_bind_int(st, 6, in->complete);
+    if (in->sealed[0] != '\0')
+        sqlite3_bind_text(st, 7, in->sealed, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 7);
+    return lnt_sq_done(s->w.db, st, err, "keeping a part of an incident");
+}
+
+int lnt_sq_incident_owned(struct lnt_store *s, const struct lnt_sq_origin *o,
+                          const struct lnt_event *e, char *reason, size_t reason_size, char *err)
+{
+    struct incident_state old;
+    char actor[32];
+    int found;
+
+    if (e->type != LNT_EV_INCIDENT)
+        return 1;
+    found = incident_find(s, e->u.incident.report_id, &old, err);
+    if (found <= 0)
+        return found < 0 ? -1 : 1;
+    if (old.venue_id == o->venue_id)
+        return 1;
+    (void)snprintf(reason, reason_size,
+                   "incident %s belongs to another venue: this kiosk may not change it; "
+                   "not stored",
+                   e->u.incident.report_id);
+    (void)snprintf(actor, sizeof actor, "kiosk %" PRId64, o->kiosk_id);
+    if (lnt_sq_audit_as(s, actor, "incident.conflict", e->u.incident.report_id, err,
+                        "kiosk %" PRId64 " (venue %" PRId64 ") sent seq %" PRId64
+                        " updating a %s incident of venue %" PRId64 ": refused, not stored",
+                        o->kiosk_id, o->venue_id, e->seq, old.kind, old.venue_id) != LNT_OK)
+        return -1;
+    return 0;
+}
+
+/*
+ * Most saves are a report's first: try that, and read the report only when it is known. A save
+ * for another venue's report changes nothing (ingest refuses those before storing them; a
+ * replay of events stored before that rule skips them here).
+ */
 static enum lnt_err derive_incident(struct lnt_store *s, const struct lnt_sq_origin *o,
                                     const struct lnt_event *e, char *err)
 {
     struct incident_state old;
     bool fresh = false;
-    enum lnt_err rc = incident_insert(s, o, e, &fresh, err);
+    int64_t id = 0;
+    enum lnt_err rc = incident_insert(s, o, e, &fresh, &id, err);
     int found;
 
-    if (rc != LNT_OK || fresh)
+    if (rc != LNT_OK)
         return rc;
+    if (fresh)
+        return incident_part(s, o, e, id, err);
     found = incident_find(s, e->u.incident.report_id, &old, err);
     if (found < 0)
         return LNT_ERR_DB;
     if (found == 0)
         return lnt_fail(err, LNT_ERR_INTERNAL, "incident %s: neither stored nor found",
                         e->u.incident.report_id);
-    return incident_update(s, o, e, &old, err);
+    if (old.venue_id != o->venue_id)
+        return LNT_OK;
+    rc = incident_update(s, o, e, &old, err);
+    if (rc == LNT_OK)
+        rc = incident_part(s, o, e, old.id, err);
+    return rc;
 }
 
 static enum lnt_err derive_stock(struct lnt_store *s, const struct lnt_sq_origin *o,

@@ -204,7 +204,7 @@ struct pending {
  */
 static enum lnt_err store_batch(struct lnt_store *s, struct pending *p, bool *wrote)
 {
-    struct lnt_sq_origin o = {.kiosk_id = p->kiosk_id};
+    struct lnt_sq_origin o = {.kiosk_id = p->kiosk_id, .received_at = p->now};
     int64_t last = 0, gaps = 0, backwards = 0, max_seq = 0;
     char *err = p->err;
     enum lnt_err rc;
@@ -221,7 +221,18 @@ static enum lnt_err store_batch(struct lnt_store *s, struct pending *p, bool *wr
     for (size_t i = 0; i < p->n; i++) {
         const struct lnt_event *e = &p->ev[i];
         size_t start = i == 0 ? 0 : p->enc.end[i - 1];
+        int owned =
+            lnt_sq_incident_owned(s, &o, e, p->results[i].reason, sizeof p->results[i].reason, err);
 
+        if (owned < 0)
+            return lnt_fail_prefix(err, LNT_ERR_DB, "event %zu: ", i);
+        if (owned == 0) {
+            /* another venue's report: refused and audited, the rest of the batch goes on */
+            p->results[i].seq = e->seq;
+            p->results[i].status = LNT_INGEST_REJECTED;
+            p->results[i].not_owner = true;
+            continue;
+        }
         rc = insert_one(s, &o, p->now, e, p->enc.text.data + start, p->enc.end[i] - start,
                         &p->results[i], err);
         if (rc != LNT_OK)
@@ -473,11 +484,14 @@ enum lnt_err lnt_sq_replay_events(struct lnt_store *s, char *err)
     if (e == NULL)
         return lnt_fail(err, LNT_ERR_NOMEM, "out of memory replaying events");
     lnt_sq_batch_reset(s);
-    rc = lnt_sq_prepare(s->w.db, "SELECT id, kiosk_id, venue_id, body FROM events ORDER BY id", &st,
-                        err);
+    rc = lnt_sq_prepare(s->w.db,
+                        "SELECT id, kiosk_id, venue_id, body, received_at FROM events ORDER BY id",
+                        &st, err);
     while (rc == LNT_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
         struct lnt_sq_origin o = {.kiosk_id = sqlite3_column_int64(st, 1),
-                                  .venue_id = sqlite3_column_int64(st, 2)};
+                                  .venue_id = sqlite3_column_int64(st, 2),
+                                  .received_at = sqlite3_column_int64(st, 4),
+                                  .replay = true};
         const char *body = (const char *)sqlite3_column_text(st, 3);
         rc = lnt_wire_event_decode(body != NULL ? body : "", (size_t)sqlite3_column_bytes(st, 3), e,
                                    err);

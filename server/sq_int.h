@@ -178,6 +178,10 @@ void lnt_sq_group_free(struct lnt_store *s);
 struct lnt_sq_origin {
     int64_t kiosk_id;
     int64_t venue_id;
+    int64_t received_at; /* the server's clock when the event arrived */
+    /* replaying stored events in the schema 2 migration: the incident_parts table is made
+     * (and filled from the events) by migration 4, so nothing is written to it */
+    bool replay;
 };
 /* Everything an accepted event changes besides its own row (rollup deltas wait for the flush). */
 enum lnt_err lnt_sq_derive(struct lnt_store *s, const struct lnt_sq_origin *o,
@@ -186,6 +190,14 @@ enum lnt_err lnt_sq_derive(struct lnt_store *s, const struct lnt_sq_origin *o,
 enum lnt_err lnt_sq_flag(struct lnt_store *s, enum lnt_flag_kind kind,
                          const struct lnt_sq_origin *o, int64_t other_venue, const char *staff_id,
                          const char *serial, int64_t at, int64_t seq, int64_t other, char *err);
+/*
+ * Whether an incident save from origin `o` may be stored: 1 when report_id is
+ * new or belongs to o's venue, 0 when it belongs to another venue (the save
+ * is refused: an audit row "incident.conflict" is written in the open
+ * transaction and `reason` says why, for the kiosk), -1 on error (err set).
+ */
+int lnt_sq_incident_owned(struct lnt_store *s, const struct lnt_sq_origin *o,
+                          const struct lnt_event *e, char *reason, size_t reason_size, char *err);
 /*
  * Rebuilds everything derived from the events already stored (used by the
  * schema 2 migration inside its transaction): replays them in arrival order.

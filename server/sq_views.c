@@ -263,15 +263,31 @@ out:
     return rc;
 }
 
+/* A part as read: its sealed text (base64) waits in `details` until it is opened. */
+static void part_row(sqlite3_stmt *st, void *elem)
+{
+    struct lnt_incident_part *p = elem;
+
+    p->kiosk_id = sqlite3_column_int64(st, 0);
+    p->seq = sqlite3_column_int64(st, 1);
+    p->recorded_at = sqlite3_column_int64(st, 2);
+    p->received_at = sqlite3_column_int64(st, 3);
+    p->complete = sqlite3_column_int(st, 4) != 0;
+    lnt_sq_text(p->details, sizeof p->details, st, 5);
+    p->state = p->details[0] != '\0' ? LNT_PART_DAMAGED : LNT_PART_NONE; /* until opened */
+}
+
 /*
  * Reads one incident and its sealed text and writes the audit row, in one
  * write transaction (the caller holds wmu and has begun it). With box_sk not
- * NULL the sealing key is read too.
+ * NULL the sealing key is read too; with parts not NULL every part of the
+ * report, in the order received (sealed text in each part's details).
  */
 static enum lnt_err incident_read_audited(struct lnt_store *s, const char *report_id,
                                           const char *actor, struct lnt_incident *out,
                                           char sealed[LNT_SEALED_MAX], uint8_t box_pk[32],
-                                          uint8_t box_sk[32], char *err)
+                                          uint8_t box_sk[32], struct lnt_incident_part **parts,
+                                          size_t *n_parts, char *err)
 {
     sqlite3_stmt *st;
     enum lnt_err rc = LNT_OK;
@@ -308,9 +324,55 @@ static enum lnt_err incident_read_audited(struct lnt_store *s, const char *repor
         if (rc != LNT_OK)
             return rc;
     }
+    if (parts != NULL) {
+        st = lnt_sq_stmt(&s->w,
+                         "SELECT kiosk_id, seq, recorded_at, received_at, complete, "
+                         "coalesce(sealed, '') FROM incident_parts WHERE incident_id = "
+                         "(SELECT id FROM incidents WHERE report_id = ?1) ORDER BY id",
+                         err);
+        if (st == NULL)
+            return LNT_ERR_DB;
+        sqlite3_bind_text(st, 1, report_id, -1, SQLITE_STATIC);
+        rc = lnt_sq_list(s->w.db, st, sizeof **parts, part_row, (void **)parts, n_parts, err,
+                         "reading the parts of an incident");
+        if (rc != LNT_OK)
+            return rc;
+    }
     return lnt_sq_audit_as(s, actor, "incident.read", report_id, err,
                            "details of a %s incident at venue %" PRId64 "%s", out->kind,
                            out->venue_id, sealed[0] != '\0' ? "" : " (none held)");
+}
+
+/*
+ * Opens base64 sealed text `sealed` into `out` (size bytes, NUL terminated),
+ * using `box` (LNT_SEALED_MAX bytes) as scratch. `sealed` may be `out`.
+ */
+static enum lnt_err open_sealed(const char *report_id, const char *sealed, uint8_t *box,
+                                const uint8_t pk[32], const uint8_t sk[32], char *out, size_t size,
+                                size_t *len_out, char *err)
+{
+    size_t blen = 0;
+
+    *len_out = 0;
+    if (lnt_b64_decode(sealed, box, LNT_SEALED_MAX, &blen) != LNT_OK || blen < crypto_box_SEALBYTES)
+        return lnt_fail(err, LNT_ERR_CRYPTO, "incident %s: sealed details are damaged", report_id);
+    if (blen - crypto_box_SEALBYTES >= size)
+        return lnt_fail(err, LNT_ERR_TOO_LARGE, "incident %s: details need %zu bytes", report_id,
+                        blen - crypto_box_SEALBYTES + 1);
+    if (crypto_box_seal_open((uint8_t *)out, box, blen, pk, sk) != 0)
+        return lnt_fail(err, LNT_ERR_CRYPTO,
+                        "incident %s: details do not open with this scheme's key", report_id);
+    *len_out = blen - crypto_box_SEALBYTES;
+    out[*len_out] = '\0';
+    return LNT_OK;
+}
+
+void lnt_store_incident_parts_free(struct lnt_incident_part *parts, size_t n)
+{
+    if (parts == NULL)
+        return;
+    lnt_store_wipe(parts, n * sizeof *parts);
+    free(parts);
 }
 
 enum lnt_err lnt_store_incident_details(struct lnt_store *s, const char *report_id,
@@ -327,7 +389,7 @@ enum lnt_err lnt_store_incident_details(struct lnt_store *s, const char *report_
     lnt_sq_wlock(s);
     rc = lnt_sq_begin(s, err);
     if (rc == LNT_OK)
-        rc = incident_read_audited(s, report_id, actor, out, sealed, NULL, NULL, err);
+        rc = incident_read_audited(s, report_id, actor, out, sealed, NULL, NULL, NULL, NULL, err);
     if (rc == LNT_OK)
         rc = lnt_sq_commit(s, err);
     if (rc != LNT_OK) {
@@ -339,16 +401,23 @@ enum lnt_err lnt_store_incident_details(struct lnt_store *s, const char *report_
     return rc;
 }
 
-enum lnt_err lnt_store_incident_open(struct lnt_store *s, const char *report_id, const char *actor,
-                                     struct lnt_incident *out, char *details, size_t size,
-                                     size_t *len_out, char *err)
+enum lnt_err lnt_store_incident_open_parts(struct lnt_store *s, const char *report_id,
+                                           const char *actor, struct lnt_incident *out,
+                                           char *details, size_t size, size_t *len_out,
+                                           struct lnt_incident_part **parts, size_t *n_parts,
+                                           char *err)
 {
-    char *sealed = NULL;
+    char *sealed = NULL, perr[LNT_ERRBUF_SIZE];
     uint8_t *box = NULL, pk[32], sk[32];
-    size_t blen = 0;
+    struct lnt_incident_part *list = NULL;
+    size_t n = 0;
     enum lnt_err rc;
 
     *len_out = 0;
+    if (parts != NULL) {
+        *parts = NULL;
+        *n_parts = 0;
+    }
     if (size > 0)
         details[0] = '\0';
     sealed = malloc(LNT_SEALED_MAX);
@@ -368,40 +437,60 @@ enum lnt_err lnt_store_incident_open(struct lnt_store *s, const char *report_id,
     lnt_sq_wlock(s);
     rc = lnt_sq_begin(s, err);
     if (rc == LNT_OK)
-        rc = incident_read_audited(s, report_id, actor, out, sealed, pk, sk, err);
+        rc = incident_read_audited(s, report_id, actor, out, sealed, pk, sk,
+                                   parts != NULL ? &list : NULL, &n, err);
     if (rc == LNT_OK)
         rc = lnt_sq_commit(s, err);
     if (rc != LNT_OK)
         lnt_sq_rollback(s);
     lnt_sq_wunlock(s);
-    if (rc != LNT_OK || sealed[0] == '\0')
+    if (rc != LNT_OK)
         goto out;
-    if (lnt_b64_decode(sealed, box, LNT_SEALED_MAX, &blen) != LNT_OK ||
-        blen < crypto_box_SEALBYTES) {
-        rc = lnt_fail(err, LNT_ERR_CRYPTO, "incident %s: sealed details are damaged", report_id);
-        goto out;
+    /* each part opens on its own: one damaged part hides nothing of the others */
+    for (size_t i = 0; i < n; i++) {
+        struct lnt_incident_part *p = &list[i];
+        if (p->state == LNT_PART_NONE)
+            continue;
+        if (open_sealed(report_id, p->details, box, pk, sk, p->details, sizeof p->details, &p->len,
+                        perr) == LNT_OK) {
+            p->state = LNT_PART_OPENED;
+        } else {
+            lnt_store_wipe(p->details, sizeof p->details);
+            p->details[0] = '\0';
+            p->len = 0;
+        }
     }
-    if (blen - crypto_box_SEALBYTES >= size) {
-        rc = lnt_fail(err, LNT_ERR_TOO_LARGE, "incident %s: details need %zu bytes", report_id,
-                      blen - crypto_box_SEALBYTES + 1);
-        goto out;
-    }
-    if (crypto_box_seal_open((uint8_t *)details, box, blen, pk, sk) != 0) {
-        rc = lnt_fail(err, LNT_ERR_CRYPTO,
-                      "incident %s: details do not open with this scheme's key", report_id);
-        goto out;
-    }
-    *len_out = blen - crypto_box_SEALBYTES;
-    details[*len_out] = '\0';
+    if (sealed[0] != '\0')
+        rc = open_sealed(report_id, sealed, box, pk, sk, details, size, len_out, err);
 out:
     lnt_store_wipe(sk, sizeof sk);
+    if (box != NULL)
+        lnt_store_wipe(box, LNT_SEALED_MAX);
     if (rc != LNT_OK && size > 0) {
         lnt_store_wipe(details, size);
         details[0] = '\0';
+        *len_out = 0;
+    }
+    if (rc != LNT_OK && rc != LNT_ERR_CRYPTO) {
+        lnt_store_incident_parts_free(list, n);
+        list = NULL;
+        n = 0;
+    }
+    if (parts != NULL) {
+        *parts = list;
+        *n_parts = n;
     }
     free(sealed);
     free(box);
     return rc;
+}
+
+enum lnt_err lnt_store_incident_open(struct lnt_store *s, const char *report_id, const char *actor,
+                                     struct lnt_incident *out, char *details, size_t size,
+                                     size_t *len_out, char *err)
+{
+    return lnt_store_incident_open_parts(s, report_id, actor, out, details, size, len_out, NULL,
+                                         NULL, err);
 }
 
 /* ---- stock ---- */

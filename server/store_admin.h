@@ -7,7 +7,7 @@
 /* ---- schema ---- */
 
 /* The schema version this program migrates to (PRAGMA user_version). */
-#define LNT_STORE_SCHEMA_VERSION 3
+#define LNT_STORE_SCHEMA_VERSION 4
 /* The schema version of the open database. */
 enum lnt_err lnt_store_schema_version(struct lnt_store *s, int *out, char *err);
 
@@ -44,7 +44,9 @@ enum lnt_err lnt_store_key_list(struct lnt_store *s, struct lnt_key_info **out, 
  *   door_register     12 months (365 days): SIA licence conditions ask for
  *                     the door-supervisor register to be kept for a year.
  *   incident_details  24 months (730 days): sealed details are set to NULL
- *                     (and raw incident events older than this are deleted).
+ *                     and the report's parts (every save, with its details)
+ *                     deleted, by the report's first_recorded_at (and raw
+ *                     incident events older than this are deleted).
  *   incidents          6 years (2192 days): the unsealed summary rows, for
  *                     licence reviews and appeals.
  *   stock_ledger      24 months (730 days).
@@ -73,6 +75,7 @@ struct lnt_purge_counts {
     int64_t conflicts;
     int64_t door_register;
     int64_t incident_details; /* rows whose details were cleared */
+    int64_t incident_parts;   /* saves of reports deleted with their details */
     int64_t incidents;
     int64_t stock_ledger;
     int64_t volunteer_shifts;

@@ -21,11 +21,15 @@
  * - sign_out: closes the staff member's latest open shift at that venue that
  *   began in the 24 hours up to it; with none, a LNT_FLAG_UNMATCHED_SIGN_OUT
  *   flag (an older open shift stays open: "never signed out" is the truth).
- * - incident: one row per report_id with the latest save (by the kiosk's
- *   recorded_at, then seq). occurred_at, first_recorded_at, night and
- *   within_hour come from the first save received and stay; everything else
- *   follows the latest save, except that a save without sealed details keeps
- *   the details already held.
+ * - incident: one row per report_id, owned by the venue of the kiosk whose
+ *   save arrived first; a save from another venue's kiosk is refused before
+ *   it is stored (LNT_INGEST_REJECTED with not_owner set, and an
+ *   "incident.conflict" audit row). The row follows the save received last
+ *   (the server's order of receipt; the kiosk's recorded_at orders nothing).
+ *   occurred_at, first_recorded_at, night and within_hour come from the first
+ *   save received and stay; a save without sealed details keeps the details
+ *   already held. Every save is also kept as a part (incident_parts), with
+ *   its recorded_at, the server's receipt time, its kiosk and its details.
  * - stock: a ledger row; "count" sets the venue's level, "delivery" adds,
  *   "handed_out" subtracts (levels may go negative: it shows a missed count).
  *   Applied in arrival order.
@@ -128,7 +132,7 @@ struct lnt_incident {
     char staff_id[17];
     int64_t occurred_at;       /* of the first save */
     int64_t first_recorded_at; /* the kiosk's recorded_at of the first save */
-    int64_t updated_at;        /* the kiosk's recorded_at of the latest save */
+    int64_t updated_at;        /* the kiosk's recorded_at of the save received last */
     int32_t updates;           /* saves received, >= 1 */
     int32_t night;             /* lnt_night_of(occurred_at) */
     bool within_hour;          /* first_recorded_at - occurred_at <= 3600 */
@@ -176,6 +180,40 @@ enum lnt_err lnt_store_incident_details(struct lnt_store *s, const char *report_
 enum lnt_err lnt_store_incident_open(struct lnt_store *s, const char *report_id, const char *actor,
                                      struct lnt_incident *out, char *details, size_t size,
                                      size_t *len_out, char *err);
+
+/* One save of an incident report, kept as sent: a report saved "finish later" and completed
+ * afterwards has two. */
+struct lnt_incident_part {
+    int64_t kiosk_id;
+    int64_t seq;
+    int64_t recorded_at; /* the kiosk's claim (never more than a day ahead of receipt) */
+    int64_t received_at; /* the server's clock when the save arrived */
+    bool complete;       /* false: saved to finish later */
+    enum {
+        LNT_PART_NONE,   /* the save carried no details */
+        LNT_PART_OPENED, /* details holds them */
+        LNT_PART_DAMAGED /* they did not open with the scheme's key */
+    } state;
+    size_t len;                   /* of details */
+    char details[LNT_SEALED_MAX]; /* the kiosk's details JSON, NUL terminated; "" unless opened */
+};
+/*
+ * As lnt_store_incident_open, and also every part of the report in the order
+ * the server received them (*parts, *n_parts; the read is the same audited
+ * transaction), each opened on its own. Parts are kept as long as the
+ * report's sealed details (store_admin.h). parts and n_parts must not be
+ * NULL; on LNT_OK and on LNT_ERR_CRYPTO (the latest details do not open) the
+ * list is the caller's to release with lnt_store_incident_parts_free, on any
+ * other error it is NULL. Reports saved before parts were kept whose raw
+ * events had already been purged have none.
+ */
+enum lnt_err lnt_store_incident_open_parts(struct lnt_store *s, const char *report_id,
+                                           const char *actor, struct lnt_incident *out,
+                                           char *details, size_t size, size_t *len_out,
+                                           struct lnt_incident_part **parts, size_t *n_parts,
+                                           char *err);
+/* Wipes and frees a list from lnt_store_incident_open_parts. NULL is a no-op. */
+void lnt_store_incident_parts_free(struct lnt_incident_part *parts, size_t n);
 
 /* ---- cup-cover stock ---- */
 

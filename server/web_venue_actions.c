@@ -109,14 +109,20 @@ void web_register(struct web_req *r)
     free(sh);
 }
 
-/* The kiosk's details JSON as a list of its fields (arrays joined), with the raw text below. */
-static void details_list(struct web_req *r, const char *details, size_t len)
+/*
+ * The kiosk's details JSON as a list of its fields (arrays joined), with the raw text below, in
+ * a div with id `id` (NULL: none).
+ */
+static void details_list(struct web_req *r, const char *id, const char *details, size_t len)
 {
     json_t *j = json_loadb(details, len, 0, NULL);
     const char *key;
     json_t *v;
 
-    lnt_html_raw(&r->h, "<div id=\"incident-details\">");
+    if (id != NULL)
+        lnt_html_rawf(&r->h, "<div id=\"%s\">", id);
+    else
+        lnt_html_raw(&r->h, "<div class=\"part-details\">");
     if (json_is_object(j)) {
         lnt_html_raw(&r->h, "<dl class=\"facts\">");
         json_object_foreach(j, key, v)
@@ -153,12 +159,38 @@ static void details_list(struct web_req *r, const char *details, size_t len)
     json_decref(j);
 }
 
+/* Every save of the report, oldest first: when, from which kiosk, and what it said. */
+static void parts_section(struct web_req *r, const struct lnt_incident_part *parts, size_t n)
+{
+    if (n == 0)
+        return;
+    lnt_html_rawf(&r->h, "<h2>Saves, as received (%zu)</h2><ol id=\"incident-parts\">", n);
+    for (size_t i = 0; i < n; i++) {
+        const struct lnt_incident_part *p = &parts[i];
+        lnt_html_raw(&r->h, "<li class=\"part\"><p>Saved ");
+        web_time(&r->h, p->recorded_at);
+        lnt_html_rawf(&r->h, " on kiosk %lld, received ", (long long)p->kiosk_id);
+        web_time(&r->h, p->received_at);
+        lnt_html_raw(&r->h, p->complete ? " &#8212; complete</p>" : " &#8212; to finish later</p>");
+        if (p->state == LNT_PART_OPENED)
+            details_list(r, NULL, p->details, p->len);
+        else if (p->state == LNT_PART_DAMAGED)
+            lnt_html_raw(&r->h, "<p class=\"notice error\">These details do not open with this "
+                                "scheme's key.</p>");
+        else
+            lnt_html_raw(&r->h, "<p class=\"empty\">No details in this save.</p>");
+        lnt_html_raw(&r->h, "</li>");
+    }
+    lnt_html_raw(&r->h, "</ol>");
+}
+
 void web_incident_open(struct web_req *r)
 {
     struct lnt_venue v;
     struct lnt_incident inc;
     char err[LNT_ERRBUF_SIZE] = "", *details = NULL;
-    size_t len = 0;
+    struct lnt_incident_part *parts = NULL;
+    size_t len = 0, n_parts = 0;
     int64_t id;
     enum lnt_err rc;
 
@@ -200,8 +232,8 @@ void web_incident_open(struct web_req *r)
         web_error(r, 503, "Busy", "The server is short of memory.");
         return;
     }
-    rc = lnt_store_incident_open(r->web->store, r->params[1], r->actor, &inc, details, DETAILS_MAX,
-                                 &len, err);
+    rc = lnt_store_incident_open_parts(r->web->store, r->params[1], r->actor, &inc, details,
+                                       DETAILS_MAX, &len, &parts, &n_parts, err);
     if (rc != LNT_OK && rc != LNT_ERR_CRYPTO) {
         lnt_error("dashboard: incident open: %s", err);
         web_error(r, rc == LNT_ERR_NOT_FOUND ? 404 : 500, "Cannot open",
@@ -235,7 +267,8 @@ void web_incident_open(struct web_req *r)
         lnt_html_raw(&r->h, "<p class=\"empty\">No details are held (none were given, or they "
                             "have passed their retention period).</p>");
     else
-        details_list(r, details, len);
+        details_list(r, "incident-details", details, len);
+    parts_section(r, parts, n_parts);
     lnt_html_raw(&r->h, "</div>");
     web_page_end(r, 200);
 out : {
@@ -244,6 +277,7 @@ out : {
         p[i] = 0;
 }
     free(details);
+    lnt_store_incident_parts_free(parts, n_parts);
 }
 
 void web_finding_post(struct web_req *r)

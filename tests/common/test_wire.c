@@ -690,6 +690,38 @@ static void test_wire__reply_round_trips(void **state)
     lnt_buf_release(&out);
 }
 
+/*
+ * The server answers a batch holding a save of another venue's incident report
+ * with a 409 problem document that carries the four lists: the kiosk reads it
+ * as a reply, refused event and all.
+ */
+static void test_wire__problem_reply_with_lists_decodes(void **state)
+{
+    static const char json[] =
+        "{\"accepted\":[1],\"conflicts\":[],\"duplicates\":[],\"rejected\":[{\"reason\":"
+        "\"incident 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b belongs to another venue: this kiosk may "
+        "not change it; not stored\",\"seq\":2}],\"type\":\"about:blank\",\"title\":\"Conflict\","
+        "\"status\":409,\"detail\":\"event 1: seq 2: incident 0190a1b2-c3d4-7e5f-8a9b-"
+        "0c1d2e3f4a5b belongs to another venue\"}";
+    struct lnt_ingest_result back[4];
+    size_t n = 0;
+    char err[LNT_ERRBUF_SIZE] = "";
+
+    (void)state;
+    if (lnt_wire_reply_decode(json, strlen(json), back, 4, &n, err) != LNT_OK)
+        fail_msg("decode: %s", err);
+    assert_int_equal(n, 2);
+    for (size_t i = 0; i < n; i++) {
+        if (back[i].seq == 1) {
+            assert_int_equal(back[i].status, LNT_INGEST_ACCEPTED);
+        } else {
+            assert_int_equal(back[i].seq, 2);
+            assert_int_equal(back[i].status, LNT_INGEST_REJECTED);
+            assert_non_null(strstr(back[i].reason, "belongs to another venue"));
+        }
+    }
+}
+
 static void reply_refused(const char *json, size_t max, enum lnt_err rc, const char *msg)
 {
     struct lnt_ingest_result back[4];
@@ -861,6 +893,7 @@ int main(void)
         cmocka_unit_test(test_wire__refuses_malformed_other_types),
         cmocka_unit_test(test_wire__encode_refuses_what_decode_would),
         cmocka_unit_test(test_wire__reply_round_trips),
+        cmocka_unit_test(test_wire__problem_reply_with_lists_decodes),
         cmocka_unit_test(test_wire__refuses_malformed_reply),
         cmocka_unit_test(test_wire__survives_mutations),
     };

@@ -299,6 +299,33 @@ static void test_sync__409_sets_conflicts_aside_and_keeps_the_rest(void **state)
     assert_int_equal(aside(w), 1);
 }
 
+/* A save of another venue's incident report: a 409 problem that still answers every event. */
+static void test_sync__409_problem_sets_the_refused_save_aside_and_forgets_the_rest(void **state)
+{
+    struct world *w = *state;
+    struct lnt_sync_result res;
+    char err[LNT_ERRBUF_SIZE] = "";
+    struct fake f;
+
+    fake_start(&f, 409,
+               "{\"type\": \"about:blank\", \"title\": \"Conflict\", \"status\": 409, "
+               "\"detail\": \"event 1: seq 2: incident 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b "
+               "belongs to another venue: this kiosk may not change it; not stored\", "
+               "\"accepted\": [1, 3], \"duplicates\": [], \"conflicts\": [], "
+               "\"rejected\": [{\"seq\": 2, \"reason\": \"incident "
+               "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b belongs to another venue: this kiosk may not "
+               "change it; not stored\"}]}");
+    point_at(w, &f, "");
+    if (lnt_sync_push(w->sync, w->ob, w->id, &res, err) != LNT_OK)
+        fail_msg("push: %s", err);
+    fake_stop(&f);
+    assert_int_equal(res.http_status, 409);
+    assert_int_equal(res.sent, 2);
+    assert_int_equal(res.aside, 1);
+    assert_int_equal(unsent(w), 0);
+    assert_int_equal(aside(w), 1);
+}
+
 static void test_sync__reply_naming_unsent_events_deletes_nothing_else(void **state)
 {
     struct world *w = *state;
@@ -647,6 +674,7 @@ int main(void)
         T(test_sync__accepted_events_are_forgotten_and_request_is_signed),
         T(test_sync__base_path_is_signed_too),
         T(test_sync__409_sets_conflicts_aside_and_keeps_the_rest),
+        T(test_sync__409_problem_sets_the_refused_save_aside_and_forgets_the_rest),
         T(test_sync__reply_naming_unsent_events_deletes_nothing_else),
         T(test_sync__refusal_keeps_every_event),
         T(test_sync__bad_reply_keeps_every_event),

@@ -97,6 +97,120 @@ static void test_store_admin__v1_database_migrates_and_gains_derived_data(void *
     free(dir);
 }
 
+#define R_V3 "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"
+#define R_V1 "6f1c1d2e-3b4a-4c5d-8e9f-0a1b2c3d4e5f"
+
+/*
+ * tests/data/store/v3.sql holds a report saved open and completed at The
+ * Crown, then rewritten by Club Nova's kiosk (as schema 3 let it). The
+ * migration keeps both of The Crown's saves as parts, in order, and not the
+ * other venue's, audits the rewrite and undoes it; the parts then outlive
+ * the raw events, as the details do.
+ */
+static void test_store_admin__v3_database_migrates_and_keeps_every_incident_part(void **state)
+{
+    char *dir = lnt_test_tmpdir(), *path, *sql;
+    struct lnt_store *s = NULL;
+    sqlite3 *db = NULL;
+    char err[LNT_ERRBUF_SIZE] = "";
+    struct lnt_retention pol;
+    struct lnt_purge_counts c;
+    int schema = 0;
+
+    (void)state;
+    assert_int_equal(lnt_crypto_init(), LNT_OK);
+    assert_non_null(dir);
+    path = lnt_test_path(dir, "v3.db");
+    sql = lnt_test_read_file(lnt_test_src("tests/data/store/v3.sql"));
+    assert_non_null(sql);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    free(sql);
+    assert_int_equal(sf_sql_int(path, "PRAGMA user_version"), 3);
+
+    if (lnt_store_open(&s, path, err) != LNT_OK)
+        fail_msg("open: %s", err);
+    assert_int_equal(lnt_store_schema_version(s, &schema, err), LNT_OK);
+    assert_int_equal(schema, LNT_STORE_SCHEMA_VERSION);
+    /* both of The Crown's saves, in the order received, with their times and details */
+    assert_int_equal(sf_sql_int(path, "SELECT count(*) FROM incident_parts p JOIN incidents i ON "
+                                      "i.id = p.incident_id WHERE i.report_id = '" R_V3 "'"),
+                     2);
+    assert_int_equal(sf_sql_int(path, "SELECT count(*) FROM incident_parts WHERE sealed = "
+                                      "'Zm9yZ2Vk'"),
+                     0);
+    assert_int_equal(sf_sql_int(path, "SELECT recorded_at * 10 + complete FROM incident_parts "
+                                      "WHERE sealed = 'c3ltcHRvbXM6IGRpenp5' AND kiosk_id = 1 "
+                                      "AND seq = 7 AND received_at = 1795820710"),
+                     17958207000LL);
+    assert_int_equal(sf_sql_int(path, "SELECT recorded_at * 10 + complete FROM incident_parts "
+                                      "WHERE sealed = 'b3V0Y29tZTogYW1idWxhbmNl' AND seq = 8 AND "
+                                      "received_at = 1795825810"),
+                     17958258001LL);
+    assert_int_equal(sf_sql_int(path, "SELECT min(p.id) = (SELECT id FROM incident_parts WHERE "
+                                      "seq = 7) FROM incident_parts p JOIN incidents i ON i.id = "
+                                      "p.incident_id WHERE i.report_id = '" R_V3 "'"),
+                     1);
+    /* the other venue's save, applied under schema 3, is in the audit log to be checked */
+    assert_int_equal(sf_sql_int(path, "SELECT count(*) FROM audit_log WHERE action = "
+                                      "'incident.conflict' AND object = '" R_V3 "' AND detail "
+                                      "LIKE 'kiosk 2 (venue 2) sent seq 3 %'"),
+                     1);
+    assert_int_equal(sf_sql_int(path, "SELECT count(*) FROM audit_log WHERE action = "
+                                      "'incident.conflict'"),
+                     1);
+    /* and the report is The Crown's own again, its counts with it */
+    assert_int_equal(sf_sql_int(path, "SELECT count(*) FROM incidents WHERE report_id = '" R_V3
+                                      "' AND kind = 'spiking' AND complete = 1 AND outcome = "
+                                      "'ambulance' AND kiosk_id = 1 AND latest_seq = 8 AND "
+                                      "updates = 2 AND updated_at = 1795825800 AND sealed = "
+                                      "'b3V0Y29tZTogYW1idWxhbmNl'"),
+                     1);
+    assert_int_equal(sf_sql_int(path, "SELECT count FROM rollup_night_kind WHERE venue_id = 1 AND "
+                                      "kind = 'medical'"),
+                     0);
+    assert_int_equal(sf_sql_int(path, "SELECT count FROM rollup_night_kind WHERE venue_id = 1 AND "
+                                      "kind = 'spiking'"),
+                     2);
+    assert_int_equal(sf_sql_int(path, "SELECT spiking * 10 + spiking_complete FROM rollup_night "
+                                      "WHERE venue_id = 1 AND incidents > 0"),
+                     22);
+    assert_int_equal(sf_sql_int(path, "SELECT sum(count) FROM rollup_hour WHERE type = 4 AND "
+                                      "kind = 'medical'"),
+                     0);
+    assert_int_equal(sf_sql_int(path, "SELECT sum(count) FROM rollup_hour WHERE type = 4 AND "
+                                      "kind = 'spiking'"),
+                     2);
+    /* the report saved in two parts under schema 1 (no details) keeps both saves too */
+    assert_int_equal(sf_sql_int(path, "SELECT count(*) FROM incident_parts p JOIN incidents i ON "
+                                      "i.id = p.incident_id WHERE i.report_id = '" R_V1 "' AND "
+                                      "p.sealed IS NULL"),
+                     2);
+
+    /* past the raw events' 13 months, within the details' 24: every part stays */
+    lnt_retention_defaults(&pol);
+    assert_int_equal(lnt_store_purge(s, 1795820400 + 500 * DAY, &pol, &c, err), LNT_OK);
+    assert_int_equal(sf_sql_int(path, "SELECT count(*) FROM events"), 0);
+    assert_int_equal(c.incident_parts, 0);
+    assert_int_equal(sf_sql_int(path, "SELECT count(*) FROM incident_parts"), 4);
+    lnt_store_free(s);
+    /* opens again without filling the parts twice */
+    if (lnt_store_open(&s, path, err) != LNT_OK)
+        fail_msg("reopen: %s", err);
+    assert_int_equal(sf_sql_int(path, "SELECT count(*) FROM incident_parts"), 4);
+    /* past 24 months the parts go with the details */
+    assert_int_equal(lnt_store_purge(s, 1795820400 + 800 * DAY, &pol, &c, err), LNT_OK);
+    assert_int_equal(c.incident_parts, 4);
+    assert_int_equal(sf_sql_int(path, "SELECT count(*) FROM incident_parts"), 0);
+    assert_int_equal(sf_sql_int(path, "SELECT count(*) FROM incidents WHERE sealed IS NOT NULL"),
+                     0);
+    lnt_store_free(s);
+    lnt_test_rmrf(dir);
+    free(path);
+    free(dir);
+}
+
 /* ---- purge ---- */
 
 static void test_store_admin__purge_removes_by_age_and_keeps_rollups(void **state)
@@ -273,6 +387,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_store_admin__v1_database_migrates_and_gains_derived_data),
+        cmocka_unit_test(test_store_admin__v3_database_migrates_and_keeps_every_incident_part),
         cmocka_unit_test_setup_teardown(test_store_admin__purge_removes_by_age_and_keeps_rollups,
                                         sf_setup, sf_teardown),
         cmocka_unit_test_setup_teardown(test_store_admin__backup_of_a_live_database_is_consistent,

@@ -7,6 +7,8 @@
 
 #include <cmocka.h>
 
+#include <sqlite3.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,21 +187,30 @@ static void test_store_ingest__incident_first_save_then_completion(void **state)
     assert_int_equal(r.incidents, 1);
     assert_int_equal(r.spiking, 0);
     sf_insert(f->s, k, SF_T0 + 4 * H, done, 1);
-    sf_insert(f->s, k, SF_T0 + 5 * H, stale,
-              1); /* older than the completion: counted, not applied */
 
     assert_int_equal(lnt_store_incident_list(f->s, &flt, 0, 10, &inc, &n, err), LNT_OK);
     assert_int_equal(n, 1);
     assert_string_equal(inc[0].kind, "spiking");
     assert_true(inc[0].complete);
     assert_string_equal(inc[0].outcome, "resolved");
-    assert_int_equal(inc[0].updates, 3);
+    assert_int_equal(inc[0].updates, 2);
     assert_int_equal(inc[0].occurred_at, SF_T0 + H);
     assert_int_equal(inc[0].first_recorded_at, SF_T0 + 3 * H);
     assert_int_equal(inc[0].updated_at, SF_T0 + 4 * H);
     assert_false(inc[0].within_hour);
     assert_true(inc[0].has_details); /* kept from the first save: the completion sent none */
     free(inc);
+    /* a save received after the completion wins, whatever time its kiosk claims for it */
+    sf_insert(f->s, k, SF_T0 + 5 * H, stale, 1);
+    assert_int_equal(lnt_store_incident_list(f->s, &flt, 0, 10, &inc, &n, err), LNT_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(inc[0].kind, "violence");
+    assert_false(inc[0].complete);
+    assert_int_equal(inc[0].updates, 3);
+    assert_int_equal(inc[0].updated_at, SF_T0 + 3 * H + 60);
+    free(inc);
+    stale[0] = sf_incident(4, SF_T0 + H, SF_T0 + 4 * H + 60, REPORT, "spiking", true, "");
+    sf_insert(f->s, k, SF_T0 + 5 * H, stale, 1);
 
     r = night_of(f->s, v, friday());
     assert_int_equal(r.incidents, 1);
@@ -207,17 +218,138 @@ static void test_store_ingest__incident_first_save_then_completion(void **state)
     assert_int_equal(r.spiking, 1);
     assert_int_equal(r.spiking_complete, 1);
     assert_int_equal(r.angela, 0);
-    assert_int_equal(r.contacts, 3);
+    assert_int_equal(r.contacts, 4);
     assert_int_equal(
         sf_sql_int(f->path, "SELECT count FROM rollup_night_kind WHERE kind = 'disorder'"), 0);
+    assert_int_equal(
+        sf_sql_int(f->path, "SELECT count FROM rollup_night_kind WHERE kind = 'violence'"), 0);
     assert_int_equal(
         sf_sql_int(f->path, "SELECT count FROM rollup_night_kind WHERE kind = 'spiking'"), 1);
     assert_int_equal(sf_sql_int(f->path, "SELECT sum(count) FROM rollup_hour WHERE type = 4 "
                                          "AND kind = ''"),
-                     3);
+                     4);
     assert_int_equal(sf_sql_int(f->path, "SELECT sum(count) FROM rollup_hour WHERE type = 4 "
                                          "AND kind <> ''"),
                      1);
+}
+
+/* Whether SQLite's plan for `sql` on the database at `path` mentions `needle`. */
+static bool plan_uses(const char *path, const char *sql, const char *needle)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    char q[512];
+    bool found = false;
+
+    snprintf(q, sizeof q, "EXPLAIN QUERY PLAN %s", sql);
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, q, -1, &st, NULL), SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const unsigned char *d = sqlite3_column_text(st, 3);
+        found = found || (d != NULL && strstr((const char *)d, needle) != NULL);
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return found;
+}
+
+/*
+ * A kiosk of another venue reuses a report id, claiming a save from far in the
+ * future: refused one by one (the rest of its batch is stored), audited, and
+ * the owning venue's later correction still applies.
+ */
+static void test_store_ingest__incident_of_another_venue_is_refused_and_audited(void **state)
+{
+    struct sf *f = *state;
+    int64_t v1 = sf_venue(f->s, "The Crown", LNT_VENUE_PUB, "Centre", "Westham");
+    int64_t v2 = sf_venue(f->s, "Club Nova", LNT_VENUE_NIGHTCLUB, "Centre", "Eastham");
+    int64_t k1 = sf_kiosk(f->s, v1), k2 = sf_kiosk(f->s, v2);
+    struct lnt_incident *inc = NULL;
+    struct lnt_incident_filter flt = {.venue_id = v1};
+    struct lnt_ingest_result res[2];
+    char err[LNT_ERRBUF_SIZE] = "";
+    size_t n = 0;
+
+    struct lnt_event own[] = {
+        sf_incident(1, SF_T0 + H, SF_T0 + H + 60, REPORT, "spiking", false, "c2VhbGVk")};
+    struct lnt_event foreign[] = {
+        sf_incident(1, SF_T0 + H, SF_T0 + 400 * 86400, REPORT, "medical", true, "Zm9yZ2Vk"),
+        sf_stock(2, SF_T0 + 2 * H, "count", 40)};
+    struct lnt_event fix[] = {
+        sf_incident(2, SF_T0 + H, SF_T0 + 2 * H, REPORT, "spiking", true, "Y29ycmVjdGVk")};
+    sf_insert(f->s, k1, SF_T0 + 2 * H, own, 1);
+    if (lnt_store_events_insert(f->s, k2, SF_T0 + 2 * H, foreign, 2, res, err) != LNT_OK)
+        fail_msg("insert: %s", err);
+    assert_int_equal(res[0].status, LNT_INGEST_REJECTED);
+    assert_non_null(strstr(res[0].reason, "belongs to another venue"));
+    assert_int_equal(res[1].status, LNT_INGEST_ACCEPTED);
+    /* never stored, not even as a raw event; the refusal is in the audit log */
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM events WHERE type = 4"), 1);
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM audit_log WHERE action = "
+                                         "'incident.conflict' AND object = '" REPORT "' AND "
+                                         "actor = 'kiosk 2'"),
+                     1);
+    assert_int_equal(lnt_store_incident_list(f->s, &flt, 0, 10, &inc, &n, err), LNT_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(inc[0].kind, "spiking");
+    assert_false(inc[0].complete);
+    assert_int_equal(inc[0].updates, 1);
+    assert_int_equal(inc[0].kiosk_id, k1);
+    free(inc);
+
+    /* the owner's correction, recorded long before the forged claim, applies */
+    sf_insert(f->s, k1, SF_T0 + 3 * H, fix, 1);
+    assert_int_equal(lnt_store_incident_list(f->s, &flt, 0, 10, &inc, &n, err), LNT_OK);
+    assert_int_equal(n, 1);
+    assert_true(inc[0].complete);
+    assert_int_equal(inc[0].updates, 2);
+    assert_int_equal(inc[0].updated_at, SF_T0 + 2 * H);
+    free(inc);
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM incidents WHERE sealed = "
+                                         "'Y29ycmVjdGVk'"),
+                     1);
+    /* the same save sent again is refused again, and the other venue's counts never moved */
+    assert_int_equal(lnt_store_events_insert(f->s, k2, SF_T0 + 3 * H, foreign, 1, res, err),
+                     LNT_OK);
+    assert_int_equal(res[0].status, LNT_INGEST_REJECTED);
+    assert_int_equal(sf_sql_int(f->path, "SELECT coalesce(sum(incidents), 0) FROM rollup_night "
+                                         "WHERE venue_id = 2"),
+                     0);
+}
+
+/* A report saved to finish later and completed afterwards keeps both saves, in order. */
+static void test_store_ingest__incident_saved_in_two_parts_keeps_both(void **state)
+{
+    struct sf *f = *state;
+    int64_t v = sf_venue(f->s, "The Crown", LNT_VENUE_PUB, "Centre", "");
+    int64_t k1 = sf_kiosk(f->s, v), k2 = sf_kiosk(f->s, v);
+
+    struct lnt_event first[] = {
+        sf_incident(1, SF_T0 + H, SF_T0 + H + 60, REPORT, "spiking", false, "Zmlyc3Q=")};
+    /* completed on the venue's other kiosk */
+    struct lnt_event done[] = {
+        sf_incident(1, SF_T0 + H, SF_T0 + 3 * H, REPORT, "spiking", true, "c2Vjb25k")};
+    sf_insert(f->s, k1, SF_T0 + H + 90, first, 1);
+    sf_insert(f->s, k2, SF_T0 + 3 * H + 30, done, 1);
+
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM incident_parts"), 2);
+    assert_int_equal(sf_sql_int(f->path, "SELECT kiosk_id * 1000000 + complete FROM "
+                                         "incident_parts ORDER BY id LIMIT 1"),
+                     k1 * 1000000);
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM incident_parts p JOIN incidents i "
+                                         "ON i.id = p.incident_id WHERE i.report_id = '" REPORT
+                                         "' AND p.sealed = 'Zmlyc3Q=' AND p.recorded_at = "
+                                         "1795816860 AND p.received_at = 1795816890"),
+                     1);
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM incident_parts WHERE sealed = "
+                                         "'c2Vjb25k' AND complete = 1 AND kiosk_id = 2 AND "
+                                         "received_at = 1795824030"),
+                     1);
+    /* opening one report's parts is an indexed lookup, already in order */
+    assert_true(plan_uses(f->path, "SELECT * FROM incident_parts WHERE incident_id = 1 ORDER BY id",
+                          "USING INDEX incident_parts_by_incident"));
+    assert_false(plan_uses(
+        f->path, "SELECT * FROM incident_parts WHERE incident_id = 1 ORDER BY id", "TEMP B-TREE"));
 }
 
 static void test_store_ingest__stock_levels_follow_count_delivery_handed_out(void **state)
@@ -588,6 +720,8 @@ int main(void)
         T(sign_out_without_sign_in_is_flagged),
         T(copied_badge_across_two_venues),
         T(incident_first_save_then_completion),
+        T(incident_of_another_venue_is_refused_and_audited),
+        T(incident_saved_in_two_parts_keeps_both),
         T(stock_levels_follow_count_delivery_handed_out),
         T(volunteer_shifts_start_and_end),
         T(sequence_gaps_and_backwards_are_counted),

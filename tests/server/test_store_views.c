@@ -104,6 +104,66 @@ static void test_store_views__incident_details_are_read_with_an_audit_row(void *
     assert_string_equal(details, "");
 }
 
+/*
+ * A spiking report saved to finish later, then completed: the officer opening
+ * it reads every save, in the order received, each with its own details.
+ */
+static void test_store_views__every_save_of_a_report_is_opened_in_order(void **state)
+{
+    struct sf *f = *state;
+    int64_t v = sf_venue(f->s, "The Crown", LNT_VENUE_PUB, "Centre", "Westham");
+    int64_t k = sf_kiosk(f->s, v);
+    char first[LNT_SEALED_MAX], last[LNT_SEALED_MAX], details[256];
+    struct lnt_incident inc;
+    struct lnt_incident_part *parts = NULL;
+    char err[LNT_ERRBUF_SIZE] = "";
+    size_t n = 0, len = 0;
+
+    seal(f, "{\"symptoms\":\"dizzy, could not stand\"}", first);
+    seal(f, "{\"outcome\":\"ambulance called\"}", last);
+    struct lnt_event open[] = {sf_incident(1, SF_T0, SF_T0 + 600, R1, "spiking", false, first)};
+    /* a save whose details were damaged on the way hides nothing of the others */
+    struct lnt_event damaged[] = {sf_incident(2, SF_T0, SF_T0 + 900, R1, "spiking", false, "Zm9v")};
+    struct lnt_event done[] = {sf_incident(3, SF_T0, SF_T0 + 2 * H, R1, "spiking", true, last)};
+    sf_insert(f->s, k, SF_T0 + 700, open, 1);
+    sf_insert(f->s, k, SF_T0 + 1000, damaged, 1);
+    sf_insert(f->s, k, SF_T0 + 2 * H + 5, done, 1);
+
+    if (lnt_store_incident_open_parts(f->s, R1, "officer@westham.gov.uk", &inc, details,
+                                      sizeof details, &len, &parts, &n, err) != LNT_OK)
+        fail_msg("open: %s", err);
+    assert_string_equal(details, "{\"outcome\":\"ambulance called\"}");
+    assert_int_equal(inc.updates, 3);
+    assert_int_equal(n, 3);
+    assert_int_equal(parts[0].state, LNT_PART_OPENED);
+    assert_string_equal(parts[0].details, "{\"symptoms\":\"dizzy, could not stand\"}");
+    assert_int_equal(parts[0].len, strlen(parts[0].details));
+    assert_false(parts[0].complete);
+    assert_int_equal(parts[0].recorded_at, SF_T0 + 600);
+    assert_int_equal(parts[0].received_at, SF_T0 + 700);
+    assert_int_equal(parts[0].kiosk_id, k);
+    assert_int_equal(parts[0].seq, 1);
+    assert_int_equal(parts[1].state, LNT_PART_DAMAGED);
+    assert_string_equal(parts[1].details, "");
+    assert_int_equal(parts[1].received_at, SF_T0 + 1000);
+    assert_int_equal(parts[2].state, LNT_PART_OPENED);
+    assert_string_equal(parts[2].details, "{\"outcome\":\"ambulance called\"}");
+    assert_true(parts[2].complete);
+    assert_int_equal(parts[2].recorded_at, SF_T0 + 2 * H);
+    assert_int_equal(parts[2].received_at, SF_T0 + 2 * H + 5);
+    lnt_store_incident_parts_free(parts, n);
+    /* one reading, one audit row */
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM audit_log WHERE action = "
+                                         "'incident.read' AND object = '" R1 "'"),
+                     1);
+    /* an unknown report: no parts, nothing audited */
+    assert_int_equal(lnt_store_incident_open_parts(f->s, R3, "x", &inc, details, sizeof details,
+                                                   &len, &parts, &n, err),
+                     LNT_ERR_NOT_FOUND);
+    assert_null(parts);
+    assert_int_equal(n, 0);
+}
+
 static void test_store_views__hour_of_week_and_months(void **state)
 {
     struct sf *f = *state;
@@ -284,6 +344,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(test_store_views__##name, sf_setup, sf_teardown)
         T(incident_details_are_read_with_an_audit_row),
+        T(every_save_of_a_report_is_opened_in_order),
         T(hour_of_week_and_months),
         T(repeat_locations_and_totals),
         T(venue_summaries_detail_and_coverage),
