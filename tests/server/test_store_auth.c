@@ -79,7 +79,7 @@ static void test_store_auth__officer_password_verify_and_wrong_password(void **s
     assert_int_equal(lnt_store_officer_disable(f->s, id, SF_T0, err), LNT_OK);
     assert_int_equal(lnt_store_officer_disable(f->s, id, SF_T0, err), LNT_ERR_STATE);
     assert_int_equal(lnt_store_officer_verify(f->s, "pat@westham.gov.uk", PASSWORD, SF_T0, &o, err),
-                     LNT_ERR_FORBIDDEN);
+                     LNT_ERR_UNAUTHORIZED);
     assert_int_equal(lnt_store_officer_list(f->s, &list, &n, err), LNT_OK);
     assert_int_equal(n, 1);
     assert_int_equal(list[0].disabled_at, SF_T0);
