@@ -557,47 +557,16 @@ static bool is_uuid(const char *s)
     return true;
 }
 
-struct find_incident {
-    const char *report_id;
-    int64_t venue_id; /* 0 = not found */
-};
-
-static int find_incident_fn(void *ctx, const struct lnt_incident *inc)
-{
-    struct find_incident *f = ctx;
-
-    if (strcmp(inc->report_id, f->report_id) != 0)
-        return 0;
-    f->venue_id = inc->venue_id;
-    return 1;
-}
-
-/*
- * The venue of incident `report_id` among those `filter` selects (0 when it
- * is not there), without reading its details (no audit row).
- */
-static enum lnt_err incident_venue(struct lnt_api *api, const char *report_id,
-                                   const struct lnt_incident_filter *filter, int64_t *venue_id,
-                                   char *err)
-{
-    struct find_incident f = {report_id, 0};
-    enum lnt_err rc = lnt_store_incident_each(api->store, filter, find_incident_fn, &f, err);
-
-    *venue_id = f.venue_id;
-    return rc;
-}
-
 static void handle_details(struct lnt_api *api, const struct lnt_http_request *req,
                            const struct lnt_api_params *params, struct lnt_http_response *resp)
 {
     struct lnt_api_caller c;
     struct lnt_incident inc;
-    struct lnt_incident_filter filter;
+    struct lnt_venue venue;
     char err[LNT_ERRBUF_SIZE] = "";
     char *details = NULL;
     const char *report_id = params->v[0];
     size_t len = 0;
-    int64_t venue_id = 0;
     json_t *reply = NULL, *opened = NULL;
     enum lnt_err rc;
 
@@ -608,19 +577,13 @@ static void handle_details(struct lnt_api *api, const struct lnt_http_request *r
                          report_id);
         goto out;
     }
-    /* Out of scope and unknown are told apart only for a scope that could see it. */
-    memset(&filter, 0, sizeof filter);
-    filter.venue_id = c.token.scope.venue_id;
-    filter.authority = c.token.scope.authority[0] != '\0' ? c.token.scope.authority : NULL;
-    rc = incident_venue(api, report_id, &filter, &venue_id, err);
-    if (rc == LNT_OK && venue_id == 0 && (filter.venue_id != 0 || filter.authority != NULL)) {
-        memset(&filter, 0, sizeof filter);
-        rc = incident_venue(api, report_id, &filter, &venue_id, err);
-        if (rc == LNT_OK && venue_id != 0) {
-            lnt_api_audit_refusal(api, req, &c, report_id);
-            lnt_http_problem(resp, 403, "incident %s is outside this token's scope", report_id);
-            goto out;
-        }
+    /* one indexed lookup by report id, then the scope check on its venue */
+    rc = lnt_store_incident_get(api->store, report_id, &inc, err);
+    if (rc == LNT_OK)
+        rc = lnt_store_venue_get(api->store, inc.venue_id, &venue, err);
+    if (rc == LNT_ERR_NOT_FOUND) {
+        lnt_http_problem(resp, 404, "no such incident: %s", report_id);
+        goto out;
     }
     if (rc != LNT_OK) {
         lnt_error("%s: %s", req->path, err);
@@ -628,8 +591,9 @@ static void handle_details(struct lnt_api *api, const struct lnt_http_request *r
                          lnt_strerror(rc));
         goto out;
     }
-    if (venue_id == 0) {
-        lnt_http_problem(resp, 404, "no such incident: %s", report_id);
+    if (!lnt_api_scope_covers(&c.token.scope, &venue)) {
+        lnt_api_audit_refusal(api, req, &c, report_id);
+        lnt_http_problem(resp, 403, "incident %s is outside this token's scope", report_id);
         goto out;
     }
     if (!may_open_details(c.token.scope.role)) {
