@@ -106,6 +106,39 @@ void lnt_api_audit_refusal(struct lnt_api *api, const struct lnt_http_request *r
         lnt_error("audit: %s", err);
 }
 
+void lnt_api_scope_object(const struct lnt_scope *scope, int64_t venue_id, char *out,
+                          size_t size)
+{
+    if (venue_id != 0)
+        snprintf(out, size, "venue %lld", (long long)venue_id);
+    else if (scope->venue_id != 0)
+        snprintf(out, size, "venue %lld", (long long)scope->venue_id);
+    else if (scope->authority[0] != '\0')
+        snprintf(out, size, "authority %.40s", scope->authority);
+    else
+        snprintf(out, size, "whole scheme");
+}
+
+bool lnt_api_audit_read(struct lnt_api *api, const struct lnt_http_request *req,
+                        const struct lnt_api_caller *c, const char *action, const char *object,
+                        size_t rows, struct lnt_http_response *resp)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+    char detail[256];
+    char peer[64];
+
+    lnt_http_peer(req, peer, sizeof peer);
+    snprintf(detail, sizeof detail, "%s %.160s from %s: %zu rows", req->method, req->path, peer,
+             rows);
+    if (lnt_store_audit_append(api->store, c->actor, action, object, detail, err) != LNT_OK) {
+        lnt_error("%s: audit: %s", req->path, err);
+        lnt_http_problem(resp, 500, "the server could not record this read in the audit log, so "
+                                    "it does not answer it");
+        return false;
+    }
+    return true;
+}
+
 bool lnt_api_venue_in_scope(struct lnt_api *api, const struct lnt_http_request *req,
                             const struct lnt_api_caller *c, int64_t venue_id,
                             struct lnt_venue *out, struct lnt_http_response *resp)
@@ -443,7 +476,7 @@ static void handle_register(struct lnt_api *api, const struct lnt_http_request *
     struct lnt_api_caller c;
     struct lnt_venue venue;
     struct lnt_shift *rows = NULL;
-    char err[LNT_ERRBUF_SIZE] = "";
+    char err[LNT_ERRBUF_SIZE] = "", object[32];
     size_t offset, limit, n = 0;
     int64_t id, from, to;
     json_t *list = NULL;
@@ -462,6 +495,9 @@ static void handle_register(struct lnt_api *api, const struct lnt_http_request *
                          lnt_strerror(rc));
         goto out;
     }
+    snprintf(object, sizeof object, "venue %lld", (long long)id);
+    if (!lnt_api_audit_read(api, req, &c, "register.read", object, n, resp))
+        goto out;
     list = json_array();
     for (size_t i = 0; list != NULL && i < n; i++)
         if (json_array_append_new(list, shift_json(&rows[i])) != 0) {
@@ -498,7 +534,7 @@ static void handle_incidents(struct lnt_api *api, const struct lnt_http_request 
     struct lnt_venue venue;
     struct lnt_incident *rows = NULL;
     struct lnt_incident_filter filter;
-    char err[LNT_ERRBUF_SIZE] = "";
+    char err[LNT_ERRBUF_SIZE] = "", object[32];
     const char *kind = lnt_http_query(req, "kind");
     size_t offset, limit, n = 0;
     int64_t id, from, to;
@@ -526,6 +562,9 @@ static void handle_incidents(struct lnt_api *api, const struct lnt_http_request 
         lnt_http_problem(resp, 500, "the server could not list incidents (%s)", lnt_strerror(rc));
         goto out;
     }
+    snprintf(object, sizeof object, "venue %lld", (long long)id);
+    if (!lnt_api_audit_read(api, req, &c, "incidents.read", object, n, resp))
+        goto out;
     list = json_array();
     for (size_t i = 0; list != NULL && i < n; i++)
         if (json_array_append_new(list, incident_json(&rows[i])) != 0) {

@@ -17,11 +17,13 @@
 #include <cmocka.h>
 #include <curl/curl.h>
 
+#include "api.h"
 #include "buf.h"
 #include "ltime.h"
 #include "store.h"
 #include "support.h"
 #include "town.h"
+#include "web.h"
 
 #define URL_MAX 512
 #define PARALLEL 32 /* attempts sent at once: more than either throttle allows */
@@ -448,6 +450,340 @@ static void test_officer_access__disabled_account_reply_does_not_tell_the_passwo
     curl_easy_cleanup(c);
 }
 
+/* ---- incident details by report id ---- */
+
+static void test_officer_access__incident_opens_only_under_its_own_venue(void **state)
+{
+    char path[256], csrf[128], body[200];
+    struct http_reply r;
+    CURL *c = client();
+    (void)state;
+
+    assert_int_equal(http_login(c, TOWN_ADMIN, TOWN_PASSWORD), 303);
+    snprintf(path, sizeof path, "/venues/%lld", (long long)g.town.crown);
+    http(c, path, NULL, NULL, &r);
+    csrf_of(r.body.data, csrf, sizeof csrf);
+    lnt_buf_release(&r.body);
+    snprintf(body, sizeof body, "csrf=%s", csrf);
+
+    /* the Crown's incident, asked for under another venue's address: not there, not opened */
+    snprintf(path, sizeof path, "/venues/%lld/incidents/%s/open", (long long)g.town.velvet,
+             g.town.sealed_report);
+    http(c, path, body, NULL, &r);
+    assert_int_equal(r.status, 404);
+    assert_null(strstr(r.body.data, "bar staff saw"));
+    lnt_buf_release(&r.body);
+    assert_int_equal(audit_count("incident.read", g.town.sealed_report), 0);
+    /* an unknown report id */
+    snprintf(path, sizeof path, "/venues/%lld/incidents/%s/open", (long long)g.town.crown,
+             "7d3c5a10-0000-4000-8000-0000000000ff");
+    http(c, path, body, NULL, &r);
+    assert_int_equal(r.status, 404);
+    lnt_buf_release(&r.body);
+    /* under its own venue it opens, found by its id, and the reading is audited */
+    snprintf(path, sizeof path, "/venues/%lld/incidents/%s/open", (long long)g.town.crown,
+             g.town.sealed_report);
+    http(c, path, body, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body.data, "bar staff saw the drink touched"));
+    lnt_buf_release(&r.body);
+    assert_int_equal(audit_count("incident.read", g.town.sealed_report), 1);
+    curl_easy_cleanup(c);
+}
+
+/* ---- every read of personal or incident data leaves one audit row ---- */
+
+/*
+ * Text that only personal or incident data contains: staff names, SIA
+ * licence numbers, a report id, a volunteer's call sign. A reply holding any
+ * of them read personal or incident data.
+ */
+static const char *personal_marker(const char *text)
+{
+    static const char *const fixed[] = {"Dee Okafor", "Priya Raman", "Sam Whitfield",
+                                        "1234567812345678", "8765432187654321", "Pastor 1"};
+
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        if (strstr(text, fixed[i]) != NULL)
+            return fixed[i];
+    if (strstr(text, g.town.sealed_report) != NULL)
+        return g.town.sealed_report;
+    return NULL;
+}
+
+/* The id of the newest audit row (0 when there is none). */
+static int64_t audit_newest(void)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+    struct lnt_store *s = NULL;
+    struct lnt_audit_entry *a = NULL;
+    size_t n = 0;
+    int64_t id;
+
+    assert_int_equal(lnt_store_open(&s, g.db, err), LNT_OK);
+    assert_int_equal(lnt_store_audit_list(s, 0, 0, 0, 1, &a, &n, err), LNT_OK);
+    id = n == 1 ? a[0].id : 0;
+    free(a);
+    lnt_store_free(s);
+    return id;
+}
+
+/*
+ * After `what` (a request or a command) whose output is `text`: when the
+ * output holds personal or incident data, exactly one audit row newer than
+ * `since` names `actor` and a non-empty object (the scope read); in any case
+ * no more than one such row (one per request, not one per record).
+ */
+static void assert_read_audited(const char *what, const char *text, int64_t since,
+                                const char *actor)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+    struct lnt_store *s = NULL;
+    struct lnt_audit_entry *a = NULL;
+    const char *marker = personal_marker(text);
+    size_t n = 0, rows = 0, named = 0;
+
+    assert_int_equal(lnt_store_open(&s, g.db, err), LNT_OK);
+    assert_int_equal(lnt_store_audit_list(s, 0, 0, 0, 50, &a, &n, err), LNT_OK);
+    for (size_t i = 0; i < n; i++) {
+        if (a[i].id <= since || strcmp(a[i].actor, actor) != 0)
+            continue;
+        rows++;
+        if (a[i].object[0] != '\0')
+            named++;
+    }
+    free(a);
+    lnt_store_free(s);
+    if (marker != NULL && named == 0)
+        fail_msg("%s returned personal or incident data (\"%s\") but left no audit row for %s",
+                 what, marker, actor);
+    if (rows > 1)
+        fail_msg("%s left %zu audit rows: a read is one row, whatever it returns", what, rows);
+}
+
+/* `pattern` with each "{...}" segment replaced by a sample value for it. */
+static void sample_path(const char *pattern, char *out, size_t size)
+{
+    size_t used = 0;
+
+    out[0] = '\0';
+    while (*pattern != '\0' && used + 1 < size) {
+        if (*pattern == '{') {
+            const char *end = strchr(pattern, '}');
+            char name[32], value[64];
+            size_t len = end != NULL ? (size_t)(end - pattern - 1) : 0;
+            assert_non_null(end);
+            assert_true(len < sizeof name);
+            memcpy(name, pattern + 1, len);
+            name[len] = '\0';
+            if (strcmp(name, "id") == 0)
+                snprintf(value, sizeof value, "%lld", (long long)g.town.crown);
+            else if (strcmp(name, "report_id") == 0 || strcmp(name, "report") == 0)
+                snprintf(value, sizeof value, "%s", g.town.sealed_report);
+            else if (strcmp(name, "name") == 0 && strncmp(out, "/assets/", 8) == 0)
+                snprintf(value, sizeof value, "lantern.css");
+            else if (strcmp(name, "name") == 0 && strncmp(out, "/exports/", 9) == 0)
+                snprintf(value, sizeof value, "incidents.csv");
+            else
+                fail_msg("route %s: no sample value for {%s}: add one to this test", pattern,
+                         name);
+            used += (size_t)snprintf(out + used, size - used, "%s", value);
+            pattern = end + 1;
+        } else {
+            out[used++] = *pattern++;
+            out[used] = '\0';
+        }
+    }
+}
+
+/*
+ * Routes that do not answer with stored data: they change it (each change is
+ * audited by its own action) or belong to kiosks and sign-in. Any other route
+ * is requested by the walk; a new route must be listed here or be walked.
+ */
+static const char *const not_reads[][3] = {
+    {"POST", "/api/v1/enroll", "a kiosk enrols; no officer data"},
+    {"POST", "/api/v1/events", "a kiosk uploads; the reply only acknowledges"},
+    {"POST", "/api/v1/venues/{id}/findings", "records a finding (audited as finding.add)"},
+    {"POST", "/login", "signing in (audited as login / login.failed)"},
+    {"POST", "/logout", "signing out (audited as logout)"},
+    {"POST", "/venues/{id}/findings", "records a finding (audited as finding.add)"},
+    {"POST", "/admin/{action}", "admin changes, each audited as admin.<action>"},
+};
+
+static bool is_not_read(const char *method, const char *pattern)
+{
+    for (size_t i = 0; i < sizeof not_reads / sizeof not_reads[0]; i++)
+        if (strcmp(not_reads[i][0], method) == 0 && strcmp(not_reads[i][1], pattern) == 0)
+            return true;
+    return false;
+}
+
+static void test_officer_access__every_api_read_of_personal_data_is_audited(void **state)
+{
+    char err[LNT_ERRBUF_SIZE] = "", token[LNT_TOKEN_LEN + 1], actor[64], path[256];
+    struct lnt_store *s = NULL;
+    struct lnt_token t;
+    size_t walked = 0;
+    CURL *c = client();
+    (void)state;
+
+    memset(&t, 0, sizeof t);
+    lnt_str_copy(t.label, sizeof t.label, "audit walk");
+    t.scope.role = LNT_OFFICER_ADMIN;
+    assert_int_equal(lnt_store_open(&s, g.db, err), LNT_OK);
+    assert_int_equal(lnt_store_token_add(s, &t, lnt_time_now(), token, err), LNT_OK);
+    lnt_store_free(s);
+    snprintf(actor, sizeof actor, "token %lld (%.40s)", (long long)t.id, t.label);
+
+    assert_true(lnt_api_route_count() > 0);
+    for (size_t i = 0; i < lnt_api_route_count(); i++) {
+        const struct lnt_api_route *r = lnt_api_route_at(i);
+        struct http_reply reply;
+        char what[300];
+        int64_t since;
+
+        if (is_not_read(r->method, r->pattern))
+            continue;
+        if (strcmp(r->method, "GET") != 0)
+            fail_msg("API route %s %s is neither walked nor listed as a change: add it to this "
+                     "test",
+                     r->method, r->pattern);
+        sample_path(r->pattern, path, sizeof path);
+        snprintf(what, sizeof what, "GET %s", path);
+        since = audit_newest();
+        http(c, path, NULL, token, &reply);
+        assert_read_audited(what, reply.body.data, since, actor);
+        lnt_buf_release(&reply.body);
+        walked++;
+    }
+    assert_true(walked >= 10);
+    curl_easy_cleanup(c);
+}
+
+static void test_officer_access__every_dashboard_read_of_personal_data_is_audited(void **state)
+{
+    char path[256], actor[128], csrf[128];
+    struct http_reply home;
+    size_t walked = 0;
+    CURL *c = client();
+    (void)state;
+
+    assert_int_equal(http_login(c, TOWN_ADMIN, TOWN_PASSWORD), 303);
+    snprintf(actor, sizeof actor, "web:%s", TOWN_ADMIN);
+    snprintf(path, sizeof path, "/venues/%lld", (long long)g.town.crown);
+    http(c, path, NULL, NULL, &home);
+    assert_int_equal(home.status, 200);
+    csrf_of(home.body.data, csrf, sizeof csrf);
+    lnt_buf_release(&home.body);
+
+    assert_true(lnt_web_route_count() > 0);
+    for (size_t i = 0; i < lnt_web_route_count(); i++) {
+        const char *method, *pattern;
+        struct http_reply reply;
+        char what[300], body[200];
+        int64_t since;
+
+        assert_true(lnt_web_route_at(i, &method, &pattern));
+        if (is_not_read(method, pattern) || strcmp(pattern, "/login") == 0)
+            continue;
+        sample_path(pattern, path, sizeof path);
+        snprintf(what, sizeof what, "%s %s", method, path);
+        snprintf(body, sizeof body, "csrf=%s", csrf);
+        since = audit_newest();
+        http(c, path, strcmp(method, "POST") == 0 ? body : NULL, NULL, &reply);
+        if (reply.status != 200)
+            fail_msg("%s: status %ld", what, reply.status);
+        assert_read_audited(what, reply.body.data, since, actor);
+        lnt_buf_release(&reply.body);
+        walked++;
+    }
+    assert_true(walked >= 10);
+    curl_easy_cleanup(c);
+}
+
+/*
+ * lanternctl commands that only change data (each change audited by its own
+ * action) or write files (exports audited as export.*, backups); any other
+ * command in `lanternctl --help` is run by the walk.
+ */
+static const char *const ctl_not_reads[] = {
+    "init",          "key rotate",      "venue add",     "venue edit",  "venue close",
+    "staff add",     "staff edit",      "staff leave",   "training add", "badge issue",
+    "badge sheet",   "badge verify",    "badge revoke",  "kiosk add",    "kiosk revoke",
+    "officer add",   "officer disable", "token add",     "token revoke", "finding add",
+    "export door-register", "export incidents", "export stock", "export volunteers", "purge",
+    "backup"};
+
+static void test_officer_access__every_lanternctl_read_of_personal_data_is_audited(void **state)
+{
+    const char *help_argv[] = {lnt_test_bin("lanternctl"), "--help", NULL};
+    struct lnt_proc_result help;
+    char actor[64], crown[24], *line;
+    size_t walked = 0;
+    (void)state;
+
+    snprintf(actor, sizeof actor, "lanternctl (uid %lu)", (unsigned long)getuid());
+    snprintf(crown, sizeof crown, "%lld", (long long)g.town.crown);
+    assert_int_equal(lnt_proc_run(help_argv, NULL, 30000, &help), 0);
+    assert_int_equal(help.status, 0);
+    line = help.out;
+    while (line != NULL && *line != '\0') {
+        char *next = strchr(line, '\n');
+        char cmd[64] = "", w1[32] = "", w2[32] = "";
+        const char *argv[12];
+        struct lnt_proc_result r;
+        size_t k = 0, n1, n2;
+        bool skip = false;
+        int64_t since;
+
+        if (next != NULL)
+            *next++ = '\0';
+        /* a command line of the usage: two spaces, then a lower-case word */
+        if (strncmp(line, "  ", 2) != 0 || line[2] < 'a' || line[2] > 'z') {
+            line = next;
+            continue;
+        }
+        n1 = strcspn(line + 2, " ");
+        assert_true(n1 < sizeof w1);
+        memcpy(w1, line + 2, n1);
+        n2 = line[2 + n1] == ' ' ? strcspn(line + 3 + n1, " ") : 0;
+        if (n2 > 0 && n2 < sizeof w2 && line[3 + n1] >= 'a' && line[3 + n1] <= 'z')
+            memcpy(w2, line + 3 + n1, n2);
+        snprintf(cmd, sizeof cmd, "%s%s%s", w1, w2[0] ? " " : "", w2);
+        line = next;
+        for (size_t i = 0; i < sizeof ctl_not_reads / sizeof ctl_not_reads[0]; i++)
+            skip = skip || strcmp(cmd, ctl_not_reads[i]) == 0;
+        if (skip)
+            continue;
+        argv[k++] = lnt_test_bin("lanternctl");
+        argv[k++] = "--db";
+        argv[k++] = g.db;
+        argv[k++] = "--json";
+        argv[k++] = w1;
+        if (w2[0] != '\0')
+            argv[k++] = w2;
+        /* the options a read needs to name what it reads */
+        if (strcmp(cmd, "training list") == 0) {
+            argv[k++] = "--staff";
+            argv[k++] = "1";
+        } else if (strcmp(cmd, "finding list") == 0 || strcmp(cmd, "score") == 0) {
+            argv[k++] = "--venue";
+            argv[k++] = crown;
+        }
+        argv[k] = NULL;
+        since = audit_newest();
+        assert_int_equal(lnt_proc_run(argv, NULL, 60000, &r), 0);
+        if (r.status != 0)
+            fail_msg("lanternctl %s failed (%d): %s", cmd, r.status, r.err);
+        assert_read_audited(cmd, r.out, since, actor);
+        lnt_proc_result_release(&r);
+        walked++;
+    }
+    lnt_proc_result_release(&help);
+    assert_true(walked >= 10);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -457,6 +793,16 @@ int main(void)
             test_officer_access__parallel_logins_from_one_address_are_capped, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_officer_access__disabled_account_reply_does_not_tell_the_password, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(
+            test_officer_access__incident_opens_only_under_its_own_venue, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_officer_access__every_api_read_of_personal_data_is_audited, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_officer_access__every_dashboard_read_of_personal_data_is_audited, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(
+            test_officer_access__every_lanternctl_read_of_personal_data_is_audited, setup,
             teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
