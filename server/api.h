@@ -160,8 +160,7 @@ void lnt_api_audit_refusal(struct lnt_api *api, const struct lnt_http_request *r
  * How an audit row names what a read covered: "venue 12" (venue_id, or a
  * venue token's venue), "authority Westshire" or "whole scheme".
  */
-void lnt_api_scope_object(const struct lnt_scope *scope, int64_t venue_id, char *out,
-                          size_t size);
+void lnt_api_scope_object(const struct lnt_scope *scope, int64_t venue_id, char *out, size_t size);
 /*
  * Records one read of personal or incident data: an audit row naming the
  * caller, `action` ("register.read", ...), `object` (the scope read, see

@@ -106,8 +106,7 @@ void lnt_api_audit_refusal(struct lnt_api *api, const struct lnt_http_request *r
         lnt_error("audit: %s", err);
 }
 
-void lnt_api_scope_object(const struct lnt_scope *scope, int64_t venue_id, char *out,
-                          size_t size)
+void lnt_api_scope_object(const struct lnt_scope *scope, int64_t venue_id, char *out, size_t size)
 {
     if (venue_id != 0)
         snprintf(out, size, "venue %lld", (long long)venue_id);
@@ -132,8 +131,9 @@ bool lnt_api_audit_read(struct lnt_api *api, const struct lnt_http_request *req,
              rows);
     if (lnt_store_audit_append(api->store, c->actor, action, object, detail, err) != LNT_OK) {
         lnt_error("%s: audit: %s", req->path, err);
-        lnt_http_problem(resp, 500, "the server could not record this read in the audit log, so "
-                                    "it does not answer it");
+        lnt_http_problem(resp, 500,
+                         "the server could not record this read in the audit log, so "
+                         "it does not answer it");
         return false;
     }
     return true;

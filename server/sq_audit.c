@@ -102,8 +102,8 @@ enum lnt_err lnt_store_login_reserve(struct lnt_store *s, const char *email, con
                          a, now - window, &by_addr, err);
     if (rc != LNT_OK || by_account >= max_account || by_addr >= max_addr)
         goto out;
-    st = lnt_sq_stmt(&s->w, "INSERT INTO login_failures (at, email, addr) VALUES (?1, ?2, ?3)",
-                     err);
+    st =
+        lnt_sq_stmt(&s->w, "INSERT INTO login_failures (at, email, addr) VALUES (?1, ?2, ?3)", err);
     if (st == NULL) {
         rc = LNT_ERR_DB;
         goto out;

@@ -33,7 +33,7 @@
 static struct {
     char *template_db; /* the town, built once */
     struct town town;
-    char *dir;         /* this test's copy of the town and its lanternd */
+    char *dir; /* this test's copy of the town and its lanternd */
     char *db;
     pid_t server;
     char base[64];
@@ -57,7 +57,8 @@ static size_t on_header(char *p, size_t size, size_t n, void *ctx)
     struct http_reply *r = ctx;
     size_t len = size * n;
 
-    if (len > 23 && len < sizeof r->cookie + 12 && strncasecmp(p, "Set-Cookie: lnt_session", 23) == 0) {
+    if (len > 23 && len < sizeof r->cookie + 12 &&
+        strncasecmp(p, "Set-Cookie: lnt_session", 23) == 0) {
         memcpy(r->cookie, p + 12, len - 12);
         r->cookie[len - 12] = '\0';
         r->cookie[strcspn(r->cookie, "\r\n")] = '\0';
@@ -120,8 +121,7 @@ static void csrf_of(const char *html, char *out, size_t size)
 }
 
 /* Fetches the login form with `curl` (fresh cookies) and writes the POST body for it. */
-static void login_body(CURL *curl, const char *email, const char *password, char *body,
-                       size_t size)
+static void login_body(CURL *curl, const char *email, const char *password, char *body, size_t size)
 {
     struct http_reply r;
     char token[128];
@@ -229,7 +229,8 @@ static size_t audit_count(const char *action, const char *object)
         a = NULL;
         assert_int_equal(lnt_store_audit_list(s, 0, 0, before, LNT_VIEW_MAX, &a, &n, err), LNT_OK);
         for (size_t i = 0; i < n; i++)
-            if (strcmp(a[i].action, action) == 0 && (object == NULL || strcmp(a[i].object, object) == 0))
+            if (strcmp(a[i].action, action) == 0 &&
+                (object == NULL || strcmp(a[i].object, object) == 0))
                 hits++;
         if (n > 0)
             before = a[n - 1].id;
@@ -500,7 +501,7 @@ static void test_officer_access__incident_opens_only_under_its_own_venue(void **
  */
 static const char *personal_marker(const char *text)
 {
-    static const char *const fixed[] = {"Dee Okafor", "Priya Raman", "Sam Whitfield",
+    static const char *const fixed[] = {"Dee Okafor",       "Priya Raman",      "Sam Whitfield",
                                         "1234567812345678", "8765432187654321", "Pastor 1"};
 
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
@@ -585,8 +586,7 @@ static void sample_path(const char *pattern, char *out, size_t size)
             else if (strcmp(name, "name") == 0 && strncmp(out, "/exports/", 9) == 0)
                 snprintf(value, sizeof value, "incidents.csv");
             else
-                fail_msg("route %s: no sample value for {%s}: add one to this test", pattern,
-                         name);
+                fail_msg("route %s: no sample value for {%s}: add one to this test", pattern, name);
             used += (size_t)snprintf(out + used, size - used, "%s", value);
             pattern = end + 1;
         } else {
@@ -707,13 +707,32 @@ static void test_officer_access__every_dashboard_read_of_personal_data_is_audite
  * action) or write files (exports audited as export.*, backups); any other
  * command in `lanternctl --help` is run by the walk.
  */
-static const char *const ctl_not_reads[] = {
-    "init",          "key rotate",      "venue add",     "venue edit",  "venue close",
-    "staff add",     "staff edit",      "staff leave",   "training add", "badge issue",
-    "badge sheet",   "badge verify",    "badge revoke",  "kiosk add",    "kiosk revoke",
-    "officer add",   "officer disable", "token add",     "token revoke", "finding add",
-    "export door-register", "export incidents", "export stock", "export volunteers", "purge",
-    "backup"};
+static const char *const ctl_not_reads[] = {"init",
+                                            "key rotate",
+                                            "venue add",
+                                            "venue edit",
+                                            "venue close",
+                                            "staff add",
+                                            "staff edit",
+                                            "staff leave",
+                                            "training add",
+                                            "badge issue",
+                                            "badge sheet",
+                                            "badge verify",
+                                            "badge revoke",
+                                            "kiosk add",
+                                            "kiosk revoke",
+                                            "officer add",
+                                            "officer disable",
+                                            "token add",
+                                            "token revoke",
+                                            "finding add",
+                                            "export door-register",
+                                            "export incidents",
+                                            "export stock",
+                                            "export volunteers",
+                                            "purge",
+                                            "backup"};
 
 static void test_officer_access__every_lanternctl_read_of_personal_data_is_audited(void **state)
 {
@@ -799,8 +818,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             test_officer_access__every_api_read_of_personal_data_is_audited, setup, teardown),
         cmocka_unit_test_setup_teardown(
-            test_officer_access__every_dashboard_read_of_personal_data_is_audited, setup,
-            teardown),
+            test_officer_access__every_dashboard_read_of_personal_data_is_audited, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_officer_access__every_lanternctl_read_of_personal_data_is_audited, setup,
             teardown),
