@@ -145,6 +145,25 @@ static const struct lnt_api_route *find(const char *method, const char *path,
     return NULL;
 }
 
+size_t lnt_api_route_count(void)
+{
+    size_t n = 0;
+
+    for (size_t f = 0; f < N_FAMILIES; f++)
+        n += families[f]->n;
+    return n;
+}
+
+const struct lnt_api_route *lnt_api_route_at(size_t i)
+{
+    for (size_t f = 0; f < N_FAMILIES; f++) {
+        if (i < families[f]->n)
+            return &families[f]->routes[i];
+        i -= families[f]->n;
+    }
+    return NULL;
+}
+
 size_t lnt_api_body_max(void *ctx, const char *method, const char *path)
 {
     const struct lnt_api_route *r = find(method, path, NULL);

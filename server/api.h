@@ -91,6 +91,14 @@ struct lnt_api_routes {
     size_t n;
 };
 
+/*
+ * Every route of the router, in matching order: lnt_api_route_at(i) for i
+ * below lnt_api_route_count() (NULL past the end). For tests that must see
+ * each route, such as the audit walk. Static data; thread-safe.
+ */
+size_t lnt_api_route_count(void);
+const struct lnt_api_route *lnt_api_route_at(size_t i);
+
 /* One table per family, each defined in its own file and listed in api.c's router. */
 extern const struct lnt_api_routes lnt_api_kiosk_routes;   /* api_kiosk.c */
 extern const struct lnt_api_routes lnt_api_officer_routes; /* api_officer.c: venues, incidents */
@@ -148,6 +156,22 @@ bool lnt_api_venue_in_scope(struct lnt_api *api, const struct lnt_http_request *
 /* Appends an "access.refused" audit row for `object`; failures are logged, not returned. */
 void lnt_api_audit_refusal(struct lnt_api *api, const struct lnt_http_request *req,
                            const struct lnt_api_caller *c, const char *object);
+/*
+ * How an audit row names what a read covered: "venue 12" (venue_id, or a
+ * venue token's venue), "authority Westshire" or "whole scheme".
+ */
+void lnt_api_scope_object(const struct lnt_scope *scope, int64_t venue_id, char *out, size_t size);
+/*
+ * Records one read of personal or incident data: an audit row naming the
+ * caller, `action` ("register.read", ...), `object` (the scope read, see
+ * lnt_api_scope_object) and the request with its row count. One row per
+ * request, never one per record. Call it before the reply is written: on
+ * failure it fills a 500 problem and returns false, and the data must not be
+ * sent. Thread-safe.
+ */
+bool lnt_api_audit_read(struct lnt_api *api, const struct lnt_http_request *req,
+                        const struct lnt_api_caller *c, const char *action, const char *object,
+                        size_t rows, struct lnt_http_response *resp);
 /*
  * `offset` (0..LNT_API_OFFSET_MAX, default 0) and `limit` (1..LNT_VIEW_MAX,
  * default LNT_API_PAGE_DEFAULT) from the query; a 400 problem otherwise.

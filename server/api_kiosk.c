@@ -518,7 +518,7 @@ static void handle_events(struct lnt_api *api, const struct lnt_http_request *re
     lnt_str_copy(resp->content_type, sizeof resp->content_type, "application/json");
     if (not_owner != SIZE_MAX) {
         lnt_warn("events: kiosk %lld (venue %lld): %s", (long long)kiosk_id,
-                 (long long)kiosk.venue_id, results[not_owner].reason);
+                 (long long)who.kiosk.venue_id, results[not_owner].reason);
         owner_problem(resp, results, batch.n, not_owner);
     }
     lnt_metrics_batch(&api->metrics, counts[LNT_INGEST_ACCEPTED], counts[LNT_INGEST_DUPLICATE],

@@ -172,7 +172,7 @@ static void handle_stock(struct lnt_api *api, const struct lnt_http_request *req
     struct lnt_venue venue;
     struct lnt_stock_level level;
     struct lnt_stock_entry *rows = NULL;
-    char err[LNT_ERRBUF_SIZE] = "";
+    char err[LNT_ERRBUF_SIZE] = "", object[32];
     size_t offset, limit, n = 0;
     int64_t id, from, to;
     json_t *list = NULL, *extra = NULL;
@@ -190,6 +190,9 @@ static void handle_stock(struct lnt_api *api, const struct lnt_http_request *req
         store_failed(resp, req, "the stock ledger", rc, err);
         goto out;
     }
+    snprintf(object, sizeof object, "venue %lld", (long long)id);
+    if (!lnt_api_audit_read(api, req, &c, "stock.read", object, n, resp))
+        goto out;
     list = json_array();
     for (size_t i = 0; list != NULL && i < n; i++)
         if (json_array_append_new(list, stock_entry_json(&rows[i])) != 0) {
@@ -266,7 +269,7 @@ static void handle_volunteers(struct lnt_api *api, const struct lnt_http_request
     struct lnt_api_caller c;
     struct volunteer_query q;
     struct venue_set set = {0};
-    char err[LNT_ERRBUF_SIZE] = "";
+    char err[LNT_ERRBUF_SIZE] = "", object[64];
     size_t offset, limit, n = 0;
     json_t *list = NULL;
     enum lnt_err rc;
@@ -293,6 +296,9 @@ static void handle_volunteers(struct lnt_api *api, const struct lnt_http_request
         store_failed(resp, req, "volunteer shifts", rc, err);
         goto out;
     }
+    lnt_api_scope_object(&c.token.scope, q.venue_id, object, sizeof object);
+    if (!lnt_api_audit_read(api, req, &c, "volunteers.read", object, n, resp))
+        goto out;
     reply_list(resp, "shifts",
                list, json_pack("{s:o, s:o}", "from", lnt_api_json_time(q.from), "to",
                                lnt_api_json_time(q.to)),
@@ -417,7 +423,7 @@ static void handle_flags(struct lnt_api *api, const struct lnt_http_request *req
     struct lnt_api_caller c;
     struct flag_query q;
     struct venue_set set = {0};
-    char err[LNT_ERRBUF_SIZE] = "";
+    char err[LNT_ERRBUF_SIZE] = "", object[64];
     const char *kind = lnt_http_query(req, "kind");
     size_t offset, limit, n = 0;
     json_t *list = NULL;
@@ -446,6 +452,9 @@ static void handle_flags(struct lnt_api *api, const struct lnt_http_request *req
         store_failed(resp, req, "flags", rc, err);
         goto out;
     }
+    lnt_api_scope_object(&c.token.scope, q.venue_id, object, sizeof object);
+    if (!lnt_api_audit_read(api, req, &c, "flags.read", object, n, resp))
+        goto out;
     reply_list(resp, "flags", list,
                json_pack("{s:o, s:o}", "from", lnt_api_json_time(q.from), "to",
                          lnt_api_json_time(q.to)),

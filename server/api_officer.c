@@ -106,6 +106,39 @@ void lnt_api_audit_refusal(struct lnt_api *api, const struct lnt_http_request *r
         lnt_error("audit: %s", err);
 }
 
+void lnt_api_scope_object(const struct lnt_scope *scope, int64_t venue_id, char *out, size_t size)
+{
+    if (venue_id != 0)
+        snprintf(out, size, "venue %lld", (long long)venue_id);
+    else if (scope->venue_id != 0)
+        snprintf(out, size, "venue %lld", (long long)scope->venue_id);
+    else if (scope->authority[0] != '\0')
+        snprintf(out, size, "authority %.40s", scope->authority);
+    else
+        snprintf(out, size, "whole scheme");
+}
+
+bool lnt_api_audit_read(struct lnt_api *api, const struct lnt_http_request *req,
+                        const struct lnt_api_caller *c, const char *action, const char *object,
+                        size_t rows, struct lnt_http_response *resp)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+    char detail[256];
+    char peer[64];
+
+    lnt_http_peer(req, peer, sizeof peer);
+    snprintf(detail, sizeof detail, "%s %.160s from %s: %zu rows", req->method, req->path, peer,
+             rows);
+    if (lnt_store_audit_append(api->store, c->actor, action, object, detail, err) != LNT_OK) {
+        lnt_error("%s: audit: %s", req->path, err);
+        lnt_http_problem(resp, 500,
+                         "the server could not record this read in the audit log, so "
+                         "it does not answer it");
+        return false;
+    }
+    return true;
+}
+
 bool lnt_api_venue_in_scope(struct lnt_api *api, const struct lnt_http_request *req,
                             const struct lnt_api_caller *c, int64_t venue_id,
                             struct lnt_venue *out, struct lnt_http_response *resp)
@@ -443,7 +476,7 @@ static void handle_register(struct lnt_api *api, const struct lnt_http_request *
     struct lnt_api_caller c;
     struct lnt_venue venue;
     struct lnt_shift *rows = NULL;
-    char err[LNT_ERRBUF_SIZE] = "";
+    char err[LNT_ERRBUF_SIZE] = "", object[32];
     size_t offset, limit, n = 0;
     int64_t id, from, to;
     json_t *list = NULL;
@@ -462,6 +495,9 @@ static void handle_register(struct lnt_api *api, const struct lnt_http_request *
                          lnt_strerror(rc));
         goto out;
     }
+    snprintf(object, sizeof object, "venue %lld", (long long)id);
+    if (!lnt_api_audit_read(api, req, &c, "register.read", object, n, resp))
+        goto out;
     list = json_array();
     for (size_t i = 0; list != NULL && i < n; i++)
         if (json_array_append_new(list, shift_json(&rows[i])) != 0) {
@@ -498,7 +534,7 @@ static void handle_incidents(struct lnt_api *api, const struct lnt_http_request 
     struct lnt_venue venue;
     struct lnt_incident *rows = NULL;
     struct lnt_incident_filter filter;
-    char err[LNT_ERRBUF_SIZE] = "";
+    char err[LNT_ERRBUF_SIZE] = "", object[32];
     const char *kind = lnt_http_query(req, "kind");
     size_t offset, limit, n = 0;
     int64_t id, from, to;
@@ -526,6 +562,9 @@ static void handle_incidents(struct lnt_api *api, const struct lnt_http_request 
         lnt_http_problem(resp, 500, "the server could not list incidents (%s)", lnt_strerror(rc));
         goto out;
     }
+    snprintf(object, sizeof object, "venue %lld", (long long)id);
+    if (!lnt_api_audit_read(api, req, &c, "incidents.read", object, n, resp))
+        goto out;
     list = json_array();
     for (size_t i = 0; list != NULL && i < n; i++)
         if (json_array_append_new(list, incident_json(&rows[i])) != 0) {
@@ -555,36 +594,6 @@ static bool is_uuid(const char *s)
             return false;
     }
     return true;
-}
-
-struct find_incident {
-    const char *report_id;
-    int64_t venue_id; /* 0 = not found */
-};
-
-static int find_incident_fn(void *ctx, const struct lnt_incident *inc)
-{
-    struct find_incident *f = ctx;
-
-    if (strcmp(inc->report_id, f->report_id) != 0)
-        return 0;
-    f->venue_id = inc->venue_id;
-    return 1;
-}
-
-/*
- * The venue of incident `report_id` among those `filter` selects (0 when it
- * is not there), without reading its details (no audit row).
- */
-static enum lnt_err incident_venue(struct lnt_api *api, const char *report_id,
-                                   const struct lnt_incident_filter *filter, int64_t *venue_id,
-                                   char *err)
-{
-    struct find_incident f = {report_id, 0};
-    enum lnt_err rc = lnt_store_incident_each(api->store, filter, find_incident_fn, &f, err);
-
-    *venue_id = f.venue_id;
-    return rc;
 }
 
 /* The kiosk seals a JSON object; anything else is shown as text. NULL when it cannot be made. */
@@ -625,13 +634,12 @@ static void handle_details(struct lnt_api *api, const struct lnt_http_request *r
 {
     struct lnt_api_caller c;
     struct lnt_incident inc;
-    struct lnt_incident_filter filter;
+    struct lnt_venue venue;
     char err[LNT_ERRBUF_SIZE] = "";
     char *details = NULL;
     const char *report_id = params->v[0];
     struct lnt_incident_part *parts = NULL;
     size_t len = 0, n_parts = 0;
-    int64_t venue_id = 0;
     json_t *reply = NULL, *opened = NULL;
     enum lnt_err rc;
 
@@ -642,19 +650,13 @@ static void handle_details(struct lnt_api *api, const struct lnt_http_request *r
                          report_id);
         goto out;
     }
-    /* Out of scope and unknown are told apart only for a scope that could see it. */
-    memset(&filter, 0, sizeof filter);
-    filter.venue_id = c.token.scope.venue_id;
-    filter.authority = c.token.scope.authority[0] != '\0' ? c.token.scope.authority : NULL;
-    rc = incident_venue(api, report_id, &filter, &venue_id, err);
-    if (rc == LNT_OK && venue_id == 0 && (filter.venue_id != 0 || filter.authority != NULL)) {
-        memset(&filter, 0, sizeof filter);
-        rc = incident_venue(api, report_id, &filter, &venue_id, err);
-        if (rc == LNT_OK && venue_id != 0) {
-            lnt_api_audit_refusal(api, req, &c, report_id);
-            lnt_http_problem(resp, 403, "incident %s is outside this token's scope", report_id);
-            goto out;
-        }
+    /* one indexed lookup by report id, then the scope check on its venue */
+    rc = lnt_store_incident_get(api->store, report_id, &inc, err);
+    if (rc == LNT_OK)
+        rc = lnt_store_venue_get(api->store, inc.venue_id, &venue, err);
+    if (rc == LNT_ERR_NOT_FOUND) {
+        lnt_http_problem(resp, 404, "no such incident: %s", report_id);
+        goto out;
     }
     if (rc != LNT_OK) {
         lnt_error("%s: %s", req->path, err);
@@ -662,8 +664,9 @@ static void handle_details(struct lnt_api *api, const struct lnt_http_request *r
                          lnt_strerror(rc));
         goto out;
     }
-    if (venue_id == 0) {
-        lnt_http_problem(resp, 404, "no such incident: %s", report_id);
+    if (!lnt_api_scope_covers(&c.token.scope, &venue)) {
+        lnt_api_audit_refusal(api, req, &c, report_id);
+        lnt_http_problem(resp, 403, "incident %s is outside this token's scope", report_id);
         goto out;
     }
     if (!may_open_details(c.token.scope.role)) {

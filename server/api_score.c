@@ -138,6 +138,13 @@ static void handle_score(struct lnt_api *api, const struct lnt_http_request *req
         failed(resp, "the score", rc, err);
         goto out;
     }
+    /* the explanation cites incidents by report id: the read is audited */
+    {
+        char object[32];
+        snprintf(object, sizeof object, "venue %lld", (long long)id);
+        if (!lnt_api_audit_read(api, req, &c, "score.read", object, 1, resp))
+            goto out;
+    }
     reply_text(resp, &b);
 out:
     lnt_score_result_release(&res);

@@ -81,6 +81,15 @@ int lnt_ctl_parse_date(const char *opt, const char *s, int32_t *out);
  * Prints the error; returns LNT_CTL_OK or LNT_CTL_FAIL.
  */
 int lnt_ctl_open(struct lnt_ctl *c, struct lnt_scheme *scheme);
+/*
+ * Records a read of personal or incident data in the audit log (actor: the
+ * store's, "lanternctl (uid N)"): `action` ("staff.read", ...), `object` the
+ * scope read ("venue 3", "all venues"), `detail` may be "". One row per
+ * command, before anything is printed: when it fails the command prints its
+ * error and nothing else. Needs lnt_ctl_open first. LNT_CTL_OK or LNT_CTL_FAIL.
+ */
+int lnt_ctl_audit_read(struct lnt_ctl *c, const char *action, const char *object,
+                       const char *detail);
 
 /* Writes `text` as a QR code PNG at `path` (8 px per module, quiet zone 4, at most version 12). */
 int lnt_ctl_write_qr(const char *text, const char *path, int *version_out);

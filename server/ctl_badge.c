@@ -332,6 +332,14 @@ int lnt_ctl_badge_list(struct lnt_ctl *c, int argc, char **argv)
     if ((staff != 0 && lnt_store_staff_get(c->store, staff, &st, err) != LNT_OK) ||
         lnt_store_badge_list(c->store, staff, &list, &n, err) != LNT_OK)
         return lnt_ctl_fail("badge list: %s", err);
+    {
+        char object[32];
+        if (staff != 0)
+            snprintf(object, sizeof object, "staff %lld", (long long)staff);
+        else
+            snprintf(object, sizeof object, "all staff");
+        rc = lnt_ctl_audit_read(c, "badges.read", object, "");
+    }
     for (size_t i = 0; i < n && rc == LNT_CTL_OK; i++) {
         struct lnt_ctl_out o;
         lnt_ctl_out_begin(&o, c, true);

@@ -205,6 +205,7 @@ int lnt_ctl_officer_list(struct lnt_ctl *c, int argc, char **argv)
         return rc;
     if (lnt_store_officer_list(c->store, &list, &n, err) != LNT_OK)
         return lnt_ctl_fail("officer list: %s", err);
+    rc = lnt_ctl_audit_read(c, "officers.read", "officer accounts", "");
     for (size_t i = 0; i < n && rc == LNT_CTL_OK; i++) {
         struct lnt_ctl_out o;
         lnt_ctl_out_begin(&o, c, true);

@@ -287,6 +287,18 @@ static int make_parent(const char *path)
     return LNT_CTL_OK;
 }
 
+int lnt_ctl_audit_read(struct lnt_ctl *c, const char *action, const char *object,
+                       const char *detail)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+
+    if (lnt_store_audit_append(c->store, NULL, action, object, detail, err) != LNT_OK)
+        return lnt_ctl_fail("%s: the read could not be recorded in the audit log, so nothing "
+                            "is shown: %s",
+                            c->cmd_name != NULL ? c->cmd_name : action, err);
+    return LNT_CTL_OK;
+}
+
 int lnt_ctl_open(struct lnt_ctl *c, struct lnt_scheme *scheme)
 {
     char err[LNT_ERRBUF_SIZE] = "";

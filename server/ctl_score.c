@@ -110,6 +110,13 @@ int lnt_ctl_score(struct lnt_ctl *c, int argc, char **argv)
         rc = lnt_ctl_fail("score: venue %lld: %s", (long long)id, err);
         goto out;
     }
+    {
+        /* the explanation cites incidents by report id: the read is audited */
+        char object[32];
+        snprintf(object, sizeof object, "venue %lld", (long long)id);
+        if ((rc = lnt_ctl_audit_read(c, "score.read", object, "")) != LNT_CTL_OK)
+            goto out;
+    }
     if (fputs(b.data, stdout) == EOF || (c->json && putchar('\n') == EOF))
         rc = lnt_ctl_fail("score: could not write the output");
 out:

@@ -256,6 +256,15 @@ int lnt_ctl_staff_list(struct lnt_ctl *c, int argc, char **argv)
     if ((venue != 0 && lnt_store_venue_get(c->store, venue, &ven, err) != LNT_OK) ||
         lnt_store_staff_list_by(c->store, venue, v[L_ALL] != NULL, &list, &n, err) != LNT_OK)
         return lnt_ctl_fail("staff list: %s", err);
+    {
+        char object[32], detail[32];
+        if (venue != 0)
+            snprintf(object, sizeof object, "venue %lld", (long long)venue);
+        else
+            snprintf(object, sizeof object, "all venues");
+        snprintf(detail, sizeof detail, "%zu staff", n);
+        rc = lnt_ctl_audit_read(c, "staff.read", object, detail);
+    }
     for (size_t i = 0; i < n && rc == LNT_CTL_OK; i++) {
         struct lnt_ctl_out o;
         if (role != LNT_ROLE_NONE && list[i].role != role)
@@ -346,6 +355,12 @@ int lnt_ctl_training_list(struct lnt_ctl *c, int argc, char **argv)
         (v[L_HISTORY] != NULL ? lnt_store_training_history(c->store, id, &list, &n, err)
                               : lnt_store_training_list(c->store, id, &list, &n, err)) != LNT_OK)
         return lnt_ctl_fail("training list: %s", err);
+    {
+        char object[32];
+        snprintf(object, sizeof object, "staff %lld", (long long)id);
+        rc = lnt_ctl_audit_read(c, "training.read", object,
+                                v[L_HISTORY] != NULL ? "with history" : "");
+    }
     for (size_t i = 0; i < n && rc == LNT_CTL_OK; i++) {
         struct lnt_ctl_out o;
         lnt_ctl_out_begin(&o, c, true);

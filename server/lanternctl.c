@@ -143,6 +143,16 @@ static int cmd_events_list(struct lnt_ctl *c, int argc, char **argv)
         return rc;
     if (venue != 0 && lnt_store_venue_get(c->store, venue, &ven, err) != LNT_OK)
         return lnt_ctl_fail("events list: %s", err);
+    {
+        char object[32];
+        if (venue != 0)
+            snprintf(object, sizeof object, "venue %lld", (long long)venue);
+        else
+            snprintf(object, sizeof object, "all venues");
+        if ((rc = lnt_ctl_audit_read(c, "events.read", object,
+                                     v[O_SINCE] != NULL ? v[O_SINCE] : "")) != LNT_CTL_OK)
+            return rc;
+    }
     lnt_buf_init(&l.body, LNT_BATCH_BODY_MAX);
     if (lnt_store_events_each(c->store, venue, since, print_event, &l, err) != LNT_OK)
         l.rc = lnt_ctl_fail("events list: %s", err);

@@ -1,4 +1,4 @@
-/* sq_audit.c - the store on SQLite: failed-login counters and the audit log. */
+/* sq_audit.c - the store on SQLite: login attempt counters and the audit log. */
 #include "sq_int.h"
 
 #include <string.h>
@@ -76,6 +76,47 @@ enum lnt_err lnt_store_login_failures(struct lnt_store *s, const char *email, co
     else if (by_addr != NULL)
         *by_addr = 0;
     lnt_sq_rend(s, c);
+    return rc;
+}
+
+enum lnt_err lnt_store_login_reserve(struct lnt_store *s, const char *email, const char *addr,
+                                     int64_t now, int64_t window, int max_account, int max_addr,
+                                     bool *granted, char *err)
+{
+    char key[LNT_EMAIL_MAX + 1], a[LNT_ADDR_MAX + 1];
+    int by_account = 0, by_addr = 0;
+    sqlite3_stmt *st;
+    enum lnt_err rc;
+
+    *granted = false;
+    login_key(email, key);
+    (void)lnt_str_copy(a, sizeof a, addr != NULL ? addr : "");
+    /* count and insert in one write transaction: concurrent attempts queue here, one at a time */
+    lnt_sq_wlock(s);
+    rc = lnt_sq_begin(s, err);
+    if (rc == LNT_OK)
+        rc = count_since(&s->w, "SELECT count(*) FROM login_failures WHERE email = ?1 AND at > ?2",
+                         key, now - window, &by_account, err);
+    if (rc == LNT_OK)
+        rc = count_since(&s->w, "SELECT count(*) FROM login_failures WHERE addr = ?1 AND at > ?2",
+                         a, now - window, &by_addr, err);
+    if (rc != LNT_OK || by_account >= max_account || by_addr >= max_addr)
+        goto out;
+    st =
+        lnt_sq_stmt(&s->w, "INSERT INTO login_failures (at, email, addr) VALUES (?1, ?2, ?3)", err);
+    if (st == NULL) {
+        rc = LNT_ERR_DB;
+        goto out;
+    }
+    sqlite3_bind_int64(st, 1, now);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, a, -1, SQLITE_STATIC);
+    rc = lnt_sq_done(s->w.db, st, err, "reserving a login attempt");
+    *granted = rc == LNT_OK;
+out:
+    rc = lnt_sq_wend(s, rc, err);
+    if (rc != LNT_OK)
+        *granted = false;
     return rc;
 }
 

@@ -242,10 +242,11 @@ enum lnt_err lnt_store_officer_verify(struct lnt_store *s, const char *email, co
              ? LNT_OK
              : lnt_fail(err, LNT_ERR_UNAUTHORIZED, "%s", refused);
     lnt_store_wipe(hash, sizeof hash);
+    /* a disabled account is refused like a wrong password: the reply must not confirm it */
+    if (rc == LNT_OK && o.disabled_at != 0)
+        rc = lnt_fail(err, LNT_ERR_UNAUTHORIZED, "%s", refused);
     if (rc != LNT_OK)
         return rc;
-    if (o.disabled_at != 0)
-        return lnt_fail(err, LNT_ERR_FORBIDDEN, "account %s is disabled", norm);
     lnt_sq_wlock(s);
     st = lnt_sq_stmt(&s->w, "UPDATE officers SET last_login_at = ?2 WHERE id = ?1", err);
     rc = st != NULL ? LNT_OK : LNT_ERR_DB;

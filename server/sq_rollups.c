@@ -208,9 +208,14 @@ enum lnt_err lnt_store_rollup_totals(struct lnt_store *s, const struct lnt_rollu
     "total(refused), total(stock_events) FROM rollup_night WHERE night BETWEEN ?4 AND ?5 AND "
     memset(out, 0, sizeof *out);
     /* One venue reads its own rows by primary key; "?1 = 0 OR venue_id = ?1" cannot use it and
-     * would walk every venue's nights. */
+     * would walk every venue's nights. Its area and authority are looked up by id, not by
+     * scanning venues. */
     if (scope != NULL && scope->venue_id != 0)
-        st = lnt_sq_stmt(c, TOTALS_SQL "venue_id = ?1 AND " SCOPE_VENUES, err);
+        st = lnt_sq_stmt(c,
+                         TOTALS_SQL "venue_id = ?1 AND (?2 = '' OR ?2 = (SELECT area FROM venues "
+                                    "WHERE id = ?1)) AND (?3 = '' OR ?3 = (SELECT authority FROM "
+                                    "venues WHERE id = ?1))",
+                         err);
     else
         st = lnt_sq_stmt(c, TOTALS_SQL SCOPE_VENUES, err);
 #undef TOTALS_SQL

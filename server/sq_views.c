@@ -277,6 +277,37 @@ static void part_row(sqlite3_stmt *st, void *elem)
     p->state = p->details[0] != '\0' ? LNT_PART_DAMAGED : LNT_PART_NONE; /* until opened */
 }
 
+enum lnt_err lnt_store_incident_get(struct lnt_store *s, const char *report_id,
+                                    struct lnt_incident *out, char *err)
+{
+    struct lnt_sq_conn *c;
+    enum lnt_err rc = LNT_OK;
+    sqlite3_stmt *st;
+    int r;
+
+    memset(out, 0, sizeof *out);
+    if (report_id == NULL || strlen(report_id) >= LNT_UUID_STRLEN)
+        return lnt_fail(err, LNT_ERR_NOT_FOUND, "incident not found");
+    c = lnt_sq_rbegin(s);
+    /* report_id is UNIQUE: one search of its index, however many incidents there are */
+    st = lnt_sq_stmt(c, "SELECT " INCIDENT_COLS " FROM incidents i WHERE i.report_id = ?1", err);
+    if (st == NULL) {
+        rc = LNT_ERR_DB;
+        goto out;
+    }
+    sqlite3_bind_text(st, 1, report_id, -1, SQLITE_STATIC);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW)
+        incident_row(st, out);
+    else if (r == SQLITE_DONE)
+        rc = lnt_fail(err, LNT_ERR_NOT_FOUND, "incident %s not found", report_id);
+    else
+        rc = lnt_sq_fail(c->db, err, "reading the incident");
+out:
+    lnt_sq_rend(s, c);
+    return rc;
+}
+
 /*
  * Reads one incident and its sealed text and writes the audit row, in one
  * write transaction (the caller holds wmu and has begun it). With box_sk not

@@ -61,10 +61,11 @@ enum lnt_err lnt_store_officer_get_id(struct lnt_store *s, int64_t id, struct ln
                                       char *err);
 /*
  * Checks a password (crypto_pwhash_str_verify). LNT_OK fills *out (when not
- * NULL) and sets last_login_at = now. An unknown email and a wrong password
- * both give LNT_ERR_UNAUTHORIZED with the same message (and about the same
- * time); a disabled account gives LNT_ERR_FORBIDDEN only after a correct
- * password. Throttling is the caller's (lnt_store_login_*).
+ * NULL) and sets last_login_at = now. An unknown email, a wrong password and
+ * a disabled account (whatever the password) all give LNT_ERR_UNAUTHORIZED
+ * with the same message and about the same time, so a refusal never tells
+ * whether the password was right. Throttling is the caller's: reserve the
+ * attempt with lnt_store_login_reserve before calling this.
  */
 enum lnt_err lnt_store_officer_verify(struct lnt_store *s, const char *email, const char *password,
                                       int64_t now, struct lnt_officer *out, char *err);
@@ -156,6 +157,20 @@ enum lnt_err lnt_store_login_failure(struct lnt_store *s, const char *email, con
 enum lnt_err lnt_store_login_failures(struct lnt_store *s, const char *email, const char *addr,
                                       int64_t now, int64_t window, int *by_account, int *by_addr,
                                       char *err);
+/*
+ * Reserves one password check for `email` (may be unknown) from `addr` at
+ * `now`, before any hashing is done: counts the attempts recorded with
+ * at > now - window for the account and for the address and, when both are
+ * below max_account and max_addr, records this attempt, all in one write
+ * transaction. So however many attempts arrive at once, at most max_account
+ * (max_addr) of them are granted in a window. *granted says whether the
+ * caller may check the password; a refused attempt records nothing.
+ * A granted attempt stays counted as a failure until lnt_store_login_clear.
+ * LNT_ERR_DB (and *granted false). Thread-safe.
+ */
+enum lnt_err lnt_store_login_reserve(struct lnt_store *s, const char *email, const char *addr,
+                                     int64_t now, int64_t window, int max_account, int max_addr,
+                                     bool *granted, char *err);
 /*
  * After a successful login: forgets the account's failures. The address's
  * are kept, so one good account cannot reset the throttle for guessing others.

@@ -159,6 +159,14 @@ enum lnt_err lnt_store_incident_each(struct lnt_store *s, const struct lnt_incid
                                      int (*fn)(void *ctx, const struct lnt_incident *inc),
                                      void *ctx, char *err);
 /*
+ * One incident by report id, without its sealed details and without an audit
+ * row (for finding its venue before scope checks and audited reads). An
+ * indexed lookup: its cost does not grow with the number of incidents.
+ * LNT_ERR_NOT_FOUND for an unknown or malformed report id. Thread-safe.
+ */
+enum lnt_err lnt_store_incident_get(struct lnt_store *s, const char *report_id,
+                                    struct lnt_incident *out, char *err);
+/*
  * One incident with its sealed details (base64 text of crypto_box_seal, as
  * the kiosk sent it; "" when none or purged) copied into `sealed` (NUL
  * terminated, LNT_SEALED_MAX bytes). The read and an audit row naming

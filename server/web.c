@@ -60,6 +60,20 @@ static const struct route routes[] = {
 };
 #define N_ROUTES (sizeof routes / sizeof routes[0])
 
+size_t lnt_web_route_count(void)
+{
+    return N_ROUTES;
+}
+
+bool lnt_web_route_at(size_t i, const char **method, const char **pattern)
+{
+    if (i >= N_ROUTES)
+        return false;
+    *method = routes[i].method;
+    *pattern = routes[i].pattern;
+    return true;
+}
+
 /* ---- lifecycle ---- */
 
 enum lnt_err lnt_web_new(struct lnt_web **out, const struct lnt_web_config *cfg, char *err)

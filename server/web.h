@@ -37,6 +37,13 @@ void lnt_web_free(struct lnt_web *w);
 
 /* true for the paths the dashboard serves ("/", "/login", "/venues/...", "/assets/...", ...). */
 bool lnt_web_owns(const char *path);
+/*
+ * The dashboard's routes: method and pattern ("/venues/{id}") of route i
+ * below lnt_web_route_count(); false past the end. For tests that must see
+ * each page, such as the audit walk. Static data; thread-safe.
+ */
+size_t lnt_web_route_count(void);
+bool lnt_web_route_at(size_t i, const char **method, const char **pattern);
 /* The lnt_http_handler_fn for dashboard paths: `ctx` is a struct lnt_web. Never fails. */
 void lnt_web_handle(void *ctx, const struct lnt_http_request *req, struct lnt_http_response *resp);
 /* The body cap of a dashboard route (forms are small; 4 KiB when it is not a dashboard route). */

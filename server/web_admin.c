@@ -343,6 +343,16 @@ void web_admin(struct web_req *r)
     }
     if (vq != NULL && lnt_parse_i64(vq, 1, INT64_MAX, &venue) != LNT_OK)
         venue = 0;
+    /* officer accounts (and a venue's staff when one is chosen) are personal data */
+    {
+        char object[64];
+        if (venue != 0)
+            snprintf(object, sizeof object, "officer accounts, staff of venue %lld",
+                     (long long)venue);
+        else
+            snprintf(object, sizeof object, "officer accounts");
+        web_audit(r, "admin.view", object, r->http->path);
+    }
     if (venue == 0 && n > 0)
         venue = v[0].id;
     web_page_begin(r, "Admin", "admin");

@@ -10,8 +10,8 @@
 #define LOGIN_COOKIE "lnt_login"
 #define LOGIN_TOKEN_BYTES 24
 #define THROTTLE_WINDOW (15 * 60)
-#define THROTTLE_ACCOUNT 5 /* failures per account in the window */
-#define THROTTLE_ADDR 20   /* failures per client address in the window */
+#define THROTTLE_ACCOUNT 5 /* password checks per account in the window, until one succeeds */
+#define THROTTLE_ADDR 20   /* password checks per client address in the window */
 
 /* The pre-session token that protects the login form itself; made and set as a cookie when absent.
  */
@@ -111,7 +111,7 @@ void web_login_post(struct web_req *r)
     const char *email = web_form_get(&r->form, "email");
     const char *password = web_form_get(&r->form, "password");
     const char *next = next_path(web_form_get(&r->form, "next"));
-    int by_account = 0, by_addr = 0;
+    bool granted = false;
     enum lnt_err rc;
 
     if (!web_cookie(r, LOGIN_COOKIE, cookie_token, sizeof cookie_token) || token == NULL ||
@@ -126,15 +126,16 @@ void web_login_post(struct web_req *r)
         return;
     }
     snprintf(r->actor, sizeof r->actor, "web:%s", email);
-    rc = lnt_store_login_failures(r->web->store, email, r->peer, r->now, THROTTLE_WINDOW,
-                                  &by_account, &by_addr, err);
+    /* the attempt is recorded before the password is hashed, so parallel attempts cannot
+       outrun the count */
+    rc = lnt_store_login_reserve(r->web->store, email, r->peer, r->now, THROTTLE_WINDOW,
+                                 THROTTLE_ACCOUNT, THROTTLE_ADDR, &granted, err);
     if (rc != LNT_OK) {
         lnt_error("dashboard: login throttle: %s", err);
         web_login_page(r, 500, "Signing in is not possible right now.");
         return;
     }
-    if (by_account >= THROTTLE_ACCOUNT || by_addr >= THROTTLE_ADDR) {
-        (void)lnt_store_login_failure(r->web->store, email, r->peer, r->now, NULL);
+    if (!granted) {
         web_audit(r, "login.throttled", email, r->peer);
         web_login_page(r, 429,
                        "Too many failed attempts. Wait 15 minutes before trying again, or ask "
@@ -143,13 +144,10 @@ void web_login_post(struct web_req *r)
     }
     rc = lnt_store_officer_verify(r->web->store, email, password, r->now, &r->officer, err);
     if (rc != LNT_OK) {
-        if (rc == LNT_ERR_UNAUTHORIZED || rc == LNT_ERR_FORBIDDEN) {
-            (void)lnt_store_login_failure(r->web->store, email, r->peer, r->now, NULL);
+        if (rc == LNT_ERR_UNAUTHORIZED) {
+            /* the reserved attempt stays counted; a disabled account gets this same reply */
             web_audit(r, "login.failed", email, r->peer);
-            web_login_page(r, 401,
-                           rc == LNT_ERR_FORBIDDEN
-                               ? "This account is disabled. Ask your administrator."
-                               : "That email address and password do not match an account.");
+            web_login_page(r, 401, "That email address and password do not match an account.");
         } else {
             lnt_error("dashboard: login: %s", err);
             web_login_page(r, 500, "Signing in is not possible right now.");

@@ -619,6 +619,12 @@ void web_venue(struct web_req *r)
         else
             lnt_warn("dashboard: venue %lld: scoring: %s", (long long)id, err);
     }
+    /* the page lists the venue's incidents, door register and staff: one audit row for it all */
+    {
+        char object[32];
+        snprintf(object, sizeof object, "venue %lld", (long long)id);
+        web_audit(r, "venue.view", object, "incidents, door register, staff training");
+    }
     web_page_begin(r, v.name, r->officer.scope.venue_id != 0 ? "venue" : "overview");
     header(r, &v, &s, scored);
     if (scored) {

@@ -203,29 +203,15 @@ void web_incident_open(struct web_req *r)
         return;
     }
     /* the incident must belong to the venue in the address: scope was checked on that venue */
-    {
-        struct lnt_incident_filter f = {0};
-        struct lnt_incident *list = NULL;
-        size_t n = 0;
-        bool found = false;
-        f.venue_id = id;
-        for (size_t off = 0; !found; off += LNT_VIEW_MAX) {
-            free(list);
-            list = NULL;
-            if (lnt_store_incident_list(r->web->store, &f, off, LNT_VIEW_MAX, &list, &n, err) !=
-                    LNT_OK ||
-                n == 0)
-                break;
-            for (size_t i = 0; i < n && !found; i++)
-                found = strcmp(list[i].report_id, r->params[1]) == 0;
-            if (n < LNT_VIEW_MAX)
-                break;
-        }
-        free(list);
-        if (!found) {
-            web_error(r, 404, "No such incident", "That incident is not recorded at this venue.");
-            return;
-        }
+    rc = lnt_store_incident_get(r->web->store, r->params[1], &inc, err);
+    if (rc != LNT_OK && rc != LNT_ERR_NOT_FOUND) {
+        lnt_error("dashboard: incident lookup: %s", err);
+        web_error(r, 500, "Cannot open", "The incident could not be looked up.");
+        return;
+    }
+    if (rc == LNT_ERR_NOT_FOUND || inc.venue_id != id) {
+        web_error(r, 404, "No such incident", "That incident is not recorded at this venue.");
+        return;
     }
     details = calloc(1, DETAILS_MAX);
     if (details == NULL) {

@@ -73,6 +73,8 @@ void web_volunteers(struct web_req *r)
         web_error(r, 403, "Not available", "Volunteer figures cover the whole town.");
         return;
     }
+    /* team call signs identify volunteers: the read is audited, one row per page */
+    web_audit(r, "volunteers.view", "volunteer shifts, whole scheme", r->http->path);
     lnt_civil_from_days(today, &y0, &m0, &d0);
     {
         int y = y0, m = m0 - (MONTHS - 1);

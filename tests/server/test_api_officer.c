@@ -12,7 +12,9 @@
 #include <cmocka.h>
 #include <curl/curl.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <sodium.h>
+#include <sqlite3.h>
 
 #include "api.h"
 #include "score_api.h"
@@ -21,6 +23,7 @@
 #include "http.h"
 #include "log.h"
 #include "ltime.h"
+#include "sq_int.h" /* the store's connections, to see which statements a request runs */
 #include "store.h"
 #include "support.h"
 
@@ -880,6 +883,148 @@ static void test_api_officer__findings_recorded_listed_and_scored(void **state)
     reply_release(&r);
 }
 
+/* ---- query plans of the by-id reads ---- */
+
+#define PLAN_SQL_MAX 64
+
+/* The SQL of every statement the store's connections ran while `on`. */
+static struct {
+    pthread_mutex_t mu;
+    bool on;
+    size_t n;
+    char *sql[PLAN_SQL_MAX];
+} ran = {PTHREAD_MUTEX_INITIALIZER, false, 0, {NULL}};
+
+static int on_trace(unsigned type, void *ctx, void *p, void *x)
+{
+    const char *sql = sqlite3_sql(p);
+    (void)type;
+    (void)ctx;
+    (void)x;
+    pthread_mutex_lock(&ran.mu);
+    if (ran.on && sql != NULL && ran.n < PLAN_SQL_MAX) {
+        bool seen = false;
+        for (size_t i = 0; i < ran.n && !seen; i++)
+            seen = strcmp(ran.sql[i], sql) == 0;
+        if (!seen)
+            ran.sql[ran.n++] = strdup(sql);
+    }
+    pthread_mutex_unlock(&ran.mu);
+    return 0;
+}
+
+static void ran_reset(bool on)
+{
+    pthread_mutex_lock(&ran.mu);
+    for (size_t i = 0; i < ran.n; i++)
+        free(ran.sql[i]);
+    ran.n = 0;
+    ran.on = on;
+    pthread_mutex_unlock(&ran.mu);
+}
+
+/*
+ * Fails when a SELECT that ran since ran_reset reads any table by a full scan
+ * (EXPLAIN QUERY PLAN says "SCAN <table>", or a SEARCH with no equality term):
+ * a read of one record must find it through an equality on a key or an index,
+ * whatever the table's size.
+ */
+static void assert_no_scan(struct fixture *f, const char *what)
+{
+    char *path = lnt_test_path(f->dir, "lantern.db");
+    sqlite3 *db = NULL;
+
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    pthread_mutex_lock(&ran.mu);
+    ran.on = false;
+    for (size_t i = 0; i < ran.n; i++) {
+        char *q = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", ran.sql[i]);
+        sqlite3_stmt *st = NULL;
+        if (!lnt_str_starts(ran.sql[i], "SELECT")) {
+            sqlite3_free(q);
+            continue;
+        }
+        assert_int_equal(sqlite3_prepare_v2(db, q, -1, &st, NULL), SQLITE_OK);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            const char *detail = (const char *)sqlite3_column_text(st, 3);
+            const char *terms = detail != NULL ? strchr(detail, '(') : NULL;
+            if (detail == NULL || strcmp(detail, "SCAN CONSTANT ROW") == 0)
+                continue;
+            /* a SCAN walks the whole table; a SEARCH on a range alone (no "col=?") walks a
+               slice of every venue's rows, which grows with the table just the same */
+            if (lnt_str_starts(detail, "SCAN ") ||
+                (lnt_str_starts(detail, "SEARCH ") && (terms == NULL || !strstr(terms, "=?"))))
+                fail_msg("%s: `%s` reads by a full scan (%s)", what, ran.sql[i], detail);
+        }
+        sqlite3_finalize(st);
+        sqlite3_free(q);
+    }
+    pthread_mutex_unlock(&ran.mu);
+    ran_reset(false);
+    sqlite3_close(db);
+    free(path);
+}
+
+static void test_api_officer__by_id_reads_use_an_index(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_store *s = f->store;
+    char err[LNT_ERRBUF_SIZE] = "";
+    struct lnt_incident inc;
+    struct lnt_venue v;
+    struct lnt_kiosk k;
+    struct lnt_officer o;
+    struct lnt_token t;
+    struct reply r;
+
+    sqlite3_trace_v2(s->w.db, SQLITE_TRACE_STMT, on_trace, NULL);
+    for (size_t i = 0; i < LNT_SQ_READERS; i++)
+        sqlite3_trace_v2(s->r[i].db, SQLITE_TRACE_STMT, on_trace, NULL);
+
+    /* the routes that name one record, with tokens of every breadth of scope */
+    for (enum tok which = T_ADMIN; which <= T_VENUE_A; which++) {
+        ran_reset(true);
+        get(f, which, &r, "/api/v1/incidents/%s/details", INCIDENT_A);
+        assert_true(r.status == 200 || r.status == 403);
+        reply_release(&r);
+        assert_no_scan(f, "GET /api/v1/incidents/{report_id}/details");
+        ran_reset(true);
+        get(f, which, &r, "/api/v1/incidents/%s/details", "7d3c5a10-0000-4000-8000-0000000000ff");
+        assert_int_equal(r.status, 404);
+        reply_release(&r);
+        assert_no_scan(f, "GET /api/v1/incidents/{report_id}/details (unknown)");
+    }
+    ran_reset(true);
+    get(f, T_ADMIN, &r, "/api/v1/venues/%lld", (long long)f->a);
+    assert_int_equal(r.status, 200);
+    reply_release(&r);
+    assert_no_scan(f, "GET /api/v1/venues/{id}");
+
+    /* the store's other reads of one record, as the dashboard and lanternctl make them */
+    ran_reset(true);
+    assert_int_equal(lnt_store_incident_get(s, INCIDENT_C, &inc, err), LNT_OK);
+    assert_int_equal(inc.venue_id, f->c);
+    assert_no_scan(f, "lnt_store_incident_get");
+    ran_reset(true);
+    assert_int_equal(lnt_store_venue_get(s, f->b, &v, err), LNT_OK);
+    assert_no_scan(f, "lnt_store_venue_get");
+    ran_reset(true);
+    assert_int_equal(lnt_store_kiosk_get(s, f->kiosk_b, &k, err), LNT_OK);
+    assert_no_scan(f, "lnt_store_kiosk_get");
+    ran_reset(true);
+    assert_int_equal(lnt_store_token_lookup(s, f->token[T_WEST], lnt_time_now(), &t, err), LNT_OK);
+    assert_no_scan(f, "lnt_store_token_lookup");
+    ran_reset(true);
+    assert_int_equal(lnt_store_officer_get_id(s, 1, &o, err), LNT_ERR_NOT_FOUND);
+    assert_int_equal(lnt_store_officer_get(s, "nobody@westshire.gov.uk", &o, err),
+                     LNT_ERR_NOT_FOUND);
+    assert_no_scan(f, "lnt_store_officer_get");
+    ran_reset(false);
+    for (size_t i = 0; i < LNT_SQ_READERS; i++)
+        sqlite3_trace_v2(s->r[i].db, 0, NULL, NULL);
+    sqlite3_trace_v2(s->w.db, 0, NULL, NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -898,6 +1043,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_api_officer__details_refused_and_audited, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_api_officer__stock, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api_officer__by_id_reads_use_an_index, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_api_officer__volunteer_shifts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_officer__kiosks_health, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_officer__flags, setup, teardown),

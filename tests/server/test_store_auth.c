@@ -7,6 +7,8 @@
 
 #include <cmocka.h>
 
+#include <pthread.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,7 +81,7 @@ static void test_store_auth__officer_password_verify_and_wrong_password(void **s
     assert_int_equal(lnt_store_officer_disable(f->s, id, SF_T0, err), LNT_OK);
     assert_int_equal(lnt_store_officer_disable(f->s, id, SF_T0, err), LNT_ERR_STATE);
     assert_int_equal(lnt_store_officer_verify(f->s, "pat@westham.gov.uk", PASSWORD, SF_T0, &o, err),
-                     LNT_ERR_FORBIDDEN);
+                     LNT_ERR_UNAUTHORIZED);
     assert_int_equal(lnt_store_officer_list(f->s, &list, &n, err), LNT_OK);
     assert_int_equal(n, 1);
     assert_int_equal(list[0].disabled_at, SF_T0);
@@ -254,6 +256,81 @@ static void test_store_auth__audit_append_and_page(void **state)
     assert_int_equal(n, 0);
 }
 
+#define RESERVERS 8
+#define RESERVE_TRIES 10
+
+struct reserver {
+    struct lnt_store *s;
+    pthread_barrier_t *go;
+    int granted;
+    int failed;
+};
+
+static void *reserver_run(void *arg)
+{
+    struct reserver *r = arg;
+    char err[LNT_ERRBUF_SIZE] = "";
+
+    pthread_barrier_wait(r->go);
+    for (int i = 0; i < RESERVE_TRIES; i++) {
+        bool granted = false;
+        if (lnt_store_login_reserve(r->s, "Pat@x.org", "10.0.0.9", SF_T0, 900, 5, 20, &granted,
+                                    err) != LNT_OK)
+            r->failed++;
+        r->granted += granted ? 1 : 0;
+    }
+    return NULL;
+}
+
+static void test_store_auth__login_reserve_grants_at_most_the_limit_at_once(void **state)
+{
+    struct sf *f = *state;
+    struct reserver r[RESERVERS];
+    pthread_barrier_t go;
+    pthread_t t[RESERVERS];
+    char err[LNT_ERRBUF_SIZE] = "";
+    int granted = 0, acct = -1, addr = -1;
+    bool ok = true;
+
+    /* 80 reservations from 8 threads at once: exactly 5 are granted and recorded */
+    assert_int_equal(pthread_barrier_init(&go, NULL, RESERVERS), 0);
+    for (int i = 0; i < RESERVERS; i++) {
+        r[i] = (struct reserver){f->s, &go, 0, 0};
+        assert_int_equal(pthread_create(&t[i], NULL, reserver_run, &r[i]), 0);
+    }
+    for (int i = 0; i < RESERVERS; i++) {
+        pthread_join(t[i], NULL);
+        granted += r[i].granted;
+        assert_int_equal(r[i].failed, 0);
+    }
+    pthread_barrier_destroy(&go);
+    assert_int_equal(granted, 5);
+    assert_int_equal(lnt_store_login_failures(f->s, "pat@x.org", "10.0.0.9", SF_T0, 900, &acct,
+                                              &addr, err),
+                     LNT_OK);
+    assert_int_equal(acct, 5);
+    assert_int_equal(addr, 5);
+    /* the window passes: attempts are granted again */
+    assert_int_equal(lnt_store_login_reserve(f->s, "pat@x.org", "10.0.0.9", SF_T0 + 901, 900, 5,
+                                             20, &ok, err),
+                     LNT_OK);
+    assert_true(ok);
+    /* the address limit holds across accounts */
+    for (int i = 0; i < 30; i++) {
+        char email[32];
+        snprintf(email, sizeof email, "guess%d@x.org", i);
+        assert_int_equal(
+            lnt_store_login_reserve(f->s, email, "10.0.0.7", SF_T0, 900, 5, 20, &ok, err), LNT_OK);
+        assert_true(ok == (i < 20));
+    }
+    /* a good login forgets the account's attempts */
+    assert_int_equal(lnt_store_login_clear(f->s, "pat@x.org", err), LNT_OK);
+    assert_int_equal(lnt_store_login_reserve(f->s, "pat@x.org", "10.0.0.9", SF_T0, 900, 5, 20,
+                                             &ok, err),
+                     LNT_OK);
+    assert_true(ok);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -262,6 +339,7 @@ int main(void)
         T(token_scope_expiry_and_revocation),
         T(session_idle_and_absolute_expiry),
         T(failed_logins_by_account_and_address),
+        T(login_reserve_grants_at_most_the_limit_at_once),
         T(audit_append_and_page),
 #undef T
     };

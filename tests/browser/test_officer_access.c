@@ -1,0 +1,827 @@
+/* test_officer_access.c - how officers get in and what their reads leave behind, against a real
+ * lanternd over 127.0.0.1: login throttling under parallel attempts, disabled accounts, incident
+ * details found by id, and an audit row for every read of personal or incident data from the API,
+ * the dashboard and lanternctl. */
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <curl/curl.h>
+
+#include "api.h"
+#include "buf.h"
+#include "ltime.h"
+#include "store.h"
+#include "support.h"
+#include "town.h"
+#include "web.h"
+
+#define URL_MAX 512
+#define PARALLEL 32 /* attempts sent at once: more than either throttle allows */
+#define ACCOUNT_CHECKS 5
+#define ADDR_CHECKS 20
+
+static struct {
+    char *template_db; /* the town, built once */
+    struct town town;
+    char *dir; /* this test's copy of the town and its lanternd */
+    char *db;
+    pid_t server;
+    char base[64];
+} g;
+
+/* ---- plain HTTP ---- */
+
+struct http_reply {
+    long status;
+    struct lnt_buf body;
+    char cookie[256];
+};
+
+static size_t on_body(char *p, size_t size, size_t n, void *ctx)
+{
+    return lnt_buf_append(ctx, p, size * n) == LNT_OK ? size * n : 0;
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *ctx)
+{
+    struct http_reply *r = ctx;
+    size_t len = size * n;
+
+    if (len > 23 && len < sizeof r->cookie + 12 &&
+        strncasecmp(p, "Set-Cookie: lnt_session", 23) == 0) {
+        memcpy(r->cookie, p + 12, len - 12);
+        r->cookie[len - 12] = '\0';
+        r->cookie[strcspn(r->cookie, "\r\n")] = '\0';
+    }
+    return len;
+}
+
+/* One request; `curl` keeps its cookies. body NULL = GET; bearer NULL = no Authorization. */
+static void http(CURL *curl, const char *path, const char *body, const char *bearer,
+                 struct http_reply *r)
+{
+    char url[URL_MAX], auth[128];
+    struct curl_slist *h = NULL;
+
+    memset(r, 0, sizeof *r);
+    lnt_buf_init(&r->body, 16u << 20);
+    snprintf(url, sizeof url, "%s%s", g.base, path);
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 120L);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &r->body);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, r);
+    if (bearer != NULL) {
+        snprintf(auth, sizeof auth, "Authorization: Bearer %s", bearer);
+        h = curl_slist_append(h, auth);
+    }
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, h);
+    if (body != NULL)
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+    else
+        curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+    assert_int_equal(curl_easy_perform(curl), CURLE_OK);
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r->status);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
+    curl_slist_free_all(h);
+    if (r->body.data == NULL)
+        lnt_buf_puts(&r->body, "");
+}
+
+static CURL *client(void)
+{
+    CURL *c = curl_easy_init();
+    assert_non_null(c);
+    curl_easy_setopt(c, CURLOPT_COOKIEFILE, ""); /* cookies in memory */
+    return c;
+}
+
+/* The value of the first hidden csrf field in `html`. */
+static void csrf_of(const char *html, char *out, size_t size)
+{
+    const char *p = strstr(html, "name=\"csrf\" value=\"");
+    size_t n;
+    assert_non_null(p);
+    p += strlen("name=\"csrf\" value=\"");
+    n = strcspn(p, "\"");
+    assert_true(n < size);
+    memcpy(out, p, n);
+    out[n] = '\0';
+}
+
+/* Fetches the login form with `curl` (fresh cookies) and writes the POST body for it. */
+static void login_body(CURL *curl, const char *email, const char *password, char *body, size_t size)
+{
+    struct http_reply r;
+    char token[128];
+    char *e, *p;
+
+    curl_easy_setopt(curl, CURLOPT_COOKIELIST, "ALL");
+    http(curl, "/login", NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    csrf_of(r.body.data, token, sizeof token);
+    lnt_buf_release(&r.body);
+    e = curl_easy_escape(curl, email, 0);
+    p = curl_easy_escape(curl, password, 0);
+    snprintf(body, size, "csrf=%s&email=%s&password=%s&next=", token, e, p);
+    curl_free(e);
+    curl_free(p);
+}
+
+/* Signs `curl` in; returns the status of the POST (303 when signed in). */
+static long http_login(CURL *curl, const char *email, const char *password)
+{
+    struct http_reply r;
+    char body[512];
+    long status;
+
+    login_body(curl, email, password, body, sizeof body);
+    http(curl, "/login", body, NULL, &r);
+    status = r.status;
+    lnt_buf_release(&r.body);
+    return status;
+}
+
+/* The text of the login page's error notice in `html` ("" when none). */
+static void login_error(const char *html, char *out, size_t size)
+{
+    const char *p = strstr(html, "id=\"login-error\">");
+    size_t n;
+
+    out[0] = '\0';
+    if (p == NULL)
+        return;
+    p += strlen("id=\"login-error\">");
+    n = strcspn(p, "<");
+    if (n >= size)
+        n = size - 1;
+    memcpy(out, p, n);
+    out[n] = '\0';
+}
+
+/* ---- parallel logins ---- */
+
+struct attempt {
+    pthread_barrier_t *go;
+    char email[96];
+    const char *password;
+    long status;
+    bool signed_in;
+};
+
+static void *attempt_run(void *arg)
+{
+    struct attempt *a = arg;
+    struct http_reply r;
+    char body[512];
+    CURL *c = client();
+
+    login_body(c, a->email, a->password, body, sizeof body);
+    pthread_barrier_wait(a->go); /* every form is loaded: now post them all at once */
+    http(c, "/login", body, NULL, &r);
+    a->status = r.status;
+    a->signed_in = r.cookie[0] != '\0' && strstr(r.cookie, "Max-Age=0") == NULL;
+    lnt_buf_release(&r.body);
+    curl_easy_cleanup(c);
+    return NULL;
+}
+
+/* Posts the n attempts at the same moment and waits for every reply. */
+static void attempts_at_once(struct attempt *a, size_t n)
+{
+    pthread_barrier_t go;
+    pthread_t t[PARALLEL];
+
+    assert_true(n <= PARALLEL);
+    assert_int_equal(pthread_barrier_init(&go, NULL, (unsigned)n), 0);
+    for (size_t i = 0; i < n; i++) {
+        a[i].go = &go;
+        assert_int_equal(pthread_create(&t[i], NULL, attempt_run, &a[i]), 0);
+    }
+    for (size_t i = 0; i < n; i++)
+        pthread_join(t[i], NULL);
+    pthread_barrier_destroy(&go);
+}
+
+/* Audit rows with `action` whose object is `object` (NULL = any). */
+static size_t audit_count(const char *action, const char *object)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+    struct lnt_store *s = NULL;
+    struct lnt_audit_entry *a = NULL;
+    size_t n = 0, hits = 0;
+    int64_t before = 0;
+
+    assert_int_equal(lnt_store_open(&s, g.db, err), LNT_OK);
+    do {
+        free(a);
+        a = NULL;
+        assert_int_equal(lnt_store_audit_list(s, 0, 0, before, LNT_VIEW_MAX, &a, &n, err), LNT_OK);
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(a[i].action, action) == 0 &&
+                (object == NULL || strcmp(a[i].object, object) == 0))
+                hits++;
+        if (n > 0)
+            before = a[n - 1].id;
+    } while (n == LNT_VIEW_MAX);
+    free(a);
+    lnt_store_free(s);
+    return hits;
+}
+
+/* ---- setup: one lanternd per test on its own copy of the town ---- */
+
+static int group_setup(void **state)
+{
+    char err[LNT_ERRBUF_SIZE] = "", *dir;
+    (void)state;
+
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    dir = lnt_test_tmpdir();
+    assert_non_null(dir);
+    g.template_db = lnt_test_path(dir, "town.db");
+    free(dir);
+    if (town_build(g.template_db, lnt_time_now(), &g.town, err) != LNT_OK)
+        fail_msg("building the test town: %s", err);
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    char *dir;
+    (void)state;
+
+    dir = g.template_db != NULL ? strdup(g.template_db) : NULL;
+    if (dir != NULL) {
+        char *slash = strrchr(dir, '/');
+        if (slash != NULL)
+            *slash = '\0';
+        if (getenv("LNT_KEEP_TMP") == NULL)
+            lnt_test_rmrf(dir);
+    }
+    free(dir);
+    free(g.template_db);
+    curl_global_cleanup();
+    return 0;
+}
+
+/* Copies the template town (a checkpointed SQLite file) to `to`. */
+static void copy_file(const char *from, const char *to)
+{
+    char buf[65536];
+    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+    size_t n;
+
+    assert_non_null(in);
+    assert_non_null(out);
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        assert_int_equal(fwrite(buf, 1, n, out), n);
+    fclose(in);
+    assert_int_equal(fclose(out), 0);
+}
+
+static void server_start(void)
+{
+    char *port_file, *log, port[16];
+    const char *argv[8];
+
+    port_file = lnt_test_path(g.dir, "port");
+    log = lnt_test_path(g.dir, "lanternd.log");
+    argv[0] = lnt_test_bin("lanternd");
+    argv[1] = "--db";
+    argv[2] = g.db;
+    argv[3] = "--listen";
+    argv[4] = "127.0.0.1:0";
+    argv[5] = "--port-file";
+    argv[6] = port_file;
+    argv[7] = NULL;
+    g.server = lnt_proc_spawn(argv, log);
+    assert_true(g.server > 0);
+    if (!lnt_test_wait_file(port_file, 15000)) {
+        char *text = lnt_test_read_file(log);
+        fail_msg("lanternd did not start: %s", text != NULL ? text : "(no log)");
+    }
+    {
+        char *text = lnt_test_read_file(port_file);
+        assert_non_null(text);
+        lnt_str_copy(port, sizeof port, text);
+        port[strcspn(port, "\n")] = '\0';
+        free(text);
+    }
+    snprintf(g.base, sizeof g.base, "http://127.0.0.1:%s", port);
+    free(port_file);
+    free(log);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    g.dir = lnt_test_tmpdir();
+    assert_non_null(g.dir);
+    g.db = lnt_test_path(g.dir, "town.db");
+    copy_file(g.template_db, g.db);
+    server_start();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    if (g.server > 0)
+        lnt_proc_stop(g.server, SIGTERM);
+    g.server = 0;
+    if (getenv("LNT_KEEP_TMP") == NULL)
+        lnt_test_rmrf(g.dir);
+    free(g.db);
+    free(g.dir);
+    g.db = g.dir = NULL;
+    return 0;
+}
+
+/* ---- login throttling ---- */
+
+static void test_officer_access__parallel_logins_check_at_most_five_passwords(void **state)
+{
+    static struct attempt a[PARALLEL];
+    size_t checked = 0;
+    CURL *c = client();
+    (void)state;
+
+    /* every guess at once: only five may reach the password check */
+    memset(a, 0, sizeof a);
+    for (size_t i = 0; i < PARALLEL; i++) {
+        lnt_str_copy(a[i].email, sizeof a[i].email, TOWN_OFFICER);
+        a[i].password = "a wrong guess at the password";
+    }
+    attempts_at_once(a, PARALLEL);
+    for (size_t i = 0; i < PARALLEL; i++) {
+        if (a[i].status == 401)
+            checked++;
+        else if (a[i].status != 429)
+            fail_msg("attempt %zu got status %ld, not 401 or 429", i, a[i].status);
+        assert_false(a[i].signed_in);
+    }
+    if (checked > ACCOUNT_CHECKS)
+        fail_msg("%zu passwords were checked for one account, more than %d", checked,
+                 ACCOUNT_CHECKS);
+    assert_true(checked >= 1);
+    assert_true(audit_count("login.failed", TOWN_OFFICER) <= ACCOUNT_CHECKS);
+
+    /* the right password, sent among more guesses once the limit is reached, gets nowhere */
+    memset(a, 0, sizeof a);
+    for (size_t i = 0; i < PARALLEL; i++) {
+        lnt_str_copy(a[i].email, sizeof a[i].email, TOWN_OFFICER);
+        a[i].password = i % 4 == 0 ? TOWN_PASSWORD : "another wrong guess";
+    }
+    attempts_at_once(a, PARALLEL);
+    for (size_t i = 0; i < PARALLEL; i++) {
+        assert_int_equal(a[i].status, 429);
+        assert_false(a[i].signed_in);
+    }
+    assert_int_equal(audit_count("login", TOWN_OFFICER), 0);
+    /* another account is not locked by it */
+    assert_int_equal(http_login(c, TOWN_ADMIN, TOWN_PASSWORD), 303);
+    curl_easy_cleanup(c);
+}
+
+static void test_officer_access__parallel_logins_from_one_address_are_capped(void **state)
+{
+    static struct attempt a[PARALLEL];
+    size_t checked = 0;
+    CURL *c = client();
+    (void)state;
+
+    memset(a, 0, sizeof a);
+    for (size_t i = 0; i < PARALLEL; i++) {
+        snprintf(a[i].email, sizeof a[i].email, "guess%zu@north.example", i);
+        a[i].password = "a wrong guess at the password";
+    }
+    attempts_at_once(a, PARALLEL);
+    for (size_t i = 0; i < PARALLEL; i++) {
+        if (a[i].status == 401)
+            checked++;
+        else if (a[i].status != 429)
+            fail_msg("attempt %zu got status %ld, not 401 or 429", i, a[i].status);
+    }
+    if (checked > ADDR_CHECKS)
+        fail_msg("%zu passwords were checked for one address, more than %d", checked, ADDR_CHECKS);
+    /* and the address stays throttled, even for a real account and its right password */
+    assert_int_equal(http_login(c, TOWN_ADMIN, TOWN_PASSWORD), 429);
+    curl_easy_cleanup(c);
+}
+
+static void test_officer_access__disabled_account_reply_does_not_tell_the_password(void **state)
+{
+    struct http_reply right, wrong;
+    char body[512], e1[256], e2[256], err[LNT_ERRBUF_SIZE] = "";
+    struct lnt_store *s = NULL;
+    struct lnt_officer o;
+    CURL *c = client();
+    (void)state;
+
+    assert_int_equal(lnt_store_open(&s, g.db, err), LNT_OK);
+    assert_int_equal(lnt_store_officer_get(s, TOWN_SOUTH, &o, err), LNT_OK);
+    assert_int_equal(lnt_store_officer_disable(s, o.id, lnt_time_now(), err), LNT_OK);
+    lnt_store_free(s);
+
+    login_body(c, TOWN_SOUTH, TOWN_PASSWORD, body, sizeof body);
+    http(c, "/login", body, NULL, &right);
+    login_body(c, TOWN_SOUTH, "not the password at all", body, sizeof body);
+    http(c, "/login", body, NULL, &wrong);
+    assert_int_equal(right.status, wrong.status);
+    assert_int_equal(right.status, 401);
+    assert_string_equal(right.cookie, "");
+    login_error(right.body.data, e1, sizeof e1);
+    login_error(wrong.body.data, e2, sizeof e2);
+    assert_true(e1[0] != '\0');
+    assert_string_equal(e1, e2);
+    lnt_buf_release(&right.body);
+    lnt_buf_release(&wrong.body);
+    curl_easy_cleanup(c);
+}
+
+/* ---- incident details by report id ---- */
+
+static void test_officer_access__incident_opens_only_under_its_own_venue(void **state)
+{
+    char path[256], csrf[128], body[200];
+    struct http_reply r;
+    CURL *c = client();
+    (void)state;
+
+    assert_int_equal(http_login(c, TOWN_ADMIN, TOWN_PASSWORD), 303);
+    snprintf(path, sizeof path, "/venues/%lld", (long long)g.town.crown);
+    http(c, path, NULL, NULL, &r);
+    csrf_of(r.body.data, csrf, sizeof csrf);
+    lnt_buf_release(&r.body);
+    snprintf(body, sizeof body, "csrf=%s", csrf);
+
+    /* the Crown's incident, asked for under another venue's address: not there, not opened */
+    snprintf(path, sizeof path, "/venues/%lld/incidents/%s/open", (long long)g.town.velvet,
+             g.town.sealed_report);
+    http(c, path, body, NULL, &r);
+    assert_int_equal(r.status, 404);
+    assert_null(strstr(r.body.data, "bar staff saw"));
+    lnt_buf_release(&r.body);
+    assert_int_equal(audit_count("incident.read", g.town.sealed_report), 0);
+    /* an unknown report id */
+    snprintf(path, sizeof path, "/venues/%lld/incidents/%s/open", (long long)g.town.crown,
+             "7d3c5a10-0000-4000-8000-0000000000ff");
+    http(c, path, body, NULL, &r);
+    assert_int_equal(r.status, 404);
+    lnt_buf_release(&r.body);
+    /* under its own venue it opens, found by its id, and the reading is audited */
+    snprintf(path, sizeof path, "/venues/%lld/incidents/%s/open", (long long)g.town.crown,
+             g.town.sealed_report);
+    http(c, path, body, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body.data, "bar staff saw the drink touched"));
+    lnt_buf_release(&r.body);
+    assert_int_equal(audit_count("incident.read", g.town.sealed_report), 1);
+    curl_easy_cleanup(c);
+}
+
+/* ---- every read of personal or incident data leaves one audit row ---- */
+
+/*
+ * Text that only personal or incident data contains: staff names, SIA
+ * licence numbers, a report id, a volunteer's call sign. A reply holding any
+ * of them read personal or incident data.
+ */
+static const char *personal_marker(const char *text)
+{
+    static const char *const fixed[] = {"Dee Okafor",       "Priya Raman",      "Sam Whitfield",
+                                        "1234567812345678", "8765432187654321", "Pastor 1"};
+
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        if (strstr(text, fixed[i]) != NULL)
+            return fixed[i];
+    if (strstr(text, g.town.sealed_report) != NULL)
+        return g.town.sealed_report;
+    return NULL;
+}
+
+/* The id of the newest audit row (0 when there is none). */
+static int64_t audit_newest(void)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+    struct lnt_store *s = NULL;
+    struct lnt_audit_entry *a = NULL;
+    size_t n = 0;
+    int64_t id;
+
+    assert_int_equal(lnt_store_open(&s, g.db, err), LNT_OK);
+    assert_int_equal(lnt_store_audit_list(s, 0, 0, 0, 1, &a, &n, err), LNT_OK);
+    id = n == 1 ? a[0].id : 0;
+    free(a);
+    lnt_store_free(s);
+    return id;
+}
+
+/*
+ * After `what` (a request or a command) whose output is `text`: when the
+ * output holds personal or incident data, exactly one audit row newer than
+ * `since` names `actor` and a non-empty object (the scope read); in any case
+ * no more than one such row (one per request, not one per record).
+ */
+static void assert_read_audited(const char *what, const char *text, int64_t since,
+                                const char *actor)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+    struct lnt_store *s = NULL;
+    struct lnt_audit_entry *a = NULL;
+    const char *marker = personal_marker(text);
+    size_t n = 0, rows = 0, named = 0;
+
+    assert_int_equal(lnt_store_open(&s, g.db, err), LNT_OK);
+    assert_int_equal(lnt_store_audit_list(s, 0, 0, 0, 50, &a, &n, err), LNT_OK);
+    for (size_t i = 0; i < n; i++) {
+        if (a[i].id <= since || strcmp(a[i].actor, actor) != 0)
+            continue;
+        rows++;
+        if (a[i].object[0] != '\0')
+            named++;
+    }
+    free(a);
+    lnt_store_free(s);
+    if (marker != NULL && named == 0)
+        fail_msg("%s returned personal or incident data (\"%s\") but left no audit row for %s",
+                 what, marker, actor);
+    if (rows > 1)
+        fail_msg("%s left %zu audit rows: a read is one row, whatever it returns", what, rows);
+}
+
+/* `pattern` with each "{...}" segment replaced by a sample value for it. */
+static void sample_path(const char *pattern, char *out, size_t size)
+{
+    size_t used = 0;
+
+    out[0] = '\0';
+    while (*pattern != '\0' && used + 1 < size) {
+        if (*pattern == '{') {
+            const char *end = strchr(pattern, '}');
+            char name[32], value[64];
+            size_t len = end != NULL ? (size_t)(end - pattern - 1) : 0;
+            assert_non_null(end);
+            assert_true(len < sizeof name);
+            memcpy(name, pattern + 1, len);
+            name[len] = '\0';
+            if (strcmp(name, "id") == 0)
+                snprintf(value, sizeof value, "%lld", (long long)g.town.crown);
+            else if (strcmp(name, "report_id") == 0 || strcmp(name, "report") == 0)
+                snprintf(value, sizeof value, "%s", g.town.sealed_report);
+            else if (strcmp(name, "name") == 0 && strncmp(out, "/assets/", 8) == 0)
+                snprintf(value, sizeof value, "lantern.css");
+            else if (strcmp(name, "name") == 0 && strncmp(out, "/exports/", 9) == 0)
+                snprintf(value, sizeof value, "incidents.csv");
+            else
+                fail_msg("route %s: no sample value for {%s}: add one to this test", pattern, name);
+            used += (size_t)snprintf(out + used, size - used, "%s", value);
+            pattern = end + 1;
+        } else {
+            out[used++] = *pattern++;
+            out[used] = '\0';
+        }
+    }
+}
+
+/*
+ * Routes that do not answer with stored data: they change it (each change is
+ * audited by its own action) or belong to kiosks and sign-in. Any other route
+ * is requested by the walk; a new route must be listed here or be walked.
+ */
+static const char *const not_reads[][3] = {
+    {"POST", "/api/v1/enroll", "a kiosk enrols; no officer data"},
+    {"POST", "/api/v1/events", "a kiosk uploads; the reply only acknowledges"},
+    {"POST", "/api/v1/venues/{id}/findings", "records a finding (audited as finding.add)"},
+    {"POST", "/login", "signing in (audited as login / login.failed)"},
+    {"POST", "/logout", "signing out (audited as logout)"},
+    {"POST", "/venues/{id}/findings", "records a finding (audited as finding.add)"},
+    {"POST", "/admin/{action}", "admin changes, each audited as admin.<action>"},
+};
+
+static bool is_not_read(const char *method, const char *pattern)
+{
+    for (size_t i = 0; i < sizeof not_reads / sizeof not_reads[0]; i++)
+        if (strcmp(not_reads[i][0], method) == 0 && strcmp(not_reads[i][1], pattern) == 0)
+            return true;
+    return false;
+}
+
+static void test_officer_access__every_api_read_of_personal_data_is_audited(void **state)
+{
+    char err[LNT_ERRBUF_SIZE] = "", token[LNT_TOKEN_LEN + 1], actor[64], path[256];
+    struct lnt_store *s = NULL;
+    struct lnt_token t;
+    size_t walked = 0;
+    CURL *c = client();
+    (void)state;
+
+    memset(&t, 0, sizeof t);
+    lnt_str_copy(t.label, sizeof t.label, "audit walk");
+    t.scope.role = LNT_OFFICER_ADMIN;
+    assert_int_equal(lnt_store_open(&s, g.db, err), LNT_OK);
+    assert_int_equal(lnt_store_token_add(s, &t, lnt_time_now(), token, err), LNT_OK);
+    lnt_store_free(s);
+    snprintf(actor, sizeof actor, "token %lld (%.40s)", (long long)t.id, t.label);
+
+    assert_true(lnt_api_route_count() > 0);
+    for (size_t i = 0; i < lnt_api_route_count(); i++) {
+        const struct lnt_api_route *r = lnt_api_route_at(i);
+        struct http_reply reply;
+        char what[300];
+        int64_t since;
+
+        if (is_not_read(r->method, r->pattern))
+            continue;
+        if (strcmp(r->method, "GET") != 0)
+            fail_msg("API route %s %s is neither walked nor listed as a change: add it to this "
+                     "test",
+                     r->method, r->pattern);
+        sample_path(r->pattern, path, sizeof path);
+        snprintf(what, sizeof what, "GET %s", path);
+        since = audit_newest();
+        http(c, path, NULL, token, &reply);
+        assert_read_audited(what, reply.body.data, since, actor);
+        lnt_buf_release(&reply.body);
+        walked++;
+    }
+    assert_true(walked >= 10);
+    curl_easy_cleanup(c);
+}
+
+static void test_officer_access__every_dashboard_read_of_personal_data_is_audited(void **state)
+{
+    char path[256], actor[128], csrf[128];
+    struct http_reply home;
+    size_t walked = 0;
+    CURL *c = client();
+    (void)state;
+
+    assert_int_equal(http_login(c, TOWN_ADMIN, TOWN_PASSWORD), 303);
+    snprintf(actor, sizeof actor, "web:%s", TOWN_ADMIN);
+    snprintf(path, sizeof path, "/venues/%lld", (long long)g.town.crown);
+    http(c, path, NULL, NULL, &home);
+    assert_int_equal(home.status, 200);
+    csrf_of(home.body.data, csrf, sizeof csrf);
+    lnt_buf_release(&home.body);
+
+    assert_true(lnt_web_route_count() > 0);
+    for (size_t i = 0; i < lnt_web_route_count(); i++) {
+        const char *method, *pattern;
+        struct http_reply reply;
+        char what[300], body[200];
+        int64_t since;
+
+        assert_true(lnt_web_route_at(i, &method, &pattern));
+        if (is_not_read(method, pattern) || strcmp(pattern, "/login") == 0)
+            continue;
+        sample_path(pattern, path, sizeof path);
+        snprintf(what, sizeof what, "%s %s", method, path);
+        snprintf(body, sizeof body, "csrf=%s", csrf);
+        since = audit_newest();
+        http(c, path, strcmp(method, "POST") == 0 ? body : NULL, NULL, &reply);
+        if (reply.status != 200)
+            fail_msg("%s: status %ld", what, reply.status);
+        assert_read_audited(what, reply.body.data, since, actor);
+        lnt_buf_release(&reply.body);
+        walked++;
+    }
+    assert_true(walked >= 10);
+    curl_easy_cleanup(c);
+}
+
+/*
+ * lanternctl commands that only change data (each change audited by its own
+ * action) or write files (exports audited as export.*, backups); any other
+ * command in `lanternctl --help` is run by the walk.
+ */
+static const char *const ctl_not_reads[] = {"init",
+                                            "key rotate",
+                                            "venue add",
+                                            "venue edit",
+                                            "venue close",
+                                            "staff add",
+                                            "staff edit",
+                                            "staff leave",
+                                            "training add",
+                                            "badge issue",
+                                            "badge sheet",
+                                            "badge verify",
+                                            "badge revoke",
+                                            "kiosk add",
+                                            "kiosk revoke",
+                                            "officer add",
+                                            "officer disable",
+                                            "token add",
+                                            "token revoke",
+                                            "finding add",
+                                            "export door-register",
+                                            "export incidents",
+                                            "export stock",
+                                            "export volunteers",
+                                            "purge",
+                                            "backup"};
+
+static void test_officer_access__every_lanternctl_read_of_personal_data_is_audited(void **state)
+{
+    const char *help_argv[] = {lnt_test_bin("lanternctl"), "--help", NULL};
+    struct lnt_proc_result help;
+    char actor[64], crown[24], *line;
+    size_t walked = 0;
+    (void)state;
+
+    snprintf(actor, sizeof actor, "lanternctl (uid %lu)", (unsigned long)getuid());
+    snprintf(crown, sizeof crown, "%lld", (long long)g.town.crown);
+    assert_int_equal(lnt_proc_run(help_argv, NULL, 30000, &help), 0);
+    assert_int_equal(help.status, 0);
+    line = help.out;
+    while (line != NULL && *line != '\0') {
+        char *next = strchr(line, '\n');
+        char cmd[64] = "", w1[32] = "", w2[32] = "";
+        const char *argv[12];
+        struct lnt_proc_result r;
+        size_t k = 0, n1, n2;
+        bool skip = false;
+        int64_t since;
+
+        if (next != NULL)
+            *next++ = '\0';
+        /* a command line of the usage: two spaces, then a lower-case word */
+        if (strncmp(line, "  ", 2) != 0 || line[2] < 'a' || line[2] > 'z') {
+            line = next;
+            continue;
+        }
+        n1 = strcspn(line + 2, " ");
+        assert_true(n1 < sizeof w1);
+        memcpy(w1, line + 2, n1);
+        n2 = line[2 + n1] == ' ' ? strcspn(line + 3 + n1, " ") : 0;
+        if (n2 > 0 && n2 < sizeof w2 && line[3 + n1] >= 'a' && line[3 + n1] <= 'z')
+            memcpy(w2, line + 3 + n1, n2);
+        snprintf(cmd, sizeof cmd, "%s%s%s", w1, w2[0] ? " " : "", w2);
+        line = next;
+        for (size_t i = 0; i < sizeof ctl_not_reads / sizeof ctl_not_reads[0]; i++)
+            skip = skip || strcmp(cmd, ctl_not_reads[i]) == 0;
+        if (skip)
+            continue;
+        argv[k++] = lnt_test_bin("lanternctl");
+        argv[k++] = "--db";
+        argv[k++] = g.db;
+        argv[k++] = "--json";
+        argv[k++] = w1;
+        if (w2[0] != '\0')
+            argv[k++] = w2;
+        /* the options a read needs to name what it reads */
+        if (strcmp(cmd, "training list") == 0) {
+            argv[k++] = "--staff";
+            argv[k++] = "1";
+        } else if (strcmp(cmd, "finding list") == 0 || strcmp(cmd, "score") == 0) {
+            argv[k++] = "--venue";
+            argv[k++] = crown;
+        }
+        argv[k] = NULL;
+        since = audit_newest();
+        assert_int_equal(lnt_proc_run(argv, NULL, 60000, &r), 0);
+        if (r.status != 0)
+            fail_msg("lanternctl %s failed (%d): %s", cmd, r.status, r.err);
+        assert_read_audited(cmd, r.out, since, actor);
+        lnt_proc_result_release(&r);
+        walked++;
+    }
+    lnt_proc_result_release(&help);
+    assert_true(walked >= 10);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(
+            test_officer_access__parallel_logins_check_at_most_five_passwords, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_officer_access__parallel_logins_from_one_address_are_capped, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_officer_access__disabled_account_reply_does_not_tell_the_password, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(
+            test_officer_access__incident_opens_only_under_its_own_venue, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_officer_access__every_api_read_of_personal_data_is_audited, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_officer_access__every_dashboard_read_of_personal_data_is_audited, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_officer_access__every_lanternctl_read_of_personal_data_is_audited, setup,
+            teardown),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
