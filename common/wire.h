@@ -63,6 +63,9 @@ struct lnt_ingest_result {
     int64_t seq;
     enum lnt_ingest_status status;
     char reason[160];
+    /* the server's own note, never on the wire: an accepted sign_in whose badge the server
+     * flagged (enum lnt_signin_flag in server/store_events.h), 0 when none */
+    int badge_flag;
 };
 
 /*

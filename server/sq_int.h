@@ -179,9 +179,13 @@ struct lnt_sq_origin {
     int64_t kiosk_id;
     int64_t venue_id;
 };
-/* Everything an accepted event changes besides its own row (rollup deltas wait for the flush). */
+/*
+ * Everything an accepted event changes besides its own row (rollup deltas wait for the flush).
+ * *badge (badge may be NULL) says what the badge register had to say of a sign_in's badge;
+ * LNT_SIGNIN_OK for every other event.
+ */
 enum lnt_err lnt_sq_derive(struct lnt_store *s, const struct lnt_sq_origin *o,
-                           const struct lnt_event *e, char *err);
+                           const struct lnt_event *e, enum lnt_signin_flag *badge, char *err);
 /* Inserts one flags row. staff_id and serial may be NULL. */
 enum lnt_err lnt_sq_flag(struct lnt_store *s, enum lnt_flag_kind kind,
                          const struct lnt_sq_origin *o, int64_t other_venue, const char *staff_id,
