@@ -29,6 +29,8 @@
 #define SERIAL_REVOKED "a1b2c3d4e5f60718"
 #define SERIAL_NEVER "0102030405060708"
 #define UUID_DELIVERY "5f0c0000-0000-4000-8000-0000000000d1"
+#define OFFICER_EMAIL "pat@kingsbridge.gov.uk"
+#define OFFICER_PASSWORD "correct horse battery staple"
 
 struct fixture {
     char *dir, *db, *port_file, *log;
@@ -62,6 +64,7 @@ static int setup(void **state)
     struct lnt_badge_record b;
     struct lnt_scheme scheme;
     struct lnt_token t;
+    struct lnt_officer o;
     char err[LNT_ERRBUF_SIZE] = "", bin[1024], *text;
     int64_t now = lnt_time_now(), port = 0;
 
@@ -103,6 +106,11 @@ static int setup(void **state)
     lnt_str_copy(t.label, sizeof t.label, "licensing");
     t.scope.role = LNT_OFFICER_ADMIN;
     assert_int_equal(lnt_store_token_add(s, &t, now, f->token, err), LNT_OK);
+    memset(&o, 0, sizeof o);
+    lnt_str_copy(o.email, sizeof o.email, OFFICER_EMAIL);
+    lnt_str_copy(o.name, sizeof o.name, "Pat Licensing");
+    o.scope.role = LNT_OFFICER_OFFICER;
+    assert_int_equal(lnt_store_officer_add(s, &o, OFFICER_PASSWORD, err), LNT_OK);
     lnt_store_free(s);
 
     lnt_str_copy(bin, sizeof bin, lnt_test_bin("lanternd"));
@@ -294,6 +302,58 @@ static double metric(struct fixture *f, const char *name)
     return v;
 }
 
+/*
+ * The dashboard page at `path` (its HTML, caller frees) as an officer who has
+ * just signed in through the login form.
+ */
+static char *dashboard_page(struct fixture *f, const char *path)
+{
+    CURL *c = curl_easy_init();
+    struct lnt_buf b;
+    char url[512], body[512], token[128] = "";
+    const char *p, *q;
+    long status = 0;
+    char *page;
+
+    assert_non_null(c);
+    lnt_buf_init(&b, 4u << 20);
+    curl_easy_setopt(c, CURLOPT_COOKIEFILE, ""); /* cookies in memory */
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+    snprintf(url, sizeof url, "%s/login", f->base);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    assert_int_equal(curl_easy_perform(c), CURLE_OK);
+    assert_int_equal(lnt_buf_puts(&b, ""), LNT_OK);
+    p = strstr(b.data, "name=\"csrf\" value=\"");
+    assert_non_null(p);
+    p += strlen("name=\"csrf\" value=\"");
+    q = strchr(p, '"');
+    assert_non_null(q);
+    assert_true((size_t)(q - p) < sizeof token);
+    memcpy(token, p, (size_t)(q - p));
+    snprintf(body, sizeof body, "csrf=%s&email=%s&password=%s&next=", token, OFFICER_EMAIL,
+             "correct%20horse%20battery%20staple");
+    lnt_buf_reset(&b);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+    assert_int_equal(curl_easy_perform(c), CURLE_OK);
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    assert_int_equal(status, 303);
+    lnt_buf_reset(&b);
+    snprintf(url, sizeof url, "%s%s", f->base, path);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+    assert_int_equal(curl_easy_perform(c), CURLE_OK);
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    assert_int_equal(status, 200);
+    assert_int_equal(lnt_buf_puts(&b, ""), LNT_OK);
+    page = strdup(b.data);
+    assert_non_null(page);
+    lnt_buf_release(&b);
+    curl_easy_cleanup(c);
+    return page;
+}
+
 static json_t *only(json_t *list)
 {
     assert_int_equal(json_array_size(list), 1);
@@ -306,7 +366,7 @@ static void test_api_integrity__delivery_sent_again_under_new_seq_counts_once(vo
 {
     struct fixture *f = *state;
     int64_t now = lnt_time_now();
-    char a[512], b[512], c[1100], path[128];
+    char a[512], b[512], c[1100], path[128], *page;
     struct reply r;
     json_t *conf;
 
@@ -352,6 +412,13 @@ static void test_api_integrity__delivery_sent_again_under_new_seq_counts_once(vo
     assert_true(metric(f, "lantern_events_conflict_total") == 1);
     assert_true(metric(f, "lantern_events_duplicate_total") == 1);
     assert_true(metric(f, "lantern_events_ingested_total") == 2);
+
+    /* and on the venue's case file */
+    snprintf(path, sizeof path, "/venues/%lld", (long long)f->venue_id);
+    page = dashboard_page(f, path);
+    assert_non_null(strstr(page, "<tr data-kind=\"conflict\">"));
+    assert_non_null(strstr(page, "Record sent again with different content"));
+    free(page);
 }
 
 /* ---- sign-ins checked against the badge register ---- */
@@ -360,7 +427,8 @@ static void test_api_integrity__revoked_and_unknown_badges_are_flagged(void **st
 {
     struct fixture *f = *state;
     int64_t now = lnt_time_now();
-    char a[700], b[700], c[700], all[2200], path[160], want[64];
+    char a[700], b[700], c[700], all[2200], path[160], want[64], *page;
+    char from[LNT_DATE_STRLEN], to[LNT_DATE_STRLEN];
     struct reply r;
     json_t *shifts, *flags;
 
@@ -410,6 +478,23 @@ static void test_api_integrity__revoked_and_unknown_badges_are_flagged(void **st
 
     assert_true(metric(f, "lantern_signins_flagged_total{reason=\"revoked\"}") == 1);
     assert_true(metric(f, "lantern_signins_flagged_total{reason=\"unknown_serial\"}") == 1);
+
+    /* the dashboard: the case file lists both, the register marks the rows */
+    snprintf(path, sizeof path, "/venues/%lld", (long long)f->venue_id);
+    page = dashboard_page(f, path);
+    assert_non_null(strstr(page, "<tr data-kind=\"revoked_badge\">"));
+    assert_non_null(strstr(page, "<tr data-kind=\"unknown_serial\">"));
+    assert_non_null(strstr(page, "Sign-in with a revoked badge"));
+    free(page);
+    /* nights from three days back to tomorrow: whatever the hour, the sign-ins are in it */
+    assert_int_equal(lnt_date_format(lnt_date_of(now) - 3, from), LNT_OK);
+    assert_int_equal(lnt_date_format(lnt_date_of(now) + 1, to), LNT_OK);
+    snprintf(path, sizeof path, "/venues/%lld/register?from=%s&to=%s", (long long)f->venue_id, from,
+             to);
+    page = dashboard_page(f, path);
+    assert_non_null(strstr(page, "revoked before this sign-in"));
+    assert_non_null(strstr(page, "never issued by the scheme"));
+    free(page);
 
     /* sent again: a duplicate, not flagged (or counted) twice */
     post_events(f, all, &r);
