@@ -159,7 +159,7 @@ static void make_db(const char *path, struct world *w)
     int64_t venue_ids[VENUES], now = lnt_time_now();
     int32_t today = (int32_t)(now / 86400);
     sqlite3 *db = NULL;
-    sqlite3_stmt *st_staff = NULL, *st_train = NULL;
+    sqlite3_stmt *st_staff = NULL, *st_train = NULL, *st_badge = NULL;
 
     if (lnt_store_open(&s, path, err) != LNT_OK || lnt_store_scheme_init(s, "BEN", err) != LNT_OK)
         die(err);
@@ -201,13 +201,19 @@ static void make_db(const char *path, struct world *w)
         sqlite3_prepare_v2(db,
                            "INSERT INTO training (staff_id, course, completed, expires, "
                            "created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                           -1, &st_train, NULL) != SQLITE_OK)
+                           -1, &st_train, NULL) != SQLITE_OK ||
+        /* every serial signing in is one the scheme issued, as in a real town */
+        sqlite3_prepare_v2(db,
+                           "INSERT INTO badges (serial, staff_id, kid, issued_at, expires_at) "
+                           "VALUES (?1, ?2, (SELECT kid FROM signing_keys LIMIT 1), ?3, ?4)",
+                           -1, &st_badge, NULL) != SQLITE_OK)
         die(sqlite3_errmsg(db));
     for (size_t v = 0; v < VENUES; v++) {
         for (size_t i = 0; i < STAFF_PER_VENUE; i++) {
             struct staff *p = &w->staff[v][i];
             char name[32];
             uint64_t serial = rnd(&w->rng);
+            uint8_t blob[LNT_SERIAL_LEN];
             int courses = 1 + (int)rnd_below(&w->rng, 3);
 
             p->door = i % 5 < 3;
@@ -223,6 +229,15 @@ static void make_db(const char *path, struct world *w)
                 die(sqlite3_errmsg(db));
             sqlite3_reset(st_staff);
             p->id = sqlite3_last_insert_rowid(db);
+            for (int b = 0; b < LNT_SERIAL_LEN; b++)
+                blob[b] = (uint8_t)(serial >> (8 * (LNT_SERIAL_LEN - 1 - b)));
+            sqlite3_bind_blob(st_badge, 1, blob, sizeof blob, SQLITE_TRANSIENT);
+            sqlite3_bind_int64(st_badge, 2, p->id);
+            sqlite3_bind_int64(st_badge, 3, now - 90 * 86400);
+            sqlite3_bind_int64(st_badge, 4, now + 300 * 86400);
+            if (sqlite3_step(st_badge) != SQLITE_DONE)
+                die(sqlite3_errmsg(db));
+            sqlite3_reset(st_badge);
             for (int c = 0; c < courses; c++) {
                 int course = 1 + (int)rnd_below(&w->rng, 7);
                 int32_t done = today - 30 - (int32_t)rnd_below(&w->rng, 700);
@@ -239,6 +254,7 @@ static void make_db(const char *path, struct world *w)
     }
     sqlite3_finalize(st_staff);
     sqlite3_finalize(st_train);
+    sqlite3_finalize(st_badge);
     sql_exec(db, "COMMIT");
     sqlite3_close(db);
 }

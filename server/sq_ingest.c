@@ -157,7 +157,7 @@ static enum lnt_err insert_one(struct lnt_store *s, const struct lnt_sq_origin *
                                struct lnt_ingest_result *res, char *err)
 {
     const char *staff = event_staff(e);
-    struct stored old;
+    struct stored old = {0};
     sqlite3_stmt *st;
     enum lnt_err rc;
 
