@@ -30,7 +30,11 @@
  * alternate batch by batch, so load on the machine falls on both alike.
  *
  *   bench_store_ingest [--batches N] [--warmup N] [--dir DIR] [--only VARIANT] [--threads N]
- *                      [--keep]
+ *                      [--event-ids v7|v4] [--keep]
+ *
+ * Event ids are version 7 UUIDs (time first) as kiosks make them, or with
+ * --event-ids v4 random ones, as kiosks made them before: the store keeps a
+ * unique index on them, which random ids write all over.
  *
  * With --threads N above 1 (default 2, the build machine's cores) two more
  * runs of --batches batches follow on the same database: one thread, then N
@@ -43,6 +47,8 @@
  */
 
 #define BATCH 100
+
+static bool g_random_ids; /* --event-ids v4 */
 #define VENUES 64
 #define STAFF_PER_VENUE 100
 #define REPORTS_KEPT 64 /* recent reports per kiosk that a later save may complete */
@@ -370,9 +376,12 @@ static void make_batch(const struct world *w, struct kiosk *k, enum variant v, s
 
         memset(e, 0, sizeof *e);
         e->seq = k->next_seq++;
-        rnd_uuid(&k->rng, e->uuid);
         k->clock += STEP;
         e->occurred_at = e->recorded_at = k->clock;
+        if (g_random_ids)
+            rnd_uuid(&k->rng, e->uuid);
+        else
+            rnd_uuid7(&k->rng, e->recorded_at * 1000, e->uuid);
         if (v == V_INCIDENTS) {
             incident(w, k, e);
             continue;
@@ -692,9 +701,13 @@ int main(int argc, char **argv)
             threads = count_arg(argv[++i], 1, "--threads");
         else if (strcmp(argv[i], "--keep") == 0)
             keep = true;
+        else if (strcmp(argv[i], "--event-ids") == 0 && i + 1 < argc &&
+                 (strcmp(argv[i + 1], "v4") == 0 || strcmp(argv[i + 1], "v7") == 0))
+            g_random_ids = strcmp(argv[++i], "v4") == 0;
         else {
             fprintf(stderr, "usage: bench_store_ingest [--batches N] [--warmup N] [--dir DIR] "
-                            "[--only mix|sign_in|incidents] [--threads N] [--keep]\n");
+                            "[--only mix|sign_in|incidents] [--threads N] [--event-ids v7|v4] "
+                            "[--keep]\n");
             return 2;
         }
     }
@@ -710,9 +723,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_store_ingest: --threads must be 1-8\n");
         return 2;
     }
-    printf("bench_store_ingest --batches %zu --warmup %zu --threads %zu --dir %s (SQLite %s, "
-           "synchronous=FULL, WAL)\n\n",
-           batches, warmup, threads, dir, sqlite3_libversion());
+    printf("bench_store_ingest --batches %zu --warmup %zu --threads %zu --event-ids %s --dir %s "
+           "(SQLite %s, synchronous=FULL, WAL)\n\n",
+           batches, warmup, threads, g_random_ids ? "v4" : "v7", dir, sqlite3_libversion());
     printf("| events | into | events/s | p50 batch | p99 batch | max batch | CPU per batch | "
            "vs baseline |\n");
     printf("|---|---|---|---|---|---|---|---|\n");
