@@ -30,7 +30,11 @@
  * alternate batch by batch, so load on the machine falls on both alike.
  *
  *   bench_store_ingest [--batches N] [--warmup N] [--dir DIR] [--only VARIANT] [--threads N]
- *                      [--keep]
+ *                      [--event-ids v7|v4] [--keep]
+ *
+ * Event ids are version 7 UUIDs (time first) as kiosks make them, or with
+ * --event-ids v4 random ones, as kiosks made them before: the store keeps a
+ * unique index on them, which random ids write all over.
  *
  * With --threads N above 1 (default 2, the build machine's cores) two more
  * runs of --batches batches follow on the same database: one thread, then N
@@ -43,6 +47,8 @@
  */
 
 #define BATCH 100
+
+static bool g_random_ids; /* --event-ids v4 */
 #define VENUES 64
 #define STAFF_PER_VENUE 100
 #define REPORTS_KEPT 64 /* recent reports per kiosk that a later save may complete */
@@ -159,7 +165,7 @@ static void make_db(const char *path, struct world *w)
     int64_t venue_ids[VENUES], now = lnt_time_now();
     int32_t today = (int32_t)(now / 86400);
     sqlite3 *db = NULL;
-    sqlite3_stmt *st_staff = NULL, *st_train = NULL;
+    sqlite3_stmt *st_staff = NULL, *st_train = NULL, *st_badge = NULL;
 
     if (lnt_store_open(&s, path, err) != LNT_OK || lnt_store_scheme_init(s, "BEN", err) != LNT_OK)
         die(err);
@@ -201,13 +207,19 @@ static void make_db(const char *path, struct world *w)
         sqlite3_prepare_v2(db,
                            "INSERT INTO training (staff_id, course, completed, expires, "
                            "created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                           -1, &st_train, NULL) != SQLITE_OK)
+                           -1, &st_train, NULL) != SQLITE_OK ||
+        /* every serial signing in is one the scheme issued, as in a real town */
+        sqlite3_prepare_v2(db,
+                           "INSERT INTO badges (serial, staff_id, kid, issued_at, expires_at) "
+                           "VALUES (?1, ?2, (SELECT kid FROM signing_keys LIMIT 1), ?3, ?4)",
+                           -1, &st_badge, NULL) != SQLITE_OK)
         die(sqlite3_errmsg(db));
     for (size_t v = 0; v < VENUES; v++) {
         for (size_t i = 0; i < STAFF_PER_VENUE; i++) {
             struct staff *p = &w->staff[v][i];
             char name[32];
             uint64_t serial = rnd(&w->rng);
+            uint8_t blob[LNT_SERIAL_LEN];
             int courses = 1 + (int)rnd_below(&w->rng, 3);
 
             p->door = i % 5 < 3;
@@ -223,6 +235,15 @@ static void make_db(const char *path, struct world *w)
                 die(sqlite3_errmsg(db));
             sqlite3_reset(st_staff);
             p->id = sqlite3_last_insert_rowid(db);
+            for (int b = 0; b < LNT_SERIAL_LEN; b++)
+                blob[b] = (uint8_t)(serial >> (8 * (LNT_SERIAL_LEN - 1 - b)));
+            sqlite3_bind_blob(st_badge, 1, blob, sizeof blob, SQLITE_TRANSIENT);
+            sqlite3_bind_int64(st_badge, 2, p->id);
+            sqlite3_bind_int64(st_badge, 3, now - 90 * 86400);
+            sqlite3_bind_int64(st_badge, 4, now + 300 * 86400);
+            if (sqlite3_step(st_badge) != SQLITE_DONE)
+                die(sqlite3_errmsg(db));
+            sqlite3_reset(st_badge);
             for (int c = 0; c < courses; c++) {
                 int course = 1 + (int)rnd_below(&w->rng, 7);
                 int32_t done = today - 30 - (int32_t)rnd_below(&w->rng, 700);
@@ -239,6 +260,7 @@ static void make_db(const char *path, struct world *w)
     }
     sqlite3_finalize(st_staff);
     sqlite3_finalize(st_train);
+    sqlite3_finalize(st_badge);
     sql_exec(db, "COMMIT");
     sqlite3_close(db);
 }
@@ -354,9 +376,12 @@ static void make_batch(const struct world *w, struct kiosk *k, enum variant v, s
 
         memset(e, 0, sizeof *e);
         e->seq = k->next_seq++;
-        rnd_uuid(&k->rng, e->uuid);
         k->clock += STEP;
         e->occurred_at = e->recorded_at = k->clock;
+        if (g_random_ids)
+            rnd_uuid(&k->rng, e->uuid);
+        else
+            rnd_uuid7(&k->rng, e->recorded_at * 1000, e->uuid);
         if (v == V_INCIDENTS) {
             incident(w, k, e);
             continue;
@@ -676,9 +701,13 @@ int main(int argc, char **argv)
             threads = count_arg(argv[++i], 1, "--threads");
         else if (strcmp(argv[i], "--keep") == 0)
             keep = true;
+        else if (strcmp(argv[i], "--event-ids") == 0 && i + 1 < argc &&
+                 (strcmp(argv[i + 1], "v4") == 0 || strcmp(argv[i + 1], "v7") == 0))
+            g_random_ids = strcmp(argv[++i], "v4") == 0;
         else {
             fprintf(stderr, "usage: bench_store_ingest [--batches N] [--warmup N] [--dir DIR] "
-                            "[--only mix|sign_in|incidents] [--threads N] [--keep]\n");
+                            "[--only mix|sign_in|incidents] [--threads N] [--event-ids v7|v4] "
+                            "[--keep]\n");
             return 2;
         }
     }
@@ -694,9 +723,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_store_ingest: --threads must be 1-8\n");
         return 2;
     }
-    printf("bench_store_ingest --batches %zu --warmup %zu --threads %zu --dir %s (SQLite %s, "
-           "synchronous=FULL, WAL)\n\n",
-           batches, warmup, threads, dir, sqlite3_libversion());
+    printf("bench_store_ingest --batches %zu --warmup %zu --threads %zu --event-ids %s --dir %s "
+           "(SQLite %s, synchronous=FULL, WAL)\n\n",
+           batches, warmup, threads, g_random_ids ? "v4" : "v7", dir, sqlite3_libversion());
     printf("| events | into | events/s | p50 batch | p99 batch | max batch | CPU per batch | "
            "vs baseline |\n");
     printf("|---|---|---|---|---|---|---|---|\n");

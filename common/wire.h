@@ -65,6 +65,9 @@ struct lnt_ingest_result {
     char reason[160];
     /* server side, never on the wire: rejected as a save of another venue's incident report */
     bool not_owner;
+    /* the server's own note, never on the wire: an accepted sign_in whose badge the server
+     * flagged (enum lnt_signin_flag in server/store_events.h), 0 when none */
+    int badge_flag;
 };
 
 /*

@@ -422,9 +422,10 @@ enum lnt_err lnt_outbox_append_report(struct lnt_outbox *ob, struct lnt_event *e
     st = NULL;
 
     ev->seq = seq;
-    lnt_uuid4(ev->uuid);
     if (ev->recorded_at == 0)
         ev->recorded_at = lnt_time_now();
+    /* time first (version 7): the server's unique index on event ids then grows at its end */
+    lnt_uuid7(ev->recorded_at * 1000, ev->uuid);
     rc = lnt_wire_event_encode(ev, &json, err);
     if (rc != LNT_OK) {
         lnt_fail_prefix(err, rc, "event not saved: ");

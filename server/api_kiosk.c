@@ -20,6 +20,7 @@
 #define ENROLL_CODE_MAX 32      /* generous: codes are 14 characters, dashes optional, any case */
 #define MAX_TIME 253402300799LL /* 9999-12-31T23:59:59Z */
 #define HDR_BACKLOG LNT_HDR_BACKLOG /* optional: events waiting in the kiosk's outbox */
+#define HDR_FLAGGED "X-Lantern-Flagged" /* in a batch reply: sign-ins stored but flagged */
 #define BACKLOG_MAX 1000000000
 
 static int64_t mono_us(void)
@@ -410,6 +411,38 @@ out:
     json_decref(root);
 }
 
+/*
+ * Names the sign-ins stored but flagged for their badge in the reply's
+ * X-Lantern-Flagged header ("12 revoked, 15 unknown_serial"), as many as fit,
+ * then "and N more". No header when none was flagged.
+ */
+static void flagged_header(struct lnt_http_response *resp, const struct lnt_ingest_result *r,
+                           size_t n)
+{
+    char value[sizeof resp->headers[0].value] = "", item[64];
+    size_t len = 0, more = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const char *why = lnt_signin_flag_name((enum lnt_signin_flag)r[i].badge_flag);
+        int k;
+        if (why == NULL)
+            continue;
+        k = snprintf(item, sizeof item, "%s%lld %s", len > 0 ? ", " : "", (long long)r[i].seq,
+                     why);
+        /* room is kept for ", and 100 more" */
+        if (more > 0 || k < 0 || len + (size_t)k + 16 >= sizeof value) {
+            more++;
+            continue;
+        }
+        memcpy(value + len, item, (size_t)k + 1);
+        len += (size_t)k;
+    }
+    if (more > 0)
+        snprintf(value + len, sizeof value - len, ", and %zu more", more);
+    if (len > 0)
+        (void)lnt_http_response_header(resp, HDR_FLAGGED, value);
+}
+
 static void handle_events(struct lnt_api *api, const struct lnt_http_request *req,
                           const struct lnt_api_params *params, struct lnt_http_response *resp)
 {
@@ -422,6 +455,7 @@ static void handle_events(struct lnt_api *api, const struct lnt_http_request *re
     bool have_batch = false, conflict = false;
     size_t not_owner = SIZE_MAX; /* the first event refused as another venue's report */
     uint64_t counts[5] = {0};    /* by enum lnt_ingest_status */
+    uint64_t flagged[LNT_SIGNIN_FLAG__MAX + 1] = {0};
     int64_t start_us = mono_us();
     enum lnt_err rc;
 
@@ -495,11 +529,18 @@ static void handle_events(struct lnt_api *api, const struct lnt_http_request *re
             results[map[j]] = sub[j];
     }
     for (size_t i = 0; i < batch.n; i++) {
+        const char *why = lnt_signin_flag_name((enum lnt_signin_flag)results[i].badge_flag);
         conflict = conflict || results[i].status == LNT_INGEST_CONFLICT;
         if (results[i].not_owner && not_owner == SIZE_MAX)
             not_owner = i;
         if (results[i].status >= LNT_INGEST_ACCEPTED && results[i].status <= LNT_INGEST_REJECTED)
             counts[results[i].status]++;
+        if (why == NULL)
+            continue;
+        /* stored all the same (the kiosk may not have heard), but never silently */
+        flagged[results[i].badge_flag]++;
+        lnt_warn("events: kiosk %lld: seq %lld: sign-in flagged: %s", (long long)kiosk_id,
+                 (long long)results[i].seq, why);
     }
     if (counts[LNT_INGEST_ACCEPTED] > 0)
         lnt_score_cache_invalidate(api->score_cache, who.kiosk.venue_id); /* its score may move */
@@ -516,6 +557,9 @@ static void handle_events(struct lnt_api *api, const struct lnt_http_request *re
     }
     resp->status = conflict ? 409 : 200;
     lnt_str_copy(resp->content_type, sizeof resp->content_type, "application/json");
+    flagged_header(resp, results, batch.n);
+    lnt_metrics_signins_flagged(&api->metrics, flagged[LNT_SIGNIN_REVOKED],
+                                flagged[LNT_SIGNIN_UNKNOWN_SERIAL]);
     if (not_owner != SIZE_MAX) {
         lnt_warn("events: kiosk %lld (venue %lld): %s", (long long)kiosk_id,
                  (long long)who.kiosk.venue_id, results[not_owner].reason);

@@ -438,7 +438,8 @@ static void handle_flags(struct lnt_api *api, const struct lnt_http_request *req
     if (kind != NULL && lnt_flag_kind_parse(kind, &q.kind) != LNT_OK) {
         lnt_http_problem(resp, 400,
                          "query `kind`: expected copied_badge, unmatched_sign_out, "
-                         "unmatched_shift_end, seq_gap, seq_backwards or conflict");
+                         "unmatched_shift_end, seq_gap, seq_backwards, conflict, revoked_badge "
+                         "or unknown_serial");
         goto out;
     }
     rc = q.venue_id != 0 ? (set.all = true, LNT_OK) : venue_set_load(api, &c.token.scope, &set, err);

@@ -424,7 +424,10 @@ static void handle_venue(struct lnt_api *api, const struct lnt_http_request *req
          json_object_set_new(reply, "nights",
                              json_pack("{s:o, s:o}", "first", lnt_api_json_date(first), "last",
                                        lnt_api_json_date(last))) != 0 ||
-         json_object_set_new(reply, "totals", totals_json(&d.totals)) != 0)) {
+         json_object_set_new(reply, "totals", totals_json(&d.totals)) != 0 ||
+         json_object_set_new(reply, "flagged_sign_ins",
+                             json_pack("{s:i, s:i}", "revoked", (int)d.revoked_sign_ins,
+                                       "unknown_serial", (int)d.unknown_serial_sign_ins)) != 0)) {
         json_decref(reply);
         reply = NULL;
     }
@@ -436,8 +439,10 @@ static void handle_venue(struct lnt_api *api, const struct lnt_http_request *req
 
 static json_t *shift_json(const struct lnt_shift *s)
 {
+    const char *flag = lnt_signin_flag_name(s->badge_flag);
+
     return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:b, s:b, s:b, "
-                     "s:b}",
+                     "s:b, s:o}",
                      "id", (json_int_t)s->id, "kiosk_id", (json_int_t)s->kiosk_id, "staff_id",
                      s->staff_id, "staff_name", s->staff_name, "badge_serial", s->serial, "role",
                      lnt_role_name(s->role), "sia_number", s->sia_number, "sia_status",
@@ -446,7 +451,8 @@ static json_t *shift_json(const struct lnt_shift *s)
                      "on_at", lnt_api_json_time(s->on_at), "off_at",
                      lnt_api_json_time(s->off_at), "night", lnt_api_json_date(s->night),
                      "sia_ok", s->sia_ok, "vuln_trained", s->vuln_trained, "angela_trained",
-                     s->angela_trained, "bystander_trained", s->bystander_trained);
+                     s->angela_trained, "bystander_trained", s->bystander_trained, "badge_flag",
+                     flag != NULL ? json_string(flag) : json_null());
 }
 
 /*

@@ -143,7 +143,8 @@ static int door_register(struct export_job *j, char *err)
     static const char *const head[] = {
         "venue_id",   "venue",     "night",     "staff_id",   "name",         "role",
         "sia_number", "sia_status", "sia_ok",   "verdict",    "badge_serial", "on_duty",
-        "off_duty",   "hours",     "signed_out", "vuln_trained", "angela_trained", NULL};
+        "off_duty",   "hours",     "signed_out", "vuln_trained", "angela_trained", "badge_flag",
+        NULL};
 
     csv_header(&j->csv, head);
     for (size_t v = 0; v < j->n_venues; v++) {
@@ -171,6 +172,10 @@ static int door_register(struct export_job *j, char *err)
                 csv_bool(&j->csv, s[i].off_at != 0);
                 csv_bool(&j->csv, s[i].vuln_trained);
                 csv_bool(&j->csv, s[i].angela_trained);
+                /* "" for a badge on record; "revoked" or "unknown_serial" when flagged */
+                csv_str(&j->csv, lnt_signin_flag_name(s[i].badge_flag) != NULL
+                                     ? lnt_signin_flag_name(s[i].badge_flag)
+                                     : "");
                 csv_end(&j->csv);
             }
             free(s);

@@ -39,6 +39,8 @@ void lnt_metrics_init(struct lnt_metrics *m)
     zero(&m->ev_duplicates);
     zero(&m->ev_conflicts);
     zero(&m->ev_rejected);
+    zero(&m->signins_revoked);
+    zero(&m->signins_unknown);
     zero(&m->batch_count);
     zero(&m->batch_sum_us);
 }
@@ -65,6 +67,12 @@ void lnt_metrics_batch(struct lnt_metrics *m, uint64_t accepted, uint64_t duplic
         add(&m->batch_bucket[b], 1);
     add(&m->batch_count, 1);
     add(&m->batch_sum_us, elapsed_us);
+}
+
+void lnt_metrics_signins_flagged(struct lnt_metrics *m, uint64_t revoked, uint64_t unknown_serial)
+{
+    add(&m->signins_revoked, revoked);
+    add(&m->signins_unknown, unknown_serial);
 }
 
 static enum lnt_err counter(struct lnt_buf *out, const char *name, const char *help, uint64_t v)
@@ -109,6 +117,15 @@ enum lnt_err lnt_metrics_render(const struct lnt_metrics *m, const struct lnt_me
     if (rc == LNT_OK)
         rc = counter(out, "lantern_events_rejected_total", "Events refused one by one in a batch.",
                      get(&m->ev_rejected));
+    if (rc == LNT_OK)
+        rc = lnt_buf_printf(out,
+                            "# HELP lantern_signins_flagged_total Sign-ins stored and flagged: "
+                            "a badge revoked before the sign-in, or a serial never issued.\n"
+                            "# TYPE lantern_signins_flagged_total counter\n"
+                            "lantern_signins_flagged_total{reason=\"revoked\"} %" PRIu64 "\n"
+                            "lantern_signins_flagged_total{reason=\"unknown_serial\"} %" PRIu64
+                            "\n",
+                            get(&m->signins_revoked), get(&m->signins_unknown));
     if (rc == LNT_OK)
         rc = lnt_buf_puts(out, "# HELP lantern_batch_duration_seconds Time to check, store and "
                                "answer one event batch.\n"

@@ -24,6 +24,8 @@ struct lnt_metrics {
     atomic_uint_fast64_t ev_duplicates;
     atomic_uint_fast64_t ev_conflicts;
     atomic_uint_fast64_t ev_rejected;
+    atomic_uint_fast64_t signins_revoked; /* accepted sign-ins with a revoked badge */
+    atomic_uint_fast64_t signins_unknown; /* ... with a serial the scheme never issued */
     atomic_uint_fast64_t batch_bucket[LNT_METRICS_BUCKETS]; /* not cumulative; summed on render */
     atomic_uint_fast64_t batch_count;
     atomic_uint_fast64_t batch_sum_us;
@@ -47,6 +49,8 @@ void lnt_metrics_request(struct lnt_metrics *m, int status);
 /* One stored batch: how each of its events went, and how long the batch took. */
 void lnt_metrics_batch(struct lnt_metrics *m, uint64_t accepted, uint64_t duplicates,
                        uint64_t conflicts, uint64_t rejected, uint64_t elapsed_us);
+/* Accepted sign-ins of one batch that the store flagged for their badge. */
+void lnt_metrics_signins_flagged(struct lnt_metrics *m, uint64_t revoked, uint64_t unknown_serial);
 /*
  * Appends the Prometheus text exposition (format 0.0.4) of `m` and `g` to
  * `out`. LNT_ERR_TOO_LARGE / LNT_ERR_NOMEM from the buffer; `out` may then

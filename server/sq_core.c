@@ -367,12 +367,19 @@ static enum lnt_err refuse_newer(const char *path, int v, char *err)
                     path, v, migrations[N_MIGRATIONS - 1].version);
 }
 
-/* Applies every migration newer than the database, each in its own transaction. */
+/*
+ * Applies every migration newer than the database, each in its own transaction.
+ * A post step (the replay that derives data from stored events) runs the
+ * program's derivation code, which writes the newest schema: when one is
+ * pending, every pending migration shares one transaction and the post steps
+ * run after the last of them.
+ */
 static enum lnt_err migrate(struct lnt_store *s, char *err)
 {
     sqlite3 *db = s->w.db;
     enum lnt_err rc;
     int v = 0;
+    bool together = false;
     char sql[64];
 
     rc = user_version(db, &v, err);
@@ -380,10 +387,17 @@ static enum lnt_err migrate(struct lnt_store *s, char *err)
         return rc;
     if (v > migrations[N_MIGRATIONS - 1].version)
         return refuse_newer(s->path, v, err);
-    for (size_t i = 0; i < N_MIGRATIONS; i++) {
+    for (size_t i = 0; i < N_MIGRATIONS; i++)
+        together = together || (migrations[i].version > v && migrations[i].post != NULL);
+    for (size_t i = 0; i < N_MIGRATIONS;) {
+        /* migrations i..j share one transaction */
+        size_t j = together ? N_MIGRATIONS - 1 : i;
         const struct migration *m = &migrations[i];
-        if (m->version <= v)
+
+        if (m->version <= v) {
+            i++;
             continue;
+        }
         rc = lnt_sq_exec(db, "BEGIN IMMEDIATE", err);
         if (rc != LNT_OK)
             return lnt_fail_prefix(err, rc, "migration %s: ", m->name);
@@ -391,16 +405,21 @@ static enum lnt_err migrate(struct lnt_store *s, char *err)
         rc = user_version(db, &v, err);
         if (rc == LNT_OK && v > migrations[N_MIGRATIONS - 1].version)
             rc = refuse_newer(s->path, v, err);
-        if (rc == LNT_OK && m->version > v) {
-            rc = lnt_sq_exec(db, (const char *)m->sql, err);
-            if (rc == LNT_OK && m->post != NULL)
-                rc = m->post(s, err);
-            if (rc == LNT_OK) {
-                snprintf(sql, sizeof sql, "PRAGMA user_version = %d", m->version);
-                rc = lnt_sq_exec(db, sql, err);
-            }
+        for (size_t k = i; rc == LNT_OK && k <= j; k++) {
+            m = &migrations[k];
+            if (m->version > v)
+                rc = lnt_sq_exec(db, (const char *)m->sql, err);
             if (rc != LNT_OK)
                 rc = lnt_fail_prefix(err, rc, "migration %s: ", m->name);
+        }
+        for (size_t k = i; rc == LNT_OK && k <= j; k++) {
+            m = &migrations[k];
+            if (m->version > v && m->post != NULL && (rc = m->post(s, err)) != LNT_OK)
+                rc = lnt_fail_prefix(err, rc, "migration %s: ", m->name);
+        }
+        if (rc == LNT_OK && migrations[j].version > v) {
+            snprintf(sql, sizeof sql, "PRAGMA user_version = %d", migrations[j].version);
+            rc = lnt_sq_exec(db, sql, err);
         }
         if (rc == LNT_OK)
             rc = lnt_sq_exec(db, "COMMIT", err);
@@ -408,8 +427,9 @@ static enum lnt_err migrate(struct lnt_store *s, char *err)
             (void)lnt_sq_exec(db, "ROLLBACK", NULL);
             return rc;
         }
-        if (m->version > v)
-            v = m->version;
+        if (migrations[j].version > v)
+            v = migrations[j].version;
+        i = j + 1;
     }
     /* statements prepared against the old schema must not outlive it */
     cache_clear(&s->w);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codec.h"
 #include "night.h"
 
 #define COPY_WINDOW (16 * 3600) /* an open shift older than this is not "on shift now" */
@@ -348,8 +349,35 @@ static enum lnt_err copied_badge_check(struct lnt_store *s, const struct lnt_sq_
                        e->occurred_at, e->seq, other_shift, err);
 }
 
+/* What the badge register says of the sign-in's badge serial at the sign-in. */
+static enum lnt_err badge_check(struct lnt_store *s, const struct lnt_event *e,
+                                enum lnt_signin_flag *out, char *err)
+{
+    uint8_t serial[LNT_SERIAL_LEN];
+    sqlite3_stmt *st;
+    int r;
+
+    *out = LNT_SIGNIN_UNKNOWN_SERIAL;
+    if (lnt_hex_decode(e->u.badge.serial, serial, sizeof serial) != LNT_OK)
+        return LNT_OK; /* not a serial the scheme could have issued */
+    st = lnt_sq_stmt(&s->w, "SELECT revoked_at FROM badges WHERE serial = ?1", err);
+    if (st == NULL)
+        return LNT_ERR_DB;
+    sqlite3_bind_blob(st, 1, serial, sizeof serial, SQLITE_STATIC);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        int64_t revoked_at = sqlite3_column_int64(st, 0);
+        /* signed in before the revocation: that sign-in was legitimate */
+        *out = revoked_at != 0 && revoked_at <= e->occurred_at ? LNT_SIGNIN_REVOKED : LNT_SIGNIN_OK;
+    }
+    sqlite3_reset(st);
+    return r == SQLITE_ROW || r == SQLITE_DONE ? LNT_OK
+                                               : lnt_sq_fail(s->w.db, err, "looking up a badge");
+}
+
 static enum lnt_err derive_sign_in(struct lnt_store *s, const struct lnt_sq_origin *o,
-                                   const struct lnt_event *e, char *err)
+                                   const struct lnt_event *e, enum lnt_signin_flag *flag,
+                                   char *err)
 {
     const struct lnt_ev_badge *b = &e->u.badge;
     int32_t night = lnt_night_of(e->occurred_at);
@@ -363,13 +391,15 @@ static enum lnt_err derive_sign_in(struct lnt_store *s, const struct lnt_sq_orig
     rc = training_on(s, b->staff_id, night, &vuln, &angela, &byst, err);
     if (rc == LNT_OK)
         rc = copied_badge_check(s, o, e, err);
+    if (rc == LNT_OK)
+        rc = badge_check(s, e, flag, err);
     if (rc != LNT_OK)
         return rc;
     st = lnt_sq_stmt(&s->w,
                      "INSERT INTO shifts (venue_id, kiosk_id, staff_id, serial, role, sia_number, "
                      "sia_status, verdict, on_at, night, vuln_trained, angela_trained, "
-                     "bystander_trained, sia_ok) "
-                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                     "bystander_trained, sia_ok, badge_flag) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
                      err);
     if (st == NULL)
         return LNT_ERR_DB;
@@ -387,7 +417,14 @@ static enum lnt_err derive_sign_in(struct lnt_store *s, const struct lnt_sq_orig
     sqlite3_bind_int(st, 12, angela);
     sqlite3_bind_int(st, 13, byst);
     sqlite3_bind_int(st, 14, sia_ok);
+    sqlite3_bind_int(st, 15, (int)*flag);
     rc = lnt_sq_done(s->w.db, st, err, "storing a shift");
+    if (rc == LNT_OK && *flag != LNT_SIGNIN_OK)
+        rc = lnt_sq_flag(s,
+                         *flag == LNT_SIGNIN_REVOKED ? LNT_FLAG_REVOKED_BADGE
+                                                    : LNT_FLAG_UNKNOWN_SERIAL,
+                         o, 0, b->staff_id, b->serial, e->occurred_at, e->seq,
+                         sqlite3_last_insert_rowid(s->w.db), err);
     if (rc != LNT_OK)
         return rc;
     nd = night_row(s, o->venue_id, night, err);
@@ -844,11 +881,15 @@ static enum lnt_err derive_shift_end(struct lnt_store *s, const struct lnt_sq_or
 }
 
 enum lnt_err lnt_sq_derive(struct lnt_store *s, const struct lnt_sq_origin *o,
-                           const struct lnt_event *e, char *err)
+                           const struct lnt_event *e, enum lnt_signin_flag *badge, char *err)
 {
+    enum lnt_signin_flag ignored;
     struct night_delta *nd;
     enum lnt_err rc;
 
+    if (badge == NULL)
+        badge = &ignored;
+    *badge = LNT_SIGNIN_OK;
     rc = add_hour(s, o->venue_id, e->occurred_at, (int)e->type, "", 1, err);
     if (rc != LNT_OK)
         return rc;
@@ -858,7 +899,7 @@ enum lnt_err lnt_sq_derive(struct lnt_store *s, const struct lnt_sq_origin *o,
     nd->d[NC_CONTACTS]++;
     switch (e->type) {
     case LNT_EV_SIGN_IN:
-        return derive_sign_in(s, o, e, err);
+        return derive_sign_in(s, o, e, badge, err);
     case LNT_EV_SIGN_OUT:
         return derive_sign_out(s, o, e, err);
     case LNT_EV_BADGE_REFUSED:

@@ -4,6 +4,7 @@
 
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,6 +75,81 @@ static enum lnt_err encode_batch(const struct lnt_event *ev, size_t n, struct en
     return LNT_OK;
 }
 
+/* The stored event an event collided with: on its (kiosk_id, seq), else on its uuid. */
+struct stored {
+    int64_t id, kiosk_id, seq, venue_id;
+    bool same; /* its canonical JSON is the new event's, seq aside */
+};
+
+/*
+ * Whether `e` (canonical JSON `body`) says what the stored canonical JSON
+ * `old` (of seq `old_seq`) says: byte for byte, once e is given old_seq.
+ */
+static enum lnt_err same_body(const struct lnt_event *e, const char *body, size_t body_len,
+                              const void *old, size_t old_len, int64_t old_seq, bool *same,
+                              char *err)
+{
+    struct lnt_event *copy;
+    struct lnt_buf text;
+    enum lnt_err rc;
+
+    if (old_seq == e->seq) {
+        *same = old_len == body_len && memcmp(old, body, body_len) == 0;
+        return LNT_OK;
+    }
+    copy = malloc(sizeof *copy);
+    if (copy == NULL)
+        return lnt_fail(err, LNT_ERR_NOMEM, "out of memory comparing an event");
+    *copy = *e;
+    copy->seq = old_seq;
+    lnt_buf_init(&text, LNT_BATCH_BODY_MAX);
+    rc = lnt_wire_event_encode(copy, &text, err);
+    *same = rc == LNT_OK && text.len == old_len && memcmp(text.data, old, old_len) == 0;
+    lnt_buf_release(&text);
+    free(copy);
+    return rc;
+}
+
+/* Finds what an event that was not inserted collided with, and compares their content. */
+static enum lnt_err find_stored(struct lnt_store *s, const struct lnt_sq_origin *o,
+                                const struct lnt_event *e, const char *body, size_t body_len,
+                                struct stored *out, char *err)
+{
+    sqlite3_stmt *st;
+    enum lnt_err rc;
+    int r;
+
+    st = lnt_sq_stmt(&s->w,
+                     "SELECT id, kiosk_id, seq, venue_id, body FROM events "
+                     "WHERE (kiosk_id = ?1 AND seq = ?2) OR uuid = ?3 "
+                     "ORDER BY kiosk_id = ?1 AND seq = ?2 DESC LIMIT 1",
+                     err);
+    if (st == NULL)
+        return LNT_ERR_DB;
+    sqlite3_bind_int64(st, 1, o->kiosk_id);
+    sqlite3_bind_int64(st, 2, e->seq);
+    sqlite3_bind_text(st, 3, e->uuid, -1, SQLITE_STATIC);
+    r = sqlite3_step(st);
+    if (r != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return r == SQLITE_DONE ? lnt_fail(err, LNT_ERR_INTERNAL,
+                                           "seq %" PRId64 ": neither stored nor found", e->seq)
+                                : lnt_sq_fail(s->w.db, err, "comparing an event");
+    }
+    out->id = sqlite3_column_int64(st, 0);
+    out->kiosk_id = sqlite3_column_int64(st, 1);
+    out->seq = sqlite3_column_int64(st, 2);
+    out->venue_id = sqlite3_column_int64(st, 3);
+    /* one uuid from two kiosks is two records claiming one name: never the same */
+    out->same = false;
+    rc = out->kiosk_id != o->kiosk_id
+             ? LNT_OK
+             : same_body(e, body, body_len, sqlite3_column_blob(st, 4),
+                         (size_t)sqlite3_column_bytes(st, 4), out->seq, &out->same, err);
+    sqlite3_reset(st);
+    return rc;
+}
+
 /* Stores one event (its canonical JSON already made) inside the open transaction and says what
  * became of it. */
 static enum lnt_err insert_one(struct lnt_store *s, const struct lnt_sq_origin *o, int64_t now,
@@ -81,17 +157,17 @@ static enum lnt_err insert_one(struct lnt_store *s, const struct lnt_sq_origin *
                                struct lnt_ingest_result *res, char *err)
 {
     const char *staff = event_staff(e);
+    struct stored old = {0};
     sqlite3_stmt *st;
     enum lnt_err rc;
-    bool same;
-    int r;
 
     memset(res, 0, sizeof *res);
     res->seq = e->seq;
+    /* a uuid names one record: stored before under this (kiosk_id, seq) or under its uuid */
     st = lnt_sq_stmt(&s->w,
                      "INSERT INTO events (kiosk_id, seq, uuid, type, venue_id, staff_id, "
                      "occurred_at, received_at, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
-                     "ON CONFLICT (kiosk_id, seq) DO NOTHING",
+                     "ON CONFLICT DO NOTHING",
                      err);
     if (st == NULL)
         return LNT_ERR_DB;
@@ -115,29 +191,18 @@ static enum lnt_err insert_one(struct lnt_store *s, const struct lnt_sq_origin *
         return LNT_OK;
     }
 
-    /* stored before: the same canonical JSON is a duplicate, anything else a conflict */
-    st = lnt_sq_stmt(&s->w, "SELECT body FROM events WHERE kiosk_id = ?1 AND seq = ?2", err);
-    if (st == NULL)
-        return LNT_ERR_DB;
-    sqlite3_bind_int64(st, 1, o->kiosk_id);
-    sqlite3_bind_int64(st, 2, e->seq);
-    r = sqlite3_step(st);
-    if (r != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return r == SQLITE_DONE ? lnt_fail(err, LNT_ERR_INTERNAL,
-                                           "seq %" PRId64 ": neither stored nor found", e->seq)
-                                : lnt_sq_fail(s->w.db, err, "comparing an event");
-    }
-    same = (size_t)sqlite3_column_bytes(st, 0) == body_len &&
-           memcmp(sqlite3_column_blob(st, 0), body, body_len) == 0;
-    sqlite3_reset(st);
-    if (same) {
+    /* stored before: the same canonical JSON (seq aside) is a duplicate, anything else a
+     * conflict */
+    rc = find_stored(s, o, e, body, body_len, &old, err);
+    if (rc != LNT_OK)
+        return rc;
+    if (old.same) {
         res->status = LNT_INGEST_DUPLICATE;
         return LNT_OK;
     }
     st = lnt_sq_stmt(&s->w,
-                     "INSERT INTO event_conflicts (kiosk_id, seq, received_at, body) "
-                     "VALUES (?1, ?2, ?3, ?4)",
+                     "INSERT INTO event_conflicts (kiosk_id, seq, received_at, body, uuid, "
+                     "stored_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                      err);
     if (st == NULL)
         return LNT_ERR_DB;
@@ -145,12 +210,26 @@ static enum lnt_err insert_one(struct lnt_store *s, const struct lnt_sq_origin *
     sqlite3_bind_int64(st, 2, e->seq);
     sqlite3_bind_int64(st, 3, now);
     sqlite3_bind_text(st, 4, body, (int)body_len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, e->uuid, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, old.id);
     rc = lnt_sq_done(s->w.db, st, err, "recording a conflict");
     if (rc != LNT_OK)
         return rc;
     res->status = LNT_INGEST_CONFLICT;
-    (void)lnt_str_copy(res->reason, sizeof res->reason, CONFLICT_REASON);
-    return lnt_sq_flag(s, LNT_FLAG_CONFLICT, o, 0, NULL, NULL, e->occurred_at, e->seq, 0, err);
+    if (old.kiosk_id == o->kiosk_id && old.seq == e->seq) {
+        (void)lnt_str_copy(res->reason, sizeof res->reason, CONFLICT_REASON);
+        return lnt_sq_flag(s, LNT_FLAG_CONFLICT, o, 0, NULL, NULL, e->occurred_at, e->seq, 0,
+                           err);
+    }
+    if (old.kiosk_id == o->kiosk_id)
+        snprintf(res->reason, sizeof res->reason,
+                 "event id %s stored before as seq %" PRId64 " with different content", e->uuid,
+                 old.seq);
+    else
+        snprintf(res->reason, sizeof res->reason,
+                 "event id %s stored before from another kiosk", e->uuid);
+    return lnt_sq_flag(s, LNT_FLAG_CONFLICT, o, old.venue_id != o->venue_id ? old.venue_id : 0,
+                       NULL, NULL, e->occurred_at, e->seq, old.seq, err);
 }
 
 /* The kiosk's venue and last_seq; refuses unknown and revoked kiosks. */
@@ -221,6 +300,7 @@ static enum lnt_err store_batch(struct lnt_store *s, struct pending *p, bool *wr
     for (size_t i = 0; i < p->n; i++) {
         const struct lnt_event *e = &p->ev[i];
         size_t start = i == 0 ? 0 : p->enc.end[i - 1];
+        enum lnt_signin_flag flag = LNT_SIGNIN_OK;
         int owned =
             lnt_sq_incident_owned(s, &o, e, p->results[i].reason, sizeof p->results[i].reason, err);
 
@@ -237,8 +317,12 @@ static enum lnt_err store_batch(struct lnt_store *s, struct pending *p, bool *wr
                         &p->results[i], err);
         if (rc != LNT_OK)
             return lnt_fail_prefix(err, rc, "event %zu: ", i);
-        if (p->results[i].status != LNT_INGEST_ACCEPTED)
+        if (p->results[i].status != LNT_INGEST_ACCEPTED) {
+            /* a uuid sent again under a new seq still used that seq: not a gap to come */
+            if (p->results[i].status != LNT_INGEST_REJECTED && e->seq > last)
+                last = max_seq = e->seq;
             continue;
+        }
         if (e->seq > last + 1) {
             gaps++;
             rc = lnt_sq_flag(s, LNT_FLAG_SEQ_GAP, &o, 0, NULL, NULL, e->occurred_at, e->seq, last,
@@ -253,7 +337,8 @@ static enum lnt_err store_batch(struct lnt_store *s, struct pending *p, bool *wr
         if (e->seq > max_seq)
             max_seq = e->seq;
         if (rc == LNT_OK)
-            rc = lnt_sq_derive(s, &o, e, err);
+            rc = lnt_sq_derive(s, &o, e, &flag, err);
+        p->results[i].badge_flag = (int)flag;
         if (rc != LNT_OK)
             return lnt_fail_prefix(err, rc, "event %zu: ", i);
     }
@@ -500,7 +585,7 @@ enum lnt_err lnt_sq_replay_events(struct lnt_store *s, char *err)
                                  (int64_t)sqlite3_column_int64(st, 0));
             break;
         }
-        rc = lnt_sq_derive(s, &o, e, err);
+        rc = lnt_sq_derive(s, &o, e, NULL, err);
     }
     if (rc == LNT_OK && r != SQLITE_DONE)
         rc = lnt_sq_fail(s->w.db, err, "replaying events");

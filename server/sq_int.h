@@ -183,9 +183,13 @@ struct lnt_sq_origin {
      * (and filled from the events) by migration 4, so nothing is written to it */
     bool replay;
 };
-/* Everything an accepted event changes besides its own row (rollup deltas wait for the flush). */
+/*
+ * Everything an accepted event changes besides its own row (rollup deltas wait for the flush).
+ * *badge (badge may be NULL) says what the badge register had to say of a sign_in's badge;
+ * LNT_SIGNIN_OK for every other event.
+ */
 enum lnt_err lnt_sq_derive(struct lnt_store *s, const struct lnt_sq_origin *o,
-                           const struct lnt_event *e, char *err);
+                           const struct lnt_event *e, enum lnt_signin_flag *badge, char *err);
 /* Inserts one flags row. staff_id and serial may be NULL. */
 enum lnt_err lnt_sq_flag(struct lnt_store *s, enum lnt_flag_kind kind,
                          const struct lnt_sq_origin *o, int64_t other_venue, const char *staff_id,

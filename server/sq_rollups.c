@@ -516,7 +516,11 @@ enum lnt_err lnt_store_venue_detail(struct lnt_store *s, int64_t venue_id, int32
     st = lnt_sq_stmt(c,
                      "SELECT " SUMMARY_COLS ", (SELECT count(*) FROM staff p WHERE p.venue_id = "
                      "v.id AND p.left_at = 0), (SELECT count(*) FROM shifts sh WHERE "
-                     "sh.venue_id = v.id AND sh.off_at IS NULL) FROM venues v "
+                     "sh.venue_id = v.id AND sh.off_at IS NULL), (SELECT total(sh.badge_flag = 1) FROM "
+                     "shifts sh WHERE sh.venue_id = v.id AND sh.badge_flag <> 0 AND sh.night "
+                     "BETWEEN ?3 AND ?4), (SELECT total(sh.badge_flag = 2) FROM shifts sh WHERE "
+                     "sh.venue_id = v.id AND sh.badge_flag <> 0 AND sh.night BETWEEN ?3 AND ?4) "
+                     "FROM venues v "
                      "LEFT JOIN stock_levels l ON l.venue_id = v.id WHERE v.id = ?1 "
                      "AND ?2 = ?2",
                      err);
@@ -533,6 +537,8 @@ enum lnt_err lnt_store_venue_detail(struct lnt_store *s, int64_t venue_id, int32
         summary_row(st, &out->summary);
         out->staff = sqlite3_column_int(st, LNT_SQ_VENUE_NCOLS + 5);
         out->open_shifts = sqlite3_column_int(st, LNT_SQ_VENUE_NCOLS + 6);
+        out->revoked_sign_ins = sqlite3_column_int(st, LNT_SQ_VENUE_NCOLS + 7);
+        out->unknown_serial_sign_ins = sqlite3_column_int(st, LNT_SQ_VENUE_NCOLS + 8);
     } else if (r == SQLITE_DONE) {
         rc = lnt_fail(err, LNT_ERR_NOT_FOUND, "venue %" PRId64 " not found", venue_id);
     } else {

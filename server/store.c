@@ -192,7 +192,21 @@ static const char *const flag_names[] = {
     [LNT_FLAG_SEQ_GAP] = "seq_gap",
     [LNT_FLAG_SEQ_BACKWARDS] = "seq_backwards",
     [LNT_FLAG_CONFLICT] = "conflict",
+    [LNT_FLAG_REVOKED_BADGE] = "revoked_badge",
+    [LNT_FLAG_UNKNOWN_SERIAL] = "unknown_serial",
 };
+
+const char *lnt_signin_flag_name(enum lnt_signin_flag f)
+{
+    switch (f) {
+    case LNT_SIGNIN_REVOKED:
+        return "revoked";
+    case LNT_SIGNIN_UNKNOWN_SERIAL:
+        return "unknown_serial";
+    default:
+        return NULL;
+    }
+}
 
 const char *lnt_flag_kind_name(enum lnt_flag_kind k)
 {

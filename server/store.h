@@ -166,13 +166,16 @@ enum lnt_err lnt_store_kiosk_get(struct lnt_store *s, int64_t id, struct lnt_kio
 /* ---- events ---- */
 /*
  * Stores a batch from `kiosk_id` in one transaction: each event is stored
- * once on (kiosk_id, seq); the same key with the same canonical content is a
- * duplicate; with different content a conflict, recorded in the conflicts
- * table and not merged. A save of an incident report that belongs to another
- * venue (store_events.h) is LNT_INGEST_REJECTED with not_owner set: not
- * stored, audited, the rest of the batch goes on. results[i] describes
- * ev[i]. Updates the kiosk's last_seen (to `now`) and last_seq. On any error
- * nothing is stored.
+ * once on (kiosk_id, seq) and once on its uuid; the same key with the same
+ * canonical content is a duplicate (for a uuid under another seq of the same
+ * kiosk: the same content apart from seq); with different content, or a uuid
+ * stored from another kiosk, a conflict, recorded in the conflicts table and
+ * not merged. A save of an incident report that belongs to another venue
+ * (store_events.h) is LNT_INGEST_REJECTED with not_owner set: not stored,
+ * audited, the rest of the batch goes on. results[i] describes ev[i]
+ * (badge_flag set for an accepted sign_in the store flagged, see
+ * store_events.h). Updates the kiosk's last_seen (to `now`) and last_seq. On
+ * any error nothing is stored.
  * LNT_ERR_NOT_FOUND for an unknown kiosk, LNT_ERR_FORBIDDEN for a revoked
  * one, LNT_ERR_TOO_LARGE for more than LNT_BATCH_MAX events, LNT_ERR_INVALID
  * for a seq below 1 or an event the wire codec cannot encode.

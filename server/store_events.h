@@ -14,6 +14,11 @@
  *   the shift's night (a course counts when completed <= night <= expires, or
  *   it does not expire), looked up by the badge subject as a staff id.
  *   A sign_in while already on shift opens another shift and closes nothing.
+ *   The badge serial is looked up in the badge register: a serial revoked at
+ *   or before the sign_in (LNT_SIGNIN_REVOKED) or never issued
+ *   (LNT_SIGNIN_UNKNOWN_SERIAL) is stored on the shift (badge_flag) and raises
+ *   a LNT_FLAG_REVOKED_BADGE / LNT_FLAG_UNKNOWN_SERIAL flag; the shift is
+ *   stored and counted all the same (the kiosk may have been offline).
  *   A sign_in whose badge (serial and subject) has a shift at another venue
  *   that began in the 16 hours before it and was not signed out before it
  *   raises a LNT_FLAG_COPIED_BADGE flag (whichever kiosk synced first, as
@@ -39,6 +44,9 @@
  * - every accepted event: the kiosk's seq is checked against its last_seq
  *   (gap: seq > last_seq + 1; backwards: seq < last_seq), counted on the kiosk
  *   and flagged; conflicts are flagged as LNT_FLAG_CONFLICT.
+ * - an event's uuid is stored once: the same uuid again under another seq of
+ *   the same kiosk is a duplicate when its canonical JSON (seq aside) is the
+ *   stored one's, else a conflict; from another kiosk it is always a conflict.
  *
  * Rollups (aggregates without personal data; never purged):
  * (a) per venue, UTC hour (unix time / 3600), event type and kind: rows with
@@ -52,6 +60,16 @@
 #define LNT_VIEW_MAX 1000 /* rows one paged view returns at most */
 
 /* ---- door / staff register ---- */
+
+/* A sign-in's badge as the scheme's badge register has it at the sign-in (shifts.badge_flag). */
+enum lnt_signin_flag {
+    LNT_SIGNIN_OK = 0,             /* issued, and not revoked before the sign-in */
+    LNT_SIGNIN_REVOKED = 1,        /* revoked at or before the sign-in */
+    LNT_SIGNIN_UNKNOWN_SERIAL = 2, /* a serial the scheme never issued */
+    LNT_SIGNIN_FLAG__MAX = 2
+};
+/* "revoked", "unknown_serial"; NULL for LNT_SIGNIN_OK and out-of-range values. */
+const char *lnt_signin_flag_name(enum lnt_signin_flag f);
 
 struct lnt_shift {
     int64_t id;
@@ -71,6 +89,7 @@ struct lnt_shift {
     bool angela_trained;
     bool bystander_trained;
     bool sia_ok; /* sia_status valid or expiring */
+    enum lnt_signin_flag badge_flag; /* what the server knows of the badge at on_at */
 };
 /*
  * The register of venue `venue_id` for shifts with on_at in [from, to),
@@ -89,11 +108,13 @@ enum lnt_flag_kind {
     LNT_FLAG_UNMATCHED_SHIFT_END = 3, /* volunteer shift_end with no open shift */
     LNT_FLAG_SEQ_GAP = 4,             /* seq jumped: events may be missing */
     LNT_FLAG_SEQ_BACKWARDS = 5,       /* seq went below the highest seen */
-    LNT_FLAG_CONFLICT = 6,            /* same (kiosk, seq), different content */
-    LNT_FLAG__MAX = 6
+    LNT_FLAG_CONFLICT = 6,            /* same (kiosk, seq) or uuid, different content */
+    LNT_FLAG_REVOKED_BADGE = 7,       /* sign_in with a badge revoked before it */
+    LNT_FLAG_UNKNOWN_SERIAL = 8,      /* sign_in with a badge serial the scheme never issued */
+    LNT_FLAG__MAX = 8
 };
 /* "copied_badge", "unmatched_sign_out", "unmatched_shift_end", "seq_gap", "seq_backwards",
- * "conflict". */
+ * "conflict", "revoked_badge", "unknown_serial". */
 const char *lnt_flag_kind_name(enum lnt_flag_kind k);
 enum lnt_err lnt_flag_kind_parse(const char *s, enum lnt_flag_kind *out);
 
@@ -101,13 +122,17 @@ struct lnt_flag {
     int64_t id;
     enum lnt_flag_kind kind;
     int64_t venue_id;
-    int64_t other_venue_id; /* copied_badge: the venue of the other open shift; else 0 */
+    int64_t other_venue_id; /* copied_badge: the venue of the other open shift; conflict: the
+                               venue of the stored event a uuid collided with, when another;
+                               else 0 */
     int64_t kiosk_id;
     char staff_id[17];                   /* "" when not about a person */
-    char serial[LNT_SERIAL_LEN * 2 + 1]; /* copied_badge: the badge, hex; else "" */
+    char serial[LNT_SERIAL_LEN * 2 + 1]; /* badge flags: the badge, hex; else "" */
     int64_t at;                          /* occurred_at of the event that raised it */
-    int64_t seq;                         /* the event's seq */
-    int64_t other; /* copied_badge: the other shift's id; seq flags: last_seq before */
+    int64_t seq; /* the event's seq (0 for sign-ins flagged by the schema 4 migration) */
+    int64_t other; /* copied_badge: the other shift's id; seq flags: last_seq before;
+                      conflict on a uuid: the stored event's seq; revoked_badge and
+                      unknown_serial: the flagged shift's id */
 };
 /*
  * Flags with `at` in [from, to), newest first. venue_id 0 = every venue (a
@@ -405,6 +430,8 @@ struct lnt_venue_detail {
     struct lnt_venue_summary summary;
     int32_t staff;                  /* current (not left) */
     int32_t open_shifts;            /* shifts open now */
+    int32_t revoked_sign_ins;       /* sign-ins on the nights with a revoked badge */
+    int32_t unknown_serial_sign_ins; /* ... with a badge serial the scheme never issued */
     struct lnt_night_rollup totals; /* rollup (b) sums over the nights */
 };
 /* One venue's detail for nights [first_night, last_night]. LNT_ERR_NOT_FOUND. */

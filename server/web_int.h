@@ -109,6 +109,8 @@ void web_redirect(struct web_req *r, const char *location);
 void web_csrf_field(struct web_req *r);
 /* Writes `t` as "Fri 26 Nov 2026, 23:05" London time (0 as "never"). */
 void web_time(struct lnt_html *h, int64_t t);
+/* What the badge register said of a sign-in's badge: a red mark, or "issued" in grey. */
+void web_badge_flag(struct lnt_html *h, enum lnt_signin_flag f);
 void web_date(struct lnt_html *h, int32_t days);
 /* "3 h ago", "5 days ago"; marked stale after `stale_after` seconds. */
 void web_ago(struct web_req *r, int64_t t, int64_t stale_after);

@@ -13,6 +13,7 @@
 #define INCIDENTS_SHOWN 25 /* the latest; ?incidents=all shows up to INCIDENTS_ALL */
 #define INCIDENTS_ALL 1000
 #define REGISTER_SHOWN 200
+#define FLAGS_SHOWN 50 /* the latest flags on the case file */
 #define KIOSK_STALE (2 * 86400)
 #define STOCK_RATE_NIGHTS 28
 #define TRAINING_SOON_DAYS 30
@@ -304,6 +305,88 @@ static void incidents_section(struct web_req *r, const struct lnt_venue *v, int3
                       (long long)v->id);
     lnt_html_raw(&r->h, "</section>");
     free(inc);
+}
+
+void web_badge_flag(struct lnt_html *h, enum lnt_signin_flag f)
+{
+    if (f == LNT_SIGNIN_REVOKED)
+        lnt_html_raw(h, "<span class=\"status st-not_met\">revoked before this sign-in</span>");
+    else if (f == LNT_SIGNIN_UNKNOWN_SERIAL)
+        lnt_html_raw(h, "<span class=\"status st-not_met\">never issued by the scheme</span>");
+    else
+        lnt_html_raw(h, "<span class=\"muted\">issued</span>");
+}
+
+/* What each kind of flag means, for a reader of the case file. */
+static const char *flag_text(enum lnt_flag_kind k)
+{
+    switch (k) {
+    case LNT_FLAG_COPIED_BADGE:
+        return "Badge on shift at two venues at once";
+    case LNT_FLAG_UNMATCHED_SIGN_OUT:
+        return "Sign-out with no sign-in";
+    case LNT_FLAG_UNMATCHED_SHIFT_END:
+        return "Volunteer shift ended without a start";
+    case LNT_FLAG_SEQ_GAP:
+        return "Kiosk records missing (sequence gap)";
+    case LNT_FLAG_SEQ_BACKWARDS:
+        return "Kiosk sequence went backwards";
+    case LNT_FLAG_CONFLICT:
+        return "Record sent again with different content (kept aside)";
+    case LNT_FLAG_REVOKED_BADGE:
+        return "Sign-in with a revoked badge";
+    case LNT_FLAG_UNKNOWN_SERIAL:
+        return "Sign-in with a badge the scheme never issued";
+    default:
+        return "Anomaly";
+    }
+}
+
+/* Flags raised at the venue (or naming it) over the window, newest first. */
+static void flags_section(struct web_req *r, const struct lnt_venue *v, int32_t first)
+{
+    struct lnt_flag *fl = NULL;
+    size_t n = 0;
+
+    lnt_html_raw(&r->h, "<section class=\"panel\" id=\"flags\" aria-labelledby=\"fl-h\"><h2 "
+                        "id=\"fl-h\">Records to check</h2>");
+    if (lnt_store_flag_list(r->web->store, v->id, 0, web_night_start(first), 0, 0, FLAGS_SHOWN,
+                            &fl, &n, NULL) != LNT_OK) {
+        lnt_html_raw(&r->h, "<p class=\"empty\">Flags could not be read.</p></section>");
+        return;
+    }
+    if (n == 0) {
+        lnt_html_raw(&r->h, "<p class=\"empty\">Nothing flagged in the window.</p></section>");
+        return;
+    }
+    lnt_html_raw(&r->h, "<div class=\"table-wrap\"><table id=\"flag-table\"><thead><tr><th "
+                        "scope=\"col\">When</th><th scope=\"col\">What</th><th "
+                        "scope=\"col\">Staff</th><th scope=\"col\">Badge</th><th "
+                        "scope=\"col\">Kiosk</th></tr></thead><tbody>");
+    for (size_t i = 0; i < n; i++) {
+        lnt_html_rawf(&r->h, "<tr data-kind=\"%s\"><td>", lnt_flag_kind_name(fl[i].kind));
+        web_time(&r->h, fl[i].at);
+        lnt_html_raw(&r->h, "</td><td><span class=\"flag\">");
+        lnt_html_txt(&r->h, flag_text(fl[i].kind));
+        lnt_html_raw(&r->h, "</span>");
+        if (fl[i].other_venue_id != 0)
+            lnt_html_rawf(&r->h, " <span class=\"muted\">(with venue #%lld)</span>",
+                          (long long)(fl[i].other_venue_id != v->id ? fl[i].other_venue_id
+                                                                     : fl[i].venue_id));
+        lnt_html_raw(&r->h, "</td><td>");
+        lnt_html_txt(&r->h, fl[i].staff_id);
+        lnt_html_raw(&r->h, "</td><td>");
+        lnt_html_txt(&r->h, fl[i].serial);
+        lnt_html_rawf(&r->h, "</td><td>#%lld, seq %lld</td></tr>", (long long)fl[i].kiosk_id,
+                      (long long)fl[i].seq);
+    }
+    lnt_html_raw(&r->h, "</tbody></table></div>");
+    if (n == FLAGS_SHOWN)
+        lnt_html_rawf(&r->h, "<p class=\"muted\">The latest %d; the rest are in "
+                             "<code>/api/v1/flags</code>.</p>",
+                      FLAGS_SHOWN);
+    lnt_html_raw(&r->h, "</section>");
+    free(fl);
 }
 
 static void register_preview(struct web_req *r, const struct lnt_venue *v, int32_t last)
@@ -639,6 +722,7 @@ void web_venue(struct web_req *r)
         lnt_html_raw(&r->h, ".</div>");
     }
     incidents_section(r, &v, first);
+    flags_section(r, &v, first);
     register_preview(r, &v, last);
     lnt_html_raw(&r->h, "<div class=\"grid\">");
     stock_section(r, &v);

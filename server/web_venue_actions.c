@@ -71,8 +71,8 @@ void web_register(struct web_req *r)
                  "<table id=\"register-table\"><thead><tr><th scope=\"col\">Signed in</th>"
                  "<th scope=\"col\">Signed out</th><th scope=\"col\">Name</th><th "
                  "scope=\"col\">Role</th><th scope=\"col\">SIA licence</th><th scope=\"col\">"
-                 "Licence status</th><th scope=\"col\">Training on the night</th></tr>"
-                 "</thead><tbody>");
+                 "Licence status</th><th scope=\"col\">Training on the night</th><th "
+                 "scope=\"col\">Badge</th></tr></thead><tbody>");
     for (size_t i = 0; i < n; i++) {
         const struct lnt_shift *s = &sh[i];
         lnt_html_raw(&r->h, "<tr><td>");
@@ -95,12 +95,14 @@ void web_register(struct web_req *r)
             lnt_html_raw(&r->h, "<span class=\"status st-met\">valid</span>");
         else
             lnt_html_raw(&r->h, "<span class=\"status st-not_met\">not valid</span>");
-        lnt_html_rawf(&r->h, "</td><td>%s%s%s</td></tr>\n", s->vuln_trained ? "vulnerability " : "",
+        lnt_html_rawf(&r->h, "</td><td>%s%s%s</td><td>", s->vuln_trained ? "vulnerability " : "",
                       s->angela_trained ? "Ask-for-Angela " : "",
                       s->bystander_trained ? "bystander" : "");
+        web_badge_flag(&r->h, s->badge_flag);
+        lnt_html_raw(&r->h, "</td></tr>\n");
     }
     if (n == 0)
-        lnt_html_raw(&r->h, "<tr><td colspan=\"7\" class=\"empty\">Nobody signed in on these "
+        lnt_html_raw(&r->h, "<tr><td colspan=\"8\" class=\"empty\">Nobody signed in on these "
                             "nights.</td></tr>");
     lnt_html_rawf(&r->h, "</tbody></table></div><p class=\"muted\">%zu shifts%s.</p></div>", n,
                   n == LNT_VIEW_MAX ? " (the first 1000: choose a shorter range for the rest)"

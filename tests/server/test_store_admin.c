@@ -228,6 +228,7 @@ static void test_store_admin__purge_removes_by_age_and_keeps_rollups(void **stat
     char err[LNT_ERRBUF_SIZE] = "";
     int64_t rollups;
 
+    sf_badge_issue(f->s, door, "a1b2c3d4e5f60718", old - 30 * DAY);
     struct lnt_event ev[] = {
         sf_badge(1, LNT_EV_SIGN_IN, old, door, "a1b2c3d4e5f60718", LNT_ROLE_DOOR),
         sf_badge(2, LNT_EV_SIGN_OUT, old + 3600, door, "a1b2c3d4e5f60718", LNT_ROLE_DOOR),

@@ -122,6 +122,23 @@ int64_t sf_kiosk(struct lnt_store *s, int64_t venue)
     return k.id;
 }
 
+void sf_badge_issue(struct lnt_store *s, int64_t staff, const char *serial, int64_t issued_at)
+{
+    struct lnt_badge_record b = {.staff_id = staff, .issued_at = issued_at,
+                                 .expires_at = issued_at + 390 * 86400};
+    struct lnt_trusted_key *keys = NULL;
+    char err[LNT_ERRBUF_SIZE] = "";
+    size_t n = 0;
+
+    assert_int_equal(lnt_hex_decode(serial, b.serial, sizeof b.serial), LNT_OK);
+    if (lnt_store_trust_keys(s, &keys, &n, err) != LNT_OK || n == 0)
+        fail_msg("trust keys: %s", err);
+    memcpy(b.kid, keys[0].kid, sizeof b.kid);
+    free(keys);
+    if (lnt_store_badge_add(s, &b, err) != LNT_OK)
+        fail_msg("badge %s: %s", serial, err);
+}
+
 void sf_training(struct lnt_store *s, int64_t staff, enum lnt_course c, int32_t completed,
                  int32_t expires)
 {

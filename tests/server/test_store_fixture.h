@@ -28,6 +28,8 @@ int64_t sf_staff(struct lnt_store *s, int64_t venue, const char *name, enum lnt_
 int64_t sf_kiosk(struct lnt_store *s, int64_t venue);
 void sf_training(struct lnt_store *s, int64_t staff, enum lnt_course c, int32_t completed,
                  int32_t expires);
+/* Issues badge `serial` (hex) to `staff` at `issued_at` under the scheme's current key. */
+void sf_badge_issue(struct lnt_store *s, int64_t staff, const char *serial, int64_t issued_at);
 /* Inserts a batch and asserts it went in. */
 void sf_insert(struct lnt_store *s, int64_t kiosk, int64_t now, const struct lnt_event *ev,
                size_t n);

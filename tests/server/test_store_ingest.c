@@ -105,6 +105,7 @@ static void test_store_ingest__sign_out_without_sign_in_is_flagged(void **state)
     struct lnt_flag *fl = NULL;
     char err[LNT_ERRBUF_SIZE] = "";
     size_t n = 0;
+    sf_badge_issue(f->s, door, SERIAL_A, SF_T0 - 30 * 24 * H);
     struct lnt_event ev[] = {
         sf_badge(1, LNT_EV_SIGN_OUT, SF_T0, door, SERIAL_A, LNT_ROLE_DOOR),
         /* a sign_in after the sign_out is not closed by it */
@@ -133,6 +134,7 @@ static void test_store_ingest__copied_badge_across_two_venues(void **state)
     char err[LNT_ERRBUF_SIZE] = "";
     size_t n = 0;
 
+    sf_badge_issue(f->s, door, SERIAL_A, SF_T0 - 30 * 24 * H);
     struct lnt_event a[] = {sf_badge(1, LNT_EV_SIGN_IN, SF_T0, door, SERIAL_A, LNT_ROLE_DOOR)};
     struct lnt_event b[] = {sf_badge(1, LNT_EV_SIGN_IN, SF_T0 + H, door, SERIAL_A, LNT_ROLE_DOOR)};
     sf_insert(f->s, k1, SF_T0, a, 1);

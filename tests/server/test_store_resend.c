@@ -15,6 +15,7 @@
 
 #include "codec.h"
 #include "store.h"
+#include "store_admin.h"
 #include "support.h"
 #include "test_store_fixture.h"
 
