@@ -265,13 +265,11 @@ out:
 
 /*
  * Reads one incident and its sealed text and writes the audit row, in one
- * write transaction (the caller holds wmu and has begun it). With box_sk not
- * NULL the sealing key is read too.
+ * write transaction (the caller holds wmu and has begun it).
  */
 static enum lnt_err incident_read_audited(struct lnt_store *s, const char *report_id,
                                           const char *actor, struct lnt_incident *out,
-                                          char sealed[LNT_SEALED_MAX], uint8_t box_pk[32],
-                                          uint8_t box_sk[32], char *err)
+                                          char sealed[LNT_SEALED_MAX], char *err)
 {
     sqlite3_stmt *st;
     enum lnt_err rc = LNT_OK;
@@ -297,17 +295,6 @@ static enum lnt_err incident_read_audited(struct lnt_store *s, const char *repor
     sqlite3_reset(st);
     if (rc != LNT_OK)
         return rc;
-    if (box_sk != NULL) {
-        st = lnt_sq_stmt(&s->w, "SELECT pk, sk FROM box_key WHERE id = 1", err);
-        if (st == NULL)
-            return LNT_ERR_DB;
-        r = sqlite3_step(st);
-        if (r != SQLITE_ROW || !lnt_sq_blob(box_pk, 32, st, 0) || !lnt_sq_blob(box_sk, 32, st, 1))
-            rc = lnt_fail(err, LNT_ERR_DB, "the scheme has no usable sealing key");
-        sqlite3_reset(st);
-        if (rc != LNT_OK)
-            return rc;
-    }
     return lnt_sq_audit_as(s, actor, "incident.read", report_id, err,
                            "details of a %s incident at venue %" PRId64 "%s", out->kind,
                            out->venue_id, sealed[0] != '\0' ? "" : " (none held)");
@@ -327,7 +314,7 @@ enum lnt_err lnt_store_incident_details(struct lnt_store *s, const char *report_
     lnt_sq_wlock(s);
     rc = lnt_sq_begin(s, err);
     if (rc == LNT_OK)
-        rc = incident_read_audited(s, report_id, actor, out, sealed, NULL, NULL, err);
+        rc = incident_read_audited(s, report_id, actor, out, sealed, err);
     if (rc == LNT_OK)
         rc = lnt_sq_commit(s, err);
     if (rc != LNT_OK) {
@@ -344,7 +331,7 @@ enum lnt_err lnt_store_incident_open(struct lnt_store *s, const char *report_id,
                                      size_t *len_out, char *err)
 {
     char *sealed = NULL;
-    uint8_t *box = NULL, pk[32], sk[32];
+    uint8_t *box = NULL;
     size_t blen = 0;
     enum lnt_err rc;
 
@@ -368,7 +355,7 @@ enum lnt_err lnt_store_incident_open(struct lnt_store *s, const char *report_id,
     lnt_sq_wlock(s);
     rc = lnt_sq_begin(s, err);
     if (rc == LNT_OK)
-        rc = incident_read_audited(s, report_id, actor, out, sealed, pk, sk, err);
+        rc = incident_read_audited(s, report_id, actor, out, sealed, err);
     if (rc == LNT_OK)
         rc = lnt_sq_commit(s, err);
     if (rc != LNT_OK)
@@ -386,15 +373,15 @@ enum lnt_err lnt_store_incident_open(struct lnt_store *s, const char *report_id,
                       blen - crypto_box_SEALBYTES + 1);
         goto out;
     }
-    if (crypto_box_seal_open((uint8_t *)details, box, blen, pk, sk) != 0) {
-        rc = lnt_fail(err, LNT_ERR_CRYPTO,
-                      "incident %s: details do not open with this scheme's key", report_id);
+    /* the secret keys are in the key file, never in the database */
+    rc = lnt_sq_box_open(s, box, blen, (uint8_t *)details, err);
+    if (rc != LNT_OK) {
+        rc = lnt_fail_prefix(err, rc, "incident %s: ", report_id);
         goto out;
     }
     *len_out = blen - crypto_box_SEALBYTES;
     details[*len_out] = '\0';
 out:
-    lnt_store_wipe(sk, sizeof sk);
     if (rc != LNT_OK && size > 0) {
         lnt_store_wipe(details, size);
         details[0] = '\0';
