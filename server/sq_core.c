@@ -628,9 +628,8 @@ static enum lnt_err private_files(const char *path, char *err)
             return rc;
         }
         close(fd);
-    } else if (errno != EEXIST) {
-        return lnt_fail(err, LNT_ERR_IO, "creating %s: %s", path, strerror(errno));
     }
+    /* on any other failure to create it SQLite cannot either, and says why when it tries */
     for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
         char p[LNT_SQ_PATH_MAX + 8];
         struct stat st;

@@ -204,7 +204,7 @@ enum lnt_err lnt_store_box_list(struct lnt_store *s, struct lnt_box_info **out, 
     *n = 0;
     st = lnt_sq_stmt(c,
                      "SELECT pk, created_at, coalesce(retired_at, 0) FROM box_keys "
-                     "ORDER BY created_at, pk",
+                     "ORDER BY retired_at IS NULL, created_at, pk",
                      err);
     if (st != NULL)
         rc = lnt_sq_list(c->db, st, sizeof **out, box_row, (void **)out, n, err,

@@ -50,7 +50,7 @@ struct lnt_box_info {
  */
 enum lnt_err lnt_store_box_rotate(struct lnt_store *s, int64_t now, struct lnt_box_info *out,
                                   char *err);
-/* Every sealing key (public halves), oldest first. */
+/* Every sealing key (public halves), oldest first, the current one last. */
 enum lnt_err lnt_store_box_list(struct lnt_store *s, struct lnt_box_info **out, size_t *n,
                                 char *err);
 
