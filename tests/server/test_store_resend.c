@@ -64,7 +64,7 @@ static void test_store_resend__events_stored_before_schema_3_are_known_when_sent
     free(sql);
     if (lnt_store_open(&s, path, err) != LNT_OK)
         fail_msg("open: %s", err);
-    assert_int_equal(sf_sql_int(path, "PRAGMA user_version"), 3);
+    assert_int_equal(sf_sql_int(path, "PRAGMA user_version"), LNT_STORE_SCHEMA_VERSION);
     assert_int_equal(sf_sql_int(path, "SELECT count(*) FROM pragma_table_info('events') "
                                       "WHERE name = 'body_sha256'"),
                      0);
