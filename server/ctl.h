@@ -19,7 +19,7 @@
 
 struct lnt_ctl {
     const char *db_path;
-    const char *keys_path;   /* --keys; NULL = the default beside the database */
+    const char *keys_path; /* --keys; NULL = the default beside the database */
     bool json;
     const char *cmd_name;    /* "venue add", for messages */
     const char *cmd_usage;   /* the command's synopsis */

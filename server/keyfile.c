@@ -91,7 +91,8 @@ static enum lnt_err check_dir(const char *path, char *err)
                         "key directory %s belongs to uid %lu, not to uid %lu running this: "
                         "`chown` it to the service user",
                         dir, (unsigned long)st.st_uid, (unsigned long)geteuid());
-    if ((st.st_mode & 022) != 0)
+    /* a sticky directory (/tmp) lets nobody else rename or remove what is ours */
+    if ((st.st_mode & 022) != 0 && (st.st_mode & S_ISVTX) == 0)
         return lnt_fail(err, LNT_ERR_FORBIDDEN,
                         "key directory %s may be written by others (mode %04o), who could "
                         "replace the key file: chmod 700 %s",
@@ -150,7 +151,8 @@ static enum lnt_err parse_sign(const char *path, int ln, char **w, struct lnt_ke
                         LNT_KEYFILE_MAX);
     k = &kf->sign[kf->n_sign];
     if (strlen(w[1]) != LNT_KID_LEN * 2 || lnt_hex_decode(w[1], k->kid, LNT_KID_LEN) != LNT_OK ||
-        strlen(w[2]) != LNT_SIGN_SK_LEN * 2 || lnt_hex_decode(w[2], k->sk, LNT_SIGN_SK_LEN) != LNT_OK)
+        strlen(w[2]) != LNT_SIGN_SK_LEN * 2 ||
+        lnt_hex_decode(w[2], k->sk, LNT_SIGN_SK_LEN) != LNT_OK)
         return lnt_fail(err, LNT_ERR_INVALID,
                         "key file %s line %d: expected `sign`, a kid of %d hex digits and a "
                         "secret key of %d hex digits",
@@ -170,8 +172,7 @@ static enum lnt_err parse_sign(const char *path, int ln, char **w, struct lnt_ke
     return rc;
 }
 
-static enum lnt_err parse_box(const char *path, int ln, char **w, struct lnt_keyfile *kf,
-                              char *err)
+static enum lnt_err parse_box(const char *path, int ln, char **w, struct lnt_keyfile *kf, char *err)
 {
     struct lnt_box_key *k;
     uint8_t pk[LNT_BOX_KEY_LEN];
@@ -182,7 +183,8 @@ static enum lnt_err parse_box(const char *path, int ln, char **w, struct lnt_key
     k = &kf->box[kf->n_box];
     if (strlen(w[1]) != LNT_BOX_KEY_LEN * 2 ||
         lnt_hex_decode(w[1], k->pk, LNT_BOX_KEY_LEN) != LNT_OK ||
-        strlen(w[2]) != LNT_BOX_KEY_LEN * 2 || lnt_hex_decode(w[2], k->sk, LNT_BOX_KEY_LEN) != LNT_OK)
+        strlen(w[2]) != LNT_BOX_KEY_LEN * 2 ||
+        lnt_hex_decode(w[2], k->sk, LNT_BOX_KEY_LEN) != LNT_OK)
         return lnt_fail(err, LNT_ERR_INVALID,
                         "key file %s line %d: expected `box`, a public key and a secret key of "
                         "%d hex digits each",
@@ -266,8 +268,8 @@ enum lnt_err lnt_keyfile_load(const char *path, struct lnt_keyfile *out, char *e
     if ((rc = check_file(path, &st, err)) != LNT_OK || (rc = check_dir(path, err)) != LNT_OK)
         goto out;
     if (st.st_size >= TEXT_MAX) {
-        rc = lnt_fail(err, LNT_ERR_TOO_LARGE, "key file %s is over %d bytes: not a key file",
-                      path, TEXT_MAX);
+        rc = lnt_fail(err, LNT_ERR_TOO_LARGE, "key file %s is over %d bytes: not a key file", path,
+                      TEXT_MAX);
         goto out;
     }
     text = malloc(TEXT_MAX);
@@ -445,8 +447,7 @@ static enum lnt_err write_atomic(const char *path, int dirfd, const char *text, 
         goto fail;
     }
     if (fsync(dirfd) != 0)
-        return lnt_fail(err, LNT_ERR_IO, "syncing the directory of %s: %s", path,
-                        strerror(errno));
+        return lnt_fail(err, LNT_ERR_IO, "syncing the directory of %s: %s", path, strerror(errno));
     return LNT_OK;
 fail:
     if (fd >= 0)
@@ -491,8 +492,8 @@ enum lnt_err lnt_keyfile_add(const char *path, const struct lnt_signing_key *sig
         if (lnt_keyfile_find_sign(kf, sign[i].kid, sign[i].pk) != NULL)
             continue;
         if (kf->n_sign == LNT_KEYFILE_MAX)
-            rc = lnt_fail(err, LNT_ERR_TOO_LARGE, "key file %s already holds %d signing keys",
-                          path, LNT_KEYFILE_MAX);
+            rc = lnt_fail(err, LNT_ERR_TOO_LARGE, "key file %s already holds %d signing keys", path,
+                          LNT_KEYFILE_MAX);
         else
             kf->sign[kf->n_sign++] = sign[i];
     }
@@ -500,16 +501,15 @@ enum lnt_err lnt_keyfile_add(const char *path, const struct lnt_signing_key *sig
         if (lnt_keyfile_find_box(kf, box[i].pk) != NULL)
             continue;
         if (kf->n_box == LNT_KEYFILE_MAX)
-            rc = lnt_fail(err, LNT_ERR_TOO_LARGE, "key file %s already holds %d sealing keys",
-                          path, LNT_KEYFILE_MAX);
+            rc = lnt_fail(err, LNT_ERR_TOO_LARGE, "key file %s already holds %d sealing keys", path,
+                          LNT_KEYFILE_MAX);
         else
             kf->box[kf->n_box++] = box[i];
     }
     if (rc != LNT_OK || kf->n_sign + kf->n_box == before)
         goto out; /* nothing new: the file already holds them all */
     if (!format(kf, text, &len)) {
-        rc = lnt_fail(err, LNT_ERR_TOO_LARGE, "key file %s would be over %d bytes", path,
-                      TEXT_MAX);
+        rc = lnt_fail(err, LNT_ERR_TOO_LARGE, "key file %s would be over %d bytes", path, TEXT_MAX);
         goto out;
     }
     rc = write_atomic(path, dfd, text, len, err);

@@ -56,8 +56,8 @@ enum lnt_err lnt_keyfile_default(const char *db_path, char *out, size_t size, ch
 /*
  * Whether `path` may be used as a key file: when it exists it must be a
  * regular file owned by the effective user with no group or other permission
- * bits, and its directory must not be writable by group or others nor
- * belong to another user (root excepted). *exists tells whether the file is
+ * bits, and its directory must not be writable by group or others (unless
+ * sticky, as /tmp is) nor belong to another user (root excepted). *exists tells whether the file is
  * there. LNT_ERR_FORBIDDEN names the file and the command that fixes it;
  * LNT_ERR_IO when it cannot be looked at.
  */

@@ -78,8 +78,7 @@ static int parse_args(int argc, char **argv, struct options *o)
         {"insecure-http", no_argument, NULL, 'I'},   {"help", no_argument, NULL, 'h'},
         {"tls-cert", required_argument, NULL, 'c'},  {"tls-key", required_argument, NULL, 'k'},
         {"version", no_argument, NULL, 'V'},         {"trusted-proxy", required_argument, NULL, 'P'},
-        {"keys", required_argument, NULL, 'K'},
-        {NULL, 0, NULL, 0},
+        {"keys", required_argument, NULL, 'K'},      {NULL, 0, NULL, 0},
     };
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     int64_t n;

@@ -52,7 +52,7 @@ struct lnt_scheme {
     char name[17];
     struct lnt_signing_key key; /* the current badge signing key; sk only from
                                    lnt_store_signing_key, all zero otherwise */
-    uint8_t box_pk[32];          /* the current sealing key: kiosks seal incident details to it */
+    uint8_t box_pk[32];         /* the current sealing key: kiosks seal incident details to it */
 };
 /*
  * Creates the scheme and its first keys: the secret halves are added to the

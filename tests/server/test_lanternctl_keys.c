@@ -36,8 +36,8 @@ static void town(struct ctl_fix *f)
     json_t *o;
 
     ctl_init(f);
-    o = ctl_json(f, "venue", "add", "--name", "The Crown", "--category", "pub", "--capacity",
-                 "200", "--area", "Centre", NULL);
+    o = ctl_json(f, "venue", "add", "--name", "The Crown", "--category", "pub", "--capacity", "200",
+                 "--area", "Centre", NULL);
     json_decref(o);
     o = ctl_json(f, "staff", "add", "--venue", "1", "--name", "Dee Okafor", "--role", "door",
                  "--sia", "1234567812345678", "--sia-expiry", "2030-03-31", NULL);
@@ -59,8 +59,8 @@ static void test_lanternctl_keys__a_backup_alone_cannot_sign_a_badge(void **stat
     json_decref(o);
 
     {
-        const char *argv[] = {f->bin, "--db", copy, "badge", "issue", "--staff", "1",
-                              "--png", png, NULL};
+        const char *argv[] = {f->bin,    "--db", copy,    "badge", "issue",
+                              "--staff", "1",    "--png", png,     NULL};
         r = run(argv);
         assert_int_equal(r.status, 1);
         assert_non_null(strstr(r.err, "cannot sign"));
@@ -78,7 +78,7 @@ static void test_lanternctl_keys__a_backup_alone_cannot_sign_a_badge(void **stat
     }
     /* with the scheme's key file named, the copy signs */
     {
-        const char *argv[] = {f->bin,  "--db",  copy, "--keys", keys, "badge",
+        const char *argv[] = {f->bin,  "--db",    copy, "--keys", keys, "badge",
                               "issue", "--staff", "1",  "--png",  png,  NULL};
         r = run(argv);
         if (r.status != 0)
@@ -153,8 +153,8 @@ static void test_lanternctl_keys__lanternd_refuses_a_key_file_it_cannot_trust(vo
     }
     /* told where it is, it starts */
     {
-        const char *argv[] = {lanternd,      "--db", f->db, "--keys", moved, "--listen",
-                              "127.0.0.1:0", "--port-file", port, NULL};
+        const char *argv[] = {lanternd,   "--db",        f->db,         "--keys", moved,
+                              "--listen", "127.0.0.1:0", "--port-file", port,     NULL};
         pid = lnt_proc_spawn(argv, log);
         assert_true(pid > 0);
         if (!lnt_test_wait_file(port, 15000))
@@ -174,8 +174,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_lanternctl_keys__a_backup_alone_cannot_sign_a_badge,
                                         ctl_setup, ctl_teardown),
         cmocka_unit_test_setup_teardown(
-            test_lanternctl_keys__rotate_sealing_makes_a_new_current_key, ctl_setup,
-            ctl_teardown),
+            test_lanternctl_keys__rotate_sealing_makes_a_new_current_key, ctl_setup, ctl_teardown),
         cmocka_unit_test_setup_teardown(
             test_lanternctl_keys__lanternd_refuses_a_key_file_it_cannot_trust, ctl_setup,
             ctl_teardown),

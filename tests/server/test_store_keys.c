@@ -29,12 +29,12 @@
 /* tests/data/store/v3.sql: its current signing key and its sealing key, secret halves included */
 #define V3_KID "c4387098"
 #define V3_SIGN_SK                                                                                 \
-    "18cd01d4a096852df48563258caf6ca1f1f6275fe8af27f5ed965acde7cb09bbc1a4dee611994ff9de62708be6374" \
-    "acc0208c6c779c20e3444749a884fba9bde"
+    "18cd01d4a096852df48563258caf6ca1f1f6275fe8af27f5ed965acde7cb09bb"                             \
+    "c1a4dee611994ff9de62708be6374acc0208c6c779c20e3444749a884fba9bde"
 #define V3_OLD_KID "693d266a"
 #define V3_OLD_SIGN_SK                                                                             \
-    "9526eb2feb4e20ac337e0f2f2c0f1ceb3ce9b1d066d7c1410e46d97ff2471cbd938d60ea542784579aa5521163fad" \
-    "89e28189bc3e7e66c93ab8f80e1c64ff4e0"
+    "9526eb2feb4e20ac337e0f2f2c0f1ceb3ce9b1d066d7c1410e46d97ff2471cbd"                             \
+    "938d60ea542784579aa5521163fad89e28189bc3e7e66c93ab8f80e1c64ff4e0"
 #define V3_BOX_PK "dd6e49313f8289e00dbbfc03e4b443294d7e251379eb237329edf5f12ad6bc3f"
 #define V3_BOX_SK "a622159560bb439aa768865d7bc95b4207e88865d93c3c8de5ef05f0c22236c9"
 
@@ -107,8 +107,8 @@ static void add_incident(struct lnt_store *s, const uint8_t pk[32], const char *
 }
 
 /* lnt_store_incident_open's result; the details (or "") into out. */
-static enum lnt_err open_details(struct lnt_store *s, const char *report_id, char *out,
-                                 size_t size, char *err)
+static enum lnt_err open_details(struct lnt_store *s, const char *report_id, char *out, size_t size,
+                                 char *err)
 {
     struct lnt_incident inc;
     size_t len = 0;
@@ -327,7 +327,8 @@ static void test_store_keys__a_backup_opens_no_details_and_signs_no_badge(void *
     lnt_store_free(b);
 
     /* the backup with another scheme's (fresh) key file */
-    if (lnt_store_open(&o, other, err) != LNT_OK || lnt_store_scheme_init(o, "OTHER", err) != LNT_OK)
+    if (lnt_store_open(&o, other, err) != LNT_OK ||
+        lnt_store_scheme_init(o, "OTHER", err) != LNT_OK)
         fail_msg("other scheme: %s", err);
     lnt_store_free(o);
     if (lnt_store_open_keys(&b, copy, other_keys, err) != LNT_OK)
