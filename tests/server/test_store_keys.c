@@ -26,7 +26,7 @@
 #define R1 "11111111-1111-4111-8111-111111111111"
 #define R2 "22222222-2222-4222-8222-222222222222"
 
-/* tests/data/store/v3.sql: its current signing key and its sealing key, secret halves included */
+/* tests/data/store/v3_keys.sql: its current signing key and its sealing key, secret halves included */
 #define V3_KID "c4387098"
 #define V3_SIGN_SK                                                                                 \
     "18cd01d4a096852df48563258caf6ca1f1f6275fe8af27f5ed965acde7cb09bb"                             \
@@ -124,13 +124,13 @@ static char *keys_of(const char *dir, const char *name)
     return lnt_test_path(dir, rel);
 }
 
-/* A v3 database from tests/data/store/v3.sql at dir/name, with its secrets still inside. */
+/* A v3 database from tests/data/store/v3_keys.sql at dir/name, with its secrets still inside. */
 static char *make_v3(const char *dir, const char *name)
 {
     char *path = lnt_test_path(dir, name), *sql;
     sqlite3 *db = NULL;
 
-    sql = lnt_test_read_file(lnt_test_src("tests/data/store/v3.sql"));
+    sql = lnt_test_read_file(lnt_test_src("tests/data/store/v3_keys.sql"));
     assert_non_null(sql);
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);

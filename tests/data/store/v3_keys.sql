@@ -1,4 +1,4 @@
--- v3.sql - a database at schema version 3 (made by the schema-3 lanternctl: init, a venue, a
+-- v3_keys.sql - a database at schema version 3 (made by the schema-3 lanternctl: init, a venue, a
 -- door supervisor, a signing key rotation, a badge, an enrolment code). Its signing_keys and
 -- box_key tables still hold the secret halves, for the test that moves them to the key file.
 PRAGMA user_version = 3;
