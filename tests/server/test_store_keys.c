@@ -26,8 +26,7 @@
 #define R1 "11111111-1111-4111-8111-111111111111"
 #define R2 "22222222-2222-4222-8222-222222222222"
 
-/* tests/data/store/v3_keys.sql: its current signing key and its sealing key, secret halves included
- */
+/* tests/data/store/v3_keys.sql: its signing keys and its sealing key, secret halves included */
 #define V3_KID "c4387098"
 #define V3_SIGN_SK                                                                                 \
     "18cd01d4a096852df48563258caf6ca1f1f6275fe8af27f5ed965acde7cb09bb"                             \
