@@ -119,7 +119,9 @@ enum lnt_err lnt_store_purge(struct lnt_store *s, int64_t now, const struct lnt_
  * the copy starts; writers carry on meanwhile) to `dest_path`, which must
  * not exist. progress (may be NULL) is called after each step with pages
  * remaining and total; a non-zero return cancels (LNT_ERR_STATE, the partial
- * file is removed). Audited ("store.backup").
+ * file is removed). Audited ("store.backup"). The copy is created 0600 and,
+ * like the database, holds no secret key: with it alone no sealed detail
+ * opens and no badge can be signed (the key file is backed up apart).
  */
 enum lnt_err lnt_store_backup(struct lnt_store *s, const char *dest_path,
                               int (*progress)(void *ctx, int remaining, int total), void *ctx,
