@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -515,6 +516,60 @@ static void test_store_keys__sealing_key_rotation_keeps_older_details_open(void 
                      1);
 }
 
+#define ROTATIONS 8
+static char rotation_failed; /* what a rotating thread returns when a rotation fails */
+
+static void *rotate_sealing(void *arg)
+{
+    struct lnt_store *s = arg;
+    char err[LNT_ERRBUF_SIZE] = "";
+
+    for (int i = 0; i < ROTATIONS; i++)
+        if (lnt_store_box_rotate(s, SF_T0 + i, NULL, err) != LNT_OK)
+            return &rotation_failed;
+    return NULL;
+}
+
+static void *rotate_signing(void *arg)
+{
+    struct lnt_store *s = arg;
+    char err[LNT_ERRBUF_SIZE] = "";
+
+    for (int i = 0; i < ROTATIONS; i++)
+        if (lnt_store_key_rotate(s, SF_T0 + i, NULL, err) != LNT_OK)
+            return &rotation_failed;
+    return NULL;
+}
+
+/* Two writers of the key file at once (here two threads; lanternd and lanternctl alike). */
+static void test_store_keys__keys_added_at_the_same_time_all_land(void **state)
+{
+    struct sf *f = *state;
+    struct lnt_keyfile *kf = malloc(sizeof *kf);
+    struct lnt_store *other = NULL;
+    char err[LNT_ERRBUF_SIZE] = "";
+    pthread_t a, b;
+    void *ra, *rb;
+
+    assert_non_null(kf);
+    /* a second store on the same files, as another process would have */
+    if (lnt_store_open(&other, f->path, err) != LNT_OK)
+        fail_msg("open: %s", err);
+    assert_int_equal(pthread_create(&a, NULL, rotate_sealing, f->s), 0);
+    assert_int_equal(pthread_create(&b, NULL, rotate_signing, other), 0);
+    pthread_join(a, &ra);
+    pthread_join(b, &rb);
+    assert_null(ra);
+    assert_null(rb);
+    lnt_store_free(other);
+    assert_int_equal(lnt_keyfile_load(lnt_store_keys_path(f->s), kf, err), LNT_OK);
+    assert_int_equal(kf->n_box, 1 + ROTATIONS);
+    assert_int_equal(kf->n_sign, 1 + ROTATIONS);
+    lnt_keyfile_wipe(kf);
+    free(kf);
+    assert_int_equal(lnt_store_keys_check(f->s, err), LNT_OK);
+}
+
 static void test_store_keys__signing_key_rotation_signs_with_the_new_key(void **state)
 {
     struct sf *f = *state;
@@ -551,6 +606,8 @@ int main(void)
             test_store_keys__sealing_key_rotation_keeps_older_details_open, sf_setup, sf_teardown),
         cmocka_unit_test_setup_teardown(
             test_store_keys__signing_key_rotation_signs_with_the_new_key, sf_setup, sf_teardown),
+        cmocka_unit_test_setup_teardown(test_store_keys__keys_added_at_the_same_time_all_land,
+                                        sf_setup, sf_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
