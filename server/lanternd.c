@@ -52,8 +52,7 @@ struct options {
 static void usage(FILE *f)
 {
     fputs("usage: lanternd [--db PATH] [--keys PATH] [--listen HOST:PORT] [--port-file FILE]\n"
-          "                [--threads N]\n"
-          "                [--tls-cert FILE --tls-key FILE] [--insecure-http]\n"
+          "                [--threads N] [--tls-cert FILE --tls-key FILE] [--insecure-http]\n"
           "                [--trusted-proxy ADDR[,ADDR...]]\n"
           "  --db PATH          database (default var/lantern.db)\n"
           "  --keys PATH        the scheme's secret keys, readable by this user only\n"
