@@ -265,6 +265,11 @@ enum lnt_err lnt_sq_keys_move_out(struct lnt_store *s, char *err)
     /* written and synced before the migration's SQL drops them: a crash loses nothing */
     if (rc == LNT_OK && n_sign + n_box > 0)
         rc = lnt_keyfile_add(s->keys_path, sign, n_sign, &box, n_box, err);
+    if (rc == LNT_OK && n_sign + n_box > 0)
+        rc = lnt_sq_audit(s, "key.move", "", err,
+                          "%zu signing keys and %zu sealing key moved from the database to the "
+                          "key file %.300s",
+                          n_sign, n_box, s->keys_path);
     if (rc != LNT_OK)
         rc = lnt_fail_prefix(err, rc, "moving the secret keys to the key file: ");
     lnt_store_wipe(sign, LNT_KEYFILE_MAX * sizeof *sign);

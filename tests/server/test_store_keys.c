@@ -403,6 +403,7 @@ static void test_store_keys__v3_database_moves_its_secret_keys_to_the_key_file(v
     assert_true(db_has(db, box_pk, 32));
     assert_int_equal(sf_sql_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'box_key'"),
                      0);
+    assert_int_equal(sf_sql_int(db, "SELECT count(*) FROM audit_log WHERE action = 'key.move'"), 1);
     /* the scheme carries on with the same keys: badges sign, details sealed to its key open */
     assert_int_equal(lnt_store_signing_key(s, &key, err), LNT_OK);
     assert_memory_equal(key.sk, sk, 64);
