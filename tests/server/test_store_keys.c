@@ -39,7 +39,7 @@
 #define V3_BOX_PK "dd6e49313f8289e00dbbfc03e4b443294d7e251379eb237329edf5f12ad6bc3f"
 #define V3_BOX_SK "a622159560bb439aa768865d7bc95b4207e88865d93c3c8de5ef05f0c22236c9"
 
-/* ---- helpers ---- */
+/* ---- files, seals and fixtures ---- */
 
 /* Whether the file at `path` contains the n bytes at p anywhere (a missing file does not). */
 static bool file_has(const char *path, const void *p, size_t n)
