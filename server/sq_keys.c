@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -219,25 +221,33 @@ enum lnt_err lnt_sq_keys_move_out(struct lnt_store *s, char *err)
 {
     struct lnt_signing_key *sign = NULL;
     struct lnt_box_key box;
-    sqlite3_stmt *st = NULL;
+    struct stat st;
+    sqlite3_stmt *q = NULL;
     size_t n_sign = 0, n_box = 0;
     enum lnt_err rc = LNT_OK;
     int r = SQLITE_DONE;
 
     memset(&box, 0, sizeof box);
+    /* the key file is made by whoever runs this: that must be the user who serves the data */
+    if (stat(s->path, &st) == 0 && st.st_uid != geteuid())
+        return lnt_fail(err, LNT_ERR_FORBIDDEN,
+                        "moving the secret keys to the key file: database %s belongs to uid %lu, "
+                        "not to uid %lu running this: open it first as its owner, so that the "
+                        "key file belongs to the user who serves the data",
+                        s->path, (unsigned long)st.st_uid, (unsigned long)geteuid());
     sign = calloc(LNT_KEYFILE_MAX, sizeof *sign);
     if (sign == NULL)
         return lnt_fail(err, LNT_ERR_NOMEM, "out of memory moving the secret keys");
     rc = lnt_sq_prepare(s->w.db, "SELECT kid, pk, sk FROM signing_keys ORDER BY created_at, kid",
-                        &st, err);
-    while (rc == LNT_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+                        &q, err);
+    while (rc == LNT_OK && (r = sqlite3_step(q)) == SQLITE_ROW) {
         if (n_sign == LNT_KEYFILE_MAX) {
             rc = lnt_fail(err, LNT_ERR_TOO_LARGE, "more than %d signing keys", LNT_KEYFILE_MAX);
             break;
         }
-        if (!lnt_sq_blob(sign[n_sign].kid, LNT_KID_LEN, st, 0) ||
-            !lnt_sq_blob(sign[n_sign].pk, LNT_SIGN_PK_LEN, st, 1) ||
-            !lnt_sq_blob(sign[n_sign].sk, LNT_SIGN_SK_LEN, st, 2)) {
+        if (!lnt_sq_blob(sign[n_sign].kid, LNT_KID_LEN, q, 0) ||
+            !lnt_sq_blob(sign[n_sign].pk, LNT_SIGN_PK_LEN, q, 1) ||
+            !lnt_sq_blob(sign[n_sign].sk, LNT_SIGN_SK_LEN, q, 2)) {
             rc = lnt_fail(err, LNT_ERR_DB, "a stored signing key is damaged");
             break;
         }
@@ -245,15 +255,15 @@ enum lnt_err lnt_sq_keys_move_out(struct lnt_store *s, char *err)
     }
     if (rc == LNT_OK && r != SQLITE_DONE)
         rc = lnt_sq_fail(s->w.db, err, "reading the signing keys");
-    sqlite3_finalize(st);
-    st = NULL;
+    sqlite3_finalize(q);
+    q = NULL;
     if (rc == LNT_OK)
-        rc = lnt_sq_prepare(s->w.db, "SELECT pk, sk FROM box_key WHERE id = 1", &st, err);
+        rc = lnt_sq_prepare(s->w.db, "SELECT pk, sk FROM box_key WHERE id = 1", &q, err);
     if (rc == LNT_OK) {
-        r = sqlite3_step(st);
+        r = sqlite3_step(q);
         if (r == SQLITE_ROW) {
-            if (!lnt_sq_blob(box.pk, sizeof box.pk, st, 0) ||
-                !lnt_sq_blob(box.sk, sizeof box.sk, st, 1))
+            if (!lnt_sq_blob(box.pk, sizeof box.pk, q, 0) ||
+                !lnt_sq_blob(box.sk, sizeof box.sk, q, 1))
                 rc = lnt_fail(err, LNT_ERR_DB, "the stored sealing key is damaged");
             else
                 n_box = 1;
@@ -261,7 +271,7 @@ enum lnt_err lnt_sq_keys_move_out(struct lnt_store *s, char *err)
             rc = lnt_sq_fail(s->w.db, err, "reading the sealing key");
         }
     }
-    sqlite3_finalize(st);
+    sqlite3_finalize(q);
     /* written and synced before the migration's SQL drops them: a crash loses nothing */
     if (rc == LNT_OK && n_sign + n_box > 0)
         rc = lnt_keyfile_add(s->keys_path, sign, n_sign, &box, n_box, err);

@@ -457,6 +457,16 @@ static void test_store_keys__upgrade_that_cannot_write_the_key_file_keeps_the_ke
     assert_int_equal(sf_sql_int(db, "PRAGMA user_version"), 3);
     assert_true(file_has(db, sk, 64));
 
+    /* run by someone other than the database's owner, the key file would be theirs: refused */
+    if (geteuid() == 0) {
+        assert_int_equal(chown(db, 4242, 4242), 0);
+        assert_int_equal(lnt_store_open(&s, db, err), LNT_ERR_FORBIDDEN);
+        assert_non_null(strstr(err, "uid 4242"));
+        assert_int_equal(sf_sql_int(db, "PRAGMA user_version"), 3);
+        assert_true(file_has(db, sk, 64));
+        assert_int_equal(chown(db, 0, 0), 0);
+    }
+
     /* with a key file it can write, the move happens */
     keys = keys_of(dir, "old.keys");
     if (lnt_store_open_keys(&s, db, keys, err) != LNT_OK)
