@@ -19,6 +19,7 @@
 
 struct lnt_ctl {
     const char *db_path;
+    const char *keys_path; /* --keys; NULL = the default beside the database */
     bool json;
     const char *cmd_name;    /* "venue add", for messages */
     const char *cmd_usage;   /* the command's synopsis */
@@ -90,6 +91,12 @@ int lnt_ctl_open(struct lnt_ctl *c, struct lnt_scheme *scheme);
  */
 int lnt_ctl_audit_read(struct lnt_ctl *c, const char *action, const char *object,
                        const char *detail);
+/*
+ * As lnt_ctl_open(c, scheme), and fills scheme->key's secret half from the
+ * key file, for commands that sign badges. Prints the error (which names the
+ * key file); LNT_CTL_OK or LNT_CTL_FAIL. The caller wipes *scheme.
+ */
+int lnt_ctl_open_signing(struct lnt_ctl *c, struct lnt_scheme *scheme);
 
 /* Writes `text` as a QR code PNG at `path` (8 px per module, quiet zone 4, at most version 12). */
 int lnt_ctl_write_qr(const char *text, const char *path, int *version_out);
@@ -121,6 +128,7 @@ int lnt_ctl_kiosk_list(struct lnt_ctl *c, int argc, char **argv);
 int lnt_ctl_kiosk_revoke(struct lnt_ctl *c, int argc, char **argv);
 int lnt_ctl_key_show(struct lnt_ctl *c, int argc, char **argv);
 int lnt_ctl_key_rotate(struct lnt_ctl *c, int argc, char **argv);
+int lnt_ctl_key_rotate_sealing(struct lnt_ctl *c, int argc, char **argv);
 /* ctl_officer.c */
 int lnt_ctl_officer_add(struct lnt_ctl *c, int argc, char **argv);
 int lnt_ctl_officer_list(struct lnt_ctl *c, int argc, char **argv);

@@ -120,7 +120,7 @@ int lnt_ctl_badge_issue(struct lnt_ctl *c, int argc, char **argv)
         (rc = lnt_ctl_parse_int("valid-days", v[O_DAYS], 1, LNT_CTL_BADGE_MAX_DAYS, &days)) !=
             LNT_CTL_OK)
         return rc;
-    if ((rc = lnt_ctl_open(c, &sc)) != LNT_CTL_OK)
+    if ((rc = lnt_ctl_open_signing(c, &sc)) != LNT_CTL_OK)
         return rc;
     if (lnt_store_staff_get(c->store, staff_id, &st, err) != LNT_OK) {
         rc = lnt_ctl_fail("badge issue: %s", err);
@@ -238,8 +238,6 @@ int lnt_ctl_badge_verify(struct lnt_ctl *c, int argc, char **argv)
     }
     if ((rc = lnt_ctl_open(c, &sc)) != LNT_CTL_OK)
         return rc;
-    memset(&sc.key.sk, 0, sizeof sc.key.sk);
-    memset(&sc.box_sk, 0, sizeof sc.box_sk);
     if (lnt_store_trust_keys(c->store, &keys, &n_keys, err) != LNT_OK ||
         lnt_store_badge_revoked(c->store, &revoked, &n_revoked, err) != LNT_OK) {
         rc = lnt_ctl_fail("badge verify: %s", err);

@@ -509,6 +509,11 @@ int lnt_ctl_backup(struct lnt_ctl *c, int argc, char **argv)
     lnt_ctl_out_str(&o, "file", v[0]);
     lnt_ctl_out_int(&o, "bytes", (int64_t)st.st_size);
     lnt_ctl_out_time(&o, "taken_at", lnt_time_now());
+    /* said every time: the copy is useless for signing or opening details without it */
+    lnt_ctl_out_str(&o, "key_file", lnt_store_keys_path(c->store));
+    lnt_ctl_out_str(&o, "note",
+                    "the backup holds no secret keys: back up the key file separately and keep "
+                    "it apart from database backups");
     return lnt_ctl_out_end(&o);
 }
 

@@ -178,6 +178,37 @@ static void out_keys(struct lnt_ctl_out *o, const struct lnt_key_info *keys, siz
     lnt_buf_release(&words);
 }
 
+/* The sealing keys as a JSON array and as words. */
+static void out_boxes(struct lnt_ctl_out *o, const struct lnt_box_info *b, size_t n)
+{
+    struct lnt_buf js, words;
+    char pk[LNT_B64_LEN(32)], created[LNT_TIME_STRLEN], retired[LNT_TIME_STRLEN];
+
+    lnt_buf_init(&js, 64 * 1024);
+    lnt_buf_init(&words, 64 * 1024);
+    (void)lnt_buf_puts(&js, "[");
+    for (size_t i = 0; i < n; i++) {
+        lnt_b64_encode(b[i].pk, sizeof b[i].pk, pk);
+        if (lnt_time_format(b[i].created_at, created) != LNT_OK)
+            created[0] = '\0';
+        if (b[i].retired_at == 0 || lnt_time_format(b[i].retired_at, retired) != LNT_OK)
+            retired[0] = '\0';
+        (void)lnt_buf_printf(&js, "%s{\"public_key\":\"%s\",\"created_at\":\"%s\",\"retired_at\":",
+                             i ? "," : "", pk, created);
+        if (b[i].retired_at == 0)
+            (void)lnt_buf_puts(&js, "null}");
+        else
+            (void)lnt_buf_printf(&js, "\"%s\"}", retired);
+        (void)lnt_buf_printf(&words, "%s%.8s... (%s%s)", i ? ", " : "", pk,
+                             b[i].retired_at == 0 ? "current" : "retired ", retired);
+    }
+    (void)lnt_buf_puts(&js, "]");
+    lnt_ctl_out_raw(o, "sealing_keys", js.data != NULL ? js.data : "[]",
+                    words.data != NULL ? words.data : "");
+    lnt_buf_release(&js);
+    lnt_buf_release(&words);
+}
+
 int lnt_ctl_key_show(struct lnt_ctl *c, int argc, char **argv)
 {
     static const struct option opts[] = {{0}};
@@ -185,9 +216,11 @@ int lnt_ctl_key_show(struct lnt_ctl *c, int argc, char **argv)
     char err[LNT_ERRBUF_SIZE] = "";
     char kid[LNT_HEX_LEN(LNT_KID_LEN)], pk[LNT_B64_LEN(LNT_SIGN_PK_LEN)], box[LNT_B64_LEN(32)];
     struct lnt_key_info *keys = NULL;
-    size_t n = 0;
+    struct lnt_box_info *boxes = NULL;
+    size_t n = 0, n_boxes = 0;
     struct lnt_scheme sc;
     struct lnt_ctl_out o;
+    bool held;
     int rc;
 
     if ((rc = lnt_ctl_getopt(c, argc, argv, opts, v)) != LNT_CTL_OK ||
@@ -196,17 +229,27 @@ int lnt_ctl_key_show(struct lnt_ctl *c, int argc, char **argv)
     lnt_hex_encode(sc.key.kid, LNT_KID_LEN, kid);
     lnt_b64_encode(sc.key.pk, LNT_SIGN_PK_LEN, pk);
     lnt_b64_encode(sc.box_pk, sizeof sc.box_pk, box);
-    memset(&sc.key.sk, 0, sizeof sc.key.sk);
-    memset(&sc.box_sk, 0, sizeof sc.box_sk);
     if (lnt_store_key_list(c->store, &keys, &n, err) != LNT_OK)
         return lnt_ctl_fail("key show: %s", err);
+    if (lnt_store_box_list(c->store, &boxes, &n_boxes, err) != LNT_OK) {
+        free(keys);
+        return lnt_ctl_fail("key show: %s", err);
+    }
+    /* whether this key file can serve the scheme: said, not fatal, so a copy can be inspected */
+    held = lnt_store_keys_check(c->store, err) == LNT_OK;
     lnt_ctl_out_begin(&o, c, false);
     lnt_ctl_out_str(&o, "scheme", sc.name);
     lnt_ctl_out_str(&o, "kid", kid);
     lnt_ctl_out_str(&o, "public_key", pk);
     lnt_ctl_out_str(&o, "box_public_key", box);
     out_keys(&o, keys, n);
+    out_boxes(&o, boxes, n_boxes);
+    lnt_ctl_out_str(&o, "key_file", lnt_store_keys_path(c->store));
+    lnt_ctl_out_bool(&o, "secret_keys_held", held);
+    if (!held)
+        lnt_ctl_out_str(&o, "key_file_problem", err);
     free(keys);
+    free(boxes);
     return lnt_ctl_out_end(&o);
 }
 
@@ -238,5 +281,31 @@ int lnt_ctl_key_rotate(struct lnt_ctl *c, int argc, char **argv)
     lnt_ctl_out_str(&o, "retired_kid", old);
     /* badges signed by the old key stay valid until they expire: at most 13 months */
     lnt_ctl_out_time(&o, "retired_trusted_until", info.created_at + LNT_BADGE_MAX_VALIDITY);
+    return lnt_ctl_out_end(&o);
+}
+
+int lnt_ctl_key_rotate_sealing(struct lnt_ctl *c, int argc, char **argv)
+{
+    static const struct option opts[] = {{0}};
+    const char *v[LNT_CTL_MAX_OPTS];
+    char err[LNT_ERRBUF_SIZE] = "";
+    char pk[LNT_B64_LEN(32)], old[LNT_B64_LEN(32)];
+    struct lnt_box_info info;
+    struct lnt_scheme sc;
+    struct lnt_ctl_out o;
+    int rc;
+
+    if ((rc = lnt_ctl_getopt(c, argc, argv, opts, v)) != LNT_CTL_OK ||
+        (rc = lnt_ctl_open(c, &sc)) != LNT_CTL_OK)
+        return rc;
+    lnt_b64_encode(sc.box_pk, sizeof sc.box_pk, old);
+    if (lnt_store_box_rotate(c->store, lnt_time_now(), &info, err) != LNT_OK)
+        return lnt_ctl_fail("key rotate-sealing: %s", err);
+    lnt_b64_encode(info.pk, sizeof info.pk, pk);
+    lnt_ctl_out_begin(&o, c, false);
+    lnt_ctl_out_str(&o, "box_public_key", pk);
+    lnt_ctl_out_time(&o, "created_at", info.created_at);
+    lnt_ctl_out_str(&o, "retired_box_public_key", old);
+    lnt_ctl_out_str(&o, "key_file", lnt_store_keys_path(c->store));
     return lnt_ctl_out_end(&o);
 }

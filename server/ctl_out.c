@@ -308,7 +308,7 @@ int lnt_ctl_open(struct lnt_ctl *c, struct lnt_scheme *scheme)
     if (c->store == NULL) {
         if (make_parent(c->db_path) != LNT_CTL_OK)
             return LNT_CTL_FAIL;
-        if (lnt_store_open(&c->store, c->db_path, err) != LNT_OK)
+        if (lnt_store_open_keys(&c->store, c->db_path, c->keys_path, err) != LNT_OK)
             return lnt_ctl_fail("%s", err);
         snprintf(actor, sizeof actor, "lanternctl (uid %lu)", (unsigned long)getuid());
         lnt_store_set_actor(c->store, actor);
@@ -322,6 +322,19 @@ int lnt_ctl_open(struct lnt_ctl *c, struct lnt_scheme *scheme)
             c->db_path, c->db_path);
     if (rc != LNT_OK)
         return lnt_ctl_fail("%s", err);
+    return LNT_CTL_OK;
+}
+
+int lnt_ctl_open_signing(struct lnt_ctl *c, struct lnt_scheme *scheme)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+    int rc = lnt_ctl_open(c, scheme);
+
+    if (rc != LNT_CTL_OK)
+        return rc;
+    if (lnt_store_signing_key(c->store, &scheme->key, err) != LNT_OK)
+        return lnt_ctl_fail("%s: cannot sign: %s", c->cmd_name != NULL ? c->cmd_name : "badge",
+                            err);
     return LNT_CTL_OK;
 }
 

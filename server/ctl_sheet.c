@@ -239,7 +239,7 @@ int lnt_ctl_badge_sheet(struct lnt_ctl *c, int argc, char **argv)
     } else if ((rc = lnt_ctl_parse_id("venue", v[O_VENUE], &venue)) != LNT_CTL_OK) {
         goto out;
     }
-    if ((rc = lnt_ctl_open(c, &sc)) != LNT_CTL_OK)
+    if ((rc = lnt_ctl_open_signing(c, &sc)) != LNT_CTL_OK)
         goto out;
     if (venue != 0 && (rc = venue_staff(c, venue, &j)) != LNT_CTL_OK)
         goto out;

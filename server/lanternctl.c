@@ -12,9 +12,11 @@
 
 
 static const char usage_head[] =
-    "usage: lanternctl [--db PATH] [--json] COMMAND [OPTIONS]\n"
+    "usage: lanternctl [--db PATH] [--keys PATH] [--json] COMMAND [OPTIONS]\n"
     "\n"
     "  --db PATH   database file (default var/lantern.db; its directory is created)\n"
+    "  --keys PATH the scheme's secret keys (default keys/NAME.keys beside the database\n"
+    "              NAME.db); only its owner may read it; `backup` never copies it\n"
     "  --json      print one JSON object per result (lists: one object per line)\n"
     "\n"
     "commands:\n";
@@ -174,6 +176,9 @@ static const struct command commands[] = {
     {"key", "show", lnt_ctl_key_show, "key show                            every trusted key"},
     {"key", "rotate", lnt_ctl_key_rotate,
      "key rotate                          new badges use a new key; old ones stay valid"},
+    {"key", "rotate-sealing", lnt_ctl_key_rotate_sealing,
+     "key rotate-sealing                  kiosks seal new incident details to a new key\n"
+     "        (from their next sync); details sealed before still open"},
     {"venue", "add", lnt_ctl_venue_add,
      "venue add --name N --category pub|bar|nightclub|hub --capacity N --area TEXT\n"
      "        [--authority NAME] [--trading PATTERN] [--cup-cover-threshold N]"},
@@ -233,7 +238,8 @@ static const struct command commands[] = {
     {"export", "volunteers", lnt_ctl_export,
      "export volunteers --from DATE --to DATE [--venue ID | --authority NAME] --csv FILE"},
     {"purge", NULL, lnt_ctl_purge, "purge                               apply the retention periods"},
-    {"backup", NULL, lnt_ctl_backup, "backup --to FILE                    a consistent copy, live"},
+    {"backup", NULL, lnt_ctl_backup,
+     "backup --to FILE                    a consistent copy, live; never the key file"},
     {"audit", "list", lnt_ctl_audit_list,
      "audit list [--from DATE] [--to DATE] [--limit N] [--action PREFIX]"},
     {"score", NULL, lnt_ctl_score,
@@ -279,6 +285,7 @@ static int usage(const char *fmt, ...)
 int main(int argc, char **argv)
 {
     static const struct option global[] = {{"db", required_argument, NULL, 'd'},
+                                           {"keys", required_argument, NULL, 'k'},
                                            {"json", no_argument, NULL, 'j'},
                                            {"help", no_argument, NULL, 'h'},
                                            {0}};
@@ -294,6 +301,11 @@ int main(int argc, char **argv)
             if (optarg[0] == '\0')
                 return usage("--db: the path must not be empty");
             c.db_path = optarg;
+            break;
+        case 'k':
+            if (optarg[0] == '\0')
+                return usage("--keys: the path must not be empty");
+            c.keys_path = optarg;
             break;
         case 'j':
             c.json = true;

@@ -42,6 +42,7 @@
 
 struct options {
     const char *db;
+    const char *keys;
     const char *listen;
     const char *port_file;
     const char *tls_cert;
@@ -53,10 +54,12 @@ struct options {
 
 static void usage(FILE *f)
 {
-    fputs("usage: lanternd [--db PATH] [--listen HOST:PORT] [--port-file FILE] [--threads N]\n"
-          "                [--tls-cert FILE --tls-key FILE] [--insecure-http]\n"
+    fputs("usage: lanternd [--db PATH] [--keys PATH] [--listen HOST:PORT] [--port-file FILE]\n"
+          "                [--threads N] [--tls-cert FILE --tls-key FILE] [--insecure-http]\n"
           "                [--trusted-proxy ADDR[,ADDR...]]\n"
           "  --db PATH          database (default var/lantern.db)\n"
+          "  --keys PATH        the scheme's secret keys, readable by this user only\n"
+          "                     (default keys/NAME.keys beside the database NAME.db)\n"
           "  --listen HOST:PORT address to serve on (default 127.0.0.1:8080; port 0 = any free)\n"
           "  --port-file FILE   after listening, write the bound port number to FILE\n"
           "  --threads N        HTTP worker threads (default: 8 per CPU, at least 8)\n"
@@ -77,13 +80,14 @@ static int parse_args(int argc, char **argv, struct options *o)
         {"insecure-http", no_argument, NULL, 'I'},   {"help", no_argument, NULL, 'h'},
         {"tls-cert", required_argument, NULL, 'c'},  {"tls-key", required_argument, NULL, 'k'},
         {"version", no_argument, NULL, 'V'},         {"trusted-proxy", required_argument, NULL, 'P'},
-        {NULL, 0, NULL, 0},
+        {"keys", required_argument, NULL, 'K'},      {NULL, 0, NULL, 0},
     };
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     int64_t n;
     int c;
 
     o->db = "var/lantern.db";
+    o->keys = NULL;
     o->listen = "127.0.0.1:8080";
     o->port_file = NULL;
     /*
@@ -105,6 +109,13 @@ static int parse_args(int argc, char **argv, struct options *o)
         switch (c) {
         case 'd':
             o->db = optarg;
+            break;
+        case 'K':
+            if (optarg[0] == '\0') {
+                fprintf(stderr, "lanternd: --keys: the path must not be empty\n");
+                return EXIT_USAGE;
+            }
+            o->keys = optarg;
             break;
         case 'l':
             o->listen = optarg;
@@ -398,7 +409,7 @@ int main(int argc, char **argv)
         lnt_error("no database at %s: run `lanternctl init --scheme NAME` first", opt.db);
         goto out;
     }
-    if (lnt_store_open(&store, opt.db, err) != LNT_OK) {
+    if (lnt_store_open_keys(&store, opt.db, opt.keys, err) != LNT_OK) {
         lnt_error("cannot open %s: %s", opt.db, err);
         goto out;
     }
@@ -411,6 +422,11 @@ int main(int argc, char **argv)
     }
     if (rc != LNT_OK) {
         lnt_error("cannot read the scheme from %s: %s", opt.db, err);
+        goto out_store;
+    }
+    /* a server that could not open incident details or sign badges is not started */
+    if (lnt_store_keys_check(store, err) != LNT_OK) {
+        lnt_error("%s", err);
         goto out_store;
     }
 

@@ -8,13 +8,14 @@
 #include <string.h>
 
 #include "codec.h"
+#include "keyfile.h"
 #include "ltime.h"
 
 /* ---- scheme ---- */
 
 static enum lnt_err insert_keys(struct lnt_store *s, const char *name,
                                 const struct lnt_signing_key *key, const uint8_t box_pk[32],
-                                const uint8_t box_sk[32], int64_t now, char *err)
+                                int64_t now, char *err)
 {
     sqlite3_stmt *st;
     enum lnt_err rc;
@@ -27,31 +28,38 @@ static enum lnt_err insert_keys(struct lnt_store *s, const char *name,
     rc = lnt_sq_done(s->w.db, st, err, "storing the scheme");
     if (rc != LNT_OK)
         return rc;
-    st = lnt_sq_stmt(
-        &s->w, "INSERT INTO signing_keys (kid, pk, sk, created_at) VALUES (?1, ?2, ?3, ?4)", err);
+    st = lnt_sq_stmt(&s->w, "INSERT INTO signing_keys (kid, pk, created_at) VALUES (?1, ?2, ?3)",
+                     err);
     if (st == NULL)
         return LNT_ERR_DB;
     sqlite3_bind_blob(st, 1, key->kid, LNT_KID_LEN, SQLITE_STATIC);
     sqlite3_bind_blob(st, 2, key->pk, LNT_SIGN_PK_LEN, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 3, key->sk, LNT_SIGN_SK_LEN, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, now);
+    sqlite3_bind_int64(st, 3, now);
     rc = lnt_sq_done(s->w.db, st, err, "storing the signing key");
     if (rc != LNT_OK)
         return rc;
-    st = lnt_sq_stmt(&s->w, "INSERT INTO box_key (id, pk, sk, created_at) VALUES (1, ?1, ?2, ?3)",
-                     err);
+    st = lnt_sq_stmt(&s->w, "INSERT INTO box_keys (pk, created_at) VALUES (?1, ?2)", err);
     if (st == NULL)
         return LNT_ERR_DB;
     sqlite3_bind_blob(st, 1, box_pk, 32, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 2, box_sk, 32, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, now);
+    sqlite3_bind_int64(st, 2, now);
     return lnt_sq_done(s->w.db, st, err, "storing the sealing key");
+}
+
+/* 1 when the scheme exists, 0 when not, -1 on error (err filled); on a read connection. */
+static int scheme_exists(struct lnt_store *s, char *err)
+{
+    struct lnt_sq_conn *c = lnt_sq_rbegin(s);
+    int found = lnt_sq_exists(c, "SELECT 1 FROM scheme WHERE id = ?1", 1, err);
+
+    lnt_sq_rend(s, c);
+    return found;
 }
 
 enum lnt_err lnt_store_scheme_init(struct lnt_store *s, const char *name, char *err)
 {
     struct lnt_signing_key key;
-    uint8_t box_pk[32], box_sk[32];
+    struct lnt_box_key box;
     char kid_hex[LNT_HEX_LEN(LNT_KID_LEN)];
     int64_t now = lnt_time_now();
     enum lnt_err rc;
@@ -60,9 +68,19 @@ enum lnt_err lnt_store_scheme_init(struct lnt_store *s, const char *name, char *
     rc = lnt_store_scheme_name_check(name, err);
     if (rc != LNT_OK)
         return rc;
+    found = scheme_exists(s, err);
+    if (found != 0)
+        return found < 0 ? LNT_ERR_DB
+                         : lnt_fail(err, LNT_ERR_EXISTS, "the scheme is already initialised");
     lnt_badge_keygen(&key);
-    lnt_store_box_keygen(box_pk, box_sk);
+    lnt_store_box_keygen(box.pk, box.sk);
     lnt_hex_encode(key.kid, LNT_KID_LEN, kid_hex);
+    /* the secrets are on disk before the database names their public halves */
+    rc = lnt_keyfile_add(s->keys_path, &key, 1, &box, 1, err);
+    lnt_store_wipe(&key.sk, sizeof key.sk);
+    lnt_store_wipe(&box.sk, sizeof box.sk);
+    if (rc != LNT_OK)
+        return rc;
 
     lnt_sq_wlock(s);
     rc = lnt_sq_begin(s, err);
@@ -74,14 +92,11 @@ enum lnt_err lnt_store_scheme_init(struct lnt_store *s, const char *name, char *
                        : lnt_fail(err, LNT_ERR_EXISTS, "the scheme is already initialised");
         goto out;
     }
-    rc = insert_keys(s, name, &key, box_pk, box_sk, now, err);
+    rc = insert_keys(s, name, &key, box.pk, now, err);
     if (rc == LNT_OK)
         rc = lnt_sq_audit(s, "scheme.init", name, err, "scheme %s, signing key %s", name, kid_hex);
 out:
-    rc = lnt_sq_wend(s, rc, err);
-    lnt_store_wipe(&key, sizeof key);
-    lnt_store_wipe(box_sk, sizeof box_sk);
-    return rc;
+    return lnt_sq_wend(s, rc, err);
 }
 
 enum lnt_err lnt_store_scheme_get(struct lnt_store *s, struct lnt_scheme *out, char *err)
@@ -115,7 +130,7 @@ enum lnt_err lnt_store_scheme_get(struct lnt_store *s, struct lnt_scheme *out, c
     sqlite3_reset(st);
 
     st = lnt_sq_stmt(c,
-                     "SELECT kid, pk, sk FROM signing_keys WHERE retired_at IS NULL "
+                     "SELECT kid, pk FROM signing_keys WHERE retired_at IS NULL "
                      "ORDER BY created_at DESC LIMIT 1",
                      err);
     if (st == NULL) {
@@ -124,8 +139,7 @@ enum lnt_err lnt_store_scheme_get(struct lnt_store *s, struct lnt_scheme *out, c
     }
     r = sqlite3_step(st);
     if (r != SQLITE_ROW || !lnt_sq_blob(out->key.kid, LNT_KID_LEN, st, 0) ||
-        !lnt_sq_blob(out->key.pk, LNT_SIGN_PK_LEN, st, 1) ||
-        !lnt_sq_blob(out->key.sk, LNT_SIGN_SK_LEN, st, 2)) {
+        !lnt_sq_blob(out->key.pk, LNT_SIGN_PK_LEN, st, 1)) {
         rc = r == SQLITE_ROW || r == SQLITE_DONE
                  ? lnt_fail(err, LNT_ERR_DB, "the scheme has no usable signing key")
                  : lnt_sq_fail(c->db, err, "reading the signing key");
@@ -133,14 +147,16 @@ enum lnt_err lnt_store_scheme_get(struct lnt_store *s, struct lnt_scheme *out, c
     }
     sqlite3_reset(st);
 
-    st = lnt_sq_stmt(c, "SELECT pk, sk FROM box_key WHERE id = 1", err);
+    st = lnt_sq_stmt(c,
+                     "SELECT pk FROM box_keys WHERE retired_at IS NULL "
+                     "ORDER BY created_at DESC LIMIT 1",
+                     err);
     if (st == NULL) {
         rc = LNT_ERR_DB;
         goto out;
     }
     r = sqlite3_step(st);
-    if (r != SQLITE_ROW || !lnt_sq_blob(out->box_pk, 32, st, 0) ||
-        !lnt_sq_blob(out->box_sk, 32, st, 1)) {
+    if (r != SQLITE_ROW || !lnt_sq_blob(out->box_pk, 32, st, 0)) {
         rc = r == SQLITE_ROW || r == SQLITE_DONE
                  ? lnt_fail(err, LNT_ERR_DB, "the scheme has no usable sealing key")
                  : lnt_sq_fail(c->db, err, "reading the sealing key");
@@ -149,7 +165,7 @@ enum lnt_err lnt_store_scheme_get(struct lnt_store *s, struct lnt_scheme *out, c
 out:
     lnt_sq_rend(s, c);
     if (rc != LNT_OK)
-        lnt_store_wipe(out, sizeof *out);
+        memset(out, 0, sizeof *out);
     return rc;
 }
 
@@ -511,9 +527,18 @@ enum lnt_err lnt_store_key_rotate(struct lnt_store *s, int64_t now, struct lnt_k
     enum lnt_err rc;
     int found;
 
+    found = scheme_exists(s, err);
+    if (found != 1)
+        return found < 0 ? LNT_ERR_DB
+                         : lnt_fail(err, LNT_ERR_NOT_FOUND, "the scheme is not initialised");
     lnt_badge_keygen(&key);
     lnt_hex_encode(key.kid, LNT_KID_LEN, kid_hex);
     snprintf(obj, sizeof obj, "key %s", kid_hex);
+    /* the new secret is on disk first: a crash after this leaves an unused key, nothing lost */
+    rc = lnt_keyfile_add(s->keys_path, &key, 1, NULL, 0, err);
+    lnt_store_wipe(&key.sk, sizeof key.sk);
+    if (rc != LNT_OK)
+        return rc;
     lnt_sq_wlock(s);
     rc = lnt_sq_begin(s, err);
     if (rc != LNT_OK)
@@ -534,23 +559,20 @@ enum lnt_err lnt_store_key_rotate(struct lnt_store *s, int64_t now, struct lnt_k
     rc = lnt_sq_done(s->w.db, st, err, "retiring the signing key");
     if (rc != LNT_OK)
         goto out;
-    st = lnt_sq_stmt(
-        &s->w, "INSERT INTO signing_keys (kid, pk, sk, created_at) VALUES (?1, ?2, ?3, ?4)", err);
+    st = lnt_sq_stmt(&s->w, "INSERT INTO signing_keys (kid, pk, created_at) VALUES (?1, ?2, ?3)",
+                     err);
     if (st == NULL) {
         rc = LNT_ERR_DB;
         goto out;
     }
     sqlite3_bind_blob(st, 1, key.kid, LNT_KID_LEN, SQLITE_STATIC);
     sqlite3_bind_blob(st, 2, key.pk, LNT_SIGN_PK_LEN, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 3, key.sk, LNT_SIGN_SK_LEN, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, now);
+    sqlite3_bind_int64(st, 3, now);
     rc = lnt_sq_done(s->w.db, st, err, "storing the signing key");
     if (rc == LNT_OK)
         rc = lnt_sq_audit(s, "key.rotate", obj, err,
                           "new current signing key; the previous one stays trusted for %d days",
                           LNT_BADGE_MAX_VALIDITY / 86400);
-    if (rc == LNT_OK)
-        rc = lnt_sq_commit(s, err);
     if (rc == LNT_OK && out != NULL) {
         memset(out, 0, sizeof *out);
         memcpy(out->kid, key.kid, LNT_KID_LEN);
@@ -558,11 +580,7 @@ enum lnt_err lnt_store_key_rotate(struct lnt_store *s, int64_t now, struct lnt_k
         out->created_at = now;
     }
 out:
-    if (rc != LNT_OK)
-        lnt_sq_rollback(s);
-    lnt_sq_wunlock(s);
-    lnt_store_wipe(&key, sizeof key);
-    return rc;
+    return lnt_sq_wend(s, rc, err);
 }
 
 /* ---- assessor findings ---- */

@@ -1,12 +1,17 @@
 /* sq_core.c - the store on SQLite: connections, migrations, transactions, the statement cache. */
 #include "sq_int.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "keyfile.h"
 #include "ltime.h"
 
 /* The migrations, embedded at build time from assets/sql/sqlite (see cmake/Embed.cmake). */
@@ -19,16 +24,26 @@ struct migration {
     int version;
     const char *name;
     const unsigned char *sql;
-    /* run after the SQL, in the same transaction; may be NULL */
+    /* run after the SQL (after every pending migration's SQL when one has a post step), in
+     * the same transaction; may be NULL */
     enum lnt_err (*post)(struct lnt_store *s, char *err);
+    /* run before the SQL, in the same transaction; may be NULL */
+    enum lnt_err (*pre)(struct lnt_store *s, char *err);
+    /*
+     * The migration removes secrets: it runs with PRAGMA secure_delete on (freed
+     * pages and cells are zeroed) and is followed by a truncating checkpoint, so
+     * the old bytes are left neither in the database file nor in its WAL.
+     */
+    bool scrub;
 };
 
 /* In order; each is applied in its own transaction and sets user_version to its number. */
 static const struct migration migrations[] = {
-    {1, "001_init.sql", lnt_sql_sqlite_001_init, NULL},
-    {2, "002_registers_derived.sql", lnt_sql_sqlite_002_registers_derived, lnt_sq_replay_events},
-    {3, "003_ingest_speed.sql", lnt_sql_sqlite_003_ingest_speed, NULL},
-    {4, "004_integrity.sql", lnt_sql_sqlite_004_integrity, NULL},
+    {1, "001_init.sql", lnt_sql_sqlite_001_init, NULL, NULL, false},
+    {2, "002_registers_derived.sql", lnt_sql_sqlite_002_registers_derived, lnt_sq_replay_events,
+     NULL, false},
+    {3, "003_ingest_speed.sql", lnt_sql_sqlite_003_ingest_speed, NULL, NULL, false},
+    {4, "004_integrity.sql", lnt_sql_sqlite_004_integrity, NULL, lnt_sq_keys_move_out, true},
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 _Static_assert(LNT_STORE_SCHEMA_VERSION == 4, "store_admin.h names the newest migration");
@@ -367,18 +382,42 @@ static enum lnt_err refuse_newer(const char *path, int v, char *err)
                     path, v, migrations[N_MIGRATIONS - 1].version);
 }
 
+/* PRAGMA secure_delete's current value (0, 1 or 2 for FAST), -1 when it cannot be read. */
+static int secure_delete_get(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int v = -1;
+
+    if (lnt_sq_prepare(db, "PRAGMA secure_delete", &st, NULL) == LNT_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/*
+ * After a migration that removed secrets: copies the zeroed pages into the
+ * database file and truncates the WAL, which may still hold frames with the
+ * old bytes. Another connection reading at the same moment can keep part of
+ * the WAL alive; the next full checkpoint then finishes the job.
+ */
+static void scrub_wal(sqlite3 *db)
+{
+    (void)lnt_sq_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL);
+}
+
 /*
  * Applies every migration newer than the database, each in its own transaction.
  * A post step (the replay that derives data from stored events) runs the
  * program's derivation code, which writes the newest schema: when one is
  * pending, every pending migration shares one transaction and the post steps
- * run after the last of them.
+ * run after the last of them. The migrations' pre steps run before their SQL.
  */
 static enum lnt_err migrate(struct lnt_store *s, char *err)
 {
     sqlite3 *db = s->w.db;
     enum lnt_err rc;
-    int v = 0;
+    int v = 0, secure = -1;
     bool together = false;
     char sql[64];
 
@@ -393,10 +432,19 @@ static enum lnt_err migrate(struct lnt_store *s, char *err)
         /* migrations i..j share one transaction */
         size_t j = together ? N_MIGRATIONS - 1 : i;
         const struct migration *m = &migrations[i];
+        bool scrub = false;
 
         if (m->version <= v) {
             i++;
             continue;
+        }
+        for (size_t k = i; k <= j; k++)
+            scrub = scrub || migrations[k].scrub;
+        if (scrub) {
+            secure = secure_delete_get(db);
+            rc = lnt_sq_exec(db, "PRAGMA secure_delete = ON", err);
+            if (rc != LNT_OK)
+                return lnt_fail_prefix(err, rc, "migration %s: ", m->name);
         }
         rc = lnt_sq_exec(db, "BEGIN IMMEDIATE", err);
         if (rc != LNT_OK)
@@ -407,7 +455,11 @@ static enum lnt_err migrate(struct lnt_store *s, char *err)
             rc = refuse_newer(s->path, v, err);
         for (size_t k = i; rc == LNT_OK && k <= j; k++) {
             m = &migrations[k];
-            if (m->version > v)
+            if (m->version <= v)
+                continue;
+            if (m->pre != NULL)
+                rc = m->pre(s, err);
+            if (rc == LNT_OK)
                 rc = lnt_sq_exec(db, (const char *)m->sql, err);
             if (rc != LNT_OK)
                 rc = lnt_fail_prefix(err, rc, "migration %s: ", m->name);
@@ -423,10 +475,16 @@ static enum lnt_err migrate(struct lnt_store *s, char *err)
         }
         if (rc == LNT_OK)
             rc = lnt_sq_exec(db, "COMMIT", err);
-        if (rc != LNT_OK) {
+        if (rc != LNT_OK)
             (void)lnt_sq_exec(db, "ROLLBACK", NULL);
-            return rc;
+        if (scrub) {
+            if (rc == LNT_OK)
+                scrub_wal(db);
+            snprintf(sql, sizeof sql, "PRAGMA secure_delete = %d", secure >= 0 ? secure : 0);
+            (void)lnt_sq_exec(db, sql, NULL);
         }
+        if (rc != LNT_OK)
+            return rc;
         if (migrations[j].version > v)
             v = migrations[j].version;
         i = j + 1;
@@ -578,14 +636,55 @@ static void ckpt_stop(struct lnt_store *s)
     s->ckpt = NULL;
 }
 
+/*
+ * The database holds personal data: it is created 0600 (whatever the umask),
+ * and SQLite gives its -wal and -shm files the database file's mode. Files
+ * of ours that an older version left open to others are closed up.
+ */
+static enum lnt_err private_files(const char *path, char *err)
+{
+    static const char *const suffixes[] = {"", "-wal", "-shm"};
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+    if (fd >= 0) {
+        if (fchmod(fd, 0600) != 0) {
+            enum lnt_err rc = lnt_fail(err, LNT_ERR_IO, "%s: %s", path, strerror(errno));
+            close(fd);
+            return rc;
+        }
+        close(fd);
+    }
+    /* on any other failure to create it SQLite cannot either, and says why when it tries */
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        char p[LNT_SQ_PATH_MAX + 8];
+        struct stat st;
+
+        snprintf(p, sizeof p, "%s%s", path, suffixes[i]);
+        if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+            (st.st_mode & 077) != 0 && chmod(p, st.st_mode & 0700) != 0)
+            return lnt_fail(err, LNT_ERR_IO, "making %s private: %s", p, strerror(errno));
+    }
+    return LNT_OK;
+}
+
 enum lnt_err lnt_store_open(struct lnt_store **out, const char *path, char *err)
 {
+    return lnt_store_open_keys(out, path, NULL, err);
+}
+
+enum lnt_err lnt_store_open_keys(struct lnt_store **out, const char *path, const char *keys_path,
+                                 char *err)
+{
     struct lnt_store *s = NULL;
+    bool exists = false;
     enum lnt_err rc;
 
     *out = NULL;
     if (path == NULL || path[0] == '\0' || strlen(path) >= LNT_SQ_PATH_MAX)
         return lnt_fail(err, LNT_ERR_INVALID, "database path must be 1-%d bytes",
+                        LNT_SQ_PATH_MAX - 1);
+    if (keys_path != NULL && (keys_path[0] == '\0' || strlen(keys_path) >= LNT_SQ_PATH_MAX))
+        return lnt_fail(err, LNT_ERR_INVALID, "key file path must be 1-%d bytes",
                         LNT_SQ_PATH_MAX - 1);
     if (sqlite3_threadsafe() == 0)
         return lnt_fail(err, LNT_ERR_DB, "this SQLite was built without thread support");
@@ -597,6 +696,19 @@ enum lnt_err lnt_store_open(struct lnt_store **out, const char *path, char *err)
     pthread_cond_init(&s->rcv, NULL);
     (void)lnt_str_copy(s->actor, sizeof s->actor, "system");
     (void)lnt_str_copy(s->path, sizeof s->path, path);
+    if (keys_path != NULL)
+        rc = lnt_str_copy(s->keys_path, sizeof s->keys_path, keys_path);
+    else
+        rc = lnt_keyfile_default(path, s->keys_path, sizeof s->keys_path, err);
+    /* refused before anything is opened, as ssh refuses a private key others can read */
+    if (rc == LNT_OK)
+        rc = lnt_keyfile_check(s->keys_path, &exists, err);
+    if (rc == LNT_OK)
+        rc = private_files(path, err);
+    if (rc != LNT_OK) {
+        lnt_store_free(s);
+        return rc;
+    }
 
     rc = lnt_sq_batch_new(s, err);
     if (rc == LNT_OK)

@@ -49,6 +49,7 @@ struct lnt_store {
     pthread_mutex_t rmu;
     pthread_cond_t rcv;
     char path[LNT_SQ_PATH_MAX];
+    char keys_path[LNT_SQ_PATH_MAX]; /* the key file: the secret halves of the scheme's keys */
     struct lnt_sq_batch *batch; /* guarded by wmu */
     char actor[LNT_SQ_ACTOR_LEN];
     struct lnt_sq_ckpt *ckpt;   /* background checkpoints; NULL = the writer does them */
@@ -164,6 +165,21 @@ enum lnt_err lnt_sq_counter_next(struct lnt_store *s, const char *name, int64_t 
 /* Revokes staff member's badges usable at `at` (reason "reissued" / "left"), with audit rows. */
 enum lnt_err lnt_sq_revoke_staff_badges(struct lnt_store *s, int64_t staff_id, int64_t at,
                                         const char *reason, char *err);
+/*
+ * sq_keys.c: the schema 4 migration's first step, inside its transaction:
+ * copies the secret keys still in the database (schema 3) into the key file
+ * and syncs it, before the migration's SQL drops them.
+ */
+enum lnt_err lnt_sq_keys_move_out(struct lnt_store *s, char *err);
+/*
+ * Opens a crypto_box_seal box of `blen` bytes into `out` (blen - 48 bytes)
+ * with whichever sealing key in the key file it was sealed to.
+ * LNT_ERR_UNKNOWN_KEY without a key file, LNT_ERR_CRYPTO when no key opens
+ * it; the message names the key file. Reads the file on every call: another
+ * process may have added a key since.
+ */
+enum lnt_err lnt_sq_box_open(struct lnt_store *s, const uint8_t *box, size_t blen, uint8_t *out,
+                             char *err);
 /* sq_derive.c: the ingest scratch state (rollup deltas), made on open and freed on close. */
 enum lnt_err lnt_sq_batch_new(struct lnt_store *s, char *err);
 void lnt_sq_batch_free(struct lnt_store *s);

@@ -311,15 +311,15 @@ out:
 
 /*
  * Reads one incident and its sealed text and writes the audit row, in one
- * write transaction (the caller holds wmu and has begun it). With box_sk not
- * NULL the sealing key is read too; with parts not NULL every part of the
- * report, in the order received (sealed text in each part's details).
+ * write transaction (the caller holds wmu and has begun it). With parts not
+ * NULL every part of the report too, in the order received (sealed text in
+ * each part's details). The sealing keys are in the key file, never here.
  */
 static enum lnt_err incident_read_audited(struct lnt_store *s, const char *report_id,
                                           const char *actor, struct lnt_incident *out,
-                                          char sealed[LNT_SEALED_MAX], uint8_t box_pk[32],
-                                          uint8_t box_sk[32], struct lnt_incident_part **parts,
-                                          size_t *n_parts, char *err)
+                                          char sealed[LNT_SEALED_MAX],
+                                          struct lnt_incident_part **parts, size_t *n_parts,
+                                          char *err)
 {
     sqlite3_stmt *st;
     enum lnt_err rc = LNT_OK;
@@ -345,17 +345,6 @@ static enum lnt_err incident_read_audited(struct lnt_store *s, const char *repor
     sqlite3_reset(st);
     if (rc != LNT_OK)
         return rc;
-    if (box_sk != NULL) {
-        st = lnt_sq_stmt(&s->w, "SELECT pk, sk FROM box_key WHERE id = 1", err);
-        if (st == NULL)
-            return LNT_ERR_DB;
-        r = sqlite3_step(st);
-        if (r != SQLITE_ROW || !lnt_sq_blob(box_pk, 32, st, 0) || !lnt_sq_blob(box_sk, 32, st, 1))
-            rc = lnt_fail(err, LNT_ERR_DB, "the scheme has no usable sealing key");
-        sqlite3_reset(st);
-        if (rc != LNT_OK)
-            return rc;
-    }
     if (parts != NULL) {
         st = lnt_sq_stmt(&s->w,
                          "SELECT kiosk_id, seq, recorded_at, received_at, complete, "
@@ -379,11 +368,11 @@ static enum lnt_err incident_read_audited(struct lnt_store *s, const char *repor
  * Opens base64 sealed text `sealed` into `out` (size bytes, NUL terminated),
  * using `box` (LNT_SEALED_MAX bytes) as scratch. `sealed` may be `out`.
  */
-static enum lnt_err open_sealed(const char *report_id, const char *sealed, uint8_t *box,
-                                const uint8_t pk[32], const uint8_t sk[32], char *out, size_t size,
-                                size_t *len_out, char *err)
+static enum lnt_err open_sealed(struct lnt_store *s, const char *report_id, const char *sealed,
+                                uint8_t *box, char *out, size_t size, size_t *len_out, char *err)
 {
     size_t blen = 0;
+    enum lnt_err rc;
 
     *len_out = 0;
     if (lnt_b64_decode(sealed, box, LNT_SEALED_MAX, &blen) != LNT_OK || blen < crypto_box_SEALBYTES)
@@ -391,9 +380,10 @@ static enum lnt_err open_sealed(const char *report_id, const char *sealed, uint8
     if (blen - crypto_box_SEALBYTES >= size)
         return lnt_fail(err, LNT_ERR_TOO_LARGE, "incident %s: details need %zu bytes", report_id,
                         blen - crypto_box_SEALBYTES + 1);
-    if (crypto_box_seal_open((uint8_t *)out, box, blen, pk, sk) != 0)
-        return lnt_fail(err, LNT_ERR_CRYPTO,
-                        "incident %s: details do not open with this scheme's key", report_id);
+    /* the secret keys are in the key file, never in the database */
+    rc = lnt_sq_box_open(s, box, blen, (uint8_t *)out, err);
+    if (rc != LNT_OK)
+        return lnt_fail_prefix(err, rc, "incident %s: ", report_id);
     *len_out = blen - crypto_box_SEALBYTES;
     out[*len_out] = '\0';
     return LNT_OK;
@@ -421,7 +411,7 @@ enum lnt_err lnt_store_incident_details(struct lnt_store *s, const char *report_
     lnt_sq_wlock(s);
     rc = lnt_sq_begin(s, err);
     if (rc == LNT_OK)
-        rc = incident_read_audited(s, report_id, actor, out, sealed, NULL, NULL, NULL, NULL, err);
+        rc = incident_read_audited(s, report_id, actor, out, sealed, NULL, NULL, err);
     if (rc == LNT_OK)
         rc = lnt_sq_commit(s, err);
     if (rc != LNT_OK) {
@@ -440,7 +430,7 @@ enum lnt_err lnt_store_incident_open_parts(struct lnt_store *s, const char *repo
                                            char *err)
 {
     char *sealed = NULL, perr[LNT_ERRBUF_SIZE];
-    uint8_t *box = NULL, pk[32], sk[32];
+    uint8_t *box = NULL;
     struct lnt_incident_part *list = NULL;
     size_t n = 0;
     enum lnt_err rc;
@@ -469,7 +459,7 @@ enum lnt_err lnt_store_incident_open_parts(struct lnt_store *s, const char *repo
     lnt_sq_wlock(s);
     rc = lnt_sq_begin(s, err);
     if (rc == LNT_OK)
-        rc = incident_read_audited(s, report_id, actor, out, sealed, pk, sk,
+        rc = incident_read_audited(s, report_id, actor, out, sealed,
                                    parts != NULL ? &list : NULL, &n, err);
     if (rc == LNT_OK)
         rc = lnt_sq_commit(s, err);
@@ -483,7 +473,7 @@ enum lnt_err lnt_store_incident_open_parts(struct lnt_store *s, const char *repo
         struct lnt_incident_part *p = &list[i];
         if (p->state == LNT_PART_NONE)
             continue;
-        if (open_sealed(report_id, p->details, box, pk, sk, p->details, sizeof p->details, &p->len,
+        if (open_sealed(s, report_id, p->details, box, p->details, sizeof p->details, &p->len,
                         perr) == LNT_OK) {
             p->state = LNT_PART_OPENED;
         } else {
@@ -493,9 +483,8 @@ enum lnt_err lnt_store_incident_open_parts(struct lnt_store *s, const char *repo
         }
     }
     if (sealed[0] != '\0')
-        rc = open_sealed(report_id, sealed, box, pk, sk, details, size, len_out, err);
+        rc = open_sealed(s, report_id, sealed, box, details, size, len_out, err);
 out:
-    lnt_store_wipe(sk, sizeof sk);
     if (box != NULL)
         lnt_store_wipe(box, LNT_SEALED_MAX);
     if (rc != LNT_OK && size > 0) {

@@ -24,6 +24,21 @@ struct lnt_store;
  * transaction; one newer than this program knows is refused (LNT_ERR_DB).
  */
 enum lnt_err lnt_store_open(struct lnt_store **out, const char *path, char *err);
+/*
+ * As lnt_store_open, with the scheme's secret keys in the key file
+ * `keys_path` (server/keyfile.h); NULL = the default beside the database
+ * (lnt_keyfile_default: var/lantern.db -> var/keys/lantern.keys). The
+ * database itself holds only public keys. A key file that exists but is open
+ * to others or belongs to someone else is refused (LNT_ERR_FORBIDDEN, naming
+ * the file and the fix); a missing one is not an error here: the operations
+ * that need a secret key say so. The database file is created 0600.
+ * Migrating a schema 3 database moves its secret keys into the key file
+ * (written and synced first) and scrubs them from the database.
+ */
+enum lnt_err lnt_store_open_keys(struct lnt_store **out, const char *path, const char *keys_path,
+                                 char *err);
+/* The key file this store uses (for messages); valid while the store is open. */
+const char *lnt_store_keys_path(const struct lnt_store *s);
 /* NULL is a no-op. */
 void lnt_store_free(struct lnt_store *s);
 /*
@@ -35,14 +50,32 @@ void lnt_store_set_actor(struct lnt_store *s, const char *actor);
 /* ---- scheme: its name, signing keys (badges), sealing key (incident details) ---- */
 struct lnt_scheme {
     char name[17];
-    struct lnt_signing_key key; /* the current badge signing key */
-    uint8_t box_pk[32];          /* crypto_box keys: kiosks seal incident details to box_pk */
-    uint8_t box_sk[32];
+    struct lnt_signing_key key; /* the current badge signing key; sk only from
+                                   lnt_store_signing_key, all zero otherwise */
+    uint8_t box_pk[32];         /* the current sealing key: kiosks seal incident details to it */
 };
-/* Creates the scheme and its first keys. LNT_ERR_EXISTS if already initialised. */
+/*
+ * Creates the scheme and its first keys: the secret halves are added to the
+ * key file (and synced) before the public halves are stored.
+ * LNT_ERR_EXISTS if already initialised.
+ */
 enum lnt_err lnt_store_scheme_init(struct lnt_store *s, const char *name, char *err);
-/* LNT_ERR_NOT_FOUND before init. */
+/* The scheme's name and current public keys. LNT_ERR_NOT_FOUND before init. */
 enum lnt_err lnt_store_scheme_get(struct lnt_store *s, struct lnt_scheme *out, char *err);
+/*
+ * The current signing key with its secret half, from the key file, for
+ * signing badges. LNT_ERR_NOT_FOUND before init; LNT_ERR_UNKNOWN_KEY when the
+ * key file is missing or does not hold that key (a copy of the database
+ * without its key file); LNT_ERR_FORBIDDEN / LNT_ERR_INVALID for a key file
+ * that is open to others or damaged. The message names the key file.
+ */
+enum lnt_err lnt_store_signing_key(struct lnt_store *s, struct lnt_signing_key *out, char *err);
+/*
+ * LNT_OK when the key file holds the secret halves of the current signing
+ * and sealing keys (what lanternd needs to serve); the errors as for
+ * lnt_store_signing_key. LNT_ERR_NOT_FOUND before init.
+ */
+enum lnt_err lnt_store_keys_check(struct lnt_store *s, char *err);
 /* Every public key whose badges may still be valid (the kiosks' trust list). */
 enum lnt_err lnt_store_trust_keys(struct lnt_store *s, struct lnt_trusted_key **out, size_t *n,
                                   char *err);

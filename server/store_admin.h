@@ -22,7 +22,8 @@ struct lnt_key_info {
 };
 /*
  * Makes a new current signing key at `now` and retires the old one (retired_at
- * = now). Badges the old key signed stay valid: the old key stays in
+ * = now). The new secret half is added to the key file (and synced) before
+ * the database changes. Badges the old key signed stay valid: the old key stays in
  * lnt_store_trust_keys until retired_at + LNT_BADGE_MAX_VALIDITY (397 days).
  * Writes the new key's info to *out when not NULL. LNT_ERR_NOT_FOUND before
  * lnt_store_scheme_init.
@@ -31,6 +32,26 @@ enum lnt_err lnt_store_key_rotate(struct lnt_store *s, int64_t now, struct lnt_k
                                   char *err);
 /* Every signing key (public parts only), oldest first. */
 enum lnt_err lnt_store_key_list(struct lnt_store *s, struct lnt_key_info **out, size_t *n,
+                                char *err);
+
+/* ---- incident sealing keys ---- */
+
+struct lnt_box_info {
+    uint8_t pk[32];
+    int64_t created_at;
+    int64_t retired_at; /* 0 = the current key, the one kiosks seal to */
+};
+/*
+ * Makes a new current sealing key at `now` and retires the old one. The new
+ * secret half is added to the key file (and synced) before the database
+ * changes; the old ones stay there, so details sealed to them still open.
+ * Kiosks learn the new public key at their next sync. Audited
+ * ("key.rotate-sealing"). LNT_ERR_NOT_FOUND before lnt_store_scheme_init.
+ */
+enum lnt_err lnt_store_box_rotate(struct lnt_store *s, int64_t now, struct lnt_box_info *out,
+                                  char *err);
+/* Every sealing key (public halves), oldest first, the current one last. */
+enum lnt_err lnt_store_box_list(struct lnt_store *s, struct lnt_box_info **out, size_t *n,
                                 char *err);
 
 /* ---- retention ---- */
@@ -101,7 +122,9 @@ enum lnt_err lnt_store_purge(struct lnt_store *s, int64_t now, const struct lnt_
  * the copy starts; writers carry on meanwhile) to `dest_path`, which must
  * not exist. progress (may be NULL) is called after each step with pages
  * remaining and total; a non-zero return cancels (LNT_ERR_STATE, the partial
- * file is removed). Audited ("store.backup").
+ * file is removed). Audited ("store.backup"). The copy is created 0600 and,
+ * like the database, holds no secret key: with it alone no sealed detail
+ * opens and no badge can be signed (the key file is backed up apart).
  */
 enum lnt_err lnt_store_backup(struct lnt_store *s, const char *dest_path,
                               int (*progress)(void *ctx, int remaining, int total), void *ctx,

@@ -541,7 +541,8 @@ static void act_badge_issue(struct web_req *r)
     memset(&sc, 0, sizeof sc);
     if (!form_id(r, "staff", &id) || lnt_store_staff_get(r->web->store, id, &st, err) != LNT_OK ||
         lnt_store_venue_get(r->web->store, st.venue_id, &v, err) != LNT_OK ||
-        lnt_store_scheme_get(r->web->store, &sc, err) != LNT_OK) {
+        lnt_store_scheme_get(r->web->store, &sc, err) != LNT_OK ||
+        lnt_store_signing_key(r->web->store, &sc.key, err) != LNT_OK) {
         refuse(r, err);
         goto out;
     }

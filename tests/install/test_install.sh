@@ -18,6 +18,10 @@ done
 ctl="$prefix/bin/lanternctl --db $prefix/town.db"
 unset LANTERN_ASSETS
 $ctl init --scheme TST >/dev/null
+# The database and the secret keys beside it are the service user's alone.
+[ "$(stat -c %a "$prefix/town.db")" = 600 ] || fail "the database is not 0600"
+[ "$(stat -c %a "$prefix/keys/town.keys")" = 600 ] || fail "the key file is not 0600"
+[ "$(stat -c %a "$prefix/keys")" = 700 ] || fail "the key directory is not 0700"
 $ctl venue add --name "The Crown" --category pub --capacity 200 --area Centre >/dev/null
 $ctl score --venue 1 | grep -q "rules bbn-default" || fail "the installed lanternctl cannot score"
 

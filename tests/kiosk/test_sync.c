@@ -667,6 +667,46 @@ static void test_sync__refresh_is_a_signed_get(void **state)
     fake_stop(&f);
 }
 
+/*
+ * The server's sealing key rotated: the next sync carries the new public key,
+ * which the kiosk takes and keeps in its outbox (what the sync thread stores
+ * and the app seals new reports to after a sync).
+ */
+static void test_sync__refresh_takes_a_new_sealing_key_and_keeps_it(void **state)
+{
+    struct world *w = *state;
+    struct lnt_signing_key key;
+    struct lnt_sync_settings set;
+    struct lnt_identity *stored = calloc(1, sizeof *stored);
+    struct lnt_outbox *again = NULL;
+    uint8_t old[LNT_BOX_PK_LEN];
+    char body[2048], err[LNT_ERRBUF_SIZE] = "";
+    struct fake f;
+
+    assert_non_null(stored);
+    lnt_badge_keygen(&key);
+    lnt_str_copy(w->id->scheme, sizeof w->id->scheme, "WTN");
+    memset(old, 0x5a, sizeof old);
+    memcpy(w->id->box_pk, old, sizeof old);
+    assert_int_equal(lnt_outbox_identity_set(w->ob, w->id, err), LNT_OK);
+    /* refresh_reply names key.pk as the new sealing key */
+    refresh_reply(body, sizeof body, &key, "2026-11-27T01:00:00Z", "[]", true, 1);
+    fake_start(&f, 200, body);
+    point_at(w, &f, "");
+    assert_int_equal(lnt_sync_refresh(w->sync, w->id, 0, &set, err), LNT_OK);
+    fake_stop(&f);
+    assert_memory_equal(w->id->box_pk, key.pk, LNT_BOX_PK_LEN);
+    assert_int_equal(lnt_outbox_identity_set(w->ob, w->id, err), LNT_OK);
+    /* another connection, as the app thread has, reads the new key */
+    assert_int_equal(lnt_outbox_open(w->dir, &again, err), LNT_OK);
+    assert_int_equal(lnt_outbox_identity_get(again, stored, err), LNT_OK);
+    assert_memory_equal(stored->box_pk, key.pk, LNT_BOX_PK_LEN);
+    assert_memory_not_equal(stored->box_pk, old, LNT_BOX_PK_LEN);
+    lnt_outbox_free(again);
+    memset(stored, 0, sizeof *stored);
+    free(stored);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -687,6 +727,7 @@ int main(void)
         T(test_sync__refresh_reply_updates_trust_revocations_and_clock_floor),
         T(test_sync__bad_refresh_reply_changes_nothing),
         T(test_sync__refresh_is_a_signed_get),
+        T(test_sync__refresh_takes_a_new_sealing_key_and_keeps_it),
     };
 #undef T
     assert_int_equal(lnt_crypto_init(), LNT_OK);

@@ -1007,6 +1007,31 @@ static void test_api__sync_returns_trust_revocations_and_venue(void **state)
     reply_release(&r);
 }
 
+/* A new sealing key reaches every enrolled kiosk at its next sync. */
+static void test_api__sync_carries_a_rotated_sealing_key(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_box_info info;
+    char err[LNT_ERRBUF_SIZE] = "", before[LNT_B64_LEN(32)], after[LNT_B64_LEN(32)];
+    struct reply r;
+
+    enroll(f);
+    get_sync(f, "", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(lnt_str_copy(before, sizeof before,
+                                  json_string_value(json_object_get(r.json, "box_public_key"))),
+                     LNT_OK);
+    reply_release(&r);
+    if (lnt_store_box_rotate(f->store, lnt_time_now(), &info, err) != LNT_OK)
+        fail_msg("rotate: %s", err);
+    lnt_b64_encode(info.pk, sizeof info.pk, after);
+    assert_string_not_equal(after, before);
+    get_sync(f, "", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(json_string_value(json_object_get(r.json, "box_public_key")), after);
+    reply_release(&r);
+}
+
 static void test_api__sync_revocations_since_a_version(void **state)
 {
     struct fixture *f = *state;
@@ -1550,6 +1575,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_api__events_chunked_body_over_limit_413, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_api__sync_returns_trust_revocations_and_venue, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_api__sync_carries_a_rotated_sealing_key, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_api__sync_revocations_since_a_version, setup,
                                         teardown),
