@@ -718,13 +718,11 @@ static void test_flows__typed_time_on_clock_change_nights(void **state)
 {
     (void)state;
     assert_int_equal(typed_earlier(30, utc("2026-03-29T01:30:00Z")), utc("2026-03-29T00:30:00Z"));
-    assert_int_equal(typed_earlier(2300, utc("2026-03-29T01:30:00Z")),
-                     utc("2026-03-28T23:00:00Z"));
+    assert_int_equal(typed_earlier(2300, utc("2026-03-29T01:30:00Z")), utc("2026-03-28T23:00:00Z"));
     assert_int_equal(typed_earlier(215, utc("2026-03-29T01:30:00Z")), utc("2026-03-29T01:15:00Z"));
     assert_int_equal(typed_earlier(30, utc("2026-10-25T03:00:00Z")), utc("2026-10-24T23:30:00Z"));
     assert_int_equal(typed_earlier(230, utc("2026-10-25T03:00:00Z")), utc("2026-10-25T02:30:00Z"));
-    assert_int_equal(typed_earlier(2330, utc("2026-10-25T03:00:00Z")),
-                     utc("2026-10-24T22:30:00Z"));
+    assert_int_equal(typed_earlier(2330, utc("2026-10-25T03:00:00Z")), utc("2026-10-24T22:30:00Z"));
     /* an ordinary night either side */
     assert_int_equal(typed_earlier(2215, utc("2026-11-26T22:01:03Z")), utc("2026-11-25T22:15:00Z"));
     assert_int_equal(typed_earlier(2215, utc("2026-07-10T22:01:00Z")), utc("2026-07-10T21:15:00Z"));

@@ -652,8 +652,7 @@ static void test_score__finding_counts_on_its_london_date_at_any_hour(void **sta
         assert_int_equal(finding_status_at(bst, jul11, 0, "A3"), LNT_BBN_MET);
         /* valid to today: still counts; valid to yesterday: expired */
         assert_int_equal(finding_status_at(gmt, dec5 - 300, dec5, "A3"), LNT_BBN_MET);
-        assert_int_equal(finding_status_at(gmt, dec5 - 300, dec5 - 1, "A3"),
-                         LNT_BBN_NOT_EVIDENCED);
+        assert_int_equal(finding_status_at(gmt, dec5 - 300, dec5 - 1, "A3"), LNT_BBN_NOT_EVIDENCED);
         assert_int_equal(finding_status_at(bst, jul11 - 300, jul11 - 1, "A3"),
                          LNT_BBN_NOT_EVIDENCED);
         /* dated tomorrow: not yet */
