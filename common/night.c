@@ -39,6 +39,11 @@ int32_t lnt_night_of(int64_t t)
     return lnt_date_of(local - (int64_t)LNT_NIGHT_CUTOFF_MIN * 60);
 }
 
+int32_t lnt_london_date(int64_t t)
+{
+    return lnt_date_of(t + lnt_london_offset(t));
+}
+
 static int parse_day(const char *s, size_t n)
 {
     for (int i = 0; i < 7; i++)

@@ -24,6 +24,12 @@
 int lnt_london_offset(int64_t t);
 /* The night (local evening date) that instant `t` belongs to. */
 int32_t lnt_night_of(int64_t t);
+/*
+ * The London calendar date of instant `t` (midnight to midnight local time),
+ * the "today" of anything dated by a person: an assessor's finding, a
+ * training record, a licence expiry. Unlike lnt_night_of it turns at 00:00.
+ */
+int32_t lnt_london_date(int64_t t);
 /* Day of week of a date: 0 = Monday ... 6 = Sunday. */
 int lnt_weekday(int32_t days);
 

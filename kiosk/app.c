@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "codec.h"
 #include "ltime.h"
+#include "night.h"
 #include "strings.h"
 
 int64_t lnt_app_wall(const struct lnt_app *app, int64_t now_ms)
@@ -72,7 +73,7 @@ enum lnt_sia_status lnt_app_sia_status(const struct lnt_badge_claims *claims, in
 
     *days_left = 0;
     if (claims->sia_number[0] != '\0' && claims->sia_expires != 0)
-        *days_left = claims->sia_expires - lnt_date_of(now);
+        *days_left = claims->sia_expires - lnt_london_date(now); /* dates are London's */
     if (claims->role != LNT_ROLE_DOOR)
         return LNT_SIA_NOT_REQUIRED;
     if (claims->sia_number[0] == '\0' || claims->sia_expires == 0)
@@ -89,7 +90,7 @@ enum lnt_sia_status lnt_app_sia_status(const struct lnt_badge_claims *claims, in
 static void judge(struct lnt_app *app, const struct lnt_badge_claims *c, int64_t now)
 {
     struct lnt_app_badge *b = &app->badge;
-    int32_t today = lnt_date_of(now);
+    int32_t today = lnt_london_date(now);
     const char *course_soon = NULL, *course_gone = NULL;
     int32_t soonest = 0;
     char date[LNT_DATE_STRLEN] = "";

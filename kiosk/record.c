@@ -62,11 +62,21 @@ static const char *pick_code(const struct lnt_form *fm, enum lnt_field f)
     return lnt_list_code(s->list, fm->v[f]);
 }
 
+/*
+ * The instant that London wall-clock time `local` (seconds, read as if UTC)
+ * names; the first of the two when the hour repeats. The clocks change at
+ * 01:00 UTC, so the offset an hour before `local` read as UTC is the one in
+ * force.
+ */
+static int64_t local_to_utc(int64_t local)
+{
+    return local - lnt_london_offset(local - 3600);
+}
+
 int64_t lnt_record_when(const struct lnt_form *fm, int64_t now)
 {
     const char *when;
     int64_t mins, local, day, t;
-    int off;
 
     if (fm->occurred_at != 0)
         return fm->occurred_at;
@@ -77,14 +87,18 @@ int64_t lnt_record_when(const struct lnt_form *fm, int64_t now)
         return lnt_parse_i64(when, 0, 24 * 60, &mins) == LNT_OK ? now - mins * 60 : now;
     if (!(fm->answered & LNT_FIELD_BIT(LNT_F_WHEN_HHMM)))
         return now;
-    /* The latest local HH:MM that is not in the future: 23:30 typed at 01:00 is last night. */
-    off = lnt_london_offset(now);
-    local = now + off;
+    /*
+     * The latest local HH:MM that is not in the future: 23:30 typed at 01:00 is
+     * last night. Each candidate is read in the offset in force at that time
+     * (00:30 typed at 02:30 BST on the night the clocks go forward was GMT),
+     * the earlier of the two when the hour repeats.
+     */
+    local = now + lnt_london_offset(now);
     day = local - (local % 86400 + 86400) % 86400;
     t = day + (fm->v[LNT_F_WHEN_HHMM] / 100) * 3600 + (fm->v[LNT_F_WHEN_HHMM] % 100) * 60;
-    if (t > local)
+    if (local_to_utc(t) > now)
         t -= 86400;
-    return t - off;
+    return local_to_utc(t);
 }
 
 static enum lnt_err answer_json(const struct lnt_form *fm, enum lnt_field f, json_t *answers)

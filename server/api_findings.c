@@ -160,11 +160,12 @@ static void handle_add(struct lnt_api *api, const struct lnt_http_request *req,
         lnt_http_problem(resp, 400, "field `assessor`: at most %zu bytes", sizeof f.assessor - 1);
         goto out;
     }
-    f.found_on = lnt_date_of(lnt_api_now(api));
+    /* dated and checked in London, as the assessor's calendar and the score read it */
+    f.found_on = lnt_london_date(lnt_api_now(api));
     if (!opt_date(body, "found_on", &f.found_on, resp) ||
         !opt_date(body, "valid_until", &f.valid_until, resp))
         goto out;
-    if (f.found_on > lnt_date_of(lnt_api_now(api))) {
+    if (f.found_on > lnt_london_date(lnt_api_now(api))) {
         lnt_http_problem(resp, 400, "field `found_on`: a finding cannot be dated in the future");
         goto out;
     }

@@ -8,6 +8,7 @@
 #include "ctl.h"
 #include "image.h"
 #include "ltime.h"
+#include "night.h"
 #include "scan.h"
 
 #define DEFAULT_VALID_DAYS LNT_CTL_BADGE_DEFAULT_DAYS
@@ -33,7 +34,7 @@ static int build_claims(struct lnt_ctl *c, const struct lnt_scheme *sc, const st
 {
     char err[LNT_ERRBUF_SIZE] = "";
     struct lnt_training *tr = NULL;
-    int32_t today = lnt_date_of(now);
+    int32_t today = lnt_london_date(now);
     size_t n = 0;
 
     memset(cl, 0, sizeof *cl);

@@ -5,6 +5,7 @@
 
 #include "ctl.h"
 #include "ltime.h"
+#include "night.h"
 
 #define SIA_INPUT_MAX 40
 
@@ -72,7 +73,7 @@ int lnt_ctl_staff_add(struct lnt_ctl *c, int argc, char **argv)
     if (st.role == LNT_ROLE_DOOR && st.sia_number[0] == '\0')
         lnt_ctl_warn("staff %lld is door staff with no SIA licence: the kiosk will show red",
                      (long long)st.id);
-    else if (st.sia_expires != 0 && st.sia_expires < lnt_date_of(lnt_time_now()))
+    else if (st.sia_expires != 0 && st.sia_expires < lnt_london_date(lnt_time_now()))
         lnt_ctl_warn("staff %lld: the SIA licence has already expired: the kiosk will show red",
                      (long long)st.id);
     lnt_ctl_out_begin(&o, c, false);
@@ -124,7 +125,7 @@ int lnt_ctl_training_add(struct lnt_ctl *c, int argc, char **argv)
             v[O_COURSE]);
     if ((rc = lnt_ctl_parse_date("completed", v[O_COMPLETED], &t.completed)) != LNT_CTL_OK)
         return rc;
-    if (t.completed > lnt_date_of(lnt_time_now()))
+    if (t.completed > lnt_london_date(lnt_time_now()))
         return lnt_ctl_fail("--completed: %s is in the future", v[O_COMPLETED]);
     if (v[O_EXPIRES] != NULL) {
         if ((rc = lnt_ctl_parse_date("expires", v[O_EXPIRES], &t.expires)) != LNT_CTL_OK)
@@ -339,7 +340,7 @@ int lnt_ctl_training_list(struct lnt_ctl *c, int argc, char **argv)
     char err[LNT_ERRBUF_SIZE] = "";
     struct lnt_training *list = NULL;
     struct lnt_staff st;
-    int32_t today = lnt_date_of(lnt_time_now());
+    int32_t today = lnt_london_date(lnt_time_now());
     size_t n = 0;
     int64_t id;
     int rc;

@@ -240,7 +240,7 @@ int lnt_ctl_finding_add(struct lnt_ctl *c, int argc, char **argv)
     char err[LNT_ERRBUF_SIZE] = "";
     struct lnt_finding *f = NULL;
     struct lnt_ctl_out o;
-    int32_t today = lnt_date_of(lnt_time_now());
+    int32_t today = lnt_london_date(lnt_time_now());
     int rc;
 
     if ((rc = lnt_ctl_getopt(c, argc, argv, opts, v)) != LNT_CTL_OK)

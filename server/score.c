@@ -347,7 +347,8 @@ static void bbn_metric(const struct lnt_bbn_criterion *c, const struct span *sp,
 static enum lnt_err score_bbn(const struct lnt_bbn_catalogue *cat, const struct lnt_score_input *in,
                               const struct span *sp, struct lnt_bbn_result *out, char *err)
 {
-    int32_t today = lnt_night_of(in->at);
+    /* a finding is dated by the assessor's calendar: it counts from 00:00 London, not 06:00 */
+    int32_t today = lnt_london_date(in->at);
 
     if (strcmp(in->venue.category, "hub") == 0) {
         textf(out->note, sizeof out->note, "a hub is not scored for Best Bar None");

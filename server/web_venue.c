@@ -647,7 +647,7 @@ static void finding_form(struct web_req *r, const struct lnt_venue *v)
                             "</textarea></div><div class=\"field\"><label for=\"found-on\">Date of "
                             "the assessment</label><input type=\"date\" id=\"found-on\" "
                             "name=\"found_on\" value=\"");
-        date_value(&r->h, lnt_date_of(r->now));
+        date_value(&r->h, lnt_london_date(r->now));
         lnt_html_raw(&r->h, "\"/></div><button type=\"submit\" id=\"record-finding\">Record the "
                             "finding</button></form>");
     }

@@ -9,6 +9,7 @@
 
 #include "log.h"
 #include "ltime.h"
+#include "night.h"
 
 #define REGISTER_NIGHTS_MAX 92 /* one printable register covers at most a quarter */
 #define DETAILS_MAX 8192
@@ -306,7 +307,7 @@ void web_finding_post(struct web_req *r)
         return;
     }
     if (found_on == NULL || lnt_date_parse(found_on, &f.found_on) != LNT_OK ||
-        f.found_on > lnt_date_of(r->now)) {
+        f.found_on > lnt_london_date(r->now)) {
         web_error(r, 400, "Not recorded", "Give the date of the assessment (not in the future).");
         return;
     }

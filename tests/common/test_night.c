@@ -54,6 +54,24 @@ static void test_night__small_hours_belong_to_the_evening_before(void **state)
     assert_int_equal(lnt_night_of(at("2026-07-04T04:30:00Z")), day("2026-07-03"));
 }
 
+/* The London calendar date turns at local midnight, in both GMT and BST. */
+static void test_night__london_date_turns_at_local_midnight(void **state)
+{
+    (void)state;
+    assert_int_equal(lnt_london_date(at("2026-12-04T23:59:59Z")), day("2026-12-04"));
+    assert_int_equal(lnt_london_date(at("2026-12-05T00:00:00Z")), day("2026-12-05"));
+    assert_int_equal(lnt_london_date(at("2026-12-05T02:30:00Z")), day("2026-12-05"));
+    assert_int_equal(lnt_london_date(at("2026-12-05T05:59:00Z")), day("2026-12-05"));
+    /* 23:30 UTC in summer is 00:30 BST: already the next London day */
+    assert_int_equal(lnt_london_date(at("2026-07-10T22:59:59Z")), day("2026-07-10"));
+    assert_int_equal(lnt_london_date(at("2026-07-10T23:30:00Z")), day("2026-07-11"));
+    /* the nights the clocks change */
+    assert_int_equal(lnt_london_date(at("2026-03-28T23:59:59Z")), day("2026-03-28"));
+    assert_int_equal(lnt_london_date(at("2026-03-29T01:30:00Z")), day("2026-03-29"));
+    assert_int_equal(lnt_london_date(at("2026-10-24T23:30:00Z")), day("2026-10-25"));
+    assert_int_equal(lnt_london_date(at("2026-10-25T01:30:00Z")), day("2026-10-25"));
+}
+
 static void test_night__trading_patterns_parse_and_format(void **state)
 {
     struct lnt_trading t;
@@ -95,6 +113,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_night__london_summer_time_edges),
         cmocka_unit_test(test_night__small_hours_belong_to_the_evening_before),
+        cmocka_unit_test(test_night__london_date_turns_at_local_midnight),
         cmocka_unit_test(test_night__trading_patterns_parse_and_format),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -375,6 +375,30 @@ static void test_app__taps_out_of_place_are_ignored(void **state)
     assert_int_equal(w->app.state, LNT_APP_IDLE);
 }
 
+/*
+ * A licence is valid through its expiry date on the London calendar: at
+ * 00:30 BST the day after, it has expired, although the UTC date is still
+ * the expiry date.
+ */
+static void test_app__sia_expires_at_london_midnight(void **state)
+{
+    struct lnt_badge_claims c;
+    int64_t before = 0, after = 0;
+    int32_t left = 0;
+    (void)state;
+
+    memset(&c, 0, sizeof c);
+    c.role = LNT_ROLE_DOOR;
+    snprintf(c.sia_number, sizeof c.sia_number, "1234567812345678");
+    assert_int_equal(lnt_date_parse("2026-07-10", &c.sia_expires), LNT_OK);
+    assert_int_equal(lnt_time_parse("2026-07-10T22:59:00Z", &before), LNT_OK); /* 23:59 BST */
+    assert_int_equal(lnt_time_parse("2026-07-10T23:30:00Z", &after), LNT_OK);  /* 00:30 BST */
+    assert_int_equal(lnt_app_sia_status(&c, before, &left), LNT_SIA_EXPIRING);
+    assert_int_equal(left, 0);
+    assert_int_equal(lnt_app_sia_status(&c, after, &left), LNT_SIA_EXPIRED);
+    assert_int_equal(left, -1);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -395,6 +419,7 @@ int main(void)
         T(test_app__idle_after_60s_without_input),
         T(test_app__kiosk_clock_never_below_server_time),
         T(test_app__taps_out_of_place_are_ignored),
+        cmocka_unit_test(test_app__sia_expires_at_london_midnight),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -688,6 +688,46 @@ static void test_flows__failed_save_returns_to_the_form(void **state)
     assert_true(w->out.save);
 }
 
+/* The instant a report says it happened when "Earlier" and HH:MM were typed at `now`. */
+static int64_t typed_earlier(int hhmm, int64_t now)
+{
+    struct lnt_form fm;
+
+    memset(&fm, 0, sizeof fm);
+    fm.flow = LNT_FLOW_SPIKING;
+    fm.v[LNT_F_WHEN] = 4; /* Earlier: set time */
+    fm.v[LNT_F_WHEN_HHMM] = hhmm;
+    fm.answered = LNT_FIELD_BIT(LNT_F_WHEN) | LNT_FIELD_BIT(LNT_F_WHEN_HHMM);
+    return lnt_record_when(&fm, now);
+}
+
+static int64_t utc(const char *s)
+{
+    int64_t t = 0;
+    assert_int_equal(lnt_time_parse(s, &t), LNT_OK);
+    return t;
+}
+
+/*
+ * A time typed on the night the clocks change is read in the offset in force
+ * at that time, not the one in force when it is typed: 00:30 typed at 02:30
+ * BST on 29 March was still GMT, 00:30 typed at 03:00 GMT on 25 October was
+ * still BST.
+ */
+static void test_flows__typed_time_on_clock_change_nights(void **state)
+{
+    (void)state;
+    assert_int_equal(typed_earlier(30, utc("2026-03-29T01:30:00Z")), utc("2026-03-29T00:30:00Z"));
+    assert_int_equal(typed_earlier(2300, utc("2026-03-29T01:30:00Z")), utc("2026-03-28T23:00:00Z"));
+    assert_int_equal(typed_earlier(215, utc("2026-03-29T01:30:00Z")), utc("2026-03-29T01:15:00Z"));
+    assert_int_equal(typed_earlier(30, utc("2026-10-25T03:00:00Z")), utc("2026-10-24T23:30:00Z"));
+    assert_int_equal(typed_earlier(230, utc("2026-10-25T03:00:00Z")), utc("2026-10-25T02:30:00Z"));
+    assert_int_equal(typed_earlier(2330, utc("2026-10-25T03:00:00Z")), utc("2026-10-24T22:30:00Z"));
+    /* an ordinary night either side */
+    assert_int_equal(typed_earlier(2215, utc("2026-11-26T22:01:03Z")), utc("2026-11-25T22:15:00Z"));
+    assert_int_equal(typed_earlier(2215, utc("2026-07-10T22:01:00Z")), utc("2026-07-10T21:15:00Z"));
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -707,6 +747,7 @@ int main(void)
         T(test_flows__back_from_the_first_question_returns_to_the_badge),
         T(test_flows__no_sealing_key_means_not_saved_and_said_so),
         T(test_flows__failed_save_returns_to_the_form),
+        cmocka_unit_test(test_flows__typed_time_on_clock_change_nights),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

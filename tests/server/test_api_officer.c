@@ -23,6 +23,7 @@
 #include "http.h"
 #include "log.h"
 #include "ltime.h"
+#include "night.h"
 #include "sq_int.h" /* the store's connections, to see which statements a request runs */
 #include "store.h"
 #include "support.h"
@@ -826,7 +827,7 @@ static void test_api_officer__findings_recorded_listed_and_scored(void **state)
 {
     struct fixture *f = *state;
     struct reply r;
-    char path[128];
+    char path[128], today[LNT_DATE_STRLEN];
     json_t *crit;
     size_t i;
 
@@ -838,6 +839,9 @@ static void test_api_officer__findings_recorded_listed_and_scored(void **state)
     assert_string_equal(json_string_value(json_object_get(r.json, "criterion")), "A3");
     assert_string_equal(json_string_value(json_object_get(r.json, "assessor")), "J. Patel");
     assert_non_null(json_string_value(json_object_get(r.json, "valid_until")));
+    /* undated, it is dated today on the London calendar (the API runs on this clock) */
+    assert_int_equal(lnt_date_format(lnt_london_date(lnt_time_now()), today), LNT_OK);
+    assert_string_equal(json_string_value(json_object_get(r.json, "found_on")), today);
     reply_release(&r);
 
     get(f, T_WEST, &r, "%s", path);

@@ -199,6 +199,30 @@ static void test_lanternctl_admin__training_list(void **state)
     ctl_expect_fail(f, 2, "--staff is required", "training", "list", NULL);
 }
 
+/* Training completed today on the London calendar is accepted at any hour (00:30 BST included). */
+static void test_lanternctl_admin__training_completed_today_is_accepted(void **state)
+{
+    struct ctl_fix *f = *state;
+    char today[11], tomorrow[11];
+    json_t *l;
+
+    ctl_date(0, today);
+    ctl_date(1, tomorrow);
+    ctl_init(f);
+    venue(f, "The Crown", "pub", "High Street", "Kingsbridge");
+    json_decref(
+        ctl_json(f, "staff", "add", "--venue", "1", "--name", "Sam", "--role", "bar", NULL));
+    json_decref(ctl_json(f, "training", "add", "--staff", "1", "--course", "wave", "--completed",
+                         today, NULL));
+    ctl_expect_fail(f, 1, "in the future", "training", "add", "--staff", "1", "--course", "angela",
+                    "--completed", tomorrow, NULL);
+    l = ctl_json_lines(f, "training", "list", "--staff", "1", NULL);
+    assert_int_equal(count_lines(l), 1);
+    assert_string_equal(ctl_jstr(json_array_get(l, 0), "completed"), today);
+    assert_true(json_is_true(json_object_get(json_array_get(l, 0), "in_date")));
+    json_decref(l);
+}
+
 static void test_lanternctl_admin__badge_list_and_revoke(void **state)
 {
     struct ctl_fix *f = *state;
@@ -382,6 +406,8 @@ int main(void)
                                         ctl_teardown),
         cmocka_unit_test_setup_teardown(test_lanternctl_admin__training_list, ctl_setup,
                                         ctl_teardown),
+        cmocka_unit_test_setup_teardown(test_lanternctl_admin__training_completed_today_is_accepted,
+                                        ctl_setup, ctl_teardown),
         cmocka_unit_test_setup_teardown(test_lanternctl_admin__badge_list_and_revoke, ctl_setup,
                                         ctl_teardown),
         cmocka_unit_test_setup_teardown(test_lanternctl_admin__key_rotate_keeps_old_badges_valid,

@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "codec.h"
 #include "ltime.h"
+#include "night.h"
 #include "support.h"
 #include "test_lanternctl_run.h"
 
@@ -216,6 +217,6 @@ void ctl_init(struct ctl_fix *f)
 
 const char *ctl_date(int delta, char out[11])
 {
-    assert_int_equal(lnt_date_format(lnt_date_of(lnt_time_now()) + delta, out), LNT_OK);
+    assert_int_equal(lnt_date_format(lnt_london_date(lnt_time_now()) + delta, out), LNT_OK);
     return out;
 }

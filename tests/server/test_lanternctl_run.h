@@ -55,7 +55,7 @@ int64_t ctl_jint(json_t *o, const char *key);
 
 /* init --scheme WTN */
 void ctl_init(struct ctl_fix *f);
-/* A date `delta` days from today as YYYY-MM-DD (static buffer per call site: copy it). */
+/* The London date `delta` days from today, on the clock lanternctl reads, as YYYY-MM-DD in out. */
 const char *ctl_date(int delta, char out[11]);
 
 #endif

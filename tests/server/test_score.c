@@ -601,6 +601,66 @@ static void test_score__same_inputs_give_the_same_bytes(void **state)
     }
 }
 
+/* ---- findings and the London date ---- */
+
+/* The status of criterion `id` when scored at `at` with the one finding given. */
+static enum lnt_bbn_status finding_status_at(int64_t at, int32_t found_on, int32_t valid_until,
+                                             const char *id)
+{
+    static struct random_venue v;
+    struct lnt_score_result res;
+    char err[LNT_ERRBUF_SIZE] = "";
+    enum lnt_bbn_status st = 0;
+
+    rng_state = 11;
+    random_venue(&v, at);
+    snprintf(v.in.venue.category, sizeof v.in.venue.category, "pub");
+    memset(v.findings, 0, sizeof v.findings);
+    snprintf(v.findings[0].criterion, sizeof v.findings[0].criterion, "%s", id);
+    v.findings[0].met = true;
+    v.findings[0].date = found_on;
+    v.findings[0].valid_until = valid_until;
+    snprintf(v.findings[0].assessor, sizeof v.findings[0].assessor, "J. Patel");
+    v.in.n_findings = 1;
+    if (lnt_score_venue(&rules, &v.in, &res, err) != LNT_OK)
+        fail_msg("score: %s", err);
+    for (size_t i = 0; i < res.bbn.n_lines; i++)
+        if (strcmp(res.bbn.lines[i].id, id) == 0)
+            st = res.bbn.lines[i].status;
+    lnt_score_result_release(&res);
+    return st;
+}
+
+/*
+ * A finding is dated with a London calendar date and counts from the start
+ * of that day, not from the 06:00 start of the trading day: an assessor who
+ * records one at 02:30 sees it in the score at once, and one valid to a
+ * given day stops counting at the end of that day.
+ */
+static void test_score__finding_counts_on_its_london_date_at_any_hour(void **state)
+{
+    /* 2026-12-05 is in GMT, 2026-07-11 in BST (UTC + 1) */
+    int32_t dec5 = lnt_days_from_civil(2026, 12, 5), jul11 = lnt_days_from_civil(2026, 7, 11);
+    static const int hm[] = {0, 1, 150, 359, 360, 1439}; /* minutes past London midnight */
+    (void)state;
+
+    for (size_t i = 0; i < sizeof hm / sizeof hm[0]; i++) {
+        int64_t gmt = dec5 * 86400LL + hm[i] * 60;
+        int64_t bst = jul11 * 86400LL + hm[i] * 60 - 3600;
+        /* recorded today */
+        assert_int_equal(finding_status_at(gmt, dec5, 0, "A3"), LNT_BBN_MET);
+        assert_int_equal(finding_status_at(bst, jul11, 0, "A3"), LNT_BBN_MET);
+        /* valid to today: still counts; valid to yesterday: expired */
+        assert_int_equal(finding_status_at(gmt, dec5 - 300, dec5, "A3"), LNT_BBN_MET);
+        assert_int_equal(finding_status_at(gmt, dec5 - 300, dec5 - 1, "A3"), LNT_BBN_NOT_EVIDENCED);
+        assert_int_equal(finding_status_at(bst, jul11 - 300, jul11 - 1, "A3"),
+                         LNT_BBN_NOT_EVIDENCED);
+        /* dated tomorrow: not yet */
+        assert_int_equal(finding_status_at(gmt, dec5 + 1, 0, "A3"), LNT_BBN_NOT_EVIDENCED);
+        assert_int_equal(finding_status_at(bst, jul11 + 1, 0, "A3"), LNT_BBN_NOT_EVIDENCED);
+    }
+}
+
 /* ---- bad inputs ---- */
 
 static void test_score__bad_inputs_are_refused_with_a_reason(void **state)
@@ -859,6 +919,7 @@ int main(void)
         cmocka_unit_test(test_score__explanation_parts_sum_to_total),
         cmocka_unit_test(test_score__well_handled_report_never_raises_the_band),
         cmocka_unit_test(test_score__same_inputs_give_the_same_bytes),
+        cmocka_unit_test(test_score__finding_counts_on_its_london_date_at_any_hour),
         cmocka_unit_test(test_score__bad_inputs_are_refused_with_a_reason),
         cmocka_unit_test(test_score__text_explains_every_part),
         cmocka_unit_test(test_score__hour_of_week_uses_london_time),

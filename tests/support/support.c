@@ -15,6 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ltime.h"
+#include "night.h"
+
 char *lnt_test_tmpdir(void)
 {
     const char *base = getenv("TMPDIR");
@@ -269,4 +272,10 @@ char *lnt_test_read_file(const char *path)
     fclose(f);
     sink_add(&s, "", 0);
     return s.data;
+}
+
+void lnt_test_date(int days, char out[11])
+{
+    if (lnt_date_format(lnt_london_date(lnt_time_now()) + days, out) != LNT_OK)
+        out[0] = '\0';
 }

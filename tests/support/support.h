@@ -43,5 +43,11 @@ void lnt_proc_stop(pid_t pid, int sig);
 bool lnt_test_wait_file(const char *path, int timeout_ms);
 /* Whole file as a NUL-terminated string (caller frees), or NULL. */
 char *lnt_test_read_file(const char *path);
+/*
+ * "YYYY-MM-DD": the London date `days` days after today (before, when
+ * negative), today being read from the clock the programs under test read,
+ * so that a date a test gives them is in the past or future at any hour.
+ */
+void lnt_test_date(int days, char out[11]);
 
 #endif
