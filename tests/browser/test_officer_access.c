@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <strings.h>
 #include <unistd.h>
 
@@ -291,6 +292,31 @@ static void copy_file(const char *from, const char *to)
     assert_int_equal(fclose(out), 0);
 }
 
+/*
+ * Copies the template town's key file to the default place beside the copy
+ * (keys/town.keys, 0600 in a 0700 directory): lanternd refuses to start
+ * without the scheme's secret keys, or with a key file others may read.
+ */
+static void copy_keys(void)
+{
+    char *from_dir = strdup(g.template_db), *slash, *from, *to_dir, *to;
+
+    assert_non_null(from_dir);
+    slash = strrchr(from_dir, '/');
+    assert_non_null(slash);
+    *slash = '\0';
+    from = lnt_test_path(from_dir, "keys/town.keys");
+    to_dir = lnt_test_path(g.dir, "keys");
+    to = lnt_test_path(g.dir, "keys/town.keys");
+    assert_int_equal(mkdir(to_dir, 0700), 0);
+    copy_file(from, to);
+    assert_int_equal(chmod(to, 0600), 0);
+    free(to);
+    free(to_dir);
+    free(from);
+    free(from_dir);
+}
+
 static void server_start(void)
 {
     char *port_file, *log, port[16];
@@ -331,6 +357,7 @@ static int setup(void **state)
     assert_non_null(g.dir);
     g.db = lnt_test_path(g.dir, "town.db");
     copy_file(g.template_db, g.db);
+    copy_keys();
     server_start();
     return 0;
 }
