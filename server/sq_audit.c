@@ -12,28 +12,6 @@ static void login_key(const char *email, char out[LNT_EMAIL_MAX + 1])
         (void)lnt_str_copy(out, LNT_EMAIL_MAX + 1, email != NULL ? email : "");
 }
 
-enum lnt_err lnt_store_login_failure(struct lnt_store *s, const char *email, const char *addr,
-                                     int64_t now, char *err)
-{
-    char key[LNT_EMAIL_MAX + 1], a[LNT_ADDR_MAX + 1];
-    sqlite3_stmt *st;
-    enum lnt_err rc = LNT_ERR_DB;
-
-    login_key(email, key);
-    (void)lnt_str_copy(a, sizeof a, addr != NULL ? addr : "");
-    lnt_sq_wlock(s);
-    st =
-        lnt_sq_stmt(&s->w, "INSERT INTO login_failures (at, email, addr) VALUES (?1, ?2, ?3)", err);
-    if (st != NULL) {
-        sqlite3_bind_int64(st, 1, now);
-        sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, a, -1, SQLITE_STATIC);
-        rc = lnt_sq_done(s->w.db, st, err, "recording a failed login");
-    }
-    lnt_sq_wunlock(s);
-    return rc;
-}
-
 static enum lnt_err count_since(struct lnt_sq_conn *c, const char *sql, const char *key,
                                 int64_t since, int *out, char *err)
 {

@@ -250,7 +250,13 @@ static void test_store_admin__purge_removes_by_age_and_keeps_rollups(void **stat
     o.scope.role = LNT_OFFICER_ADMIN;
     assert_int_equal(lnt_store_officer_add(f->s, &o, "a long enough password", err), LNT_OK);
     assert_int_equal(lnt_store_session_create(f->s, o.id, old, &sess, err), LNT_OK);
-    assert_int_equal(lnt_store_login_failure(f->s, "pat@x.org", "10.0.0.1", old, err), LNT_OK);
+    {
+        bool granted = false;
+        assert_int_equal(lnt_store_login_reserve(f->s, "pat@x.org", "10.0.0.1", old, 900, 5, 20,
+                                                 &granted, err),
+                         LNT_OK);
+        assert_true(granted);
+    }
     rollups = sf_sql_int(f->path, "SELECT sum(contacts) FROM rollup_night");
     assert_int_equal(rollups, 11);
 
