@@ -696,11 +696,19 @@ static void handle_details(struct lnt_api *api, const struct lnt_http_request *r
     }
     if (rc != LNT_OK) {
         lnt_error("%s: %s", req->path, err);
-        lnt_http_problem(resp, 500,
-                         rc == LNT_ERR_CRYPTO ? "the incident's sealed details could not be opened "
-                                                "with the scheme's key (%s)"
-                                              : "the server could not read the incident (%s)",
-                         lnt_strerror(rc));
+        if (rc == LNT_ERR_UNKNOWN_KEY || rc == LNT_ERR_FORBIDDEN)
+            lnt_http_problem(resp, 500,
+                             "the incident's sealed details cannot be opened: the scheme's key "
+                             "file is missing or refused on the server (%s); the administrator "
+                             "must restore it (docs/admin.md, Keys)",
+                             lnt_strerror(rc));
+        else
+            lnt_http_problem(resp, 500,
+                             rc == LNT_ERR_CRYPTO
+                                 ? "the incident's sealed details could not be opened with the "
+                                   "scheme's key (%s)"
+                                 : "the server could not read the incident (%s)",
+                             lnt_strerror(rc));
         goto out;
     }
     opened = len == 0 ? json_null() : opened_json(details, len);

@@ -682,6 +682,30 @@ static void test_api_officer__details_refused_and_audited(void **state)
     reply_release(&r);
 }
 
+/*
+ * A key file taken away from a running server: the officer is told the details
+ * cannot be opened for want of the key file, not that the incident is
+ * unreadable, and nothing of the details is sent.
+ */
+static void test_api_officer__details_without_the_key_file_say_so(void **state)
+{
+    struct fixture *f = *state;
+    const char *keys = lnt_store_keys_path(f->store);
+    char *aside = lnt_test_path(f->dir, "keys-aside");
+    struct reply r;
+
+    assert_int_equal(rename(keys, aside), 0);
+    get(f, T_ADMIN, &r, "/api/v1/incidents/" INCIDENT_A "/details");
+    assert_problem(&r, 500, "key file");
+    assert_null(strstr(r.body.data, "Angela at the bar"));
+    reply_release(&r);
+    assert_int_equal(rename(aside, keys), 0);
+    get(f, T_ADMIN, &r, "/api/v1/incidents/" INCIDENT_A "/details");
+    assert_ok(&r);
+    reply_release(&r);
+    free(aside);
+}
+
 /* ---- stock, volunteers, kiosks, flags ---- */
 
 static void test_api_officer__stock(void **state)
@@ -1051,6 +1075,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(
             test_api_officer__details_opened_for_allowed_roles_and_audited, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api_officer__details_without_the_key_file_say_so,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_officer__details_refused_and_audited, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_api_officer__stock, setup, teardown),
