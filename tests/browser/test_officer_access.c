@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -177,6 +178,23 @@ static void copy_file(const char *from, const char *to)
     assert_int_equal(fclose(out), 0);
 }
 
+/* Copies the template town's key file (keys/town.keys beside its database, where lanternd and
+ * lanternctl look for it) into this test's directory, readable by its owner only as they ask. */
+static void copy_keys(void)
+{
+    char from[1024], dir[1000], to[1024];
+    const char *slash = strrchr(g.template_db, '/');
+
+    assert_non_null(slash);
+    snprintf(from, sizeof from, "%.*s/keys/town.keys", (int)(slash - g.template_db),
+             g.template_db);
+    snprintf(dir, sizeof dir, "%s/keys", g.dir);
+    snprintf(to, sizeof to, "%s/town.keys", dir);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    copy_file(from, to);
+    assert_int_equal(chmod(to, 0600), 0);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -184,6 +202,7 @@ static int setup(void **state)
     assert_non_null(g.dir);
     g.db = lnt_test_path(g.dir, "town.db");
     copy_file(g.template_db, g.db);
+    copy_keys();
     lnt_test_lanternd_start(&g.server, g.dir, g.db, NULL);
     return 0;
 }
