@@ -22,7 +22,7 @@
 #include "buf.h"
 #include "lanternd.h"
 #include "ltime.h"
-#include "officer.h"
+#include "officer_client.h"
 #include "store.h"
 #include "support.h"
 #include "town.h"

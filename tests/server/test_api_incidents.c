@@ -18,7 +18,7 @@
 
 #include "buf.h"
 #include "codec.h"
-#include "kiosk.h"
+#include "kiosk_client.h"
 #include "lanternd.h"
 #include "log.h"
 #include "ltime.h"

@@ -1,7 +1,7 @@
-/* officer.h - acting as an officer against a real lanternd: plain HTTP with a cookie jar, the
- * dashboard's login form and its CSRF field. */
-#ifndef LNT_TEST_OFFICER_H
-#define LNT_TEST_OFFICER_H
+/* officer_client.h - acting as an officer against a real lanternd: plain HTTP with a cookie jar,
+ * the dashboard's login form and its CSRF field. */
+#ifndef LNT_TEST_OFFICER_CLIENT_H
+#define LNT_TEST_OFFICER_CLIENT_H
 
 #include <stddef.h>
 

@@ -1,5 +1,6 @@
-/* kiosk.c - acting as an enrolled kiosk against a real lanternd: enrolment and signed requests. */
-#include "kiosk.h"
+/* kiosk_client.c - acting as an enrolled kiosk against a real lanternd: enrolment and signed
+ * requests. */
+#include "kiosk_client.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

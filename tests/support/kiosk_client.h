@@ -1,6 +1,7 @@
-/* kiosk.h - acting as an enrolled kiosk against a real lanternd: enrolment and signed requests. */
-#ifndef LNT_TEST_KIOSK_H
-#define LNT_TEST_KIOSK_H
+/* kiosk_client.h - acting as an enrolled kiosk against a real lanternd: enrolment and signed
+ * requests. */
+#ifndef LNT_TEST_KIOSK_CLIENT_H
+#define LNT_TEST_KIOSK_CLIENT_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,6 +1,6 @@
-/* officer.c - acting as an officer against a real lanternd: plain HTTP with a cookie jar, the
- * dashboard's login form and its CSRF field. */
-#include "officer.h"
+/* officer_client.c - acting as an officer against a real lanternd: plain HTTP with a cookie jar,
+ * the dashboard's login form and its CSRF field. */
+#include "officer_client.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
