@@ -22,6 +22,7 @@
 #include "lanternd.h"
 #include "log.h"
 #include "ltime.h"
+#include "officer_client.h"
 #include "reqsig.h"
 #include "store.h"
 #include "support.h"
@@ -402,20 +403,6 @@ static void test_api_incidents__recorded_at_is_bounded_and_receipt_order_wins(vo
     reply_release(&r);
 }
 
-/* The value of the first hidden csrf field in `html` into out. */
-static void csrf_of(const char *html, char *out, size_t size)
-{
-    const char *p = html != NULL ? strstr(html, "name=\"csrf\" value=\"") : NULL;
-    size_t n;
-
-    assert_non_null(p);
-    p += strlen("name=\"csrf\" value=\"");
-    n = strcspn(p, "\"");
-    assert_true(n > 0 && n < size);
-    memcpy(out, p, n);
-    out[n] = '\0';
-}
-
 /*
  * A spiking report saved "finish later" and completed afterwards: the officer
  * opening it, by API and on the dashboard, reads both saves in order, each
@@ -471,7 +458,7 @@ static void test_api_incidents__officer_reads_every_save_of_a_report(void **stat
     /* the dashboard: sign in, open the details from the venue page */
     request(f, "/login", NULL, NULL, &r);
     assert_int_equal(r.status, 200);
-    csrf_of(r.body.data, csrf, sizeof csrf);
+    lnt_test_csrf_of(r.body.data, csrf, sizeof csrf);
     reply_release(&r);
     snprintf(form, sizeof form,
              "csrf=%s&next=%%2F&email=officer%%40westham.gov.uk&password=a+long+"
@@ -484,7 +471,7 @@ static void test_api_incidents__officer_reads_every_save_of_a_report(void **stat
     request(f, path, NULL, NULL, &r);
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.body.data, "/incidents/" REPORT "/open"));
-    csrf_of(r.body.data, csrf, sizeof csrf);
+    lnt_test_csrf_of(r.body.data, csrf, sizeof csrf);
     reply_release(&r);
     snprintf(path, sizeof path, "/venues/%lld/incidents/" REPORT "/open", (long long)f->venue_a);
     snprintf(form, sizeof form, "csrf=%s", csrf);

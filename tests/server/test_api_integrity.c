@@ -21,6 +21,7 @@
 #include "kiosk_client.h"
 #include "lanternd.h"
 #include "ltime.h"
+#include "officer_client.h"
 #include "reqsig.h"
 #include "store.h"
 #include "store_auth.h"
@@ -261,48 +262,17 @@ static double metric(struct fixture *f, const char *name)
  */
 static char *dashboard_page(struct fixture *f, const char *path)
 {
-    CURL *c = curl_easy_init();
-    struct lnt_buf b;
-    char url[512], body[512], token[128] = "";
-    const char *p, *q;
-    long status = 0;
+    CURL *c = lnt_test_officer_client();
+    struct lnt_test_page r;
     char *page;
 
-    assert_non_null(c);
-    lnt_buf_init(&b, 4u << 20);
-    curl_easy_setopt(c, CURLOPT_COOKIEFILE, ""); /* cookies in memory */
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
-    snprintf(url, sizeof url, "%s/login", f->server.base);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    assert_int_equal(curl_easy_perform(c), CURLE_OK);
-    assert_int_equal(lnt_buf_puts(&b, ""), LNT_OK);
-    p = strstr(b.data, "name=\"csrf\" value=\"");
-    assert_non_null(p);
-    p += strlen("name=\"csrf\" value=\"");
-    q = strchr(p, '"');
-    assert_non_null(q);
-    assert_true((size_t)(q - p) < sizeof token);
-    memcpy(token, p, (size_t)(q - p));
-    snprintf(body, sizeof body, "csrf=%s&email=%s&password=%s&next=", token, OFFICER_EMAIL,
-             "correct%20horse%20battery%20staple");
-    lnt_buf_reset(&b);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-    assert_int_equal(curl_easy_perform(c), CURLE_OK);
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    assert_int_equal(status, 303);
-    lnt_buf_reset(&b);
-    snprintf(url, sizeof url, "%s%s", f->server.base, path);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
-    assert_int_equal(curl_easy_perform(c), CURLE_OK);
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    assert_int_equal(status, 200);
-    assert_int_equal(lnt_buf_puts(&b, ""), LNT_OK);
-    page = strdup(b.data);
+    assert_int_equal(
+        lnt_test_officer_login(c, f->server.base, OFFICER_EMAIL, OFFICER_PASSWORD, NULL, 0), 303);
+    lnt_test_officer_http(c, f->server.base, path, NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    page = strdup(r.body.data);
     assert_non_null(page);
-    lnt_buf_release(&b);
+    lnt_test_page_release(&r);
     curl_easy_cleanup(c);
     return page;
 }

@@ -94,7 +94,7 @@ void lnt_test_csrf_of(const char *html, char *out, size_t size)
     assert_non_null(p);
     p += strlen(CSRF_FIELD);
     n = strcspn(p, "\"");
-    assert_true(n < size);
+    assert_true(n > 0 && n < size);
     memcpy(out, p, n);
     out[n] = '\0';
 }

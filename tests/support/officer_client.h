@@ -35,7 +35,7 @@ void lnt_test_officer_http(CURL *curl, const char *base, const char *path, const
 void lnt_test_page_release(struct lnt_test_page *r);
 
 /* The value of the first hidden csrf field in `html` into `out`; fails the test when there is
- * none or it does not fit in `size`. */
+ * none, it is empty, or it does not fit in `size`. */
 void lnt_test_csrf_of(const char *html, char *out, size_t size);
 
 /*
