@@ -11,6 +11,7 @@
 #include <curl/curl.h>
 
 #include "api.h"
+#include "bench_http.h"
 #include "codec.h"
 #include "http.h"
 #include "log.h"
@@ -34,13 +35,6 @@
 
 #define BATCH 100
 
-static int64_t now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 /* Server-side time of each response, in order (one client, one request at a time). */
 static int64_t *server_us;
 static size_t n_server, cap_server;
@@ -60,20 +54,10 @@ static size_t sink(char *p, size_t size, size_t n, void *ctx)
     return size * n;
 }
 
-static int cmp64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 static int64_t pct(int64_t *v, size_t n, int p)
 {
-    size_t i;
-    if (n == 0)
-        return 0;
-    qsort(v, n, sizeof *v, cmp64);
-    i = (n * (size_t)p + 99) / 100;
-    return v[i == 0 ? 0 : i - 1];
+    lnt_bench_sort(v, n);
+    return lnt_bench_pct(v, n, p);
 }
 
 struct series {
@@ -101,12 +85,12 @@ static void run(CURL *c, const char *base, const char *cookie, const char *const
         curl_easy_setopt(c, CURLOPT_COOKIE, cookie);
         curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
         curl_easy_setopt(c, CURLOPT_WRITEDATA, &s->bytes);
-        t0 = now_us();
+        t0 = lnt_bench_now_us();
         if (curl_easy_perform(c) != CURLE_OK) {
             fprintf(stderr, "bench_dashboard: %s failed\n", url);
             exit(1);
         }
-        s->client[s->n] = now_us() - t0;
+        s->client[s->n] = lnt_bench_now_us() - t0;
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
         if (status != 200) {
             fprintf(stderr, "bench_dashboard: %s: HTTP %ld\n", url, status);
@@ -194,7 +178,7 @@ int main(int argc, char **argv)
         return 1;
     }
     lnt_store_set_actor(s, "bench");
-    t0 = now_us();
+    t0 = lnt_bench_now_us();
     for (int v = 1; v <= venues; v++) {
         struct lnt_venue ven;
         struct lnt_kiosk k;
@@ -256,10 +240,10 @@ int main(int argc, char **argv)
         events += (int64_t)n;
         if (v % 1000 == 0)
             fprintf(stderr, "  %d venues, %lld events, %.0f s\n", v, (long long)events,
-                    (double)(now_us() - t0) / 1e6);
+                    (double)(lnt_bench_now_us() - t0) / 1e6);
     }
     printf("loaded %d venues and %lld events (%d nights) in %.1f s into %s\n", venues,
-           (long long)events, days, (double)(now_us() - t0) / 1e6, db);
+           (long long)events, days, (double)(lnt_bench_now_us() - t0) / 1e6, db);
 
     memset(&o, 0, sizeof o);
     lnt_str_copy(o.email, sizeof o.email, "bench@officer.example");

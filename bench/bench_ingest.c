@@ -15,6 +15,7 @@
 #include <curl/curl.h>
 #include <sodium.h>
 
+#include "bench_http.h"
 #include "buf.h"
 #include "codec.h"
 #include "ltime.h"
@@ -57,13 +58,6 @@ struct options {
     double rate;        /* events/s offered in the open-loop runs; 0: none */
     const char *server_log; /* where lanternd's log goes; default: the temp dir */
 };
-
-static int64_t now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 static void die(const char *what)
 {
@@ -185,42 +179,19 @@ static void make_batch(struct batch *out, struct kiosk *k, int64_t ts)
 
 /* ---- servers ---- */
 
+/* Starts a server (lanternd or the null server) with its log level from BENCH_LANTERN_LOG
+ * (default info); exits when it does not start. */
 static pid_t start_server(const char *const argv[], const char *port_file, const char *log,
                           unsigned *port)
 {
-    pid_t pid;
-    char text[32] = "";
-    int64_t p;
+    const char *level = getenv("BENCH_LANTERN_LOG");
+    char err[LNT_ERRBUF_SIZE] = "";
+    pid_t pid = lnt_bench_server_start(argv, port_file, log, level != NULL ? level : "info", port,
+                                       err);
 
-    unlink(port_file);
-    pid = fork();
     if (pid < 0)
-        die("fork");
-    if (pid == 0) {
-        if (freopen(log, "a", stderr) == NULL)
-            _exit(127);
-        setenv("LANTERN_LOG", getenv("BENCH_LANTERN_LOG") ? getenv("BENCH_LANTERN_LOG") : "info",
-               1);
-        execv(argv[0], (char *const *)(uintptr_t)argv);
-        _exit(127);
-    }
-    for (int i = 0; i < 400; i++) {
-        FILE *f = fopen(port_file, "r");
-        if (f != NULL) {
-            if (fgets(text, sizeof text, f) == NULL)
-                text[0] = '\0';
-            fclose(f);
-            text[strcspn(text, "\n")] = '\0';
-            if (lnt_parse_i64(text, 1, 65535, &p) == LNT_OK) {
-                *port = (unsigned)p;
-                return pid;
-            }
-        }
-        usleep(50 * 1000);
-    }
-    kill(pid, SIGKILL);
-    die("the server did not start (see its log)");
-    return -1;
+        die(err);
+    return pid;
 }
 
 static size_t on_metrics(char *p, size_t size, size_t n, void *ctx)
@@ -302,12 +273,6 @@ static void send_next(CURLM *multi, struct conn *c, const char *url, int64_t sin
     curl_multi_add_handle(multi, c->easy);
 }
 
-static int cmp_i64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
 struct result {
     double events_s;
     double p50_ms, p99_ms, max_ms;
@@ -343,11 +308,11 @@ static void run_load(struct conn *conns, size_t n, unsigned port, double rate, s
         die("out of memory");
     curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)n);
     memset(r, 0, sizeof *r);
-    t0 = now_us();
+    t0 = lnt_bench_now_us();
     for (size_t i = 0; i < n; i++) {
         conns[i].busy = false;
         if (conns[i].n > 0 && interval_ns == 0)
-            send_next(multi, &conns[i], url, now_us());
+            send_next(multi, &conns[i], url, lnt_bench_now_us());
     }
     do {
         CURLMsg *m;
@@ -362,7 +327,7 @@ static void run_load(struct conn *conns, size_t n, unsigned port, double rate, s
                 continue;
             curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&c);
             curl_easy_getinfo(m->easy_handle, CURLINFO_RESPONSE_CODE, &status);
-            lat[done++] = now_us() - c->started_us;
+            lat[done++] = lnt_bench_now_us() - c->started_us;
             if (m->data.result != CURLE_OK || status != 200) {
                 if (r->errors++ < 3)
                     fprintf(stderr, "  request failed: %s, status %ld: %.200s\n",
@@ -371,10 +336,10 @@ static void run_load(struct conn *conns, size_t n, unsigned port, double rate, s
             curl_multi_remove_handle(multi, c->easy);
             c->busy = false;
             if (c->next < c->n && interval_ns == 0)
-                send_next(multi, c, url, now_us());
+                send_next(multi, c, url, lnt_bench_now_us());
         }
         if (interval_ns > 0) {
-            int64_t t = now_us();
+            int64_t t = lnt_bench_now_us();
             for (size_t i = 0; i < n; i++) {
                 struct conn *c = &conns[i];
                 int64_t due;
@@ -388,8 +353,8 @@ static void run_load(struct conn *conns, size_t n, unsigned port, double rate, s
         if (done < total)
             curl_multi_poll(multi, NULL, 0, interval_ns > 0 ? 1 : 100, NULL);
     } while (done < total);
-    t1 = now_us();
-    qsort(lat, total, sizeof *lat, cmp_i64);
+    t1 = lnt_bench_now_us();
+    lnt_bench_sort(lat, total);
     r->batches = total;
     r->events_s = (double)(total * BATCH) / ((double)(t1 - t0) / 1e6);
     r->p50_ms = (double)lat[total / 2] / 1000.0;

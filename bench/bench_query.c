@@ -1,6 +1,5 @@
 /* bench_query.c - officers' API queries against lanternd with 10,000 venues and a year of data:
  * the venue list (first page, a filtered page) and one venue's detail, against /healthz. */
-#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,6 +13,7 @@
 
 #include <curl/curl.h>
 
+#include "bench_http.h"
 #include "codec.h"
 #include "log.h"
 #include "ltime.h"
@@ -39,20 +39,12 @@
 
 #define BATCH 100
 #define AUTHORITIES 4
-#define CONNS_MAX 64
 
 static const char *const authorities[AUTHORITIES] = {"North", "South", "East", "West"};
 static const char *const kinds[] = {"violence", "angela",   "spiking",
                                     "disorder", "ejection", "medical"};
 static const char *const areas[] = {"High Street", "Riverside", "Old Town",   "Station",
                                     "Market",      "Harbour",   "University", "Castle"};
-
-static int64_t now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 static void die(const char *what, const char *detail)
 {
@@ -116,7 +108,7 @@ static void load(const char *db, int venues, int days)
     struct lnt_store *s = NULL;
     struct lnt_event *ev = calloc(BATCH, sizeof *ev);
     char err[LNT_ERRBUF_SIZE] = "";
-    int64_t now = lnt_time_now(), t0 = now_us(), events = 0;
+    int64_t now = lnt_time_now(), t0 = lnt_bench_now_us(), events = 0;
     int32_t today = lnt_night_of(now);
 
     if (ev == NULL)
@@ -159,10 +151,10 @@ static void load(const char *db, int venues, int days)
         flush(s, k.id, now, ev, &n, &events);
         if (v % 1000 == 0)
             fprintf(stderr, "  %d venues, %lld events, %.0f s\n", v, (long long)events,
-                    (double)(now_us() - t0) / 1e6);
+                    (double)(lnt_bench_now_us() - t0) / 1e6);
     }
     printf("loaded %d venues and %lld events (%d nights) in %.1f s into %s\n", venues,
-           (long long)events, days, (double)(now_us() - t0) / 1e6, db);
+           (long long)events, days, (double)(lnt_bench_now_us() - t0) / 1e6, db);
     lnt_store_free(s);
     free(ev);
 }
@@ -184,176 +176,33 @@ static void make_token(const char *db, const char *authority, char out[LNT_TOKEN
     lnt_store_free(s);
 }
 
-/* ---- lanternd ---- */
+/* ---- the load ---- */
 
-static pid_t server_start(const char *lanternd, const char *db, const char *dir, unsigned *port)
-{
-    char port_file[4200], log[4200], text[32] = "";
-    int64_t p;
-    pid_t pid;
-
-    snprintf(port_file, sizeof port_file, "%s/port", dir);
-    snprintf(log, sizeof log, "%s/lanternd.log", dir);
-    unlink(port_file);
-    pid = fork();
-    if (pid < 0)
-        die("fork", NULL);
-    if (pid == 0) {
-        const char *argv[] = {lanternd, "--db",      db,        "--listen", "127.0.0.1:0",
-                              "--port-file", port_file, NULL};
-        if (freopen(log, "a", stderr) == NULL)
-            _exit(127);
-        setenv("LANTERN_LOG", "warn", 1);
-        execv(argv[0], (char *const *)(uintptr_t)argv);
-        _exit(127);
-    }
-    for (int i = 0; i < 600; i++) {
-        FILE *f = fopen(port_file, "r");
-        if (f != NULL) {
-            if (fgets(text, sizeof text, f) == NULL)
-                text[0] = '\0';
-            fclose(f);
-            text[strcspn(text, "\n")] = '\0';
-            if (lnt_parse_i64(text, 1, 65535, &p) == LNT_OK) {
-                *port = (unsigned)p;
-                return pid;
-            }
-        }
-        usleep(50 * 1000);
-    }
-    kill(pid, SIGKILL);
-    die("lanternd did not start; see its log", log);
-    return -1;
-}
-
-/* ---- the load: C threads, each with its own keep-alive connection ---- */
-
-struct series {
-    const char *name;
-    const char *token;              /* bearer token, NULL = none */
-    char (*paths)[128];             /* [n] */
-    size_t n;
-    int64_t *us;                    /* [n] client-side latency */
-    size_t bytes;
-    size_t next;                    /* the next request to send; guarded by mu */
-    pthread_mutex_t mu;
-    const char *base;
-    int errors;
-};
-
-static size_t sink(char *p, size_t size, size_t n, void *ctx)
-{
-    (void)p;
-    (void)ctx;
-    return size * n;
-}
-
-static void *client_main(void *arg)
-{
-    struct series *s = arg;
-    CURL *c = curl_easy_init();
-    struct curl_slist *h = NULL;
-    char url[256], auth[128];
-
-    if (c == NULL)
-        die("curl", NULL);
-    if (s->token != NULL) {
-        snprintf(auth, sizeof auth, "Authorization: Bearer %s", s->token);
-        h = curl_slist_append(h, auth);
-    }
-    for (;;) {
-        size_t i;
-        long status = 0;
-        curl_off_t got = 0;
-        int64_t t0;
-
-        pthread_mutex_lock(&s->mu);
-        i = s->next < s->n ? s->next++ : s->n;
-        pthread_mutex_unlock(&s->mu);
-        if (i == s->n)
-            break;
-        snprintf(url, sizeof url, "%s%s", s->base, s->paths[i]);
-        curl_easy_setopt(c, CURLOPT_URL, url);
-        curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
-        curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
-        t0 = now_us();
-        if (curl_easy_perform(c) != CURLE_OK)
-            status = -1;
-        s->us[i] = now_us() - t0;
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-        curl_easy_getinfo(c, CURLINFO_SIZE_DOWNLOAD_T, &got);
-        pthread_mutex_lock(&s->mu);
-        s->bytes += (size_t)got;
-        if (status != 200) {
-            if (s->errors++ == 0)
-                fprintf(stderr, "bench_query: %s: HTTP %ld\n", url, status);
-        }
-        pthread_mutex_unlock(&s->mu);
-    }
-    curl_slist_free_all(h);
-    curl_easy_cleanup(c);
-    return NULL;
-}
-
-static int cmp64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double pct_ms(const int64_t *sorted, size_t n, int p)
-{
-    size_t i = (n * (size_t)p + 99) / 100;
-    return n == 0 ? 0 : (double)sorted[i == 0 ? 0 : i - 1] / 1000.0;
-}
-
-/* Sends every request of `s` from `conns` connections at once; prints one table row. */
-static void run(struct series *s, int conns)
-{
-    pthread_t th[CONNS_MAX];
-    int64_t t0 = now_us(), wall;
-
-    s->us = calloc(s->n, sizeof *s->us);
-    if (s->us == NULL || pthread_mutex_init(&s->mu, NULL) != 0)
-        die("out of memory", NULL);
-    for (int i = 0; i < conns; i++)
-        if (pthread_create(&th[i], NULL, client_main, s) != 0)
-            die("pthread_create", NULL);
-    for (int i = 0; i < conns; i++)
-        pthread_join(th[i], NULL);
-    wall = now_us() - t0;
-    qsort(s->us, s->n, sizeof *s->us, cmp64);
-    printf("| %s | %zu | %d | %.2f ms | %.2f ms | %.2f ms | %.0f/s | %zu B | %d |\n", s->name, s->n,
-           conns, pct_ms(s->us, s->n, 50), pct_ms(s->us, s->n, 99), (double)s->us[s->n - 1] / 1000.0,
-           (double)s->n * 1e6 / (double)wall, s->n ? s->bytes / s->n : 0, s->errors);
-    fflush(stdout);
-    pthread_mutex_destroy(&s->mu);
-    free(s->us);
-    s->us = NULL;
-}
-
-static void series_init(struct series *s, const char *name, const char *token, size_t n,
+static void series_init(struct lnt_bench_series *s, const char *name, const char *token, size_t n,
                         const char *base)
 {
-    memset(s, 0, sizeof *s);
-    s->name = name;
-    s->token = token;
-    s->n = n;
-    s->base = base;
-    s->paths = calloc(n, sizeof *s->paths);
-    if (s->paths == NULL)
-        die("out of memory", NULL);
+    char err[LNT_ERRBUF_SIZE] = "";
+
+    if (lnt_bench_series_init(s, "bench_query", name, token, n, base, err) != LNT_OK)
+        die("series", err);
+}
+
+static void run(struct lnt_bench_series *s, int conns)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+
+    if (lnt_bench_run(s, conns, err) != LNT_OK)
+        die("run", err);
 }
 
 int main(int argc, char **argv)
 {
     int64_t a_venues = 10000, a_days = 365, a_requests = 1000, a_conns = 8;
-    char dir[256], db[4200], lanternd[4200], self[4096], base[64];
+    char dir[256], db[4200], lanternd[4200], self[4096], base[64], err[LNT_ERRBUF_SIZE] = "";
     char scheme_token[LNT_TOKEN_LEN + 1], north_token[LNT_TOKEN_LEN + 1];
     const char *tmp = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
     bool temp_db = argc <= 5;
-    struct series hz, first, filtered, detail, cold, cold_filtered;
+    struct lnt_bench_series hz, first, filtered, detail, cold, cold_filtered;
     struct stat st;
     unsigned port = 0;
     ssize_t len;
@@ -363,7 +212,8 @@ int main(int argc, char **argv)
     if ((argc > 1 && lnt_parse_i64(argv[1], 1, 100000, &a_venues) != LNT_OK) ||
         (argc > 2 && lnt_parse_i64(argv[2], 1, 1100, &a_days) != LNT_OK) ||
         (argc > 3 && lnt_parse_i64(argv[3], 1, 1000000, &a_requests) != LNT_OK) ||
-        (argc > 4 && lnt_parse_i64(argv[4], 1, CONNS_MAX, &a_conns) != LNT_OK) || argc > 6) {
+        (argc > 4 && lnt_parse_i64(argv[4], 1, LNT_BENCH_CONNS_MAX, &a_conns) != LNT_OK) ||
+        argc > 6) {
         fprintf(stderr, "usage: bench_query [VENUES [DAYS [REQUESTS [CONNS [DB]]]]]\n");
         return 2;
     }
@@ -392,10 +242,11 @@ int main(int argc, char **argv)
     make_token(db, "", scheme_token);
     make_token(db, "North", north_token);
 
-    server = server_start(lanternd, db, dir, &port);
+    server = lnt_bench_lanternd_start(lanternd, db, dir, &port, err);
+    if (server < 0)
+        die("lanternd", err);
     snprintf(base, sizeof base, "http://127.0.0.1:%u", port);
-    printf("\n| request | n | conns | p50 | p99 | max | req/s | bytes | errors |\n"
-           "|---|---|---|---|---|---|---|---|---|\n");
+    lnt_bench_print_header();
 
     series_init(&cold, "`GET /api/v1/venues`, the first request after start", scheme_token, 1,
                 base);
@@ -407,8 +258,8 @@ int main(int argc, char **argv)
         lnt_str_copy(hz.paths[i], sizeof hz.paths[i], "/healthz");
     run(&hz, (int)a_conns);
 
-    series_init(&first, "`GET /api/v1/venues` (first page, 100 venues, scheme token)",
-                scheme_token, (size_t)a_requests, base);
+    series_init(&first, "`GET /api/v1/venues` (first page, 100 venues, scheme token)", scheme_token,
+                (size_t)a_requests, base);
     for (size_t i = 0; i < first.n; i++)
         lnt_str_copy(first.paths[i], sizeof first.paths[i], "/api/v1/venues");
     run(&first, (int)a_conns);
@@ -437,11 +288,11 @@ int main(int argc, char **argv)
     kill(server, SIGTERM);
     waitpid(server, &status, 0);
     {
-        struct series *all[] = {&cold, &hz, &first, &cold_filtered, &filtered, &detail};
+        struct lnt_bench_series *all[] = {&cold, &hz, &first, &cold_filtered, &filtered, &detail};
         int errors = 0;
         for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
             errors += all[i]->errors;
-            free(all[i]->paths);
+            lnt_bench_series_release(all[i]);
         }
         if (getenv("LNT_BENCH_KEEP") == NULL) {
             char p[4300];

@@ -13,7 +13,9 @@
 #include <curl/curl.h>
 
 #include "buf.h"
+#include "lanternd.h"
 #include "ltime.h"
+#include "officer_client.h"
 #include "store.h"
 #include "support.h"
 #include "town.h"
@@ -25,71 +27,12 @@
 static struct {
     char *dir;
     char *db;
-    pid_t server;
-    char base[64];
+    struct lnt_test_lanternd server;
     struct lnt_wd *wd;
     struct town town;
 } g;
 
 /* ---- plain HTTP, for what a browser hides: status codes, headers, raw markup ---- */
-
-struct http_reply {
-    long status;
-    struct lnt_buf body;
-    char location[URL_MAX];
-    char csp[512];
-    char cookie[256];
-};
-
-static size_t on_body(char *p, size_t size, size_t n, void *ctx)
-{
-    return lnt_buf_append(ctx, p, size * n) == LNT_OK ? size * n : 0;
-}
-
-static size_t on_header(char *p, size_t size, size_t n, void *ctx)
-{
-    struct http_reply *r = ctx;
-    size_t len = size * n;
-    char line[1024];
-
-    if (len >= sizeof line)
-        return len;
-    memcpy(line, p, len);
-    line[len] = '\0';
-    line[strcspn(line, "\r\n")] = '\0';
-    if (strncasecmp(line, "Location: ", 10) == 0)
-        lnt_str_copy(r->location, sizeof r->location, line + 10);
-    else if (strncasecmp(line, "Content-Security-Policy: ", 25) == 0)
-        lnt_str_copy(r->csp, sizeof r->csp, line + 25);
-    else if (strncasecmp(line, "Set-Cookie: lnt_session", 23) == 0)
-        lnt_str_copy(r->cookie, sizeof r->cookie, line + 12);
-    return len;
-}
-
-/* One request; `curl` keeps its cookies between calls. body NULL = GET. */
-static void http(CURL *curl, const char *path, const char *body, struct http_reply *r)
-{
-    char url[URL_MAX];
-
-    memset(r, 0, sizeof *r);
-    lnt_buf_init(&r->body, 16u << 20);
-    snprintf(url, sizeof url, "%s%s", g.base, path);
-    curl_easy_setopt(curl, CURLOPT_URL, url);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &r->body);
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, r);
-    if (body != NULL) {
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
-    } else {
-        curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
-    }
-    assert_int_equal(curl_easy_perform(curl), CURLE_OK);
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r->status);
-    if (r->body.data == NULL)
-        lnt_buf_puts(&r->body, "");
-}
 
 /* The "name=value" part of a Set-Cookie line, in a static buffer (one of two). */
 static const char *cookie_value(const char *set_cookie)
@@ -103,60 +46,12 @@ static const char *cookie_value(const char *set_cookie)
     return b;
 }
 
-static CURL *client(void)
-{
-    CURL *c = curl_easy_init();
-    assert_non_null(c);
-    curl_easy_setopt(c, CURLOPT_COOKIEFILE, ""); /* cookies in memory */
-    return c;
-}
-
-/* The value of the first hidden csrf field in `html`. */
-static void csrf_of(const char *html, char *out, size_t size)
-{
-    const char *p = strstr(html, "name=\"csrf\" value=\"");
-    size_t n;
-    assert_non_null(p);
-    p += strlen("name=\"csrf\" value=\"");
-    n = strcspn(p, "\"");
-    assert_true(n < size);
-    memcpy(out, p, n);
-    out[n] = '\0';
-}
-
-static char last_cookie[256]; /* the session cookie the last http_login was given */
-
-/* Signs `curl` in as `email` (forgetting any cookies it had); returns the status of the POST. */
-static long http_login(CURL *curl, const char *email, const char *password)
-{
-    struct http_reply r;
-    char token[128], body[512];
-    char *e, *p;
-    long status;
-
-    curl_easy_setopt(curl, CURLOPT_COOKIELIST, "ALL");
-    http(curl, "/login", NULL, &r);
-    assert_int_equal(r.status, 200);
-    csrf_of(r.body.data, token, sizeof token);
-    lnt_buf_release(&r.body);
-    e = curl_easy_escape(curl, email, 0);
-    p = curl_easy_escape(curl, password, 0);
-    snprintf(body, sizeof body, "csrf=%s&email=%s&password=%s&next=", token, e, p);
-    curl_free(e);
-    curl_free(p);
-    http(curl, "/login", body, &r);
-    status = r.status;
-    lnt_str_copy(last_cookie, sizeof last_cookie, r.cookie);
-    lnt_buf_release(&r.body);
-    return status;
-}
-
 /* ---- the browser ---- */
 
 static void go(const char *path)
 {
     char url[URL_MAX], err[LNT_ERRBUF_SIZE] = "";
-    snprintf(url, sizeof url, "%s%s", g.base, path);
+    snprintf(url, sizeof url, "%s%s", g.server.base, path);
     if (lnt_wd_navigate(g.wd, url, err) != LNT_OK)
         fail_msg("navigate %s: %s", path, err);
 }
@@ -207,7 +102,7 @@ static void current_path(char *out, size_t size)
 {
     char url[URL_MAX], err[LNT_ERRBUF_SIZE] = "";
     assert_int_equal(lnt_wd_current_url(g.wd, url, sizeof url, err), LNT_OK);
-    lnt_str_copy(out, size, lnt_str_starts(url, g.base) ? url + strlen(g.base) : url);
+    lnt_str_copy(out, size, lnt_str_starts(url, g.server.base) ? url + strlen(g.server.base) : url);
 }
 
 /* Waits (up to 10 s) until the browser's path contains `want`, then copies it into out. */
@@ -246,8 +141,7 @@ static size_t count(const char *css)
 
 static int setup(void **state)
 {
-    char err[LNT_ERRBUF_SIZE] = "", *port_file, *log, port[16];
-    const char *argv[8];
+    char err[LNT_ERRBUF_SIZE] = "";
     (void)state;
 
     g.dir = lnt_test_tmpdir();
@@ -255,32 +149,7 @@ static int setup(void **state)
     g.db = lnt_test_path(g.dir, "town.db");
     if (town_build(g.db, lnt_time_now(), &g.town, err) != LNT_OK)
         fail_msg("building the test town: %s", err);
-    port_file = lnt_test_path(g.dir, "port");
-    log = lnt_test_path(g.dir, "lanternd.log");
-    argv[0] = lnt_test_bin("lanternd");
-    argv[1] = "--db";
-    argv[2] = g.db;
-    argv[3] = "--listen";
-    argv[4] = "127.0.0.1:0";
-    argv[5] = "--port-file";
-    argv[6] = port_file;
-    argv[7] = NULL;
-    g.server = lnt_proc_spawn(argv, log);
-    assert_true(g.server > 0);
-    if (!lnt_test_wait_file(port_file, 15000)) {
-        char *text = lnt_test_read_file(log);
-        fail_msg("lanternd did not start: %s", text != NULL ? text : "(no log)");
-    }
-    {
-        char *text = lnt_test_read_file(port_file);
-        assert_non_null(text);
-        lnt_str_copy(port, sizeof port, text);
-        port[strcspn(port, "\n")] = '\0';
-        free(text);
-    }
-    snprintf(g.base, sizeof g.base, "http://127.0.0.1:%s", port);
-    free(port_file);
-    free(log);
+    lnt_test_lanternd_start(&g.server, g.dir, g.db, NULL);
     if (lnt_wd_start(&g.wd, g.dir, err) != LNT_OK)
         fail_msg("the dashboard tests need headless Chromium (Debian's chromium and "
                  "chromium-driver) and it did not start: %s",
@@ -292,8 +161,7 @@ static int teardown(void **state)
 {
     (void)state;
     lnt_wd_free(g.wd);
-    if (g.server > 0)
-        lnt_proc_stop(g.server, SIGTERM);
+    lnt_test_lanternd_stop(&g.server, SIGTERM);
     if (getenv("LNT_KEEP_TMP") == NULL)
         lnt_test_rmrf(g.dir);
     free(g.db);
@@ -311,7 +179,7 @@ static void test_dashboard__logged_out_every_route_goes_to_login(void **state)
     static const char *const posts[] = {"/logout", "/venues/1/findings",
                                         "/venues/1/incidents/x/open", "/admin/venue-add"};
     char path[URL_MAX], err[LNT_ERRBUF_SIZE] = "";
-    CURL *c = client();
+    CURL *c = lnt_test_officer_client();
     (void)state;
 
     assert_int_equal(lnt_wd_delete_cookies(g.wd, err), LNT_OK);
@@ -323,8 +191,8 @@ static void test_dashboard__logged_out_every_route_goes_to_login(void **state)
         assert_text_has("h1", "Sign in");
     }
     for (size_t i = 0; i < sizeof posts / sizeof posts[0]; i++) {
-        struct http_reply r;
-        http(c, posts[i], "csrf=x", &r);
+        struct lnt_test_page r;
+        lnt_test_officer_http(c, g.server.base, posts[i], "csrf=x", NULL, &r);
         assert_int_equal(r.status, 303);
         assert_true(lnt_str_starts(r.location, "/login"));
         lnt_buf_release(&r.body);
@@ -335,7 +203,7 @@ static void test_dashboard__logged_out_every_route_goes_to_login(void **state)
 static void test_dashboard__wrong_password_is_refused_then_login_lands_on_overview(void **state)
 {
     char path[URL_MAX], err[LNT_ERRBUF_SIZE] = "";
-    CURL *c = client();
+    CURL *c = lnt_test_officer_client();
     (void)state;
 
     assert_int_equal(lnt_wd_delete_cookies(g.wd, err), LNT_OK);
@@ -344,7 +212,9 @@ static void test_dashboard__wrong_password_is_refused_then_login_lands_on_overvi
     type("#password", "not the password at all");
     click("#sign-in");
     assert_text_has("#login-error", "do not match");
-    assert_int_equal(http_login(c, TOWN_OFFICER, "still not the password"), 401);
+    assert_int_equal(
+        lnt_test_officer_login(c, g.server.base, TOWN_OFFICER, "still not the password", NULL, 0),
+        401);
 
     browser_login(TOWN_OFFICER);
     current_path(path, sizeof path);
@@ -356,17 +226,17 @@ static void test_dashboard__wrong_password_is_refused_then_login_lands_on_overvi
 
 static void test_dashboard__session_cookie_is_httponly_strict_and_fresh(void **state)
 {
-    struct http_reply r;
-    char token[128], body[512], first[256];
-    CURL *c = client();
+    struct lnt_test_page r;
+    char token[128], body[512], first[256], again[256];
+    CURL *c = lnt_test_officer_client();
     (void)state;
 
-    http(c, "/login", NULL, &r);
-    csrf_of(r.body.data, token, sizeof token);
+    lnt_test_officer_http(c, g.server.base, "/login", NULL, NULL, &r);
+    lnt_test_csrf_of(r.body.data, token, sizeof token);
     lnt_buf_release(&r.body);
     snprintf(body, sizeof body, "csrf=%s&email=%s&password=%s", token, TOWN_OFFICER,
              "correct%20horse%20battery%20staple");
-    http(c, "/login", body, &r);
+    lnt_test_officer_http(c, g.server.base, "/login", body, NULL, &r);
     assert_int_equal(r.status, 303);
     assert_non_null(strstr(r.cookie, "HttpOnly"));
     assert_non_null(strstr(r.cookie, "SameSite=Strict"));
@@ -374,9 +244,11 @@ static void test_dashboard__session_cookie_is_httponly_strict_and_fresh(void **s
     lnt_str_copy(first, sizeof first, r.cookie);
     lnt_buf_release(&r.body);
     /* signing in again gives a new session id */
-    assert_int_equal(http_login(c, TOWN_OFFICER, TOWN_PASSWORD), 303);
-    assert_string_not_equal(cookie_value(first), cookie_value(last_cookie));
-    http(c, "/", NULL, &r);
+    assert_int_equal(
+        lnt_test_officer_login(c, g.server.base, TOWN_OFFICER, TOWN_PASSWORD, again, sizeof again),
+        303);
+    assert_string_not_equal(cookie_value(first), cookie_value(again));
+    lnt_test_officer_http(c, g.server.base, "/", NULL, NULL, &r);
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.csp, "script-src 'self'"));
     assert_non_null(strstr(r.csp, "default-src 'none'"));
@@ -388,7 +260,7 @@ static void test_dashboard__session_cookie_is_httponly_strict_and_fresh(void **s
 static void test_dashboard__every_page_renders_well_formed(void **state)
 {
     char paths[8][96];
-    CURL *c = client();
+    CURL *c = lnt_test_officer_client();
     size_t n = 0;
     (void)state;
 
@@ -400,11 +272,12 @@ static void test_dashboard__every_page_renders_well_formed(void **state)
     snprintf(paths[n++], sizeof paths[0], "/admin");
     snprintf(paths[n++], sizeof paths[0], "/exports");
     snprintf(paths[n++], sizeof paths[0], "/venues/%lld", (long long)g.town.anchor);
-    assert_int_equal(http_login(c, TOWN_ADMIN, TOWN_PASSWORD), 303);
+    assert_int_equal(lnt_test_officer_login(c, g.server.base, TOWN_ADMIN, TOWN_PASSWORD, NULL, 0),
+                     303);
     for (size_t i = 0; i < n; i++) {
-        struct http_reply r;
+        struct lnt_test_page r;
         char why[200] = "";
-        http(c, paths[i], NULL, &r);
+        lnt_test_officer_http(c, g.server.base, paths[i], NULL, NULL, &r);
         if (r.status != 200)
             fail_msg("%s: status %ld: %.400s", paths[i], r.status, r.body.data);
         if (!lnt_xml_check(r.body.data, why, sizeof why))
@@ -488,8 +361,8 @@ static void test_dashboard__other_authority_is_forbidden_and_audited(void **stat
     char path[64], err[LNT_ERRBUF_SIZE] = "", object[32];
     struct lnt_store *s = NULL;
     struct lnt_audit_entry *a = NULL;
-    struct http_reply r;
-    CURL *c = client();
+    struct lnt_test_page r;
+    CURL *c = lnt_test_officer_client();
     size_t n = 0;
     bool audited = false;
     (void)state;
@@ -504,19 +377,21 @@ static void test_dashboard__other_authority_is_forbidden_and_audited(void **stat
     snprintf(path, sizeof path, "/venues/%lld", (long long)g.town.south);
     go(path);
     assert_text_has("h1", "Not yours to see");
-    assert_int_equal(http_login(c, TOWN_OFFICER, TOWN_PASSWORD), 303);
-    http(c, path, NULL, &r);
+    assert_int_equal(lnt_test_officer_login(c, g.server.base, TOWN_OFFICER, TOWN_PASSWORD, NULL, 0),
+                     303);
+    lnt_test_officer_http(c, g.server.base, path, NULL, NULL, &r);
     assert_int_equal(r.status, 403);
     assert_null(strstr(r.body.data, "Southvale Arms"));
     lnt_buf_release(&r.body);
     snprintf(path, sizeof path, "/venues/%lld/register", (long long)g.town.south);
-    http(c, path, NULL, &r);
+    lnt_test_officer_http(c, g.server.base, path, NULL, NULL, &r);
     assert_int_equal(r.status, 403);
     lnt_buf_release(&r.body);
     /* a venue manager sees their own venue only */
-    assert_int_equal(http_login(c, TOWN_MANAGER, TOWN_PASSWORD), 303);
+    assert_int_equal(lnt_test_officer_login(c, g.server.base, TOWN_MANAGER, TOWN_PASSWORD, NULL, 0),
+                     303);
     snprintf(path, sizeof path, "/venues/%lld", (long long)g.town.velvet);
-    http(c, path, NULL, &r);
+    lnt_test_officer_http(c, g.server.base, path, NULL, NULL, &r);
     assert_int_equal(r.status, 403);
     lnt_buf_release(&r.body);
     curl_easy_cleanup(c);
@@ -536,19 +411,20 @@ static void test_dashboard__other_authority_is_forbidden_and_audited(void **stat
 static void test_dashboard__form_without_csrf_token_is_refused(void **state)
 {
     char path[96], body[256], *script = NULL, err[LNT_ERRBUF_SIZE] = "";
-    struct http_reply r;
-    CURL *c = client();
+    struct lnt_test_page r;
+    CURL *c = lnt_test_officer_client();
     (void)state;
 
-    assert_int_equal(http_login(c, TOWN_ADMIN, TOWN_PASSWORD), 303);
+    assert_int_equal(lnt_test_officer_login(c, g.server.base, TOWN_ADMIN, TOWN_PASSWORD, NULL, 0),
+                     303);
     snprintf(path, sizeof path, "/venues/%lld/findings", (long long)g.town.crown);
     snprintf(body, sizeof body, "criterion=A3&met=1&evidence=x&found_on=2020-01-01");
-    http(c, path, body, &r);
+    lnt_test_officer_http(c, g.server.base, path, body, NULL, &r);
     assert_int_equal(r.status, 403);
     assert_non_null(strstr(r.body.data, "security token"));
     lnt_buf_release(&r.body);
     snprintf(body, sizeof body, "csrf=forged&name=Evil&category=pub&capacity=10");
-    http(c, "/admin/venue-add", body, &r);
+    lnt_test_officer_http(c, g.server.base, "/admin/venue-add", body, NULL, &r);
     assert_int_equal(r.status, 403);
     lnt_buf_release(&r.body);
     curl_easy_cleanup(c);
@@ -630,20 +506,21 @@ static void test_dashboard__opening_sealed_details_is_audited(void **state)
 
 static void test_dashboard__exports_are_csv_and_pdf(void **state)
 {
-    struct http_reply r;
+    struct lnt_test_page r;
     char path[96];
-    CURL *c = client();
+    CURL *c = lnt_test_officer_client();
     (void)state;
 
-    assert_int_equal(http_login(c, TOWN_OFFICER, TOWN_PASSWORD), 303);
-    http(c, "/exports/venues.csv", NULL, &r);
+    assert_int_equal(lnt_test_officer_login(c, g.server.base, TOWN_OFFICER, TOWN_PASSWORD, NULL, 0),
+                     303);
+    lnt_test_officer_http(c, g.server.base, "/exports/venues.csv", NULL, NULL, &r);
     assert_int_equal(r.status, 200);
     assert_true(lnt_str_starts(r.body.data, "id,name,category"));
     assert_non_null(strstr(r.body.data, "\"The <Anchor> & \"\"Co\"\"\""));
     assert_null(strstr(r.body.data, "Southvale"));
     lnt_buf_release(&r.body);
     snprintf(path, sizeof path, "/venues/%lld/evidence.pdf", (long long)g.town.velvet);
-    http(c, path, NULL, &r);
+    lnt_test_officer_http(c, g.server.base, path, NULL, NULL, &r);
     assert_int_equal(r.status, 200);
     assert_true(lnt_str_starts(r.body.data, "%PDF-"));
     lnt_buf_release(&r.body);
@@ -666,14 +543,18 @@ static void test_dashboard__logout_ends_the_session(void **state)
 
 static void test_dashboard__failed_logins_lock_the_account(void **state)
 {
-    CURL *c = client();
+    CURL *c = lnt_test_officer_client();
     (void)state;
 
     for (int i = 0; i < 5; i++)
-        assert_int_equal(http_login(c, TOWN_SOUTH, "guessing the password"), 401);
+        assert_int_equal(
+            lnt_test_officer_login(c, g.server.base, TOWN_SOUTH, "guessing the password", NULL, 0),
+            401);
     /* the right password no longer helps for a while; other accounts are not locked */
-    assert_int_equal(http_login(c, TOWN_SOUTH, TOWN_PASSWORD), 429);
-    assert_int_equal(http_login(c, TOWN_OFFICER, TOWN_PASSWORD), 303);
+    assert_int_equal(lnt_test_officer_login(c, g.server.base, TOWN_SOUTH, TOWN_PASSWORD, NULL, 0),
+                     429);
+    assert_int_equal(lnt_test_officer_login(c, g.server.base, TOWN_OFFICER, TOWN_PASSWORD, NULL, 0),
+                     303);
     curl_easy_cleanup(c);
 }
 

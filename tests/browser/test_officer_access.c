@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -20,13 +20,14 @@
 
 #include "api.h"
 #include "buf.h"
+#include "lanternd.h"
 #include "ltime.h"
+#include "officer_client.h"
 #include "store.h"
 #include "support.h"
 #include "town.h"
 #include "web.h"
 
-#define URL_MAX 512
 #define PARALLEL 32 /* attempts sent at once: more than either throttle allows */
 #define ACCOUNT_CHECKS 5
 #define ADDR_CHECKS 20
@@ -36,123 +37,8 @@ static struct {
     struct town town;
     char *dir; /* this test's copy of the town and its lanternd */
     char *db;
-    pid_t server;
-    char base[64];
+    struct lnt_test_lanternd server;
 } g;
-
-/* ---- plain HTTP ---- */
-
-struct http_reply {
-    long status;
-    struct lnt_buf body;
-    char cookie[256];
-};
-
-static size_t on_body(char *p, size_t size, size_t n, void *ctx)
-{
-    return lnt_buf_append(ctx, p, size * n) == LNT_OK ? size * n : 0;
-}
-
-static size_t on_header(char *p, size_t size, size_t n, void *ctx)
-{
-    struct http_reply *r = ctx;
-    size_t len = size * n;
-
-    if (len > 23 && len < sizeof r->cookie + 12 &&
-        strncasecmp(p, "Set-Cookie: lnt_session", 23) == 0) {
-        memcpy(r->cookie, p + 12, len - 12);
-        r->cookie[len - 12] = '\0';
-        r->cookie[strcspn(r->cookie, "\r\n")] = '\0';
-    }
-    return len;
-}
-
-/* One request; `curl` keeps its cookies. body NULL = GET; bearer NULL = no Authorization. */
-static void http(CURL *curl, const char *path, const char *body, const char *bearer,
-                 struct http_reply *r)
-{
-    char url[URL_MAX], auth[128];
-    struct curl_slist *h = NULL;
-
-    memset(r, 0, sizeof *r);
-    lnt_buf_init(&r->body, 16u << 20);
-    snprintf(url, sizeof url, "%s%s", g.base, path);
-    curl_easy_setopt(curl, CURLOPT_URL, url);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 120L);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &r->body);
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, r);
-    if (bearer != NULL) {
-        snprintf(auth, sizeof auth, "Authorization: Bearer %s", bearer);
-        h = curl_slist_append(h, auth);
-    }
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, h);
-    if (body != NULL)
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
-    else
-        curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
-    assert_int_equal(curl_easy_perform(curl), CURLE_OK);
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r->status);
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
-    curl_slist_free_all(h);
-    if (r->body.data == NULL)
-        lnt_buf_puts(&r->body, "");
-}
-
-static CURL *client(void)
-{
-    CURL *c = curl_easy_init();
-    assert_non_null(c);
-    curl_easy_setopt(c, CURLOPT_COOKIEFILE, ""); /* cookies in memory */
-    return c;
-}
-
-/* The value of the first hidden csrf field in `html`. */
-static void csrf_of(const char *html, char *out, size_t size)
-{
-    const char *p = strstr(html, "name=\"csrf\" value=\"");
-    size_t n;
-    assert_non_null(p);
-    p += strlen("name=\"csrf\" value=\"");
-    n = strcspn(p, "\"");
-    assert_true(n < size);
-    memcpy(out, p, n);
-    out[n] = '\0';
-}
-
-/* Fetches the login form with `curl` (fresh cookies) and writes the POST body for it. */
-static void login_body(CURL *curl, const char *email, const char *password, char *body, size_t size)
-{
-    struct http_reply r;
-    char token[128];
-    char *e, *p;
-
-    curl_easy_setopt(curl, CURLOPT_COOKIELIST, "ALL");
-    http(curl, "/login", NULL, NULL, &r);
-    assert_int_equal(r.status, 200);
-    csrf_of(r.body.data, token, sizeof token);
-    lnt_buf_release(&r.body);
-    e = curl_easy_escape(curl, email, 0);
-    p = curl_easy_escape(curl, password, 0);
-    snprintf(body, size, "csrf=%s&email=%s&password=%s&next=", token, e, p);
-    curl_free(e);
-    curl_free(p);
-}
-
-/* Signs `curl` in; returns the status of the POST (303 when signed in). */
-static long http_login(CURL *curl, const char *email, const char *password)
-{
-    struct http_reply r;
-    char body[512];
-    long status;
-
-    login_body(curl, email, password, body, sizeof body);
-    http(curl, "/login", body, NULL, &r);
-    status = r.status;
-    lnt_buf_release(&r.body);
-    return status;
-}
 
 /* The text of the login page's error notice in `html` ("" when none). */
 static void login_error(const char *html, char *out, size_t size)
@@ -184,13 +70,13 @@ struct attempt {
 static void *attempt_run(void *arg)
 {
     struct attempt *a = arg;
-    struct http_reply r;
+    struct lnt_test_page r;
     char body[512];
-    CURL *c = client();
+    CURL *c = lnt_test_officer_client();
 
-    login_body(c, a->email, a->password, body, sizeof body);
+    lnt_test_login_body(c, g.server.base, a->email, a->password, body, sizeof body);
     pthread_barrier_wait(a->go); /* every form is loaded: now post them all at once */
-    http(c, "/login", body, NULL, &r);
+    lnt_test_officer_http(c, g.server.base, "/login", body, NULL, &r);
     a->status = r.status;
     a->signed_in = r.cookie[0] != '\0' && strstr(r.cookie, "Max-Age=0") == NULL;
     lnt_buf_release(&r.body);
@@ -292,62 +178,21 @@ static void copy_file(const char *from, const char *to)
     assert_int_equal(fclose(out), 0);
 }
 
-/*
- * Copies the template town's key file to the default place beside the copy
- * (keys/town.keys, 0600 in a 0700 directory): lanternd refuses to start
- * without the scheme's secret keys, or with a key file others may read.
- */
+/* Copies the template town's key file (keys/town.keys beside its database, where lanternd and
+ * lanternctl look for it) into this test's directory, readable by its owner only as they ask. */
 static void copy_keys(void)
 {
-    char *from_dir = strdup(g.template_db), *slash, *from, *to_dir, *to;
+    char from[1024], dir[1000], to[1024];
+    const char *slash = strrchr(g.template_db, '/');
 
-    assert_non_null(from_dir);
-    slash = strrchr(from_dir, '/');
     assert_non_null(slash);
-    *slash = '\0';
-    from = lnt_test_path(from_dir, "keys/town.keys");
-    to_dir = lnt_test_path(g.dir, "keys");
-    to = lnt_test_path(g.dir, "keys/town.keys");
-    assert_int_equal(mkdir(to_dir, 0700), 0);
+    snprintf(from, sizeof from, "%.*s/keys/town.keys", (int)(slash - g.template_db),
+             g.template_db);
+    snprintf(dir, sizeof dir, "%s/keys", g.dir);
+    snprintf(to, sizeof to, "%s/town.keys", dir);
+    assert_int_equal(mkdir(dir, 0700), 0);
     copy_file(from, to);
     assert_int_equal(chmod(to, 0600), 0);
-    free(to);
-    free(to_dir);
-    free(from);
-    free(from_dir);
-}
-
-static void server_start(void)
-{
-    char *port_file, *log, port[16];
-    const char *argv[8];
-
-    port_file = lnt_test_path(g.dir, "port");
-    log = lnt_test_path(g.dir, "lanternd.log");
-    argv[0] = lnt_test_bin("lanternd");
-    argv[1] = "--db";
-    argv[2] = g.db;
-    argv[3] = "--listen";
-    argv[4] = "127.0.0.1:0";
-    argv[5] = "--port-file";
-    argv[6] = port_file;
-    argv[7] = NULL;
-    g.server = lnt_proc_spawn(argv, log);
-    assert_true(g.server > 0);
-    if (!lnt_test_wait_file(port_file, 15000)) {
-        char *text = lnt_test_read_file(log);
-        fail_msg("lanternd did not start: %s", text != NULL ? text : "(no log)");
-    }
-    {
-        char *text = lnt_test_read_file(port_file);
-        assert_non_null(text);
-        lnt_str_copy(port, sizeof port, text);
-        port[strcspn(port, "\n")] = '\0';
-        free(text);
-    }
-    snprintf(g.base, sizeof g.base, "http://127.0.0.1:%s", port);
-    free(port_file);
-    free(log);
 }
 
 static int setup(void **state)
@@ -358,16 +203,14 @@ static int setup(void **state)
     g.db = lnt_test_path(g.dir, "town.db");
     copy_file(g.template_db, g.db);
     copy_keys();
-    server_start();
+    lnt_test_lanternd_start(&g.server, g.dir, g.db, NULL);
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    if (g.server > 0)
-        lnt_proc_stop(g.server, SIGTERM);
-    g.server = 0;
+    lnt_test_lanternd_stop(&g.server, SIGTERM);
     if (getenv("LNT_KEEP_TMP") == NULL)
         lnt_test_rmrf(g.dir);
     free(g.db);
@@ -382,7 +225,7 @@ static void test_officer_access__parallel_logins_check_at_most_five_passwords(vo
 {
     static struct attempt a[PARALLEL];
     size_t checked = 0;
-    CURL *c = client();
+    CURL *c = lnt_test_officer_client();
     (void)state;
 
     /* every guess at once: only five may reach the password check */
@@ -418,7 +261,8 @@ static void test_officer_access__parallel_logins_check_at_most_five_passwords(vo
     }
     assert_int_equal(audit_count("login", TOWN_OFFICER), 0);
     /* another account is not locked by it */
-    assert_int_equal(http_login(c, TOWN_ADMIN, TOWN_PASSWORD), 303);
+    assert_int_equal(lnt_test_officer_login(c, g.server.base, TOWN_ADMIN, TOWN_PASSWORD, NULL, 0),
+                     303);
     curl_easy_cleanup(c);
 }
 
@@ -426,7 +270,7 @@ static void test_officer_access__parallel_logins_from_one_address_are_capped(voi
 {
     static struct attempt a[PARALLEL];
     size_t checked = 0;
-    CURL *c = client();
+    CURL *c = lnt_test_officer_client();
     (void)state;
 
     memset(a, 0, sizeof a);
@@ -444,17 +288,18 @@ static void test_officer_access__parallel_logins_from_one_address_are_capped(voi
     if (checked > ADDR_CHECKS)
         fail_msg("%zu passwords were checked for one address, more than %d", checked, ADDR_CHECKS);
     /* and the address stays throttled, even for a real account and its right password */
-    assert_int_equal(http_login(c, TOWN_ADMIN, TOWN_PASSWORD), 429);
+    assert_int_equal(lnt_test_officer_login(c, g.server.base, TOWN_ADMIN, TOWN_PASSWORD, NULL, 0),
+                     429);
     curl_easy_cleanup(c);
 }
 
 static void test_officer_access__disabled_account_reply_does_not_tell_the_password(void **state)
 {
-    struct http_reply right, wrong;
+    struct lnt_test_page right, wrong;
     char body[512], e1[256], e2[256], err[LNT_ERRBUF_SIZE] = "";
     struct lnt_store *s = NULL;
     struct lnt_officer o;
-    CURL *c = client();
+    CURL *c = lnt_test_officer_client();
     (void)state;
 
     assert_int_equal(lnt_store_open(&s, g.db, err), LNT_OK);
@@ -462,10 +307,10 @@ static void test_officer_access__disabled_account_reply_does_not_tell_the_passwo
     assert_int_equal(lnt_store_officer_disable(s, o.id, lnt_time_now(), err), LNT_OK);
     lnt_store_free(s);
 
-    login_body(c, TOWN_SOUTH, TOWN_PASSWORD, body, sizeof body);
-    http(c, "/login", body, NULL, &right);
-    login_body(c, TOWN_SOUTH, "not the password at all", body, sizeof body);
-    http(c, "/login", body, NULL, &wrong);
+    lnt_test_login_body(c, g.server.base, TOWN_SOUTH, TOWN_PASSWORD, body, sizeof body);
+    lnt_test_officer_http(c, g.server.base, "/login", body, NULL, &right);
+    lnt_test_login_body(c, g.server.base, TOWN_SOUTH, "not the password at all", body, sizeof body);
+    lnt_test_officer_http(c, g.server.base, "/login", body, NULL, &wrong);
     assert_int_equal(right.status, wrong.status);
     assert_int_equal(right.status, 401);
     assert_string_equal(right.cookie, "");
@@ -483,21 +328,22 @@ static void test_officer_access__disabled_account_reply_does_not_tell_the_passwo
 static void test_officer_access__incident_opens_only_under_its_own_venue(void **state)
 {
     char path[256], csrf[128], body[200];
-    struct http_reply r;
-    CURL *c = client();
+    struct lnt_test_page r;
+    CURL *c = lnt_test_officer_client();
     (void)state;
 
-    assert_int_equal(http_login(c, TOWN_ADMIN, TOWN_PASSWORD), 303);
+    assert_int_equal(lnt_test_officer_login(c, g.server.base, TOWN_ADMIN, TOWN_PASSWORD, NULL, 0),
+                     303);
     snprintf(path, sizeof path, "/venues/%lld", (long long)g.town.crown);
-    http(c, path, NULL, NULL, &r);
-    csrf_of(r.body.data, csrf, sizeof csrf);
+    lnt_test_officer_http(c, g.server.base, path, NULL, NULL, &r);
+    lnt_test_csrf_of(r.body.data, csrf, sizeof csrf);
     lnt_buf_release(&r.body);
     snprintf(body, sizeof body, "csrf=%s", csrf);
 
     /* the Crown's incident, asked for under another venue's address: not there, not opened */
     snprintf(path, sizeof path, "/venues/%lld/incidents/%s/open", (long long)g.town.velvet,
              g.town.sealed_report);
-    http(c, path, body, NULL, &r);
+    lnt_test_officer_http(c, g.server.base, path, body, NULL, &r);
     assert_int_equal(r.status, 404);
     assert_null(strstr(r.body.data, "bar staff saw"));
     lnt_buf_release(&r.body);
@@ -505,13 +351,13 @@ static void test_officer_access__incident_opens_only_under_its_own_venue(void **
     /* an unknown report id */
     snprintf(path, sizeof path, "/venues/%lld/incidents/%s/open", (long long)g.town.crown,
              "7d3c5a10-0000-4000-8000-0000000000ff");
-    http(c, path, body, NULL, &r);
+    lnt_test_officer_http(c, g.server.base, path, body, NULL, &r);
     assert_int_equal(r.status, 404);
     lnt_buf_release(&r.body);
     /* under its own venue it opens, found by its id, and the reading is audited */
     snprintf(path, sizeof path, "/venues/%lld/incidents/%s/open", (long long)g.town.crown,
              g.town.sealed_report);
-    http(c, path, body, NULL, &r);
+    lnt_test_officer_http(c, g.server.base, path, body, NULL, &r);
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.body.data, "bar staff saw the drink touched"));
     lnt_buf_release(&r.body);
@@ -652,7 +498,7 @@ static void test_officer_access__every_api_read_of_personal_data_is_audited(void
     struct lnt_store *s = NULL;
     struct lnt_token t;
     size_t walked = 0;
-    CURL *c = client();
+    CURL *c = lnt_test_officer_client();
     (void)state;
 
     memset(&t, 0, sizeof t);
@@ -666,7 +512,7 @@ static void test_officer_access__every_api_read_of_personal_data_is_audited(void
     assert_true(lnt_api_route_count() > 0);
     for (size_t i = 0; i < lnt_api_route_count(); i++) {
         const struct lnt_api_route *r = lnt_api_route_at(i);
-        struct http_reply reply;
+        struct lnt_test_page reply;
         char what[300];
         int64_t since;
 
@@ -679,7 +525,7 @@ static void test_officer_access__every_api_read_of_personal_data_is_audited(void
         sample_path(r->pattern, path, sizeof path);
         snprintf(what, sizeof what, "GET %s", path);
         since = audit_newest();
-        http(c, path, NULL, token, &reply);
+        lnt_test_officer_http(c, g.server.base, path, NULL, token, &reply);
         assert_read_audited(what, reply.body.data, since, actor);
         lnt_buf_release(&reply.body);
         walked++;
@@ -691,23 +537,24 @@ static void test_officer_access__every_api_read_of_personal_data_is_audited(void
 static void test_officer_access__every_dashboard_read_of_personal_data_is_audited(void **state)
 {
     char path[256], actor[128], csrf[128];
-    struct http_reply home;
+    struct lnt_test_page home;
     size_t walked = 0;
-    CURL *c = client();
+    CURL *c = lnt_test_officer_client();
     (void)state;
 
-    assert_int_equal(http_login(c, TOWN_ADMIN, TOWN_PASSWORD), 303);
+    assert_int_equal(lnt_test_officer_login(c, g.server.base, TOWN_ADMIN, TOWN_PASSWORD, NULL, 0),
+                     303);
     snprintf(actor, sizeof actor, "web:%s", TOWN_ADMIN);
     snprintf(path, sizeof path, "/venues/%lld", (long long)g.town.crown);
-    http(c, path, NULL, NULL, &home);
+    lnt_test_officer_http(c, g.server.base, path, NULL, NULL, &home);
     assert_int_equal(home.status, 200);
-    csrf_of(home.body.data, csrf, sizeof csrf);
+    lnt_test_csrf_of(home.body.data, csrf, sizeof csrf);
     lnt_buf_release(&home.body);
 
     assert_true(lnt_web_route_count() > 0);
     for (size_t i = 0; i < lnt_web_route_count(); i++) {
         const char *method, *pattern;
-        struct http_reply reply;
+        struct lnt_test_page reply;
         char what[300], body[200];
         int64_t since;
 
@@ -718,7 +565,8 @@ static void test_officer_access__every_dashboard_read_of_personal_data_is_audite
         snprintf(what, sizeof what, "%s %s", method, path);
         snprintf(body, sizeof body, "csrf=%s", csrf);
         since = audit_newest();
-        http(c, path, strcmp(method, "POST") == 0 ? body : NULL, NULL, &reply);
+        lnt_test_officer_http(c, g.server.base, path, strcmp(method, "POST") == 0 ? body : NULL,
+                              NULL, &reply);
         if (reply.status != 200)
             fail_msg("%s: status %ld", what, reply.status);
         assert_read_audited(what, reply.body.data, since, actor);

@@ -20,6 +20,7 @@
 #include "buf.h"
 #include "codec.h"
 #include "http.h"
+#include "kiosk_client.h"
 #include "log.h"
 #include "ltime.h"
 #include "reqsig.h"
@@ -257,19 +258,9 @@ static struct curl_slist *sign_request(const uint8_t *sk, int64_t kiosk_id, int6
                                        const char *method, const char *path, const char *body,
                                        size_t len)
 {
-    char sig[LNT_REQSIG_B64_LEN];
-    char line[256];
-    struct curl_slist *h = NULL;
+    struct lnt_reqsig_parts parts = {method, path, NULL, NULL, body, len};
 
-    assert_int_equal(lnt_reqsig_sign(sk, kiosk_id, ts, method, path, body, len, sig), LNT_OK);
-    snprintf(line, sizeof line, "%s: %lld", LNT_HDR_KIOSK, (long long)kiosk_id);
-    h = curl_slist_append(h, line);
-    snprintf(line, sizeof line, "%s: %lld", LNT_HDR_TIME, (long long)ts);
-    h = curl_slist_append(h, line);
-    snprintf(line, sizeof line, "%s: %s", LNT_HDR_SIGNATURE, sig);
-    h = curl_slist_append(h, line);
-    h = curl_slist_append(h, "Content-Type: application/json");
-    return h;
+    return lnt_test_kiosk_headers(sk, kiosk_id, ts, 1, &parts, true);
 }
 
 /* Signature headers for POST /api/v1/events. */
@@ -911,29 +902,11 @@ static void revoke_badge(struct fixture *f, const uint8_t serial[LNT_SERIAL_LEN]
 static void get_sync_as(struct fixture *f, int version, int64_t ts, const char *query,
                         const char *backlog, struct reply *r)
 {
-    char path[128], sig[LNT_REQSIG_B64_LEN], line[256];
+    char path[128];
     struct lnt_reqsig_parts parts = {
         "GET", "/api/v1/kiosk/sync", query[0] == '?' ? query + 1 : query, backlog, "", 0};
-    struct curl_slist *h = NULL;
+    struct curl_slist *h = lnt_test_kiosk_headers(f->sk, f->kiosk_id, ts, version, &parts, false);
 
-    if (version == 2)
-        assert_int_equal(lnt_reqsig_sign2(f->sk, f->kiosk_id, ts, &parts, sig), LNT_OK);
-    else
-        assert_int_equal(
-            lnt_reqsig_sign(f->sk, f->kiosk_id, ts, "GET", "/api/v1/kiosk/sync", "", 0, sig),
-            LNT_OK);
-    snprintf(line, sizeof line, "%s: %lld", LNT_HDR_KIOSK, (long long)f->kiosk_id);
-    h = curl_slist_append(h, line);
-    snprintf(line, sizeof line, "%s: %lld", LNT_HDR_TIME, (long long)ts);
-    h = curl_slist_append(h, line);
-    snprintf(line, sizeof line, "%s: %s", LNT_HDR_SIGNATURE, sig);
-    h = curl_slist_append(h, line);
-    if (version == 2)
-        h = curl_slist_append(h, LNT_HDR_SIG_VERSION ": 2");
-    if (backlog != NULL) {
-        snprintf(line, sizeof line, "%s: %s", LNT_HDR_BACKLOG, backlog);
-        h = curl_slist_append(h, line);
-    }
     snprintf(path, sizeof path, "/api/v1/kiosk/sync%s", query);
     request(f, "GET", path, NULL, 0, h, r);
     curl_slist_free_all(h);

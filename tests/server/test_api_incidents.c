@@ -18,8 +18,11 @@
 
 #include "buf.h"
 #include "codec.h"
+#include "kiosk_client.h"
+#include "lanternd.h"
 #include "log.h"
 #include "ltime.h"
+#include "officer_client.h"
 #include "reqsig.h"
 #include "store.h"
 #include "support.h"
@@ -31,17 +34,9 @@
 #define SYMPTOMS "{\"symptoms\":\"dizzy, could not stand\"}"
 #define OUTCOME "{\"outcome\":\"ambulance called\"}"
 
-struct kiosk {
-    int64_t id;
-    uint8_t pk[crypto_sign_PUBLICKEYBYTES];
-    uint8_t sk[crypto_sign_SECRETKEYBYTES];
-    uint8_t box_pk[crypto_box_PUBLICKEYBYTES]; /* the scheme's, from the enrolment reply */
-};
-
 struct fixture {
-    char *dir, *db, *log, *port_file;
-    pid_t pid;
-    char base[64];
+    char *dir, *db;
+    struct lnt_test_lanternd server;
     CURL *curl;
     int64_t venue_a, venue_b; /* The Crown (Westham), Club Nova (Eastham) */
     char code_a[LNT_ENROLL_CODE_LEN + 1], code_b[LNT_ENROLL_CODE_LEN + 1];
@@ -80,8 +75,9 @@ static int setup(void **state)
     struct lnt_store *s = NULL;
     struct lnt_token t;
     struct lnt_officer o;
-    char err[LNT_ERRBUF_SIZE] = "", bin[1024], *text;
-    int64_t now = lnt_time_now(), port = 0;
+    char err[LNT_ERRBUF_SIZE] = "";
+    const char *const threads[] = {"--threads", "2", NULL};
+    int64_t now = lnt_time_now();
 
     assert_non_null(f);
     lnt_log_init("test_api_incidents", LNT_LOG_WARN);
@@ -89,8 +85,6 @@ static int setup(void **state)
     f->dir = lnt_test_tmpdir();
     assert_non_null(f->dir);
     f->db = lnt_test_path(f->dir, "lantern.db");
-    f->log = lnt_test_path(f->dir, "lanternd.log");
-    f->port_file = lnt_test_path(f->dir, "port");
     assert_int_equal(lnt_store_open(&s, f->db, err), LNT_OK);
     assert_int_equal(lnt_store_scheme_init(s, "WTN", err), LNT_OK);
     f->venue_a = add_venue(s, "The Crown", LNT_VENUE_PUB, "Westham");
@@ -112,24 +106,7 @@ static int setup(void **state)
         fail_msg("officer: %s", err);
     lnt_store_free(s);
 
-    lnt_str_copy(bin, sizeof bin, lnt_test_bin("lanternd"));
-    {
-        const char *argv[] = {bin,           "--db",       f->db,       "--listen", "127.0.0.1:0",
-                              "--port-file", f->port_file, "--threads", "2",        NULL};
-        f->pid = lnt_proc_spawn(argv, f->log);
-    }
-    assert_true(f->pid > 0);
-    if (!lnt_test_wait_file(f->port_file, 20000)) {
-        lnt_proc_stop(f->pid, SIGKILL);
-        text = lnt_test_read_file(f->log);
-        fail_msg("lanternd wrote no port file; its log:\n%s", text ? text : "");
-    }
-    text = lnt_test_read_file(f->port_file);
-    assert_non_null(text);
-    text[strcspn(text, "\n")] = '\0';
-    assert_int_equal(lnt_parse_i64(text, 1, 65535, &port), LNT_OK);
-    free(text);
-    snprintf(f->base, sizeof f->base, "http://127.0.0.1:%lld", (long long)port);
+    lnt_test_lanternd_start(&f->server, f->dir, f->db, threads);
     f->curl = curl_easy_init();
     assert_non_null(f->curl);
     curl_easy_setopt(f->curl, CURLOPT_COOKIEFILE, ""); /* the dashboard's cookies, in memory */
@@ -142,11 +119,9 @@ static int teardown(void **state)
     struct fixture *f = *state;
 
     curl_easy_cleanup(f->curl);
-    lnt_proc_stop(f->pid, SIGTERM);
+    lnt_test_lanternd_stop(&f->server, SIGTERM);
     lnt_test_rmrf(f->dir);
     free(f->db);
-    free(f->log);
-    free(f->port_file);
     free(f->dir);
     free(f);
     return 0;
@@ -178,7 +153,7 @@ static void request(struct fixture *f, const char *path, const char *body,
 
     memset(r, 0, sizeof *r);
     lnt_buf_init(&r->body, 4u << 20);
-    snprintf(url, sizeof url, "%s%s", f->base, path);
+    snprintf(url, sizeof url, "%s%s", f->server.base, path);
     /* set every option each time (no reset: that would drop the cookie engine's state) */
     curl_easy_setopt(f->curl, CURLOPT_URL, url);
     curl_easy_setopt(f->curl, CURLOPT_WRITEFUNCTION, on_body);
@@ -200,32 +175,11 @@ static void request(struct fixture *f, const char *path, const char *body,
     r->json = json_loadb(r->body.data != NULL ? r->body.data : "", r->body.len, 0, NULL);
 }
 
-/* Enrols a kiosk with enrolment code `code` and a fresh key pair. */
-static void enroll(struct fixture *f, const char *code, struct kiosk *k)
-{
-    char b64[LNT_B64_LEN(LNT_SIGN_PK_LEN)], body[256];
-    const char *box;
-    size_t n = 0;
-    struct reply r;
-
-    crypto_sign_keypair(k->pk, k->sk);
-    lnt_b64_encode(k->pk, LNT_SIGN_PK_LEN, b64);
-    snprintf(body, sizeof body, "{\"code\": \"%s\", \"public_key\": \"%s\"}", code, b64);
-    request(f, "/api/v1/enroll", body, NULL, &r);
-    assert_int_equal(r.status, 201);
-    k->id = json_integer_value(json_object_get(r.json, "kiosk_id"));
-    assert_true(k->id > 0);
-    box = json_string_value(json_object_get(r.json, "box_public_key"));
-    assert_non_null(box);
-    assert_int_equal(lnt_b64_decode(box, k->box_pk, sizeof k->box_pk, &n), LNT_OK);
-    assert_int_equal(n, sizeof k->box_pk);
-    reply_release(&r);
-}
-
 /* Appends one incident save to `b` (a JSON array being written), its details sealed as the
  * kiosk seals them; `details` NULL: none. */
-static void add_incident(struct lnt_buf *b, const struct kiosk *k, int64_t seq, int64_t occurred,
-                         int64_t recorded, const char *kind, bool complete, const char *details)
+static void add_incident(struct lnt_buf *b, const struct lnt_test_kiosk *k, int64_t seq,
+                         int64_t occurred, int64_t recorded, const char *kind, bool complete,
+                         const char *details)
 {
     char occ[LNT_TIME_STRLEN], rec[LNT_TIME_STRLEN], uuid[LNT_UUID_STRLEN];
     char sealed[LNT_SEALED_MAX] = "";
@@ -255,7 +209,7 @@ static void add_incident(struct lnt_buf *b, const struct kiosk *k, int64_t seq, 
 }
 
 /* Appends a stock count (something else in the same batch). */
-static void add_stock(struct lnt_buf *b, const struct kiosk *k, int64_t seq, int64_t at)
+static void add_stock(struct lnt_buf *b, const struct lnt_test_kiosk *k, int64_t seq, int64_t at)
 {
     char when[LNT_TIME_STRLEN], uuid[LNT_UUID_STRLEN];
 
@@ -271,7 +225,7 @@ static void add_stock(struct lnt_buf *b, const struct kiosk *k, int64_t seq, int
                      LNT_OK);
 }
 
-static void batch_begin(struct lnt_buf *b, const struct kiosk *k)
+static void batch_begin(struct lnt_buf *b, const struct lnt_test_kiosk *k)
 {
     lnt_buf_init(b, 1u << 20);
     assert_int_equal(lnt_buf_printf(b, "{\"kiosk_id\": %lld, \"events\": [", (long long)k->id),
@@ -279,22 +233,16 @@ static void batch_begin(struct lnt_buf *b, const struct kiosk *k)
 }
 
 /* Ends the batch in `b`, posts it signed by kiosk `k`, and releases `b`. */
-static void post_batch(struct fixture *f, const struct kiosk *k, struct lnt_buf *b, struct reply *r)
+static void post_batch(struct fixture *f, const struct lnt_test_kiosk *k, struct lnt_buf *b,
+                       struct reply *r)
 {
-    char sig[LNT_REQSIG_B64_LEN], line[256];
-    struct curl_slist *h = NULL;
-    int64_t ts = lnt_time_now();
+    struct lnt_reqsig_parts parts = {"POST", "/api/v1/events", NULL, NULL, NULL, 0};
+    struct curl_slist *h;
 
     assert_int_equal(lnt_buf_puts(b, "]}"), LNT_OK);
-    assert_int_equal(
-        lnt_reqsig_sign(k->sk, k->id, ts, "POST", "/api/v1/events", b->data, b->len, sig), LNT_OK);
-    snprintf(line, sizeof line, "%s: %lld", LNT_HDR_KIOSK, (long long)k->id);
-    h = curl_slist_append(h, line);
-    snprintf(line, sizeof line, "%s: %lld", LNT_HDR_TIME, (long long)ts);
-    h = curl_slist_append(h, line);
-    snprintf(line, sizeof line, "%s: %s", LNT_HDR_SIGNATURE, sig);
-    h = curl_slist_append(h, line);
-    h = curl_slist_append(h, "Content-Type: application/json");
+    parts.body = b->data;
+    parts.len = b->len;
+    h = lnt_test_kiosk_headers(k->sk, k->id, lnt_time_now(), 1, &parts, true);
     request(f, "/api/v1/events", b->data, h, r);
     curl_slist_free_all(h);
     lnt_buf_release(b);
@@ -355,14 +303,14 @@ static void get_details(struct fixture *f, struct reply *r)
 static void test_api_incidents__another_venues_kiosk_cannot_change_a_report(void **state)
 {
     struct fixture *f = *state;
-    struct kiosk a, b;
+    struct lnt_test_kiosk a, b;
     struct lnt_buf batch;
     struct reply r;
     int64_t now = lnt_time_now();
     const char *detail;
 
-    enroll(f, f->code_a, &a);
-    enroll(f, f->code_b, &b);
+    lnt_test_kiosk_enroll(f->server.base, f->code_a, &a);
+    lnt_test_kiosk_enroll(f->server.base, f->code_b, &b);
     batch_begin(&batch, &a);
     add_incident(&batch, &a, 1, now - 3600, now - 3500, "spiking", false, SYMPTOMS);
     post_batch(f, &a, &batch, &r);
@@ -420,12 +368,12 @@ static void test_api_incidents__another_venues_kiosk_cannot_change_a_report(void
 static void test_api_incidents__recorded_at_is_bounded_and_receipt_order_wins(void **state)
 {
     struct fixture *f = *state;
-    struct kiosk a;
+    struct lnt_test_kiosk a;
     struct lnt_buf batch;
     struct reply r;
     int64_t now = lnt_time_now();
 
-    enroll(f, f->code_a, &a);
+    lnt_test_kiosk_enroll(f->server.base, f->code_a, &a);
     batch_begin(&batch, &a);
     add_incident(&batch, &a, 1, now - 3600, now - 3500, "disorder", false, NULL);
     add_incident(&batch, &a, 2, now - 3600, now + 400 * DAY, "medical", true, NULL);
@@ -455,20 +403,6 @@ static void test_api_incidents__recorded_at_is_bounded_and_receipt_order_wins(vo
     reply_release(&r);
 }
 
-/* The value of the first hidden csrf field in `html` into out. */
-static void csrf_of(const char *html, char *out, size_t size)
-{
-    const char *p = html != NULL ? strstr(html, "name=\"csrf\" value=\"") : NULL;
-    size_t n;
-
-    assert_non_null(p);
-    p += strlen("name=\"csrf\" value=\"");
-    n = strcspn(p, "\"");
-    assert_true(n > 0 && n < size);
-    memcpy(out, p, n);
-    out[n] = '\0';
-}
-
 /*
  * A spiking report saved "finish later" and completed afterwards: the officer
  * opening it, by API and on the dashboard, reads both saves in order, each
@@ -477,7 +411,7 @@ static void csrf_of(const char *html, char *out, size_t size)
 static void test_api_incidents__officer_reads_every_save_of_a_report(void **state)
 {
     struct fixture *f = *state;
-    struct kiosk a;
+    struct lnt_test_kiosk a;
     struct lnt_buf batch;
     struct reply r;
     int64_t now = lnt_time_now();
@@ -485,7 +419,7 @@ static void test_api_incidents__officer_reads_every_save_of_a_report(void **stat
     char csrf[128], form[512], path[256];
     const char *html, *list;
 
-    enroll(f, f->code_a, &a);
+    lnt_test_kiosk_enroll(f->server.base, f->code_a, &a);
     batch_begin(&batch, &a);
     add_incident(&batch, &a, 1, now - 3600, now - 3500, "spiking", false, SYMPTOMS);
     post_batch(f, &a, &batch, &r);
@@ -524,7 +458,7 @@ static void test_api_incidents__officer_reads_every_save_of_a_report(void **stat
     /* the dashboard: sign in, open the details from the venue page */
     request(f, "/login", NULL, NULL, &r);
     assert_int_equal(r.status, 200);
-    csrf_of(r.body.data, csrf, sizeof csrf);
+    lnt_test_csrf_of(r.body.data, csrf, sizeof csrf);
     reply_release(&r);
     snprintf(form, sizeof form,
              "csrf=%s&next=%%2F&email=officer%%40westham.gov.uk&password=a+long+"
@@ -537,7 +471,7 @@ static void test_api_incidents__officer_reads_every_save_of_a_report(void **stat
     request(f, path, NULL, NULL, &r);
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.body.data, "/incidents/" REPORT "/open"));
-    csrf_of(r.body.data, csrf, sizeof csrf);
+    lnt_test_csrf_of(r.body.data, csrf, sizeof csrf);
     reply_release(&r);
     snprintf(path, sizeof path, "/venues/%lld/incidents/" REPORT "/open", (long long)f->venue_a);
     snprintf(form, sizeof form, "csrf=%s", csrf);

@@ -18,7 +18,10 @@
 
 #include "buf.h"
 #include "codec.h"
+#include "kiosk_client.h"
+#include "lanternd.h"
 #include "ltime.h"
+#include "officer_client.h"
 #include "reqsig.h"
 #include "store.h"
 #include "store_auth.h"
@@ -33,17 +36,14 @@
 #define OFFICER_PASSWORD "correct horse battery staple"
 
 struct fixture {
-    char *dir, *db, *port_file, *log;
-    pid_t server;
-    char base[64];
+    char *dir, *db;
+    struct lnt_test_lanternd server;
     CURL *curl;
     int64_t venue_id, staff_id;
     char code[LNT_ENROLL_CODE_LEN + 1];
     char token[LNT_TOKEN_LEN + 1];
     int64_t revoked_at;
-    int64_t kiosk_id;
-    uint8_t pk[crypto_sign_PUBLICKEYBYTES];
-    uint8_t sk[crypto_sign_SECRETKEYBYTES];
+    struct lnt_test_kiosk kiosk;
 };
 
 struct reply {
@@ -65,16 +65,15 @@ static int setup(void **state)
     struct lnt_scheme scheme;
     struct lnt_token t;
     struct lnt_officer o;
-    char err[LNT_ERRBUF_SIZE] = "", bin[1024], *text;
-    int64_t now = lnt_time_now(), port = 0;
+    char err[LNT_ERRBUF_SIZE] = "";
+    const char *const threads[] = {"--threads", "2", NULL};
+    int64_t now = lnt_time_now();
 
     assert_non_null(f);
     assert_int_equal(lnt_crypto_init(), LNT_OK);
     f->dir = lnt_test_tmpdir();
     assert_non_null(f->dir);
     f->db = lnt_test_path(f->dir, "lantern.db");
-    f->port_file = lnt_test_path(f->dir, "port");
-    f->log = lnt_test_path(f->dir, "lanternd.log");
     assert_int_equal(lnt_store_open(&s, f->db, err), LNT_OK);
     assert_int_equal(lnt_store_scheme_init(s, "WTN", err), LNT_OK);
     memset(&v, 0, sizeof v);
@@ -113,24 +112,7 @@ static int setup(void **state)
     assert_int_equal(lnt_store_officer_add(s, &o, OFFICER_PASSWORD, err), LNT_OK);
     lnt_store_free(s);
 
-    lnt_str_copy(bin, sizeof bin, lnt_test_bin("lanternd"));
-    {
-        const char *argv[] = {bin,           "--db",       f->db,       "--listen", "127.0.0.1:0",
-                              "--port-file", f->port_file, "--threads", "2",        NULL};
-        f->server = lnt_proc_spawn(argv, f->log);
-    }
-    assert_true(f->server > 0);
-    if (!lnt_test_wait_file(f->port_file, 20000)) {
-        lnt_proc_stop(f->server, SIGKILL);
-        text = lnt_test_read_file(f->log);
-        fail_msg("lanternd wrote no port file; its log:\n%s", text != NULL ? text : "");
-    }
-    text = lnt_test_read_file(f->port_file);
-    assert_non_null(text);
-    text[strcspn(text, "\n")] = '\0';
-    assert_int_equal(lnt_parse_i64(text, 1, 65535, &port), LNT_OK);
-    free(text);
-    snprintf(f->base, sizeof f->base, "http://127.0.0.1:%lld", (long long)port);
+    lnt_test_lanternd_start(&f->server, f->dir, f->db, threads);
     f->curl = curl_easy_init();
     assert_non_null(f->curl);
     *state = f;
@@ -142,13 +124,11 @@ static int teardown(void **state)
     struct fixture *f = *state;
 
     curl_easy_cleanup(f->curl);
-    lnt_proc_stop(f->server, SIGTERM);
+    lnt_test_lanternd_stop(&f->server, SIGTERM);
     lnt_test_rmrf(f->dir);
     free(f->db);
-    free(f->port_file);
-    free(f->log);
     free(f->dir);
-    sodium_memzero(f->sk, sizeof f->sk);
+    sodium_memzero(f->kiosk.sk, sizeof f->kiosk.sk);
     free(f);
     return 0;
 }
@@ -174,7 +154,7 @@ static void request(struct fixture *f, const char *path, const char *body, size_
 
     memset(r, 0, sizeof *r);
     lnt_buf_init(&r->body, 4u << 20);
-    snprintf(url, sizeof url, "%s%s", f->base, path);
+    snprintf(url, sizeof url, "%s%s", f->server.base, path);
     curl_easy_reset(f->curl);
     curl_easy_setopt(f->curl, CURLOPT_URL, url);
     curl_easy_setopt(f->curl, CURLOPT_WRITEFUNCTION, on_body);
@@ -210,46 +190,20 @@ static void officer_get(struct fixture *f, const char *path, struct reply *r)
                  r->body.data != NULL ? r->body.data : "");
 }
 
-static void enroll(struct fixture *f)
-{
-    char b64[LNT_B64_LEN(LNT_SIGN_PK_LEN)], body[256];
-    struct curl_slist *h;
-    struct reply r;
-
-    crypto_sign_keypair(f->pk, f->sk);
-    lnt_b64_encode(f->pk, LNT_SIGN_PK_LEN, b64);
-    snprintf(body, sizeof body, "{\"code\": \"%s\", \"public_key\": \"%s\"}", f->code, b64);
-    h = curl_slist_append(NULL, "Content-Type: application/json");
-    request(f, "/api/v1/enroll", body, strlen(body), h, &r);
-    curl_slist_free_all(h);
-    assert_int_equal(r.status, 201);
-    f->kiosk_id = json_integer_value(json_object_get(r.json, "kiosk_id"));
-    assert_true(f->kiosk_id > 0);
-    reply_release(&r);
-}
-
 /* POSTs {"kiosk_id": K, "events": [events]} signed by the kiosk, as its sync thread does. */
 static void post_events(struct fixture *f, const char *events, struct reply *r)
 {
-    char sig[LNT_REQSIG_B64_LEN], line[256];
-    struct curl_slist *h = NULL;
+    struct lnt_reqsig_parts parts = {"POST", "/api/v1/events", NULL, NULL, NULL, 0};
+    struct curl_slist *h;
     struct lnt_buf b;
-    int64_t now = lnt_time_now();
 
     lnt_buf_init(&b, 1u << 20);
     assert_int_equal(lnt_buf_printf(&b, "{\"kiosk_id\": %lld, \"events\": [%s]}",
-                                    (long long)f->kiosk_id, events),
+                                    (long long)f->kiosk.id, events),
                      LNT_OK);
-    assert_int_equal(
-        lnt_reqsig_sign(f->sk, f->kiosk_id, now, "POST", "/api/v1/events", b.data, b.len, sig),
-        LNT_OK);
-    snprintf(line, sizeof line, "%s: %lld", LNT_HDR_KIOSK, (long long)f->kiosk_id);
-    h = curl_slist_append(h, line);
-    snprintf(line, sizeof line, "%s: %lld", LNT_HDR_TIME, (long long)now);
-    h = curl_slist_append(h, line);
-    snprintf(line, sizeof line, "%s: %s", LNT_HDR_SIGNATURE, sig);
-    h = curl_slist_append(h, line);
-    h = curl_slist_append(h, "Content-Type: application/json");
+    parts.body = b.data;
+    parts.len = b.len;
+    h = lnt_test_kiosk_headers(f->kiosk.sk, f->kiosk.id, lnt_time_now(), 1, &parts, true);
     request(f, "/api/v1/events", b.data, b.len, h, r);
     curl_slist_free_all(h);
     lnt_buf_release(&b);
@@ -308,48 +262,17 @@ static double metric(struct fixture *f, const char *name)
  */
 static char *dashboard_page(struct fixture *f, const char *path)
 {
-    CURL *c = curl_easy_init();
-    struct lnt_buf b;
-    char url[512], body[512], token[128] = "";
-    const char *p, *q;
-    long status = 0;
+    CURL *c = lnt_test_officer_client();
+    struct lnt_test_page r;
     char *page;
 
-    assert_non_null(c);
-    lnt_buf_init(&b, 4u << 20);
-    curl_easy_setopt(c, CURLOPT_COOKIEFILE, ""); /* cookies in memory */
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
-    snprintf(url, sizeof url, "%s/login", f->base);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    assert_int_equal(curl_easy_perform(c), CURLE_OK);
-    assert_int_equal(lnt_buf_puts(&b, ""), LNT_OK);
-    p = strstr(b.data, "name=\"csrf\" value=\"");
-    assert_non_null(p);
-    p += strlen("name=\"csrf\" value=\"");
-    q = strchr(p, '"');
-    assert_non_null(q);
-    assert_true((size_t)(q - p) < sizeof token);
-    memcpy(token, p, (size_t)(q - p));
-    snprintf(body, sizeof body, "csrf=%s&email=%s&password=%s&next=", token, OFFICER_EMAIL,
-             "correct%20horse%20battery%20staple");
-    lnt_buf_reset(&b);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-    assert_int_equal(curl_easy_perform(c), CURLE_OK);
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    assert_int_equal(status, 303);
-    lnt_buf_reset(&b);
-    snprintf(url, sizeof url, "%s%s", f->base, path);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
-    assert_int_equal(curl_easy_perform(c), CURLE_OK);
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    assert_int_equal(status, 200);
-    assert_int_equal(lnt_buf_puts(&b, ""), LNT_OK);
-    page = strdup(b.data);
+    assert_int_equal(
+        lnt_test_officer_login(c, f->server.base, OFFICER_EMAIL, OFFICER_PASSWORD, NULL, 0), 303);
+    lnt_test_officer_http(c, f->server.base, path, NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    page = strdup(r.body.data);
     assert_non_null(page);
-    lnt_buf_release(&b);
+    lnt_test_page_release(&r);
     curl_easy_cleanup(c);
     return page;
 }
@@ -370,7 +293,7 @@ static void test_api_integrity__delivery_sent_again_under_new_seq_counts_once(vo
     struct reply r;
     json_t *conf;
 
-    enroll(f);
+    lnt_test_kiosk_enroll(f->server.base, f->code, &f->kiosk);
     stock_event(a, sizeof a, 1, "5f0c0000-0000-4000-8000-0000000000c1", now - 600, "count", 100);
     stock_event(b, sizeof b, 2, UUID_DELIVERY, now - 300, "delivery", 40);
     snprintf(c, sizeof c, "%s, %s", a, b);
@@ -432,7 +355,7 @@ static void test_api_integrity__revoked_and_unknown_badges_are_flagged(void **st
     struct reply r;
     json_t *shifts, *flags;
 
-    enroll(f);
+    lnt_test_kiosk_enroll(f->server.base, f->code, &f->kiosk);
     assert_true(metric(f, "lantern_signins_flagged_total{reason=\"revoked\"}") == 0);
     /* the kiosk had not heard of the revocation (offline) and let the badge in; before the
      * revocation the same badge was fine */

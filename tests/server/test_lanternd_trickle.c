@@ -36,6 +36,8 @@
 
 #include "buf.h"
 #include "codec.h"
+#include "kiosk_client.h"
+#include "lanternd.h"
 #include "log.h"
 #include "ltime.h"
 #include "reqsig.h"
@@ -59,17 +61,11 @@ struct slow {
 struct fixture {
     char *dir;
     char *db;
-    char *log;
-    char *port_file;
-    char base[64];
-    uint16_t port;
-    pid_t server;
+    struct lnt_test_lanternd server;
     int64_t venue_id;
     char code[LNT_ENROLL_CODE_LEN + 1];
     char token[LNT_TOKEN_LEN + 1];
-    int64_t kiosk_id;
-    uint8_t pk[crypto_sign_PUBLICKEYBYTES];
-    uint8_t sk[crypto_sign_SECRETKEYBYTES];
+    struct lnt_test_kiosk kiosk;
     /* the flood, run by its own thread */
     struct slow conns[OPEN_AT_ONCE];
     size_t opened, closed_by_server, open_now, max_open;
@@ -122,7 +118,7 @@ static int slow_connect(const struct fixture *f, size_t k)
     src.sin_addr.s_addr = htonl((127u << 24) | (1u << 8) | (unsigned)(1 + k % ADDRESSES));
     memset(&dst, 0, sizeof dst);
     dst.sin_family = AF_INET;
-    dst.sin_port = htons(f->port);
+    dst.sin_port = htons(f->server.port);
     dst.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (bind(fd, (struct sockaddr *)&src, sizeof src) != 0 ||
         (connect(fd, (struct sockaddr *)&dst, sizeof dst) != 0 && errno != EINPROGRESS)) {
@@ -238,7 +234,7 @@ static long fetch(struct fixture *f, const char *method, const char *path,
 
     assert_non_null(c);
     lnt_buf_reset(out);
-    snprintf(url, sizeof url, "%s%s", f->base, path);
+    snprintf(url, sizeof url, "%s%s", f->server.base, path);
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -256,31 +252,12 @@ static long fetch(struct fixture *f, const char *method, const char *path,
     return status;
 }
 
-static void enroll(struct fixture *f)
-{
-    char b64[LNT_B64_LEN(LNT_SIGN_PK_LEN)], body[256];
-    struct lnt_buf out;
-    json_t *j;
-
-    crypto_sign_keypair(f->pk, f->sk);
-    lnt_b64_encode(f->pk, LNT_SIGN_PK_LEN, b64);
-    snprintf(body, sizeof body, "{\"code\": \"%s\", \"public_key\": \"%s\"}", f->code, b64);
-    lnt_buf_init(&out, 1u << 20);
-    assert_int_equal(fetch(f, "POST", "/api/v1/enroll", NULL, body, strlen(body), &out), 201);
-    j = json_loadb(out.data, out.len, 0, NULL);
-    assert_non_null(j);
-    f->kiosk_id = json_integer_value(json_object_get(j, "kiosk_id"));
-    assert_true(f->kiosk_id > 0);
-    json_decref(j);
-    lnt_buf_release(&out);
-}
-
 /* Uploads `n` fresh sign-in events from seq `first`, signed; the HTTP status. */
 static long upload(struct fixture *f, int64_t first, size_t n, struct lnt_buf *out)
 {
     struct lnt_buf b;
-    struct curl_slist *h = NULL;
-    char sig[LNT_REQSIG_B64_LEN], line[160], when[LNT_TIME_STRLEN];
+    struct curl_slist *h;
+    char when[LNT_TIME_STRLEN];
     int64_t now = lnt_time_now();
     struct lnt_reqsig_parts parts;
     long status;
@@ -288,7 +265,7 @@ static long upload(struct fixture *f, int64_t first, size_t n, struct lnt_buf *o
     lnt_buf_init(&b, 1u << 20);
     assert_int_equal(lnt_time_format(now - 60, when), LNT_OK);
     assert_int_equal(
-        lnt_buf_printf(&b, "{\"kiosk_id\": %lld, \"events\": [", (long long)f->kiosk_id), LNT_OK);
+        lnt_buf_printf(&b, "{\"kiosk_id\": %lld, \"events\": [", (long long)f->kiosk.id), LNT_OK);
     for (size_t i = 0; i < n; i++)
         assert_int_equal(
             lnt_buf_printf(&b,
@@ -308,16 +285,7 @@ static long upload(struct fixture *f, int64_t first, size_t n, struct lnt_buf *o
     parts.backlog = "0";
     parts.body = b.data;
     parts.len = b.len;
-    assert_int_equal(lnt_reqsig_sign2(f->sk, f->kiosk_id, now, &parts, sig), LNT_OK);
-    snprintf(line, sizeof line, "%s: %lld", LNT_HDR_KIOSK, (long long)f->kiosk_id);
-    h = curl_slist_append(h, line);
-    snprintf(line, sizeof line, "%s: %lld", LNT_HDR_TIME, (long long)now);
-    h = curl_slist_append(h, line);
-    snprintf(line, sizeof line, "%s: %s", LNT_HDR_SIGNATURE, sig);
-    h = curl_slist_append(h, line);
-    h = curl_slist_append(h, LNT_HDR_SIG_VERSION ": 2");
-    h = curl_slist_append(h, LNT_HDR_BACKLOG ": 0");
-    h = curl_slist_append(h, "Content-Type: application/json");
+    h = lnt_test_kiosk_headers(f->kiosk.sk, f->kiosk.id, now, 2, &parts, true);
     status = fetch(f, "POST", "/api/v1/events", h, b.data, b.len, out);
     curl_slist_free_all(h);
     lnt_buf_release(&b);
@@ -340,8 +308,6 @@ static int setup(void **state)
     f->dir = lnt_test_tmpdir();
     assert_non_null(f->dir);
     f->db = lnt_test_path(f->dir, "lantern.db");
-    f->log = lnt_test_path(f->dir, "lanternd.log");
-    f->port_file = lnt_test_path(f->dir, "port");
     assert_int_equal(lnt_store_open(&store, f->db, err), LNT_OK);
     assert_int_equal(lnt_store_scheme_init(store, "WTN", err), LNT_OK);
     memset(&v, 0, sizeof v);
@@ -372,44 +338,13 @@ static int teardown(void **state)
         atomic_store(&f->flood_stop, 1);
         pthread_join(f->flood, NULL);
     }
-    if (f->server > 0)
-        lnt_proc_stop(f->server, SIGKILL);
+    lnt_test_lanternd_stop(&f->server, SIGKILL);
     lnt_test_rmrf(f->dir);
     free(f->dir);
     free(f->db);
-    free(f->log);
-    free(f->port_file);
-    sodium_memzero(f->sk, sizeof f->sk);
+    sodium_memzero(f->kiosk.sk, sizeof f->kiosk.sk);
     free(f);
     return 0;
-}
-
-static void server_start(struct fixture *f)
-{
-    const char *argv[] = {lnt_test_bin("lanternd"),
-                          "--db",
-                          f->db,
-                          "--listen",
-                          "127.0.0.1:0",
-                          "--port-file",
-                          f->port_file,
-                          NULL};
-    char *port;
-    int64_t p = 0;
-
-    f->server = lnt_proc_spawn(argv, f->log);
-    assert_true(f->server > 0);
-    if (!lnt_test_wait_file(f->port_file, 20000)) {
-        char *log = lnt_test_read_file(f->log);
-        fail_msg("lanternd did not start; its log:\n%s", log != NULL ? log : "");
-    }
-    port = lnt_test_read_file(f->port_file);
-    assert_non_null(port);
-    port[strcspn(port, "\r\n")] = '\0';
-    assert_int_equal(lnt_parse_i64(port, 1, 65535, &p), LNT_OK);
-    free(port);
-    f->port = (uint16_t)p;
-    snprintf(f->base, sizeof f->base, "http://127.0.0.1:%u", (unsigned)f->port);
 }
 
 /* ---- the test ---- */
@@ -424,8 +359,8 @@ static void test_lanternd_trickle__kiosk_and_officer_served_through_2000_slow_he
     size_t rounds = 0, batch = 5;
 
     raise_fd_limit();
-    server_start(f);
-    enroll(f);
+    lnt_test_lanternd_start(&f->server, f->dir, f->db, NULL);
+    lnt_test_kiosk_enroll(f->server.base, f->code, &f->kiosk);
     snprintf(auth, sizeof auth, "Authorization: Bearer %s", f->token);
     officer = curl_slist_append(NULL, auth);
     lnt_buf_init(&out, 4u << 20);
@@ -485,8 +420,7 @@ static void test_lanternd_trickle__kiosk_and_officer_served_through_2000_slow_he
     assert_true(f->max_open >= 1000);
     assert_true(rounds >= 5);
 
-    lnt_proc_stop(f->server, SIGTERM);
-    f->server = 0;
+    lnt_test_lanternd_stop(&f->server, SIGTERM);
 }
 
 int main(void)

@@ -19,6 +19,7 @@
 #include "api.h"
 #include "codec.h"
 #include "http.h"
+#include "kiosk_client.h"
 #include "log.h"
 #include "ltime.h"
 #include "reqsig.h"
@@ -285,8 +286,9 @@ static size_t discard(char *p, size_t size, size_t n, void *ctx)
 static long post_batch(struct fixture *f, const struct lnt_event *ev, size_t n)
 {
     struct lnt_buf body;
-    struct curl_slist *h = NULL;
-    char sig[LNT_REQSIG_B64_LEN], line[160], url[128], err[LNT_ERRBUF_SIZE] = "";
+    struct lnt_reqsig_parts parts = {"POST", "/api/v1/events", NULL, NULL, NULL, 0};
+    struct curl_slist *h;
+    char url[128], err[LNT_ERRBUF_SIZE] = "";
     int64_t ts = lnt_time_now();
     long status = 0;
     CURL *c = curl_easy_init();
@@ -294,16 +296,9 @@ static long post_batch(struct fixture *f, const struct lnt_event *ev, size_t n)
     assert_non_null(c);
     lnt_buf_init(&body, LNT_BATCH_BODY_MAX);
     assert_int_equal(lnt_wire_batch_encode(f->kiosk_id, ev, n, &body, err), LNT_OK);
-    assert_int_equal(lnt_reqsig_sign(f->sk, f->kiosk_id, ts, "POST", "/api/v1/events", body.data,
-                                     body.len, sig),
-                     LNT_OK);
-    snprintf(line, sizeof line, "%s: %lld", LNT_HDR_KIOSK, (long long)f->kiosk_id);
-    h = curl_slist_append(h, line);
-    snprintf(line, sizeof line, "%s: %lld", LNT_HDR_TIME, (long long)ts);
-    h = curl_slist_append(h, line);
-    snprintf(line, sizeof line, "%s: %s", LNT_HDR_SIGNATURE, sig);
-    h = curl_slist_append(h, line);
-    h = curl_slist_append(h, "Content-Type: application/json");
+    parts.body = body.data;
+    parts.len = body.len;
+    h = lnt_test_kiosk_headers(f->sk, f->kiosk_id, ts, 1, &parts, true);
     snprintf(url, sizeof url, "%s/api/v1/events", f->base);
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data);
