@@ -345,8 +345,8 @@ static void test_lanternctl_sheet__valid_until_is_a_london_date(void **state)
 
     four_staff(f);
     before = lnt_time_now() + 200 * 86400LL;
-    json_decref(ctl_json(f, "badge", "sheet", "--venue", "1", "--pdf", pdf, "--valid-days", "200",
-                         NULL));
+    json_decref(
+        ctl_json(f, "badge", "sheet", "--venue", "1", "--pdf", pdf, "--valid-days", "200", NULL));
     after = lnt_time_now() + 200 * 86400LL;
     day = lnt_london_date(before);
     assert_int_equal(lnt_london_date(after), day); /* the run did not straddle a midnight */

@@ -264,9 +264,18 @@ static void test_sim__errors(void **state)
         char today[11], tomorrow[11];
         lnt_test_date(0, today);
         lnt_test_date(1, tomorrow);
-        const char *now_end[] = {lnt_test_bin("lantern-sim"), "--db", db, "--server",
-                                 "http://127.0.0.1:9", "--venues", "2", "--days", "2", "--end",
-                                 today, NULL};
+        const char *now_end[] = {lnt_test_bin("lantern-sim"),
+                                 "--db",
+                                 db,
+                                 "--server",
+                                 "http://127.0.0.1:9",
+                                 "--venues",
+                                 "2",
+                                 "--days",
+                                 "2",
+                                 "--end",
+                                 today,
+                                 NULL};
         assert_int_equal(lnt_proc_run(now_end, NULL, TIMEOUT_MS, &r), 0);
         if (r.status != 1 || strstr(r.err, "future") != NULL)
             fail_msg("--end %s (today in London): exit %d: %s", today, r.status, r.err);
