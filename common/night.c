@@ -44,6 +44,13 @@ int32_t lnt_london_date(int64_t t)
     return lnt_date_of(t + lnt_london_offset(t));
 }
 
+int64_t lnt_london_days_before(int64_t t, int days)
+{
+    /* wall-clock seconds, stepped by whole days, then back to UTC */
+    int64_t local = t + lnt_london_offset(t) - (int64_t)days * 86400;
+    return lnt_london_offset(local - 3600) == 3600 ? local - 3600 : local;
+}
+
 static int parse_day(const char *s, size_t n)
 {
     for (int i = 0; i < 7; i++)

@@ -30,6 +30,14 @@ int32_t lnt_night_of(int64_t t);
  * training record, a licence expiry. Unlike lnt_night_of it turns at 00:00.
  */
 int32_t lnt_london_date(int64_t t);
+/*
+ * The instant with the same London wall-clock time as `t`, `days` calendar
+ * days earlier (negative: later). Across a clock change that is 23 or 25
+ * hours a day, not 24. A wall-clock time the spring change skips maps to
+ * the instant an hour later; one the autumn change repeats, to the first
+ * (BST) instance.
+ */
+int64_t lnt_london_days_before(int64_t t, int days);
 /* Day of week of a date: 0 = Monday ... 6 = Sunday. */
 int lnt_weekday(int32_t days);
 

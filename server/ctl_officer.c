@@ -8,6 +8,7 @@
 
 #include "ctl.h"
 #include "ltime.h"
+#include "night.h"
 
 #define PW_BUF (LNT_PASSWORD_MAX + 4)
 #define PW_MIN_CHARS 12
@@ -296,13 +297,15 @@ int lnt_ctl_token_add(struct lnt_ctl *c, int argc, char **argv)
             return lnt_ctl_fail("--label: expected 1 to %zu bytes", sizeof t.label - 1);
     } else {
         char made[LNT_DATE_STRLEN] = "";
-        (void)lnt_date_format(lnt_date_of(now), made);
+        (void)lnt_date_format(lnt_london_date(now), made);
         snprintf(t.label, sizeof t.label, "%s token made %s", v[O_ROLE], made);
     }
     if (v[O_EXPIRES] != NULL) {
         if ((rc = lnt_ctl_parse_date("expires", v[O_EXPIRES], &day)) != LNT_CTL_OK)
             return rc;
-        t.expires_at = ((int64_t)day + 1) * 86400; /* valid through the whole of that day (UTC) */
+        /* valid through the whole of that London day: until the next London midnight */
+        t.expires_at = ((int64_t)day + 1) * 86400;
+        t.expires_at -= lnt_london_offset(t.expires_at);
         if (t.expires_at <= now)
             return lnt_ctl_fail("--expires: %s is in the past", v[O_EXPIRES]);
     }

@@ -141,7 +141,7 @@ static int parse_range(const char *f, const char *t, int days, int64_t *from, in
 {
     int32_t d;
     int rc;
-    d = lnt_date_of(lnt_time_now());
+    d = lnt_london_date(lnt_time_now());
     if (t != NULL && (rc = lnt_ctl_parse_date("to", t, &d)) != LNT_CTL_OK)
         return rc;
     *to = london_midnight(d + 1);

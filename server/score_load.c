@@ -170,8 +170,10 @@ static void window_input(const struct venue_load *l, int w, int back, int64_t at
     in->venue = l->venue;
     in->last_night = l->last - back * w;
     in->first_night = in->last_night - w + 1;
-    /* the instant that window was scored at: findings and incidents after it do not count */
-    in->at = at - (int64_t)back * w * 86400;
+    /* the instant that window was scored at: findings and incidents after it do not count.
+       Windows are London nights, so step back by London calendar days: the same wall-clock
+       time, 23 or 25 hours a day across a clock change */
+    in->at = lnt_london_days_before(at, back * w);
     in->nights = l->nights;
     in->n_nights = l->n_nights;
     in->incidents = l->incidents;

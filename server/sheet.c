@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "image.h"
 #include "ltime.h"
+#include "night.h"
 #include "qr.h"
 
 #define PT_PER_MM (72.0 / 25.4)
@@ -262,7 +263,7 @@ static enum lnt_err draw_card(cairo_t *cr, const struct lnt_sheet_card *c, doubl
         detail(cr, x, row_y, "SIA licence", "NONE RECORDED");
         row_y += 4.6;
     }
-    pretty_date(lnt_date_of(c->expires_at), date, sizeof date);
+    pretty_date(lnt_london_date(c->expires_at), date, sizeof date); /* read in London */
     detail(cr, x, row_y, "Badge valid until", date);
     row_y += 5.6;
     font(cr, 7.5, false);

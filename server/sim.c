@@ -9,6 +9,7 @@
 #include "codec.h"
 #include "ctl.h"
 #include "ltime.h"
+#include "night.h"
 #include "sim.h"
 
 #define EXIT_FAIL 1
@@ -61,7 +62,7 @@ static int parse_args(int argc, char **argv, struct lnt_sim_options *o)
         {"scheme", required_argument, NULL, 'c'}, {"json", no_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},         {0}};
     int64_t v;
-    int32_t today = lnt_date_of(lnt_time_now());
+    int32_t today = lnt_london_date(lnt_time_now()); /* dates people read: London's */
     char back[LNT_DATE_STRLEN];
     int ch;
 

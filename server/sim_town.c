@@ -7,6 +7,7 @@
 #include "assets.h"
 #include "codec.h"
 #include "ltime.h"
+#include "night.h"
 #include "score.h"
 #include "sim.h"
 
@@ -210,7 +211,7 @@ static enum lnt_err add_training(struct lnt_sim_town *t, struct lnt_sim_rng *r,
 {
     const enum lnt_course *list;
     size_t n;
-    int32_t today = lnt_date_of(lnt_time_now());
+    int32_t today = lnt_london_date(lnt_time_now()); /* dates people read: London's */
     static const double skip[] = {0.03, 0.15, 0.40};
     static const int late_max[] = {20, 90, 220};
 

@@ -9,6 +9,7 @@
 #include "codec.h"
 #include "log.h"
 #include "ltime.h"
+#include "night.h"
 #include "qr.h"
 #include "sheet.h"
 
@@ -534,7 +535,7 @@ static void act_badge_issue(struct web_req *r)
     char err[LNT_ERRBUF_SIZE] = "", dir[] = "/tmp/lantern-sheet-XXXXXX", path[64], object[48];
     char *pdf = NULL;
     size_t n = 0, len = 0;
-    int32_t today = lnt_date_of(r->now);
+    int32_t today = lnt_london_date(r->now);
     int64_t id;
     FILE *f = NULL;
 

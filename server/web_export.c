@@ -7,6 +7,7 @@
 
 #include "log.h"
 #include "ltime.h"
+#include "night.h"
 
 /* Past this the export stops and is refused: no row is longer than the margin left. */
 #define CSV_MAX (LNT_HTTP_RESPONSE_MAX - 16384)
@@ -400,7 +401,7 @@ static void export_volunteers(struct web_req *r)
 {
     struct lnt_volunteer_month *vm = NULL;
     struct lnt_buf *b = &r->resp->body;
-    int32_t today = lnt_date_of(r->now);
+    int32_t today = lnt_london_date(r->now);
     size_t n = 0;
 
     if (!web_can_see_town(r)) {

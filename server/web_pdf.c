@@ -251,7 +251,8 @@ static void pack(struct web_req *r, struct pdf *p, const struct lnt_venue *v,
 
     heading(p, "Incidents in the window (sealed details not included)");
     f.venue_id = v->id;
-    f.from = web_night_start(scored ? s->first_night : lnt_date_of(r->now) - 90);
+    /* without a score, the same 90 nights the scoring window would cover */
+    f.from = web_night_start(scored ? s->first_night : lnt_night_of(r->now) - 90);
     if (lnt_store_incident_list(r->web->store, &f, 0, INCIDENTS_IN_PACK, &inc, &n, NULL) ==
         LNT_OK) {
         for (size_t i = 0; i < n; i++) {

@@ -8,6 +8,7 @@
 
 #include "log.h"
 #include "ltime.h"
+#include "night.h"
 #include "svg.h"
 
 #define MONTHS 12
@@ -65,7 +66,7 @@ static void monthly(struct web_req *r, const struct lnt_rollup_scope *scope)
     const char *xl[MONTHS];
     size_t n = 0, n_kinds = 0;
     int y0, m0, d0;
-    int32_t today = lnt_date_of(r->now);
+    int32_t today = lnt_london_date(r->now);
     int64_t from;
 
     lnt_civil_from_days(today, &y0, &m0, &d0);

@@ -447,7 +447,7 @@ static void training_section(struct web_req *r, const struct lnt_venue *v)
 {
     struct lnt_training_coverage *tc = NULL;
     char err[LNT_ERRBUF_SIZE] = "";
-    int32_t today = lnt_date_of(r->now);
+    int32_t today = lnt_london_date(r->now);
     size_t n = 0;
 
     lnt_html_raw(&r->h, "<section class=\"panel\" id=\"training\" aria-labelledby=\"tr-h\"><h2 "
@@ -551,7 +551,8 @@ static void stock_section(struct web_req *r, const struct lnt_venue *v)
             lnt_html_raw(&r->h, "<span class=\"stale\">runs out tonight</span>");
         else {
             lnt_html_rawf(&r->h, "lasts about %lld nights (to ", (long long)nights);
-            web_date(&r->h, lnt_date_of(r->now) + (int32_t)nights);
+            /* counted in trading nights from tonight's, as the stock report's runs_out */
+            web_date(&r->h, lnt_night_of(r->now) + (int32_t)nights);
             lnt_html_raw(&r->h, ")");
         }
     }

@@ -7,6 +7,7 @@
 
 #include "log.h"
 #include "ltime.h"
+#include "night.h"
 #include "svg.h"
 
 #define MONTHS 12
@@ -65,7 +66,7 @@ void web_volunteers(struct web_req *r)
     struct lnt_svg_bar bars[MONTHS];
     char labels[MONTHS][12], err[LNT_ERRBUF_SIZE] = "";
     double hours[MONTHS] = {0};
-    int32_t today = lnt_date_of(r->now);
+    int32_t today = lnt_london_date(r->now);
     int y0, m0, d0;
     size_t n = 0;
 

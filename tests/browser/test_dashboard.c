@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "lanternd.h"
 #include "ltime.h"
+#include "night.h"
 #include "officer_client.h"
 #include "store.h"
 #include "support.h"
@@ -558,6 +559,102 @@ static void test_dashboard__failed_logins_lock_the_account(void **state)
     curl_easy_cleanup(c);
 }
 
+/* The table row of the dashboard's HTML `html` that names `name`, copied into out. */
+static void row_of(const char *html, const char *name, char *out, size_t size)
+{
+    const char *p = strstr(html, name), *start, *end;
+    if (p == NULL)
+        fail_msg("the page does not name %s", name);
+    for (start = p; start > html && strncmp(start, "<tr", 3) != 0; start--)
+        ;
+    end = strstr(p, "</tr>");
+    assert_non_null(end);
+    assert_true((size_t)(end - start) < size);
+    memcpy(out, start, (size_t)(end - start));
+    out[end - start] = '\0';
+}
+
+/*
+ * Licences, courses and month charts go by the London calendar: a licence
+ * that ran out yesterday reads "expired" from London's midnight, even in the
+ * hour after it when the UTC date is still yesterday's (the fixed-clock runs
+ * at bst-end and month-turn), and the month charts end with London's month.
+ */
+static void test_dashboard__expiry_and_months_follow_the_london_date(void **state)
+{
+    struct lnt_store *s = NULL;
+    struct lnt_staff st;
+    struct lnt_training tr;
+    struct http_reply r;
+    char err[LNT_ERRBUF_SIZE] = "", path[96], row[4096], label[16];
+    static const char *const mon[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    int32_t today = lnt_london_date(lnt_time_now());
+    int y, m, d;
+    CURL *c = client();
+    (void)state;
+
+    assert_int_equal(lnt_store_open(&s, g.db, err), LNT_OK);
+    memset(&st, 0, sizeof st);
+    st.venue_id = g.town.velvet;
+    lnt_str_copy(st.name, sizeof st.name, "Kit Lapsed");
+    st.role = LNT_ROLE_DOOR;
+    lnt_str_copy(st.sia_number, sizeof st.sia_number, "5555666677778888");
+    st.sia_expires = today - 1;
+    assert_int_equal(lnt_store_staff_add(s, &st, err), LNT_OK);
+    memset(&tr, 0, sizeof tr);
+    tr.staff_id = st.id;
+    tr.course = LNT_COURSE_BYSTANDER;
+    tr.completed = today - 366;
+    tr.expires = today - 1;
+    assert_int_equal(lnt_store_training_add(s, &tr, err), LNT_OK);
+    memset(&st, 0, sizeof st);
+    st.venue_id = g.town.velvet;
+    lnt_str_copy(st.name, sizeof st.name, "Lee Lastday");
+    st.role = LNT_ROLE_DOOR;
+    lnt_str_copy(st.sia_number, sizeof st.sia_number, "5555666677779999");
+    st.sia_expires = today;
+    assert_int_equal(lnt_store_staff_add(s, &st, err), LNT_OK);
+    lnt_store_free(s);
+
+    assert_int_equal(http_login(c, TOWN_ADMIN, TOWN_PASSWORD), 303);
+    snprintf(path, sizeof path, "/venues/%lld", (long long)g.town.velvet);
+    http(c, path, NULL, &r);
+    assert_int_equal(r.status, 200);
+    row_of(r.body.data, "Kit Lapsed", row, sizeof row);
+    /* the licence and the course both ran out yesterday */
+    {
+        const char *p = row;
+        int expired = 0;
+        while ((p = strstr(p, ">expired ")) != NULL) {
+            expired++;
+            p++;
+        }
+        if (expired != 2)
+            fail_msg("Kit Lapsed's row shows %d expired, not 2: %s", expired, row);
+    }
+    /* a licence good through today is still in date */
+    row_of(r.body.data, "Lee Lastday", row, sizeof row);
+    if (strstr(row, ">expired ") != NULL)
+        fail_msg("a licence that runs out at the end of today shows expired: %s", row);
+    lnt_buf_release(&r.body);
+
+    lnt_civil_from_days(today, &y, &m, &d);
+    http(c, "/trends", NULL, &r);
+    assert_int_equal(r.status, 200);
+    snprintf(label, sizeof label, "%s %02d", mon[m - 1], y % 100);
+    if (strstr(r.body.data, label) == NULL)
+        fail_msg("the monthly trends do not reach this month, %s", label);
+    lnt_buf_release(&r.body);
+    http(c, "/volunteers", NULL, &r);
+    assert_int_equal(r.status, 200);
+    snprintf(label, sizeof label, "%s %d", mon[m - 1], y);
+    if (strstr(r.body.data, label) == NULL)
+        fail_msg("the volunteer hours do not reach this month, %s", label);
+    lnt_buf_release(&r.body);
+    curl_easy_cleanup(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -573,6 +670,7 @@ int main(void)
         cmocka_unit_test(test_dashboard__exports_are_csv_and_pdf),
         cmocka_unit_test(test_dashboard__logout_ends_the_session),
         cmocka_unit_test(test_dashboard__failed_logins_lock_the_account),
+        cmocka_unit_test(test_dashboard__expiry_and_months_follow_the_london_date),
     };
     curl_global_init(CURL_GLOBAL_DEFAULT);
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -106,7 +106,7 @@ static void badge_event(struct lnt_event *e, struct kiosk_feed *k, enum lnt_even
     snprintf(e->u.badge.serial, sizeof e->u.badge.serial, "%016llx", (long long)staff_id);
     e->u.badge.role = role;
     lnt_str_copy(e->u.badge.sia_number, sizeof e->u.badge.sia_number, sia);
-    e->u.badge.sia_expires = sia[0] != '\0' ? lnt_date_of(at) + 400 : 0;
+    e->u.badge.sia_expires = sia[0] != '\0' ? lnt_london_date(at) + 400 : 0;
     e->u.badge.sia_status = role == LNT_ROLE_DOOR ? LNT_SIA_VALID : LNT_SIA_NOT_REQUIRED;
     e->u.badge.verdict = LNT_VERDICT_GREEN;
 }
@@ -171,7 +171,7 @@ enum lnt_err town_build(const char *db, int64_t now, struct town *t, char *err)
     struct lnt_training tr;
     struct lnt_finding f;
     int64_t dee, priya, bouncer, barman, ruth, south_door, south_bar;
-    int32_t today = lnt_date_of(now);
+    int32_t today = lnt_london_date(now); /* staff and courses are dated by London's calendar */
     enum lnt_err rc;
 
     memset(t, 0, sizeof *t);

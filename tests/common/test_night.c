@@ -108,12 +108,39 @@ static void test_night__trading_patterns_parse_and_format(void **state)
     assert_int_equal(lnt_trading_count(&t, day("2026-11-23"), day("2026-11-29")), 7);
 }
 
+/* Stepping back by London days keeps the wall-clock time across both clock changes. */
+static void test_night__days_before_keep_the_london_time(void **state)
+{
+    (void)state;
+    /* 23:30 GMT on 10 January 2027, 90 days back: 23:30 BST on 12 October 2026 */
+    assert_int_equal(lnt_london_days_before(at("2027-01-10T23:30:00Z"), 90),
+                     at("2026-10-12T22:30:00Z"));
+    /* 00:30 BST on 25 October 2026, one day back: 00:30 BST on the 24th (24 hours) */
+    assert_int_equal(lnt_london_days_before(at("2026-10-24T23:30:00Z"), 1),
+                     at("2026-10-23T23:30:00Z"));
+    /* 12:00 GMT on 26 October, one day back across the change: 12:00 BST, 25 hours earlier */
+    assert_int_equal(lnt_london_days_before(at("2026-10-26T12:00:00Z"), 1),
+                     at("2026-10-25T12:00:00Z"));
+    /* 12:00 BST on 30 March: 12:00 BST on the 29th (BST from 01:00), 12:00 GMT on the 28th */
+    assert_int_equal(lnt_london_days_before(at("2026-03-30T11:00:00Z"), 1),
+                     at("2026-03-29T11:00:00Z"));
+    assert_int_equal(lnt_london_days_before(at("2026-03-30T11:00:00Z"), 2),
+                     at("2026-03-28T12:00:00Z"));
+    /* 01:30 on 29 March does not exist in London: an hour later, 02:30 BST */
+    assert_int_equal(lnt_london_days_before(at("2026-03-30T00:30:00Z"), 1),
+                     at("2026-03-29T01:30:00Z"));
+    /* negative days step forwards */
+    assert_int_equal(lnt_london_days_before(at("2026-10-12T22:30:00Z"), -90),
+                     at("2027-01-10T23:30:00Z"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_night__london_summer_time_edges),
         cmocka_unit_test(test_night__small_hours_belong_to_the_evening_before),
         cmocka_unit_test(test_night__london_date_turns_at_local_midnight),
+        cmocka_unit_test(test_night__days_before_keep_the_london_time),
         cmocka_unit_test(test_night__trading_patterns_parse_and_format),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

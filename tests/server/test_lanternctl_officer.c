@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ltime.h"
+#include "night.h"
 #include "store.h"
 #include "test_lanternctl_run.h"
 
@@ -195,6 +196,38 @@ static void test_lanternctl_officer__tokens(void **state)
     free(text);
 }
 
+/*
+ * A person types a token's last day, and reads the day it was made, by the
+ * London calendar: at 00:30 BST (bst-end) yesterday is over in London though
+ * not in UTC.
+ */
+static void test_lanternctl_officer__token_dates_are_london_dates(void **state)
+{
+    struct ctl_fix *f = *state;
+    char err[LNT_ERRBUF_SIZE] = "", day[11], label[64];
+    int32_t today = lnt_london_date(lnt_time_now());
+    struct lnt_store *s = NULL;
+    struct lnt_token tok;
+    json_t *o;
+    char *text;
+
+    town(f);
+    ctl_expect_fail(f, 1, "in the past", "token", "add", "--role", "police", "--expires",
+                    ctl_date(-1, day), NULL);
+    o = ctl_json(f, "token", "add", "--role", "police", "--expires", ctl_date(0, day), NULL);
+    text = strdup(ctl_jstr(o, "token"));
+    snprintf(label, sizeof label, "police token made %s", ctl_date(0, day));
+    assert_string_equal(ctl_jstr(o, "label"), label);
+    json_decref(o);
+    /* good through the last second of today in London, not a second more */
+    assert_int_equal(lnt_store_open(&s, f->db, err), LNT_OK);
+    assert_int_equal(lnt_store_token_lookup(s, text, lnt_time_now(), &tok, err), LNT_OK);
+    assert_int_equal(lnt_london_date(tok.expires_at - 1), today);
+    assert_int_equal(lnt_london_date(tok.expires_at), today + 1);
+    lnt_store_free(s);
+    free(text);
+}
+
 static void test_lanternctl_officer__findings(void **state)
 {
     struct ctl_fix *f = *state;
@@ -271,6 +304,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_lanternctl_officer__list_and_disable, ctl_setup,
                                         ctl_teardown),
         cmocka_unit_test_setup_teardown(test_lanternctl_officer__tokens, ctl_setup, ctl_teardown),
+        cmocka_unit_test_setup_teardown(test_lanternctl_officer__token_dates_are_london_dates,
+                                        ctl_setup, ctl_teardown),
         cmocka_unit_test_setup_teardown(test_lanternctl_officer__findings, ctl_setup, ctl_teardown),
         cmocka_unit_test_setup_teardown(test_lanternctl_officer__audit_list, ctl_setup,
                                         ctl_teardown),

@@ -16,6 +16,8 @@
 
 #include "ctl.h"
 #include "image.h"
+#include "ltime.h"
+#include "night.h"
 #include "scan.h"
 #include "sheet.h"
 #include "support.h"
@@ -326,9 +328,43 @@ static void test_lanternctl_sheet__progress_draws_on_a_tty(void **state)
     assert_non_null(strstr(buf, "\r\x1b[K"));
 }
 
+/*
+ * The printed "Badge valid until" is the London date of the badge's expiry:
+ * issued at 00:30 BST (bst-end) for 200 days, it runs out at 00:30 BST on a
+ * date the UTC calendar still calls the day before.
+ */
+static void test_lanternctl_sheet__valid_until_is_a_london_date(void **state)
+{
+    static const char *const mon[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    struct ctl_fix *f = *state;
+    char *pdf = ctl_path(f, "badges.pdf"), *text = NULL, want[48];
+    int64_t before, after;
+    int32_t day;
+    int y, m, d;
+
+    four_staff(f);
+    before = lnt_time_now() + 200 * 86400LL;
+    json_decref(
+        ctl_json(f, "badge", "sheet", "--venue", "1", "--pdf", pdf, "--valid-days", "200", NULL));
+    after = lnt_time_now() + 200 * 86400LL;
+    day = lnt_london_date(before);
+    assert_int_equal(lnt_london_date(after), day); /* the run did not straddle a midnight */
+    lnt_civil_from_days(day, &y, &m, &d);
+    snprintf(want, sizeof want, "%d %s %d", d, mon[m - 1], y);
+    assert_int_equal(run_tool("/usr/bin/pdftotext", pdf, "-", &text), 0);
+    assert_non_null(text);
+    if (strstr(text, "Badge valid until") == NULL || strstr(text, want) == NULL)
+        fail_msg("the sheet does not say the badges are valid until %s: %.600s", want, text);
+    free(text);
+    free(pdf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_lanternctl_sheet__valid_until_is_a_london_date,
+                                        ctl_setup, ctl_teardown),
         cmocka_unit_test_setup_teardown(test_lanternctl_sheet__pdf_is_valid_a4, ctl_setup,
                                         ctl_teardown),
         cmocka_unit_test_setup_teardown(test_lanternctl_sheet__svg_is_well_formed_vector, ctl_setup,

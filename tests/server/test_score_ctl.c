@@ -116,12 +116,32 @@ static void test_score_ctl__reports_answer_json(void **state)
     lnt_proc_result_release(&r);
 }
 
+/*
+ * A report's --to defaults to today by the London calendar: at 00:30 BST on the
+ * 1st of a month (the month-turn clock) the trends already cover the new month.
+ */
+static void test_score_ctl__default_range_ends_with_the_london_date(void **state)
+{
+    struct lnt_proc_result r;
+    char today[11], want[32];
+    (void)state;
+    lnt_test_date(0, today);
+    assert_int_equal(strlen(today), 10);
+    snprintf(want, sizeof want, "\"%.7s\"]", today); /* the last of the months */
+    r = ctl("report", "trends", "--json");
+    assert_int_equal(r.status, 0);
+    if (strstr(r.out, want) == NULL)
+        fail_msg("the default trends do not end with this month, %s: %.300s", want, r.out);
+    lnt_proc_result_release(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_score_ctl__score_prints_json_and_text),
         cmocka_unit_test(test_score_ctl__bad_arguments_are_named),
         cmocka_unit_test(test_score_ctl__reports_answer_json),
+        cmocka_unit_test(test_score_ctl__default_range_ends_with_the_london_date),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

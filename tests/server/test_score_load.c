@@ -12,6 +12,7 @@
 
 #include "codec.h"
 #include "ltime.h"
+#include "night.h"
 #include "score_load.h"
 #include "store_registers.h"
 #include "support.h"
@@ -173,10 +174,69 @@ static void test_score_load__store_rollups_reach_the_score(void **state)
     free(dir);
 }
 
+/*
+ * The trend compares a venue's score with the score of the window before, as
+ * it stood when that window was scored: 90 London nights earlier, at the same
+ * London time. Scored at 23:30 GMT on Sunday 10 January 2027, the window before
+ * was scored at 23:30 BST on Monday 12 October 2026 - 90 x 24 hours earlier is
+ * 00:30 BST on the 13th, when a finding dated the 13th would already count.
+ */
+static void test_score_load__trend_steps_back_by_london_days_across_a_clock_change(void **state)
+{
+    char *dir = lnt_test_tmpdir(), *db = lnt_test_path(dir, "l.db");
+    char err[LNT_ERRBUF_SIZE] = "";
+    struct lnt_store *s = NULL;
+    struct lnt_venue v;
+    struct lnt_finding f;
+    struct lnt_score_rules rules;
+    struct lnt_score_result now, before;
+    const int64_t at = utc(2027, 1, 10, 23, 30), at_before = utc(2026, 10, 12, 22, 30);
+    (void)state;
+
+    assert_int_equal(lnt_crypto_init(), LNT_OK);
+    assert_int_equal(setenv("LANTERN_ASSETS", lnt_test_src("assets"), 1), 0);
+    assert_int_equal(lnt_score_load_rules(&rules, err), LNT_OK);
+    assert_int_equal(rules.risk->window_days, 90);
+    assert_int_equal(lnt_store_open(&s, db, err), LNT_OK);
+    assert_int_equal(lnt_store_scheme_init(s, "TEST", err), LNT_OK);
+    memset(&v, 0, sizeof v);
+    snprintf(v.name, sizeof v.name, "The Crown");
+    v.category = LNT_VENUE_BAR;
+    v.capacity = 200;
+    snprintf(v.area, sizeof v.area, "Market");
+    snprintf(v.trading, sizeof v.trading, "Fri-Sat 20:00-03:00");
+    assert_int_equal(lnt_store_venue_add(s, &v, err), LNT_OK);
+    /* an assessor's finding dated Tuesday 13 October, the day after the window before was scored */
+    memset(&f, 0, sizeof f);
+    f.venue_id = v.id;
+    snprintf(f.criterion, sizeof f.criterion, "F1");
+    f.met = false;
+    snprintf(f.evidence, sizeof f.evidence, "no training records kept");
+    snprintf(f.assessor, sizeof f.assessor, "P. Naylor");
+    f.found_on = lnt_days_from_civil(2026, 10, 13);
+    if (lnt_store_finding_add(s, &f, utc(2026, 10, 13, 12, 0), err) != LNT_OK)
+        fail_msg("%s", err);
+
+    if (lnt_score_load_venue(s, &rules, v.id, at_before, &before, err) != LNT_OK ||
+        lnt_score_load_venue(s, &rules, v.id, at, &now, err) != LNT_OK)
+        fail_msg("%s", err);
+    assert_int_equal(lnt_london_date(at_before), lnt_days_from_civil(2026, 10, 12));
+    assert_int_equal(now.risk.trend_delta_milli, now.risk.total_milli - before.risk.total_milli);
+    lnt_score_result_release(&now);
+    lnt_score_result_release(&before);
+
+    lnt_store_free(s);
+    lnt_score_rules_release(&rules);
+    lnt_test_rmrf(dir);
+    free(db);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_score_load__store_rollups_reach_the_score),
+        cmocka_unit_test(test_score_load__trend_steps_back_by_london_days_across_a_clock_change),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

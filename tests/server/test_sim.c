@@ -258,6 +258,35 @@ static void test_sim__errors(void **state)
     assert_non_null(strstr(r.err, "future"));
     lnt_proc_result_release(&r);
 
+    /* --end is a London date: today is never "in the future", even at 00:30 BST when the UTC
+       date is still yesterday's (here the run goes on to fail on the server being down) */
+    {
+        char today[11], tomorrow[11];
+        lnt_test_date(0, today);
+        lnt_test_date(1, tomorrow);
+        const char *now_end[] = {lnt_test_bin("lantern-sim"),
+                                 "--db",
+                                 db,
+                                 "--server",
+                                 "http://127.0.0.1:9",
+                                 "--venues",
+                                 "2",
+                                 "--days",
+                                 "2",
+                                 "--end",
+                                 today,
+                                 NULL};
+        assert_int_equal(lnt_proc_run(now_end, NULL, TIMEOUT_MS, &r), 0);
+        if (r.status != 1 || strstr(r.err, "future") != NULL)
+            fail_msg("--end %s (today in London): exit %d: %s", today, r.status, r.err);
+        lnt_proc_result_release(&r);
+        now_end[10] = tomorrow;
+        assert_int_equal(lnt_proc_run(now_end, NULL, TIMEOUT_MS, &r), 0);
+        assert_int_equal(r.status, 2);
+        assert_non_null(strstr(r.err, "future"));
+        lnt_proc_result_release(&r);
+    }
+
     const char *noserver[] = {lnt_test_bin("lantern-sim"), "--db", db, NULL};
     assert_int_equal(lnt_proc_run(noserver, NULL, TIMEOUT_MS, &r), 0);
     assert_int_equal(r.status, 2);
