@@ -585,13 +585,13 @@ static void test_dashboard__expiry_and_months_follow_the_london_date(void **stat
     struct lnt_store *s = NULL;
     struct lnt_staff st;
     struct lnt_training tr;
-    struct http_reply r;
+    struct lnt_test_page r;
     char err[LNT_ERRBUF_SIZE] = "", path[96], row[4096], label[16];
     static const char *const mon[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     int32_t today = lnt_london_date(lnt_time_now());
     int y, m, d;
-    CURL *c = client();
+    CURL *c = lnt_test_officer_client();
     (void)state;
 
     assert_int_equal(lnt_store_open(&s, g.db, err), LNT_OK);
@@ -617,9 +617,10 @@ static void test_dashboard__expiry_and_months_follow_the_london_date(void **stat
     assert_int_equal(lnt_store_staff_add(s, &st, err), LNT_OK);
     lnt_store_free(s);
 
-    assert_int_equal(http_login(c, TOWN_ADMIN, TOWN_PASSWORD), 303);
+    assert_int_equal(lnt_test_officer_login(c, g.server.base, TOWN_ADMIN, TOWN_PASSWORD, NULL, 0),
+                     303);
     snprintf(path, sizeof path, "/venues/%lld", (long long)g.town.velvet);
-    http(c, path, NULL, &r);
+    lnt_test_officer_http(c, g.server.base, path, NULL, NULL, &r);
     assert_int_equal(r.status, 200);
     row_of(r.body.data, "Kit Lapsed", row, sizeof row);
     /* the licence and the course both ran out yesterday */
@@ -637,21 +638,21 @@ static void test_dashboard__expiry_and_months_follow_the_london_date(void **stat
     row_of(r.body.data, "Lee Lastday", row, sizeof row);
     if (strstr(row, ">expired ") != NULL)
         fail_msg("a licence that runs out at the end of today shows expired: %s", row);
-    lnt_buf_release(&r.body);
+    lnt_test_page_release(&r);
 
     lnt_civil_from_days(today, &y, &m, &d);
-    http(c, "/trends", NULL, &r);
+    lnt_test_officer_http(c, g.server.base, "/trends", NULL, NULL, &r);
     assert_int_equal(r.status, 200);
     snprintf(label, sizeof label, "%s %02d", mon[m - 1], y % 100);
     if (strstr(r.body.data, label) == NULL)
         fail_msg("the monthly trends do not reach this month, %s", label);
-    lnt_buf_release(&r.body);
-    http(c, "/volunteers", NULL, &r);
+    lnt_test_page_release(&r);
+    lnt_test_officer_http(c, g.server.base, "/volunteers", NULL, NULL, &r);
     assert_int_equal(r.status, 200);
     snprintf(label, sizeof label, "%s %d", mon[m - 1], y);
     if (strstr(r.body.data, label) == NULL)
         fail_msg("the volunteer hours do not reach this month, %s", label);
-    lnt_buf_release(&r.body);
+    lnt_test_page_release(&r);
     curl_easy_cleanup(c);
 }
 
