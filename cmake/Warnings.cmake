@@ -1,4 +1,4 @@
-# The project's warnings (docs: ../shared/STYLE.md habit 9), applied to all targets.
+# The project's warnings (docs/style.md, rule 9), applied to all targets.
 set(LNT_WARNINGS
   -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
   -Wformat=2 -Wvla -Wpointer-arith -Wcast-qual -Wundef
