@@ -172,14 +172,23 @@ enum lnt_err lnt_sq_revoke_staff_badges(struct lnt_store *s, int64_t staff_id, i
  */
 enum lnt_err lnt_sq_keys_move_out(struct lnt_store *s, char *err);
 /*
- * Opens a crypto_box_seal box of `blen` bytes into `out` (blen - 48 bytes)
- * with whichever sealing key in the key file it was sealed to.
- * LNT_ERR_UNKNOWN_KEY without a key file, LNT_ERR_CRYPTO when no key opens
- * it; the message names the key file. Reads the file on every call: another
- * process may have added a key since.
+ * The scheme's sealing keys, read from the key file into *out (free with
+ * lnt_sq_box_keys_free, which wipes them). Read once for a run of openings,
+ * and afresh for the next: another process may have added a key since.
+ * LNT_ERR_UNKNOWN_KEY without a key file (the message names it), the key
+ * file's own errors otherwise.
  */
-enum lnt_err lnt_sq_box_open(struct lnt_store *s, const uint8_t *box, size_t blen, uint8_t *out,
-                             char *err);
+struct lnt_keyfile;
+enum lnt_err lnt_sq_box_keys(struct lnt_store *s, struct lnt_keyfile **out, char *err);
+void lnt_sq_box_keys_free(struct lnt_keyfile *kf);
+/*
+ * Opens `box` (blen bytes, crypto_box_seal) into `out` (blen -
+ * crypto_box_SEALBYTES bytes) with whichever of `kf`'s sealing keys it was
+ * sealed to. LNT_ERR_CRYPTO when none opens it; the message names the key
+ * file. Thread-safe.
+ */
+enum lnt_err lnt_sq_box_open(const struct lnt_store *s, const struct lnt_keyfile *kf,
+                             const uint8_t *box, size_t blen, uint8_t *out, char *err);
 /* sq_derive.c: the ingest scratch state (rollup deltas), made on open and freed on close. */
 enum lnt_err lnt_sq_batch_new(struct lnt_store *s, char *err);
 void lnt_sq_batch_free(struct lnt_store *s);

@@ -103,28 +103,26 @@ enum lnt_err lnt_store_keys_check(struct lnt_store *s, char *err)
     return rc;
 }
 
-enum lnt_err lnt_sq_box_open(struct lnt_store *s, const uint8_t *box, size_t blen, uint8_t *out,
-                             char *err)
+enum lnt_err lnt_sq_box_keys(struct lnt_store *s, struct lnt_keyfile **out, char *err)
 {
-    struct lnt_keyfile *kf = NULL;
-    enum lnt_err rc = kf_load(s, &kf, err);
+    return kf_load(s, out, err);
+}
 
-    if (rc != LNT_OK)
-        return rc;
-    rc = lnt_fail(err, LNT_ERR_CRYPTO,
-                  "the details do not open with any of the %zu sealing keys in %s", kf->n_box,
-                  s->keys_path);
-    /* newest first: most details are sealed to the current key */
-    for (size_t i = kf->n_box; i-- > 0;) {
-        if (crypto_box_seal_open(out, box, blen, kf->box[i].pk, kf->box[i].sk) == 0) {
-            rc = LNT_OK;
-            if (err != NULL)
-                err[0] = '\0';
-            break;
-        }
-    }
+void lnt_sq_box_keys_free(struct lnt_keyfile *kf)
+{
     kf_free(kf);
-    return rc;
+}
+
+enum lnt_err lnt_sq_box_open(const struct lnt_store *s, const struct lnt_keyfile *kf,
+                             const uint8_t *box, size_t blen, uint8_t *out, char *err)
+{
+    /* newest first: most details are sealed to the current key */
+    for (size_t i = kf->n_box; i-- > 0;)
+        if (crypto_box_seal_open(out, box, blen, kf->box[i].pk, kf->box[i].sk) == 0)
+            return LNT_OK;
+    return lnt_fail(err, LNT_ERR_CRYPTO,
+                    "the details do not open with any of the %zu sealing keys in %s", kf->n_box,
+                    s->keys_path);
 }
 
 /* ---- sealing key rotation ---- */

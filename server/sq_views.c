@@ -365,11 +365,13 @@ static enum lnt_err incident_read_audited(struct lnt_store *s, const char *repor
 }
 
 /*
- * Opens base64 sealed text `sealed` into `out` (size bytes, NUL terminated),
- * using `box` (LNT_SEALED_MAX bytes) as scratch. `sealed` may be `out`.
+ * Opens base64 sealed text `sealed` into `out` (size bytes, NUL terminated)
+ * with the sealing keys `kf`, using `box` (LNT_SEALED_MAX bytes) as scratch.
+ * `sealed` may be `out`.
  */
-static enum lnt_err open_sealed(struct lnt_store *s, const char *report_id, const char *sealed,
-                                uint8_t *box, char *out, size_t size, size_t *len_out, char *err)
+static enum lnt_err open_sealed(const struct lnt_store *s, const struct lnt_keyfile *kf,
+                                const char *report_id, const char *sealed, uint8_t *box, char *out,
+                                size_t size, size_t *len_out, char *err)
 {
     size_t blen = 0;
     enum lnt_err rc;
@@ -381,7 +383,7 @@ static enum lnt_err open_sealed(struct lnt_store *s, const char *report_id, cons
         return lnt_fail(err, LNT_ERR_TOO_LARGE, "incident %s: details need %zu bytes", report_id,
                         blen - crypto_box_SEALBYTES + 1);
     /* the secret keys are in the key file, never in the database */
-    rc = lnt_sq_box_open(s, box, blen, (uint8_t *)out, err);
+    rc = lnt_sq_box_open(s, kf, box, blen, (uint8_t *)out, err);
     if (rc != LNT_OK)
         return lnt_fail_prefix(err, rc, "incident %s: ", report_id);
     *len_out = blen - crypto_box_SEALBYTES;
@@ -432,7 +434,9 @@ enum lnt_err lnt_store_incident_open_parts(struct lnt_store *s, const char *repo
     char *sealed = NULL, perr[LNT_ERRBUF_SIZE];
     uint8_t *box = NULL;
     struct lnt_incident_part *list = NULL;
+    struct lnt_keyfile *kf = NULL;
     size_t n = 0;
+    bool any = false;
     enum lnt_err rc;
 
     *len_out = 0;
@@ -468,12 +472,20 @@ enum lnt_err lnt_store_incident_open_parts(struct lnt_store *s, const char *repo
     lnt_sq_wunlock(s);
     if (rc != LNT_OK)
         goto out;
+    any = sealed[0] != '\0';
+    for (size_t i = 0; i < n; i++)
+        any = any || list[i].state != LNT_PART_NONE;
+    /* the secret keys are read from the key file once for the report's saves */
+    if (any && (rc = lnt_sq_box_keys(s, &kf, err)) != LNT_OK) {
+        rc = lnt_fail_prefix(err, rc, "incident %s: ", report_id);
+        goto out;
+    }
     /* each part opens on its own: one damaged part hides nothing of the others */
     for (size_t i = 0; i < n; i++) {
         struct lnt_incident_part *p = &list[i];
         if (p->state == LNT_PART_NONE)
             continue;
-        if (open_sealed(s, report_id, p->details, box, p->details, sizeof p->details, &p->len,
+        if (open_sealed(s, kf, report_id, p->details, box, p->details, sizeof p->details, &p->len,
                         perr) == LNT_OK) {
             p->state = LNT_PART_OPENED;
         } else {
@@ -483,8 +495,9 @@ enum lnt_err lnt_store_incident_open_parts(struct lnt_store *s, const char *repo
         }
     }
     if (sealed[0] != '\0')
-        rc = open_sealed(s, report_id, sealed, box, details, size, len_out, err);
+        rc = open_sealed(s, kf, report_id, sealed, box, details, size, len_out, err);
 out:
+    lnt_sq_box_keys_free(kf);
     if (box != NULL)
         lnt_store_wipe(box, LNT_SEALED_MAX);
     if (rc != LNT_OK && size > 0) {
