@@ -52,10 +52,10 @@ struct conn {
 struct options {
     const char *lanternd;
     const char *null_server;
-    size_t events;      /* per run */
+    size_t events; /* per run */
     int conns[4];
     size_t n_conns;
-    double rate;        /* events/s offered in the open-loop runs; 0: none */
+    double rate;            /* events/s offered in the open-loop runs; 0: none */
     const char *server_log; /* where lanternd's log goes; default: the temp dir */
 };
 
@@ -120,15 +120,15 @@ static void add_event(struct lnt_buf *b, const struct kiosk *k, int64_t seq, int
     lnt_time_format(at, when);
     lnt_uuid4(uuid);
     if (kind < 8) {
-        rc = lnt_buf_printf(b,
-                            "%s{\"seq\":%lld,\"uuid\":\"%s\",\"type\":\"%s\",\"occurred_at\":\"%s\","
-                            "\"recorded_at\":\"%s\",\"staff_id\":\"%d\",\"badge_serial\":"
-                            "\"%016x\",\"role\":\"door\",\"sia_number\":\"1234567812345678\","
-                            "\"sia_expires\":\"2030-05-01\",\"sia_status\":\"valid\",\"verdict\":"
-                            "\"green\"}",
-                            seq % BATCH == 1 ? "" : ",", (long long)seq, uuid,
-                            kind % 2 == 0 ? "sign_in" : "sign_out", when, when, staff,
-                            (unsigned)staff);
+        rc = lnt_buf_printf(
+            b,
+            "%s{\"seq\":%lld,\"uuid\":\"%s\",\"type\":\"%s\",\"occurred_at\":\"%s\","
+            "\"recorded_at\":\"%s\",\"staff_id\":\"%d\",\"badge_serial\":"
+            "\"%016x\",\"role\":\"door\",\"sia_number\":\"1234567812345678\","
+            "\"sia_expires\":\"2030-05-01\",\"sia_status\":\"valid\",\"verdict\":"
+            "\"green\"}",
+            seq % BATCH == 1 ? "" : ",", (long long)seq, uuid,
+            kind % 2 == 0 ? "sign_in" : "sign_out", when, when, staff, (unsigned)staff);
     } else if (kind == 8) {
         rc = lnt_buf_printf(b,
                             ",{\"seq\":%lld,\"uuid\":\"%s\",\"type\":\"stock\",\"occurred_at\":"
@@ -186,8 +186,8 @@ static pid_t start_server(const char *const argv[], const char *port_file, const
 {
     const char *level = getenv("BENCH_LANTERN_LOG");
     char err[LNT_ERRBUF_SIZE] = "";
-    pid_t pid = lnt_bench_server_start(argv, port_file, log, level != NULL ? level : "info", port,
-                                       err);
+    pid_t pid =
+        lnt_bench_server_start(argv, port_file, log, level != NULL ? level : "info", port, err);
 
     if (pid < 0)
         die(err);
@@ -416,8 +416,8 @@ static void run_pair(const struct options *o, struct conn *conns, size_t n, stru
     for (size_t i = 0; i < n; i++)
         conns[i].next = 0;
     {
-        const char *argv_d[] = {o->lanternd,   "--db",    db, "--listen", "127.0.0.1:0",
-                                "--port-file", port_file, NULL};
+        const char *argv_d[] = {o->lanternd,   "--db",        db,        "--listen",
+                                "127.0.0.1:0", "--port-file", port_file, NULL};
         pid = start_server(argv_d, port_file, log, &port);
         run_load(conns, n, port, rate, &real);
         real.per_commit = batches_per_commit(port);
@@ -431,8 +431,8 @@ static void run_pair(const struct options *o, struct conn *conns, size_t n, stru
            base.events_s, base.p50_ms, base.p99_ms, base.max_ms, base.errors);
     printf("%-18s %-20s %6zu %12.0f %10.2f %10.2f %10.2f %8zu   (%.1f%% of baseline; "
            "%.1f batches a commit)\n",
-           "lanternd", label, n, real.events_s, real.p50_ms, real.p99_ms, real.max_ms,
-           real.errors, 100.0 * real.events_s / base.events_s, real.per_commit);
+           "lanternd", label, n, real.events_s, real.p50_ms, real.p99_ms, real.max_ms, real.errors,
+           100.0 * real.events_s / base.events_s, real.per_commit);
     fflush(stdout);
     release(conns, n);
 }
@@ -454,9 +454,12 @@ static void usage(void)
 static void parse(int argc, char **argv, struct options *o)
 {
     static const struct option longopts[] = {
-        {"lanternd", required_argument, NULL, 'l'}, {"null-server", required_argument, NULL, 'n'},
-        {"events", required_argument, NULL, 'e'},   {"conns", required_argument, NULL, 'c'},
-        {"rate", required_argument, NULL, 'r'},     {"help", no_argument, NULL, 'h'},
+        {"lanternd", required_argument, NULL, 'l'},
+        {"null-server", required_argument, NULL, 'n'},
+        {"events", required_argument, NULL, 'e'},
+        {"conns", required_argument, NULL, 'c'},
+        {"rate", required_argument, NULL, 'r'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     static char self_dir[4096], lanternd[4200], null_server[4200];

@@ -88,10 +88,9 @@ int main(int argc, char **argv)
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
                          on_access, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-                         MHD_OPTION_THREAD_POOL_SIZE,
-                         (unsigned)(cpus < 1 ? 1 : cpus), MHD_OPTION_CONNECTION_LIMIT, 1024u,
-                         MHD_OPTION_CONNECTION_TIMEOUT, 15u, MHD_OPTION_NOTIFY_COMPLETED,
-                         on_completed, (void *)NULL, MHD_OPTION_END);
+                         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cpus < 1 ? 1 : cpus),
+                         MHD_OPTION_CONNECTION_LIMIT, 1024u, MHD_OPTION_CONNECTION_TIMEOUT, 15u,
+                         MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)NULL, MHD_OPTION_END);
     if (d == NULL) {
         fputs("bench_null_server: cannot start\n", stderr);
         return 1;

@@ -125,9 +125,9 @@ static void rnd_uuid(uint64_t *x, char out[LNT_UUID_STRLEN])
 {
     uint64_t a = rnd(x), b = rnd(x);
 
-    snprintf(out, LNT_UUID_STRLEN, "%08" PRIx64 "-%04" PRIx64 "-4%03" PRIx64 "-%04" PRIx64
-                                   "-%012" PRIx64,
-             a >> 32, (a >> 16) & 0xffff, a & 0xfff, 0x8000 | (b >> 48 & 0x3fff),
+    snprintf(out, LNT_UUID_STRLEN,
+             "%08" PRIx64 "-%04" PRIx64 "-4%03" PRIx64 "-%04" PRIx64 "-%012" PRIx64, a >> 32,
+             (a >> 16) & 0xffff, a & 0xfff, 0x8000 | (b >> 48 & 0x3fff),
              b & (uint64_t)0xffffffffffff);
 }
 
@@ -136,10 +136,9 @@ static void rnd_uuid7(uint64_t *x, int64_t ms, char out[LNT_UUID_STRLEN])
 {
     uint64_t t = (uint64_t)ms & (uint64_t)0xffffffffffff, a = rnd(x), b = rnd(x);
 
-    snprintf(out, LNT_UUID_STRLEN, "%08" PRIx64 "-%04" PRIx64 "-7%03" PRIx64 "-%04" PRIx64
-                                   "-%012" PRIx64,
-             t >> 16, t & 0xffff, a & 0xfff, 0x8000 | (b >> 48 & 0x3fff),
-             b & (uint64_t)0xffffffffffff);
+    snprintf(out, LNT_UUID_STRLEN,
+             "%08" PRIx64 "-%04" PRIx64 "-7%03" PRIx64 "-%04" PRIx64 "-%012" PRIx64, t >> 16,
+             t & 0xffff, a & 0xfff, 0x8000 | (b >> 48 & 0x3fff), b & (uint64_t)0xffffffffffff);
 }
 
 /* ---- the database ---- */
@@ -318,8 +317,8 @@ static void sign_out(const struct world *w, struct kiosk *k, struct lnt_event *e
 
 static void incident(const struct world *w, struct kiosk *k, struct lnt_event *e)
 {
-    static const char *const kinds[] = {"angela", "spiking", "violence", "medical", "ejection",
-                                        "disorder", "theft"};
+    static const char *const kinds[] = {"angela",   "spiking",  "violence", "medical",
+                                        "ejection", "disorder", "theft"};
     static const char *const places[] = {"bar", "door", "toilets", "smoking area", "dance floor"};
     struct lnt_ev_incident *in = &e->u.incident;
     const struct staff *p = &w->staff[k->venue][rnd_below(&k->rng, STAFF_PER_VENUE)];
@@ -332,8 +331,7 @@ static void incident(const struct world *w, struct kiosk *k, struct lnt_event *e
                            k->reports[rnd_below(&k->rng, (unsigned)k->n_reports)]);
     } else {
         rnd_uuid7(&k->rng, e->recorded_at * 1000, in->report_id);
-        (void)lnt_str_copy(k->reports[k->n_reports % REPORTS_KEPT], LNT_UUID_STRLEN,
-                           in->report_id);
+        (void)lnt_str_copy(k->reports[k->n_reports % REPORTS_KEPT], LNT_UUID_STRLEN, in->report_id);
         k->n_reports++;
         if (k->n_reports > REPORTS_KEPT)
             k->n_reports = REPORTS_KEPT;
@@ -407,7 +405,8 @@ static void make_batch(const struct world *w, struct kiosk *k, enum variant v, s
             stock(w, k, e);
         } else {
             e->type = LNT_EV_BADGE_REFUSED;
-            e->u.refused.reason = (enum lnt_badge_reason)(1 + rnd_below(&k->rng, LNT_BADGE__COUNT - 1));
+            e->u.refused.reason =
+                (enum lnt_badge_reason)(1 + rnd_below(&k->rng, LNT_BADGE__COUNT - 1));
         }
     }
 }
@@ -544,9 +543,8 @@ static double run_threads(struct lnt_store *s, struct world *w, enum variant v, 
         cpu += wk[t].cpu_us;
     }
     wall = now_us() - t0;
-    fprintf(stderr, "%s, %zu threads: mean batch %.2f ms, CPU %.2f ms\n", variant_names[v],
-            threads, (double)store / (double)batches / 1000.0,
-            (double)cpu / (double)batches / 1000.0);
+    fprintf(stderr, "%s, %zu threads: mean batch %.2f ms, CPU %.2f ms\n", variant_names[v], threads,
+            (double)store / (double)batches / 1000.0, (double)cpu / (double)batches / 1000.0);
     *make_share = (double)make / (double)threads / (double)wall;
     return (double)(batches * BATCH) * 1e6 / (double)wall;
 }
@@ -627,8 +625,8 @@ static void run(enum variant v, const char *dir, size_t warmup, size_t batches, 
         double ev_store = (double)(store.n * BATCH) * 1e6 / (double)store.total_us;
         double ev_raw = (double)(raw.n * BATCH) * 1e6 / (double)raw.total_us;
         printf("| %s | bare table (baseline) | %.0f | %.2f ms | %.2f ms | %.2f ms | %.2f ms | |\n",
-               variant_names[v], ev_raw, pct_ms(&raw, 0.50), pct_ms(&raw, 0.99),
-               pct_ms(&raw, 1.0), (double)raw.cpu_us / (double)raw.n / 1000.0);
+               variant_names[v], ev_raw, pct_ms(&raw, 0.50), pct_ms(&raw, 0.99), pct_ms(&raw, 1.0),
+               (double)raw.cpu_us / (double)raw.n / 1000.0);
         printf("| %s | store | %.0f | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.2f |\n",
                variant_names[v], ev_store, pct_ms(&store, 0.50), pct_ms(&store, 0.99),
                pct_ms(&store, 1.0), (double)store.cpu_us / (double)store.n / 1000.0,
@@ -640,17 +638,19 @@ static void run(enum variant v, const char *dir, size_t warmup, size_t batches, 
         printf("| %s | store, 1 thread, wall clock | %.0f | | | | | |\n", variant_names[v], one);
         printf("| %s | store, %zu threads, wall clock | %.0f | | | | | %.2fx 1 thread |\n",
                variant_names[v], threads, many, many / one);
-        fprintf(stderr, "%s: making the batches took %.0f%% (1 thread) and %.0f%% (%zu threads) "
-                        "of the wall time\n",
+        fprintf(stderr,
+                "%s: making the batches took %.0f%% (1 thread) and %.0f%% (%zu threads) "
+                "of the wall time\n",
                 variant_names[v], share1 * 100, shareN * 100, threads);
     }
     lnt_store_free(s);
-    fprintf(stderr, "%s: canonical JSON of a batch (lnt_wire_event_encode, part of the store's "
-                    "work): %.2f ms CPU\n",
+    fprintf(stderr,
+            "%s: canonical JSON of a batch (lnt_wire_event_encode, part of the store's "
+            "work): %.2f ms CPU\n",
             variant_names[v], (double)encode_us / (double)batches / 1000.0);
     fprintf(stderr,
-            "%s: rows: events %" PRId64 ", shifts %" PRId64 " (open %" PRId64 "), incidents %" PRId64
-            ", flags %" PRId64 "\n",
+            "%s: rows: events %" PRId64 ", shifts %" PRId64 " (open %" PRId64
+            "), incidents %" PRId64 ", flags %" PRId64 "\n",
             variant_names[v], count_rows(path, "SELECT count(*) FROM events"),
             count_rows(path, "SELECT count(*) FROM shifts"),
             count_rows(path, "SELECT count(*) FROM shifts WHERE off_at IS NULL"),

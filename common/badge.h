@@ -14,14 +14,20 @@
 #define LNT_BADGE_MAX_TEXT 296
 #define LNT_BADGE_MAX_COURSES 8
 #define LNT_BADGE_MAX_VALIDITY (397 * 86400) /* 13 months */
-#define LNT_BADGE_SKEW 300 /* seconds of clock difference tolerated on issued-at */
+#define LNT_BADGE_SKEW 300    /* seconds of clock difference tolerated on issued-at */
 #define LNT_BADGE_NAME_MAX 28 /* bytes of display name: longer names are cut by the issuer */
 #define LNT_KID_LEN 4
 #define LNT_SERIAL_LEN 8
 #define LNT_SIGN_PK_LEN 32
 #define LNT_SIGN_SK_LEN 64
 
-enum lnt_role { LNT_ROLE_NONE = 0, LNT_ROLE_DOOR = 1, LNT_ROLE_BAR = 2, LNT_ROLE_MANAGER = 3, LNT_ROLE_VOLUNTEER = 4 };
+enum lnt_role {
+    LNT_ROLE_NONE = 0,
+    LNT_ROLE_DOOR = 1,
+    LNT_ROLE_BAR = 2,
+    LNT_ROLE_MANAGER = 3,
+    LNT_ROLE_VOLUNTEER = 4
+};
 
 enum lnt_course {
     LNT_COURSE_NONE = 0,
@@ -50,17 +56,17 @@ struct lnt_badge_course {
 
 /* The claims a badge carries. Text fields are UTF-8, NUL-terminated, bounded. */
 struct lnt_badge_claims {
-    char issuer[17];   /* scheme code, e.g. "WTN" (CWT iss) */
-    char subject[17];  /* staff id as decimal text (CWT sub) */
-    uint8_t serial[LNT_SERIAL_LEN]; /* random, unique per badge (CWT cti) */
-    uint8_t kid[LNT_KID_LEN];       /* key id that signed it (filled by verify) */
-    int64_t issued_at;  /* unix seconds (CWT iat) */
-    int64_t expires_at; /* unix seconds (CWT exp) */
+    char issuer[17];                   /* scheme code, e.g. "WTN" (CWT iss) */
+    char subject[17];                  /* staff id as decimal text (CWT sub) */
+    uint8_t serial[LNT_SERIAL_LEN];    /* random, unique per badge (CWT cti) */
+    uint8_t kid[LNT_KID_LEN];          /* key id that signed it (filled by verify) */
+    int64_t issued_at;                 /* unix seconds (CWT iat) */
+    int64_t expires_at;                /* unix seconds (CWT exp) */
     char name[LNT_BADGE_NAME_MAX + 1]; /* display name, UTF-8 */
     enum lnt_role role;
-    uint32_t venue;           /* home venue id, 0 = none */
-    char sia_number[17];      /* 16 digits, or "" when not a licensed door supervisor */
-    int32_t sia_expires;      /* days since epoch, 0 when no licence */
+    uint32_t venue;      /* home venue id, 0 = none */
+    char sia_number[17]; /* 16 digits, or "" when not a licensed door supervisor */
+    int32_t sia_expires; /* days since epoch, 0 when no licence */
     size_t n_courses;
     struct lnt_badge_course courses[LNT_BADGE_MAX_COURSES];
 };
@@ -88,16 +94,16 @@ struct lnt_trust {
 
 enum lnt_badge_reason {
     LNT_BADGE_VALID = 0,
-    LNT_BADGE_NOT_LANTERN,    /* no LNT1: prefix: some other QR code */
-    LNT_BADGE_BAD_ENCODING,   /* base45 text is damaged */
-    LNT_BADGE_OVERSIZED,      /* longer than any badge can be */
-    LNT_BADGE_MALFORMED,      /* COSE or claims structure wrong */
-    LNT_BADGE_UNKNOWN_KEY,    /* signed by a key this kiosk does not trust */
-    LNT_BADGE_BAD_SIGNATURE,  /* altered or forged */
+    LNT_BADGE_NOT_LANTERN,   /* no LNT1: prefix: some other QR code */
+    LNT_BADGE_BAD_ENCODING,  /* base45 text is damaged */
+    LNT_BADGE_OVERSIZED,     /* longer than any badge can be */
+    LNT_BADGE_MALFORMED,     /* COSE or claims structure wrong */
+    LNT_BADGE_UNKNOWN_KEY,   /* signed by a key this kiosk does not trust */
+    LNT_BADGE_BAD_SIGNATURE, /* altered or forged */
     LNT_BADGE_EXPIRED,
     LNT_BADGE_NOT_YET_VALID,
     LNT_BADGE_REVOKED,
-    LNT_BADGE_WRONG_SCHEME,   /* a real badge, from another scheme */
+    LNT_BADGE_WRONG_SCHEME, /* a real badge, from another scheme */
     LNT_BADGE__COUNT
 };
 
@@ -118,8 +124,9 @@ void lnt_badge_kid(const uint8_t pk[LNT_SIGN_PK_LEN], uint8_t kid[LNT_KID_LEN]);
  * expiry not after issue or over 13 months) or LNT_ERR_TOO_LARGE (text over
  * LNT_BADGE_MAX_TEXT; the message says by how much).
  */
-enum lnt_err lnt_badge_issue(const struct lnt_badge_claims *claims, const struct lnt_signing_key *key,
-                             char *out, size_t out_size, char *err);
+enum lnt_err lnt_badge_issue(const struct lnt_badge_claims *claims,
+                             const struct lnt_signing_key *key, char *out, size_t out_size,
+                             char *err);
 
 /*
  * Verifies QR text against `trust` at time `now`. The signature is checked

@@ -8,7 +8,7 @@
 #include "err.h"
 
 /* Size of the hex text (with NUL) for n bytes. */
-#define LNT_HEX_LEN(n) ((n) * 2 + 1)
+#define LNT_HEX_LEN(n) ((n)*2 + 1)
 /* Size of the standard padded base64 text (with NUL) for n bytes. */
 #define LNT_B64_LEN(n) ((((n) + 2) / 3) * 4 + 1)
 

@@ -14,16 +14,16 @@
 
 enum lnt_err {
     LNT_OK = 0,
-    LNT_ERR_NOMEM,        /* allocation failed */
-    LNT_ERR_INVALID,      /* malformed input */
-    LNT_ERR_TOO_LARGE,    /* input or output over its bound */
-    LNT_ERR_NOT_FOUND,    /* no such record */
-    LNT_ERR_EXISTS,       /* record already exists */
-    LNT_ERR_CONFLICT,     /* same key, different content */
-    LNT_ERR_IO,           /* file or device error */
-    LNT_ERR_DB,           /* database error */
-    LNT_ERR_NET,          /* network error: unreachable, reset, bad reply */
-    LNT_ERR_CRYPTO,       /* cryptographic operation failed */
+    LNT_ERR_NOMEM,     /* allocation failed */
+    LNT_ERR_INVALID,   /* malformed input */
+    LNT_ERR_TOO_LARGE, /* input or output over its bound */
+    LNT_ERR_NOT_FOUND, /* no such record */
+    LNT_ERR_EXISTS,    /* record already exists */
+    LNT_ERR_CONFLICT,  /* same key, different content */
+    LNT_ERR_IO,        /* file or device error */
+    LNT_ERR_DB,        /* database error */
+    LNT_ERR_NET,       /* network error: unreachable, reset, bad reply */
+    LNT_ERR_CRYPTO,    /* cryptographic operation failed */
     LNT_ERR_BAD_SIGNATURE,
     LNT_ERR_EXPIRED,
     LNT_ERR_NOT_YET_VALID,
@@ -32,8 +32,8 @@ enum lnt_err {
     LNT_ERR_UNAUTHORIZED, /* who you are is not known or not proven */
     LNT_ERR_FORBIDDEN,    /* known, but not allowed */
     LNT_ERR_TIMEOUT,
-    LNT_ERR_STATE,        /* not allowed in the current state */
-    LNT_ERR_INTERNAL,     /* a bug: an invariant did not hold */
+    LNT_ERR_STATE,    /* not allowed in the current state */
+    LNT_ERR_INTERNAL, /* a bug: an invariant did not hold */
     LNT_ERR__COUNT
 };
 

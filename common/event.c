@@ -5,9 +5,12 @@
 
 /* Each table is indexed by the enum value; a NULL slot is not a value of the enum. */
 static const char *const type_names[] = {
-    [LNT_EV_SIGN_IN] = "sign_in",         [LNT_EV_SIGN_OUT] = "sign_out",
-    [LNT_EV_BADGE_REFUSED] = "badge_refused", [LNT_EV_INCIDENT] = "incident",
-    [LNT_EV_STOCK] = "stock",             [LNT_EV_SHIFT_START] = "shift_start",
+    [LNT_EV_SIGN_IN] = "sign_in",
+    [LNT_EV_SIGN_OUT] = "sign_out",
+    [LNT_EV_BADGE_REFUSED] = "badge_refused",
+    [LNT_EV_INCIDENT] = "incident",
+    [LNT_EV_STOCK] = "stock",
+    [LNT_EV_SHIFT_START] = "shift_start",
     [LNT_EV_SHIFT_END] = "shift_end",
 };
 
@@ -44,10 +47,11 @@ static int value_of(const char *const *names, size_t n, const char *s)
     return -1;
 }
 
-/* Name functions never return NULL: a value outside the enum is "unknown" (which no parse accepts). */
+/* Name functions never return NULL: a value outside the enum is "unknown" (which no parse accepts).
+ */
 const char *const lnt_incident_kinds[] = {
-    "angela", "spiking", "violence_injury", "violence", "sexual", "weapons",
-    "drugs",  "disorder", "medical",        "ejection", "theft",  NULL,
+    "angela", "spiking",  "violence_injury", "violence", "sexual", "weapons",
+    "drugs",  "disorder", "medical",         "ejection", "theft",  NULL,
 };
 
 bool lnt_incident_kind_valid(const char *kind)
@@ -63,7 +67,8 @@ const char *lnt_event_type_name(enum lnt_event_type t)
     return name_of(type_names, COUNT(type_names), (int)t);
 }
 
-/* Parse functions leave *out alone and return LNT_ERR_INVALID for anything but an exact wire name. */
+/* Parse functions leave *out alone and return LNT_ERR_INVALID for anything but an exact wire name.
+ */
 enum lnt_err lnt_event_type_parse(const char *s, enum lnt_event_type *out)
 {
     int v = value_of(type_names, COUNT(type_names), s);

@@ -26,7 +26,8 @@ enum lnt_event_type {
     LNT_EV__MAX = 7
 };
 
-/* Wire names: "sign_in", "sign_out", "badge_refused", "incident", "stock", "shift_start", "shift_end". */
+/* Wire names: "sign_in", "sign_out", "badge_refused", "incident", "stock", "shift_start",
+ * "shift_end". */
 const char *lnt_event_type_name(enum lnt_event_type t);
 enum lnt_err lnt_event_type_parse(const char *s, enum lnt_event_type *out);
 
@@ -39,20 +40,20 @@ enum lnt_err lnt_verdict_parse(const char *s, enum lnt_verdict *out);
 enum lnt_sia_status {
     LNT_SIA_NOT_REQUIRED = 1, /* not door staff */
     LNT_SIA_VALID = 2,
-    LNT_SIA_EXPIRING = 3,     /* valid, expires within 30 days */
+    LNT_SIA_EXPIRING = 3, /* valid, expires within 30 days */
     LNT_SIA_EXPIRED = 4,
-    LNT_SIA_MISSING = 5       /* door staff with no licence on the badge */
+    LNT_SIA_MISSING = 5 /* door staff with no licence on the badge */
 };
 const char *lnt_sia_status_name(enum lnt_sia_status s);
 enum lnt_err lnt_sia_status_parse(const char *s, enum lnt_sia_status *out);
 
 /* sign_in, sign_out: one line of the door-supervisor / staff register. */
 struct lnt_ev_badge {
-    char staff_id[17];              /* badge subject */
+    char staff_id[17];                   /* badge subject */
     char serial[LNT_SERIAL_LEN * 2 + 1]; /* badge serial, hex */
     enum lnt_role role;
-    char sia_number[17];            /* "" when none */
-    int32_t sia_expires;            /* days since epoch, 0 = none */
+    char sia_number[17]; /* "" when none */
+    int32_t sia_expires; /* days since epoch, 0 = none */
     enum lnt_sia_status sia_status;
     enum lnt_verdict verdict;
 };
@@ -72,7 +73,8 @@ struct lnt_ev_refused {
 extern const char *const lnt_incident_kinds[];
 bool lnt_incident_kind_valid(const char *kind);
 
-/* incident: Ask for Angela, spiking, and other incidents. Shaped here; completed by the kiosk work. */
+/* incident: Ask for Angela, spiking, and other incidents. Shaped here; completed by the kiosk work.
+ */
 struct lnt_ev_incident {
     char report_id[LNT_UUID_STRLEN]; /* same for the first save and every later completion */
     char kind[LNT_SHORT_TEXT];       /* "angela", "spiking", "violence", ... */
@@ -80,14 +82,14 @@ struct lnt_ev_incident {
     char place[LNT_SHORT_TEXT];
     char outcome[LNT_SHORT_TEXT];
     bool police_called;
-    bool complete;                   /* false: saved as open, to be completed */
-    char staff_id[17];               /* who recorded it */
-    char sealed[LNT_SEALED_MAX];     /* base64 crypto_box_seal of the details JSON, "" if none */
+    bool complete;               /* false: saved as open, to be completed */
+    char staff_id[17];           /* who recorded it */
+    char sealed[LNT_SEALED_MAX]; /* base64 crypto_box_seal of the details JSON, "" if none */
 };
 
 /* stock: cup covers. */
 struct lnt_ev_stock {
-    char kind[16];  /* "count", "delivery", "handed_out" */
+    char kind[16]; /* "count", "delivery", "handed_out" */
     int32_t quantity;
     char staff_id[17];
 };
@@ -98,15 +100,16 @@ struct lnt_ev_shift {
     char call_sign[LNT_SHORT_TEXT];
     char team[LNT_SHORT_TEXT];
     int32_t team_size;
-    int32_t tallies[8]; /* water, flip_flops, blankets, bottles, first_aid, cctv_calls, police_calls, calmed */
+    int32_t tallies[8]; /* water, flip_flops, blankets, bottles, first_aid, cctv_calls,
+                           police_calls, calmed */
 };
 
 struct lnt_event {
-    int64_t seq;                  /* strictly increasing per kiosk, from 1 */
+    int64_t seq; /* strictly increasing per kiosk, from 1 */
     char uuid[LNT_UUID_STRLEN];
     enum lnt_event_type type;
-    int64_t occurred_at;          /* unix seconds: when it happened */
-    int64_t recorded_at;          /* unix seconds: when the kiosk saved it */
+    int64_t occurred_at; /* unix seconds: when it happened */
+    int64_t recorded_at; /* unix seconds: when the kiosk saved it */
     union {
         struct lnt_ev_badge badge; /* sign_in, sign_out */
         struct lnt_ev_refused refused;

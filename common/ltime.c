@@ -22,7 +22,8 @@ int64_t lnt_mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Civil-calendar conversions after the well-known era-based method: exact for all proleptic Gregorian dates. */
+/* Civil-calendar conversions after the well-known era-based method: exact for all proleptic
+ * Gregorian dates. */
 int32_t lnt_days_from_civil(int y, int m, int d)
 {
     int era, yoe, doy, doe;

@@ -16,7 +16,8 @@ int64_t lnt_time_now(void);
 /* Milliseconds on a clock that never goes backwards (CLOCK_MONOTONIC). */
 int64_t lnt_mono_ms(void);
 
-/* Writes `t` as RFC 3339 UTC with a Z suffix. Times before year 1 or after 9999 become LNT_ERR_INVALID. */
+/* Writes `t` as RFC 3339 UTC with a Z suffix. Times before year 1 or after 9999 become
+ * LNT_ERR_INVALID. */
 enum lnt_err lnt_time_format(int64_t t, char out[LNT_TIME_STRLEN]);
 /*
  * Parses RFC 3339 ("2026-11-26T22:01:03Z", "2026-11-26T22:01:03.250+01:00");

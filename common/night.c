@@ -84,19 +84,23 @@ static enum lnt_err parse_segment(const char *seg, int idx, struct lnt_trading *
     int open, close;
 
     if (sp == NULL || (size_t)(sp - seg) >= sizeof days || strlen(sp + 1) >= sizeof hours)
-        return lnt_fail(err, LNT_ERR_INVALID, "segment %d: `%s`: expected days then hours, like \"Fri-Sat 20:00-03:00\"", idx, seg);
+        return lnt_fail(err, LNT_ERR_INVALID,
+                        "segment %d: `%s`: expected days then hours, like \"Fri-Sat 20:00-03:00\"",
+                        idx, seg);
     memcpy(days, seg, (size_t)(sp - seg));
     days[sp - seg] = '\0';
     lnt_str_copy(hours, sizeof hours, sp + 1);
 
     dash = strchr(hours, '-');
     if (dash == NULL || (size_t)(dash - hours) >= sizeof from || strlen(dash + 1) >= sizeof to)
-        return lnt_fail(err, LNT_ERR_INVALID, "segment %d: `%s`: expected hours like 20:00-03:00", idx, hours);
+        return lnt_fail(err, LNT_ERR_INVALID, "segment %d: `%s`: expected hours like 20:00-03:00",
+                        idx, hours);
     memcpy(from, hours, (size_t)(dash - hours));
     from[dash - hours] = '\0';
     lnt_str_copy(to, sizeof to, dash + 1);
     if (!parse_hhmm(from, &open) || !parse_hhmm(to, &close))
-        return lnt_fail(err, LNT_ERR_INVALID, "segment %d: `%s`: expected hours like 20:00-03:00", idx, hours);
+        return lnt_fail(err, LNT_ERR_INVALID, "segment %d: `%s`: expected hours like 20:00-03:00",
+                        idx, hours);
     if (close <= open)
         close += 1440;
 
@@ -111,7 +115,9 @@ static enum lnt_err parse_segment(const char *seg, int idx, struct lnt_trading *
             a = b = parse_day(p, n);
         }
         if (a < 0 || b < 0)
-            return lnt_fail(err, LNT_ERR_INVALID, "segment %d: `%.*s`: expected a day (Mon..Sun) or a range (Fri-Sun)", idx, (int)n, p);
+            return lnt_fail(err, LNT_ERR_INVALID,
+                            "segment %d: `%.*s`: expected a day (Mon..Sun) or a range (Fri-Sun)",
+                            idx, (int)n, p);
         for (int d = a;; d = (d + 1) % 7) {
             sel[d] = true;
             if (d == b)
@@ -125,7 +131,8 @@ static enum lnt_err parse_segment(const char *seg, int idx, struct lnt_trading *
         if (!sel[d])
             continue;
         if (t->open[d])
-            return lnt_fail(err, LNT_ERR_INVALID, "segment %d: %s is already given", idx, day_names[d]);
+            return lnt_fail(err, LNT_ERR_INVALID, "segment %d: %s is already given", idx,
+                            day_names[d]);
         t->open[d] = true;
         t->open_min[d] = open;
         t->close_min[d] = close;
@@ -152,7 +159,9 @@ enum lnt_err lnt_trading_parse(const char *s, struct lnt_trading *out, char *err
         while (n > 0 && p[n - 1] == ' ')
             n--;
         if (n == 0 || n >= sizeof seg)
-            return lnt_fail(err, LNT_ERR_INVALID, "segment %d: expected days then hours, like \"Fri-Sat 20:00-03:00\"", idx);
+            return lnt_fail(err, LNT_ERR_INVALID,
+                            "segment %d: expected days then hours, like \"Fri-Sat 20:00-03:00\"",
+                            idx);
         memcpy(seg, p, n);
         seg[n] = '\0';
         enum lnt_err rc = parse_segment(seg, idx, &t, err);
@@ -189,8 +198,8 @@ enum lnt_err lnt_trading_format(const struct lnt_trading *t, char *out, size_t s
         else if (rc == LNT_OK)
             rc = lnt_buf_puts(&b, day_names[d]);
         if (rc == LNT_OK)
-            rc = lnt_buf_printf(&b, " %02d:%02d-%02d:%02d", t->open_min[d] / 60, t->open_min[d] % 60,
-                                c / 60, c % 60);
+            rc = lnt_buf_printf(&b, " %02d:%02d-%02d:%02d", t->open_min[d] / 60,
+                                t->open_min[d] % 60, c / 60, c % 60);
     }
     if (rc == LNT_OK)
         rc = lnt_str_copy(out, size, b.data ? b.data : "");

@@ -51,9 +51,9 @@ int lnt_weekday(int32_t days);
  * date; close may exceed 1440.
  */
 struct lnt_trading {
-    bool open[7];      /* Monday = 0 */
-    int open_min[7];   /* 0..1439 */
-    int close_min[7];  /* open_min < close_min <= open_min + 1440 */
+    bool open[7];     /* Monday = 0 */
+    int open_min[7];  /* 0..1439 */
+    int close_min[7]; /* open_min < close_min <= open_min + 1440 */
 };
 
 /* LNT_ERR_INVALID with a message naming the bad part ("segment 2: `Fry`: expected a day"). */

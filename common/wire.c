@@ -23,8 +23,8 @@ _Static_assert(sizeof(enum lnt_sia_status) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum lnt_badge_reason) == sizeof(int), "enum size");
 _Static_assert(sizeof(int) == sizeof(int32_t), "int must be 32 bits");
 
-#define TIME_TEXT_MAX 64    /* longest RFC 3339 text worth parsing */
-#define SHOW_MAX 40         /* how much of an unknown key a message repeats */
+#define TIME_TEXT_MAX 64 /* longest RFC 3339 text worth parsing */
+#define SHOW_MAX 40      /* how much of an unknown key a message repeats */
 #define QUANTITY_MAX 1000000
 #define TEAM_SIZE_MAX 100
 #define TALLY_MAX 100000
@@ -36,7 +36,8 @@ _Static_assert(sizeof(int) == sizeof(int32_t), "int must be 32 bits");
 
 /* ---- text checks shared by decode and encode ---- */
 
-/* Length of the valid UTF-8 sequence at s[0..n), or 0 when it is not one (overlong, surrogate, > U+10FFFF). */
+/* Length of the valid UTF-8 sequence at s[0..n), or 0 when it is not one (overlong, surrogate, >
+ * U+10FFFF). */
 static size_t utf8_seq(const unsigned char *s, size_t n)
 {
     unsigned c = s[0];
@@ -90,7 +91,8 @@ static const char *text_problem(const char *s, size_t size, size_t min_len)
     return NULL;
 }
 
-/* Copies `s` into `out` of `size` bytes for a message: printable ASCII only, shortened with "...". */
+/* Copies `s` into `out` of `size` bytes for a message: printable ASCII only, shortened with "...".
+ */
 static void show(const char *s, char *out, size_t size)
 {
     size_t o = 0;
@@ -229,10 +231,12 @@ static bool reason_parse(const char *s, int *out)
     return false;
 }
 
-static const struct enum_def role_def = {role_name, role_parse, "one of door, bar, manager, volunteer"};
-static const struct enum_def sia_def = {
-    sia_name, sia_parse, "one of not_required, valid, expiring, expired, missing"};
-static const struct enum_def verdict_def = {verdict_name, verdict_parse, "one of green, amber, red"};
+static const struct enum_def role_def = {role_name, role_parse,
+                                         "one of door, bar, manager, volunteer"};
+static const struct enum_def sia_def = {sia_name, sia_parse,
+                                        "one of not_required, valid, expiring, expired, missing"};
+static const struct enum_def verdict_def = {verdict_name, verdict_parse,
+                                            "one of green, amber, red"};
 static const struct enum_def reason_def = {
     reason_name, reason_parse,
     "one of not_lantern, bad_encoding, oversized, malformed, unknown_key, bad_signature, "
@@ -273,7 +277,10 @@ struct field {
 
 #define EV_OFF(m) offsetof(struct lnt_event, m)
 #define EV_SIZE(m) sizeof(((struct lnt_event *)NULL)->m)
-#define F(nm, k, m, lo, hi, e, c, x) {nm, k, EV_OFF(m), EV_SIZE(m), lo, hi, e, c, x}
+#define F(nm, k, m, lo, hi, e, c, x)                                                               \
+    {                                                                                              \
+        nm, k, EV_OFF(m), EV_SIZE(m), lo, hi, e, c, x                                              \
+    }
 #define TEXT(nm, m, min_len) F(nm, K_TEXT, m, min_len, 0, NULL, NULL, "a string")
 #define ENUMF(nm, m, def) F(nm, K_ENUM, m, 0, 0, &def, NULL, NULL)
 #define INTF(nm, m, lo, hi) F(nm, K_INT, m, lo, hi, NULL, NULL, NULL)
@@ -281,8 +288,9 @@ struct field {
 #define UUIDF(nm, m) F(nm, K_UUID, m, 0, 0, NULL, NULL, "a lower-case RFC 4122 UUID")
 
 static const char *const stock_kinds[] = {"count", "delivery", "handed_out", NULL};
-static const char *const tally_names[N_TALLIES] = {
-    "water", "flip_flops", "blankets", "bottles", "first_aid", "cctv_calls", "police_calls", "calmed"};
+static const char *const tally_names[N_TALLIES] = {"water",        "flip_flops", "blankets",
+                                                   "bottles",      "first_aid",  "cctv_calls",
+                                                   "police_calls", "calmed"};
 
 static const struct field common_fields[] = {
     F("seq", K_SEQ, seq, 1, INT64_MAX, NULL, NULL, "a positive integer"),
@@ -322,7 +330,8 @@ static const struct field incident_fields[] = {
 };
 
 static const struct field stock_fields[] = {
-    F("kind", K_CHOICE, u.stock.kind, 0, 0, NULL, stock_kinds, "one of count, delivery, handed_out"),
+    F("kind", K_CHOICE, u.stock.kind, 0, 0, NULL, stock_kinds,
+      "one of count, delivery, handed_out"),
     INTF("quantity", u.stock.quantity, 0, QUANTITY_MAX),
     TEXT("staff_id", u.stock.staff_id, 1),
 };
@@ -386,8 +395,9 @@ static bool in_list(const char *const *list, const char *s)
 static enum lnt_err expected(const struct field *f, char *err)
 {
     if (f->kind == K_INT)
-        return lnt_fail(err, LNT_ERR_INVALID, "field `%s`: expected an integer from %" PRId64
-                        " to %" PRId64, f->name, f->min, f->max);
+        return lnt_fail(err, LNT_ERR_INVALID,
+                        "field `%s`: expected an integer from %" PRId64 " to %" PRId64, f->name,
+                        f->min, f->max);
     return lnt_fail(err, LNT_ERR_INVALID, "field `%s`: expected %s", f->name,
                     f->en != NULL ? f->en->expect : f->expect);
 }
@@ -432,8 +442,7 @@ static bool get_int(const json_t *v, int64_t min, int64_t max, int64_t *out)
     return true;
 }
 
-static enum lnt_err get_tallies(const struct field *f, json_t *v, int32_t out[N_TALLIES],
-                                char *err)
+static enum lnt_err get_tallies(const struct field *f, json_t *v, int32_t out[N_TALLIES], char *err)
 {
     const char *key;
     json_t *item;
@@ -441,7 +450,8 @@ static enum lnt_err get_tallies(const struct field *f, json_t *v, int32_t out[N_
 
     if (!json_is_object(v))
         return expected(f, err);
-    json_object_foreach(v, key, item) {
+    json_object_foreach(v, key, item)
+    {
         size_t i;
         int64_t x = 0;
         for (i = 0; i < N_TALLIES; i++)
@@ -453,15 +463,15 @@ static enum lnt_err get_tallies(const struct field *f, json_t *v, int32_t out[N_
         }
         if (!get_int(item, 0, f->max, &x))
             return lnt_fail(err, LNT_ERR_INVALID,
-                            "field `tallies.%s`: expected an integer from 0 to %" PRId64, key, f->max);
+                            "field `tallies.%s`: expected an integer from 0 to %" PRId64, key,
+                            f->max);
         out[i] = (int32_t)x;
     }
     return LNT_OK;
 }
 
 /* Decodes one field's value `v` (never NULL) into `ev`. */
-static enum lnt_err get_field(const struct field *f, json_t *v, struct lnt_event *ev,
-                              char *err)
+static enum lnt_err get_field(const struct field *f, json_t *v, struct lnt_event *ev, char *err)
 {
     char *p = (char *)ev + f->off;
     char tmp[TIME_TEXT_MAX];
@@ -543,8 +553,8 @@ static enum lnt_err get_field(const struct field *f, json_t *v, struct lnt_event
     }
 }
 
-static enum lnt_err get_fields(const struct field *t, size_t n, json_t *obj,
-                               struct lnt_event *ev, char *err)
+static enum lnt_err get_fields(const struct field *t, size_t n, json_t *obj, struct lnt_event *ev,
+                               char *err)
 {
     for (size_t i = 0; i < n; i++) {
         json_t *v = json_object_get(obj, t[i].name);
@@ -584,7 +594,8 @@ static enum lnt_err event_from_json(json_t *obj, struct lnt_event *out, char *er
     if (own == NULL)
         return lnt_fail(err, LNT_ERR_INTERNAL, "field `type`: no fields for this type");
     out->type = type;
-    json_object_foreach(obj, key, v) {
+    json_object_foreach(obj, key, v)
+    {
         if (!in_table(common_fields, COUNT(common_fields), key) && !in_table(own, n_own, key)) {
             show(key, shown, sizeof shown);
             return lnt_fail(err, LNT_ERR_INVALID, "field `%s`: not a field of a %s event", shown,
@@ -876,9 +887,10 @@ static enum lnt_err text_end(struct text *t, size_t start, size_t limit, enum ln
     size_t n = t->b->len - start;
 
     if (rc == LNT_OK && t->rc != LNT_OK)
-        rc = t->rc == LNT_ERR_NOMEM
-                 ? lnt_fail(err, LNT_ERR_NOMEM, "out of memory writing JSON")
-                 : lnt_fail(err, t->rc, "output buffer cannot take the JSON (%zu bytes written)", n);
+        rc =
+            t->rc == LNT_ERR_NOMEM
+                ? lnt_fail(err, LNT_ERR_NOMEM, "out of memory writing JSON")
+                : lnt_fail(err, t->rc, "output buffer cannot take the JSON (%zu bytes written)", n);
     else if (rc == LNT_OK && n > limit)
         rc = lnt_fail(err, LNT_ERR_TOO_LARGE, "JSON is %zu bytes, at most %zu", n, limit);
     if (rc != LNT_OK)
@@ -940,7 +952,8 @@ enum lnt_err lnt_wire_batch_decode_full(const char *json, size_t len, struct lnt
         rc = lnt_fail(err, LNT_ERR_INVALID, "body: expected a JSON object");
         goto out;
     }
-    json_object_foreach(root, key, v) {
+    json_object_foreach(root, key, v)
+    {
         if (strcmp(key, "kiosk_id") != 0 && strcmp(key, "events") != 0) {
             show(key, shown, sizeof shown);
             rc = lnt_fail(err, LNT_ERR_INVALID, "field `%s`: unknown field", shown);
@@ -971,8 +984,8 @@ enum lnt_err lnt_wire_batch_decode_full(const char *json, size_t len, struct lnt
         goto out;
     }
     if (n > LNT_BATCH_MAX) {
-        rc = lnt_fail(err, LNT_ERR_TOO_LARGE, "field `events`: %zu events, at most %d in a batch", n,
-                      LNT_BATCH_MAX);
+        rc = lnt_fail(err, LNT_ERR_TOO_LARGE, "field `events`: %zu events, at most %d in a batch",
+                      n, LNT_BATCH_MAX);
         goto out;
     }
     evs = calloc(n, sizeof *evs);
@@ -1029,7 +1042,7 @@ struct member {
     enum { M_STRING, M_INTEGER, M_TRUE, M_FALSE, M_NULL, M_TALLIES } kind;
     const char *s; /* M_STRING: into the input, not terminated */
     size_t len;
-    int64_t i;     /* M_INTEGER */
+    int64_t i; /* M_INTEGER */
     int32_t tallies[N_TALLIES];
 };
 
@@ -1567,7 +1580,8 @@ static enum lnt_err reply_item(const struct reply_list *l, json_t *item, const c
     if (!json_is_object(item))
         return lnt_fail(err, LNT_ERR_INVALID, "field `%s`: expected an object with seq and reason",
                         where);
-    json_object_foreach(item, key, v) {
+    json_object_foreach(item, key, v)
+    {
         if (strcmp(key, "seq") != 0 && strcmp(key, "reason") != 0) {
             show(key, shown, sizeof shown);
             return lnt_fail(err, LNT_ERR_INVALID, "field `%s.%s`: unknown field", where, shown);
@@ -1626,7 +1640,8 @@ enum lnt_err lnt_wire_reply_decode(const char *json, size_t len, struct lnt_inge
         rc = lnt_fail(err, LNT_ERR_INVALID, "reply: expected a JSON object");
         goto out;
     }
-    json_object_foreach(root, key, v) {
+    json_object_foreach(root, key, v)
+    {
         size_t k;
         for (k = 0; k < COUNT(reply_lists); k++)
             if (strcmp(key, reply_lists[k].key) == 0)

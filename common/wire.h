@@ -27,7 +27,8 @@ struct lnt_batch {
 
 void lnt_batch_release(struct lnt_batch *b);
 
-/* Parses `len` bytes of JSON into *out (which the caller releases on LNT_OK; untouched on error). */
+/* Parses `len` bytes of JSON into *out (which the caller releases on LNT_OK; untouched on error).
+ */
 enum lnt_err lnt_wire_batch_decode(const char *json, size_t len, struct lnt_batch *out, char *err);
 /*
  * The two decoders behind lnt_wire_batch_decode, apart for the tests that hold

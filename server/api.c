@@ -16,12 +16,8 @@
  * its own table; adding one is one line here (and its file in CMakeLists).
  */
 static const struct lnt_api_routes *const families[] = {
-    &lnt_api_ops_routes,
-    &lnt_api_kiosk_routes,
-    &lnt_api_officer_routes,
-    &lnt_api_lists_routes,
-    &lnt_api_score_routes,
-    &lnt_api_findings_routes,
+    &lnt_api_ops_routes,   &lnt_api_kiosk_routes, &lnt_api_officer_routes,
+    &lnt_api_lists_routes, &lnt_api_score_routes, &lnt_api_findings_routes,
 };
 #define N_FAMILIES (sizeof families / sizeof families[0])
 
@@ -76,8 +72,8 @@ struct json_t *lnt_api_json_date(int32_t days)
     return json_string(text);
 }
 
-bool lnt_api_param_id(const struct lnt_api_params *params, size_t i, const char *what,
-                      int64_t *out, struct lnt_http_response *resp)
+bool lnt_api_param_id(const struct lnt_api_params *params, size_t i, const char *what, int64_t *out,
+                      struct lnt_http_response *resp)
 {
     if (i >= params->n || lnt_parse_i64(params->v[i], 1, INT64_MAX, out) != LNT_OK) {
         lnt_http_problem(resp, 404, "no such %s: `%s` is not an id (a positive integer)", what,
@@ -192,8 +188,8 @@ void lnt_api_handle(void *ctx, const struct lnt_http_request *req, struct lnt_ht
             int k;
             if (!match(o->pattern, req->path, NULL))
                 continue;
-            k = snprintf(allow + used, sizeof allow - used, "%s%s%s", used ? ", " : "",
-                         o->method, strcmp(o->method, "GET") == 0 ? ", HEAD" : "");
+            k = snprintf(allow + used, sizeof allow - used, "%s%s%s", used ? ", " : "", o->method,
+                         strcmp(o->method, "GET") == 0 ? ", HEAD" : "");
             used = k < 0 ? used : used + (size_t)k;
             if (used >= sizeof allow)
                 used = sizeof allow - 1;

@@ -28,7 +28,7 @@ struct lnt_api {
     struct lnt_store *store;   /* borrowed */
     int64_t (*now)(void *ctx); /* server clock, unix seconds; NULL = lnt_time_now */
     void *now_ctx;
-    const char *db_path;       /* for the database-size gauge; NULL = not reported. Borrowed. */
+    const char *db_path; /* for the database-size gauge; NULL = not reported. Borrowed. */
     /*
      * Adds the venue's latest score to its JSON object in the officer API
      * ("score": band, award, trend); NULL leaves "score": null. Set by the
@@ -100,12 +100,12 @@ size_t lnt_api_route_count(void);
 const struct lnt_api_route *lnt_api_route_at(size_t i);
 
 /* One table per family, each defined in its own file and listed in api.c's router. */
-extern const struct lnt_api_routes lnt_api_kiosk_routes;   /* api_kiosk.c */
-extern const struct lnt_api_routes lnt_api_officer_routes; /* api_officer.c: venues, incidents */
-extern const struct lnt_api_routes lnt_api_lists_routes;   /* api_lists.c: stock, volunteers,
-                                                              kiosks, flags */
-extern const struct lnt_api_routes lnt_api_ops_routes;     /* api_ops.c: health, metrics */
-extern const struct lnt_api_routes lnt_api_score_routes;   /* api_score.c */
+extern const struct lnt_api_routes lnt_api_kiosk_routes;    /* api_kiosk.c */
+extern const struct lnt_api_routes lnt_api_officer_routes;  /* api_officer.c: venues, incidents */
+extern const struct lnt_api_routes lnt_api_lists_routes;    /* api_lists.c: stock, volunteers,
+                                                               kiosks, flags */
+extern const struct lnt_api_routes lnt_api_ops_routes;      /* api_ops.c: health, metrics */
+extern const struct lnt_api_routes lnt_api_score_routes;    /* api_score.c */
 extern const struct lnt_api_routes lnt_api_findings_routes; /* api_findings.c: BBN findings */
 
 /* The server clock. */
@@ -116,8 +116,8 @@ void lnt_api_reply_json(struct lnt_http_response *resp, int status, const struct
  * Parses params->v[i] as a positive record id. On failure fills a 404
  * problem naming `what` and returns false (a malformed id names no record).
  */
-bool lnt_api_param_id(const struct lnt_api_params *params, size_t i, const char *what,
-                      int64_t *out, struct lnt_http_response *resp);
+bool lnt_api_param_id(const struct lnt_api_params *params, size_t i, const char *what, int64_t *out,
+                      struct lnt_http_response *resp);
 /* Overwrites secrets in a way the compiler may not drop. */
 void lnt_api_wipe(void *p, size_t n);
 /* A JSON string of RFC 3339 time `t`, or JSON null for 0 (never / not yet). New reference. */
@@ -151,8 +151,8 @@ bool lnt_api_scope_covers(const struct lnt_scope *scope, const struct lnt_venue 
  * audited) problem, or a 500, and returns false.
  */
 bool lnt_api_venue_in_scope(struct lnt_api *api, const struct lnt_http_request *req,
-                            const struct lnt_api_caller *c, int64_t venue_id,
-                            struct lnt_venue *out, struct lnt_http_response *resp);
+                            const struct lnt_api_caller *c, int64_t venue_id, struct lnt_venue *out,
+                            struct lnt_http_response *resp);
 /* Appends an "access.refused" audit row for `object`; failures are logged, not returned. */
 void lnt_api_audit_refusal(struct lnt_api *api, const struct lnt_http_request *req,
                            const struct lnt_api_caller *c, const char *object);

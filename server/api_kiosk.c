@@ -19,7 +19,7 @@
 
 #define ENROLL_CODE_MAX 32      /* generous: codes are 14 characters, dashes optional, any case */
 #define MAX_TIME 253402300799LL /* 9999-12-31T23:59:59Z */
-#define HDR_BACKLOG LNT_HDR_BACKLOG /* optional: events waiting in the kiosk's outbox */
+#define HDR_BACKLOG LNT_HDR_BACKLOG     /* optional: events waiting in the kiosk's outbox */
 #define HDR_FLAGGED "X-Lantern-Flagged" /* in a batch reply: sign-ins stored but flagged */
 #define BACKLOG_MAX 1000000000
 
@@ -427,8 +427,7 @@ static void flagged_header(struct lnt_http_response *resp, const struct lnt_inge
         int k;
         if (why == NULL)
             continue;
-        k = snprintf(item, sizeof item, "%s%lld %s", len > 0 ? ", " : "", (long long)r[i].seq,
-                     why);
+        k = snprintf(item, sizeof item, "%s%lld %s", len > 0 ? ", " : "", (long long)r[i].seq, why);
         /* room is kept for ", and 100 more" */
         if (more > 0 || k < 0 || len + (size_t)k + 16 >= sizeof value) {
             more++;
@@ -704,9 +703,9 @@ static void handle_sync(struct lnt_api *api, const struct lnt_http_request *req,
     }
     lnt_b64_encode(scheme.box_pk, sizeof scheme.box_pk, box);
     category = lnt_venue_category_name(venue.category);
-    reply = json_pack("{s:s, s:s, s:O, s:O, s:{s:I, s:s, s:s, s:I, s:I}, s:s}", "server_time",
-                      when, "scheme", scheme.name, "trust", trust, "revocations", revocations,
-                      "venue", "id", (json_int_t)venue.id, "name", venue.name, "category",
+    reply = json_pack("{s:s, s:s, s:O, s:O, s:{s:I, s:s, s:s, s:I, s:I}, s:s}", "server_time", when,
+                      "scheme", scheme.name, "trust", trust, "revocations", revocations, "venue",
+                      "id", (json_int_t)venue.id, "name", venue.name, "category",
                       category != NULL ? category : "unknown", "capacity",
                       (json_int_t)venue.capacity, "cup_cover_threshold",
                       (json_int_t)(venue.cup_cover_threshold > 0 ? venue.cup_cover_threshold

@@ -15,8 +15,8 @@
 /* ---- the venues a token may see, for filtering lists that span venues ---- */
 
 struct venue_set {
-    bool all;      /* the whole scheme: no filtering */
-    int64_t *ids;  /* sorted */
+    bool all;     /* the whole scheme: no filtering */
+    int64_t *ids; /* sorted */
     size_t n;
 };
 
@@ -98,8 +98,8 @@ typedef bool (*keep_fn)(const struct venue_set *set, const void *rows, size_t i)
 typedef json_t *(*emit_fn)(const void *rows, size_t i);
 
 static enum lnt_err filtered_page(struct lnt_api *api, const void *q, const struct venue_set *set,
-                                  fetch_fn fetch, keep_fn keep, emit_fn emit,
-                                  size_t offset, size_t limit, json_t *list, size_t *n, char *err)
+                                  fetch_fn fetch, keep_fn keep, emit_fn emit, size_t offset,
+                                  size_t limit, json_t *list, size_t *n, char *err)
 {
     size_t skip = set->all ? 0 : offset, so = 0;
     enum lnt_err rc = LNT_OK;
@@ -135,8 +135,8 @@ static enum lnt_err filtered_page(struct lnt_api *api, const void *q, const stru
 }
 
 /* Sends {"<key>": list, ...extra} with paging, or a 500. Takes `extra` (may be NULL). */
-static void reply_list(struct lnt_http_response *resp, const char *key, json_t *list,
-                       json_t *extra, size_t offset, size_t limit, size_t n)
+static void reply_list(struct lnt_http_response *resp, const char *key, json_t *list, json_t *extra,
+                       size_t offset, size_t limit, size_t n)
 {
     json_t *reply = extra != NULL ? extra : json_object();
 
@@ -219,8 +219,8 @@ out:
 /* ---- GET /api/v1/volunteers/shifts ---- */
 
 static const char *const tally_names[LNT_TALLIES] = {
-    "water", "flip_flops", "blankets", "bottles", "first_aid", "cctv_calls", "police_calls",
-    "calmed",
+    "water",     "flip_flops", "blankets",     "bottles",
+    "first_aid", "cctv_calls", "police_calls", "calmed",
 };
 
 struct volunteer_query {
@@ -234,8 +234,8 @@ static enum lnt_err volunteer_fetch(struct lnt_api *api, const void *q, size_t s
 {
     const struct volunteer_query *vq = q;
     struct lnt_volunteer_shift *r = NULL;
-    enum lnt_err rc = lnt_store_volunteer_list(api->store, vq->venue_id, vq->team, vq->from,
-                                               vq->to, so, max, &r, n, err);
+    enum lnt_err rc = lnt_store_volunteer_list(api->store, vq->venue_id, vq->team, vq->from, vq->to,
+                                               so, max, &r, n, err);
     *rows = r;
     return rc;
 }
@@ -277,7 +277,8 @@ static void handle_volunteers(struct lnt_api *api, const struct lnt_http_request
     (void)params;
     memset(&q, 0, sizeof q);
     q.team = lnt_http_query(req, "team");
-    if (!lnt_api_officer_auth(api, req, &c, resp) || !query_venue(api, req, &c, &q.venue_id, resp) ||
+    if (!lnt_api_officer_auth(api, req, &c, resp) ||
+        !query_venue(api, req, &c, &q.venue_id, resp) ||
         !lnt_api_query_range(req, lnt_api_now(api), RANGE_DAYS_DEFAULT, &q.from, &q.to, resp) ||
         !lnt_api_query_page(req, &offset, &limit, resp))
         goto out;
@@ -285,7 +286,8 @@ static void handle_volunteers(struct lnt_api *api, const struct lnt_http_request
         lnt_http_problem(resp, 400, "query `team`: at most %d bytes", LNT_SHORT_TEXT - 1);
         goto out;
     }
-    rc = q.venue_id != 0 ? (set.all = true, LNT_OK) : venue_set_load(api, &c.token.scope, &set, err);
+    rc =
+        q.venue_id != 0 ? (set.all = true, LNT_OK) : venue_set_load(api, &c.token.scope, &set, err);
     list = json_array();
     if (rc == LNT_OK && list == NULL)
         rc = lnt_fail(err, LNT_ERR_NOMEM, "out of memory");
@@ -299,10 +301,10 @@ static void handle_volunteers(struct lnt_api *api, const struct lnt_http_request
     lnt_api_scope_object(&c.token.scope, q.venue_id, object, sizeof object);
     if (!lnt_api_audit_read(api, req, &c, "volunteers.read", object, n, resp))
         goto out;
-    reply_list(resp, "shifts",
-               list, json_pack("{s:o, s:o}", "from", lnt_api_json_time(q.from), "to",
-                               lnt_api_json_time(q.to)),
-               offset, limit, n);
+    reply_list(
+        resp, "shifts", list,
+        json_pack("{s:o, s:o}", "from", lnt_api_json_time(q.from), "to", lnt_api_json_time(q.to)),
+        offset, limit, n);
 out:
     json_decref(list);
     free(set.ids);
@@ -316,11 +318,10 @@ static json_t *kiosk_json(const struct lnt_kiosk *k, int64_t now)
                      (json_int_t)k->id, "venue_id", (json_int_t)k->venue_id, "enrolled_at",
                      lnt_api_json_time(k->enrolled_at), "last_seen",
                      lnt_api_json_time(k->last_seen), "silent_seconds",
-                     k->last_seen != 0 ? json_integer(now - k->last_seen) : json_null(),
-                     "last_seq", (json_int_t)k->last_seq, "revoked", k->revoked, "revoked_at",
+                     k->last_seen != 0 ? json_integer(now - k->last_seen) : json_null(), "last_seq",
+                     (json_int_t)k->last_seq, "revoked", k->revoked, "revoked_at",
                      lnt_api_json_time(k->revoked_at), "backlog",
-                     k->backlog >= 0 && k->backlog_at != 0 ? json_integer(k->backlog)
-                                                           : json_null(),
+                     k->backlog >= 0 && k->backlog_at != 0 ? json_integer(k->backlog) : json_null(),
                      "backlog_at", lnt_api_json_time(k->backlog_at), "seq_gaps",
                      (json_int_t)k->seq_gaps, "seq_backwards", (json_int_t)k->seq_backwards,
                      "last_anomaly_at", lnt_api_json_time(k->last_anomaly_at));
@@ -388,8 +389,8 @@ static enum lnt_err flag_fetch(struct lnt_api *api, const void *q, size_t so, si
 {
     const struct flag_query *fq = q;
     struct lnt_flag *r = NULL;
-    enum lnt_err rc = lnt_store_flag_list(api->store, fq->venue_id, fq->kind, fq->from, fq->to,
-                                          so, max, &r, n, err);
+    enum lnt_err rc = lnt_store_flag_list(api->store, fq->venue_id, fq->kind, fq->from, fq->to, so,
+                                          max, &r, n, err);
     *rows = r;
     return rc;
 }
@@ -407,14 +408,13 @@ static json_t *flag_json(const void *rows, size_t i)
     const struct lnt_flag *f = &((const struct lnt_flag *)rows)[i];
     const char *kind = lnt_flag_kind_name(f->kind);
 
-    return json_pack("{s:I, s:s, s:I, s:o, s:o, s:s, s:s, s:o, s:I, s:I}", "id",
-                     (json_int_t)f->id, "kind", kind != NULL ? kind : "unknown", "venue_id",
-                     (json_int_t)f->venue_id, "other_venue_id",
-                     f->other_venue_id != 0 ? json_integer(f->other_venue_id) : json_null(),
-                     "kiosk_id", f->kiosk_id != 0 ? json_integer(f->kiosk_id) : json_null(),
-                     "staff_id", f->staff_id, "badge_serial", f->serial, "at",
-                     lnt_api_json_time(f->at), "seq", (json_int_t)f->seq, "other",
-                     (json_int_t)f->other);
+    return json_pack(
+        "{s:I, s:s, s:I, s:o, s:o, s:s, s:s, s:o, s:I, s:I}", "id", (json_int_t)f->id, "kind",
+        kind != NULL ? kind : "unknown", "venue_id", (json_int_t)f->venue_id, "other_venue_id",
+        f->other_venue_id != 0 ? json_integer(f->other_venue_id) : json_null(), "kiosk_id",
+        f->kiosk_id != 0 ? json_integer(f->kiosk_id) : json_null(), "staff_id", f->staff_id,
+        "badge_serial", f->serial, "at", lnt_api_json_time(f->at), "seq", (json_int_t)f->seq,
+        "other", (json_int_t)f->other);
 }
 
 static void handle_flags(struct lnt_api *api, const struct lnt_http_request *req,
@@ -431,7 +431,8 @@ static void handle_flags(struct lnt_api *api, const struct lnt_http_request *req
 
     (void)params;
     memset(&q, 0, sizeof q);
-    if (!lnt_api_officer_auth(api, req, &c, resp) || !query_venue(api, req, &c, &q.venue_id, resp) ||
+    if (!lnt_api_officer_auth(api, req, &c, resp) ||
+        !query_venue(api, req, &c, &q.venue_id, resp) ||
         !lnt_api_query_range(req, lnt_api_now(api), RANGE_DAYS_DEFAULT, &q.from, &q.to, resp) ||
         !lnt_api_query_page(req, &offset, &limit, resp))
         goto out;
@@ -442,13 +443,14 @@ static void handle_flags(struct lnt_api *api, const struct lnt_http_request *req
                          "or unknown_serial");
         goto out;
     }
-    rc = q.venue_id != 0 ? (set.all = true, LNT_OK) : venue_set_load(api, &c.token.scope, &set, err);
+    rc =
+        q.venue_id != 0 ? (set.all = true, LNT_OK) : venue_set_load(api, &c.token.scope, &set, err);
     list = json_array();
     if (rc == LNT_OK && list == NULL)
         rc = lnt_fail(err, LNT_ERR_NOMEM, "out of memory");
     if (rc == LNT_OK)
-        rc = filtered_page(api, &q, &set, flag_fetch, flag_keep, flag_json, offset, limit, list,
-                           &n, err);
+        rc = filtered_page(api, &q, &set, flag_fetch, flag_keep, flag_json, offset, limit, list, &n,
+                           err);
     if (rc != LNT_OK) {
         store_failed(resp, req, "flags", rc, err);
         goto out;
@@ -456,10 +458,10 @@ static void handle_flags(struct lnt_api *api, const struct lnt_http_request *req
     lnt_api_scope_object(&c.token.scope, q.venue_id, object, sizeof object);
     if (!lnt_api_audit_read(api, req, &c, "flags.read", object, n, resp))
         goto out;
-    reply_list(resp, "flags", list,
-               json_pack("{s:o, s:o}", "from", lnt_api_json_time(q.from), "to",
-                         lnt_api_json_time(q.to)),
-               offset, limit, n);
+    reply_list(
+        resp, "flags", list,
+        json_pack("{s:o, s:o}", "from", lnt_api_json_time(q.from), "to", lnt_api_json_time(q.to)),
+        offset, limit, n);
 out:
     json_decref(list);
     free(set.ids);

@@ -14,10 +14,10 @@
 #include "ltime.h"
 #include "night.h"
 
-#define TOKEN_TEXT_MAX 128  /* longer Authorization values are not tokens of ours */
-#define NIGHTS_DEFAULT 28   /* the window venue summaries count incidents over */
+#define TOKEN_TEXT_MAX 128 /* longer Authorization values are not tokens of ours */
+#define NIGHTS_DEFAULT 28  /* the window venue summaries count incidents over */
 #define NIGHTS_MAX 366
-#define DETAILS_MAX 4096    /* plaintext of sealed details (the sealed text is < 4096 base64) */
+#define DETAILS_MAX 4096 /* plaintext of sealed details (the sealed text is < 4096 base64) */
 #define RANGE_DAYS_DEFAULT 28
 
 /* ---- bearer tokens and scope ---- */
@@ -54,7 +54,8 @@ bool lnt_api_officer_auth(struct lnt_api *api, const struct lnt_http_request *re
     while (*text == ' ')
         text++;
     if (*text == '\0' || strlen(text) > TOKEN_TEXT_MAX) {
-        unauthorized(resp, "invalid_token", "header Authorization: the token is missing or too long");
+        unauthorized(resp, "invalid_token",
+                     "header Authorization: the token is missing or too long");
         return false;
     }
     memset(out, 0, sizeof *out);
@@ -67,7 +68,8 @@ bool lnt_api_officer_auth(struct lnt_api *api, const struct lnt_http_request *re
         unauthorized(resp, "invalid_token", "unknown API token");
         return false;
     case LNT_ERR_EXPIRED:
-        unauthorized(resp, "invalid_token", "API token has expired: ask the scheme admin for a new one");
+        unauthorized(resp, "invalid_token",
+                     "API token has expired: ask the scheme admin for a new one");
         return false;
     case LNT_ERR_REVOKED:
         unauthorized(resp, "invalid_token", "API token has been revoked");
@@ -140,8 +142,8 @@ bool lnt_api_audit_read(struct lnt_api *api, const struct lnt_http_request *req,
 }
 
 bool lnt_api_venue_in_scope(struct lnt_api *api, const struct lnt_http_request *req,
-                            const struct lnt_api_caller *c, int64_t venue_id,
-                            struct lnt_venue *out, struct lnt_http_response *resp)
+                            const struct lnt_api_caller *c, int64_t venue_id, struct lnt_venue *out,
+                            struct lnt_http_response *resp)
 {
     char err[LNT_ERRBUF_SIZE] = "";
     char object[32];
@@ -250,8 +252,8 @@ bool lnt_api_json_page(struct json_t *reply, size_t offset, size_t limit, size_t
     return json_object_set_new(reply, "offset", json_integer((json_int_t)offset)) == 0 &&
            json_object_set_new(reply, "limit", json_integer((json_int_t)limit)) == 0 &&
            json_object_set_new(reply, "next_offset",
-                               n == limit ? json_integer((json_int_t)(offset + n))
-                                          : json_null()) == 0;
+                               n == limit ? json_integer((json_int_t)(offset + n)) : json_null()) ==
+               0;
 }
 
 /* ---- venues ---- */
@@ -274,11 +276,11 @@ static json_t *venue_json(struct lnt_api *api, const struct lnt_venue_summary *v
     j = json_pack("{s:I, s:s, s:s, s:i, s:s, s:s, s:s, s:i, s:o, s:i, s:o, s:i, s:o}", "id",
                   (json_int_t)v->id, "name", v->name, "category",
                   category != NULL ? category : "unknown", "capacity", (int)v->capacity, "area",
-                  v->area, "authority", v->authority, "trading", v->trading,
-                  "cup_cover_threshold", (int)v->cup_cover_threshold, "closed_at",
-                  lnt_api_json_time(v->closed_at), "incidents", (int)vs->incidents,
-                  "last_contact", lnt_api_json_time(vs->last_contact), "kiosks", (int)vs->kiosks,
-                  "stock", stock_json(&vs->stock));
+                  v->area, "authority", v->authority, "trading", v->trading, "cup_cover_threshold",
+                  (int)v->cup_cover_threshold, "closed_at", lnt_api_json_time(v->closed_at),
+                  "incidents", (int)vs->incidents, "last_contact",
+                  lnt_api_json_time(vs->last_contact), "kiosks", (int)vs->kiosks, "stock",
+                  stock_json(&vs->stock));
     if (j == NULL)
         return NULL;
     /* The scoring routes fill "score" (band, award, trend) through api->venue_score. */
@@ -334,7 +336,8 @@ static void handle_venues(struct lnt_api *api, const struct lnt_http_request *re
     enum lnt_err rc;
 
     (void)params;
-    if (!lnt_api_officer_auth(api, req, &c, resp) || !lnt_api_query_page(req, &offset, &limit, resp) ||
+    if (!lnt_api_officer_auth(api, req, &c, resp) ||
+        !lnt_api_query_page(req, &offset, &limit, resp) ||
         !query_nights(req, lnt_api_now(api), &first, &last, resp) ||
         !query_bool(req, "include_closed", &closed, resp))
         goto out;
@@ -448,10 +451,10 @@ static json_t *shift_json(const struct lnt_shift *s)
                      lnt_role_name(s->role), "sia_number", s->sia_number, "sia_status",
                      lnt_sia_status_name(s->sia_status) ? lnt_sia_status_name(s->sia_status) : "",
                      "verdict", lnt_verdict_name(s->verdict) ? lnt_verdict_name(s->verdict) : "",
-                     "on_at", lnt_api_json_time(s->on_at), "off_at",
-                     lnt_api_json_time(s->off_at), "night", lnt_api_json_date(s->night),
-                     "sia_ok", s->sia_ok, "vuln_trained", s->vuln_trained, "angela_trained",
-                     s->angela_trained, "bystander_trained", s->bystander_trained, "badge_flag",
+                     "on_at", lnt_api_json_time(s->on_at), "off_at", lnt_api_json_time(s->off_at),
+                     "night", lnt_api_json_date(s->night), "sia_ok", s->sia_ok, "vuln_trained",
+                     s->vuln_trained, "angela_trained", s->angela_trained, "bystander_trained",
+                     s->bystander_trained, "badge_flag",
                      flag != NULL ? json_string(flag) : json_null());
 }
 
@@ -520,17 +523,16 @@ out:
 
 static json_t *incident_json(const struct lnt_incident *i)
 {
-    return json_pack("{s:s, s:I, s:I, s:s, s:i, s:s, s:s, s:b, s:b, s:s, s:o, s:o, s:o, s:i, "
-                     "s:o, s:b, s:b}",
-                     "report_id", i->report_id, "venue_id", (json_int_t)i->venue_id, "kiosk_id",
-                     (json_int_t)i->kiosk_id, "kind", i->kind, "severity", i->severity, "place",
-                     i->place, "outcome", i->outcome, "police_called", i->police_called,
-                     "complete", i->complete, "staff_id", i->staff_id, "occurred_at",
-                     lnt_api_json_time(i->occurred_at), "first_recorded_at",
-                     lnt_api_json_time(i->first_recorded_at), "updated_at",
-                     lnt_api_json_time(i->updated_at), "updates", (int)i->updates, "night",
-                     lnt_api_json_date(i->night), "within_hour", i->within_hour, "has_details",
-                     i->has_details);
+    return json_pack(
+        "{s:s, s:I, s:I, s:s, s:i, s:s, s:s, s:b, s:b, s:s, s:o, s:o, s:o, s:i, "
+        "s:o, s:b, s:b}",
+        "report_id", i->report_id, "venue_id", (json_int_t)i->venue_id, "kiosk_id",
+        (json_int_t)i->kiosk_id, "kind", i->kind, "severity", i->severity, "place", i->place,
+        "outcome", i->outcome, "police_called", i->police_called, "complete", i->complete,
+        "staff_id", i->staff_id, "occurred_at", lnt_api_json_time(i->occurred_at),
+        "first_recorded_at", lnt_api_json_time(i->first_recorded_at), "updated_at",
+        lnt_api_json_time(i->updated_at), "updates", (int)i->updates, "night",
+        lnt_api_json_date(i->night), "within_hour", i->within_hour, "has_details", i->has_details);
 }
 
 static void handle_incidents(struct lnt_api *api, const struct lnt_http_request *req,

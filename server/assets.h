@@ -15,7 +15,8 @@
  * LNT_ERR_TOO_LARGE when that does not fit.
  */
 enum lnt_err lnt_asset_path(const char *rel, char *out, size_t size, char *err);
-/* The scoring rules from that directory. The caller releases them. Errors name the file and line. */
+/* The scoring rules from that directory. The caller releases them. Errors name the file and line.
+ */
 enum lnt_err lnt_score_load_rules(struct lnt_score_rules *out, char *err);
 
 #endif

@@ -117,9 +117,8 @@ int lnt_ctl_badge_issue(struct lnt_ctl *c, int argc, char **argv)
                              v[O_STAFF] == NULL ? "staff" : "png");
     if ((rc = lnt_ctl_parse_id("staff", v[O_STAFF], &staff_id)) != LNT_CTL_OK)
         return rc;
-    if (v[O_DAYS] != NULL &&
-        (rc = lnt_ctl_parse_int("valid-days", v[O_DAYS], 1, LNT_CTL_BADGE_MAX_DAYS, &days)) !=
-            LNT_CTL_OK)
+    if (v[O_DAYS] != NULL && (rc = lnt_ctl_parse_int("valid-days", v[O_DAYS], 1,
+                                                     LNT_CTL_BADGE_MAX_DAYS, &days)) != LNT_CTL_OK)
         return rc;
     if ((rc = lnt_ctl_open_signing(c, &sc)) != LNT_CTL_OK)
         return rc;

@@ -141,10 +141,10 @@ static int64_t night_start(int32_t d)
 static int door_register(struct export_job *j, char *err)
 {
     static const char *const head[] = {
-        "venue_id",   "venue",     "night",     "staff_id",   "name",         "role",
-        "sia_number", "sia_status", "sia_ok",   "verdict",    "badge_serial", "on_duty",
-        "off_duty",   "hours",     "signed_out", "vuln_trained", "angela_trained", "badge_flag",
-        NULL};
+        "venue_id",     "venue",          "night",      "staff_id", "name",
+        "role",         "sia_number",     "sia_status", "sia_ok",   "verdict",
+        "badge_serial", "on_duty",        "off_duty",   "hours",    "signed_out",
+        "vuln_trained", "angela_trained", "badge_flag", NULL};
 
     csv_header(&j->csv, head);
     for (size_t v = 0; v < j->n_venues; v++) {
@@ -190,13 +190,12 @@ static int door_register(struct export_job *j, char *err)
 static int incidents(struct export_job *j, char *err)
 {
     static const char *const head[] = {
-        "report_id",     "venue_id", "venue",         "night",         "occurred_at",
-        "kind",          "severity", "place",         "outcome",       "police_called",
-        "complete",      "recorded_within_hour", "first_recorded_at", "updated_at", "updates", NULL};
-    struct lnt_incident_filter f = {.venue_id = j->venue_id,
-                                    .authority = j->authority,
-                                    .from = j->from,
-                                    .to = j->to};
+        "report_id",         "venue_id",      "venue",    "night",
+        "occurred_at",       "kind",          "severity", "place",
+        "outcome",           "police_called", "complete", "recorded_within_hour",
+        "first_recorded_at", "updated_at",    "updates",  NULL};
+    struct lnt_incident_filter f = {
+        .venue_id = j->venue_id, .authority = j->authority, .from = j->from, .to = j->to};
 
     csv_header(&j->csv, head);
     for (size_t off = 0;; off += LNT_VIEW_MAX) {
@@ -266,9 +265,9 @@ static int stock(struct export_job *j, char *err)
 static int volunteers(struct export_job *j, char *err)
 {
     static const char *const head[] = {
-        "venue_id", "venue",    "night",     "team",     "call_sign",  "staff_id",
-        "team_size", "start_at", "end_at",   "hours",    "water",      "flip_flops",
-        "blankets", "bottles",  "first_aid", "cctv_calls", "police_calls", "calmed", NULL};
+        "venue_id",  "venue",      "night",        "team",   "call_sign",  "staff_id", "team_size",
+        "start_at",  "end_at",     "hours",        "water",  "flip_flops", "blankets", "bottles",
+        "first_aid", "cctv_calls", "police_calls", "calmed", NULL};
 
     csv_header(&j->csv, head);
     for (size_t v = 0; v < j->n_venues; v++) {
@@ -347,8 +346,9 @@ int lnt_ctl_export(struct lnt_ctl *c, int argc, char **argv)
         if (strcmp(argv[0], what_names[i]) == 0)
             what = i;
     if (what < 0)
-        return lnt_ctl_usage(c, "export: expected door-register, incidents, stock or volunteers, "
-                                "got '%s'",
+        return lnt_ctl_usage(c,
+                             "export: expected door-register, incidents, stock or volunteers, "
+                             "got '%s'",
                              argv[0]);
     if ((rc = lnt_ctl_getopt(c, argc, argv, opts, v)) != LNT_CTL_OK)
         return rc;
@@ -362,7 +362,8 @@ int lnt_ctl_export(struct lnt_ctl *c, int argc, char **argv)
         return rc;
     if (last < first)
         return lnt_ctl_fail("--to: %s is before --from %s", v[O_TO], v[O_FROM]);
-    if (v[O_VENUE] != NULL && (rc = lnt_ctl_parse_id("venue", v[O_VENUE], &j.venue_id)) != LNT_CTL_OK)
+    if (v[O_VENUE] != NULL &&
+        (rc = lnt_ctl_parse_id("venue", v[O_VENUE], &j.venue_id)) != LNT_CTL_OK)
         return rc;
     if (snprintf(tmp, sizeof tmp, "%s.tmp", v[O_CSV]) >= (int)sizeof tmp)
         return lnt_ctl_fail("--csv: path longer than %d bytes", PATH_LEN);

@@ -163,11 +163,12 @@ static void out_keys(struct lnt_ctl_out *o, const struct lnt_key_info *keys, siz
         (void)lnt_buf_printf(&js, "%s{\"kid\":\"%s\",\"public_key\":\"%s\",\"created_at\":\"%s\"",
                              i ? "," : "", kid, pk, made);
         if (k->retired_at == 0)
-            (void)lnt_buf_puts(&js, ",\"current\":true,\"retired_at\":null,\"trusted_until\":null}");
+            (void)lnt_buf_puts(&js,
+                               ",\"current\":true,\"retired_at\":null,\"trusted_until\":null}");
         else
-            (void)lnt_buf_printf(&js,
-                                 ",\"current\":false,\"retired_at\":\"%s\",\"trusted_until\":\"%s\"}",
-                                 retired, until);
+            (void)lnt_buf_printf(
+                &js, ",\"current\":false,\"retired_at\":\"%s\",\"trusted_until\":\"%s\"}", retired,
+                until);
         (void)lnt_buf_printf(&words, "%s%s (%s)", i ? ", " : "", kid,
                              k->retired_at == 0 ? "current" : until);
     }

@@ -90,8 +90,8 @@ static int read_password(const char *email, char *pw, size_t size)
         return lnt_ctl_fail("officer add: no password on standard input (give it as the first "
                             "line, e.g. from a password manager)");
     if (utf8_chars(pw) < PW_MIN_CHARS)
-        return lnt_ctl_fail("officer add: password: at least %d characters, got %zu",
-                            PW_MIN_CHARS, utf8_chars(pw));
+        return lnt_ctl_fail("officer add: password: at least %d characters, got %zu", PW_MIN_CHARS,
+                            utf8_chars(pw));
     return LNT_CTL_OK;
 }
 
@@ -263,9 +263,10 @@ static void out_token(struct lnt_ctl_out *o, const struct lnt_token *t, int64_t 
         lnt_ctl_out_time(o, "expires_at", t->expires_at);
     else
         lnt_ctl_out_raw(o, "expires_at", "null", "never");
-    lnt_ctl_out_str(o, "status", t->revoked_at != 0                        ? "revoked"
-                                 : t->expires_at != 0 && t->expires_at <= now ? "expired"
-                                                                            : "active");
+    lnt_ctl_out_str(o, "status",
+                    t->revoked_at != 0                           ? "revoked"
+                    : t->expires_at != 0 && t->expires_at <= now ? "expired"
+                                                                 : "active");
 }
 
 int lnt_ctl_token_add(struct lnt_ctl *c, int argc, char **argv)

@@ -229,9 +229,8 @@ int lnt_ctl_badge_sheet(struct lnt_ctl *c, int argc, char **argv)
     path = v[O_PDF] != NULL ? v[O_PDF] : v[O_SVG] != NULL ? v[O_SVG] : v[O_PNG];
     if (path[0] == '\0')
         return lnt_ctl_usage(c, "badge sheet: the file name must not be empty");
-    if (v[O_DAYS] != NULL &&
-        (rc = lnt_ctl_parse_int("valid-days", v[O_DAYS], 1, LNT_CTL_BADGE_MAX_DAYS, &days)) !=
-            LNT_CTL_OK)
+    if (v[O_DAYS] != NULL && (rc = lnt_ctl_parse_int("valid-days", v[O_DAYS], 1,
+                                                     LNT_CTL_BADGE_MAX_DAYS, &days)) != LNT_CTL_OK)
         return rc;
     if (v[O_STAFF] != NULL) {
         if ((rc = parse_staff_list(v[O_STAFF], &j)) != LNT_CTL_OK)

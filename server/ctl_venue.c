@@ -83,12 +83,14 @@ static int venue_fields(const char *const v[LNT_CTL_MAX_OPTS], struct lnt_venue 
 }
 
 #define VENUE_OPTS                                                                                 \
-    {"name", required_argument, NULL, O_NAME},                                                     \
-        {"category", required_argument, NULL, O_CATEGORY},                                         \
-        {"capacity", required_argument, NULL, O_CAPACITY}, {"area", required_argument, NULL, O_AREA}, \
+    {"name", required_argument, NULL, O_NAME}, {"category", required_argument, NULL, O_CATEGORY},  \
+        {"capacity", required_argument, NULL, O_CAPACITY},                                         \
+        {"area", required_argument, NULL, O_AREA},                                                 \
         {"authority", required_argument, NULL, O_AUTHORITY},                                       \
         {"trading", required_argument, NULL, O_TRADING},                                           \
-        {"cup-cover-threshold", required_argument, NULL, O_THRESHOLD}
+    {                                                                                              \
+        "cup-cover-threshold", required_argument, NULL, O_THRESHOLD                                \
+    }
 
 int lnt_ctl_venue_add(struct lnt_ctl *c, int argc, char **argv)
 {
@@ -117,8 +119,8 @@ int lnt_ctl_venue_add(struct lnt_ctl *c, int argc, char **argv)
 
 int lnt_ctl_venue_edit(struct lnt_ctl *c, int argc, char **argv)
 {
-    static const struct option opts[] = {VENUE_OPTS, {"venue", required_argument, NULL, O_VENUE},
-                                         {0}};
+    static const struct option opts[] = {
+        VENUE_OPTS, {"venue", required_argument, NULL, O_VENUE}, {0}};
     const char *v[LNT_CTL_MAX_OPTS];
     char err[LNT_ERRBUF_SIZE] = "";
     struct lnt_venue ven = {0};

@@ -206,8 +206,8 @@ void lnt_http_peer(const struct lnt_http_request *r, char *out, size_t size)
 
 bool lnt_http_is_tls(const struct lnt_http_request *r)
 {
-    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
-        (struct MHD_Connection *)r->conn, MHD_CONNECTION_INFO_PROTOCOL);
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info((struct MHD_Connection *)r->conn, MHD_CONNECTION_INFO_PROTOCOL);
     if (ci != NULL && ci->protocol != 0)
         return true;
     return from_proxy(r) && lnt_proxy_says_https(lnt_http_header(r, "X-Forwarded-Proto"));
@@ -269,8 +269,7 @@ static enum MHD_Result send_response(struct lnt_http *h, struct MHD_Connection *
 }
 
 static enum MHD_Result respond_too_large(struct lnt_http *h, struct MHD_Connection *conn,
-                                         const char *method, const char *url,
-                                         struct req_state *st)
+                                         const char *method, const char *url, struct req_state *st)
 {
     struct lnt_http_response resp;
     enum MHD_Result ret;

@@ -27,7 +27,7 @@ struct lnt_http_request {
     const char *query;  /* the query string exactly as sent, without '?'; "" when none */
     const char *body;   /* NUL-terminated for convenience; may hold NULs itself */
     size_t body_len;
-    void *conn;                 /* the seam's; use the lookups below */
+    void *conn;                    /* the seam's; use the lookups below */
     const struct lnt_http *server; /* the seam's */
 };
 

@@ -47,7 +47,8 @@ static bool in_list(const struct lnt_proxy_list *l, const struct in6_addr *a)
     return false;
 }
 
-/* Copies s[0..n) without surrounding spaces or tabs into out[ENTRY_MAX]; false if it does not fit. */
+/* Copies s[0..n) without surrounding spaces or tabs into out[ENTRY_MAX]; false if it does not fit.
+ */
 static bool trimmed(const char *s, size_t n, char out[ENTRY_MAX])
 {
     while (n > 0 && (*s == ' ' || *s == '\t'))

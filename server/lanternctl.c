@@ -10,7 +10,6 @@
 #include "wire.h"
 #include "score_ctl.h"
 
-
 static const char usage_head[] =
     "usage: lanternctl [--db PATH] [--keys PATH] [--json] COMMAND [OPTIONS]\n"
     "\n"
@@ -237,7 +236,8 @@ static const struct command commands[] = {
      "export stock --from DATE --to DATE [--venue ID | --authority NAME] --csv FILE"},
     {"export", "volunteers", lnt_ctl_export,
      "export volunteers --from DATE --to DATE [--venue ID | --authority NAME] --csv FILE"},
-    {"purge", NULL, lnt_ctl_purge, "purge                               apply the retention periods"},
+    {"purge", NULL, lnt_ctl_purge,
+     "purge                               apply the retention periods"},
     {"backup", NULL, lnt_ctl_backup,
      "backup --to FILE                    a consistent copy, live; never the key file"},
     {"audit", "list", lnt_ctl_audit_list,

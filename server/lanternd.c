@@ -75,12 +75,18 @@ static void usage(FILE *f)
 static int parse_args(int argc, char **argv, struct options *o)
 {
     static const struct option longopts[] = {
-        {"db", required_argument, NULL, 'd'},        {"listen", required_argument, NULL, 'l'},
-        {"port-file", required_argument, NULL, 'p'}, {"threads", required_argument, NULL, 't'},
-        {"insecure-http", no_argument, NULL, 'I'},   {"help", no_argument, NULL, 'h'},
-        {"tls-cert", required_argument, NULL, 'c'},  {"tls-key", required_argument, NULL, 'k'},
-        {"version", no_argument, NULL, 'V'},         {"trusted-proxy", required_argument, NULL, 'P'},
-        {"keys", required_argument, NULL, 'K'},      {NULL, 0, NULL, 0},
+        {"db", required_argument, NULL, 'd'},
+        {"listen", required_argument, NULL, 'l'},
+        {"port-file", required_argument, NULL, 'p'},
+        {"threads", required_argument, NULL, 't'},
+        {"insecure-http", no_argument, NULL, 'I'},
+        {"help", no_argument, NULL, 'h'},
+        {"tls-cert", required_argument, NULL, 'c'},
+        {"tls-key", required_argument, NULL, 'k'},
+        {"version", no_argument, NULL, 'V'},
+        {"trusted-proxy", required_argument, NULL, 'P'},
+        {"keys", required_argument, NULL, 'K'},
+        {NULL, 0, NULL, 0},
     };
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     int64_t n;
@@ -97,10 +103,10 @@ static int parse_args(int argc, char **argv, struct options *o)
      * are committed together, and a request rarely waits behind another on
      * the same worker (docs/benchmarks.md, "Server: ingest").
      */
-    o->threads = cpus < 1 ? THREADS_MIN
+    o->threads = cpus < 1                               ? THREADS_MIN
                  : cpus * THREADS_PER_CPU > THREADS_MAX ? THREADS_MAX
                  : cpus * THREADS_PER_CPU < THREADS_MIN ? THREADS_MIN
-                                                       : (unsigned)(cpus * THREADS_PER_CPU);
+                                                        : (unsigned)(cpus * THREADS_PER_CPU);
     o->insecure_http = false;
     o->trusted_proxies = NULL;
     o->tls_cert = NULL;
@@ -274,8 +280,7 @@ static bool purger_start(struct purger *p, pthread_t *thread, struct lnt_store *
     p->stop = false;
     if (pthread_mutex_init(&p->lock, NULL) != 0)
         return false;
-    if (pthread_condattr_init(&ca) != 0 ||
-        pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
+    if (pthread_condattr_init(&ca) != 0 || pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
         pthread_cond_init(&p->wake, &ca) != 0) {
         pthread_mutex_destroy(&p->lock);
         return false;
@@ -443,7 +448,8 @@ int main(int argc, char **argv)
 
     lnt_api_init(&api, store);
     api.db_path = opt.db;
-    api.venue_score = lnt_api_score_venue_summary; /* each listed venue carries its band and award */
+    api.venue_score =
+        lnt_api_score_venue_summary; /* each listed venue carries its band and award */
     if (lnt_score_cache_new(&score_cache, SCORE_CACHE_SLOTS, SCORE_CACHE_TTL_S, err) != LNT_OK)
         lnt_warn("venue lists rescore every venue on every request: %s", err);
     api.score_cache = score_cache;

@@ -9,8 +9,7 @@ const uint64_t lnt_metrics_bucket_us[LNT_METRICS_BUCKETS] = {
 
 /* Seconds as Prometheus writes a bucket bound ("0.0025"). */
 static const char *const bucket_le[LNT_METRICS_BUCKETS] = {
-    "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05",
-    "0.1",   "0.25",   "0.5",   "1",    "2.5",   "5",
+    "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5",
 };
 
 static void zero(atomic_uint_fast64_t *a)
@@ -118,14 +117,14 @@ enum lnt_err lnt_metrics_render(const struct lnt_metrics *m, const struct lnt_me
         rc = counter(out, "lantern_events_rejected_total", "Events refused one by one in a batch.",
                      get(&m->ev_rejected));
     if (rc == LNT_OK)
-        rc = lnt_buf_printf(out,
-                            "# HELP lantern_signins_flagged_total Sign-ins stored and flagged: "
-                            "a badge revoked before the sign-in, or a serial never issued.\n"
-                            "# TYPE lantern_signins_flagged_total counter\n"
-                            "lantern_signins_flagged_total{reason=\"revoked\"} %" PRIu64 "\n"
-                            "lantern_signins_flagged_total{reason=\"unknown_serial\"} %" PRIu64
-                            "\n",
-                            get(&m->signins_revoked), get(&m->signins_unknown));
+        rc =
+            lnt_buf_printf(out,
+                           "# HELP lantern_signins_flagged_total Sign-ins stored and flagged: "
+                           "a badge revoked before the sign-in, or a serial never issued.\n"
+                           "# TYPE lantern_signins_flagged_total counter\n"
+                           "lantern_signins_flagged_total{reason=\"revoked\"} %" PRIu64 "\n"
+                           "lantern_signins_flagged_total{reason=\"unknown_serial\"} %" PRIu64 "\n",
+                           get(&m->signins_revoked), get(&m->signins_unknown));
     if (rc == LNT_OK)
         rc = lnt_buf_puts(out, "# HELP lantern_batch_duration_seconds Time to check, store and "
                                "answer one event batch.\n"
@@ -146,9 +145,10 @@ enum lnt_err lnt_metrics_render(const struct lnt_metrics *m, const struct lnt_me
                             "lantern_batch_duration_seconds_count %" PRIu64 "\n",
                             count, sum_us / 1000000, sum_us % 1000000, count);
     if (rc == LNT_OK)
-        rc = counter(out, "lantern_ingest_commits_total",
-                     "Transactions that stored event batches (batches arriving together share one).",
-                     g->store_commits);
+        rc =
+            counter(out, "lantern_ingest_commits_total",
+                    "Transactions that stored event batches (batches arriving together share one).",
+                    g->store_commits);
     if (rc == LNT_OK)
         rc = counter(out, "lantern_ingest_group_retries_total",
                      "Shared transactions that failed and were stored again batch by batch.",

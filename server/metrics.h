@@ -31,9 +31,10 @@ struct lnt_metrics {
     atomic_uint_fast64_t batch_sum_us;
 };
 
-/* Values read from elsewhere when a scrape is rendered; a negative gauge is left out of the page. */
+/* Values read from elsewhere when a scrape is rendered; a negative gauge is left out of the page.
+ */
 struct lnt_metrics_gauges {
-    int64_t db_bytes;       /* database file plus its write-ahead log */
+    int64_t db_bytes; /* database file plus its write-ahead log */
     int64_t kiosks_enrolled;
     uint64_t store_commits; /* counters kept by the store (lnt_store_ingest_stats) */
     uint64_t store_retried;

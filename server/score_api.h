@@ -17,7 +17,8 @@ void lnt_api_score_venue_summary(struct lnt_api *api, int64_t venue_id, struct j
 
 struct lnt_http_response;
 struct lnt_score_rules;
-/* The scoring rules, loaded once per process; NULL with a 500 problem in `resp` when they cannot be. */
+/* The scoring rules, loaded once per process; NULL with a 500 problem in `resp` when they cannot
+ * be. */
 const struct lnt_score_rules *lnt_api_score_rules(struct lnt_http_response *resp);
 
 #endif

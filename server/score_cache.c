@@ -6,10 +6,10 @@
 #include "score_cache.h"
 
 struct slot {
-    int64_t venue_id;   /* whose brief this is, when `have` */
+    int64_t venue_id; /* whose brief this is, when `have` */
     bool have;
     int64_t computed_at;
-    uint64_t inval;     /* tick of the latest invalidation of a venue mapping here */
+    uint64_t inval; /* tick of the latest invalidation of a venue mapping here */
     struct lnt_score_brief b;
 };
 

@@ -17,7 +17,6 @@
  * `lanternctl score|report` (ctl_score.c) and the API (api_score.c).
  */
 
-
 /*
  * Scores venue `venue_id` at `at` over the rules' window, with the trend
  * against the window before and the review flag from the two before that.

@@ -1,4 +1,5 @@
-/* sheet.c - badge sheets for A4 card stock; the one file that talks to cairo (and its fontconfig). */
+/* sheet.c - badge sheets for A4 card stock; the one file that talks to cairo (and its fontconfig).
+ */
 #include "sheet.h"
 
 #include <cairo-pdf.h>
@@ -22,8 +23,8 @@
 #define MARGIN_X_MM ((LNT_SHEET_PAGE_W_MM - LNT_SHEET_COLS * LNT_SHEET_CARD_W_MM - GUTTER_MM) / 2)
 #define MARGIN_Y_MM ((LNT_SHEET_PAGE_H_MM - LNT_SHEET_ROWS * LNT_SHEET_CARD_H_MM - GUTTER_MM) / 2)
 #define QUIET_MODULES 4
-#define PAD_MM 5.0     /* text inset from the card's sides */
-#define BAND_MM 18.0   /* the coloured role band at the top */
+#define PAD_MM 5.0   /* text inset from the card's sides */
+#define BAND_MM 18.0 /* the coloured role band at the top */
 #define MARK_GAP_MM 1.0
 #define MARK_LEN_MM 2.5 /* two marks meet no closer than 1 mm in an 8 mm gutter */
 #define FONT "DejaVu Sans"

@@ -84,8 +84,8 @@ struct lnt_sim_counts {
     int64_t sent_by_type[LNT_EV__MAX + 1];
     int64_t sent;
     int64_t accepted, duplicates, conflicts, rejected;
-    int64_t reports;          /* incident reports (report ids) */
-    int64_t reports_open;     /* spiking reports never completed */
+    int64_t reports;      /* incident reports (report ids) */
+    int64_t reports_open; /* spiking reports never completed */
     int64_t reports_by_kind[16];
     int64_t batches;
     int64_t retries;
@@ -123,8 +123,9 @@ void lnt_sim_town_release(struct lnt_sim_town *t);
  * events over the nights and sends them as signed batches, honouring the
  * server's replies. `progress` (may be NULL) is told events sent so far.
  */
-enum lnt_err lnt_sim_run(struct lnt_sim_town *t, void (*progress)(void *ctx, int64_t done, int64_t total),
-                         void *ctx, char *err);
+enum lnt_err lnt_sim_run(struct lnt_sim_town *t,
+                         void (*progress)(void *ctx, int64_t done, int64_t total), void *ctx,
+                         char *err);
 
 /* ---- HTTP (libcurl inside) ---- */
 

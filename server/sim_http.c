@@ -24,8 +24,8 @@ enum lnt_err lnt_sim_http_new(struct lnt_sim_http **out, const char *base_url, c
 
     *out = NULL;
     if (!lnt_str_starts(base_url, "http://") && !lnt_str_starts(base_url, "https://"))
-        return lnt_fail(err, LNT_ERR_INVALID, "--server: expected http:// or https:// URL, got '%s'",
-                        base_url);
+        return lnt_fail(err, LNT_ERR_INVALID,
+                        "--server: expected http:// or https:// URL, got '%s'", base_url);
     if (n >= URL_MAX - 64)
         return lnt_fail(err, LNT_ERR_TOO_LARGE, "--server: URL over %d bytes", URL_MAX - 64);
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)

@@ -24,22 +24,21 @@ struct kind_def {
     double police; /* share the venue reports to police when run well */
 };
 static const struct kind_def kinds[] = {
-    {"angela", 0.020, 2, 0.15},   {"spiking", 0.008, 4, 0.85},   {"violence", 0.018, 4, 0.80},
-    {"sexual", 0.008, 3, 0.55}, {"weapons", 0.0015, 5, 1.0}, {"drugs", 0.012, 3, 0.40},
-    {"disorder", 0.018, 2, 0.30}, {"medical", 0.025, 2, 0.10},   {"ejection", 0.035, 1, 0.05},
+    {"angela", 0.020, 2, 0.15},   {"spiking", 0.008, 4, 0.85}, {"violence", 0.018, 4, 0.80},
+    {"sexual", 0.008, 3, 0.55},   {"weapons", 0.0015, 5, 1.0}, {"drugs", 0.012, 3, 0.40},
+    {"disorder", 0.018, 2, 0.30}, {"medical", 0.025, 2, 0.10}, {"ejection", 0.035, 1, 0.05},
     {"theft", 0.010, 2, 0.50},
 };
 #define N_KINDS (sizeof kinds / sizeof kinds[0])
-const char *const lnt_sim_kinds[] = {"angela",  "spiking",  "violence", "sexual",
-                                     "weapons", "drugs",    "disorder", "medical",
-                                     "ejection", "theft"};
+const char *const lnt_sim_kinds[] = {"angela", "spiking",  "violence", "sexual",   "weapons",
+                                     "drugs",  "disorder", "medical",  "ejection", "theft"};
 const size_t lnt_sim_n_kinds = N_KINDS;
 
-static const char *const places[] = {"bar",      "dance floor", "toilets",  "entrance",
-                                     "smoking area", "outside", "cloakroom", "seating area"};
+static const char *const places[] = {"bar",          "dance floor", "toilets",   "entrance",
+                                     "smoking area", "outside",     "cloakroom", "seating area"};
 /* Outcomes of a case handled by the book, and of one that was not. */
-static const char *const good_outcomes[] = {"taxi home",        "reunited with friends",
-                                            "police attended",  "ambulance",
+static const char *const good_outcomes[] = {"taxi home",          "reunited with friends",
+                                            "police attended",    "ambulance",
                                             "removed from venue", "resolved by staff"};
 static const char *const poor_outcomes[] = {"left the venue alone", "no action recorded",
                                             "asked to leave"};
@@ -144,14 +143,14 @@ static bool trained(const struct lnt_sim_staff *st, enum lnt_course c, int32_t d
     return false;
 }
 
-/* The verdict the kiosk shows: red for a licence problem, amber for lapsed vulnerability training. */
+/* The verdict the kiosk shows: red for a licence problem, amber for lapsed vulnerability training.
+ */
 static uint8_t verdict_of(const struct lnt_sim_staff *st, int32_t d, uint8_t sia)
 {
     if (sia == LNT_SIA_MISSING || sia == LNT_SIA_EXPIRED)
         return LNT_VERDICT_RED;
-    if (sia == LNT_SIA_EXPIRING ||
-        (st->role == LNT_ROLE_DOOR && !trained(st, LNT_COURSE_WAVE, d) &&
-         !trained(st, LNT_COURSE_BYSTANDER, d)))
+    if (sia == LNT_SIA_EXPIRING || (st->role == LNT_ROLE_DOOR && !trained(st, LNT_COURSE_WAVE, d) &&
+                                    !trained(st, LNT_COURSE_BYSTANDER, d)))
         return LNT_VERDICT_AMBER;
     return LNT_VERDICT_GREEN;
 }
@@ -193,7 +192,8 @@ static int shift_people(struct gen *g, int32_t d, int open, int close, double f,
     door = v->category == LNT_VENUE_PUB && wd != 4 && wd != 5 && f < 1.5
                ? 0
                : (int)(((double)(2 + (v->capacity > 100 ? (v->capacity - 1) / 100 : 0))) *
-                       (f >= 1.0 ? 1.0 : 0.6) + 0.5);
+                           (f >= 1.0 ? 1.0 : 0.6) +
+                       0.5);
     if (v->category == LNT_VENUE_PUB && door > 0)
         door = v->capacity < 150 ? 1 : 2;
     /* poor venues run short on the door */
@@ -258,18 +258,20 @@ static int incidents(struct gen *g, int32_t d, int open, int close, double f,
     static const double complete_later[] = {0.97, 0.75, 0.35};
     const struct lnt_venue *v = &g->sv->v;
     enum lnt_sim_quality q = g->sv->quality;
-    double cat = v->category == LNT_VENUE_NIGHTCLUB ? 1.6 : v->category == LNT_VENUE_BAR ? 1.0 : 0.55;
+    double cat = v->category == LNT_VENUE_NIGHTCLUB ? 1.6
+                 : v->category == LNT_VENUE_BAR     ? 1.0
+                                                    : 0.55;
     int from = open > 1140 ? open : 1140; /* trouble starts in the evening */
 
     if (from >= close)
         from = open;
     for (size_t k = 0; k < N_KINDS; k++) {
-        int count = lnt_sim_rng_poisson(&g->r, kinds[k].rate * v->capacity / 100.0 * cat * f *
-                                                   q_rate[q]);
+        int count =
+            lnt_sim_rng_poisson(&g->r, kinds[k].rate * v->capacity / 100.0 * cat * f * q_rate[q]);
         for (int i = 0; i < count; i++) {
             struct sev *e = push(g), *done;
-            bool by_book = lnt_sim_rng_chance(&g->r, q == LNT_SIM_GOOD ? 0.92
-                                                      : q == LNT_SIM_FAIR ? 0.75
+            bool by_book = lnt_sim_rng_chance(&g->r, q == LNT_SIM_GOOD   ? 0.92
+                                                     : q == LNT_SIM_FAIR ? 0.75
                                                                          : 0.45);
             if (e == NULL)
                 return -1;
@@ -379,7 +381,8 @@ static int volunteers(struct gen *g, int32_t d, double f)
     s->staff = leader;
     s->sub = friday ? 0 : 1;
     s->qty = (int32_t)lnt_sim_rng_range(&g->r, 3, 4);
-    s->occurred_at = s->recorded_at = local_time(d, 21 * 60 + 30 + (int)lnt_sim_rng_range(&g->r, -10, 10));
+    s->occurred_at = s->recorded_at =
+        local_time(d, 21 * 60 + 30 + (int)lnt_sim_rng_range(&g->r, -10, 10));
     if (lnt_sim_rng_chance(&g->r, 0.02))
         return 0; /* the leader forgot to end the shift */
     if ((e = push(g)) == NULL)
@@ -388,7 +391,8 @@ static int volunteers(struct gen *g, int32_t d, double f)
     *e = *s;
     e->order = (uint32_t)(g->n - 1);
     e->type = LNT_EV_SHIFT_END;
-    e->occurred_at = e->recorded_at = local_time(d, 27 * 60 + 30 + (int)lnt_sim_rng_range(&g->r, 0, 45));
+    e->occurred_at = e->recorded_at =
+        local_time(d, 27 * 60 + 30 + (int)lnt_sim_rng_range(&g->r, 0, 45));
     for (int i = 0; i < 8; i++)
         e->tallies[i] = lnt_sim_rng_poisson(&g->r, base[i] * f);
     return 0;
@@ -468,8 +472,7 @@ static void seal_details(const struct lnt_sim_town *t, const struct sev *s, char
                      s->police ? "police informed" : "offered a taxi");
 
     out[0] = '\0';
-    if (n < 0 || (size_t)n >= sizeof json ||
-        LNT_B64_LEN((size_t)n + crypto_box_SEALBYTES) > size ||
+    if (n < 0 || (size_t)n >= sizeof json || LNT_B64_LEN((size_t)n + crypto_box_SEALBYTES) > size ||
         crypto_box_seal(boxed, (const unsigned char *)json, (unsigned long long)n,
                         t->scheme.box_pk) != 0)
         return;
@@ -511,7 +514,7 @@ static void build_event(const struct lnt_sim_town *t, const struct sev *s, int64
         ev->u.incident.severity = s->severity;
         (void)lnt_str_copy(ev->u.incident.place, sizeof ev->u.incident.place, places[s->place]);
         (void)lnt_str_copy(ev->u.incident.outcome, sizeof ev->u.incident.outcome,
-                           !s->complete ? ""
+                           !s->complete      ? ""
                            : s->good_outcome ? good_outcomes[s->outcome]
                                              : poor_outcomes[s->outcome]);
         ev->u.incident.police_called = s->police;
@@ -587,7 +590,8 @@ static enum lnt_err send_batch(struct lnt_sim_town *t, struct lnt_sim_http *h,
         if (rc == LNT_OK && (status == 200 || status == 409))
             break;
         if (rc == LNT_OK && status < 500) {
-            rc = lnt_fail(err, LNT_ERR_NET, "kiosk %lld: the server refused a batch (HTTP %d): %.200s",
+            rc = lnt_fail(err, LNT_ERR_NET,
+                          "kiosk %lld: the server refused a batch (HTTP %d): %.200s",
                           (long long)sv->kiosk_id, status, reply.data != NULL ? reply.data : "");
             goto out;
         }

@@ -83,15 +83,15 @@ int lnt_sim_rng_poisson(struct lnt_sim_rng *r, double mean)
 /* ---- names ---- */
 
 static const char *const pubs[] = {
-    "The Crown",       "The Red Lion",  "The Kings Arms", "The White Hart", "The Plough",
-    "The Railway",     "The George",    "The Swan",       "The Bell",       "The Anchor",
-    "The Fox & Hounds", "The Wheatsheaf", "The Rose & Crown", "The Star",   "The Ship",
-    "The Royal Oak",   "The Nags Head", "The Black Horse"};
+    "The Crown",        "The Red Lion",   "The Kings Arms",   "The White Hart", "The Plough",
+    "The Railway",      "The George",     "The Swan",         "The Bell",       "The Anchor",
+    "The Fox & Hounds", "The Wheatsheaf", "The Rose & Crown", "The Star",       "The Ship",
+    "The Royal Oak",    "The Nags Head",  "The Black Horse"};
 static const char *const bars[] = {"Quayside Bar", "The Gin Room", "Hideout",      "Copper Rooms",
                                    "Neon Lounge",  "Social",       "Tap & Barrel", "Vino",
                                    "Electric Ave", "The Vaults",   "Revolution",   "Botanist"};
-static const char *const clubs[] = {"Velvet", "Echo", "Loft", "Atlas", "Hive", "Pulse", "Mirage",
-                                    "Vault 21"};
+static const char *const clubs[] = {"Velvet", "Echo",  "Loft",   "Atlas",
+                                    "Hive",   "Pulse", "Mirage", "Vault 21"};
 static const char *const hubs[] = {"Safe Haven (St Mary's)", "Street Pastors Hub",
                                    "Night Bus Welfare Point"};
 static const char *const areas[] = {"High Street", "Riverside", "Market Square", "Station Quarter",
@@ -239,7 +239,8 @@ static enum lnt_err add_training(struct lnt_sim_town *t, struct lnt_sim_rng *r,
             struct lnt_training tr = {.staff_id = st->id, .course = list[i], .completed = when};
             tr.expires = next_year(when) - 1;
             if (lnt_store_training_add(t->store, &tr, err) != LNT_OK)
-                return lnt_fail_prefix(err, LNT_ERR_DB, "training for staff %lld: ", (long long)st->id);
+                return lnt_fail_prefix(err, LNT_ERR_DB,
+                                       "training for staff %lld: ", (long long)st->id);
             st->done[list[i]][k++] = when;
             t->counts.training++;
             when = next_year(when) + (int32_t)lnt_sim_rng_range(r, 0, late_max[q]);
@@ -290,7 +291,9 @@ static enum lnt_err add_person(struct lnt_sim_town *t, struct lnt_sim_rng *r,
     if (role == LNT_ROLE_DOOR) {
         /* poor venues employ some door staff whose licence lapsed, or who never had one */
         double missing = sv->quality == LNT_SIM_POOR ? 0.12 : 0.0;
-        double lapsed = sv->quality == LNT_SIM_POOR ? 0.25 : sv->quality == LNT_SIM_FAIR ? 0.08 : 0.01;
+        double lapsed = sv->quality == LNT_SIM_POOR   ? 0.25
+                        : sv->quality == LNT_SIM_FAIR ? 0.08
+                                                      : 0.01;
         if (!lnt_sim_rng_chance(r, missing)) {
             for (int i = 0; i < 16; i++)
                 rec.sia_number[i] = (char)('0' + lnt_sim_rng_range(r, i == 0 ? 1 : 0, 9));
@@ -344,8 +347,9 @@ static enum lnt_err add_venue(struct lnt_sim_town *t, struct lnt_sim_rng *r, siz
         sv->quality = lnt_sim_rng_chance(r, 0.25) ? LNT_SIM_FAIR : LNT_SIM_GOOD;
     if ((rc = lnt_store_venue_add(t->store, v, err)) != LNT_OK)
         return lnt_fail_prefix(err, rc, "venue %s: ", v->name);
-    if (lnt_trading_parse(v->trading[0] != '\0' ? v->trading
-                                                : lnt_trading_default(lnt_venue_category_name(v->category)),
+    if (lnt_trading_parse(v->trading[0] != '\0'
+                              ? v->trading
+                              : lnt_trading_default(lnt_venue_category_name(v->category)),
                           &sv->trading, err) != LNT_OK)
         return lnt_fail_prefix(err, LNT_ERR_INTERNAL, "venue %s: trading: ", v->name);
     t->counts.venues_by_cat[v->category]++;

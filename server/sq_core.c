@@ -527,9 +527,9 @@ static enum lnt_err open_conn(const char *path, int flags, sqlite3 **out, char *
  * was most of the latency tail. The commits are durable without any of this
  * (synchronous=FULL syncs the WAL at each).
  */
-#define CKPT_FRAMES 1000          /* SQLite's default autocheckpoint mark */
-#define CKPT_PASSES 8             /* passes before the thread waits to be woken again */
-#define CKPT_FRAMES_INLINE 16000  /* ~64 MB of WAL: the writer stops waiting for the thread */
+#define CKPT_FRAMES 1000         /* SQLite's default autocheckpoint mark */
+#define CKPT_PASSES 8            /* passes before the thread waits to be woken again */
+#define CKPT_FRAMES_INLINE 16000 /* ~64 MB of WAL: the writer stops waiting for the thread */
 
 struct lnt_sq_ckpt {
     sqlite3 *db;

@@ -376,8 +376,7 @@ static enum lnt_err badge_check(struct lnt_store *s, const struct lnt_event *e,
 }
 
 static enum lnt_err derive_sign_in(struct lnt_store *s, const struct lnt_sq_origin *o,
-                                   const struct lnt_event *e, enum lnt_signin_flag *flag,
-                                   char *err)
+                                   const struct lnt_event *e, enum lnt_signin_flag *flag, char *err)
 {
     const struct lnt_ev_badge *b = &e->u.badge;
     int32_t night = lnt_night_of(e->occurred_at);
@@ -420,11 +419,10 @@ static enum lnt_err derive_sign_in(struct lnt_store *s, const struct lnt_sq_orig
     sqlite3_bind_int(st, 15, (int)*flag);
     rc = lnt_sq_done(s->w.db, st, err, "storing a shift");
     if (rc == LNT_OK && *flag != LNT_SIGNIN_OK)
-        rc = lnt_sq_flag(s,
-                         *flag == LNT_SIGNIN_REVOKED ? LNT_FLAG_REVOKED_BADGE
-                                                    : LNT_FLAG_UNKNOWN_SERIAL,
-                         o, 0, b->staff_id, b->serial, e->occurred_at, e->seq,
-                         sqlite3_last_insert_rowid(s->w.db), err);
+        rc = lnt_sq_flag(
+            s, *flag == LNT_SIGNIN_REVOKED ? LNT_FLAG_REVOKED_BADGE : LNT_FLAG_UNKNOWN_SERIAL, o, 0,
+            b->staff_id, b->serial, e->occurred_at, e->seq, sqlite3_last_insert_rowid(s->w.db),
+            err);
     if (rc != LNT_OK)
         return rc;
     nd = night_row(s, o->venue_id, night, err);

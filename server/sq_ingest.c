@@ -218,16 +218,15 @@ static enum lnt_err insert_one(struct lnt_store *s, const struct lnt_sq_origin *
     res->status = LNT_INGEST_CONFLICT;
     if (old.kiosk_id == o->kiosk_id && old.seq == e->seq) {
         (void)lnt_str_copy(res->reason, sizeof res->reason, CONFLICT_REASON);
-        return lnt_sq_flag(s, LNT_FLAG_CONFLICT, o, 0, NULL, NULL, e->occurred_at, e->seq, 0,
-                           err);
+        return lnt_sq_flag(s, LNT_FLAG_CONFLICT, o, 0, NULL, NULL, e->occurred_at, e->seq, 0, err);
     }
     if (old.kiosk_id == o->kiosk_id)
         snprintf(res->reason, sizeof res->reason,
                  "event id %s stored before as seq %" PRId64 " with different content", e->uuid,
                  old.seq);
     else
-        snprintf(res->reason, sizeof res->reason,
-                 "event id %s stored before from another kiosk", e->uuid);
+        snprintf(res->reason, sizeof res->reason, "event id %s stored before from another kiosk",
+                 e->uuid);
     return lnt_sq_flag(s, LNT_FLAG_CONFLICT, o, old.venue_id != o->venue_id ? old.venue_id : 0,
                        NULL, NULL, e->occurred_at, e->seq, old.seq, err);
 }
@@ -270,7 +269,7 @@ struct pending {
     struct encoded enc;
     enum lnt_err rc_enc; /* from encoding, before any lock */
     char *err;
-    enum lnt_err rc;     /* the outcome, valid once done */
+    enum lnt_err rc; /* the outcome, valid once done */
     bool done;
     struct pending *next;
 };
@@ -548,8 +547,8 @@ enum lnt_err lnt_store_events_insert(struct lnt_store *s, int64_t kiosk_id, int6
     p = calloc(1, sizeof *p);
     if (p == NULL)
         return lnt_fail(err, LNT_ERR_NOMEM, "out of memory storing a batch");
-    *p = (struct pending){.kiosk_id = kiosk_id, .now = now, .ev = ev, .n = n,
-                          .results = results, .err = err};
+    *p = (struct pending){
+        .kiosk_id = kiosk_id, .now = now, .ev = ev, .n = n, .results = results, .err = err};
     p->rc_enc = encode_batch(ev, n, &p->enc, err);
     store_queued(s, p);
     rc = p->rc;

@@ -50,7 +50,7 @@ struct lnt_store {
     pthread_cond_t rcv;
     char path[LNT_SQ_PATH_MAX];
     char keys_path[LNT_SQ_PATH_MAX]; /* the key file: the secret halves of the scheme's keys */
-    struct lnt_sq_batch *batch; /* guarded by wmu */
+    struct lnt_sq_batch *batch;      /* guarded by wmu */
     char actor[LNT_SQ_ACTOR_LEN];
     struct lnt_sq_ckpt *ckpt;   /* background checkpoints; NULL = the writer does them */
     struct lnt_sq_group *group; /* ingest's group commit queue */

@@ -513,17 +513,18 @@ enum lnt_err lnt_store_venue_detail(struct lnt_store *s, int64_t venue_id, int32
     int r;
 
     memset(out, 0, sizeof *out);
-    st = lnt_sq_stmt(c,
-                     "SELECT " SUMMARY_COLS ", (SELECT count(*) FROM staff p WHERE p.venue_id = "
-                     "v.id AND p.left_at = 0), (SELECT count(*) FROM shifts sh WHERE "
-                     "sh.venue_id = v.id AND sh.off_at IS NULL), (SELECT total(sh.badge_flag = 1) FROM "
-                     "shifts sh WHERE sh.venue_id = v.id AND sh.badge_flag <> 0 AND sh.night "
-                     "BETWEEN ?3 AND ?4), (SELECT total(sh.badge_flag = 2) FROM shifts sh WHERE "
-                     "sh.venue_id = v.id AND sh.badge_flag <> 0 AND sh.night BETWEEN ?3 AND ?4) "
-                     "FROM venues v "
-                     "LEFT JOIN stock_levels l ON l.venue_id = v.id WHERE v.id = ?1 "
-                     "AND ?2 = ?2",
-                     err);
+    st = lnt_sq_stmt(
+        c,
+        "SELECT " SUMMARY_COLS ", (SELECT count(*) FROM staff p WHERE p.venue_id = "
+        "v.id AND p.left_at = 0), (SELECT count(*) FROM shifts sh WHERE "
+        "sh.venue_id = v.id AND sh.off_at IS NULL), (SELECT total(sh.badge_flag = 1) FROM "
+        "shifts sh WHERE sh.venue_id = v.id AND sh.badge_flag <> 0 AND sh.night "
+        "BETWEEN ?3 AND ?4), (SELECT total(sh.badge_flag = 2) FROM shifts sh WHERE "
+        "sh.venue_id = v.id AND sh.badge_flag <> 0 AND sh.night BETWEEN ?3 AND ?4) "
+        "FROM venues v "
+        "LEFT JOIN stock_levels l ON l.venue_id = v.id WHERE v.id = ?1 "
+        "AND ?2 = ?2",
+        err);
     if (st == NULL) {
         rc = LNT_ERR_DB;
         goto out;

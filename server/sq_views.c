@@ -463,8 +463,8 @@ enum lnt_err lnt_store_incident_open_parts(struct lnt_store *s, const char *repo
     lnt_sq_wlock(s);
     rc = lnt_sq_begin(s, err);
     if (rc == LNT_OK)
-        rc = incident_read_audited(s, report_id, actor, out, sealed,
-                                   parts != NULL ? &list : NULL, &n, err);
+        rc = incident_read_audited(s, report_id, actor, out, sealed, parts != NULL ? &list : NULL,
+                                   &n, err);
     if (rc == LNT_OK)
         rc = lnt_sq_commit(s, err);
     if (rc != LNT_OK)

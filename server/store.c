@@ -319,8 +319,7 @@ enum lnt_err lnt_store_scope_check(const struct lnt_scope *sc, char *err)
     if (memchr(sc->authority, '\0', sizeof sc->authority) == NULL)
         return lnt_fail(err, LNT_ERR_TOO_LARGE, "authority is over %d bytes", LNT_AUTHORITY_MAX);
     if (sc->authority[0] != '\0') {
-        enum lnt_err rc =
-            lnt_store_text_check("authority", sc->authority, LNT_AUTHORITY_MAX, err);
+        enum lnt_err rc = lnt_store_text_check("authority", sc->authority, LNT_AUTHORITY_MAX, err);
         if (rc != LNT_OK)
             return rc;
     }

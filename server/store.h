@@ -81,12 +81,17 @@ enum lnt_err lnt_store_trust_keys(struct lnt_store *s, struct lnt_trusted_key **
                                   char *err);
 
 /* ---- venues ---- */
-enum lnt_venue_category { LNT_VENUE_PUB = 1, LNT_VENUE_BAR = 2, LNT_VENUE_NIGHTCLUB = 3, LNT_VENUE_HUB = 4 };
+enum lnt_venue_category {
+    LNT_VENUE_PUB = 1,
+    LNT_VENUE_BAR = 2,
+    LNT_VENUE_NIGHTCLUB = 3,
+    LNT_VENUE_HUB = 4
+};
 const char *lnt_venue_category_name(enum lnt_venue_category c);
 enum lnt_err lnt_venue_category_parse(const char *s, enum lnt_venue_category *out);
 
-#define LNT_AUTHORITY_MAX 80            /* bytes of a licensing authority's name */
-#define LNT_TRADING_MAX 127             /* bytes of a trading pattern (common/night.h) */
+#define LNT_AUTHORITY_MAX 80 /* bytes of a licensing authority's name */
+#define LNT_TRADING_MAX 127  /* bytes of a trading pattern (common/night.h) */
 #define LNT_CUP_COVER_THRESHOLD_DEFAULT 100
 
 struct lnt_venue {
@@ -111,7 +116,8 @@ struct lnt_venue {
  */
 enum lnt_err lnt_store_venue_add(struct lnt_store *s, struct lnt_venue *v, char *err);
 enum lnt_err lnt_store_venue_get(struct lnt_store *s, int64_t id, struct lnt_venue *out, char *err);
-enum lnt_err lnt_store_venue_list(struct lnt_store *s, struct lnt_venue **out, size_t *n, char *err);
+enum lnt_err lnt_store_venue_list(struct lnt_store *s, struct lnt_venue **out, size_t *n,
+                                  char *err);
 
 /* ---- staff and training ---- */
 struct lnt_staff {
@@ -138,8 +144,8 @@ struct lnt_training {
 };
 enum lnt_err lnt_store_training_add(struct lnt_store *s, const struct lnt_training *t, char *err);
 /* The latest record per course for one staff member. */
-enum lnt_err lnt_store_training_list(struct lnt_store *s, int64_t staff_id, struct lnt_training **out,
-                                     size_t *n, char *err);
+enum lnt_err lnt_store_training_list(struct lnt_store *s, int64_t staff_id,
+                                     struct lnt_training **out, size_t *n, char *err);
 
 /* ---- badges ---- */
 struct lnt_badge_record {
@@ -161,8 +167,8 @@ struct lnt_badge_record {
  */
 enum lnt_err lnt_store_badge_add(struct lnt_store *s, const struct lnt_badge_record *b, char *err);
 /* Serials of revoked badges that have not yet expired. */
-enum lnt_err lnt_store_badge_revoked(struct lnt_store *s, uint8_t (**out)[LNT_SERIAL_LEN], size_t *n,
-                                     char *err);
+enum lnt_err lnt_store_badge_revoked(struct lnt_store *s, uint8_t (**out)[LNT_SERIAL_LEN],
+                                     size_t *n, char *err);
 
 /* ---- kiosks ---- */
 #define LNT_ENROLL_CODE_LEN 14 /* "ABCD-EFGH-JKMN": no 0/O, 1/I/L */
@@ -171,16 +177,16 @@ struct lnt_kiosk {
     int64_t venue_id;
     uint8_t pk[LNT_SIGN_PK_LEN];
     int64_t enrolled_at;
-    int64_t last_seen;  /* 0 = never */
-    int64_t last_seq;   /* highest seq stored, 0 = none */
+    int64_t last_seen; /* 0 = never */
+    int64_t last_seq;  /* highest seq stored, 0 = none */
     bool revoked;
     /* health, since schema 2 */
-    int64_t backlog;       /* events waiting in the kiosk's outbox, as it last reported; -1 = never */
-    int64_t backlog_at;    /* when it reported that, 0 = never */
-    int64_t seq_gaps;      /* accepted events whose seq jumped past last_seq + 1 */
-    int64_t seq_backwards; /* accepted events whose seq was below last_seq */
+    int64_t backlog;    /* events waiting in the kiosk's outbox, as it last reported; -1 = never */
+    int64_t backlog_at; /* when it reported that, 0 = never */
+    int64_t seq_gaps;   /* accepted events whose seq jumped past last_seq + 1 */
+    int64_t seq_backwards;   /* accepted events whose seq was below last_seq */
     int64_t last_anomaly_at; /* server time of the latest gap or backwards seq, 0 = none */
-    int64_t revoked_at;    /* 0 = not revoked (or revoked before schema 2) */
+    int64_t revoked_at;      /* 0 = not revoked (or revoked before schema 2) */
 };
 /* Makes a one-time code (stored hashed) for `venue_id`, valid until `expires_at`. */
 enum lnt_err lnt_store_enroll_code_add(struct lnt_store *s, int64_t venue_id, int64_t expires_at,
@@ -231,7 +237,7 @@ struct lnt_ingest_stats {
 void lnt_store_ingest_stats(struct lnt_store *s, struct lnt_ingest_stats *out);
 
 struct lnt_stored_event {
-    int64_t id;          /* server-side row id, increasing */
+    int64_t id; /* server-side row id, increasing */
     int64_t kiosk_id;
     int64_t venue_id;
     int64_t received_at;
@@ -240,8 +246,8 @@ struct lnt_stored_event {
 /* Calls `fn` for each stored event of `venue_id` (0 = all) with occurred_at >= since, oldest first.
  * A non-zero return from `fn` stops the walk (and is not an error). */
 enum lnt_err lnt_store_events_each(struct lnt_store *s, int64_t venue_id, int64_t since,
-                                   int (*fn)(void *ctx, const struct lnt_stored_event *e), void *ctx,
-                                   char *err);
+                                   int (*fn)(void *ctx, const struct lnt_stored_event *e),
+                                   void *ctx, char *err);
 
 /* The rest of the interface, by domain (each of these includes this file). */
 #include "store_registers.h"

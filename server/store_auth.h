@@ -150,7 +150,8 @@ enum lnt_err lnt_store_session_delete(struct lnt_store *s, const char *id, char 
 /* ---- failed logins ---- */
 
 #define LNT_ADDR_MAX 63 /* bytes of a client address as text */
-/* Attempts (reserved, not yet cleared) with at > now - window for the account and for the address (either may be NULL). */
+/* Attempts (reserved, not yet cleared) with at > now - window for the account and for the address
+ * (either may be NULL). */
 enum lnt_err lnt_store_login_failures(struct lnt_store *s, const char *email, const char *addr,
                                       int64_t now, int64_t window, int *by_account, int *by_addr,
                                       char *err);

@@ -88,7 +88,7 @@ struct lnt_shift {
     bool vuln_trained; /* WAVE or bystander training in date on the night */
     bool angela_trained;
     bool bystander_trained;
-    bool sia_ok; /* sia_status valid or expiring */
+    bool sia_ok;                     /* sia_status valid or expiring */
     enum lnt_signin_flag badge_flag; /* what the server knows of the badge at on_at */
 };
 /*
@@ -129,7 +129,7 @@ struct lnt_flag {
     char staff_id[17];                   /* "" when not about a person */
     char serial[LNT_SERIAL_LEN * 2 + 1]; /* badge flags: the badge, hex; else "" */
     int64_t at;                          /* occurred_at of the event that raised it */
-    int64_t seq; /* the event's seq (0 for sign-ins flagged by the schema 4 migration) */
+    int64_t seq;   /* the event's seq (0 for sign-ins flagged by the schema 4 migration) */
     int64_t other; /* copied_badge: the other shift's id; seq flags: last_seq before;
                       conflict on a uuid: the stored event's seq; revoked_badge and
                       unknown_serial: the flagged shift's id */
@@ -428,11 +428,11 @@ enum lnt_err lnt_store_venue_summaries(struct lnt_store *s, const char *authorit
 
 struct lnt_venue_detail {
     struct lnt_venue_summary summary;
-    int32_t staff;                  /* current (not left) */
-    int32_t open_shifts;            /* shifts open now */
-    int32_t revoked_sign_ins;       /* sign-ins on the nights with a revoked badge */
+    int32_t staff;                   /* current (not left) */
+    int32_t open_shifts;             /* shifts open now */
+    int32_t revoked_sign_ins;        /* sign-ins on the nights with a revoked badge */
     int32_t unknown_serial_sign_ins; /* ... with a badge serial the scheme never issued */
-    struct lnt_night_rollup totals; /* rollup (b) sums over the nights */
+    struct lnt_night_rollup totals;  /* rollup (b) sums over the nights */
 };
 /* One venue's detail for nights [first_night, last_night]. LNT_ERR_NOT_FOUND. */
 enum lnt_err lnt_store_venue_detail(struct lnt_store *s, int64_t venue_id, int32_t first_night,

@@ -36,7 +36,7 @@ enum lnt_err lnt_store_sia_check(const char *sia, char *err);
 enum lnt_err lnt_store_text_check(const char *what, const char *s, size_t max_bytes, char *err);
 
 /* Base64url without padding (RFC 4648 section 5) of n bytes; out holds LNT_B64URL_LEN(n). */
-#define LNT_B64URL_LEN(n) (((n) * 4 + 2) / 3 + 1)
+#define LNT_B64URL_LEN(n) (((n)*4 + 2) / 3 + 1)
 void lnt_store_b64url(const uint8_t *in, size_t n, char *out);
 /*
  * Checks an email address as typed (1-254 bytes, one '@' with text either

@@ -238,8 +238,9 @@ static void export_register(struct web_req *r)
         return;
     }
     csv_begin(r, "register.csv");
-    lnt_buf_puts(b, "shift_id,venue_id,night,signed_in,signed_out,staff_id,name,role,sia_number,"
-                    "sia_valid,vulnerability_trained,angela_trained,bystander_trained,badge_flag\r\n");
+    lnt_buf_puts(b,
+                 "shift_id,venue_id,night,signed_in,signed_out,staff_id,name,role,sia_number,"
+                 "sia_valid,vulnerability_trained,angela_trained,bystander_trained,badge_flag\r\n");
     for (size_t off = 0;; off += LNT_VIEW_MAX) {
         free(sh);
         sh = NULL;
@@ -263,9 +264,10 @@ static void export_register(struct web_req *r)
             web_csv_cell(b, sh[i].vuln_trained ? "yes" : "no", false);
             web_csv_cell(b, sh[i].angela_trained ? "yes" : "no", false);
             web_csv_cell(b, sh[i].bystander_trained ? "yes" : "no", false);
-            web_csv_cell(b, lnt_signin_flag_name(sh[i].badge_flag) != NULL
-                                ? lnt_signin_flag_name(sh[i].badge_flag)
-                                : "",
+            web_csv_cell(b,
+                         lnt_signin_flag_name(sh[i].badge_flag) != NULL
+                             ? lnt_signin_flag_name(sh[i].badge_flag)
+                             : "",
                          true);
         }
         if (n < LNT_VIEW_MAX || b->len >= CSV_MAX)

@@ -350,8 +350,8 @@ static void flags_section(struct web_req *r, const struct lnt_venue *v, int32_t 
 
     lnt_html_raw(&r->h, "<section class=\"panel\" id=\"flags\" aria-labelledby=\"fl-h\"><h2 "
                         "id=\"fl-h\">Records to check</h2>");
-    if (lnt_store_flag_list(r->web->store, v->id, 0, web_night_start(first), 0, 0, FLAGS_SHOWN,
-                            &fl, &n, NULL) != LNT_OK) {
+    if (lnt_store_flag_list(r->web->store, v->id, 0, web_night_start(first), 0, 0, FLAGS_SHOWN, &fl,
+                            &n, NULL) != LNT_OK) {
         lnt_html_raw(&r->h, "<p class=\"empty\">Flags could not be read.</p></section>");
         return;
     }
@@ -370,9 +370,9 @@ static void flags_section(struct web_req *r, const struct lnt_venue *v, int32_t 
         lnt_html_txt(&r->h, flag_text(fl[i].kind));
         lnt_html_raw(&r->h, "</span>");
         if (fl[i].other_venue_id != 0)
-            lnt_html_rawf(&r->h, " <span class=\"muted\">(with venue #%lld)</span>",
-                          (long long)(fl[i].other_venue_id != v->id ? fl[i].other_venue_id
-                                                                     : fl[i].venue_id));
+            lnt_html_rawf(
+                &r->h, " <span class=\"muted\">(with venue #%lld)</span>",
+                (long long)(fl[i].other_venue_id != v->id ? fl[i].other_venue_id : fl[i].venue_id));
         lnt_html_raw(&r->h, "</td><td>");
         lnt_html_txt(&r->h, fl[i].staff_id);
         lnt_html_raw(&r->h, "</td><td>");
@@ -382,8 +382,9 @@ static void flags_section(struct web_req *r, const struct lnt_venue *v, int32_t 
     }
     lnt_html_raw(&r->h, "</tbody></table></div>");
     if (n == FLAGS_SHOWN)
-        lnt_html_rawf(&r->h, "<p class=\"muted\">The latest %d; the rest are in "
-                             "<code>/api/v1/flags</code>.</p>",
+        lnt_html_rawf(&r->h,
+                      "<p class=\"muted\">The latest %d; the rest are in "
+                      "<code>/api/v1/flags</code>.</p>",
                       FLAGS_SHOWN);
     lnt_html_raw(&r->h, "</section>");
     free(fl);

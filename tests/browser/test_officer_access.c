@@ -186,8 +186,7 @@ static void copy_keys(void)
     const char *slash = strrchr(g.template_db, '/');
 
     assert_non_null(slash);
-    snprintf(from, sizeof from, "%.*s/keys/town.keys", (int)(slash - g.template_db),
-             g.template_db);
+    snprintf(from, sizeof from, "%.*s/keys/town.keys", (int)(slash - g.template_db), g.template_db);
     snprintf(dir, sizeof dir, "%s/keys", g.dir);
     snprintf(to, sizeof to, "%s/town.keys", dir);
     assert_int_equal(mkdir(dir, 0700), 0);

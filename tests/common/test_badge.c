@@ -600,8 +600,8 @@ enum variant {
     V_FLOAT_UNKNOWN_TOP, /* a float or simple value in claims we do not know is ignored */
     V_FLOAT_UNKNOWN_PRIVATE,
     V_SIMPLE_UNKNOWN,
-    V_FLOAT_ROLE,        /* ... but never accepted in place of a known claim */
-    V_SHORT_SIMPLE,      /* one-byte simple value below 32: not well formed */
+    V_FLOAT_ROLE,   /* ... but never accepted in place of a known claim */
+    V_SHORT_SIMPLE, /* one-byte simple value below 32: not well formed */
     V__COUNT
 };
 
@@ -612,7 +612,8 @@ static void claims_payload(struct w *w, enum variant v)
     size_t top = 6 - (v == V_NO_SUB) - (v == V_NO_PRIVATE) + (v == V_EXTRA_TOP) + (v == V_DUP_EXP) +
                  (v == V_TEXT_KEY) + (v == V_FLOAT_UNKNOWN_TOP) + (v == V_SIMPLE_UNKNOWN) +
                  (v == V_SHORT_SIMPLE);
-    size_t priv = 5 + (v == V_EXTRA_PRIVATE) - (v == V_SIA_NO_EXPIRY) + (v == V_FLOAT_UNKNOWN_PRIVATE);
+    size_t priv =
+        5 + (v == V_EXTRA_PRIVATE) - (v == V_SIA_NO_EXPIRY) + (v == V_FLOAT_UNKNOWN_PRIVATE);
 
     w->n = 0;
     if (v == V_INDEFINITE)

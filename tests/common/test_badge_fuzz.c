@@ -68,7 +68,8 @@ static void mutate(uint8_t *p, size_t *n, size_t max)
         p[next() % *n] ^= (uint8_t)(1u << (next() % 8));
         break;
     case 1: /* set a byte to an interesting value */
-        p[next() % *n] = (uint8_t)((const uint8_t[]){0x00, 0xff, 0x7f, 0x80, 0x1f, 0x9f, 0xbf, 0xdf}[next() % 8]);
+        p[next() % *n] = (uint8_t)((const uint8_t[]){0x00, 0xff, 0x7f, 0x80, 0x1f, 0x9f, 0xbf,
+                                                     0xdf}[next() % 8]);
         break;
     case 2: /* truncate */
         *n = 1 + next() % *n;

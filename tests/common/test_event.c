@@ -10,8 +10,8 @@
 
 static void test_event__type_names_round_trip(void **state)
 {
-    static const char *const names[] = {"sign_in", "sign_out", "badge_refused", "incident",
-                                        "stock", "shift_start", "shift_end"};
+    static const char *const names[] = {"sign_in", "sign_out",    "badge_refused", "incident",
+                                        "stock",   "shift_start", "shift_end"};
     (void)state;
 
     for (int t = 1; t <= LNT_EV__MAX; t++) {
@@ -24,7 +24,8 @@ static void test_event__type_names_round_trip(void **state)
 
 static void test_event__parse_refuses_near_misses(void **state)
 {
-    static const char *const bad[] = {"", "none", "unknown", "SIGN_IN", "sign_in ", "sign-in", "sign"};
+    static const char *const bad[] = {"",         "none",    "unknown", "SIGN_IN",
+                                      "sign_in ", "sign-in", "sign"};
     enum lnt_event_type t = LNT_EV_STOCK;
     enum lnt_verdict v = LNT_VERDICT_RED;
     enum lnt_sia_status s = LNT_SIA_MISSING;
@@ -61,7 +62,7 @@ static void test_event__out_of_range_values_are_unknown(void **state)
     (void)state;
     assert_string_equal(lnt_event_type_name(LNT_EV_NONE), "unknown");
     assert_string_equal(lnt_event_type_name((enum lnt_event_type)99), "unknown");
-    assert_string_equal(lnt_event_type_name((enum lnt_event_type)-1), "unknown");
+    assert_string_equal(lnt_event_type_name((enum lnt_event_type) - 1), "unknown");
     assert_string_equal(lnt_verdict_name((enum lnt_verdict)0), "unknown");
     assert_string_equal(lnt_sia_status_name((enum lnt_sia_status)6), "unknown");
 }

@@ -100,7 +100,8 @@ static void test_night__trading_patterns_parse_and_format(void **state)
     assert_non_null(strstr(err, "`Fry`"));
     assert_int_equal(lnt_trading_parse("Fri 20:00", &t, err), LNT_ERR_INVALID);
     assert_int_equal(lnt_trading_parse("Fri 25:00-03:00", &t, err), LNT_ERR_INVALID);
-    assert_int_equal(lnt_trading_parse("Fri 20:00-03:00; Fri 21:00-02:00", &t, err), LNT_ERR_INVALID);
+    assert_int_equal(lnt_trading_parse("Fri 20:00-03:00; Fri 21:00-02:00", &t, err),
+                     LNT_ERR_INVALID);
     assert_non_null(strstr(err, "segment 2"));
     assert_int_equal(lnt_trading_parse("", &t, err), LNT_ERR_INVALID);
     assert_int_equal(lnt_trading_parse(lnt_trading_default("nightclub"), &t, err), LNT_OK);

@@ -43,9 +43,8 @@ static void test_reqsig__signed_request_verifies(void **state)
     (void)state;
 
     sign_body(NOW, sig);
-    assert_int_equal(lnt_reqsig_verify(pk, KIOSK, NOW, NOW, "POST", PATH, BODY, strlen(BODY), sig,
-                                       err),
-                     LNT_OK);
+    assert_int_equal(
+        lnt_reqsig_verify(pk, KIOSK, NOW, NOW, "POST", PATH, BODY, strlen(BODY), sig, err), LNT_OK);
     /* An empty body, given as NULL. */
     assert_int_equal(lnt_reqsig_sign(sk, KIOSK, NOW, "GET", "/api/v1/trust", NULL, 0, sig), LNT_OK);
     assert_int_equal(
@@ -102,8 +101,8 @@ static void test_reqsig__refuses_each_alteration(void **state)
                "X-Lantern-Signature: does not match this request and kiosk 4");
     expect_bad(other_pk, KIOSK, NOW, "POST", PATH, BODY, sig, mismatch);
     /* A signature by another kiosk's key over the very same request. */
-    assert_int_equal(
-        lnt_reqsig_sign(other_sk, KIOSK, NOW, "POST", PATH, BODY, strlen(BODY), sig), LNT_OK);
+    assert_int_equal(lnt_reqsig_sign(other_sk, KIOSK, NOW, "POST", PATH, BODY, strlen(BODY), sig),
+                     LNT_OK);
     expect_bad(pk, KIOSK, NOW, "POST", PATH, BODY, sig, mismatch);
     /* A path the signer could not have signed. */
     sign_body(NOW, sig);
@@ -125,9 +124,11 @@ static void test_reqsig__refuses_garbage_signatures(void **state)
     sig[10] = '*';
     expect_bad(pk, KIOSK, NOW, "POST", PATH, BODY, sig, "X-Lantern-Signature: not valid base64");
     lnt_b64_encode(raw, 63, b64);
-    expect_bad(pk, KIOSK, NOW, "POST", PATH, BODY, b64, "X-Lantern-Signature: 63 bytes, expected 64");
+    expect_bad(pk, KIOSK, NOW, "POST", PATH, BODY, b64,
+               "X-Lantern-Signature: 63 bytes, expected 64");
     lnt_b64_encode(raw, 65, b64);
-    expect_bad(pk, KIOSK, NOW, "POST", PATH, BODY, b64, "X-Lantern-Signature: 65 bytes, expected 64");
+    expect_bad(pk, KIOSK, NOW, "POST", PATH, BODY, b64,
+               "X-Lantern-Signature: 65 bytes, expected 64");
     lnt_b64_encode(raw, 70, b64);
     expect_bad(pk, KIOSK, NOW, "POST", PATH, BODY, b64,
                "X-Lantern-Signature: longer than 88 characters");
@@ -146,34 +147,36 @@ static void test_reqsig__refuses_clock_skew_both_ways(void **state)
 
     /* 300 s either way is still fine. */
     sign_body(NOW - LNT_REQSIG_MAX_SKEW, sig);
-    assert_int_equal(lnt_reqsig_verify(pk, KIOSK, NOW - 300, NOW, "POST", PATH, BODY, len, sig, err),
-                     LNT_OK);
+    assert_int_equal(
+        lnt_reqsig_verify(pk, KIOSK, NOW - 300, NOW, "POST", PATH, BODY, len, sig, err), LNT_OK);
     sign_body(NOW + LNT_REQSIG_MAX_SKEW, sig);
-    assert_int_equal(lnt_reqsig_verify(pk, KIOSK, NOW + 300, NOW, "POST", PATH, BODY, len, sig, err),
-                     LNT_OK);
+    assert_int_equal(
+        lnt_reqsig_verify(pk, KIOSK, NOW + 300, NOW, "POST", PATH, BODY, len, sig, err), LNT_OK);
 
     sign_body(NOW - 301, sig);
-    assert_int_equal(lnt_reqsig_verify(pk, KIOSK, NOW - 301, NOW, "POST", PATH, BODY, len, sig, err),
-                     LNT_ERR_EXPIRED);
+    assert_int_equal(
+        lnt_reqsig_verify(pk, KIOSK, NOW - 301, NOW, "POST", PATH, BODY, len, sig, err),
+        LNT_ERR_EXPIRED);
     assert_string_equal(err,
                         "X-Lantern-Time: 301 s behind the server's clock (at most 300 s allowed)");
     sign_body(NOW + 3600, sig);
-    assert_int_equal(lnt_reqsig_verify(pk, KIOSK, NOW + 3600, NOW, "POST", PATH, BODY, len, sig, err),
-                     LNT_ERR_EXPIRED);
-    assert_string_equal(err,
-                        "X-Lantern-Time: 3600 s ahead of the server's clock (at most 300 s allowed)");
+    assert_int_equal(
+        lnt_reqsig_verify(pk, KIOSK, NOW + 3600, NOW, "POST", PATH, BODY, len, sig, err),
+        LNT_ERR_EXPIRED);
+    assert_string_equal(
+        err, "X-Lantern-Time: 3600 s ahead of the server's clock (at most 300 s allowed)");
     /* Extremes do not overflow. */
     sign_body(INT64_MIN, sig);
-    assert_int_equal(lnt_reqsig_verify(pk, KIOSK, INT64_MIN, INT64_MAX, "POST", PATH, BODY, len, sig,
-                                       err),
-                     LNT_ERR_EXPIRED);
+    assert_int_equal(
+        lnt_reqsig_verify(pk, KIOSK, INT64_MIN, INT64_MAX, "POST", PATH, BODY, len, sig, err),
+        LNT_ERR_EXPIRED);
     assert_string_equal(err, "X-Lantern-Time: 18446744073709551615 s behind the server's clock "
                              "(at most 300 s allowed)");
     /* A stale request with a bad signature says only that the signature is bad. */
     sign_body(NOW - 1000, sig);
-    assert_int_equal(lnt_reqsig_verify(other_pk, KIOSK, NOW - 1000, NOW, "POST", PATH, BODY, len,
-                                       sig, err),
-                     LNT_ERR_BAD_SIGNATURE);
+    assert_int_equal(
+        lnt_reqsig_verify(other_pk, KIOSK, NOW - 1000, NOW, "POST", PATH, BODY, len, sig, err),
+        LNT_ERR_BAD_SIGNATURE);
 }
 
 static void test_reqsig__sign_refuses_bad_method_or_path(void **state)

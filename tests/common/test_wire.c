@@ -1,4 +1,5 @@
-/* test_wire.c - the JSON wire codec: round trips, canonical form, and every way a batch is refused. */
+/* test_wire.c - the JSON wire codec: round trips, canonical form, and every way a batch is refused.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,7 +24,7 @@ extern unsigned long fuzz_wire_fast_accepted;
 #define SIGN_IN                                                                                    \
     "{\"seq\": 1, \"uuid\": \"5f0c1a2b-3c4d-4e5f-8a6b-7c8d9e0f1a2b\", \"type\": \"sign_in\", "     \
     "\"occurred_at\": \"2026-11-26T22:01:03Z\", \"recorded_at\": \"2026-11-26T22:01:03Z\", "       \
-    "\"staff_id\": \"12\", \"badge_serial\": \"a1b2c3d4e5f60718\", \"role\": \"door\", "            \
+    "\"staff_id\": \"12\", \"badge_serial\": \"a1b2c3d4e5f60718\", \"role\": \"door\", "           \
     "\"sia_number\": \"1234567812345678\", \"sia_expires\": \"2027-05-01\", "                      \
     "\"sia_status\": \"valid\", \"verdict\": \"green\"}"
 
@@ -33,7 +34,8 @@ static size_t every_type(struct lnt_event ev[7])
     memset(ev, 0, 7 * sizeof *ev);
     for (int i = 0; i < 7; i++) {
         ev[i].seq = 10 + i * 3;
-        snprintf(ev[i].uuid, sizeof ev[i].uuid, "5f0c1a2b-3c4d-4e5f-8a6b-7c8d9e0f1a%02u", (unsigned)i % 100u);
+        snprintf(ev[i].uuid, sizeof ev[i].uuid, "5f0c1a2b-3c4d-4e5f-8a6b-7c8d9e0f1a%02u",
+                 (unsigned)i % 100u);
         ev[i].type = (enum lnt_event_type)(i + 1);
         ev[i].occurred_at = T0 + i * 60;
         ev[i].recorded_at = T0 + i * 60 + 2;
@@ -49,7 +51,8 @@ static size_t every_type(struct lnt_event ev[7])
         b->verdict = i == 0 ? LNT_VERDICT_AMBER : LNT_VERDICT_GREEN;
     }
     ev[2].u.refused.reason = LNT_BADGE_REVOKED;
-    lnt_str_copy(ev[3].u.incident.report_id, LNT_UUID_STRLEN, "0d9e8f7a-6b5c-4d3e-9f1a-2b3c4d5e6f70");
+    lnt_str_copy(ev[3].u.incident.report_id, LNT_UUID_STRLEN,
+                 "0d9e8f7a-6b5c-4d3e-9f1a-2b3c4d5e6f70");
     lnt_str_copy(ev[3].u.incident.kind, LNT_SHORT_TEXT, "angela");
     ev[3].u.incident.severity = 3;
     lnt_str_copy(ev[3].u.incident.place, LNT_SHORT_TEXT, "bar \"upstairs\" – back");
@@ -163,12 +166,12 @@ static void test_wire__sign_in_has_the_documented_form(void **state)
 
     lnt_buf_init(&out, 4096);
     assert_int_equal(lnt_wire_event_encode(&b.events[0], &out, err), LNT_OK);
-    assert_string_equal(out.data,
-                        "{\"badge_serial\":\"a1b2c3d4e5f60718\",\"occurred_at\":\"2026-11-26T22:01:03Z\","
-                        "\"recorded_at\":\"2026-11-26T22:01:03Z\",\"role\":\"door\",\"seq\":1,"
-                        "\"sia_expires\":\"2027-05-01\",\"sia_number\":\"1234567812345678\","
-                        "\"sia_status\":\"valid\",\"staff_id\":\"12\",\"type\":\"sign_in\","
-                        "\"uuid\":\"5f0c1a2b-3c4d-4e5f-8a6b-7c8d9e0f1a2b\",\"verdict\":\"green\"}");
+    assert_string_equal(
+        out.data, "{\"badge_serial\":\"a1b2c3d4e5f60718\",\"occurred_at\":\"2026-11-26T22:01:03Z\","
+                  "\"recorded_at\":\"2026-11-26T22:01:03Z\",\"role\":\"door\",\"seq\":1,"
+                  "\"sia_expires\":\"2027-05-01\",\"sia_number\":\"1234567812345678\","
+                  "\"sia_status\":\"valid\",\"staff_id\":\"12\",\"type\":\"sign_in\","
+                  "\"uuid\":\"5f0c1a2b-3c4d-4e5f-8a6b-7c8d9e0f1a2b\",\"verdict\":\"green\"}");
     lnt_buf_release(&out);
     lnt_batch_release(&b);
     free(body);
@@ -229,8 +232,12 @@ static void assert_jansson_form(const char *text, size_t len)
 static void test_wire__canonical_text_is_jansson_sorted_compact(void **state)
 {
     static const char *const texts[] = {
-        "", "bar \"upstairs\" \\ back", "caf\xc3\xa9 \xe2\x80\x94 \xf0\x9f\x8d\xba", "a/b <c> & 'd'",
-        "\xe2\x80\xa8 line separator", "\\\\\"\"",
+        "",
+        "bar \"upstairs\" \\ back",
+        "caf\xc3\xa9 \xe2\x80\x94 \xf0\x9f\x8d\xba",
+        "a/b <c> & 'd'",
+        "\xe2\x80\xa8 line separator",
+        "\\\\\"\"",
     };
     struct lnt_event ev[7];
     size_t n = every_type(ev);
@@ -378,8 +385,10 @@ static void test_wire__refuses_what_is_not_json(void **state)
     char *body;
     (void)state;
 
-    refused("", LNT_ERR_INVALID, "not valid JSON: line 1, column 0: unexpected token near end of file");
-    refused("kiosk", LNT_ERR_INVALID, "not valid JSON: line 1, column 5: invalid token near 'kiosk'");
+    refused("", LNT_ERR_INVALID,
+            "not valid JSON: line 1, column 0: unexpected token near end of file");
+    refused("kiosk", LNT_ERR_INVALID,
+            "not valid JSON: line 1, column 5: invalid token near 'kiosk'");
     refused("{\"kiosk_id\": 3, \"events\": [", LNT_ERR_INVALID,
             "not valid JSON: line 1, column 27: ']' expected near end of file");
     refused("{\"kiosk_id\": 3, \"kiosk_id\": 4, \"events\": [" SIGN_IN "]}", LNT_ERR_INVALID,
@@ -448,7 +457,8 @@ static void test_wire__refuses_malformed_events(void **state)
     refused_edit("\"type\": \"sign_in\"", "\"type\": \"sign_up\"",
                  "event 0: field `type`: expected one of sign_in, sign_out, badge_refused, "
                  "incident, stock, shift_start, shift_end");
-    refused_edit("\"seq\": 1", "\"seq\": \"1\"", "event 0: field `seq`: expected a positive integer");
+    refused_edit("\"seq\": 1", "\"seq\": \"1\"",
+                 "event 0: field `seq`: expected a positive integer");
     refused_edit("\"seq\": 1", "\"seq\": -4", "event 0: field `seq`: expected a positive integer");
     refused_edit("\"seq\": 1", "\"seq\": 0", "event 0: field `seq`: expected a positive integer");
     refused_edit("\"staff_id\": \"12\"", "\"staff_id\": 12",
@@ -510,7 +520,8 @@ static void test_wire__names_the_event_index(void **state)
         snprintf(seq, sizeof seq, "\"seq\": %d,", i + 1);
         ev = replace(SIGN_IN, "\"seq\": 1,", seq);
         ev2 = replace(ev, "\"occurred_at\": \"2026-11-26T22:01:03Z\"",
-                      i == 17 ? "\"occurred_at\": \"yesterday\"" : "\"occurred_at\": \"2026-11-26T22:01:03Z\"");
+                      i == 17 ? "\"occurred_at\": \"yesterday\""
+                              : "\"occurred_at\": \"2026-11-26T22:01:03Z\"");
         assert_int_equal(lnt_buf_printf(&b, "%s%s", i > 0 ? "," : "", ev2), LNT_OK);
         free(ev2);
         free(ev);
@@ -539,7 +550,8 @@ static void test_wire__refuses_malformed_other_types(void **state)
          "malformed, unknown_key, bad_signature, expired, not_yet_valid, revoked, wrong_scheme"},
         {2, "\"reason\":\"revoked\"", "\"reason\":\"revoked\",\"staff_id\":\"12\"",
          "event 0: field `staff_id`: not a field of a badge_refused event"},
-        {3, "\"severity\":3", "\"severity\":6", "event 0: field `severity`: expected an integer from 1 to 5"},
+        {3, "\"severity\":3", "\"severity\":6",
+         "event 0: field `severity`: expected an integer from 1 to 5"},
         {3, "\"police_called\":true", "\"police_called\":1",
          "event 0: field `police_called`: expected true or false"},
         {3, "\"complete\":true,", "", "event 0: field `complete`: missing"},
@@ -548,7 +560,8 @@ static void test_wire__refuses_malformed_other_types(void **state)
         {3, "\"report_id\":\"0d9e8f7a", "\"report_id\":\"xd9e8f7a",
          "event 0: field `report_id`: expected a lower-case RFC 4122 UUID"},
         {3, "\"kind\":\"angela\"", "\"kind\":\"\"",
-         "event 0: field `kind`: expected one of angela, spiking, violence_injury, violence, sexual, "
+         "event 0: field `kind`: expected one of angela, spiking, violence_injury, violence, "
+         "sexual, "
          "weapons, drugs, disorder, medical, ejection, theft"},
         {3, "\"place\":\"", "\"place\":\"0123456789012345678901234567890123456789012345678",
          "event 0: field `place`: longer than 47 bytes"},
@@ -565,8 +578,9 @@ static void test_wire__refuses_malformed_other_types(void **state)
         {6, "\"tallies\":{", "\"tallies\":[{", "not valid JSON"},
         {5, "\"team_size\":4", "\"team_size\":0",
          "event 0: field `team_size`: expected an integer from 1 to 100"},
-        {5, ",\"tallies\":{\"blankets\":0,\"bottles\":0,\"calmed\":0,\"cctv_calls\":0,"
-            "\"first_aid\":0,\"flip_flops\":0,\"police_calls\":0,\"water\":0}",
+        {5,
+         ",\"tallies\":{\"blankets\":0,\"bottles\":0,\"calmed\":0,\"cctv_calls\":0,"
+         "\"first_aid\":0,\"flip_flops\":0,\"police_calls\":0,\"water\":0}",
          "", "event 0: field `tallies`: missing"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -656,7 +670,8 @@ static void test_wire__reply_round_trips(void **state)
         {.seq = 2, .status = LNT_INGEST_ACCEPTED},
         {.seq = 3, .status = LNT_INGEST_DUPLICATE},
         {.seq = 4, .status = LNT_INGEST_CONFLICT, .reason = "stored before with different content"},
-        {.seq = 5, .status = LNT_INGEST_REJECTED,
+        {.seq = 5,
+         .status = LNT_INGEST_REJECTED,
          .reason = "occurred_at is more than a day in the future"},
     };
     struct lnt_ingest_result back[5];
@@ -681,7 +696,8 @@ static void test_wire__reply_round_trips(void **state)
     /* An empty reply is a valid reply. */
     lnt_buf_reset(&out);
     assert_int_equal(lnt_wire_reply_encode(r, 0, &out, err), LNT_OK);
-    assert_string_equal(out.data, "{\"accepted\":[],\"conflicts\":[],\"duplicates\":[],\"rejected\":[]}");
+    assert_string_equal(out.data,
+                        "{\"accepted\":[],\"conflicts\":[],\"duplicates\":[],\"rejected\":[]}");
     /* An unprintable byte in a reason is shown as '?', not a failure. */
     lnt_buf_reset(&out);
     lnt_str_copy(r[4].reason, sizeof r[4].reason, "bad\nline \xc3");
@@ -753,8 +769,9 @@ static void test_wire__refuses_malformed_reply(void **state)
                   "field `accepted[1]`: expected a positive integer");
     reply_refused("{\"accepted\": [1, 2, 3, 4, 5], " EMPTY_LISTS "}", 4, LNT_ERR_TOO_LARGE,
                   "reply lists more than 4 events");
-    reply_refused("{\"accepted\": [1, 2], \"duplicates\": [2], \"conflicts\": [], \"rejected\": []}",
-                  4, LNT_ERR_INVALID, "reply lists seq 2 more than once");
+    reply_refused(
+        "{\"accepted\": [1, 2], \"duplicates\": [2], \"conflicts\": [], \"rejected\": []}", 4,
+        LNT_ERR_INVALID, "reply lists seq 2 more than once");
     reply_refused("{\"accepted\": [], \"duplicates\": [], \"conflicts\": [7], \"rejected\": []}", 4,
                   LNT_ERR_INVALID, "field `conflicts[0]`: expected an object with seq and reason");
     reply_refused("{\"accepted\": [], \"duplicates\": [], \"conflicts\": [], "

@@ -31,7 +31,8 @@ struct town {
     pid_t server;
 };
 
-/* Runs lanternctl --db DB --json ARGS..., asserts exit 0, returns its parsed output (caller decrefs). */
+/* Runs lanternctl --db DB --json ARGS..., asserts exit 0, returns its parsed output (caller
+ * decrefs). */
 static json_t *ctl(struct town *t, const char *const *args)
 {
     const char *argv[32];
@@ -74,8 +75,14 @@ static const char *jstr(json_t *o, const char *key)
 static void start_server(struct town *t)
 {
     char *port_file = lnt_test_path(t->dir, "port");
-    const char *argv[] = {lnt_test_bin("lanternd"), "--db", t->db, "--listen", "127.0.0.1:0",
-                          "--port-file", port_file, NULL};
+    const char *argv[] = {lnt_test_bin("lanternd"),
+                          "--db",
+                          t->db,
+                          "--listen",
+                          "127.0.0.1:0",
+                          "--port-file",
+                          port_file,
+                          NULL};
     char *port;
 
     unlink(port_file);
@@ -96,7 +103,8 @@ static void stop_server(struct town *t)
     t->server = 0;
 }
 
-/* A scheme, a venue, a door supervisor with an SIA licence and four courses, their badge as a PNG. */
+/* A scheme, a venue, a door supervisor with an SIA licence and four courses, their badge as a PNG.
+ */
 static int town_setup(void **state)
 {
     struct town *t = calloc(1, sizeof *t);
@@ -154,18 +162,30 @@ static int town_teardown(void **state)
 }
 
 /* Runs the kiosk headless over `frames` (NULL: an empty frame directory). */
-static int run_kiosk(struct town *t, const char *frames, const char *timeout, struct lnt_proc_result *r)
+static int run_kiosk(struct town *t, const char *frames, const char *timeout,
+                     struct lnt_proc_result *r)
 {
-    const char *argv[] = {lnt_test_bin("lantern-kiosk"), "--headless", "--data", t->kiosk_data,
-                          "--server", t->url, "--enroll", t->code, "--frames",
-                          frames ? frames : t->dir, "--timeout", timeout, NULL};
+    const char *argv[] = {lnt_test_bin("lantern-kiosk"),
+                          "--headless",
+                          "--data",
+                          t->kiosk_data,
+                          "--server",
+                          t->url,
+                          "--enroll",
+                          t->code,
+                          "--frames",
+                          frames ? frames : t->dir,
+                          "--timeout",
+                          timeout,
+                          NULL};
     return lnt_proc_run(argv, NULL, 60000, r);
 }
 
 /* Counts stored events of `type` for the town's staff member. */
 static int count_events(struct town *t, const char *type)
 {
-    const char *argv[] = {lnt_test_bin("lanternctl"), "--db", t->db, "--json", "events", "list", NULL};
+    const char *argv[] = {
+        lnt_test_bin("lanternctl"), "--db", t->db, "--json", "events", "list", NULL};
     struct lnt_proc_result r;
     int count = 0;
     char *line, *save = NULL;

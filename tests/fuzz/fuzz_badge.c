@@ -58,8 +58,8 @@ static int all_zero(const void *p, size_t n)
 static void check(const char *text)
 {
     static const uint8_t revoked[1][LNT_SERIAL_LEN] = {{1, 2, 3, 4, 5, 6, 7, 8}};
-    struct lnt_trust trust = {.scheme = "WTN", .keys = &trusted, .n_keys = 1,
-                              .revoked = revoked, .n_revoked = 1};
+    struct lnt_trust trust = {
+        .scheme = "WTN", .keys = &trusted, .n_keys = 1, .revoked = revoked, .n_revoked = 1};
     struct lnt_badge_claims out;
     char err[LNT_ERRBUF_SIZE];
     enum lnt_badge_reason r;

@@ -884,7 +884,8 @@ static void add_badge(struct fixture *f, uint8_t serial[LNT_SERIAL_LEN])
     assert_int_equal(lnt_store_badge_add(f->store, &b, err), LNT_OK);
 }
 
-static void revoke_badge(struct fixture *f, const uint8_t serial[LNT_SERIAL_LEN], int64_t want_version)
+static void revoke_badge(struct fixture *f, const uint8_t serial[LNT_SERIAL_LEN],
+                         int64_t want_version)
 {
     char err[LNT_ERRBUF_SIZE] = "";
     int64_t v = 0;
@@ -1063,9 +1064,9 @@ static void test_api__sync_follows_venue_settings(void **state)
         lnt_store_venue_edit(f->store, f->venue_id, &v, LNT_VENUE_SET_CUP_THRESHOLD, err), LNT_OK);
     get_sync(f, "", NULL, &r);
     assert_int_equal(r.status, 200);
-    assert_int_equal(
-        json_integer_value(json_object_get(json_object_get(r.json, "venue"), "cup_cover_threshold")),
-        250);
+    assert_int_equal(json_integer_value(
+                         json_object_get(json_object_get(r.json, "venue"), "cup_cover_threshold")),
+                     250);
     reply_release(&r);
 }
 
@@ -1417,8 +1418,8 @@ static void test_api__lanternd_purges_old_records_at_start(void **state)
     char *port_file = lnt_test_path(f->dir, "port");
     char *log = lnt_test_path(f->dir, "lanternd.log");
     char bin[1024], code[LNT_ENROLL_CODE_LEN + 1], err[LNT_ERRBUF_SIZE] = "";
-    const char *argv[] = {bin, "--db", db, "--listen", "127.0.0.1:0", "--port-file", port_file,
-                          NULL};
+    const char *argv[] = {bin,           "--db",        db,        "--listen",
+                          "127.0.0.1:0", "--port-file", port_file, NULL};
     struct lnt_store *s = NULL;
     struct lnt_venue v;
     struct lnt_kiosk k;

@@ -356,8 +356,8 @@ static void test_api_limits__stalled_clients_cut_off_others_served(void **state)
 {
     struct fixture *f = *state;
     static const char *const partial[] = {
-        "GET /healthz HT",                                       /* stalls in the request line */
-        "POST /api/v1/events HTTP/1.1\r\nHost: x\r\n",           /* stalls in the head */
+        "GET /healthz HT",                             /* stalls in the request line */
+        "POST /api/v1/events HTTP/1.1\r\nHost: x\r\n", /* stalls in the head */
         "POST /api/v1/events HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"kio", /* body */
     };
     size_t slow[3];
@@ -605,8 +605,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_api_limits__long_request_line_refused, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(test_api_limits__malformed_request_refused_then_close, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_api_limits__malformed_request_refused_then_close,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_limits__connections_per_address, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_limits__connections_in_total, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_limits__stalled_clients_cut_off_others_served,
@@ -618,8 +618,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_api_limits__body_under_min_rate_cut_off, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(test_api_limits__near_the_limit_oldest_idle_dropped,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api_limits__near_the_limit_oldest_idle_dropped, setup,
+                                        teardown),
     };
     int rc;
 

@@ -42,7 +42,7 @@ struct fixture {
     struct lnt_http *http;
     char base[64];
     CURL *curl;
-    int64_t a, b, c;          /* venues: A pub and B hub in Westshire, C bar in Eastshire */
+    int64_t a, b, c; /* venues: A pub and B hub in Westshire, C bar in Eastshire */
     int64_t kiosk_a, kiosk_b, kiosk_c;
     char token[T__COUNT][LNT_TOKEN_LEN + 1];
 };
@@ -276,7 +276,8 @@ static void reply_release(struct reply *r)
     r->json = NULL;
 }
 
-/* GET `path` (POST `body` when not NULL) with `auth` as the whole Authorization value (NULL: none). */
+/* GET `path` (POST `body` when not NULL) with `auth` as the whole Authorization value (NULL: none).
+ */
 static void request_auth(struct fixture *f, const char *path, const char *auth, const char *body,
                          struct reply *r)
 {
@@ -331,7 +332,7 @@ static void post(struct fixture *f, enum tok which, struct reply *r, const char 
 
 /* GET `path` (printf-style) with token `which`. */
 __attribute__((format(printf, 4, 5))) static void get(struct fixture *f, enum tok which,
-                                                       struct reply *r, const char *fmt, ...)
+                                                      struct reply *r, const char *fmt, ...)
 {
     char path[256], auth[128];
     va_list ap;
@@ -379,8 +380,7 @@ static size_t audited(struct fixture *f, const char *action, const char *object)
     char err[LNT_ERRBUF_SIZE] = "";
     size_t n = 0, hits = 0;
 
-    assert_int_equal(lnt_store_audit_list(f->store, 0, 0, 0, LNT_VIEW_MAX, &rows, &n, err),
-                     LNT_OK);
+    assert_int_equal(lnt_store_audit_list(f->store, 0, 0, 0, LNT_VIEW_MAX, &rows, &n, err), LNT_OK);
     for (size_t i = 0; i < n; i++)
         if (strcmp(rows[i].action, action) == 0 && strcmp(rows[i].object, object) == 0)
             hits++;
@@ -425,9 +425,14 @@ static void test_api_officer__missing_or_bad_token_401(void **state)
     /* Every officer route asks for a token. */
     {
         static const char *const paths[] = {
-            "/api/v1/venues/1", "/api/v1/venues/1/register", "/api/v1/venues/1/incidents",
-            "/api/v1/incidents/" INCIDENT_A "/details", "/api/v1/venues/1/stock",
-            "/api/v1/volunteers/shifts", "/api/v1/kiosks", "/api/v1/flags",
+            "/api/v1/venues/1",
+            "/api/v1/venues/1/register",
+            "/api/v1/venues/1/incidents",
+            "/api/v1/incidents/" INCIDENT_A "/details",
+            "/api/v1/venues/1/stock",
+            "/api/v1/volunteers/shifts",
+            "/api/v1/kiosks",
+            "/api/v1/flags",
         };
         for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
             get_auth(f, paths[i], NULL, &r);
@@ -489,9 +494,8 @@ static void test_api_officer__venues_paging_and_bad_queries(void **state)
     get(f, T_ADMIN, &r, "/api/v1/venues?limit=2&offset=2");
     assert_ok(&r);
     assert_int_equal(json_array_size(items(&r, "venues")), 1);
-    assert_int_equal(json_integer_value(json_object_get(json_array_get(items(&r, "venues"), 0),
-                                                        "id")),
-                     f->c);
+    assert_int_equal(
+        json_integer_value(json_object_get(json_array_get(items(&r, "venues"), 0), "id")), f->c);
     assert_true(json_is_null(json_object_get(r.json, "next_offset")));
     reply_release(&r);
 
@@ -811,9 +815,9 @@ static void test_api_officer__kiosks_health(void **state)
     get(f, T_ADMIN, &r, "/api/v1/kiosks?limit=1&offset=1");
     assert_ok(&r);
     assert_int_equal(json_array_size(items(&r, "kiosks")), 1);
-    assert_int_equal(json_integer_value(json_object_get(json_array_get(items(&r, "kiosks"), 0),
-                                                        "id")),
-                     f->kiosk_b);
+    assert_int_equal(
+        json_integer_value(json_object_get(json_array_get(items(&r, "kiosks"), 0), "id")),
+        f->kiosk_b);
     reply_release(&r);
 }
 
@@ -846,7 +850,8 @@ static void test_api_officer__flags(void **state)
     reply_release(&r);
 }
 
-/* Findings through the API: recorded by permitted roles, listed, and counted by the score at once. */
+/* Findings through the API: recorded by permitted roles, listed, and counted by the score at once.
+ */
 static void test_api_officer__findings_recorded_listed_and_scored(void **state)
 {
     struct fixture *f = *state;
@@ -1085,8 +1090,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_api_officer__volunteer_shifts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_officer__kiosks_health, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_officer__flags, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_api_officer__findings_recorded_listed_and_scored, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_api_officer__findings_recorded_listed_and_scored,
+                                        setup, teardown),
     };
     int rc;
 

@@ -165,8 +165,8 @@ static void test_http_proxy__handler_sees_the_client_a_trusted_proxy_names(void 
     char said[128];
     (void)state;
 
-    ask(lnt_http_port(h), "X-Forwarded-For: 1.2.3.4, 203.0.113.7", "X-Forwarded-Proto: https",
-        said, sizeof said);
+    ask(lnt_http_port(h), "X-Forwarded-For: 1.2.3.4, 203.0.113.7", "X-Forwarded-Proto: https", said,
+        sizeof said);
     assert_string_equal(said, "203.0.113.7 tls");
     ask(lnt_http_port(h), NULL, NULL, said, sizeof said);
     assert_string_equal(said, "127.0.0.1 plain");
@@ -195,8 +195,7 @@ static void test_http_proxy__without_trusted_proxies_the_headers_are_ignored(voi
 
 static void test_http_proxy__lanternd_refuses_a_proxy_that_is_not_an_address(void **state)
 {
-    const char *argv[] = {lnt_test_bin("lanternd"), "--trusted-proxy", "127.0.0.1,gateway",
-                          NULL};
+    const char *argv[] = {lnt_test_bin("lanternd"), "--trusted-proxy", "127.0.0.1,gateway", NULL};
     struct lnt_proc_result r;
     (void)state;
 

@@ -104,10 +104,10 @@ static void test_lanternctl_admin__staff_edit_list_leave(void **state)
     ctl_init(f);
     venue(f, "The Crown", "pub", "High Street", "Kingsbridge");
     venue(f, "Velvet", "nightclub", "Quayside", "Kingsbridge");
-    json_decref(ctl_json(f, "staff", "add", "--venue", "1", "--name", "Sam Okafor", "--role",
-                         "bar", NULL));
-    json_decref(ctl_json(f, "staff", "add", "--venue", "1", "--name", "Dee", "--role", "manager",
-                         NULL));
+    json_decref(
+        ctl_json(f, "staff", "add", "--venue", "1", "--name", "Sam Okafor", "--role", "bar", NULL));
+    json_decref(
+        ctl_json(f, "staff", "add", "--venue", "1", "--name", "Dee", "--role", "manager", NULL));
 
     /* becomes a door supervisor at Velvet, with a licence */
     ctl_exec(f, true, NULL, &r, "staff", "edit", "--staff", "1", "--role", "door", "--venue", "2",
@@ -171,7 +171,8 @@ static void test_lanternctl_admin__training_list(void **state)
 
     ctl_init(f);
     venue(f, "The Crown", "pub", "High Street", "Kingsbridge");
-    json_decref(ctl_json(f, "staff", "add", "--venue", "1", "--name", "Sam", "--role", "bar", NULL));
+    json_decref(
+        ctl_json(f, "staff", "add", "--venue", "1", "--name", "Sam", "--role", "bar", NULL));
     json_decref(ctl_json(f, "training", "add", "--staff", "1", "--course", "wave", "--completed",
                          ctl_date(-700, old), NULL));
     json_decref(ctl_json(f, "training", "add", "--staff", "1", "--course", "wave", "--completed",
@@ -232,7 +233,8 @@ static void test_lanternctl_admin__badge_list_and_revoke(void **state)
 
     ctl_init(f);
     venue(f, "The Crown", "pub", "High Street", "Kingsbridge");
-    json_decref(ctl_json(f, "staff", "add", "--venue", "1", "--name", "Sam", "--role", "bar", NULL));
+    json_decref(
+        ctl_json(f, "staff", "add", "--venue", "1", "--name", "Sam", "--role", "bar", NULL));
     a = ctl_json(f, "badge", "issue", "--staff", "1", "--png", png, NULL);
     b = ctl_json(f, "badge", "issue", "--staff", "1", "--png", png, NULL);
     l = ctl_json_lines(f, "badge", "list", "--staff", "1", NULL);
@@ -256,8 +258,8 @@ static void test_lanternctl_admin__badge_list_and_revoke(void **state)
     ctl_run_release(&r);
     ctl_expect_fail(f, 1, "already revoked", "badge", "revoke", "--serial", ctl_jstr(b, "serial"),
                     NULL);
-    ctl_expect_fail(f, 1, "--serial: expected 16 hex digits", "badge", "revoke", "--serial",
-                    "xyz", NULL);
+    ctl_expect_fail(f, 1, "--serial: expected 16 hex digits", "badge", "revoke", "--serial", "xyz",
+                    NULL);
     ctl_expect_fail(f, 1, "not found", "badge", "revoke", "--serial", "0000000000000000", NULL);
     ctl_expect_fail(f, 1, "staff member 3 not found", "badge", "list", "--staff", "3", NULL);
     json_decref(a);
@@ -273,8 +275,10 @@ static void test_lanternctl_admin__key_rotate_keeps_old_badges_valid(void **stat
 
     ctl_init(f);
     venue(f, "The Crown", "pub", "High Street", "Kingsbridge");
-    json_decref(ctl_json(f, "staff", "add", "--venue", "1", "--name", "Sam", "--role", "bar", NULL));
-    json_decref(ctl_json(f, "staff", "add", "--venue", "1", "--name", "Ann", "--role", "bar", NULL));
+    json_decref(
+        ctl_json(f, "staff", "add", "--venue", "1", "--name", "Sam", "--role", "bar", NULL));
+    json_decref(
+        ctl_json(f, "staff", "add", "--venue", "1", "--name", "Ann", "--role", "bar", NULL));
     before = ctl_json(f, "key", "show", NULL);
     old_badge = ctl_json(f, "badge", "issue", "--staff", "1", "--png", png, NULL);
 
@@ -335,9 +339,9 @@ static void test_lanternctl_admin__kiosk_list_and_revoke(void **state)
     /* one kiosk enrols and reports */
     lnt_random(pk, sizeof pk);
     assert_int_equal(lnt_store_open(&s, f->db, err), LNT_OK);
-    assert_int_equal(lnt_store_enroll_redeem(s, ctl_jstr(o, "enrollment_code"), pk,
-                                             lnt_time_now(), &k, err),
-                     LNT_OK);
+    assert_int_equal(
+        lnt_store_enroll_redeem(s, ctl_jstr(o, "enrollment_code"), pk, lnt_time_now(), &k, err),
+        LNT_OK);
     ev.seq = 1;
     lnt_uuid4(ev.uuid);
     ev.type = LNT_EV_STOCK;
@@ -382,10 +386,10 @@ static void test_lanternctl_admin__kiosk_list_and_revoke(void **state)
 static void test_lanternctl_admin__help_lists_every_command(void **state)
 {
     struct ctl_fix *f = *state;
-    const char *want[] = {"venue edit",     "venue close",    "staff leave",  "training list",
-                          "badge revoke",   "badge list",     "kiosk list",   "key rotate",
-                          "officer add",    "token add",      "finding add",  "export incidents",
-                          "export door-register", "purge",    "backup --to",  "audit list"};
+    const char *want[] = {"venue edit",           "venue close", "staff leave", "training list",
+                          "badge revoke",         "badge list",  "kiosk list",  "key rotate",
+                          "officer add",          "token add",   "finding add", "export incidents",
+                          "export door-register", "purge",       "backup --to", "audit list"};
     struct ctl_run r;
 
     ctl_exec(f, false, NULL, &r, "--help", NULL);

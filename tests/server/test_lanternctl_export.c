@@ -123,9 +123,9 @@ static int64_t enrol(struct lnt_store *s, struct ctl_fix *f, const char *venue)
     json_t *o = ctl_json(f, "kiosk", "add", "--venue", venue, NULL);
 
     lnt_random(pk, sizeof pk);
-    assert_int_equal(lnt_store_enroll_redeem(s, ctl_jstr(o, "enrollment_code"), pk,
-                                             lnt_time_now(), &k, err),
-                     LNT_OK);
+    assert_int_equal(
+        lnt_store_enroll_redeem(s, ctl_jstr(o, "enrollment_code"), pk, lnt_time_now(), &k, err),
+        LNT_OK);
     json_decref(o);
     return k.id;
 }
@@ -140,8 +140,8 @@ static void town(struct ctl_fix *f, struct fixture_data *d)
 
     ctl_init(f);
     json_decref(ctl_json(f, "venue", "add", "--name", "The Crown", "--category", "pub",
-                         "--capacity", "300", "--area", "High Street", "--authority",
-                         "Kingsbridge", NULL));
+                         "--capacity", "300", "--area", "High Street", "--authority", "Kingsbridge",
+                         NULL));
     json_decref(ctl_json(f, "venue", "add", "--name", "Safe Haven", "--category", "hub",
                          "--capacity", "40", "--area", "High Street", "--authority", "Avon Vale",
                          NULL));
@@ -150,8 +150,8 @@ static void town(struct ctl_fix *f, struct fixture_data *d)
                          ctl_date(300, sia_exp), NULL));
     json_decref(ctl_json(f, "staff", "add", "--venue", "1", "--name", "Priya, \"P\" Raman",
                          "--role", "bar", NULL));
-    json_decref(ctl_json(f, "staff", "add", "--venue", "2", "--name", "Ruth", "--role",
-                         "volunteer", NULL));
+    json_decref(
+        ctl_json(f, "staff", "add", "--venue", "2", "--name", "Ruth", "--role", "volunteer", NULL));
 
     d->night = lnt_date_of(lnt_time_now()) - 10;
     assert_int_equal(lnt_date_format(d->night - 1, d->from), LNT_OK);
@@ -347,8 +347,8 @@ static void test_lanternctl_export__audited_and_errors(void **state)
                     "1", "--authority", "K", "--csv", path, NULL);
     ctl_expect_fail(f, 1, "venue 9 not found", "export", "door-register", "--from", d.from, "--to",
                     d.to, "--venue", "9", "--csv", path, NULL);
-    ctl_expect_fail(f, 1, "--from", "export", "stock", "--from", "yesterday", "--to", d.to,
-                    "--csv", path, NULL);
+    ctl_expect_fail(f, 1, "--from", "export", "stock", "--from", "yesterday", "--to", d.to, "--csv",
+                    path, NULL);
     ctl_expect_fail(f, 2, "unknown subcommand 'cats'", "export", "cats", NULL);
     ctl_expect_fail(f, 1, "--csv", "export", "stock", "--from", d.from, "--to", d.to, "--csv",
                     "/nonexistent/dir/x.csv", NULL);

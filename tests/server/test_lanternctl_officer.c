@@ -1,4 +1,5 @@
-/* test_lanternctl_officer.c - officer accounts, API tokens, findings and the audit log via lanternctl. */
+/* test_lanternctl_officer.c - officer accounts, API tokens, findings and the audit log via
+ * lanternctl. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -22,8 +23,8 @@ static void town(struct ctl_fix *f)
 {
     ctl_init(f);
     json_decref(ctl_json(f, "venue", "add", "--name", "The Crown", "--category", "pub",
-                         "--capacity", "300", "--area", "High Street", "--authority",
-                         "Kingsbridge", NULL));
+                         "--capacity", "300", "--area", "High Street", "--authority", "Kingsbridge",
+                         NULL));
 }
 
 static void test_lanternctl_officer__add_reads_password_from_stdin(void **state)
@@ -59,9 +60,9 @@ static void test_lanternctl_officer__add_reads_password_from_stdin(void **state)
 
     /* the stored hash accepts exactly that password */
     assert_int_equal(lnt_store_open(&s, f->db, err), LNT_OK);
-    assert_int_equal(lnt_store_officer_verify(s, "olive.ng@example.org", PASSWORD, lnt_time_now(),
-                                              &off, err),
-                     LNT_OK);
+    assert_int_equal(
+        lnt_store_officer_verify(s, "olive.ng@example.org", PASSWORD, lnt_time_now(), &off, err),
+        LNT_OK);
     assert_int_equal(lnt_store_officer_verify(s, "olive.ng@example.org", PASSWORD "x",
                                               lnt_time_now(), &off, err),
                      LNT_ERR_UNAUTHORIZED);
@@ -94,8 +95,8 @@ static void test_lanternctl_officer__add_refuses_bad_input(void **state)
                        "--name", "A", "--role", "admin", NULL);
     ctl_expect_fail_in(f, PASSWORD "\n", 1, "officer add", "officer", "add", "--email",
                        "a@b.example", "--name", "A", "--role", "venue", "--venue", "42", NULL);
-    ctl_expect_fail(f, 2, "--email is required", "officer", "add", "--name", "A", "--role",
-                    "admin", NULL);
+    ctl_expect_fail(f, 2, "--email is required", "officer", "add", "--name", "A", "--role", "admin",
+                    NULL);
     json_decref(ctl_json_in(f, PASSWORD "\n", "officer", "add", "--email", "a@b.example", "--name",
                             "A", "--role", "admin", NULL));
     ctl_expect_fail_in(f, PASSWORD "\n", 1, "officer add", "officer", "add", "--email",
@@ -236,8 +237,8 @@ static void test_lanternctl_officer__findings(void **state)
 
     town(f);
     o = ctl_json(f, "finding", "add", "--venue", "1", "--criterion", "D7", "--met", "yes",
-                 "--evidence", "Hot-spot map by the bar, dated", "--assessor", "R. Patel",
-                 "--date", ctl_date(-10, day), NULL);
+                 "--evidence", "Hot-spot map by the bar, dated", "--assessor", "R. Patel", "--date",
+                 ctl_date(-10, day), NULL);
     assert_string_equal(ctl_jstr(o, "criterion"), "D7");
     assert_true(json_is_true(json_object_get(o, "met")));
     assert_string_equal(ctl_jstr(o, "date"), day);
@@ -260,8 +261,8 @@ static void test_lanternctl_officer__findings(void **state)
     ctl_expect_fail(f, 1, "finding add", "finding", "add", "--venue", "1", "--criterion",
                     "no spaces allowed", "--met", "yes", "--evidence", "x", "--assessor", "R",
                     NULL);
-    ctl_expect_fail(f, 2, "--assessor is required", "finding", "add", "--venue", "1",
-                    "--criterion", "D7", "--met", "yes", "--evidence", "x", NULL);
+    ctl_expect_fail(f, 2, "--assessor is required", "finding", "add", "--venue", "1", "--criterion",
+                    "D7", "--met", "yes", "--evidence", "x", NULL);
 }
 
 static void test_lanternctl_officer__audit_list(void **state)

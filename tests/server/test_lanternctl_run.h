@@ -40,7 +40,8 @@ void ctl_run_release(struct ctl_run *r);
 json_t *ctl_json(struct ctl_fix *f, const char *first, ...);
 /* The same with `input` on stdin. */
 json_t *ctl_json_in(struct ctl_fix *f, const char *input, const char *first, ...);
-/* --json, exit 0, one JSON object per line (none is fine): returned as an array (caller decrefs). */
+/* --json, exit 0, one JSON object per line (none is fine): returned as an array (caller decrefs).
+ */
 json_t *ctl_json_lines(struct ctl_fix *f, const char *first, ...);
 /*
  * --json, expects exit `status`; stderr starts "lanternctl: " and mentions

@@ -138,8 +138,8 @@ static void test_lanternctl_sheet__pdf_is_valid_a4(void **state)
     assert_int_equal(pdfinfo_pages(pdf), 1);
 
     /* five people need two pages; the PDF holds both */
-    json_decref(ctl_json(f, "staff", "add", "--venue", "1", "--name", "Five", "--role", "bar",
-                         NULL));
+    json_decref(
+        ctl_json(f, "staff", "add", "--venue", "1", "--name", "Five", "--role", "bar", NULL));
     o = ctl_json(f, "badge", "sheet", "--venue", "1", "--pdf", pdf, NULL);
     assert_int_equal(ctl_jint(o, "pages"), 2);
     json_decref(o);
@@ -156,8 +156,8 @@ static void test_lanternctl_sheet__svg_is_well_formed_vector(void **state)
     json_t *o;
 
     four_staff(f);
-    json_decref(ctl_json(f, "staff", "add", "--venue", "1", "--name", "Five", "--role", "bar",
-                         NULL));
+    json_decref(
+        ctl_json(f, "staff", "add", "--venue", "1", "--name", "Five", "--role", "bar", NULL));
     o = ctl_json(f, "badge", "sheet", "--staff", "1,2,3,4,5", "--svg", svg, NULL);
     assert_int_equal(ctl_jint(o, "pages"), 2);
     assert_string_equal(ctl_jstr(o, "last_file"), svg2);

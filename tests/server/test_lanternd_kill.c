@@ -40,13 +40,13 @@
 #define KIOSKS 4
 #define VENUES 3
 #define KILLS 20
-#define SEQ_MAX 200000      /* per kiosk; far more than a run sends */
-#define FRESH_MAX 40        /* events in one fresh batch, at most */
-#define RESEND_BATCH 50     /* events in one resent batch, at most */
-#define ACKED_RESENT 4      /* acknowledged events each kiosk resends after a restart */
+#define SEQ_MAX 200000  /* per kiosk; far more than a run sends */
+#define FRESH_MAX 40    /* events in one fresh batch, at most */
+#define RESEND_BATCH 50 /* events in one resent batch, at most */
+#define ACKED_RESENT 4  /* acknowledged events each kiosk resends after a restart */
 #define REPLY_MAX (64u << 10)
-#define LOAD_MS_MAX 300     /* load after the first acknowledgement of a round, at most */
-#define RUN_BUDGET_S 50     /* the whole run, kills and final resend included */
+#define LOAD_MS_MAX 300 /* load after the first acknowledgement of a round, at most */
+#define RUN_BUDGET_S 50 /* the whole run, kills and final resend included */
 
 enum ev_state { EV_NEW = 0, EV_SENT = 1, EV_ACKED = 2 };
 
@@ -55,18 +55,18 @@ struct kiosk {
     int64_t id;
     int64_t venue_id;
     uint8_t sk[crypto_sign_SECRETKEYBYTES];
-    int64_t next_seq;       /* the next fresh seq */
-    uint8_t *state;         /* [SEQ_MAX + 1], by seq: enum ev_state */
+    int64_t next_seq; /* the next fresh seq */
+    uint8_t *state;   /* [SEQ_MAX + 1], by seq: enum ev_state */
     uint64_t rng;
     CURL *curl;
     /* this round, owned by the kiosk's thread while it runs */
     const char *url;
     bool resend_only;
     /* totals */
-    size_t acked_dups_ok;   /* acknowledged events resent and answered "duplicate" */
-    size_t lost_replies;    /* unacknowledged events that turned out to be stored */
+    size_t acked_dups_ok; /* acknowledged events resent and answered "duplicate" */
+    size_t lost_replies;  /* unacknowledged events that turned out to be stored */
     size_t batches;
-    char failure[256];      /* the first broken promise, "" = none */
+    char failure[256]; /* the first broken promise, "" = none */
 };
 
 struct run {
@@ -76,12 +76,12 @@ struct run {
     char *port_file;
     char url[64];
     pid_t server;
-    int64_t base;           /* occurred_at of seq 0 */
+    int64_t base; /* occurred_at of seq 0 */
     struct kiosk k[KIOSKS];
     int64_t venues[VENUES];
-    atomic_int stop;        /* set by the main thread, read by the kiosks */
+    atomic_int stop; /* set by the main thread, read by the kiosks */
     pthread_mutex_t mu;
-    size_t round_acks;      /* batches acknowledged this round; guarded by mu */
+    size_t round_acks; /* batches acknowledged this round; guarded by mu */
 };
 
 static uint64_t rng_next(uint64_t *s)
@@ -112,8 +112,8 @@ static void make_event(const struct run *r, const struct kiosk *k, int64_t seq,
 
     memset(ev, 0, sizeof *ev);
     ev->seq = seq;
-    snprintf(ev->uuid, sizeof ev->uuid, "6b1e0000-%04x-4000-8000-%012llx", (unsigned)k->idx & 0xffffu,
-             (unsigned long long)seq & 0xffffffffffffull);
+    snprintf(ev->uuid, sizeof ev->uuid, "6b1e0000-%04x-4000-8000-%012llx",
+             (unsigned)k->idx & 0xffffu, (unsigned long long)seq & 0xffffffffffffull);
     ev->occurred_at = r->base + seq;
     ev->recorded_at = ev->occurred_at;
     if (kind < 7) {
@@ -241,8 +241,8 @@ static bool send_batch(struct run *r, struct kiosk *k, const int64_t *seqs, size
             goto out;
         }
         if (res[i].status != LNT_INGEST_ACCEPTED && res[i].status != LNT_INGEST_DUPLICATE) {
-            kiosk_fail(k, "kiosk %lld seq %lld: status %d (%s)", (long long)k->id,
-                       (long long)seq, (int)res[i].status, res[i].reason);
+            kiosk_fail(k, "kiosk %lld seq %lld: status %d (%s)", (long long)k->id, (long long)seq,
+                       (int)res[i].status, res[i].reason);
             goto out;
         }
         if (k->state[seq] == EV_ACKED) {
@@ -294,7 +294,8 @@ static void *kiosk_main(void *arg)
     /* Everything unacknowledged, in order, with a few acknowledged ones mixed in. */
     for (int64_t seq = 1; seq < k->next_seq; seq++)
         if (k->state[seq] == EV_SENT ||
-            (k->state[seq] == EV_ACKED && rng_next(&k->rng) % (uint64_t)(k->next_seq) < ACKED_RESENT))
+            (k->state[seq] == EV_ACKED &&
+             rng_next(&k->rng) % (uint64_t)(k->next_seq) < ACKED_RESENT))
             seqs[m++] = seq;
     for (size_t i = 0; i < m; i += RESEND_BATCH)
         if (!send_batch(r, k, seqs + i, m - i < RESEND_BATCH ? m - i : RESEND_BATCH))
@@ -314,8 +315,16 @@ out:
 
 static void server_start(struct run *r)
 {
-    const char *argv[] = {lnt_test_bin("lanternd"), "--db", r->db, "--listen", "127.0.0.1:0",
-                          "--port-file", r->port_file, "--threads", "4", NULL};
+    const char *argv[] = {lnt_test_bin("lanternd"),
+                          "--db",
+                          r->db,
+                          "--listen",
+                          "127.0.0.1:0",
+                          "--port-file",
+                          r->port_file,
+                          "--threads",
+                          "4",
+                          NULL};
     char *port;
 
     unlink(r->port_file);
@@ -444,8 +453,8 @@ static int64_t register_rows(struct lnt_store *s, int64_t venue_id, int64_t from
     do {
         struct lnt_shift *rows = NULL;
         n = 0;
-        if (lnt_store_register_list(s, venue_id, from, to, offset, LNT_VIEW_MAX, &rows, &n,
-                                    err) != LNT_OK)
+        if (lnt_store_register_list(s, venue_id, from, to, offset, LNT_VIEW_MAX, &rows, &n, err) !=
+            LNT_OK)
             fail_msg("register of venue %lld: %s", (long long)venue_id, err);
         free(rows);
         total += (int64_t)n;
@@ -498,9 +507,9 @@ static void check_database(struct run *r)
         int64_t by_type[LNT_EV__MAX + 1] = {0};
         size_t nm = 0;
 
-        assert_int_equal(lnt_store_rollup_totals(s, &scope, lnt_night_of(from), lnt_night_of(to),
-                                                 &t, err),
-                         LNT_OK);
+        assert_int_equal(
+            lnt_store_rollup_totals(s, &scope, lnt_night_of(from), lnt_night_of(to), &t, err),
+            LNT_OK);
         assert_int_equal(t.contacts, c.events[v]);
         assert_int_equal(t.sign_ins, c.sign_ins[v]);
         assert_int_equal(t.door_shifts, c.sign_ins[v]); /* every sign-in is a door supervisor's */
@@ -512,16 +521,14 @@ static void check_database(struct run *r)
 
         assert_int_equal(lnt_store_rollup_months(s, &scope, from, to, &months, &nm, err), LNT_OK);
         for (size_t i = 0; i < nm; i++)
-            if (months[i].kind[0] == '\0' && months[i].type >= 0 &&
-                months[i].type <= LNT_EV__MAX)
+            if (months[i].kind[0] == '\0' && months[i].type >= 0 && months[i].type <= LNT_EV__MAX)
                 by_type[months[i].type] += months[i].count;
         free(months);
         for (int ty = 1; ty <= LNT_EV__MAX; ty++)
             if (by_type[ty] != c.by_type[v][ty])
                 fail_msg("venue %lld: hourly rollup counts %lld %s events, the raw events %lld",
                          (long long)r->venues[v], (long long)by_type[ty],
-                         lnt_event_type_name((enum lnt_event_type)ty),
-                         (long long)c.by_type[v][ty]);
+                         lnt_event_type_name((enum lnt_event_type)ty), (long long)c.by_type[v][ty]);
     }
     for (int i = 0; i < KIOSKS; i++)
         free(c.seen[i]);

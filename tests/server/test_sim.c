@@ -43,14 +43,20 @@ static void start_town(struct town *t, const char *name)
     snprintf(file, sizeof file, "%s.port", name);
     port_file = lnt_test_path(t->dir, file);
 
-    const char *init[] = {lnt_test_bin("lanternctl"), "--db", t->db, "init", "--scheme", "SIM",
-                          NULL};
+    const char *init[] = {
+        lnt_test_bin("lanternctl"), "--db", t->db, "init", "--scheme", "SIM", NULL};
     assert_int_equal(lnt_proc_run(init, NULL, TIMEOUT_MS, &r), 0);
     assert_int_equal(r.status, 0);
     lnt_proc_result_release(&r);
 
-    const char *argv[] = {lnt_test_bin("lanternd"), "--db", t->db, "--listen", "127.0.0.1:0",
-                          "--port-file", port_file, NULL};
+    const char *argv[] = {lnt_test_bin("lanternd"),
+                          "--db",
+                          t->db,
+                          "--listen",
+                          "127.0.0.1:0",
+                          "--port-file",
+                          port_file,
+                          NULL};
     t->server = lnt_proc_spawn(argv, t->log);
     assert_true(t->server > 0);
     if (!lnt_test_wait_file(port_file, 15000))
@@ -100,9 +106,21 @@ static int teardown(void **state)
 /* Runs lantern-sim on town `t` with --json; returns the summary (caller decrefs). */
 static json_t *sim(struct town *t, const char *seed, const char *end)
 {
-    const char *argv[] = {lnt_test_bin("lantern-sim"), "--db",  t->db, "--server", t->url,
-                          "--venues", "5",     "--days", "14",    "--end", end, "--seed", seed,
-                          "--json", NULL};
+    const char *argv[] = {lnt_test_bin("lantern-sim"),
+                          "--db",
+                          t->db,
+                          "--server",
+                          t->url,
+                          "--venues",
+                          "5",
+                          "--days",
+                          "14",
+                          "--end",
+                          end,
+                          "--seed",
+                          seed,
+                          "--json",
+                          NULL};
     struct lnt_proc_result r;
     json_error_t je;
     json_t *j;
@@ -236,23 +254,31 @@ static void test_sim__errors(void **state)
     char *db = lnt_test_path(t[0].dir, "none.db");
 
     /* nothing listens on port 9 of loopback: a clear failure, exit 1 */
-    const char *down[] = {lnt_test_bin("lantern-sim"), "--db", db, "--server",
-                          "http://127.0.0.1:9", "--venues", "2", "--days", "2", NULL};
+    const char *down[] = {lnt_test_bin("lantern-sim"),
+                          "--db",
+                          db,
+                          "--server",
+                          "http://127.0.0.1:9",
+                          "--venues",
+                          "2",
+                          "--days",
+                          "2",
+                          NULL};
     assert_int_equal(lnt_proc_run(down, NULL, TIMEOUT_MS, &r), 0);
     assert_int_equal(r.status, 1);
     assert_non_null(strstr(r.err, "lantern-sim: "));
     assert_non_null(strstr(r.err, "127.0.0.1:9"));
     lnt_proc_result_release(&r);
 
-    const char *bad[] = {lnt_test_bin("lantern-sim"), "--server", "http://127.0.0.1:9",
-                         "--venues", "0", NULL};
+    const char *bad[] = {
+        lnt_test_bin("lantern-sim"), "--server", "http://127.0.0.1:9", "--venues", "0", NULL};
     assert_int_equal(lnt_proc_run(bad, NULL, TIMEOUT_MS, &r), 0);
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "--venues"));
     lnt_proc_result_release(&r);
 
-    const char *future[] = {lnt_test_bin("lantern-sim"), "--server", "http://127.0.0.1:9", "--end",
-                            "2999-01-01", NULL};
+    const char *future[] = {
+        lnt_test_bin("lantern-sim"), "--server", "http://127.0.0.1:9", "--end", "2999-01-01", NULL};
     assert_int_equal(lnt_proc_run(future, NULL, TIMEOUT_MS, &r), 0);
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "future"));

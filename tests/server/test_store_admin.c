@@ -252,9 +252,9 @@ static void test_store_admin__purge_removes_by_age_and_keeps_rollups(void **stat
     assert_int_equal(lnt_store_session_create(f->s, o.id, old, &sess, err), LNT_OK);
     {
         bool granted = false;
-        assert_int_equal(lnt_store_login_reserve(f->s, "pat@x.org", "10.0.0.1", old, 900, 5, 20,
-                                                 &granted, err),
-                         LNT_OK);
+        assert_int_equal(
+            lnt_store_login_reserve(f->s, "pat@x.org", "10.0.0.1", old, 900, 5, 20, &granted, err),
+            LNT_OK);
         assert_true(granted);
     }
     rollups = sf_sql_int(f->path, "SELECT sum(contacts) FROM rollup_night");

@@ -314,15 +314,15 @@ static void test_store_auth__login_reserve_grants_at_most_the_limit_at_once(void
     }
     pthread_barrier_destroy(&go);
     assert_int_equal(granted, 5);
-    assert_int_equal(lnt_store_login_failures(f->s, "pat@x.org", "10.0.0.9", SF_T0, 900, &acct,
-                                              &addr, err),
-                     LNT_OK);
+    assert_int_equal(
+        lnt_store_login_failures(f->s, "pat@x.org", "10.0.0.9", SF_T0, 900, &acct, &addr, err),
+        LNT_OK);
     assert_int_equal(acct, 5);
     assert_int_equal(addr, 5);
     /* the window passes: attempts are granted again */
-    assert_int_equal(lnt_store_login_reserve(f->s, "pat@x.org", "10.0.0.9", SF_T0 + 901, 900, 5,
-                                             20, &ok, err),
-                     LNT_OK);
+    assert_int_equal(
+        lnt_store_login_reserve(f->s, "pat@x.org", "10.0.0.9", SF_T0 + 901, 900, 5, 20, &ok, err),
+        LNT_OK);
     assert_true(ok);
     /* the address limit holds across accounts */
     for (int i = 0; i < 30; i++) {
@@ -334,9 +334,9 @@ static void test_store_auth__login_reserve_grants_at_most_the_limit_at_once(void
     }
     /* a good login forgets the account's attempts */
     assert_int_equal(lnt_store_login_clear(f->s, "pat@x.org", err), LNT_OK);
-    assert_int_equal(lnt_store_login_reserve(f->s, "pat@x.org", "10.0.0.9", SF_T0, 900, 5, 20,
-                                             &ok, err),
-                     LNT_OK);
+    assert_int_equal(
+        lnt_store_login_reserve(f->s, "pat@x.org", "10.0.0.9", SF_T0, 900, 5, 20, &ok, err),
+        LNT_OK);
     assert_true(ok);
 }
 

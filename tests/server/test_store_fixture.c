@@ -124,8 +124,8 @@ int64_t sf_kiosk(struct lnt_store *s, int64_t venue)
 
 void sf_badge_issue(struct lnt_store *s, int64_t staff, const char *serial, int64_t issued_at)
 {
-    struct lnt_badge_record b = {.staff_id = staff, .issued_at = issued_at,
-                                 .expires_at = issued_at + 390 * 86400};
+    struct lnt_badge_record b = {
+        .staff_id = staff, .issued_at = issued_at, .expires_at = issued_at + 390 * 86400};
     struct lnt_trusted_key *keys = NULL;
     char err[LNT_ERRBUF_SIZE] = "";
     size_t n = 0;

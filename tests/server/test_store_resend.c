@@ -41,8 +41,7 @@ static int collect(void *ctx, const struct lnt_stored_event *e)
  * have not seen acknowledged, so an event stored by an older Lantern must
  * still be a duplicate when it comes again, and a changed one a conflict.
  */
-static void test_store_resend__events_stored_before_schema_3_are_known_when_sent_again(
-    void **state)
+static void test_store_resend__events_stored_before_schema_3_are_known_when_sent_again(void **state)
 {
     char *dir = lnt_test_tmpdir(), *path, *sql;
     struct lnt_store *s = NULL;
@@ -79,9 +78,8 @@ static void test_store_resend__events_stored_before_schema_3_are_known_when_sent
     assert_int_equal(again[1].type, LNT_EV_SIGN_IN);
     /* the same person, a minute later: not what was stored */
     again[1].occurred_at += 60;
-    assert_int_equal(lnt_store_events_insert(s, c->ev[0].kiosk_id, SF_T0 + 86400, again, 2, res,
-                                             err),
-                     LNT_OK);
+    assert_int_equal(
+        lnt_store_events_insert(s, c->ev[0].kiosk_id, SF_T0 + 86400, again, 2, res, err), LNT_OK);
     assert_int_equal(res[0].status, LNT_INGEST_DUPLICATE);
     assert_int_equal(res[1].status, LNT_INGEST_CONFLICT);
     assert_string_equal(res[1].reason, "stored before with different content");

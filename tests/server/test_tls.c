@@ -23,9 +23,9 @@
 
 struct fixture {
     char *dir;
-    char *ca;        /* the CA that signed the server's certificate */
-    char *other_ca;  /* an unrelated CA */
-    char *cert;      /* server certificate for 127.0.0.1 and localhost */
+    char *ca;       /* the CA that signed the server's certificate */
+    char *other_ca; /* an unrelated CA */
+    char *cert;     /* server certificate for 127.0.0.1 and localhost */
     char *key;
     char *other_key; /* a key that does not match `cert` */
     struct lnt_http *http;
@@ -66,10 +66,26 @@ static void make_ca(const struct fixture *f, const char *key_path, const char *p
                     const char *cn)
 {
     char subj[128];
-    const char *args[] = {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-                          "-nodes", "-keyout", key_path, "-out", pem_path, "-days", "2", "-subj",
-                          subj, "-addext", "basicConstraints=critical,CA:TRUE", "-addext",
-                          "keyUsage=critical,keyCertSign,cRLSign", NULL};
+    const char *args[] = {"req",
+                          "-x509",
+                          "-newkey",
+                          "ec",
+                          "-pkeyopt",
+                          "ec_paramgen_curve:P-256",
+                          "-nodes",
+                          "-keyout",
+                          key_path,
+                          "-out",
+                          pem_path,
+                          "-days",
+                          "2",
+                          "-subj",
+                          subj,
+                          "-addext",
+                          "basicConstraints=critical,CA:TRUE",
+                          "-addext",
+                          "keyUsage=critical,keyCertSign,cRLSign",
+                          NULL};
     snprintf(subj, sizeof subj, "/CN=%s", cn);
     openssl(f, args);
 }
@@ -96,9 +112,9 @@ static int setup(void **state)
     make_ca(f, ca_key, f->ca, "Lantern Test CA");
     make_ca(f, other_ca_key, f->other_ca, "Somebody Else's CA");
     {
-        const char *args[] = {"req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-                              "-nodes", "-keyout", f->key, "-out", csr, "-subj", "/CN=127.0.0.1",
-                              NULL};
+        const char *args[] = {
+            "req",  "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+            f->key, "-out",    csr,  "-subj",    "/CN=127.0.0.1",           NULL};
         openssl(f, args);
     }
     write_file(ext, "basicConstraints=CA:FALSE\n"
@@ -106,14 +122,14 @@ static int setup(void **state)
                     "extendedKeyUsage=serverAuth\n"
                     "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
     {
-        const char *args[] = {"x509", "-req", "-in", csr, "-CA", f->ca, "-CAkey", ca_key,
-                              "-CAcreateserial", "-out", f->cert, "-days", "2", "-extfile", ext,
-                              NULL};
+        const char *args[] = {
+            "x509", "-req",  "-in",   csr, "-CA",      f->ca, "-CAkey", ca_key, "-CAcreateserial",
+            "-out", f->cert, "-days", "2", "-extfile", ext,   NULL};
         openssl(f, args);
     }
     {
         const char *args[] = {"genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
-                              "-out", f->other_key, NULL};
+                              "-out",    f->other_key, NULL};
         openssl(f, args);
     }
     free(ext);
@@ -369,9 +385,8 @@ static void test_tls__lanternd_serves_https(void **state)
     char *port_file = lnt_test_path(f->dir, "port");
     char *log = lnt_test_path(f->dir, "lanternd.log");
     char bin[1024], url[128];
-    const char *argv[] = {bin,         "--db",       db,      "--listen",    "127.0.0.1:0",
-                          "--tls-cert", f->cert,     "--tls-key", f->key,    "--port-file",
-                          port_file,   NULL};
+    const char *argv[] = {bin,     "--db",      db,     "--listen",    "127.0.0.1:0", "--tls-cert",
+                          f->cert, "--tls-key", f->key, "--port-file", port_file,     NULL};
     struct lnt_buf body;
     char *text, *logtext;
     int64_t port;
@@ -417,8 +432,8 @@ static void test_tls__lanternd_needs_both_cert_and_key(void **state)
     char *db = make_db(f->dir);
     char *junk = lnt_test_path(f->dir, "junk.pem");
     char bin[1024];
-    const char *argv[] = {bin, "--db", db, "--listen", "127.0.0.1:0", "--tls-cert", f->cert, NULL,
-                          NULL, NULL};
+    const char *argv[] = {bin,          "--db",  db,   "--listen", "127.0.0.1:0",
+                          "--tls-cert", f->cert, NULL, NULL,       NULL};
     struct lnt_proc_result r;
 
     lnt_str_copy(bin, sizeof bin, lnt_test_bin("lanternd"));

@@ -110,7 +110,8 @@ static void sink_add(struct sink *s, const char *p, size_t n)
     s->data[s->len] = '\0';
 }
 
-int lnt_proc_run(const char *const argv[], const char *input, int timeout_ms, struct lnt_proc_result *r)
+int lnt_proc_run(const char *const argv[], const char *input, int timeout_ms,
+                 struct lnt_proc_result *r)
 {
     int in[2], out[2], err[2];
     struct sink so = {0}, se = {0};
@@ -129,7 +130,12 @@ int lnt_proc_run(const char *const argv[], const char *input, int timeout_ms, st
         dup2(in[0], 0);
         dup2(out[1], 1);
         dup2(err[1], 2);
-        close(in[0]); close(in[1]); close(out[0]); close(out[1]); close(err[0]); close(err[1]);
+        close(in[0]);
+        close(in[1]);
+        close(out[0]);
+        close(out[1]);
+        close(err[0]);
+        close(err[1]);
         execv(argv[0], (char *const *)(uintptr_t)argv);
         fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
         _exit(127);
@@ -150,9 +156,12 @@ int lnt_proc_run(const char *const argv[], const char *input, int timeout_ms, st
             kill(pid, SIGKILL);
             break;
         }
-        if (out[0] >= 0) p[np++] = (struct pollfd){.fd = out[0], .events = POLLIN};
-        if (err[0] >= 0) p[np++] = (struct pollfd){.fd = err[0], .events = POLLIN};
-        if (in[1] >= 0) p[np++] = (struct pollfd){.fd = in[1], .events = POLLOUT};
+        if (out[0] >= 0)
+            p[np++] = (struct pollfd){.fd = out[0], .events = POLLIN};
+        if (err[0] >= 0)
+            p[np++] = (struct pollfd){.fd = err[0], .events = POLLIN};
+        if (in[1] >= 0)
+            p[np++] = (struct pollfd){.fd = in[1], .events = POLLOUT};
         if (poll(p, (nfds_t)np, left) < 0 && errno != EINTR)
             break;
         for (int i = 0; i < np; i++) {
@@ -173,14 +182,22 @@ int lnt_proc_run(const char *const argv[], const char *input, int timeout_ms, st
             if (n > 0) {
                 sink_add(p[i].fd == out[0] ? &so : &se, buf, (size_t)n);
             } else {
-                if (p[i].fd == out[0]) { close(out[0]); out[0] = -1; }
-                else { close(err[0]); err[0] = -1; }
+                if (p[i].fd == out[0]) {
+                    close(out[0]);
+                    out[0] = -1;
+                } else {
+                    close(err[0]);
+                    err[0] = -1;
+                }
             }
         }
     }
-    if (in[1] >= 0) close(in[1]);
-    if (out[0] >= 0) close(out[0]);
-    if (err[0] >= 0) close(err[0]);
+    if (in[1] >= 0)
+        close(in[1]);
+    if (out[0] >= 0)
+        close(out[0]);
+    if (err[0] >= 0)
+        close(err[0]);
     waitpid(pid, &st, 0);
     r->status = r->timed_out ? -1 : decode_status(st);
     sink_add(&so, "", 0);

@@ -18,10 +18,10 @@ const char *lnt_test_src(const char *rel);
 char *lnt_test_path(const char *dir, const char *name);
 
 struct lnt_proc_result {
-    int status;   /* exit code; 128 + signal number if killed; -1 if it could not run or timed out */
+    int status; /* exit code; 128 + signal number if killed; -1 if it could not run or timed out */
     bool timed_out;
-    char *out;    /* everything written to stdout, NUL-terminated */
-    char *err;    /* everything written to stderr, NUL-terminated */
+    char *out; /* everything written to stdout, NUL-terminated */
+    char *err; /* everything written to stderr, NUL-terminated */
 };
 
 /*
@@ -29,12 +29,15 @@ struct lnt_proc_result {
  * capturing stdout and stderr, killing it after `timeout_ms`. Returns 0 when it
  * ran (look at r->status), -1 when it could not be started.
  */
-int lnt_proc_run(const char *const argv[], const char *input, int timeout_ms, struct lnt_proc_result *r);
+int lnt_proc_run(const char *const argv[], const char *input, int timeout_ms,
+                 struct lnt_proc_result *r);
 void lnt_proc_result_release(struct lnt_proc_result *r);
 
-/* Starts argv in the background with stdout+stderr appended to `log_path` (NULL: inherit). Returns pid or -1. */
+/* Starts argv in the background with stdout+stderr appended to `log_path` (NULL: inherit). Returns
+ * pid or -1. */
 pid_t lnt_proc_spawn(const char *const argv[], const char *log_path);
-/* Waits up to timeout_ms; returns exit status as lnt_proc_run does, or -1 on timeout (process left running). */
+/* Waits up to timeout_ms; returns exit status as lnt_proc_run does, or -1 on timeout (process left
+ * running). */
 int lnt_proc_wait(pid_t pid, int timeout_ms);
 /* Sends `sig`, then waits for the process to end (SIGKILL after 5 s if it has not). */
 void lnt_proc_stop(pid_t pid, int sig);
