@@ -30,7 +30,7 @@ void lnt_test_kiosk_enroll(const char *base, const char *code, struct lnt_test_k
  * The request signature headers a kiosk sends: X-Lantern-Kiosk, X-Lantern-Time and
  * X-Lantern-Signature over `parts`, signed with `sk` as kiosk `kiosk_id` at `ts`; `version` 1
  * signs method, path and body only (as kiosks before request signature version 2 did), 2 signs
- * all of `parts` (common/reqsig.h) and adds X-Lantern-Signature-Version: 2. Then
+ * all of `parts` (common/wire/reqsig.h) and adds X-Lantern-Signature-Version: 2. Then
  * X-Lantern-Backlog when parts->backlog is not NULL, and Content-Type: application/json when
  * `json`. The caller owns the list (curl_slist_free_all). Fails the running test when signing
  * fails. Thread-safe.

@@ -67,7 +67,7 @@ struct lnt_ingest_result {
     /* server side, never on the wire: rejected as a save of another venue's incident report */
     bool not_owner;
     /* the server's own note, never on the wire: an accepted sign_in whose badge the server
-     * flagged (enum lnt_signin_flag in server/store_events.h), 0 when none */
+     * flagged (enum lnt_signin_flag in server/store/store_events.h), 0 when none */
     int badge_flag;
 };
 

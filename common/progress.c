@@ -1,9 +1,10 @@
-/* ctl_progress.c - a progress bar for long operations, drawn only on a terminal. */
+/* progress.c - a progress bar for long operations, drawn only on a terminal. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "ctl.h"
+#include "progress.h"
+#include "buf.h"
 #include "ltime.h"
 
 #define REDRAW_MS 100
@@ -21,7 +22,7 @@ static void put(int fd, const char *s, size_t n)
     }
 }
 
-static void draw(struct lnt_ctl_progress *p)
+static void draw(struct lnt_progress *p)
 {
     char line[160], bar[BAR_WIDTH + 1];
     int n;
@@ -43,7 +44,7 @@ static void draw(struct lnt_ctl_progress *p)
     p->last_ms = lnt_mono_ms();
 }
 
-void lnt_ctl_progress_begin(struct lnt_ctl_progress *p, int fd, const char *label, int64_t total)
+void lnt_progress_begin(struct lnt_progress *p, int fd, const char *label, int64_t total)
 {
     memset(p, 0, sizeof *p);
     p->fd = fd;
@@ -54,7 +55,7 @@ void lnt_ctl_progress_begin(struct lnt_ctl_progress *p, int fd, const char *labe
         draw(p);
 }
 
-void lnt_ctl_progress_update(struct lnt_ctl_progress *p, int64_t done)
+void lnt_progress_update(struct lnt_progress *p, int64_t done)
 {
     p->done = done;
     if (!p->tty)
@@ -64,7 +65,7 @@ void lnt_ctl_progress_update(struct lnt_ctl_progress *p, int64_t done)
         draw(p);
 }
 
-void lnt_ctl_progress_end(struct lnt_ctl_progress *p)
+void lnt_progress_end(struct lnt_progress *p)
 {
     static const char clear[] = "\r\x1b[K";
 

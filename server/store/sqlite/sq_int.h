@@ -1,5 +1,5 @@
-/* sq_int.h - the SQLite backend's insides, shared by server/sq_*.c; not part of the store
- * interface. */
+/* sq_int.h - the SQLite backend's insides, shared by the sq_*.c files beside it; not part of the
+ * store interface. */
 #ifndef LNT_SQ_INT_H
 #define LNT_SQ_INT_H
 

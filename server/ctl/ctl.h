@@ -165,23 +165,4 @@ int lnt_ctl_badge_record(struct lnt_ctl *c, const struct lnt_scheme *sc,
 /* badge sheet (ctl_sheet.c). */
 int lnt_ctl_badge_sheet(struct lnt_ctl *c, int argc, char **argv);
 
-/*
- * Progress on a terminal (ctl_progress.c): a bar on `fd` (normally 2) when it
- * is a TTY, redrawn at most ten times a second; nothing at all otherwise, so
- * piped and logged output stays clean. `total` 0 means unknown (a counter).
- */
-struct lnt_ctl_progress {
-    int fd;
-    bool tty;
-    char label[32];
-    int64_t total;
-    int64_t done;
-    int64_t last_ms;
-    bool drawn;
-};
-void lnt_ctl_progress_begin(struct lnt_ctl_progress *p, int fd, const char *label, int64_t total);
-void lnt_ctl_progress_update(struct lnt_ctl_progress *p, int64_t done);
-/* Clears the bar (the line is left empty for what comes next). */
-void lnt_ctl_progress_end(struct lnt_ctl_progress *p);
-
 #endif

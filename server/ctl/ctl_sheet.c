@@ -7,6 +7,7 @@
 #include "codec.h"
 #include "ctl.h"
 #include "ltime.h"
+#include "progress.h"
 #include "sheet.h"
 
 #define STAFF_LIST_MAX 4000 /* bytes of --staff text */
@@ -112,7 +113,7 @@ static int sign_all(struct lnt_ctl *c, const struct lnt_scheme *sc, struct sheet
                     int64_t days)
 {
     char err[LNT_ERRBUF_SIZE] = "";
-    struct lnt_ctl_progress pg;
+    struct lnt_progress pg;
     int64_t now = lnt_time_now();
     int rc = LNT_CTL_OK;
 
@@ -120,7 +121,7 @@ static int sign_all(struct lnt_ctl *c, const struct lnt_scheme *sc, struct sheet
     j->claims = calloc(j->n, sizeof *j->claims);
     if (j->cards == NULL || j->claims == NULL)
         return lnt_ctl_fail("out of memory");
-    lnt_ctl_progress_begin(&pg, STDERR_FILENO, "signing badges", (int64_t)j->n);
+    lnt_progress_begin(&pg, STDERR_FILENO, "signing badges", (int64_t)j->n);
     for (size_t i = 0; i < j->n && rc == LNT_CTL_OK; i++) {
         struct lnt_sheet_card *card = &j->cards[i];
         struct lnt_staff st;
@@ -143,9 +144,9 @@ static int sign_all(struct lnt_ctl *c, const struct lnt_scheme *sc, struct sheet
         card->expires_at = j->claims[i].expires_at;
         lnt_hex_encode(j->claims[i].serial, LNT_SERIAL_LEN, card->serial);
         course_words(&j->claims[i], card->training, sizeof card->training);
-        lnt_ctl_progress_update(&pg, (int64_t)i + 1);
+        lnt_progress_update(&pg, (int64_t)i + 1);
     }
-    lnt_ctl_progress_end(&pg);
+    lnt_progress_end(&pg);
     return rc;
 }
 

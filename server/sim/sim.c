@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include "codec.h"
-#include "ctl.h"
 #include "ltime.h"
+#include "progress.h"
 #include "night.h"
 #include "sim.h"
 
@@ -130,7 +130,7 @@ static int parse_args(int argc, char **argv, struct lnt_sim_options *o)
 static void on_progress(void *ctx, int64_t done, int64_t total)
 {
     (void)total;
-    lnt_ctl_progress_update(ctx, done);
+    lnt_progress_update(ctx, done);
 }
 
 static void print_json(const struct lnt_sim_town *t)
@@ -199,7 +199,7 @@ static void print_human(const struct lnt_sim_town *t)
 int main(int argc, char **argv)
 {
     struct lnt_sim_town t = {0};
-    struct lnt_ctl_progress pg;
+    struct lnt_progress pg;
     char err[LNT_ERRBUF_SIZE] = "";
     int rc;
 
@@ -212,14 +212,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "lantern-sim: building the town in %s: %s\n", t.opt.db, err);
         return EXIT_FAIL;
     }
-    lnt_ctl_progress_begin(&pg, STDERR_FILENO, "sending venues", (int64_t)t.n_venues);
+    lnt_progress_begin(&pg, STDERR_FILENO, "sending venues", (int64_t)t.n_venues);
     if (lnt_sim_run(&t, on_progress, &pg, err) != LNT_OK) {
-        lnt_ctl_progress_end(&pg);
+        lnt_progress_end(&pg);
         lnt_sim_town_release(&t);
         fprintf(stderr, "lantern-sim: %s\n", err);
         return EXIT_FAIL;
     }
-    lnt_ctl_progress_end(&pg);
+    lnt_progress_end(&pg);
     if (t.opt.json)
         print_json(&t);
     else

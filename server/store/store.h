@@ -26,7 +26,7 @@ struct lnt_store;
 enum lnt_err lnt_store_open(struct lnt_store **out, const char *path, char *err);
 /*
  * As lnt_store_open, with the scheme's secret keys in the key file
- * `keys_path` (server/keyfile.h); NULL = the default beside the database
+ * `keys_path` (server/store/keyfile.h); NULL = the default beside the database
  * (lnt_keyfile_default: var/lantern.db -> var/keys/lantern.keys). The
  * database itself holds only public keys. A key file that exists but is open
  * to others or belongs to someone else is refused (LNT_ERR_FORBIDDEN, naming

@@ -8,6 +8,7 @@
 
 #include "ctl.h"
 #include "ltime.h"
+#include "progress.h"
 #include "night.h"
 
 #define CSV_LINE_MAX (64 * 1024)
@@ -120,7 +121,7 @@ struct export_job {
     int64_t venue_id;
     const char *authority;
     int64_t from, to; /* [from, to): 06:00 local on the first night to 06:00 after the last */
-    struct lnt_ctl_progress pg;
+    struct lnt_progress pg;
 };
 
 static const char *venue_name(const struct export_job *j, int64_t id)
@@ -182,7 +183,7 @@ static int door_register(struct export_job *j, char *err)
             if (n < LNT_VIEW_MAX)
                 break;
         }
-        lnt_ctl_progress_update(&j->pg, (int64_t)v + 1);
+        lnt_progress_update(&j->pg, (int64_t)v + 1);
     }
     return LNT_CTL_OK;
 }
@@ -223,7 +224,7 @@ static int incidents(struct export_job *j, char *err)
             csv_end(&j->csv);
         }
         free(in);
-        lnt_ctl_progress_update(&j->pg, j->csv.rows);
+        lnt_progress_update(&j->pg, j->csv.rows);
         if (n < LNT_VIEW_MAX)
             break;
     }
@@ -257,7 +258,7 @@ static int stock(struct export_job *j, char *err)
             if (n < LNT_VIEW_MAX)
                 break;
         }
-        lnt_ctl_progress_update(&j->pg, (int64_t)v + 1);
+        lnt_progress_update(&j->pg, (int64_t)v + 1);
     }
     return LNT_CTL_OK;
 }
@@ -296,7 +297,7 @@ static int volunteers(struct export_job *j, char *err)
             if (n < LNT_VIEW_MAX)
                 break;
         }
-        lnt_ctl_progress_update(&j->pg, (int64_t)v + 1);
+        lnt_progress_update(&j->pg, (int64_t)v + 1);
     }
     return LNT_CTL_OK;
 }
@@ -382,9 +383,9 @@ int lnt_ctl_export(struct lnt_ctl *c, int argc, char **argv)
         goto out;
     }
     lnt_buf_init(&j.csv.line, CSV_LINE_MAX);
-    lnt_ctl_progress_begin(&j.pg, STDERR_FILENO, "exporting", what == 1 ? 0 : (int64_t)j.n_venues);
+    lnt_progress_begin(&j.pg, STDERR_FILENO, "exporting", what == 1 ? 0 : (int64_t)j.n_venues);
     rc = runs[what](&j, err);
-    lnt_ctl_progress_end(&j.pg);
+    lnt_progress_end(&j.pg);
     if (rc != LNT_CTL_OK) {
         rc = lnt_ctl_fail("export %s: %s (nothing was written)", what_names[what], err);
         goto out;
@@ -472,11 +473,11 @@ int lnt_ctl_purge(struct lnt_ctl *c, int argc, char **argv)
 
 static int backup_progress(void *ctx, int remaining, int total)
 {
-    struct lnt_ctl_progress *pg = ctx;
+    struct lnt_progress *pg = ctx;
 
     if (total > 0)
         pg->total = total; /* known only once the copy has started */
-    lnt_ctl_progress_update(pg, (int64_t)total - remaining);
+    lnt_progress_update(pg, (int64_t)total - remaining);
     return 0;
 }
 
@@ -485,7 +486,7 @@ int lnt_ctl_backup(struct lnt_ctl *c, int argc, char **argv)
     static const struct option opts[] = {{"to", required_argument, NULL, 0}, {0}};
     const char *v[LNT_CTL_MAX_OPTS];
     char err[LNT_ERRBUF_SIZE] = "";
-    struct lnt_ctl_progress pg;
+    struct lnt_progress pg;
     struct lnt_ctl_out o;
     struct stat st;
     int rc;
@@ -498,12 +499,12 @@ int lnt_ctl_backup(struct lnt_ctl *c, int argc, char **argv)
         return lnt_ctl_fail("--to: %s already exists: choose a new name", v[0]);
     if ((rc = lnt_ctl_open(c, NULL)) != LNT_CTL_OK)
         return rc;
-    lnt_ctl_progress_begin(&pg, STDERR_FILENO, "backing up", 0);
+    lnt_progress_begin(&pg, STDERR_FILENO, "backing up", 0);
     if (lnt_store_backup(c->store, v[0], backup_progress, &pg, err) != LNT_OK) {
-        lnt_ctl_progress_end(&pg);
+        lnt_progress_end(&pg);
         return lnt_ctl_fail("backup: %s", err);
     }
-    lnt_ctl_progress_end(&pg);
+    lnt_progress_end(&pg);
     if (stat(v[0], &st) != 0)
         return lnt_ctl_fail("backup: %s: %s", v[0], strerror(errno));
     lnt_ctl_out_begin(&o, c, false);

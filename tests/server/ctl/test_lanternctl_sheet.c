@@ -14,7 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ctl.h"
+#include "progress.h"
+#include "store.h"
 #include "image.h"
 #include "ltime.h"
 #include "night.h"
@@ -281,16 +282,16 @@ static void test_lanternctl_sheet__errors(void **state)
 
 static void test_lanternctl_sheet__progress_quiet_when_piped(void **state)
 {
-    struct lnt_ctl_progress p;
+    struct lnt_progress p;
     int fds[2];
     char buf[64];
 
     (void)state;
     assert_int_equal(pipe(fds), 0);
-    lnt_ctl_progress_begin(&p, fds[1], "exporting", 10);
+    lnt_progress_begin(&p, fds[1], "exporting", 10);
     for (int i = 1; i <= 10; i++)
-        lnt_ctl_progress_update(&p, i);
-    lnt_ctl_progress_end(&p);
+        lnt_progress_update(&p, i);
+    lnt_progress_end(&p);
     close(fds[1]);
     assert_int_equal(read(fds[0], buf, sizeof buf), 0);
     close(fds[0]);
@@ -298,7 +299,7 @@ static void test_lanternctl_sheet__progress_quiet_when_piped(void **state)
 
 static void test_lanternctl_sheet__progress_draws_on_a_tty(void **state)
 {
-    struct lnt_ctl_progress p;
+    struct lnt_progress p;
     char buf[4096];
     ssize_t n, total = 0;
     int master, slave;
@@ -311,10 +312,10 @@ static void test_lanternctl_sheet__progress_draws_on_a_tty(void **state)
     slave = open(ptsname(master), O_RDWR | O_NOCTTY);
     assert_true(slave >= 0);
 
-    lnt_ctl_progress_begin(&p, slave, "backup", 200);
-    lnt_ctl_progress_update(&p, 50);
-    lnt_ctl_progress_update(&p, 200); /* the last step is always drawn */
-    lnt_ctl_progress_end(&p);
+    lnt_progress_begin(&p, slave, "backup", 200);
+    lnt_progress_update(&p, 50);
+    lnt_progress_update(&p, 200); /* the last step is always drawn */
+    lnt_progress_end(&p);
     close(slave);
     while (total < (ssize_t)sizeof buf - 1 &&
            (n = read(master, buf + total, sizeof buf - 1 - (size_t)total)) > 0)
