@@ -82,8 +82,7 @@ static int on_entry(void *user, const char *section, const char *name, const cha
 enum lnt_err lnt_score_ini_parse_mem(const char *name, const char *text, size_t len,
                                      lnt_score_ini_fn fn, void *ctx, char *err)
 {
-    struct ini_run r = {
-        .text = text, .len = len, .path = name, .fn = fn, .ctx = ctx, .rc = LNT_OK};
+    struct ini_run r = {.text = text, .len = len, .path = name, .fn = fn, .ctx = ctx, .rc = LNT_OK};
     int bad;
 
     if (text == NULL && len > 0)

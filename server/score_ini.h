@@ -6,8 +6,8 @@
 
 #include "err.h"
 
-#define LNT_SCORE_INI_LINE_MAX 199      /* bytes in one line, newline excluded */
-#define LNT_SCORE_INI_FILE_MAX 1048576  /* bytes in one INI file */
+#define LNT_SCORE_INI_LINE_MAX 199     /* bytes in one line, newline excluded */
+#define LNT_SCORE_INI_FILE_MAX 1048576 /* bytes in one INI file */
 
 /*
  * Called for each `key = value` in `section` ("" before any section) at
