@@ -10,6 +10,9 @@
  *     at most LNT_REVOKED_MAX revoked serials without repeats (keeping the ones held
  *     unless the list was sent in full), and settings in range;
  *   - applying the same reply twice changes nothing the second time.
+ * The same bytes are also read as a refusal's problem+json body
+ * (lnt_sync_problem_detail, kiosk/sync.c), whose detail the kiosk logs and
+ * shows: one line, NUL-terminated within the buffer given.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,6 +21,7 @@
 #include "codec.h"
 #include "outbox.h"
 #include "sync.h"
+#include "sync_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -58,6 +62,28 @@ static int has(const struct lnt_identity *id, const uint8_t *serial)
     return 0;
 }
 
+static void detail(const uint8_t *data, size_t size)
+{
+    static const size_t sizes[] = {1, 2, 16, LNT_ERRBUF_SIZE};
+    struct lnt_buf reply;
+
+    lnt_buf_init(&reply, FUZZ_MAX);
+    if (lnt_buf_append(&reply, data, size) != LNT_OK)
+        abort();
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        char *out = malloc(sizes[i]); /* exactly this size: ASan sees an overrun */
+        size_t n;
+        if (out == NULL)
+            abort();
+        lnt_sync_problem_detail(&reply, out, sizes[i]);
+        n = strnlen(out, sizes[i]);
+        if (n == sizes[i] || memchr(out, '\n', n) != NULL || memchr(out, '\r', n) != NULL)
+            abort();
+        free(out);
+    }
+    lnt_buf_release(&reply);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct lnt_sync_settings set, set2;
@@ -67,6 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     setup();
     if (size > FUZZ_MAX)
         return 0;
+    detail(data, size);
     memcpy(&now, &start, sizeof now);
     rc = lnt_sync_parse_refresh((const char *)data, size, &now, &set, err);
     if (rc != LNT_OK) {
