@@ -11,3 +11,13 @@ if(LNT_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
   add_link_options(-fsanitize=address,undefined -fno-sanitize-recover=all)
 endif()
+# The libFuzzer build (tests/fuzz, scripts/fuzz): everything instrumented for coverage and
+# sanitised; only the fuzz_<name> executables link libFuzzer itself.
+if(LNT_FUZZ)
+  if(NOT CMAKE_C_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "LNT_FUZZ needs clang (CC=clang): libFuzzer is part of clang")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+                      -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined -fno-sanitize-recover=all)
+endif()

@@ -1,6 +1,7 @@
 /* reqsig.c - Ed25519 signatures on kiosk requests (libsodium), text versions 1 and 2. */
 #include "reqsig.h"
 
+#include "buf.h"
 #include "codec.h"
 
 #include <inttypes.h>
@@ -195,4 +196,46 @@ enum lnt_err lnt_reqsig_verify2(const uint8_t pk[LNT_SIGN_PK_LEN], int64_t kiosk
                                 const char *sig_b64, char *err)
 {
     return verify_version(2, pk, kiosk_id, ts, now, parts, sig_b64, err);
+}
+
+enum lnt_err lnt_reqsig_headers_parse(const char *kiosk, const char *time, const char *sig,
+                                      const char *version, struct lnt_reqsig_headers *out,
+                                      char *err)
+{
+    enum lnt_err rc = LNT_OK;
+
+    memset(out, 0, sizeof *out);
+    if (kiosk == NULL || time == NULL || sig == NULL) {
+        rc =
+            lnt_fail(err, LNT_ERR_BAD_SIGNATURE, "missing header %s: kiosk requests must be signed",
+                     kiosk == NULL  ? LNT_HDR_KIOSK
+                     : time == NULL ? LNT_HDR_TIME
+                                    : LNT_HDR_SIGNATURE);
+        goto out;
+    }
+    if (lnt_parse_i64(kiosk, 1, INT64_MAX, &out->kiosk_id) != LNT_OK) {
+        rc = lnt_fail(err, LNT_ERR_BAD_SIGNATURE,
+                      "header %s: expected a kiosk id (a positive integer)", LNT_HDR_KIOSK);
+        goto out;
+    }
+    if (lnt_parse_i64(time, 0, LNT_REQSIG_TIME_MAX, &out->ts) != LNT_OK) {
+        rc = lnt_fail(err, LNT_ERR_BAD_SIGNATURE, "header %s: expected unix seconds", LNT_HDR_TIME);
+        goto out;
+    }
+    if (strnlen(sig, LNT_REQSIG_B64_LEN) >= LNT_REQSIG_B64_LEN) {
+        rc = lnt_fail(err, LNT_ERR_BAD_SIGNATURE, "header %s: expected a base64 Ed25519 signature",
+                      LNT_HDR_SIGNATURE);
+        goto out;
+    }
+    if (version != NULL && strcmp(version, "2") != 0) {
+        rc = lnt_fail(err, LNT_ERR_BAD_SIGNATURE,
+                      "header %s: expected 2 (or no header, for version 1)", LNT_HDR_SIG_VERSION);
+        goto out;
+    }
+    out->sig = sig;
+    out->version = version != NULL ? 2 : 1;
+out:
+    if (rc != LNT_OK)
+        memset(out, 0, sizeof *out);
+    return rc;
 }

@@ -34,6 +34,27 @@
 #define LNT_HDR_SIGNATURE "X-Lantern-Signature"
 #define LNT_HDR_SIG_VERSION "X-Lantern-Signature-Version"
 #define LNT_HDR_BACKLOG "X-Lantern-Backlog"
+#define LNT_REQSIG_TIME_MAX INT64_C(253402300799) /* 9999-12-31T23:59:59Z */
+
+/* The signature headers of a kiosk request, parsed. */
+struct lnt_reqsig_headers {
+    int64_t kiosk_id; /* >= 1 */
+    int64_t ts;       /* 0..LNT_REQSIG_TIME_MAX */
+    const char *sig;  /* borrowed: the X-Lantern-Signature value, shorter than LNT_REQSIG_B64_LEN */
+    int version;      /* 1 (no X-Lantern-Signature-Version) or 2 */
+};
+
+/*
+ * Parses the values of the X-Lantern-Kiosk, X-Lantern-Time,
+ * X-Lantern-Signature and X-Lantern-Signature-Version headers as received
+ * (NULL for one that is absent; only the version may be). LNT_OK, or
+ * LNT_ERR_BAD_SIGNATURE with a message naming the header that is missing or
+ * malformed; *out is all zero on error. Does not check the signature itself
+ * (lnt_reqsig_verify, lnt_reqsig_verify2). Thread-safe.
+ */
+enum lnt_err lnt_reqsig_headers_parse(const char *kiosk, const char *time, const char *sig,
+                                      const char *version, struct lnt_reqsig_headers *out,
+                                      char *err);
 
 /* What a version 2 signature covers besides the kiosk id and the time. Borrowed pointers. */
 struct lnt_reqsig_parts {

@@ -17,8 +17,7 @@
 #include "score_cache.h"
 #include "wire.h"
 
-#define ENROLL_CODE_MAX 32      /* generous: codes are 14 characters, dashes optional, any case */
-#define MAX_TIME 253402300799LL /* 9999-12-31T23:59:59Z */
+#define ENROLL_CODE_MAX 32 /* generous: codes are 14 characters, dashes optional, any case */
 #define HDR_BACKLOG LNT_HDR_BACKLOG     /* optional: events waiting in the kiosk's outbox */
 #define HDR_FLAGGED "X-Lantern-Flagged" /* in a batch reply: sign-ins stored but flagged */
 #define BACKLOG_MAX 1000000000
@@ -252,6 +251,7 @@ static bool authenticate(struct lnt_api *api, const struct lnt_http_request *req
     const char *h_sig = lnt_http_header(req, LNT_HDR_SIGNATURE);
     const char *h_ver = lnt_http_header(req, LNT_HDR_SIG_VERSION);
     char err[LNT_ERRBUF_SIZE] = "";
+    struct lnt_reqsig_headers hdrs;
     struct lnt_reqsig_parts parts;
     struct lnt_kiosk kiosk;
     const uint8_t *pk;
@@ -259,33 +259,13 @@ static bool authenticate(struct lnt_api *api, const struct lnt_http_request *req
     bool v2, known;
     enum lnt_err rc;
 
-    if (h_kiosk == NULL || h_time == NULL || h_sig == NULL) {
-        lnt_http_problem(resp, 401, "missing header %s: kiosk requests must be signed",
-                         h_kiosk == NULL  ? LNT_HDR_KIOSK
-                         : h_time == NULL ? LNT_HDR_TIME
-                                          : LNT_HDR_SIGNATURE);
+    if (lnt_reqsig_headers_parse(h_kiosk, h_time, h_sig, h_ver, &hdrs, err) != LNT_OK) {
+        lnt_http_problem(resp, 401, "%s", err);
         return false;
     }
-    if (lnt_parse_i64(h_kiosk, 1, INT64_MAX, &id) != LNT_OK) {
-        lnt_http_problem(resp, 401, "header %s: expected a kiosk id (a positive integer)",
-                         LNT_HDR_KIOSK);
-        return false;
-    }
-    if (lnt_parse_i64(h_time, 0, MAX_TIME, &ts) != LNT_OK) {
-        lnt_http_problem(resp, 401, "header %s: expected unix seconds", LNT_HDR_TIME);
-        return false;
-    }
-    if (strlen(h_sig) >= LNT_REQSIG_B64_LEN) {
-        lnt_http_problem(resp, 401, "header %s: expected a base64 Ed25519 signature",
-                         LNT_HDR_SIGNATURE);
-        return false;
-    }
-    if (h_ver != NULL && strcmp(h_ver, "2") != 0) {
-        lnt_http_problem(resp, 401, "header %s: expected 2 (or no header, for version 1)",
-                         LNT_HDR_SIG_VERSION);
-        return false;
-    }
-    v2 = h_ver != NULL;
+    id = hdrs.kiosk_id;
+    ts = hdrs.ts;
+    v2 = hdrs.version == 2;
     rc = lnt_store_kiosk_get(api->store, id, &kiosk, err);
     if (rc != LNT_OK && rc != LNT_ERR_NOT_FOUND) {
         lnt_error("%s: kiosk %lld: %s", req->path, (long long)id, err);

@@ -98,6 +98,9 @@ struct lnt_bbn_catalogue {
  * message naming file:line, and *out stays NULL. The caller frees *out.
  */
 enum lnt_err lnt_bbn_catalogue_load(const char *path, struct lnt_bbn_catalogue **out, char *err);
+/* As lnt_bbn_catalogue_load, from `len` bytes of INI text named `path` in messages. Thread-safe. */
+enum lnt_err lnt_bbn_catalogue_parse(const char *path, const char *text, size_t len,
+                                     struct lnt_bbn_catalogue **out, char *err);
 void lnt_bbn_catalogue_free(struct lnt_bbn_catalogue *c); /* NULL is a no-op */
 /* The criterion with `id`, or NULL. */
 const struct lnt_bbn_criterion *lnt_bbn_catalogue_find(const struct lnt_bbn_catalogue *c,
@@ -158,6 +161,9 @@ struct lnt_risk_weights {
 
 /* As lnt_bbn_catalogue_load, for weights. The caller frees *out with free(). */
 enum lnt_err lnt_risk_weights_load(const char *path, struct lnt_risk_weights **out, char *err);
+/* As lnt_risk_weights_load, from `len` bytes of INI text named `path` in messages. Thread-safe. */
+enum lnt_err lnt_risk_weights_parse(const char *path, const char *text, size_t len,
+                                    struct lnt_risk_weights **out, char *err);
 
 /* The default files under `dir` (a source tree or install prefix): assets/bbn/criteria.ini and
  * assets/risk/weights.ini. Both or neither are loaded. */

@@ -409,7 +409,8 @@ static enum lnt_err cat_check(struct cat_load *l, const char *path, char *err)
     return LNT_OK;
 }
 
-enum lnt_err lnt_bbn_catalogue_load(const char *path, struct lnt_bbn_catalogue **out, char *err)
+enum lnt_err lnt_bbn_catalogue_parse(const char *path, const char *text, size_t len,
+                                     struct lnt_bbn_catalogue **out, char *err)
 {
     struct cat_load l;
     struct lnt_bbn_catalogue *c = NULL;
@@ -424,7 +425,7 @@ enum lnt_err lnt_bbn_catalogue_load(const char *path, struct lnt_bbn_catalogue *
     }
     c->finding_valid_months = 12;
     l.c = c;
-    rc = lnt_score_ini_parse(path, cat_entry, &l, err);
+    rc = lnt_score_ini_parse_mem(path, text, len, cat_entry, &l, err);
     if (rc == LNT_OK)
         rc = cat_check(&l, path, err);
     if (rc == LNT_OK) {
@@ -433,6 +434,20 @@ enum lnt_err lnt_bbn_catalogue_load(const char *path, struct lnt_bbn_catalogue *
     }
 out:
     lnt_bbn_catalogue_free(c);
+    return rc;
+}
+
+enum lnt_err lnt_bbn_catalogue_load(const char *path, struct lnt_bbn_catalogue **out, char *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    enum lnt_err rc;
+
+    *out = NULL;
+    rc = lnt_score_ini_read(path, &text, &len, err);
+    if (rc == LNT_OK)
+        rc = lnt_bbn_catalogue_parse(path, text, len, out, err);
+    free(text);
     return rc;
 }
 
@@ -659,7 +674,8 @@ static enum lnt_err w_check(struct w_load *l, const char *path, char *err)
     return LNT_OK;
 }
 
-enum lnt_err lnt_risk_weights_load(const char *path, struct lnt_risk_weights **out, char *err)
+enum lnt_err lnt_risk_weights_parse(const char *path, const char *text, size_t len,
+                                    struct lnt_risk_weights **out, char *err)
 {
     struct w_load l;
     enum lnt_err rc;
@@ -669,7 +685,7 @@ enum lnt_err lnt_risk_weights_load(const char *path, struct lnt_risk_weights **o
     l.w = calloc(1, sizeof *l.w);
     if (l.w == NULL)
         return lnt_fail(err, LNT_ERR_NOMEM, "%s: out of memory", path);
-    rc = lnt_score_ini_parse(path, w_entry, &l, err);
+    rc = lnt_score_ini_parse_mem(path, text, len, w_entry, &l, err);
     if (rc == LNT_OK)
         rc = w_check(&l, path, err);
     if (rc == LNT_OK) {
@@ -677,6 +693,20 @@ enum lnt_err lnt_risk_weights_load(const char *path, struct lnt_risk_weights **o
         l.w = NULL; /* the caller's now */
     }
     free(l.w);
+    return rc;
+}
+
+enum lnt_err lnt_risk_weights_load(const char *path, struct lnt_risk_weights **out, char *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    enum lnt_err rc;
+
+    *out = NULL;
+    rc = lnt_score_ini_read(path, &text, &len, err);
+    if (rc == LNT_OK)
+        rc = lnt_risk_weights_parse(path, text, len, out, err);
+    free(text);
     return rc;
 }
 

@@ -289,6 +289,50 @@ static void test_reqsig__v2_refuses_unprintable_query_or_backlog(void **state)
     assert_int_equal(lnt_reqsig_sign2(sk, KIOSK, NOW, &p, sig), LNT_OK);
 }
 
+/* The headers as lanternd receives them: each refusal names the header that is wrong. */
+static void test_reqsig__headers_name_what_is_wrong(void **state)
+{
+    static const struct {
+        const char *kiosk, *time, *sig, *version, *named;
+    } bad[] = {
+        {NULL, "1", "c2ln", NULL, "missing header " LNT_HDR_KIOSK},
+        {"1", NULL, "c2ln", NULL, "missing header " LNT_HDR_TIME},
+        {"1", "1", NULL, NULL, "missing header " LNT_HDR_SIGNATURE},
+        {"0", "1", "c2ln", NULL, "header " LNT_HDR_KIOSK ": expected a kiosk id"},
+        {"+7", "1", "c2ln", NULL, "header " LNT_HDR_KIOSK ": expected a kiosk id"},
+        {"7 ", "1", "c2ln", NULL, "header " LNT_HDR_KIOSK ": expected a kiosk id"},
+        {"7", "-1", "c2ln", NULL, "header " LNT_HDR_TIME ": expected unix seconds"},
+        {"7", "253402300800", "c2ln", NULL, "header " LNT_HDR_TIME ": expected unix seconds"},
+        {"7", "1", "c2ln", "1", "header " LNT_HDR_SIG_VERSION ": expected 2"},
+    };
+    char long_sig[LNT_REQSIG_B64_LEN + 1], err[LNT_ERRBUF_SIZE];
+    struct lnt_reqsig_headers h;
+    (void)state;
+
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        memset(&h, 0x5a, sizeof h);
+        assert_int_equal(lnt_reqsig_headers_parse(bad[i].kiosk, bad[i].time, bad[i].sig,
+                                                  bad[i].version, &h, err),
+                         LNT_ERR_BAD_SIGNATURE);
+        assert_non_null(strstr(err, bad[i].named));
+        assert_int_equal(h.kiosk_id, 0);
+        assert_null(h.sig);
+    }
+    memset(long_sig, 'A', sizeof long_sig - 1);
+    long_sig[sizeof long_sig - 1] = '\0';
+    assert_int_equal(lnt_reqsig_headers_parse("7", "1", long_sig, NULL, &h, err),
+                     LNT_ERR_BAD_SIGNATURE);
+    assert_non_null(strstr(err, "header " LNT_HDR_SIGNATURE ": expected a base64"));
+
+    assert_int_equal(lnt_reqsig_headers_parse("42", "253402300799", "c2ln", "2", &h, err), LNT_OK);
+    assert_int_equal(h.kiosk_id, 42);
+    assert_int_equal(h.ts, INT64_C(253402300799));
+    assert_string_equal(h.sig, "c2ln");
+    assert_int_equal(h.version, 2);
+    assert_int_equal(lnt_reqsig_headers_parse("42", "0", "c2ln", NULL, &h, err), LNT_OK);
+    assert_int_equal(h.version, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -301,6 +345,7 @@ int main(void)
         cmocka_unit_test(test_reqsig__v2_signs_the_documented_text),
         cmocka_unit_test(test_reqsig__v2_covers_query_and_backlog),
         cmocka_unit_test(test_reqsig__v2_refuses_unprintable_query_or_backlog),
+        cmocka_unit_test(test_reqsig__headers_name_what_is_wrong),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -7,9 +7,9 @@
  * Invariants: never crash; a refusal leaves the output claims all zero; a valid badge has
  * text fields that are NUL-terminated within their bounds.
  *
- * Not part of the default build (libFuzzer needs clang); build as tests/fuzz/fuzz_wire.c
- * says, naming this file. tests/common/test_badge_fuzz.c runs this function over
- * deterministic mutations in the ordinary suite.
+ * The ctest fuzz_badge replays tests/fuzz/corpus/badge/ with it; `scripts/fuzz badge`
+ * runs it under libFuzzer (docs/reliability.md). tests/common/test_badge_fuzz.c also runs
+ * this function over deterministic mutations in the ordinary suite.
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -4,17 +4,10 @@
  * the same canonical bytes; whatever the fast decoder accepts, the full one
  * must accept too, as the very same events. Any other outcome aborts.
  *
- * Not part of the default build (libFuzzer needs clang). From the source tree,
- * with the library instrumented for coverage:
- *   CC=clang CFLAGS=-fsanitize=fuzzer-no-link cmake -S . -B build-fuzz \
- *       -DLNT_SANITIZE=ON -DBUILD_TESTING=OFF
- *   cmake --build build-fuzz -j2 --target lnt_common
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Icommon tests/fuzz/fuzz_wire.c \
- *       build-fuzz/common/liblnt_common.a \
- *       $(pkg-config --libs jansson libsodium libcbor libpng) -lpthread -o build-fuzz/fuzz_wire
- *   build-fuzz/fuzz_wire -max_len=65536 some-corpus-dir/
- * tests/common/test_wire.c also runs this function over deterministic
- * mutations of a valid batch in the ordinary test suite.
+ * The ctest fuzz_wire replays tests/fuzz/corpus/wire/ with it; `scripts/fuzz wire`
+ * runs it under libFuzzer (docs/reliability.md). tests/common/test_wire.c
+ * also runs this function over deterministic mutations of a valid batch in
+ * the ordinary test suite.
  */
 #include "wire.h"
 
