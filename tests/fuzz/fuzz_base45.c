@@ -1,5 +1,5 @@
 /*
- * fuzz_base45.c - fuzz target for the base45 decoder (common/base45.c), which
+ * fuzz_base45.c - fuzz target for the base45 decoder (common/wire/base45.c), which
  * reads the text of every badge QR code before anything else does.
  * Invariants, any of which failing aborts:
  *   - text that decodes re-encodes to exactly the same text (one encoding per byte string);

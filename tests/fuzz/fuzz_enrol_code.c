@@ -1,9 +1,9 @@
 /*
  * fuzz_enrol_code.c - fuzz target for enrolment codes: the kiosk's check of a
  * code scanned from an "LNTE:" QR code or given with --enroll
- * (lnt_sync_code_valid, kiosk/sync.c) and the server's normalisation of the
+ * (lnt_sync_code_valid, kiosk/sync/sync.c) and the server's normalisation of the
  * code a kiosk sends (lnt_store_code_normalise and lnt_store_code_hash,
- * server/store.c), which decides which stored code it redeems.
+ * server/store/store.c), which decides which stored code it redeems.
  * Invariants, any of which failing aborts:
  *   - a code the kiosk accepts is 1..LNT_ENROLL_CODE_MAX letters, digits and dashes;
  *   - a code the server accepts normalises to 12 characters of the code alphabet, the

@@ -1,6 +1,6 @@
 /*
  * fuzz_kiosk_sync.c - fuzz target for the kiosk's reading of the server's
- * sync reply (lnt_sync_parse_refresh, kiosk/sync_refresh.c): the trust list
+ * sync reply (lnt_sync_parse_refresh, kiosk/sync/sync_refresh.c): the trust list
  * badges are verified with, the revoked badge serials, the venue's settings
  * and the server's clock. A kiosk must not let a broken or hostile reply
  * corrupt what it trusts. Invariants, any of which failing aborts:
@@ -11,7 +11,7 @@
  *     unless the list was sent in full), and settings in range;
  *   - applying the same reply twice changes nothing the second time.
  * The same bytes are also read as a refusal's problem+json body
- * (lnt_sync_problem_detail, kiosk/sync.c), whose detail the kiosk logs and
+ * (lnt_sync_problem_detail, kiosk/sync/sync.c), whose detail the kiosk logs and
  * shows: one line, NUL-terminated within the buffer given.
  */
 #include <stdint.h>

@@ -1,6 +1,6 @@
 /*
  * fuzz_reqsig.c - fuzz target for the signature headers of kiosk requests
- * (common/reqsig.c): lnt_reqsig_headers_parse, which lanternd runs on the
+ * (common/wire/reqsig.c): lnt_reqsig_headers_parse, which lanternd runs on the
  * X-Lantern-Kiosk, -Time, -Signature and -Signature-Version values of every
  * kiosk request, and lnt_reqsig_verify / lnt_reqsig_verify2 on the rest of
  * the request (method, path, query, X-Lantern-Backlog, body).

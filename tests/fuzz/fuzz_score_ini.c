@@ -1,6 +1,6 @@
 /*
- * fuzz_score_ini.c - fuzz target for the scoring rules files (server/score_ini.c,
- * server/score_rules.c): the INI reader and the loaders of the BBN criteria
+ * fuzz_score_ini.c - fuzz target for the scoring rules files (server/scoring/score_ini.c,
+ * server/scoring/score_rules.c): the INI reader and the loaders of the BBN criteria
  * catalogue and the risk weights, through the same parse-from-memory entry
  * points the file loaders use. The first byte chooses (mod 3): the catalogue,
  * the weights, or the bare INI reader; the rest is the file.

@@ -1,6 +1,6 @@
 /*
  * fuzz_web_form.c - fuzz target for the dashboard's form body parser
- * (server/web_form.c, web_form_parse), which reads every POST an officer's
+ * (server/dashboard/web_form.c, web_form_parse), which reads every POST an officer's
  * browser (or anyone who reaches the port) sends as
  * application/x-www-form-urlencoded. Invariants, any of which failing aborts:
  *   - a refused body leaves the form empty, with LNT_ERR_INVALID or LNT_ERR_TOO_LARGE;

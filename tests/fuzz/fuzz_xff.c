@@ -1,5 +1,5 @@
 /*
- * fuzz_xff.c - fuzz target for the reverse-proxy headers (server/http_proxy.c):
+ * fuzz_xff.c - fuzz target for the reverse-proxy headers (server/http/http_proxy.c):
  * X-Forwarded-For, which decides which client address the rate limits and
  * the audit log see, X-Forwarded-Proto, and the trusted-proxy list from the
  * configuration. The input is "PROXIES\nX-FORWARDED-FOR" (no newline: the
