@@ -354,8 +354,10 @@ static cbor_item_t *build_lantern(const struct lnt_badge_claims *c)
         for (size_t i = 0; ok && i < c->n_courses; i++)
             ok = put(training, lnt_cbor_uint((uint64_t)sorted[i].course),
                      lnt_cbor_uint((uint64_t)sorted[i].expires));
-        ok = ok && put(map, lnt_cbor_uint(LC_TRAINING), training);
-        training = NULL; /* released by put */
+        if (ok) {
+            ok = put(map, lnt_cbor_uint(LC_TRAINING), training);
+            training = NULL; /* released by put */
+        }
     }
     if (!ok) {
         if (training != NULL)
@@ -737,7 +739,14 @@ enum lnt_badge_reason lnt_badge_verify(const char *text, const struct lnt_trust 
         if (memcmp(trust->keys[i].kid, msg.kid, LNT_KID_LEN) != 0)
             continue;
         kid_known = true;
-        signed_ok = lnt_cose_sign1_verify(&msg, trust->keys[i].pk, NULL) == LNT_OK;
+        rc = lnt_cose_sign1_verify(&msg, trust->keys[i].pk, NULL);
+        /* Not checked is not forged: the door is told the badge cannot be checked, as when
+         * decoding it runs out of memory, never that it is not genuine. */
+        if (rc == LNT_ERR_NOMEM) {
+            lnt_fail(err, LNT_ERR_NOMEM, "badge: out of memory checking the signature");
+            return LNT_BADGE_MALFORMED;
+        }
+        signed_ok = rc == LNT_OK;
     }
     if (!kid_known) {
         char kid_hex[LNT_HEX_LEN(LNT_KID_LEN)];

@@ -132,7 +132,9 @@ enum lnt_err lnt_badge_issue(const struct lnt_badge_claims *claims,
  * Verifies QR text against `trust` at time `now`. The signature is checked
  * before any claim is trusted. Returns LNT_BADGE_VALID and fills *out, or the
  * first reason to refuse (with detail in `err`); *out is zeroed on refusal
- * except that nothing from an unverified badge is ever written to it.
+ * except that nothing from an unverified badge is ever written to it. Running
+ * out of memory is LNT_BADGE_MALFORMED ("cannot be checked"), with `err`
+ * saying so, never a verdict on the badge's signature.
  */
 enum lnt_badge_reason lnt_badge_verify(const char *text, const struct lnt_trust *trust, int64_t now,
                                        struct lnt_badge_claims *out, char *err);

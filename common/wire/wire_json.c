@@ -117,6 +117,37 @@ enum lnt_err lnt_wire_text_end(struct lnt_wire_text *t, size_t start, size_t lim
     return rc;
 }
 
+/*
+ * jansson reports most failed allocations while parsing as syntax errors
+ * ("string or '}' expected") or as nothing at all, and where its lexer
+ * cannot grow a string it drops the byte and parses on, returning a document
+ * with damaged text. A batch refused as malformed is set aside by its kiosk,
+ * and damaged text must never be stored, so its allocations are watched
+ * here: json_nomem says whether one failed during this thread's last parse.
+ * (Plain malloc and free: other jansson users in the process are unaffected.)
+ */
+static _Thread_local bool json_nomem;
+static pthread_once_t json_allocs_once = PTHREAD_ONCE_INIT;
+
+static void *json_alloc(size_t n)
+{
+    void *p = malloc(n);
+
+    if (p == NULL)
+        json_nomem = true;
+    return p;
+}
+
+static void json_release(void *p)
+{
+    free(p);
+}
+
+static void json_allocs_install(void)
+{
+    json_set_alloc_funcs(json_alloc, json_release);
+}
+
 /* Parses at most `max` bytes of JSON (any top-level value) into *out; the caller decrefs. */
 enum lnt_err lnt_wire_load(const char *json, size_t len, size_t max, json_t **out, char *err)
 {
@@ -129,9 +160,15 @@ enum lnt_err lnt_wire_load(const char *json, size_t len, size_t max, json_t **ou
         return lnt_fail(err, LNT_ERR_TOO_LARGE, "body is %zu bytes, at most %zu", len, max);
     if (json == NULL)
         json = "";
+    pthread_once(&json_allocs_once, json_allocs_install);
+    json_nomem = false;
     root = json_loadb(json, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
+    if (root != NULL && json_nomem) {
+        json_decref(root);
+        return lnt_fail(err, LNT_ERR_NOMEM, "out of memory reading JSON");
+    }
     if (root == NULL) {
-        if (json_error_code(&je) == json_error_out_of_memory)
+        if (json_error_code(&je) == json_error_out_of_memory || json_nomem)
             return lnt_fail(err, LNT_ERR_NOMEM, "out of memory reading JSON");
         lnt_wire_show(je.text, shown, sizeof shown);
         return lnt_fail(err, LNT_ERR_INVALID, "not valid JSON: line %d, column %d: %s", je.line,
