@@ -1,4 +1,4 @@
-/* app_state.c - the state machine's shared bookkeeping: entering a state, going idle, the clock. */
+/* app_state.c - the state machine's shared bookkeeping: state, idle, clock, pages of reports. */
 #include <string.h>
 
 #include "app_int.h"
@@ -32,4 +32,9 @@ void lnt_app_go_idle(struct lnt_app *app, int64_t now_ms)
     app->saved_stock = -1;
     app->save_error[0] = '\0';
     lnt_app_enter(app, LNT_APP_IDLE, now_ms);
+}
+
+int lnt_app_reports_pages(const struct lnt_app *app)
+{
+    return ((int)app->n_reports + LNT_APP_REPORTS_PAGE - 1) / LNT_APP_REPORTS_PAGE;
 }
