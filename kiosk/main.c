@@ -77,37 +77,43 @@ static int usage(const char *fmt, ...)
     return -1;
 }
 
+/* Two whole numbers joined by `sep` ("1024x600", "17,27"): the first at least `min_a`, the
+ * second at least `min_b`, both at most `max`. */
+static int parse_pair(const char *s, char sep, int64_t min_a, int64_t min_b, int64_t max,
+                      int64_t *a, int64_t *b)
+{
+    const char *at = strchr(s, sep);
+    char first[8];
+
+    if (at == NULL || at - s >= (long)sizeof first)
+        return -1;
+    memcpy(first, s, (size_t)(at - s));
+    first[at - s] = '\0';
+    if (lnt_parse_i64(first, min_a, max, a) != LNT_OK ||
+        lnt_parse_i64(at + 1, min_b, max, b) != LNT_OK)
+        return -1;
+    return 0;
+}
+
 static int parse_size(const char *s, struct opts *o)
 {
-    const char *x = strchr(s, 'x');
-    char w[8];
-    int64_t wv, hv;
+    int64_t w, h;
 
-    if (x == NULL || x - s >= (long)sizeof w)
+    if (parse_pair(s, 'x', 160, 96, 8192, &w, &h) != 0)
         return -1;
-    memcpy(w, s, (size_t)(x - s));
-    w[x - s] = '\0';
-    if (lnt_parse_i64(w, 160, 8192, &wv) != LNT_OK || lnt_parse_i64(x + 1, 96, 8192, &hv) != LNT_OK)
-        return -1;
-    o->width = (int)wv;
-    o->height = (int)hv;
+    o->width = (int)w;
+    o->height = (int)h;
     return 0;
 }
 
 static int parse_lines(const char *s, struct opts *o)
 {
-    const char *comma = strchr(s, ',');
-    char a[8];
-    int64_t l, b;
+    int64_t led, buzzer;
 
-    if (comma == NULL || comma - s >= (long)sizeof a)
+    if (parse_pair(s, ',', 0, 0, 1023, &led, &buzzer) != 0)
         return -1;
-    memcpy(a, s, (size_t)(comma - s));
-    a[comma - s] = '\0';
-    if (lnt_parse_i64(a, 0, 1023, &l) != LNT_OK || lnt_parse_i64(comma + 1, 0, 1023, &b) != LNT_OK)
-        return -1;
-    o->led_line = (unsigned)l;
-    o->buzzer_line = (unsigned)b;
+    o->led_line = (unsigned)led;
+    o->buzzer_line = (unsigned)buzzer;
     return 0;
 }
 
