@@ -1,4 +1,4 @@
-/* kiosk.h - lantern-kiosk's program state, shared by main.c and main_replay.c; private to them. */
+/* kiosk.h - lantern-kiosk's program state; calls go main.c -> main_replay.c -> kiosk.c. */
 #ifndef LNT_KIOSK_H
 #define LNT_KIOSK_H
 
@@ -71,8 +71,18 @@ struct kiosk {
     bool script_done;
 };
 
+/* ---- kiosk.c: used by main.c and main_replay.c ---- */
+
 /* Wall-clock milliseconds. */
 int64_t lnt_kiosk_wall_ms(void);
+/* Re-reads identity and settings (after enrolment or a sync stored new ones) and arms the app. */
+void lnt_kiosk_configure(struct kiosk *k);
+/*
+ * Enrols with `code`, stores the identity and arms the app with the new trust
+ * list. LNT_ERR_INVALID without --server; otherwise what lnt_sync_enroll or
+ * lnt_outbox_identity_set returned (the message in `err`).
+ */
+enum lnt_err lnt_kiosk_enroll(struct kiosk *k, const char *code, char *err);
 /* The screen as it is now, into k->dl. */
 void lnt_kiosk_build_screen(struct kiosk *k);
 /* Saves what the app asked for; the app shows SAVED only after the outbox said yes. */
@@ -81,6 +91,8 @@ void lnt_kiosk_handle_out(struct kiosk *k, int64_t now_ms);
 void lnt_kiosk_take_text(struct kiosk *k, const char *text, int64_t now_ms);
 /* Writes the current screen as PNG (the window's, or an offscreen one). */
 enum lnt_err lnt_kiosk_shot(struct kiosk *k, const char *path, char *err);
+
+/* ---- main_replay.c: used by main.c ---- */
 
 /*
  * Runs the next replay step(s) due. Returns 0 to go on, or the exit status

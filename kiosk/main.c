@@ -56,13 +56,6 @@ static void on_signal(int sig)
     stop_requested = 1;
 }
 
-int64_t lnt_kiosk_wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void sleep_ms(int64_t ms)
 {
     struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
@@ -84,37 +77,43 @@ static int usage(const char *fmt, ...)
     return -1;
 }
 
+/* Two whole numbers joined by `sep` ("1024x600", "17,27"): the first at least `min_a`, the
+ * second at least `min_b`, both at most `max`. */
+static int parse_pair(const char *s, char sep, int64_t min_a, int64_t min_b, int64_t max,
+                      int64_t *a, int64_t *b)
+{
+    const char *at = strchr(s, sep);
+    char first[8];
+
+    if (at == NULL || at - s >= (long)sizeof first)
+        return -1;
+    memcpy(first, s, (size_t)(at - s));
+    first[at - s] = '\0';
+    if (lnt_parse_i64(first, min_a, max, a) != LNT_OK ||
+        lnt_parse_i64(at + 1, min_b, max, b) != LNT_OK)
+        return -1;
+    return 0;
+}
+
 static int parse_size(const char *s, struct opts *o)
 {
-    const char *x = strchr(s, 'x');
-    char w[8];
-    int64_t wv, hv;
+    int64_t w, h;
 
-    if (x == NULL || x - s >= (long)sizeof w)
+    if (parse_pair(s, 'x', 160, 96, 8192, &w, &h) != 0)
         return -1;
-    memcpy(w, s, (size_t)(x - s));
-    w[x - s] = '\0';
-    if (lnt_parse_i64(w, 160, 8192, &wv) != LNT_OK || lnt_parse_i64(x + 1, 96, 8192, &hv) != LNT_OK)
-        return -1;
-    o->width = (int)wv;
-    o->height = (int)hv;
+    o->width = (int)w;
+    o->height = (int)h;
     return 0;
 }
 
 static int parse_lines(const char *s, struct opts *o)
 {
-    const char *comma = strchr(s, ',');
-    char a[8];
-    int64_t l, b;
+    int64_t led, buzzer;
 
-    if (comma == NULL || comma - s >= (long)sizeof a)
+    if (parse_pair(s, ',', 0, 0, 1023, &led, &buzzer) != 0)
         return -1;
-    memcpy(a, s, (size_t)(comma - s));
-    a[comma - s] = '\0';
-    if (lnt_parse_i64(a, 0, 1023, &l) != LNT_OK || lnt_parse_i64(comma + 1, 0, 1023, &b) != LNT_OK)
-        return -1;
-    o->led_line = (unsigned)l;
-    o->buzzer_line = (unsigned)b;
+    o->led_line = (unsigned)led;
+    o->buzzer_line = (unsigned)buzzer;
     return 0;
 }
 
@@ -192,139 +191,6 @@ static int parse_args(int argc, char **argv, struct opts *o)
     return 0;
 }
 
-/* ---- what the app asks of the outbox ---- */
-
-static bool on_shift(void *ctx, const char *staff_id)
-{
-    struct kiosk *k = ctx;
-    char err[LNT_ERRBUF_SIZE];
-    int64_t since;
-    bool on = false;
-
-    if (lnt_outbox_on_shift_get(k->ob, staff_id, &on, &since, err) != LNT_OK) {
-        lnt_error("on-shift lookup: %s", err);
-        return false;
-    }
-    return on;
-}
-
-static size_t open_reports(void *ctx, struct lnt_open_report *out, size_t max)
-{
-    struct kiosk *k = ctx;
-    char err[LNT_ERRBUF_SIZE];
-    size_t n = 0;
-
-    if (lnt_outbox_open_reports(k->ob, out, max, &n, err) != LNT_OK)
-        lnt_error("open reports: %s", err);
-    return n;
-}
-
-static bool shift_info(void *ctx, const char *staff_id, struct lnt_ev_shift *out)
-{
-    struct kiosk *k = ctx;
-    char err[LNT_ERRBUF_SIZE];
-    bool found = false;
-
-    if (lnt_outbox_shift_get(k->ob, staff_id, out, &found, err) != LNT_OK)
-        lnt_error("volunteer shift: %s", err);
-    return found;
-}
-
-static int64_t stock_level(void *ctx)
-{
-    struct kiosk *k = ctx;
-    char err[LNT_ERRBUF_SIZE];
-    int64_t level = -1;
-    bool found = false;
-
-    if (lnt_outbox_setting_get(k->ob, LNT_SET_STOCK_LEVEL, &level, &found, err) != LNT_OK)
-        lnt_error("stock level: %s", err);
-    return found ? level : -1;
-}
-
-/* Re-reads identity and settings (after enrolment or a sync stored new ones) and arms the app. */
-static void app_configure(struct kiosk *k)
-{
-    struct lnt_app_config cfg;
-    char err[LNT_ERRBUF_SIZE] = "";
-    int64_t threshold = 0;
-    bool found = false;
-
-    if (lnt_outbox_identity_get(k->ob, k->id, err) != LNT_OK)
-        lnt_error("identity: %s", err);
-    if (lnt_outbox_setting_get(k->ob, LNT_SET_CUP_THRESHOLD, &threshold, &found, err) == LNT_OK &&
-        found)
-        k->cup_threshold = threshold;
-    lnt_outbox_identity_trust(k->id, &k->trust);
-    memset(&cfg, 0, sizeof cfg);
-    cfg.trust = &k->trust;
-    cfg.clock_floor = k->id->server_time;
-    cfg.on_shift = on_shift;
-    cfg.on_shift_ctx = k;
-    cfg.open_reports = open_reports;
-    cfg.shift_info = shift_info;
-    cfg.stock_level = stock_level;
-    cfg.idle_ms = k->o.idle_s * 1000;
-    cfg.box_pk = k->id->box_pk;
-    cfg.cup_threshold = k->cup_threshold;
-    lnt_app_set_config(&k->app, &cfg);
-}
-
-/* Enrols with `code`, stores the identity and arms the app with the new trust list. */
-static enum lnt_err enroll(struct kiosk *k, const char *code, char *err)
-{
-    enum lnt_err rc;
-
-    if (k->o.server == NULL)
-        return lnt_fail(err, LNT_ERR_INVALID, "--server URL is needed to enrol");
-    rc = lnt_sync_enroll(k->enrol_client, k->o.server, code, k->id, err);
-    if (rc != LNT_OK)
-        return rc;
-    rc = lnt_outbox_identity_set(k->ob, k->id, err);
-    if (rc != LNT_OK)
-        return rc;
-    app_configure(k);
-    lnt_syncer_kick(k->syncer);
-    lnt_info("enrolled as kiosk %lld at venue %lld (%s), scheme %s, %zu trusted key%s",
-             (long long)k->id->kiosk_id, (long long)k->id->venue_id, k->id->venue_name,
-             k->id->scheme, k->id->n_keys, k->id->n_keys == 1 ? "" : "s");
-    return LNT_OK;
-}
-
-void lnt_kiosk_handle_out(struct kiosk *k, int64_t now_ms)
-{
-    char err[LNT_ERRBUF_SIZE] = "";
-    enum lnt_err rc;
-
-    if (!k->out.save)
-        return;
-    rc = lnt_outbox_append_report(k->ob, &k->out.ev, k->out.answered, k->out.cond, err);
-    if (rc != LNT_OK)
-        lnt_error("event not saved: %s", err);
-    else
-        lnt_info("saved event %lld (%s) %s", (long long)k->out.ev.seq,
-                 lnt_event_type_name(k->out.ev.type), k->out.ev.uuid);
-    lnt_app_save_done(&k->app, rc, &k->out.ev, now_ms);
-    k->out.save = false;
-    k->counts_at_ms = 0; /* the status bar shows it at once */
-    if (rc == LNT_OK)
-        lnt_syncer_kick(k->syncer);
-}
-
-void lnt_kiosk_take_text(struct kiosk *k, const char *text, int64_t now_ms)
-{
-    char err[LNT_ERRBUF_SIZE] = "";
-
-    if (k->id->kiosk_id < 1) {
-        if (text != NULL && lnt_str_starts(text, ENROL_QR_PREFIX) &&
-            enroll(k, text + strlen(ENROL_QR_PREFIX), err) != LNT_OK)
-            lnt_error("enrolment failed: %s", err);
-        return;
-    }
-    lnt_app_scan(&k->app, text, now_ms, &k->out);
-    lnt_kiosk_handle_out(k, now_ms);
-}
-
 /* One camera frame. */
 static void take_frame(struct kiosk *k, int64_t now)
 {
@@ -384,41 +250,6 @@ static void refresh_counts(struct kiosk *k)
         lnt_outbox_oldest_age(k->ob, lnt_time_now(), &created, &k->unsent_age, err) != LNT_OK ||
         lnt_outbox_open_count(k->ob, &k->open_reports, err) != LNT_OK)
         lnt_error("outbox: %s", err);
-}
-
-void lnt_kiosk_build_screen(struct kiosk *k)
-{
-    struct lnt_status st = {
-        .enrolled = k->id->kiosk_id > 0,
-        .online = k->sync.online,
-        .unsent = k->unsent,
-        .unsent_age = k->unsent_age,
-        .aside = k->aside,
-        .last_sync = k->sync.last_sync,
-        .now = lnt_time_now(),
-        .venue = k->id->venue_name,
-        .open_reports = k->open_reports,
-    };
-    lnt_screen_build(&k->app, &st, &k->dl);
-}
-
-enum lnt_err lnt_kiosk_shot(struct kiosk *k, const char *path, char *err)
-{
-    enum lnt_err rc;
-    struct lnt_render *r = k->render;
-
-    if (r == NULL) {
-        if (k->offscreen == NULL &&
-            (rc = lnt_render_new_sized(LNT_RENDER_OFFSCREEN, false, k->o.width, k->o.height,
-                                       &k->offscreen, err)) != LNT_OK)
-            return rc;
-        r = k->offscreen;
-    }
-    lnt_kiosk_build_screen(k);
-    rc = lnt_render_draw(r, &k->dl, err);
-    if (rc == LNT_OK)
-        rc = lnt_render_save_png(r, path, err);
-    return rc;
 }
 
 /* LED on while a badge is being served; a short beep for a good scan or save, a long one for a
@@ -521,7 +352,7 @@ static int run(struct kiosk *k)
         lnt_syncer_status(k->syncer, &k->sync);
         if (k->sync.generation != k->seen_generation) {
             k->seen_generation = k->sync.generation;
-            app_configure(k);
+            lnt_kiosk_configure(k);
         }
         refresh_counts(k);
         feedback(k);
@@ -583,7 +414,7 @@ static int setup(struct kiosk *k, char *err)
         (k->o.ca != NULL && lnt_sync_set_ca(k->enrol_client, k->o.ca, err) != LNT_OK))
         return LNT_ERR_IO;
     lnt_app_init(&k->app, &cfg, lnt_kiosk_wall_ms());
-    app_configure(k);
+    lnt_kiosk_configure(k);
     if (k->id->kiosk_id > 0 && k->o.server != NULL && strcmp(k->o.server, k->id->server_url) != 0) {
         if (lnt_str_copy(k->id->server_url, sizeof k->id->server_url, k->o.server) != LNT_OK)
             return lnt_fail(err, LNT_ERR_INVALID, "--server: URL too long");
@@ -594,7 +425,7 @@ static int setup(struct kiosk *k, char *err)
     if (lnt_syncer_start(k->o.data, k->o.ca, &k->syncer, err) != LNT_OK)
         return LNT_ERR_IO;
     if (k->id->kiosk_id < 1 && k->o.enroll != NULL) {
-        if (enroll(k, k->o.enroll, err) != LNT_OK) {
+        if (lnt_kiosk_enroll(k, k->o.enroll, err) != LNT_OK) {
             lnt_fail_prefix(err, LNT_ERR_NET, "enrolment failed: ");
             return LNT_ERR_NET;
         }

@@ -24,6 +24,7 @@
 #define LNT_APP_EXPIRING_DAYS 30  /* SIA or training expiring within this is amber */
 #define LNT_APP_CUP_THRESHOLD 100 /* default cup-cover warning level */
 #define LNT_APP_REPORTS_MAX 16    /* open reports listed */
+#define LNT_APP_REPORTS_PAGE 4    /* open reports on one page of the list */
 #define LNT_SEVERITY_ANGELA 2
 #define LNT_SEVERITY_SPIKING 4
 
@@ -183,5 +184,8 @@ enum lnt_sia_status lnt_app_sia_status(const struct lnt_badge_claims *claims, in
 
 /* The idle timeout in force. */
 int64_t lnt_app_idle_ms(const struct lnt_app *app);
+
+/* Pages in the list of open reports (LNT_APP_REPORTS_PAGE to a page); 0 when there are none. */
+int lnt_app_reports_pages(const struct lnt_app *app);
 
 #endif

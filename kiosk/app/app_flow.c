@@ -288,9 +288,7 @@ static void resume(struct lnt_app *app, const struct lnt_open_report *r, int64_t
     int kind = lnt_list_find(LNT_L_INCIDENT_KINDS, r->kind), outcome;
 
     memset(fm, 0, sizeof *fm);
-    fm->flow = strcmp(r->kind, "spiking") == 0  ? LNT_FLOW_SPIKING
-               : strcmp(r->kind, "angela") == 0 ? LNT_FLOW_ANGELA
-                                                : LNT_FLOW_INCIDENT;
+    fm->flow = lnt_flow_of_kind(r->kind);
     lnt_str_copy(fm->report_id, sizeof fm->report_id, r->report_id);
     fm->occurred_at = r->occurred_at;
     fm->answered = fm->earlier = r->answered & ~LNT_FIELD_BIT(LNT_F_NONE);
@@ -314,18 +312,16 @@ static void resume(struct lnt_app *app, const struct lnt_open_report *r, int64_t
     go_step(app, lnt_form_next(fm, -1));
 }
 
-#define REPORTS_PER_PAGE 4
-
 static void reports_tap(struct lnt_app *app, int id, int64_t now_ms)
 {
-    int pages = ((int)app->n_reports + REPORTS_PER_PAGE - 1) / REPORTS_PER_PAGE;
+    int pages = lnt_app_reports_pages(app);
 
     if (id == LNT_BTN_BACK) {
         lnt_app_enter(app, LNT_APP_BADGE, now_ms);
     } else if (id == LNT_BTN_MORE && pages > 1) {
         app->reports_page = (app->reports_page + 1) % pages;
     } else if (id >= LNT_BTN_ITEM0 && id < LNT_BTN_ITEM0 + (int)app->n_reports &&
-               (id - LNT_BTN_ITEM0) / REPORTS_PER_PAGE == app->reports_page) {
+               (id - LNT_BTN_ITEM0) / LNT_APP_REPORTS_PAGE == app->reports_page) {
         struct lnt_open_report r = app->reports[id - LNT_BTN_ITEM0];
         resume(app, &r, now_ms);
         if (app->form.step < 0) /* nothing left to ask: it only needs saving as complete */

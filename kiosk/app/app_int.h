@@ -1,14 +1,20 @@
-/* app_int.h - what app.c and app_flow.c share inside the state machine; private to them. */
+/* app_int.h - the state machine's private parts; calls go app.c -> app_flow.c -> app_state.c. */
 #ifndef LNT_APP_INT_H
 #define LNT_APP_INT_H
 
 #include "app.h"
 
+/* ---- app_state.c: used by app.c and app_flow.c ---- */
+
+/* Now in state `s`, since `now_ms`. */
 void lnt_app_enter(struct lnt_app *app, enum lnt_app_state s, int64_t now_ms);
 /* Back to idle, forgetting everything personal. */
 void lnt_app_go_idle(struct lnt_app *app, int64_t now_ms);
 /* Wall-clock seconds at `now_ms`, never below the configured clock floor. */
 int64_t lnt_app_wall(const struct lnt_app *app, int64_t now_ms);
+
+/* ---- app_flow.c: used by app.c ---- */
+
 /* Taps in FORM, MENU and REPORTS, and the flow buttons of BADGE. */
 void lnt_app_flow_tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_app_out *out);
 /*

@@ -116,6 +116,15 @@ const struct lnt_flow_def *lnt_flow_get(enum lnt_flow f)
     return &flows[f];
 }
 
+enum lnt_flow lnt_flow_of_kind(const char *kind)
+{
+    if (strcmp(kind, "spiking") == 0)
+        return LNT_FLOW_SPIKING;
+    if (strcmp(kind, "angela") == 0)
+        return LNT_FLOW_ANGELA;
+    return LNT_FLOW_INCIDENT;
+}
+
 bool lnt_form_applies(const struct lnt_form *fm, int i)
 {
     const struct lnt_flow_def *def = lnt_flow_get(fm->flow);

@@ -87,6 +87,10 @@ struct lnt_flow_def {
 /* The definition of `f`; NULL for LNT_FLOW_NONE or an unknown flow. */
 const struct lnt_flow_def *lnt_flow_get(enum lnt_flow f);
 
+/* The flow a report of this kind on the wire comes from: "angela", "spiking", else an incident's
+ * own kind ("violence", "drugs", ...). */
+enum lnt_flow lnt_flow_of_kind(const char *kind);
+
 /* Answers being collected. Plain data: zero it to start a flow. */
 struct lnt_form {
     enum lnt_flow flow;

@@ -76,49 +76,6 @@ static const char schema[] = "CREATE TABLE IF NOT EXISTS identity("
                              " key TEXT PRIMARY KEY,"
                              " value INTEGER NOT NULL);";
 
-enum lnt_err lnt_outbox_db_fail(struct lnt_outbox *ob, char *err, const char *what)
-{
-    return lnt_fail(err, LNT_ERR_DB, "kiosk database: %s: %s", what, sqlite3_errmsg(ob->db));
-}
-
-enum lnt_err lnt_outbox_exec(struct lnt_outbox *ob, const char *sql, char *err)
-{
-    char *msg = NULL;
-    enum lnt_err rc = LNT_OK;
-
-    if (sqlite3_exec(ob->db, sql, NULL, NULL, &msg) != SQLITE_OK)
-        rc = lnt_fail(err, LNT_ERR_DB, "kiosk database: %s", msg ? msg : sqlite3_errmsg(ob->db));
-    sqlite3_free(msg);
-    return rc;
-}
-
-enum lnt_err lnt_outbox_prepare(struct lnt_outbox *ob, const char *sql, sqlite3_stmt **st,
-                                char *err)
-{
-    if (sqlite3_prepare_v2(ob->db, sql, -1, st, NULL) != SQLITE_OK) {
-        *st = NULL;
-        return lnt_outbox_db_fail(ob, err, "prepare");
-    }
-    return LNT_OK;
-}
-
-/* Runs a statement that returns no rows; finalizes it. */
-enum lnt_err lnt_outbox_step_done(struct lnt_outbox *ob, sqlite3_stmt *st, char *err,
-                                  const char *what)
-{
-    enum lnt_err rc = LNT_OK;
-
-    if (sqlite3_step(st) != SQLITE_DONE)
-        rc = lnt_outbox_db_fail(ob, err, what);
-    sqlite3_finalize(st);
-    return rc;
-}
-
-static void rollback(struct lnt_outbox *ob)
-{
-    sqlite3_exec(ob->db, "ROLLBACK", NULL, NULL, NULL);
-}
-
 /* Makes the identity row with a fresh key pair when there is none. */
 static enum lnt_err ensure_identity(struct lnt_outbox *ob, char *err)
 {
@@ -192,7 +149,7 @@ enum lnt_err lnt_outbox_open(const char *dir, struct lnt_outbox **out, char *err
     if (rc == LNT_OK)
         rc = lnt_outbox_exec(ob, "COMMIT", err);
     if (rc != LNT_OK)
-        rollback(ob);
+        lnt_outbox_rollback(ob);
 
 out:
     if (rc != LNT_OK) {
@@ -386,7 +343,7 @@ enum lnt_err lnt_outbox_identity_set(struct lnt_outbox *ob, const struct lnt_ide
 out:
     sqlite3_finalize(st);
     if (rc != LNT_OK)
-        rollback(ob);
+        lnt_outbox_rollback(ob);
     return rc;
 }
 
@@ -454,7 +411,7 @@ enum lnt_err lnt_outbox_append_report(struct lnt_outbox *ob, struct lnt_event *e
 out:
     sqlite3_finalize(st);
     if (rc != LNT_OK) {
-        rollback(ob);
+        lnt_outbox_rollback(ob);
         ev->seq = 0;
     }
     lnt_buf_release(&json);
@@ -566,35 +523,18 @@ out:
     sqlite3_finalize(del);
     sqlite3_finalize(aside);
     if (rc != LNT_OK)
-        rollback(ob);
-    return rc;
-}
-
-static enum lnt_err count_rows(struct lnt_outbox *ob, const char *sql, int64_t *out, char *err)
-{
-    sqlite3_stmt *st = NULL;
-    enum lnt_err rc;
-
-    *out = 0;
-    rc = lnt_outbox_prepare(ob, sql, &st, err);
-    if (rc != LNT_OK)
-        return rc;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *out = sqlite3_column_int64(st, 0);
-    else
-        rc = lnt_outbox_db_fail(ob, err, "count");
-    sqlite3_finalize(st);
+        lnt_outbox_rollback(ob);
     return rc;
 }
 
 enum lnt_err lnt_outbox_count(struct lnt_outbox *ob, int64_t *out, char *err)
 {
-    return count_rows(ob, "SELECT count(*) FROM outbox", out, err);
+    return lnt_outbox_query_int(ob, "SELECT count(*) FROM outbox", out, err, "count");
 }
 
 enum lnt_err lnt_outbox_aside_count(struct lnt_outbox *ob, int64_t *out, char *err)
 {
-    return count_rows(ob, "SELECT count(*) FROM aside", out, err);
+    return lnt_outbox_query_int(ob, "SELECT count(*) FROM aside", out, err, "count");
 }
 
 enum lnt_err lnt_outbox_oldest_age(struct lnt_outbox *ob, int64_t now, int64_t *created_at,
@@ -603,60 +543,9 @@ enum lnt_err lnt_outbox_oldest_age(struct lnt_outbox *ob, int64_t now, int64_t *
     enum lnt_err rc;
 
     *age = 0;
-    rc = count_rows(ob, "SELECT coalesce(min(created_at), 0) FROM outbox", created_at, err);
+    rc = lnt_outbox_query_int(ob, "SELECT coalesce(min(created_at), 0) FROM outbox", created_at,
+                              err, "count");
     if (rc == LNT_OK && *created_at > 0 && now > *created_at)
         *age = now - *created_at;
     return rc;
-}
-
-enum lnt_err lnt_outbox_on_shift_get(struct lnt_outbox *ob, const char *staff_id, bool *on,
-                                     int64_t *since, char *err)
-{
-    sqlite3_stmt *st = NULL;
-    enum lnt_err rc;
-    int step;
-
-    *on = false;
-    *since = 0;
-    rc = lnt_outbox_prepare(ob, "SELECT since FROM on_shift WHERE staff_id = ?", &st, err);
-    if (rc != LNT_OK)
-        return rc;
-    sqlite3_bind_text(st, 1, staff_id, -1, SQLITE_STATIC);
-    step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
-        *on = true;
-        *since = sqlite3_column_int64(st, 0);
-    } else if (step != SQLITE_DONE) {
-        rc = lnt_outbox_db_fail(ob, err, "read on-shift");
-    }
-    sqlite3_finalize(st);
-    return rc;
-}
-
-enum lnt_err lnt_outbox_on_shift_set(struct lnt_outbox *ob, const char *staff_id, int64_t since,
-                                     const char *serial, char *err)
-{
-    sqlite3_stmt *st = NULL;
-    enum lnt_err rc;
-
-    rc = lnt_outbox_prepare(
-        ob, "INSERT OR REPLACE INTO on_shift(staff_id, since, serial) VALUES (?, ?, ?)", &st, err);
-    if (rc != LNT_OK)
-        return rc;
-    sqlite3_bind_text(st, 1, staff_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, since);
-    sqlite3_bind_text(st, 3, serial ? serial : "", -1, SQLITE_STATIC);
-    return lnt_outbox_step_done(ob, st, err, "record on-shift");
-}
-
-enum lnt_err lnt_outbox_on_shift_clear(struct lnt_outbox *ob, const char *staff_id, char *err)
-{
-    sqlite3_stmt *st = NULL;
-    enum lnt_err rc;
-
-    rc = lnt_outbox_prepare(ob, "DELETE FROM on_shift WHERE staff_id = ?", &st, err);
-    if (rc != LNT_OK)
-        return rc;
-    sqlite3_bind_text(st, 1, staff_id, -1, SQLITE_STATIC);
-    return lnt_outbox_step_done(ob, st, err, "clear on-shift");
 }

@@ -6,25 +6,56 @@
 #include "ltime.h"
 #include "outbox_int.h"
 
-static enum lnt_err on_shift(struct lnt_outbox *ob, const char *staff_id, int64_t since,
-                             const char *serial, bool on, char *err)
+enum lnt_err lnt_outbox_on_shift_get(struct lnt_outbox *ob, const char *staff_id, bool *on,
+                                     int64_t *since, char *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum lnt_err rc;
+    int step;
+
+    *on = false;
+    *since = 0;
+    rc = lnt_outbox_prepare(ob, "SELECT since FROM on_shift WHERE staff_id = ?", &st, err);
+    if (rc != LNT_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, staff_id, -1, SQLITE_STATIC);
+    step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        *on = true;
+        *since = sqlite3_column_int64(st, 0);
+    } else if (step != SQLITE_DONE) {
+        rc = lnt_outbox_db_fail(ob, err, "read on-shift");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+enum lnt_err lnt_outbox_on_shift_set(struct lnt_outbox *ob, const char *staff_id, int64_t since,
+                                     const char *serial, char *err)
 {
     sqlite3_stmt *st = NULL;
     enum lnt_err rc;
 
-    rc = lnt_outbox_prepare(ob,
-                            on ? "INSERT OR REPLACE INTO on_shift(staff_id, since, serial)"
-                                 " VALUES (?, ?, ?)"
-                               : "DELETE FROM on_shift WHERE staff_id = ?",
-                            &st, err);
+    rc = lnt_outbox_prepare(
+        ob, "INSERT OR REPLACE INTO on_shift(staff_id, since, serial) VALUES (?, ?, ?)", &st, err);
     if (rc != LNT_OK)
         return rc;
     sqlite3_bind_text(st, 1, staff_id, -1, SQLITE_STATIC);
-    if (on) {
-        sqlite3_bind_int64(st, 2, since);
-        sqlite3_bind_text(st, 3, serial, -1, SQLITE_STATIC);
-    }
-    return lnt_outbox_step_done(ob, st, err, on ? "record sign-in" : "record sign-out");
+    sqlite3_bind_int64(st, 2, since);
+    sqlite3_bind_text(st, 3, serial ? serial : "", -1, SQLITE_STATIC);
+    return lnt_outbox_step_done(ob, st, err, "record on-shift");
+}
+
+enum lnt_err lnt_outbox_on_shift_clear(struct lnt_outbox *ob, const char *staff_id, char *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum lnt_err rc;
+
+    rc = lnt_outbox_prepare(ob, "DELETE FROM on_shift WHERE staff_id = ?", &st, err);
+    if (rc != LNT_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, staff_id, -1, SQLITE_STATIC);
+    return lnt_outbox_step_done(ob, st, err, "clear on-shift");
 }
 
 static enum lnt_err volunteer(struct lnt_outbox *ob, const struct lnt_event *ev, char *err)
@@ -34,7 +65,8 @@ static enum lnt_err volunteer(struct lnt_outbox *ob, const struct lnt_event *ev,
     enum lnt_err rc;
     bool start = ev->type == LNT_EV_SHIFT_START;
 
-    rc = on_shift(ob, sh->staff_id, ev->occurred_at, "", start, err);
+    rc = start ? lnt_outbox_on_shift_set(ob, sh->staff_id, ev->occurred_at, "", err)
+               : lnt_outbox_on_shift_clear(ob, sh->staff_id, err);
     if (rc != LNT_OK)
         return rc;
     rc = lnt_outbox_prepare(ob,
@@ -118,9 +150,10 @@ enum lnt_err lnt_outbox_track(struct lnt_outbox *ob, const struct lnt_event *ev,
 {
     switch (ev->type) {
     case LNT_EV_SIGN_IN:
-        return on_shift(ob, ev->u.badge.staff_id, ev->occurred_at, ev->u.badge.serial, true, err);
+        return lnt_outbox_on_shift_set(ob, ev->u.badge.staff_id, ev->occurred_at,
+                                       ev->u.badge.serial, err);
     case LNT_EV_SIGN_OUT:
-        return on_shift(ob, ev->u.badge.staff_id, 0, "", false, err);
+        return lnt_outbox_on_shift_clear(ob, ev->u.badge.staff_id, err);
     case LNT_EV_SHIFT_START:
     case LNT_EV_SHIFT_END:
         return volunteer(ob, ev, err);
@@ -176,19 +209,8 @@ enum lnt_err lnt_outbox_open_reports(struct lnt_outbox *ob, struct lnt_open_repo
 
 enum lnt_err lnt_outbox_open_count(struct lnt_outbox *ob, int64_t *out, char *err)
 {
-    sqlite3_stmt *st = NULL;
-    enum lnt_err rc;
-
-    *out = 0;
-    rc = lnt_outbox_prepare(ob, "SELECT count(*) FROM open_report", &st, err);
-    if (rc != LNT_OK)
-        return rc;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *out = sqlite3_column_int64(st, 0);
-    else
-        rc = lnt_outbox_db_fail(ob, err, "count open reports");
-    sqlite3_finalize(st);
-    return rc;
+    return lnt_outbox_query_int(ob, "SELECT count(*) FROM open_report", out, err,
+                                "count open reports");
 }
 
 enum lnt_err lnt_outbox_shift_get(struct lnt_outbox *ob, const char *staff_id,

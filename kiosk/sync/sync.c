@@ -573,9 +573,9 @@ static int bad_event_index(const struct lnt_buf *reply, size_t n)
 }
 
 /*
- * A 400 (or a 413 for one event) is about the data, not the network: sending
- * it again cannot help. The event it names is set aside with the server's
- * words, so the rest of the queue moves on. Without a named event the next
+ * A 400 or a 413 is about the data, not the network: sending it again cannot
+ * help. The event a 400 names, or the only event sent, is set aside with the
+ * server's words, so the rest of the queue moves on. Without one the next
  * push sends events one at a time until the bad one is found.
  */
 static enum lnt_err set_aside_refused(struct lnt_sync *s, struct lnt_outbox *ob, long status,
@@ -606,71 +606,61 @@ static enum lnt_err set_aside_refused(struct lnt_sync *s, struct lnt_outbox *ob,
     return LNT_OK;
 }
 
-enum lnt_err lnt_sync_push(struct lnt_sync *s, struct lnt_outbox *ob, const struct lnt_identity *id,
-                           struct lnt_sync_result *res, char *err)
+/* The first *n events as a batch body; over the body bound, *n is halved until it fits (one
+ * event alone always does). */
+static enum lnt_err encode_batch(const struct lnt_identity *id, const struct lnt_event *events,
+                                 size_t *n, struct lnt_buf *body, char *err)
 {
-    char url[LNT_URL_MAX + PATH_MAX_LEN], path[PATH_MAX_LEN];
-    struct lnt_event *events = NULL;
-    struct lnt_ingest_result *results = NULL;
-    struct curl_slist *headers = NULL;
-    struct lnt_buf body;
-    size_t n = 0, n_results = 0, kept = 0;
     enum lnt_err rc;
-    long status = 0;
 
-    memset(res, 0, sizeof *res);
-    lnt_buf_init(&body, LNT_BATCH_BODY_MAX);
-    if (id->kiosk_id < 1)
-        return lnt_fail(err, LNT_ERR_STATE, "not enrolled: no kiosk id to send events as");
-    rc = lnt_sync_make_url(id->server_url, PATH_EVENTS, url, sizeof url, path, sizeof path, err);
-    if (rc != LNT_OK)
-        return rc;
-    events = calloc(LNT_BATCH_MAX, sizeof *events);
-    results = calloc(LNT_BATCH_MAX, sizeof *results);
-    if (events == NULL || results == NULL) {
-        rc = lnt_fail(err, LNT_ERR_NOMEM, "sync: out of memory");
-        goto out;
-    }
-    rc = lnt_outbox_peek(ob, events, s->one_at_a_time ? 1 : LNT_BATCH_MAX, &n, err);
-    if (rc != LNT_OK || n == 0)
-        goto out;
-
-    /* A batch over the body bound goes out in halves; one event alone always fits. */
     for (;;) {
-        lnt_buf_reset(&body);
-        rc = lnt_wire_batch_encode(id->kiosk_id, events, n, &body, err);
-        if (rc != LNT_ERR_TOO_LARGE || n == 1)
-            break;
-        n /= 2;
+        lnt_buf_reset(body);
+        rc = lnt_wire_batch_encode(id->kiosk_id, events, *n, body, err);
+        if (rc != LNT_ERR_TOO_LARGE || *n == 1)
+            return rc;
+        *n /= 2;
     }
-    if (rc != LNT_OK)
-        goto out;
+}
+
+/* POSTs `body` to `url`, signed as kiosk `id`; the reply in s->reply, its status in *status. */
+static enum lnt_err post_signed(struct lnt_sync *s, const struct lnt_identity *id, const char *url,
+                                const char *path, const struct lnt_buf *body, long *status,
+                                char *err)
+{
+    struct curl_slist *headers = NULL;
+    enum lnt_err rc;
 
     if (lnt_sync_add_header(&headers, "Content-Type", "application/json") != LNT_OK ||
         lnt_sync_add_header(&headers, "Expect", NULL) != LNT_OK) {
         rc = lnt_fail(err, LNT_ERR_NOMEM, "sync: out of memory");
         goto out;
     }
-    rc = lnt_sync_sign_headers(id, "POST", path, NULL, body.data, body.len, &headers, err);
+    rc = lnt_sync_sign_headers(id, "POST", path, NULL, body->data, body->len, &headers, err);
     if (rc != LNT_OK)
         goto out;
+    rc = lnt_sync_http(s, url, headers, body->data, body->len, status, err);
 
-    rc = lnt_sync_http(s, url, headers, body.data, body.len, &status, err);
-    res->http_status = (int)status;
-    if (rc != LNT_OK)
-        goto out;
-    if (status == 400 || (status == 413 && n == 1)) {
-        rc = set_aside_refused(s, ob, status, events, n, res, err);
-        goto out;
-    }
-    if (status == 413) {
-        s->one_at_a_time = true;
-        rc = lnt_sync_status_error(status, &s->reply, "sync", err);
-        goto out;
-    }
-    if (status != 200 && status != 409) {
-        rc = lnt_sync_status_error(status, &s->reply, "sync", err);
-        lnt_warn("%s (%zu events kept)", err ? err : lnt_strerror(rc), n);
+out:
+    curl_slist_free_all(headers);
+    return rc;
+}
+
+/*
+ * The server's per-event answers to a 200 or 409: what it has is deleted,
+ * what it refused is set aside. Only what this batch carried may be
+ * forgotten: a confused reply must never delete unsent events.
+ */
+static enum lnt_err take_reply(struct lnt_sync *s, struct lnt_outbox *ob, long status,
+                               const struct lnt_event *events, size_t n,
+                               struct lnt_sync_result *res, char *err)
+{
+    struct lnt_ingest_result *results = NULL;
+    size_t n_results = 0, kept = 0;
+    enum lnt_err rc;
+
+    results = calloc(LNT_BATCH_MAX, sizeof *results);
+    if (results == NULL) {
+        rc = lnt_fail(err, LNT_ERR_NOMEM, "sync: out of memory");
         goto out;
     }
     rc =
@@ -683,8 +673,6 @@ enum lnt_err lnt_sync_push(struct lnt_sync *s, struct lnt_outbox *ob, const stru
 
     crash_point("after_send");
 
-    /* Only what this batch carried may be forgotten: a confused reply must never delete unsent
-     * events. */
     for (size_t i = 0; i < n_results; i++) {
         if (!was_sent(events, n, results[i].seq)) {
             lnt_warn("sync: reply names event %lld, which was not in the batch; ignored",
@@ -711,9 +699,54 @@ enum lnt_err lnt_sync_push(struct lnt_sync *s, struct lnt_outbox *ob, const stru
     s->one_at_a_time = false;
 
 out:
-    curl_slist_free_all(headers);
-    lnt_buf_release(&body);
     free(results);
+    return rc;
+}
+
+enum lnt_err lnt_sync_push(struct lnt_sync *s, struct lnt_outbox *ob, const struct lnt_identity *id,
+                           struct lnt_sync_result *res, char *err)
+{
+    char url[LNT_URL_MAX + PATH_MAX_LEN], path[PATH_MAX_LEN];
+    struct lnt_event *events = NULL;
+    struct lnt_buf body;
+    size_t n = 0;
+    enum lnt_err rc;
+    long status = 0;
+
+    memset(res, 0, sizeof *res);
+    lnt_buf_init(&body, LNT_BATCH_BODY_MAX);
+    if (id->kiosk_id < 1)
+        return lnt_fail(err, LNT_ERR_STATE, "not enrolled: no kiosk id to send events as");
+    rc = lnt_sync_make_url(id->server_url, PATH_EVENTS, url, sizeof url, path, sizeof path, err);
+    if (rc != LNT_OK)
+        return rc;
+    events = calloc(LNT_BATCH_MAX, sizeof *events);
+    if (events == NULL) {
+        rc = lnt_fail(err, LNT_ERR_NOMEM, "sync: out of memory");
+        goto out;
+    }
+    rc = lnt_outbox_peek(ob, events, s->one_at_a_time ? 1 : LNT_BATCH_MAX, &n, err);
+    if (rc != LNT_OK || n == 0)
+        goto out;
+    rc = encode_batch(id, events, &n, &body, err);
+    if (rc != LNT_OK)
+        goto out;
+    rc = post_signed(s, id, url, path, &body, &status, err);
+    res->http_status = (int)status;
+    if (rc != LNT_OK)
+        goto out;
+
+    if (status == 400 || status == 413) {
+        rc = set_aside_refused(s, ob, status, events, n, res, err);
+    } else if (status != 200 && status != 409) {
+        rc = lnt_sync_status_error(status, &s->reply, "sync", err);
+        lnt_warn("%s (%zu events kept)", err ? err : lnt_strerror(rc), n);
+    } else {
+        rc = take_reply(s, ob, status, events, n, res, err);
+    }
+
+out:
+    lnt_buf_release(&body);
     free(events);
     return rc;
 }

@@ -32,7 +32,7 @@ struct world {
     struct lnt_draw_list dl;
     bool on_shift;
     size_t n_open;
-    struct lnt_open_report open[4];
+    struct lnt_open_report open[6];
     int64_t stock;
     int64_t t; /* ms clock */
 };
@@ -644,6 +644,65 @@ static void test_flows__timeout_keeps_nothing_when_nothing_was_entered(void **st
     assert_string_equal(w->app.save_error, "");
 }
 
+/* Whether the current screen shows `text` exactly (a label or a line). */
+static bool on_screen(struct world *w, const char *text)
+{
+    struct lnt_status st = {0};
+
+    st.enrolled = true;
+    st.now = T0;
+    lnt_screen_build(&w->app, &st, &w->dl);
+    for (size_t i = 0; i < w->dl.n; i++)
+        if (strcmp(w->dl.cmd[i].text, text) == 0)
+            return true;
+    return false;
+}
+
+static void test_flows__open_reports_list_four_to_a_page(void **state)
+{
+    static const char *const kinds[6] = {"spiking",  "angela",  "drugs",
+                                         "violence", "spiking", "angela"};
+    struct world *w = *state;
+
+    for (size_t i = 0; i < 6; i++) {
+        struct lnt_open_report *r = &w->open[i];
+        memset(r, 0, sizeof *r);
+        snprintf(r->report_id, sizeof r->report_id, "0190e3a0-0000-7000-8000-00000000000%zu", i);
+        lnt_str_copy(r->kind, sizeof r->kind, kinds[i]);
+        lnt_str_copy(r->place, sizeof r->place, "bar");
+        r->occurred_at = T0 - 3600 + (int64_t)(i + 1) * 60; /* 21:02, 21:03, ... */
+        r->severity = 3;
+    }
+    w->n_open = 6;
+
+    show_badge(w, LNT_ROLE_DOOR, "12");
+    tap(w, "Open reports (0)"); /* the status in this test does not count them */
+    assert_int_equal(w->app.state, LNT_APP_REPORTS);
+    /* The first four, with the page count; each named by what, when and where. */
+    assert_true(on_screen(w, "1 of 2"));
+    assert_true(on_screen(w, "Spiking 21:02, Bar"));
+    assert_true(on_screen(w, "Ask for Angela 21:03, Bar"));
+    assert_true(on_screen(w, "Drugs 21:04, Bar"));
+    assert_true(on_screen(w, "Violence: no injury 21:05, Bar"));
+    assert_false(on_screen(w, "Spiking 21:06, Bar"));
+
+    /* More shows the last two; More again goes back to the first page. */
+    tap(w, "More");
+    assert_true(on_screen(w, "2 of 2"));
+    assert_true(on_screen(w, "Spiking 21:06, Bar"));
+    assert_true(on_screen(w, "Ask for Angela 21:07, Bar"));
+    assert_false(on_screen(w, "Spiking 21:02, Bar"));
+    tap(w, "More");
+    assert_true(on_screen(w, "1 of 2"));
+    tap(w, "More");
+
+    /* A report on the second page is taken up in its own flow. */
+    tap(w, "Ask for Angela 21:07, Bar");
+    assert_int_equal(w->app.state, LNT_APP_FORM);
+    assert_int_equal(w->app.form.flow, LNT_FLOW_ANGELA);
+    assert_string_equal(w->app.form.report_id, w->open[5].report_id);
+}
+
 static void test_flows__back_from_the_first_question_returns_to_the_badge(void **state)
 {
     struct world *w = *state;
@@ -744,6 +803,7 @@ int main(void)
         T(test_flows__angela_with_a_place_is_kept_open_on_timeout),
         T(test_flows__other_incident_kept_open_then_finished_keeps_its_clear_fields),
         T(test_flows__timeout_keeps_nothing_when_nothing_was_entered),
+        T(test_flows__open_reports_list_four_to_a_page),
         T(test_flows__back_from_the_first_question_returns_to_the_badge),
         T(test_flows__no_sealing_key_means_not_saved_and_said_so),
         T(test_flows__failed_save_returns_to_the_form),

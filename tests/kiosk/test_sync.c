@@ -538,6 +538,46 @@ static void test_sync__400_naming_no_event_finds_it_one_at_a_time(void **state)
     assert_int_equal(unsent(w), 2);
 }
 
+static void test_sync__413_sends_one_at_a_time_and_sets_a_lone_refusal_aside(void **state)
+{
+    struct world *w = *state;
+    struct lnt_sync_result res;
+    char err[LNT_ERRBUF_SIZE] = "";
+    const char *body;
+    struct fake f;
+
+    /* Too large as a batch: nothing is lost, and the next push sends one event alone. */
+    fake_start(&f, 413, "{\"status\": 413, \"detail\": \"request body too large\"}");
+    point_at(w, &f, "");
+    assert_int_equal(lnt_sync_push(w->sync, w->ob, w->id, &res, err), LNT_ERR_TOO_LARGE);
+    fake_stop(&f);
+    assert_non_null(strstr(err, "413"));
+    assert_int_equal(unsent(w), 3);
+    assert_int_equal(aside(w), 0);
+
+    /* Too large alone: that event is set aside with the server's words; the rest wait. */
+    fake_start(&f, 413, "{\"status\": 413, \"detail\": \"request body too large\"}");
+    point_at(w, &f, "");
+    assert_int_equal(lnt_sync_push(w->sync, w->ob, w->id, &res, err), LNT_OK);
+    fake_stop(&f);
+    body = strstr(f.request, "\r\n\r\n") + 4;
+    assert_non_null(strstr(body, "\"seq\":1"));
+    assert_null(strstr(body, "\"seq\":2"));
+    assert_int_equal(res.aside, 1);
+    assert_int_equal(res.http_status, 413);
+    assert_int_equal(unsent(w), 2);
+    assert_int_equal(aside(w), 1);
+
+    /* The queue moves on. */
+    fake_start(&f, 200,
+               "{\"accepted\": [2], \"duplicates\": [], \"conflicts\": [], \"rejected\": []}");
+    point_at(w, &f, "");
+    assert_int_equal(lnt_sync_push(w->sync, w->ob, w->id, &res, err), LNT_OK);
+    fake_stop(&f);
+    assert_int_equal(res.sent, 1);
+    assert_int_equal(unsent(w), 1);
+}
+
 static void test_sync__pinned_ca_must_be_readable(void **state)
 {
     struct world *w = *state;
@@ -723,6 +763,7 @@ int main(void)
         T(test_sync__enrolment_refusals),
         T(test_sync__400_sets_the_named_event_aside_and_the_queue_moves_on),
         T(test_sync__400_naming_no_event_finds_it_one_at_a_time),
+        T(test_sync__413_sends_one_at_a_time_and_sets_a_lone_refusal_aside),
         T(test_sync__pinned_ca_must_be_readable),
         T(test_sync__refresh_reply_updates_trust_revocations_and_clock_floor),
         T(test_sync__bad_refresh_reply_changes_nothing),

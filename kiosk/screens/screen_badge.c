@@ -106,14 +106,15 @@ static void training(struct lnt_draw_list *dl, const struct lnt_app_badge *b, in
                        LNT_S_MORE_COURSES, c->n_courses - shown);
 }
 
-static void open_reports_button(struct lnt_draw_list *dl, int x, int y, int w,
+/* "Open reports (N)", amber while any wait to be finished. */
+static void open_reports_button(struct lnt_draw_list *dl, int x, int y, int w, int h, int size,
                                 const struct lnt_status *st)
 {
     char label[48];
 
     lnt_strf(label, sizeof label, LNT_S_OPEN_REPORTS, (size_t)st->open_reports);
-    lnt_dl_button(dl, LNT_BTN_REPORTS, x, y, w, ROW_H, st->open_reports > 0 ? C_AMBER : C_GREY,
-                  st->open_reports > 0 ? C_BLACK : C_TEXT, 22, label);
+    lnt_dl_button(dl, LNT_BTN_REPORTS, x, y, w, h, st->open_reports > 0 ? C_AMBER : C_GREY,
+                  st->open_reports > 0 ? C_BLACK : C_TEXT, size, label);
 }
 
 /* The actions a badge's role allows: the role is the badge's, never chosen here. */
@@ -148,7 +149,7 @@ static void actions(struct lnt_draw_list *dl, const struct lnt_app *app,
         lnt_dl_button(dl, LNT_BTN_MENU, 280, ROW2_Y, 260, ROW_H, C_GREY, C_TEXT, 24,
                       lnt_str(LNT_S_MORE_MENU));
     else
-        open_reports_button(dl, 280, ROW2_Y, 260, st);
+        open_reports_button(dl, 280, ROW2_Y, 260, ROW_H, 22, st);
     lnt_dl_button(dl, LNT_BTN_CANCEL, 550, ROW2_Y, 230, ROW_H, C_GREY, C_TEXT, 26,
                   lnt_str(LNT_S_NOT_NOW));
 }
@@ -181,13 +182,7 @@ void lnt_screen_menu(struct lnt_draw_list *dl, const struct lnt_app *app,
                    LNT_S_MENU_TITLE);
     lnt_dl_button(dl, LNT_BTN_STOCK, MARGIN, 170, 370, 110, C_TEAL, C_TEXT, 30,
                   lnt_str(LNT_S_CUP_COVERS));
-    {
-        char label[48];
-        lnt_strf(label, sizeof label, LNT_S_OPEN_REPORTS, (size_t)st->open_reports);
-        lnt_dl_button(dl, LNT_BTN_REPORTS, 410, 170, 370, 110,
-                      st->open_reports > 0 ? C_AMBER : C_GREY,
-                      st->open_reports > 0 ? C_BLACK : C_TEXT, 28, label);
-    }
+    open_reports_button(dl, 410, 170, 370, 110, 28, st);
     lnt_dl_button(dl, LNT_BTN_BACK, MARGIN, BOTTOM_Y, 240, BUTTON_H, C_GREY, C_TEXT, 26,
                   lnt_str(LNT_S_BACK));
 }

@@ -7,7 +7,6 @@
 
 #define AREA_BOTTOM (BOTTOM_Y - 8)
 #define GAP 8
-#define REPORTS_PER_PAGE 4
 
 static struct lnt_rgb flow_colour(enum lnt_flow f)
 {
@@ -234,13 +233,14 @@ static void report_label(const struct lnt_open_report *r, char *out, size_t size
 {
     char when[8];
     const char *kind;
+    enum lnt_flow flow = lnt_flow_of_kind(r->kind);
     int place = lnt_list_find(LNT_L_PLACES, r->place);
     int k = lnt_list_find(LNT_L_INCIDENT_KINDS, r->kind);
 
     lnt_dl_hhmm(r->occurred_at, when);
-    if (strcmp(r->kind, "spiking") == 0)
+    if (flow == LNT_FLOW_SPIKING)
         kind = lnt_str(LNT_S_SPIKING);
-    else if (strcmp(r->kind, "angela") == 0)
+    else if (flow == LNT_FLOW_ANGELA)
         kind = lnt_str(LNT_S_ANGELA);
     else
         kind = k >= 0 ? lnt_list_label(LNT_L_INCIDENT_KINDS, k) : r->kind;
@@ -250,15 +250,15 @@ static void report_label(const struct lnt_open_report *r, char *out, size_t size
 
 void lnt_screen_reports(struct lnt_draw_list *dl, const struct lnt_app *app)
 {
-    int pages = ((int)app->n_reports + REPORTS_PER_PAGE - 1) / REPORTS_PER_PAGE;
-    int first = app->reports_page * REPORTS_PER_PAGE;
+    int pages = lnt_app_reports_pages(app);
+    int first = app->reports_page * LNT_APP_REPORTS_PAGE;
 
     lnt_dl_rect(dl, 0, BAR_H, LNT_SCREEN_W, 36, C_AMBER);
     lnt_dl_text_id(dl, MARGIN, BAR_H, 760, 36, 20, true, LNT_ALIGN_LEFT, C_BLACK,
                    LNT_S_REPORTS_TITLE);
     if (app->n_reports == 0)
         lnt_dl_wrapped(dl, MARGIN, 140, 760, 28, C_TEXT, false, lnt_str(LNT_S_REPORTS_NONE), 2);
-    for (int i = first; i < first + REPORTS_PER_PAGE && i < (int)app->n_reports; i++) {
+    for (int i = first; i < first + LNT_APP_REPORTS_PAGE && i < (int)app->n_reports; i++) {
         char label[LNT_DRAW_TEXT_MAX];
         report_label(&app->reports[i], label, sizeof label);
         lnt_dl_button(dl, LNT_BTN_ITEM0 + i, MARGIN, 86 + (i - first) * 76, 760, 68, C_BLUE, C_TEXT,

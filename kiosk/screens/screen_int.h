@@ -1,5 +1,4 @@
-/* screen_int.h - drawing helpers, layout and colours shared by the screen files; private to them.
- */
+/* screen_int.h - layout, colours and the parts of the screens: screen.c -> the rest -> draw. */
 #ifndef LNT_SCREEN_INT_H
 #define LNT_SCREEN_INT_H
 
@@ -27,7 +26,11 @@
 #define SYM_BOX "\xe2\x98\x90"      /* U+2610 ballot box */
 #define SYM_BOX_TICK "\xe2\x98\x91" /* U+2611 ballot box with check */
 
+/* ---- screen_draw.c: adding to a draw list; used by every screen file ---- */
+
+/* A filled box. */
 void lnt_dl_rect(struct lnt_draw_list *dl, int x, int y, int w, int h, struct lnt_rgb bg);
+/* One line of text, printf-style; cut short, never overrun. */
 void lnt_dl_text(struct lnt_draw_list *dl, int x, int y, int w, int h, int size, bool bold,
                  enum lnt_align align, struct lnt_rgb fg, const char *fmt, ...)
     __attribute__((format(printf, 10, 11)));
@@ -43,11 +46,17 @@ int lnt_dl_wrapped(struct lnt_draw_list *dl, int x, int y, int w, int size, stru
 /* "HH:MM" local (Europe/London) time of unix seconds `t`, "--:--" for 0. */
 void lnt_dl_hhmm(int64_t t, char out[8]);
 
+/* ---- screen_badge.c and screen_form.c: the larger screens; used by screen.c ---- */
+
+/* BADGE: who, SIA, training, verdict and the actions the role allows. */
 void lnt_screen_badge(struct lnt_draw_list *dl, const struct lnt_app *app,
                       const struct lnt_status *st);
+/* MENU: a manager's further actions. */
 void lnt_screen_menu(struct lnt_draw_list *dl, const struct lnt_app *app,
                      const struct lnt_status *st);
+/* FORM: the current step of a flow (quick picks, tick boxes, keypad, keyboard). */
 void lnt_screen_form(struct lnt_draw_list *dl, const struct lnt_app *app);
+/* REPORTS: the open reports to finish, a page at a time. */
 void lnt_screen_reports(struct lnt_draw_list *dl, const struct lnt_app *app);
 
 #endif
