@@ -149,19 +149,6 @@ int lnt_ctl_badge_revoke(struct lnt_ctl *c, int argc, char **argv);
 int lnt_ctl_badge_issue(struct lnt_ctl *c, int argc, char **argv);
 int lnt_ctl_badge_verify(struct lnt_ctl *c, int argc, char **argv);
 
-#define LNT_CTL_BADGE_DEFAULT_DAYS 365
-#define LNT_CTL_BADGE_MAX_DAYS (LNT_BADGE_MAX_VALIDITY / 86400)
-/*
- * Fills `cl` for staff member `st` (their record and in-date training; a
- * fresh random serial; signed by sc's current key) and signs it into `text`.
- * Nothing is recorded. Prints the error; LNT_CTL_OK or LNT_CTL_FAIL.
- */
-int lnt_ctl_badge_sign(struct lnt_ctl *c, const struct lnt_scheme *sc, const struct lnt_staff *st,
-                       int64_t now, int64_t valid_days, struct lnt_badge_claims *cl,
-                       char text[LNT_BADGE_MAX_TEXT + 1]);
-/* Records a signed badge (revoking the person's earlier ones). LNT_CTL_FAIL with `err` filled. */
-int lnt_ctl_badge_record(struct lnt_ctl *c, const struct lnt_scheme *sc,
-                         const struct lnt_badge_claims *cl, int64_t staff_id, char *err);
 /* badge sheet (ctl_sheet.c). */
 int lnt_ctl_badge_sheet(struct lnt_ctl *c, int argc, char **argv);
 
