@@ -672,49 +672,8 @@ static void put_lit(struct text *t, const char *s)
 /* A JSON string, escaped as jansson escapes it. */
 static void put_str(struct text *t, const char *s)
 {
-    static const char hex[] = "0123456789ABCDEF";
-    const char *run = s;
-
-    put_raw(t, "\"", 1);
-    for (; *s != '\0'; s++) {
-        unsigned char c = (unsigned char)*s;
-        char esc[6] = {'\\', (char)c};
-        size_t k = 2;
-
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        switch (c) {
-        case '"':
-        case '\\':
-            break;
-        case '\b':
-            esc[1] = 'b';
-            break;
-        case '\f':
-            esc[1] = 'f';
-            break;
-        case '\n':
-            esc[1] = 'n';
-            break;
-        case '\r':
-            esc[1] = 'r';
-            break;
-        case '\t':
-            esc[1] = 't';
-            break;
-        default:
-            memcpy(esc + 1, "u00", 3);
-            esc[4] = hex[c >> 4];
-            esc[5] = hex[c & 0xf];
-            k = 6;
-            break;
-        }
-        put_raw(t, run, (size_t)(s - run));
-        put_raw(t, esc, k);
-        run = s + 1;
-    }
-    put_raw(t, run, (size_t)(s - run));
-    put_raw(t, "\"", 1);
+    if (t->rc == LNT_OK)
+        t->rc = lnt_buf_put_json_str(t->b, s);
 }
 
 static void put_int(struct text *t, int64_t v)

@@ -48,8 +48,6 @@ void lnt_ctl_out_time(struct lnt_ctl_out *o, const char *key, int64_t t);
 void lnt_ctl_out_date(struct lnt_ctl_out *o, const char *key, int32_t days);
 /* `json` is already JSON (an object or array) for --json; `human` is shown otherwise. */
 void lnt_ctl_out_raw(struct lnt_ctl_out *o, const char *key, const char *json, const char *human);
-/* Appends `s` as a JSON string (quotes included) to `b`. */
-enum lnt_err lnt_ctl_json_str(struct lnt_buf *b, const char *s);
 /* Writes the record to stdout and releases it. LNT_CTL_OK, or LNT_CTL_FAIL when output failed. */
 int lnt_ctl_out_end(struct lnt_ctl_out *o);
 

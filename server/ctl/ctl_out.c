@@ -33,45 +33,12 @@ void lnt_ctl_out_begin(struct lnt_ctl_out *o, const struct lnt_ctl *c, bool line
         put(o, "{");
 }
 
-enum lnt_err lnt_ctl_json_str(struct lnt_buf *b, const char *s)
-{
-    enum lnt_err rc = lnt_buf_puts(b, "\"");
-    char esc[8];
-
-    for (const unsigned char *p = (const unsigned char *)s; rc == LNT_OK && *p != '\0'; p++) {
-        switch (*p) {
-        case '"':
-            rc = lnt_buf_puts(b, "\\\"");
-            break;
-        case '\\':
-            rc = lnt_buf_puts(b, "\\\\");
-            break;
-        case '\n':
-            rc = lnt_buf_puts(b, "\\n");
-            break;
-        case '\t':
-            rc = lnt_buf_puts(b, "\\t");
-            break;
-        default:
-            if (*p < 0x20 || *p == 0x7f) {
-                snprintf(esc, sizeof esc, "\\u%04x", *p);
-                rc = lnt_buf_puts(b, esc);
-            } else {
-                rc = lnt_buf_append(b, p, 1);
-            }
-        }
-    }
-    if (rc == LNT_OK)
-        rc = lnt_buf_puts(b, "\"");
-    return rc;
-}
-
 /* Human text values: shown as they are, quoted in one-line records when they would be ambiguous. */
 static void human_value(struct lnt_ctl_out *o, const char *s)
 {
     if (!o->line || (s[0] != '\0' && strpbrk(s, " \t\"\\=") == NULL))
         put(o, s);
-    else if (lnt_ctl_json_str(&o->b, s) != LNT_OK)
+    else if (lnt_buf_put_json_str(&o->b, s) != LNT_OK)
         o->bad = true;
 }
 
@@ -80,7 +47,7 @@ static void key(struct lnt_ctl_out *o, const char *k)
     if (o->json) {
         if (o->fields > 0)
             put(o, ",");
-        if (lnt_ctl_json_str(&o->b, k) != LNT_OK)
+        if (lnt_buf_put_json_str(&o->b, k) != LNT_OK)
             o->bad = true;
         put(o, ":");
     } else {
@@ -103,7 +70,7 @@ void lnt_ctl_out_str(struct lnt_ctl_out *o, const char *k, const char *val)
     key(o, k);
     if (!o->json)
         human_value(o, val);
-    else if (lnt_ctl_json_str(&o->b, val) != LNT_OK)
+    else if (lnt_buf_put_json_str(&o->b, val) != LNT_OK)
         o->bad = true;
     end_field(o);
 }

@@ -181,7 +181,7 @@ static int print_result(struct lnt_ctl *c, const struct sheet_job *j, const char
             when[0] = '\0';
         (void)lnt_buf_printf(&js, "%s{\"staff_id\":%lld,\"serial\":\"%s\",\"name\":", i ? "," : "",
                              (long long)j->ids[i], card->serial);
-        (void)lnt_ctl_json_str(&js, card->name);
+        (void)lnt_buf_put_json_str(&js, card->name);
         (void)lnt_buf_printf(&js, ",\"expires_at\":\"%s\",\"qr_text\":\"%s\"}", when,
                              card->qr_text);
         (void)lnt_buf_printf(&words, "%s%lld:%s", i ? "," : "", (long long)j->ids[i], card->serial);
