@@ -10,7 +10,7 @@
 #define SIA_INPUT_MAX 40
 
 /* SIA numbers are printed in groups of four: keep only the digits' positions honest. */
-static int parse_sia(const char *in, char out[17])
+static int parse_sia(const char *in, char out[LNT_SIA_NUMBER_LEN + 1])
 {
     size_t n = 0;
 

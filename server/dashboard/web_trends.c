@@ -27,7 +27,7 @@ struct kind_total {
 };
 
 struct area_row {
-    char area[65];
+    char area[LNT_AREA_MAX + 1];
     int venues, red, amber, incidents;
     int64_t risk_milli;
 };
