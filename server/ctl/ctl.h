@@ -14,6 +14,8 @@
 #define LNT_CTL_OK 0
 #define LNT_CTL_FAIL 1
 #define LNT_CTL_USAGE 2
+/* Not an exit code: --help was given and the usage printed; main exits 0. */
+#define LNT_CTL_HELP (-1)
 
 #define LNT_CTL_MAX_OPTS 12
 
@@ -21,6 +23,8 @@ struct lnt_ctl {
     const char *db_path;
     const char *keys_path; /* --keys; NULL = the default beside the database */
     bool json;
+    bool help;               /* --help */
+    bool options_ended;      /* `--` came before the command: no more global options */
     const char *cmd_name;    /* "venue add", for messages */
     const char *cmd_usage;   /* the command's synopsis */
     struct lnt_store *store; /* opened by lnt_ctl_open */
@@ -60,13 +64,27 @@ int lnt_ctl_usage(const struct lnt_ctl *c, const char *fmt, ...)
 void lnt_ctl_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
+ * The global options --db, --keys, --json and --help (-h), ended by {0}. Their
+ * `val`s are the characters 'd', 'k', 'j' and 'h', clear of any command's.
+ */
+extern const struct option lnt_ctl_global_opts[];
+/*
+ * Applies global option `val` (with its argument, or NULL) to `c`. NULL when
+ * taken, else a one-line problem ("--db: the path must not be empty").
+ */
+const char *lnt_ctl_global(struct lnt_ctl *c, int val, const char *arg);
+
+/*
  * Parses a subcommand's options. Each option's `val` is its index into
  * `vals` (at most LNT_CTL_MAX_OPTS), which receives the argument text ("" for
- * a flag given without one; NULL when the option is absent).
+ * a flag given without one; NULL when the option is absent). The global
+ * options are taken here too, in any order with the command's own, unless
+ * `--` came before the command; `--` ends the options.
  * Unknown, repeated or argument-less options and stray arguments are usage
- * errors (message printed). Returns LNT_CTL_OK or LNT_CTL_USAGE.
+ * errors (message printed). Returns LNT_CTL_OK, LNT_CTL_USAGE, or
+ * LNT_CTL_HELP after printing the command's usage for --help.
  */
-int lnt_ctl_getopt(const struct lnt_ctl *c, int argc, char **argv, const struct option *opts,
+int lnt_ctl_getopt(struct lnt_ctl *c, int argc, char **argv, const struct option *opts,
                    const char *vals[LNT_CTL_MAX_OPTS]);
 
 /* Parse option values, printing a one-line error naming the option on failure (LNT_CTL_FAIL). */

@@ -164,6 +164,8 @@ void lnt_ctl_warn(const char *fmt, ...)
     fputc('\n', stderr);
 }
 
+#define USAGE_GLOBALS "usage: lanternctl [--db PATH] [--keys PATH] [--json]"
+
 int lnt_ctl_usage(const struct lnt_ctl *c, const char *fmt, ...)
 {
     va_list ap;
@@ -172,26 +174,85 @@ int lnt_ctl_usage(const struct lnt_ctl *c, const char *fmt, ...)
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nusage: lanternctl [--db PATH] [--json] %s\n", c->cmd_usage);
+    fprintf(stderr, "\n" USAGE_GLOBALS " %s\n", c->cmd_usage);
     return LNT_CTL_USAGE;
 }
 
-int lnt_ctl_getopt(const struct lnt_ctl *c, int argc, char **argv, const struct option *opts,
+const struct option lnt_ctl_global_opts[] = {{"db", required_argument, NULL, 'd'},
+                                             {"keys", required_argument, NULL, 'k'},
+                                             {"json", no_argument, NULL, 'j'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {0}};
+#define N_GLOBALS (sizeof lnt_ctl_global_opts / sizeof lnt_ctl_global_opts[0] - 1)
+
+const char *lnt_ctl_global(struct lnt_ctl *c, int val, const char *arg)
+{
+    switch (val) {
+    case 'd':
+        if (arg[0] == '\0')
+            return "--db: the path must not be empty";
+        c->db_path = arg;
+        return NULL;
+    case 'k':
+        if (arg[0] == '\0')
+            return "--keys: the path must not be empty";
+        c->keys_path = arg;
+        return NULL;
+    case 'j':
+        c->json = true;
+        return NULL;
+    case 'h':
+        c->help = true;
+        return NULL;
+    default:
+        return "option table is wrong";
+    }
+}
+
+/* The command's options followed by the global ones (unless `--` ended those), into `all`. */
+static bool merge_options(const struct lnt_ctl *c, const struct option *opts,
+                          struct option all[LNT_CTL_MAX_OPTS + N_GLOBALS + 1])
+{
+    size_t n = 0;
+
+    for (; opts[n].name != NULL; n++) {
+        if (n >= LNT_CTL_MAX_OPTS || opts[n].val < 0 || opts[n].val >= LNT_CTL_MAX_OPTS)
+            return false;
+        all[n] = opts[n];
+    }
+    for (size_t g = 0; g < N_GLOBALS && !c->options_ended; g++)
+        all[n++] = lnt_ctl_global_opts[g];
+    all[n] = (struct option){0};
+    return true;
+}
+
+int lnt_ctl_getopt(struct lnt_ctl *c, int argc, char **argv, const struct option *opts,
                    const char *vals[LNT_CTL_MAX_OPTS])
 {
+    struct option all[LNT_CTL_MAX_OPTS + N_GLOBALS + 1];
+    const char *bad;
     int ch;
 
     for (int i = 0; i < LNT_CTL_MAX_OPTS; i++)
         vals[i] = NULL;
+    if (!merge_options(c, opts, all))
+        return lnt_ctl_usage(c, "%s: option table is wrong", c->cmd_name);
     opterr = 0;
     optind = 0; /* glibc: start afresh for this argument vector */
-    while ((ch = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, c->options_ended ? "+:" : "+:h", all, NULL)) != -1) {
         if (ch == '?')
             return lnt_ctl_usage(c, "%s: unknown option %s", c->cmd_name, argv[optind - 1]);
         if (ch == ':')
             return lnt_ctl_usage(c, "%s: option %s needs a value", c->cmd_name, argv[optind - 1]);
-        if (ch < 0 || ch >= LNT_CTL_MAX_OPTS)
-            return lnt_ctl_usage(c, "%s: option table is wrong", c->cmd_name);
+        if (ch >= LNT_CTL_MAX_OPTS) { /* a global option, given after the command */
+            if ((bad = lnt_ctl_global(c, ch, optarg)) != NULL)
+                return lnt_ctl_usage(c, "%s", bad);
+            if (c->help) {
+                printf(USAGE_GLOBALS " %s\n", c->cmd_usage);
+                return LNT_CTL_HELP;
+            }
+            continue;
+        }
         if (vals[ch] != NULL)
             return lnt_ctl_usage(c, "%s: option --%s given twice", c->cmd_name, opts[ch].name);
         vals[ch] = optarg != NULL ? optarg : ""; /* a flag without a value reads as "" */

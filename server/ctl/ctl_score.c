@@ -12,24 +12,6 @@
 
 #define OUT_MAX (64 << 20) /* bytes one report may print */
 
-/*
- * `--json` is lanternctl's global option; the score and report commands
- * also take it after the command name. It is taken out of argv here, so the
- * shared option parser sees only the command's own options.
- */
-static int take_json_flag(struct lnt_ctl *c, int argc, char **argv)
-{
-    int k = 0;
-    for (int i = 0; i < argc; i++) {
-        if (i > 0 && strcmp(argv[i], "--json") == 0) {
-            c->json = true;
-            continue;
-        }
-        argv[k++] = argv[i];
-    }
-    return k;
-}
-
 /* --at: RFC 3339 time, or a date meaning noon UTC that day; default now. */
 static int parse_at(const char *s, int64_t *out)
 {
@@ -94,7 +76,6 @@ int lnt_ctl_score(struct lnt_ctl *c, int argc, char **argv)
 
     memset(&res, 0, sizeof res);
     lnt_buf_init(&b, OUT_MAX);
-    argc = take_json_flag(c, argc, argv);
     if ((rc = lnt_ctl_getopt(c, argc, argv, opts, v)) != LNT_CTL_OK)
         return rc;
     if (v[0] == NULL)
@@ -183,7 +164,6 @@ int lnt_ctl_report_hotspots(struct lnt_ctl *c, int argc, char **argv)
     int rc;
 
     lnt_buf_init(&b, OUT_MAX);
-    argc = take_json_flag(c, argc, argv);
     if ((rc = lnt_ctl_getopt(c, argc, argv, opts, v)) != LNT_CTL_OK)
         return rc;
     if ((rc = parse_at(v[0], &at)) != LNT_CTL_OK ||
@@ -215,7 +195,6 @@ int lnt_ctl_report_trends(struct lnt_ctl *c, int argc, char **argv)
     int rc;
 
     lnt_buf_init(&b, OUT_MAX);
-    argc = take_json_flag(c, argc, argv);
     if ((rc = lnt_ctl_getopt(c, argc, argv, opts, v)) != LNT_CTL_OK)
         return rc;
     if ((rc = parse_range(v[0], v[1], 365, &from, &to)) != LNT_CTL_OK ||
@@ -243,7 +222,6 @@ int lnt_ctl_report_volunteers(struct lnt_ctl *c, int argc, char **argv)
     int rc;
 
     lnt_buf_init(&b, OUT_MAX);
-    argc = take_json_flag(c, argc, argv);
     if ((rc = lnt_ctl_getopt(c, argc, argv, opts, v)) != LNT_CTL_OK)
         return rc;
     if ((rc = parse_range(v[0], v[1], 365, &from, &to)) != LNT_CTL_OK ||
@@ -269,7 +247,6 @@ int lnt_ctl_report_stock(struct lnt_ctl *c, int argc, char **argv)
     int rc;
 
     lnt_buf_init(&b, OUT_MAX);
-    argc = take_json_flag(c, argc, argv);
     if ((rc = lnt_ctl_getopt(c, argc, argv, opts, v)) != LNT_CTL_OK)
         return rc;
     if ((rc = parse_at(v[0], &at)) != LNT_CTL_OK ||
