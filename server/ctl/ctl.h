@@ -4,6 +4,7 @@
 #define LNT_CTL_H
 
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -55,6 +56,9 @@ void lnt_ctl_out_raw(struct lnt_ctl_out *o, const char *key, const char *json, c
 /* Writes the record to stdout and releases it. LNT_CTL_OK, or LNT_CTL_FAIL when output failed. */
 int lnt_ctl_out_end(struct lnt_ctl_out *o);
 
+/* Prints `prefix`, the message and a newline to stderr: every line below starts so. */
+void lnt_ctl_vsay(const char *prefix, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /* Prints "lanternctl: <message>" to stderr and returns LNT_CTL_FAIL. */
 int lnt_ctl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "lanternctl: <message>" then the command's usage to stderr and returns LNT_CTL_USAGE. */
@@ -86,6 +90,14 @@ const char *lnt_ctl_global(struct lnt_ctl *c, int val, const char *arg);
  */
 int lnt_ctl_getopt(struct lnt_ctl *c, int argc, char **argv, const struct option *opts,
                    const char *vals[LNT_CTL_MAX_OPTS]);
+
+/*
+ * LNT_CTL_OK when options `first` to `last` (indexes into `opts` and `vals`,
+ * as lnt_ctl_getopt filled them) were all given; else a usage error naming
+ * the first one missing ("venue add: --name is required").
+ */
+int lnt_ctl_require(const struct lnt_ctl *c, const struct option *opts,
+                    const char *const vals[LNT_CTL_MAX_OPTS], int first, int last);
 
 /* Parse option values, printing a one-line error naming the option on failure (LNT_CTL_FAIL). */
 int lnt_ctl_parse_id(const char *opt, const char *s, int64_t *out);

@@ -141,15 +141,20 @@ int lnt_ctl_out_end(struct lnt_ctl_out *o)
     return rc;
 }
 
+void lnt_ctl_vsay(const char *prefix, const char *fmt, va_list ap)
+{
+    fputs(prefix, stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
 int lnt_ctl_fail(const char *fmt, ...)
 {
     va_list ap;
 
-    fputs("lanternctl: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    lnt_ctl_vsay("lanternctl: ", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     return LNT_CTL_FAIL;
 }
 
@@ -157,11 +162,9 @@ void lnt_ctl_warn(const char *fmt, ...)
 {
     va_list ap;
 
-    fputs("lanternctl: warning: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    lnt_ctl_vsay("lanternctl: warning: ", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 #define USAGE_GLOBALS "usage: lanternctl [--db PATH] [--keys PATH] [--json]"
@@ -170,11 +173,10 @@ int lnt_ctl_usage(const struct lnt_ctl *c, const char *fmt, ...)
 {
     va_list ap;
 
-    fputs("lanternctl: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    lnt_ctl_vsay("lanternctl: ", fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\n" USAGE_GLOBALS " %s\n", c->cmd_usage);
+    fprintf(stderr, USAGE_GLOBALS " %s\n", c->cmd_usage);
     return LNT_CTL_USAGE;
 }
 
@@ -259,6 +261,15 @@ int lnt_ctl_getopt(struct lnt_ctl *c, int argc, char **argv, const struct option
     }
     if (optind < argc)
         return lnt_ctl_usage(c, "%s: unexpected argument '%s'", c->cmd_name, argv[optind]);
+    return LNT_CTL_OK;
+}
+
+int lnt_ctl_require(const struct lnt_ctl *c, const struct option *opts,
+                    const char *const vals[LNT_CTL_MAX_OPTS], int first, int last)
+{
+    for (int i = first; i <= last; i++)
+        if (vals[i] == NULL)
+            return lnt_ctl_usage(c, "%s: --%s is required", c->cmd_name, opts[i].name);
     return LNT_CTL_OK;
 }
 

@@ -137,6 +137,24 @@ static int parse_range(const char *f, const char *t, int days, int64_t *from, in
     return LNT_CTL_OK;
 }
 
+/* --from, --to and --venue, the first three options of report trends and report volunteers. */
+#define RANGE_OPTS                                                                                 \
+    {"from", required_argument, NULL, 0}, {"to", required_argument, NULL, 1},                      \
+    {                                                                                              \
+        "venue", required_argument, NULL, 2                                                        \
+    }
+
+/* Reads RANGE_OPTS: a year to today unless given otherwise, and a venue (0 = all). */
+static int parse_range_venue(const char *const v[LNT_CTL_MAX_OPTS], int64_t *from, int64_t *to,
+                             int64_t *venue)
+{
+    int rc = parse_range(v[0], v[1], 365, from, to);
+
+    if (rc == LNT_CTL_OK && v[2] != NULL)
+        rc = lnt_ctl_parse_id("venue", v[2], venue);
+    return rc;
+}
+
 /*
  * The end of a report command: prints the report built in b when the store's
  * call returned LNT_OK (`store_rc`), else fails with "<cmd>: <err>".
@@ -183,10 +201,10 @@ int lnt_ctl_report_hotspots(struct lnt_ctl *c, int argc, char **argv)
 
 int lnt_ctl_report_trends(struct lnt_ctl *c, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"from", required_argument, NULL, 0},      {"to", required_argument, NULL, 1},
-        {"venue", required_argument, NULL, 2},     {"area", required_argument, NULL, 3},
-        {"authority", required_argument, NULL, 4}, {0}};
+    static const struct option opts[] = {RANGE_OPTS,
+                                         {"area", required_argument, NULL, 3},
+                                         {"authority", required_argument, NULL, 4},
+                                         {0}};
     const char *v[LNT_CTL_MAX_OPTS];
     struct lnt_rollup_scope scope = {0};
     struct lnt_buf b;
@@ -197,8 +215,7 @@ int lnt_ctl_report_trends(struct lnt_ctl *c, int argc, char **argv)
     lnt_buf_init(&b, OUT_MAX);
     if ((rc = lnt_ctl_getopt(c, argc, argv, opts, v)) != LNT_CTL_OK)
         return rc;
-    if ((rc = parse_range(v[0], v[1], 365, &from, &to)) != LNT_CTL_OK ||
-        (v[2] && (rc = lnt_ctl_parse_id("venue", v[2], &scope.venue_id)) != LNT_CTL_OK))
+    if ((rc = parse_range_venue(v, &from, &to, &scope.venue_id)) != LNT_CTL_OK)
         return rc;
     scope.area = v[3];
     scope.authority = v[4];
@@ -211,10 +228,7 @@ int lnt_ctl_report_trends(struct lnt_ctl *c, int argc, char **argv)
 
 int lnt_ctl_report_volunteers(struct lnt_ctl *c, int argc, char **argv)
 {
-    static const struct option opts[] = {{"from", required_argument, NULL, 0},
-                                         {"to", required_argument, NULL, 1},
-                                         {"venue", required_argument, NULL, 2},
-                                         {0}};
+    static const struct option opts[] = {RANGE_OPTS, {0}};
     const char *v[LNT_CTL_MAX_OPTS];
     struct lnt_buf b;
     char err[LNT_ERRBUF_SIZE] = "";
@@ -224,8 +238,7 @@ int lnt_ctl_report_volunteers(struct lnt_ctl *c, int argc, char **argv)
     lnt_buf_init(&b, OUT_MAX);
     if ((rc = lnt_ctl_getopt(c, argc, argv, opts, v)) != LNT_CTL_OK)
         return rc;
-    if ((rc = parse_range(v[0], v[1], 365, &from, &to)) != LNT_CTL_OK ||
-        (v[2] && (rc = lnt_ctl_parse_id("venue", v[2], &venue)) != LNT_CTL_OK))
+    if ((rc = parse_range_venue(v, &from, &to, &venue)) != LNT_CTL_OK)
         return rc;
     if ((rc = lnt_ctl_open(c, NULL)) == LNT_CTL_OK)
         rc = report_out(c, "report volunteers",

@@ -274,11 +274,9 @@ static int usage(const char *fmt, ...)
 {
     va_list ap;
 
-    fputs("lanternctl: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    lnt_ctl_vsay("lanternctl: ", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     print_usage(stderr);
     return LNT_CTL_USAGE;
 }
