@@ -522,7 +522,6 @@ static void act_badge_revoke(struct web_req *r)
     done(r, "badge-revoke", "staff", form_str(r, "serial"));
 }
 
-/* Signs a badge for staff member `id`, records it, and answers with its printable PDF sheet. */
 /* Fills the printed card for the badge signed into `cl`. */
 static void badge_card(struct lnt_sheet_card *card, const struct lnt_scheme *sc,
                        const struct lnt_staff *st, const struct lnt_venue *v,
@@ -539,8 +538,8 @@ static void badge_card(struct lnt_sheet_card *card, const struct lnt_scheme *sc,
 }
 
 /*
- * Reads the sheet at `path` into the response as a PDF download. False (the
- * response untouched) when it cannot be read back or is too large.
+ * Answers with the sheet at `path` as a PDF download. False when it cannot
+ * be read back or does not fit the response: the caller answers with an error.
  */
 static bool send_pdf(struct web_req *r, const char *path)
 {
@@ -564,7 +563,10 @@ static bool send_pdf(struct web_req *r, const char *path)
     return true;
 }
 
-/* Issues a badge (the rule lives in lnt_staff_badge_sign) and sends its card as a PDF. */
+/*
+ * Signs a badge for staff member `staff` (what it carries: lnt_staff_badge_sign),
+ * records it once its sheet is made, and answers with that printable PDF sheet.
+ */
 static void act_badge_issue(struct web_req *r)
 {
     struct lnt_scheme sc;
