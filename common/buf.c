@@ -76,6 +76,69 @@ enum lnt_err lnt_buf_puts(struct lnt_buf *b, const char *s)
     return lnt_buf_append(b, s, strlen(s));
 }
 
+/* The escape for byte `c` in a JSON string ("" when it stands for itself), as jansson writes it. */
+static size_t json_escape(unsigned char c, char esc[6])
+{
+    static const char hex[] = "0123456789ABCDEF";
+
+    if (c >= 0x20 && c != '"' && c != '\\')
+        return 0;
+    esc[0] = '\\';
+    switch (c) {
+    case '"':
+    case '\\':
+        esc[1] = (char)c;
+        return 2;
+    case '\b':
+        esc[1] = 'b';
+        return 2;
+    case '\f':
+        esc[1] = 'f';
+        return 2;
+    case '\n':
+        esc[1] = 'n';
+        return 2;
+    case '\r':
+        esc[1] = 'r';
+        return 2;
+    case '\t':
+        esc[1] = 't';
+        return 2;
+    default:
+        memcpy(esc + 1, "u00", 3);
+        esc[4] = hex[c >> 4];
+        esc[5] = hex[c & 0xf];
+        return 6;
+    }
+}
+
+enum lnt_err lnt_buf_put_json_str(struct lnt_buf *b, const char *s)
+{
+    size_t start = b->len;
+    const char *run = s;
+    enum lnt_err rc = lnt_buf_append(b, "\"", 1);
+
+    /* plain runs are copied whole: most strings have nothing to escape */
+    for (; rc == LNT_OK && *s != '\0'; s++) {
+        char esc[6];
+        size_t k = json_escape((unsigned char)*s, esc);
+
+        if (k == 0)
+            continue;
+        rc = lnt_buf_append(b, run, (size_t)(s - run));
+        if (rc == LNT_OK)
+            rc = lnt_buf_append(b, esc, k);
+        run = s + 1;
+    }
+    if (rc == LNT_OK)
+        rc = lnt_buf_append(b, run, (size_t)(s - run));
+    if (rc == LNT_OK)
+        rc = lnt_buf_append(b, "\"", 1);
+    if (rc != LNT_OK)
+        lnt_buf_truncate(b, start);
+    return rc;
+}
+
 enum lnt_err lnt_buf_printf(struct lnt_buf *b, const char *fmt, ...)
 {
     va_list ap;

@@ -34,6 +34,14 @@ enum lnt_err lnt_buf_append(struct lnt_buf *b, const void *p, size_t n);
 enum lnt_err lnt_buf_puts(struct lnt_buf *b, const char *s);
 enum lnt_err lnt_buf_printf(struct lnt_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/*
+ * Appends `s` as a JSON string, quotes included, escaped exactly as jansson's
+ * json_dumps escapes it: '"', '\\' and the control characters below 0x20 only
+ * (\b \f \n \r \t, the rest as \u00XX); every other byte is copied as it is
+ * (`s` is UTF-8). The canonical wire form relies on this. LNT_ERR_TOO_LARGE or
+ * LNT_ERR_NOMEM leave the buffer unchanged. Not thread-safe on one buffer.
+ */
+enum lnt_err lnt_buf_put_json_str(struct lnt_buf *b, const char *s);
 /* Hands the storage to the caller (free() it); the buffer is empty after. */
 char *lnt_buf_detach(struct lnt_buf *b, size_t *len_out);
 

@@ -303,19 +303,6 @@ static enum lnt_err check_claims(const struct lnt_badge_claims *c, char *err)
 
 /* ---- encoding ---- */
 
-/* Adds key -> value to a definite map, releasing both references either way. */
-static bool put(cbor_item_t *map, cbor_item_t *key, cbor_item_t *value)
-{
-    bool ok = key != NULL && value != NULL &&
-              cbor_map_add(map, (struct cbor_pair){.key = key, .value = value});
-
-    if (key != NULL)
-        cbor_decref(&key);
-    if (value != NULL)
-        cbor_decref(&value);
-    return ok;
-}
-
 static int course_cmp(const void *a, const void *b)
 {
     const struct lnt_badge_course *x = a;
@@ -335,16 +322,17 @@ static cbor_item_t *build_lantern(const struct lnt_badge_claims *c)
 
     if (map == NULL)
         return NULL;
-    ok = put(map, lnt_cbor_uint(LC_NAME), cbor_build_stringn(c->name, strlen(c->name))) &&
-         put(map, lnt_cbor_uint(LC_ROLE), lnt_cbor_uint((uint64_t)c->role));
+    ok = lnt_cbor_put(map, lnt_cbor_uint(LC_NAME), cbor_build_stringn(c->name, strlen(c->name))) &&
+         lnt_cbor_put(map, lnt_cbor_uint(LC_ROLE), lnt_cbor_uint((uint64_t)c->role));
     if (ok && c->venue != 0)
-        ok = put(map, lnt_cbor_uint(LC_VENUE), lnt_cbor_uint(c->venue));
+        ok = lnt_cbor_put(map, lnt_cbor_uint(LC_VENUE), lnt_cbor_uint(c->venue));
     if (ok && sia) {
         uint64_t number = 0;
         for (size_t i = 0; i < SIA_DIGITS; i++)
             number = number * 10 + (uint64_t)(c->sia_number[i] - '0');
-        ok = put(map, lnt_cbor_uint(LC_SIA_NUMBER), lnt_cbor_uint(number)) &&
-             put(map, lnt_cbor_uint(LC_SIA_EXPIRES), lnt_cbor_uint((uint64_t)c->sia_expires));
+        ok = lnt_cbor_put(map, lnt_cbor_uint(LC_SIA_NUMBER), lnt_cbor_uint(number)) &&
+             lnt_cbor_put(map, lnt_cbor_uint(LC_SIA_EXPIRES),
+                          lnt_cbor_uint((uint64_t)c->sia_expires));
     }
     if (ok && c->n_courses > 0) {
         memcpy(sorted, c->courses, c->n_courses * sizeof sorted[0]);
@@ -352,10 +340,10 @@ static cbor_item_t *build_lantern(const struct lnt_badge_claims *c)
         training = cbor_new_definite_map(c->n_courses);
         ok = training != NULL;
         for (size_t i = 0; ok && i < c->n_courses; i++)
-            ok = put(training, lnt_cbor_uint((uint64_t)sorted[i].course),
-                     lnt_cbor_uint((uint64_t)sorted[i].expires));
+            ok = lnt_cbor_put(training, lnt_cbor_uint((uint64_t)sorted[i].course),
+                              lnt_cbor_uint((uint64_t)sorted[i].expires));
         if (ok) {
-            ok = put(map, lnt_cbor_uint(LC_TRAINING), training);
+            ok = lnt_cbor_put(map, lnt_cbor_uint(LC_TRAINING), training);
             training = NULL; /* released by put */
         }
     }
@@ -374,12 +362,15 @@ static enum lnt_err encode_claims(const struct lnt_badge_claims *c, uint8_t *out
     enum lnt_err rc;
 
     if (map == NULL ||
-        !put(map, lnt_cbor_uint(CWT_ISS), cbor_build_stringn(c->issuer, strlen(c->issuer))) ||
-        !put(map, lnt_cbor_uint(CWT_SUB), cbor_build_stringn(c->subject, strlen(c->subject))) ||
-        !put(map, lnt_cbor_uint(CWT_EXP), lnt_cbor_uint((uint64_t)c->expires_at)) ||
-        !put(map, lnt_cbor_uint(CWT_IAT), lnt_cbor_uint((uint64_t)c->issued_at)) ||
-        !put(map, lnt_cbor_uint(CWT_CTI), cbor_build_bytestring(c->serial, LNT_SERIAL_LEN)) ||
-        !put(map, cbor_build_negint32(LNT_CLAIM_ARG), build_lantern(c))) {
+        !lnt_cbor_put(map, lnt_cbor_uint(CWT_ISS),
+                      cbor_build_stringn(c->issuer, strlen(c->issuer))) ||
+        !lnt_cbor_put(map, lnt_cbor_uint(CWT_SUB),
+                      cbor_build_stringn(c->subject, strlen(c->subject))) ||
+        !lnt_cbor_put(map, lnt_cbor_uint(CWT_EXP), lnt_cbor_uint((uint64_t)c->expires_at)) ||
+        !lnt_cbor_put(map, lnt_cbor_uint(CWT_IAT), lnt_cbor_uint((uint64_t)c->issued_at)) ||
+        !lnt_cbor_put(map, lnt_cbor_uint(CWT_CTI),
+                      cbor_build_bytestring(c->serial, LNT_SERIAL_LEN)) ||
+        !lnt_cbor_put(map, cbor_build_negint32(LNT_CLAIM_ARG), build_lantern(c))) {
         rc = lnt_fail(err, LNT_ERR_NOMEM, "badge: out of memory encoding claims");
         goto out;
     }

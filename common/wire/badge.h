@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bounds.h"
 #include "err.h"
 
 /* The format is specified in docs/badge-format.md; this header is its C face. */
@@ -56,16 +57,17 @@ struct lnt_badge_course {
 
 /* The claims a badge carries. Text fields are UTF-8, NUL-terminated, bounded. */
 struct lnt_badge_claims {
-    char issuer[17];                   /* scheme code, e.g. "WTN" (CWT iss) */
-    char subject[17];                  /* staff id as decimal text (CWT sub) */
-    uint8_t serial[LNT_SERIAL_LEN];    /* random, unique per badge (CWT cti) */
-    uint8_t kid[LNT_KID_LEN];          /* key id that signed it (filled by verify) */
-    int64_t issued_at;                 /* unix seconds (CWT iat) */
-    int64_t expires_at;                /* unix seconds (CWT exp) */
-    char name[LNT_BADGE_NAME_MAX + 1]; /* display name, UTF-8 */
+    char issuer[LNT_SCHEME_NAME_MAX + 1]; /* scheme code, e.g. "WTN" (CWT iss) */
+    char subject[LNT_STAFF_ID_MAX + 1];   /* staff id as decimal text (CWT sub) */
+    uint8_t serial[LNT_SERIAL_LEN];       /* random, unique per badge (CWT cti) */
+    uint8_t kid[LNT_KID_LEN];             /* key id that signed it (filled by verify) */
+    int64_t issued_at;                    /* unix seconds (CWT iat) */
+    int64_t expires_at;                   /* unix seconds (CWT exp) */
+    char name[LNT_BADGE_NAME_MAX + 1];    /* display name, UTF-8 */
     enum lnt_role role;
-    uint32_t venue;      /* home venue id, 0 = none */
-    char sia_number[17]; /* 16 digits, or "" when not a licensed door supervisor */
+    uint32_t venue; /* home venue id, 0 = none */
+    char sia_number[LNT_SIA_NUMBER_LEN +
+                    1];  /* 16 digits, or "" when not a licensed door supervisor */
     int32_t sia_expires; /* days since epoch, 0 when no licence */
     size_t n_courses;
     struct lnt_badge_course courses[LNT_BADGE_MAX_COURSES];

@@ -155,11 +155,7 @@ enum lnt_err lnt_cbor_encode(const cbor_item_t *item, uint8_t *out, size_t max, 
     return LNT_OK;
 }
 
-/*
- * Appends `value` to a definite array, releasing the caller's reference either
- * way. false when value is NULL (a failed build) or the array is full.
- */
-static bool push(cbor_item_t *array, cbor_item_t *value)
+bool lnt_cbor_push(cbor_item_t *array, cbor_item_t *value)
 {
     bool ok = value != NULL && cbor_array_push(array, value);
 
@@ -168,8 +164,7 @@ static bool push(cbor_item_t *array, cbor_item_t *value)
     return ok;
 }
 
-/* Same for a map entry: both references are released. */
-static bool put(cbor_item_t *map, cbor_item_t *key, cbor_item_t *value)
+bool lnt_cbor_put(cbor_item_t *map, cbor_item_t *key, cbor_item_t *value)
 {
     bool ok = key != NULL && value != NULL &&
               cbor_map_add(map, (struct cbor_pair){.key = key, .value = value});
@@ -193,10 +188,10 @@ static enum lnt_err sig_structure(const uint8_t *prot, size_t prot_len, const ui
     *out_len = 0;
     if (arr == NULL)
         return lnt_fail(err, LNT_ERR_NOMEM, "COSE: out of memory");
-    if (!push(arr, cbor_build_stringn(sig_context, sizeof sig_context - 1)) ||
-        !push(arr, cbor_build_bytestring(prot, prot_len)) ||
-        !push(arr, cbor_build_bytestring(none, 0)) ||
-        !push(arr, cbor_build_bytestring(payload, payload_len))) {
+    if (!lnt_cbor_push(arr, cbor_build_stringn(sig_context, sizeof sig_context - 1)) ||
+        !lnt_cbor_push(arr, cbor_build_bytestring(prot, prot_len)) ||
+        !lnt_cbor_push(arr, cbor_build_bytestring(none, 0)) ||
+        !lnt_cbor_push(arr, cbor_build_bytestring(payload, payload_len))) {
         rc = lnt_fail(err, LNT_ERR_NOMEM, "COSE: out of memory building Sig_structure");
         goto out_arr;
     }
@@ -226,8 +221,9 @@ enum lnt_err lnt_cose_sign1_encode(const uint8_t *payload, size_t n,
                         LNT_COSE_MAX_PAYLOAD);
 
     hdr = cbor_new_definite_map(2);
-    if (hdr == NULL || !put(hdr, lnt_cbor_uint(1), cbor_build_negint8(-1 - LNT_COSE_ALG_EDDSA)) ||
-        !put(hdr, lnt_cbor_uint(4), cbor_build_bytestring(kid, LNT_COSE_KID_LEN))) {
+    if (hdr == NULL ||
+        !lnt_cbor_put(hdr, lnt_cbor_uint(1), cbor_build_negint8(-1 - LNT_COSE_ALG_EDDSA)) ||
+        !lnt_cbor_put(hdr, lnt_cbor_uint(4), cbor_build_bytestring(kid, LNT_COSE_KID_LEN))) {
         rc = lnt_fail(err, LNT_ERR_NOMEM, "COSE: out of memory building the protected header");
         goto out;
     }
@@ -243,9 +239,10 @@ enum lnt_err lnt_cose_sign1_encode(const uint8_t *payload, size_t n,
     }
 
     arr = cbor_new_definite_array(4);
-    if (arr == NULL || !push(arr, cbor_build_bytestring(prot, prot_len)) ||
-        !push(arr, cbor_new_definite_map(0)) || !push(arr, cbor_build_bytestring(payload, n)) ||
-        !push(arr, cbor_build_bytestring(sig, sizeof sig))) {
+    if (arr == NULL || !lnt_cbor_push(arr, cbor_build_bytestring(prot, prot_len)) ||
+        !lnt_cbor_push(arr, cbor_new_definite_map(0)) ||
+        !lnt_cbor_push(arr, cbor_build_bytestring(payload, n)) ||
+        !lnt_cbor_push(arr, cbor_build_bytestring(sig, sizeof sig))) {
         rc = lnt_fail(err, LNT_ERR_NOMEM, "COSE: out of memory building COSE_Sign1");
         goto out;
     }

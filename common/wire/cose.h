@@ -1,8 +1,9 @@
-/* cose.h - COSE_Sign1 (RFC 9052) with EdDSA/Ed25519, and the bounded CBOR decoding the badge relies
- * on. */
+/* cose.h - COSE_Sign1 (RFC 9052) with EdDSA/Ed25519, and the CBOR building and bounded decoding
+ * the badge relies on. */
 #ifndef LNT_COSE_H
 #define LNT_COSE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -65,6 +66,16 @@ enum lnt_err lnt_cbor_decode(const uint8_t *p, size_t n, cbor_item_t **out, char
 
 /* A new unsigned integer item of the shortest width for v (canonical encoding), or NULL. */
 cbor_item_t *lnt_cbor_uint(uint64_t v);
+
+/*
+ * Building items: each takes over the caller's reference to `value` (and
+ * `key`), releasing it whether or not the add succeeds, so that a chain of
+ *     ok = lnt_cbor_put(map, lnt_cbor_uint(1), cbor_build_stringn(s, n)) && ...
+ * leaks nothing. false when an item is NULL (a failed build) or the definite
+ * array or map is full.
+ */
+bool lnt_cbor_push(cbor_item_t *array, cbor_item_t *value);
+bool lnt_cbor_put(cbor_item_t *map, cbor_item_t *key, cbor_item_t *value);
 
 /* Serialises `item` into `out` of `max` bytes. LNT_ERR_TOO_LARGE or LNT_ERR_NOMEM; *out_len is 0
  * then. */

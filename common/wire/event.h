@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "badge.h"
+#include "bounds.h"
 #include "err.h"
 
 #define LNT_UUID_STRLEN 37
@@ -49,11 +50,11 @@ enum lnt_err lnt_sia_status_parse(const char *s, enum lnt_sia_status *out);
 
 /* sign_in, sign_out: one line of the door-supervisor / staff register. */
 struct lnt_ev_badge {
-    char staff_id[17];                   /* badge subject */
+    char staff_id[LNT_STAFF_ID_MAX + 1]; /* badge subject */
     char serial[LNT_SERIAL_LEN * 2 + 1]; /* badge serial, hex */
     enum lnt_role role;
-    char sia_number[17]; /* "" when none */
-    int32_t sia_expires; /* days since epoch, 0 = none */
+    char sia_number[LNT_SIA_NUMBER_LEN + 1]; /* "" when none */
+    int32_t sia_expires;                     /* days since epoch, 0 = none */
     enum lnt_sia_status sia_status;
     enum lnt_verdict verdict;
 };
@@ -82,8 +83,8 @@ struct lnt_ev_incident {
     char place[LNT_SHORT_TEXT];
     char outcome[LNT_SHORT_TEXT];
     bool police_called;
-    bool complete;               /* false: saved as open, to be completed */
-    char staff_id[17];           /* who recorded it */
+    bool complete;                       /* false: saved as open, to be completed */
+    char staff_id[LNT_STAFF_ID_MAX + 1]; /* who recorded it */
     char sealed[LNT_SEALED_MAX]; /* base64 crypto_box_seal of the details JSON, "" if none */
 };
 
@@ -91,12 +92,12 @@ struct lnt_ev_incident {
 struct lnt_ev_stock {
     char kind[16]; /* "count", "delivery", "handed_out" */
     int32_t quantity;
-    char staff_id[17];
+    char staff_id[LNT_STAFF_ID_MAX + 1];
 };
 
 /* shift_start, shift_end: NTE volunteers. Tallies are only meaningful on shift_end. */
 struct lnt_ev_shift {
-    char staff_id[17];
+    char staff_id[LNT_STAFF_ID_MAX + 1];
     char call_sign[LNT_SHORT_TEXT];
     char team[LNT_SHORT_TEXT];
     int32_t team_size;

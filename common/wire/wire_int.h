@@ -47,8 +47,8 @@ enum lnt_wire_kind {
     K_TIME,       /* int64 unix seconds <-> RFC 3339 */
     K_TEXT,       /* char[size], at least `min` bytes */
     K_CHOICE,     /* char[size], one of `choices` */
-    K_SERIAL,     /* char[17], 16 lower-case hex digits */
-    K_SIA_NUMBER, /* char[17], "" or 16 digits */
+    K_SERIAL,     /* char[LNT_SERIAL_LEN * 2 + 1], 16 lower-case hex digits */
+    K_SIA_NUMBER, /* char[LNT_SIA_NUMBER_LEN + 1], "" or 16 digits */
     K_DATE,       /* int32 days since epoch <-> "YYYY-MM-DD", 0 <-> null */
     K_ENUM,       /* int-sized enum through `en` */
     K_INT,        /* int32 in [min, max] */

@@ -28,49 +28,8 @@ void lnt_wire_put_lit(struct lnt_wire_text *t, const char *s)
 /* A JSON string, escaped as jansson escapes it. */
 void lnt_wire_put_str(struct lnt_wire_text *t, const char *s)
 {
-    static const char hex[] = "0123456789ABCDEF";
-    const char *run = s;
-
-    lnt_wire_put_raw(t, "\"", 1);
-    for (; *s != '\0'; s++) {
-        unsigned char c = (unsigned char)*s;
-        char esc[6] = {'\\', (char)c};
-        size_t k = 2;
-
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        switch (c) {
-        case '"':
-        case '\\':
-            break;
-        case '\b':
-            esc[1] = 'b';
-            break;
-        case '\f':
-            esc[1] = 'f';
-            break;
-        case '\n':
-            esc[1] = 'n';
-            break;
-        case '\r':
-            esc[1] = 'r';
-            break;
-        case '\t':
-            esc[1] = 't';
-            break;
-        default:
-            memcpy(esc + 1, "u00", 3);
-            esc[4] = hex[c >> 4];
-            esc[5] = hex[c & 0xf];
-            k = 6;
-            break;
-        }
-        lnt_wire_put_raw(t, run, (size_t)(s - run));
-        lnt_wire_put_raw(t, esc, k);
-        run = s + 1;
-    }
-    lnt_wire_put_raw(t, run, (size_t)(s - run));
-    lnt_wire_put_raw(t, "\"", 1);
+    if (t->rc == LNT_OK)
+        t->rc = lnt_buf_put_json_str(t->b, s);
 }
 
 void lnt_wire_put_int(struct lnt_wire_text *t, int64_t v)

@@ -151,7 +151,7 @@ struct lnt_open_report {
     int64_t occurred_at;
     uint64_t answered;
     int64_t cond;
-    char staff_id[17]; /* who started it */
+    char staff_id[LNT_STAFF_ID_MAX + 1]; /* who started it */
 };
 
 #endif

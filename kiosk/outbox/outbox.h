@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "badge.h"
+#include "bounds.h"
 #include "err.h"
 #include "event.h"
 #include "flows.h"
@@ -21,8 +22,6 @@
  */
 #define LNT_OUTBOX_FILE "kiosk.db"
 #define LNT_URL_MAX 512
-#define LNT_SCHEME_MAX 17
-#define LNT_VENUE_NAME_MAX 65
 #define LNT_TRUST_MAX 16     /* scheme signing keys a kiosk trusts at once */
 #define LNT_REVOKED_MAX 4096 /* revoked badge serials a kiosk keeps */
 #define LNT_BOX_PK_LEN 32
@@ -38,9 +37,9 @@ struct lnt_identity {
     uint8_t pk[LNT_SIGN_PK_LEN];
     uint8_t sk[LNT_SIGN_SK_LEN];
     char server_url[LNT_URL_MAX];
-    char scheme[LNT_SCHEME_MAX];
+    char scheme[LNT_SCHEME_NAME_MAX + 1];
     int64_t venue_id;
-    char venue_name[LNT_VENUE_NAME_MAX];
+    char venue_name[LNT_VENUE_NAME_MAX + 1]; /* whole: the server refuses longer names */
     size_t n_keys;
     struct lnt_trusted_key keys[LNT_TRUST_MAX];
     size_t n_revoked;

@@ -388,7 +388,7 @@ static enum lnt_err parse_enroll(const struct lnt_buf *reply, struct lnt_identit
     if (!json_is_string(v) || json_string_length(v) == 0 ||
         lnt_str_copy(id->scheme, sizeof id->scheme, json_string_value(v)) != LNT_OK) {
         lnt_fail(err, rc, "enrolment reply: field `scheme`: expected 1-%d characters",
-                 LNT_SCHEME_MAX - 1);
+                 LNT_SCHEME_NAME_MAX);
         goto out;
     }
 

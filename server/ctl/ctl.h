@@ -4,6 +4,7 @@
 #define LNT_CTL_H
 
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -14,6 +15,8 @@
 #define LNT_CTL_OK 0
 #define LNT_CTL_FAIL 1
 #define LNT_CTL_USAGE 2
+/* Not an exit code: --help was given and the usage printed; main exits 0. */
+#define LNT_CTL_HELP (-1)
 
 #define LNT_CTL_MAX_OPTS 12
 
@@ -21,6 +24,8 @@ struct lnt_ctl {
     const char *db_path;
     const char *keys_path; /* --keys; NULL = the default beside the database */
     bool json;
+    bool help;               /* --help */
+    bool options_ended;      /* `--` came before the command: no more global options */
     const char *cmd_name;    /* "venue add", for messages */
     const char *cmd_usage;   /* the command's synopsis */
     struct lnt_store *store; /* opened by lnt_ctl_open */
@@ -48,11 +53,12 @@ void lnt_ctl_out_time(struct lnt_ctl_out *o, const char *key, int64_t t);
 void lnt_ctl_out_date(struct lnt_ctl_out *o, const char *key, int32_t days);
 /* `json` is already JSON (an object or array) for --json; `human` is shown otherwise. */
 void lnt_ctl_out_raw(struct lnt_ctl_out *o, const char *key, const char *json, const char *human);
-/* Appends `s` as a JSON string (quotes included) to `b`. */
-enum lnt_err lnt_ctl_json_str(struct lnt_buf *b, const char *s);
 /* Writes the record to stdout and releases it. LNT_CTL_OK, or LNT_CTL_FAIL when output failed. */
 int lnt_ctl_out_end(struct lnt_ctl_out *o);
 
+/* Prints `prefix`, the message and a newline to stderr: every line below starts so. */
+void lnt_ctl_vsay(const char *prefix, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /* Prints "lanternctl: <message>" to stderr and returns LNT_CTL_FAIL. */
 int lnt_ctl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "lanternctl: <message>" then the command's usage to stderr and returns LNT_CTL_USAGE. */
@@ -62,14 +68,36 @@ int lnt_ctl_usage(const struct lnt_ctl *c, const char *fmt, ...)
 void lnt_ctl_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
+ * The global options --db, --keys, --json and --help (-h), ended by {0}. Their
+ * `val`s are the characters 'd', 'k', 'j' and 'h', clear of any command's.
+ */
+extern const struct option lnt_ctl_global_opts[];
+/*
+ * Applies global option `val` (with its argument, or NULL) to `c`. NULL when
+ * taken, else a one-line problem ("--db: the path must not be empty").
+ */
+const char *lnt_ctl_global(struct lnt_ctl *c, int val, const char *arg);
+
+/*
  * Parses a subcommand's options. Each option's `val` is its index into
  * `vals` (at most LNT_CTL_MAX_OPTS), which receives the argument text ("" for
- * a flag given without one; NULL when the option is absent).
+ * a flag given without one; NULL when the option is absent). The global
+ * options are taken here too, in any order with the command's own, unless
+ * `--` came before the command; `--` ends the options.
  * Unknown, repeated or argument-less options and stray arguments are usage
- * errors (message printed). Returns LNT_CTL_OK or LNT_CTL_USAGE.
+ * errors (message printed). Returns LNT_CTL_OK, LNT_CTL_USAGE, or
+ * LNT_CTL_HELP after printing the command's usage for --help.
  */
-int lnt_ctl_getopt(const struct lnt_ctl *c, int argc, char **argv, const struct option *opts,
+int lnt_ctl_getopt(struct lnt_ctl *c, int argc, char **argv, const struct option *opts,
                    const char *vals[LNT_CTL_MAX_OPTS]);
+
+/*
+ * LNT_CTL_OK when options `first` to `last` (indexes into `opts` and `vals`,
+ * as lnt_ctl_getopt filled them) were all given; else a usage error naming
+ * the first one missing ("venue add: --name is required").
+ */
+int lnt_ctl_require(const struct lnt_ctl *c, const struct option *opts,
+                    const char *const vals[LNT_CTL_MAX_OPTS], int first, int last);
 
 /* Parse option values, printing a one-line error naming the option on failure (LNT_CTL_FAIL). */
 int lnt_ctl_parse_id(const char *opt, const char *s, int64_t *out);
@@ -149,19 +177,6 @@ int lnt_ctl_badge_revoke(struct lnt_ctl *c, int argc, char **argv);
 int lnt_ctl_badge_issue(struct lnt_ctl *c, int argc, char **argv);
 int lnt_ctl_badge_verify(struct lnt_ctl *c, int argc, char **argv);
 
-#define LNT_CTL_BADGE_DEFAULT_DAYS 365
-#define LNT_CTL_BADGE_MAX_DAYS (LNT_BADGE_MAX_VALIDITY / 86400)
-/*
- * Fills `cl` for staff member `st` (their record and in-date training; a
- * fresh random serial; signed by sc's current key) and signs it into `text`.
- * Nothing is recorded. Prints the error; LNT_CTL_OK or LNT_CTL_FAIL.
- */
-int lnt_ctl_badge_sign(struct lnt_ctl *c, const struct lnt_scheme *sc, const struct lnt_staff *st,
-                       int64_t now, int64_t valid_days, struct lnt_badge_claims *cl,
-                       char text[LNT_BADGE_MAX_TEXT + 1]);
-/* Records a signed badge (revoking the person's earlier ones). LNT_CTL_FAIL with `err` filled. */
-int lnt_ctl_badge_record(struct lnt_ctl *c, const struct lnt_scheme *sc,
-                         const struct lnt_badge_claims *cl, int64_t staff_id, char *err);
 /* badge sheet (ctl_sheet.c). */
 int lnt_ctl_badge_sheet(struct lnt_ctl *c, int argc, char **argv);
 

@@ -10,88 +10,9 @@
 #include "ltime.h"
 #include "night.h"
 #include "scan.h"
+#include "staff_badge.h"
 
-#define DEFAULT_VALID_DAYS LNT_CTL_BADGE_DEFAULT_DAYS
 #define SCAN_TEXT_MAX 1024 /* longer than any badge, so an oversized one is reported as such */
-
-/* Copies at most LNT_BADGE_NAME_MAX bytes of `name`, cutting at a UTF-8 character boundary. */
-static void badge_name(char out[LNT_BADGE_NAME_MAX + 1], const char *name)
-{
-    size_t n = strlen(name);
-
-    if (n > LNT_BADGE_NAME_MAX) {
-        n = LNT_BADGE_NAME_MAX;
-        while (n > 0 && ((unsigned char)name[n] & 0xc0) == 0x80)
-            n--;
-    }
-    memcpy(out, name, n);
-    out[n] = '\0';
-}
-
-/* Fills the claims a badge for `st` carries: the staff record and its in-date training. */
-static int build_claims(struct lnt_ctl *c, const struct lnt_scheme *sc, const struct lnt_staff *st,
-                        int64_t now, int64_t valid_days, struct lnt_badge_claims *cl)
-{
-    char err[LNT_ERRBUF_SIZE] = "";
-    struct lnt_training *tr = NULL;
-    int32_t today = lnt_london_date(now);
-    size_t n = 0;
-
-    memset(cl, 0, sizeof *cl);
-    if (st->venue_id < 0 || st->venue_id > (int64_t)UINT32_MAX)
-        return lnt_ctl_fail("badge issue: venue id %lld does not fit a badge",
-                            (long long)st->venue_id);
-    (void)lnt_str_copy(cl->issuer, sizeof cl->issuer, sc->name);
-    snprintf(cl->subject, sizeof cl->subject, "%lld", (long long)st->id);
-    lnt_random(cl->serial, sizeof cl->serial);
-    memcpy(cl->kid, sc->key.kid, LNT_KID_LEN);
-    cl->issued_at = now;
-    cl->expires_at = now + valid_days * 86400;
-    badge_name(cl->name, st->name);
-    cl->role = st->role;
-    cl->venue = (uint32_t)st->venue_id;
-    (void)lnt_str_copy(cl->sia_number, sizeof cl->sia_number, st->sia_number);
-    cl->sia_expires = st->sia_expires;
-
-    if (lnt_store_training_list(c->store, st->id, &tr, &n, err) != LNT_OK)
-        return lnt_ctl_fail("badge issue: %s", err);
-    for (size_t i = 0; i < n && cl->n_courses < LNT_BADGE_MAX_COURSES; i++) {
-        if (tr[i].expires != 0 && tr[i].expires < today)
-            continue; /* lapsed training is not carried: the kiosk judges what the badge says */
-        cl->courses[cl->n_courses].course = tr[i].course;
-        cl->courses[cl->n_courses].expires = tr[i].expires;
-        cl->n_courses++;
-    }
-    free(tr);
-    return LNT_CTL_OK;
-}
-
-int lnt_ctl_badge_sign(struct lnt_ctl *c, const struct lnt_scheme *sc, const struct lnt_staff *st,
-                       int64_t now, int64_t valid_days, struct lnt_badge_claims *cl,
-                       char text[LNT_BADGE_MAX_TEXT + 1])
-{
-    char err[LNT_ERRBUF_SIZE] = "";
-    int rc;
-
-    if ((rc = build_claims(c, sc, st, now, valid_days, cl)) != LNT_CTL_OK)
-        return rc;
-    if (lnt_badge_issue(cl, &sc->key, text, LNT_BADGE_MAX_TEXT + 1, err) != LNT_OK)
-        return lnt_ctl_fail("badge for staff %lld: %s", (long long)st->id, err);
-    return LNT_CTL_OK;
-}
-
-int lnt_ctl_badge_record(struct lnt_ctl *c, const struct lnt_scheme *sc,
-                         const struct lnt_badge_claims *cl, int64_t staff_id, char *err)
-{
-    struct lnt_badge_record rec = {0};
-
-    memcpy(rec.serial, cl->serial, LNT_SERIAL_LEN);
-    memcpy(rec.kid, sc->key.kid, LNT_KID_LEN);
-    rec.staff_id = staff_id;
-    rec.issued_at = cl->issued_at;
-    rec.expires_at = cl->expires_at;
-    return lnt_store_badge_add(c->store, &rec, err) == LNT_OK ? LNT_CTL_OK : LNT_CTL_FAIL;
-}
 
 int lnt_ctl_badge_issue(struct lnt_ctl *c, int argc, char **argv)
 {
@@ -107,7 +28,7 @@ int lnt_ctl_badge_issue(struct lnt_ctl *c, int argc, char **argv)
     struct lnt_staff st;
     struct lnt_badge_claims cl;
     struct lnt_ctl_out o;
-    int64_t staff_id, days = DEFAULT_VALID_DAYS, now = lnt_time_now();
+    int64_t staff_id, days = LNT_STAFF_BADGE_DEFAULT_DAYS, now = lnt_time_now();
     int rc, version = 0;
 
     if ((rc = lnt_ctl_getopt(c, argc, argv, opts, v)) != LNT_CTL_OK)
@@ -117,8 +38,9 @@ int lnt_ctl_badge_issue(struct lnt_ctl *c, int argc, char **argv)
                              v[O_STAFF] == NULL ? "staff" : "png");
     if ((rc = lnt_ctl_parse_id("staff", v[O_STAFF], &staff_id)) != LNT_CTL_OK)
         return rc;
-    if (v[O_DAYS] != NULL && (rc = lnt_ctl_parse_int("valid-days", v[O_DAYS], 1,
-                                                     LNT_CTL_BADGE_MAX_DAYS, &days)) != LNT_CTL_OK)
+    if (v[O_DAYS] != NULL &&
+        (rc = lnt_ctl_parse_int("valid-days", v[O_DAYS], 1, LNT_STAFF_BADGE_MAX_DAYS, &days)) !=
+            LNT_CTL_OK)
         return rc;
     if ((rc = lnt_ctl_open_signing(c, &sc)) != LNT_CTL_OK)
         return rc;
@@ -126,13 +48,16 @@ int lnt_ctl_badge_issue(struct lnt_ctl *c, int argc, char **argv)
         rc = lnt_ctl_fail("badge issue: %s", err);
         goto out;
     }
-    if ((rc = lnt_ctl_badge_sign(c, &sc, &st, now, days, &cl, text)) != LNT_CTL_OK)
+    if (lnt_staff_badge_sign(c->store, &sc, &st, now, days, &cl, text, sizeof text, err) !=
+        LNT_OK) {
+        rc = lnt_ctl_fail("badge issue: staff %lld: %s", (long long)st.id, err);
         goto out;
+    }
     if ((rc = lnt_ctl_write_qr(text, v[O_PNG], &version)) != LNT_CTL_OK)
         goto out;
 
     /* recorded only once printable; recording also revokes this person's earlier badges */
-    if (lnt_ctl_badge_record(c, &sc, &cl, st.id, err) != LNT_CTL_OK) {
+    if (lnt_staff_badge_record(c->store, &cl, st.id, err) != LNT_OK) {
         (void)unlink(v[O_PNG]);
         rc = lnt_ctl_fail("badge issue: %s (no badge was issued)", err);
         goto out;

@@ -139,165 +139,179 @@ static int64_t night_start(int32_t d)
     return t - lnt_london_offset(t - 3600);
 }
 
-static int door_register(struct export_job *j, char *err)
-{
-    static const char *const head[] = {
-        "venue_id",     "venue",          "night",      "staff_id", "name",
-        "role",         "sia_number",     "sia_status", "sia_ok",   "verdict",
-        "badge_serial", "on_duty",        "off_duty",   "hours",    "signed_out",
-        "vuln_trained", "angela_trained", "badge_flag", NULL};
+/*
+ * One page of an export: up to LNT_VIEW_MAX rows from offset `off` (of venue
+ * `ven`, or of the whole scope when the kind is not per venue) written as CSV
+ * lines; *n is how many there were. LNT_CTL_FAIL with `err` filled.
+ */
+typedef int (*export_page)(struct export_job *j, const struct lnt_venue *ven, size_t off, size_t *n,
+                           char *err);
 
-    csv_header(&j->csv, head);
-    for (size_t v = 0; v < j->n_venues; v++) {
-        for (size_t off = 0;; off += LNT_VIEW_MAX) {
-            struct lnt_shift *s = NULL;
-            size_t n = 0;
-            if (lnt_store_register_list(j->c->store, j->venues[v].id, j->from, j->to, off,
-                                        LNT_VIEW_MAX, &s, &n, err) != LNT_OK)
-                return LNT_CTL_FAIL;
-            for (size_t i = 0; i < n; i++) {
-                csv_int(&j->csv, s[i].venue_id);
-                csv_str(&j->csv, j->venues[v].name);
-                csv_date(&j->csv, s[i].night);
-                csv_str(&j->csv, s[i].staff_id);
-                csv_str(&j->csv, s[i].staff_name);
-                csv_str(&j->csv, lnt_role_name(s[i].role));
-                csv_str(&j->csv, s[i].sia_number);
-                csv_str(&j->csv, lnt_sia_status_name(s[i].sia_status));
-                csv_bool(&j->csv, s[i].sia_ok);
-                csv_str(&j->csv, lnt_verdict_name(s[i].verdict));
-                csv_str(&j->csv, s[i].serial);
-                csv_time(&j->csv, s[i].on_at);
-                csv_time(&j->csv, s[i].off_at);
-                csv_hours(&j->csv, s[i].on_at, s[i].off_at);
-                csv_bool(&j->csv, s[i].off_at != 0);
-                csv_bool(&j->csv, s[i].vuln_trained);
-                csv_bool(&j->csv, s[i].angela_trained);
-                /* "" for a badge on record; "revoked" or "unknown_serial" when flagged */
-                csv_str(&j->csv, lnt_signin_flag_name(s[i].badge_flag) != NULL
-                                     ? lnt_signin_flag_name(s[i].badge_flag)
-                                     : "");
-                csv_end(&j->csv);
-            }
-            free(s);
-            if (n < LNT_VIEW_MAX)
-                break;
-        }
-        lnt_progress_update(&j->pg, (int64_t)v + 1);
+static int door_register_page(struct export_job *j, const struct lnt_venue *ven, size_t off,
+                              size_t *n, char *err)
+{
+    struct lnt_shift *s = NULL;
+
+    if (lnt_store_register_list(j->c->store, ven->id, j->from, j->to, off, LNT_VIEW_MAX, &s, n,
+                                err) != LNT_OK)
+        return LNT_CTL_FAIL;
+    for (size_t i = 0; i < *n; i++) {
+        const char *flag = lnt_signin_flag_name(s[i].badge_flag);
+
+        csv_int(&j->csv, s[i].venue_id);
+        csv_str(&j->csv, ven->name);
+        csv_date(&j->csv, s[i].night);
+        csv_str(&j->csv, s[i].staff_id);
+        csv_str(&j->csv, s[i].staff_name);
+        csv_str(&j->csv, lnt_role_name(s[i].role));
+        csv_str(&j->csv, s[i].sia_number);
+        csv_str(&j->csv, lnt_sia_status_name(s[i].sia_status));
+        csv_bool(&j->csv, s[i].sia_ok);
+        csv_str(&j->csv, lnt_verdict_name(s[i].verdict));
+        csv_str(&j->csv, s[i].serial);
+        csv_time(&j->csv, s[i].on_at);
+        csv_time(&j->csv, s[i].off_at);
+        csv_hours(&j->csv, s[i].on_at, s[i].off_at);
+        csv_bool(&j->csv, s[i].off_at != 0);
+        csv_bool(&j->csv, s[i].vuln_trained);
+        csv_bool(&j->csv, s[i].angela_trained);
+        /* "" for a badge on record; "revoked" or "unknown_serial" when flagged */
+        csv_str(&j->csv, flag != NULL ? flag : "");
+        csv_end(&j->csv);
     }
+    free(s);
     return LNT_CTL_OK;
 }
 
-static int incidents(struct export_job *j, char *err)
+static int incidents_page(struct export_job *j, const struct lnt_venue *ven, size_t off, size_t *n,
+                          char *err)
 {
-    static const char *const head[] = {
-        "report_id",         "venue_id",      "venue",    "night",
-        "occurred_at",       "kind",          "severity", "place",
-        "outcome",           "police_called", "complete", "recorded_within_hour",
-        "first_recorded_at", "updated_at",    "updates",  NULL};
     struct lnt_incident_filter f = {
         .venue_id = j->venue_id, .authority = j->authority, .from = j->from, .to = j->to};
+    struct lnt_incident *in = NULL;
 
-    csv_header(&j->csv, head);
-    for (size_t off = 0;; off += LNT_VIEW_MAX) {
-        struct lnt_incident *in = NULL;
-        size_t n = 0;
-        if (lnt_store_incident_list(j->c->store, &f, off, LNT_VIEW_MAX, &in, &n, err) != LNT_OK)
-            return LNT_CTL_FAIL;
-        /* the sealed details never leave the server this way: only the summary row */
-        for (size_t i = 0; i < n; i++) {
-            csv_str(&j->csv, in[i].report_id);
-            csv_int(&j->csv, in[i].venue_id);
-            csv_str(&j->csv, venue_name(j, in[i].venue_id));
-            csv_date(&j->csv, in[i].night);
-            csv_time(&j->csv, in[i].occurred_at);
-            csv_str(&j->csv, in[i].kind);
-            csv_int(&j->csv, in[i].severity);
-            csv_str(&j->csv, in[i].place);
-            csv_str(&j->csv, in[i].outcome);
-            csv_bool(&j->csv, in[i].police_called);
-            csv_bool(&j->csv, in[i].complete);
-            csv_bool(&j->csv, in[i].within_hour);
-            csv_time(&j->csv, in[i].first_recorded_at);
-            csv_time(&j->csv, in[i].updated_at);
-            csv_int(&j->csv, in[i].updates);
-            csv_end(&j->csv);
-        }
-        free(in);
-        lnt_progress_update(&j->pg, j->csv.rows);
-        if (n < LNT_VIEW_MAX)
-            break;
+    (void)ven; /* the filter names the scope */
+    if (lnt_store_incident_list(j->c->store, &f, off, LNT_VIEW_MAX, &in, n, err) != LNT_OK)
+        return LNT_CTL_FAIL;
+    /* the sealed details never leave the server this way: only the summary row */
+    for (size_t i = 0; i < *n; i++) {
+        csv_str(&j->csv, in[i].report_id);
+        csv_int(&j->csv, in[i].venue_id);
+        csv_str(&j->csv, venue_name(j, in[i].venue_id));
+        csv_date(&j->csv, in[i].night);
+        csv_time(&j->csv, in[i].occurred_at);
+        csv_str(&j->csv, in[i].kind);
+        csv_int(&j->csv, in[i].severity);
+        csv_str(&j->csv, in[i].place);
+        csv_str(&j->csv, in[i].outcome);
+        csv_bool(&j->csv, in[i].police_called);
+        csv_bool(&j->csv, in[i].complete);
+        csv_bool(&j->csv, in[i].within_hour);
+        csv_time(&j->csv, in[i].first_recorded_at);
+        csv_time(&j->csv, in[i].updated_at);
+        csv_int(&j->csv, in[i].updates);
+        csv_end(&j->csv);
     }
+    free(in);
     return LNT_CTL_OK;
 }
 
-static int stock(struct export_job *j, char *err)
+static int stock_page(struct export_job *j, const struct lnt_venue *ven, size_t off, size_t *n,
+                      char *err)
 {
-    static const char *const head[] = {"venue_id", "venue",       "at",       "kind",
-                                       "quantity", "level_after", "staff_id", NULL};
+    struct lnt_stock_entry *e = NULL;
 
-    csv_header(&j->csv, head);
-    for (size_t v = 0; v < j->n_venues; v++) {
-        for (size_t off = 0;; off += LNT_VIEW_MAX) {
-            struct lnt_stock_entry *e = NULL;
-            size_t n = 0;
-            if (lnt_store_stock_ledger(j->c->store, j->venues[v].id, j->from, j->to, off,
-                                       LNT_VIEW_MAX, &e, &n, err) != LNT_OK)
-                return LNT_CTL_FAIL;
-            for (size_t i = 0; i < n; i++) {
-                csv_int(&j->csv, e[i].venue_id);
-                csv_str(&j->csv, j->venues[v].name);
-                csv_time(&j->csv, e[i].at);
-                csv_str(&j->csv, e[i].kind);
-                csv_int(&j->csv, e[i].quantity);
-                csv_int(&j->csv, e[i].level_after);
-                csv_str(&j->csv, e[i].staff_id);
-                csv_end(&j->csv);
-            }
-            free(e);
-            if (n < LNT_VIEW_MAX)
-                break;
-        }
-        lnt_progress_update(&j->pg, (int64_t)v + 1);
+    if (lnt_store_stock_ledger(j->c->store, ven->id, j->from, j->to, off, LNT_VIEW_MAX, &e, n,
+                               err) != LNT_OK)
+        return LNT_CTL_FAIL;
+    for (size_t i = 0; i < *n; i++) {
+        csv_int(&j->csv, e[i].venue_id);
+        csv_str(&j->csv, ven->name);
+        csv_time(&j->csv, e[i].at);
+        csv_str(&j->csv, e[i].kind);
+        csv_int(&j->csv, e[i].quantity);
+        csv_int(&j->csv, e[i].level_after);
+        csv_str(&j->csv, e[i].staff_id);
+        csv_end(&j->csv);
     }
+    free(e);
     return LNT_CTL_OK;
 }
 
-static int volunteers(struct export_job *j, char *err)
+static int volunteers_page(struct export_job *j, const struct lnt_venue *ven, size_t off, size_t *n,
+                           char *err)
 {
-    static const char *const head[] = {
-        "venue_id",  "venue",      "night",        "team",   "call_sign",  "staff_id", "team_size",
-        "start_at",  "end_at",     "hours",        "water",  "flip_flops", "blankets", "bottles",
-        "first_aid", "cctv_calls", "police_calls", "calmed", NULL};
+    struct lnt_volunteer_shift *s = NULL;
 
-    csv_header(&j->csv, head);
-    for (size_t v = 0; v < j->n_venues; v++) {
-        for (size_t off = 0;; off += LNT_VIEW_MAX) {
-            struct lnt_volunteer_shift *s = NULL;
-            size_t n = 0;
-            if (lnt_store_volunteer_list(j->c->store, j->venues[v].id, NULL, j->from, j->to, off,
-                                         LNT_VIEW_MAX, &s, &n, err) != LNT_OK)
+    if (lnt_store_volunteer_list(j->c->store, ven->id, NULL, j->from, j->to, off, LNT_VIEW_MAX, &s,
+                                 n, err) != LNT_OK)
+        return LNT_CTL_FAIL;
+    for (size_t i = 0; i < *n; i++) {
+        csv_int(&j->csv, s[i].venue_id);
+        csv_str(&j->csv, ven->name);
+        csv_date(&j->csv, s[i].night);
+        csv_str(&j->csv, s[i].team);
+        csv_str(&j->csv, s[i].call_sign);
+        csv_str(&j->csv, s[i].staff_id);
+        csv_int(&j->csv, s[i].team_size);
+        csv_time(&j->csv, s[i].start_at);
+        csv_time(&j->csv, s[i].end_at);
+        csv_hours(&j->csv, s[i].start_at, s[i].end_at);
+        for (int k = 0; k < LNT_TALLIES; k++)
+            csv_int(&j->csv, s[i].tallies[k]);
+        csv_end(&j->csv);
+    }
+    free(s);
+    return LNT_CTL_OK;
+}
+
+/* What each `export` writes: its columns, and its rows a page at a time. */
+static const char *const door_register_head[] = {
+    "venue_id",     "venue",          "night",      "staff_id", "name",
+    "role",         "sia_number",     "sia_status", "sia_ok",   "verdict",
+    "badge_serial", "on_duty",        "off_duty",   "hours",    "signed_out",
+    "vuln_trained", "angela_trained", "badge_flag", NULL};
+static const char *const incidents_head[] = {
+    "report_id",         "venue_id",      "venue",    "night",
+    "occurred_at",       "kind",          "severity", "place",
+    "outcome",           "police_called", "complete", "recorded_within_hour",
+    "first_recorded_at", "updated_at",    "updates",  NULL};
+static const char *const stock_head[] = {"venue_id", "venue",       "at",       "kind",
+                                         "quantity", "level_after", "staff_id", NULL};
+static const char *const volunteers_head[] = {
+    "venue_id",  "venue",      "night",        "team",   "call_sign",  "staff_id", "team_size",
+    "start_at",  "end_at",     "hours",        "water",  "flip_flops", "blankets", "bottles",
+    "first_aid", "cctv_calls", "police_calls", "calmed", NULL};
+
+static const struct export_kind {
+    const char *name;
+    const char *const *head;
+    export_page page;
+    bool per_venue; /* paged venue by venue (progress per venue), else over the whole scope */
+} export_kinds[] = {
+    {"door-register", door_register_head, door_register_page, true},
+    {"incidents", incidents_head, incidents_page, false},
+    {"stock", stock_head, stock_page, true},
+    {"volunteers", volunteers_head, volunteers_page, true},
+};
+#define N_EXPORT_KINDS (sizeof export_kinds / sizeof export_kinds[0])
+
+/* Writes the header and every page of kind `k`, drawing progress as it goes. */
+static int export_rows(struct export_job *j, const struct export_kind *k, char *err)
+{
+    size_t parts = k->per_venue ? j->n_venues : 1;
+
+    csv_header(&j->csv, k->head);
+    for (size_t v = 0; v < parts; v++) {
+        size_t n = LNT_VIEW_MAX;
+        for (size_t off = 0; n == LNT_VIEW_MAX; off += LNT_VIEW_MAX) {
+            if (k->page(j, k->per_venue ? &j->venues[v] : NULL, off, &n, err) != LNT_CTL_OK)
                 return LNT_CTL_FAIL;
-            for (size_t i = 0; i < n; i++) {
-                csv_int(&j->csv, s[i].venue_id);
-                csv_str(&j->csv, j->venues[v].name);
-                csv_date(&j->csv, s[i].night);
-                csv_str(&j->csv, s[i].team);
-                csv_str(&j->csv, s[i].call_sign);
-                csv_str(&j->csv, s[i].staff_id);
-                csv_int(&j->csv, s[i].team_size);
-                csv_time(&j->csv, s[i].start_at);
-                csv_time(&j->csv, s[i].end_at);
-                csv_hours(&j->csv, s[i].start_at, s[i].end_at);
-                for (int k = 0; k < LNT_TALLIES; k++)
-                    csv_int(&j->csv, s[i].tallies[k]);
-                csv_end(&j->csv);
-            }
-            free(s);
-            if (n < LNT_VIEW_MAX)
-                break;
+            if (!k->per_venue)
+                lnt_progress_update(&j->pg, j->csv.rows);
         }
-        lnt_progress_update(&j->pg, (int64_t)v + 1);
+        if (k->per_venue)
+            lnt_progress_update(&j->pg, (int64_t)v + 1);
     }
     return LNT_CTL_OK;
 }
@@ -323,112 +337,128 @@ static int select_venues(struct export_job *j, char *err)
                : LNT_CTL_FAIL;
 }
 
+enum { E_FROM, E_TO, E_VENUE, E_AUTHORITY, E_CSV };
+
+/* Reads the export's options into *j (the CSV path stays in v[E_CSV]). Prints the problem. */
+static int export_options(struct export_job *j, int argc, char **argv,
+                          const char *v[LNT_CTL_MAX_OPTS])
+{
+    static const struct option opts[] = {{"from", required_argument, NULL, E_FROM},
+                                         {"to", required_argument, NULL, E_TO},
+                                         {"venue", required_argument, NULL, E_VENUE},
+                                         {"authority", required_argument, NULL, E_AUTHORITY},
+                                         {"csv", required_argument, NULL, E_CSV},
+                                         {0}};
+    int32_t first, last;
+    int rc;
+
+    if ((rc = lnt_ctl_getopt(j->c, argc, argv, opts, v)) != LNT_CTL_OK)
+        return rc;
+    for (int i = E_FROM; i <= E_CSV; i++)
+        if (i != E_VENUE && i != E_AUTHORITY && v[i] == NULL)
+            return lnt_ctl_usage(j->c, "export: --%s is required", opts[i].name);
+    if (v[E_VENUE] != NULL && v[E_AUTHORITY] != NULL)
+        return lnt_ctl_usage(j->c, "export: give --venue or --authority, not both");
+    if ((rc = lnt_ctl_parse_date("from", v[E_FROM], &first)) != LNT_CTL_OK ||
+        (rc = lnt_ctl_parse_date("to", v[E_TO], &last)) != LNT_CTL_OK)
+        return rc;
+    if (last < first)
+        return lnt_ctl_fail("--to: %s is before --from %s", v[E_TO], v[E_FROM]);
+    if (v[E_VENUE] != NULL &&
+        (rc = lnt_ctl_parse_id("venue", v[E_VENUE], &j->venue_id)) != LNT_CTL_OK)
+        return rc;
+    j->authority = v[E_AUTHORITY];
+    j->from = night_start(first);
+    j->to = night_start(last + 1);
+    return LNT_CTL_OK;
+}
+
+/*
+ * Writes kind `k` to PATH.tmp and renames it to `path` once it is whole and
+ * on disk, so that no reader ever sees half an export. Prints the problem.
+ */
+static int export_file(struct export_job *j, const struct export_kind *k, const char *path)
+{
+    char err[LNT_ERRBUF_SIZE] = "", tmp[PATH_LEN + 8];
+    int rc;
+
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+        return lnt_ctl_fail("--csv: path longer than %d bytes", PATH_LEN);
+    j->csv.f = fopen(tmp, "wbx");
+    if (j->csv.f == NULL)
+        return lnt_ctl_fail("--csv: %s: %s", tmp, strerror(errno));
+    lnt_progress_begin(&j->pg, STDERR_FILENO, "exporting", k->per_venue ? (int64_t)j->n_venues : 0);
+    rc = export_rows(j, k, err);
+    lnt_progress_end(&j->pg);
+    if (rc != LNT_CTL_OK)
+        rc = lnt_ctl_fail("export %s: %s (nothing was written)", k->name, err);
+    else if (j->csv.bad || fflush(j->csv.f) != 0 || fsync(fileno(j->csv.f)) != 0)
+        rc = lnt_ctl_fail("export %s: writing %s failed (nothing was written)", k->name, path);
+    if (fclose(j->csv.f) != 0 && rc == LNT_CTL_OK)
+        rc = lnt_ctl_fail("export %s: writing %s failed (nothing was written)", k->name, path);
+    j->csv.f = NULL;
+    if (rc == LNT_CTL_OK && rename(tmp, path) != 0)
+        rc = lnt_ctl_fail("--csv: %s: %s", path, strerror(errno));
+    if (rc != LNT_CTL_OK)
+        (void)unlink(tmp);
+    return rc;
+}
+
+/* Records who took which records out, and when (removing the file if that fails); prints it. */
+static int export_audit(struct export_job *j, const struct export_kind *k,
+                        const char *const v[LNT_CTL_MAX_OPTS])
+{
+    char err[LNT_ERRBUF_SIZE] = "", object[128], detail[512], action[33];
+    struct lnt_ctl_out o;
+
+    if (j->venue_id != 0)
+        snprintf(object, sizeof object, "venue %lld", (long long)j->venue_id);
+    else
+        snprintf(object, sizeof object, "%s%s", j->authority != NULL ? "authority " : "scheme",
+                 j->authority != NULL ? j->authority : "");
+    snprintf(detail, sizeof detail, "%s..%s: %lld rows to %s", v[E_FROM], v[E_TO],
+             (long long)j->csv.rows, v[E_CSV]);
+    snprintf(action, sizeof action, "export.%s", k->name);
+    if (lnt_store_audit_append(j->c->store, NULL, action, object, detail, err) != LNT_OK) {
+        (void)unlink(v[E_CSV]);
+        return lnt_ctl_fail("export %s: the export could not be audited, so it was removed: %s",
+                            k->name, err);
+    }
+    lnt_ctl_out_begin(&o, j->c, false);
+    lnt_ctl_out_str(&o, "export", k->name);
+    lnt_ctl_out_str(&o, "file", v[E_CSV]);
+    lnt_ctl_out_int(&o, "rows", j->csv.rows);
+    lnt_ctl_out_str(&o, "from", v[E_FROM]);
+    lnt_ctl_out_str(&o, "to", v[E_TO]);
+    lnt_ctl_out_str(&o, "scope", object);
+    return lnt_ctl_out_end(&o);
+}
+
 int lnt_ctl_export(struct lnt_ctl *c, int argc, char **argv)
 {
-    enum { O_FROM, O_TO, O_VENUE, O_AUTHORITY, O_CSV };
-    static const struct option opts[] = {{"from", required_argument, NULL, O_FROM},
-                                         {"to", required_argument, NULL, O_TO},
-                                         {"venue", required_argument, NULL, O_VENUE},
-                                         {"authority", required_argument, NULL, O_AUTHORITY},
-                                         {"csv", required_argument, NULL, O_CSV},
-                                         {0}};
-    static const char *const what_names[] = {"door-register", "incidents", "stock", "volunteers"};
-    int (*const runs[])(struct export_job *, char *) = {door_register, incidents, stock,
-                                                        volunteers};
     const char *v[LNT_CTL_MAX_OPTS];
-    char err[LNT_ERRBUF_SIZE] = "", tmp[PATH_LEN + 8], object[128], detail[512], action[33];
+    char err[LNT_ERRBUF_SIZE] = "";
     struct export_job j = {.c = c};
-    struct lnt_ctl_out o;
-    int32_t first, last;
-    int what = -1, rc;
+    const struct export_kind *k = NULL;
+    int rc;
 
     /* argv[0] is the export's kind: "export incidents --from ..." */
-    for (int i = 0; i < 4; i++)
-        if (strcmp(argv[0], what_names[i]) == 0)
-            what = i;
-    if (what < 0)
+    for (size_t i = 0; i < N_EXPORT_KINDS; i++)
+        if (strcmp(argv[0], export_kinds[i].name) == 0)
+            k = &export_kinds[i];
+    if (k == NULL)
         return lnt_ctl_usage(c,
                              "export: expected door-register, incidents, stock or volunteers, "
                              "got '%s'",
                              argv[0]);
-    if ((rc = lnt_ctl_getopt(c, argc, argv, opts, v)) != LNT_CTL_OK)
+    if ((rc = export_options(&j, argc, argv, v)) != LNT_CTL_OK ||
+        (rc = lnt_ctl_open(c, NULL)) != LNT_CTL_OK)
         return rc;
-    for (int i = O_FROM; i <= O_CSV; i++)
-        if (i != O_VENUE && i != O_AUTHORITY && v[i] == NULL)
-            return lnt_ctl_usage(c, "export: --%s is required", opts[i].name);
-    if (v[O_VENUE] != NULL && v[O_AUTHORITY] != NULL)
-        return lnt_ctl_usage(c, "export: give --venue or --authority, not both");
-    if ((rc = lnt_ctl_parse_date("from", v[O_FROM], &first)) != LNT_CTL_OK ||
-        (rc = lnt_ctl_parse_date("to", v[O_TO], &last)) != LNT_CTL_OK)
-        return rc;
-    if (last < first)
-        return lnt_ctl_fail("--to: %s is before --from %s", v[O_TO], v[O_FROM]);
-    if (v[O_VENUE] != NULL &&
-        (rc = lnt_ctl_parse_id("venue", v[O_VENUE], &j.venue_id)) != LNT_CTL_OK)
-        return rc;
-    if (snprintf(tmp, sizeof tmp, "%s.tmp", v[O_CSV]) >= (int)sizeof tmp)
-        return lnt_ctl_fail("--csv: path longer than %d bytes", PATH_LEN);
-    j.authority = v[O_AUTHORITY];
-    j.from = night_start(first);
-    j.to = night_start(last + 1);
-    if ((rc = lnt_ctl_open(c, NULL)) != LNT_CTL_OK)
-        return rc;
-    if ((rc = select_venues(&j, err)) != LNT_CTL_OK) {
-        rc = lnt_ctl_fail("export: %s", err);
-        goto out;
-    }
-    j.csv.f = fopen(tmp, "wbx");
-    if (j.csv.f == NULL) {
-        rc = lnt_ctl_fail("--csv: %s: %s", tmp, strerror(errno));
-        goto out;
-    }
     lnt_buf_init(&j.csv.line, CSV_LINE_MAX);
-    lnt_progress_begin(&j.pg, STDERR_FILENO, "exporting", what == 1 ? 0 : (int64_t)j.n_venues);
-    rc = runs[what](&j, err);
-    lnt_progress_end(&j.pg);
-    if (rc != LNT_CTL_OK) {
-        rc = lnt_ctl_fail("export %s: %s (nothing was written)", what_names[what], err);
-        goto out;
-    }
-    if (j.csv.bad || fflush(j.csv.f) != 0 || fsync(fileno(j.csv.f)) != 0) {
-        rc = lnt_ctl_fail("export %s: writing %s failed (nothing was written)", what_names[what],
-                          v[O_CSV]);
-        goto out;
-    }
-    fclose(j.csv.f);
-    j.csv.f = NULL;
-    if (rename(tmp, v[O_CSV]) != 0) {
-        rc = lnt_ctl_fail("--csv: %s: %s", v[O_CSV], strerror(errno));
-        goto out;
-    }
-    /* who took which records out of the system, and when */
-    if (j.venue_id != 0)
-        snprintf(object, sizeof object, "venue %lld", (long long)j.venue_id);
-    else
-        snprintf(object, sizeof object, "%s%s", j.authority != NULL ? "authority " : "scheme",
-                 j.authority != NULL ? j.authority : "");
-    snprintf(detail, sizeof detail, "%s..%s: %lld rows to %s", v[O_FROM], v[O_TO],
-             (long long)j.csv.rows, v[O_CSV]);
-    snprintf(action, sizeof action, "export.%s", what_names[what]);
-    if (lnt_store_audit_append(c->store, NULL, action, object, detail, err) != LNT_OK) {
-        (void)unlink(v[O_CSV]);
-        rc = lnt_ctl_fail("export %s: the export could not be audited, so it was removed: %s",
-                          what_names[what], err);
-        goto out;
-    }
-    lnt_ctl_out_begin(&o, c, false);
-    lnt_ctl_out_str(&o, "export", what_names[what]);
-    lnt_ctl_out_str(&o, "file", v[O_CSV]);
-    lnt_ctl_out_int(&o, "rows", j.csv.rows);
-    lnt_ctl_out_str(&o, "from", v[O_FROM]);
-    lnt_ctl_out_str(&o, "to", v[O_TO]);
-    lnt_ctl_out_str(&o, "scope", object);
-    rc = lnt_ctl_out_end(&o);
-out:
-    if (j.csv.f != NULL) {
-        fclose(j.csv.f);
-        (void)unlink(tmp);
-    }
+    if (select_venues(&j, err) != LNT_CTL_OK)
+        rc = lnt_ctl_fail("export: %s", err);
+    else if ((rc = export_file(&j, k, v[E_CSV])) == LNT_CTL_OK)
+        rc = export_audit(&j, k, v);
     lnt_buf_release(&j.csv.line);
     free(j.venues);
     free(j.all);

@@ -161,9 +161,8 @@ int lnt_ctl_officer_add(struct lnt_ctl *c, int argc, char **argv)
 
     if ((rc = lnt_ctl_getopt(c, argc, argv, opts, v)) != LNT_CTL_OK)
         return rc;
-    for (int i = O_EMAIL; i <= O_ROLE; i++)
-        if (v[i] == NULL)
-            return lnt_ctl_usage(c, "officer add: --%s is required", opts[i].name);
+    if ((rc = lnt_ctl_require(c, opts, v, O_EMAIL, O_ROLE)) != LNT_CTL_OK)
+        return rc;
     if ((rc = parse_scope(v[O_ROLE], v[O_AUTHORITY], v[O_VENUE], &off.scope)) != LNT_CTL_OK)
         return rc;
     if (lnt_str_copy(off.email, sizeof off.email, v[O_EMAIL]) != LNT_OK ||

@@ -33,45 +33,12 @@ void lnt_ctl_out_begin(struct lnt_ctl_out *o, const struct lnt_ctl *c, bool line
         put(o, "{");
 }
 
-enum lnt_err lnt_ctl_json_str(struct lnt_buf *b, const char *s)
-{
-    enum lnt_err rc = lnt_buf_puts(b, "\"");
-    char esc[8];
-
-    for (const unsigned char *p = (const unsigned char *)s; rc == LNT_OK && *p != '\0'; p++) {
-        switch (*p) {
-        case '"':
-            rc = lnt_buf_puts(b, "\\\"");
-            break;
-        case '\\':
-            rc = lnt_buf_puts(b, "\\\\");
-            break;
-        case '\n':
-            rc = lnt_buf_puts(b, "\\n");
-            break;
-        case '\t':
-            rc = lnt_buf_puts(b, "\\t");
-            break;
-        default:
-            if (*p < 0x20 || *p == 0x7f) {
-                snprintf(esc, sizeof esc, "\\u%04x", *p);
-                rc = lnt_buf_puts(b, esc);
-            } else {
-                rc = lnt_buf_append(b, p, 1);
-            }
-        }
-    }
-    if (rc == LNT_OK)
-        rc = lnt_buf_puts(b, "\"");
-    return rc;
-}
-
 /* Human text values: shown as they are, quoted in one-line records when they would be ambiguous. */
 static void human_value(struct lnt_ctl_out *o, const char *s)
 {
     if (!o->line || (s[0] != '\0' && strpbrk(s, " \t\"\\=") == NULL))
         put(o, s);
-    else if (lnt_ctl_json_str(&o->b, s) != LNT_OK)
+    else if (lnt_buf_put_json_str(&o->b, s) != LNT_OK)
         o->bad = true;
 }
 
@@ -80,7 +47,7 @@ static void key(struct lnt_ctl_out *o, const char *k)
     if (o->json) {
         if (o->fields > 0)
             put(o, ",");
-        if (lnt_ctl_json_str(&o->b, k) != LNT_OK)
+        if (lnt_buf_put_json_str(&o->b, k) != LNT_OK)
             o->bad = true;
         put(o, ":");
     } else {
@@ -103,7 +70,7 @@ void lnt_ctl_out_str(struct lnt_ctl_out *o, const char *k, const char *val)
     key(o, k);
     if (!o->json)
         human_value(o, val);
-    else if (lnt_ctl_json_str(&o->b, val) != LNT_OK)
+    else if (lnt_buf_put_json_str(&o->b, val) != LNT_OK)
         o->bad = true;
     end_field(o);
 }
@@ -174,15 +141,20 @@ int lnt_ctl_out_end(struct lnt_ctl_out *o)
     return rc;
 }
 
+void lnt_ctl_vsay(const char *prefix, const char *fmt, va_list ap)
+{
+    fputs(prefix, stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
 int lnt_ctl_fail(const char *fmt, ...)
 {
     va_list ap;
 
-    fputs("lanternctl: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    lnt_ctl_vsay("lanternctl: ", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     return LNT_CTL_FAIL;
 }
 
@@ -190,47 +162,114 @@ void lnt_ctl_warn(const char *fmt, ...)
 {
     va_list ap;
 
-    fputs("lanternctl: warning: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    lnt_ctl_vsay("lanternctl: warning: ", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
+
+#define USAGE_GLOBALS "usage: lanternctl [--db PATH] [--keys PATH] [--json]"
 
 int lnt_ctl_usage(const struct lnt_ctl *c, const char *fmt, ...)
 {
     va_list ap;
 
-    fputs("lanternctl: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    lnt_ctl_vsay("lanternctl: ", fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nusage: lanternctl [--db PATH] [--json] %s\n", c->cmd_usage);
+    fprintf(stderr, USAGE_GLOBALS " %s\n", c->cmd_usage);
     return LNT_CTL_USAGE;
 }
 
-int lnt_ctl_getopt(const struct lnt_ctl *c, int argc, char **argv, const struct option *opts,
+const struct option lnt_ctl_global_opts[] = {{"db", required_argument, NULL, 'd'},
+                                             {"keys", required_argument, NULL, 'k'},
+                                             {"json", no_argument, NULL, 'j'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {0}};
+#define N_GLOBALS (sizeof lnt_ctl_global_opts / sizeof lnt_ctl_global_opts[0] - 1)
+
+const char *lnt_ctl_global(struct lnt_ctl *c, int val, const char *arg)
+{
+    switch (val) {
+    case 'd':
+        if (arg[0] == '\0')
+            return "--db: the path must not be empty";
+        c->db_path = arg;
+        return NULL;
+    case 'k':
+        if (arg[0] == '\0')
+            return "--keys: the path must not be empty";
+        c->keys_path = arg;
+        return NULL;
+    case 'j':
+        c->json = true;
+        return NULL;
+    case 'h':
+        c->help = true;
+        return NULL;
+    default:
+        return "option table is wrong";
+    }
+}
+
+/* The command's options followed by the global ones (unless `--` ended those), into `all`. */
+static bool merge_options(const struct lnt_ctl *c, const struct option *opts,
+                          struct option all[LNT_CTL_MAX_OPTS + N_GLOBALS + 1])
+{
+    size_t n = 0;
+
+    for (; opts[n].name != NULL; n++) {
+        if (n >= LNT_CTL_MAX_OPTS || opts[n].val < 0 || opts[n].val >= LNT_CTL_MAX_OPTS)
+            return false;
+        all[n] = opts[n];
+    }
+    for (size_t g = 0; g < N_GLOBALS && !c->options_ended; g++)
+        all[n++] = lnt_ctl_global_opts[g];
+    all[n] = (struct option){0};
+    return true;
+}
+
+int lnt_ctl_getopt(struct lnt_ctl *c, int argc, char **argv, const struct option *opts,
                    const char *vals[LNT_CTL_MAX_OPTS])
 {
+    struct option all[LNT_CTL_MAX_OPTS + N_GLOBALS + 1];
+    const char *bad;
     int ch;
 
     for (int i = 0; i < LNT_CTL_MAX_OPTS; i++)
         vals[i] = NULL;
+    if (!merge_options(c, opts, all))
+        return lnt_ctl_usage(c, "%s: option table is wrong", c->cmd_name);
     opterr = 0;
     optind = 0; /* glibc: start afresh for this argument vector */
-    while ((ch = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, c->options_ended ? "+:" : "+:h", all, NULL)) != -1) {
         if (ch == '?')
             return lnt_ctl_usage(c, "%s: unknown option %s", c->cmd_name, argv[optind - 1]);
         if (ch == ':')
             return lnt_ctl_usage(c, "%s: option %s needs a value", c->cmd_name, argv[optind - 1]);
-        if (ch < 0 || ch >= LNT_CTL_MAX_OPTS)
-            return lnt_ctl_usage(c, "%s: option table is wrong", c->cmd_name);
+        if (ch >= LNT_CTL_MAX_OPTS) { /* a global option, given after the command */
+            if ((bad = lnt_ctl_global(c, ch, optarg)) != NULL)
+                return lnt_ctl_usage(c, "%s", bad);
+            if (c->help) {
+                printf(USAGE_GLOBALS " %s\n", c->cmd_usage);
+                return LNT_CTL_HELP;
+            }
+            continue;
+        }
         if (vals[ch] != NULL)
             return lnt_ctl_usage(c, "%s: option --%s given twice", c->cmd_name, opts[ch].name);
         vals[ch] = optarg != NULL ? optarg : ""; /* a flag without a value reads as "" */
     }
     if (optind < argc)
         return lnt_ctl_usage(c, "%s: unexpected argument '%s'", c->cmd_name, argv[optind]);
+    return LNT_CTL_OK;
+}
+
+int lnt_ctl_require(const struct lnt_ctl *c, const struct option *opts,
+                    const char *const vals[LNT_CTL_MAX_OPTS], int first, int last)
+{
+    for (int i = first; i <= last; i++)
+        if (vals[i] == NULL)
+            return lnt_ctl_usage(c, "%s: --%s is required", c->cmd_name, opts[i].name);
     return LNT_CTL_OK;
 }
 

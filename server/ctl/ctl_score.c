@@ -12,24 +12,6 @@
 
 #define OUT_MAX (64 << 20) /* bytes one report may print */
 
-/*
- * `--json` is lanternctl's global option; the score and report commands
- * also take it after the command name. It is taken out of argv here, so the
- * shared option parser sees only the command's own options.
- */
-static int take_json_flag(struct lnt_ctl *c, int argc, char **argv)
-{
-    int k = 0;
-    for (int i = 0; i < argc; i++) {
-        if (i > 0 && strcmp(argv[i], "--json") == 0) {
-            c->json = true;
-            continue;
-        }
-        argv[k++] = argv[i];
-    }
-    return k;
-}
-
 /* --at: RFC 3339 time, or a date meaning noon UTC that day; default now. */
 static int parse_at(const char *s, int64_t *out)
 {
@@ -94,7 +76,6 @@ int lnt_ctl_score(struct lnt_ctl *c, int argc, char **argv)
 
     memset(&res, 0, sizeof res);
     lnt_buf_init(&b, OUT_MAX);
-    argc = take_json_flag(c, argc, argv);
     if ((rc = lnt_ctl_getopt(c, argc, argv, opts, v)) != LNT_CTL_OK)
         return rc;
     if (v[0] == NULL)
@@ -156,6 +137,24 @@ static int parse_range(const char *f, const char *t, int days, int64_t *from, in
     return LNT_CTL_OK;
 }
 
+/* --from, --to and --venue, the first three options of report trends and report volunteers. */
+#define RANGE_OPTS                                                                                 \
+    {"from", required_argument, NULL, 0}, {"to", required_argument, NULL, 1},                      \
+    {                                                                                              \
+        "venue", required_argument, NULL, 2                                                        \
+    }
+
+/* Reads RANGE_OPTS: a year to today unless given otherwise, and a venue (0 = all). */
+static int parse_range_venue(const char *const v[LNT_CTL_MAX_OPTS], int64_t *from, int64_t *to,
+                             int64_t *venue)
+{
+    int rc = parse_range(v[0], v[1], 365, from, to);
+
+    if (rc == LNT_CTL_OK && v[2] != NULL)
+        rc = lnt_ctl_parse_id("venue", v[2], venue);
+    return rc;
+}
+
 /*
  * The end of a report command: prints the report built in b when the store's
  * call returned LNT_OK (`store_rc`), else fails with "<cmd>: <err>".
@@ -183,7 +182,6 @@ int lnt_ctl_report_hotspots(struct lnt_ctl *c, int argc, char **argv)
     int rc;
 
     lnt_buf_init(&b, OUT_MAX);
-    argc = take_json_flag(c, argc, argv);
     if ((rc = lnt_ctl_getopt(c, argc, argv, opts, v)) != LNT_CTL_OK)
         return rc;
     if ((rc = parse_at(v[0], &at)) != LNT_CTL_OK ||
@@ -203,10 +201,10 @@ int lnt_ctl_report_hotspots(struct lnt_ctl *c, int argc, char **argv)
 
 int lnt_ctl_report_trends(struct lnt_ctl *c, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"from", required_argument, NULL, 0},      {"to", required_argument, NULL, 1},
-        {"venue", required_argument, NULL, 2},     {"area", required_argument, NULL, 3},
-        {"authority", required_argument, NULL, 4}, {0}};
+    static const struct option opts[] = {RANGE_OPTS,
+                                         {"area", required_argument, NULL, 3},
+                                         {"authority", required_argument, NULL, 4},
+                                         {0}};
     const char *v[LNT_CTL_MAX_OPTS];
     struct lnt_rollup_scope scope = {0};
     struct lnt_buf b;
@@ -215,11 +213,9 @@ int lnt_ctl_report_trends(struct lnt_ctl *c, int argc, char **argv)
     int rc;
 
     lnt_buf_init(&b, OUT_MAX);
-    argc = take_json_flag(c, argc, argv);
     if ((rc = lnt_ctl_getopt(c, argc, argv, opts, v)) != LNT_CTL_OK)
         return rc;
-    if ((rc = parse_range(v[0], v[1], 365, &from, &to)) != LNT_CTL_OK ||
-        (v[2] && (rc = lnt_ctl_parse_id("venue", v[2], &scope.venue_id)) != LNT_CTL_OK))
+    if ((rc = parse_range_venue(v, &from, &to, &scope.venue_id)) != LNT_CTL_OK)
         return rc;
     scope.area = v[3];
     scope.authority = v[4];
@@ -232,10 +228,7 @@ int lnt_ctl_report_trends(struct lnt_ctl *c, int argc, char **argv)
 
 int lnt_ctl_report_volunteers(struct lnt_ctl *c, int argc, char **argv)
 {
-    static const struct option opts[] = {{"from", required_argument, NULL, 0},
-                                         {"to", required_argument, NULL, 1},
-                                         {"venue", required_argument, NULL, 2},
-                                         {0}};
+    static const struct option opts[] = {RANGE_OPTS, {0}};
     const char *v[LNT_CTL_MAX_OPTS];
     struct lnt_buf b;
     char err[LNT_ERRBUF_SIZE] = "";
@@ -243,11 +236,9 @@ int lnt_ctl_report_volunteers(struct lnt_ctl *c, int argc, char **argv)
     int rc;
 
     lnt_buf_init(&b, OUT_MAX);
-    argc = take_json_flag(c, argc, argv);
     if ((rc = lnt_ctl_getopt(c, argc, argv, opts, v)) != LNT_CTL_OK)
         return rc;
-    if ((rc = parse_range(v[0], v[1], 365, &from, &to)) != LNT_CTL_OK ||
-        (v[2] && (rc = lnt_ctl_parse_id("venue", v[2], &venue)) != LNT_CTL_OK))
+    if ((rc = parse_range_venue(v, &from, &to, &venue)) != LNT_CTL_OK)
         return rc;
     if ((rc = lnt_ctl_open(c, NULL)) == LNT_CTL_OK)
         rc = report_out(c, "report volunteers",
@@ -269,7 +260,6 @@ int lnt_ctl_report_stock(struct lnt_ctl *c, int argc, char **argv)
     int rc;
 
     lnt_buf_init(&b, OUT_MAX);
-    argc = take_json_flag(c, argc, argv);
     if ((rc = lnt_ctl_getopt(c, argc, argv, opts, v)) != LNT_CTL_OK)
         return rc;
     if ((rc = parse_at(v[0], &at)) != LNT_CTL_OK ||

@@ -9,6 +9,7 @@
 #include "ltime.h"
 #include "progress.h"
 #include "sheet.h"
+#include "staff_badge.h"
 
 #define STAFF_LIST_MAX 4000 /* bytes of --staff text */
 
@@ -132,9 +133,12 @@ static int sign_all(struct lnt_ctl *c, const struct lnt_scheme *sc, struct sheet
             rc = lnt_ctl_fail("badge sheet: %s (no badge was issued)", err);
             break;
         }
-        if ((rc = lnt_ctl_badge_sign(c, sc, &st, now, days, &j->claims[i], card->qr_text)) !=
-            LNT_CTL_OK)
+        if (lnt_staff_badge_sign(c->store, sc, &st, now, days, &j->claims[i], card->qr_text,
+                                 sizeof card->qr_text, err) != LNT_OK) {
+            rc = lnt_ctl_fail("badge sheet: staff %lld: %s (no badge was issued)", (long long)st.id,
+                              err);
             break;
+        }
         (void)lnt_str_copy(card->scheme, sizeof card->scheme, sc->name);
         (void)lnt_str_copy(card->name, sizeof card->name, st.name);
         (void)lnt_str_copy(card->venue, sizeof card->venue, ven.name);
@@ -177,7 +181,7 @@ static int print_result(struct lnt_ctl *c, const struct sheet_job *j, const char
             when[0] = '\0';
         (void)lnt_buf_printf(&js, "%s{\"staff_id\":%lld,\"serial\":\"%s\",\"name\":", i ? "," : "",
                              (long long)j->ids[i], card->serial);
-        (void)lnt_ctl_json_str(&js, card->name);
+        (void)lnt_buf_put_json_str(&js, card->name);
         (void)lnt_buf_printf(&js, ",\"expires_at\":\"%s\",\"qr_text\":\"%s\"}", when,
                              card->qr_text);
         (void)lnt_buf_printf(&words, "%s%lld:%s", i ? "," : "", (long long)j->ids[i], card->serial);
@@ -215,7 +219,7 @@ int lnt_ctl_badge_sheet(struct lnt_ctl *c, int argc, char **argv)
     struct lnt_scheme sc;
     enum lnt_sheet_format fmt;
     const char *path;
-    int64_t venue = 0, days = LNT_CTL_BADGE_DEFAULT_DAYS;
+    int64_t venue = 0, days = LNT_STAFF_BADGE_DEFAULT_DAYS;
     int rc, outputs;
 
     memset(&sc, 0, sizeof sc);
@@ -230,8 +234,9 @@ int lnt_ctl_badge_sheet(struct lnt_ctl *c, int argc, char **argv)
     path = v[O_PDF] != NULL ? v[O_PDF] : v[O_SVG] != NULL ? v[O_SVG] : v[O_PNG];
     if (path[0] == '\0')
         return lnt_ctl_usage(c, "badge sheet: the file name must not be empty");
-    if (v[O_DAYS] != NULL && (rc = lnt_ctl_parse_int("valid-days", v[O_DAYS], 1,
-                                                     LNT_CTL_BADGE_MAX_DAYS, &days)) != LNT_CTL_OK)
+    if (v[O_DAYS] != NULL &&
+        (rc = lnt_ctl_parse_int("valid-days", v[O_DAYS], 1, LNT_STAFF_BADGE_MAX_DAYS, &days)) !=
+            LNT_CTL_OK)
         return rc;
     if (v[O_STAFF] != NULL) {
         if ((rc = parse_staff_list(v[O_STAFF], &j)) != LNT_CTL_OK)
@@ -251,7 +256,7 @@ int lnt_ctl_badge_sheet(struct lnt_ctl *c, int argc, char **argv)
     }
     /* recorded only once printable; each recording revokes that person's earlier badges */
     for (size_t i = 0; i < j.n; i++) {
-        if (lnt_ctl_badge_record(c, &sc, &j.claims[i], j.ids[i], err) == LNT_CTL_OK)
+        if (lnt_staff_badge_record(c->store, &j.claims[i], j.ids[i], err) == LNT_OK)
             continue;
         remove_files(path, fmt, j.n);
         if (i == 0)

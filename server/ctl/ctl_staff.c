@@ -10,7 +10,7 @@
 #define SIA_INPUT_MAX 40
 
 /* SIA numbers are printed in groups of four: keep only the digits' positions honest. */
-static int parse_sia(const char *in, char out[17])
+static int parse_sia(const char *in, char out[LNT_SIA_NUMBER_LEN + 1])
 {
     size_t n = 0;
 
@@ -30,44 +30,67 @@ static int parse_sia(const char *in, char out[17])
     return LNT_CTL_OK;
 }
 
+/* The options staff add and staff edit share, and edit's own. */
+enum { S_VENUE, S_NAME, S_ROLE, S_SIA, S_SIA_EXPIRY, S_STAFF, S_NO_SIA };
+#define STAFF_OPTS                                                                                 \
+    {"venue", required_argument, NULL, S_VENUE}, {"name", required_argument, NULL, S_NAME},        \
+        {"role", required_argument, NULL, S_ROLE}, {"sia", required_argument, NULL, S_SIA},        \
+    {                                                                                              \
+        "sia-expiry", required_argument, NULL, S_SIA_EXPIRY                                        \
+    }
+
+/* Reads the staff fields given into *st, setting bits in *fields. Prints the problem. */
+static int staff_fields(const struct lnt_ctl *c, const char *const v[LNT_CTL_MAX_OPTS],
+                        struct lnt_staff *st, unsigned *fields)
+{
+    int rc;
+
+    *fields = 0;
+    if ((v[S_SIA] == NULL) != (v[S_SIA_EXPIRY] == NULL))
+        return lnt_ctl_usage(c, "%s: --sia and --sia-expiry go together", c->cmd_name);
+    if (v[S_NAME] != NULL) {
+        if (v[S_NAME][0] == '\0' || lnt_str_copy(st->name, sizeof st->name, v[S_NAME]) != LNT_OK)
+            return lnt_ctl_fail("--name: expected 1 to %zu bytes", sizeof st->name - 1);
+        *fields |= LNT_STAFF_SET_NAME;
+    }
+    if (v[S_ROLE] != NULL) {
+        if (lnt_role_parse(v[S_ROLE], &st->role) != LNT_OK)
+            return lnt_ctl_fail("--role: expected door, bar, manager or volunteer, got '%s'",
+                                v[S_ROLE]);
+        *fields |= LNT_STAFF_SET_ROLE;
+    }
+    if (v[S_VENUE] != NULL) {
+        if ((rc = lnt_ctl_parse_id("venue", v[S_VENUE], &st->venue_id)) != LNT_CTL_OK)
+            return rc;
+        *fields |= LNT_STAFF_SET_VENUE;
+    }
+    if (v[S_SIA] != NULL) {
+        if ((rc = parse_sia(v[S_SIA], st->sia_number)) != LNT_CTL_OK ||
+            (rc = lnt_ctl_parse_date("sia-expiry", v[S_SIA_EXPIRY], &st->sia_expires)) !=
+                LNT_CTL_OK)
+            return rc;
+        *fields |= LNT_STAFF_SET_SIA;
+    }
+    return LNT_CTL_OK;
+}
+
 int lnt_ctl_staff_add(struct lnt_ctl *c, int argc, char **argv)
 {
-    enum { O_VENUE, O_NAME, O_ROLE, O_SIA, O_SIA_EXPIRY };
-    static const struct option opts[] = {{"venue", required_argument, NULL, O_VENUE},
-                                         {"name", required_argument, NULL, O_NAME},
-                                         {"role", required_argument, NULL, O_ROLE},
-                                         {"sia", required_argument, NULL, O_SIA},
-                                         {"sia-expiry", required_argument, NULL, O_SIA_EXPIRY},
-                                         {0}};
+    static const struct option opts[] = {STAFF_OPTS, {0}};
     const char *v[LNT_CTL_MAX_OPTS];
     char err[LNT_ERRBUF_SIZE] = "";
     struct lnt_staff st = {0};
-    struct lnt_scheme sc;
     struct lnt_ctl_out o;
+    unsigned fields;
     int rc;
 
     if ((rc = lnt_ctl_getopt(c, argc, argv, opts, v)) != LNT_CTL_OK)
         return rc;
-    for (int i = O_VENUE; i <= O_ROLE; i++)
-        if (v[i] == NULL)
-            return lnt_ctl_usage(c, "staff add: --%s is required", opts[i].name);
-    if ((v[O_SIA] == NULL) != (v[O_SIA_EXPIRY] == NULL))
-        return lnt_ctl_usage(c, "staff add: --sia and --sia-expiry go together");
-    if ((rc = lnt_ctl_parse_id("venue", v[O_VENUE], &st.venue_id)) != LNT_CTL_OK)
+    if ((rc = lnt_ctl_require(c, opts, v, S_VENUE, S_ROLE)) != LNT_CTL_OK)
         return rc;
-    if (lnt_role_parse(v[O_ROLE], &st.role) != LNT_OK)
-        return lnt_ctl_fail("--role: expected door, bar, manager or volunteer, got '%s'",
-                            v[O_ROLE]);
-    if (lnt_str_copy(st.name, sizeof st.name, v[O_NAME]) != LNT_OK)
-        return lnt_ctl_fail("--name: at most %zu bytes", sizeof st.name - 1);
-    if (v[O_SIA] != NULL) {
-        if ((rc = parse_sia(v[O_SIA], st.sia_number)) != LNT_CTL_OK ||
-            (rc = lnt_ctl_parse_date("sia-expiry", v[O_SIA_EXPIRY], &st.sia_expires)) != LNT_CTL_OK)
-            return rc;
-    }
-    if ((rc = lnt_ctl_open(c, &sc)) != LNT_CTL_OK)
+    if ((rc = staff_fields(c, v, &st, &fields)) != LNT_CTL_OK ||
+        (rc = lnt_ctl_need_scheme(c)) != LNT_CTL_OK)
         return rc;
-    memset(&sc, 0, sizeof sc);
     if (lnt_store_staff_add(c->store, &st, err) != LNT_OK)
         return lnt_ctl_fail("staff add: %s", err);
     if (st.role == LNT_ROLE_DOOR && st.sia_number[0] == '\0')
@@ -107,15 +130,13 @@ int lnt_ctl_training_add(struct lnt_ctl *c, int argc, char **argv)
     const char *v[LNT_CTL_MAX_OPTS];
     char err[LNT_ERRBUF_SIZE] = "";
     struct lnt_training t = {0};
-    struct lnt_scheme sc;
     struct lnt_ctl_out o;
     int rc;
 
     if ((rc = lnt_ctl_getopt(c, argc, argv, opts, v)) != LNT_CTL_OK)
         return rc;
-    for (int i = O_STAFF; i <= O_COMPLETED; i++)
-        if (v[i] == NULL)
-            return lnt_ctl_usage(c, "training add: --%s is required", opts[i].name);
+    if ((rc = lnt_ctl_require(c, opts, v, O_STAFF, O_COMPLETED)) != LNT_CTL_OK)
+        return rc;
     if ((rc = lnt_ctl_parse_id("staff", v[O_STAFF], &t.staff_id)) != LNT_CTL_OK)
         return rc;
     if (lnt_course_parse(v[O_COURSE], &t.course) != LNT_OK)
@@ -135,9 +156,8 @@ int lnt_ctl_training_add(struct lnt_ctl *c, int argc, char **argv)
     } else {
         t.expires = plus_12_months(t.completed); /* training is refreshed every 12 months */
     }
-    if ((rc = lnt_ctl_open(c, &sc)) != LNT_CTL_OK)
+    if ((rc = lnt_ctl_need_scheme(c)) != LNT_CTL_OK)
         return rc;
-    memset(&sc, 0, sizeof sc);
     if (lnt_store_training_add(c->store, &t, err) != LNT_OK)
         return lnt_ctl_fail("training add: %s", err);
     lnt_ctl_out_begin(&o, c, false);
@@ -163,14 +183,9 @@ static void out_staff(struct lnt_ctl_out *o, const struct lnt_staff *st)
 
 int lnt_ctl_staff_edit(struct lnt_ctl *c, int argc, char **argv)
 {
-    enum { O_STAFF, O_NAME, O_ROLE, O_VENUE, O_SIA, O_SIA_EXPIRY, O_NO_SIA };
-    static const struct option opts[] = {{"staff", required_argument, NULL, O_STAFF},
-                                         {"name", required_argument, NULL, O_NAME},
-                                         {"role", required_argument, NULL, O_ROLE},
-                                         {"venue", required_argument, NULL, O_VENUE},
-                                         {"sia", required_argument, NULL, O_SIA},
-                                         {"sia-expiry", required_argument, NULL, O_SIA_EXPIRY},
-                                         {"no-sia", no_argument, NULL, O_NO_SIA},
+    static const struct option opts[] = {STAFF_OPTS,
+                                         {"staff", required_argument, NULL, S_STAFF},
+                                         {"no-sia", no_argument, NULL, S_NO_SIA},
                                          {0}};
     const char *v[LNT_CTL_MAX_OPTS];
     char err[LNT_ERRBUF_SIZE] = "";
@@ -182,37 +197,14 @@ int lnt_ctl_staff_edit(struct lnt_ctl *c, int argc, char **argv)
 
     if ((rc = lnt_ctl_getopt(c, argc, argv, opts, v)) != LNT_CTL_OK)
         return rc;
-    if (v[O_STAFF] == NULL)
+    if (v[S_STAFF] == NULL)
         return lnt_ctl_usage(c, "staff edit: --staff is required");
-    if ((v[O_SIA] == NULL) != (v[O_SIA_EXPIRY] == NULL))
-        return lnt_ctl_usage(c, "staff edit: --sia and --sia-expiry go together");
-    if (v[O_SIA] != NULL && v[O_NO_SIA] != NULL)
+    if (v[S_SIA] != NULL && v[S_NO_SIA] != NULL)
         return lnt_ctl_usage(c, "staff edit: --sia and --no-sia contradict each other");
-    if ((rc = lnt_ctl_parse_id("staff", v[O_STAFF], &id)) != LNT_CTL_OK)
+    if ((rc = lnt_ctl_parse_id("staff", v[S_STAFF], &id)) != LNT_CTL_OK ||
+        (rc = staff_fields(c, v, &st, &fields)) != LNT_CTL_OK)
         return rc;
-    if (v[O_NAME] != NULL) {
-        if (v[O_NAME][0] == '\0' || lnt_str_copy(st.name, sizeof st.name, v[O_NAME]) != LNT_OK)
-            return lnt_ctl_fail("--name: expected 1 to %zu bytes", sizeof st.name - 1);
-        fields |= LNT_STAFF_SET_NAME;
-    }
-    if (v[O_ROLE] != NULL) {
-        if (lnt_role_parse(v[O_ROLE], &st.role) != LNT_OK)
-            return lnt_ctl_fail("--role: expected door, bar, manager or volunteer, got '%s'",
-                                v[O_ROLE]);
-        fields |= LNT_STAFF_SET_ROLE;
-    }
-    if (v[O_VENUE] != NULL) {
-        if ((rc = lnt_ctl_parse_id("venue", v[O_VENUE], &st.venue_id)) != LNT_CTL_OK)
-            return rc;
-        fields |= LNT_STAFF_SET_VENUE;
-    }
-    if (v[O_SIA] != NULL) {
-        if ((rc = parse_sia(v[O_SIA], st.sia_number)) != LNT_CTL_OK ||
-            (rc = lnt_ctl_parse_date("sia-expiry", v[O_SIA_EXPIRY], &st.sia_expires)) != LNT_CTL_OK)
-            return rc;
-        fields |= LNT_STAFF_SET_SIA;
-    }
-    if (v[O_NO_SIA] != NULL)
+    if (v[S_NO_SIA] != NULL)
         fields |= LNT_STAFF_SET_SIA; /* "" and 0 clear the licence */
     if (fields == 0)
         return lnt_ctl_usage(c, "staff edit: nothing to change: give at least one field");

@@ -104,9 +104,8 @@ int lnt_ctl_venue_add(struct lnt_ctl *c, int argc, char **argv)
 
     if ((rc = lnt_ctl_getopt(c, argc, argv, opts, v)) != LNT_CTL_OK)
         return rc;
-    for (int i = O_NAME; i <= O_AREA; i++)
-        if (v[i] == NULL)
-            return lnt_ctl_usage(c, "venue add: --%s is required", opts[i].name);
+    if ((rc = lnt_ctl_require(c, opts, v, O_NAME, O_AREA)) != LNT_CTL_OK)
+        return rc;
     if ((rc = venue_fields(v, &ven, &fields)) != LNT_CTL_OK ||
         (rc = lnt_ctl_open(c, NULL)) != LNT_CTL_OK || (rc = lnt_ctl_need_scheme(c)) != LNT_CTL_OK)
         return rc;
@@ -247,9 +246,8 @@ int lnt_ctl_finding_add(struct lnt_ctl *c, int argc, char **argv)
 
     if ((rc = lnt_ctl_getopt(c, argc, argv, opts, v)) != LNT_CTL_OK)
         return rc;
-    for (int i = F_VENUE; i <= F_ASSESSOR; i++)
-        if (v[i] == NULL)
-            return lnt_ctl_usage(c, "finding add: --%s is required", opts[i].name);
+    if ((rc = lnt_ctl_require(c, opts, v, F_VENUE, F_ASSESSOR)) != LNT_CTL_OK)
+        return rc;
     f = calloc(1, sizeof *f);
     if (f == NULL)
         return lnt_ctl_fail("out of memory");

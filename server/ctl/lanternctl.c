@@ -17,6 +17,7 @@ static const char usage_head[] =
     "  --keys PATH the scheme's secret keys (default keys/NAME.keys beside the database\n"
     "              NAME.db); only its owner may read it; `backup` never copies it\n"
     "  --json      print one JSON object per result (lists: one object per line)\n"
+    "These may also come after the command or among its options; `--` ends the options.\n"
     "\n"
     "commands:\n";
 static const char usage_tail[] =
@@ -273,77 +274,104 @@ static int usage(const char *fmt, ...)
 {
     va_list ap;
 
-    fputs("lanternctl: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    lnt_ctl_vsay("lanternctl: ", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     print_usage(stderr);
     return LNT_CTL_USAGE;
 }
 
+/*
+ * Reads global options from argv[1..argc) (argv[0] is a program name or the
+ * word before, as getopt skips it) up to the next word, whose index goes to
+ * *word (argc when there is none). `--` ends the global options for the rest
+ * of the line. Prints the problem and returns LNT_CTL_USAGE on a bad option.
+ */
+static int globals_until_word(struct lnt_ctl *c, int argc, char **argv, int *word)
+{
+    const char *bad;
+    int ch, before;
+
+    *word = 1;
+    if (c->options_ended)
+        return LNT_CTL_OK;
+    opterr = 0;
+    optind = 0; /* glibc: start afresh for this argument vector */
+    for (;;) {
+        before = optind > 0 ? optind : 1;
+        if ((ch = getopt_long(argc, argv, "+:h", lnt_ctl_global_opts, NULL)) == -1)
+            break;
+        if (ch == ':')
+            return usage("option %s needs a value", argv[optind - 1]);
+        if (ch == '?')
+            return usage("unknown option %s", argv[optind - 1]);
+        if ((bad = lnt_ctl_global(c, ch, optarg)) != NULL)
+            return usage("%s", bad);
+    }
+    /* getopt steps over a `--` that ends the options, and stops at a word */
+    c->options_ended = optind == before + 1 && strcmp(argv[before], "--") == 0;
+    *word = optind;
+    return LNT_CTL_OK;
+}
+
+/* The command named by the words at argv[*at] (and the next), moving *at to its last word. */
+static int find_command(struct lnt_ctl *c, int argc, char **argv, int *at,
+                        const struct command **out)
+{
+    const char *name = argv[*at];
+    bool known = false, has_sub = false;
+    int rc, next;
+
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strcmp(name, commands[i].name) == 0) {
+            known = true;
+            has_sub = commands[i].sub != NULL;
+            if (!has_sub)
+                *out = &commands[i];
+        }
+    if (!known)
+        return usage("unknown command '%s'", name);
+    if (!has_sub)
+        return LNT_CTL_OK;
+    /* global options may stand between the two words */
+    if ((rc = globals_until_word(c, argc - *at, argv + *at, &next)) != LNT_CTL_OK || c->help)
+        return rc;
+    *at += next;
+    if (*at >= argc)
+        return usage("'%s' needs a subcommand", name);
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strcmp(name, commands[i].name) == 0 && strcmp(argv[*at], commands[i].sub) == 0) {
+            *out = &commands[i];
+            return LNT_CTL_OK;
+        }
+    return usage("unknown subcommand '%s'", argv[*at]);
+}
+
 int main(int argc, char **argv)
 {
-    static const struct option global[] = {{"db", required_argument, NULL, 'd'},
-                                           {"keys", required_argument, NULL, 'k'},
-                                           {"json", no_argument, NULL, 'j'},
-                                           {"help", no_argument, NULL, 'h'},
-                                           {0}};
     struct lnt_ctl c = {.db_path = "var/lantern.db"};
     const struct command *cmd = NULL;
     char name[32];
-    int ch, rc, words;
+    int rc, at;
 
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, "+:h", global, NULL)) != -1) {
-        switch (ch) {
-        case 'd':
-            if (optarg[0] == '\0')
-                return usage("--db: the path must not be empty");
-            c.db_path = optarg;
-            break;
-        case 'k':
-            if (optarg[0] == '\0')
-                return usage("--keys: the path must not be empty");
-            c.keys_path = optarg;
-            break;
-        case 'j':
-            c.json = true;
-            break;
-        case 'h':
-            print_usage(stdout);
-            return LNT_CTL_OK;
-        case ':':
-            return usage("option %s needs a value", argv[optind - 1]);
-        default:
-            return usage("unknown option %s", argv[optind - 1]);
-        }
-    }
-    if (optind >= argc)
+    /* global options may come before the command, between its words, or among its options */
+    if ((rc = globals_until_word(&c, argc, argv, &at)) != LNT_CTL_OK)
+        return rc;
+    if (!c.help && at >= argc)
         return usage("no command given");
-    for (size_t i = 0; i < N_COMMANDS && cmd == NULL; i++) {
-        if (strcmp(argv[optind], commands[i].name) != 0)
-            continue;
-        if (commands[i].sub == NULL ||
-            (optind + 1 < argc && strcmp(argv[optind + 1], commands[i].sub) == 0))
-            cmd = &commands[i];
+    if (!c.help && (rc = find_command(&c, argc, argv, &at, &cmd)) != LNT_CTL_OK)
+        return rc;
+    if (c.help) {
+        print_usage(stdout);
+        return LNT_CTL_OK;
     }
-    if (cmd == NULL) {
-        for (size_t i = 0; i < N_COMMANDS; i++)
-            if (strcmp(argv[optind], commands[i].name) == 0)
-                return usage(optind + 1 < argc ? "unknown subcommand '%s'"
-                                               : "'%s' needs a subcommand",
-                             optind + 1 < argc ? argv[optind + 1] : argv[optind]);
-        return usage("unknown command '%s'", argv[optind]);
-    }
-    words = cmd->sub != NULL ? 2 : 1;
     snprintf(name, sizeof name, "%s%s%s", cmd->name, cmd->sub ? " " : "", cmd->sub ? cmd->sub : "");
     c.cmd_name = name;
     c.cmd_usage = cmd->usage;
     if (lnt_crypto_init() != LNT_OK)
         return lnt_ctl_fail("could not initialise the cryptography library");
     /* the subcommand sees its last word as argv[0], its options after */
-    rc = cmd->run(&c, argc - optind - words + 1, argv + optind + words - 1);
+    rc = cmd->run(&c, argc - at, argv + at);
     lnt_store_free(c.store);
-    return rc;
+    return rc == LNT_CTL_HELP ? LNT_CTL_OK : rc;
 }

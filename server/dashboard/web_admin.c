@@ -12,8 +12,8 @@
 #include "night.h"
 #include "qr.h"
 #include "sheet.h"
+#include "staff_badge.h"
 
-#define BADGE_DAYS 365
 #define ENROL_VALID (7 * 86400)
 #define SHEET_MAX (4u << 20)
 
@@ -522,76 +522,73 @@ static void act_badge_revoke(struct web_req *r)
     done(r, "badge-revoke", "staff", form_str(r, "serial"));
 }
 
-/* Signs a badge for staff member `id`, records it, and answers with its printable PDF sheet. */
+/* Fills the printed card for the badge signed into `cl`. */
+static void badge_card(struct lnt_sheet_card *card, const struct lnt_scheme *sc,
+                       const struct lnt_staff *st, const struct lnt_venue *v,
+                       const struct lnt_badge_claims *cl)
+{
+    (void)lnt_str_copy(card->scheme, sizeof card->scheme, sc->name);
+    (void)lnt_str_copy(card->name, sizeof card->name, st->name);
+    card->role = st->role;
+    (void)lnt_str_copy(card->venue, sizeof card->venue, v->name);
+    (void)lnt_str_copy(card->sia_number, sizeof card->sia_number, st->sia_number);
+    card->sia_expires = st->sia_expires;
+    card->expires_at = cl->expires_at;
+    lnt_hex_encode(cl->serial, LNT_SERIAL_LEN, card->serial);
+}
+
+/*
+ * Answers with the sheet at `path` as a PDF download. False when it cannot
+ * be read back or does not fit the response: the caller answers with an error.
+ */
+static bool send_pdf(struct web_req *r, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *pdf = malloc(SHEET_MAX);
+    size_t len = 0;
+    bool ok = false;
+
+    if (f != NULL && pdf != NULL && (len = fread(pdf, 1, SHEET_MAX, f)) > 0 && len < SHEET_MAX) {
+        lnt_buf_reset(&r->resp->body);
+        ok = lnt_buf_append(&r->resp->body, pdf, len) == LNT_OK;
+    }
+    if (f != NULL)
+        fclose(f);
+    free(pdf);
+    if (!ok)
+        return false;
+    lnt_str_copy(r->resp->content_type, sizeof r->resp->content_type, "application/pdf");
+    web_header(r, "Content-Disposition", "attachment; filename=\"badge.pdf\"");
+    r->resp->status = 200;
+    return true;
+}
+
+/*
+ * Signs a badge for staff member `staff` (what it carries: lnt_staff_badge_sign),
+ * records it once its sheet is made, and answers with that printable PDF sheet.
+ */
 static void act_badge_issue(struct web_req *r)
 {
     struct lnt_scheme sc;
     struct lnt_staff st;
     struct lnt_venue v;
     struct lnt_badge_claims cl;
-    struct lnt_badge_record rec;
     struct lnt_sheet_card card;
-    struct lnt_training *tr = NULL;
     char err[LNT_ERRBUF_SIZE] = "", dir[] = "/tmp/lantern-sheet-XXXXXX", path[64], object[48];
-    char *pdf = NULL;
-    size_t n = 0, len = 0;
-    int32_t today = lnt_london_date(r->now);
     int64_t id;
-    FILE *f = NULL;
 
     memset(&sc, 0, sizeof sc);
+    memset(&card, 0, sizeof card);
     if (!form_id(r, "staff", &id) || lnt_store_staff_get(r->web->store, id, &st, err) != LNT_OK ||
         lnt_store_venue_get(r->web->store, st.venue_id, &v, err) != LNT_OK ||
         lnt_store_scheme_get(r->web->store, &sc, err) != LNT_OK ||
-        lnt_store_signing_key(r->web->store, &sc.key, err) != LNT_OK) {
+        lnt_store_signing_key(r->web->store, &sc.key, err) != LNT_OK ||
+        lnt_staff_badge_sign(r->web->store, &sc, &st, r->now, LNT_STAFF_BADGE_DEFAULT_DAYS, &cl,
+                             card.qr_text, sizeof card.qr_text, err) != LNT_OK) {
         refuse(r, err);
         goto out;
     }
-    memset(&cl, 0, sizeof cl);
-    lnt_str_copy(cl.issuer, sizeof cl.issuer, sc.name);
-    snprintf(cl.subject, sizeof cl.subject, "%lld", (long long)st.id);
-    lnt_random(cl.serial, sizeof cl.serial);
-    memcpy(cl.kid, sc.key.kid, LNT_KID_LEN);
-    cl.issued_at = r->now;
-    cl.expires_at = r->now + (int64_t)BADGE_DAYS * 86400;
-    {
-        size_t nl = strlen(st.name);
-        if (nl > LNT_BADGE_NAME_MAX) {
-            nl = LNT_BADGE_NAME_MAX;
-            while (nl > 0 && ((unsigned char)st.name[nl] & 0xc0) == 0x80)
-                nl--;
-        }
-        memcpy(cl.name, st.name, nl);
-        cl.name[nl] = '\0';
-    }
-    cl.role = st.role;
-    cl.venue = (uint32_t)st.venue_id;
-    lnt_str_copy(cl.sia_number, sizeof cl.sia_number, st.sia_number);
-    cl.sia_expires = st.sia_expires;
-    if (lnt_store_training_list(r->web->store, st.id, &tr, &n, err) != LNT_OK) {
-        refuse(r, err);
-        goto out;
-    }
-    for (size_t i = 0; i < n && cl.n_courses < LNT_BADGE_MAX_COURSES; i++) {
-        if (tr[i].expires != 0 && tr[i].expires < today)
-            continue;
-        cl.courses[cl.n_courses].course = tr[i].course;
-        cl.courses[cl.n_courses].expires = tr[i].expires;
-        cl.n_courses++;
-    }
-    memset(&card, 0, sizeof card);
-    if (lnt_badge_issue(&cl, &sc.key, card.qr_text, sizeof card.qr_text, err) != LNT_OK) {
-        refuse(r, err);
-        goto out;
-    }
-    lnt_str_copy(card.scheme, sizeof card.scheme, sc.name);
-    lnt_str_copy(card.name, sizeof card.name, st.name);
-    card.role = st.role;
-    lnt_str_copy(card.venue, sizeof card.venue, v.name);
-    lnt_str_copy(card.sia_number, sizeof card.sia_number, st.sia_number);
-    card.sia_expires = st.sia_expires;
-    card.expires_at = cl.expires_at;
-    lnt_hex_encode(cl.serial, LNT_SERIAL_LEN, card.serial);
+    badge_card(&card, &sc, &st, &v, &cl);
     if (mkdtemp(dir) == NULL) {
         refuse(r, "cannot make a temporary directory for the sheet");
         goto out;
@@ -602,41 +599,19 @@ static void act_badge_issue(struct web_req *r)
         goto out_dir;
     }
     /* recorded only once printable: recording also revokes the person's earlier badges */
-    memset(&rec, 0, sizeof rec);
-    memcpy(rec.serial, cl.serial, LNT_SERIAL_LEN);
-    memcpy(rec.kid, sc.key.kid, LNT_KID_LEN);
-    rec.staff_id = st.id;
-    rec.issued_at = cl.issued_at;
-    rec.expires_at = cl.expires_at;
-    if (lnt_store_badge_add(r->web->store, &rec, err) != LNT_OK) {
+    if (lnt_staff_badge_record(r->web->store, &cl, st.id, err) != LNT_OK) {
         refuse(r, err);
-        goto out_file;
-    }
-    f = fopen(path, "rb");
-    pdf = malloc(SHEET_MAX);
-    if (f == NULL || pdf == NULL || (len = fread(pdf, 1, SHEET_MAX, f)) == 0 || len == SHEET_MAX) {
-        refuse(r, "the sheet was made but could not be read back; issue the badge again");
         goto out_file;
     }
     snprintf(object, sizeof object, "badge %s", card.serial);
     web_audit(r, "admin.badge-issue", object, st.name);
-    lnt_buf_reset(&r->resp->body);
-    if (lnt_buf_append(&r->resp->body, pdf, len) != LNT_OK) {
-        web_error(r, 500, "Something went wrong", "The sheet is too large to send.");
-        goto out_file;
-    }
-    lnt_str_copy(r->resp->content_type, sizeof r->resp->content_type, "application/pdf");
-    web_header(r, "Content-Disposition", "attachment; filename=\"badge.pdf\"");
-    r->resp->status = 200;
+    if (!send_pdf(r, path))
+        refuse(r, "the sheet was made but could not be read back; issue the badge again");
 out_file:
-    if (f != NULL)
-        fclose(f);
     unlink(path);
 out_dir:
     rmdir(dir);
 out:
-    free(pdf);
-    free(tr);
     memset(&sc, 0, sizeof sc);
 }
 

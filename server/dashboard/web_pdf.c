@@ -153,23 +153,25 @@ static const char *status_word(enum lnt_bbn_status s)
                                         : "NOT APPLICABLE";
 }
 
-static void pack(struct web_req *r, struct pdf *p, const struct lnt_venue *v,
-                 const struct lnt_score_result *s, bool scored)
+/* A paragraph across the page's full width. */
+static void para(struct pdf *p, const char *s, double size, bool bold)
 {
-    char buf[LNT_EVIDENCE_MAX + 600], when[40], d1[LNT_DATE_STRLEN] = "", d2[LNT_DATE_STRLEN] = "";
-    struct lnt_incident_filter f = {0};
-    struct lnt_incident *inc = NULL;
-    struct lnt_finding *fnd = NULL;
-    size_t n = 0;
+    text(p, MARGIN, PAGE_W - 2 * MARGIN, s, size, bold);
+}
 
-    text(p, MARGIN, PAGE_W - 2 * MARGIN, "Lantern evidence pack", 10, false);
-    text(p, MARGIN, PAGE_W - 2 * MARGIN, v->name, 20, true);
+/* The title, who prepared the pack, and the venue's register entry. */
+static void pack_venue(struct web_req *r, struct pdf *p, const struct lnt_venue *v)
+{
+    char buf[LNT_EVIDENCE_MAX + 600], when[40];
+
+    para(p, "Lantern evidence pack", 10, false);
+    para(p, v->name, 20, true);
     fmt_time(r->now, when, sizeof when);
     snprintf(buf, sizeof buf,
              "Prepared %s (London time) by %s for a licence review or a Best Bar "
              "None assessment.",
              when, r->officer.name);
-    text(p, MARGIN, PAGE_W - 2 * MARGIN, buf, 9, false);
+    para(p, buf, 9, false);
 
     heading(p, "The venue");
     snprintf(buf, sizeof buf, "%lld", (long long)v->id);
@@ -180,78 +182,96 @@ static void pack(struct web_req *r, struct pdf *p, const struct lnt_venue *v,
     snprintf(buf, sizeof buf, "%d", v->capacity);
     fact(p, "Capacity", buf);
     fact(p, "Trades", v->trading);
+}
 
-    heading(p, "Scores");
-    if (!scored) {
-        text(p, MARGIN, PAGE_W - 2 * MARGIN, "This venue could not be scored.", 9.5, false);
-    } else {
-        char total[32];
-        lnt_date_format(s->first_night, d1);
-        lnt_date_format(s->last_night, d2);
-        snprintf(buf, sizeof buf, "nights %s to %s (BBN rules %s, risk rules %s)", d1, d2,
-                 s->bbn_version, s->risk_version);
-        fact(p, "Window", buf);
-        lnt_score_milli_format(s->risk.total_milli, total);
-        snprintf(buf, sizeof buf, "%s, %s points; trend %s%s%s", band_word(s->risk.band), total,
-                 lnt_trend_name(s->risk.trend),
-                 s->risk.cap_band != LNT_BAND_NONE ? "; capped: " : "",
-                 s->risk.cap_band != LNT_BAND_NONE ? s->risk.cap_cause : "");
-        fact(p, "Licensing risk", buf);
-        if (!s->bbn.scored)
-            snprintf(buf, sizeof buf, "%s", s->bbn.note);
-        else
-            snprintf(buf, sizeof buf, "%s; Essentials %d of %d, Desired %d of %d, Bonus %d",
-                     s->bbn.award[0] != '\0' ? s->bbn.award
-                     : s->bbn.accredited     ? "accredited"
-                                             : "not accredited",
-                     s->bbn.essential_met, s->bbn.essential_total, s->bbn.desired_met,
-                     s->bbn.desired_total, s->bbn.bonus_met);
-        fact(p, "Best Bar None", buf);
-        if (s->risk.review)
-            fact(p, "Flag", s->risk.review_note);
-        if (s->risk.low_reporting)
-            fact(p, "Flag", s->risk.low_reporting_note);
+/* The scores in brief: window, risk band and points, Best Bar None, flags. */
+static void pack_summary(struct pdf *p, const struct lnt_score_result *s)
+{
+    char buf[LNT_EVIDENCE_MAX + 600], total[32], d1[LNT_DATE_STRLEN] = "", d2[LNT_DATE_STRLEN] = "";
 
-        if (s->bbn.scored) {
-            heading(p, "Best Bar None criteria");
-            for (size_t i = 0; i < s->bbn.n_lines; i++) {
-                const struct lnt_bbn_line *ln = &s->bbn.lines[i];
-                const struct lnt_bbn_criterion *c =
-                    lnt_bbn_catalogue_find(r->web->rules->bbn, ln->id);
-                snprintf(buf, sizeof buf, "%s (%s) - %s", ln->id, lnt_bbn_tier_name(ln->tier),
-                         status_word(ln->status));
-                need(p, 30);
-                text(p, MARGIN, PAGE_W - 2 * MARGIN, buf, 9.5, true);
-                if (c != NULL)
-                    text(p, MARGIN + 12, PAGE_W - 2 * MARGIN - 12, c->text, 9, false);
-                if (ln->metric != LNT_METRIC_FINDING && ln->den > 0) {
-                    snprintf(buf, sizeof buf, "%lld of %lld (needs %d%%). %s", (long long)ln->num,
-                             (long long)ln->den, ln->threshold_pct, ln->note);
-                    text(p, MARGIN + 12, PAGE_W - 2 * MARGIN - 12, buf, 9, false);
-                } else if (ln->note[0] != '\0') {
-                    text(p, MARGIN + 12, PAGE_W - 2 * MARGIN - 12, ln->note, 9, false);
-                }
-                p->y += 3;
-            }
+    lnt_date_format(s->first_night, d1);
+    lnt_date_format(s->last_night, d2);
+    snprintf(buf, sizeof buf, "nights %s to %s (BBN rules %s, risk rules %s)", d1, d2,
+             s->bbn_version, s->risk_version);
+    fact(p, "Window", buf);
+    lnt_score_milli_format(s->risk.total_milli, total);
+    snprintf(buf, sizeof buf, "%s, %s points; trend %s%s%s", band_word(s->risk.band), total,
+             lnt_trend_name(s->risk.trend), s->risk.cap_band != LNT_BAND_NONE ? "; capped: " : "",
+             s->risk.cap_band != LNT_BAND_NONE ? s->risk.cap_cause : "");
+    fact(p, "Licensing risk", buf);
+    if (!s->bbn.scored)
+        snprintf(buf, sizeof buf, "%s", s->bbn.note);
+    else
+        snprintf(buf, sizeof buf, "%s; Essentials %d of %d, Desired %d of %d, Bonus %d",
+                 s->bbn.award[0] != '\0' ? s->bbn.award
+                 : s->bbn.accredited     ? "accredited"
+                                         : "not accredited",
+                 s->bbn.essential_met, s->bbn.essential_total, s->bbn.desired_met,
+                 s->bbn.desired_total, s->bbn.bonus_met);
+    fact(p, "Best Bar None", buf);
+    if (s->risk.review)
+        fact(p, "Flag", s->risk.review_note);
+    if (s->risk.low_reporting)
+        fact(p, "Flag", s->risk.low_reporting_note);
+}
+
+/* Each Best Bar None criterion: its text, its status and what the kiosk saw. */
+static void pack_criteria(struct web_req *r, struct pdf *p, const struct lnt_score_result *s)
+{
+    char buf[LNT_EVIDENCE_MAX + 600];
+
+    heading(p, "Best Bar None criteria");
+    for (size_t i = 0; i < s->bbn.n_lines; i++) {
+        const struct lnt_bbn_line *ln = &s->bbn.lines[i];
+        const struct lnt_bbn_criterion *c = lnt_bbn_catalogue_find(r->web->rules->bbn, ln->id);
+        snprintf(buf, sizeof buf, "%s (%s) - %s", ln->id, lnt_bbn_tier_name(ln->tier),
+                 status_word(ln->status));
+        need(p, 30);
+        para(p, buf, 9.5, true);
+        if (c != NULL)
+            text(p, MARGIN + 12, PAGE_W - 2 * MARGIN - 12, c->text, 9, false);
+        if (ln->metric != LNT_METRIC_FINDING && ln->den > 0) {
+            snprintf(buf, sizeof buf, "%lld of %lld (needs %d%%). %s", (long long)ln->num,
+                     (long long)ln->den, ln->threshold_pct, ln->note);
+            text(p, MARGIN + 12, PAGE_W - 2 * MARGIN - 12, buf, 9, false);
+        } else if (ln->note[0] != '\0') {
+            text(p, MARGIN + 12, PAGE_W - 2 * MARGIN - 12, ln->note, 9, false);
         }
-        heading(p, "Risk points, line by line");
-        for (size_t i = 0; i < s->risk.n_parts; i++) {
-            char pts[32];
-            lnt_score_milli_format(s->risk.parts[i].points_milli, pts);
-            snprintf(buf, sizeof buf, "%s points - %s %s: %s", pts,
-                     lnt_risk_part_kind_name(s->risk.parts[i].kind), s->risk.parts[i].ref,
-                     s->risk.parts[i].cause);
-            text(p, MARGIN, PAGE_W - 2 * MARGIN, buf, 9, false);
-        }
-        if (s->risk.n_parts == 0)
-            text(p, MARGIN, PAGE_W - 2 * MARGIN, "Nothing counted against this venue.", 9, false);
-        snprintf(buf, sizeof buf, "Total: %s points.", total);
-        text(p, MARGIN, PAGE_W - 2 * MARGIN, buf, 9.5, true);
+        p->y += 3;
     }
+}
+
+/* Every line of the risk points, and their total. */
+static void pack_risk(struct pdf *p, const struct lnt_score_result *s)
+{
+    char buf[LNT_EVIDENCE_MAX + 600], pts[32];
+
+    heading(p, "Risk points, line by line");
+    for (size_t i = 0; i < s->risk.n_parts; i++) {
+        lnt_score_milli_format(s->risk.parts[i].points_milli, pts);
+        snprintf(buf, sizeof buf, "%s points - %s %s: %s", pts,
+                 lnt_risk_part_kind_name(s->risk.parts[i].kind), s->risk.parts[i].ref,
+                 s->risk.parts[i].cause);
+        para(p, buf, 9, false);
+    }
+    if (s->risk.n_parts == 0)
+        para(p, "Nothing counted against this venue.", 9, false);
+    lnt_score_milli_format(s->risk.total_milli, pts);
+    snprintf(buf, sizeof buf, "Total: %s points.", pts);
+    para(p, buf, 9.5, true);
+}
+
+/* The incidents of the window (of the last 90 nights without a score), summary rows only. */
+static void pack_incidents(struct web_req *r, struct pdf *p, const struct lnt_venue *v,
+                           const struct lnt_score_result *s, bool scored)
+{
+    char buf[LNT_EVIDENCE_MAX + 600], when[40];
+    struct lnt_incident_filter f = {0};
+    struct lnt_incident *inc = NULL;
+    size_t n = 0;
 
     heading(p, "Incidents in the window (sealed details not included)");
     f.venue_id = v->id;
-    /* without a score, the same 90 nights the scoring window would cover */
     f.from = web_night_start(scored ? s->first_night : lnt_night_of(r->now) - 90);
     if (lnt_store_incident_list(r->web->store, &f, 0, INCIDENTS_IN_PACK, &inc, &n, NULL) ==
         LNT_OK) {
@@ -264,12 +284,20 @@ static void pack(struct web_req *r, struct pdf *p, const struct lnt_venue *v,
                      inc[i].police_called ? "called" : "not called",
                      inc[i].complete ? "complete" : "incomplete",
                      inc[i].within_hour ? "within the hour" : "late");
-            text(p, MARGIN, PAGE_W - 2 * MARGIN, buf, 9, false);
+            para(p, buf, 9, false);
         }
         if (n == 0)
-            text(p, MARGIN, PAGE_W - 2 * MARGIN, "None.", 9, false);
+            para(p, "None.", 9, false);
     }
     free(inc);
+}
+
+/* The assessors' findings on record, with their evidence. */
+static void pack_findings(struct web_req *r, struct pdf *p, const struct lnt_venue *v)
+{
+    char buf[LNT_EVIDENCE_MAX + 600], d1[LNT_DATE_STRLEN] = "", d2[LNT_DATE_STRLEN] = "";
+    struct lnt_finding *fnd = NULL;
+    size_t n = 0;
 
     heading(p, "Assessor findings");
     if (lnt_store_finding_list(r->web->store, v->id, &fnd, &n, NULL) == LNT_OK) {
@@ -279,12 +307,30 @@ static void pack(struct web_req *r, struct pdf *p, const struct lnt_venue *v,
             snprintf(buf, sizeof buf, "%s %s on %s by %s (valid to %s): %s", fnd[i].criterion,
                      fnd[i].met ? "MET" : "NOT MET", d1, fnd[i].assessor, d2,
                      fnd[i].evidence[0] != '\0' ? fnd[i].evidence : "no evidence text");
-            text(p, MARGIN, PAGE_W - 2 * MARGIN, buf, 9, false);
+            para(p, buf, 9, false);
         }
         if (n == 0)
-            text(p, MARGIN, PAGE_W - 2 * MARGIN, "None recorded.", 9, false);
+            para(p, "None recorded.", 9, false);
     }
     free(fnd);
+}
+
+/* The whole evidence pack, section by section. */
+static void pack(struct web_req *r, struct pdf *p, const struct lnt_venue *v,
+                 const struct lnt_score_result *s, bool scored)
+{
+    pack_venue(r, p, v);
+    heading(p, "Scores");
+    if (!scored) {
+        para(p, "This venue could not be scored.", 9.5, false);
+    } else {
+        pack_summary(p, s);
+        if (s->bbn.scored)
+            pack_criteria(r, p, s);
+        pack_risk(p, s);
+    }
+    pack_incidents(r, p, v, s, scored);
+    pack_findings(r, p, v);
     footer(p);
 }
 

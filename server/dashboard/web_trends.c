@@ -27,7 +27,7 @@ struct kind_total {
 };
 
 struct area_row {
-    char area[65];
+    char area[LNT_AREA_MAX + 1];
     int venues, red, amber, incidents;
     int64_t risk_milli;
 };
@@ -58,44 +58,27 @@ static int month_index(int y0, int m0, int y, int m)
     return k >= 0 && k < MONTHS ? MONTHS - 1 - k : -1;
 }
 
-static void monthly(struct web_req *r, const struct lnt_rollup_scope *scope)
+/* The month `back` months before (y0, m0), into *y and *m. */
+static void months_back(int y0, int m0, int back, int *y, int *m)
 {
-    struct lnt_month_count *mc = NULL;
-    struct kind_total kinds[32];
-    char err[LNT_ERRBUF_SIZE] = "", labels[MONTHS][12];
-    const char *xl[MONTHS];
-    size_t n = 0, n_kinds = 0;
-    int y0, m0, d0;
-    int32_t today = lnt_london_date(r->now);
-    int64_t from;
+    *y = y0;
+    *m = m0 - back;
+    while (*m < 1) {
+        *m += 12;
+        (*y)--;
+    }
+}
 
-    lnt_civil_from_days(today, &y0, &m0, &d0);
-    {
-        int y = y0, m = m0 - (MONTHS - 1);
-        while (m < 1) {
-            m += 12;
-            y--;
-        }
-        from = web_night_start(lnt_days_from_civil(y, m, 1));
-    }
-    for (int i = 0; i < MONTHS; i++) {
-        int y = y0, m = m0 - (MONTHS - 1 - i);
-        while (m < 1) {
-            m += 12;
-            y--;
-        }
-        snprintf(labels[i], sizeof labels[i], "%s %02d", month_names[m - 1], y % 100);
-        xl[i] = labels[i];
-    }
-    lnt_html_raw(&r->h, "<section class=\"panel\" aria-labelledby=\"mon-h\"><h2 id=\"mon-h\">"
-                        "Monthly trends by incident type</h2>");
-    if (lnt_store_rollup_months(r->web->store, scope, from, r->now + 1, &mc, &n, err) != LNT_OK) {
-        lnt_error("dashboard: months: %s", err);
-        lnt_html_raw(&r->h, "<p class=\"empty\">The monthly figures could not be read.</p>"
-                            "</section>");
-        return;
-    }
-    memset(kinds, 0, sizeof kinds);
+/*
+ * Incident counts per kind and month (of the MONTHS to (y0, m0)) from the
+ * rollup rows, the most frequent kind first; at most `max` kinds. Returns how many.
+ */
+static size_t count_kinds(const struct lnt_month_count *mc, size_t n, int y0, int m0,
+                          struct kind_total *kinds, size_t max)
+{
+    size_t n_kinds = 0;
+
+    memset(kinds, 0, max * sizeof *kinds);
     for (size_t i = 0; i < n; i++) {
         int k = month_index(y0, m0, mc[i].year, mc[i].month);
         size_t j;
@@ -105,7 +88,7 @@ static void monthly(struct web_req *r, const struct lnt_rollup_scope *scope)
             if (strcmp(kinds[j].kind, mc[i].kind) == 0)
                 break;
         if (j == n_kinds) {
-            if (n_kinds == sizeof kinds / sizeof kinds[0])
+            if (n_kinds == max)
                 continue;
             lnt_str_copy(kinds[n_kinds].kind, sizeof kinds[0].kind, mc[i].kind);
             n_kinds++;
@@ -113,8 +96,6 @@ static void monthly(struct web_req *r, const struct lnt_rollup_scope *scope)
         kinds[j].total += mc[i].count;
         kinds[j].per_month[k] += (double)mc[i].count;
     }
-    free(mc);
-    /* the most frequent kinds first */
     for (size_t i = 0; i < n_kinds; i++)
         for (size_t j = i + 1; j < n_kinds; j++)
             if (kinds[j].total > kinds[i].total) {
@@ -122,29 +103,30 @@ static void monthly(struct web_req *r, const struct lnt_rollup_scope *scope)
                 kinds[i] = kinds[j];
                 kinds[j] = t;
             }
-    if (n_kinds == 0) {
-        lnt_html_raw(&r->h, "<p class=\"empty\">No incidents in the last twelve months.</p>"
-                            "</section>");
-        return;
+    return n_kinds;
+}
+
+/* The chart of the first KINDS_MAX kinds, and every kind's figures as a table below it. */
+static void monthly_figures(struct web_req *r, const struct kind_total *kinds, size_t n_kinds,
+                            const char *const labels[MONTHS])
+{
+    struct lnt_svg_series series[KINDS_MAX];
+    struct lnt_svg_lines c;
+    size_t ns = n_kinds < KINDS_MAX ? n_kinds : KINDS_MAX;
+
+    for (size_t i = 0; i < ns; i++) {
+        series[i].name = kinds[i].kind;
+        series[i].values = kinds[i].per_month;
     }
-    {
-        struct lnt_svg_series series[KINDS_MAX];
-        struct lnt_svg_lines c;
-        size_t ns = n_kinds < KINDS_MAX ? n_kinds : KINDS_MAX;
-        for (size_t i = 0; i < ns; i++) {
-            series[i].name = kinds[i].kind;
-            series[i].values = kinds[i].per_month;
-        }
-        memset(&c, 0, sizeof c);
-        c.id = "monthly";
-        c.title = "Incidents per month by type, last twelve months";
-        c.y_label = "incidents per month";
-        c.n_points = MONTHS;
-        c.x_labels = xl;
-        c.series = series;
-        c.n_series = ns;
-        lnt_svg_lines(&r->h, &c);
-    }
+    memset(&c, 0, sizeof c);
+    c.id = "monthly";
+    c.title = "Incidents per month by type, last twelve months";
+    c.y_label = "incidents per month";
+    c.n_points = MONTHS;
+    c.x_labels = labels;
+    c.series = series;
+    c.n_series = ns;
+    lnt_svg_lines(&r->h, &c);
     lnt_html_raw(&r->h, "<details class=\"data\"><summary>The figures as a table</summary><div "
                         "class=\"table-wrap\"><table id=\"monthly-table\"><thead><tr><th "
                         "scope=\"col\">Type</th>");
@@ -162,7 +144,43 @@ static void monthly(struct web_req *r, const struct lnt_rollup_scope *scope)
             lnt_html_rawf(&r->h, "<td class=\"num\">%.0f</td>", kinds[k].per_month[i]);
         lnt_html_raw(&r->h, "</tr>");
     }
-    lnt_html_raw(&r->h, "</tbody></table></div></details></section>");
+    lnt_html_raw(&r->h, "</tbody></table></div></details>");
+}
+
+/* Monthly trends by incident type over the last twelve months (London), as a chart and table. */
+static void monthly(struct web_req *r, const struct lnt_rollup_scope *scope)
+{
+    struct lnt_month_count *mc = NULL;
+    struct kind_total kinds[32];
+    char err[LNT_ERRBUF_SIZE] = "", labels[MONTHS][12];
+    const char *xl[MONTHS];
+    size_t n = 0, n_kinds;
+    int y0, m0, d0, y, m;
+    int64_t from;
+
+    lnt_civil_from_days(lnt_london_date(r->now), &y0, &m0, &d0);
+    months_back(y0, m0, MONTHS - 1, &y, &m);
+    from = web_night_start(lnt_days_from_civil(y, m, 1));
+    for (int i = 0; i < MONTHS; i++) {
+        months_back(y0, m0, MONTHS - 1 - i, &y, &m);
+        snprintf(labels[i], sizeof labels[i], "%s %02d", month_names[m - 1], y % 100);
+        xl[i] = labels[i];
+    }
+    lnt_html_raw(&r->h, "<section class=\"panel\" aria-labelledby=\"mon-h\"><h2 id=\"mon-h\">"
+                        "Monthly trends by incident type</h2>");
+    if (lnt_store_rollup_months(r->web->store, scope, from, r->now + 1, &mc, &n, err) != LNT_OK) {
+        lnt_error("dashboard: months: %s", err);
+        lnt_html_raw(&r->h, "<p class=\"empty\">The monthly figures could not be read.</p>"
+                            "</section>");
+        return;
+    }
+    n_kinds = count_kinds(mc, n, y0, m0, kinds, sizeof kinds / sizeof kinds[0]);
+    free(mc);
+    if (n_kinds == 0)
+        lnt_html_raw(&r->h, "<p class=\"empty\">No incidents in the last twelve months.</p>");
+    else
+        monthly_figures(r, kinds, n_kinds, xl);
+    lnt_html_raw(&r->h, "</section>");
 }
 
 static void areas(struct web_req *r, const struct web_league *l)

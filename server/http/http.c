@@ -113,25 +113,6 @@ const char *lnt_http_reason(int status)
     return s != NULL && *s != '\0' ? s : "Unknown";
 }
 
-/* Appends `s` as a JSON string literal (quotes included). */
-static enum lnt_err json_str(struct lnt_buf *b, const char *s)
-{
-    enum lnt_err rc = lnt_buf_puts(b, "\"");
-
-    for (; rc == LNT_OK && *s != '\0'; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            rc = lnt_buf_printf(b, "\\%c", c);
-        else if (c == '\n')
-            rc = lnt_buf_puts(b, "\\n");
-        else if (c < 0x20 || c == 0x7f)
-            rc = lnt_buf_printf(b, "\\u%04x", c);
-        else
-            rc = lnt_buf_append(b, s, 1);
-    }
-    return rc == LNT_OK ? lnt_buf_puts(b, "\"") : rc;
-}
-
 void lnt_http_problem(struct lnt_http_response *r, int status, const char *fmt, ...)
 {
     char detail[512];
@@ -145,9 +126,9 @@ void lnt_http_problem(struct lnt_http_response *r, int status, const char *fmt, 
     lnt_str_copy(r->content_type, sizeof r->content_type, "application/problem+json");
     lnt_buf_reset(&r->body);
     if (lnt_buf_puts(&r->body, "{\"type\":\"about:blank\",\"title\":") != LNT_OK ||
-        json_str(&r->body, lnt_http_reason(status)) != LNT_OK ||
+        lnt_buf_put_json_str(&r->body, lnt_http_reason(status)) != LNT_OK ||
         lnt_buf_printf(&r->body, ",\"status\":%d,\"detail\":", status) != LNT_OK ||
-        json_str(&r->body, detail) != LNT_OK || lnt_buf_puts(&r->body, "}") != LNT_OK)
+        lnt_buf_put_json_str(&r->body, detail) != LNT_OK || lnt_buf_puts(&r->body, "}") != LNT_OK)
         lnt_buf_reset(&r->body);
 }
 

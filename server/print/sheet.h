@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "badge.h"
+#include "bounds.h"
 #include "err.h"
 
 /*
@@ -31,14 +32,14 @@
 
 /* What one card shows. Text is UTF-8; empty fields are left off the card. */
 struct lnt_sheet_card {
-    char scheme[17];
-    char name[81];
+    char scheme[LNT_SCHEME_NAME_MAX + 1];
+    char name[LNT_STAFF_NAME_MAX + 1];
     enum lnt_role role;
-    char venue[81];
-    char sia_number[17]; /* 16 digits, shown in groups of four; "" when none */
-    int32_t sia_expires; /* days since epoch, 0 = none */
-    int64_t expires_at;  /* the badge's expiry, unix seconds */
-    char training[128];  /* in-date courses as words ("WAVE, First aid"); "" when none */
+    char venue[LNT_VENUE_NAME_MAX + 1];
+    char sia_number[LNT_SIA_NUMBER_LEN + 1]; /* 16 digits, shown in groups of four; "" when none */
+    int32_t sia_expires;                     /* days since epoch, 0 = none */
+    int64_t expires_at;                      /* the badge's expiry, unix seconds */
+    char training[128]; /* in-date courses as words ("WAVE, First aid"); "" when none */
     char serial[LNT_SERIAL_LEN * 2 + 1];
     char qr_text[LNT_BADGE_MAX_TEXT + 1];
 };

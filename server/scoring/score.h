@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bounds.h"
 #include "buf.h"
 #include "err.h"
 #include "night.h"
@@ -179,9 +180,9 @@ void lnt_score_rules_release(struct lnt_score_rules *r);
 
 struct lnt_score_venue {
     int64_t id;
-    char name[81];
+    char name[LNT_VENUE_NAME_MAX + 1];
     char category[LNT_SCORE_CATEGORY_MAX];
-    char area[65];
+    char area[LNT_AREA_MAX + 1];
     int32_t capacity;
     struct lnt_trading trading;
 };
@@ -347,7 +348,7 @@ struct lnt_score_result {
     char bbn_version[LNT_SCORE_NAME_MAX];
     char risk_version[LNT_SCORE_NAME_MAX];
     int64_t venue_id;
-    char venue_name[81];
+    char venue_name[LNT_VENUE_NAME_MAX + 1];
     char category[LNT_SCORE_CATEGORY_MAX];
     int32_t capacity;
     int64_t at;

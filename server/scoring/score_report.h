@@ -26,8 +26,8 @@
 /* One venue's scores, as the league table needs them. */
 struct lnt_rank_venue {
     int64_t venue_id;
-    char name[81];
-    char area[65];
+    char name[LNT_VENUE_NAME_MAX + 1];
+    char area[LNT_AREA_MAX + 1];
     char category[LNT_SCORE_CATEGORY_MAX];
     enum lnt_band band;
     int64_t total_milli;
@@ -44,7 +44,7 @@ void lnt_report_rank_from(const struct lnt_score_result *r, const char *area,
 void lnt_report_rank_sort(struct lnt_rank_venue *v, size_t n);
 
 struct lnt_rank_area {
-    char area[65]; /* "" = venues with no area */
+    char area[LNT_AREA_MAX + 1]; /* "" = venues with no area */
     int venues;
     int red, amber, green;
     int64_t total_milli; /* sum over its venues */

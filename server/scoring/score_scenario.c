@@ -213,24 +213,137 @@ static enum lnt_err findings_key(struct scen_load *l, struct venue_load *vl, con
     return LNT_OK;
 }
 
+/* [venue ID]: the venue with that id, added on its first section. */
+static enum lnt_err venue_section(struct scen_load *l, const char *section, const char *idtext,
+                                  int line, struct venue_load **out, char *err)
+{
+    struct lnt_score_scenario *s = l->s;
+    struct lnt_score_scenario_venue *sv;
+    struct venue_load *vl;
+    int64_t id;
+
+    if (lnt_parse_i64(idtext, 1, INT64_MAX, &id) != LNT_OK)
+        return lnt_fail(err, LNT_ERR_INVALID, "[%s]: expected [venue ID]", section);
+    for (size_t i = 0; i < s->n_venues; i++)
+        if (s->venues[i].in.venue.id == id) {
+            *out = &l->vl[i];
+            return LNT_OK;
+        }
+    if (s->n_venues == SCEN_VENUES_MAX)
+        return lnt_fail(err, LNT_ERR_TOO_LARGE, "more than %d venues", SCEN_VENUES_MAX);
+    sv = &s->venues[s->n_venues];
+    vl = &l->vl[s->n_venues++];
+    vl->v = sv;
+    sv->in.venue.id = id;
+    sv->line = line;
+    sv->findings = calloc(SCEN_FINDINGS_MAX, sizeof *sv->findings);
+    if (sv->findings == NULL)
+        return lnt_fail(err, LNT_ERR_NOMEM, "out of memory");
+    *out = vl;
+    return LNT_OK;
+}
+
+/* [nights ID]: `every = ...` or `DATE[..DATE] = ...`, kept as text until the town is read. */
+static enum lnt_err nights_key(struct venue_load *vl, const char *key, const char *v, int line,
+                               char *err)
+{
+    struct row_text *r;
+
+    if (strcmp(key, "every") == 0) {
+        lnt_str_copy(vl->every, sizeof vl->every, v);
+        vl->every_line = line;
+        return LNT_OK;
+    }
+    if (vl->n_rows == SCEN_ROWS_MAX)
+        return lnt_fail(err, LNT_ERR_TOO_LARGE, "more than %d night lines", SCEN_ROWS_MAX);
+    r = &vl->rows[vl->n_rows];
+    if (date_range(key, &r->from, &r->to, err) != LNT_OK)
+        return LNT_ERR_INVALID;
+    lnt_str_copy(r->text, sizeof r->text, v);
+    r->line = line;
+    vl->n_rows++;
+    return LNT_OK;
+}
+
+/* [incident ID REPORT-ID]: the incident its keys fill, started on its first key. */
+static enum lnt_err incident_section(struct venue_load *vl, const char *section, const char *rid,
+                                     struct lnt_score_incident **out, char *err)
+{
+    struct lnt_score_scenario_venue *sv = vl->v;
+    struct lnt_score_incident *x;
+
+    while (*rid == ' ')
+        rid++;
+    if (*rid == '\0' || strlen(rid) >= sizeof sv->incidents[0].id)
+        return lnt_fail(err, LNT_ERR_INVALID, "[%s]: expected [incident VENUE REPORT-ID]", section);
+    if (vl->cur_incident != NULL && strcmp(vl->cur_incident->id, rid) == 0) {
+        *out = vl->cur_incident;
+        return LNT_OK;
+    }
+    for (size_t i = 0; i < sv->in.n_incidents; i++)
+        if (strcmp(sv->incidents[i].id, rid) == 0)
+            return lnt_fail(err, LNT_ERR_INVALID, "incident %s: defined twice", rid);
+    if (sv->in.n_incidents == SCEN_INCIDENTS_MAX)
+        return lnt_fail(err, LNT_ERR_TOO_LARGE, "more than %d incidents", SCEN_INCIDENTS_MAX);
+    if (sv->incidents == NULL &&
+        (sv->incidents = calloc(SCEN_INCIDENTS_MAX, sizeof *sv->incidents)) == NULL)
+        return lnt_fail(err, LNT_ERR_NOMEM, "out of memory");
+    x = &sv->incidents[sv->in.n_incidents++];
+    lnt_str_copy(x->id, sizeof x->id, rid);
+    lnt_str_copy(x->kind, sizeof x->kind, "other");
+    x->severity = 1;
+    x->occurred_at = INT64_MIN;
+    *out = vl->cur_incident = x;
+    return LNT_OK;
+}
+
+/* [previous ID]: the band and total of the window before, and the band before that. */
+static enum lnt_err previous_key(struct lnt_score_input *in, const char *key, const char *v,
+                                 char *err)
+{
+    if (strcmp(key, "band") == 0) {
+        in->prev.known = true;
+        return lnt_band_parse(v, &in->prev.band) == LNT_OK
+                   ? LNT_OK
+                   : lnt_fail(err, LNT_ERR_INVALID, "band: `%s`: expected green, amber or red", v);
+    }
+    if (strcmp(key, "band2") == 0)
+        return lnt_band_parse(v, &in->prev2_band) == LNT_OK
+                   ? LNT_OK
+                   : lnt_fail(err, LNT_ERR_INVALID, "band2: `%s`: expected green, amber or red", v);
+    if (strcmp(key, "total") == 0)
+        return lnt_score_milli_parse(v, 0, 1000000000, &in->prev.total_milli) == LNT_OK
+                   ? LNT_OK
+                   : lnt_fail(err, LNT_ERR_INVALID, "total: `%s`: expected points", v);
+    return lnt_fail(err, LNT_ERR_INVALID, "unknown key `%s` in [previous]", key);
+}
+
+/* [town]: only `at`, the instant the town is scored at. */
+static enum lnt_err town_key(struct scen_load *l, const char *key, const char *v, char *err)
+{
+    if (strcmp(key, "at") != 0)
+        return lnt_fail(err, LNT_ERR_INVALID, "unknown key `%s` in [town]", key);
+    if (lnt_time_parse(v, &l->s->at) != LNT_OK)
+        return lnt_fail(err, LNT_ERR_INVALID, "at: `%s`: expected RFC 3339 time", v);
+    l->at_set = true;
+    return LNT_OK;
+}
+
+/* One `key = value` line of the INI file, handed to the section it is in. */
 static enum lnt_err scen_entry(void *ctx, const char *section, const char *key, const char *v,
                                int line, char *err)
 {
     struct scen_load *l = ctx;
-    struct lnt_score_scenario *s = l->s;
+    struct lnt_score_incident *x;
     struct venue_load *vl;
     char idtext[24];
     const char *arg;
     size_t alen;
+    enum lnt_err rc;
 
-    if (strcmp(section, "town") == 0) {
-        if (strcmp(key, "at") != 0)
-            return lnt_fail(err, LNT_ERR_INVALID, "unknown key `%s` in [town]", key);
-        if (lnt_time_parse(v, &s->at) != LNT_OK)
-            return lnt_fail(err, LNT_ERR_INVALID, "at: `%s`: expected RFC 3339 time", v);
-        l->at_set = true;
-        return LNT_OK;
-    }
+    if (strcmp(section, "town") == 0)
+        return town_key(l, key, v, err);
+    /* every other section names a venue id after its word: [nights 3], [incident 3 R-1] */
     arg = strchr(section, ' ');
     if (arg == NULL)
         return lnt_fail(err, LNT_ERR_INVALID, "unknown section [%s]", section);
@@ -241,96 +354,22 @@ static enum lnt_err scen_entry(void *ctx, const char *section, const char *key, 
     memcpy(idtext, arg, alen);
     idtext[alen] = '\0';
 
-    if (strncmp(section, "venue ", 6) == 0) {
-        struct lnt_score_scenario_venue *sv;
-        int64_t id;
-        if (lnt_parse_i64(idtext, 1, INT64_MAX, &id) != LNT_OK)
-            return lnt_fail(err, LNT_ERR_INVALID, "[%s]: expected [venue ID]", section);
-        vl = NULL;
-        for (size_t i = 0; i < s->n_venues; i++)
-            if (s->venues[i].in.venue.id == id)
-                vl = &l->vl[i];
-        if (vl == NULL) {
-            if (s->n_venues == SCEN_VENUES_MAX)
-                return lnt_fail(err, LNT_ERR_TOO_LARGE, "more than %d venues", SCEN_VENUES_MAX);
-            sv = &s->venues[s->n_venues];
-            vl = &l->vl[s->n_venues++];
-            vl->v = sv;
-            sv->in.venue.id = id;
-            sv->line = line;
-            sv->findings = calloc(SCEN_FINDINGS_MAX, sizeof *sv->findings);
-            if (sv->findings == NULL)
-                return lnt_fail(err, LNT_ERR_NOMEM, "out of memory");
-        }
-        return venue_key(vl, key, v, err);
-    }
+    if (strncmp(section, "venue ", 6) == 0)
+        return (rc = venue_section(l, section, idtext, line, &vl, err)) == LNT_OK
+                   ? venue_key(vl, key, v, err)
+                   : rc;
     if ((vl = venue_by_id(l, idtext, err)) == NULL)
         return LNT_ERR_INVALID;
-    if (strncmp(section, "nights ", 7) == 0) {
-        struct row_text *r;
-        if (strcmp(key, "every") == 0) {
-            lnt_str_copy(vl->every, sizeof vl->every, v);
-            vl->every_line = line;
-            return LNT_OK;
-        }
-        if (vl->n_rows == SCEN_ROWS_MAX)
-            return lnt_fail(err, LNT_ERR_TOO_LARGE, "more than %d night lines", SCEN_ROWS_MAX);
-        r = &vl->rows[vl->n_rows];
-        if (date_range(key, &r->from, &r->to, err) != LNT_OK)
-            return LNT_ERR_INVALID;
-        lnt_str_copy(r->text, sizeof r->text, v);
-        r->line = line;
-        vl->n_rows++;
-        return LNT_OK;
-    }
-    if (strncmp(section, "incident ", 9) == 0) {
-        const char *rid = arg + alen;
-        struct lnt_score_scenario_venue *sv = vl->v;
-        while (*rid == ' ')
-            rid++;
-        if (*rid == '\0' || strlen(rid) >= sizeof sv->incidents[0].id)
-            return lnt_fail(err, LNT_ERR_INVALID, "[%s]: expected [incident VENUE REPORT-ID]",
-                            section);
-        if (vl->cur_incident == NULL || strcmp(vl->cur_incident->id, rid) != 0) {
-            for (size_t i = 0; i < sv->in.n_incidents; i++)
-                if (strcmp(sv->incidents[i].id, rid) == 0)
-                    return lnt_fail(err, LNT_ERR_INVALID, "incident %s: defined twice", rid);
-            if (sv->in.n_incidents == SCEN_INCIDENTS_MAX)
-                return lnt_fail(err, LNT_ERR_TOO_LARGE, "more than %d incidents",
-                                SCEN_INCIDENTS_MAX);
-            if (sv->incidents == NULL &&
-                (sv->incidents = calloc(SCEN_INCIDENTS_MAX, sizeof *sv->incidents)) == NULL)
-                return lnt_fail(err, LNT_ERR_NOMEM, "out of memory");
-            vl->cur_incident = &sv->incidents[sv->in.n_incidents++];
-            lnt_str_copy(vl->cur_incident->id, sizeof vl->cur_incident->id, rid);
-            lnt_str_copy(vl->cur_incident->kind, sizeof vl->cur_incident->kind, "other");
-            vl->cur_incident->severity = 1;
-            vl->cur_incident->occurred_at = INT64_MIN;
-        }
-        return incident_key(vl->cur_incident, key, v, err);
-    }
+    if (strncmp(section, "nights ", 7) == 0)
+        return nights_key(vl, key, v, line, err);
+    if (strncmp(section, "incident ", 9) == 0)
+        return (rc = incident_section(vl, section, arg + alen, &x, err)) == LNT_OK
+                   ? incident_key(x, key, v, err)
+                   : rc;
     if (strncmp(section, "findings ", 9) == 0)
         return findings_key(l, vl, key, v, err);
-    if (strncmp(section, "previous ", 9) == 0) {
-        struct lnt_score_input *in = &vl->v->in;
-        if (strcmp(key, "band") == 0) {
-            in->prev.known = true;
-            return lnt_band_parse(v, &in->prev.band) == LNT_OK
-                       ? LNT_OK
-                       : lnt_fail(err, LNT_ERR_INVALID, "band: `%s`: expected green, amber or red",
-                                  v);
-        }
-        if (strcmp(key, "band2") == 0)
-            return lnt_band_parse(v, &in->prev2_band) == LNT_OK
-                       ? LNT_OK
-                       : lnt_fail(err, LNT_ERR_INVALID, "band2: `%s`: expected green, amber or red",
-                                  v);
-        if (strcmp(key, "total") == 0)
-            return lnt_score_milli_parse(v, 0, 1000000000, &in->prev.total_milli) == LNT_OK
-                       ? LNT_OK
-                       : lnt_fail(err, LNT_ERR_INVALID, "total: `%s`: expected points", v);
-        return lnt_fail(err, LNT_ERR_INVALID, "unknown key `%s` in [previous]", key);
-    }
+    if (strncmp(section, "previous ", 9) == 0)
+        return previous_key(&vl->v->in, key, v, err);
     return lnt_fail(err, LNT_ERR_INVALID, "unknown section [%s]", section);
 }
 

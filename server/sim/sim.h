@@ -38,7 +38,7 @@ enum lnt_sim_quality { LNT_SIM_GOOD = 0, LNT_SIM_FAIR = 1, LNT_SIM_POOR = 2 };
 struct lnt_sim_staff {
     int64_t id; /* store id */
     enum lnt_role role;
-    char sia_number[17];
+    char sia_number[LNT_SIA_NUMBER_LEN + 1];
     int32_t sia_expires;
     int32_t joined; /* first night they work */
     /* per course: up to 4 completion dates, oldest first, 0 = none; expiry = +12 months */

@@ -484,7 +484,7 @@ static void build_event(const struct lnt_sim_town *t, const struct sev *s, int64
 {
     static const char *const stock_kinds[] = {"count", "delivery", "handed_out"};
     const struct lnt_sim_staff *st = s->staff >= 0 ? &t->staff[s->staff] : NULL;
-    char staff_id[17] = "";
+    char staff_id[LNT_STAFF_ID_MAX + 1] = "";
 
     memset(ev, 0, sizeof *ev);
     ev->seq = seq;

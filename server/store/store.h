@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "badge.h"
+#include "bounds.h"
 #include "err.h"
 #include "event.h"
 #include "wire.h"
@@ -49,7 +50,7 @@ void lnt_store_set_actor(struct lnt_store *s, const char *actor);
 
 /* ---- scheme: its name, signing keys (badges), sealing key (incident details) ---- */
 struct lnt_scheme {
-    char name[17];
+    char name[LNT_SCHEME_NAME_MAX + 1];
     struct lnt_signing_key key; /* the current badge signing key; sk only from
                                    lnt_store_signing_key, all zero otherwise */
     uint8_t box_pk[32];         /* the current sealing key: kiosks seal incident details to it */
@@ -96,10 +97,10 @@ enum lnt_err lnt_venue_category_parse(const char *s, enum lnt_venue_category *ou
 
 struct lnt_venue {
     int64_t id;
-    char name[81];
+    char name[LNT_VENUE_NAME_MAX + 1];
     enum lnt_venue_category category;
     int32_t capacity;
-    char area[65];
+    char area[LNT_AREA_MAX + 1];
     int64_t created_at;
     /* since schema 2 */
     char authority[LNT_AUTHORITY_MAX + 1]; /* licensing authority, "" = none recorded */
@@ -123,11 +124,11 @@ enum lnt_err lnt_store_venue_list(struct lnt_store *s, struct lnt_venue **out, s
 struct lnt_staff {
     int64_t id;
     int64_t venue_id;
-    char name[81];
+    char name[LNT_STAFF_NAME_MAX + 1];
     enum lnt_role role;
-    char sia_number[17]; /* "" when none */
-    int32_t sia_expires; /* days since epoch, 0 when none */
-    int64_t left_at;     /* since schema 2: 0 = still working in the scheme */
+    char sia_number[LNT_SIA_NUMBER_LEN + 1]; /* "" when none */
+    int32_t sia_expires;                     /* days since epoch, 0 when none */
+    int64_t left_at;                         /* since schema 2: 0 = still working in the scheme */
 };
 /* LNT_ERR_NOT_FOUND when the venue does not exist. Fills s->id. */
 enum lnt_err lnt_store_staff_add(struct lnt_store *s, struct lnt_staff *st, char *err);

@@ -75,11 +75,12 @@ struct lnt_shift {
     int64_t id;
     int64_t venue_id;
     int64_t kiosk_id;
-    char staff_id[17];   /* badge subject */
-    char staff_name[81]; /* from the staff register; "" when the id is not known there */
+    char staff_id[LNT_STAFF_ID_MAX + 1]; /* badge subject */
+    char staff_name[LNT_STAFF_NAME_MAX +
+                    1]; /* from the staff register; "" when the id is not known there */
     char serial[LNT_SERIAL_LEN * 2 + 1]; /* badge serial, hex */
     enum lnt_role role;
-    char sia_number[17];
+    char sia_number[LNT_SIA_NUMBER_LEN + 1];
     enum lnt_sia_status sia_status;
     enum lnt_verdict verdict;
     int64_t on_at;
@@ -126,7 +127,7 @@ struct lnt_flag {
                                venue of the stored event a uuid collided with, when another;
                                else 0 */
     int64_t kiosk_id;
-    char staff_id[17];                   /* "" when not about a person */
+    char staff_id[LNT_STAFF_ID_MAX + 1]; /* "" when not about a person */
     char serial[LNT_SERIAL_LEN * 2 + 1]; /* badge flags: the badge, hex; else "" */
     int64_t at;                          /* occurred_at of the event that raised it */
     int64_t seq;   /* the event's seq (0 for sign-ins flagged by the schema 4 migration) */
@@ -154,7 +155,7 @@ struct lnt_incident {
     char outcome[LNT_SHORT_TEXT];
     bool police_called;
     bool complete;
-    char staff_id[17];
+    char staff_id[LNT_STAFF_ID_MAX + 1];
     int64_t occurred_at;       /* of the first save */
     int64_t first_recorded_at; /* the kiosk's recorded_at of the first save */
     int64_t updated_at;        /* the kiosk's recorded_at of the save received last */
@@ -264,7 +265,7 @@ struct lnt_stock_entry {
     char kind[16]; /* "count", "delivery", "handed_out" */
     int32_t quantity;
     int32_t level_after;
-    char staff_id[17];
+    char staff_id[LNT_STAFF_ID_MAX + 1];
 };
 /* LNT_ERR_NOT_FOUND for an unknown venue; a venue without stock events gives known = false. */
 enum lnt_err lnt_store_stock_get(struct lnt_store *s, int64_t venue_id, struct lnt_stock_level *out,
@@ -286,7 +287,7 @@ struct lnt_volunteer_shift {
     int64_t id;
     int64_t venue_id; /* the hub */
     int64_t kiosk_id;
-    char staff_id[17];
+    char staff_id[LNT_STAFF_ID_MAX + 1];
     char call_sign[LNT_SHORT_TEXT];
     char team[LNT_SHORT_TEXT];
     int32_t team_size;
@@ -441,7 +442,7 @@ enum lnt_err lnt_store_venue_detail(struct lnt_store *s, int64_t venue_id, int32
 /* Training coverage: one row per current staff member of a venue. */
 struct lnt_training_coverage {
     int64_t staff_id;
-    char name[81];
+    char name[LNT_STAFF_NAME_MAX + 1];
     enum lnt_role role;
     int32_t sia_expires;                  /* 0 = none */
     int32_t expires[LNT_COURSE__MAX + 1]; /* per course: latest record's expiry; 0 = none,

@@ -7,6 +7,9 @@
 
 #include <cmocka.h>
 
+#include <jansson.h>
+#include <stdlib.h>
+
 #include "buf.h"
 #include "codec.h"
 #include "err.h"
@@ -58,6 +61,62 @@ static void test_base__buf_respects_its_cap(void **state)
     lnt_buf_reset(&b);
     assert_int_equal(b.len, 0);
     assert_string_equal(b.data, "");
+    lnt_buf_release(&b);
+}
+
+/* JSON strings are written as jansson writes them (the wire's canonical form), and jansson reads
+ * them back to the same text: every control character, quotes, backslashes, UTF-8, DEL. */
+static void test_base__json_strings_match_jansson(void **state)
+{
+    static const char *const texts[] = {"",
+                                        "plain",
+                                        "say \"hi\"",
+                                        "back\\slash",
+                                        "tab\there",
+                                        "line\nbreak\r\n",
+                                        "caf\xc3\xa9 \xe2\x80\x94 \xf0\x9f\x8d\xba",
+                                        "del\x7f",
+                                        "</script>"};
+    char ctl[40];
+    struct lnt_buf b;
+    (void)state;
+
+    for (int c = 1; c < 0x20; c++) /* every control character, once each */
+        ctl[c - 1] = (char)c;
+    ctl[0x1f] = '\0';
+    lnt_buf_init(&b, 4096);
+    for (size_t i = 0; i <= sizeof texts / sizeof texts[0]; i++) {
+        const char *s = i < sizeof texts / sizeof texts[0] ? texts[i] : ctl;
+        json_t *j = json_string(s);
+        char *want = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT);
+        json_t *back;
+
+        lnt_buf_reset(&b);
+        assert_int_equal(lnt_buf_put_json_str(&b, s), LNT_OK);
+        assert_string_equal(b.data, want);
+        back = json_loads(b.data, JSON_DECODE_ANY, NULL);
+        assert_non_null(back);
+        assert_string_equal(json_string_value(back), s);
+        json_decref(back);
+        free(want);
+        json_decref(j);
+    }
+    lnt_buf_release(&b);
+}
+
+/* A string that does not fit leaves the buffer as it was. */
+static void test_base__json_string_over_the_cap_changes_nothing(void **state)
+{
+    struct lnt_buf b;
+    (void)state;
+
+    lnt_buf_init(&b, 12);
+    assert_int_equal(lnt_buf_puts(&b, "{\"a\":"), LNT_OK);
+    assert_int_equal(lnt_buf_put_json_str(&b, "a\nb"), LNT_OK); /* "a\nb" is 6 bytes */
+    assert_string_equal(b.data, "{\"a\":\"a\\nb\"");
+    lnt_buf_truncate(&b, 5);
+    assert_int_equal(lnt_buf_put_json_str(&b, "\x01\x02"), LNT_ERR_TOO_LARGE);
+    assert_string_equal(b.data, "{\"a\":");
     lnt_buf_release(&b);
 }
 
@@ -203,6 +262,8 @@ int main(void)
         cmocka_unit_test(test_base__long_messages_are_truncated_not_overrun),
         cmocka_unit_test(test_base__buf_respects_its_cap),
         cmocka_unit_test(test_base__str_copy_and_parse),
+        cmocka_unit_test(test_base__json_strings_match_jansson),
+        cmocka_unit_test(test_base__json_string_over_the_cap_changes_nothing),
         cmocka_unit_test(test_base__rfc3339_round_trip_and_offsets),
         cmocka_unit_test(test_base__dates),
         cmocka_unit_test(test_base__hex_and_base64),

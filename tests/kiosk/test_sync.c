@@ -642,6 +642,34 @@ static void test_sync__refresh_reply_updates_trust_revocations_and_clock_floor(v
     assert_int_equal(w->id->n_revoked, 0);
 }
 
+/* The longest venue name the server registers (LNT_VENUE_NAME_MAX bytes) reaches the kiosk whole.
+ */
+static void test_sync__the_longest_venue_name_is_kept_whole(void **state)
+{
+    struct world *w = *state;
+    struct lnt_signing_key key;
+    struct lnt_sync_settings set;
+    char body[2048], longer[2300], name[LNT_VENUE_NAME_MAX + 1], err[LNT_ERRBUF_SIZE] = "";
+    const char *at;
+    size_t n = 0;
+
+    while (n + 2 <= LNT_VENUE_NAME_MAX) { /* two-byte characters: a cut would split one */
+        memcpy(name + n, "\xc3\xa9", 2);
+        n += 2;
+    }
+    name[n] = '\0';
+    assert_int_equal(n, LNT_VENUE_NAME_MAX);
+    lnt_badge_keygen(&key);
+    lnt_str_copy(w->id->scheme, sizeof w->id->scheme, "WTN");
+    refresh_reply(body, sizeof body, &key, "2026-11-27T01:00:00Z", "[]", true, 1);
+    at = strstr(body, "The Crown & Anchor");
+    assert_non_null(at);
+    snprintf(longer, sizeof longer, "%.*s%s%s", (int)(at - body), body, name,
+             at + strlen("The Crown & Anchor"));
+    assert_int_equal(lnt_sync_parse_refresh(longer, strlen(longer), w->id, &set, err), LNT_OK);
+    assert_string_equal(w->id->venue_name, name);
+}
+
 static void test_sync__bad_refresh_reply_changes_nothing(void **state)
 {
     struct world *w = *state;
@@ -766,6 +794,7 @@ int main(void)
         T(test_sync__413_sends_one_at_a_time_and_sets_a_lone_refusal_aside),
         T(test_sync__pinned_ca_must_be_readable),
         T(test_sync__refresh_reply_updates_trust_revocations_and_clock_floor),
+        T(test_sync__the_longest_venue_name_is_kept_whole),
         T(test_sync__bad_refresh_reply_changes_nothing),
         T(test_sync__refresh_is_a_signed_get),
         T(test_sync__refresh_takes_a_new_sealing_key_and_keeps_it),

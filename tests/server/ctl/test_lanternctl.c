@@ -543,6 +543,153 @@ static void test_lanternctl__kiosk_add_and_events_list(void **state)
     free(png);
 }
 
+/* Runs `lanternctl args...` (NULL-terminated) exactly as given: no options added. */
+static void run_line(struct fixture *f, struct run *r, const char *first, ...)
+{
+    const char *argv[MAX_ARGS];
+    struct lnt_proc_result pr;
+    size_t n = 0;
+    va_list ap;
+
+    argv[n++] = f->bin;
+    va_start(ap, first);
+    for (const char *a = first; a != NULL; a = va_arg(ap, const char *)) {
+        assert_true(n < MAX_ARGS - 1);
+        argv[n++] = a;
+    }
+    va_end(ap);
+    argv[n] = NULL;
+    assert_int_equal(lnt_proc_run(argv, NULL, TIMEOUT_MS, &pr), 0);
+    assert_false(pr.timed_out);
+    r->status = pr.status;
+    r->out = pr.out;
+    r->err = pr.err;
+}
+
+/* Each line of r->out is a JSON object with `key`; returns how many lines there were. */
+static int json_lines_with(const struct run *r, const char *key)
+{
+    int lines = 0;
+
+    for (const char *p = r->out; *p != '\0'; lines++) {
+        const char *nl = strchr(p, '\n');
+        json_t *o;
+
+        assert_non_null(nl);
+        o = json_loadb(p, (size_t)(nl - p), 0, NULL);
+        if (o == NULL || json_object_get(o, key) == NULL)
+            fail_msg("not a JSON object with \"%s\": %.*s", key, (int)(nl - p), p);
+        json_decref(o);
+        p = nl + 1;
+    }
+    return lines;
+}
+
+/* One stock count from a freshly enrolled kiosk at venue 1, so that `events list` has a line. */
+static void one_event(struct fixture *f)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+    uint8_t pk[LNT_SIGN_PK_LEN];
+    struct lnt_store *s = NULL;
+    struct lnt_kiosk k;
+    struct lnt_event ev;
+    struct lnt_ingest_result res;
+    json_t *o = run_json(f, "kiosk", "add", "--venue", "1", NULL);
+
+    lnt_random(pk, sizeof pk);
+    assert_int_equal(lnt_store_open(&s, f->db, err), LNT_OK);
+    assert_int_equal(
+        lnt_store_enroll_redeem(s, jstr(o, "enrollment_code"), pk, lnt_time_now(), &k, err),
+        LNT_OK);
+    memset(&ev, 0, sizeof ev);
+    ev.seq = 1;
+    lnt_uuid4(ev.uuid);
+    ev.type = LNT_EV_STOCK;
+    ev.occurred_at = ev.recorded_at = 1795738863;
+    lnt_str_copy(ev.u.stock.kind, sizeof ev.u.stock.kind, "count");
+    ev.u.stock.quantity = 40;
+    lnt_str_copy(ev.u.stock.staff_id, sizeof ev.u.stock.staff_id, "3");
+    assert_int_equal(lnt_store_events_insert(s, k.id, lnt_time_now(), &ev, 1, &res, err), LNT_OK);
+    lnt_store_free(s);
+    json_decref(o);
+}
+
+/* --db, --keys, --json and --help go before the command, between its words or after it. */
+static void test_lanternctl__global_options_go_anywhere_on_the_line(void **state)
+{
+    struct fixture *f = *state;
+    struct run r;
+
+    init_scheme(f);
+    run_line(f, &r, "venue", "add", "--name", "The Crown", "--json", "--category", "pub",
+             "--capacity", "300", "--area", "Centre", "--db", f->db, NULL);
+    assert_int_equal(r.status, 0);
+    assert_int_equal(json_lines_with(&r, "name"), 1);
+    run_release(&r);
+    one_event(f);
+
+    /* the README's example, with the database named after the command too */
+    run_line(f, &r, "events", "list", "--json", "--db", f->db, NULL);
+    assert_int_equal(r.status, 0);
+    assert_int_equal(json_lines_with(&r, "event"), 1);
+    run_release(&r);
+    run_line(f, &r, "events", "list", "--db", f->db, NULL); /* without it: key=value lines */
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "type=stock"));
+    run_release(&r);
+
+    /* between the words, and still before the command */
+    run_line(f, &r, "venue", "--json", "--db", f->db, "list", NULL);
+    assert_int_equal(r.status, 0);
+    assert_int_equal(json_lines_with(&r, "name"), 1);
+    run_release(&r);
+    run_line(f, &r, "--json", "--db", f->db, "venue", "list", NULL);
+    assert_int_equal(r.status, 0);
+    assert_int_equal(json_lines_with(&r, "name"), 1);
+    run_release(&r);
+
+    /* an option's value is never read as an option */
+    run_line(f, &r, "--db", f->db, "venue", "edit", "--venue", "1", "--name", "--json", NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "name: --json"));
+    run_release(&r);
+
+    /* the command's own help, on standard output */
+    run_line(f, &r, "venue", "list", "--help", NULL);
+    assert_int_equal(r.status, 0);
+    assert_true(lnt_str_starts(r.out, "usage: lanternctl [--db PATH]"));
+    assert_non_null(strstr(r.out, "venue list [--authority NAME]"));
+    run_release(&r);
+}
+
+/* `--` ends the options: what follows is the command, never an option. */
+static void test_lanternctl__double_dash_ends_the_options(void **state)
+{
+    struct fixture *f = *state;
+    struct run r;
+
+    init_scheme(f);
+    json_decref(run_json(f, "venue", "add", "--name", "The Crown", "--category", "pub",
+                         "--capacity", "300", "--area", "Centre", NULL));
+    run_line(f, &r, "--db", f->db, "--json", "--", "venue", "list", NULL);
+    assert_int_equal(r.status, 0);
+    assert_int_equal(json_lines_with(&r, "name"), 1);
+    run_release(&r);
+    run_line(f, &r, "--db", f->db, "--", "venue", "list", "--json", NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "unknown option --json"));
+    assert_string_equal(r.out, "");
+    run_release(&r);
+    run_line(f, &r, "--db", f->db, "venue", "list", "--", "--json", NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "unexpected argument '--json'"));
+    run_release(&r);
+    run_line(f, &r, "--db", f->db, "venue", "--", "--json", "list", NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "unknown subcommand '--json'"));
+    run_release(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -550,6 +697,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_lanternctl__uninitialised_db_is_refused, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_lanternctl__usage_errors_exit_2, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lanternctl__global_options_go_anywhere_on_the_line,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lanternctl__double_dash_ends_the_options, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_lanternctl__venues, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lanternctl__staff_and_training, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lanternctl__badge_issue_and_verify_image, setup,

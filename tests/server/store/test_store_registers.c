@@ -283,13 +283,34 @@ static void test_store_registers__findings_default_to_a_year(void **state)
     free(list);
 }
 
+/* A venue name of LNT_VENUE_NAME_MAX bytes, the most kiosks hold, is registered and read back
+ * whole. */
+static void test_store_registers__the_longest_venue_name_is_kept_whole(void **state)
+{
+    struct sf *f = *state;
+    struct lnt_venue v, got;
+    char err[LNT_ERRBUF_SIZE] = "";
+
+    memset(&v, 0, sizeof v);
+    v.category = LNT_VENUE_PUB;
+    v.capacity = 100;
+    lnt_str_copy(v.area, sizeof v.area, "Centre");
+    memset(v.name, 'N', LNT_VENUE_NAME_MAX);
+    v.name[LNT_VENUE_NAME_MAX] = '\0';
+    if (lnt_store_venue_add(f->s, &v, err) != LNT_OK)
+        fail_msg("add: %s", err);
+    assert_int_equal(lnt_store_venue_get(f->s, v.id, &got, err), LNT_OK);
+    assert_string_equal(got.name, v.name);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(test_store_registers__##name, sf_setup, sf_teardown)
-        T(venue_defaults_edit_close_and_list), T(staff_edit_leave_and_history),
-        T(badge_revocations_have_versions),    T(key_rotation_keeps_old_key_trusted),
-        T(kiosk_health_backlog_and_revoke),    T(findings_default_to_a_year),
+        T(venue_defaults_edit_close_and_list),   T(staff_edit_leave_and_history),
+        T(badge_revocations_have_versions),      T(key_rotation_keeps_old_key_trusted),
+        T(kiosk_health_backlog_and_revoke),      T(findings_default_to_a_year),
+        T(the_longest_venue_name_is_kept_whole),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
