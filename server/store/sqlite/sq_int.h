@@ -32,7 +32,7 @@ struct lnt_sq_conn {
 };
 
 struct lnt_sq_batch; /* ingest's rollup accumulator (sq_ingest.c) */
-struct lnt_sq_ckpt;  /* the background checkpointer (sq_core.c) */
+struct lnt_sq_ckpt;  /* the background checkpointer (sq_open.c) */
 struct lnt_sq_group; /* batches waiting to be stored together (sq_ingest.c) */
 
 /*
@@ -56,7 +56,7 @@ struct lnt_store {
     struct lnt_sq_group *group; /* ingest's group commit queue */
 };
 
-/* ---- errors and statements ---- */
+/* ---- errors and statements (sq_core.c, as are locking, transactions, audit and counters) ---- */
 
 /* LNT_ERR_TIMEOUT when the database was busy, else LNT_ERR_DB: "what: sqlite message". */
 enum lnt_err lnt_sq_fail(sqlite3 *db, char *err, const char *what);
@@ -69,6 +69,8 @@ enum lnt_err lnt_sq_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **out, ch
  * The caller resets it when done (lnt_sq_done and lnt_sq_list do).
  */
 sqlite3_stmt *lnt_sq_stmt(struct lnt_sq_conn *c, const char *sql, char *err);
+/* Finalizes every cached statement of the connection (the schema changed, or it is closing). */
+void lnt_sq_cache_clear(struct lnt_sq_conn *c);
 /* Steps a statement whose rows are ignored, then resets it. */
 enum lnt_err lnt_sq_done(sqlite3 *db, sqlite3_stmt *st, char *err, const char *what);
 /* Reads one row into a caller's element. */
@@ -161,6 +163,14 @@ enum lnt_err lnt_sq_audit_as(struct lnt_store *s, const char *actor, const char 
 enum lnt_err lnt_sq_counter_next(struct lnt_store *s, const char *name, int64_t *out, char *err);
 
 /* ---- between the files ---- */
+
+/*
+ * sq_migrate.c: brings the database on the write connection up to the newest
+ * schema (called by sq_open.c while opening, before the readers exist).
+ * LNT_ERR_DB for a database newer than this program, or a failed migration
+ * (rolled back; the message names it).
+ */
+enum lnt_err lnt_sq_migrate(struct lnt_store *s, char *err);
 
 /* Revokes staff member's badges usable at `at` (reason "reissued" / "left"), with audit rows. */
 enum lnt_err lnt_sq_revoke_staff_badges(struct lnt_store *s, int64_t staff_id, int64_t at,
