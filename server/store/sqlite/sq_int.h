@@ -31,7 +31,7 @@ struct lnt_sq_conn {
     struct lnt_sq_cache_slot cache[LNT_SQ_CACHE_SLOTS];
 };
 
-struct lnt_sq_batch; /* ingest's rollup accumulator (sq_ingest.c) */
+struct lnt_sq_batch; /* ingest's rollup accumulator (sq_batch.c) */
 struct lnt_sq_ckpt;  /* the background checkpointer (sq_open.c) */
 struct lnt_sq_group; /* batches waiting to be stored together (sq_ingest.c) */
 
@@ -199,13 +199,55 @@ void lnt_sq_box_keys_free(struct lnt_keyfile *kf);
  */
 enum lnt_err lnt_sq_box_open(const struct lnt_store *s, const struct lnt_keyfile *kf,
                              const uint8_t *box, size_t blen, uint8_t *out, char *err);
-/* sq_derive.c: the ingest scratch state (rollup deltas), made on open and freed on close. */
+/* sq_batch.c: the ingest scratch state (rollup deltas), made on open and freed on close. */
 enum lnt_err lnt_sq_batch_new(struct lnt_store *s, char *err);
 void lnt_sq_batch_free(struct lnt_store *s);
 /* Forgets the deltas not yet written (after a rollback). */
 void lnt_sq_batch_reset(struct lnt_store *s);
 /* Writes the accumulated rollup deltas with one upsert per key, inside the open transaction. */
 enum lnt_err lnt_sq_batch_flush(struct lnt_store *s, char *err);
+/* Columns of rollup_night, in the order of sq_batch.c's upsert. */
+enum lnt_sq_night_col {
+    NC_CONTACTS,
+    NC_SIGN_INS,
+    NC_DOOR,
+    NC_DOOR_SIA,
+    NC_DOOR_VULN,
+    NC_ANGELA_ON,
+    NC_STAFF,
+    NC_STAFF_BYST,
+    NC_OPEN,
+    NC_INC,
+    NC_INC_HOUR,
+    NC_SPIKING,
+    NC_SPIKING_DONE,
+    NC_ANGELA,
+    NC_REFUSED,
+    NC_STOCK,
+    NC__N
+};
+/* One (venue, night)'s changes to rollup_night: d[] adds to each column; cup replaces cup_level. */
+struct lnt_sq_night_delta {
+    int64_t venue_id;
+    int32_t night;
+    int32_t d[NC__N];
+    bool has_cup;
+    int32_t cup;
+};
+/*
+ * The deltas are written by lnt_sq_batch_flush, or sooner when a table of
+ * them is full (then inside the caller's transaction, like the flush); that
+ * write's errors (LNT_ERR_DB, LNT_ERR_TIMEOUT) are the only ones.
+ */
+/* Adds delta to the count of events of (type, kind) at venue in t's hour. */
+enum lnt_err lnt_sq_batch_add_hour(struct lnt_store *s, int64_t venue_id, int64_t t, int type,
+                                   const char *kind, int64_t delta, char *err);
+/* The deltas of (venue, night) for the caller to change, or NULL with err set. */
+struct lnt_sq_night_delta *lnt_sq_batch_night(struct lnt_store *s, int64_t venue_id, int32_t night,
+                                              char *err);
+/* Adds delta to the count of incidents of `kind` at venue on `night`. */
+enum lnt_err lnt_sq_batch_add_kind(struct lnt_store *s, int64_t venue_id, int32_t night,
+                                   const char *kind, int64_t delta, char *err);
 /* sq_ingest.c: the queue of batches waiting to be stored together, made on open. */
 enum lnt_err lnt_sq_group_new(struct lnt_store *s, char *err);
 void lnt_sq_group_free(struct lnt_store *s);
