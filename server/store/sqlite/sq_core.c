@@ -164,12 +164,42 @@ int lnt_sq_exists(struct lnt_sq_conn *c, const char *sql, int64_t id, char *err)
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
-enum lnt_err lnt_sq_limit(size_t limit, char *err)
+/* LNT_ERR_INVALID unless 1 <= limit <= LNT_VIEW_MAX. */
+static enum lnt_err page_size_check(size_t limit, char *err)
 {
     if (limit < 1 || limit > LNT_VIEW_MAX)
         return lnt_fail(err, LNT_ERR_INVALID, "page size must be 1-%d rows, got %zu", LNT_VIEW_MAX,
                         limit);
     return LNT_OK;
+}
+
+enum lnt_err lnt_sq_page_begin(struct lnt_store *s, size_t limit, void **out, size_t *n,
+                               struct lnt_sq_conn **c, char *err)
+{
+    enum lnt_err rc = page_size_check(limit, err);
+
+    *out = NULL;
+    *n = 0;
+    *c = rc == LNT_OK ? lnt_sq_rbegin(s) : NULL;
+    return rc;
+}
+
+enum lnt_err lnt_sq_rlist(struct lnt_store *s, const char *sql, int64_t id, size_t elem,
+                          lnt_sq_row_fn fn, void **out, size_t *n, char *err, const char *what)
+{
+    struct lnt_sq_conn *c = lnt_sq_rbegin(s);
+    sqlite3_stmt *st = lnt_sq_stmt(c, sql, err);
+    enum lnt_err rc = LNT_ERR_DB;
+
+    *out = NULL;
+    *n = 0;
+    if (st != NULL) {
+        if (sqlite3_bind_parameter_count(st) > 0)
+            sqlite3_bind_int64(st, 1, id);
+        rc = lnt_sq_list(c->db, st, elem, fn, out, n, err, what);
+    }
+    lnt_sq_rend(s, c);
+    return rc;
 }
 
 /* ---- locking and transactions ---- */

@@ -81,6 +81,12 @@ typedef void (*lnt_sq_row_fn)(sqlite3_stmt *st, void *elem);
  */
 enum lnt_err lnt_sq_list(sqlite3 *db, sqlite3_stmt *st, size_t elem, lnt_sq_row_fn fn, void **out,
                          size_t *n, char *err, const char *what);
+/*
+ * lnt_sq_list on a read connection of its own: the rows of `sql` (a string
+ * literal, as for lnt_sq_stmt), with ?1 = id when the query takes a parameter.
+ */
+enum lnt_err lnt_sq_rlist(struct lnt_store *s, const char *sql, int64_t id, size_t elem,
+                          lnt_sq_row_fn fn, void **out, size_t *n, char *err, const char *what);
 void lnt_sq_text(char *dst, size_t size, sqlite3_stmt *st, int col);
 /* Copies a BLOB column of exactly n bytes; false when the stored value has another size. */
 bool lnt_sq_blob(uint8_t *dst, size_t n, sqlite3_stmt *st, int col);
@@ -102,8 +108,44 @@ static inline enum lnt_err lnt_sq_must_exist(struct lnt_sq_conn *c, const char *
     return found < 0 ? LNT_ERR_DB
                      : lnt_fail(err, LNT_ERR_NOT_FOUND, "%s %" PRId64 " not found", noun, id);
 }
-/* LNT_ERR_INVALID unless 1 <= limit <= LNT_VIEW_MAX. */
-enum lnt_err lnt_sq_limit(size_t limit, char *err);
+/* lnt_sq_must_exist for a venue, and for a staff member. */
+static inline enum lnt_err lnt_sq_venue_must_exist(struct lnt_sq_conn *c, int64_t id, char *err)
+{
+    return lnt_sq_must_exist(c, "SELECT 1 FROM venues WHERE id = ?1", id, "venue", err);
+}
+static inline enum lnt_err lnt_sq_staff_must_exist(struct lnt_sq_conn *c, int64_t id, char *err)
+{
+    return lnt_sq_must_exist(c, "SELECT 1 FROM staff WHERE id = ?1", id, "staff member", err);
+}
+/*
+ * LNT_OK when the badge scheme has been initialised (`initialised` true) or
+ * has not (false); else LNT_ERR_NOT_FOUND "the scheme is not initialised",
+ * LNT_ERR_EXISTS "the scheme is already initialised", or LNT_ERR_DB.
+ */
+static inline enum lnt_err lnt_sq_scheme_must_be(struct lnt_sq_conn *c, bool initialised, char *err)
+{
+    int found = lnt_sq_exists(c, "SELECT 1 FROM scheme WHERE id = ?1", 1, err);
+
+    if (found < 0)
+        return LNT_ERR_DB;
+    if (found == 0 && initialised)
+        return lnt_fail(err, LNT_ERR_NOT_FOUND, "the scheme is not initialised");
+    if (found == 1 && !initialised)
+        return lnt_fail(err, LNT_ERR_EXISTS, "the scheme is already initialised");
+    return LNT_OK;
+}
+/* The end of a time window [from, to) to bind: `to`, or no end when it is 0. */
+static inline int64_t lnt_sq_upper(int64_t to)
+{
+    return to != 0 ? to : INT64_MAX;
+}
+/*
+ * Starts reading one page of a list: clears *out and *n, checks the page size
+ * (1 to LNT_VIEW_MAX rows) and hands out a read connection in *c for the caller's query,
+ * to give back with lnt_sq_rend. LNT_ERR_INVALID (and *c NULL) for a bad limit.
+ */
+enum lnt_err lnt_sq_page_begin(struct lnt_store *s, size_t limit, void **out, size_t *n,
+                               struct lnt_sq_conn **c, char *err);
 /*
  * Runs the write `sql` (a string literal, as for lnt_sq_stmt) with ?1 = id and
  * ?2 = at inside the caller's write transaction; `what` names it in errors.
@@ -135,7 +177,16 @@ enum lnt_err lnt_sq_commit(struct lnt_store *s, char *err);
 /* Rolls back when a transaction is open; leaves the error message alone. */
 void lnt_sq_rollback(struct lnt_store *s);
 /*
- * Ends a write begun with lnt_sq_wlock + lnt_sq_begin: commits when rc is
+ * Takes the write lock and begins a transaction (lnt_sq_begin). The lock is
+ * held whatever this returns: end with lnt_sq_wend in every case.
+ */
+static inline enum lnt_err lnt_sq_wbegin(struct lnt_store *s, char *err)
+{
+    lnt_sq_wlock(s);
+    return lnt_sq_begin(s, err);
+}
+/*
+ * Ends a write begun with lnt_sq_wbegin (or lnt_sq_wlock + lnt_sq_begin): commits when rc is
  * LNT_OK, rolls back when rc (or the commit) failed, releases the write lock.
  * Returns the final code; err holds the first failure's message.
  */
@@ -163,6 +214,12 @@ enum lnt_err lnt_sq_audit_as(struct lnt_store *s, const char *actor, const char 
 enum lnt_err lnt_sq_counter_next(struct lnt_store *s, const char *name, int64_t *out, char *err);
 
 /* ---- between the files ---- */
+
+/*
+ * sq_badges.c: stores a new sealing key's public half (pk: LNT_BOX_KEY_LEN
+ * bytes, keyfile.h) inside the caller's write transaction, as the current one.
+ */
+enum lnt_err lnt_sq_box_key_add(struct lnt_store *s, const uint8_t *pk, int64_t now, char *err);
 
 /*
  * sq_migrate.c: brings the database on the write connection up to the newest
