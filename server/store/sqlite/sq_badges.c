@@ -104,6 +104,34 @@ enum lnt_err lnt_store_scheme_init(struct lnt_store *s, const char *name, char *
     return lnt_sq_wend(s, rc, err);
 }
 
+/*
+ * Reads the current key of one kind ("signing", "sealing") with `sql`: column
+ * 0 into a (na bytes) and, when b is not NULL, column 1 into b (nb bytes).
+ * LNT_ERR_DB "the scheme has no usable <kind> key" when there is none of the
+ * right size, or the database's error.
+ */
+static enum lnt_err current_key(struct lnt_sq_conn *c, const char *sql, const char *kind,
+                                uint8_t *a, size_t na, uint8_t *b, size_t nb, char *err)
+{
+    sqlite3_stmt *st = lnt_sq_stmt(c, sql, err);
+    enum lnt_err rc = LNT_OK;
+    char what[32];
+    int r;
+
+    if (st == NULL)
+        return LNT_ERR_DB;
+    r = sqlite3_step(st);
+    if (r != SQLITE_ROW || !lnt_sq_blob(a, na, st, 0) ||
+        (b != NULL && !lnt_sq_blob(b, nb, st, 1))) {
+        snprintf(what, sizeof what, "reading the %s key", kind);
+        rc = r == SQLITE_ROW || r == SQLITE_DONE
+                 ? lnt_fail(err, LNT_ERR_DB, "the scheme has no usable %s key", kind)
+                 : lnt_sq_fail(c->db, err, what);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
 enum lnt_err lnt_store_scheme_get(struct lnt_store *s, struct lnt_scheme *out, char *err)
 {
     struct lnt_sq_conn *c;
@@ -134,39 +162,15 @@ enum lnt_err lnt_store_scheme_get(struct lnt_store *s, struct lnt_scheme *out, c
     lnt_sq_text(out->name, sizeof out->name, st, 0);
     sqlite3_reset(st);
 
-    st = lnt_sq_stmt(c,
+    rc = current_key(c,
                      "SELECT kid, pk FROM signing_keys WHERE retired_at IS NULL "
                      "ORDER BY created_at DESC LIMIT 1",
-                     err);
-    if (st == NULL) {
-        rc = LNT_ERR_DB;
-        goto out;
-    }
-    r = sqlite3_step(st);
-    if (r != SQLITE_ROW || !lnt_sq_blob(out->key.kid, LNT_KID_LEN, st, 0) ||
-        !lnt_sq_blob(out->key.pk, LNT_SIGN_PK_LEN, st, 1)) {
-        rc = r == SQLITE_ROW || r == SQLITE_DONE
-                 ? lnt_fail(err, LNT_ERR_DB, "the scheme has no usable signing key")
-                 : lnt_sq_fail(c->db, err, "reading the signing key");
-        goto out;
-    }
-    sqlite3_reset(st);
-
-    st = lnt_sq_stmt(c,
-                     "SELECT pk FROM box_keys WHERE retired_at IS NULL "
-                     "ORDER BY created_at DESC LIMIT 1",
-                     err);
-    if (st == NULL) {
-        rc = LNT_ERR_DB;
-        goto out;
-    }
-    r = sqlite3_step(st);
-    if (r != SQLITE_ROW || !lnt_sq_blob(out->box_pk, 32, st, 0)) {
-        rc = r == SQLITE_ROW || r == SQLITE_DONE
-                 ? lnt_fail(err, LNT_ERR_DB, "the scheme has no usable sealing key")
-                 : lnt_sq_fail(c->db, err, "reading the sealing key");
-        goto out;
-    }
+                     "signing", out->key.kid, LNT_KID_LEN, out->key.pk, LNT_SIGN_PK_LEN, err);
+    if (rc == LNT_OK)
+        rc = current_key(c,
+                         "SELECT pk FROM box_keys WHERE retired_at IS NULL "
+                         "ORDER BY created_at DESC LIMIT 1",
+                         "sealing", out->box_pk, sizeof out->box_pk, NULL, 0, err);
 out:
     lnt_sq_rend(s, c);
     if (rc != LNT_OK)
