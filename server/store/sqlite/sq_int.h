@@ -1,5 +1,13 @@
-/* sq_int.h - the SQLite backend's insides, shared by the sq_*.c files beside it; not part of the
- * store interface. */
+/*
+ * sq_int.h - the SQLite backend's insides, shared by the sq_*.c files beside it; not part of the
+ * store interface.
+ *
+ * Calls between the files go one way (a file calls only files to its right):
+ *   sq_open.c -> sq_migrate.c -> sq_ingest.c -> sq_derive.c -> sq_batch.c
+ *   sq_migrate.c -> sq_keys.c;  sq_views.c -> sq_keys.c -> sq_badges.c
+ *   sq_rollups.c -> sq_registers.c -> sq_badges.c
+ * and every file -> sq_core.c (errors, statements, lists, transactions), which calls none.
+ */
 #ifndef LNT_SQ_INT_H
 #define LNT_SQ_INT_H
 
