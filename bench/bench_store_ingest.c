@@ -264,7 +264,7 @@ static void make_db(const char *path, struct world *w)
     sqlite3_close(db);
 }
 
-/* The bare table: the same pragmas as the store's write connection (server/store/sqlite/sq_core.c).
+/* The bare table: the same pragmas as the store's write connection (server/store/sqlite/sq_open.c).
  */
 static sqlite3 *make_raw(const char *path)
 {

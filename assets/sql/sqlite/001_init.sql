@@ -1,5 +1,6 @@
 -- 001_init.sql - the server's first schema: scheme and keys, registers, kiosks, events, audit.
--- Applied by server/store_sqlite.c inside one transaction, which then sets user_version = 1.
+-- Applied by server/store/sqlite/sq_migrate.c inside one transaction, which then sets
+-- user_version = 1.
 -- Times are unix seconds (INTEGER); calendar dates are days since 1970-01-01 (INTEGER).
 
 -- The one scheme this database serves (a single row).

@@ -1,8 +1,8 @@
 -- 002_registers_derived.sql - schema 2: fuller registers, officers and tokens, data derived
 -- from events (door register, incidents, stock, volunteer shifts, flags) and the rollups.
--- Applied by server/sq_core.c inside one transaction, which then replays the events
--- already stored through the derivation code (so a v1 database gains its derived data)
--- and sets user_version = 2.
+-- Applied by server/store/sqlite/sq_migrate.c inside one transaction, which then replays
+-- the events already stored through the derivation code (so a v1 database gains its
+-- derived data) and sets user_version = 2.
 -- Times are unix seconds (INTEGER); calendar dates and nights are days since 1970-01-01.
 
 -- ---- registers ----

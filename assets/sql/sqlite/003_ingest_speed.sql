@@ -1,5 +1,6 @@
 -- 003_ingest_speed.sql - schema 3: less work for every event stored.
--- Applied by server/sq_core.c inside one transaction, which then sets user_version = 3.
+-- Applied by server/store/sqlite/sq_migrate.c inside one transaction, which then sets
+-- user_version = 3.
 
 -- Whether a (kiosk_id, seq) sent again is a duplicate or a conflict is decided by
 -- comparing its canonical JSON with the stored body byte for byte, so the body's

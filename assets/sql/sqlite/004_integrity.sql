@@ -1,6 +1,7 @@
 -- 004_integrity.sql - schema 4: records that hold up before a licensing sub-committee.
--- Applied by server/sq_core.c inside one transaction, which then sets user_version = 4
--- (its pre step moves the secret keys to the key file first: see the keys block).
+-- Applied by server/store/sqlite/sq_migrate.c inside one transaction, which then sets
+-- user_version = 4 (its pre step moves the secret keys to the key file first: see the
+-- keys block).
 -- Each block below is about one subject and stands on its own.
 
 -- ---- events: one id, one record; flagged sign-ins ----
@@ -182,9 +183,9 @@ DROP TABLE incident_foreign;
 
 -- ---- keys: secret halves leave the database ----
 -- The database keeps only public keys; the secret halves live in the key file
--- (server/keyfile.h), so a copy of the database can neither open a sealed
+-- (server/store/keyfile.h), so a copy of the database can neither open a sealed
 -- incident nor sign a badge. Before this SQL runs, in the same transaction,
--- sq_core.c has copied every secret key below into the key file and synced it
+-- sq_keys.c has copied every secret key below into the key file and synced it
 -- (the database forgets nothing the file does not hold), and it runs with
 -- PRAGMA secure_delete on, so the pages that held them are zeroed.
 

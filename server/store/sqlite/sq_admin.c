@@ -26,8 +26,7 @@ static enum lnt_err purge_chunks(struct lnt_store *s, const char *sql, int64_t c
         enum lnt_err rc;
         int changed = 0;
 
-        lnt_sq_wlock(s);
-        rc = lnt_sq_begin(s, err);
+        rc = lnt_sq_wbegin(s, err);
         st = rc == LNT_OK ? lnt_sq_stmt(&s->w, sql, err) : NULL;
         if (rc == LNT_OK && st == NULL)
             rc = LNT_ERR_DB;
@@ -37,11 +36,7 @@ static enum lnt_err purge_chunks(struct lnt_store *s, const char *sql, int64_t c
             rc = lnt_sq_done(s->w.db, st, err, "purging old records");
             changed = sqlite3_changes(s->w.db);
         }
-        if (rc == LNT_OK)
-            rc = lnt_sq_commit(s, err);
-        if (rc != LNT_OK)
-            lnt_sq_rollback(s);
-        lnt_sq_wunlock(s);
+        rc = lnt_sq_wend(s, rc, err);
         if (rc != LNT_OK)
             return rc;
         *count += changed;

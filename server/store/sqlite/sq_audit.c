@@ -70,8 +70,7 @@ enum lnt_err lnt_store_login_reserve(struct lnt_store *s, const char *email, con
     login_key(email, key);
     (void)lnt_str_copy(a, sizeof a, addr != NULL ? addr : "");
     /* count and insert in one write transaction: concurrent attempts queue here, one at a time */
-    lnt_sq_wlock(s);
-    rc = lnt_sq_begin(s, err);
+    rc = lnt_sq_wbegin(s, err);
     if (rc == LNT_OK)
         rc = count_since(&s->w, "SELECT count(*) FROM login_failures WHERE email = ?1 AND at > ?2",
                          key, now - window, &by_account, err);
@@ -148,14 +147,11 @@ enum lnt_err lnt_store_audit_list(struct lnt_store *s, int64_t from, int64_t to,
                                   size_t limit, struct lnt_audit_entry **out, size_t *n, char *err)
 {
     struct lnt_sq_conn *c;
-    enum lnt_err rc = lnt_sq_limit(limit, err);
     sqlite3_stmt *st;
+    enum lnt_err rc = lnt_sq_page_begin(s, limit, (void **)out, n, &c, err);
 
-    *out = NULL;
-    *n = 0;
     if (rc != LNT_OK)
         return rc;
-    c = lnt_sq_rbegin(s);
     st = lnt_sq_stmt(c,
                      "SELECT id, at, actor, action, object, detail FROM audit_log "
                      "WHERE id < ?1 AND at >= ?2 AND at < ?3 ORDER BY id DESC LIMIT ?4",
@@ -164,7 +160,7 @@ enum lnt_err lnt_store_audit_list(struct lnt_store *s, int64_t from, int64_t to,
     if (st != NULL) {
         sqlite3_bind_int64(st, 1, before_id > 0 ? before_id : INT64_MAX);
         sqlite3_bind_int64(st, 2, from);
-        sqlite3_bind_int64(st, 3, to != 0 ? to : INT64_MAX);
+        sqlite3_bind_int64(st, 3, lnt_sq_upper(to));
         sqlite3_bind_int64(st, 4, (int64_t)limit);
         rc = lnt_sq_list(c->db, st, sizeof **out, audit_row, (void **)out, n, err,
                          "reading the audit log");

@@ -44,8 +44,7 @@ static enum lnt_err scope_venue(struct lnt_store *s, const struct lnt_scope *sc,
 {
     if (sc->venue_id == 0)
         return LNT_OK;
-    return lnt_sq_must_exist(&s->w, "SELECT 1 FROM venues WHERE id = ?1", sc->venue_id, "venue",
-                             err);
+    return lnt_sq_venue_must_exist(&s->w, sc->venue_id, err);
 }
 
 static const char *scope_text(const struct lnt_scope *sc, char *buf, size_t size)
@@ -79,8 +78,7 @@ enum lnt_err lnt_store_officer_add(struct lnt_store *s, struct lnt_officer *o, c
         rc = password_hash(password, hash, err);
     if (rc != LNT_OK)
         return rc;
-    lnt_sq_wlock(s);
-    rc = lnt_sq_begin(s, err);
+    rc = lnt_sq_wbegin(s, err);
     if (rc == LNT_OK)
         rc = scope_venue(s, &o->scope, err);
     if (rc != LNT_OK)
@@ -273,6 +271,50 @@ static enum lnt_err sessions_end(struct lnt_store *s, int64_t officer_id, char *
     return lnt_sq_done(s->w.db, st, err, "ending sessions");
 }
 
+/*
+ * How a credential is switched off, once: an account disabled, a token
+ * revoked. The strings are literals (the SQL keys the statement cache).
+ */
+struct switching_off {
+    const char *exists;  /* ?1 = id: a row when there is such a credential */
+    const char *noun;    /* the credential in messages: "account" */
+    const char *set;     /* ?1 = id, ?2 = when; changes nothing when it is already off */
+    const char *doing;   /* the update, in errors */
+    const char *already; /* refusal of a second time, after "<noun> <id> " */
+    /* more to do in the same transaction once it is off; may be NULL */
+    enum lnt_err (*then)(struct lnt_store *s, int64_t id, char *err);
+    const char *object; /* the audit row's object: "<object> <id>" */
+    const char *action; /* the audit row's action */
+    const char *detail; /* the audit row's detail */
+};
+
+/*
+ * Switches credential `id` off at `now` (1 when now <= 0) as `how` says.
+ * LNT_ERR_NOT_FOUND for no such credential, LNT_ERR_STATE when it already was
+ * off, LNT_ERR_DB; nothing is changed on error.
+ */
+static enum lnt_err switch_off(struct lnt_store *s, const struct switching_off *how, int64_t id,
+                               int64_t now, char *err)
+{
+    char obj[40];
+    enum lnt_err rc = lnt_sq_wbegin(s, err);
+
+    if (rc == LNT_OK)
+        rc = lnt_sq_must_exist(&s->w, how->exists, id, how->noun, err);
+    if (rc != LNT_OK)
+        goto out;
+    rc = lnt_sq_set_at(s, how->set, id, now > 0 ? now : 1, how->doing, err);
+    if (rc == LNT_OK && sqlite3_changes(s->w.db) == 0)
+        rc = lnt_fail(err, LNT_ERR_STATE, "%s %" PRId64 " %s", how->noun, id, how->already);
+    if (rc == LNT_OK && how->then != NULL)
+        rc = how->then(s, id, err);
+    snprintf(obj, sizeof obj, "%s %" PRId64, how->object, id);
+    if (rc == LNT_OK)
+        rc = lnt_sq_audit(s, how->action, obj, err, "%s", how->detail);
+out:
+    return lnt_sq_wend(s, rc, err);
+}
+
 enum lnt_err lnt_store_officer_password(struct lnt_store *s, int64_t id, const char *password,
                                         char *err)
 {
@@ -284,8 +326,7 @@ enum lnt_err lnt_store_officer_password(struct lnt_store *s, int64_t id, const c
         rc = password_hash(password, hash, err);
     if (rc != LNT_OK)
         return rc;
-    lnt_sq_wlock(s);
-    rc = lnt_sq_begin(s, err);
+    rc = lnt_sq_wbegin(s, err);
     if (rc != LNT_OK)
         goto out;
     st = lnt_sq_stmt(&s->w, "UPDATE officers SET pwhash = ?2 WHERE id = ?1", err);
@@ -312,43 +353,25 @@ out:
 enum lnt_err lnt_store_officer_list(struct lnt_store *s, struct lnt_officer **out, size_t *n,
                                     char *err)
 {
-    struct lnt_sq_conn *c = lnt_sq_rbegin(s);
-    enum lnt_err rc = LNT_ERR_DB;
-    sqlite3_stmt *st;
-
-    *out = NULL;
-    *n = 0;
-    st = lnt_sq_stmt(c, "SELECT " OFFICER_COLS " FROM officers ORDER BY id", err);
-    if (st != NULL)
-        rc = lnt_sq_list(c->db, st, sizeof **out, officer_row, (void **)out, n, err,
-                         "listing accounts");
-    lnt_sq_rend(s, c);
-    return rc;
+    return lnt_sq_rlist(s, "SELECT " OFFICER_COLS " FROM officers ORDER BY id", 0, sizeof **out,
+                        officer_row, (void **)out, n, err, "listing accounts");
 }
 
 enum lnt_err lnt_store_officer_disable(struct lnt_store *s, int64_t id, int64_t now, char *err)
 {
-    char obj[32];
-    enum lnt_err rc;
+    static const struct switching_off disabling = {
+        .exists = "SELECT disabled_at FROM officers WHERE id = ?1",
+        .noun = "account",
+        .set = "UPDATE officers SET disabled_at = ?2 WHERE id = ?1 AND disabled_at = 0",
+        .doing = "disabling the account",
+        .already = "is already disabled",
+        .then = sessions_end,
+        .object = "officer",
+        .action = "officer.disable",
+        .detail = "account disabled; sessions ended",
+    };
 
-    lnt_sq_wlock(s);
-    rc = lnt_sq_begin(s, err);
-    if (rc == LNT_OK)
-        rc = lnt_sq_must_exist(&s->w, "SELECT disabled_at FROM officers WHERE id = ?1", id,
-                               "account", err);
-    if (rc != LNT_OK)
-        goto out;
-    rc = lnt_sq_set_at(s, "UPDATE officers SET disabled_at = ?2 WHERE id = ?1 AND disabled_at = 0",
-                       id, now > 0 ? now : 1, "disabling the account", err);
-    if (rc == LNT_OK && sqlite3_changes(s->w.db) == 0)
-        rc = lnt_fail(err, LNT_ERR_STATE, "account %" PRId64 " is already disabled", id);
-    if (rc == LNT_OK)
-        rc = sessions_end(s, id, err);
-    snprintf(obj, sizeof obj, "officer %" PRId64, id);
-    if (rc == LNT_OK)
-        rc = lnt_sq_audit(s, "officer.disable", obj, err, "account disabled; sessions ended");
-out:
-    return lnt_sq_wend(s, rc, err);
+    return switch_off(s, &disabling, id, now, err);
 }
 
 /* ---- API tokens ---- */
@@ -377,8 +400,7 @@ enum lnt_err lnt_store_token_add(struct lnt_store *s, struct lnt_token *t, int64
     memcpy(t->hint, text, sizeof t->hint - 1);
     t->hint[sizeof t->hint - 1] = '\0';
 
-    lnt_sq_wlock(s);
-    rc = lnt_sq_begin(s, err);
+    rc = lnt_sq_wbegin(s, err);
     if (rc == LNT_OK)
         rc = scope_venue(s, &t->scope, err);
     if (rc != LNT_OK)
@@ -409,14 +431,10 @@ enum lnt_err lnt_store_token_add(struct lnt_store *s, struct lnt_token *t, int64
     snprintf(obj, sizeof obj, "token %" PRId64, t->id);
     rc = lnt_sq_audit(s, "token.add", obj, err, "\"%s\", %s", t->label,
                       scope_text(&t->scope, scope, sizeof scope));
-    if (rc == LNT_OK)
-        rc = lnt_sq_commit(s, err);
+out:
+    rc = lnt_sq_wend(s, rc, err);
     if (rc == LNT_OK)
         memcpy(out_token, text, sizeof text);
-out:
-    if (rc != LNT_OK)
-        lnt_sq_rollback(s);
-    lnt_sq_wunlock(s);
     lnt_store_wipe(raw, sizeof raw);
     lnt_store_wipe(text, sizeof text);
     return rc;
@@ -480,40 +498,24 @@ out:
 
 enum lnt_err lnt_store_token_list(struct lnt_store *s, struct lnt_token **out, size_t *n, char *err)
 {
-    struct lnt_sq_conn *c = lnt_sq_rbegin(s);
-    enum lnt_err rc = LNT_ERR_DB;
-    sqlite3_stmt *st;
-
-    *out = NULL;
-    *n = 0;
-    st = lnt_sq_stmt(c, "SELECT " TOKEN_COLS " FROM api_tokens ORDER BY id", err);
-    if (st != NULL)
-        rc =
-            lnt_sq_list(c->db, st, sizeof **out, token_row, (void **)out, n, err, "listing tokens");
-    lnt_sq_rend(s, c);
-    return rc;
+    return lnt_sq_rlist(s, "SELECT " TOKEN_COLS " FROM api_tokens ORDER BY id", 0, sizeof **out,
+                        token_row, (void **)out, n, err, "listing tokens");
 }
 
 enum lnt_err lnt_store_token_revoke(struct lnt_store *s, int64_t id, int64_t now, char *err)
 {
-    char obj[40];
-    enum lnt_err rc;
+    static const struct switching_off revoking = {
+        .exists = "SELECT 1 FROM api_tokens WHERE id = ?1",
+        .noun = "token",
+        .set = "UPDATE api_tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at = 0",
+        .doing = "revoking the token",
+        .already = "is already revoked",
+        .object = "token",
+        .action = "token.revoke",
+        .detail = "token revoked",
+    };
 
-    lnt_sq_wlock(s);
-    rc = lnt_sq_begin(s, err);
-    if (rc == LNT_OK)
-        rc = lnt_sq_must_exist(&s->w, "SELECT 1 FROM api_tokens WHERE id = ?1", id, "token", err);
-    if (rc != LNT_OK)
-        goto out;
-    rc = lnt_sq_set_at(s, "UPDATE api_tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at = 0",
-                       id, now > 0 ? now : 1, "revoking the token", err);
-    if (rc == LNT_OK && sqlite3_changes(s->w.db) == 0)
-        rc = lnt_fail(err, LNT_ERR_STATE, "token %" PRId64 " is already revoked", id);
-    snprintf(obj, sizeof obj, "token %" PRId64, id);
-    if (rc == LNT_OK)
-        rc = lnt_sq_audit(s, "token.revoke", obj, err, "token revoked");
-out:
-    return lnt_sq_wend(s, rc, err);
+    return switch_off(s, &revoking, id, now, err);
 }
 
 /* ---- sessions ---- */

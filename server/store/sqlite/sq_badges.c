@@ -13,9 +13,36 @@
 
 /* ---- scheme ---- */
 
+/* Stores a new signing key's public half, inside the caller's write transaction. */
+static enum lnt_err signing_key_add(struct lnt_store *s, const struct lnt_signing_key *key,
+                                    int64_t now, char *err)
+{
+    sqlite3_stmt *st = lnt_sq_stmt(
+        &s->w, "INSERT INTO signing_keys (kid, pk, created_at) VALUES (?1, ?2, ?3)", err);
+
+    if (st == NULL)
+        return LNT_ERR_DB;
+    sqlite3_bind_blob(st, 1, key->kid, LNT_KID_LEN, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, key->pk, LNT_SIGN_PK_LEN, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, now);
+    return lnt_sq_done(s->w.db, st, err, "storing the signing key");
+}
+
+enum lnt_err lnt_sq_box_key_add(struct lnt_store *s, const uint8_t *pk, int64_t now, char *err)
+{
+    sqlite3_stmt *st =
+        lnt_sq_stmt(&s->w, "INSERT INTO box_keys (pk, created_at) VALUES (?1, ?2)", err);
+
+    if (st == NULL)
+        return LNT_ERR_DB;
+    sqlite3_bind_blob(st, 1, pk, LNT_BOX_KEY_LEN, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now);
+    return lnt_sq_done(s->w.db, st, err, "storing the sealing key");
+}
+
 static enum lnt_err insert_keys(struct lnt_store *s, const char *name,
-                                const struct lnt_signing_key *key, const uint8_t box_pk[32],
-                                int64_t now, char *err)
+                                const struct lnt_signing_key *key,
+                                const uint8_t box_pk[LNT_BOX_KEY_LEN], int64_t now, char *err)
 {
     sqlite3_stmt *st;
     enum lnt_err rc;
@@ -26,34 +53,21 @@ static enum lnt_err insert_keys(struct lnt_store *s, const char *name,
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, now);
     rc = lnt_sq_done(s->w.db, st, err, "storing the scheme");
-    if (rc != LNT_OK)
-        return rc;
-    st = lnt_sq_stmt(&s->w, "INSERT INTO signing_keys (kid, pk, created_at) VALUES (?1, ?2, ?3)",
-                     err);
-    if (st == NULL)
-        return LNT_ERR_DB;
-    sqlite3_bind_blob(st, 1, key->kid, LNT_KID_LEN, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 2, key->pk, LNT_SIGN_PK_LEN, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, now);
-    rc = lnt_sq_done(s->w.db, st, err, "storing the signing key");
-    if (rc != LNT_OK)
-        return rc;
-    st = lnt_sq_stmt(&s->w, "INSERT INTO box_keys (pk, created_at) VALUES (?1, ?2)", err);
-    if (st == NULL)
-        return LNT_ERR_DB;
-    sqlite3_bind_blob(st, 1, box_pk, 32, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, now);
-    return lnt_sq_done(s->w.db, st, err, "storing the sealing key");
+    if (rc == LNT_OK)
+        rc = signing_key_add(s, key, now, err);
+    if (rc == LNT_OK)
+        rc = lnt_sq_box_key_add(s, box_pk, now, err);
+    return rc;
 }
 
-/* 1 when the scheme exists, 0 when not, -1 on error (err filled); on a read connection. */
-static int scheme_exists(struct lnt_store *s, char *err)
+/* lnt_sq_scheme_must_be on a read connection: before the key file is written. */
+static enum lnt_err scheme_must_be(struct lnt_store *s, bool initialised, char *err)
 {
     struct lnt_sq_conn *c = lnt_sq_rbegin(s);
-    int found = lnt_sq_exists(c, "SELECT 1 FROM scheme WHERE id = ?1", 1, err);
+    enum lnt_err rc = lnt_sq_scheme_must_be(c, initialised, err);
 
     lnt_sq_rend(s, c);
-    return found;
+    return rc;
 }
 
 enum lnt_err lnt_store_scheme_init(struct lnt_store *s, const char *name, char *err)
@@ -63,15 +77,13 @@ enum lnt_err lnt_store_scheme_init(struct lnt_store *s, const char *name, char *
     char kid_hex[LNT_HEX_LEN(LNT_KID_LEN)];
     int64_t now = lnt_time_now();
     enum lnt_err rc;
-    int found;
 
     rc = lnt_store_scheme_name_check(name, err);
     if (rc != LNT_OK)
         return rc;
-    found = scheme_exists(s, err);
-    if (found != 0)
-        return found < 0 ? LNT_ERR_DB
-                         : lnt_fail(err, LNT_ERR_EXISTS, "the scheme is already initialised");
+    rc = scheme_must_be(s, false, err);
+    if (rc != LNT_OK)
+        return rc;
     lnt_badge_keygen(&key);
     lnt_store_box_keygen(box.pk, box.sk);
     lnt_hex_encode(key.kid, LNT_KID_LEN, kid_hex);
@@ -82,21 +94,42 @@ enum lnt_err lnt_store_scheme_init(struct lnt_store *s, const char *name, char *
     if (rc != LNT_OK)
         return rc;
 
-    lnt_sq_wlock(s);
-    rc = lnt_sq_begin(s, err);
-    if (rc != LNT_OK)
-        goto out;
-    found = lnt_sq_exists(&s->w, "SELECT 1 FROM scheme WHERE id = ?1", 1, err);
-    if (found != 0) {
-        rc = found < 0 ? LNT_ERR_DB
-                       : lnt_fail(err, LNT_ERR_EXISTS, "the scheme is already initialised");
-        goto out;
-    }
-    rc = insert_keys(s, name, &key, box.pk, now, err);
+    rc = lnt_sq_wbegin(s, err);
+    if (rc == LNT_OK)
+        rc = lnt_sq_scheme_must_be(&s->w, false, err);
+    if (rc == LNT_OK)
+        rc = insert_keys(s, name, &key, box.pk, now, err);
     if (rc == LNT_OK)
         rc = lnt_sq_audit(s, "scheme.init", name, err, "scheme %s, signing key %s", name, kid_hex);
-out:
     return lnt_sq_wend(s, rc, err);
+}
+
+/*
+ * Reads the current key of one kind ("signing", "sealing") with `sql`: column
+ * 0 into a (na bytes) and, when b is not NULL, column 1 into b (nb bytes).
+ * LNT_ERR_DB "the scheme has no usable <kind> key" when there is none of the
+ * right size, or the database's error.
+ */
+static enum lnt_err current_key(struct lnt_sq_conn *c, const char *sql, const char *kind,
+                                uint8_t *a, size_t na, uint8_t *b, size_t nb, char *err)
+{
+    sqlite3_stmt *st = lnt_sq_stmt(c, sql, err);
+    enum lnt_err rc = LNT_OK;
+    char what[32];
+    int r;
+
+    if (st == NULL)
+        return LNT_ERR_DB;
+    r = sqlite3_step(st);
+    if (r != SQLITE_ROW || !lnt_sq_blob(a, na, st, 0) ||
+        (b != NULL && !lnt_sq_blob(b, nb, st, 1))) {
+        snprintf(what, sizeof what, "reading the %s key", kind);
+        rc = r == SQLITE_ROW || r == SQLITE_DONE
+                 ? lnt_fail(err, LNT_ERR_DB, "the scheme has no usable %s key", kind)
+                 : lnt_sq_fail(c->db, err, what);
+    }
+    sqlite3_reset(st);
+    return rc;
 }
 
 enum lnt_err lnt_store_scheme_get(struct lnt_store *s, struct lnt_scheme *out, char *err)
@@ -129,39 +162,15 @@ enum lnt_err lnt_store_scheme_get(struct lnt_store *s, struct lnt_scheme *out, c
     lnt_sq_text(out->name, sizeof out->name, st, 0);
     sqlite3_reset(st);
 
-    st = lnt_sq_stmt(c,
+    rc = current_key(c,
                      "SELECT kid, pk FROM signing_keys WHERE retired_at IS NULL "
                      "ORDER BY created_at DESC LIMIT 1",
-                     err);
-    if (st == NULL) {
-        rc = LNT_ERR_DB;
-        goto out;
-    }
-    r = sqlite3_step(st);
-    if (r != SQLITE_ROW || !lnt_sq_blob(out->key.kid, LNT_KID_LEN, st, 0) ||
-        !lnt_sq_blob(out->key.pk, LNT_SIGN_PK_LEN, st, 1)) {
-        rc = r == SQLITE_ROW || r == SQLITE_DONE
-                 ? lnt_fail(err, LNT_ERR_DB, "the scheme has no usable signing key")
-                 : lnt_sq_fail(c->db, err, "reading the signing key");
-        goto out;
-    }
-    sqlite3_reset(st);
-
-    st = lnt_sq_stmt(c,
-                     "SELECT pk FROM box_keys WHERE retired_at IS NULL "
-                     "ORDER BY created_at DESC LIMIT 1",
-                     err);
-    if (st == NULL) {
-        rc = LNT_ERR_DB;
-        goto out;
-    }
-    r = sqlite3_step(st);
-    if (r != SQLITE_ROW || !lnt_sq_blob(out->box_pk, 32, st, 0)) {
-        rc = r == SQLITE_ROW || r == SQLITE_DONE
-                 ? lnt_fail(err, LNT_ERR_DB, "the scheme has no usable sealing key")
-                 : lnt_sq_fail(c->db, err, "reading the sealing key");
-        goto out;
-    }
+                     "signing", out->key.kid, LNT_KID_LEN, out->key.pk, LNT_SIGN_PK_LEN, err);
+    if (rc == LNT_OK)
+        rc = current_key(c,
+                         "SELECT pk FROM box_keys WHERE retired_at IS NULL "
+                         "ORDER BY created_at DESC LIMIT 1",
+                         "sealing", out->box_pk, sizeof out->box_pk, NULL, 0, err);
 out:
     lnt_sq_rend(s, c);
     if (rc != LNT_OK)
@@ -179,25 +188,13 @@ static void trusted_row(sqlite3_stmt *st, void *elem)
 enum lnt_err lnt_store_trust_keys(struct lnt_store *s, struct lnt_trusted_key **out, size_t *n,
                                   char *err)
 {
-    struct lnt_sq_conn *c = lnt_sq_rbegin(s);
-    enum lnt_err rc = LNT_ERR_DB;
-    sqlite3_stmt *st;
-
-    *out = NULL;
-    *n = 0;
-    st = lnt_sq_stmt(
-        c,
+    /* a retired key stays trusted as long as a badge it signed can still be valid */
+    return lnt_sq_rlist(
+        s,
         "SELECT kid, pk FROM signing_keys WHERE (retired_at IS NULL OR retired_at > ?1) "
         "AND length(kid) = 4 AND length(pk) = 32 ORDER BY created_at, kid",
-        err);
-    if (st != NULL) {
-        /* a retired key stays trusted as long as a badge it signed can still be valid */
-        sqlite3_bind_int64(st, 1, lnt_time_now() - LNT_BADGE_MAX_VALIDITY);
-        rc = lnt_sq_list(c->db, st, sizeof **out, trusted_row, (void **)out, n, err,
-                         "listing signing keys");
-    }
-    lnt_sq_rend(s, c);
-    return rc;
+        lnt_time_now() - LNT_BADGE_MAX_VALIDITY, sizeof **out, trusted_row, (void **)out, n, err,
+        "listing signing keys");
 }
 
 /* ---- badges ---- */
@@ -285,11 +282,9 @@ enum lnt_err lnt_store_badge_add(struct lnt_store *s, const struct lnt_badge_rec
         return lnt_fail(err, LNT_ERR_INVALID, "badge expires before it is issued");
     lnt_hex_encode(b->serial, LNT_SERIAL_LEN, hex);
     snprintf(obj, sizeof obj, "badge %s", hex);
-    lnt_sq_wlock(s);
-    rc = lnt_sq_begin(s, err);
+    rc = lnt_sq_wbegin(s, err);
     if (rc == LNT_OK)
-        rc = lnt_sq_must_exist(&s->w, "SELECT 1 FROM staff WHERE id = ?1", b->staff_id,
-                               "staff member", err);
+        rc = lnt_sq_staff_must_exist(&s->w, b->staff_id, err);
     if (rc != LNT_OK)
         goto out;
     if (b->revoked_at == 0) {
@@ -351,8 +346,7 @@ enum lnt_err lnt_store_badge_revoke(struct lnt_store *s, const uint8_t serial[LN
     if (rc != LNT_OK)
         return rc;
     lnt_hex_encode(serial, LNT_SERIAL_LEN, hex);
-    lnt_sq_wlock(s);
-    rc = lnt_sq_begin(s, err);
+    rc = lnt_sq_wbegin(s, err);
     if (rc != LNT_OK)
         goto out;
     st = lnt_sq_stmt(&s->w, "SELECT staff_id, revoked_at FROM badges WHERE serial = ?1", err);
@@ -396,24 +390,11 @@ static void badge_row(sqlite3_stmt *st, void *elem)
 enum lnt_err lnt_store_badge_list(struct lnt_store *s, int64_t staff_id,
                                   struct lnt_badge_record **out, size_t *n, char *err)
 {
-    struct lnt_sq_conn *c = lnt_sq_rbegin(s);
-    enum lnt_err rc = LNT_ERR_DB;
-    sqlite3_stmt *st;
-
-    *out = NULL;
-    *n = 0;
-    st = lnt_sq_stmt(c,
-                     "SELECT serial, staff_id, kid, issued_at, expires_at, revoked_at, "
-                     "revoke_version, revoke_reason FROM badges WHERE ?1 = 0 OR staff_id = ?1 "
-                     "ORDER BY issued_at DESC, serial",
-                     err);
-    if (st != NULL) {
-        sqlite3_bind_int64(st, 1, staff_id);
-        rc =
-            lnt_sq_list(c->db, st, sizeof **out, badge_row, (void **)out, n, err, "listing badges");
-    }
-    lnt_sq_rend(s, c);
-    return rc;
+    return lnt_sq_rlist(s,
+                        "SELECT serial, staff_id, kid, issued_at, expires_at, revoked_at, "
+                        "revoke_version, revoke_reason FROM badges WHERE ?1 = 0 OR staff_id = ?1 "
+                        "ORDER BY issued_at DESC, serial",
+                        staff_id, sizeof **out, badge_row, (void **)out, n, err, "listing badges");
 }
 
 static void serial_row(sqlite3_stmt *st, void *elem)
@@ -424,23 +405,11 @@ static void serial_row(sqlite3_stmt *st, void *elem)
 enum lnt_err lnt_store_badge_revoked(struct lnt_store *s, uint8_t (**out)[LNT_SERIAL_LEN],
                                      size_t *n, char *err)
 {
-    struct lnt_sq_conn *c = lnt_sq_rbegin(s);
-    enum lnt_err rc = LNT_ERR_DB;
-    sqlite3_stmt *st;
-
-    *out = NULL;
-    *n = 0;
-    st = lnt_sq_stmt(c,
-                     "SELECT serial FROM badges WHERE revoked_at <> 0 AND expires_at > ?1 "
-                     "ORDER BY serial",
-                     err);
-    if (st != NULL) {
-        sqlite3_bind_int64(st, 1, lnt_time_now());
-        rc = lnt_sq_list(c->db, st, sizeof **out, serial_row, (void **)out, n, err,
-                         "listing revoked badges");
-    }
-    lnt_sq_rend(s, c);
-    return rc;
+    return lnt_sq_rlist(s,
+                        "SELECT serial FROM badges WHERE revoked_at <> 0 AND expires_at > ?1 "
+                        "ORDER BY serial",
+                        lnt_time_now(), sizeof **out, serial_row, (void **)out, n, err,
+                        "listing revoked badges");
 }
 
 enum lnt_err lnt_store_badge_revoked_since(struct lnt_store *s, int64_t since, int64_t now,
@@ -501,21 +470,10 @@ static void key_row(sqlite3_stmt *st, void *elem)
 enum lnt_err lnt_store_key_list(struct lnt_store *s, struct lnt_key_info **out, size_t *n,
                                 char *err)
 {
-    struct lnt_sq_conn *c = lnt_sq_rbegin(s);
-    enum lnt_err rc = LNT_ERR_DB;
-    sqlite3_stmt *st;
-
-    *out = NULL;
-    *n = 0;
-    st = lnt_sq_stmt(c,
-                     "SELECT kid, pk, created_at, coalesce(retired_at, 0) FROM signing_keys "
-                     "ORDER BY created_at, kid",
-                     err);
-    if (st != NULL)
-        rc = lnt_sq_list(c->db, st, sizeof **out, key_row, (void **)out, n, err,
-                         "listing signing keys");
-    lnt_sq_rend(s, c);
-    return rc;
+    return lnt_sq_rlist(s,
+                        "SELECT kid, pk, created_at, coalesce(retired_at, 0) FROM signing_keys "
+                        "ORDER BY created_at, kid",
+                        0, sizeof **out, key_row, (void **)out, n, err, "listing signing keys");
 }
 
 enum lnt_err lnt_store_key_rotate(struct lnt_store *s, int64_t now, struct lnt_key_info *out,
@@ -525,12 +483,10 @@ enum lnt_err lnt_store_key_rotate(struct lnt_store *s, int64_t now, struct lnt_k
     char kid_hex[LNT_HEX_LEN(LNT_KID_LEN)], obj[24];
     sqlite3_stmt *st;
     enum lnt_err rc;
-    int found;
 
-    found = scheme_exists(s, err);
-    if (found != 1)
-        return found < 0 ? LNT_ERR_DB
-                         : lnt_fail(err, LNT_ERR_NOT_FOUND, "the scheme is not initialised");
+    rc = scheme_must_be(s, true, err);
+    if (rc != LNT_OK)
+        return rc;
     lnt_badge_keygen(&key);
     lnt_hex_encode(key.kid, LNT_KID_LEN, kid_hex);
     snprintf(obj, sizeof obj, "key %s", kid_hex);
@@ -539,16 +495,11 @@ enum lnt_err lnt_store_key_rotate(struct lnt_store *s, int64_t now, struct lnt_k
     lnt_store_wipe(&key.sk, sizeof key.sk);
     if (rc != LNT_OK)
         return rc;
-    lnt_sq_wlock(s);
-    rc = lnt_sq_begin(s, err);
+    rc = lnt_sq_wbegin(s, err);
+    if (rc == LNT_OK)
+        rc = lnt_sq_scheme_must_be(&s->w, true, err);
     if (rc != LNT_OK)
         goto out;
-    found = lnt_sq_exists(&s->w, "SELECT 1 FROM scheme WHERE id = ?1", 1, err);
-    if (found != 1) {
-        rc = found < 0 ? LNT_ERR_DB
-                       : lnt_fail(err, LNT_ERR_NOT_FOUND, "the scheme is not initialised");
-        goto out;
-    }
     st =
         lnt_sq_stmt(&s->w, "UPDATE signing_keys SET retired_at = ?1 WHERE retired_at IS NULL", err);
     if (st == NULL) {
@@ -559,16 +510,7 @@ enum lnt_err lnt_store_key_rotate(struct lnt_store *s, int64_t now, struct lnt_k
     rc = lnt_sq_done(s->w.db, st, err, "retiring the signing key");
     if (rc != LNT_OK)
         goto out;
-    st = lnt_sq_stmt(&s->w, "INSERT INTO signing_keys (kid, pk, created_at) VALUES (?1, ?2, ?3)",
-                     err);
-    if (st == NULL) {
-        rc = LNT_ERR_DB;
-        goto out;
-    }
-    sqlite3_bind_blob(st, 1, key.kid, LNT_KID_LEN, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 2, key.pk, LNT_SIGN_PK_LEN, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, now);
-    rc = lnt_sq_done(s->w.db, st, err, "storing the signing key");
+    rc = signing_key_add(s, &key, now, err);
     if (rc == LNT_OK)
         rc = lnt_sq_audit(s, "key.rotate", obj, err,
                           "new current signing key; the previous one stays trusted for %d days",
@@ -637,11 +579,9 @@ enum lnt_err lnt_store_finding_add(struct lnt_store *s, struct lnt_finding *f, i
     if (f->valid_until < f->found_on)
         return lnt_fail(err, LNT_ERR_INVALID, "finding is valid until before it was made");
 
-    lnt_sq_wlock(s);
-    rc = lnt_sq_begin(s, err);
+    rc = lnt_sq_wbegin(s, err);
     if (rc == LNT_OK)
-        rc = lnt_sq_must_exist(&s->w, "SELECT 1 FROM venues WHERE id = ?1", f->venue_id, "venue",
-                               err);
+        rc = lnt_sq_venue_must_exist(&s->w, f->venue_id, err);
     if (rc != LNT_OK)
         goto out;
     st =
@@ -691,22 +631,10 @@ static void finding_row(sqlite3_stmt *st, void *elem)
 enum lnt_err lnt_store_finding_list(struct lnt_store *s, int64_t venue_id, struct lnt_finding **out,
                                     size_t *n, char *err)
 {
-    struct lnt_sq_conn *c = lnt_sq_rbegin(s);
-    enum lnt_err rc = LNT_ERR_DB;
-    sqlite3_stmt *st;
-
-    *out = NULL;
-    *n = 0;
-    st = lnt_sq_stmt(c,
-                     "SELECT id, venue_id, criterion, met, evidence, assessor, found_on, "
-                     "valid_until, recorded_at FROM findings WHERE venue_id = ?1 "
-                     "ORDER BY found_on DESC, id DESC",
-                     err);
-    if (st != NULL) {
-        sqlite3_bind_int64(st, 1, venue_id);
-        rc = lnt_sq_list(c->db, st, sizeof **out, finding_row, (void **)out, n, err,
-                         "listing findings");
-    }
-    lnt_sq_rend(s, c);
-    return rc;
+    return lnt_sq_rlist(s,
+                        "SELECT id, venue_id, criterion, met, evidence, assessor, found_on, "
+                        "valid_until, recorded_at FROM findings WHERE venue_id = ?1 "
+                        "ORDER BY found_on DESC, id DESC",
+                        venue_id, sizeof **out, finding_row, (void **)out, n, err,
+                        "listing findings");
 }

@@ -12,241 +12,6 @@
 #define COPY_WINDOW (16 * 3600) /* an open shift older than this is not "on shift now" */
 #define SHIFT_MAX (24 * 3600)   /* a sign_out closes only a shift begun this recently */
 
-/* ---- the batch's rollup accumulator ---- */
-
-/* Columns of rollup_night, in the order of the upsert below. */
-enum night_col {
-    NC_CONTACTS,
-    NC_SIGN_INS,
-    NC_DOOR,
-    NC_DOOR_SIA,
-    NC_DOOR_VULN,
-    NC_ANGELA_ON,
-    NC_STAFF,
-    NC_STAFF_BYST,
-    NC_OPEN,
-    NC_INC,
-    NC_INC_HOUR,
-    NC_SPIKING,
-    NC_SPIKING_DONE,
-    NC_ANGELA,
-    NC_REFUSED,
-    NC_STOCK,
-    NC__N
-};
-
-#define HOUR_SLOTS 256
-#define NIGHT_SLOTS 128
-#define KIND_SLOTS 128
-
-struct hour_delta {
-    int64_t venue_id, hour;
-    int type;
-    char kind[LNT_SHORT_TEXT];
-    int64_t count;
-};
-struct night_delta {
-    int64_t venue_id;
-    int32_t night;
-    int32_t d[NC__N];
-    bool has_cup;
-    int32_t cup;
-};
-struct kind_delta {
-    int64_t venue_id;
-    int32_t night;
-    char kind[LNT_SHORT_TEXT];
-    int64_t count;
-};
-
-/*
- * Rollup changes of one batch, merged by key and written with one upsert per
- * key at the end: a batch of 100 events from one kiosk touches a handful of rows.
- */
-struct lnt_sq_batch {
-    struct hour_delta hours[HOUR_SLOTS];
-    size_t n_hours;
-    struct night_delta nights[NIGHT_SLOTS];
-    size_t n_nights;
-    struct kind_delta kinds[KIND_SLOTS];
-    size_t n_kinds;
-};
-
-enum lnt_err lnt_sq_batch_new(struct lnt_store *s, char *err)
-{
-    s->batch = calloc(1, sizeof *s->batch);
-    return s->batch != NULL ? LNT_OK
-                            : lnt_fail(err, LNT_ERR_NOMEM, "out of memory opening the store");
-}
-
-void lnt_sq_batch_free(struct lnt_store *s)
-{
-    free(s->batch);
-    s->batch = NULL;
-}
-
-void lnt_sq_batch_reset(struct lnt_store *s)
-{
-    struct lnt_sq_batch *b = s->batch;
-
-    b->n_hours = b->n_nights = b->n_kinds = 0;
-}
-
-enum lnt_err lnt_sq_batch_flush(struct lnt_store *s, char *err)
-{
-    struct lnt_sq_batch *b = s->batch;
-    sqlite3_stmt *st;
-    enum lnt_err rc = LNT_OK;
-
-    for (size_t i = 0; rc == LNT_OK && i < b->n_hours; i++) {
-        const struct hour_delta *h = &b->hours[i];
-        if (h->count == 0)
-            continue;
-        st = lnt_sq_stmt(&s->w,
-                         "INSERT INTO rollup_hour (venue_id, hour, type, kind, count) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (venue_id, hour, type, kind) "
-                         "DO UPDATE SET count = count + excluded.count",
-                         err);
-        if (st == NULL)
-            return LNT_ERR_DB;
-        sqlite3_bind_int64(st, 1, h->venue_id);
-        sqlite3_bind_int64(st, 2, h->hour);
-        sqlite3_bind_int(st, 3, h->type);
-        sqlite3_bind_text(st, 4, h->kind, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 5, h->count);
-        rc = lnt_sq_done(s->w.db, st, err, "updating the hourly rollup");
-    }
-    for (size_t i = 0; rc == LNT_OK && i < b->n_nights; i++) {
-        const struct night_delta *nd = &b->nights[i];
-        st = lnt_sq_stmt(
-            &s->w,
-            "INSERT INTO rollup_night (venue_id, night, contacts, sign_ins, door_shifts, "
-            "door_sia_ok, door_vuln_trained, angela_on_shift, staff_shifts, staff_bystander, "
-            "open_shifts, incidents, incidents_within_hour, spiking, spiking_complete, angela, "
-            "refused, stock_events, cup_level) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-            "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) ON CONFLICT (venue_id, night) DO UPDATE "
-            "SET contacts = contacts + excluded.contacts, sign_ins = sign_ins + excluded.sign_ins, "
-            "door_shifts = door_shifts + excluded.door_shifts, "
-            "door_sia_ok = door_sia_ok + excluded.door_sia_ok, "
-            "door_vuln_trained = door_vuln_trained + excluded.door_vuln_trained, "
-            "angela_on_shift = angela_on_shift + excluded.angela_on_shift, "
-            "staff_shifts = staff_shifts + excluded.staff_shifts, "
-            "staff_bystander = staff_bystander + excluded.staff_bystander, "
-            "open_shifts = open_shifts + excluded.open_shifts, "
-            "incidents = incidents + excluded.incidents, "
-            "incidents_within_hour = incidents_within_hour + excluded.incidents_within_hour, "
-            "spiking = spiking + excluded.spiking, "
-            "spiking_complete = spiking_complete + excluded.spiking_complete, "
-            "angela = angela + excluded.angela, refused = refused + excluded.refused, "
-            "stock_events = stock_events + excluded.stock_events, "
-            "cup_level = coalesce(excluded.cup_level, cup_level)",
-            err);
-        if (st == NULL)
-            return LNT_ERR_DB;
-        sqlite3_bind_int64(st, 1, nd->venue_id);
-        sqlite3_bind_int(st, 2, nd->night);
-        for (int c = 0; c < NC__N; c++)
-            sqlite3_bind_int(st, 3 + c, nd->d[c]);
-        if (nd->has_cup)
-            sqlite3_bind_int(st, 3 + NC__N, nd->cup);
-        else
-            sqlite3_bind_null(st, 3 + NC__N);
-        rc = lnt_sq_done(s->w.db, st, err, "updating the nightly rollup");
-    }
-    for (size_t i = 0; rc == LNT_OK && i < b->n_kinds; i++) {
-        const struct kind_delta *k = &b->kinds[i];
-        if (k->count == 0)
-            continue;
-        st = lnt_sq_stmt(&s->w,
-                         "INSERT INTO rollup_night_kind (venue_id, night, kind, count) "
-                         "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (venue_id, night, kind) "
-                         "DO UPDATE SET count = count + excluded.count",
-                         err);
-        if (st == NULL)
-            return LNT_ERR_DB;
-        sqlite3_bind_int64(st, 1, k->venue_id);
-        sqlite3_bind_int(st, 2, k->night);
-        sqlite3_bind_text(st, 3, k->kind, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 4, k->count);
-        rc = lnt_sq_done(s->w.db, st, err, "updating the incident-kind rollup");
-    }
-    lnt_sq_batch_reset(s);
-    return rc;
-}
-
-static int64_t hour_of(int64_t t)
-{
-    return t >= 0 ? t / 3600 : -((-t + 3599) / 3600);
-}
-
-static enum lnt_err add_hour(struct lnt_store *s, int64_t venue_id, int64_t t, int type,
-                             const char *kind, int64_t delta, char *err)
-{
-    struct lnt_sq_batch *b = s->batch;
-    int64_t hour = hour_of(t);
-    enum lnt_err rc;
-
-    for (size_t i = 0; i < b->n_hours; i++) {
-        struct hour_delta *h = &b->hours[i];
-        if (h->venue_id == venue_id && h->hour == hour && h->type == type &&
-            strcmp(h->kind, kind) == 0) {
-            h->count += delta;
-            return LNT_OK;
-        }
-    }
-    if (b->n_hours == HOUR_SLOTS && (rc = lnt_sq_batch_flush(s, err)) != LNT_OK)
-        return rc;
-    struct hour_delta *h = &b->hours[b->n_hours++];
-    h->venue_id = venue_id;
-    h->hour = hour;
-    h->type = type;
-    (void)lnt_str_copy(h->kind, sizeof h->kind, kind);
-    h->count = delta;
-    return LNT_OK;
-}
-
-/* The accumulator row of (venue, night), or NULL with err set. */
-static struct night_delta *night_row(struct lnt_store *s, int64_t venue_id, int32_t night,
-                                     char *err)
-{
-    struct lnt_sq_batch *b = s->batch;
-    struct night_delta *nd;
-
-    for (size_t i = 0; i < b->n_nights; i++)
-        if (b->nights[i].venue_id == venue_id && b->nights[i].night == night)
-            return &b->nights[i];
-    if (b->n_nights == NIGHT_SLOTS && lnt_sq_batch_flush(s, err) != LNT_OK)
-        return NULL;
-    nd = &b->nights[b->n_nights++];
-    memset(nd, 0, sizeof *nd);
-    nd->venue_id = venue_id;
-    nd->night = night;
-    return nd;
-}
-
-static enum lnt_err add_kind(struct lnt_store *s, int64_t venue_id, int32_t night, const char *kind,
-                             int64_t delta, char *err)
-{
-    struct lnt_sq_batch *b = s->batch;
-    enum lnt_err rc;
-
-    for (size_t i = 0; i < b->n_kinds; i++) {
-        struct kind_delta *k = &b->kinds[i];
-        if (k->venue_id == venue_id && k->night == night && strcmp(k->kind, kind) == 0) {
-            k->count += delta;
-            return LNT_OK;
-        }
-    }
-    if (b->n_kinds == KIND_SLOTS && (rc = lnt_sq_batch_flush(s, err)) != LNT_OK)
-        return rc;
-    struct kind_delta *k = &b->kinds[b->n_kinds++];
-    k->venue_id = venue_id;
-    k->night = night;
-    (void)lnt_str_copy(k->kind, sizeof k->kind, kind);
-    k->count = delta;
-    return LNT_OK;
-}
-
 /* ---- flags ---- */
 
 enum lnt_err lnt_sq_flag(struct lnt_store *s, enum lnt_flag_kind kind,
@@ -383,7 +148,7 @@ static enum lnt_err derive_sign_in(struct lnt_store *s, const struct lnt_sq_orig
     bool sia_ok = b->sia_status == LNT_SIA_VALID || b->sia_status == LNT_SIA_EXPIRING;
     bool door = b->role == LNT_ROLE_DOOR;
     bool vuln, angela, byst;
-    struct night_delta *nd;
+    struct lnt_sq_night_delta *nd;
     sqlite3_stmt *st;
     enum lnt_err rc;
 
@@ -425,7 +190,7 @@ static enum lnt_err derive_sign_in(struct lnt_store *s, const struct lnt_sq_orig
             err);
     if (rc != LNT_OK)
         return rc;
-    nd = night_row(s, o->venue_id, night, err);
+    nd = lnt_sq_batch_night(s, o->venue_id, night, err);
     if (nd == NULL)
         return LNT_ERR_DB;
     nd->d[NC_SIGN_INS]++;
@@ -445,7 +210,7 @@ static enum lnt_err derive_sign_out(struct lnt_store *s, const struct lnt_sq_ori
                                     const struct lnt_event *e, char *err)
 {
     const struct lnt_ev_badge *b = &e->u.badge;
-    struct night_delta *nd;
+    struct lnt_sq_night_delta *nd;
     sqlite3_stmt *st;
     int64_t shift = 0;
     int32_t night = 0;
@@ -483,7 +248,7 @@ static enum lnt_err derive_sign_out(struct lnt_store *s, const struct lnt_sq_ori
     rc = lnt_sq_done(s->w.db, st, err, "closing a shift");
     if (rc != LNT_OK)
         return rc;
-    nd = night_row(s, o->venue_id, night, err);
+    nd = lnt_sq_batch_night(s, o->venue_id, night, err);
     if (nd == NULL)
         return LNT_ERR_DB;
     nd->d[NC_OPEN]--;
@@ -555,7 +320,7 @@ static enum lnt_err incident_insert(struct lnt_store *s, const struct lnt_sq_ori
     int32_t night = lnt_night_of(e->occurred_at);
     bool within = e->recorded_at - e->occurred_at <= 3600;
     int32_t d[NC__N];
-    struct night_delta *nd;
+    struct lnt_sq_night_delta *nd;
     sqlite3_stmt *st;
     enum lnt_err rc;
 
@@ -593,14 +358,15 @@ static enum lnt_err incident_insert(struct lnt_store *s, const struct lnt_sq_ori
         return rc;
     *id = sqlite3_last_insert_rowid(s->w.db);
     incident_counts(in->kind, in->complete, within, d);
-    nd = night_row(s, o->venue_id, night, err);
+    nd = lnt_sq_batch_night(s, o->venue_id, night, err);
     if (nd == NULL)
         return LNT_ERR_DB;
     for (int c = 0; c < NC__N; c++)
         nd->d[c] += d[c];
-    rc = add_kind(s, o->venue_id, night, in->kind, 1, err);
+    rc = lnt_sq_batch_add_kind(s, o->venue_id, night, in->kind, 1, err);
     if (rc == LNT_OK)
-        rc = add_hour(s, o->venue_id, e->occurred_at, LNT_EV_INCIDENT, in->kind, 1, err);
+        rc = lnt_sq_batch_add_hour(s, o->venue_id, e->occurred_at, LNT_EV_INCIDENT, in->kind, 1,
+                                   err);
     return rc;
 }
 
@@ -615,7 +381,7 @@ static enum lnt_err incident_update(struct lnt_store *s, const struct lnt_sq_ori
 {
     const struct lnt_ev_incident *in = &e->u.incident;
     int32_t before[NC__N], after[NC__N];
-    struct night_delta *nd;
+    struct lnt_sq_night_delta *nd;
     sqlite3_stmt *st;
     enum lnt_err rc;
 
@@ -648,20 +414,22 @@ static enum lnt_err incident_update(struct lnt_store *s, const struct lnt_sq_ori
     incident_counts(old->kind, old->complete, old->within_hour, before);
     incident_counts(in->kind, in->complete, old->within_hour, after);
     /* the report stays on its first night, whichever of its venue's kiosks sends the update */
-    nd = night_row(s, old->venue_id, old->night, err);
+    nd = lnt_sq_batch_night(s, old->venue_id, old->night, err);
     if (nd == NULL)
         return LNT_ERR_DB;
     for (int c = 0; c < NC__N; c++)
         nd->d[c] += after[c] - before[c];
     if (strcmp(old->kind, in->kind) == 0)
         return LNT_OK;
-    rc = add_kind(s, old->venue_id, old->night, old->kind, -1, err);
+    rc = lnt_sq_batch_add_kind(s, old->venue_id, old->night, old->kind, -1, err);
     if (rc == LNT_OK)
-        rc = add_kind(s, old->venue_id, old->night, in->kind, 1, err);
+        rc = lnt_sq_batch_add_kind(s, old->venue_id, old->night, in->kind, 1, err);
     if (rc == LNT_OK)
-        rc = add_hour(s, old->venue_id, old->occurred_at, LNT_EV_INCIDENT, old->kind, -1, err);
+        rc = lnt_sq_batch_add_hour(s, old->venue_id, old->occurred_at, LNT_EV_INCIDENT, old->kind,
+                                   -1, err);
     if (rc == LNT_OK)
-        rc = add_hour(s, old->venue_id, old->occurred_at, LNT_EV_INCIDENT, in->kind, 1, err);
+        rc = lnt_sq_batch_add_hour(s, old->venue_id, old->occurred_at, LNT_EV_INCIDENT, in->kind, 1,
+                                   err);
     return rc;
 }
 
@@ -761,7 +529,7 @@ static enum lnt_err derive_stock(struct lnt_store *s, const struct lnt_sq_origin
                     : strcmp(k->kind, "handed_out") == 0    ? -k->quantity
                                                             : 0;
     int32_t night = lnt_night_of(e->occurred_at), level = 0;
-    struct night_delta *nd;
+    struct lnt_sq_night_delta *nd;
     sqlite3_stmt *st;
     enum lnt_err rc;
     int r;
@@ -800,7 +568,7 @@ static enum lnt_err derive_stock(struct lnt_store *s, const struct lnt_sq_origin
     rc = lnt_sq_done(s->w.db, st, err, "storing a stock entry");
     if (rc != LNT_OK)
         return rc;
-    nd = night_row(s, o->venue_id, night, err);
+    nd = lnt_sq_batch_night(s, o->venue_id, night, err);
     if (nd == NULL)
         return LNT_ERR_DB;
     nd->d[NC_STOCK]++;
@@ -882,16 +650,16 @@ enum lnt_err lnt_sq_derive(struct lnt_store *s, const struct lnt_sq_origin *o,
                            const struct lnt_event *e, enum lnt_signin_flag *badge, char *err)
 {
     enum lnt_signin_flag ignored;
-    struct night_delta *nd;
+    struct lnt_sq_night_delta *nd;
     enum lnt_err rc;
 
     if (badge == NULL)
         badge = &ignored;
     *badge = LNT_SIGNIN_OK;
-    rc = add_hour(s, o->venue_id, e->occurred_at, (int)e->type, "", 1, err);
+    rc = lnt_sq_batch_add_hour(s, o->venue_id, e->occurred_at, (int)e->type, "", 1, err);
     if (rc != LNT_OK)
         return rc;
-    nd = night_row(s, o->venue_id, lnt_night_of(e->occurred_at), err);
+    nd = lnt_sq_batch_night(s, o->venue_id, lnt_night_of(e->occurred_at), err);
     if (nd == NULL)
         return LNT_ERR_DB;
     nd->d[NC_CONTACTS]++;

@@ -1,5 +1,13 @@
-/* sq_int.h - the SQLite backend's insides, shared by the sq_*.c files beside it; not part of the
- * store interface. */
+/*
+ * sq_int.h - the SQLite backend's insides, shared by the sq_*.c files beside it; not part of the
+ * store interface.
+ *
+ * Calls between the files go one way (a file calls only files to its right):
+ *   sq_open.c -> sq_migrate.c -> sq_ingest.c -> sq_derive.c -> sq_batch.c
+ *   sq_migrate.c -> sq_keys.c;  sq_views.c -> sq_keys.c -> sq_badges.c
+ *   sq_rollups.c -> sq_registers.c -> sq_badges.c
+ * and every file -> sq_core.c (errors, statements, lists, transactions), which calls none.
+ */
 #ifndef LNT_SQ_INT_H
 #define LNT_SQ_INT_H
 
@@ -31,8 +39,8 @@ struct lnt_sq_conn {
     struct lnt_sq_cache_slot cache[LNT_SQ_CACHE_SLOTS];
 };
 
-struct lnt_sq_batch; /* ingest's rollup accumulator (sq_ingest.c) */
-struct lnt_sq_ckpt;  /* the background checkpointer (sq_core.c) */
+struct lnt_sq_batch; /* ingest's rollup accumulator (sq_batch.c) */
+struct lnt_sq_ckpt;  /* the background checkpointer (sq_open.c) */
 struct lnt_sq_group; /* batches waiting to be stored together (sq_ingest.c) */
 
 /*
@@ -56,7 +64,7 @@ struct lnt_store {
     struct lnt_sq_group *group; /* ingest's group commit queue */
 };
 
-/* ---- errors and statements ---- */
+/* ---- errors and statements (sq_core.c, as are locking, transactions, audit and counters) ---- */
 
 /* LNT_ERR_TIMEOUT when the database was busy, else LNT_ERR_DB: "what: sqlite message". */
 enum lnt_err lnt_sq_fail(sqlite3 *db, char *err, const char *what);
@@ -69,6 +77,8 @@ enum lnt_err lnt_sq_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **out, ch
  * The caller resets it when done (lnt_sq_done and lnt_sq_list do).
  */
 sqlite3_stmt *lnt_sq_stmt(struct lnt_sq_conn *c, const char *sql, char *err);
+/* Finalizes every cached statement of the connection (the schema changed, or it is closing). */
+void lnt_sq_cache_clear(struct lnt_sq_conn *c);
 /* Steps a statement whose rows are ignored, then resets it. */
 enum lnt_err lnt_sq_done(sqlite3 *db, sqlite3_stmt *st, char *err, const char *what);
 /* Reads one row into a caller's element. */
@@ -79,6 +89,12 @@ typedef void (*lnt_sq_row_fn)(sqlite3_stmt *st, void *elem);
  */
 enum lnt_err lnt_sq_list(sqlite3 *db, sqlite3_stmt *st, size_t elem, lnt_sq_row_fn fn, void **out,
                          size_t *n, char *err, const char *what);
+/*
+ * lnt_sq_list on a read connection of its own: the rows of `sql` (a string
+ * literal, as for lnt_sq_stmt), with ?1 = id when the query takes a parameter.
+ */
+enum lnt_err lnt_sq_rlist(struct lnt_store *s, const char *sql, int64_t id, size_t elem,
+                          lnt_sq_row_fn fn, void **out, size_t *n, char *err, const char *what);
 void lnt_sq_text(char *dst, size_t size, sqlite3_stmt *st, int col);
 /* Copies a BLOB column of exactly n bytes; false when the stored value has another size. */
 bool lnt_sq_blob(uint8_t *dst, size_t n, sqlite3_stmt *st, int col);
@@ -100,8 +116,44 @@ static inline enum lnt_err lnt_sq_must_exist(struct lnt_sq_conn *c, const char *
     return found < 0 ? LNT_ERR_DB
                      : lnt_fail(err, LNT_ERR_NOT_FOUND, "%s %" PRId64 " not found", noun, id);
 }
-/* LNT_ERR_INVALID unless 1 <= limit <= LNT_VIEW_MAX. */
-enum lnt_err lnt_sq_limit(size_t limit, char *err);
+/* lnt_sq_must_exist for a venue, and for a staff member. */
+static inline enum lnt_err lnt_sq_venue_must_exist(struct lnt_sq_conn *c, int64_t id, char *err)
+{
+    return lnt_sq_must_exist(c, "SELECT 1 FROM venues WHERE id = ?1", id, "venue", err);
+}
+static inline enum lnt_err lnt_sq_staff_must_exist(struct lnt_sq_conn *c, int64_t id, char *err)
+{
+    return lnt_sq_must_exist(c, "SELECT 1 FROM staff WHERE id = ?1", id, "staff member", err);
+}
+/*
+ * LNT_OK when the badge scheme has been initialised (`initialised` true) or
+ * has not (false); else LNT_ERR_NOT_FOUND "the scheme is not initialised",
+ * LNT_ERR_EXISTS "the scheme is already initialised", or LNT_ERR_DB.
+ */
+static inline enum lnt_err lnt_sq_scheme_must_be(struct lnt_sq_conn *c, bool initialised, char *err)
+{
+    int found = lnt_sq_exists(c, "SELECT 1 FROM scheme WHERE id = ?1", 1, err);
+
+    if (found < 0)
+        return LNT_ERR_DB;
+    if (found == 0 && initialised)
+        return lnt_fail(err, LNT_ERR_NOT_FOUND, "the scheme is not initialised");
+    if (found == 1 && !initialised)
+        return lnt_fail(err, LNT_ERR_EXISTS, "the scheme is already initialised");
+    return LNT_OK;
+}
+/* The end of a time window [from, to) to bind: `to`, or no end when it is 0. */
+static inline int64_t lnt_sq_upper(int64_t to)
+{
+    return to != 0 ? to : INT64_MAX;
+}
+/*
+ * Starts reading one page of a list: clears *out and *n, checks the page size
+ * (1 to LNT_VIEW_MAX rows) and hands out a read connection in *c for the caller's query,
+ * to give back with lnt_sq_rend. LNT_ERR_INVALID (and *c NULL) for a bad limit.
+ */
+enum lnt_err lnt_sq_page_begin(struct lnt_store *s, size_t limit, void **out, size_t *n,
+                               struct lnt_sq_conn **c, char *err);
 /*
  * Runs the write `sql` (a string literal, as for lnt_sq_stmt) with ?1 = id and
  * ?2 = at inside the caller's write transaction; `what` names it in errors.
@@ -133,7 +185,16 @@ enum lnt_err lnt_sq_commit(struct lnt_store *s, char *err);
 /* Rolls back when a transaction is open; leaves the error message alone. */
 void lnt_sq_rollback(struct lnt_store *s);
 /*
- * Ends a write begun with lnt_sq_wlock + lnt_sq_begin: commits when rc is
+ * Takes the write lock and begins a transaction (lnt_sq_begin). The lock is
+ * held whatever this returns: end with lnt_sq_wend in every case.
+ */
+static inline enum lnt_err lnt_sq_wbegin(struct lnt_store *s, char *err)
+{
+    lnt_sq_wlock(s);
+    return lnt_sq_begin(s, err);
+}
+/*
+ * Ends a write begun with lnt_sq_wbegin (or lnt_sq_wlock + lnt_sq_begin): commits when rc is
  * LNT_OK, rolls back when rc (or the commit) failed, releases the write lock.
  * Returns the final code; err holds the first failure's message.
  */
@@ -162,6 +223,20 @@ enum lnt_err lnt_sq_counter_next(struct lnt_store *s, const char *name, int64_t 
 
 /* ---- between the files ---- */
 
+/*
+ * sq_badges.c: stores a new sealing key's public half (pk: LNT_BOX_KEY_LEN
+ * bytes, keyfile.h) inside the caller's write transaction, as the current one.
+ */
+enum lnt_err lnt_sq_box_key_add(struct lnt_store *s, const uint8_t *pk, int64_t now, char *err);
+
+/*
+ * sq_migrate.c: brings the database on the write connection up to the newest
+ * schema (called by sq_open.c while opening, before the readers exist).
+ * LNT_ERR_DB for a database newer than this program, or a failed migration
+ * (rolled back; the message names it).
+ */
+enum lnt_err lnt_sq_migrate(struct lnt_store *s, char *err);
+
 /* Revokes staff member's badges usable at `at` (reason "reissued" / "left"), with audit rows. */
 enum lnt_err lnt_sq_revoke_staff_badges(struct lnt_store *s, int64_t staff_id, int64_t at,
                                         const char *reason, char *err);
@@ -189,13 +264,55 @@ void lnt_sq_box_keys_free(struct lnt_keyfile *kf);
  */
 enum lnt_err lnt_sq_box_open(const struct lnt_store *s, const struct lnt_keyfile *kf,
                              const uint8_t *box, size_t blen, uint8_t *out, char *err);
-/* sq_derive.c: the ingest scratch state (rollup deltas), made on open and freed on close. */
+/* sq_batch.c: the ingest scratch state (rollup deltas), made on open and freed on close. */
 enum lnt_err lnt_sq_batch_new(struct lnt_store *s, char *err);
 void lnt_sq_batch_free(struct lnt_store *s);
 /* Forgets the deltas not yet written (after a rollback). */
 void lnt_sq_batch_reset(struct lnt_store *s);
 /* Writes the accumulated rollup deltas with one upsert per key, inside the open transaction. */
 enum lnt_err lnt_sq_batch_flush(struct lnt_store *s, char *err);
+/* Columns of rollup_night, in the order of sq_batch.c's upsert. */
+enum lnt_sq_night_col {
+    NC_CONTACTS,
+    NC_SIGN_INS,
+    NC_DOOR,
+    NC_DOOR_SIA,
+    NC_DOOR_VULN,
+    NC_ANGELA_ON,
+    NC_STAFF,
+    NC_STAFF_BYST,
+    NC_OPEN,
+    NC_INC,
+    NC_INC_HOUR,
+    NC_SPIKING,
+    NC_SPIKING_DONE,
+    NC_ANGELA,
+    NC_REFUSED,
+    NC_STOCK,
+    NC__N
+};
+/* One (venue, night)'s changes to rollup_night: d[] adds to each column; cup replaces cup_level. */
+struct lnt_sq_night_delta {
+    int64_t venue_id;
+    int32_t night;
+    int32_t d[NC__N];
+    bool has_cup;
+    int32_t cup;
+};
+/*
+ * The deltas are written by lnt_sq_batch_flush, or sooner when a table of
+ * them is full (then inside the caller's transaction, like the flush); that
+ * write's errors (LNT_ERR_DB, LNT_ERR_TIMEOUT) are the only ones.
+ */
+/* Adds delta to the count of events of (type, kind) at venue in t's hour. */
+enum lnt_err lnt_sq_batch_add_hour(struct lnt_store *s, int64_t venue_id, int64_t t, int type,
+                                   const char *kind, int64_t delta, char *err);
+/* The deltas of (venue, night) for the caller to change, or NULL with err set. */
+struct lnt_sq_night_delta *lnt_sq_batch_night(struct lnt_store *s, int64_t venue_id, int32_t night,
+                                              char *err);
+/* Adds delta to the count of incidents of `kind` at venue on `night`. */
+enum lnt_err lnt_sq_batch_add_kind(struct lnt_store *s, int64_t venue_id, int32_t night,
+                                   const char *kind, int64_t delta, char *err);
 /* sq_ingest.c: the queue of batches waiting to be stored together, made on open. */
 enum lnt_err lnt_sq_group_new(struct lnt_store *s, char *err);
 void lnt_sq_group_free(struct lnt_store *s);

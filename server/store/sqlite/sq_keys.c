@@ -133,15 +133,12 @@ enum lnt_err lnt_store_box_rotate(struct lnt_store *s, int64_t now, struct lnt_b
     struct lnt_box_key box;
     char hex[LNT_HEX_LEN(8)], obj[32];
     sqlite3_stmt *st;
-    enum lnt_err rc;
-    int found;
     struct lnt_sq_conn *c = lnt_sq_rbegin(s);
+    enum lnt_err rc = lnt_sq_scheme_must_be(c, true, err);
 
-    found = lnt_sq_exists(c, "SELECT 1 FROM scheme WHERE id = ?1", 1, err);
     lnt_sq_rend(s, c);
-    if (found != 1)
-        return found < 0 ? LNT_ERR_DB
-                         : lnt_fail(err, LNT_ERR_NOT_FOUND, "the scheme is not initialised");
+    if (rc != LNT_OK)
+        return rc;
     lnt_store_box_keygen(box.pk, box.sk);
     /* the new secret is on disk first: a crash after this leaves an unused key, nothing lost */
     rc = lnt_keyfile_add(s->keys_path, NULL, 0, &box, 1, err);
@@ -150,8 +147,7 @@ enum lnt_err lnt_store_box_rotate(struct lnt_store *s, int64_t now, struct lnt_b
         return rc;
     lnt_hex_encode(box.pk, 8, hex);
     snprintf(obj, sizeof obj, "sealing key %s", hex);
-    lnt_sq_wlock(s);
-    rc = lnt_sq_begin(s, err);
+    rc = lnt_sq_wbegin(s, err);
     if (rc != LNT_OK)
         goto out;
     st = lnt_sq_stmt(&s->w, "UPDATE box_keys SET retired_at = ?1 WHERE retired_at IS NULL", err);
@@ -163,14 +159,7 @@ enum lnt_err lnt_store_box_rotate(struct lnt_store *s, int64_t now, struct lnt_b
     rc = lnt_sq_done(s->w.db, st, err, "retiring the sealing key");
     if (rc != LNT_OK)
         goto out;
-    st = lnt_sq_stmt(&s->w, "INSERT INTO box_keys (pk, created_at) VALUES (?1, ?2)", err);
-    if (st == NULL) {
-        rc = LNT_ERR_DB;
-        goto out;
-    }
-    sqlite3_bind_blob(st, 1, box.pk, sizeof box.pk, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, now);
-    rc = lnt_sq_done(s->w.db, st, err, "storing the sealing key");
+    rc = lnt_sq_box_key_add(s, box.pk, now, err);
     if (rc == LNT_OK)
         rc = lnt_sq_audit(s, "key.rotate-sealing", obj, err,
                           "new current sealing key; kiosks take it at their next sync, details "
@@ -196,21 +185,10 @@ static void box_row(sqlite3_stmt *st, void *elem)
 enum lnt_err lnt_store_box_list(struct lnt_store *s, struct lnt_box_info **out, size_t *n,
                                 char *err)
 {
-    struct lnt_sq_conn *c = lnt_sq_rbegin(s);
-    enum lnt_err rc = LNT_ERR_DB;
-    sqlite3_stmt *st;
-
-    *out = NULL;
-    *n = 0;
-    st = lnt_sq_stmt(c,
-                     "SELECT pk, created_at, coalesce(retired_at, 0) FROM box_keys "
-                     "ORDER BY retired_at IS NULL, created_at, pk",
-                     err);
-    if (st != NULL)
-        rc = lnt_sq_list(c->db, st, sizeof **out, box_row, (void **)out, n, err,
-                         "listing sealing keys");
-    lnt_sq_rend(s, c);
-    return rc;
+    return lnt_sq_rlist(s,
+                        "SELECT pk, created_at, coalesce(retired_at, 0) FROM box_keys "
+                        "ORDER BY retired_at IS NULL, created_at, pk",
+                        0, sizeof **out, box_row, (void **)out, n, err, "listing sealing keys");
 }
 
 /* ---- schema 4: the secrets leave the database ---- */

@@ -26,10 +26,9 @@ enum lnt_err lnt_store_enroll_code_add(struct lnt_store *s, int64_t venue_id, in
     if (lnt_store_code_hash(code, hash) != LNT_OK)
         return lnt_fail(err, LNT_ERR_INTERNAL, "a generated enrolment code does not normalise");
 
-    lnt_sq_wlock(s);
-    rc = lnt_sq_begin(s, err);
+    rc = lnt_sq_wbegin(s, err);
     if (rc == LNT_OK)
-        rc = lnt_sq_must_exist(&s->w, "SELECT 1 FROM venues WHERE id = ?1", venue_id, "venue", err);
+        rc = lnt_sq_venue_must_exist(&s->w, venue_id, err);
     if (rc != LNT_OK)
         goto out;
     st = lnt_sq_stmt(&s->w,
@@ -48,14 +47,10 @@ enum lnt_err lnt_store_enroll_code_add(struct lnt_store *s, int64_t venue_id, in
     snprintf(obj, sizeof obj, "venue %" PRId64, venue_id);
     if (rc == LNT_OK)
         rc = lnt_sq_audit(s, "kiosk.add", obj, err, "enrolment code valid until %s", until);
-    if (rc == LNT_OK)
-        rc = lnt_sq_commit(s, err);
+out:
+    rc = lnt_sq_wend(s, rc, err);
     if (rc == LNT_OK)
         (void)lnt_str_copy(out_code, LNT_ENROLL_CODE_LEN + 1, code);
-out:
-    if (rc != LNT_OK)
-        lnt_sq_rollback(s);
-    lnt_sq_wunlock(s);
     lnt_store_wipe(code, sizeof code);
     return rc;
 }
@@ -112,7 +107,7 @@ enum lnt_err lnt_store_enroll_redeem(struct lnt_store *s, const char *code,
 {
     sqlite3_stmt *st;
     uint8_t hash[LNT_SHA256_LEN];
-    int64_t venue_id = 0, id;
+    int64_t venue_id = 0, id = 0;
     char obj[32];
     enum lnt_err rc;
 
@@ -120,8 +115,7 @@ enum lnt_err lnt_store_enroll_redeem(struct lnt_store *s, const char *code,
     if (lnt_store_code_hash(code, hash) != LNT_OK)
         return lnt_fail(err, LNT_ERR_INVALID,
                         "enrolment code must be 12 letters and digits, like ABCD-EFGH-JKMN");
-    lnt_sq_wlock(s);
-    rc = lnt_sq_begin(s, err);
+    rc = lnt_sq_wbegin(s, err);
     if (rc == LNT_OK)
         rc = code_lookup(s, hash, now, &venue_id, err);
     if (rc != LNT_OK)
@@ -158,8 +152,8 @@ enum lnt_err lnt_store_enroll_redeem(struct lnt_store *s, const char *code,
     snprintf(obj, sizeof obj, "kiosk %" PRId64, id);
     if (rc == LNT_OK)
         rc = lnt_sq_audit(s, "kiosk.enrol", obj, err, "enrolled at venue %" PRId64, venue_id);
-    if (rc == LNT_OK)
-        rc = lnt_sq_commit(s, err);
+out:
+    rc = lnt_sq_wend(s, rc, err);
     if (rc == LNT_OK) {
         out->id = id;
         out->venue_id = venue_id;
@@ -167,10 +161,6 @@ enum lnt_err lnt_store_enroll_redeem(struct lnt_store *s, const char *code,
         out->enrolled_at = now;
         out->backlog = -1;
     }
-out:
-    if (rc != LNT_OK)
-        lnt_sq_rollback(s);
-    lnt_sq_wunlock(s);
     return rc;
 }
 
@@ -210,23 +200,11 @@ enum lnt_err lnt_store_kiosk_get(struct lnt_store *s, int64_t id, struct lnt_kio
 enum lnt_err lnt_store_kiosk_list(struct lnt_store *s, int64_t venue_id, struct lnt_kiosk **out,
                                   size_t *n, char *err)
 {
-    struct lnt_sq_conn *c = lnt_sq_rbegin(s);
-    enum lnt_err rc = LNT_ERR_DB;
-    sqlite3_stmt *st;
-
-    *out = NULL;
-    *n = 0;
-    st = lnt_sq_stmt(c,
-                     "SELECT " LNT_SQ_KIOSK_COLS " FROM kiosks WHERE ?1 = 0 OR venue_id = ?1 "
-                     "ORDER BY id",
-                     err);
-    if (st != NULL) {
-        sqlite3_bind_int64(st, 1, venue_id);
-        rc = lnt_sq_list(c->db, st, sizeof **out, lnt_sq_kiosk_row, (void **)out, n, err,
-                         "listing kiosks");
-    }
-    lnt_sq_rend(s, c);
-    return rc;
+    return lnt_sq_rlist(s,
+                        "SELECT " LNT_SQ_KIOSK_COLS " FROM kiosks WHERE ?1 = 0 OR venue_id = ?1 "
+                        "ORDER BY id",
+                        venue_id, sizeof **out, lnt_sq_kiosk_row, (void **)out, n, err,
+                        "listing kiosks");
 }
 
 enum lnt_err lnt_store_kiosk_backlog(struct lnt_store *s, int64_t id, int64_t backlog, int64_t now,
@@ -260,8 +238,7 @@ enum lnt_err lnt_store_kiosk_revoke(struct lnt_store *s, int64_t id, int64_t now
     char obj[32];
     enum lnt_err rc;
 
-    lnt_sq_wlock(s);
-    rc = lnt_sq_begin(s, err);
+    rc = lnt_sq_wbegin(s, err);
     if (rc == LNT_OK)
         rc = kiosk_read(&s->w, id, &k, err);
     if (rc != LNT_OK)

@@ -38,6 +38,73 @@ static enum lnt_err read_by_id(struct lnt_sq_conn *c, const char *sql, int64_t i
     return rc;
 }
 
+/*
+ * How a register row ends, once: a venue closes, a staff member leaves. The
+ * strings are literals (the SQL keys the statement cache).
+ */
+struct ending {
+    const char *time;    /* names `at` in its error: "closing time" */
+    const char *noun;    /* the row in messages: "venue" */
+    const char *get;     /* ?1 = id -> the row's name, when it ended (0 = not yet) */
+    const char *already; /* refusal of a second end, after "<noun> <id> " */
+    const char *set;     /* records the end: ?1 = id, ?2 = at */
+    const char *doing;   /* the update, in errors */
+    /* more to do in the same transaction once the end is recorded; may be NULL */
+    enum lnt_err (*then)(struct lnt_store *s, int64_t id, int64_t at, char *err);
+    const char *object; /* the audit row's object: "<object> <id>" */
+    const char *action; /* the audit row's action */
+    const char *done;   /* the audit row's detail: "\"<name>\" <done>" */
+};
+
+struct name_end {
+    char name[81];
+    int64_t ended;
+};
+_Static_assert(sizeof((struct lnt_venue *)0)->name <= sizeof((struct name_end *)0)->name &&
+                   sizeof((struct lnt_staff *)0)->name <= sizeof((struct name_end *)0)->name,
+               "a venue's and a staff member's names fit");
+
+static void name_end_row(sqlite3_stmt *st, void *elem)
+{
+    struct name_end *r = elem;
+
+    lnt_sq_text(r->name, sizeof r->name, st, 0);
+    r->ended = sqlite3_column_int64(st, 1);
+}
+
+/*
+ * Ends row `id` of a register at `at` as `how` says. LNT_ERR_INVALID for `at`
+ * before 1970, LNT_ERR_NOT_FOUND for no such row, LNT_ERR_STATE when it has
+ * already ended, LNT_ERR_DB; nothing is changed on error.
+ */
+static enum lnt_err end_row(struct lnt_store *s, const struct ending *how, int64_t id, int64_t at,
+                            char *err)
+{
+    struct name_end cur;
+    char obj[32];
+    enum lnt_err rc;
+
+    if (at <= 0)
+        return lnt_fail(err, LNT_ERR_INVALID, "%s must be after 1970", how->time);
+    rc = lnt_sq_wbegin(s, err);
+    if (rc == LNT_OK)
+        rc = read_by_id(&s->w, how->get, id, name_end_row, &cur, how->noun, err);
+    if (rc != LNT_OK)
+        goto out;
+    if (cur.ended != 0) {
+        rc = lnt_fail(err, LNT_ERR_STATE, "%s %" PRId64 " %s", how->noun, id, how->already);
+        goto out;
+    }
+    rc = lnt_sq_set_at(s, how->set, id, at, how->doing, err);
+    if (rc == LNT_OK && how->then != NULL)
+        rc = how->then(s, id, at, err);
+    snprintf(obj, sizeof obj, "%s %" PRId64, how->object, id);
+    if (rc == LNT_OK)
+        rc = lnt_sq_audit(s, how->action, obj, err, "\"%s\" %s", cur.name, how->done);
+out:
+    return lnt_sq_wend(s, rc, err);
+}
+
 /* ---- venues ---- */
 
 /* Checks a venue and puts its trading pattern in canonical form (the default when ""). */
@@ -85,8 +152,7 @@ enum lnt_err lnt_store_venue_add(struct lnt_store *s, struct lnt_venue *v, char 
     rc = venue_check(v, err);
     if (rc != LNT_OK)
         return rc;
-    lnt_sq_wlock(s);
-    rc = lnt_sq_begin(s, err);
+    rc = lnt_sq_wbegin(s, err);
     if (rc != LNT_OK)
         goto out;
     st = lnt_sq_stmt(&s->w,
@@ -204,8 +270,7 @@ enum lnt_err lnt_store_venue_edit(struct lnt_store *s, int64_t id, const struct 
 
     if (fields == 0 || (fields & ~0x7fu) != 0)
         return lnt_fail(err, LNT_ERR_INVALID, "venue edit: no known field to change");
-    lnt_sq_wlock(s);
-    rc = lnt_sq_begin(s, err);
+    rc = lnt_sq_wbegin(s, err);
     if (rc == LNT_OK)
         rc = venue_read(&s->w, id, &cur, err);
     if (rc != LNT_OK)
@@ -264,29 +329,19 @@ out:
 
 enum lnt_err lnt_store_venue_close(struct lnt_store *s, int64_t id, int64_t at, char *err)
 {
-    struct lnt_venue cur;
-    char obj[32];
-    enum lnt_err rc;
+    static const struct ending closing = {
+        .time = "closing time",
+        .noun = "venue",
+        .get = "SELECT name, closed_at FROM venues WHERE id = ?1",
+        .already = "is already closed",
+        .set = "UPDATE venues SET closed_at = ?2 WHERE id = ?1",
+        .doing = "closing the venue",
+        .object = "venue",
+        .action = "venue.close",
+        .done = "closed",
+    };
 
-    if (at <= 0)
-        return lnt_fail(err, LNT_ERR_INVALID, "closing time must be after 1970");
-    lnt_sq_wlock(s);
-    rc = lnt_sq_begin(s, err);
-    if (rc == LNT_OK)
-        rc = venue_read(&s->w, id, &cur, err);
-    if (rc != LNT_OK)
-        goto out;
-    if (cur.closed_at != 0) {
-        rc = lnt_fail(err, LNT_ERR_STATE, "venue %" PRId64 " is already closed", id);
-        goto out;
-    }
-    rc = lnt_sq_set_at(s, "UPDATE venues SET closed_at = ?2 WHERE id = ?1", id, at,
-                       "closing the venue", err);
-    snprintf(obj, sizeof obj, "venue %" PRId64, id);
-    if (rc == LNT_OK)
-        rc = lnt_sq_audit(s, "venue.close", obj, err, "\"%s\" closed", cur.name);
-out:
-    return lnt_sq_wend(s, rc, err);
+    return end_row(s, &closing, id, at, err);
 }
 
 /* ---- staff ---- */
@@ -307,11 +362,6 @@ static enum lnt_err staff_check(const struct lnt_staff *stf, char *err)
     return LNT_OK;
 }
 
-static enum lnt_err venue_must_exist(struct lnt_store *s, int64_t venue_id, char *err)
-{
-    return lnt_sq_must_exist(&s->w, "SELECT 1 FROM venues WHERE id = ?1", venue_id, "venue", err);
-}
-
 enum lnt_err lnt_store_staff_add(struct lnt_store *s, struct lnt_staff *stf, char *err)
 {
     sqlite3_stmt *st;
@@ -320,10 +370,9 @@ enum lnt_err lnt_store_staff_add(struct lnt_store *s, struct lnt_staff *stf, cha
 
     if (rc != LNT_OK)
         return rc;
-    lnt_sq_wlock(s);
-    rc = lnt_sq_begin(s, err);
+    rc = lnt_sq_wbegin(s, err);
     if (rc == LNT_OK)
-        rc = venue_must_exist(s, stf->venue_id, err);
+        rc = lnt_sq_venue_must_exist(&s->w, stf->venue_id, err);
     if (rc != LNT_OK)
         goto out;
     st =
@@ -425,8 +474,7 @@ enum lnt_err lnt_store_staff_edit(struct lnt_store *s, int64_t id, const struct 
 
     if (fields == 0 || (fields & ~0xfu) != 0)
         return lnt_fail(err, LNT_ERR_INVALID, "staff edit: no known field to change");
-    lnt_sq_wlock(s);
-    rc = lnt_sq_begin(s, err);
+    rc = lnt_sq_wbegin(s, err);
     if (rc == LNT_OK)
         rc = staff_read(&s->w, id, &cur, err);
     if (rc != LNT_OK)
@@ -452,7 +500,7 @@ enum lnt_err lnt_store_staff_edit(struct lnt_store *s, int64_t id, const struct 
     cur.sia_number[sizeof cur.sia_number - 1] = '\0';
     rc = staff_check(&cur, err);
     if (rc == LNT_OK && (fields & LNT_STAFF_SET_VENUE))
-        rc = venue_must_exist(s, cur.venue_id, err);
+        rc = lnt_sq_venue_must_exist(&s->w, cur.venue_id, err);
     if (rc != LNT_OK)
         goto out;
     st = lnt_sq_stmt(&s->w,
@@ -478,33 +526,28 @@ out:
     return lnt_sq_wend(s, rc, err);
 }
 
+/* A leaver's badges stop working when they leave. */
+static enum lnt_err revoke_leaver_badges(struct lnt_store *s, int64_t id, int64_t at, char *err)
+{
+    return lnt_sq_revoke_staff_badges(s, id, at, "left", err);
+}
+
 enum lnt_err lnt_store_staff_leave(struct lnt_store *s, int64_t id, int64_t at, char *err)
 {
-    struct lnt_staff cur;
-    char obj[32];
-    enum lnt_err rc;
+    static const struct ending leaving = {
+        .time = "leaving time",
+        .noun = "staff member",
+        .get = "SELECT name, left_at FROM staff WHERE id = ?1",
+        .already = "has already left",
+        .set = "UPDATE staff SET left_at = ?2 WHERE id = ?1",
+        .doing = "recording the leaver",
+        .then = revoke_leaver_badges,
+        .object = "staff",
+        .action = "staff.leave",
+        .done = "left",
+    };
 
-    if (at <= 0)
-        return lnt_fail(err, LNT_ERR_INVALID, "leaving time must be after 1970");
-    lnt_sq_wlock(s);
-    rc = lnt_sq_begin(s, err);
-    if (rc == LNT_OK)
-        rc = staff_read(&s->w, id, &cur, err);
-    if (rc != LNT_OK)
-        goto out;
-    if (cur.left_at != 0) {
-        rc = lnt_fail(err, LNT_ERR_STATE, "staff member %" PRId64 " has already left", id);
-        goto out;
-    }
-    rc = lnt_sq_set_at(s, "UPDATE staff SET left_at = ?2 WHERE id = ?1", id, at,
-                       "recording the leaver", err);
-    if (rc == LNT_OK)
-        rc = lnt_sq_revoke_staff_badges(s, id, at, "left", err);
-    snprintf(obj, sizeof obj, "staff %" PRId64, id);
-    if (rc == LNT_OK)
-        rc = lnt_sq_audit(s, "staff.leave", obj, err, "\"%s\" left", cur.name);
-out:
-    return lnt_sq_wend(s, rc, err);
+    return end_row(s, &leaving, id, at, err);
 }
 
 /* ---- training ---- */
@@ -522,11 +565,9 @@ enum lnt_err lnt_store_training_add(struct lnt_store *s, const struct lnt_traini
     if (t->expires != 0 && t->expires < t->completed)
         return lnt_fail(err, LNT_ERR_INVALID, "training expires before it was completed");
 
-    lnt_sq_wlock(s);
-    rc = lnt_sq_begin(s, err);
+    rc = lnt_sq_wbegin(s, err);
     if (rc == LNT_OK)
-        rc = lnt_sq_must_exist(&s->w, "SELECT 1 FROM staff WHERE id = ?1", t->staff_id,
-                               "staff member", err);
+        rc = lnt_sq_staff_must_exist(&s->w, t->staff_id, err);
     if (rc != LNT_OK)
         goto out;
     st = lnt_sq_stmt(&s->w,
@@ -564,49 +605,28 @@ static void training_row(sqlite3_stmt *st, void *elem)
 enum lnt_err lnt_store_training_history(struct lnt_store *s, int64_t staff_id,
                                         struct lnt_training **out, size_t *n, char *err)
 {
-    struct lnt_sq_conn *c = lnt_sq_rbegin(s);
-    enum lnt_err rc = LNT_ERR_DB;
-    sqlite3_stmt *st;
-
-    *out = NULL;
-    *n = 0;
-    st =
-        lnt_sq_stmt(c,
-                    "SELECT staff_id, course, completed, expires FROM training WHERE staff_id = ?1 "
-                    "ORDER BY completed DESC, id DESC",
-                    err);
-    if (st != NULL) {
-        sqlite3_bind_int64(st, 1, staff_id);
-        rc = lnt_sq_list(c->db, st, sizeof **out, training_row, (void **)out, n, err,
-                         "listing training");
-    }
-    lnt_sq_rend(s, c);
-    return rc;
+    return lnt_sq_rlist(s,
+                        "SELECT staff_id, course, completed, expires FROM training "
+                        "WHERE staff_id = ?1 ORDER BY completed DESC, id DESC",
+                        staff_id, sizeof **out, training_row, (void **)out, n, err,
+                        "listing training");
 }
 
 enum lnt_err lnt_store_training_list(struct lnt_store *s, int64_t staff_id,
                                      struct lnt_training **out, size_t *n, char *err)
 {
-    struct lnt_sq_conn *c = lnt_sq_rbegin(s);
     struct lnt_training *all = NULL;
     size_t cnt = 0, kept = 0;
-    enum lnt_err rc = LNT_ERR_DB;
-    sqlite3_stmt *st;
+    enum lnt_err rc;
 
     *out = NULL;
     *n = 0;
     /* newest first within each course: the first row of a course is the one that counts */
-    st =
-        lnt_sq_stmt(c,
-                    "SELECT staff_id, course, completed, expires FROM training WHERE staff_id = ?1 "
-                    "ORDER BY course, completed DESC, id DESC",
-                    err);
-    if (st != NULL) {
-        sqlite3_bind_int64(st, 1, staff_id);
-        rc = lnt_sq_list(c->db, st, sizeof *all, training_row, (void **)&all, &cnt, err,
-                         "listing training");
-    }
-    lnt_sq_rend(s, c);
+    rc = lnt_sq_rlist(s,
+                      "SELECT staff_id, course, completed, expires FROM training "
+                      "WHERE staff_id = ?1 ORDER BY course, completed DESC, id DESC",
+                      staff_id, sizeof *all, training_row, (void **)&all, &cnt, err,
+                      "listing training");
     if (rc != LNT_OK)
         return rc;
     for (size_t i = 0; i < cnt; i++)

@@ -416,14 +416,11 @@ enum lnt_err lnt_store_repeat_locations(struct lnt_store *s, const struct lnt_ro
                                         char *err)
 {
     struct lnt_sq_conn *c;
-    enum lnt_err rc = lnt_sq_limit(limit, err);
     sqlite3_stmt *st;
+    enum lnt_err rc = lnt_sq_page_begin(s, limit, (void **)out, n, &c, err);
 
-    *out = NULL;
-    *n = 0;
     if (rc != LNT_OK)
         return rc;
-    c = lnt_sq_rbegin(s);
     st = lnt_sq_stmt(
         c,
         "SELECT venue_id, kind, count(*) AS nights, sum(count) AS reports "
@@ -475,14 +472,11 @@ enum lnt_err lnt_store_venue_summaries(struct lnt_store *s, const char *authorit
                                        size_t *n, char *err)
 {
     struct lnt_sq_conn *c;
-    enum lnt_err rc = lnt_sq_limit(limit, err);
     sqlite3_stmt *st;
+    enum lnt_err rc = lnt_sq_page_begin(s, limit, (void **)out, n, &c, err);
 
-    *out = NULL;
-    *n = 0;
     if (rc != LNT_OK)
         return rc;
-    c = lnt_sq_rbegin(s);
     st = lnt_sq_stmt(c,
                      "SELECT " SUMMARY_COLS "FROM venues v LEFT JOIN stock_levels l "
                      "ON l.venue_id = v.id WHERE (?1 = '' OR v.authority = ?1) "
@@ -581,14 +575,11 @@ enum lnt_err lnt_store_volunteer_list(struct lnt_store *s, int64_t venue_id, con
                                       struct lnt_volunteer_shift **out, size_t *n, char *err)
 {
     struct lnt_sq_conn *c;
-    enum lnt_err rc = lnt_sq_limit(limit, err);
     sqlite3_stmt *st;
+    enum lnt_err rc = lnt_sq_page_begin(s, limit, (void **)out, n, &c, err);
 
-    *out = NULL;
-    *n = 0;
     if (rc != LNT_OK)
         return rc;
-    c = lnt_sq_rbegin(s);
     st = lnt_sq_stmt(c,
                      "SELECT " VOLUNTEER_COLS " FROM volunteer_shifts WHERE (?1 = 0 OR venue_id = "
                      "?1) AND (?2 = '' OR team = ?2) AND at >= ?3 AND at < ?4 "
@@ -599,7 +590,7 @@ enum lnt_err lnt_store_volunteer_list(struct lnt_store *s, int64_t venue_id, con
         sqlite3_bind_int64(st, 1, venue_id);
         sqlite3_bind_text(st, 2, team != NULL ? team : "", -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 3, from);
-        sqlite3_bind_int64(st, 4, to != 0 ? to : INT64_MAX);
+        sqlite3_bind_int64(st, 4, lnt_sq_upper(to));
         sqlite3_bind_int64(st, 5, (int64_t)limit);
         sqlite3_bind_int64(st, 6, (int64_t)offset);
         rc = lnt_sq_list(c->db, st, sizeof **out, volunteer_row, (void **)out, n, err,

@@ -14,11 +14,6 @@
 
 #define EACH_PAGE 64 /* events decoded per read while walking */
 
-static int64_t upper(int64_t to)
-{
-    return to != 0 ? to : INT64_MAX;
-}
-
 /*
  * One page of one venue's rows in [from, to) (to 0 = no end): `sql` takes
  * ?1 venue, ?2 from, ?3 to, ?4 limit, ?5 offset. Fills a new array of `elem`-byte
@@ -30,20 +25,17 @@ static enum lnt_err venue_window(struct lnt_store *s, const char *sql, int64_t v
                                  char *err)
 {
     struct lnt_sq_conn *c;
-    enum lnt_err rc = lnt_sq_limit(limit, err);
     sqlite3_stmt *st;
+    enum lnt_err rc = lnt_sq_page_begin(s, limit, out, n, &c, err);
 
-    *out = NULL;
-    *n = 0;
     if (rc != LNT_OK)
         return rc;
-    c = lnt_sq_rbegin(s);
     st = lnt_sq_stmt(c, sql, err);
     rc = LNT_ERR_DB;
     if (st != NULL) {
         sqlite3_bind_int64(st, 1, venue_id);
         sqlite3_bind_int64(st, 2, from);
-        sqlite3_bind_int64(st, 3, upper(to));
+        sqlite3_bind_int64(st, 3, lnt_sq_upper(to));
         sqlite3_bind_int64(st, 4, (int64_t)limit);
         sqlite3_bind_int64(st, 5, (int64_t)offset);
         rc = lnt_sq_list(c->db, st, elem, fn, out, n, err, what);
@@ -118,14 +110,11 @@ enum lnt_err lnt_store_flag_list(struct lnt_store *s, int64_t venue_id, enum lnt
                                  struct lnt_flag **out, size_t *n, char *err)
 {
     struct lnt_sq_conn *c;
-    enum lnt_err rc = lnt_sq_limit(limit, err);
     sqlite3_stmt *st;
+    enum lnt_err rc = lnt_sq_page_begin(s, limit, (void **)out, n, &c, err);
 
-    *out = NULL;
-    *n = 0;
     if (rc != LNT_OK)
         return rc;
-    c = lnt_sq_rbegin(s);
     st = lnt_sq_stmt(c,
                      "SELECT id, kind, venue_id, other_venue_id, kiosk_id, staff_id, serial, at, "
                      "seq, other FROM flags WHERE (?1 = 0 OR venue_id = ?1 OR other_venue_id = ?1) "
@@ -137,7 +126,7 @@ enum lnt_err lnt_store_flag_list(struct lnt_store *s, int64_t venue_id, enum lnt
         sqlite3_bind_int64(st, 1, venue_id);
         sqlite3_bind_int(st, 2, (int)kind);
         sqlite3_bind_int64(st, 3, from);
-        sqlite3_bind_int64(st, 4, upper(to));
+        sqlite3_bind_int64(st, 4, lnt_sq_upper(to));
         sqlite3_bind_int64(st, 5, (int64_t)limit);
         sqlite3_bind_int64(st, 6, (int64_t)offset);
         rc = lnt_sq_list(c->db, st, sizeof **out, flag_row, (void **)out, n, err, "listing flags");
@@ -183,7 +172,7 @@ static void bind_filter(sqlite3_stmt *st, const struct lnt_incident_filter *f)
     sqlite3_bind_text(st, 2, f->authority != NULL ? f->authority : "", -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, f->kind != NULL ? f->kind : "", -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, f->from);
-    sqlite3_bind_int64(st, 5, upper(f->to));
+    sqlite3_bind_int64(st, 5, lnt_sq_upper(f->to));
 }
 
 #define FILTER_REST                                                                                \
@@ -195,14 +184,11 @@ enum lnt_err lnt_store_incident_list(struct lnt_store *s, const struct lnt_incid
                                      size_t *n, char *err)
 {
     struct lnt_sq_conn *c;
-    enum lnt_err rc = lnt_sq_limit(limit, err);
     sqlite3_stmt *st;
+    enum lnt_err rc = lnt_sq_page_begin(s, limit, (void **)out, n, &c, err);
 
-    *out = NULL;
-    *n = 0;
     if (rc != LNT_OK)
         return rc;
-    c = lnt_sq_rbegin(s);
     /* two statements so that one venue's list walks that venue's index */
     st = f->venue_id != 0
              ? lnt_sq_stmt(c,
@@ -410,18 +396,14 @@ enum lnt_err lnt_store_incident_details(struct lnt_store *s, const char *report_
         return lnt_fail(err, LNT_ERR_NOT_FOUND, "incident not found");
     if (actor == NULL || actor[0] == '\0')
         return lnt_fail(err, LNT_ERR_INVALID, "reading incident details needs an actor to audit");
-    lnt_sq_wlock(s);
-    rc = lnt_sq_begin(s, err);
+    rc = lnt_sq_wbegin(s, err);
     if (rc == LNT_OK)
         rc = incident_read_audited(s, report_id, actor, out, sealed, NULL, NULL, err);
-    if (rc == LNT_OK)
-        rc = lnt_sq_commit(s, err);
+    rc = lnt_sq_wend(s, rc, err);
     if (rc != LNT_OK) {
-        lnt_sq_rollback(s);
         lnt_store_wipe(sealed, LNT_SEALED_MAX);
         sealed[0] = '\0';
     }
-    lnt_sq_wunlock(s);
     return rc;
 }
 
@@ -460,16 +442,11 @@ enum lnt_err lnt_store_incident_open_parts(struct lnt_store *s, const char *repo
         rc = lnt_fail(err, LNT_ERR_INVALID, "reading incident details needs an actor to audit");
         goto out;
     }
-    lnt_sq_wlock(s);
-    rc = lnt_sq_begin(s, err);
+    rc = lnt_sq_wbegin(s, err);
     if (rc == LNT_OK)
         rc = incident_read_audited(s, report_id, actor, out, sealed, parts != NULL ? &list : NULL,
                                    &n, err);
-    if (rc == LNT_OK)
-        rc = lnt_sq_commit(s, err);
-    if (rc != LNT_OK)
-        lnt_sq_rollback(s);
-    lnt_sq_wunlock(s);
+    rc = lnt_sq_wend(s, rc, err);
     if (rc != LNT_OK)
         goto out;
     any = sealed[0] != '\0';

@@ -7,6 +7,7 @@
 
 #include <cmocka.h>
 
+#include <inttypes.h>
 #include <pthread.h>
 
 #include <stdio.h>
@@ -143,6 +144,65 @@ static void test_store_auth__token_scope_expiry_and_revocation(void **state)
     t.scope.venue_id = v;
     assert_int_equal(lnt_store_token_add(f->s, &t, SF_T0, text2, err), LNT_ERR_INVALID);
     assert_string_equal(text2, "");
+}
+
+/* The newest audit row, as an officer reading the log sees it. */
+static struct lnt_audit_entry newest_audit(struct sf *f)
+{
+    struct lnt_audit_entry *list = NULL, a;
+    char err[LNT_ERRBUF_SIZE] = "";
+    size_t n = 0;
+
+    assert_int_equal(lnt_store_audit_list(f->s, 0, 0, 0, 1, &list, &n, err), LNT_OK);
+    assert_int_equal(n, 1);
+    a = list[0];
+    free(list);
+    return a;
+}
+
+static void test_store_auth__disabling_and_revoking_say_what_was_wrong(void **state)
+{
+    struct sf *f = *state;
+    int64_t id = officer(f, "pat@westham.gov.uk", LNT_OFFICER_ADMIN, "", 0);
+    struct lnt_session s1, got;
+    struct lnt_officer o;
+    struct lnt_token t, seen;
+    struct lnt_audit_entry a;
+    char text[LNT_TOKEN_LEN + 1], err[LNT_ERRBUF_SIZE] = "", want[LNT_ERRBUF_SIZE];
+
+    assert_int_equal(lnt_store_officer_disable(f->s, 999, SF_T0, err), LNT_ERR_NOT_FOUND);
+    assert_string_equal(err, "account 999 not found");
+    assert_int_equal(lnt_store_token_revoke(f->s, 999, SF_T0, err), LNT_ERR_NOT_FOUND);
+    assert_string_equal(err, "token 999 not found");
+
+    assert_int_equal(lnt_store_session_create(f->s, id, SF_T0, &s1, err), LNT_OK);
+    assert_int_equal(lnt_store_officer_disable(f->s, id, SF_T0 + 60, err), LNT_OK);
+    a = newest_audit(f);
+    assert_string_equal(a.action, "officer.disable");
+    snprintf(want, sizeof want, "officer %" PRId64, id);
+    assert_string_equal(a.object, want);
+    assert_string_equal(a.detail, "account disabled; sessions ended");
+    assert_int_equal(lnt_store_session_get(f->s, s1.id, SF_T0 + 120, &got, &o, err),
+                     LNT_ERR_NOT_FOUND);
+    assert_int_equal(lnt_store_officer_disable(f->s, id, SF_T0 + 120, err), LNT_ERR_STATE);
+    snprintf(want, sizeof want, "account %" PRId64 " is already disabled", id);
+    assert_string_equal(err, want);
+
+    memset(&t, 0, sizeof t);
+    (void)lnt_str_copy(t.label, sizeof t.label, "police");
+    t.scope.role = LNT_OFFICER_POLICE;
+    assert_int_equal(lnt_store_token_add(f->s, &t, SF_T0, text, err), LNT_OK);
+    /* a clock before 1970 still revokes */
+    assert_int_equal(lnt_store_token_revoke(f->s, t.id, 0, err), LNT_OK);
+    a = newest_audit(f);
+    assert_string_equal(a.action, "token.revoke");
+    snprintf(want, sizeof want, "token %" PRId64, t.id);
+    assert_string_equal(a.object, want);
+    assert_string_equal(a.detail, "token revoked");
+    assert_int_equal(lnt_store_token_lookup(f->s, text, SF_T0, &seen, err), LNT_ERR_REVOKED);
+    assert_int_equal(lnt_store_token_revoke(f->s, t.id, SF_T0, err), LNT_ERR_STATE);
+    snprintf(want, sizeof want, "token %" PRId64 " is already revoked", t.id);
+    assert_string_equal(err, want);
 }
 
 static void test_store_auth__session_idle_and_absolute_expiry(void **state)
@@ -346,6 +406,7 @@ int main(void)
 #define T(name) cmocka_unit_test_setup_teardown(test_store_auth__##name, sf_setup, sf_teardown)
         T(officer_password_verify_and_wrong_password),
         T(token_scope_expiry_and_revocation),
+        T(disabling_and_revoking_say_what_was_wrong),
         T(session_idle_and_absolute_expiry),
         T(failed_logins_by_account_and_address),
         T(login_reserve_grants_at_most_the_limit_at_once),

@@ -7,6 +7,8 @@
 
 #include <cmocka.h>
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,6 +120,63 @@ static void test_store_registers__staff_edit_leave_and_history(void **state)
     assert_int_equal(lnt_store_training_list(f->s, a, &tr, &n, err), LNT_OK);
     assert_int_equal(n, 2); /* latest per course */
     free(tr);
+}
+
+/* The newest audit row, as an officer reading the log sees it. */
+static struct lnt_audit_entry newest_audit(struct sf *f)
+{
+    struct lnt_audit_entry *list = NULL, a;
+    char err[LNT_ERRBUF_SIZE] = "";
+    size_t n = 0;
+
+    assert_int_equal(lnt_store_audit_list(f->s, 0, 0, 0, 1, &list, &n, err), LNT_OK);
+    assert_int_equal(n, 1);
+    a = list[0];
+    free(list);
+    return a;
+}
+
+static void test_store_registers__closing_and_leaving_say_what_was_wrong(void **state)
+{
+    struct sf *f = *state;
+    int64_t club = sf_venue(f->s, "Club Nova", LNT_VENUE_NIGHTCLUB, "Riverside", "Eastham");
+    int64_t alex = sf_staff(f->s, club, "Alex Bar", LNT_ROLE_BAR);
+    struct lnt_audit_entry a;
+    char err[LNT_ERRBUF_SIZE] = "", want[LNT_ERRBUF_SIZE];
+
+    assert_int_equal(lnt_store_venue_close(f->s, club, 0, err), LNT_ERR_INVALID);
+    assert_string_equal(err, "closing time must be after 1970");
+    assert_int_equal(lnt_store_venue_close(f->s, 999, SF_T0, err), LNT_ERR_NOT_FOUND);
+    assert_string_equal(err, "venue 999 not found");
+    assert_int_equal(lnt_store_staff_leave(f->s, alex, -1, err), LNT_ERR_INVALID);
+    assert_string_equal(err, "leaving time must be after 1970");
+    assert_int_equal(lnt_store_staff_leave(f->s, 999, SF_T0, err), LNT_ERR_NOT_FOUND);
+    assert_string_equal(err, "staff member 999 not found");
+
+    assert_int_equal(lnt_store_staff_leave(f->s, alex, SF_T0, err), LNT_OK);
+    a = newest_audit(f);
+    assert_string_equal(a.action, "staff.leave");
+    snprintf(want, sizeof want, "staff %" PRId64, alex);
+    assert_string_equal(a.object, want);
+    assert_string_equal(a.detail, "\"Alex Bar\" left");
+    assert_int_equal(lnt_store_staff_leave(f->s, alex, SF_T0 + 60, err), LNT_ERR_STATE);
+    snprintf(want, sizeof want, "staff member %" PRId64 " has already left", alex);
+    assert_string_equal(err, want);
+
+    assert_int_equal(lnt_store_venue_close(f->s, club, SF_T0, err), LNT_OK);
+    a = newest_audit(f);
+    assert_string_equal(a.action, "venue.close");
+    snprintf(want, sizeof want, "venue %" PRId64, club);
+    assert_string_equal(a.object, want);
+    assert_string_equal(a.detail, "\"Club Nova\" closed");
+    assert_int_equal(lnt_store_venue_close(f->s, club, SF_T0 + 60, err), LNT_ERR_STATE);
+    snprintf(want, sizeof want, "venue %" PRId64 " is already closed", club);
+    assert_string_equal(err, want);
+    /* a refused second end keeps the first */
+    assert_int_equal(
+        sf_sql_int(f->path, "SELECT count(*) FROM venues WHERE closed_at = 1795813200"), 1);
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM staff WHERE left_at = 1795813200"),
+                     1);
 }
 
 static void badge(struct sf *f, int64_t staff, uint8_t tag, int64_t issued, int64_t expires)
@@ -310,7 +369,7 @@ int main(void)
         T(venue_defaults_edit_close_and_list),   T(staff_edit_leave_and_history),
         T(badge_revocations_have_versions),      T(key_rotation_keeps_old_key_trusted),
         T(kiosk_health_backlog_and_revoke),      T(findings_default_to_a_year),
-        T(the_longest_venue_name_is_kept_whole),
+        T(the_longest_venue_name_is_kept_whole), T(closing_and_leaving_say_what_was_wrong),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
