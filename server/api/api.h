@@ -108,6 +108,8 @@ extern const struct lnt_api_routes lnt_api_ops_routes;      /* api_ops.c: health
 extern const struct lnt_api_routes lnt_api_score_routes;    /* api_score.c */
 extern const struct lnt_api_routes lnt_api_findings_routes; /* api_findings.c: BBN findings */
 
+/* ---- the helpers every route file uses (api_reply.c) ---- */
+
 /* The server clock. */
 int64_t lnt_api_now(const struct lnt_api *api);
 /* Writes `j` compactly as the body with `status`; a 500 problem if that fails. Borrows `j`. */
