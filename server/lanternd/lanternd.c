@@ -25,6 +25,7 @@
 #include "score_api.h"
 #include "score_cache.h"
 #include "ltime.h"
+#include "routes.h"
 #include "store.h"
 #include "web.h"
 
@@ -36,7 +37,8 @@
 #define PEM_MAX (256 * 1024) /* bytes of a certificate chain or key file */
 #define PURGE_EVERY_S 86400
 #define SCORE_CACHE_SLOTS 16384 /* venues whose scores lists reuse; more share slots */
-#define SCORE_CACHE_TTL_S 30    /* how stale a listed score may be when nothing invalidated it */
+#define SCORE_CACHE_TTL_S                                                                          \
+    30 /* how old a cached score or league may be when nothing invalidated it */
 /* Open files wanted: the seam's 1,024 connections, the database and its WAL, logs, with room. */
 #define FILES_WANTED 4096
 
@@ -374,6 +376,7 @@ int main(int argc, char **argv)
     struct lnt_api api;
     struct lnt_web *web = NULL;
     struct lnt_score_cache *score_cache = NULL;
+    struct lnt_routes routes;
     struct purger purger;
     pthread_t purge_thread;
     bool purging = false;
@@ -450,8 +453,9 @@ int main(int argc, char **argv)
     api.db_path = opt.db;
     api.venue_score =
         lnt_api_score_venue_summary; /* each listed venue carries its band and award */
+    /* the one cache of scores: the API's venue lists and the dashboard's leagues */
     if (lnt_score_cache_new(&score_cache, SCORE_CACHE_SLOTS, SCORE_CACHE_TTL_S, err) != LNT_OK)
-        lnt_warn("venue lists rescore every venue on every request: %s", err);
+        lnt_warn("scores are computed afresh on every request: %s", err);
     api.score_cache = score_cache;
     memset(&cfg, 0, sizeof cfg);
     cfg.host = host;
@@ -460,9 +464,11 @@ int main(int argc, char **argv)
     cfg.tls_cert_pem = cert_pem;
     cfg.tls_key_pem = key_pem;
     cfg.trusted_proxies = opt.trusted_proxies;
-    lnt_api_http_config(&api, &cfg);
-    if (lnt_web_attach(&web, &api, &cfg, err) != LNT_OK) /* the dashboard, on the same server */
+    if (lnt_web_attach(&web, store, score_cache, err) != LNT_OK)
         lnt_warn("the dashboard is not served: %s", err);
+    routes.api = &api;
+    routes.web = web; /* the dashboard and the API on the same server */
+    lnt_routes_http_config(&routes, &cfg);
     raise_file_limit();
     rc = lnt_http_start(&http, &cfg, err);
     if (key_pem != NULL)

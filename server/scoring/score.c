@@ -45,6 +45,18 @@ void lnt_score_result_release(struct lnt_score_result *r)
     memset(r, 0, sizeof *r);
 }
 
+void lnt_score_brief_of(const struct lnt_score_result *r, struct lnt_score_brief *out)
+{
+    memset(out, 0, sizeof *out);
+    out->band = r->risk.band;
+    out->total_milli = r->risk.total_milli;
+    out->trend = r->risk.trend;
+    out->review = r->risk.review;
+    out->low_reporting = r->risk.low_reporting;
+    out->accredited = r->bbn.accredited;
+    lnt_str_copy(out->award, sizeof out->award, r->bbn.award);
+}
+
 /* ---- the nights, dense ---- */
 
 /*
