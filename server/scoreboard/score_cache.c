@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "log.h"
-#include "ltime.h"
 #include "score_cache.h"
 
 struct slot {
@@ -20,8 +19,7 @@ struct slot {
 struct league_slot {
     struct lnt_league *l; /* one reference, or NULL */
     uint64_t ticket;      /* c->tick when its build started: stale once the tick moves on */
-    int64_t build_ms;
-    bool refreshing; /* a background rebuild is under way */
+    bool refreshing;      /* a background rebuild is under way */
 };
 
 struct lnt_score_cache {
@@ -179,15 +177,18 @@ static struct league_slot *league_find(struct lnt_score_cache *c, const char *ke
 }
 
 /*
- * Keeps `l` (built from `ticket` on, in `build_ms`) in its authority's slot,
- * or the oldest, unless an invalidation came after `ticket` (c->mu held).
+ * Keeps `l` (built from data read after `ticket`) in its
+ * authority's slot, or the oldest, unless the slot holds a league read later
+ * (c->mu held). A league invalidated while it was built is kept all the same
+ * when it is newer than the slot's, but never counts as fresh (its ticket is
+ * behind c->tick): a large town whose kiosks send batches during every
+ * background rebuild still sees each rebuild.
  */
-static void league_install(struct lnt_score_cache *c, struct lnt_league *l, uint64_t ticket,
-                           int64_t build_ms)
+static void league_install(struct lnt_score_cache *c, struct lnt_league *l, uint64_t ticket)
 {
     struct league_slot *slot = league_find(c, l->authority);
 
-    if (ticket != c->tick)
+    if (slot != NULL && slot->ticket > ticket)
         return;
     for (size_t i = 0; slot == NULL && i < LNT_SCORE_LEAGUE_SLOTS; i++)
         if (c->leagues[i].l == NULL)
@@ -201,20 +202,7 @@ static void league_install(struct lnt_score_cache *c, struct lnt_league *l, uint
     lnt_league_release(slot->l);
     slot->l = lnt_league_hold(l);
     slot->ticket = ticket;
-    slot->build_ms = build_ms;
     slot->refreshing = false;
-}
-
-/* Builds a league and says how long it took. */
-static enum lnt_err league_build_timed(struct lnt_store *s, const struct lnt_score_rules *rules,
-                                       const char *key, int64_t at, struct lnt_league **out,
-                                       int64_t *build_ms, char *err)
-{
-    int64_t t0 = lnt_mono_ms();
-    enum lnt_err rc = lnt_league_build(s, rules, key, at, out, err);
-
-    *build_ms = lnt_mono_ms() - t0;
-    return rc;
 }
 
 struct refresh {
@@ -233,15 +221,13 @@ static void *refresh_main(void *arg)
     struct lnt_league *l = NULL;
     struct league_slot *slot;
     char err[LNT_ERRBUF_SIZE] = "";
-    int64_t build_ms;
-    enum lnt_err rc =
-        league_build_timed(job->store, job->rules, job->key, job->at, &l, &build_ms, err);
+    enum lnt_err rc = lnt_league_build(job->store, job->rules, job->key, job->at, &l, err);
 
     pthread_mutex_lock(&c->mu);
     if ((slot = league_find(c, job->key)) != NULL)
         slot->refreshing = false;
     if (rc == LNT_OK)
-        league_install(c, l, job->ticket, build_ms);
+        league_install(c, l, job->ticket);
     else
         lnt_warn("score cache: rebuilding the league: %s", err);
     c->refreshers--;
@@ -291,7 +277,6 @@ enum lnt_err lnt_score_cache_league(struct lnt_score_cache *c, struct lnt_store 
     const char *key = authority != NULL ? authority : "";
     struct league_slot *slot;
     uint64_t ticket;
-    int64_t build_ms;
     enum lnt_err rc;
 
     *out = NULL;
@@ -303,19 +288,18 @@ enum lnt_err lnt_score_cache_league(struct lnt_score_cache *c, struct lnt_store 
     if (slot != NULL) {
         bool fresh =
             slot->ticket == c->tick && at >= slot->l->built_at && at - slot->l->built_at < c->ttl_s;
-        if (fresh ||
-            (slot->build_ms > LNT_SCORE_LEAGUE_SLOW_MS && refresh_start(c, slot, s, rules, at)))
+        if (fresh || (slot->l->n > LNT_SCORE_LEAGUE_LARGE && refresh_start(c, slot, s, rules, at)))
             *out = lnt_league_hold(slot->l);
     }
     pthread_mutex_unlock(&c->mu);
     if (*out != NULL)
         return LNT_OK;
 
-    rc = league_build_timed(s, rules, key, at, out, &build_ms, err);
+    rc = lnt_league_build(s, rules, key, at, out, err);
     if (rc != LNT_OK)
         return rc;
     pthread_mutex_lock(&c->mu);
-    league_install(c, *out, ticket, build_ms);
+    league_install(c, *out, ticket);
     pthread_mutex_unlock(&c->mu);
     return LNT_OK;
 }

@@ -26,7 +26,7 @@
  * venue edits. It forgets the venue's brief (every brief for
  * LNT_SCORE_CACHE_ALL) and every league, so the next request of either kind
  * sees the change; a score computed from data read before the call is never
- * installed after it (the tickets below).
+ * served as fresh after it (the tickets below).
  *
  * Every function is safe from several threads at once and does nothing
  * (get: misses; league: builds afresh) on a NULL cache.
@@ -74,15 +74,17 @@ void lnt_score_cache_stats(struct lnt_score_cache *c, uint64_t *hits, uint64_t *
  * with `rules` (NULL = unscored) from store `s`: one reference in *out, which
  * the caller drops with lnt_league_release. A league built within the TTL and
  * not invalidated since is shared as it is. A stale one is rebuilt in the
- * request, unless it took over LNT_SCORE_LEAGUE_SLOW_MS to build: then it is
+ * request, unless it has over LNT_SCORE_LEAGUE_LARGE venues: then it is
  * served once more while a background thread rebuilds it, so only the first
- * request for a large town waits for every venue to be scored. Up to
+ * request for a large town waits for every venue to be scored (about 0.35 ms
+ * a venue, docs/benchmarks.md). Which way is decided by size, never by a
+ * clock, so a small town's pages always show the latest writes. Up to
  * LNT_SCORE_LEAGUE_SLOTS authorities are kept; the oldest gives way. Errors as
  * lnt_league_build; *out is NULL on error. `s` and `rules` must outlive the
  * cache (a background rebuild may still read them until lnt_score_cache_free).
  */
 #define LNT_SCORE_LEAGUE_SLOTS 8
-#define LNT_SCORE_LEAGUE_SLOW_MS 200
+#define LNT_SCORE_LEAGUE_LARGE 500 /* venues */
 enum lnt_err lnt_score_cache_league(struct lnt_score_cache *c, struct lnt_store *s,
                                     const struct lnt_score_rules *rules, const char *authority,
                                     int64_t at, struct lnt_league **out, char *err);
