@@ -1,4 +1,5 @@
-/* web.c - the dashboard's front door: routing, sessions, CSRF, scope, security headers, layout. */
+/* web.c - the dashboard's front door: its route table, sessions, CSRF, security headers, assets.
+ * lanternd's router (server/lanternd/routes.c) sends it the paths lnt_web_owns. */
 #include "web_int.h"
 
 #include <stdio.h>

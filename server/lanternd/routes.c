@@ -43,6 +43,13 @@ static const struct part *part_for(const struct lnt_routes *r, const char *path,
     return &parts[N_PARTS - 1];
 }
 
+const char *lnt_routes_part(const struct lnt_routes *r, const char *path)
+{
+    void *part_ctx;
+
+    return part_for(r, path, &part_ctx)->name;
+}
+
 static void handle(void *ctx, const struct lnt_http_request *req, struct lnt_http_response *resp)
 {
     void *part_ctx;

@@ -30,6 +30,9 @@ struct lnt_routes {
 /* Points cfg's handler, body_max, done and ctx at `r`; leaves the other fields alone. */
 void lnt_routes_http_config(struct lnt_routes *r, struct lnt_http_config *cfg);
 
+/* The name of the part that answers `path` ("dashboard" or "api"). Thread-safe. */
+const char *lnt_routes_part(const struct lnt_routes *r, const char *path);
+
 /*
  * Every route the server knows, the dashboard's first, then the API's:
  * route i below lnt_routes_count() as its part ("dashboard" or "api"), method
