@@ -50,8 +50,8 @@ static void test_routes__every_route_reaches_its_own_part(void **state)
         assert_true(lnt_routes_at(i, &part, &method, &pattern));
         concrete(pattern, path, sizeof path);
         if (strcmp(lnt_routes_part(&r, path), part) != 0)
-            fail_msg("%s %s is a %s route but the router sends %s to the %s", method, pattern, part,
-                     path, lnt_routes_part(&r, path));
+            fail_msg("%s %s belongs to the %s part, but the router sends %s to the %s part", method,
+                     pattern, part, path, lnt_routes_part(&r, path));
         dashboard += strcmp(part, "dashboard") == 0;
         api_routes += strcmp(part, "api") == 0;
     }
