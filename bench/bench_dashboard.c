@@ -17,6 +17,8 @@
 #include "log.h"
 #include "ltime.h"
 #include "night.h"
+#include "routes.h"
+#include "score_cache.h"
 #include "store.h"
 #include "web.h"
 
@@ -148,6 +150,8 @@ int main(int argc, char **argv)
     struct lnt_http_config cfg;
     struct lnt_api api;
     struct lnt_web *web = NULL;
+    struct lnt_score_cache *cache = NULL;
+    struct lnt_routes routes;
     struct lnt_event *ev = calloc(BATCH, sizeof *ev);
     struct lnt_ingest_result res[BATCH];
     struct lnt_officer o;
@@ -262,10 +266,16 @@ int main(int argc, char **argv)
     cfg.host = "127.0.0.1";
     cfg.port = 0;
     cfg.threads = 2;
-    if (lnt_web_attach(&web, &api, &cfg, err) != LNT_OK) {
+    /* as lanternd serves it: one score cache, one router over the dashboard and the API */
+    if (lnt_score_cache_new(&cache, 16384, 30, err) != LNT_OK ||
+        lnt_web_attach(&web, s, cache, err) != LNT_OK) {
         fprintf(stderr, "bench_dashboard: %s\n", err);
         return 1;
     }
+    api.score_cache = cache;
+    routes.api = &api;
+    routes.web = web;
+    lnt_routes_http_config(&routes, &cfg);
     cfg.done = on_done;
     cap_server = (size_t)requests * 8 + 16;
     server_us = calloc(cap_server, sizeof *server_us);
@@ -334,6 +344,7 @@ int main(int argc, char **argv)
     curl_easy_cleanup(c);
     lnt_http_stop(http);
     lnt_web_detach(web);
+    lnt_score_cache_free(cache);
     lnt_store_free(s);
     for (int i = 0; i < requests; i++)
         free(paths[i]);

@@ -36,9 +36,10 @@ struct lnt_api {
      */
     void (*venue_score)(struct lnt_api *api, int64_t venue_id, struct json_t *venue);
     /*
-     * Recent scores for venue_score to reuse (score_cache.h); NULL = every
-     * list rescores each venue. Borrowed. The events route forgets a venue's
-     * entry when a batch of its events is stored.
+     * Recent scores for venue_score to reuse: lanternd's one score cache
+     * (score_cache.h), which the dashboard's leagues share; NULL = every list
+     * rescores each venue. Borrowed. The events and findings routes call
+     * lnt_score_cache_invalidate after storing what a score reads.
      */
     struct lnt_score_cache *score_cache;
     struct lnt_metrics metrics;
@@ -107,6 +108,8 @@ extern const struct lnt_api_routes lnt_api_lists_routes;    /* api_lists.c: stoc
 extern const struct lnt_api_routes lnt_api_ops_routes;      /* api_ops.c: health, metrics */
 extern const struct lnt_api_routes lnt_api_score_routes;    /* api_score.c */
 extern const struct lnt_api_routes lnt_api_findings_routes; /* api_findings.c: BBN findings */
+
+/* ---- the helpers every route file uses (api_reply.c) ---- */
 
 /* The server clock. */
 int64_t lnt_api_now(const struct lnt_api *api);

@@ -84,20 +84,85 @@ static bool opt_date(json_t *body, const char *key, int32_t *out, struct lnt_htt
  *    "found_on": "2026-11-20", "valid_until": null}
  * The criterion must be one the catalogue evidences by an assessor's finding.
  */
-static void handle_add(struct lnt_api *api, const struct lnt_http_request *req,
-                       const struct lnt_api_params *params, struct lnt_http_response *resp)
+/*
+ * Fills *f (for venue `venue_id`) from a POSTed finding: known fields only, a
+ * criterion of `rules` that an assessor evidences, `met`, `evidence`, and
+ * optional `assessor` (default `actor`), `found_on` (default today in London,
+ * never in the future) and `valid_until`. false with a 400 problem in `resp`
+ * naming the first bad field.
+ */
+static bool finding_from_json(const struct lnt_score_rules *rules, json_t *body, int64_t venue_id,
+                              const char *actor, int64_t now, struct lnt_finding *f,
+                              struct lnt_http_response *resp)
 {
     static const char *const known[] = {"criterion", "met",      "evidence",
                                         "assessor",  "found_on", "valid_until"};
+    const struct lnt_bbn_criterion *crit = NULL;
+    const char *key, *s;
+    json_t *val;
+
+    json_object_foreach(body, key, val)
+    {
+        bool ok = false;
+        for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+            ok = ok || strcmp(key, known[i]) == 0;
+        if (!ok) {
+            lnt_http_problem(resp, 400, "unknown field `%.64s`", key);
+            return false;
+        }
+    }
+    memset(f, 0, sizeof *f);
+    f->venue_id = venue_id;
+    s = json_string_value(json_object_get(body, "criterion"));
+    for (size_t i = 0; s != NULL && i < rules->bbn->n_criteria; i++)
+        if (strcmp(rules->bbn->criteria[i].id, s) == 0)
+            crit = &rules->bbn->criteria[i];
+    if (crit == NULL || crit->metric != LNT_METRIC_FINDING) {
+        lnt_http_problem(resp, 400,
+                         "field `criterion`: expected the id of a criterion evidenced by an "
+                         "assessor's finding in catalogue %s",
+                         rules->bbn->version);
+        return false;
+    }
+    lnt_str_copy(f->criterion, sizeof f->criterion, crit->id);
+    if (!json_is_boolean(json_object_get(body, "met"))) {
+        lnt_http_problem(resp, 400, "field `met`: expected true or false");
+        return false;
+    }
+    f->met = json_is_true(json_object_get(body, "met"));
+    s = json_string_value(json_object_get(body, "evidence"));
+    if (s == NULL || lnt_str_copy(f->evidence, sizeof f->evidence, s) != LNT_OK) {
+        lnt_http_problem(resp, 400, "field `evidence`: expected text of at most %d bytes",
+                         LNT_EVIDENCE_MAX);
+        return false;
+    }
+    s = json_string_value(json_object_get(body, "assessor"));
+    if (lnt_str_copy(f->assessor, sizeof f->assessor, s != NULL ? s : actor) != LNT_OK) {
+        lnt_http_problem(resp, 400, "field `assessor`: at most %zu bytes", sizeof f->assessor - 1);
+        return false;
+    }
+    /* dated and checked in London, as the assessor's calendar and the score read it */
+    f->found_on = lnt_london_date(now);
+    if (!opt_date(body, "found_on", &f->found_on, resp) ||
+        !opt_date(body, "valid_until", &f->valid_until, resp))
+        return false;
+    if (f->found_on > lnt_london_date(now)) {
+        lnt_http_problem(resp, 400, "field `found_on`: a finding cannot be dated in the future");
+        return false;
+    }
+    return true;
+}
+
+static void handle_add(struct lnt_api *api, const struct lnt_http_request *req,
+                       const struct lnt_api_params *params, struct lnt_http_response *resp)
+{
     struct lnt_api_caller c;
     struct lnt_venue v;
     struct lnt_finding f;
     const struct lnt_score_rules *rules;
-    const struct lnt_bbn_criterion *crit = NULL;
     char err[LNT_ERRBUF_SIZE] = "";
     json_error_t jerr;
-    json_t *body = NULL, *reply = NULL, *val;
-    const char *key, *s;
+    json_t *body = NULL, *reply = NULL;
     int64_t id;
     enum lnt_err rc;
 
@@ -120,55 +185,8 @@ static void handle_add(struct lnt_api *api, const struct lnt_http_request *req,
         lnt_http_problem(resp, 400, "the body must be a JSON object: %s", jerr.text);
         goto out;
     }
-    json_object_foreach(body, key, val)
-    {
-        bool ok = false;
-        for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-            ok = ok || strcmp(key, known[i]) == 0;
-        if (!ok) {
-            lnt_http_problem(resp, 400, "unknown field `%.64s`", key);
-            goto out;
-        }
-    }
-    memset(&f, 0, sizeof f);
-    f.venue_id = id;
-    s = json_string_value(json_object_get(body, "criterion"));
-    for (size_t i = 0; s != NULL && i < rules->bbn->n_criteria; i++)
-        if (strcmp(rules->bbn->criteria[i].id, s) == 0)
-            crit = &rules->bbn->criteria[i];
-    if (crit == NULL || crit->metric != LNT_METRIC_FINDING) {
-        lnt_http_problem(resp, 400,
-                         "field `criterion`: expected the id of a criterion evidenced by an "
-                         "assessor's finding in catalogue %s",
-                         rules->bbn->version);
+    if (!finding_from_json(rules, body, id, c.actor, lnt_api_now(api), &f, resp))
         goto out;
-    }
-    lnt_str_copy(f.criterion, sizeof f.criterion, crit->id);
-    if (!json_is_boolean(json_object_get(body, "met"))) {
-        lnt_http_problem(resp, 400, "field `met`: expected true or false");
-        goto out;
-    }
-    f.met = json_is_true(json_object_get(body, "met"));
-    s = json_string_value(json_object_get(body, "evidence"));
-    if (s == NULL || lnt_str_copy(f.evidence, sizeof f.evidence, s) != LNT_OK) {
-        lnt_http_problem(resp, 400, "field `evidence`: expected text of at most %d bytes",
-                         LNT_EVIDENCE_MAX);
-        goto out;
-    }
-    s = json_string_value(json_object_get(body, "assessor"));
-    if (lnt_str_copy(f.assessor, sizeof f.assessor, s != NULL ? s : c.actor) != LNT_OK) {
-        lnt_http_problem(resp, 400, "field `assessor`: at most %zu bytes", sizeof f.assessor - 1);
-        goto out;
-    }
-    /* dated and checked in London, as the assessor's calendar and the score read it */
-    f.found_on = lnt_london_date(lnt_api_now(api));
-    if (!opt_date(body, "found_on", &f.found_on, resp) ||
-        !opt_date(body, "valid_until", &f.valid_until, resp))
-        goto out;
-    if (f.found_on > lnt_london_date(lnt_api_now(api))) {
-        lnt_http_problem(resp, 400, "field `found_on`: a finding cannot be dated in the future");
-        goto out;
-    }
     rc = lnt_store_finding_add(api->store, &f, lnt_api_now(api), err);
     if (rc == LNT_ERR_INVALID) {
         lnt_http_problem(resp, 400, "%s", err);

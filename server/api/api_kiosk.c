@@ -422,64 +422,59 @@ static void flagged_header(struct lnt_http_response *resp, const struct lnt_inge
         (void)lnt_http_response_header(resp, HDR_FLAGGED, value);
 }
 
-static void handle_events(struct lnt_api *api, const struct lnt_http_request *req,
-                          const struct lnt_api_params *params, struct lnt_http_response *resp)
+/*
+ * Decodes the body into *batch and checks it is this kiosk's and within
+ * LNT_BATCH_MAX. false with a 400, 413 or 500 problem otherwise (and nothing
+ * to release); on true the caller releases *batch.
+ */
+static bool read_batch(const struct lnt_http_request *req, int64_t kiosk_id,
+                       struct lnt_batch *batch, struct lnt_http_response *resp)
 {
-    struct lnt_batch batch = {0};
-    struct lnt_ingest_result *results = NULL, *sub = NULL;
-    size_t *map = NULL, m = 0;
     char err[LNT_ERRBUF_SIZE] = "";
-    int64_t kiosk_id = 0, now = lnt_api_now(api);
-    struct signer who;
-    bool have_batch = false, conflict = false;
-    size_t not_owner = SIZE_MAX; /* the first event refused as another venue's report */
-    uint64_t counts[5] = {0};    /* by enum lnt_ingest_status */
-    uint64_t flagged[LNT_SIGNIN_FLAG__MAX + 1] = {0};
-    int64_t start_us = mono_us();
-    enum lnt_err rc;
+    enum lnt_err rc = lnt_wire_batch_decode(req->body, req->body_len, batch, err);
 
-    (void)params;
-    if (!authenticate(api, req, now, &who, resp) || !note_backlog(api, req, &who, now, resp))
-        goto out;
-    kiosk_id = who.kiosk.id;
-
-    rc = lnt_wire_batch_decode(req->body, req->body_len, &batch, err);
-    if (rc == LNT_ERR_TOO_LARGE) {
-        lnt_http_problem(resp, 413, "%s", err);
-        goto out;
-    }
-    if (rc == LNT_ERR_INVALID) {
-        lnt_http_problem(resp, 400, "%s", err);
-        goto out;
+    if (rc == LNT_ERR_TOO_LARGE || rc == LNT_ERR_INVALID) {
+        lnt_http_problem(resp, rc == LNT_ERR_TOO_LARGE ? 413 : 400, "%s", err);
+        return false;
     }
     if (rc != LNT_OK) {
         lnt_http_problem(resp, 500, "the server could not read the batch (%s)", lnt_strerror(rc));
-        goto out;
+        return false;
     }
-    have_batch = true;
-    if (batch.kiosk_id != kiosk_id) {
+    if (batch->kiosk_id != kiosk_id) {
         lnt_http_problem(resp, 400, "field `kiosk_id` (%lld) does not match header %s (%lld)",
-                         (long long)batch.kiosk_id, LNT_HDR_KIOSK, (long long)kiosk_id);
-        goto out;
+                         (long long)batch->kiosk_id, LNT_HDR_KIOSK, (long long)kiosk_id);
+    } else if (batch->n > LNT_BATCH_MAX) {
+        lnt_http_problem(resp, 413, "%zu events in one batch: at most %d", batch->n, LNT_BATCH_MAX);
+    } else {
+        return true;
     }
-    if (batch.n > LNT_BATCH_MAX) {
-        lnt_http_problem(resp, 413, "%zu events in one batch: at most %d", batch.n, LNT_BATCH_MAX);
-        goto out;
-    }
+    lnt_batch_release(batch);
+    return false;
+}
 
-    results = calloc(batch.n + 1, sizeof *results);
-    sub = calloc(batch.n + 1, sizeof *sub);
-    map = calloc(batch.n + 1, sizeof *map);
-    if (results == NULL || sub == NULL || map == NULL) {
+/*
+ * Stores the batch's events in one transaction and fills results[i] for
+ * each (batch->n of them). Events from the far future are refused one by one
+ * and the rest compacted to the front of batch->events; recorded_at is
+ * bounded as occurred_at is: a kiosk's claim, never more than a day ahead.
+ * On error nothing was stored: a 500 problem is in `resp`.
+ */
+static bool store_batch(struct lnt_api *api, int64_t kiosk_id, int64_t now, struct lnt_batch *batch,
+                        struct lnt_ingest_result *results, struct lnt_http_response *resp)
+{
+    struct lnt_ingest_result *sub = calloc(batch->n + 1, sizeof *sub);
+    size_t *map = calloc(batch->n + 1, sizeof *map), m = 0;
+    char err[LNT_ERRBUF_SIZE] = "";
+    enum lnt_err rc = LNT_OK;
+    bool ok = false;
+
+    if (sub == NULL || map == NULL) {
         lnt_http_problem(resp, 500, "out of memory; nothing was stored");
         goto out;
     }
-    /*
-     * Events from the far future are refused one by one; the rest are compacted to the front.
-     * recorded_at is bounded as occurred_at is: a kiosk's claim, never more than a day ahead.
-     */
-    for (size_t i = 0; i < batch.n; i++) {
-        const struct lnt_event *ev = &batch.events[i];
+    for (size_t i = 0; i < batch->n; i++) {
+        const struct lnt_event *ev = &batch->events[i];
         const char *late = ev->occurred_at > now + LNT_FUTURE_MAX   ? "occurred_at"
                            : ev->recorded_at > now + LNT_FUTURE_MAX ? "recorded_at"
                                                                     : NULL;
@@ -491,38 +486,86 @@ static void handle_events(struct lnt_api *api, const struct lnt_http_request *re
             continue;
         }
         if (m != i)
-            batch.events[m] = batch.events[i];
+            batch->events[m] = batch->events[i];
         map[m++] = i;
     }
-    if (m > 0) {
-        rc = lnt_store_events_insert(api->store, kiosk_id, now, batch.events, m, sub, err);
-        if (rc != LNT_OK) {
-            lnt_error("events: kiosk %lld: %s", (long long)kiosk_id, err);
-            lnt_http_problem(resp, 500,
-                             "the server could not store the batch (%s); nothing was stored: "
-                             "send it again later",
-                             lnt_strerror(rc));
-            goto out;
-        }
-        for (size_t j = 0; j < m; j++)
-            results[map[j]] = sub[j];
+    if (m > 0)
+        rc = lnt_store_events_insert(api->store, kiosk_id, now, batch->events, m, sub, err);
+    if (rc != LNT_OK) {
+        lnt_error("events: kiosk %lld: %s", (long long)kiosk_id, err);
+        lnt_http_problem(resp, 500,
+                         "the server could not store the batch (%s); nothing was stored: "
+                         "send it again later",
+                         lnt_strerror(rc));
+        goto out;
     }
-    for (size_t i = 0; i < batch.n; i++) {
+    for (size_t j = 0; j < m; j++)
+        results[map[j]] = sub[j];
+    ok = true;
+out:
+    free(map);
+    free(sub);
+    return ok;
+}
+
+/* What a batch's outcome adds up to, for the reply, the log and the metrics. */
+struct tally {
+    bool conflict;
+    size_t not_owner;   /* the first event refused as another venue's report, or SIZE_MAX */
+    uint64_t counts[5]; /* by enum lnt_ingest_status */
+    uint64_t flagged[LNT_SIGNIN_FLAG__MAX + 1];
+};
+
+/* Counts the results; logs every flagged sign-in (stored all the same, but never silently). */
+static void tally_results(int64_t kiosk_id, const struct lnt_ingest_result *results, size_t n,
+                          struct tally *t)
+{
+    memset(t, 0, sizeof *t);
+    t->not_owner = SIZE_MAX;
+    for (size_t i = 0; i < n; i++) {
         const char *why = lnt_signin_flag_name((enum lnt_signin_flag)results[i].badge_flag);
-        conflict = conflict || results[i].status == LNT_INGEST_CONFLICT;
-        if (results[i].not_owner && not_owner == SIZE_MAX)
-            not_owner = i;
+        t->conflict = t->conflict || results[i].status == LNT_INGEST_CONFLICT;
+        if (results[i].not_owner && t->not_owner == SIZE_MAX)
+            t->not_owner = i;
         if (results[i].status >= LNT_INGEST_ACCEPTED && results[i].status <= LNT_INGEST_REJECTED)
-            counts[results[i].status]++;
+            t->counts[results[i].status]++;
         if (why == NULL)
             continue;
-        /* stored all the same (the kiosk may not have heard), but never silently */
-        flagged[results[i].badge_flag]++;
+        t->flagged[results[i].badge_flag]++;
         lnt_warn("events: kiosk %lld: seq %lld: sign-in flagged: %s", (long long)kiosk_id,
                  (long long)results[i].seq, why);
     }
-    if (counts[LNT_INGEST_ACCEPTED] > 0)
-        lnt_score_cache_invalidate(api->score_cache, who.kiosk.venue_id); /* its score may move */
+}
+
+static void handle_events(struct lnt_api *api, const struct lnt_http_request *req,
+                          const struct lnt_api_params *params, struct lnt_http_response *resp)
+{
+    struct lnt_batch batch = {0};
+    struct lnt_ingest_result *results = NULL;
+    char err[LNT_ERRBUF_SIZE] = "";
+    int64_t kiosk_id = 0, now = lnt_api_now(api);
+    struct signer who;
+    struct tally t;
+    bool have_batch = false;
+    int64_t start_us = mono_us();
+    enum lnt_err rc;
+
+    (void)params;
+    if (!authenticate(api, req, now, &who, resp) || !note_backlog(api, req, &who, now, resp))
+        goto out;
+    kiosk_id = who.kiosk.id;
+    if (!(have_batch = read_batch(req, kiosk_id, &batch, resp)))
+        goto out;
+    results = calloc(batch.n + 1, sizeof *results);
+    if (results == NULL) {
+        lnt_http_problem(resp, 500, "out of memory; nothing was stored");
+        goto out;
+    }
+    if (!store_batch(api, kiosk_id, now, &batch, results, resp))
+        goto out;
+    tally_results(kiosk_id, results, batch.n, &t);
+    if (t.counts[LNT_INGEST_ACCEPTED] > 0) /* its score may move: lists and leagues forget it */
+        lnt_score_cache_invalidate(api->score_cache, who.kiosk.venue_id);
 
     lnt_buf_reset(&resp->body);
     rc = lnt_wire_reply_encode(results, batch.n, &resp->body, err);
@@ -534,22 +577,20 @@ static void handle_events(struct lnt_api *api, const struct lnt_http_request *re
                          lnt_strerror(rc));
         goto out;
     }
-    resp->status = conflict ? 409 : 200;
+    resp->status = t.conflict ? 409 : 200;
     lnt_str_copy(resp->content_type, sizeof resp->content_type, "application/json");
     flagged_header(resp, results, batch.n);
-    lnt_metrics_signins_flagged(&api->metrics, flagged[LNT_SIGNIN_REVOKED],
-                                flagged[LNT_SIGNIN_UNKNOWN_SERIAL]);
-    if (not_owner != SIZE_MAX) {
+    lnt_metrics_signins_flagged(&api->metrics, t.flagged[LNT_SIGNIN_REVOKED],
+                                t.flagged[LNT_SIGNIN_UNKNOWN_SERIAL]);
+    if (t.not_owner != SIZE_MAX) {
         lnt_warn("events: kiosk %lld (venue %lld): %s", (long long)kiosk_id,
-                 (long long)who.kiosk.venue_id, results[not_owner].reason);
-        owner_problem(resp, results, batch.n, not_owner);
+                 (long long)who.kiosk.venue_id, results[t.not_owner].reason);
+        owner_problem(resp, results, batch.n, t.not_owner);
     }
-    lnt_metrics_batch(&api->metrics, counts[LNT_INGEST_ACCEPTED], counts[LNT_INGEST_DUPLICATE],
-                      counts[LNT_INGEST_CONFLICT], counts[LNT_INGEST_REJECTED],
+    lnt_metrics_batch(&api->metrics, t.counts[LNT_INGEST_ACCEPTED], t.counts[LNT_INGEST_DUPLICATE],
+                      t.counts[LNT_INGEST_CONFLICT], t.counts[LNT_INGEST_REJECTED],
                       (uint64_t)(mono_us() - start_us));
 out:
-    free(map);
-    free(sub);
     free(results);
     if (have_batch)
         lnt_batch_release(&batch);

@@ -282,12 +282,7 @@ static bool venue_brief(struct lnt_api *api, int64_t venue_id, struct lnt_score_
         lnt_score_result_release(&res);
         return false;
     }
-    memset(out, 0, sizeof *out);
-    out->band = res.risk.band;
-    out->total_milli = res.risk.total_milli;
-    out->trend = res.risk.trend;
-    out->accredited = res.bbn.accredited;
-    lnt_str_copy(out->award, sizeof out->award, res.bbn.award);
+    lnt_score_brief_of(&res, out);
     lnt_score_result_release(&res);
     lnt_score_cache_put(api->score_cache, venue_id, ticket, now, out);
     return true;

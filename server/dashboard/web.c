@@ -1,4 +1,5 @@
-/* web.c - the dashboard's front door: routing, sessions, CSRF, scope, security headers, layout. */
+/* web.c - the dashboard's front door: its route table, sessions, CSRF, security headers, assets.
+ * lanternd's router (server/lanternd/routes.c) sends it the paths lnt_web_owns. */
 #include "web_int.h"
 
 #include <stdio.h>
@@ -10,8 +11,6 @@
 #include "log.h"
 #include "ltime.h"
 #include "night.h"
-#include "api.h"
-#include "score_cache.h"
 #include "score_load.h"
 #include "sheet.h"
 
@@ -26,7 +25,6 @@ extern const size_t lnt_web_favicon_len;
 #define CSP                                                                                        \
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "              \
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-#define LEAGUE_TTL_DEFAULT 60
 #define PATH_MAX_LEN 512
 
 typedef void (*page_fn)(struct web_req *r);
@@ -82,48 +80,17 @@ enum lnt_err lnt_web_new(struct lnt_web **out, const struct lnt_web_config *cfg,
 
     if (w == NULL)
         return lnt_fail(err, LNT_ERR_NOMEM, "out of memory");
-    if (pthread_mutex_init(&w->lock, NULL) != 0) {
-        free(w);
-        return lnt_fail(err, LNT_ERR_INTERNAL, "cannot create the dashboard's lock");
-    }
-    if (pthread_cond_init(&w->idle, NULL) != 0) {
-        pthread_mutex_destroy(&w->lock);
-        free(w);
-        return lnt_fail(err, LNT_ERR_INTERNAL, "cannot create the dashboard's condition");
-    }
     w->store = cfg->store;
     w->rules = cfg->rules;
+    w->score_cache = cfg->score_cache;
     w->now = cfg->now;
     w->now_ctx = cfg->now_ctx;
-    w->league_ttl_s = cfg->league_ttl_s > 0 ? cfg->league_ttl_s : LEAGUE_TTL_DEFAULT;
     *out = w;
     return LNT_OK;
 }
 
-void lnt_web_invalidate(struct lnt_web *w)
-{
-    pthread_mutex_lock(&w->lock);
-    w->generation++; /* cached leagues are stale now; slow ones are still served while rebuilt */
-    pthread_mutex_unlock(&w->lock);
-    if (w->api != NULL)
-        lnt_score_cache_invalidate_all(w->api->score_cache); /* the API's venue lists, too */
-}
-
 void lnt_web_free(struct lnt_web *w)
 {
-    if (w == NULL)
-        return;
-    pthread_mutex_lock(&w->lock);
-    w->stopping = true;
-    while (w->refreshers > 0)
-        pthread_cond_wait(&w->idle, &w->lock);
-    for (size_t i = 0; i < sizeof w->cache / sizeof w->cache[0]; i++) {
-        web_league_release(w->cache[i]);
-        w->cache[i] = NULL;
-    }
-    pthread_mutex_unlock(&w->lock);
-    pthread_cond_destroy(&w->idle);
-    pthread_mutex_destroy(&w->lock);
     free(w);
 }
 
@@ -149,7 +116,7 @@ size_t lnt_web_body_max(void *ctx, const char *method, const char *path)
     (void)ctx;
     if (strcmp(method, "POST") == 0 && lnt_web_owns(path))
         return WEB_FORM_BODY_MAX;
-    return LNT_API_BODY_DEFAULT;
+    return LNT_WEB_BODY_DEFAULT;
 }
 
 /* Matches `path` against `pattern`, capturing "{x}" segments into r->params. */
@@ -177,133 +144,6 @@ static bool match(const char *pattern, const char *path, struct web_req *r)
         s++;
     }
     return *p == '\0' && *s == '\0';
-}
-
-/* ---- small helpers ---- */
-
-bool web_header(struct web_req *r, const char *name, const char *value)
-{
-    if (lnt_http_response_header(r->resp, name, value) != LNT_OK) {
-        lnt_warn("dashboard: response header %s dropped (table full or value too long)", name);
-        return false;
-    }
-    return true;
-}
-
-const char *web_session_cookie(const struct web_req *r)
-{
-    return r->tls ? "__Host-lnt_session" : "lnt_session";
-}
-
-bool web_secret_equal(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    unsigned char d = la == lb ? 0 : 1;
-
-    for (size_t i = 0; i < la && i < lb; i++)
-        d |= (unsigned char)(a[i] ^ b[i]);
-    return d == 0 && la > 0;
-}
-
-bool web_cookie(struct web_req *r, const char *name, char *out, size_t size)
-{
-    const char *c = lnt_http_header(r->http, "Cookie");
-    size_t nlen = strlen(name);
-
-    while (c != NULL && *c != '\0') {
-        size_t len;
-        while (*c == ' ' || *c == ';')
-            c++;
-        len = strcspn(c, ";");
-        if (len > nlen && strncmp(c, name, nlen) == 0 && c[nlen] == '=') {
-            size_t vlen = len - nlen - 1;
-            if (vlen + 1 > size)
-                return false;
-            memcpy(out, c + nlen + 1, vlen);
-            out[vlen] = '\0';
-            return true;
-        }
-        c += len;
-    }
-    return false;
-}
-
-const char *web_query(struct web_req *r, const char *name)
-{
-    return lnt_http_query(r->http, name);
-}
-
-bool web_param_id(struct web_req *r, size_t i, int64_t *out)
-{
-    if (i >= r->n_params || lnt_parse_i64(r->params[i], 1, INT64_MAX, out) != LNT_OK) {
-        web_error(r, 404, "Not found", "There is no such page.");
-        return false;
-    }
-    return true;
-}
-
-void web_audit(struct web_req *r, const char *action, const char *object, const char *detail)
-{
-    char err[LNT_ERRBUF_SIZE] = "";
-
-    if (lnt_store_audit_append(r->web->store, r->actor[0] != '\0' ? r->actor : "web:anonymous",
-                               action, object, detail, err) != LNT_OK)
-        lnt_error("dashboard: cannot write audit row %s %s: %s", action, object, err);
-}
-
-/* ---- roles and scope ---- */
-
-bool web_can_admin(const struct web_req *r)
-{
-    return r->officer.scope.role == LNT_OFFICER_ADMIN;
-}
-
-bool web_can_open_incidents(const struct web_req *r)
-{
-    enum lnt_officer_role role = r->officer.scope.role;
-    return role == LNT_OFFICER_ADMIN || role == LNT_OFFICER_OFFICER || role == LNT_OFFICER_POLICE;
-}
-
-bool web_can_record_findings(const struct web_req *r)
-{
-    enum lnt_officer_role role = r->officer.scope.role;
-    return role == LNT_OFFICER_ADMIN || role == LNT_OFFICER_OFFICER || role == LNT_OFFICER_ASSESSOR;
-}
-
-bool web_can_see_town(const struct web_req *r)
-{
-    return r->officer.scope.role != LNT_OFFICER_VENUE && r->officer.scope.venue_id == 0;
-}
-
-const char *web_scope_authority(const struct web_req *r)
-{
-    return r->officer.scope.authority[0] != '\0' ? r->officer.scope.authority : NULL;
-}
-
-bool web_venue_in_scope(struct web_req *r, int64_t id, struct lnt_venue *v)
-{
-    char err[LNT_ERRBUF_SIZE] = "", object[32];
-    enum lnt_err rc = lnt_store_venue_get(r->web->store, id, v, err);
-    const struct lnt_scope *sc = &r->officer.scope;
-
-    if (rc == LNT_ERR_NOT_FOUND) {
-        web_error(r, 404, "No such venue", "There is no venue with that number.");
-        return false;
-    }
-    if (rc != LNT_OK) {
-        lnt_error("dashboard: venue %lld: %s", (long long)id, err);
-        web_error(r, 500, "Something went wrong", "The venue could not be read.");
-        return false;
-    }
-    if ((sc->venue_id != 0 && sc->venue_id != id) ||
-        (sc->authority[0] != '\0' && strcmp(sc->authority, v->authority) != 0)) {
-        snprintf(object, sizeof object, "venue %lld", (long long)id);
-        web_audit(r, "access.refused", object, r->http->path);
-        web_error(r, 403, "Not yours to see",
-                  "This venue is outside your area. The attempt has been recorded.");
-        return false;
-    }
-    return true;
 }
 
 /* ---- assets ---- */
@@ -502,43 +342,8 @@ out:
     free(r);
 }
 
-/* ---- serving both the dashboard and the API ---- */
-
-static void both_handle(void *ctx, const struct lnt_http_request *req,
-                        struct lnt_http_response *resp)
-{
-    struct lnt_web *w = ctx;
-    if (lnt_web_owns(req->path))
-        lnt_web_handle(w, req, resp);
-    else
-        lnt_api_handle(w->api, req, resp);
-}
-
-static size_t both_body_max(void *ctx, const char *method, const char *path)
-{
-    struct lnt_web *w = ctx;
-    return lnt_web_owns(path) ? lnt_web_body_max(w, method, path)
-                              : lnt_api_body_max(w->api, method, path);
-}
-
-static void both_done(void *ctx, int status, int64_t elapsed_us)
-{
-    struct lnt_web *w = ctx;
-    lnt_api_done(w->api, status, elapsed_us);
-}
-
-void lnt_web_http_config(struct lnt_web *web, struct lnt_api *api, struct lnt_http_config *cfg)
-{
-    web->api = api;
-    lnt_api_http_config(api, cfg);
-    cfg->handler = both_handle;
-    cfg->body_max = both_body_max;
-    cfg->done = both_done;
-    cfg->ctx = web;
-}
-
-enum lnt_err lnt_web_attach(struct lnt_web **out, struct lnt_api *api, struct lnt_http_config *cfg,
-                            char *err)
+enum lnt_err lnt_web_attach(struct lnt_web **out, struct lnt_store *store,
+                            struct lnt_score_cache *score_cache, char *err)
 {
     struct lnt_web_config wc;
     struct lnt_score_rules rules;
@@ -551,8 +356,9 @@ enum lnt_err lnt_web_attach(struct lnt_web **out, struct lnt_api *api, struct ln
     if (!have_rules)
         lnt_warn("dashboard: scores will not be shown: %s", rules_err);
     memset(&wc, 0, sizeof wc);
-    wc.store = api->store;
+    wc.store = store;
     wc.rules = NULL;
+    wc.score_cache = score_cache;
     rc = lnt_web_new(out, &wc, err);
     if (rc != LNT_OK) {
         if (have_rules)
@@ -564,7 +370,6 @@ enum lnt_err lnt_web_attach(struct lnt_web **out, struct lnt_api *api, struct ln
         (*out)->owns_rules = true;
         (*out)->rules = &(*out)->own_rules;
     }
-    lnt_web_http_config(*out, api, cfg);
     return LNT_OK;
 }
 

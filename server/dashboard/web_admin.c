@@ -398,7 +398,8 @@ static void done(struct web_req *r, const char *action, const char *anchor, cons
 
     snprintf(audit, sizeof audit, "admin.%s", action);
     web_audit(r, audit, object, "");
-    lnt_web_invalidate(r->web);
+    /* venues, kiosks or officers changed: every cached score and league may be stale */
+    lnt_score_cache_invalidate(r->web->score_cache, LNT_SCORE_CACHE_ALL);
     snprintf(where, sizeof where, "/admin?done=%s#%s", action, anchor);
     web_redirect(r, where);
 }

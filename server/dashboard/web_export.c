@@ -123,7 +123,7 @@ void web_exports(struct web_req *r)
 
 static void export_venues(struct web_req *r)
 {
-    struct web_league *l = NULL;
+    struct lnt_league *l = NULL;
     char err[LNT_ERRBUF_SIZE] = "";
     struct lnt_buf *b = &r->resp->body;
     enum lnt_err rc = r->officer.scope.venue_id != 0
@@ -138,26 +138,26 @@ static void export_venues(struct web_req *r)
     lnt_buf_puts(b, "id,name,category,area,authority,capacity,risk_band,risk_points,bbn_award,"
                     "accredited,trend,incidents,last_contact,review,low_reporting\r\n");
     for (size_t i = 0; i < l->n; i++) {
-        const struct web_league_row *w = &l->rows[i];
+        const struct lnt_league_row *w = &l->rows[i];
         char pts[32];
-        lnt_score_milli_format(w->risk_milli, pts);
+        lnt_score_milli_format(w->score.total_milli, pts);
         cell_i(b, w->s.venue.id, false);
         web_csv_cell(b, w->s.venue.name, false);
         web_csv_cell(b, lnt_venue_category_name(w->s.venue.category), false);
         web_csv_cell(b, w->s.venue.area, false);
         web_csv_cell(b, w->s.venue.authority, false);
         cell_i(b, w->s.venue.capacity, false);
-        web_csv_cell(b, lnt_band_name(w->band), false);
+        web_csv_cell(b, lnt_band_name(w->score.band), false);
         web_csv_cell(b, w->scored ? pts : "", false);
-        web_csv_cell(b, w->award, false);
-        web_csv_cell(b, w->accredited ? "yes" : "no", false);
-        web_csv_cell(b, lnt_trend_name(w->trend), false);
+        web_csv_cell(b, w->score.award, false);
+        web_csv_cell(b, w->score.accredited ? "yes" : "no", false);
+        web_csv_cell(b, lnt_trend_name(w->score.trend), false);
         cell_i(b, w->s.incidents, false);
         cell_time(b, w->s.last_contact, false);
-        web_csv_cell(b, w->review ? "yes" : "no", false);
-        web_csv_cell(b, w->low_reporting ? "yes" : "no", true);
+        web_csv_cell(b, w->score.review ? "yes" : "no", false);
+        web_csv_cell(b, w->score.low_reporting ? "yes" : "no", true);
     }
-    web_league_release(l);
+    lnt_league_release(l);
     csv_end(r, "venues.csv");
 }
 

@@ -3,12 +3,13 @@
 #ifndef LNT_WEB_INT_H
 #define LNT_WEB_INT_H
 
-#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "html.h"
+#include "score_cache.h"
+#include "score_league.h"
 #include "web.h"
 
 #define WEB_FORM_FIELDS_MAX 32
@@ -17,7 +18,6 @@
 #define WEB_PARAM_LEN 64
 #define WEB_ACTOR_LEN (LNT_EMAIL_MAX + 8)
 #define WEB_PAGE_SIZE 50 /* league table rows per page */
-#define WEB_WINDOW_DEFAULT 90
 
 /* A parsed application/x-www-form-urlencoded body (or query): values decoded, bounded. */
 struct web_form {
@@ -34,45 +34,14 @@ void web_form_release(struct web_form *f);
 /* The first value of `key`, or NULL. */
 const char *web_form_get(const struct web_form *f, const char *key);
 
-/* One scored venue in the league table. */
-struct web_league_row {
-    struct lnt_venue_summary s;
-    bool scored;
-    enum lnt_band band;
-    int64_t risk_milli;
-    char award[LNT_SCORE_NAME_MAX]; /* "" = not accredited / not scored */
-    bool accredited;
-    bool bbn_scored;
-    enum lnt_trend trend;
-    bool review;
-    bool low_reporting;
-};
-
-struct web_league {
-    struct web_league_row *rows; /* owned */
-    size_t n;
-    int32_t first_night, last_night;
-    int64_t built_at;
-    char authority[LNT_AUTHORITY_MAX + 1];
-    bool week_ok; /* the town's last seven nights, and the same nights 52 weeks before */
-    struct lnt_night_rollup week_now, week_before;
-};
-
 struct lnt_web {
     struct lnt_store *store;
     const struct lnt_score_rules *rules;
+    struct lnt_score_cache *score_cache; /* borrowed; NULL = leagues are built on every request */
     int64_t (*now)(void *ctx);
     void *now_ctx;
-    int league_ttl_s;
-    struct lnt_api *api;              /* set by lnt_web_http_config */
     struct lnt_score_rules own_rules; /* loaded by lnt_web_attach */
     bool owns_rules;
-    pthread_mutex_t lock; /* guards the cache below */
-    pthread_cond_t idle;  /* signalled when a background league refresh ends */
-    struct web_league *cache[8];
-    unsigned generation; /* bumped by lnt_web_invalidate: older leagues are stale */
-    unsigned refreshers; /* background refreshes running */
-    bool stopping;
 };
 
 /* Everything a page handler needs for one request. */
@@ -94,7 +63,35 @@ struct web_req {
     size_t layout_pos; /* where web_page_end resumes the layout template */
 };
 
-/* ---- responses (web.c) ---- */
+/*
+ * Calls between the dashboard's files go one way: web.c (the front door and
+ * its route table) -> the pages (web_login.c ... web_pdf.c) -> web_layout.c
+ * (the layout, markup and error pages) -> web_request.c (headers, cookies,
+ * roles, audit). web_form.c and web_score.c are called from any of them.
+ */
+
+/* ---- the request: headers, cookies, roles and scope, audit (web_request.c) ---- */
+
+/* Adds a response header; false (logged) when the table is full. */
+bool web_header(struct web_req *r, const char *name, const char *value);
+/* The value of cookie `name` copied into out (false when absent or too long). */
+bool web_cookie(struct web_req *r, const char *name, char *out, size_t size);
+/* The session cookie's name: "__Host-lnt_session" over TLS, "lnt_session" otherwise. */
+const char *web_session_cookie(const struct web_req *r);
+/* Constant-time comparison of two NUL-terminated secrets. */
+bool web_secret_equal(const char *a, const char *b);
+/* A query argument or NULL. */
+const char *web_query(struct web_req *r, const char *name);
+/* Appends an audit row for this request's officer (errors are logged, not returned). */
+void web_audit(struct web_req *r, const char *action, const char *object, const char *detail);
+bool web_can_admin(const struct web_req *r);
+bool web_can_open_incidents(const struct web_req *r);
+bool web_can_record_findings(const struct web_req *r);
+bool web_can_see_town(const struct web_req *r); /* everyone but a venue manager */
+/* The authority filter of this officer's scope (NULL = no filter). */
+const char *web_scope_authority(const struct web_req *r);
+
+/* ---- responses and markup (web_layout.c) ---- */
 
 /* Starts an HTML page: the layout up to its main slot, with `title` and the nav marking `active`.
  */
@@ -109,8 +106,6 @@ void web_redirect(struct web_req *r, const char *location);
 void web_csrf_field(struct web_req *r);
 /* Writes `t` as "Fri 26 Nov 2026, 23:05" London time (0 as "never"). */
 void web_time(struct lnt_html *h, int64_t t);
-/* What the badge register said of a sign-in's badge: a red mark, or "issued" in grey. */
-void web_badge_flag(struct lnt_html *h, enum lnt_signin_flag f);
 void web_date(struct lnt_html *h, int32_t days);
 /* "3 h ago", "5 days ago"; marked stale after `stale_after` seconds. */
 void web_ago(struct web_req *r, int64_t t, int64_t stale_after);
@@ -118,40 +113,23 @@ void web_ago(struct web_req *r, int64_t t, int64_t stale_after);
 void web_band(struct lnt_html *h, enum lnt_band b);
 void web_trend(struct lnt_html *h, enum lnt_trend t);
 void web_bbn_status(struct lnt_html *h, enum lnt_bbn_status s);
-/* Appends an audit row for this request's officer (errors are logged, not returned). */
-void web_audit(struct web_req *r, const char *action, const char *object, const char *detail);
-/* The value of cookie `name` copied into out (false when absent or too long). */
-bool web_cookie(struct web_req *r, const char *name, char *out, size_t size);
-/* Adds a response header; false (logged) when the table is full. */
-bool web_header(struct web_req *r, const char *name, const char *value);
-/* The session cookie's name: "__Host-lnt_session" over TLS, "lnt_session" otherwise. */
-const char *web_session_cookie(const struct web_req *r);
-/* Constant-time comparison of two NUL-terminated secrets. */
-bool web_secret_equal(const char *a, const char *b);
-/* A query argument or NULL. */
-const char *web_query(struct web_req *r, const char *name);
 /* Parses an id from params[i]; false (404 page written) when it is not one. */
 bool web_param_id(struct web_req *r, size_t i, int64_t *out);
-
-/* The instant night `night` begins: 06:00 London time on its date (web_venue.c). */
-int64_t web_night_start(int32_t night);
-/* A "YYYY-MM-DD" query argument as days since the epoch, or `dflt` when absent or malformed. */
-int32_t web_query_date(struct web_req *r, const char *name, int32_t dflt);
-
-/* ---- scope and roles (web.c) ---- */
-
-bool web_can_admin(const struct web_req *r);
-bool web_can_open_incidents(const struct web_req *r);
-bool web_can_record_findings(const struct web_req *r);
-bool web_can_see_town(const struct web_req *r); /* everyone but a venue manager */
-/* The authority filter of this officer's scope (NULL = no filter). */
-const char *web_scope_authority(const struct web_req *r);
 /*
  * Loads venue `id` into *v when this officer may see it. Otherwise writes
  * the page (404 for no such venue; 403 plus an "access.refused" audit row
  * for one outside the scope) and returns false.
  */
 bool web_venue_in_scope(struct web_req *r, int64_t id, struct lnt_venue *v);
+
+/* ---- shared by the venue pages (web_venue.c) ---- */
+
+/* What the badge register said of a sign-in's badge: a red mark, or "issued" in grey. */
+void web_badge_flag(struct lnt_html *h, enum lnt_signin_flag f);
+/* The instant night `night` begins: 06:00 London time on its date. */
+int64_t web_night_start(int32_t night);
+/* A "YYYY-MM-DD" query argument as days since the epoch, or `dflt` when absent or malformed. */
+int32_t web_query_date(struct web_req *r, const char *name, int32_t dflt);
 
 /* ---- scores (web_score.c) ---- */
 
@@ -161,15 +139,15 @@ void web_window(const struct lnt_web *w, int64_t at, int32_t *first, int32_t *la
 enum lnt_err web_score_venue(struct lnt_web *w, const struct lnt_venue *v, int64_t at,
                              struct lnt_score_result *out, char *err);
 /*
- * The league for `authority` (NULL/"" = the whole scheme) at `at`, from the
- * cache when fresh. The caller releases with web_league_release. On error *out is NULL.
+ * The league for `authority` (NULL/"" = the whole scheme) at `at`, through
+ * the score cache (lnt_score_cache_league). The caller drops it with
+ * lnt_league_release. On error *out is NULL.
  */
 enum lnt_err web_league_get(struct lnt_web *w, const char *authority, int64_t at,
-                            struct web_league **out, char *err);
-void web_league_release(struct web_league *l);
-/* A league of one venue (venue managers). */
+                            struct lnt_league **out, char *err);
+/* A league of one venue (venue managers), never cached. */
 enum lnt_err web_league_one(struct lnt_web *w, int64_t venue_id, int64_t at,
-                            struct web_league **out, char *err);
+                            struct lnt_league **out, char *err);
 
 /* ---- pages ---- */
 

@@ -281,3 +281,40 @@ void web_csrf_field(struct web_req *r)
     lnt_html_attr(&r->h, r->session.csrf);
     lnt_html_raw(&r->h, "\"/>");
 }
+
+/* ---- answers that end in a page: an id from the path, a venue in scope ---- */
+
+bool web_param_id(struct web_req *r, size_t i, int64_t *out)
+{
+    if (i >= r->n_params || lnt_parse_i64(r->params[i], 1, INT64_MAX, out) != LNT_OK) {
+        web_error(r, 404, "Not found", "There is no such page.");
+        return false;
+    }
+    return true;
+}
+
+bool web_venue_in_scope(struct web_req *r, int64_t id, struct lnt_venue *v)
+{
+    char err[LNT_ERRBUF_SIZE] = "", object[32];
+    enum lnt_err rc = lnt_store_venue_get(r->web->store, id, v, err);
+    const struct lnt_scope *sc = &r->officer.scope;
+
+    if (rc == LNT_ERR_NOT_FOUND) {
+        web_error(r, 404, "No such venue", "There is no venue with that number.");
+        return false;
+    }
+    if (rc != LNT_OK) {
+        lnt_error("dashboard: venue %lld: %s", (long long)id, err);
+        web_error(r, 500, "Something went wrong", "The venue could not be read.");
+        return false;
+    }
+    if ((sc->venue_id != 0 && sc->venue_id != id) ||
+        (sc->authority[0] != '\0' && strcmp(sc->authority, v->authority) != 0)) {
+        snprintf(object, sizeof object, "venue %lld", (long long)id);
+        web_audit(r, "access.refused", object, r->http->path);
+        web_error(r, 403, "Not yours to see",
+                  "This venue is outside your area. The attempt has been recorded.");
+        return false;
+    }
+    return true;
+}

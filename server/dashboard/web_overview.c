@@ -55,23 +55,28 @@ static int trend_rank(enum lnt_trend t)
     return t == LNT_TREND_WORSE ? 3 : t == LNT_TREND_STEADY ? 2 : t == LNT_TREND_BETTER ? 1 : 0;
 }
 
-static int award_rank(const struct web_league_row *r)
+static int award_rank(const struct lnt_league_row *r)
 {
-    return !r->scored || !r->bbn_scored ? 0 : r->award[0] != '\0' ? 2 : r->accredited ? 1 : 0;
+    return !r->scored || !r->bbn_scored ? 0
+           : r->score.award[0] != '\0'  ? 2
+           : r->score.accredited        ? 1
+                                        : 0;
 }
 
 /* Ascending order by cmp_key, ties broken by risk (higher first) then name. */
 static int cmp_rows(const void *a, const void *b)
 {
-    const struct web_league_row *x = *(const struct web_league_row *const *)a;
-    const struct web_league_row *y = *(const struct web_league_row *const *)b;
+    const struct lnt_league_row *x = *(const struct lnt_league_row *const *)a;
+    const struct lnt_league_row *y = *(const struct lnt_league_row *const *)b;
     int c = 0;
 
     switch (cmp_key) {
     case SK_BAND:
-        c = (int)x->band - (int)y->band;
+        c = (int)x->score.band - (int)y->score.band;
         if (c == 0)
-            c = x->risk_milli < y->risk_milli ? -1 : x->risk_milli > y->risk_milli;
+            c = x->score.total_milli < y->score.total_milli
+                    ? -1
+                    : x->score.total_milli > y->score.total_milli;
         break;
     case SK_NAME:
         break;
@@ -85,10 +90,10 @@ static int cmp_rows(const void *a, const void *b)
     case SK_AWARD:
         c = award_rank(x) - award_rank(y);
         if (c == 0)
-            c = strcmp(x->award, y->award);
+            c = strcmp(x->score.award, y->score.award);
         break;
     case SK_TREND:
-        c = trend_rank(x->trend) - trend_rank(y->trend);
+        c = trend_rank(x->score.trend) - trend_rank(y->score.trend);
         break;
     case SK_INCIDENTS:
         c = x->s.incidents - y->s.incidents;
@@ -104,7 +109,7 @@ static int cmp_rows(const void *a, const void *b)
     return c;
 }
 
-static bool keep(const struct view *v, const struct web_league_row *r)
+static bool keep(const struct view *v, const struct lnt_league_row *r)
 {
     if (v->category != NULL && v->category[0] != '\0' &&
         strcmp(v->category, lnt_venue_category_name(r->s.venue.category)) != 0)
@@ -114,8 +119,8 @@ static bool keep(const struct view *v, const struct web_league_row *r)
     if (v->band != NULL && v->band[0] != '\0') {
         enum lnt_band b;
         if (lnt_band_parse(v->band, &b) == LNT_OK
-                ? r->band != b
-                : strcmp(v->band, "none") != 0 || r->band != LNT_BAND_NONE)
+                ? r->score.band != b
+                : strcmp(v->band, "none") != 0 || r->score.band != LNT_BAND_NONE)
             return false;
     }
     return true;
@@ -144,32 +149,32 @@ static void view_link(struct lnt_html *h, const struct view *v, const char *sort
         lnt_html_rawf(h, "&amp;page=%lld", (long long)page);
 }
 
-static void award_cell(struct lnt_html *h, const struct web_league_row *r)
+static void award_cell(struct lnt_html *h, const struct lnt_league_row *r)
 {
     if (!r->scored)
         lnt_html_raw(h, "<span class=\"muted\">not scored</span>");
     else if (!r->bbn_scored)
         lnt_html_raw(h, "<span class=\"muted\">not assessed (hub)</span>");
-    else if (r->award[0] != '\0')
-        lnt_html_txt(h, r->award);
-    else if (r->accredited)
+    else if (r->score.award[0] != '\0')
+        lnt_html_txt(h, r->score.award);
+    else if (r->score.accredited)
         lnt_html_raw(h, "Accredited");
     else
         lnt_html_raw(h, "Not accredited");
 }
 
-static void flags_cell(struct lnt_html *h, const struct web_league_row *r)
+static void flags_cell(struct lnt_html *h, const struct lnt_league_row *r)
 {
-    if (r->review)
+    if (r->score.review)
         lnt_html_raw(h, " <span class=\"flag\" title=\"Two Red windows in a row\">consider "
                         "review</span>");
-    if (r->low_reporting)
+    if (r->score.low_reporting)
         lnt_html_raw(h, " <span class=\"flag flag-info\" title=\"Fewer reports than venues of "
                         "its kind and size make\">low reporting</span>");
 }
 
 /* The town this week against the same nights a year ago (52 weeks: same weekdays). */
-static void town_week(struct web_req *r, const struct web_league *l)
+static void town_week(struct web_req *r, const struct lnt_league *l)
 {
     const struct {
         const char *label;
@@ -205,28 +210,28 @@ static void town_week(struct web_req *r, const struct web_league *l)
     lnt_html_raw(&r->h, "</dl></section>");
 }
 
-static void top_premises(struct web_req *r, struct web_league_row **sorted, size_t n)
+static void top_premises(struct web_req *r, struct lnt_league_row **sorted, size_t n)
 {
     size_t shown = 0;
 
     lnt_html_raw(&r->h, "<section class=\"panel\" aria-labelledby=\"top-h\"><h2 id=\"top-h\">"
                         "Top high-risk premises</h2><ol id=\"top-risk\">");
     for (size_t i = 0; i < n && shown < TOP_N; i++) {
-        const struct web_league_row *row = sorted[n - 1 - i]; /* sorted ascending by band */
+        const struct lnt_league_row *row = sorted[n - 1 - i]; /* sorted ascending by band */
         char pts[32];
-        if (!row->scored || row->band == LNT_BAND_GREEN || row->band == LNT_BAND_NONE)
+        if (!row->scored || row->score.band == LNT_BAND_GREEN || row->score.band == LNT_BAND_NONE)
             continue;
-        lnt_score_milli_format(row->risk_milli, pts);
+        lnt_score_milli_format(row->score.total_milli, pts);
         lnt_html_rawf(&r->h, "<li><a href=\"/venues/%lld\">", (long long)row->s.venue.id);
         lnt_html_txt(&r->h, row->s.venue.name);
         lnt_html_raw(&r->h, "</a> ");
-        web_band(&r->h, row->band);
+        web_band(&r->h, row->score.band);
         lnt_html_raw(&r->h, " <span class=\"muted\">");
         lnt_html_txt(&r->h, pts);
         lnt_html_raw(&r->h, " points, ");
         lnt_html_rawf(&r->h, "%d incidents", row->s.incidents);
         lnt_html_raw(&r->h, "</span> ");
-        web_trend(&r->h, row->trend);
+        web_trend(&r->h, row->score.trend);
         flags_cell(&r->h, row);
         lnt_html_raw(&r->h, "</li>");
         shown++;
@@ -239,8 +244,8 @@ static void top_premises(struct web_req *r, struct web_league_row **sorted, size
 
 /* A <select> of the distinct values `get` returns across the league, with `current` selected. */
 static void filter_select(struct web_req *r, const char *name, const char *label,
-                          const struct web_league *l,
-                          const char *(*get)(const struct web_league_row *), const char *current)
+                          const struct lnt_league *l,
+                          const char *(*get)(const struct lnt_league_row *), const char *current)
 {
     const char **seen = calloc(l->n + 1, sizeof *seen);
     size_t n_seen = 0;
@@ -279,18 +284,18 @@ static void filter_select(struct web_req *r, const char *name, const char *label
     free(seen);
 }
 
-static const char *get_category(const struct web_league_row *r)
+static const char *get_category(const struct lnt_league_row *r)
 {
     return lnt_venue_category_name(r->s.venue.category);
 }
 
-static const char *get_area(const struct web_league_row *r)
+static const char *get_area(const struct lnt_league_row *r)
 {
     return r->s.venue.area;
 }
 
-static void league_table(struct web_req *r, const struct web_league *l, const struct view *v,
-                         struct web_league_row **rows, size_t n)
+static void league_table(struct web_req *r, const struct lnt_league *l, const struct view *v,
+                         struct lnt_league_row **rows, size_t n)
 {
     const int64_t pages = n == 0 ? 1 : (int64_t)((n + WEB_PAGE_SIZE - 1) / WEB_PAGE_SIZE);
     const int64_t page = v->page > pages ? pages : v->page;
@@ -333,7 +338,7 @@ static void league_table(struct web_req *r, const struct web_league *l, const st
     }
     lnt_html_raw(&r->h, "</tr></thead><tbody>");
     for (size_t i = start; i < n && i < start + WEB_PAGE_SIZE; i++) {
-        const struct web_league_row *row = rows[i];
+        const struct lnt_league_row *row = rows[i];
         lnt_html_rawf(&r->h, "<tr data-venue=\"%lld\"><td><a href=\"/venues/%lld\">",
                       (long long)row->s.venue.id, (long long)row->s.venue.id);
         lnt_html_txt(&r->h, row->s.venue.name);
@@ -346,9 +351,9 @@ static void league_table(struct web_req *r, const struct web_league *l, const st
         lnt_html_raw(&r->h, "</td><td data-label=\"BBN award\">");
         award_cell(&r->h, row);
         lnt_html_raw(&r->h, "</td><td data-label=\"Risk band\">");
-        web_band(&r->h, row->band);
+        web_band(&r->h, row->score.band);
         lnt_html_raw(&r->h, "</td><td data-label=\"Trend\">");
-        web_trend(&r->h, row->trend);
+        web_trend(&r->h, row->score.trend);
         lnt_html_rawf(&r->h,
                       "</td><td class=\"num\" data-label=\"Incidents\">%d</td><td "
                       "data-label=\"Last kiosk contact\">",
@@ -380,8 +385,8 @@ static void league_table(struct web_req *r, const struct web_league *l, const st
 
 void web_overview(struct web_req *r)
 {
-    struct web_league *l = NULL;
-    struct web_league_row **rows = NULL, **by_band = NULL;
+    struct lnt_league *l = NULL;
+    struct lnt_league_row **rows = NULL, **by_band = NULL;
     char err[LNT_ERRBUF_SIZE] = "";
     struct view v;
     const char *sort = web_query(r, "sort"), *dir = web_query(r, "dir"),
@@ -434,7 +439,7 @@ void web_overview(struct web_req *r)
     qsort(rows, n, sizeof *rows, cmp_rows);
     if (v.desc)
         for (size_t i = 0; i < n / 2; i++) {
-            struct web_league_row *t = rows[i];
+            struct lnt_league_row *t = rows[i];
             rows[i] = rows[n - 1 - i];
             rows[n - 1 - i] = t;
         }
@@ -461,5 +466,5 @@ void web_overview(struct web_req *r)
 out:
     free(rows);
     free(by_band);
-    web_league_release(l);
+    lnt_league_release(l);
 }

@@ -183,7 +183,7 @@ static void monthly(struct web_req *r, const struct lnt_rollup_scope *scope)
     lnt_html_raw(&r->h, "</section>");
 }
 
-static void areas(struct web_req *r, const struct web_league *l)
+static void areas(struct web_req *r, const struct lnt_league *l)
 {
     struct area_row *a = calloc(AREAS_MAX, sizeof *a);
     struct lnt_svg_bar bars[AREAS_MAX];
@@ -196,7 +196,7 @@ static void areas(struct web_req *r, const struct web_league *l)
         return;
     }
     for (size_t i = 0; i < l->n; i++) {
-        const struct web_league_row *row = &l->rows[i];
+        const struct lnt_league_row *row = &l->rows[i];
         size_t j;
         for (j = 0; j < n; j++)
             if (strcmp(a[j].area, row->s.venue.area) == 0)
@@ -208,10 +208,10 @@ static void areas(struct web_req *r, const struct web_league *l)
             n++;
         }
         a[j].venues++;
-        a[j].red += row->band == LNT_BAND_RED;
-        a[j].amber += row->band == LNT_BAND_AMBER;
+        a[j].red += row->score.band == LNT_BAND_RED;
+        a[j].amber += row->score.band == LNT_BAND_AMBER;
         a[j].incidents += row->s.incidents;
-        a[j].risk_milli += row->risk_milli;
+        a[j].risk_milli += row->score.total_milli;
     }
     for (size_t i = 0; i < n; i++)
         for (size_t j = i + 1; j < n; j++)
@@ -250,7 +250,7 @@ static void areas(struct web_req *r, const struct web_league *l)
     free(a);
 }
 
-static const char *venue_name(const struct web_league *l, int64_t id)
+static const char *venue_name(const struct lnt_league *l, int64_t id)
 {
     for (size_t i = 0; i < l->n; i++)
         if (l->rows[i].s.venue.id == id)
@@ -259,7 +259,7 @@ static const char *venue_name(const struct web_league *l, int64_t id)
 }
 
 static void repeats(struct web_req *r, const struct lnt_rollup_scope *scope,
-                    const struct web_league *l)
+                    const struct lnt_league *l)
 {
     struct lnt_repeat_location *rl = NULL;
     char err[LNT_ERRBUF_SIZE] = "";
@@ -304,7 +304,7 @@ void web_trends(struct web_req *r)
     static struct lnt_svg_heatmap zero;
     struct lnt_svg_heatmap *hm = NULL;
     struct lnt_rollup_scope scope = {0};
-    struct web_league *l = NULL;
+    struct lnt_league *l = NULL;
     struct lnt_venue v;
     char err[LNT_ERRBUF_SIZE] = "", title[200];
     const char *area = web_query(r, "area"), *kind = web_query(r, "kind"),
@@ -397,5 +397,5 @@ void web_trends(struct web_req *r)
     web_page_end(r, 200);
 out:
     free(hm);
-    web_league_release(l);
+    lnt_league_release(l);
 }

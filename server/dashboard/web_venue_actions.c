@@ -321,7 +321,7 @@ void web_finding_post(struct web_req *r)
     }
     snprintf(object, sizeof object, "venue %lld", (long long)id);
     web_audit(r, "finding.add", object, c->id);
-    lnt_web_invalidate(r->web);
+    lnt_score_cache_invalidate(r->web->score_cache, id); /* its score, and every league */
     snprintf(where, sizeof where, "/venues/%lld?saved=finding#findings", (long long)id);
     web_redirect(r, where);
 }

@@ -547,42 +547,115 @@ bool lnt_http_host_is_loopback(const char *host)
 
 /* ---- lifecycle ---- */
 
+/* The limits a server runs with: cfg's, or the defaults for those it leaves 0. */
+struct limits {
+    unsigned threads, timeout_s, request_s, max_conns, per_ip;
+    size_t conn_memory;
+    struct lnt_http_guard_limits guard;
+};
+
+static void limits_of(const struct lnt_http_config *cfg, struct limits *l)
+{
+    unsigned head_s = cfg->head_s != 0 ? cfg->head_s : DEFAULT_HEAD_S;
+
+    memset(l, 0, sizeof *l);
+    l->threads = cfg->threads != 0 ? cfg->threads : DEFAULT_THREADS;
+    l->timeout_s = cfg->timeout_s != 0 ? cfg->timeout_s : DEFAULT_TIMEOUT_S;
+    l->request_s = cfg->request_s != 0 ? cfg->request_s : DEFAULT_REQUEST_S;
+    l->max_conns = cfg->max_conns != 0 ? cfg->max_conns : DEFAULT_MAX_CONNS;
+    l->per_ip = cfg->max_conns_per_ip != 0 ? cfg->max_conns_per_ip : DEFAULT_MAX_CONNS_PER_IP;
+    l->conn_memory = cfg->conn_memory != 0 ? cfg->conn_memory : DEFAULT_CONN_MEMORY;
+    if (l->max_conns < l->threads)
+        l->max_conns = l->threads;
+    l->guard.head_us = (int64_t)head_s * 1000000;
+    l->guard.body_us = (int64_t)l->request_s * 1000000;
+    l->guard.grace_us = (int64_t)BODY_GRACE_S * 1000000;
+    l->guard.min_rate = cfg->min_body_rate != 0 ? cfg->min_body_rate : DEFAULT_MIN_BODY_RATE;
+    l->guard.high_water = l->max_conns - l->max_conns / 8;
+    l->guard.low_water = l->max_conns - l->max_conns / 4;
+    l->guard.min_age_us = (int64_t)EVICT_MIN_AGE_MS * 1000;
+    l->guard.period_us = (int64_t)GUARD_PERIOD_MS * 1000;
+}
+
+/*
+ * The socket address to listen on: `host` (an IP address or a name that
+ * resolves to one) and `port`; adds MHD_USE_IPv6 to *flags for IPv6.
+ * LNT_ERR_NET naming the host otherwise.
+ */
+static enum lnt_err resolve_listen(const char *host, uint16_t port, struct sockaddr_storage *addr,
+                                   unsigned *flags, char *err)
+{
+    struct addrinfo hints, *res = NULL;
+    enum lnt_err rc = LNT_OK;
+    int gai;
+
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE;
+    gai = getaddrinfo(host, NULL, &hints, &res);
+    if (gai != 0 || res == NULL) {
+        rc = lnt_fail(err, LNT_ERR_NET, "cannot resolve listen host `%s`: %s", host,
+                      gai != 0 ? gai_strerror(gai) : "no address");
+        goto out;
+    }
+    if (res->ai_addrlen > sizeof *addr) {
+        rc = lnt_fail(err, LNT_ERR_NET, "listen host `%s`: unsupported address", host);
+        goto out;
+    }
+    memset(addr, 0, sizeof *addr);
+    memcpy(addr, res->ai_addr, res->ai_addrlen);
+    if (addr->ss_family == AF_INET) {
+        ((struct sockaddr_in *)(void *)addr)->sin_port = htons(port);
+    } else if (addr->ss_family == AF_INET6) {
+        ((struct sockaddr_in6 *)(void *)addr)->sin6_port = htons(port);
+        *flags |= MHD_USE_IPv6;
+    } else {
+        rc = lnt_fail(err, LNT_ERR_NET, "listen host `%s`: not an IP address", host);
+    }
+out:
+    if (res != NULL)
+        freeaddrinfo(res);
+    return rc;
+}
+
+/*
+ * The daemon's TLS options: copies of cfg's certificate and key kept in `h`
+ * (MHD keeps the pointers, so they live as long as the daemon) and the
+ * cipher priorities. LNT_ERR_NOMEM.
+ */
+static enum lnt_err tls_options(struct lnt_http *h, const struct lnt_http_config *cfg,
+                                struct MHD_OptionItem opts[4], char *err)
+{
+    h->cert_pem = strdup(cfg->tls_cert_pem);
+    h->key_pem = strdup(cfg->tls_key_pem);
+    if (h->cert_pem == NULL || h->key_pem == NULL)
+        return lnt_fail(err, LNT_ERR_NOMEM, "http: out of memory");
+    opts[0].option = MHD_OPTION_HTTPS_MEM_CERT;
+    opts[0].ptr_value = h->cert_pem;
+    opts[1].option = MHD_OPTION_HTTPS_MEM_KEY;
+    opts[1].ptr_value = h->key_pem;
+    opts[2].option = MHD_OPTION_HTTPS_PRIORITIES;
+    opts[2].ptr_value = (void *)(uintptr_t)TLS_PRIORITIES;
+    opts[3].option = MHD_OPTION_END;
+    return LNT_OK;
+}
+
 enum lnt_err lnt_http_start(struct lnt_http **out, const struct lnt_http_config *cfg, char *err)
 {
     struct lnt_http *h = NULL;
-    struct addrinfo hints, *res = NULL;
     struct sockaddr_storage addr;
     const union MHD_DaemonInfo *info;
     const char *host = cfg->host != NULL ? cfg->host : "127.0.0.1";
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
-    unsigned threads, timeout_s, request_s, max_conns, per_ip, head_s;
-    size_t conn_memory;
-    struct lnt_http_guard_limits guard;
+    struct limits lim;
     struct MHD_OptionItem tls_opts[4];
     bool tls = cfg->tls_cert_pem != NULL || cfg->tls_key_pem != NULL;
     enum lnt_err rc = LNT_OK;
-    int gai;
 
     if (cfg->handler == NULL)
         return lnt_fail(err, LNT_ERR_INTERNAL, "http: no request handler");
-    threads = cfg->threads != 0 ? cfg->threads : DEFAULT_THREADS;
-    timeout_s = cfg->timeout_s != 0 ? cfg->timeout_s : DEFAULT_TIMEOUT_S;
-    request_s = cfg->request_s != 0 ? cfg->request_s : DEFAULT_REQUEST_S;
-    max_conns = cfg->max_conns != 0 ? cfg->max_conns : DEFAULT_MAX_CONNS;
-    per_ip = cfg->max_conns_per_ip != 0 ? cfg->max_conns_per_ip : DEFAULT_MAX_CONNS_PER_IP;
-    conn_memory = cfg->conn_memory != 0 ? cfg->conn_memory : DEFAULT_CONN_MEMORY;
-    head_s = cfg->head_s != 0 ? cfg->head_s : DEFAULT_HEAD_S;
-    if (max_conns < threads)
-        max_conns = threads;
-    memset(&guard, 0, sizeof guard);
-    guard.head_us = (int64_t)head_s * 1000000;
-    guard.body_us = (int64_t)request_s * 1000000;
-    guard.grace_us = (int64_t)BODY_GRACE_S * 1000000;
-    guard.min_rate = cfg->min_body_rate != 0 ? cfg->min_body_rate : DEFAULT_MIN_BODY_RATE;
-    guard.high_water = max_conns - max_conns / 8;
-    guard.low_water = max_conns - max_conns / 4;
-    guard.min_age_us = (int64_t)EVICT_MIN_AGE_MS * 1000;
-    guard.period_us = (int64_t)GUARD_PERIOD_MS * 1000;
+    limits_of(cfg, &lim);
     memset(tls_opts, 0, sizeof tls_opts);
     tls_opts[0].option = MHD_OPTION_END;
     if (tls) {
@@ -595,31 +668,9 @@ enum lnt_err lnt_http_start(struct lnt_http **out, const struct lnt_http_config 
         flags |= MHD_USE_TLS;
     }
 
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE;
-    gai = getaddrinfo(host, NULL, &hints, &res);
-    if (gai != 0 || res == NULL) {
-        rc = lnt_fail(err, LNT_ERR_NET, "cannot resolve listen host `%s`: %s", host,
-                      gai != 0 ? gai_strerror(gai) : "no address");
+    rc = resolve_listen(host, cfg->port, &addr, &flags, err);
+    if (rc != LNT_OK)
         goto out;
-    }
-    if (res->ai_addrlen > sizeof addr) {
-        rc = lnt_fail(err, LNT_ERR_NET, "listen host `%s`: unsupported address", host);
-        goto out;
-    }
-    memset(&addr, 0, sizeof addr);
-    memcpy(&addr, res->ai_addr, res->ai_addrlen);
-    if (addr.ss_family == AF_INET) {
-        ((struct sockaddr_in *)(void *)&addr)->sin_port = htons(cfg->port);
-    } else if (addr.ss_family == AF_INET6) {
-        ((struct sockaddr_in6 *)(void *)&addr)->sin6_port = htons(cfg->port);
-        flags |= MHD_USE_IPv6;
-    } else {
-        rc = lnt_fail(err, LNT_ERR_NET, "listen host `%s`: not an IP address", host);
-        goto out;
-    }
 
     h = calloc(1, sizeof *h);
     if (h == NULL) {
@@ -634,38 +685,24 @@ enum lnt_err lnt_http_start(struct lnt_http **out, const struct lnt_http_config 
     if (rc != LNT_OK)
         goto out;
     if (h->proxies.n > 0)
-        per_ip = max_conns; /* a proxy carries everyone's connections */
+        lim.per_ip = lim.max_conns; /* a proxy carries everyone's connections */
     h->tls = tls;
-    h->request_us = (int64_t)request_s * 1000000;
-    rc = lnt_http_guard_start(&h->guard, &guard, err);
+    h->request_us = (int64_t)lim.request_s * 1000000;
+    rc = lnt_http_guard_start(&h->guard, &lim.guard, err);
     if (rc != LNT_OK)
         goto out;
-    if (tls) {
-        /* MHD keeps the pointers: give it copies that live as long as the daemon. */
-        h->cert_pem = strdup(cfg->tls_cert_pem);
-        h->key_pem = strdup(cfg->tls_key_pem);
-        if (h->cert_pem == NULL || h->key_pem == NULL) {
-            rc = lnt_fail(err, LNT_ERR_NOMEM, "http: out of memory");
-            goto out;
-        }
-        tls_opts[0].option = MHD_OPTION_HTTPS_MEM_CERT;
-        tls_opts[0].ptr_value = h->cert_pem;
-        tls_opts[1].option = MHD_OPTION_HTTPS_MEM_KEY;
-        tls_opts[1].ptr_value = h->key_pem;
-        tls_opts[2].option = MHD_OPTION_HTTPS_PRIORITIES;
-        tls_opts[2].ptr_value = (void *)(uintptr_t)TLS_PRIORITIES;
-        tls_opts[3].option = MHD_OPTION_END;
-    }
+    if (tls && (rc = tls_options(h, cfg, tls_opts, err)) != LNT_OK)
+        goto out;
     /* clang-format off */
     h->daemon = MHD_start_daemon(
         flags, cfg->port, NULL, NULL, on_access, h,
         MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, (void *)NULL, /* first, so it sees every message */
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_THREAD_POOL_SIZE, threads,
-        MHD_OPTION_CONNECTION_TIMEOUT, timeout_s,
-        MHD_OPTION_CONNECTION_LIMIT, max_conns,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, conn_memory,
+        MHD_OPTION_THREAD_POOL_SIZE, lim.threads,
+        MHD_OPTION_CONNECTION_TIMEOUT, lim.timeout_s,
+        MHD_OPTION_CONNECTION_LIMIT, lim.max_conns,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, lim.per_ip,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, lim.conn_memory,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)h,
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, (void *)h,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, (void *)NULL,
@@ -689,8 +726,6 @@ enum lnt_err lnt_http_start(struct lnt_http **out, const struct lnt_http_config 
     *out = h;
     h = NULL; /* owned by the caller now */
 out:
-    if (res != NULL)
-        freeaddrinfo(res);
     lnt_http_stop(h);
     return rc;
 }

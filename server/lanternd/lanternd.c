@@ -25,6 +25,7 @@
 #include "score_api.h"
 #include "score_cache.h"
 #include "ltime.h"
+#include "routes.h"
 #include "store.h"
 #include "web.h"
 
@@ -36,7 +37,8 @@
 #define PEM_MAX (256 * 1024) /* bytes of a certificate chain or key file */
 #define PURGE_EVERY_S 86400
 #define SCORE_CACHE_SLOTS 16384 /* venues whose scores lists reuse; more share slots */
-#define SCORE_CACHE_TTL_S 30    /* how stale a listed score may be when nothing invalidated it */
+#define SCORE_CACHE_TTL_S                                                                          \
+    30 /* how old a cached score or league may be when nothing invalidated it */
 /* Open files wanted: the seam's 1,024 connections, the database and its WAL, logs, with room. */
 #define FILES_WANTED 4096
 
@@ -71,31 +73,22 @@ static void usage(FILE *f)
           f);
 }
 
-/* Returns 0 with *o filled, or EXIT_USAGE after printing why. */
-static int parse_args(int argc, char **argv, struct options *o)
-{
-    static const struct option longopts[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"listen", required_argument, NULL, 'l'},
-        {"port-file", required_argument, NULL, 'p'},
-        {"threads", required_argument, NULL, 't'},
-        {"insecure-http", no_argument, NULL, 'I'},
-        {"help", no_argument, NULL, 'h'},
-        {"tls-cert", required_argument, NULL, 'c'},
-        {"tls-key", required_argument, NULL, 'k'},
-        {"version", no_argument, NULL, 'V'},
-        {"trusted-proxy", required_argument, NULL, 'P'},
-        {"keys", required_argument, NULL, 'K'},
-        {NULL, 0, NULL, 0},
-    };
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    int64_t n;
-    int c;
+static const struct option longopts[] = {
+    {"db", required_argument, NULL, 'd'},        {"listen", required_argument, NULL, 'l'},
+    {"port-file", required_argument, NULL, 'p'}, {"threads", required_argument, NULL, 't'},
+    {"insecure-http", no_argument, NULL, 'I'},   {"help", no_argument, NULL, 'h'},
+    {"tls-cert", required_argument, NULL, 'c'},  {"tls-key", required_argument, NULL, 'k'},
+    {"version", no_argument, NULL, 'V'},         {"trusted-proxy", required_argument, NULL, 'P'},
+    {"keys", required_argument, NULL, 'K'},      {NULL, 0, NULL, 0},
+};
 
+static void options_default(struct options *o)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+    memset(o, 0, sizeof *o);
     o->db = "var/lantern.db";
-    o->keys = NULL;
     o->listen = "127.0.0.1:8080";
-    o->port_file = NULL;
     /*
      * A worker storing a batch waits for the disk (synchronous=FULL), and each
      * worker answers its connections one request at a time. With several
@@ -107,66 +100,76 @@ static int parse_args(int argc, char **argv, struct options *o)
                  : cpus * THREADS_PER_CPU > THREADS_MAX ? THREADS_MAX
                  : cpus * THREADS_PER_CPU < THREADS_MIN ? THREADS_MIN
                                                         : (unsigned)(cpus * THREADS_PER_CPU);
-    o->insecure_http = false;
-    o->trusted_proxies = NULL;
-    o->tls_cert = NULL;
-    o->tls_key = NULL;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            o->db = optarg;
-            break;
-        case 'K':
-            if (optarg[0] == '\0') {
-                fprintf(stderr, "lanternd: --keys: the path must not be empty\n");
-                return EXIT_USAGE;
-            }
-            o->keys = optarg;
-            break;
-        case 'l':
-            o->listen = optarg;
-            break;
-        case 'p':
-            o->port_file = optarg;
-            break;
-        case 't':
-            if (lnt_parse_i64(optarg, 1, THREADS_MAX, &n) != LNT_OK) {
-                fprintf(stderr, "lanternd: --threads: expected a number from 1 to %d\n",
-                        THREADS_MAX);
-                return EXIT_USAGE;
-            }
-            o->threads = (unsigned)n;
-            break;
-        case 'I':
-            o->insecure_http = true;
-            break;
-        case 'P': {
-            struct lnt_proxy_list check;
-            char err[LNT_ERRBUF_SIZE] = "";
-            if (lnt_proxy_list_parse(optarg, &check, err) != LNT_OK) {
-                fprintf(stderr, "lanternd: --trusted-proxy: %s\n", err);
-                return EXIT_USAGE;
-            }
-            o->trusted_proxies = optarg;
-            break;
-        }
-        case 'c':
-            o->tls_cert = optarg;
-            break;
-        case 'k':
-            o->tls_key = optarg;
-            break;
-        case 'h':
-            usage(stdout);
-            exit(0);
-        case 'V':
-            puts("lanternd " LNT_VERSION);
-            exit(0);
-        default:
-            usage(stderr);
+}
+
+/* Applies option `c` (longopts' letter) with `arg`: 0, or EXIT_USAGE after printing why. */
+static int set_option(struct options *o, int c, const char *arg)
+{
+    struct lnt_proxy_list check;
+    char err[LNT_ERRBUF_SIZE] = "";
+    int64_t n;
+
+    switch (c) {
+    case 'd':
+        o->db = arg;
+        return 0;
+    case 'K':
+        if (arg[0] == '\0') {
+            fprintf(stderr, "lanternd: --keys: the path must not be empty\n");
             return EXIT_USAGE;
         }
+        o->keys = arg;
+        return 0;
+    case 'l':
+        o->listen = arg;
+        return 0;
+    case 'p':
+        o->port_file = arg;
+        return 0;
+    case 't':
+        if (lnt_parse_i64(arg, 1, THREADS_MAX, &n) != LNT_OK) {
+            fprintf(stderr, "lanternd: --threads: expected a number from 1 to %d\n", THREADS_MAX);
+            return EXIT_USAGE;
+        }
+        o->threads = (unsigned)n;
+        return 0;
+    case 'I':
+        o->insecure_http = true;
+        return 0;
+    case 'P':
+        if (lnt_proxy_list_parse(arg, &check, err) != LNT_OK) {
+            fprintf(stderr, "lanternd: --trusted-proxy: %s\n", err);
+            return EXIT_USAGE;
+        }
+        o->trusted_proxies = arg;
+        return 0;
+    case 'c':
+        o->tls_cert = arg;
+        return 0;
+    case 'k':
+        o->tls_key = arg;
+        return 0;
+    case 'h':
+        usage(stdout);
+        exit(0);
+    case 'V':
+        puts("lanternd " LNT_VERSION);
+        exit(0);
+    default:
+        usage(stderr);
+        return EXIT_USAGE;
     }
+}
+
+/* Returns 0 with *o filled, or EXIT_USAGE after printing why. */
+static int parse_args(int argc, char **argv, struct options *o)
+{
+    int c, rc;
+
+    options_default(o);
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1)
+        if ((rc = set_option(o, c, optarg)) != 0)
+            return rc;
     if (optind < argc) {
         fprintf(stderr, "lanternd: unexpected argument `%s`\n", argv[optind]);
         usage(stderr);
@@ -364,19 +367,142 @@ static void raise_file_limit(void)
                  (unsigned long long)rl.rlim_cur, FILES_WANTED);
 }
 
+/*
+ * Parses --listen into host and *port, refuses plain HTTP off loopback
+ * unless allowed, and reads the TLS files (into *cert_pem and *key_pem, the
+ * caller's to free; NULL without TLS). 0, or EXIT_USAGE after logging why.
+ */
+static int check_listen(const struct options *o, char host[HOST_MAX], uint16_t *port,
+                        char **cert_pem, char **key_pem)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+
+    *cert_pem = NULL;
+    *key_pem = NULL;
+    if (lnt_http_parse_listen(o->listen, host, HOST_MAX, port, err) != LNT_OK) {
+        lnt_error("--listen: %s", err);
+        return EXIT_USAGE;
+    }
+    if (o->tls_cert == NULL && !o->insecure_http && !lnt_http_host_is_loopback(host)) {
+        lnt_error("refusing plain HTTP on %s, which is not a loopback address: give "
+                  "--tls-cert and --tls-key, or serve through a TLS proxy and pass "
+                  "--insecure-http",
+                  host);
+        return EXIT_USAGE;
+    }
+    if (o->tls_cert != NULL && (read_pem(o->tls_cert, "--tls-cert", cert_pem, err) != LNT_OK ||
+                                read_pem(o->tls_key, "--tls-key", key_pem, err) != LNT_OK)) {
+        lnt_error("%s", err);
+        free(*cert_pem);
+        *cert_pem = NULL;
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+/*
+ * Opens the database with its keys and checks that it is initialised and
+ * that its keys work: a server that could not open incident details or sign
+ * badges is not started. false (logged, nothing open) otherwise.
+ */
+static bool open_store(const struct options *o, struct lnt_store **out)
+{
+    struct lnt_scheme scheme;
+    char err[LNT_ERRBUF_SIZE] = "";
+    enum lnt_err rc;
+
+    *out = NULL;
+    if (access(o->db, F_OK) != 0) {
+        lnt_error("no database at %s: run `lanternctl init --scheme NAME` first", o->db);
+        return false;
+    }
+    if (lnt_store_open_keys(out, o->db, o->keys, err) != LNT_OK) {
+        lnt_error("cannot open %s: %s", o->db, err);
+        return false;
+    }
+    rc = lnt_store_scheme_get(*out, &scheme, err);
+    memset(&scheme, 0, sizeof scheme); /* only its existence matters here */
+    if (rc == LNT_ERR_NOT_FOUND)
+        lnt_error("database %s is not initialised: run `lanternctl init --scheme NAME` first",
+                  o->db);
+    else if (rc != LNT_OK)
+        lnt_error("cannot read the scheme from %s: %s", o->db, err);
+    else if ((rc = lnt_store_keys_check(*out, err)) != LNT_OK)
+        lnt_error("%s", err);
+    if (rc != LNT_OK) {
+        lnt_store_free(*out);
+        *out = NULL;
+        return false;
+    }
+    return true;
+}
+
+/*
+ * Blocks SIGINT and SIGTERM before any thread starts, so every thread
+ * inherits the mask and only sigwait sees them; ignores SIGPIPE.
+ */
+static bool block_stop_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGTERM);
+    if (pthread_sigmask(SIG_BLOCK, set, NULL) != 0) {
+        lnt_error("cannot block signals");
+        return false;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    return true;
+}
+
+/* What lanternd serves: the API, the dashboard, the score cache they share, the router over them.
+ */
+struct parts {
+    struct lnt_api api;
+    struct lnt_score_cache *score_cache; /* owned; NULL = scores computed afresh */
+    struct lnt_web *web;                 /* owned; NULL = the dashboard is not served */
+    struct lnt_routes routes;
+};
+
+/* Makes the parts over `store` and points cfg's handlers at the router. Never fails: a part
+ * that cannot be made is left out, with a warning. */
+static void parts_start(struct parts *p, struct lnt_store *store, const char *db,
+                        struct lnt_http_config *cfg)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+
+    lnt_api_init(&p->api, store);
+    p->api.db_path = db;
+    p->api.venue_score = lnt_api_score_venue_summary; /* listed venues carry band and award */
+    /* the one cache of scores: the API's venue lists and the dashboard's leagues */
+    p->score_cache = NULL;
+    if (lnt_score_cache_new(&p->score_cache, SCORE_CACHE_SLOTS, SCORE_CACHE_TTL_S, err) != LNT_OK)
+        lnt_warn("scores are computed afresh on every request: %s", err);
+    p->api.score_cache = p->score_cache;
+    p->web = NULL;
+    if (lnt_web_attach(&p->web, store, p->score_cache, err) != LNT_OK)
+        lnt_warn("the dashboard is not served: %s", err);
+    p->routes.api = &p->api;
+    p->routes.web = p->web; /* the dashboard and the API on the same server */
+    lnt_routes_http_config(&p->routes, cfg);
+}
+
+/* After the server has stopped. */
+static void parts_stop(struct parts *p)
+{
+    lnt_web_detach(p->web);
+    lnt_score_cache_free(p->score_cache);
+}
+
 int main(int argc, char **argv)
 {
     struct options opt;
     struct lnt_store *store = NULL;
     struct lnt_http *http = NULL;
     struct lnt_http_config cfg;
-    struct lnt_scheme scheme;
-    struct lnt_api api;
-    struct lnt_web *web = NULL;
-    struct lnt_score_cache *score_cache = NULL;
+    struct parts parts;
     struct purger purger;
     pthread_t purge_thread;
-    bool purging = false;
+    bool purging = false, started = false;
     char *cert_pem = NULL, *key_pem = NULL;
     char host[HOST_MAX];
     char err[LNT_ERRBUF_SIZE] = "";
@@ -387,72 +513,17 @@ int main(int argc, char **argv)
 
     lnt_log_init("lanternd", LNT_LOG_INFO);
     urc = parse_args(argc, argv, &opt);
+    if (urc == 0)
+        urc = check_listen(&opt, host, &port, &cert_pem, &key_pem);
     if (urc != 0)
         return urc;
-    if (lnt_http_parse_listen(opt.listen, host, sizeof host, &port, err) != LNT_OK) {
-        lnt_error("--listen: %s", err);
-        return EXIT_USAGE;
-    }
-    if (opt.tls_cert == NULL && !opt.insecure_http && !lnt_http_host_is_loopback(host)) {
-        lnt_error("refusing plain HTTP on %s, which is not a loopback address: give "
-                  "--tls-cert and --tls-key, or serve through a TLS proxy and pass "
-                  "--insecure-http",
-                  host);
-        return EXIT_USAGE;
-    }
-    if (opt.tls_cert != NULL && (read_pem(opt.tls_cert, "--tls-cert", &cert_pem, err) != LNT_OK ||
-                                 read_pem(opt.tls_key, "--tls-key", &key_pem, err) != LNT_OK)) {
-        lnt_error("%s", err);
-        free(cert_pem);
-        return EXIT_USAGE;
-    }
     if (lnt_crypto_init() != LNT_OK) {
         lnt_error("cannot initialise the crypto library");
         goto out;
     }
-    if (access(opt.db, F_OK) != 0) {
-        lnt_error("no database at %s: run `lanternctl init --scheme NAME` first", opt.db);
+    if (!open_store(&opt, &store) || !block_stop_signals(&stop_signals))
         goto out;
-    }
-    if (lnt_store_open_keys(&store, opt.db, opt.keys, err) != LNT_OK) {
-        lnt_error("cannot open %s: %s", opt.db, err);
-        goto out;
-    }
-    rc = lnt_store_scheme_get(store, &scheme, err);
-    memset(&scheme, 0, sizeof scheme); /* only its existence matters here */
-    if (rc == LNT_ERR_NOT_FOUND) {
-        lnt_error("database %s is not initialised: run `lanternctl init --scheme NAME` first",
-                  opt.db);
-        goto out_store;
-    }
-    if (rc != LNT_OK) {
-        lnt_error("cannot read the scheme from %s: %s", opt.db, err);
-        goto out_store;
-    }
-    /* a server that could not open incident details or sign badges is not started */
-    if (lnt_store_keys_check(store, err) != LNT_OK) {
-        lnt_error("%s", err);
-        goto out_store;
-    }
 
-    /* Blocked before any thread starts, so every thread inherits the mask and only sigwait sees
-     * them. */
-    sigemptyset(&stop_signals);
-    sigaddset(&stop_signals, SIGINT);
-    sigaddset(&stop_signals, SIGTERM);
-    if (pthread_sigmask(SIG_BLOCK, &stop_signals, NULL) != 0) {
-        lnt_error("cannot block signals");
-        goto out_store;
-    }
-    signal(SIGPIPE, SIG_IGN);
-
-    lnt_api_init(&api, store);
-    api.db_path = opt.db;
-    api.venue_score =
-        lnt_api_score_venue_summary; /* each listed venue carries its band and award */
-    if (lnt_score_cache_new(&score_cache, SCORE_CACHE_SLOTS, SCORE_CACHE_TTL_S, err) != LNT_OK)
-        lnt_warn("venue lists rescore every venue on every request: %s", err);
-    api.score_cache = score_cache;
     memset(&cfg, 0, sizeof cfg);
     cfg.host = host;
     cfg.port = port;
@@ -460,16 +531,15 @@ int main(int argc, char **argv)
     cfg.tls_cert_pem = cert_pem;
     cfg.tls_key_pem = key_pem;
     cfg.trusted_proxies = opt.trusted_proxies;
-    lnt_api_http_config(&api, &cfg);
-    if (lnt_web_attach(&web, &api, &cfg, err) != LNT_OK) /* the dashboard, on the same server */
-        lnt_warn("the dashboard is not served: %s", err);
+    parts_start(&parts, store, opt.db, &cfg);
+    started = true;
     raise_file_limit();
     rc = lnt_http_start(&http, &cfg, err);
     if (key_pem != NULL)
         memset(key_pem, 0, strlen(key_pem)); /* the seam has its own copy now */
     if (rc != LNT_OK) {
         lnt_error("%s", err);
-        goto out_store;
+        goto out;
     }
     port = lnt_http_port(http);
     if (opt.port_file != NULL && write_port_file(opt.port_file, port, err) != LNT_OK) {
@@ -492,11 +562,10 @@ out_http:
     if (purging)
         purger_stop(&purger, purge_thread);
     lnt_http_stop(http);
-out_store:
-    lnt_web_detach(web);
-    lnt_score_cache_free(score_cache);
-    lnt_store_free(store);
 out:
+    if (started)
+        parts_stop(&parts);
+    lnt_store_free(store);
     free(key_pem);
     free(cert_pem);
     if (status == 0)

@@ -1,5 +1,5 @@
-/* score_cache.h - recent venue scores shared by lanternd's API and dashboard, so a list of venues
- * is not rescored on every request. */
+/* score_cache.h - the one cache of scores in lanternd: venues' headline scores for the API's
+ * lists and the league tables for the dashboard, with one invalidation that every writer calls. */
 #ifndef LNT_SCORE_CACHE_H
 #define LNT_SCORE_CACHE_H
 
@@ -9,40 +9,41 @@
 
 #include "err.h"
 #include "score.h"
+#include "score_league.h"
+#include "store.h"
 
 /*
- * What a list shows of a venue's score: the headline of a struct
- * lnt_score_result (risk band, points, trend; BBN accreditation and award).
- */
-struct lnt_score_brief {
-    enum lnt_band band;
-    int64_t total_milli;
-    enum lnt_trend trend;
-    bool accredited;
-    char award[LNT_SCORE_NAME_MAX]; /* "" = no award */
-};
-
-/*
- * A bounded table of briefs by venue id, each reused for at most `ttl_s`
- * seconds of the caller's clock. Writers of anything a score reads call
- * lnt_score_cache_invalidate (one venue: a batch of its events) or
- * lnt_score_cache_invalidate_all (findings, venue edits); a score computed
- * from data read before such a call is never installed after it (see the
- * ticket below). Direct-mapped: venue ids that share a slot evict each other,
- * which costs a rescore, never a wrong answer. Every function is safe from
- * several threads at once and does nothing (get: misses) on a NULL cache.
+ * Two kinds of entry, each reused for at most `ttl_s` seconds of the
+ * caller's clock:
+ *   - briefs (struct lnt_score_brief, score.h) by venue id, for the API's
+ *     venue lists: a bounded direct-mapped table; venue ids that share a slot
+ *     evict each other, which costs a rescore, never a wrong answer;
+ *   - leagues (score_league.h) by authority, for the dashboard's pages.
+ *
+ * Whoever writes anything a score reads calls lnt_score_cache_invalidate:
+ * the events route for a kiosk's batch, the findings route and the
+ * dashboard's finding form for a finding, the dashboard's admin forms for
+ * venue edits. It forgets the venue's brief (every brief for
+ * LNT_SCORE_CACHE_ALL) and every league, so the next request of either kind
+ * sees the change; a score computed from data read before the call is never
+ * served as fresh after it (the tickets below).
+ *
+ * Every function is safe from several threads at once and does nothing
+ * (get: misses; league: builds afresh) on a NULL cache.
  */
 struct lnt_score_cache;
+
+#define LNT_SCORE_CACHE_ALL 0 /* lnt_score_cache_invalidate: every venue */
 
 #define LNT_SCORE_CACHE_SLOTS_MAX (1u << 20)
 
 /*
- * A cache of `slots` entries (rounded up to a power of two, 1..LNT_SCORE_CACHE_SLOTS_MAX)
- * keeping briefs for `ttl_s` (>= 1) seconds. LNT_ERR_INVALID for bounds out of range,
+ * A cache of `slots` brief entries (rounded up to a power of two, 1..LNT_SCORE_CACHE_SLOTS_MAX)
+ * keeping briefs and leagues for `ttl_s` (>= 1) seconds. LNT_ERR_INVALID for bounds out of range,
  * LNT_ERR_NOMEM; *out is NULL on error. Free with lnt_score_cache_free.
  */
 enum lnt_err lnt_score_cache_new(struct lnt_score_cache **out, size_t slots, int ttl_s, char *err);
-/* NULL is a no-op. */
+/* Waits for background league rebuilds to end, then frees the cache. NULL is a no-op. */
 void lnt_score_cache_free(struct lnt_score_cache *c);
 
 /*
@@ -59,11 +60,33 @@ bool lnt_score_cache_get(struct lnt_score_cache *c, int64_t venue_id, int64_t no
  */
 void lnt_score_cache_put(struct lnt_score_cache *c, int64_t venue_id, uint64_t ticket, int64_t now,
                          const struct lnt_score_brief *b);
-/* Forgets venue `venue_id`'s brief, and any being computed now. */
+/*
+ * The one invalidation: forgets venue `venue_id`'s brief (every brief for
+ * LNT_SCORE_CACHE_ALL) and every league, and any of them being computed now.
+ * Call it after storing anything a score reads.
+ */
 void lnt_score_cache_invalidate(struct lnt_score_cache *c, int64_t venue_id);
-/* Forgets every brief, and any being computed now. */
-void lnt_score_cache_invalidate_all(struct lnt_score_cache *c);
-/* Lookups that hit and that missed since the cache was made. */
+/* Brief lookups that hit and that missed since the cache was made. */
 void lnt_score_cache_stats(struct lnt_score_cache *c, uint64_t *hits, uint64_t *misses);
+
+/*
+ * The league of `authority` (NULL/"" = the whole scheme) at `at`, scored
+ * with `rules` (NULL = unscored) from store `s`: one reference in *out, which
+ * the caller drops with lnt_league_release. A league built within the TTL and
+ * not invalidated since is shared as it is. A stale one is rebuilt in the
+ * request, unless it has over LNT_SCORE_LEAGUE_LARGE venues: then it is
+ * served once more while a background thread rebuilds it, so only the first
+ * request for a large town waits for every venue to be scored (about 0.35 ms
+ * a venue, docs/benchmarks.md). Which way is decided by size, never by a
+ * clock, so a small town's pages always show the latest writes. Up to
+ * LNT_SCORE_LEAGUE_SLOTS authorities are kept; the oldest gives way. Errors as
+ * lnt_league_build; *out is NULL on error. `s` and `rules` must outlive the
+ * cache (a background rebuild may still read them until lnt_score_cache_free).
+ */
+#define LNT_SCORE_LEAGUE_SLOTS 8
+#define LNT_SCORE_LEAGUE_LARGE 500 /* venues */
+enum lnt_err lnt_score_cache_league(struct lnt_score_cache *c, struct lnt_store *s,
+                                    const struct lnt_score_rules *rules, const char *authority,
+                                    int64_t at, struct lnt_league **out, char *err);
 
 #endif

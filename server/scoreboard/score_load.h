@@ -14,7 +14,8 @@
  * The only scoring code that touches the store. It reads rollups (never raw
  * events), incidents without their sealed details, and findings, and hands
  * them to the pure functions in score.c and score_report.c. Shared by
- * `lanternctl score|report` (ctl_score.c) and the API (api_score.c).
+ * `lanternctl score|report` (ctl_score.c), the API (api_score.c) and the
+ * dashboard's league tables (score_league.c).
  */
 
 /*

@@ -32,49 +32,6 @@ static void date_text(int32_t days, char out[LNT_DATE_STRLEN])
         lnt_str_copy(out, LNT_DATE_STRLEN, "?");
 }
 
-const char *lnt_bbn_status_name(enum lnt_bbn_status s)
-{
-    switch (s) {
-    case LNT_BBN_MET:
-        return "met";
-    case LNT_BBN_NOT_MET:
-        return "not_met";
-    case LNT_BBN_NOT_EVIDENCED:
-        return "not_evidenced";
-    case LNT_BBN_NOT_APPLICABLE:
-        return "not_applicable";
-    }
-    return "?";
-}
-
-const char *lnt_risk_part_kind_name(enum lnt_risk_part_kind k)
-{
-    switch (k) {
-    case LNT_PART_INCIDENT:
-        return "incident";
-    case LNT_PART_GAP:
-        return "gap";
-    case LNT_PART_DATA:
-        return "data";
-    }
-    return "?";
-}
-
-const char *lnt_trend_name(enum lnt_trend t)
-{
-    switch (t) {
-    case LNT_TREND_BETTER:
-        return "better";
-    case LNT_TREND_STEADY:
-        return "steady";
-    case LNT_TREND_WORSE:
-        return "worse";
-    case LNT_TREND_NONE:
-        break;
-    }
-    return "none";
-}
-
 void lnt_score_window(int64_t at, int days, int32_t *first, int32_t *last)
 {
     *last = lnt_night_of(at) - 1;
@@ -86,6 +43,18 @@ void lnt_score_result_release(struct lnt_score_result *r)
     free(r->bbn.lines);
     free(r->risk.parts);
     memset(r, 0, sizeof *r);
+}
+
+void lnt_score_brief_of(const struct lnt_score_result *r, struct lnt_score_brief *out)
+{
+    memset(out, 0, sizeof *out);
+    out->band = r->risk.band;
+    out->total_milli = r->risk.total_milli;
+    out->trend = r->risk.trend;
+    out->review = r->risk.review;
+    out->low_reporting = r->risk.low_reporting;
+    out->accredited = r->bbn.accredited;
+    lnt_str_copy(out->award, sizeof out->award, r->bbn.award);
 }
 
 /* ---- the nights, dense ---- */

@@ -369,6 +369,25 @@ enum lnt_err lnt_score_venue(const struct lnt_score_rules *rules, const struct l
 void lnt_score_result_release(struct lnt_score_result *r);
 
 /*
+ * A venue's headline score: what a list of venues shows of a struct
+ * lnt_score_result (risk band, points, trend and review flags; BBN
+ * accreditation and award). The one struct for it: the officer API's venue
+ * lists, the ranking (lnt_rank_venue) and the dashboard's league table all
+ * carry this.
+ */
+struct lnt_score_brief {
+    enum lnt_band band;
+    int64_t total_milli;
+    enum lnt_trend trend;
+    bool review;        /* two consecutive Red windows */
+    bool low_reporting; /* fewer reports than the category's expectation */
+    bool accredited;
+    char award[LNT_SCORE_NAME_MAX]; /* "" = no award */
+};
+/* The headline of `r`. Never fails. */
+void lnt_score_brief_of(const struct lnt_score_result *r, struct lnt_score_brief *out);
+
+/*
  * Appends the result as one compact JSON object with sorted keys (stable:
  * the same result gives the same bytes). Points are integers in milli-points
  * (`*_milli`), dates "YYYY-MM-DD", times RFC 3339. On error the buffer is

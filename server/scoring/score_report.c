@@ -74,22 +74,16 @@ void lnt_report_rank_from(const struct lnt_score_result *r, const char *area,
     lnt_str_copy(out->name, sizeof out->name, r->venue_name);
     lnt_str_copy(out->area, sizeof out->area, area ? area : "");
     lnt_str_copy(out->category, sizeof out->category, r->category);
-    out->band = r->risk.band;
-    out->total_milli = r->risk.total_milli;
-    out->trend = r->risk.trend;
-    out->accredited = r->bbn.accredited;
-    lnt_str_copy(out->award, sizeof out->award, r->bbn.award);
-    out->review = r->risk.review;
-    out->low_reporting = r->risk.low_reporting;
+    lnt_score_brief_of(r, &out->score);
 }
 
 static int rank_cmp(const void *a, const void *b)
 {
     const struct lnt_rank_venue *x = a, *y = b;
-    if (x->band != y->band)
-        return x->band > y->band ? -1 : 1;
-    if (x->total_milli != y->total_milli)
-        return x->total_milli > y->total_milli ? -1 : 1;
+    if (x->score.band != y->score.band)
+        return x->score.band > y->score.band ? -1 : 1;
+    if (x->score.total_milli != y->score.total_milli)
+        return x->score.total_milli > y->score.total_milli ? -1 : 1;
     return (x->venue_id > y->venue_id) - (x->venue_id < y->venue_id);
 }
 
@@ -130,10 +124,10 @@ enum lnt_err lnt_report_rank_areas(const struct lnt_rank_venue *v, size_t n,
             lnt_str_copy(ar->area, sizeof ar->area, v[i].area);
         }
         ar->venues++;
-        ar->total_milli += v[i].total_milli;
-        ar->red += v[i].band == LNT_BAND_RED;
-        ar->amber += v[i].band == LNT_BAND_AMBER;
-        ar->green += v[i].band == LNT_BAND_GREEN;
+        ar->total_milli += v[i].score.total_milli;
+        ar->red += v[i].score.band == LNT_BAND_RED;
+        ar->amber += v[i].score.band == LNT_BAND_AMBER;
+        ar->green += v[i].score.band == LNT_BAND_GREEN;
     }
     for (size_t k = 0; k < na; k++)
         a[k].mean_milli = (a[k].total_milli + a[k].venues / 2) / a[k].venues;
@@ -157,13 +151,13 @@ enum lnt_err lnt_report_rank_json(const struct lnt_rank_venue *v, size_t n, size
         put(&b, e, "name", json_string(v[i].name));
         put(&b, e, "area", json_string(v[i].area));
         put(&b, e, "category", json_string(v[i].category));
-        put(&b, e, "band", json_string(lnt_band_name(v[i].band)));
-        put(&b, e, "total_milli", json_integer(v[i].total_milli));
-        put(&b, e, "trend", json_string(lnt_trend_name(v[i].trend)));
-        put(&b, e, "accredited", json_boolean(v[i].accredited));
-        put(&b, e, "award", v[i].award[0] ? json_string(v[i].award) : json_null());
-        put(&b, e, "review", json_boolean(v[i].review));
-        put(&b, e, "low_reporting", json_boolean(v[i].low_reporting));
+        put(&b, e, "band", json_string(lnt_band_name(v[i].score.band)));
+        put(&b, e, "total_milli", json_integer(v[i].score.total_milli));
+        put(&b, e, "trend", json_string(lnt_trend_name(v[i].score.trend)));
+        put(&b, e, "accredited", json_boolean(v[i].score.accredited));
+        put(&b, e, "award", v[i].score.award[0] ? json_string(v[i].score.award) : json_null());
+        put(&b, e, "review", json_boolean(v[i].score.review));
+        put(&b, e, "low_reporting", json_boolean(v[i].score.low_reporting));
         push(&b, top, e);
     }
     for (size_t i = 0; i < n_areas; i++) {

@@ -29,13 +29,7 @@ struct lnt_rank_venue {
     char name[LNT_VENUE_NAME_MAX + 1];
     char area[LNT_AREA_MAX + 1];
     char category[LNT_SCORE_CATEGORY_MAX];
-    enum lnt_band band;
-    int64_t total_milli;
-    enum lnt_trend trend;
-    bool accredited;
-    char award[LNT_SCORE_NAME_MAX];
-    bool review;
-    bool low_reporting;
+    struct lnt_score_brief score;
 };
 /* Fills a rank row from a score result (and the venue's area). */
 void lnt_report_rank_from(const struct lnt_score_result *r, const char *area,

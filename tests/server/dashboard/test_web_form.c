@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "api.h" /* LNT_API_BODY_DEFAULT: the dashboard leaves other paths the same cap */
 #include "web_int.h"
 
 static void test_web_form__decodes_fields(void **state)

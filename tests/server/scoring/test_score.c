@@ -835,13 +835,13 @@ static void test_score__ranking_puts_red_first_and_ranks_areas(void **state)
     (void)state;
     memset(v, 0, sizeof v);
     v[0] = (struct lnt_rank_venue){
-        .venue_id = 1, .area = "Quay", .band = LNT_BAND_AMBER, .total_milli = 30000};
+        .venue_id = 1, .area = "Quay", .score = {.band = LNT_BAND_AMBER, .total_milli = 30000}};
     v[1] = (struct lnt_rank_venue){
-        .venue_id = 2, .area = "Market", .band = LNT_BAND_RED, .total_milli = 26000};
+        .venue_id = 2, .area = "Market", .score = {.band = LNT_BAND_RED, .total_milli = 26000}};
     v[2] = (struct lnt_rank_venue){
-        .venue_id = 3, .area = "Quay", .band = LNT_BAND_GREEN, .total_milli = 1000};
+        .venue_id = 3, .area = "Quay", .score = {.band = LNT_BAND_GREEN, .total_milli = 1000}};
     v[3] = (struct lnt_rank_venue){
-        .venue_id = 4, .area = "Market", .band = LNT_BAND_RED, .total_milli = 26000};
+        .venue_id = 4, .area = "Market", .score = {.band = LNT_BAND_RED, .total_milli = 26000}};
     lnt_report_rank_sort(v, 4);
     /* a capped Amber with more points still ranks below a Red */
     assert_int_equal(v[0].venue_id, 2);

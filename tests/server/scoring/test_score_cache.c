@@ -1,7 +1,8 @@
 /*
  * test_score_cache.c - the venue score cache on its own (TTL, invalidation, races with a score
- * being computed, bounds) and as the API uses it: a listed score is reused until the TTL ends
- * or a batch of the venue's events arrives through POST /api/v1/events.
+ * being computed, bounds) and as the API and the dashboard use it: a listed score is reused
+ * until the TTL ends or a batch of the venue's events arrives through POST /api/v1/events,
+ * and the dashboard's league table shows that batch on its next request.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,9 +21,11 @@
 #include "codec.h"
 #include "http.h"
 #include "kiosk_client.h"
+#include "officer_client.h"
 #include "log.h"
 #include "ltime.h"
 #include "reqsig.h"
+#include "routes.h"
 #include "score_api.h"
 #include "score_cache.h"
 #include "store.h"
@@ -30,6 +33,7 @@
 #include "wire.h"
 
 #define DAY 86400
+#define OFFICER_PASSWORD "correct horse battery"
 
 static struct lnt_score_brief brief(int64_t milli, const char *award)
 {
@@ -94,7 +98,7 @@ static void test_score_cache__invalidate_one_and_all(void **state)
     assert_true(lnt_score_cache_get(c, 1, 101, &out, &ticket));
     assert_false(lnt_score_cache_get(c, 2, 101, &out, &ticket));
     assert_true(lnt_score_cache_get(c, 3, 101, &out, &ticket));
-    lnt_score_cache_invalidate_all(c);
+    lnt_score_cache_invalidate(c, LNT_SCORE_CACHE_ALL);
     for (int64_t v = 1; v <= 3; v++)
         assert_false(lnt_score_cache_get(c, v, 101, &out, &ticket));
     lnt_score_cache_free(c);
@@ -117,7 +121,7 @@ static void test_score_cache__put_after_invalidate_is_dropped(void **state)
     assert_int_equal(out.total_milli, 2);
 
     assert_false(lnt_score_cache_get(c, 10, 100, &out, &t1));
-    lnt_score_cache_invalidate_all(c);
+    lnt_score_cache_invalidate(c, LNT_SCORE_CACHE_ALL);
     lnt_score_cache_put(c, 10, t1, 100, &stale);
     assert_false(lnt_score_cache_get(c, 10, 100, &out, &t1));
     lnt_score_cache_free(c);
@@ -155,7 +159,7 @@ static void test_score_cache__bounded_collisions_never_mix_venues(void **state)
     assert_false(lnt_score_cache_get(NULL, 1, 100, &out, &ticket));
     lnt_score_cache_put(NULL, 1, 0, 100, &out);
     lnt_score_cache_invalidate(NULL, 1);
-    lnt_score_cache_invalidate_all(NULL);
+    lnt_score_cache_invalidate(NULL, LNT_SCORE_CACHE_ALL);
     lnt_score_cache_free(NULL);
     lnt_score_cache_free(c);
 }
@@ -167,6 +171,8 @@ struct fixture {
     struct lnt_store *store;
     struct lnt_score_cache *cache;
     struct lnt_api api;
+    struct lnt_web *web; /* NULL unless the suite serves the dashboard too */
+    struct lnt_routes routes;
     struct lnt_http *http;
     char base[64];
     int64_t clock;
@@ -179,7 +185,7 @@ static int64_t fixture_now(void *ctx)
     return ((const struct fixture *)ctx)->clock;
 }
 
-static int setup(void **state)
+static int setup_with(void **state, bool dashboard)
 {
     struct fixture *f = calloc(1, sizeof *f);
     struct lnt_venue v;
@@ -222,16 +228,39 @@ static int setup(void **state)
     cfg.host = "127.0.0.1";
     cfg.threads = 2;
     lnt_api_http_config(&f->api, &cfg);
+    if (dashboard) {
+        struct lnt_officer o;
+        memset(&o, 0, sizeof o);
+        lnt_str_copy(o.email, sizeof o.email, "officer@council.example");
+        lnt_str_copy(o.name, sizeof o.name, "Licensing Officer");
+        o.scope.role = LNT_OFFICER_OFFICER;
+        assert_int_equal(lnt_store_officer_add(f->store, &o, OFFICER_PASSWORD, err), LNT_OK);
+        assert_int_equal(lnt_web_attach(&f->web, f->store, f->cache, err), LNT_OK);
+        f->routes.api = &f->api;
+        f->routes.web = f->web; /* as lanternd wires them */
+        lnt_routes_http_config(&f->routes, &cfg);
+    }
     assert_int_equal(lnt_http_start(&f->http, &cfg, err), LNT_OK);
     snprintf(f->base, sizeof f->base, "http://127.0.0.1:%u", (unsigned)lnt_http_port(f->http));
     *state = f;
     return 0;
 }
 
+static int setup(void **state)
+{
+    return setup_with(state, false);
+}
+
+static int setup_dashboard(void **state)
+{
+    return setup_with(state, true);
+}
+
 static int teardown(void **state)
 {
     struct fixture *f = *state;
     lnt_http_stop(f->http);
+    lnt_web_detach(f->web);
     lnt_score_cache_free(f->cache);
     lnt_store_free(f->store);
     lnt_test_rmrf(f->dir);
@@ -362,6 +391,54 @@ static void test_score_cache__api_batch_forgets_venue_score(void **state)
     assert_int_equal(hits2, hits + 1);
 }
 
+/* The Incidents cell of the venue's row in the league table on the Overview page. */
+static int league_incidents(struct fixture *f, CURL *officer)
+{
+    struct lnt_test_page page;
+    const char *row, *cell;
+    char want[48];
+    int64_t n;
+
+    memset(&page, 0, sizeof page);
+    lnt_test_officer_http(officer, f->base, "/", NULL, NULL, &page);
+    assert_int_equal(page.status, 200);
+    snprintf(want, sizeof want, "<tr data-venue=\"%lld\">", (long long)f->venue_id);
+    row = strstr(page.body.data, want);
+    assert_non_null(row);
+    cell = strstr(row, "data-label=\"Incidents\">");
+    assert_non_null(cell);
+    cell += strlen("data-label=\"Incidents\">");
+    {
+        char digits[16];
+        size_t len = strspn(cell, "0123456789");
+        assert_true(len > 0 && len < sizeof digits);
+        memcpy(digits, cell, len);
+        digits[len] = '\0';
+        assert_int_equal(lnt_parse_i64(digits, 0, 1000000, &n), LNT_OK);
+    }
+    lnt_test_page_release(&page);
+    return (int)n;
+}
+
+static void test_score_cache__dashboard_league_shows_a_kiosk_batch_at_once(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_event ev[5];
+    CURL *officer = lnt_test_officer_client();
+
+    assert_int_equal(lnt_test_officer_login(officer, f->base, "officer@council.example",
+                                            OFFICER_PASSWORD, NULL, 0),
+                     303);
+    assert_int_equal(league_incidents(f, officer), 0); /* the league is built and cached */
+    assert_int_equal(league_incidents(f, officer), 0);
+    incidents(f, ev, 5);
+    f->clock = lnt_time_now(); /* the events route checks signatures against its clock */
+    assert_int_equal(post_batch(f, ev, 5), 200);
+    /* the very next Overview shows them: the batch forgot the cached league too */
+    assert_int_equal(league_incidents(f, officer), 5);
+    curl_easy_cleanup(officer);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -373,6 +450,9 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_score_cache__api_batch_forgets_venue_score, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(
+            test_score_cache__dashboard_league_shows_a_kiosk_batch_at_once, setup_dashboard,
+            teardown),
     };
     int rc;
     curl_global_init(CURL_GLOBAL_DEFAULT);
