@@ -32,9 +32,17 @@ struct lnt_scanner {
     struct lnt_scanner_stats stats;
 };
 
-/* QR only, binary data as decoded, no result cache (the kiosk de-duplicates). */
+/*
+ * QR only, binary data as decoded, no result cache (the kiosk de-duplicates), no D-Bus. With
+ * D-Bus on, libzbar announces every code it reads on the system bus, connecting afresh each
+ * time, and prints "Connection Error (...)" and "Connection Null" on stderr wherever there is no
+ * system bus (a kiosk, a container); zbarimg turns it on unless given --nodbus. We keep a badge's
+ * text off the bus, and stderr clean, whatever a build's default. A libzbar built without D-Bus
+ * answers 1 (nothing to turn off), so the answer is not checked.
+ */
 static int configure(zbar_image_scanner_t *zs, int density)
 {
+    (void)zbar_image_scanner_request_dbus(zs, 0);
     if (zbar_image_scanner_set_config(zs, ZBAR_NONE, ZBAR_CFG_ENABLE, 0) != 0 ||
         zbar_image_scanner_set_config(zs, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1) != 0 ||
         zbar_image_scanner_set_config(zs, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1) != 0 ||

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -455,6 +456,42 @@ static void test_scan__bad_frame_is_refused(void **state)
                      LNT_ERR_INVALID);
 }
 
+static void test_scan__reading_a_badge_prints_nothing_on_stderr(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_scanner *s = NULL;
+    struct lnt_image frame;
+    char got[512], said[256];
+    bool found = false;
+    int pipefd[2], saved;
+    ssize_t n;
+
+    /* libzbar, asked to, announces each code on the system bus and complains on stderr where there
+     * is none. The kiosk starts a scanner and reads a badge: stderr stays empty. */
+    make_frame(&frame, 640, 480, 120, &f->qr, 100, 30);
+    fflush(stderr);
+    assert_int_equal(pipe(pipefd), 0);
+    saved = dup(2);
+    assert_true(saved >= 0);
+    assert_int_equal(dup2(pipefd[1], 2), 2);
+    assert_int_equal(lnt_scanner_new(&s, NULL), LNT_OK);
+    assert_int_equal(lnt_scanner_scan(s, &frame, got, sizeof got, &found, NULL), LNT_OK);
+    lnt_scanner_free(s);
+    fflush(stderr);
+    assert_int_equal(dup2(saved, 2), 2);
+    close(saved);
+    close(pipefd[1]);
+    n = read(pipefd[0], said, sizeof said - 1);
+    close(pipefd[0]);
+    lnt_image_release(&frame);
+    assert_true(found);
+    assert_string_equal(got, f->text);
+    assert_true(n >= 0);
+    said[n] = '\0';
+    if (n > 0)
+        fail_msg("the scanner wrote to stderr: %s", said);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -477,6 +514,7 @@ int main(void)
         T(test_scan__one_finder_alone_is_not_worth_decoding),
         T(test_scan__two_badges_in_view_one_is_read),
         T(test_scan__frames_too_small_for_a_code),
+        T(test_scan__reading_a_badge_prints_nothing_on_stderr),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
