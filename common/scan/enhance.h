@@ -14,8 +14,9 @@
  * reflection squeezes one part of a code into a few grey levels, and 3 px
  * modules leave it too few pixels per module. Its QR reader also gives up on a
  * card tilted 20 degrees or more. Each function here makes one new picture
- * from packed grey pixels (stride == width); none allocates, fails or keeps
- * anything between calls: every buffer is the caller's. Pure code, no ZBar.
+ * from packed grey pixels (stride == width; rectify reads the frame itself);
+ * none allocates, fails or keeps anything between calls: every buffer is the
+ * caller's. Pure code, no ZBar.
  */
 
 /*
@@ -55,9 +56,9 @@ int lnt_enhance_rectified_side(const struct lnt_code_corners *c, int module_px, 
 
 /*
  * Draws the code at `c` in `frame` square-on into dst (side x side, side from
- * lnt_enhance_rectified_side for the same arguments). `depth_bias` is added to the depth
- * the module sizes suggest along each side (0 for as seen; a second try with +-0.1 covers
- * misjudged module sizes). Outside the frame reads as white.
+ * lnt_enhance_rectified_side for the same arguments). depth_bias_x and _y are added to the
+ * depths the module sizes suggest at tr and bl against tl (0 for as seen; a second try with a
+ * little less covers module sizes misjudged at the far side). Outside the frame reads as white.
  */
 void lnt_enhance_rectify(const struct lnt_image *frame, const struct lnt_code_corners *c,
                          int module_px, double depth_bias_x, double depth_bias_y, int side,

@@ -233,8 +233,8 @@ out:
 }
 
 /*
- * The three corners as printed, from the finders the box was built from: the corner finder faces
- * the longest side, and the other two are told apart by which way round they go.
+ * The three corners as printed, from three finders that could be one code's: the corner finder
+ * faces the longest side, and the other two are told apart by which way round they go.
  */
 static void corners_of(const struct lnt_finder_look *look, const size_t idx[3],
                        struct lnt_code_corners *cc)
@@ -262,12 +262,6 @@ static void corners_of(const struct lnt_finder_look *look, const size_t idx[3],
     }
 }
 
-/*
- * Second looks at the box's `w` x `h` pixels in s->crop, the thorough scanner only, until one
- * reads: the code square-on (when its three corners are known), sharpened, binarised against
- * the local mean, and twice the size sharpened (small modules). `module` is the module size the
- * finders saw, 0 when unknown. *found and `out` as lnt_scanner_scan.
- */
 /*
  * Reads the code whose finders are look->c[idx[0..2]] drawn square-on, at the module sizes seen
  * and, when `both`, once more assuming the far side a little nearer. *found and `out` as
@@ -319,9 +313,8 @@ static enum lnt_err second_looks(struct lnt_scanner *s, const struct lnt_image *
         if (rc != LNT_OK || *found)
             return rc;
     }
-    if (!reserve(&s->work, &s->work_size, 4 * area) ||
-        !reserve(&s->work2, &s->work2_size, 4 * area) ||
-        !reserve_sum(s, 4 * area + 2 * (size_t)w + 2 * (size_t)h + 1))
+    if (!reserve(&s->work, &s->work_size, area) ||
+        !reserve_sum(s, area + (size_t)w + (size_t)h + 1))
         return lnt_fail(err, LNT_ERR_NOMEM, "scanner: out of memory for a %dx%d box", w, h);
 
     /* A module or so around: the blur's spread. */
@@ -340,6 +333,10 @@ static enum lnt_err second_looks(struct lnt_scanner *s, const struct lnt_image *
         return rc;
 
     if ((module <= 0 || module < SMALL_MODULE) && area <= UPSCALE_MAX_AREA) {
+        if (!reserve(&s->work, &s->work_size, 4 * area) ||
+            !reserve(&s->work2, &s->work2_size, 4 * area) ||
+            !reserve_sum(s, 4 * area + 2 * (size_t)w + 2 * (size_t)h + 1))
+            return lnt_fail(err, LNT_ERR_NOMEM, "scanner: out of memory for a %dx%d box", w, h);
         lnt_enhance_upscale2(s->crop, w, h, s->work2);
         lnt_enhance_sharpen(s->work2, 2 * w, 2 * h, 4, SHARPEN_PCT, s->sum, s->work);
         rc = read_with(s, s->zs, s->work, 2 * w, 2 * h, out, out_size, found, err);
