@@ -30,6 +30,7 @@
 #define RECTIFIED_MODULE_PX 4        /* a code drawn square-on gets this many pixels a module */
 #define RECTIFIED_MAX_SIDE 2048      /* ... and is at most this many pixels a side */
 #define SHARPEN_PCT 150              /* unsharp mask: add 1.5 times the detail back */
+#define HARD_SHARPEN_PCT 500         /* ... or 5 times, for small modules badly blurred */
 #define SMALL_MODULE 3.5             /* modules this small (px) get a look at twice the size */
 #define UPSCALE_MAX_AREA (800 * 800) /* ... when the box is no larger */
 #define SQUARE_ON_TRIES 4            /* triples of finders drawn square-on, at most */
@@ -294,9 +295,10 @@ static enum lnt_err square_on(struct lnt_scanner *s, const struct lnt_image *fra
 /*
  * Second looks at the box's `w` x `h` pixels in s->crop, the thorough scanner only, until one
  * reads: the code square-on (when finders that make a code's corner are known: `look`),
- * sharpened, binarised against the local mean, twice the size sharpened (small modules), and
- * last square-on again from the other triples of finders that could be a code's. `module` is
- * the module size the finders saw, 0 when unknown. *found and `out` as lnt_scanner_scan.
+ * sharpened, binarised against the local mean; for small modules twice the size sharpened,
+ * then sharpened hard, then sharpened twice over; and last square-on again from the other
+ * triples of finders that could be a code's. `module` is the module size the finders saw, 0
+ * when unknown. *found and `out` as lnt_scanner_scan.
  */
 static enum lnt_err second_looks(struct lnt_scanner *s, const struct lnt_image *frame,
                                  const struct lnt_finder_look *look, int w, int h, double module,
@@ -340,6 +342,16 @@ static enum lnt_err second_looks(struct lnt_scanner *s, const struct lnt_image *
         lnt_enhance_upscale2(s->crop, w, h, s->work2);
         lnt_enhance_sharpen(s->work2, 2 * w, 2 * h, 4, SHARPEN_PCT, s->sum, s->work);
         rc = read_with(s, s->zs, s->work, 2 * w, 2 * h, out, out_size, found, err);
+        /* Blur as wide as the small modules themselves: sharpen much harder, or twice over. */
+        if (rc == LNT_OK && !*found) {
+            lnt_enhance_sharpen(s->crop, w, h, 2, HARD_SHARPEN_PCT, s->sum, s->work);
+            rc = read_with(s, s->zs, s->work, w, h, out, out_size, found, err);
+        }
+        if (rc == LNT_OK && !*found) {
+            lnt_enhance_sharpen(s->crop, w, h, 2, SHARPEN_PCT, s->sum, s->work2);
+            lnt_enhance_sharpen(s->work2, w, h, 2, SHARPEN_PCT, s->sum, s->work);
+            rc = read_with(s, s->zs, s->work, w, h, out, out_size, found, err);
+        }
     }
     for (size_t t = 1; t < n_triples && rc == LNT_OK && !*found; t++)
         rc = square_on(s, frame, look, triples[t], false, out, out_size, found, err);
