@@ -10,7 +10,8 @@
 /*
  * Summed-area table of src into sum ((w + 1) x (h + 1), first row and column 0). Unsigned
  * arithmetic wraps, and a box's sum is a difference of four entries, so it comes out right for
- * any frame size as long as one box's true sum fits 32 bits (a box of 257 x 257 at 255 does).
+ * any frame size as long as one box's true sum fits 32 bits (the boxes here, 33 x 33 at most,
+ * are far from it).
  */
 static void summed_area(const uint8_t *src, int w, int h, uint32_t *sum)
 {
@@ -29,7 +30,7 @@ static void summed_area(const uint8_t *src, int w, int h, uint32_t *sum)
     }
 }
 
-/* The mean of the box of radius r around (x, y), clipped to the picture, times its area *n. */
+/* The sum over the box of radius r around (x, y), clipped to the picture; its area in *n. */
 static uint32_t box_sum(const uint32_t *sum, int w, int h, int x, int y, int r, uint32_t *n)
 {
     size_t sw = (size_t)w + 1;
