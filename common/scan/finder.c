@@ -31,6 +31,11 @@
 #define MAX_SIZE_RATIO 2 /* one code's finders differ in module size by less (tilt) */
 #define MIN_VOTE_SHARE 5 /* a finder shows on at least 1/5 of the lines through its centre */
 #define MARGIN_MODULES 8 /* finder centre to the code's edge (3.5), quiet zone (4), and some */
+#define CELL_MIN 16      /* texture cells are this many pixels a side, or more on large frames */
+#define GRID_MAX 64      /* ... so that the grid is at most this many cells a side */
+#define CELL_EDGES 4   /* colour changes along a cell's 4 rows, and along its 4 columns, at least */
+#define TEXTURE_BAND 2 /* times the finder look's hysteresis, for counting changes of colour */
+#define MIN_CELLS 12   /* cells in a textured patch: a 21-module code at 3 px is about 16 */
 
 enum { DARK = 0, LIGHT = 1 };
 
@@ -45,6 +50,20 @@ struct hits {
     size_t n;
     bool full;
     struct hit h[MAX_HITS];
+};
+
+/*
+ * Colour changes counted per cell of the frame, along rows and along columns separately. A code
+ * changes colour every two modules or so, both ways; a wall, a shelf's edges, stripes or grain
+ * do not, both ways, over a code-sized patch.
+ */
+struct texture {
+    int cell;       /* pixels a side */
+    int gw, gh;     /* cells across and down */
+    uint16_t *line; /* where this line's counts go: the cell row (rows) or column (columns) */
+    size_t step;    /* from one cell to the next along the line */
+    uint16_t along_rows[GRID_MAX * GRID_MAX];
+    uint16_t along_cols[GRID_MAX * GRID_MAX];
 };
 
 /* Sums of the agreements merged into one place. */
@@ -77,10 +96,10 @@ static bool finder_runs(const int r[5], int *width)
  * sensor noise seldom makes runs, and the inside of a large dark module never does.
  */
 static void scan_line(const uint8_t *p, size_t step, int n, int line, int hysteresis, uint16_t *v,
-                      struct hits *out)
+                      struct texture *tex, struct hits *out)
 {
     int32_t sum = 0;
-    int lo = 0, hi = 0, colour = -1, start = 0, nruns = 0, width = 0;
+    int lo = 0, hi = 0, colour = -1, tcolour = -1, start = 0, nruns = 0, width = 0;
     int r[5] = {0};
 
     if (n < MIN_WIDTH || out->full)
@@ -107,7 +126,7 @@ static void scan_line(const uint8_t *p, size_t step, int n, int line, int hyster
         int want_hi = i + WINDOW_HALF + 1 < n ? i + WINDOW_HALF + 1 : n;
         int want_lo = i > WINDOW_HALF ? i - WINDOW_HALF : 0;
         int32_t cnt, x, band;
-        int c;
+        int c, tc;
 
         while (hi < want_hi)
             sum += v[hi++];
@@ -116,6 +135,16 @@ static void scan_line(const uint8_t *p, size_t step, int n, int line, int hyster
         cnt = hi - lo;
         x = (int32_t)v[i] * cnt;
         band = 4 * hysteresis * cnt;
+        /* The texture count wants a firmer change of colour than the finder look, or a grainy
+         * wall would be busy all over. */
+        tc = x < sum - TEXTURE_BAND * band ? DARK : x > sum + TEXTURE_BAND * band ? LIGHT : tcolour;
+        if (tc != tcolour) {
+            if (tcolour >= 0) {
+                uint16_t *t = tex->line + (size_t)(i / tex->cell) * tex->step;
+                *t += *t < UINT16_MAX;
+            }
+            tcolour = tc;
+        }
         c = x < sum - band ? DARK : x > sum + band ? LIGHT : colour;
         if (c == colour)
             continue;
@@ -161,6 +190,62 @@ static int noise_level(const struct lnt_image *img)
             return d * NOISE_SHARE / 100 > HYSTERESIS ? d * NOISE_SHARE / 100 : HYSTERESIS;
     }
     return HYSTERESIS;
+}
+
+/* Whether cell k has changes of colour both ways, densely enough for a code. */
+static bool busy_cell(const struct texture *tex, int k)
+{
+    return tex->along_rows[k] >= CELL_EDGES && tex->along_cols[k] >= CELL_EDGES;
+}
+
+/*
+ * The largest patch of busy cells (joined side to side) that could be a code: MIN_CELLS or more,
+ * filling at least half its bounding box, neither side over twice the other. Its box, one cell
+ * of margin around, goes in out->t*; out->textured says whether there was one. `seen` is scratch
+ * of GRID_MAX^2.
+ */
+static void find_texture(const struct lnt_image *img, const struct texture *tex,
+                         struct lnt_finder_look *out)
+{
+    uint8_t seen[GRID_MAX * GRID_MAX];
+    int stack[GRID_MAX * GRID_MAX];
+    int best = 0, n_cells = tex->gw * tex->gh;
+
+    memset(seen, 0, (size_t)n_cells);
+    for (int k0 = 0; k0 < n_cells; k0++) {
+        int top = 0, count = 0, x0 = tex->gw, y0 = tex->gh, x1 = -1, y1 = -1, bw, bh;
+        if (seen[k0] || !busy_cell(tex, k0))
+            continue;
+        seen[k0] = 1;
+        stack[top++] = k0;
+        while (top > 0) {
+            int k = stack[--top], cx = k % tex->gw, cy = k / tex->gw;
+            const int nb[4][2] = {{-1, 0}, {1, 0}, {0, -1}, {0, 1}};
+            count++;
+            x0 = cx < x0 ? cx : x0;
+            y0 = cy < y0 ? cy : y0;
+            x1 = cx > x1 ? cx : x1;
+            y1 = cy > y1 ? cy : y1;
+            for (int d = 0; d < 4; d++) {
+                int nx = cx + nb[d][0], ny = cy + nb[d][1], kn = ny * tex->gw + nx;
+                if (nx < 0 || ny < 0 || nx >= tex->gw || ny >= tex->gh || seen[kn] ||
+                    !busy_cell(tex, kn))
+                    continue;
+                seen[kn] = 1;
+                stack[top++] = kn;
+            }
+        }
+        bw = x1 - x0 + 1;
+        bh = y1 - y0 + 1;
+        if (count < MIN_CELLS || count <= best || 2 * count < bw * bh || bw > 2 * bh || bh > 2 * bw)
+            continue;
+        best = count;
+        out->textured = true;
+        out->tx0 = (x0 - 1) * tex->cell < 0 ? 0 : (x0 - 1) * tex->cell;
+        out->ty0 = (y0 - 1) * tex->cell < 0 ? 0 : (y0 - 1) * tex->cell;
+        out->tx1 = (x1 + 2) * tex->cell > img->w ? img->w : (x1 + 2) * tex->cell;
+        out->ty1 = (y1 + 2) * tex->cell > img->h ? img->h : (y1 + 2) * tex->cell;
+    }
 }
 
 /* Adds an agreement at (x, y) to the place it belongs to; false when there is no room. */
@@ -301,6 +386,7 @@ static void code_box(const struct lnt_image *img, struct lnt_finder_look *out)
     out->y1 = img->h;
     if (n < 2)
         return;
+    out->n_corners = n;
     for (size_t i = 0; i < n; i++) {
         box_add(&x0, &y0, &x1, &y1, c[i].x, c[i].y);
         m = c[i].module > m ? c[i].module : m;
@@ -336,8 +422,9 @@ void lnt_finder_look(const struct lnt_image *img, struct lnt_finder_look *out)
     struct hits rows, cols;
     struct point pts[MAX_POINTS];
     struct lnt_finder all[MAX_POINTS];
+    struct texture tex;
     size_t n_pts = 0;
-    int hyst;
+    int hyst, side;
 
     memset(out, 0, sizeof *out);
     out->x1 = img->w > 0 ? img->w : 0;
@@ -348,11 +435,25 @@ void lnt_finder_look(const struct lnt_image *img, struct lnt_finder_look *out)
     hyst = noise_level(img);
     rows.n = cols.n = 0;
     rows.full = cols.full = false;
-    for (int y = LINE_STEP / 2; y < img->h; y += LINE_STEP)
-        scan_line(img->px + (size_t)y * img->stride, 1, img->w, y, hyst, v, &rows);
-    for (int x = LINE_STEP / 2; x < img->w; x += LINE_STEP)
-        scan_line(img->px + x, img->stride, img->h, x, hyst, v, &cols);
+    side = img->w > img->h ? img->w : img->h;
+    tex.cell =
+        (side + GRID_MAX - 1) / GRID_MAX > CELL_MIN ? (side + GRID_MAX - 1) / GRID_MAX : CELL_MIN;
+    tex.gw = (img->w + tex.cell - 1) / tex.cell;
+    tex.gh = (img->h + tex.cell - 1) / tex.cell;
+    memset(tex.along_rows, 0, sizeof tex.along_rows);
+    memset(tex.along_cols, 0, sizeof tex.along_cols);
+    tex.step = 1;
+    for (int y = LINE_STEP / 2; y < img->h; y += LINE_STEP) {
+        tex.line = tex.along_rows + (size_t)(y / tex.cell) * (size_t)tex.gw;
+        scan_line(img->px + (size_t)y * img->stride, 1, img->w, y, hyst, v, &tex, &rows);
+    }
+    tex.step = (size_t)tex.gw;
+    for (int x = LINE_STEP / 2; x < img->w; x += LINE_STEP) {
+        tex.line = tex.along_cols + x / tex.cell;
+        scan_line(img->px + x, img->stride, img->h, x, hyst, v, &tex, &cols);
+    }
     out->crowded = rows.full || cols.full;
+    find_texture(img, &tex, out);
 
     /* A finder is where a row's pattern and a column's cross, each through the other's centre. */
     for (size_t i = 0; i < rows.n && !out->crowded; i++) {
@@ -390,4 +491,35 @@ void lnt_finder_look(const struct lnt_image *img, struct lnt_finder_look *out)
     memcpy(out->c, all, out->n * sizeof all[0]);
     out->worth_decoding = out->crowded || out->n_paired >= 2;
     code_box(img, out);
+}
+
+size_t lnt_finder_triples(const struct lnt_finder_look *look, size_t (*out)[3], size_t max)
+{
+    size_t n = look->n_paired < look->n ? look->n_paired : look->n, found = 0;
+    int votes[LNT_FINDER_TRIPLES_MAX];
+
+    max = max < LNT_FINDER_TRIPLES_MAX ? max : LNT_FINDER_TRIPLES_MAX;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++)
+            for (size_t k = j + 1; k < n; k++) {
+                int v = look->c[i].votes + look->c[j].votes + look->c[k].votes;
+                size_t at;
+                if (!could_be_code(&look->c[i], &look->c[j], &look->c[k]))
+                    continue;
+                /* Insert in order of votes, most first; drop what falls off the end. */
+                for (at = found; at > 0 && votes[at - 1] < v; at--)
+                    ;
+                if (at >= max)
+                    continue;
+                for (size_t m = (found < max ? found : max - 1); m > at; m--) {
+                    votes[m] = votes[m - 1];
+                    memcpy(out[m], out[m - 1], sizeof out[m]);
+                }
+                votes[at] = v;
+                out[at][0] = i;
+                out[at][1] = j;
+                out[at][2] = k;
+                found += found < max;
+            }
+    return found;
 }

@@ -25,20 +25,26 @@ void lnt_scanner_free(struct lnt_scanner *s);
  * Looks for a QR code in `frame`. On LNT_OK, *found says whether one was
  * seen; if so its text is in `out` (NUL-terminated; LNT_ERR_TOO_LARGE when it
  * does not fit `out_size`). With several codes in a frame, the first ZBar reports.
- * A frame without two finder-like patterns that could belong to one code
- * (finder.h) is answered "nothing" without waking ZBar; one with them is
- * decoded in the code's box first, then whole if that found nothing.
+ * A frame without two finder-like patterns that could belong to one code, nor
+ * a code-sized patch that changes colour densely both ways (finder.h), is
+ * answered "nothing" without waking ZBar. Otherwise ZBar reads the box those
+ * imply; then, if that found nothing, second looks at the box (the code seen
+ * square-on, sharpened, binarised, enlarged: enhance.h); then the whole frame,
+ * as ZBar alone would. So a frame ZBar alone reads is read, unless the look
+ * answered "nothing" (which bench_kiosk counts on every render it makes).
  */
 enum lnt_err lnt_scanner_scan(struct lnt_scanner *s, const struct lnt_image *frame, char *out,
                               size_t out_size, bool *found, char *err);
 
 /* What a scanner has done since lnt_scanner_new: for tests, benchmarks and the log. */
 struct lnt_scanner_stats {
-    uint64_t frames;  /* lnt_scanner_scan calls with a valid frame */
-    uint64_t skipped; /* frames ruled out by the finder look: ZBar not called */
-    uint64_t boxed;   /* frames ZBar looked at in the code's box only, or first */
-    uint64_t whole;   /* frames ZBar looked at whole (no box, or the box gave nothing) */
-    uint64_t found;   /* frames a code was read from */
+    uint64_t frames;   /* lnt_scanner_scan calls with a valid frame */
+    uint64_t skipped;  /* frames ruled out by the finder look: ZBar not called */
+    uint64_t textured; /* frames without finders for the look, woken by a code-like patch */
+    uint64_t boxed;    /* frames ZBar looked at in the code's box only, or first */
+    uint64_t second;   /* frames read from the box only on a second look (enhance.h) */
+    uint64_t whole;    /* frames ZBar looked at whole (no box, or the box gave nothing) */
+    uint64_t found;    /* frames a code was read from */
 };
 
 void lnt_scanner_stats(const struct lnt_scanner *s, struct lnt_scanner_stats *out);

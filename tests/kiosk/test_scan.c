@@ -9,8 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
+#include <zbar.h>
 
 #include "finder.h"
 #include "qr.h"
@@ -455,6 +457,254 @@ static void test_scan__bad_frame_is_refused(void **state)
                      LNT_ERR_INVALID);
 }
 
+static void test_scan__reading_a_badge_prints_nothing_on_stderr(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_scanner *s = NULL;
+    struct lnt_image frame;
+    char got[512], said[256];
+    bool found = false;
+    int pipefd[2], saved;
+    ssize_t n;
+
+    /* libzbar, asked to, announces each code on the system bus and complains on stderr where there
+     * is none. The kiosk starts a scanner and reads a badge: stderr stays empty. */
+    make_frame(&frame, 640, 480, 120, &f->qr, 100, 30);
+    fflush(stderr);
+    assert_int_equal(pipe(pipefd), 0);
+    saved = dup(2);
+    assert_true(saved >= 0);
+    assert_int_equal(dup2(pipefd[1], 2), 2);
+    assert_int_equal(lnt_scanner_new(&s, NULL), LNT_OK);
+    assert_int_equal(lnt_scanner_scan(s, &frame, got, sizeof got, &found, NULL), LNT_OK);
+    lnt_scanner_free(s);
+    fflush(stderr);
+    assert_int_equal(dup2(saved, 2), 2);
+    close(saved);
+    close(pipefd[1]);
+    n = read(pipefd[0], said, sizeof said - 1);
+    close(pipefd[0]);
+    lnt_image_release(&frame);
+    assert_true(found);
+    assert_string_equal(got, f->text);
+    assert_true(n >= 0);
+    said[n] = '\0';
+    if (n > 0)
+        fail_msg("the scanner wrote to stderr: %s", said);
+}
+
+/* ---- Photos of badges: turned, tilted, out of focus, dim, grainy (as bench_kiosk makes) ---- */
+
+#define PW 640
+#define PH 480
+
+/* A badge-length text (284 characters, as a real badge's), different for each `seed`. */
+static void badge_text(char *t, size_t size, unsigned seed)
+{
+    size_t n = 284 < size - 1 ? 284 : size - 1;
+
+    memcpy(t, "LNT1:", 5);
+    for (size_t i = 5; i < n; i++)
+        t[i] = base45_alphabet[(i * 7u + seed * 13u + (i * i) % 11u) % 45u];
+    t[n] = '\0';
+}
+
+static uint8_t bilinear(const struct lnt_image *img, double x, double y, uint8_t outside)
+{
+    int x0 = (int)floor(x), y0 = (int)floor(y);
+    double fx = x - x0, fy = y - y0;
+    const uint8_t *p;
+
+    if (x0 < 0 || y0 < 0 || x0 + 1 >= img->w || y0 + 1 >= img->h)
+        return outside;
+    p = img->px + (size_t)y0 * img->stride + (size_t)x0;
+    return (uint8_t)((1 - fx) * (1 - fy) * p[0] + fx * (1 - fy) * p[1] +
+                     (1 - fx) * fy * p[img->stride] + fx * fy * p[img->stride + 1] + 0.5);
+}
+
+/*
+ * `text` at `module_px`, centred on a 640x480 wall, the card turned `rot` degrees in the picture
+ * and tilted `tilt` degrees about its upright axis (a pinhole 700 px from the picture).
+ */
+static void photo(const char *text, int module_px, double rot, double tilt, struct lnt_image *out)
+{
+    struct lnt_image code;
+    double a = rot * 3.141592653589793 / 180, b = tilt * 3.141592653589793 / 180, f = 700;
+
+    assert_int_equal(lnt_qr_render(text, 12, module_px, 4, &code, NULL, NULL), LNT_OK);
+    assert_int_equal(lnt_image_init(out, PW, PH, 170), LNT_OK);
+    for (int y = 0; y < PH; y++)
+        for (int x = 0; x < PW; x++) {
+            double dx = x - PW / 2.0, dy = y - PH / 2.0, sx, sy, u, v;
+            /* Tilt: where the ray through (dx, dy) meets the turned card. */
+            sx = dx * f / (f * cos(b) - dx * sin(b));
+            sy = dy * (f + sx * sin(b)) / f;
+            u = cos(a) * sx + sin(a) * sy;
+            v = -sin(a) * sx + cos(a) * sy;
+            out->px[(size_t)y * out->stride + (size_t)x] =
+                bilinear(&code, u + code.w / 2.0, v + code.h / 2.0, 170);
+        }
+    lnt_image_release(&code);
+}
+
+/* A lens out of focus: a Gaussian of `sigma` pixels. */
+static void defocus(struct lnt_image *img, double sigma)
+{
+    double k[16], sum = 0;
+    int r = (int)ceil(3 * sigma);
+    double *tmp = malloc(sizeof *tmp * (size_t)img->w * (size_t)img->h);
+
+    assert_non_null(tmp);
+    assert_true(r < 16);
+    for (int i = 0; i <= r; i++) {
+        k[i] = exp(-(double)(i * i) / (2 * sigma * sigma));
+        sum += i == 0 ? k[i] : 2 * k[i];
+    }
+    for (int y = 0; y < img->h; y++)
+        for (int x = 0; x < img->w; x++) {
+            double v = 0;
+            for (int i = -r; i <= r; i++) {
+                int xi = x + i < 0 ? 0 : x + i >= img->w ? img->w - 1 : x + i;
+                v += k[abs(i)] * img->px[(size_t)y * img->stride + (size_t)xi];
+            }
+            tmp[(size_t)y * (size_t)img->w + (size_t)x] = v / sum;
+        }
+    for (int y = 0; y < img->h; y++)
+        for (int x = 0; x < img->w; x++) {
+            double v = 0;
+            for (int i = -r; i <= r; i++) {
+                int yi = y + i < 0 ? 0 : y + i >= img->h ? img->h - 1 : y + i;
+                v += k[abs(i)] * tmp[(size_t)yi * (size_t)img->w + (size_t)x];
+            }
+            img->px[(size_t)y * img->stride + (size_t)x] = (uint8_t)(v / sum + 0.5);
+        }
+    free(tmp);
+}
+
+/* Black to `lo`, white to `hi`, then grain of about +-`grain`, the same for the same seed. */
+static void dim(struct lnt_image *img, int lo, int hi, int grain, uint32_t seed)
+{
+    for (int y = 0; y < img->h; y++)
+        for (int x = 0; x < img->w; x++) {
+            uint8_t *p = img->px + (size_t)y * img->stride + (size_t)x;
+            int v = lo + *p * (hi - lo) / 255;
+            seed = seed * 1664525u + 1013904223u;
+            v += grain > 0 ? (int)((seed >> 16) % (uint32_t)(2 * grain + 1)) - grain : 0;
+            *p = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+        }
+}
+
+/* Whether ZBar alone, reading the whole frame as zbarimg does (QR only), finds `text`. */
+static bool zbar_alone_reads(const struct lnt_image *frame, const char *text)
+{
+    zbar_image_scanner_t *zs = zbar_image_scanner_create();
+    zbar_image_t *zi = zbar_image_create();
+    const zbar_symbol_t *sym;
+    bool read = false;
+
+    assert_non_null(zs);
+    assert_non_null(zi);
+    zbar_image_scanner_set_config(zs, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
+    zbar_image_scanner_set_config(zs, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
+    assert_int_equal(frame->stride, (size_t)frame->w);
+    zbar_image_set_format(zi, zbar_fourcc('Y', '8', '0', '0'));
+    zbar_image_set_size(zi, (unsigned)frame->w, (unsigned)frame->h);
+    zbar_image_set_data(zi, frame->px, (unsigned long)frame->w * (unsigned long)frame->h, NULL);
+    if (zbar_scan_image(zs, zi) > 0)
+        for (sym = zbar_image_first_symbol(zi); sym != NULL; sym = zbar_symbol_next(sym))
+            read |= strcmp(zbar_symbol_get_data(sym), text) == 0;
+    zbar_image_destroy(zi);
+    zbar_image_scanner_destroy(zs);
+    return read;
+}
+
+/* Whether the scanner reads `text` from `frame`. */
+static bool scanner_reads(struct lnt_scanner *s, const struct lnt_image *frame, const char *text)
+{
+    char got[512];
+    bool found = false;
+
+    assert_int_equal(lnt_scanner_scan(s, frame, got, sizeof got, &found, NULL), LNT_OK);
+    return found && strcmp(got, text) == 0;
+}
+
+static void test_scan__every_frame_zbar_alone_reads_is_read(void **state)
+{
+    struct fixture *f = *state;
+    int zbar_read = 0;
+
+    /* Small modules, out of focus a little, turned: the finder look can miss these codes' finders
+     * while ZBar, reading the whole frame, gets them. Whatever ZBar alone reads, so must we. */
+    for (unsigned k = 0; k < 8; k++) {
+        struct lnt_image frame;
+        char text[300];
+        badge_text(text, sizeof text, k);
+        photo(text, 3, 50 + 5 * k, 0, &frame);
+        defocus(&frame, 1.0);
+        dim(&frame, 0, 255, 3, k);
+        if (zbar_alone_reads(&frame, text)) {
+            zbar_read++;
+            if (!scanner_reads(f->scanner, &frame, text))
+                fail_msg("frame %u: ZBar alone reads it, the scanner does not", k);
+        }
+        lnt_image_release(&frame);
+    }
+    assert_true(zbar_read >= 4);
+}
+
+static void test_scan__out_of_focus_sigma_2_at_4px_is_read(void **state)
+{
+    struct fixture *f = *state;
+
+    /* Modules smeared over twice their width: ZBar alone reads none of these. */
+    for (unsigned k = 0; k < 3; k++) {
+        struct lnt_image frame;
+        char text[300];
+        badge_text(text, sizeof text, k);
+        photo(text, 4, 0, 0, &frame);
+        defocus(&frame, 2.0);
+        dim(&frame, 0, 255, 2, k);
+        if (!scanner_reads(f->scanner, &frame, text))
+            fail_msg("frame %u not read", k);
+        lnt_image_release(&frame);
+    }
+}
+
+static void test_scan__card_tilted_30_degrees_is_read(void **state)
+{
+    struct fixture *f = *state;
+
+    /* Held at an angle to a wide lens: one side a fifth further away than the other. */
+    for (unsigned k = 0; k < 3; k++) {
+        struct lnt_image frame;
+        char text[300];
+        badge_text(text, sizeof text, k);
+        photo(text, 4, 0, k == 1 ? -30 : 30, &frame);
+        dim(&frame, 0, 255, 2, k);
+        if (!scanner_reads(f->scanner, &frame, text))
+            fail_msg("frame %u not read", k);
+        lnt_image_release(&frame);
+    }
+}
+
+static void test_scan__low_contrast_out_of_focus_small_code_is_read(void **state)
+{
+    struct fixture *f = *state;
+
+    /* 3 px a module, slightly out of focus, black at 110 and white at 150: a dim corner. */
+    for (unsigned k = 0; k < 6; k++) {
+        struct lnt_image frame;
+        char text[300];
+        badge_text(text, sizeof text, k);
+        photo(text, 3, 0, 0, &frame);
+        defocus(&frame, 1.0);
+        dim(&frame, 110, 150, 3, k);
+        if (!scanner_reads(f->scanner, &frame, text))
+            fail_msg("frame %u not read", k);
+        lnt_image_release(&frame);
+    }
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -477,6 +727,11 @@ int main(void)
         T(test_scan__one_finder_alone_is_not_worth_decoding),
         T(test_scan__two_badges_in_view_one_is_read),
         T(test_scan__frames_too_small_for_a_code),
+        T(test_scan__reading_a_badge_prints_nothing_on_stderr),
+        T(test_scan__every_frame_zbar_alone_reads_is_read),
+        T(test_scan__out_of_focus_sigma_2_at_4px_is_read),
+        T(test_scan__card_tilted_30_degrees_is_read),
+        T(test_scan__low_contrast_out_of_focus_small_code_is_read),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
