@@ -176,6 +176,18 @@ bool lnt_api_audit_read(struct lnt_api *api, const struct lnt_http_request *req,
                         const struct lnt_api_caller *c, const char *action, const char *object,
                         size_t rows, struct lnt_http_response *resp);
 /*
+ * An officer's read of `n` rows of venue `venue_id`: audits it as `action`
+ * (lnt_api_audit_read, object "venue N"), then sets *out to the rows as a JSON
+ * array, each row (`size` bytes apart in `rows`) through `row_json`. False when
+ * the audit failed (the 500 problem is in resp; send nothing else). *out is NULL
+ * when memory ran out building it; the caller decrefs it. Thread-safe.
+ */
+bool lnt_api_venue_rows(struct lnt_api *api, const struct lnt_http_request *req,
+                        const struct lnt_api_caller *c, const char *action, int64_t venue_id,
+                        const void *rows, size_t n, size_t size,
+                        struct json_t *(*row_json)(const void *row), struct json_t **out,
+                        struct lnt_http_response *resp);
+/*
  * `offset` (0..LNT_API_OFFSET_MAX, default 0) and `limit` (1..LNT_VIEW_MAX,
  * default LNT_API_PAGE_DEFAULT) from the query; a 400 problem otherwise.
  */

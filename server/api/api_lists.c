@@ -158,8 +158,9 @@ static void store_failed(struct lnt_http_response *resp, const struct lnt_http_r
 
 /* ---- GET /api/v1/venues/{id}/stock ---- */
 
-static json_t *stock_entry_json(const struct lnt_stock_entry *e)
+static json_t *stock_entry_json(const void *row)
 {
+    const struct lnt_stock_entry *e = row;
     return json_pack("{s:I, s:o, s:s, s:i, s:i, s:s}", "id", (json_int_t)e->id, "at",
                      lnt_api_json_time(e->at), "kind", e->kind, "quantity", (int)e->quantity,
                      "level_after", (int)e->level_after, "staff_id", e->staff_id);
@@ -172,7 +173,7 @@ static void handle_stock(struct lnt_api *api, const struct lnt_http_request *req
     struct lnt_venue venue;
     struct lnt_stock_level level;
     struct lnt_stock_entry *rows = NULL;
-    char err[LNT_ERRBUF_SIZE] = "", object[32];
+    char err[LNT_ERRBUF_SIZE] = "";
     size_t offset, limit, n = 0;
     int64_t id, from, to;
     json_t *list = NULL, *extra = NULL;
@@ -190,15 +191,9 @@ static void handle_stock(struct lnt_api *api, const struct lnt_http_request *req
         store_failed(resp, req, "the stock ledger", rc, err);
         goto out;
     }
-    snprintf(object, sizeof object, "venue %lld", (long long)id);
-    if (!lnt_api_audit_read(api, req, &c, "stock.read", object, n, resp))
+    if (!lnt_api_venue_rows(api, req, &c, "stock.read", id, rows, n, sizeof rows[0],
+                            stock_entry_json, &list, resp))
         goto out;
-    list = json_array();
-    for (size_t i = 0; list != NULL && i < n; i++)
-        if (json_array_append_new(list, stock_entry_json(&rows[i])) != 0) {
-            json_decref(list);
-            list = NULL;
-        }
     extra = json_pack("{s:I, s:o, s:i, s:o, s:b, s:o, s:o}", "venue_id", (json_int_t)id, "level",
                       level.known ? json_integer(level.level) : json_null(), "threshold",
                       (int)level.threshold, "updated_at", lnt_api_json_time(level.updated_at),

@@ -141,6 +141,29 @@ bool lnt_api_audit_read(struct lnt_api *api, const struct lnt_http_request *req,
     return true;
 }
 
+bool lnt_api_venue_rows(struct lnt_api *api, const struct lnt_http_request *req,
+                        const struct lnt_api_caller *c, const char *action, int64_t venue_id,
+                        const void *rows, size_t n, size_t size,
+                        json_t *(*row_json)(const void *row), json_t **out,
+                        struct lnt_http_response *resp)
+{
+    char object[32];
+    json_t *list;
+
+    *out = NULL;
+    snprintf(object, sizeof object, "venue %lld", (long long)venue_id);
+    if (!lnt_api_audit_read(api, req, c, action, object, n, resp))
+        return false;
+    list = json_array();
+    for (size_t i = 0; list != NULL && i < n; i++)
+        if (json_array_append_new(list, row_json((const char *)rows + i * size)) != 0) {
+            json_decref(list);
+            list = NULL;
+        }
+    *out = list;
+    return true;
+}
+
 bool lnt_api_venue_in_scope(struct lnt_api *api, const struct lnt_http_request *req,
                             const struct lnt_api_caller *c, int64_t venue_id, struct lnt_venue *out,
                             struct lnt_http_response *resp)
@@ -440,8 +463,9 @@ static void handle_venue(struct lnt_api *api, const struct lnt_http_request *req
 
 /* ---- door register ---- */
 
-static json_t *shift_json(const struct lnt_shift *s)
+static json_t *shift_json(const void *row)
 {
+    const struct lnt_shift *s = row;
     const char *flag = lnt_signin_flag_name(s->badge_flag);
 
     return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:b, s:b, s:b, "
@@ -485,7 +509,7 @@ static void handle_register(struct lnt_api *api, const struct lnt_http_request *
     struct lnt_api_caller c;
     struct lnt_venue venue;
     struct lnt_shift *rows = NULL;
-    char err[LNT_ERRBUF_SIZE] = "", object[32];
+    char err[LNT_ERRBUF_SIZE] = "";
     size_t offset, limit, n = 0;
     int64_t id, from, to;
     json_t *list = NULL;
@@ -504,15 +528,9 @@ static void handle_register(struct lnt_api *api, const struct lnt_http_request *
                          lnt_strerror(rc));
         goto out;
     }
-    snprintf(object, sizeof object, "venue %lld", (long long)id);
-    if (!lnt_api_audit_read(api, req, &c, "register.read", object, n, resp))
+    if (!lnt_api_venue_rows(api, req, &c, "register.read", id, rows, n, sizeof rows[0], shift_json,
+                            &list, resp))
         goto out;
-    list = json_array();
-    for (size_t i = 0; list != NULL && i < n; i++)
-        if (json_array_append_new(list, shift_json(&rows[i])) != 0) {
-            json_decref(list);
-            list = NULL;
-        }
     reply_venue_page(resp, id, from, to, "shifts", list, offset, limit, n);
 out:
     json_decref(list);
@@ -521,8 +539,9 @@ out:
 
 /* ---- incidents ---- */
 
-static json_t *incident_json(const struct lnt_incident *i)
+static json_t *incident_json(const void *row)
 {
+    const struct lnt_incident *i = row;
     return json_pack(
         "{s:s, s:I, s:I, s:s, s:i, s:s, s:s, s:b, s:b, s:s, s:o, s:o, s:o, s:i, "
         "s:o, s:b, s:b}",
@@ -542,7 +561,7 @@ static void handle_incidents(struct lnt_api *api, const struct lnt_http_request 
     struct lnt_venue venue;
     struct lnt_incident *rows = NULL;
     struct lnt_incident_filter filter;
-    char err[LNT_ERRBUF_SIZE] = "", object[32];
+    char err[LNT_ERRBUF_SIZE] = "";
     const char *kind = lnt_http_query(req, "kind");
     size_t offset, limit, n = 0;
     int64_t id, from, to;
@@ -570,15 +589,9 @@ static void handle_incidents(struct lnt_api *api, const struct lnt_http_request 
         lnt_http_problem(resp, 500, "the server could not list incidents (%s)", lnt_strerror(rc));
         goto out;
     }
-    snprintf(object, sizeof object, "venue %lld", (long long)id);
-    if (!lnt_api_audit_read(api, req, &c, "incidents.read", object, n, resp))
+    if (!lnt_api_venue_rows(api, req, &c, "incidents.read", id, rows, n, sizeof rows[0],
+                            incident_json, &list, resp))
         goto out;
-    list = json_array();
-    for (size_t i = 0; list != NULL && i < n; i++)
-        if (json_array_append_new(list, incident_json(&rows[i])) != 0) {
-            json_decref(list);
-            list = NULL;
-        }
     reply_venue_page(resp, id, from, to, "incidents", list, offset, limit, n);
 out:
     json_decref(list);
