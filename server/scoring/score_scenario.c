@@ -214,8 +214,9 @@ static enum lnt_err findings_key(struct scen_load *l, struct venue_load *vl, con
 }
 
 /* [venue ID]: the venue with that id, added on its first section. */
+/* [venue ID]: finds or adds the venue, then applies `key = v` to it. */
 static enum lnt_err venue_section(struct scen_load *l, const char *section, const char *idtext,
-                                  int line, struct venue_load **out, char *err)
+                                  int line, const char *key, const char *v, char *err)
 {
     struct lnt_score_scenario *s = l->s;
     struct lnt_score_scenario_venue *sv;
@@ -225,10 +226,8 @@ static enum lnt_err venue_section(struct scen_load *l, const char *section, cons
     if (lnt_parse_i64(idtext, 1, INT64_MAX, &id) != LNT_OK)
         return lnt_fail(err, LNT_ERR_INVALID, "[%s]: expected [venue ID]", section);
     for (size_t i = 0; i < s->n_venues; i++)
-        if (s->venues[i].in.venue.id == id) {
-            *out = &l->vl[i];
-            return LNT_OK;
-        }
+        if (s->venues[i].in.venue.id == id)
+            return venue_key(&l->vl[i], key, v, err);
     if (s->n_venues == SCEN_VENUES_MAX)
         return lnt_fail(err, LNT_ERR_TOO_LARGE, "more than %d venues", SCEN_VENUES_MAX);
     sv = &s->venues[s->n_venues];
@@ -239,8 +238,7 @@ static enum lnt_err venue_section(struct scen_load *l, const char *section, cons
     sv->findings = calloc(SCEN_FINDINGS_MAX, sizeof *sv->findings);
     if (sv->findings == NULL)
         return lnt_fail(err, LNT_ERR_NOMEM, "out of memory");
-    *out = vl;
-    return LNT_OK;
+    return venue_key(vl, key, v, err);
 }
 
 /* [nights ID]: `every = ...` or `DATE[..DATE] = ...`, kept as text until the town is read. */
@@ -265,9 +263,10 @@ static enum lnt_err nights_key(struct venue_load *vl, const char *key, const cha
     return LNT_OK;
 }
 
-/* [incident ID REPORT-ID]: the incident its keys fill, started on its first key. */
+/* [incident ID REPORT-ID]: the incident its keys fill, started on its first key; applies
+ * `key = v` to it. */
 static enum lnt_err incident_section(struct venue_load *vl, const char *section, const char *rid,
-                                     struct lnt_score_incident **out, char *err)
+                                     const char *key, const char *v, char *err)
 {
     struct lnt_score_scenario_venue *sv = vl->v;
     struct lnt_score_incident *x;
@@ -276,10 +275,8 @@ static enum lnt_err incident_section(struct venue_load *vl, const char *section,
         rid++;
     if (*rid == '\0' || strlen(rid) >= sizeof sv->incidents[0].id)
         return lnt_fail(err, LNT_ERR_INVALID, "[%s]: expected [incident VENUE REPORT-ID]", section);
-    if (vl->cur_incident != NULL && strcmp(vl->cur_incident->id, rid) == 0) {
-        *out = vl->cur_incident;
-        return LNT_OK;
-    }
+    if (vl->cur_incident != NULL && strcmp(vl->cur_incident->id, rid) == 0)
+        return incident_key(vl->cur_incident, key, v, err);
     for (size_t i = 0; i < sv->in.n_incidents; i++)
         if (strcmp(sv->incidents[i].id, rid) == 0)
             return lnt_fail(err, LNT_ERR_INVALID, "incident %s: defined twice", rid);
@@ -293,8 +290,8 @@ static enum lnt_err incident_section(struct venue_load *vl, const char *section,
     lnt_str_copy(x->kind, sizeof x->kind, "other");
     x->severity = 1;
     x->occurred_at = INT64_MIN;
-    *out = vl->cur_incident = x;
-    return LNT_OK;
+    vl->cur_incident = x;
+    return incident_key(x, key, v, err);
 }
 
 /* [previous ID]: the band and total of the window before, and the band before that. */
@@ -334,12 +331,10 @@ static enum lnt_err scen_entry(void *ctx, const char *section, const char *key, 
                                int line, char *err)
 {
     struct scen_load *l = ctx;
-    struct lnt_score_incident *x;
     struct venue_load *vl;
     char idtext[24];
     const char *arg;
     size_t alen;
-    enum lnt_err rc;
 
     if (strcmp(section, "town") == 0)
         return town_key(l, key, v, err);
@@ -355,17 +350,13 @@ static enum lnt_err scen_entry(void *ctx, const char *section, const char *key, 
     idtext[alen] = '\0';
 
     if (strncmp(section, "venue ", 6) == 0)
-        return (rc = venue_section(l, section, idtext, line, &vl, err)) == LNT_OK
-                   ? venue_key(vl, key, v, err)
-                   : rc;
+        return venue_section(l, section, idtext, line, key, v, err);
     if ((vl = venue_by_id(l, idtext, err)) == NULL)
         return LNT_ERR_INVALID;
     if (strncmp(section, "nights ", 7) == 0)
         return nights_key(vl, key, v, line, err);
     if (strncmp(section, "incident ", 9) == 0)
-        return (rc = incident_section(vl, section, arg + alen, &x, err)) == LNT_OK
-                   ? incident_key(x, key, v, err)
-                   : rc;
+        return incident_section(vl, section, arg + alen, key, v, err);
     if (strncmp(section, "findings ", 9) == 0)
         return findings_key(l, vl, key, v, err);
     if (strncmp(section, "previous ", 9) == 0)
