@@ -55,7 +55,8 @@ struct purge_step {
 #define P(field) offsetof(struct lnt_retention, field)
 #define C(field) offsetof(struct lnt_purge_counts, field)
 static const struct purge_step steps[] = {
-    {"DELETE FROM events WHERE id IN (SELECT id FROM events WHERE occurred_at < ?1 LIMIT ?2)",
+    /* what kiosks send is kept from when it arrived: a kiosk cannot date its own records out */
+    {"DELETE FROM events WHERE id IN (SELECT id FROM events WHERE received_at < ?1 LIMIT ?2)",
      P(raw_events), C(raw_events), 0},
     {"DELETE FROM event_conflicts WHERE id IN "
      "(SELECT id FROM event_conflicts WHERE received_at < ?1 LIMIT ?2)",
@@ -63,16 +64,17 @@ static const struct purge_step steps[] = {
     /* every part of a report stays as long as its details do (and none outlives its report) */
     {"DELETE FROM incident_parts WHERE id IN (SELECT p.id FROM incident_parts p "
      "LEFT JOIN incidents i ON i.id = p.incident_id "
-     "WHERE i.id IS NULL OR i.first_recorded_at < ?1 LIMIT ?2)",
+     "WHERE i.id IS NULL OR i.first_received_at < ?1 LIMIT ?2)",
      P(incident_details), C(incident_parts), 0},
     {"UPDATE incidents SET sealed = NULL WHERE id IN (SELECT id FROM incidents "
-     "WHERE sealed IS NOT NULL AND first_recorded_at < ?1 LIMIT ?2)",
+     "WHERE sealed IS NOT NULL AND first_received_at < ?1 LIMIT ?2)",
      P(incident_details), C(incident_details), 0},
     /* the raw incident events carry the same sealed text */
     {"DELETE FROM events WHERE id IN (SELECT id FROM events WHERE type = 4 "
-     "AND occurred_at < ?1 LIMIT ?2)",
+     "AND received_at < ?1 LIMIT ?2)",
      P(incident_details), C(raw_events), 0},
-    {"DELETE FROM incidents WHERE id IN (SELECT id FROM incidents WHERE occurred_at < ?1 LIMIT ?2)",
+    {"DELETE FROM incidents WHERE id IN (SELECT id FROM incidents WHERE first_received_at < ?1 "
+     "LIMIT ?2)",
      P(incidents), C(incidents), 0},
     {"DELETE FROM shifts WHERE id IN (SELECT id FROM shifts WHERE on_at < ?1 LIMIT ?2)",
      P(door_register), C(door_register), 0},

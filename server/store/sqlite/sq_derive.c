@@ -327,8 +327,9 @@ static enum lnt_err incident_insert(struct lnt_store *s, const struct lnt_sq_ori
     st = lnt_sq_stmt(&s->w,
                      "INSERT INTO incidents (report_id, venue_id, kiosk_id, kind, severity, place, "
                      "outcome, police_called, complete, staff_id, occurred_at, first_recorded_at, "
-                     "updated_at, latest_seq, updates, night, within_hour, sealed) VALUES (?1, ?2, "
-                     "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, 1, ?14, ?15, ?16) "
+                     "updated_at, latest_seq, updates, night, within_hour, sealed, "
+                     "first_received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+                     "?12, ?12, ?13, 1, ?14, ?15, ?16, ?17) "
                      "ON CONFLICT (report_id) DO NOTHING",
                      err);
     if (st == NULL)
@@ -352,6 +353,7 @@ static enum lnt_err incident_insert(struct lnt_store *s, const struct lnt_sq_ori
         sqlite3_bind_text(st, 16, in->sealed, -1, SQLITE_STATIC);
     else
         sqlite3_bind_null(st, 16);
+    sqlite3_bind_int64(st, 17, o->received_at);
     rc = lnt_sq_done(s->w.db, st, err, "storing an incident");
     *fresh = rc == LNT_OK && sqlite3_changes(s->w.db) == 1;
     if (rc != LNT_OK || !*fresh)

@@ -242,8 +242,11 @@ static void test_store_admin__purge_removes_by_age_and_keeps_rollups(void **stat
     struct lnt_event vol[] = {sf_shift(1, LNT_EV_SHIFT_START, old, 7, "pastors", 0),
                               sf_shift(2, LNT_EV_SHIFT_END, old + 3600, 7, "pastors", 5),
                               sf_shift(3, LNT_EV_SHIFT_START, recent, 7, "pastors", 0)};
-    sf_insert(f->s, k, recent, ev, 8);
-    sf_insert(f->s, kh, recent, vol, 3);
+    /* each batch arrives when it was recorded, but for the stray sign-out, sent late */
+    sf_insert(f->s, k, old + 7300, ev, 4);
+    sf_insert(f->s, k, recent + 120, ev + 4, 4);
+    sf_insert(f->s, kh, old + 3700, vol, 2);
+    sf_insert(f->s, kh, recent + 60, vol + 2, 1);
     memset(&o, 0, sizeof o);
     (void)lnt_str_copy(o.email, sizeof o.email, "pat@x.org");
     (void)lnt_str_copy(o.name, sizeof o.name, "Pat");
@@ -263,7 +266,7 @@ static void test_store_admin__purge_removes_by_age_and_keeps_rollups(void **stat
     lnt_retention_defaults(&pol);
     assert_int_equal(pol.door_register, 365 * DAY);
     assert_int_equal(lnt_store_purge(f->s, now, &pol, &c, err), LNT_OK);
-    assert_int_equal(c.raw_events, 7); /* 5 old at the venue, 2 old at the hub */
+    assert_int_equal(c.raw_events, 6); /* 4 received long ago at the venue, 2 at the hub */
     assert_int_equal(c.door_register, 1);
     assert_int_equal(c.incident_details, 1);
     assert_int_equal(c.incidents, 0); /* six years */
@@ -273,7 +276,7 @@ static void test_store_admin__purge_removes_by_age_and_keeps_rollups(void **stat
     assert_int_equal(c.audit_log, 0);
     assert_int_equal(c.sessions, 1);
     assert_int_equal(c.login_failures, 1);
-    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM events"), 4);
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM events"), 5);
     assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM incidents WHERE sealed IS NULL"), 1);
     assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM incidents WHERE sealed IS NOT NULL "
                                          "AND report_id = '" R2 "'"),
@@ -290,7 +293,40 @@ static void test_store_admin__purge_removes_by_age_and_keeps_rollups(void **stat
     pol.audit_log = 1;
     assert_int_equal(lnt_store_purge(f->s, lnt_time_now() + 10, &pol, &c, err), LNT_OK);
     assert_true(c.audit_log > 5);
-    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM events"), 4);
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM events"), 5);
+}
+
+/*
+ * A kiosk dates its own report three years back (the server refuses only times in the
+ * future). Its details and raw events are kept for their full periods from the day the
+ * server received them, not purged at the next run.
+ */
+static void test_store_admin__purge_counts_from_receipt_not_from_claimed_time(void **state)
+{
+    struct sf *f = *state;
+    int64_t v = sf_venue(f->s, "The Crown", LNT_VENUE_PUB, "Centre", "");
+    int64_t k = sf_kiosk(f->s, v);
+    int64_t now = SF_T0 + 1200 * DAY, claimed = now - 3 * 365 * DAY;
+    struct lnt_retention pol;
+    struct lnt_purge_counts c;
+    char err[LNT_ERRBUF_SIZE] = "";
+    struct lnt_event ev[] = {
+        sf_incident(1, claimed, claimed + 60, R1, "spiking", true, "c2VhbGVk")};
+
+    sf_insert(f->s, k, now - 3600, ev, 1);
+    lnt_retention_defaults(&pol);
+    assert_int_equal(lnt_store_purge(f->s, now, &pol, &c, err), LNT_OK);
+    assert_int_equal(c.incident_details, 0);
+    assert_int_equal(c.incident_parts, 0);
+    assert_int_equal(c.raw_events, 0);
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM incidents WHERE sealed = "
+                                         "'c2VhbGVk' AND first_received_at = "
+                                         "(SELECT received_at FROM events)"),
+                     1);
+    /* and they go when their periods from the receipt have passed */
+    assert_int_equal(lnt_store_purge(f->s, now + pol.incident_details, &pol, &c, err), LNT_OK);
+    assert_int_equal(c.incident_details, 1);
+    assert_int_equal(c.raw_events, 1);
 }
 
 /* ---- backup ---- */
@@ -397,6 +433,9 @@ int main(void)
         cmocka_unit_test(test_store_admin__v3_database_migrates_and_keeps_every_incident_part),
         cmocka_unit_test_setup_teardown(test_store_admin__purge_removes_by_age_and_keeps_rollups,
                                         sf_setup, sf_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_store_admin__purge_counts_from_receipt_not_from_claimed_time, sf_setup,
+            sf_teardown),
         cmocka_unit_test_setup_teardown(test_store_admin__backup_of_a_live_database_is_consistent,
                                         sf_setup, sf_teardown),
     };
