@@ -248,12 +248,13 @@ static const struct lnt_pick angela_actions[] = {{"out_of_sight", "Moved out of 
                                                  {"asked_wishes", "Asked what they want"},
                                                  {"asked_to_leave", "Other person asked to leave"},
                                                  {"kept_apart", "Not left in their sight"}};
+/* "Not known yet" on the first page: the report then stays open until the outcome is given. */
 static const struct lnt_pick angela_outcomes[] = {{"left_safely", "Left safely with friends"},
                                                   {"taxi_home", "Taxi or lift home"},
                                                   {"police", "Police took over"},
+                                                  {"not_known", "Not known yet"},
                                                   {"stayed", "Stayed, felt safe"},
-                                                  {"other", "Other"},
-                                                  {"not_known", "Not known yet"}};
+                                                  {"other", "Other"}};
 static const struct lnt_pick symptoms[] = {{"confusion", "Confusion"},
                                            {"nausea", "Nausea"},
                                            {"vomiting", "Vomiting"},

@@ -830,7 +830,6 @@ static void test_flows__angela_outcome_not_known_stays_open_until_given(void **s
     tap(w, "No"); /* ambulance */
     tap(w, "15 min ago");
     tap(w, "Skip");
-    tap(w, "More");
     tap(w, "Not known yet");
     first = saved(w);
     assert_false(first.u.incident.complete);
@@ -850,7 +849,6 @@ static void test_flows__angela_outcome_not_known_stays_open_until_given(void **s
     tap(w, "Open reports (0)");
     tap(w, "Ask for Angela*");
     assert_true(on_screen(w, "How did it end?"));
-    tap(w, "More");
     tap(w, "Not known yet");
     assert_false(saved(w).u.incident.complete);
     tap(w, "Done");
