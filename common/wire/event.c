@@ -50,8 +50,8 @@ static int value_of(const char *const *names, size_t n, const char *s)
 /* Name functions never return NULL: a value outside the enum is "unknown" (which no parse accepts).
  */
 const char *const lnt_incident_kinds[] = {
-    "angela", "spiking",  "violence_injury", "violence", "sexual", "weapons",
-    "drugs",  "disorder", "medical",         "ejection", "theft",  NULL,
+    "angela",   "spiking", "violence_injury", "violence", "sexual", "weapons", "drugs",
+    "disorder", "medical", "ejection",        "theft",    "other",  NULL,
 };
 
 bool lnt_incident_kind_valid(const char *kind)

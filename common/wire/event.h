@@ -69,7 +69,8 @@ struct lnt_ev_refused {
  * (which refuses any other), scoring weights and reports: "angela",
  * "spiking", "violence_injury", "violence" (no injury), "sexual" (harassment
  * or assault), "weapons", "drugs", "disorder", "medical" (medical or
- * welfare), "ejection" (ejection or refusal), "theft". NULL-terminated.
+ * welfare), "ejection" (ejection or refusal), "theft", "other" (described in the sealed
+ * details). NULL-terminated.
  */
 extern const char *const lnt_incident_kinds[];
 bool lnt_incident_kind_valid(const char *kind);

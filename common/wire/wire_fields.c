@@ -271,7 +271,7 @@ static const struct lnt_wire_field incident_fields[] = {
     UUIDF("report_id", u.incident.report_id),
     F("kind", K_CHOICE, u.incident.kind, 0, 0, NULL, lnt_incident_kinds,
       "one of angela, spiking, violence_injury, violence, sexual, weapons, drugs, disorder, "
-      "medical, ejection, theft"),
+      "medical, ejection, theft, other"),
     INTF("severity", u.incident.severity, 1, 5),
     TEXT("place", u.incident.place, 0),
     TEXT("outcome", u.incident.outcome, 0),

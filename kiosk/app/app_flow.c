@@ -91,7 +91,7 @@ static void advance(struct lnt_app *app, int64_t now_ms, struct lnt_app_out *out
     int next = lnt_form_next(&app->form, app->form.step);
 
     if (next < 0) {
-        save(app, true, now_ms, out);
+        save(app, lnt_form_complete(&app->form), now_ms, out);
         return;
     }
     go_step(app, next);
@@ -156,6 +156,8 @@ static void entry_done(struct lnt_app *app, const struct lnt_step *s, int64_t no
         answer(app, s->field, (int32_t)v);
         break;
     case LNT_STEP_TIME:
+        if (n == 0 && s->optional)
+            break; /* not known: skipped, nothing answered */
         if (n < 3 || lnt_parse_i64(fm->entry, 0, 2359, &v) != LNT_OK || v % 100 > 59) {
             fm->entry_bad = true;
             return;
@@ -224,7 +226,7 @@ static void form_tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_app
         const struct lnt_flow_def *def = lnt_flow_get(fm->flow);
         if (s->kind == LNT_STEP_TICKS) /* what is ticked on screen counts */
             answer(app, s->field, fm->v[s->field]);
-        save(app, !def->early_open, now_ms, out);
+        save(app, !def->early_open && lnt_form_complete(fm), now_ms, out);
     } else if (id >= LNT_BTN_ITEM0 && id < LNT_BTN_ITEM0 + (int)n_items &&
                (s->kind == LNT_STEP_PICK || s->kind == LNT_STEP_TICKS)) {
         int i = id - LNT_BTN_ITEM0;
@@ -308,6 +310,12 @@ static void resume(struct lnt_app *app, const struct lnt_open_report *r, int64_t
     fm->v[LNT_F_POLICE] = r->police_called ? 0 : 1; /* "yes" : "no", when it was asked */
     if (fm->flow == LNT_FLOW_SPIKING && r->police_called)
         fm->v[LNT_F_POLICE_TOLD] = 0; /* "yes" */
+    /* An outcome "not known yet" was no answer: it is asked again until it is known. */
+    if (!lnt_form_complete(fm)) {
+        const struct lnt_flow_def *def = lnt_flow_get(fm->flow);
+        fm->answered &= ~LNT_FIELD_BIT(def->until);
+        fm->earlier &= ~LNT_FIELD_BIT(def->until);
+    }
     lnt_app_enter(app, LNT_APP_FORM, now_ms);
     go_step(app, lnt_form_next(fm, -1));
 }

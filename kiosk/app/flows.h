@@ -51,7 +51,15 @@ enum lnt_field {
     LNT_F_BASE,
     LNT_F_LEADER,
     LNT_F_TALLY0, /* ... LNT_F_TALLY0 + 7, in the wire's tally order */
-    LNT_F__COUNT = LNT_F_TALLY0 + 8
+    /* Incident records. After the tallies, so that the bits of open reports kept by an older
+     * kiosk keep their meaning. */
+    LNT_F_WHO_ASKED = LNT_F_TALLY0 + 8,
+    LNT_F_CONSCIOUS,
+    LNT_F_POLICE_TOLD_AT,
+    LNT_F_WELFARE,
+    LNT_F_DESC_CONCERN,
+    LNT_F_OTHER_TEXT,
+    LNT_F__COUNT
 };
 
 #define LNT_FIELD_BIT(f) ((uint64_t)1 << (unsigned)(f))
@@ -72,8 +80,17 @@ struct lnt_step {
     enum lnt_field cond; /* asked only when this field's answer is cond_val (LNT_F_NONE: always) */
     int32_t cond_val;
     int32_t min, max; /* NUMBER bounds; TEXT: max bytes */
-    bool optional;    /* TEXT: may be left empty */
+    bool optional;    /* TEXT, TIME: may be left empty */
+    /* Not asked when this field's answer is unless_val (LNT_F_NONE: no such rule): what an earlier
+     * answer already says is not asked again. */
+    enum lnt_field unless;
+    int32_t unless_val;
 };
+/*
+ * A field may be asked by more than one step (the ambulance comes first when the person is not
+ * responding, later otherwise): the first step of the field whose conditions hold asks it, and
+ * the later ones are not asked.
+ */
 
 struct lnt_flow_def {
     enum lnt_sid title;
@@ -82,6 +99,9 @@ struct lnt_flow_def {
     int early_save;  /* first step that offers a Save button before the end; -1: none */
     bool early_open; /* that early save leaves the report open (to finish later) */
     bool reminder;   /* show the evidence-is-time-critical reminder */
+    /* The report stays open until this field has an answer other than "not_known" (LNT_F_NONE:
+     * no such field); the early save then leaves it open too. */
+    enum lnt_field until;
 };
 
 /* The definition of `f`; NULL for LNT_FLOW_NONE or an unknown flow. */
@@ -115,6 +135,8 @@ int lnt_form_next(const struct lnt_form *fm, int i);
 int lnt_form_prev(const struct lnt_form *fm, int i);
 /* Whether step `i` is the last one that applies. */
 bool lnt_form_is_last(const struct lnt_form *fm, int i);
+/* Whether a save now would finish the report: its flow's `until` field is answered and known. */
+bool lnt_form_complete(const struct lnt_form *fm);
 /* Whether the current step shows an early Save button. */
 bool lnt_form_offers_save(const struct lnt_form *fm);
 

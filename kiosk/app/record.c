@@ -9,6 +9,7 @@
 
 #include "app.h"
 #include "codec.h"
+#include "ltime.h"
 #include "night.h"
 #include "strings.h"
 
@@ -34,6 +35,12 @@ static const char *const field_names[LNT_F__COUNT] = {
     [LNT_F_STAFF_ALERTED] = "staff_alerted",
     [LNT_F_DESC_PERSON] = "person_description",
     [LNT_F_DESC_SUSPECT] = "suspect_description",
+    [LNT_F_WHO_ASKED] = "who_asked",
+    [LNT_F_CONSCIOUS] = "conscious",
+    [LNT_F_POLICE_TOLD_AT] = "police_informed_at",
+    [LNT_F_WELFARE] = "welfare",
+    [LNT_F_DESC_CONCERN] = "concern_description",
+    [LNT_F_OTHER_TEXT] = "other_description",
 };
 
 static const char *flow_names[LNT_FLOW__COUNT] = {
@@ -141,8 +148,30 @@ static enum lnt_err answer_json(const struct lnt_form *fm, enum lnt_field f, jso
     return LNT_OK;
 }
 
-enum lnt_err lnt_record_details(const struct lnt_form *fm, uint64_t fields, struct lnt_buf *out,
-                                char *err)
+/*
+ * The CCTV to keep, counted back from when it happened (not from now, which may be an hour
+ * later): "cctv_from" `range` minutes before `occurred`, "cctv_to" the save. Nothing for a
+ * range that is not minutes ("night").
+ */
+static void cctv_window(const struct lnt_form *fm, uint64_t fields, int64_t occurred, int64_t now,
+                        json_t *answers)
+{
+    char from[LNT_TIME_STRLEN], to[LNT_TIME_STRLEN];
+    int64_t mins;
+
+    if (occurred <= 0 || !(fields & fm->answered & LNT_FIELD_BIT(LNT_F_CCTV_RANGE)) ||
+        lnt_parse_i64(pick_code(fm, LNT_F_CCTV_RANGE), 1, 24 * 60, &mins) != LNT_OK)
+        return;
+    if (lnt_time_format(occurred - mins * 60, from) != LNT_OK ||
+        lnt_time_format(now > occurred ? now : occurred, to) != LNT_OK)
+        return;
+    json_object_set_new(answers, "cctv_from", json_string(from));
+    json_object_set_new(answers, "cctv_to", json_string(to));
+}
+
+/* As lnt_record_details; `occurred` and `now` (0: unknown) place the CCTV window. */
+static enum lnt_err details(const struct lnt_form *fm, uint64_t fields, int64_t occurred,
+                            int64_t now, struct lnt_buf *out, char *err)
 {
     json_t *root = NULL, *answers = NULL;
     char *text = NULL;
@@ -169,6 +198,7 @@ enum lnt_err lnt_record_details(const struct lnt_form *fm, uint64_t fields, stru
             goto out;
         }
     }
+    cctv_window(fm, fields, occurred, now, answers);
     text = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
     if (text == NULL) {
         rc = lnt_fail(err, LNT_ERR_NOMEM, "details: out of memory");
@@ -189,12 +219,19 @@ out:
     return rc;
 }
 
+enum lnt_err lnt_record_details(const struct lnt_form *fm, uint64_t fields, struct lnt_buf *out,
+                                char *err)
+{
+    return details(fm, fields, 0, 0, out, err);
+}
+
 static bool key_known(const uint8_t *pk)
 {
     return pk != NULL && !sodium_is_zero(pk, LNT_BOX_KEY_LEN);
 }
 
-static enum lnt_err seal(const struct lnt_form *fm, const uint8_t *box_pk, char *out, char *err)
+static enum lnt_err seal(const struct lnt_form *fm, int64_t now, const uint8_t *box_pk, char *out,
+                         char *err)
 {
     uint8_t sealed[LNT_DETAILS_MAX + crypto_box_SEALBYTES];
     struct lnt_buf json;
@@ -205,7 +242,7 @@ static enum lnt_err seal(const struct lnt_form *fm, const uint8_t *box_pk, char 
                         "the server's sealing key is not known yet: the kiosk must sync first");
     lnt_buf_init(&json, LNT_DETAILS_MAX + 1);
     /* Only what was answered in this save: earlier answers are with the server already. */
-    rc = lnt_record_details(fm, fm->answered & ~fm->earlier, &json, err);
+    rc = details(fm, fm->answered & ~fm->earlier, lnt_record_when(fm, now), now, &json, err);
     if (rc != LNT_OK)
         goto out;
     if (crypto_box_seal(sealed, (const uint8_t *)json.data, json.len, box_pk) != 0) {
@@ -221,17 +258,14 @@ out:
     return rc;
 }
 
-static bool angela_police(const struct lnt_form *fm)
+/* Police called, or they took over in the end. */
+static bool police_in(const struct lnt_form *fm, enum lnt_field asked)
 {
-    int police = lnt_list_find(LNT_L_ANGELA_ACTIONS, "police");
-
-    return ((fm->answered & LNT_FIELD_BIT(LNT_F_ACTIONS)) && police >= 0 &&
-            (fm->v[LNT_F_ACTIONS] & (1 << police))) ||
-           strcmp(pick_code(fm, LNT_F_OUTCOME), "police") == 0;
+    return lnt_form_yes(fm, asked) || strcmp(pick_code(fm, LNT_F_OUTCOME), "police") == 0;
 }
 
-static enum lnt_err incident(const struct lnt_form *fm, bool complete, const uint8_t *box_pk,
-                             struct lnt_event *ev, char *err)
+static enum lnt_err incident(const struct lnt_form *fm, bool complete, int64_t now,
+                             const uint8_t *box_pk, struct lnt_event *ev, char *err)
 {
     struct lnt_ev_incident *in = &ev->u.incident;
 
@@ -243,18 +277,18 @@ static enum lnt_err incident(const struct lnt_form *fm, bool complete, const uin
     case LNT_FLOW_ANGELA:
         lnt_str_copy(in->kind, sizeof in->kind, "angela");
         in->severity = LNT_SEVERITY_ANGELA;
-        in->police_called = angela_police(fm);
+        in->police_called = police_in(fm, LNT_F_POLICE);
         break;
     case LNT_FLOW_SPIKING:
         lnt_str_copy(in->kind, sizeof in->kind, "spiking");
         in->severity = LNT_SEVERITY_SPIKING;
-        in->police_called = lnt_form_yes(fm, LNT_F_POLICE_TOLD);
+        in->police_called = police_in(fm, LNT_F_POLICE_TOLD);
         break;
     default:
         lnt_str_copy(in->kind, sizeof in->kind, pick_code(fm, LNT_F_KIND));
         in->severity =
             (fm->answered & LNT_FIELD_BIT(LNT_F_SEVERITY)) ? fm->v[LNT_F_SEVERITY] + 1 : 3;
-        in->police_called = lnt_form_yes(fm, LNT_F_POLICE);
+        in->police_called = police_in(fm, LNT_F_POLICE);
         break;
     }
     /* The server keeps the latest save's clear fields: police called stays called. */
@@ -262,7 +296,7 @@ static enum lnt_err incident(const struct lnt_form *fm, bool complete, const uin
     lnt_str_copy(in->place, sizeof in->place, pick_code(fm, LNT_F_PLACE));
     lnt_str_copy(in->outcome, sizeof in->outcome, pick_code(fm, LNT_F_OUTCOME));
     in->complete = complete;
-    return seal(fm, box_pk, in->sealed, err);
+    return seal(fm, now, box_pk, in->sealed, err);
 }
 
 /* "base:safe_haven;leader:self": where the team works and whether this volunteer leads it. */
@@ -284,7 +318,7 @@ enum lnt_err lnt_record_build(const struct lnt_form *fm, const char *staff_id,
     case LNT_FLOW_SPIKING:
     case LNT_FLOW_INCIDENT:
         lnt_str_copy(ev->u.incident.staff_id, sizeof ev->u.incident.staff_id, staff_id);
-        return incident(fm, complete, box_pk, ev, err);
+        return incident(fm, complete, now, box_pk, ev, err);
     case LNT_FLOW_STOCK:
         ev->type = LNT_EV_STOCK;
         lnt_str_copy(ev->u.stock.kind, sizeof ev->u.stock.kind, pick_code(fm, LNT_F_STOCK_KIND));

@@ -121,7 +121,7 @@ static const char *const table[LNT_S__COUNT] = {
     [LNT_S_Q_TESTKIT] = "Test kit used?",
     [LNT_S_Q_CCTV] = "CCTV preserved?",
     [LNT_S_Q_CCTV_CAMERA] = "Which camera?",
-    [LNT_S_Q_CCTV_RANGE] = "CCTV kept for which time?",
+    [LNT_S_Q_CCTV_RANGE] = "CCTV kept from when? Counted back from the incident",
     [LNT_S_Q_STAFF_ALERTED] = "Staff alerted to watch for others?",
     [LNT_S_Q_DESC_PERSON] = "The person: clothing, for CCTV",
     [LNT_S_Q_DESC_SUSPECT] = "Any suspect: description",
@@ -157,6 +157,14 @@ static const char *const table[LNT_S__COUNT] = {
     [LNT_S_NUMBER_BAD] = SYM_NO " Enter a number from %d to %d",
     [LNT_S_TIME_BAD] = SYM_NO " Enter a time like 2215 (hours 00-23, minutes 00-59)",
     [LNT_S_TEXT_HINT] = "Keep it short: %d letters at most. No names of the person helped.",
+    /* incident records: Angela, spiking and other incidents */
+    [LNT_S_Q_WHO_ASKED] = "Who asked?",
+    [LNT_S_Q_CONSCIOUS] = "Is the person conscious and responding?",
+    [LNT_S_Q_POLICE_TOLD_AT] = "When were the police told? Four digits (2215), or Skip",
+    [LNT_S_Q_WELFARE] = "Welfare given",
+    [LNT_S_Q_DESC_CONCERN] = "Person causing concern: clothing, for CCTV",
+    [LNT_S_Q_OTHER_TEXT] = "What happened? A few words",
+    [LNT_S_SAVED_ANGELA_OPEN] = "Ask for Angela saved OPEN: outcome to follow",
 };
 
 const char *lnt_str(enum lnt_sid id)
@@ -225,24 +233,26 @@ const char *lnt_str_refused_next(enum lnt_badge_reason r)
 
 /* ---- quick picks ---- */
 
-static const struct lnt_pick yesno[] = {{"yes", "Yes"}, {"no", "No"}};
+static const struct lnt_pick yesno[] = {{"yes", "Yes"}, {"no", "No"}, {"dont_know", "Don't know"}};
 static const struct lnt_pick when[] = {{"0", "Now"},
                                        {"15", "15 min ago"},
                                        {"30", "30 min ago"},
                                        {"60", "1 hour ago"},
                                        {"earlier", "Earlier: set time"}};
-static const struct lnt_pick places[] = {{"bar", "Bar"},
-                                         {"dance_floor", "Dance floor"},
-                                         {"toilets", "Toilets"},
-                                         {"smoking_area", "Smoking area"},
-                                         {"entrance", "Entrance"}};
-static const struct lnt_pick angela_actions[] = {
-    {"out_of_sight", "Moved out of sight"},    {"taxi_or_call", "Offered taxi or a call"},
-    {"asked_wishes", "Asked what they want"},  {"asked_to_leave", "Other person asked to leave"},
-    {"kept_apart", "Not left in their sight"}, {"police", "Police called"}};
+static const struct lnt_pick places[] = {
+    {"bar", "Bar"},           {"dance_floor", "Dance floor"},
+    {"toilets", "Toilets"},   {"smoking_area", "Smoking area"},
+    {"entrance", "Entrance"}, {"outside", "Outside the venue"}};
+static const struct lnt_pick angela_actions[] = {{"out_of_sight", "Moved out of sight"},
+                                                 {"taxi_or_call", "Offered taxi or a call"},
+                                                 {"asked_wishes", "Asked what they want"},
+                                                 {"asked_to_leave", "Other person asked to leave"},
+                                                 {"kept_apart", "Not left in their sight"}};
+/* "Not known yet" on the first page: the report then stays open until the outcome is given. */
 static const struct lnt_pick angela_outcomes[] = {{"left_safely", "Left safely with friends"},
                                                   {"taxi_home", "Taxi or lift home"},
                                                   {"police", "Police took over"},
+                                                  {"not_known", "Not known yet"},
                                                   {"stayed", "Stayed, felt safe"},
                                                   {"other", "Other"}};
 static const struct lnt_pick symptoms[] = {{"confusion", "Confusion"},
@@ -261,8 +271,11 @@ static const struct lnt_pick testkit[] = {{"not_used", "Not used"},
                                           {"positive", "Used: positive"},
                                           {"negative", "Used: negative"},
                                           {"no_result", "Used: no result"}};
-static const struct lnt_pick cctv_range[] = {
-    {"30", "Last 30 min"}, {"60", "Last hour"}, {"120", "Last 2 hours"}, {"night", "Whole night"}};
+/* Counted back from when it happened, not from when the report is saved. */
+static const struct lnt_pick cctv_range[] = {{"30", "From 30 min before it"},
+                                             {"60", "From 1 hour before it"},
+                                             {"120", "From 2 hours before it"},
+                                             {"night", "Whole night"}};
 static const struct lnt_pick spiking_outcomes[] = {{"home_friends", "Home with friends"},
                                                    {"hospital", "Hospital"},
                                                    {"police", "Police took over"},
@@ -275,12 +288,14 @@ static const struct lnt_pick incident_kinds[] = {{"violence_injury", "Violence: 
                                                  {"disorder", "Disorder"},
                                                  {"medical", "Medical or welfare"},
                                                  {"ejection", "Ejection or refusal"},
-                                                 {"theft", "Theft"}};
-static const struct lnt_pick severity[] = {{"1", "1 Minor"},
-                                           {"2", "2 Low"},
-                                           {"3", "3 Moderate"},
-                                           {"4", "4 Serious"},
-                                           {"5", "5 Very serious"}};
+                                                 {"theft", "Theft"},
+                                                 {"other", "Other"}};
+/* Each level in words, so that two people pick the same number for the same night. */
+static const struct lnt_pick severity[] = {{"1", "1 Minor - no one hurt"},
+                                           {"2", "2 Low - threats, upset"},
+                                           {"3", "3 Moderate - minor injury"},
+                                           {"4", "4 High - injury, first aid"},
+                                           {"5", "5 Serious - weapon or hospital"}};
 static const struct lnt_pick incident_outcomes[] = {{"resolved", "Resolved on site"},
                                                     {"ejected", "Person ejected"},
                                                     {"police", "Police took over"},
@@ -299,6 +314,11 @@ static const struct lnt_pick bases[] = {{"safe_haven", "Safe haven"},
                                         {"patrol", "On patrol"}};
 static const struct lnt_pick leader[] = {{"self", "I lead this shift"},
                                          {"other", "Someone else leads"}};
+/* incident records */
+static const struct lnt_pick who_asked[] = {
+    {"person", "The person"}, {"friend", "A friend"}, {"staff", "Staff noticed"}};
+static const struct lnt_pick welfare[] = {
+    {"safe_space", "Safe space"}, {"with_friends", "With friends"}, {"first_aid", "First aid"}};
 
 #define LIST(a)                                                                                    \
     {                                                                                              \
@@ -326,6 +346,8 @@ static const struct {
     [LNT_L_CALL_SIGNS] = LIST(call_signs),
     [LNT_L_BASES] = LIST(bases),
     [LNT_L_LEADER] = LIST(leader),
+    [LNT_L_WHO_ASKED] = LIST(who_asked),
+    [LNT_L_WELFARE] = LIST(welfare),
 };
 #undef LIST
 

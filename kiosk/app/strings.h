@@ -150,6 +150,14 @@ enum lnt_sid {
     LNT_S_NUMBER_BAD,   /* "Enter a number from %d to %d" */
     LNT_S_TIME_BAD,
     LNT_S_TEXT_HINT, /* "Keep it short: %d letters at most" */
+    /* incident records: Angela, spiking and other incidents */
+    LNT_S_Q_WHO_ASKED,
+    LNT_S_Q_CONSCIOUS,
+    LNT_S_Q_POLICE_TOLD_AT,
+    LNT_S_Q_WELFARE,
+    LNT_S_Q_DESC_CONCERN,
+    LNT_S_Q_OTHER_TEXT,
+    LNT_S_SAVED_ANGELA_OPEN,
     LNT_S__COUNT
 };
 
@@ -174,7 +182,7 @@ struct lnt_pick {
 
 enum lnt_list {
     LNT_L_NONE = 0,
-    LNT_L_YESNO, /* item 0 is "yes" */
+    LNT_L_YESNO, /* item 0 is "yes", 1 "no", 2 "don't know" */
     LNT_L_WHEN,  /* item 4 is "earlier: set time" */
     LNT_L_PLACES,
     LNT_L_ANGELA_ACTIONS, /* item 5 is "police called" */
@@ -191,6 +199,9 @@ enum lnt_list {
     LNT_L_CALL_SIGNS,  /* the last item is "type one" */
     LNT_L_BASES,
     LNT_L_LEADER, /* item 0 is "I lead" */
+    /* incident records */
+    LNT_L_WHO_ASKED,
+    LNT_L_WELFARE,
     LNT_L__COUNT
 };
 

@@ -67,7 +67,7 @@ static enum lnt_sid saved_words(const struct lnt_app *app)
         return LNT_S_SAVED_SHIFT_END;
     case LNT_EV_INCIDENT:
         if (app->saved_flow == LNT_FLOW_ANGELA)
-            return LNT_S_SAVED_ANGELA;
+            return app->saved_open ? LNT_S_SAVED_ANGELA_OPEN : LNT_S_SAVED_ANGELA;
         if (app->saved_flow == LNT_FLOW_SPIKING)
             return app->saved_open ? LNT_S_SAVED_SPIKING_OPEN : LNT_S_SAVED_SPIKING;
         return LNT_S_SAVED_INCIDENT;

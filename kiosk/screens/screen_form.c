@@ -154,7 +154,8 @@ static void keypad_step(struct lnt_draw_list *dl, const struct lnt_app *app,
             bg = C_GREY;
         } else if (keys[i] == 'K') {
             id = LNT_BTN_OK;
-            snprintf(label, sizeof label, "%s", lnt_str(LNT_S_OK));
+            snprintf(label, sizeof label, "%s",
+                     lnt_str(fm->entry[0] == '\0' && s->optional ? LNT_S_SKIP : LNT_S_OK));
             bg = C_GREEN;
         } else {
             id = LNT_BTN_KEY0 + keys[i];

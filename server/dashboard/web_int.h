@@ -131,6 +131,15 @@ int64_t web_night_start(int32_t night);
 /* A "YYYY-MM-DD" query argument as days since the epoch, or `dflt` when absent or malformed. */
 int32_t web_query_date(struct web_req *r, const char *name, int32_t dflt);
 
+/* The clear fields of an incident, as the kiosk's codes. */
+enum web_inc_field { WEB_INC_KIND, WEB_INC_PLACE, WEB_INC_OUTCOME };
+/*
+ * The words the kiosk showed for `code` of field `f` ("outside" is "Outside the venue",
+ * "not_known" "Not known yet"); a code it does not know (an older kiosk's, or free text) as it
+ * is. Never NULL; thread-safe (web_venue_actions.c).
+ */
+const char *web_incident_words(enum web_inc_field f, const char *code);
+
 /* ---- scores (web_score.c) ---- */
 
 /* The current window [first, last] of nights at `at` (the risk rules' window, else 90 nights). */

@@ -280,9 +280,12 @@ static void pack_incidents(struct web_req *r, struct pdf *p, const struct lnt_ve
             snprintf(buf, sizeof buf,
                      "%s  %s, severity %d, %s. Outcome: %s. Police %s; protocol "
                      "%s; recorded %s.",
-                     when, inc[i].kind, inc[i].severity, inc[i].place, inc[i].outcome,
+                     when, web_incident_words(WEB_INC_KIND, inc[i].kind), inc[i].severity,
+                     web_incident_words(WEB_INC_PLACE, inc[i].place),
+                     inc[i].outcome[0] != '\0' ? web_incident_words(WEB_INC_OUTCOME, inc[i].outcome)
+                                               : "none yet",
                      inc[i].police_called ? "called" : "not called",
-                     inc[i].complete ? "complete" : "incomplete",
+                     inc[i].complete ? "complete" : "open",
                      inc[i].within_hour ? "within the hour" : "late");
             para(p, buf, 9, false);
         }

@@ -262,19 +262,20 @@ static void incidents_section(struct web_req *r, const struct lnt_venue *v, int3
         lnt_html_raw(&r->h, "<tr><td>");
         web_time(&r->h, x->occurred_at);
         lnt_html_raw(&r->h, "</td><td data-label=\"Type\">");
-        lnt_html_txt(&r->h, x->kind);
+        lnt_html_txt(&r->h, web_incident_words(WEB_INC_KIND, x->kind));
         lnt_html_rawf(&r->h,
                       "</td><td class=\"num\" data-label=\"Severity\">%d</td><td "
                       "data-label=\"Place\">",
                       x->severity);
-        lnt_html_txt(&r->h, x->place);
+        lnt_html_txt(&r->h, web_incident_words(WEB_INC_PLACE, x->place));
         lnt_html_raw(&r->h, "</td><td data-label=\"Handling\">");
-        lnt_html_txt(&r->h, x->outcome);
+        lnt_html_txt(&r->h, x->outcome[0] != '\0' ? web_incident_words(WEB_INC_OUTCOME, x->outcome)
+                                                  : "No outcome yet");
         lnt_html_rawf(&r->h,
                       "<br/><span class=\"muted\">police %s &#183; protocol %s &#183; "
                       "recorded %s</span>",
                       x->police_called ? "called" : "not called",
-                      x->complete ? "complete" : "incomplete",
+                      x->complete ? "complete" : "open, to finish on the kiosk",
                       x->within_hour ? "within the hour" : "late");
         lnt_html_raw(&r->h, "</td><td data-label=\"Details\">");
         if (!x->has_details) {

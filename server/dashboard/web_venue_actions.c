@@ -112,6 +112,55 @@ void web_register(struct web_req *r)
     free(sh);
 }
 
+struct code_words {
+    const char *code, *words;
+};
+
+/* As the kiosk's strings.c says them, so that the case file reads as the door staff chose. */
+static const struct code_words kinds[] = {{"angela", "Ask for Angela"},
+                                          {"spiking", "Spiking"},
+                                          {"violence_injury", "Violence: injury"},
+                                          {"violence", "Violence: no injury"},
+                                          {"sexual", "Sexual harassment or assault"},
+                                          {"weapons", "Weapon"},
+                                          {"drugs", "Drugs"},
+                                          {"disorder", "Disorder"},
+                                          {"medical", "Medical or welfare"},
+                                          {"ejection", "Ejection or refusal"},
+                                          {"theft", "Theft"},
+                                          {"other", "Other"},
+                                          {NULL, NULL}};
+static const struct code_words places[] = {{"bar", "Bar"},
+                                           {"dance_floor", "Dance floor"},
+                                           {"toilets", "Toilets"},
+                                           {"smoking_area", "Smoking area"},
+                                           {"entrance", "Entrance"},
+                                           {"outside", "Outside the venue"},
+                                           {NULL, NULL}};
+static const struct code_words outcomes[] = {{"left_safely", "Left safely with friends"},
+                                             {"taxi_home", "Taxi or lift home"},
+                                             {"police", "Police took over"},
+                                             {"stayed", "Stayed, felt safe"},
+                                             {"other", "Other"},
+                                             {"not_known", "Not known yet"},
+                                             {"home_friends", "Home with friends"},
+                                             {"hospital", "Hospital"},
+                                             {"recovering", "Recovering here"},
+                                             {"resolved", "Resolved on site"},
+                                             {"ejected", "Person ejected"},
+                                             {"medical", "First aid or ambulance"},
+                                             {NULL, NULL}};
+
+const char *web_incident_words(enum web_inc_field f, const char *code)
+{
+    const struct code_words *t = f == WEB_INC_KIND ? kinds : f == WEB_INC_PLACE ? places : outcomes;
+
+    for (size_t i = 0; t[i].code != NULL; i++)
+        if (strcmp(t[i].code, code) == 0)
+            return t[i].words;
+    return code;
+}
+
 /*
  * The kiosk's details JSON as a list of its fields (arrays joined), with the raw text below, in
  * a div with id `id` (NULL: none).
@@ -238,13 +287,15 @@ void web_incident_open(struct web_req *r)
                         "id=\"incident-facts\"><dt>Report</dt><dd>");
     lnt_html_txt(&r->h, inc.report_id);
     lnt_html_raw(&r->h, "</dd><dt>Type</dt><dd>");
-    lnt_html_txt(&r->h, inc.kind);
+    lnt_html_txt(&r->h, web_incident_words(WEB_INC_KIND, inc.kind));
     lnt_html_raw(&r->h, "</dd><dt>When</dt><dd>");
     web_time(&r->h, inc.occurred_at);
     lnt_html_rawf(&r->h, "</dd><dt>Severity</dt><dd>%d</dd><dt>Place</dt><dd>", inc.severity);
-    lnt_html_txt(&r->h, inc.place);
+    lnt_html_txt(&r->h, web_incident_words(WEB_INC_PLACE, inc.place));
     lnt_html_raw(&r->h, "</dd><dt>Outcome</dt><dd>");
-    lnt_html_txt(&r->h, inc.outcome);
+    lnt_html_txt(&r->h, inc.outcome[0] != '\0' ? web_incident_words(WEB_INC_OUTCOME, inc.outcome)
+                                               : "none yet");
+    lnt_html_raw(&r->h, inc.complete ? "" : " (report open: to be finished on the kiosk)");
     lnt_html_rawf(&r->h, "</dd><dt>Police</dt><dd>%s</dd><dt>Saves</dt><dd>%d, last ",
                   inc.police_called ? "called" : "not called", inc.updates);
     web_time(&r->h, inc.updated_at);

@@ -562,7 +562,7 @@ static void test_wire__refuses_malformed_other_types(void **state)
         {3, "\"kind\":\"angela\"", "\"kind\":\"\"",
          "event 0: field `kind`: expected one of angela, spiking, violence_injury, violence, "
          "sexual, "
-         "weapons, drugs, disorder, medical, ejection, theft"},
+         "weapons, drugs, disorder, medical, ejection, theft, other"},
         {3, "\"place\":\"", "\"place\":\"0123456789012345678901234567890123456789012345678",
          "event 0: field `place`: longer than 47 bytes"},
         {4, "\"kind\":\"delivery\"", "\"kind\":\"stolen\"",

@@ -99,7 +99,9 @@ static void test_kiosk_flows__ask_for_angela_in_three_taps(void **state)
     json_t *inc, *ev;
 
     /* Badge result, then exactly three taps to a saved record. */
-    play(t, "scan door.png\ntap Ask for Angela\ntap Dance floor\ntap Save\nshot angela.png\n",
+    play(t,
+         "scan door.png\ntap Ask for Angela\ntap Dance floor\ntap Save, finish later\n"
+         "shot angela.png\n",
          true);
     inc = town_events_of(t, "incident");
     assert_int_equal(json_array_size(inc), 1);
@@ -107,7 +109,7 @@ static void test_kiosk_flows__ask_for_angela_in_three_taps(void **state)
     assert_string_equal(str(ev, "kind"), "angela");
     assert_string_equal(str(ev, "place"), "dance_floor");
     assert_string_equal(str(ev, "staff_id"), t->staff[DOOR]);
-    assert_true(flag(ev, "complete"));
+    assert_false(flag(ev, "complete")); /* open until its outcome is given */
     assert_false(flag(ev, "police_called"));
     /* The details travel sealed: base64 of a sealed box, nothing readable. */
     assert_true(strlen(str(ev, "sealed")) > 64);
@@ -121,9 +123,9 @@ static void test_kiosk_flows__angela_with_actions_and_outcome(void **state)
     json_t *inc, *ev;
 
     play(t,
-         "scan door2.png\ntap Ask for Angela\ntap Toilets\n"
-         "tap Moved out of sight\ntap Offered taxi or a call\ntap More\ntap Police called\n"
-         "tap Next\ntap Police took over\n",
+         "scan door2.png\ntap Ask for Angela\ntap Toilets\ntap Yes\ntap The person\n"
+         "tap Moved out of sight\ntap Offered taxi or a call\ntap More\ntap Next\n"
+         "tap No\ntap Now\ntap Skip\ntap Police took over\n",
          true);
     inc = town_events_of(t, "incident");
     assert_int_equal(json_array_size(inc), 1);
@@ -142,14 +144,15 @@ static void test_kiosk_flows__spiking_saved_open_then_completed(void **state)
 
     /* The first save is open: the person needs looking after before the paperwork. */
     play(t,
-         "scan door.png\ntap Spiking\ntap 15 min ago\ntap Bar\n"
+         "scan door.png\ntap Spiking\ntap Yes\ntap 15 min ago\ntap Bar\n"
          "tap Vomiting\ntap Confusion\ntap Save, finish later\ntap Done\n",
          true);
     /* Later, anyone on staff finishes it from the list. */
     play(t,
          "scan door2.png\ntap Open reports (1)\ntap Spiking*\n"
-         "tap Their drink kept\ntap Next\ntap Yes\ntype CAD 1234/26\ntap OK\n"
-         "tap No\ntap Used: negative\ntap Yes\ntype BAR 2\ntap OK\ntap Last hour\ntap Yes\n"
+         "tap Their drink kept\ntap Next\ntap Yes\ntype CAD 1234/26\ntap OK\ntap Skip\n"
+         "tap No\ntap Next\ntap Used: negative\ntap Yes\ntype BAR 2\ntap OK\n"
+         "tap From 1 hour before it\ntap Yes\n"
          "type GREEN DRESS\ntap OK\ntap Skip\ntap Home with friends\n",
          false);
     inc = town_events_of(t, "incident");
@@ -207,7 +210,7 @@ static void test_kiosk_flows__reports_left_on_screen_are_kept_open_at_timeout(vo
 
     play(t, "shot enrolled.png\n", true);
     /* Called away mid-report: the screen goes idle after 5 s, and what was entered is kept. */
-    play_idle(t, "scan door.png\ntap Spiking\ntap 15 min ago\ntap Bar\ntap Vomiting\n"
+    play_idle(t, "scan door.png\ntap Spiking\ntap Yes\ntap 15 min ago\ntap Bar\ntap Vomiting\n"
                  "wait 5600\nshot idle-after-spiking.png\n"
                  "scan door.png\ntap Ask for Angela\ntap Dance floor\nwait 5600\n");
     inc = town_events_of(t, "incident");
@@ -225,8 +228,8 @@ static void test_kiosk_flows__reports_left_on_screen_are_kept_open_at_timeout(vo
     /* Both wait under Open reports; the spiking one is finished from there. */
     play(t,
          "scan door2.png\ntap Open reports (2)\ntap Spiking*\n"
-         "tap Their drink kept\ntap Next\ntap No\ntap No\ntap Not used\ntap No\ntap Yes\n"
-         "tap Skip\ntap Skip\ntap Recovering here\n",
+         "tap Their drink kept\ntap Next\ntap No\ntap No\ntap Next\ntap Not used\ntap No\n"
+         "tap Yes\ntap Skip\ntap Skip\ntap Recovering here\n",
          false);
     inc = town_events_of(t, "incident");
     assert_int_equal(json_array_size(inc), 3);
@@ -258,8 +261,8 @@ static void test_kiosk_flows__other_incident(void **state)
     json_t *inc, *ev;
 
     play(t,
-         "scan bar.png\ntap Other incident\ntap Violence: injury\ntap 4 Serious\ntap Entrance\n"
-         "tap Now\ntap Person ejected\ntap Yes\n",
+         "scan bar.png\ntap Other incident\ntap Violence: injury\ntap 4 High*\ntap More\n"
+         "tap Entrance\ntap Now\ntap Person ejected\ntap Yes\n",
          true);
     inc = town_events_of(t, "incident");
     assert_int_equal(json_array_size(inc), 1);

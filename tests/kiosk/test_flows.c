@@ -35,6 +35,7 @@ struct world {
     struct lnt_open_report open[6];
     int64_t stock;
     int64_t t; /* ms clock */
+    int taps;  /* taps since the last badge */
 };
 
 static bool fake_on_shift(void *ctx, const char *staff_id)
@@ -104,6 +105,7 @@ static void show_badge(struct world *w, enum lnt_role role, const char *subject)
     c.role = role;
     assert_int_equal(lnt_badge_issue(&c, &w->key, qr, sizeof qr, NULL), LNT_OK);
     w->t += 6000; /* past the repeat-scan window */
+    w->taps = 0;
     lnt_app_scan(&w->app, NULL, w->t, &w->out);
     lnt_app_scan(&w->app, qr, w->t, &w->out);
     assert_int_equal(w->app.state, LNT_APP_BADGE);
@@ -122,6 +124,7 @@ static void tap(struct world *w, const char *label)
     if (id == LNT_BTN_NONE)
         fail_msg("no button \"%s\" on the screen (state %d)", label, (int)w->app.state);
     w->t += 500;
+    w->taps++;
     lnt_app_tap(&w->app, id, w->t, &w->out);
 }
 
@@ -170,13 +173,16 @@ static void test_flows__angela_saved_in_three_taps_from_the_badge(void **state)
     show_badge(w, LNT_ROLE_DOOR, "12");
     tap(w, "Ask for Angela");
     tap(w, "Dance floor");
-    tap(w, "Save");
+    tap(w, "Save, finish later");
+    assert_int_equal(w->taps, 3);
     ev = saved(w);
     assert_int_equal(ev.type, LNT_EV_INCIDENT);
     assert_string_equal(ev.u.incident.kind, "angela");
     assert_string_equal(ev.u.incident.place, "dance_floor");
     assert_string_equal(ev.u.incident.staff_id, "12");
-    assert_true(ev.u.incident.complete);
+    /* No outcome yet: it stays under Open reports until one is given. */
+    assert_false(ev.u.incident.complete);
+    assert_true(w->app.saved_open);
     assert_false(ev.u.incident.police_called);
     assert_int_equal(strlen(ev.u.incident.report_id), 36);
     /* A time-ordered id (UUID version 7) from the kiosk's clock while the report was made. */
@@ -195,7 +201,8 @@ static void test_flows__angela_saved_in_three_taps_from_the_badge(void **state)
     d = unseal(w, &ev);
     assert_string_equal(json_string_value(json_object_get(d, "flow")), "angela");
     assert_string_equal(json_string_value(answer(d, "place")), "dance_floor");
-    assert_int_equal(json_array_size(answer(d, "actions")), 0);
+    assert_null(answer(d, "actions"));
+    assert_null(answer(d, "outcome"));
     json_decref(d);
 }
 
@@ -208,20 +215,33 @@ static void test_flows__angela_actions_and_police_are_recorded(void **state)
     show_badge(w, LNT_ROLE_BAR, "7");
     tap(w, "Ask for Angela");
     tap(w, "Toilets");
+    tap(w, "Yes"); /* police called */
+    tap(w, "Staff noticed");
     tap(w, "Moved out of sight");
     tap(w, "Asked what they want");
     tap(w, "Moved out of sight"); /* untick */
     tap(w, "More");
-    tap(w, "Police called");
+    tap(w, "Not left in their sight");
     tap(w, "Next");
+    tap(w, "Don't know"); /* ambulance */
+    tap(w, "Now");
+    assert_true(lnt_app_type(&w->app, "man, red cap, blue coat", w->t));
+    tap(w, "OK");
     tap(w, "Taxi or lift home");
     ev = saved(w);
+    assert_true(ev.u.incident.complete);
     assert_true(ev.u.incident.police_called);
     assert_string_equal(ev.u.incident.outcome, "taxi_home");
+    assert_int_equal(ev.occurred_at, ev.recorded_at);
     d = unseal(w, &ev);
     assert_int_equal(json_array_size(answer(d, "actions")), 2);
     assert_string_equal(json_string_value(json_array_get(answer(d, "actions"), 0)), "asked_wishes");
-    assert_string_equal(json_string_value(json_array_get(answer(d, "actions"), 1)), "police");
+    assert_string_equal(json_string_value(json_array_get(answer(d, "actions"), 1)), "kept_apart");
+    assert_string_equal(json_string_value(answer(d, "police_called")), "yes");
+    assert_string_equal(json_string_value(answer(d, "who_asked")), "staff");
+    assert_string_equal(json_string_value(answer(d, "ambulance")), "dont_know");
+    assert_string_equal(json_string_value(answer(d, "concern_description")),
+                        "man, red cap, blue coat");
     json_decref(d);
 }
 
@@ -233,6 +253,7 @@ static void test_flows__spiking_saved_open_then_completed_from_the_list(void **s
 
     show_badge(w, LNT_ROLE_DOOR, "12");
     tap(w, "Spiking");
+    tap(w, "Yes"); /* conscious and responding: the ambulance comes later */
     tap(w, "30 min ago");
     tap(w, "Bar");
     tap(w, "Vomiting");
@@ -264,8 +285,9 @@ static void test_flows__spiking_saved_open_then_completed_from_the_list(void **s
     assert_int_equal(w->app.state, LNT_APP_FORM);
     tap(w, "Suspect's glass seized");
     tap(w, "Next");
-    tap(w, "No");  /* police: no, so no reference is asked */
-    tap(w, "Yes"); /* ambulance */
+    tap(w, "No");   /* police: no, so no reference or time is asked */
+    tap(w, "Yes");  /* ambulance */
+    tap(w, "Next"); /* welfare */
     tap(w, "Not used");
     tap(w, "No"); /* CCTV: no, so no camera or time range */
     tap(w, "No"); /* staff alerted */
@@ -296,7 +318,9 @@ static void test_flows__spiking_conditional_questions_and_typed_reference(void *
 
     show_badge(w, LNT_ROLE_DOOR, "12");
     tap(w, "Spiking");
+    tap(w, "Yes");
     tap(w, "Now");
+    tap(w, "More"); /* places run to two pages */
     tap(w, "Entrance");
     tap(w, "More"); /* symptoms run to three pages: Next is on the last */
     tap(w, "More");
@@ -305,7 +329,9 @@ static void test_flows__spiking_conditional_questions_and_typed_reference(void *
     tap(w, "Yes"); /* police informed: the reference is asked */
     assert_true(lnt_app_type(&w->app, "cad 1234/26", w->t));
     tap(w, "OK");
+    tap(w, "Skip"); /* when they were told: not known */
     tap(w, "No");
+    tap(w, "Next");
     tap(w, "Used: positive");
     tap(w, "Yes"); /* CCTV kept: camera and range are asked */
     tap(w, "B");
@@ -314,7 +340,7 @@ static void test_flows__spiking_conditional_questions_and_typed_reference(void *
     tap(w, "Space");
     tap(w, "2");
     tap(w, "OK");
-    tap(w, "Last 2 hours");
+    tap(w, "From 2 hours before it");
     tap(w, "Yes");
     tap(w, "Skip");
     assert_true(lnt_app_type(&w->app, "tall, grey hoodie", w->t));
@@ -329,6 +355,7 @@ static void test_flows__spiking_conditional_questions_and_typed_reference(void *
     assert_string_equal(json_string_value(answer(d, "test_kit")), "positive");
     assert_string_equal(json_string_value(answer(d, "suspect_description")), "tall, grey hoodie");
     assert_null(answer(d, "person_description"));
+    assert_null(answer(d, "police_informed_at"));
     json_decref(d);
 }
 
@@ -348,7 +375,7 @@ static void test_flows__incident_with_paged_kinds_and_typed_time(void **state)
     tap(w, "More");
     tap(w, "More");
     tap(w, "Theft");
-    tap(w, "2 Low");
+    tap(w, "2 Low*");
     tap(w, "Smoking area");
     tap(w, "Earlier: set time");
     assert_true(lnt_app_type(&w->app, "2575", w->t));
@@ -448,6 +475,7 @@ static void test_flows__scans_do_not_interrupt_a_form_and_idle_clears_it(void **
     lnt_app_set_config(&w->app, &cfg);
     show_badge(w, LNT_ROLE_DOOR, "12");
     tap(w, "Spiking");
+    tap(w, "Yes");
     tap(w, "Now");
     lnt_app_scan(&w->app, "https://example.com", w->t + 10, &w->out);
     assert_int_equal(w->app.state, LNT_APP_FORM);
@@ -504,6 +532,7 @@ static void test_flows__spiking_left_half_done_is_kept_open_on_timeout(void **st
 
     show_badge(w, LNT_ROLE_DOOR, "12");
     tap(w, "Spiking");
+    tap(w, "Yes");
     tap(w, "30 min ago");
     tap(w, "Bar");
     tap(w, "Vomiting"); /* ticked, then called away before Next */
@@ -555,8 +584,7 @@ static void test_flows__angela_with_a_place_is_kept_open_on_timeout(void **state
     show_badge(w, LNT_ROLE_DOOR, "12");
     tap(w, "Ask for Angela");
     tap(w, "Toilets");
-    tap(w, "More");
-    tap(w, "Police called");
+    tap(w, "Yes"); /* police called */
     assert_true(walk_away(w));
     assert_string_equal(w->out.ev.u.incident.kind, "angela");
     assert_string_equal(w->out.ev.u.incident.place, "toilets");
@@ -573,7 +601,8 @@ static void test_flows__other_incident_kept_open_then_finished_keeps_its_clear_f
     tap(w, "Other incident");
     tap(w, "More");
     tap(w, "Drugs");
-    tap(w, "2 Low");
+    tap(w, "2 Low*");
+    tap(w, "More");
     tap(w, "Entrance");
     assert_true(walk_away(w));
     first = w->out.ev;
@@ -624,6 +653,7 @@ static void test_flows__timeout_keeps_nothing_when_nothing_was_entered(void **st
     /* An open report taken up again and left without a new answer. */
     show_badge(w, LNT_ROLE_DOOR, "12");
     tap(w, "Spiking");
+    tap(w, "Yes");
     tap(w, "Now");
     tap(w, "Bar");
     assert_true(walk_away(w));
@@ -639,6 +669,7 @@ static void test_flows__timeout_keeps_nothing_when_nothing_was_entered(void **st
     lnt_app_set_config(&w->app, &cfg);
     show_badge(w, LNT_ROLE_DOOR, "12");
     tap(w, "Spiking");
+    tap(w, "Yes");
     tap(w, "Now");
     assert_false(walk_away(w));
     assert_string_equal(w->app.save_error, "");
@@ -725,7 +756,7 @@ static void test_flows__no_sealing_key_means_not_saved_and_said_so(void **state)
     show_badge(w, LNT_ROLE_DOOR, "12");
     tap(w, "Ask for Angela");
     tap(w, "Bar");
-    tap(w, "Save");
+    tap(w, "Save, finish later");
     assert_false(w->out.save);
     assert_int_equal(w->app.state, LNT_APP_FORM);
     assert_non_null(strstr(w->app.save_error, "sealing key"));
@@ -738,13 +769,344 @@ static void test_flows__failed_save_returns_to_the_form(void **state)
     show_badge(w, LNT_ROLE_DOOR, "12");
     tap(w, "Ask for Angela");
     tap(w, "Bar");
-    tap(w, "Save");
+    tap(w, "Save, finish later");
     assert_true(w->out.save);
     lnt_app_save_done(&w->app, LNT_ERR_DB, NULL, w->t);
     assert_int_equal(w->app.state, LNT_APP_FORM);
     assert_non_null(strstr(w->app.save_error, "Not saved"));
-    tap(w, "Save");
+    tap(w, "Save, finish later");
     assert_true(w->out.save);
+}
+
+/* ---- incident records: Angela, spiking and other incidents ---- */
+
+/* Whether the current screen has a button labelled `label` (the question's own words too). */
+static bool has_button(struct world *w, const char *label)
+{
+    struct lnt_status st = {0};
+
+    st.enrolled = true;
+    st.now = T0;
+    lnt_screen_build(&w->app, &st, &w->dl);
+    return lnt_screen_find_label(&w->dl, label) != LNT_BTN_NONE;
+}
+
+static void test_flows__angela_police_question_right_after_the_place(void **state)
+{
+    struct world *w = *state;
+    struct lnt_event ev;
+
+    show_badge(w, LNT_ROLE_DOOR, "12");
+    tap(w, "Ask for Angela");
+    tap(w, "Bar");
+    /* The first screen after the place asks it, with Save there too. */
+    assert_true(on_screen(w, "Police called?"));
+    assert_true(has_button(w, "Yes"));
+    assert_true(has_button(w, "No"));
+    assert_true(has_button(w, "Don't know"));
+    assert_true(has_button(w, "Save, finish later"));
+    tap(w, "Yes");
+    tap(w, "Save, finish later");
+    assert_int_equal(w->taps, 4);
+    ev = saved(w);
+    assert_true(ev.u.incident.police_called);
+    assert_false(ev.u.incident.complete);
+}
+
+static void test_flows__angela_outcome_not_known_stays_open_until_given(void **state)
+{
+    struct world *w = *state;
+    struct lnt_event first, second;
+    json_t *d;
+
+    show_badge(w, LNT_ROLE_DOOR, "12");
+    tap(w, "Ask for Angela");
+    tap(w, "More");
+    tap(w, "Outside the venue");
+    tap(w, "No"); /* police */
+    tap(w, "A friend");
+    tap(w, "More"); /* what was done: two pages */
+    tap(w, "Next");
+    tap(w, "No"); /* ambulance */
+    tap(w, "15 min ago");
+    tap(w, "Skip");
+    tap(w, "Not known yet");
+    first = saved(w);
+    assert_false(first.u.incident.complete);
+    assert_true(w->app.saved_open);
+    assert_string_equal(first.u.incident.outcome, "not_known");
+    assert_string_equal(first.u.incident.place, "outside");
+    assert_int_equal(first.occurred_at, first.recorded_at - 15 * 60);
+    d = unseal(w, &first);
+    assert_string_equal(json_string_value(answer(d, "who_asked")), "friend");
+    assert_string_equal(json_string_value(answer(d, "when")), "15");
+    json_decref(d);
+    keep_open(w, 0);
+    tap(w, "Done");
+
+    /* Under Open reports, the outcome is all that is asked; "not known" again keeps it open. */
+    show_badge(w, LNT_ROLE_BAR, "7");
+    tap(w, "Open reports (0)");
+    tap(w, "Ask for Angela*");
+    assert_true(on_screen(w, "How did it end?"));
+    tap(w, "Not known yet");
+    assert_false(saved(w).u.incident.complete);
+    tap(w, "Done");
+
+    show_badge(w, LNT_ROLE_BAR, "7");
+    tap(w, "Open reports (0)");
+    tap(w, "Ask for Angela*");
+    tap(w, "Police took over");
+    second = saved(w);
+    assert_true(second.u.incident.complete);
+    assert_false(w->app.saved_open);
+    assert_string_equal(second.u.incident.report_id, first.u.incident.report_id);
+    assert_string_equal(second.u.incident.outcome, "police");
+    assert_true(second.u.incident.police_called);
+    assert_string_equal(second.u.incident.place, "outside");
+    assert_int_equal(second.occurred_at, first.occurred_at);
+    d = unseal(w, &second);
+    assert_string_equal(json_string_value(answer(d, "outcome")), "police");
+    assert_null(answer(d, "who_asked"));
+    json_decref(d);
+}
+
+static void test_flows__spiking_unresponsive_person_asks_ambulance_first_and_once(void **state)
+{
+    struct world *w = *state;
+    struct lnt_event ev;
+    json_t *d;
+    int ambulance_asked = 0;
+
+    show_badge(w, LNT_ROLE_DOOR, "12");
+    tap(w, "Spiking");
+    assert_true(on_screen(w, "Is the person conscious and responding?"));
+    assert_true(has_button(w, "Don't know"));
+    tap(w, "No");
+    assert_true(on_screen(w, "Ambulance called?"));
+    assert_true(has_button(w, "Don't know"));
+    tap(w, "Yes");
+    tap(w, "Now");
+    tap(w, "Dance floor");
+    tap(w, "More");
+    tap(w, "More");
+    tap(w, "Unconscious");
+    tap(w, "Next");
+    tap(w, "Next"); /* evidence */
+    assert_true(has_button(w, "Don't know"));
+    tap(w, "Yes"); /* police informed */
+    tap(w, "Skip");
+    assert_int_equal(lnt_flow_get(LNT_FLOW_SPIKING)->steps[w->app.form.step].field,
+                     LNT_F_POLICE_TOLD_AT);
+    assert_true(has_button(w, "Skip")); /* the keypad's OK, while nothing is typed */
+    assert_true(lnt_app_type(&w->app, "2150", w->t));
+    tap(w, "OK");
+    /* Every later question, until the outcome: no second ambulance. */
+    while (w->app.state == LNT_APP_FORM && !on_screen(w, "How did it end?")) {
+        ambulance_asked += on_screen(w, "Ambulance called?");
+        if (on_screen(w, "Welfare given")) {
+            tap(w, "Safe space");
+            tap(w, "First aid");
+            tap(w, "Next");
+        } else if (has_button(w, "Not used")) {
+            tap(w, "Not used");
+        } else if (has_button(w, "Don't know")) {
+            tap(w, "Don't know");
+        } else {
+            tap(w, "Skip");
+        }
+    }
+    assert_int_equal(ambulance_asked, 0);
+    tap(w, "Hospital");
+    ev = saved(w);
+    assert_true(ev.u.incident.complete);
+    assert_true(ev.u.incident.police_called);
+    d = unseal(w, &ev);
+    assert_string_equal(json_string_value(answer(d, "conscious")), "no");
+    assert_string_equal(json_string_value(answer(d, "ambulance")), "yes");
+    assert_string_equal(json_string_value(answer(d, "police_informed_at")), "21:50");
+    assert_int_equal(json_array_size(answer(d, "welfare")), 2);
+    assert_string_equal(json_string_value(json_array_get(answer(d, "welfare"), 0)), "safe_space");
+    assert_string_equal(json_string_value(json_array_get(answer(d, "welfare"), 1)), "first_aid");
+    assert_string_equal(json_string_value(answer(d, "cctv_preserved")), "dont_know");
+    assert_string_equal(json_string_value(answer(d, "staff_alerted")), "dont_know");
+    json_decref(d);
+}
+
+static void
+test_flows__spiking_open_with_unresponsive_person_does_not_ask_ambulance_again(void **state)
+{
+    struct world *w = *state;
+
+    show_badge(w, LNT_ROLE_DOOR, "12");
+    tap(w, "Spiking");
+    tap(w, "No");
+    tap(w, "No"); /* no ambulance yet */
+    tap(w, "Now");
+    tap(w, "Bar");
+    tap(w, "Save, finish later");
+    saved(w);
+    keep_open(w, 0);
+    tap(w, "Done");
+    show_badge(w, LNT_ROLE_DOOR, "12");
+    tap(w, "Open reports (0)");
+    tap(w, "Spiking*");
+    tap(w, "Next"); /* evidence: the symptoms went with the first save */
+    tap(w, "No");   /* police */
+    assert_true(on_screen(w, "Welfare given"));
+}
+
+static void test_flows__spiking_cctv_window_counts_back_from_the_incident(void **state)
+{
+    struct world *w = *state;
+    struct lnt_event ev;
+    json_t *d;
+    int64_t from = 0, to = 0;
+
+    show_badge(w, LNT_ROLE_DOOR, "12");
+    tap(w, "Spiking");
+    tap(w, "Yes");
+    tap(w, "1 hour ago");
+    tap(w, "Bar");
+    tap(w, "More");
+    tap(w, "More");
+    tap(w, "Next");
+    tap(w, "Next");
+    tap(w, "No");
+    tap(w, "No"); /* ambulance, after the police when the person responds */
+    tap(w, "Next");
+    tap(w, "Not used");
+    tap(w, "Yes"); /* CCTV */
+    tap(w, "Skip");
+    tap(w, "From 30 min before it");
+    tap(w, "Yes");
+    tap(w, "Skip");
+    tap(w, "Skip");
+    tap(w, "Recovering here");
+    ev = saved(w);
+    d = unseal(w, &ev);
+    assert_string_equal(json_string_value(answer(d, "cctv_range")), "30");
+    assert_int_equal(lnt_time_parse(json_string_value(answer(d, "cctv_from")), &from), LNT_OK);
+    assert_int_equal(lnt_time_parse(json_string_value(answer(d, "cctv_to")), &to), LNT_OK);
+    /* 30 minutes before it happened (an hour ago), not 30 minutes before now. */
+    assert_int_equal(from, ev.occurred_at - 30 * 60);
+    assert_int_equal(from, ev.recorded_at - 90 * 60);
+    assert_int_equal(to, ev.recorded_at);
+    json_decref(d);
+}
+
+static void test_flows__every_yes_no_question_offers_dont_know(void **state)
+{
+    static const enum lnt_flow all[] = {LNT_FLOW_ANGELA, LNT_FLOW_SPIKING, LNT_FLOW_INCIDENT};
+    int yes_no = 0;
+
+    (void)state;
+    for (size_t k = 0; k < sizeof all / sizeof all[0]; k++) {
+        const struct lnt_flow_def *def = lnt_flow_get(all[k]);
+        for (int i = 0; i < def->n_steps; i++) {
+            const struct lnt_step *s = &def->steps[i];
+            if (s->kind != LNT_STEP_PICK || lnt_list_find(s->list, "yes") < 0)
+                continue;
+            yes_no++;
+            assert_int_equal(lnt_list_find(s->list, "no"), 1);
+            assert_true(lnt_list_find(s->list, "dont_know") >= 0);
+            assert_string_equal(lnt_list_label(s->list, lnt_list_find(s->list, "dont_know")),
+                                "Don't know");
+        }
+    }
+    assert_true(yes_no >= 8);
+}
+
+static void test_flows__outside_the_venue_in_every_place_list(void **state)
+{
+    static const enum lnt_flow all[] = {LNT_FLOW_ANGELA, LNT_FLOW_SPIKING, LNT_FLOW_INCIDENT};
+    int places = 0;
+
+    (void)state;
+    for (size_t k = 0; k < sizeof all / sizeof all[0]; k++) {
+        const struct lnt_flow_def *def = lnt_flow_get(all[k]);
+        for (int i = 0; i < def->n_steps; i++)
+            if (def->steps[i].field == LNT_F_PLACE) {
+                int o = lnt_list_find(def->steps[i].list, "outside");
+                places++;
+                assert_true(o >= 0);
+                assert_string_equal(lnt_list_label(def->steps[i].list, o), "Outside the venue");
+            }
+    }
+    assert_int_equal(places, 3);
+}
+
+static void test_flows__other_incident_outside_with_a_sealed_description(void **state)
+{
+    struct world *w = *state;
+    struct lnt_event ev;
+    json_t *d;
+
+    show_badge(w, LNT_ROLE_DOOR, "12");
+    tap(w, "Other incident");
+    tap(w, "More");
+    tap(w, "More");
+    tap(w, "Other");
+    assert_true(on_screen(w, "What happened? A few words"));
+    tap(w, "OK"); /* a few words are needed */
+    assert_true(w->app.form.entry_bad);
+    assert_true(lnt_app_type(&w->app, "car alarm, crowd at door", w->t));
+    tap(w, "OK");
+    /* Each level of severity is said in words. */
+    assert_true(has_button(w, "1 Minor - no one hurt"));
+    assert_true(has_button(w, "5 Serious - weapon or hospital"));
+    tap(w, "2 Low - threats, upset");
+    tap(w, "More");
+    tap(w, "Outside the venue");
+    tap(w, "Now");
+    tap(w, "Resolved on site");
+    tap(w, "Don't know"); /* police */
+    ev = saved(w);
+    assert_true(ev.u.incident.complete);
+    assert_string_equal(ev.u.incident.kind, "other");
+    assert_string_equal(ev.u.incident.place, "outside");
+    assert_int_equal(ev.u.incident.severity, 2);
+    assert_false(ev.u.incident.police_called);
+    assert_null(strstr(ev.u.incident.sealed, "alarm"));
+    d = unseal(w, &ev);
+    assert_string_equal(json_string_value(answer(d, "other_description")),
+                        "car alarm, crowd at door");
+    assert_string_equal(json_string_value(answer(d, "police_called")), "dont_know");
+    json_decref(d);
+}
+
+static void test_flows__no_police_question_after_police_took_over(void **state)
+{
+    struct world *w = *state;
+    struct lnt_event ev;
+    json_t *d;
+
+    show_badge(w, LNT_ROLE_DOOR, "12");
+    tap(w, "Other incident");
+    tap(w, "Violence: injury");
+    tap(w, "4 High*");
+    tap(w, "Bar");
+    tap(w, "Now");
+    tap(w, "Police took over");
+    /* Saved at once: "Police called?" is not asked, and the clear field says they were. */
+    ev = saved(w);
+    assert_true(ev.u.incident.complete);
+    assert_true(ev.u.incident.police_called);
+    assert_string_equal(ev.u.incident.outcome, "police");
+    d = unseal(w, &ev);
+    assert_null(answer(d, "police_called"));
+    json_decref(d);
+
+    /* Back from the outcome and another outcome: then it is asked. */
+    tap(w, "Done");
+    show_badge(w, LNT_ROLE_DOOR, "12");
+    tap(w, "Other incident");
+    tap(w, "Violence: injury");
+    tap(w, "4 High*");
+    tap(w, "Bar");
+    tap(w, "Now");
+    tap(w, "Person ejected");
+    assert_true(on_screen(w, "Police called?"));
 }
 
 /* The instant a report says it happened when "Earlier" and HH:MM were typed at `now`. */
@@ -808,6 +1170,15 @@ int main(void)
         T(test_flows__no_sealing_key_means_not_saved_and_said_so),
         T(test_flows__failed_save_returns_to_the_form),
         cmocka_unit_test(test_flows__typed_time_on_clock_change_nights),
+        T(test_flows__angela_police_question_right_after_the_place),
+        T(test_flows__angela_outcome_not_known_stays_open_until_given),
+        T(test_flows__spiking_unresponsive_person_asks_ambulance_first_and_once),
+        T(test_flows__spiking_open_with_unresponsive_person_does_not_ask_ambulance_again),
+        T(test_flows__spiking_cctv_window_counts_back_from_the_incident),
+        cmocka_unit_test(test_flows__every_yes_no_question_offers_dont_know),
+        cmocka_unit_test(test_flows__outside_the_venue_in_every_place_list),
+        T(test_flows__other_incident_outside_with_a_sealed_description),
+        T(test_flows__no_police_question_after_police_took_over),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -383,14 +383,15 @@ static void test_screen__buttons_found_by_their_words(void **state)
     assert_non_null(dl);
     app->state = LNT_APP_FORM;
     app->form.flow = LNT_FLOW_ANGELA;
-    app->form.step = 1; /* tick boxes */
+    app->form.step = 3; /* tick boxes */
     lnt_screen_build(app, &st, dl);
     assert_int_equal(lnt_screen_find_label(dl, "Moved out of sight"), LNT_BTN_ITEM0);
     assert_int_equal(lnt_screen_find_label(dl, "Back"), LNT_BTN_BACK);
     assert_int_equal(lnt_screen_find_label(dl, "More"), LNT_BTN_MORE);
     assert_int_equal(lnt_screen_find_label(dl, "Offered*"), LNT_BTN_ITEM0 + 1);
     assert_int_equal(lnt_screen_find_label(dl, "moved out of sight"), LNT_BTN_NONE);
-    assert_int_equal(lnt_screen_find_label(dl, "Police called"), LNT_BTN_NONE); /* page 2 */
+    assert_int_equal(lnt_screen_find_label(dl, "Not left in their sight"),
+                     LNT_BTN_NONE); /* page 2 */
     free(dl);
     free(app);
 }
