@@ -186,9 +186,8 @@ static bool is_volunteer(const struct lnt_app *app)
     return app->badge.claims.role == LNT_ROLE_VOLUNTEER;
 }
 
-void lnt_app_tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_app_out *out)
+static void tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_app_out *out)
 {
-    out_clear(out);
     switch (app->state) {
     case LNT_APP_BADGE:
         if (id == LNT_BTN_PRIMARY && !is_volunteer(app)) {
@@ -223,6 +222,40 @@ void lnt_app_tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_app_out
     case LNT_APP_SAVING:
         break;
     }
+}
+
+void lnt_app_tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_app_out *out)
+{
+    out_clear(out);
+    tap(app, id, now_ms, out);
+    lnt_app_note_screen(app, now_ms);
+}
+
+bool lnt_app_settled(const struct lnt_app *app, int64_t now_ms)
+{
+    return now_ms - app->shown_since_ms >= LNT_APP_SETTLE_MS;
+}
+
+void lnt_app_press(struct lnt_app *app, int id, int64_t now_ms)
+{
+    /* Any touch, on a button or not, says someone is here. */
+    app->last_input_ms = now_ms;
+    app->idle_warn_s = 0;
+    /* A press on a screen that has only just appeared is the last screen's tap bouncing. */
+    app->pressed = lnt_app_settled(app, now_ms) ? id : LNT_BTN_NONE;
+    app->pressed_shown = app->shown_since_ms;
+}
+
+void lnt_app_release(struct lnt_app *app, int id, int64_t now_ms, struct lnt_app_out *out)
+{
+    int pressed = app->pressed;
+
+    out_clear(out);
+    app->pressed = LNT_BTN_NONE;
+    /* Slid off the button, or the screen changed under the finger (a timeout): no tap. */
+    if (pressed == LNT_BTN_NONE || pressed != id || app->pressed_shown != app->shown_since_ms)
+        return;
+    lnt_app_tap(app, id, now_ms, out);
 }
 
 bool lnt_app_type(struct lnt_app *app, const char *text, int64_t now_ms)
@@ -260,15 +293,27 @@ void lnt_app_save_done(struct lnt_app *app, enum lnt_err rc, const struct lnt_ev
     lnt_app_enter(app, LNT_APP_SAVED, now_ms);
 }
 
+/* The last seconds before idle, counted down on screen so that a person can touch to stay. */
+static void idle_countdown(struct lnt_app *app, int64_t now_ms)
+{
+    int64_t idle = lnt_app_idle_ms(app), left = idle - (now_ms - app->last_input_ms);
+    int64_t warn = idle / 2 < LNT_APP_IDLE_WARN_MS ? idle / 2 : LNT_APP_IDLE_WARN_MS;
+
+    app->idle_warn_s = left <= warn ? (int)((left + 999) / 1000) : 0;
+}
+
 void lnt_app_tick(struct lnt_app *app, int64_t now_ms, struct lnt_app_out *out)
 {
     out_clear(out);
+    app->idle_warn_s = 0;
     /* The wall clock may be stepped back (NTP, a fixed RTC): restart the timers rather than hang.
      */
     if (now_ms < app->state_since_ms)
         app->state_since_ms = now_ms;
     if (now_ms < app->last_input_ms)
         app->last_input_ms = now_ms;
+    if (now_ms < app->shown_since_ms)
+        app->shown_since_ms = now_ms;
 
     switch (app->state) {
     case LNT_APP_REFUSED:
@@ -284,8 +329,10 @@ void lnt_app_tick(struct lnt_app *app, int64_t now_ms, struct lnt_app_out *out)
     case LNT_APP_FORM:
     case LNT_APP_MENU:
     case LNT_APP_REPORTS:
-        if (now_ms - app->last_input_ms < lnt_app_idle_ms(app))
+        if (now_ms - app->last_input_ms < lnt_app_idle_ms(app)) {
+            idle_countdown(app, now_ms);
             break;
+        }
         /* A report half-told is kept as an open report (sealed like any other), so it is not
          * lost when someone is called away; then nothing personal is left on screen. */
         lnt_app_flow_timeout(app, now_ms, out);

@@ -11,10 +11,40 @@ int64_t lnt_app_wall(const struct lnt_app *app, int64_t now_ms)
     return now < app->cfg.clock_floor ? app->cfg.clock_floor : now;
 }
 
+/* What is on screen, as far as where its buttons are: a change moves them under the finger. */
+static uint64_t screen_key(const struct lnt_app *app)
+{
+    uint64_t key = (uint64_t)app->state;
+
+    if (app->state == LNT_APP_FORM) {
+        key |= (uint64_t)(app->form.flow & 0xff) << 8;
+        key |= (uint64_t)((app->form.step + 1) & 0xff) << 16;
+        key |= (uint64_t)(app->form.page & 0xff) << 24;
+        key |= (uint64_t)app->confirm_discard << 32;
+    } else if (app->state == LNT_APP_REPORTS) {
+        key |= (uint64_t)(app->reports_page & 0xff) << 8;
+    }
+    return key;
+}
+
+void lnt_app_note_screen(struct lnt_app *app, int64_t now_ms)
+{
+    uint64_t key = screen_key(app);
+
+    if (key == app->shown_key)
+        return;
+    app->shown_key = key;
+    app->shown_since_ms = now_ms;
+}
+
 void lnt_app_enter(struct lnt_app *app, enum lnt_app_state s, int64_t now_ms)
 {
     app->state = s;
     app->state_since_ms = now_ms;
+    app->confirm_discard = false;
+    /* A new state is a new screen even when it looks like the last one (another badge). */
+    app->shown_key = screen_key(app);
+    app->shown_since_ms = now_ms;
 }
 
 void lnt_app_go_idle(struct lnt_app *app, int64_t now_ms)
@@ -31,6 +61,9 @@ void lnt_app_go_idle(struct lnt_app *app, int64_t now_ms)
     app->saved_open = false;
     app->saved_stock = -1;
     app->save_error[0] = '\0';
+    app->entry_why[0] = '\0';
+    app->saved_at = 0;
+    app->idle_warn_s = 0;
     lnt_app_enter(app, LNT_APP_IDLE, now_ms);
 }
 
