@@ -1,7 +1,6 @@
 /* app.c - the kiosk's state machine: badge scans and taps in, what to show and what to save out. */
 #include "app.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -159,6 +158,13 @@ void lnt_app_scan(struct lnt_app *app, const char *text, int64_t now_ms, struct 
     judge(app, &claims, now);
     app->badge.on_shift =
         app->cfg.on_shift ? app->cfg.on_shift(app->cfg.on_shift_ctx, claims.subject) : false;
+    app->call_sign[0] = '\0';
+    if (claims.role == LNT_ROLE_VOLUNTEER && app->cfg.shift_info != NULL) {
+        struct lnt_ev_shift running;
+        memset(&running, 0, sizeof running);
+        if (app->cfg.shift_info(app->cfg.on_shift_ctx, claims.subject, &running))
+            lnt_str_copy(app->call_sign, sizeof app->call_sign, running.call_sign);
+    }
     app->save_error[0] = '\0';
     lnt_app_enter(app, LNT_APP_BADGE, now_ms);
 }
@@ -276,12 +282,13 @@ void lnt_app_save_done(struct lnt_app *app, enum lnt_err rc, const struct lnt_ev
         lnt_app_enter(app, app->saving_from == LNT_APP_FORM ? LNT_APP_FORM : LNT_APP_BADGE, now_ms);
         return;
     }
-    /* The first block of the UUID: enough for a person to quote, and it matches the server's
-     * record. */
-    for (size_t i = 0; i < 8 && i + 1 < sizeof app->saved_ref && saved->uuid[i] != '\0'; i++) {
-        app->saved_ref[i] = (char)toupper((unsigned char)saved->uuid[i]);
-        app->saved_ref[i + 1] = '\0';
-    }
+    /* Enough for a person to quote, and found in the server's record. A report's comes from its
+     * report id, the same for its first save and its completion (its events' ids differ). */
+    lnt_app_short_ref(saved->type == LNT_EV_INCIDENT && saved->u.incident.report_id[0] != '\0'
+                          ? saved->u.incident.report_id
+                          : saved->uuid,
+                      app->saved_ref);
+    app->saved_at = saved->type == LNT_EV_INCIDENT ? saved->occurred_at : 0;
     app->saved_type = saved->type;
     app->saved_flow = app->saving_from == LNT_APP_FORM ? app->form.flow : LNT_FLOW_NONE;
     app->saved_open = saved->type == LNT_EV_INCIDENT && !saved->u.incident.complete;

@@ -132,6 +132,7 @@ struct lnt_app {
     bool confirm_discard;   /* FORM: "Discard this report?" is up */
     char entry_why[96];     /* FORM: why the last OK on a keypad was refused, in words */
     int64_t saved_at;       /* in SAVED: when the saved report happened; 0 when not a report */
+    char call_sign[48];     /* BADGE: a volunteer's call sign on a running shift, "" otherwise */
 };
 
 /* What an input asks the caller to do. */
@@ -213,6 +214,16 @@ const char *lnt_app_primary_label(const struct lnt_app *app);
  * licence. */
 enum lnt_sia_status lnt_app_sia_status(const struct lnt_badge_claims *claims, int64_t now,
                                        int32_t *days_left);
+
+#define LNT_APP_DAY_TIME_LEN 24 /* "Sat 04:00" and room to spare */
+
+/* "Sat 04:00": London day and time of unix seconds `t` ("--:--" for 0 or before). */
+void lnt_app_day_time(int64_t t, char out[LNT_APP_DAY_TIME_LEN]);
+
+/* The short reference a person quotes for a saved record: the last 8 hex digits of `uuid`,
+ * in capitals ("" when it is not a UUID). A report's comes from its report id, so it stays
+ * the same from its first save to its completion. */
+void lnt_app_short_ref(const char *uuid, char out[9]);
 
 /* The idle timeout in force. */
 int64_t lnt_app_idle_ms(const struct lnt_app *app);

@@ -163,7 +163,7 @@ static void test_screen__status_bar_tells_the_truth(void **state)
     lnt_screen_build(app, &st, dl);
     assert_non_null(find_text(dl, "Unsent: 0"));
     assert_non_null(find_text(dl, "Online"));
-    assert_non_null(find_text(dl, "Last sync"));
+    assert_non_null(find_text(dl, "Synced Thu 22:00"));
     assert_non_null(find_text(dl, "2 set aside"));
     free(dl);
     free(app);
@@ -321,7 +321,7 @@ static void test_screen__badge_actions_follow_the_role(void **state)
         }
         lnt_screen_build(app, &st, dl);
         assert_targets(dl, 6);
-        assert_non_null(find_text(dl, "Spiking 22:01, Bar"));
+        assert_non_null(find_text(dl, "Spiking Thu 22:01, Bar"));
         assert_int_not_equal(lnt_screen_find_label(dl, "More"), LNT_BTN_NONE);
         free(app);
     }
