@@ -785,6 +785,47 @@ static void test_flows__failed_save_returns_to_the_form(void **state)
     assert_true(w->out.save);
 }
 
+static void test_flows__back_on_a_part_done_report_asks_before_discarding(void **state)
+{
+    struct world *w = *state;
+
+    show_badge(w, LNT_ROLE_DOOR, "12");
+    tap(w, "Spiking");
+    tap(w, "15 min ago");
+    tap(w, "Bar");
+    tap(w, "Back"); /* to where */
+    tap(w, "Back"); /* to when */
+    tap(w, "Back"); /* out of the report: not on one tap */
+    assert_int_equal(w->app.state, LNT_APP_FORM);
+    assert_true(w->app.confirm_discard);
+    assert_true(on_screen(w, "Discard this report?"));
+    assert_false(w->out.save);
+    /* Keep going: back at the question, the answers still there. */
+    tap(w, "Keep going");
+    assert_false(w->app.confirm_discard);
+    assert_int_equal(w->app.form.step, 0);
+    assert_true(w->app.form.answered & LNT_FIELD_BIT(LNT_F_PLACE));
+    /* Discard: back at the badge, nothing saved. */
+    tap(w, "Back");
+    tap(w, "Discard");
+    assert_int_equal(w->app.state, LNT_APP_BADGE);
+    assert_false(w->out.save);
+    assert_int_equal(w->app.form.flow, LNT_FLOW_NONE);
+
+    /* A place picked, then Back to the first question: that is something to lose too. */
+    tap(w, "Ask for Angela");
+    tap(w, "Toilets");
+    tap(w, "Back");
+    assert_int_equal(w->app.form.step, 0);
+    tap(w, "Back");
+    assert_true(w->app.confirm_discard);
+    tap(w, "Discard");
+    /* Nothing entered: Back leaves at once. */
+    tap(w, "Other incident");
+    tap(w, "Back");
+    assert_int_equal(w->app.state, LNT_APP_BADGE);
+}
+
 /* The instant a report says it happened when "Earlier" and HH:MM were typed at `now`. */
 static int64_t typed_earlier(int hhmm, int64_t now)
 {
@@ -874,6 +915,7 @@ int main(void)
         T(test_flows__timeout_keeps_nothing_when_nothing_was_entered),
         T(test_flows__open_reports_list_four_to_a_page),
         T(test_flows__back_from_the_first_question_returns_to_the_badge),
+        T(test_flows__back_on_a_part_done_report_asks_before_discarding),
         T(test_flows__no_sealing_key_means_not_saved_and_said_so),
         T(test_flows__failed_save_returns_to_the_form),
         cmocka_unit_test(test_flows__typed_time_on_clock_change_nights),
