@@ -25,13 +25,13 @@ static void status_bar(struct lnt_draw_list *dl, const struct lnt_status *st)
     /* Every time shown carries its day: at 2 a.m. "22:40" alone could be either night. */
     lnt_app_day_time(st->last_sync, synced);
     if (st->last_sync > 0)
-        lnt_dl_text_id(dl, 335, 0, 185, BAR_H, 18, false, LNT_ALIGN_LEFT, C_TEXT, LNT_S_LAST_SYNC,
+        lnt_dl_text_id(dl, 335, 0, 160, BAR_H, 18, false, LNT_ALIGN_LEFT, C_TEXT, LNT_S_LAST_SYNC,
                        synced);
     else
-        lnt_dl_text_id(dl, 335, 0, 185, BAR_H, 18, false, LNT_ALIGN_LEFT, C_DIM,
+        lnt_dl_text_id(dl, 335, 0, 160, BAR_H, 18, false, LNT_ALIGN_LEFT, C_DIM,
                        LNT_S_NEVER_SYNCED);
     if (st->aside > 0)
-        lnt_dl_text_id(dl, 520, 0, 135, BAR_H, 18, true, LNT_ALIGN_LEFT, C_AMBER, LNT_S_ASIDE,
+        lnt_dl_text_id(dl, 500, 0, 150, BAR_H, 18, true, LNT_ALIGN_LEFT, C_AMBER, LNT_S_ASIDE,
                        (long long)st->aside);
     lnt_app_day_time(st->now, clock);
     lnt_dl_text(dl, 655, 0, 135, BAR_H, 22, true, LNT_ALIGN_RIGHT, C_TEXT, "%s", clock);

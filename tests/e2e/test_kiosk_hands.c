@@ -199,10 +199,10 @@ static void test_kiosk_hands__a_touch_in_the_countdown_stays(void **state)
     json_t *inc;
 
     play(t, "shot enrolled.png\n", true);
-    /* Idle after 5 s: at 3.5 s the countdown shows; a press and a release that is no tap (off the
-     * button) say someone is there; 3.5 s later the place question is still up. */
-    play_idle(t, "scan door.png\ntap Spiking\ntap 15 min ago\nwait 3500\n"
-                 "press Bar\nrelease Back\nwait 3500\ntap Bar\ntap Confusion\n"
+    /* Idle after 5 s, counted down from 2.5 s: at 3 s a press and a release that is no tap (off
+     * the button) say someone is there; 3.2 s later, 6.2 s in all, the place question is up. */
+    play_idle(t, "scan door.png\ntap Spiking\ntap 15 min ago\nwait 3000\n"
+                 "press Bar\nrelease Back\nwait 3200\ntap Bar\ntap Confusion\n"
                  "tap Save, finish later\n");
     inc = town_events_of(t, "incident");
     assert_int_equal(json_array_size(inc), 1);
