@@ -145,6 +145,20 @@ void lnt_kiosk_take_text(struct kiosk *k, const char *text, int64_t now_ms)
     lnt_kiosk_handle_out(k, now_ms);
 }
 
+void lnt_kiosk_touch(struct kiosk *k, bool down, int x, int y, int64_t now_ms)
+{
+    int id = lnt_screen_hit(&k->dl, x, y);
+
+    if (down) {
+        lnt_app_press(&k->app, id, now_ms);
+        return;
+    }
+    lnt_app_release(&k->app, id, now_ms, &k->out);
+    lnt_kiosk_handle_out(k, now_ms);
+    /* The next touch, perhaps in the same batch of events, lands on the screen as it is now. */
+    lnt_kiosk_build_screen(k);
+}
+
 void lnt_kiosk_build_screen(struct kiosk *k)
 {
     struct lnt_status st = {

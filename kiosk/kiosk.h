@@ -69,6 +69,8 @@ struct kiosk {
     size_t script_next;
     int64_t wait_until_ms; /* monotonic; 0 = not waiting */
     bool script_done;
+    int touch_x, touch_y; /* where the script's last press went down */
+    bool touched;         /* touch_x, touch_y are set */
 };
 
 /* ---- kiosk.c: used by main.c and main_replay.c ---- */
@@ -83,6 +85,12 @@ void lnt_kiosk_configure(struct kiosk *k);
  * lnt_outbox_identity_set returned (the message in `err`).
  */
 enum lnt_err lnt_kiosk_enroll(struct kiosk *k, const char *code, char *err);
+/*
+ * A finger down (`down`) or up at logical (x, y) on the screen in k->dl (the
+ * one on display): a press or release of the button there, as the app judges
+ * taps (lnt_app_press); a tap's save is handled.
+ */
+void lnt_kiosk_touch(struct kiosk *k, bool down, int x, int y, int64_t now_ms);
 /* The screen as it is now, into k->dl. */
 void lnt_kiosk_build_screen(struct kiosk *k);
 /* Saves what the app asked for; the app shows SAVED only after the outbox said yes. */

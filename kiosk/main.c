@@ -32,12 +32,14 @@ static const char usage_text[] =
     "  --camera DEV       read badges from a V4L2 camera, e.g. /dev/video0\n"
     "  --frames DIR       PNG files as camera frames: headless, each once in name order;\n"
     "                     with a window, F2 shows the camera the next one\n"
-    "  --replay FILE      play a script: scan IMAGE, tap LABEL, type TEXT, wait MS, shot FILE.png\n"
+    "  --replay FILE      play a script: scan IMAGE, tap LABEL, press [LABEL], release [LABEL],\n"
+    "                     type TEXT, wait MS, shot FILE.png\n"
     "                     (a LABEL ending in * matches the start of a button's label)\n"
     "  --headless         no window; without --replay, each badge from --frames takes its\n"
     "                     primary action; then sync until nothing is unsent (exit 0) or\n"
     "                     --timeout passes (exit 1)\n"
-    "  --timeout SECONDS  headless: how long to keep trying to sync (default 30);\n"
+    "  --timeout SECONDS  headless: how long to keep trying to sync, after the replay script\n"
+    "                     if any (default 30);\n"
     "                     with a window: close after this long (default: run until closed)\n"
     "  --idle SECONDS     back to the idle screen after this long without a touch (default 60)\n"
     "  --size WxH         window (or screenshot) size, default 800x480\n"
@@ -308,16 +310,16 @@ static void window_input(struct kiosk *k, int64_t now)
     if (in.key_ok)
         lnt_app_tap(&k->app, LNT_BTN_OK, now, &k->out);
     lnt_kiosk_handle_out(k, now);
-    if (in.tapped) {
-        lnt_app_tap(&k->app, lnt_screen_hit(&k->dl, in.x, in.y), now, &k->out);
-        lnt_kiosk_handle_out(k, now);
-    }
+    for (size_t i = 0; i < in.n_touch; i++)
+        lnt_kiosk_touch(k, in.touch[i].down, in.touch[i].x, in.touch[i].y, now);
 }
 
 /* Runs until done; returns the exit status. */
 static int run(struct kiosk *k)
 {
-    const int64_t start = lnt_mono_ms();
+    /* Headless, the time to sync is counted from the end of a replay script: a long script (its
+     * taps wait for each screen to settle, as a person's would) does not eat into it. */
+    int64_t start = lnt_mono_ms();
     bool auto_frames =
         k->frames != NULL && (k->o.camera != NULL || (k->o.headless && !k->o.replay));
 
@@ -375,6 +377,8 @@ static int run(struct kiosk *k)
             if (!input_left) {
                 k->counts_at_ms = 0;
                 refresh_counts(k);
+            } else if (k->o.replay != NULL && !k->script_done) {
+                start = lnt_mono_ms();
             }
             if (!input_left && k->unsent == 0) {
                 printf("sent %zu events; 0 unsent", k->sync.sent_total);

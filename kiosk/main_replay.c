@@ -1,5 +1,5 @@
-/* main_replay.c - lantern-kiosk --replay: plays a script of scans, taps, typing, waits and
- * screenshots against the real kiosk. */
+/* main_replay.c - lantern-kiosk --replay: plays a script of scans, taps, presses and releases,
+ * typing, waits and screenshots against the real kiosk. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -68,19 +68,60 @@ static int do_scan(struct kiosk *k, const struct lnt_replay_step *st, int64_t no
     return 0;
 }
 
-static int do_tap(struct kiosk *k, const struct lnt_replay_step *st, int64_t now)
+/* The centre of the button labelled `label` on the screen as it is now; fails the step when
+ * there is none, naming the buttons there are. */
+static int find_button(struct kiosk *k, const struct lnt_replay_step *st, const char *label, int *x,
+                       int *y)
 {
     char names[600];
     int id;
 
     lnt_kiosk_build_screen(k);
-    id = lnt_screen_find_label(&k->dl, st->arg);
-    if (id == LNT_BTN_NONE) {
-        button_names(&k->dl, names, sizeof names);
-        return step_failed(k, st, "no button \"%s\" on this screen (buttons: %s)", st->arg, names);
+    id = lnt_screen_find_label(&k->dl, label);
+    for (size_t i = 0; id != LNT_BTN_NONE && i < k->dl.n; i++) {
+        const struct lnt_draw *d = &k->dl.cmd[i];
+        if (d->kind == LNT_DRAW_BUTTON && d->id == id) {
+            *x = d->x + d->w / 2;
+            *y = d->y + d->h / 2;
+            return 0;
+        }
     }
-    lnt_app_tap(&k->app, id, now, &k->out);
-    lnt_kiosk_handle_out(k, now);
+    button_names(&k->dl, names, sizeof names);
+    return step_failed(k, st, "no button \"%s\" on this screen (buttons: %s)", label, names);
+}
+
+/* press and release: a finger down or up now, on a button or where the last press went. */
+static int do_touch(struct kiosk *k, const struct lnt_replay_step *st, bool down, int64_t now)
+{
+    int x = k->touch_x, y = k->touch_y, status;
+
+    if (st->arg[0] != '\0') {
+        if ((status = find_button(k, st, st->arg, &x, &y)) != 0)
+            return status;
+    } else if (!k->touched) {
+        return step_failed(k, st, "%s: no press yet to go by; name a button",
+                           down ? "press" : "release");
+    }
+    lnt_kiosk_build_screen(k);
+    lnt_kiosk_touch(k, down, x, y, now);
+    k->touch_x = x;
+    k->touch_y = y;
+    k->touched = true;
+    return 0;
+}
+
+/* tap: as a person taps, once the screen has settled: down and up on the button. */
+static int do_tap(struct kiosk *k, const struct lnt_replay_step *st, int64_t now)
+{
+    int x, y, status = find_button(k, st, st->arg, &x, &y);
+
+    if (status != 0)
+        return status;
+    lnt_kiosk_touch(k, true, x, y, now);
+    lnt_kiosk_touch(k, false, x, y, now);
+    k->touch_x = x;
+    k->touch_y = y;
+    k->touched = true;
     return 0;
 }
 
@@ -111,7 +152,17 @@ int lnt_kiosk_replay_step(struct kiosk *k)
                 return 0; /* one frame per loop turn, as a camera gives them */
             break;
         case LNT_REPLAY_TAP:
+            if (!lnt_app_settled(&k->app, now)) {
+                /* Read the screen first, as a person would: the tap waits for it to settle. */
+                k->script_next--;
+                k->wait_until_ms = mono + 20;
+                return 0;
+            }
             status = do_tap(k, st, now);
+            break;
+        case LNT_REPLAY_PRESS:
+        case LNT_REPLAY_RELEASE:
+            status = do_touch(k, st, st->op == LNT_REPLAY_PRESS, now);
             break;
         case LNT_REPLAY_TYPE:
             if (!lnt_app_type(&k->app, st->arg, now))

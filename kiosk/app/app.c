@@ -1,7 +1,6 @@
 /* app.c - the kiosk's state machine: badge scans and taps in, what to show and what to save out. */
 #include "app.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -159,6 +158,13 @@ void lnt_app_scan(struct lnt_app *app, const char *text, int64_t now_ms, struct 
     judge(app, &claims, now);
     app->badge.on_shift =
         app->cfg.on_shift ? app->cfg.on_shift(app->cfg.on_shift_ctx, claims.subject) : false;
+    app->call_sign[0] = '\0';
+    if (claims.role == LNT_ROLE_VOLUNTEER && app->cfg.shift_info != NULL) {
+        struct lnt_ev_shift running;
+        memset(&running, 0, sizeof running);
+        if (app->cfg.shift_info(app->cfg.on_shift_ctx, claims.subject, &running))
+            lnt_str_copy(app->call_sign, sizeof app->call_sign, running.call_sign);
+    }
     app->save_error[0] = '\0';
     lnt_app_enter(app, LNT_APP_BADGE, now_ms);
 }
@@ -186,9 +192,8 @@ static bool is_volunteer(const struct lnt_app *app)
     return app->badge.claims.role == LNT_ROLE_VOLUNTEER;
 }
 
-void lnt_app_tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_app_out *out)
+static void tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_app_out *out)
 {
-    out_clear(out);
     switch (app->state) {
     case LNT_APP_BADGE:
         if (id == LNT_BTN_PRIMARY && !is_volunteer(app)) {
@@ -225,6 +230,40 @@ void lnt_app_tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_app_out
     }
 }
 
+void lnt_app_tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_app_out *out)
+{
+    out_clear(out);
+    tap(app, id, now_ms, out);
+    lnt_app_note_screen(app, now_ms);
+}
+
+bool lnt_app_settled(const struct lnt_app *app, int64_t now_ms)
+{
+    return now_ms - app->shown_since_ms >= LNT_APP_SETTLE_MS;
+}
+
+void lnt_app_press(struct lnt_app *app, int id, int64_t now_ms)
+{
+    /* Any touch, on a button or not, says someone is here. */
+    app->last_input_ms = now_ms;
+    app->idle_warn_s = 0;
+    /* A press on a screen that has only just appeared is the last screen's tap bouncing. */
+    app->pressed = lnt_app_settled(app, now_ms) ? id : LNT_BTN_NONE;
+    app->pressed_shown = app->shown_since_ms;
+}
+
+void lnt_app_release(struct lnt_app *app, int id, int64_t now_ms, struct lnt_app_out *out)
+{
+    int pressed = app->pressed;
+
+    out_clear(out);
+    app->pressed = LNT_BTN_NONE;
+    /* Slid off the button, or the screen changed under the finger (a timeout): no tap. */
+    if (pressed == LNT_BTN_NONE || pressed != id || app->pressed_shown != app->shown_since_ms)
+        return;
+    lnt_app_tap(app, id, now_ms, out);
+}
+
 bool lnt_app_type(struct lnt_app *app, const char *text, int64_t now_ms)
 {
     if (app->state != LNT_APP_FORM)
@@ -243,12 +282,13 @@ void lnt_app_save_done(struct lnt_app *app, enum lnt_err rc, const struct lnt_ev
         lnt_app_enter(app, app->saving_from == LNT_APP_FORM ? LNT_APP_FORM : LNT_APP_BADGE, now_ms);
         return;
     }
-    /* The first block of the UUID: enough for a person to quote, and it matches the server's
-     * record. */
-    for (size_t i = 0; i < 8 && i + 1 < sizeof app->saved_ref && saved->uuid[i] != '\0'; i++) {
-        app->saved_ref[i] = (char)toupper((unsigned char)saved->uuid[i]);
-        app->saved_ref[i + 1] = '\0';
-    }
+    /* Enough for a person to quote, and found in the server's record. A report's comes from its
+     * report id, the same for its first save and its completion (its events' ids differ). */
+    lnt_app_short_ref(saved->type == LNT_EV_INCIDENT && saved->u.incident.report_id[0] != '\0'
+                          ? saved->u.incident.report_id
+                          : saved->uuid,
+                      app->saved_ref);
+    app->saved_at = saved->type == LNT_EV_INCIDENT ? saved->occurred_at : 0;
     app->saved_type = saved->type;
     app->saved_flow = app->saving_from == LNT_APP_FORM ? app->form.flow : LNT_FLOW_NONE;
     app->saved_open = saved->type == LNT_EV_INCIDENT && !saved->u.incident.complete;
@@ -260,15 +300,27 @@ void lnt_app_save_done(struct lnt_app *app, enum lnt_err rc, const struct lnt_ev
     lnt_app_enter(app, LNT_APP_SAVED, now_ms);
 }
 
+/* The last seconds before idle, counted down on screen so that a person can touch to stay. */
+static void idle_countdown(struct lnt_app *app, int64_t now_ms)
+{
+    int64_t idle = lnt_app_idle_ms(app), left = idle - (now_ms - app->last_input_ms);
+    int64_t warn = idle / 2 < LNT_APP_IDLE_WARN_MS ? idle / 2 : LNT_APP_IDLE_WARN_MS;
+
+    app->idle_warn_s = left <= warn ? (int)((left + 999) / 1000) : 0;
+}
+
 void lnt_app_tick(struct lnt_app *app, int64_t now_ms, struct lnt_app_out *out)
 {
     out_clear(out);
+    app->idle_warn_s = 0;
     /* The wall clock may be stepped back (NTP, a fixed RTC): restart the timers rather than hang.
      */
     if (now_ms < app->state_since_ms)
         app->state_since_ms = now_ms;
     if (now_ms < app->last_input_ms)
         app->last_input_ms = now_ms;
+    if (now_ms < app->shown_since_ms)
+        app->shown_since_ms = now_ms;
 
     switch (app->state) {
     case LNT_APP_REFUSED:
@@ -284,8 +336,10 @@ void lnt_app_tick(struct lnt_app *app, int64_t now_ms, struct lnt_app_out *out)
     case LNT_APP_FORM:
     case LNT_APP_MENU:
     case LNT_APP_REPORTS:
-        if (now_ms - app->last_input_ms < lnt_app_idle_ms(app))
+        if (now_ms - app->last_input_ms < lnt_app_idle_ms(app)) {
+            idle_countdown(app, now_ms);
             break;
+        }
         /* A report half-told is kept as an open report (sealed like any other), so it is not
          * lost when someone is called away; then nothing personal is left on screen. */
         lnt_app_flow_timeout(app, now_ms, out);

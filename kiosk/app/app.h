@@ -17,14 +17,16 @@
  * lnt_app_save_done(): only then does the machine show SAVED, so the screen
  * never claims a save that did not happen.
  */
-#define LNT_APP_SAME_SCAN_MS 5000 /* the same badge within this is one scan */
-#define LNT_APP_REFUSED_MS 5000   /* refusal screen, then idle */
-#define LNT_APP_SAVED_MS 5000     /* saved screen, then idle */
-#define LNT_APP_IDLE_MS 60000     /* default: no input for this long, back to idle */
-#define LNT_APP_EXPIRING_DAYS 30  /* SIA or training expiring within this is amber */
-#define LNT_APP_CUP_THRESHOLD 100 /* default cup-cover warning level */
-#define LNT_APP_REPORTS_MAX 16    /* open reports listed */
-#define LNT_APP_REPORTS_PAGE 4    /* open reports on one page of the list */
+#define LNT_APP_SAME_SCAN_MS 5000  /* the same badge within this is one scan */
+#define LNT_APP_REFUSED_MS 5000    /* refusal screen, then idle */
+#define LNT_APP_SAVED_MS 5000      /* saved screen, then idle */
+#define LNT_APP_IDLE_MS 60000      /* default: no input for this long, back to idle */
+#define LNT_APP_EXPIRING_DAYS 30   /* SIA or training expiring within this is amber */
+#define LNT_APP_CUP_THRESHOLD 100  /* default cup-cover warning level */
+#define LNT_APP_REPORTS_MAX 16     /* open reports listed */
+#define LNT_APP_REPORTS_PAGE 4     /* open reports on one page of the list */
+#define LNT_APP_SETTLE_MS 350      /* a new screen ignores touches this long (a glove's bounce) */
+#define LNT_APP_IDLE_WARN_MS 10000 /* the idle countdown is shown this long before idle */
 #define LNT_SEVERITY_ANGELA 2
 #define LNT_SEVERITY_SPIKING 4
 
@@ -53,13 +55,16 @@ enum lnt_app_button {
     LNT_BTN_STOCK,
     LNT_BTN_MENU,
     LNT_BTN_BACK = 20,
-    LNT_BTN_MORE,        /* next page of a list */
-    LNT_BTN_NEXT,        /* ticks done: next question */
-    LNT_BTN_SAVE,        /* save now (complete, or open to finish later) */
-    LNT_BTN_OK,          /* keypad / keyboard entry done */
-    LNT_BTN_DEL,         /* keypad / keyboard: delete the last character */
-    LNT_BTN_ITEM0 = 100, /* item i of a list: LNT_BTN_ITEM0 + i */
-    LNT_BTN_KEY0 = 200   /* a key: LNT_BTN_KEY0 + the ASCII character (32..126) */
+    LNT_BTN_MORE, /* next page of a list */
+    LNT_BTN_NEXT, /* ticks done: next question */
+    LNT_BTN_SAVE, /* save now (complete, or open to finish later) */
+    LNT_BTN_OK,   /* keypad / keyboard entry done */
+    LNT_BTN_DEL,  /* keypad / keyboard: delete the last character */
+    /* Asking before a part-done report is thrown away. */
+    LNT_BTN_KEEP_GOING = 60, /* "Keep going": back to the question */
+    LNT_BTN_DISCARD,         /* "Discard": leave the report unsaved */
+    LNT_BTN_ITEM0 = 100,     /* item i of a list: LNT_BTN_ITEM0 + i */
+    LNT_BTN_KEY0 = 200       /* a key: LNT_BTN_KEY0 + the ASCII character (32..126) */
 };
 
 /* Whether `staff_id` is on shift at this kiosk. Must not fail: answer false when unsure. */
@@ -118,6 +123,16 @@ struct lnt_app {
     char last_text[LNT_BADGE_MAX_TEXT + 1];
     int64_t last_seen_ms;
     bool held; /* last_text was in the previous frame */
+    /* Hands: settling screens, taps on release, the idle countdown, asking before discarding. */
+    int64_t shown_since_ms; /* when the screen now up (state, step, page, dialog) appeared */
+    uint64_t shown_key;     /* which screen that is (app_state.c) */
+    int pressed;            /* button a counting press went down on; LNT_BTN_NONE otherwise */
+    int64_t pressed_shown;  /* shown_since_ms of the screen that press was on */
+    int idle_warn_s;        /* > 0: seconds left before idle, in the last LNT_APP_IDLE_WARN_MS */
+    bool confirm_discard;   /* FORM: "Discard this report?" is up */
+    char entry_why[96];     /* FORM: why the last OK on a keypad was refused, in words */
+    int64_t saved_at;       /* in SAVED: when the saved report happened; 0 when not a report */
+    char call_sign[48];     /* BADGE: a volunteer's call sign on a running shift, "" otherwise */
 };
 
 /* What an input asks the caller to do. */
@@ -143,8 +158,26 @@ void lnt_app_set_config(struct lnt_app *app, const struct lnt_app_config *cfg);
  */
 void lnt_app_scan(struct lnt_app *app, const char *text, int64_t now_ms, struct lnt_app_out *out);
 
-/* A tap on button `id` (a screen's button). Unknown ids for the state are ignored. */
+/*
+ * A tap on button `id` (a screen's button) that is known to be meant: a key on
+ * a physical keyboard, or a completed touch from lnt_app_release. Unknown ids
+ * for the state are ignored.
+ */
 void lnt_app_tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_app_out *out);
+
+/*
+ * Touch, as a finger or a mouse gives it: down on button `id` (LNT_BTN_NONE:
+ * on no button), then up over `id`. A tap counts on release, when the finger
+ * comes up over the button it went down on, on the same screen, and went down
+ * after that screen had been up for LNT_APP_SETTLE_MS: a bounce or a double
+ * tap does not fall through to the next screen. Any press is input (it keeps
+ * the screen from going idle, which is how "touch to stay" works). The tap
+ * itself is lnt_app_tap, so `out` is as it says.
+ */
+void lnt_app_press(struct lnt_app *app, int id, int64_t now_ms);
+void lnt_app_release(struct lnt_app *app, int id, int64_t now_ms, struct lnt_app_out *out);
+/* Whether a press at `now_ms` would count: the screen has settled. */
+bool lnt_app_settled(const struct lnt_app *app, int64_t now_ms);
 
 /*
  * Text typed on a keypad or keyboard step (a physical keyboard, or a replay
@@ -181,6 +214,16 @@ const char *lnt_app_primary_label(const struct lnt_app *app);
  * licence. */
 enum lnt_sia_status lnt_app_sia_status(const struct lnt_badge_claims *claims, int64_t now,
                                        int32_t *days_left);
+
+#define LNT_APP_DAY_TIME_LEN 24 /* "Sat 04:00" and room to spare */
+
+/* "Sat 04:00": London day and time of unix seconds `t` ("--:--" for 0 or before). */
+void lnt_app_day_time(int64_t t, char out[LNT_APP_DAY_TIME_LEN]);
+
+/* The short reference a person quotes for a saved record: the last 8 hex digits of `uuid`,
+ * in capitals ("" when it is not a UUID). A report's comes from its report id, so it stays
+ * the same from its first save to its completion. */
+void lnt_app_short_ref(const char *uuid, char out[9]);
 
 /* The idle timeout in force. */
 int64_t lnt_app_idle_ms(const struct lnt_app *app);

@@ -35,6 +35,7 @@ static void go_step(struct lnt_app *app, int i)
     app->form.page = 0;
     app->form.entry[0] = '\0';
     app->form.entry_bad = false;
+    app->entry_why[0] = '\0';
     app->save_error[0] = '\0';
 }
 
@@ -132,6 +133,7 @@ static void key(struct lnt_app *app, const struct lnt_step *s, int c)
     app->form.entry[n] = (char)c;
     app->form.entry[n + 1] = '\0';
     app->form.entry_bad = false;
+    app->entry_why[0] = '\0';
 }
 
 /* OK on a keypad or keyboard: checks the entry and answers the step with it. */
@@ -142,6 +144,7 @@ static void entry_done(struct lnt_app *app, const struct lnt_step *s, int64_t no
     size_t n = strlen(fm->entry);
     int64_t v = 0;
 
+    app->entry_why[0] = '\0';
     while (n > 0 && fm->entry[n - 1] == ' ')
         fm->entry[--n] = '\0';
     switch (s->kind) {
@@ -155,15 +158,26 @@ static void entry_done(struct lnt_app *app, const struct lnt_step *s, int64_t no
         }
         answer(app, s->field, (int32_t)v);
         break;
-    case LNT_STEP_TIME:
+    case LNT_STEP_TIME: {
+        int64_t now = lnt_app_wall(app, now_ms), at = 0;
         if (n == 0 && s->optional)
             break; /* not known: skipped, nothing answered */
         if (n < 3 || lnt_parse_i64(fm->entry, 0, 2359, &v) != LNT_OK || v % 100 > 59) {
             fm->entry_bad = true;
             return;
         }
+        /* A time still to come tonight is a slip of the finger, not last night: say so. */
+        if (lnt_record_typed_time((int32_t)v, now, &at) != LNT_OK) {
+            char then[LNT_APP_DAY_TIME_LEN], at_now[LNT_APP_DAY_TIME_LEN];
+            lnt_app_day_time(at, then);
+            lnt_app_day_time(now, at_now);
+            lnt_strf(app->entry_why, sizeof app->entry_why, LNT_S_TIME_LATER, then, at_now);
+            fm->entry_bad = true;
+            return;
+        }
         answer(app, s->field, (int32_t)v);
         break;
+    }
     case LNT_STEP_TEXT:
         if (n == 0 && !s->optional) {
             fm->entry_bad = true;
@@ -177,6 +191,32 @@ static void entry_done(struct lnt_app *app, const struct lnt_step *s, int64_t no
         return;
     }
     advance(app, now_ms, out);
+}
+
+/* Whether leaving the flow now would lose something entered in this visit. */
+static bool part_done(const struct lnt_app *app)
+{
+    const struct lnt_form *fm = &app->form;
+    const struct lnt_step *s = cur_step(app);
+
+    if ((fm->answered & ~fm->earlier) != 0 || fm->entry[0] != '\0')
+        return true;
+    return s != NULL && s->kind == LNT_STEP_TICKS && fm->v[s->field] != 0;
+}
+
+/* Out of the flow, nothing saved: back where it was started. */
+static void leave(struct lnt_app *app, int64_t now_ms)
+{
+    struct lnt_form *fm = &app->form;
+
+    if (fm->earlier != 0) {
+        memset(fm, 0, sizeof *fm);
+        lnt_app_enter(app, LNT_APP_REPORTS, now_ms);
+        return;
+    }
+    memset(fm, 0, sizeof *fm);
+    app->save_error[0] = '\0';
+    lnt_app_enter(app, LNT_APP_BADGE, now_ms);
 }
 
 static void back(struct lnt_app *app, int64_t now_ms)
@@ -193,15 +233,12 @@ static void back(struct lnt_app *app, int64_t now_ms)
         go_step(app, prev);
         return;
     }
-    /* Before the first question: back where the flow was started, nothing saved. */
-    if (fm->earlier != 0) {
-        memset(fm, 0, sizeof *fm);
-        lnt_app_enter(app, LNT_APP_REPORTS, now_ms);
+    /* Before the first question. A report part told is not thrown away on one tap: ask. */
+    if (part_done(app)) {
+        app->confirm_discard = true;
         return;
     }
-    memset(fm, 0, sizeof *fm);
-    app->save_error[0] = '\0';
-    lnt_app_enter(app, LNT_APP_BADGE, now_ms);
+    leave(app, now_ms);
 }
 
 static void form_tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_app_out *out)
@@ -213,6 +250,14 @@ static void form_tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_app
 
     if (s == NULL)
         return;
+    if (app->confirm_discard) {
+        /* "Discard this report?": only its two answers count. */
+        if (id == LNT_BTN_KEEP_GOING)
+            app->confirm_discard = false;
+        else if (id == LNT_BTN_DISCARD)
+            leave(app, now_ms);
+        return;
+    }
     lnt_form_pages(fm, &per_page, &pages);
     lnt_list_items(s->list, &n_items);
     if (id == LNT_BTN_BACK) {
@@ -246,6 +291,7 @@ static void form_tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_app
         if (n > 0)
             fm->entry[n - 1] = '\0';
         fm->entry_bad = false;
+        app->entry_why[0] = '\0';
     } else if (id == LNT_BTN_OK) {
         entry_done(app, s, now_ms, out);
     }
@@ -255,7 +301,7 @@ bool lnt_app_flow_type(struct lnt_app *app, const char *text, int64_t now_ms)
 {
     const struct lnt_step *s = cur_step(app);
 
-    if (s == NULL ||
+    if (s == NULL || app->confirm_discard ||
         (s->kind != LNT_STEP_NUMBER && s->kind != LNT_STEP_TIME && s->kind != LNT_STEP_TEXT))
         return false;
     app->last_input_ms = now_ms;

@@ -10,6 +10,8 @@
 void lnt_app_enter(struct lnt_app *app, enum lnt_app_state s, int64_t now_ms);
 /* Back to idle, forgetting everything personal. */
 void lnt_app_go_idle(struct lnt_app *app, int64_t now_ms);
+/* Notes the screen now up: when it is not the one noted last, it appeared at `now_ms`. */
+void lnt_app_note_screen(struct lnt_app *app, int64_t now_ms);
 /* Wall-clock seconds at `now_ms`, never below the configured clock floor. */
 int64_t lnt_app_wall(const struct lnt_app *app, int64_t now_ms);
 

@@ -1,7 +1,11 @@
 /* app_state.c - the state machine's shared bookkeeping: state, idle, clock, pages of reports. */
+#include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "app_int.h"
+#include "night.h"
+#include "strings.h"
 
 int64_t lnt_app_wall(const struct lnt_app *app, int64_t now_ms)
 {
@@ -11,10 +15,40 @@ int64_t lnt_app_wall(const struct lnt_app *app, int64_t now_ms)
     return now < app->cfg.clock_floor ? app->cfg.clock_floor : now;
 }
 
+/* What is on screen, as far as where its buttons are: a change moves them under the finger. */
+static uint64_t screen_key(const struct lnt_app *app)
+{
+    uint64_t key = (uint64_t)app->state;
+
+    if (app->state == LNT_APP_FORM) {
+        key |= (uint64_t)(app->form.flow & 0xff) << 8;
+        key |= (uint64_t)((app->form.step + 1) & 0xff) << 16;
+        key |= (uint64_t)(app->form.page & 0xff) << 24;
+        key |= (uint64_t)app->confirm_discard << 32;
+    } else if (app->state == LNT_APP_REPORTS) {
+        key |= (uint64_t)(app->reports_page & 0xff) << 8;
+    }
+    return key;
+}
+
+void lnt_app_note_screen(struct lnt_app *app, int64_t now_ms)
+{
+    uint64_t key = screen_key(app);
+
+    if (key == app->shown_key)
+        return;
+    app->shown_key = key;
+    app->shown_since_ms = now_ms;
+}
+
 void lnt_app_enter(struct lnt_app *app, enum lnt_app_state s, int64_t now_ms)
 {
     app->state = s;
     app->state_since_ms = now_ms;
+    app->confirm_discard = false;
+    /* A new state is a new screen even when it looks like the last one (another badge). */
+    app->shown_key = screen_key(app);
+    app->shown_since_ms = now_ms;
 }
 
 void lnt_app_go_idle(struct lnt_app *app, int64_t now_ms)
@@ -31,10 +65,47 @@ void lnt_app_go_idle(struct lnt_app *app, int64_t now_ms)
     app->saved_open = false;
     app->saved_stock = -1;
     app->save_error[0] = '\0';
+    app->entry_why[0] = '\0';
+    app->saved_at = 0;
+    app->idle_warn_s = 0;
+    app->call_sign[0] = '\0';
     lnt_app_enter(app, LNT_APP_IDLE, now_ms);
 }
 
 int lnt_app_reports_pages(const struct lnt_app *app)
 {
     return ((int)app->n_reports + LNT_APP_REPORTS_PAGE - 1) / LNT_APP_REPORTS_PAGE;
+}
+
+void lnt_app_day_time(int64_t t, char out[LNT_APP_DAY_TIME_LEN])
+{
+    int64_t local, sod;
+    char hhmm[8];
+
+    if (t <= 0) {
+        snprintf(out, LNT_APP_DAY_TIME_LEN, "--:--");
+        return;
+    }
+    local = t + lnt_london_offset(t);
+    sod = (local % 86400 + 86400) % 86400;
+    snprintf(hhmm, sizeof hhmm, "%02d:%02d", (int)(sod / 3600), (int)(sod / 60 % 60));
+    lnt_strf(out, LNT_APP_DAY_TIME_LEN, LNT_S_DAY_TIME,
+             lnt_str((enum lnt_sid)(LNT_S_DAY_MON + lnt_weekday(lnt_london_date(t)))), hhmm);
+}
+
+void lnt_app_short_ref(const char *uuid, char out[9])
+{
+    size_t n = strlen(uuid);
+
+    out[0] = '\0';
+    if (n < 8)
+        return;
+    for (size_t i = 0; i < 8; i++) {
+        if (!isxdigit((unsigned char)uuid[n - 8 + i])) {
+            out[0] = '\0';
+            return;
+        }
+        out[i] = (char)toupper((unsigned char)uuid[n - 8 + i]);
+    }
+    out[8] = '\0';
 }

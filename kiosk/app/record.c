@@ -80,10 +80,34 @@ static int64_t local_to_utc(int64_t local)
     return local - lnt_london_offset(local - 3600);
 }
 
+enum lnt_err lnt_record_typed_time(int32_t hhmm, int64_t now, int64_t *at)
+{
+    int64_t local = now + lnt_london_offset(now), day, t;
+
+    /*
+     * Today's HH:MM, each candidate read in the offset in force at that time
+     * (00:30 typed at 02:30 BST on the night the clocks go forward was GMT), the
+     * earlier of the two when the hour repeats. Later than now but in a later
+     * trading night, it is yesterday's: 23:30 typed at 01:00 is last night.
+     * Later than now in tonight's night, it is a slip (04:00 typed at 03:17):
+     * reading it as yesterday would file the report a day early.
+     */
+    day = local - (local % 86400 + 86400) % 86400;
+    t = local_to_utc(day + (hhmm / 100) * 3600 + (hhmm % 100) * 60);
+    if (t > now && lnt_night_of(t) == lnt_night_of(now)) {
+        *at = t;
+        return LNT_ERR_INVALID;
+    }
+    if (t > now)
+        t = local_to_utc(day - 86400 + (hhmm / 100) * 3600 + (hhmm % 100) * 60);
+    *at = t;
+    return LNT_OK;
+}
+
 int64_t lnt_record_when(const struct lnt_form *fm, int64_t now)
 {
     const char *when;
-    int64_t mins, local, day, t;
+    int64_t mins, t;
 
     if (fm->occurred_at != 0)
         return fm->occurred_at;
@@ -94,18 +118,10 @@ int64_t lnt_record_when(const struct lnt_form *fm, int64_t now)
         return lnt_parse_i64(when, 0, 24 * 60, &mins) == LNT_OK ? now - mins * 60 : now;
     if (!(fm->answered & LNT_FIELD_BIT(LNT_F_WHEN_HHMM)))
         return now;
-    /*
-     * The latest local HH:MM that is not in the future: 23:30 typed at 01:00 is
-     * last night. Each candidate is read in the offset in force at that time
-     * (00:30 typed at 02:30 BST on the night the clocks go forward was GMT),
-     * the earlier of the two when the hour repeats.
-     */
-    local = now + lnt_london_offset(now);
-    day = local - (local % 86400 + 86400) % 86400;
-    t = day + (fm->v[LNT_F_WHEN_HHMM] / 100) * 3600 + (fm->v[LNT_F_WHEN_HHMM] % 100) * 60;
-    if (local_to_utc(t) > now)
-        t -= 86400;
-    return local_to_utc(t);
+    /* A time later than now was refused when it was typed; should one get here, it is now. */
+    if (lnt_record_typed_time(fm->v[LNT_F_WHEN_HHMM], now, &t) != LNT_OK)
+        return now;
+    return t;
 }
 
 static enum lnt_err answer_json(const struct lnt_form *fm, enum lnt_field f, json_t *answers)

@@ -16,10 +16,19 @@
 
 /*
  * When it happened, from the answers: "now", N minutes ago, or a local
- * (Europe/London) HH:MM on or before `now`; a time fixed by an earlier save
- * wins. Unix seconds.
+ * (Europe/London) HH:MM typed at `now` (lnt_record_typed_time); a time fixed
+ * by an earlier save wins. Unix seconds.
  */
 int64_t lnt_record_when(const struct lnt_form *fm, int64_t now);
+
+/*
+ * The instant a London HH:MM (`hhmm`, 0000-2359) typed at `now` names, in
+ * *at: today's, when it is not later than now; yesterday's, when today's
+ * falls in a later trading night than now (23:30 typed at 01:00). LNT_OK;
+ * LNT_ERR_INVALID when it is later than now in the same trading night
+ * (04:00 typed at 03:17), with that later instant in *at for saying so.
+ */
+enum lnt_err lnt_record_typed_time(int32_t hhmm, int64_t now, int64_t *at);
 
 /*
  * The answers in `fields` as compact JSON appended to `out`:

@@ -1,4 +1,5 @@
-/* replay.c - scripted input for lantern-kiosk --replay: scan, tap, type, wait, shot. */
+/* replay.c - scripted input for lantern-kiosk --replay: scan, tap, press, release, type, wait,
+ * shot. */
 #include "replay.h"
 
 #include <errno.h>
@@ -12,8 +13,9 @@ static const struct {
     const char *name;
     enum lnt_replay_op op;
 } commands[] = {
-    {"scan", LNT_REPLAY_SCAN}, {"tap", LNT_REPLAY_TAP},   {"type", LNT_REPLAY_TYPE},
-    {"wait", LNT_REPLAY_WAIT}, {"shot", LNT_REPLAY_SHOT},
+    {"scan", LNT_REPLAY_SCAN},       {"tap", LNT_REPLAY_TAP},   {"type", LNT_REPLAY_TYPE},
+    {"wait", LNT_REPLAY_WAIT},       {"shot", LNT_REPLAY_SHOT}, {"press", LNT_REPLAY_PRESS},
+    {"release", LNT_REPLAY_RELEASE},
 };
 
 static bool is_space(char c)
@@ -50,7 +52,11 @@ enum lnt_err lnt_replay_parse_line(const char *line, struct lnt_replay_step *out
             out->op = commands[i].op;
     if (out->op == 0)
         return lnt_fail(err, LNT_ERR_INVALID,
-                        "unknown command `%s` (expected scan, tap, type, wait or shot)", word);
+                        "unknown command `%s` (expected scan, tap, press, release, type, wait or "
+                        "shot)",
+                        word);
+    if (len == 0 && (out->op == LNT_REPLAY_PRESS || out->op == LNT_REPLAY_RELEASE))
+        return LNT_OK; /* where the finger last was */
     if (len == 0)
         return lnt_fail(err, LNT_ERR_INVALID, "%s: needs an argument", word);
     if (len >= sizeof out->arg)

@@ -1,4 +1,5 @@
-/* replay.h - scripted input for lantern-kiosk --replay: scan, tap, type, wait, shot. */
+/* replay.h - scripted input for lantern-kiosk --replay: scan, tap, press, release, type, wait,
+ * shot. */
 #ifndef LNT_REPLAY_H
 #define LNT_REPLAY_H
 
@@ -16,13 +17,16 @@ enum lnt_replay_op {
     LNT_REPLAY_TAP,      /* tap LABEL: the button with that visible label */
     LNT_REPLAY_TYPE,     /* type TEXT: on the screen's keypad or keyboard */
     LNT_REPLAY_WAIT,     /* wait MS: let time pass (timers run, sync goes on) */
-    LNT_REPLAY_SHOT      /* shot FILE.png: save the screen (path relative to the script) */
+    LNT_REPLAY_SHOT,     /* shot FILE.png: save the screen (path relative to the script) */
+    LNT_REPLAY_PRESS,    /* press [LABEL]: a finger down now, on LABEL or where the last went */
+    LNT_REPLAY_RELEASE   /* release [LABEL]: the finger up now, over LABEL or where it went down */
 };
 
 struct lnt_replay_step {
     enum lnt_replay_op op;
     int line;                      /* 1-based line in the script */
-    char arg[LNT_REPLAY_LINE_MAX]; /* the rest of the line, trimmed; a path already resolved */
+    char arg[LNT_REPLAY_LINE_MAX]; /* the rest of the line, trimmed; a path already resolved;
+                                      "" only for press and release */
     int64_t ms;                    /* wait */
 };
 

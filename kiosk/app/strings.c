@@ -21,7 +21,7 @@ static const char *const table[LNT_S__COUNT] = {
     [LNT_S_OFFLINE] = SYM_OFF " Offline",
     [LNT_S_NOT_ENROLLED_BAR] = SYM_OFF " Not enrolled",
     [LNT_S_UNSENT] = "Unsent: %lld",
-    [LNT_S_LAST_SYNC] = "Last sync %s",
+    [LNT_S_LAST_SYNC] = "Synced %s",
     [LNT_S_NEVER_SYNCED] = "Never synced",
     [LNT_S_ASIDE] = SYM_WARN " %lld set aside",
     [LNT_S_UNSENT_OLD] = SYM_WARN " %lld unsent over %lld h",
@@ -29,7 +29,7 @@ static const char *const table[LNT_S__COUNT] = {
     [LNT_S_SHOW_BADGE] = "Show your badge",
     [LNT_S_SHOW_BADGE_HINT] = "Hold the QR code up to the camera, about a hand's width away",
     [LNT_S_ENROL_TITLE] = "Scan enrolment code",
-    [LNT_S_ENROL_HINT] = "Hold up the enrolment QR code from `lanternctl kiosk add`",
+    [LNT_S_ENROL_HINT] = "Ask your scheme administrator for this kiosk's set-up code",
     [LNT_S_CHECKING] = "Checking badge...",
     [LNT_S_SAVING] = "Saving...",
 
@@ -146,8 +146,8 @@ static const char *const table[LNT_S__COUNT] = {
     [LNT_S_Q_TALLY6] = "Calls from police",
     [LNT_S_Q_TALLY7] = "Situations calmed",
     [LNT_S_EVIDENCE_REMINDER] =
-        SYM_WARN " Evidence is time-critical: some drugs leave the body within 12 hours. "
-                 "Keep the drink, keep the CCTV, tell the police now.",
+        SYM_WARN " Some drugs leave the body within 12 hours: keep the drink, keep the CCTV, "
+                 "tell the police now.",
     [LNT_S_REPORTS_TITLE] = "Open reports: pick one to finish",
     [LNT_S_REPORTS_NONE] = "No open reports. Everything is finished.",
     [LNT_S_REPORT_ITEM] = "%s %s, %s",
@@ -165,6 +165,28 @@ static const char *const table[LNT_S__COUNT] = {
     [LNT_S_Q_DESC_CONCERN] = "Person causing concern: clothing, for CCTV",
     [LNT_S_Q_OTHER_TEXT] = "What happened? A few words",
     [LNT_S_SAVED_ANGELA_OPEN] = "Ask for Angela saved OPEN: outcome to follow",
+
+    /* Hands: gloved, cold or hurried. */
+    [LNT_S_DAY_MON] = "Mon",
+    [LNT_S_DAY_TUE] = "Tue",
+    [LNT_S_DAY_WED] = "Wed",
+    [LNT_S_DAY_THU] = "Thu",
+    [LNT_S_DAY_FRI] = "Fri",
+    [LNT_S_DAY_SAT] = "Sat",
+    [LNT_S_DAY_SUN] = "Sun",
+    [LNT_S_DAY_TIME] = "%s %s",
+    [LNT_S_TIME_LATER] = SYM_NO " %s is later than now (%s)",
+    [LNT_S_TIME_NOW] = "It is now %s",
+    [LNT_S_TIME_MEANS] = "That is %s",
+    [LNT_S_IDLE_WARN] = SYM_WARN " Going back to the start in %d s " DASH " touch to stay",
+    [LNT_S_DISCARD_Q] = "Discard this report?",
+    [LNT_S_DISCARD_WHY] = "What you entered will not be saved.",
+    [LNT_S_KEEP_GOING] = "Keep going",
+    [LNT_S_DISCARD] = "Discard",
+    [LNT_S_HAPPENED] = "Happened %s",
+    [LNT_S_COMPLETING_REF] = "Finishing %s from %s",
+    [LNT_S_VOLUNTEER_LINE] = "%s " DASH " call sign %s",
+    [LNT_S_VOLUNTEER_ONLY] = "%s",
 };
 
 const char *lnt_str(enum lnt_sid id)

@@ -17,7 +17,7 @@ enum lnt_sid {
     LNT_S_OFFLINE,
     LNT_S_NOT_ENROLLED_BAR,
     LNT_S_UNSENT,    /* "Unsent: %lld" */
-    LNT_S_LAST_SYNC, /* "Last sync %s" */
+    LNT_S_LAST_SYNC, /* "Synced %s" day and time */
     LNT_S_NEVER_SYNCED,
     LNT_S_ASIDE,      /* "%lld set aside" */
     LNT_S_UNSENT_OLD, /* "%lld unsent over %lld h" */
@@ -158,6 +158,28 @@ enum lnt_sid {
     LNT_S_Q_DESC_CONCERN,
     LNT_S_Q_OTHER_TEXT,
     LNT_S_SAVED_ANGELA_OPEN,
+    /* Hands: gloved, cold or hurried (settling taps, typed times with their day, the idle
+     * countdown, asking before discarding, contrast, plain wording). */
+    LNT_S_DAY_MON, /* ... LNT_S_DAY_MON + 6 is Sunday, as lnt_weekday counts */
+    LNT_S_DAY_TUE,
+    LNT_S_DAY_WED,
+    LNT_S_DAY_THU,
+    LNT_S_DAY_FRI,
+    LNT_S_DAY_SAT,
+    LNT_S_DAY_SUN,
+    LNT_S_DAY_TIME,    /* "%s %s" day, HH:MM */
+    LNT_S_TIME_LATER,  /* "%s is later than now (%s)" */
+    LNT_S_TIME_NOW,    /* "It is now %s" */
+    LNT_S_TIME_MEANS,  /* "That is %s" */
+    LNT_S_IDLE_WARN,   /* "Going back to the start in %d s ..." */
+    LNT_S_DISCARD_Q,   /* "Discard this report?" */
+    LNT_S_DISCARD_WHY, /* what discarding loses */
+    LNT_S_KEEP_GOING,
+    LNT_S_DISCARD,
+    LNT_S_HAPPENED,       /* "Happened %s" */
+    LNT_S_COMPLETING_REF, /* "Finishing %s from %s" ref, day and time */
+    LNT_S_VOLUNTEER_LINE, /* "%s — call sign %s" */
+    LNT_S_VOLUNTEER_ONLY, /* "%s" role, no call sign yet */
     LNT_S__COUNT
 };
 

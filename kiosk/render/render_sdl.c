@@ -31,6 +31,10 @@ struct lnt_render {
     float scale;      /* logical to physical */
     int ox, oy;       /* where the logical screen starts on the output */
     bool dirty;       /* the window lost its pixels (exposed, resized): draw even if unchanged */
+    /* The one finger (or mouse button) being followed from press to release. */
+    bool held;
+    bool held_mouse;     /* the mouse, rather than a finger */
+    SDL_FingerID finger; /* when a finger */
 };
 
 static enum lnt_err sdl_fail(char *err, const char *what)
@@ -350,6 +354,19 @@ static void window_to_output(struct lnt_render *r, float wx, float wy, float *px
     *py = wh > 0 ? wy * (float)r->out_h / (float)wh : wy;
 }
 
+/* Adds a press or release at output pixel (px, py). Past the cap (more than a finger can do in a
+ * frame) the rest is dropped: a press without its release is replaced by the next press. */
+static void touch(struct lnt_render *r, struct lnt_render_input *in, bool down, float px, float py)
+{
+    struct lnt_render_touch *t;
+
+    if (in->n_touch == LNT_RENDER_TOUCH_MAX)
+        return;
+    t = &in->touch[in->n_touch++];
+    t->down = down;
+    to_logical(r, px, py, &t->x, &t->y);
+}
+
 void lnt_render_poll(struct lnt_render *r, struct lnt_render_input *in)
 {
     SDL_Event ev;
@@ -385,22 +402,31 @@ void lnt_render_poll(struct lnt_render *r, struct lnt_render_input *in)
             break;
         }
         case SDL_MOUSEBUTTONDOWN:
+        case SDL_MOUSEBUTTONUP:
             /* A touch screen also reports its touches as mouse clicks; the finger event counts, not
              * this. */
-            if (ev.button.which == SDL_TOUCH_MOUSEID || ev.button.button != SDL_BUTTON_LEFT ||
-                in->tapped)
+            if (ev.button.which == SDL_TOUCH_MOUSEID || ev.button.button != SDL_BUTTON_LEFT)
                 break;
-            in->tapped = true;
+            if (ev.type == SDL_MOUSEBUTTONDOWN ? r->held : !(r->held && r->held_mouse))
+                break;
+            r->held = ev.type == SDL_MOUSEBUTTONDOWN;
+            r->held_mouse = true;
             window_to_output(r, (float)ev.button.x, (float)ev.button.y, &px, &py);
-            to_logical(r, px, py, &in->x, &in->y);
+            touch(r, in, r->held, px, py);
             break;
         case SDL_FINGERDOWN:
-            if (in->tapped)
+        case SDL_FINGERUP:
+            /* One finger at a time: a second one (a palm, a knuckle) while the first is down is
+             * not a tap. */
+            if (ev.type == SDL_FINGERDOWN
+                    ? r->held
+                    : !(r->held && !r->held_mouse && r->finger == ev.tfinger.fingerId))
                 break;
+            r->held = ev.type == SDL_FINGERDOWN;
+            r->held_mouse = false;
+            r->finger = ev.tfinger.fingerId;
             /* Finger positions are 0..1 across the whole output. */
-            in->tapped = true;
-            to_logical(r, ev.tfinger.x * (float)r->out_w, ev.tfinger.y * (float)r->out_h, &in->x,
-                       &in->y);
+            touch(r, in, r->held, ev.tfinger.x * (float)r->out_w, ev.tfinger.y * (float)r->out_h);
             break;
         default:
             break;

@@ -40,11 +40,19 @@ void lnt_render_free(struct lnt_render *r);
 /* Draws `dl` and presents it. An unchanged list is not drawn again (until the window needs it). */
 enum lnt_err lnt_render_draw(struct lnt_render *r, const struct lnt_draw_list *dl, char *err);
 
+#define LNT_RENDER_TOUCH_MAX 16 /* presses and releases kept from one poll */
+
+/* A finger (or the left mouse button) going down or coming up, in logical 800x480 coordinates. */
+struct lnt_render_touch {
+    bool down; /* false: released */
+    int x, y;
+};
+
 /* What happened since the last poll. */
 struct lnt_render_input {
-    bool quit;   /* window closed or Escape */
-    bool tapped; /* a press: (x, y) in logical 800x480 coordinates */
-    int x, y;
+    bool quit; /* window closed or Escape */
+    size_t n_touch;
+    struct lnt_render_touch touch[LNT_RENDER_TOUCH_MAX]; /* in the order they happened */
     bool next_frame; /* F2: show the camera the next demo badge */
     char text[32];   /* typed on a physical keyboard (ASCII), "" when nothing */
     bool key_delete; /* Backspace */
@@ -52,8 +60,12 @@ struct lnt_render_input {
 };
 
 /*
- * Drains pending window events; returns the first tap (touch or mouse, never
- * both for one touch) and whether the window asked to close. Offscreen: nothing.
+ * Drains pending window events; returns the presses and releases of one finger
+ * at a time (a touch, or the mouse, never both for one touch: a second finger
+ * while the first is down is ignored, and a release is always reported for a
+ * reported press) and whether the window asked to close. What makes a press
+ * and release a tap is the app's to decide (lnt_app_press, lnt_app_release).
+ * Offscreen: nothing.
  */
 void lnt_render_poll(struct lnt_render *r, struct lnt_render_input *in);
 

@@ -5,7 +5,7 @@
 
 static void status_bar(struct lnt_draw_list *dl, const struct lnt_status *st)
 {
-    char clock[8], synced[8];
+    char clock[LNT_APP_DAY_TIME_LEN], synced[LNT_APP_DAY_TIME_LEN];
 
     lnt_dl_rect(dl, 0, 0, LNT_SCREEN_W, BAR_H, C_BAR);
     if (!st->enrolled)
@@ -17,23 +17,35 @@ static void status_bar(struct lnt_draw_list *dl, const struct lnt_status *st)
         lnt_dl_text_id(dl, 10, 0, 150, BAR_H, 18, true, LNT_ALIGN_LEFT, C_AMBER, LNT_S_OFFLINE);
     /* Anything waiting over an hour is flagged: the network or the server needs a look. */
     if (st->unsent > 0 && st->unsent_age > LNT_UNSENT_WARN_S)
-        lnt_dl_text_id(dl, 160, 0, 170, BAR_H, 17, true, LNT_ALIGN_LEFT, C_AMBER, LNT_S_UNSENT_OLD,
+        lnt_dl_text_id(dl, 160, 0, 170, BAR_H, 18, true, LNT_ALIGN_LEFT, C_AMBER, LNT_S_UNSENT_OLD,
                        (long long)st->unsent, (long long)(st->unsent_age / 3600));
     else
         lnt_dl_text_id(dl, 160, 0, 170, BAR_H, 18, false, LNT_ALIGN_LEFT, C_TEXT, LNT_S_UNSENT,
                        (long long)st->unsent);
-    lnt_dl_hhmm(st->last_sync, synced);
+    /* Every time shown carries its day: at 2 a.m. "22:40" alone could be either night. */
+    lnt_app_day_time(st->last_sync, synced);
     if (st->last_sync > 0)
-        lnt_dl_text_id(dl, 335, 0, 175, BAR_H, 18, false, LNT_ALIGN_LEFT, C_TEXT, LNT_S_LAST_SYNC,
+        lnt_dl_text_id(dl, 335, 0, 160, BAR_H, 18, false, LNT_ALIGN_LEFT, C_TEXT, LNT_S_LAST_SYNC,
                        synced);
     else
-        lnt_dl_text_id(dl, 335, 0, 175, BAR_H, 18, false, LNT_ALIGN_LEFT, C_DIM,
+        lnt_dl_text_id(dl, 335, 0, 160, BAR_H, 18, false, LNT_ALIGN_LEFT, C_DIM,
                        LNT_S_NEVER_SYNCED);
     if (st->aside > 0)
-        lnt_dl_text_id(dl, 510, 0, 180, BAR_H, 18, true, LNT_ALIGN_LEFT, C_AMBER, LNT_S_ASIDE,
+        lnt_dl_text_id(dl, 500, 0, 150, BAR_H, 18, true, LNT_ALIGN_LEFT, C_AMBER, LNT_S_ASIDE,
                        (long long)st->aside);
-    lnt_dl_hhmm(st->now, clock);
-    lnt_dl_text(dl, 700, 0, 90, BAR_H, 22, true, LNT_ALIGN_RIGHT, C_TEXT, "%s", clock);
+    lnt_app_day_time(st->now, clock);
+    lnt_dl_text(dl, 655, 0, 135, BAR_H, 22, true, LNT_ALIGN_RIGHT, C_TEXT, "%s", clock);
+}
+
+/* The last seconds before idle, over the status bar (where there is nothing to tap). */
+static void idle_warning(struct lnt_draw_list *dl, const struct lnt_app *app)
+{
+    if (app->idle_warn_s <= 0 || app->state == LNT_APP_IDLE || app->state == LNT_APP_SAVING ||
+        app->state == LNT_APP_REFUSED || app->state == LNT_APP_SAVED)
+        return;
+    lnt_dl_rect(dl, 0, 0, LNT_SCREEN_W, BAR_H, C_AMBER);
+    lnt_dl_text_id(dl, MARGIN, 0, LNT_SCREEN_W - 2 * MARGIN, BAR_H, 22, true, LNT_ALIGN_CENTRE,
+                   C_BLACK, LNT_S_IDLE_WARN, app->idle_warn_s);
 }
 
 static void screen_refused(struct lnt_draw_list *dl, const struct lnt_app *app)
@@ -88,6 +100,12 @@ static void screen_saved(struct lnt_draw_list *dl, const struct lnt_app *app)
     lnt_dl_wrapped(dl, MARGIN, 212, 760, 22, C_TEXT, false, lnt_str(LNT_S_SAVED_NOTE), 2);
     lnt_dl_text_id(dl, MARGIN, 248, 760, 34, 24, false, LNT_ALIGN_LEFT, C_DIM, LNT_S_SAVED_REF,
                    app->saved_ref);
+    if (app->saved_at > 0) {
+        char when[LNT_APP_DAY_TIME_LEN];
+        lnt_app_day_time(app->saved_at, when);
+        lnt_dl_text_id(dl, MARGIN, 284, 760, 34, 24, false, LNT_ALIGN_LEFT, C_TEXT, LNT_S_HAPPENED,
+                       when);
+    }
     if (app->saved_open) {
         lnt_dl_rect(dl, MARGIN, 322, 760, 56, C_AMBER);
         lnt_dl_text_id(dl, MARGIN + 10, 322, 740, 56, 20, true, LNT_ALIGN_LEFT, C_BLACK,
@@ -139,7 +157,7 @@ void lnt_screen_build(const struct lnt_app *app, const struct lnt_status *st,
         lnt_screen_menu(out, app, st);
         break;
     case LNT_APP_FORM:
-        lnt_screen_form(out, app);
+        lnt_screen_form(out, app, st);
         break;
     case LNT_APP_REPORTS:
         lnt_screen_reports(out, app);
@@ -155,4 +173,5 @@ void lnt_screen_build(const struct lnt_app *app, const struct lnt_status *st,
         screen_saved(out, app);
         break;
     }
+    idle_warning(out, app);
 }

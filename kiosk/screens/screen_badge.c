@@ -1,5 +1,6 @@
 /* screen_badge.c - the badge result (who, SIA, training, verdict, actions) and a manager's menu. */
 #include <stdio.h>
+#include <string.h>
 
 #include "ltime.h"
 #include "screen_int.h"
@@ -39,28 +40,51 @@ static void verdict_banner(struct lnt_draw_list *dl, enum lnt_verdict v, const c
                 words);
 }
 
+/*
+ * A licence number as the screen shows it, to anyone standing at the door: all
+ * but its last four digits hidden, in groups of four ("\u2022\u2022\u2022\u2022 ... 5678").
+ */
+static void masked(const char *number, char *out, size_t size)
+{
+    size_t n = strlen(number), used = 0;
+
+    out[0] = '\0';
+    for (size_t i = 0; i < n && used + 5 < size; i++) {
+        if (i > 0 && (n - i) % 4 == 0)
+            out[used++] = ' ';
+        if (i + 4 < n) {
+            memcpy(out + used, SYM_HIDDEN, sizeof SYM_HIDDEN - 1);
+            used += sizeof SYM_HIDDEN - 1;
+        } else {
+            out[used++] = number[i];
+        }
+        out[used] = '\0';
+    }
+}
+
 static void sia_line(struct lnt_draw_list *dl, const struct lnt_app_badge *b, int y)
 {
     const struct lnt_badge_claims *c = &b->claims;
-    char date[LNT_DATE_STRLEN] = "";
+    char date[LNT_DATE_STRLEN] = "", number[64];
 
     if (c->sia_expires != 0)
         lnt_date_format(c->sia_expires, date);
+    masked(c->sia_number, number, sizeof number);
     switch (b->sia) {
     case LNT_SIA_MISSING:
-        lnt_dl_text_id(dl, MARGIN, y, 760, 30, 21, true, LNT_ALIGN_LEFT, C_RED, LNT_S_SIA_NONE);
+        lnt_dl_text_id(dl, MARGIN, y, 760, 30, 21, true, LNT_ALIGN_LEFT, C_RED_FG, LNT_S_SIA_NONE);
         break;
     case LNT_SIA_EXPIRED:
-        lnt_dl_text_id(dl, MARGIN, y, 760, 30, 21, true, LNT_ALIGN_LEFT, C_RED, LNT_S_SIA_EXPIRED,
-                       c->sia_number, date);
+        lnt_dl_text_id(dl, MARGIN, y, 760, 30, 21, true, LNT_ALIGN_LEFT, C_RED_FG,
+                       LNT_S_SIA_EXPIRED, number, date);
         break;
     case LNT_SIA_EXPIRING:
         lnt_dl_text_id(dl, MARGIN, y, 760, 30, 21, true, LNT_ALIGN_LEFT, C_AMBER,
-                       LNT_S_SIA_EXPIRING, c->sia_number, date, (int)b->sia_days_left);
+                       LNT_S_SIA_EXPIRING, number, date, (int)b->sia_days_left);
         break;
     case LNT_SIA_VALID:
         lnt_dl_text_id(dl, MARGIN, y, 760, 30, 21, false, LNT_ALIGN_LEFT, C_TEXT, LNT_S_SIA_VALID,
-                       c->sia_number, date, (int)b->sia_days_left);
+                       number, date, (int)b->sia_days_left);
         break;
     case LNT_SIA_NOT_REQUIRED:
         lnt_dl_text_id(dl, MARGIN, y, 760, 30, 21, false, LNT_ALIGN_LEFT, C_DIM,
@@ -102,7 +126,7 @@ static void training(struct lnt_draw_list *dl, const struct lnt_app_badge *b, in
                            name, date);
     }
     if (c->n_courses > shown)
-        lnt_dl_text_id(dl, MARGIN, y + 52, 760, 24, 17, false, LNT_ALIGN_LEFT, C_DIM,
+        lnt_dl_text_id(dl, MARGIN, y + 52, 760, 24, 18, false, LNT_ALIGN_LEFT, C_DIM,
                        LNT_S_MORE_COURSES, c->n_courses - shown);
 }
 
@@ -161,14 +185,23 @@ void lnt_screen_badge(struct lnt_draw_list *dl, const struct lnt_app *app,
 
     verdict_banner(dl, b->verdict, b->verdict_words);
     lnt_dl_text(dl, MARGIN, 106, 560, 46, 36, true, LNT_ALIGN_LEFT, C_TEXT, "%s", b->claims.name);
-    lnt_dl_text_id(dl, 580, 106, 200, 46, 20, true, LNT_ALIGN_RIGHT, b->on_shift ? C_GREEN : C_DIM,
+    lnt_dl_text_id(dl, 580, 106, 200, 46, 20, true, LNT_ALIGN_RIGHT,
+                   b->on_shift ? C_GREEN_FG : C_DIM,
                    b->on_shift ? LNT_S_ON_SHIFT : LNT_S_NOT_ON_SHIFT);
-    lnt_dl_text_id(dl, MARGIN, 150, 760, 28, 20, false, LNT_ALIGN_LEFT, C_DIM, LNT_S_STAFF_NO,
-                   lnt_str(role_words(b->claims.role)), b->claims.subject);
+    /* A volunteer goes by a call sign on the night, not a staff number. */
+    if (b->claims.role == LNT_ROLE_VOLUNTEER && app->call_sign[0] != '\0')
+        lnt_dl_text_id(dl, MARGIN, 150, 760, 28, 20, false, LNT_ALIGN_LEFT, C_DIM,
+                       LNT_S_VOLUNTEER_LINE, lnt_str(role_words(b->claims.role)), app->call_sign);
+    else if (b->claims.role == LNT_ROLE_VOLUNTEER)
+        lnt_dl_text_id(dl, MARGIN, 150, 760, 28, 20, false, LNT_ALIGN_LEFT, C_DIM,
+                       LNT_S_VOLUNTEER_ONLY, lnt_str(role_words(b->claims.role)));
+    else
+        lnt_dl_text_id(dl, MARGIN, 150, 760, 28, 20, false, LNT_ALIGN_LEFT, C_DIM, LNT_S_STAFF_NO,
+                       lnt_str(role_words(b->claims.role)), b->claims.subject);
     sia_line(dl, b, 180);
     training(dl, b, 212);
     if (app->save_error[0] != '\0')
-        lnt_dl_text(dl, MARGIN, 266, 760, 30, 18, true, LNT_ALIGN_LEFT, C_RED, "%s",
+        lnt_dl_text(dl, MARGIN, 266, 760, 30, 20, true, LNT_ALIGN_LEFT, C_RED_FG, "%s",
                     app->save_error);
     actions(dl, app, st);
 }

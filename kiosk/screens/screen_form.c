@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "buf.h"
+#include "record.h"
 #include "screen_int.h"
 
 #define AREA_BOTTOM (BOTTOM_Y - 8)
@@ -31,16 +33,22 @@ static int header(struct lnt_draw_list *dl, const struct lnt_app *app, const str
 {
     int per_page, pages, q_w = text_w;
     const struct lnt_flow_def *def = lnt_flow_get(app->form.flow);
-    char when[8];
+    char when[LNT_APP_DAY_TIME_LEN], ref[9];
     int y = BAR_H + 36;
 
     lnt_dl_rect(dl, 0, BAR_H, LNT_SCREEN_W, 36, flow_colour(app->form.flow));
     lnt_dl_text(dl, MARGIN, BAR_H, 360, 36, 20, true, LNT_ALIGN_LEFT, C_TEXT, "%s",
                 lnt_str(def->title));
     if (app->form.earlier != 0) {
-        lnt_dl_hhmm(app->form.occurred_at, when);
-        lnt_dl_text_id(dl, 380, BAR_H, 400, 36, 18, false, LNT_ALIGN_RIGHT, C_TEXT,
-                       LNT_S_COMPLETING, when);
+        /* The reference the first save showed, and when it happened (with its day). */
+        lnt_app_day_time(app->form.occurred_at, when);
+        lnt_app_short_ref(app->form.report_id, ref);
+        if (ref[0] != '\0')
+            lnt_dl_text_id(dl, 380, BAR_H, 400, 36, 18, false, LNT_ALIGN_RIGHT, C_TEXT,
+                           LNT_S_COMPLETING_REF, ref, when);
+        else
+            lnt_dl_text_id(dl, 380, BAR_H, 400, 36, 18, false, LNT_ALIGN_RIGHT, C_TEXT,
+                           LNT_S_COMPLETING, when);
     } else {
         lnt_dl_text(dl, 380, BAR_H, 400, 36, 18, false, LNT_ALIGN_RIGHT, C_TEXT, "%s",
                     app->badge.claims.name);
@@ -53,9 +61,11 @@ static int header(struct lnt_draw_list *dl, const struct lnt_app *app, const str
         q_w -= 160;
     }
     y += 4 + lnt_dl_wrapped(dl, MARGIN, y + 4, q_w, 26, C_TEXT, true, lnt_str(s->question), 2);
-    if (def->reminder && s->kind != LNT_STEP_TEXT)
-        y += 4 + lnt_dl_wrapped(dl, MARGIN, y + 2, text_w, 16, C_AMBER, true,
-                                lnt_str(LNT_S_EVIDENCE_REMINDER), text_w < 500 ? 4 : 2);
+    /* The reminder, big enough to read at arm's length, on every screen of choices (the
+     * keypad's column has no room for it beside the time and its day). */
+    if (def->reminder && (s->kind == LNT_STEP_PICK || s->kind == LNT_STEP_TICKS))
+        y += 4 + lnt_dl_wrapped(dl, MARGIN, y + 2, text_w, 20, C_AMBER, true,
+                                lnt_str(LNT_S_EVIDENCE_REMINDER), 2);
     return y + 6;
 }
 
@@ -87,9 +97,9 @@ static void list_step(struct lnt_draw_list *dl, const struct lnt_app *app, const
     first = fm->page * per_page;
     k = (int)n - first < per_page ? (int)n - first : per_page;
     if (app->save_error[0] != '\0') {
-        lnt_dl_text(dl, MARGIN, bottom - 26, 760, 26, 16, true, LNT_ALIGN_LEFT, C_RED, "%s",
+        lnt_dl_text(dl, MARGIN, bottom - 28, 760, 28, 20, true, LNT_ALIGN_LEFT, C_RED_FG, "%s",
                     app->save_error);
-        bottom -= 30;
+        bottom -= 32;
     }
     for (int i = 0; i < k; i++) {
         int item = first + i, x, y, w, h;
@@ -124,8 +134,33 @@ static void list_step(struct lnt_draw_list *dl, const struct lnt_app *app, const
                       lnt_str(LNT_S_MORE));
 }
 
+/* Under a time being typed: what it means, with its day, or what is wrong with it. */
+static void time_hint(struct lnt_draw_list *dl, const struct lnt_app *app,
+                      const struct lnt_status *st, int y)
+{
+    const struct lnt_form *fm = &app->form;
+    char when[LNT_APP_DAY_TIME_LEN];
+    int64_t hhmm = 0, at = 0;
+
+    if (fm->entry_bad) {
+        lnt_dl_wrapped(dl, MARGIN, y, 370, 20, C_RED_FG, true,
+                       app->entry_why[0] != '\0' ? app->entry_why : lnt_str(LNT_S_TIME_BAD), 3);
+        return;
+    }
+    if (strlen(fm->entry) >= 3 && lnt_parse_i64(fm->entry, 0, 2359, &hhmm) == LNT_OK &&
+        hhmm % 100 <= 59 && lnt_record_typed_time((int32_t)hhmm, st->now, &at) == LNT_OK) {
+        lnt_app_day_time(at, when);
+        lnt_dl_text_id(dl, MARGIN, y, 370, 30, 22, true, LNT_ALIGN_LEFT, C_TEXT, LNT_S_TIME_MEANS,
+                       when);
+    } else {
+        lnt_app_day_time(st->now, when);
+        lnt_dl_text_id(dl, MARGIN, y, 370, 30, 22, false, LNT_ALIGN_LEFT, C_DIM, LNT_S_TIME_NOW,
+                       when);
+    }
+}
+
 static void keypad_step(struct lnt_draw_list *dl, const struct lnt_app *app,
-                        const struct lnt_step *s, int top)
+                        const struct lnt_step *s, const struct lnt_status *st, int top)
 {
     static const char keys[] = "123456789D0K";
     const struct lnt_form *fm = &app->form;
@@ -134,13 +169,13 @@ static void keypad_step(struct lnt_draw_list *dl, const struct lnt_app *app,
     lnt_dl_text(dl, MARGIN + 16, top + 4, 340, 80, 48, true, LNT_ALIGN_LEFT, C_TEXT, "%s",
                 fm->entry[0] != '\0' ? fm->entry
                                      : (s->kind == LNT_STEP_NUMBER && s->min == 0 ? "0" : ""));
-    if (fm->entry_bad && s->kind == LNT_STEP_TIME)
-        lnt_dl_wrapped(dl, MARGIN, top + 92, 370, 18, C_RED, true, lnt_str(LNT_S_TIME_BAD), 2);
+    if (s->kind == LNT_STEP_TIME)
+        time_hint(dl, app, st, top + 92);
     else if (fm->entry_bad)
-        lnt_dl_text_id(dl, MARGIN, top + 92, 370, 30, 18, true, LNT_ALIGN_LEFT, C_RED,
+        lnt_dl_text_id(dl, MARGIN, top + 92, 370, 30, 20, true, LNT_ALIGN_LEFT, C_RED_FG,
                        LNT_S_NUMBER_BAD, (int)s->min, (int)s->max);
     else if (s->kind == LNT_STEP_NUMBER)
-        lnt_dl_text_id(dl, MARGIN, top + 92, 370, 30, 18, false, LNT_ALIGN_LEFT, C_DIM,
+        lnt_dl_text_id(dl, MARGIN, top + 92, 370, 30, 20, false, LNT_ALIGN_LEFT, C_DIM,
                        LNT_S_NUMBER_RANGE, (int)s->min, (int)s->max);
     for (int i = 0; i < 12; i++) {
         int x = 414 + (i % 3) * 124, y = BAR_H + 48 + (i / 3) * 86;
@@ -181,15 +216,15 @@ static void keyboard_step(struct lnt_draw_list *dl, const struct lnt_app *app,
                 lnt_str(s->question));
     lnt_dl_rect(dl, MARGIN, 84, 760, 46, C_BAR);
     if (fm->entry[0] != '\0') {
-        lnt_dl_text(dl, MARGIN + 10, 84, 680, 46, 28, true, LNT_ALIGN_LEFT, C_TEXT, "%s_",
+        lnt_dl_text(dl, MARGIN + 10, 84, 670, 46, 28, true, LNT_ALIGN_LEFT, C_TEXT, "%s_",
                     fm->entry);
-        lnt_dl_text(dl, 700, 84, 70, 46, 16, false, LNT_ALIGN_RIGHT, C_DIM, "%zu/%d",
+        lnt_dl_text(dl, 690, 84, 80, 46, 20, false, LNT_ALIGN_RIGHT, C_DIM, "%zu/%d",
                     strlen(fm->entry), (int)s->max);
     } else if (fm->entry_bad) {
-        lnt_dl_text(dl, MARGIN + 10, 84, 740, 46, 18, true, LNT_ALIGN_LEFT, C_RED, "%s",
+        lnt_dl_text(dl, MARGIN + 10, 84, 740, 46, 20, true, LNT_ALIGN_LEFT, C_RED_FG, "%s",
                     lnt_str(s->question));
     } else {
-        lnt_dl_text_id(dl, MARGIN + 10, 84, 740, 46, 16, false, LNT_ALIGN_LEFT, C_DIM,
+        lnt_dl_text_id(dl, MARGIN + 10, 84, 740, 46, 20, false, LNT_ALIGN_LEFT, C_DIM,
                        LNT_S_TEXT_HINT, (int)s->max);
     }
     for (int r = 0; r < 4; r++)
@@ -206,13 +241,35 @@ static void keyboard_step(struct lnt_draw_list *dl, const struct lnt_app *app,
                   lnt_str(fm->entry[0] == '\0' && s->optional ? LNT_S_SKIP : LNT_S_OK));
 }
 
-void lnt_screen_form(struct lnt_draw_list *dl, const struct lnt_app *app)
+/* "Discard this report?": Keep going where Back was (a second tap of Back keeps the report),
+ * Discard across the screen from it. */
+static void discard_question(struct lnt_draw_list *dl, const struct lnt_app *app)
+{
+    const struct lnt_flow_def *def = lnt_flow_get(app->form.flow);
+
+    lnt_dl_rect(dl, 0, BAR_H, LNT_SCREEN_W, 36, flow_colour(app->form.flow));
+    lnt_dl_text(dl, MARGIN, BAR_H, 360, 36, 20, true, LNT_ALIGN_LEFT, C_TEXT, "%s",
+                lnt_str(def->title));
+    lnt_dl_text_id(dl, MARGIN, 150, 760, 60, 40, true, LNT_ALIGN_LEFT, C_TEXT, LNT_S_DISCARD_Q);
+    lnt_dl_wrapped(dl, MARGIN, 220, 760, 26, C_TEXT, false, lnt_str(LNT_S_DISCARD_WHY), 2);
+    lnt_dl_button(dl, LNT_BTN_KEEP_GOING, MARGIN, BOTTOM_Y, 370, BUTTON_H, C_GREEN, C_TEXT, 30,
+                  lnt_str(LNT_S_KEEP_GOING));
+    lnt_dl_button(dl, LNT_BTN_DISCARD, 410, BOTTOM_Y, 370, BUTTON_H, C_RED, C_TEXT, 30,
+                  lnt_str(LNT_S_DISCARD));
+}
+
+void lnt_screen_form(struct lnt_draw_list *dl, const struct lnt_app *app,
+                     const struct lnt_status *st)
 {
     const struct lnt_flow_def *def = lnt_flow_get(app->form.flow);
     const struct lnt_step *s;
 
     if (def == NULL || app->form.step < 0 || app->form.step >= def->n_steps)
         return;
+    if (app->confirm_discard) {
+        discard_question(dl, app);
+        return;
+    }
     s = &def->steps[app->form.step];
     switch (s->kind) {
     case LNT_STEP_PICK:
@@ -221,7 +278,7 @@ void lnt_screen_form(struct lnt_draw_list *dl, const struct lnt_app *app)
         break;
     case LNT_STEP_NUMBER:
     case LNT_STEP_TIME:
-        keypad_step(dl, app, s, header(dl, app, s, 370));
+        keypad_step(dl, app, s, st, header(dl, app, s, 370));
         break;
     case LNT_STEP_TEXT:
         keyboard_step(dl, app, s);
@@ -229,16 +286,16 @@ void lnt_screen_form(struct lnt_draw_list *dl, const struct lnt_app *app)
     }
 }
 
-/* "Spiking 22:14, Dance floor": what, when, where; nothing about the person. */
+/* "Spiking Fri 22:14, Dance floor": what, when, where; nothing about the person. */
 static void report_label(const struct lnt_open_report *r, char *out, size_t size)
 {
-    char when[8];
+    char when[LNT_APP_DAY_TIME_LEN];
     const char *kind;
     enum lnt_flow flow = lnt_flow_of_kind(r->kind);
     int place = lnt_list_find(LNT_L_PLACES, r->place);
     int k = lnt_list_find(LNT_L_INCIDENT_KINDS, r->kind);
 
-    lnt_dl_hhmm(r->occurred_at, when);
+    lnt_app_day_time(r->occurred_at, when);
     if (flow == LNT_FLOW_SPIKING)
         kind = lnt_str(LNT_S_SPIKING);
     else if (flow == LNT_FLOW_ANGELA)

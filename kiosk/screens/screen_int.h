@@ -15,16 +15,20 @@
 #define C_TEXT ((struct lnt_rgb){0xf2, 0xf2, 0xf2})
 #define C_DIM ((struct lnt_rgb){0xa8, 0xad, 0xb8})
 #define C_BLACK ((struct lnt_rgb){0x10, 0x10, 0x10})
-#define C_GREEN ((struct lnt_rgb){0x1e, 0x8e, 0x3e})
+#define C_GREEN ((struct lnt_rgb){0x17, 0x75, 0x33}) /* white on it: 5.2:1 */
 #define C_AMBER ((struct lnt_rgb){0xf5, 0xa6, 0x23})
 #define C_RED ((struct lnt_rgb){0xc6, 0x28, 0x28})
 #define C_BLUE ((struct lnt_rgb){0x1f, 0x5f, 0xbf})
 #define C_GREY ((struct lnt_rgb){0x4a, 0x4e, 0x5a})
 #define C_PURPLE ((struct lnt_rgb){0x6a, 0x3d, 0x9a})
 #define C_TEAL ((struct lnt_rgb){0x0f, 0x6e, 0x73})
+/* Text in a colour on the dark background: lighter than the fills, at least 4.5:1 on C_BAR. */
+#define C_RED_FG ((struct lnt_rgb){0xff, 0x75, 0x70})
+#define C_GREEN_FG ((struct lnt_rgb){0x4c, 0xd1, 0x6e})
 
 #define SYM_BOX "\xe2\x98\x90"      /* U+2610 ballot box */
 #define SYM_BOX_TICK "\xe2\x98\x91" /* U+2611 ballot box with check */
+#define SYM_HIDDEN "\xe2\x80\xa2"   /* U+2022 bullet: a hidden digit */
 
 /* ---- screen_draw.c: adding to a draw list; used by every screen file ---- */
 
@@ -54,8 +58,10 @@ void lnt_screen_badge(struct lnt_draw_list *dl, const struct lnt_app *app,
 /* MENU: a manager's further actions. */
 void lnt_screen_menu(struct lnt_draw_list *dl, const struct lnt_app *app,
                      const struct lnt_status *st);
-/* FORM: the current step of a flow (quick picks, tick boxes, keypad, keyboard). */
-void lnt_screen_form(struct lnt_draw_list *dl, const struct lnt_app *app);
+/* FORM: the current step of a flow (quick picks, tick boxes, keypad, keyboard), or the question
+ * whether to discard it. */
+void lnt_screen_form(struct lnt_draw_list *dl, const struct lnt_app *app,
+                     const struct lnt_status *st);
 /* REPORTS: the open reports to finish, a page at a time. */
 void lnt_screen_reports(struct lnt_draw_list *dl, const struct lnt_app *app);
 

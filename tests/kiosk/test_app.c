@@ -201,7 +201,9 @@ static void test_app__sign_in_then_sign_out_by_shift_state(void **state)
     lnt_str_copy(saved.uuid, sizeof saved.uuid, "5f0c1a2b-3c4d-4e5f-8a6b-7c8d9e0f1a2b");
     lnt_app_save_done(&w->app, LNT_OK, &saved, MS(T0 + 1));
     assert_int_equal(w->app.state, LNT_APP_SAVED);
-    assert_string_equal(w->app.saved_ref, "5F0C1A2B");
+    /* The UUID's random end, not its start (a UUIDv7 starts with the time: the same for every
+     * record in a minute). */
+    assert_string_equal(w->app.saved_ref, "9E0F1A2B");
 
     w->on_shift = true;
     scan(w, NULL, MS(T0 + 2));
@@ -399,6 +401,114 @@ static void test_app__sia_expires_at_london_midnight(void **state)
     assert_int_equal(left, -1);
 }
 
+/* A touch as a finger gives it: down at `t_ms` on `id`, up `hold_ms` later over `up_id`. */
+static void touch(struct world *w, int id, int up_id, int64_t t_ms, int64_t hold_ms)
+{
+    lnt_app_press(&w->app, id, t_ms);
+    lnt_app_release(&w->app, up_id, t_ms + hold_ms, &w->out);
+}
+
+/* Toilets tapped twice, 80 ms apart: the second tap hit "Offered taxi or a call" on the next
+ * screen and ticked it. A new screen now ignores touches while it settles. */
+static void test_app__double_tap_does_not_fall_through_to_the_next_screen(void **state)
+{
+    struct world *w = *state;
+    char qr[LNT_BADGE_MAX_TEXT + 1];
+    int64_t t = MS(T0);
+
+    badge(w, "WTN", LNT_ROLE_DOOR, 200, 0, 0, qr, sizeof qr);
+    scan(w, qr, t);
+    touch(w, LNT_BTN_ANGELA, LNT_BTN_ANGELA, t + 1000, 60);
+    assert_int_equal(w->app.state, LNT_APP_FORM);
+    assert_int_equal(w->app.form.step, 0); /* where? */
+    t += 2000;
+    touch(w, LNT_BTN_ITEM0 + 2, LNT_BTN_ITEM0 + 2, t, 60); /* Toilets */
+    assert_int_equal(w->app.form.step, 1);                 /* what was done? (tick boxes) */
+    /* The glove's second tap lands on item 1 of the tick boxes, 80 ms after the first. */
+    touch(w, LNT_BTN_ITEM0 + 1, LNT_BTN_ITEM0 + 1, t + 60 + 80, 60);
+    assert_int_equal(w->app.form.v[LNT_F_ACTIONS], 0);
+    /* Held from inside the settle time to after it is still the bounce, not a tap. */
+    touch(w, LNT_BTN_ITEM0 + 1, LNT_BTN_ITEM0 + 1, t + 60 + 300, 400);
+    assert_int_equal(w->app.form.v[LNT_F_ACTIONS], 0);
+    /* Once the screen has settled, a tap is a tap. */
+    touch(w, LNT_BTN_ITEM0 + 1, LNT_BTN_ITEM0 + 1, t + 60 + LNT_APP_SETTLE_MS, 60);
+    assert_int_equal(w->app.form.v[LNT_F_ACTIONS], 1 << 1);
+    /* Ticking is not a new screen: the next box can be ticked straight after. */
+    touch(w, LNT_BTN_ITEM0 + 0, LNT_BTN_ITEM0 + 0, t + 60 + LNT_APP_SETTLE_MS + 100, 60);
+    assert_int_equal(w->app.form.v[LNT_F_ACTIONS], (1 << 1) | 1);
+}
+
+static void test_app__tap_counts_on_release_inside_the_same_button(void **state)
+{
+    struct world *w = *state;
+    char qr[LNT_BADGE_MAX_TEXT + 1];
+    int64_t t = MS(T0);
+
+    badge(w, "WTN", LNT_ROLE_DOOR, 200, 0, 0, qr, sizeof qr);
+    scan(w, qr, t);
+    /* Pressed on Sign in, slid off onto Ask for Angela: nothing. */
+    touch(w, LNT_BTN_PRIMARY, LNT_BTN_ANGELA, t + 1000, 200);
+    assert_int_equal(w->app.state, LNT_APP_BADGE);
+    assert_false(w->out.save);
+    /* Pressed on Sign in, released off every button: nothing. */
+    touch(w, LNT_BTN_PRIMARY, LNT_BTN_NONE, t + 2000, 200);
+    assert_int_equal(w->app.state, LNT_APP_BADGE);
+    /* Nothing happens on the press alone; the release inside it signs in. */
+    lnt_app_press(&w->app, LNT_BTN_PRIMARY, t + 3000);
+    assert_int_equal(w->app.state, LNT_APP_BADGE);
+    lnt_app_release(&w->app, LNT_BTN_PRIMARY, t + 3100, &w->out);
+    assert_true(w->out.save);
+    assert_int_equal(w->out.ev.type, LNT_EV_SIGN_IN);
+    assert_int_equal(w->app.state, LNT_APP_SAVING);
+    /* A release with no press before it is nothing. */
+    lnt_app_save_done(&w->app, LNT_OK, &w->out.ev, t + 3100);
+    lnt_app_release(&w->app, LNT_BTN_DONE, t + 5000, &w->out);
+    assert_int_equal(w->app.state, LNT_APP_SAVED);
+}
+
+static void test_app__screen_changing_under_the_finger_cancels_the_tap(void **state)
+{
+    struct world *w = *state;
+    char qr[LNT_BADGE_MAX_TEXT + 1], qr2[LNT_BADGE_MAX_TEXT + 1];
+    int64_t t = MS(T0);
+
+    badge(w, "WTN", LNT_ROLE_DOOR, 200, 0, 0, qr, sizeof qr);
+    badge(w, "WTN", LNT_ROLE_DOOR, 200, 0, 0, qr2, sizeof qr2);
+    scan(w, qr, t);
+    lnt_app_press(&w->app, LNT_BTN_PRIMARY, t + 1000);
+    /* Another badge is shown while the finger is down: the Sign in under it is someone else's. */
+    scan(w, NULL, t + 1100);
+    scan(w, qr2, t + 1200);
+    assert_int_equal(w->app.state, LNT_APP_BADGE);
+    lnt_app_release(&w->app, LNT_BTN_PRIMARY, t + 1300, &w->out);
+    assert_false(w->out.save);
+}
+
+static void test_app__idle_counts_down_and_a_touch_stays(void **state)
+{
+    struct world *w = *state;
+    char qr[LNT_BADGE_MAX_TEXT + 1];
+    int64_t t = MS(T0);
+
+    badge(w, "WTN", LNT_ROLE_DOOR, 200, 0, 0, qr, sizeof qr);
+    scan(w, qr, t);
+    lnt_app_tick(&w->app, t + LNT_APP_IDLE_MS - LNT_APP_IDLE_WARN_MS - 1000, &w->out);
+    assert_int_equal(w->app.idle_warn_s, 0);
+    lnt_app_tick(&w->app, t + LNT_APP_IDLE_MS - 7500, &w->out);
+    assert_int_equal(w->app.idle_warn_s, 8);
+    lnt_app_tick(&w->app, t + LNT_APP_IDLE_MS - 1, &w->out);
+    assert_int_equal(w->app.idle_warn_s, 1);
+    /* A touch anywhere, on no button, and the countdown starts over. */
+    touch(w, LNT_BTN_NONE, LNT_BTN_NONE, t + LNT_APP_IDLE_MS - 1, 100);
+    assert_int_equal(w->app.idle_warn_s, 0);
+    lnt_app_tick(&w->app, t + LNT_APP_IDLE_MS + 5000, &w->out);
+    assert_int_equal(w->app.state, LNT_APP_BADGE);
+    assert_int_equal(w->app.idle_warn_s, 0);
+    lnt_app_tick(&w->app, t + 2 * LNT_APP_IDLE_MS, &w->out);
+    assert_int_equal(w->app.state, LNT_APP_IDLE);
+    assert_int_equal(w->app.idle_warn_s, 0);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -419,6 +529,10 @@ int main(void)
         T(test_app__idle_after_60s_without_input),
         T(test_app__kiosk_clock_never_below_server_time),
         T(test_app__taps_out_of_place_are_ignored),
+        T(test_app__double_tap_does_not_fall_through_to_the_next_screen),
+        T(test_app__tap_counts_on_release_inside_the_same_button),
+        T(test_app__screen_changing_under_the_finger_cancels_the_tap),
+        T(test_app__idle_counts_down_and_a_touch_stays),
         cmocka_unit_test(test_app__sia_expires_at_london_midnight),
     };
 #undef T

@@ -128,6 +128,20 @@ static void tap(struct world *w, const char *label)
     lnt_app_tap(&w->app, id, w->t, &w->out);
 }
 
+/* Whether some text or label on the screen as it is now contains `part`. */
+static bool on_screen_part(struct world *w, const char *part)
+{
+    struct lnt_status st = {0};
+
+    st.enrolled = true;
+    st.now = T0;
+    lnt_screen_build(&w->app, &st, &w->dl);
+    for (size_t i = 0; i < w->dl.n; i++)
+        if (strstr(w->dl.cmd[i].text, part) != NULL)
+            return true;
+    return false;
+}
+
 /* The outbox's part: gives the event a seq and uuid and reports it saved. */
 static struct lnt_event saved(struct world *w)
 {
@@ -249,6 +263,7 @@ static void test_flows__spiking_saved_open_then_completed_from_the_list(void **s
 {
     struct world *w = *state;
     struct lnt_event first, second;
+    char ref[16];
     json_t *d;
 
     show_badge(w, LNT_ROLE_DOOR, "12");
@@ -259,6 +274,8 @@ static void test_flows__spiking_saved_open_then_completed_from_the_list(void **s
     tap(w, "Vomiting");
     tap(w, "Save, finish later");
     first = saved(w);
+    lnt_str_copy(ref, sizeof ref, w->app.saved_ref);
+    assert_int_equal(strlen(ref), 8);
     assert_false(first.u.incident.complete);
     assert_string_equal(first.u.incident.kind, "spiking");
     assert_int_equal(first.occurred_at, first.recorded_at - 30 * 60);
@@ -297,6 +314,8 @@ static void test_flows__spiking_saved_open_then_completed_from_the_list(void **s
     second = saved(w);
     assert_true(second.u.incident.complete);
     assert_string_equal(second.u.incident.report_id, first.u.incident.report_id);
+    /* The reference a person quotes is the one the first save showed (the events' ids differ). */
+    assert_string_equal(w->app.saved_ref, ref);
     assert_int_equal(second.occurred_at, first.occurred_at);
     assert_string_equal(second.u.incident.place, "bar");
     assert_string_equal(second.u.incident.outcome, "hospital");
@@ -385,7 +404,19 @@ static void test_flows__incident_with_paged_kinds_and_typed_time(void **state)
     tap(w, "Delete");
     tap(w, "Delete");
     tap(w, "Delete");
+    /* 22:15 typed at 22:01 is still to come: refused with the reason, not filed last night. */
     assert_true(lnt_app_type(&w->app, "2215", w->t));
+    tap(w, "OK");
+    assert_true(w->app.form.entry_bad);
+    assert_string_equal(w->app.entry_why, "\xe2\x9c\x96 Thu 22:15 is later than now (Thu 22:01)");
+    assert_true(on_screen_part(w, "Thu 22:15 is later than"));
+    tap(w, "Delete");
+    assert_string_equal(w->app.entry_why, "");
+    tap(w, "Delete");
+    tap(w, "Delete");
+    tap(w, "Delete");
+    assert_true(lnt_app_type(&w->app, "2145", w->t));
+    assert_true(on_screen_part(w, "That is Thu 21:45"));
     tap(w, "OK");
     tap(w, "Resolved on site");
     tap(w, "No");
@@ -394,8 +425,9 @@ static void test_flows__incident_with_paged_kinds_and_typed_time(void **state)
     assert_int_equal(ev.u.incident.severity, 2);
     assert_string_equal(ev.u.incident.place, "smoking_area");
     assert_false(ev.u.incident.police_called);
-    /* 22:15 typed at 22:01 is last night's 22:15 (GMT in November). */
-    assert_int_equal(ev.occurred_at, T0 - 63 - 86400 + 15 * 60);
+    /* 21:45 typed at 22:01 is tonight's (GMT in November), and the saved screen says so. */
+    assert_int_equal(ev.occurred_at, T0 - 63 - 15 * 60);
+    assert_true(on_screen_part(w, "Happened Thu 21:45"));
 }
 
 static void test_flows__cup_covers_for_managers_only_with_low_stock_warning(void **state)
@@ -623,6 +655,12 @@ static void test_flows__other_incident_kept_open_then_finished_keeps_its_clear_f
     second = saved(w);
     assert_true(second.u.incident.complete);
     assert_string_equal(second.u.incident.report_id, first.u.incident.report_id);
+    /* The same reference as the report kept at the timeout. */
+    {
+        char ref[9];
+        lnt_app_short_ref(first.u.incident.report_id, ref);
+        assert_string_equal(w->app.saved_ref, ref);
+    }
     assert_string_equal(second.u.incident.kind, "drugs");
     assert_int_equal(second.u.incident.severity, 2);
     assert_string_equal(second.u.incident.place, "entrance");
@@ -711,24 +749,24 @@ static void test_flows__open_reports_list_four_to_a_page(void **state)
     assert_int_equal(w->app.state, LNT_APP_REPORTS);
     /* The first four, with the page count; each named by what, when and where. */
     assert_true(on_screen(w, "1 of 2"));
-    assert_true(on_screen(w, "Spiking 21:02, Bar"));
-    assert_true(on_screen(w, "Ask for Angela 21:03, Bar"));
-    assert_true(on_screen(w, "Drugs 21:04, Bar"));
-    assert_true(on_screen(w, "Violence: no injury 21:05, Bar"));
-    assert_false(on_screen(w, "Spiking 21:06, Bar"));
+    assert_true(on_screen(w, "Spiking Thu 21:02, Bar"));
+    assert_true(on_screen(w, "Ask for Angela Thu 21:03, Bar"));
+    assert_true(on_screen(w, "Drugs Thu 21:04, Bar"));
+    assert_true(on_screen(w, "Violence: no injury Thu 21:05, Bar"));
+    assert_false(on_screen(w, "Spiking Thu 21:06, Bar"));
 
     /* More shows the last two; More again goes back to the first page. */
     tap(w, "More");
     assert_true(on_screen(w, "2 of 2"));
-    assert_true(on_screen(w, "Spiking 21:06, Bar"));
-    assert_true(on_screen(w, "Ask for Angela 21:07, Bar"));
-    assert_false(on_screen(w, "Spiking 21:02, Bar"));
+    assert_true(on_screen(w, "Spiking Thu 21:06, Bar"));
+    assert_true(on_screen(w, "Ask for Angela Thu 21:07, Bar"));
+    assert_false(on_screen(w, "Spiking Thu 21:02, Bar"));
     tap(w, "More");
     assert_true(on_screen(w, "1 of 2"));
     tap(w, "More");
 
     /* A report on the second page is taken up in its own flow. */
-    tap(w, "Ask for Angela 21:07, Bar");
+    tap(w, "Ask for Angela Thu 21:07, Bar");
     assert_int_equal(w->app.state, LNT_APP_FORM);
     assert_int_equal(w->app.form.flow, LNT_FLOW_ANGELA);
     assert_string_equal(w->app.form.report_id, w->open[5].report_id);
@@ -1107,6 +1145,45 @@ static void test_flows__no_police_question_after_police_took_over(void **state)
     tap(w, "Now");
     tap(w, "Person ejected");
     assert_true(on_screen(w, "Police called?"));
+static void test_flows__back_on_a_part_done_report_asks_before_discarding(void **state)
+{
+    struct world *w = *state;
+
+    show_badge(w, LNT_ROLE_DOOR, "12");
+    tap(w, "Spiking");
+    tap(w, "15 min ago");
+    tap(w, "Bar");
+    tap(w, "Back"); /* to where */
+    tap(w, "Back"); /* to when */
+    tap(w, "Back"); /* out of the report: not on one tap */
+    assert_int_equal(w->app.state, LNT_APP_FORM);
+    assert_true(w->app.confirm_discard);
+    assert_true(on_screen(w, "Discard this report?"));
+    assert_false(w->out.save);
+    /* Keep going: back at the question, the answers still there. */
+    tap(w, "Keep going");
+    assert_false(w->app.confirm_discard);
+    assert_int_equal(w->app.form.step, 0);
+    assert_true(w->app.form.answered & LNT_FIELD_BIT(LNT_F_PLACE));
+    /* Discard: back at the badge, nothing saved. */
+    tap(w, "Back");
+    tap(w, "Discard");
+    assert_int_equal(w->app.state, LNT_APP_BADGE);
+    assert_false(w->out.save);
+    assert_int_equal(w->app.form.flow, LNT_FLOW_NONE);
+
+    /* A place picked, then Back to the first question: that is something to lose too. */
+    tap(w, "Ask for Angela");
+    tap(w, "Toilets");
+    tap(w, "Back");
+    assert_int_equal(w->app.form.step, 0);
+    tap(w, "Back");
+    assert_true(w->app.confirm_discard);
+    tap(w, "Discard");
+    /* Nothing entered: Back leaves at once. */
+    tap(w, "Other incident");
+    tap(w, "Back");
+    assert_int_equal(w->app.state, LNT_APP_BADGE);
 }
 
 /* The instant a report says it happened when "Earlier" and HH:MM were typed at `now`. */
@@ -1145,8 +1222,39 @@ static void test_flows__typed_time_on_clock_change_nights(void **state)
     assert_int_equal(typed_earlier(230, utc("2026-10-25T03:00:00Z")), utc("2026-10-25T02:30:00Z"));
     assert_int_equal(typed_earlier(2330, utc("2026-10-25T03:00:00Z")), utc("2026-10-24T22:30:00Z"));
     /* an ordinary night either side */
-    assert_int_equal(typed_earlier(2215, utc("2026-11-26T22:01:03Z")), utc("2026-11-25T22:15:00Z"));
+    assert_int_equal(typed_earlier(2145, utc("2026-11-26T22:01:03Z")), utc("2026-11-26T21:45:00Z"));
     assert_int_equal(typed_earlier(2215, utc("2026-07-10T22:01:00Z")), utc("2026-07-10T21:15:00Z"));
+}
+
+/*
+ * At 03:17 on a Saturday, 04:00 typed as "earlier" was filed under Friday 04:00, a day
+ * early (and so late). A time still to come tonight is refused; one from the evening before
+ * midnight is tonight's, not yesterday's.
+ */
+static void test_flows__typed_time_later_than_now_is_refused(void **state)
+{
+    int64_t now = utc("2026-12-05T03:17:00Z"), at = 0; /* Sat 03:17 GMT */
+
+    (void)state;
+    assert_int_equal(lnt_record_typed_time(400, now, &at), LNT_ERR_INVALID);
+    assert_int_equal(at, utc("2026-12-05T04:00:00Z"));
+    assert_int_equal(lnt_record_typed_time(318, now, &at), LNT_ERR_INVALID);
+    assert_int_equal(lnt_record_typed_time(559, now, &at), LNT_ERR_INVALID);
+    /* now, earlier tonight, and the evening before midnight */
+    assert_int_equal(lnt_record_typed_time(317, now, &at), LNT_OK);
+    assert_int_equal(at, now);
+    assert_int_equal(lnt_record_typed_time(30, now, &at), LNT_OK);
+    assert_int_equal(at, utc("2026-12-05T00:30:00Z"));
+    assert_int_equal(lnt_record_typed_time(2330, now, &at), LNT_OK);
+    assert_int_equal(at, utc("2026-12-04T23:30:00Z"));
+    /* 06:00 is when the trading night began: Friday's */
+    assert_int_equal(lnt_record_typed_time(600, now, &at), LNT_OK);
+    assert_int_equal(at, utc("2026-12-04T06:00:00Z"));
+    /* in the evening, later tonight is refused too */
+    assert_int_equal(lnt_record_typed_time(2300, utc("2026-12-04T22:10:00Z"), &at),
+                     LNT_ERR_INVALID);
+    /* the record never files a refused time a day early: it would be "now" */
+    assert_int_equal(typed_earlier(400, now), now);
 }
 
 int main(void)
@@ -1167,6 +1275,7 @@ int main(void)
         T(test_flows__timeout_keeps_nothing_when_nothing_was_entered),
         T(test_flows__open_reports_list_four_to_a_page),
         T(test_flows__back_from_the_first_question_returns_to_the_badge),
+        T(test_flows__back_on_a_part_done_report_asks_before_discarding),
         T(test_flows__no_sealing_key_means_not_saved_and_said_so),
         T(test_flows__failed_save_returns_to_the_form),
         cmocka_unit_test(test_flows__typed_time_on_clock_change_nights),
@@ -1179,6 +1288,7 @@ int main(void)
         cmocka_unit_test(test_flows__outside_the_venue_in_every_place_list),
         T(test_flows__other_incident_outside_with_a_sealed_description),
         T(test_flows__no_police_question_after_police_took_over),
+        cmocka_unit_test(test_flows__typed_time_later_than_now_is_refused),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -106,7 +106,7 @@ static void test_render__window_with_dummy_driver(void **state)
     assert_int_equal(lnt_render_draw(r, dl, err), LNT_OK);
     lnt_render_poll(r, &in);
     assert_false(in.quit);
-    assert_false(in.tapped);
+    assert_int_equal(in.n_touch, 0);
     check_png(r, dir);
     /* A bad path is an error, not a crash. */
     assert_int_not_equal(lnt_render_save_png(r, "/nonexistent/dir/screen.png", err), LNT_OK);
@@ -215,11 +215,23 @@ static void test_render__window_input_maps_back_to_the_logical_screen(void **sta
     memcpy(ev.text.text, "B2\xc3\xa9", 5); /* the accented letter is not for a short field */
     SDL_PushEvent(&ev);
     lnt_render_poll(r, &in);
-    assert_true(in.tapped);
-    assert_int_equal(in.x, 100);
-    assert_int_equal(in.y, 200);
+    assert_int_equal(in.n_touch, 1);
+    assert_true(in.touch[0].down);
+    assert_int_equal(in.touch[0].x, 100);
+    assert_int_equal(in.touch[0].y, 200);
     assert_true(in.next_frame);
     assert_string_equal(in.text, "B2");
+    /* The release comes with its own place: the app decides whether it is still the button. */
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_MOUSEBUTTONUP;
+    ev.button.button = SDL_BUTTON_LEFT;
+    ev.button.x = 12 + 250;
+    ev.button.y = 250;
+    SDL_PushEvent(&ev);
+    lnt_render_poll(r, &in);
+    assert_int_equal(in.n_touch, 1);
+    assert_false(in.touch[0].down);
+    assert_int_equal(in.touch[0].x, 200);
     /* A touch reported as a mouse click too counts once, as the touch. */
     memset(&ev, 0, sizeof ev);
     ev.type = SDL_MOUSEBUTTONDOWN;
@@ -227,7 +239,26 @@ static void test_render__window_input_maps_back_to_the_logical_screen(void **sta
     ev.button.button = SDL_BUTTON_LEFT;
     SDL_PushEvent(&ev);
     lnt_render_poll(r, &in);
-    assert_false(in.tapped);
+    assert_int_equal(in.n_touch, 0);
+    /* One finger at a time: a second finger down while the first is held is no press. */
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_FINGERDOWN;
+    ev.tfinger.fingerId = 1;
+    ev.tfinger.x = 0.5f;
+    ev.tfinger.y = 0.5f;
+    SDL_PushEvent(&ev);
+    ev.tfinger.fingerId = 2;
+    SDL_PushEvent(&ev);
+    ev.type = SDL_FINGERUP;
+    SDL_PushEvent(&ev); /* the second finger's release */
+    ev.tfinger.fingerId = 1;
+    SDL_PushEvent(&ev);
+    lnt_render_poll(r, &in);
+    assert_int_equal(in.n_touch, 2);
+    assert_true(in.touch[0].down);
+    assert_false(in.touch[1].down);
+    assert_int_equal(in.touch[0].x, 400);
+    assert_int_equal(in.touch[0].y, 240);
     lnt_render_free(r);
     free(dl);
 }

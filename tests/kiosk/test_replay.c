@@ -30,6 +30,16 @@ static void test_replay__each_command_parses(void **state)
     assert_int_equal(st.op, LNT_REPLAY_SCAN);
     assert_int_equal(lnt_replay_parse_line("shot out.png", &st, err), LNT_OK);
     assert_int_equal(st.op, LNT_REPLAY_SHOT);
+    /* A finger down and up as timed steps: on a button, or where the last one went. */
+    assert_int_equal(lnt_replay_parse_line("press Toilets", &st, err), LNT_OK);
+    assert_int_equal(st.op, LNT_REPLAY_PRESS);
+    assert_string_equal(st.arg, "Toilets");
+    assert_int_equal(lnt_replay_parse_line("press", &st, err), LNT_OK);
+    assert_int_equal(st.op, LNT_REPLAY_PRESS);
+    assert_string_equal(st.arg, "");
+    assert_int_equal(lnt_replay_parse_line("release  \n", &st, err), LNT_OK);
+    assert_int_equal(st.op, LNT_REPLAY_RELEASE);
+    assert_string_equal(st.arg, "");
     assert_int_equal(lnt_replay_parse_line("   ", &st, err), LNT_ERR_NOT_FOUND);
     assert_int_equal(lnt_replay_parse_line("# a comment", &st, err), LNT_ERR_NOT_FOUND);
 }

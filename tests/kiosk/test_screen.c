@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <math.h>
 
 #include "buf.h"
 #include "ltime.h"
@@ -163,7 +164,7 @@ static void test_screen__status_bar_tells_the_truth(void **state)
     lnt_screen_build(app, &st, dl);
     assert_non_null(find_text(dl, "Unsent: 0"));
     assert_non_null(find_text(dl, "Online"));
-    assert_non_null(find_text(dl, "Last sync"));
+    assert_non_null(find_text(dl, "Synced Thu 22:00"));
     assert_non_null(find_text(dl, "2 set aside"));
     free(dl);
     free(app);
@@ -321,7 +322,7 @@ static void test_screen__badge_actions_follow_the_role(void **state)
         }
         lnt_screen_build(app, &st, dl);
         assert_targets(dl, 6);
-        assert_non_null(find_text(dl, "Spiking 22:01, Bar"));
+        assert_non_null(find_text(dl, "Spiking Thu 22:01, Bar"));
         assert_int_not_equal(lnt_screen_find_label(dl, "More"), LNT_BTN_NONE);
         free(app);
     }
@@ -416,6 +417,310 @@ static void test_screen__refusal_says_what_and_what_next(void **state)
     free(dl);
 }
 
+/* ---- readable: contrast and size on every screen ---- */
+
+/* WCAG 2 relative luminance of one sRGB channel. */
+static double channel(uint8_t v)
+{
+    double c = v / 255.0;
+    return c <= 0.03928 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4);
+}
+
+static double luminance(struct lnt_rgb c)
+{
+    return 0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b);
+}
+
+/* WCAG 2 contrast ratio, 1 to 21. */
+static double contrast(struct lnt_rgb a, struct lnt_rgb b)
+{
+    double la = luminance(a), lb = luminance(b);
+    return la > lb ? (la + 0.05) / (lb + 0.05) : (lb + 0.05) / (la + 0.05);
+}
+
+/* The colour under the middle of command `i`: the last box drawn before it that covers it. */
+static struct lnt_rgb under(const struct lnt_draw_list *dl, size_t i)
+{
+    int x = dl->cmd[i].x + dl->cmd[i].w / 2, y = dl->cmd[i].y + dl->cmd[i].h / 2;
+
+    for (size_t j = i; j-- > 0;) {
+        const struct lnt_draw *d = &dl->cmd[j];
+        if ((d->kind == LNT_DRAW_RECT || d->kind == LNT_DRAW_BUTTON) && x >= d->x &&
+            x < d->x + d->w && y >= d->y && y < d->y + d->h)
+            return d->bg;
+    }
+    fail_msg("\"%s\" is drawn over nothing", dl->cmd[i].text);
+    abort();
+}
+
+static int screens_checked;
+
+/* Every word on the screen at least 4.5:1 against what it is drawn on, and at least 18 px. */
+static void assert_readable(const struct lnt_draw_list *dl, const char *screen)
+{
+    for (size_t i = 0; i < dl->n; i++) {
+        const struct lnt_draw *d = &dl->cmd[i];
+        double ratio;
+
+        if (d->kind == LNT_DRAW_RECT || d->text[0] == '\0')
+            continue;
+        ratio = contrast(d->fg, d->kind == LNT_DRAW_BUTTON ? d->bg : under(dl, i));
+        if (ratio < 4.5)
+            fail_msg("%s: \"%s\" is %.2f:1 against its background (4.5:1 at least)", screen,
+                     d->text, ratio);
+        if (d->size < 18)
+            fail_msg("%s: \"%s\" is %d px (18 at least)", screen, d->text, d->size);
+    }
+    screens_checked++;
+}
+
+static void check_app(struct lnt_app *app, const struct lnt_status *st, const char *screen)
+{
+    struct lnt_draw_list *dl = calloc(1, sizeof *dl);
+
+    assert_non_null(dl);
+    lnt_screen_build(app, st, dl);
+    assert_readable(dl, screen);
+    free(dl);
+}
+
+/* Every step and page of every flow, with ticks, typing, errors and the discard question. */
+static void check_flows(const struct lnt_status *st)
+{
+    char name[64];
+
+    for (int f = LNT_FLOW_NONE + 1; f < LNT_FLOW__COUNT; f++) {
+        const struct lnt_flow_def *def = lnt_flow_get((enum lnt_flow)f);
+        for (int i = 0; i < def->n_steps; i++) {
+            struct lnt_app *app = badge_app(LNT_VERDICT_GREEN, false);
+            int per_page, pages;
+
+            app->state = LNT_APP_FORM;
+            app->form.flow = (enum lnt_flow)f;
+            app->form.step = i;
+            lnt_form_pages(&app->form, &per_page, &pages);
+            snprintf(name, sizeof name, "flow %d step %d", f, i);
+            for (int p = 0; p < pages; p++) {
+                app->form.page = p;
+                app->form.v[def->steps[i].field] = 0x5;
+                check_app(app, st, name);
+            }
+            lnt_str_copy(app->form.entry, sizeof app->form.entry, "2215");
+            check_app(app, st, name);
+            app->form.entry_bad = true;
+            check_app(app, st, name);
+            lnt_str_copy(app->entry_why, sizeof app->entry_why,
+                         "\xe2\x9c\x96 Sat 04:00 is later than now (Sat 03:17)");
+            check_app(app, st, name);
+            app->form.entry[0] = '\0';
+            check_app(app, st, name);
+            lnt_str_copy(app->save_error, sizeof app->save_error,
+                         "Not saved (database error). Try again.");
+            check_app(app, st, name);
+            app->form.earlier = LNT_FIELD_BIT(LNT_F_WHEN);
+            app->form.occurred_at = T0 - 600;
+            lnt_str_copy(app->form.report_id, sizeof app->form.report_id,
+                         "0190e3a0-0000-7000-8000-0000f5515185");
+            check_app(app, st, name);
+            app->confirm_discard = true;
+            check_app(app, st, name);
+            free(app);
+        }
+    }
+}
+
+static void test_screen__every_text_on_every_screen_is_readable(void **state)
+{
+    static const enum lnt_role roles[] = {LNT_ROLE_DOOR, LNT_ROLE_BAR, LNT_ROLE_MANAGER,
+                                          LNT_ROLE_VOLUNTEER, LNT_ROLE_NONE};
+    static const enum lnt_event_type saved[] = {LNT_EV_SIGN_IN, LNT_EV_INCIDENT, LNT_EV_STOCK,
+                                                LNT_EV_SHIFT_START};
+    struct lnt_status st = status(3), bars[4];
+    struct lnt_app *app;
+
+    (void)state;
+    /* The status bar in each of its moods. */
+    bars[0] = st;
+    bars[1] = st;
+    bars[1].enrolled = false;
+    bars[2] = st;
+    bars[2].online = true;
+    bars[2].last_sync = T0 - 60;
+    bars[2].aside = 12;
+    bars[3] = st;
+    bars[3].unsent_age = 7200;
+    for (size_t b = 0; b < 4; b++) {
+        for (int s = LNT_APP_IDLE; s <= LNT_APP_SAVING; s++) {
+            app = badge_app(LNT_VERDICT_GREEN, false);
+            app->state = (enum lnt_app_state)s;
+            bars[b].venue = "The Crown & Anchor, Market Square";
+            check_app(app, &bars[b], "status bar");
+            free(app);
+        }
+    }
+    /* Every verdict, role and shift, with a save error and the idle countdown. */
+    for (int v = LNT_VERDICT_GREEN; v <= LNT_VERDICT_RED; v++)
+        for (size_t r = 0; r < sizeof roles / sizeof roles[0]; r++) {
+            app = badge_app((enum lnt_verdict)v, r % 2 == 0);
+            app->badge.claims.role = roles[r];
+            app->badge.sia = (enum lnt_sia_status)(r % 5);
+            check_app(app, &st, "badge");
+            lnt_str_copy(app->save_error, sizeof app->save_error, "Not saved (disk full).");
+            app->idle_warn_s = 8;
+            check_app(app, &st, "badge, error, countdown");
+            app->state = LNT_APP_MENU;
+            st.open_reports = (int64_t)r;
+            check_app(app, &st, "menu");
+            free(app);
+        }
+    /* Refusals, saved records (open, stock low and not), the open reports. */
+    for (int r = LNT_BADGE_VALID + 1; r < LNT_BADGE__COUNT; r++) {
+        app = badge_app(LNT_VERDICT_GREEN, false);
+        app->state = LNT_APP_REFUSED;
+        app->refused = (enum lnt_badge_reason)r;
+        check_app(app, &st, "refused");
+        free(app);
+    }
+    for (size_t i = 0; i < sizeof saved / sizeof saved[0] * 2; i++) {
+        app = badge_app(LNT_VERDICT_GREEN, false);
+        app->state = LNT_APP_SAVED;
+        app->saved_type = saved[i / 2];
+        app->saved_open = i % 2 == 1;
+        app->saved_stock = i % 2 == 1 ? 20 : 500;
+        app->saved_at = app->saved_type == LNT_EV_INCIDENT ? T0 - 600 : 0;
+        lnt_str_copy(app->saved_ref, sizeof app->saved_ref, "F5515185");
+        check_app(app, &st, "saved");
+        free(app);
+    }
+    app = badge_app(LNT_VERDICT_GREEN, false);
+    app->state = LNT_APP_REPORTS;
+    check_app(app, &st, "no open reports");
+    app->n_reports = 6;
+    for (size_t i = 0; i < 6; i++) {
+        lnt_str_copy(app->reports[i].kind, sizeof app->reports[i].kind, "violence_injury");
+        lnt_str_copy(app->reports[i].place, sizeof app->reports[i].place, "smoking_area");
+        app->reports[i].occurred_at = T0 - (int64_t)i * 600;
+    }
+    check_app(app, &st, "open reports");
+    app->idle_warn_s = 3;
+    check_app(app, &st, "open reports, countdown");
+    free(app);
+    check_flows(&st);
+    assert_true(screens_checked > 300);
+}
+
+/* Hints, reminders, errors and warnings that were 12 to 16 px are read at arm's length. */
+static void test_screen__hints_and_reminders_read_at_arms_length(void **state)
+{
+    static const char *const hints[] = {
+        "Some drugs leave the body", "Keep it short", "later than", "It is now", "Not saved",
+        "Going back to the start"};
+    struct lnt_status st = status(0);
+    struct lnt_draw_list *dl = calloc(1, sizeof *dl);
+    struct lnt_app *app = badge_app(LNT_VERDICT_GREEN, false);
+    size_t found = 0;
+
+    (void)state;
+    assert_non_null(dl);
+    app->state = LNT_APP_FORM;
+    app->idle_warn_s = 9;
+    lnt_str_copy(app->save_error, sizeof app->save_error, "Not saved (disk full).");
+    lnt_str_copy(app->entry_why, sizeof app->entry_why,
+                 "\xe2\x9c\x96 Sat 04:00 is later than now (Sat 03:17)");
+    for (int step = 0; step < 16; step++)
+        for (int bad = 0; bad < 2; bad++) {
+            app->form.flow = LNT_FLOW_SPIKING;
+            app->form.step = step;
+            app->form.entry_bad = bad == 1;
+            lnt_screen_build(app, &st, dl);
+            for (size_t i = 0; i < dl->n; i++)
+                for (size_t h = 0; h < sizeof hints / sizeof hints[0]; h++)
+                    if (strstr(dl->cmd[i].text, hints[h]) != NULL) {
+                        if (dl->cmd[i].size < 20)
+                            fail_msg("\"%s\" is %d px (20 at least)", dl->cmd[i].text,
+                                     dl->cmd[i].size);
+                        found |= (size_t)1 << h;
+                    }
+        }
+    /* Each of them was seen. */
+    assert_int_equal(found, ((size_t)1 << (sizeof hints / sizeof hints[0])) - 1);
+    free(app);
+    free(dl);
+}
+
+static void test_screen__words_a_person_at_the_door_can_use(void **state)
+{
+    struct lnt_status st = status(0);
+    struct lnt_draw_list *dl = calloc(1, sizeof *dl);
+    struct lnt_app *app = badge_app(LNT_VERDICT_GREEN, false);
+
+    (void)state;
+    assert_non_null(dl);
+    /* No shell command on a fresh kiosk: what to do, in words. */
+    st.enrolled = false;
+    app->state = LNT_APP_IDLE;
+    lnt_screen_build(app, &st, dl);
+    assert_non_null(find_text(dl, "Ask your scheme administrator for this kiosk's set-up code"));
+    for (size_t i = 0; i < dl->n; i++) {
+        assert_null(strchr(dl->cmd[i].text, '`'));
+        assert_null(strstr(dl->cmd[i].text, "lanternctl"));
+    }
+    /* The SIA number is masked but for its last four digits. */
+    st.enrolled = true;
+    app->state = LNT_APP_BADGE;
+    lnt_screen_build(app, &st, dl);
+    assert_non_null(find_text(dl, "\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2 "
+                                  "\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2 "
+                                  "\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2 5678"));
+    assert_null(find_text(dl, "12345678"));
+    assert_null(find_text(dl, "1234 5678"));
+    assert_non_null(find_text(dl, "staff no. 12"));
+    /* A volunteer goes by a call sign, never a staff number. */
+    app->badge.claims.role = LNT_ROLE_VOLUNTEER;
+    lnt_screen_build(app, &st, dl);
+    assert_null(find_text(dl, "staff no."));
+    assert_non_null(find_text(dl, "Volunteer"));
+    lnt_str_copy(app->call_sign, sizeof app->call_sign, "Bravo");
+    lnt_screen_build(app, &st, dl);
+    assert_non_null(find_text(dl, "call sign Bravo"));
+    assert_null(find_text(dl, "staff no."));
+    free(app);
+    free(dl);
+}
+
+static void test_screen__idle_countdown_and_discard_question(void **state)
+{
+    struct lnt_status st = status(0);
+    struct lnt_draw_list *dl = calloc(1, sizeof *dl);
+    struct lnt_app *app = badge_app(LNT_VERDICT_GREEN, false);
+    const struct lnt_draw *keep;
+
+    (void)state;
+    assert_non_null(dl);
+    lnt_screen_build(app, &st, dl);
+    assert_null(find_text(dl, "Going back"));
+    app->idle_warn_s = 8;
+    lnt_screen_build(app, &st, dl);
+    assert_non_null(find_text(dl, "Going back to the start in 8 s \xe2\x80\x94 touch to stay"));
+    /* Over the status bar, where there is nothing to tap: no button moves. */
+    assert_true(find_text(dl, "Going back")->y + find_text(dl, "Going back")->h <= 40);
+
+    app->idle_warn_s = 0;
+    app->state = LNT_APP_FORM;
+    app->form.flow = LNT_FLOW_SPIKING;
+    app->confirm_discard = true;
+    lnt_screen_build(app, &st, dl);
+    assert_non_null(find_text(dl, "Discard this report?"));
+    assert_targets(dl, 2);
+    assert_int_equal(lnt_screen_find_label(dl, "Discard"), LNT_BTN_DISCARD);
+    /* Keep going is where Back was: a second tap of Back keeps the report. */
+    keep = find_button(dl, LNT_BTN_KEEP_GOING);
+    assert_int_equal(lnt_screen_hit(dl, 120, 436), LNT_BTN_KEEP_GOING);
+    assert_true(keep->h >= LNT_BUTTON_MIN_H);
+    free(app);
+    free(dl);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -429,6 +734,10 @@ int main(void)
         cmocka_unit_test(test_screen__every_string_and_pick_has_words),
         cmocka_unit_test(test_screen__buttons_found_by_their_words),
         cmocka_unit_test(test_screen__refusal_says_what_and_what_next),
+        cmocka_unit_test(test_screen__every_text_on_every_screen_is_readable),
+        cmocka_unit_test(test_screen__hints_and_reminders_read_at_arms_length),
+        cmocka_unit_test(test_screen__words_a_person_at_the_door_can_use),
+        cmocka_unit_test(test_screen__idle_countdown_and_discard_question),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
