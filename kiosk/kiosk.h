@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "app.h"
+#include "camera.h"
 #include "frame.h"
 #include "gpio.h"
 #include "outbox.h"
@@ -49,8 +50,9 @@ struct kiosk {
     int64_t cup_threshold;
     uint64_t seen_generation;
     struct lnt_scanner *scanner;
-    struct lnt_frame_source *frames;
+    struct lnt_frame_source *frames; /* --frames */
     bool frames_done;
+    struct lnt_camera *camera; /* --camera: retried while missing or failing, never fatal */
     bool lower_badge; /* the next frame shows no badge (a replayed or F2 scan was one frame) */
     struct lnt_render *render;    /* the window; NULL headless */
     struct lnt_render *offscreen; /* for `shot` without a window */

@@ -140,6 +140,7 @@ void lnt_app_scan(struct lnt_app *app, const char *text, int64_t now_ms, struct 
     if (app->state == LNT_APP_SAVING || app->state == LNT_APP_FORM || app->state == LNT_APP_MENU ||
         app->state == LNT_APP_REPORTS)
         return;
+    /* NOBADGE gives way: the camera is back and a real badge says who it is. */
 
     app->last_input_ms = now_ms;
     lnt_app_enter(app, LNT_APP_VERIFY, now_ms);
@@ -209,6 +210,7 @@ void lnt_app_tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_app_out
     case LNT_APP_FORM:
     case LNT_APP_MENU:
     case LNT_APP_REPORTS:
+    case LNT_APP_NOBADGE:
         lnt_app_flow_tap(app, id, now_ms, out);
         break;
     case LNT_APP_REFUSED:
@@ -219,10 +221,31 @@ void lnt_app_tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_app_out
         }
         break;
     case LNT_APP_IDLE:
+        if (id == LNT_BTN_NOBADGE && app->camera_down) {
+            /* Who it is cannot be read: the record says so, and the server flags it. */
+            app->last_input_ms = now_ms;
+            memset(&app->badge, 0, sizeof app->badge);
+            lnt_str_copy(app->badge.claims.subject, sizeof app->badge.claims.subject,
+                         LNT_STAFF_UNIDENTIFIED);
+            lnt_str_copy(app->badge.claims.name, sizeof app->badge.claims.name,
+                         lnt_str(LNT_S_NOBADGE_WHO));
+            lnt_app_enter(app, LNT_APP_NOBADGE, now_ms);
+        }
+        break;
     case LNT_APP_VERIFY:
     case LNT_APP_SAVING:
         break;
     }
+}
+
+void lnt_app_camera(struct lnt_app *app, bool working)
+{
+    app->camera_down = !working;
+}
+
+bool lnt_app_unidentified(const struct lnt_app *app)
+{
+    return strcmp(app->badge.claims.subject, LNT_STAFF_UNIDENTIFIED) == 0;
 }
 
 bool lnt_app_type(struct lnt_app *app, const char *text, int64_t now_ms)
@@ -284,6 +307,7 @@ void lnt_app_tick(struct lnt_app *app, int64_t now_ms, struct lnt_app_out *out)
     case LNT_APP_FORM:
     case LNT_APP_MENU:
     case LNT_APP_REPORTS:
+    case LNT_APP_NOBADGE:
         if (now_ms - app->last_input_ms < lnt_app_idle_ms(app))
             break;
         /* A report half-told is kept as an open report (sealed like any other), so it is not

@@ -37,7 +37,8 @@ enum lnt_app_state {
     LNT_APP_SAVED,    /* the record is durable in the outbox */
     LNT_APP_FORM,     /* a step of a guided flow */
     LNT_APP_MENU,     /* a manager's further actions */
-    LNT_APP_REPORTS   /* open reports to finish */
+    LNT_APP_REPORTS,  /* open reports to finish */
+    LNT_APP_NOBADGE   /* camera down: which report to record without a badge */
 };
 
 /* Button ids on the screens. 0 is never a button. */
@@ -52,6 +53,7 @@ enum lnt_app_button {
     LNT_BTN_REPORTS,
     LNT_BTN_STOCK,
     LNT_BTN_MENU,
+    LNT_BTN_NOBADGE = 70, /* on IDLE while the camera is down: report without a badge */
     LNT_BTN_BACK = 20,
     LNT_BTN_MORE,        /* next page of a list */
     LNT_BTN_NEXT,        /* ticks done: next question */
@@ -118,6 +120,8 @@ struct lnt_app {
     char last_text[LNT_BADGE_MAX_TEXT + 1];
     int64_t last_seen_ms;
     bool held; /* last_text was in the previous frame */
+    /* The camera: set by lnt_app_camera; IDLE offers a report without a badge while it is down. */
+    bool camera_down;
 };
 
 /* What an input asks the caller to do. */
@@ -173,6 +177,17 @@ void lnt_app_tick(struct lnt_app *app, int64_t now_ms, struct lnt_app_out *out);
  */
 void lnt_app_save_done(struct lnt_app *app, enum lnt_err rc, const struct lnt_event *saved,
                        int64_t now_ms);
+
+/*
+ * The camera is working (or not). While it is not, IDLE takes a tap on
+ * LNT_BTN_NOBADGE to NOBADGE, where Ask for Angela, spiking or another
+ * incident is recorded as by LNT_STAFF_UNIDENTIFIED (and flagged by the
+ * server); nothing else can be done without a badge.
+ */
+void lnt_app_camera(struct lnt_app *app, bool working);
+
+/* Whether the person at the kiosk is the unidentified staff of a report without a badge. */
+bool lnt_app_unidentified(const struct lnt_app *app);
 
 /* Label of the primary action in BADGE: "Sign in" / "Sign out" ("Start shift" / "End shift"). */
 const char *lnt_app_primary_label(const struct lnt_app *app);

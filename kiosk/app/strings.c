@@ -157,6 +157,13 @@ static const char *const table[LNT_S__COUNT] = {
     [LNT_S_NUMBER_BAD] = SYM_NO " Enter a number from %d to %d",
     [LNT_S_TIME_BAD] = SYM_NO " Enter a time like 2215 (hours 00-23, minutes 00-59)",
     [LNT_S_TEXT_HINT] = "Keep it short: %d letters at most. No names of the person helped.",
+    /* camera */
+    [LNT_S_CAMERA_DOWN] = SYM_WARN " The camera is not working",
+    [LNT_S_CAMERA_DOWN_HINT] = "Badges cannot be read. Call the manager.",
+    [LNT_S_NOBADGE_BUTTON] = "Report without badge",
+    [LNT_S_NOBADGE_TITLE] = "Report without badge",
+    [LNT_S_NOBADGE_NOTE] = "Recorded as unidentified staff and flagged for the manager.",
+    [LNT_S_NOBADGE_WHO] = "Unidentified staff (no badge)",
 };
 
 const char *lnt_str(enum lnt_sid id)

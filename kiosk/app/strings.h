@@ -150,6 +150,13 @@ enum lnt_sid {
     LNT_S_NUMBER_BAD,   /* "Enter a number from %d to %d" */
     LNT_S_TIME_BAD,
     LNT_S_TEXT_HINT, /* "Keep it short: %d letters at most" */
+    /* camera: a camera that is down, reports without a badge, aiming, what was sent */
+    LNT_S_CAMERA_DOWN,
+    LNT_S_CAMERA_DOWN_HINT,
+    LNT_S_NOBADGE_BUTTON,
+    LNT_S_NOBADGE_TITLE,
+    LNT_S_NOBADGE_NOTE,
+    LNT_S_NOBADGE_WHO,
     LNT_S__COUNT
 };
 

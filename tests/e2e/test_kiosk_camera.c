@@ -1,0 +1,245 @@
+/*
+ * test_kiosk_camera.c - the kiosk with a camera that does not work: it starts anyway, says so,
+ * keeps systemd's watchdog fed, and an Ask for Angela is still recorded without a badge. The
+ * real lantern-kiosk against a real lanternd on 127.0.0.1.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "officer_client.h"
+#include "test_kiosk_town.h"
+
+#define NO_CAMERA "/dev/lantern-test-no-such-camera"
+
+static int setup(void **state)
+{
+    struct town *t = town_new();
+    town_start_server(t);
+    *state = t;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    town_free(*state);
+    return 0;
+}
+
+/* lantern-kiosk --headless --camera NO_CAMERA --enroll CODE --replay SCRIPT; exit status. */
+static int play(struct town *t, const char *script, struct lnt_proc_result *r)
+{
+    char *path = lnt_test_path(t->dir, "camera.txt");
+    FILE *f = fopen(path, "w");
+    const char *argv[] = {lnt_test_bin("lantern-kiosk"),
+                          "--headless",
+                          "--data",
+                          t->kiosk_data,
+                          "--server",
+                          t->url,
+                          "--enroll",
+                          t->code,
+                          "--camera",
+                          NO_CAMERA,
+                          "--replay",
+                          path,
+                          "--timeout",
+                          "30",
+                          NULL};
+    int rc;
+
+    assert_non_null(f);
+    fputs(script, f);
+    fclose(f);
+    rc = lnt_proc_run(argv, NULL, 90000, r);
+    free(path);
+    return rc == 0 ? r->status : -1;
+}
+
+/* GET path as an admin (a token from lanternctl); the reply's JSON (decref it). */
+static json_t *admin_get(struct town *t, const char *path)
+{
+    const char *argv[] = {lnt_test_bin("lanternctl"),
+                          "--db",
+                          t->db,
+                          "--json",
+                          "token",
+                          "add",
+                          "--role",
+                          "admin",
+                          "--label",
+                          "camera test",
+                          NULL};
+    struct lnt_proc_result r;
+    struct lnt_test_page page;
+    json_t *tok, *out;
+    CURL *curl;
+
+    assert_int_equal(lnt_proc_run(argv, NULL, 30000, &r), 0);
+    if (r.status != 0)
+        fail_msg("token add: %s", r.err);
+    tok = json_loads(r.out, 0, NULL);
+    assert_non_null(tok);
+    curl = lnt_test_officer_client();
+    lnt_test_officer_http(curl, t->url, path, NULL,
+                          json_string_value(json_object_get(tok, "token")), &page);
+    if (page.status != 200)
+        fail_msg("GET %s: %ld %s", path, page.status, page.body.data);
+    out = json_loads(page.body.data, 0, NULL);
+    assert_non_null(out);
+    lnt_test_page_release(&page);
+    curl_easy_cleanup(curl);
+    json_decref(tok);
+    lnt_proc_result_release(&r);
+    return out;
+}
+
+static void test_kiosk_camera__angela_recorded_without_a_badge_and_flagged(void **state)
+{
+    struct town *t = *state;
+    struct lnt_proc_result r;
+    json_t *inc, *ev, *flags, *list, *fl;
+    size_t i, unidentified = 0;
+    int status;
+
+    /* The idle screen offers the button only because the camera is down; the replay fails
+     * (exit 3) if it is not there. */
+    status = play(t,
+                  "tap Report without badge\ntap Ask for Angela\ntap Dance floor\ntap Save\n"
+                  "tap Done\n",
+                  &r);
+    if (status != 0)
+        fail_msg("kiosk exited %d:\n%s\n%s", status, r.out, r.err);
+    /* It said why, naming the device, and still sent what was saved. */
+    if (strstr(r.err, NO_CAMERA) == NULL || strstr(r.out, "; 0 unsent") == NULL)
+        fail_msg("kiosk said:\n%s\n%s", r.out, r.err);
+    lnt_proc_result_release(&r);
+
+    inc = town_events_of(t, "incident");
+    assert_int_equal(json_array_size(inc), 1);
+    ev = json_array_get(inc, 0);
+    assert_string_equal(json_string_value(json_object_get(ev, "kind")), "angela");
+    assert_string_equal(json_string_value(json_object_get(ev, "place")), "dance_floor");
+    assert_string_equal(json_string_value(json_object_get(ev, "staff_id")), "unidentified");
+    assert_true(json_is_true(json_object_get(ev, "complete")));
+    json_decref(inc);
+
+    /* The server flags it for the manager to name who it was. */
+    flags = admin_get(t, "/api/v1/flags");
+    list = json_object_get(flags, "flags");
+    json_array_foreach(list, i, fl)
+    {
+        if (strcmp(json_string_value(json_object_get(fl, "kind")), "unidentified_staff") == 0) {
+            unidentified++;
+            assert_int_equal(json_integer_value(json_object_get(fl, "seq")), 1);
+        }
+    }
+    assert_int_equal(unidentified, 1);
+    json_decref(flags);
+}
+
+static void test_kiosk_camera__spiking_and_other_incident_without_a_badge(void **state)
+{
+    struct town *t = *state;
+    struct lnt_proc_result r;
+    json_t *inc;
+    int status;
+
+    /* Back from the first question returns to the choice, not to a badge that was never read. */
+    status = play(t,
+                  "tap Report without badge\ntap Spiking\ntap Back\ntap Other incident\n"
+                  "tap Violence*\ntap Back\ntap Back\ntap Back\n"
+                  "tap Report without badge\ntap Spiking\ntap Now\ntap Toilets\n"
+                  "tap Vomiting\ntap Save, finish later\ntap Done\n",
+                  &r);
+    if (status != 0)
+        fail_msg("kiosk exited %d:\n%s\n%s", status, r.out, r.err);
+    lnt_proc_result_release(&r);
+    inc = town_events_of(t, "incident");
+    assert_int_equal(json_array_size(inc), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(inc, 0), "kind")),
+                        "spiking");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(inc, 0), "staff_id")),
+                        "unidentified");
+    json_decref(inc);
+}
+
+/* The messages the kiosk sent to a NOTIFY_SOCKET while it ran, joined by '|'. */
+static void notify_run(struct town *t, const char *script, char *got, size_t size, int *status)
+{
+    char *sock_path = lnt_test_path(t->dir, "notify.sock");
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    struct lnt_proc_result r;
+    size_t used = 0;
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+
+    assert_true(fd >= 0);
+    assert_true(strlen(sock_path) < sizeof addr.sun_path);
+    memcpy(addr.sun_path, sock_path, strlen(sock_path) + 1);
+    assert_int_equal(bind(fd, (struct sockaddr *)&addr, sizeof addr), 0);
+    setenv("NOTIFY_SOCKET", sock_path, 1);
+    setenv("WATCHDOG_USEC", "1000000", 1); /* a ping due every half second */
+    *status = play(t, script, &r);
+    unsetenv("NOTIFY_SOCKET");
+    unsetenv("WATCHDOG_USEC");
+    if (*status != 0)
+        fail_msg("kiosk exited %d:\n%s\n%s", *status, r.out, r.err);
+    lnt_proc_result_release(&r);
+    got[0] = '\0';
+    for (;;) {
+        char msg[256];
+        ssize_t n = recv(fd, msg, sizeof msg - 1, 0);
+        if (n < 0)
+            break;
+        msg[n] = '\0';
+        if (used + (size_t)n + 2 < size) {
+            memcpy(got + used, msg, (size_t)n);
+            used += (size_t)n;
+            got[used++] = '|';
+            got[used] = '\0';
+        }
+    }
+    close(fd);
+    unlink(sock_path);
+    free(sock_path);
+}
+
+static void test_kiosk_camera__watchdog_fed_while_the_camera_is_down(void **state)
+{
+    struct town *t = *state;
+    char got[4096];
+    const char *p;
+    int status, pings = 0;
+
+    /* Two seconds with no camera: systemd hears READY, then WATCHDOG pings, then STOPPING. */
+    notify_run(t, "wait 2000\n", got, sizeof got, &status);
+    assert_non_null(strstr(got, "READY=1"));
+    for (p = got; (p = strstr(p, "WATCHDOG=1")) != NULL; p++)
+        pings++;
+    assert_true(pings >= 3);
+    assert_non_null(strstr(got, "STOPPING=1"));
+    assert_true(strstr(got, "READY=1") < strstr(got, "WATCHDOG=1"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(
+            test_kiosk_camera__angela_recorded_without_a_badge_and_flagged, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_kiosk_camera__spiking_and_other_incident_without_a_badge, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kiosk_camera__watchdog_fed_while_the_camera_is_down,
+                                        setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
