@@ -163,7 +163,7 @@ static const char *const table[LNT_S__COUNT] = {
     [LNT_S_NOBADGE_BUTTON] = "Report without badge",
     [LNT_S_NOBADGE_TITLE] = "Report without badge",
     [LNT_S_NOBADGE_NOTE] = "Recorded as unidentified staff and flagged for the manager.",
-    [LNT_S_NOBADGE_WHO] = "Unidentified staff (no badge)",
+    [LNT_S_NOBADGE_WHO] = "No badge: unidentified", /* fits a badge name (28 bytes) */
 };
 
 const char *lnt_str(enum lnt_sid id)
