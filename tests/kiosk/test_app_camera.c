@@ -1,0 +1,153 @@
+/* test_app_camera.c - the state machine while the camera is down: reports without a badge, as
+ * unidentified staff, and nothing else. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "app.h"
+#include "buf.h"
+#include "codec.h"
+#include "screen.h"
+
+#define T0 1795730463LL /* 2026-11-26T22:01:03Z */
+#define MS(t) ((int64_t)(t)*1000)
+
+struct world {
+    uint8_t box_pk[crypto_box_PUBLICKEYBYTES], box_sk[crypto_box_SECRETKEYBYTES];
+    struct lnt_app app;
+    struct lnt_app_out out;
+    struct lnt_draw_list dl;
+};
+
+static int setup(void **state)
+{
+    struct world *w = calloc(1, sizeof *w);
+    struct lnt_app_config cfg = {0};
+
+    assert_non_null(w);
+    assert_int_equal(lnt_crypto_init(), LNT_OK);
+    crypto_box_keypair(w->box_pk, w->box_sk);
+    cfg.box_pk = w->box_pk;
+    lnt_app_init(&w->app, &cfg, MS(T0));
+    *state = w;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    free(*state);
+    return 0;
+}
+
+/* Taps the button labelled `label` on the screen as drawn now; fails when there is none. */
+static void tap(struct world *w, const char *label, int64_t t_ms)
+{
+    struct lnt_status st = {.enrolled = true, .now = T0};
+    int id;
+
+    lnt_screen_build(&w->app, &st, &w->dl);
+    id = lnt_screen_find_label(&w->dl, label);
+    if (id == LNT_BTN_NONE)
+        fail_msg("no button \"%s\" in state %d", label, (int)w->app.state);
+    lnt_app_tap(&w->app, id, t_ms, &w->out);
+}
+
+static bool has_button(struct world *w, const char *label)
+{
+    struct lnt_status st = {.enrolled = true, .now = T0};
+
+    lnt_screen_build(&w->app, &st, &w->dl);
+    return lnt_screen_find_label(&w->dl, label) != LNT_BTN_NONE;
+}
+
+static void test_app_camera__no_badge_button_only_while_the_camera_is_down(void **state)
+{
+    struct world *w = *state;
+
+    assert_false(has_button(w, "Report without badge"));
+    /* A tap that arrives anyway (a stale screen) does nothing while the camera works. */
+    lnt_app_tap(&w->app, LNT_BTN_NOBADGE, MS(T0), &w->out);
+    assert_int_equal(w->app.state, LNT_APP_IDLE);
+    lnt_app_camera(&w->app, false);
+    assert_true(has_button(w, "Report without badge"));
+    lnt_app_camera(&w->app, true);
+    assert_false(has_button(w, "Report without badge"));
+}
+
+static void test_app_camera__angela_without_a_badge_is_by_unidentified_staff(void **state)
+{
+    struct world *w = *state;
+    struct lnt_event saved;
+
+    lnt_app_camera(&w->app, false);
+    tap(w, "Report without badge", MS(T0));
+    assert_int_equal(w->app.state, LNT_APP_NOBADGE);
+    /* Only the three reports: no sign in, no cup covers, no open reports. */
+    assert_false(has_button(w, "Sign in"));
+    assert_int_equal(lnt_screen_buttons(&w->dl), 4);
+    tap(w, "Ask for Angela", MS(T0) + 1000);
+    tap(w, "Dance floor", MS(T0) + 2000);
+    tap(w, "Save", MS(T0) + 3000);
+    assert_true(w->out.save);
+    assert_int_equal(w->out.ev.type, LNT_EV_INCIDENT);
+    assert_string_equal(w->out.ev.u.incident.kind, "angela");
+    assert_string_equal(w->out.ev.u.incident.staff_id, LNT_STAFF_UNIDENTIFIED);
+    saved = w->out.ev;
+    saved.seq = 1;
+    lnt_str_copy(saved.uuid, sizeof saved.uuid, "01a245ed-0000-7000-8000-000000000000");
+    lnt_app_save_done(&w->app, LNT_OK, &saved, MS(T0) + 3100);
+    assert_int_equal(w->app.state, LNT_APP_SAVED);
+    tap(w, "Done", MS(T0) + 4000);
+    /* Back at idle nothing of it is left, and the camera is still down. */
+    assert_int_equal(w->app.state, LNT_APP_IDLE);
+    assert_string_equal(w->app.badge.claims.subject, "");
+    assert_true(has_button(w, "Report without badge"));
+}
+
+static void test_app_camera__back_from_the_first_question_returns_to_the_choice(void **state)
+{
+    struct world *w = *state;
+
+    lnt_app_camera(&w->app, false);
+    tap(w, "Report without badge", MS(T0));
+    tap(w, "Other incident", MS(T0) + 1000);
+    assert_int_equal(w->app.state, LNT_APP_FORM);
+    tap(w, "Back", MS(T0) + 2000);
+    assert_int_equal(w->app.state, LNT_APP_NOBADGE);
+    tap(w, "Back", MS(T0) + 3000);
+    assert_int_equal(w->app.state, LNT_APP_IDLE);
+}
+
+static void test_app_camera__left_alone_it_goes_idle(void **state)
+{
+    struct world *w = *state;
+
+    lnt_app_camera(&w->app, false);
+    tap(w, "Report without badge", MS(T0));
+    lnt_app_tick(&w->app, MS(T0) + LNT_APP_IDLE_MS - 1, &w->out);
+    assert_int_equal(w->app.state, LNT_APP_NOBADGE);
+    lnt_app_tick(&w->app, MS(T0) + LNT_APP_IDLE_MS, &w->out);
+    assert_int_equal(w->app.state, LNT_APP_IDLE);
+    assert_false(w->out.save);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(
+            test_app_camera__no_badge_button_only_while_the_camera_is_down, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_app_camera__angela_without_a_badge_is_by_unidentified_staff, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_app_camera__back_from_the_first_question_returns_to_the_choice, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_app_camera__left_alone_it_goes_idle, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
