@@ -195,14 +195,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 /* What one frame shows: a badge, an enrolment code, or nothing. */
 static void scan_frame(struct kiosk *k, const struct lnt_image *frame, int64_t now)
 {
-    char err[LNT_ERRBUF_SIZE] = "", text[QR_TEXT_MAX];
-    bool found = false;
+    char text[QR_TEXT_MAX];
+    bool found, seen;
 
-    if (lnt_scanner_scan(k->scanner, frame, text, sizeof text, &found, err) != LNT_OK) {
-        lnt_warn("scan: %s", err);
-        found = false;
-    }
-    lnt_kiosk_take_text(k, found ? text : NULL, now);
+    lnt_kiosk_see(k, frame, now, text, sizeof text, &found, &seen);
 }
 
 /* One frame from --frames. */

@@ -243,6 +243,18 @@ void lnt_app_camera(struct lnt_app *app, bool working)
     app->camera_down = !working;
 }
 
+void lnt_app_aim(struct lnt_app *app, bool seen, bool read, int64_t now_ms)
+{
+    if (!seen || read) {
+        app->aim_since_ms = 0;
+        app->aim_hint = false;
+        return;
+    }
+    if (app->aim_since_ms == 0 || now_ms < app->aim_since_ms)
+        app->aim_since_ms = now_ms;
+    app->aim_hint = now_ms - app->aim_since_ms >= LNT_APP_AIM_MS;
+}
+
 bool lnt_app_unidentified(const struct lnt_app *app)
 {
     return strcmp(app->badge.claims.subject, LNT_STAFF_UNIDENTIFIED) == 0;

@@ -25,6 +25,7 @@
 #define LNT_APP_CUP_THRESHOLD 100 /* default cup-cover warning level */
 #define LNT_APP_REPORTS_MAX 16    /* open reports listed */
 #define LNT_APP_REPORTS_PAGE 4    /* open reports on one page of the list */
+#define LNT_APP_AIM_MS 1000       /* a code in view but unread this long: say how to hold it */
 #define LNT_SEVERITY_ANGELA 2
 #define LNT_SEVERITY_SPIKING 4
 
@@ -122,6 +123,9 @@ struct lnt_app {
     bool held; /* last_text was in the previous frame */
     /* The camera: set by lnt_app_camera; IDLE offers a report without a badge while it is down. */
     bool camera_down;
+    /* Aiming: set by lnt_app_aim; IDLE says how to hold a badge while aim_hint is set. */
+    int64_t aim_since_ms; /* the first frame of this run with a code seen but not read; 0 none */
+    bool aim_hint;
 };
 
 /* What an input asks the caller to do. */
@@ -185,6 +189,14 @@ void lnt_app_save_done(struct lnt_app *app, enum lnt_err rc, const struct lnt_ev
  * server); nothing else can be done without a badge.
  */
 void lnt_app_camera(struct lnt_app *app, bool working);
+
+/*
+ * What the scanner made of one camera frame: `seen` a code (its finder
+ * patterns), `read` its text. After LNT_APP_AIM_MS of frames with a code
+ * seen and never read, aim_hint is set (the idle screen then says how to
+ * hold it); a frame read, or one with no code in view, clears it.
+ */
+void lnt_app_aim(struct lnt_app *app, bool seen, bool read, int64_t now_ms);
 
 /* Whether the person at the kiosk is the unidentified staff of a report without a badge. */
 bool lnt_app_unidentified(const struct lnt_app *app);

@@ -157,6 +157,7 @@ enum lnt_sid {
     LNT_S_NOBADGE_TITLE,
     LNT_S_NOBADGE_NOTE,
     LNT_S_NOBADGE_WHO,
+    LNT_S_AIM_HINT,
     LNT_S__COUNT
 };
 

@@ -134,8 +134,14 @@ static void screen_idle(struct lnt_draw_list *dl, const struct lnt_app *app,
     }
     lnt_dl_text_id(dl, 0, 150, LNT_SCREEN_W, 70, 52, true, LNT_ALIGN_CENTRE, C_TEXT,
                    st->enrolled ? LNT_S_SHOW_BADGE : LNT_S_ENROL_TITLE);
-    lnt_dl_text_id(dl, 0, 230, LNT_SCREEN_W, 40, 22, false, LNT_ALIGN_CENTRE, C_DIM,
-                   st->enrolled ? LNT_S_SHOW_BADGE_HINT : LNT_S_ENROL_HINT);
+    /* A code in view that will not read: say how to hold it, where the hint was. */
+    if (app->aim_hint)
+        lnt_dl_text_id(dl, 0, 230, LNT_SCREEN_W, 40, 24, true, LNT_ALIGN_CENTRE, C_AMBER,
+                       LNT_S_AIM_HINT);
+    else
+        lnt_dl_text_id(dl, 0, 230, LNT_SCREEN_W, 40, 22, false, LNT_ALIGN_CENTRE, C_DIM,
+                       st->enrolled ? LNT_S_SHOW_BADGE_HINT : LNT_S_ENROL_HINT);
+    lnt_screen_camera_view(dl, st);
     if (st->venue != NULL && st->venue[0] != '\0')
         lnt_dl_text(dl, 0, 400, LNT_SCREEN_W, 40, 22, false, LNT_ALIGN_CENTRE, C_DIM, "%s",
                     st->venue);

@@ -17,7 +17,9 @@
 
 #include <cmocka.h>
 
+#include "image.h"
 #include "officer_client.h"
+#include "qr.h"
 #include "test_kiosk_town.h"
 
 #define NO_CAMERA "/dev/lantern-test-no-such-camera"
@@ -231,6 +233,87 @@ static void test_kiosk_camera__watchdog_fed_while_the_camera_is_down(void **stat
     assert_true(strstr(got, "READY=1") < strstr(got, "WATCHDOG=1"));
 }
 
+/*
+ * A QR code whose three finder patterns are whole but whose other modules are scrambled: what a
+ * camera sees of a badge held at a slant, too far or moving. Written to DIR/name.
+ */
+static void write_unreadable_code(struct town *t, const char *name)
+{
+    struct lnt_image img = {0};
+    char *path = lnt_test_path(t->dir, name);
+    const int px = 6, quiet = 4;
+    int version = 0, n;
+    uint32_t seed = 12345;
+
+    assert_int_equal(
+        lnt_qr_render("THIS CODE IS NEVER READ 0123456789", 10, px, quiet, &img, &version, NULL),
+        LNT_OK);
+    n = 17 + 4 * version;
+    for (int my = 0; my < n; my++)
+        for (int mx = 0; mx < n; mx++) {
+            bool finder = (mx < 8 && my < 8) || (mx >= n - 8 && my < 8) || (mx < 8 && my >= n - 8);
+            uint8_t v;
+            if (finder)
+                continue;
+            seed = seed * 1103515245u + 12345u;
+            v = (seed >> 16) & 1 ? 0 : 255;
+            for (int y = 0; y < px; y++)
+                memset(img.px + (size_t)((quiet + my) * px + y) * img.stride +
+                           (size_t)((quiet + mx) * px),
+                       v, (size_t)px);
+        }
+    assert_int_equal(lnt_image_write_png(path, &img, NULL), LNT_OK);
+    lnt_image_release(&img);
+    free(path);
+}
+
+/* Counts the dark (< 64) and light (> 192) pixels of the screenshot DIR/name in a box. */
+static void shot_tones(struct town *t, const char *name, int x0, int y0, int w, int h, int *dark,
+                       int *light)
+{
+    struct lnt_image img = {0};
+    char *path = lnt_test_path(t->dir, name);
+
+    assert_int_equal(lnt_image_read_png(path, &img, NULL), LNT_OK);
+    *dark = *light = 0;
+    for (int y = y0; y < y0 + h && y < img.h; y++)
+        for (int x = x0; x < x0 + w && x < img.w; x++) {
+            uint8_t v = img.px[(size_t)y * img.stride + (size_t)x];
+            *dark += v < 64;
+            *light += v > 192;
+        }
+    lnt_image_release(&img);
+    free(path);
+}
+
+static void test_kiosk_camera__live_view_and_how_to_hold_a_code_that_will_not_read(void **state)
+{
+    struct town *t = *state;
+    struct lnt_proc_result r;
+    int status, dark = 0, light = 0;
+
+    write_unreadable_code(t, "unreadable.png");
+    /* The same unreadable code in view for over a second, as a shaky hand gives it. */
+    status = town_replay(t, "aim.txt",
+                         "shot before.png\nscan unreadable.png\nwait 1100\n"
+                         "scan unreadable.png\nshot aim.png\n",
+                         true, 30, &r);
+    if (status != 0)
+        fail_msg("kiosk exited %d:\n%s\n%s", status, r.out, r.err);
+    assert_non_null(strstr(r.err, "showing how to hold it"));
+    lnt_proc_result_release(&r);
+    /* Before any frame the view is not there; then it shows the code, black and white. */
+    shot_tones(t, "before.png", 320, 276, 160, 120, &dark, &light);
+    assert_int_equal(light, 0);
+    shot_tones(t, "aim.png", 320, 276, 160, 120, &dark, &light);
+    assert_true(dark > 1000);
+    assert_true(light > 1000);
+    /* Nothing was read, so nothing was recorded. */
+    json_t *all = town_events(t);
+    assert_int_equal(json_array_size(all), 0);
+    json_decref(all);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -240,6 +323,9 @@ int main(void)
             test_kiosk_camera__spiking_and_other_incident_without_a_badge, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kiosk_camera__watchdog_fed_while_the_camera_is_down,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_kiosk_camera__live_view_and_how_to_hold_a_code_that_will_not_read, setup,
+            teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -138,6 +138,99 @@ static void test_app_camera__left_alone_it_goes_idle(void **state)
     assert_false(w->out.save);
 }
 
+static void test_app_camera__hold_still_hint_after_a_second_of_a_code_unread(void **state)
+{
+    struct world *w = *state;
+    int64_t t = MS(T0);
+
+    /* Seen and not read, frame after frame: nothing for the first second, then the hint. */
+    lnt_app_aim(&w->app, true, false, t);
+    lnt_app_aim(&w->app, true, false, t + LNT_APP_AIM_MS - 1);
+    assert_false(w->app.aim_hint);
+    lnt_app_aim(&w->app, true, false, t + LNT_APP_AIM_MS);
+    assert_true(w->app.aim_hint);
+    assert_false(has_button(w, "Report without badge"));
+    /* Read at last: gone at once. */
+    lnt_app_aim(&w->app, true, true, t + LNT_APP_AIM_MS + 33);
+    assert_false(w->app.aim_hint);
+    /* A frame with no code in view starts the second over. */
+    lnt_app_aim(&w->app, true, false, t + 2000);
+    lnt_app_aim(&w->app, false, false, t + 2500);
+    lnt_app_aim(&w->app, true, false, t + 3000);
+    lnt_app_aim(&w->app, true, false, t + 3500);
+    assert_false(w->app.aim_hint);
+}
+
+/* The idle screen as built for `st`; true when the words of the hold-still hint are on it. */
+static bool idle_says_hold_still(struct world *w, const struct lnt_status *st)
+{
+    lnt_screen_build(&w->app, st, &w->dl);
+    for (size_t i = 0; i < w->dl.n; i++)
+        if (strstr(w->dl.cmd[i].text, "Hold it still") != NULL)
+            return true;
+    return false;
+}
+
+static const struct lnt_draw *image_item(const struct lnt_draw_list *dl)
+{
+    for (size_t i = 0; i < dl->n; i++)
+        if (dl->cmd[i].kind == LNT_DRAW_IMAGE)
+            return &dl->cmd[i];
+    return NULL;
+}
+
+static void test_app_camera__idle_shows_the_latest_frame_small(void **state)
+{
+    struct world *w = *state;
+    struct lnt_thumb *thumb = calloc(1, sizeof *thumb);
+    struct lnt_status st = {.enrolled = true, .now = T0};
+    struct lnt_image frame;
+    const struct lnt_draw *d;
+    uint32_t seq;
+
+    assert_non_null(thumb);
+    /* A 640x480 frame, left half black, right half white: 160x120, the halves kept. */
+    assert_int_equal(lnt_image_init(&frame, 640, 480, 255), LNT_OK);
+    for (int y = 0; y < 480; y++)
+        memset(frame.px + (size_t)y * frame.stride, 0, 320);
+    lnt_thumb_make(&frame, thumb);
+    assert_int_equal(thumb->w, LNT_THUMB_W);
+    assert_int_equal(thumb->h, LNT_THUMB_H);
+    assert_int_equal(thumb->px[0], 0);
+    assert_int_equal(thumb->px[LNT_THUMB_W - 1], 255);
+    assert_int_equal(thumb->px[(size_t)(LNT_THUMB_H - 1) * LNT_THUMB_W + 79], 0);
+    assert_int_equal(thumb->px[(size_t)(LNT_THUMB_H - 1) * LNT_THUMB_W + 80], 255);
+    /* No frame yet: no view. */
+    lnt_screen_build(&w->app, &st, &w->dl);
+    assert_null(image_item(&w->dl));
+    /* With one: an image item of it, at least the size of a thumbnail, and a new frame makes a
+     * changed draw list (the renderer redraws only changed lists). */
+    st.camera = thumb;
+    lnt_screen_build(&w->app, &st, &w->dl);
+    d = image_item(&w->dl);
+    assert_non_null(d);
+    assert_ptr_equal(d->image, thumb);
+    assert_true(d->w >= LNT_THUMB_W / 2 && d->h >= LNT_THUMB_H / 2);
+    seq = (uint32_t)d->id;
+    lnt_thumb_make(&frame, thumb);
+    lnt_screen_build(&w->app, &st, &w->dl);
+    assert_int_not_equal(image_item(&w->dl)->id, (int)seq);
+    /* A tall frame keeps its shape. */
+    lnt_image_release(&frame);
+    assert_int_equal(lnt_image_init(&frame, 90, 480, 128), LNT_OK);
+    lnt_thumb_make(&frame, thumb);
+    assert_int_equal(thumb->h, LNT_THUMB_H);
+    assert_int_equal(thumb->w, 22);
+    assert_int_equal(thumb->px[0], 128);
+    /* The hint replaces the usual words while a code will not read. */
+    assert_false(idle_says_hold_still(w, &st));
+    lnt_app_aim(&w->app, true, false, MS(T0));
+    lnt_app_aim(&w->app, true, false, MS(T0) + LNT_APP_AIM_MS);
+    assert_true(idle_says_hold_still(w, &st));
+    lnt_image_release(&frame);
+    free(thumb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -148,6 +241,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             test_app_camera__back_from_the_first_question_returns_to_the_choice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_app_camera__left_alone_it_goes_idle, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_app_camera__hold_still_hint_after_a_second_of_a_code_unread, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_app_camera__idle_shows_the_latest_frame_small, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
