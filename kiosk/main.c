@@ -304,6 +304,16 @@ static void feedback(struct kiosk *k)
     }
 }
 
+/* SAVED may change from "will send" to "Sent" while it is on screen. */
+static void report_sent(struct kiosk *k)
+{
+    bool was = k->app.saved_sent;
+
+    lnt_app_sent(&k->app, k->sync.sent_seq, k->sync.aside_seq);
+    if (k->app.saved_sent && !was)
+        lnt_info("event %lld reached the server", (long long)k->app.saved_seq);
+}
+
 /* "N events unsent, oldest from TIME: <last error>" */
 static void report_unsent(struct kiosk *k)
 {
@@ -375,6 +385,7 @@ static int run(struct kiosk *k)
         lnt_app_tick(&k->app, now, &k->out);
         lnt_kiosk_handle_out(k, now);
         lnt_syncer_status(k->syncer, &k->sync);
+        report_sent(k);
         if (k->sync.generation != k->seen_generation) {
             k->seen_generation = k->sync.generation;
             lnt_kiosk_configure(k);

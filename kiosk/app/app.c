@@ -255,6 +255,13 @@ void lnt_app_aim(struct lnt_app *app, bool seen, bool read, int64_t now_ms)
     app->aim_hint = now_ms - app->aim_since_ms >= LNT_APP_AIM_MS;
 }
 
+void lnt_app_sent(struct lnt_app *app, int64_t sent_seq, int64_t aside_seq)
+{
+    if (app->state != LNT_APP_SAVED || app->saved_seq < 1 || app->saved_sent)
+        return;
+    app->saved_sent = sent_seq >= app->saved_seq && aside_seq < app->saved_seq;
+}
+
 bool lnt_app_unidentified(const struct lnt_app *app)
 {
     return strcmp(app->badge.claims.subject, LNT_STAFF_UNIDENTIFIED) == 0;
@@ -285,6 +292,8 @@ void lnt_app_save_done(struct lnt_app *app, enum lnt_err rc, const struct lnt_ev
         app->saved_ref[i + 1] = '\0';
     }
     app->saved_type = saved->type;
+    app->saved_seq = saved->seq;
+    app->saved_sent = false;
     app->saved_flow = app->saving_from == LNT_APP_FORM ? app->form.flow : LNT_FLOW_NONE;
     app->saved_open = saved->type == LNT_EV_INCIDENT && !saved->u.incident.complete;
     app->saved_stock = -1;

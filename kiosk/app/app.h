@@ -126,6 +126,9 @@ struct lnt_app {
     /* Aiming: set by lnt_app_aim; IDLE says how to hold a badge while aim_hint is set. */
     int64_t aim_since_ms; /* the first frame of this run with a code seen but not read; 0 none */
     bool aim_hint;
+    /* In SAVED: the record's seq, and whether the server has it (lnt_app_sent). */
+    int64_t saved_seq;
+    bool saved_sent;
 };
 
 /* What an input asks the caller to do. */
@@ -197,6 +200,14 @@ void lnt_app_camera(struct lnt_app *app, bool working);
  * hold it); a frame read, or one with no code in view, clears it.
  */
 void lnt_app_aim(struct lnt_app *app, bool seen, bool read, int64_t now_ms);
+
+/*
+ * What the sync reports: the highest seq the server took (`sent_seq`) and
+ * refused (`aside_seq`). In SAVED, the record shown is marked sent once
+ * sent_seq reaches its seq and aside_seq does not (the screen then says
+ * "Sent"); it can change while the screen is up. Nothing else changes.
+ */
+void lnt_app_sent(struct lnt_app *app, int64_t sent_seq, int64_t aside_seq);
 
 /* Whether the person at the kiosk is the unidentified staff of a report without a badge. */
 bool lnt_app_unidentified(const struct lnt_app *app);

@@ -30,6 +30,8 @@ void lnt_app_go_idle(struct lnt_app *app, int64_t now_ms)
     app->saved_flow = LNT_FLOW_NONE;
     app->saved_open = false;
     app->saved_stock = -1;
+    app->saved_seq = 0;
+    app->saved_sent = false;
     app->save_error[0] = '\0';
     lnt_app_enter(app, LNT_APP_IDLE, now_ms);
 }

@@ -158,6 +158,9 @@ enum lnt_sid {
     LNT_S_NOBADGE_NOTE,
     LNT_S_NOBADGE_WHO,
     LNT_S_AIM_HINT,
+    LNT_S_SAVED_SENT,
+    LNT_S_SAVED_SENDING,
+    LNT_S_SAVED_PENDING,
     LNT_S__COUNT
 };
 

@@ -76,7 +76,15 @@ static enum lnt_sid saved_words(const struct lnt_app *app)
     }
 }
 
-static void screen_saved(struct lnt_draw_list *dl, const struct lnt_app *app)
+static enum lnt_sid saved_note(const struct lnt_app *app, const struct lnt_status *st)
+{
+    if (app->saved_sent)
+        return LNT_S_SAVED_SENT;
+    return st->online ? LNT_S_SAVED_SENDING : LNT_S_SAVED_PENDING;
+}
+
+static void screen_saved(struct lnt_draw_list *dl, const struct lnt_app *app,
+                         const struct lnt_status *st)
 {
     int64_t threshold = app->cfg.cup_threshold > 0 ? app->cfg.cup_threshold : LNT_APP_CUP_THRESHOLD;
 
@@ -85,7 +93,9 @@ static void screen_saved(struct lnt_draw_list *dl, const struct lnt_app *app)
     lnt_dl_text_id(dl, MARGIN, 112, 760, 40, 28, false, LNT_ALIGN_LEFT, C_TEXT, saved_words(app));
     lnt_dl_text(dl, MARGIN, 154, 760, 50, 36, true, LNT_ALIGN_LEFT, C_TEXT, "%s",
                 app->badge.claims.name);
-    lnt_dl_wrapped(dl, MARGIN, 212, 760, 22, C_TEXT, false, lnt_str(LNT_S_SAVED_NOTE), 2);
+    /* Never "sent" before the server said so; "when online" only while it cannot be reached. */
+    lnt_dl_wrapped(dl, MARGIN, 212, 760, 22, C_TEXT, app->saved_sent, lnt_str(saved_note(app, st)),
+                   2);
     lnt_dl_text_id(dl, MARGIN, 248, 760, 34, 24, false, LNT_ALIGN_LEFT, C_DIM, LNT_S_SAVED_REF,
                    app->saved_ref);
     if (app->saved_open) {
@@ -198,7 +208,7 @@ void lnt_screen_build(const struct lnt_app *app, const struct lnt_status *st,
         screen_refused(out, app);
         break;
     case LNT_APP_SAVED:
-        screen_saved(out, app);
+        screen_saved(out, app, st);
         break;
     case LNT_APP_NOBADGE:
         screen_nobadge(out);

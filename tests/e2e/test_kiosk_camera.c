@@ -18,7 +18,9 @@
 #include <cmocka.h>
 
 #include "image.h"
+#include "ltime.h"
 #include "officer_client.h"
+#include "outbox.h"
 #include "qr.h"
 #include "test_kiosk_town.h"
 
@@ -314,6 +316,53 @@ static void test_kiosk_camera__live_view_and_how_to_hold_a_code_that_will_not_re
     json_decref(all);
 }
 
+/* The last good sync time the kiosk stored in its outbox; 0 when none. */
+static int64_t stored_last_sync(struct town *t)
+{
+    struct lnt_outbox *ob = NULL;
+    int64_t v = 0;
+    bool found = false;
+
+    assert_int_equal(lnt_outbox_open(t->kiosk_data, &ob, NULL), LNT_OK);
+    assert_int_equal(lnt_outbox_setting_get(ob, LNT_SET_LAST_SYNC, &v, &found, NULL), LNT_OK);
+    lnt_outbox_free(ob);
+    return found ? v : 0;
+}
+
+static void test_kiosk_camera__saved_says_sent_only_once_sent_and_last_sync_is_kept(void **state)
+{
+    struct town *t = *state;
+    struct lnt_proc_result r;
+    int64_t synced;
+    int status;
+
+    /* Online: the SAVED screen learns, while it is up, that the server has the record. */
+    status = town_replay(t, "sent.txt", "scan door.png\ntap Sign in\nwait 3000\ntap Done\n", true,
+                         30, &r);
+    if (status != 0)
+        fail_msg("kiosk exited %d:\n%s\n%s", status, r.out, r.err);
+    if (strstr(r.err, "event 1 reached the server") == NULL)
+        fail_msg("SAVED never heard that event 1 was sent:\n%s", r.err);
+    lnt_proc_result_release(&r);
+    /* The time of that sync is on disk, for the status bar after a restart. */
+    synced = stored_last_sync(t);
+    assert_true(synced > 0);
+    assert_true(synced <= lnt_time_now());
+
+    /* The server goes away: the next record is saved, never said to be sent, and the stored
+     * sync time stays what it was (the kiosk gives up at --timeout with the event unsent). */
+    town_stop_server(t);
+    status = town_replay(t, "unsent.txt",
+                         "wait 5100\nscan door.png\ntap Sign out\nwait 1500\n"
+                         "tap Done\n",
+                         false, 8, &r);
+    assert_int_equal(status, 1);
+    assert_null(strstr(r.err, "reached the server"));
+    assert_non_null(strstr(r.err, "1 events unsent"));
+    lnt_proc_result_release(&r);
+    assert_int_equal(stored_last_sync(t), synced);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -325,6 +374,9 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_kiosk_camera__live_view_and_how_to_hold_a_code_that_will_not_read, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(
+            test_kiosk_camera__saved_says_sent_only_once_sent_and_last_sync_is_kept, setup,
             teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

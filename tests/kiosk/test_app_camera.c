@@ -231,6 +231,53 @@ static void test_app_camera__idle_shows_the_latest_frame_small(void **state)
     free(thumb);
 }
 
+/* The words of the SAVED screen as built for `st`, joined. */
+static bool saved_says(struct world *w, const struct lnt_status *st, const char *words)
+{
+    lnt_screen_build(&w->app, st, &w->dl);
+    for (size_t i = 0; i < w->dl.n; i++)
+        if (strstr(w->dl.cmd[i].text, words) != NULL)
+            return true;
+    return false;
+}
+
+static void test_app_camera__saved_says_sent_only_once_the_server_has_it(void **state)
+{
+    struct world *w = *state;
+    struct lnt_status offline = {.enrolled = true, .now = T0};
+    struct lnt_status online = {.enrolled = true, .online = true, .now = T0};
+    struct lnt_event saved;
+
+    lnt_app_camera(&w->app, false);
+    tap(w, "Report without badge", MS(T0));
+    tap(w, "Ask for Angela", MS(T0) + 1000);
+    tap(w, "Dance floor", MS(T0) + 2000);
+    tap(w, "Save", MS(T0) + 3000);
+    saved = w->out.ev;
+    saved.seq = 7;
+    lnt_str_copy(saved.uuid, sizeof saved.uuid, "01a245ed-0000-7000-8000-000000000000");
+    lnt_app_save_done(&w->app, LNT_OK, &saved, MS(T0) + 3100);
+    /* Offline: it will go when it can. Online: it is on its way, not there yet. */
+    assert_true(saved_says(w, &offline, "will send when online"));
+    assert_false(saved_says(w, &offline, "Sent"));
+    assert_true(saved_says(w, &online, "sending now"));
+    /* The server has taken earlier events only: still not sent. */
+    lnt_app_sent(&w->app, 6, 0);
+    assert_false(w->app.saved_sent);
+    /* It refused this one: never "Sent". */
+    lnt_app_sent(&w->app, 9, 7);
+    assert_false(w->app.saved_sent);
+    /* It took this one: "Sent", on the screen that is already up, whatever the network now. */
+    lnt_app_sent(&w->app, 7, 3);
+    assert_true(w->app.saved_sent);
+    assert_true(saved_says(w, &offline, "Sent"));
+    assert_false(saved_says(w, &offline, "will send"));
+    /* The next SAVED starts unsent again. */
+    tap(w, "Done", MS(T0) + 4000);
+    assert_false(w->app.saved_sent);
+    assert_int_equal(w->app.saved_seq, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -245,6 +292,8 @@ int main(void)
             test_app_camera__hold_still_hint_after_a_second_of_a_code_unread, setup, teardown),
         cmocka_unit_test_setup_teardown(test_app_camera__idle_shows_the_latest_frame_small, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(
+            test_app_camera__saved_says_sent_only_once_the_server_has_it, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
