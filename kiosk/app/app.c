@@ -262,11 +262,6 @@ void lnt_app_sent(struct lnt_app *app, int64_t sent_seq, int64_t aside_seq)
     app->saved_sent = sent_seq >= app->saved_seq && aside_seq < app->saved_seq;
 }
 
-bool lnt_app_unidentified(const struct lnt_app *app)
-{
-    return strcmp(app->badge.claims.subject, LNT_STAFF_UNIDENTIFIED) == 0;
-}
-
 bool lnt_app_type(struct lnt_app *app, const char *text, int64_t now_ms)
 {
     if (app->state != LNT_APP_FORM)

@@ -1,4 +1,5 @@
-/* app_state.c - the state machine's shared bookkeeping: state, idle, clock, pages of reports. */
+/* app_state.c - the state machine's shared bookkeeping: state, idle, clock, pages of reports,
+ * who is at the kiosk. */
 #include <string.h>
 
 #include "app_int.h"
@@ -39,4 +40,9 @@ void lnt_app_go_idle(struct lnt_app *app, int64_t now_ms)
 int lnt_app_reports_pages(const struct lnt_app *app)
 {
     return ((int)app->n_reports + LNT_APP_REPORTS_PAGE - 1) / LNT_APP_REPORTS_PAGE;
+}
+
+bool lnt_app_unidentified(const struct lnt_app *app)
+{
+    return strcmp(app->badge.claims.subject, LNT_STAFF_UNIDENTIFIED) == 0;
 }
