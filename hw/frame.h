@@ -34,6 +34,13 @@ enum lnt_err lnt_frames_synth_new(int w, int h, const struct lnt_image *const *i
                                   struct lnt_frame_source **out, char *err);
 
 /*
+ * Synthetic sources only: after `i` more frames (0: at once), every read
+ * fails with LNT_ERR_IO, as a camera pulled out mid-night does. Any other
+ * source: LNT_ERR_INVALID.
+ */
+enum lnt_err lnt_frames_synth_fail_from(struct lnt_frame_source *src, int i, char *err);
+
+/*
  * A V4L2 camera (e.g. "/dev/video0"), read directly with V4L2 ioctls and
  * memory-mapped buffers: GREY or YUYV, at 1280x720 where the camera offers
  * it, else 640x480, handed out as grey. A missing or unusable device is

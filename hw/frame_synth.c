@@ -12,6 +12,7 @@ struct frames_synth {
     const struct lnt_image **images; /* our array; the images are borrowed */
     int n;
     int next;
+    int fail_from; /* reads from this frame on fail; -1 = never */
     struct lnt_image frame;
 };
 
@@ -38,7 +39,9 @@ static enum lnt_err synth_next(struct lnt_frame_source *src, const struct lnt_im
     struct frames_synth *fs = (struct frames_synth *)src;
     const struct lnt_image *img;
 
-    (void)err;
+    if (fs->fail_from >= 0 && fs->next >= fs->fail_from)
+        return lnt_fail(err, LNT_ERR_IO, "frames: synthetic camera unplugged at frame %d",
+                        fs->fail_from);
     if (fs->next >= fs->n) {
         *eof = true;
         return LNT_OK;
@@ -76,6 +79,7 @@ enum lnt_err lnt_frames_synth_new(int w, int h, const struct lnt_image *const *i
     if (fs == NULL)
         return lnt_fail(err, LNT_ERR_NOMEM, "frames: out of memory");
     fs->base.ops = &synth_ops;
+    fs->fail_from = -1;
     rc = lnt_image_init(&fs->frame, w, h, SYNTH_BACKGROUND);
     if (rc != LNT_OK) {
         rc = lnt_fail(err, rc, "frames: cannot make %dx%d synthetic frames", w, h);
@@ -96,4 +100,15 @@ enum lnt_err lnt_frames_synth_new(int w, int h, const struct lnt_image *const *i
 out_free:
     synth_free(&fs->base);
     return rc;
+}
+
+enum lnt_err lnt_frames_synth_fail_from(struct lnt_frame_source *src, int i, char *err)
+{
+    struct frames_synth *fs = (struct frames_synth *)src;
+
+    if (src == NULL || src->ops != &synth_ops)
+        return lnt_fail(err, LNT_ERR_INVALID,
+                        "frames: only a synthetic source can be made to fail");
+    fs->fail_from = fs->next + (i > 0 ? i : 0);
+    return LNT_OK;
 }

@@ -131,6 +131,31 @@ void lnt_kiosk_handle_out(struct kiosk *k, int64_t now_ms)
         lnt_syncer_kick(k->syncer);
 }
 
+void lnt_kiosk_see(struct kiosk *k, const struct lnt_image *frame, int64_t now_ms, char *text,
+                   size_t size, bool *found, bool *seen)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+    struct lnt_scanner_stats before, after;
+    bool was_hint = k->app.aim_hint;
+
+    *found = *seen = false;
+    lnt_thumb_make(frame, &k->thumb);
+    lnt_scanner_stats(k->scanner, &before);
+    if (lnt_scanner_scan(k->scanner, frame, text, size, found, err) != LNT_OK) {
+        lnt_warn("scan: %s", err);
+        *found = false;
+    }
+    lnt_scanner_stats(k->scanner, &after);
+    /* Finder patterns were seen when the look neither ruled the frame out nor only found a
+     * code-like texture (scan.h). */
+    *seen = *found || (after.frames > before.frames && after.skipped == before.skipped &&
+                       after.textured == before.textured);
+    lnt_app_aim(&k->app, *seen, *found, now_ms);
+    if (k->app.aim_hint && !was_hint)
+        lnt_info("camera: a code is in view but does not read; showing how to hold it");
+    lnt_kiosk_take_text(k, *found ? text : NULL, now_ms);
+}
+
 void lnt_kiosk_take_text(struct kiosk *k, const char *text, int64_t now_ms)
 {
     char err[LNT_ERRBUF_SIZE] = "";
@@ -171,6 +196,9 @@ void lnt_kiosk_build_screen(struct kiosk *k)
         .now = lnt_time_now(),
         .venue = k->id->venue_name,
         .open_reports = k->open_reports,
+        /* The view shows frames only while the camera gives them (or a script or --frames). */
+        .camera = k->thumb.w > 0 && (k->camera == NULL || lnt_camera_working(k->camera)) ? &k->thumb
+                                                                                         : NULL,
     };
     lnt_screen_build(&k->app, &st, &k->dl);
 }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "app.h"
+#include "camera.h"
 #include "frame.h"
 #include "gpio.h"
 #include "outbox.h"
@@ -49,8 +50,10 @@ struct kiosk {
     int64_t cup_threshold;
     uint64_t seen_generation;
     struct lnt_scanner *scanner;
-    struct lnt_frame_source *frames;
+    struct lnt_frame_source *frames; /* --frames */
     bool frames_done;
+    struct lnt_camera *camera; /* --camera: retried while missing or failing, never fatal */
+    struct lnt_thumb thumb;    /* the latest frame, small, for the idle screen */
     bool lower_badge; /* the next frame shows no badge (a replayed or F2 scan was one frame) */
     struct lnt_render *render;    /* the window; NULL headless */
     struct lnt_render *offscreen; /* for `shot` without a window */
@@ -95,6 +98,14 @@ void lnt_kiosk_touch(struct kiosk *k, bool down, int x, int y, int64_t now_ms);
 void lnt_kiosk_build_screen(struct kiosk *k);
 /* Saves what the app asked for; the app shows SAVED only after the outbox said yes. */
 void lnt_kiosk_handle_out(struct kiosk *k, int64_t now_ms);
+/*
+ * One frame from the camera, --frames or a script's `scan`: scanned, kept
+ * as the idle screen's thumbnail, told to the app (aiming, then the text
+ * found or none). *found and `text` say what was read; *seen whether a code
+ * was in view at all. A scanner error is logged and counts as nothing seen.
+ */
+void lnt_kiosk_see(struct kiosk *k, const struct lnt_image *frame, int64_t now_ms, char *text,
+                   size_t size, bool *found, bool *seen);
 /* A QR text from the camera or a script (NULL: no code in view): enrolment or a badge. */
 void lnt_kiosk_take_text(struct kiosk *k, const char *text, int64_t now_ms);
 /* Writes the current screen as PNG (the window's, or an offscreen one). */

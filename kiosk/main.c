@@ -29,7 +29,8 @@ static const char usage_text[] =
     "  --enroll CODE      enrol with a code from `lanternctl kiosk add`; without it a fresh\n"
     "                     kiosk shows \"Scan enrolment code\" and takes the LNTE: QR code\n"
     "  --ca FILE          trust only this CA for the server's HTTPS certificate\n"
-    "  --camera DEV       read badges from a V4L2 camera, e.g. /dev/video0\n"
+    "  --camera DEV       read badges from a V4L2 camera, e.g. /dev/video0; one that is\n"
+    "                     missing or fails is retried, and the screen says so\n"
     "  --frames DIR       PNG files as camera frames: headless, each once in name order;\n"
     "                     with a window, F2 shows the camera the next one\n"
     "  --replay FILE      play a script: scan IMAGE, tap LABEL, press [LABEL], release [LABEL],\n"
@@ -193,28 +194,51 @@ static int parse_args(int argc, char **argv, struct opts *o)
     return 0;
 }
 
-/* One camera frame. */
+/* What one frame shows: a badge, an enrolment code, or nothing. */
+static void scan_frame(struct kiosk *k, const struct lnt_image *frame, int64_t now)
+{
+    char text[QR_TEXT_MAX];
+    bool found, seen;
+
+    lnt_kiosk_see(k, frame, now, text, sizeof text, &found, &seen);
+}
+
+/* One frame from --frames. */
 static void take_frame(struct kiosk *k, int64_t now)
 {
-    char err[LNT_ERRBUF_SIZE] = "", text[QR_TEXT_MAX];
+    char err[LNT_ERRBUF_SIZE] = "";
     const struct lnt_image *frame = NULL;
-    bool eof = false, found = false;
+    bool eof = false;
 
     if (lnt_frame_next(k->frames, &frame, &eof, err) != LNT_OK) {
-        lnt_error("camera: %s", err);
-        if (k->o.camera == NULL)
-            k->frames_done = true;
+        lnt_error("frames: %s", err);
+        k->frames_done = true;
         return;
     }
     if (eof) {
         k->frames_done = true;
         return;
     }
-    if (lnt_scanner_scan(k->scanner, frame, text, sizeof text, &found, err) != LNT_OK) {
-        lnt_warn("scan: %s", err);
-        found = false;
-    }
-    lnt_kiosk_take_text(k, found ? text : NULL, now);
+    scan_frame(k, frame, now);
+}
+
+/* One turn of the camera: a frame when it works; the app is told whether it does. */
+static void camera_turn(struct kiosk *k, int64_t now)
+{
+    const struct lnt_image *frame = NULL;
+
+    lnt_camera_next(k->camera, lnt_mono_ms(), &frame);
+    lnt_app_camera(&k->app, lnt_camera_working(k->camera));
+    if (frame != NULL)
+        scan_frame(k, frame, now);
+}
+
+/* `ctx` is the kiosk's options: the device is --camera. */
+static enum lnt_err open_v4l2(void *ctx, struct lnt_frame_source **out, char *err)
+{
+    const struct opts *o = ctx;
+
+    return lnt_frames_v4l2_open(o->camera, out, err);
 }
 
 /* F2 in a window: the next demo badge in front of the camera (round and round the directory). */
@@ -282,6 +306,16 @@ static void feedback(struct kiosk *k)
     }
 }
 
+/* SAVED may change from "will send" to "Sent" while it is on screen. */
+static void report_sent(struct kiosk *k)
+{
+    bool was = k->app.saved_sent;
+
+    lnt_app_sent(&k->app, k->sync.sent_seq, k->sync.aside_seq);
+    if (k->app.saved_sent && !was)
+        lnt_info("event %lld reached the server", (long long)k->app.saved_seq);
+}
+
 /* "N events unsent, oldest from TIME: <last error>" */
 static void report_unsent(struct kiosk *k)
 {
@@ -320,8 +354,7 @@ static int run(struct kiosk *k)
     /* Headless, the time to sync is counted from the end of a replay script: a long script (its
      * taps wait for each screen to settle, as a person's would) does not eat into it. */
     int64_t start = lnt_mono_ms();
-    bool auto_frames =
-        k->frames != NULL && (k->o.camera != NULL || (k->o.headless && !k->o.replay));
+    bool auto_frames = k->frames != NULL && k->o.headless && !k->o.replay;
 
     for (;;) {
         int64_t now = lnt_kiosk_wall_ms();
@@ -333,9 +366,11 @@ static int run(struct kiosk *k)
         if (k->lower_badge) {
             lnt_kiosk_take_text(k, NULL, now);
             k->lower_badge = false;
+        } else if (k->camera != NULL) {
+            camera_turn(k, now);
         } else if (auto_frames && !k->frames_done) {
             take_frame(k, now);
-            busy = k->o.camera == NULL;
+            busy = true;
         }
         if (k->o.replay != NULL && !k->script_done) {
             int status = lnt_kiosk_replay_step(k);
@@ -352,6 +387,7 @@ static int run(struct kiosk *k)
         lnt_app_tick(&k->app, now, &k->out);
         lnt_kiosk_handle_out(k, now);
         lnt_syncer_status(k->syncer, &k->sync);
+        report_sent(k);
         if (k->sync.generation != k->seen_generation) {
             k->seen_generation = k->sync.generation;
             lnt_kiosk_configure(k);
@@ -367,12 +403,15 @@ static int run(struct kiosk *k)
         }
 
         if (k->id->kiosk_id < 1 && k->o.headless && !busy &&
-            (k->o.replay == NULL || k->script_done) && (k->frames == NULL || k->frames_done)) {
+            (k->o.replay == NULL || k->script_done) && (k->frames == NULL || k->frames_done) &&
+            k->camera == NULL) {
             fprintf(stderr, "not enrolled: run with --enroll CODE from `lanternctl kiosk add`\n");
             return 2;
         }
         if (k->o.headless) {
+            /* A camera never runs out: without a script it is watched until --timeout. */
             bool input_left = (auto_frames && !k->frames_done) ||
+                              (k->camera != NULL && k->o.replay == NULL) ||
                               (k->o.replay != NULL && !k->script_done) || k->lower_badge;
             if (!input_left) {
                 k->counts_at_ms = 0;
@@ -440,8 +479,10 @@ static int setup(struct kiosk *k, char *err)
         return LNT_ERR_IO;
     if (k->o.frames != NULL && lnt_frames_dir_open(k->o.frames, &k->frames, err) != LNT_OK)
         return LNT_ERR_IO;
-    if (k->o.camera != NULL && lnt_frames_v4l2_open(k->o.camera, &k->frames, err) != LNT_OK)
-        return LNT_ERR_IO;
+    /* Opened in the loop, and again whenever it fails: the door is never left with a blank
+     * screen for want of a camera (the screen says so and offers a report without a badge). */
+    if (k->o.camera != NULL && lnt_camera_new(open_v4l2, &k->o, &k->camera, err) != LNT_OK)
+        return LNT_ERR_NOMEM;
     if (k->o.replay != NULL && lnt_replay_load(k->o.replay, &k->script, err) != LNT_OK)
         return LNT_ERR_INVALID;
     if (k->o.gpio_chip != NULL ? lnt_gpio_open(k->o.gpio_chip, k->o.led_line, k->o.buzzer_line,
@@ -507,6 +548,7 @@ out:
         lnt_gpio_free(k->gpio);
         lnt_watchdog_free(k->watchdog);
         lnt_frame_source_free(k->frames);
+        lnt_camera_free(k->camera);
         lnt_scanner_free(k->scanner);
         lnt_replay_release(&k->script);
         lnt_sync_free(k->enrol_client);

@@ -89,6 +89,13 @@ struct lnt_ev_incident {
     char sealed[LNT_SEALED_MAX]; /* base64 crypto_box_seal of the details JSON, "" if none */
 };
 
+/*
+ * The staff_id of an incident recorded without a badge (the kiosk's camera
+ * was down): nobody's id, so the server flags every such save for the
+ * manager to name who it was.
+ */
+#define LNT_STAFF_UNIDENTIFIED "unidentified"
+
 /* stock: cup covers. */
 struct lnt_ev_stock {
     char kind[16]; /* "count", "delivery", "handed_out" */

@@ -139,6 +139,7 @@ void lnt_app_scan(struct lnt_app *app, const char *text, int64_t now_ms, struct 
     if (app->state == LNT_APP_SAVING || app->state == LNT_APP_FORM || app->state == LNT_APP_MENU ||
         app->state == LNT_APP_REPORTS)
         return;
+    /* NOBADGE gives way: the camera is back and a real badge says who it is. */
 
     app->last_input_ms = now_ms;
     lnt_app_enter(app, LNT_APP_VERIFY, now_ms);
@@ -214,6 +215,7 @@ static void tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_app_out 
     case LNT_APP_FORM:
     case LNT_APP_MENU:
     case LNT_APP_REPORTS:
+    case LNT_APP_NOBADGE:
         lnt_app_flow_tap(app, id, now_ms, out);
         break;
     case LNT_APP_REFUSED:
@@ -224,6 +226,17 @@ static void tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_app_out 
         }
         break;
     case LNT_APP_IDLE:
+        if (id == LNT_BTN_NOBADGE && app->camera_down) {
+            /* Who it is cannot be read: the record says so, and the server flags it. */
+            app->last_input_ms = now_ms;
+            memset(&app->badge, 0, sizeof app->badge);
+            lnt_str_copy(app->badge.claims.subject, sizeof app->badge.claims.subject,
+                         LNT_STAFF_UNIDENTIFIED);
+            lnt_str_copy(app->badge.claims.name, sizeof app->badge.claims.name,
+                         lnt_str(LNT_S_NOBADGE_WHO));
+            lnt_app_enter(app, LNT_APP_NOBADGE, now_ms);
+        }
+        break;
     case LNT_APP_VERIFY:
     case LNT_APP_SAVING:
         break;
@@ -264,6 +277,30 @@ void lnt_app_release(struct lnt_app *app, int id, int64_t now_ms, struct lnt_app
     lnt_app_tap(app, id, now_ms, out);
 }
 
+void lnt_app_camera(struct lnt_app *app, bool working)
+{
+    app->camera_down = !working;
+}
+
+void lnt_app_aim(struct lnt_app *app, bool seen, bool read, int64_t now_ms)
+{
+    if (!seen || read) {
+        app->aim_since_ms = 0;
+        app->aim_hint = false;
+        return;
+    }
+    if (app->aim_since_ms == 0 || now_ms < app->aim_since_ms)
+        app->aim_since_ms = now_ms;
+    app->aim_hint = now_ms - app->aim_since_ms >= LNT_APP_AIM_MS;
+}
+
+void lnt_app_sent(struct lnt_app *app, int64_t sent_seq, int64_t aside_seq)
+{
+    if (app->state != LNT_APP_SAVED || app->saved_seq < 1 || app->saved_sent)
+        return;
+    app->saved_sent = sent_seq >= app->saved_seq && aside_seq < app->saved_seq;
+}
+
 bool lnt_app_type(struct lnt_app *app, const char *text, int64_t now_ms)
 {
     if (app->state != LNT_APP_FORM)
@@ -290,6 +327,8 @@ void lnt_app_save_done(struct lnt_app *app, enum lnt_err rc, const struct lnt_ev
                       app->saved_ref);
     app->saved_at = saved->type == LNT_EV_INCIDENT ? saved->occurred_at : 0;
     app->saved_type = saved->type;
+    app->saved_seq = saved->seq;
+    app->saved_sent = false;
     app->saved_flow = app->saving_from == LNT_APP_FORM ? app->form.flow : LNT_FLOW_NONE;
     app->saved_open = saved->type == LNT_EV_INCIDENT && !saved->u.incident.complete;
     app->saved_stock = -1;
@@ -336,6 +375,7 @@ void lnt_app_tick(struct lnt_app *app, int64_t now_ms, struct lnt_app_out *out)
     case LNT_APP_FORM:
     case LNT_APP_MENU:
     case LNT_APP_REPORTS:
+    case LNT_APP_NOBADGE:
         if (now_ms - app->last_input_ms < lnt_app_idle_ms(app)) {
             idle_countdown(app, now_ms);
             break;

@@ -27,6 +27,7 @@
 #define LNT_APP_REPORTS_PAGE 4     /* open reports on one page of the list */
 #define LNT_APP_SETTLE_MS 350      /* a new screen ignores touches this long (a glove's bounce) */
 #define LNT_APP_IDLE_WARN_MS 10000 /* the idle countdown is shown this long before idle */
+#define LNT_APP_AIM_MS 1000        /* a code in view but unread this long: say how to hold it */
 #define LNT_SEVERITY_ANGELA 2
 #define LNT_SEVERITY_SPIKING 4
 
@@ -39,7 +40,8 @@ enum lnt_app_state {
     LNT_APP_SAVED,    /* the record is durable in the outbox */
     LNT_APP_FORM,     /* a step of a guided flow */
     LNT_APP_MENU,     /* a manager's further actions */
-    LNT_APP_REPORTS   /* open reports to finish */
+    LNT_APP_REPORTS,  /* open reports to finish */
+    LNT_APP_NOBADGE   /* camera down: which report to record without a badge */
 };
 
 /* Button ids on the screens. 0 is never a button. */
@@ -54,6 +56,7 @@ enum lnt_app_button {
     LNT_BTN_REPORTS,
     LNT_BTN_STOCK,
     LNT_BTN_MENU,
+    LNT_BTN_NOBADGE = 70, /* on IDLE while the camera is down: report without a badge */
     LNT_BTN_BACK = 20,
     LNT_BTN_MORE, /* next page of a list */
     LNT_BTN_NEXT, /* ticks done: next question */
@@ -133,6 +136,14 @@ struct lnt_app {
     char entry_why[96];     /* FORM: why the last OK on a keypad was refused, in words */
     int64_t saved_at;       /* in SAVED: when the saved report happened; 0 when not a report */
     char call_sign[48];     /* BADGE: a volunteer's call sign on a running shift, "" otherwise */
+    /* The camera: set by lnt_app_camera; IDLE offers a report without a badge while it is down. */
+    bool camera_down;
+    /* Aiming: set by lnt_app_aim; IDLE says how to hold a badge while aim_hint is set. */
+    int64_t aim_since_ms; /* the first frame of this run with a code seen but not read; 0 none */
+    bool aim_hint;
+    /* In SAVED: the record's seq, and whether the server has it (lnt_app_sent). */
+    int64_t saved_seq;
+    bool saved_sent;
 };
 
 /* What an input asks the caller to do. */
@@ -206,6 +217,33 @@ void lnt_app_tick(struct lnt_app *app, int64_t now_ms, struct lnt_app_out *out);
  */
 void lnt_app_save_done(struct lnt_app *app, enum lnt_err rc, const struct lnt_event *saved,
                        int64_t now_ms);
+
+/*
+ * The camera is working (or not). While it is not, IDLE takes a tap on
+ * LNT_BTN_NOBADGE to NOBADGE, where Ask for Angela, spiking or another
+ * incident is recorded as by LNT_STAFF_UNIDENTIFIED (and flagged by the
+ * server); nothing else can be done without a badge.
+ */
+void lnt_app_camera(struct lnt_app *app, bool working);
+
+/*
+ * What the scanner made of one camera frame: `seen` a code (its finder
+ * patterns), `read` its text. After LNT_APP_AIM_MS of frames with a code
+ * seen and never read, aim_hint is set (the idle screen then says how to
+ * hold it); a frame read, or one with no code in view, clears it.
+ */
+void lnt_app_aim(struct lnt_app *app, bool seen, bool read, int64_t now_ms);
+
+/*
+ * What the sync reports: the highest seq the server took (`sent_seq`) and
+ * refused (`aside_seq`). In SAVED, the record shown is marked sent once
+ * sent_seq reaches its seq and aside_seq does not (the screen then says
+ * "Sent"); it can change while the screen is up. Nothing else changes.
+ */
+void lnt_app_sent(struct lnt_app *app, int64_t sent_seq, int64_t aside_seq);
+
+/* Whether the person at the kiosk is the unidentified staff of a report without a badge. */
+bool lnt_app_unidentified(const struct lnt_app *app);
 
 /* Label of the primary action in BADGE: "Sign in" / "Sign out" ("Start shift" / "End shift"). */
 const char *lnt_app_primary_label(const struct lnt_app *app);

@@ -216,7 +216,7 @@ static void leave(struct lnt_app *app, int64_t now_ms)
     }
     memset(fm, 0, sizeof *fm);
     app->save_error[0] = '\0';
-    lnt_app_enter(app, LNT_APP_BADGE, now_ms);
+    lnt_app_enter(app, lnt_app_unidentified(app) ? LNT_APP_NOBADGE : LNT_APP_BADGE, now_ms);
 }
 
 static void back(struct lnt_app *app, int64_t now_ms)
@@ -418,6 +418,17 @@ void lnt_app_flow_tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_ap
         break;
     case LNT_APP_REPORTS:
         reports_tap(app, id, now_ms);
+        break;
+    case LNT_APP_NOBADGE:
+        /* The three reports that must never wait for a camera; nothing else without a badge. */
+        if (id == LNT_BTN_ANGELA)
+            start(app, LNT_FLOW_ANGELA, now_ms);
+        else if (id == LNT_BTN_SPIKING)
+            start(app, LNT_FLOW_SPIKING, now_ms);
+        else if (id == LNT_BTN_INCIDENT)
+            start(app, LNT_FLOW_INCIDENT, now_ms);
+        else if (id == LNT_BTN_BACK)
+            lnt_app_go_idle(app, now_ms);
         break;
     case LNT_APP_FORM:
         form_tap(app, id, now_ms, out);

@@ -1,4 +1,5 @@
-/* app_state.c - the state machine's shared bookkeeping: state, idle, clock, pages of reports. */
+/* app_state.c - the state machine's shared bookkeeping: state, idle, clock, pages of reports,
+ * who is at the kiosk. */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -64,6 +65,8 @@ void lnt_app_go_idle(struct lnt_app *app, int64_t now_ms)
     app->saved_flow = LNT_FLOW_NONE;
     app->saved_open = false;
     app->saved_stock = -1;
+    app->saved_seq = 0;
+    app->saved_sent = false;
     app->save_error[0] = '\0';
     app->entry_why[0] = '\0';
     app->saved_at = 0;
@@ -108,4 +111,9 @@ void lnt_app_short_ref(const char *uuid, char out[9])
         out[i] = (char)toupper((unsigned char)uuid[n - 8 + i]);
     }
     out[8] = '\0';
+}
+
+bool lnt_app_unidentified(const struct lnt_app *app)
+{
+    return strcmp(app->badge.claims.subject, LNT_STAFF_UNIDENTIFIED) == 0;
 }

@@ -187,6 +187,17 @@ static const char *const table[LNT_S__COUNT] = {
     [LNT_S_COMPLETING_REF] = "Finishing %s from %s",
     [LNT_S_VOLUNTEER_LINE] = "%s " DASH " call sign %s",
     [LNT_S_VOLUNTEER_ONLY] = "%s",
+    /* camera */
+    [LNT_S_CAMERA_DOWN] = SYM_WARN " The camera is not working",
+    [LNT_S_CAMERA_DOWN_HINT] = "Badges cannot be read. Call the manager.",
+    [LNT_S_NOBADGE_BUTTON] = "Report without badge",
+    [LNT_S_NOBADGE_TITLE] = "Report without badge",
+    [LNT_S_NOBADGE_NOTE] = "Recorded as unidentified staff and flagged for the manager.",
+    [LNT_S_SAVED_SENT] = SYM_OK " Sent " DASH " the council's system has it.",
+    [LNT_S_SAVED_SENDING] = "Saved " DASH " sending now.",
+    [LNT_S_SAVED_PENDING] = "Saved on this kiosk " DASH " will send when online.",
+    [LNT_S_AIM_HINT] = "Hold it still, a hand's width from the camera",
+    [LNT_S_NOBADGE_WHO] = "No badge: unidentified", /* fits a badge name (28 bytes) */
 };
 
 const char *lnt_str(enum lnt_sid id)

@@ -180,6 +180,17 @@ enum lnt_sid {
     LNT_S_COMPLETING_REF, /* "Finishing %s from %s" ref, day and time */
     LNT_S_VOLUNTEER_LINE, /* "%s — call sign %s" */
     LNT_S_VOLUNTEER_ONLY, /* "%s" role, no call sign yet */
+    /* camera: a camera that is down, reports without a badge, aiming, what was sent */
+    LNT_S_CAMERA_DOWN,
+    LNT_S_CAMERA_DOWN_HINT,
+    LNT_S_NOBADGE_BUTTON,
+    LNT_S_NOBADGE_TITLE,
+    LNT_S_NOBADGE_NOTE,
+    LNT_S_NOBADGE_WHO,
+    LNT_S_AIM_HINT,
+    LNT_S_SAVED_SENT,
+    LNT_S_SAVED_SENDING,
+    LNT_S_SAVED_PENDING,
     LNT_S__COUNT
 };
 

@@ -109,6 +109,7 @@ enum lnt_err lnt_outbox_shift_get(struct lnt_outbox *ob, const char *staff_id,
 #define LNT_SET_CUP_THRESHOLD "cup_threshold"
 #define LNT_SET_REVOKED_VERSION "revoked_version"
 #define LNT_SET_STOCK_LEVEL "stock_level"
+#define LNT_SET_LAST_SYNC "last_sync" /* unix seconds of the last successful sync */
 enum lnt_err lnt_outbox_setting_get(struct lnt_outbox *ob, const char *key, int64_t *value,
                                     bool *found, char *err);
 enum lnt_err lnt_outbox_setting_set(struct lnt_outbox *ob, const char *key, int64_t value,

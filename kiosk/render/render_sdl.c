@@ -277,6 +277,31 @@ out:
     SDL_FreeSurface(s);
 }
 
+/* A grey picture scaled into its box (smoothly: it is a photograph, not text). */
+static void draw_image(struct lnt_render *r, const struct lnt_draw *d)
+{
+    const struct lnt_thumb *t = d->image;
+    SDL_Texture *tex;
+    SDL_Rect box = px_box(r, d->x, d->y, d->w, d->h);
+    uint8_t *rgb;
+
+    if (t == NULL || t->w <= 0 || t->h <= 0 || t->w > LNT_THUMB_W || t->h > LNT_THUMB_H)
+        return;
+    rgb = malloc((size_t)t->w * (size_t)t->h * 3);
+    if (rgb == NULL)
+        return;
+    for (size_t i = 0; i < (size_t)t->w * (size_t)t->h; i++)
+        rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = t->px[i];
+    SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "linear");
+    tex = SDL_CreateTexture(r->ren, SDL_PIXELFORMAT_RGB24, SDL_TEXTUREACCESS_STATIC, t->w, t->h);
+    SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "nearest"); /* text stays crisp */
+    if (tex != NULL && SDL_UpdateTexture(tex, NULL, rgb, t->w * 3) == 0)
+        SDL_RenderCopy(r->ren, tex, NULL, &box);
+    if (tex != NULL)
+        SDL_DestroyTexture(tex);
+    free(rgb);
+}
+
 static void draw_list(struct lnt_render *r, const struct lnt_draw_list *dl)
 {
     layout(r);
@@ -304,6 +329,9 @@ static void draw_list(struct lnt_render *r, const struct lnt_draw_list *dl)
         }
         case LNT_DRAW_TEXT:
             draw_text(r, d);
+            break;
+        case LNT_DRAW_IMAGE:
+            draw_image(r, d);
             break;
         }
     }

@@ -88,7 +88,15 @@ static enum lnt_sid saved_words(const struct lnt_app *app)
     }
 }
 
-static void screen_saved(struct lnt_draw_list *dl, const struct lnt_app *app)
+static enum lnt_sid saved_note(const struct lnt_app *app, const struct lnt_status *st)
+{
+    if (app->saved_sent)
+        return LNT_S_SAVED_SENT;
+    return st->online ? LNT_S_SAVED_SENDING : LNT_S_SAVED_PENDING;
+}
+
+static void screen_saved(struct lnt_draw_list *dl, const struct lnt_app *app,
+                         const struct lnt_status *st)
 {
     int64_t threshold = app->cfg.cup_threshold > 0 ? app->cfg.cup_threshold : LNT_APP_CUP_THRESHOLD;
 
@@ -97,7 +105,9 @@ static void screen_saved(struct lnt_draw_list *dl, const struct lnt_app *app)
     lnt_dl_text_id(dl, MARGIN, 112, 760, 40, 28, false, LNT_ALIGN_LEFT, C_TEXT, saved_words(app));
     lnt_dl_text(dl, MARGIN, 154, 760, 50, 36, true, LNT_ALIGN_LEFT, C_TEXT, "%s",
                 app->badge.claims.name);
-    lnt_dl_wrapped(dl, MARGIN, 212, 760, 22, C_TEXT, false, lnt_str(LNT_S_SAVED_NOTE), 2);
+    /* Never "sent" before the server said so; "when online" only while it cannot be reached. */
+    lnt_dl_wrapped(dl, MARGIN, 212, 760, 22, C_TEXT, app->saved_sent, lnt_str(saved_note(app, st)),
+                   2);
     lnt_dl_text_id(dl, MARGIN, 248, 760, 34, 24, false, LNT_ALIGN_LEFT, C_DIM, LNT_S_SAVED_REF,
                    app->saved_ref);
     if (app->saved_at > 0) {
@@ -125,15 +135,61 @@ static void screen_saved(struct lnt_draw_list *dl, const struct lnt_app *app)
                   lnt_str(LNT_S_DONE));
 }
 
-static void screen_idle(struct lnt_draw_list *dl, const struct lnt_status *st)
+/* The camera is down: say so where the badge prompt was, and offer the one thing that cannot
+ * wait for it. */
+static void camera_down(struct lnt_draw_list *dl)
 {
+    lnt_dl_rect(dl, MARGIN, 64, 760, 96, C_AMBER);
+    lnt_dl_text_id(dl, MARGIN + 16, 68, 728, 48, 32, true, LNT_ALIGN_LEFT, C_BLACK,
+                   LNT_S_CAMERA_DOWN);
+    lnt_dl_text_id(dl, MARGIN + 16, 114, 728, 40, 24, false, LNT_ALIGN_LEFT, C_BLACK,
+                   LNT_S_CAMERA_DOWN_HINT);
+}
+
+static void screen_idle(struct lnt_draw_list *dl, const struct lnt_app *app,
+                        const struct lnt_status *st)
+{
+    if (st->enrolled && app->camera_down) {
+        camera_down(dl);
+        lnt_dl_button(dl, LNT_BTN_NOBADGE, 160, 200, 480, 96, C_PURPLE, C_TEXT, 30,
+                      lnt_str(LNT_S_NOBADGE_BUTTON));
+        lnt_dl_text_id(dl, 0, 300, LNT_SCREEN_W, 36, 20, false, LNT_ALIGN_CENTRE, C_DIM,
+                       LNT_S_NOBADGE_NOTE);
+        if (st->venue != NULL && st->venue[0] != '\0')
+            lnt_dl_text(dl, 0, 400, LNT_SCREEN_W, 40, 22, false, LNT_ALIGN_CENTRE, C_DIM, "%s",
+                        st->venue);
+        return;
+    }
     lnt_dl_text_id(dl, 0, 150, LNT_SCREEN_W, 70, 52, true, LNT_ALIGN_CENTRE, C_TEXT,
                    st->enrolled ? LNT_S_SHOW_BADGE : LNT_S_ENROL_TITLE);
-    lnt_dl_text_id(dl, 0, 230, LNT_SCREEN_W, 40, 22, false, LNT_ALIGN_CENTRE, C_DIM,
-                   st->enrolled ? LNT_S_SHOW_BADGE_HINT : LNT_S_ENROL_HINT);
+    /* A code in view that will not read: say how to hold it, where the hint was. */
+    if (app->aim_hint)
+        lnt_dl_text_id(dl, 0, 230, LNT_SCREEN_W, 40, 24, true, LNT_ALIGN_CENTRE, C_AMBER,
+                       LNT_S_AIM_HINT);
+    else
+        lnt_dl_text_id(dl, 0, 230, LNT_SCREEN_W, 40, 22, false, LNT_ALIGN_CENTRE, C_DIM,
+                       st->enrolled ? LNT_S_SHOW_BADGE_HINT : LNT_S_ENROL_HINT);
+    lnt_screen_camera_view(dl, st);
     if (st->venue != NULL && st->venue[0] != '\0')
         lnt_dl_text(dl, 0, 400, LNT_SCREEN_W, 40, 22, false, LNT_ALIGN_CENTRE, C_DIM, "%s",
                     st->venue);
+}
+
+/* NOBADGE: the three reports that never wait for a camera. */
+static void screen_nobadge(struct lnt_draw_list *dl)
+{
+    lnt_dl_text_id(dl, MARGIN, BAR_H + 10, 760, 50, 32, true, LNT_ALIGN_LEFT, C_TEXT,
+                   LNT_S_NOBADGE_TITLE);
+    lnt_dl_text_id(dl, MARGIN, BAR_H + 60, 760, 36, 22, false, LNT_ALIGN_LEFT, C_DIM,
+                   LNT_S_NOBADGE_NOTE);
+    lnt_dl_button(dl, LNT_BTN_ANGELA, MARGIN, 160, 240, 120, C_PURPLE, C_TEXT, 26,
+                  lnt_str(LNT_S_ANGELA));
+    lnt_dl_button(dl, LNT_BTN_SPIKING, 280, 160, 240, 120, C_TEAL, C_TEXT, 26,
+                  lnt_str(LNT_S_SPIKING));
+    lnt_dl_button(dl, LNT_BTN_INCIDENT, 540, 160, 240, 120, C_BLUE, C_TEXT, 24,
+                  lnt_str(LNT_S_INCIDENT));
+    lnt_dl_button(dl, LNT_BTN_BACK, MARGIN, BOTTOM_Y, 240, BUTTON_H, C_GREY, C_TEXT, 26,
+                  lnt_str(LNT_S_BACK));
 }
 
 void lnt_screen_build(const struct lnt_app *app, const struct lnt_status *st,
@@ -144,7 +200,7 @@ void lnt_screen_build(const struct lnt_app *app, const struct lnt_status *st,
     status_bar(out, st);
     switch (app->state) {
     case LNT_APP_IDLE:
-        screen_idle(out, st);
+        screen_idle(out, app, st);
         break;
     case LNT_APP_VERIFY:
         lnt_dl_text_id(out, 0, 200, LNT_SCREEN_W, 60, 40, true, LNT_ALIGN_CENTRE, C_TEXT,
@@ -170,7 +226,10 @@ void lnt_screen_build(const struct lnt_app *app, const struct lnt_status *st,
         screen_refused(out, app);
         break;
     case LNT_APP_SAVED:
-        screen_saved(out, app);
+        screen_saved(out, app, st);
+        break;
+    case LNT_APP_NOBADGE:
+        screen_nobadge(out);
         break;
     }
     idle_warning(out, app);

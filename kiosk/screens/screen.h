@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "app.h"
+#include "image.h"
 
 #define LNT_SCREEN_W 800
 #define LNT_SCREEN_H 480
@@ -14,18 +15,37 @@
 #define LNT_DRAW_MAX 112
 #define LNT_DRAW_TEXT_MAX 128
 
-enum lnt_draw_kind { LNT_DRAW_RECT = 1, LNT_DRAW_TEXT, LNT_DRAW_BUTTON };
+enum lnt_draw_kind { LNT_DRAW_RECT = 1, LNT_DRAW_TEXT, LNT_DRAW_BUTTON, LNT_DRAW_IMAGE };
 enum lnt_align { LNT_ALIGN_LEFT = 0, LNT_ALIGN_CENTRE, LNT_ALIGN_RIGHT };
 
 struct lnt_rgb {
     uint8_t r, g, b;
 };
 
+#define LNT_THUMB_W 160
+#define LNT_THUMB_H 120
+
+/* A small grey picture of the camera's latest frame, to aim a badge by. Plain data. */
+struct lnt_thumb {
+    int w, h;     /* at most LNT_THUMB_W x LNT_THUMB_H; 0 x 0: no frame yet */
+    uint32_t seq; /* frames made into it: a new frame is a new picture */
+    uint8_t px[LNT_THUMB_W * LNT_THUMB_H]; /* row-major, `w` bytes a row */
+};
+
+/*
+ * Makes `out` a thumbnail of `frame`: the whole frame shrunk (each pixel the
+ * mean of its box) to fit LNT_THUMB_W x LNT_THUMB_H with its shape kept,
+ * and seq counted on. A frame without pixels leaves `out` as it was.
+ */
+void lnt_thumb_make(const struct lnt_image *frame, struct lnt_thumb *out);
+
 /*
  * One command. RECT fills (x,y,w,h) with `bg`. TEXT draws one line of
  * `text` in `fg` at `size` px, aligned within the box horizontally and
  * centred vertically, clipped to the box. BUTTON is a filled box in `bg`
  * with its label in `fg`, centred; `id` is what a tap inside it reports.
+ * IMAGE draws the grey picture `image` (borrowed) scaled into the box; its
+ * `id` is the picture's seq, so a new frame is a changed screen.
  */
 struct lnt_draw {
     enum lnt_draw_kind kind;
@@ -36,6 +56,7 @@ struct lnt_draw {
     enum lnt_align align;
     int id;
     char text[LNT_DRAW_TEXT_MAX];
+    const struct lnt_thumb *image; /* IMAGE only */
 };
 
 /* Fixed storage: building a screen allocates nothing. */
@@ -55,6 +76,8 @@ struct lnt_status {
     int64_t now;          /* unix seconds, for the clock */
     const char *venue;    /* may be NULL */
     int64_t open_reports; /* reports saved open, to be finished */
+    /* The camera's latest frame for the idle screen (borrowed); NULL: none. */
+    const struct lnt_thumb *camera;
 };
 
 #define LNT_UNSENT_WARN_S 3600 /* the status bar flags anything unsent for longer */

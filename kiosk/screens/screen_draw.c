@@ -40,6 +40,16 @@ static void set_text(struct lnt_draw *d, const char *s)
     d->text[n] = '\0';
 }
 
+void lnt_dl_image(struct lnt_draw_list *dl, int x, int y, int w, int h, const struct lnt_thumb *t)
+{
+    struct lnt_draw *d = add(dl, LNT_DRAW_IMAGE, x, y, w, h);
+
+    if (d == NULL)
+        return;
+    d->image = t;
+    d->id = (int)(t->seq & 0x7fffffffu); /* a new frame changes the list: it is drawn again */
+}
+
 void lnt_dl_rect(struct lnt_draw_list *dl, int x, int y, int w, int h, struct lnt_rgb bg)
 {
     struct lnt_draw *d = add(dl, LNT_DRAW_RECT, x, y, w, h);

@@ -44,11 +44,18 @@ void lnt_dl_text_id(struct lnt_draw_list *dl, int x, int y, int w, int h, int si
 /* A button of at least LNT_BUTTON_MIN_H; `size` is the label's font size. */
 void lnt_dl_button(struct lnt_draw_list *dl, int id, int x, int y, int w, int h, struct lnt_rgb bg,
                    struct lnt_rgb fg, int size, const char *label);
+/* The picture `t` (borrowed; it must outlive the list) scaled into the box. */
+void lnt_dl_image(struct lnt_draw_list *dl, int x, int y, int w, int h, const struct lnt_thumb *t);
 /* Plain words over up to `max_lines` lines, breaking at spaces; returns the height used. */
 int lnt_dl_wrapped(struct lnt_draw_list *dl, int x, int y, int w, int size, struct lnt_rgb fg,
                    bool bold, const char *s, int max_lines);
 /* "HH:MM" local (Europe/London) time of unix seconds `t`, "--:--" for 0. */
 void lnt_dl_hhmm(int64_t t, char out[8]);
+
+/* ---- screen_camera.c: the camera's parts of the idle screen; used by screen.c ---- */
+
+/* The small live view under the badge prompt, when there is a frame to show. */
+void lnt_screen_camera_view(struct lnt_draw_list *dl, const struct lnt_status *st);
 
 /* ---- screen_badge.c and screen_form.c: the larger screens; used by screen.c ---- */
 

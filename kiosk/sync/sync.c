@@ -603,6 +603,7 @@ static enum lnt_err set_aside_refused(struct lnt_sync *s, struct lnt_outbox *ob,
     if (rc != LNT_OK)
         return rc;
     res->aside = 1;
+    res->aside_seq = r.seq;
     return LNT_OK;
 }
 
@@ -686,14 +687,19 @@ static enum lnt_err take_reply(struct lnt_sync *s, struct lnt_outbox *ob, long s
                      results[kept].status == LNT_INGEST_CONFLICT ? "conflict" : "rejected",
                      results[kept].reason);
             res->aside++;
+            if (results[kept].seq > res->aside_seq)
+                res->aside_seq = results[kept].seq;
         } else {
             res->sent++;
+            if (results[kept].seq > res->sent_seq)
+                res->sent_seq = results[kept].seq;
         }
         kept++;
     }
     rc = lnt_outbox_ack(ob, results, kept, err);
     if (rc != LNT_OK) {
         res->sent = res->aside = 0;
+        res->sent_seq = res->aside_seq = 0;
         goto out;
     }
     s->one_at_a_time = false;

@@ -79,6 +79,8 @@ struct lnt_sync_result {
     size_t sent;     /* events the server now holds (accepted + duplicate), forgotten here */
     size_t aside;    /* events it refused (conflict + rejected), kept aside here */
     int http_status; /* 0 when no reply */
+    /* The highest seq among `sent`, and among `aside`; 0 when none. */
+    int64_t sent_seq, aside_seq;
 };
 
 /*

@@ -27,6 +27,7 @@ struct lnt_syncer {
     struct lnt_backoff backoff;
     int64_t next_refresh_ms;
     int64_t last_contact_ms;
+    int64_t saved_sync; /* the last sync time as stored in the outbox */
 };
 
 static void set_status(struct lnt_syncer *sy, void (*fn)(struct lnt_syncer_status *, void *),
@@ -41,6 +42,8 @@ struct outcome {
     bool contact; /* the server answered in this round */
     bool online, ok, bumped, pushed_all;
     size_t sent, aside;
+    int64_t sent_seq, aside_seq;
+    int64_t now; /* unix seconds at the end of the round */
     const char *error;
 };
 
@@ -55,10 +58,14 @@ static void apply_outcome(struct lnt_syncer_status *st, void *arg)
     st->online = o->online;
     st->sent_total += o->sent;
     st->aside_total += o->aside;
+    if (o->sent_seq > st->sent_seq)
+        st->sent_seq = o->sent_seq;
+    if (o->aside_seq > st->aside_seq)
+        st->aside_seq = o->aside_seq;
     if (o->bumped)
         st->generation++;
     if (o->ok) {
-        st->last_sync = lnt_time_now();
+        st->last_sync = o->now;
         st->last_error[0] = '\0';
     } else if (o->error != NULL) {
         lnt_str_copy(st->last_error, sizeof st->last_error, o->error);
@@ -149,12 +156,48 @@ static bool push_all(struct lnt_syncer *sy, struct outcome *o, char *err)
         o->online = o->contact = true;
         o->sent += res.sent;
         o->aside += res.aside;
+        if (res.sent_seq > o->sent_seq)
+            o->sent_seq = res.sent_seq;
+        if (res.aside_seq > o->aside_seq)
+            o->aside_seq = res.aside_seq;
         if (res.sent > 0 || res.aside > 0)
             lnt_info("sync: %zu sent, %zu set aside", res.sent, res.aside);
         if (res.sent == 0 && res.aside == 0)
             return true; /* the server took nothing and refused nothing: try again later */
     }
     return false;
+}
+
+/*
+ * Stores the time of a good sync, so the status bar still shows it after a restart: after a
+ * push at once, otherwise at most every LNT_SYNCER_SAVE_SYNC_S (an idle kiosk pings every 30 s,
+ * and the card need not be written each time; what is stored is never later than the truth).
+ */
+static void save_last_sync(struct lnt_syncer *sy, const struct outcome *o)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+
+    if (o->sent == 0 && o->aside == 0 && o->now >= sy->saved_sync &&
+        o->now - sy->saved_sync < LNT_SYNCER_SAVE_SYNC_S)
+        return;
+    if (lnt_outbox_setting_set(sy->ob, LNT_SET_LAST_SYNC, o->now, err) != LNT_OK) {
+        lnt_warn("sync: last sync time not stored: %s", err);
+        return;
+    }
+    sy->saved_sync = o->now;
+}
+
+/* The last good sync before this start: the bar shows it until the next one. */
+static void load_last_sync(struct lnt_syncer *sy)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+    int64_t last = 0;
+    bool found = false;
+
+    if (lnt_outbox_setting_get(sy->ob, LNT_SET_LAST_SYNC, &last, &found, err) != LNT_OK)
+        lnt_warn("sync: last sync time not read: %s", err);
+    else if (found && last > 0)
+        sy->status.last_sync = sy->saved_sync = last;
 }
 
 static void round_once(struct lnt_syncer *sy)
@@ -190,7 +233,10 @@ static void round_once(struct lnt_syncer *sy)
         lnt_sync_backoff_ok(&sy->backoff);
         o.ok = true;
     }
+    o.now = lnt_time_now();
     set_status(sy, apply_outcome, &o);
+    if (o.ok && o.contact)
+        save_last_sync(sy, &o);
 }
 
 static void *run(void *arg)
@@ -251,6 +297,7 @@ enum lnt_err lnt_syncer_start(const char *data_dir, const char *ca_file, struct 
         release(sy);
         return rc;
     }
+    load_last_sync(sy);
     lnt_sync_set_abort(sy->sync, &sy->stop);
     if (pthread_create(&sy->thread, NULL, run, sy) != 0) {
         release(sy);

@@ -16,8 +16,11 @@
     (30 * 60000)                 /* a server without GET /kiosk/sync: ask again later */
 #define LNT_SYNCER_PING_MS 30000 /* with nothing to send, check the server answers */
 #define LNT_SYNCER_ERR_MAX 256
+/* The last sync time is stored after a push, otherwise at most this often. */
+#define LNT_SYNCER_SAVE_SYNC_S 60
 
-/* What the status bar needs; a snapshot, copied under the thread's lock. */
+/* What the status bar needs; a snapshot, copied under the thread's lock. last_sync is kept in
+ * the outbox (LNT_SET_LAST_SYNC), so a restart still shows it. */
 struct lnt_syncer_status {
     bool enrolled;
     bool online;         /* the last attempt got an answer from the server */
@@ -26,6 +29,11 @@ struct lnt_syncer_status {
     size_t aside_total;  /* events it refused since start */
     uint64_t generation; /* bumped whenever the identity or settings were stored anew */
     bool pushed_all;     /* the last push round ended with nothing left to send */
+    /* The highest seq the server took (sent_seq) and refused (aside_seq) since start; 0 none.
+     * Events go oldest first, so the newest saved event reached the server once sent_seq is at
+     * least its seq (and aside_seq below it). */
+    int64_t sent_seq;
+    int64_t aside_seq;
     char last_error[LNT_SYNCER_ERR_MAX]; /* "" after a success */
 };
 

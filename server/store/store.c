@@ -194,6 +194,7 @@ static const char *const flag_names[] = {
     [LNT_FLAG_CONFLICT] = "conflict",
     [LNT_FLAG_REVOKED_BADGE] = "revoked_badge",
     [LNT_FLAG_UNKNOWN_SERIAL] = "unknown_serial",
+    [LNT_FLAG_UNIDENTIFIED_STAFF] = "unidentified_staff",
 };
 
 const char *lnt_signin_flag_name(enum lnt_signin_flag f)

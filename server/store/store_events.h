@@ -112,10 +112,11 @@ enum lnt_flag_kind {
     LNT_FLAG_CONFLICT = 6,            /* same (kiosk, seq) or uuid, different content */
     LNT_FLAG_REVOKED_BADGE = 7,       /* sign_in with a badge revoked before it */
     LNT_FLAG_UNKNOWN_SERIAL = 8,      /* sign_in with a badge serial the scheme never issued */
-    LNT_FLAG__MAX = 8
+    LNT_FLAG_UNIDENTIFIED_STAFF = 9,  /* an incident saved without a badge (camera down) */
+    LNT_FLAG__MAX = 9
 };
 /* "copied_badge", "unmatched_sign_out", "unmatched_shift_end", "seq_gap", "seq_backwards",
- * "conflict", "revoked_badge", "unknown_serial". */
+ * "conflict", "revoked_badge", "unknown_serial", "unidentified_staff". */
 const char *lnt_flag_kind_name(enum lnt_flag_kind k);
 enum lnt_err lnt_flag_kind_parse(const char *s, enum lnt_flag_kind *out);
 

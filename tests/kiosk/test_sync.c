@@ -230,6 +230,8 @@ static void test_sync__accepted_events_are_forgotten_and_request_is_signed(void 
     fake_stop(&f);
     assert_int_equal(res.sent, 3);
     assert_int_equal(res.aside, 0);
+    assert_int_equal(res.sent_seq, 3); /* a duplicate is held by the server too */
+    assert_int_equal(res.aside_seq, 0);
     assert_int_equal(unsent(w), 0);
 
     /* What went out is a signed batch that the server's check accepts. */
@@ -322,6 +324,9 @@ static void test_sync__409_problem_sets_the_refused_save_aside_and_forgets_the_r
     assert_int_equal(res.http_status, 409);
     assert_int_equal(res.sent, 2);
     assert_int_equal(res.aside, 1);
+    /* What the SAVED screen is told: 3 reached the server, 2 did not. */
+    assert_int_equal(res.sent_seq, 3);
+    assert_int_equal(res.aside_seq, 2);
     assert_int_equal(unsent(w), 0);
     assert_int_equal(aside(w), 1);
 }

@@ -506,19 +506,24 @@ static enum lnt_err derive_incident(struct lnt_store *s, const struct lnt_sq_ori
 
     if (rc != LNT_OK)
         return rc;
-    if (fresh)
-        return incident_part(s, o, e, id, err);
-    found = incident_find(s, e->u.incident.report_id, &old, err);
-    if (found < 0)
-        return LNT_ERR_DB;
-    if (found == 0)
-        return lnt_fail(err, LNT_ERR_INTERNAL, "incident %s: neither stored nor found",
-                        e->u.incident.report_id);
-    if (old.venue_id != o->venue_id)
-        return LNT_OK;
-    rc = incident_update(s, o, e, &old, err);
+    if (!fresh) {
+        found = incident_find(s, e->u.incident.report_id, &old, err);
+        if (found < 0)
+            return LNT_ERR_DB;
+        if (found == 0)
+            return lnt_fail(err, LNT_ERR_INTERNAL, "incident %s: neither stored nor found",
+                            e->u.incident.report_id);
+        if (old.venue_id != o->venue_id)
+            return LNT_OK;
+        id = old.id;
+        rc = incident_update(s, o, e, &old, err);
+    }
     if (rc == LNT_OK)
-        rc = incident_part(s, o, e, old.id, err);
+        rc = incident_part(s, o, e, id, err);
+    /* Recorded without a badge (the kiosk's camera was down): the manager names who it was. */
+    if (rc == LNT_OK && strcmp(e->u.incident.staff_id, LNT_STAFF_UNIDENTIFIED) == 0)
+        rc = lnt_sq_flag(s, LNT_FLAG_UNIDENTIFIED_STAFF, o, 0, NULL, NULL, e->occurred_at, e->seq,
+                         0, err);
     return rc;
 }
 
