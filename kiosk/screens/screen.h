@@ -47,14 +47,17 @@ struct lnt_draw_list {
 /* What the status bar says. It never guesses: these come from the outbox and the last sync. */
 struct lnt_status {
     bool enrolled;
-    bool online;          /* the last sync attempt reached the server */
-    int64_t unsent;       /* events in the outbox */
-    int64_t unsent_age;   /* seconds the oldest unsent event has waited, 0 = none */
-    int64_t aside;        /* events the server refused, kept on the kiosk */
-    int64_t last_sync;    /* unix seconds of the last successful sync, 0 = never */
-    int64_t now;          /* unix seconds, for the clock */
-    const char *venue;    /* may be NULL */
-    int64_t open_reports; /* reports saved open, to be finished */
+    bool online;           /* the last sync attempt reached the server */
+    int64_t unsent;        /* events in the outbox */
+    int64_t unsent_age;    /* seconds the oldest unsent event has waited, 0 = none */
+    int64_t aside;         /* events the server refused, kept on the kiosk */
+    int64_t last_sync;     /* unix seconds of the last successful sync, 0 = never */
+    int64_t now;           /* unix seconds, for the clock */
+    const char *venue;     /* may be NULL */
+    int64_t open_reports;  /* reports saved open, to be finished */
+    bool stock_known;      /* cup covers have been counted at this kiosk */
+    int64_t stock_level;   /* cup covers believed on hand, when stock_known */
+    int64_t cup_threshold; /* the warning level; 0: LNT_APP_CUP_THRESHOLD */
 };
 
 #define LNT_UNSENT_WARN_S 3600 /* the status bar flags anything unsent for longer */
