@@ -64,7 +64,7 @@ void lnt_screen_team(struct lnt_draw_list *dl, const struct lnt_app *app)
         lnt_dl_hhmm(p->since, since);
         lnt_strf(label, sizeof label, LNT_S_TEAM_ITEM, p->name[0] != '\0' ? p->name : p->staff_id,
                  lnt_str(role_words(p->role)), since);
-        lnt_dl_button(dl, LNT_BTN_ITEM0 + i, MARGIN, 142 + (i - first) * 64, 760, 64, C_GREY,
+        lnt_dl_button(dl, LNT_BTN_ITEM0 + i, MARGIN, 136 + (i - first) * 66, 760, 64, C_GREY,
                       C_TEXT, 22, label);
     }
     lnt_dl_button(dl, LNT_BTN_BACK, MARGIN, BOTTOM_Y, 200, BUTTON_H, C_GREY, C_TEXT, 26,
