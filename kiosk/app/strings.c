@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "event.h"
 
 /* Symbols in DejaVu Sans, so that colour is never the only signal. */
 #define SYM_OK "\xe2\x9c\x94"   /* U+2714 heavy check mark */
@@ -343,6 +344,7 @@ static const struct lnt_pick welfare_outcomes[] = {{"taxi", "Taxi home"},
                                                    {"ambulance", "Ambulance"},
                                                    {"police", "Police"}};
 static char street_names[LNT_STREET_PLACES_MAX][48];
+_Static_assert(sizeof street_names[0] == LNT_SHORT_TEXT, "a place's name is a quick-pick value");
 static struct lnt_pick street_places[LNT_STREET_PLACES_MAX];
 static size_t n_street_places;
 
