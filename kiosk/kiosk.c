@@ -64,11 +64,34 @@ static int64_t stock_level(void *ctx)
     return found ? level : -1;
 }
 
+static size_t team(void *ctx, struct lnt_shift_person *out, size_t max)
+{
+    struct kiosk *k = ctx;
+    char err[LNT_ERRBUF_SIZE];
+    size_t n = 0;
+
+    if (lnt_outbox_on_shift_list(k->ob, out, max, &n, err) != LNT_OK)
+        lnt_error("who is on shift: %s", err);
+    return n;
+}
+
+/* The town's places from the last sync, for the street welfare log's pick list. */
+static void load_places(struct kiosk *k)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+    char names[LNT_STREET_PLACES_MAX][LNT_SHORT_TEXT];
+    size_t n = 0;
+
+    if (lnt_outbox_places_get(k->ob, names, LNT_STREET_PLACES_MAX, &n, err) != LNT_OK)
+        lnt_error("places: %s", err);
+    lnt_list_set_street_places((const char(*)[LNT_SHORT_TEXT])names, n);
+}
+
 void lnt_kiosk_configure(struct kiosk *k)
 {
     struct lnt_app_config cfg;
     char err[LNT_ERRBUF_SIZE] = "";
-    int64_t threshold = 0;
+    int64_t threshold = 0, capacity = 0;
     bool found = false;
 
     if (lnt_outbox_identity_get(k->ob, k->id, err) != LNT_OK)
@@ -76,6 +99,9 @@ void lnt_kiosk_configure(struct kiosk *k)
     if (lnt_outbox_setting_get(k->ob, LNT_SET_CUP_THRESHOLD, &threshold, &found, err) == LNT_OK &&
         found)
         k->cup_threshold = threshold;
+    if (lnt_outbox_setting_get(k->ob, LNT_SET_CAPACITY, &capacity, &found, err) != LNT_OK || !found)
+        capacity = 0;
+    load_places(k);
     lnt_outbox_identity_trust(k->id, &k->trust);
     memset(&cfg, 0, sizeof cfg);
     cfg.trust = &k->trust;
@@ -88,6 +114,8 @@ void lnt_kiosk_configure(struct kiosk *k)
     cfg.idle_ms = k->o.idle_s * 1000;
     cfg.box_pk = k->id->box_pk;
     cfg.cup_threshold = k->cup_threshold;
+    cfg.team = team;
+    cfg.capacity = capacity;
     lnt_app_set_config(&k->app, &cfg);
 }
 
@@ -111,6 +139,33 @@ enum lnt_err lnt_kiosk_enroll(struct kiosk *k, const char *code, char *err)
     return LNT_OK;
 }
 
+/*
+ * What follows a save: the name the badge showed goes beside a sign-in in the kiosk's own
+ * register; a hand-out of more than was believed in stock is followed by the count taken.
+ */
+static void after_save(struct kiosk *k)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+    const struct lnt_event *ev = &k->out.ev;
+
+    if (ev->type == LNT_EV_SIGN_IN &&
+        lnt_outbox_on_shift_name(k->ob, ev->u.badge.staff_id, k->app.badge.claims.name, err) !=
+            LNT_OK)
+        lnt_error("name of who signed in: %s", err);
+    if (ev->type == LNT_EV_STOCK && k->out.recount_set) {
+        struct lnt_event count;
+        memset(&count, 0, sizeof count);
+        count.type = LNT_EV_STOCK;
+        count.occurred_at = ev->occurred_at;
+        count.recorded_at = ev->recorded_at;
+        lnt_str_copy(count.u.stock.kind, sizeof count.u.stock.kind, "count");
+        count.u.stock.quantity = k->out.recount;
+        lnt_str_copy(count.u.stock.staff_id, sizeof count.u.stock.staff_id, ev->u.stock.staff_id);
+        if (lnt_outbox_append(k->ob, &count, err) != LNT_OK)
+            lnt_error("cup-cover count not saved: %s", err);
+    }
+}
+
 void lnt_kiosk_handle_out(struct kiosk *k, int64_t now_ms)
 {
     char err[LNT_ERRBUF_SIZE] = "";
@@ -124,6 +179,8 @@ void lnt_kiosk_handle_out(struct kiosk *k, int64_t now_ms)
     else
         lnt_info("saved event %lld (%s) %s", (long long)k->out.ev.seq,
                  lnt_event_type_name(k->out.ev.type), k->out.ev.uuid);
+    if (rc == LNT_OK)
+        after_save(k);
     lnt_app_save_done(&k->app, rc, &k->out.ev, now_ms);
     k->out.save = false;
     k->counts_at_ms = 0; /* the status bar shows it at once */
@@ -199,6 +256,9 @@ void lnt_kiosk_build_screen(struct kiosk *k)
         /* The view shows frames only while the camera gives them (or a script or --frames). */
         .camera = k->thumb.w > 0 && (k->camera == NULL || lnt_camera_working(k->camera)) ? &k->thumb
                                                                                          : NULL,
+        .stock_known = k->stock_level >= 0,
+        .stock_level = k->stock_level,
+        .cup_threshold = k->cup_threshold,
     };
     lnt_screen_build(&k->app, &st, &k->dl);
 }

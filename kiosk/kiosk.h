@@ -65,6 +65,7 @@ struct kiosk {
     struct lnt_app_out out;
     struct lnt_draw_list dl;
     int64_t unsent, aside, unsent_age, open_reports;
+    int64_t stock_level; /* cup covers believed on hand; -1 never counted */
     int64_t counts_at_ms;
     struct lnt_syncer_status sync;
     /* Replay. */

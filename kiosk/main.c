@@ -263,6 +263,18 @@ static void next_demo_frame(struct kiosk *k, int64_t now)
     k->lower_badge = true;
 }
 
+/* Cup covers believed on hand, -1 when never counted here. */
+static int64_t stock_now(struct kiosk *k)
+{
+    char err[LNT_ERRBUF_SIZE];
+    int64_t level = -1;
+    bool found = false;
+
+    if (lnt_outbox_setting_get(k->ob, LNT_SET_STOCK_LEVEL, &level, &found, err) != LNT_OK)
+        lnt_error("stock level: %s", err);
+    return found ? level : -1;
+}
+
 static void refresh_counts(struct kiosk *k)
 {
     char err[LNT_ERRBUF_SIZE];
@@ -276,6 +288,7 @@ static void refresh_counts(struct kiosk *k)
         lnt_outbox_oldest_age(k->ob, lnt_time_now(), &created, &k->unsent_age, err) != LNT_OK ||
         lnt_outbox_open_count(k->ob, &k->open_reports, err) != LNT_OK)
         lnt_error("outbox: %s", err);
+    k->stock_level = stock_now(k);
 }
 
 /* LED on while a badge is being served; a short beep for a good scan or save, a long one for a

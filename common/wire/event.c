@@ -12,6 +12,7 @@ static const char *const type_names[] = {
     [LNT_EV_STOCK] = "stock",
     [LNT_EV_SHIFT_START] = "shift_start",
     [LNT_EV_SHIFT_END] = "shift_end",
+    [LNT_EV_WELFARE] = "welfare",
 };
 
 static const char *const verdict_names[] = {
@@ -52,6 +53,14 @@ static int value_of(const char *const *names, size_t n, const char *s)
 const char *const lnt_incident_kinds[] = {
     "angela",   "spiking", "violence_injury", "violence", "sexual", "weapons", "drugs",
     "disorder", "medical", "ejection",        "theft",    "other",  NULL,
+};
+
+const char *const lnt_welfare_whats[] = {
+    "intoxicated", "injured", "distressed", "vulnerable_alone", "lost_belongings", "other", NULL,
+};
+
+const char *const lnt_welfare_outcomes[] = {
+    "taxi", "friends", "safe_space", "ambulance", "police", NULL,
 };
 
 bool lnt_incident_kind_valid(const char *kind)

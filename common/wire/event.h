@@ -24,11 +24,12 @@ enum lnt_event_type {
     LNT_EV_STOCK = 5,
     LNT_EV_SHIFT_START = 6,
     LNT_EV_SHIFT_END = 7,
-    LNT_EV__MAX = 7
+    LNT_EV_WELFARE = 8,
+    LNT_EV__MAX = 8
 };
 
 /* Wire names: "sign_in", "sign_out", "badge_refused", "incident", "stock", "shift_start",
- * "shift_end". */
+ * "shift_end", "welfare". */
 const char *lnt_event_type_name(enum lnt_event_type t);
 enum lnt_err lnt_event_type_parse(const char *s, enum lnt_event_type *out);
 
@@ -57,6 +58,9 @@ struct lnt_ev_badge {
     int32_t sia_expires;                     /* days since epoch, 0 = none */
     enum lnt_sia_status sia_status;
     enum lnt_verdict verdict;
+    /* sign_out only, optional on the wire ("" = absent): the manager who signed this person out
+     * because they left without scanning. Older kiosks never send it. */
+    char signed_out_by[LNT_STAFF_ID_MAX + 1];
 };
 
 /* badge_refused: a badge that failed verification. Nothing personal: the badge is not trusted. */
@@ -113,6 +117,23 @@ struct lnt_ev_shift {
                            police_calls, calmed */
 };
 
+/*
+ * welfare: street welfare at a hub kiosk, town-wide. `place` is one of the town's named public
+ * places (synced from the server); `what` one of lnt_welfare_whats, `outcome` one of
+ * lnt_welfare_outcomes. Nothing about the person helped.
+ */
+struct lnt_ev_welfare {
+    char staff_id[LNT_STAFF_ID_MAX + 1]; /* who recorded it */
+    char place[LNT_SHORT_TEXT];
+    char what[24];
+    char outcome[24];
+};
+
+/* "intoxicated", "injured", "distressed", "vulnerable_alone", "lost_belongings", "other". */
+extern const char *const lnt_welfare_whats[];
+/* "taxi", "friends", "safe_space", "ambulance", "police". */
+extern const char *const lnt_welfare_outcomes[];
+
 struct lnt_event {
     int64_t seq; /* strictly increasing per kiosk, from 1 */
     char uuid[LNT_UUID_STRLEN];
@@ -125,6 +146,7 @@ struct lnt_event {
         struct lnt_ev_incident incident;
         struct lnt_ev_stock stock;
         struct lnt_ev_shift shift;
+        struct lnt_ev_welfare welfare;
     } u;
 };
 

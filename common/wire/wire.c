@@ -173,6 +173,8 @@ static enum lnt_err get_fields(const struct lnt_wire_field *t, size_t n, json_t 
     for (size_t i = 0; i < n; i++) {
         json_t *v = json_object_get(obj, t[i].name);
         enum lnt_err rc;
+        if (v == NULL && t[i].optional)
+            continue; /* absent: "" (the event was zeroed) */
         if (v == NULL)
             return lnt_fail(err, LNT_ERR_INVALID, "field `%s`: missing", t[i].name);
         rc = get_field(&t[i], v, ev, err);
@@ -387,11 +389,15 @@ static enum lnt_err put_event(const struct lnt_event *ev, struct lnt_wire_text *
     pthread_once(&sorted_once, sort_fields);
     n = sorted_count[ev->type];
     lnt_wire_put_raw(t, "{", 1);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0, put = 0; i < n; i++) {
+        const struct lnt_wire_field *f = sorted_fields[ev->type][i];
         enum lnt_err rc;
-        if (i > 0)
+        /* An optional field left empty is not written: older events keep their canonical form. */
+        if (f->optional && ((const char *)ev + f->off)[0] == '\0')
+            continue;
+        if (put++ > 0)
             lnt_wire_put_raw(t, ",", 1);
-        rc = put_field(sorted_fields[ev->type][i], ev, t, err);
+        rc = put_field(f, ev, t, err);
         if (rc != LNT_OK)
             return rc;
     }

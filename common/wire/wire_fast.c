@@ -256,6 +256,16 @@ static bool fast_field(const struct lnt_wire_field *f, const struct member *m, s
     return false;
 }
 
+/* How many members are named `name`. */
+static size_t member_count(const struct member *m, size_t n, const char *name)
+{
+    size_t len = strlen(name), k = 0;
+
+    for (size_t i = 0; i < n; i++)
+        k += m[i].key_len == len && memcmp(m[i].key, name, len) == 0;
+    return k;
+}
+
 /* The member named `name` when exactly one has that name; NULL otherwise. */
 static const struct member *member_named(const struct member *m, size_t n, const char *name)
 {
@@ -272,14 +282,20 @@ static const struct member *member_named(const struct member *m, size_t n, const
     return found;
 }
 
-/* Fills every field of `t` from the members; false when one is missing or not acceptable. */
+/*
+ * Fills every field of `t` from the members, adding to *used the members taken; false when one
+ * is missing (and not optional) or not acceptable.
+ */
 static bool fast_fields(const struct lnt_wire_field *t, size_t n_t, const struct member *m,
-                        size_t n, struct lnt_event *ev)
+                        size_t n, struct lnt_event *ev, size_t *used)
 {
     for (size_t i = 0; i < n_t; i++) {
         const struct member *v = member_named(m, n, t[i].name);
+        if (v == NULL && t[i].optional && member_count(m, n, t[i].name) == 0)
+            continue;
         if (v == NULL || !fast_field(&t[i], v, ev))
             return false;
+        (*used)++;
     }
     return true;
 }
@@ -289,7 +305,7 @@ static bool fast_event(struct scan *s, struct lnt_event *ev)
     struct member m[EVENT_FIELDS_MAX];
     const struct member *type_m;
     const struct lnt_wire_field *own;
-    size_t n = 0, n_own = 0;
+    size_t n = 0, n_own = 0, used = 0;
     char tmp[TIME_TEXT_MAX];
     enum lnt_event_type type;
 
@@ -311,12 +327,13 @@ static bool fast_event(struct scan *s, struct lnt_event *ev)
         lnt_event_type_parse(tmp, &type) != LNT_OK)
         return false;
     own = lnt_wire_type_fields(type, &n_own);
-    /* every field present exactly once (member_named) and nothing else: no unknown keys */
-    if (own == NULL || n != COUNT(lnt_wire_common_fields) + n_own)
+    /* every field present exactly once (member_named), the optional ones at most once, and
+     * nothing else: no unknown keys */
+    if (own == NULL || n > COUNT(lnt_wire_common_fields) + n_own)
         return false;
     ev->type = type;
-    return fast_fields(lnt_wire_common_fields, COUNT(lnt_wire_common_fields), m, n, ev) &&
-           fast_fields(own, n_own, m, n, ev);
+    return fast_fields(lnt_wire_common_fields, COUNT(lnt_wire_common_fields), m, n, ev, &used) &&
+           fast_fields(own, n_own, m, n, ev, &used) && used == n;
 }
 
 /* [event, ...] into evs[LNT_BATCH_MAX]: at least one, at most LNT_BATCH_MAX, seq rising. */

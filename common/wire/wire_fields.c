@@ -231,12 +231,16 @@ static const struct lnt_wire_enum reason_def = {
 #define EV_SIZE(m) sizeof(((struct lnt_event *)NULL)->m)
 #define F(nm, k, m, lo, hi, e, c, x)                                                               \
     {                                                                                              \
-        nm, k, EV_OFF(m), EV_SIZE(m), lo, hi, e, c, x                                              \
+        nm, k, EV_OFF(m), EV_SIZE(m), lo, hi, e, c, x, false                                       \
     }
 #define TEXT(nm, m, min_len) F(nm, K_TEXT, m, min_len, 0, NULL, NULL, "a string")
 #define ENUMF(nm, m, def) F(nm, K_ENUM, m, 0, 0, &def, NULL, NULL)
 #define INTF(nm, m, lo, hi) F(nm, K_INT, m, lo, hi, NULL, NULL, NULL)
 #define BOOLF(nm, m) F(nm, K_BOOL, m, 0, 0, NULL, NULL, "true or false")
+#define OPT_TEXT(nm, m)                                                                            \
+    {                                                                                              \
+        nm, K_TEXT, EV_OFF(m), EV_SIZE(m), 0, 0, NULL, NULL, "a string", true                      \
+    }
 #define UUIDF(nm, m) F(nm, K_UUID, m, 0, 0, NULL, NULL, "a lower-case RFC 4122 UUID")
 
 static const char *const stock_kinds[] = {"count", "delivery", "handed_out", NULL};
@@ -261,6 +265,7 @@ static const struct lnt_wire_field badge_fields[] = {
       "a date (YYYY-MM-DD) after 1970-01-01, or null"),
     ENUMF("sia_status", u.badge.sia_status, sia_def),
     ENUMF("verdict", u.badge.verdict, verdict_def),
+    OPT_TEXT("signed_out_by", u.badge.signed_out_by),
 };
 
 static const struct lnt_wire_field refused_fields[] = {
@@ -296,6 +301,15 @@ static const struct lnt_wire_field shift_fields[] = {
     F("tallies", K_TALLIES, u.shift.tallies, 0, TALLY_MAX, NULL, NULL, "an object of counts"),
 };
 
+static const struct lnt_wire_field welfare_fields[] = {
+    TEXT("staff_id", u.welfare.staff_id, 1),
+    TEXT("place", u.welfare.place, 1),
+    F("what", K_CHOICE, u.welfare.what, 0, 0, NULL, lnt_welfare_whats,
+      "one of intoxicated, injured, distressed, vulnerable_alone, lost_belongings, other"),
+    F("outcome", K_CHOICE, u.welfare.outcome, 0, 0, NULL, lnt_welfare_outcomes,
+      "one of taxi, friends, safe_space, ambulance, police"),
+};
+
 /* The type's own fields, or NULL for a type that is not one of the enum's. */
 const struct lnt_wire_field *lnt_wire_type_fields(enum lnt_event_type t, size_t *n)
 {
@@ -317,6 +331,9 @@ const struct lnt_wire_field *lnt_wire_type_fields(enum lnt_event_type t, size_t 
     case LNT_EV_SHIFT_END:
         *n = COUNT(shift_fields);
         return shift_fields;
+    case LNT_EV_WELFARE:
+        *n = COUNT(welfare_fields);
+        return welfare_fields;
     case LNT_EV_NONE:
         break;
     }

@@ -38,7 +38,7 @@ struct lnt_wire_enum {
 };
 
 #define TYPE_EXPECT                                                                                \
-    "one of sign_in, sign_out, badge_refused, incident, stock, shift_start, shift_end"
+    "one of sign_in, sign_out, badge_refused, incident, stock, shift_start, shift_end, welfare"
 
 enum lnt_wire_kind {
     K_SEQ,        /* int64 >= 1 */
@@ -66,6 +66,7 @@ struct lnt_wire_field {
     const struct lnt_wire_enum *en;
     const char *const *choices; /* NULL-terminated */
     const char *expect;         /* what a wrong value should have been */
+    bool optional; /* K_TEXT only: may be absent, which reads as ""; "" is written as absent */
 };
 
 /* Every event's own fields; the tally names, in the order of lnt_event's tallies. */

@@ -137,7 +137,8 @@ void lnt_app_scan(struct lnt_app *app, const char *text, int64_t now_ms, struct 
         return;
     /* Someone half-way through a form is not interrupted by a badge passing the camera. */
     if (app->state == LNT_APP_SAVING || app->state == LNT_APP_FORM || app->state == LNT_APP_MENU ||
-        app->state == LNT_APP_REPORTS)
+        app->state == LNT_APP_REPORTS || app->state == LNT_APP_TEAM ||
+        app->state == LNT_APP_CONFIRM)
         return;
     /* NOBADGE gives way: the camera is back and a real badge says who it is. */
 
@@ -216,6 +217,8 @@ static void tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_app_out 
     case LNT_APP_MENU:
     case LNT_APP_REPORTS:
     case LNT_APP_NOBADGE:
+    case LNT_APP_TEAM:
+    case LNT_APP_CONFIRM:
         lnt_app_flow_tap(app, id, now_ms, out);
         break;
     case LNT_APP_REFUSED:
@@ -316,7 +319,11 @@ void lnt_app_save_done(struct lnt_app *app, enum lnt_err rc, const struct lnt_ev
     if (rc != LNT_OK || saved == NULL) {
         lnt_strf(app->save_error, sizeof app->save_error, LNT_S_NOT_SAVED,
                  lnt_strerror(rc != LNT_OK ? rc : LNT_ERR_INTERNAL));
-        lnt_app_enter(app, app->saving_from == LNT_APP_FORM ? LNT_APP_FORM : LNT_APP_BADGE, now_ms);
+        lnt_app_enter(app,
+                      app->saving_from == LNT_APP_FORM || app->saving_from == LNT_APP_CONFIRM
+                          ? app->saving_from
+                          : LNT_APP_BADGE,
+                      now_ms);
         return;
     }
     /* Enough for a person to quote, and found in the server's record. A report's comes from its
@@ -332,6 +339,9 @@ void lnt_app_save_done(struct lnt_app *app, enum lnt_err rc, const struct lnt_ev
     app->saved_flow = app->saving_from == LNT_APP_FORM ? app->form.flow : LNT_FLOW_NONE;
     app->saved_open = saved->type == LNT_EV_INCIDENT && !saved->u.incident.complete;
     app->saved_stock = -1;
+    app->saved_for[0] = '\0';
+    if (app->saving_from == LNT_APP_CONFIRM && (size_t)app->team_pick < app->n_team)
+        lnt_str_copy(app->saved_for, sizeof app->saved_for, app->team[app->team_pick].name);
     if (saved->type == LNT_EV_STOCK && app->cfg.stock_level != NULL)
         app->saved_stock = app->cfg.stock_level(app->cfg.on_shift_ctx);
     /* The answers are in the outbox (sealed); they need not stay in memory. */
@@ -376,6 +386,8 @@ void lnt_app_tick(struct lnt_app *app, int64_t now_ms, struct lnt_app_out *out)
     case LNT_APP_MENU:
     case LNT_APP_REPORTS:
     case LNT_APP_NOBADGE:
+    case LNT_APP_TEAM:
+    case LNT_APP_CONFIRM:
         if (now_ms - app->last_input_ms < lnt_app_idle_ms(app)) {
             idle_countdown(app, now_ms);
             break;

@@ -28,6 +28,8 @@
 #define LNT_APP_SETTLE_MS 350      /* a new screen ignores touches this long (a glove's bounce) */
 #define LNT_APP_IDLE_WARN_MS 10000 /* the idle countdown is shown this long before idle */
 #define LNT_APP_AIM_MS 1000        /* a code in view but unread this long: say how to hold it */
+#define LNT_APP_TEAM_MAX 32        /* people listed as on shift */
+#define LNT_APP_TEAM_PAGE 4        /* of them on one page */
 #define LNT_SEVERITY_ANGELA 2
 #define LNT_SEVERITY_SPIKING 4
 
@@ -41,7 +43,9 @@ enum lnt_app_state {
     LNT_APP_FORM,     /* a step of a guided flow */
     LNT_APP_MENU,     /* a manager's further actions */
     LNT_APP_REPORTS,  /* open reports to finish */
-    LNT_APP_NOBADGE   /* camera down: which report to record without a badge */
+    LNT_APP_NOBADGE,  /* camera down: which report to record without a badge */
+    LNT_APP_TEAM,     /* a manager's view of who is on shift, with the door-supervisor ratio */
+    LNT_APP_CONFIRM   /* a manager signing out someone who left without scanning */
 };
 
 /* Button ids on the screens. 0 is never a button. */
@@ -66,8 +70,13 @@ enum lnt_app_button {
     /* Asking before a part-done report is thrown away. */
     LNT_BTN_KEEP_GOING = 60, /* "Keep going": back to the question */
     LNT_BTN_DISCARD,         /* "Discard": leave the report unsaved */
+    LNT_BTN_TEAM = 30,       /* a manager's "On shift now" */
+    LNT_BTN_WELFARE,         /* street welfare */
+    LNT_BTN_SIGN_OUT_FOR,    /* on CONFIRM: sign the chosen person out */
     LNT_BTN_ITEM0 = 100,     /* item i of a list: LNT_BTN_ITEM0 + i */
-    LNT_BTN_KEY0 = 200       /* a key: LNT_BTN_KEY0 + the ASCII character (32..126) */
+    LNT_BTN_KEY0 = 200,      /* a key: LNT_BTN_KEY0 + the ASCII character (32..126) */
+    LNT_BTN_MINUS0 = 400,    /* tally i one less: LNT_BTN_MINUS0 + i */
+    LNT_BTN_PLUS0 = 420      /* tally i one more: LNT_BTN_PLUS0 + i */
 };
 
 /* Whether `staff_id` is on shift at this kiosk. Must not fail: answer false when unsure. */
@@ -78,6 +87,8 @@ typedef size_t (*lnt_app_reports_fn)(void *ctx, struct lnt_open_report *out, siz
 typedef bool (*lnt_app_shift_fn)(void *ctx, const char *staff_id, struct lnt_ev_shift *out);
 /* Cup covers believed on hand, or -1 when never counted. */
 typedef int64_t (*lnt_app_stock_fn)(void *ctx);
+/* Up to `max` people signed in at this kiosk into `out`, earliest first; returns the count. */
+typedef size_t (*lnt_app_team_fn)(void *ctx, struct lnt_shift_person *out, size_t max);
 
 struct lnt_app_config {
     const struct lnt_trust *trust;   /* borrowed; may change between inputs */
@@ -90,6 +101,8 @@ struct lnt_app_config {
     int64_t idle_ms;                 /* 0: LNT_APP_IDLE_MS */
     const uint8_t *box_pk; /* server's sealing key (32 bytes), borrowed; NULL: not known */
     int64_t cup_threshold; /* 0: LNT_APP_CUP_THRESHOLD */
+    lnt_app_team_fn team;  /* may be NULL: nobody listed */
+    int64_t capacity;      /* the venue's capacity from the sync reply; 0 when not known */
 };
 
 /* What a valid badge showed: filled in BADGE and the flows, zeroed in IDLE. */
@@ -122,6 +135,11 @@ struct lnt_app {
     size_t n_reports;               /* in REPORTS */
     struct lnt_open_report reports[LNT_APP_REPORTS_MAX];
     int reports_page;
+    size_t n_team; /* in TEAM and CONFIRM */
+    struct lnt_shift_person team[LNT_APP_TEAM_MAX];
+    int team_page;
+    int team_pick;                          /* in CONFIRM: the index into team */
+    char saved_for[LNT_BADGE_NAME_MAX + 1]; /* in SAVED: whom a manager signed out */
     /* Duplicate-scan suppression. */
     char last_text[LNT_BADGE_MAX_TEXT + 1];
     int64_t last_seen_ms;
@@ -152,6 +170,10 @@ struct lnt_app_out {
     struct lnt_event ev; /* seq and uuid left for the outbox to assign */
     uint64_t answered;   /* incidents: every question answered so far (for an open report) */
     int64_t cond;        /* incidents: lnt_form_cond_pack of the answers */
+    /* stock: after saving `ev` (more handed out than believed in stock), save a count of
+     * `recount` cup covers by the same person at the same time */
+    bool recount_set;
+    int32_t recount;
 };
 
 /* Starts in IDLE. `cfg` is copied. */
@@ -268,5 +290,17 @@ int64_t lnt_app_idle_ms(const struct lnt_app *app);
 
 /* Pages in the list of open reports (LNT_APP_REPORTS_PAGE to a page); 0 when there are none. */
 int lnt_app_reports_pages(const struct lnt_app *app);
+
+/* Pages in the list of people on shift (LNT_APP_TEAM_PAGE to a page); 0 when there are none. */
+int lnt_app_team_pages(const struct lnt_app *app);
+
+/*
+ * Door supervisors among app->team, and people per supervisor at the
+ * venue's capacity (capacity / doors, rounded down; 0 when either is 0).
+ */
+int64_t lnt_app_door_count(const struct lnt_app *app, int64_t *per_door);
+
+/* Whether the badge on screen may record cup covers: bar staff and managers. */
+bool lnt_app_may_stock(const struct lnt_app *app);
 
 #endif

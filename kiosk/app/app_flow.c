@@ -73,6 +73,10 @@ static bool build(struct lnt_app *app, bool complete, int64_t now_ms, struct lnt
     out->save = true;
     out->answered = app->form.answered;
     out->cond = lnt_form_cond_pack(&app->form);
+    if (app->form.flow == LNT_FLOW_STOCK && (app->form.answered & LNT_FIELD_BIT(LNT_F_RECOUNT))) {
+        out->recount_set = true;
+        out->recount = app->form.v[LNT_F_RECOUNT];
+    }
     app->save_error[0] = '\0';
     return true;
 }
@@ -136,6 +140,31 @@ static void key(struct lnt_app *app, const struct lnt_step *s, int c)
     app->entry_why[0] = '\0';
 }
 
+/* The index of the stock flow's recount step, or -1. */
+static int recount_step(const struct lnt_form *fm)
+{
+    const struct lnt_flow_def *def = lnt_flow_get(fm->flow);
+
+    for (int i = 0; def != NULL && i < def->n_steps; i++)
+        if (def->steps[i].field == LNT_F_RECOUNT)
+            return i;
+    return -1;
+}
+
+/* Whether `v` cup covers handed out is more than the kiosk believes are in stock. */
+static bool over_stock(const struct lnt_app *app, const struct lnt_step *s, int64_t v)
+{
+    int64_t level;
+
+    if (app->form.flow != LNT_FLOW_STOCK || s->field != LNT_F_QUANTITY ||
+        strcmp(lnt_list_code(LNT_L_STOCK_KINDS, app->form.v[LNT_F_STOCK_KIND]), "handed_out") !=
+            0 ||
+        app->cfg.stock_level == NULL || recount_step(&app->form) < 0)
+        return false;
+    level = app->cfg.stock_level(app->cfg.on_shift_ctx);
+    return level >= 0 && v > level;
+}
+
 /* OK on a keypad or keyboard: checks the entry and answers the step with it. */
 static void entry_done(struct lnt_app *app, const struct lnt_step *s, int64_t now_ms,
                        struct lnt_app_out *out)
@@ -157,6 +186,12 @@ static void entry_done(struct lnt_app *app, const struct lnt_step *s, int64_t no
             return;
         }
         answer(app, s->field, (int32_t)v);
+        if (over_stock(app, s, v)) {
+            /* Handing out more than the kiosk believes is there: the level is wrong, so ask
+             * for a count rather than silently reaching 0. */
+            go_step(app, recount_step(fm));
+            return;
+        }
         break;
     case LNT_STEP_TIME: {
         int64_t now = lnt_app_wall(app, now_ms), at = 0;
@@ -188,6 +223,8 @@ static void entry_done(struct lnt_app *app, const struct lnt_step *s, int64_t no
         break;
     case LNT_STEP_PICK:
     case LNT_STEP_TICKS:
+    case LNT_STEP_STEPPERS:
+    case LNT_STEP_SUMMARY:
         return;
     }
     advance(app, now_ms, out);
@@ -266,6 +303,21 @@ static void form_tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_app
         fm->page = (fm->page + 1) % pages;
     } else if (id == LNT_BTN_NEXT && s->kind == LNT_STEP_TICKS) {
         answer(app, s->field, fm->v[s->field]);
+        advance(app, now_ms, out);
+    } else if (s->kind == LNT_STEP_STEPPERS && id >= LNT_BTN_MINUS0 &&
+               id < LNT_BTN_PLUS0 + (int)n_items &&
+               (id < LNT_BTN_MINUS0 + (int)n_items || id >= LNT_BTN_PLUS0)) {
+        bool plus = id >= LNT_BTN_PLUS0;
+        int32_t *v = &fm->v[s->field + (id - (plus ? LNT_BTN_PLUS0 : LNT_BTN_MINUS0))];
+        if (plus && *v < s->max)
+            (*v)++;
+        else if (!plus && *v > 0)
+            (*v)--;
+    } else if (id == LNT_BTN_NEXT && s->kind == LNT_STEP_STEPPERS) {
+        for (size_t i = 0; i < n_items; i++) /* none is an answer too */
+            answer(app, (enum lnt_field)(s->field + (int)i), fm->v[s->field + (int)i]);
+        advance(app, now_ms, out);
+    } else if (id == LNT_BTN_SAVE && s->kind == LNT_STEP_SUMMARY) {
         advance(app, now_ms, out);
     } else if (id == LNT_BTN_SAVE && lnt_form_offers_save(fm)) {
         const struct lnt_flow_def *def = lnt_flow_get(fm->flow);
@@ -383,6 +435,65 @@ static void reports_tap(struct lnt_app *app, int id, int64_t now_ms)
     }
 }
 
+/* Loads who is signed in here and shows them (a manager's view). */
+static void show_team(struct lnt_app *app, int64_t now_ms)
+{
+    app->n_team = 0;
+    if (app->cfg.team != NULL)
+        app->n_team = app->cfg.team(app->cfg.on_shift_ctx, app->team, LNT_APP_TEAM_MAX);
+    if (app->n_team > LNT_APP_TEAM_MAX)
+        app->n_team = LNT_APP_TEAM_MAX;
+    app->team_page = 0;
+    lnt_app_enter(app, LNT_APP_TEAM, now_ms);
+}
+
+static void team_tap(struct lnt_app *app, int id, int64_t now_ms)
+{
+    int pages = lnt_app_team_pages(app);
+
+    if (id == LNT_BTN_BACK) {
+        lnt_app_enter(app, LNT_APP_MENU, now_ms);
+    } else if (id == LNT_BTN_MORE && pages > 1) {
+        app->team_page = (app->team_page + 1) % pages;
+    } else if (id >= LNT_BTN_ITEM0 && id < LNT_BTN_ITEM0 + (int)app->n_team &&
+               (id - LNT_BTN_ITEM0) / LNT_APP_TEAM_PAGE == app->team_page) {
+        app->team_pick = id - LNT_BTN_ITEM0;
+        app->save_error[0] = '\0';
+        lnt_app_enter(app, LNT_APP_CONFIRM, now_ms);
+    }
+}
+
+/*
+ * The sign_out of the person picked, as their own scan would have made it from
+ * the register line of their sign-in, saying which manager did it.
+ */
+static void sign_out_for(struct lnt_app *app, int64_t now_ms, struct lnt_app_out *out)
+{
+    const struct lnt_shift_person *p;
+    struct lnt_ev_badge *b = &out->ev.u.badge;
+    int64_t now = lnt_app_wall(app, now_ms);
+
+    if (!is_manager(app) || app->team_pick < 0 || (size_t)app->team_pick >= app->n_team)
+        return;
+    p = &app->team[app->team_pick];
+    memset(&out->ev, 0, sizeof out->ev);
+    out->ev.type = LNT_EV_SIGN_OUT;
+    out->ev.occurred_at = now;
+    out->ev.recorded_at = now;
+    lnt_str_copy(b->staff_id, sizeof b->staff_id, p->staff_id);
+    lnt_str_copy(b->serial, sizeof b->serial, p->serial);
+    b->role = p->role;
+    lnt_str_copy(b->sia_number, sizeof b->sia_number, p->sia_number);
+    b->sia_expires = p->sia_number[0] != '\0' ? p->sia_expires : 0;
+    b->sia_status = p->sia_status;
+    b->verdict = p->verdict;
+    lnt_str_copy(b->signed_out_by, sizeof b->signed_out_by, app->badge.claims.subject);
+    out->save = true;
+    app->save_error[0] = '\0';
+    app->saving_from = LNT_APP_CONFIRM;
+    lnt_app_enter(app, LNT_APP_SAVING, now_ms);
+}
+
 void lnt_app_flow_tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_app_out *out)
 {
     app->last_input_ms = now_ms;
@@ -391,6 +502,8 @@ void lnt_app_flow_tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_ap
         if (app->badge.claims.role == LNT_ROLE_VOLUNTEER) {
             if (id == LNT_BTN_PRIMARY)
                 start(app, app->badge.on_shift ? LNT_FLOW_SHIFT_END : LNT_FLOW_SHIFT_START, now_ms);
+            else if (id == LNT_BTN_WELFARE)
+                start(app, LNT_FLOW_WELFARE, now_ms);
             return;
         }
         if (!may_report(app))
@@ -403,9 +516,9 @@ void lnt_app_flow_tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_ap
             start(app, LNT_FLOW_INCIDENT, now_ms);
         else if (id == LNT_BTN_REPORTS)
             show_reports(app, now_ms);
-        else if (id == LNT_BTN_MENU && is_manager(app))
+        else if (id == LNT_BTN_MENU && lnt_app_may_stock(app))
             lnt_app_enter(app, LNT_APP_MENU, now_ms);
-        else if (id == LNT_BTN_STOCK && is_manager(app))
+        else if (id == LNT_BTN_STOCK && lnt_app_may_stock(app))
             start(app, LNT_FLOW_STOCK, now_ms);
         break;
     case LNT_APP_MENU:
@@ -413,6 +526,10 @@ void lnt_app_flow_tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_ap
             start(app, LNT_FLOW_STOCK, now_ms);
         else if (id == LNT_BTN_REPORTS)
             show_reports(app, now_ms);
+        else if (id == LNT_BTN_WELFARE)
+            start(app, LNT_FLOW_WELFARE, now_ms);
+        else if (id == LNT_BTN_TEAM && is_manager(app))
+            show_team(app, now_ms);
         else if (id == LNT_BTN_BACK)
             lnt_app_enter(app, LNT_APP_BADGE, now_ms);
         break;
@@ -429,6 +546,14 @@ void lnt_app_flow_tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_ap
             start(app, LNT_FLOW_INCIDENT, now_ms);
         else if (id == LNT_BTN_BACK)
             lnt_app_go_idle(app, now_ms);
+    case LNT_APP_TEAM:
+        team_tap(app, id, now_ms);
+        break;
+    case LNT_APP_CONFIRM:
+        if (id == LNT_BTN_BACK)
+            lnt_app_enter(app, LNT_APP_TEAM, now_ms);
+        else if (id == LNT_BTN_SIGN_OUT_FOR)
+            sign_out_for(app, now_ms, out);
         break;
     case LNT_APP_FORM:
         form_tap(app, id, now_ms, out);

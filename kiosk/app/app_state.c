@@ -1,5 +1,5 @@
-/* app_state.c - the state machine's shared bookkeeping: state, idle, clock, pages of reports,
- * who is at the kiosk. */
+/* app_state.c - the state machine's shared bookkeeping: state, idle, clock, pages of reports
+ * and of people on shift, who is at the kiosk. */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -59,6 +59,11 @@ void lnt_app_go_idle(struct lnt_app *app, int64_t now_ms)
     memset(app->reports, 0, sizeof app->reports);
     app->n_reports = 0;
     app->reports_page = 0;
+    memset(app->team, 0, sizeof app->team);
+    app->n_team = 0;
+    app->team_page = 0;
+    app->team_pick = 0;
+    app->saved_for[0] = '\0';
     app->refused = LNT_BADGE_VALID;
     app->saved_ref[0] = '\0';
     app->saved_type = LNT_EV_NONE;
@@ -116,4 +121,24 @@ void lnt_app_short_ref(const char *uuid, char out[9])
 bool lnt_app_unidentified(const struct lnt_app *app)
 {
     return strcmp(app->badge.claims.subject, LNT_STAFF_UNIDENTIFIED) == 0;
+}
+
+int lnt_app_team_pages(const struct lnt_app *app)
+{
+    return ((int)app->n_team + LNT_APP_TEAM_PAGE - 1) / LNT_APP_TEAM_PAGE;
+}
+
+int64_t lnt_app_door_count(const struct lnt_app *app, int64_t *per_door)
+{
+    int64_t doors = 0;
+
+    for (size_t i = 0; i < app->n_team && i < LNT_APP_TEAM_MAX; i++)
+        doors += app->team[i].role == LNT_ROLE_DOOR;
+    *per_door = doors > 0 && app->cfg.capacity > 0 ? app->cfg.capacity / doors : 0;
+    return doors;
+}
+
+bool lnt_app_may_stock(const struct lnt_app *app)
+{
+    return app->badge.claims.role == LNT_ROLE_BAR || app->badge.claims.role == LNT_ROLE_MANAGER;
 }

@@ -104,9 +104,13 @@ static const struct lnt_step incident[] = {
     PICK_UNLESS(LNT_F_POLICE, LNT_S_Q_POLICE_CALLED, LNT_L_YESNO, LNT_F_OUTCOME, OUTCOME_POLICE),
 };
 
+/* The recount is never asked in order (its condition never holds): the app goes to it when more
+ * are handed out than the kiosk believes are in stock. */
 static const struct lnt_step stock[] = {
     PICK(LNT_F_STOCK_KIND, LNT_S_Q_STOCK_KIND, LNT_L_STOCK_KINDS),
     NUMBER(LNT_F_QUANTITY, LNT_S_Q_QUANTITY, 0, 1000000),
+    {LNT_STEP_NUMBER, LNT_F_RECOUNT, LNT_S_Q_RECOUNT, LNT_L_NONE, LNT_F_STOCK_KIND, -1, 0, 1000000,
+     false},
 };
 
 static const struct lnt_step shift_start[] = {
@@ -117,15 +121,16 @@ static const struct lnt_step shift_start[] = {
     PICK(LNT_F_LEADER, LNT_S_Q_LEADER, LNT_L_LEADER),
 };
 
+/* All eight tallies on one screen of steppers, then a summary to check before saving. */
 static const struct lnt_step shift_end[] = {
-    NUMBER(LNT_F_TALLY0 + 0, LNT_S_Q_TALLY0, 0, 100000),
-    NUMBER(LNT_F_TALLY0 + 1, LNT_S_Q_TALLY1, 0, 100000),
-    NUMBER(LNT_F_TALLY0 + 2, LNT_S_Q_TALLY2, 0, 100000),
-    NUMBER(LNT_F_TALLY0 + 3, LNT_S_Q_TALLY3, 0, 100000),
-    NUMBER(LNT_F_TALLY0 + 4, LNT_S_Q_TALLY4, 0, 100000),
-    NUMBER(LNT_F_TALLY0 + 5, LNT_S_Q_TALLY5, 0, 100000),
-    NUMBER(LNT_F_TALLY0 + 6, LNT_S_Q_TALLY6, 0, 100000),
-    NUMBER(LNT_F_TALLY0 + 7, LNT_S_Q_TALLY7, 0, 100000),
+    {LNT_STEP_STEPPERS, LNT_F_TALLY0, LNT_S_TALLIES_HINT, LNT_L_TALLIES, NOCOND, 0, 100000, false},
+    {LNT_STEP_SUMMARY, LNT_F_NONE, LNT_S_TALLIES_CHECK, LNT_L_TALLIES, NOCOND, 0, 0, false},
+};
+
+static const struct lnt_step welfare[] = {
+    PICK(LNT_F_WELFARE_PLACE, LNT_S_Q_WELFARE_WHERE, LNT_L_STREET_PLACES),
+    PICK(LNT_F_WELFARE_WHAT, LNT_S_Q_WELFARE_WHAT, LNT_L_WELFARE_WHAT),
+    PICK(LNT_F_WELFARE_OUTCOME, LNT_S_Q_WELFARE_OUTCOME, LNT_L_WELFARE_OUTCOMES),
 };
 
 #define STEPS(a) a, (int)(sizeof a / sizeof a[0])
@@ -136,6 +141,7 @@ static const struct lnt_flow_def flows[LNT_FLOW__COUNT] = {
     [LNT_FLOW_STOCK] = {LNT_S_CUP_COVERS, STEPS(stock), -1, false, false, LNT_F_NONE},
     [LNT_FLOW_SHIFT_START] = {LNT_S_START_SHIFT, STEPS(shift_start), -1, false, false, LNT_F_NONE},
     [LNT_FLOW_SHIFT_END] = {LNT_S_END_SHIFT, STEPS(shift_end), -1, false, false, LNT_F_NONE},
+    [LNT_FLOW_WELFARE] = {LNT_S_WELFARE, STEPS(welfare), -1, false, false, LNT_F_NONE},
 };
 #undef STEPS
 

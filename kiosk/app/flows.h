@@ -17,6 +17,7 @@ enum lnt_flow {
     LNT_FLOW_STOCK,
     LNT_FLOW_SHIFT_START,
     LNT_FLOW_SHIFT_END,
+    LNT_FLOW_WELFARE, /* street welfare at a hub kiosk */
     LNT_FLOW__COUNT
 };
 
@@ -59,6 +60,11 @@ enum lnt_field {
     LNT_F_WELFARE,
     LNT_F_DESC_CONCERN,
     LNT_F_OTHER_TEXT,
+    /* Cup covers and the street welfare log. */
+    LNT_F_RECOUNT, /* cup covers counted after handing out more than known */
+    LNT_F_WELFARE_PLACE,
+    LNT_F_WELFARE_WHAT,
+    LNT_F_WELFARE_OUTCOME,
     LNT_F__COUNT
 };
 
@@ -69,7 +75,9 @@ enum lnt_step_kind {
     LNT_STEP_TICKS,    /* any of a list, then Next */
     LNT_STEP_NUMBER,   /* on-screen keypad */
     LNT_STEP_TIME,     /* keypad, HHMM local time */
-    LNT_STEP_TEXT      /* short-text keyboard */
+    LNT_STEP_TEXT,     /* short-text keyboard */
+    LNT_STEP_STEPPERS, /* the eight tallies on one screen, each with - and + (field: the first) */
+    LNT_STEP_SUMMARY   /* what is about to be saved, with Save and Back */
 };
 
 struct lnt_step {
@@ -174,6 +182,19 @@ struct lnt_open_report {
     uint64_t answered;
     int64_t cond;
     char staff_id[LNT_STAFF_ID_MAX + 1]; /* who started it */
+};
+
+/* Someone signed in at this kiosk, from its own register of sign-ins. */
+struct lnt_shift_person {
+    char staff_id[LNT_STAFF_ID_MAX + 1];
+    char name[LNT_BADGE_NAME_MAX + 1]; /* as the badge said at sign-in; "" when not known */
+    char serial[LNT_SERIAL_LEN * 2 + 1];
+    enum lnt_role role;
+    char sia_number[LNT_SIA_NUMBER_LEN + 1];
+    int32_t sia_expires;
+    enum lnt_sia_status sia_status;
+    enum lnt_verdict verdict;
+    int64_t since; /* unix seconds */
 };
 
 #endif

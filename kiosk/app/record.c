@@ -47,6 +47,7 @@ static const char *flow_names[LNT_FLOW__COUNT] = {
     [LNT_FLOW_ANGELA] = "angela",           [LNT_FLOW_SPIKING] = "spiking",
     [LNT_FLOW_INCIDENT] = "incident",       [LNT_FLOW_STOCK] = "stock",
     [LNT_FLOW_SHIFT_START] = "shift_start", [LNT_FLOW_SHIFT_END] = "shift_end",
+    [LNT_FLOW_WELFARE] = "welfare",
 };
 
 /* The step that asks `f` in the form's flow, or NULL. */
@@ -158,6 +159,9 @@ static enum lnt_err answer_json(const struct lnt_form *fm, enum lnt_field f, jso
             return LNT_OK; /* skipped: nothing to say */
         v = json_string(fm->text[f]);
         break;
+    case LNT_STEP_STEPPERS:
+    case LNT_STEP_SUMMARY:
+        return LNT_OK; /* volunteers' tallies travel in the clear, never sealed */
     }
     if (v == NULL || json_object_set_new(answers, field_names[f], v) != 0)
         return LNT_ERR_NOMEM;
@@ -367,6 +371,19 @@ enum lnt_err lnt_record_build(const struct lnt_form *fm, const char *staff_id,
         }
         for (int i = 0; i < 8; i++)
             sh->tallies[i] = fm->v[LNT_F_TALLY0 + i];
+        return LNT_OK;
+    }
+    case LNT_FLOW_WELFARE: {
+        struct lnt_ev_welfare *w = &ev->u.welfare;
+        ev->type = LNT_EV_WELFARE;
+        lnt_str_copy(w->staff_id, sizeof w->staff_id, staff_id);
+        lnt_str_copy(w->place, sizeof w->place, pick_code(fm, LNT_F_WELFARE_PLACE));
+        lnt_str_copy(w->what, sizeof w->what, pick_code(fm, LNT_F_WELFARE_WHAT));
+        lnt_str_copy(w->outcome, sizeof w->outcome, pick_code(fm, LNT_F_WELFARE_OUTCOME));
+        if (w->place[0] == '\0' || w->what[0] == '\0' || w->outcome[0] == '\0')
+            return lnt_fail(err, LNT_ERR_INVALID,
+                            "welfare: a place, what happened and the "
+                            "outcome are all needed");
         return LNT_OK;
     }
     default:

@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "buf.h"
+#include "event.h"
+
 /* Symbols in DejaVu Sans, so that colour is never the only signal. */
 #define SYM_OK "\xe2\x9c\x94"   /* U+2714 heavy check mark */
 #define SYM_WARN "\xe2\x9a\xa0" /* U+26A0 warning sign */
@@ -198,6 +201,32 @@ static const char *const table[LNT_S__COUNT] = {
     [LNT_S_SAVED_PENDING] = "Saved on this kiosk " DASH " will send when online.",
     [LNT_S_AIM_HINT] = "Hold it still, a hand's width from the camera",
     [LNT_S_NOBADGE_WHO] = "No badge: unidentified", /* fits a badge name (28 bytes) */
+    /* managers, volunteers and street welfare at the kiosk */
+    [LNT_S_MORE_OPEN] = "More (%lld open) " ARROW_R,
+    [LNT_S_TEAM] = "On shift now",
+    [LNT_S_TEAM_TITLE] = "On shift now: %zu",
+    [LNT_S_TEAM_NONE] = "Nobody is signed in at this kiosk.",
+    [LNT_S_TEAM_RATIO] = "%lld door supervisor%s for %lld: 1 per %lld",
+    [LNT_S_TEAM_NO_DOOR] = SYM_WARN " No door supervisors signed in for %lld",
+    [LNT_S_TEAM_ITEM] = "%s - %s, since %s",
+    [LNT_S_TEAM_HINT] = "Tap someone who left without scanning to sign them out.",
+    [LNT_S_CONFIRM_OUT] = "Sign out %s?",
+    [LNT_S_CONFIRM_NOTE] = "Only when they have left without scanning out. The register will "
+                           "say you signed them out.",
+    [LNT_S_SIGN_THEM_OUT] = "Sign them out",
+    [LNT_S_SAVED_SIGNED_OUT_FOR] = "%s signed out",
+    [LNT_S_IDLE_STOCK_LOW] = SYM_WARN " Cup covers low: %lld left, below %lld. Restock.",
+    [LNT_S_Q_RECOUNT] = "More than in stock? Count what is left",
+    [LNT_S_TALLIES_HINT] = "Tap + for each one",
+    [LNT_S_TALLIES_CHECK] = "Check your tallies, then save",
+    [LNT_S_TALLY_LINE] = "%s: %d",
+    [LNT_S_WELFARE] = "Street welfare",
+    [LNT_S_Q_WELFARE_WHERE] = "Where in town?",
+    [LNT_S_Q_WELFARE_WHAT] = "What happened?",
+    [LNT_S_Q_WELFARE_OUTCOME] = "How did it end?",
+    [LNT_S_WELFARE_NO_PLACES] = "No places yet: the scheme adds them with lanternctl place add, "
+                                "then the kiosk syncs.",
+    [LNT_S_SAVED_WELFARE] = "Street welfare recorded",
 };
 
 const char *lnt_str(enum lnt_sid id)
@@ -353,6 +382,25 @@ static const struct lnt_pick who_asked[] = {
 static const struct lnt_pick welfare[] = {
     {"safe_space", "Safe space"}, {"with_friends", "With friends"}, {"first_aid", "First aid"}};
 
+/* managers, volunteers and street welfare at the kiosk */
+static const struct lnt_pick tallies[] = {{"water", "Water"},         {"flip_flops", "Flip-flops"},
+                                          {"blankets", "Blankets"},   {"bottles", "Bottles"},
+                                          {"first_aid", "First aid"}, {"cctv_calls", "CCTV calls"},
+                                          {"police_calls", "Police"}, {"calmed", "Calmed"}};
+static const struct lnt_pick welfare_what[] = {
+    {"intoxicated", "Intoxicated"},         {"injured", "Injured"},
+    {"distressed", "Distressed"},           {"vulnerable_alone", "Vulnerable, alone"},
+    {"lost_belongings", "Lost belongings"}, {"other", "Other"}};
+static const struct lnt_pick welfare_outcomes[] = {{"taxi", "Taxi home"},
+                                                   {"friends", "Back with friends"},
+                                                   {"safe_space", "Safe space"},
+                                                   {"ambulance", "Ambulance"},
+                                                   {"police", "Police"}};
+static char street_names[LNT_STREET_PLACES_MAX][48];
+_Static_assert(sizeof street_names[0] == LNT_SHORT_TEXT, "a place's name is a quick-pick value");
+static struct lnt_pick street_places[LNT_STREET_PLACES_MAX];
+static size_t n_street_places;
+
 #define LIST(a)                                                                                    \
     {                                                                                              \
         a, sizeof a / sizeof a[0]                                                                  \
@@ -381,6 +429,10 @@ static const struct {
     [LNT_L_LEADER] = LIST(leader),
     [LNT_L_WHO_ASKED] = LIST(who_asked),
     [LNT_L_WELFARE] = LIST(welfare),
+    [LNT_L_TALLIES] = LIST(tallies),
+    [LNT_L_STREET_PLACES] = {NULL, 0}, /* dynamic: see lnt_list_items */
+    [LNT_L_WELFARE_WHAT] = LIST(welfare_what),
+    [LNT_L_WELFARE_OUTCOMES] = LIST(welfare_outcomes),
 };
 #undef LIST
 
@@ -390,8 +442,25 @@ const struct lnt_pick *lnt_list_items(enum lnt_list l, size_t *n)
         *n = 0;
         return NULL;
     }
+    if (l == LNT_L_STREET_PLACES) {
+        *n = n_street_places;
+        return n_street_places > 0 ? street_places : NULL;
+    }
     *n = lists[l].n;
     return lists[l].items;
+}
+
+void lnt_list_set_street_places(const char (*names)[48], size_t n)
+{
+    n_street_places = 0;
+    for (size_t i = 0; i < n && n_street_places < LNT_STREET_PLACES_MAX; i++) {
+        if (names[i][0] == '\0')
+            continue;
+        lnt_str_copy(street_names[n_street_places], sizeof street_names[0], names[i]);
+        street_places[n_street_places].code = street_names[n_street_places];
+        street_places[n_street_places].label = street_names[n_street_places];
+        n_street_places++;
+    }
 }
 
 int lnt_list_find(enum lnt_list l, const char *code)

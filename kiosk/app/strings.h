@@ -191,6 +191,30 @@ enum lnt_sid {
     LNT_S_SAVED_SENT,
     LNT_S_SAVED_SENDING,
     LNT_S_SAVED_PENDING,
+    /* managers, volunteers and street welfare at the kiosk */
+    LNT_S_MORE_OPEN,  /* "More (%lld open)" */
+    LNT_S_TEAM,       /* "On shift now" */
+    LNT_S_TEAM_TITLE, /* "On shift now: %zu" */
+    LNT_S_TEAM_NONE,
+    LNT_S_TEAM_RATIO,   /* "%lld door supervisor%s for %lld: 1 per %lld" */
+    LNT_S_TEAM_NO_DOOR, /* "No door supervisors signed in for %lld" */
+    LNT_S_TEAM_ITEM,    /* "%s - %s, since %s" name, role, time */
+    LNT_S_TEAM_HINT,
+    LNT_S_CONFIRM_OUT, /* "Sign out %s?" */
+    LNT_S_CONFIRM_NOTE,
+    LNT_S_SIGN_THEM_OUT,
+    LNT_S_SAVED_SIGNED_OUT_FOR, /* "%s signed out" */
+    LNT_S_IDLE_STOCK_LOW,       /* "Cup covers low: %lld left, below %lld" */
+    LNT_S_Q_RECOUNT,
+    LNT_S_TALLIES_HINT,
+    LNT_S_TALLIES_CHECK,
+    LNT_S_TALLY_LINE, /* "%s: %d" */
+    LNT_S_WELFARE,
+    LNT_S_Q_WELFARE_WHERE,
+    LNT_S_Q_WELFARE_WHAT,
+    LNT_S_Q_WELFARE_OUTCOME,
+    LNT_S_WELFARE_NO_PLACES,
+    LNT_S_SAVED_WELFARE,
     LNT_S__COUNT
 };
 
@@ -235,6 +259,11 @@ enum lnt_list {
     /* incident records */
     LNT_L_WHO_ASKED,
     LNT_L_WELFARE,
+    /* managers, volunteers and street welfare at the kiosk */
+    LNT_L_TALLIES,          /* codes are the wire's tally names, in its order */
+    LNT_L_STREET_PLACES,    /* the town's places from the last sync (lnt_list_set_street_places) */
+    LNT_L_WELFARE_WHAT,     /* codes are lnt_welfare_whats */
+    LNT_L_WELFARE_OUTCOMES, /* codes are lnt_welfare_outcomes */
     LNT_L__COUNT
 };
 
@@ -249,5 +278,14 @@ int lnt_list_find(enum lnt_list l, const char *code);
 const char *lnt_list_label(enum lnt_list l, int i);
 /* Code of item `i` of list `l`, or "" when out of range. */
 const char *lnt_list_code(enum lnt_list l, int i);
+
+#define LNT_STREET_PLACES_MAX 24 /* places a town keeps (the server's bound too) */
+/*
+ * Sets the items of LNT_L_STREET_PLACES (code and label both the place's
+ * name), copying at most LNT_STREET_PLACES_MAX names of LNT_SHORT_TEXT bytes.
+ * The list is one for the process: call it from the thread that runs the
+ * screens (the kiosk's main loop), never while another reads the lists.
+ */
+void lnt_list_set_street_places(const char (*names)[48], size_t n);
 
 #endif

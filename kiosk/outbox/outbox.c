@@ -74,7 +74,20 @@ static const char schema[] = "CREATE TABLE IF NOT EXISTS identity("
                              " team_size INTEGER NOT NULL);"
                              "CREATE TABLE IF NOT EXISTS setting("
                              " key TEXT PRIMARY KEY,"
-                             " value INTEGER NOT NULL);";
+                             " value INTEGER NOT NULL);"
+                             /* who signed in here, as their badge said: a manager's view */
+                             "CREATE TABLE IF NOT EXISTS shift_person("
+                             " staff_id TEXT PRIMARY KEY,"
+                             " name TEXT NOT NULL DEFAULT '',"
+                             " role INTEGER NOT NULL,"
+                             " sia_number TEXT NOT NULL,"
+                             " sia_expires INTEGER NOT NULL,"
+                             " sia_status INTEGER NOT NULL,"
+                             " verdict INTEGER NOT NULL);"
+                             /* the town's named public places, from the last sync */
+                             "CREATE TABLE IF NOT EXISTS place("
+                             " pos INTEGER PRIMARY KEY,"
+                             " name TEXT NOT NULL);";
 
 /* Makes the identity row with a fresh key pair when there is none. */
 static enum lnt_err ensure_identity(struct lnt_outbox *ob, char *err)

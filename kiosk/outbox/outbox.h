@@ -110,6 +110,7 @@ enum lnt_err lnt_outbox_shift_get(struct lnt_outbox *ob, const char *staff_id,
 #define LNT_SET_REVOKED_VERSION "revoked_version"
 #define LNT_SET_STOCK_LEVEL "stock_level"
 #define LNT_SET_LAST_SYNC "last_sync" /* unix seconds of the last successful sync */
+#define LNT_SET_CAPACITY "venue_capacity"
 enum lnt_err lnt_outbox_setting_get(struct lnt_outbox *ob, const char *key, int64_t *value,
                                     bool *found, char *err);
 enum lnt_err lnt_outbox_setting_set(struct lnt_outbox *ob, const char *key, int64_t value,
@@ -149,5 +150,25 @@ enum lnt_err lnt_outbox_on_shift_set(struct lnt_outbox *ob, const char *staff_id
                                      const char *serial, char *err);
 /* Not being on shift is not an error. */
 enum lnt_err lnt_outbox_on_shift_clear(struct lnt_outbox *ob, const char *staff_id, char *err);
+
+/*
+ * The register of sign-ins at this kiosk: the register line of each person
+ * signed in (kept from their sign_in, dropped at their sign_out) and the name
+ * their badge showed. lnt_outbox_on_shift_name records that name after the
+ * sign_in is saved (the name is never sent: the server has its own register);
+ * someone not signed in is left alone.
+ */
+enum lnt_err lnt_outbox_on_shift_name(struct lnt_outbox *ob, const char *staff_id, const char *name,
+                                      char *err);
+/* Up to `max` people signed in here, earliest first, into `out`; *n the count. */
+enum lnt_err lnt_outbox_on_shift_list(struct lnt_outbox *ob, struct lnt_shift_person *out,
+                                      size_t max, size_t *n, char *err);
+
+/* The town's named public places from the last sync: replaces them all (n may be 0). */
+enum lnt_err lnt_outbox_places_set(struct lnt_outbox *ob, const char (*names)[LNT_SHORT_TEXT],
+                                   size_t n, char *err);
+/* Up to `max` of them, in the server's order, into `out`; *n the count. */
+enum lnt_err lnt_outbox_places_get(struct lnt_outbox *ob, char (*out)[LNT_SHORT_TEXT], size_t max,
+                                   size_t *n, char *err);
 
 #endif

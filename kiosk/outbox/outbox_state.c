@@ -1,5 +1,5 @@
 /* outbox_state.c - the kiosk's own view kept beside the outbox: who is on shift, volunteer shifts,
- * cup-cover stock, open reports, settings. */
+ * cup-cover stock, open reports, settings, the town's places. */
 #include <string.h>
 
 #include "buf.h"
@@ -145,15 +145,52 @@ static enum lnt_err report(struct lnt_outbox *ob, const struct lnt_event *ev, ui
     return lnt_outbox_step_done(ob, st, err, "keep open report");
 }
 
+/* The register line of a sign-in, for the manager's view and a sign-out made for them. */
+static enum lnt_err person_set(struct lnt_outbox *ob, const struct lnt_ev_badge *b, char *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum lnt_err rc;
+
+    rc = lnt_outbox_prepare(ob,
+                            "INSERT OR REPLACE INTO shift_person(staff_id, role, sia_number,"
+                            " sia_expires, sia_status, verdict) VALUES (?, ?, ?, ?, ?, ?)",
+                            &st, err);
+    if (rc != LNT_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, b->staff_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, (int)b->role);
+    sqlite3_bind_text(st, 3, b->sia_number, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, b->sia_expires);
+    sqlite3_bind_int(st, 5, (int)b->sia_status);
+    sqlite3_bind_int(st, 6, (int)b->verdict);
+    return lnt_outbox_step_done(ob, st, err, "record who signed in");
+}
+
+static enum lnt_err person_clear(struct lnt_outbox *ob, const char *staff_id, char *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum lnt_err rc;
+
+    rc = lnt_outbox_prepare(ob, "DELETE FROM shift_person WHERE staff_id = ?", &st, err);
+    if (rc != LNT_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, staff_id, -1, SQLITE_STATIC);
+    return lnt_outbox_step_done(ob, st, err, "clear who signed in");
+}
+
 enum lnt_err lnt_outbox_track(struct lnt_outbox *ob, const struct lnt_event *ev, uint64_t answered,
                               int64_t cond, char *err)
 {
+    enum lnt_err rc;
+
     switch (ev->type) {
     case LNT_EV_SIGN_IN:
-        return lnt_outbox_on_shift_set(ob, ev->u.badge.staff_id, ev->occurred_at,
-                                       ev->u.badge.serial, err);
+        rc = lnt_outbox_on_shift_set(ob, ev->u.badge.staff_id, ev->occurred_at, ev->u.badge.serial,
+                                     err);
+        return rc == LNT_OK ? person_set(ob, &ev->u.badge, err) : rc;
     case LNT_EV_SIGN_OUT:
-        return lnt_outbox_on_shift_clear(ob, ev->u.badge.staff_id, err);
+        rc = lnt_outbox_on_shift_clear(ob, ev->u.badge.staff_id, err);
+        return rc == LNT_OK ? person_clear(ob, ev->u.badge.staff_id, err) : rc;
     case LNT_EV_SHIFT_START:
     case LNT_EV_SHIFT_END:
         return volunteer(ob, ev, err);
@@ -277,4 +314,101 @@ enum lnt_err lnt_outbox_setting_set(struct lnt_outbox *ob, const char *key, int6
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, value);
     return lnt_outbox_step_done(ob, st, err, "store setting");
+}
+
+enum lnt_err lnt_outbox_on_shift_name(struct lnt_outbox *ob, const char *staff_id, const char *name,
+                                      char *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum lnt_err rc;
+
+    rc = lnt_outbox_prepare(ob, "UPDATE shift_person SET name = ? WHERE staff_id = ?", &st, err);
+    if (rc != LNT_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, staff_id, -1, SQLITE_STATIC);
+    return lnt_outbox_step_done(ob, st, err, "record the name of who signed in");
+}
+
+enum lnt_err lnt_outbox_on_shift_list(struct lnt_outbox *ob, struct lnt_shift_person *out,
+                                      size_t max, size_t *n, char *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum lnt_err rc;
+    int step = SQLITE_DONE;
+
+    *n = 0;
+    rc = lnt_outbox_prepare(ob,
+                            "SELECT s.staff_id, p.name, s.serial, p.role, p.sia_number,"
+                            " p.sia_expires, p.sia_status, p.verdict, s.since FROM on_shift s"
+                            " JOIN shift_person p ON p.staff_id = s.staff_id"
+                            " ORDER BY s.since, s.staff_id LIMIT ?",
+                            &st, err);
+    if (rc != LNT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, (int64_t)max);
+    while (*n < max && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        struct lnt_shift_person *p = &out[*n];
+        memset(p, 0, sizeof *p);
+        text_into(st, 0, p->staff_id, sizeof p->staff_id);
+        text_into(st, 1, p->name, sizeof p->name);
+        text_into(st, 2, p->serial, sizeof p->serial);
+        p->role = (enum lnt_role)sqlite3_column_int(st, 3);
+        text_into(st, 4, p->sia_number, sizeof p->sia_number);
+        p->sia_expires = sqlite3_column_int(st, 5);
+        p->sia_status = (enum lnt_sia_status)sqlite3_column_int(st, 6);
+        p->verdict = (enum lnt_verdict)sqlite3_column_int(st, 7);
+        p->since = sqlite3_column_int64(st, 8);
+        (*n)++;
+    }
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = lnt_outbox_db_fail(ob, err, "read who is on shift");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+enum lnt_err lnt_outbox_places_set(struct lnt_outbox *ob, const char (*names)[LNT_SHORT_TEXT],
+                                   size_t n, char *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum lnt_err rc;
+
+    rc = lnt_outbox_exec(ob, "BEGIN IMMEDIATE; DELETE FROM place;", err);
+    if (rc != LNT_OK) {
+        lnt_outbox_rollback(ob);
+        return rc;
+    }
+    rc = lnt_outbox_prepare(ob, "INSERT INTO place(pos, name) VALUES (?, ?)", &st, err);
+    for (size_t i = 0; rc == LNT_OK && i < n; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, (int64_t)i);
+        sqlite3_bind_text(st, 2, names[i], -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = lnt_outbox_db_fail(ob, err, "store a place");
+    }
+    sqlite3_finalize(st);
+    if (rc == LNT_OK)
+        rc = lnt_outbox_exec(ob, "COMMIT", err);
+    if (rc != LNT_OK)
+        lnt_outbox_rollback(ob);
+    return rc;
+}
+
+enum lnt_err lnt_outbox_places_get(struct lnt_outbox *ob, char (*out)[LNT_SHORT_TEXT], size_t max,
+                                   size_t *n, char *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum lnt_err rc;
+
+    *n = 0;
+    rc = lnt_outbox_prepare(ob, "SELECT name FROM place ORDER BY pos LIMIT ?", &st, err);
+    if (rc != LNT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, (int64_t)max);
+    while (*n < max && sqlite3_step(st) == SQLITE_ROW) {
+        text_into(st, 0, out[*n], LNT_SHORT_TEXT);
+        (*n)++;
+    }
+    sqlite3_finalize(st);
+    return LNT_OK;
 }

@@ -77,6 +77,8 @@ static enum lnt_sid saved_words(const struct lnt_app *app)
         return LNT_S_SAVED_SHIFT_START;
     case LNT_EV_SHIFT_END:
         return LNT_S_SAVED_SHIFT_END;
+    case LNT_EV_WELFARE:
+        return LNT_S_SAVED_WELFARE;
     case LNT_EV_INCIDENT:
         if (app->saved_flow == LNT_FLOW_ANGELA)
             return app->saved_open ? LNT_S_SAVED_ANGELA_OPEN : LNT_S_SAVED_ANGELA;
@@ -102,7 +104,12 @@ static void screen_saved(struct lnt_draw_list *dl, const struct lnt_app *app,
 
     lnt_dl_rect(dl, 0, BAR_H, LNT_SCREEN_W, 64, C_GREEN);
     lnt_dl_text_id(dl, MARGIN, BAR_H, 760, 64, 34, true, LNT_ALIGN_LEFT, C_TEXT, LNT_S_SAVED_TITLE);
-    lnt_dl_text_id(dl, MARGIN, 112, 760, 40, 28, false, LNT_ALIGN_LEFT, C_TEXT, saved_words(app));
+    if (app->saved_for[0] != '\0') /* a manager signed someone else out */
+        lnt_dl_text_id(dl, MARGIN, 112, 760, 40, 28, true, LNT_ALIGN_LEFT, C_TEXT,
+                       LNT_S_SAVED_SIGNED_OUT_FOR, app->saved_for);
+    else
+        lnt_dl_text_id(dl, MARGIN, 112, 760, 40, 28, false, LNT_ALIGN_LEFT, C_TEXT,
+                       saved_words(app));
     lnt_dl_text(dl, MARGIN, 154, 760, 50, 36, true, LNT_ALIGN_LEFT, C_TEXT, "%s",
                 app->badge.claims.name);
     /* Never "sent" before the server said so; "when online" only while it cannot be reached. */
@@ -173,6 +180,9 @@ static void screen_idle(struct lnt_draw_list *dl, const struct lnt_app *app,
     if (st->venue != NULL && st->venue[0] != '\0')
         lnt_dl_text(dl, 0, 400, LNT_SCREEN_W, 40, 22, false, LNT_ALIGN_CENTRE, C_DIM, "%s",
                     st->venue);
+    /* Stays until a delivery or a count brings the stock back to the threshold. */
+    if (st->enrolled)
+        lnt_screen_stock_warning(dl, st);
 }
 
 /* NOBADGE: the three reports that never wait for a camera. */
@@ -217,6 +227,12 @@ void lnt_screen_build(const struct lnt_app *app, const struct lnt_status *st,
         break;
     case LNT_APP_REPORTS:
         lnt_screen_reports(out, app);
+        break;
+    case LNT_APP_TEAM:
+        lnt_screen_team(out, app);
+        break;
+    case LNT_APP_CONFIRM:
+        lnt_screen_confirm(out, app);
         break;
     case LNT_APP_SAVING:
         lnt_dl_text_id(out, 0, 200, LNT_SCREEN_W, 60, 40, true, LNT_ALIGN_CENTRE, C_TEXT,

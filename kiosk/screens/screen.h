@@ -78,6 +78,9 @@ struct lnt_status {
     int64_t open_reports; /* reports saved open, to be finished */
     /* The camera's latest frame for the idle screen (borrowed); NULL: none. */
     const struct lnt_thumb *camera;
+    bool stock_known;      /* cup covers have been counted at this kiosk */
+    int64_t stock_level;   /* cup covers believed on hand, when stock_known */
+    int64_t cup_threshold; /* the warning level; 0: LNT_APP_CUP_THRESHOLD */
 };
 
 #define LNT_UNSENT_WARN_S 3600 /* the status bar flags anything unsent for longer */

@@ -149,9 +149,11 @@ static void actions(struct lnt_draw_list *dl, const struct lnt_app *app,
     struct lnt_rgb primary = b->on_shift ? C_BLUE : C_GREEN;
 
     if (b->claims.role == LNT_ROLE_VOLUNTEER) {
-        lnt_dl_button(dl, LNT_BTN_PRIMARY, MARGIN, ROW1_Y + 40, 500, ROW_H + 20, primary, C_TEXT,
-                      34, lnt_app_primary_label(app));
-        lnt_dl_button(dl, LNT_BTN_CANCEL, 540, ROW1_Y + 40, 240, ROW_H + 20, C_GREY, C_TEXT, 28,
+        lnt_dl_button(dl, LNT_BTN_PRIMARY, MARGIN, ROW1_Y + 40, 330, ROW_H + 20, primary, C_TEXT,
+                      32, lnt_app_primary_label(app));
+        lnt_dl_button(dl, LNT_BTN_WELFARE, 360, ROW1_Y + 40, 250, ROW_H + 20, C_PURPLE, C_TEXT, 26,
+                      lnt_str(LNT_S_WELFARE));
+        lnt_dl_button(dl, LNT_BTN_CANCEL, 620, ROW1_Y + 40, 160, ROW_H + 20, C_GREY, C_TEXT, 24,
                       lnt_str(LNT_S_NOT_NOW));
         return;
     }
@@ -168,11 +170,18 @@ static void actions(struct lnt_draw_list *dl, const struct lnt_app *app,
                   lnt_str(LNT_S_SPIKING));
     lnt_dl_button(dl, LNT_BTN_INCIDENT, MARGIN, ROW2_Y, 250, ROW_H, C_BLUE, C_TEXT, 22,
                   lnt_str(LNT_S_INCIDENT));
-    /* A manager's sixth choice is a menu (cup covers, open reports): six at most on a screen. */
-    if (b->claims.role == LNT_ROLE_MANAGER)
-        lnt_dl_button(dl, LNT_BTN_MENU, 280, ROW2_Y, 260, ROW_H, C_GREY, C_TEXT, 24,
-                      lnt_str(LNT_S_MORE_MENU));
-    else
+    /* A manager's and bar staff's sixth choice is a menu (cup covers, open reports, ...): six at
+     * most on a screen. It says how many reports wait, amber, as the open-reports button does. */
+    if (lnt_app_may_stock(app)) {
+        char label[48];
+        if (st->open_reports > 0)
+            lnt_strf(label, sizeof label, LNT_S_MORE_OPEN, (long long)st->open_reports);
+        else
+            lnt_strf(label, sizeof label, LNT_S_MORE_MENU);
+        lnt_dl_button(dl, LNT_BTN_MENU, 280, ROW2_Y, 260, ROW_H,
+                      st->open_reports > 0 ? C_AMBER : C_GREY,
+                      st->open_reports > 0 ? C_BLACK : C_TEXT, 22, label);
+    } else
         open_reports_button(dl, 280, ROW2_Y, 260, ROW_H, 22, st);
     lnt_dl_button(dl, LNT_BTN_CANCEL, 550, ROW2_Y, 230, ROW_H, C_GREY, C_TEXT, 26,
                   lnt_str(LNT_S_NOT_NOW));
@@ -213,9 +222,14 @@ void lnt_screen_menu(struct lnt_draw_list *dl, const struct lnt_app *app,
                 app->badge.claims.name);
     lnt_dl_text_id(dl, MARGIN, BAR_H + 60, 760, 36, 24, false, LNT_ALIGN_LEFT, C_DIM,
                    LNT_S_MENU_TITLE);
-    lnt_dl_button(dl, LNT_BTN_STOCK, MARGIN, 170, 370, 110, C_TEAL, C_TEXT, 30,
+    lnt_dl_button(dl, LNT_BTN_STOCK, MARGIN, 150, 370, 100, C_TEAL, C_TEXT, 30,
                   lnt_str(LNT_S_CUP_COVERS));
-    open_reports_button(dl, 410, 170, 370, 110, 28, st);
+    open_reports_button(dl, 410, 150, 370, 100, 28, st);
+    lnt_dl_button(dl, LNT_BTN_WELFARE, MARGIN, 262, 370, 100, C_PURPLE, C_TEXT, 28,
+                  lnt_str(LNT_S_WELFARE));
+    if (app->badge.claims.role == LNT_ROLE_MANAGER)
+        lnt_dl_button(dl, LNT_BTN_TEAM, 410, 262, 370, 100, C_BLUE, C_TEXT, 28,
+                      lnt_str(LNT_S_TEAM));
     lnt_dl_button(dl, LNT_BTN_BACK, MARGIN, BOTTOM_Y, 240, BUTTON_H, C_GREY, C_TEXT, 26,
                   lnt_str(LNT_S_BACK));
 }

@@ -22,6 +22,8 @@ static struct lnt_rgb flow_colour(enum lnt_flow f)
     case LNT_FLOW_SHIFT_START:
     case LNT_FLOW_SHIFT_END:
         return C_GREEN;
+    case LNT_FLOW_WELFARE:
+        return C_PURPLE;
     default:
         return C_BLUE;
     }
@@ -69,6 +71,18 @@ static int header(struct lnt_draw_list *dl, const struct lnt_app *app, const str
     return y + 6;
 }
 
+/* The band with the flow's name and the step's words beside it; returns the next free y. */
+static int stepper_header(struct lnt_draw_list *dl, const struct lnt_app *app,
+                          const struct lnt_step *s)
+{
+    lnt_dl_rect(dl, 0, BAR_H, LNT_SCREEN_W, 36, flow_colour(app->form.flow));
+    lnt_dl_text(dl, MARGIN, BAR_H, 300, 36, 20, true, LNT_ALIGN_LEFT, C_TEXT, "%s",
+                lnt_str(lnt_flow_get(app->form.flow)->title));
+    lnt_dl_text(dl, 330, BAR_H, 450, 36, 20, true, LNT_ALIGN_RIGHT, C_TEXT, "%s",
+                lnt_str(s->question));
+    return BAR_H + 46;
+}
+
 /* Lays out `k` buttons in the box: one column for three or fewer (except two), else two. */
 static void grid_cell(int k, int i, int top, int bottom, int *x, int *y, int *w, int *h)
 {
@@ -101,6 +115,9 @@ static void list_step(struct lnt_draw_list *dl, const struct lnt_app *app, const
                     app->save_error);
         bottom -= 32;
     }
+    if (n == 0 && s->list == LNT_L_STREET_PLACES)
+        lnt_dl_wrapped(dl, MARGIN, top + 10, 760, 24, C_AMBER, true,
+                       lnt_str(LNT_S_WELFARE_NO_PLACES), 3);
     for (int i = 0; i < k; i++) {
         int item = first + i, x, y, w, h;
         char label[LNT_DRAW_TEXT_MAX];
@@ -282,6 +299,10 @@ void lnt_screen_form(struct lnt_draw_list *dl, const struct lnt_app *app,
         break;
     case LNT_STEP_TEXT:
         keyboard_step(dl, app, s);
+        break;
+    case LNT_STEP_STEPPERS:
+    case LNT_STEP_SUMMARY:
+        lnt_screen_steppers(dl, app, s, stepper_header(dl, app, s));
         break;
     }
 }

@@ -72,4 +72,16 @@ void lnt_screen_form(struct lnt_draw_list *dl, const struct lnt_app *app,
 /* REPORTS: the open reports to finish, a page at a time. */
 void lnt_screen_reports(struct lnt_draw_list *dl, const struct lnt_app *app);
 
+/* ---- screen_staff.c: what managers and volunteers do; used by screen.c and screen_form.c ---- */
+
+/* TEAM: who is on shift, the door-supervisor ratio; tap one to sign them out. */
+void lnt_screen_team(struct lnt_draw_list *dl, const struct lnt_app *app);
+/* CONFIRM: "Sign out NAME?" */
+void lnt_screen_confirm(struct lnt_draw_list *dl, const struct lnt_app *app);
+/* A STEPPERS step (the eight tallies with - and +) or a SUMMARY step, below the band at `top`. */
+void lnt_screen_steppers(struct lnt_draw_list *dl, const struct lnt_app *app,
+                         const struct lnt_step *s, int top);
+/* The idle screen's standing cup-cover warning, when stock is known and below the threshold. */
+void lnt_screen_stock_warning(struct lnt_draw_list *dl, const struct lnt_status *st);
+
 #endif

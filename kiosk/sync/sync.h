@@ -109,6 +109,9 @@ struct lnt_sync_settings {
     int64_t capacity;        /* 0 when the reply did not say */
     int64_t revoked_version; /* version of the revocation list now held */
     bool revoked_full;       /* the reply replaced the whole list */
+    bool places_given;       /* the reply had `places` (an older server's has not) */
+    size_t n_places;         /* the town's named public places, in the server's order */
+    char places[LNT_STREET_PLACES_MAX][LNT_SHORT_TEXT];
 };
 
 /*

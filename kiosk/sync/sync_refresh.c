@@ -66,6 +66,32 @@ static enum lnt_err revocations(json_t *rev, struct lnt_identity *id, struct lnt
     return LNT_OK;
 }
 
+/* `places`, when the reply has it: at most LNT_STREET_PLACES_MAX names that fit a pick. */
+static enum lnt_err places(json_t *arr, struct lnt_sync_settings *out, char *err)
+{
+    size_t i;
+    json_t *v;
+
+    if (arr == NULL)
+        return LNT_OK; /* an older server: the places kept from before stay */
+    if (!json_is_array(arr) || json_array_size(arr) > LNT_STREET_PLACES_MAX)
+        return lnt_fail(err, LNT_ERR_INVALID,
+                        REPLY_WHAT ": field `places`: expected an array of at most %d names",
+                        LNT_STREET_PLACES_MAX);
+    json_array_foreach(arr, i, v)
+    {
+        const char *name = json_string_value(v);
+        if (name == NULL || name[0] == '\0' || strlen(name) >= LNT_SHORT_TEXT)
+            return lnt_fail(err, LNT_ERR_INVALID,
+                            REPLY_WHAT ": place %zu: expected a name of 1 to %d bytes", i,
+                            LNT_SHORT_TEXT - 1);
+        lnt_str_copy(out->places[i], LNT_SHORT_TEXT, name);
+    }
+    out->n_places = json_array_size(arr);
+    out->places_given = true;
+    return LNT_OK;
+}
+
 static int64_t opt_int(json_t *obj, const char *key, int64_t max)
 {
     json_t *v = json_object_get(obj, key);
@@ -115,6 +141,8 @@ enum lnt_err lnt_sync_parse_refresh(const char *json, size_t len, struct lnt_ide
     if ((rc = lnt_sync_parse_trust(json_object_get(root, "trust"), got, REPLY_WHAT, err)) !=
             LNT_OK ||
         (rc = revocations(json_object_get(root, "revocations"), got, out, err)) != LNT_OK)
+        goto out;
+    if ((rc = places(json_object_get(root, "places"), out, err)) != LNT_OK)
         goto out;
     rc = LNT_ERR_INVALID;
     venue = json_object_get(root, "venue");

@@ -118,7 +118,12 @@ static bool refresh(struct lnt_syncer *sy, struct outcome *o, char *err)
             LNT_OK ||
         (set.cup_threshold > 0 &&
          (rc = lnt_outbox_setting_set(sy->ob, LNT_SET_CUP_THRESHOLD, set.cup_threshold, err)) !=
-             LNT_OK)) {
+             LNT_OK) ||
+        (set.capacity > 0 &&
+         (rc = lnt_outbox_setting_set(sy->ob, LNT_SET_CAPACITY, set.capacity, err)) != LNT_OK) ||
+        (set.places_given &&
+         (rc = lnt_outbox_places_set(sy->ob, (const char(*)[LNT_SHORT_TEXT])set.places,
+                                     set.n_places, err)) != LNT_OK)) {
         lnt_error("storing what the server sent: %s", err);
         fail(sy, o, rc, err, 1);
         return false;

@@ -15,6 +15,7 @@
 #include "ltime.h"
 #include "reqsig.h"
 #include "score_cache.h"
+#include "store_places.h"
 #include "wire.h"
 
 #define ENROLL_CODE_MAX 32 /* generous: codes are 14 characters, dashes optional, any case */
@@ -672,6 +673,30 @@ out:
     return trust;
 }
 
+/* The town's named public places, for the street welfare log: ["Castle Park", ...]. */
+static json_t *sync_places(struct lnt_api *api, char *err, enum lnt_err *rc)
+{
+    struct lnt_place *places = NULL;
+    size_t n = 0;
+    json_t *arr = NULL;
+
+    *rc = lnt_store_place_list(api->store, &places, &n, err);
+    if (*rc != LNT_OK)
+        goto out;
+    *rc = LNT_ERR_NOMEM;
+    arr = json_array();
+    for (size_t i = 0; arr != NULL && i < n; i++)
+        if (json_array_append_new(arr, json_string(places[i].name)) != 0) {
+            json_decref(arr);
+            arr = NULL;
+        }
+    if (arr != NULL)
+        *rc = LNT_OK;
+out:
+    free(places);
+    return arr;
+}
+
 static void handle_sync(struct lnt_api *api, const struct lnt_http_request *req,
                         const struct lnt_api_params *params, struct lnt_http_response *resp)
 {
@@ -685,7 +710,7 @@ static void handle_sync(struct lnt_api *api, const struct lnt_http_request *req,
     const char *since_s = lnt_http_query(req, "revoked_since");
     const char *category;
     int64_t now = lnt_api_now(api), since = 0;
-    json_t *trust = NULL, *revocations = NULL, *reply = NULL;
+    json_t *trust = NULL, *revocations = NULL, *reply = NULL, *places = NULL;
     enum lnt_err rc;
 
     (void)params;
@@ -711,7 +736,9 @@ static void handle_sync(struct lnt_api *api, const struct lnt_http_request *req,
     trust = sync_trust(api, err, &rc);
     if (trust != NULL)
         revocations = sync_revocations(api, since, now, err, &rc);
-    if (trust == NULL || revocations == NULL) {
+    if (revocations != NULL)
+        places = sync_places(api, err, &rc);
+    if (trust == NULL || revocations == NULL || places == NULL) {
         lnt_error("sync: kiosk %lld: %s", (long long)kiosk->id, err[0] ? err : lnt_strerror(rc));
         lnt_http_problem(resp, 500,
                          "the server could not read its trust list (%s); try again later",
@@ -724,17 +751,18 @@ static void handle_sync(struct lnt_api *api, const struct lnt_http_request *req,
     }
     lnt_b64_encode(scheme.box_pk, sizeof scheme.box_pk, box);
     category = lnt_venue_category_name(venue.category);
-    reply = json_pack("{s:s, s:s, s:O, s:O, s:{s:I, s:s, s:s, s:I, s:I}, s:s}", "server_time", when,
-                      "scheme", scheme.name, "trust", trust, "revocations", revocations, "venue",
-                      "id", (json_int_t)venue.id, "name", venue.name, "category",
+    reply = json_pack("{s:s, s:s, s:O, s:O, s:{s:I, s:s, s:s, s:I, s:I}, s:s, s:O}", "server_time",
+                      when, "scheme", scheme.name, "trust", trust, "revocations", revocations,
+                      "venue", "id", (json_int_t)venue.id, "name", venue.name, "category",
                       category != NULL ? category : "unknown", "capacity",
                       (json_int_t)venue.capacity, "cup_cover_threshold",
                       (json_int_t)(venue.cup_cover_threshold > 0 ? venue.cup_cover_threshold
                                                                  : LNT_CUP_COVER_THRESHOLD_DEFAULT),
-                      "box_public_key", box);
+                      "box_public_key", box, "places", places);
     lnt_api_reply_json(resp, 200, reply);
 out:
     json_decref(reply);
+    json_decref(places);
     json_decref(revocations);
     json_decref(trust);
     lnt_api_wipe(&scheme, sizeof scheme);

@@ -1,5 +1,5 @@
-/* api_lists.c - the officers' list routes: a venue's cup-cover stock, volunteer shifts, kiosks'
- * health and flags, each cut to the token's scope. */
+/* api_lists.c - the officers' list routes: a venue's cup-cover stock, volunteer shifts, street
+ * welfare, kiosks' health and flags, each cut to the token's scope. */
 #include "api.h"
 
 #include <stdlib.h>
@@ -9,6 +9,7 @@
 
 #include "log.h"
 #include "ltime.h"
+#include "store_places.h"
 
 #define RANGE_DAYS_DEFAULT 28
 
@@ -305,6 +306,78 @@ out:
     free(set.ids);
 }
 
+/* ---- GET /api/v1/welfare ---- */
+
+struct welfare_query {
+    int64_t from, to;
+};
+
+static enum lnt_err welfare_fetch(struct lnt_api *api, const void *q, size_t so, size_t max,
+                                  void **rows, size_t *n, char *err)
+{
+    const struct welfare_query *wq = q;
+    struct lnt_welfare_row *r = NULL;
+    enum lnt_err rc = lnt_store_welfare_list(api->store, wq->from, wq->to, so, max, &r, n, err);
+    *rows = r;
+    return rc;
+}
+
+static bool welfare_keep(const struct venue_set *set, const void *rows, size_t i)
+{
+    return venue_set_has(set, ((const struct lnt_welfare_row *)rows)[i].venue_id);
+}
+
+static json_t *welfare_json(const void *rows, size_t i)
+{
+    const struct lnt_welfare_row *w = &((const struct lnt_welfare_row *)rows)[i];
+
+    return json_pack("{s:o, s:I, s:I, s:s, s:s, s:s, s:s}", "occurred_at",
+                     lnt_api_json_time(w->occurred_at), "venue_id", (json_int_t)w->venue_id,
+                     "kiosk_id", (json_int_t)w->kiosk_id, "staff_id", w->staff_id, "place",
+                     w->place, "what", w->what, "outcome", w->outcome);
+}
+
+/* Street welfare across the town (a token scoped to venues sees its hubs' records). */
+static void handle_welfare(struct lnt_api *api, const struct lnt_http_request *req,
+                           const struct lnt_api_params *params, struct lnt_http_response *resp)
+{
+    struct lnt_api_caller c;
+    struct welfare_query q;
+    struct venue_set set = {0};
+    char err[LNT_ERRBUF_SIZE] = "", object[64];
+    size_t offset, limit, n = 0;
+    json_t *list = NULL;
+    enum lnt_err rc;
+
+    (void)params;
+    memset(&q, 0, sizeof q);
+    if (!lnt_api_officer_auth(api, req, &c, resp) ||
+        !lnt_api_query_range(req, lnt_api_now(api), RANGE_DAYS_DEFAULT, &q.from, &q.to, resp) ||
+        !lnt_api_query_page(req, &offset, &limit, resp))
+        goto out;
+    rc = venue_set_load(api, &c.token.scope, &set, err);
+    list = json_array();
+    if (rc == LNT_OK && list == NULL)
+        rc = lnt_fail(err, LNT_ERR_NOMEM, "out of memory");
+    if (rc == LNT_OK)
+        rc = filtered_page(api, &q, &set, welfare_fetch, welfare_keep, welfare_json, offset, limit,
+                           list, &n, err);
+    if (rc != LNT_OK) {
+        store_failed(resp, req, "the welfare log", rc, err);
+        goto out;
+    }
+    lnt_api_scope_object(&c.token.scope, 0, object, sizeof object);
+    if (!lnt_api_audit_read(api, req, &c, "welfare.read", object, n, resp))
+        goto out;
+    reply_list(
+        resp, "welfare", list,
+        json_pack("{s:o, s:o}", "from", lnt_api_json_time(q.from), "to", lnt_api_json_time(q.to)),
+        offset, limit, n);
+out:
+    json_decref(list);
+    free(set.ids);
+}
+
 /* ---- GET /api/v1/kiosks ---- */
 
 static json_t *kiosk_json(const struct lnt_kiosk *k, int64_t now)
@@ -465,6 +538,7 @@ out:
 static const struct lnt_api_route routes[] = {
     {"GET", "/api/v1/venues/{id}/stock", LNT_API_BODY_DEFAULT, handle_stock},
     {"GET", "/api/v1/volunteers/shifts", LNT_API_BODY_DEFAULT, handle_volunteers},
+    {"GET", "/api/v1/welfare", LNT_API_BODY_DEFAULT, handle_welfare},
     {"GET", "/api/v1/kiosks", LNT_API_BODY_DEFAULT, handle_kiosks},
     {"GET", "/api/v1/flags", LNT_API_BODY_DEFAULT, handle_flags},
 };

@@ -188,6 +188,10 @@ static const struct command commands[] = {
     {"venue", "list", lnt_ctl_venue_list,
      "venue list [--authority NAME] [--category C] [--area TEXT] [--closed]"},
     {"venue", "close", lnt_ctl_venue_close, "venue close --venue ID"},
+    {"place", "add", lnt_ctl_place_add,
+     "place add --name N                  a named public place (park, street, taxi rank)"},
+    {"place", "list", lnt_ctl_place_list, "place list                          every place"},
+    {"place", "remove", lnt_ctl_place_remove, "place remove --place ID"},
     {"staff", "add", lnt_ctl_staff_add,
      "staff add --venue ID --name N --role door|bar|manager|volunteer\n"
      "        [--sia NUMBER --sia-expiry YYYY-MM-DD]"},

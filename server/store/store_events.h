@@ -89,8 +89,9 @@ struct lnt_shift {
     bool vuln_trained; /* WAVE or bystander training in date on the night */
     bool angela_trained;
     bool bystander_trained;
-    bool sia_ok;                     /* sia_status valid or expiring */
-    enum lnt_signin_flag badge_flag; /* what the server knows of the badge at on_at */
+    bool sia_ok;                       /* sia_status valid or expiring */
+    enum lnt_signin_flag badge_flag;   /* what the server knows of the badge at on_at */
+    char off_by[LNT_STAFF_ID_MAX + 1]; /* the manager who signed them out; "" = they did */
 };
 /*
  * The register of venue `venue_id` for shifts with on_at in [from, to),

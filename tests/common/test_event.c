@@ -11,7 +11,7 @@
 static void test_event__type_names_round_trip(void **state)
 {
     static const char *const names[] = {"sign_in", "sign_out",    "badge_refused", "incident",
-                                        "stock",   "shift_start", "shift_end"};
+                                        "stock",   "shift_start", "shift_end",     "welfare"};
     (void)state;
 
     for (int t = 1; t <= LNT_EV__MAX; t++) {

@@ -122,6 +122,121 @@ static void refused_edit(const char *from, const char *to, const char *msg)
     free(ev);
 }
 
+/* The sign_in event made a sign_out, with `extra` (`, "key": value`) added at its end. */
+static char *sign_out_with(const char *extra)
+{
+    char *out = replace(SIGN_IN, "\"sign_in\"", "\"sign_out\"");
+    char *more = replace(out, "\"verdict\": \"green\"}", extra);
+
+    free(out);
+    return more;
+}
+
+static void test_wire__sign_out_by_a_manager_is_optional_and_kept(void **state)
+{
+    struct lnt_batch fast = {0}, full = {0};
+    char err[LNT_ERRBUF_SIZE] = "";
+    char *old = sign_out_with("\"verdict\": \"green\"}");
+    char *by = sign_out_with("\"verdict\": \"green\", \"signed_out_by\": \"40\"}");
+    char *body_old = batch_of(old), *body_by = batch_of(by);
+    struct lnt_buf text;
+    (void)state;
+
+    /* An older kiosk's sign_out, without the field, is read by both decoders: no one signed
+     * them out but themselves. */
+    assert_true(lnt_wire_batch_decode_fast(body_old, strlen(body_old), &fast));
+    assert_int_equal(lnt_wire_batch_decode_full(body_old, strlen(body_old), &full, err), LNT_OK);
+    assert_string_equal(fast.events[0].u.badge.signed_out_by, "");
+    assert_string_equal(full.events[0].u.badge.signed_out_by, "");
+    /* ... and is written back exactly as before: its canonical form has no new key. */
+    lnt_buf_init(&text, LNT_BATCH_BODY_MAX);
+    assert_int_equal(lnt_wire_event_encode(&full.events[0], &text, err), LNT_OK);
+    assert_null(strstr(text.data, "signed_out_by"));
+    lnt_buf_release(&text);
+    lnt_batch_release(&fast);
+    lnt_batch_release(&full);
+
+    /* A manager's sign_out says who did it, and keeps saying it through a round trip. */
+    assert_true(lnt_wire_batch_decode_fast(body_by, strlen(body_by), &fast));
+    assert_int_equal(lnt_wire_batch_decode_full(body_by, strlen(body_by), &full, err), LNT_OK);
+    assert_string_equal(fast.events[0].u.badge.signed_out_by, "40");
+    assert_string_equal(full.events[0].u.badge.signed_out_by, "40");
+    lnt_buf_init(&text, LNT_BATCH_BODY_MAX);
+    assert_int_equal(lnt_wire_event_encode(&full.events[0], &text, err), LNT_OK);
+    assert_non_null(strstr(text.data, "\"signed_out_by\":\"40\""));
+    lnt_buf_release(&text);
+    lnt_batch_release(&fast);
+    lnt_batch_release(&full);
+    free(body_old);
+    free(body_by);
+    free(old);
+    free(by);
+
+    /* Twice is refused, not guessed at; and it is text like any staff id. */
+    old = sign_out_with("\"verdict\": \"green\", \"signed_out_by\": \"40\", "
+                        "\"signed_out_by\": \"41\"}");
+    body_old = batch_of(old);
+    assert_false(lnt_wire_batch_decode_fast(body_old, strlen(body_old), &fast));
+    free(body_old);
+    free(old);
+    old = sign_out_with("\"verdict\": \"green\", \"signed_out_by\": 40}");
+    body_old = batch_of(old);
+    refused(body_old, LNT_ERR_INVALID, "event 0: field `signed_out_by`: expected a string");
+    free(body_old);
+    free(old);
+}
+
+#define WELFARE                                                                                    \
+    "{\"seq\": 3, \"uuid\": \"5f0c1a2b-3c4d-4e5f-8a6b-7c8d9e0f1a2c\", \"type\": \"welfare\", "     \
+    "\"occurred_at\": \"2026-11-26T23:40:00Z\", \"recorded_at\": \"2026-11-26T23:41:00Z\", "       \
+    "\"staff_id\": \"900\", \"place\": \"Castle Park\", \"what\": \"vulnerable_alone\", "          \
+    "\"outcome\": \"safe_space\"}"
+
+static void test_wire__welfare_events_round_trip_and_refuse_unknown_words(void **state)
+{
+    struct lnt_batch b = {0};
+    struct lnt_batch back = {0};
+    struct lnt_buf text;
+    char err[LNT_ERRBUF_SIZE] = "";
+    char *body = batch_of(WELFARE), *edited, *eb;
+    (void)state;
+
+    assert_int_equal(lnt_wire_batch_decode(body, strlen(body), &b, err), LNT_OK);
+    assert_int_equal(b.events[0].type, LNT_EV_WELFARE);
+    assert_string_equal(b.events[0].u.welfare.place, "Castle Park");
+    assert_string_equal(b.events[0].u.welfare.what, "vulnerable_alone");
+    assert_string_equal(b.events[0].u.welfare.outcome, "safe_space");
+    lnt_buf_init(&text, LNT_BATCH_BODY_MAX);
+    assert_int_equal(lnt_wire_batch_encode(3, b.events, 1, &text, err), LNT_OK);
+    assert_int_equal(lnt_wire_batch_decode_full(text.data, text.len, &back, err), LNT_OK);
+    assert_string_equal(back.events[0].u.welfare.place, "Castle Park");
+    assert_string_equal(back.events[0].u.welfare.outcome, "safe_space");
+    lnt_buf_release(&text);
+    lnt_batch_release(&b);
+    lnt_batch_release(&back);
+    free(body);
+
+    edited = replace(WELFARE, "\"vulnerable_alone\"", "\"drunk\"");
+    eb = batch_of(edited);
+    refused(eb, LNT_ERR_INVALID,
+            "event 0: field `what`: expected one of intoxicated, injured, distressed, "
+            "vulnerable_alone, lost_belongings, other");
+    free(eb);
+    free(edited);
+    edited = replace(WELFARE, "\"safe_space\"", "\"home\"");
+    eb = batch_of(edited);
+    refused(eb, LNT_ERR_INVALID,
+            "event 0: field `outcome`: expected one of taxi, friends, safe_space, ambulance, "
+            "police");
+    free(eb);
+    free(edited);
+    edited = replace(WELFARE, "\"Castle Park\"", "\"\"");
+    eb = batch_of(edited);
+    refused(eb, LNT_ERR_INVALID, "event 0: field `place`: must not be empty");
+    free(eb);
+    free(edited);
+}
+
 static void test_wire__every_type_round_trips(void **state)
 {
     struct lnt_event ev[7];
@@ -456,7 +571,7 @@ static void test_wire__refuses_malformed_events(void **state)
     refused_edit("\"type\": \"sign_in\", ", "", "event 0: field `type`: missing");
     refused_edit("\"type\": \"sign_in\"", "\"type\": \"sign_up\"",
                  "event 0: field `type`: expected one of sign_in, sign_out, badge_refused, "
-                 "incident, stock, shift_start, shift_end");
+                 "incident, stock, shift_start, shift_end, welfare");
     refused_edit("\"seq\": 1", "\"seq\": \"1\"",
                  "event 0: field `seq`: expected a positive integer");
     refused_edit("\"seq\": 1", "\"seq\": -4", "event 0: field `seq`: expected a positive integer");
@@ -913,6 +1028,8 @@ int main(void)
         cmocka_unit_test(test_wire__problem_reply_with_lists_decodes),
         cmocka_unit_test(test_wire__refuses_malformed_reply),
         cmocka_unit_test(test_wire__survives_mutations),
+        cmocka_unit_test(test_wire__sign_out_by_a_manager_is_optional_and_kept),
+        cmocka_unit_test(test_wire__welfare_events_round_trip_and_refuse_unknown_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

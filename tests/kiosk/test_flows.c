@@ -430,16 +430,16 @@ static void test_flows__incident_with_paged_kinds_and_typed_time(void **state)
     assert_true(on_screen_part(w, "Happened Thu 21:45"));
 }
 
-static void test_flows__cup_covers_for_managers_only_with_low_stock_warning(void **state)
+static void test_flows__cup_covers_for_managers_and_bar_with_low_stock_warning(void **state)
 {
     struct world *w = *state;
     struct lnt_event ev;
     struct lnt_status st = {0};
 
-    show_badge(w, LNT_ROLE_BAR, "7");
+    show_badge(w, LNT_ROLE_DOOR, "7");
     lnt_app_tap(&w->app, LNT_BTN_STOCK, w->t, &w->out);
     lnt_app_tap(&w->app, LNT_BTN_MENU, w->t, &w->out);
-    assert_int_equal(w->app.state, LNT_APP_BADGE); /* bar staff: no stock, no menu */
+    assert_int_equal(w->app.state, LNT_APP_BADGE); /* door staff: no stock, no menu */
     tap(w, "Not now");
 
     show_badge(w, LNT_ROLE_MANAGER, "40");
@@ -598,6 +598,7 @@ static void test_flows__spiking_left_half_done_is_kept_open_on_timeout(void **st
     /* It is under Open reports and picks up at the next question. */
     keep_open(w, 0);
     show_badge(w, LNT_ROLE_BAR, "7");
+    tap(w, "More"); /* bar staff keep cup covers and open reports under More */
     tap(w, "Open reports (0)");
     tap(w, "Spiking*");
     assert_int_equal(w->app.state, LNT_APP_FORM);
@@ -1266,7 +1267,7 @@ int main(void)
         T(test_flows__spiking_saved_open_then_completed_from_the_list),
         T(test_flows__spiking_conditional_questions_and_typed_reference),
         T(test_flows__incident_with_paged_kinds_and_typed_time),
-        T(test_flows__cup_covers_for_managers_only_with_low_stock_warning),
+        T(test_flows__cup_covers_for_managers_and_bar_with_low_stock_warning),
         T(test_flows__volunteers_get_shift_flows_not_incidents),
         T(test_flows__scans_do_not_interrupt_a_form_and_idle_clears_it),
         T(test_flows__spiking_left_half_done_is_kept_open_on_timeout),

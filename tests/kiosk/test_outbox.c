@@ -76,6 +76,76 @@ static void refused(struct lnt_event *ev, int64_t at)
     ev->u.refused.reason = LNT_BADGE_EXPIRED;
 }
 
+/* The kiosk's own register of sign-ins: names, roles, the line a manager's sign-out repeats. */
+static void test_outbox__register_of_who_signed_in(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_shift_person who[4];
+    struct lnt_event ev;
+    char err[LNT_ERRBUF_SIZE] = "";
+    size_t n = 0;
+
+    sign_in(&ev, "12", T0);
+    ev.u.badge.role = LNT_ROLE_DOOR;
+    lnt_str_copy(ev.u.badge.sia_number, sizeof ev.u.badge.sia_number, "1234567812345678");
+    ev.u.badge.sia_expires = 21000;
+    ev.u.badge.sia_status = LNT_SIA_VALID;
+    assert_int_equal(lnt_outbox_append(f->ob, &ev, err), LNT_OK);
+    assert_int_equal(lnt_outbox_on_shift_name(f->ob, "12", "Sam Door", err), LNT_OK);
+    sign_in(&ev, "7", T0 + 60);
+    assert_int_equal(lnt_outbox_append(f->ob, &ev, err), LNT_OK);
+    /* someone not signed in is left alone */
+    assert_int_equal(lnt_outbox_on_shift_name(f->ob, "99", "Nobody", err), LNT_OK);
+
+    reopen(f);
+    assert_int_equal(lnt_outbox_on_shift_list(f->ob, who, 4, &n, err), LNT_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(who[0].staff_id, "12");
+    assert_string_equal(who[0].name, "Sam Door");
+    assert_int_equal(who[0].role, LNT_ROLE_DOOR);
+    assert_string_equal(who[0].serial, "a1b2c3d4e5f60718");
+    assert_string_equal(who[0].sia_number, "1234567812345678");
+    assert_int_equal(who[0].sia_expires, 21000);
+    assert_int_equal(who[0].sia_status, LNT_SIA_VALID);
+    assert_int_equal(who[0].since, T0);
+    assert_string_equal(who[1].staff_id, "7");
+    assert_string_equal(who[1].name, ""); /* not known: shown by staff number */
+    assert_int_equal(who[1].role, LNT_ROLE_BAR);
+
+    /* Signed out (by a manager or by their own scan): off the list. */
+    ev.type = LNT_EV_SIGN_OUT;
+    ev.occurred_at = ev.recorded_at = T0 + 3600;
+    lnt_str_copy(ev.u.badge.staff_id, sizeof ev.u.badge.staff_id, "12");
+    lnt_str_copy(ev.u.badge.signed_out_by, sizeof ev.u.badge.signed_out_by, "40");
+    assert_int_equal(lnt_outbox_append(f->ob, &ev, err), LNT_OK);
+    assert_int_equal(lnt_outbox_on_shift_list(f->ob, who, 4, &n, err), LNT_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(who[0].staff_id, "7");
+}
+
+static void test_outbox__places_from_the_server_are_kept(void **state)
+{
+    static const char names[3][LNT_SHORT_TEXT] = {"Castle Park", "Market Street", "Taxi rank"};
+    struct fixture *f = *state;
+    char got[4][LNT_SHORT_TEXT];
+    char err[LNT_ERRBUF_SIZE] = "";
+    size_t n = 9;
+
+    assert_int_equal(lnt_outbox_places_get(f->ob, got, 4, &n, err), LNT_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(lnt_outbox_places_set(f->ob, names, 3, err), LNT_OK);
+    reopen(f); /* a restart, or a night without network: the places stay */
+    assert_int_equal(lnt_outbox_places_get(f->ob, got, 4, &n, err), LNT_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(got[0], "Castle Park");
+    assert_string_equal(got[2], "Taxi rank");
+    /* The next sync replaces them all. */
+    assert_int_equal(lnt_outbox_places_set(f->ob, names + 1, 1, err), LNT_OK);
+    assert_int_equal(lnt_outbox_places_get(f->ob, got, 4, &n, err), LNT_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(got[0], "Market Street");
+}
+
 static int64_t count(struct fixture *f)
 {
     int64_t n = -1;
@@ -506,6 +576,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_outbox__append_survives_reopen, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_outbox__register_of_who_signed_in, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_outbox__places_from_the_server_are_kept, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_outbox__seq_never_reused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outbox__nothing_deleted_before_ack, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outbox__conflicts_and_rejections_set_aside, setup,

@@ -675,6 +675,46 @@ static void test_sync__the_longest_venue_name_is_kept_whole(void **state)
     assert_string_equal(w->id->venue_name, name);
 }
 
+/* The town's places come with the refresh; an older server's reply without them says nothing. */
+static void test_sync__refresh_reply_carries_places_and_capacity(void **state)
+{
+    struct world *w = *state;
+    struct lnt_signing_key key;
+    struct lnt_sync_settings set;
+    char body[2048], with[2300], err[LNT_ERRBUF_SIZE] = "";
+    size_t n;
+
+    lnt_badge_keygen(&key);
+    lnt_str_copy(w->id->scheme, sizeof w->id->scheme, "WTN");
+    refresh_reply(body, sizeof body, &key, "2026-11-27T01:00:00Z", "[]", true, 1);
+    assert_int_equal(lnt_sync_parse_refresh(body, strlen(body), w->id, &set, err), LNT_OK);
+    assert_false(set.places_given);
+    assert_int_equal(set.capacity, 250);
+
+    n = strlen(body);
+    snprintf(with, sizeof with, "%.*s, \"places\": [\"Castle Park\", \"Taxi rank\"]}", (int)(n - 1),
+             body);
+    assert_int_equal(lnt_sync_parse_refresh(with, strlen(with), w->id, &set, err), LNT_OK);
+    assert_true(set.places_given);
+    assert_int_equal(set.n_places, 2);
+    assert_string_equal(set.places[0], "Castle Park");
+    assert_string_equal(set.places[1], "Taxi rank");
+
+    /* An empty list is news too: every place was removed. */
+    snprintf(with, sizeof with, "%.*s, \"places\": []}", (int)(n - 1), body);
+    assert_int_equal(lnt_sync_parse_refresh(with, strlen(with), w->id, &set, err), LNT_OK);
+    assert_true(set.places_given);
+    assert_int_equal(set.n_places, 0);
+
+    /* Anything else is refused, naming the field. */
+    snprintf(with, sizeof with, "%.*s, \"places\": [\"Castle Park\", 7]}", (int)(n - 1), body);
+    assert_int_equal(lnt_sync_parse_refresh(with, strlen(with), w->id, &set, err), LNT_ERR_INVALID);
+    assert_non_null(strstr(err, "place 1"));
+    snprintf(with, sizeof with, "%.*s, \"places\": \"Castle Park\"}", (int)(n - 1), body);
+    assert_int_equal(lnt_sync_parse_refresh(with, strlen(with), w->id, &set, err), LNT_ERR_INVALID);
+    assert_non_null(strstr(err, "places"));
+}
+
 static void test_sync__bad_refresh_reply_changes_nothing(void **state)
 {
     struct world *w = *state;
@@ -800,6 +840,7 @@ int main(void)
         T(test_sync__pinned_ca_must_be_readable),
         T(test_sync__refresh_reply_updates_trust_revocations_and_clock_floor),
         T(test_sync__the_longest_venue_name_is_kept_whole),
+        T(test_sync__refresh_reply_carries_places_and_capacity),
         T(test_sync__bad_refresh_reply_changes_nothing),
         T(test_sync__refresh_is_a_signed_get),
         T(test_sync__refresh_takes_a_new_sealing_key_and_keeps_it),

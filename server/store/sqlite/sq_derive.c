@@ -240,11 +240,13 @@ static enum lnt_err derive_sign_out(struct lnt_store *s, const struct lnt_sq_ori
     if (r == SQLITE_DONE)
         return lnt_sq_flag(s, LNT_FLAG_UNMATCHED_SIGN_OUT, o, 0, b->staff_id, b->serial,
                            e->occurred_at, e->seq, 0, err);
-    st = lnt_sq_stmt(&s->w, "UPDATE shifts SET off_at = ?2 WHERE id = ?1", err);
+    st = lnt_sq_stmt(&s->w, "UPDATE shifts SET off_at = ?2, off_by = ?3 WHERE id = ?1", err);
     if (st == NULL)
         return LNT_ERR_DB;
     sqlite3_bind_int64(st, 1, shift);
     sqlite3_bind_int64(st, 2, e->occurred_at);
+    /* "" when the person scanned out themselves */
+    sqlite3_bind_text(st, 3, b->signed_out_by, -1, SQLITE_STATIC);
     rc = lnt_sq_done(s->w.db, st, err, "closing a shift");
     if (rc != LNT_OK)
         return rc;
@@ -686,6 +688,8 @@ enum lnt_err lnt_sq_derive(struct lnt_store *s, const struct lnt_sq_origin *o,
         return volunteer_insert(s, o, e, false, err);
     case LNT_EV_SHIFT_END:
         return derive_shift_end(s, o, e, err);
+    case LNT_EV_WELFARE:
+        return lnt_sq_derive_welfare(s, o, e, err);
     default:
         return LNT_OK;
     }

@@ -34,6 +34,9 @@ static const char *event_staff(const struct lnt_event *e)
     case LNT_EV_SHIFT_END:
         id = e->u.shift.staff_id;
         break;
+    case LNT_EV_WELFARE:
+        id = e->u.welfare.staff_id;
+        break;
     default:
         break;
     }

@@ -344,6 +344,9 @@ enum lnt_err lnt_sq_flag(struct lnt_store *s, enum lnt_flag_kind kind,
  */
 int lnt_sq_incident_owned(struct lnt_store *s, const struct lnt_sq_origin *o,
                           const struct lnt_event *e, char *reason, size_t reason_size, char *err);
+/* sq_places.c: the welfare log row of a welfare event, inside the open transaction. */
+enum lnt_err lnt_sq_derive_welfare(struct lnt_store *s, const struct lnt_sq_origin *o,
+                                   const struct lnt_event *e, char *err);
 /*
  * Rebuilds everything derived from the events already stored (used by the
  * schema 2 migration inside its transaction): replays them in arrival order.

@@ -25,6 +25,7 @@
 #include "ltime.h"
 #include "reqsig.h"
 #include "store.h"
+#include "store_places.h"
 #include "support.h"
 
 #define DAY 86400
@@ -1070,6 +1071,41 @@ static void test_api__sync_follows_venue_settings(void **state)
     reply_release(&r);
 }
 
+/* The town's places reach every kiosk at its next sync, by name; removed ones go. */
+static void test_api__sync_carries_the_towns_places(void **state)
+{
+    struct fixture *f = *state;
+    char err[LNT_ERRBUF_SIZE] = "";
+    int64_t park = 0, street = 0;
+    struct reply r;
+    json_t *places;
+
+    enroll(f);
+    get_sync(f, "", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(json_array_size(json_object_get(r.json, "places")), 0);
+    reply_release(&r);
+
+    assert_int_equal(lnt_store_place_add(f->store, "Market Street", lnt_time_now(), &street, err),
+                     LNT_OK);
+    assert_int_equal(lnt_store_place_add(f->store, "Castle Park", lnt_time_now(), &park, err),
+                     LNT_OK);
+    get_sync(f, "", NULL, &r);
+    assert_int_equal(r.status, 200);
+    places = json_object_get(r.json, "places");
+    assert_int_equal(json_array_size(places), 2);
+    assert_string_equal(json_string_value(json_array_get(places, 0)), "Castle Park");
+    assert_string_equal(json_string_value(json_array_get(places, 1)), "Market Street");
+    reply_release(&r);
+
+    assert_int_equal(lnt_store_place_remove(f->store, park, err), LNT_OK);
+    get_sync(f, "", NULL, &r);
+    places = json_object_get(r.json, "places");
+    assert_int_equal(json_array_size(places), 1);
+    assert_string_equal(json_string_value(json_array_get(places, 0)), "Market Street");
+    reply_release(&r);
+}
+
 static void test_api__sync_records_backlog(void **state)
 {
     struct fixture *f = *state;
@@ -1555,6 +1591,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_api__sync_revocations_since_a_version, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_api__sync_follows_venue_settings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api__sync_carries_the_towns_places, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api__sync_records_backlog, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api__sync_v1_unsigned_query_and_backlog_not_acted_on,
                                         setup, teardown),

@@ -431,6 +431,7 @@ static void test_api_officer__missing_or_bad_token_401(void **state)
             "/api/v1/incidents/" INCIDENT_A "/details",
             "/api/v1/venues/1/stock",
             "/api/v1/volunteers/shifts",
+            "/api/v1/welfare",
             "/api/v1/kiosks",
             "/api/v1/flags",
         };
@@ -570,6 +571,7 @@ static void test_api_officer__register(void **state)
     assert_non_null(json_string_value(json_object_get(s, "on_at")));
     assert_non_null(json_string_value(json_object_get(s, "off_at")));
     assert_true(json_is_true(json_object_get(s, "sia_ok")));
+    assert_true(json_is_null(json_object_get(s, "signed_out_by"))); /* they scanned out */
     reply_release(&r);
 
     /* A range with nothing in it. */
@@ -778,6 +780,64 @@ static void test_api_officer__volunteer_shifts(void **state)
     reply_release(&r);
     get(f, T_WEST, &r, "/api/v1/volunteers/shifts?venue=777");
     assert_problem(&r, 404, NULL);
+    reply_release(&r);
+}
+
+static void welfare_event(struct lnt_event *e, int64_t seq, int64_t at, const char *place,
+                          const char *what, const char *outcome)
+{
+    base_event(e, seq, LNT_EV_WELFARE, at);
+    lnt_str_copy(e->u.welfare.staff_id, sizeof e->u.welfare.staff_id, "40");
+    lnt_str_copy(e->u.welfare.place, sizeof e->u.welfare.place, place);
+    lnt_str_copy(e->u.welfare.what, sizeof e->u.welfare.what, what);
+    lnt_str_copy(e->u.welfare.outcome, sizeof e->u.welfare.outcome, outcome);
+}
+
+static void test_api_officer__welfare_log(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_event ev[2];
+    int64_t t = lnt_time_now() - DAY;
+    struct reply r;
+    json_t *w;
+
+    welfare_event(&ev[0], 10, t, "Castle Park", "intoxicated", "taxi");
+    welfare_event(&ev[1], 11, t + 600, "Market Street", "vulnerable_alone", "safe_space");
+    insert(f->store, f->kiosk_b, ev, 2);
+
+    get(f, T_WEST, &r, "/api/v1/welfare");
+    assert_ok(&r);
+    assert_int_equal(json_array_size(items(&r, "welfare")), 2);
+    w = json_array_get(items(&r, "welfare"), 0);
+    assert_string_equal(json_string_value(json_object_get(w, "place")), "Castle Park");
+    assert_string_equal(json_string_value(json_object_get(w, "what")), "intoxicated");
+    assert_string_equal(json_string_value(json_object_get(w, "outcome")), "taxi");
+    assert_int_equal(json_integer_value(json_object_get(w, "venue_id")), f->b);
+    assert_string_equal(json_string_value(json_object_get(w, "staff_id")), "40");
+    assert_non_null(json_string_value(json_object_get(w, "occurred_at")));
+    w = json_array_get(items(&r, "welfare"), 1);
+    assert_string_equal(json_string_value(json_object_get(w, "place")), "Market Street");
+    reply_release(&r);
+    assert_int_equal(audited(f, "welfare.read", "authority Westshire"), 1);
+
+    /* A pub's token sees no hub's welfare log; a range before it holds nothing; paging. */
+    get(f, T_VENUE_A, &r, "/api/v1/welfare");
+    assert_ok(&r);
+    assert_int_equal(json_array_size(items(&r, "welfare")), 0);
+    reply_release(&r);
+    get(f, T_ADMIN, &r, "/api/v1/welfare?from=2020-01-01&to=2020-02-01");
+    assert_ok(&r);
+    assert_int_equal(json_array_size(items(&r, "welfare")), 0);
+    reply_release(&r);
+    get(f, T_ADMIN, &r, "/api/v1/welfare?limit=1&offset=1");
+    assert_ok(&r);
+    assert_int_equal(json_array_size(items(&r, "welfare")), 1);
+    assert_string_equal(
+        json_string_value(json_object_get(json_array_get(items(&r, "welfare"), 0), "place")),
+        "Market Street");
+    reply_release(&r);
+    get(f, T_ADMIN, &r, "/api/v1/welfare?from=soon");
+    assert_problem(&r, 400, "from");
     reply_release(&r);
 }
 
@@ -1088,6 +1148,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_api_officer__by_id_reads_use_an_index, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_api_officer__volunteer_shifts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api_officer__welfare_log, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_officer__kiosks_health, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_officer__flags, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_officer__findings_recorded_listed_and_scored,
