@@ -546,6 +546,7 @@ void lnt_app_flow_tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_ap
             start(app, LNT_FLOW_INCIDENT, now_ms);
         else if (id == LNT_BTN_BACK)
             lnt_app_go_idle(app, now_ms);
+        break;
     case LNT_APP_TEAM:
         team_tap(app, id, now_ms);
         break;

@@ -110,7 +110,7 @@ static const struct lnt_step stock[] = {
     PICK(LNT_F_STOCK_KIND, LNT_S_Q_STOCK_KIND, LNT_L_STOCK_KINDS),
     NUMBER(LNT_F_QUANTITY, LNT_S_Q_QUANTITY, 0, 1000000),
     {LNT_STEP_NUMBER, LNT_F_RECOUNT, LNT_S_Q_RECOUNT, LNT_L_NONE, LNT_F_STOCK_KIND, -1, 0, 1000000,
-     false},
+     false, NOCOND},
 };
 
 static const struct lnt_step shift_start[] = {
@@ -123,8 +123,9 @@ static const struct lnt_step shift_start[] = {
 
 /* All eight tallies on one screen of steppers, then a summary to check before saving. */
 static const struct lnt_step shift_end[] = {
-    {LNT_STEP_STEPPERS, LNT_F_TALLY0, LNT_S_TALLIES_HINT, LNT_L_TALLIES, NOCOND, 0, 100000, false},
-    {LNT_STEP_SUMMARY, LNT_F_NONE, LNT_S_TALLIES_CHECK, LNT_L_TALLIES, NOCOND, 0, 0, false},
+    {LNT_STEP_STEPPERS, LNT_F_TALLY0, LNT_S_TALLIES_HINT, LNT_L_TALLIES, NOCOND, 0, 100000, false,
+     NOCOND},
+    {LNT_STEP_SUMMARY, LNT_F_NONE, LNT_S_TALLIES_CHECK, LNT_L_TALLIES, NOCOND, 0, 0, false, NOCOND},
 };
 
 static const struct lnt_step welfare[] = {

@@ -1146,6 +1146,8 @@ static void test_flows__no_police_question_after_police_took_over(void **state)
     tap(w, "Now");
     tap(w, "Person ejected");
     assert_true(on_screen(w, "Police called?"));
+}
+
 static void test_flows__back_on_a_part_done_report_asks_before_discarding(void **state)
 {
     struct world *w = *state;
