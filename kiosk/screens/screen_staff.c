@@ -92,7 +92,7 @@ void lnt_screen_confirm(struct lnt_draw_list *dl, const struct lnt_app *app)
                    lnt_str(role_words(p->role)), p->staff_id);
     lnt_dl_wrapped(dl, MARGIN, 214, 760, 22, C_TEXT, false, lnt_str(LNT_S_CONFIRM_NOTE), 3);
     if (app->save_error[0] != '\0')
-        lnt_dl_text(dl, MARGIN, 320, 760, 30, 18, true, LNT_ALIGN_LEFT, C_RED, "%s",
+        lnt_dl_text(dl, MARGIN, 320, 760, 30, 20, true, LNT_ALIGN_LEFT, C_RED_FG, "%s",
                     app->save_error);
     lnt_dl_button(dl, LNT_BTN_BACK, MARGIN, BOTTOM_Y, 240, BUTTON_H, C_GREY, C_TEXT, 26,
                   lnt_str(LNT_S_BACK));
@@ -138,7 +138,7 @@ static void summary(struct lnt_draw_list *dl, const struct lnt_app *app, const s
                        lnt_list_label(s->list, (int)i), (int)v);
     }
     if (app->save_error[0] != '\0')
-        lnt_dl_text(dl, MARGIN, BOTTOM_Y - 34, 760, 30, 18, true, LNT_ALIGN_LEFT, C_RED, "%s",
+        lnt_dl_text(dl, MARGIN, BOTTOM_Y - 34, 760, 30, 20, true, LNT_ALIGN_LEFT, C_RED_FG, "%s",
                     app->save_error);
     lnt_dl_button(dl, LNT_BTN_BACK, MARGIN, BOTTOM_Y, 200, BUTTON_H, C_GREY, C_TEXT, 26,
                   lnt_str(LNT_S_BACK));

@@ -408,8 +408,8 @@ static void touch(struct world *w, int id, int up_id, int64_t t_ms, int64_t hold
     lnt_app_release(&w->app, up_id, t_ms + hold_ms, &w->out);
 }
 
-/* Toilets tapped twice, 80 ms apart: the second tap hit "Offered taxi or a call" on the next
- * screen and ticked it. A new screen now ignores touches while it settles. */
+/* Toilets tapped twice, 80 ms apart: the second tap answered the next question on the next
+ * screen. A new screen now ignores touches while it settles. */
 static void test_app__double_tap_does_not_fall_through_to_the_next_screen(void **state)
 {
     struct world *w = *state;
@@ -423,14 +423,23 @@ static void test_app__double_tap_does_not_fall_through_to_the_next_screen(void *
     assert_int_equal(w->app.form.step, 0); /* where? */
     t += 2000;
     touch(w, LNT_BTN_ITEM0 + 2, LNT_BTN_ITEM0 + 2, t, 60); /* Toilets */
-    assert_int_equal(w->app.form.step, 1);                 /* what was done? (tick boxes) */
-    /* The glove's second tap lands on item 1 of the tick boxes, 80 ms after the first. */
+    assert_int_equal(w->app.form.step, 1);                 /* police called? */
+    /* The glove's second tap lands on item 1 ("No") of the next question, 80 ms after the first. */
     touch(w, LNT_BTN_ITEM0 + 1, LNT_BTN_ITEM0 + 1, t + 60 + 80, 60);
-    assert_int_equal(w->app.form.v[LNT_F_ACTIONS], 0);
+    assert_int_equal(w->app.form.step, 1);
+    assert_false(w->app.form.answered & LNT_FIELD_BIT(LNT_F_POLICE));
     /* Held from inside the settle time to after it is still the bounce, not a tap. */
     touch(w, LNT_BTN_ITEM0 + 1, LNT_BTN_ITEM0 + 1, t + 60 + 300, 400);
-    assert_int_equal(w->app.form.v[LNT_F_ACTIONS], 0);
+    assert_int_equal(w->app.form.step, 1);
     /* Once the screen has settled, a tap is a tap. */
+    t += 60 + LNT_APP_SETTLE_MS;
+    touch(w, LNT_BTN_ITEM0 + 0, LNT_BTN_ITEM0 + 0, t, 60); /* Yes */
+    assert_int_equal(w->app.form.step, 2);                 /* who asked? */
+    t += 60 + LNT_APP_SETTLE_MS;
+    touch(w, LNT_BTN_ITEM0 + 0, LNT_BTN_ITEM0 + 0, t, 60);
+    assert_int_equal(w->app.form.step, 3); /* what was done? (tick boxes) */
+    touch(w, LNT_BTN_ITEM0 + 1, LNT_BTN_ITEM0 + 1, t + 60 + 80, 60);
+    assert_int_equal(w->app.form.v[LNT_F_ACTIONS], 0);
     touch(w, LNT_BTN_ITEM0 + 1, LNT_BTN_ITEM0 + 1, t + 60 + LNT_APP_SETTLE_MS, 60);
     assert_int_equal(w->app.form.v[LNT_F_ACTIONS], 1 << 1);
     /* Ticking is not a new screen: the next box can be ticked straight after. */

@@ -94,7 +94,7 @@ static void test_app_camera__angela_without_a_badge_is_by_unidentified_staff(voi
     assert_int_equal(lnt_screen_buttons(&w->dl), 4);
     tap(w, "Ask for Angela", MS(T0) + 1000);
     tap(w, "Dance floor", MS(T0) + 2000);
-    tap(w, "Save", MS(T0) + 3000);
+    tap(w, "Save, finish later", MS(T0) + 3000);
     assert_true(w->out.save);
     assert_int_equal(w->out.ev.type, LNT_EV_INCIDENT);
     assert_string_equal(w->out.ev.u.incident.kind, "angela");
@@ -252,7 +252,7 @@ static void test_app_camera__saved_says_sent_only_once_the_server_has_it(void **
     tap(w, "Report without badge", MS(T0));
     tap(w, "Ask for Angela", MS(T0) + 1000);
     tap(w, "Dance floor", MS(T0) + 2000);
-    tap(w, "Save", MS(T0) + 3000);
+    tap(w, "Save, finish later", MS(T0) + 3000);
     saved = w->out.ev;
     saved.seq = 7;
     lnt_str_copy(saved.uuid, sizeof saved.uuid, "01a245ed-0000-7000-8000-000000000000");

@@ -885,6 +885,7 @@ static void test_flows__angela_outcome_not_known_stays_open_until_given(void **s
 
     /* Under Open reports, the outcome is all that is asked; "not known" again keeps it open. */
     show_badge(w, LNT_ROLE_BAR, "7");
+    tap(w, "More");
     tap(w, "Open reports (0)");
     tap(w, "Ask for Angela*");
     assert_true(on_screen(w, "How did it end?"));
@@ -893,6 +894,7 @@ static void test_flows__angela_outcome_not_known_stays_open_until_given(void **s
     tap(w, "Done");
 
     show_badge(w, LNT_ROLE_BAR, "7");
+    tap(w, "More");
     tap(w, "Open reports (0)");
     tap(w, "Ask for Angela*");
     tap(w, "Police took over");
@@ -1154,10 +1156,12 @@ static void test_flows__back_on_a_part_done_report_asks_before_discarding(void *
 
     show_badge(w, LNT_ROLE_DOOR, "12");
     tap(w, "Spiking");
+    tap(w, "Yes"); /* conscious and responding */
     tap(w, "15 min ago");
     tap(w, "Bar");
     tap(w, "Back"); /* to where */
     tap(w, "Back"); /* to when */
+    tap(w, "Back"); /* to conscious? */
     tap(w, "Back"); /* out of the report: not on one tap */
     assert_int_equal(w->app.state, LNT_APP_FORM);
     assert_true(w->app.confirm_discard);
