@@ -113,6 +113,14 @@ void web_ago(struct web_req *r, int64_t t, int64_t stale_after);
 void web_band(struct lnt_html *h, enum lnt_band b);
 void web_trend(struct lnt_html *h, enum lnt_trend t);
 void web_bbn_status(struct lnt_html *h, enum lnt_bbn_status s);
+/* The clear fields of an incident, as the kiosk's codes. */
+enum web_inc_field { WEB_INC_KIND, WEB_INC_PLACE, WEB_INC_OUTCOME };
+/*
+ * The words the kiosk showed for `code` of field `f` ("outside" is "Outside the venue",
+ * "not_known" "Not known yet"); a code it does not know (an older kiosk's, or free text) as it
+ * is. Never NULL; thread-safe (web_layout.c).
+ */
+const char *web_incident_words(enum web_inc_field f, const char *code);
 /* Parses an id from params[i]; false (404 page written) when it is not one. */
 bool web_param_id(struct web_req *r, size_t i, int64_t *out);
 /*
@@ -130,15 +138,6 @@ void web_badge_flag(struct lnt_html *h, enum lnt_signin_flag f);
 int64_t web_night_start(int32_t night);
 /* A "YYYY-MM-DD" query argument as days since the epoch, or `dflt` when absent or malformed. */
 int32_t web_query_date(struct web_req *r, const char *name, int32_t dflt);
-
-/* The clear fields of an incident, as the kiosk's codes. */
-enum web_inc_field { WEB_INC_KIND, WEB_INC_PLACE, WEB_INC_OUTCOME };
-/*
- * The words the kiosk showed for `code` of field `f` ("outside" is "Outside the venue",
- * "not_known" "Not known yet"); a code it does not know (an older kiosk's, or free text) as it
- * is. Never NULL; thread-safe (web_venue_actions.c).
- */
-const char *web_incident_words(enum web_inc_field f, const char *code);
 
 /* ---- scores (web_score.c) ---- */
 

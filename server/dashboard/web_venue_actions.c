@@ -112,55 +112,6 @@ void web_register(struct web_req *r)
     free(sh);
 }
 
-struct code_words {
-    const char *code, *words;
-};
-
-/* As the kiosk's strings.c says them, so that the case file reads as the door staff chose. */
-static const struct code_words kinds[] = {{"angela", "Ask for Angela"},
-                                          {"spiking", "Spiking"},
-                                          {"violence_injury", "Violence: injury"},
-                                          {"violence", "Violence: no injury"},
-                                          {"sexual", "Sexual harassment or assault"},
-                                          {"weapons", "Weapon"},
-                                          {"drugs", "Drugs"},
-                                          {"disorder", "Disorder"},
-                                          {"medical", "Medical or welfare"},
-                                          {"ejection", "Ejection or refusal"},
-                                          {"theft", "Theft"},
-                                          {"other", "Other"},
-                                          {NULL, NULL}};
-static const struct code_words places[] = {{"bar", "Bar"},
-                                           {"dance_floor", "Dance floor"},
-                                           {"toilets", "Toilets"},
-                                           {"smoking_area", "Smoking area"},
-                                           {"entrance", "Entrance"},
-                                           {"outside", "Outside the venue"},
-                                           {NULL, NULL}};
-static const struct code_words outcomes[] = {{"left_safely", "Left safely with friends"},
-                                             {"taxi_home", "Taxi or lift home"},
-                                             {"police", "Police took over"},
-                                             {"stayed", "Stayed, felt safe"},
-                                             {"other", "Other"},
-                                             {"not_known", "Not known yet"},
-                                             {"home_friends", "Home with friends"},
-                                             {"hospital", "Hospital"},
-                                             {"recovering", "Recovering here"},
-                                             {"resolved", "Resolved on site"},
-                                             {"ejected", "Person ejected"},
-                                             {"medical", "First aid or ambulance"},
-                                             {NULL, NULL}};
-
-const char *web_incident_words(enum web_inc_field f, const char *code)
-{
-    const struct code_words *t = f == WEB_INC_KIND ? kinds : f == WEB_INC_PLACE ? places : outcomes;
-
-    for (size_t i = 0; t[i].code != NULL; i++)
-        if (strcmp(t[i].code, code) == 0)
-            return t[i].words;
-    return code;
-}
-
 /*
  * The kiosk's details JSON as a list of its fields (arrays joined), with the raw text below, in
  * a div with id `id` (NULL: none).
