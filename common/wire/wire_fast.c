@@ -252,6 +252,8 @@ static bool fast_field(const struct lnt_wire_field *f, const struct member *m, s
     case K_TEXT:
         return member_text(m, p, f->size) &&
                lnt_wire_text_problem(p, f->size, (size_t)f->min) == NULL;
+    case K_COURSES:
+        return false; /* an array: the full decoder's */
     }
     return false;
 }
@@ -272,14 +274,19 @@ static const struct member *member_named(const struct member *m, size_t n, const
     return found;
 }
 
-/* Fills every field of `t` from the members; false when one is missing or not acceptable. */
+/* Fills every field of `t` from the members, counting those used in *used; false when a
+ * required one is missing (or repeated) or one is not acceptable. An optional field given twice
+ * is not counted, so the caller's count of members finds it. */
 static bool fast_fields(const struct lnt_wire_field *t, size_t n_t, const struct member *m,
-                        size_t n, struct lnt_event *ev)
+                        size_t n, struct lnt_event *ev, size_t *used)
 {
     for (size_t i = 0; i < n_t; i++) {
         const struct member *v = member_named(m, n, t[i].name);
+        if (v == NULL && t[i].optional)
+            continue;
         if (v == NULL || !fast_field(&t[i], v, ev))
             return false;
+        (*used)++;
     }
     return true;
 }
@@ -289,7 +296,7 @@ static bool fast_event(struct scan *s, struct lnt_event *ev)
     struct member m[EVENT_FIELDS_MAX];
     const struct member *type_m;
     const struct lnt_wire_field *own;
-    size_t n = 0, n_own = 0;
+    size_t n = 0, n_own = 0, used = 0;
     char tmp[TIME_TEXT_MAX];
     enum lnt_event_type type;
 
@@ -311,12 +318,13 @@ static bool fast_event(struct scan *s, struct lnt_event *ev)
         lnt_event_type_parse(tmp, &type) != LNT_OK)
         return false;
     own = lnt_wire_type_fields(type, &n_own);
-    /* every field present exactly once (member_named) and nothing else: no unknown keys */
-    if (own == NULL || n != COUNT(lnt_wire_common_fields) + n_own)
+    if (own == NULL)
         return false;
     ev->type = type;
-    return fast_fields(lnt_wire_common_fields, COUNT(lnt_wire_common_fields), m, n, ev) &&
-           fast_fields(own, n_own, m, n, ev);
+    /* every required field present exactly once (member_named), and nothing else: every
+     * member was used, so no unknown or repeated keys */
+    return fast_fields(lnt_wire_common_fields, COUNT(lnt_wire_common_fields), m, n, ev, &used) &&
+           fast_fields(own, n_own, m, n, ev, &used) && used == n;
 }
 
 /* [event, ...] into evs[LNT_BATCH_MAX]: at least one, at most LNT_BATCH_MAX, seq rising. */
