@@ -88,6 +88,9 @@ void lnt_kiosk_configure(struct kiosk *k)
     cfg.idle_ms = k->o.idle_s * 1000;
     cfg.box_pk = k->id->box_pk;
     cfg.cup_threshold = k->cup_threshold;
+    cfg.required = &k->id->required;
+    cfg.sia_listed = k->id->sia_listed;
+    cfg.n_sia_listed = k->id->n_sia_listed;
     lnt_app_set_config(&k->app, &cfg);
 }
 

@@ -66,6 +66,87 @@ static enum lnt_err revocations(json_t *rev, struct lnt_identity *id, struct lnt
     return LNT_OK;
 }
 
+/* "required_training": {"door": ["wave", ...], ...}: replaces the kiosk's; absent (an older
+ * server) leaves it as it was. */
+static enum lnt_err required_training(json_t *req, struct lnt_identity *id, char *err)
+{
+    struct lnt_required_training got;
+    const char *role_name;
+    json_t *courses;
+
+    if (req == NULL)
+        return LNT_OK;
+    if (!json_is_object(req))
+        return lnt_fail(err, LNT_ERR_INVALID,
+                        REPLY_WHAT ": field `required_training`: expected an object");
+    memset(&got, 0, sizeof got);
+    got.known = true;
+    json_object_foreach(req, role_name, courses)
+    {
+        enum lnt_role role;
+        size_t i;
+        json_t *v;
+
+        if (lnt_role_parse(role_name, &role) != LNT_OK || role == LNT_ROLE_NONE ||
+            !json_is_array(courses))
+            return lnt_fail(err, LNT_ERR_INVALID,
+                            REPLY_WHAT ": field `required_training`: expected a role "
+                                       "(door, bar, manager, volunteer) naming an array of "
+                                       "courses");
+        json_array_foreach(courses, i, v)
+        {
+            enum lnt_course c;
+            /* a course this kiosk does not know yet cannot be judged: left out, not refused */
+            if (json_is_string(v) && lnt_course_parse(json_string_value(v), &c) == LNT_OK &&
+                c != LNT_COURSE_NONE)
+                got.courses[role] |= LNT_COURSE_BIT(c);
+            else if (!json_is_string(v))
+                return lnt_fail(err, LNT_ERR_INVALID,
+                                REPLY_WHAT ": field `required_training.%s`: item %zu: expected "
+                                           "a course name",
+                                role_name, i);
+        }
+    }
+    id->required = got;
+    return LNT_OK;
+}
+
+/* "sia_listed": [{"number", "status", "from"}]: the whole list, replacing the kiosk's. */
+static enum lnt_err sia_listed(json_t *arr, struct lnt_identity *id, char *err)
+{
+    size_t i;
+    json_t *v;
+
+    if (arr == NULL)
+        return LNT_OK;
+    if (!json_is_array(arr) || json_array_size(arr) > LNT_SIA_LISTED_MAX)
+        return lnt_fail(err, LNT_ERR_INVALID,
+                        REPLY_WHAT ": field `sia_listed`: expected an array of at most %d "
+                                   "licences",
+                        LNT_SIA_LISTED_MAX);
+    id->n_sia_listed = 0;
+    json_array_foreach(arr, i, v)
+    {
+        struct lnt_sia_listed *l = &id->sia_listed[id->n_sia_listed];
+        const char *number = json_string_value(json_object_get(v, "number"));
+        const char *status = json_string_value(json_object_get(v, "status"));
+        const char *from = json_string_value(json_object_get(v, "from"));
+        bool digits = number != NULL && strlen(number) == LNT_SIA_NUMBER_LEN;
+
+        for (size_t k = 0; digits && k < LNT_SIA_NUMBER_LEN; k++)
+            digits = number[k] >= '0' && number[k] <= '9';
+        if (!digits || status == NULL || lnt_sia_listing_parse(status, &l->status) != LNT_OK ||
+            from == NULL || lnt_date_parse(from, &l->from) != LNT_OK)
+            return lnt_fail(err, LNT_ERR_INVALID,
+                            REPLY_WHAT ": sia_listed %zu: expected a 16-digit `number`, a "
+                                       "`status` (valid, suspended, revoked) and a `from` date",
+                            i);
+        lnt_str_copy(l->number, sizeof l->number, number);
+        id->n_sia_listed++;
+    }
+    return LNT_OK;
+}
+
 static int64_t opt_int(json_t *obj, const char *key, int64_t max)
 {
     json_t *v = json_object_get(obj, key);
@@ -114,7 +195,9 @@ enum lnt_err lnt_sync_parse_refresh(const char *json, size_t len, struct lnt_ide
     }
     if ((rc = lnt_sync_parse_trust(json_object_get(root, "trust"), got, REPLY_WHAT, err)) !=
             LNT_OK ||
-        (rc = revocations(json_object_get(root, "revocations"), got, out, err)) != LNT_OK)
+        (rc = revocations(json_object_get(root, "revocations"), got, out, err)) != LNT_OK ||
+        (rc = required_training(json_object_get(root, "required_training"), got, err)) != LNT_OK ||
+        (rc = sia_listed(json_object_get(root, "sia_listed"), got, err)) != LNT_OK)
         goto out;
     rc = LNT_ERR_INVALID;
     venue = json_object_get(root, "venue");
