@@ -9,6 +9,7 @@ extern const unsigned char lnt_sql_sqlite_001_init[];
 extern const unsigned char lnt_sql_sqlite_002_registers_derived[];
 extern const unsigned char lnt_sql_sqlite_003_ingest_speed[];
 extern const unsigned char lnt_sql_sqlite_004_integrity[];
+extern const unsigned char lnt_sql_sqlite_005_door_rules[];
 
 struct migration {
     int version;
@@ -34,9 +35,10 @@ static const struct migration migrations[] = {
      NULL, false},
     {3, "003_ingest_speed.sql", lnt_sql_sqlite_003_ingest_speed, NULL, NULL, false},
     {4, "004_integrity.sql", lnt_sql_sqlite_004_integrity, NULL, lnt_sq_keys_move_out, true},
+    {5, "005_door_rules.sql", lnt_sql_sqlite_005_door_rules, NULL, NULL, false},
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
-_Static_assert(LNT_STORE_SCHEMA_VERSION == 4, "store_admin.h names the newest migration");
+_Static_assert(LNT_STORE_SCHEMA_VERSION == 5, "store_admin.h names the newest migration");
 
 static enum lnt_err user_version(sqlite3 *db, int *out, char *err)
 {
