@@ -68,7 +68,8 @@ static enum lnt_err revocations(json_t *rev, struct lnt_identity *id, struct lnt
 
 /* "required_training": {"door": ["wave", ...], ...}: replaces the kiosk's; absent (an older
  * server) leaves it as it was. */
-static enum lnt_err required_training(json_t *req, struct lnt_identity *id, char *err)
+static enum lnt_err required_training(json_t *req, struct lnt_identity *id, const char *what,
+                                      char *err)
 {
     struct lnt_required_training got;
     const char *role_name;
@@ -77,8 +78,8 @@ static enum lnt_err required_training(json_t *req, struct lnt_identity *id, char
     if (req == NULL)
         return LNT_OK;
     if (!json_is_object(req))
-        return lnt_fail(err, LNT_ERR_INVALID,
-                        REPLY_WHAT ": field `required_training`: expected an object");
+        return lnt_fail(err, LNT_ERR_INVALID, "%s: field `required_training`: expected an object",
+                        what);
     memset(&got, 0, sizeof got);
     got.known = true;
     json_object_foreach(req, role_name, courses)
@@ -90,9 +91,9 @@ static enum lnt_err required_training(json_t *req, struct lnt_identity *id, char
         if (lnt_role_parse(role_name, &role) != LNT_OK || role == LNT_ROLE_NONE ||
             !json_is_array(courses))
             return lnt_fail(err, LNT_ERR_INVALID,
-                            REPLY_WHAT ": field `required_training`: expected a role "
-                                       "(door, bar, manager, volunteer) naming an array of "
-                                       "courses");
+                            "%s: field `required_training`: expected a role (door, bar, "
+                            "manager, volunteer) naming an array of courses",
+                            what);
         json_array_foreach(courses, i, v)
         {
             enum lnt_course c;
@@ -102,9 +103,9 @@ static enum lnt_err required_training(json_t *req, struct lnt_identity *id, char
                 got.courses[role] |= LNT_COURSE_BIT(c);
             else if (!json_is_string(v))
                 return lnt_fail(err, LNT_ERR_INVALID,
-                                REPLY_WHAT ": field `required_training.%s`: item %zu: expected "
-                                           "a course name",
-                                role_name, i);
+                                "%s: field `required_training.%s`: item %zu: expected a course "
+                                "name",
+                                what, role_name, i);
         }
     }
     id->required = got;
@@ -112,7 +113,7 @@ static enum lnt_err required_training(json_t *req, struct lnt_identity *id, char
 }
 
 /* "sia_listed": [{"number", "status", "from"}]: the whole list, replacing the kiosk's. */
-static enum lnt_err sia_listed(json_t *arr, struct lnt_identity *id, char *err)
+static enum lnt_err sia_listed(json_t *arr, struct lnt_identity *id, const char *what, char *err)
 {
     size_t i;
     json_t *v;
@@ -121,8 +122,7 @@ static enum lnt_err sia_listed(json_t *arr, struct lnt_identity *id, char *err)
         return LNT_OK;
     if (!json_is_array(arr) || json_array_size(arr) > LNT_SIA_LISTED_MAX)
         return lnt_fail(err, LNT_ERR_INVALID,
-                        REPLY_WHAT ": field `sia_listed`: expected an array of at most %d "
-                                   "licences",
+                        "%s: field `sia_listed`: expected an array of at most %d licences", what,
                         LNT_SIA_LISTED_MAX);
     id->n_sia_listed = 0;
     json_array_foreach(arr, i, v)
@@ -138,13 +138,21 @@ static enum lnt_err sia_listed(json_t *arr, struct lnt_identity *id, char *err)
         if (!digits || status == NULL || lnt_sia_listing_parse(status, &l->status) != LNT_OK ||
             from == NULL || lnt_date_parse(from, &l->from) != LNT_OK)
             return lnt_fail(err, LNT_ERR_INVALID,
-                            REPLY_WHAT ": sia_listed %zu: expected a 16-digit `number`, a "
-                                       "`status` (valid, suspended, revoked) and a `from` date",
-                            i);
+                            "%s: sia_listed %zu: expected a 16-digit `number`, a `status` "
+                            "(valid, suspended, revoked) and a `from` date",
+                            what, i);
         lnt_str_copy(l->number, sizeof l->number, number);
         id->n_sia_listed++;
     }
     return LNT_OK;
+}
+
+enum lnt_err lnt_sync_parse_door_rules(json_t *root, struct lnt_identity *id, const char *what,
+                                       char *err)
+{
+    enum lnt_err rc = required_training(json_object_get(root, "required_training"), id, what, err);
+
+    return rc == LNT_OK ? sia_listed(json_object_get(root, "sia_listed"), id, what, err) : rc;
 }
 
 static int64_t opt_int(json_t *obj, const char *key, int64_t max)
@@ -196,8 +204,7 @@ enum lnt_err lnt_sync_parse_refresh(const char *json, size_t len, struct lnt_ide
     if ((rc = lnt_sync_parse_trust(json_object_get(root, "trust"), got, REPLY_WHAT, err)) !=
             LNT_OK ||
         (rc = revocations(json_object_get(root, "revocations"), got, out, err)) != LNT_OK ||
-        (rc = required_training(json_object_get(root, "required_training"), got, err)) != LNT_OK ||
-        (rc = sia_listed(json_object_get(root, "sia_listed"), got, err)) != LNT_OK)
+        (rc = lnt_sync_parse_door_rules(root, got, REPLY_WHAT, err)) != LNT_OK)
         goto out;
     rc = LNT_ERR_INVALID;
     venue = json_object_get(root, "venue");

@@ -469,7 +469,7 @@ static json_t *shift_json(const void *row)
     const char *flag = lnt_signin_flag_name(s->badge_flag);
 
     return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:b, s:b, s:b, "
-                     "s:b, s:o}",
+                     "s:b, s:o, s:o, s:s}",
                      "id", (json_int_t)s->id, "kiosk_id", (json_int_t)s->kiosk_id, "staff_id",
                      s->staff_id, "staff_name", s->staff_name, "badge_serial", s->serial, "role",
                      lnt_role_name(s->role), "sia_number", s->sia_number, "sia_status",
@@ -479,7 +479,9 @@ static json_t *shift_json(const void *row)
                      "night", lnt_api_json_date(s->night), "sia_ok", s->sia_ok, "vuln_trained",
                      s->vuln_trained, "angela_trained", s->angela_trained, "bystander_trained",
                      s->bystander_trained, "badge_flag",
-                     flag != NULL ? json_string(flag) : json_null());
+                     flag != NULL ? json_string(flag) : json_null(), "training_missing",
+                     lnt_api_courses_json(s->training_missing), "duty",
+                     s->duty == LNT_DUTY_OTHER ? "other" : "role");
 }
 
 /*
