@@ -184,7 +184,7 @@ static const char *const table[LNT_S__COUNT] = {
     [LNT_S_WHY_SUSPENDED] = "licence suspended",
     [LNT_S_WHY_REVOKED] = "licence revoked",
     [LNT_S_NOTICE_DOOR] = SYM_WARN " %s could not be signed in on the door at %s " DASH " %s",
-    [LNT_S_NOTICE_MORE] = "+ %d more at the door: see the register",
+    [LNT_S_NOTICE_MORE] = "(+ %d more at the door: see the register)",
     [LNT_S_SAVED_TITLE_WARN] = SYM_WARN " SAVED " DASH " with a warning",
     [LNT_S_SAVED_TITLE_REFUSED] = SYM_NO " SAVED " DASH " NOT signed in on the door",
 };

@@ -1,5 +1,6 @@
 /* screen_badge.c - the badge result (who, SIA, training, verdict, actions) and a manager's menu. */
 #include <stdio.h>
+#include <string.h>
 
 #include "ltime.h"
 #include "screen_int.h"
@@ -144,28 +145,32 @@ static void training(struct lnt_draw_list *dl, const struct lnt_app_badge *b, in
                        LNT_S_MORE_COURSES, total - shown);
 }
 
-/* A manager's badge: who could not be signed in on the door since the last manager scan. */
+/* A manager's badge: who could not be signed in on the door since the last manager scan (the
+ * latest in words, over two lines; how many more). */
 static void notices(struct lnt_draw_list *dl, const struct lnt_app_badge *b, int y)
 {
-    char hhmm[8];
+    char hhmm[8], line[160] = "", more[64] = "";
     enum lnt_sid why;
+    size_t n;
 
     if (b->n_notices == 0 && b->notices_more == 0)
         return;
     lnt_dl_rect(dl, 0, y, LNT_SCREEN_W, 60, C_AMBER);
     if (b->n_notices > 0) {
-        const struct lnt_app_notice *n = &b->notices[b->n_notices - 1]; /* the latest */
-        why = n->why == LNT_SIA_MISSING     ? LNT_S_WHY_MISSING
-              : n->why == LNT_SIA_SUSPENDED ? LNT_S_WHY_SUSPENDED
-              : n->why == LNT_SIA_REVOKED   ? LNT_S_WHY_REVOKED
-                                            : LNT_S_WHY_EXPIRED;
-        lnt_dl_hhmm(n->at, hhmm);
-        lnt_dl_text_id(dl, MARGIN, y, 760, 32, 19, true, LNT_ALIGN_LEFT, C_BLACK, LNT_S_NOTICE_DOOR,
-                       n->name, hhmm, lnt_str(why));
+        const struct lnt_app_notice *latest = &b->notices[b->n_notices - 1];
+        why = latest->why == LNT_SIA_MISSING     ? LNT_S_WHY_MISSING
+              : latest->why == LNT_SIA_SUSPENDED ? LNT_S_WHY_SUSPENDED
+              : latest->why == LNT_SIA_REVOKED   ? LNT_S_WHY_REVOKED
+                                                 : LNT_S_WHY_EXPIRED;
+        lnt_dl_hhmm(latest->at, hhmm);
+        lnt_strf(line, sizeof line, LNT_S_NOTICE_DOOR, latest->name, hhmm, lnt_str(why));
     }
     if (b->n_notices > 1 || b->notices_more > 0)
-        lnt_dl_text_id(dl, MARGIN, y + 30, 760, 28, 17, false, LNT_ALIGN_LEFT, C_BLACK,
-                       LNT_S_NOTICE_MORE, (int)(b->n_notices - 1) + b->notices_more);
+        lnt_strf(more, sizeof more, LNT_S_NOTICE_MORE, (int)(b->n_notices - 1) + b->notices_more);
+    n = strlen(line);
+    if (more[0] != '\0' && n + 2 < sizeof line)
+        snprintf(line + n, sizeof line - n, " %s", more);
+    lnt_dl_wrapped(dl, MARGIN, y + 2, 760, 18, C_BLACK, true, line, 2);
 }
 
 /* "Open reports (N)", amber while any wait to be finished. */

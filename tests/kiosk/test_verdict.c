@@ -124,14 +124,24 @@ static void draw(struct world *w)
     lnt_screen_build(&w->app, &st, &w->dl);
 }
 
-/* Whether any text or label on the screen contains `text`. */
+/* Whether the screen's words, read in drawing order (lines joined by a space), contain `text`. */
 static bool on_screen(struct world *w, const char *text)
 {
+    static char all[LNT_DRAW_MAX * (LNT_DRAW_TEXT_MAX + 1)];
+    size_t n = 0;
+
     draw(w);
-    for (size_t i = 0; i < w->dl.n; i++)
-        if (strstr(w->dl.cmd[i].text, text) != NULL)
-            return true;
-    return false;
+    all[0] = '\0';
+    for (size_t i = 0; i < w->dl.n; i++) {
+        size_t len = strlen(w->dl.cmd[i].text);
+        if (len == 0)
+            continue;
+        memcpy(all + n, w->dl.cmd[i].text, len);
+        n += len;
+        all[n++] = ' ';
+        all[n] = '\0';
+    }
+    return strstr(all, text) != NULL;
 }
 
 /* Whether the screen has a full-width banner under the status bar in green. */
