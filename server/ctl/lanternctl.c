@@ -90,6 +90,7 @@ static int print_event(void *ctx, const struct lnt_stored_event *e)
         switch (e->ev.type) {
         case LNT_EV_SIGN_IN:
         case LNT_EV_SIGN_OUT:
+        case LNT_EV_DOOR_REFUSED:
             staff = e->ev.u.badge.staff_id;
             break;
         case LNT_EV_INCIDENT:
