@@ -25,8 +25,9 @@ struct verdict_town {
     char token[64];
 };
 
-/* lanternctl --db DB --json ARGS...; asserts exit 0; returns its first JSON line (decref it). */
-static json_t *ctl(struct town *t, const char *const *args)
+/* lanternctl --db DB --json ARGS... with `input` on stdin (may be NULL); asserts exit 0; returns
+ * its first JSON line (decref it). */
+static json_t *ctl_in(struct town *t, const char *input, const char *const *args)
 {
     const char *argv[32];
     struct lnt_proc_result r;
@@ -40,7 +41,7 @@ static json_t *ctl(struct town *t, const char *const *args)
     for (size_t i = 0; args[i] != NULL && n < 31; i++)
         argv[n++] = args[i];
     argv[n] = NULL;
-    assert_int_equal(lnt_proc_run(argv, NULL, 30000, &r), 0);
+    assert_int_equal(lnt_proc_run(argv, input, 30000, &r), 0);
     if (r.status != 0)
         fail_msg("lanternctl %s %s failed (%d): %s", args[0], args[1], r.status, r.err);
     out = json_loadb(r.out, strcspn(r.out, "\n"), 0, NULL);
@@ -48,6 +49,11 @@ static json_t *ctl(struct town *t, const char *const *args)
         fail_msg("lanternctl %s printed no JSON: %s", args[0], r.out);
     lnt_proc_result_release(&r);
     return out;
+}
+
+static json_t *ctl(struct town *t, const char *const *args)
+{
+    return ctl_in(t, NULL, args);
 }
 
 static void id_of(json_t *o, char *out, size_t size)
@@ -333,6 +339,82 @@ static void test_kiosk_verdict__suspended_licence_is_treated_as_expired(void **s
     assert_int_equal(flags_of(v, "door_refused", v->suspended, NULL), 1);
 }
 
+/* GET or (with `body`) POST on the dashboard as the signed-in `curl`; the page, 200 or 303. */
+static void page(struct verdict_town *v, CURL *curl, const char *path, const char *body,
+                 struct lnt_test_page *r)
+{
+    lnt_test_officer_http(curl, v->t->url, path, body, NULL, r);
+    if (r->status != 200 && r->status != 303)
+        fail_msg("%s %s: %ld", body != NULL ? "POST" : "GET", path, r->status);
+}
+
+static void test_kiosk_verdict__dashboard_admin_and_register(void **state)
+{
+    struct verdict_town *v = *state;
+    CURL *curl = lnt_test_officer_client();
+    struct lnt_test_page r;
+    char csrf[128], body[256], path[160], from[11], to[11];
+    json_t *lines, *o;
+    size_t i;
+    bool conflict = false;
+
+    json_decref(ctl_in(v->t, "correct horse battery staple\n",
+                       (const char *[]){"officer", "add", "--email", "admin@example.org", "--name",
+                                        "Scheme Admin", "--role", "admin", NULL}));
+    assert_int_equal(lnt_test_officer_login(curl, v->t->url, "admin@example.org",
+                                            "correct horse battery staple", NULL, 0),
+                     303);
+    page(v, curl, "/admin", NULL, &r);
+    assert_non_null(strstr(r.body.data, "id=\"admin-required\""));
+    assert_non_null(strstr(r.body.data, "<tr data-role=\"door\"><td>Door supervisors</td><td>"));
+    lnt_test_csrf_of(r.body.data, csrf, sizeof csrf);
+    lnt_test_page_release(&r);
+
+    /* Admin's form does what `training require` does */
+    snprintf(body, sizeof body, "csrf=%s&role=door&course=conflict", csrf);
+    page(v, curl, "/admin/training-require", body, &r);
+    assert_int_equal(r.status, 303);
+    lnt_test_page_release(&r);
+    lines = json_array();
+    {
+        const char *argv[] = {
+            lnt_test_bin("lanternctl"), "--db", v->t->db, "--json", "training", "required", NULL};
+        struct lnt_proc_result pr;
+        char *line, *save = NULL;
+        assert_int_equal(lnt_proc_run(argv, NULL, 30000, &pr), 0);
+        for (line = strtok_r(pr.out, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
+            json_array_append_new(lines, json_loads(line, 0, NULL));
+        lnt_proc_result_release(&pr);
+    }
+    json_array_foreach(lines, i, o)
+    {
+        json_t *c;
+        size_t k;
+        if (strcmp(str(o, "role"), "door") != 0)
+            continue;
+        json_array_foreach(json_object_get(o, "courses"), k, c) conflict =
+            conflict || strcmp(json_string_value(c), "conflict") == 0;
+    }
+    json_decref(lines);
+    assert_true(conflict);
+    /* a made-up course is refused in words */
+    snprintf(body, sizeof body, "csrf=%s&role=door&course=juggling", csrf);
+    lnt_test_officer_http(curl, v->t->url, "/admin/training-require", body, NULL, &r);
+    assert_int_equal(r.status, 400);
+    lnt_test_page_release(&r);
+
+    /* the door register says what the sign-in was for and what it lacked */
+    play_ok(v, "scan lapsed.png\ntap Sign in for other duties\ntap Done\n", true);
+    lnt_test_date(-2, from);
+    lnt_test_date(1, to);
+    snprintf(path, sizeof path, "/venues/%s/register?from=%s&to=%s", v->venue, from, to);
+    page(v, curl, path, NULL, &r);
+    assert_non_null(strstr(r.body.data, "other duties, not the door"));
+    assert_non_null(strstr(r.body.data, "required, missing at sign-in: conflict"));
+    lnt_test_page_release(&r);
+    curl_easy_cleanup(curl);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -342,6 +424,7 @@ int main(void)
         T(test_kiosk_verdict__lapsed_licence_has_no_sign_in_on_the_door),
         T(test_kiosk_verdict__tell_the_manager_records_a_refusal_at_the_door),
         T(test_kiosk_verdict__suspended_licence_is_treated_as_expired),
+        T(test_kiosk_verdict__dashboard_admin_and_register),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
