@@ -386,7 +386,7 @@ static void test_store_keys__v3_database_moves_its_secret_keys_to_the_key_file(v
     if (lnt_store_open(&s, db, err) != LNT_OK)
         fail_msg("open: %s", err);
     assert_int_equal(lnt_store_schema_version(s, &schema, err), LNT_OK);
-    assert_int_equal(schema, 4);
+    assert_int_equal(schema, LNT_STORE_SCHEMA_VERSION);
     /* every secret is in the key file, which only its owner can read */
     assert_int_equal(mode_of(keys), 0600);
     assert_int_equal(lnt_keyfile_load(keys, kf, err), LNT_OK);
@@ -471,7 +471,7 @@ static void test_store_keys__upgrade_that_cannot_write_the_key_file_keeps_the_ke
     keys = keys_of(dir, "old.keys");
     if (lnt_store_open_keys(&s, db, keys, err) != LNT_OK)
         fail_msg("open: %s", err);
-    assert_int_equal(sf_sql_int(db, "PRAGMA user_version"), 4);
+    assert_int_equal(sf_sql_int(db, "PRAGMA user_version"), LNT_STORE_SCHEMA_VERSION);
     assert_true(file_has(keys, V3_SIGN_SK, strlen(V3_SIGN_SK)));
     lnt_store_free(s);
     sodium_memzero(sk, sizeof sk);
