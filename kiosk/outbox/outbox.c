@@ -209,23 +209,29 @@ static enum lnt_err door_rules_get(struct lnt_outbox *ob, struct lnt_identity *o
 {
     sqlite3_stmt *st = NULL;
     enum lnt_err rc;
+    int r;
 
+    /* A read that fails part-way is an error, never "nothing required": that would be GREEN. */
     rc = lnt_outbox_prepare(ob, "SELECT role, courses FROM required_training", &st, err);
     if (rc != LNT_OK)
         return rc;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t role = sqlite3_column_int64(st, 0);
         if (role < 0 || role >= LNT_ROLE_SLOTS)
             continue;
         out->required.known = true;
         out->required.courses[role] = (uint32_t)sqlite3_column_int64(st, 1);
     }
+    if (r != SQLITE_DONE)
+        rc = lnt_outbox_db_fail(ob, err, "read required training");
     sqlite3_finalize(st);
+    if (rc != LNT_OK)
+        return rc;
     rc = lnt_outbox_prepare(ob, "SELECT number, status, from_day FROM sia_listed ORDER BY number",
                             &st, err);
     if (rc != LNT_OK)
         return rc;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         struct lnt_sia_listed *l;
         if (out->n_sia_listed == LNT_SIA_LISTED_MAX) {
             rc = lnt_fail(err, LNT_ERR_TOO_LARGE, "kiosk database: more than %d listed licences",
@@ -240,6 +246,8 @@ static enum lnt_err door_rules_get(struct lnt_outbox *ob, struct lnt_identity *o
         l->from = sqlite3_column_int(st, 2);
         out->n_sia_listed++;
     }
+    if (rc == LNT_OK && r != SQLITE_DONE)
+        rc = lnt_outbox_db_fail(ob, err, "read listed licences");
     sqlite3_finalize(st);
     return rc;
 }
