@@ -116,6 +116,9 @@ void lnt_kiosk_configure(struct kiosk *k)
     cfg.cup_threshold = k->cup_threshold;
     cfg.team = team;
     cfg.capacity = capacity;
+    cfg.required = &k->id->required;
+    cfg.sia_listed = k->id->sia_listed;
+    cfg.n_sia_listed = k->id->n_sia_listed;
     lnt_app_set_config(&k->app, &cfg);
 }
 

@@ -13,6 +13,7 @@ static const char *const type_names[] = {
     [LNT_EV_SHIFT_START] = "shift_start",
     [LNT_EV_SHIFT_END] = "shift_end",
     [LNT_EV_WELFARE] = "welfare",
+    [LNT_EV_DOOR_REFUSED] = "door_refused",
 };
 
 static const char *const verdict_names[] = {
@@ -24,7 +25,14 @@ static const char *const verdict_names[] = {
 static const char *const sia_names[] = {
     [LNT_SIA_NOT_REQUIRED] = "not_required", [LNT_SIA_VALID] = "valid",
     [LNT_SIA_EXPIRING] = "expiring",         [LNT_SIA_EXPIRED] = "expired",
-    [LNT_SIA_MISSING] = "missing",
+    [LNT_SIA_MISSING] = "missing",           [LNT_SIA_SUSPENDED] = "suspended",
+    [LNT_SIA_REVOKED] = "revoked",
+};
+
+static const char *const listing_names[] = {
+    [LNT_SIA_LISTED_VALID] = "valid",
+    [LNT_SIA_LISTED_SUSPENDED] = "suspended",
+    [LNT_SIA_LISTED_REVOKED] = "revoked",
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -112,5 +120,24 @@ enum lnt_err lnt_sia_status_parse(const char *s, enum lnt_sia_status *out)
     if (v < 0)
         return LNT_ERR_INVALID;
     *out = (enum lnt_sia_status)v;
+    return LNT_OK;
+}
+
+bool lnt_sia_status_ok(enum lnt_sia_status s)
+{
+    return s == LNT_SIA_VALID || s == LNT_SIA_EXPIRING;
+}
+
+const char *lnt_sia_listing_name(enum lnt_sia_listing l)
+{
+    return name_of(listing_names, COUNT(listing_names), (int)l);
+}
+
+enum lnt_err lnt_sia_listing_parse(const char *s, enum lnt_sia_listing *out)
+{
+    int v = value_of(listing_names, COUNT(listing_names), s);
+    if (v < 0)
+        return LNT_ERR_INVALID;
+    *out = (enum lnt_sia_listing)v;
     return LNT_OK;
 }

@@ -25,11 +25,12 @@ enum lnt_event_type {
     LNT_EV_SHIFT_START = 6,
     LNT_EV_SHIFT_END = 7,
     LNT_EV_WELFARE = 8,
-    LNT_EV__MAX = 8
+    LNT_EV_DOOR_REFUSED = 9, /* a door supervisor without a valid licence, not signed in */
+    LNT_EV__MAX = 9
 };
 
 /* Wire names: "sign_in", "sign_out", "badge_refused", "incident", "stock", "shift_start",
- * "shift_end", "welfare". */
+ * "shift_end", "welfare", "door_refused". */
 const char *lnt_event_type_name(enum lnt_event_type t);
 enum lnt_err lnt_event_type_parse(const char *s, enum lnt_event_type *out);
 
@@ -44,12 +45,53 @@ enum lnt_sia_status {
     LNT_SIA_VALID = 2,
     LNT_SIA_EXPIRING = 3, /* valid, expires within 30 days */
     LNT_SIA_EXPIRED = 4,
-    LNT_SIA_MISSING = 5 /* door staff with no licence on the badge */
+    LNT_SIA_MISSING = 5,   /* door staff with no licence on the badge */
+    LNT_SIA_SUSPENDED = 6, /* the scheme lists the licence as suspended (lnt_sia_listed) */
+    LNT_SIA_REVOKED = 7    /* the scheme lists the licence as revoked */
 };
 const char *lnt_sia_status_name(enum lnt_sia_status s);
 enum lnt_err lnt_sia_status_parse(const char *s, enum lnt_sia_status *out);
 
-/* sign_in, sign_out: one line of the door-supervisor / staff register. */
+/* True for the states in which a door supervisor may work the door (valid, expiring). */
+bool lnt_sia_status_ok(enum lnt_sia_status s);
+
+/*
+ * A licence number the scheme lists with a status from a date: suspended or
+ * revoked (not valid from `from`), or valid again. Kept by the server
+ * (`lanternctl sia set-status`) and sent to kiosks with the revocation list.
+ */
+enum lnt_sia_listing {
+    LNT_SIA_LISTED_VALID = 0,
+    LNT_SIA_LISTED_SUSPENDED = 1,
+    LNT_SIA_LISTED_REVOKED = 2
+};
+/* "valid", "suspended", "revoked"; "unknown" otherwise. */
+const char *lnt_sia_listing_name(enum lnt_sia_listing l);
+enum lnt_err lnt_sia_listing_parse(const char *s, enum lnt_sia_listing *out);
+
+struct lnt_sia_listed {
+    char number[LNT_SIA_NUMBER_LEN + 1]; /* 16 digits */
+    enum lnt_sia_listing status;
+    int32_t from; /* days since epoch: the status holds from this date on */
+};
+#define LNT_SIA_LISTED_MAX 1024 /* listed licences a kiosk keeps */
+
+/*
+ * The scheme's required training: for each role (enum lnt_role as index), a
+ * set of courses as bits (1u << enum lnt_course). A badge missing one, or
+ * holding it out of date, is never GREEN.
+ */
+#define LNT_ROLE_SLOTS 5
+#define LNT_COURSE_BIT(c) (UINT32_C(1) << (unsigned)(c))
+struct lnt_required_training {
+    bool known; /* false: nothing heard from the server yet */
+    uint32_t courses[LNT_ROLE_SLOTS];
+};
+
+/* What a sign_in is for: the badge's role (the default), or other duties than the door. */
+enum lnt_duty { LNT_DUTY_ROLE = 0, LNT_DUTY_OTHER = 1 };
+
+/* sign_in, sign_out, door_refused: one line of the door-supervisor / staff register. */
 struct lnt_ev_badge {
     char staff_id[LNT_STAFF_ID_MAX + 1]; /* badge subject */
     char serial[LNT_SERIAL_LEN * 2 + 1]; /* badge serial, hex */
@@ -61,6 +103,9 @@ struct lnt_ev_badge {
     /* sign_out only, optional on the wire ("" = absent): the manager who signed this person out
      * because they left without scanning. Older kiosks never send it. */
     char signed_out_by[LNT_STAFF_ID_MAX + 1];
+    /* optional on the wire (absent: zero), sign_in and door_refused only */
+    enum lnt_duty duty;        /* "other" on the wire: signed in for other duties */
+    uint32_t training_missing; /* required courses absent or lapsed: LNT_COURSE_BIT set */
 };
 
 /* badge_refused: a badge that failed verification. Nothing personal: the badge is not trusted. */

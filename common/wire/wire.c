@@ -83,6 +83,31 @@ static enum lnt_err get_tallies(const struct lnt_wire_field *f, json_t *v, int32
     return LNT_OK;
 }
 
+/* An array of course names, each once, into a set of LNT_COURSE_BIT. */
+static enum lnt_err get_courses(const struct lnt_wire_field *f, const json_t *v, uint32_t *out,
+                                char *err)
+{
+    size_t i;
+    json_t *item;
+    uint32_t set = 0;
+
+    if (!json_is_array(v))
+        return expected(f, err);
+    json_array_foreach(v, i, item)
+    {
+        enum lnt_course c;
+        const char *name = json_string_value(item);
+
+        if (name == NULL || lnt_course_parse(name, &c) != LNT_OK || c == LNT_COURSE_NONE ||
+            (set & LNT_COURSE_BIT(c)) != 0)
+            return lnt_fail(err, LNT_ERR_INVALID, "field `%s`: item %zu: expected %s", f->name, i,
+                            f->expect);
+        set |= LNT_COURSE_BIT(c);
+    }
+    *out = set;
+    return LNT_OK;
+}
+
 /* Decodes one field's value `v` (never NULL) into `ev`. */
 static enum lnt_err get_field(const struct lnt_wire_field *f, json_t *v, struct lnt_event *ev,
                               char *err)
@@ -137,6 +162,8 @@ static enum lnt_err get_field(const struct lnt_wire_field *f, json_t *v, struct 
         return LNT_OK;
     case K_TALLIES:
         return get_tallies(f, v, (int32_t *)(void *)p, err);
+    case K_COURSES:
+        return get_courses(f, v, (uint32_t *)(void *)p, err);
     case K_UUID:
     case K_TEXT:
     case K_CHOICE:
@@ -174,7 +201,7 @@ static enum lnt_err get_fields(const struct lnt_wire_field *t, size_t n, json_t 
         json_t *v = json_object_get(obj, t[i].name);
         enum lnt_err rc;
         if (v == NULL && t[i].optional)
-            continue; /* absent: "" (the event was zeroed) */
+            continue; /* stays zero */
         if (v == NULL)
             return lnt_fail(err, LNT_ERR_INVALID, "field `%s`: missing", t[i].name);
         rc = get_field(&t[i], v, ev, err);
@@ -284,6 +311,42 @@ static enum lnt_err put_tallies(const struct lnt_wire_field *f, const int32_t *v
     return LNT_OK;
 }
 
+/* The course names of a set, in code order. */
+static enum lnt_err put_courses(const struct lnt_wire_field *f, uint32_t set,
+                                struct lnt_wire_text *t, char *err)
+{
+    bool first = true;
+
+    if ((set & ~(LNT_COURSE_BIT(LNT_COURSE__MAX + 1) - LNT_COURSE_BIT(LNT_COURSE_BYSTANDER))) != 0)
+        return lnt_fail(err, LNT_ERR_INVALID, "field `%s`: expected %s", f->name, f->expect);
+    lnt_wire_put_raw(t, "[", 1);
+    for (int c = LNT_COURSE_BYSTANDER; c <= LNT_COURSE__MAX; c++) {
+        if ((set & LNT_COURSE_BIT(c)) == 0)
+            continue;
+        if (!first)
+            lnt_wire_put_raw(t, ",", 1);
+        lnt_wire_put_str(t, lnt_course_name((enum lnt_course)c));
+        first = false;
+    }
+    lnt_wire_put_raw(t, "]", 1);
+    return LNT_OK;
+}
+
+/* True when an optional field holds zero: it is left out. */
+static bool left_out(const struct lnt_wire_field *f, const struct lnt_event *ev)
+{
+    const unsigned char *p = (const unsigned char *)ev + f->off;
+
+    if (!f->optional)
+        return false;
+    if (f->kind == K_TEXT)
+        return p[0] == '\0'; /* "" is absent, whatever follows its end */
+    for (size_t i = 0; i < f->size; i++)
+        if (p[i] != 0)
+            return false;
+    return true;
+}
+
 /* Validates one member of `ev` exactly as decoding would, then writes `"name":value`. */
 static enum lnt_err put_field(const struct lnt_wire_field *f, const struct lnt_event *ev,
                               struct lnt_wire_text *t, char *err)
@@ -343,6 +406,11 @@ static enum lnt_err put_field(const struct lnt_wire_field *f, const struct lnt_e
         return LNT_OK;
     case K_TALLIES:
         return put_tallies(f, (const int32_t *)(const void *)p, t, err);
+    case K_COURSES: {
+        uint32_t set;
+        memcpy(&set, p, sizeof set);
+        return put_courses(f, set, t, err);
+    }
     case K_UUID:
     case K_TEXT:
     case K_CHOICE:
@@ -389,13 +457,12 @@ static enum lnt_err put_event(const struct lnt_event *ev, struct lnt_wire_text *
     pthread_once(&sorted_once, sort_fields);
     n = sorted_count[ev->type];
     lnt_wire_put_raw(t, "{", 1);
-    for (size_t i = 0, put = 0; i < n; i++) {
+    for (size_t i = 0, written = 0; i < n; i++) {
         const struct lnt_wire_field *f = sorted_fields[ev->type][i];
         enum lnt_err rc;
-        /* An optional field left empty is not written: older events keep their canonical form. */
-        if (f->optional && ((const char *)ev + f->off)[0] == '\0')
+        if (left_out(f, ev))
             continue;
-        if (put++ > 0)
+        if (written++ > 0)
             lnt_wire_put_raw(t, ",", 1);
         rc = put_field(f, ev, t, err);
         if (rc != LNT_OK)

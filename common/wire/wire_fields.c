@@ -214,10 +214,26 @@ static bool reason_parse(const char *s, int *out)
     return false;
 }
 
+static const char *duty_name(int v)
+{
+    return v == LNT_DUTY_OTHER ? "other" : NULL;
+}
+
+static bool duty_parse(const char *s, int *out)
+{
+    if (strcmp(s, "other") != 0)
+        return false;
+    *out = LNT_DUTY_OTHER;
+    return true;
+}
+
 static const struct lnt_wire_enum role_def = {role_name, role_parse,
                                               "one of door, bar, manager, volunteer"};
 static const struct lnt_wire_enum sia_def = {
-    sia_name, sia_parse, "one of not_required, valid, expiring, expired, missing"};
+    sia_name, sia_parse,
+    "one of not_required, valid, expiring, expired, missing, suspended, revoked"};
+static const struct lnt_wire_enum duty_def = {duty_name, duty_parse,
+                                              "other (or leave the field out)"};
 static const struct lnt_wire_enum verdict_def = {verdict_name, verdict_parse,
                                                  "one of green, amber, red"};
 static const struct lnt_wire_enum reason_def = {
@@ -232,6 +248,12 @@ static const struct lnt_wire_enum reason_def = {
 #define F(nm, k, m, lo, hi, e, c, x)                                                               \
     {                                                                                              \
         nm, k, EV_OFF(m), EV_SIZE(m), lo, hi, e, c, x, false                                       \
+    }
+/* An optional field: absent means zero, and a zero value is left out when encoding, so the
+ * canonical form of an event without it is what it was before the field existed. */
+#define OPT(nm, k, m, e, x)                                                                        \
+    {                                                                                              \
+        nm, k, EV_OFF(m), EV_SIZE(m), 0, 0, e, NULL, x, true                                       \
     }
 #define TEXT(nm, m, min_len) F(nm, K_TEXT, m, min_len, 0, NULL, NULL, "a string")
 #define ENUMF(nm, m, def) F(nm, K_ENUM, m, 0, 0, &def, NULL, NULL)
@@ -266,6 +288,10 @@ static const struct lnt_wire_field badge_fields[] = {
     ENUMF("sia_status", u.badge.sia_status, sia_def),
     ENUMF("verdict", u.badge.verdict, verdict_def),
     OPT_TEXT("signed_out_by", u.badge.signed_out_by),
+    OPT("duty", K_ENUM, u.badge.duty, &duty_def, NULL),
+    OPT("training_missing", K_COURSES, u.badge.training_missing, NULL,
+        "an array of course names (bystander, wave, angela, spiking, first-aid, conflict, "
+        "challenge25), each once"),
 };
 
 static const struct lnt_wire_field refused_fields[] = {
@@ -316,6 +342,7 @@ const struct lnt_wire_field *lnt_wire_type_fields(enum lnt_event_type t, size_t 
     switch (t) {
     case LNT_EV_SIGN_IN:
     case LNT_EV_SIGN_OUT:
+    case LNT_EV_DOOR_REFUSED:
         *n = COUNT(badge_fields);
         return badge_fields;
     case LNT_EV_BADGE_REFUSED:

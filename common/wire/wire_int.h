@@ -38,7 +38,8 @@ struct lnt_wire_enum {
 };
 
 #define TYPE_EXPECT                                                                                \
-    "one of sign_in, sign_out, badge_refused, incident, stock, shift_start, shift_end, welfare"
+    "one of sign_in, sign_out, badge_refused, incident, stock, shift_start, shift_end, "           \
+    "welfare, door_refused"
 
 enum lnt_wire_kind {
     K_SEQ,        /* int64 >= 1 */
@@ -54,7 +55,8 @@ enum lnt_wire_kind {
     K_INT,        /* int32 in [min, max] */
     K_BOOL,       /* bool */
     K_SEALED,     /* char[LNT_SEALED_MAX], "" or base64 */
-    K_TALLIES     /* int32[8] <-> object of named counts */
+    K_TALLIES,    /* int32[8] <-> object of named counts */
+    K_COURSES     /* uint32 of LNT_COURSE_BIT <-> array of course names, each once */
 };
 
 struct lnt_wire_field {
@@ -66,7 +68,7 @@ struct lnt_wire_field {
     const struct lnt_wire_enum *en;
     const char *const *choices; /* NULL-terminated */
     const char *expect;         /* what a wrong value should have been */
-    bool optional; /* K_TEXT only: may be absent, which reads as ""; "" is written as absent */
+    bool optional; /* may be absent (then zero); left out of the canonical form when zero */
 };
 
 /* Every event's own fields; the tally names, in the order of lnt_event's tallies. */

@@ -54,6 +54,59 @@ enum lnt_sia_status lnt_app_sia_status(const struct lnt_badge_claims *claims, in
     return LNT_SIA_VALID;
 }
 
+enum lnt_sia_listing lnt_app_sia_listing(const struct lnt_sia_listed *listed, size_t n,
+                                         const char *number, int32_t today, int32_t *from)
+{
+    *from = 0;
+    if (listed == NULL || number[0] == '\0')
+        return LNT_SIA_LISTED_VALID;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(listed[i].number, number) != 0)
+            continue;
+        *from = listed[i].from;
+        /* a listing from a later date is not in force yet: the licence is as its dates say */
+        return listed[i].from <= today ? listed[i].status : LNT_SIA_LISTED_VALID;
+    }
+    return LNT_SIA_LISTED_VALID;
+}
+
+/* Required courses of the badge's role that it lacks or holds out of date (LNT_COURSE_BIT). */
+static uint32_t training_missing(const struct lnt_app *app, const struct lnt_badge_claims *c,
+                                 int32_t today)
+{
+    const struct lnt_required_training *req = app->cfg.required;
+    uint32_t need, have = 0;
+
+    if (req == NULL || (unsigned)c->role >= LNT_ROLE_SLOTS)
+        return 0;
+    need = req->courses[c->role];
+    for (size_t i = 0; i < c->n_courses && i < LNT_BADGE_MAX_COURSES; i++)
+        if (c->courses[i].course > LNT_COURSE_NONE && c->courses[i].course <= LNT_COURSE__MAX &&
+            (c->courses[i].expires == 0 || c->courses[i].expires >= today))
+            have |= LNT_COURSE_BIT(c->courses[i].course);
+    return need & ~have;
+}
+
+/* Words for "Needs ..." of a set of missing courses: the first in words, and how many more. */
+static void needs_words(uint32_t missing, char *out, size_t size)
+{
+    const char *first = NULL;
+    int more = 0;
+
+    for (int k = LNT_COURSE_BYSTANDER; k <= LNT_COURSE__MAX; k++) {
+        if ((missing & LNT_COURSE_BIT(k)) == 0)
+            continue;
+        if (first == NULL)
+            first = lnt_str_course((enum lnt_course)k);
+        else
+            more++;
+    }
+    if (more > 0)
+        lnt_strf(out, size, LNT_S_V_TRAINING_NEEDED_MORE, first, more);
+    else
+        lnt_strf(out, size, LNT_S_V_TRAINING_NEEDED, first != NULL ? first : "");
+}
+
 /* Fills the badge view: SIA state, days left, verdict and its words. */
 static void judge(struct lnt_app *app, const struct lnt_badge_claims *c, int64_t now)
 {
@@ -62,10 +115,18 @@ static void judge(struct lnt_app *app, const struct lnt_badge_claims *c, int64_t
     const char *course_soon = NULL, *course_gone = NULL;
     int32_t soonest = 0;
     char date[LNT_DATE_STRLEN] = "";
+    enum lnt_sia_listing listed;
 
     memset(b, 0, sizeof *b);
     b->claims = *c;
     b->sia = lnt_app_sia_status(c, now, &b->sia_days_left);
+    /* A licence the scheme has suspended or revoked is no licence, whatever its dates. */
+    listed = lnt_app_sia_listing(app->cfg.sia_listed, app->cfg.n_sia_listed, c->sia_number, today,
+                                 &b->sia_listed_from);
+    if (b->sia != LNT_SIA_NOT_REQUIRED && b->sia != LNT_SIA_MISSING &&
+        listed != LNT_SIA_LISTED_VALID)
+        b->sia = listed == LNT_SIA_LISTED_REVOKED ? LNT_SIA_REVOKED : LNT_SIA_SUSPENDED;
+    b->training_missing = training_missing(app, c, today);
     for (size_t i = 0; i < c->n_courses && i < LNT_BADGE_MAX_COURSES; i++) {
         int32_t left;
         if (c->courses[i].expires == 0)
@@ -73,10 +134,10 @@ static void judge(struct lnt_app *app, const struct lnt_badge_claims *c, int64_t
         left = c->courses[i].expires - today;
         b->course_days_left[i] = left;
         if (left < 0 && course_gone == NULL)
-            course_gone = lnt_course_name(c->courses[i].course);
+            course_gone = lnt_str_course(c->courses[i].course);
         else if (left >= 0 && left <= LNT_APP_EXPIRING_DAYS &&
                  (course_soon == NULL || left < soonest)) {
-            course_soon = lnt_course_name(c->courses[i].course);
+            course_soon = lnt_str_course(c->courses[i].course);
             soonest = left;
         }
     }
@@ -84,10 +145,19 @@ static void judge(struct lnt_app *app, const struct lnt_badge_claims *c, int64_t
     if (b->sia == LNT_SIA_MISSING) {
         b->verdict = LNT_VERDICT_RED;
         lnt_strf(b->verdict_words, sizeof b->verdict_words, LNT_S_V_NO_SIA);
+    } else if (b->sia == LNT_SIA_SUSPENDED || b->sia == LNT_SIA_REVOKED) {
+        b->verdict = LNT_VERDICT_RED;
+        lnt_date_format(b->sia_listed_from, date);
+        lnt_strf(b->verdict_words, sizeof b->verdict_words,
+                 b->sia == LNT_SIA_REVOKED ? LNT_S_V_SIA_REVOKED : LNT_S_V_SIA_SUSPENDED, date);
     } else if (b->sia == LNT_SIA_EXPIRED) {
         b->verdict = LNT_VERDICT_RED;
         lnt_date_format(c->sia_expires, date);
         lnt_strf(b->verdict_words, sizeof b->verdict_words, LNT_S_V_SIA_EXPIRED, date);
+    } else if (b->training_missing != 0) {
+        /* Never "All in date" while the scheme's required training is not held in date. */
+        b->verdict = LNT_VERDICT_AMBER;
+        needs_words(b->training_missing, b->verdict_words, sizeof b->verdict_words);
     } else if (b->sia == LNT_SIA_EXPIRING) {
         b->verdict = LNT_VERDICT_AMBER;
         lnt_strf(b->verdict_words, sizeof b->verdict_words, LNT_S_V_SIA_EXPIRING,
@@ -103,6 +173,44 @@ static void judge(struct lnt_app *app, const struct lnt_badge_claims *c, int64_t
         b->verdict = LNT_VERDICT_GREEN;
         lnt_strf(b->verdict_words, sizeof b->verdict_words, LNT_S_V_ALL_IN_DATE);
     }
+}
+
+bool lnt_app_door_blocked(const struct lnt_app *app)
+{
+    const struct lnt_app_badge *b = &app->badge;
+
+    return app->state == LNT_APP_BADGE && b->claims.role == LNT_ROLE_DOOR && !b->on_shift &&
+           !lnt_sia_status_ok(b->sia);
+}
+
+/* A manager's badge takes the door refusals waiting for one: they are shown once. */
+static void hand_notices(struct lnt_app *app)
+{
+    struct lnt_app_badge *b = &app->badge;
+
+    if (b->claims.role != LNT_ROLE_MANAGER || (app->n_pending == 0 && app->pending_more == 0))
+        return;
+    memcpy(b->notices, app->pending, sizeof b->notices);
+    b->n_notices = app->n_pending;
+    b->notices_more = app->pending_more;
+    memset(app->pending, 0, sizeof app->pending);
+    app->n_pending = 0;
+    app->pending_more = 0;
+}
+
+/* Keeps a door refusal for the next manager (the oldest kept, later ones counted). */
+static void note_refusal(struct lnt_app *app, int64_t at)
+{
+    struct lnt_app_notice *n;
+
+    if (app->n_pending == LNT_APP_NOTICES_MAX) {
+        app->pending_more++;
+        return;
+    }
+    n = &app->pending[app->n_pending++];
+    lnt_str_copy(n->name, sizeof n->name, app->badge.claims.name);
+    n->at = at;
+    n->why = app->badge.sia;
 }
 
 /* True when `text` is the badge already being handled (and records the sighting). */
@@ -167,17 +275,19 @@ void lnt_app_scan(struct lnt_app *app, const char *text, int64_t now_ms, struct 
         if (app->cfg.shift_info(app->cfg.on_shift_ctx, claims.subject, &running))
             lnt_str_copy(app->call_sign, sizeof app->call_sign, running.call_sign);
     }
+    hand_notices(app);
     app->save_error[0] = '\0';
     lnt_app_enter(app, LNT_APP_BADGE, now_ms);
 }
 
-/* The sign_in / sign_out record of the badge on screen. */
-static void badge_event(const struct lnt_app *app, int64_t now, struct lnt_event *ev)
+/* The sign_in / sign_out / door_refused record of the badge on screen. */
+static void badge_event(const struct lnt_app *app, enum lnt_event_type type, int64_t now,
+                        struct lnt_event *ev)
 {
     const struct lnt_app_badge *b = &app->badge;
     struct lnt_ev_badge *e = &ev->u.badge;
 
-    ev->type = b->on_shift ? LNT_EV_SIGN_OUT : LNT_EV_SIGN_IN;
+    ev->type = type;
     ev->occurred_at = now;
     ev->recorded_at = now;
     lnt_str_copy(e->staff_id, sizeof e->staff_id, b->claims.subject);
@@ -187,6 +297,21 @@ static void badge_event(const struct lnt_app *app, int64_t now, struct lnt_event
     e->sia_expires = b->claims.sia_number[0] != '\0' ? b->claims.sia_expires : 0;
     e->sia_status = b->sia;
     e->verdict = b->verdict;
+    if (type != LNT_EV_SIGN_OUT)
+        e->training_missing = b->training_missing;
+}
+
+/* Hands a badge record to the caller to save; SAVED follows lnt_app_save_done. */
+static void save_badge_event(struct lnt_app *app, enum lnt_event_type type, enum lnt_duty duty,
+                             int64_t now_ms, struct lnt_app_out *out)
+{
+    app->last_input_ms = now_ms;
+    badge_event(app, type, lnt_app_wall(app, now_ms), &out->ev);
+    out->ev.u.badge.duty = duty;
+    out->save = true;
+    app->save_error[0] = '\0';
+    app->saving_from = LNT_APP_BADGE;
+    lnt_app_enter(app, LNT_APP_SAVING, now_ms);
 }
 
 static bool is_volunteer(const struct lnt_app *app)
@@ -198,13 +323,18 @@ static void tap(struct lnt_app *app, int id, int64_t now_ms, struct lnt_app_out 
 {
     switch (app->state) {
     case LNT_APP_BADGE:
-        if (id == LNT_BTN_PRIMARY && !is_volunteer(app)) {
-            app->last_input_ms = now_ms;
-            badge_event(app, lnt_app_wall(app, now_ms), &out->ev);
-            out->save = true;
-            app->save_error[0] = '\0';
-            app->saving_from = LNT_APP_BADGE;
-            lnt_app_enter(app, LNT_APP_SAVING, now_ms);
+        if (lnt_app_door_blocked(app) &&
+            (id == LNT_BTN_OTHER_DUTIES || id == LNT_BTN_TELL_MANAGER)) {
+            /* Not the door without a valid licence: other duties, or the manager is told. */
+            if (id == LNT_BTN_OTHER_DUTIES)
+                save_badge_event(app, LNT_EV_SIGN_IN, LNT_DUTY_OTHER, now_ms, out);
+            else
+                save_badge_event(app, LNT_EV_DOOR_REFUSED, LNT_DUTY_ROLE, now_ms, out);
+        } else if (id == LNT_BTN_PRIMARY && !is_volunteer(app)) {
+            /* A door supervisor without a valid licence has no "Sign in" on the door. */
+            if (!lnt_app_door_blocked(app))
+                save_badge_event(app, app->badge.on_shift ? LNT_EV_SIGN_OUT : LNT_EV_SIGN_IN,
+                                 LNT_DUTY_ROLE, now_ms, out);
         } else if (id == LNT_BTN_CANCEL) {
             app->last_input_ms = now_ms;
             lnt_app_go_idle(app, now_ms);
@@ -336,6 +466,12 @@ void lnt_app_save_done(struct lnt_app *app, enum lnt_err rc, const struct lnt_ev
     app->saved_type = saved->type;
     app->saved_seq = saved->seq;
     app->saved_sent = false;
+    app->saved_duty = LNT_DUTY_ROLE;
+    if (saved->type == LNT_EV_SIGN_IN || saved->type == LNT_EV_DOOR_REFUSED) {
+        app->saved_duty = saved->u.badge.duty;
+        if (saved->type == LNT_EV_DOOR_REFUSED || saved->u.badge.duty == LNT_DUTY_OTHER)
+            note_refusal(app, saved->occurred_at);
+    }
     app->saved_flow = app->saving_from == LNT_APP_FORM ? app->form.flow : LNT_FLOW_NONE;
     app->saved_open = saved->type == LNT_EV_INCIDENT && !saved->u.incident.complete;
     app->saved_stock = -1;

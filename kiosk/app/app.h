@@ -30,6 +30,7 @@
 #define LNT_APP_AIM_MS 1000        /* a code in view but unread this long: say how to hold it */
 #define LNT_APP_TEAM_MAX 32        /* people listed as on shift */
 #define LNT_APP_TEAM_PAGE 4        /* of them on one page */
+#define LNT_APP_NOTICES_MAX 4      /* door refusals kept for the next manager */
 #define LNT_SEVERITY_ANGELA 2
 #define LNT_SEVERITY_SPIKING 4
 
@@ -51,9 +52,11 @@ enum lnt_app_state {
 /* Button ids on the screens. 0 is never a button. */
 enum lnt_app_button {
     LNT_BTN_NONE = 0,
-    LNT_BTN_PRIMARY = 1, /* sign in / sign out (start / end shift for volunteers) */
-    LNT_BTN_CANCEL = 2,  /* "Not now": back to idle without saving */
-    LNT_BTN_DONE = 3,    /* on REFUSED and SAVED: back to idle */
+    LNT_BTN_PRIMARY = 1,      /* sign in / sign out (start / end shift for volunteers) */
+    LNT_BTN_CANCEL = 2,       /* "Not now": back to idle without saving */
+    LNT_BTN_DONE = 3,         /* on REFUSED and SAVED: back to idle */
+    LNT_BTN_OTHER_DUTIES = 4, /* a door supervisor without a valid licence: not the door */
+    LNT_BTN_TELL_MANAGER = 5, /* the same: not signed in, the manager is told */
     LNT_BTN_ANGELA = 10,
     LNT_BTN_SPIKING,
     LNT_BTN_INCIDENT,
@@ -103,6 +106,17 @@ struct lnt_app_config {
     int64_t cup_threshold; /* 0: LNT_APP_CUP_THRESHOLD */
     lnt_app_team_fn team;  /* may be NULL: nobody listed */
     int64_t capacity;      /* the venue's capacity from the sync reply; 0 when not known */
+    /* The scheme's rules from the last sync, borrowed; may change between inputs. */
+    const struct lnt_required_training *required; /* NULL: no training required */
+    const struct lnt_sia_listed *sia_listed;      /* licences suspended or revoked */
+    size_t n_sia_listed;
+};
+
+/* A door supervisor who could not be signed in on the door, for the next manager to see. */
+struct lnt_app_notice {
+    char name[LNT_BADGE_NAME_MAX + 1];
+    int64_t at;              /* unix seconds */
+    enum lnt_sia_status why; /* expired, missing, suspended, revoked */
 };
 
 /* What a valid badge showed: filled in BADGE and the flows, zeroed in IDLE. */
@@ -112,8 +126,14 @@ struct lnt_app_badge {
     int32_t sia_days_left;                           /* meaningful when the badge has a licence */
     int32_t course_days_left[LNT_BADGE_MAX_COURSES]; /* per claims.courses; < 0 expired */
     enum lnt_verdict verdict;
-    char verdict_words[96]; /* why the verdict, in plain words */
-    bool on_shift;          /* decides the primary action */
+    char verdict_words[96];    /* why the verdict, in plain words */
+    bool on_shift;             /* decides the primary action */
+    uint32_t training_missing; /* required for the role, absent or lapsed: LNT_COURSE_BIT */
+    int32_t sia_listed_from;   /* sia SUSPENDED / REVOKED: from this day */
+    /* a manager's badge: door refusals since the last manager scan (shown once) */
+    size_t n_notices;
+    int notices_more; /* beyond those kept */
+    struct lnt_app_notice notices[LNT_APP_NOTICES_MAX];
 };
 
 /* The machine. Fields are read by the screen; only lnt_app_* functions write them. */
@@ -126,6 +146,7 @@ struct lnt_app {
     enum lnt_badge_reason refused; /* in REFUSED */
     char saved_ref[16];            /* in SAVED: short reference for the record */
     enum lnt_event_type saved_type;
+    enum lnt_duty saved_duty; /* in SAVED after a sign_in: other duties than the door */
     enum lnt_flow saved_flow;
     bool saved_open;                /* the saved report is open, to be finished later */
     int64_t saved_stock;            /* cup covers on hand after a stock save, -1 unknown */
@@ -162,6 +183,10 @@ struct lnt_app {
     /* In SAVED: the record's seq, and whether the server has it (lnt_app_sent). */
     int64_t saved_seq;
     bool saved_sent;
+    /* Door refusals waiting for a manager's badge; kept through idle. */
+    size_t n_pending;
+    int pending_more;
+    struct lnt_app_notice pending[LNT_APP_NOTICES_MAX];
 };
 
 /* What an input asks the caller to do. */
@@ -269,6 +294,23 @@ bool lnt_app_unidentified(const struct lnt_app *app);
 
 /* Label of the primary action in BADGE: "Sign in" / "Sign out" ("Start shift" / "End shift"). */
 const char *lnt_app_primary_label(const struct lnt_app *app);
+
+/*
+ * True on BADGE for a door supervisor not on shift whose licence is not valid
+ * (missing, expired, suspended or revoked): "Sign in" is not offered, only
+ * "Sign in for other duties" (a sign_in with duty "other") and "Tell the
+ * manager" (a door_refused event). Both leave a notice for the next manager's
+ * badge.
+ */
+bool lnt_app_door_blocked(const struct lnt_app *app);
+
+/*
+ * The listing of licence `number` in force on day `today` (days since epoch),
+ * from `listed[0..n)`: LNT_SIA_LISTED_VALID when not listed or not yet in
+ * force; *from is the listing's date.
+ */
+enum lnt_sia_listing lnt_app_sia_listing(const struct lnt_sia_listed *listed, size_t n,
+                                         const char *number, int32_t today, int32_t *from);
 
 /* SIA state of `claims` on the date of `now` (unix seconds), with days left when there is a
  * licence. */

@@ -67,6 +67,7 @@ void lnt_app_go_idle(struct lnt_app *app, int64_t now_ms)
     app->refused = LNT_BADGE_VALID;
     app->saved_ref[0] = '\0';
     app->saved_type = LNT_EV_NONE;
+    app->saved_duty = LNT_DUTY_ROLE;
     app->saved_flow = LNT_FLOW_NONE;
     app->saved_open = false;
     app->saved_stock = -1;

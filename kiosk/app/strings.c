@@ -227,6 +227,36 @@ static const char *const table[LNT_S__COUNT] = {
     [LNT_S_WELFARE_NO_PLACES] = "No places yet: the scheme adds them with lanternctl place add, "
                                 "then the kiosk syncs.",
     [LNT_S_SAVED_WELFARE] = "Street welfare recorded",
+
+    /* ---- the verdict at the door: required training, licences not valid ---- */
+    [LNT_S_CW_BYSTANDER] = "active bystander training",
+    [LNT_S_CW_WAVE] = "bystander training (WAVE)",
+    [LNT_S_CW_ANGELA] = "Ask for Angela training",
+    [LNT_S_CW_SPIKING] = "spiking awareness",
+    [LNT_S_CW_FIRST_AID] = "first aid",
+    [LNT_S_CW_CONFLICT] = "conflict management",
+    [LNT_S_CW_CHALLENGE25] = "Challenge 25",
+    [LNT_S_CW_UNKNOWN] = "a course this kiosk does not know",
+    [LNT_S_V_TRAINING_NEEDED] = "Needs %s",
+    [LNT_S_V_TRAINING_NEEDED_MORE] = "Needs %s and %d more",
+    [LNT_S_V_SIA_SUSPENDED] = "SIA licence suspended from %s: may not work the door",
+    [LNT_S_V_SIA_REVOKED] = "SIA licence revoked from %s: may not work the door",
+    [LNT_S_SIA_SUSPENDED] = SYM_NO " SIA %s: SUSPENDED from %s",
+    [LNT_S_SIA_REVOKED] = SYM_NO " SIA %s: REVOKED from %s",
+    [LNT_S_COURSE_NEEDED] = SYM_NO " %s: needed",
+    [LNT_S_OTHER_DUTIES] = "Sign in for other duties",
+    [LNT_S_TELL_MANAGER] = "Tell the manager",
+    [LNT_S_SAVED_OTHER_DUTIES] = SYM_WARN " Signed in for other duties, NOT the door",
+    [LNT_S_SAVED_DOOR_REFUSED] = SYM_NO " Not signed in. The manager will be told.",
+    [LNT_S_SAVED_WARNING] = SYM_WARN " %s",
+    [LNT_S_WHY_EXPIRED] = "licence expired",
+    [LNT_S_WHY_MISSING] = "no licence on the badge",
+    [LNT_S_WHY_SUSPENDED] = "licence suspended",
+    [LNT_S_WHY_REVOKED] = "licence revoked",
+    [LNT_S_NOTICE_DOOR] = SYM_WARN " %s could not be signed in on the door at %s " DASH " %s",
+    [LNT_S_NOTICE_MORE] = "(+ %d more at the door: see the register)",
+    [LNT_S_SAVED_TITLE_WARN] = SYM_WARN " SAVED " DASH " with a warning",
+    [LNT_S_SAVED_TITLE_REFUSED] = SYM_NO " SAVED " DASH " NOT signed in on the door",
 };
 
 const char *lnt_str(enum lnt_sid id)
@@ -278,6 +308,29 @@ static const char *const refused_next[LNT_BADGE__COUNT] = {
     [LNT_BADGE_WRONG_SCHEME] = "It is not valid here. Use the paper register and tell the "
                                "manager.",
 };
+
+const char *lnt_str_course(enum lnt_course c)
+{
+    switch (c) {
+    case LNT_COURSE_BYSTANDER:
+        return lnt_str(LNT_S_CW_BYSTANDER);
+    case LNT_COURSE_WAVE:
+        return lnt_str(LNT_S_CW_WAVE);
+    case LNT_COURSE_ANGELA:
+        return lnt_str(LNT_S_CW_ANGELA);
+    case LNT_COURSE_SPIKING:
+        return lnt_str(LNT_S_CW_SPIKING);
+    case LNT_COURSE_FIRST_AID:
+        return lnt_str(LNT_S_CW_FIRST_AID);
+    case LNT_COURSE_CONFLICT:
+        return lnt_str(LNT_S_CW_CONFLICT);
+    case LNT_COURSE_CHALLENGE25:
+        return lnt_str(LNT_S_CW_CHALLENGE25);
+    case LNT_COURSE_NONE:
+        break;
+    }
+    return lnt_str(LNT_S_CW_UNKNOWN);
+}
 
 const char *lnt_str_refused(enum lnt_badge_reason r)
 {

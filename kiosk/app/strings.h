@@ -215,6 +215,35 @@ enum lnt_sid {
     LNT_S_Q_WELFARE_OUTCOME,
     LNT_S_WELFARE_NO_PLACES,
     LNT_S_SAVED_WELFARE,
+    /* ---- the verdict at the door: required training, licences not valid ---- */
+    LNT_S_CW_BYSTANDER, /* course words: "active bystander training" */
+    LNT_S_CW_WAVE,
+    LNT_S_CW_ANGELA,
+    LNT_S_CW_SPIKING,
+    LNT_S_CW_FIRST_AID,
+    LNT_S_CW_CONFLICT,
+    LNT_S_CW_CHALLENGE25,
+    LNT_S_CW_UNKNOWN,
+    LNT_S_V_TRAINING_NEEDED,      /* "Needs %s" course words */
+    LNT_S_V_TRAINING_NEEDED_MORE, /* "Needs %s and %d more" */
+    LNT_S_V_SIA_SUSPENDED,        /* "... %s ..." date */
+    LNT_S_V_SIA_REVOKED,          /* "... %s ..." date */
+    LNT_S_SIA_SUSPENDED,          /* "SIA %s: SUSPENDED from %s" */
+    LNT_S_SIA_REVOKED,            /* "SIA %s: REVOKED from %s" */
+    LNT_S_COURSE_NEEDED,          /* "%s: needed" course words */
+    LNT_S_OTHER_DUTIES,
+    LNT_S_TELL_MANAGER,
+    LNT_S_SAVED_OTHER_DUTIES,
+    LNT_S_SAVED_DOOR_REFUSED,
+    LNT_S_SAVED_WARNING, /* "%s" the verdict's words */
+    LNT_S_WHY_EXPIRED,
+    LNT_S_WHY_MISSING,
+    LNT_S_WHY_SUSPENDED,
+    LNT_S_WHY_REVOKED,
+    LNT_S_NOTICE_DOOR, /* "%s could not be signed in on the door at %s - %s" name, time, why */
+    LNT_S_NOTICE_MORE, /* "+ %d more" */
+    LNT_S_SAVED_TITLE_WARN,
+    LNT_S_SAVED_TITLE_REFUSED,
     LNT_S__COUNT
 };
 
@@ -226,6 +255,9 @@ const char *lnt_str(enum lnt_sid id);
  * comment; every such id is exercised by the screen tests.
  */
 void lnt_strf(char *out, size_t size, enum lnt_sid id, ...);
+
+/* Plain words for a training course ("bystander training (WAVE)"); never NULL. */
+const char *lnt_str_course(enum lnt_course c);
 
 /* Plain words for a refused badge: what is wrong, and what to do next. */
 const char *lnt_str_refused(enum lnt_badge_reason r);

@@ -36,6 +36,13 @@ static const char schema[] = "CREATE TABLE IF NOT EXISTS identity("
                              " public_key BLOB NOT NULL);"
                              "CREATE TABLE IF NOT EXISTS revoked("
                              " serial BLOB PRIMARY KEY);"
+                             "CREATE TABLE IF NOT EXISTS required_training("
+                             " role INTEGER PRIMARY KEY,"
+                             " courses INTEGER NOT NULL);"
+                             "CREATE TABLE IF NOT EXISTS sia_listed("
+                             " number TEXT PRIMARY KEY,"
+                             " status INTEGER NOT NULL,"
+                             " from_day INTEGER NOT NULL);"
                              "CREATE TABLE IF NOT EXISTS outbox("
                              " seq INTEGER PRIMARY KEY,"
                              " uuid TEXT NOT NULL UNIQUE,"
@@ -210,6 +217,90 @@ static enum lnt_err text_col(sqlite3_stmt *st, int col, char *dst, size_t n, con
     return LNT_OK;
 }
 
+/* The door rules into *out: required training per role, listed licences. */
+static enum lnt_err door_rules_get(struct lnt_outbox *ob, struct lnt_identity *out, char *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum lnt_err rc;
+    int r;
+
+    /* A read that fails part-way is an error, never "nothing required": that would be GREEN. */
+    rc = lnt_outbox_prepare(ob, "SELECT role, courses FROM required_training", &st, err);
+    if (rc != LNT_OK)
+        return rc;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t role = sqlite3_column_int64(st, 0);
+        if (role < 0 || role >= LNT_ROLE_SLOTS)
+            continue;
+        out->required.known = true;
+        out->required.courses[role] = (uint32_t)sqlite3_column_int64(st, 1);
+    }
+    if (r != SQLITE_DONE)
+        rc = lnt_outbox_db_fail(ob, err, "read required training");
+    sqlite3_finalize(st);
+    if (rc != LNT_OK)
+        return rc;
+    rc = lnt_outbox_prepare(ob, "SELECT number, status, from_day FROM sia_listed ORDER BY number",
+                            &st, err);
+    if (rc != LNT_OK)
+        return rc;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        struct lnt_sia_listed *l;
+        if (out->n_sia_listed == LNT_SIA_LISTED_MAX) {
+            rc = lnt_fail(err, LNT_ERR_TOO_LARGE, "kiosk database: more than %d listed licences",
+                          LNT_SIA_LISTED_MAX);
+            break;
+        }
+        l = &out->sia_listed[out->n_sia_listed];
+        rc = text_col(st, 0, l->number, sizeof l->number, "listed licence", err);
+        if (rc != LNT_OK)
+            break;
+        l->status = (enum lnt_sia_listing)sqlite3_column_int(st, 1);
+        l->from = sqlite3_column_int(st, 2);
+        out->n_sia_listed++;
+    }
+    if (rc == LNT_OK && r != SQLITE_DONE)
+        rc = lnt_outbox_db_fail(ob, err, "read listed licences");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Replaces the stored door rules with those of `id` (inside the caller's transaction). */
+static enum lnt_err door_rules_set(struct lnt_outbox *ob, const struct lnt_identity *id, char *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum lnt_err rc;
+
+    rc = lnt_outbox_exec(ob, "DELETE FROM required_training; DELETE FROM sia_listed;", err);
+    if (rc != LNT_OK)
+        return rc;
+    rc = lnt_outbox_prepare(ob, "INSERT INTO required_training(role, courses) VALUES (?, ?)", &st,
+                            err);
+    for (int r = 0; rc == LNT_OK && id->required.known && r < LNT_ROLE_SLOTS; r++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int(st, 1, r);
+        sqlite3_bind_int64(st, 2, id->required.courses[r]);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = lnt_outbox_db_fail(ob, err, "store required training");
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc == LNT_OK)
+        rc = lnt_outbox_prepare(
+            ob, "INSERT OR REPLACE INTO sia_listed(number, status, from_day) VALUES (?, ?, ?)", &st,
+            err);
+    for (size_t i = 0; rc == LNT_OK && i < id->n_sia_listed; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, id->sia_listed[i].number, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 2, (int)id->sia_listed[i].status);
+        sqlite3_bind_int(st, 3, id->sia_listed[i].from);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = lnt_outbox_db_fail(ob, err, "store listed licence");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 enum lnt_err lnt_outbox_identity_get(struct lnt_outbox *ob, struct lnt_identity *out, char *err)
 {
     sqlite3_stmt *st = NULL;
@@ -278,6 +369,9 @@ enum lnt_err lnt_outbox_identity_get(struct lnt_outbox *ob, struct lnt_identity 
             goto out;
         out->n_revoked++;
     }
+    sqlite3_finalize(st);
+    st = NULL;
+    rc = door_rules_get(ob, out, err);
 
 out:
     sqlite3_finalize(st);
@@ -293,9 +387,10 @@ enum lnt_err lnt_outbox_identity_set(struct lnt_outbox *ob, const struct lnt_ide
     sqlite3_stmt *st = NULL;
     enum lnt_err rc;
 
-    if (id->n_keys > LNT_TRUST_MAX || id->n_revoked > LNT_REVOKED_MAX)
+    if (id->n_keys > LNT_TRUST_MAX || id->n_revoked > LNT_REVOKED_MAX ||
+        id->n_sia_listed > LNT_SIA_LISTED_MAX)
         return lnt_fail(err, LNT_ERR_TOO_LARGE,
-                        "identity: too many trusted keys or revoked serials");
+                        "identity: too many trusted keys, revoked serials or listed licences");
     rc = lnt_outbox_exec(ob, "BEGIN IMMEDIATE", err);
     if (rc != LNT_OK)
         return rc;
@@ -351,7 +446,9 @@ enum lnt_err lnt_outbox_identity_set(struct lnt_outbox *ob, const struct lnt_ide
     }
     sqlite3_finalize(st);
     st = NULL;
-    rc = lnt_outbox_exec(ob, "COMMIT", err);
+    rc = door_rules_set(ob, id, err);
+    if (rc == LNT_OK)
+        rc = lnt_outbox_exec(ob, "COMMIT", err);
 
 out:
     sqlite3_finalize(st);

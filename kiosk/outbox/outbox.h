@@ -46,6 +46,10 @@ struct lnt_identity {
     uint8_t revoked[LNT_REVOKED_MAX][LNT_SERIAL_LEN];
     uint8_t box_pk[LNT_BOX_PK_LEN]; /* server's X25519 key for sealing incident details */
     int64_t server_time;            /* last time the server told us; the kiosk's clock floor */
+    /* the scheme's door rules from the last sync (kept like the trust list) */
+    struct lnt_required_training required;
+    size_t n_sia_listed;
+    struct lnt_sia_listed sia_listed[LNT_SIA_LISTED_MAX];
 };
 
 /* A trust view borrowing from `id` (valid while `id` lives and is unchanged). */

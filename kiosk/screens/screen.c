@@ -68,7 +68,9 @@ static enum lnt_sid saved_words(const struct lnt_app *app)
 {
     switch (app->saved_type) {
     case LNT_EV_SIGN_IN:
-        return LNT_S_SAVED_SIGN_IN;
+        return app->saved_duty == LNT_DUTY_OTHER ? LNT_S_SAVED_OTHER_DUTIES : LNT_S_SAVED_SIGN_IN;
+    case LNT_EV_DOOR_REFUSED:
+        return LNT_S_SAVED_DOOR_REFUSED;
     case LNT_EV_SIGN_OUT:
         return LNT_S_SAVED_SIGN_OUT;
     case LNT_EV_STOCK:
@@ -102,14 +104,30 @@ static void screen_saved(struct lnt_draw_list *dl, const struct lnt_app *app,
 {
     int64_t threshold = app->cfg.cup_threshold > 0 ? app->cfg.cup_threshold : LNT_APP_CUP_THRESHOLD;
 
-    lnt_dl_rect(dl, 0, BAR_H, LNT_SCREEN_W, 64, C_GREEN);
-    lnt_dl_text_id(dl, MARGIN, BAR_H, 760, 64, 34, true, LNT_ALIGN_LEFT, C_TEXT, LNT_S_SAVED_TITLE);
+    /* A sign-in that was not GREEN, or a door supervisor turned from the door, is never a plain
+     * green SAVED: the title, its colour and a line repeat the warning. */
+    bool refused = app->saved_type == LNT_EV_DOOR_REFUSED;
+    bool warn =
+        refused || (app->saved_type == LNT_EV_SIGN_IN &&
+                    (app->badge.verdict != LNT_VERDICT_GREEN || app->saved_duty == LNT_DUTY_OTHER));
+
+    lnt_dl_rect(dl, 0, BAR_H, LNT_SCREEN_W, 64, refused ? C_RED : warn ? C_AMBER : C_GREEN);
+    lnt_dl_text_id(dl, MARGIN, BAR_H, 760, 64, warn ? 28 : 34, true, LNT_ALIGN_LEFT,
+                   warn && !refused ? C_BLACK : C_TEXT,
+                   refused ? LNT_S_SAVED_TITLE_REFUSED
+                   : warn  ? LNT_S_SAVED_TITLE_WARN
+                           : LNT_S_SAVED_TITLE);
     if (app->saved_for[0] != '\0') /* a manager signed someone else out */
         lnt_dl_text_id(dl, MARGIN, 112, 760, 40, 28, true, LNT_ALIGN_LEFT, C_TEXT,
                        LNT_S_SAVED_SIGNED_OUT_FOR, app->saved_for);
     else
-        lnt_dl_text_id(dl, MARGIN, 112, 760, 40, 28, false, LNT_ALIGN_LEFT, C_TEXT,
+        lnt_dl_text_id(dl, MARGIN, 112, 760, 40, 28, warn, LNT_ALIGN_LEFT, C_TEXT,
                        saved_words(app));
+    if (warn) {
+        lnt_dl_rect(dl, MARGIN, 322, 760, 56, refused ? C_RED : C_AMBER);
+        lnt_dl_text_id(dl, MARGIN + 10, 322, 740, 56, 20, true, LNT_ALIGN_LEFT,
+                       refused ? C_TEXT : C_BLACK, LNT_S_SAVED_WARNING, app->badge.verdict_words);
+    }
     lnt_dl_text(dl, MARGIN, 154, 760, 50, 36, true, LNT_ALIGN_LEFT, C_TEXT, "%s",
                 app->badge.claims.name);
     /* Never "sent" before the server said so; "when online" only while it cannot be reached. */

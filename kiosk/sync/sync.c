@@ -430,6 +430,8 @@ static enum lnt_err parse_enroll(const struct lnt_buf *reply, struct lnt_identit
     if ((rc = b64_exact(json_object_get(root, "box_public_key"), id->box_pk, LNT_BOX_PK_LEN,
                         "box_public_key", err)) != LNT_OK)
         goto out;
+    if ((rc = lnt_sync_parse_door_rules(root, id, "enrolment reply", err)) != LNT_OK)
+        goto out;
     rc = LNT_ERR_INVALID;
     v = json_object_get(root, "server_time");
     if (!json_is_string(v) || lnt_time_parse(json_string_value(v), &id->server_time) != LNT_OK) {

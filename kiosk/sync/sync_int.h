@@ -38,6 +38,14 @@ enum lnt_err lnt_sync_add_header(struct curl_slist **list, const char *name, con
 enum lnt_err lnt_sync_parse_trust(json_t *trust, struct lnt_identity *id, const char *what,
                                   char *err);
 /*
+ * sync_rules.c: takes the door rules of a reply object `root` into id: "required_training"
+ * replaces id's (absent: left as it was), "sia_listed" replaces the listed
+ * licences (absent: left). On error the message names the field and `what`;
+ * id may be partly changed (callers work on a copy).
+ */
+enum lnt_err lnt_sync_parse_door_rules(json_t *root, struct lnt_identity *id, const char *what,
+                                       char *err);
+/*
  * Appends the signature headers (version 2: docs/api.md) for a request by
  * kiosk `id` to *list. `query` is the query string the URL carries, without
  * '?' (NULL: none). LNT_ERR_INVALID for a part that cannot be signed,

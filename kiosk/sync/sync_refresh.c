@@ -140,7 +140,8 @@ enum lnt_err lnt_sync_parse_refresh(const char *json, size_t len, struct lnt_ide
     }
     if ((rc = lnt_sync_parse_trust(json_object_get(root, "trust"), got, REPLY_WHAT, err)) !=
             LNT_OK ||
-        (rc = revocations(json_object_get(root, "revocations"), got, out, err)) != LNT_OK)
+        (rc = revocations(json_object_get(root, "revocations"), got, out, err)) != LNT_OK ||
+        (rc = lnt_sync_parse_door_rules(root, got, REPLY_WHAT, err)) != LNT_OK)
         goto out;
     if ((rc = places(json_object_get(root, "places"), out, err)) != LNT_OK)
         goto out;

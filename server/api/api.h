@@ -128,6 +128,18 @@ struct json_t *lnt_api_json_time(int64_t t);
 /* A JSON string of date `days` ("2026-11-26"). New reference. */
 struct json_t *lnt_api_json_date(int32_t days);
 
+/* ---- the scheme's door rules (api_door.c) ---- */
+
+/* A JSON array of the course names in `set` (LNT_COURSE_BIT), in code order. New reference;
+ * NULL when out of memory. */
+struct json_t *lnt_api_courses_json(uint32_t set);
+/*
+ * Adds "required_training" ({"door": ["wave"], ...}) and "sia_listed"
+ * ([{"number", "status", "from"}]) to the sync reply `reply`. LNT_ERR_DB or
+ * LNT_ERR_TOO_LARGE from the store, LNT_ERR_NOMEM; `err` says which.
+ */
+enum lnt_err lnt_api_door_rules(struct lnt_api *api, struct json_t *reply, char *err);
+
 /* ---- for officer route files: bearer tokens, scope, query parameters (api_officer.c) ---- */
 
 #define LNT_API_PAGE_DEFAULT 100 /* rows a page holds when `limit` is not given */

@@ -196,6 +196,14 @@ static void handle_enroll(struct lnt_api *api, const struct lnt_http_request *re
     }
     reply = enroll_reply(&kiosk, &venue, &scheme, keys, n_keys,
                          (const uint8_t(*)[LNT_SERIAL_LEN])revoked, n_revoked, now);
+    /* a new kiosk applies the door rules from its first badge, before its first sync */
+    if (reply != NULL && (rc = lnt_api_door_rules(api, reply, err)) != LNT_OK) {
+        lnt_error("enroll: kiosk %lld: %s", (long long)kiosk.id, err);
+        lnt_http_problem(resp, 500,
+                         "kiosk %lld was enrolled but the door rules could not be read (%s)",
+                         (long long)kiosk.id, lnt_strerror(rc));
+        goto out;
+    }
     lnt_api_reply_json(resp, 201, reply);
     if (resp->status == 201)
         lnt_info("enrolled kiosk %lld at venue %lld", (long long)kiosk.id, (long long)venue.id);
@@ -759,6 +767,13 @@ static void handle_sync(struct lnt_api *api, const struct lnt_http_request *req,
                       (json_int_t)(venue.cup_cover_threshold > 0 ? venue.cup_cover_threshold
                                                                  : LNT_CUP_COVER_THRESHOLD_DEFAULT),
                       "box_public_key", box, "places", places);
+    /* the door rules go with the revocations: a kiosk offline for days still applies them */
+    if (reply != NULL && (rc = lnt_api_door_rules(api, reply, err)) != LNT_OK) {
+        lnt_error("sync: kiosk %lld: %s", (long long)kiosk->id, err);
+        lnt_http_problem(resp, 500, "the server could not read its door rules (%s)",
+                         lnt_strerror(rc));
+        goto out;
+    }
     lnt_api_reply_json(resp, 200, reply);
 out:
     json_decref(reply);

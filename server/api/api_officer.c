@@ -469,7 +469,7 @@ static json_t *shift_json(const void *row)
     const char *flag = lnt_signin_flag_name(s->badge_flag);
 
     return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:b, s:b, s:b, "
-                     "s:b, s:o, s:o}",
+                     "s:b, s:o, s:o, s:o, s:s}",
                      "id", (json_int_t)s->id, "kiosk_id", (json_int_t)s->kiosk_id, "staff_id",
                      s->staff_id, "staff_name", s->staff_name, "badge_serial", s->serial, "role",
                      lnt_role_name(s->role), "sia_number", s->sia_number, "sia_status",
@@ -480,7 +480,9 @@ static json_t *shift_json(const void *row)
                      s->vuln_trained, "angela_trained", s->angela_trained, "bystander_trained",
                      s->bystander_trained, "badge_flag",
                      flag != NULL ? json_string(flag) : json_null(), "signed_out_by",
-                     s->off_by[0] != '\0' ? json_string(s->off_by) : json_null());
+                     s->off_by[0] != '\0' ? json_string(s->off_by) : json_null(),
+                     "training_missing", lnt_api_courses_json(s->training_missing), "duty",
+                     s->duty == LNT_DUTY_OTHER ? "other" : "role");
 }
 
 /*

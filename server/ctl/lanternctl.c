@@ -90,6 +90,7 @@ static int print_event(void *ctx, const struct lnt_stored_event *e)
         switch (e->ev.type) {
         case LNT_EV_SIGN_IN:
         case LNT_EV_SIGN_OUT:
+        case LNT_EV_DOOR_REFUSED:
             staff = e->ev.u.badge.staff_id;
             break;
         case LNT_EV_INCIDENT:
@@ -205,6 +206,17 @@ static const struct command commands[] = {
      "challenge25\n"
      "        --completed YYYY-MM-DD [--expires YYYY-MM-DD]   (default: completed + 12 months)"},
     {"training", "list", lnt_ctl_training_list, "training list --staff ID [--history]"},
+    {"training", "require", lnt_ctl_training_require,
+     "training require --role door|bar|manager|volunteer --course COURSE\n"
+     "        badges of the role without it in date are never GREEN at the door"},
+    {"training", "unrequire", lnt_ctl_training_unrequire,
+     "training unrequire --role ROLE --course COURSE"},
+    {"training", "required", lnt_ctl_training_required,
+     "training required                   the required training of every role"},
+    {"sia", "set-status", lnt_ctl_sia_set_status,
+     "sia set-status NUMBER --status suspended|revoked|valid [--from YYYY-MM-DD]\n"
+     "        (default: today) kiosks treat a suspended or revoked licence as expired"},
+    {"sia", "list", lnt_ctl_sia_list, "sia list                            the listed licences"},
     {"badge", "issue", lnt_ctl_badge_issue,
      "badge issue --staff ID --png FILE [--valid-days N]   (default 365, at most 397)"},
     {"badge", "sheet", lnt_ctl_badge_sheet,

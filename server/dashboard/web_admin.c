@@ -28,6 +28,7 @@ static const char *const notices[][2] = {
     {"kiosk-revoke", "The kiosk was revoked."},
     {"officer-add", "The account was made."},
     {"officer-disable", "The account was disabled and its sessions ended."},
+    {"training-require", "The required training was changed: kiosks take it at their next sync."},
 };
 
 /* ---- the page ---- */
@@ -367,10 +368,12 @@ void web_admin(struct web_req *r)
                           "</div>",
                           notices[i][1]);
     lnt_html_raw(&r->h, "<p class=\"no-print\"><a href=\"#venues\">Venues</a> &#183; <a "
-                        "href=\"#staff\">Staff and badges</a> &#183; <a href=\"#kiosks\">Kiosks"
+                        "href=\"#staff\">Staff and badges</a> &#183; <a href=\"#required\">"
+                        "Required training</a> &#183; <a href=\"#kiosks\">Kiosks"
                         "</a> &#183; <a href=\"#officers\">Officer accounts</a></p>");
     venues_section(r, v, n);
     staff_section(r, v, n, venue);
+    web_admin_door_section(r);
     kiosks_section(r, v, n);
     officers_section(r);
     web_page_end(r, 200);
@@ -741,5 +744,10 @@ void web_admin_post(struct web_req *r)
             actions[i].fn(r);
             return;
         }
+    if (strcmp(r->params[0], "training-require") == 0 ||
+        strcmp(r->params[0], "training-unrequire") == 0) {
+        web_admin_act_required(r, strcmp(r->params[0], "training-require") == 0);
+        return;
+    }
     web_error(r, 404, "Not found", "There is no such action.");
 }

@@ -134,6 +134,11 @@ bool web_venue_in_scope(struct web_req *r, int64_t id, struct lnt_venue *v);
 
 /* What the badge register said of a sign-in's badge: a red mark, or "issued" in grey. */
 void web_badge_flag(struct lnt_html *h, enum lnt_signin_flag f);
+/* Admin's required-training section and its two actions (web_admin_door.c). */
+void web_admin_door_section(struct web_req *r);
+void web_admin_act_required(struct web_req *r, bool required);
+/* " required, missing at sign-in: wave, angela" for a sign-in's missing courses; nothing for 0. */
+void web_training_missing(struct lnt_html *h, uint32_t missing);
 /* The instant night `night` begins: 06:00 London time on its date. */
 int64_t web_night_start(int32_t night);
 /* A "YYYY-MM-DD" query argument as days since the epoch, or `dflt` when absent or malformed. */

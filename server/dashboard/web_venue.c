@@ -318,6 +318,23 @@ void web_badge_flag(struct lnt_html *h, enum lnt_signin_flag f)
         lnt_html_raw(h, "<span class=\"muted\">issued</span>");
 }
 
+void web_training_missing(struct lnt_html *h, uint32_t missing)
+{
+    bool first = true;
+
+    if (missing == 0)
+        return;
+    lnt_html_raw(h, " <span class=\"status st-not_met\">required, missing at sign-in: ");
+    for (int c = LNT_COURSE_BYSTANDER; c <= LNT_COURSE__MAX; c++) {
+        if ((missing & LNT_COURSE_BIT(c)) == 0)
+            continue;
+        lnt_html_raw(h, first ? "" : ", ");
+        lnt_html_txt(h, lnt_course_name((enum lnt_course)c));
+        first = false;
+    }
+    lnt_html_raw(h, "</span>");
+}
+
 /* What each kind of flag means, for a reader of the case file. */
 static const char *flag_text(enum lnt_flag_kind k)
 {
@@ -338,6 +355,12 @@ static const char *flag_text(enum lnt_flag_kind k)
         return "Sign-in with a revoked badge";
     case LNT_FLAG_UNKNOWN_SERIAL:
         return "Sign-in with a badge the scheme never issued";
+    case LNT_FLAG_UNIDENTIFIED_STAFF:
+        return "Report saved without a badge while the kiosk's camera was down";
+    case LNT_FLAG_DOOR_REFUSED:
+        return "Door supervisor without a valid SIA licence: not signed in on the door";
+    case LNT_FLAG_SIA_NOT_VALID:
+        return "Door supervisor signed in without a valid SIA licence";
     default:
         return "Anomaly";
     }

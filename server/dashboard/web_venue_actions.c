@@ -87,6 +87,9 @@ void web_register(struct web_req *r)
         lnt_html_txt(&r->h, s->staff_name[0] != '\0' ? s->staff_name : s->staff_id);
         lnt_html_raw(&r->h, "</td><td>");
         lnt_html_txt(&r->h, lnt_role_name(s->role));
+        if (s->duty == LNT_DUTY_OTHER)
+            lnt_html_raw(&r->h, " <span class=\"status st-not_met\">other duties, not the "
+                                "door</span>");
         lnt_html_raw(&r->h, "</td><td>");
         lnt_html_txt(&r->h, s->sia_number[0] != '\0' ? s->sia_number : "none");
         lnt_html_raw(&r->h, "</td><td>");
@@ -96,9 +99,11 @@ void web_register(struct web_req *r)
             lnt_html_raw(&r->h, "<span class=\"status st-met\">valid</span>");
         else
             lnt_html_raw(&r->h, "<span class=\"status st-not_met\">not valid</span>");
-        lnt_html_rawf(&r->h, "</td><td>%s%s%s</td><td>", s->vuln_trained ? "vulnerability " : "",
+        lnt_html_rawf(&r->h, "</td><td>%s%s%s", s->vuln_trained ? "vulnerability " : "",
                       s->angela_trained ? "Ask-for-Angela " : "",
                       s->bystander_trained ? "bystander" : "");
+        web_training_missing(&r->h, s->training_missing);
+        lnt_html_raw(&r->h, "</td><td>");
         web_badge_flag(&r->h, s->badge_flag);
         lnt_html_raw(&r->h, "</td></tr>\n");
     }

@@ -195,6 +195,8 @@ static const char *const flag_names[] = {
     [LNT_FLAG_REVOKED_BADGE] = "revoked_badge",
     [LNT_FLAG_UNKNOWN_SERIAL] = "unknown_serial",
     [LNT_FLAG_UNIDENTIFIED_STAFF] = "unidentified_staff",
+    [LNT_FLAG_DOOR_REFUSED] = "door_refused",
+    [LNT_FLAG_SIA_NOT_VALID] = "sia_not_valid",
 };
 
 const char *lnt_signin_flag_name(enum lnt_signin_flag f)

@@ -92,6 +92,8 @@ struct lnt_shift {
     bool sia_ok;                       /* sia_status valid or expiring */
     enum lnt_signin_flag badge_flag;   /* what the server knows of the badge at on_at */
     char off_by[LNT_STAFF_ID_MAX + 1]; /* the manager who signed them out; "" = they did */
+    uint32_t training_missing;         /* required courses the kiosk found absent or lapsed */
+    enum lnt_duty duty;                /* LNT_DUTY_OTHER: signed in for other duties */
 };
 /*
  * The register of venue `venue_id` for shifts with on_at in [from, to),
@@ -114,10 +116,13 @@ enum lnt_flag_kind {
     LNT_FLAG_REVOKED_BADGE = 7,       /* sign_in with a badge revoked before it */
     LNT_FLAG_UNKNOWN_SERIAL = 8,      /* sign_in with a badge serial the scheme never issued */
     LNT_FLAG_UNIDENTIFIED_STAFF = 9,  /* an incident saved without a badge (camera down) */
-    LNT_FLAG__MAX = 9
+    LNT_FLAG_DOOR_REFUSED = 10,       /* door_refused: not signed in on the door, no licence */
+    LNT_FLAG_SIA_NOT_VALID = 11,      /* a door supervisor signed in without a valid licence */
+    LNT_FLAG__MAX = 11
 };
 /* "copied_badge", "unmatched_sign_out", "unmatched_shift_end", "seq_gap", "seq_backwards",
- * "conflict", "revoked_badge", "unknown_serial", "unidentified_staff". */
+ * "conflict", "revoked_badge", "unknown_serial", "unidentified_staff", "door_refused",
+ * "sia_not_valid". */
 const char *lnt_flag_kind_name(enum lnt_flag_kind k);
 enum lnt_err lnt_flag_kind_parse(const char *s, enum lnt_flag_kind *out);
 
@@ -134,8 +139,9 @@ struct lnt_flag {
     int64_t at;                          /* occurred_at of the event that raised it */
     int64_t seq;   /* the event's seq (0 for sign-ins flagged by the schema 4 migration) */
     int64_t other; /* copied_badge: the other shift's id; seq flags: last_seq before;
-                      conflict on a uuid: the stored event's seq; revoked_badge and
-                      unknown_serial: the flagged shift's id */
+                      conflict on a uuid: the stored event's seq; revoked_badge,
+                      unknown_serial and sia_not_valid: the flagged shift's id;
+                      door_refused: the licence's state (enum lnt_sia_status) */
 };
 /*
  * Flags with `at` in [from, to), newest first. venue_id 0 = every venue (a

@@ -155,4 +155,35 @@ enum lnt_err lnt_store_finding_add(struct lnt_store *s, struct lnt_finding *f, i
 enum lnt_err lnt_store_finding_list(struct lnt_store *s, int64_t venue_id, struct lnt_finding **out,
                                     size_t *n, char *err);
 
+/* ---- the door rules: required training per role, SIA licences listed as not valid ---- */
+
+/*
+ * The scheme's required training, every role (known is true). Thread-safe.
+ * LNT_ERR_DB on failure.
+ */
+enum lnt_err lnt_store_required_get(struct lnt_store *s, struct lnt_required_training *out,
+                                    char *err);
+/*
+ * Makes `course` required (or not) for `role` (not LNT_ROLE_NONE), audited as
+ * training.require / training.unrequire; *changed says whether it was not
+ * already so (may be NULL). LNT_ERR_INVALID for an unknown role or course,
+ * LNT_ERR_DB. Thread-safe.
+ */
+enum lnt_err lnt_store_required_set(struct lnt_store *s, enum lnt_role role, enum lnt_course course,
+                                    bool required, bool *changed, char *err);
+/*
+ * Lists SIA licence `number` (16 digits) as `status` from day `from` (days
+ * since epoch), replacing any earlier word on it; audited as sia.set-status.
+ * LNT_ERR_INVALID for a bad number, status or date; LNT_ERR_DB. Thread-safe.
+ */
+enum lnt_err lnt_store_sia_set(struct lnt_store *s, const char *number, enum lnt_sia_listing status,
+                               int32_t from, char *err);
+/*
+ * Every listed licence, by number, into a new array (*out, the caller frees;
+ * NULL when none). At most LNT_SIA_LISTED_MAX are listed (LNT_ERR_TOO_LARGE
+ * beyond: the kiosks could not keep more). Thread-safe.
+ */
+enum lnt_err lnt_store_sia_listed(struct lnt_store *s, struct lnt_sia_listed **out, size_t *n,
+                                  char *err);
+
 #endif

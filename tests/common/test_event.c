@@ -10,8 +10,9 @@
 
 static void test_event__type_names_round_trip(void **state)
 {
-    static const char *const names[] = {"sign_in", "sign_out",    "badge_refused", "incident",
-                                        "stock",   "shift_start", "shift_end",     "welfare"};
+    static const char *const names[] = {"sign_in",   "sign_out", "badge_refused",
+                                        "incident",  "stock",    "shift_start",
+                                        "shift_end", "welfare",  "door_refused"};
     (void)state;
 
     for (int t = 1; t <= LNT_EV__MAX; t++) {
@@ -64,7 +65,7 @@ static void test_event__out_of_range_values_are_unknown(void **state)
     assert_string_equal(lnt_event_type_name((enum lnt_event_type)99), "unknown");
     assert_string_equal(lnt_event_type_name((enum lnt_event_type) - 1), "unknown");
     assert_string_equal(lnt_verdict_name((enum lnt_verdict)0), "unknown");
-    assert_string_equal(lnt_sia_status_name((enum lnt_sia_status)6), "unknown");
+    assert_string_equal(lnt_sia_status_name((enum lnt_sia_status)8), "unknown");
 }
 
 int main(void)

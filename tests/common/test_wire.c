@@ -571,7 +571,7 @@ static void test_wire__refuses_malformed_events(void **state)
     refused_edit("\"type\": \"sign_in\", ", "", "event 0: field `type`: missing");
     refused_edit("\"type\": \"sign_in\"", "\"type\": \"sign_up\"",
                  "event 0: field `type`: expected one of sign_in, sign_out, badge_refused, "
-                 "incident, stock, shift_start, shift_end, welfare");
+                 "incident, stock, shift_start, shift_end, welfare, door_refused");
     refused_edit("\"seq\": 1", "\"seq\": \"1\"",
                  "event 0: field `seq`: expected a positive integer");
     refused_edit("\"seq\": 1", "\"seq\": -4", "event 0: field `seq`: expected a positive integer");
@@ -598,7 +598,7 @@ static void test_wire__refuses_malformed_events(void **state)
                  "event 0: field `role`: expected one of door, bar, manager, volunteer");
     refused_edit("\"sia_status\": \"valid\"", "\"sia_status\": \"VALID\"",
                  "event 0: field `sia_status`: expected one of not_required, valid, expiring, "
-                 "expired, missing");
+                 "expired, missing, suspended, revoked");
     refused_edit("\"staff_id\": \"12\"", "\"staff_id\": \"12345678901234567\"",
                  "event 0: field `staff_id`: longer than 16 bytes");
     refused_edit("\"staff_id\": \"12\"", "\"staff_id\": \"\"",

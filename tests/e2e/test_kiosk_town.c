@@ -72,6 +72,9 @@ static void add_staff(struct town *t, int slot, const char *venue, const char *n
     json_decref(o);
     json_decref(ctl(t, (const char *[]){"training", "add", "--staff", t->staff[slot], "--course",
                                         "angela", "--completed", completed, NULL}));
+    /* WAVE is the scheme's default required training: without it no badge is GREEN */
+    json_decref(ctl(t, (const char *[]){"training", "add", "--staff", t->staff[slot], "--course",
+                                        "wave", "--completed", completed, NULL}));
     json_decref(
         ctl(t, (const char *[]){"badge", "issue", "--staff", t->staff[slot], "--png", path, NULL}));
     free(path);

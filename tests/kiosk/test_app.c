@@ -142,23 +142,28 @@ static void test_app__amber_for_training_expiring(void **state)
     assert_int_equal(w->app.badge.sia, LNT_SIA_NOT_REQUIRED);
     assert_int_equal(w->app.badge.verdict, LNT_VERDICT_AMBER);
     assert_int_equal(w->app.badge.course_days_left[0], 12);
-    assert_non_null(strstr(w->app.badge.verdict_words, "angela"));
+    assert_non_null(strstr(w->app.badge.verdict_words, "Ask for Angela training"));
 }
 
-static void test_app__red_for_door_without_sia_but_recorded(void **state)
+static void test_app__red_for_door_without_sia_signs_in_for_other_duties(void **state)
 {
     struct world *w = *state;
     char qr[LNT_BADGE_MAX_TEXT + 1];
 
     badge(w, "WTN", LNT_ROLE_DOOR, NO_SIA, 0, 0, qr, sizeof qr);
     scan(w, qr, MS(T0));
-    /* Red is shown, not refused: the sign-in is still recorded, as evidence. */
+    /* Red is shown, not refused; "Sign in" on the door is not there, other duties are. */
     assert_int_equal(w->app.state, LNT_APP_BADGE);
     assert_int_equal(w->app.badge.sia, LNT_SIA_MISSING);
     assert_int_equal(w->app.badge.verdict, LNT_VERDICT_RED);
+    assert_true(lnt_app_door_blocked(&w->app));
     lnt_app_tap(&w->app, LNT_BTN_PRIMARY, MS(T0 + 2), &w->out);
+    assert_false(w->out.save);
+    assert_int_equal(w->app.state, LNT_APP_BADGE);
+    lnt_app_tap(&w->app, LNT_BTN_OTHER_DUTIES, MS(T0 + 2), &w->out);
     assert_true(w->out.save);
     assert_int_equal(w->out.ev.type, LNT_EV_SIGN_IN);
+    assert_int_equal(w->out.ev.u.badge.duty, LNT_DUTY_OTHER);
     assert_int_equal(w->out.ev.u.badge.verdict, LNT_VERDICT_RED);
     assert_int_equal(w->out.ev.u.badge.sia_status, LNT_SIA_MISSING);
     assert_string_equal(w->out.ev.u.badge.sia_number, "");
@@ -525,7 +530,7 @@ int main(void)
         T(test_app__green_for_door_with_everything_in_date),
         T(test_app__amber_for_sia_expiring_in_10_days),
         T(test_app__amber_for_training_expiring),
-        T(test_app__red_for_door_without_sia_but_recorded),
+        T(test_app__red_for_door_without_sia_signs_in_for_other_duties),
         T(test_app__red_for_expired_sia),
         T(test_app__sign_in_then_sign_out_by_shift_state),
         T(test_app__failed_save_is_not_shown_as_saved),

@@ -140,6 +140,37 @@ static enum lnt_err badge_check(struct lnt_store *s, const struct lnt_event *e,
                                                : lnt_sq_fail(s->w.db, err, "looking up a badge");
 }
 
+/*
+ * A door supervisor signed in without a valid licence (on the door from an older kiosk, or
+ * for other duties): as the kiosk judged it, or as the scheme's listing has it on the day
+ * (a kiosk that had not yet heard of a suspension). Flagged, naming the shift.
+ */
+static enum lnt_err sia_check(struct lnt_store *s, const struct lnt_sq_origin *o,
+                              const struct lnt_event *e, int64_t shift, char *err)
+{
+    const struct lnt_ev_badge *b = &e->u.badge;
+    enum lnt_sia_listing listed = LNT_SIA_LISTED_VALID;
+    enum lnt_err rc;
+
+    if (b->role != LNT_ROLE_DOOR)
+        return LNT_OK;
+    rc = lnt_sq_sia_listing_on(s, b->sia_number, lnt_london_date(e->occurred_at), &listed, err);
+    if (rc != LNT_OK || (lnt_sia_status_ok(b->sia_status) && listed == LNT_SIA_LISTED_VALID))
+        return rc;
+    return lnt_sq_flag(s, LNT_FLAG_SIA_NOT_VALID, o, 0, b->staff_id, b->serial, e->occurred_at,
+                       e->seq, shift, err);
+}
+
+/* door_refused: nobody went on shift; the scheme is told at once. */
+static enum lnt_err derive_door_refused(struct lnt_store *s, const struct lnt_sq_origin *o,
+                                        const struct lnt_event *e, char *err)
+{
+    const struct lnt_ev_badge *b = &e->u.badge;
+
+    return lnt_sq_flag(s, LNT_FLAG_DOOR_REFUSED, o, 0, b->staff_id, b->serial, e->occurred_at,
+                       e->seq, (int64_t)b->sia_status, err);
+}
+
 static enum lnt_err derive_sign_in(struct lnt_store *s, const struct lnt_sq_origin *o,
                                    const struct lnt_event *e, enum lnt_signin_flag *flag, char *err)
 {
@@ -150,6 +181,7 @@ static enum lnt_err derive_sign_in(struct lnt_store *s, const struct lnt_sq_orig
     bool vuln, angela, byst;
     struct lnt_sq_night_delta *nd;
     sqlite3_stmt *st;
+    int64_t shift;
     enum lnt_err rc;
 
     rc = training_on(s, b->staff_id, night, &vuln, &angela, &byst, err);
@@ -162,8 +194,9 @@ static enum lnt_err derive_sign_in(struct lnt_store *s, const struct lnt_sq_orig
     st = lnt_sq_stmt(&s->w,
                      "INSERT INTO shifts (venue_id, kiosk_id, staff_id, serial, role, sia_number, "
                      "sia_status, verdict, on_at, night, vuln_trained, angela_trained, "
-                     "bystander_trained, sia_ok, badge_flag) "
-                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                     "bystander_trained, sia_ok, badge_flag, training_missing, duty) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+                     "?16, ?17)",
                      err);
     if (st == NULL)
         return LNT_ERR_DB;
@@ -182,12 +215,16 @@ static enum lnt_err derive_sign_in(struct lnt_store *s, const struct lnt_sq_orig
     sqlite3_bind_int(st, 13, byst);
     sqlite3_bind_int(st, 14, sia_ok);
     sqlite3_bind_int(st, 15, (int)*flag);
+    sqlite3_bind_int64(st, 16, (int64_t)b->training_missing);
+    sqlite3_bind_int(st, 17, b->duty == LNT_DUTY_OTHER ? 1 : 0);
     rc = lnt_sq_done(s->w.db, st, err, "storing a shift");
+    shift = sqlite3_last_insert_rowid(s->w.db);
     if (rc == LNT_OK && *flag != LNT_SIGNIN_OK)
         rc = lnt_sq_flag(
             s, *flag == LNT_SIGNIN_REVOKED ? LNT_FLAG_REVOKED_BADGE : LNT_FLAG_UNKNOWN_SERIAL, o, 0,
-            b->staff_id, b->serial, e->occurred_at, e->seq, sqlite3_last_insert_rowid(s->w.db),
-            err);
+            b->staff_id, b->serial, e->occurred_at, e->seq, shift, err);
+    if (rc == LNT_OK)
+        rc = sia_check(s, o, e, shift, err);
     if (rc != LNT_OK)
         return rc;
     nd = lnt_sq_batch_night(s, o->venue_id, night, err);
@@ -690,6 +727,8 @@ enum lnt_err lnt_sq_derive(struct lnt_store *s, const struct lnt_sq_origin *o,
         return derive_shift_end(s, o, e, err);
     case LNT_EV_WELFARE:
         return lnt_sq_derive_welfare(s, o, e, err);
+    case LNT_EV_DOOR_REFUSED:
+        return derive_door_refused(s, o, e, err);
     default:
         return LNT_OK;
     }

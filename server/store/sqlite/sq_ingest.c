@@ -22,6 +22,7 @@ static const char *event_staff(const struct lnt_event *e)
     switch (e->type) {
     case LNT_EV_SIGN_IN:
     case LNT_EV_SIGN_OUT:
+    case LNT_EV_DOOR_REFUSED:
         id = e->u.badge.staff_id;
         break;
     case LNT_EV_INCIDENT:

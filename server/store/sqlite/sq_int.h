@@ -330,6 +330,10 @@ struct lnt_sq_origin {
  * *badge (badge may be NULL) says what the badge register had to say of a sign_in's badge;
  * LNT_SIGNIN_OK for every other event.
  */
+/* sq_door.c: the listing of SIA licence `number` in force on `day` (inside the write
+ * transaction); LNT_SIA_LISTED_VALID when not listed or not yet in force. */
+enum lnt_err lnt_sq_sia_listing_on(struct lnt_store *s, const char *number, int32_t day,
+                                   enum lnt_sia_listing *out, char *err);
 enum lnt_err lnt_sq_derive(struct lnt_store *s, const struct lnt_sq_origin *o,
                            const struct lnt_event *e, enum lnt_signin_flag *badge, char *err);
 /* Inserts one flags row. staff_id and serial may be NULL. */

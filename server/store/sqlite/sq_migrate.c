@@ -11,6 +11,7 @@ extern const unsigned char lnt_sql_sqlite_003_ingest_speed[];
 extern const unsigned char lnt_sql_sqlite_004_integrity[];
 extern const unsigned char lnt_sql_sqlite_005_retention_received[];
 extern const unsigned char lnt_sql_sqlite_006_places_welfare[];
+extern const unsigned char lnt_sql_sqlite_007_door_rules[];
 
 struct migration {
     int version;
@@ -38,9 +39,10 @@ static const struct migration migrations[] = {
     {4, "004_integrity.sql", lnt_sql_sqlite_004_integrity, NULL, lnt_sq_keys_move_out, true},
     {5, "005_retention_received.sql", lnt_sql_sqlite_005_retention_received, NULL, NULL, false},
     {6, "006_places_welfare.sql", lnt_sql_sqlite_006_places_welfare, NULL, NULL, false},
+    {7, "007_door_rules.sql", lnt_sql_sqlite_007_door_rules, NULL, NULL, false},
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
-_Static_assert(LNT_STORE_SCHEMA_VERSION == 6, "store_admin.h names the newest migration");
+_Static_assert(LNT_STORE_SCHEMA_VERSION == 7, "store_admin.h names the newest migration");
 
 static enum lnt_err user_version(sqlite3 *db, int *out, char *err)
 {

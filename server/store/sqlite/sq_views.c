@@ -69,6 +69,8 @@ static void shift_row(sqlite3_stmt *st, void *elem)
     h->sia_ok = sqlite3_column_int(st, 16) != 0;
     h->badge_flag = (enum lnt_signin_flag)sqlite3_column_int(st, 17);
     lnt_sq_text(h->off_by, sizeof h->off_by, st, 18);
+    h->training_missing = (uint32_t)sqlite3_column_int64(st, 19);
+    h->duty = sqlite3_column_int(st, 20) == 1 ? LNT_DUTY_OTHER : LNT_DUTY_ROLE;
 }
 
 enum lnt_err lnt_store_register_list(struct lnt_store *s, int64_t venue_id, int64_t from,
@@ -80,8 +82,8 @@ enum lnt_err lnt_store_register_list(struct lnt_store *s, int64_t venue_id, int6
         "SELECT sh.id, sh.venue_id, sh.kiosk_id, sh.staff_id, coalesce(p.name, ''), "
         "sh.serial, sh.role, sh.sia_number, sh.sia_status, sh.verdict, sh.on_at, "
         "coalesce(sh.off_at, 0), sh.night, sh.vuln_trained, sh.angela_trained, "
-        "sh.bystander_trained, sh.sia_ok, sh.badge_flag, sh.off_by FROM shifts sh "
-        "LEFT JOIN staff p ON p.id = sh.staff_id "
+        "sh.bystander_trained, sh.sia_ok, sh.badge_flag, sh.off_by, sh.training_missing, "
+        "sh.duty FROM shifts sh LEFT JOIN staff p ON p.id = sh.staff_id "
         "WHERE sh.venue_id = ?1 AND sh.on_at >= ?2 AND sh.on_at < ?3 "
         "ORDER BY sh.on_at, sh.id LIMIT ?4 OFFSET ?5",
         venue_id, from, to, offset, limit, sizeof **out, shift_row, (void **)out, n,

@@ -982,6 +982,64 @@ static void test_api__sync_returns_trust_revocations_and_venue(void **state)
     reply_release(&r);
 }
 
+/* The course names `role` must hold, as a reply's "required_training" lists them, comma-joined. */
+static void required_of(json_t *reply, const char *role, char *out, size_t size)
+{
+    json_t *arr = json_object_get(json_object_get(reply, "required_training"), role), *c;
+    size_t i, n = 0;
+
+    assert_true(json_is_array(arr));
+    out[0] = '\0';
+    json_array_foreach(arr, i, c) n +=
+        (size_t)snprintf(out + n, size - n, "%s%s", i > 0 ? "," : "", json_string_value(c));
+}
+
+/* The scheme's door rules reach a kiosk at enrolment and at every sync, like the revocations. */
+static void test_api__enrolment_and_sync_carry_the_door_rules(void **state)
+{
+    struct fixture *f = *state;
+    char err[LNT_ERRBUF_SIZE] = "", courses[128];
+    struct reply r;
+    json_t *listed;
+
+    assert_int_equal(
+        lnt_store_required_set(f->store, LNT_ROLE_DOOR, LNT_COURSE_FIRST_AID, true, NULL, err),
+        LNT_OK);
+    assert_int_equal(
+        lnt_store_required_set(f->store, LNT_ROLE_BAR, LNT_COURSE_WAVE, false, NULL, err), LNT_OK);
+    assert_int_equal(lnt_store_sia_set(f->store, "1234567812345678", LNT_SIA_LISTED_SUSPENDED,
+                                       lnt_days_from_civil(2026, 11, 1), err),
+                     LNT_OK);
+
+    crypto_sign_keypair(f->pk, f->sk);
+    post_enroll(f, f->code, f->pk, &r);
+    assert_int_equal(r.status, 201);
+    f->kiosk_id = json_integer_value(json_object_get(r.json, "kiosk_id"));
+    required_of(r.json, "door", courses, sizeof courses);
+    assert_string_equal(courses, "wave,first-aid");
+    reply_release(&r);
+
+    get_sync(f, "", NULL, &r);
+    assert_int_equal(r.status, 200);
+    required_of(r.json, "door", courses, sizeof courses);
+    assert_string_equal(courses, "wave,first-aid");
+    required_of(r.json, "bar", courses, sizeof courses);
+    assert_string_equal(courses, "");
+    required_of(r.json, "manager", courses, sizeof courses);
+    assert_string_equal(courses, "wave");
+    required_of(r.json, "volunteer", courses, sizeof courses);
+    assert_string_equal(courses, "wave");
+    listed = json_object_get(r.json, "sia_listed");
+    assert_int_equal(json_array_size(listed), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(listed, 0), "number")),
+                        "1234567812345678");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(listed, 0), "status")),
+                        "suspended");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(listed, 0), "from")),
+                        "2026-11-01");
+    reply_release(&r);
+}
+
 /* A new sealing key reaches every enrolled kiosk at its next sync. */
 static void test_api__sync_carries_a_rotated_sealing_key(void **state)
 {
@@ -1585,6 +1643,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_api__events_chunked_body_over_limit_413, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_api__sync_returns_trust_revocations_and_venue, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_api__enrolment_and_sync_carry_the_door_rules, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_api__sync_carries_a_rotated_sealing_key, setup,
                                         teardown),

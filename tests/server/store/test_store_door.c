@@ -1,0 +1,253 @@
+/* test_store_door.c - the scheme's door rules in the store: required training per role, SIA
+ * licences listed as suspended or revoked, what a sign-in lacked, and the flags for a door
+ * supervisor without a valid licence. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <sqlite3.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ltime.h"
+#include "night.h"
+#include "store.h"
+#include "test_store_fixture.h"
+
+#define H 3600
+#define SERIAL_A "a1b2c3d4e5f60718"
+#define SERIAL_B "0102030405060708"
+#define LICENCE "1234567812345678" /* the fixture's door supervisors hold this one */
+
+static void test_store_door__a_new_scheme_requires_wave_of_every_role(void **state)
+{
+    struct sf *f = *state;
+    struct lnt_required_training req;
+    char err[LNT_ERRBUF_SIZE] = "";
+
+    assert_int_equal(lnt_store_required_get(f->s, &req, err), LNT_OK);
+    assert_true(req.known);
+    assert_int_equal(req.courses[LNT_ROLE_NONE], 0);
+    for (int r = LNT_ROLE_DOOR; r <= LNT_ROLE_VOLUNTEER; r++)
+        assert_int_equal(req.courses[r], LNT_COURSE_BIT(LNT_COURSE_WAVE));
+}
+
+static void test_store_door__requirements_are_kept_and_audited(void **state)
+{
+    struct sf *f = *state;
+    struct lnt_required_training req;
+    char err[LNT_ERRBUF_SIZE] = "";
+    bool changed = false;
+
+    assert_int_equal(
+        lnt_store_required_set(f->s, LNT_ROLE_DOOR, LNT_COURSE_FIRST_AID, true, &changed, err),
+        LNT_OK);
+    assert_true(changed);
+    assert_int_equal(
+        lnt_store_required_set(f->s, LNT_ROLE_DOOR, LNT_COURSE_FIRST_AID, true, &changed, err),
+        LNT_OK);
+    assert_false(changed); /* already so: nothing changes, nothing is audited */
+    assert_int_equal(
+        lnt_store_required_set(f->s, LNT_ROLE_BAR, LNT_COURSE_WAVE, false, &changed, err), LNT_OK);
+    assert_true(changed);
+    sf_reopen(f);
+    assert_int_equal(lnt_store_required_get(f->s, &req, err), LNT_OK);
+    assert_int_equal(req.courses[LNT_ROLE_DOOR],
+                     LNT_COURSE_BIT(LNT_COURSE_WAVE) | LNT_COURSE_BIT(LNT_COURSE_FIRST_AID));
+    assert_int_equal(req.courses[LNT_ROLE_BAR], 0);
+    assert_int_equal(req.courses[LNT_ROLE_MANAGER], LNT_COURSE_BIT(LNT_COURSE_WAVE));
+    assert_int_equal(sf_sql_int(f->path,
+                                "SELECT count(*) FROM audit_log WHERE action = 'training.require' "
+                                "AND detail LIKE '%first-aid%'"),
+                     1);
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM audit_log WHERE action = "
+                                         "'training.unrequire'"),
+                     1);
+}
+
+static void test_store_door__unknown_roles_and_courses_are_refused(void **state)
+{
+    struct sf *f = *state;
+    char err[LNT_ERRBUF_SIZE] = "";
+
+    assert_int_equal(lnt_store_required_set(f->s, LNT_ROLE_NONE, LNT_COURSE_WAVE, true, NULL, err),
+                     LNT_ERR_INVALID);
+    assert_non_null(strstr(err, "role"));
+    assert_int_equal(
+        lnt_store_required_set(f->s, LNT_ROLE_DOOR, (enum lnt_course)9, true, NULL, err),
+        LNT_ERR_INVALID);
+    assert_non_null(strstr(err, "course"));
+}
+
+static void test_store_door__the_latest_word_on_a_licence_stands(void **state)
+{
+    struct sf *f = *state;
+    struct lnt_sia_listed *l = NULL;
+    char err[LNT_ERRBUF_SIZE] = "";
+    int32_t nov1 = lnt_days_from_civil(2026, 11, 1);
+    size_t n = 0;
+
+    assert_int_equal(lnt_store_sia_set(f->s, LICENCE, LNT_SIA_LISTED_SUSPENDED, nov1, err), LNT_OK);
+    assert_int_equal(lnt_store_sia_set(f->s, LICENCE, LNT_SIA_LISTED_REVOKED, nov1 + 9, err),
+                     LNT_OK);
+    assert_int_equal(
+        lnt_store_sia_set(f->s, "9999888877776666", LNT_SIA_LISTED_SUSPENDED, nov1, err), LNT_OK);
+    assert_int_equal(lnt_store_sia_listed(f->s, &l, &n, err), LNT_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(l[0].number, LICENCE);
+    assert_int_equal(l[0].status, LNT_SIA_LISTED_REVOKED);
+    assert_int_equal(l[0].from, nov1 + 9);
+    free(l);
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM audit_log WHERE action = "
+                                         "'sia.set-status'"),
+                     3);
+    /* not a licence number */
+    assert_int_equal(lnt_store_sia_set(f->s, "12345", LNT_SIA_LISTED_SUSPENDED, nov1, err),
+                     LNT_ERR_INVALID);
+    assert_int_equal(
+        lnt_store_sia_set(f->s, "123456781234567x", LNT_SIA_LISTED_SUSPENDED, nov1, err),
+        LNT_ERR_INVALID);
+    assert_int_equal(lnt_store_sia_set(f->s, LICENCE, (enum lnt_sia_listing)5, nov1, err),
+                     LNT_ERR_INVALID);
+}
+
+static void test_store_door__register_keeps_what_a_sign_in_lacked(void **state)
+{
+    struct sf *f = *state;
+    int64_t v = sf_venue(f->s, "The Crown", LNT_VENUE_PUB, "Centre", "");
+    int64_t k = sf_kiosk(f->s, v);
+    int64_t bar = sf_staff(f->s, v, "Alex Bar", LNT_ROLE_BAR);
+    int64_t door = sf_staff(f->s, v, "Sam Door", LNT_ROLE_DOOR);
+    struct lnt_shift *sh = NULL;
+    struct lnt_flag *fl = NULL;
+    char err[LNT_ERRBUF_SIZE] = "";
+    size_t n = 0;
+    struct lnt_event ev[] = {
+        sf_badge(1, LNT_EV_SIGN_IN, SF_T0, bar, SERIAL_B, LNT_ROLE_BAR),
+        sf_badge(2, LNT_EV_SIGN_IN, SF_T0 + 60, door, SERIAL_A, LNT_ROLE_DOOR),
+    };
+
+    sf_badge_issue(f->s, bar, SERIAL_B, SF_T0 - 24 * H);
+    sf_badge_issue(f->s, door, SERIAL_A, SF_T0 - 24 * H);
+    ev[0].u.badge.verdict = LNT_VERDICT_AMBER;
+    ev[0].u.badge.training_missing =
+        LNT_COURSE_BIT(LNT_COURSE_WAVE) | LNT_COURSE_BIT(LNT_COURSE_ANGELA);
+    ev[1].u.badge.sia_status = LNT_SIA_EXPIRED;
+    ev[1].u.badge.verdict = LNT_VERDICT_RED;
+    ev[1].u.badge.duty = LNT_DUTY_OTHER;
+    sf_insert(f->s, k, SF_T0 + H, ev, 2);
+
+    assert_int_equal(
+        lnt_store_register_list(f->s, v, SF_T0 - H, SF_T0 + 24 * H, 0, 100, &sh, &n, err), LNT_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(sh[0].training_missing,
+                     LNT_COURSE_BIT(LNT_COURSE_WAVE) | LNT_COURSE_BIT(LNT_COURSE_ANGELA));
+    assert_int_equal(sh[0].duty, LNT_DUTY_ROLE);
+    assert_int_equal(sh[1].training_missing, 0);
+    assert_int_equal(sh[1].duty, LNT_DUTY_OTHER);
+    /* only the door supervisor without a valid licence is flagged, naming the row */
+    assert_int_equal(lnt_store_flag_list(f->s, v, 0, 0, 0, 0, 10, &fl, &n, err), LNT_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(fl[0].kind, LNT_FLAG_SIA_NOT_VALID);
+    assert_string_equal(lnt_flag_kind_name(fl[0].kind), "sia_not_valid");
+    assert_int_equal(fl[0].other, sh[1].id);
+    assert_int_equal(fl[0].seq, 2);
+    free(fl);
+    free(sh);
+}
+
+static void test_store_door__a_refusal_at_the_door_is_flagged_and_nobody_goes_on_shift(void **state)
+{
+    struct sf *f = *state;
+    int64_t v = sf_venue(f->s, "The Crown", LNT_VENUE_PUB, "Centre", "");
+    int64_t k = sf_kiosk(f->s, v);
+    int64_t door = sf_staff(f->s, v, "Sam Door", LNT_ROLE_DOOR);
+    struct lnt_flag *fl = NULL;
+    char err[LNT_ERRBUF_SIZE] = "";
+    size_t n = 0;
+    struct lnt_event ev = sf_badge(1, LNT_EV_DOOR_REFUSED, SF_T0, door, SERIAL_A, LNT_ROLE_DOOR);
+
+    ev.u.badge.sia_status = LNT_SIA_EXPIRED;
+    ev.u.badge.verdict = LNT_VERDICT_RED;
+    sf_insert(f->s, k, SF_T0 + 60, &ev, 1);
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM shifts"), 0);
+    assert_int_equal(lnt_store_flag_list(f->s, v, LNT_FLAG_DOOR_REFUSED, 0, 0, 0, 10, &fl, &n, err),
+                     LNT_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(fl[0].at, SF_T0);
+    assert_int_equal(fl[0].other, LNT_SIA_EXPIRED);
+    assert_string_equal(fl[0].serial, SERIAL_A);
+    free(fl);
+}
+
+static void
+test_store_door__a_listed_licence_is_flagged_though_the_kiosk_had_not_heard(void **state)
+{
+    struct sf *f = *state;
+    int64_t v = sf_venue(f->s, "The Crown", LNT_VENUE_PUB, "Centre", "");
+    int64_t k = sf_kiosk(f->s, v);
+    int64_t door = sf_staff(f->s, v, "Sam Door", LNT_ROLE_DOOR);
+    int32_t night = lnt_london_date(SF_T0);
+    char err[LNT_ERRBUF_SIZE] = "";
+    struct lnt_event ev[] = {
+        sf_badge(1, LNT_EV_SIGN_IN, SF_T0, door, SERIAL_A, LNT_ROLE_DOOR),
+        sf_badge(2, LNT_EV_SIGN_OUT, SF_T0 + H, door, SERIAL_A, LNT_ROLE_DOOR),
+        sf_badge(3, LNT_EV_SIGN_IN, SF_T0 + 26 * H, door, SERIAL_A, LNT_ROLE_DOOR),
+    };
+
+    sf_badge_issue(f->s, door, SERIAL_A, SF_T0 - 24 * H);
+    /* suspended from the day after the first sign-in: only the second is flagged */
+    assert_int_equal(lnt_store_sia_set(f->s, LICENCE, LNT_SIA_LISTED_SUSPENDED, night + 1, err),
+                     LNT_OK);
+    sf_insert(f->s, k, SF_T0 + 27 * H, ev, 3);
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM flags WHERE kind = 10"), 1);
+    assert_int_equal(sf_sql_int(f->path, "SELECT seq FROM flags WHERE kind = 10"), 3);
+}
+
+static void test_store_door__a_scheme_with_venues_requires_nothing_new_on_upgrade(void **state)
+{
+    struct sf *f = *state;
+    struct lnt_required_training req;
+    char err[LNT_ERRBUF_SIZE] = "";
+    sqlite3 *db = NULL;
+
+    /* the database as schema 4 left it, with a venue: then migrated again */
+    sf_venue(f->s, "The Crown", LNT_VENUE_PUB, "Centre", "");
+    lnt_store_free(f->s);
+    f->s = NULL;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "DROP TABLE required_training; DROP TABLE sia_listed; "
+                                  "ALTER TABLE shifts DROP COLUMN training_missing; "
+                                  "ALTER TABLE shifts DROP COLUMN duty; PRAGMA user_version = 4;",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    sf_reopen(f);
+    assert_int_equal(sf_sql_int(f->path, "PRAGMA user_version"), LNT_STORE_SCHEMA_VERSION);
+    assert_int_equal(lnt_store_required_get(f->s, &req, err), LNT_OK);
+    for (int r = LNT_ROLE_DOOR; r <= LNT_ROLE_VOLUNTEER; r++)
+        assert_int_equal(req.courses[r], 0);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, sf_setup, sf_teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_store_door__a_new_scheme_requires_wave_of_every_role),
+        T(test_store_door__requirements_are_kept_and_audited),
+        T(test_store_door__unknown_roles_and_courses_are_refused),
+        T(test_store_door__the_latest_word_on_a_licence_stands),
+        T(test_store_door__register_keeps_what_a_sign_in_lacked),
+        T(test_store_door__a_refusal_at_the_door_is_flagged_and_nobody_goes_on_shift),
+        T(test_store_door__a_listed_licence_is_flagged_though_the_kiosk_had_not_heard),
+        T(test_store_door__a_scheme_with_venues_requires_nothing_new_on_upgrade),
+    };
+#undef T
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
