@@ -151,7 +151,7 @@ static bool green_banner(struct world *w)
     for (size_t i = 0; i < w->dl.n; i++) {
         const struct lnt_draw *d = &w->dl.cmd[i];
         if (d->kind == LNT_DRAW_RECT && d->y > 0 && d->w == LNT_SCREEN_W && d->h == 64 &&
-            d->bg.r == 0x1e && d->bg.g == 0x8e && d->bg.b == 0x3e)
+            d->bg.r == 0x17 && d->bg.g == 0x75 && d->bg.b == 0x33)
             return true;
     }
     return false;

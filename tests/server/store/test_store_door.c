@@ -205,8 +205,8 @@ test_store_door__a_listed_licence_is_flagged_though_the_kiosk_had_not_heard(void
     assert_int_equal(lnt_store_sia_set(f->s, LICENCE, LNT_SIA_LISTED_SUSPENDED, night + 1, err),
                      LNT_OK);
     sf_insert(f->s, k, SF_T0 + 27 * H, ev, 3);
-    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM flags WHERE kind = 10"), 1);
-    assert_int_equal(sf_sql_int(f->path, "SELECT seq FROM flags WHERE kind = 10"), 3);
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM flags WHERE kind = 11"), 1);
+    assert_int_equal(sf_sql_int(f->path, "SELECT seq FROM flags WHERE kind = 11"), 3);
 }
 
 static void test_store_door__a_scheme_with_venues_requires_nothing_new_on_upgrade(void **state)
@@ -224,7 +224,7 @@ static void test_store_door__a_scheme_with_venues_requires_nothing_new_on_upgrad
     assert_int_equal(sqlite3_exec(db,
                                   "DROP TABLE required_training; DROP TABLE sia_listed; "
                                   "ALTER TABLE shifts DROP COLUMN training_missing; "
-                                  "ALTER TABLE shifts DROP COLUMN duty; PRAGMA user_version = 4;",
+                                  "ALTER TABLE shifts DROP COLUMN duty; PRAGMA user_version = 6;",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
     sqlite3_close(db);
