@@ -9,23 +9,6 @@
 #define ROW2_Y 386
 #define ROW_H 76
 
-static enum lnt_sid role_words(enum lnt_role r)
-{
-    switch (r) {
-    case LNT_ROLE_DOOR:
-        return LNT_S_ROLE_DOOR;
-    case LNT_ROLE_BAR:
-        return LNT_S_ROLE_BAR;
-    case LNT_ROLE_MANAGER:
-        return LNT_S_ROLE_MANAGER;
-    case LNT_ROLE_VOLUNTEER:
-        return LNT_S_ROLE_VOLUNTEER;
-    case LNT_ROLE_NONE:
-        break;
-    }
-    return LNT_S_ROLE_NONE;
-}
-
 static void verdict_banner(struct lnt_draw_list *dl, enum lnt_verdict v, const char *words)
 {
     struct lnt_rgb bg = v == LNT_VERDICT_GREEN ? C_GREEN : v == LNT_VERDICT_AMBER ? C_AMBER : C_RED;
@@ -284,13 +267,14 @@ void lnt_screen_badge(struct lnt_draw_list *dl, const struct lnt_app *app,
     /* A volunteer goes by a call sign on the night, not a staff number. */
     if (b->claims.role == LNT_ROLE_VOLUNTEER && app->call_sign[0] != '\0')
         lnt_dl_text_id(dl, MARGIN, 150, 760, 28, 20, false, LNT_ALIGN_LEFT, C_DIM,
-                       LNT_S_VOLUNTEER_LINE, lnt_str(role_words(b->claims.role)), app->call_sign);
+                       LNT_S_VOLUNTEER_LINE, lnt_str(lnt_screen_role_words(b->claims.role)),
+                       app->call_sign);
     else if (b->claims.role == LNT_ROLE_VOLUNTEER)
         lnt_dl_text_id(dl, MARGIN, 150, 760, 28, 20, false, LNT_ALIGN_LEFT, C_DIM,
-                       LNT_S_VOLUNTEER_ONLY, lnt_str(role_words(b->claims.role)));
+                       LNT_S_VOLUNTEER_ONLY, lnt_str(lnt_screen_role_words(b->claims.role)));
     else
         lnt_dl_text_id(dl, MARGIN, 150, 760, 28, 20, false, LNT_ALIGN_LEFT, C_DIM, LNT_S_STAFF_NO,
-                       lnt_str(role_words(b->claims.role)), b->claims.subject);
+                       lnt_str(lnt_screen_role_words(b->claims.role)), b->claims.subject);
     sia_line(dl, b, 180);
     /* A manager's notices take the second row of courses. */
     training(dl, b, 212, b->n_notices > 0 || b->notices_more > 0 ? 1 : 2);

@@ -1,4 +1,5 @@
-/* screen_draw.c - draw lists: adding rectangles, text and buttons, and finding a button again. */
+/* screen_draw.c - draw lists: adding rectangles, text and buttons, finding a button again; the
+ * words for a role. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -227,4 +228,21 @@ size_t lnt_screen_buttons(const struct lnt_draw_list *dl)
     for (size_t i = 0; i < dl->n; i++)
         n += dl->cmd[i].kind == LNT_DRAW_BUTTON;
     return n;
+}
+
+enum lnt_sid lnt_screen_role_words(enum lnt_role r)
+{
+    switch (r) {
+    case LNT_ROLE_DOOR:
+        return LNT_S_ROLE_DOOR;
+    case LNT_ROLE_BAR:
+        return LNT_S_ROLE_BAR;
+    case LNT_ROLE_MANAGER:
+        return LNT_S_ROLE_MANAGER;
+    case LNT_ROLE_VOLUNTEER:
+        return LNT_S_ROLE_VOLUNTEER;
+    case LNT_ROLE_NONE:
+        break;
+    }
+    return LNT_S_ROLE_NONE;
 }

@@ -51,6 +51,8 @@ int lnt_dl_wrapped(struct lnt_draw_list *dl, int x, int y, int w, int size, stru
                    bool bold, const char *s, int max_lines);
 /* "HH:MM" local (Europe/London) time of unix seconds `t`, "--:--" for 0. */
 void lnt_dl_hhmm(int64_t t, char out[8]);
+/* The words for a role: "Door supervisor", "Bar staff", ... */
+enum lnt_sid lnt_screen_role_words(enum lnt_role r);
 
 /* ---- screen_camera.c: the camera's parts of the idle screen; used by screen.c ---- */
 

@@ -8,23 +8,6 @@
 #define STEP_W 64   /* a stepper's - button: a gloved thumb */
 #define ROW_STEP 78 /* rows of steppers */
 
-static enum lnt_sid role_words(enum lnt_role r)
-{
-    switch (r) {
-    case LNT_ROLE_DOOR:
-        return LNT_S_ROLE_DOOR;
-    case LNT_ROLE_BAR:
-        return LNT_S_ROLE_BAR;
-    case LNT_ROLE_MANAGER:
-        return LNT_S_ROLE_MANAGER;
-    case LNT_ROLE_VOLUNTEER:
-        return LNT_S_ROLE_VOLUNTEER;
-    case LNT_ROLE_NONE:
-        break;
-    }
-    return LNT_S_ROLE_NONE;
-}
-
 /* "3 door supervisors for 250: 1 per 83", amber when there is none; nothing without a capacity. */
 static void ratio_line(struct lnt_draw_list *dl, const struct lnt_app *app, int y)
 {
@@ -63,7 +46,7 @@ void lnt_screen_team(struct lnt_draw_list *dl, const struct lnt_app *app)
 
         lnt_dl_hhmm(p->since, since);
         lnt_strf(label, sizeof label, LNT_S_TEAM_ITEM, p->name[0] != '\0' ? p->name : p->staff_id,
-                 lnt_str(role_words(p->role)), since);
+                 lnt_str(lnt_screen_role_words(p->role)), since);
         lnt_dl_button(dl, LNT_BTN_ITEM0 + i, MARGIN, 136 + (i - first) * 66, 760, 64, C_GREY,
                       C_TEXT, 22, label);
     }
@@ -89,7 +72,7 @@ void lnt_screen_confirm(struct lnt_draw_list *dl, const struct lnt_app *app)
     lnt_dl_text_id(dl, MARGIN, 110, 760, 56, 36, true, LNT_ALIGN_LEFT, C_TEXT, LNT_S_CONFIRM_OUT,
                    p->name[0] != '\0' ? p->name : p->staff_id);
     lnt_dl_text_id(dl, MARGIN, 170, 760, 30, 22, false, LNT_ALIGN_LEFT, C_DIM, LNT_S_STAFF_NO,
-                   lnt_str(role_words(p->role)), p->staff_id);
+                   lnt_str(lnt_screen_role_words(p->role)), p->staff_id);
     lnt_dl_wrapped(dl, MARGIN, 214, 760, 22, C_TEXT, false, lnt_str(LNT_S_CONFIRM_NOTE), 3);
     if (app->save_error[0] != '\0')
         lnt_dl_text(dl, MARGIN, 320, 760, 30, 20, true, LNT_ALIGN_LEFT, C_RED_FG, "%s",
