@@ -93,7 +93,7 @@ static json_int_t num(json_t *ev, const char *key)
 /*
  * "Violence: injury" tapped twice, 80 ms apart: the kinds and the severities sit in the same
  * places, so the second tap used to answer "1 Minor" and move on to "Where?". The severity
- * screen now ignores it while it settles, and the script's own "4 Serious" is still there.
+ * screen now ignores it while it settles, and the script's own "4 High" is still there.
  */
 static void test_kiosk_hands__double_tap_does_not_answer_the_next_question(void **state)
 {
@@ -103,7 +103,7 @@ static void test_kiosk_hands__double_tap_does_not_answer_the_next_question(void 
     play(t,
          "scan bar.png\ntap Other incident\n"
          "tap Violence: injury\nwait 80\npress\nrelease\n"
-         "tap 4 Serious\ntap Entrance\ntap Now\ntap Person ejected\ntap No\n",
+         "tap 4 High*\ntap More\ntap Entrance\ntap Now\ntap Person ejected\ntap No\n",
          true);
     inc = town_events_of(t, "incident");
     assert_int_equal(json_array_size(inc), 1);
@@ -123,7 +123,7 @@ static void test_kiosk_hands__press_on_one_button_release_on_another_is_nothing(
          "scan door.png\nwait 400\npress Sign in\nrelease Not now\n"
          "press Spiking\nwait 300\nrelease Ask for Angela\n"
          /* still the badge screen: nothing was signed, nothing dismissed */
-         "tap Ask for Angela\ntap Bar\ntap Save\n",
+         "tap Ask for Angela\ntap Bar\ntap Save, finish later\n",
          true);
     in = town_events_of(t, "sign_in");
     inc = town_events_of(t, "incident");
@@ -170,20 +170,22 @@ static void test_kiosk_hands__typed_time_later_than_now_is_refused(void **state)
     want -= (want + lnt_london_offset(want)) % 60;
 
     /* Refused: the keypad stays, so the place question never comes. */
-    snprintf(script, sizeof script,
-             "scan door.png\ntap Spiking\ntap Earlier: set time\ntype %s\ntap OK\ntap Bar\n",
-             later);
+    snprintf(
+        script, sizeof script,
+        "scan door.png\ntap Spiking\ntap Yes\ntap Earlier: set time\ntype %s\ntap OK\ntap Bar\n",
+        later);
     assert_int_equal(town_replay(t, "later.txt", script, true, 30, &r), 3);
-    if (strstr(r.err, "later.txt:6: no button \"Bar\"") == NULL || strstr(r.err, "\"OK\"") == NULL)
+    if (strstr(r.err, "later.txt:7: no button \"Bar\"") == NULL || strstr(r.err, "\"OK\"") == NULL)
         fail_msg("unexpected message: %s", r.err);
     lnt_proc_result_release(&r);
 
     /* The later time refused, the earlier one taken: the report is dated tonight. */
-    snprintf(script, sizeof script,
-             "wait 5100\nscan door.png\ntap Spiking\ntap Earlier: set time\ntype %s\ntap OK\n"
-             "tap Delete\ntap Delete\ntap Delete\ntap Delete\ntype %s\ntap OK\ntap Bar\n"
-             "tap Confusion\ntap Save, finish later\n",
-             later, earlier);
+    snprintf(
+        script, sizeof script,
+        "wait 5100\nscan door.png\ntap Spiking\ntap Yes\ntap Earlier: set time\ntype %s\ntap OK\n"
+        "tap Delete\ntap Delete\ntap Delete\ntap Delete\ntype %s\ntap OK\ntap Bar\n"
+        "tap Confusion\ntap Save, finish later\n",
+        later, earlier);
     play(t, script, false);
     inc = town_events_of(t, "incident");
     assert_int_equal(json_array_size(inc), 1);
@@ -201,7 +203,7 @@ static void test_kiosk_hands__a_touch_in_the_countdown_stays(void **state)
     play(t, "shot enrolled.png\n", true);
     /* Idle after 5 s, counted down from 2.5 s: at 3 s a press and a release that is no tap (off
      * the button) say someone is there; 3.2 s later, 6.2 s in all, the place question is up. */
-    play_idle(t, "scan door.png\ntap Spiking\ntap 15 min ago\nwait 3000\n"
+    play_idle(t, "scan door.png\ntap Spiking\ntap Yes\ntap 15 min ago\nwait 3000\n"
                  "press Bar\nrelease Back\nwait 3200\ntap Bar\ntap Confusion\n"
                  "tap Save, finish later\n");
     inc = town_events_of(t, "incident");
@@ -218,9 +220,10 @@ static void test_kiosk_hands__back_asks_before_discarding_a_report(void **state)
 
     play(t,
          "scan door.png\ntap Other incident\ntap Violence: injury\ntap Back\ntap Back\n"
-         "tap Keep going\ntap Violence: no injury\ntap 2 Low\ntap Bar\ntap Now\n"
+         "tap Keep going\ntap Violence: no injury\ntap 2 Low*\ntap Bar\ntap Now\n"
          "tap Resolved on site\ntap No\ntap Done\n"
-         "scan bar.png\ntap Spiking\ntap Now\ntap Back\ntap Back\ntap Discard\ntap Not now\n",
+         "scan bar.png\ntap Spiking\ntap Yes\ntap Now\ntap Back\ntap Back\ntap Back\ntap "
+         "Discard\ntap Not now\n",
          true);
     inc = town_events_of(t, "incident");
     assert_int_equal(json_array_size(inc), 1);
