@@ -14,47 +14,6 @@
 
 #include "test_kiosk_town.h"
 
-static int setup(void **state)
-{
-    struct town *t = town_new();
-    town_start_server(t);
-    *state = t;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    town_free(*state);
-    return 0;
-}
-
-/* Plays `script`; fails the test with the kiosk's words unless it exits 0. */
-static void play(struct town *t, const char *script, bool enrol)
-{
-    struct lnt_proc_result r;
-    int status = town_replay(t, "flow.txt", script, enrol, 30, &r);
-
-    if (status != 0)
-        fail_msg("kiosk exited %d:\n%s\n%s", status, r.out, r.err);
-    lnt_proc_result_release(&r);
-}
-
-static const char *str(json_t *ev, const char *key)
-{
-    json_t *v = json_object_get(ev, key);
-    if (!json_is_string(v))
-        fail_msg("event has no string `%s`", key);
-    return json_string_value(v);
-}
-
-static json_int_t num(json_t *ev, const char *key)
-{
-    json_t *v = json_object_get(ev, key);
-    if (!json_is_integer(v))
-        fail_msg("event has no integer `%s`", key);
-    return json_integer_value(v);
-}
-
 static bool flag(json_t *ev, const char *key)
 {
     json_t *v = json_object_get(ev, key);
@@ -68,27 +27,27 @@ static void test_kiosk_flows__sign_in_and_out_with_roles_from_the_badge(void **s
     struct town *t = *state;
     json_t *in, *out;
 
-    play(t,
-         "scan door.png\ntap Sign in\ntap Done\n"
-         "scan bar.png\ntap Sign in\ntap Done\n"
-         "wait 5100\n"
-         "scan door.png\ntap Sign out\ntap Done\n",
-         true);
+    town_play(t,
+              "scan door.png\ntap Sign in\ntap Done\n"
+              "scan bar.png\ntap Sign in\ntap Done\n"
+              "wait 5100\n"
+              "scan door.png\ntap Sign out\ntap Done\n",
+              true);
     in = town_events_of(t, "sign_in");
     out = town_events_of(t, "sign_out");
     assert_int_equal(json_array_size(in), 2);
     assert_int_equal(json_array_size(out), 1);
     /* The register line carries the licence as the badge said, and the verdict shown. */
-    assert_string_equal(str(json_array_get(in, 0), "staff_id"), t->staff[DOOR]);
-    assert_string_equal(str(json_array_get(in, 0), "role"), "door");
-    assert_string_equal(str(json_array_get(in, 0), "sia_number"), "1234567812345678");
-    assert_string_equal(str(json_array_get(in, 0), "sia_status"), "valid");
-    assert_string_equal(str(json_array_get(in, 0), "verdict"), "green");
+    assert_string_equal(town_str(json_array_get(in, 0), "staff_id"), t->staff[DOOR]);
+    assert_string_equal(town_str(json_array_get(in, 0), "role"), "door");
+    assert_string_equal(town_str(json_array_get(in, 0), "sia_number"), "1234567812345678");
+    assert_string_equal(town_str(json_array_get(in, 0), "sia_status"), "valid");
+    assert_string_equal(town_str(json_array_get(in, 0), "verdict"), "green");
     /* A bar worker is recorded as bar staff: the role comes from the badge, never a choice. */
-    assert_string_equal(str(json_array_get(in, 1), "staff_id"), t->staff[BAR]);
-    assert_string_equal(str(json_array_get(in, 1), "role"), "bar");
-    assert_string_equal(str(json_array_get(in, 1), "sia_status"), "not_required");
-    assert_string_equal(str(json_array_get(out, 0), "staff_id"), t->staff[DOOR]);
+    assert_string_equal(town_str(json_array_get(in, 1), "staff_id"), t->staff[BAR]);
+    assert_string_equal(town_str(json_array_get(in, 1), "role"), "bar");
+    assert_string_equal(town_str(json_array_get(in, 1), "sia_status"), "not_required");
+    assert_string_equal(town_str(json_array_get(out, 0), "staff_id"), t->staff[DOOR]);
     json_decref(in);
     json_decref(out);
 }
@@ -99,21 +58,21 @@ static void test_kiosk_flows__ask_for_angela_in_three_taps(void **state)
     json_t *inc, *ev;
 
     /* Badge result, then exactly three taps to a saved record. */
-    play(t,
-         "scan door.png\ntap Ask for Angela\ntap Dance floor\ntap Save, finish later\n"
-         "shot angela.png\n",
-         true);
+    town_play(t,
+              "scan door.png\ntap Ask for Angela\ntap Dance floor\ntap Save, finish later\n"
+              "shot angela.png\n",
+              true);
     inc = town_events_of(t, "incident");
     assert_int_equal(json_array_size(inc), 1);
     ev = json_array_get(inc, 0);
-    assert_string_equal(str(ev, "kind"), "angela");
-    assert_string_equal(str(ev, "place"), "dance_floor");
-    assert_string_equal(str(ev, "staff_id"), t->staff[DOOR]);
+    assert_string_equal(town_str(ev, "kind"), "angela");
+    assert_string_equal(town_str(ev, "place"), "dance_floor");
+    assert_string_equal(town_str(ev, "staff_id"), t->staff[DOOR]);
     assert_false(flag(ev, "complete")); /* open until its outcome is given */
     assert_false(flag(ev, "police_called"));
     /* The details travel sealed: base64 of a sealed box, nothing readable. */
-    assert_true(strlen(str(ev, "sealed")) > 64);
-    assert_null(strstr(str(ev, "sealed"), "dance"));
+    assert_true(strlen(town_str(ev, "sealed")) > 64);
+    assert_null(strstr(town_str(ev, "sealed"), "dance"));
     json_decref(inc);
 }
 
@@ -122,16 +81,16 @@ static void test_kiosk_flows__angela_with_actions_and_outcome(void **state)
     struct town *t = *state;
     json_t *inc, *ev;
 
-    play(t,
-         "scan door2.png\ntap Ask for Angela\ntap Toilets\ntap Yes\ntap The person\n"
-         "tap Moved out of sight\ntap Offered taxi or a call\ntap More\ntap Next\n"
-         "tap No\ntap Now\ntap Skip\ntap Police took over\n",
-         true);
+    town_play(t,
+              "scan door2.png\ntap Ask for Angela\ntap Toilets\ntap Yes\ntap The person\n"
+              "tap Moved out of sight\ntap Offered taxi or a call\ntap More\ntap Next\n"
+              "tap No\ntap Now\ntap Skip\ntap Police took over\n",
+              true);
     inc = town_events_of(t, "incident");
     assert_int_equal(json_array_size(inc), 1);
     ev = json_array_get(inc, 0);
-    assert_string_equal(str(ev, "place"), "toilets");
-    assert_string_equal(str(ev, "outcome"), "police");
+    assert_string_equal(town_str(ev, "place"), "toilets");
+    assert_string_equal(town_str(ev, "outcome"), "police");
     assert_true(flag(ev, "police_called"));
     assert_true(flag(ev, "complete"));
     json_decref(inc);
@@ -143,64 +102,34 @@ static void test_kiosk_flows__spiking_saved_open_then_completed(void **state)
     json_t *inc;
 
     /* The first save is open: the person needs looking after before the paperwork. */
-    play(t,
-         "scan door.png\ntap Spiking\ntap Yes\ntap 15 min ago\ntap Bar\n"
-         "tap Vomiting\ntap Confusion\ntap Save, finish later\ntap Done\n",
-         true);
+    town_play(t,
+              "scan door.png\ntap Spiking\ntap Yes\ntap 15 min ago\ntap Bar\n"
+              "tap Vomiting\ntap Confusion\ntap Save, finish later\ntap Done\n",
+              true);
     /* Later, anyone on staff finishes it from the list. */
-    play(t,
-         "scan door2.png\ntap Open reports (1)\ntap Spiking*\n"
-         "tap Their drink kept\ntap Next\ntap Yes\ntype CAD 1234/26\ntap OK\ntap Skip\n"
-         "tap No\ntap Next\ntap Used: negative\ntap Yes\ntype BAR 2\ntap OK\n"
-         "tap From 1 hour before it\ntap Yes\n"
-         "type GREEN DRESS\ntap OK\ntap Skip\ntap Home with friends\n",
-         false);
+    town_play(t,
+              "scan door2.png\ntap Open reports (1)\ntap Spiking*\n"
+              "tap Their drink kept\ntap Next\ntap Yes\ntype CAD 1234/26\ntap OK\ntap Skip\n"
+              "tap No\ntap Next\ntap Used: negative\ntap Yes\ntype BAR 2\ntap OK\n"
+              "tap From 1 hour before it\ntap Yes\n"
+              "type GREEN DRESS\ntap OK\ntap Skip\ntap Home with friends\n",
+              false);
     inc = town_events_of(t, "incident");
     assert_int_equal(json_array_size(inc), 2);
     /* The server sees both saves, tied by the report id. */
-    assert_string_equal(str(json_array_get(inc, 0), "kind"), "spiking");
+    assert_string_equal(town_str(json_array_get(inc, 0), "kind"), "spiking");
     assert_false(flag(json_array_get(inc, 0), "complete"));
     assert_true(flag(json_array_get(inc, 1), "complete"));
-    assert_string_equal(str(json_array_get(inc, 0), "report_id"),
-                        str(json_array_get(inc, 1), "report_id"));
-    assert_string_equal(str(json_array_get(inc, 1), "place"), "bar");
-    assert_string_equal(str(json_array_get(inc, 1), "outcome"), "home_friends");
+    assert_string_equal(town_str(json_array_get(inc, 0), "report_id"),
+                        town_str(json_array_get(inc, 1), "report_id"));
+    assert_string_equal(town_str(json_array_get(inc, 1), "place"), "bar");
+    assert_string_equal(town_str(json_array_get(inc, 1), "outcome"), "home_friends");
     assert_true(flag(json_array_get(inc, 1), "police_called"));
-    assert_string_equal(str(json_array_get(inc, 1), "staff_id"), t->staff[DOOR2]);
+    assert_string_equal(town_str(json_array_get(inc, 1), "staff_id"), t->staff[DOOR2]);
     /* Both saves were timed from the answer "15 min ago", the second keeping the first's time. */
-    assert_string_equal(str(json_array_get(inc, 0), "occurred_at"),
-                        str(json_array_get(inc, 1), "occurred_at"));
+    assert_string_equal(town_str(json_array_get(inc, 0), "occurred_at"),
+                        town_str(json_array_get(inc, 1), "occurred_at"));
     json_decref(inc);
-}
-
-/* Plays `script` on the enrolled kiosk with the shortest idle time (5 s), as one left alone would
- * be; fails the test with the kiosk's words unless it exits 0. */
-static void play_idle(struct town *t, const char *script)
-{
-    char *path = lnt_test_path(t->dir, "idle.txt");
-    const char *argv[] = {lnt_test_bin("lantern-kiosk"),
-                          "--headless",
-                          "--data",
-                          t->kiosk_data,
-                          "--server",
-                          t->url,
-                          "--idle",
-                          "5",
-                          "--replay",
-                          path,
-                          "--timeout",
-                          "40",
-                          NULL};
-    struct lnt_proc_result r;
-    FILE *f = fopen(path, "w");
-
-    assert_non_null(f);
-    fputs(script, f);
-    fclose(f);
-    if (lnt_proc_run(argv, NULL, 100 * 1000, &r) != 0 || r.status != 0)
-        fail_msg("kiosk exited %d:\n%s\n%s", r.status, r.out, r.err);
-    lnt_proc_result_release(&r);
-    free(path);
 }
 
 static void test_kiosk_flows__reports_left_on_screen_are_kept_open_at_timeout(void **state)
@@ -208,29 +137,29 @@ static void test_kiosk_flows__reports_left_on_screen_are_kept_open_at_timeout(vo
     struct town *t = *state;
     json_t *inc;
 
-    play(t, "shot enrolled.png\n", true);
+    town_play(t, "shot enrolled.png\n", true);
     /* Called away mid-report: the screen goes idle after 5 s, and what was entered is kept. */
-    play_idle(t, "scan door.png\ntap Spiking\ntap Yes\ntap 15 min ago\ntap Bar\ntap Vomiting\n"
-                 "wait 5600\nshot idle-after-spiking.png\n"
-                 "scan door.png\ntap Ask for Angela\ntap Dance floor\nwait 5600\n");
+    town_play_idle(t, "scan door.png\ntap Spiking\ntap Yes\ntap 15 min ago\ntap Bar\ntap Vomiting\n"
+                      "wait 5600\nshot idle-after-spiking.png\n"
+                      "scan door.png\ntap Ask for Angela\ntap Dance floor\nwait 5600\n");
     inc = town_events_of(t, "incident");
     assert_int_equal(json_array_size(inc), 2);
-    assert_string_equal(str(json_array_get(inc, 0), "kind"), "spiking");
-    assert_string_equal(str(json_array_get(inc, 0), "place"), "bar");
+    assert_string_equal(town_str(json_array_get(inc, 0), "kind"), "spiking");
+    assert_string_equal(town_str(json_array_get(inc, 0), "place"), "bar");
     assert_false(flag(json_array_get(inc, 0), "complete"));
-    assert_true(strlen(str(json_array_get(inc, 0), "sealed")) > 64);
-    assert_null(strstr(str(json_array_get(inc, 0), "sealed"), "vomiting"));
-    assert_string_equal(str(json_array_get(inc, 1), "kind"), "angela");
-    assert_string_equal(str(json_array_get(inc, 1), "place"), "dance_floor");
+    assert_true(strlen(town_str(json_array_get(inc, 0), "sealed")) > 64);
+    assert_null(strstr(town_str(json_array_get(inc, 0), "sealed"), "vomiting"));
+    assert_string_equal(town_str(json_array_get(inc, 1), "kind"), "angela");
+    assert_string_equal(town_str(json_array_get(inc, 1), "place"), "dance_floor");
     assert_false(flag(json_array_get(inc, 1), "complete"));
     json_decref(inc);
 
     /* Both wait under Open reports; the spiking one is finished from there. */
-    play(t,
-         "scan door2.png\ntap Open reports (2)\ntap Spiking*\n"
-         "tap Their drink kept\ntap Next\ntap No\ntap No\ntap Next\ntap Not used\ntap No\n"
-         "tap Yes\ntap Skip\ntap Skip\ntap Recovering here\n",
-         false);
+    town_play(t,
+              "scan door2.png\ntap Open reports (2)\ntap Spiking*\n"
+              "tap Their drink kept\ntap Next\ntap No\ntap No\ntap Next\ntap Not used\ntap No\n"
+              "tap Yes\ntap Skip\ntap Skip\ntap Recovering here\n",
+              false);
     inc = town_events_of(t, "incident");
     assert_int_equal(json_array_size(inc), 3);
     {
@@ -238,7 +167,7 @@ static void test_kiosk_flows__reports_left_on_screen_are_kept_open_at_timeout(vo
         size_t i;
         json_array_foreach(inc, i, ev)
         {
-            if (strcmp(str(ev, "kind"), "spiking") != 0)
+            if (strcmp(town_str(ev, "kind"), "spiking") != 0)
                 continue;
             if (flag(ev, "complete"))
                 done = ev;
@@ -247,10 +176,10 @@ static void test_kiosk_flows__reports_left_on_screen_are_kept_open_at_timeout(vo
         }
         assert_non_null(open);
         assert_non_null(done);
-        assert_string_equal(str(done, "report_id"), str(open, "report_id"));
-        assert_string_equal(str(done, "place"), "bar");
-        assert_string_equal(str(done, "outcome"), "recovering");
-        assert_string_equal(str(done, "occurred_at"), str(open, "occurred_at"));
+        assert_string_equal(town_str(done, "report_id"), town_str(open, "report_id"));
+        assert_string_equal(town_str(done, "place"), "bar");
+        assert_string_equal(town_str(done, "outcome"), "recovering");
+        assert_string_equal(town_str(done, "occurred_at"), town_str(open, "occurred_at"));
     }
     json_decref(inc);
 }
@@ -260,17 +189,17 @@ static void test_kiosk_flows__other_incident(void **state)
     struct town *t = *state;
     json_t *inc, *ev;
 
-    play(t,
-         "scan bar.png\ntap Other incident\ntap Violence: injury\ntap 4 High*\ntap More\n"
-         "tap Entrance\ntap Now\ntap Person ejected\ntap Yes\n",
-         true);
+    town_play(t,
+              "scan bar.png\ntap Other incident\ntap Violence: injury\ntap 4 High*\ntap More\n"
+              "tap Entrance\ntap Now\ntap Person ejected\ntap Yes\n",
+              true);
     inc = town_events_of(t, "incident");
     assert_int_equal(json_array_size(inc), 1);
     ev = json_array_get(inc, 0);
-    assert_string_equal(str(ev, "kind"), "violence_injury");
-    assert_int_equal(num(ev, "severity"), 4);
-    assert_string_equal(str(ev, "place"), "entrance");
-    assert_string_equal(str(ev, "outcome"), "ejected");
+    assert_string_equal(town_str(ev, "kind"), "violence_injury");
+    assert_int_equal(town_num(ev, "severity"), 4);
+    assert_string_equal(town_str(ev, "place"), "entrance");
+    assert_string_equal(town_str(ev, "outcome"), "ejected");
     assert_true(flag(ev, "police_called"));
     assert_true(flag(ev, "complete"));
     json_decref(inc);
@@ -281,20 +210,21 @@ static void test_kiosk_flows__cup_cover_stock_for_managers(void **state)
     struct town *t = *state;
     json_t *stock;
 
-    play(t,
-         "scan manager.png\ntap More\ntap Cup covers\ntap Count on hand\ntype 60\ntap OK\n"
-         "shot stock.png\ntap Done\n"
-         "scan door.png\ntap Not now\n"
-         "wait 5100\n"
-         "scan manager.png\ntap More\ntap Cup covers\ntap Delivery received\ntype 500\ntap OK\n",
-         true);
+    town_play(
+        t,
+        "scan manager.png\ntap More\ntap Cup covers\ntap Count on hand\ntype 60\ntap OK\n"
+        "shot stock.png\ntap Done\n"
+        "scan door.png\ntap Not now\n"
+        "wait 5100\n"
+        "scan manager.png\ntap More\ntap Cup covers\ntap Delivery received\ntype 500\ntap OK\n",
+        true);
     stock = town_events_of(t, "stock");
     assert_int_equal(json_array_size(stock), 2);
-    assert_string_equal(str(json_array_get(stock, 0), "kind"), "count");
-    assert_int_equal(num(json_array_get(stock, 0), "quantity"), 60);
-    assert_string_equal(str(json_array_get(stock, 0), "staff_id"), t->staff[MANAGER]);
-    assert_string_equal(str(json_array_get(stock, 1), "kind"), "delivery");
-    assert_int_equal(num(json_array_get(stock, 1), "quantity"), 500);
+    assert_string_equal(town_str(json_array_get(stock, 0), "kind"), "count");
+    assert_int_equal(town_num(json_array_get(stock, 0), "quantity"), 60);
+    assert_string_equal(town_str(json_array_get(stock, 0), "staff_id"), t->staff[MANAGER]);
+    assert_string_equal(town_str(json_array_get(stock, 1), "kind"), "delivery");
+    assert_int_equal(town_num(json_array_get(stock, 1), "quantity"), 500);
     json_decref(stock);
 }
 
@@ -317,35 +247,35 @@ static void test_kiosk_flows__volunteer_shift_start_and_end(void **state)
     struct town *t = *state;
     json_t *start, *end, *tallies;
 
-    play(t,
-         "scan volunteer.png\ntap Start shift\ntype 4\ntap OK\ntap Bravo\ntap Safe haven\n"
-         "tap I lead this shift\ntap Done\n"
-         "wait 5100\n"
-         "scan volunteer.png\ntap End shift\n"
-         "tap + Water\ntap + Water\ntap + Water\ntap + Flip-flops\ntap + Blankets\n"
-         "tap + Blankets\ntap + Bottles\ntap + Bottles\ntap + Bottles\ntap + Bottles\n"
-         "tap + First aid\ntap + Police\ntap + Police\ntap + Calmed\ntap + Calmed\n"
-         "tap Next\ntap Save\n",
-         true);
+    town_play(t,
+              "scan volunteer.png\ntap Start shift\ntype 4\ntap OK\ntap Bravo\ntap Safe haven\n"
+              "tap I lead this shift\ntap Done\n"
+              "wait 5100\n"
+              "scan volunteer.png\ntap End shift\n"
+              "tap + Water\ntap + Water\ntap + Water\ntap + Flip-flops\ntap + Blankets\n"
+              "tap + Blankets\ntap + Bottles\ntap + Bottles\ntap + Bottles\ntap + Bottles\n"
+              "tap + First aid\ntap + Police\ntap + Police\ntap + Calmed\ntap + Calmed\n"
+              "tap Next\ntap Save\n",
+              true);
     start = town_events_of(t, "shift_start");
     end = town_events_of(t, "shift_end");
     assert_int_equal(json_array_size(start), 1);
     assert_int_equal(json_array_size(end), 1);
-    assert_string_equal(str(json_array_get(start, 0), "call_sign"), "Bravo");
-    assert_string_equal(str(json_array_get(start, 0), "team"), "base:safe_haven;leader:self");
-    assert_int_equal(num(json_array_get(start, 0), "team_size"), 4);
+    assert_string_equal(town_str(json_array_get(start, 0), "call_sign"), "Bravo");
+    assert_string_equal(town_str(json_array_get(start, 0), "team"), "base:safe_haven;leader:self");
+    assert_int_equal(town_num(json_array_get(start, 0), "team_size"), 4);
     /* The end of the shift knows the team it started with, and carries the eight tallies. */
-    assert_string_equal(str(json_array_get(end, 0), "call_sign"), "Bravo");
-    assert_int_equal(num(json_array_get(end, 0), "team_size"), 4);
+    assert_string_equal(town_str(json_array_get(end, 0), "call_sign"), "Bravo");
+    assert_int_equal(town_num(json_array_get(end, 0), "team_size"), 4);
     tallies = json_object_get(json_array_get(end, 0), "tallies");
-    assert_int_equal(num(tallies, "water"), 3);
-    assert_int_equal(num(tallies, "flip_flops"), 1);
-    assert_int_equal(num(tallies, "blankets"), 2);
-    assert_int_equal(num(tallies, "bottles"), 4);
-    assert_int_equal(num(tallies, "first_aid"), 1);
-    assert_int_equal(num(tallies, "cctv_calls"), 0);
-    assert_int_equal(num(tallies, "police_calls"), 2);
-    assert_int_equal(num(tallies, "calmed"), 2);
+    assert_int_equal(town_num(tallies, "water"), 3);
+    assert_int_equal(town_num(tallies, "flip_flops"), 1);
+    assert_int_equal(town_num(tallies, "blankets"), 2);
+    assert_int_equal(town_num(tallies, "bottles"), 4);
+    assert_int_equal(town_num(tallies, "first_aid"), 1);
+    assert_int_equal(town_num(tallies, "cctv_calls"), 0);
+    assert_int_equal(town_num(tallies, "police_calls"), 2);
+    assert_int_equal(town_num(tallies, "calmed"), 2);
     json_decref(start);
     json_decref(end);
 }
@@ -355,11 +285,11 @@ static void test_kiosk_flows__refused_badge_in_plain_words_recorded_without_iden
     struct town *t = *state;
     json_t *ref, *ev;
 
-    play(t, "scan random.png\nshot refused.png\ntap OK\n", true);
+    town_play(t, "scan random.png\nshot refused.png\ntap OK\n", true);
     ref = town_events_of(t, "badge_refused");
     assert_int_equal(json_array_size(ref), 1);
     ev = json_array_get(ref, 0);
-    assert_string_equal(str(ev, "reason"), "not_lantern");
+    assert_string_equal(town_str(ev, "reason"), "not_lantern");
     assert_null(json_object_get(ev, "staff_id"));
     json_decref(ref);
 }
@@ -370,7 +300,7 @@ static void test_kiosk_flows__fresh_kiosk_enrols_by_scanning_the_code(void **sta
     json_t *in;
 
     /* No --enroll: the kiosk says "Scan enrolment code" and takes the LNTE: QR. */
-    play(t, "shot fresh.png\nscan enrol.png\nwait 200\nscan door.png\ntap Sign in\n", false);
+    town_play(t, "shot fresh.png\nscan enrol.png\nwait 200\nscan door.png\ntap Sign in\n", false);
     in = town_events_of(t, "sign_in");
     assert_int_equal(json_array_size(in), 1);
     json_decref(in);
@@ -396,7 +326,7 @@ static void test_kiosk_flows__replay_names_the_line_it_cannot_do(void **state)
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, town_setup, town_teardown)
     const struct CMUnitTest tests[] = {
         T(test_kiosk_flows__sign_in_and_out_with_roles_from_the_badge),
         T(test_kiosk_flows__ask_for_angela_in_three_taps),

@@ -19,77 +19,6 @@
 #include "night.h"
 #include "test_kiosk_town.h"
 
-static int setup(void **state)
-{
-    struct town *t = town_new();
-    town_start_server(t);
-    *state = t;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    town_free(*state);
-    return 0;
-}
-
-/* Plays `script`; fails the test with the kiosk's words unless it exits 0. */
-static void play(struct town *t, const char *script, bool enrol)
-{
-    struct lnt_proc_result r;
-    int status = town_replay(t, "hands.txt", script, enrol, 30, &r);
-
-    if (status != 0)
-        fail_msg("kiosk exited %d:\n%s\n%s", status, r.out, r.err);
-    lnt_proc_result_release(&r);
-}
-
-/* Plays `script` on the enrolled kiosk with the shortest idle time (5 s); fails the test with the
- * kiosk's words unless it exits 0. */
-static void play_idle(struct town *t, const char *script)
-{
-    char *path = lnt_test_path(t->dir, "idle.txt");
-    const char *argv[] = {lnt_test_bin("lantern-kiosk"),
-                          "--headless",
-                          "--data",
-                          t->kiosk_data,
-                          "--server",
-                          t->url,
-                          "--idle",
-                          "5",
-                          "--replay",
-                          path,
-                          "--timeout",
-                          "30",
-                          NULL};
-    struct lnt_proc_result r;
-    FILE *f = fopen(path, "w");
-
-    assert_non_null(f);
-    fputs(script, f);
-    fclose(f);
-    if (lnt_proc_run(argv, NULL, 100 * 1000, &r) != 0 || r.status != 0)
-        fail_msg("kiosk exited %d:\n%s\n%s", r.status, r.out, r.err);
-    lnt_proc_result_release(&r);
-    free(path);
-}
-
-static const char *str(json_t *ev, const char *key)
-{
-    json_t *v = json_object_get(ev, key);
-    if (!json_is_string(v))
-        fail_msg("event has no string `%s`", key);
-    return json_string_value(v);
-}
-
-static json_int_t num(json_t *ev, const char *key)
-{
-    json_t *v = json_object_get(ev, key);
-    if (!json_is_integer(v))
-        fail_msg("event has no integer `%s`", key);
-    return json_integer_value(v);
-}
-
 /*
  * "Violence: injury" tapped twice, 80 ms apart: the kinds and the severities sit in the same
  * places, so the second tap used to answer "1 Minor" and move on to "Where?". The severity
@@ -100,16 +29,16 @@ static void test_kiosk_hands__double_tap_does_not_answer_the_next_question(void 
     struct town *t = *state;
     json_t *inc;
 
-    play(t,
-         "scan bar.png\ntap Other incident\n"
-         "tap Violence: injury\nwait 80\npress\nrelease\n"
-         "tap 4 High*\ntap More\ntap Entrance\ntap Now\ntap Person ejected\ntap No\n",
-         true);
+    town_play(t,
+              "scan bar.png\ntap Other incident\n"
+              "tap Violence: injury\nwait 80\npress\nrelease\n"
+              "tap 4 High*\ntap More\ntap Entrance\ntap Now\ntap Person ejected\ntap No\n",
+              true);
     inc = town_events_of(t, "incident");
     assert_int_equal(json_array_size(inc), 1);
-    assert_string_equal(str(json_array_get(inc, 0), "kind"), "violence_injury");
-    assert_int_equal(num(json_array_get(inc, 0), "severity"), 4);
-    assert_string_equal(str(json_array_get(inc, 0), "place"), "entrance");
+    assert_string_equal(town_str(json_array_get(inc, 0), "kind"), "violence_injury");
+    assert_int_equal(town_num(json_array_get(inc, 0), "severity"), 4);
+    assert_string_equal(town_str(json_array_get(inc, 0), "place"), "entrance");
     json_decref(inc);
 }
 
@@ -119,17 +48,17 @@ static void test_kiosk_hands__press_on_one_button_release_on_another_is_nothing(
     struct town *t = *state;
     json_t *in, *inc;
 
-    play(t,
-         "scan door.png\nwait 400\npress Sign in\nrelease Not now\n"
-         "press Spiking\nwait 300\nrelease Ask for Angela\n"
-         /* still the badge screen: nothing was signed, nothing dismissed */
-         "tap Ask for Angela\ntap Bar\ntap Save, finish later\n",
-         true);
+    town_play(t,
+              "scan door.png\nwait 400\npress Sign in\nrelease Not now\n"
+              "press Spiking\nwait 300\nrelease Ask for Angela\n"
+              /* still the badge screen: nothing was signed, nothing dismissed */
+              "tap Ask for Angela\ntap Bar\ntap Save, finish later\n",
+              true);
     in = town_events_of(t, "sign_in");
     inc = town_events_of(t, "incident");
     assert_int_equal(json_array_size(in), 0);
     assert_int_equal(json_array_size(inc), 1);
-    assert_string_equal(str(json_array_get(inc, 0), "kind"), "angela");
+    assert_string_equal(town_str(json_array_get(inc, 0), "kind"), "angela");
     json_decref(in);
     json_decref(inc);
 }
@@ -186,10 +115,10 @@ static void test_kiosk_hands__typed_time_later_than_now_is_refused(void **state)
         "tap Delete\ntap Delete\ntap Delete\ntap Delete\ntype %s\ntap OK\ntap Bar\n"
         "tap Confusion\ntap Save, finish later\n",
         later, earlier);
-    play(t, script, false);
+    town_play(t, script, false);
     inc = town_events_of(t, "incident");
     assert_int_equal(json_array_size(inc), 1);
-    assert_int_equal(lnt_time_parse(str(json_array_get(inc, 0), "occurred_at"), &at), LNT_OK);
+    assert_int_equal(lnt_time_parse(town_str(json_array_get(inc, 0), "occurred_at"), &at), LNT_OK);
     assert_int_equal(at, want);
     json_decref(inc);
 }
@@ -200,15 +129,15 @@ static void test_kiosk_hands__a_touch_in_the_countdown_stays(void **state)
     struct town *t = *state;
     json_t *inc;
 
-    play(t, "shot enrolled.png\n", true);
+    town_play(t, "shot enrolled.png\n", true);
     /* Idle after 5 s, counted down from 2.5 s: at 3 s a press and a release that is no tap (off
      * the button) say someone is there; 3.2 s later, 6.2 s in all, the place question is up. */
-    play_idle(t, "scan door.png\ntap Spiking\ntap Yes\ntap 15 min ago\nwait 3000\n"
-                 "press Bar\nrelease Back\nwait 3200\ntap Bar\ntap Confusion\n"
-                 "tap Save, finish later\n");
+    town_play_idle(t, "scan door.png\ntap Spiking\ntap Yes\ntap 15 min ago\nwait 3000\n"
+                      "press Bar\nrelease Back\nwait 3200\ntap Bar\ntap Confusion\n"
+                      "tap Save, finish later\n");
     inc = town_events_of(t, "incident");
     assert_int_equal(json_array_size(inc), 1);
-    assert_string_equal(str(json_array_get(inc, 0), "place"), "bar");
+    assert_string_equal(town_str(json_array_get(inc, 0), "place"), "bar");
     json_decref(inc);
 }
 
@@ -218,23 +147,23 @@ static void test_kiosk_hands__back_asks_before_discarding_a_report(void **state)
     struct town *t = *state;
     json_t *inc;
 
-    play(t,
-         "scan door.png\ntap Other incident\ntap Violence: injury\ntap Back\ntap Back\n"
-         "tap Keep going\ntap Violence: no injury\ntap 2 Low*\ntap Bar\ntap Now\n"
-         "tap Resolved on site\ntap No\ntap Done\n"
-         "scan bar.png\ntap Spiking\ntap Yes\ntap Now\ntap Back\ntap Back\ntap Back\ntap "
-         "Discard\ntap Not now\n",
-         true);
+    town_play(t,
+              "scan door.png\ntap Other incident\ntap Violence: injury\ntap Back\ntap Back\n"
+              "tap Keep going\ntap Violence: no injury\ntap 2 Low*\ntap Bar\ntap Now\n"
+              "tap Resolved on site\ntap No\ntap Done\n"
+              "scan bar.png\ntap Spiking\ntap Yes\ntap Now\ntap Back\ntap Back\ntap Back\ntap "
+              "Discard\ntap Not now\n",
+              true);
     inc = town_events_of(t, "incident");
     assert_int_equal(json_array_size(inc), 1);
-    assert_string_equal(str(json_array_get(inc, 0), "kind"), "violence");
-    assert_int_equal(num(json_array_get(inc, 0), "severity"), 2);
+    assert_string_equal(town_str(json_array_get(inc, 0), "kind"), "violence");
+    assert_int_equal(town_num(json_array_get(inc, 0), "severity"), 2);
     json_decref(inc);
 }
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, town_setup, town_teardown)
     const struct CMUnitTest tests[] = {
         T(test_kiosk_hands__double_tap_does_not_answer_the_next_question),
         T(test_kiosk_hands__press_on_one_button_release_on_another_is_nothing),

@@ -47,17 +47,6 @@ static int teardown(void **state)
     return 0;
 }
 
-/* Plays `script`; fails the test with the kiosk's words unless it exits 0. */
-static void play(struct town *t, const char *script, bool enrol)
-{
-    struct lnt_proc_result r;
-    int status = town_replay(t, "records.txt", script, enrol, 30, &r);
-
-    if (status != 0)
-        fail_msg("kiosk exited %d:\n%s\n%s", status, r.out, r.err);
-    lnt_proc_result_release(&r);
-}
-
 /* Taps in a replay script: lines that start "tap ". */
 static int taps_in(const char *script)
 {
@@ -198,7 +187,7 @@ static void test_kiosk_records__angela_in_three_taps(void **state)
     json_t *inc, *ev, *d;
 
     assert_int_equal(taps_in(script), 3); /* badge, then three taps */
-    play(rec->town, script, true);
+    town_play(rec->town, script, true);
     inc = town_events_of(rec->town, "incident");
     assert_int_equal(json_array_size(inc), 1);
     ev = json_array_get(inc, 0);
@@ -220,16 +209,16 @@ static void test_kiosk_records__angela_outcome_not_known_then_completed(void **s
     char path[96];
     char *html;
 
-    play(rec->town,
-         "scan door.png\ntap Ask for Angela\ntap More\ntap Outside the venue\ntap Yes\n"
-         "tap A friend\ntap More\ntap Next\ntap No\ntap 15 min ago\ntype GREY HOODIE, CAP\n"
-         "tap OK\ntap Not known yet\ntap Done\n",
-         true);
+    town_play(rec->town,
+              "scan door.png\ntap Ask for Angela\ntap More\ntap Outside the venue\ntap Yes\n"
+              "tap A friend\ntap More\ntap Next\ntap No\ntap 15 min ago\ntype GREY HOODIE, CAP\n"
+              "tap OK\ntap Not known yet\ntap Done\n",
+              true);
     /* It waits under Open reports; someone else gives the outcome from there. */
-    play(rec->town,
-         "scan door2.png\ntap Open reports (1)\ntap Ask for Angela*\ntap Taxi or lift home\n"
-         "tap Done\n",
-         false);
+    town_play(rec->town,
+              "scan door2.png\ntap Open reports (1)\ntap Ask for Angela*\ntap Taxi or lift home\n"
+              "tap Done\n",
+              false);
     inc = town_events_of(rec->town, "incident");
     assert_int_equal(json_array_size(inc), 2);
     first = json_array_get(inc, 0);
@@ -288,14 +277,14 @@ static void test_kiosk_records__spiking_with_an_unconscious_person(void **state)
 
     /* Not responding: the ambulance is the next question, and not asked again later (a second
      * "Ambulance called?" would leave "Safe space" unfound and fail the replay). */
-    play(rec->town,
-         "scan door.png\ntap Spiking\ntap No\ntap Yes\ntap Now\ntap Dance floor\n"
-         "tap More\ntap More\ntap Unconscious\ntap Next\ntap Next\n"
-         "tap Yes\ntype CAD 9/26\ntap OK\ntap Skip\n"
-         "tap Safe space\ntap First aid\ntap Next\ntap Not used\n"
-         "tap Yes\ntype DF 1\ntap OK\ntap From 30 min before it\ntap Don't know\n"
-         "tap Skip\ntap Skip\ntap Hospital\n",
-         true);
+    town_play(rec->town,
+              "scan door.png\ntap Spiking\ntap No\ntap Yes\ntap Now\ntap Dance floor\n"
+              "tap More\ntap More\ntap Unconscious\ntap Next\ntap Next\n"
+              "tap Yes\ntype CAD 9/26\ntap OK\ntap Skip\n"
+              "tap Safe space\ntap First aid\ntap Next\ntap Not used\n"
+              "tap Yes\ntype DF 1\ntap OK\ntap From 30 min before it\ntap Don't know\n"
+              "tap Skip\ntap Skip\ntap Hospital\n",
+              true);
     inc = town_events_of(rec->town, "incident");
     assert_int_equal(json_array_size(inc), 1);
     ev = json_array_get(inc, 0);
@@ -328,11 +317,11 @@ static void test_kiosk_records__other_incident_outside_the_venue(void **state)
     char *html;
 
     /* Police took over: "Police called?" is not asked, so the replay ends at the outcome. */
-    play(rec->town,
-         "scan bar.png\ntap Other incident\ntap More\ntap More\ntap Other\n"
-         "type CAR ALARM, CROWD AT DOOR\ntap OK\ntap 3 Moderate*\ntap More\n"
-         "tap Outside the venue\ntap Now\ntap Police took over\ntap Done\n",
-         true);
+    town_play(rec->town,
+              "scan bar.png\ntap Other incident\ntap More\ntap More\ntap Other\n"
+              "type CAR ALARM, CROWD AT DOOR\ntap OK\ntap 3 Moderate*\ntap More\n"
+              "tap Outside the venue\ntap Now\ntap Police took over\ntap Done\n",
+              true);
     inc = town_events_of(rec->town, "incident");
     assert_int_equal(json_array_size(inc), 1);
     ev = json_array_get(inc, 0);

@@ -18,31 +18,6 @@
 #include "store_places.h"
 #include "test_kiosk_town.h"
 
-static int setup(void **state)
-{
-    struct town *t = town_new();
-    town_start_server(t);
-    *state = t;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    town_free(*state);
-    return 0;
-}
-
-/* Plays `script`; fails the test with the kiosk's words unless it exits 0. */
-static void play(struct town *t, const char *script, bool enrol)
-{
-    struct lnt_proc_result r;
-    int status = town_replay(t, "staff.txt", script, enrol, 30, &r);
-
-    if (status != 0)
-        fail_msg("kiosk exited %d:\n%s\n%s", status, r.out, r.err);
-    lnt_proc_result_release(&r);
-}
-
 /* lanternctl --db DB ARGS... must succeed. */
 static void ctl(struct town *t, const char *a, const char *b, const char *c, const char *d)
 {
@@ -53,22 +28,6 @@ static void ctl(struct town *t, const char *a, const char *b, const char *c, con
     if (r.status != 0)
         fail_msg("lanternctl %s %s failed (%d): %s", a, b, r.status, r.err);
     lnt_proc_result_release(&r);
-}
-
-static const char *str(json_t *ev, const char *key)
-{
-    json_t *v = json_object_get(ev, key);
-    if (!json_is_string(v))
-        fail_msg("event has no string `%s`", key);
-    return json_string_value(v);
-}
-
-static json_int_t num(json_t *ev, const char *key)
-{
-    json_t *v = json_object_get(ev, key);
-    if (!json_is_integer(v))
-        fail_msg("event has no integer `%s`", key);
-    return json_integer_value(v);
 }
 
 static struct lnt_store *open_store(struct town *t)
@@ -92,18 +51,18 @@ static void test_kiosk_staff__manager_signs_out_a_door_supervisor_who_left(void 
 
     /* The door supervisor signs in and leaves without scanning; the manager, from the list of
      * who is on shift, signs them out. */
-    play(t,
-         "scan door.png\ntap Sign in\ntap Done\n"
-         "scan bar.png\ntap Sign in\ntap Done\n"
-         "scan manager.png\ntap More\ntap On shift now\n"
-         "tap Aleksandra Kowalczyk-Brown*\ntap Sign them out\ntap Done\n",
-         true);
+    town_play(t,
+              "scan door.png\ntap Sign in\ntap Done\n"
+              "scan bar.png\ntap Sign in\ntap Done\n"
+              "scan manager.png\ntap More\ntap On shift now\n"
+              "tap Aleksandra Kowalczyk-Brown*\ntap Sign them out\ntap Done\n",
+              true);
     out = town_events_of(t, "sign_out");
     assert_int_equal(json_array_size(out), 1);
-    assert_string_equal(str(json_array_get(out, 0), "staff_id"), t->staff[DOOR]);
-    assert_string_equal(str(json_array_get(out, 0), "role"), "door");
-    assert_string_equal(str(json_array_get(out, 0), "sia_number"), "1234567812345678");
-    assert_string_equal(str(json_array_get(out, 0), "signed_out_by"), t->staff[MANAGER]);
+    assert_string_equal(town_str(json_array_get(out, 0), "staff_id"), t->staff[DOOR]);
+    assert_string_equal(town_str(json_array_get(out, 0), "role"), "door");
+    assert_string_equal(town_str(json_array_get(out, 0), "sia_number"), "1234567812345678");
+    assert_string_equal(town_str(json_array_get(out, 0), "signed_out_by"), t->staff[MANAGER]);
     json_decref(out);
 
     /* The register line is closed, and says the manager closed it; bar staff stay on. */
@@ -125,22 +84,23 @@ static void test_kiosk_staff__bar_staff_hand_out_more_cups_than_in_stock(void **
     json_t *stock;
 
     /* 20 counted; 50 handed out is more than that, so the kiosk asks for a count: 4 left. */
-    play(t,
-         "scan bar.png\ntap More\ntap Cup covers\ntap Count on hand\ntype 20\ntap OK\ntap Done\n"
-         "wait 5100\n"
-         "scan bar.png\ntap More\ntap Cup covers\ntap Handed out\ntype 50\ntap OK\n"
-         "type 4\ntap OK\ntap Done\n",
-         true);
+    town_play(
+        t,
+        "scan bar.png\ntap More\ntap Cup covers\ntap Count on hand\ntype 20\ntap OK\ntap Done\n"
+        "wait 5100\n"
+        "scan bar.png\ntap More\ntap Cup covers\ntap Handed out\ntype 50\ntap OK\n"
+        "type 4\ntap OK\ntap Done\n",
+        true);
     stock = town_events_of(t, "stock");
     assert_int_equal(json_array_size(stock), 3);
-    assert_string_equal(str(json_array_get(stock, 0), "kind"), "count");
-    assert_int_equal(num(json_array_get(stock, 0), "quantity"), 20);
-    assert_string_equal(str(json_array_get(stock, 1), "kind"), "handed_out");
-    assert_int_equal(num(json_array_get(stock, 1), "quantity"), 50);
-    assert_string_equal(str(json_array_get(stock, 2), "kind"), "count");
-    assert_int_equal(num(json_array_get(stock, 2), "quantity"), 4);
+    assert_string_equal(town_str(json_array_get(stock, 0), "kind"), "count");
+    assert_int_equal(town_num(json_array_get(stock, 0), "quantity"), 20);
+    assert_string_equal(town_str(json_array_get(stock, 1), "kind"), "handed_out");
+    assert_int_equal(town_num(json_array_get(stock, 1), "quantity"), 50);
+    assert_string_equal(town_str(json_array_get(stock, 2), "kind"), "count");
+    assert_int_equal(town_num(json_array_get(stock, 2), "quantity"), 4);
     for (size_t i = 0; i < 3; i++)
-        assert_string_equal(str(json_array_get(stock, i), "staff_id"), t->staff[BAR]);
+        assert_string_equal(town_str(json_array_get(stock, i), "staff_id"), t->staff[BAR]);
     json_decref(stock);
 }
 
@@ -149,24 +109,24 @@ static void test_kiosk_staff__volunteer_tallies_with_steppers(void **state)
     struct town *t = *state;
     json_t *end, *tallies;
 
-    play(t,
-         "scan volunteer.png\ntap Start shift\ntype 3\ntap OK\ntap Alpha\ntap On patrol\n"
-         "tap Someone else leads\ntap Done\n"
-         "wait 5100\n"
-         "scan volunteer.png\ntap End shift\n"
-         "tap + Water\ntap + Water\ntap + Water\ntap + Blankets\ntap - \ntap + First aid\n"
-         "tap + Calmed\ntap + Calmed\ntap Next\ntap Back\ntap + Calmed\ntap Next\ntap Save\n"
-         "tap Done\n",
-         true);
+    town_play(t,
+              "scan volunteer.png\ntap Start shift\ntype 3\ntap OK\ntap Alpha\ntap On patrol\n"
+              "tap Someone else leads\ntap Done\n"
+              "wait 5100\n"
+              "scan volunteer.png\ntap End shift\n"
+              "tap + Water\ntap + Water\ntap + Water\ntap + Blankets\ntap - \ntap + First aid\n"
+              "tap + Calmed\ntap + Calmed\ntap Next\ntap Back\ntap + Calmed\ntap Next\ntap Save\n"
+              "tap Done\n",
+              true);
     end = town_events_of(t, "shift_end");
     assert_int_equal(json_array_size(end), 1);
-    assert_string_equal(str(json_array_get(end, 0), "call_sign"), "Alpha");
+    assert_string_equal(town_str(json_array_get(end, 0), "call_sign"), "Alpha");
     tallies = json_object_get(json_array_get(end, 0), "tallies");
-    assert_int_equal(num(tallies, "water"), 2); /* the first "-" took one back */
-    assert_int_equal(num(tallies, "blankets"), 1);
-    assert_int_equal(num(tallies, "first_aid"), 1);
-    assert_int_equal(num(tallies, "calmed"), 3);
-    assert_int_equal(num(tallies, "bottles"), 0);
+    assert_int_equal(town_num(tallies, "water"), 2); /* the first "-" took one back */
+    assert_int_equal(town_num(tallies, "blankets"), 1);
+    assert_int_equal(town_num(tallies, "first_aid"), 1);
+    assert_int_equal(town_num(tallies, "calmed"), 3);
+    assert_int_equal(town_num(tallies, "bottles"), 0);
     json_decref(end);
 }
 
@@ -183,17 +143,17 @@ static void test_kiosk_staff__street_welfare_at_a_synced_place(void **state)
     ctl(t, "place", "add", "--name", "Taxi rank, Market Street");
     /* Enrol; the run ends once its sign-in is sent, and every sync round refreshes (places
      * included) before it sends. Then, places known, log one. */
-    play(t, "scan door.png\ntap Sign in\ntap Done\n", true);
-    play(t,
-         "scan volunteer.png\ntap Street welfare\ntap Castle Park\ntap Vulnerable, alone\n"
-         "tap Safe space\ntap Done\n",
-         false);
+    town_play(t, "scan door.png\ntap Sign in\ntap Done\n", true);
+    town_play(t,
+              "scan volunteer.png\ntap Street welfare\ntap Castle Park\ntap Vulnerable, alone\n"
+              "tap Safe space\ntap Done\n",
+              false);
     w = town_events_of(t, "welfare");
     assert_int_equal(json_array_size(w), 1);
-    assert_string_equal(str(json_array_get(w, 0), "place"), "Castle Park");
-    assert_string_equal(str(json_array_get(w, 0), "what"), "vulnerable_alone");
-    assert_string_equal(str(json_array_get(w, 0), "outcome"), "safe_space");
-    assert_string_equal(str(json_array_get(w, 0), "staff_id"), t->staff[VOLUNTEER]);
+    assert_string_equal(town_str(json_array_get(w, 0), "place"), "Castle Park");
+    assert_string_equal(town_str(json_array_get(w, 0), "what"), "vulnerable_alone");
+    assert_string_equal(town_str(json_array_get(w, 0), "outcome"), "safe_space");
+    assert_string_equal(town_str(json_array_get(w, 0), "staff_id"), t->staff[VOLUNTEER]);
     json_decref(w);
 
     /* Stored in the welfare log, where the hot-spot map will read it. */
@@ -208,7 +168,7 @@ static void test_kiosk_staff__street_welfare_at_a_synced_place(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, town_setup, town_teardown)
     const struct CMUnitTest tests[] = {
         T(test_kiosk_staff__manager_signs_out_a_door_supervisor_who_left),
         T(test_kiosk_staff__bar_staff_hand_out_more_cups_than_in_stock),

@@ -234,3 +234,74 @@ json_t *town_events_of(struct town *t, const char *type)
     json_decref(all);
     return out;
 }
+
+int town_setup(void **state)
+{
+    struct town *t = town_new();
+
+    town_start_server(t);
+    *state = t;
+    return 0;
+}
+
+int town_teardown(void **state)
+{
+    town_free(*state);
+    return 0;
+}
+
+void town_play(struct town *t, const char *script, bool enrol)
+{
+    struct lnt_proc_result r;
+    int status = town_replay(t, "script.txt", script, enrol, 30, &r);
+
+    if (status != 0)
+        fail_msg("kiosk exited %d:\n%s\n%s", status, r.out, r.err);
+    lnt_proc_result_release(&r);
+}
+
+void town_play_idle(struct town *t, const char *script)
+{
+    char *path = lnt_test_path(t->dir, "idle.txt");
+    const char *argv[] = {lnt_test_bin("lantern-kiosk"),
+                          "--headless",
+                          "--data",
+                          t->kiosk_data,
+                          "--server",
+                          t->url,
+                          "--idle",
+                          "5",
+                          "--replay",
+                          path,
+                          "--timeout",
+                          "40",
+                          NULL};
+    struct lnt_proc_result r;
+    FILE *f = fopen(path, "w");
+
+    assert_non_null(f);
+    fputs(script, f);
+    fclose(f);
+    if (lnt_proc_run(argv, NULL, 100 * 1000, &r) != 0 || r.status != 0)
+        fail_msg("kiosk exited %d:\n%s\n%s", r.status, r.out, r.err);
+    lnt_proc_result_release(&r);
+    free(path);
+}
+
+const char *town_str(json_t *ev, const char *key)
+{
+    json_t *v = json_object_get(ev, key);
+
+    if (!json_is_string(v))
+        fail_msg("event has no string `%s`", key);
+    return json_string_value(v);
+}
+
+json_int_t town_num(json_t *ev, const char *key)
+{
+    json_t *v = json_object_get(ev, key);
+
+    if (!json_is_integer(v))
+        fail_msg("event has no integer `%s`", key);
+    return json_integer_value(v);
+}

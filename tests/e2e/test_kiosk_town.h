@@ -34,6 +34,19 @@ void town_stop_server(struct town *t);
 int town_replay(struct town *t, const char *name, const char *script, bool enrol, int timeout_s,
                 struct lnt_proc_result *r);
 
+/* cmocka group fixtures: a town with its server running in *state; and freeing it. */
+int town_setup(void **state);
+int town_teardown(void **state);
+
+/* town_replay of `script`, failing the test with the kiosk's words unless it exits 0. */
+void town_play(struct town *t, const char *script, bool enrol);
+/* The same on the enrolled kiosk with the shortest idle time (5 s), as one left alone. */
+void town_play_idle(struct town *t, const char *script);
+
+/* Member `key` of an event, failing the test when it is missing or of another type. */
+const char *town_str(json_t *ev, const char *key);
+json_int_t town_num(json_t *ev, const char *key);
+
 /* Every stored event as the kiosk sent it, oldest first (a JSON array; decref it). */
 json_t *town_events(struct town *t);
 /* The stored events of `type`, in order (a new array; decref it). */
