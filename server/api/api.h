@@ -207,8 +207,9 @@ bool lnt_api_query_page(const struct lnt_http_request *req, size_t *offset, size
                         struct lnt_http_response *resp);
 /*
  * `from` and `to` from the query (RFC 3339 time or a YYYY-MM-DD date, which
- * means its midnight UTC) as [from, to). Defaults: to = now, from = to -
- * default_days. A 400 problem when either is malformed or from >= to.
+ * means its midnight UTC) as [from, to). Defaults: to = the end of the current
+ * second (now + 1), from = to - default_days. A 400 problem when either is
+ * malformed or from >= to.
  */
 bool lnt_api_query_range(const struct lnt_http_request *req, int64_t now, int default_days,
                          int64_t *from, int64_t *to, struct lnt_http_response *resp);

@@ -485,6 +485,22 @@ static json_t *flag_json(const void *rows, size_t i)
         "other", (json_int_t)f->other);
 }
 
+/* A 400 problem naming every flag kind the query may ask for. */
+static void flag_kinds_problem(struct lnt_http_response *resp)
+{
+    char names[512] = "";
+    size_t used = 0;
+
+    for (int k = 1; k <= LNT_FLAG__MAX && used < sizeof names; k++) {
+        int w = snprintf(names + used, sizeof names - used, "%s%s", k == 1 ? "" : ", ",
+                         lnt_flag_kind_name((enum lnt_flag_kind)k));
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+    lnt_http_problem(resp, 400, "query `kind`: expected one of %s", names);
+}
+
 static void handle_flags(struct lnt_api *api, const struct lnt_http_request *req,
                          const struct lnt_api_params *params, struct lnt_http_response *resp)
 {
@@ -505,10 +521,7 @@ static void handle_flags(struct lnt_api *api, const struct lnt_http_request *req
         !lnt_api_query_page(req, &offset, &limit, resp))
         goto out;
     if (kind != NULL && lnt_flag_kind_parse(kind, &q.kind) != LNT_OK) {
-        lnt_http_problem(resp, 400,
-                         "query `kind`: expected copied_badge, unmatched_sign_out, "
-                         "unmatched_shift_end, seq_gap, seq_backwards, conflict, revoked_badge "
-                         "or unknown_serial");
+        flag_kinds_problem(resp);
         goto out;
     }
     rc =

@@ -252,7 +252,9 @@ bool lnt_api_query_range(const struct lnt_http_request *req, int64_t now, int de
     const char *f = lnt_http_query(req, "from");
     const char *t = lnt_http_query(req, "to");
 
-    *to = now;
+    /* Without `to`, the range ends after the current second: a record made this second
+     * (a flag raised by the batch just sent) is in it. */
+    *to = now + 1;
     if (t != NULL && !parse_when(t, to)) {
         lnt_http_problem(resp, 400, "query `to`: expected a date (2026-11-26) or an RFC 3339 time");
         return false;

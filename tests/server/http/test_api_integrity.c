@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include <cmocka.h>
 #include <curl/curl.h>
@@ -427,12 +428,60 @@ static void test_api_integrity__revoked_and_unknown_badges_are_flagged(void **st
     assert_true(metric(f, "lantern_signins_flagged_total{reason=\"revoked\"}") == 1);
 }
 
+/* A flag raised by the batch just sent is in the default list at once, in the same second. */
+static void test_api_integrity__a_flag_raised_this_second_is_listed(void **state)
+{
+    struct fixture *f = *state;
+    struct timespec nap = {0, 10 * 1000 * 1000};
+    int64_t now, start = lnt_time_now();
+    char a[700];
+    struct reply r;
+    json_t *flag;
+
+    lnt_test_kiosk_enroll(f->server.base, f->code, &f->kiosk);
+    /* start at the turn of a second, so the send and the read share it */
+    while ((now = lnt_time_now()) == start)
+        nanosleep(&nap, NULL);
+    sign_in_event(a, sizeof a, 1, now, f->staff_id, SERIAL_NEVER);
+    post_events(f, a, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.flagged, "1 unknown_serial");
+    reply_release(&r);
+    officer_get(f, "/api/v1/flags?kind=unknown_serial", &r);
+    flag = only(json_object_get(r.json, "flags"));
+    assert_string_equal(json_string_value(json_object_get(flag, "badge_serial")), SERIAL_NEVER);
+    reply_release(&r);
+}
+
+/* Asking for a kind that does not exist names every kind there is. */
+static void test_api_integrity__an_unknown_flag_kind_names_the_kinds(void **state)
+{
+    struct fixture *f = *state;
+    struct reply r;
+    struct curl_slist *h;
+    char line[128];
+
+    snprintf(line, sizeof line, "Authorization: Bearer %s", f->token);
+    h = curl_slist_append(NULL, line);
+    request(f, "/api/v1/flags?kind=spiked", NULL, 0, h, &r);
+    curl_slist_free_all(h);
+    assert_int_equal(r.status, 400);
+    assert_non_null(r.body.data);
+    assert_non_null(strstr(r.body.data, "copied_badge, "));
+    assert_non_null(strstr(r.body.data, "unidentified_staff, door_refused, sia_not_valid"));
+    reply_release(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(
             test_api_integrity__delivery_sent_again_under_new_seq_counts_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_integrity__revoked_and_unknown_badges_are_flagged,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api_integrity__a_flag_raised_this_second_is_listed,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api_integrity__an_unknown_flag_kind_names_the_kinds,
                                         setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
