@@ -191,6 +191,63 @@ void lnt_kiosk_handle_out(struct kiosk *k, int64_t now_ms)
         lnt_syncer_kick(k->syncer);
 }
 
+/* ---- door notices on the card ---- */
+
+void lnt_kiosk_restore_notices(struct kiosk *k)
+{
+    struct lnt_outbox_notice on[LNT_APP_NOTICES_MAX];
+    struct lnt_app_notice *an = k->kept;
+    char err[LNT_ERRBUF_SIZE] = "";
+    size_t n = 0;
+    int more = 0;
+
+    if (lnt_outbox_notices_get(k->ob, on, LNT_APP_NOTICES_MAX, &n, &more, err) != LNT_OK) {
+        lnt_error("door notices not read: %s", err);
+        return;
+    }
+    memset(k->kept, 0, sizeof k->kept);
+    for (size_t i = 0; i < n; i++) {
+        lnt_str_copy(an[i].name, sizeof an[i].name, on[i].name);
+        an[i].at = on[i].at;
+        an[i].why = (enum lnt_sia_status)on[i].why;
+    }
+    k->kept_notices = n;
+    k->kept_more = more;
+    lnt_app_notices_restore(&k->app, k->kept, n, more);
+    if (n > 0 || more > 0)
+        lnt_info("door: %zu door supervisor(s) turned away wait for a manager", n + (size_t)more);
+}
+
+void lnt_kiosk_keep_notices(struct kiosk *k)
+{
+    const struct lnt_app *app = &k->app;
+    struct lnt_outbox_notice on[LNT_APP_NOTICES_MAX];
+    char err[LNT_ERRBUF_SIZE] = "";
+    size_t was = k->kept_notices + (size_t)k->kept_more;
+
+    if (app->n_pending == k->kept_notices && app->pending_more == k->kept_more &&
+        memcmp(app->pending, k->kept, sizeof k->kept) == 0)
+        return;
+    memset(on, 0, sizeof on);
+    for (size_t i = 0; i < app->n_pending; i++) {
+        lnt_str_copy(on[i].name, sizeof on[i].name, app->pending[i].name);
+        on[i].at = app->pending[i].at;
+        on[i].why = (int)app->pending[i].why;
+    }
+    if (lnt_outbox_notices_set(k->ob, on, app->n_pending, app->pending_more, err) != LNT_OK) {
+        if (!k->notices_unsaved)
+            lnt_error("door notices not stored (kept in memory, retried): %s", err);
+        k->notices_unsaved = true;
+        return;
+    }
+    k->notices_unsaved = false;
+    memcpy(k->kept, app->pending, sizeof k->kept);
+    k->kept_notices = app->n_pending;
+    k->kept_more = app->pending_more;
+    if (app->n_pending == 0 && app->pending_more == 0 && was > 0)
+        lnt_info("door: %zu door supervisor(s) turned away shown to a manager", was);
+}
+
 void lnt_kiosk_see(struct kiosk *k, const struct lnt_image *frame, int64_t now_ms, char *text,
                    size_t size, bool *found, bool *seen)
 {

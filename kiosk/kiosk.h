@@ -68,6 +68,11 @@ struct kiosk {
     int64_t stock_level; /* cup covers believed on hand; -1 never counted */
     int64_t counts_at_ms;
     struct lnt_syncer_status sync;
+    /* The door notices as last written to the card (lnt_kiosk_keep_notices). */
+    size_t kept_notices;
+    int kept_more;
+    struct lnt_app_notice kept[LNT_APP_NOTICES_MAX];
+    bool notices_unsaved; /* the last write failed; said once, retried each turn */
     /* Replay. */
     struct lnt_replay script;
     size_t script_next;
@@ -97,6 +102,13 @@ enum lnt_err lnt_kiosk_enroll(struct kiosk *k, const char *code, char *err);
 void lnt_kiosk_touch(struct kiosk *k, bool down, int x, int y, int64_t now_ms);
 /* The screen as it is now, into k->dl. */
 void lnt_kiosk_build_screen(struct kiosk *k);
+/*
+ * Door refusals waiting for a manager survive a restart: the first puts back
+ * those kept on the card; the second writes the app's list to the card
+ * whenever it changed (a refusal added, or the list shown to a manager).
+ */
+void lnt_kiosk_restore_notices(struct kiosk *k);
+void lnt_kiosk_keep_notices(struct kiosk *k);
 /* Saves what the app asked for; the app shows SAVED only after the outbox said yes. */
 void lnt_kiosk_handle_out(struct kiosk *k, int64_t now_ms);
 /*

@@ -399,6 +399,7 @@ static int run(struct kiosk *k)
         }
         lnt_app_tick(&k->app, now, &k->out);
         lnt_kiosk_handle_out(k, now);
+        lnt_kiosk_keep_notices(k);
         lnt_syncer_status(k->syncer, &k->sync);
         report_sent(k);
         if (k->sync.generation != k->seen_generation) {
@@ -471,6 +472,7 @@ static int setup(struct kiosk *k, char *err)
         return LNT_ERR_IO;
     lnt_app_init(&k->app, &cfg, lnt_kiosk_wall_ms());
     lnt_kiosk_configure(k);
+    lnt_kiosk_restore_notices(k);
     if (k->id->kiosk_id > 0 && k->o.server != NULL && strcmp(k->o.server, k->id->server_url) != 0) {
         if (lnt_str_copy(k->id->server_url, sizeof k->id->server_url, k->o.server) != LNT_OK)
             return lnt_fail(err, LNT_ERR_INVALID, "--server: URL too long");

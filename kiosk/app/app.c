@@ -2,6 +2,7 @@
 #include "app.h"
 
 #include <stdio.h>
+#include <limits.h>
 #include <string.h>
 
 #include "app_int.h"
@@ -196,6 +197,20 @@ static void hand_notices(struct lnt_app *app)
     memset(app->pending, 0, sizeof app->pending);
     app->n_pending = 0;
     app->pending_more = 0;
+}
+
+void lnt_app_notices_restore(struct lnt_app *app, const struct lnt_app_notice *in, size_t n,
+                             int more)
+{
+    size_t keep = n < LNT_APP_NOTICES_MAX ? n : LNT_APP_NOTICES_MAX;
+
+    memset(app->pending, 0, sizeof app->pending);
+    if (keep > 0)
+        memcpy(app->pending, in, keep * sizeof in[0]);
+    app->n_pending = keep;
+    app->pending_more = more > 0 ? more : 0;
+    if (n - keep <= (size_t)(INT_MAX - app->pending_more))
+        app->pending_more += (int)(n - keep);
 }
 
 /* Keeps a door refusal for the next manager (the oldest kept, later ones counted). */

@@ -204,6 +204,15 @@ struct lnt_app_out {
 /* Starts in IDLE. `cfg` is copied. */
 void lnt_app_init(struct lnt_app *app, const struct lnt_app_config *cfg, int64_t now_ms);
 
+/*
+ * Puts back the door refusals that were waiting for a manager's badge when
+ * the kiosk stopped (kept on the card by the caller): the first
+ * LNT_APP_NOTICES_MAX of `n`, the rest and `more` counted. Call after
+ * lnt_app_init, before any input.
+ */
+void lnt_app_notices_restore(struct lnt_app *app, const struct lnt_app_notice *in, size_t n,
+                             int more);
+
 /* Updates the trust view, clock floor and settings (after a sync or enrolment). */
 void lnt_app_set_config(struct lnt_app *app, const struct lnt_app_config *cfg);
 

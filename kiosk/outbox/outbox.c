@@ -94,7 +94,13 @@ static const char schema[] = "CREATE TABLE IF NOT EXISTS identity("
                              /* the town's named public places, from the last sync */
                              "CREATE TABLE IF NOT EXISTS place("
                              " pos INTEGER PRIMARY KEY,"
-                             " name TEXT NOT NULL);";
+                             " name TEXT NOT NULL);"
+                             /* door supervisors turned away, for the next manager's badge */
+                             "CREATE TABLE IF NOT EXISTS door_notice("
+                             " pos INTEGER PRIMARY KEY,"
+                             " name TEXT NOT NULL,"
+                             " at INTEGER NOT NULL,"
+                             " why INTEGER NOT NULL);";
 
 /* Makes the identity row with a fresh key pair when there is none. */
 static enum lnt_err ensure_identity(struct lnt_outbox *ob, char *err)

@@ -115,6 +115,7 @@ enum lnt_err lnt_outbox_shift_get(struct lnt_outbox *ob, const char *staff_id,
 #define LNT_SET_STOCK_LEVEL "stock_level"
 #define LNT_SET_LAST_SYNC "last_sync" /* unix seconds of the last successful sync */
 #define LNT_SET_CAPACITY "venue_capacity"
+#define LNT_SET_NOTICES_MORE "door_notices_more" /* door notices beyond those kept */
 enum lnt_err lnt_outbox_setting_get(struct lnt_outbox *ob, const char *key, int64_t *value,
                                     bool *found, char *err);
 enum lnt_err lnt_outbox_setting_set(struct lnt_outbox *ob, const char *key, int64_t value,
@@ -167,6 +168,24 @@ enum lnt_err lnt_outbox_on_shift_name(struct lnt_outbox *ob, const char *staff_i
 /* Up to `max` people signed in here, earliest first, into `out`; *n the count. */
 enum lnt_err lnt_outbox_on_shift_list(struct lnt_outbox *ob, struct lnt_shift_person *out,
                                       size_t max, size_t *n, char *err);
+
+/* A door supervisor turned away at the door, kept for the next manager's badge. */
+struct lnt_outbox_notice {
+    char name[LNT_BADGE_NAME_MAX + 1];
+    int64_t at; /* unix seconds */
+    int why;    /* enum lnt_sia_status */
+};
+
+/*
+ * The notices waiting for a manager: replaces them all (n may be 0) and the
+ * count of those not kept (`more`), in one transaction, so a pulled plug
+ * loses none. LNT_ERR_IO when the card cannot be written.
+ */
+enum lnt_err lnt_outbox_notices_set(struct lnt_outbox *ob, const struct lnt_outbox_notice *in,
+                                    size_t n, int more, char *err);
+/* Up to `max` of them, oldest first, into `out`; *n the count, *more those not kept. */
+enum lnt_err lnt_outbox_notices_get(struct lnt_outbox *ob, struct lnt_outbox_notice *out,
+                                    size_t max, size_t *n, int *more, char *err);
 
 /* The town's named public places from the last sync: replaces them all (n may be 0). */
 enum lnt_err lnt_outbox_places_set(struct lnt_outbox *ob, const char (*names)[LNT_SHORT_TEXT],

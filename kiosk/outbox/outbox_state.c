@@ -412,3 +412,63 @@ enum lnt_err lnt_outbox_places_get(struct lnt_outbox *ob, char (*out)[LNT_SHORT_
     sqlite3_finalize(st);
     return LNT_OK;
 }
+
+enum lnt_err lnt_outbox_notices_set(struct lnt_outbox *ob, const struct lnt_outbox_notice *in,
+                                    size_t n, int more, char *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum lnt_err rc;
+
+    rc = lnt_outbox_exec(ob, "BEGIN IMMEDIATE; DELETE FROM door_notice;", err);
+    if (rc != LNT_OK) {
+        lnt_outbox_rollback(ob);
+        return rc;
+    }
+    rc = lnt_outbox_prepare(ob, "INSERT INTO door_notice(pos, name, at, why) VALUES (?, ?, ?, ?)",
+                            &st, err);
+    for (size_t i = 0; rc == LNT_OK && i < n; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, (int64_t)i);
+        sqlite3_bind_text(st, 2, in[i].name, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, in[i].at);
+        sqlite3_bind_int(st, 4, in[i].why);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = lnt_outbox_db_fail(ob, err, "store a door notice");
+    }
+    sqlite3_finalize(st);
+    if (rc == LNT_OK)
+        rc = lnt_outbox_setting_set(ob, LNT_SET_NOTICES_MORE, more, err);
+    if (rc == LNT_OK)
+        rc = lnt_outbox_exec(ob, "COMMIT", err);
+    if (rc != LNT_OK)
+        lnt_outbox_rollback(ob);
+    return rc;
+}
+
+enum lnt_err lnt_outbox_notices_get(struct lnt_outbox *ob, struct lnt_outbox_notice *out,
+                                    size_t max, size_t *n, int *more, char *err)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t m = 0;
+    bool found = false;
+    enum lnt_err rc;
+
+    *n = 0;
+    *more = 0;
+    rc = lnt_outbox_prepare(ob, "SELECT name, at, why FROM door_notice ORDER BY pos LIMIT ?", &st,
+                            err);
+    if (rc != LNT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, (int64_t)max);
+    while (*n < max && sqlite3_step(st) == SQLITE_ROW) {
+        text_into(st, 0, out[*n].name, sizeof out[*n].name);
+        out[*n].at = sqlite3_column_int64(st, 1);
+        out[*n].why = sqlite3_column_int(st, 2);
+        (*n)++;
+    }
+    sqlite3_finalize(st);
+    rc = lnt_outbox_setting_get(ob, LNT_SET_NOTICES_MORE, &m, &found, err);
+    if (rc == LNT_OK && found && m > 0 && m <= INT32_MAX)
+        *more = (int)m;
+    return rc;
+}

@@ -146,6 +146,41 @@ static void test_outbox__places_from_the_server_are_kept(void **state)
     assert_string_equal(got[0], "Market Street");
 }
 
+static void test_outbox__door_notices_survive_a_restart(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_outbox_notice in[2], got[4];
+    char err[LNT_ERRBUF_SIZE] = "";
+    size_t n = 9;
+    int more = 9;
+
+    assert_int_equal(lnt_outbox_notices_get(f->ob, got, 4, &n, &more, err), LNT_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(more, 0);
+    memset(in, 0, sizeof in);
+    lnt_str_copy(in[0].name, sizeof in[0].name, "Sam Okafor");
+    in[0].at = 1796601660;
+    in[0].why = 4;
+    lnt_str_copy(in[1].name, sizeof in[1].name, "Jo Bright");
+    in[1].at = 1796601720;
+    in[1].why = 5;
+    assert_int_equal(lnt_outbox_notices_set(f->ob, in, 2, 3, err), LNT_OK);
+    reopen(f); /* the plug pulled before a manager came by */
+    assert_int_equal(lnt_outbox_notices_get(f->ob, got, 4, &n, &more, err), LNT_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(more, 3);
+    assert_string_equal(got[0].name, "Sam Okafor");
+    assert_int_equal(got[0].at, 1796601660);
+    assert_int_equal(got[0].why, 4);
+    assert_string_equal(got[1].name, "Jo Bright");
+    /* shown to a manager: none left */
+    assert_int_equal(lnt_outbox_notices_set(f->ob, NULL, 0, 0, err), LNT_OK);
+    reopen(f);
+    assert_int_equal(lnt_outbox_notices_get(f->ob, got, 4, &n, &more, err), LNT_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(more, 0);
+}
+
 static int64_t count(struct fixture *f)
 {
     int64_t n = -1;
@@ -578,6 +613,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_outbox__append_survives_reopen, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outbox__register_of_who_signed_in, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outbox__places_from_the_server_are_kept, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_outbox__door_notices_survive_a_restart, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_outbox__seq_never_reused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outbox__nothing_deleted_before_ack, setup, teardown),

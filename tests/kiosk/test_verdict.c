@@ -325,6 +325,27 @@ static void test_verdict__notices_beyond_those_kept_are_counted(void **state)
     assert_true(on_screen(w, "+ 5 more at the door"));
 }
 
+static void test_verdict__notices_put_back_after_a_restart_are_shown_once(void **state)
+{
+    struct world *w = *state;
+    struct lnt_app_notice kept[LNT_APP_NOTICES_MAX + 1];
+
+    memset(kept, 0, sizeof kept);
+    for (size_t i = 0; i < LNT_APP_NOTICES_MAX + 1; i++) {
+        lnt_str_copy(kept[i].name, sizeof kept[i].name, "Sam Okafor");
+        kept[i].at = T0;
+        kept[i].why = LNT_SIA_REVOKED;
+    }
+    /* more than it keeps, and one counted already: one shown, the other five counted */
+    lnt_app_notices_restore(&w->app, kept, LNT_APP_NOTICES_MAX + 1, 1);
+    show(w, "Tom Hargreaves", LNT_ROLE_MANAGER, 0, NULL, 0);
+    assert_true(on_screen(w, "Sam Okafor could not be signed in on the door at 22:01"));
+    assert_true(on_screen(w, "+ 5 more at the door"));
+    tap(w, "Not now");
+    assert_int_equal(w->app.n_pending, 0);
+    assert_int_equal(w->app.pending_more, 0);
+}
+
 static void test_verdict__amber_sign_in_is_saved_with_its_warning(void **state)
 {
     struct world *w = *state;
@@ -413,6 +434,7 @@ int main(void)
         T(test_verdict__signing_out_stays_possible_without_a_licence),
         T(test_verdict__tell_the_manager_saves_a_refusal_the_next_manager_sees),
         T(test_verdict__notices_beyond_those_kept_are_counted),
+        T(test_verdict__notices_put_back_after_a_restart_are_shown_once),
         T(test_verdict__amber_sign_in_is_saved_with_its_warning),
         T(test_verdict__green_sign_in_is_saved_green),
         T(test_verdict__suspended_or_revoked_licence_counts_once_in_force),
