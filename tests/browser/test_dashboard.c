@@ -313,6 +313,38 @@ static void test_dashboard__every_page_renders_well_formed(void **state)
     assert_true(count("#export-list li") >= 5);
 }
 
+/* An admin requires a course of a role on the Admin page and takes it off again: the table
+ * says what kiosks will hold the role to. */
+static void test_dashboard__admin_requires_training_per_role(void **state)
+{
+    char *row;
+    (void)state;
+
+    browser_login(TOWN_ADMIN);
+    go("/admin");
+    row = text_of("#admin-required tr[data-role='volunteer']");
+    assert_null(strstr(row, "angela"));
+    free(row);
+    click("#rq-role option[value='volunteer']");
+    click("#rq-course option:nth-child(3)"); /* bystander, wave, angela, ... */
+    click("#training-require button[type='submit']");
+    assert_text_has("#admin-required tr[data-role='volunteer']", "angela");
+    click("#admin-required tr[data-role='volunteer'] form:has(input[value='angela']) button");
+    for (int tries = 0; tries < 100; tries++) {
+        char err[LNT_ERRBUF_SIZE] = "";
+        row = NULL;
+        if (lnt_wd_text_css(g.wd, "#admin-required tr[data-role='volunteer']", &row, err) ==
+                LNT_OK &&
+            strstr(row, "angela") == NULL)
+            break;
+        free(row);
+        row = NULL;
+        usleep(100 * 1000);
+    }
+    assert_non_null(row);
+    free(row);
+}
+
 static void test_dashboard__league_sorts_and_filters_without_script(void **state)
 {
     char *first = NULL, *last = NULL, path[URL_MAX];
@@ -672,6 +704,7 @@ int main(void)
         cmocka_unit_test(test_dashboard__logout_ends_the_session),
         cmocka_unit_test(test_dashboard__failed_logins_lock_the_account),
         cmocka_unit_test(test_dashboard__expiry_and_months_follow_the_london_date),
+        cmocka_unit_test(test_dashboard__admin_requires_training_per_role),
     };
     curl_global_init(CURL_GLOBAL_DEFAULT);
     return cmocka_run_group_tests(tests, setup, teardown);
