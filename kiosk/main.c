@@ -482,6 +482,8 @@ static int setup(struct kiosk *k, char *err)
     }
     if (lnt_syncer_start(k->o.data, k->o.ca, &k->syncer, err) != LNT_OK)
         return LNT_ERR_IO;
+    /* the last sync before this start, for the very first screen (a replay's first shot) */
+    lnt_syncer_status(k->syncer, &k->sync);
     if (k->id->kiosk_id < 1 && k->o.enroll != NULL) {
         if (lnt_kiosk_enroll(k, k->o.enroll, err) != LNT_OK) {
             lnt_fail_prefix(err, LNT_ERR_NET, "enrolment failed: ");
