@@ -46,19 +46,20 @@ static void cell_i(struct lnt_buf *b, int64_t v, bool last)
     lnt_buf_printf(b, "%lld%s", (long long)v, last ? "\r\n" : ",");
 }
 
+/* Times and dates as a person reads them on the pages: London local with its zone. */
 static void cell_time(struct lnt_buf *b, int64_t t, bool last)
 {
-    char s[LNT_TIME_STRLEN] = "";
+    char s[LNT_LOCAL_TIME_STRLEN] = "";
     if (t > 0)
-        lnt_time_format(t, s);
+        (void)lnt_local_time_format(t, s);
     web_csv_cell(b, s, last);
 }
 
 static void cell_date(struct lnt_buf *b, int32_t d, bool last)
 {
-    char s[LNT_DATE_STRLEN] = "";
+    char s[LNT_LOCAL_DATE_STRLEN] = "";
     if (d > 0 && d != INT32_MAX)
-        lnt_date_format(d, s);
+        (void)lnt_local_date_format(d, s);
     web_csv_cell(b, d == INT32_MAX ? "no expiry" : s, last);
 }
 
