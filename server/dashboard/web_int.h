@@ -108,6 +108,9 @@ void web_csrf_field(struct web_req *r);
  * and a date as "Fri 26 Nov 2026" ("none" for 0): common/night.h's one human form. */
 void web_time(struct lnt_html *h, int64_t t);
 void web_date(struct lnt_html *h, int32_t days);
+/* The case file's cup-cover stock and kiosk health sections (web_venue_upkeep.c). */
+void web_venue_stock(struct web_req *r, const struct lnt_venue *v);
+void web_venue_kiosks(struct web_req *r, const struct lnt_venue *v);
 /* Escaped text for a person, its UTC times and ISO dates in that same form (web_venue.c). */
 void web_local_txt(struct lnt_html *h, const char *text);
 /* "3 h ago", "5 days ago"; marked stale after `stale_after` seconds. */
