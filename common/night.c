@@ -1,6 +1,7 @@
 /* night.c - local time in Europe/London and trading nights that run past midnight. */
 #include "night.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -49,6 +50,130 @@ int64_t lnt_london_days_before(int64_t t, int days)
     /* wall-clock seconds, stepped by whole days, then back to UTC */
     int64_t local = t + lnt_london_offset(t) - (int64_t)days * 86400;
     return lnt_london_offset(local - 3600) == 3600 ? local - 3600 : local;
+}
+
+/* ---- the one human form of a time ---- */
+
+static const char *const month_names[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+enum lnt_err lnt_local_date_format(int32_t days, char out[LNT_LOCAL_DATE_STRLEN])
+{
+    int y, m, d;
+
+    lnt_civil_from_days(days, &y, &m, &d);
+    out[0] = '\0';
+    if (y < 1 || y > 9999)
+        return LNT_ERR_INVALID;
+    snprintf(out, LNT_LOCAL_DATE_STRLEN, "%s %d %s %d", day_names[lnt_weekday(days)], d,
+             month_names[m - 1], y);
+    return LNT_OK;
+}
+
+enum lnt_err lnt_local_time_format(int64_t t, char out[LNT_LOCAL_TIME_STRLEN])
+{
+    int offset = lnt_london_offset(t);
+    int64_t local = t + offset;
+    int32_t days = lnt_date_of(local);
+    int mins = (int)((local - (int64_t)days * 86400) / 60);
+    char date[LNT_LOCAL_DATE_STRLEN];
+
+    out[0] = '\0';
+    if (lnt_local_date_format(days, date) != LNT_OK)
+        return LNT_ERR_INVALID;
+    snprintf(out, LNT_LOCAL_TIME_STRLEN, "%s, %02d:%02d %s", date, mins / 60, mins % 60,
+             offset != 0 ? "BST" : "GMT");
+    return LNT_OK;
+}
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* A character that glues a date-like run into something else: an id, a longer number. */
+static bool is_word(char c)
+{
+    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_';
+}
+
+/* true when s[0..n) is n digits with '-' at 4 and 7 ("YYYY-MM-DD" when n = 10). */
+static bool date_shape(const char *s)
+{
+    for (int i = 0; i < 10; i++) {
+        if (i == 4 || i == 7 ? s[i] != '-' : !is_digit(s[i]))
+            return false;
+    }
+    return true;
+}
+
+/* At s (which starts with a date's shape): the length of an RFC 3339 UTC time or a bare date
+ * there, with its local form in `local`; 0 when it is neither (a longer number, a bad date). */
+static size_t local_token(const char *s, char *local, size_t size)
+{
+    char tmp[LNT_TIME_STRLEN];
+    int64_t t;
+    int32_t d;
+
+    if (strnlen(s, LNT_TIME_STRLEN) >= LNT_TIME_STRLEN - 1 && s[10] == 'T' && s[19] == 'Z' &&
+        !is_word(s[20])) {
+        memcpy(tmp, s, LNT_TIME_STRLEN - 1);
+        tmp[LNT_TIME_STRLEN - 1] = '\0';
+        if (lnt_time_parse(tmp, &t) == LNT_OK &&
+            lnt_local_time_format(t, local) == LNT_OK) /* local has LNT_LOCAL_TIME_STRLEN */
+            return LNT_TIME_STRLEN - 1;
+        return 0;
+    }
+    if (is_word(s[10]))
+        return 0;
+    memcpy(tmp, s, 10);
+    tmp[10] = '\0';
+    if (lnt_date_parse(tmp, &d) != LNT_OK || size < LNT_LOCAL_DATE_STRLEN ||
+        lnt_local_date_format(d, local) != LNT_OK)
+        return 0;
+    return 10;
+}
+
+enum lnt_err lnt_local_text(const char *in, char *out, size_t size)
+{
+    size_t o = 0;
+    bool cut = false;
+
+    if (size == 0)
+        return LNT_ERR_TOO_LARGE;
+    for (const char *p = in; *p != '\0' && !cut;) {
+        char local[LNT_LOCAL_TIME_STRLEN];
+        const char *piece = p;
+        size_t take = 1, len = 1;
+
+        if (is_digit(*p) && (p == in || !is_word(p[-1])) && strnlen(p, 10) == 10 && date_shape(p) &&
+            (take = local_token(p, local, sizeof local)) > 0) {
+            piece = local;
+            len = strlen(local);
+        } else {
+            take = 1;
+        }
+        if (o + len >= size) {
+            cut = true;
+            break;
+        }
+        memcpy(out + o, piece, len);
+        o += len;
+        p += take;
+    }
+    if (cut) { /* do not leave half a UTF-8 character at the end */
+        size_t start = o, want;
+        while (start > 0 && ((unsigned char)out[start - 1] & 0xc0) == 0x80)
+            start--;
+        if (start > 0) {
+            unsigned char lead = (unsigned char)out[start - 1];
+            want = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+            if (o - (start - 1) < want)
+                o = start - 1;
+        }
+    }
+    out[o] = '\0';
+    return cut ? LNT_ERR_TOO_LARGE : LNT_OK;
 }
 
 static int parse_day(const char *s, size_t n)

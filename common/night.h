@@ -42,6 +42,35 @@ int64_t lnt_london_days_before(int64_t t, int days);
 int lnt_weekday(int32_t days);
 
 /*
+ * The one way a person is shown a time or a date: London local time with its
+ * zone, on pages, in CSV, in the evidence pack and in lanternctl's text.
+ * Machines (the JSON API, the wire) keep RFC 3339 UTC (ltime.h).
+ */
+/* "Sat 12 Sep 2026, 01:25 BST" plus NUL, with room to spare (the compiler counts int fields). */
+#define LNT_LOCAL_TIME_STRLEN 48
+/* "Sat 12 Sep 2026" plus NUL, with room to spare. */
+#define LNT_LOCAL_DATE_STRLEN 20
+/*
+ * Writes instant `t` as London wall-clock time with the zone in force then
+ * ("BST" or "GMT"), to the minute: "Sat 12 Sep 2026, 01:25 BST". The hour the
+ * autumn change repeats reads 01:xx BST, then 01:xx GMT. LNT_ERR_INVALID
+ * (out = "") outside years 1-9999. Thread-safe.
+ */
+enum lnt_err lnt_local_time_format(int64_t t, char out[LNT_LOCAL_TIME_STRLEN]);
+/* Writes a calendar date (days since the epoch) as "Sat 12 Sep 2026". LNT_ERR_INVALID (out = "")
+ * outside years 1-9999. Thread-safe. */
+enum lnt_err lnt_local_date_format(int32_t days, char out[LNT_LOCAL_DATE_STRLEN]);
+/*
+ * Copies text meant for a person (a score explanation line, a note) into out,
+ * rewriting each RFC 3339 UTC time in it ("2026-09-12T00:25:00Z") as
+ * lnt_local_time_format does and each bare date ("2026-09-12") as
+ * lnt_local_date_format does; everything else is copied as it is. Always
+ * NUL-terminates; LNT_ERR_TOO_LARGE when the result was cut to fit (at a
+ * UTF-8 character boundary). Thread-safe.
+ */
+enum lnt_err lnt_local_text(const char *in, char *out, size_t size);
+
+/*
  * When a venue trades, per day of the week the night starts on. A pattern
  * is one or more segments separated by ';': days then hours, e.g.
  *   "Thu-Sat 20:00-03:00; Sun 18:00-23:30"

@@ -113,8 +113,15 @@ extern const struct lnt_api_routes lnt_api_findings_routes; /* api_findings.c: B
 
 /* The server clock. */
 int64_t lnt_api_now(const struct lnt_api *api);
-/* Writes `j` compactly as the body with `status`; a 500 problem if that fails. Borrows `j`. */
+/*
+ * Writes `j` compactly as the body with `status`; a 500 problem if that fails. Borrows `j`.
+ * For a person reading the reply, beside every time field (a key "at" or ending in "_at" whose
+ * value is RFC 3339 UTC, at any depth) it adds "<key>_local", the London local form the pages
+ * show ("Sat 12 Sep 2026, 01:25 BST"); `j` itself is left as it was.
+ */
 void lnt_api_reply_json(struct lnt_http_response *resp, int status, const struct json_t *j);
+/* As lnt_api_reply_json, exactly `j`: the kiosk wire, whose formats are fixed. */
+void lnt_api_reply_wire_json(struct lnt_http_response *resp, int status, const struct json_t *j);
 /*
  * Parses params->v[i] as a positive record id. On failure fills a 404
  * problem naming `what` and returns false (a malformed id names no record).

@@ -204,7 +204,7 @@ static void handle_enroll(struct lnt_api *api, const struct lnt_http_request *re
                          (long long)kiosk.id, lnt_strerror(rc));
         goto out;
     }
-    lnt_api_reply_json(resp, 201, reply);
+    lnt_api_reply_wire_json(resp, 201, reply);
     if (resp->status == 201)
         lnt_info("enrolled kiosk %lld at venue %lld", (long long)kiosk.id, (long long)venue.id);
 out:
@@ -774,7 +774,7 @@ static void handle_sync(struct lnt_api *api, const struct lnt_http_request *req,
                          lnt_strerror(rc));
         goto out;
     }
-    lnt_api_reply_json(resp, 200, reply);
+    lnt_api_reply_wire_json(resp, 200, reply);
 out:
     json_decref(reply);
     json_decref(places);

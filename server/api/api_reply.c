@@ -3,6 +3,7 @@
 #include "api.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +11,7 @@
 
 #include "buf.h"
 #include "ltime.h"
+#include "night.h"
 
 int64_t lnt_api_now(const struct lnt_api *api)
 {
@@ -23,7 +25,7 @@ void lnt_api_wipe(void *p, size_t n)
         *v++ = 0;
 }
 
-void lnt_api_reply_json(struct lnt_http_response *resp, int status, const struct json_t *j)
+void lnt_api_reply_wire_json(struct lnt_http_response *resp, int status, const struct json_t *j)
 {
     char *text = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
 
@@ -35,6 +37,66 @@ void lnt_api_reply_json(struct lnt_http_response *resp, int status, const struct
         lnt_str_copy(resp->content_type, sizeof resp->content_type, "application/json");
     }
     free(text);
+}
+
+/* true for a key that names an instant: "at", "occurred_at", "updated_at", ... */
+static bool time_key(const char *key)
+{
+    size_t n = strlen(key);
+    return strcmp(key, "at") == 0 || (n > 3 && strcmp(key + n - 3, "_at") == 0);
+}
+
+#define LOCAL_DEPTH_MAX 16 /* the replies nest three or four deep */
+
+/* Adds "<key>_local" beside each time field of `j` and of everything under it. false: no memory. */
+static bool add_local(json_t *j, int depth)
+{
+    if (depth > LOCAL_DEPTH_MAX)
+        return true;
+    if (json_is_array(j)) {
+        for (size_t i = 0; i < json_array_size(j); i++)
+            if (!add_local(json_array_get(j, i), depth + 1))
+                return false;
+    } else if (json_is_object(j)) {
+        json_t *locals = json_object(), *v;
+        const char *key;
+        bool ok = locals != NULL;
+
+        json_object_foreach(j, key, v)
+        {
+            char name[128], local[LNT_LOCAL_TIME_STRLEN];
+            int64_t t;
+            if (!ok)
+                break;
+            if (json_is_string(v) && time_key(key) && strlen(key) + 7 < sizeof name &&
+                strlen(json_string_value(v)) == LNT_TIME_STRLEN - 1 &&
+                lnt_time_parse(json_string_value(v), &t) == LNT_OK &&
+                lnt_local_time_format(t, local) == LNT_OK) {
+                snprintf(name, sizeof name, "%s_local", key);
+                ok = json_object_set_new(locals, name, json_string(local)) == 0;
+            } else if (json_is_object(v) || json_is_array(v)) {
+                ok = add_local(v, depth + 1);
+            }
+        }
+        ok = ok && json_object_update_missing(j, locals) == 0;
+        json_decref(locals);
+        return ok;
+    }
+    return true;
+}
+
+void lnt_api_reply_json(struct lnt_http_response *resp, int status, const struct json_t *j)
+{
+    json_t *copy = j != NULL ? json_deep_copy(j) : NULL;
+
+    if (copy == NULL || !add_local(copy, 0)) {
+        json_decref(copy);
+        lnt_buf_reset(&resp->body);
+        lnt_http_problem(resp, 500, "the server could not build its reply");
+        return;
+    }
+    lnt_api_reply_wire_json(resp, status, copy);
+    json_decref(copy);
 }
 
 struct json_t *lnt_api_json_time(int64_t t)

@@ -108,7 +108,7 @@ out:
 static void out_courses(struct lnt_ctl_out *o, const struct lnt_badge_claims *cl)
 {
     struct lnt_buf js, words;
-    char date[LNT_DATE_STRLEN];
+    char date[LNT_DATE_STRLEN], local[LNT_LOCAL_DATE_STRLEN] = "";
 
     lnt_buf_init(&js, 4096);
     lnt_buf_init(&words, 4096);
@@ -122,8 +122,10 @@ static void out_courses(struct lnt_ctl_out *o, const struct lnt_badge_claims *cl
             (void)lnt_buf_printf(&js, "\"%s\"}", date);
         else
             (void)lnt_buf_puts(&js, "null}");
+        if (dated) /* the words are for a person: the dashboard's date form */
+            (void)lnt_local_date_format(bc->expires, local);
         (void)lnt_buf_printf(&words, "%s%s (%s%s)", i ? ", " : "", lnt_course_name(bc->course),
-                             dated ? "until " : "no expiry", dated ? date : "");
+                             dated ? "until " : "no expiry", dated ? local : "");
     }
     (void)lnt_buf_puts(&js, "]");
     lnt_ctl_out_raw(o, "courses", js.data, words.data != NULL ? words.data : "none");

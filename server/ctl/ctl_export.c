@@ -61,20 +61,21 @@ static void csv_bool(struct csv *c, bool v)
     csv_str(c, v ? "yes" : "no");
 }
 
+/* Times and dates as a person reads them on the dashboard: London local with its zone. */
 static void csv_time(struct csv *c, int64_t t)
 {
-    char s[LNT_TIME_STRLEN] = "";
+    char s[LNT_LOCAL_TIME_STRLEN] = "";
 
-    if (t != 0 && lnt_time_format(t, s) != LNT_OK)
+    if (t != 0 && lnt_local_time_format(t, s) != LNT_OK)
         s[0] = '\0';
     csv_str(c, s);
 }
 
 static void csv_date(struct csv *c, int32_t d)
 {
-    char s[LNT_DATE_STRLEN] = "";
+    char s[LNT_LOCAL_DATE_STRLEN] = "";
 
-    if (d != 0 && lnt_date_format(d, s) != LNT_OK)
+    if (d != 0 && lnt_local_date_format(d, s) != LNT_OK)
         s[0] = '\0';
     csv_str(c, s);
 }

@@ -6,6 +6,7 @@
 #include "codec.h"
 #include "ctl.h"
 #include "ltime.h"
+#include "night.h"
 
 #define ENROLL_VALIDITY (7 * 86400)
 #define SILENT_AFTER (36 * 3600) /* a kiosk quiet for longer than a trading night and a day */
@@ -145,6 +146,7 @@ static void out_keys(struct lnt_ctl_out *o, const struct lnt_key_info *keys, siz
 {
     char kid[LNT_HEX_LEN(LNT_KID_LEN)], pk[LNT_B64_LEN(LNT_SIGN_PK_LEN)];
     char made[LNT_TIME_STRLEN], retired[LNT_TIME_STRLEN], until[LNT_TIME_STRLEN];
+    char until_local[LNT_LOCAL_TIME_STRLEN];
     struct lnt_buf js, words;
 
     lnt_buf_init(&js, 1 << 20);
@@ -169,8 +171,12 @@ static void out_keys(struct lnt_ctl_out *o, const struct lnt_key_info *keys, siz
             (void)lnt_buf_printf(
                 &js, ",\"current\":false,\"retired_at\":\"%s\",\"trusted_until\":\"%s\"}", retired,
                 until);
-        (void)lnt_buf_printf(&words, "%s%s (%s)", i ? ", " : "", kid,
-                             k->retired_at == 0 ? "current" : until);
+        if (k->retired_at == 0 || k->trusted_until == 0 ||
+            lnt_local_time_format(k->trusted_until, until_local) != LNT_OK)
+            until_local[0] = '\0';
+        (void)lnt_buf_printf(&words, "%s%s (%s%s)", i ? ", " : "", kid,
+                             k->retired_at == 0 ? "current" : "trusted until ",
+                             k->retired_at == 0 ? "" : until_local);
     }
     (void)lnt_buf_puts(&js, "]");
     lnt_ctl_out_raw(o, "keys", js.data != NULL ? js.data : "[]",

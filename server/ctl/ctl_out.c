@@ -12,6 +12,7 @@
 
 #include "image.h"
 #include "ltime.h"
+#include "night.h"
 #include "qr.h"
 
 #define OUT_MAX (1 << 20) /* one record; an event body is the largest thing printed */
@@ -94,18 +95,20 @@ void lnt_ctl_out_bool(struct lnt_ctl_out *o, const char *k, bool val)
 
 void lnt_ctl_out_time(struct lnt_ctl_out *o, const char *k, int64_t t)
 {
-    char s[LNT_TIME_STRLEN];
+    char s[LNT_LOCAL_TIME_STRLEN > LNT_TIME_STRLEN ? LNT_LOCAL_TIME_STRLEN : LNT_TIME_STRLEN];
 
-    if (lnt_time_format(t, s) != LNT_OK)
+    /* JSON for programs keeps RFC 3339 UTC; text for people reads as the pages do */
+    if ((o->json ? lnt_time_format(t, s) : lnt_local_time_format(t, s)) != LNT_OK)
         (void)lnt_str_copy(s, sizeof s, "");
     lnt_ctl_out_str(o, k, s);
 }
 
 void lnt_ctl_out_date(struct lnt_ctl_out *o, const char *k, int32_t days)
 {
-    char s[LNT_DATE_STRLEN] = "";
+    char s[LNT_LOCAL_DATE_STRLEN > LNT_DATE_STRLEN ? LNT_LOCAL_DATE_STRLEN : LNT_DATE_STRLEN] = "";
 
-    if (days != 0 && lnt_date_format(days, s) == LNT_OK) {
+    if (days != 0 &&
+        (o->json ? lnt_date_format(days, s) : lnt_local_date_format(days, s)) == LNT_OK) {
         lnt_ctl_out_str(o, k, s);
         return;
     }

@@ -46,19 +46,20 @@ static void cell_i(struct lnt_buf *b, int64_t v, bool last)
     lnt_buf_printf(b, "%lld%s", (long long)v, last ? "\r\n" : ",");
 }
 
+/* Times and dates as a person reads them on the pages: London local with its zone. */
 static void cell_time(struct lnt_buf *b, int64_t t, bool last)
 {
-    char s[LNT_TIME_STRLEN] = "";
+    char s[LNT_LOCAL_TIME_STRLEN] = "";
     if (t > 0)
-        lnt_time_format(t, s);
+        (void)lnt_local_time_format(t, s);
     web_csv_cell(b, s, last);
 }
 
 static void cell_date(struct lnt_buf *b, int32_t d, bool last)
 {
-    char s[LNT_DATE_STRLEN] = "";
+    char s[LNT_LOCAL_DATE_STRLEN] = "";
     if (d > 0 && d != INT32_MAX)
-        lnt_date_format(d, s);
+        (void)lnt_local_date_format(d, s);
     web_csv_cell(b, d == INT32_MAX ? "no expiry" : s, last);
 }
 
@@ -163,11 +164,13 @@ static void export_venues(struct web_req *r)
 
 struct inc_ctx {
     struct lnt_buf *b;
+    int32_t last; /* the scoring window's last night: later ones are tonight's */
 };
 
 static int inc_row(void *ctx, const struct lnt_incident *x)
 {
     struct lnt_buf *b = ((struct inc_ctx *)ctx)->b;
+    char short_id[LNT_SCORE_SHORT_ID];
     web_csv_cell(b, x->report_id, false);
     cell_i(b, x->venue_id, false);
     cell_time(b, x->occurred_at, false);
@@ -178,24 +181,29 @@ static int inc_row(void *ctx, const struct lnt_incident *x)
     web_csv_cell(b, x->police_called ? "yes" : "no", false);
     web_csv_cell(b, x->complete ? "yes" : "no", false);
     web_csv_cell(b, x->within_hour ? "yes" : "no", false);
-    cell_i(b, x->updates, true);
+    cell_i(b, x->updates, false);
+    lnt_score_short_id(x->report_id, short_id);
+    web_csv_cell(b, short_id, false);
+    web_csv_cell(b, lnt_night_of(x->occurred_at) <= ((struct inc_ctx *)ctx)->last ? "yes" : "no",
+                 true);
     return b->len >= CSV_MAX ? 1 : 0;
 }
 
 static void export_incidents(struct web_req *r)
 {
     struct lnt_incident_filter f = {0};
-    struct inc_ctx c = {&r->resp->body};
+    struct inc_ctx c = {&r->resp->body, 0};
     char err[LNT_ERRBUF_SIZE] = "";
     int32_t first, last;
 
     web_window(r->web, r->now, &first, &last);
+    c.last = last;
     f.venue_id = r->officer.scope.venue_id;
     f.authority = web_scope_authority(r);
     f.from = web_night_start(first);
     csv_begin(r, "incidents.csv");
     lnt_buf_puts(c.b, "report_id,venue_id,occurred_at,kind,severity,place,outcome,police_called,"
-                      "protocol_complete,recorded_within_hour,saves\r\n");
+                      "protocol_complete,recorded_within_hour,saves,ref,in_scoring_window\r\n");
     if (lnt_store_incident_each(r->web->store, &f, inc_row, &c, err) != LNT_OK) {
         lnt_error("dashboard: export incidents: %s", err);
         web_error(r, 500, "Something went wrong", "The incidents could not be read.");

@@ -104,9 +104,15 @@ void web_error(struct web_req *r, int status, const char *heading, const char *d
 void web_redirect(struct web_req *r, const char *location);
 /* The hidden CSRF field for a form in this session. */
 void web_csrf_field(struct web_req *r);
-/* Writes `t` as "Fri 26 Nov 2026, 23:05" London time (0 as "never"). */
+/* Writes `t` as "Fri 26 Nov 2026, 23:05 GMT" London time in a <time> element (0 as "never"),
+ * and a date as "Fri 26 Nov 2026" ("none" for 0): common/night.h's one human form. */
 void web_time(struct lnt_html *h, int64_t t);
 void web_date(struct lnt_html *h, int32_t days);
+/* The case file's cup-cover stock and kiosk health sections (web_venue_upkeep.c). */
+void web_venue_stock(struct web_req *r, const struct lnt_venue *v);
+void web_venue_kiosks(struct web_req *r, const struct lnt_venue *v);
+/* Escaped text for a person, its UTC times and ISO dates in that same form (web_venue.c). */
+void web_local_txt(struct lnt_html *h, const char *text);
 /* "3 h ago", "5 days ago"; marked stale after `stale_after` seconds. */
 void web_ago(struct web_req *r, int64_t t, int64_t stale_after);
 /* <span class="band band-red">Red</span> and friends. */

@@ -66,44 +66,27 @@ const char *web_incident_words(enum web_inc_field f, const char *code)
 
 /* ---- time and badges ---- */
 
-static const char *const wdays[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-static const char *const months[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-
+/* Every time and date a page shows comes from common/night.h's one human form. */
 void web_time(struct lnt_html *h, int64_t t)
 {
-    int64_t local;
-    int32_t days;
-    int y, m, d, mins;
+    char iso[LNT_TIME_STRLEN], local[LNT_LOCAL_TIME_STRLEN];
 
-    if (t <= 0) {
+    if (t <= 0 || lnt_time_format(t, iso) != LNT_OK || lnt_local_time_format(t, local) != LNT_OK) {
         lnt_html_raw(h, "never");
         return;
     }
-    local = t + lnt_london_offset(t);
-    days = (int32_t)(local >= 0 ? local / 86400 : (local - 86399) / 86400);
-    mins = (int)((local - (int64_t)days * 86400) / 60);
-    lnt_civil_from_days(days, &y, &m, &d);
-    lnt_html_rawf(h, "<time datetime=\"");
-    {
-        char iso[LNT_TIME_STRLEN];
-        if (lnt_time_format(t, iso) == LNT_OK)
-            lnt_html_raw(h, iso);
-    }
-    lnt_html_rawf(h, "\">%s %d %s %d, %02d:%02d</time>", wdays[lnt_weekday(days)], d, months[m - 1],
-                  y, mins / 60, mins % 60);
+    lnt_html_rawf(h, "<time datetime=\"%s\">%s</time>", iso, local);
 }
 
 void web_date(struct lnt_html *h, int32_t days)
 {
-    int y, m, d;
+    char local[LNT_LOCAL_DATE_STRLEN];
 
-    if (days <= 0) {
+    if (days <= 0 || lnt_local_date_format(days, local) != LNT_OK) {
         lnt_html_raw(h, "none");
         return;
     }
-    lnt_civil_from_days(days, &y, &m, &d);
-    lnt_html_rawf(h, "%d %s %d", d, months[m - 1], y);
+    lnt_html_raw(h, local);
 }
 
 void web_ago(struct web_req *r, int64_t t, int64_t stale_after)

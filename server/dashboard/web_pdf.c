@@ -123,18 +123,27 @@ static void fact(struct pdf *p, const char *label, const char *value)
     text(p, MARGIN + 140, PAGE_W - 2 * MARGIN - 140, value, 9.5, false);
 }
 
+/* Times, dates and score text in common/night.h's one human form, as on the pages. */
 static void fmt_time(int64_t t, char *out, size_t size)
 {
-    int64_t local = t + lnt_london_offset(t);
-    int32_t days = (int32_t)(local / 86400);
-    int y, m, d, mins = (int)((local - (int64_t)days * 86400) / 60);
+    char local[LNT_LOCAL_TIME_STRLEN];
 
-    if (t <= 0) {
+    if (t <= 0 || lnt_local_time_format(t, local) != LNT_OK)
         lnt_str_copy(out, size, "never");
-        return;
-    }
-    lnt_civil_from_days(days, &y, &m, &d);
-    snprintf(out, size, "%04d-%02d-%02d %02d:%02d", y, m, d, mins / 60, mins % 60);
+    else
+        lnt_str_copy(out, size, local);
+}
+
+static void fmt_date(int32_t days, char out[LNT_LOCAL_DATE_STRLEN])
+{
+    if (days <= 0 || lnt_local_date_format(days, out) != LNT_OK)
+        lnt_str_copy(out, LNT_LOCAL_DATE_STRLEN, "none");
+}
+
+static const char *fmt_text(const char *text, char *out, size_t size)
+{
+    (void)lnt_local_text(text, out, size); /* cut to fit: the buffers hold twice a line */
+    return out;
 }
 
 static const char *band_word(enum lnt_band b)
@@ -162,13 +171,13 @@ static void para(struct pdf *p, const char *s, double size, bool bold)
 /* The title, who prepared the pack, and the venue's register entry. */
 static void pack_venue(struct web_req *r, struct pdf *p, const struct lnt_venue *v)
 {
-    char buf[LNT_EVIDENCE_MAX + 600], when[40];
+    char buf[LNT_EVIDENCE_MAX + 600], when[LNT_LOCAL_TIME_STRLEN];
 
     para(p, "Lantern evidence pack", 10, false);
     para(p, v->name, 20, true);
     fmt_time(r->now, when, sizeof when);
     snprintf(buf, sizeof buf,
-             "Prepared %s (London time) by %s for a licence review or a Best Bar "
+             "Prepared %s by %s for a licence review or a Best Bar "
              "None assessment.",
              when, r->officer.name);
     para(p, buf, 9, false);
@@ -187,17 +196,18 @@ static void pack_venue(struct web_req *r, struct pdf *p, const struct lnt_venue 
 /* The scores in brief: window, risk band and points, Best Bar None, flags. */
 static void pack_summary(struct pdf *p, const struct lnt_score_result *s)
 {
-    char buf[LNT_EVIDENCE_MAX + 600], total[32], d1[LNT_DATE_STRLEN] = "", d2[LNT_DATE_STRLEN] = "";
+    char buf[LNT_EVIDENCE_MAX + 600], total[32], d1[LNT_LOCAL_DATE_STRLEN],
+        d2[LNT_LOCAL_DATE_STRLEN], cap[2 * LNT_SCORE_TEXT_MAX];
 
-    lnt_date_format(s->first_night, d1);
-    lnt_date_format(s->last_night, d2);
+    fmt_date(s->first_night, d1);
+    fmt_date(s->last_night, d2);
     snprintf(buf, sizeof buf, "nights %s to %s (BBN rules %s, risk rules %s)", d1, d2,
              s->bbn_version, s->risk_version);
     fact(p, "Window", buf);
     lnt_score_milli_format(s->risk.total_milli, total);
     snprintf(buf, sizeof buf, "%s, %s points; trend %s%s%s", band_word(s->risk.band), total,
              lnt_trend_name(s->risk.trend), s->risk.cap_band != LNT_BAND_NONE ? "; capped: " : "",
-             s->risk.cap_band != LNT_BAND_NONE ? s->risk.cap_cause : "");
+             s->risk.cap_band != LNT_BAND_NONE ? fmt_text(s->risk.cap_cause, cap, sizeof cap) : "");
     fact(p, "Licensing risk", buf);
     if (!s->bbn.scored)
         snprintf(buf, sizeof buf, "%s", s->bbn.note);
@@ -210,15 +220,15 @@ static void pack_summary(struct pdf *p, const struct lnt_score_result *s)
                  s->bbn.desired_total, s->bbn.bonus_met);
     fact(p, "Best Bar None", buf);
     if (s->risk.review)
-        fact(p, "Flag", s->risk.review_note);
+        fact(p, "Flag", fmt_text(s->risk.review_note, cap, sizeof cap));
     if (s->risk.low_reporting)
-        fact(p, "Flag", s->risk.low_reporting_note);
+        fact(p, "Flag", fmt_text(s->risk.low_reporting_note, cap, sizeof cap));
 }
 
 /* Each Best Bar None criterion: its text, its status and what the kiosk saw. */
 static void pack_criteria(struct web_req *r, struct pdf *p, const struct lnt_score_result *s)
 {
-    char buf[LNT_EVIDENCE_MAX + 600];
+    char buf[LNT_EVIDENCE_MAX + 600], note[2 * LNT_SCORE_TEXT_MAX];
 
     heading(p, "Best Bar None criteria");
     for (size_t i = 0; i < s->bbn.n_lines; i++) {
@@ -232,10 +242,11 @@ static void pack_criteria(struct web_req *r, struct pdf *p, const struct lnt_sco
             text(p, MARGIN + 12, PAGE_W - 2 * MARGIN - 12, c->text, 9, false);
         if (ln->metric != LNT_METRIC_FINDING && ln->den > 0) {
             snprintf(buf, sizeof buf, "%lld of %lld (needs %d%%). %s", (long long)ln->num,
-                     (long long)ln->den, ln->threshold_pct, ln->note);
+                     (long long)ln->den, ln->threshold_pct, fmt_text(ln->note, note, sizeof note));
             text(p, MARGIN + 12, PAGE_W - 2 * MARGIN - 12, buf, 9, false);
         } else if (ln->note[0] != '\0') {
-            text(p, MARGIN + 12, PAGE_W - 2 * MARGIN - 12, ln->note, 9, false);
+            text(p, MARGIN + 12, PAGE_W - 2 * MARGIN - 12, fmt_text(ln->note, note, sizeof note), 9,
+                 false);
         }
         p->y += 3;
     }
@@ -244,14 +255,21 @@ static void pack_criteria(struct web_req *r, struct pdf *p, const struct lnt_sco
 /* Every line of the risk points, and their total. */
 static void pack_risk(struct pdf *p, const struct lnt_score_result *s)
 {
-    char buf[LNT_EVIDENCE_MAX + 600], pts[32];
+    char buf[LNT_EVIDENCE_MAX + 600], pts[32], ref[48], cause[2 * LNT_SCORE_TEXT_MAX];
 
     heading(p, "Risk points, line by line");
     for (size_t i = 0; i < s->risk.n_parts; i++) {
-        lnt_score_milli_format(s->risk.parts[i].points_milli, pts);
-        snprintf(buf, sizeof buf, "%s points - %s %s: %s", pts,
-                 lnt_risk_part_kind_name(s->risk.parts[i].kind), s->risk.parts[i].ref,
-                 s->risk.parts[i].cause);
+        const struct lnt_risk_part *rp = &s->risk.parts[i];
+        lnt_score_milli_format(rp->points_milli, pts);
+        if (lnt_risk_part_link(rp, NULL) == LNT_LINK_INCIDENT) {
+            char short_id[LNT_SCORE_SHORT_ID];
+            lnt_score_short_id(rp->ref, short_id);
+            snprintf(ref, sizeof ref, "#%s", short_id);
+        } else {
+            fmt_text(rp->ref, ref, sizeof ref);
+        }
+        snprintf(buf, sizeof buf, "%s points - %s %s: %s", pts, lnt_risk_part_kind_name(rp->kind),
+                 ref, fmt_text(rp->cause, cause, sizeof cause));
         para(p, buf, 9, false);
     }
     if (s->risk.n_parts == 0)
@@ -265,7 +283,7 @@ static void pack_risk(struct pdf *p, const struct lnt_score_result *s)
 static void pack_incidents(struct web_req *r, struct pdf *p, const struct lnt_venue *v,
                            const struct lnt_score_result *s, bool scored)
 {
-    char buf[LNT_EVIDENCE_MAX + 600], when[40];
+    char buf[LNT_EVIDENCE_MAX + 600], when[LNT_LOCAL_TIME_STRLEN], short_id[LNT_SCORE_SHORT_ID];
     struct lnt_incident_filter f = {0};
     struct lnt_incident *inc = NULL;
     size_t n = 0;
@@ -277,10 +295,11 @@ static void pack_incidents(struct web_req *r, struct pdf *p, const struct lnt_ve
         LNT_OK) {
         for (size_t i = 0; i < n; i++) {
             fmt_time(inc[i].occurred_at, when, sizeof when);
+            lnt_score_short_id(inc[i].report_id, short_id);
             snprintf(buf, sizeof buf,
-                     "%s  %s, severity %d, %s. Outcome: %s. Police %s; protocol "
+                     "#%s  %s  %s, severity %d, %s. Outcome: %s. Police %s; protocol "
                      "%s; recorded %s.",
-                     when, web_incident_words(WEB_INC_KIND, inc[i].kind), inc[i].severity,
+                     short_id, when, web_incident_words(WEB_INC_KIND, inc[i].kind), inc[i].severity,
                      web_incident_words(WEB_INC_PLACE, inc[i].place),
                      inc[i].outcome[0] != '\0' ? web_incident_words(WEB_INC_OUTCOME, inc[i].outcome)
                                                : "none yet",
@@ -298,15 +317,15 @@ static void pack_incidents(struct web_req *r, struct pdf *p, const struct lnt_ve
 /* The assessors' findings on record, with their evidence. */
 static void pack_findings(struct web_req *r, struct pdf *p, const struct lnt_venue *v)
 {
-    char buf[LNT_EVIDENCE_MAX + 600], d1[LNT_DATE_STRLEN] = "", d2[LNT_DATE_STRLEN] = "";
+    char buf[LNT_EVIDENCE_MAX + 600], d1[LNT_LOCAL_DATE_STRLEN], d2[LNT_LOCAL_DATE_STRLEN];
     struct lnt_finding *fnd = NULL;
     size_t n = 0;
 
     heading(p, "Assessor findings");
     if (lnt_store_finding_list(r->web->store, v->id, &fnd, &n, NULL) == LNT_OK) {
         for (size_t i = 0; i < n; i++) {
-            lnt_date_format(fnd[i].found_on, d1);
-            lnt_date_format(fnd[i].valid_until, d2);
+            fmt_date(fnd[i].found_on, d1);
+            fmt_date(fnd[i].valid_until, d2);
             snprintf(buf, sizeof buf, "%s %s on %s by %s (valid to %s): %s", fnd[i].criterion,
                      fnd[i].met ? "MET" : "NOT MET", d1, fnd[i].assessor, d2,
                      fnd[i].evidence[0] != '\0' ? fnd[i].evidence : "no evidence text");

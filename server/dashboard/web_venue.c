@@ -1,5 +1,5 @@
 /* web_venue.c - a venue's case file: BBN criteria, risk points, incidents, register, training,
- * stock, kiosks. */
+ * findings (stock and kiosks: web_venue_upkeep.c). */
 #include "web_int.h"
 
 #include <stdio.h>
@@ -14,9 +14,8 @@
 #define INCIDENTS_ALL 1000
 #define REGISTER_SHOWN 200
 #define FLAGS_SHOWN 50 /* the latest flags on the case file */
-#define KIOSK_STALE (2 * 86400)
-#define STOCK_RATE_NIGHTS 28
 #define TRAINING_SOON_DAYS 30
+#define REGISTER_LINK_NIGHTS 92 /* the longest range the register page shows */
 
 /* The instant night `night` begins (06:00 London time on its date). */
 int64_t web_night_start(int32_t night)
@@ -38,6 +37,60 @@ static void date_value(struct lnt_html *h, int32_t days)
     char d[LNT_DATE_STRLEN];
     if (lnt_date_format(days, d) == LNT_OK)
         lnt_html_raw(h, d);
+}
+
+void web_local_txt(struct lnt_html *h, const char *text)
+{
+    size_t size = strlen(text) * 2 + 1;
+    char *local = malloc(size);
+
+    if (local == NULL) {
+        lnt_html_txt(h, text);
+        return;
+    }
+    (void)lnt_local_text(text, local, size); /* twice the length always fits */
+    lnt_html_txt(h, local);
+    free(local);
+}
+
+/* A link to the door register of nights [from, to] (a register shows at most
+ * REGISTER_LINK_NIGHTS: a longer range links to its last nights). */
+static void register_link(struct web_req *r, int64_t venue_id, int32_t from, int32_t to)
+{
+    if (to - from + 1 > REGISTER_LINK_NIGHTS)
+        from = to - REGISTER_LINK_NIGHTS + 1;
+    lnt_html_rawf(&r->h,
+                  "<a class=\"record\" href=\"/venues/%lld/register?from=", (long long)venue_id);
+    date_value(&r->h, from);
+    lnt_html_raw(&r->h, "&amp;to=");
+    date_value(&r->h, to);
+    lnt_html_raw(&r->h, "\">");
+    if (from == to) {
+        lnt_html_raw(&r->h, "register, night of ");
+        web_date(&r->h, from);
+    } else {
+        lnt_html_raw(&r->h, "register, nights ");
+        web_date(&r->h, from);
+        lnt_html_raw(&r->h, " to ");
+        web_date(&r->h, to);
+    }
+    lnt_html_raw(&r->h, "</a>");
+}
+
+/* A link to an incident's row in the case file's incident table, shown by its short id. */
+static void incident_link(struct web_req *r, int64_t venue_id, const char *report_id)
+{
+    char short_id[LNT_SCORE_SHORT_ID];
+
+    lnt_score_short_id(report_id, short_id);
+    lnt_html_rawf(&r->h, "<a class=\"record\" href=\"/venues/%lld?incidents=all#inc-",
+                  (long long)venue_id);
+    lnt_html_url(&r->h, report_id);
+    lnt_html_raw(&r->h, "\"");
+    lnt_html_attr_pair(&r->h, "title", report_id);
+    lnt_html_raw(&r->h, ">incident #");
+    lnt_html_txt(&r->h, short_id);
+    lnt_html_raw(&r->h, "</a>");
 }
 
 static void header(struct web_req *r, const struct lnt_venue *v, const struct lnt_score_result *s,
@@ -98,12 +151,12 @@ static void header(struct web_req *r, const struct lnt_venue *v, const struct ln
     lnt_html_raw(&r->h, "</dl>");
     if (scored && s->risk.review) {
         lnt_html_raw(&r->h, "<p><span class=\"flag\">Consider licence review</span> ");
-        lnt_html_txt(&r->h, s->risk.review_note);
+        web_local_txt(&r->h, s->risk.review_note);
         lnt_html_raw(&r->h, "</p>");
     }
     if (scored && s->risk.low_reporting) {
         lnt_html_raw(&r->h, "<p><span class=\"flag flag-info\">Low reporting</span> ");
-        lnt_html_txt(&r->h, s->risk.low_reporting_note);
+        web_local_txt(&r->h, s->risk.low_reporting_note);
         lnt_html_raw(&r->h, "</p>");
     }
     lnt_html_rawf(&r->h,
@@ -114,7 +167,7 @@ static void header(struct web_req *r, const struct lnt_venue *v, const struct ln
                   (long long)v->id, (long long)v->id);
 }
 
-static void bbn_section(struct web_req *r, const struct lnt_score_result *s)
+static void bbn_section(struct web_req *r, const struct lnt_score_result *s, int64_t venue_id)
 {
     const struct lnt_bbn_catalogue *cat = r->web->rules->bbn;
 
@@ -136,7 +189,10 @@ static void bbn_section(struct web_req *r, const struct lnt_score_result *s)
     for (size_t i = 0; i < s->bbn.n_lines; i++) {
         const struct lnt_bbn_line *ln = &s->bbn.lines[i];
         const struct lnt_bbn_criterion *c = lnt_bbn_catalogue_find(cat, ln->id);
+        char anchor[LNT_SCORE_ID_MAX + 8];
+        snprintf(anchor, sizeof anchor, "crit-%s", ln->id);
         lnt_html_raw(&r->h, "<tr");
+        lnt_html_attr_pair(&r->h, "id", anchor);
         lnt_html_attr_pair(&r->h, "data-criterion", ln->id);
         lnt_html_raw(&r->h, "><td><strong>");
         lnt_html_txt(&r->h, ln->id);
@@ -149,19 +205,26 @@ static void bbn_section(struct web_req *r, const struct lnt_score_result *s)
         web_bbn_status(&r->h, ln->status);
         lnt_html_raw(&r->h, "</td><td data-label=\"Evidence\">");
         if (ln->metric == LNT_METRIC_FINDING && ln->finding_date != 0) {
+            if (ln->finding_id != 0)
+                lnt_html_rawf(&r->h, "<a class=\"record\" href=\"#finding-%lld\">",
+                              (long long)ln->finding_id);
             lnt_html_raw(&r->h, "Finding of ");
             web_date(&r->h, ln->finding_date);
-            lnt_html_raw(&r->h, ", valid to ");
+            lnt_html_raw(&r->h, ln->finding_id != 0 ? "</a>, valid to " : ", valid to ");
             web_date(&r->h, ln->finding_until);
             lnt_html_raw(&r->h, ". ");
         }
-        lnt_html_txt(&r->h, ln->note);
+        web_local_txt(&r->h, ln->note);
+        if (ln->metric != LNT_METRIC_FINDING && ln->first != 0 && ln->last >= ln->first) {
+            lnt_html_raw(&r->h, "<br/>");
+            register_link(r, venue_id, ln->first, ln->last);
+        }
         lnt_html_raw(&r->h, "</td></tr>\n");
     }
     lnt_html_raw(&r->h, "</tbody></table></div></section>");
 }
 
-static void risk_section(struct web_req *r, const struct lnt_score_result *s)
+static void risk_section(struct web_req *r, const struct lnt_score_result *s, int64_t venue_id)
 {
     char total[32], pts[32];
 
@@ -177,7 +240,7 @@ static void risk_section(struct web_req *r, const struct lnt_score_result *s)
         lnt_html_raw(&r->h, "; capped at ");
         web_band(&r->h, s->risk.cap_band);
         lnt_html_raw(&r->h, " because ");
-        lnt_html_txt(&r->h, s->risk.cap_cause);
+        web_local_txt(&r->h, s->risk.cap_cause);
     }
     lnt_html_rawf(&r->h,
                   ".</p><p class=\"muted\">%d trading nights, %d with a silent kiosk; "
@@ -193,13 +256,33 @@ static void risk_section(struct web_req *r, const struct lnt_score_result *s)
                         "</th><th scope=\"col\" class=\"num\">Points</th></tr></thead><tbody>");
     for (size_t i = 0; i < s->risk.n_parts; i++) {
         const struct lnt_risk_part *p = &s->risk.parts[i];
+        char anchor[sizeof p->ref + 8];
+        int32_t night = 0;
         lnt_score_milli_format(p->points_milli, pts);
         lnt_html_raw(&r->h, "<tr><td>");
         lnt_html_txt(&r->h, lnt_risk_part_kind_name(p->kind));
+        lnt_html_raw(&r->h, "</td><td class=\"ref\">");
+        switch (lnt_risk_part_link(p, &night)) {
+        case LNT_LINK_INCIDENT:
+            incident_link(r, venue_id, p->ref);
+            break;
+        case LNT_LINK_NIGHT:
+            register_link(r, venue_id, night, night);
+            break;
+        case LNT_LINK_CRITERION:
+            snprintf(anchor, sizeof anchor, "crit-%s", p->ref);
+            lnt_html_raw(&r->h, "<a class=\"record\" href=\"#");
+            lnt_html_url(&r->h, anchor);
+            lnt_html_raw(&r->h, "\">");
+            lnt_html_txt(&r->h, p->ref);
+            lnt_html_raw(&r->h, "</a>");
+            break;
+        default:
+            lnt_html_txt(&r->h, p->ref);
+            break;
+        }
         lnt_html_raw(&r->h, "</td><td>");
-        lnt_html_txt(&r->h, p->ref);
-        lnt_html_raw(&r->h, "</td><td>");
-        lnt_html_txt(&r->h, p->cause);
+        web_local_txt(&r->h, p->cause);
         if (p->kind == LNT_PART_INCIDENT) {
             char base[32], dec[32], mit[32];
             lnt_score_milli_format(p->base_milli, base);
@@ -227,7 +310,15 @@ static void risk_section(struct web_req *r, const struct lnt_score_result *s)
                   total);
 }
 
-static void incidents_section(struct web_req *r, const struct lnt_venue *v, int32_t first)
+/*
+ * The venue's incidents from the first night of the scoring window, newest
+ * first. The window ends with the last finished night (`last`): an incident
+ * of tonight's unfinished night is listed, marked as not yet in the window.
+ * Each row carries its report's short id and an anchor (inc-<report id>) the
+ * score lines link to.
+ */
+static void incidents_section(struct web_req *r, const struct lnt_venue *v, int32_t first,
+                              int32_t last)
 {
     struct lnt_incident_filter f = {0};
     struct lnt_incident *inc = NULL;
@@ -246,21 +337,42 @@ static void incidents_section(struct web_req *r, const struct lnt_venue *v, int3
         lnt_html_raw(&r->h, "<p class=\"empty\">The incidents could not be read.</p></section>");
         return;
     }
-    lnt_html_raw(&r->h, "<p class=\"muted\">Newest first, in the scoring window. Details are "
-                        "sealed on the kiosk; ");
+    lnt_html_raw(&r->h, "<p class=\"muted\" id=\"incident-window\">Newest first, from the "
+                        "scoring window's first night. The window (");
+    web_date(&r->h, first);
+    lnt_html_raw(&r->h, " to ");
+    web_date(&r->h, last);
+    lnt_html_raw(&r->h,
+                 ") ends with the last finished night: an incident of tonight's night is "
+                 "listed but counts only once the night is over. Ref is the start of the "
+                 "report id, as the score lines print it. Details are sealed on the kiosk; ");
     lnt_html_raw(&r->h, can_open ? "opening them is recorded in the audit log.</p>"
                                  : "your role cannot open them.</p>");
     lnt_html_raw(
         &r->h,
         "<div class=\"table-wrap\"><table id=\"incident-table\" class=\"cards\"><thead><tr><th "
-        "scope=\"col\">When</th><th scope=\"col\">Type</th><th scope=\"col\" "
-        "class=\"num\">Severity</th><th scope=\"col\">Place</th><th "
+        "scope=\"col\">Ref</th><th scope=\"col\">When</th><th scope=\"col\">Type</th><th "
+        "scope=\"col\" class=\"num\">Severity</th><th scope=\"col\">Place</th><th "
         "scope=\"col\">Handling</th><th scope=\"col\">Details</th></tr></thead>"
         "<tbody>");
     for (size_t i = 0; i < n && (all || i < INCIDENTS_SHOWN); i++) {
         const struct lnt_incident *x = &inc[i];
-        lnt_html_raw(&r->h, "<tr><td>");
+        bool in_window = lnt_night_of(x->occurred_at) <= last;
+        char short_id[LNT_SCORE_SHORT_ID], anchor[sizeof x->report_id + 8];
+        lnt_score_short_id(x->report_id, short_id);
+        snprintf(anchor, sizeof anchor, "inc-%s", x->report_id);
+        lnt_html_raw(&r->h, "<tr");
+        lnt_html_attr_pair(&r->h, "id", anchor);
+        lnt_html_rawf(&r->h, " data-window=\"%s\"><td class=\"ref\" data-label=\"Ref\"><code",
+                      in_window ? "in" : "tonight");
+        lnt_html_attr_pair(&r->h, "title", x->report_id);
+        lnt_html_raw(&r->h, ">#");
+        lnt_html_txt(&r->h, short_id);
+        lnt_html_raw(&r->h, "</code></td><td data-label=\"When\">");
         web_time(&r->h, x->occurred_at);
+        if (!in_window)
+            lnt_html_raw(&r->h, "<br/><span class=\"status st-not_evidenced\">tonight: not yet "
+                                "in the scoring window</span>");
         lnt_html_raw(&r->h, "</td><td data-label=\"Type\">");
         lnt_html_txt(&r->h, web_incident_words(WEB_INC_KIND, x->kind));
         lnt_html_rawf(&r->h,
@@ -296,7 +408,7 @@ static void incidents_section(struct web_req *r, const struct lnt_venue *v, int3
         lnt_html_raw(&r->h, "</td></tr>\n");
     }
     if (n == 0)
-        lnt_html_raw(&r->h, "<tr><td colspan=\"6\" class=\"empty\">No incidents in the "
+        lnt_html_raw(&r->h, "<tr><td colspan=\"7\" class=\"empty\">No incidents in the "
                             "window.</td></tr>");
     lnt_html_raw(&r->h, "</tbody></table></div>");
     if (!all && n > INCIDENTS_SHOWN)
@@ -526,106 +638,6 @@ static void training_section(struct web_req *r, const struct lnt_venue *v)
     free(tc);
 }
 
-/* Average cup covers handed out per night over the last STOCK_RATE_NIGHTS, in hundredths. */
-static int64_t stock_rate_x100(struct web_req *r, int64_t venue_id)
-{
-    struct lnt_stock_entry *e = NULL;
-    size_t n = 0;
-    int64_t out = 0;
-
-    if (lnt_store_stock_ledger(r->web->store, venue_id, r->now - STOCK_RATE_NIGHTS * 86400,
-                               r->now + 1, 0, LNT_VIEW_MAX, &e, &n, NULL) != LNT_OK)
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(e[i].kind, "handed_out") == 0 && e[i].quantity > 0)
-            out += e[i].quantity;
-    free(e);
-    return out * 100 / STOCK_RATE_NIGHTS;
-}
-
-static void stock_section(struct web_req *r, const struct lnt_venue *v)
-{
-    struct lnt_stock_level st;
-    int64_t rate;
-
-    lnt_html_raw(&r->h, "<section class=\"panel\" id=\"stock\" aria-labelledby=\"st-h\"><h2 "
-                        "id=\"st-h\">Cup-cover stock</h2>");
-    if (lnt_store_stock_get(r->web->store, v->id, &st, NULL) != LNT_OK || !st.known) {
-        lnt_html_raw(&r->h, "<p class=\"empty\">No stock has been counted at this venue."
-                            "</p></section>");
-        return;
-    }
-    lnt_html_rawf(&r->h,
-                  "<dl class=\"facts\"><dt>On hand</dt><dd id=\"stock-level\">%d %s</dd>"
-                  "<dt>Minimum</dt><dd>%d</dd><dt>Last counted or moved</dt><dd>",
-                  st.level,
-                  st.level < st.threshold ? "<span class=\"status st-not_met\">below the "
-                                            "minimum</span>"
-                                          : "<span class=\"status st-met\">enough</span>",
-                  st.threshold);
-    web_time(&r->h, st.updated_at);
-    lnt_html_raw(&r->h, "</dd><dt>Forecast</dt><dd id=\"stock-forecast\">");
-    rate = stock_rate_x100(r, v->id);
-    if (rate <= 0) {
-        lnt_html_raw(&r->h, "none handed out in the last four weeks");
-    } else {
-        int64_t nights = st.level <= 0 ? 0 : (int64_t)st.level * 100 / rate;
-        lnt_html_rawf(&r->h, "about %lld.%02lld a night; ", (long long)(rate / 100),
-                      (long long)(rate % 100));
-        if (nights == 0)
-            lnt_html_raw(&r->h, "<span class=\"stale\">runs out tonight</span>");
-        else {
-            lnt_html_rawf(&r->h, "lasts about %lld nights (to ", (long long)nights);
-            /* counted in trading nights from tonight's, as the stock report's runs_out */
-            web_date(&r->h, lnt_night_of(r->now) + (int32_t)nights);
-            lnt_html_raw(&r->h, ")");
-        }
-    }
-    lnt_html_raw(&r->h, "</dd></dl></section>");
-}
-
-static void kiosk_section(struct web_req *r, const struct lnt_venue *v)
-{
-    struct lnt_kiosk *k = NULL;
-    size_t n = 0;
-
-    lnt_html_raw(&r->h, "<section class=\"panel\" id=\"kiosks\" aria-labelledby=\"k-h\"><h2 "
-                        "id=\"k-h\">Kiosk health</h2>");
-    if (lnt_store_kiosk_list(r->web->store, v->id, &k, &n, NULL) != LNT_OK) {
-        lnt_html_raw(&r->h, "<p class=\"empty\">Kiosks could not be read.</p></section>");
-        return;
-    }
-    lnt_html_raw(&r->h, "<div class=\"table-wrap\"><table id=\"kiosk-table\"><thead><tr><th "
-                        "scope=\"col\">Kiosk</th><th scope=\"col\">Last contact</th><th "
-                        "scope=\"col\" class=\"num\">Unsent</th><th scope=\"col\">Sequence</th>"
-                        "<th scope=\"col\">State</th></tr></thead><tbody>");
-    for (size_t i = 0; i < n; i++) {
-        lnt_html_rawf(&r->h, "<tr><td>#%lld, enrolled ", (long long)k[i].id);
-        web_time(&r->h, k[i].enrolled_at);
-        lnt_html_raw(&r->h, "</td><td>");
-        web_ago(r, k[i].last_seen, KIOSK_STALE);
-        if (k[i].backlog >= 0)
-            lnt_html_rawf(&r->h, "</td><td class=\"num\">%lld</td><td>", (long long)k[i].backlog);
-        else
-            lnt_html_raw(&r->h, "</td><td class=\"num\">&#8211;</td><td>");
-        if (k[i].seq_gaps == 0 && k[i].seq_backwards == 0)
-            lnt_html_raw(&r->h, "<span class=\"status st-met\">in order</span>");
-        else
-            lnt_html_rawf(&r->h,
-                          "<span class=\"status st-not_evidenced\">%lld gaps, %lld "
-                          "backwards</span>",
-                          (long long)k[i].seq_gaps, (long long)k[i].seq_backwards);
-        lnt_html_rawf(&r->h, "</td><td>%s</td></tr>",
-                      k[i].revoked ? "<span class=\"status st-not_met\">revoked</span>"
-                                   : "<span class=\"status st-met\">active</span>");
-    }
-    if (n == 0)
-        lnt_html_raw(&r->h, "<tr><td colspan=\"5\" class=\"empty\">No kiosk is enrolled here."
-                            "</td></tr>");
-    lnt_html_raw(&r->h, "</tbody></table></div></section>");
-    free(k);
-}
-
 static void finding_form(struct web_req *r, const struct lnt_venue *v)
 {
     const struct lnt_bbn_catalogue *cat = r->web->rules != NULL ? r->web->rules->bbn : NULL;
@@ -684,7 +696,7 @@ static void finding_form(struct web_req *r, const struct lnt_venue *v)
                             "scope=\"col\">Evidence</th><th scope=\"col\">Assessor</th><th "
                             "scope=\"col\">Valid to</th></tr></thead><tbody>");
         for (size_t i = 0; i < n; i++) {
-            lnt_html_raw(&r->h, "<tr><td>");
+            lnt_html_rawf(&r->h, "<tr id=\"finding-%lld\"><td>", (long long)f[i].id);
             web_date(&r->h, f[i].found_on);
             lnt_html_raw(&r->h, "</td><td>");
             lnt_html_txt(&r->h, f[i].criterion);
@@ -737,8 +749,8 @@ void web_venue(struct web_req *r)
     web_page_begin(r, v.name, r->officer.scope.venue_id != 0 ? "venue" : "overview");
     header(r, &v, &s, scored);
     if (scored) {
-        bbn_section(r, &s);
-        risk_section(r, &s);
+        bbn_section(r, &s, v.id);
+        risk_section(r, &s, v.id);
     } else {
         lnt_html_raw(&r->h, "<div class=\"notice error\">This venue could not be scored");
         if (err[0] != '\0') {
@@ -747,12 +759,12 @@ void web_venue(struct web_req *r)
         }
         lnt_html_raw(&r->h, ".</div>");
     }
-    incidents_section(r, &v, first);
+    incidents_section(r, &v, first, last);
     flags_section(r, &v, first);
     register_preview(r, &v, last);
     lnt_html_raw(&r->h, "<div class=\"grid\">");
-    stock_section(r, &v);
-    kiosk_section(r, &v);
+    web_venue_stock(r, &v);
+    web_venue_kiosks(r, &v);
     lnt_html_raw(&r->h, "</div>");
     training_section(r, &v);
     finding_form(r, &v);

@@ -148,6 +148,7 @@ static enum lnt_err venue_load(struct lnt_store *s, const struct lnt_score_rules
     }
     for (size_t i = 0; i < nf; i++) {
         struct lnt_score_finding *d = &l->findings[i];
+        d->id = f[i].id;
         lnt_str_copy(d->criterion, sizeof d->criterion, f[i].criterion);
         d->met = f[i].met;
         lnt_str_copy(d->evidence, sizeof d->evidence, f[i].evidence); /* cut to fit: a note */

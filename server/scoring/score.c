@@ -228,6 +228,7 @@ static void bbn_finding(const struct lnt_bbn_criterion *c, const struct lnt_scor
     }
     ln->status = best->met ? LNT_BBN_MET : LNT_BBN_NOT_MET;
     ln->finding_date = best->date;
+    ln->finding_id = best->id;
     ln->finding_until = best_end;
     date_text(best->date, d1);
     date_text(best_end, d2);

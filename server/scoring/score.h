@@ -219,6 +219,7 @@ struct lnt_score_incident {
 };
 
 struct lnt_score_finding {
+    int64_t id; /* the register's finding id, carried to the line that uses it (0 = none) */
     char criterion[LNT_SCORE_ID_MAX];
     bool met;
     char evidence[LNT_SCORE_TEXT_MAX];
@@ -271,6 +272,7 @@ struct lnt_bbn_line {
     int threshold_pct;
     int32_t first, last;  /* metric: the nights measured */
     int32_t finding_date; /* finding: the one used (0 = none) */
+    int64_t finding_id;   /* finding: its register id (0 = none or not from a register) */
     int32_t finding_until;
     char note[LNT_SCORE_TEXT_MAX]; /* why, in words: evidence, assessor, or what was missing */
 };
@@ -396,6 +398,20 @@ void lnt_score_brief_of(const struct lnt_score_result *r, struct lnt_score_brief
 enum lnt_err lnt_score_to_json(const struct lnt_score_result *r, struct lnt_buf *out, char *err);
 /* Appends a plain-text explanation, one line per criterion and risk part, for a terminal. */
 enum lnt_err lnt_score_to_text(const struct lnt_score_result *r, struct lnt_buf *out, char *err);
+
+/*
+ * The record behind a line, so a reader can check one against the other:
+ * an incident line names its report (id in `ref`), a door-licensing or
+ * silent-night line the night whose register it counts (*night), an
+ * Essentials line the criterion (`ref`), whose own line points at the nights'
+ * register or at the finding (lnt_bbn_line.finding_id). Thread-safe.
+ */
+enum lnt_score_link { LNT_LINK_NONE = 0, LNT_LINK_INCIDENT, LNT_LINK_NIGHT, LNT_LINK_CRITERION };
+enum lnt_score_link lnt_risk_part_link(const struct lnt_risk_part *p, int32_t *night);
+/* The short form of an incident's report id that pages and paper print beside it: its first
+ * LNT_SCORE_SHORT_ID - 1 characters ("3f2a9c1e" of "3f2a9c1e-..."). */
+#define LNT_SCORE_SHORT_ID 9
+void lnt_score_short_id(const char *report_id, char out[LNT_SCORE_SHORT_ID]);
 
 /* Writes milli-points as a decimal ("12.345", "-0.500") into out. */
 void lnt_score_milli_format(int64_t milli, char out[32]);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ltime.h"
+#include "night.h"
 #include "score.h"
 
 /*
@@ -36,6 +37,37 @@ static json_t *jdate(int32_t days)
     return json_string(d);
 }
 
+/* Text for a person, with its UTC times and ISO dates in London's one human form. */
+static json_t *jlocal(const char *text)
+{
+    char local[LNT_SCORE_TEXT_MAX * 2];
+    (void)lnt_local_text(text, local, sizeof local); /* cut to fit: a note */
+    return json_string(local);
+}
+
+enum lnt_score_link lnt_risk_part_link(const struct lnt_risk_part *p, int32_t *night)
+{
+    int32_t d;
+
+    if (p->ref[0] == '\0')
+        return LNT_LINK_NONE;
+    if (p->kind == LNT_PART_INCIDENT)
+        return LNT_LINK_INCIDENT;
+    if (lnt_date_parse(p->ref, &d) == LNT_OK) {
+        if (night != NULL)
+            *night = d;
+        return LNT_LINK_NIGHT;
+    }
+    return LNT_LINK_CRITERION;
+}
+
+void lnt_score_short_id(const char *report_id, char out[LNT_SCORE_SHORT_ID])
+{
+    size_t n = strnlen(report_id, LNT_SCORE_SHORT_ID - 1);
+    memcpy(out, report_id, n);
+    out[n] = '\0';
+}
+
 static json_t *jmilli(int64_t m)
 {
     char s[32];
@@ -62,6 +94,7 @@ static json_t *bbn_line_json(struct jb *b, const struct lnt_bbn_line *ln)
     put(b, o, "source", json_string(lnt_bbn_metric_name(ln->metric)));
     put(b, o, "status", json_string(lnt_bbn_status_name(ln->status)));
     put(b, o, "note", json_string(ln->note));
+    put(b, o, "note_local", jlocal(ln->note));
     if (ln->metric != LNT_METRIC_FINDING && ln->first != 0) {
         put(b, o, "num", json_integer(ln->num));
         put(b, o, "den", json_integer(ln->den));
@@ -72,6 +105,7 @@ static json_t *bbn_line_json(struct jb *b, const struct lnt_bbn_line *ln)
     if (ln->metric == LNT_METRIC_FINDING) {
         put(b, o, "finding_date", jdate(ln->finding_date));
         put(b, o, "valid_until", jdate(ln->finding_until));
+        put(b, o, "finding_id", ln->finding_id != 0 ? json_integer(ln->finding_id) : json_null());
     }
     return o;
 }
@@ -96,10 +130,28 @@ static json_t *bbn_json(struct jb *b, const struct lnt_bbn_result *r)
 static json_t *part_json(struct jb *b, const struct lnt_risk_part *p)
 {
     json_t *o = json_object();
+    char short_id[LNT_SCORE_SHORT_ID];
+    int32_t night = 0;
 
     put(b, o, "kind", json_string(lnt_risk_part_kind_name(p->kind)));
     put(b, o, "ref", json_string(p->ref));
     put(b, o, "cause", json_string(p->cause));
+    put(b, o, "cause_local", jlocal(p->cause));
+    switch (lnt_risk_part_link(p, &night)) {
+    case LNT_LINK_INCIDENT:
+        lnt_score_short_id(p->ref, short_id);
+        put(b, o, "incident", json_string(p->ref));
+        put(b, o, "incident_short", json_string(short_id));
+        break;
+    case LNT_LINK_NIGHT:
+        put(b, o, "night", jdate(night));
+        break;
+    case LNT_LINK_CRITERION:
+        put(b, o, "criterion", json_string(p->ref));
+        break;
+    default:
+        break;
+    }
     put(b, o, "points_milli", json_integer(p->points_milli));
     put(b, o, "points", jmilli(p->points_milli));
     if (p->kind == LNT_PART_INCIDENT) {
@@ -128,6 +180,7 @@ static json_t *risk_json(struct jb *b, const struct lnt_risk_result *r)
         cap = json_object();
         put(b, cap, "band", json_string(lnt_band_name(r->cap_band)));
         put(b, cap, "cause", json_string(r->cap_cause));
+        put(b, cap, "cause_local", jlocal(r->cap_cause));
     } else {
         cap = json_null();
     }
@@ -161,7 +214,7 @@ enum lnt_err lnt_score_to_json(const struct lnt_score_result *r, struct lnt_buf 
     struct jb b = {false};
     json_t *o = json_object(), *venue = json_object(), *window = json_object(),
            *rules = json_object();
-    char at[LNT_TIME_STRLEN];
+    char at[LNT_TIME_STRLEN], at_local[LNT_LOCAL_TIME_STRLEN];
     char *text = NULL;
     enum lnt_err rc = LNT_OK;
 
@@ -178,6 +231,8 @@ enum lnt_err lnt_score_to_json(const struct lnt_score_result *r, struct lnt_buf 
     put(&b, window, "nights", json_integer(r->last_night - r->first_night + 1));
     put(&b, o, "window", window);
     put(&b, o, "at", lnt_time_format(r->at, at) == LNT_OK ? json_string(at) : json_null());
+    put(&b, o, "at_local",
+        lnt_local_time_format(r->at, at_local) == LNT_OK ? json_string(at_local) : json_null());
     put(&b, o, "bbn", bbn_json(&b, &r->bbn));
     put(&b, o, "risk", risk_json(&b, &r->risk));
     if (!b.bad)
@@ -201,6 +256,7 @@ enum lnt_err lnt_score_to_text(const struct lnt_score_result *r, struct lnt_buf 
     struct lnt_buf b;
     char d1[LNT_DATE_STRLEN], d2[LNT_DATE_STRLEN], at[LNT_TIME_STRLEN], m[32], m2[32];
     const struct lnt_risk_result *k = &r->risk;
+    char *local = NULL;
     enum lnt_err rc = LNT_OK;
 
     lnt_buf_init(&b, out->max > out->len ? out->max - out->len : 0);
@@ -240,10 +296,19 @@ enum lnt_err lnt_score_to_text(const struct lnt_score_result *r, struct lnt_buf 
         rc |= lnt_buf_printf(&b, "  REVIEW: %s\n", k->review_note);
     if (k->low_reporting)
         rc |= lnt_buf_printf(&b, "  DATA QUALITY: %s\n", k->low_reporting_note);
+    /* for a person: every UTC time and ISO date in London's one human form, as on the pages */
+    if (rc == LNT_OK && (local = malloc(b.len * 2 + 1)) == NULL)
+        rc = LNT_ERR_NOMEM;
+    if (rc == LNT_OK &&
+        lnt_local_text(b.data != NULL ? b.data : "", local, b.len * 2 + 1) != LNT_OK)
+        rc = LNT_ERR_TOO_LARGE;
     if (rc == LNT_OK)
-        rc = lnt_buf_append(out, b.data, b.len);
-    else
+        rc = lnt_buf_puts(out, local);
+    if (rc == LNT_ERR_NOMEM)
+        rc = lnt_fail(err, rc, "score: out of memory");
+    else if (rc != LNT_OK)
         rc = lnt_fail(err, LNT_ERR_TOO_LARGE, "score: text over the output buffer's bound");
+    free(local);
     lnt_buf_release(&b);
     return rc;
 }

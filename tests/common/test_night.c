@@ -135,10 +135,90 @@ static void test_night__days_before_keep_the_london_time(void **state)
                      at("2027-01-10T23:30:00Z"));
 }
 
+/* The one human form of a time: London wall clock and its zone, across both clock changes. */
+static void test_night__local_time_names_the_london_clock_and_zone(void **state)
+{
+    char out[LNT_LOCAL_TIME_STRLEN];
+    static const struct {
+        const char *utc, *local;
+    } cases[] = {
+        /* summer: an hour ahead of UTC, and the date turns at local midnight */
+        {"2026-09-12T00:25:00Z", "Sat 12 Sep 2026, 01:25 BST"},
+        {"2026-09-11T23:30:00Z", "Sat 12 Sep 2026, 00:30 BST"},
+        /* spring forward, Sun 29 March 2026 at 01:00 UTC: 00:59 GMT, then 02:00 BST */
+        {"2026-03-29T00:59:00Z", "Sun 29 Mar 2026, 00:59 GMT"},
+        {"2026-03-29T01:00:00Z", "Sun 29 Mar 2026, 02:00 BST"},
+        /* fall back, Sun 25 October 2026: 01:30 happens twice, the zone tells them apart */
+        {"2026-10-25T00:30:00Z", "Sun 25 Oct 2026, 01:30 BST"},
+        {"2026-10-25T01:30:00Z", "Sun 25 Oct 2026, 01:30 GMT"},
+        /* month and year turns in local time */
+        {"2026-06-30T23:10:00Z", "Wed 1 Jul 2026, 00:10 BST"},
+        {"2026-12-31T23:59:59Z", "Thu 31 Dec 2026, 23:59 GMT"},
+        {"2027-01-01T00:00:00Z", "Fri 1 Jan 2027, 00:00 GMT"},
+        {"2028-02-29T12:00:00Z", "Tue 29 Feb 2028, 12:00 GMT"},
+    };
+    (void)state;
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        assert_int_equal(lnt_local_time_format(at(cases[i].utc), out), LNT_OK);
+        assert_string_equal(out, cases[i].local);
+    }
+    assert_int_equal(lnt_local_time_format(-70000000000LL, out), LNT_ERR_INVALID);
+    assert_string_equal(out, "");
+}
+
+static void test_night__local_date_names_the_weekday(void **state)
+{
+    char out[LNT_LOCAL_DATE_STRLEN];
+    (void)state;
+
+    assert_int_equal(lnt_local_date_format(day("2026-09-12"), out), LNT_OK);
+    assert_string_equal(out, "Sat 12 Sep 2026");
+    assert_int_equal(lnt_local_date_format(day("2026-11-01"), out), LNT_OK);
+    assert_string_equal(out, "Sun 1 Nov 2026");
+    assert_int_equal(lnt_local_date_format(day("2026-03-31"), out), LNT_OK);
+    assert_string_equal(out, "Tue 31 Mar 2026");
+    assert_int_equal(lnt_local_date_format(-800000, out), LNT_ERR_INVALID);
+}
+
+/* A score line written in UTC reads as the incident table does; ids and numbers stay. */
+static void test_night__local_text_rewrites_utc_times_and_dates(void **state)
+{
+    char out[256], small[24];
+    (void)state;
+
+    assert_int_equal(
+        lnt_local_text("violence, severity 3, at 2026-09-12T00:25:00Z: complete", out, sizeof out),
+        LNT_OK);
+    assert_string_equal(out, "violence, severity 3, at Sat 12 Sep 2026, 01:25 BST: complete");
+    assert_int_equal(lnt_local_text("trading night of 2026-10-24 with no contact", out, sizeof out),
+                     LNT_OK);
+    assert_string_equal(out, "trading night of Sat 24 Oct 2026 with no contact");
+    /* not times: ids with date-like runs, longer numbers, offsets other than Z, bad dates */
+    assert_int_equal(lnt_local_text("r2026-09-12 x2026-09-12T00:25:00Z 12026-09-12 "
+                                    "2026-09-12T00:25:00+01:00 2026-02-30 2026-09-123",
+                                    out, sizeof out),
+                     LNT_OK);
+    assert_string_equal(out, "r2026-09-12 x2026-09-12T00:25:00Z 12026-09-12 "
+                             "2026-09-12T00:25:00+01:00 2026-02-30 2026-09-123");
+    assert_int_equal(lnt_local_text("", out, sizeof out), LNT_OK);
+    assert_string_equal(out, "");
+    /* cut to fit, never through a character */
+    assert_int_equal(lnt_local_text("caf\xc3\xa9 caf\xc3\xa9 caf\xc3\xa9 caf\xc3\xa9", small, 16),
+                     LNT_ERR_TOO_LARGE);
+    assert_string_equal(small, "caf\xc3\xa9 caf\xc3\xa9 caf");
+    assert_int_equal(lnt_local_text("at 2026-09-12T00:25:00Z", small, sizeof small),
+                     LNT_ERR_TOO_LARGE);
+    assert_string_equal(small, "at ");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_night__london_summer_time_edges),
+        cmocka_unit_test(test_night__local_time_names_the_london_clock_and_zone),
+        cmocka_unit_test(test_night__local_date_names_the_weekday),
+        cmocka_unit_test(test_night__local_text_rewrites_utc_times_and_dates),
         cmocka_unit_test(test_night__small_hours_belong_to_the_evening_before),
         cmocka_unit_test(test_night__london_date_turns_at_local_midnight),
         cmocka_unit_test(test_night__days_before_keep_the_london_time),
