@@ -148,6 +148,27 @@ static enum lnt_err span_build(const struct lnt_score_rules *rules,
     return LNT_OK;
 }
 
+/*
+ * Each night's incidents and those first saved within the risk weights' timely_minutes, counted
+ * from the reports themselves (the store keeps each report's delay): A6 and the risk side read
+ * one configured value, and a change to it applies to every report at the next scoring. Reports
+ * after `at` are not counted, as on the risk side.
+ */
+static void span_timely(struct span *sp, const struct lnt_score_input *in, int32_t timely_seconds)
+{
+    for (int i = 0; i < sp->n; i++)
+        sp->night[i].incidents = sp->night[i].incidents_recorded_1h = 0;
+    for (size_t i = 0; i < in->n_incidents; i++) {
+        const struct lnt_score_incident *x = &in->incidents[i];
+        int32_t night = lnt_night_of(x->occurred_at);
+        if (night < sp->base || night > in->last_night || x->occurred_at > in->at)
+            continue;
+        sp->night[night - sp->base].incidents++;
+        sp->night[night - sp->base].incidents_recorded_1h +=
+            x->record_delay >= 0 && x->record_delay <= timely_seconds;
+    }
+}
+
 static void span_release(struct span *sp)
 {
     free(sp->night);
@@ -313,6 +334,32 @@ static void bbn_metric(const struct lnt_bbn_criterion *c, const struct span *sp,
     }
 }
 
+/*
+ * A metric below its threshold is "not met" only on a pattern: at least min_failures failing
+ * (for A6, reports saved late). Fewer is "met" with a note, so one late report never fails A6
+ * and never costs an award; the lateness stays visible.
+ */
+static void bbn_pattern(const struct lnt_bbn_criterion *c, struct lnt_bbn_line *ln)
+{
+    char d1[LNT_DATE_STRLEN], d2[LNT_DATE_STRLEN];
+    int64_t failing = ln->den - ln->num;
+
+    if (ln->status != LNT_BBN_NOT_MET || failing >= c->min_failures)
+        return;
+    ln->status = LNT_BBN_MET;
+    date_text(ln->first, d1);
+    date_text(ln->last, d2);
+    textf(ln->note, sizeof ln->note,
+          "%lld of %lld (%lld%%), below %d%% but %lld %s fewer than the %d that make a pattern, "
+          "%s..%s",
+          (long long)ln->num, (long long)ln->den, (long long)(ln->num * 100 / ln->den),
+          c->threshold_pct, (long long)failing,
+          c->metric == LNT_METRIC_RECORDED_1H
+              ? (failing == 1 ? "late report is" : "late reports are")
+              : (failing == 1 ? "miss is" : "misses are"),
+          c->min_failures, d1, d2);
+}
+
 static enum lnt_err score_bbn(const struct lnt_bbn_catalogue *cat, const struct lnt_score_input *in,
                               const struct span *sp, struct lnt_bbn_result *out, char *err)
 {
@@ -345,6 +392,7 @@ static enum lnt_err score_bbn(const struct lnt_bbn_catalogue *cat, const struct 
             bbn_finding(c, in, today, ln);
         } else {
             bbn_metric(c, sp, in->last_night, ln);
+            bbn_pattern(c, ln);
         }
         switch (c->tier) {
         case LNT_TIER_ESSENTIAL:
@@ -448,6 +496,57 @@ static void delay_text(int64_t s, char *out, size_t size)
         textf(out, size, "%lld h %02lld min", (long long)(s / 3600), (long long)(s % 3600 / 60));
 }
 
+/* Handled by the book: complete, and the police called where the kind's book needs them. */
+static bool by_the_book(const struct lnt_risk_kind *k, const struct lnt_score_incident *x)
+{
+    return x->complete && (!k->police_required || x->police_called);
+}
+
+static bool saved_late(const struct lnt_risk_weights *w, const struct lnt_score_incident *x)
+{
+    return x->record_delay < 0 || x->record_delay > w->timely_seconds;
+}
+
+/*
+ * The share of an incident's points its handling removes. The timely step rewards a prompt
+ * first save of a report not otherwise handled by the book; a report handled by the book earns
+ * it however late it was saved, so a venue's own complete report never costs more than silence:
+ * its lateness is a data-quality note (and, as a pattern, A6), never points.
+ */
+static int32_t incident_credit(const struct lnt_risk_weights *w, const struct lnt_risk_kind *k,
+                               const struct lnt_score_incident *x)
+{
+    bool police_ok = !k->police_required || x->police_called;
+    bool timely = !saved_late(w, x) || by_the_book(k, x);
+
+    return (x->complete ? w->credit_complete_milli : 0) + (timely ? w->credit_timely_milli : 0) +
+           (police_ok ? w->credit_police_milli : 0);
+}
+
+/*
+ * A serious incident not handled by the book sets a floor while it is recent: for
+ * serious_nights x the share of the credit it missed (30 nights unhandled, 15 half handled),
+ * counted back from the window's last night. A report handled by the book sets none.
+ */
+static void incident_floor(const struct lnt_risk_weights *w, const struct lnt_score_incident *x,
+                           const struct lnt_risk_part *p, struct cap_state *cs)
+{
+    char cause[LNT_SCORE_TEXT_MAX], d[LNT_DATE_STRLEN];
+    int64_t nights;
+
+    if (x->severity < w->serious_severity || p->credit_milli >= 1000)
+        return;
+    nights = mul_div(w->serious_nights, 1000 - p->credit_milli, 1000);
+    if (p->age >= nights)
+        return;
+    date_text(lnt_night_of(x->occurred_at), d);
+    textf(cause, sizeof cause,
+          "incident %s (%s, severity %d) not handled by the book on the night of %s (a floor for "
+          "%lld nights)",
+          x->id, x->kind, x->severity, d, (long long)nights);
+    cap_consider(cs, w->cap_serious_unhandled, cause);
+}
+
 static enum lnt_err risk_incidents(const struct lnt_risk_weights *w,
                                    const struct lnt_score_input *in, struct lnt_risk_result *out,
                                    struct parts *parts, struct cap_state *cs, char *err)
@@ -476,8 +575,7 @@ static enum lnt_err risk_incidents(const struct lnt_risk_weights *w,
         const struct lnt_score_incident *x = list[i];
         const struct lnt_risk_kind *k = kind_of(w, x->kind);
         struct lnt_risk_part *p = part_add(parts, LNT_PART_INCIDENT);
-        bool timely = x->record_delay >= 0 && x->record_delay <= w->timely_seconds;
-        bool police_ok = !k->police_required || x->police_called;
+        bool late = saved_late(w, x);
         char when[LNT_TIME_STRLEN], delay[32];
 
         if (p == NULL) {
@@ -489,9 +587,7 @@ static enum lnt_err risk_incidents(const struct lnt_risk_weights *w,
         p->age = in->last_night - lnt_night_of(x->occurred_at);
         p->decay_ppm = w->decay_ppm[p->age];
         p->decayed_milli = mul_div(p->base_milli, p->decay_ppm, 1000000);
-        p->credit_milli = (x->complete ? w->credit_complete_milli : 0) +
-                          (timely ? w->credit_timely_milli : 0) +
-                          (police_ok ? w->credit_police_milli : 0);
+        p->credit_milli = incident_credit(w, k, x);
         p->mitigated_milli = mul_div(p->decayed_milli, 1000 - p->credit_milli, 1000);
         p->points_milli =
             mul_div(p->mitigated_milli, out->exposure_used > 0 ? w->reference_exposure : 0,
@@ -499,18 +595,21 @@ static enum lnt_err risk_incidents(const struct lnt_risk_weights *w,
         if (lnt_time_format(x->occurred_at, when) != LNT_OK)
             lnt_str_copy(when, sizeof when, "?");
         delay_text(x->record_delay < 0 ? 0 : x->record_delay, delay, sizeof delay);
-        textf(p->cause, sizeof p->cause, "%s, severity %d, at %s: %s, recorded after %s, %s%s",
+        textf(p->cause, sizeof p->cause, "%s, severity %d, at %s: %s, recorded after %s%s, %s%s",
               x->kind, x->severity, when, x->complete ? "complete" : "not complete", delay,
+              late ? " (late)" : "",
               x->police_called ? "police called by the venue"
                                : (k->police_required ? "police not called" : "police not needed"),
               p->credit_milli == 1000 ? " (handled by the book)" : "");
-        if (x->severity >= w->serious_severity && p->credit_milli < 1000) {
-            char cause[LNT_SCORE_TEXT_MAX];
-            textf(cause, sizeof cause, "incident %s (%s, severity %d) not handled by the book",
-                  x->id, x->kind, x->severity);
-            cap_consider(cs, w->cap_serious_unhandled, cause);
-        }
+        out->late_reports += late;
+        incident_floor(w, x, p, cs);
     }
+    if (out->late_reports > 0)
+        textf(out->late_note, sizeof out->late_note,
+              "%d of %d report%s first saved more than %d min after the incident (a data-quality "
+              "note, no points; a pattern of late recording fails A6)",
+              out->late_reports, out->incidents, out->incidents == 1 ? "" : "s",
+              w->timely_seconds / 60);
 out:
     free(list);
     return rc;
@@ -694,6 +793,8 @@ enum lnt_err lnt_score_venue(const struct lnt_score_rules *rules, const struct l
     out->last_night = in->last_night;
 
     rc = span_build(rules, in, &sp, err);
+    if (rc == LNT_OK)
+        span_timely(&sp, in, rules->risk->timely_seconds);
     if (rc == LNT_OK)
         rc = score_bbn(rules->bbn, in, &sp, &out->bbn, err);
     if (rc == LNT_OK)
