@@ -206,6 +206,8 @@ struct lnt_score_night {
     int32_t staff_shifts;     /* every shift, door shifts included */
     int32_t staff_shifts_bystander;
     int32_t shifts_open; /* signed in, never signed out */
+    /* A6 recounts these two from the reports (`incidents`, their record_delay against
+       timely_minutes): the values given here are checked, not used */
     int32_t incidents;
     int32_t incidents_recorded_1h;
     int32_t spiking_reports;
