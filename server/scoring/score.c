@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ltime.h"
+#include "score_handling_int.h"
 
 /* round(a * b / d) for a, b >= 0, d > 0, with a * b below 2^63 (the bounds in score.h keep it so).
  */
@@ -334,32 +335,6 @@ static void bbn_metric(const struct lnt_bbn_criterion *c, const struct span *sp,
     }
 }
 
-/*
- * A metric below its threshold is "not met" only on a pattern: at least min_failures failing
- * (for A6, reports saved late). Fewer is "met" with a note, so one late report never fails A6
- * and never costs an award; the lateness stays visible.
- */
-static void bbn_pattern(const struct lnt_bbn_criterion *c, struct lnt_bbn_line *ln)
-{
-    char d1[LNT_DATE_STRLEN], d2[LNT_DATE_STRLEN];
-    int64_t failing = ln->den - ln->num;
-
-    if (ln->status != LNT_BBN_NOT_MET || failing >= c->min_failures)
-        return;
-    ln->status = LNT_BBN_MET;
-    date_text(ln->first, d1);
-    date_text(ln->last, d2);
-    textf(ln->note, sizeof ln->note,
-          "%lld of %lld (%lld%%), below %d%% but %lld %s fewer than the %d that make a pattern, "
-          "%s..%s",
-          (long long)ln->num, (long long)ln->den, (long long)(ln->num * 100 / ln->den),
-          c->threshold_pct, (long long)failing,
-          c->metric == LNT_METRIC_RECORDED_1H
-              ? (failing == 1 ? "late report is" : "late reports are")
-              : (failing == 1 ? "miss is" : "misses are"),
-          c->min_failures, d1, d2);
-}
-
 static enum lnt_err score_bbn(const struct lnt_bbn_catalogue *cat, const struct lnt_score_input *in,
                               const struct span *sp, struct lnt_bbn_result *out, char *err)
 {
@@ -392,7 +367,7 @@ static enum lnt_err score_bbn(const struct lnt_bbn_catalogue *cat, const struct 
             bbn_finding(c, in, today, ln);
         } else {
             bbn_metric(c, sp, in->last_night, ln);
-            bbn_pattern(c, ln);
+            lnt_score_pattern(c, ln);
         }
         switch (c->tier) {
         case LNT_TIER_ESSENTIAL:
@@ -496,47 +471,13 @@ static void delay_text(int64_t s, char *out, size_t size)
         textf(out, size, "%lld h %02lld min", (long long)(s / 3600), (long long)(s % 3600 / 60));
 }
 
-/* Handled by the book: complete, and the police called where the kind's book needs them. */
-static bool by_the_book(const struct lnt_risk_kind *k, const struct lnt_score_incident *x)
-{
-    return x->complete && (!k->police_required || x->police_called);
-}
-
-static bool saved_late(const struct lnt_risk_weights *w, const struct lnt_score_incident *x)
-{
-    return x->record_delay < 0 || x->record_delay > w->timely_seconds;
-}
-
-/*
- * The share of an incident's points its handling removes. The timely step rewards a prompt
- * first save of a report not otherwise handled by the book; a report handled by the book earns
- * it however late it was saved, so a venue's own complete report never costs more than silence:
- * its lateness is a data-quality note (and, as a pattern, A6), never points.
- */
-static int32_t incident_credit(const struct lnt_risk_weights *w, const struct lnt_risk_kind *k,
-                               const struct lnt_score_incident *x)
-{
-    bool police_ok = !k->police_required || x->police_called;
-    bool timely = !saved_late(w, x) || by_the_book(k, x);
-
-    return (x->complete ? w->credit_complete_milli : 0) + (timely ? w->credit_timely_milli : 0) +
-           (police_ok ? w->credit_police_milli : 0);
-}
-
-/*
- * A serious incident not handled by the book sets a floor while it is recent: for
- * serious_nights x the share of the credit it missed (30 nights unhandled, 15 half handled),
- * counted back from the window's last night. A report handled by the book sets none.
- */
+/* A recent serious report not handled by the book: its floor, and why. */
 static void incident_floor(const struct lnt_risk_weights *w, const struct lnt_score_incident *x,
                            const struct lnt_risk_part *p, struct cap_state *cs)
 {
     char cause[LNT_SCORE_TEXT_MAX], d[LNT_DATE_STRLEN];
-    int64_t nights;
+    int64_t nights = lnt_score_floor_nights(w, x, p->credit_milli);
 
-    if (x->severity < w->serious_severity || p->credit_milli >= 1000)
-        return;
-    nights = mul_div(w->serious_nights, 1000 - p->credit_milli, 1000);
     if (p->age >= nights)
         return;
     date_text(lnt_night_of(x->occurred_at), d);
@@ -575,7 +516,7 @@ static enum lnt_err risk_incidents(const struct lnt_risk_weights *w,
         const struct lnt_score_incident *x = list[i];
         const struct lnt_risk_kind *k = kind_of(w, x->kind);
         struct lnt_risk_part *p = part_add(parts, LNT_PART_INCIDENT);
-        bool late = saved_late(w, x);
+        bool late = lnt_score_saved_late(w, x);
         char when[LNT_TIME_STRLEN], delay[32];
 
         if (p == NULL) {
@@ -587,7 +528,7 @@ static enum lnt_err risk_incidents(const struct lnt_risk_weights *w,
         p->age = in->last_night - lnt_night_of(x->occurred_at);
         p->decay_ppm = w->decay_ppm[p->age];
         p->decayed_milli = mul_div(p->base_milli, p->decay_ppm, 1000000);
-        p->credit_milli = incident_credit(w, k, x);
+        p->credit_milli = lnt_score_credit(w, k, x);
         p->mitigated_milli = mul_div(p->decayed_milli, 1000 - p->credit_milli, 1000);
         p->points_milli =
             mul_div(p->mitigated_milli, out->exposure_used > 0 ? w->reference_exposure : 0,
