@@ -205,8 +205,11 @@ static void pack_summary(struct pdf *p, const struct lnt_score_result *s)
              s->bbn_version, s->risk_version);
     fact(p, "Window", buf);
     lnt_score_milli_format(s->risk.total_milli, total);
-    snprintf(buf, sizeof buf, "%s, %s points; trend %s%s%s", band_word(s->risk.band), total,
-             lnt_trend_name(s->risk.trend), s->risk.cap_band != LNT_BAND_NONE ? "; capped: " : "",
+    snprintf(buf, sizeof buf, "%s, %s points (band from points: %s); trend %s%s%s%s%s",
+             band_word(s->risk.band), total, band_word(s->risk.points_band),
+             lnt_trend_name(s->risk.trend), s->risk.cap_band != LNT_BAND_NONE ? "; at least " : "",
+             s->risk.cap_band != LNT_BAND_NONE ? band_word(s->risk.cap_band) : "",
+             s->risk.cap_band != LNT_BAND_NONE ? " because " : "",
              s->risk.cap_band != LNT_BAND_NONE ? fmt_text(s->risk.cap_cause, cap, sizeof cap) : "");
     fact(p, "Licensing risk", buf);
     if (!s->bbn.scored)

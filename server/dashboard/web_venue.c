@@ -234,10 +234,10 @@ static void risk_section(struct web_req *r, const struct lnt_score_result *s, in
     web_band(&r->h, s->risk.band);
     lnt_html_raw(&r->h, " <strong id=\"risk-total\">");
     lnt_html_txt(&r->h, total);
-    lnt_html_raw(&r->h, " points</strong>. From the points alone: ");
+    lnt_html_raw(&r->h, " points</strong>. Band from points: ");
     web_band(&r->h, s->risk.points_band);
     if (s->risk.cap_band != LNT_BAND_NONE) {
-        lnt_html_raw(&r->h, "; capped at ");
+        lnt_html_raw(&r->h, "; at least ");
         web_band(&r->h, s->risk.cap_band);
         lnt_html_raw(&r->h, " because ");
         web_local_txt(&r->h, s->risk.cap_cause);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ltime.h"
+#include "score_handling_int.h"
 
 /* round(a * b / d) for a, b >= 0, d > 0, with a * b below 2^63 (the bounds in score.h keep it so).
  */
@@ -146,6 +147,27 @@ static enum lnt_err span_build(const struct lnt_score_rules *rules,
         }
     }
     return LNT_OK;
+}
+
+/*
+ * Each night's incidents and those first saved within the risk weights' timely_minutes, counted
+ * from the reports themselves (the store keeps each report's delay): A6 and the risk side read
+ * one configured value, and a change to it applies to every report at the next scoring. Reports
+ * after `at` are not counted, as on the risk side.
+ */
+static void span_timely(struct span *sp, const struct lnt_score_input *in, int32_t timely_seconds)
+{
+    for (int i = 0; i < sp->n; i++)
+        sp->night[i].incidents = sp->night[i].incidents_recorded_1h = 0;
+    for (size_t i = 0; i < in->n_incidents; i++) {
+        const struct lnt_score_incident *x = &in->incidents[i];
+        int32_t night = lnt_night_of(x->occurred_at);
+        if (night < sp->base || night > in->last_night || x->occurred_at > in->at)
+            continue;
+        sp->night[night - sp->base].incidents++;
+        sp->night[night - sp->base].incidents_recorded_1h +=
+            x->record_delay >= 0 && x->record_delay <= timely_seconds;
+    }
 }
 
 static void span_release(struct span *sp)
@@ -346,6 +368,7 @@ static enum lnt_err score_bbn(const struct lnt_bbn_catalogue *cat, const struct 
             bbn_finding(c, in, today, ln);
         } else {
             bbn_metric(c, sp, in->last_night, ln);
+            lnt_score_pattern(c, ln);
         }
         switch (c->tier) {
         case LNT_TIER_ESSENTIAL:
@@ -449,6 +472,23 @@ static void delay_text(int64_t s, char *out, size_t size)
         textf(out, size, "%lld h %02lld min", (long long)(s / 3600), (long long)(s % 3600 / 60));
 }
 
+/* A recent serious report not handled by the book: its floor, and why. */
+static void incident_floor(const struct lnt_risk_weights *w, const struct lnt_score_incident *x,
+                           const struct lnt_risk_part *p, struct cap_state *cs)
+{
+    char cause[LNT_SCORE_TEXT_MAX], d[LNT_DATE_STRLEN];
+    int64_t nights = lnt_score_floor_nights(w, x, p->credit_milli);
+
+    if (p->age >= nights)
+        return;
+    date_text(lnt_night_of(x->occurred_at), d);
+    textf(cause, sizeof cause,
+          "incident %s (%s, severity %d) not handled by the book on the night of %s (a floor for "
+          "%lld nights)",
+          x->id, x->kind, x->severity, d, (long long)nights);
+    cap_consider(cs, w->cap_serious_unhandled, cause);
+}
+
 static enum lnt_err risk_incidents(const struct lnt_risk_weights *w,
                                    const struct lnt_score_input *in, struct lnt_risk_result *out,
                                    struct parts *parts, struct cap_state *cs, char *err)
@@ -477,8 +517,7 @@ static enum lnt_err risk_incidents(const struct lnt_risk_weights *w,
         const struct lnt_score_incident *x = list[i];
         const struct lnt_risk_kind *k = kind_of(w, x->kind);
         struct lnt_risk_part *p = part_add(parts, LNT_PART_INCIDENT);
-        bool timely = x->record_delay >= 0 && x->record_delay <= w->timely_seconds;
-        bool police_ok = !k->police_required || x->police_called;
+        bool late = lnt_score_saved_late(w, x);
         char when[LNT_TIME_STRLEN], delay[32];
 
         if (p == NULL) {
@@ -490,9 +529,7 @@ static enum lnt_err risk_incidents(const struct lnt_risk_weights *w,
         p->age = in->last_night - lnt_night_of(x->occurred_at);
         p->decay_ppm = w->decay_ppm[p->age];
         p->decayed_milli = mul_div(p->base_milli, p->decay_ppm, 1000000);
-        p->credit_milli = (x->complete ? w->credit_complete_milli : 0) +
-                          (timely ? w->credit_timely_milli : 0) +
-                          (police_ok ? w->credit_police_milli : 0);
+        p->credit_milli = lnt_score_credit(w, k, x);
         p->mitigated_milli = mul_div(p->decayed_milli, 1000 - p->credit_milli, 1000);
         p->points_milli =
             mul_div(p->mitigated_milli, out->exposure_used > 0 ? w->reference_exposure : 0,
@@ -500,18 +537,21 @@ static enum lnt_err risk_incidents(const struct lnt_risk_weights *w,
         if (lnt_time_format(x->occurred_at, when) != LNT_OK)
             lnt_str_copy(when, sizeof when, "?");
         delay_text(x->record_delay < 0 ? 0 : x->record_delay, delay, sizeof delay);
-        textf(p->cause, sizeof p->cause, "%s, severity %d, at %s: %s, recorded after %s, %s%s",
+        textf(p->cause, sizeof p->cause, "%s, severity %d, at %s: %s, recorded after %s%s, %s%s",
               x->kind, x->severity, when, x->complete ? "complete" : "not complete", delay,
+              late ? " (late)" : "",
               x->police_called ? "police called by the venue"
                                : (k->police_required ? "police not called" : "police not needed"),
               p->credit_milli == 1000 ? " (handled by the book)" : "");
-        if (x->severity >= w->serious_severity && p->credit_milli < 1000) {
-            char cause[LNT_SCORE_TEXT_MAX];
-            textf(cause, sizeof cause, "incident %s (%s, severity %d) not handled by the book",
-                  x->id, x->kind, x->severity);
-            cap_consider(cs, w->cap_serious_unhandled, cause);
-        }
+        out->late_reports += late;
+        incident_floor(w, x, p, cs);
     }
+    if (out->late_reports > 0)
+        textf(out->late_note, sizeof out->late_note,
+              "%d of %d report%s first saved more than %d min after the incident (a data-quality "
+              "note, no points; a pattern of late recording fails A6)",
+              out->late_reports, out->incidents, out->incidents == 1 ? "" : "s",
+              w->timely_seconds / 60);
 out:
     free(list);
     return rc;
@@ -695,6 +735,8 @@ enum lnt_err lnt_score_venue(const struct lnt_score_rules *rules, const struct l
     out->last_night = in->last_night;
 
     rc = span_build(rules, in, &sp, err);
+    if (rc == LNT_OK)
+        span_timely(&sp, in, rules->risk->timely_seconds);
     if (rc == LNT_OK)
         rc = score_bbn(rules->bbn, in, &sp, &out->bbn, err);
     if (rc == LNT_OK)

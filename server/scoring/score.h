@@ -51,7 +51,8 @@ enum lnt_bbn_metric {
                                     nights */
     LNT_METRIC_STAFF_BYSTANDER,  /* staff shifts with in-date bystander training / staff shifts */
     LNT_METRIC_SPIKING_COMPLETE, /* spiking reports with the protocol complete / spiking reports */
-    LNT_METRIC_RECORDED_1H,      /* incidents recorded within an hour / incidents */
+    LNT_METRIC_RECORDED_1H,      /* incidents first saved within the risk weights'
+                                    timely_minutes / incidents, counted from the reports */
     LNT_METRIC_CUP_NIGHTS,       /* trading nights with cup covers at or above the minimum / trading
                                     nights */
     LNT_METRIC_REGISTER_COMPLETE, /* staff shifts signed out / staff shifts */
@@ -70,6 +71,8 @@ struct lnt_bbn_criterion {
     int threshold_pct;          /* metric: met when num * 100 >= threshold_pct * den */
     int window;                 /* metric: nights, ending with the scoring window's last night */
     int min_evidence;           /* metric: a denominator below this is "not evidenced" */
+    int min_failures;    /* metric: "not met" needs at least this many failing (den - num); a share
+                            below the threshold with fewer is "met": a pattern, not one slip (1) */
     bool na_when_none;   /* metric: a zero denominator on a kiosk that traded is "not applicable" */
     int valid_months;    /* finding: months a finding stays valid when it gives no date */
     char categories[64]; /* "" = every category; else a comma list it applies to */
@@ -133,7 +136,7 @@ struct lnt_risk_weights {
     int32_t credit_complete_milli;
     int32_t credit_timely_milli;
     int32_t credit_police_milli;
-    int32_t timely_seconds;
+    int32_t timely_seconds; /* [handling] timely_minutes: also what A6 (recorded_1h_share) reads */
     /* Compliance and data gaps, points each. */
     int64_t gap_essential_unmet_milli;
     int64_t gap_essential_unevidenced_milli;
@@ -142,12 +145,17 @@ struct lnt_risk_weights {
     /* Bands on the total. */
     int64_t amber_milli;
     int64_t red_milli;
-    /* Caps: the best band a venue can have with such a finding (LNT_BAND_NONE = no cap). */
+    /* Floors ([caps] in the file): the band a venue is at least while it has such a finding
+       (LNT_BAND_NONE = none). */
     enum lnt_band cap_essential_unmet;
     enum lnt_band cap_essential_unevidenced;
     enum lnt_band cap_sia_shift;
     enum lnt_band cap_serious_unhandled;
     int serious_severity;
+    /* A serious incident not handled by the book sets its floor while it is younger than
+       serious_nights x the share of its credit it missed, in nights: 30 nights unhandled,
+       15 when half handled, none when handled by the book. Optional in the file (30). */
+    int serious_nights;
     enum lnt_band cap_silent;
     int cap_silent_pct;
     /* Trend and flags. */
@@ -198,6 +206,8 @@ struct lnt_score_night {
     int32_t staff_shifts;     /* every shift, door shifts included */
     int32_t staff_shifts_bystander;
     int32_t shifts_open; /* signed in, never signed out */
+    /* A6 recounts these two from the reports (`incidents`, their record_delay against
+       timely_minutes): the values given here are checked, not used */
     int32_t incidents;
     int32_t incidents_recorded_1h;
     int32_t spiking_reports;
@@ -326,13 +336,15 @@ const char *lnt_trend_name(enum lnt_trend t); /* "none", "better", "steady", "wo
 
 struct lnt_risk_result {
     int64_t total_milli;       /* == the sum of parts[].points_milli */
-    enum lnt_band points_band; /* from the total alone */
-    enum lnt_band cap_band;    /* the worst single finding's cap; LNT_BAND_NONE = none */
-    char cap_cause[LNT_SCORE_TEXT_MAX];
-    enum lnt_band band; /* the worse of the two */
+    enum lnt_band points_band; /* the band from points alone ("band_from_points") */
+    enum lnt_band cap_band;    /* the floor: the worst single finding's; LNT_BAND_NONE = none */
+    char cap_cause[LNT_SCORE_TEXT_MAX]; /* the floor's reason: "at least Amber because ..." */
+    enum lnt_band band;                 /* the worse of the two */
     int trading_nights;
     int silent_nights;
-    int incidents;         /* in the window */
+    int incidents;    /* in the window */
+    int late_reports; /* of them, first saved after timely_minutes: a data-quality note */
+    char late_note[LNT_SCORE_TEXT_MAX];
     int64_t exposure;      /* capacity x trading nights */
     int64_t exposure_used; /* at least the weights' minimum */
     enum lnt_trend trend;

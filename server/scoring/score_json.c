@@ -170,11 +170,17 @@ static json_t *part_json(struct jb *b, const struct lnt_risk_part *p)
 
 static json_t *risk_json(struct jb *b, const struct lnt_risk_result *r)
 {
-    json_t *o = json_object(), *parts = json_array(), *cap, *trend, *review, *low;
+    json_t *o = json_object(), *parts = json_array(), *cap, *late, *trend, *review, *low;
 
     put(b, o, "total_milli", json_integer(r->total_milli));
     put(b, o, "total", jmilli(r->total_milli));
     put(b, o, "band", json_string(lnt_band_name(r->band)));
+    /* the band from points and the floor a finding sets, apart; `band` is the worse of the two */
+    put(b, o, "band_from_points", json_string(lnt_band_name(r->points_band)));
+    put(b, o, "floor",
+        r->cap_band != LNT_BAND_NONE ? json_string(lnt_band_name(r->cap_band)) : json_null());
+    put(b, o, "floor_reason", json_string(r->cap_cause));
+    /* the names before the floor was called one: kept for existing clients */
     put(b, o, "points_band", json_string(lnt_band_name(r->points_band)));
     if (r->cap_band != LNT_BAND_NONE) {
         cap = json_object();
@@ -185,6 +191,10 @@ static json_t *risk_json(struct jb *b, const struct lnt_risk_result *r)
         cap = json_null();
     }
     put(b, o, "cap", cap);
+    late = json_object();
+    put(b, late, "count", json_integer(r->late_reports));
+    put(b, late, "note", json_string(r->late_note));
+    put(b, o, "late_reports", late);
     put(b, o, "trading_nights", json_integer(r->trading_nights));
     put(b, o, "silent_nights", json_integer(r->silent_nights));
     put(b, o, "incidents", json_integer(r->incidents));
@@ -275,10 +285,10 @@ enum lnt_err lnt_score_to_text(const struct lnt_score_result *r, struct lnt_buf 
                              lnt_bbn_status_name(ln->status), ln->note);
     }
     lnt_score_milli_format(k->total_milli, m);
-    rc |= lnt_buf_printf(&b, "\nRisk: %s, %s points (points alone: %s)\n", lnt_band_name(k->band),
-                         m, lnt_band_name(k->points_band));
+    rc |= lnt_buf_printf(&b, "\nRisk: %s, %s points (band from points: %s)\n",
+                         lnt_band_name(k->band), m, lnt_band_name(k->points_band));
     if (k->cap_band != LNT_BAND_NONE)
-        rc |= lnt_buf_printf(&b, "  capped at %s at best by: %s\n", lnt_band_name(k->cap_band),
+        rc |= lnt_buf_printf(&b, "  at least %s because %s\n", lnt_band_name(k->cap_band),
                              k->cap_cause);
     rc |= lnt_buf_printf(&b,
                          "  %d trading nights, %d silent, %d incidents, exposure %lld "
@@ -296,6 +306,8 @@ enum lnt_err lnt_score_to_text(const struct lnt_score_result *r, struct lnt_buf 
         rc |= lnt_buf_printf(&b, "  REVIEW: %s\n", k->review_note);
     if (k->low_reporting)
         rc |= lnt_buf_printf(&b, "  DATA QUALITY: %s\n", k->low_reporting_note);
+    if (k->late_reports > 0)
+        rc |= lnt_buf_printf(&b, "  DATA QUALITY: %s\n", k->late_note);
     /* for a person: every UTC time and ISO date in London's one human form, as on the pages */
     if (rc == LNT_OK && (local = malloc(b.len * 2 + 1)) == NULL)
         rc = LNT_ERR_NOMEM;

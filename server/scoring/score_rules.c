@@ -92,6 +92,7 @@ static enum lnt_err cat_criterion_start(struct cat_load *l, const char *id, int 
     cr->threshold_pct = -1;
     cr->window = 0;
     cr->min_evidence = 1;
+    cr->min_failures = 1;
     cr->line = line;
     l->cur = cr;
     l->cur_text_seen = false;
@@ -101,9 +102,9 @@ static enum lnt_err cat_criterion_start(struct cat_load *l, const char *id, int 
 
 static enum lnt_err cat_criterion_key(struct cat_load *l, const char *key, const char *v, char *err)
 {
-    static const char *const once[] = {"section",      "tier",    "source",
-                                       "threshold",    "window",  "min_evidence",
-                                       "valid_months", "if_none", "categories"};
+    static const char *const once[] = {"section",    "tier",         "source",       "threshold",
+                                       "window",     "min_evidence", "valid_months", "if_none",
+                                       "categories", "min_failures"};
     struct lnt_bbn_criterion *cr = l->cur;
 
     for (unsigned i = 0; i < sizeof once / sizeof once[0]; i++)
@@ -164,6 +165,8 @@ static enum lnt_err cat_criterion_key(struct cat_load *l, const char *key, const
         return want_int(key, v, 1, 100000, &cr->min_evidence, err);
     if (strcmp(key, "valid_months") == 0)
         return want_int(key, v, 1, 120, &cr->valid_months, err);
+    if (strcmp(key, "min_failures") == 0)
+        return want_int(key, v, 1, 100000, &cr->min_failures, err);
     if (strcmp(key, "if_none") == 0) {
         if (strcmp(v, "not_applicable") == 0)
             cr->na_when_none = true;
@@ -275,11 +278,12 @@ static enum lnt_err cat_check(struct cat_load *l, const char *path, char *err)
         if (missing)
             return lnt_fail(err, LNT_ERR_INVALID, "%s:%d: criterion %s: %s: missing", path,
                             cr->line, cr->id, missing);
-        if (cr->metric == LNT_METRIC_FINDING && (cr->threshold_pct >= 0 || cr->window > 0))
-            return lnt_fail(
-                err, LNT_ERR_INVALID,
-                "%s:%d: criterion %s: threshold and window are for metrics, not findings", path,
-                cr->line, cr->id);
+        if (cr->metric == LNT_METRIC_FINDING &&
+            (cr->threshold_pct >= 0 || cr->window > 0 || cr->min_failures > 1))
+            return lnt_fail(err, LNT_ERR_INVALID,
+                            "%s:%d: criterion %s: threshold, window and min_failures are for "
+                            "metrics, not findings",
+                            path, cr->line, cr->id);
         if (cr->metric == LNT_METRIC_FINDING && cr->valid_months == 0)
             cr->valid_months = c->finding_valid_months;
         if (cr->metric != LNT_METRIC_FINDING && cr->window == 0)
@@ -401,6 +405,7 @@ static const struct wkey wkeys[] = {
     {"caps", "door_shift_without_sia", W_CAP, WOFF(cap_sia_shift), 0, 0},
     {"caps", "serious_unhandled", W_CAP, WOFF(cap_serious_unhandled), 0, 0},
     {"caps", "serious_severity", W_INT, WOFF(serious_severity), 1, 5},
+    {"caps", "serious_nights", W_INT, WOFF(serious_nights), 0, LNT_SCORE_WINDOW_MAX},
     {"caps", "silent_nights", W_CAP, WOFF(cap_silent), 0, 0},
     {"caps", "silent_nights_pct", W_INT, WOFF(cap_silent_pct), 1, 100},
     {"trend", "tolerance", W_MILLI, WOFF(trend_tolerance_milli), 0, 1000000000},
@@ -533,6 +538,13 @@ static enum lnt_err w_entry(void *ctx, const char *section, const char *key, con
     return lnt_fail(err, LNT_ERR_INVALID, "unknown key `%s` in [%s]", key, section);
 }
 
+/* Keys a weights file may leave out (added after files were written): the default set in
+ * lnt_risk_weights_parse stands. */
+static bool w_optional(const struct wkey *k)
+{
+    return k->off == WOFF(serious_nights);
+}
+
 static enum lnt_err w_check(struct w_load *l, const char *path, char *err)
 {
     struct lnt_risk_weights *w = l->w;
@@ -540,7 +552,7 @@ static enum lnt_err w_check(struct w_load *l, const char *path, char *err)
     char sum[32];
 
     for (size_t i = 0; i < N_WKEYS; i++)
-        if (!l->seen[i])
+        if (!l->seen[i] && !w_optional(&wkeys[i]))
             return lnt_fail(err, LNT_ERR_INVALID, "%s: [%s] %s: missing", path, wkeys[i].section,
                             wkeys[i].key);
     if (l->kind && !l->kind_weight_seen)
@@ -579,6 +591,7 @@ enum lnt_err lnt_risk_weights_parse(const char *path, const char *text, size_t l
     l.w = calloc(1, sizeof *l.w);
     if (l.w == NULL)
         return lnt_fail(err, LNT_ERR_NOMEM, "%s: out of memory", path);
+    l.w->serious_nights = 30; /* optional keys' defaults */
     rc = lnt_score_ini_parse_mem(path, text, len, w_entry, &l, err);
     if (rc == LNT_OK)
         rc = w_check(&l, path, err);

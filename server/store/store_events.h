@@ -153,6 +153,13 @@ enum lnt_err lnt_store_flag_list(struct lnt_store *s, int64_t venue_id, enum lnt
 
 /* ---- incidents ---- */
 
+/*
+ * The hour behind an incident's `within_hour` flag and the nights' `incidents_within_hour`,
+ * which lists, exports and tallies show. Scores do not read them: they compare each report's
+ * stored delay (first_recorded_at - occurred_at) with the risk weights' timely_minutes.
+ */
+#define LNT_INCIDENT_HOUR 3600
+
 struct lnt_incident {
     char report_id[LNT_UUID_STRLEN];
     int64_t venue_id;
@@ -169,7 +176,7 @@ struct lnt_incident {
     int64_t updated_at;        /* the kiosk's recorded_at of the save received last */
     int32_t updates;           /* saves received, >= 1 */
     int32_t night;             /* lnt_night_of(occurred_at) */
-    bool within_hour;          /* first_recorded_at - occurred_at <= 3600 */
+    bool within_hour;          /* first_recorded_at - occurred_at <= LNT_INCIDENT_HOUR */
     bool has_details;          /* sealed details are held (not purged, not empty) */
 };
 

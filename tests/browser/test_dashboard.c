@@ -298,6 +298,12 @@ static void test_dashboard__every_page_renders_well_formed(void **state)
     assert_text_has("#venue-name", "Velvet");
     assert_true(count("#bbn-table tbody tr") >= 20);
     assert_text_has("#risk", "points");
+    assert_text_has("#risk", "Band from points");
+    {
+        char *risk = text_of("#risk");
+        assert_null(strstr(risk, "capped")); /* a floor reads "at least ... because" */
+        free(risk);
+    }
     assert_true(count("#incident-table tbody tr") >= 3);
     assert_text_has("#training-table", "Sam Whitfield");
     go(paths[2]);

@@ -357,7 +357,8 @@ static enum lnt_err incident_insert(struct lnt_store *s, const struct lnt_sq_ori
 {
     const struct lnt_ev_incident *in = &e->u.incident;
     int32_t night = lnt_night_of(e->occurred_at);
-    bool within = e->recorded_at - e->occurred_at <= 3600;
+    /* the lists' flag; scores compare the stored delay with their configured timely_minutes */
+    bool within = e->recorded_at - e->occurred_at <= LNT_INCIDENT_HOUR;
     int32_t d[NC__N];
     struct lnt_sq_night_delta *nd;
     sqlite3_stmt *st;

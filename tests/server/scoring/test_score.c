@@ -280,9 +280,11 @@ static enum lnt_err expect_entry(void *ctx, const char *section, const char *key
         snprintf(got, sizeof got, "%s", lnt_band_name(r->risk.band));
     else if (strcmp(key, "points_band") == 0)
         snprintf(got, sizeof got, "%s", lnt_band_name(r->risk.points_band));
-    else if (strcmp(key, "cap") == 0)
+    else if (strcmp(key, "cap") == 0 || strcmp(key, "floor") == 0)
         snprintf(got, sizeof got, "%s", lnt_band_name(r->risk.cap_band));
-    else if (strcmp(key, "cap_cause") == 0) {
+    else if (strcmp(key, "late_reports") == 0)
+        snprintf(got, sizeof got, "%d", r->risk.late_reports);
+    else if (strcmp(key, "cap_cause") == 0 || strcmp(key, "floor_reason") == 0) {
         if (strstr(r->risk.cap_cause, v) == NULL) {
             mismatch(x, line, key, v, r->risk.cap_cause);
         }
@@ -495,6 +497,24 @@ static char *score_json(const struct lnt_score_input *in, struct lnt_score_resul
     if (lnt_score_to_json(res, &b, err) != LNT_OK)
         fail_msg("json: %s", err);
     return lnt_buf_detach(&b, NULL);
+}
+
+static void test_score__golden_late_report_by_the_book_costs_nothing(void **state)
+{
+    (void)state;
+    run_golden("late_by_the_book");
+}
+
+static void test_score__golden_a6_fails_on_a_pattern_only(void **state)
+{
+    (void)state;
+    run_golden("a6_pattern");
+}
+
+static void test_score__golden_serious_floor_by_age_and_handling(void **state)
+{
+    (void)state;
+    run_golden("serious_floor");
 }
 
 static void test_score__explanation_parts_sum_to_total(void **state)
@@ -712,7 +732,9 @@ static void test_score__text_explains_every_part(void **state)
     lnt_buf_init(&b, 1 << 20);
     assert_int_equal(lnt_score_to_text(&res, &b, err), LNT_OK);
     assert_non_null(strstr(b.data, "Risk: amber, 6.076 points"));
-    assert_non_null(strstr(b.data, "capped at amber at best by: incident b2"));
+    assert_non_null(strstr(b.data, "(band from points: green)"));
+    assert_non_null(strstr(b.data, "at least amber because Essential E2 not met"));
+    assert_non_null(strstr(b.data, "DATA QUALITY: 2 of 3 reports first saved more than 60 min"));
     assert_non_null(strstr(b.data, "2.051  incident violence, severity 3"));
     assert_non_null(strstr(b.data, "E2     essential not_met"));
     /* an output bound too small is an error, and the buffer is left as it was */
@@ -916,6 +938,9 @@ int main(void)
         cmocka_unit_test(test_score__golden_decay_across_window_edge),
         cmocka_unit_test(test_score__golden_award_boundaries),
         cmocka_unit_test(test_score__golden_two_reds_raise_review),
+        cmocka_unit_test(test_score__golden_late_report_by_the_book_costs_nothing),
+        cmocka_unit_test(test_score__golden_a6_fails_on_a_pattern_only),
+        cmocka_unit_test(test_score__golden_serious_floor_by_age_and_handling),
         cmocka_unit_test(test_score__explanation_parts_sum_to_total),
         cmocka_unit_test(test_score__well_handled_report_never_raises_the_band),
         cmocka_unit_test(test_score__same_inputs_give_the_same_bytes),
