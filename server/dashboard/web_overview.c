@@ -298,7 +298,7 @@ static void top_cause(struct lnt_html *h, const struct lnt_league_row *row)
     lnt_html_raw(h, ", <span class=\"top-cause\">");
     lnt_html_txt(h, pts);
     lnt_html_raw(h, " from ");
-    lnt_html_txt(h, lnt_risk_cause_label(t[0].cause));
+    lnt_html_txt(h, lnt_risk_cause_phrase(t[0].cause));
     lnt_html_raw(h, "</span>");
 }
 

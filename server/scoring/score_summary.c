@@ -36,6 +36,21 @@ const char *lnt_risk_cause_label(enum lnt_risk_cause c)
     return "?";
 }
 
+const char *lnt_risk_cause_phrase(enum lnt_risk_cause c)
+{
+    switch (c) {
+    case LNT_CAUSE_INCIDENTS:
+        return "incidents";
+    case LNT_CAUSE_DOOR:
+        return "door licensing";
+    case LNT_CAUSE_SILENCE:
+        return "silence (data gaps)";
+    case LNT_CAUSE_COMPLIANCE:
+        return "compliance gaps and findings";
+    }
+    return "?";
+}
+
 enum lnt_risk_cause lnt_risk_cause_of(const struct lnt_risk_part *p)
 {
     int32_t night;

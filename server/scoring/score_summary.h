@@ -28,6 +28,9 @@ enum lnt_risk_cause {
 const char *lnt_risk_cause_name(enum lnt_risk_cause c);
 /* "Incidents", "Door licensing", "Silence (data gaps)", "Compliance gaps and findings". */
 const char *lnt_risk_cause_label(enum lnt_risk_cause c);
+/* The same in a sentence: "incidents", "door licensing", "silence (data gaps)", "compliance gaps
+ * and findings". */
+const char *lnt_risk_cause_phrase(enum lnt_risk_cause c);
 /* The cause of one line. Never fails. */
 enum lnt_risk_cause lnt_risk_cause_of(const struct lnt_risk_part *p);
 
