@@ -286,9 +286,8 @@ static void pack_incidents(struct pack *k, struct web_pdf *p)
         return;
     }
     for (size_t i = 0; i < n; i++) {
-        const char *words =
-            inc[i].outcome[0] != '\0' ? web_incident_words(WEB_INC_OUTCOME, inc[i].outcome) : "";
-        if (words[0] != '\0')
+        const char *words = web_incident_words(WEB_INC_OUTCOME, inc[i].outcome);
+        if (words[strspn(words, " .")] != '\0') /* never "Outcome: ." */
             snprintf(outcome, sizeof outcome, "Outcome: %s.", words);
         else
             snprintf(outcome, sizeof outcome, "No outcome recorded yet.");
