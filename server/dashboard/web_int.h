@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <cairo.h>
+
 #include "html.h"
 #include "score_cache.h"
 #include "score_league.h"
@@ -167,6 +169,68 @@ enum lnt_err web_league_get(struct lnt_web *w, const char *authority, int64_t at
 /* A league of one venue (venue managers), never cached. */
 enum lnt_err web_league_one(struct lnt_web *w, int64_t venue_id, int64_t at,
                             struct lnt_league **out, char *err);
+
+/* ---- the evidence pack's drawing (web_pdf_draw.c): A4, cairo, a tagged PDF ---- */
+
+#define WEB_PDF_PAGE_W 595.0 /* A4 in points */
+#define WEB_PDF_MARGIN 50.0
+#define WEB_PDF_WIDTH (WEB_PDF_PAGE_W - 2 * WEB_PDF_MARGIN)
+#define WEB_PDF_DESTS 24 /* sections a reader can jump to */
+
+struct web_pdf_dest {
+    char name[24];
+    int page;
+};
+
+/*
+ * One pass over the pack. The pack is drawn twice: a first pass that only
+ * measures (where each section starts, how many pages there are) and a second
+ * that writes, with "page X of Y" and the contents' page numbers from the first.
+ * Not thread-safe; one per request.
+ */
+struct web_pdf {
+    cairo_surface_t *surface; /* owned */
+    cairo_t *cr;              /* owned */
+    double y;                 /* the next line's top */
+    int page;                 /* the page being drawn, from 1 */
+    int pages;                /* the total from the measuring pass; 0 while measuring */
+    char footer[200];
+    struct web_pdf_dest seen[WEB_PDF_DESTS]; /* sections started in this pass */
+    size_t n_seen;
+    struct web_pdf_dest known[WEB_PDF_DESTS]; /* ... and in the measuring pass */
+    size_t n_known;
+};
+/* Starts a pass writing into `out` (NULL: measuring only), after `measured` (NULL for the first).
+ * LNT_ERR_NOMEM. */
+enum lnt_err web_pdf_open(struct web_pdf *p, struct lnt_buf *out, const char *footer,
+                          const struct web_pdf *measured, char *err);
+/* Ends the pass: the last footer, the document finished. LNT_ERR_IO when cairo failed (out of
+ * memory, or `out` over its bound); p->page is the page count either way. */
+enum lnt_err web_pdf_close(struct web_pdf *p, char *err);
+void web_pdf_page_break(struct web_pdf *p);
+/* A page break unless `h` points fit below y. */
+void web_pdf_need(struct web_pdf *p, double h);
+void web_pdf_gap(struct web_pdf *p, double h);
+/* `s` wrapped at whole words to `width`, from x, advancing y (and the page). */
+void web_pdf_text(struct web_pdf *p, double x, double width, const char *s, double size, bool bold);
+/* A paragraph across the text width. */
+void web_pdf_para(struct web_pdf *p, const char *s, double size, bool bold);
+/* Headings (H1, H2 in the tags); `dest` (NULL: none) names a destination links can jump to. */
+void web_pdf_heading(struct web_pdf *p, const char *s, const char *dest);
+void web_pdf_subheading(struct web_pdf *p, const char *s, const char *dest);
+/* A label and its value, in two columns. */
+void web_pdf_fact(struct web_pdf *p, const char *label, const char *value);
+/* One row of a table: n cells of the given widths, kept on one page. */
+void web_pdf_row(struct web_pdf *p, const char *const *cells, const double *widths, size_t n,
+                 double size, bool bold);
+/* A line at x whose text links to destination `dest`, with `right` (may be NULL) at the right. */
+void web_pdf_link(struct web_pdf *p, double x, const char *text, const char *dest,
+                  const char *right, double size);
+/* The page destination `dest` started on in the measuring pass (0 while measuring). */
+int web_pdf_dest_page(const struct web_pdf *p, const char *dest);
+
+/* The case file's summary by cause and the next award, for a scored venue (web_summary.c). */
+void web_score_summary(struct web_req *r, const struct lnt_score_result *s);
 
 /* ---- pages ---- */
 

@@ -18,6 +18,8 @@ enum sort_key {
     SK_CATEGORY,
     SK_AREA,
     SK_AWARD,
+    SK_ESSENTIALS,
+    SK_NEXT,
     SK_TREND,
     SK_INCIDENTS,
     SK_CONTACT
@@ -33,6 +35,8 @@ static const struct {
     {"category", SK_CATEGORY, "Category", false},
     {"area", SK_AREA, "Area", false},
     {"award", SK_AWARD, "BBN award", false},
+    {"essentials", SK_ESSENTIALS, "Essentials met", true},
+    {"next", SK_NEXT, "For the next award", false},
     {"band", SK_BAND, "Risk band", false},
     {"trend", SK_TREND, "Trend", false},
     {"incidents", SK_INCIDENTS, "Incidents", true},
@@ -42,6 +46,7 @@ static const struct {
 
 struct view {
     const char *category, *area, *band;
+    const char *essentials; /* "all": every Essential met; "missing": some not; else no filter */
     enum sort_key key;
     bool desc;
     const char *sort_name;
@@ -55,12 +60,40 @@ static int trend_rank(enum lnt_trend t)
     return t == LNT_TREND_WORSE ? 3 : t == LNT_TREND_STEADY ? 2 : t == LNT_TREND_BETTER ? 1 : 0;
 }
 
+/* Not assessed < not accredited < accredited < each award by its rank on the ladder. */
 static int award_rank(const struct lnt_league_row *r)
 {
     return !r->scored || !r->bbn_scored ? 0
-           : r->score.award[0] != '\0'  ? 2
-           : r->score.accredited        ? 1
-                                        : 0;
+           : r->score.award[0] != '\0'  ? 3 + r->award_rank
+           : r->score.accredited        ? 2
+                                        : 1;
+}
+
+static bool essentials_known(const struct lnt_league_row *r)
+{
+    return r->scored && r->bbn_scored && r->score.essential_total > 0;
+}
+
+/* Essentials met as a share, in parts per thousand; -1 when not assessed. */
+static int essentials_share(const struct lnt_league_row *r)
+{
+    return essentials_known(r) ? r->score.essential_met * 1000 / r->score.essential_total : -1;
+}
+
+/* Further from the next award sorts first: Essentials missing weigh most, then Desired, Bonus. */
+static int next_distance(const struct lnt_league_row *r)
+{
+    switch (r->next.state) {
+    case LNT_NEXT_NEEDS:
+        return 1 + r->next.essentials * 10000 + r->next.desired * 100 + r->next.bonus;
+    case LNT_NEXT_BEYOND:
+        return 1000000;
+    case LNT_NEXT_TOP:
+        return 0;
+    case LNT_NEXT_NONE:
+        break;
+    }
+    return -1;
 }
 
 /* Ascending order by cmp_key, ties broken by risk (higher first) then name. */
@@ -89,8 +122,12 @@ static int cmp_rows(const void *a, const void *b)
         break;
     case SK_AWARD:
         c = award_rank(x) - award_rank(y);
-        if (c == 0)
-            c = strcmp(x->score.award, y->score.award);
+        break;
+    case SK_ESSENTIALS:
+        c = essentials_share(x) - essentials_share(y);
+        break;
+    case SK_NEXT:
+        c = next_distance(y) - next_distance(x); /* ascending: furthest from the next award last */
         break;
     case SK_TREND:
         c = trend_rank(x->score.trend) - trend_rank(y->score.trend);
@@ -123,6 +160,10 @@ static bool keep(const struct view *v, const struct lnt_league_row *r)
                 : strcmp(v->band, "none") != 0 || r->score.band != LNT_BAND_NONE)
             return false;
     }
+    if (v->essentials != NULL && strcmp(v->essentials, "all") == 0)
+        return essentials_known(r) && r->score.essential_met == r->score.essential_total;
+    if (v->essentials != NULL && strcmp(v->essentials, "missing") == 0)
+        return essentials_known(r) && r->score.essential_met < r->score.essential_total;
     return true;
 }
 
@@ -145,6 +186,10 @@ static void view_link(struct lnt_html *h, const struct view *v, const char *sort
         lnt_html_raw(h, "&amp;band=");
         lnt_html_url(h, v->band);
     }
+    if (v->essentials != NULL && v->essentials[0] != '\0') {
+        lnt_html_raw(h, "&amp;essentials=");
+        lnt_html_url(h, v->essentials);
+    }
     if (page > 1)
         lnt_html_rawf(h, "&amp;page=%lld", (long long)page);
 }
@@ -161,6 +206,29 @@ static void award_cell(struct lnt_html *h, const struct lnt_league_row *r)
         lnt_html_raw(h, "Accredited");
     else
         lnt_html_raw(h, "Not accredited");
+}
+
+static void essentials_cell(struct lnt_html *h, const struct lnt_league_row *r)
+{
+    if (!essentials_known(r)) {
+        lnt_html_raw(h, "<span class=\"muted\">&#8212;</span>");
+        return;
+    }
+    lnt_html_rawf(h, "<span class=\"%s\">%d of %d</span>",
+                  r->score.essential_met == r->score.essential_total ? "status st-met"
+                                                                     : "status st-not_met",
+                  r->score.essential_met, r->score.essential_total);
+}
+
+static void next_cell(struct lnt_html *h, const struct lnt_league_row *r)
+{
+    char text[LNT_SCORE_TEXT_MAX];
+
+    lnt_bbn_next_text(&r->next, text, sizeof text);
+    if (text[0] == '\0')
+        lnt_html_raw(h, "<span class=\"muted\">&#8212;</span>");
+    else
+        lnt_html_txt(h, text);
 }
 
 static void flags_cell(struct lnt_html *h, const struct lnt_league_row *r)
@@ -202,12 +270,36 @@ static void town_week(struct web_req *r, const struct lnt_league *l)
         int32_t a, b;
         memcpy(&a, (const char *)&l->week_now + stats[i].off, sizeof a);
         memcpy(&b, (const char *)&l->week_before + stats[i].off, sizeof b);
-        lnt_html_rawf(&r->h,
-                      "<div class=\"stat\"><dt>%s</dt><dd>%d<span class=\"vs\">%d last "
-                      "year (%s%d)</span></dd></div>",
-                      stats[i].label, a, b, a - b >= 0 ? "+" : "", a - b);
+        /* no kiosk spoke on those nights: a zero there is no data, not a quiet week */
+        if (l->week_before.contacts == 0)
+            lnt_html_rawf(&r->h,
+                          "<div class=\"stat\"><dt>%s</dt><dd>%d<span class=\"vs\">no data "
+                          "last year</span></dd></div>",
+                          stats[i].label, a);
+        else
+            lnt_html_rawf(&r->h,
+                          "<div class=\"stat\"><dt>%s</dt><dd>%d<span class=\"vs\">%d last "
+                          "year (%s%d)</span></dd></div>",
+                          stats[i].label, a, b, a - b >= 0 ? "+" : "", a - b);
     }
     lnt_html_raw(&r->h, "</dl></section>");
+}
+
+/* ", 270.000 from door licensing": where most of a venue's points come from. */
+static void top_cause(struct lnt_html *h, const struct lnt_league_row *row)
+{
+    struct lnt_risk_cause_total t[LNT_SCORE_CAUSES];
+    char pts[32];
+
+    lnt_risk_causes_of_brief(&row->score, t);
+    if (t[0].points_milli <= 0)
+        return;
+    lnt_score_milli_format(t[0].points_milli, pts);
+    lnt_html_raw(h, ", <span class=\"top-cause\">");
+    lnt_html_txt(h, pts);
+    lnt_html_raw(h, " from ");
+    lnt_html_txt(h, lnt_risk_cause_phrase(t[0].cause));
+    lnt_html_raw(h, "</span>");
 }
 
 static void top_premises(struct web_req *r, struct lnt_league_row **sorted, size_t n)
@@ -228,8 +320,9 @@ static void top_premises(struct web_req *r, struct lnt_league_row **sorted, size
         web_band(&r->h, row->score.band);
         lnt_html_raw(&r->h, " <span class=\"muted\">");
         lnt_html_txt(&r->h, pts);
-        lnt_html_raw(&r->h, " points, ");
-        lnt_html_rawf(&r->h, "%d incidents", row->s.incidents);
+        lnt_html_raw(&r->h, " points");
+        top_cause(&r->h, row);
+        lnt_html_rawf(&r->h, "; %d incident%s", row->s.incidents, row->s.incidents == 1 ? "" : "s");
         lnt_html_raw(&r->h, "</span> ");
         web_trend(&r->h, row->score.trend);
         flags_cell(&r->h, row);
@@ -316,7 +409,17 @@ static void league_table(struct web_req *r, const struct lnt_league *l, const st
                                                                         : "",
                       band_labels[i]);
     }
-    lnt_html_raw(&r->h, "</select></div><input type=\"hidden\" name=\"sort\" value=\"");
+    lnt_html_raw(&r->h, "</select></div>");
+    lnt_html_rawf(
+        &r->h,
+        "<div><label for=\"f-essentials\">Essentials</label><select "
+        "id=\"f-essentials\" name=\"essentials\"><option value=\"\">All</option>"
+        "<option value=\"all\"%s>All met</option><option value=\"missing\"%s>"
+        "Some missing</option></select></div>",
+        v->essentials != NULL && strcmp(v->essentials, "all") == 0 ? " selected=\"selected\"" : "",
+        v->essentials != NULL && strcmp(v->essentials, "missing") == 0 ? " selected=\"selected\""
+                                                                       : "");
+    lnt_html_raw(&r->h, "<input type=\"hidden\" name=\"sort\" value=\"");
     lnt_html_attr(&r->h, v->sort_name);
     lnt_html_rawf(&r->h, "\"/><input type=\"hidden\" name=\"dir\" value=\"%s\"/>",
                   v->desc ? "desc" : "asc");
@@ -329,7 +432,8 @@ static void league_table(struct web_req *r, const struct lnt_league *l, const st
         bool current = columns[c].key == v->key;
         bool next_desc = current ? !v->desc
                                  : (columns[c].key == SK_BAND || columns[c].key == SK_INCIDENTS ||
-                                    columns[c].key == SK_TREND || columns[c].key == SK_AWARD);
+                                    columns[c].key == SK_TREND || columns[c].key == SK_AWARD ||
+                                    columns[c].key == SK_ESSENTIALS);
         lnt_html_rawf(&r->h, "<th scope=\"col\"%s aria-sort=\"%s\"><a id=\"sort-%s\" href=\"",
                       columns[c].numeric ? " class=\"num\"" : "",
                       current ? (v->desc ? "descending" : "ascending") : "none", columns[c].name);
@@ -350,6 +454,10 @@ static void league_table(struct web_req *r, const struct lnt_league *l, const st
         lnt_html_txt(&r->h, row->s.venue.area);
         lnt_html_raw(&r->h, "</td><td data-label=\"BBN award\">");
         award_cell(&r->h, row);
+        lnt_html_raw(&r->h, "</td><td class=\"num\" data-label=\"Essentials met\">");
+        essentials_cell(&r->h, row);
+        lnt_html_raw(&r->h, "</td><td data-label=\"For the next award\">");
+        next_cell(&r->h, row);
         lnt_html_raw(&r->h, "</td><td data-label=\"Risk band\">");
         web_band(&r->h, row->score.band);
         lnt_html_raw(&r->h, "</td><td data-label=\"Trend\">");
@@ -362,7 +470,7 @@ static void league_table(struct web_req *r, const struct lnt_league *l, const st
         lnt_html_raw(&r->h, "</td></tr>\n");
     }
     if (n == 0)
-        lnt_html_raw(&r->h, "<tr><td colspan=\"8\" class=\"empty\">No venue matches these "
+        lnt_html_raw(&r->h, "<tr><td colspan=\"10\" class=\"empty\">No venue matches these "
                             "filters.</td></tr>");
     lnt_html_raw(&r->h, "</tbody></table></div>");
     if (pages > 1) {
@@ -403,6 +511,7 @@ void web_overview(struct web_req *r)
     v.category = web_query(r, "category");
     v.area = web_query(r, "area");
     v.band = web_query(r, "band");
+    v.essentials = web_query(r, "essentials");
     v.key = SK_BAND;
     v.desc = true;
     v.sort_name = "band";

@@ -749,6 +749,7 @@ void web_venue(struct web_req *r)
     web_page_begin(r, v.name, r->officer.scope.venue_id != 0 ? "venue" : "overview");
     header(r, &v, &s, scored);
     if (scored) {
+        web_score_summary(r, &s);
         bbn_section(r, &s, v.id);
         risk_section(r, &s, v.id);
     } else {

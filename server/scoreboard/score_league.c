@@ -21,6 +21,16 @@ void lnt_league_window(const struct lnt_score_rules *rules, int64_t at, int32_t 
     lnt_score_window(at, days, first, last);
 }
 
+void lnt_league_row_finish(const struct lnt_score_rules *rules, struct lnt_league_row *row)
+{
+    const struct lnt_bbn_catalogue *cat = rules != NULL ? rules->bbn : NULL;
+
+    row->award_rank = row->scored ? lnt_bbn_award_rank(cat, row->score.award) : 0;
+    memset(&row->next, 0, sizeof row->next);
+    if (row->scored && row->bbn_scored)
+        lnt_bbn_next_award(cat, &row->score, &row->next);
+}
+
 static struct lnt_league *league_new(void)
 {
     struct league_priv *p = calloc(1, sizeof *p);
@@ -107,6 +117,7 @@ static enum lnt_err add_scores(struct lnt_store *s, const struct lnt_score_rules
         row->scored = true;
         row->bbn_scored = row->s.venue.category != LNT_VENUE_HUB;
         row->score = hit->score;
+        lnt_league_row_finish(rules, row);
     }
     free(rank);
     return LNT_OK;
@@ -179,6 +190,7 @@ enum lnt_err lnt_league_one(struct lnt_store *s, const struct lnt_score_rules *r
         l->rows[0].scored = true;
         l->rows[0].bbn_scored = res.bbn.scored;
         lnt_score_brief_of(&res, &l->rows[0].score);
+        lnt_league_row_finish(rules, &l->rows[0]);
     }
     lnt_score_result_release(&res);
     *out = l;

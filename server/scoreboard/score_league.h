@@ -9,6 +9,7 @@
 
 #include "err.h"
 #include "score.h"
+#include "score_summary.h"
 #include "store.h"
 
 #define LNT_LEAGUE_WINDOW_DEFAULT 90 /* nights, when no risk rules are loaded */
@@ -19,7 +20,12 @@ struct lnt_league_row {
     bool scored;     /* false: `score` is all zero ("not scored") */
     bool bbn_scored; /* the BBN side applies (not a hub) */
     struct lnt_score_brief score;
+    int award_rank;           /* the award's rank on the catalogue's ladder; 0 = none */
+    struct lnt_bbn_next next; /* what the next award needs (lnt_bbn_next_award) */
 };
+/* Fills row->award_rank and row->next from row->score and `rules`' ladder (none without rules).
+ * Pure; never fails. */
+void lnt_league_row_finish(const struct lnt_score_rules *rules, struct lnt_league_row *row);
 
 /*
  * Immutable once built, and shared: a league handed out by the cache

@@ -8,6 +8,7 @@
 
 #include "ltime.h"
 #include "score_handling_int.h"
+#include "score_summary.h"
 
 /* round(a * b / d) for a, b >= 0, d > 0, with a * b below 2^63 (the bounds in score.h keep it so).
  */
@@ -56,6 +57,7 @@ void lnt_score_brief_of(const struct lnt_score_result *r, struct lnt_score_brief
     out->low_reporting = r->risk.low_reporting;
     out->accredited = r->bbn.accredited;
     lnt_str_copy(out->award, sizeof out->award, r->bbn.award);
+    lnt_score_summary_fill(r, out);
 }
 
 /* ---- the nights, dense ---- */

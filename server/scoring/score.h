@@ -29,6 +29,8 @@
 #define LNT_SCORE_KINDS_MAX 32     /* incident kinds with their own weight */
 #define LNT_SCORE_EXPECT_MAX 8     /* categories with a reporting expectation */
 #define LNT_SCORE_WINDOW_MAX 400   /* nights in any window */
+#define LNT_SCORE_MISSING_MAX 64   /* a list of criterion ids: "A1, E1" */
+#define LNT_SCORE_CAUSES 4 /* causes of risk points (enum lnt_risk_cause, score_summary.h) */
 
 enum lnt_band { LNT_BAND_NONE = 0, LNT_BAND_GREEN = 1, LNT_BAND_AMBER = 2, LNT_BAND_RED = 3 };
 /* "green", "amber", "red" ("none" for LNT_BAND_NONE). */
@@ -397,6 +399,11 @@ struct lnt_score_brief {
     bool low_reporting; /* fewer reports than the category's expectation */
     bool accredited;
     char award[LNT_SCORE_NAME_MAX]; /* "" = no award */
+    /* What the league table shows beside the headline (score_summary.h). */
+    bool bbn_scored; /* the BBN side applies (not a hub) */
+    int essential_met, essential_total, desired_met, desired_total, bonus_met, bonus_total;
+    char essential_missing[LNT_SCORE_MISSING_MAX]; /* "A1, E1": Essentials not met or evidenced */
+    int64_t cause_milli[LNT_SCORE_CAUSES];         /* points by cause, enum lnt_risk_cause */
 };
 /* The headline of `r`. Never fails. */
 void lnt_score_brief_of(const struct lnt_score_result *r, struct lnt_score_brief *out);

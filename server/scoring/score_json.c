@@ -8,6 +8,7 @@
 #include "ltime.h"
 #include "night.h"
 #include "score.h"
+#include "score_summary.h"
 
 /*
  * Objects are built with a sticky failure flag: any allocation that fails
@@ -168,6 +169,24 @@ static json_t *part_json(struct jb *b, const struct lnt_risk_part *p)
     return o;
 }
 
+/* The points by cause, most first: the parts' points summed by lnt_risk_cause_of. */
+static json_t *causes_json(struct jb *b, const struct lnt_risk_result *r)
+{
+    struct lnt_risk_cause_total t[LNT_SCORE_CAUSES];
+    json_t *a = json_array();
+
+    lnt_risk_causes(r, t);
+    for (size_t i = 0; i < LNT_SCORE_CAUSES; i++) {
+        json_t *o = json_object();
+        put(b, o, "cause", json_string(lnt_risk_cause_name(t[i].cause)));
+        put(b, o, "points_milli", json_integer(t[i].points_milli));
+        put(b, o, "points", jmilli(t[i].points_milli));
+        put(b, o, "lines", json_integer((json_int_t)t[i].lines));
+        push(b, a, o);
+    }
+    return a;
+}
+
 static json_t *risk_json(struct jb *b, const struct lnt_risk_result *r)
 {
     json_t *o = json_object(), *parts = json_array(), *cap, *late, *trend, *review, *low;
@@ -216,6 +235,7 @@ static json_t *risk_json(struct jb *b, const struct lnt_risk_result *r)
     for (size_t i = 0; i < r->n_parts; i++)
         push(b, parts, part_json(b, &r->parts[i]));
     put(b, o, "parts", parts);
+    put(b, o, "causes", causes_json(b, r));
     return o;
 }
 
