@@ -46,7 +46,7 @@ static enum lnt_err venue_window(struct lnt_store *s, const char *sql, int64_t v
 
 /* ---- door / staff register ---- */
 
-static void shift_row(sqlite3_stmt *st, void *elem)
+void lnt_sq_shift_row(sqlite3_stmt *st, void *elem)
 {
     struct lnt_shift *h = elem;
 
@@ -77,17 +77,26 @@ enum lnt_err lnt_store_register_list(struct lnt_store *s, int64_t venue_id, int6
                                      int64_t to, size_t offset, size_t limit,
                                      struct lnt_shift **out, size_t *n, char *err)
 {
-    return venue_window(
-        s,
-        "SELECT sh.id, sh.venue_id, sh.kiosk_id, sh.staff_id, coalesce(p.name, ''), "
-        "sh.serial, sh.role, sh.sia_number, sh.sia_status, sh.verdict, sh.on_at, "
-        "coalesce(sh.off_at, 0), sh.night, sh.vuln_trained, sh.angela_trained, "
-        "sh.bystander_trained, sh.sia_ok, sh.badge_flag, sh.off_by, sh.training_missing, "
-        "sh.duty FROM shifts sh LEFT JOIN staff p ON p.id = sh.staff_id "
-        "WHERE sh.venue_id = ?1 AND sh.on_at >= ?2 AND sh.on_at < ?3 "
-        "ORDER BY sh.on_at, sh.id LIMIT ?4 OFFSET ?5",
-        venue_id, from, to, offset, limit, sizeof **out, shift_row, (void **)out, n,
-        "reading the register", err);
+    struct lnt_sq_conn *c;
+    enum lnt_err rc = venue_window(s,
+                                   "SELECT " LNT_SQ_SHIFT_COLS
+                                   " WHERE sh.venue_id = ?1 AND sh.on_at >= ?2 AND sh.on_at < ?3 "
+                                   "ORDER BY sh.on_at, sh.id LIMIT ?4 OFFSET ?5",
+                                   venue_id, from, to, offset, limit, sizeof **out,
+                                   lnt_sq_shift_row, (void **)out, n, "reading the register", err);
+
+    if (rc != LNT_OK || *n == 0)
+        return rc;
+    /* the scheme's word on a licence, whenever given, is the register's word on the shift */
+    c = lnt_sq_rbegin(s);
+    rc = lnt_sq_sia_apply(c, *out, *n, err);
+    lnt_sq_rend(s, c);
+    if (rc != LNT_OK) {
+        free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
 }
 
 /* ---- flags ---- */
