@@ -200,6 +200,7 @@ static void risk_section(struct web_req *r, const struct lnt_score_result *s)
         lnt_html_txt(&r->h, p->ref);
         lnt_html_raw(&r->h, "</td><td>");
         lnt_html_txt(&r->h, p->cause);
+        web_score_people(r, s, p);
         if (p->kind == LNT_PART_INCIDENT) {
             char base[32], dec[32], mit[32];
             lnt_score_milli_format(p->base_milli, base);
@@ -749,7 +750,8 @@ void web_venue(struct web_req *r)
     }
     incidents_section(r, &v, first);
     flags_section(r, &v, first);
-    register_preview(r, &v, last);
+    if (web_can_read_register(r))
+        register_preview(r, &v, last);
     lnt_html_raw(&r->h, "<div class=\"grid\">");
     stock_section(r, &v);
     kiosk_section(r, &v);
