@@ -610,8 +610,13 @@ static void test_api_officer__unlicensed_door_shift_names_people_for_register_re
     json_t *parts, *p, *people = NULL, *s;
     char night[LNT_DATE_STRLEN] = "", err[LNT_ERRBUF_SIZE] = "";
     int64_t t = lnt_time_now() - 2 * DAY; /* populate's shift at A */
+    json_int_t before;
     size_t i;
 
+    get(f, T_WEST, &r, "/api/v1/venues/%lld/score", (long long)f->a);
+    assert_ok(&r);
+    before = json_integer_value(json_object_get(json_object_get(r.json, "risk"), "total_milli"));
+    reply_release(&r);
     assert_int_equal(lnt_store_sia_set(f->store, "1234567812345678", LNT_SIA_LISTED_SUSPENDED,
                                        lnt_london_date(t), err),
                      LNT_OK);
@@ -619,6 +624,9 @@ static void test_api_officer__unlicensed_door_shift_names_people_for_register_re
 
     get(f, T_WEST, &r, "/api/v1/venues/%lld/score", (long long)f->a);
     assert_ok(&r);
+    /* the shift was stored as licensed; the suspension listed since costs the venue */
+    assert_true(json_integer_value(
+                    json_object_get(json_object_get(r.json, "risk"), "total_milli")) > before);
     parts = json_object_get(json_object_get(r.json, "risk"), "parts");
     json_array_foreach(parts, i, p)
     {

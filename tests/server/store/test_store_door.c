@@ -408,6 +408,35 @@ static void test_store_door__a_scheme_with_venues_requires_nothing_new_on_upgrad
         assert_int_equal(req.courses[r], 0);
 }
 
+static void test_store_door__schema_7_listings_carry_into_the_history(void **state)
+{
+    struct sf *f = *state;
+    char err[LNT_ERRBUF_SIZE] = "";
+    int32_t nov1 = lnt_days_from_civil(2026, 11, 1);
+    enum lnt_sia_listing l;
+    sqlite3 *db = NULL;
+    char sql[512];
+
+    /* the database as schema 7 left it: one latest word per number */
+    lnt_store_free(f->s);
+    f->s = NULL;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    snprintf(sql, sizeof sql,
+             "DROP TABLE sia_history; CREATE TABLE sia_listed (number TEXT PRIMARY KEY CHECK "
+             "(length(number) = 16), status INTEGER NOT NULL CHECK (status BETWEEN 0 AND 2), "
+             "from_day INTEGER NOT NULL, set_at INTEGER NOT NULL) WITHOUT ROWID; INSERT INTO "
+             "sia_listed VALUES ('%s', 2, %d, 1); PRAGMA user_version = 7;",
+             LICENCE, (int)nov1);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    sf_reopen(f);
+    assert_int_equal(sf_sql_int(f->path, "PRAGMA user_version"), LNT_STORE_SCHEMA_VERSION);
+    assert_int_equal(lnt_store_sia_status_on(f->s, LICENCE, nov1, &l, err), LNT_OK);
+    assert_int_equal(l, LNT_SIA_LISTED_REVOKED);
+    assert_int_equal(lnt_store_sia_status_on(f->s, LICENCE, nov1 - 1, &l, err), LNT_OK);
+    assert_int_equal(l, LNT_SIA_LISTED_VALID);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, sf_setup, sf_teardown)
@@ -424,6 +453,7 @@ int main(void)
         T(test_store_door__a_refusal_at_the_door_is_flagged_and_nobody_goes_on_shift),
         T(test_store_door__a_listed_licence_is_flagged_though_the_kiosk_had_not_heard),
         T(test_store_door__a_scheme_with_venues_requires_nothing_new_on_upgrade),
+        T(test_store_door__schema_7_listings_carry_into_the_history),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
