@@ -338,14 +338,6 @@ enum lnt_err lnt_sq_sia_listing_on(struct lnt_store *s, const char *number, int3
  * London date of their on_at take that status (sia_ok false, sia_listed when the badge said
  * valid). On connection c. LNT_ERR_DB. */
 enum lnt_err lnt_sq_sia_apply(struct lnt_sq_conn *c, struct lnt_shift *rows, size_t n, char *err);
-/* sq_views.c: a register row, from the columns of LNT_SQ_SHIFT_COLS (then WHERE ...). */
-#define LNT_SQ_SHIFT_COLS                                                                          \
-    "sh.id, sh.venue_id, sh.kiosk_id, sh.staff_id, coalesce(p.name, ''), "                         \
-    "sh.serial, sh.role, sh.sia_number, sh.sia_status, sh.verdict, sh.on_at, "                     \
-    "coalesce(sh.off_at, 0), sh.night, sh.vuln_trained, sh.angela_trained, "                       \
-    "sh.bystander_trained, sh.sia_ok, sh.badge_flag, sh.off_by, sh.training_missing, "             \
-    "sh.duty FROM shifts sh LEFT JOIN staff p ON p.id = sh.staff_id"
-void lnt_sq_shift_row(sqlite3_stmt *st, void *elem);
 enum lnt_err lnt_sq_derive(struct lnt_store *s, const struct lnt_sq_origin *o,
                            const struct lnt_event *e, enum lnt_signin_flag *badge, char *err);
 /* Inserts one flags row. staff_id and serial may be NULL. */
