@@ -37,4 +37,14 @@
     var b = ev.target.closest && ev.target.closest("[data-print]");
     if (b) { ev.preventDefault(); window.print(); }
   });
+  /* a file input with data-fill="ID" reads the chosen text file into the textarea ID, which the
+     form posts: without this script the text is pasted */
+  document.addEventListener("change", function (ev) {
+    var input = ev.target, id = input.getAttribute && input.getAttribute("data-fill");
+    var area = id && document.getElementById(id);
+    if (!area || !input.files || !input.files[0] || !window.FileReader) return;
+    var reader = new FileReader();
+    reader.onload = function () { area.value = reader.result; };
+    reader.readAsText(input.files[0]);
+  });
 })();

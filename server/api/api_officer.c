@@ -469,22 +469,29 @@ static json_t *shift_json(const void *row)
 {
     const struct lnt_shift *s = row;
     const char *flag = lnt_signin_flag_name(s->badge_flag);
+    json_t *o;
 
-    return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:b, s:b, s:b, "
-                     "s:b, s:o, s:o, s:o, s:s}",
-                     "id", (json_int_t)s->id, "kiosk_id", (json_int_t)s->kiosk_id, "staff_id",
-                     s->staff_id, "staff_name", s->staff_name, "badge_serial", s->serial, "role",
-                     lnt_role_name(s->role), "sia_number", s->sia_number, "sia_status",
-                     lnt_sia_status_name(s->sia_status) ? lnt_sia_status_name(s->sia_status) : "",
-                     "verdict", lnt_verdict_name(s->verdict) ? lnt_verdict_name(s->verdict) : "",
-                     "on_at", lnt_api_json_time(s->on_at), "off_at", lnt_api_json_time(s->off_at),
-                     "night", lnt_api_json_date(s->night), "sia_ok", s->sia_ok, "vuln_trained",
-                     s->vuln_trained, "angela_trained", s->angela_trained, "bystander_trained",
-                     s->bystander_trained, "badge_flag",
-                     flag != NULL ? json_string(flag) : json_null(), "signed_out_by",
-                     s->off_by[0] != '\0' ? json_string(s->off_by) : json_null(),
-                     "training_missing", lnt_api_courses_json(s->training_missing), "duty",
-                     s->duty == LNT_DUTY_OTHER ? "other" : "role");
+    o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:b, s:b, s:b, "
+                  "s:b, s:o, s:o, s:o, s:s}",
+                  "id", (json_int_t)s->id, "kiosk_id", (json_int_t)s->kiosk_id, "staff_id",
+                  s->staff_id, "staff_name", s->staff_name, "badge_serial", s->serial, "role",
+                  lnt_role_name(s->role), "sia_number", s->sia_number, "sia_status",
+                  lnt_sia_status_name(s->sia_status) ? lnt_sia_status_name(s->sia_status) : "",
+                  "verdict", lnt_verdict_name(s->verdict) ? lnt_verdict_name(s->verdict) : "",
+                  "on_at", lnt_api_json_time(s->on_at), "off_at", lnt_api_json_time(s->off_at),
+                  "night", lnt_api_json_date(s->night), "sia_ok", s->sia_ok, "vuln_trained",
+                  s->vuln_trained, "angela_trained", s->angela_trained, "bystander_trained",
+                  s->bystander_trained, "badge_flag",
+                  flag != NULL ? json_string(flag) : json_null(), "signed_out_by",
+                  s->off_by[0] != '\0' ? json_string(s->off_by) : json_null(), "training_missing",
+                  lnt_api_courses_json(s->training_missing), "duty",
+                  s->duty == LNT_DUTY_OTHER ? "other" : "role");
+    /* the licence's status is the scheme's listing, not the badge's word */
+    if (o != NULL && json_object_set_new(o, "sia_listed", json_boolean(s->sia_listed)) != 0) {
+        json_decref(o);
+        o = NULL;
+    }
+    return o;
 }
 
 /*
@@ -526,6 +533,15 @@ static void handle_register(struct lnt_api *api, const struct lnt_http_request *
         !lnt_api_query_range(req, lnt_api_now(api), 7, &from, &to, resp) ||
         !lnt_api_query_page(req, &offset, &limit, resp))
         goto out;
+    if (!lnt_scope_may_read_register(&c.token.scope)) {
+        char object[32];
+        snprintf(object, sizeof object, "venue %lld", (long long)id);
+        lnt_api_audit_refusal(api, req, &c, object);
+        lnt_http_problem(resp, 403, "a%s %s token may not read the door register",
+                         c.token.scope.role == LNT_OFFICER_ASSESSOR ? "n" : "",
+                         lnt_officer_role_name(c.token.scope.role));
+        goto out;
+    }
     rc = lnt_store_register_list(api->store, id, from, to, offset, limit, &rows, &n, err);
     if (rc != LNT_OK) {
         lnt_error("%s: %s", req->path, err);

@@ -133,8 +133,11 @@ static void handle_score(struct lnt_api *api, const struct lnt_http_request *req
         !lnt_api_venue_in_scope(api, req, &c, id, &venue, resp) || !query_at(api, req, &at, resp) ||
         (r = rules_get(resp)) == NULL)
         goto out;
-    if ((rc = lnt_score_load_venue(api->store, r, id, at, &res, err)) != LNT_OK ||
-        (rc = lnt_score_to_json(&res, &b, err)) != LNT_OK) {
+    rc = lnt_score_load_venue(api->store, r, id, at, &res, err);
+    /* who worked a door without a valid licence is the register's to tell */
+    if (rc == LNT_OK && !lnt_scope_may_read_register(&c.token.scope))
+        lnt_score_load_hide_people(&res);
+    if (rc != LNT_OK || (rc = lnt_score_to_json(&res, &b, err)) != LNT_OK) {
         failed(resp, "the score", rc, err);
         goto out;
     }

@@ -160,6 +160,8 @@ int lnt_ctl_training_unrequire(struct lnt_ctl *c, int argc, char **argv);
 int lnt_ctl_training_required(struct lnt_ctl *c, int argc, char **argv);
 int lnt_ctl_sia_set_status(struct lnt_ctl *c, int argc, char **argv);
 int lnt_ctl_sia_list(struct lnt_ctl *c, int argc, char **argv);
+int lnt_ctl_sia_clear(struct lnt_ctl *c, int argc, char **argv);
+int lnt_ctl_sia_import(struct lnt_ctl *c, int argc, char **argv);
 /* ctl_kiosk.c */
 int lnt_ctl_kiosk_add(struct lnt_ctl *c, int argc, char **argv);
 int lnt_ctl_kiosk_list(struct lnt_ctl *c, int argc, char **argv);

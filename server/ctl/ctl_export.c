@@ -167,7 +167,7 @@ static int door_register_page(struct export_job *j, const struct lnt_venue *ven,
         csv_str(&j->csv, lnt_role_name(s[i].role));
         csv_str(&j->csv, s[i].sia_number);
         csv_str(&j->csv, lnt_sia_status_name(s[i].sia_status));
-        csv_bool(&j->csv, s[i].sia_ok);
+        csv_str(&j->csv, lnt_shift_licence_word(&s[i]));
         csv_str(&j->csv, lnt_verdict_name(s[i].verdict));
         csv_str(&j->csv, s[i].serial);
         csv_time(&j->csv, s[i].on_at);
@@ -268,9 +268,9 @@ static int volunteers_page(struct export_job *j, const struct lnt_venue *ven, si
 
 /* What each `export` writes: its columns, and its rows a page at a time. */
 static const char *const door_register_head[] = {
-    "venue_id",     "venue",          "night",      "staff_id", "name",
-    "role",         "sia_number",     "sia_status", "sia_ok",   "verdict",
-    "badge_serial", "on_duty",        "off_duty",   "hours",    "signed_out",
+    "venue_id",     "venue",          "night",      "staff_id",    "name",
+    "role",         "sia_number",     "sia_status", "sia_licence", "verdict",
+    "badge_serial", "on_duty",        "off_duty",   "hours",       "signed_out",
     "vuln_trained", "angela_trained", "badge_flag", NULL};
 static const char *const incidents_head[] = {
     "report_id",         "venue_id",      "venue",    "night",

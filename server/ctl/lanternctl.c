@@ -214,9 +214,13 @@ static const struct command commands[] = {
     {"training", "required", lnt_ctl_training_required,
      "training required                   the required training of every role"},
     {"sia", "set-status", lnt_ctl_sia_set_status,
-     "sia set-status NUMBER --status suspended|revoked|valid [--from YYYY-MM-DD]\n"
+     "sia set-status NUMBER --status suspended|revoked|valid [--from YYYY-MM-DD] [--note TEXT]\n"
      "        (default: today) kiosks treat a suspended or revoked licence as expired"},
-    {"sia", "list", lnt_ctl_sia_list, "sia list                            the listed licences"},
+    {"sia", "clear", lnt_ctl_sia_clear,
+     "sia clear NUMBER [--from YYYY-MM-DD]   takes back a status given in error (all: no --from)"},
+    {"sia", "import", lnt_ctl_sia_import,
+     "sia import FILE.csv                 rows number,status,from[,note]; bad rows named by line"},
+    {"sia", "list", lnt_ctl_sia_list, "sia list                            every listed status"},
     {"badge", "issue", lnt_ctl_badge_issue,
      "badge issue --staff ID --png FILE [--valid-days N]   (default 365, at most 397)"},
     {"badge", "sheet", lnt_ctl_badge_sheet,

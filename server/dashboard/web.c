@@ -114,6 +114,8 @@ bool lnt_web_owns(const char *path)
 size_t lnt_web_body_max(void *ctx, const char *method, const char *path)
 {
     (void)ctx;
+    if (strcmp(method, "POST") == 0 && strcmp(path, "/admin/sia-import") == 0)
+        return WEB_SIA_IMPORT_BODY_MAX;
     if (strcmp(method, "POST") == 0 && lnt_web_owns(path))
         return WEB_FORM_BODY_MAX;
     return LNT_WEB_BODY_DEFAULT;

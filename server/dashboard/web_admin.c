@@ -29,6 +29,9 @@ static const char *const notices[][2] = {
     {"officer-add", "The account was made."},
     {"officer-disable", "The account was disabled and its sessions ended."},
     {"training-require", "The required training was changed: kiosks take it at their next sync."},
+    {"sia-set", "The licence's status was recorded: kiosks take it at their next sync, scores at "
+                "once."},
+    {"sia-clear", "The status was taken back."},
 };
 
 /* ---- the page ---- */
@@ -352,7 +355,7 @@ void web_admin(struct web_req *r)
             snprintf(object, sizeof object, "officer accounts, staff of venue %lld",
                      (long long)venue);
         else
-            snprintf(object, sizeof object, "officer accounts");
+            snprintf(object, sizeof object, "officer accounts, SIA licences");
         web_audit(r, "admin.view", object, r->http->path);
     }
     if (venue == 0 && n > 0)
@@ -369,11 +372,13 @@ void web_admin(struct web_req *r)
                           notices[i][1]);
     lnt_html_raw(&r->h, "<p class=\"no-print\"><a href=\"#venues\">Venues</a> &#183; <a "
                         "href=\"#staff\">Staff and badges</a> &#183; <a href=\"#required\">"
-                        "Required training</a> &#183; <a href=\"#kiosks\">Kiosks"
+                        "Required training</a> &#183; <a href=\"#sia\">SIA licences</a> "
+                        "&#183; <a href=\"#kiosks\">Kiosks"
                         "</a> &#183; <a href=\"#officers\">Officer accounts</a></p>");
     venues_section(r, v, n);
     staff_section(r, v, n, venue);
     web_admin_door_section(r);
+    web_admin_sia_section(r);
     kiosks_section(r, v, n);
     officers_section(r);
     web_page_end(r, 200);
@@ -744,6 +749,8 @@ void web_admin_post(struct web_req *r)
             actions[i].fn(r);
             return;
         }
+    if (web_admin_act_sia(r, r->params[0]))
+        return;
     if (strcmp(r->params[0], "training-require") == 0 ||
         strcmp(r->params[0], "training-unrequire") == 0) {
         web_admin_act_required(r, strcmp(r->params[0], "training-require") == 0);

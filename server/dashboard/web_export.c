@@ -238,6 +238,11 @@ static void export_register(struct web_req *r)
 
     if (!export_venue(r, &v))
         return;
+    if (!web_can_read_register(r)) {
+        web_audit(r, "access.refused", r->http->path, "may not read the door register");
+        web_error(r, 403, "Not allowed", "Your account cannot see the door register.");
+        return;
+    }
     web_window(r->web, r->now, &first, &last);
     from = web_query_date(r, "from", last - 6);
     to = web_query_date(r, "to", last);
@@ -246,9 +251,9 @@ static void export_register(struct web_req *r)
         return;
     }
     csv_begin(r, "register.csv");
-    lnt_buf_puts(b,
-                 "shift_id,venue_id,night,signed_in,signed_out,staff_id,name,role,sia_number,"
-                 "sia_valid,vulnerability_trained,angela_trained,bystander_trained,badge_flag\r\n");
+    lnt_buf_puts(
+        b, "shift_id,venue_id,night,signed_in,signed_out,staff_id,name,role,sia_number,"
+           "sia_licence,vulnerability_trained,angela_trained,bystander_trained,badge_flag\r\n");
     for (size_t off = 0;; off += LNT_VIEW_MAX) {
         free(sh);
         sh = NULL;
@@ -268,7 +273,7 @@ static void export_register(struct web_req *r)
             web_csv_cell(b, sh[i].staff_name, false);
             web_csv_cell(b, lnt_role_name(sh[i].role), false);
             web_csv_cell(b, sh[i].sia_number, false);
-            web_csv_cell(b, sh[i].sia_ok ? "yes" : "no", false);
+            web_csv_cell(b, lnt_shift_licence_word(&sh[i]), false);
             web_csv_cell(b, sh[i].vuln_trained ? "yes" : "no", false);
             web_csv_cell(b, sh[i].angela_trained ? "yes" : "no", false);
             web_csv_cell(b, sh[i].bystander_trained ? "yes" : "no", false);

@@ -16,6 +16,7 @@
 
 #define WEB_FORM_FIELDS_MAX 32
 #define WEB_FORM_BODY_MAX 8192 /* bytes of a form post: evidence text is the largest field */
+#define WEB_SIA_IMPORT_BODY_MAX (3 << 20) /* a CSV import of up to 1 MiB, form-encoded */
 #define WEB_PARAMS_MAX 3
 #define WEB_PARAM_LEN 64
 #define WEB_ACTOR_LEN (LNT_EMAIL_MAX + 8)
@@ -90,6 +91,8 @@ bool web_can_admin(const struct web_req *r);
 bool web_can_open_incidents(const struct web_req *r);
 bool web_can_record_findings(const struct web_req *r);
 bool web_can_see_town(const struct web_req *r); /* everyone but a venue manager */
+/* who may read a venue's door register: names, badges, licences (lnt_scope_may_read_register) */
+bool web_can_read_register(const struct web_req *r);
 /* The authority filter of this officer's scope (NULL = no filter). */
 const char *web_scope_authority(const struct web_req *r);
 
@@ -145,6 +148,10 @@ void web_badge_flag(struct lnt_html *h, enum lnt_signin_flag f);
 /* Admin's required-training section and its two actions (web_admin_door.c). */
 void web_admin_door_section(struct web_req *r);
 void web_admin_act_required(struct web_req *r, bool required);
+/* Admin's SIA licence statuses section; its actions sia-set, sia-clear and sia-import (false
+ * for another action). Each change is audited by the store under the officer's name. */
+void web_admin_sia_section(struct web_req *r);
+bool web_admin_act_sia(struct web_req *r, const char *action);
 /* " required, missing at sign-in: wave, angela" for a sign-in's missing courses; nothing for 0. */
 void web_training_missing(struct lnt_html *h, uint32_t missing);
 /* The instant night `night` begins: 06:00 London time on its date. */
@@ -164,6 +171,10 @@ enum lnt_err web_score_venue(struct lnt_web *w, const struct lnt_venue *v, int64
  * the score cache (lnt_score_cache_league). The caller drops it with
  * lnt_league_release. On error *out is NULL.
  */
+/* Under a door-licensing gap line `p` of `s`, who worked each shift and on which badge, for a
+ * reader who may read the register; nothing for anyone else. */
+void web_score_people(struct web_req *r, const struct lnt_score_result *s,
+                      const struct lnt_risk_part *p);
 enum lnt_err web_league_get(struct lnt_web *w, const char *authority, int64_t at,
                             struct lnt_league **out, char *err);
 /* A league of one venue (venue managers), never cached. */

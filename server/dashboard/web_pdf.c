@@ -345,7 +345,8 @@ static void register_shift(struct pack *k, struct web_pdf *p, const struct lnt_s
     if (sh->sia_ok)
         return;
     t->bad[i]++;
-    if (++t->unlicensed > UNLICENSED_IN_PACK)
+    /* names and badges only for a reader of the door register (not an assessor) */
+    if (++t->unlicensed > UNLICENSED_IN_PACK || !web_can_read_register(k->r))
         return;
     fmt_time(sh->on_at, on, sizeof on);
     snprintf(who, sizeof who, "%s (badge %s)",
@@ -399,6 +400,9 @@ static void pack_register(struct pack *k, struct web_pdf *p)
     }
     if (t->unlicensed == 0)
         web_pdf_para(p, "None: every door shift had a valid licence.", 9, false);
+    else if (!web_can_read_register(k->r))
+        web_pdf_para(p, "Who worked them is shown only to officers who may read the door register.",
+                     9, false);
     else if (t->unlicensed > UNLICENSED_IN_PACK) {
         snprintf(buf, sizeof buf, "The first %d of %lld; the rest are in the door register.",
                  UNLICENSED_IN_PACK, (long long)t->unlicensed);

@@ -90,6 +90,11 @@ bool web_can_record_findings(const struct web_req *r)
     return role == LNT_OFFICER_ADMIN || role == LNT_OFFICER_OFFICER || role == LNT_OFFICER_ASSESSOR;
 }
 
+bool web_can_read_register(const struct web_req *r)
+{
+    return lnt_scope_may_read_register(&r->officer.scope);
+}
+
 bool web_can_see_town(const struct web_req *r)
 {
     return r->officer.scope.role != LNT_OFFICER_VENUE && r->officer.scope.venue_id == 0;

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "ltime.h"
+
 #include "score_cache.h"
 #include "score_load.h"
 
@@ -31,4 +33,29 @@ enum lnt_err web_league_one(struct lnt_web *w, int64_t venue_id, int64_t at,
                             struct lnt_league **out, char *err)
 {
     return lnt_league_one(w->store, w->rules, venue_id, at, out, err);
+}
+
+void web_score_people(struct web_req *r, const struct lnt_score_result *s,
+                      const struct lnt_risk_part *p)
+{
+    char d[LNT_DATE_STRLEN];
+
+    if (p->kind != LNT_PART_GAP || !web_can_read_register(r))
+        return;
+    for (size_t i = 0; i < s->risk.n_people; i++) {
+        const struct lnt_risk_person *x = &s->risk.people[i];
+        if (lnt_date_format(x->night, d) != LNT_OK || strcmp(d, p->ref) != 0)
+            continue;
+        lnt_html_raw(&r->h, "<br/><span class=\"sia-person\">");
+        lnt_html_txt(&r->h, x->name[0] != '\0' ? x->name : "name not on the staff register");
+        lnt_html_raw(&r->h, " (staff ");
+        lnt_html_txt(&r->h, x->staff_id);
+        lnt_html_raw(&r->h, "), badge ");
+        lnt_html_txt(&r->h, x->serial);
+        lnt_html_raw(&r->h, ", licence ");
+        lnt_html_txt(&r->h, x->sia_status);
+        if (x->listed)
+            lnt_html_raw(&r->h, " (the scheme&#8217;s listing; the badge said valid)");
+        lnt_html_raw(&r->h, "</span>");
+    }
 }

@@ -283,6 +283,7 @@ static void risk_section(struct web_req *r, const struct lnt_score_result *s, in
         }
         lnt_html_raw(&r->h, "</td><td>");
         web_local_txt(&r->h, p->cause);
+        web_score_people(r, s, p);
         if (p->kind == LNT_PART_INCIDENT) {
             char base[32], dec[32], mit[32];
             lnt_score_milli_format(p->base_milli, base);
@@ -762,7 +763,8 @@ void web_venue(struct web_req *r)
     }
     incidents_section(r, &v, first, last);
     flags_section(r, &v, first);
-    register_preview(r, &v, last);
+    if (web_can_read_register(r))
+        register_preview(r, &v, last);
     lnt_html_raw(&r->h, "<div class=\"grid\">");
     web_venue_stock(r, &v);
     web_venue_kiosks(r, &v);

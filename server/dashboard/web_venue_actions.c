@@ -25,6 +25,11 @@ void web_register(struct web_req *r)
 
     if (!web_param_id(r, 0, &id) || !web_venue_in_scope(r, id, &v))
         return;
+    if (!web_can_read_register(r)) {
+        web_audit(r, "access.refused", r->http->path, "may not read the door register");
+        web_error(r, 403, "Not allowed", "Your account cannot see the door register.");
+        return;
+    }
     web_window(r->web, r->now, &first, &last);
     from = web_query_date(r, "from", last - 6);
     to = web_query_date(r, "to", last);
@@ -94,11 +99,12 @@ void web_register(struct web_req *r)
         lnt_html_txt(&r->h, s->sia_number[0] != '\0' ? s->sia_number : "none");
         lnt_html_raw(&r->h, "</td><td>");
         if (s->role != LNT_ROLE_DOOR)
-            lnt_html_raw(&r->h, "<span class=\"muted\">not door staff</span>");
-        else if (s->sia_ok)
-            lnt_html_raw(&r->h, "<span class=\"status st-met\">valid</span>");
+            lnt_html_raw(&r->h, "<span class=\"muted\">not required</span>");
         else
-            lnt_html_raw(&r->h, "<span class=\"status st-not_met\">not valid</span>");
+            lnt_html_rawf(&r->h, "<span class=\"status st-%s\">%s</span>",
+                          s->sia_ok ? "met" : "not_met", lnt_shift_licence_word(s));
+        if (s->sia_listed)
+            lnt_html_raw(&r->h, " <span class=\"muted\">(the scheme&#8217;s listing)</span>");
         lnt_html_rawf(&r->h, "</td><td>%s%s%s", s->vuln_trained ? "vulnerability " : "",
                       s->angela_trained ? "Ask-for-Angela " : "",
                       s->bystander_trained ? "bystander" : "");

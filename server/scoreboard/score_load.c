@@ -23,6 +23,8 @@ struct venue_load {
     size_t n_incidents, cap_incidents;
     struct lnt_score_finding *findings;
     size_t n_findings;
+    struct lnt_shift *unlicensed; /* door shifts without a valid licence, by night */
+    size_t n_unlicensed;
     enum lnt_err rc; /* from the incident walk */
 };
 
@@ -31,6 +33,7 @@ static void venue_load_release(struct venue_load *l)
     free(l->nights);
     free(l->incidents);
     free(l->findings);
+    free(l->unlicensed);
     memset(l, 0, sizeof *l);
 }
 
@@ -90,6 +93,67 @@ static void fill_night(const struct lnt_night_rollup *r, int32_t threshold,
     out->cup_threshold = threshold;
 }
 
+/*
+ * The door shifts worked without a valid SIA licence over the nights loaded. The rollups
+ * counted a shift by what its badge said at the sign-in; a licence the scheme lists as
+ * suspended or revoked on the shift's date (listed then or since) makes it unlicensed too.
+ */
+static enum lnt_err unlicensed_load(struct lnt_store *s, int64_t venue_id, struct venue_load *l,
+                                    char *err)
+{
+    enum lnt_err rc = lnt_store_door_unlicensed(s, venue_id, l->base, l->last, &l->unlicensed,
+                                                &l->n_unlicensed, err);
+
+    for (size_t i = 0; rc == LNT_OK && i < l->n_unlicensed; i++) {
+        const struct lnt_shift *h = &l->unlicensed[i];
+        if (!h->sia_listed)
+            continue; /* the rollup counted it as unlicensed already */
+        for (size_t k = 0; k < l->n_nights; k++)
+            if (l->nights[k].night == h->night && l->nights[k].door_shifts_sia_ok > 0) {
+                l->nights[k].door_shifts_sia_ok--;
+                break;
+            }
+    }
+    return rc;
+}
+
+/* Names the people behind the scored window's unlicensed door shifts (see score.h). */
+static enum lnt_err people_fill(const struct venue_load *l, struct lnt_score_result *out, char *err)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < l->n_unlicensed; i++)
+        n +=
+            l->unlicensed[i].night >= out->first_night && l->unlicensed[i].night <= out->last_night;
+    if (n == 0)
+        return LNT_OK;
+    out->risk.people = calloc(n, sizeof *out->risk.people);
+    if (out->risk.people == NULL)
+        return lnt_fail(err, LNT_ERR_NOMEM, "scoring: out of memory");
+    for (size_t i = 0; i < l->n_unlicensed; i++) {
+        const struct lnt_shift *h = &l->unlicensed[i];
+        struct lnt_risk_person *p;
+        const char *st = lnt_sia_status_name(h->sia_status);
+        if (h->night < out->first_night || h->night > out->last_night)
+            continue;
+        p = &out->risk.people[out->risk.n_people++];
+        p->night = h->night;
+        lnt_str_copy(p->staff_id, sizeof p->staff_id, h->staff_id);
+        lnt_str_copy(p->name, sizeof p->name, h->staff_name);
+        lnt_str_copy(p->serial, sizeof p->serial, h->serial);
+        lnt_str_copy(p->sia_status, sizeof p->sia_status, st != NULL ? st : "unknown");
+        p->listed = h->sia_listed;
+    }
+    return LNT_OK;
+}
+
+void lnt_score_load_hide_people(struct lnt_score_result *r)
+{
+    free(r->risk.people);
+    r->risk.people = NULL;
+    r->risk.n_people = 0;
+}
+
 static enum lnt_err venue_load(struct lnt_store *s, const struct lnt_score_rules *rules,
                                const struct lnt_venue *v, int32_t last, struct venue_load *l,
                                char *err)
@@ -127,6 +191,9 @@ static enum lnt_err venue_load(struct lnt_store *s, const struct lnt_score_rules
     for (size_t i = 0; i < n; i++)
         fill_night(&rows[i], v->cup_cover_threshold, &l->nights[i]);
     l->n_nights = n;
+    rc = unlicensed_load(s, v->id, l, err);
+    if (rc != LNT_OK)
+        goto out;
 
     /* a night starts at 06:00 local on its date: a day's margin either side covers it */
     filter.from = (int64_t)(l->base - 1) * 86400;
@@ -211,7 +278,8 @@ static enum lnt_err score_loaded(const struct lnt_score_rules *rules, const stru
     in.prev.total_milli = prev.risk.total_milli;
     in.prev2_band = prev2;
     lnt_score_result_release(&prev);
-    return lnt_score_venue(rules, &in, out, err);
+    rc = lnt_score_venue(rules, &in, out, err);
+    return rc == LNT_OK ? people_fill(l, out, err) : rc;
 }
 
 enum lnt_err lnt_score_load_venue(struct lnt_store *s, const struct lnt_score_rules *rules,

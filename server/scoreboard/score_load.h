@@ -21,6 +21,10 @@
 /*
  * Scores venue `venue_id` at `at` over the rules' window, with the trend
  * against the window before and the review flag from the two before that.
+ * A door shift on a licence the scheme lists as suspended or revoked on the
+ * shift's date counts as one without a valid licence, whenever it was listed;
+ * risk.people names who worked each such shift (personal data: see
+ * lnt_score_load_hide_people).
  * Fills *out (release it, also after an error). LNT_ERR_NOT_FOUND for an
  * unknown venue, LNT_ERR_INVALID for a stored trading pattern that does not
  * parse, store errors as they come.
@@ -28,6 +32,13 @@
 enum lnt_err lnt_score_load_venue(struct lnt_store *s, const struct lnt_score_rules *rules,
                                   int64_t venue_id, int64_t at, struct lnt_score_result *out,
                                   char *err);
+
+/*
+ * Takes the people out of a result (risk.people: who worked a door shift
+ * without a valid licence, on which badge) for a reader who may not read the
+ * venue's register; the lines still name the nights. Never fails.
+ */
+void lnt_score_load_hide_people(struct lnt_score_result *r);
 
 /*
  * Scores every venue (of `authority`, NULL/"" = all; closed venues left out)

@@ -44,6 +44,7 @@ void lnt_score_result_release(struct lnt_score_result *r)
 {
     free(r->bbn.lines);
     free(r->risk.parts);
+    free(r->risk.people);
     memset(r, 0, sizeof *r);
 }
 

@@ -328,6 +328,22 @@ struct lnt_risk_part {
     int64_t unit_milli;
 };
 
+/*
+ * A door shift without a valid SIA licence behind the gap line for its night
+ * (the part whose ref is that night's date): who worked it, on which badge,
+ * and the licence's status. Personal data: the pure scoring never fills it;
+ * score_load.c does, and whoever shows a result to someone who may not read
+ * the venue's register removes it first (lnt_score_load_hide_people).
+ */
+struct lnt_risk_person {
+    int32_t night;
+    char staff_id[48];
+    char name[96];       /* "" when not in the staff register */
+    char serial[40];     /* badge serial, hex */
+    char sia_status[16]; /* "expired", "missing", "suspended", "revoked", ... */
+    bool listed;         /* the badge said valid; the scheme's listing says not */
+};
+
 enum lnt_trend {
     LNT_TREND_NONE = 0,
     LNT_TREND_BETTER = 1,
@@ -358,6 +374,8 @@ struct lnt_risk_result {
     int64_t expected_milli;      /* incidents expected for this exposure */
     struct lnt_risk_part *parts; /* owned */
     size_t n_parts;
+    struct lnt_risk_person *people; /* owned; may be NULL (none, or not shown) */
+    size_t n_people;
 };
 
 struct lnt_score_result {

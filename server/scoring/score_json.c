@@ -128,7 +128,34 @@ static json_t *bbn_json(struct jb *b, const struct lnt_bbn_result *r)
     return o;
 }
 
-static json_t *part_json(struct jb *b, const struct lnt_risk_part *p)
+/* The people behind a door-licensing gap line (ref = its night), when the result has them. */
+static void people_json(struct jb *b, json_t *o, const struct lnt_risk_part *p,
+                        const struct lnt_risk_result *r)
+{
+    char d[LNT_DATE_STRLEN];
+    json_t *list = NULL;
+
+    for (size_t i = 0; p->kind == LNT_PART_GAP && i < r->n_people; i++) {
+        const struct lnt_risk_person *x = &r->people[i];
+        json_t *one;
+        if (lnt_date_format(x->night, d) != LNT_OK || strcmp(d, p->ref) != 0)
+            continue;
+        if (list == NULL)
+            list = json_array();
+        one = json_object();
+        put(b, one, "staff_id", json_string(x->staff_id));
+        put(b, one, "name", json_string(x->name));
+        put(b, one, "badge_serial", json_string(x->serial));
+        put(b, one, "sia_status", json_string(x->sia_status));
+        put(b, one, "listed", json_boolean(x->listed));
+        push(b, list, one);
+    }
+    if (list != NULL)
+        put(b, o, "people", list);
+}
+
+static json_t *part_json(struct jb *b, const struct lnt_risk_part *p,
+                         const struct lnt_risk_result *r)
 {
     json_t *o = json_object();
     char short_id[LNT_SCORE_SHORT_ID];
@@ -165,6 +192,7 @@ static json_t *part_json(struct jb *b, const struct lnt_risk_part *p)
     } else {
         put(b, o, "count", json_integer(p->count));
         put(b, o, "unit_milli", json_integer(p->unit_milli));
+        people_json(b, o, p, r);
     }
     return o;
 }
@@ -233,7 +261,7 @@ static json_t *risk_json(struct jb *b, const struct lnt_risk_result *r)
     put(b, low, "expected_milli", json_integer(r->expected_milli));
     put(b, o, "low_reporting", low);
     for (size_t i = 0; i < r->n_parts; i++)
-        push(b, parts, part_json(b, &r->parts[i]));
+        push(b, parts, part_json(b, &r->parts[i], r));
     put(b, o, "parts", parts);
     put(b, o, "causes", causes_json(b, r));
     return o;
@@ -319,6 +347,16 @@ enum lnt_err lnt_score_to_text(const struct lnt_score_result *r, struct lnt_buf 
         const struct lnt_risk_part *p = &k->parts[i];
         lnt_score_milli_format(p->points_milli, m);
         rc |= lnt_buf_printf(&b, "  %9s  %-8s %s\n", m, lnt_risk_part_kind_name(p->kind), p->cause);
+        for (size_t j = 0; p->kind == LNT_PART_GAP && j < k->n_people; j++) {
+            const struct lnt_risk_person *x = &k->people[j];
+            char d[LNT_DATE_STRLEN];
+            if (lnt_date_format(x->night, d) != LNT_OK || strcmp(d, p->ref) != 0)
+                continue;
+            rc |= lnt_buf_printf(&b, "  %9s  %-8s   %s (staff %s), badge %s, licence %s%s\n", "",
+                                 "", x->name[0] ? x->name : "name not on the staff register",
+                                 x->staff_id, x->serial, x->sia_status,
+                                 x->listed ? " (the scheme's listing)" : "");
+        }
     }
     lnt_score_milli_format(k->trend_delta_milli, m2);
     rc |= lnt_buf_printf(&b, "  trend: %s (%s)\n", lnt_trend_name(k->trend), m2);

@@ -199,6 +199,25 @@ static const char *const flag_names[] = {
     [LNT_FLAG_SIA_NOT_VALID] = "sia_not_valid",
 };
 
+const char *lnt_shift_licence_word(const struct lnt_shift *s)
+{
+    if (s->role != LNT_ROLE_DOOR)
+        return "not required";
+    switch (s->sia_status) {
+    case LNT_SIA_VALID:
+    case LNT_SIA_EXPIRING:
+        return "valid";
+    case LNT_SIA_EXPIRED:
+        return "expired";
+    case LNT_SIA_SUSPENDED:
+        return "suspended";
+    case LNT_SIA_REVOKED:
+        return "revoked";
+    default:
+        return "missing";
+    }
+}
+
 const char *lnt_signin_flag_name(enum lnt_signin_flag f)
 {
     switch (f) {
@@ -240,6 +259,19 @@ const char *lnt_officer_role_name(enum lnt_officer_role r)
     if (r < LNT_OFFICER_ADMIN || r > LNT_OFFICER__MAX)
         return "unknown";
     return officer_role_names[r];
+}
+
+bool lnt_scope_may_read_register(const struct lnt_scope *scope)
+{
+    switch (scope->role) {
+    case LNT_OFFICER_ADMIN:
+    case LNT_OFFICER_OFFICER:
+    case LNT_OFFICER_POLICE:
+    case LNT_OFFICER_VENUE:
+        return true;
+    default:
+        return false;
+    }
 }
 
 enum lnt_err lnt_officer_role_parse(const char *s, enum lnt_officer_role *out)

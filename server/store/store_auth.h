@@ -30,6 +30,15 @@ struct lnt_scope {
     int64_t venue_id;
 };
 
+/*
+ * Whether an account or token of this scope may read the door register of the
+ * venues it covers: who worked, on which badge and licence. Every role but the
+ * Best Bar None assessor (who judges criteria, not people). The register
+ * routes, the register export and the names on a score's door-licensing lines
+ * all ask this.
+ */
+bool lnt_scope_may_read_register(const struct lnt_scope *scope);
+
 /* ---- officer accounts ---- */
 
 #define LNT_EMAIL_MAX 254

@@ -94,15 +94,35 @@ struct lnt_shift {
     char off_by[LNT_STAFF_ID_MAX + 1]; /* the manager who signed them out; "" = they did */
     uint32_t training_missing;         /* required courses the kiosk found absent or lapsed */
     enum lnt_duty duty;                /* LNT_DUTY_OTHER: signed in for other duties */
+    bool sia_listed; /* door shift the badge called valid, on a licence the scheme lists as
+                        suspended or revoked on its date: sia_status says which, sia_ok false */
 };
+/*
+ * The SIA licence as a register shows it: "not required" for every role but
+ * door; for door staff "valid" (expiring soon included), "expired",
+ * "suspended", "revoked" or "missing" (no licence on the badge). Never NULL.
+ */
+const char *lnt_shift_licence_word(const struct lnt_shift *s);
 /*
  * The register of venue `venue_id` for shifts with on_at in [from, to),
  * ordered by on_at then id, joined with staff names. offset/limit page it;
- * limit is 1..LNT_VIEW_MAX (LNT_ERR_INVALID otherwise).
+ * limit is 1..LNT_VIEW_MAX (LNT_ERR_INVALID otherwise). A door shift on a
+ * licence the scheme lists as suspended or revoked on its date shows that
+ * status (lnt_store_door_unlicensed), whenever the listing was made.
  */
 enum lnt_err lnt_store_register_list(struct lnt_store *s, int64_t venue_id, int64_t from,
                                      int64_t to, size_t offset, size_t limit,
                                      struct lnt_shift **out, size_t *n, char *err);
+/*
+ * The door shifts of venue `venue_id` on nights [first, last] that were worked
+ * without a valid SIA licence: the badge said so (sia_ok false as stored), or
+ * the scheme lists the licence suspended or revoked on the London date the
+ * shift began (sia_status then says which, sia_ok is false and sia_listed
+ * true), whenever that word was given. Ordered by night, then on_at. The
+ * caller frees *out. LNT_ERR_TOO_LARGE beyond LNT_SQ_LIST_MAX rows, LNT_ERR_DB.
+ */
+enum lnt_err lnt_store_door_unlicensed(struct lnt_store *s, int64_t venue_id, int32_t first,
+                                       int32_t last, struct lnt_shift **out, size_t *n, char *err);
 
 /* ---- flags: copied badges and other anomalies ---- */
 

@@ -173,17 +173,70 @@ enum lnt_err lnt_store_required_set(struct lnt_store *s, enum lnt_role role, enu
                                     bool required, bool *changed, char *err);
 /*
  * Lists SIA licence `number` (16 digits) as `status` from day `from` (days
- * since epoch), replacing any earlier word on it; audited as sia.set-status.
- * LNT_ERR_INVALID for a bad number, status or date; LNT_ERR_DB. Thread-safe.
+ * since epoch): lnt_store_sia_put of one row without a note, by the store's
+ * actor. LNT_ERR_INVALID for a bad number, status or date; LNT_ERR_DB.
+ * Thread-safe.
  */
 enum lnt_err lnt_store_sia_set(struct lnt_store *s, const char *number, enum lnt_sia_listing status,
                                int32_t from, char *err);
 /*
- * Every listed licence, by number, into a new array (*out, the caller frees;
- * NULL when none). At most LNT_SIA_LISTED_MAX are listed (LNT_ERR_TOO_LARGE
- * beyond: the kiosks could not keep more). Thread-safe.
+ * The list kiosks receive: per listed number, the word in force on today's
+ * London date, or the first one to come when none is in force yet; by number,
+ * into a new array (*out, the caller frees; NULL when none). At most
+ * LNT_SIA_LISTED_MAX are listed (LNT_ERR_TOO_LARGE beyond: the kiosks could
+ * not keep more). Thread-safe.
  */
 enum lnt_err lnt_store_sia_listed(struct lnt_store *s, struct lnt_sia_listed **out, size_t *n,
                                   char *err);
+
+/* ---- SIA licence statuses the badge cannot know about: the scheme's word, with history ---- */
+
+#define LNT_SIA_NOTE_MAX 200 /* bytes of a listing's note */
+
+/* One word on a licence: its status from a date, why, and who said so. */
+struct lnt_sia_entry {
+    struct lnt_sia_listed l;
+    char note[LNT_SIA_NOTE_MAX + 1]; /* may be "" */
+    int64_t set_at;                  /* filled by the store */
+    char set_by[64];                 /* the audit actor; filled by the store */
+};
+
+/*
+ * Records `n` words on licences in one transaction. A licence's history holds
+ * one word per from-date; a word for a number and date already there replaces
+ * it, and one equal to it (status and note) changes nothing, so importing the
+ * same rows again is a no-op. Each change is audited as sia.set-status by
+ * `actor` (NULL = the store's actor). *changed (may be NULL) counts the rows
+ * that changed something. Every row is checked before any is written:
+ * LNT_ERR_INVALID names the first bad row ("row 3: ...", 0-based) and nothing
+ * is written; LNT_ERR_TOO_LARGE when more than LNT_SIA_LISTED_MAX licences
+ * would be listed; LNT_ERR_DB. Thread-safe.
+ */
+enum lnt_err lnt_store_sia_put(struct lnt_store *s, const char *actor,
+                               const struct lnt_sia_entry *rows, size_t n, size_t *changed,
+                               char *err);
+/*
+ * Takes back the word on licence `number` from day `from` (0: every word on
+ * it, taking it off the list): for a word given in error. To end a suspension,
+ * give a word "valid" from its end instead, which keeps the suspension in the
+ * history. Audited as sia.clear by `actor` (NULL = the store's actor).
+ * LNT_ERR_NOT_FOUND when there is no such word, LNT_ERR_INVALID for a bad
+ * number or date, LNT_ERR_DB. Thread-safe.
+ */
+enum lnt_err lnt_store_sia_clear(struct lnt_store *s, const char *actor, const char *number,
+                                 int32_t from, char *err);
+/*
+ * Every word on every listed licence with its note and author, by number then
+ * date, into a new array (*out, the caller frees; NULL when none). Thread-safe.
+ */
+enum lnt_err lnt_store_sia_entries(struct lnt_store *s, struct lnt_sia_entry **out, size_t *n,
+                                   char *err);
+/*
+ * The scheme's word on licence `number` in force on London date `day`: the
+ * history row with the latest from-date on or before it; LNT_SIA_LISTED_VALID
+ * when there is none. LNT_ERR_DB. Thread-safe.
+ */
+enum lnt_err lnt_store_sia_status_on(struct lnt_store *s, const char *number, int32_t day,
+                                     enum lnt_sia_listing *out, char *err);
 
 #endif

@@ -694,6 +694,154 @@ static void test_dashboard__expiry_and_months_follow_the_london_date(void **stat
     curl_easy_cleanup(c);
 }
 
+/* The audit rows with `action` by `actor` (a substring). */
+static size_t audit_count(const char *action, const char *actor)
+{
+    struct lnt_store *s = NULL;
+    struct lnt_audit_entry *a = NULL;
+    char err[LNT_ERRBUF_SIZE] = "";
+    size_t n = 0, hits = 0;
+
+    assert_int_equal(lnt_store_open(&s, g.db, err), LNT_OK);
+    assert_int_equal(lnt_store_audit_list(s, 0, 0, 0, LNT_VIEW_MAX, &a, &n, err), LNT_OK);
+    for (size_t i = 0; i < n; i++)
+        hits += strcmp(a[i].action, action) == 0 && strstr(a[i].actor, actor) != NULL;
+    free(a);
+    lnt_store_free(s);
+    return hits;
+}
+
+/*
+ * An admin lists the Crown's door supervisor's licence as suspended from a week ago, imports a
+ * list with a bad row, and takes both back. Meanwhile the case file names the door supervisor
+ * and badge behind the week's unlicensed door shifts for the admin, the night only for an
+ * assessor (who may not read the register), and the register export shows the door shifts of
+ * that week as suspended and bar staff as "not required". Last: the town's licence is listed
+ * while it runs.
+ */
+static void test_dashboard__sia_statuses_are_listed_imported_and_taken_back(void **state)
+{
+    char path[128], body[1024], csrf[128], from[LNT_DATE_STRLEN], actor[96], err[LNT_ERRBUF_SIZE];
+    const char *csv = "number,status,from,note\n9999888877776666,revoked,2026-11-01,court\n"
+                      "12345,valid,2026-11-01\n";
+    struct lnt_test_page r;
+    struct lnt_store *s = NULL;
+    struct lnt_officer o;
+    CURL *c = lnt_test_officer_client();
+    char *enc;
+    (void)state;
+
+    assert_int_equal(lnt_date_format(lnt_london_date(lnt_time_now()) - 7, from), LNT_OK);
+    snprintf(actor, sizeof actor, "web:%s", TOWN_ADMIN);
+    assert_int_equal(lnt_test_officer_login(c, g.server.base, TOWN_ADMIN, TOWN_PASSWORD, NULL, 0),
+                     303);
+    lnt_test_officer_http(c, g.server.base, "/admin", NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body.data, "id=\"sia-none\""));
+    lnt_test_csrf_of(r.body.data, csrf, sizeof csrf);
+    lnt_buf_release(&r.body);
+
+    snprintf(body, sizeof body,
+             "csrf=%s&number=1234+5678+1234+5678&status=suspended&from=%s&note=SIA+letter+41", csrf,
+             from);
+    lnt_test_officer_http(c, g.server.base, "/admin/sia-set", body, NULL, &r);
+    assert_int_equal(r.status, 303);
+    lnt_buf_release(&r.body);
+    snprintf(body, sizeof body, "csrf=%s&number=1234&status=suspended&from=%s", csrf, from);
+    lnt_test_officer_http(c, g.server.base, "/admin/sia-set", body, NULL, &r);
+    assert_int_equal(r.status, 400);
+    assert_non_null(strstr(r.body.data, "16 digits"));
+    lnt_buf_release(&r.body);
+
+    enc = curl_easy_escape(c, csv, 0);
+    snprintf(body, sizeof body, "csrf=%s&csv=%s", csrf, enc);
+    curl_free(enc);
+    lnt_test_officer_http(c, g.server.base, "/admin/sia-import", body, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body.data, "1 row imported"));
+    assert_non_null(strstr(r.body.data, "line 3: an SIA licence number is 16 digits, got "
+                                        "&#39;12345&#39;"));
+    lnt_buf_release(&r.body);
+
+    lnt_test_officer_http(c, g.server.base, "/admin", NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body.data, "data-number=\"1234567812345678\""));
+    assert_non_null(strstr(r.body.data, "SIA letter 41"));
+    assert_non_null(strstr(r.body.data, "data-number=\"9999888877776666\""));
+    lnt_buf_release(&r.body);
+    assert_int_equal(audit_count("sia.set-status", actor), 2);
+    assert_int_equal(audit_count("admin.sia-import", actor), 1);
+
+    /* the case file names who worked the door on a suspended licence, and on which badge */
+    snprintf(path, sizeof path, "/venues/%lld", (long long)g.town.crown);
+    lnt_test_officer_http(c, g.server.base, path, NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body.data, "<span class=\"sia-person\">Dee Okafor (staff "));
+    assert_non_null(strstr(r.body.data, "licence suspended"));
+    lnt_buf_release(&r.body);
+    /* an assessor sees the night only, and may not read the register */
+    memset(&o, 0, sizeof o);
+    lnt_str_copy(o.email, sizeof o.email, "assessor@north.example");
+    lnt_str_copy(o.name, sizeof o.name, "Asha Assessor");
+    o.scope.role = LNT_OFFICER_ASSESSOR;
+    lnt_str_copy(o.scope.authority, sizeof o.scope.authority, "Northtown");
+    assert_int_equal(lnt_store_open(&s, g.db, err), LNT_OK);
+    assert_int_equal(lnt_store_officer_add(s, &o, TOWN_PASSWORD, err), LNT_OK);
+    lnt_store_free(s);
+    assert_int_equal(
+        lnt_test_officer_login(c, g.server.base, "assessor@north.example", TOWN_PASSWORD, NULL, 0),
+        303);
+    lnt_test_officer_http(c, g.server.base, path, NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body.data, "without a valid SIA licence on the night of"));
+    assert_null(strstr(r.body.data, "sia-person"));
+    assert_null(strstr(r.body.data, "licence suspended"));
+    lnt_buf_release(&r.body);
+    snprintf(path, sizeof path, "/venues/%lld/register", (long long)g.town.crown);
+    lnt_test_officer_http(c, g.server.base, path, NULL, NULL, &r);
+    assert_int_equal(r.status, 403);
+    lnt_buf_release(&r.body);
+    snprintf(path, sizeof path, "/exports/register.csv?venue=%lld", (long long)g.town.crown);
+    lnt_test_officer_http(c, g.server.base, path, NULL, NULL, &r);
+    assert_int_equal(r.status, 403);
+    lnt_buf_release(&r.body);
+    assert_int_equal(lnt_test_officer_login(c, g.server.base, TOWN_ADMIN, TOWN_PASSWORD, NULL, 0),
+                     303);
+    lnt_test_officer_http(c, g.server.base, "/admin", NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    lnt_test_csrf_of(r.body.data, csrf, sizeof csrf); /* a new session, a new token */
+    lnt_buf_release(&r.body);
+
+    /* the register export: the scheme's word for door staff, "not required" for the bar */
+    snprintf(path, sizeof path, "/exports/register.csv?venue=%lld", (long long)g.town.crown);
+    lnt_test_officer_http(c, g.server.base, path, NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body.data, ",sia_licence,"));
+    assert_non_null(strstr(r.body.data, ",door,1234567812345678,suspended,"));
+    assert_non_null(strstr(r.body.data, ",bar,,not required,"));
+    assert_null(strstr(r.body.data, ",bar,,no,"));
+    lnt_buf_release(&r.body);
+
+    snprintf(body, sizeof body, "csrf=%s&number=1234567812345678&from=%s", csrf, from);
+    lnt_test_officer_http(c, g.server.base, "/admin/sia-clear", body, NULL, &r);
+    assert_int_equal(r.status, 303);
+    lnt_buf_release(&r.body);
+    snprintf(body, sizeof body, "csrf=%s&number=9999888877776666&from=2026-11-01", csrf);
+    lnt_test_officer_http(c, g.server.base, "/admin/sia-clear", body, NULL, &r);
+    assert_int_equal(r.status, 303);
+    lnt_buf_release(&r.body);
+    assert_int_equal(audit_count("sia.clear", actor), 2);
+    lnt_test_officer_http(c, g.server.base, path, NULL, NULL, &r);
+    assert_null(strstr(r.body.data, "suspended"));
+    lnt_buf_release(&r.body);
+
+    lnt_test_officer_http(c, g.server.base, "/admin", NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body.data, "id=\"sia-none\""));
+    lnt_buf_release(&r.body);
+    curl_easy_cleanup(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -711,6 +859,7 @@ int main(void)
         cmocka_unit_test(test_dashboard__failed_logins_lock_the_account),
         cmocka_unit_test(test_dashboard__expiry_and_months_follow_the_london_date),
         cmocka_unit_test(test_dashboard__admin_requires_training_per_role),
+        cmocka_unit_test(test_dashboard__sia_statuses_are_listed_imported_and_taken_back),
     };
     curl_global_init(CURL_GLOBAL_DEFAULT);
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -334,6 +334,10 @@ struct lnt_sq_origin {
  * transaction); LNT_SIA_LISTED_VALID when not listed or not yet in force. */
 enum lnt_err lnt_sq_sia_listing_on(struct lnt_store *s, const char *number, int32_t day,
                                    enum lnt_sia_listing *out, char *err);
+/* sq_door.c: door rows of `rows` on a licence the scheme lists suspended or revoked on the
+ * London date of their on_at take that status (sia_ok false, sia_listed when the badge said
+ * valid). On connection c. LNT_ERR_DB. */
+enum lnt_err lnt_sq_sia_apply(struct lnt_sq_conn *c, struct lnt_shift *rows, size_t n, char *err);
 enum lnt_err lnt_sq_derive(struct lnt_store *s, const struct lnt_sq_origin *o,
                            const struct lnt_event *e, enum lnt_signin_flag *badge, char *err);
 /* Inserts one flags row. staff_id and serial may be NULL. */

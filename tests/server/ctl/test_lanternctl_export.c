@@ -249,11 +249,14 @@ static void test_lanternctl_export__door_register(void **state)
         if (door) {
             assert_string_equal(cell(&c, r, "name"), "Sam Okafor");
             assert_string_equal(cell(&c, r, "sia_number"), "1234567812345678");
+            assert_string_equal(cell(&c, r, "sia_licence"), "valid");
             assert_string_equal(cell(&c, r, "signed_out"), "yes");
             assert_string_equal(cell(&c, r, "hours"), "2.00");
         } else {
             /* commas and quotes in a name survive the round trip */
             assert_string_equal(cell(&c, r, "name"), "Priya, \"P\" Raman");
+            /* bar staff need no SIA licence: never "no" */
+            assert_string_equal(cell(&c, r, "sia_licence"), "not required");
             assert_string_equal(cell(&c, r, "signed_out"), "no");
             assert_string_equal(cell(&c, r, "off_duty"), "");
         }

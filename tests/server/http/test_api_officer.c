@@ -597,6 +597,86 @@ static void test_api_officer__register(void **state)
     reply_release(&r);
 }
 
+/*
+ * The scheme lists venue A's door supervisor's licence as suspended from the night of their
+ * shift, after the shift was stored. The score's line for that night names who and which
+ * badge for an officer who may read the register; an assessor, who may not, sees the night
+ * only, and is refused the register itself.
+ */
+static void test_api_officer__unlicensed_door_shift_names_people_for_register_readers(void **state)
+{
+    struct fixture *f = *state;
+    struct reply r;
+    json_t *parts, *p, *people = NULL, *s;
+    char night[LNT_DATE_STRLEN] = "", err[LNT_ERRBUF_SIZE] = "";
+    int64_t t = lnt_time_now() - 2 * DAY; /* populate's shift at A */
+    json_int_t before;
+    size_t i;
+
+    get(f, T_WEST, &r, "/api/v1/venues/%lld/score", (long long)f->a);
+    assert_ok(&r);
+    before = json_integer_value(json_object_get(json_object_get(r.json, "risk"), "total_milli"));
+    reply_release(&r);
+    assert_int_equal(lnt_store_sia_set(f->store, "1234567812345678", LNT_SIA_LISTED_SUSPENDED,
+                                       lnt_london_date(t), err),
+                     LNT_OK);
+    assert_int_equal(lnt_date_format(lnt_night_of(t), night), LNT_OK);
+
+    get(f, T_WEST, &r, "/api/v1/venues/%lld/score", (long long)f->a);
+    assert_ok(&r);
+    /* the shift was stored as licensed; the suspension listed since costs the venue */
+    assert_true(json_integer_value(
+                    json_object_get(json_object_get(r.json, "risk"), "total_milli")) > before);
+    parts = json_object_get(json_object_get(r.json, "risk"), "parts");
+    json_array_foreach(parts, i, p)
+    {
+        if (strcmp(json_string_value(json_object_get(p, "kind")), "gap") == 0 &&
+            strcmp(json_string_value(json_object_get(p, "ref")), night) == 0)
+            people = json_object_get(p, "people");
+    }
+    assert_true(json_is_array(people));
+    assert_int_equal(json_array_size(people), 1);
+    p = json_array_get(people, 0);
+    assert_string_equal(json_string_value(json_object_get(p, "staff_id")), "12");
+    assert_string_equal(json_string_value(json_object_get(p, "badge_serial")), SERIAL);
+    assert_string_equal(json_string_value(json_object_get(p, "sia_status")), "suspended");
+    assert_true(json_is_true(json_object_get(p, "listed")));
+    reply_release(&r);
+
+    get(f, T_ASSESSOR, &r, "/api/v1/venues/%lld/score", (long long)f->a);
+    assert_ok(&r);
+    people = NULL;
+    parts = json_object_get(json_object_get(r.json, "risk"), "parts");
+    json_array_foreach(parts, i, p)
+    {
+        if (strcmp(json_string_value(json_object_get(p, "ref")), night) == 0) {
+            assert_non_null(strstr(json_string_value(json_object_get(p, "cause")), night));
+            people = p;
+        }
+        assert_null(json_object_get(p, "people"));
+    }
+    assert_non_null(people); /* the line is there, naming the night */
+    assert_null(strstr(r.body.data, SERIAL));
+    reply_release(&r);
+
+    /* the register: the scheme's word on the licence for those who may read it */
+    get(f, T_WEST, &r, "/api/v1/venues/%lld/register", (long long)f->a);
+    assert_ok(&r);
+    s = json_array_get(items(&r, "shifts"), 0);
+    assert_string_equal(json_string_value(json_object_get(s, "sia_status")), "suspended");
+    assert_true(json_is_true(json_object_get(s, "sia_listed")));
+    assert_true(json_is_false(json_object_get(s, "sia_ok")));
+    reply_release(&r);
+    get(f, T_ASSESSOR, &r, "/api/v1/venues/%lld/register", (long long)f->a);
+    assert_problem(&r, 403, "may not read the door register");
+    reply_release(&r);
+    {
+        char object[32];
+        snprintf(object, sizeof object, "venue %lld", (long long)f->a);
+        assert_true(audited(f, "access.refused", object) >= 1);
+    }
+}
+
 /* ---- incidents ---- */
 
 static void test_api_officer__incidents_without_sealed_details(void **state)
@@ -1136,6 +1216,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_api_officer__venue_detail_scope_and_errors, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_api_officer__register, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_api_officer__unlicensed_door_shift_names_people_for_register_readers, setup,
+            teardown),
         cmocka_unit_test_setup_teardown(test_api_officer__incidents_without_sealed_details, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(

@@ -174,6 +174,113 @@ static void test_score_load__store_rollups_reach_the_score(void **state)
     free(dir);
 }
 
+/* The door-licensing gap line of `night` ("YYYY-MM-DD") in res, or NULL. */
+static const struct lnt_risk_part *sia_line(const struct lnt_score_result *res, const char *night)
+{
+    for (size_t i = 0; i < res->risk.n_parts; i++)
+        if (res->risk.parts[i].kind == LNT_PART_GAP && strcmp(res->risk.parts[i].ref, night) == 0)
+            return &res->risk.parts[i];
+    return NULL;
+}
+
+/*
+ * The badge said valid, and the rollup counted a licensed door shift. The scheme learns a week
+ * later that the licence was suspended from the day before: the venue's score counts that shift
+ * as one without a valid licence, and names who worked it, on which badge.
+ */
+static void test_score_load__a_licence_suspended_after_the_shift_counts_against_it(void **state)
+{
+    char *dir = lnt_test_tmpdir(), *db = lnt_test_path(dir, "l.db");
+    char err[LNT_ERRBUF_SIZE] = "", code[LNT_ENROLL_CODE_LEN + 1], id[24];
+    struct lnt_store *s = NULL;
+    struct lnt_venue v;
+    struct lnt_staff st;
+    struct lnt_kiosk k;
+    struct lnt_score_rules rules;
+    struct lnt_score_result before, after;
+    struct lnt_event ev[2];
+    struct lnt_ingest_result ir[2];
+    const struct lnt_risk_part *p;
+    uint8_t pk[LNT_SIGN_PK_LEN];
+    (void)state;
+
+    assert_int_equal(lnt_crypto_init(), LNT_OK);
+    assert_int_equal(setenv("LANTERN_ASSETS", lnt_test_src("assets"), 1), 0);
+    assert_int_equal(lnt_score_load_rules(&rules, err), LNT_OK);
+    assert_int_equal(lnt_store_open(&s, db, err), LNT_OK);
+    assert_int_equal(lnt_store_scheme_init(s, "TEST", err), LNT_OK);
+    memset(&v, 0, sizeof v);
+    snprintf(v.name, sizeof v.name, "The Crown");
+    v.category = LNT_VENUE_BAR;
+    v.capacity = 200;
+    snprintf(v.area, sizeof v.area, "Market");
+    snprintf(v.trading, sizeof v.trading, "Fri-Sat 20:00-03:00");
+    assert_int_equal(lnt_store_venue_add(s, &v, err), LNT_OK);
+    memset(&st, 0, sizeof st);
+    st.venue_id = v.id;
+    snprintf(st.name, sizeof st.name, "Sam Okafor");
+    st.role = LNT_ROLE_DOOR;
+    assert_int_equal(lnt_store_staff_add(s, &st, err), LNT_OK);
+    if (lnt_store_enroll_code_add(s, v.id, lnt_time_now() + 86400, code, err) != LNT_OK)
+        fail_msg("%s", err);
+    lnt_random(pk, sizeof pk);
+    if (lnt_store_enroll_redeem(s, code, pk, lnt_time_now(), &k, err) != LNT_OK)
+        fail_msg("%s", err);
+    /* Friday 13 and Saturday 14 February 2026: the same door supervisor, a valid badge */
+    ev[0] = door_sign_in(1, utc(2026, 2, 13, 20, 0), LNT_SIA_VALID);
+    ev[1] = door_sign_in(2, utc(2026, 2, 14, 20, 0), LNT_SIA_VALID);
+    snprintf(id, sizeof id, "%lld", (long long)st.id);
+    for (int i = 0; i < 2; i++)
+        lnt_str_copy(ev[i].u.badge.staff_id, sizeof ev[i].u.badge.staff_id, id);
+    if (lnt_store_events_insert(s, k.id, lnt_time_now(), ev, 2, ir, err) != LNT_OK)
+        fail_msg("%s", err);
+    for (int i = 0; i < 2; i++)
+        if (ir[i].status != LNT_INGEST_ACCEPTED)
+            fail_msg("event %d: %s", i, ir[i].reason);
+
+    if (lnt_score_load_venue(s, &rules, v.id, AT, &before, err) != LNT_OK)
+        fail_msg("%s", err);
+    assert_null(sia_line(&before, "2026-02-14"));
+    assert_int_equal(before.risk.n_people, 0);
+
+    /* suspended from Saturday the 14th: Friday's shift stays licensed, Saturday's does not */
+    assert_int_equal(lnt_store_sia_set(s, "1234567812345678", LNT_SIA_LISTED_SUSPENDED,
+                                       lnt_days_from_civil(2026, 2, 14), err),
+                     LNT_OK);
+    if (lnt_score_load_venue(s, &rules, v.id, AT, &after, err) != LNT_OK)
+        fail_msg("%s", err);
+    assert_null(sia_line(&after, "2026-02-13"));
+    p = sia_line(&after, "2026-02-14");
+    assert_non_null(p);
+    assert_int_equal(p->count, 1);
+    assert_int_equal(p->points_milli, rules.risk->gap_sia_shift_milli);
+    assert_true(after.risk.total_milli >=
+                before.risk.total_milli + rules.risk->gap_sia_shift_milli);
+    for (size_t i = 0; i < after.bbn.n_lines; i++)
+        if (strcmp(after.bbn.lines[i].id, "A1") == 0) {
+            assert_int_equal(after.bbn.lines[i].num, 1); /* door_sia_share: 1 of 2 */
+            assert_int_equal(after.bbn.lines[i].den, 2);
+        }
+    /* who, on which badge: for those who may read the register */
+    assert_int_equal(after.risk.n_people, 1);
+    assert_string_equal(after.risk.people[0].name, "Sam Okafor");
+    assert_string_equal(after.risk.people[0].staff_id, id);
+    assert_string_equal(after.risk.people[0].serial, ev[1].u.badge.serial);
+    assert_string_equal(after.risk.people[0].sia_status, "suspended");
+    assert_true(after.risk.people[0].listed);
+    lnt_score_load_hide_people(&after);
+    assert_int_equal(after.risk.n_people, 0);
+    assert_non_null(sia_line(&after, "2026-02-14")); /* the night stays on the line */
+
+    lnt_score_result_release(&before);
+    lnt_score_result_release(&after);
+    lnt_store_free(s);
+    lnt_score_rules_release(&rules);
+    lnt_test_rmrf(dir);
+    free(db);
+    free(dir);
+}
+
 /*
  * The trend compares a venue's score with the score of the window before, as
  * it stood when that window was scored: 90 London nights earlier, at the same
@@ -237,6 +344,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_score_load__store_rollups_reach_the_score),
         cmocka_unit_test(test_score_load__trend_steps_back_by_london_days_across_a_clock_change),
+        cmocka_unit_test(test_score_load__a_licence_suspended_after_the_shift_counts_against_it),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
