@@ -48,6 +48,8 @@ void lnt_score_result_release(struct lnt_score_result *r)
 void lnt_score_brief_of(const struct lnt_score_result *r, struct lnt_score_brief *out)
 {
     memset(out, 0, sizeof *out);
+    out->scored = r->risk.scored;
+    out->window_nights = r->risk.window_nights;
     out->band = r->risk.band;
     out->total_milli = r->risk.total_milli;
     out->trend = r->risk.trend;
@@ -63,7 +65,8 @@ void lnt_score_brief_of(const struct lnt_score_result *r, struct lnt_score_brief
  * Every night the scoring looks at, from `base` (the earliest night any
  * criterion or the risk window needs) to the window's last night. Missing
  * nights are zeros. cup_level/cup_threshold carry the last count forward so
- * that a night without a count has the stock last seen.
+ * that a night without a count has the stock last seen; the carried count is
+ * evidence only on a night the kiosk was in contact (see bbn_metric).
  */
 struct span {
     int32_t base;
@@ -235,19 +238,47 @@ static void bbn_finding(const struct lnt_bbn_criterion *c, const struct lnt_scor
           best->met ? "met" : "not met", best->assessor, d1, d2, best->evidence);
 }
 
-static void bbn_metric(const struct lnt_bbn_criterion *c, const struct span *sp, int32_t last,
-                       struct lnt_bbn_line *ln)
+/* The first night a window of `days` nights ending `last` counts for a venue that joined on
+ * `joined`. */
+static int32_t window_start(int32_t last, int days, int32_t joined)
 {
-    int64_t num = 0, den = 0;
+    int32_t first = last - days + 1;
+    return joined > first ? joined : first;
+}
+
+/*
+ * Metrics measured on every trading night (shifts, Angela cover, cup stock),
+ * as against those measured per report (spiking, recorded within the hour).
+ * For the former a silent trading night counts as a night that failed.
+ */
+static bool metric_every_night(enum lnt_bbn_metric m)
+{
+    return m != LNT_METRIC_SPIKING_COMPLETE && m != LNT_METRIC_RECORDED_1H;
+}
+
+/*
+ * One rule for every kiosk criterion: only a night the kiosk was in contact
+ * can show compliance. Below the criterion's share of trading nights seen it
+ * is "not evidenced" (never met, never "not applicable"). For a metric
+ * measured every night the share seen is scaled by the share of nights seen
+ * (num/den x seen/trading), so a silent night weighs as a failed one; a
+ * per-report metric is judged on the reports seen, so that a report never
+ * costs more than silence.
+ */
+static void bbn_metric(const struct lnt_bbn_criterion *c, const struct span *sp, int32_t last,
+                       int32_t joined, struct lnt_bbn_line *ln)
+{
+    int64_t num = 0, den = 0, scaled_den;
     int evidence = 0, trading = 0;
-    int32_t first = last - c->window + 1;
+    int32_t first = window_start(last, c->window, joined);
     char d1[LNT_DATE_STRLEN], d2[LNT_DATE_STRLEN];
 
     for (int32_t night = first; night <= last; night++) {
         const struct lnt_score_night *r = &sp->night[night - sp->base];
         bool tn = sp->trading[night - sp->base];
+        bool seen = tn && r->contacts > 0;
         trading += tn;
-        evidence += tn && r->contacts > 0;
+        evidence += seen;
         switch (c->metric) {
         case LNT_METRIC_DOOR_SIA:
             num += r->door_shifts_sia_ok;
@@ -258,8 +289,8 @@ static void bbn_metric(const struct lnt_bbn_criterion *c, const struct span *sp,
             den += r->door_shifts;
             break;
         case LNT_METRIC_ANGELA_NIGHTS:
-            num += tn && r->angela_on_shift > 0;
-            den += tn;
+            num += seen && r->angela_on_shift > 0;
+            den += seen;
             break;
         case LNT_METRIC_STAFF_BYSTANDER:
             num += r->staff_shifts_bystander;
@@ -274,8 +305,9 @@ static void bbn_metric(const struct lnt_bbn_criterion *c, const struct span *sp,
             den += r->incidents;
             break;
         case LNT_METRIC_CUP_NIGHTS:
-            num += tn && r->cup_level >= 0 && r->cup_level >= r->cup_threshold;
-            den += tn;
+            /* a count carried into a silent night is not evidence of that night */
+            num += seen && r->cup_level >= 0 && r->cup_level >= r->cup_threshold;
+            den += seen;
             break;
         case LNT_METRIC_REGISTER_COMPLETE:
             num += r->staff_shifts - r->shifts_open;
@@ -288,29 +320,53 @@ static void bbn_metric(const struct lnt_bbn_criterion *c, const struct span *sp,
     }
     ln->num = num;
     ln->den = den;
-    ln->first = first;
+    ln->first = first <= last ? first : last;
     ln->last = last;
-    date_text(first, d1);
+    ln->nights_trading = trading;
+    ln->nights_seen = evidence;
+    date_text(ln->first, d1);
     date_text(last, d2);
-    if (evidence == 0) {
+    if (trading == 0 || (int64_t)evidence * 100 < (int64_t)c->min_share_pct * trading) {
         ln->status = LNT_BBN_NOT_EVIDENCED;
-        textf(ln->note, sizeof ln->note, "the kiosk saw none of the %d trading nights %s..%s",
-              trading, d1, d2);
+        textf(ln->note, sizeof ln->note,
+              "the kiosk saw %d of the %d trading nights %s..%s: fewer than the %d%% needed",
+              evidence, trading, d1, d2, c->min_share_pct);
     } else if (den == 0 && c->na_when_none) {
         ln->status = LNT_BBN_NOT_APPLICABLE;
-        textf(ln->note, sizeof ln->note, "nothing to measure in %s..%s (%d nights seen)", d1, d2,
-              evidence);
+        textf(ln->note, sizeof ln->note, "nothing to measure in %s..%s (%d of %d nights seen)", d1,
+              d2, evidence, trading);
     } else if (den < c->min_evidence) {
         ln->status = LNT_BBN_NOT_EVIDENCED;
         textf(ln->note, sizeof ln->note, "%lld of %lld: fewer than the %d needed, %s..%s",
               (long long)num, (long long)den, c->min_evidence, d1, d2);
-    } else {
+    } else if (!metric_every_night(c->metric) || evidence == trading) {
         bool met = num * 100 >= (int64_t)c->threshold_pct * den;
         ln->status = met ? LNT_BBN_MET : LNT_BBN_NOT_MET;
         textf(ln->note, sizeof ln->note, "%lld of %lld (%lld%%), %s %d%%, %s..%s", (long long)num,
               (long long)den, (long long)(num * 100 / den), met ? "at or above" : "below",
               c->threshold_pct, d1, d2);
+    } else {
+        /* num/den x evidence/trading against threshold: cross-multiplied, exact */
+        scaled_den = den * trading;
+        bool met = num * evidence * 100 >= (int64_t)c->threshold_pct * scaled_den;
+        ln->status = met ? LNT_BBN_MET : LNT_BBN_NOT_MET;
+        textf(ln->note, sizeof ln->note,
+              "%lld of %lld on the %d of %d trading nights seen, a silent night counting as "
+              "failed: %lld%%, %s %d%%, %s..%s",
+              (long long)num, (long long)den, evidence, trading,
+              (long long)(den > 0 ? num * evidence * 100 / scaled_den : 0),
+              met ? "at or above" : "below", c->threshold_pct, d1, d2);
     }
+}
+
+/* Whether an accredited venue's tallies reach award `a` (every requirement it gives). */
+static bool award_reached(const struct lnt_bbn_award *a, const struct lnt_bbn_result *r)
+{
+    int64_t other_met = (int64_t)r->desired_met + r->bonus_met;
+    int64_t other_total = (int64_t)r->desired_total + r->bonus_total;
+
+    return (int64_t)r->desired_met * 100 >= (int64_t)a->desired_pct * r->desired_total &&
+           r->bonus_met >= a->bonus_min && other_met * 100 >= (int64_t)a->other_pct * other_total;
 }
 
 static enum lnt_err score_bbn(const struct lnt_bbn_catalogue *cat, const struct lnt_score_input *in,
@@ -344,7 +400,7 @@ static enum lnt_err score_bbn(const struct lnt_bbn_catalogue *cat, const struct 
         } else if (c->metric == LNT_METRIC_FINDING) {
             bbn_finding(c, in, today, ln);
         } else {
-            bbn_metric(c, sp, in->last_night, ln);
+            bbn_metric(c, sp, in->last_night, in->venue.joined, ln);
         }
         switch (c->tier) {
         case LNT_TIER_ESSENTIAL:
@@ -371,12 +427,9 @@ static enum lnt_err score_bbn(const struct lnt_bbn_catalogue *cat, const struct 
               out->essential_met, out->essential_total);
         return LNT_OK;
     }
-    for (size_t i = 0; i < cat->n_awards; i++) {
-        const struct lnt_bbn_award *a = &cat->awards[i];
-        if ((int64_t)out->desired_met * 100 >= (int64_t)a->desired_pct * out->desired_total &&
-            out->bonus_met >= a->bonus_min)
-            lnt_str_copy(out->award, sizeof out->award, a->name);
-    }
+    for (size_t i = 0; i < cat->n_awards; i++)
+        if (award_reached(&cat->awards[i], out))
+            lnt_str_copy(out->award, sizeof out->award, cat->awards[i].name);
     textf(out->note, sizeof out->note,
           "accredited: all %d Essentials, %d of %d Desired, %d Bonus met", out->essential_total,
           out->desired_met, out->desired_total, out->bonus_met);
@@ -532,6 +585,8 @@ static enum lnt_err risk_gaps(const struct lnt_risk_weights *w, const struct lnt
         if (ln->tier != LNT_TIER_ESSENTIAL ||
             (ln->status != LNT_BBN_NOT_MET && ln->status != LNT_BBN_NOT_EVIDENCED))
             continue;
+        if (!out->scored && !unmet) /* no window yet: a data gap is not a finding */
+            continue;
         if ((p = part_add(parts, LNT_PART_GAP)) == NULL)
             return lnt_fail(err, LNT_ERR_NOMEM, "scoring: out of memory");
         lnt_str_copy(p->ref, sizeof p->ref, ln->id);
@@ -575,6 +630,8 @@ static enum lnt_err risk_gaps(const struct lnt_risk_weights *w, const struct lnt
         if (!sp->trading[night - sp->base] || sp->night[night - sp->base].contacts > 0)
             continue;
         out->silent_nights++;
+        if (!out->scored) /* counted for the flag, no points before the venue has its window */
+            continue;
         if ((p = part_add(parts, LNT_PART_DATA)) == NULL)
             return lnt_fail(err, LNT_ERR_NOMEM, "scoring: out of memory");
         date_text(night, d);
@@ -635,22 +692,80 @@ static void risk_flags(const struct lnt_risk_weights *w, const struct lnt_score_
     }
 }
 
+/*
+ * The risk window counts from the venue's joining: nights before it are not
+ * trading nights, not silent, not exposure, and hold no incidents or gaps.
+ * Sets the window's figures in *out and narrows win->first_night.
+ */
+static void risk_window(const struct lnt_risk_weights *w, const struct lnt_score_input *in,
+                        struct lnt_score_input *win, struct lnt_risk_result *out)
+{
+    char d[LNT_DATE_STRLEN];
+
+    win->first_night = in->venue.joined > in->first_night ? in->venue.joined : in->first_night;
+    out->evidence_from = win->first_night;
+    out->window_nights =
+        win->first_night <= in->last_night ? (int)(in->last_night - win->first_night + 1) : 0;
+    out->trading_nights =
+        out->window_nights > 0
+            ? lnt_trading_count(&in->venue.trading, win->first_night, in->last_night)
+            : 0;
+    out->exposure =
+        (int64_t)(in->venue.capacity > 0 ? in->venue.capacity : 0) * out->trading_nights;
+    out->exposure_used = out->exposure > w->min_exposure ? out->exposure : w->min_exposure;
+    out->scored = out->window_nights >= w->min_window_nights;
+    if (!out->scored) {
+        textf(out->scored_note, sizeof out->scored_note,
+              "not yet scored \u2014 %d night%s of evidence", out->window_nights,
+              out->window_nights == 1 ? "" : "s");
+        if (out->window_nights > 0) {
+            date_text(win->first_night, d);
+            size_t len = strlen(out->scored_note);
+            textf(out->scored_note + len, sizeof out->scored_note - len, " (joined %s; %d needed)",
+                  d, w->min_window_nights);
+        }
+    }
+}
+
+/*
+ * A venue without enough window has no band: the points and their lines stay
+ * for the officer to read, but nothing is Red, capped or flagged for review,
+ * and no trend is drawn. The silence flag is set whenever a trading night in
+ * the window was silent.
+ */
+static void risk_evidence_flags(struct lnt_risk_result *out)
+{
+    if (out->silent_nights > 0) {
+        out->silence = true;
+        textf(out->silence_note, sizeof out->silence_note,
+              "the kiosk was silent on %d of %d trading nights in the window", out->silent_nights,
+              out->trading_nights);
+    }
+    if (out->scored)
+        return;
+    out->points_band = LNT_BAND_NONE;
+    out->cap_band = LNT_BAND_NONE;
+    out->cap_cause[0] = '\0';
+    out->band = LNT_BAND_NONE;
+    out->trend = LNT_TREND_NONE;
+    out->trend_delta_milli = 0;
+    out->review = false;
+    out->review_note[0] = '\0';
+}
+
 static enum lnt_err score_risk(const struct lnt_risk_weights *w, const struct lnt_score_input *in,
                                const struct span *sp, const struct lnt_bbn_result *bbn,
                                struct lnt_risk_result *out, char *err)
 {
     struct parts parts = {0};
     struct cap_state cs = {LNT_BAND_NONE, ""};
+    struct lnt_score_input win = *in; /* the window from the venue's joining */
     enum lnt_err rc;
 
-    out->trading_nights = lnt_trading_count(&in->venue.trading, in->first_night, in->last_night);
-    out->exposure =
-        (int64_t)(in->venue.capacity > 0 ? in->venue.capacity : 0) * out->trading_nights;
-    out->exposure_used = out->exposure > w->min_exposure ? out->exposure : w->min_exposure;
-
-    rc = risk_incidents(w, in, out, &parts, &cs, err);
+    risk_window(w, in, &win, out);
+    rc = risk_incidents(w, &win, out, &parts, &cs, err);
     if (rc == LNT_OK)
-        rc = risk_gaps(w, in, sp, bbn, out, &parts, &cs, err);
+        rc = risk_gaps(w, &win, sp, bbn, out, &parts, &cs, err);
     if (rc != LNT_OK) {
         free(parts.v);
         return rc;
@@ -666,6 +781,7 @@ static enum lnt_err score_risk(const struct lnt_risk_weights *w, const struct ln
     lnt_str_copy(out->cap_cause, sizeof out->cap_cause, cs.cause);
     out->band = out->cap_band > out->points_band ? out->cap_band : out->points_band;
     risk_flags(w, in, out);
+    risk_evidence_flags(out);
     return LNT_OK;
 }
 
