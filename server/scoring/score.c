@@ -65,8 +65,10 @@ void lnt_score_brief_of(const struct lnt_score_result *r, struct lnt_score_brief
  * Every night the scoring looks at, from `base` (the earliest night any
  * criterion or the risk window needs) to the window's last night. Missing
  * nights are zeros. cup_level/cup_threshold carry the last count forward so
- * that a night without a count has the stock last seen; the carried count is
- * evidence only on a night the kiosk was in contact (see bbn_metric).
+ * that a night the kiosk was in use without a count has the stock last seen.
+ * A silent trading night has no count and ends the carrying (the stock after
+ * it is unknown until counted again); nor does a count from before the venue
+ * joined carry into its window.
  */
 struct span {
     int32_t base;
@@ -124,7 +126,7 @@ static enum lnt_err span_build(const struct lnt_score_rules *rules,
         if (r->night > in->last_night)
             continue;
         if (r->night < sp->base) {
-            if (r->cup_level >= 0 && r->night > seed_night) {
+            if (r->cup_level >= 0 && r->night > seed_night && r->night >= in->venue.joined) {
                 seed_night = r->night;
                 seed_level = r->cup_level;
                 seed_threshold = r->cup_threshold;
@@ -138,11 +140,13 @@ static enum lnt_err span_build(const struct lnt_score_rules *rules,
     }
     for (int i = 0; i < n; i++) {
         struct lnt_score_night *r = &sp->night[i];
-        if (r->cup_level == -2)
+        if (r->cup_level == -2 || r->night < in->venue.joined)
             r->cup_level = -1;
         if (r->cup_level >= 0) {
             seed_level = r->cup_level;
             seed_threshold = r->cup_threshold;
+        } else if (sp->trading[i] && r->contacts == 0) {
+            seed_level = -1; /* silent: the count before it is no evidence after it */
         } else {
             r->cup_level = seed_level;
             r->cup_threshold = seed_threshold;
@@ -585,7 +589,9 @@ static enum lnt_err risk_gaps(const struct lnt_risk_weights *w, const struct lnt
         if (ln->tier != LNT_TIER_ESSENTIAL ||
             (ln->status != LNT_BBN_NOT_MET && ln->status != LNT_BBN_NOT_EVIDENCED))
             continue;
-        if (!out->scored && !unmet) /* no window yet: a data gap is not a finding */
+        /* no window yet: no compliance points either way, so that neither a gap in the data
+           nor keeping an assessor away can be cheaper than a finding */
+        if (!out->scored)
             continue;
         if ((p = part_add(parts, LNT_PART_GAP)) == NULL)
             return lnt_fail(err, LNT_ERR_NOMEM, "scoring: out of memory");
