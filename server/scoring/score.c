@@ -330,7 +330,10 @@ static void bbn_metric(const struct lnt_bbn_criterion *c, const struct span *sp,
     ln->nights_seen = evidence;
     date_text(ln->first, d1);
     date_text(last, d2);
-    if (trading == 0 || (int64_t)evidence * 100 < (int64_t)c->min_share_pct * trading) {
+    if (trading == 0) {
+        ln->status = LNT_BBN_NOT_EVIDENCED;
+        textf(ln->note, sizeof ln->note, "no trading night in its window since the venue joined");
+    } else if ((int64_t)evidence * 100 < (int64_t)c->min_share_pct * trading) {
         ln->status = LNT_BBN_NOT_EVIDENCED;
         textf(ln->note, sizeof ln->note,
               "the kiosk saw %d of the %d trading nights %s..%s: fewer than the %d%% needed",
