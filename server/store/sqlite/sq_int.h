@@ -360,7 +360,7 @@ enum lnt_err lnt_sq_replay_events(struct lnt_store *s, char *err);
 #define LNT_SQ_VENUE_COLS                                                                          \
     "v.id, v.name, v.category, v.capacity, v.area, v.created_at, v.authority, v.trading, "         \
     "v.cup_cover_threshold, v.closed_at, v.joined_on, (SELECT min(k0.enrolled_at) FROM kiosks k0 " \
-    "WHERE k0.venue_id = v.id), (SELECT min(r0.night) FROM rollup_night r0 WHERE r0.venue_id = "  \
+    "WHERE k0.venue_id = v.id), (SELECT min(r0.night) FROM rollup_night r0 WHERE r0.venue_id = "   \
     "v.id AND r0.contacts > 0)"
 #define LNT_SQ_VENUE_NCOLS 13
 /* Reads LNT_SQ_VENUE_COLS starting at column `col`. */
