@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ltime.h"
+#include "score_int.h"
 
 /* round(a * b / d) for a, b >= 0, d > 0, with a * b below 2^63 (the bounds in score.h keep it so).
  */
@@ -57,108 +58,6 @@ void lnt_score_brief_of(const struct lnt_score_result *r, struct lnt_score_brief
     out->low_reporting = r->risk.low_reporting;
     out->accredited = r->bbn.accredited;
     lnt_str_copy(out->award, sizeof out->award, r->bbn.award);
-}
-
-/* ---- the nights, dense ---- */
-
-/*
- * Every night the scoring looks at, from `base` (the earliest night any
- * criterion or the risk window needs) to the window's last night. Missing
- * nights are zeros. cup_level/cup_threshold carry the last count forward so
- * that a night the kiosk was in use without a count has the stock last seen.
- * A silent trading night has no count and ends the carrying (the stock after
- * it is unknown until counted again); nor does a count from before the venue
- * joined carry into its window.
- */
-struct span {
-    int32_t base;
-    int n;
-    struct lnt_score_night *night; /* n rows, night[i].night == base + i */
-    bool *trading;
-};
-
-static enum lnt_err span_build(const struct lnt_score_rules *rules,
-                               const struct lnt_score_input *in, struct span *sp, char *err)
-{
-    int n = in->last_night - in->first_night + 1;
-    int32_t seed_night = INT32_MIN;
-    int32_t seed_level = -1, seed_threshold = 0;
-
-    for (size_t i = 0; i < rules->bbn->n_criteria; i++)
-        if (rules->bbn->criteria[i].window > n)
-            n = rules->bbn->criteria[i].window;
-    sp->base = in->last_night - n + 1;
-    sp->n = n;
-    sp->night = calloc((size_t)n, sizeof *sp->night);
-    sp->trading = calloc((size_t)n, sizeof *sp->trading);
-    if (sp->night == NULL || sp->trading == NULL)
-        return lnt_fail(err, LNT_ERR_NOMEM, "scoring: out of memory");
-    for (int i = 0; i < n; i++) {
-        sp->night[i].night = sp->base + i;
-        sp->night[i].cup_level = -2; /* not given */
-        sp->trading[i] = lnt_trading_is_night(&in->venue.trading, sp->base + i);
-    }
-    for (size_t i = 0; i < in->n_nights; i++) {
-        const struct lnt_score_night *r = &in->nights[i];
-        const int32_t counts[] = {r->contacts,
-                                  r->door_shifts,
-                                  r->door_shifts_sia_ok,
-                                  r->door_shifts_vuln,
-                                  r->angela_on_shift,
-                                  r->staff_shifts,
-                                  r->staff_shifts_bystander,
-                                  r->shifts_open,
-                                  r->incidents,
-                                  r->incidents_recorded_1h,
-                                  r->spiking_reports,
-                                  r->spiking_complete,
-                                  r->angela_requests,
-                                  r->badges_refused};
-        char d[LNT_DATE_STRLEN];
-        date_text(r->night, d);
-        for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++)
-            if (counts[k] < 0)
-                return lnt_fail(err, LNT_ERR_INVALID, "night %s: negative count", d);
-        if (r->door_shifts_sia_ok > r->door_shifts || r->door_shifts_vuln > r->door_shifts ||
-            r->staff_shifts_bystander > r->staff_shifts || r->shifts_open > r->staff_shifts ||
-            r->incidents_recorded_1h > r->incidents || r->spiking_complete > r->spiking_reports)
-            return lnt_fail(err, LNT_ERR_INVALID, "night %s: a part exceeds its whole", d);
-        if (r->night > in->last_night)
-            continue;
-        if (r->night < sp->base) {
-            if (r->cup_level >= 0 && r->night > seed_night && r->night >= in->venue.joined) {
-                seed_night = r->night;
-                seed_level = r->cup_level;
-                seed_threshold = r->cup_threshold;
-            }
-            continue;
-        }
-        struct lnt_score_night *dst = &sp->night[r->night - sp->base];
-        if (dst->cup_level != -2)
-            return lnt_fail(err, LNT_ERR_INVALID, "night %s: given twice", d);
-        *dst = *r;
-    }
-    for (int i = 0; i < n; i++) {
-        struct lnt_score_night *r = &sp->night[i];
-        if (r->cup_level == -2 || r->night < in->venue.joined)
-            r->cup_level = -1;
-        if (r->cup_level >= 0) {
-            seed_level = r->cup_level;
-            seed_threshold = r->cup_threshold;
-        } else if (sp->trading[i] && r->contacts == 0) {
-            seed_level = -1; /* silent: the count before it is no evidence after it */
-        } else {
-            r->cup_level = seed_level;
-            r->cup_threshold = seed_threshold;
-        }
-    }
-    return LNT_OK;
-}
-
-static void span_release(struct span *sp)
-{
-    free(sp->night);
-    free(sp->trading);
 }
 
 /* ---- BBN ---- */
@@ -269,8 +168,8 @@ static bool metric_every_night(enum lnt_bbn_metric m)
  * per-report metric is judged on the reports seen, so that a report never
  * costs more than silence.
  */
-static void bbn_metric(const struct lnt_bbn_criterion *c, const struct span *sp, int32_t last,
-                       int32_t joined, struct lnt_bbn_line *ln)
+static void bbn_metric(const struct lnt_bbn_criterion *c, const struct lnt_score_span *sp,
+                       int32_t last, int32_t joined, struct lnt_bbn_line *ln)
 {
     int64_t num = 0, den = 0, scaled_den;
     int evidence = 0, trading = 0;
@@ -377,7 +276,8 @@ static bool award_reached(const struct lnt_bbn_award *a, const struct lnt_bbn_re
 }
 
 static enum lnt_err score_bbn(const struct lnt_bbn_catalogue *cat, const struct lnt_score_input *in,
-                              const struct span *sp, struct lnt_bbn_result *out, char *err)
+                              const struct lnt_score_span *sp, struct lnt_bbn_result *out,
+                              char *err)
 {
     /* a finding is dated by the assessor's calendar: it counts from 00:00 London, not 06:00 */
     int32_t today = lnt_london_date(in->at);
@@ -577,7 +477,7 @@ out:
 }
 
 static enum lnt_err risk_gaps(const struct lnt_risk_weights *w, const struct lnt_score_input *in,
-                              const struct span *sp, const struct lnt_bbn_result *bbn,
+                              const struct lnt_score_span *sp, const struct lnt_bbn_result *bbn,
                               struct lnt_risk_result *out, struct parts *parts,
                               struct cap_state *cs, char *err)
 {
@@ -763,7 +663,7 @@ static void risk_evidence_flags(struct lnt_risk_result *out)
 }
 
 static enum lnt_err score_risk(const struct lnt_risk_weights *w, const struct lnt_score_input *in,
-                               const struct span *sp, const struct lnt_bbn_result *bbn,
+                               const struct lnt_score_span *sp, const struct lnt_bbn_result *bbn,
                                struct lnt_risk_result *out, char *err)
 {
     struct parts parts = {0};
@@ -797,7 +697,7 @@ static enum lnt_err score_risk(const struct lnt_risk_weights *w, const struct ln
 enum lnt_err lnt_score_venue(const struct lnt_score_rules *rules, const struct lnt_score_input *in,
                              struct lnt_score_result *out, char *err)
 {
-    struct span sp = {0};
+    struct lnt_score_span sp = {0};
     enum lnt_err rc;
     int n = in->last_night - in->first_night + 1;
 
@@ -818,11 +718,11 @@ enum lnt_err lnt_score_venue(const struct lnt_score_rules *rules, const struct l
     out->first_night = in->first_night;
     out->last_night = in->last_night;
 
-    rc = span_build(rules, in, &sp, err);
+    rc = lnt_score_span_build(rules, in, &sp, err);
     if (rc == LNT_OK)
         rc = score_bbn(rules->bbn, in, &sp, &out->bbn, err);
     if (rc == LNT_OK)
         rc = score_risk(rules->risk, in, &sp, &out->bbn, &out->risk, err);
-    span_release(&sp);
+    lnt_score_span_release(&sp);
     return rc;
 }
