@@ -301,9 +301,11 @@ void lnt_api_score_venue_summary(struct lnt_api *api, int64_t venue_id, struct j
         return; /* "score" stays null; the error is logged once */
     if (!venue_brief(api, venue_id, &b))
         return;
-    s = json_pack("{s:s, s:I, s:s, s:b, s:o}", "band", lnt_band_name(b.band), "total_milli",
-                  (json_int_t)b.total_milli, "trend", lnt_trend_name(b.trend), "accredited",
-                  b.accredited, "award", b.award[0] ? json_string(b.award) : json_null());
+    s = json_pack("{s:s, s:I, s:s, s:b, s:o, s:b, s:i}", "band", lnt_band_name(b.band),
+                  "total_milli", (json_int_t)b.total_milli, "trend", lnt_trend_name(b.trend),
+                  "accredited", b.accredited, "award",
+                  b.award[0] ? json_string(b.award) : json_null(), "scored", b.scored,
+                  "window_nights", b.window_nights);
     if (s != NULL && json_object_set_new(venue, "score", s) != 0)
         lnt_warn("score of venue %lld: out of memory", (long long)venue_id);
 }

@@ -19,6 +19,8 @@ static void out_venue(struct lnt_ctl_out *o, const struct lnt_venue *v)
     lnt_ctl_out_str(o, "authority", v->authority);
     lnt_ctl_out_str(o, "trading", v->trading);
     lnt_ctl_out_int(o, "cup_cover_threshold", v->cup_cover_threshold);
+    lnt_ctl_out_date(o, "joined", v->joined_on);
+    lnt_ctl_out_date(o, "evidence_from", v->evidence_from);
     lnt_ctl_out_time(o, "created_at", v->created_at);
     lnt_ctl_out_bool(o, "closed", v->closed_at != 0);
     if (v->closed_at != 0)
@@ -26,7 +28,17 @@ static void out_venue(struct lnt_ctl_out *o, const struct lnt_venue *v)
 }
 
 /* Reads the options venue add and venue edit share into *v, setting bits in *fields. */
-enum { O_NAME, O_CATEGORY, O_CAPACITY, O_AREA, O_AUTHORITY, O_TRADING, O_THRESHOLD, O_VENUE };
+enum {
+    O_NAME,
+    O_CATEGORY,
+    O_CAPACITY,
+    O_AREA,
+    O_AUTHORITY,
+    O_TRADING,
+    O_THRESHOLD,
+    O_JOINED,
+    O_VENUE
+};
 
 static int venue_fields(const char *const v[LNT_CTL_MAX_OPTS], struct lnt_venue *ven,
                         unsigned *fields)
@@ -79,6 +91,14 @@ static int venue_fields(const char *const v[LNT_CTL_MAX_OPTS], struct lnt_venue 
         ven->cup_cover_threshold = (int32_t)n;
         *fields |= LNT_VENUE_SET_CUP_THRESHOLD;
     }
+    if (v[O_JOINED] != NULL) {
+        /* "enrolment" clears it: the window starts with the first kiosk's enrolment again */
+        ven->joined_on = 0;
+        if (strcmp(v[O_JOINED], "enrolment") != 0 &&
+            (rc = lnt_ctl_parse_date("joined", v[O_JOINED], &ven->joined_on)) != LNT_CTL_OK)
+            return rc;
+        *fields |= LNT_VENUE_SET_JOINED;
+    }
     return LNT_CTL_OK;
 }
 
@@ -88,8 +108,9 @@ static int venue_fields(const char *const v[LNT_CTL_MAX_OPTS], struct lnt_venue 
         {"area", required_argument, NULL, O_AREA},                                                 \
         {"authority", required_argument, NULL, O_AUTHORITY},                                       \
         {"trading", required_argument, NULL, O_TRADING},                                           \
+        {"cup-cover-threshold", required_argument, NULL, O_THRESHOLD},                             \
     {                                                                                              \
-        "cup-cover-threshold", required_argument, NULL, O_THRESHOLD                                \
+        "joined", required_argument, NULL, O_JOINED                                                \
     }
 
 int lnt_ctl_venue_add(struct lnt_ctl *c, int argc, char **argv)

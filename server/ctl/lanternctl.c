@@ -182,10 +182,12 @@ static const struct command commands[] = {
      "        (from their next sync); details sealed before still open"},
     {"venue", "add", lnt_ctl_venue_add,
      "venue add --name N --category pub|bar|nightclub|hub --capacity N --area TEXT\n"
-     "        [--authority NAME] [--trading PATTERN] [--cup-cover-threshold N]"},
+     "        [--authority NAME] [--trading PATTERN] [--cup-cover-threshold N]\n"
+     "        [--joined DATE|enrolment]"},
     {"venue", "edit", lnt_ctl_venue_edit,
      "venue edit --venue ID [--name N] [--category C] [--capacity N] [--area TEXT]\n"
-     "        [--authority NAME] [--trading PATTERN] [--cup-cover-threshold N]"},
+     "        [--authority NAME] [--trading PATTERN] [--cup-cover-threshold N]\n"
+     "        [--joined DATE|enrolment]"},
     {"venue", "list", lnt_ctl_venue_list,
      "venue list [--authority NAME] [--category C] [--area TEXT] [--closed]"},
     {"venue", "close", lnt_ctl_venue_close, "venue close --venue ID"},

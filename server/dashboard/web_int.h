@@ -122,6 +122,8 @@ void web_local_txt(struct lnt_html *h, const char *text);
 void web_ago(struct web_req *r, int64_t t, int64_t stale_after);
 /* <span class="band band-red">Red</span> and friends. */
 void web_band(struct lnt_html *h, enum lnt_band b);
+/* The band, or "not yet scored - N nights of evidence" for a venue without its window. */
+void web_band_scored(struct lnt_html *h, enum lnt_band b, bool scored, int window_nights);
 void web_trend(struct lnt_html *h, enum lnt_trend t);
 void web_bbn_status(struct lnt_html *h, enum lnt_bbn_status s);
 /* The clear fields of an incident, as the kiosk's codes. */

@@ -128,6 +128,18 @@ void web_band(struct lnt_html *h, enum lnt_band b)
     }
 }
 
+void web_band_scored(struct lnt_html *h, enum lnt_band b, bool scored, int window_nights)
+{
+    if (scored) {
+        web_band(h, b);
+        return;
+    }
+    lnt_html_rawf(h,
+                  "<span class=\"band band-none\">not yet scored &#8212; %d night%s of "
+                  "evidence</span>",
+                  window_nights, window_nights == 1 ? "" : "s");
+}
+
 void web_trend(struct lnt_html *h, enum lnt_trend t)
 {
     switch (t) {

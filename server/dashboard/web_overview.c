@@ -459,7 +459,10 @@ static void league_table(struct web_req *r, const struct lnt_league *l, const st
         lnt_html_raw(&r->h, "</td><td data-label=\"For the next award\">");
         next_cell(&r->h, row);
         lnt_html_raw(&r->h, "</td><td data-label=\"Risk band\">");
-        web_band(&r->h, row->score.band);
+        if (row->scored)
+            web_band_scored(&r->h, row->score.band, row->score.scored, row->score.window_nights);
+        else
+            web_band(&r->h, LNT_BAND_NONE);
         lnt_html_raw(&r->h, "</td><td data-label=\"Trend\">");
         web_trend(&r->h, row->score.trend);
         lnt_html_rawf(&r->h,

@@ -118,7 +118,10 @@ static void header(struct web_req *r, const struct lnt_venue *v, const struct ln
     }
     lnt_html_raw(&r->h, "</dl></section><section class=\"panel\" aria-label=\"Scores\"><dl "
                         "class=\"facts\" id=\"scores\"><dt>Risk band</dt><dd id=\"risk-band\">");
-    web_band(&r->h, scored ? s->risk.band : LNT_BAND_NONE);
+    if (scored)
+        web_band_scored(&r->h, s->risk.band, s->risk.scored, s->risk.window_nights);
+    else
+        web_band(&r->h, LNT_BAND_NONE);
     lnt_html_raw(&r->h, "</dd><dt>Trend</dt><dd>");
     web_trend(&r->h, scored ? s->risk.trend : LNT_TREND_NONE);
     lnt_html_raw(&r->h, "</dd><dt>Best Bar None</dt><dd id=\"bbn-award\">");
@@ -231,7 +234,7 @@ static void risk_section(struct web_req *r, const struct lnt_score_result *s, in
     lnt_score_milli_format(s->risk.total_milli, total);
     lnt_html_raw(&r->h, "<section class=\"panel\" id=\"risk\" aria-labelledby=\"risk-h\"><h2 "
                         "id=\"risk-h\">Licensing risk</h2><p>");
-    web_band(&r->h, s->risk.band);
+    web_band_scored(&r->h, s->risk.band, s->risk.scored, s->risk.window_nights);
     lnt_html_raw(&r->h, " <strong id=\"risk-total\">");
     lnt_html_txt(&r->h, total);
     lnt_html_raw(&r->h, " points</strong>. Band from points: ");

@@ -70,7 +70,9 @@ static int add_incident(void *ctx, const struct lnt_incident *x)
     return 0;
 }
 
-static void fill_night(const struct lnt_night_rollup *r, int32_t threshold,
+/* `first`: the first row loaded, which carries the level from before the rows; any other
+ * row gives a level only when counted that night (scoring carries it, see score.c). */
+static void fill_night(const struct lnt_night_rollup *r, int32_t threshold, bool first,
                        struct lnt_score_night *out)
 {
     memset(out, 0, sizeof *out);
@@ -89,7 +91,9 @@ static void fill_night(const struct lnt_night_rollup *r, int32_t threshold,
     out->spiking_complete = r->spiking_complete;
     out->angela_requests = r->angela;
     out->badges_refused = r->refused;
-    out->cup_level = r->cup_level_known ? (r->cup_level > 0 ? r->cup_level : 0) : -1;
+    out->cup_level = r->cup_level_known && (first || r->stock_events > 0)
+                         ? (r->cup_level > 0 ? r->cup_level : 0)
+                         : -1;
     out->cup_threshold = threshold;
 }
 
@@ -176,6 +180,8 @@ static enum lnt_err venue_load(struct lnt_store *s, const struct lnt_score_rules
     lnt_str_copy(l->venue.category, sizeof l->venue.category, lnt_venue_category_name(v->category));
     lnt_str_copy(l->venue.area, sizeof l->venue.area, v->area);
     l->venue.capacity = v->capacity;
+    /* no kiosk, no contact and no date from the scheme: it has not joined yet */
+    l->venue.joined = v->evidence_from != 0 ? v->evidence_from : last + 1;
     if (lnt_trading_parse(v->trading[0] ? v->trading : lnt_trading_default(l->venue.category),
                           &l->venue.trading, err) != LNT_OK)
         return lnt_fail_prefix(err, LNT_ERR_INVALID, "venue %lld: trading: ", (long long)v->id);
@@ -189,7 +195,7 @@ static enum lnt_err venue_load(struct lnt_store *s, const struct lnt_score_rules
         goto out;
     }
     for (size_t i = 0; i < n; i++)
-        fill_night(&rows[i], v->cup_cover_threshold, &l->nights[i]);
+        fill_night(&rows[i], v->cup_cover_threshold, i == 0, &l->nights[i]);
     l->n_nights = n;
     rc = unlicensed_load(s, v->id, l, err);
     if (rc != LNT_OK)
@@ -273,7 +279,7 @@ static enum lnt_err score_loaded(const struct lnt_score_rules *rules, const stru
         return rc;
     }
     window_input(l, w, 0, at, &in);
-    in.prev.known = true;
+    in.prev.known = prev.risk.scored; /* a window before joining is no baseline */
     in.prev.band = prev.risk.band;
     in.prev.total_milli = prev.risk.total_milli;
     in.prev2_band = prev2;

@@ -8,6 +8,7 @@
 
 #include "ltime.h"
 #include "score_handling_int.h"
+#include "score_int.h"
 #include "score_summary.h"
 
 /* round(a * b / d) for a, b >= 0, d > 0, with a * b below 2^63 (the bounds in score.h keep it so).
@@ -51,6 +52,8 @@ void lnt_score_result_release(struct lnt_score_result *r)
 void lnt_score_brief_of(const struct lnt_score_result *r, struct lnt_score_brief *out)
 {
     memset(out, 0, sizeof *out);
+    out->scored = r->risk.scored;
+    out->window_nights = r->risk.window_nights;
     out->band = r->risk.band;
     out->total_milli = r->risk.total_milli;
     out->trend = r->risk.trend;
@@ -61,104 +64,13 @@ void lnt_score_brief_of(const struct lnt_score_result *r, struct lnt_score_brief
     lnt_score_summary_fill(r, out);
 }
 
-/* ---- the nights, dense ---- */
-
-/*
- * Every night the scoring looks at, from `base` (the earliest night any
- * criterion or the risk window needs) to the window's last night. Missing
- * nights are zeros. cup_level/cup_threshold carry the last count forward so
- * that a night without a count has the stock last seen.
- */
-struct span {
-    int32_t base;
-    int n;
-    struct lnt_score_night *night; /* n rows, night[i].night == base + i */
-    bool *trading;
-};
-
-static enum lnt_err span_build(const struct lnt_score_rules *rules,
-                               const struct lnt_score_input *in, struct span *sp, char *err)
-{
-    int n = in->last_night - in->first_night + 1;
-    int32_t seed_night = INT32_MIN;
-    int32_t seed_level = -1, seed_threshold = 0;
-
-    for (size_t i = 0; i < rules->bbn->n_criteria; i++)
-        if (rules->bbn->criteria[i].window > n)
-            n = rules->bbn->criteria[i].window;
-    sp->base = in->last_night - n + 1;
-    sp->n = n;
-    sp->night = calloc((size_t)n, sizeof *sp->night);
-    sp->trading = calloc((size_t)n, sizeof *sp->trading);
-    if (sp->night == NULL || sp->trading == NULL)
-        return lnt_fail(err, LNT_ERR_NOMEM, "scoring: out of memory");
-    for (int i = 0; i < n; i++) {
-        sp->night[i].night = sp->base + i;
-        sp->night[i].cup_level = -2; /* not given */
-        sp->trading[i] = lnt_trading_is_night(&in->venue.trading, sp->base + i);
-    }
-    for (size_t i = 0; i < in->n_nights; i++) {
-        const struct lnt_score_night *r = &in->nights[i];
-        const int32_t counts[] = {r->contacts,
-                                  r->door_shifts,
-                                  r->door_shifts_sia_ok,
-                                  r->door_shifts_vuln,
-                                  r->angela_on_shift,
-                                  r->staff_shifts,
-                                  r->staff_shifts_bystander,
-                                  r->shifts_open,
-                                  r->incidents,
-                                  r->incidents_recorded_1h,
-                                  r->spiking_reports,
-                                  r->spiking_complete,
-                                  r->angela_requests,
-                                  r->badges_refused};
-        char d[LNT_DATE_STRLEN];
-        date_text(r->night, d);
-        for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++)
-            if (counts[k] < 0)
-                return lnt_fail(err, LNT_ERR_INVALID, "night %s: negative count", d);
-        if (r->door_shifts_sia_ok > r->door_shifts || r->door_shifts_vuln > r->door_shifts ||
-            r->staff_shifts_bystander > r->staff_shifts || r->shifts_open > r->staff_shifts ||
-            r->incidents_recorded_1h > r->incidents || r->spiking_complete > r->spiking_reports)
-            return lnt_fail(err, LNT_ERR_INVALID, "night %s: a part exceeds its whole", d);
-        if (r->night > in->last_night)
-            continue;
-        if (r->night < sp->base) {
-            if (r->cup_level >= 0 && r->night > seed_night) {
-                seed_night = r->night;
-                seed_level = r->cup_level;
-                seed_threshold = r->cup_threshold;
-            }
-            continue;
-        }
-        struct lnt_score_night *dst = &sp->night[r->night - sp->base];
-        if (dst->cup_level != -2)
-            return lnt_fail(err, LNT_ERR_INVALID, "night %s: given twice", d);
-        *dst = *r;
-    }
-    for (int i = 0; i < n; i++) {
-        struct lnt_score_night *r = &sp->night[i];
-        if (r->cup_level == -2)
-            r->cup_level = -1;
-        if (r->cup_level >= 0) {
-            seed_level = r->cup_level;
-            seed_threshold = r->cup_threshold;
-        } else {
-            r->cup_level = seed_level;
-            r->cup_threshold = seed_threshold;
-        }
-    }
-    return LNT_OK;
-}
-
 /*
  * Each night's incidents and those first saved within the risk weights' timely_minutes, counted
  * from the reports themselves (the store keeps each report's delay): A6 and the risk side read
  * one configured value, and a change to it applies to every report at the next scoring. Reports
  * after `at` are not counted, as on the risk side.
  */
-static void span_timely(struct span *sp, const struct lnt_score_input *in, int32_t timely_seconds)
+static void span_timely(struct lnt_score_span *sp, const struct lnt_score_input *in, int32_t timely_seconds)
 {
     for (int i = 0; i < sp->n; i++)
         sp->night[i].incidents = sp->night[i].incidents_recorded_1h = 0;
@@ -171,12 +83,6 @@ static void span_timely(struct span *sp, const struct lnt_score_input *in, int32
         sp->night[night - sp->base].incidents_recorded_1h +=
             x->record_delay >= 0 && x->record_delay <= timely_seconds;
     }
-}
-
-static void span_release(struct span *sp)
-{
-    free(sp->night);
-    free(sp->trading);
 }
 
 /* ---- BBN ---- */
@@ -261,19 +167,47 @@ static void bbn_finding(const struct lnt_bbn_criterion *c, const struct lnt_scor
           best->met ? "met" : "not met", best->assessor, d1, d2, best->evidence);
 }
 
-static void bbn_metric(const struct lnt_bbn_criterion *c, const struct span *sp, int32_t last,
-                       struct lnt_bbn_line *ln)
+/* The first night a window of `days` nights ending `last` counts for a venue that joined on
+ * `joined`. */
+static int32_t window_start(int32_t last, int days, int32_t joined)
 {
-    int64_t num = 0, den = 0;
+    int32_t first = last - days + 1;
+    return joined > first ? joined : first;
+}
+
+/*
+ * Metrics measured on every trading night (shifts, Angela cover, cup stock),
+ * as against those measured per report (spiking, recorded within the hour).
+ * For the former a silent trading night counts as a night that failed.
+ */
+static bool metric_every_night(enum lnt_bbn_metric m)
+{
+    return m != LNT_METRIC_SPIKING_COMPLETE && m != LNT_METRIC_RECORDED_1H;
+}
+
+/*
+ * One rule for every kiosk criterion: only a night the kiosk was in contact
+ * can show compliance. Below the criterion's share of trading nights seen it
+ * is "not evidenced" (never met, never "not applicable"). For a metric
+ * measured every night the share seen is scaled by the share of nights seen
+ * (num/den x seen/trading), so a silent night weighs as a failed one; a
+ * per-report metric is judged on the reports seen, so that a report never
+ * costs more than silence.
+ */
+static void bbn_metric(const struct lnt_bbn_criterion *c, const struct lnt_score_span *sp,
+                       int32_t last, int32_t joined, struct lnt_bbn_line *ln)
+{
+    int64_t num = 0, den = 0, scaled_den;
     int evidence = 0, trading = 0;
-    int32_t first = last - c->window + 1;
+    int32_t first = window_start(last, c->window, joined);
     char d1[LNT_DATE_STRLEN], d2[LNT_DATE_STRLEN];
 
     for (int32_t night = first; night <= last; night++) {
         const struct lnt_score_night *r = &sp->night[night - sp->base];
         bool tn = sp->trading[night - sp->base];
+        bool seen = tn && r->contacts > 0;
         trading += tn;
-        evidence += tn && r->contacts > 0;
+        evidence += seen;
         switch (c->metric) {
         case LNT_METRIC_DOOR_SIA:
             num += r->door_shifts_sia_ok;
@@ -284,8 +218,8 @@ static void bbn_metric(const struct lnt_bbn_criterion *c, const struct span *sp,
             den += r->door_shifts;
             break;
         case LNT_METRIC_ANGELA_NIGHTS:
-            num += tn && r->angela_on_shift > 0;
-            den += tn;
+            num += seen && r->angela_on_shift > 0;
+            den += seen;
             break;
         case LNT_METRIC_STAFF_BYSTANDER:
             num += r->staff_shifts_bystander;
@@ -300,8 +234,9 @@ static void bbn_metric(const struct lnt_bbn_criterion *c, const struct span *sp,
             den += r->incidents;
             break;
         case LNT_METRIC_CUP_NIGHTS:
-            num += tn && r->cup_level >= 0 && r->cup_level >= r->cup_threshold;
-            den += tn;
+            /* a count carried into a silent night is not evidence of that night */
+            num += seen && r->cup_level >= 0 && r->cup_level >= r->cup_threshold;
+            den += seen;
             break;
         case LNT_METRIC_REGISTER_COMPLETE:
             num += r->staff_shifts - r->shifts_open;
@@ -314,33 +249,61 @@ static void bbn_metric(const struct lnt_bbn_criterion *c, const struct span *sp,
     }
     ln->num = num;
     ln->den = den;
-    ln->first = first;
+    ln->first = first <= last ? first : last;
     ln->last = last;
-    date_text(first, d1);
+    ln->nights_trading = trading;
+    ln->nights_seen = evidence;
+    date_text(ln->first, d1);
     date_text(last, d2);
-    if (evidence == 0) {
+    if (trading == 0) {
         ln->status = LNT_BBN_NOT_EVIDENCED;
-        textf(ln->note, sizeof ln->note, "the kiosk saw none of the %d trading nights %s..%s",
-              trading, d1, d2);
+        textf(ln->note, sizeof ln->note, "no trading night in its window since the venue joined");
+    } else if ((int64_t)evidence * 100 < (int64_t)c->min_share_pct * trading) {
+        ln->status = LNT_BBN_NOT_EVIDENCED;
+        textf(ln->note, sizeof ln->note,
+              "the kiosk saw %d of the %d trading nights %s..%s: fewer than the %d%% needed",
+              evidence, trading, d1, d2, c->min_share_pct);
     } else if (den == 0 && c->na_when_none) {
         ln->status = LNT_BBN_NOT_APPLICABLE;
-        textf(ln->note, sizeof ln->note, "nothing to measure in %s..%s (%d nights seen)", d1, d2,
-              evidence);
+        textf(ln->note, sizeof ln->note, "nothing to measure in %s..%s (%d of %d nights seen)", d1,
+              d2, evidence, trading);
     } else if (den < c->min_evidence) {
         ln->status = LNT_BBN_NOT_EVIDENCED;
         textf(ln->note, sizeof ln->note, "%lld of %lld: fewer than the %d needed, %s..%s",
               (long long)num, (long long)den, c->min_evidence, d1, d2);
-    } else {
+    } else if (!metric_every_night(c->metric) || evidence == trading) {
         bool met = num * 100 >= (int64_t)c->threshold_pct * den;
         ln->status = met ? LNT_BBN_MET : LNT_BBN_NOT_MET;
         textf(ln->note, sizeof ln->note, "%lld of %lld (%lld%%), %s %d%%, %s..%s", (long long)num,
               (long long)den, (long long)(num * 100 / den), met ? "at or above" : "below",
               c->threshold_pct, d1, d2);
+    } else {
+        /* num/den x evidence/trading against threshold: cross-multiplied, exact */
+        scaled_den = den * trading;
+        bool met = num * evidence * 100 >= (int64_t)c->threshold_pct * scaled_den;
+        ln->status = met ? LNT_BBN_MET : LNT_BBN_NOT_MET;
+        textf(ln->note, sizeof ln->note,
+              "%lld of %lld on the %d of %d trading nights seen, a silent night counting as "
+              "failed: %lld%%, %s %d%%, %s..%s",
+              (long long)num, (long long)den, evidence, trading,
+              (long long)(den > 0 ? num * evidence * 100 / scaled_den : 0),
+              met ? "at or above" : "below", c->threshold_pct, d1, d2);
     }
 }
 
+/* Whether an accredited venue's tallies reach award `a` (every requirement it gives). */
+static bool award_reached(const struct lnt_bbn_award *a, const struct lnt_bbn_result *r)
+{
+    int64_t other_met = (int64_t)r->desired_met + r->bonus_met;
+    int64_t other_total = (int64_t)r->desired_total + r->bonus_total;
+
+    return (int64_t)r->desired_met * 100 >= (int64_t)a->desired_pct * r->desired_total &&
+           r->bonus_met >= a->bonus_min && other_met * 100 >= (int64_t)a->other_pct * other_total;
+}
+
 static enum lnt_err score_bbn(const struct lnt_bbn_catalogue *cat, const struct lnt_score_input *in,
-                              const struct span *sp, struct lnt_bbn_result *out, char *err)
+                              const struct lnt_score_span *sp, struct lnt_bbn_result *out,
+                              char *err)
 {
     /* a finding is dated by the assessor's calendar: it counts from 00:00 London, not 06:00 */
     int32_t today = lnt_london_date(in->at);
@@ -370,7 +333,7 @@ static enum lnt_err score_bbn(const struct lnt_bbn_catalogue *cat, const struct 
         } else if (c->metric == LNT_METRIC_FINDING) {
             bbn_finding(c, in, today, ln);
         } else {
-            bbn_metric(c, sp, in->last_night, ln);
+            bbn_metric(c, sp, in->last_night, in->venue.joined, ln);
             lnt_score_pattern(c, ln);
         }
         switch (c->tier) {
@@ -398,12 +361,9 @@ static enum lnt_err score_bbn(const struct lnt_bbn_catalogue *cat, const struct 
               out->essential_met, out->essential_total);
         return LNT_OK;
     }
-    for (size_t i = 0; i < cat->n_awards; i++) {
-        const struct lnt_bbn_award *a = &cat->awards[i];
-        if ((int64_t)out->desired_met * 100 >= (int64_t)a->desired_pct * out->desired_total &&
-            out->bonus_met >= a->bonus_min)
-            lnt_str_copy(out->award, sizeof out->award, a->name);
-    }
+    for (size_t i = 0; i < cat->n_awards; i++)
+        if (award_reached(&cat->awards[i], out))
+            lnt_str_copy(out->award, sizeof out->award, cat->awards[i].name);
     textf(out->note, sizeof out->note,
           "accredited: all %d Essentials, %d of %d Desired, %d Bonus met", out->essential_total,
           out->desired_met, out->desired_total, out->bonus_met);
@@ -561,7 +521,7 @@ out:
 }
 
 static enum lnt_err risk_gaps(const struct lnt_risk_weights *w, const struct lnt_score_input *in,
-                              const struct span *sp, const struct lnt_bbn_result *bbn,
+                              const struct lnt_score_span *sp, const struct lnt_bbn_result *bbn,
                               struct lnt_risk_result *out, struct parts *parts,
                               struct cap_state *cs, char *err)
 {
@@ -575,6 +535,10 @@ static enum lnt_err risk_gaps(const struct lnt_risk_weights *w, const struct lnt
         struct lnt_risk_part *p;
         if (ln->tier != LNT_TIER_ESSENTIAL ||
             (ln->status != LNT_BBN_NOT_MET && ln->status != LNT_BBN_NOT_EVIDENCED))
+            continue;
+        /* no window yet: no compliance points either way, so that neither a gap in the data
+           nor keeping an assessor away can be cheaper than a finding */
+        if (!out->scored)
             continue;
         if ((p = part_add(parts, LNT_PART_GAP)) == NULL)
             return lnt_fail(err, LNT_ERR_NOMEM, "scoring: out of memory");
@@ -619,6 +583,8 @@ static enum lnt_err risk_gaps(const struct lnt_risk_weights *w, const struct lnt
         if (!sp->trading[night - sp->base] || sp->night[night - sp->base].contacts > 0)
             continue;
         out->silent_nights++;
+        if (!out->scored) /* counted for the flag, no points before the venue has its window */
+            continue;
         if ((p = part_add(parts, LNT_PART_DATA)) == NULL)
             return lnt_fail(err, LNT_ERR_NOMEM, "scoring: out of memory");
         date_text(night, d);
@@ -679,22 +645,80 @@ static void risk_flags(const struct lnt_risk_weights *w, const struct lnt_score_
     }
 }
 
+/*
+ * The risk window counts from the venue's joining: nights before it are not
+ * trading nights, not silent, not exposure, and hold no incidents or gaps.
+ * Sets the window's figures in *out and narrows win->first_night.
+ */
+static void risk_window(const struct lnt_risk_weights *w, const struct lnt_score_input *in,
+                        struct lnt_score_input *win, struct lnt_risk_result *out)
+{
+    char d[LNT_DATE_STRLEN];
+
+    win->first_night = in->venue.joined > in->first_night ? in->venue.joined : in->first_night;
+    out->evidence_from = win->first_night;
+    out->window_nights =
+        win->first_night <= in->last_night ? (int)(in->last_night - win->first_night + 1) : 0;
+    out->trading_nights =
+        out->window_nights > 0
+            ? lnt_trading_count(&in->venue.trading, win->first_night, in->last_night)
+            : 0;
+    out->exposure =
+        (int64_t)(in->venue.capacity > 0 ? in->venue.capacity : 0) * out->trading_nights;
+    out->exposure_used = out->exposure > w->min_exposure ? out->exposure : w->min_exposure;
+    out->scored = out->window_nights >= w->min_window_nights;
+    if (!out->scored) {
+        textf(out->scored_note, sizeof out->scored_note,
+              "not yet scored \u2014 %d night%s of evidence", out->window_nights,
+              out->window_nights == 1 ? "" : "s");
+        if (out->window_nights > 0) {
+            date_text(win->first_night, d);
+            size_t len = strlen(out->scored_note);
+            textf(out->scored_note + len, sizeof out->scored_note - len, " (joined %s; %d needed)",
+                  d, w->min_window_nights);
+        }
+    }
+}
+
+/*
+ * A venue without enough window has no band: the points and their lines stay
+ * for the officer to read, but nothing is Red, capped or flagged for review,
+ * and no trend is drawn. The silence flag is set whenever a trading night in
+ * the window was silent.
+ */
+static void risk_evidence_flags(struct lnt_risk_result *out)
+{
+    if (out->silent_nights > 0) {
+        out->silence = true;
+        textf(out->silence_note, sizeof out->silence_note,
+              "the kiosk was silent on %d of %d trading nights in the window", out->silent_nights,
+              out->trading_nights);
+    }
+    if (out->scored)
+        return;
+    out->points_band = LNT_BAND_NONE;
+    out->cap_band = LNT_BAND_NONE;
+    out->cap_cause[0] = '\0';
+    out->band = LNT_BAND_NONE;
+    out->trend = LNT_TREND_NONE;
+    out->trend_delta_milli = 0;
+    out->review = false;
+    out->review_note[0] = '\0';
+}
+
 static enum lnt_err score_risk(const struct lnt_risk_weights *w, const struct lnt_score_input *in,
-                               const struct span *sp, const struct lnt_bbn_result *bbn,
+                               const struct lnt_score_span *sp, const struct lnt_bbn_result *bbn,
                                struct lnt_risk_result *out, char *err)
 {
     struct parts parts = {0};
     struct cap_state cs = {LNT_BAND_NONE, ""};
+    struct lnt_score_input win = *in; /* the window from the venue's joining */
     enum lnt_err rc;
 
-    out->trading_nights = lnt_trading_count(&in->venue.trading, in->first_night, in->last_night);
-    out->exposure =
-        (int64_t)(in->venue.capacity > 0 ? in->venue.capacity : 0) * out->trading_nights;
-    out->exposure_used = out->exposure > w->min_exposure ? out->exposure : w->min_exposure;
-
-    rc = risk_incidents(w, in, out, &parts, &cs, err);
+    risk_window(w, in, &win, out);
+    rc = risk_incidents(w, &win, out, &parts, &cs, err);
     if (rc == LNT_OK)
-        rc = risk_gaps(w, in, sp, bbn, out, &parts, &cs, err);
+        rc = risk_gaps(w, &win, sp, bbn, out, &parts, &cs, err);
     if (rc != LNT_OK) {
         free(parts.v);
         return rc;
@@ -710,13 +734,14 @@ static enum lnt_err score_risk(const struct lnt_risk_weights *w, const struct ln
     lnt_str_copy(out->cap_cause, sizeof out->cap_cause, cs.cause);
     out->band = out->cap_band > out->points_band ? out->cap_band : out->points_band;
     risk_flags(w, in, out);
+    risk_evidence_flags(out);
     return LNT_OK;
 }
 
 enum lnt_err lnt_score_venue(const struct lnt_score_rules *rules, const struct lnt_score_input *in,
                              struct lnt_score_result *out, char *err)
 {
-    struct span sp = {0};
+    struct lnt_score_span sp = {0};
     enum lnt_err rc;
     int n = in->last_night - in->first_night + 1;
 
@@ -737,13 +762,13 @@ enum lnt_err lnt_score_venue(const struct lnt_score_rules *rules, const struct l
     out->first_night = in->first_night;
     out->last_night = in->last_night;
 
-    rc = span_build(rules, in, &sp, err);
+    rc = lnt_score_span_build(rules, in, &sp, err);
     if (rc == LNT_OK)
         span_timely(&sp, in, rules->risk->timely_seconds);
     if (rc == LNT_OK)
         rc = score_bbn(rules->bbn, in, &sp, &out->bbn, err);
     if (rc == LNT_OK)
         rc = score_risk(rules->risk, in, &sp, &out->bbn, &out->risk, err);
-    span_release(&sp);
+    lnt_score_span_release(&sp);
     return rc;
 }

@@ -75,6 +75,8 @@ struct lnt_bbn_criterion {
     int min_evidence;           /* metric: a denominator below this is "not evidenced" */
     int min_failures;    /* metric: "not met" needs at least this many failing (den - num); a share
                             below the threshold with fewer is "met": a pattern, not one slip (1) */
+    int min_share_pct;   /* metric: the kiosk must have seen at least this share of the window's
+                            trading nights before the criterion can be met or not met */
     bool na_when_none;   /* metric: a zero denominator on a kiosk that traded is "not applicable" */
     int valid_months;    /* finding: months a finding stays valid when it gives no date */
     char categories[64]; /* "" = every category; else a comma list it applies to */
@@ -86,12 +88,15 @@ struct lnt_bbn_award {
     int rank;        /* higher is better; the ladder is sorted by it */
     int desired_pct; /* at least this share of applicable Desired criteria met */
     int bonus_min;   /* and at least this many Bonus criteria met */
+    int other_pct;   /* and at least this share of all applicable Desired and Bonus criteria
+                        together ("Essentials plus a share of all other marks"); 0 = none */
 };
 
 struct lnt_bbn_catalogue {
     char version[LNT_SCORE_NAME_MAX];
     char name[LNT_SCORE_TEXT_MAX];
     int finding_valid_months;
+    int min_evidence_share; /* [catalogue] default for each metric's min_share_pct (50) */
     struct lnt_bbn_criterion *criteria; /* owned */
     size_t n_criteria;
     struct lnt_bbn_award awards[LNT_SCORE_AWARDS_MAX]; /* ascending rank */
@@ -128,6 +133,7 @@ struct lnt_risk_expect {
 struct lnt_risk_weights {
     char version[LNT_SCORE_NAME_MAX];
     int window_days;
+    int min_window_nights; /* fewer nights since joining: "not yet scored", no band */
     int half_life_days;
     int64_t reference_exposure; /* capacity-nights the points are scaled to */
     int64_t min_exposure;       /* smaller exposures are treated as this */
@@ -195,6 +201,10 @@ struct lnt_score_venue {
     char area[LNT_AREA_MAX + 1];
     int32_t capacity;
     struct lnt_trading trading;
+    /* The first night of its evidence: when it joined (its first kiosk's enrolment, or a
+     * start date the scheme set). Nights before it are outside every window: not silent,
+     * not exposure, no gaps. 0 = joined before any window. */
+    int32_t joined;
 };
 
 /* One night's rollup for the venue. Rows may come in any order; a missing night is all zeros. */
@@ -282,7 +292,9 @@ struct lnt_bbn_line {
     enum lnt_bbn_status status;
     int64_t num, den; /* metric: the figures behind the share */
     int threshold_pct;
-    int32_t first, last;  /* metric: the nights measured */
+    int32_t first, last;  /* metric: the nights measured (from the venue's joining) */
+    int nights_trading;   /* metric: trading nights in first..last */
+    int nights_seen;      /* metric: ... on which the kiosk was in contact */
     int32_t finding_date; /* finding: the one used (0 = none) */
     int64_t finding_id;   /* finding: its register id (0 = none or not from a register) */
     int32_t finding_until;
@@ -353,6 +365,12 @@ enum lnt_trend {
 const char *lnt_trend_name(enum lnt_trend t); /* "none", "better", "steady", "worse" */
 
 struct lnt_risk_result {
+    /* false while the venue has fewer than the weights' min_window_nights nights since it
+     * joined: "not yet scored — N nights of evidence", band LNT_BAND_NONE, no review */
+    bool scored;
+    char scored_note[LNT_SCORE_TEXT_MAX]; /* "" when scored */
+    int32_t evidence_from;     /* the window's first night counted (the window's, or joining) */
+    int window_nights;         /* nights from evidence_from to the window's last */
     int64_t total_milli;       /* == the sum of parts[].points_milli */
     enum lnt_band points_band; /* the band from points alone ("band_from_points") */
     enum lnt_band cap_band;    /* the floor: the worst single finding's; LNT_BAND_NONE = none */
@@ -371,6 +389,8 @@ struct lnt_risk_result {
     char review_note[LNT_SCORE_TEXT_MAX];
     bool low_reporting; /* fewer reports than the category's expectation */
     char low_reporting_note[LNT_SCORE_TEXT_MAX];
+    bool silence; /* a data-quality flag: silent trading nights in the window (any) */
+    char silence_note[LNT_SCORE_TEXT_MAX];
     int64_t expected_milli;      /* incidents expected for this exposure */
     struct lnt_risk_part *parts; /* owned */
     size_t n_parts;
@@ -410,6 +430,8 @@ void lnt_score_result_release(struct lnt_score_result *r);
  * carry this.
  */
 struct lnt_score_brief {
+    bool scored;       /* false: "not yet scored", band LNT_BAND_NONE */
+    int window_nights; /* nights of evidence (see struct lnt_risk_result) */
     enum lnt_band band;
     int64_t total_milli;
     enum lnt_trend trend;

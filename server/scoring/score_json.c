@@ -102,6 +102,8 @@ static json_t *bbn_line_json(struct jb *b, const struct lnt_bbn_line *ln)
         put(b, o, "threshold_pct", json_integer(ln->threshold_pct));
         put(b, o, "first", jdate(ln->first));
         put(b, o, "last", jdate(ln->last));
+        put(b, o, "trading_nights", json_integer(ln->nights_trading));
+        put(b, o, "nights_seen", json_integer(ln->nights_seen));
     }
     if (ln->metric == LNT_METRIC_FINDING) {
         put(b, o, "finding_date", jdate(ln->finding_date));
@@ -215,6 +217,21 @@ static json_t *causes_json(struct jb *b, const struct lnt_risk_result *r)
     return a;
 }
 
+/* Whether the venue has had its window, from when, and the silence flag. */
+static void evidence_json(struct jb *b, json_t *o, const struct lnt_risk_result *r)
+{
+    json_t *silence = json_object();
+
+    put(b, o, "scored", json_boolean(r->scored));
+    put(b, o, "scored_note", json_string(r->scored_note));
+    put(b, o, "window_nights", json_integer(r->window_nights));
+    put(b, o, "evidence_from", jdate(r->evidence_from));
+    put(b, silence, "flag", json_boolean(r->silence));
+    put(b, silence, "note", json_string(r->silence_note));
+    put(b, silence, "nights", json_integer(r->silent_nights));
+    put(b, o, "silence", silence);
+}
+
 static json_t *risk_json(struct jb *b, const struct lnt_risk_result *r)
 {
     json_t *o = json_object(), *parts = json_array(), *cap, *late, *trend, *review, *low;
@@ -260,6 +277,7 @@ static json_t *risk_json(struct jb *b, const struct lnt_risk_result *r)
     put(b, low, "note", json_string(r->low_reporting_note));
     put(b, low, "expected_milli", json_integer(r->expected_milli));
     put(b, o, "low_reporting", low);
+    evidence_json(b, o, r);
     for (size_t i = 0; i < r->n_parts; i++)
         push(b, parts, part_json(b, &r->parts[i], r));
     put(b, o, "parts", parts);
@@ -333,8 +351,11 @@ enum lnt_err lnt_score_to_text(const struct lnt_score_result *r, struct lnt_buf 
                              lnt_bbn_status_name(ln->status), ln->note);
     }
     lnt_score_milli_format(k->total_milli, m);
-    rc |= lnt_buf_printf(&b, "\nRisk: %s, %s points (band from points: %s)\n",
-                         lnt_band_name(k->band), m, lnt_band_name(k->points_band));
+    if (!k->scored)
+        rc |= lnt_buf_printf(&b, "\nRisk: %s, %s points\n", k->scored_note, m);
+    else
+        rc |= lnt_buf_printf(&b, "\nRisk: %s, %s points (band from points: %s)\n",
+                             lnt_band_name(k->band), m, lnt_band_name(k->points_band));
     if (k->cap_band != LNT_BAND_NONE)
         rc |= lnt_buf_printf(&b, "  at least %s because %s\n", lnt_band_name(k->cap_band),
                              k->cap_cause);
@@ -364,6 +385,8 @@ enum lnt_err lnt_score_to_text(const struct lnt_score_result *r, struct lnt_buf 
         rc |= lnt_buf_printf(&b, "  REVIEW: %s\n", k->review_note);
     if (k->low_reporting)
         rc |= lnt_buf_printf(&b, "  DATA QUALITY: %s\n", k->low_reporting_note);
+    if (k->silence)
+        rc |= lnt_buf_printf(&b, "  DATA QUALITY: %s\n", k->silence_note);
     if (k->late_reports > 0)
         rc |= lnt_buf_printf(&b, "  DATA QUALITY: %s\n", k->late_note);
     /* for a person: every UTC time and ISO date in London's one human form, as on the pages */

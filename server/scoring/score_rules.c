@@ -93,6 +93,7 @@ static enum lnt_err cat_criterion_start(struct cat_load *l, const char *id, int 
     cr->window = 0;
     cr->min_evidence = 1;
     cr->min_failures = 1;
+    cr->min_share_pct = -1; /* the catalogue's min_evidence_share */
     cr->line = line;
     l->cur = cr;
     l->cur_text_seen = false;
@@ -102,9 +103,10 @@ static enum lnt_err cat_criterion_start(struct cat_load *l, const char *id, int 
 
 static enum lnt_err cat_criterion_key(struct cat_load *l, const char *key, const char *v, char *err)
 {
-    static const char *const once[] = {"section",    "tier",         "source",       "threshold",
-                                       "window",     "min_evidence", "valid_months", "if_none",
-                                       "categories", "min_failures"};
+    static const char *const once[] = {
+        "section",    "tier",         "source",       "threshold",
+        "window",     "min_evidence", "valid_months", "if_none",
+        "categories", "min_failures", "min_evidence_share"};
     struct lnt_bbn_criterion *cr = l->cur;
 
     for (unsigned i = 0; i < sizeof once / sizeof once[0]; i++)
@@ -163,6 +165,8 @@ static enum lnt_err cat_criterion_key(struct cat_load *l, const char *key, const
         return want_int(key, v, 1, LNT_SCORE_WINDOW_MAX, &cr->window, err);
     if (strcmp(key, "min_evidence") == 0)
         return want_int(key, v, 1, 100000, &cr->min_evidence, err);
+    if (strcmp(key, "min_evidence_share") == 0)
+        return want_int(key, v, 1, 100, &cr->min_share_pct, err);
     if (strcmp(key, "valid_months") == 0)
         return want_int(key, v, 1, 120, &cr->valid_months, err);
     if (strcmp(key, "min_failures") == 0)
@@ -201,7 +205,12 @@ static enum lnt_err cat_award_key(struct cat_load *l, const char *key, const cha
         return want_int(key, v, 0, 100, &a->desired_pct, err);
     if (strcmp(key, "bonus_min") == 0)
         return want_int(key, v, 0, LNT_SCORE_CRITERIA_MAX, &a->bonus_min, err);
-    return lnt_fail(err, LNT_ERR_INVALID, "unknown key `%s` in an award", key);
+    if (strcmp(key, "other_pct") == 0)
+        return want_int(key, v, 0, 100, &a->other_pct, err);
+    return lnt_fail(err, LNT_ERR_INVALID,
+                    "unknown key `%s` in an award: expected rank, desired_pct, bonus_min or "
+                    "other_pct",
+                    key);
 }
 
 static enum lnt_err cat_entry(void *ctx, const char *section, const char *key, const char *v,
@@ -220,6 +229,8 @@ static enum lnt_err cat_entry(void *ctx, const char *section, const char *key, c
             return want_text(key, v, c->name, sizeof c->name, err);
         if (strcmp(key, "finding_valid_months") == 0)
             return want_int(key, v, 1, 120, &c->finding_valid_months, err);
+        if (strcmp(key, "min_evidence_share") == 0)
+            return want_int(key, v, 1, 100, &c->min_evidence_share, err);
         return lnt_fail(err, LNT_ERR_INVALID, "unknown key `%s` in [catalogue]", key);
     }
     if ((arg = section_arg(section, "award")) != NULL) {
@@ -279,11 +290,14 @@ static enum lnt_err cat_check(struct cat_load *l, const char *path, char *err)
             return lnt_fail(err, LNT_ERR_INVALID, "%s:%d: criterion %s: %s: missing", path,
                             cr->line, cr->id, missing);
         if (cr->metric == LNT_METRIC_FINDING &&
-            (cr->threshold_pct >= 0 || cr->window > 0 || cr->min_failures > 1))
+            (cr->threshold_pct >= 0 || cr->window > 0 || cr->min_failures > 1 ||
+             cr->min_share_pct >= 0))
             return lnt_fail(err, LNT_ERR_INVALID,
-                            "%s:%d: criterion %s: threshold, window and min_failures are for "
-                            "metrics, not findings",
+                            "%s:%d: criterion %s: threshold, window, min_failures and "
+                            "min_evidence_share are for metrics, not findings",
                             path, cr->line, cr->id);
+        if (cr->min_share_pct < 0)
+            cr->min_share_pct = c->min_evidence_share;
         if (cr->metric == LNT_METRIC_FINDING && cr->valid_months == 0)
             cr->valid_months = c->finding_valid_months;
         if (cr->metric != LNT_METRIC_FINDING && cr->window == 0)
@@ -291,7 +305,7 @@ static enum lnt_err cat_check(struct cat_load *l, const char *path, char *err)
     }
     if (!l->awards_given) {
         static const struct lnt_bbn_award ladder[3] = {
-            {"Bronze", 1, 0, 0}, {"Silver", 2, 50, 0}, {"Gold", 3, 75, 1}};
+            {"Bronze", 1, 0, 0, 0}, {"Silver", 2, 50, 0, 0}, {"Gold", 3, 75, 1, 0}};
         memcpy(c->awards, ladder, sizeof ladder);
         c->n_awards = 3;
     }
@@ -300,10 +314,19 @@ static enum lnt_err cat_check(struct cat_load *l, const char *path, char *err)
             return lnt_fail(err, LNT_ERR_INVALID, "%s: [award %s] rank: missing", path,
                             c->awards[i].name);
     qsort(c->awards, c->n_awards, sizeof c->awards[0], award_cmp);
-    for (size_t i = 1; i < c->n_awards; i++)
-        if (c->awards[i].rank == c->awards[i - 1].rank)
+    for (size_t i = 1; i < c->n_awards; i++) {
+        const struct lnt_bbn_award *lo = &c->awards[i - 1], *hi = &c->awards[i];
+        if (hi->rank == lo->rank)
             return lnt_fail(err, LNT_ERR_INVALID, "%s: awards %s and %s share rank %d", path,
-                            c->awards[i - 1].name, c->awards[i].name, c->awards[i].rank);
+                            lo->name, hi->name, hi->rank);
+        /* a rung no harder than the one below it would be reached whenever that one is */
+        if (hi->desired_pct <= lo->desired_pct && hi->bonus_min <= lo->bonus_min &&
+            hi->other_pct <= lo->other_pct)
+            return lnt_fail(err, LNT_ERR_INVALID,
+                            "%s: [award %s] (rank %d) asks for no more than [award %s] (rank %d): "
+                            "raise its desired_pct, bonus_min or other_pct",
+                            path, hi->name, hi->rank, lo->name, lo->rank);
+    }
     return LNT_OK;
 }
 
@@ -322,6 +345,7 @@ enum lnt_err lnt_bbn_catalogue_parse(const char *path, const char *text, size_t 
         goto out;
     }
     c->finding_valid_months = 12;
+    c->min_evidence_share = 50;
     l.c = c;
     rc = lnt_score_ini_parse_mem(path, text, len, cat_entry, &l, err);
     if (rc == LNT_OK)
@@ -382,6 +406,7 @@ struct wkey {
 static const struct wkey wkeys[] = {
     {"rules", "version", W_TEXT, WOFF(version), 0, 0},
     {"rules", "window_days", W_INT, WOFF(window_days), 1, LNT_SCORE_WINDOW_MAX},
+    {"rules", "min_window_nights", W_INT, WOFF(min_window_nights), 0, LNT_SCORE_WINDOW_MAX},
     {"rules", "half_life_days", W_INT, WOFF(half_life_days), 1, 3650},
     {"rules", "reference_exposure", W_I64, WOFF(reference_exposure), 1, 1000000000},
     {"rules", "min_exposure", W_I64, WOFF(min_exposure), 1, 1000000000},
@@ -542,7 +567,7 @@ static enum lnt_err w_entry(void *ctx, const char *section, const char *key, con
  * lnt_risk_weights_parse stands. */
 static bool w_optional(const struct wkey *k)
 {
-    return k->off == WOFF(serious_nights);
+    return k->off == WOFF(serious_nights) || k->off == WOFF(min_window_nights);
 }
 
 static enum lnt_err w_check(struct w_load *l, const char *path, char *err)
@@ -555,6 +580,27 @@ static enum lnt_err w_check(struct w_load *l, const char *path, char *err)
         if (!l->seen[i] && !w_optional(&wkeys[i]))
             return lnt_fail(err, LNT_ERR_INVALID, "%s: [%s] %s: missing", path, wkeys[i].section,
                             wkeys[i].key);
+    if (w->min_window_nights > w->window_days)
+        return lnt_fail(err, LNT_ERR_INVALID,
+                        "%s: [rules] min_window_nights (%d) is over window_days (%d): no venue "
+                        "could be scored",
+                        path, w->min_window_nights, w->window_days);
+    /* no reward for avoiding assessment (docs/scoring.md) */
+    if (w->gap_essential_unevidenced_milli < w->gap_essential_unmet_milli) {
+        char a[32];
+        lnt_score_milli_format(w->gap_essential_unevidenced_milli, sum);
+        lnt_score_milli_format(w->gap_essential_unmet_milli, a);
+        return lnt_fail(err, LNT_ERR_INVALID,
+                        "%s: [gaps] essential_not_evidenced (%s) is below essential_unmet (%s): "
+                        "a venue would gain by avoiding assessment",
+                        path, sum, a);
+    }
+    if (w->cap_essential_unevidenced < w->cap_essential_unmet)
+        return lnt_fail(err, LNT_ERR_INVALID,
+                        "%s: [caps] essential_not_evidenced (%s) is milder than essential_unmet "
+                        "(%s): a venue would gain by avoiding assessment",
+                        path, lnt_band_name(w->cap_essential_unevidenced),
+                        lnt_band_name(w->cap_essential_unmet));
     if (l->kind && !l->kind_weight_seen)
         return lnt_fail(err, LNT_ERR_INVALID, "%s:%d: [kind %s] weight: missing", path,
                         l->kind_line, l->kind->name);
@@ -592,6 +638,7 @@ enum lnt_err lnt_risk_weights_parse(const char *path, const char *text, size_t l
     if (l.w == NULL)
         return lnt_fail(err, LNT_ERR_NOMEM, "%s: out of memory", path);
     l.w->serious_nights = 30; /* optional keys' defaults */
+    l.w->min_window_nights = 28;
     rc = lnt_score_ini_parse_mem(path, text, len, w_entry, &l, err);
     if (rc == LNT_OK)
         rc = w_check(&l, path, err);

@@ -105,6 +105,10 @@ static enum lnt_err venue_key(struct venue_load *vl, const char *key, const char
         vl->trading_set = true;
         return lnt_trading_parse(v, &ven->trading, err);
     }
+    if (strcmp(key, "joined") == 0) /* the first night of its evidence */
+        return lnt_date_parse(v, &ven->joined) == LNT_OK
+                   ? LNT_OK
+                   : lnt_fail(err, LNT_ERR_INVALID, "joined: `%s`: expected YYYY-MM-DD", v);
     return lnt_fail(err, LNT_ERR_INVALID, "unknown key `%s` in a venue", key);
 }
 

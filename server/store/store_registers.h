@@ -23,6 +23,7 @@ enum lnt_venue_field {
     LNT_VENUE_SET_AUTHORITY = 1 << 4, /* "" clears it */
     LNT_VENUE_SET_TRADING = 1 << 5,   /* "" = the default of the (new) category */
     LNT_VENUE_SET_CUP_THRESHOLD = 1 << 6,
+    LNT_VENUE_SET_JOINED = 1 << 7, /* joined_on; 0 = back to its first kiosk's enrolment */
 };
 
 /*

@@ -363,8 +363,10 @@ enum lnt_err lnt_sq_replay_events(struct lnt_store *s, char *err);
 /* Venue row helpers shared by the registers and the views. */
 #define LNT_SQ_VENUE_COLS                                                                          \
     "v.id, v.name, v.category, v.capacity, v.area, v.created_at, v.authority, v.trading, "         \
-    "v.cup_cover_threshold, v.closed_at"
-#define LNT_SQ_VENUE_NCOLS 10
+    "v.cup_cover_threshold, v.closed_at, v.joined_on, (SELECT min(k0.enrolled_at) FROM kiosks k0 " \
+    "WHERE k0.venue_id = v.id), (SELECT min(r0.night) FROM rollup_night r0 WHERE r0.venue_id = "   \
+    "v.id AND r0.contacts > 0)"
+#define LNT_SQ_VENUE_NCOLS 13
 /* Reads LNT_SQ_VENUE_COLS starting at column `col`. */
 void lnt_sq_venue_row_at(sqlite3_stmt *st, int col, struct lnt_venue *v);
 /* Kiosk columns for lnt_sq_kiosk_row. */

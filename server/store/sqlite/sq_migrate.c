@@ -13,6 +13,7 @@ extern const unsigned char lnt_sql_sqlite_005_retention_received[];
 extern const unsigned char lnt_sql_sqlite_006_places_welfare[];
 extern const unsigned char lnt_sql_sqlite_007_door_rules[];
 extern const unsigned char lnt_sql_sqlite_008_sia_history[];
+extern const unsigned char lnt_sql_sqlite_009_venue_joined[];
 
 struct migration {
     int version;
@@ -42,6 +43,7 @@ static const struct migration migrations[] = {
     {6, "006_places_welfare.sql", lnt_sql_sqlite_006_places_welfare, NULL, NULL, false},
     {7, "007_door_rules.sql", lnt_sql_sqlite_007_door_rules, NULL, NULL, false},
     {8, "008_sia_history.sql", lnt_sql_sqlite_008_sia_history, NULL, NULL, false},
+    {9, "009_venue_joined.sql", lnt_sql_sqlite_009_venue_joined, NULL, NULL, false},
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 _Static_assert(LNT_STORE_SCHEMA_VERSION == 8, "store_admin.h names the newest migration");

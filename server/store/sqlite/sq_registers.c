@@ -125,6 +125,8 @@ static enum lnt_err venue_check(struct lnt_venue *v, char *err)
         return lnt_fail(err, LNT_ERR_INVALID, "venue capacity must not be negative");
     if (v->cup_cover_threshold < 0)
         return lnt_fail(err, LNT_ERR_INVALID, "cup-cover threshold must not be negative");
+    if (v->joined_on < 0)
+        return lnt_fail(err, LNT_ERR_INVALID, "joining date must not be before 1970");
     if (memchr(v->trading, '\0', sizeof v->trading) == NULL)
         return lnt_fail(err, LNT_ERR_TOO_LARGE, "trading pattern is over %d bytes",
                         LNT_TRADING_MAX);
@@ -157,7 +159,8 @@ enum lnt_err lnt_store_venue_add(struct lnt_store *s, struct lnt_venue *v, char 
         goto out;
     st = lnt_sq_stmt(&s->w,
                      "INSERT INTO venues (name, category, capacity, area, created_at, authority, "
-                     "trading, cup_cover_threshold) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                     "trading, cup_cover_threshold, joined_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                     "?7, ?8, ?9)",
                      err);
     if (st == NULL) {
         rc = LNT_ERR_DB;
@@ -171,18 +174,20 @@ enum lnt_err lnt_store_venue_add(struct lnt_store *s, struct lnt_venue *v, char 
     sqlite3_bind_text(st, 6, v->authority, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 7, v->trading, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 8, v->cup_cover_threshold);
+    sqlite3_bind_int(st, 9, v->joined_on);
     rc = lnt_sq_done(s->w.db, st, err, "storing the venue");
     if (rc != LNT_OK)
         goto out;
     v->id = sqlite3_last_insert_rowid(s->w.db);
     v->created_at = now;
     v->closed_at = 0;
+    v->evidence_from = v->joined_on;
     snprintf(obj, sizeof obj, "venue %" PRId64, v->id);
     rc = lnt_sq_audit(s, "venue.add", obj, err,
                       "\"%s\" %s, capacity %" PRId32 ", area \"%s\", authority \"%s\", "
-                      "trading \"%s\", cup covers %" PRId32,
+                      "trading \"%s\", cup covers %" PRId32 ", joined %" PRId32,
                       v->name, lnt_venue_category_name(v->category), v->capacity, v->area,
-                      v->authority, v->trading, v->cup_cover_threshold);
+                      v->authority, v->trading, v->cup_cover_threshold, v->joined_on);
 out:
     return lnt_sq_wend(s, rc, err);
 }
@@ -200,6 +205,18 @@ void lnt_sq_venue_row_at(sqlite3_stmt *st, int col, struct lnt_venue *v)
     lnt_sq_text(v->trading, sizeof v->trading, st, col + 7);
     v->cup_cover_threshold = sqlite3_column_int(st, col + 8);
     v->closed_at = sqlite3_column_int64(st, col + 9);
+    v->joined_on = sqlite3_column_int(st, col + 10);
+    if (v->joined_on > 0) {
+        v->evidence_from = v->joined_on;
+    } else {
+        /* the first kiosk's enrolment, or the first night with contact if earlier (events a
+           kiosk held before it was enrolled, an import) */
+        if (sqlite3_column_type(st, col + 11) != SQLITE_NULL)
+            v->evidence_from = lnt_night_of(sqlite3_column_int64(st, col + 11));
+        if (sqlite3_column_type(st, col + 12) != SQLITE_NULL &&
+            (v->evidence_from == 0 || sqlite3_column_int(st, col + 12) < v->evidence_from))
+            v->evidence_from = sqlite3_column_int(st, col + 12);
+    }
 }
 
 static void venue_row(sqlite3_stmt *st, void *elem)
@@ -268,7 +285,7 @@ enum lnt_err lnt_store_venue_edit(struct lnt_store *s, int64_t id, const struct 
     char changed[256] = "", obj[32];
     enum lnt_err rc;
 
-    if (fields == 0 || (fields & ~0x7fu) != 0)
+    if (fields == 0 || (fields & ~0xffu) != 0)
         return lnt_fail(err, LNT_ERR_INVALID, "venue edit: no known field to change");
     rc = lnt_sq_wbegin(s, err);
     if (rc == LNT_OK)
@@ -291,6 +308,7 @@ enum lnt_err lnt_store_venue_edit(struct lnt_store *s, int64_t id, const struct 
     TAKE(LNT_VENUE_SET_AUTHORITY, authority, "authority");
     TAKE(LNT_VENUE_SET_TRADING, trading, "trading");
     TAKE(LNT_VENUE_SET_CUP_THRESHOLD, cup_cover_threshold, "cup-cover threshold");
+    TAKE(LNT_VENUE_SET_JOINED, joined_on, "joined");
 #undef TAKE
     cur.name[sizeof cur.name - 1] = '\0';
     cur.area[sizeof cur.area - 1] = '\0';
@@ -300,7 +318,8 @@ enum lnt_err lnt_store_venue_edit(struct lnt_store *s, int64_t id, const struct 
         goto out;
     st = lnt_sq_stmt(&s->w,
                      "UPDATE venues SET name = ?2, category = ?3, capacity = ?4, area = ?5, "
-                     "authority = ?6, trading = ?7, cup_cover_threshold = ?8 WHERE id = ?1",
+                     "authority = ?6, trading = ?7, cup_cover_threshold = ?8, joined_on = ?9 "
+                     "WHERE id = ?1",
                      err);
     if (st == NULL) {
         rc = LNT_ERR_DB;
@@ -314,15 +333,16 @@ enum lnt_err lnt_store_venue_edit(struct lnt_store *s, int64_t id, const struct 
     sqlite3_bind_text(st, 6, cur.authority, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 7, cur.trading, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 8, cur.cup_cover_threshold);
+    sqlite3_bind_int(st, 9, cur.joined_on);
     rc = lnt_sq_done(s->w.db, st, err, "updating the venue");
     if (rc != LNT_OK)
         goto out;
     snprintf(obj, sizeof obj, "venue %" PRId64, id);
     rc = lnt_sq_audit(s, "venue.edit", obj, err,
                       "changed %s: now \"%s\" %s, capacity %" PRId32 ", area \"%s\", authority "
-                      "\"%s\", trading \"%s\", cup covers %" PRId32,
+                      "\"%s\", trading \"%s\", cup covers %" PRId32 ", joined %" PRId32,
                       changed, cur.name, lnt_venue_category_name(cur.category), cur.capacity,
-                      cur.area, cur.authority, cur.trading, cur.cup_cover_threshold);
+                      cur.area, cur.authority, cur.trading, cur.cup_cover_threshold, cur.joined_on);
 out:
     return lnt_sq_wend(s, rc, err);
 }

@@ -74,8 +74,8 @@ static void test_score__catalogue_covers_sections_and_kiosk_metrics(void **state
     assert_string_equal(c->awards[2].name, "Gold");
     assert_int_equal(c->awards[2].desired_pct, 75);
     assert_int_equal(c->awards[2].bonus_min, 1);
-    assert_string_equal(c->version, "bbn-default-2026.1");
-    assert_string_equal(rules.risk->version, "risk-default-2026.1");
+    assert_string_equal(c->version, "bbn-default-2026.2");
+    assert_string_equal(rules.risk->version, "risk-default-2026.2");
     assert_int_equal(rules.risk->decay_ppm[30], 500000);
 }
 
@@ -303,7 +303,17 @@ static enum lnt_err expect_entry(void *ctx, const char *section, const char *key
         snprintf(got, sizeof got, "%s", yes(r->risk.review));
     else if (strcmp(key, "low_reporting") == 0)
         snprintf(got, sizeof got, "%s", yes(r->risk.low_reporting));
-    else
+    else if (strcmp(key, "silence") == 0)
+        snprintf(got, sizeof got, "%s", yes(r->risk.silence));
+    else if (strcmp(key, "risk_scored") == 0)
+        snprintf(got, sizeof got, "%s", yes(r->risk.scored));
+    else if (strcmp(key, "window_nights") == 0)
+        snprintf(got, sizeof got, "%d", r->risk.window_nights);
+    else if (strcmp(key, "scored_note") == 0) {
+        if (strstr(r->risk.scored_note, v) == NULL)
+            mismatch(x, line, key, v, r->risk.scored_note);
+        return LNT_OK;
+    } else
         return lnt_fail(err, LNT_ERR_INVALID, "unknown expectation `%s`", key);
     if (strcmp(got, v) != 0)
         mismatch(x, line, key, v, got);
@@ -375,6 +385,24 @@ static void test_score__golden_award_boundaries(void **state)
 {
     (void)state;
     run_golden("awards");
+}
+
+static void test_score__golden_joining_is_not_punished(void **state)
+{
+    (void)state;
+    run_golden("joining");
+}
+
+static void test_score__golden_silence_is_never_compliance(void **state)
+{
+    (void)state;
+    run_golden("silence");
+}
+
+static void test_score__golden_avoiding_assessment_never_pays(void **state)
+{
+    (void)state;
+    run_golden("avoidance");
 }
 
 static void test_score__golden_two_reds_raise_review(void **state)
@@ -941,6 +969,9 @@ int main(void)
         cmocka_unit_test(test_score__golden_late_report_by_the_book_costs_nothing),
         cmocka_unit_test(test_score__golden_a6_fails_on_a_pattern_only),
         cmocka_unit_test(test_score__golden_serious_floor_by_age_and_handling),
+        cmocka_unit_test(test_score__golden_joining_is_not_punished),
+        cmocka_unit_test(test_score__golden_silence_is_never_compliance),
+        cmocka_unit_test(test_score__golden_avoiding_assessment_never_pays),
         cmocka_unit_test(test_score__explanation_parts_sum_to_total),
         cmocka_unit_test(test_score__well_handled_report_never_raises_the_band),
         cmocka_unit_test(test_score__same_inputs_give_the_same_bytes),

@@ -36,8 +36,9 @@ static int setup(void **state)
     r = ctl("init", "--scheme", "TEST");
     assert_int_equal(r.status, 0);
     lnt_proc_result_release(&r);
+    /* in the scheme since before any window these tests score (it has no kiosk) */
     r = ctl("venue", "add", "--name", "The Crown", "--category", "bar", "--capacity", "200",
-            "--area", "Market");
+            "--area", "Market", "--joined", "2025-06-01");
     assert_int_equal(r.status, 0);
     lnt_proc_result_release(&r);
     return 0;
@@ -58,7 +59,7 @@ static void test_score_ctl__score_prints_json_and_text(void **state)
     (void)state;
     r = ctl("score", "--venue", "1", "--at", "2026-03-02", "--json");
     assert_int_equal(r.status, 0);
-    assert_non_null(strstr(r.out, "\"rules\":{\"bbn\":\"bbn-default-2026.1\""));
+    assert_non_null(strstr(r.out, "\"rules\":{\"bbn\":\"bbn-default-2026.2\""));
     assert_non_null(strstr(r.out, "\"window\":{\"first\":\"2025-12-02\",\"last\":\"2026-03-01\""));
     /* the same question twice: the same bytes */
     r2 = ctl("score", "--venue", "1", "--at", "2026-03-02T12:00:00Z", "--json");
@@ -69,6 +70,65 @@ static void test_score_ctl__score_prints_json_and_text(void **state)
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "Best Bar None: not accredited"));
     assert_non_null(strstr(r.out, "DATA QUALITY"));
+    lnt_proc_result_release(&r);
+}
+
+/*
+ * A venue is scored from the night it joined: with no kiosk and no date from
+ * the scheme it has not joined; with ten nights it is "not yet scored"; the
+ * scheme's date can be set, refused when it is no date, and cleared.
+ */
+static void test_score_ctl__a_venue_is_scored_from_the_night_it_joined(void **state)
+{
+    struct lnt_proc_result r;
+    (void)state;
+    r = ctl("venue", "add", "--name", "The Anchor", "--category", "pub", "--capacity", "80",
+            "--area", "Quay");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "joined"));
+    lnt_proc_result_release(&r);
+    r = ctl("score", "--venue", "2", "--at", "2026-03-02");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "Risk: not yet scored \u2014 0 nights of evidence"));
+    assert_null(strstr(r.out, "Risk: red"));
+    lnt_proc_result_release(&r);
+
+    r = ctl("venue", "edit", "--venue", "2", "--joined", "2026-02-20");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "2026-02-20"));
+    lnt_proc_result_release(&r);
+    r = ctl("score", "--venue", "2", "--at", "2026-03-02", "--json");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "\"scored\":false"));
+    assert_non_null(strstr(r.out, "\"window_nights\":10"));
+    assert_non_null(strstr(r.out, "\"evidence_from\":\"2026-02-20\""));
+    assert_non_null(strstr(r.out, "\"band\":\"none\""));
+    lnt_proc_result_release(&r);
+    r = ctl("score", "--venue", "2", "--at", "2026-03-02");
+    assert_non_null(
+        strstr(r.out, "not yet scored \u2014 10 nights of evidence (joined 2026-02-20"));
+    lnt_proc_result_release(&r);
+
+    r = ctl("venue", "edit", "--venue", "2", "--joined", "2026-02-30");
+    assert_int_not_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "--joined"));
+    lnt_proc_result_release(&r);
+
+    /* from the first window night on: scored, its silent nights counted */
+    r = ctl("venue", "edit", "--venue", "2", "--joined", "2025-12-02");
+    assert_int_equal(r.status, 0);
+    lnt_proc_result_release(&r);
+    r = ctl("score", "--venue", "2", "--at", "2026-03-02", "--json");
+    assert_non_null(strstr(r.out, "\"scored\":true"));
+    assert_non_null(strstr(r.out, "\"window_nights\":90"));
+    lnt_proc_result_release(&r);
+
+    /* cleared: back to the first kiosk's enrolment, and it has none */
+    r = ctl("venue", "edit", "--venue", "2", "--joined", "enrolment");
+    assert_int_equal(r.status, 0);
+    lnt_proc_result_release(&r);
+    r = ctl("score", "--venue", "2", "--at", "2026-03-02", "--json");
+    assert_non_null(strstr(r.out, "\"window_nights\":0"));
     lnt_proc_result_release(&r);
 }
 
@@ -142,6 +202,7 @@ int main(void)
         cmocka_unit_test(test_score_ctl__bad_arguments_are_named),
         cmocka_unit_test(test_score_ctl__reports_answer_json),
         cmocka_unit_test(test_score_ctl__default_range_ends_with_the_london_date),
+        cmocka_unit_test(test_score_ctl__a_venue_is_scored_from_the_night_it_joined),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -92,6 +92,8 @@ static void test_score_load__store_rollups_reach_the_score(void **state)
     v.capacity = 200;
     snprintf(v.area, sizeof v.area, "Market");
     snprintf(v.trading, sizeof v.trading, "Fri-Sat 20:00-03:00");
+    /* in the scheme since before the windows scored here (its kiosk is enrolled today) */
+    v.joined_on = lnt_days_from_civil(2025, 6, 1);
     assert_int_equal(lnt_store_venue_add(s, &v, err), LNT_OK);
     memset(&f, 0, sizeof f);
     f.venue_id = v.id;
@@ -129,13 +131,19 @@ static void test_score_load__store_rollups_reach_the_score(void **state)
     assert_int_equal(res.risk.incidents, 2);
     for (size_t i = 0; i < res.bbn.n_lines; i++) {
         const struct lnt_bbn_line *ln = &res.bbn.lines[i];
+        /* the kiosk spoke on 2 of 26 trading nights: too few to judge a kiosk criterion */
         if (strcmp(ln->id, "A1") == 0) {
             assert_int_equal(ln->num, 1);
             assert_int_equal(ln->den, 2);
-            assert_int_equal(ln->status, LNT_BBN_NOT_MET);
+            assert_int_equal(ln->nights_seen, 2);
+            assert_int_equal(ln->nights_trading, 26);
+            assert_int_equal(ln->status, LNT_BBN_NOT_EVIDENCED);
         }
-        if (strcmp(ln->id, "E2") == 0)
-            assert_int_equal(ln->status, LNT_BBN_MET);
+        if (strcmp(ln->id, "E2") == 0) {
+            assert_int_equal(ln->num, 1);
+            assert_int_equal(ln->den, 1);
+            assert_int_equal(ln->status, LNT_BBN_NOT_EVIDENCED);
+        }
         if (strcmp(ln->id, "F1") == 0) {
             assert_int_equal(ln->status, LNT_BBN_NOT_MET);
             assert_non_null(strstr(ln->note, "no training records kept"));
@@ -154,8 +162,8 @@ static void test_score_load__store_rollups_reach_the_score(void **state)
             assert_int_equal(p->count, 1); /* one shift without a valid SIA licence */
     }
     assert_true(seen_b);
-    /* five unmet Essentials (A1, A2 - both shifts left open, E1, E3, F1), seven never assessed,
-       24 silent nights, an unlicensed shift and a badly handled assault: Red on points */
+    /* an unmet Essential (F1), five the kiosk saw too little of, seven never assessed, 24
+       silent nights, an unlicensed shift and a badly handled assault: Red on points */
     assert_int_equal(res.risk.points_band, LNT_BAND_RED);
     assert_int_equal(res.risk.band, LNT_BAND_RED);
     assert_false(res.bbn.accredited);
@@ -312,6 +320,7 @@ static void test_score_load__trend_steps_back_by_london_days_across_a_clock_chan
     v.capacity = 200;
     snprintf(v.area, sizeof v.area, "Market");
     snprintf(v.trading, sizeof v.trading, "Fri-Sat 20:00-03:00");
+    v.joined_on = lnt_days_from_civil(2026, 1, 1);
     assert_int_equal(lnt_store_venue_add(s, &v, err), LNT_OK);
     /* an assessor's finding dated Tuesday 13 October, the day after the window before was scored */
     memset(&f, 0, sizeof f);
@@ -328,6 +337,7 @@ static void test_score_load__trend_steps_back_by_london_days_across_a_clock_chan
         lnt_score_load_venue(s, &rules, v.id, at, &now, err) != LNT_OK)
         fail_msg("%s", err);
     assert_int_equal(lnt_london_date(at_before), lnt_days_from_civil(2026, 10, 12));
+    assert_true(now.risk.scored && before.risk.scored);
     assert_int_equal(now.risk.trend_delta_milli, now.risk.total_milli - before.risk.total_milli);
     lnt_score_result_release(&now);
     lnt_score_result_release(&before);
@@ -339,9 +349,94 @@ static void test_score_load__trend_steps_back_by_london_days_across_a_clock_chan
     free(dir);
 }
 
+/*
+ * Without a date from the scheme, a venue's window starts the night its first
+ * kiosk was enrolled: a kiosk enrolled ten nights ago leaves it "not yet
+ * scored", with no night before that counted silent; a date the scheme sets
+ * takes over, and clearing it goes back to the enrolment.
+ */
+static void test_score_load__window_starts_when_the_first_kiosk_enrols(void **state)
+{
+    char *dir = lnt_test_tmpdir(), *db = lnt_test_path(dir, "l.db");
+    char err[LNT_ERRBUF_SIZE] = "", code[LNT_ENROLL_CODE_LEN + 1];
+    struct lnt_store *s = NULL;
+    struct lnt_venue v, got;
+    struct lnt_kiosk k;
+    struct lnt_score_rules rules;
+    struct lnt_score_result res;
+    uint8_t pk[LNT_SIGN_PK_LEN];
+    (void)state;
+
+    assert_int_equal(lnt_crypto_init(), LNT_OK);
+    assert_int_equal(setenv("LANTERN_ASSETS", lnt_test_src("assets"), 1), 0);
+    assert_int_equal(lnt_score_load_rules(&rules, err), LNT_OK);
+    assert_int_equal(lnt_store_open(&s, db, err), LNT_OK);
+    assert_int_equal(lnt_store_scheme_init(s, "TEST", err), LNT_OK);
+    memset(&v, 0, sizeof v);
+    snprintf(v.name, sizeof v.name, "The Crown");
+    v.category = LNT_VENUE_BAR;
+    v.capacity = 200;
+    snprintf(v.area, sizeof v.area, "Market");
+    snprintf(v.trading, sizeof v.trading, "Fri-Sat 20:00-03:00");
+    assert_int_equal(lnt_store_venue_add(s, &v, err), LNT_OK);
+
+    /* no kiosk yet: not joined, nothing silent, no band */
+    if (lnt_score_load_venue(s, &rules, v.id, AT, &res, err) != LNT_OK)
+        fail_msg("%s", err);
+    assert_false(res.risk.scored);
+    assert_int_equal(res.risk.window_nights, 0);
+    assert_int_equal(res.risk.silent_nights, 0);
+    assert_int_equal(res.risk.band, LNT_BAND_NONE);
+    assert_false(res.risk.review);
+    lnt_score_result_release(&res);
+
+    /* enrolled at 10:00 on Friday 20 February: its first night is the 20th */
+    if (lnt_store_enroll_code_add(s, v.id, lnt_time_now() + 86400, code, err) != LNT_OK)
+        fail_msg("%s", err);
+    lnt_random(pk, sizeof pk);
+    if (lnt_store_enroll_redeem(s, code, pk, utc(2026, 2, 20, 10, 0), &k, err) != LNT_OK)
+        fail_msg("%s", err);
+    assert_int_equal(lnt_store_venue_get(s, v.id, &got, err), LNT_OK);
+    assert_int_equal(got.evidence_from, lnt_days_from_civil(2026, 2, 20));
+    if (lnt_score_load_venue(s, &rules, v.id, AT, &res, err) != LNT_OK)
+        fail_msg("%s", err);
+    assert_false(res.risk.scored);
+    assert_int_equal(res.risk.window_nights, 10);
+    assert_int_equal(res.risk.trading_nights, 4); /* Fri 20, Sat 21, Fri 27, Sat 28 */
+    assert_int_equal(res.risk.silent_nights, 4);  /* it has sent nothing */
+    assert_int_equal(res.risk.band, LNT_BAND_NONE);
+    assert_non_null(strstr(res.risk.scored_note, "not yet scored"));
+    lnt_score_result_release(&res);
+
+    /* the scheme says it joined on 2 December: the whole window, its silence counted */
+    v.joined_on = lnt_days_from_civil(2025, 12, 2);
+    assert_int_equal(lnt_store_venue_edit(s, v.id, &v, LNT_VENUE_SET_JOINED, err), LNT_OK);
+    if (lnt_score_load_venue(s, &rules, v.id, AT, &res, err) != LNT_OK)
+        fail_msg("%s", err);
+    assert_true(res.risk.scored);
+    assert_int_equal(res.risk.window_nights, 90);
+    assert_int_equal(res.risk.silent_nights, 26);
+    assert_int_not_equal(res.risk.band, LNT_BAND_NONE);
+    lnt_score_result_release(&res);
+
+    /* cleared: the enrolment again */
+    v.joined_on = 0;
+    assert_int_equal(lnt_store_venue_edit(s, v.id, &v, LNT_VENUE_SET_JOINED, err), LNT_OK);
+    assert_int_equal(lnt_store_venue_get(s, v.id, &got, err), LNT_OK);
+    assert_int_equal(got.joined_on, 0);
+    assert_int_equal(got.evidence_from, lnt_days_from_civil(2026, 2, 20));
+
+    lnt_store_free(s);
+    lnt_score_rules_release(&rules);
+    lnt_test_rmrf(dir);
+    free(db);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_score_load__window_starts_when_the_first_kiosk_enrols),
         cmocka_unit_test(test_score_load__store_rollups_reach_the_score),
         cmocka_unit_test(test_score_load__trend_steps_back_by_london_days_across_a_clock_change),
         cmocka_unit_test(test_score_load__a_licence_suspended_after_the_shift_counts_against_it),

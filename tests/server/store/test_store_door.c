@@ -394,12 +394,14 @@ static void test_store_door__a_scheme_with_venues_requires_nothing_new_on_upgrad
     lnt_store_free(f->s);
     f->s = NULL;
     assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db,
-                                  "DROP TABLE required_training; DROP TABLE sia_history; "
-                                  "ALTER TABLE shifts DROP COLUMN training_missing; "
-                                  "ALTER TABLE shifts DROP COLUMN duty; PRAGMA user_version = 6;",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(db,
+                     "DROP TABLE required_training; DROP TABLE sia_history; "
+                     "ALTER TABLE shifts DROP COLUMN training_missing; "
+                     "ALTER TABLE shifts DROP COLUMN duty; "
+                     "ALTER TABLE venues DROP COLUMN joined_on; PRAGMA user_version = 6;",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
     sqlite3_close(db);
     sf_reopen(f);
     assert_int_equal(sf_sql_int(f->path, "PRAGMA user_version"), LNT_STORE_SCHEMA_VERSION);
