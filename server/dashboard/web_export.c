@@ -403,6 +403,7 @@ static void export_volunteers(struct web_req *r)
 {
     struct lnt_volunteer_month *vm = NULL;
     struct lnt_buf *b = &r->resp->body;
+    struct lnt_rollup_scope scope;
     int32_t today = lnt_london_date(r->now);
     size_t n = 0;
 
@@ -410,7 +411,9 @@ static void export_volunteers(struct web_req *r)
         web_error(r, 403, "Not available", "Volunteer figures cover the whole town.");
         return;
     }
-    if (lnt_store_volunteer_months(r->web->store, today - 400, today, &vm, &n, NULL) != LNT_OK) {
+    lnt_scope_volunteers(&r->officer.scope, 0, &scope);
+    if (lnt_store_volunteer_months(r->web->store, &scope, today - 400, today, &vm, &n, NULL) !=
+        LNT_OK) {
         web_error(r, 500, "Something went wrong", "Volunteer figures could not be read.");
         return;
     }

@@ -19,7 +19,7 @@ static const char *const tally_names[LNT_TALLIES] = {
 static const char *const month_names[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
-static void recent(struct web_req *r)
+static void recent(struct web_req *r, const struct lnt_rollup_scope *scope)
 {
     struct lnt_volunteer_shift *vs = NULL;
     size_t n = 0;
@@ -28,8 +28,8 @@ static void recent(struct web_req *r)
                   "<section class=\"panel\" aria-labelledby=\"rec-h\"><h2 id=\"rec-h\">"
                   "Shifts in the last %d days</h2>",
                   RECENT_DAYS);
-    if (lnt_store_volunteer_list(r->web->store, 0, NULL, r->now - RECENT_DAYS * 86400, r->now + 1,
-                                 0, 200, &vs, &n, NULL) != LNT_OK) {
+    if (lnt_store_volunteer_list(r->web->store, scope, NULL, r->now - RECENT_DAYS * 86400,
+                                 r->now + 1, 0, 200, &vs, &n, NULL) != LNT_OK) {
         lnt_html_raw(&r->h, "<p class=\"empty\">They could not be read.</p></section>");
         return;
     }
@@ -64,7 +64,8 @@ void web_volunteers(struct web_req *r)
 {
     struct lnt_volunteer_month *vm = NULL;
     struct lnt_svg_bar bars[MONTHS];
-    char labels[MONTHS][12], err[LNT_ERRBUF_SIZE] = "";
+    struct lnt_rollup_scope scope;
+    char labels[MONTHS][12], err[LNT_ERRBUF_SIZE] = "", object[96];
     double hours[MONTHS] = {0};
     int32_t today = lnt_london_date(r->now);
     int y0, m0, d0;
@@ -74,8 +75,14 @@ void web_volunteers(struct web_req *r)
         web_error(r, 403, "Not available", "Volunteer figures cover the whole town.");
         return;
     }
-    /* team call signs identify volunteers: the read is audited, one row per page */
-    web_audit(r, "volunteers.view", "volunteer shifts, whole scheme", r->http->path);
+    /* team call signs identify volunteers: only the hubs in scope, and the read is audited, one
+     * row per page naming the scope read */
+    lnt_scope_volunteers(&r->officer.scope, 0, &scope);
+    if (scope.authority != NULL)
+        snprintf(object, sizeof object, "volunteer shifts, authority %s", scope.authority);
+    else
+        snprintf(object, sizeof object, "volunteer shifts, whole scheme");
+    web_audit(r, "volunteers.view", object, r->http->path);
     lnt_civil_from_days(today, &y0, &m0, &d0);
     {
         int y = y0, m = m0 - (MONTHS - 1);
@@ -83,8 +90,8 @@ void web_volunteers(struct web_req *r)
             m += 12;
             y--;
         }
-        if (lnt_store_volunteer_months(r->web->store, lnt_days_from_civil(y, m, 1), today, &vm, &n,
-                                       err) != LNT_OK) {
+        if (lnt_store_volunteer_months(r->web->store, &scope, lnt_days_from_civil(y, m, 1), today,
+                                       &vm, &n, err) != LNT_OK) {
             lnt_error("dashboard: volunteers: %s", err);
             web_error(r, 500, "Something went wrong", "The volunteer figures could not be read.");
             return;
@@ -135,7 +142,7 @@ void web_volunteers(struct web_req *r)
                       "the last twelve months.</td></tr>",
                       4 + LNT_TALLIES);
     lnt_html_raw(&r->h, "</tbody></table></div></section>");
-    recent(r);
+    recent(r, &scope);
     web_page_end(r, 200);
     free(vm);
 }

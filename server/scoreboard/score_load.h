@@ -50,9 +50,10 @@ enum lnt_err lnt_score_report_hotspots(struct lnt_store *s, const struct lnt_sco
  * "spiking", "totals"}). */
 enum lnt_err lnt_score_report_trends(struct lnt_store *s, const struct lnt_rollup_scope *scope,
                                      int64_t from, int64_t to, struct lnt_buf *out, char *err);
-/* Volunteer shifts, hours and tallies by month over [from, to), every hub or one. */
-enum lnt_err lnt_score_report_volunteers(struct lnt_store *s, int64_t venue_id, int64_t from,
-                                         int64_t to, struct lnt_buf *out, char *err);
+/* Volunteer shifts, hours and tallies by month over [from, to) of the hubs in `scope` (NULL =
+ * every hub; build it with lnt_scope_volunteers). */
+enum lnt_err lnt_score_report_volunteers(struct lnt_store *s, const struct lnt_rollup_scope *scope,
+                                         int64_t from, int64_t to, struct lnt_buf *out, char *err);
 /* Cup-cover levels and when each runs out at the rate of the last `lookback_days`. */
 enum lnt_err lnt_score_report_stock(struct lnt_store *s, const char *authority, int64_t at,
                                     int lookback_days, struct lnt_buf *out, char *err);

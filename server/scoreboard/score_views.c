@@ -125,8 +125,8 @@ enum lnt_err lnt_score_report_trends(struct lnt_store *s, const struct lnt_rollu
     return rc;
 }
 
-enum lnt_err lnt_score_report_volunteers(struct lnt_store *s, int64_t venue_id, int64_t from,
-                                         int64_t to, struct lnt_buf *out, char *err)
+enum lnt_err lnt_score_report_volunteers(struct lnt_store *s, const struct lnt_rollup_scope *scope,
+                                         int64_t from, int64_t to, struct lnt_buf *out, char *err)
 {
     struct lnt_report_shift *sh = NULL;
     struct lnt_report_volunteer_month *m = NULL;
@@ -142,7 +142,7 @@ enum lnt_err lnt_score_report_volunteers(struct lnt_store *s, int64_t venue_id, 
                           PAGES_MAX * LNT_VIEW_MAX);
             break;
         }
-        rc = lnt_store_volunteer_list(s, venue_id, NULL, from, to, (size_t)page * LNT_VIEW_MAX,
+        rc = lnt_store_volunteer_list(s, scope, NULL, from, to, (size_t)page * LNT_VIEW_MAX,
                                       LNT_VIEW_MAX, &v, &got, err);
         if (rc == LNT_OK && got > 0) {
             grown = realloc(sh, (n + got) * sizeof *sh);

@@ -305,12 +305,29 @@ struct lnt_volunteer_shift {
     int32_t tallies[LNT_TALLIES];
 };
 /*
- * Volunteer shifts with start (or, without one, end) in [from, to), oldest
- * first. venue_id 0 = every hub; team NULL/"" = every team. limit 1..LNT_VIEW_MAX.
+ * The one scope rule of every volunteer view (the API's lists and reports, the
+ * Volunteers page, the exports): call signs and times identify volunteers, so a
+ * reader sees the shifts of hubs inside its own scope and no others. A venue's
+ * token or manager sees its venue's hub only, an authority's officer the hubs of
+ * that authority, a scheme officer every hub; `venue_id` (0 = none) narrows
+ * further and never widens. Fills *out for lnt_store_volunteer_list and
+ * lnt_store_volunteer_months; out->authority borrows who->authority, so `who`
+ * must outlive *out. `who` NULL = the whole scheme (lanternctl on the server).
+ * Thread-safe.
  */
-enum lnt_err lnt_store_volunteer_list(struct lnt_store *s, int64_t venue_id, const char *team,
-                                      int64_t from, int64_t to, size_t offset, size_t limit,
-                                      struct lnt_volunteer_shift **out, size_t *n, char *err);
+struct lnt_scope;
+struct lnt_rollup_scope;
+void lnt_scope_volunteers(const struct lnt_scope *who, int64_t venue_id,
+                          struct lnt_rollup_scope *out);
+/*
+ * Volunteer shifts with start (or, without one, end) in [from, to), oldest
+ * first, of the hubs in `scope` (NULL = every hub; its venue_id and authority
+ * both apply, its area is ignored); team NULL/"" = every team. limit 1..LNT_VIEW_MAX.
+ */
+enum lnt_err lnt_store_volunteer_list(struct lnt_store *s, const struct lnt_rollup_scope *scope,
+                                      const char *team, int64_t from, int64_t to, size_t offset,
+                                      size_t limit, struct lnt_volunteer_shift **out, size_t *n,
+                                      char *err);
 
 struct lnt_volunteer_month {
     int year, month; /* London local month of the shift's night */
@@ -319,11 +336,11 @@ struct lnt_volunteer_month {
     int64_t person_seconds; /* sum of (end - start) x team_size over completed shifts */
     int64_t tallies[LNT_TALLIES];
 };
-/* Monthly totals per team for shifts whose night is in [first_night, last_night], by month then
- * team. */
-enum lnt_err lnt_store_volunteer_months(struct lnt_store *s, int32_t first_night,
-                                        int32_t last_night, struct lnt_volunteer_month **out,
-                                        size_t *n, char *err);
+/* Monthly totals per team for shifts of the hubs in `scope` (as lnt_store_volunteer_list) whose
+ * night is in [first_night, last_night], by month then team. */
+enum lnt_err lnt_store_volunteer_months(struct lnt_store *s, const struct lnt_rollup_scope *scope,
+                                        int32_t first_night, int32_t last_night,
+                                        struct lnt_volunteer_month **out, size_t *n, char *err);
 
 /* ---- rollups ---- */
 

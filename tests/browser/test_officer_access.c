@@ -364,6 +364,54 @@ static void test_officer_access__incident_opens_only_under_its_own_venue(void **
     curl_easy_cleanup(c);
 }
 
+/* ---- volunteers: one scope rule on every view ---- */
+
+/* GET `path` as the signed-in `c`: asserts 200, returns the body (caller frees). */
+static char *page_text(CURL *c, const char *path)
+{
+    struct lnt_test_page r;
+    char *text;
+
+    lnt_test_officer_http(c, g.server.base, path, NULL, NULL, &r);
+    if (r.status != 200)
+        fail_msg("GET %s: status %ld", path, r.status);
+    text = strdup(r.body.data != NULL ? r.body.data : "");
+    assert_non_null(text);
+    lnt_buf_release(&r.body);
+    return text;
+}
+
+static void test_officer_access__volunteers_of_another_authority_stay_out_of_sight(void **state)
+{
+    CURL *c = lnt_test_officer_client();
+    char *text;
+    (void)state;
+
+    /* Northtown's officer sees Northtown's street pastors (Safe Haven's shift) */
+    assert_int_equal(lnt_test_officer_login(c, g.server.base, TOWN_OFFICER, TOWN_PASSWORD, NULL, 0),
+                     303);
+    text = page_text(c, "/volunteers");
+    assert_non_null(strstr(text, "Pastor 1"));
+    assert_non_null(strstr(text, "Street Pastors"));
+    free(text);
+
+    /* Southvale's officer: the page, its table and the CSV hold none of it */
+    assert_int_equal(lnt_test_officer_login(c, g.server.base, TOWN_SOUTH, TOWN_PASSWORD, NULL, 0),
+                     303);
+    text = page_text(c, "/volunteers");
+    assert_null(strstr(text, "Pastor 1"));
+    assert_null(strstr(text, "Street Pastors"));
+    assert_non_null(strstr(text, "No shifts."));
+    free(text);
+    text = page_text(c, "/exports/volunteers.csv");
+    assert_null(strstr(text, "Street Pastors"));
+    free(text);
+    /* the page's read is audited naming the scope it covered */
+    assert_int_equal(audit_count("volunteers.view", "volunteer shifts, authority Southvale"), 1);
+    assert_int_equal(audit_count("volunteers.view", "volunteer shifts, authority Northtown"), 1);
+    curl_easy_cleanup(c);
+}
+
 /* ---- every read of personal or incident data leaves one audit row ---- */
 
 /*
@@ -696,6 +744,9 @@ int main(void)
             teardown),
         cmocka_unit_test_setup_teardown(
             test_officer_access__incident_opens_only_under_its_own_venue, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_officer_access__volunteers_of_another_authority_stay_out_of_sight, setup,
+            teardown),
         cmocka_unit_test_setup_teardown(
             test_officer_access__every_api_read_of_personal_data_is_audited, setup, teardown),
         cmocka_unit_test_setup_teardown(

@@ -419,8 +419,11 @@ static void test_store_ingest__volunteer_shifts_start_and_end(void **state)
         sf_shift(3, LNT_EV_SHIFT_END, SF_T0 + 6 * H, 8, "marshals", 3),
     };
 
+    struct lnt_rollup_scope at_hub = {.venue_id = hub};
+
     sf_insert(f->s, k, SF_T0 + 6 * H, ev, 3);
-    assert_int_equal(lnt_store_volunteer_list(f->s, hub, NULL, 0, 0, 0, 10, &vs, &n, err), LNT_OK);
+    assert_int_equal(lnt_store_volunteer_list(f->s, &at_hub, NULL, 0, 0, 0, 10, &vs, &n, err),
+                     LNT_OK);
     assert_int_equal(n, 2);
     assert_string_equal(vs[0].team, "pastors");
     assert_int_equal(vs[0].start_at, SF_T0);
@@ -430,7 +433,7 @@ static void test_store_ingest__volunteer_shifts_start_and_end(void **state)
     assert_int_equal(vs[1].start_at, 0); /* an end without a start keeps its tallies */
     assert_int_equal(vs[1].tallies[0], 3);
     free(vs);
-    assert_int_equal(lnt_store_volunteer_list(f->s, 0, "marshals", 0, 0, 0, 10, &vs, &n, err),
+    assert_int_equal(lnt_store_volunteer_list(f->s, NULL, "marshals", 0, 0, 0, 10, &vs, &n, err),
                      LNT_OK);
     assert_int_equal(n, 1);
     free(vs);
@@ -441,8 +444,8 @@ static void test_store_ingest__volunteer_shifts_start_and_end(void **state)
     free(fl);
 
     struct lnt_volunteer_month *m = NULL;
-    assert_int_equal(lnt_store_volunteer_months(f->s, friday() - 30, friday() + 30, &m, &n, err),
-                     LNT_OK);
+    assert_int_equal(
+        lnt_store_volunteer_months(f->s, NULL, friday() - 30, friday() + 30, &m, &n, err), LNT_OK);
     assert_int_equal(n, 2);
     assert_int_equal(m[0].year, 2026);
     assert_int_equal(m[0].month, 11);
