@@ -182,16 +182,25 @@ static int inc_row(void *ctx, const struct lnt_incident *x)
     return b->len >= CSV_MAX ? 1 : 0;
 }
 
+static bool export_venue(struct web_req *r, struct lnt_venue *v);
+
 static void export_incidents(struct web_req *r)
 {
     struct lnt_incident_filter f = {0};
     struct inc_ctx c = {&r->resp->body};
+    struct lnt_venue v;
     char err[LNT_ERRBUF_SIZE] = "";
     int32_t first, last;
 
     web_window(r->web, r->now, &first, &last);
     f.venue_id = r->officer.scope.venue_id;
     f.authority = web_scope_authority(r);
+    /* ?venue= narrows to one venue in scope (refused and audited otherwise) */
+    if (web_query(r, "venue") != NULL) {
+        if (!export_venue(r, &v))
+            return;
+        f.venue_id = v.id;
+    }
     f.from = web_night_start(first);
     csv_begin(r, "incidents.csv");
     lnt_buf_puts(c.b, "report_id,venue_id,occurred_at,kind,severity,place,outcome,police_called,"

@@ -412,6 +412,63 @@ static void test_officer_access__volunteers_of_another_authority_stay_out_of_sig
     curl_easy_cleanup(c);
 }
 
+/* Data rows of a CSV `text` whose second column (venue_id) is `venue`, and rows in all. */
+static void csv_venue_rows(const char *text, int64_t venue, size_t *hits, size_t *rows)
+{
+    const char *line = strstr(text, "\r\n");
+    char want[32];
+    int w = snprintf(want, sizeof want, ",%lld,", (long long)venue);
+
+    *hits = *rows = 0;
+    while (line != NULL && line[2] != '\0') {
+        const char *p = line + 2, *comma = strchr(p, ',');
+        line = strstr(p, "\r\n");
+        (*rows)++;
+        if (comma != NULL && strncmp(comma, want, (size_t)w) == 0)
+            (*hits)++;
+    }
+}
+
+static void test_officer_access__incident_export_keeps_to_the_venue_asked_for(void **state)
+{
+    CURL *c = lnt_test_officer_client();
+    struct lnt_test_page r;
+    char path[96], object[32];
+    size_t hits, rows, all;
+    (void)state;
+
+    assert_int_equal(lnt_test_officer_login(c, g.server.base, TOWN_OFFICER, TOWN_PASSWORD, NULL, 0),
+                     303);
+    lnt_test_officer_http(c, g.server.base, "/exports/incidents.csv", NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    csv_venue_rows(r.body.data, g.town.velvet, &hits, &all);
+    lnt_buf_release(&r.body);
+    assert_true(hits > 0 && hits < all); /* the town's export holds other venues' too */
+
+    snprintf(path, sizeof path, "/exports/incidents.csv?venue=%lld", (long long)g.town.velvet);
+    lnt_test_officer_http(c, g.server.base, path, NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_true(lnt_str_starts(r.body.data, "report_id,venue_id,"));
+    csv_venue_rows(r.body.data, g.town.velvet, &hits, &rows);
+    lnt_buf_release(&r.body);
+    assert_int_equal(rows, hits);
+    assert_true(rows > 0);
+
+    /* another authority's venue: refused and recorded, no rows */
+    snprintf(path, sizeof path, "/exports/incidents.csv?venue=%lld", (long long)g.town.south);
+    lnt_test_officer_http(c, g.server.base, path, NULL, NULL, &r);
+    assert_int_equal(r.status, 403);
+    assert_null(strstr(r.body.data, "report_id,"));
+    lnt_buf_release(&r.body);
+    snprintf(object, sizeof object, "venue %lld", (long long)g.town.south);
+    assert_int_equal(audit_count("access.refused", object), 1);
+    /* not a venue number */
+    lnt_test_officer_http(c, g.server.base, "/exports/incidents.csv?venue=velvet", NULL, NULL, &r);
+    assert_int_equal(r.status, 400);
+    lnt_buf_release(&r.body);
+    curl_easy_cleanup(c);
+}
+
 /* ---- every read of personal or incident data leaves one audit row ---- */
 
 /*
@@ -747,6 +804,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             test_officer_access__volunteers_of_another_authority_stay_out_of_sight, setup,
             teardown),
+        cmocka_unit_test_setup_teardown(
+            test_officer_access__incident_export_keeps_to_the_venue_asked_for, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_officer_access__every_api_read_of_personal_data_is_audited, setup, teardown),
         cmocka_unit_test_setup_teardown(
