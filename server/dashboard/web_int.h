@@ -90,6 +90,16 @@ bool web_can_record_findings(const struct web_req *r);
 bool web_can_see_town(const struct web_req *r); /* everyone but a venue manager */
 /* The authority filter of this officer's scope (NULL = no filter). */
 const char *web_scope_authority(const struct web_req *r);
+#define WEB_NEXT_MAX 400 /* bytes of a page to return to after signing in, query included */
+/*
+ * true when `p` may be sent to the browser as the page to return to after
+ * signing in: a local path with an optional query ("/?area=Riverside&sort=band"),
+ * one leading '/' not followed by '/' or '\\', and no backslash, control, space,
+ * quote, angle bracket or non-ASCII byte anywhere, shorter than WEB_NEXT_MAX.
+ * Anything that could leave the site ("//evil", "https://...", "/\\evil") is refused.
+ * Thread-safe.
+ */
+bool web_local_path(const char *p);
 
 /* ---- responses and markup (web_layout.c) ---- */
 

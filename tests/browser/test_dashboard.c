@@ -225,6 +225,29 @@ static void test_dashboard__wrong_password_is_refused_then_login_lands_on_overvi
     curl_easy_cleanup(c);
 }
 
+static void test_dashboard__login_comes_back_to_the_bookmarked_league(void **state)
+{
+    char path[URL_MAX], err[LNT_ERRBUF_SIZE] = "";
+    (void)state;
+
+    /* a bookmarked league filtered to one area, opened while signed out */
+    assert_int_equal(lnt_wd_delete_cookies(g.wd, err), LNT_OK);
+    go("/?area=Riverside");
+    wait_path("/login", path, sizeof path);
+    type("#email", TOWN_OFFICER);
+    type("#password", TOWN_PASSWORD);
+    click("#sign-in");
+    assert_text_has(".who", "Sign out");
+    wait_path("area=Riverside", path, sizeof path);
+    assert_string_equal(path, "/?area=Riverside");
+    {
+        char *league = text_of("#league");
+        assert_non_null(strstr(league, "Velvet"));
+        assert_null(strstr(league, "The Crown"));
+        free(league);
+    }
+}
+
 static void test_dashboard__session_cookie_is_httponly_strict_and_fresh(void **state)
 {
     struct lnt_test_page r;
@@ -694,6 +717,7 @@ int main(void)
         cmocka_unit_test(test_dashboard__logged_out_every_route_goes_to_login),
         cmocka_unit_test(test_dashboard__wrong_password_is_refused_then_login_lands_on_overview),
         cmocka_unit_test(test_dashboard__session_cookie_is_httponly_strict_and_fresh),
+        cmocka_unit_test(test_dashboard__login_comes_back_to_the_bookmarked_league),
         cmocka_unit_test(test_dashboard__every_page_renders_well_formed),
         cmocka_unit_test(test_dashboard__league_sorts_and_filters_without_script),
         cmocka_unit_test(test_dashboard__other_authority_is_forbidden_and_audited),

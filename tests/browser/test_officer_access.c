@@ -364,6 +364,68 @@ static void test_officer_access__incident_opens_only_under_its_own_venue(void **
     curl_easy_cleanup(c);
 }
 
+/* ---- after signing in: back to the page asked for, and never off the site ---- */
+
+static void test_officer_access__login_returns_only_to_a_local_page(void **state)
+{
+    static const char *const away[] = {
+        "//evil.example/",     "https://evil.example/", "http:/evil.example",
+        "/\\evil.example",     "\\\\evil.example",      "/\\/evil.example",
+        "javascript:alert(1)", "evil.example",          "/\t/evil.example",
+        "/ /evil.example",     "/x\r\nSet-Cookie: a=b", "/%0d%0aLocation: //evil.example"};
+    CURL *c = lnt_test_officer_client();
+    struct lnt_test_page r;
+    char body[1024], login[LNT_TEST_URL_MAX];
+    char *e;
+    (void)state;
+
+    /* a bookmarked, filtered league: the query string comes back with the page */
+    curl_easy_setopt(c, CURLOPT_COOKIELIST, "ALL");
+    lnt_test_officer_http(c, g.server.base, "/?area=Riverside&sort=band", NULL, NULL, &r);
+    assert_int_equal(r.status, 303);
+    assert_true(lnt_str_starts(r.location, "/login?next="));
+    lnt_str_copy(login, sizeof login, r.location);
+    lnt_buf_release(&r.body);
+    lnt_test_officer_http(c, g.server.base, login, NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body.data, "name=\"next\" value=\"/?area=Riverside&amp;sort=band\""));
+    lnt_buf_release(&r.body);
+    lnt_test_login_body(c, g.server.base, TOWN_OFFICER, TOWN_PASSWORD, body, sizeof body);
+    e = curl_easy_escape(c, "/?area=Riverside&sort=band", 0);
+    assert_non_null(e);
+    lnt_str_copy(body + strlen(body), sizeof body - strlen(body), e);
+    curl_free(e);
+    lnt_test_officer_http(c, g.server.base, "/login", body, NULL, &r);
+    assert_int_equal(r.status, 303);
+    assert_string_equal(r.location, "/?area=Riverside&sort=band");
+    lnt_buf_release(&r.body);
+
+    /* anything that is not a local path lands on the overview instead */
+    for (size_t i = 0; i < sizeof away / sizeof away[0]; i++) {
+        lnt_test_login_body(c, g.server.base, TOWN_OFFICER, TOWN_PASSWORD, body, sizeof body);
+        e = curl_easy_escape(c, away[i], 0);
+        assert_non_null(e);
+        lnt_str_copy(body + strlen(body), sizeof body - strlen(body), e);
+        curl_free(e);
+        lnt_test_officer_http(c, g.server.base, "/login", body, NULL, &r);
+        assert_int_equal(r.status, 303);
+        if (strcmp(r.location, "/") != 0)
+            fail_msg("next=%s sent the browser to %s", away[i], r.location);
+        lnt_buf_release(&r.body);
+        /* nor does the login form carry it */
+        e = curl_easy_escape(c, away[i], 0);
+        assert_non_null(e);
+        snprintf(login, sizeof login, "/login?next=%s", e);
+        curl_free(e);
+        curl_easy_setopt(c, CURLOPT_COOKIELIST, "ALL");
+        lnt_test_officer_http(c, g.server.base, login, NULL, NULL, &r);
+        assert_int_equal(r.status, 200);
+        assert_non_null(strstr(r.body.data, "name=\"next\" value=\"\""));
+        lnt_buf_release(&r.body);
+    }
+    curl_easy_cleanup(c);
+}
+
 /* ---- volunteers: one scope rule on every view ---- */
 
 /* GET `path` as the signed-in `c`: asserts 200, returns the body (caller frees). */
@@ -801,6 +863,8 @@ int main(void)
             teardown),
         cmocka_unit_test_setup_teardown(
             test_officer_access__incident_opens_only_under_its_own_venue, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_officer_access__login_returns_only_to_a_local_page,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_officer_access__volunteers_of_another_authority_stay_out_of_sight, setup,
             teardown),
