@@ -255,12 +255,13 @@ static json_t *volunteer_json(const void *rows, size_t i)
             json_decref(tallies);
             tallies = NULL;
         }
-    return json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:i, s:o, s:o, s:o, s:o}", "id",
+    return json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:i, s:o, s:o, s:o, s:o}", "id",
                      (json_int_t)s->id, "venue_id", (json_int_t)s->venue_id, "kiosk_id",
                      (json_int_t)s->kiosk_id, "staff_id", s->staff_id, "call_sign", s->call_sign,
-                     "team", s->team, "team_size", (int)s->team_size, "start_at",
-                     lnt_api_json_time(s->start_at), "end_at", lnt_api_json_time(s->end_at),
-                     "night", lnt_api_json_date(s->night), "tallies", tallies);
+                     "team", s->team, "base", s->base, "leader", s->leader, "team_size",
+                     (int)s->team_size, "start_at", lnt_api_json_time(s->start_at), "end_at",
+                     lnt_api_json_time(s->end_at), "night", lnt_api_json_date(s->night), "tallies",
+                     tallies);
 }
 
 static void handle_volunteers(struct lnt_api *api, const struct lnt_http_request *req,

@@ -428,7 +428,7 @@ static void export_volunteers(struct web_req *r)
     }
     csv_begin(r, "volunteers.csv");
     lnt_buf_puts(b, "year,month,team,shifts,person_hours,water,flip_flops,blankets,bottles,"
-                    "first_aid,cctv_calls,police_calls,calmed\r\n");
+                    "first_aid,cctv_calls,police_calls,calmed,base\r\n");
     for (size_t i = 0; i < n; i++) {
         cell_i(b, vm[i].year, false);
         cell_i(b, vm[i].month, false);
@@ -436,7 +436,8 @@ static void export_volunteers(struct web_req *r)
         cell_i(b, vm[i].shifts, false);
         lnt_buf_printf(b, "%.2f,", (double)vm[i].person_seconds / 3600.0);
         for (int t = 0; t < LNT_TALLIES; t++)
-            cell_i(b, vm[i].tallies[t], t == LNT_TALLIES - 1);
+            cell_i(b, vm[i].tallies[t], false);
+        web_csv_cell(b, vm[i].base, true);
     }
     free(vm);
     csv_end(r, "volunteers.csv");

@@ -19,6 +19,29 @@ static const char *const tally_names[LNT_TALLIES] = {
 static const char *const month_names[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
+/* The words the kiosk shows for a base code; a code it does not know as it is. */
+static const char *base_words(const char *code)
+{
+    static const char *const words[][2] = {{"safe_haven", "Safe haven"},
+                                           {"bus", "Welfare bus"},
+                                           {"partner_venue", "Partner venue"},
+                                           {"patrol", "On patrol"}};
+
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strcmp(code, words[i][0]) == 0)
+            return words[i][1];
+    return code;
+}
+
+/* A team's name, or a muted "not given" (kiosks ask for the base, not a team name). */
+static void team_cell(struct lnt_html *h, const char *team)
+{
+    if (team[0] != '\0')
+        lnt_html_txt(h, team);
+    else
+        lnt_html_raw(h, "<span class=\"muted\">not given</span>");
+}
+
 static void recent(struct web_req *r, const struct lnt_rollup_scope *scope)
 {
     struct lnt_volunteer_shift *vs = NULL;
@@ -36,15 +59,22 @@ static void recent(struct web_req *r, const struct lnt_rollup_scope *scope)
     lnt_html_raw(&r->h, "<div class=\"table-wrap\"><table id=\"shift-table\" data-sortable=\"1\">"
                         "<thead><tr><th scope=\"col\"><a href=\"#\">Started</a></th><th "
                         "scope=\"col\"><a href=\"#\">Team</a></th><th scope=\"col\"><a href=\"#\">"
-                        "Call sign</a></th><th scope=\"col\" class=\"num\"><a href=\"#\">People"
-                        "</a></th><th scope=\"col\">Ended</th></tr></thead><tbody>");
+                        "Base</a></th><th scope=\"col\"><a href=\"#\">Call sign</a></th><th "
+                        "scope=\"col\">Leads</th><th scope=\"col\" class=\"num\"><a href=\"#\">"
+                        "People</a></th><th scope=\"col\">Ended</th></tr></thead><tbody>");
     for (size_t i = n; i-- > 0;) {
         lnt_html_rawf(&r->h, "<tr><td data-sort=\"%lld\">", (long long)vs[i].start_at);
         web_time(&r->h, vs[i].start_at);
         lnt_html_raw(&r->h, "</td><td>");
-        lnt_html_txt(&r->h, vs[i].team);
+        team_cell(&r->h, vs[i].team);
+        lnt_html_raw(&r->h, "</td><td>");
+        lnt_html_txt(&r->h, base_words(vs[i].base));
         lnt_html_raw(&r->h, "</td><td>");
         lnt_html_txt(&r->h, vs[i].call_sign);
+        lnt_html_raw(&r->h, "</td><td>");
+        lnt_html_raw(&r->h, strcmp(vs[i].leader, "self") == 0    ? "yes"
+                            : strcmp(vs[i].leader, "other") == 0 ? "no"
+                                                                 : "");
         lnt_html_rawf(&r->h, "</td><td class=\"num\">%d</td><td>", vs[i].team_size);
         if (vs[i].end_at == 0 && r->now - vs[i].start_at < 16 * 3600)
             lnt_html_raw(&r->h, "<span class=\"muted\">on shift</span>");
@@ -55,7 +85,7 @@ static void recent(struct web_req *r, const struct lnt_rollup_scope *scope)
         lnt_html_raw(&r->h, "</td></tr>");
     }
     if (n == 0)
-        lnt_html_raw(&r->h, "<tr><td colspan=\"5\" class=\"empty\">No shifts.</td></tr>");
+        lnt_html_raw(&r->h, "<tr><td colspan=\"7\" class=\"empty\">No shifts.</td></tr>");
     lnt_html_raw(&r->h, "</tbody></table></div></section>");
     free(vs);
 }
@@ -120,7 +150,8 @@ void web_volunteers(struct web_req *r)
     lnt_html_raw(&r->h, "</section><section class=\"panel\" aria-labelledby=\"vt-h\"><h2 "
                         "id=\"vt-h\">By month and team</h2><div class=\"table-wrap\"><table "
                         "id=\"volunteer-table\"><thead><tr><th scope=\"col\">Month</th><th "
-                        "scope=\"col\">Team</th><th scope=\"col\" class=\"num\">Shifts</th><th "
+                        "scope=\"col\">Team</th><th scope=\"col\">Base</th><th scope=\"col\" "
+                        "class=\"num\">Shifts</th><th "
                         "scope=\"col\" class=\"num\">Person-hours</th>");
     for (int t = 0; t < LNT_TALLIES; t++)
         lnt_html_rawf(&r->h, "<th scope=\"col\" class=\"num\">%s</th>", tally_names[t]);
@@ -129,7 +160,9 @@ void web_volunteers(struct web_req *r)
         lnt_html_rawf(&r->h, "<tr><td class=\"nowrap\">%s %d</td><td>",
                       vm[k].month >= 1 && vm[k].month <= 12 ? month_names[vm[k].month - 1] : "?",
                       vm[k].year);
-        lnt_html_txt(&r->h, vm[k].team);
+        team_cell(&r->h, vm[k].team);
+        lnt_html_raw(&r->h, "</td><td>");
+        lnt_html_txt(&r->h, base_words(vm[k].base));
         lnt_html_rawf(&r->h, "</td><td class=\"num\">%d</td><td class=\"num\">%.1f</td>",
                       vm[k].shifts, (double)vm[k].person_seconds / 3600.0);
         for (int t = 0; t < LNT_TALLIES; t++)
@@ -140,7 +173,7 @@ void web_volunteers(struct web_req *r)
         lnt_html_rawf(&r->h,
                       "<tr><td colspan=\"%d\" class=\"empty\">No volunteer shifts in "
                       "the last twelve months.</td></tr>",
-                      4 + LNT_TALLIES);
+                      5 + LNT_TALLIES);
     lnt_html_raw(&r->h, "</tbody></table></div></section>");
     recent(r, &scope);
     web_page_end(r, 200);

@@ -297,7 +297,9 @@ struct lnt_volunteer_shift {
     int64_t kiosk_id;
     char staff_id[LNT_STAFF_ID_MAX + 1];
     char call_sign[LNT_SHORT_TEXT];
-    char team[LNT_SHORT_TEXT];
+    char team[LNT_SHORT_TEXT];   /* "" when the kiosk did not ask (see base) */
+    char base[LNT_SHORT_TEXT];   /* where the team works: safe_haven, bus, ...; "" = not said */
+    char leader[LNT_SHORT_TEXT]; /* self, other; "" = not said */
     int32_t team_size;
     int64_t start_at; /* 0 = shift_end without a start */
     int64_t end_at;   /* 0 = not ended yet */
@@ -332,12 +334,13 @@ enum lnt_err lnt_store_volunteer_list(struct lnt_store *s, const struct lnt_roll
 struct lnt_volunteer_month {
     int year, month; /* London local month of the shift's night */
     char team[LNT_SHORT_TEXT];
+    char base[LNT_SHORT_TEXT]; /* rows are per team and base */
     int32_t shifts;
     int64_t person_seconds; /* sum of (end - start) x team_size over completed shifts */
     int64_t tallies[LNT_TALLIES];
 };
-/* Monthly totals per team for shifts of the hubs in `scope` (as lnt_store_volunteer_list) whose
- * night is in [first_night, last_night], by month then team. */
+/* Monthly totals per team and base for shifts of the hubs in `scope` (as
+ * lnt_store_volunteer_list) whose night is in [first_night, last_night], by month, team, base. */
 enum lnt_err lnt_store_volunteer_months(struct lnt_store *s, const struct lnt_rollup_scope *scope,
                                         int32_t first_night, int32_t last_night,
                                         struct lnt_volunteer_month **out, size_t *n, char *err);

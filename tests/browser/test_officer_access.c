@@ -474,6 +474,24 @@ static void test_officer_access__volunteers_of_another_authority_stay_out_of_sig
     curl_easy_cleanup(c);
 }
 
+static void test_officer_access__volunteer_base_and_leader_read_in_words(void **state)
+{
+    CURL *c = lnt_test_officer_client();
+    char *text;
+    (void)state;
+
+    assert_int_equal(lnt_test_officer_login(c, g.server.base, TOWN_OFFICER, TOWN_PASSWORD, NULL, 0),
+                     303);
+    text = page_text(c, "/volunteers");
+    /* a kiosk of today's fields, and an older kiosk's packed team, read the same way */
+    assert_non_null(strstr(text, "Safe haven"));
+    assert_non_null(strstr(text, "Welfare bus"));
+    assert_null(strstr(text, "base:"));
+    assert_null(strstr(text, "leader:"));
+    free(text);
+    curl_easy_cleanup(c);
+}
+
 /* Data rows of a CSV `text` whose second column (venue_id) is `venue`, and rows in all. */
 static void csv_venue_rows(const char *text, int64_t venue, size_t *hits, size_t *rows)
 {
@@ -868,6 +886,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             test_officer_access__volunteers_of_another_authority_stay_out_of_sight, setup,
             teardown),
+        cmocka_unit_test_setup_teardown(
+            test_officer_access__volunteer_base_and_leader_read_in_words, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_officer_access__incident_export_keeps_to_the_venue_asked_for, setup, teardown),
         cmocka_unit_test_setup_teardown(

@@ -12,6 +12,7 @@ extern const unsigned char lnt_sql_sqlite_004_integrity[];
 extern const unsigned char lnt_sql_sqlite_005_retention_received[];
 extern const unsigned char lnt_sql_sqlite_006_places_welfare[];
 extern const unsigned char lnt_sql_sqlite_007_door_rules[];
+extern const unsigned char lnt_sql_sqlite_008_volunteer_base_leader[];
 
 struct migration {
     int version;
@@ -40,9 +41,11 @@ static const struct migration migrations[] = {
     {5, "005_retention_received.sql", lnt_sql_sqlite_005_retention_received, NULL, NULL, false},
     {6, "006_places_welfare.sql", lnt_sql_sqlite_006_places_welfare, NULL, NULL, false},
     {7, "007_door_rules.sql", lnt_sql_sqlite_007_door_rules, NULL, NULL, false},
+    {8, "008_volunteer_base_leader.sql", lnt_sql_sqlite_008_volunteer_base_leader, NULL, NULL,
+     false},
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
-_Static_assert(LNT_STORE_SCHEMA_VERSION == 7, "store_admin.h names the newest migration");
+_Static_assert(LNT_STORE_SCHEMA_VERSION == 8, "store_admin.h names the newest migration");
 
 static enum lnt_err user_version(sqlite3 *db, int *out, char *err)
 {

@@ -550,7 +550,8 @@ out:
 
 #define VOLUNTEER_COLS                                                                             \
     "id, venue_id, kiosk_id, staff_id, call_sign, team, team_size, start_at, end_at, night, "      \
-    "water, flip_flops, blankets, bottles, first_aid, cctv_calls, police_calls, calmed"
+    "water, flip_flops, blankets, bottles, first_aid, cctv_calls, police_calls, calmed, base, "    \
+    "leader"
 
 static void volunteer_row(sqlite3_stmt *st, void *elem)
 {
@@ -568,6 +569,8 @@ static void volunteer_row(sqlite3_stmt *st, void *elem)
     v->night = sqlite3_column_int(st, 9);
     for (int i = 0; i < LNT_TALLIES; i++)
         v->tallies[i] = sqlite3_column_int(st, 10 + i);
+    lnt_sq_text(v->base, sizeof v->base, st, 10 + LNT_TALLIES);
+    lnt_sq_text(v->leader, sizeof v->leader, st, 11 + LNT_TALLIES);
 }
 
 /* The hubs of a volunteer scope, bound as ?1 venue and ?2 authority. */
@@ -621,7 +624,9 @@ static int vmonth_cmp(const void *a, const void *b)
         return x->year < y->year ? -1 : 1;
     if (x->month != y->month)
         return x->month < y->month ? -1 : 1;
-    return strcmp(x->team, y->team);
+    if (strcmp(x->team, y->team) != 0)
+        return strcmp(x->team, y->team);
+    return strcmp(x->base, y->base);
 }
 
 enum lnt_err lnt_store_volunteer_months(struct lnt_store *s, const struct lnt_rollup_scope *scope,
@@ -656,7 +661,8 @@ enum lnt_err lnt_store_volunteer_months(struct lnt_store *s, const struct lnt_ro
 
         lnt_civil_from_days(v->night, &y, &mo, &d);
         for (size_t j = 0; j < cnt && m == NULL; j++)
-            if (arr[j].year == y && arr[j].month == mo && strcmp(arr[j].team, v->team) == 0)
+            if (arr[j].year == y && arr[j].month == mo && strcmp(arr[j].team, v->team) == 0 &&
+                strcmp(arr[j].base, v->base) == 0)
                 m = &arr[j];
         if (m == NULL) {
             rc = lnt_sq_grow((void **)&arr, &cap, cnt, sizeof *arr, err);
@@ -667,6 +673,7 @@ enum lnt_err lnt_store_volunteer_months(struct lnt_store *s, const struct lnt_ro
             m->year = y;
             m->month = mo;
             (void)lnt_str_copy(m->team, sizeof m->team, v->team);
+            (void)lnt_str_copy(m->base, sizeof m->base, v->base);
         }
         m->shifts++;
         if (v->start_at != 0 && v->end_at > v->start_at)

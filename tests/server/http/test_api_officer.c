@@ -197,6 +197,8 @@ static void populate(struct fixture *f)
     lnt_str_copy(ev[0].u.shift.staff_id, sizeof ev[0].u.shift.staff_id, "40");
     lnt_str_copy(ev[0].u.shift.call_sign, sizeof ev[0].u.shift.call_sign, "Pastor 1");
     lnt_str_copy(ev[0].u.shift.team, sizeof ev[0].u.shift.team, "Street Pastors");
+    lnt_str_copy(ev[0].u.shift.base, sizeof ev[0].u.shift.base, "patrol");
+    lnt_str_copy(ev[0].u.shift.leader, sizeof ev[0].u.shift.leader, "self");
     ev[0].u.shift.team_size = 3;
     ev[1] = ev[0];
     base_event(&ev[1], 2, LNT_EV_SHIFT_END, t + 4 * 3600);
@@ -757,6 +759,8 @@ static void test_api_officer__volunteer_shifts(void **state)
     s = json_array_get(items(&r, "shifts"), 0);
     assert_int_equal(json_integer_value(json_object_get(s, "venue_id")), f->b);
     assert_string_equal(json_string_value(json_object_get(s, "team")), "Street Pastors");
+    assert_string_equal(json_string_value(json_object_get(s, "base")), "patrol");
+    assert_string_equal(json_string_value(json_object_get(s, "leader")), "self");
     assert_int_equal(json_integer_value(json_object_get(json_object_get(s, "tallies"), "water")),
                      25);
     assert_non_null(json_string_value(json_object_get(s, "end_at")));
