@@ -116,6 +116,8 @@ void web_redirect(struct web_req *r, const char *location);
 void web_csrf_field(struct web_req *r);
 /* Writes `t` as "Fri 26 Nov 2026, 23:05" London time (0 as "never"). */
 void web_time(struct lnt_html *h, int64_t t);
+/* The same words as plain text into out (for attributes such as aria-label). */
+void web_time_text(int64_t t, char *out, size_t size);
 void web_date(struct lnt_html *h, int32_t days);
 /* "3 h ago", "5 days ago"; marked stale after `stale_after` seconds. */
 void web_ago(struct web_req *r, int64_t t, int64_t stale_after);

@@ -70,6 +70,24 @@ static const char *const wdays[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "
 static const char *const months[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
+void web_time_text(int64_t t, char *out, size_t size)
+{
+    int64_t local;
+    int32_t days;
+    int y, m, d, mins;
+
+    if (t <= 0) {
+        lnt_str_copy(out, size, "never");
+        return;
+    }
+    local = t + lnt_london_offset(t);
+    days = (int32_t)(local >= 0 ? local / 86400 : (local - 86399) / 86400);
+    mins = (int)((local - (int64_t)days * 86400) / 60);
+    lnt_civil_from_days(days, &y, &m, &d);
+    snprintf(out, size, "%s %d %s %d, %02d:%02d", wdays[lnt_weekday(days)], d, months[m - 1], y,
+             mins / 60, mins % 60);
+}
+
 void web_time(struct lnt_html *h, int64_t t)
 {
     int64_t local;

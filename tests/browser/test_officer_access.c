@@ -492,6 +492,38 @@ static void test_officer_access__volunteer_base_and_leader_read_in_words(void **
     curl_easy_cleanup(c);
 }
 
+static void test_officer_access__charts_and_details_buttons_are_described(void **state)
+{
+    CURL *c = lnt_test_officer_client();
+    char path[64], want[64];
+    char *text, *button;
+    (void)state;
+
+    assert_int_equal(lnt_test_officer_login(c, g.server.base, TOWN_ADMIN, TOWN_PASSWORD, NULL, 0),
+                     303);
+    /* the case file's "Open details" says which report it opens */
+    snprintf(path, sizeof path, "/venues/%lld", (long long)g.town.crown);
+    text = page_text(c, path);
+    button = strstr(text, "class=\"secondary open-details\"");
+    assert_non_null(button);
+    assert_true(lnt_str_starts(strstr(button, "aria-label="), "aria-label=\"Open details: "));
+    snprintf(want, sizeof want, "report %.8s\">Open details</button>", g.town.sealed_report);
+    assert_non_null(strstr(button, want));
+    assert_non_null(strstr(button, "Angela"));
+    free(text);
+    /* the areas and volunteer-hours charts carry a description in words, as the others do */
+    text = page_text(c, "/trends");
+    assert_non_null(strstr(text, "id=\"areas\""));
+    assert_non_null(strstr(strstr(text, "id=\"areas\""), "<desc>"));
+    assert_non_null(strstr(text, "risk points in all; the largest is "));
+    free(text);
+    text = page_text(c, "/volunteers");
+    assert_non_null(strstr(text, "id=\"vol-hours\""));
+    assert_non_null(strstr(text, "person-hours in all; the largest is "));
+    free(text);
+    curl_easy_cleanup(c);
+}
+
 /* Data rows of a CSV `text` whose second column (venue_id) is `venue`, and rows in all. */
 static void csv_venue_rows(const char *text, int64_t venue, size_t *hits, size_t *rows)
 {
@@ -888,6 +920,8 @@ int main(void)
             teardown),
         cmocka_unit_test_setup_teardown(
             test_officer_access__volunteer_base_and_leader_read_in_words, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_officer_access__charts_and_details_buttons_are_described, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_officer_access__incident_export_keeps_to_the_venue_asked_for, setup, teardown),
         cmocka_unit_test_setup_teardown(
