@@ -50,6 +50,7 @@ static const struct route routes[] = {
     {"POST", "/venues/{id}/findings", false, web_finding_post},
     {"GET", "/trends", false, web_trends},
     {"GET", "/volunteers", false, web_volunteers},
+    {"GET", "/stock", false, web_stock},
     {"GET", "/admin", false, web_admin},
     {"POST", "/admin/{action}", false, web_admin_post},
     {"GET", "/exports", false, web_exports},
@@ -97,8 +98,8 @@ void lnt_web_free(struct lnt_web *w)
 
 bool lnt_web_owns(const char *path)
 {
-    static const char *const exact[] = {"/",      "/login",      "/logout", "/trends",
-                                        "/admin", "/volunteers", "/exports"};
+    static const char *const exact[] = {"/",      "/login",      "/logout",  "/trends",
+                                        "/admin", "/volunteers", "/exports", "/stock"};
     static const char *const prefix[] = {"/venues/", "/assets/", "/admin/", "/exports/"};
 
     for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)

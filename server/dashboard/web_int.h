@@ -186,6 +186,7 @@ void web_incident_open(struct web_req *r);
 void web_finding_post(struct web_req *r);
 void web_trends(struct web_req *r);
 void web_volunteers(struct web_req *r);
+void web_stock(struct web_req *r);
 void web_admin(struct web_req *r);
 void web_admin_post(struct web_req *r);
 void web_exports(struct web_req *r);

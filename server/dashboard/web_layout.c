@@ -250,6 +250,7 @@ static void write_nav(struct web_req *r, const char *active)
         nav_item(r, "/", "Overview", "overview", active);
         nav_item(r, "/trends", "Hot spots &amp; trends", "trends", active);
         nav_item(r, "/volunteers", "Volunteers", "volunteers", active);
+        nav_item(r, "/stock", "Cup covers", "stock", active);
     } else {
         char href[48];
         snprintf(href, sizeof href, "/venues/%lld", (long long)r->officer.scope.venue_id);
