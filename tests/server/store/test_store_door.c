@@ -224,7 +224,10 @@ static void test_store_door__a_scheme_with_venues_requires_nothing_new_on_upgrad
     assert_int_equal(sqlite3_exec(db,
                                   "DROP TABLE required_training; DROP TABLE sia_listed; "
                                   "ALTER TABLE shifts DROP COLUMN training_missing; "
-                                  "ALTER TABLE shifts DROP COLUMN duty; PRAGMA user_version = 6;",
+                                  "ALTER TABLE shifts DROP COLUMN duty; "
+                                  "ALTER TABLE volunteer_shifts DROP COLUMN base; "
+                                  "ALTER TABLE volunteer_shifts DROP COLUMN leader; "
+                                  "PRAGMA user_version = 6;",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
     sqlite3_close(db);
