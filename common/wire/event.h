@@ -152,11 +152,18 @@ struct lnt_ev_stock {
     char staff_id[LNT_STAFF_ID_MAX + 1];
 };
 
-/* shift_start, shift_end: NTE volunteers. Tallies are only meaningful on shift_end. */
+/*
+ * shift_start, shift_end: NTE volunteers. Tallies are only meaningful on shift_end.
+ * `base` (where the team works: safe_haven, bus, partner_venue, patrol) and `leader`
+ * (self, other) are optional on the wire ("" = absent); kiosks before them packed both
+ * into `team` as "base:<code>;leader:<code>", which the server still reads.
+ */
 struct lnt_ev_shift {
     char staff_id[LNT_STAFF_ID_MAX + 1];
     char call_sign[LNT_SHORT_TEXT];
     char team[LNT_SHORT_TEXT];
+    char base[LNT_SHORT_TEXT];
+    char leader[LNT_SHORT_TEXT];
     int32_t team_size;
     int32_t tallies[8]; /* water, flip_flops, blankets, bottles, first_aid, cctv_calls,
                            police_calls, calmed */

@@ -325,6 +325,8 @@ static const struct lnt_wire_field shift_fields[] = {
     TEXT("team", u.shift.team, 0),
     INTF("team_size", u.shift.team_size, 1, TEAM_SIZE_MAX),
     F("tallies", K_TALLIES, u.shift.tallies, 0, TALLY_MAX, NULL, NULL, "an object of counts"),
+    OPT_TEXT("base", u.shift.base),
+    OPT_TEXT("leader", u.shift.leader),
 };
 
 static const struct lnt_wire_field welfare_fields[] = {

@@ -319,13 +319,6 @@ static enum lnt_err incident(const struct lnt_form *fm, bool complete, int64_t n
     return seal(fm, now, box_pk, in->sealed, err);
 }
 
-/* "base:safe_haven;leader:self": where the team works and whether this volunteer leads it. */
-static void team_text(const struct lnt_form *fm, char *out, size_t size)
-{
-    snprintf(out, size, "base:%s;leader:%s", pick_code(fm, LNT_F_BASE),
-             pick_code(fm, LNT_F_LEADER));
-}
-
 enum lnt_err lnt_record_build(const struct lnt_form *fm, const char *staff_id,
                               const struct lnt_ev_shift *running, bool complete, int64_t now,
                               const uint8_t *box_pk, struct lnt_event *ev, char *err)
@@ -352,7 +345,9 @@ enum lnt_err lnt_record_build(const struct lnt_form *fm, const char *staff_id,
         lnt_str_copy(sh->staff_id, sizeof sh->staff_id, staff_id);
         lnt_str_copy(sh->call_sign, sizeof sh->call_sign,
                      cs[0] != '\0' ? cs : fm->text[LNT_F_CALL_SIGN_TEXT]);
-        team_text(fm, sh->team, sizeof sh->team);
+        /* where the team works and whether this volunteer leads it: fields of their own */
+        lnt_str_copy(sh->base, sizeof sh->base, pick_code(fm, LNT_F_BASE));
+        lnt_str_copy(sh->leader, sizeof sh->leader, pick_code(fm, LNT_F_LEADER));
         sh->team_size = fm->v[LNT_F_TEAM_SIZE];
         return LNT_OK;
     }

@@ -221,6 +221,7 @@ static const char *const tally_names[LNT_TALLIES] = {
 
 struct volunteer_query {
     int64_t venue_id;
+    struct lnt_rollup_scope scope; /* lnt_scope_volunteers: the store keeps to it */
     const char *team;
     int64_t from, to;
 };
@@ -230,7 +231,7 @@ static enum lnt_err volunteer_fetch(struct lnt_api *api, const void *q, size_t s
 {
     const struct volunteer_query *vq = q;
     struct lnt_volunteer_shift *r = NULL;
-    enum lnt_err rc = lnt_store_volunteer_list(api->store, vq->venue_id, vq->team, vq->from, vq->to,
+    enum lnt_err rc = lnt_store_volunteer_list(api->store, &vq->scope, vq->team, vq->from, vq->to,
                                                so, max, &r, n, err);
     *rows = r;
     return rc;
@@ -238,7 +239,10 @@ static enum lnt_err volunteer_fetch(struct lnt_api *api, const void *q, size_t s
 
 static bool volunteer_keep(const struct venue_set *set, const void *rows, size_t i)
 {
-    return venue_set_has(set, ((const struct lnt_volunteer_shift *)rows)[i].venue_id);
+    (void)set;
+    (void)rows;
+    (void)i;
+    return true; /* the store read kept to the scope already */
 }
 
 static json_t *volunteer_json(const void *rows, size_t i)
@@ -251,12 +255,13 @@ static json_t *volunteer_json(const void *rows, size_t i)
             json_decref(tallies);
             tallies = NULL;
         }
-    return json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:i, s:o, s:o, s:o, s:o}", "id",
+    return json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:i, s:o, s:o, s:o, s:o}", "id",
                      (json_int_t)s->id, "venue_id", (json_int_t)s->venue_id, "kiosk_id",
                      (json_int_t)s->kiosk_id, "staff_id", s->staff_id, "call_sign", s->call_sign,
-                     "team", s->team, "team_size", (int)s->team_size, "start_at",
-                     lnt_api_json_time(s->start_at), "end_at", lnt_api_json_time(s->end_at),
-                     "night", lnt_api_json_date(s->night), "tallies", tallies);
+                     "team", s->team, "base", s->base, "leader", s->leader, "team_size",
+                     (int)s->team_size, "start_at", lnt_api_json_time(s->start_at), "end_at",
+                     lnt_api_json_time(s->end_at), "night", lnt_api_json_date(s->night), "tallies",
+                     tallies);
 }
 
 static void handle_volunteers(struct lnt_api *api, const struct lnt_http_request *req,
@@ -282,11 +287,10 @@ static void handle_volunteers(struct lnt_api *api, const struct lnt_http_request
         lnt_http_problem(resp, 400, "query `team`: at most %d bytes", LNT_SHORT_TEXT - 1);
         goto out;
     }
-    rc =
-        q.venue_id != 0 ? (set.all = true, LNT_OK) : venue_set_load(api, &c.token.scope, &set, err);
+    lnt_scope_volunteers(&c.token.scope, q.venue_id, &q.scope);
+    set.all = true;
     list = json_array();
-    if (rc == LNT_OK && list == NULL)
-        rc = lnt_fail(err, LNT_ERR_NOMEM, "out of memory");
+    rc = list == NULL ? lnt_fail(err, LNT_ERR_NOMEM, "out of memory") : LNT_OK;
     if (rc == LNT_OK)
         rc = filtered_page(api, &q, &set, volunteer_fetch, volunteer_keep, volunteer_json, offset,
                            limit, list, &n, err);

@@ -226,8 +226,9 @@ static void handle_volunteers(struct lnt_api *api, const struct lnt_http_request
                               const struct lnt_api_params *params, struct lnt_http_response *resp)
 {
     struct lnt_api_caller c;
+    struct lnt_rollup_scope scope;
     struct lnt_buf b;
-    char err[LNT_ERRBUF_SIZE] = "";
+    char err[LNT_ERRBUF_SIZE] = "", object[64];
     int64_t from, to, venue = 0;
     enum lnt_err rc;
     (void)params;
@@ -236,12 +237,15 @@ static void handle_volunteers(struct lnt_api *api, const struct lnt_http_request
     if (!lnt_api_officer_auth(api, req, &c, resp) || !scope_venue(api, req, &c, &venue, resp) ||
         !lnt_api_query_range(req, lnt_api_now(api), TRENDS_DAYS_DEFAULT, &from, &to, resp))
         goto out;
-    if (venue == 0 && c.token.scope.authority[0] && !town_scope(api, req, &c, resp))
-        goto out;
-    rc = lnt_score_report_volunteers(api->store, venue, from, to, &b, err);
-    if (rc != LNT_OK)
+    /* the same rule as GET /api/v1/volunteers/shifts: hubs in the caller's scope only */
+    lnt_scope_volunteers(&c.token.scope, venue, &scope);
+    rc = lnt_score_report_volunteers(api->store, &scope, from, to, &b, err);
+    if (rc != LNT_OK) {
         failed(resp, "the volunteer report", rc, err);
-    else
+        goto out;
+    }
+    lnt_api_scope_object(&c.token.scope, venue, object, sizeof object);
+    if (lnt_api_audit_read(api, req, &c, "volunteers.read", object, 1, resp))
         reply_text(resp, &b);
 out:
     lnt_buf_release(&b);

@@ -243,8 +243,10 @@ static int volunteers_page(struct export_job *j, const struct lnt_venue *ven, si
                            char *err)
 {
     struct lnt_volunteer_shift *s = NULL;
+    struct lnt_rollup_scope scope;
 
-    if (lnt_store_volunteer_list(j->c->store, ven->id, NULL, j->from, j->to, off, LNT_VIEW_MAX, &s,
+    lnt_scope_volunteers(NULL, ven->id, &scope);
+    if (lnt_store_volunteer_list(j->c->store, &scope, NULL, j->from, j->to, off, LNT_VIEW_MAX, &s,
                                  n, err) != LNT_OK)
         return LNT_CTL_FAIL;
     for (size_t i = 0; i < *n; i++) {

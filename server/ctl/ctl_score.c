@@ -240,9 +240,12 @@ int lnt_ctl_report_volunteers(struct lnt_ctl *c, int argc, char **argv)
         return rc;
     if ((rc = parse_range_venue(v, &from, &to, &venue)) != LNT_CTL_OK)
         return rc;
-    if ((rc = lnt_ctl_open(c, NULL)) == LNT_CTL_OK)
+    if ((rc = lnt_ctl_open(c, NULL)) == LNT_CTL_OK) {
+        struct lnt_rollup_scope scope;
+        lnt_scope_volunteers(NULL, venue, &scope);
         rc = report_out(c, "report volunteers",
-                        lnt_score_report_volunteers(c->store, venue, from, to, &b, err), &b, err);
+                        lnt_score_report_volunteers(c->store, &scope, from, to, &b, err), &b, err);
+    }
     lnt_buf_release(&b);
     return rc;
 }

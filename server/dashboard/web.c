@@ -25,7 +25,6 @@ extern const size_t lnt_web_favicon_len;
 #define CSP                                                                                        \
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "              \
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-#define PATH_MAX_LEN 512
 
 typedef void (*page_fn)(struct web_req *r);
 
@@ -51,6 +50,7 @@ static const struct route routes[] = {
     {"POST", "/venues/{id}/findings", false, web_finding_post},
     {"GET", "/trends", false, web_trends},
     {"GET", "/volunteers", false, web_volunteers},
+    {"GET", "/stock", false, web_stock},
     {"GET", "/admin", false, web_admin},
     {"POST", "/admin/{action}", false, web_admin_post},
     {"GET", "/exports", false, web_exports},
@@ -98,8 +98,8 @@ void lnt_web_free(struct lnt_web *w)
 
 bool lnt_web_owns(const char *path)
 {
-    static const char *const exact[] = {"/",      "/login",      "/logout", "/trends",
-                                        "/admin", "/volunteers", "/exports"};
+    static const char *const exact[] = {"/",      "/login",      "/logout",  "/trends",
+                                        "/admin", "/volunteers", "/exports", "/stock"};
     static const char *const prefix[] = {"/venues/", "/assets/", "/admin/", "/exports/"};
 
     for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
@@ -189,32 +189,28 @@ static void serve_asset(struct web_req *r)
 
 /* ---- the request ---- */
 
-/* A `next` path that is safe to send the browser back to after login: ours, no scheme or host. */
-static bool safe_next(const char *p)
-{
-    if (p == NULL || p[0] != '/' || p[1] == '/' || p[1] == '\\' || strlen(p) >= PATH_MAX_LEN)
-        return false;
-    for (; *p != '\0'; p++)
-        if ((unsigned char)*p <= 0x20 || *p == '\\' || *p == '"' || *p == '<' || *p == '>' ||
-            (unsigned char)*p >= 0x7f)
-            return false;
-    return true;
-}
-
-/* Sends a logged-out browser to the login page, remembering where it was going (GET only). */
+/*
+ * Sends a logged-out browser to the login page, remembering where it was going
+ * (GET only): the path and its query, or the path alone when the query is not
+ * safe to send back (web_local_path).
+ */
 static void to_login(struct web_req *r, bool expired)
 {
-    char loc[PATH_MAX_LEN + 64];
+    char loc[3 * WEB_NEXT_MAX + 64], want[WEB_NEXT_MAX];
     struct lnt_buf b;
     struct lnt_html h;
+    int w;
 
+    w = snprintf(want, sizeof want, "%s%s%s", r->http->path, r->http->query[0] ? "?" : "",
+                 r->http->query);
+    if (w < 0 || (size_t)w >= sizeof want || !web_local_path(want))
+        lnt_str_copy(want, sizeof want, r->http->path);
     lnt_buf_init(&b, sizeof loc - 1);
     lnt_html_init(&h, &b);
     lnt_html_raw(&h, "/login");
-    if (strcmp(r->http->method, "GET") == 0 && safe_next(r->http->path) &&
-        strcmp(r->http->path, "/") != 0) {
+    if (strcmp(r->http->method, "GET") == 0 && web_local_path(want) && strcmp(want, "/") != 0) {
         lnt_html_raw(&h, "?next=");
-        lnt_html_url(&h, r->http->path);
+        lnt_html_url(&h, want);
     }
     if (expired)
         lnt_html_raw(&h, strchr(b.data != NULL ? b.data : "", '?') ? "&expired=1" : "?expired=1");

@@ -189,10 +189,13 @@ static int inc_row(void *ctx, const struct lnt_incident *x)
     return b->len >= CSV_MAX ? 1 : 0;
 }
 
+static bool export_venue(struct web_req *r, struct lnt_venue *v);
+
 static void export_incidents(struct web_req *r)
 {
     struct lnt_incident_filter f = {0};
     struct inc_ctx c = {&r->resp->body, 0};
+    struct lnt_venue v;
     char err[LNT_ERRBUF_SIZE] = "";
     int32_t first, last;
 
@@ -200,6 +203,12 @@ static void export_incidents(struct web_req *r)
     c.last = last;
     f.venue_id = r->officer.scope.venue_id;
     f.authority = web_scope_authority(r);
+    /* ?venue= narrows to one venue in scope (refused and audited otherwise) */
+    if (web_query(r, "venue") != NULL) {
+        if (!export_venue(r, &v))
+            return;
+        f.venue_id = v.id;
+    }
     f.from = web_night_start(first);
     csv_begin(r, "incidents.csv");
     lnt_buf_puts(c.b, "report_id,venue_id,occurred_at,kind,severity,place,outcome,police_called,"
@@ -416,6 +425,7 @@ static void export_volunteers(struct web_req *r)
 {
     struct lnt_volunteer_month *vm = NULL;
     struct lnt_buf *b = &r->resp->body;
+    struct lnt_rollup_scope scope;
     int32_t today = lnt_london_date(r->now);
     size_t n = 0;
 
@@ -423,13 +433,15 @@ static void export_volunteers(struct web_req *r)
         web_error(r, 403, "Not available", "Volunteer figures cover the whole town.");
         return;
     }
-    if (lnt_store_volunteer_months(r->web->store, today - 400, today, &vm, &n, NULL) != LNT_OK) {
+    lnt_scope_volunteers(&r->officer.scope, 0, &scope);
+    if (lnt_store_volunteer_months(r->web->store, &scope, today - 400, today, &vm, &n, NULL) !=
+        LNT_OK) {
         web_error(r, 500, "Something went wrong", "Volunteer figures could not be read.");
         return;
     }
     csv_begin(r, "volunteers.csv");
     lnt_buf_puts(b, "year,month,team,shifts,person_hours,water,flip_flops,blankets,bottles,"
-                    "first_aid,cctv_calls,police_calls,calmed\r\n");
+                    "first_aid,cctv_calls,police_calls,calmed,base\r\n");
     for (size_t i = 0; i < n; i++) {
         cell_i(b, vm[i].year, false);
         cell_i(b, vm[i].month, false);
@@ -437,7 +449,8 @@ static void export_volunteers(struct web_req *r)
         cell_i(b, vm[i].shifts, false);
         lnt_buf_printf(b, "%.2f,", (double)vm[i].person_seconds / 3600.0);
         for (int t = 0; t < LNT_TALLIES; t++)
-            cell_i(b, vm[i].tallies[t], t == LNT_TALLIES - 1);
+            cell_i(b, vm[i].tallies[t], false);
+        web_csv_cell(b, vm[i].base, true);
     }
     free(vm);
     csv_end(r, "volunteers.csv");

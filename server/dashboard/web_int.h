@@ -95,6 +95,16 @@ bool web_can_see_town(const struct web_req *r); /* everyone but a venue manager 
 bool web_can_read_register(const struct web_req *r);
 /* The authority filter of this officer's scope (NULL = no filter). */
 const char *web_scope_authority(const struct web_req *r);
+#define WEB_NEXT_MAX 400 /* bytes of a page to return to after signing in, query included */
+/*
+ * true when `p` may be sent to the browser as the page to return to after
+ * signing in: a local path with an optional query ("/?area=Riverside&sort=band"),
+ * one leading '/' not followed by '/' or '\\', and no backslash, control, space,
+ * quote, angle bracket or non-ASCII byte anywhere, shorter than WEB_NEXT_MAX.
+ * Anything that could leave the site ("//evil", "https://...", "/\\evil") is refused.
+ * Thread-safe.
+ */
+bool web_local_path(const char *p);
 
 /* ---- responses and markup (web_layout.c) ---- */
 
@@ -112,6 +122,8 @@ void web_csrf_field(struct web_req *r);
 /* Writes `t` as "Fri 26 Nov 2026, 23:05 GMT" London time in a <time> element (0 as "never"),
  * and a date as "Fri 26 Nov 2026" ("none" for 0): common/night.h's one human form. */
 void web_time(struct lnt_html *h, int64_t t);
+/* The same words as plain text into out (for attributes such as aria-label). */
+void web_time_text(int64_t t, char *out, size_t size);
 void web_date(struct lnt_html *h, int32_t days);
 /* The case file's cup-cover stock and kiosk health sections (web_venue_upkeep.c). */
 void web_venue_stock(struct web_req *r, const struct lnt_venue *v);
@@ -257,6 +269,7 @@ void web_incident_open(struct web_req *r);
 void web_finding_post(struct web_req *r);
 void web_trends(struct web_req *r);
 void web_volunteers(struct web_req *r);
+void web_stock(struct web_req *r);
 void web_admin(struct web_req *r);
 void web_admin_post(struct web_req *r);
 void web_exports(struct web_req *r);

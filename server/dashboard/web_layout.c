@@ -67,6 +67,16 @@ const char *web_incident_words(enum web_inc_field f, const char *code)
 /* ---- time and badges ---- */
 
 /* Every time and date a page shows comes from common/night.h's one human form. */
+void web_time_text(int64_t t, char *out, size_t size)
+{
+    char local[LNT_LOCAL_TIME_STRLEN];
+
+    if (t <= 0 || lnt_local_time_format(t, local) != LNT_OK)
+        lnt_str_copy(out, size, "never");
+    else
+        lnt_str_copy(out, size, local);
+}
+
 void web_time(struct lnt_html *h, int64_t t)
 {
     char iso[LNT_TIME_STRLEN], local[LNT_LOCAL_TIME_STRLEN];
@@ -227,6 +237,7 @@ static void write_nav(struct web_req *r, const char *active)
         nav_item(r, "/", "Overview", "overview", active);
         nav_item(r, "/trends", "Hot spots &amp; trends", "trends", active);
         nav_item(r, "/volunteers", "Volunteers", "volunteers", active);
+        nav_item(r, "/stock", "Cup covers", "stock", active);
     } else {
         char href[48];
         snprintf(href, sizeof href, "/venues/%lld", (long long)r->officer.scope.venue_id);

@@ -31,16 +31,10 @@ static void login_token(struct web_req *r, char token[LNT_HEX_LEN(LOGIN_TOKEN_BY
     web_header(r, "Set-Cookie", cookie);
 }
 
-/* `next` when it is a path of ours, else "". */
+/* `next` when it is a local path of ours (web_local_path), else "". */
 static const char *next_path(const char *p)
 {
-    if (p == NULL || p[0] != '/' || p[1] == '/' || p[1] == '\\' || strlen(p) > 400)
-        return "";
-    for (const char *q = p; *q != '\0'; q++)
-        if ((unsigned char)*q <= 0x20 || (unsigned char)*q >= 0x7f || *q == '\\' || *q == '"' ||
-            *q == '<' || *q == '>')
-            return "";
-    return p;
+    return web_local_path(p) ? p : "";
 }
 
 void web_login_page(struct web_req *r, int status, const char *error)
@@ -106,7 +100,7 @@ static void landing(struct web_req *r, const char *next, char *out, size_t size)
 void web_login_post(struct web_req *r)
 {
     char cookie_token[LNT_HEX_LEN(LOGIN_TOKEN_BYTES)] = "", err[LNT_ERRBUF_SIZE] = "";
-    char set[200], where[420], old[LNT_SESSION_ID_LEN + 8];
+    char set[200], where[WEB_NEXT_MAX + 20], old[LNT_SESSION_ID_LEN + 8];
     const char *token = web_form_get(&r->form, "csrf");
     const char *email = web_form_get(&r->form, "email");
     const char *password = web_form_get(&r->form, "password");

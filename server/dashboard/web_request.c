@@ -104,3 +104,14 @@ const char *web_scope_authority(const struct web_req *r)
 {
     return r->officer.scope.authority[0] != '\0' ? r->officer.scope.authority : NULL;
 }
+
+bool web_local_path(const char *p)
+{
+    if (p == NULL || p[0] != '/' || p[1] == '/' || p[1] == '\\' || strlen(p) >= WEB_NEXT_MAX)
+        return false;
+    for (; *p != '\0'; p++)
+        if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f || *p == '\\' || *p == '"' ||
+            *p == '<' || *p == '>' || *p == '\'')
+            return false;
+    return true;
+}

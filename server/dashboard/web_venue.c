@@ -314,6 +314,19 @@ static void risk_section(struct web_req *r, const struct lnt_score_result *s, in
                   total);
 }
 
+/* "Open details" named for a screen reader: the report's kind, time and the start of its id. */
+static void details_button(struct lnt_html *h, const struct lnt_incident *x)
+{
+    char when[48], label[160];
+
+    web_time_text(x->occurred_at, when, sizeof when);
+    snprintf(label, sizeof label, "Open details: %s, %s, report %.8s",
+             web_incident_words(WEB_INC_KIND, x->kind), when, x->report_id);
+    lnt_html_raw(h, "<button type=\"submit\" class=\"secondary open-details\" aria-label=\"");
+    lnt_html_attr(h, label);
+    lnt_html_raw(h, "\">Open details</button></form>");
+}
+
 /*
  * The venue's incidents from the first night of the scoring window, newest
  * first. The window ends with the last finished night (`last`): an incident
@@ -404,8 +417,7 @@ static void incidents_section(struct web_req *r, const struct lnt_venue *v, int3
             lnt_html_url(&r->h, x->report_id);
             lnt_html_raw(&r->h, "/open\">");
             web_csrf_field(r);
-            lnt_html_raw(&r->h, "<button type=\"submit\" class=\"secondary open-details\">Open "
-                                "details</button></form>");
+            details_button(&r->h, x);
         } else {
             lnt_html_raw(&r->h, "<span class=\"sealed\">sealed</span>");
         }

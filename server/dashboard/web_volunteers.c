@@ -19,7 +19,30 @@ static const char *const tally_names[LNT_TALLIES] = {
 static const char *const month_names[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
-static void recent(struct web_req *r)
+/* The words the kiosk shows for a base code; a code it does not know as it is. */
+static const char *base_words(const char *code)
+{
+    static const char *const words[][2] = {{"safe_haven", "Safe haven"},
+                                           {"bus", "Welfare bus"},
+                                           {"partner_venue", "Partner venue"},
+                                           {"patrol", "On patrol"}};
+
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strcmp(code, words[i][0]) == 0)
+            return words[i][1];
+    return code;
+}
+
+/* A team's name, or a muted "not given" (kiosks ask for the base, not a team name). */
+static void team_cell(struct lnt_html *h, const char *team)
+{
+    if (team[0] != '\0')
+        lnt_html_txt(h, team);
+    else
+        lnt_html_raw(h, "<span class=\"muted\">not given</span>");
+}
+
+static void recent(struct web_req *r, const struct lnt_rollup_scope *scope)
 {
     struct lnt_volunteer_shift *vs = NULL;
     size_t n = 0;
@@ -28,23 +51,30 @@ static void recent(struct web_req *r)
                   "<section class=\"panel\" aria-labelledby=\"rec-h\"><h2 id=\"rec-h\">"
                   "Shifts in the last %d days</h2>",
                   RECENT_DAYS);
-    if (lnt_store_volunteer_list(r->web->store, 0, NULL, r->now - RECENT_DAYS * 86400, r->now + 1,
-                                 0, 200, &vs, &n, NULL) != LNT_OK) {
+    if (lnt_store_volunteer_list(r->web->store, scope, NULL, r->now - RECENT_DAYS * 86400,
+                                 r->now + 1, 0, 200, &vs, &n, NULL) != LNT_OK) {
         lnt_html_raw(&r->h, "<p class=\"empty\">They could not be read.</p></section>");
         return;
     }
     lnt_html_raw(&r->h, "<div class=\"table-wrap\"><table id=\"shift-table\" data-sortable=\"1\">"
                         "<thead><tr><th scope=\"col\"><a href=\"#\">Started</a></th><th "
                         "scope=\"col\"><a href=\"#\">Team</a></th><th scope=\"col\"><a href=\"#\">"
-                        "Call sign</a></th><th scope=\"col\" class=\"num\"><a href=\"#\">People"
-                        "</a></th><th scope=\"col\">Ended</th></tr></thead><tbody>");
+                        "Base</a></th><th scope=\"col\"><a href=\"#\">Call sign</a></th><th "
+                        "scope=\"col\">Leads</th><th scope=\"col\" class=\"num\"><a href=\"#\">"
+                        "People</a></th><th scope=\"col\">Ended</th></tr></thead><tbody>");
     for (size_t i = n; i-- > 0;) {
         lnt_html_rawf(&r->h, "<tr><td data-sort=\"%lld\">", (long long)vs[i].start_at);
         web_time(&r->h, vs[i].start_at);
         lnt_html_raw(&r->h, "</td><td>");
-        lnt_html_txt(&r->h, vs[i].team);
+        team_cell(&r->h, vs[i].team);
+        lnt_html_raw(&r->h, "</td><td>");
+        lnt_html_txt(&r->h, base_words(vs[i].base));
         lnt_html_raw(&r->h, "</td><td>");
         lnt_html_txt(&r->h, vs[i].call_sign);
+        lnt_html_raw(&r->h, "</td><td>");
+        lnt_html_raw(&r->h, strcmp(vs[i].leader, "self") == 0    ? "yes"
+                            : strcmp(vs[i].leader, "other") == 0 ? "no"
+                                                                 : "");
         lnt_html_rawf(&r->h, "</td><td class=\"num\">%d</td><td>", vs[i].team_size);
         if (vs[i].end_at == 0 && r->now - vs[i].start_at < 16 * 3600)
             lnt_html_raw(&r->h, "<span class=\"muted\">on shift</span>");
@@ -55,7 +85,7 @@ static void recent(struct web_req *r)
         lnt_html_raw(&r->h, "</td></tr>");
     }
     if (n == 0)
-        lnt_html_raw(&r->h, "<tr><td colspan=\"5\" class=\"empty\">No shifts.</td></tr>");
+        lnt_html_raw(&r->h, "<tr><td colspan=\"7\" class=\"empty\">No shifts.</td></tr>");
     lnt_html_raw(&r->h, "</tbody></table></div></section>");
     free(vs);
 }
@@ -64,7 +94,8 @@ void web_volunteers(struct web_req *r)
 {
     struct lnt_volunteer_month *vm = NULL;
     struct lnt_svg_bar bars[MONTHS];
-    char labels[MONTHS][12], err[LNT_ERRBUF_SIZE] = "";
+    struct lnt_rollup_scope scope;
+    char labels[MONTHS][12], err[LNT_ERRBUF_SIZE] = "", object[96];
     double hours[MONTHS] = {0};
     int32_t today = lnt_london_date(r->now);
     int y0, m0, d0;
@@ -74,8 +105,14 @@ void web_volunteers(struct web_req *r)
         web_error(r, 403, "Not available", "Volunteer figures cover the whole town.");
         return;
     }
-    /* team call signs identify volunteers: the read is audited, one row per page */
-    web_audit(r, "volunteers.view", "volunteer shifts, whole scheme", r->http->path);
+    /* team call signs identify volunteers: only the hubs in scope, and the read is audited, one
+     * row per page naming the scope read */
+    lnt_scope_volunteers(&r->officer.scope, 0, &scope);
+    if (scope.authority != NULL)
+        snprintf(object, sizeof object, "volunteer shifts, authority %s", scope.authority);
+    else
+        snprintf(object, sizeof object, "volunteer shifts, whole scheme");
+    web_audit(r, "volunteers.view", object, r->http->path);
     lnt_civil_from_days(today, &y0, &m0, &d0);
     {
         int y = y0, m = m0 - (MONTHS - 1);
@@ -83,8 +120,8 @@ void web_volunteers(struct web_req *r)
             m += 12;
             y--;
         }
-        if (lnt_store_volunteer_months(r->web->store, lnt_days_from_civil(y, m, 1), today, &vm, &n,
-                                       err) != LNT_OK) {
+        if (lnt_store_volunteer_months(r->web->store, &scope, lnt_days_from_civil(y, m, 1), today,
+                                       &vm, &n, err) != LNT_OK) {
             lnt_error("dashboard: volunteers: %s", err);
             web_error(r, 500, "Something went wrong", "The volunteer figures could not be read.");
             return;
@@ -113,7 +150,8 @@ void web_volunteers(struct web_req *r)
     lnt_html_raw(&r->h, "</section><section class=\"panel\" aria-labelledby=\"vt-h\"><h2 "
                         "id=\"vt-h\">By month and team</h2><div class=\"table-wrap\"><table "
                         "id=\"volunteer-table\"><thead><tr><th scope=\"col\">Month</th><th "
-                        "scope=\"col\">Team</th><th scope=\"col\" class=\"num\">Shifts</th><th "
+                        "scope=\"col\">Team</th><th scope=\"col\">Base</th><th scope=\"col\" "
+                        "class=\"num\">Shifts</th><th "
                         "scope=\"col\" class=\"num\">Person-hours</th>");
     for (int t = 0; t < LNT_TALLIES; t++)
         lnt_html_rawf(&r->h, "<th scope=\"col\" class=\"num\">%s</th>", tally_names[t]);
@@ -122,7 +160,9 @@ void web_volunteers(struct web_req *r)
         lnt_html_rawf(&r->h, "<tr><td class=\"nowrap\">%s %d</td><td>",
                       vm[k].month >= 1 && vm[k].month <= 12 ? month_names[vm[k].month - 1] : "?",
                       vm[k].year);
-        lnt_html_txt(&r->h, vm[k].team);
+        team_cell(&r->h, vm[k].team);
+        lnt_html_raw(&r->h, "</td><td>");
+        lnt_html_txt(&r->h, base_words(vm[k].base));
         lnt_html_rawf(&r->h, "</td><td class=\"num\">%d</td><td class=\"num\">%.1f</td>",
                       vm[k].shifts, (double)vm[k].person_seconds / 3600.0);
         for (int t = 0; t < LNT_TALLIES; t++)
@@ -133,9 +173,9 @@ void web_volunteers(struct web_req *r)
         lnt_html_rawf(&r->h,
                       "<tr><td colspan=\"%d\" class=\"empty\">No volunteer shifts in "
                       "the last twelve months.</td></tr>",
-                      4 + LNT_TALLIES);
+                      5 + LNT_TALLIES);
     lnt_html_raw(&r->h, "</tbody></table></div></section>");
-    recent(r);
+    recent(r, &scope);
     web_page_end(r, 200);
     free(vm);
 }

@@ -61,9 +61,24 @@ enum lnt_err lnt_score_report_hotspots(struct lnt_store *s, const struct lnt_sco
  * "spiking", "totals"}). */
 enum lnt_err lnt_score_report_trends(struct lnt_store *s, const struct lnt_rollup_scope *scope,
                                      int64_t from, int64_t to, struct lnt_buf *out, char *err);
-/* Volunteer shifts, hours and tallies by month over [from, to), every hub or one. */
-enum lnt_err lnt_score_report_volunteers(struct lnt_store *s, int64_t venue_id, int64_t from,
-                                         int64_t to, struct lnt_buf *out, char *err);
+/* Volunteer shifts, hours and tallies by month over [from, to) of the hubs in `scope` (NULL =
+ * every hub; build it with lnt_scope_volunteers). */
+enum lnt_err lnt_score_report_volunteers(struct lnt_store *s, const struct lnt_rollup_scope *scope,
+                                         int64_t from, int64_t to, struct lnt_buf *out, char *err);
+/* One venue's cup covers: the store's level and when they run out at the recent rate. */
+struct lnt_score_stock {
+    struct lnt_stock_level level;
+    struct lnt_report_stock forecast; /* lnt_report_stock_forecast over the lookback */
+};
+/*
+ * Every venue's (of `authority`, NULL/"" = all) cup-cover level at `at` and its
+ * run-out forecast at the rate of the last `lookback_days`, ordered by venue id:
+ * what lnt_score_report_stock reports, for pages that lay it out themselves.
+ * The caller frees *out. LNT_ERR_NOMEM, LNT_ERR_DB. Thread-safe.
+ */
+enum lnt_err lnt_score_stock_forecasts(struct lnt_store *s, const char *authority, int64_t at,
+                                       int lookback_days, struct lnt_score_stock **out, size_t *n,
+                                       char *err);
 /* Cup-cover levels and when each runs out at the rate of the last `lookback_days`. */
 enum lnt_err lnt_score_report_stock(struct lnt_store *s, const char *authority, int64_t at,
                                     int lookback_days, struct lnt_buf *out, char *err);

@@ -125,8 +125,8 @@ enum lnt_err lnt_score_report_trends(struct lnt_store *s, const struct lnt_rollu
     return rc;
 }
 
-enum lnt_err lnt_score_report_volunteers(struct lnt_store *s, int64_t venue_id, int64_t from,
-                                         int64_t to, struct lnt_buf *out, char *err)
+enum lnt_err lnt_score_report_volunteers(struct lnt_store *s, const struct lnt_rollup_scope *scope,
+                                         int64_t from, int64_t to, struct lnt_buf *out, char *err)
 {
     struct lnt_report_shift *sh = NULL;
     struct lnt_report_volunteer_month *m = NULL;
@@ -142,7 +142,7 @@ enum lnt_err lnt_score_report_volunteers(struct lnt_store *s, int64_t venue_id, 
                           PAGES_MAX * LNT_VIEW_MAX);
             break;
         }
-        rc = lnt_store_volunteer_list(s, venue_id, NULL, from, to, (size_t)page * LNT_VIEW_MAX,
+        rc = lnt_store_volunteer_list(s, scope, NULL, from, to, (size_t)page * LNT_VIEW_MAX,
                                       LNT_VIEW_MAX, &v, &got, err);
         if (rc == LNT_OK && got > 0) {
             grown = realloc(sh, (n + got) * sizeof *sh);
@@ -172,19 +172,21 @@ enum lnt_err lnt_score_report_volunteers(struct lnt_store *s, int64_t venue_id, 
     return rc;
 }
 
-enum lnt_err lnt_score_report_stock(struct lnt_store *s, const char *authority, int64_t at,
-                                    int lookback_days, struct lnt_buf *out, char *err)
+enum lnt_err lnt_score_stock_forecasts(struct lnt_store *s, const char *authority, int64_t at,
+                                       int lookback_days, struct lnt_score_stock **out, size_t *n,
+                                       char *err)
 {
     struct lnt_stock_level *lv = NULL;
-    struct lnt_report_stock *fc = NULL;
-    size_t n = 0;
+    struct lnt_score_stock *fc = NULL;
     int64_t from = at - (int64_t)lookback_days * 86400;
     enum lnt_err rc;
 
-    rc = lnt_store_stock_levels(s, authority, &lv, &n, err);
-    if (rc == LNT_OK && n > 0 && (fc = calloc(n, sizeof *fc)) == NULL)
+    *out = NULL;
+    *n = 0;
+    rc = lnt_store_stock_levels(s, authority, &lv, n, err);
+    if (rc == LNT_OK && (fc = calloc(*n > 0 ? *n : 1, sizeof *fc)) == NULL)
         rc = lnt_fail(err, LNT_ERR_NOMEM, "stock: out of memory");
-    for (size_t i = 0; rc == LNT_OK && i < n; i++) {
+    for (size_t i = 0; rc == LNT_OK && i < *n; i++) {
         struct lnt_stock_entry *e = NULL;
         struct lnt_report_stock_point *p = NULL;
         size_t ne = 0;
@@ -196,15 +198,40 @@ enum lnt_err lnt_score_report_stock(struct lnt_store *s, const char *authority, 
             p[k].level_after = e[k].level_after;
         }
         /* more than a page of stock entries in the lookback: the first page sets the rate */
-        if (rc == LNT_OK)
+        if (rc == LNT_OK) {
+            fc[i].level = lv[i];
             lnt_report_stock_forecast(lv[i].venue_id, lv[i].known ? lv[i].level : 0,
-                                      lv[i].threshold, p, ne, from, at, &fc[i]);
+                                      lv[i].threshold, p, ne, from, at, &fc[i].forecast);
+        }
         free(p);
         free(e);
     }
+    free(lv);
+    if (rc != LNT_OK) {
+        free(fc);
+        *n = 0;
+        return rc;
+    }
+    *out = fc;
+    return LNT_OK;
+}
+
+enum lnt_err lnt_score_report_stock(struct lnt_store *s, const char *authority, int64_t at,
+                                    int lookback_days, struct lnt_buf *out, char *err)
+{
+    struct lnt_score_stock *ss = NULL;
+    struct lnt_report_stock *fc = NULL;
+    size_t n = 0;
+    enum lnt_err rc;
+
+    rc = lnt_score_stock_forecasts(s, authority, at, lookback_days, &ss, &n, err);
+    if (rc == LNT_OK && (fc = calloc(n > 0 ? n : 1, sizeof *fc)) == NULL)
+        rc = lnt_fail(err, LNT_ERR_NOMEM, "stock: out of memory");
+    for (size_t i = 0; rc == LNT_OK && i < n; i++)
+        fc[i] = ss[i].forecast;
     if (rc == LNT_OK)
         rc = lnt_report_stock_json(fc, n, out, err);
     free(fc);
-    free(lv);
+    free(ss);
     return rc;
 }

@@ -6,6 +6,8 @@
 #include <sodium.h>
 
 #include "codec.h"
+#include "store_auth.h"
+#include "store_events.h"
 
 /* No 0/O, 1/I/L: a code read aloud or copied from paper survives. */
 static const char code_alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
@@ -367,4 +369,18 @@ enum lnt_err lnt_store_scope_check(const struct lnt_scope *sc, char *err)
     if (sc->role != LNT_OFFICER_VENUE && sc->venue_id != 0)
         return lnt_fail(err, LNT_ERR_INVALID, "only role venue is scoped to one venue");
     return LNT_OK;
+}
+
+void lnt_scope_volunteers(const struct lnt_scope *who, int64_t venue_id,
+                          struct lnt_rollup_scope *out)
+{
+    memset(out, 0, sizeof *out);
+    out->venue_id = venue_id;
+    if (who == NULL)
+        return;
+    /* a venue-bound reader asking for another venue gets its own venue's rule: nothing else */
+    if (who->venue_id != 0)
+        out->venue_id = venue_id == 0 || venue_id == who->venue_id ? who->venue_id : -1;
+    if (who->authority[0] != '\0')
+        out->authority = who->authority;
 }

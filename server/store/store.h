@@ -107,7 +107,7 @@ struct lnt_venue {
     char trading[LNT_TRADING_MAX + 1];     /* canonical pattern; "" on add = category default */
     int32_t cup_cover_threshold;           /* 0 on add = LNT_CUP_COVER_THRESHOLD_DEFAULT */
     int64_t closed_at;                     /* 0 = trading */
-    /* since schema 8 */
+    /* since schema 9 */
     int32_t joined_on; /* days: the first night the scheme counts it from; 0 = not set */
     /* Read only: the first night of its evidence window: joined_on when set, else the night
      * of its first kiosk's enrolment (or of its first contact, if earlier); 0 = none yet. */

@@ -324,7 +324,9 @@ struct lnt_volunteer_shift {
     int64_t kiosk_id;
     char staff_id[LNT_STAFF_ID_MAX + 1];
     char call_sign[LNT_SHORT_TEXT];
-    char team[LNT_SHORT_TEXT];
+    char team[LNT_SHORT_TEXT];   /* "" when the kiosk did not ask (see base) */
+    char base[LNT_SHORT_TEXT];   /* where the team works: safe_haven, bus, ...; "" = not said */
+    char leader[LNT_SHORT_TEXT]; /* self, other; "" = not said */
     int32_t team_size;
     int64_t start_at; /* 0 = shift_end without a start */
     int64_t end_at;   /* 0 = not ended yet */
@@ -332,25 +334,43 @@ struct lnt_volunteer_shift {
     int32_t tallies[LNT_TALLIES];
 };
 /*
- * Volunteer shifts with start (or, without one, end) in [from, to), oldest
- * first. venue_id 0 = every hub; team NULL/"" = every team. limit 1..LNT_VIEW_MAX.
+ * The one scope rule of every volunteer view (the API's lists and reports, the
+ * Volunteers page, the exports): call signs and times identify volunteers, so a
+ * reader sees the shifts of hubs inside its own scope and no others. A venue's
+ * token or manager sees its venue's hub only, an authority's officer the hubs of
+ * that authority, a scheme officer every hub; `venue_id` (0 = none) narrows
+ * further and never widens. Fills *out for lnt_store_volunteer_list and
+ * lnt_store_volunteer_months; out->authority borrows who->authority, so `who`
+ * must outlive *out. `who` NULL = the whole scheme (lanternctl on the server).
+ * Thread-safe.
  */
-enum lnt_err lnt_store_volunteer_list(struct lnt_store *s, int64_t venue_id, const char *team,
-                                      int64_t from, int64_t to, size_t offset, size_t limit,
-                                      struct lnt_volunteer_shift **out, size_t *n, char *err);
+struct lnt_scope;
+struct lnt_rollup_scope;
+void lnt_scope_volunteers(const struct lnt_scope *who, int64_t venue_id,
+                          struct lnt_rollup_scope *out);
+/*
+ * Volunteer shifts with start (or, without one, end) in [from, to), oldest
+ * first, of the hubs in `scope` (NULL = every hub; its venue_id and authority
+ * both apply, its area is ignored); team NULL/"" = every team. limit 1..LNT_VIEW_MAX.
+ */
+enum lnt_err lnt_store_volunteer_list(struct lnt_store *s, const struct lnt_rollup_scope *scope,
+                                      const char *team, int64_t from, int64_t to, size_t offset,
+                                      size_t limit, struct lnt_volunteer_shift **out, size_t *n,
+                                      char *err);
 
 struct lnt_volunteer_month {
     int year, month; /* London local month of the shift's night */
     char team[LNT_SHORT_TEXT];
+    char base[LNT_SHORT_TEXT]; /* rows are per team and base */
     int32_t shifts;
     int64_t person_seconds; /* sum of (end - start) x team_size over completed shifts */
     int64_t tallies[LNT_TALLIES];
 };
-/* Monthly totals per team for shifts whose night is in [first_night, last_night], by month then
- * team. */
-enum lnt_err lnt_store_volunteer_months(struct lnt_store *s, int32_t first_night,
-                                        int32_t last_night, struct lnt_volunteer_month **out,
-                                        size_t *n, char *err);
+/* Monthly totals per team and base for shifts of the hubs in `scope` (as
+ * lnt_store_volunteer_list) whose night is in [first_night, last_night], by month, team, base. */
+enum lnt_err lnt_store_volunteer_months(struct lnt_store *s, const struct lnt_rollup_scope *scope,
+                                        int32_t first_night, int32_t last_night,
+                                        struct lnt_volunteer_month **out, size_t *n, char *err);
 
 /* ---- rollups ---- */
 

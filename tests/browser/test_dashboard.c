@@ -225,6 +225,67 @@ static void test_dashboard__wrong_password_is_refused_then_login_lands_on_overvi
     curl_easy_cleanup(c);
 }
 
+static void test_dashboard__login_comes_back_to_the_bookmarked_league(void **state)
+{
+    char path[URL_MAX], err[LNT_ERRBUF_SIZE] = "";
+    (void)state;
+
+    /* a bookmarked league filtered to one area, opened while signed out */
+    assert_int_equal(lnt_wd_delete_cookies(g.wd, err), LNT_OK);
+    go("/?area=Riverside");
+    wait_path("/login", path, sizeof path);
+    type("#email", TOWN_OFFICER);
+    type("#password", TOWN_PASSWORD);
+    click("#sign-in");
+    assert_text_has(".who", "Sign out");
+    wait_path("area=Riverside", path, sizeof path);
+    assert_string_equal(path, "/?area=Riverside");
+    {
+        char *league = text_of("#league");
+        assert_non_null(strstr(league, "Velvet"));
+        assert_null(strstr(league, "The Crown"));
+        free(league);
+    }
+}
+
+static void test_dashboard__cup_cover_stock_from_the_navigation(void **state)
+{
+    struct lnt_test_page r;
+    CURL *c = lnt_test_officer_client();
+    char *table;
+    (void)state;
+
+    browser_login(TOWN_OFFICER);
+    go("/");
+    click("nav a[href='/stock']");
+    assert_text_has("h1", "Cup covers");
+    /* Northtown's five venues, The Crown's falling stock forecast to run out */
+    assert_int_equal(count("#stock-table tbody tr"), 5);
+    table = text_of("#stock-table");
+    assert_non_null(strstr(table, "The Crown"));
+    assert_null(strstr(table, "Southvale Arms"));
+    free(table);
+    table = text_of("#stock-table tbody tr:first-child");
+    assert_non_null(strstr(table, "The Crown"));
+    assert_non_null(strstr(table, "140"));
+    assert_non_null(strstr(table, " days)"));
+    free(table);
+    /* Southvale's officer sees Southvale's only; a venue manager has no town page */
+    assert_int_equal(lnt_test_officer_login(c, g.server.base, TOWN_SOUTH, TOWN_PASSWORD, NULL, 0),
+                     303);
+    lnt_test_officer_http(c, g.server.base, "/stock", NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body.data, "Southvale Arms"));
+    assert_null(strstr(r.body.data, "The Crown"));
+    lnt_buf_release(&r.body);
+    assert_int_equal(lnt_test_officer_login(c, g.server.base, TOWN_MANAGER, TOWN_PASSWORD, NULL, 0),
+                     303);
+    lnt_test_officer_http(c, g.server.base, "/stock", NULL, NULL, &r);
+    assert_int_equal(r.status, 403);
+    lnt_buf_release(&r.body);
+    curl_easy_cleanup(c);
+}
+
 static void test_dashboard__session_cookie_is_httponly_strict_and_fresh(void **state)
 {
     struct lnt_test_page r;
@@ -260,7 +321,7 @@ static void test_dashboard__session_cookie_is_httponly_strict_and_fresh(void **s
 
 static void test_dashboard__every_page_renders_well_formed(void **state)
 {
-    char paths[8][96];
+    char paths[9][96];
     CURL *c = lnt_test_officer_client();
     size_t n = 0;
     (void)state;
@@ -273,6 +334,7 @@ static void test_dashboard__every_page_renders_well_formed(void **state)
     snprintf(paths[n++], sizeof paths[0], "/admin");
     snprintf(paths[n++], sizeof paths[0], "/exports");
     snprintf(paths[n++], sizeof paths[0], "/venues/%lld", (long long)g.town.anchor);
+    snprintf(paths[n++], sizeof paths[0], "/stock");
     assert_int_equal(lnt_test_officer_login(c, g.server.base, TOWN_ADMIN, TOWN_PASSWORD, NULL, 0),
                      303);
     for (size_t i = 0; i < n; i++) {
@@ -848,6 +910,8 @@ int main(void)
         cmocka_unit_test(test_dashboard__logged_out_every_route_goes_to_login),
         cmocka_unit_test(test_dashboard__wrong_password_is_refused_then_login_lands_on_overview),
         cmocka_unit_test(test_dashboard__session_cookie_is_httponly_strict_and_fresh),
+        cmocka_unit_test(test_dashboard__login_comes_back_to_the_bookmarked_league),
+        cmocka_unit_test(test_dashboard__cup_cover_stock_from_the_navigation),
         cmocka_unit_test(test_dashboard__every_page_renders_well_formed),
         cmocka_unit_test(test_dashboard__league_sorts_and_filters_without_script),
         cmocka_unit_test(test_dashboard__other_authority_is_forbidden_and_audited),

@@ -364,6 +364,223 @@ static void test_officer_access__incident_opens_only_under_its_own_venue(void **
     curl_easy_cleanup(c);
 }
 
+/* ---- after signing in: back to the page asked for, and never off the site ---- */
+
+static void test_officer_access__login_returns_only_to_a_local_page(void **state)
+{
+    static const char *const away[] = {
+        "//evil.example/",     "https://evil.example/", "http:/evil.example",
+        "/\\evil.example",     "\\\\evil.example",      "/\\/evil.example",
+        "javascript:alert(1)", "evil.example",          "/\t/evil.example",
+        "/ /evil.example",     "/x\r\nSet-Cookie: a=b", "/%0d%0aLocation: //evil.example"};
+    CURL *c = lnt_test_officer_client();
+    struct lnt_test_page r;
+    char body[1024], login[LNT_TEST_URL_MAX];
+    char *e;
+    (void)state;
+
+    /* a bookmarked, filtered league: the query string comes back with the page */
+    curl_easy_setopt(c, CURLOPT_COOKIELIST, "ALL");
+    lnt_test_officer_http(c, g.server.base, "/?area=Riverside&sort=band", NULL, NULL, &r);
+    assert_int_equal(r.status, 303);
+    assert_true(lnt_str_starts(r.location, "/login?next="));
+    lnt_str_copy(login, sizeof login, r.location);
+    lnt_buf_release(&r.body);
+    lnt_test_officer_http(c, g.server.base, login, NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body.data, "name=\"next\" value=\"/?area=Riverside&amp;sort=band\""));
+    lnt_buf_release(&r.body);
+    lnt_test_login_body(c, g.server.base, TOWN_OFFICER, TOWN_PASSWORD, body, sizeof body);
+    e = curl_easy_escape(c, "/?area=Riverside&sort=band", 0);
+    assert_non_null(e);
+    lnt_str_copy(body + strlen(body), sizeof body - strlen(body), e);
+    curl_free(e);
+    lnt_test_officer_http(c, g.server.base, "/login", body, NULL, &r);
+    assert_int_equal(r.status, 303);
+    assert_string_equal(r.location, "/?area=Riverside&sort=band");
+    lnt_buf_release(&r.body);
+
+    /* anything that is not a local path lands on the overview instead */
+    for (size_t i = 0; i < sizeof away / sizeof away[0]; i++) {
+        lnt_test_login_body(c, g.server.base, TOWN_OFFICER, TOWN_PASSWORD, body, sizeof body);
+        e = curl_easy_escape(c, away[i], 0);
+        assert_non_null(e);
+        lnt_str_copy(body + strlen(body), sizeof body - strlen(body), e);
+        curl_free(e);
+        lnt_test_officer_http(c, g.server.base, "/login", body, NULL, &r);
+        assert_int_equal(r.status, 303);
+        if (strcmp(r.location, "/") != 0)
+            fail_msg("next=%s sent the browser to %s", away[i], r.location);
+        lnt_buf_release(&r.body);
+        /* nor does the login form carry it */
+        e = curl_easy_escape(c, away[i], 0);
+        assert_non_null(e);
+        snprintf(login, sizeof login, "/login?next=%s", e);
+        curl_free(e);
+        curl_easy_setopt(c, CURLOPT_COOKIELIST, "ALL");
+        lnt_test_officer_http(c, g.server.base, login, NULL, NULL, &r);
+        assert_int_equal(r.status, 200);
+        assert_non_null(strstr(r.body.data, "name=\"next\" value=\"\""));
+        lnt_buf_release(&r.body);
+    }
+    curl_easy_cleanup(c);
+}
+
+/* ---- volunteers: one scope rule on every view ---- */
+
+/* GET `path` as the signed-in `c`: asserts 200, returns the body (caller frees). */
+static char *page_text(CURL *c, const char *path)
+{
+    struct lnt_test_page r;
+    char *text;
+
+    lnt_test_officer_http(c, g.server.base, path, NULL, NULL, &r);
+    if (r.status != 200)
+        fail_msg("GET %s: status %ld", path, r.status);
+    text = strdup(r.body.data != NULL ? r.body.data : "");
+    assert_non_null(text);
+    lnt_buf_release(&r.body);
+    return text;
+}
+
+static void test_officer_access__volunteers_of_another_authority_stay_out_of_sight(void **state)
+{
+    CURL *c = lnt_test_officer_client();
+    char *text;
+    (void)state;
+
+    /* Northtown's officer sees Northtown's street pastors (Safe Haven's shift) */
+    assert_int_equal(lnt_test_officer_login(c, g.server.base, TOWN_OFFICER, TOWN_PASSWORD, NULL, 0),
+                     303);
+    text = page_text(c, "/volunteers");
+    assert_non_null(strstr(text, "Pastor 1"));
+    assert_non_null(strstr(text, "Street Pastors"));
+    free(text);
+
+    /* Southvale's officer: the page, its table and the CSV hold none of it */
+    assert_int_equal(lnt_test_officer_login(c, g.server.base, TOWN_SOUTH, TOWN_PASSWORD, NULL, 0),
+                     303);
+    text = page_text(c, "/volunteers");
+    assert_null(strstr(text, "Pastor 1"));
+    assert_null(strstr(text, "Street Pastors"));
+    assert_non_null(strstr(text, "No shifts."));
+    free(text);
+    text = page_text(c, "/exports/volunteers.csv");
+    assert_null(strstr(text, "Street Pastors"));
+    free(text);
+    /* the page's read is audited naming the scope it covered */
+    assert_int_equal(audit_count("volunteers.view", "volunteer shifts, authority Southvale"), 1);
+    assert_int_equal(audit_count("volunteers.view", "volunteer shifts, authority Northtown"), 1);
+    curl_easy_cleanup(c);
+}
+
+static void test_officer_access__volunteer_base_and_leader_read_in_words(void **state)
+{
+    CURL *c = lnt_test_officer_client();
+    char *text;
+    (void)state;
+
+    assert_int_equal(lnt_test_officer_login(c, g.server.base, TOWN_OFFICER, TOWN_PASSWORD, NULL, 0),
+                     303);
+    text = page_text(c, "/volunteers");
+    /* a kiosk of today's fields, and an older kiosk's packed team, read the same way */
+    assert_non_null(strstr(text, "Safe haven"));
+    assert_non_null(strstr(text, "Welfare bus"));
+    assert_null(strstr(text, "base:"));
+    assert_null(strstr(text, "leader:"));
+    free(text);
+    curl_easy_cleanup(c);
+}
+
+static void test_officer_access__charts_and_details_buttons_are_described(void **state)
+{
+    CURL *c = lnt_test_officer_client();
+    char path[64], want[64];
+    char *text, *button;
+    (void)state;
+
+    assert_int_equal(lnt_test_officer_login(c, g.server.base, TOWN_ADMIN, TOWN_PASSWORD, NULL, 0),
+                     303);
+    /* the case file's "Open details" says which report it opens */
+    snprintf(path, sizeof path, "/venues/%lld", (long long)g.town.crown);
+    text = page_text(c, path);
+    button = strstr(text, "class=\"secondary open-details\"");
+    assert_non_null(button);
+    assert_true(lnt_str_starts(strstr(button, "aria-label="), "aria-label=\"Open details: "));
+    snprintf(want, sizeof want, "report %.8s\">Open details</button>", g.town.sealed_report);
+    assert_non_null(strstr(button, want));
+    assert_non_null(strstr(button, "Angela"));
+    free(text);
+    /* the areas and volunteer-hours charts carry a description in words, as the others do */
+    text = page_text(c, "/trends");
+    assert_non_null(strstr(text, "id=\"areas\""));
+    assert_non_null(strstr(strstr(text, "id=\"areas\""), "<desc>"));
+    assert_non_null(strstr(text, "risk points in all; the largest is "));
+    free(text);
+    text = page_text(c, "/volunteers");
+    assert_non_null(strstr(text, "id=\"vol-hours\""));
+    assert_non_null(strstr(text, "person-hours in all; the largest is "));
+    free(text);
+    curl_easy_cleanup(c);
+}
+
+/* Data rows of a CSV `text` whose second column (venue_id) is `venue`, and rows in all. */
+static void csv_venue_rows(const char *text, int64_t venue, size_t *hits, size_t *rows)
+{
+    const char *line = strstr(text, "\r\n");
+    char want[32];
+    int w = snprintf(want, sizeof want, ",%lld,", (long long)venue);
+
+    *hits = *rows = 0;
+    while (line != NULL && line[2] != '\0') {
+        const char *p = line + 2, *comma = strchr(p, ',');
+        line = strstr(p, "\r\n");
+        (*rows)++;
+        if (comma != NULL && strncmp(comma, want, (size_t)w) == 0)
+            (*hits)++;
+    }
+}
+
+static void test_officer_access__incident_export_keeps_to_the_venue_asked_for(void **state)
+{
+    CURL *c = lnt_test_officer_client();
+    struct lnt_test_page r;
+    char path[96], object[32];
+    size_t hits, rows, all;
+    (void)state;
+
+    assert_int_equal(lnt_test_officer_login(c, g.server.base, TOWN_OFFICER, TOWN_PASSWORD, NULL, 0),
+                     303);
+    lnt_test_officer_http(c, g.server.base, "/exports/incidents.csv", NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    csv_venue_rows(r.body.data, g.town.velvet, &hits, &all);
+    lnt_buf_release(&r.body);
+    assert_true(hits > 0 && hits < all); /* the town's export holds other venues' too */
+
+    snprintf(path, sizeof path, "/exports/incidents.csv?venue=%lld", (long long)g.town.velvet);
+    lnt_test_officer_http(c, g.server.base, path, NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_true(lnt_str_starts(r.body.data, "report_id,venue_id,"));
+    csv_venue_rows(r.body.data, g.town.velvet, &hits, &rows);
+    lnt_buf_release(&r.body);
+    assert_int_equal(rows, hits);
+    assert_true(rows > 0);
+
+    /* another authority's venue: refused and recorded, no rows */
+    snprintf(path, sizeof path, "/exports/incidents.csv?venue=%lld", (long long)g.town.south);
+    lnt_test_officer_http(c, g.server.base, path, NULL, NULL, &r);
+    assert_int_equal(r.status, 403);
+    assert_null(strstr(r.body.data, "report_id,"));
+    lnt_buf_release(&r.body);
+    snprintf(object, sizeof object, "venue %lld", (long long)g.town.south);
+    assert_int_equal(audit_count("access.refused", object), 1);
+    /* not a venue number */
+    lnt_test_officer_http(c, g.server.base, "/exports/incidents.csv?venue=velvet", NULL, NULL, &r);
+    assert_int_equal(r.status, 400);
+    lnt_buf_release(&r.body);
+    curl_easy_cleanup(c);
+}
+
 /* ---- every read of personal or incident data leaves one audit row ---- */
 
 /*
@@ -697,6 +914,17 @@ int main(void)
             teardown),
         cmocka_unit_test_setup_teardown(
             test_officer_access__incident_opens_only_under_its_own_venue, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_officer_access__login_returns_only_to_a_local_page,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_officer_access__volunteers_of_another_authority_stay_out_of_sight, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(
+            test_officer_access__volunteer_base_and_leader_read_in_words, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_officer_access__charts_and_details_buttons_are_described, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_officer_access__incident_export_keeps_to_the_venue_asked_for, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_officer_access__every_api_read_of_personal_data_is_audited, setup, teardown),
         cmocka_unit_test_setup_teardown(

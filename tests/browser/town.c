@@ -258,13 +258,23 @@ enum lnt_err town_build(const char *db, int64_t now, struct town *t, char *err)
         snprintf(ev[0].u.shift.staff_id, sizeof ev[0].u.shift.staff_id, "%lld", (long long)ruth);
         lnt_str_copy(ev[0].u.shift.call_sign, sizeof ev[0].u.shift.call_sign, "Pastor 1");
         lnt_str_copy(ev[0].u.shift.team, sizeof ev[0].u.shift.team, "Street Pastors");
+        lnt_str_copy(ev[0].u.shift.base, sizeof ev[0].u.shift.base, "safe_haven");
+        lnt_str_copy(ev[0].u.shift.leader, sizeof ev[0].u.shift.leader, "self");
         ev[0].u.shift.team_size = 4;
         ev[1] = ev[0];
         base_event(&ev[1], &kh, LNT_EV_SHIFT_END, at + 5 * 3600);
         ev[1].u.shift = ev[0].u.shift;
         ev[1].u.shift.tallies[0] = 25;
         ev[1].u.shift.tallies[1] = 6;
-        TRY(feed(s, &kh, now, ev, 2, err));
+        /* an older kiosk's shift: base and leader packed into the team */
+        base_event(&ev[2], &kh, LNT_EV_SHIFT_START, at + 3600);
+        snprintf(ev[2].u.shift.staff_id, sizeof ev[2].u.shift.staff_id, "%lld", (long long)ruth);
+        lnt_str_copy(ev[2].u.shift.call_sign, sizeof ev[2].u.shift.call_sign, "Bravo");
+        lnt_str_copy(ev[2].u.shift.team, sizeof ev[2].u.shift.team, "base:bus;leader:other");
+        ev[2].u.shift.team_size = 2;
+        base_event(&ev[3], &kh, LNT_EV_SHIFT_END, at + 4 * 3600);
+        ev[3].u.shift = ev[2].u.shift;
+        TRY(feed(s, &kh, now, ev, 4, err));
     }
     memset(&f, 0, sizeof f);
     f.venue_id = t->crown;

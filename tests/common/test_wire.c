@@ -465,6 +465,48 @@ static void test_wire__tallies_default_to_zero(void **state)
     free(body);
 }
 
+static void test_wire__shift_base_and_leader_are_optional_fields(void **state)
+{
+    struct lnt_batch b = {0};
+    struct lnt_buf out;
+    char err[LNT_ERRBUF_SIZE] = "";
+    char *body;
+    (void)state;
+
+    body = batch_of("{\"seq\": 4, \"uuid\": \"5f0c1a2b-3c4d-4e5f-8a6b-7c8d9e0f1a2b\", "
+                    "\"type\": \"shift_start\", \"occurred_at\": \"2026-11-27T21:00:00Z\", "
+                    "\"recorded_at\": \"2026-11-27T21:00:00Z\", \"staff_id\": \"900\", "
+                    "\"call_sign\": \"Bravo\", \"team\": \"\", \"team_size\": 4, "
+                    "\"tallies\": {}, \"base\": \"safe_haven\", \"leader\": \"self\"}");
+    assert_int_equal(lnt_wire_batch_decode(body, strlen(body), &b, err), LNT_OK);
+    assert_string_equal(b.events[0].u.shift.base, "safe_haven");
+    assert_string_equal(b.events[0].u.shift.leader, "self");
+    /* written back out with them; without them, as before they existed */
+    lnt_buf_init(&out, 1u << 16);
+    assert_int_equal(lnt_wire_event_encode(&b.events[0], &out, err), LNT_OK);
+    assert_non_null(strstr(out.data, "\"base\":\"safe_haven\""));
+    b.events[0].u.shift.base[0] = b.events[0].u.shift.leader[0] = '\0';
+    lnt_buf_reset(&out);
+    assert_int_equal(lnt_wire_event_encode(&b.events[0], &out, err), LNT_OK);
+    assert_null(strstr(out.data, "base"));
+    assert_null(strstr(out.data, "leader"));
+    lnt_buf_release(&out);
+    lnt_batch_release(&b);
+    free(body);
+
+    /* an older kiosk's shift, with neither: accepted, both empty */
+    body = batch_of("{\"seq\": 5, \"uuid\": \"5f0c1a2b-3c4d-4e5f-8a6b-7c8d9e0f1a2c\", "
+                    "\"type\": \"shift_start\", \"occurred_at\": \"2026-11-27T21:00:00Z\", "
+                    "\"recorded_at\": \"2026-11-27T21:00:00Z\", \"staff_id\": \"900\", "
+                    "\"call_sign\": \"Bravo\", \"team\": \"base:bus;leader:other\", "
+                    "\"team_size\": 4, \"tallies\": {}}");
+    assert_int_equal(lnt_wire_batch_decode(body, strlen(body), &b, err), LNT_OK);
+    assert_string_equal(b.events[0].u.shift.team, "base:bus;leader:other");
+    assert_string_equal(b.events[0].u.shift.base, "");
+    lnt_batch_release(&b);
+    free(body);
+}
+
 static void test_wire__refuses_malformed_top_level(void **state)
 {
     char *body;
@@ -1017,6 +1059,7 @@ int main(void)
         cmocka_unit_test(test_wire__canonical_text_is_jansson_sorted_compact),
         cmocka_unit_test(test_wire__fast_decoder_reads_plain_batches_only),
         cmocka_unit_test(test_wire__tallies_default_to_zero),
+        cmocka_unit_test(test_wire__shift_base_and_leader_are_optional_fields),
         cmocka_unit_test(test_wire__refuses_malformed_top_level),
         cmocka_unit_test(test_wire__refuses_what_is_not_json),
         cmocka_unit_test(test_wire__refuses_oversized_batches),

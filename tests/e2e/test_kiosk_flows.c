@@ -262,7 +262,9 @@ static void test_kiosk_flows__volunteer_shift_start_and_end(void **state)
     assert_int_equal(json_array_size(start), 1);
     assert_int_equal(json_array_size(end), 1);
     assert_string_equal(town_str(json_array_get(start, 0), "call_sign"), "Bravo");
-    assert_string_equal(town_str(json_array_get(start, 0), "team"), "base:safe_haven;leader:self");
+    assert_string_equal(town_str(json_array_get(start, 0), "team"), "");
+    assert_string_equal(town_str(json_array_get(start, 0), "base"), "safe_haven");
+    assert_string_equal(town_str(json_array_get(start, 0), "leader"), "self");
     assert_int_equal(town_num(json_array_get(start, 0), "team_size"), 4);
     /* The end of the shift knows the team it started with, and carries the eight tallies. */
     assert_string_equal(town_str(json_array_get(end, 0), "call_sign"), "Bravo");

@@ -499,7 +499,9 @@ static void test_flows__volunteers_get_shift_flows_not_incidents(void **state)
     ev = saved(w);
     assert_int_equal(ev.type, LNT_EV_SHIFT_START);
     assert_string_equal(ev.u.shift.call_sign, "Pastor 2");
-    assert_string_equal(ev.u.shift.team, "base:bus;leader:other");
+    assert_string_equal(ev.u.shift.team, "");
+    assert_string_equal(ev.u.shift.base, "bus");
+    assert_string_equal(ev.u.shift.leader, "other");
     assert_int_equal(ev.u.shift.team_size, 3);
 }
 

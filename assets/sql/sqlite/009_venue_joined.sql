@@ -1,7 +1,7 @@
--- 008_venue_joined.sql - schema 8: the night a venue joined the scheme, when the scheme
+-- 009_venue_joined.sql - schema 9: the night a venue joined the scheme, when the scheme
 -- sets it (`lanternctl venue add|edit --joined DATE`).
 -- Applied by server/store/sqlite/sq_migrate.c inside one transaction, which then sets
--- user_version = 8.
+-- user_version = 9.
 
 -- Days since 1970-01-01 of the first night of the venue's evidence window; 0 = not set:
 -- the window then starts with its first kiosk's enrolment (docs/scoring.md).

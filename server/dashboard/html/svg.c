@@ -315,13 +315,35 @@ void lnt_svg_lines(struct lnt_html *h, const struct lnt_svg_lines *c)
 void lnt_svg_bars(struct lnt_html *h, const char *id, const char *title, const char *unit,
                   const struct lnt_svg_bar *bars, size_t n)
 {
-    double max = 0;
+    double max = 0, total = 0;
+    size_t top = 0;
     char num[32];
 
-    for (size_t i = 0; i < n; i++)
-        max = bars[i].value > max ? bars[i].value : max;
+    for (size_t i = 0; i < n; i++) {
+        double v = bars[i].value > 0 ? bars[i].value : 0;
+        if (v > max) {
+            max = v;
+            top = i;
+        }
+        total += v;
+    }
     open_svg(h, id, title, BAR_WIDTH, (int)n * BAR_ROW_H + 8, "bars");
-    lnt_html_raw(h, "<g font-size=\"12\" fill=\"#222\">");
+    /* what the bars say, in words: a screen reader reads it with the title */
+    lnt_html_raw(h, "<desc>");
+    if (n == 0 || max <= 0) {
+        lnt_html_raw(h, "No ");
+        lnt_html_txt(h, unit);
+        lnt_html_rawf(h, " in any of the %zu bars.", n);
+    } else {
+        fmt_num(total, num);
+        lnt_html_rawf(h, "%zu bars, %s ", n, num);
+        lnt_html_txt(h, unit);
+        lnt_html_raw(h, " in all; the largest is ");
+        lnt_html_txt(h, bars[top].label);
+        fmt_num(max, num);
+        lnt_html_rawf(h, " with %s.", num);
+    }
+    lnt_html_raw(h, "</desc>\n<g font-size=\"12\" fill=\"#222\">");
     for (size_t i = 0; i < n; i++) {
         double v = bars[i].value > 0 ? bars[i].value : 0;
         double w = max > 0 ? v / max * BAR_MAX_W : 0;

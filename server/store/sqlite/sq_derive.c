@@ -630,25 +630,55 @@ static void bind_tallies(sqlite3_stmt *st, int first, const int32_t t[LNT_TALLIE
         sqlite3_bind_int(st, first + i, t[i]);
 }
 
+/*
+ * The team, base and leader of a shift event. Kiosks before the wire's `base`
+ * and `leader` fields packed both into `team` as "base:<code>;leader:<code>":
+ * such a team is split (and is no team name); the fields, when sent, win.
+ */
+static void shift_team(const struct lnt_ev_shift *v, char team[LNT_SHORT_TEXT],
+                       char base[LNT_SHORT_TEXT], char leader[LNT_SHORT_TEXT])
+{
+    const char *semi = strstr(v->team, ";leader:");
+
+    lnt_str_copy(team, LNT_SHORT_TEXT, v->team);
+    base[0] = leader[0] = '\0';
+    if (lnt_str_starts(v->team, "base:") && semi != NULL && semi > v->team + 5) {
+        size_t n = (size_t)(semi - (v->team + 5));
+        memcpy(base, v->team + 5, n); /* n < LNT_SHORT_TEXT: a part of team */
+        base[n] = '\0';
+        lnt_str_copy(leader, LNT_SHORT_TEXT, semi + 8);
+        team[0] = '\0';
+    }
+    if (v->base[0] != '\0')
+        lnt_str_copy(base, LNT_SHORT_TEXT, v->base);
+    if (v->leader[0] != '\0')
+        lnt_str_copy(leader, LNT_SHORT_TEXT, v->leader);
+}
+
 static enum lnt_err volunteer_insert(struct lnt_store *s, const struct lnt_sq_origin *o,
                                      const struct lnt_event *e, bool ended, char *err)
 {
     const struct lnt_ev_shift *v = &e->u.shift;
+    char team[LNT_SHORT_TEXT], base[LNT_SHORT_TEXT], leader[LNT_SHORT_TEXT];
     sqlite3_stmt *st =
         lnt_sq_stmt(&s->w,
                     "INSERT INTO volunteer_shifts (venue_id, kiosk_id, staff_id, call_sign, team, "
                     "team_size, start_at, end_at, at, night, water, flip_flops, blankets, bottles, "
-                    "first_aid, cctv_calls, police_calls, calmed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-                    "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+                    "first_aid, cctv_calls, police_calls, calmed, base, leader) VALUES (?1, ?2, "
+                    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
+                    "?20)",
                     err);
 
     if (st == NULL)
         return LNT_ERR_DB;
+    shift_team(v, team, base, leader);
     sqlite3_bind_int64(st, 1, o->venue_id);
     sqlite3_bind_int64(st, 2, o->kiosk_id);
     sqlite3_bind_text(st, 3, v->staff_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, v->call_sign, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, v->team, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, team, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 19, base, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 20, leader, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(st, 6, v->team_size);
     sqlite3_bind_int64(st, 7, ended ? 0 : e->occurred_at);
     sqlite3_bind_int64(st, 8, ended ? e->occurred_at : 0);

@@ -14,6 +14,7 @@ extern const unsigned char lnt_sql_sqlite_006_places_welfare[];
 extern const unsigned char lnt_sql_sqlite_007_door_rules[];
 extern const unsigned char lnt_sql_sqlite_008_sia_history[];
 extern const unsigned char lnt_sql_sqlite_009_venue_joined[];
+extern const unsigned char lnt_sql_sqlite_010_volunteer_base_leader[];
 
 struct migration {
     int version;
@@ -44,6 +45,8 @@ static const struct migration migrations[] = {
     {7, "007_door_rules.sql", lnt_sql_sqlite_007_door_rules, NULL, NULL, false},
     {8, "008_sia_history.sql", lnt_sql_sqlite_008_sia_history, NULL, NULL, false},
     {9, "009_venue_joined.sql", lnt_sql_sqlite_009_venue_joined, NULL, NULL, false},
+    {10, "010_volunteer_base_leader.sql", lnt_sql_sqlite_010_volunteer_base_leader, NULL, NULL,
+     false},
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 _Static_assert(LNT_STORE_SCHEMA_VERSION == 8, "store_admin.h names the newest migration");

@@ -550,7 +550,8 @@ out:
 
 #define VOLUNTEER_COLS                                                                             \
     "id, venue_id, kiosk_id, staff_id, call_sign, team, team_size, start_at, end_at, night, "      \
-    "water, flip_flops, blankets, bottles, first_aid, cctv_calls, police_calls, calmed"
+    "water, flip_flops, blankets, bottles, first_aid, cctv_calls, police_calls, calmed, base, "    \
+    "leader"
 
 static void volunteer_row(sqlite3_stmt *st, void *elem)
 {
@@ -568,11 +569,26 @@ static void volunteer_row(sqlite3_stmt *st, void *elem)
     v->night = sqlite3_column_int(st, 9);
     for (int i = 0; i < LNT_TALLIES; i++)
         v->tallies[i] = sqlite3_column_int(st, 10 + i);
+    lnt_sq_text(v->base, sizeof v->base, st, 10 + LNT_TALLIES);
+    lnt_sq_text(v->leader, sizeof v->leader, st, 11 + LNT_TALLIES);
 }
 
-enum lnt_err lnt_store_volunteer_list(struct lnt_store *s, int64_t venue_id, const char *team,
-                                      int64_t from, int64_t to, size_t offset, size_t limit,
-                                      struct lnt_volunteer_shift **out, size_t *n, char *err)
+/* The hubs of a volunteer scope, bound as ?1 venue and ?2 authority. */
+#define VOLUNTEER_SCOPE                                                                            \
+    "(?1 = 0 OR venue_id = ?1) AND (?2 = '' OR venue_id IN "                                       \
+    "(SELECT id FROM venues WHERE authority = ?2))"
+
+static void volunteer_bind_scope(sqlite3_stmt *st, const struct lnt_rollup_scope *sc)
+{
+    sqlite3_bind_int64(st, 1, sc != NULL ? sc->venue_id : 0);
+    sqlite3_bind_text(st, 2, sc != NULL && sc->authority != NULL ? sc->authority : "", -1,
+                      SQLITE_STATIC);
+}
+
+enum lnt_err lnt_store_volunteer_list(struct lnt_store *s, const struct lnt_rollup_scope *scope,
+                                      const char *team, int64_t from, int64_t to, size_t offset,
+                                      size_t limit, struct lnt_volunteer_shift **out, size_t *n,
+                                      char *err)
 {
     struct lnt_sq_conn *c;
     sqlite3_stmt *st;
@@ -581,18 +597,18 @@ enum lnt_err lnt_store_volunteer_list(struct lnt_store *s, int64_t venue_id, con
     if (rc != LNT_OK)
         return rc;
     st = lnt_sq_stmt(c,
-                     "SELECT " VOLUNTEER_COLS " FROM volunteer_shifts WHERE (?1 = 0 OR venue_id = "
-                     "?1) AND (?2 = '' OR team = ?2) AND at >= ?3 AND at < ?4 "
-                     "ORDER BY at, id LIMIT ?5 OFFSET ?6",
+                     "SELECT " VOLUNTEER_COLS " FROM volunteer_shifts WHERE " VOLUNTEER_SCOPE
+                     " AND (?3 = '' OR team = ?3) AND at >= ?4 AND at < ?5 "
+                     "ORDER BY at, id LIMIT ?6 OFFSET ?7",
                      err);
     rc = LNT_ERR_DB;
     if (st != NULL) {
-        sqlite3_bind_int64(st, 1, venue_id);
-        sqlite3_bind_text(st, 2, team != NULL ? team : "", -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 3, from);
-        sqlite3_bind_int64(st, 4, lnt_sq_upper(to));
-        sqlite3_bind_int64(st, 5, (int64_t)limit);
-        sqlite3_bind_int64(st, 6, (int64_t)offset);
+        volunteer_bind_scope(st, scope);
+        sqlite3_bind_text(st, 3, team != NULL ? team : "", -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, from);
+        sqlite3_bind_int64(st, 5, lnt_sq_upper(to));
+        sqlite3_bind_int64(st, 6, (int64_t)limit);
+        sqlite3_bind_int64(st, 7, (int64_t)offset);
         rc = lnt_sq_list(c->db, st, sizeof **out, volunteer_row, (void **)out, n, err,
                          "listing volunteer shifts");
     }
@@ -608,12 +624,14 @@ static int vmonth_cmp(const void *a, const void *b)
         return x->year < y->year ? -1 : 1;
     if (x->month != y->month)
         return x->month < y->month ? -1 : 1;
-    return strcmp(x->team, y->team);
+    if (strcmp(x->team, y->team) != 0)
+        return strcmp(x->team, y->team);
+    return strcmp(x->base, y->base);
 }
 
-enum lnt_err lnt_store_volunteer_months(struct lnt_store *s, int32_t first_night,
-                                        int32_t last_night, struct lnt_volunteer_month **out,
-                                        size_t *n, char *err)
+enum lnt_err lnt_store_volunteer_months(struct lnt_store *s, const struct lnt_rollup_scope *scope,
+                                        int32_t first_night, int32_t last_night,
+                                        struct lnt_volunteer_month **out, size_t *n, char *err)
 {
     struct lnt_volunteer_shift *shifts = NULL;
     struct lnt_volunteer_month *arr = NULL;
@@ -624,14 +642,14 @@ enum lnt_err lnt_store_volunteer_months(struct lnt_store *s, int32_t first_night
 
     *out = NULL;
     *n = 0;
-    st =
-        lnt_sq_stmt(c,
-                    "SELECT " VOLUNTEER_COLS " FROM volunteer_shifts WHERE night BETWEEN ?1 AND ?2 "
-                    "ORDER BY night, team",
-                    err);
+    st = lnt_sq_stmt(c,
+                     "SELECT " VOLUNTEER_COLS " FROM volunteer_shifts WHERE " VOLUNTEER_SCOPE
+                     " AND night BETWEEN ?3 AND ?4 ORDER BY night, team",
+                     err);
     if (st != NULL) {
-        sqlite3_bind_int(st, 1, first_night);
-        sqlite3_bind_int(st, 2, last_night);
+        volunteer_bind_scope(st, scope);
+        sqlite3_bind_int(st, 3, first_night);
+        sqlite3_bind_int(st, 4, last_night);
         rc = lnt_sq_list(c->db, st, sizeof *shifts, volunteer_row, (void **)&shifts, &ns, err,
                          "reading volunteer shifts");
     }
@@ -643,7 +661,8 @@ enum lnt_err lnt_store_volunteer_months(struct lnt_store *s, int32_t first_night
 
         lnt_civil_from_days(v->night, &y, &mo, &d);
         for (size_t j = 0; j < cnt && m == NULL; j++)
-            if (arr[j].year == y && arr[j].month == mo && strcmp(arr[j].team, v->team) == 0)
+            if (arr[j].year == y && arr[j].month == mo && strcmp(arr[j].team, v->team) == 0 &&
+                strcmp(arr[j].base, v->base) == 0)
                 m = &arr[j];
         if (m == NULL) {
             rc = lnt_sq_grow((void **)&arr, &cap, cnt, sizeof *arr, err);
@@ -654,6 +673,7 @@ enum lnt_err lnt_store_volunteer_months(struct lnt_store *s, int32_t first_night
             m->year = y;
             m->month = mo;
             (void)lnt_str_copy(m->team, sizeof m->team, v->team);
+            (void)lnt_str_copy(m->base, sizeof m->base, v->base);
         }
         m->shifts++;
         if (v->start_at != 0 && v->end_at > v->start_at)

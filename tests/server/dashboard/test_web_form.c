@@ -78,6 +78,7 @@ static void test_web_form__owns_dashboard_paths_only(void **state)
     assert_true(lnt_web_owns("/venues/12"));
     assert_true(lnt_web_owns("/assets/lantern.css"));
     assert_true(lnt_web_owns("/exports/venues.csv"));
+    assert_true(lnt_web_owns("/stock"));
     assert_false(lnt_web_owns("/healthz"));
     assert_false(lnt_web_owns("/api/v1/events"));
     assert_false(lnt_web_owns("/metrics"));

@@ -168,9 +168,29 @@ static void test_web_svg__bars_show_values_and_cut_long_labels(void **state)
     assert_non_null(strstr(b.data, "width=\"300.0\""));
 }
 
+static void test_web_svg__bars_carry_a_text_description(void **state)
+{
+    const struct lnt_svg_bar bars[] = {{"Riverside", 12}, {"Old Town", 3.5}, {"<Quay>", 20}};
+    const struct lnt_svg_bar none[] = {{"Jan 2026", 0}, {"Feb 2026", 0}};
+    (void)state;
+    lnt_svg_bars(&h, "areas", "Areas by risk", "points", bars, 3);
+    assert_int_equal(h.err, LNT_OK);
+    assert_well_formed(b.data);
+    /* the chart says in words what a sighted reader sees: how many, how much, which is largest */
+    assert_non_null(strstr(b.data, "<desc>3 bars, 35.5 points in all; the largest is &lt;Quay&gt; "
+                                   "with 20.</desc>"));
+    lnt_buf_reset(&b);
+    lnt_html_init(&h, &b);
+    lnt_svg_bars(&h, "vol-hours", "Volunteer hours", "person-hours", none, 2);
+    assert_int_equal(h.err, LNT_OK);
+    assert_non_null(strstr(b.data, "<desc>No person-hours in any of the 2 bars.</desc>"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_web_svg__bars_carry_a_text_description, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_web_svg__heatmap_has_168_cells_labels_and_legend,
                                         setup, teardown),
         cmocka_unit_test(test_web_svg__heat_classes_span_the_range),

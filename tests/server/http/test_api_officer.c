@@ -197,6 +197,8 @@ static void populate(struct fixture *f)
     lnt_str_copy(ev[0].u.shift.staff_id, sizeof ev[0].u.shift.staff_id, "40");
     lnt_str_copy(ev[0].u.shift.call_sign, sizeof ev[0].u.shift.call_sign, "Pastor 1");
     lnt_str_copy(ev[0].u.shift.team, sizeof ev[0].u.shift.team, "Street Pastors");
+    lnt_str_copy(ev[0].u.shift.base, sizeof ev[0].u.shift.base, "patrol");
+    lnt_str_copy(ev[0].u.shift.leader, sizeof ev[0].u.shift.leader, "self");
     ev[0].u.shift.team_size = 3;
     ev[1] = ev[0];
     base_event(&ev[1], 2, LNT_EV_SHIFT_END, t + 4 * 3600);
@@ -837,6 +839,8 @@ static void test_api_officer__volunteer_shifts(void **state)
     s = json_array_get(items(&r, "shifts"), 0);
     assert_int_equal(json_integer_value(json_object_get(s, "venue_id")), f->b);
     assert_string_equal(json_string_value(json_object_get(s, "team")), "Street Pastors");
+    assert_string_equal(json_string_value(json_object_get(s, "base")), "patrol");
+    assert_string_equal(json_string_value(json_object_get(s, "leader")), "self");
     assert_int_equal(json_integer_value(json_object_get(json_object_get(s, "tallies"), "water")),
                      25);
     assert_non_null(json_string_value(json_object_get(s, "end_at")));
@@ -861,6 +865,77 @@ static void test_api_officer__volunteer_shifts(void **state)
     get(f, T_WEST, &r, "/api/v1/volunteers/shifts?venue=777");
     assert_problem(&r, 404, NULL);
     reply_release(&r);
+}
+
+/* Shifts counted across the months of a /reports/volunteers reply. */
+static json_int_t report_shifts(const struct reply *r)
+{
+    json_t *months = items(r, "months");
+    json_int_t total = 0;
+
+    for (size_t i = 0; i < json_array_size(months); i++)
+        total += json_integer_value(json_object_get(json_array_get(months, i), "shifts"));
+    return total;
+}
+
+static void test_api_officer__volunteer_views_keep_to_the_authority(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_event ev[1];
+    struct reply r;
+    json_t *list;
+    char object[64];
+
+    /* Eastshire's own street team signs on at Club East. */
+    base_event(&ev[0], 9, LNT_EV_SHIFT_START, lnt_time_now() - DAY);
+    lnt_str_copy(ev[0].u.shift.staff_id, sizeof ev[0].u.shift.staff_id, "77");
+    lnt_str_copy(ev[0].u.shift.call_sign, sizeof ev[0].u.shift.call_sign, "East Angel 4");
+    lnt_str_copy(ev[0].u.shift.team, sizeof ev[0].u.shift.team, "Eastshire Angels");
+    ev[0].u.shift.team_size = 2;
+    insert(f->store, f->kiosk_c, ev, 1);
+
+    /* The scheme sees both towns' shifts, on the list and in the report. */
+    get(f, T_ADMIN, &r, "/api/v1/volunteers/shifts");
+    assert_ok(&r);
+    assert_int_equal(json_array_size(items(&r, "shifts")), 2);
+    reply_release(&r);
+    get(f, T_ADMIN, &r, "/api/v1/reports/volunteers");
+    assert_ok(&r);
+    assert_int_equal(report_shifts(&r), 2);
+    reply_release(&r);
+
+    /* A Westshire officer sees Westshire's only, on both, and never the Eastshire call sign. */
+    get(f, T_WEST, &r, "/api/v1/volunteers/shifts");
+    assert_ok(&r);
+    list = items(&r, "shifts");
+    assert_int_equal(json_array_size(list), 1);
+    assert_null(strstr(r.body.data, "East Angel"));
+    reply_release(&r);
+    get(f, T_WEST, &r, "/api/v1/reports/volunteers");
+    assert_ok(&r);
+    assert_int_equal(report_shifts(&r), 1);
+    reply_release(&r);
+    /* and the report's read is audited like the list's */
+    assert_int_equal(audited(f, "volunteers.read", "authority Westshire"), 2);
+
+    /* Asking for the other authority's venue is refused and recorded on both routes. */
+    snprintf(object, sizeof object, "venue %lld", (long long)f->c);
+    get(f, T_WEST, &r, "/api/v1/reports/volunteers?venue=%lld", (long long)f->c);
+    assert_problem(&r, 403, NULL);
+    reply_release(&r);
+    get(f, T_WEST, &r, "/api/v1/volunteers/shifts?venue=%lld", (long long)f->c);
+    assert_problem(&r, 403, NULL);
+    reply_release(&r);
+
+    /* A venue's token: its own venue's shifts only (none at The Crown). */
+    get(f, T_VENUE_A, &r, "/api/v1/reports/volunteers");
+    assert_ok(&r);
+    assert_int_equal(report_shifts(&r), 0);
+    reply_release(&r);
+    get(f, T_VENUE_A, &r, "/api/v1/reports/volunteers?venue=%lld", (long long)f->c);
+    assert_problem(&r, 403, NULL);
+    reply_release(&r);
+    assert_int_equal(audited(f, "access.refused", object), 3);
 }
 
 static void welfare_event(struct lnt_event *e, int64_t seq, int64_t at, const char *place,
@@ -1231,6 +1306,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_api_officer__by_id_reads_use_an_index, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_api_officer__volunteer_shifts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api_officer__volunteer_views_keep_to_the_authority,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_officer__welfare_log, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_officer__kiosks_health, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_officer__flags, setup, teardown),

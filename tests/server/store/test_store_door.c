@@ -399,7 +399,9 @@ static void test_store_door__a_scheme_with_venues_requires_nothing_new_on_upgrad
                      "DROP TABLE required_training; DROP TABLE sia_history; "
                      "ALTER TABLE shifts DROP COLUMN training_missing; "
                      "ALTER TABLE shifts DROP COLUMN duty; "
-                     "ALTER TABLE venues DROP COLUMN joined_on; PRAGMA user_version = 6;",
+                     "ALTER TABLE venues DROP COLUMN joined_on; "
+                     "ALTER TABLE volunteer_shifts DROP COLUMN base; "
+                     "ALTER TABLE volunteer_shifts DROP COLUMN leader; PRAGMA user_version = 6;",
                      NULL, NULL, NULL),
         SQLITE_OK);
     sqlite3_close(db);

@@ -17,6 +17,7 @@
 #include "ltime.h"
 #include "night.h"
 #include "store.h"
+#include "store_admin.h"
 #include "test_store_fixture.h"
 
 #define H 3600
@@ -404,6 +405,80 @@ static void test_store_ingest__stock_levels_follow_count_delivery_handed_out(voi
     free(arr);
 }
 
+static void test_store_ingest__volunteer_base_and_leader_from_fields_or_an_older_team(void **state)
+{
+    struct sf *f = *state;
+    int64_t hub = sf_venue(f->s, "Safe Haven", LNT_VENUE_HUB, "Centre", "");
+    int64_t k = sf_kiosk(f->s, hub);
+    struct lnt_volunteer_shift *vs = NULL;
+    struct lnt_volunteer_month *m = NULL;
+    char err[LNT_ERRBUF_SIZE] = "";
+    size_t n = 0;
+    struct lnt_event ev[] = {
+        /* a kiosk of today: base and leader in fields of their own */
+        sf_shift(1, LNT_EV_SHIFT_START, SF_T0, 7, "", 0),
+        /* an older kiosk: both packed into the team */
+        sf_shift(2, LNT_EV_SHIFT_START, SF_T0 + 60, 8, "base:bus;leader:other", 0),
+        /* a team by name, which is left alone */
+        sf_shift(3, LNT_EV_SHIFT_START, SF_T0 + 120, 9, "Street Pastors", 0),
+    };
+
+    lnt_str_copy(ev[0].u.shift.base, sizeof ev[0].u.shift.base, "safe_haven");
+    lnt_str_copy(ev[0].u.shift.leader, sizeof ev[0].u.shift.leader, "self");
+    sf_insert(f->s, k, SF_T0 + 600, ev, 3);
+    assert_int_equal(lnt_store_volunteer_list(f->s, NULL, NULL, 0, 0, 0, 10, &vs, &n, err), LNT_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(vs[0].team, "");
+    assert_string_equal(vs[0].base, "safe_haven");
+    assert_string_equal(vs[0].leader, "self");
+    assert_string_equal(vs[1].team, "");
+    assert_string_equal(vs[1].base, "bus");
+    assert_string_equal(vs[1].leader, "other");
+    assert_string_equal(vs[2].team, "Street Pastors");
+    assert_string_equal(vs[2].base, "");
+    free(vs);
+    /* the months group by team and base, never under the packed text */
+    assert_int_equal(
+        lnt_store_volunteer_months(f->s, NULL, friday() - 1, friday() + 1, &m, &n, err), LNT_OK);
+    assert_int_equal(n, 3);
+    for (size_t i = 0; i < n; i++)
+        assert_null(strstr(m[i].team, "base:"));
+    free(m);
+}
+
+/* A schema-7 database's shifts from older kiosks get their base and leader columns. */
+static void test_store_ingest__upgrade_splits_older_kiosks_team(void **state)
+{
+    struct sf *f = *state;
+    sqlite3 *db = NULL;
+
+    lnt_store_free(f->s);
+    f->s = NULL;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(db,
+                     "ALTER TABLE volunteer_shifts DROP COLUMN base;"
+                     "ALTER TABLE volunteer_shifts DROP COLUMN leader;"
+                     "INSERT INTO volunteer_shifts (venue_id, kiosk_id, staff_id, call_sign, team, "
+                     "team_size, start_at, end_at, at, night) VALUES "
+                     "(1, 1, '7', 'Bravo', 'base:safe_haven;leader:self', 4, 10, 0, 10, 0), "
+                     "(1, 1, '8', 'Alpha', 'Street Pastors', 2, 20, 0, 20, 0);"
+                     "PRAGMA user_version = 7;",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
+    sqlite3_close(db);
+    sf_reopen(f);
+    assert_int_equal(sf_sql_int(f->path, "PRAGMA user_version"), LNT_STORE_SCHEMA_VERSION);
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM volunteer_shifts WHERE staff_id = "
+                                         "'7' AND team = '' AND base = 'safe_haven' AND leader = "
+                                         "'self'"),
+                     1);
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM volunteer_shifts WHERE staff_id = "
+                                         "'8' AND team = 'Street Pastors' AND base = '' AND "
+                                         "leader = ''"),
+                     1);
+}
+
 static void test_store_ingest__volunteer_shifts_start_and_end(void **state)
 {
     struct sf *f = *state;
@@ -419,8 +494,11 @@ static void test_store_ingest__volunteer_shifts_start_and_end(void **state)
         sf_shift(3, LNT_EV_SHIFT_END, SF_T0 + 6 * H, 8, "marshals", 3),
     };
 
+    struct lnt_rollup_scope at_hub = {.venue_id = hub};
+
     sf_insert(f->s, k, SF_T0 + 6 * H, ev, 3);
-    assert_int_equal(lnt_store_volunteer_list(f->s, hub, NULL, 0, 0, 0, 10, &vs, &n, err), LNT_OK);
+    assert_int_equal(lnt_store_volunteer_list(f->s, &at_hub, NULL, 0, 0, 0, 10, &vs, &n, err),
+                     LNT_OK);
     assert_int_equal(n, 2);
     assert_string_equal(vs[0].team, "pastors");
     assert_int_equal(vs[0].start_at, SF_T0);
@@ -430,7 +508,7 @@ static void test_store_ingest__volunteer_shifts_start_and_end(void **state)
     assert_int_equal(vs[1].start_at, 0); /* an end without a start keeps its tallies */
     assert_int_equal(vs[1].tallies[0], 3);
     free(vs);
-    assert_int_equal(lnt_store_volunteer_list(f->s, 0, "marshals", 0, 0, 0, 10, &vs, &n, err),
+    assert_int_equal(lnt_store_volunteer_list(f->s, NULL, "marshals", 0, 0, 0, 10, &vs, &n, err),
                      LNT_OK);
     assert_int_equal(n, 1);
     free(vs);
@@ -441,8 +519,8 @@ static void test_store_ingest__volunteer_shifts_start_and_end(void **state)
     free(fl);
 
     struct lnt_volunteer_month *m = NULL;
-    assert_int_equal(lnt_store_volunteer_months(f->s, friday() - 30, friday() + 30, &m, &n, err),
-                     LNT_OK);
+    assert_int_equal(
+        lnt_store_volunteer_months(f->s, NULL, friday() - 30, friday() + 30, &m, &n, err), LNT_OK);
     assert_int_equal(n, 2);
     assert_int_equal(m[0].year, 2026);
     assert_int_equal(m[0].month, 11);
@@ -726,6 +804,8 @@ int main(void)
         T(incident_saved_in_two_parts_keeps_both),
         T(stock_levels_follow_count_delivery_handed_out),
         T(volunteer_shifts_start_and_end),
+        T(volunteer_base_and_leader_from_fields_or_an_older_team),
+        T(upgrade_splits_older_kiosks_team),
         T(sequence_gaps_and_backwards_are_counted),
         T(revoked_kiosk_is_refused),
         T(rollups_equal_a_recount_from_raw_events),
