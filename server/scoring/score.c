@@ -70,7 +70,8 @@ void lnt_score_brief_of(const struct lnt_score_result *r, struct lnt_score_brief
  * one configured value, and a change to it applies to every report at the next scoring. Reports
  * after `at` are not counted, as on the risk side.
  */
-static void span_timely(struct lnt_score_span *sp, const struct lnt_score_input *in, int32_t timely_seconds)
+static void span_timely(struct lnt_score_span *sp, const struct lnt_score_input *in,
+                        int32_t timely_seconds)
 {
     for (int i = 0; i < sp->n; i++)
         sp->night[i].incidents = sp->night[i].incidents_recorded_1h = 0;

@@ -104,9 +104,9 @@ static enum lnt_err cat_criterion_start(struct cat_load *l, const char *id, int 
 static enum lnt_err cat_criterion_key(struct cat_load *l, const char *key, const char *v, char *err)
 {
     static const char *const once[] = {
-        "section",    "tier",         "source",       "threshold",
-        "window",     "min_evidence", "valid_months", "if_none",
-        "categories", "min_failures", "min_evidence_share"};
+        "section",           "tier",         "source",  "threshold",  "window",
+        "min_evidence",      "valid_months", "if_none", "categories", "min_failures",
+        "min_evidence_share"};
     struct lnt_bbn_criterion *cr = l->cur;
 
     for (unsigned i = 0; i < sizeof once / sizeof once[0]; i++)
@@ -289,9 +289,8 @@ static enum lnt_err cat_check(struct cat_load *l, const char *path, char *err)
         if (missing)
             return lnt_fail(err, LNT_ERR_INVALID, "%s:%d: criterion %s: %s: missing", path,
                             cr->line, cr->id, missing);
-        if (cr->metric == LNT_METRIC_FINDING &&
-            (cr->threshold_pct >= 0 || cr->window > 0 || cr->min_failures > 1 ||
-             cr->min_share_pct >= 0))
+        if (cr->metric == LNT_METRIC_FINDING && (cr->threshold_pct >= 0 || cr->window > 0 ||
+                                                 cr->min_failures > 1 || cr->min_share_pct >= 0))
             return lnt_fail(err, LNT_ERR_INVALID,
                             "%s:%d: criterion %s: threshold, window, min_failures and "
                             "min_evidence_share are for metrics, not findings",

@@ -158,7 +158,7 @@ void lnt_bbn_next_award(const struct lnt_bbn_catalogue *cat, const struct lnt_sc
 {
     const struct lnt_bbn_award *next = NULL;
     int held = lnt_bbn_award_rank(cat, b->award);
-    int need;
+    int need, other_need, other_have;
 
     memset(out, 0, sizeof *out);
     if (cat == NULL || cat->n_awards == 0 || !b->bbn_scored)
@@ -180,7 +180,12 @@ void lnt_bbn_next_award(const struct lnt_bbn_catalogue *cat, const struct lnt_sc
     need = desired_needed(next->desired_pct, b->desired_total);
     out->desired = need > b->desired_met ? need - b->desired_met : 0;
     out->bonus = next->bonus_min > b->bonus_met ? next->bonus_min - b->bonus_met : 0;
-    if (need > b->desired_total || next->bonus_min > b->bonus_total)
+    other_need = desired_needed(next->other_pct, b->desired_total + b->bonus_total);
+    /* what the Desired and Bonus counts above already bring counts towards the share */
+    other_have = b->desired_met + out->desired + b->bonus_met + out->bonus;
+    out->other = other_need > other_have ? other_need - other_have : 0;
+    if (need > b->desired_total || next->bonus_min > b->bonus_total ||
+        other_need > b->desired_total + b->bonus_total)
         out->state = LNT_NEXT_BEYOND;
 }
 
@@ -227,6 +232,11 @@ void lnt_bbn_next_text(const struct lnt_bbn_next *n, char *out, size_t size)
     }
     if (n->bonus > 0) {
         w = snprintf(out + len, size - len, "%s%d more Bonus", len > 0 ? " and " : "", n->bonus);
+        len += w < 0 ? 0 : (size_t)w < size - len ? (size_t)w : size - len - 1;
+    }
+    if (n->other > 0) {
+        w = snprintf(out + len, size - len, "%s%d more of any Desired or Bonus",
+                     len > 0 ? " and " : "", n->other);
         len += w < 0 ? 0 : (size_t)w < size - len ? (size_t)w : size - len - 1;
     }
     snprintf(out + len, size - len, "%s for %s", len > 0 ? "" : "nothing more", n->award);

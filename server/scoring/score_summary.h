@@ -69,6 +69,7 @@ struct lnt_bbn_next {
     char essential_ids[LNT_SCORE_MISSING_MAX]; /* which: "A1, E1" */
     int desired;                               /* more Desired to meet */
     int bonus;                                 /* more Bonus to meet */
+    int other; /* more of any Desired or Bonus (a rung asking a share of all other marks) */
 };
 
 /*

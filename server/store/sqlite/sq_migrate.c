@@ -49,7 +49,7 @@ static const struct migration migrations[] = {
      false},
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
-_Static_assert(LNT_STORE_SCHEMA_VERSION == 8, "store_admin.h names the newest migration");
+_Static_assert(LNT_STORE_SCHEMA_VERSION == 10, "store_admin.h names the newest migration");
 
 static enum lnt_err user_version(sqlite3 *db, int *out, char *err)
 {

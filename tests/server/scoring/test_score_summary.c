@@ -22,9 +22,9 @@ static struct lnt_bbn_catalogue ladder(void)
 {
     struct lnt_bbn_catalogue c;
     memset(&c, 0, sizeof c);
-    c.awards[0] = (struct lnt_bbn_award){"Bronze", 1, 0, 0};
-    c.awards[1] = (struct lnt_bbn_award){"Silver", 2, 50, 0};
-    c.awards[2] = (struct lnt_bbn_award){"Gold", 3, 75, 1};
+    c.awards[0] = (struct lnt_bbn_award){"Bronze", 1, 0, 0, 0};
+    c.awards[1] = (struct lnt_bbn_award){"Silver", 2, 50, 0, 0};
+    c.awards[2] = (struct lnt_bbn_award){"Gold", 3, 75, 1, 0};
     c.n_awards = 3;
     return c;
 }
@@ -64,6 +64,25 @@ static void test_score_summary__silver_needs_more_desired_for_gold(void **state)
     assert_string_equal(next_text(&b), "3 more Desired and 1 more Bonus for Gold");
     b.desired_met = 12;
     assert_string_equal(next_text(&b), "1 more Bonus for Gold");
+}
+
+/* "Essentials plus a share of all other marks": Gold at 60% of the 22 Desired and Bonus. */
+static void test_score_summary__a_share_of_all_other_marks_counts_desired_and_bonus(void **state)
+{
+    struct lnt_bbn_catalogue c = ladder();
+    struct lnt_score_brief b = brief("Silver", 9, 1);
+    struct lnt_bbn_next n;
+    char text[160];
+    (void)state;
+
+    c.awards[2] = (struct lnt_bbn_award){"Gold", 3, 0, 0, 60};
+    /* 60 x 22 = 1320: 14 marks needed, 10 held */
+    lnt_bbn_next_award(&c, &b, &n);
+    lnt_bbn_next_text(&n, text, sizeof text);
+    assert_string_equal(text, "4 more of any Desired or Bonus for Gold");
+    b.bonus_met = 5;
+    lnt_bbn_next_award(&c, &b, &n);
+    assert_int_equal(n.other, 0);
 }
 
 static void test_score_summary__desired_needed_rounds_up_as_the_scoring_compares(void **state)
@@ -286,6 +305,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_score_summary__silver_needs_more_desired_for_gold),
         cmocka_unit_test(test_score_summary__desired_needed_rounds_up_as_the_scoring_compares),
+        cmocka_unit_test(test_score_summary__a_share_of_all_other_marks_counts_desired_and_bonus),
         cmocka_unit_test(test_score_summary__unaccredited_names_the_missing_essentials),
         cmocka_unit_test(test_score_summary__first_rung_with_desired_needs_both),
         cmocka_unit_test(test_score_summary__gold_is_the_top_and_a_hub_has_no_next),
