@@ -419,7 +419,7 @@ static void test_store_door__schema_7_listings_carry_into_the_history(void **sta
     int32_t nov1 = lnt_days_from_civil(2026, 11, 1);
     enum lnt_sia_listing l;
     sqlite3 *db = NULL;
-    char sql[512];
+    char sql[768];
 
     /* the database as schema 7 left it: one latest word per number */
     lnt_store_free(f->s);
@@ -429,7 +429,9 @@ static void test_store_door__schema_7_listings_carry_into_the_history(void **sta
              "DROP TABLE sia_history; CREATE TABLE sia_listed (number TEXT PRIMARY KEY CHECK "
              "(length(number) = 16), status INTEGER NOT NULL CHECK (status BETWEEN 0 AND 2), "
              "from_day INTEGER NOT NULL, set_at INTEGER NOT NULL) WITHOUT ROWID; INSERT INTO "
-             "sia_listed VALUES ('%s', 2, %d, 1); PRAGMA user_version = 7;",
+             "sia_listed VALUES ('%s', 2, %d, 1); ALTER TABLE venues DROP COLUMN joined_on; "
+             "ALTER TABLE volunteer_shifts DROP COLUMN base; "
+             "ALTER TABLE volunteer_shifts DROP COLUMN leader; PRAGMA user_version = 7;",
              LICENCE, (int)nov1);
     assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);

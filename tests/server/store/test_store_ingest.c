@@ -446,7 +446,7 @@ static void test_store_ingest__volunteer_base_and_leader_from_fields_or_an_older
     free(m);
 }
 
-/* A schema-7 database's shifts from older kiosks get their base and leader columns. */
+/* A schema-9 database's shifts from older kiosks get their base and leader columns. */
 static void test_store_ingest__upgrade_splits_older_kiosks_team(void **state)
 {
     struct sf *f = *state;
@@ -463,7 +463,7 @@ static void test_store_ingest__upgrade_splits_older_kiosks_team(void **state)
                      "team_size, start_at, end_at, at, night) VALUES "
                      "(1, 1, '7', 'Bravo', 'base:safe_haven;leader:self', 4, 10, 0, 10, 0), "
                      "(1, 1, '8', 'Alpha', 'Street Pastors', 2, 20, 0, 20, 0);"
-                     "PRAGMA user_version = 7;",
+                     "PRAGMA user_version = 9;",
                      NULL, NULL, NULL),
         SQLITE_OK);
     sqlite3_close(db);
