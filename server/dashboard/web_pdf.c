@@ -176,7 +176,7 @@ static void summary_page(struct pack *k, struct web_pdf *p)
     fmt_time(k->r->now, when, sizeof when);
     snprintf(buf, sizeof buf,
              "Prepared %s by %s for a licence review or a Best Bar None assessment. Every time "
-             "in this pack is London time; every date is YYYY-MM-DD.",
+             "in this pack is London time, with its zone, as on the dashboard.",
              when, k->r->officer.name);
     web_pdf_para(p, buf, 9, false);
     web_pdf_heading(p, "Summary", "summary");
