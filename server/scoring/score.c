@@ -335,7 +335,9 @@ static enum lnt_err score_bbn(const struct lnt_bbn_catalogue *cat, const struct 
             bbn_finding(c, in, today, ln);
         } else {
             bbn_metric(c, sp, in->last_night, in->venue.joined, ln);
-            lnt_score_pattern(c, ln);
+            /* a pattern counts failures it can see: not across silent nights, which fail */
+            if (!metric_every_night(c->metric) || ln->nights_seen == ln->nights_trading)
+                lnt_score_pattern(c, ln);
         }
         switch (c->tier) {
         case LNT_TIER_ESSENTIAL:

@@ -47,7 +47,8 @@ void lnt_score_pattern(const struct lnt_bbn_criterion *c, struct lnt_bbn_line *l
     int64_t failing = ln->den - ln->num;
     const char *what;
 
-    if (ln->status != LNT_BBN_NOT_MET || failing >= c->min_failures || ln->den <= 0)
+    if (c->min_failures <= 1 || ln->status != LNT_BBN_NOT_MET || failing >= c->min_failures ||
+        ln->den <= 0)
         return;
     ln->status = LNT_BBN_MET;
     (void)lnt_date_format(ln->first, d1);

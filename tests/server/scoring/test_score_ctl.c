@@ -95,7 +95,7 @@ static void test_score_ctl__a_venue_is_scored_from_the_night_it_joined(void **st
 
     r = ctl("venue", "edit", "--venue", "2", "--joined", "2026-02-20");
     assert_int_equal(r.status, 0);
-    assert_non_null(strstr(r.out, "2026-02-20"));
+    assert_non_null(strstr(r.out, "joined: Fri 20 Feb 2026")); /* for a person: the one form */
     lnt_proc_result_release(&r);
     r = ctl("score", "--venue", "2", "--at", "2026-03-02", "--json");
     assert_int_equal(r.status, 0);
@@ -106,7 +106,7 @@ static void test_score_ctl__a_venue_is_scored_from_the_night_it_joined(void **st
     lnt_proc_result_release(&r);
     r = ctl("score", "--venue", "2", "--at", "2026-03-02");
     assert_non_null(
-        strstr(r.out, "not yet scored \u2014 10 nights of evidence (joined 2026-02-20"));
+        strstr(r.out, "not yet scored \u2014 10 nights of evidence (joined Fri 20 Feb 2026"));
     lnt_proc_result_release(&r);
 
     r = ctl("venue", "edit", "--venue", "2", "--joined", "2026-02-30");
