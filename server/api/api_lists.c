@@ -489,6 +489,20 @@ static json_t *flag_json(const void *rows, size_t i)
         "other", (json_int_t)f->other);
 }
 
+/* Who and which badge are the door register's: a caller who may not read it (an assessor)
+ * sees that something was flagged, where and when, with both withheld as null. */
+static void withhold_people(json_t *list)
+{
+    size_t i;
+    json_t *flag;
+
+    json_array_foreach(list, i, flag)
+    {
+        json_object_set_new(flag, "staff_id", json_null());
+        json_object_set_new(flag, "badge_serial", json_null());
+    }
+}
+
 /* A 400 problem naming every flag kind the query may ask for. */
 static void flag_kinds_problem(struct lnt_http_response *resp)
 {
@@ -540,6 +554,8 @@ static void handle_flags(struct lnt_api *api, const struct lnt_http_request *req
         store_failed(resp, req, "flags", rc, err);
         goto out;
     }
+    if (!lnt_scope_may_read_register(&c.token.scope))
+        withhold_people(list);
     lnt_api_scope_object(&c.token.scope, q.venue_id, object, sizeof object);
     if (!lnt_api_audit_read(api, req, &c, "flags.read", object, n, resp))
         goto out;

@@ -43,6 +43,7 @@ struct fixture {
     int64_t venue_id, staff_id;
     char code[LNT_ENROLL_CODE_LEN + 1];
     char token[LNT_TOKEN_LEN + 1];
+    char assessor_token[LNT_TOKEN_LEN + 1]; /* a BBN assessor: may not read the register */
     int64_t revoked_at;
     struct lnt_test_kiosk kiosk;
 };
@@ -106,6 +107,10 @@ static int setup(void **state)
     lnt_str_copy(t.label, sizeof t.label, "licensing");
     t.scope.role = LNT_OFFICER_ADMIN;
     assert_int_equal(lnt_store_token_add(s, &t, now, f->token, err), LNT_OK);
+    memset(&t, 0, sizeof t);
+    lnt_str_copy(t.label, sizeof t.label, "assessor");
+    t.scope.role = LNT_OFFICER_ASSESSOR;
+    assert_int_equal(lnt_store_token_add(s, &t, now, f->assessor_token, err), LNT_OK);
     memset(&o, 0, sizeof o);
     lnt_str_copy(o.email, sizeof o.email, OFFICER_EMAIL);
     lnt_str_copy(o.name, sizeof o.name, "Pat Licensing");
@@ -176,19 +181,25 @@ static void request(struct fixture *f, const char *path, const char *body, size_
     r->json = json_loadb(r->body.data != NULL ? r->body.data : "", r->body.len, 0, NULL);
 }
 
-/* An officer's GET with the admin token; asserts 200 and JSON. */
-static void officer_get(struct fixture *f, const char *path, struct reply *r)
+/* A GET with the given token; asserts 200 and JSON. */
+static void token_get(struct fixture *f, const char *token, const char *path, struct reply *r)
 {
     char line[128];
     struct curl_slist *h;
 
-    snprintf(line, sizeof line, "Authorization: Bearer %s", f->token);
+    snprintf(line, sizeof line, "Authorization: Bearer %s", token);
     h = curl_slist_append(NULL, line);
     request(f, path, NULL, 0, h, r);
     curl_slist_free_all(h);
     if (r->status != 200 || r->json == NULL)
         fail_msg("GET %s: %ld %.*s", path, r->status, (int)r->body.len,
                  r->body.data != NULL ? r->body.data : "");
+}
+
+/* An officer's GET with the admin token; asserts 200 and JSON. */
+static void officer_get(struct fixture *f, const char *path, struct reply *r)
+{
+    token_get(f, f->token, path, r);
 }
 
 /* POSTs {"kiosk_id": K, "events": [events]} signed by the kiosk, as its sync thread does. */
@@ -398,6 +409,14 @@ static void test_api_integrity__revoked_and_unknown_badges_are_flagged(void **st
     officer_get(f, "/api/v1/flags?kind=unknown_serial", &r);
     flags = only(json_object_get(r.json, "flags"));
     assert_string_equal(json_string_value(json_object_get(flags, "badge_serial")), SERIAL_NEVER);
+    reply_release(&r);
+    /* an assessor sees that a revoked badge was used, not whose or which */
+    token_get(f, f->assessor_token, "/api/v1/flags?kind=revoked_badge", &r);
+    flags = only(json_object_get(r.json, "flags"));
+    assert_string_equal(json_string_value(json_object_get(flags, "kind")), "revoked_badge");
+    assert_true(json_is_null(json_object_get(flags, "badge_serial")));
+    assert_true(json_is_null(json_object_get(flags, "staff_id")));
+    assert_null(strstr(r.body.data, SERIAL_REVOKED));
     reply_release(&r);
 
     assert_true(metric(f, "lantern_signins_flagged_total{reason=\"revoked\"}") == 1);
