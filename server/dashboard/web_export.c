@@ -347,8 +347,13 @@ static void export_training(struct web_req *r)
         lnt_buf_printf(b, ",%s", lnt_course_name((enum lnt_course)c));
     lnt_buf_puts(b, "\r\n");
     for (size_t i = 0; i < n; i++) {
-        cell_i(b, tc[i].staff_id, false);
-        web_csv_cell(b, tc[i].name, false);
+        if (web_can_read_register(r)) {
+            cell_i(b, tc[i].staff_id, false);
+            web_csv_cell(b, tc[i].name, false);
+        } else { /* numbered, as on the case file: names are the register's */
+            lnt_buf_puts(b, ",");
+            lnt_buf_printf(b, "Staff member %zu,", i + 1);
+        }
         web_csv_cell(b, lnt_role_name(tc[i].role), false);
         cell_date(b, tc[i].sia_expires, false);
         for (int c = 1; c <= LNT_COURSE__MAX; c++)

@@ -57,14 +57,18 @@ void web_local_txt(struct lnt_html *h, const char *text)
  * REGISTER_LINK_NIGHTS: a longer range links to its last nights). */
 static void register_link(struct web_req *r, int64_t venue_id, int32_t from, int32_t to)
 {
+    bool link = web_can_read_register(r); /* else the night in words, not a 403 */
+
     if (to - from + 1 > REGISTER_LINK_NIGHTS)
         from = to - REGISTER_LINK_NIGHTS + 1;
-    lnt_html_rawf(&r->h,
-                  "<a class=\"record\" href=\"/venues/%lld/register?from=", (long long)venue_id);
-    date_value(&r->h, from);
-    lnt_html_raw(&r->h, "&amp;to=");
-    date_value(&r->h, to);
-    lnt_html_raw(&r->h, "\">");
+    if (link) {
+        lnt_html_rawf(
+            &r->h, "<a class=\"record\" href=\"/venues/%lld/register?from=", (long long)venue_id);
+        date_value(&r->h, from);
+        lnt_html_raw(&r->h, "&amp;to=");
+        date_value(&r->h, to);
+        lnt_html_raw(&r->h, "\">");
+    }
     if (from == to) {
         lnt_html_raw(&r->h, "register, night of ");
         web_date(&r->h, from);
@@ -74,7 +78,8 @@ static void register_link(struct web_req *r, int64_t venue_id, int32_t from, int
         lnt_html_raw(&r->h, " to ");
         web_date(&r->h, to);
     }
-    lnt_html_raw(&r->h, "</a>");
+    if (link)
+        lnt_html_raw(&r->h, "</a>");
 }
 
 /* A link to an incident's row in the case file's incident table, shown by its short id. */
@@ -165,9 +170,14 @@ static void header(struct web_req *r, const struct lnt_venue *v, const struct ln
     lnt_html_rawf(&r->h,
                   "<p class=\"no-print\"><a class=\"button secondary\" "
                   "href=\"/venues/%lld/evidence.pdf\" id=\"evidence-pdf\">Evidence pack "
-                  "(PDF)</a> <a class=\"button secondary\" href=\"/venues/%lld/register\">"
-                  "Door register</a></p></section></div>",
-                  (long long)v->id, (long long)v->id);
+                  "(PDF)</a>",
+                  (long long)v->id);
+    if (web_can_read_register(r)) /* no button that would only answer 403 */
+        lnt_html_rawf(&r->h,
+                      " <a class=\"button secondary\" href=\"/venues/%lld/register\">"
+                      "Door register</a>",
+                      (long long)v->id);
+    lnt_html_raw(&r->h, "</p></section></div>");
 }
 
 static void bbn_section(struct web_req *r, const struct lnt_score_result *s, int64_t venue_id)
@@ -612,7 +622,11 @@ static void training_section(struct web_req *r, const struct lnt_venue *v)
         return;
     }
     lnt_html_raw(&r->h, "<p class=\"muted\">Each course's latest record: the month it runs out "
-                        "(amber within 30 days). Hover a month for the exact date.</p>");
+                        "(amber within 30 days). Hover a month for the exact date.");
+    if (!web_can_read_register(r)) /* names are the register's, like the register itself */
+        lnt_html_raw(&r->h, " Staff are numbered: their names are for those who may read the "
+                            "door register.");
+    lnt_html_raw(&r->h, "</p>");
     lnt_html_raw(&r->h, "<div class=\"table-wrap\"><table id=\"training-table\" "
                         "class=\"compact\"><thead><tr><th "
                         "scope=\"col\">Staff</th><th scope=\"col\">Role</th><th scope=\"col\">"
@@ -625,7 +639,10 @@ static void training_section(struct web_req *r, const struct lnt_venue *v)
     lnt_html_raw(&r->h, "</tr></thead><tbody>");
     for (size_t i = 0; i < n; i++) {
         lnt_html_raw(&r->h, "<tr><td class=\"nowrap\">");
-        lnt_html_txt(&r->h, tc[i].name);
+        if (web_can_read_register(r))
+            lnt_html_txt(&r->h, tc[i].name);
+        else
+            lnt_html_rawf(&r->h, "Staff member %zu", i + 1);
         lnt_html_raw(&r->h, "</td><td>");
         lnt_html_txt(&r->h, lnt_role_name(tc[i].role));
         lnt_html_raw(&r->h, "</td><td>");

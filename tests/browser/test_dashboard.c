@@ -783,7 +783,8 @@ static size_t audit_count(const char *action, const char *actor)
  */
 static void test_dashboard__sia_statuses_are_listed_imported_and_taken_back(void **state)
 {
-    char path[128], body[1024], csrf[128], from[LNT_DATE_STRLEN], actor[96], err[LNT_ERRBUF_SIZE];
+    char path[128], want[96], body[1024], csrf[128], from[LNT_DATE_STRLEN], actor[96],
+        err[LNT_ERRBUF_SIZE];
     const char *csv = "number,status,from,note\n9999888877776666,revoked,2026-11-01,court\n"
                       "12345,valid,2026-11-01\n";
     struct lnt_test_page r;
@@ -858,6 +859,17 @@ static void test_dashboard__sia_statuses_are_listed_imported_and_taken_back(void
     assert_non_null(strstr(r.body.data, "without a valid SIA licence on the night of"));
     assert_null(strstr(r.body.data, "sia-person"));
     assert_null(strstr(r.body.data, "licence suspended"));
+    /* no name in the training table, and no link or button that would answer 403 */
+    assert_null(strstr(r.body.data, "Dee Okafor"));
+    assert_non_null(strstr(r.body.data, "Staff member 1"));
+    snprintf(want, sizeof want, "href=\"/venues/%lld/register", (long long)g.town.crown);
+    assert_null(strstr(r.body.data, want));
+    lnt_buf_release(&r.body);
+    snprintf(path, sizeof path, "/exports/training.csv?venue=%lld", (long long)g.town.crown);
+    lnt_test_officer_http(c, g.server.base, path, NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_null(strstr(r.body.data, "Dee Okafor"));
+    assert_non_null(strstr(r.body.data, "Staff member 1,"));
     lnt_buf_release(&r.body);
     snprintf(path, sizeof path, "/venues/%lld/register", (long long)g.town.crown);
     lnt_test_officer_http(c, g.server.base, path, NULL, NULL, &r);
