@@ -262,6 +262,8 @@ static int volunteers_page(struct export_job *j, const struct lnt_venue *ven, si
         csv_hours(&j->csv, s[i].start_at, s[i].end_at);
         for (int k = 0; k < LNT_TALLIES; k++)
             csv_int(&j->csv, s[i].tallies[k]);
+        csv_str(&j->csv, s[i].base);
+        csv_str(&j->csv, s[i].leader);
         csv_end(&j->csv);
     }
     free(s);
@@ -284,7 +286,7 @@ static const char *const stock_head[] = {"venue_id", "venue",       "at",       
 static const char *const volunteers_head[] = {
     "venue_id",  "venue",      "night",        "team",   "call_sign",  "staff_id", "team_size",
     "start_at",  "end_at",     "hours",        "water",  "flip_flops", "blankets", "bottles",
-    "first_aid", "cctv_calls", "police_calls", "calmed", NULL};
+    "first_aid", "cctv_calls", "police_calls", "calmed", "base",       "leader",   NULL};
 
 static const struct export_kind {
     const char *name;

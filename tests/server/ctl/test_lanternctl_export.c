@@ -207,6 +207,8 @@ static void town(struct ctl_fix *f, struct fixture_data *d)
         lnt_str_copy(ev[i].u.shift.staff_id, sizeof ev[i].u.shift.staff_id, "3");
         lnt_str_copy(ev[i].u.shift.team, sizeof ev[i].u.shift.team, "Street Pastors");
         lnt_str_copy(ev[i].u.shift.call_sign, sizeof ev[i].u.shift.call_sign, "SP1");
+        lnt_str_copy(ev[i].u.shift.base, sizeof ev[i].u.shift.base, "safe_haven");
+        lnt_str_copy(ev[i].u.shift.leader, sizeof ev[i].u.shift.leader, "self");
         ev[i].u.shift.team_size = 4;
     }
     ev[1].u.shift.tallies[0] = 23; /* water */
@@ -323,6 +325,8 @@ static void test_lanternctl_export__stock_and_volunteers(void **state)
     assert_string_equal(cell(&c, 0, "water"), "23");
     assert_string_equal(cell(&c, 0, "hours"), "5.00");
     assert_string_equal(cell(&c, 0, "venue"), "Safe Haven");
+    assert_string_equal(cell(&c, 0, "base"), "safe_haven");
+    assert_string_equal(cell(&c, 0, "leader"), "self");
     csv_free(&c);
     free(path);
 }
