@@ -89,4 +89,15 @@ enum lnt_err lnt_store_hot_years(struct lnt_store *s, const struct lnt_rollup_sc
                                  int32_t first_night, int32_t last_night, struct lnt_hot_year **out,
                                  size_t *n, char *err);
 
+/*
+ * Checks a filter's area against the list a reader picks from: the areas of
+ * the open venues of `authority` (NULL/"" = every authority). LNT_OK when
+ * `area` is one of them; LNT_ERR_NOT_FOUND with err naming the choices
+ * ("no area \"station quarter\": choose one of High Street, Riverside");
+ * LNT_ERR_DB. Exact match: a filter never silently matches nothing.
+ * Thread-safe.
+ */
+enum lnt_err lnt_store_hot_area_check(struct lnt_store *s, const char *authority, const char *area,
+                                      char *err);
+
 #endif

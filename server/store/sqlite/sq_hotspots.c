@@ -2,6 +2,7 @@
  * totals, all derived from the hourly rollup (rollup_hour) at read time. */
 #include "sq_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -327,4 +328,45 @@ enum lnt_err lnt_store_hot_years(struct lnt_store *s, const struct lnt_rollup_sc
     *out = y.years;
     *n = y.n;
     return LNT_OK;
+}
+
+/* ---- the lists filters pick from ---- */
+
+enum lnt_err lnt_store_hot_area_check(struct lnt_store *s, const char *authority, const char *area,
+                                      char *err)
+{
+    struct lnt_sq_conn *c = lnt_sq_rbegin(s);
+    char names[LNT_ERRBUF_SIZE] = "";
+    enum lnt_err rc = LNT_OK;
+    bool found = false;
+    sqlite3_stmt *st;
+    int r;
+
+    st = lnt_sq_stmt(c,
+                     "SELECT DISTINCT area FROM venues WHERE closed_at = 0 AND area <> '' AND "
+                     "(?1 = '' OR authority = ?1) ORDER BY area",
+                     err);
+    if (st == NULL) {
+        rc = LNT_ERR_DB;
+        goto out;
+    }
+    sqlite3_bind_text(st, 1, authority != NULL ? authority : "", -1, SQLITE_STATIC);
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *a = (const char *)sqlite3_column_text(st, 0);
+        size_t len = strlen(names);
+        if (a == NULL)
+            continue;
+        if (area != NULL && strcmp(a, area) == 0)
+            found = true;
+        snprintf(names + len, sizeof names - len, "%s%s", len > 0 ? ", " : "", a);
+    }
+    sqlite3_reset(st);
+    if (r != SQLITE_DONE)
+        rc = lnt_sq_fail(c->db, err, "reading the areas");
+    else if (!found)
+        rc = lnt_fail(err, LNT_ERR_NOT_FOUND, "no area \"%.64s\": choose one of %s", area,
+                      names[0] != '\0' ? names : "(none)");
+out:
+    lnt_sq_rend(s, c);
+    return rc;
 }
