@@ -82,14 +82,17 @@ static void chart(struct web_req *r, const char *id, const char *title, struct k
     lnt_svg_lines(&r->h, &c);
 }
 
-static void figures(struct web_req *r, struct kind_row *rows, const char *const labels[MONTHS])
+/* labels: the table's ("Dec 26 (to the 5th)"); axis: the charts' ("Dec 26*"), short enough not
+ * to run off the chart's edge. */
+static void figures(struct web_req *r, struct kind_row *rows, const char *const labels[MONTHS],
+                    const char *const axis[MONTHS])
 {
-    lnt_html_raw(&r->h, "<div class=\"grid\"><div>");
+    lnt_html_raw(&r->h, "<div class=\"grid\"><div class=\"chart-scroll\">");
     chart(r, "monthly", "Harm, and Ask for Angela, per month", rows, harm_kinds,
-          sizeof harm_kinds / sizeof harm_kinds[0], labels);
-    lnt_html_raw(&r->h, "</div><div>");
+          sizeof harm_kinds / sizeof harm_kinds[0], axis);
+    lnt_html_raw(&r->h, "</div><div class=\"chart-scroll\">");
     chart(r, "monthly-other", "Every other type per month", rows, other_kinds,
-          sizeof other_kinds / sizeof other_kinds[0], labels);
+          sizeof other_kinds / sizeof other_kinds[0], axis);
     lnt_html_raw(&r->h, "</div></div><details class=\"data\"><summary>The figures as a table"
                         "</summary><div class=\"table-wrap\"><table id=\"monthly-table\"><thead>"
                         "<tr><th scope=\"col\">Type</th>");
@@ -114,8 +117,8 @@ void web_hot_months(struct web_req *r, const struct lnt_rollup_scope *scope)
 {
     struct lnt_month_count *mc = NULL;
     struct kind_row rows[KINDS];
-    char err[LNT_ERRBUF_SIZE] = "", labels[MONTHS][32];
-    const char *xl[MONTHS];
+    char err[LNT_ERRBUF_SIZE] = "", labels[MONTHS][32], shorts[MONTHS][16];
+    const char *xl[MONTHS], *xs[MONTHS];
     size_t n = 0;
     int y0, m0, d0, y, m, dl, ml, yl;
     int64_t from;
@@ -130,17 +133,18 @@ void web_hot_months(struct web_req *r, const struct lnt_rollup_scope *scope)
     from = web_night_start(lnt_days_from_civil(y, m, 1));
     for (int i = 0; i < MONTHS; i++) {
         months_back(y0, m0, MONTHS - 1 - i, &y, &m);
+        snprintf(shorts[i], sizeof shorts[i], "%s %02d%s", month_names[m - 1], y % 100,
+                 i == MONTHS - 1 && dl != 1 ? "*" : "");
         if (i == MONTHS - 1 && dl != 1)
             snprintf(labels[i], sizeof labels[i], "%s %02d (to the %d%s)", month_names[m - 1],
                      y % 100, d0, ordinal(d0));
         else
             snprintf(labels[i], sizeof labels[i], "%s %02d", month_names[m - 1], y % 100);
         xl[i] = labels[i];
+        xs[i] = shorts[i];
     }
     lnt_html_raw(&r->h, "<section class=\"panel\" aria-labelledby=\"mon-h\"><h2 id=\"mon-h\">"
-                        "Monthly trends by incident type</h2><p class=\"muted\">Every type of "
-                        "incident, last twelve months; a month marked \"to the\" is not over "
-                        "yet.</p>");
+                        "Monthly trends by incident type</h2>");
     if (lnt_store_rollup_months(r->web->store, scope, from, r->now + 1, &mc, &n, err) != LNT_OK) {
         lnt_error("dashboard: months: %s", err);
         lnt_html_raw(&r->h, "<p class=\"empty\">The monthly figures could not be read.</p>"
@@ -156,6 +160,16 @@ void web_hot_months(struct web_req *r, const struct lnt_rollup_scope *scope)
         row->per_month[k] += (double)mc[i].count;
     }
     free(mc);
-    figures(r, rows, xl);
+    lnt_html_raw(&r->h, "<p class=\"muted\" id=\"monthly-note\">Every type of incident, last "
+                        "twelve months.");
+    if (dl != 1) {
+        lnt_html_raw(&r->h, " ");
+        lnt_html_txt(&r->h, xs[MONTHS - 1]);
+        lnt_html_raw(&r->h, " is a part month: ");
+        lnt_html_txt(&r->h, labels[MONTHS - 1]);
+        lnt_html_raw(&r->h, ".");
+    }
+    lnt_html_raw(&r->h, "</p>");
+    figures(r, rows, xl, xs);
     lnt_html_raw(&r->h, "</section>");
 }
