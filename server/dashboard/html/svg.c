@@ -101,7 +101,9 @@ void lnt_svg_heatmap(struct lnt_html *h, const struct lnt_svg_heatmap *m)
             max = c > max ? c : max;
             total += c;
         }
-    open_svg(h, m->id, m->title, HM_WIDTH - HM_LEFT + left, HM_HEIGHT, "heatmap");
+    /* nights are named at both ends: a phone scrolled to the small hours still sees which */
+    open_svg(h, m->id, m->title, HM_WIDTH - HM_LEFT + left + (nights ? left - 8 : 0), HM_HEIGHT,
+             "heatmap");
     lnt_html_rawf(h, "<desc>");
     lnt_html_txtf(
         h, "%lld %s in all; the busiest hour has %lld. %s", (long long)total, unit, (long long)max,
@@ -118,6 +120,13 @@ void lnt_svg_heatmap(struct lnt_html *h, const struct lnt_svg_heatmap *m)
     for (int d = 0; d < 7; d++)
         lnt_html_rawf(h, "<text x=\"%d\" y=\"%d\">%s</text>", left - 8, HM_TOP + d * HM_CELL_H + 16,
                       names[d]);
+    if (nights) {
+        lnt_html_raw(h, "</g>\n<g class=\"axis\" font-size=\"12\" text-anchor=\"start\" "
+                        "fill=\"#333\">");
+        for (int d = 0; d < 7; d++)
+            lnt_html_rawf(h, "<text x=\"%d\" y=\"%d\">%s</text>", left + 24 * HM_CELL_W + 8,
+                          HM_TOP + d * HM_CELL_H + 16, names[d]);
+    }
     lnt_html_raw(h, "</g>\n<g class=\"cells\" font-size=\"11\" text-anchor=\"middle\">");
     for (int d = 0; d < 7; d++) {
         for (int hr = 0; hr < 24; hr++) {
