@@ -12,6 +12,7 @@
 #include "score_api.h"
 #include "score_cache.h"
 #include "score_load.h"
+#include "store_hotspots.h"
 
 #define REPLY_MAX (16 << 20)
 #define TOP_DEFAULT 10
@@ -211,6 +212,15 @@ static void handle_trends(struct lnt_api *api, const struct lnt_http_request *re
         goto out;
     scope.area = lnt_http_query(req, "area");
     scope.authority = c.token.scope.authority[0] ? c.token.scope.authority : NULL;
+    /* an area not in the list is refused by name, never answered with an empty town */
+    if (scope.area != NULL && scope.area[0] != '\0' &&
+        (rc = lnt_store_hot_area_check(api->store, scope.authority, scope.area, err)) != LNT_OK) {
+        if (rc == LNT_ERR_NOT_FOUND)
+            lnt_http_problem(resp, 400, "query `area`: %s", err);
+        else
+            failed(resp, "the trends", rc, err);
+        goto out;
+    }
     rc = lnt_score_report_trends(api->store, &scope, from, to, &b, err);
     if (rc == LNT_ERR_INVALID)
         lnt_http_problem(resp, 400, "%s", err);

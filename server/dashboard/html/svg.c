@@ -2,6 +2,7 @@
 #include "svg.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -86,6 +87,11 @@ int lnt_svg_heat_class(int64_t count, int64_t max)
 void lnt_svg_heatmap(struct lnt_html *h, const struct lnt_svg_heatmap *m)
 {
     const char *unit = m->unit != NULL ? m->unit : "";
+    const char *const *names = m->row_names != NULL ? m->row_names : day_names;
+    const char *const *longs = m->row_long != NULL ? m->row_long : day_long;
+    bool nights = m->row_names != NULL;
+    int first = m->first_hour >= 0 && m->first_hour < 24 ? m->first_hour : 0;
+    int left = nights ? HM_LEFT + 28 : HM_LEFT; /* room for "Fri night" */
     int64_t max = 0, total = 0;
     int legend_x;
 
@@ -95,34 +101,44 @@ void lnt_svg_heatmap(struct lnt_html *h, const struct lnt_svg_heatmap *m)
             max = c > max ? c : max;
             total += c;
         }
-    open_svg(h, m->id, m->title, HM_WIDTH, HM_HEIGHT, "heatmap");
+    /* nights are named at both ends: a phone scrolled to the small hours still sees which */
+    open_svg(h, m->id, m->title, HM_WIDTH - HM_LEFT + left + (nights ? left - 8 : 0), HM_HEIGHT,
+             "heatmap");
     lnt_html_rawf(h, "<desc>");
-    lnt_html_txtf(h,
-                  "%lld %s in all; the busiest hour has %lld. Rows are days, Monday first; "
-                  "columns are hours of the day, local time.",
-                  (long long)total, unit, (long long)max);
+    lnt_html_txtf(
+        h, "%lld %s in all; the busiest hour has %lld. %s", (long long)total, unit, (long long)max,
+        nights ? "Rows are trading nights, Monday night first; columns are the hours of "
+                 "the night in order, local time."
+               : "Rows are days, Monday first; columns are hours of the day, local time.");
     lnt_html_raw(h, "</desc>\n");
     /* hour labels above the grid, day labels to its left */
     lnt_html_raw(h, "<g class=\"axis\" font-size=\"11\" text-anchor=\"middle\" fill=\"#333\">");
     for (int hr = 0; hr < 24; hr++)
-        lnt_html_rawf(h, "<text x=\"%d\" y=\"%d\">%02d</text>", HM_LEFT + hr * HM_CELL_W + 12,
-                      HM_TOP - 8, hr);
+        lnt_html_rawf(h, "<text x=\"%d\" y=\"%d\">%02d</text>", left + hr * HM_CELL_W + 12,
+                      HM_TOP - 8, (first + hr) % 24);
     lnt_html_raw(h, "</g>\n<g class=\"axis\" font-size=\"12\" text-anchor=\"end\" fill=\"#333\">");
     for (int d = 0; d < 7; d++)
-        lnt_html_rawf(h, "<text x=\"%d\" y=\"%d\">%s</text>", HM_LEFT - 8,
-                      HM_TOP + d * HM_CELL_H + 16, day_names[d]);
+        lnt_html_rawf(h, "<text x=\"%d\" y=\"%d\">%s</text>", left - 8, HM_TOP + d * HM_CELL_H + 16,
+                      names[d]);
+    if (nights) {
+        lnt_html_raw(h, "</g>\n<g class=\"axis\" font-size=\"12\" text-anchor=\"start\" "
+                        "fill=\"#333\">");
+        for (int d = 0; d < 7; d++)
+            lnt_html_rawf(h, "<text x=\"%d\" y=\"%d\">%s</text>", left + 24 * HM_CELL_W + 8,
+                          HM_TOP + d * HM_CELL_H + 16, names[d]);
+    }
     lnt_html_raw(h, "</g>\n<g class=\"cells\" font-size=\"11\" text-anchor=\"middle\">");
     for (int d = 0; d < 7; d++) {
         for (int hr = 0; hr < 24; hr++) {
             int64_t c = m->counts[d][hr] > 0 ? m->counts[d][hr] : 0;
             int k = lnt_svg_heat_class(c, max);
-            int x = HM_LEFT + hr * HM_CELL_W, y = HM_TOP + d * HM_CELL_H;
+            int x = left + hr * HM_CELL_W, y = HM_TOP + d * HM_CELL_H;
             lnt_html_rawf(h,
                           "<g class=\"cell\" data-day=\"%d\" data-hour=\"%d\" data-count=\"%lld\">",
-                          d, hr, (long long)c);
+                          d, (first + hr) % 24, (long long)c);
             lnt_html_raw(h, "<title>");
-            lnt_html_txtf(h, "%s %02d:00-%02d:59: %lld %s", day_long[d], hr, hr, (long long)c,
-                          unit);
+            lnt_html_txtf(h, "%s %02d:00-%02d:59: %lld %s", longs[d], (first + hr) % 24,
+                          (first + hr) % 24, (long long)c, unit);
             lnt_html_raw(h, "</title>");
             lnt_html_rawf(h,
                           "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"2\" "
@@ -138,10 +154,10 @@ void lnt_svg_heatmap(struct lnt_html *h, const struct lnt_svg_heatmap *m)
     lnt_html_raw(h, "</g>\n");
     lnt_html_rawf(h,
                   "<text class=\"axis-title\" x=\"%d\" y=\"%d\" font-size=\"12\" "
-                  "text-anchor=\"middle\" fill=\"#333\">hour of the day (local time)</text>\n",
-                  HM_LEFT + 12 * HM_CELL_W, HM_TOP + 7 * HM_CELL_H + 18);
+                  "text-anchor=\"middle\" fill=\"#333\">hour of the %s (local time)</text>\n",
+                  left + 12 * HM_CELL_W, HM_TOP + 7 * HM_CELL_H + 18, nights ? "night" : "day");
     /* legend: one swatch per non-empty class, with the counts it covers */
-    legend_x = HM_LEFT;
+    legend_x = left;
     lnt_html_rawf(h, "<g class=\"legend\" font-size=\"12\" fill=\"#333\"><text x=\"%d\" y=\"%d\">",
                   legend_x, HM_TOP + 7 * HM_CELL_H + 48);
     lnt_html_txt(h, unit);

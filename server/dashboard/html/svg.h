@@ -25,6 +25,12 @@ struct lnt_svg_heatmap {
     const char *title; /* "Incidents by hour of the week: Riverside" */
     const char *unit;  /* plural noun for titles: "incidents" */
     int64_t counts[7][24];
+    /* Optional (NULL/0 = calendar days from midnight): the rows' short and long names (7 each,
+     * e.g. trading nights "Fri night"), and the hour of column 0, so that column c is hour
+     * (first_hour + c) % 24 and counts[d][c] is that column's count. */
+    const char *const *row_names;
+    const char *const *row_long;
+    int first_hour;
 };
 void lnt_svg_heatmap(struct lnt_html *h, const struct lnt_svg_heatmap *m);
 /* Which of the heatmap's 6 colour classes (0 = none, 1..5 by share of `max`) a count falls in. */
