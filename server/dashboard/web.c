@@ -329,7 +329,8 @@ void lnt_web_handle(void *ctx, const struct lnt_http_request *req, struct lnt_ht
             }
         }
     }
-    route->fn(r);
+    if (web_period_begin(r))
+        route->fn(r);
 out:
     web_form_release(&r->form);
     {

@@ -64,6 +64,11 @@ struct web_req {
     size_t n_params;
     char params[WEB_PARAMS_MAX][WEB_PARAM_LEN];
     size_t layout_pos; /* where web_page_end resumes the layout template */
+    /* as at (web_period.c): on a GET with ?at=, `now` is the end of that trading night and
+       every page reads the evidence and the scores as they stood then */
+    int64_t live_now;    /* the clock's instant, whatever the page is as at */
+    int32_t as_at;       /* the night the page is as at; 0 = live */
+    char as_at_text[40]; /* "2026-11-14" (or an RFC 3339 time), carried on links; "" = live */
 };
 
 /*
@@ -172,6 +177,29 @@ void web_training_missing(struct lnt_html *h, uint32_t missing);
 int64_t web_night_start(int32_t night);
 /* A "YYYY-MM-DD" query argument as days since the epoch, or `dflt` when absent or malformed. */
 int32_t web_query_date(struct web_req *r, const char *name, int32_t dflt);
+
+/* ---- time controls (web_period.c) ---- */
+
+/*
+ * Reads ?at= once for the request (GET and HEAD only), by the API's rule
+ * (lnt_as_at_parse): a date is the end of that trading night. On an as-at
+ * page r->now becomes that instant, r->as_at its night and r->as_at_text the
+ * value the page's links carry; a date of tonight's night is the live page.
+ * false (a 400 page written) for a value that is not a date or is after
+ * tonight.
+ */
+bool web_period_begin(struct web_req *r);
+/* The header's date control: a GET form to this page, keeping its other query arguments. */
+void web_period_control(struct web_req *r);
+/* "As at Fri 14 Nov 2026 - ..." at the top of an as-at page, with a way back to today. */
+void web_period_banner(struct web_req *r);
+/*
+ * On an as-at page, adds at=<date> to every link to a page of this site in
+ * the written body and a hidden `at` field to every GET form (those marked
+ * data-period, the control's own, are left alone). LNT_ERR_NOMEM or
+ * LNT_ERR_TOO_LARGE (the body is unchanged).
+ */
+enum lnt_err web_period_links(struct web_req *r);
 
 /* ---- scores (web_score.c) ---- */
 

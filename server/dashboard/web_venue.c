@@ -346,6 +346,7 @@ static void incidents_section(struct web_req *r, const struct lnt_venue *v, int3
 
     f.venue_id = v->id;
     f.from = web_night_start(first);
+    f.to = r->now + 1; /* as at a past date, nothing after it */
     lnt_html_raw(&r->h, "<section class=\"panel\" id=\"incidents\" aria-labelledby=\"inc-h\">"
                         "<h2 id=\"inc-h\">Incidents</h2>");
     if (lnt_store_incident_list(r->web->store, &f, 0, all ? INCIDENTS_ALL : INCIDENTS_SHOWN + 1,
