@@ -191,8 +191,12 @@ int32_t web_query_date(struct web_req *r, const char *name, int32_t dflt);
 bool web_period_begin(struct web_req *r);
 /* The header's date control: a GET form to this page, keeping its other query arguments. */
 void web_period_control(struct web_req *r);
-/* "As at Fri 14 Nov 2026 - ..." at the top of an as-at page, with a way back to today. */
-void web_period_banner(struct web_req *r);
+/* "As at Fri 14 Nov 2026 - ..." at the top of an as-at page, with a way back to today; on the
+ * pages that show scores (`active` overview, venue, trends, exports) the scoring window and
+ * which kind it is ("police quarter so far" or "rolling 90 nights"). */
+void web_period_banner(struct web_req *r, const char *active);
+/* The scoring window's words: "the police quarter so far, Thu 1 Jan 2026 to Sun 1 Mar 2026". */
+void web_period_window_words(struct web_req *r, int64_t at);
 /*
  * On an as-at page, adds at=<date> to every link to a page of this site in
  * the written body and a hidden `at` field to every GET form (those marked

@@ -287,7 +287,7 @@ void web_page_begin(struct web_req *r, const char *title, const char *active)
             break;
     }
     r->layout_pos = pos;
-    web_period_banner(r);
+    web_period_banner(r, active);
 }
 
 void web_page_end(struct web_req *r, int status)

@@ -108,10 +108,39 @@ void web_period_control(struct web_req *r)
     lnt_html_raw(&r->h, "</form>");
 }
 
-void web_period_banner(struct web_req *r)
+void web_period_window_words(struct web_req *r, int64_t at)
+{
+    const struct lnt_risk_weights *w = r->web->rules != NULL ? r->web->rules->risk : NULL;
+    int32_t first, last;
+
+    web_window(r->web, at, &first, &last);
+    if (w != NULL && w->window == LNT_WINDOW_QUARTER)
+        lnt_html_raw(&r->h, "the police quarter so far (the scheme counts by quarter), ");
+    else
+        lnt_html_rawf(&r->h, "a rolling %d nights, ", last - first + 1);
+    web_date(&r->h, first);
+    lnt_html_raw(&r->h, " to ");
+    web_date(&r->h, last);
+}
+
+static bool shows_scores(const char *active)
+{
+    static const char *const pages[] = {"overview", "venue", "trends", "exports"};
+    for (size_t i = 0; active != NULL && i < sizeof pages / sizeof pages[0]; i++)
+        if (strcmp(active, pages[i]) == 0)
+            return true;
+    return false;
+}
+
+void web_period_banner(struct web_req *r, const char *active)
 {
     char d[LNT_LOCAL_DATE_STRLEN];
 
+    if (r->logged_in && r->web->rules != NULL && shows_scores(active)) {
+        lnt_html_raw(&r->h, "<p class=\"muted window-line\" id=\"score-window\">Scores count ");
+        web_period_window_words(r, r->now);
+        lnt_html_raw(&r->h, ".</p>");
+    }
     if (r->as_at == 0 || lnt_local_date_format(r->as_at, d) != LNT_OK)
         return;
     lnt_html_raw(&r->h, "<p class=\"asat-banner\" id=\"as-at\"><strong>As at ");

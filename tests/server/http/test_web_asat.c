@@ -177,6 +177,7 @@ static void test_web_asat__case_file_leaves_out_a_later_incident(void **state)
     assert_non_null(strstr(live, "Violence: no injury"));
     assert_non_null(strstr(live, "Theft"));
     assert_null(strstr(live, "As at "));
+    assert_non_null(strstr(live, "Scores count a rolling 90 nights, "));
 
     snprintf(path, sizeof path, "/venues/%lld?at=%s", (long long)g.venue, g.as_at);
     past = get(path);
