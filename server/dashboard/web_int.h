@@ -205,6 +205,42 @@ void web_period_window_words(struct web_req *r, int64_t at);
  */
 enum lnt_err web_period_links(struct web_req *r);
 
+/* Two periods side by side (web_period.c): nights [first, last]. */
+struct web_span {
+    int32_t first, last;
+};
+#define WEB_WEEKS_52 364           /* nights back to the same weekday a year before */
+#define WEB_COMPARE_NIGHTS_MAX 400 /* the longest period a chosen pair may have */
+enum web_compare {
+    WEB_COMPARE_NONE,     /* nothing asked */
+    WEB_COMPARE_QUARTER,  /* this quarter so far against the same nights of the last */
+    WEB_COMPARE_LASTYEAR, /* one night against the same weekday 52 weeks before */
+    WEB_COMPARE_PAIR,     /* two periods chosen */
+    WEB_COMPARE_BAD       /* asked, but not understood: a message for the page */
+};
+/* The night on or before `night` that falls on `weekday` (0 = Monday ... 4 = Friday). */
+int32_t web_period_weekday_on_or_before(int32_t night, int weekday);
+/* The police quarter holding `last`, up to it, and the same nights from the start of the quarter
+ * before (no further than its end). */
+void web_period_quarters(int32_t last, struct web_span *a, struct web_span *b);
+/* Night `night` and the night 52 weeks (364 nights: the same weekday) before it. */
+void web_period_last_year(int32_t night, struct web_span *a, struct web_span *b);
+/*
+ * The pair this request asks to compare (?compare=quarter|lastyear|pair,
+ * with night= or a_from, a_to, b_from, b_to), none ending after `last` (the
+ * last finished night). WEB_COMPARE_BAD with a sentence in `why` for a
+ * request that cannot be answered. Thread-safe.
+ */
+enum web_compare web_period_pair(struct web_req *r, int32_t last, struct web_span *a,
+                                 struct web_span *b, char *why, size_t size);
+/*
+ * The "Compare two periods" panel: its form, and when asked, the scope's
+ * figures over both periods side by side with the change in numbers and
+ * words; with `venue` (may be NULL), its risk points at each period's end.
+ */
+void web_period_compare(struct web_req *r, const struct lnt_rollup_scope *scope,
+                        const struct lnt_venue *venue);
+
 /* ---- scores (web_score.c) ---- */
 
 /* The current window [first, last] of nights at `at` (the risk rules' window, else 90 nights). */

@@ -394,6 +394,7 @@ void web_trends(struct web_req *r)
     areas(r, l);
     repeats(r, &scope, l);
     lnt_html_raw(&r->h, "</div>");
+    web_period_compare(r, &scope, NULL);
     web_page_end(r, 200);
 out:
     free(hm);

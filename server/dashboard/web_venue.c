@@ -787,6 +787,10 @@ void web_venue(struct web_req *r)
     lnt_html_raw(&r->h, "</div>");
     training_section(r, &v);
     finding_form(r, &v);
+    {
+        struct lnt_rollup_scope scope = {.venue_id = v.id};
+        web_period_compare(r, &scope, &v);
+    }
     web_page_end(r, 200);
     lnt_score_result_release(&s);
 }

@@ -28,9 +28,10 @@
 #define AS_AT_BACK 10 /* the as-at date: this many nights before tonight */
 
 /*
- * One pub trading every night, its kiosk seen every night of the last 40. Two
- * incidents: a violence report 20 nights ago and a theft 3 nights ago, so the
- * pages as at 10 nights ago hold the first and not the second.
+ * One pub trading every night, its kiosk enrolled 42 nights ago. Three
+ * incidents: a violence report 20 nights ago, a theft 3 nights ago and a
+ * spiking report 2 nights ago, so the pages as at 10 nights ago hold the
+ * first and not the others.
  */
 static struct {
     char *dir, *db;
@@ -96,6 +97,7 @@ static enum lnt_err town_build(int64_t now, char *err)
     /* the older incident 20 nights back at 22:00 UTC; the newer 3 nights back */
     incident(&ev[n++], (int64_t)(tonight - 20) * 86400 + 22 * 3600, "violence");
     incident(&ev[n++], (int64_t)(tonight - 3) * 86400 + 22 * 3600, "theft");
+    incident(&ev[n++], (int64_t)(tonight - 2) * 86400 + 22 * 3600, "spiking");
     if (rc == LNT_OK)
         rc = lnt_store_events_insert(s, g.kiosk, now, ev, n, res, err);
     if (rc == LNT_OK) {
@@ -293,6 +295,121 @@ static void test_web_asat__a_bad_or_future_date_is_refused(void **state)
     free(body);
 }
 
+/* ---- two periods ---- */
+
+/* ?compare=pair&a_from=...: the query for nights [tonight-a0, tonight-a1] against [b0, b1]. */
+static void pair_query(char *out, size_t size, const char *page, int a0, int a1, int b0, int b1)
+{
+    int32_t tonight = lnt_night_of(g.now);
+    char d[4][LNT_DATE_STRLEN];
+    const int back[4] = {a0, a1, b0, b1};
+
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(lnt_date_format(tonight - back[i], d[i]), LNT_OK);
+    snprintf(out, size, "%s%scompare=pair&a_from=%s&a_to=%s&b_from=%s&b_to=%s", page,
+             strchr(page, '?') != NULL ? "&" : "?", d[0], d[1], d[2], d[3]);
+}
+
+/* The table row of `label`: from its <th> to its </tr> (caller frees), or a test failure. */
+static char *row_of(const char *html, const char *label)
+{
+    char key[96];
+    const char *a, *b;
+    char *row;
+
+    snprintf(key, sizeof key, "<th scope=\"row\">%s</th>", label);
+    a = strstr(html, key);
+    if (a == NULL)
+        fail_msg("no row \"%s\"", label);
+    b = strstr(a, "</tr>");
+    assert_non_null(b);
+    row = strndup(a, (size_t)(b - a));
+    assert_non_null(row);
+    return row;
+}
+
+/* Two chosen periods on the overview: both figures and the change in numbers and words. */
+static void test_web_asat__overview_compares_two_chosen_periods(void **state)
+{
+    char path[256];
+    char *body, *row;
+    (void)state;
+
+    /* the last 5 nights (theft, spiking) against 25..10 nights back (violence) */
+    pair_query(path, sizeof path, "/", 5, 1, 25, 10);
+    body = get(path);
+    assert_non_null(strstr(body, "id=\"compare-table\""));
+    row = row_of(body, "Incidents reported");
+    assert_non_null(strstr(row, "<td class=\"num\">2</td><td class=\"num\">1</td>"));
+    assert_non_null(strstr(row, "+1, up 100%"));
+    free(row);
+    row = row_of(body, "Spiking reports");
+    assert_non_null(strstr(row, "<td class=\"num\">1</td><td class=\"num\">0</td>"));
+    assert_non_null(strstr(row, "+1, up from none"));
+    free(row);
+    free(body);
+
+    /* the other way round: down, in words */
+    pair_query(path, sizeof path, "/", 25, 10, 5, 1);
+    body = get(path);
+    row = row_of(body, "Incidents reported");
+    assert_non_null(strstr(row, "&#8722;1, down 50%"));
+    free(row);
+    free(body);
+}
+
+/* The case file compares a night with the same weekday a year before, and says when the year
+ * before has no data rather than calling it a quiet night. */
+static void test_web_asat__case_file_compares_a_night_with_last_year(void **state)
+{
+    char path[160], d[LNT_DATE_STRLEN];
+    char *body, *row;
+    (void)state;
+
+    assert_int_equal(lnt_date_format(lnt_night_of(g.now) - 3, d), LNT_OK);
+    snprintf(path, sizeof path, "/venues/%lld?compare=lastyear&night=%s", (long long)g.venue, d);
+    body = get(path);
+    assert_non_null(strstr(body, "against the same night 52 weeks before"));
+    row = row_of(body, "Incidents reported");
+    assert_non_null(strstr(row, "<td class=\"num\">1</td><td class=\"num\">0</td>"));
+    assert_non_null(strstr(row, "no data for the second period"));
+    free(row);
+    row = row_of(body, "Risk points at the period&#8217;s end");
+    free(row);
+    free(body);
+}
+
+static void test_web_asat__compare_quarter_and_bad_pairs(void **state)
+{
+    char path[256];
+    char *body;
+    (void)state;
+
+    body = get("/trends?compare=quarter");
+    assert_non_null(strstr(body, ", this quarter so far, against "));
+    assert_non_null(strstr(body, "the same nights of the quarter before"));
+    free(body);
+
+    pair_query(path, sizeof path, "/", 1, 5, 25, 10); /* first after last */
+    body = get(path);
+    assert_non_null(strstr(body, "Each period must start on or before its last night."));
+    assert_null(strstr(body, "id=\"compare-table\""));
+    free(body);
+
+    /* as at 10 nights back, a period ending 5 nights back is in that page's future */
+    {
+        char page[64];
+        snprintf(page, sizeof page, "/?at=%s", g.as_at);
+        pair_query(path, sizeof path, page, 15, 5, 30, 20);
+    }
+    body = get(path);
+    assert_non_null(strstr(body, "Both periods must end by the last finished night."));
+    free(body);
+    body = get("/?compare=monthly");
+    assert_non_null(strstr(body, "Choose what to compare"));
+    free(body);
+}
+
 /* The header's date control keeps the page's other arguments when the date is changed. */
 static void test_web_asat__the_control_keeps_the_filters(void **state)
 {
@@ -316,6 +433,9 @@ int main(void)
         cmocka_unit_test(test_web_asat__links_and_forms_carry_the_date),
         cmocka_unit_test(test_web_asat__a_bad_or_future_date_is_refused),
         cmocka_unit_test(test_web_asat__the_control_keeps_the_filters),
+        cmocka_unit_test(test_web_asat__overview_compares_two_chosen_periods),
+        cmocka_unit_test(test_web_asat__case_file_compares_a_night_with_last_year),
+        cmocka_unit_test(test_web_asat__compare_quarter_and_bad_pairs),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
