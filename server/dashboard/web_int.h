@@ -64,7 +64,7 @@ struct web_req {
     size_t n_params;
     char params[WEB_PARAMS_MAX][WEB_PARAM_LEN];
     size_t layout_pos; /* where web_page_end resumes the layout template */
-    /* as at (web_period.c): on a GET with ?at=, `now` is the end of that trading night and
+    /* as at (period/web_asat.c): on a GET with ?at=, `now` is the end of that trading night and
        every page reads the evidence and the scores as they stood then */
     int64_t live_now;    /* the clock's instant, whatever the page is as at */
     int32_t as_at;       /* the night the page is as at; 0 = live */
@@ -178,17 +178,17 @@ int64_t web_night_start(int32_t night);
 /* A "YYYY-MM-DD" query argument as days since the epoch, or `dflt` when absent or malformed. */
 int32_t web_query_date(struct web_req *r, const char *name, int32_t dflt);
 
-/* ---- time controls (web_period.c) ---- */
+/* ---- time controls (period/web_asat.c, called by web.c and the layout) ---- */
 
 /*
  * Reads ?at= once for the request (GET and HEAD only), by the API's rule
  * (lnt_as_at_parse): a date is the end of that trading night. On an as-at
  * page r->now becomes that instant, r->as_at its night and r->as_at_text the
  * value the page's links carry; a date of tonight's night is the live page.
- * false (a 400 page written) for a value that is not a date or is after
- * tonight.
+ * false, with the 400 page's heading and sentence, for a value that is not a
+ * date or is after tonight.
  */
-bool web_period_begin(struct web_req *r);
+bool web_period_begin(struct web_req *r, const char **heading, const char **detail);
 /* The header's date control: a GET form to this page, keeping its other query arguments. */
 void web_period_control(struct web_req *r);
 /* "As at Fri 14 Nov 2026 - ..." at the top of an as-at page, with a way back to today; on the
@@ -205,7 +205,7 @@ void web_period_window_words(struct web_req *r, int64_t at);
  */
 enum lnt_err web_period_links(struct web_req *r);
 
-/* Two periods side by side (web_period.c): nights [first, last]. */
+/* Two periods side by side (period/web_compare.c, called by the pages): nights [first, last]. */
 struct web_span {
     int32_t first, last;
 };

@@ -35,57 +35,6 @@ static void date_text(int32_t days, char out[LNT_DATE_STRLEN])
         lnt_str_copy(out, LNT_DATE_STRLEN, "?");
 }
 
-void lnt_score_window(int64_t at, int days, int32_t *first, int32_t *last)
-{
-    *last = lnt_night_of(at) - 1;
-    *first = *last - days + 1;
-}
-
-int32_t lnt_score_quarter_start(int32_t night)
-{
-    int y, m, d;
-    lnt_civil_from_days(night, &y, &m, &d);
-    return lnt_days_from_civil(y, (m - 1) / 3 * 3 + 1, 1);
-}
-
-void lnt_score_rules_window(const struct lnt_risk_weights *w, int64_t at, int back, int32_t *first,
-                            int32_t *last)
-{
-    int32_t l = lnt_night_of(at) - 1;
-
-    if (w == NULL || w->window != LNT_WINDOW_QUARTER) {
-        int days = w != NULL && w->window_days > 0 ? w->window_days : 90;
-        *last = l - back * days;
-        *first = *last - days + 1;
-        return;
-    }
-    for (int i = 0; i < back; i++)
-        l = lnt_score_quarter_start(l) - 1;
-    *last = l;
-    *first = lnt_score_quarter_start(l);
-}
-
-int lnt_score_window_span(const struct lnt_risk_weights *w)
-{
-    return w->window == LNT_WINDOW_QUARTER ? LNT_QUARTER_NIGHTS_MAX : w->window_days;
-}
-
-const char *lnt_score_window_name(enum lnt_score_window_kind k)
-{
-    return k == LNT_WINDOW_QUARTER ? "quarter" : "rolling";
-}
-
-enum lnt_err lnt_score_window_parse(const char *s, enum lnt_score_window_kind *out)
-{
-    if (strcmp(s, "rolling") == 0)
-        *out = LNT_WINDOW_ROLLING;
-    else if (strcmp(s, "quarter") == 0)
-        *out = LNT_WINDOW_QUARTER;
-    else
-        return LNT_ERR_INVALID;
-    return LNT_OK;
-}
-
 void lnt_score_result_release(struct lnt_score_result *r)
 {
     free(r->bbn.lines);
