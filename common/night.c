@@ -52,6 +52,30 @@ int64_t lnt_london_days_before(int64_t t, int days)
     return lnt_london_offset(local - 3600) == 3600 ? local - 3600 : local;
 }
 
+int64_t lnt_night_end(int32_t night)
+{
+    int64_t t = (int64_t)(night + 1) * 86400 + LNT_NIGHT_CUTOFF_MIN * 60;
+    return t - lnt_london_offset(t - 3600) - 1;
+}
+
+enum lnt_err lnt_as_at_parse(const char *s, int64_t *at, int32_t *night_out)
+{
+    int32_t day;
+
+    if (night_out != NULL)
+        *night_out = 0;
+    if (s == NULL)
+        return LNT_ERR_INVALID;
+    if (lnt_time_parse(s, at) == LNT_OK)
+        return LNT_OK;
+    if (lnt_date_parse(s, &day) != LNT_OK)
+        return LNT_ERR_INVALID;
+    *at = lnt_night_end(day);
+    if (night_out != NULL)
+        *night_out = day;
+    return LNT_OK;
+}
+
 /* ---- the one human form of a time ---- */
 
 static const char *const month_names[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",

@@ -38,6 +38,19 @@ int32_t lnt_london_date(int64_t t);
  * (BST) instance.
  */
 int64_t lnt_london_days_before(int64_t t, int days);
+/*
+ * The last second of trading night `night`: 05:59:59 London time on the next
+ * morning (06:00 is the next night's first second). Across a clock change
+ * that morning's offset is the one in force then. Thread-safe.
+ */
+int64_t lnt_night_end(int32_t night);
+/*
+ * The one reading of an "as at" argument, for the API's and the dashboard's
+ * `at`: an RFC 3339 instant as it is, or a date "YYYY-MM-DD" meaning the end
+ * of that trading night (lnt_night_end). LNT_ERR_INVALID for anything else.
+ * *night_out (may be NULL) is the date's night, or 0 for an instant. Thread-safe.
+ */
+enum lnt_err lnt_as_at_parse(const char *s, int64_t *at, int32_t *night_out);
 /* Day of week of a date: 0 = Monday ... 6 = Sunday. */
 int lnt_weekday(int32_t days);
 

@@ -9,6 +9,7 @@
 #include "api.h"
 #include "log.h"
 #include "ltime.h"
+#include "night.h"
 #include "score_api.h"
 #include "score_cache.h"
 #include "score_load.h"
@@ -70,22 +71,17 @@ static void failed(struct lnt_http_response *resp, const char *what, enum lnt_er
     lnt_http_problem(resp, 500, "%s failed: %s", what, lnt_strerror(rc));
 }
 
-/* `at` from the query: RFC 3339 or a date (noon UTC); default now. */
+/* `at` from the query: RFC 3339, or a date meaning the end of that trading night; default now. */
 static bool query_at(const struct lnt_api *api, const struct lnt_http_request *req, int64_t *at,
                      struct lnt_http_response *resp)
 {
     const char *s = lnt_http_query(req, "at");
-    int32_t day;
     if (s == NULL) {
         *at = lnt_api_now(api);
         return true;
     }
-    if (lnt_time_parse(s, at) == LNT_OK)
+    if (lnt_as_at_parse(s, at, NULL) == LNT_OK) /* the dashboard's rule too */
         return true;
-    if (lnt_date_parse(s, &day) == LNT_OK) {
-        *at = (int64_t)day * 86400 + 43200;
-        return true;
-    }
     lnt_http_problem(resp, 400, "query `at`: expected an RFC 3339 time or YYYY-MM-DD");
     return false;
 }

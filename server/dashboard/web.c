@@ -329,7 +329,13 @@ void lnt_web_handle(void *ctx, const struct lnt_http_request *req, struct lnt_ht
             }
         }
     }
-    route->fn(r);
+    {
+        const char *heading = NULL, *detail = NULL; /* ?at= that cannot be read */
+        if (web_period_begin(r, &heading, &detail))
+            route->fn(r);
+        else
+            web_error(r, 400, heading, detail);
+    }
 out:
     web_form_release(&r->form);
     {

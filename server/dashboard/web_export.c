@@ -210,6 +210,7 @@ static void export_incidents(struct web_req *r)
         f.venue_id = v.id;
     }
     f.from = web_night_start(first);
+    f.to = r->now + 1; /* as at a past date, nothing after it */
     csv_begin(r, "incidents.csv");
     lnt_buf_puts(c.b, "report_id,venue_id,occurred_at,kind,severity,place,outcome,police_called,"
                       "protocol_complete,recorded_within_hour,saves,ref,in_scoring_window\r\n");

@@ -64,6 +64,11 @@ struct web_req {
     size_t n_params;
     char params[WEB_PARAMS_MAX][WEB_PARAM_LEN];
     size_t layout_pos; /* where web_page_end resumes the layout template */
+    /* as at (period/web_asat.c): on a GET with ?at=, `now` is the end of that trading night and
+       every page reads the evidence and the scores as they stood then */
+    int64_t live_now;    /* the clock's instant, whatever the page is as at */
+    int32_t as_at;       /* the night the page is as at; 0 = live */
+    char as_at_text[40]; /* "2026-11-14" (or an RFC 3339 time), carried on links; "" = live */
 };
 
 /*
@@ -172,6 +177,69 @@ void web_training_missing(struct lnt_html *h, uint32_t missing);
 int64_t web_night_start(int32_t night);
 /* A "YYYY-MM-DD" query argument as days since the epoch, or `dflt` when absent or malformed. */
 int32_t web_query_date(struct web_req *r, const char *name, int32_t dflt);
+
+/* ---- time controls (period/web_asat.c, called by web.c and the layout) ---- */
+
+/*
+ * Reads ?at= once for the request (GET and HEAD only), by the API's rule
+ * (lnt_as_at_parse): a date is the end of that trading night. On an as-at
+ * page r->now becomes that instant, r->as_at its night and r->as_at_text the
+ * value the page's links carry; a date of tonight's night is the live page.
+ * false, with the 400 page's heading and sentence, for a value that is not a
+ * date or is after tonight.
+ */
+bool web_period_begin(struct web_req *r, const char **heading, const char **detail);
+/* The header's date control: a GET form to this page, keeping its other query arguments. */
+void web_period_control(struct web_req *r);
+/* "As at Fri 14 Nov 2026 - ..." at the top of an as-at page, with a way back to today; on the
+ * pages that show scores (`active` overview, venue, trends, exports) the scoring window and
+ * which kind it is ("police quarter so far" or "rolling 90 nights"). */
+void web_period_banner(struct web_req *r, const char *active);
+/* The scoring window's words: "the police quarter so far, Thu 1 Jan 2026 to Sun 1 Mar 2026". */
+void web_period_window_words(struct web_req *r, int64_t at);
+/*
+ * On an as-at page, adds at=<date> to every link to a page of this site in
+ * the written body and a hidden `at` field to every GET form (those marked
+ * data-period, the control's own, are left alone). LNT_ERR_NOMEM or
+ * LNT_ERR_TOO_LARGE (the body is unchanged).
+ */
+enum lnt_err web_period_links(struct web_req *r);
+
+/* Two periods side by side (period/web_compare.c, called by the pages): nights [first, last]. */
+struct web_span {
+    int32_t first, last;
+};
+#define WEB_WEEKS_52 364           /* nights back to the same weekday a year before */
+#define WEB_COMPARE_NIGHTS_MAX 400 /* the longest period a chosen pair may have */
+enum web_compare {
+    WEB_COMPARE_NONE,     /* nothing asked */
+    WEB_COMPARE_QUARTER,  /* this quarter so far against the same nights of the last */
+    WEB_COMPARE_LASTYEAR, /* one night against the same weekday 52 weeks before */
+    WEB_COMPARE_PAIR,     /* two periods chosen */
+    WEB_COMPARE_BAD       /* asked, but not understood: a message for the page */
+};
+/* The night on or before `night` that falls on `weekday` (0 = Monday ... 4 = Friday). */
+int32_t web_period_weekday_on_or_before(int32_t night, int weekday);
+/* The police quarter holding `last`, up to it, and the same nights from the start of the quarter
+ * before (no further than its end). */
+void web_period_quarters(int32_t last, struct web_span *a, struct web_span *b);
+/* Night `night` and the night 52 weeks (364 nights: the same weekday) before it. */
+void web_period_last_year(int32_t night, struct web_span *a, struct web_span *b);
+/*
+ * The pair this request asks to compare (?compare=quarter|lastyear|pair,
+ * with night= or a_from, a_to, b_from, b_to), none ending after `last` (the
+ * last finished night). WEB_COMPARE_BAD with a sentence in `why` for a
+ * request that cannot be answered. Thread-safe.
+ */
+enum web_compare web_period_pair(struct web_req *r, int32_t last, struct web_span *a,
+                                 struct web_span *b, char *why, size_t size);
+/*
+ * The "Compare two periods" panel: its form, and when asked, the scope's
+ * figures over both periods side by side with the change in numbers and
+ * words; with `venue` (may be NULL), its risk points at each period's end.
+ */
+void web_period_compare(struct web_req *r, const struct lnt_rollup_scope *scope,
+                        const struct lnt_venue *venue);
 
 /* ---- scores (web_score.c) ---- */
 

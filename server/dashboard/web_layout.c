@@ -280,12 +280,14 @@ void web_page_begin(struct web_req *r, const char *title, const char *active)
             lnt_html_txt(&r->h, title);
         else if (strcmp(slot, "nav") == 0)
             write_nav(r, active);
-        else if (strcmp(slot, "user") == 0)
+        else if (strcmp(slot, "user") == 0) {
+            web_period_control(r);
             write_user(r);
-        else if (strcmp(slot, "main") == 0)
+        } else if (strcmp(slot, "main") == 0)
             break;
     }
     r->layout_pos = pos;
+    web_period_banner(r, active);
 }
 
 void web_page_end(struct web_req *r, int status)
@@ -297,6 +299,8 @@ void web_page_end(struct web_req *r, int status)
     while ((slot = layout_next(&r->h, &pos, name)) != NULL)
         if (strcmp(slot, "version") == 0)
             lnt_html_txt(&r->h, LNT_VERSION);
+    if (r->h.err == LNT_OK)
+        r->h.err = web_period_links(r);
     if (r->h.err != LNT_OK) {
         lnt_error("dashboard: page %s could not be written: %s", r->http->path,
                   lnt_strerror(r->h.err));

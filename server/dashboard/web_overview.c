@@ -574,6 +574,10 @@ void web_overview(struct web_req *r)
     town_week(r, l);
     lnt_html_raw(&r->h, "</div>");
     league_table(r, l, &v, rows, n);
+    {
+        struct lnt_rollup_scope scope = {.authority = web_scope_authority(r)};
+        web_period_compare(r, &scope, NULL);
+    }
     web_page_end(r, 200);
 out:
     free(rows);

@@ -178,6 +178,7 @@ void web_trends(struct web_req *r)
     lnt_html_raw(&r->h, "</div>");
     web_hot_years(r, &scope, (int64_t)f.n_venues);
     web_hot_authorities(r, l);
+    web_period_compare(r, &scope, NULL);
     web_page_end(r, 200);
 out:
     web_hot_filters_release(&f);

@@ -356,6 +356,7 @@ static void incidents_section(struct web_req *r, const struct lnt_venue *v, int3
 
     f.venue_id = v->id;
     f.from = web_night_start(first);
+    f.to = r->now + 1; /* as at a past date, nothing after it */
     lnt_html_raw(&r->h, "<section class=\"panel\" id=\"incidents\" aria-labelledby=\"inc-h\">"
                         "<h2 id=\"inc-h\">Incidents</h2>");
     if (lnt_store_incident_list(r->web->store, &f, 0, all ? INCIDENTS_ALL : INCIDENTS_SHOWN + 1,
@@ -803,6 +804,10 @@ void web_venue(struct web_req *r)
     lnt_html_raw(&r->h, "</div>");
     training_section(r, &v);
     finding_form(r, &v);
+    {
+        struct lnt_rollup_scope scope = {.venue_id = v.id};
+        web_period_compare(r, &scope, &v);
+    }
     web_page_end(r, 200);
     lnt_score_result_release(&s);
 }

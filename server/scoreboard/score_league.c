@@ -15,10 +15,11 @@ struct league_priv {
 void lnt_league_window(const struct lnt_score_rules *rules, int64_t at, int32_t *first,
                        int32_t *last)
 {
-    int days = rules != NULL && rules->risk != NULL && rules->risk->window_days > 0
-                   ? rules->risk->window_days
-                   : LNT_LEAGUE_WINDOW_DEFAULT;
-    lnt_score_window(at, days, first, last);
+    if (rules == NULL || rules->risk == NULL || rules->risk->window_days <= 0) {
+        lnt_score_window(at, LNT_LEAGUE_WINDOW_DEFAULT, first, last);
+        return;
+    }
+    lnt_score_rules_window(rules->risk, at, 0, first, last);
 }
 
 void lnt_league_row_finish(const struct lnt_score_rules *rules, struct lnt_league_row *row)

@@ -166,7 +166,7 @@ static enum lnt_err venue_load(struct lnt_store *s, const struct lnt_score_rules
     struct lnt_finding *f = NULL;
     struct lnt_incident_filter filter = {.venue_id = v->id};
     size_t n = 0, nf = 0;
-    int w = rules->risk->window_days, span = w;
+    int w = lnt_score_window_span(rules->risk), span = w;
     enum lnt_err rc;
 
     memset(l, 0, sizeof *l);
@@ -236,18 +236,18 @@ out:
     return rc;
 }
 
-/* The input for the window ending `back` windows before `last`. */
-static void window_input(const struct venue_load *l, int w, int back, int64_t at,
-                         struct lnt_score_input *in)
+/* The input for the window `back` windows before the one at `at` (the rules' window: rolling
+ * nights or police quarters, lnt_score_rules_window). */
+static void window_input(const struct venue_load *l, const struct lnt_risk_weights *w, int back,
+                         int64_t at, struct lnt_score_input *in)
 {
     memset(in, 0, sizeof *in);
     in->venue = l->venue;
-    in->last_night = l->last - back * w;
-    in->first_night = in->last_night - w + 1;
+    lnt_score_rules_window(w, at, back, &in->first_night, &in->last_night);
     /* the instant that window was scored at: findings and incidents after it do not count.
        Windows are London nights, so step back by London calendar days: the same wall-clock
        time, 23 or 25 hours a day across a clock change */
-    in->at = lnt_london_days_before(at, back * w);
+    in->at = lnt_london_days_before(at, (int)(l->last - in->last_night));
     in->nights = l->nights;
     in->n_nights = l->n_nights;
     in->incidents = l->incidents;
@@ -259,7 +259,7 @@ static void window_input(const struct venue_load *l, int w, int back, int64_t at
 static enum lnt_err score_loaded(const struct lnt_score_rules *rules, const struct venue_load *l,
                                  int64_t at, struct lnt_score_result *out, char *err)
 {
-    int w = rules->risk->window_days;
+    const struct lnt_risk_weights *w = rules->risk;
     struct lnt_score_input in;
     struct lnt_score_result prev;
     enum lnt_band prev2 = LNT_BAND_NONE;
@@ -301,7 +301,7 @@ enum lnt_err lnt_score_load_venue(struct lnt_store *s, const struct lnt_score_ru
     rc = lnt_store_venue_get(s, venue_id, &v, err);
     if (rc != LNT_OK)
         return rc;
-    lnt_score_window(at, rules->risk->window_days, &first, &last);
+    lnt_score_rules_window(rules->risk, at, 0, &first, &last);
     rc = venue_load(s, rules, &v, last, &l, err);
     if (rc == LNT_OK)
         rc = score_loaded(rules, &l, at, out, err);
@@ -321,7 +321,7 @@ enum lnt_err lnt_score_load_rank(struct lnt_store *s, const struct lnt_score_rul
 
     *out = NULL;
     *n_out = 0;
-    lnt_score_window(at, rules->risk->window_days, &first, &last);
+    lnt_score_rules_window(rules->risk, at, 0, &first, &last);
     rc = lnt_store_venue_list_by(s, authority, false, &v, &n, err);
     if (rc != LNT_OK || n == 0)
         goto out;

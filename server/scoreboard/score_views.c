@@ -39,7 +39,7 @@ enum lnt_err lnt_score_report_hotspots(struct lnt_store *s, const struct lnt_sco
     lnt_buf_init(&p_rep, out->max);
     lnt_buf_init(&p_how, out->max);
     lnt_buf_init(&whole, out->max);
-    lnt_score_window(at, rules->risk->window_days, &first, &last);
+    lnt_score_rules_window(rules->risk, at, 0, &first, &last);
     if (lnt_date_format(first, d1) != LNT_OK || lnt_date_format(last, d2) != LNT_OK ||
         lnt_time_format(at, ts) != LNT_OK) {
         rc = lnt_fail(err, LNT_ERR_INVALID, "hot spots: time out of range");

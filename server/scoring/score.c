@@ -35,12 +35,6 @@ static void date_text(int32_t days, char out[LNT_DATE_STRLEN])
         lnt_str_copy(out, LNT_DATE_STRLEN, "?");
 }
 
-void lnt_score_window(int64_t at, int days, int32_t *first, int32_t *last)
-{
-    *last = lnt_night_of(at) - 1;
-    *first = *last - days + 1;
-}
-
 void lnt_score_result_release(struct lnt_score_result *r)
 {
     free(r->bbn.lines);
@@ -657,6 +651,7 @@ static void risk_window(const struct lnt_risk_weights *w, const struct lnt_score
                         struct lnt_score_input *win, struct lnt_risk_result *out)
 {
     char d[LNT_DATE_STRLEN];
+    int64_t since;
 
     win->first_night = in->venue.joined > in->first_night ? in->venue.joined : in->first_night;
     out->evidence_from = win->first_night;
@@ -669,11 +664,15 @@ static void risk_window(const struct lnt_risk_weights *w, const struct lnt_score
     out->exposure =
         (int64_t)(in->venue.capacity > 0 ? in->venue.capacity : 0) * out->trading_nights;
     out->exposure_used = out->exposure > w->min_exposure ? out->exposure : w->min_exposure;
-    out->scored = out->window_nights >= w->min_window_nights;
+    /* nights since joining, whatever the window: a venue is not unscored again at the start of
+       each police quarter (for a rolling window it is the window's nights whenever short) */
+    since = in->venue.joined > 0 ? (int64_t)in->last_night - in->venue.joined + 1 : INT32_MAX;
+    if (since < 0)
+        since = 0;
+    out->scored = since >= w->min_window_nights;
     if (!out->scored) {
         textf(out->scored_note, sizeof out->scored_note,
-              "not yet scored \u2014 %d night%s of evidence", out->window_nights,
-              out->window_nights == 1 ? "" : "s");
+              "not yet scored \u2014 %d night%s of evidence", (int)since, since == 1 ? "" : "s");
         if (out->window_nights > 0) {
             date_text(win->first_night, d);
             size_t len = strlen(out->scored_note);
@@ -764,6 +763,7 @@ enum lnt_err lnt_score_venue(const struct lnt_score_rules *rules, const struct l
     out->at = in->at;
     out->first_night = in->first_night;
     out->last_night = in->last_night;
+    out->window = rules->risk->window;
 
     rc = lnt_score_span_build(rules, in, &sp, err);
     if (rc == LNT_OK)

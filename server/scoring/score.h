@@ -130,10 +130,16 @@ struct lnt_risk_expect {
     int64_t rate_milli; /* incidents expected per reference exposure */
 };
 
+/* How the scoring window runs ([rules] window): the last window_days nights, or the police
+   quarter so far (Jan-Mar, Apr-Jun, Jul-Sep, Oct-Dec), as a force's traffic-light points do. */
+enum lnt_score_window_kind { LNT_WINDOW_ROLLING = 0, LNT_WINDOW_QUARTER };
+#define LNT_QUARTER_NIGHTS_MAX 92 /* Jul-Sep and Oct-Dec */
+
 struct lnt_risk_weights {
     char version[LNT_SCORE_NAME_MAX];
-    int window_days;
-    int min_window_nights; /* fewer nights since joining: "not yet scored", no band */
+    int window_days;                   /* the rolling window's nights */
+    enum lnt_score_window_kind window; /* optional in the file: rolling */
+    int min_window_nights;             /* fewer nights since joining: "not yet scored", no band */
     int half_life_days;
     int64_t reference_exposure; /* capacity-nights the points are scaled to */
     int64_t min_exposure;       /* smaller exposures are treated as this */
@@ -273,6 +279,24 @@ struct lnt_score_input {
 
 /* The window of `days` nights ending with the last night that has finished at `at`. */
 void lnt_score_window(int64_t at, int days, int32_t *first, int32_t *last);
+/* The first night of the police quarter (Jan-Mar, Apr-Jun, Jul-Sep, Oct-Dec) holding `night`.
+ * Thread-safe. */
+int32_t lnt_score_quarter_start(int32_t night);
+/*
+ * The scoring window of weights `w` at `at`: window_days nights ending with
+ * the last finished night (rolling), or from the first night of that night's
+ * quarter to it (quarter). `back` > 0 gives the window that many windows
+ * earlier (the trend's and the review's): rolling, window_days nights earlier
+ * each; quarter, whole quarters before. Thread-safe.
+ */
+void lnt_score_rules_window(const struct lnt_risk_weights *w, int64_t at, int back, int32_t *first,
+                            int32_t *last);
+/* The most nights a window of `w` holds (window_days, or 92 for quarters). */
+int lnt_score_window_span(const struct lnt_risk_weights *w);
+/* "rolling" or "quarter": the file's word for a kind of window (and JSON's window.type). */
+const char *lnt_score_window_name(enum lnt_score_window_kind k);
+/* Parses "rolling" or "quarter"; LNT_ERR_INVALID otherwise. */
+enum lnt_err lnt_score_window_parse(const char *s, enum lnt_score_window_kind *out);
 
 /* ---- results ---- */
 
@@ -407,6 +431,7 @@ struct lnt_score_result {
     int32_t capacity;
     int64_t at;
     int32_t first_night, last_night;
+    enum lnt_score_window_kind window; /* the rules' kind of window (as JSON window.type) */
     struct lnt_bbn_result bbn;
     struct lnt_risk_result risk;
 };

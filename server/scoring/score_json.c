@@ -305,6 +305,7 @@ enum lnt_err lnt_score_to_json(const struct lnt_score_result *r, struct lnt_buf 
     put(&b, window, "first", jdate(r->first_night));
     put(&b, window, "last", jdate(r->last_night));
     put(&b, window, "nights", json_integer(r->last_night - r->first_night + 1));
+    put(&b, window, "type", json_string(lnt_score_window_name(r->window)));
     put(&b, o, "window", window);
     put(&b, o, "at", lnt_time_format(r->at, at) == LNT_OK ? json_string(at) : json_null());
     put(&b, o, "at_local",

@@ -391,7 +391,7 @@ const struct lnt_bbn_criterion *lnt_bbn_catalogue_find(const struct lnt_bbn_cata
 
 /* ---- risk weights ---- */
 
-enum wtype { W_INT, W_I64, W_MILLI, W_CAP, W_TEXT };
+enum wtype { W_INT, W_I64, W_MILLI, W_CAP, W_TEXT, W_WINDOW };
 
 struct wkey {
     const char *section;
@@ -405,6 +405,7 @@ struct wkey {
 static const struct wkey wkeys[] = {
     {"rules", "version", W_TEXT, WOFF(version), 0, 0},
     {"rules", "window_days", W_INT, WOFF(window_days), 1, LNT_SCORE_WINDOW_MAX},
+    {"rules", "window", W_WINDOW, WOFF(window), 0, 0},
     {"rules", "min_window_nights", W_INT, WOFF(min_window_nights), 0, LNT_SCORE_WINDOW_MAX},
     {"rules", "half_life_days", W_INT, WOFF(half_life_days), 1, 3650},
     {"rules", "reference_exposure", W_I64, WOFF(reference_exposure), 1, 1000000000},
@@ -457,6 +458,10 @@ static enum lnt_err w_scalar(struct w_load *l, const struct wkey *k, const char 
     switch (k->type) {
     case W_TEXT:
         return want_text(name, v, base + k->off, LNT_SCORE_NAME_MAX, err);
+    case W_WINDOW:
+        if (lnt_score_window_parse(v, &l->w->window) != LNT_OK)
+            return lnt_fail(err, LNT_ERR_INVALID, "%s: `%s`: expected rolling or quarter", name, v);
+        return LNT_OK;
     case W_INT:
         if (want_int(name, v, k->min, k->max, &i, err) != LNT_OK)
             return LNT_ERR_INVALID;
@@ -566,7 +571,8 @@ static enum lnt_err w_entry(void *ctx, const char *section, const char *key, con
  * lnt_risk_weights_parse stands. */
 static bool w_optional(const struct wkey *k)
 {
-    return k->off == WOFF(serious_nights) || k->off == WOFF(min_window_nights);
+    return k->off == WOFF(serious_nights) || k->off == WOFF(min_window_nights) ||
+           k->off == WOFF(window);
 }
 
 static enum lnt_err w_check(struct w_load *l, const char *path, char *err)

@@ -42,6 +42,7 @@ struct scen_load {
     struct lnt_score_scenario *s;
     struct venue_load vl[SCEN_VENUES_MAX];
     bool at_set;
+    bool quarter; /* [town] window = quarter: police quarters whatever the rules say */
 };
 
 static struct venue_load *venue_by_id(struct scen_load *l, const char *idtext, char *err)
@@ -319,9 +320,17 @@ static enum lnt_err previous_key(struct lnt_score_input *in, const char *key, co
     return lnt_fail(err, LNT_ERR_INVALID, "unknown key `%s` in [previous]", key);
 }
 
-/* [town]: only `at`, the instant the town is scored at. */
+/* [town]: `at`, the instant the town is scored at, and optionally `window` (rolling|quarter: the
+ * rules' window kind for this town). */
 static enum lnt_err town_key(struct scen_load *l, const char *key, const char *v, char *err)
 {
+    if (strcmp(key, "window") == 0) {
+        enum lnt_score_window_kind k;
+        if (lnt_score_window_parse(v, &k) != LNT_OK)
+            return lnt_fail(err, LNT_ERR_INVALID, "window: `%s`: expected rolling or quarter", v);
+        l->quarter = k == LNT_WINDOW_QUARTER;
+        return LNT_OK;
+    }
     if (strcmp(key, "at") != 0)
         return lnt_fail(err, LNT_ERR_INVALID, "unknown key `%s` in [town]", key);
     if (lnt_time_parse(v, &l->s->at) != LNT_OK)
@@ -426,7 +435,7 @@ static enum lnt_err venue_finish(struct scen_load *l, struct venue_load *vl, con
 {
     struct lnt_score_scenario_venue *sv = vl->v;
     struct lnt_score_input *in = &sv->in;
-    int span = l->rules->risk->window_days;
+    int span = l->quarter ? LNT_QUARTER_NIGHTS_MAX : lnt_score_window_span(l->rules->risk);
     int32_t base;
     char msg[LNT_ERRBUF_SIZE];
 
@@ -434,7 +443,9 @@ static enum lnt_err venue_finish(struct scen_load *l, struct venue_load *vl, con
         return lnt_fail(err, LNT_ERR_INVALID, "%s:%d: venue %lld: category: missing", path,
                         sv->line, (long long)in->venue.id);
     in->at = l->s->at;
-    lnt_score_window(in->at, l->rules->risk->window_days, &in->first_night, &in->last_night);
+    lnt_score_rules_window(l->rules->risk, in->at, 0, &in->first_night, &in->last_night);
+    if (l->quarter)
+        in->first_night = lnt_score_quarter_start(in->last_night);
     for (size_t i = 0; i < l->rules->bbn->n_criteria; i++)
         if (l->rules->bbn->criteria[i].window > span)
             span = l->rules->bbn->criteria[i].window;

@@ -1,6 +1,7 @@
-/* score_span.c - a venue's nightly rollups laid out densely, cup counts carried as far as they
- * are evidence. */
+/* score_span.c - the scoring window (rolling nights or police quarters), and a venue's nightly
+ * rollups laid out densely over it, cup counts carried as far as they are evidence. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "ltime.h"
 #include "score_int.h"
@@ -9,6 +10,57 @@ static void date_text(int32_t days, char out[LNT_DATE_STRLEN])
 {
     if (lnt_date_format(days, out) != LNT_OK)
         lnt_str_copy(out, LNT_DATE_STRLEN, "?");
+}
+
+void lnt_score_window(int64_t at, int days, int32_t *first, int32_t *last)
+{
+    *last = lnt_night_of(at) - 1;
+    *first = *last - days + 1;
+}
+
+int32_t lnt_score_quarter_start(int32_t night)
+{
+    int y, m, d;
+    lnt_civil_from_days(night, &y, &m, &d);
+    return lnt_days_from_civil(y, (m - 1) / 3 * 3 + 1, 1);
+}
+
+void lnt_score_rules_window(const struct lnt_risk_weights *w, int64_t at, int back, int32_t *first,
+                            int32_t *last)
+{
+    int32_t l = lnt_night_of(at) - 1;
+
+    if (w == NULL || w->window != LNT_WINDOW_QUARTER) {
+        int days = w != NULL && w->window_days > 0 ? w->window_days : 90;
+        *last = l - back * days;
+        *first = *last - days + 1;
+        return;
+    }
+    for (int i = 0; i < back; i++)
+        l = lnt_score_quarter_start(l) - 1;
+    *last = l;
+    *first = lnt_score_quarter_start(l);
+}
+
+int lnt_score_window_span(const struct lnt_risk_weights *w)
+{
+    return w->window == LNT_WINDOW_QUARTER ? LNT_QUARTER_NIGHTS_MAX : w->window_days;
+}
+
+const char *lnt_score_window_name(enum lnt_score_window_kind k)
+{
+    return k == LNT_WINDOW_QUARTER ? "quarter" : "rolling";
+}
+
+enum lnt_err lnt_score_window_parse(const char *s, enum lnt_score_window_kind *out)
+{
+    if (strcmp(s, "rolling") == 0)
+        *out = LNT_WINDOW_ROLLING;
+    else if (strcmp(s, "quarter") == 0)
+        *out = LNT_WINDOW_QUARTER;
+    else
+        return LNT_ERR_INVALID;
+    return LNT_OK;
 }
 
 enum lnt_err lnt_score_span_build(const struct lnt_score_rules *rules,

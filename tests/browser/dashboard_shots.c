@@ -16,7 +16,8 @@
 
 struct shot {
     const char *file;
-    const char *path; /* after "/venues/ID" when `venue` is set */
+    const char *path; /* after "/venues/ID" when `venue` is set; with a #anchor, the window
+                         scrolled there is shot, not the whole page */
     bool venue;
     int width;
     const char *click; /* a button to press after loading, or NULL */
@@ -55,6 +56,7 @@ int main(int argc, char **argv)
         {"10-overview-phone.png", "/", false, PHONE_W, NULL},
         {"11-venue-phone.png", "", true, PHONE_W, NULL},
         {"16-trends-phone.png", "/trends", false, PHONE_W, NULL},
+        {"15-compare.png", "/?compare=quarter#compare", false, DESKTOP_W, NULL},
     };
     char err[LNT_ERRBUF_SIZE] = "", url[600], path[256], file[600];
     struct lnt_wd *wd = NULL;
@@ -123,7 +125,9 @@ int main(int argc, char **argv)
         }
         snprintf(file, sizeof file, "%s/%s", argv[4], s->file);
         /* one page too slow to shoot on a busy machine does not cost the others theirs */
-        if (lnt_wd_screenshot_page(wd, s->width, file, err) != LNT_OK) {
+        if ((strchr(s->path, '#') != NULL
+                 ? lnt_wd_screenshot(wd, file, err)
+                 : lnt_wd_screenshot_page(wd, s->width, file, err)) != LNT_OK) {
             failed = fail(file, err);
             continue;
         }

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "buf.h"
 #include "ltime.h"
 #include "score.h"
 #include "score_ini.h"
@@ -403,6 +404,108 @@ static void test_score__golden_avoiding_assessment_never_pays(void **state)
 {
     (void)state;
     run_golden("avoidance");
+}
+
+static void test_score__golden_quarter_window_counts_the_quarter_only(void **state)
+{
+    (void)state;
+    run_golden("quarter");
+}
+
+static void test_score__golden_quarter_start_is_still_scored(void **state)
+{
+    (void)state;
+    run_golden("quarter_start");
+}
+
+/* Police quarters: Jan-Mar, Apr-Jun, Jul-Sep, Oct-Dec, and the windows before them. */
+static void test_score__quarter_window_arithmetic(void **state)
+{
+    struct lnt_risk_weights w;
+    int32_t first, last;
+    char a[LNT_DATE_STRLEN], b[LNT_DATE_STRLEN];
+    int64_t at;
+    (void)state;
+
+    assert_int_equal(lnt_score_quarter_start(lnt_days_from_civil(2026, 3, 31)),
+                     lnt_days_from_civil(2026, 1, 1));
+    assert_int_equal(lnt_score_quarter_start(lnt_days_from_civil(2026, 4, 1)),
+                     lnt_days_from_civil(2026, 4, 1));
+    assert_int_equal(lnt_score_quarter_start(lnt_days_from_civil(2026, 9, 30)),
+                     lnt_days_from_civil(2026, 7, 1));
+    assert_int_equal(lnt_score_quarter_start(lnt_days_from_civil(2026, 12, 31)),
+                     lnt_days_from_civil(2026, 10, 1));
+
+    memset(&w, 0, sizeof w);
+    w.window_days = 90;
+    w.window = LNT_WINDOW_QUARTER;
+    /* 02:00 BST on Saturday 4 April 2026 is still Friday 3 April's night: the last finished
+       night is Thursday 2 April, in the April quarter */
+    assert_int_equal(lnt_time_parse("2026-04-04T01:00:00Z", &at), LNT_OK);
+    lnt_score_rules_window(&w, at, 0, &first, &last);
+    assert_int_equal(lnt_date_format(first, a), LNT_OK);
+    assert_int_equal(lnt_date_format(last, b), LNT_OK);
+    assert_string_equal(a, "2026-04-01");
+    assert_string_equal(b, "2026-04-02");
+    /* the trend's window is the whole quarter before, the review's the one before that */
+    lnt_score_rules_window(&w, at, 1, &first, &last);
+    assert_int_equal(lnt_date_format(first, a), LNT_OK);
+    assert_int_equal(lnt_date_format(last, b), LNT_OK);
+    assert_string_equal(a, "2026-01-01");
+    assert_string_equal(b, "2026-03-31");
+    lnt_score_rules_window(&w, at, 2, &first, &last);
+    assert_int_equal(lnt_date_format(first, a), LNT_OK);
+    assert_int_equal(lnt_date_format(last, b), LNT_OK);
+    assert_string_equal(a, "2025-10-01");
+    assert_string_equal(b, "2025-12-31");
+    assert_true(last - first + 1 <= lnt_score_window_span(&w));
+
+    /* rolling: the 90 nights to the last finished night, and the 90 before */
+    w.window = LNT_WINDOW_ROLLING;
+    lnt_score_rules_window(&w, at, 1, &first, &last);
+    assert_int_equal(last, lnt_days_from_civil(2026, 4, 2) - 90);
+    assert_int_equal(last - first + 1, 90);
+}
+
+/* The rules file's `window` key: rolling by default, quarter on request, anything else named. */
+static void test_score__weights_window_key(void **state)
+{
+    char *dir = lnt_test_tmpdir();
+    char *src = lnt_test_read_file(lnt_test_src("assets/risk/weights.ini"));
+    char err[LNT_ERRBUF_SIZE] = "";
+    struct lnt_risk_weights *w = NULL;
+    struct lnt_buf b;
+    char *path, *at;
+    (void)state;
+    assert_non_null(src);
+    assert_non_null(dir);
+
+    assert_int_equal(rules.risk->window, LNT_WINDOW_ROLLING); /* the shipped rules */
+    at = strstr(src, "window = rolling");
+    assert_non_null(at);
+    for (size_t k = 0; k < 2; k++) {
+        const char *val = k == 0 ? "quarter" : "monthly";
+        lnt_buf_init(&b, 1 << 20);
+        assert_int_equal(lnt_buf_append(&b, src, (size_t)(at - src)), LNT_OK);
+        assert_int_equal(lnt_buf_printf(&b, "window = %s", val), LNT_OK);
+        assert_int_equal(lnt_buf_puts(&b, at + strlen("window = rolling")), LNT_OK);
+        path = write_file(dir, "w.ini", b.data);
+        if (k == 0) {
+            assert_int_equal(lnt_risk_weights_load(path, &w, err), LNT_OK);
+            assert_int_equal(w->window, LNT_WINDOW_QUARTER);
+            assert_int_equal(lnt_score_window_span(w), 92);
+            free(w);
+            w = NULL;
+        } else {
+            assert_int_equal(lnt_risk_weights_load(path, &w, err), LNT_ERR_INVALID);
+            assert_non_null(strstr(err, "[rules] window: `monthly`: expected rolling or quarter"));
+        }
+        free(path);
+        lnt_buf_release(&b);
+    }
+    free(src);
+    lnt_test_rmrf(dir);
+    free(dir);
 }
 
 static void test_score__golden_two_reds_raise_review(void **state)
@@ -972,6 +1075,10 @@ int main(void)
         cmocka_unit_test(test_score__golden_joining_is_not_punished),
         cmocka_unit_test(test_score__golden_silence_is_never_compliance),
         cmocka_unit_test(test_score__golden_avoiding_assessment_never_pays),
+        cmocka_unit_test(test_score__golden_quarter_window_counts_the_quarter_only),
+        cmocka_unit_test(test_score__golden_quarter_start_is_still_scored),
+        cmocka_unit_test(test_score__quarter_window_arithmetic),
+        cmocka_unit_test(test_score__weights_window_key),
         cmocka_unit_test(test_score__explanation_parts_sum_to_total),
         cmocka_unit_test(test_score__well_handled_report_never_raises_the_band),
         cmocka_unit_test(test_score__same_inputs_give_the_same_bytes),

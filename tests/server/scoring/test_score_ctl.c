@@ -61,6 +61,8 @@ static void test_score_ctl__score_prints_json_and_text(void **state)
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "\"rules\":{\"bbn\":\"bbn-default-2026.2\""));
     assert_non_null(strstr(r.out, "\"window\":{\"first\":\"2025-12-02\",\"last\":\"2026-03-01\""));
+    /* which kind of window the scheme's rules chose */
+    assert_non_null(strstr(r.out, "\"nights\":90,\"type\":\"rolling\"}"));
     /* the same question twice: the same bytes */
     r2 = ctl("score", "--venue", "1", "--at", "2026-03-02T12:00:00Z", "--json");
     assert_string_equal(r.out, r2.out);
