@@ -331,7 +331,10 @@ int lnt_ctl_place_incidents(struct lnt_ctl *c, int argc, char **argv)
     f.authority = v[I_AUTHORITY];
     f.kind = v[I_KIND];
     f.with_superseded = v[I_ALL] != NULL;
-    if ((rc = lnt_ctl_open(c, NULL)) != LNT_CTL_OK)
+    if ((rc = lnt_ctl_open(c, NULL)) != LNT_CTL_OK ||
+        (rc = lnt_ctl_audit_read(c, "place.incidents.read",
+                                 f.authority != NULL ? f.authority : "all public places", "")) !=
+            LNT_CTL_OK)
         return rc;
     if (lnt_store_place_incident_list(c->store, &f, &list, &n, err) != LNT_OK)
         return lnt_ctl_fail("place incidents: %s", err);
