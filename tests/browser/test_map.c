@@ -17,10 +17,12 @@
 
 #include "buf.h"
 #include "lanternd.h"
+#include "officer_client.h"
 #include "ltime.h"
 #include "support.h"
 #include "town.h"
 #include "webdriver.h"
+#include "xmlcheck.h"
 
 #define URL_MAX 512
 
@@ -229,10 +231,55 @@ static void test_map__admin_uploads_officer_records_and_sees_it_on_the_map(void 
                      1);
 }
 
+/* The Street page, the map and Admin are well-formed markup, with a venue whose name is markup
+ * escaped in the SVG's labels and titles. */
+static void test_map__pages_are_well_formed_with_any_names(void **state)
+{
+    static const char *const paths[] = {"/street", "/map", "/map?kind=welfare", "/admin"};
+    CURL *c = lnt_test_officer_client();
+    struct lnt_test_page r;
+    char csrf[128], body[256];
+    (void)state;
+
+    assert_int_equal(lnt_test_officer_login(c, g.server.base, TOWN_ADMIN, TOWN_PASSWORD, NULL, 0),
+                     303);
+    lnt_test_officer_http(c, g.server.base, "/admin", NULL, NULL, &r);
+    lnt_test_csrf_of(r.body.data, csrf, sizeof csrf);
+    lnt_test_page_release(&r);
+    snprintf(body, sizeof body, "csrf=%s&venue=%lld&lat=51.4520&lon=-2.5900", csrf,
+             (long long)g.town.anchor);
+    lnt_test_officer_http(c, g.server.base, "/admin/venue-coords", body, NULL, &r);
+    assert_int_equal(r.status, 303);
+    lnt_test_page_release(&r);
+    /* a position off the globe is refused with a reason */
+    snprintf(body, sizeof body, "csrf=%s&venue=%lld&lat=95&lon=-2.5900", csrf,
+             (long long)g.town.anchor);
+    lnt_test_officer_http(c, g.server.base, "/admin/venue-coords", body, NULL, &r);
+    assert_int_equal(r.status, 400);
+    assert_non_null(strstr(r.body.data, "latitude"));
+    lnt_test_page_release(&r);
+
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        char why[200] = "";
+        lnt_test_officer_http(c, g.server.base, paths[i], NULL, NULL, &r);
+        if (r.status != 200)
+            fail_msg("%s: status %ld: %.400s", paths[i], r.status, r.body.data);
+        if (!lnt_xml_check(r.body.data, why, sizeof why))
+            fail_msg("%s is not well-formed: %s", paths[i], why);
+        assert_null(strstr(r.body.data, "<Anchor>"));
+        if (strncmp(paths[i], "/map", 4) == 0)
+            assert_non_null(
+                strstr(r.body.data, "data-name=\"The &lt;Anchor&gt; &amp; &quot;Co&quot;\""));
+        lnt_test_page_release(&r);
+    }
+    curl_easy_cleanup(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_map__admin_uploads_officer_records_and_sees_it_on_the_map),
+        cmocka_unit_test(test_map__pages_are_well_formed_with_any_names),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
