@@ -99,6 +99,10 @@ int main(int argc, char **argv)
             free(json);
             json = NULL;
         }
+        /* LANTERN_SHOTS_ONLY=17-map.png takes that one page alone (after signing in) */
+        if (getenv("LANTERN_SHOTS_ONLY") != NULL &&
+            strcmp(getenv("LANTERN_SHOTS_ONLY"), s->file) != 0)
+            continue;
         if (s->venue)
             snprintf(path, sizeof path, "/venues/%lld%s", venue, s->path);
         else
