@@ -231,7 +231,7 @@ static int teardown(void **state)
     return 0;
 }
 
-/* ---- helpers ---- */
+/* ---- requests ---- */
 
 static CURL *login(const char *email)
 {
