@@ -109,6 +109,7 @@ extern const struct lnt_api_routes lnt_api_ops_routes;      /* api_ops.c: health
 extern const struct lnt_api_routes lnt_api_score_routes;    /* api_score.c */
 extern const struct lnt_api_routes lnt_api_findings_routes; /* api_findings.c: BBN findings */
 extern const struct lnt_api_routes lnt_api_hotspots_routes; /* api_hotspots.c: nights, harm */
+extern const struct lnt_api_routes lnt_api_places_routes;   /* api_places.c: street incidents */
 
 /* ---- the helpers every route file uses (api_reply.c) ---- */
 

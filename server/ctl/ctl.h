@@ -147,6 +147,11 @@ int lnt_ctl_finding_list(struct lnt_ctl *c, int argc, char **argv);
 int lnt_ctl_place_add(struct lnt_ctl *c, int argc, char **argv);
 int lnt_ctl_place_list(struct lnt_ctl *c, int argc, char **argv);
 int lnt_ctl_place_remove(struct lnt_ctl *c, int argc, char **argv);
+int lnt_ctl_place_edit(struct lnt_ctl *c, int argc, char **argv);
+int lnt_ctl_place_record(struct lnt_ctl *c, int argc, char **argv);
+int lnt_ctl_place_correct(struct lnt_ctl *c, int argc, char **argv);
+int lnt_ctl_place_incidents(struct lnt_ctl *c, int argc, char **argv);
+int lnt_ctl_map_image(struct lnt_ctl *c, int argc, char **argv);
 /* ctl_staff.c */
 int lnt_ctl_staff_add(struct lnt_ctl *c, int argc, char **argv);
 int lnt_ctl_staff_edit(struct lnt_ctl *c, int argc, char **argv);

@@ -6,6 +6,7 @@
 #include "ctl.h"
 #include "ltime.h"
 #include "night.h"
+#include "store_map.h"
 
 #define THRESHOLD_MAX 1000000
 
@@ -27,6 +28,17 @@ static void out_venue(struct lnt_ctl_out *o, const struct lnt_venue *v)
         lnt_ctl_out_time(o, "closed_at", v->closed_at);
 }
 
+/* The venue's map position as venue edit set it: numbers, or null when cleared. */
+static void out_geo(struct lnt_ctl_out *o, const struct lnt_geo *g)
+{
+    char lat[32], lon[32];
+
+    snprintf(lat, sizeof lat, "%.6f", g->lat);
+    snprintf(lon, sizeof lon, "%.6f", g->lon);
+    lnt_ctl_out_raw(o, "lat", g->set ? lat : "null", g->set ? lat : "none");
+    lnt_ctl_out_raw(o, "lon", g->set ? lon : "null", g->set ? lon : "none");
+}
+
 /* Reads the options venue add and venue edit share into *v, setting bits in *fields. */
 enum {
     O_NAME,
@@ -37,7 +49,9 @@ enum {
     O_TRADING,
     O_THRESHOLD,
     O_JOINED,
-    O_VENUE
+    O_VENUE,
+    O_LAT,
+    O_LON
 };
 
 static int venue_fields(const char *const v[LNT_CTL_MAX_OPTS], struct lnt_venue *ven,
@@ -139,13 +153,18 @@ int lnt_ctl_venue_add(struct lnt_ctl *c, int argc, char **argv)
 
 int lnt_ctl_venue_edit(struct lnt_ctl *c, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        VENUE_OPTS, {"venue", required_argument, NULL, O_VENUE}, {0}};
+    static const struct option opts[] = {VENUE_OPTS,
+                                         {"venue", required_argument, NULL, O_VENUE},
+                                         {"lat", required_argument, NULL, O_LAT},
+                                         {"lon", required_argument, NULL, O_LON},
+                                         {0}};
     const char *v[LNT_CTL_MAX_OPTS];
     char err[LNT_ERRBUF_SIZE] = "";
     struct lnt_venue ven = {0};
+    struct lnt_geo geo = {0};
     struct lnt_ctl_out o;
     unsigned fields;
+    bool set_geo = false;
     int64_t id;
     int rc;
 
@@ -156,15 +175,26 @@ int lnt_ctl_venue_edit(struct lnt_ctl *c, int argc, char **argv)
     if ((rc = lnt_ctl_parse_id("venue", v[O_VENUE], &id)) != LNT_CTL_OK ||
         (rc = venue_fields(v, &ven, &fields)) != LNT_CTL_OK)
         return rc;
-    if (fields == 0)
+    if (v[O_LAT] != NULL || v[O_LON] != NULL) {
+        /* both "" clear them */
+        if (v[O_LAT] == NULL || v[O_LON] == NULL ||
+            lnt_geo_parse(v[O_LAT], v[O_LON], &geo, err) != LNT_OK)
+            return lnt_ctl_fail("--lat/--lon: %s",
+                                err[0] != '\0' ? err : "give both, or both \"\" to clear them");
+        set_geo = true;
+    }
+    if (fields == 0 && !set_geo)
         return lnt_ctl_usage(c, "venue edit: nothing to change: give at least one field");
     if ((rc = lnt_ctl_open(c, NULL)) != LNT_CTL_OK)
         return rc;
-    if (lnt_store_venue_edit(c->store, id, &ven, fields, err) != LNT_OK ||
+    if ((fields != 0 && lnt_store_venue_edit(c->store, id, &ven, fields, err) != LNT_OK) ||
+        (set_geo && lnt_store_venue_geo_set(c->store, id, &geo, lnt_time_now(), err) != LNT_OK) ||
         lnt_store_venue_get(c->store, id, &ven, err) != LNT_OK)
         return lnt_ctl_fail("venue edit: %s", err);
     lnt_ctl_out_begin(&o, c, false);
     out_venue(&o, &ven);
+    if (set_geo)
+        out_geo(&o, &geo);
     return lnt_ctl_out_end(&o);
 }
 

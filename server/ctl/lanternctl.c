@@ -187,14 +187,29 @@ static const struct command commands[] = {
     {"venue", "edit", lnt_ctl_venue_edit,
      "venue edit --venue ID [--name N] [--category C] [--capacity N] [--area TEXT]\n"
      "        [--authority NAME] [--trading PATTERN] [--cup-cover-threshold N]\n"
-     "        [--joined DATE|enrolment]"},
+     "        [--joined DATE|enrolment] [--lat DEG --lon DEG]   (\"\" \"\" clears them)"},
     {"venue", "list", lnt_ctl_venue_list,
      "venue list [--authority NAME] [--category C] [--area TEXT] [--closed]"},
     {"venue", "close", lnt_ctl_venue_close, "venue close --venue ID"},
     {"place", "add", lnt_ctl_place_add,
-     "place add --name N                  a named public place (park, street, taxi rank)"},
+     "place add --name N [--kind park|street|taxi_rank|transport_hub|other]\n"
+     "        [--lat DEG --lon DEG] [--authority NAME]   a named public place"},
+    {"place", "edit", lnt_ctl_place_edit,
+     "place edit --place ID [--kind K] [--lat DEG --lon DEG] [--authority NAME]"},
     {"place", "list", lnt_ctl_place_list, "place list                          every place"},
     {"place", "remove", lnt_ctl_place_remove, "place remove --place ID"},
+    {"place", "record", lnt_ctl_place_record,
+     "place record --place ID --at TIME --kind KIND --officer EMAIL [--note TEXT]\n"
+     "        an officer's record of an incident in a public place"},
+    {"place", "correct", lnt_ctl_place_correct,
+     "place correct --incident ID --at TIME --kind KIND --officer EMAIL [--note TEXT]\n"
+     "        supersedes a record (the old one is kept)"},
+    {"place", "incidents", lnt_ctl_place_incidents,
+     "place incidents [--place ID] [--from DATE] [--to DATE] [--authority NAME] [--kind K] "
+     "[--all]"},
+    {"map", "image", lnt_ctl_map_image,
+     "map image --file PNG|JPEG --lat1 DEG --lon1 DEG --lat2 DEG --lon2 DEG\n"
+     "        the offline map's background and two opposite corners"},
     {"staff", "add", lnt_ctl_staff_add,
      "staff add --venue ID --name N --role door|bar|manager|volunteer\n"
      "        [--sia NUMBER --sia-expiry YYYY-MM-DD]"},

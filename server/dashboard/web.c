@@ -1,6 +1,7 @@
 /* web.c - the dashboard's front door: its route table, sessions, CSRF, security headers, assets.
  * lanternd's router (server/lanternd/routes.c) sends it the paths lnt_web_owns. */
 #include "web_int.h"
+#include "map/web_map_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,10 @@ static const struct route routes[] = {
     {"POST", "/admin/{action}", false, web_admin_post},
     {"GET", "/exports", false, web_exports},
     {"GET", "/exports/{name}", false, web_export_csv},
+    {"GET", "/street", false, web_street_page},
+    {"POST", "/street/record", false, web_place_incident_post},
+    {"GET", "/map", false, web_map_page},
+    {"GET", "/map/image", false, web_map_image},
 };
 #define N_ROUTES (sizeof routes / sizeof routes[0])
 
@@ -98,9 +103,10 @@ void lnt_web_free(struct lnt_web *w)
 
 bool lnt_web_owns(const char *path)
 {
-    static const char *const exact[] = {"/",      "/login",      "/logout",  "/trends",
-                                        "/admin", "/volunteers", "/exports", "/stock"};
-    static const char *const prefix[] = {"/venues/", "/assets/", "/admin/", "/exports/"};
+    static const char *const exact[] = {"/",           "/login",   "/logout", "/trends", "/admin",
+                                        "/volunteers", "/exports", "/stock",  "/street", "/map"};
+    static const char *const prefix[] = {"/venues/",  "/assets/", "/admin/",
+                                         "/exports/", "/street/", "/map/"};
 
     for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
         if (strcmp(path, exact[i]) == 0)
@@ -116,6 +122,8 @@ size_t lnt_web_body_max(void *ctx, const char *method, const char *path)
     (void)ctx;
     if (strcmp(method, "POST") == 0 && strcmp(path, "/admin/sia-import") == 0)
         return WEB_SIA_IMPORT_BODY_MAX;
+    if (strcmp(method, "POST") == 0 && strcmp(path, WEB_MAP_UPLOAD_PATH) == 0)
+        return WEB_MAP_UPLOAD_BODY_MAX;
     if (strcmp(method, "POST") == 0 && lnt_web_owns(path))
         return WEB_FORM_BODY_MAX;
     return LNT_WEB_BODY_DEFAULT;
@@ -308,7 +316,9 @@ void lnt_web_handle(void *ctx, const struct lnt_http_request *req, struct lnt_ht
     if (route->public_ && strcmp(route->pattern, "/assets/{name}") != 0)
         (void)authenticate(r, &expired);
 
-    if (strcmp(req->method, "POST") == 0) {
+    /* the map image comes as multipart/form-data: its handler reads the body and checks the
+     * security token itself (web_admin_map.c) */
+    if (strcmp(req->method, "POST") == 0 && strcmp(req->path, WEB_MAP_UPLOAD_PATH) != 0) {
         const char *ct = lnt_http_header(req, "Content-Type");
         if (ct == NULL || !lnt_str_starts(ct, "application/x-www-form-urlencoded")) {
             web_error(r, 415, "Unsupported form", "Forms must be sent as ordinary web forms.");

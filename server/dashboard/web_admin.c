@@ -1,5 +1,6 @@
 /* web_admin.c - Admin: venues, staff, training, badges, kiosks and officer accounts, by form. */
 #include "web_int.h"
+#include "map/web_map_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -370,15 +371,17 @@ void web_admin(struct web_req *r)
                           "<div class=\"notice ok\" role=\"status\" id=\"admin-done\">%s"
                           "</div>",
                           notices[i][1]);
-    lnt_html_raw(&r->h, "<p class=\"no-print\"><a href=\"#venues\">Venues</a> &#183; <a "
-                        "href=\"#staff\">Staff and badges</a> &#183; <a href=\"#required\">"
-                        "Required training</a> &#183; <a href=\"#sia\">SIA licences</a> "
-                        "&#183; <a href=\"#kiosks\">Kiosks"
-                        "</a> &#183; <a href=\"#officers\">Officer accounts</a></p>");
+    lnt_html_raw(&r->h,
+                 "<p class=\"no-print\"><a href=\"#venues\">Venues</a> &#183; <a "
+                 "href=\"#staff\">Staff and badges</a> &#183; <a href=\"#required\">"
+                 "Required training</a> &#183; <a href=\"#sia\">SIA licences</a> "
+                 "&#183; <a href=\"#places\">Places and map</a> &#183; <a href=\"#kiosks\">Kiosks"
+                 "</a> &#183; <a href=\"#officers\">Officer accounts</a></p>");
     venues_section(r, v, n);
     staff_section(r, v, n, venue);
     web_admin_door_section(r);
     web_admin_sia_section(r);
+    web_admin_map_section(r);
     kiosks_section(r, v, n);
     officers_section(r);
     web_page_end(r, 200);
@@ -749,7 +752,7 @@ void web_admin_post(struct web_req *r)
             actions[i].fn(r);
             return;
         }
-    if (web_admin_act_sia(r, r->params[0]))
+    if (web_admin_act_sia(r, r->params[0]) || web_admin_act_map(r, r->params[0]))
         return;
     if (strcmp(r->params[0], "training-require") == 0 ||
         strcmp(r->params[0], "training-unrequire") == 0) {

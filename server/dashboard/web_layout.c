@@ -236,6 +236,8 @@ static void write_nav(struct web_req *r, const char *active)
     if (web_can_see_town(r)) {
         nav_item(r, "/", "Overview", "overview", active);
         nav_item(r, "/trends", "Hot spots &amp; trends", "trends", active);
+        nav_item(r, "/street", "Street", "street", active);
+        nav_item(r, "/map", "Map", "map", active);
         nav_item(r, "/volunteers", "Volunteers", "volunteers", active);
         nav_item(r, "/stock", "Cup covers", "stock", active);
     } else {

@@ -57,6 +57,7 @@ int main(int argc, char **argv)
         {"11-venue-phone.png", "", true, PHONE_W, NULL},
         {"16-trends-phone.png", "/trends", false, PHONE_W, NULL},
         {"15-compare.png", "/?compare=quarter#compare", false, DESKTOP_W, NULL},
+        {"17-map.png", "/map", false, DESKTOP_W, NULL},
     };
     char err[LNT_ERRBUF_SIZE] = "", url[600], path[256], file[600];
     struct lnt_wd *wd = NULL;
@@ -101,6 +102,10 @@ int main(int argc, char **argv)
             free(json);
             json = NULL;
         }
+        /* LANTERN_SHOTS_ONLY=17-map.png takes that one page alone (after signing in) */
+        if (getenv("LANTERN_SHOTS_ONLY") != NULL &&
+            strcmp(getenv("LANTERN_SHOTS_ONLY"), s->file) != 0)
+            continue;
         if (s->venue)
             snprintf(path, sizeof path, "/venues/%lld%s", venue, s->path);
         else

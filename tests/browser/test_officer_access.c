@@ -698,6 +698,9 @@ static const char *const not_reads[][3] = {
     {"POST", "/logout", "signing out (audited as logout)"},
     {"POST", "/venues/{id}/findings", "records a finding (audited as finding.add)"},
     {"POST", "/admin/{action}", "admin changes, each audited as admin.<action>"},
+    {"POST", "/api/v1/places/{id}/incidents", "records a street incident (place.incident.add)"},
+    {"POST", "/street/record", "records a street incident (audited as street.record)"},
+    {"GET", "/map/image", "the scheme's background picture of the town: no personal data"},
 };
 
 static bool is_not_read(const char *method, const char *pattern)
@@ -805,6 +808,10 @@ static const char *const ctl_not_reads[] = {"init",
                                             "venue close",
                                             "place add",
                                             "place remove",
+                                            "place edit",
+                                            "place record",
+                                            "place correct",
+                                            "map image",
                                             "staff add",
                                             "staff edit",
                                             "staff leave",

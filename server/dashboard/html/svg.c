@@ -379,3 +379,101 @@ void lnt_svg_bars(struct lnt_html *h, const char *id, const char *title, const c
     }
     lnt_html_raw(h, "</g>\n</svg>\n");
 }
+
+/* ---- hot-spot map ---- */
+
+void lnt_svg_spots(struct lnt_html *h, const struct lnt_svg_spots *m)
+{
+    int64_t max = 0, total = 0;
+    char num[32];
+
+    for (size_t i = 0; i < m->n; i++) {
+        if (m->spots[i].count > max)
+            max = m->spots[i].count;
+        total += m->spots[i].count > 0 ? m->spots[i].count : 0;
+    }
+    open_svg(h, m->id, m->title, m->width, m->height, "map");
+    lnt_html_raw(h, "<desc>");
+    if (m->n == 0) {
+        lnt_html_raw(h, "Nothing with coordinates to show.");
+    } else {
+        fmt_num((double)total, num);
+        lnt_html_rawf(h, "%zu places and venues, %s ", m->n, num);
+        lnt_html_txt(h, m->unit);
+        lnt_html_raw(h, " in all:");
+        for (size_t i = 0; i < m->n; i++) {
+            lnt_html_raw(h, i == 0 ? " " : "; ");
+            lnt_html_txt(h, m->spots[i].label);
+            lnt_html_rawf(h, " %lld", (long long)m->spots[i].count);
+        }
+        lnt_html_raw(h, ".");
+    }
+    lnt_html_raw(h, "</desc>\n");
+    if (m->image_href != NULL) {
+        lnt_html_rawf(h,
+                      "<image x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" "
+                      "preserveAspectRatio=\"none\"",
+                      m->width, m->height);
+        lnt_html_attr_pair(h, "href", m->image_href);
+        lnt_html_raw(h, "/>\n");
+    } else {
+        lnt_html_rawf(h,
+                      "<rect class=\"grid\" x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" "
+                      "fill=\"#fafafa\" stroke=\"#999\"/><g stroke=\"#ddd\">",
+                      m->width, m->height);
+        for (int k = 1; k < 10; k++)
+            lnt_html_rawf(h,
+                          "<line x1=\"%d\" y1=\"0\" x2=\"%d\" y2=\"%d\"/><line x1=\"0\" "
+                          "y1=\"%d\" x2=\"%d\" y2=\"%d\"/>",
+                          m->width * k / 10, m->width * k / 10, m->height, m->height * k / 10,
+                          m->width, m->height * k / 10);
+        lnt_html_raw(h, "</g>\n");
+    }
+    lnt_html_raw(h, "<g font-size=\"13\">");
+    for (size_t i = 0; i < m->n; i++) {
+        const struct lnt_svg_spot *s = &m->spots[i];
+        double x = s->x * m->width, y = s->y * m->height;
+        int64_t c = s->count > 0 ? s->count : 0;
+        double r = 5.0 + (max > 0 ? 20.0 * sqrt((double)c / (double)max) : 0.0);
+        bool venue = s->kind != NULL && strcmp(s->kind, "venue") == 0;
+        int cls = lnt_svg_heat_class(c, max);
+
+        lnt_html_raw(h, "<g class=\"spot ");
+        lnt_html_attr(h, venue ? "venue" : "place");
+        lnt_html_rawf(h, "\" data-count=\"%lld\"", (long long)c);
+        lnt_html_attr_pair(h, "data-name", s->label);
+        lnt_html_raw(h, "><title>");
+        lnt_html_txt(h, s->label);
+        lnt_html_rawf(h, " (%s): %lld ", venue ? "venue" : "public place", (long long)c);
+        lnt_html_txt(h, m->unit);
+        lnt_html_raw(h, "</title>");
+        if (venue)
+            lnt_html_rawf(h,
+                          "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                          "fill=\"%s\" fill-opacity=\"0.85\" stroke=\"#111\"/>",
+                          x - r, y - r, 2 * r, 2 * r, heat_fill[cls]);
+        else
+            lnt_html_rawf(h,
+                          "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"%s\" "
+                          "fill-opacity=\"0.85\" stroke=\"#111\"/>",
+                          x, y, r, heat_fill[cls]);
+        lnt_html_rawf(h,
+                      "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"%s\">%lld</text>",
+                      x, y + 4.5, heat_ink[cls], (long long)c);
+        if (s->href != NULL) {
+            lnt_html_raw(h, "<a");
+            lnt_html_attr_pair(h, "href", s->href);
+            lnt_html_raw(h, ">");
+        }
+        lnt_html_rawf(h,
+                      "<text x=\"%.1f\" y=\"%.1f\" class=\"spot-label\" fill=\"#111\" "
+                      "stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\">",
+                      x + r + 4, y + 4.5);
+        txt_cut(h, s->label, 28);
+        lnt_html_raw(h, "</text>");
+        if (s->href != NULL)
+            lnt_html_raw(h, "</a>");
+        lnt_html_raw(h, "</g>\n");
+    }
+    lnt_html_raw(h, "</g>\n</svg>\n");
+}

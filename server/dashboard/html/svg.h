@@ -64,4 +64,27 @@ struct lnt_svg_bar {
 void lnt_svg_bars(struct lnt_html *h, const char *id, const char *title, const char *unit,
                   const struct lnt_svg_bar *bars, size_t n);
 
+/* One point of a hot-spot map: a venue or a public place, at x, y in [0, 1] across the map from
+ * its top left corner. */
+struct lnt_svg_spot {
+    const char *label; /* "Castle Park" */
+    const char *kind;  /* "venue" or "place": a class, and the marker's shape */
+    double x, y;
+    int64_t count;
+    const char *href; /* a program-built link for the label (NULL = none) */
+};
+/* Venues and places as circles sized by count (square markers for venues), labelled, each with a
+ * <title>, over a background image (image_href, program-built, drawn across the whole map) or a
+ * plain grid when image_href is NULL. The <desc> names every spot and its count. */
+struct lnt_svg_spots {
+    const char *id;
+    const char *title;
+    const char *unit;       /* "records" */
+    int width, height;      /* the map's size in viewBox units */
+    const char *image_href; /* NULL = a plain grid */
+    const struct lnt_svg_spot *spots;
+    size_t n;
+};
+void lnt_svg_spots(struct lnt_html *h, const struct lnt_svg_spots *m);
+
 #endif

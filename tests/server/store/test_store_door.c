@@ -396,6 +396,7 @@ static void test_store_door__a_scheme_with_venues_requires_nothing_new_on_upgrad
     assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
     assert_int_equal(
         sqlite3_exec(db,
+                     SF_BACK_TO_10
                      "DROP TABLE required_training; DROP TABLE sia_history; "
                      "ALTER TABLE shifts DROP COLUMN training_missing; "
                      "ALTER TABLE shifts DROP COLUMN duty; "
@@ -419,13 +420,14 @@ static void test_store_door__schema_7_listings_carry_into_the_history(void **sta
     int32_t nov1 = lnt_days_from_civil(2026, 11, 1);
     enum lnt_sia_listing l;
     sqlite3 *db = NULL;
-    char sql[768];
+    char sql[1536];
 
     /* the database as schema 7 left it: one latest word per number */
     lnt_store_free(f->s);
     f->s = NULL;
     assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
     snprintf(sql, sizeof sql,
+             SF_BACK_TO_10
              "DROP TABLE sia_history; CREATE TABLE sia_listed (number TEXT PRIMARY KEY CHECK "
              "(length(number) = 16), status INTEGER NOT NULL CHECK (status BETWEEN 0 AND 2), "
              "from_day INTEGER NOT NULL, set_at INTEGER NOT NULL) WITHOUT ROWID; INSERT INTO "

@@ -457,6 +457,7 @@ static void test_store_ingest__upgrade_splits_older_kiosks_team(void **state)
     assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
     assert_int_equal(
         sqlite3_exec(db,
+                     SF_BACK_TO_10
                      "ALTER TABLE volunteer_shifts DROP COLUMN base;"
                      "ALTER TABLE volunteer_shifts DROP COLUMN leader;"
                      "INSERT INTO volunteer_shifts (venue_id, kiosk_id, staff_id, call_sign, team, "
