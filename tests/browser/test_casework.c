@@ -241,7 +241,7 @@ static void test_casework__officer_visit_plan_overdue_done_timeline_and_pack(voi
     browser_login(TOWN_OFFICER);
     snprintf(path, sizeof path, "/venues/%lld", (long long)g.town.crown);
     go(path);
-    assert_text_has("#casework", "No casework recorded");
+    assert_text_has("#casework", "Warning letter");
 
     /* the visit */
     new_record("visit");

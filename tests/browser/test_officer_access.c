@@ -668,6 +668,8 @@ static void sample_path(const char *pattern, char *out, size_t size)
             name[len] = '\0';
             if (strcmp(name, "id") == 0)
                 snprintf(value, sizeof value, "%lld", (long long)g.town.crown);
+            else if (strcmp(name, "record") == 0)
+                snprintf(value, sizeof value, "%lld", (long long)g.town.letter);
             else if (strcmp(name, "report_id") == 0 || strcmp(name, "report") == 0)
                 snprintf(value, sizeof value, "%s", g.town.sealed_report);
             else if (strcmp(name, "name") == 0 && strncmp(out, "/assets/", 8) == 0)
@@ -701,6 +703,9 @@ static const char *const not_reads[][3] = {
     {"POST", "/login", "signing in (audited as login / login.failed)"},
     {"POST", "/logout", "signing out (audited as logout)"},
     {"POST", "/venues/{id}/findings", "records a finding (audited as finding.add)"},
+    {"POST", "/venues/{id}/casework", "records casework (audited as casework.add)"},
+    {"POST", "/venues/{id}/casework/{record}/edit", "edits casework (audited as casework.edit)"},
+    {"POST", "/venues/{id}/casework/{record}/close", "closes casework (audited as casework.close)"},
     {"POST", "/admin/{action}", "admin changes, each audited as admin.<action>"},
 };
 
