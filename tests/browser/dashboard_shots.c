@@ -59,6 +59,7 @@ int main(int argc, char **argv)
     };
     char err[LNT_ERRBUF_SIZE] = "", url[600], path[256], file[600];
     struct lnt_wd *wd = NULL;
+    const char *only = getenv("LANTERN_SHOTS_ONLY"); /* one file's name: shoot just that */
     char *work, *json = NULL;
     long long venue;
     int rc = 1;
@@ -100,6 +101,8 @@ int main(int argc, char **argv)
             free(json);
             json = NULL;
         }
+        if (only != NULL && strcmp(only, s->file) != 0)
+            continue;
         if (s->venue)
             snprintf(path, sizeof path, "/venues/%lld%s", venue, s->path);
         else

@@ -324,9 +324,11 @@ static void record_row(struct web_req *r, const struct lnt_venue *v, const struc
     lnt_html_raw(&r->h, "</td><td data-label=\"State\">");
     if (c->closed_at != 0)
         lnt_html_raw(&r->h, "<span class=\"status st-closed\">Closed</span>");
-    else if (c->type == LNT_CW_ITEM)
+    else if (c->type == LNT_CW_ITEM) {
         lnt_html_txt(&r->h, web_casework_words(c->status));
-    else
+        if (strcmp(c->status, "open") == 0 && c->on < lnt_london_date(r->now))
+            lnt_html_raw(&r->h, " <span class=\"status st-not_met\">overdue</span>");
+    } else
         lnt_html_raw(&r->h, "Open");
     lnt_html_rawf(&r->h, "<br/><span class=\"muted\">version %d by ", (int)c->version);
     lnt_html_txt(&r->h, c->by);
@@ -391,8 +393,12 @@ static void timeline(struct web_req *r, const struct lnt_venue *v, const struct 
         e[k].at = list[i].on > 0 ? (int64_t)list[i].on * 86400 + 43200 : list[i].created_at;
         e[k].dated = list[i].on > 0;
         e[k].link = list[i].id;
-        snprintf(e[k].what, sizeof e[k].what, "%s%s", title,
-                 list[i].closed_at != 0 ? " (closed)" : "");
+        if (list[i].type == LNT_CW_ITEM)
+            snprintf(e[k].what, sizeof e[k].what, "Action item due: %.120s%s", list[i].text,
+                     list[i].closed_at != 0 ? " (closed)" : "");
+        else
+            snprintf(e[k].what, sizeof e[k].what, "%s%s", title,
+                     list[i].closed_at != 0 ? " (closed)" : "");
         k++;
     }
     f.venue_id = v->id;
@@ -408,8 +414,9 @@ static void timeline(struct web_req *r, const struct lnt_venue *v, const struct 
     free(inc);
     qsort(e, k, sizeof *e, tl_cmp);
     lnt_html_raw(&r->h, "<h3 id=\"timeline-h\">Timeline</h3><p class=\"muted\">Casework beside "
-                        "the latest incidents, newest first. The score's band and its changes "
-                        "are at the top of this page.</p><ol class=\"timeline\" id=\"timeline\" "
+                        "the latest incidents, newest first (an action item by its due date). "
+                        "The score's band and trend are at the top of this page.</p><ol "
+                        "class=\"timeline\" id=\"timeline\" "
                         "aria-labelledby=\"timeline-h\">");
     for (size_t i = 0; i < k && i < TIMELINE_MAX; i++) {
         lnt_html_raw(&r->h, "<li>");
