@@ -110,6 +110,7 @@ extern const struct lnt_api_routes lnt_api_score_routes;    /* api_score.c */
 extern const struct lnt_api_routes lnt_api_findings_routes; /* api_findings.c: BBN findings */
 extern const struct lnt_api_routes lnt_api_hotspots_routes; /* api_hotspots.c: nights, harm */
 extern const struct lnt_api_routes lnt_api_places_routes;   /* api_places.c: street incidents */
+extern const struct lnt_api_routes lnt_api_casework_routes; /* api_casework.c: casework */
 
 /* ---- the helpers every route file uses (api_reply.c) ---- */
 

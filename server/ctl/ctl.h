@@ -18,7 +18,7 @@
 /* Not an exit code: --help was given and the usage printed; main exits 0. */
 #define LNT_CTL_HELP (-1)
 
-#define LNT_CTL_MAX_OPTS 12
+#define LNT_CTL_MAX_OPTS 20
 
 struct lnt_ctl {
     const char *db_path;
@@ -152,6 +152,13 @@ int lnt_ctl_place_record(struct lnt_ctl *c, int argc, char **argv);
 int lnt_ctl_place_correct(struct lnt_ctl *c, int argc, char **argv);
 int lnt_ctl_place_incidents(struct lnt_ctl *c, int argc, char **argv);
 int lnt_ctl_map_image(struct lnt_ctl *c, int argc, char **argv);
+/* ctl_casework.c */
+int lnt_ctl_casework_add(struct lnt_ctl *c, int argc, char **argv);
+int lnt_ctl_casework_edit(struct lnt_ctl *c, int argc, char **argv);
+int lnt_ctl_casework_close(struct lnt_ctl *c, int argc, char **argv);
+int lnt_ctl_casework_list(struct lnt_ctl *c, int argc, char **argv);
+int lnt_ctl_casework_show(struct lnt_ctl *c, int argc, char **argv);
+int lnt_ctl_casework_history(struct lnt_ctl *c, int argc, char **argv);
 /* ctl_staff.c */
 int lnt_ctl_staff_add(struct lnt_ctl *c, int argc, char **argv);
 int lnt_ctl_staff_edit(struct lnt_ctl *c, int argc, char **argv);

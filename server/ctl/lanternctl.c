@@ -210,6 +210,18 @@ static const struct command commands[] = {
     {"map", "image", lnt_ctl_map_image,
      "map image --file PNG|JPEG --lat1 DEG --lon1 DEG --lat2 DEG --lon2 DEG\n"
      "        the offline map's background and two opposite corners"},
+    {"casework", "add", lnt_ctl_casework_add,
+     "casework add --venue ID --type visit|letter|plan|item|note|review [--date YYYY-MM-DD]\n"
+     "        [--kind K] [--title T] [--text T] [--officers T] [--findings ID,ID] [--plan ID]\n"
+     "        [--owner ID|EMAIL] [--status open|done|dropped] [--evidence T] [--hearing DATE]\n"
+     "        [--outcome T] [--conditions T] [--pdf FILE]   a record on the venue's case file"},
+    {"casework", "edit", lnt_ctl_casework_edit,
+     "casework edit --record ID [the fields of add]   a new version; the old one is kept"},
+    {"casework", "close", lnt_ctl_casework_close, "casework close --record ID"},
+    {"casework", "list", lnt_ctl_casework_list, "casework list --venue ID"},
+    {"casework", "show", lnt_ctl_casework_show, "casework show --record ID"},
+    {"casework", "history", lnt_ctl_casework_history,
+     "casework history --record ID          every version, oldest first"},
     {"staff", "add", lnt_ctl_staff_add,
      "staff add --venue ID --name N --role door|bar|manager|volunteer\n"
      "        [--sia NUMBER --sia-expiry YYYY-MM-DD]"},

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "codec.h"
+#include "casework/web_casework.h"
 #include "log.h"
 #include "ltime.h"
 #include "night.h"
@@ -49,6 +50,11 @@ static const struct route routes[] = {
     {"GET", "/venues/{id}/evidence.pdf", false, web_evidence_pdf},
     {"POST", "/venues/{id}/incidents/{report}/open", false, web_incident_open},
     {"POST", "/venues/{id}/findings", false, web_finding_post},
+    {"POST", "/venues/{id}/casework", false, web_casework_add},
+    {"GET", "/venues/{id}/casework/{record}", false, web_casework_history},
+    {"GET", "/venues/{id}/casework/{record}/letter.pdf", false, web_casework_letter_pdf},
+    {"POST", "/venues/{id}/casework/{record}/edit", false, web_casework_edit},
+    {"POST", "/venues/{id}/casework/{record}/close", false, web_casework_close},
     {"GET", "/trends", false, web_trends},
     {"GET", "/volunteers", false, web_volunteers},
     {"GET", "/stock", false, web_stock},

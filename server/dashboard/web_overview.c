@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "casework/web_casework.h"
 #include "log.h"
 #include "ltime.h"
 
@@ -569,7 +570,9 @@ void web_overview(struct web_req *r)
     if (r->web->rules == NULL)
         lnt_html_raw(&r->h, " &#183; <strong>scoring rules are not loaded: bands are not "
                             "shown</strong>");
-    lnt_html_raw(&r->h, "</p><div class=\"grid\">");
+    lnt_html_raw(&r->h, "</p>");
+    web_casework_overdue(r);
+    lnt_html_raw(&r->h, "<div class=\"grid\">");
     top_premises(r, by_band, l->n);
     town_week(r, l);
     lnt_html_raw(&r->h, "</div>");

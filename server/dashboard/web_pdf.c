@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "casework/web_casework.h"
 #include "log.h"
 #include "ltime.h"
 #include "night.h"
@@ -168,6 +169,7 @@ static void summary_page(struct pack *k, struct web_pdf *p)
         {"incidents", "Incidents in the window"},
         {"register", "Door register for the window"},
         {"findings", "Assessor findings"},
+        {"casework", "Casework"},
     };
     char buf[LINE_MAX_TEXT], when[LNT_LOCAL_TIME_STRLEN], page[16];
 
@@ -463,6 +465,7 @@ static void pack_draw(struct pack *k, struct web_pdf *p)
     pack_incidents(k, p);
     pack_register(k, p);
     pack_findings(k, p);
+    web_casework_pack(k->r, k->v, p);
 }
 
 void web_evidence_pdf(struct web_req *r)

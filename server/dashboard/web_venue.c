@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "casework/web_casework.h"
 #include "log.h"
 #include "ltime.h"
 #include "night.h"
@@ -795,6 +796,7 @@ void web_venue(struct web_req *r)
         lnt_html_raw(&r->h, ".</div>");
     }
     incidents_section(r, &v, first, last);
+    web_casework_section(r, &v);
     flags_section(r, &v, first);
     if (web_can_read_register(r))
         register_preview(r, &v, last);

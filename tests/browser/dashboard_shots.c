@@ -21,6 +21,7 @@ struct shot {
     bool venue;
     int width;
     const char *click; /* a button to press after loading, or NULL */
+    const char *only;  /* show only this section of the page (and the heading), or NULL */
 };
 
 static int fail(const char *what, const char *err)
@@ -44,23 +45,25 @@ static int wait_for(struct lnt_wd *wd, const char *css)
 int main(int argc, char **argv)
 {
     static const struct shot shots[] = {
-        {"01-login.png", "/login", false, DESKTOP_W, NULL},
-        {"02-overview.png", "/", false, DESKTOP_W, NULL},
-        {"03-venue.png", "", true, DESKTOP_W, NULL},
-        {"04-register.png", "/register", true, DESKTOP_W, NULL},
-        {"05-incident-details.png", "", true, DESKTOP_W, "button.open-details"},
-        {"06-trends.png", "/trends", false, DESKTOP_W, NULL},
-        {"07-volunteers.png", "/volunteers", false, DESKTOP_W, NULL},
-        {"08-admin.png", "/admin", false, DESKTOP_W, NULL},
-        {"09-exports.png", "/exports", false, DESKTOP_W, NULL},
-        {"10-overview-phone.png", "/", false, PHONE_W, NULL},
-        {"11-venue-phone.png", "", true, PHONE_W, NULL},
-        {"16-trends-phone.png", "/trends", false, PHONE_W, NULL},
-        {"15-compare.png", "/?compare=quarter#compare", false, DESKTOP_W, NULL},
-        {"17-map.png", "/map", false, DESKTOP_W, NULL},
+        {"01-login.png", "/login", false, DESKTOP_W, NULL, NULL},
+        {"02-overview.png", "/", false, DESKTOP_W, NULL, NULL},
+        {"03-venue.png", "", true, DESKTOP_W, NULL, NULL},
+        {"04-register.png", "/register", true, DESKTOP_W, NULL, NULL},
+        {"05-incident-details.png", "", true, DESKTOP_W, "button.open-details", NULL},
+        {"06-trends.png", "/trends", false, DESKTOP_W, NULL, NULL},
+        {"07-volunteers.png", "/volunteers", false, DESKTOP_W, NULL, NULL},
+        {"08-admin.png", "/admin", false, DESKTOP_W, NULL, NULL},
+        {"09-exports.png", "/exports", false, DESKTOP_W, NULL, NULL},
+        {"10-overview-phone.png", "/", false, PHONE_W, NULL, NULL},
+        {"11-venue-phone.png", "", true, PHONE_W, NULL, NULL},
+        {"13-casework.png", "", true, DESKTOP_W, NULL, "#casework"},
+        {"15-compare.png", "/?compare=quarter#compare", false, DESKTOP_W, NULL, NULL},
+        {"16-trends-phone.png", "/trends", false, PHONE_W, NULL, NULL},
+        {"17-map.png", "/map", false, DESKTOP_W, NULL, NULL},
     };
     char err[LNT_ERRBUF_SIZE] = "", url[600], path[256], file[600];
     struct lnt_wd *wd = NULL;
+    const char *only = getenv("LANTERN_SHOTS_ONLY"); /* one file's name: shoot just that */
     char *work, *json = NULL;
     long long venue;
     int rc = 1, failed = 0;
@@ -103,8 +106,7 @@ int main(int argc, char **argv)
             json = NULL;
         }
         /* LANTERN_SHOTS_ONLY=17-map.png takes that one page alone (after signing in) */
-        if (getenv("LANTERN_SHOTS_ONLY") != NULL &&
-            strcmp(getenv("LANTERN_SHOTS_ONLY"), s->file) != 0)
+        if (only != NULL && strcmp(only, s->file) != 0)
             continue;
         if (s->venue)
             snprintf(path, sizeof path, "/venues/%lld%s", venue, s->path);
@@ -127,6 +129,24 @@ int main(int argc, char **argv)
                 rc = fail(s->click, err[0] != '\0' ? err : "the details page did not appear");
                 goto out;
             }
+        }
+        if (s->only != NULL) {
+            char js[600];
+            /* every other part of the page along the way up to <main> hidden */
+            snprintf(js, sizeof js,
+                     "var e = document.querySelector('%s');"
+                     "for (; e && e.parentElement && e.tagName !== 'MAIN'; e = e.parentElement)"
+                     "  for (const x of e.parentElement.children)"
+                     "    if (x !== e && x.tagName !== 'H1') x.style.display = 'none';"
+                     "return 1;",
+                     s->only);
+            if (wait_for(wd, s->only) != 0 || lnt_wd_execute(wd, js, &json, err) != LNT_OK) {
+                fprintf(stderr, "dashboard-shots: %s: no `%s` on %s; skipped\n", s->file, s->only,
+                        path);
+                continue;
+            }
+            free(json);
+            json = NULL;
         }
         snprintf(file, sizeof file, "%s/%s", argv[4], s->file);
         /* one page too slow to shoot on a busy machine does not cost the others theirs */

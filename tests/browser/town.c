@@ -2,6 +2,7 @@
 #include "town.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -10,6 +11,7 @@
 #include "ltime.h"
 #include "night.h"
 #include "store.h"
+#include "store_casework.h"
 
 #define NIGHTS 42
 
@@ -284,6 +286,25 @@ enum lnt_err town_build(const char *db, int64_t now, struct town *t, char *err)
     lnt_str_copy(f.assessor, sizeof f.assessor, "Ann Assessor");
     f.found_on = today - 30;
     TRY(lnt_store_finding_add(s, &f, now, err));
+    {
+        /* a warning letter on the Crown's case file, sent as a PDF */
+        static const uint8_t letter_pdf[] = "%PDF-1.4\n% a warning letter\n%%EOF\n";
+        struct lnt_casework *cw = calloc(1, sizeof *cw);
+        if (cw == NULL) {
+            rc = lnt_fail(err, LNT_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        cw->venue_id = t->crown;
+        cw->type = LNT_CW_LETTER;
+        cw->on = today - 20;
+        lnt_str_copy(cw->kind, sizeof cw->kind, "warning_letter");
+        lnt_str_copy(cw->text, sizeof cw->text, "Warning about the queue at closing time");
+        rc = lnt_store_cw_add(s, NULL, now, cw, letter_pdf, sizeof letter_pdf - 1, err);
+        t->letter = cw->id;
+        free(cw);
+        if (rc != LNT_OK)
+            goto out;
+    }
 #undef TRY
 out:
     memset(&sc, 0, sizeof sc);

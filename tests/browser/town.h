@@ -17,6 +17,7 @@ struct town {
     int64_t crown, velvet, quay, anchor, haven; /* Northtown */
     int64_t south;                              /* Southvale */
     char sealed_report[40];                     /* an incident at The Crown with sealed details */
+    int64_t letter;                             /* casework: a warning letter (PDF) to The Crown */
 };
 
 /*

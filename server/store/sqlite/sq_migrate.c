@@ -17,6 +17,7 @@ extern const unsigned char lnt_sql_sqlite_009_venue_joined[];
 extern const unsigned char lnt_sql_sqlite_010_volunteer_base_leader[];
 extern const unsigned char lnt_sql_sqlite_011_alerts[];
 extern const unsigned char lnt_sql_sqlite_012_places_map[];
+extern const unsigned char lnt_sql_sqlite_013_casework[];
 
 struct migration {
     int version;
@@ -51,9 +52,10 @@ static const struct migration migrations[] = {
      false},
     {11, "011_alerts.sql", lnt_sql_sqlite_011_alerts, NULL, NULL, false},
     {12, "012_places_map.sql", lnt_sql_sqlite_012_places_map, NULL, NULL, false},
+    {13, "013_casework.sql", lnt_sql_sqlite_013_casework, NULL, NULL, false},
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
-_Static_assert(LNT_STORE_SCHEMA_VERSION == 12, "store_admin.h names the newest migration");
+_Static_assert(LNT_STORE_SCHEMA_VERSION == 13, "store_admin.h names the newest migration");
 
 static enum lnt_err user_version(sqlite3 *db, int *out, char *err)
 {

@@ -10,8 +10,10 @@
 #define SF_T0 1795813200 /* 2026-11-27T21:00:00Z, a Friday evening */
 
 /* SQL that takes a database back from the newest schema to schema 10, for the upgrade tests
- * that go back further still: schema 11's alert tables, schema 12's map and places columns. */
+ * that go back further still: schema 11's alert tables, schema 12's map and places columns,
+ * schema 13's casework. */
 #define SF_BACK_TO_10                                                                              \
+    "DROP TABLE casework_files; DROP TABLE casework_versions; DROP TABLE casework; "                \
     "DROP TABLE alert_inbox; DROP TABLE alerts; DROP TABLE alert_subscriptions; "                  \
     "DROP TABLE venue_coords; DROP TABLE place_incidents; DROP TABLE map_image; "                  \
     "ALTER TABLE places DROP COLUMN kind; ALTER TABLE places DROP COLUMN lat; "                    \

@@ -1,0 +1,36 @@
+/* web_casework.h - the dashboard's casework (private to lnt_web): the case file's casework
+ * section and timeline, a record's history page, its forms, the overview's overdue action
+ * items and the evidence pack's casework section. Reads and writes go through
+ * store_casework.h; every change is audited there under the officer's name. */
+#ifndef LNT_WEB_CASEWORK_H
+#define LNT_WEB_CASEWORK_H
+
+#include "../web_int.h"
+
+/*
+ * Who may read and write casework: every role but a venue manager's, within its scope. A venue
+ * hears of a letter by the letter itself; the partnership's notes and plans stay with it.
+ */
+bool web_can_casework(const struct web_req *r);
+
+/* The case file's casework section (records, forms) and its timeline beside the incidents;
+ * nothing for a venue manager (web_casework.c). */
+void web_casework_section(struct web_req *r, const struct lnt_venue *v);
+/* The overview's list of this officer's own action items past their due date, in scope. */
+void web_casework_overdue(struct web_req *r);
+/* The evidence pack's casework section (web_pdf.c draws it as "casework"); a line saying it is
+ * not included for a venue manager. */
+void web_casework_pack(struct web_req *r, const struct lnt_venue *v, struct web_pdf *p);
+
+/* Pages (web_casework.c): a record's every version; a letter's attached PDF. */
+void web_casework_history(struct web_req *r);
+void web_casework_letter_pdf(struct web_req *r);
+/* Forms (web_casework_form.c): record, edit, close. */
+void web_casework_add(struct web_req *r);
+void web_casework_edit(struct web_req *r);
+void web_casework_close(struct web_req *r);
+
+/* The words for a type, a visit's or letter's kind, an item's status ("Police visit"). */
+const char *web_casework_words(const char *code);
+
+#endif

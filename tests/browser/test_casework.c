@@ -1,0 +1,354 @@
+/* test_casework.c - an officer's casework on a venue in real headless Chromium, against a real
+ * lanternd: record a visit, start an action plan with an item of their own due in the past, see
+ * it overdue on the overview, mark it done with evidence, then find the visit on the case file's
+ * timeline and in the evidence pack. Another authority's officer and the venue's manager see
+ * none of it. */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <curl/curl.h>
+
+#include "buf.h"
+#include "lanternd.h"
+#include "ltime.h"
+#include "night.h"
+#include "officer_client.h"
+#include "store.h"
+#include "support.h"
+#include "town.h"
+#include "webdriver.h"
+
+#define URL_MAX 512
+#define TOOL_TIMEOUT_MS 60000
+#define VISIT_TEXT "Refusals log not kept; two door staff without tabards"
+#define ITEM_TEXT "Keep a refusals log at the front door"
+
+static struct {
+    char *dir;
+    char *db;
+    struct lnt_test_lanternd server;
+    struct lnt_wd *wd;
+    struct town town;
+} g;
+
+static int setup(void **state)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+    (void)state;
+
+    g.dir = lnt_test_tmpdir();
+    assert_non_null(g.dir);
+    g.db = lnt_test_path(g.dir, "town.db");
+    if (town_build(g.db, lnt_time_now(), &g.town, err) != LNT_OK)
+        fail_msg("building the test town: %s", err);
+    lnt_test_lanternd_start(&g.server, g.dir, g.db, NULL);
+    if (lnt_wd_start(&g.wd, g.dir, err) != LNT_OK)
+        fail_msg("the casework tests need headless Chromium (Debian's chromium and "
+                 "chromium-driver) and it did not start: %s",
+                 err);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    lnt_wd_free(g.wd);
+    lnt_test_lanternd_stop(&g.server, SIGTERM);
+    if (getenv("LNT_KEEP_TMP") == NULL)
+        lnt_test_rmrf(g.dir);
+    free(g.db);
+    free(g.dir);
+    return 0;
+}
+
+/* ---- the browser ---- */
+
+static void go(const char *path)
+{
+    char url[URL_MAX], err[LNT_ERRBUF_SIZE] = "";
+    snprintf(url, sizeof url, "%s%s", g.server.base, path);
+    if (lnt_wd_navigate(g.wd, url, err) != LNT_OK)
+        fail_msg("navigate %s: %s", path, err);
+}
+
+/* Waits (up to 10 s) until the element matching `css` shows `want`. */
+static void assert_text_has(const char *css, const char *want)
+{
+    char err[LNT_ERRBUF_SIZE] = "", *t = NULL;
+
+    for (int tries = 0; tries < 100; tries++) {
+        free(t);
+        t = NULL;
+        if (lnt_wd_text_css(g.wd, css, &t, err) == LNT_OK && strstr(t, want) != NULL) {
+            free(t);
+            return;
+        }
+        usleep(100 * 1000);
+    }
+    fail_msg("`%s` shows \"%.300s\", which lacks \"%s\" (%s)", css, t != NULL ? t : "", want, err);
+}
+
+static void click(const char *css)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+    if (lnt_wd_click_css(g.wd, css, err) != LNT_OK)
+        fail_msg("click %s: %s", css, err);
+}
+
+static void type(const char *css, const char *text)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+    if (lnt_wd_type_css(g.wd, css, text, err) != LNT_OK)
+        fail_msg("type into %s: %s", css, err);
+}
+
+static size_t count(const char *css)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+    size_t n = 0;
+    if (lnt_wd_count(g.wd, css, &n, err) != LNT_OK)
+        fail_msg("count %s: %s", css, err);
+    return n;
+}
+
+/* Runs `script` in the page; its JSON result (the caller frees). */
+static char *script(const char *js)
+{
+    char err[LNT_ERRBUF_SIZE] = "", *out = NULL;
+    if (lnt_wd_execute(g.wd, js, &out, err) != LNT_OK)
+        fail_msg("script %s: %s", js, err);
+    return out;
+}
+
+/* A date picker's value, as a person picking `days` would leave it. */
+static void set_date(const char *id, int32_t days)
+{
+    char js[200];
+    int y, m, d;
+
+    lnt_civil_from_days(days, &y, &m, &d);
+    snprintf(js, sizeof js, "document.getElementById('%s').value='%04d-%02d-%02d'; return 1;", id,
+             y, m, d);
+    free(script(js));
+}
+
+static void browser_login(const char *email)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+    assert_int_equal(lnt_wd_delete_cookies(g.wd, err), LNT_OK);
+    go("/login");
+    type("#email", email);
+    type("#password", TOWN_PASSWORD);
+    click("#sign-in");
+    assert_text_has(".who", "Sign out");
+}
+
+/* The record form of the case file: opened, `type` chosen. */
+static void new_record(const char *type_value)
+{
+    char css[64];
+
+    click("#casework-new summary");
+    snprintf(css, sizeof css, "#cw-type option[value='%s']", type_value);
+    click(css);
+}
+
+/* The id of the first casework row matching `css` ("cw-12" -> 12). */
+static int64_t row_id(const char *css)
+{
+    char js[200], *out;
+    int64_t id = 0;
+
+    snprintf(js, sizeof js, "return parseInt(document.querySelector(\"%s\").id.slice(3), 10);",
+             css);
+    out = script(js);
+    if (out == NULL || lnt_parse_i64(out, 1, INT64_MAX, &id) != LNT_OK)
+        fail_msg("no casework row for %s (%s)", css, out != NULL ? out : "");
+    free(out);
+    return id;
+}
+
+/* The evidence pack as pdftotext reads it, runs of whitespace as one space. */
+static char *pack_text(CURL *c, int64_t venue)
+{
+    const char *argv[] = {"/usr/bin/pdftotext", NULL, "-", NULL};
+    struct lnt_test_page r;
+    struct lnt_proc_result pr;
+    char path[96], *file = lnt_test_path(g.dir, "pack.pdf"), *out, *o;
+    FILE *f;
+
+    snprintf(path, sizeof path, "/venues/%lld/evidence.pdf", (long long)venue);
+    lnt_test_officer_http(c, g.server.base, path, NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    f = fopen(file, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(r.body.data, 1, r.body.len, f), r.body.len);
+    assert_int_equal(fclose(f), 0);
+    lnt_buf_release(&r.body);
+    argv[1] = file;
+    assert_int_equal(lnt_proc_run(argv, NULL, TOOL_TIMEOUT_MS, &pr), 0);
+    assert_int_equal(pr.status, 0);
+    out = strdup(pr.out);
+    assert_non_null(out);
+    lnt_proc_result_release(&pr);
+    free(file);
+    o = out;
+    for (const char *p = out; *p != '\0'; p++) {
+        int space = *p == ' ' || *p == '\n' || *p == '\t' || *p == '\f' || *p == '\r';
+        if (space && (o == out || o[-1] == ' '))
+            continue;
+        *o++ = space ? ' ' : *p;
+    }
+    *o = '\0';
+    return out;
+}
+
+static int audit_rows(const char *action, const char *actor)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+    struct lnt_store *s = NULL;
+    struct lnt_audit_entry *a = NULL;
+    size_t n = 0;
+    int hits = 0;
+
+    assert_int_equal(lnt_store_open(&s, g.db, err), LNT_OK);
+    assert_int_equal(lnt_store_audit_list(s, 0, 0, 0, 1000, &a, &n, err), LNT_OK);
+    for (size_t i = 0; i < n; i++)
+        hits += strcmp(a[i].action, action) == 0 && strcmp(a[i].actor, actor) == 0;
+    free(a);
+    lnt_store_free(s);
+    return hits;
+}
+
+/* ---- the walk ---- */
+
+static void test_casework__officer_visit_plan_overdue_done_timeline_and_pack(void **state)
+{
+    int32_t today = lnt_london_date(lnt_time_now());
+    char path[128], css[96], *pack;
+    int64_t item;
+    CURL *c;
+    (void)state;
+
+    browser_login(TOWN_OFFICER);
+    snprintf(path, sizeof path, "/venues/%lld", (long long)g.town.crown);
+    go(path);
+    assert_text_has("#casework", "Warning letter");
+
+    /* the visit */
+    new_record("visit");
+    set_date("cw-date", today - 6);
+    click("#cw-kind option[value='licensing_inspection']");
+    type("#cw-officers", "Olu Officer, PC Shah");
+    type("#cw-text", VISIT_TEXT);
+    click("#casework-record");
+    assert_text_has("#casework-saved", "Saved");
+    assert_text_has("#casework-table", "Licensing inspection");
+    assert_text_has("#casework-table", VISIT_TEXT);
+
+    /* the twelve-week plan, and an item of its own owner's, due three days ago */
+    new_record("plan");
+    type("#cw-title", "Twelve-week plan after Amber");
+    click("#casework-record");
+    assert_text_has("#casework-table", "Action plan: Twelve-week plan after Amber");
+    new_record("item");
+    click("#cw-plan option:nth-child(2)");
+    set_date("cw-date", today - 3);
+    type("#cw-text", ITEM_TEXT);
+    click("#casework-record");
+    assert_text_has("#casework-table", ITEM_TEXT);
+    item = row_id("#casework-table tr.cw-item");
+
+    /* the overview tells its owner it is overdue */
+    go("/");
+    assert_text_has("#overdue-items", ITEM_TEXT);
+    assert_text_has("#overdue-items", "The Crown");
+    snprintf(css, sizeof css, "#overdue-items a[href$='#cw-%lld']", (long long)item);
+    click(css);
+    assert_text_has("#casework-table", ITEM_TEXT);
+
+    /* done needs evidence; with it, the item is done and no longer overdue */
+    snprintf(css, sizeof css, "#cw-%lld details summary", (long long)item);
+    click(css);
+    snprintf(css, sizeof css, "#cw%lld-status option[value='done']", (long long)item);
+    click(css);
+    snprintf(css, sizeof css, "#cw%lld-evidence", (long long)item);
+    type(css, "Log seen at the door, 14 entries since the plan began");
+    snprintf(css, sizeof css, "#cw%lld-save", (long long)item);
+    click(css);
+    assert_text_has("#casework-saved", "Saved");
+    snprintf(css, sizeof css, "#cw-%lld", (long long)item);
+    assert_text_has(css, "Done");
+    assert_text_has(css, "14 entries");
+    go("/");
+    assert_text_has("h1", "Overview");
+    assert_int_equal(count("#overdue-items"), 0);
+
+    /* the first version of the item stays in its history */
+    snprintf(path, sizeof path, "/venues/%lld/casework/%lld", (long long)g.town.crown,
+             (long long)item);
+    go(path);
+    assert_text_has("#history-table", "superseded");
+    assert_text_has("#history-table", "current");
+
+    /* the timeline lists the visit beside the incidents */
+    snprintf(path, sizeof path, "/venues/%lld", (long long)g.town.crown);
+    go(path);
+    assert_text_has("#timeline", "Licensing inspection");
+    assert_text_has("#timeline", "Incident:");
+
+    /* and so does the evidence pack */
+    c = lnt_test_officer_client();
+    assert_int_equal(lnt_test_officer_login(c, g.server.base, TOWN_OFFICER, TOWN_PASSWORD, NULL, 0),
+                     303);
+    pack = pack_text(c, g.town.crown);
+    assert_non_null(strstr(pack, "Casework"));
+    assert_non_null(strstr(pack, "Licensing inspection"));
+    assert_non_null(strstr(pack, VISIT_TEXT));
+    assert_non_null(strstr(pack, "Log seen at the door"));
+    free(pack);
+
+    /* who changed what, and when, is in the audit log */
+    assert_int_equal(audit_rows("casework.add", "web:" TOWN_OFFICER), 3);
+    assert_int_equal(audit_rows("casework.edit", "web:" TOWN_OFFICER), 1);
+
+    /* Southvale's officer and the Crown's own manager see none of it */
+    assert_int_equal(lnt_test_officer_login(c, g.server.base, TOWN_SOUTH, TOWN_PASSWORD, NULL, 0),
+                     303);
+    {
+        struct lnt_test_page r;
+        snprintf(path, sizeof path, "/venues/%lld/casework/%lld", (long long)g.town.crown,
+                 (long long)item);
+        lnt_test_officer_http(c, g.server.base, path, NULL, NULL, &r);
+        assert_int_equal(r.status, 403);
+        assert_null(strstr(r.body.data, ITEM_TEXT));
+        lnt_buf_release(&r.body);
+    }
+    curl_easy_cleanup(c);
+    browser_login(TOWN_MANAGER);
+    snprintf(path, sizeof path, "/venues/%lld", (long long)g.town.crown);
+    go(path);
+    assert_text_has("h1", "The Crown");
+    assert_int_equal(count("#casework"), 0);
+    snprintf(path, sizeof path, "/venues/%lld/casework/%lld", (long long)g.town.crown,
+             (long long)item);
+    go(path);
+    assert_text_has("h1", "Not allowed");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_casework__officer_visit_plan_overdue_done_timeline_and_pack),
+    };
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
