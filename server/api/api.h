@@ -108,6 +108,7 @@ extern const struct lnt_api_routes lnt_api_lists_routes;    /* api_lists.c: stoc
 extern const struct lnt_api_routes lnt_api_ops_routes;      /* api_ops.c: health, metrics */
 extern const struct lnt_api_routes lnt_api_score_routes;    /* api_score.c */
 extern const struct lnt_api_routes lnt_api_findings_routes; /* api_findings.c: BBN findings */
+extern const struct lnt_api_routes lnt_api_alerts_routes;   /* api_alerts.c: inbox, subscriptions */
 
 /* ---- the helpers every route file uses (api_reply.c) ---- */
 
