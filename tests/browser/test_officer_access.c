@@ -698,6 +698,9 @@ static const char *const not_reads[][3] = {
     {"POST", "/logout", "signing out (audited as logout)"},
     {"POST", "/venues/{id}/findings", "records a finding (audited as finding.add)"},
     {"POST", "/admin/{action}", "admin changes, each audited as admin.<action>"},
+    {"POST", "/api/v1/alerts/{id}/ack", "acknowledges an alert (audited as alert.ack)"},
+    {"POST", "/api/v1/alerts/subscriptions", "subscribes (audited as alert.subscribe)"},
+    {"POST", "/api/v1/alerts/subscriptions/{id}/end", "ends one (audited as alert.unsubscribe)"},
 };
 
 static bool is_not_read(const char *method, const char *pattern)
