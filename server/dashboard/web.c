@@ -55,6 +55,10 @@ static const struct route routes[] = {
     {"POST", "/admin/{action}", false, web_admin_post},
     {"GET", "/exports", false, web_exports},
     {"GET", "/exports/{name}", false, web_export_csv},
+    {"GET", "/alerts", false, web_inbox},
+    {"POST", "/alerts/subscribe", false, web_inbox_subscribe},
+    {"POST", "/alerts/{id}/ack", false, web_inbox_ack},
+    {"POST", "/alerts/subscriptions/{id}/end", false, web_inbox_end},
 };
 #define N_ROUTES (sizeof routes / sizeof routes[0])
 
@@ -99,8 +103,8 @@ void lnt_web_free(struct lnt_web *w)
 bool lnt_web_owns(const char *path)
 {
     static const char *const exact[] = {"/",      "/login",      "/logout",  "/trends",
-                                        "/admin", "/volunteers", "/exports", "/stock"};
-    static const char *const prefix[] = {"/venues/", "/assets/", "/admin/", "/exports/"};
+                                        "/admin", "/volunteers", "/exports", "/stock", "/alerts"};
+    static const char *const prefix[] = {"/venues/", "/assets/", "/admin/", "/exports/", "/alerts/"};
 
     for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
         if (strcmp(path, exact[i]) == 0)

@@ -244,6 +244,19 @@ static void write_nav(struct web_req *r, const char *active)
         nav_item(r, href, "My venue", "venue", active);
     }
     nav_item(r, "/exports", "Exports", "exports", active);
+    {
+        int64_t waiting = web_inbox_waiting(r);
+        char label[160];
+
+        if (waiting > 0)
+            snprintf(label, sizeof label,
+                     "Alerts <span class=\"count\" id=\"alert-count\">%lld</span>"
+                     "<span class=\"visually-hidden\"> waiting</span>",
+                     (long long)waiting);
+        else
+            snprintf(label, sizeof label, "Alerts");
+        nav_item(r, "/alerts", label, "alerts", active);
+    }
     if (web_can_admin(r))
         nav_item(r, "/admin", "Admin", "admin", active);
     lnt_html_raw(&r->h, "</ul></nav>");
