@@ -195,6 +195,13 @@ static const struct command commands[] = {
      "place add --name N                  a named public place (park, street, taxi rank)"},
     {"place", "list", lnt_ctl_place_list, "place list                          every place"},
     {"place", "remove", lnt_ctl_place_remove, "place remove --place ID"},
+    {"alert", "subscribe", lnt_ctl_alert_subscribe,
+     "alert subscribe --officer EMAIL --kind KIND [--venue ID] [--email]\n"
+     "        KIND: venue_red serious_report door_refused unlicensed_other_duties\n"
+     "        kiosk_silent cup_covers_low; no --venue: every venue the officer may see"},
+    {"alert", "unsubscribe", lnt_ctl_alert_unsubscribe,
+     "alert unsubscribe --officer EMAIL --subscription ID"},
+    {"alert", "list", lnt_ctl_alert_list, "alert list [--officer EMAIL]      active subscriptions"},
     {"staff", "add", lnt_ctl_staff_add,
      "staff add --venue ID --name N --role door|bar|manager|volunteer\n"
      "        [--sia NUMBER --sia-expiry YYYY-MM-DD]"},
