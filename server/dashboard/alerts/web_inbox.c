@@ -9,7 +9,7 @@
 #include "log.h"
 #include "store_alerts.h"
 
-#define INBOX_PAGE 200 /* alerts one page shows */
+#define INBOX_PAGE 50 /* alerts one page shows: the waiting ones first */
 
 /* What each kind of alert tells, in an officer's words. */
 static const char *kind_words(enum lnt_alert_kind k)
