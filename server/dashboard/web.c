@@ -102,9 +102,10 @@ void lnt_web_free(struct lnt_web *w)
 
 bool lnt_web_owns(const char *path)
 {
-    static const char *const exact[] = {"/",      "/login",      "/logout",  "/trends",
-                                        "/admin", "/volunteers", "/exports", "/stock", "/alerts"};
-    static const char *const prefix[] = {"/venues/", "/assets/", "/admin/", "/exports/", "/alerts/"};
+    static const char *const exact[] = {"/",           "/login",   "/logout", "/trends", "/admin",
+                                        "/volunteers", "/exports", "/stock",  "/alerts"};
+    static const char *const prefix[] = {"/venues/", "/assets/", "/admin/", "/exports/",
+                                         "/alerts/"};
 
     for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
         if (strcmp(path, exact[i]) == 0)

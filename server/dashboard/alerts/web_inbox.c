@@ -246,15 +246,3 @@ void web_inbox_end(struct web_req *r)
     done(r, lnt_store_alert_unsubscribe(r->web->store, r->officer.id, id, r->actor, r->now, err),
          err);
 }
-
-int64_t web_inbox_waiting(struct web_req *r)
-{
-    char err[LNT_ERRBUF_SIZE] = "";
-    int64_t n = 0;
-
-    if (lnt_store_alert_unacked(r->web->store, r->officer.id, &n, err) != LNT_OK) {
-        lnt_error("dashboard: alerts count: %s", err);
-        return 0;
-    }
-    return n;
-}
