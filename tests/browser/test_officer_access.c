@@ -701,6 +701,9 @@ static const char *const not_reads[][3] = {
     {"POST", "/api/v1/alerts/{id}/ack", "acknowledges an alert (audited as alert.ack)"},
     {"POST", "/api/v1/alerts/subscriptions", "subscribes (audited as alert.subscribe)"},
     {"POST", "/api/v1/alerts/subscriptions/{id}/end", "ends one (audited as alert.unsubscribe)"},
+    {"POST", "/alerts/subscribe", "subscribes (audited as alert.subscribe)"},
+    {"POST", "/alerts/{id}/ack", "acknowledges an alert (audited as alert.ack)"},
+    {"POST", "/alerts/subscriptions/{id}/end", "ends one (audited as alert.unsubscribe)"},
 };
 
 static bool is_not_read(const char *method, const char *pattern)
