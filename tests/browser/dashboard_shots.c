@@ -45,6 +45,7 @@ int main(int argc, char **argv)
     static const struct shot shots[] = {
         {"01-login.png", "/login", false, DESKTOP_W, NULL},
         {"02-overview.png", "/", false, DESKTOP_W, NULL},
+        {"14-inbox.png", "/alerts", false, DESKTOP_W, NULL},
         {"03-venue.png", "", true, DESKTOP_W, NULL},
         {"04-register.png", "/register", true, DESKTOP_W, NULL},
         {"05-incident-details.png", "", true, DESKTOP_W, "button.open-details"},
@@ -54,7 +55,6 @@ int main(int argc, char **argv)
         {"09-exports.png", "/exports", false, DESKTOP_W, NULL},
         {"10-overview-phone.png", "/", false, PHONE_W, NULL},
         {"11-venue-phone.png", "", true, PHONE_W, NULL},
-        {"14-inbox.png", "/alerts", false, DESKTOP_W, NULL},
     };
     char err[LNT_ERRBUF_SIZE] = "", url[600], path[256], file[600];
     struct lnt_wd *wd = NULL;

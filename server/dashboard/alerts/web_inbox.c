@@ -9,7 +9,8 @@
 #include "log.h"
 #include "store_alerts.h"
 
-#define INBOX_PAGE 50 /* alerts one page shows: the waiting ones first */
+#define INBOX_PAGE 20 /* alerts one page shows: the waiting ones first */
+#define INBOX_OFFSET_MAX 1000000
 
 /* What each kind of alert tells, in an officer's words. */
 static const char *kind_words(enum lnt_alert_kind k)
@@ -136,9 +137,13 @@ void web_inbox(struct web_req *r)
     struct lnt_venue *v = NULL;
     char err[LNT_ERRBUF_SIZE] = "", object[40];
     size_t n = 0, ns = 0, nv = 0;
-    int64_t waiting = 0;
+    int64_t waiting = 0, offset = 0;
+    const char *from = web_query(r, "offset");
 
-    if (lnt_store_alert_inbox(r->web->store, r->officer.id, 0, INBOX_PAGE, &a, &n, err) != LNT_OK ||
+    if (from != NULL && lnt_parse_i64(from, 0, INBOX_OFFSET_MAX, &offset) != LNT_OK)
+        offset = 0; /* a malformed page number shows the first page */
+    if (lnt_store_alert_inbox(r->web->store, r->officer.id, (size_t)offset, INBOX_PAGE, &a, &n,
+                              err) != LNT_OK ||
         lnt_store_alert_unacked(r->web->store, r->officer.id, &waiting, err) != LNT_OK ||
         lnt_store_alert_subs(r->web->store, r->officer.id, &s, &ns, err) != LNT_OK ||
         venues_in_scope(r, &v, &nv, err) != LNT_OK) {
@@ -159,7 +164,18 @@ void web_inbox(struct web_req *r)
         alert_row(r, &a[i]);
     if (n == 0)
         lnt_html_raw(&r->h, "<li class=\"empty\">No alerts.</li>");
-    lnt_html_raw(&r->h, "</ul></section>");
+    lnt_html_raw(&r->h, "</ul>");
+    if (offset > 0 || n == INBOX_PAGE) {
+        lnt_html_raw(&r->h, "<p class=\"pager\">");
+        if (offset > 0)
+            lnt_html_rawf(&r->h, "<a href=\"/alerts?offset=%lld\">Newer</a> ",
+                          (long long)(offset > INBOX_PAGE ? offset - INBOX_PAGE : 0));
+        if (n == INBOX_PAGE)
+            lnt_html_rawf(&r->h, "<a href=\"/alerts?offset=%lld\">Older</a>",
+                          (long long)offset + INBOX_PAGE);
+        lnt_html_raw(&r->h, "</p>");
+    }
+    lnt_html_raw(&r->h, "</section>");
     settings(r, s, ns, v, nv);
     web_page_end(r, 200);
 out:
