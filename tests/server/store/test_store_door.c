@@ -401,7 +401,9 @@ static void test_store_door__a_scheme_with_venues_requires_nothing_new_on_upgrad
                      "ALTER TABLE shifts DROP COLUMN duty; "
                      "ALTER TABLE venues DROP COLUMN joined_on; "
                      "ALTER TABLE volunteer_shifts DROP COLUMN base; "
-                     "ALTER TABLE volunteer_shifts DROP COLUMN leader; PRAGMA user_version = 6;",
+                     "ALTER TABLE volunteer_shifts DROP COLUMN leader; "
+                     "DROP TABLE alert_inbox; DROP TABLE alerts; DROP TABLE alert_subscriptions; "
+                     "PRAGMA user_version = 6;",
                      NULL, NULL, NULL),
         SQLITE_OK);
     sqlite3_close(db);
@@ -431,7 +433,8 @@ static void test_store_door__schema_7_listings_carry_into_the_history(void **sta
              "from_day INTEGER NOT NULL, set_at INTEGER NOT NULL) WITHOUT ROWID; INSERT INTO "
              "sia_listed VALUES ('%s', 2, %d, 1); ALTER TABLE venues DROP COLUMN joined_on; "
              "ALTER TABLE volunteer_shifts DROP COLUMN base; "
-             "ALTER TABLE volunteer_shifts DROP COLUMN leader; PRAGMA user_version = 7;",
+             "ALTER TABLE volunteer_shifts DROP COLUMN leader; DROP TABLE alert_inbox; "
+             "DROP TABLE alerts; DROP TABLE alert_subscriptions; PRAGMA user_version = 7;",
              LICENCE, (int)nov1);
     assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
