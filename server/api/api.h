@@ -111,6 +111,7 @@ extern const struct lnt_api_routes lnt_api_findings_routes; /* api_findings.c: B
 extern const struct lnt_api_routes lnt_api_hotspots_routes; /* api_hotspots.c: nights, harm */
 extern const struct lnt_api_routes lnt_api_places_routes;   /* api_places.c: street incidents */
 extern const struct lnt_api_routes lnt_api_casework_routes; /* api_casework.c: casework */
+extern const struct lnt_api_routes lnt_api_alerts_routes;   /* api_alerts.c: inbox, subscriptions */
 
 /* ---- the helpers every route file uses (api_reply.c) ---- */
 

@@ -222,6 +222,13 @@ static const struct command commands[] = {
     {"casework", "show", lnt_ctl_casework_show, "casework show --record ID"},
     {"casework", "history", lnt_ctl_casework_history,
      "casework history --record ID          every version, oldest first"},
+    {"alert", "subscribe", lnt_ctl_alert_subscribe,
+     "alert subscribe --officer EMAIL --kind KIND [--venue ID] [--email]\n"
+     "        KIND: venue_red serious_report door_refused unlicensed_other_duties\n"
+     "        kiosk_silent cup_covers_low; no --venue: every venue the officer may see"},
+    {"alert", "unsubscribe", lnt_ctl_alert_unsubscribe,
+     "alert unsubscribe --officer EMAIL --subscription ID"},
+    {"alert", "list", lnt_ctl_alert_list, "alert list [--officer EMAIL]      active subscriptions"},
     {"staff", "add", lnt_ctl_staff_add,
      "staff add --venue ID --name N --role door|bar|manager|volunteer\n"
      "        [--sia NUMBER --sia-expiry YYYY-MM-DD]"},

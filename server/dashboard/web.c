@@ -66,6 +66,10 @@ static const struct route routes[] = {
     {"POST", "/street/record", false, web_place_incident_post},
     {"GET", "/map", false, web_map_page},
     {"GET", "/map/image", false, web_map_image},
+    {"GET", "/alerts", false, web_inbox},
+    {"POST", "/alerts/subscribe", false, web_inbox_subscribe},
+    {"POST", "/alerts/{id}/ack", false, web_inbox_ack},
+    {"POST", "/alerts/subscriptions/{id}/end", false, web_inbox_end},
 };
 #define N_ROUTES (sizeof routes / sizeof routes[0])
 
@@ -109,10 +113,11 @@ void lnt_web_free(struct lnt_web *w)
 
 bool lnt_web_owns(const char *path)
 {
-    static const char *const exact[] = {"/",           "/login",   "/logout", "/trends", "/admin",
-                                        "/volunteers", "/exports", "/stock",  "/street", "/map"};
-    static const char *const prefix[] = {"/venues/",  "/assets/", "/admin/",
-                                         "/exports/", "/street/", "/map/"};
+    static const char *const exact[] = {"/",       "/login",      "/logout",  "/trends",
+                                        "/admin",  "/volunteers", "/exports", "/stock",
+                                        "/street", "/map",        "/alerts"};
+    static const char *const prefix[] = {"/venues/", "/assets/", "/admin/", "/exports/",
+                                         "/street/", "/map/",    "/alerts/"};
 
     for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
         if (strcmp(path, exact[i]) == 0)

@@ -343,6 +343,11 @@ void web_admin_post(struct web_req *r);
 void web_exports(struct web_req *r);
 void web_export_csv(struct web_req *r);
 void web_evidence_pdf(struct web_req *r);
+/* The Alerts page and its forms (alerts/web_inbox.c). */
+void web_inbox(struct web_req *r);
+void web_inbox_ack(struct web_req *r);
+void web_inbox_subscribe(struct web_req *r);
+void web_inbox_end(struct web_req *r);
 
 /* The login form with an optional error (web_login.c); status as given. */
 void web_login_page(struct web_req *r, int status, const char *error);

@@ -8,6 +8,7 @@
 #include "log.h"
 #include "ltime.h"
 #include "night.h"
+#include "store_alerts.h"
 
 /* Embedded from assets/web/layout.html by cmake (lnt_embed). */
 extern const unsigned char lnt_web_layout[];
@@ -228,6 +229,19 @@ static void nav_item(struct web_req *r, const char *href, const char *label, con
     lnt_html_rawf(&r->h, ">%s</a></li>", label);
 }
 
+/* The officer's alerts not yet acknowledged, for the nav; 0 (logged) when unreadable. */
+static int64_t alerts_waiting(struct web_req *r)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+    int64_t n = 0;
+
+    if (lnt_store_alert_unacked(r->web->store, r->officer.id, &n, err) != LNT_OK) {
+        lnt_error("dashboard: alerts waiting: %s", err);
+        return 0;
+    }
+    return n;
+}
+
 static void write_nav(struct web_req *r, const char *active)
 {
     if (!r->logged_in)
@@ -246,6 +260,19 @@ static void write_nav(struct web_req *r, const char *active)
         nav_item(r, href, "My venue", "venue", active);
     }
     nav_item(r, "/exports", "Exports", "exports", active);
+    {
+        int64_t waiting = alerts_waiting(r);
+        char label[160];
+
+        if (waiting > 0)
+            snprintf(label, sizeof label,
+                     "Alerts <span class=\"count\" id=\"alert-count\">%lld</span>"
+                     "<span class=\"visually-hidden\"> waiting</span>",
+                     (long long)waiting);
+        else
+            snprintf(label, sizeof label, "Alerts");
+        nav_item(r, "/alerts", label, "alerts", active);
+    }
     if (web_can_admin(r))
         nav_item(r, "/admin", "Admin", "admin", active);
     lnt_html_raw(&r->h, "</ul></nav>");

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alerts.h"
 #include "api.h"
 #include "buf.h"
 #include "codec.h"
@@ -22,6 +23,7 @@
 #include "http.h"
 #include "http_proxy.h"
 #include "log.h"
+#include "assets.h"
 #include "score_api.h"
 #include "score_cache.h"
 #include "ltime.h"
@@ -36,7 +38,8 @@
 #define THREADS_MIN 8
 #define PEM_MAX (256 * 1024) /* bytes of a certificate chain or key file */
 #define PURGE_EVERY_S 86400
-#define SCORE_CACHE_SLOTS 16384 /* venues whose scores lists reuse; more share slots */
+#define ALERT_INTERVAL_DEFAULT 60 /* seconds between scans for alerts */
+#define SCORE_CACHE_SLOTS 16384   /* venues whose scores lists reuse; more share slots */
 #define SCORE_CACHE_TTL_S                                                                          \
     30 /* how old a cached score or league may be when nothing invalidated it */
 /* Open files wanted: the seam's 1,024 connections, the database and its WAL, logs, with room. */
@@ -52,13 +55,16 @@ struct options {
     const char *trusted_proxies;
     unsigned threads;
     bool insecure_http;
+    int alert_interval;       /* seconds */
+    int alert_silent_minutes; /* 0 = the default */
 };
 
 static void usage(FILE *f)
 {
     fputs("usage: lanternd [--db PATH] [--keys PATH] [--listen HOST:PORT] [--port-file FILE]\n"
           "                [--threads N] [--tls-cert FILE --tls-key FILE] [--insecure-http]\n"
-          "                [--trusted-proxy ADDR[,ADDR...]]\n"
+          "                [--trusted-proxy ADDR[,ADDR...]] [--alert-interval S]\n"
+          "                [--alert-silent-minutes M]\n"
           "  --db PATH          database (default var/lantern.db)\n"
           "  --keys PATH        the scheme's secret keys, readable by this user only\n"
           "                     (default keys/NAME.keys beside the database NAME.db)\n"
@@ -69,17 +75,29 @@ static void usage(FILE *f)
           "  --tls-key FILE     ... and this PEM private key\n"
           "  --insecure-http    allow plain HTTP on a non-loopback address\n"
           "  --trusted-proxy A  reverse proxies in front (IP addresses, comma-separated):\n"
-          "                     from them, believe X-Forwarded-For and X-Forwarded-Proto\n",
+          "                     from them, believe X-Forwarded-For and X-Forwarded-Proto\n"
+          "  --alert-interval S look for things to alert officers to every S seconds\n"
+          "                     (default 60)\n"
+          "  --alert-silent-minutes M  a trading venue's kiosk not heard from for M minutes\n"
+          "                     raises kiosk_silent (default 30)\n",
           f);
 }
 
 static const struct option longopts[] = {
-    {"db", required_argument, NULL, 'd'},        {"listen", required_argument, NULL, 'l'},
-    {"port-file", required_argument, NULL, 'p'}, {"threads", required_argument, NULL, 't'},
-    {"insecure-http", no_argument, NULL, 'I'},   {"help", no_argument, NULL, 'h'},
-    {"tls-cert", required_argument, NULL, 'c'},  {"tls-key", required_argument, NULL, 'k'},
-    {"version", no_argument, NULL, 'V'},         {"trusted-proxy", required_argument, NULL, 'P'},
-    {"keys", required_argument, NULL, 'K'},      {NULL, 0, NULL, 0},
+    {"db", required_argument, NULL, 'd'},
+    {"listen", required_argument, NULL, 'l'},
+    {"port-file", required_argument, NULL, 'p'},
+    {"threads", required_argument, NULL, 't'},
+    {"insecure-http", no_argument, NULL, 'I'},
+    {"help", no_argument, NULL, 'h'},
+    {"tls-cert", required_argument, NULL, 'c'},
+    {"tls-key", required_argument, NULL, 'k'},
+    {"version", no_argument, NULL, 'V'},
+    {"trusted-proxy", required_argument, NULL, 'P'},
+    {"keys", required_argument, NULL, 'K'},
+    {"alert-interval", required_argument, NULL, 'A'},
+    {"alert-silent-minutes", required_argument, NULL, 'S'},
+    {NULL, 0, NULL, 0},
 };
 
 static void options_default(struct options *o)
@@ -89,6 +107,7 @@ static void options_default(struct options *o)
     memset(o, 0, sizeof *o);
     o->db = "var/lantern.db";
     o->listen = "127.0.0.1:8080";
+    o->alert_interval = ALERT_INTERVAL_DEFAULT;
     /*
      * A worker storing a batch waits for the disk (synchronous=FULL), and each
      * worker answers its connections one request at a time. With several
@@ -135,6 +154,21 @@ static int set_option(struct options *o, int c, const char *arg)
         return 0;
     case 'I':
         o->insecure_http = true;
+        return 0;
+    case 'A':
+        if (lnt_parse_i64(arg, 1, 86400, &n) != LNT_OK) {
+            fprintf(stderr, "lanternd: --alert-interval: expected seconds from 1 to 86400\n");
+            return EXIT_USAGE;
+        }
+        o->alert_interval = (int)n;
+        return 0;
+    case 'S':
+        if (lnt_parse_i64(arg, 1, LNT_ALERTS_SILENT_MIN_MAX, &n) != LNT_OK) {
+            fprintf(stderr, "lanternd: --alert-silent-minutes: expected minutes from 1 to %d\n",
+                    LNT_ALERTS_SILENT_MIN_MAX);
+            return EXIT_USAGE;
+        }
+        o->alert_silent_minutes = (int)n;
         return 0;
     case 'P':
         if (lnt_proxy_list_parse(arg, &check, err) != LNT_OK) {
@@ -307,6 +341,40 @@ static void purger_stop(struct purger *p, pthread_t thread)
     pthread_join(thread, NULL);
     pthread_cond_destroy(&p->wake);
     pthread_mutex_destroy(&p->lock);
+}
+
+/* ---- alerts ---- */
+
+/* The alert scanner and the scoring rules venue_red reads. */
+struct alerting {
+    struct lnt_score_rules rules;
+    bool have_rules;
+    struct lnt_alerts_runner *runner; /* NULL = not running */
+};
+
+/* Starts the scanner; without it (logged) officers get no new alerts. */
+static void alerting_start(struct alerting *a, struct lnt_store *store, const struct options *o)
+{
+    struct lnt_alerts_config cfg = {.silent_minutes = o->alert_silent_minutes, .rules = NULL};
+    char err[LNT_ERRBUF_SIZE] = "";
+
+    memset(a, 0, sizeof *a);
+    a->have_rules = lnt_score_load_rules(&a->rules, err) == LNT_OK;
+    if (!a->have_rules)
+        lnt_warn("alerts: no venue_red alerts without the scoring rules: %s", err);
+    else
+        cfg.rules = &a->rules;
+    if (lnt_alerts_start(&a->runner, store, &cfg, o->alert_interval, err) != LNT_OK)
+        lnt_error("alerts: %s: officers will not be alerted", err);
+}
+
+static void alerting_stop(struct alerting *a)
+{
+    lnt_alerts_stop(a->runner);
+    a->runner = NULL;
+    if (a->have_rules)
+        lnt_score_rules_release(&a->rules);
+    a->have_rules = false;
 }
 
 /* Writes "PORT\n" to `path` through a temporary file and rename, so readers never see half of it.
@@ -501,8 +569,9 @@ int main(int argc, char **argv)
     struct lnt_http_config cfg;
     struct parts parts;
     struct purger purger;
+    struct alerting alerting;
     pthread_t purge_thread;
-    bool purging = false, started = false;
+    bool purging = false, started = false, alerts_on = false;
     char *cert_pem = NULL, *key_pem = NULL;
     char host[HOST_MAX];
     char err[LNT_ERRBUF_SIZE] = "";
@@ -551,6 +620,8 @@ int main(int argc, char **argv)
     purging = purger_start(&purger, &purge_thread, store);
     if (!purging)
         lnt_warn("cannot start the retention purge thread: old records will not be purged");
+    alerting_start(&alerting, store, &opt);
+    alerts_on = true;
 
     if (sigwait(&stop_signals, &sig) != 0) {
         lnt_error("sigwait failed");
@@ -559,6 +630,8 @@ int main(int argc, char **argv)
     lnt_info("stopping on %s", sig == SIGINT ? "SIGINT" : "SIGTERM");
     status = 0;
 out_http:
+    if (alerts_on)
+        alerting_stop(&alerting);
     if (purging)
         purger_stop(&purger, purge_thread);
     lnt_http_stop(http);

@@ -47,6 +47,7 @@ int main(int argc, char **argv)
     static const struct shot shots[] = {
         {"01-login.png", "/login", false, DESKTOP_W, NULL, NULL},
         {"02-overview.png", "/", false, DESKTOP_W, NULL, NULL},
+        {"14-inbox.png", "/alerts", false, DESKTOP_W, NULL, NULL},
         {"03-venue.png", "", true, DESKTOP_W, NULL, NULL},
         {"04-register.png", "/register", true, DESKTOP_W, NULL, NULL},
         {"05-incident-details.png", "", true, DESKTOP_W, "button.open-details", NULL},

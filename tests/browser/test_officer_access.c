@@ -710,6 +710,12 @@ static const char *const not_reads[][3] = {
     {"POST", "/api/v1/places/{id}/incidents", "records a street incident (place.incident.add)"},
     {"POST", "/street/record", "records a street incident (audited as street.record)"},
     {"GET", "/map/image", "the scheme's background picture of the town: no personal data"},
+    {"POST", "/api/v1/alerts/{id}/ack", "acknowledges an alert (audited as alert.ack)"},
+    {"POST", "/api/v1/alerts/subscriptions", "subscribes (audited as alert.subscribe)"},
+    {"POST", "/api/v1/alerts/subscriptions/{id}/end", "ends one (audited as alert.unsubscribe)"},
+    {"POST", "/alerts/subscribe", "subscribes (audited as alert.subscribe)"},
+    {"POST", "/alerts/{id}/ack", "acknowledges an alert (audited as alert.ack)"},
+    {"POST", "/alerts/subscriptions/{id}/end", "ends one (audited as alert.unsubscribe)"},
 };
 
 static bool is_not_read(const char *method, const char *pattern)
@@ -827,6 +833,8 @@ static const char *const ctl_not_reads[] = {"init",
                                             "casework close",
                                             "casework show",
                                             "casework history",
+                                            "alert subscribe",
+                                            "alert unsubscribe",
                                             "staff add",
                                             "staff edit",
                                             "staff leave",

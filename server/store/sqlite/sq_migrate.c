@@ -18,6 +18,7 @@ extern const unsigned char lnt_sql_sqlite_010_volunteer_base_leader[];
 extern const unsigned char lnt_sql_sqlite_011_alerts[];
 extern const unsigned char lnt_sql_sqlite_012_places_map[];
 extern const unsigned char lnt_sql_sqlite_013_casework[];
+extern const unsigned char lnt_sql_sqlite_014_alerts_more[];
 
 struct migration {
     int version;
@@ -53,9 +54,10 @@ static const struct migration migrations[] = {
     {11, "011_alerts.sql", lnt_sql_sqlite_011_alerts, NULL, NULL, false},
     {12, "012_places_map.sql", lnt_sql_sqlite_012_places_map, NULL, NULL, false},
     {13, "013_casework.sql", lnt_sql_sqlite_013_casework, NULL, NULL, false},
+    {14, "014_alerts_more.sql", lnt_sql_sqlite_014_alerts_more, NULL, NULL, false},
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
-_Static_assert(LNT_STORE_SCHEMA_VERSION == 13, "store_admin.h names the newest migration");
+_Static_assert(LNT_STORE_SCHEMA_VERSION == 14, "store_admin.h names the newest migration");
 
 static enum lnt_err user_version(sqlite3 *db, int *out, char *err)
 {

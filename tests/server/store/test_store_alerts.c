@@ -1,0 +1,356 @@
+/* test_store_alerts.c - alerts raised once into the inboxes of the officers subscribed and in
+ * scope, across restarts; acknowledgement; the scan over reports, door flags, silent kiosks and
+ * cup-cover stock (server/alerts). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alerts.h"
+#include "buf.h"
+#include "ltime.h"
+#include "night.h"
+#include "store.h"
+#include "store_alerts.h"
+#include "test_store_fixture.h"
+
+#define PASSWORD "correct horse battery"
+#define REPORT "6f1c1d2e-3b4a-4c5d-8e9f-0a1b2c3d4e5f"
+#define REPORT2 "7a2d1e3f-4b5c-4d6e-9f0a-1b2c3d4e5f60"
+#define SERIAL_A "a1b2c3d4e5f60718"
+#define H 3600
+
+static int64_t officer(struct sf *f, const char *email, enum lnt_officer_role role,
+                       const char *authority, int64_t venue)
+{
+    struct lnt_officer o;
+    char err[LNT_ERRBUF_SIZE] = "";
+
+    memset(&o, 0, sizeof o);
+    (void)lnt_str_copy(o.email, sizeof o.email, email);
+    (void)lnt_str_copy(o.name, sizeof o.name, "Pat Officer");
+    o.scope.role = role;
+    (void)lnt_str_copy(o.scope.authority, sizeof o.scope.authority, authority);
+    o.scope.venue_id = venue;
+    if (lnt_store_officer_add(f->s, &o, PASSWORD, err) != LNT_OK)
+        fail_msg("officer: %s", err);
+    return o.id;
+}
+
+static enum lnt_err subscribe(struct sf *f, int64_t officer_id, enum lnt_alert_kind kind,
+                              int64_t venue, bool by_email)
+{
+    struct lnt_alert_sub sub = {
+        .officer_id = officer_id, .kind = kind, .venue_id = venue, .by_email = by_email};
+    char err[LNT_ERRBUF_SIZE] = "";
+
+    return lnt_store_alert_subscribe(f->s, &sub, "test", SF_T0, err);
+}
+
+static int64_t inbox_count(struct sf *f, int64_t officer_id)
+{
+    struct lnt_alert *a = NULL;
+    char err[LNT_ERRBUF_SIZE] = "";
+    size_t n = 0;
+
+    assert_int_equal(lnt_store_alert_inbox(f->s, officer_id, 0, LNT_VIEW_MAX, &a, &n, err), LNT_OK);
+    free(a);
+    return (int64_t)n;
+}
+
+static size_t scan(struct sf *f, int64_t now)
+{
+    struct lnt_alerts_config cfg = {.silent_minutes = 30, .rules = NULL};
+    char err[LNT_ERRBUF_SIZE] = "";
+    size_t raised = 0;
+
+    if (lnt_alerts_scan(f->s, &cfg, now, &raised, err) != LNT_OK)
+        fail_msg("scan: %s", err);
+    return raised;
+}
+
+static void test_store_alerts__raised_once_into_subscribed_inbox(void **state)
+{
+    struct sf *f = *state;
+    int64_t v = sf_venue(f->s, "The Crown", LNT_VENUE_PUB, "Centre", "Westshire");
+    int64_t pat = officer(f, "pat@westshire.gov.uk", LNT_OFFICER_OFFICER, "Westshire", 0);
+    struct lnt_alert a = {.kind = LNT_ALERT_SERIOUS_REPORT, .venue_id = v, .raised_at = SF_T0};
+    char err[LNT_ERRBUF_SIZE] = "";
+    int64_t id = 0, id2 = -1;
+    size_t to = 0;
+
+    assert_int_equal(subscribe(f, pat, LNT_ALERT_SERIOUS_REPORT, 0, true), LNT_OK);
+    /* the same subscription twice is refused, not doubled */
+    assert_int_equal(subscribe(f, pat, LNT_ALERT_SERIOUS_REPORT, 0, false), LNT_ERR_EXISTS);
+    (void)lnt_str_copy(a.dedup, sizeof a.dedup, "serious_report:incident:1");
+    (void)lnt_str_copy(a.summary, sizeof a.summary, "Serious incident report at The Crown");
+    (void)lnt_str_copy(a.link, sizeof a.link, "/venues/1");
+    assert_int_equal(lnt_store_alert_raise(f->s, &a, &id, &to, err), LNT_OK);
+    assert_true(id > 0);
+    assert_int_equal(to, 1);
+    assert_int_equal(lnt_store_alert_raise(f->s, &a, &id2, &to, err), LNT_OK);
+    assert_int_equal(id2, 0);
+    assert_int_equal(to, 0);
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM alerts"), 1);
+    /* the email sender reads by_email from the inbox row */
+    assert_int_equal(sf_sql_int(f->path, "SELECT by_email FROM alert_inbox"), 1);
+    assert_int_equal(sf_sql_int(f->path, "SELECT authority = 'Westshire' FROM alerts"), 1);
+    assert_int_equal(inbox_count(f, pat), 1);
+}
+
+static void test_store_alerts__recipients_by_scope(void **state)
+{
+    struct sf *f = *state;
+    int64_t west = sf_venue(f->s, "The Crown", LNT_VENUE_PUB, "Centre", "Westshire");
+    int64_t east = sf_venue(f->s, "The Anchor", LNT_VENUE_PUB, "Quay", "Eastshire");
+    int64_t pat = officer(f, "pat@westshire.gov.uk", LNT_OFFICER_OFFICER, "Westshire", 0);
+    int64_t sam = officer(f, "sam@eastshire.gov.uk", LNT_OFFICER_OFFICER, "Eastshire", 0);
+    int64_t adm = officer(f, "admin@scheme.org", LNT_OFFICER_ADMIN, "", 0);
+    int64_t mgr = officer(f, "mgr@anchor.pub", LNT_OFFICER_VENUE, "", east);
+    struct lnt_alert a = {.kind = LNT_ALERT_DOOR_REFUSED, .venue_id = west, .raised_at = SF_T0};
+    char err[LNT_ERRBUF_SIZE] = "";
+    int64_t id = 0;
+    size_t to = 0;
+
+    assert_int_equal(subscribe(f, pat, LNT_ALERT_DOOR_REFUSED, 0, false), LNT_OK);
+    assert_int_equal(subscribe(f, sam, LNT_ALERT_DOOR_REFUSED, 0, false), LNT_OK);
+    assert_int_equal(subscribe(f, adm, LNT_ALERT_DOOR_REFUSED, 0, false), LNT_OK);
+    assert_int_equal(subscribe(f, mgr, LNT_ALERT_DOOR_REFUSED, 0, false), LNT_OK);
+    /* another authority's venue cannot be asked for by name either */
+    assert_int_equal(subscribe(f, sam, LNT_ALERT_DOOR_REFUSED, west, false), LNT_ERR_FORBIDDEN);
+    assert_int_equal(subscribe(f, mgr, LNT_ALERT_DOOR_REFUSED, west, false), LNT_ERR_FORBIDDEN);
+    assert_int_equal(subscribe(f, pat, LNT_ALERT_DOOR_REFUSED, 9999, false), LNT_ERR_NOT_FOUND);
+    /* a subscription of another kind, or for another venue, does not match */
+    assert_int_equal(subscribe(f, pat, LNT_ALERT_KIOSK_SILENT, west, false), LNT_OK);
+
+    (void)lnt_str_copy(a.dedup, sizeof a.dedup, "door_refused:flag:1");
+    (void)lnt_str_copy(a.summary, sizeof a.summary, "Badge refused at the door at The Crown");
+    (void)lnt_str_copy(a.link, sizeof a.link, "/venues/1/register");
+    assert_int_equal(lnt_store_alert_raise(f->s, &a, &id, &to, err), LNT_OK);
+    assert_int_equal(to, 2);
+    assert_int_equal(inbox_count(f, pat), 1);
+    assert_int_equal(inbox_count(f, adm), 1);
+    assert_int_equal(inbox_count(f, sam), 0);
+    assert_int_equal(inbox_count(f, mgr), 0);
+
+    /* an ended subscription receives nothing more */
+    struct lnt_alert_sub *subs = NULL;
+    size_t n = 0;
+    assert_int_equal(lnt_store_alert_subs(f->s, pat, &subs, &n, err), LNT_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(lnt_store_alert_unsubscribe(f->s, pat, subs[0].id, "test", SF_T0 + 1, err),
+                     LNT_OK);
+    assert_int_equal(lnt_store_alert_unsubscribe(f->s, pat, subs[0].id, "test", SF_T0 + 2, err),
+                     LNT_ERR_STATE);
+    assert_int_equal(lnt_store_alert_unsubscribe(f->s, sam, subs[1].id, "test", SF_T0 + 2, err),
+                     LNT_ERR_NOT_FOUND);
+    free(subs);
+    (void)lnt_str_copy(a.dedup, sizeof a.dedup, "door_refused:flag:2");
+    assert_int_equal(lnt_store_alert_raise(f->s, &a, &id, &to, err), LNT_OK);
+    assert_int_equal(to, 1); /* the administrator only */
+    assert_int_equal(inbox_count(f, pat), 1);
+    /* the subscription is ended, not deleted */
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM alert_subscriptions"), 5);
+}
+
+static void test_store_alerts__ack_records_who_and_when(void **state)
+{
+    struct sf *f = *state;
+    int64_t v = sf_venue(f->s, "The Crown", LNT_VENUE_PUB, "Centre", "Westshire");
+    int64_t pat = officer(f, "pat@westshire.gov.uk", LNT_OFFICER_OFFICER, "Westshire", 0);
+    int64_t kim = officer(f, "kim@westshire.gov.uk", LNT_OFFICER_POLICE, "Westshire", 0);
+    struct lnt_alert a = {.kind = LNT_ALERT_CUP_COVERS_LOW, .venue_id = v};
+    struct lnt_alert *box = NULL;
+    char err[LNT_ERRBUF_SIZE] = "";
+    int64_t first = 0, second = 0, count = -1;
+    size_t n = 0;
+
+    assert_int_equal(subscribe(f, pat, LNT_ALERT_CUP_COVERS_LOW, v, false), LNT_OK);
+    assert_int_equal(subscribe(f, kim, LNT_ALERT_CUP_COVERS_LOW, 0, false), LNT_OK);
+    (void)lnt_str_copy(a.summary, sizeof a.summary, "Cup covers below threshold at The Crown");
+    (void)lnt_str_copy(a.link, sizeof a.link, "/stock");
+    (void)lnt_str_copy(a.dedup, sizeof a.dedup, "cup_covers_low:1:2026-11-27");
+    a.raised_at = SF_T0;
+    assert_int_equal(lnt_store_alert_raise(f->s, &a, &first, NULL, err), LNT_OK);
+    (void)lnt_str_copy(a.dedup, sizeof a.dedup, "cup_covers_low:1:2026-11-28");
+    a.raised_at = SF_T0 + 24 * H;
+    assert_int_equal(lnt_store_alert_raise(f->s, &a, &second, NULL, err), LNT_OK);
+    assert_int_equal(lnt_store_alert_unacked(f->s, pat, &count, err), LNT_OK);
+    assert_int_equal(count, 2);
+
+    assert_int_equal(
+        lnt_store_alert_ack(f->s, pat, second, "pat@westshire.gov.uk", SF_T0 + 25 * H, err),
+        LNT_OK);
+    assert_int_equal(
+        lnt_store_alert_ack(f->s, pat, second, "pat@westshire.gov.uk", SF_T0 + 26 * H, err),
+        LNT_ERR_STATE);
+    assert_int_equal(lnt_store_alert_ack(f->s, pat, 9999, "pat@westshire.gov.uk", SF_T0, err),
+                     LNT_ERR_NOT_FOUND);
+    assert_int_equal(lnt_store_alert_unacked(f->s, pat, &count, err), LNT_OK);
+    assert_int_equal(count, 1);
+    /* one officer's acknowledgement is theirs: the other's inbox still has both waiting */
+    assert_int_equal(lnt_store_alert_unacked(f->s, kim, &count, err), LNT_OK);
+    assert_int_equal(count, 2);
+    /* not acknowledged first, although older */
+    assert_int_equal(lnt_store_alert_inbox(f->s, pat, 0, 10, &box, &n, err), LNT_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(box[0].id, first);
+    assert_int_equal(box[0].acked_at, 0);
+    assert_int_equal(box[1].id, second);
+    assert_int_equal(box[1].acked_at, SF_T0 + 25 * H);
+    assert_string_equal(box[1].acked_by, "pat@westshire.gov.uk");
+    free(box);
+    assert_int_equal(sf_sql_int(f->path,
+                                "SELECT count(*) FROM audit_log WHERE action = 'alert.ack' AND "
+                                "actor = 'pat@westshire.gov.uk'"),
+                     1);
+}
+
+static void test_store_alerts__spiking_report_raised_once_across_restart(void **state)
+{
+    struct sf *f = *state;
+    int64_t v = sf_venue(f->s, "The Crown", LNT_VENUE_PUB, "Centre", "Westshire");
+    int64_t k = sf_kiosk(f->s, v);
+    int64_t pat = officer(f, "pat@westshire.gov.uk", LNT_OFFICER_OFFICER, "Westshire", 0);
+    struct lnt_event ev[] = {
+        sf_incident(1, SF_T0 + H, SF_T0 + H, REPORT, "spiking", false, "c2VhbGVk"),
+        sf_incident(2, SF_T0 + H, SF_T0 + H, REPORT2, "disorder", true, "c2VhbGVk")};
+    struct lnt_event again = sf_incident(3, SF_T0 + H, SF_T0 + 2 * H, REPORT, "spiking", true, "");
+    struct lnt_alert *box = NULL;
+    char err[LNT_ERRBUF_SIZE] = "";
+    size_t n = 0;
+
+    assert_int_equal(subscribe(f, pat, LNT_ALERT_SERIOUS_REPORT, 0, false), LNT_OK);
+    sf_insert(f->s, k, SF_T0 + H, ev, 2);
+    assert_int_equal(scan(f, SF_T0 + H), 1);
+    /* the report completed later is the same report */
+    sf_insert(f->s, k, SF_T0 + 2 * H, &again, 1);
+    assert_int_equal(scan(f, SF_T0 + 2 * H), 0);
+    /* a restart, and a crash that lost the cursor after the alert was raised */
+    sf_reopen(f);
+    assert_int_equal(sf_sql_int(f->path, "UPDATE counters SET value = 0 WHERE name = "
+                                         "'alerts.incident_parts' RETURNING value"),
+                     0);
+    assert_int_equal(scan(f, SF_T0 + 3 * H), 0);
+    assert_int_equal(lnt_store_alert_inbox(f->s, pat, 0, 10, &box, &n, err), LNT_OK);
+    assert_int_equal(n, 1);
+    /* no incident detail: the kind of alert, the venue, the local time, a link */
+    assert_string_equal(box[0].summary,
+                        "Serious incident report at The Crown, Fri 27 Nov 2026, 22:00 GMT");
+    assert_string_equal(box[0].link, "/venues/1");
+    assert_null(strstr(box[0].summary, "spiking"));
+    free(box);
+}
+
+static void test_store_alerts__door_refusals_and_unlicensed_other_duties(void **state)
+{
+    struct sf *f = *state;
+    int64_t v = sf_venue(f->s, "The Crown", LNT_VENUE_PUB, "Centre", "Westshire");
+    int64_t k = sf_kiosk(f->s, v);
+    int64_t door = sf_staff(f->s, v, "Dee Door", LNT_ROLE_DOOR);
+    int64_t pat = officer(f, "pat@westshire.gov.uk", LNT_OFFICER_OFFICER, "Westshire", 0);
+    struct lnt_event refused =
+        sf_badge(1, LNT_EV_DOOR_REFUSED, SF_T0, door, SERIAL_A, LNT_ROLE_DOOR);
+    struct lnt_event expired = sf_refused(2, SF_T0 + 60);
+    struct lnt_event other =
+        sf_badge(3, LNT_EV_SIGN_IN, SF_T0 + 120, door, SERIAL_A, LNT_ROLE_DOOR);
+    struct lnt_event fine = sf_badge(4, LNT_EV_SIGN_IN, SF_T0 + 180, door, SERIAL_A, LNT_ROLE_DOOR);
+    struct lnt_alert *box = NULL;
+    char err[LNT_ERRBUF_SIZE] = "";
+    size_t n = 0;
+
+    sf_badge_issue(f->s, door, SERIAL_A, SF_T0 - 24 * H);
+    refused.u.badge.sia_status = LNT_SIA_SUSPENDED;
+    other.u.badge.sia_status = LNT_SIA_EXPIRED;
+    other.u.badge.duty = LNT_DUTY_OTHER;
+    assert_int_equal(subscribe(f, pat, LNT_ALERT_DOOR_REFUSED, 0, false), LNT_OK);
+    assert_int_equal(subscribe(f, pat, LNT_ALERT_UNLICENSED_OTHER_DUTIES, v, false), LNT_OK);
+    sf_insert(f->s, k, SF_T0 + 200, &refused, 1);
+    sf_insert(f->s, k, SF_T0 + 200, &expired, 1);
+    sf_insert(f->s, k, SF_T0 + 200, &other, 1);
+    sf_insert(f->s, k, SF_T0 + 200, &fine, 1);
+    assert_int_equal(scan(f, SF_T0 + 300), 3);
+    assert_int_equal(scan(f, SF_T0 + 400), 0);
+    assert_int_equal(lnt_store_alert_inbox(f->s, pat, 0, 10, &box, &n, err), LNT_OK);
+    assert_int_equal(n, 3);
+    /* raised in one scan: the flags (refusal, then sign-in), then the kiosk's refusal */
+    assert_int_equal(box[0].kind, LNT_ALERT_DOOR_REFUSED);
+    assert_int_equal(box[1].kind, LNT_ALERT_UNLICENSED_OTHER_DUTIES);
+    assert_int_equal(box[2].kind, LNT_ALERT_DOOR_REFUSED);
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM alerts WHERE kind = "
+                                         "'unlicensed_other_duties' AND link = "
+                                         "'/venues/1/register'"),
+                     1);
+    free(box);
+}
+
+/* The instant of London wall-clock minute `min` on the evening of `night`. */
+static int64_t local_at(int32_t night, int min)
+{
+    int64_t t = (int64_t)night * 86400 + (int64_t)min * 60;
+
+    return t - lnt_london_offset(t);
+}
+
+static void test_store_alerts__silent_kiosk_and_low_stock_once_a_night(void **state)
+{
+    struct sf *f = *state;
+    int64_t v = sf_venue(f->s, "Club Nine", LNT_VENUE_NIGHTCLUB, "Centre", "Westshire");
+    int64_t k = sf_kiosk(f->s, v);
+    int64_t pat = officer(f, "pat@westshire.gov.uk", LNT_OFFICER_OFFICER, "Westshire", 0);
+    struct lnt_kiosk kiosk;
+    char err[LNT_ERRBUF_SIZE] = "";
+    int32_t night;
+
+    assert_int_equal(lnt_store_kiosk_get(f->s, k, &kiosk, err), LNT_OK);
+    /* a Friday (trading 22:00-04:00) a week after the kiosk was enrolled */
+    night = lnt_night_of(kiosk.enrolled_at) + 7;
+    while (lnt_weekday(night) != 4)
+        night++;
+    assert_int_equal(subscribe(f, pat, LNT_ALERT_KIOSK_SILENT, 0, false), LNT_OK);
+    assert_int_equal(subscribe(f, pat, LNT_ALERT_CUP_COVERS_LOW, 0, false), LNT_OK);
+    /* before opening, and ten minutes after: not yet silent for 30 minutes of trading */
+    assert_int_equal(scan(f, local_at(night, 21 * 60)), 0);
+    assert_int_equal(scan(f, local_at(night, 22 * 60 + 10)), 0);
+    assert_int_equal(scan(f, local_at(night, 23 * 60)), 1);
+    assert_int_equal(scan(f, local_at(night, 25 * 60)), 0); /* once a night */
+    /* Tuesday is not a trading night */
+    assert_int_equal(scan(f, local_at(night + 4, 23 * 60)), 0);
+    assert_int_equal(scan(f, local_at(night + 7, 23 * 60)), 1); /* the next Friday */
+
+    /* stock counted at 40, below the default threshold of 100 */
+    struct lnt_event count = sf_stock(1, local_at(night + 14, 21 * 60), "count", 40);
+    sf_insert(f->s, k, local_at(night + 14, 21 * 60), &count, 1);
+    assert_int_equal(scan(f, local_at(night + 14, 21 * 60 + 5)), 1);
+    assert_int_equal(scan(f, local_at(night + 14, 21 * 60 + 6)), 0);
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM alerts WHERE kind = "
+                                         "'cup_covers_low' AND link = '/stock'"),
+                     1);
+    assert_int_equal(inbox_count(f, pat), 3);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_store_alerts__raised_once_into_subscribed_inbox,
+                                        sf_setup, sf_teardown),
+        cmocka_unit_test_setup_teardown(test_store_alerts__recipients_by_scope, sf_setup,
+                                        sf_teardown),
+        cmocka_unit_test_setup_teardown(test_store_alerts__ack_records_who_and_when, sf_setup,
+                                        sf_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_store_alerts__spiking_report_raised_once_across_restart, sf_setup, sf_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_store_alerts__door_refusals_and_unlicensed_other_duties, sf_setup, sf_teardown),
+        cmocka_unit_test_setup_teardown(test_store_alerts__silent_kiosk_and_low_stock_once_a_night,
+                                        sf_setup, sf_teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
