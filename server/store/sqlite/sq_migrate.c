@@ -16,6 +16,7 @@ extern const unsigned char lnt_sql_sqlite_008_sia_history[];
 extern const unsigned char lnt_sql_sqlite_009_venue_joined[];
 extern const unsigned char lnt_sql_sqlite_010_volunteer_base_leader[];
 extern const unsigned char lnt_sql_sqlite_011_alerts[];
+extern const unsigned char lnt_sql_sqlite_012_alert_delivery[];
 
 struct migration {
     int version;
@@ -49,9 +50,10 @@ static const struct migration migrations[] = {
     {10, "010_volunteer_base_leader.sql", lnt_sql_sqlite_010_volunteer_base_leader, NULL, NULL,
      false},
     {11, "011_alerts.sql", lnt_sql_sqlite_011_alerts, NULL, NULL, false},
+    {12, "012_alert_delivery.sql", lnt_sql_sqlite_012_alert_delivery, NULL, NULL, false},
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
-_Static_assert(LNT_STORE_SCHEMA_VERSION == 11, "store_admin.h names the newest migration");
+_Static_assert(LNT_STORE_SCHEMA_VERSION == 12, "store_admin.h names the newest migration");
 
 static enum lnt_err user_version(sqlite3 *db, int *out, char *err)
 {
