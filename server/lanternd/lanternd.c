@@ -22,6 +22,7 @@
 #include "http.h"
 #include "http_proxy.h"
 #include "log.h"
+#include "notify.h"
 #include "score_api.h"
 #include "score_cache.h"
 #include "ltime.h"
@@ -41,6 +42,22 @@
     30 /* how old a cached score or league may be when nothing invalidated it */
 /* Open files wanted: the seam's 1,024 connections, the database and its WAL, logs, with room. */
 #define FILES_WANTED 4096
+#define PASSWORD_MAX 1024        /* bytes of an SMTP password file */
+#define NOTIFY_INTERVAL_S 30     /* how often the alert queue is run, by default */
+#define NOTIFY_INTERVAL_MAX 3600 /* ... at most */
+
+/* Long options without a one-letter code: the alert delivery settings. */
+enum {
+    OPT_SMTP_URL = 256,
+    OPT_SMTP_FROM,
+    OPT_SMTP_USER,
+    OPT_SMTP_PASSWORD_FILE,
+    OPT_SMTP_CA_FILE,
+    OPT_PUBLIC_URL,
+    OPT_NOTIFY_INTERVAL,
+    OPT_DIGEST_AFTER,
+    OPT_DIGEST_MINUTES,
+};
 
 struct options {
     const char *db;
@@ -52,6 +69,9 @@ struct options {
     const char *trusted_proxies;
     unsigned threads;
     bool insecure_http;
+    struct lnt_notify_config notify; /* how alerts leave (server/notify) */
+    const char *smtp_password_file;
+    int notify_interval_s;
 };
 
 static void usage(FILE *f)
@@ -69,17 +89,43 @@ static void usage(FILE *f)
           "  --tls-key FILE     ... and this PEM private key\n"
           "  --insecure-http    allow plain HTTP on a non-loopback address\n"
           "  --trusted-proxy A  reverse proxies in front (IP addresses, comma-separated):\n"
-          "                     from them, believe X-Forwarded-For and X-Forwarded-Proto\n",
+          "                     from them, believe X-Forwarded-For and X-Forwarded-Proto\n"
+          "alert delivery (docs/admin.md, \"Alerts by email and webhook\"):\n"
+          "  --smtp-url URL     smtp://HOST:PORT (STARTTLS required) or smtps://HOST:PORT\n"
+          "  --smtp-from ADDR   the From address of alert emails\n"
+          "  --smtp-user USER   log in to the SMTP server as USER...\n"
+          "  --smtp-password-file FILE  ...with the password in FILE\n"
+          "  --smtp-ca-file FILE  trust these CA certificates (PEM) for the SMTP server\n"
+          "  --public-url URL   the dashboard's address, put before each alert's link\n"
+          "  --notify-interval S  run the alert queue every S seconds (default 30)\n"
+          "  --alert-digest-after N  more than N emails to one officer in the window...\n"
+          "  --alert-digest-minutes M  ...of M minutes are held and sent as one digest\n"
+          "                     (defaults 5 and 15)\n",
           f);
 }
 
 static const struct option longopts[] = {
-    {"db", required_argument, NULL, 'd'},        {"listen", required_argument, NULL, 'l'},
-    {"port-file", required_argument, NULL, 'p'}, {"threads", required_argument, NULL, 't'},
-    {"insecure-http", no_argument, NULL, 'I'},   {"help", no_argument, NULL, 'h'},
-    {"tls-cert", required_argument, NULL, 'c'},  {"tls-key", required_argument, NULL, 'k'},
-    {"version", no_argument, NULL, 'V'},         {"trusted-proxy", required_argument, NULL, 'P'},
-    {"keys", required_argument, NULL, 'K'},      {NULL, 0, NULL, 0},
+    {"db", required_argument, NULL, 'd'},
+    {"listen", required_argument, NULL, 'l'},
+    {"port-file", required_argument, NULL, 'p'},
+    {"threads", required_argument, NULL, 't'},
+    {"insecure-http", no_argument, NULL, 'I'},
+    {"help", no_argument, NULL, 'h'},
+    {"tls-cert", required_argument, NULL, 'c'},
+    {"tls-key", required_argument, NULL, 'k'},
+    {"version", no_argument, NULL, 'V'},
+    {"trusted-proxy", required_argument, NULL, 'P'},
+    {"keys", required_argument, NULL, 'K'},
+    {"smtp-url", required_argument, NULL, OPT_SMTP_URL},
+    {"smtp-from", required_argument, NULL, OPT_SMTP_FROM},
+    {"smtp-user", required_argument, NULL, OPT_SMTP_USER},
+    {"smtp-password-file", required_argument, NULL, OPT_SMTP_PASSWORD_FILE},
+    {"smtp-ca-file", required_argument, NULL, OPT_SMTP_CA_FILE},
+    {"public-url", required_argument, NULL, OPT_PUBLIC_URL},
+    {"notify-interval", required_argument, NULL, OPT_NOTIFY_INTERVAL},
+    {"alert-digest-after", required_argument, NULL, OPT_DIGEST_AFTER},
+    {"alert-digest-minutes", required_argument, NULL, OPT_DIGEST_MINUTES},
+    {NULL, 0, NULL, 0},
 };
 
 static void options_default(struct options *o)
@@ -100,6 +146,62 @@ static void options_default(struct options *o)
                  : cpus * THREADS_PER_CPU > THREADS_MAX ? THREADS_MAX
                  : cpus * THREADS_PER_CPU < THREADS_MIN ? THREADS_MIN
                                                         : (unsigned)(cpus * THREADS_PER_CPU);
+    lnt_notify_config_default(&o->notify);
+    o->notify_interval_s = NOTIFY_INTERVAL_S;
+}
+
+/* The alert delivery options: 0, EXIT_USAGE after printing why, or -1 for another option. */
+static int set_notify_option(struct options *o, int c, const char *arg)
+{
+    const char *name = c == OPT_SMTP_URL ? "--smtp-url" : "--public-url";
+    int64_t n;
+
+    switch (c) {
+    case OPT_SMTP_URL:
+    case OPT_PUBLIC_URL:
+        if (strncmp(arg, c == OPT_SMTP_URL ? "smtp://" : "http://", 7) != 0 &&
+            strncmp(arg, c == OPT_SMTP_URL ? "smtps://" : "https://", 8) != 0) {
+            fprintf(stderr, "lanternd: %s: expected %s\n", name,
+                    c == OPT_SMTP_URL ? "smtp://HOST:PORT or smtps://HOST:PORT"
+                                      : "an http:// or https:// address");
+            return EXIT_USAGE;
+        }
+        *(c == OPT_SMTP_URL ? &o->notify.smtp_url : &o->notify.public_url) = arg;
+        return 0;
+    case OPT_SMTP_FROM:
+        o->notify.smtp_from = arg;
+        return 0;
+    case OPT_SMTP_USER:
+        o->notify.smtp_user = arg;
+        return 0;
+    case OPT_SMTP_PASSWORD_FILE:
+        o->smtp_password_file = arg;
+        return 0;
+    case OPT_SMTP_CA_FILE:
+        o->notify.smtp_ca_file = arg;
+        return 0;
+    case OPT_NOTIFY_INTERVAL:
+    case OPT_DIGEST_AFTER:
+    case OPT_DIGEST_MINUTES:
+        if (lnt_parse_i64(arg, 1, c == OPT_NOTIFY_INTERVAL ? NOTIFY_INTERVAL_MAX : 1440, &n) !=
+            LNT_OK) {
+            fprintf(stderr, "lanternd: --%s: expected a number from 1 to %d\n",
+                    c == OPT_NOTIFY_INTERVAL ? "notify-interval"
+                    : c == OPT_DIGEST_AFTER  ? "alert-digest-after"
+                                             : "alert-digest-minutes",
+                    c == OPT_NOTIFY_INTERVAL ? NOTIFY_INTERVAL_MAX : 1440);
+            return EXIT_USAGE;
+        }
+        if (c == OPT_NOTIFY_INTERVAL)
+            o->notify_interval_s = (int)n;
+        else if (c == OPT_DIGEST_AFTER)
+            o->notify.policy.digest_after = (int)n;
+        else
+            o->notify.policy.window_s = n * 60;
+        return 0;
+    default:
+        return -1;
+    }
 }
 
 /* Applies option `c` (longopts' letter) with `arg`: 0, or EXIT_USAGE after printing why. */
@@ -108,7 +210,10 @@ static int set_option(struct options *o, int c, const char *arg)
     struct lnt_proxy_list check;
     char err[LNT_ERRBUF_SIZE] = "";
     int64_t n;
+    int nrc = set_notify_option(o, c, arg);
 
+    if (nrc >= 0)
+        return nrc;
     switch (c) {
     case 'd':
         o->db = arg;
@@ -181,7 +286,42 @@ static int parse_args(int argc, char **argv, struct options *o)
                 o->tls_cert != NULL ? "--tls-key" : "--tls-cert");
         return EXIT_USAGE;
     }
+    if ((o->notify.smtp_user == NULL) != (o->smtp_password_file == NULL)) {
+        fprintf(stderr, "lanternd: %s needs %s too\n",
+                o->notify.smtp_user != NULL ? "--smtp-user" : "--smtp-password-file",
+                o->notify.smtp_user != NULL ? "--smtp-password-file" : "--smtp-user");
+        return EXIT_USAGE;
+    }
+    if (o->notify.smtp_url != NULL && o->notify.smtp_from == NULL) {
+        fprintf(stderr, "lanternd: --smtp-url needs --smtp-from too\n");
+        return EXIT_USAGE;
+    }
     return 0;
+}
+
+/*
+ * The SMTP password: the first line of `path` (at most PASSWORD_MAX bytes) into out.
+ * false after logging why.
+ */
+static bool read_password(const char *path, char out[PASSWORD_MAX + 1])
+{
+    FILE *f = fopen(path, "rb");
+    size_t n;
+
+    out[0] = '\0';
+    if (f == NULL) {
+        lnt_error("--smtp-password-file %s: %s", path, strerror(errno));
+        return false;
+    }
+    n = fread(out, 1, PASSWORD_MAX, f);
+    fclose(f);
+    out[n] = '\0';
+    out[strcspn(out, "\r\n")] = '\0';
+    if (out[0] == '\0') {
+        lnt_error("--smtp-password-file %s: the file is empty", path);
+        return false;
+    }
+    return true;
 }
 
 /*
@@ -502,6 +642,8 @@ int main(int argc, char **argv)
     struct parts parts;
     struct purger purger;
     pthread_t purge_thread;
+    struct lnt_notifier *notifier = NULL;
+    char password[PASSWORD_MAX + 1] = "";
     bool purging = false, started = false;
     char *cert_pem = NULL, *key_pem = NULL;
     char host[HOST_MAX];
@@ -521,6 +663,9 @@ int main(int argc, char **argv)
         lnt_error("cannot initialise the crypto library");
         goto out;
     }
+    if (opt.smtp_password_file != NULL && !read_password(opt.smtp_password_file, password))
+        goto out;
+    opt.notify.smtp_password = password;
     if (!open_store(&opt, &store) || !block_stop_signals(&stop_signals))
         goto out;
 
@@ -551,6 +696,10 @@ int main(int argc, char **argv)
     purging = purger_start(&purger, &purge_thread, store);
     if (!purging)
         lnt_warn("cannot start the retention purge thread: old records will not be purged");
+    if (lnt_notifier_start(&notifier, store, &opt.notify, opt.notify_interval_s, err) != LNT_OK)
+        lnt_error("alerts will not be emailed or posted: %s", err);
+    else if (opt.notify.smtp_url == NULL)
+        lnt_info("no --smtp-url: alert emails wait (and are retried) until one is given");
 
     if (sigwait(&stop_signals, &sig) != 0) {
         lnt_error("sigwait failed");
@@ -559,6 +708,7 @@ int main(int argc, char **argv)
     lnt_info("stopping on %s", sig == SIGINT ? "SIGINT" : "SIGTERM");
     status = 0;
 out_http:
+    lnt_notifier_stop(notifier);
     if (purging)
         purger_stop(&purger, purge_thread);
     lnt_http_stop(http);
@@ -568,6 +718,7 @@ out:
     lnt_store_free(store);
     free(key_pem);
     free(cert_pem);
+    explicit_bzero(password, sizeof password);
     if (status == 0)
         lnt_info("stopped");
     return status;

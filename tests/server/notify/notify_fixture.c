@@ -79,7 +79,8 @@ int nf_teardown(void **state)
     if (f->sink > 0)
         lnt_proc_stop(f->sink, SIGTERM);
     lnt_store_free(f->s);
-    lnt_test_rmrf(f->dir);
+    if (getenv("LNT_KEEP_TMP") == NULL)
+        lnt_test_rmrf(f->dir);
     free(f->dir);
     free(f->path);
     free(f->inbox);
