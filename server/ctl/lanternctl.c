@@ -195,6 +195,9 @@ static const struct command commands[] = {
      "place add --name N                  a named public place (park, street, taxi rank)"},
     {"place", "list", lnt_ctl_place_list, "place list                          every place"},
     {"place", "remove", lnt_ctl_place_remove, "place remove --place ID"},
+    {"alert", "webhook", lnt_ctl_alert_webhook,
+     "alert webhook set --authority NAME --url URL   posts its alerts, signed; prints the secret\n"
+     "        alert webhook clear --authority NAME | alert webhook list"},
     {"staff", "add", lnt_ctl_staff_add,
      "staff add --venue ID --name N --role door|bar|manager|volunteer\n"
      "        [--sia NUMBER --sia-expiry YYYY-MM-DD]"},

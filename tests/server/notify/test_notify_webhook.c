@@ -16,6 +16,7 @@
 #include "notify.h"
 #include "notify_fixture.h"
 #include "store_notify.h"
+#include "support.h"
 
 #define SUMMARY "Venue The Crown turned Red"
 #define LINK "/venues/7"
@@ -186,6 +187,55 @@ static void test_notify_webhook__cleared_gets_nothing(void **state)
     free(w);
 }
 
+/* The scheme admin sets the webhook with lanternctl and hands the printed secret to the force,
+ * whose system then verifies the posts with it; `list` never shows the secret. */
+static void test_notify_webhook__set_by_lanternctl(void **state)
+{
+    struct nf *f = *state;
+    int64_t officer = nf_officer(f->path, "sergeant@police.example.org", "WTN");
+    char bin[1024], err[LNT_ERRBUF_SIZE] = "";
+    uint8_t secret[LNT_WEBHOOK_SECRET_LEN];
+    struct lnt_proc_result r;
+    json_error_t jerr;
+    json_t *j;
+    struct post p;
+
+    if (lnt_store_scheme_init(f->s, "WTN", err) != LNT_OK)
+        fail_msg("init: %s", err);
+    nf_webhook_start(f);
+    snprintf(bin, sizeof bin, "%s", lnt_test_bin("lanternctl"));
+    {
+        const char *argv[] = {bin,   "--db",        f->path, "--json", "alert", "webhook",
+                              "set", "--authority", "WTN",   "--url",  f->url,  NULL};
+
+        assert_int_equal(lnt_proc_run(argv, NULL, 30000, &r), 0);
+    }
+    if (r.status != 0)
+        fail_msg("lanternctl: %s", r.err);
+    j = json_loads(r.out, 0, &jerr);
+    assert_non_null(j);
+    assert_int_equal(
+        lnt_hex_decode(json_string_value(json_object_get(j, "secret")), secret, sizeof secret),
+        LNT_OK);
+    json_decref(j);
+    lnt_proc_result_release(&r);
+    {
+        const char *argv[] = {bin, "--db", f->path, "alert", "webhook", "list", NULL};
+
+        assert_int_equal(lnt_proc_run(argv, NULL, 30000, &r), 0);
+    }
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, f->url));
+    assert_null(strstr(r.out, "secret"));
+    lnt_proc_result_release(&r);
+    nf_alert(f->path, "a:1", "WTN", SUMMARY, LINK, NF_T0, officer, false);
+    nf_run(f, NF_T0);
+    assert_int_equal(nf_count(f, "post-"), 1);
+    read_post(f, "post-1.txt", &p);
+    assert_true(signature_ok(secret, &p));
+    free(p.text);
+}
+
 /* A URL that is not http(s), or holds a space, is refused with a message naming it. */
 static void test_notify_webhook__bad_url_refused(void **state)
 {
@@ -211,6 +261,8 @@ int main(void)
                                         nf_teardown),
         cmocka_unit_test_setup_teardown(test_notify_webhook__retries_on_500, nf_setup, nf_teardown),
         cmocka_unit_test_setup_teardown(test_notify_webhook__cleared_gets_nothing, nf_setup,
+                                        nf_teardown),
+        cmocka_unit_test_setup_teardown(test_notify_webhook__set_by_lanternctl, nf_setup,
                                         nf_teardown),
         cmocka_unit_test_setup_teardown(test_notify_webhook__bad_url_refused, nf_setup,
                                         nf_teardown),
