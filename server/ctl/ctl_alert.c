@@ -26,7 +26,7 @@ static int webhook_set(struct lnt_ctl *c, int argc, char **argv)
         return lnt_ctl_usage(c, "alert webhook set: --authority and --url are required");
     if ((rc = lnt_ctl_open(c, NULL)) != LNT_CTL_OK || (rc = lnt_ctl_need_scheme(c)) != LNT_CTL_OK)
         return rc;
-    if (lnt_store_webhook_set(c->store, v[0], v[1], lnt_time_now(), secret, err) != LNT_OK)
+    if (lnt_store_webhook_set(c->store, NULL, v[0], v[1], lnt_time_now(), secret, err) != LNT_OK)
         return lnt_ctl_fail("alert webhook set: %s", err);
     lnt_hex_encode(secret, sizeof secret, hex);
     sodium_memzero(secret, sizeof secret);
@@ -52,7 +52,7 @@ static int webhook_clear(struct lnt_ctl *c, int argc, char **argv)
         return lnt_ctl_usage(c, "alert webhook clear: --authority is required");
     if ((rc = lnt_ctl_open(c, NULL)) != LNT_CTL_OK)
         return rc;
-    if (lnt_store_webhook_clear(c->store, v[0], lnt_time_now(), err) != LNT_OK)
+    if (lnt_store_webhook_clear(c->store, NULL, v[0], lnt_time_now(), err) != LNT_OK)
         return lnt_ctl_fail("alert webhook clear: %s", err);
     lnt_ctl_out_begin(&o, c, false);
     lnt_ctl_out_str(&o, "authority", v[0]);

@@ -142,13 +142,16 @@ struct lnt_webhook {
  * Sets the webhook of `authority` to `url` (http:// or https://, at most
  * LNT_DELIVERY_TARGET_MAX bytes, no spaces) with a new random secret, written
  * to `secret` for the admin to hand to the force; the previous one ends.
- * Audited. LNT_ERR_INVALID for a bad authority or URL. Thread-safe.
+ * Audited under `actor` (NULL: the store's). LNT_ERR_INVALID for a bad authority or URL.
+ * Thread-safe.
  */
-enum lnt_err lnt_store_webhook_set(struct lnt_store *s, const char *authority, const char *url,
-                                   int64_t now, uint8_t secret[LNT_WEBHOOK_SECRET_LEN], char *err);
-/* Ends the webhook of `authority`. Audited. LNT_ERR_NOT_FOUND when it has none. Thread-safe. */
-enum lnt_err lnt_store_webhook_clear(struct lnt_store *s, const char *authority, int64_t now,
-                                     char *err);
+enum lnt_err lnt_store_webhook_set(struct lnt_store *s, const char *actor, const char *authority,
+                                   const char *url, int64_t now,
+                                   uint8_t secret[LNT_WEBHOOK_SECRET_LEN], char *err);
+/* Ends the webhook of `authority`, audited under `actor` (NULL: the store's).
+ * LNT_ERR_NOT_FOUND when it has none. Thread-safe. */
+enum lnt_err lnt_store_webhook_clear(struct lnt_store *s, const char *actor, const char *authority,
+                                     int64_t now, char *err);
 /* The current webhooks, by authority (no secrets); *out is the caller's to free. */
 enum lnt_err lnt_store_webhook_list(struct lnt_store *s, struct lnt_webhook **out, size_t *n,
                                     char *err);

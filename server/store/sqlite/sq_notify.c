@@ -495,8 +495,9 @@ static enum lnt_err url_check(const char *url, char *err)
     return LNT_OK;
 }
 
-enum lnt_err lnt_store_webhook_set(struct lnt_store *s, const char *authority, const char *url,
-                                   int64_t now, uint8_t secret[LNT_WEBHOOK_SECRET_LEN], char *err)
+enum lnt_err lnt_store_webhook_set(struct lnt_store *s, const char *actor, const char *authority,
+                                   const char *url, int64_t now,
+                                   uint8_t secret[LNT_WEBHOOK_SECRET_LEN], char *err)
 {
     sqlite3_stmt *st;
     enum lnt_err rc;
@@ -538,7 +539,7 @@ enum lnt_err lnt_store_webhook_set(struct lnt_store *s, const char *authority, c
     sqlite3_bind_int64(st, 4, now);
     rc = lnt_sq_done(s->w.db, st, err, "storing the webhook");
     if (rc == LNT_OK)
-        rc = lnt_sq_audit(s, "alert.webhook-set", authority, err, "%s", url);
+        rc = lnt_sq_audit_as(s, actor, "alert.webhook-set", authority, err, "%s", url);
 out:
     rc = lnt_sq_wend(s, rc, err);
     if (rc != LNT_OK)
@@ -546,8 +547,8 @@ out:
     return rc;
 }
 
-enum lnt_err lnt_store_webhook_clear(struct lnt_store *s, const char *authority, int64_t now,
-                                     char *err)
+enum lnt_err lnt_store_webhook_clear(struct lnt_store *s, const char *actor, const char *authority,
+                                     int64_t now, char *err)
 {
     sqlite3_stmt *st;
     enum lnt_err rc;
@@ -569,7 +570,7 @@ enum lnt_err lnt_store_webhook_clear(struct lnt_store *s, const char *authority,
     if (rc == LNT_OK && sqlite3_changes(s->w.db) == 0)
         rc = lnt_fail(err, LNT_ERR_NOT_FOUND, "authority \"%s\" has no webhook", authority);
     if (rc == LNT_OK)
-        rc = lnt_sq_audit(s, "alert.webhook-clear", authority, err, "cleared");
+        rc = lnt_sq_audit_as(s, actor, "alert.webhook-clear", authority, err, "cleared");
 out:
     return lnt_sq_wend(s, rc, err);
 }

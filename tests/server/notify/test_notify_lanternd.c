@@ -18,6 +18,8 @@
 #include "lanternd.h"
 #include "ltime.h"
 #include "notify_fixture.h"
+#include "officer_client.h"
+#include "store_auth.h"
 #include "support.h"
 
 #define WAIT_MS 60000
@@ -85,6 +87,54 @@ static void start(struct nf *f, struct lnt_test_lanternd *d)
     lnt_test_lanternd_start(d, f->dir, f->path, extra);
 }
 
+#define ADMIN "admin@wtn.example.org"
+#define PASSWORD "correct horse battery"
+
+static void admin_add(struct nf *f)
+{
+    struct lnt_officer o;
+    char err[LNT_ERRBUF_SIZE] = "";
+
+    memset(&o, 0, sizeof o);
+    lnt_str_copy(o.email, sizeof o.email, ADMIN);
+    lnt_str_copy(o.name, sizeof o.name, "Ada Admin");
+    o.scope.role = LNT_OFFICER_ADMIN;
+    if (lnt_store_officer_add(f->s, &o, PASSWORD, err) != LNT_OK)
+        fail_msg("admin: %s", err);
+}
+
+/* The scheme admin sees the refused email on the admin page, with the server's answer, and
+ * sets a webhook there, whose secret is shown once. */
+static void admin_sees_failure(const struct lnt_test_lanternd *d)
+{
+    CURL *curl = lnt_test_officer_client();
+    struct lnt_test_page r;
+    char csrf[128], body[512];
+    const char *fail;
+
+    assert_int_equal(lnt_test_officer_login(curl, d->base, ADMIN, PASSWORD, NULL, 0), 303);
+    lnt_test_officer_http(curl, d->base, "/admin", NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    fail = strstr(r.body.data, "id=\"admin-delivery-failures\"");
+    assert_non_null(fail);
+    assert_non_null(strstr(fail, "sergeant@police.example.org"));
+    assert_non_null(strstr(fail, "451"));
+    assert_non_null(strstr(fail, "retrying"));
+    lnt_test_csrf_of(r.body.data, csrf, sizeof csrf);
+    lnt_test_page_release(&r);
+    snprintf(body, sizeof body,
+             "csrf=%s&authority=WTN&url=https%%3A%%2F%%2Fforce.example.org%%2Fhook", csrf);
+    lnt_test_officer_http(curl, d->base, "/admin/webhook-set", body, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body.data, "id=\"webhook-secret\""));
+    lnt_test_page_release(&r);
+    lnt_test_officer_http(curl, d->base, "/admin", NULL, NULL, &r);
+    assert_non_null(strstr(r.body.data, "https://force.example.org/hook"));
+    assert_null(strstr(r.body.data, "webhook-secret"));
+    lnt_test_page_release(&r);
+    curl_easy_cleanup(curl);
+}
+
 static void test_notify_lanternd__alert_emailed_once_and_failure_in_metrics(void **state)
 {
     struct nf *f = *state;
@@ -95,6 +145,7 @@ static void test_notify_lanternd__alert_emailed_once_and_failure_in_metrics(void
 
     if (lnt_store_scheme_init(f->s, "WTN", err) != LNT_OK)
         fail_msg("init: %s", err);
+    admin_add(f);
     lnt_store_free(f->s);
     f->s = NULL;
     officer = nf_officer(f->path, "sergeant@police.example.org", "WTN");
@@ -133,6 +184,7 @@ static void test_notify_lanternd__alert_emailed_once_and_failure_in_metrics(void
     assert_non_null(strstr(page, "lantern_alert_oldest_pending_seconds "));
     free(page);
     assert_int_equal(nf_count(f, "msg-"), 2);
+    admin_sees_failure(&d);
     lnt_test_lanternd_stop(&d, SIGTERM);
 }
 

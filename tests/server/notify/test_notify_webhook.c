@@ -73,7 +73,7 @@ static void test_notify_webhook__signature_verifiable(void **state)
     int64_t id;
 
     nf_webhook_start(f);
-    assert_int_equal(lnt_store_webhook_set(f->s, "WTN", f->url, NF_T0, secret, err), LNT_OK);
+    assert_int_equal(lnt_store_webhook_set(f->s, NULL, "WTN", f->url, NF_T0, secret, err), LNT_OK);
     id = nf_alert(f->path, "venue_red:7:2026-11-27", "WTN", SUMMARY, LINK, NF_T0, officer, false);
     nf_run(f, NF_T0 + 30);
     assert_int_equal(nf_count(f, "post-"), 1);
@@ -110,7 +110,7 @@ static void test_notify_webhook__other_authority_not_posted(void **state)
     struct post p;
 
     nf_webhook_start(f);
-    assert_int_equal(lnt_store_webhook_set(f->s, "WTN", f->url, NF_T0, secret, err), LNT_OK);
+    assert_int_equal(lnt_store_webhook_set(f->s, NULL, "WTN", f->url, NF_T0, secret, err), LNT_OK);
     nf_alert(f->path, "a:1", "NTN", "Elsewhere", LINK, NF_T0, officer, false);
     nf_alert(f->path, "a:2", "WTN", SUMMARY, LINK, NF_T0, officer, false);
     nf_run(f, NF_T0);
@@ -131,7 +131,7 @@ static void test_notify_webhook__retries_on_500(void **state)
     struct post p;
 
     nf_webhook_start(f);
-    assert_int_equal(lnt_store_webhook_set(f->s, "WTN", f->url, NF_T0, secret, err), LNT_OK);
+    assert_int_equal(lnt_store_webhook_set(f->s, NULL, "WTN", f->url, NF_T0, secret, err), LNT_OK);
     nf_switch(f, "fail", true);
     nf_alert(f->path, "a:1", "WTN", SUMMARY, LINK, NF_T0, officer, false);
     c = nf_run(f, NF_T0);
@@ -164,7 +164,7 @@ static void test_notify_webhook__cleared_gets_nothing(void **state)
     size_t n = 0;
 
     nf_webhook_start(f);
-    assert_int_equal(lnt_store_webhook_set(f->s, "WTN", f->url, NF_T0, secret, err), LNT_OK);
+    assert_int_equal(lnt_store_webhook_set(f->s, NULL, "WTN", f->url, NF_T0, secret, err), LNT_OK);
     assert_int_equal(lnt_store_webhook_list(f->s, &w, &n, err), LNT_OK);
     assert_int_equal(n, 1);
     assert_string_equal(w[0].url, f->url);
@@ -172,8 +172,8 @@ static void test_notify_webhook__cleared_gets_nothing(void **state)
     nf_switch(f, "fail", true);
     nf_alert(f->path, "a:1", "WTN", SUMMARY, LINK, NF_T0, officer, false);
     nf_run(f, NF_T0);
-    assert_int_equal(lnt_store_webhook_clear(f->s, "WTN", NF_T0 + 1, err), LNT_OK);
-    assert_int_equal(lnt_store_webhook_clear(f->s, "WTN", NF_T0 + 1, err), LNT_ERR_NOT_FOUND);
+    assert_int_equal(lnt_store_webhook_clear(f->s, NULL, "WTN", NF_T0 + 1, err), LNT_OK);
+    assert_int_equal(lnt_store_webhook_clear(f->s, NULL, "WTN", NF_T0 + 1, err), LNT_ERR_NOT_FOUND);
     nf_switch(f, "fail", false);
     nf_run(f, NF_T0 + 60);
     nf_alert(f->path, "a:2", "WTN", SUMMARY, LINK, NF_T0 + 61, officer, false);
@@ -243,12 +243,12 @@ static void test_notify_webhook__bad_url_refused(void **state)
     uint8_t secret[LNT_WEBHOOK_SECRET_LEN];
     char err[LNT_ERRBUF_SIZE] = "";
 
-    assert_int_equal(lnt_store_webhook_set(f->s, "WTN", "ftp://x/", NF_T0, secret, err),
+    assert_int_equal(lnt_store_webhook_set(f->s, NULL, "WTN", "ftp://x/", NF_T0, secret, err),
                      LNT_ERR_INVALID);
     assert_non_null(strstr(err, "http"));
-    assert_int_equal(lnt_store_webhook_set(f->s, "WTN", "https://x/a b", NF_T0, secret, err),
+    assert_int_equal(lnt_store_webhook_set(f->s, NULL, "WTN", "https://x/a b", NF_T0, secret, err),
                      LNT_ERR_INVALID);
-    assert_int_equal(lnt_store_webhook_set(f->s, "", "https://x/", NF_T0, secret, err),
+    assert_int_equal(lnt_store_webhook_set(f->s, NULL, "", "https://x/", NF_T0, secret, err),
                      LNT_ERR_INVALID);
 }
 
