@@ -397,6 +397,9 @@ static void test_store_door__a_scheme_with_venues_requires_nothing_new_on_upgrad
     assert_int_equal(
         sqlite3_exec(db,
                      "DROP TABLE required_training; DROP TABLE sia_history; "
+                     "DROP TABLE alert_subscriptions; DROP TABLE alerts; DROP TABLE alert_inbox; "
+                     "DROP TABLE alert_delivery_cursor; DROP TABLE alert_deliveries; "
+                     "DROP TABLE alert_webhooks; "
                      "ALTER TABLE shifts DROP COLUMN training_missing; "
                      "ALTER TABLE shifts DROP COLUMN duty; "
                      "ALTER TABLE venues DROP COLUMN joined_on; "
@@ -419,7 +422,7 @@ static void test_store_door__schema_7_listings_carry_into_the_history(void **sta
     int32_t nov1 = lnt_days_from_civil(2026, 11, 1);
     enum lnt_sia_listing l;
     sqlite3 *db = NULL;
-    char sql[768];
+    char sql[1024];
 
     /* the database as schema 7 left it: one latest word per number */
     lnt_store_free(f->s);
@@ -431,7 +434,9 @@ static void test_store_door__schema_7_listings_carry_into_the_history(void **sta
              "from_day INTEGER NOT NULL, set_at INTEGER NOT NULL) WITHOUT ROWID; INSERT INTO "
              "sia_listed VALUES ('%s', 2, %d, 1); ALTER TABLE venues DROP COLUMN joined_on; "
              "ALTER TABLE volunteer_shifts DROP COLUMN base; "
-             "ALTER TABLE volunteer_shifts DROP COLUMN leader; PRAGMA user_version = 7;",
+             "ALTER TABLE volunteer_shifts DROP COLUMN leader; DROP TABLE alert_subscriptions; "
+             "DROP TABLE alerts; DROP TABLE alert_inbox; DROP TABLE alert_delivery_cursor; "
+             "DROP TABLE alert_deliveries; DROP TABLE alert_webhooks; PRAGMA user_version = 7;",
              LICENCE, (int)nov1);
     assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);

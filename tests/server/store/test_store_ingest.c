@@ -463,6 +463,9 @@ static void test_store_ingest__upgrade_splits_older_kiosks_team(void **state)
                      "team_size, start_at, end_at, at, night) VALUES "
                      "(1, 1, '7', 'Bravo', 'base:safe_haven;leader:self', 4, 10, 0, 10, 0), "
                      "(1, 1, '8', 'Alpha', 'Street Pastors', 2, 20, 0, 20, 0);"
+                     "DROP TABLE alert_subscriptions; DROP TABLE alerts; DROP TABLE alert_inbox; "
+                     "DROP TABLE alert_delivery_cursor; DROP TABLE alert_deliveries; "
+                     "DROP TABLE alert_webhooks; "
                      "PRAGMA user_version = 9;",
                      NULL, NULL, NULL),
         SQLITE_OK);
