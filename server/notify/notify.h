@@ -40,9 +40,8 @@ struct lnt_notify_counts {
  * and sends every due delivery, recording each result (sent; a retry at the
  * backoff; failed after LNT_NOTIFY_GIVE_UP_S). A delivery that fails is a
  * result, not an error: LNT_ERR_DB (and the others of the store) only when
- * the queue itself could not be read or written. Not thread-safe with
- * itself on the same store... except that claims are atomic, so two runs
- * never send the same delivery.
+ * the queue itself could not be read or written. Thread-safe: claims are
+ * atomic, so passes running side by side never send the same delivery.
  */
 enum lnt_err lnt_notify_run(struct lnt_store *s, const struct lnt_notify_config *c, int64_t now,
                             struct lnt_notify_counts *counts, char *err);

@@ -4,12 +4,13 @@
 
 -- How far the sender has read the alerts table: every alert with a larger id is still to be
 -- enqueued. Enqueueing an alert and moving the cursor past it happen in one transaction, so
--- each alert is enqueued exactly once.
+-- each alert is enqueued exactly once. It starts after the alerts raised before this schema:
+-- those are in the inboxes already, and emailing a backlog of old alerts would bury the new.
 CREATE TABLE alert_delivery_cursor (
     id       INTEGER PRIMARY KEY CHECK (id = 1),
     alert_id INTEGER NOT NULL
 );
-INSERT INTO alert_delivery_cursor (id, alert_id) VALUES (1, 0);
+INSERT INTO alert_delivery_cursor (id, alert_id) SELECT 1, coalesce(max(id), 0) FROM alerts;
 
 -- One row per message to send: one alert (alert_id) or one digest of held alerts (alert_id 0,
 -- its alerts are the rows whose digest_id names it), to one target by one channel.

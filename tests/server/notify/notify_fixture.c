@@ -92,7 +92,8 @@ void nf_reopen(struct nf *f)
 {
     char err[LNT_ERRBUF_SIZE] = "";
 
-    lnt_store_free(f->s);
+    if (f->s != NULL)
+        lnt_store_free(f->s);
     f->s = NULL;
     if (lnt_store_open(&f->s, f->path, err) != LNT_OK)
         fail_msg("reopen: %s", err);

@@ -13,6 +13,7 @@
 
 #include "notify.h"
 #include "notify_fixture.h"
+#include "store_admin.h"
 #include "store_notify.h"
 
 #define SUMMARY "Serious report at The Crown, 23:40"
@@ -265,6 +266,30 @@ static void test_notify_smtp__untrusted_server_gets_nothing(void **state)
     assert_int_equal(nf_count(f, "msg-"), 0);
 }
 
+/* A database upgraded from schema 11 does not email the alerts raised before: only new ones. */
+static void test_notify_smtp__upgrade_sends_no_old_alerts(void **state)
+{
+    struct nf *f = *state;
+    int64_t officer = nf_officer(f->path, "sergeant@police.example.org", "WTN");
+    char *msg;
+
+    nf_smtp_start(f);
+    lnt_store_free(f->s);
+    f->s = NULL;
+    nf_sql_exec(f->path, "DROP TABLE alert_delivery_cursor; DROP TABLE alert_deliveries; "
+                         "DROP TABLE alert_webhooks; PRAGMA user_version = 11;");
+    nf_alert(f->path, "a:old", "WTN", "Raised before the upgrade", LINK, NF_T0, officer, true);
+    nf_reopen(f);
+    assert_int_equal(nf_sql_int(f->path, "PRAGMA user_version"), LNT_STORE_SCHEMA_VERSION);
+    assert_int_equal(nf_run(f, NF_T0 + 60).enqueued, 0);
+    nf_alert(f->path, "a:new", "WTN", "Raised after", LINK, NF_T0 + 61, officer, true);
+    nf_run(f, NF_T0 + 62);
+    assert_int_equal(nf_count(f, "msg-"), 1);
+    msg = nf_read(f, "msg-1.eml");
+    assert_non_null(strstr(msg, "Raised after"));
+    free(msg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -281,6 +306,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_notify_smtp__restart_does_not_resend, nf_setup,
                                         nf_teardown),
         cmocka_unit_test_setup_teardown(test_notify_smtp__untrusted_server_gets_nothing, nf_setup,
+                                        nf_teardown),
+        cmocka_unit_test_setup_teardown(test_notify_smtp__upgrade_sends_no_old_alerts, nf_setup,
                                         nf_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
