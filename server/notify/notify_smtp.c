@@ -64,8 +64,12 @@ enum lnt_err lnt_smtp_send(const struct lnt_notify_config *c, const char *to, co
     cc = curl_easy_perform(curl);
     if (cc != CURLE_OK) {
         curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
-        rc = lnt_fail(err, LNT_ERR_NET, "SMTP %s: %s (reply %ld)", c->smtp_url,
-                      why[0] != '\0' ? why : curl_easy_strerror(cc), code);
+        if (code >= 400)
+            rc = lnt_fail(err, LNT_ERR_NET, "the mail server %s refused it with %ld%s", c->smtp_url,
+                          code, code < 500 ? " (busy or not ready)" : "");
+        else
+            rc = lnt_fail(err, LNT_ERR_NET, "the mail server %s: %s", c->smtp_url,
+                          why[0] != '\0' ? why : curl_easy_strerror(cc));
     }
 out:
     curl_slist_free_all(rcpt);

@@ -116,12 +116,14 @@ static void webhooks_table(struct web_req *r)
     lnt_html_raw(&r->h, "<form method=\"post\" action=\"/admin/webhook-set\" id=\"webhook-set\" "
                         "class=\"form-grid\">");
     web_csrf_field(r);
-    lnt_html_raw(&r->h, "<div class=\"field\"><label for=\"wh-authority\">Licensing authority"
-                        "</label><input id=\"wh-authority\" name=\"authority\" type=\"text\" "
-                        "required=\"required\" maxlength=\"80\"/></div><div class=\"field\">"
-                        "<label for=\"wh-url\">Post to (https://...)</label><input id=\"wh-url\" "
-                        "name=\"url\" type=\"url\" required=\"required\" maxlength=\"254\"/>"
-                        "</div><button type=\"submit\">Set the webhook</button></form>");
+    lnt_html_raw(
+        &r->h,
+        "<div class=\"field\"><label for=\"wh-authority\">Licensing authority"
+        "</label><input id=\"wh-authority\" name=\"authority\" type=\"text\" "
+        "required=\"required\" maxlength=\"80\"/></div><div class=\"field\">"
+        "<label for=\"wh-url\">Post to (https://...)</label><input id=\"wh-url\" "
+        "name=\"url\" type=\"text\" inputmode=\"url\" required=\"required\" maxlength=\"254\"/>"
+        "</div><button type=\"submit\">Set the webhook</button></form>");
 }
 
 void web_admin_delivery_section(struct web_req *r)
