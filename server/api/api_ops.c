@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 
 #include "log.h"
+#include "ltime.h"
+#include "store_notify.h"
 
 static void handle_healthz(struct lnt_api *api, const struct lnt_http_request *req,
                            const struct lnt_api_params *params, struct lnt_http_response *resp)
@@ -65,6 +67,8 @@ static void handle_metrics(struct lnt_api *api, const struct lnt_http_request *r
 {
     struct lnt_metrics_gauges g;
     struct lnt_ingest_stats st;
+    struct lnt_delivery_stats ds;
+    char err[LNT_ERRBUF_SIZE] = "";
 
     (void)req;
     (void)params;
@@ -73,6 +77,12 @@ static void handle_metrics(struct lnt_api *api, const struct lnt_http_request *r
     g.kiosks_enrolled = kiosks_enrolled(api);
     g.store_commits = st.commits;
     g.store_retried = st.retried;
+    g.deliveries = &ds;
+    g.now = lnt_time_now();
+    if (lnt_store_delivery_stats(api->store, &ds, err) != LNT_OK) {
+        lnt_warn("metrics: alert deliveries: %s", err);
+        g.deliveries = NULL;
+    }
     lnt_buf_reset(&resp->body);
     if (lnt_metrics_render(&api->metrics, &g, &resp->body) != LNT_OK) {
         lnt_http_problem(resp, 500, "the metrics page did not fit its buffer");

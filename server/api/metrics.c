@@ -88,6 +88,34 @@ static enum lnt_err gauge(struct lnt_buf *out, const char *name, const char *hel
                           name, v);
 }
 
+/* The alert delivery queue: rows by channel and state, how many wait, the oldest's age. */
+static enum lnt_err deliveries(struct lnt_buf *out, const struct lnt_delivery_stats *d, int64_t now)
+{
+    enum lnt_err rc;
+
+    rc = lnt_buf_puts(out, "# HELP lantern_alert_deliveries_total Alert emails and webhook posts, "
+                           "by channel and state (pending, held for a digest, sending, sent, "
+                           "failed for good, digested).\n"
+                           "# TYPE lantern_alert_deliveries_total gauge\n");
+    for (int c = 0; rc == LNT_OK && c < LNT_CHANNEL_COUNT; c++)
+        for (int s = 0; rc == LNT_OK && s < LNT_DELIVERY_STATE_COUNT; s++)
+            rc =
+                lnt_buf_printf(out,
+                               "lantern_alert_deliveries_total{channel=\"%s\",state=\"%s\"} "
+                               "%" PRId64 "\n",
+                               lnt_channel_name((enum lnt_channel)c),
+                               lnt_delivery_state_name((enum lnt_delivery_state)s), d->count[c][s]);
+    if (rc == LNT_OK)
+        rc =
+            gauge(out, "lantern_alert_queue_depth",
+                  "Alert deliveries not yet sent or given up (pending, held, sending).", d->queued);
+    if (rc == LNT_OK)
+        rc = gauge(out, "lantern_alert_oldest_pending_seconds",
+                   "Age of the oldest alert delivery not yet sent (0 when none wait).",
+                   d->oldest_pending > 0 && now > d->oldest_pending ? now - d->oldest_pending : 0);
+    return rc;
+}
+
 enum lnt_err lnt_metrics_render(const struct lnt_metrics *m, const struct lnt_metrics_gauges *g,
                                 struct lnt_buf *out)
 {
@@ -159,5 +187,7 @@ enum lnt_err lnt_metrics_render(const struct lnt_metrics *m, const struct lnt_me
     if (rc == LNT_OK)
         rc = gauge(out, "lantern_kiosks_enrolled", "Kiosks enrolled and not revoked.",
                    g->kiosks_enrolled);
+    if (rc == LNT_OK && g->deliveries != NULL)
+        rc = deliveries(out, g->deliveries, g->now);
     return rc;
 }

@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "store_notify.h"
 
 /*
  * Counters are C11 atomics updated with relaxed ordering: any thread may
@@ -38,6 +39,9 @@ struct lnt_metrics_gauges {
     int64_t kiosks_enrolled;
     uint64_t store_commits; /* counters kept by the store (lnt_store_ingest_stats) */
     uint64_t store_retried;
+    /* the alert delivery queue (store_notify.h) at `now`; NULL when it cannot be read */
+    const struct lnt_delivery_stats *deliveries;
+    int64_t now;
 };
 
 /* The histogram's bucket bounds in microseconds (1 ms ... 5 s). */

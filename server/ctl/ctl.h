@@ -147,6 +147,8 @@ int lnt_ctl_finding_list(struct lnt_ctl *c, int argc, char **argv);
 int lnt_ctl_alert_subscribe(struct lnt_ctl *c, int argc, char **argv);
 int lnt_ctl_alert_unsubscribe(struct lnt_ctl *c, int argc, char **argv);
 int lnt_ctl_alert_list(struct lnt_ctl *c, int argc, char **argv);
+/* ctl_webhook.c: `alert webhook set|clear|list` */
+int lnt_ctl_alert_webhook(struct lnt_ctl *c, int argc, char **argv);
 /* ctl_place.c */
 int lnt_ctl_place_add(struct lnt_ctl *c, int argc, char **argv);
 int lnt_ctl_place_list(struct lnt_ctl *c, int argc, char **argv);

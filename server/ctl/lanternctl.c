@@ -229,6 +229,9 @@ static const struct command commands[] = {
     {"alert", "unsubscribe", lnt_ctl_alert_unsubscribe,
      "alert unsubscribe --officer EMAIL --subscription ID"},
     {"alert", "list", lnt_ctl_alert_list, "alert list [--officer EMAIL]      active subscriptions"},
+    {"alert", "webhook", lnt_ctl_alert_webhook,
+     "alert webhook set --authority NAME --url URL   posts its alerts, signed; prints the secret\n"
+     "        alert webhook clear --authority NAME | alert webhook list"},
     {"staff", "add", lnt_ctl_staff_add,
      "staff add --venue ID --name N --role door|bar|manager|volunteer\n"
      "        [--sia NUMBER --sia-expiry YYYY-MM-DD]"},

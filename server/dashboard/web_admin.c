@@ -33,6 +33,7 @@ static const char *const notices[][2] = {
     {"sia-set", "The licence's status was recorded: kiosks take it at their next sync, scores at "
                 "once."},
     {"sia-clear", "The status was taken back."},
+    {"webhook-clear", "The webhook was cleared: that authority's alerts are no longer posted."},
 };
 
 /* ---- the page ---- */
@@ -376,7 +377,8 @@ void web_admin(struct web_req *r)
                  "href=\"#staff\">Staff and badges</a> &#183; <a href=\"#required\">"
                  "Required training</a> &#183; <a href=\"#sia\">SIA licences</a> "
                  "&#183; <a href=\"#places\">Places and map</a> &#183; <a href=\"#kiosks\">Kiosks"
-                 "</a> &#183; <a href=\"#officers\">Officer accounts</a></p>");
+                 "</a> &#183; <a href=\"#officers\">Officer accounts</a> &#183; <a "
+                 "href=\"#alerts\">Alert delivery</a></p>");
     venues_section(r, v, n);
     staff_section(r, v, n, venue);
     web_admin_door_section(r);
@@ -384,6 +386,7 @@ void web_admin(struct web_req *r)
     web_admin_map_section(r);
     kiosks_section(r, v, n);
     officers_section(r);
+    web_admin_delivery_section(r);
     web_page_end(r, 200);
     free(v);
 }
@@ -752,7 +755,8 @@ void web_admin_post(struct web_req *r)
             actions[i].fn(r);
             return;
         }
-    if (web_admin_act_sia(r, r->params[0]) || web_admin_act_map(r, r->params[0]))
+    if (web_admin_act_sia(r, r->params[0]) || web_admin_act_map(r, r->params[0]) ||
+        web_admin_act_delivery(r, r->params[0]))
         return;
     if (strcmp(r->params[0], "training-require") == 0 ||
         strcmp(r->params[0], "training-unrequire") == 0) {

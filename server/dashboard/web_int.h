@@ -171,6 +171,10 @@ void web_admin_act_required(struct web_req *r, bool required);
  * for another action). Each change is audited by the store under the officer's name. */
 void web_admin_sia_section(struct web_req *r);
 bool web_admin_act_sia(struct web_req *r, const char *action);
+/* Admin's alert delivery section (alerts/web_delivery.c): the queue, failures, webhooks; its
+ * actions webhook-set and webhook-clear (false for another action), audited under the officer. */
+void web_admin_delivery_section(struct web_req *r);
+bool web_admin_act_delivery(struct web_req *r, const char *action);
 /* " required, missing at sign-in: wave, angela" for a sign-in's missing courses; nothing for 0. */
 void web_training_missing(struct lnt_html *h, uint32_t missing);
 /* The instant night `night` begins: 06:00 London time on its date. */

@@ -24,6 +24,7 @@
 #include "http_proxy.h"
 #include "log.h"
 #include "assets.h"
+#include "notify.h"
 #include "score_api.h"
 #include "score_cache.h"
 #include "ltime.h"
@@ -44,6 +45,22 @@
     30 /* how old a cached score or league may be when nothing invalidated it */
 /* Open files wanted: the seam's 1,024 connections, the database and its WAL, logs, with room. */
 #define FILES_WANTED 4096
+#define PASSWORD_MAX 1024        /* bytes of an SMTP password file */
+#define NOTIFY_INTERVAL_S 30     /* how often the alert queue is run, by default */
+#define NOTIFY_INTERVAL_MAX 3600 /* ... at most */
+
+/* Long options without a one-letter code: the alert delivery settings. */
+enum {
+    OPT_SMTP_URL = 256,
+    OPT_SMTP_FROM,
+    OPT_SMTP_USER,
+    OPT_SMTP_PASSWORD_FILE,
+    OPT_SMTP_CA_FILE,
+    OPT_PUBLIC_URL,
+    OPT_NOTIFY_INTERVAL,
+    OPT_DIGEST_AFTER,
+    OPT_DIGEST_MINUTES,
+};
 
 struct options {
     const char *db;
@@ -57,6 +74,9 @@ struct options {
     bool insecure_http;
     int alert_interval;       /* seconds */
     int alert_silent_minutes; /* 0 = the default */
+    struct lnt_notify_config notify; /* how alerts leave (server/notify) */
+    const char *smtp_password_file;
+    int notify_interval_s;
 };
 
 static void usage(FILE *f)
@@ -79,7 +99,18 @@ static void usage(FILE *f)
           "  --alert-interval S look for things to alert officers to every S seconds\n"
           "                     (default 60)\n"
           "  --alert-silent-minutes M  a trading venue's kiosk not heard from for M minutes\n"
-          "                     raises kiosk_silent (default 30)\n",
+          "                     raises kiosk_silent (default 30)\n"
+          "alert delivery (docs/admin.md, \"Alerts by email and webhook\"):\n"
+          "  --smtp-url URL     smtp://HOST:PORT (STARTTLS required) or smtps://HOST:PORT\n"
+          "  --smtp-from ADDR   the From address of alert emails\n"
+          "  --smtp-user USER   log in to the SMTP server as USER...\n"
+          "  --smtp-password-file FILE  ...with the password in FILE\n"
+          "  --smtp-ca-file FILE  trust these CA certificates (PEM) for the SMTP server\n"
+          "  --public-url URL   the dashboard's address, put before each alert's link\n"
+          "  --notify-interval S  run the alert queue every S seconds (default 30)\n"
+          "  --alert-digest-after N  more than N emails to one officer in the window...\n"
+          "  --alert-digest-minutes M  ...of M minutes are held and sent as one digest\n"
+          "                     (defaults 5 and 15)\n",
           f);
 }
 
@@ -97,6 +128,15 @@ static const struct option longopts[] = {
     {"keys", required_argument, NULL, 'K'},
     {"alert-interval", required_argument, NULL, 'A'},
     {"alert-silent-minutes", required_argument, NULL, 'S'},
+    {"smtp-url", required_argument, NULL, OPT_SMTP_URL},
+    {"smtp-from", required_argument, NULL, OPT_SMTP_FROM},
+    {"smtp-user", required_argument, NULL, OPT_SMTP_USER},
+    {"smtp-password-file", required_argument, NULL, OPT_SMTP_PASSWORD_FILE},
+    {"smtp-ca-file", required_argument, NULL, OPT_SMTP_CA_FILE},
+    {"public-url", required_argument, NULL, OPT_PUBLIC_URL},
+    {"notify-interval", required_argument, NULL, OPT_NOTIFY_INTERVAL},
+    {"alert-digest-after", required_argument, NULL, OPT_DIGEST_AFTER},
+    {"alert-digest-minutes", required_argument, NULL, OPT_DIGEST_MINUTES},
     {NULL, 0, NULL, 0},
 };
 
@@ -119,6 +159,62 @@ static void options_default(struct options *o)
                  : cpus * THREADS_PER_CPU > THREADS_MAX ? THREADS_MAX
                  : cpus * THREADS_PER_CPU < THREADS_MIN ? THREADS_MIN
                                                         : (unsigned)(cpus * THREADS_PER_CPU);
+    lnt_notify_config_default(&o->notify);
+    o->notify_interval_s = NOTIFY_INTERVAL_S;
+}
+
+/* The alert delivery options: 0, EXIT_USAGE after printing why, or -1 for another option. */
+static int set_notify_option(struct options *o, int c, const char *arg)
+{
+    const char *name = c == OPT_SMTP_URL ? "--smtp-url" : "--public-url";
+    int64_t n;
+
+    switch (c) {
+    case OPT_SMTP_URL:
+    case OPT_PUBLIC_URL:
+        if (strncmp(arg, c == OPT_SMTP_URL ? "smtp://" : "http://", 7) != 0 &&
+            strncmp(arg, c == OPT_SMTP_URL ? "smtps://" : "https://", 8) != 0) {
+            fprintf(stderr, "lanternd: %s: expected %s\n", name,
+                    c == OPT_SMTP_URL ? "smtp://HOST:PORT or smtps://HOST:PORT"
+                                      : "an http:// or https:// address");
+            return EXIT_USAGE;
+        }
+        *(c == OPT_SMTP_URL ? &o->notify.smtp_url : &o->notify.public_url) = arg;
+        return 0;
+    case OPT_SMTP_FROM:
+        o->notify.smtp_from = arg;
+        return 0;
+    case OPT_SMTP_USER:
+        o->notify.smtp_user = arg;
+        return 0;
+    case OPT_SMTP_PASSWORD_FILE:
+        o->smtp_password_file = arg;
+        return 0;
+    case OPT_SMTP_CA_FILE:
+        o->notify.smtp_ca_file = arg;
+        return 0;
+    case OPT_NOTIFY_INTERVAL:
+    case OPT_DIGEST_AFTER:
+    case OPT_DIGEST_MINUTES:
+        if (lnt_parse_i64(arg, 1, c == OPT_NOTIFY_INTERVAL ? NOTIFY_INTERVAL_MAX : 1440, &n) !=
+            LNT_OK) {
+            fprintf(stderr, "lanternd: --%s: expected a number from 1 to %d\n",
+                    c == OPT_NOTIFY_INTERVAL ? "notify-interval"
+                    : c == OPT_DIGEST_AFTER  ? "alert-digest-after"
+                                             : "alert-digest-minutes",
+                    c == OPT_NOTIFY_INTERVAL ? NOTIFY_INTERVAL_MAX : 1440);
+            return EXIT_USAGE;
+        }
+        if (c == OPT_NOTIFY_INTERVAL)
+            o->notify_interval_s = (int)n;
+        else if (c == OPT_DIGEST_AFTER)
+            o->notify.policy.digest_after = (int)n;
+        else
+            o->notify.policy.window_s = n * 60;
+        return 0;
+    default:
+        return -1;
+    }
 }
 
 /* Applies option `c` (longopts' letter) with `arg`: 0, or EXIT_USAGE after printing why. */
@@ -127,7 +223,10 @@ static int set_option(struct options *o, int c, const char *arg)
     struct lnt_proxy_list check;
     char err[LNT_ERRBUF_SIZE] = "";
     int64_t n;
+    int nrc = set_notify_option(o, c, arg);
 
+    if (nrc >= 0)
+        return nrc;
     switch (c) {
     case 'd':
         o->db = arg;
@@ -215,7 +314,42 @@ static int parse_args(int argc, char **argv, struct options *o)
                 o->tls_cert != NULL ? "--tls-key" : "--tls-cert");
         return EXIT_USAGE;
     }
+    if ((o->notify.smtp_user == NULL) != (o->smtp_password_file == NULL)) {
+        fprintf(stderr, "lanternd: %s needs %s too\n",
+                o->notify.smtp_user != NULL ? "--smtp-user" : "--smtp-password-file",
+                o->notify.smtp_user != NULL ? "--smtp-password-file" : "--smtp-user");
+        return EXIT_USAGE;
+    }
+    if (o->notify.smtp_url != NULL && o->notify.smtp_from == NULL) {
+        fprintf(stderr, "lanternd: --smtp-url needs --smtp-from too\n");
+        return EXIT_USAGE;
+    }
     return 0;
+}
+
+/*
+ * The SMTP password: the first line of `path` (at most PASSWORD_MAX bytes) into out.
+ * false after logging why.
+ */
+static bool read_password(const char *path, char out[PASSWORD_MAX + 1])
+{
+    FILE *f = fopen(path, "rb");
+    size_t n;
+
+    out[0] = '\0';
+    if (f == NULL) {
+        lnt_error("--smtp-password-file %s: %s", path, strerror(errno));
+        return false;
+    }
+    n = fread(out, 1, PASSWORD_MAX, f);
+    fclose(f);
+    out[n] = '\0';
+    out[strcspn(out, "\r\n")] = '\0';
+    if (out[0] == '\0') {
+        lnt_error("--smtp-password-file %s: the file is empty", path);
+        return false;
+    }
+    return true;
 }
 
 /*
@@ -571,6 +705,8 @@ int main(int argc, char **argv)
     struct purger purger;
     struct alerting alerting;
     pthread_t purge_thread;
+    struct lnt_notifier *notifier = NULL;
+    char password[PASSWORD_MAX + 1] = "";
     bool purging = false, started = false, alerts_on = false;
     char *cert_pem = NULL, *key_pem = NULL;
     char host[HOST_MAX];
@@ -590,6 +726,9 @@ int main(int argc, char **argv)
         lnt_error("cannot initialise the crypto library");
         goto out;
     }
+    if (opt.smtp_password_file != NULL && !read_password(opt.smtp_password_file, password))
+        goto out;
+    opt.notify.smtp_password = password;
     if (!open_store(&opt, &store) || !block_stop_signals(&stop_signals))
         goto out;
 
@@ -622,6 +761,10 @@ int main(int argc, char **argv)
         lnt_warn("cannot start the retention purge thread: old records will not be purged");
     alerting_start(&alerting, store, &opt);
     alerts_on = true;
+    if (lnt_notifier_start(&notifier, store, &opt.notify, opt.notify_interval_s, err) != LNT_OK)
+        lnt_error("alerts will not be emailed or posted: %s", err);
+    else if (opt.notify.smtp_url == NULL)
+        lnt_info("no --smtp-url: alert emails wait (and are retried) until one is given");
 
     if (sigwait(&stop_signals, &sig) != 0) {
         lnt_error("sigwait failed");
@@ -632,6 +775,7 @@ int main(int argc, char **argv)
 out_http:
     if (alerts_on)
         alerting_stop(&alerting);
+    lnt_notifier_stop(notifier);
     if (purging)
         purger_stop(&purger, purge_thread);
     lnt_http_stop(http);
@@ -641,6 +785,7 @@ out:
     lnt_store_free(store);
     free(key_pem);
     free(cert_pem);
+    explicit_bzero(password, sizeof password);
     if (status == 0)
         lnt_info("stopped");
     return status;
