@@ -14,10 +14,10 @@
  * its own table; adding one is one line here (and its file in CMakeLists).
  */
 static const struct lnt_api_routes *const families[] = {
-    &lnt_api_ops_routes,      &lnt_api_kiosk_routes, &lnt_api_officer_routes,
-    &lnt_api_lists_routes,    &lnt_api_score_routes, &lnt_api_findings_routes,
-    &lnt_api_hotspots_routes, &lnt_api_places_routes,
-    &lnt_api_casework_routes, &lnt_api_alerts_routes,
+    &lnt_api_ops_routes,      &lnt_api_kiosk_routes,  &lnt_api_officer_routes,
+    &lnt_api_lists_routes,    &lnt_api_score_routes,  &lnt_api_findings_routes,
+    &lnt_api_hotspots_routes, &lnt_api_places_routes, &lnt_api_casework_routes,
+    &lnt_api_alerts_routes,
 };
 #define N_FAMILIES (sizeof families / sizeof families[0])
 

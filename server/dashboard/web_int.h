@@ -130,9 +130,11 @@ void web_time(struct lnt_html *h, int64_t t);
 /* The same words as plain text into out (for attributes such as aria-label). */
 void web_time_text(int64_t t, char *out, size_t size);
 void web_date(struct lnt_html *h, int32_t days);
-/* The case file's cup-cover stock and kiosk health sections (web_venue_upkeep.c). */
+/* The case file's cup-cover stock, kiosk health and training coverage sections
+ * (web_venue_upkeep.c). Training names staff only for who may read the register. */
 void web_venue_stock(struct web_req *r, const struct lnt_venue *v);
 void web_venue_kiosks(struct web_req *r, const struct lnt_venue *v);
+void web_venue_training_section(struct web_req *r, const struct lnt_venue *v);
 /* Escaped text for a person, its UTC times and ISO dates in that same form (web_venue.c). */
 void web_local_txt(struct lnt_html *h, const char *text);
 /* "3 h ago", "5 days ago"; marked stale after `stale_after` seconds. */

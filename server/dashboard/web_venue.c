@@ -14,8 +14,7 @@
 #define INCIDENTS_SHOWN 25 /* the latest; ?incidents=all shows up to INCIDENTS_ALL */
 #define INCIDENTS_ALL 1000
 #define REGISTER_SHOWN 200
-#define FLAGS_SHOWN 50 /* the latest flags on the case file */
-#define TRAINING_SOON_DAYS 30
+#define FLAGS_SHOWN 50          /* the latest flags on the case file */
 #define REGISTER_LINK_NIGHTS 92 /* the longest range the register page shows */
 
 /* The instant night `night` begins (06:00 London time on its date). */
@@ -575,104 +574,6 @@ static void register_preview(struct web_req *r, const struct lnt_venue *v, int32
                         "inspection.</p></section>");
 }
 
-/* "Oct 2027": training dates to the month keep the coverage table narrow enough for a phone. */
-static void month_year(struct lnt_html *h, int32_t days)
-{
-    static const char *const m3[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    int y, m, d;
-    lnt_civil_from_days(days, &y, &m, &d);
-    lnt_html_rawf(h, "%s %d", m3[m - 1], y);
-}
-
-static void course_cell(struct lnt_html *h, int32_t expires, int32_t today)
-{
-    if (expires == 0) {
-        lnt_html_raw(h, "<span class=\"muted\">none</span>");
-    } else if (expires == INT32_MAX) {
-        lnt_html_raw(h, "<span class=\"status st-met\">no expiry</span>");
-    } else if (expires < today) {
-        lnt_html_raw(h, "<span class=\"status st-not_met\" title=\"");
-        web_date(h, expires);
-        lnt_html_raw(h, "\">expired ");
-        month_year(h, expires);
-        lnt_html_raw(h, "</span>");
-    } else {
-        lnt_html_raw(h, expires - today <= TRAINING_SOON_DAYS
-                            ? "<span class=\"status st-not_evidenced\" title=\""
-                            : "<span class=\"status st-met\" title=\"");
-        web_date(h, expires);
-        lnt_html_raw(h, "\">");
-        month_year(h, expires);
-        lnt_html_raw(h, "</span>");
-    }
-}
-
-static void training_section(struct web_req *r, const struct lnt_venue *v)
-{
-    struct lnt_training_coverage *tc = NULL;
-    char err[LNT_ERRBUF_SIZE] = "";
-    int32_t today = lnt_london_date(r->now);
-    size_t n = 0;
-
-    lnt_html_raw(&r->h, "<section class=\"panel\" id=\"training\" aria-labelledby=\"tr-h\"><h2 "
-                        "id=\"tr-h\">Training coverage</h2>");
-    if (lnt_store_training_coverage(r->web->store, v->id, &tc, &n, err) != LNT_OK) {
-        lnt_error("dashboard: training: %s", err);
-        lnt_html_raw(&r->h, "<p class=\"empty\">Training records could not be read.</p>"
-                            "</section>");
-        return;
-    }
-    lnt_html_raw(&r->h, "<p class=\"muted\">Each course's latest record: the month it runs out "
-                        "(amber within 30 days). Hover a month for the exact date.");
-    if (!web_can_read_register(r)) /* names are the register's, like the register itself */
-        lnt_html_raw(&r->h, " Staff are numbered: their names are for those who may read the "
-                            "door register.");
-    lnt_html_raw(&r->h, "</p>");
-    lnt_html_raw(&r->h, "<div class=\"table-wrap\"><table id=\"training-table\" "
-                        "class=\"compact\"><thead><tr><th "
-                        "scope=\"col\">Staff</th><th scope=\"col\">Role</th><th scope=\"col\">"
-                        "SIA licence</th>");
-    for (int c = 1; c <= LNT_COURSE__MAX; c++) {
-        lnt_html_raw(&r->h, "<th scope=\"col\">");
-        lnt_html_txt(&r->h, lnt_course_name((enum lnt_course)c));
-        lnt_html_raw(&r->h, "</th>");
-    }
-    lnt_html_raw(&r->h, "</tr></thead><tbody>");
-    for (size_t i = 0; i < n; i++) {
-        lnt_html_raw(&r->h, "<tr><td class=\"nowrap\">");
-        if (web_can_read_register(r))
-            lnt_html_txt(&r->h, tc[i].name);
-        else
-            lnt_html_rawf(&r->h, "Staff member %zu", i + 1);
-        lnt_html_raw(&r->h, "</td><td>");
-        lnt_html_txt(&r->h, lnt_role_name(tc[i].role));
-        lnt_html_raw(&r->h, "</td><td>");
-        if (tc[i].role == LNT_ROLE_DOOR || tc[i].sia_expires != 0)
-            course_cell(&r->h, tc[i].sia_expires, today);
-        else
-            lnt_html_raw(&r->h, "<span class=\"muted\">not needed</span>");
-        lnt_html_raw(&r->h, "</td>");
-        for (int c = 1; c <= LNT_COURSE__MAX; c++) {
-            lnt_html_raw(&r->h, "<td>");
-            course_cell(&r->h, tc[i].expires[c], today);
-            lnt_html_raw(&r->h, "</td>");
-        }
-        lnt_html_raw(&r->h, "</tr>\n");
-    }
-    if (n == 0)
-        lnt_html_rawf(&r->h,
-                      "<tr><td colspan=\"%d\" class=\"empty\">No current staff on "
-                      "record.</td></tr>",
-                      3 + LNT_COURSE__MAX);
-    lnt_html_rawf(&r->h,
-                  "</tbody></table></div><p class=\"no-print\"><a "
-                  "href=\"/exports/training.csv?venue=%lld\">Training as CSV</a></p>"
-                  "</section>",
-                  (long long)v->id);
-    free(tc);
-}
-
 static void finding_form(struct web_req *r, const struct lnt_venue *v)
 {
     const struct lnt_bbn_catalogue *cat = r->web->rules != NULL ? r->web->rules->bbn : NULL;
@@ -804,7 +705,7 @@ void web_venue(struct web_req *r)
     web_venue_stock(r, &v);
     web_venue_kiosks(r, &v);
     lnt_html_raw(&r->h, "</div>");
-    training_section(r, &v);
+    web_venue_training_section(r, &v);
     finding_form(r, &v);
     {
         struct lnt_rollup_scope scope = {.venue_id = v.id};

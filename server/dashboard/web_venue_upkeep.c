@@ -1,11 +1,15 @@
-/* web_venue_upkeep.c - the case file's upkeep sections: cup-cover stock with its forecast, and
- * kiosk health. */
+/* web_venue_upkeep.c - the case file's upkeep sections: cup-cover stock with its forecast,
+ * kiosk health, and staff training coverage. */
 #include "web_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
+#include "ltime.h"
 #include "night.h"
+
+#define TRAINING_SOON_DAYS 30 /* a course running out this soon is amber */
 
 #define KIOSK_STALE (2 * 86400)
 #define STOCK_RATE_NIGHTS 28
@@ -108,4 +112,102 @@ void web_venue_kiosks(struct web_req *r, const struct lnt_venue *v)
                             "</td></tr>");
     lnt_html_raw(&r->h, "</tbody></table></div></section>");
     free(k);
+}
+
+/* "Oct 2027": training dates to the month keep the coverage table narrow enough for a phone. */
+static void month_year(struct lnt_html *h, int32_t days)
+{
+    static const char *const m3[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    int y, m, d;
+    lnt_civil_from_days(days, &y, &m, &d);
+    lnt_html_rawf(h, "%s %d", m3[m - 1], y);
+}
+
+static void course_cell(struct lnt_html *h, int32_t expires, int32_t today)
+{
+    if (expires == 0) {
+        lnt_html_raw(h, "<span class=\"muted\">none</span>");
+    } else if (expires == INT32_MAX) {
+        lnt_html_raw(h, "<span class=\"status st-met\">no expiry</span>");
+    } else if (expires < today) {
+        lnt_html_raw(h, "<span class=\"status st-not_met\" title=\"");
+        web_date(h, expires);
+        lnt_html_raw(h, "\">expired ");
+        month_year(h, expires);
+        lnt_html_raw(h, "</span>");
+    } else {
+        lnt_html_raw(h, expires - today <= TRAINING_SOON_DAYS
+                            ? "<span class=\"status st-not_evidenced\" title=\""
+                            : "<span class=\"status st-met\" title=\"");
+        web_date(h, expires);
+        lnt_html_raw(h, "\">");
+        month_year(h, expires);
+        lnt_html_raw(h, "</span>");
+    }
+}
+
+void web_venue_training_section(struct web_req *r, const struct lnt_venue *v)
+{
+    struct lnt_training_coverage *tc = NULL;
+    char err[LNT_ERRBUF_SIZE] = "";
+    int32_t today = lnt_london_date(r->now);
+    size_t n = 0;
+
+    lnt_html_raw(&r->h, "<section class=\"panel\" id=\"training\" aria-labelledby=\"tr-h\"><h2 "
+                        "id=\"tr-h\">Training coverage</h2>");
+    if (lnt_store_training_coverage(r->web->store, v->id, &tc, &n, err) != LNT_OK) {
+        lnt_error("dashboard: training: %s", err);
+        lnt_html_raw(&r->h, "<p class=\"empty\">Training records could not be read.</p>"
+                            "</section>");
+        return;
+    }
+    lnt_html_raw(&r->h, "<p class=\"muted\">Each course's latest record: the month it runs out "
+                        "(amber within 30 days). Hover a month for the exact date.");
+    if (!web_can_read_register(r)) /* names are the register's, like the register itself */
+        lnt_html_raw(&r->h, " Staff are numbered: their names are for those who may read the "
+                            "door register.");
+    lnt_html_raw(&r->h, "</p>");
+    lnt_html_raw(&r->h, "<div class=\"table-wrap\"><table id=\"training-table\" "
+                        "class=\"compact\"><thead><tr><th "
+                        "scope=\"col\">Staff</th><th scope=\"col\">Role</th><th scope=\"col\">"
+                        "SIA licence</th>");
+    for (int c = 1; c <= LNT_COURSE__MAX; c++) {
+        lnt_html_raw(&r->h, "<th scope=\"col\">");
+        lnt_html_txt(&r->h, lnt_course_name((enum lnt_course)c));
+        lnt_html_raw(&r->h, "</th>");
+    }
+    lnt_html_raw(&r->h, "</tr></thead><tbody>");
+    for (size_t i = 0; i < n; i++) {
+        lnt_html_raw(&r->h, "<tr><td class=\"nowrap\">");
+        if (web_can_read_register(r))
+            lnt_html_txt(&r->h, tc[i].name);
+        else
+            lnt_html_rawf(&r->h, "Staff member %zu", i + 1);
+        lnt_html_raw(&r->h, "</td><td>");
+        lnt_html_txt(&r->h, lnt_role_name(tc[i].role));
+        lnt_html_raw(&r->h, "</td><td>");
+        if (tc[i].role == LNT_ROLE_DOOR || tc[i].sia_expires != 0)
+            course_cell(&r->h, tc[i].sia_expires, today);
+        else
+            lnt_html_raw(&r->h, "<span class=\"muted\">not needed</span>");
+        lnt_html_raw(&r->h, "</td>");
+        for (int c = 1; c <= LNT_COURSE__MAX; c++) {
+            lnt_html_raw(&r->h, "<td>");
+            course_cell(&r->h, tc[i].expires[c], today);
+            lnt_html_raw(&r->h, "</td>");
+        }
+        lnt_html_raw(&r->h, "</tr>\n");
+    }
+    if (n == 0)
+        lnt_html_rawf(&r->h,
+                      "<tr><td colspan=\"%d\" class=\"empty\">No current staff on "
+                      "record.</td></tr>",
+                      3 + LNT_COURSE__MAX);
+    lnt_html_rawf(&r->h,
+                  "</tbody></table></div><p class=\"no-print\"><a "
+                  "href=\"/exports/training.csv?venue=%lld\">Training as CSV</a></p>"
+                  "</section>",
+                  (long long)v->id);
+    free(tc);
 }

@@ -72,8 +72,8 @@ struct options {
     const char *trusted_proxies;
     unsigned threads;
     bool insecure_http;
-    int alert_interval;       /* seconds */
-    int alert_silent_minutes; /* 0 = the default */
+    int alert_interval;              /* seconds */
+    int alert_silent_minutes;        /* 0 = the default */
     struct lnt_notify_config notify; /* how alerts leave (server/notify) */
     const char *smtp_password_file;
     int notify_interval_s;

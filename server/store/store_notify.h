@@ -9,12 +9,11 @@
 #include <stdint.h>
 
 #include "store.h"
+#include "store_alerts.h" /* the bounds of an alert's summary and link: one home */
 
 #define LNT_DELIVERY_TARGET_MAX 254 /* bytes of an email address or a webhook URL */
 #define LNT_DELIVERY_ERROR_MAX 200  /* bytes of the last error kept with a delivery */
 #define LNT_ALERT_KIND_MAX 31
-#define LNT_ALERT_SUMMARY_MAX 400
-#define LNT_ALERT_LINK_MAX 254
 #define LNT_WEBHOOK_SECRET_LEN 32 /* bytes of an HMAC-SHA256 key */
 
 enum lnt_channel { LNT_CHANNEL_EMAIL, LNT_CHANNEL_WEBHOOK, LNT_CHANNEL_COUNT };

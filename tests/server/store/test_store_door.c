@@ -394,17 +394,17 @@ static void test_store_door__a_scheme_with_venues_requires_nothing_new_on_upgrad
     lnt_store_free(f->s);
     f->s = NULL;
     assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    assert_int_equal(
-        sqlite3_exec(db,
-                     SF_BACK_TO_10
-                     "DROP TABLE required_training; DROP TABLE sia_history; "
-                     "ALTER TABLE shifts DROP COLUMN training_missing; "
-                     "ALTER TABLE shifts DROP COLUMN duty; "
-                     "ALTER TABLE venues DROP COLUMN joined_on; "
-                     "ALTER TABLE volunteer_shifts DROP COLUMN base; "
-                     "ALTER TABLE volunteer_shifts DROP COLUMN leader; " "PRAGMA user_version = 6;",
-                     NULL, NULL, NULL),
-        SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  SF_BACK_TO_10
+                                  "DROP TABLE required_training; DROP TABLE sia_history; "
+                                  "ALTER TABLE shifts DROP COLUMN training_missing; "
+                                  "ALTER TABLE shifts DROP COLUMN duty; "
+                                  "ALTER TABLE venues DROP COLUMN joined_on; "
+                                  "ALTER TABLE volunteer_shifts DROP COLUMN base; "
+                                  "ALTER TABLE volunteer_shifts DROP COLUMN leader; "
+                                  "PRAGMA user_version = 6;",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
     sqlite3_close(db);
     sf_reopen(f);
     assert_int_equal(sf_sql_int(f->path, "PRAGMA user_version"), LNT_STORE_SCHEMA_VERSION);
@@ -433,7 +433,8 @@ static void test_store_door__schema_7_listings_carry_into_the_history(void **sta
              "from_day INTEGER NOT NULL, set_at INTEGER NOT NULL) WITHOUT ROWID; INSERT INTO "
              "sia_listed VALUES ('%s', 2, %d, 1); ALTER TABLE venues DROP COLUMN joined_on; "
              "ALTER TABLE volunteer_shifts DROP COLUMN base; "
-             "ALTER TABLE volunteer_shifts DROP COLUMN leader; " "PRAGMA user_version = 7;",
+             "ALTER TABLE volunteer_shifts DROP COLUMN leader; "
+             "PRAGMA user_version = 7;",
              LICENCE, (int)nov1);
     assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);

@@ -14,7 +14,7 @@
  * schema 13's casework, schema 15's alert delivery. */
 #define SF_BACK_TO_10                                                                              \
     "DROP TABLE alert_delivery_cursor; DROP TABLE alert_deliveries; DROP TABLE alert_webhooks; "   \
-    "DROP TABLE casework_files; DROP TABLE casework_versions; DROP TABLE casework; "                \
+    "DROP TABLE casework_files; DROP TABLE casework_versions; DROP TABLE casework; "               \
     "DROP TABLE alert_inbox; DROP TABLE alerts; DROP TABLE alert_subscriptions; "                  \
     "DROP TABLE venue_coords; DROP TABLE place_incidents; DROP TABLE map_image; "                  \
     "ALTER TABLE places DROP COLUMN kind; ALTER TABLE places DROP COLUMN lat; "                    \
