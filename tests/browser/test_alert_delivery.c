@@ -2,7 +2,7 @@
  * a refused email shows on the Admin page with the mail server's answer, a webhook is set (its
  * secret shown once) and cleared, and the failure goes once the server takes the email. Real
  * lanternd, real aiosmtpd (STARTTLS), the alert written with SQL as the raising side writes it.
- * With LNT_SHOT_DIR set, the section is also saved there as 13-admin-alert-delivery.png. */
+ * With LNT_SHOT_DIR set, the section is also saved there as 18-alert-delivery.png. */
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -177,7 +177,7 @@ static void test_alert_delivery__admin_sees_failure_and_sets_webhook(void **stat
                                         "return 1;",
                                         NULL, err),
                          LNT_OK);
-        snprintf(path, sizeof path, "%s/13-admin-alert-delivery.png", shots);
+        snprintf(path, sizeof path, "%s/18-alert-delivery.png", shots);
         assert_int_equal(lnt_wd_screenshot(g.wd, path, err), LNT_OK);
     }
     click("#admin-webhooks button[type=\"submit\"]");
