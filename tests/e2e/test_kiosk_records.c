@@ -76,31 +76,6 @@ static bool flag(json_t *o, const char *key)
     return json_is_true(v);
 }
 
-/* lanternctl --db DB --json ARGS... with `input` on standard input; its JSON (decref it). */
-static json_t *ctl(struct town *t, const char *input, const char *const *args)
-{
-    const char *argv[24];
-    struct lnt_proc_result r;
-    json_t *out;
-    size_t n = 0;
-
-    argv[n++] = lnt_test_bin("lanternctl");
-    argv[n++] = "--db";
-    argv[n++] = t->db;
-    argv[n++] = "--json";
-    for (size_t i = 0; args[i] != NULL && n < 23; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-    assert_int_equal(lnt_proc_run(argv, input, 30000, &r), 0);
-    if (r.status != 0)
-        fail_msg("lanternctl %s failed (%d): %s", args[0], r.status, r.err);
-    out = json_loads(r.out, JSON_DECODE_ANY, NULL);
-    if (out == NULL)
-        fail_msg("lanternctl %s printed no JSON: %s", args[0], r.out);
-    lnt_proc_result_release(&r);
-    return out;
-}
-
 /* GET `path` of the API as an officer (a token for the whole scheme); the reply's JSON. */
 static json_t *api(struct records *rec, const char *path)
 {
@@ -109,7 +84,7 @@ static json_t *api(struct records *rec, const char *path)
     json_t *j;
 
     if (rec->token[0] == '\0') {
-        json_t *o = ctl(
+        json_t *o = town_ctl(
             rec->town, NULL,
             (const char *[]){"token", "add", "--role", "officer", "--label", "licensing", NULL});
         snprintf(rec->token, sizeof rec->token, "%s", str(o, "token"));
@@ -156,7 +131,7 @@ static char *case_file(struct records *rec)
     snprintf(path, sizeof path, "/venues/%lld",
              (long long)json_integer_value(json_object_get(v, "id")));
     json_decref(list);
-    json_decref(ctl(rec->town, PASSWORD "\n" PASSWORD "\n", add));
+    json_decref(town_ctl(rec->town, PASSWORD "\n" PASSWORD "\n", add));
     assert_int_equal(lnt_test_officer_login(curl, rec->town->url, EMAIL, PASSWORD, NULL, 0), 303);
     lnt_test_officer_http(curl, rec->town->url, path, NULL, NULL, &page);
     assert_int_equal(page.status, 200);

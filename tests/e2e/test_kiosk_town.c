@@ -17,8 +17,7 @@
 #include "image.h"
 #include "qr.h"
 
-/* lanternctl --db DB --json ARGS...; asserts exit 0; returns its JSON (the caller decrefs). */
-static json_t *ctl(struct town *t, const char *const *args)
+json_t *town_ctl(struct town *t, const char *input, const char *const *args)
 {
     const char *argv[32];
     struct lnt_proc_result r;
@@ -33,7 +32,7 @@ static json_t *ctl(struct town *t, const char *const *args)
     for (size_t i = 0; args[i] != NULL && n < 31; i++)
         argv[n++] = args[i];
     argv[n] = NULL;
-    assert_int_equal(lnt_proc_run(argv, NULL, 30000, &r), 0);
+    assert_int_equal(lnt_proc_run(argv, input, 30000, &r), 0);
     if (r.status != 0)
         fail_msg("lanternctl %s failed (%d): %s", args[0], r.status, r.err);
     out = json_loads(r.out, JSON_DECODE_ANY, &jerr);
@@ -41,6 +40,11 @@ static json_t *ctl(struct town *t, const char *const *args)
         fail_msg("lanternctl %s printed no JSON: %s", args[0], r.out);
     lnt_proc_result_release(&r);
     return out;
+}
+
+static json_t *ctl(struct town *t, const char *const *args)
+{
+    return town_ctl(t, NULL, args);
 }
 
 static void id_of(json_t *o, char *out, size_t size)
@@ -131,19 +135,22 @@ void town_free(struct town *t)
     free(t);
 }
 
-void town_start_server(struct town *t)
+void town_start_server_with(struct town *t, const char *const *extra)
 {
     char *port_file = lnt_test_path(t->dir, "port");
-    const char *argv[] = {lnt_test_bin("lanternd"),
-                          "--db",
-                          t->db,
-                          "--listen",
-                          "127.0.0.1:0",
-                          "--port-file",
-                          port_file,
-                          NULL};
+    const char *argv[40] = {lnt_test_bin("lanternd"),
+                            "--db",
+                            t->db,
+                            "--listen",
+                            "127.0.0.1:0",
+                            "--port-file",
+                            port_file};
+    size_t n = 7;
     char *port;
 
+    for (size_t i = 0; extra != NULL && extra[i] != NULL && n < 39; i++)
+        argv[n++] = extra[i];
+    argv[n] = NULL;
     unlink(port_file);
     t->server = lnt_proc_spawn(argv, t->log);
     assert_true(t->server > 0);
@@ -154,6 +161,11 @@ void town_start_server(struct town *t)
     snprintf(t->url, sizeof t->url, "http://127.0.0.1:%s", port);
     free(port);
     free(port_file);
+}
+
+void town_start_server(struct town *t)
+{
+    town_start_server_with(t, NULL);
 }
 
 void town_stop_server(struct town *t)

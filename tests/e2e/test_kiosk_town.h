@@ -27,6 +27,8 @@ enum { DOOR = 0, BAR, MANAGER, VOLUNTEER, DOOR2 };
 struct town *town_new(void);
 void town_free(struct town *t);
 void town_start_server(struct town *t);
+/* The same with more lanternd options (NULL-terminated; at most 32). */
+void town_start_server_with(struct town *t, const char *const *extra);
 void town_stop_server(struct town *t);
 
 /* Writes `script` to DIR/name and runs lantern-kiosk --headless --replay on it (enrolling with
@@ -42,6 +44,10 @@ int town_teardown(void **state);
 void town_play(struct town *t, const char *script, bool enrol);
 /* The same on the enrolled kiosk with the shortest idle time (5 s), as one left alone. */
 void town_play_idle(struct town *t, const char *script);
+
+/* lanternctl --db DB --json ARGS... with `input` (or nothing) on standard input; asserts exit
+ * 0; returns its JSON (the caller decrefs). */
+json_t *town_ctl(struct town *t, const char *input, const char *const *args);
 
 /* Member `key` of an event, failing the test when it is missing or of another type. */
 const char *town_str(json_t *ev, const char *key);
