@@ -729,7 +729,8 @@ int main(int argc, char **argv)
     if (opt.smtp_password_file != NULL && !read_password(opt.smtp_password_file, password))
         goto out;
     opt.notify.smtp_password = password;
-    if (!open_store(&opt, &store) || !block_stop_signals(&stop_signals))
+    /* before the store: opening it starts its checkpoint thread, which must not take SIGTERM */
+    if (!block_stop_signals(&stop_signals) || !open_store(&opt, &store))
         goto out;
 
     memset(&cfg, 0, sizeof cfg);
