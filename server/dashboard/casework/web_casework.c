@@ -389,6 +389,8 @@ static void timeline(struct web_req *r, const struct lnt_venue *v, const struct 
         return;
     for (size_t i = 0; i < n; i++) {
         char title[LNT_CW_SHORT_MAX + 32];
+        if (list[i].created_at > r->now) /* as at a past date: not yet recorded then */
+            continue;
         record_title(&list[i], title, sizeof title);
         e[k].at = list[i].on > 0 ? (int64_t)list[i].on * 86400 + 43200 : list[i].created_at;
         e[k].dated = list[i].on > 0;
@@ -402,6 +404,7 @@ static void timeline(struct web_req *r, const struct lnt_venue *v, const struct 
         k++;
     }
     f.venue_id = v->id;
+    f.to = r->now + 1; /* as at a past date, nothing after it */
     if (lnt_store_incident_list(r->web->store, &f, 0, TIMELINE_INCIDENTS, &inc, &ni, NULL) ==
         LNT_OK)
         for (size_t i = 0; i < ni; i++) {
