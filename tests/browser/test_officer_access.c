@@ -835,6 +835,9 @@ static const char *const ctl_not_reads[] = {"init",
                                             "casework history",
                                             "alert subscribe",
                                             "alert unsubscribe",
+                                            "alert webhook", /* set|clear|list: where an
+                                                                authority's alerts go, no
+                                                                personal data; changes audited */
                                             "staff add",
                                             "staff edit",
                                             "staff leave",
