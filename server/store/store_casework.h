@@ -123,6 +123,14 @@ enum lnt_err lnt_store_cw_history(struct lnt_store *s, int64_t id, struct lnt_ca
 enum lnt_err lnt_store_cw_list(struct lnt_store *s, int64_t venue_id, struct lnt_casework **out,
                                size_t *n, char *err);
 /*
+ * The same list as it stood at instant `at` (0 = now, as lnt_store_cw_list): records created
+ * by then, each in the version that was current at `at`. A record edited or closed later shows
+ * its earlier text and state (an item closed later is open then; its superseded_at is the time
+ * the later version replaced it, never 0). Thread-safe.
+ */
+enum lnt_err lnt_store_cw_list_at(struct lnt_store *s, int64_t venue_id, int64_t at,
+                                  struct lnt_casework **out, size_t *n, char *err);
+/*
  * The attached PDF of record `id` as of version `version` (0 = the current one): *out (the
  * caller's to free) and *n. LNT_ERR_NOT_FOUND when there is no such record, version or
  * attachment. Thread-safe.

@@ -124,6 +124,77 @@ static void test_store_casework__edit_supersedes_and_history_keeps_every_version
     free(c);
 }
 
+/* The first record in `list` (n) with id `id`, or NULL. */
+static const struct lnt_casework *find_record(const struct lnt_casework *list, size_t n, int64_t id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (list[i].id == id)
+            return &list[i];
+    return NULL;
+}
+
+/* As at an instant, each record reads as it stood then: an edit or a close made later is not
+ * there yet, and a record made later is left out. */
+static void test_store_casework__list_at_reads_the_version_current_then(void **state)
+{
+    struct sf *f = *state;
+    int64_t venue = sf_venue(f->s, "The Crown", LNT_VENUE_PUB, "Old Town", "Westshire");
+    struct lnt_casework *c = visit(venue, lnt_days_from_civil(2026, 9, 1), "Log not kept");
+    struct lnt_casework *later = visit(venue, lnt_days_from_civil(2026, 9, 20), "Made later");
+    struct lnt_casework *list = NULL;
+    const struct lnt_casework *r;
+    char err[LNT_ERRBUF_SIZE] = "";
+    size_t n = 0;
+
+    assert_int_equal(lnt_store_cw_add(f->s, "a", SF_T0, c, NULL, 0, err), LNT_OK);
+    lnt_str_copy(c->text, sizeof c->text, "Log kept since the visit");
+    assert_int_equal(lnt_store_cw_edit(f->s, "b", SF_T0 + 10 * DAY, c, NULL, 0, err), LNT_OK);
+    assert_int_equal(lnt_store_cw_close(f->s, "b", SF_T0 + 20 * DAY, c->id, err), LNT_OK);
+    assert_int_equal(lnt_store_cw_add(f->s, "a", SF_T0 + 15 * DAY, later, NULL, 0, err), LNT_OK);
+
+    /* before the record was made: nothing */
+    assert_int_equal(lnt_store_cw_list_at(f->s, venue, SF_T0 - 1, &list, &n, err), LNT_OK);
+    assert_int_equal(n, 0);
+    free(list);
+    /* after it was made, before the edit: the first text, open */
+    assert_int_equal(lnt_store_cw_list_at(f->s, venue, SF_T0 + 5 * DAY, &list, &n, err), LNT_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(list[0].text, "Log not kept");
+    assert_int_equal(list[0].version, 1);
+    assert_int_equal(list[0].closed_at, 0);
+    assert_int_equal(list[0].superseded_at, SF_T0 + 10 * DAY); /* not the current version */
+    free(list);
+    /* at the very instant of the edit: the edit */
+    assert_int_equal(lnt_store_cw_list_at(f->s, venue, SF_T0 + 10 * DAY, &list, &n, err), LNT_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(list[0].text, "Log kept since the visit");
+    free(list);
+    /* after the later record, before the close: both, the first still open */
+    assert_int_equal(lnt_store_cw_list_at(f->s, venue, SF_T0 + 16 * DAY, &list, &n, err), LNT_OK);
+    assert_int_equal(n, 2);
+    r = find_record(list, n, c->id);
+    assert_non_null(r);
+    assert_int_equal(r->version, 2);
+    assert_int_equal(r->closed_at, 0);
+    assert_non_null(find_record(list, n, later->id));
+    free(list);
+    /* now (0) and after the close: the closed version, as lnt_store_cw_list gives */
+    assert_int_equal(lnt_store_cw_list_at(f->s, venue, 0, &list, &n, err), LNT_OK);
+    assert_int_equal(n, 2);
+    r = find_record(list, n, c->id);
+    assert_non_null(r);
+    assert_int_equal(r->version, 3);
+    assert_int_equal(r->closed_at, SF_T0 + 20 * DAY);
+    assert_int_equal(r->superseded_at, 0);
+    free(list);
+    assert_int_equal(lnt_store_cw_list_at(f->s, venue, SF_T0 + 30 * DAY, &list, &n, err), LNT_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(find_record(list, n, c->id)->version, 3);
+    free(list);
+    free(c);
+    free(later);
+}
+
 static void test_store_casework__nothing_is_deleted_or_rewritten(void **state)
 {
     struct sf *f = *state;
@@ -365,6 +436,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             test_store_casework__edit_supersedes_and_history_keeps_every_version, sf_setup,
             sf_teardown),
+        cmocka_unit_test_setup_teardown(test_store_casework__list_at_reads_the_version_current_then,
+                                        sf_setup, sf_teardown),
         cmocka_unit_test_setup_teardown(test_store_casework__nothing_is_deleted_or_rewritten,
                                         sf_setup, sf_teardown),
         cmocka_unit_test_setup_teardown(

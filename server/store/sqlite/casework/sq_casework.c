@@ -259,12 +259,36 @@ enum lnt_err lnt_store_cw_history(struct lnt_store *s, int64_t id, struct lnt_ca
 enum lnt_err lnt_store_cw_list(struct lnt_store *s, int64_t venue_id, struct lnt_casework **out,
                                size_t *n, char *err)
 {
-    return lnt_sq_rlist(s,
-                        "SELECT " COLS "WHERE c.venue_id = ?1 AND v.superseded_at = 0 "
-                        "ORDER BY CASE WHEN c.plan_id != 0 THEN c.plan_id ELSE c.id END DESC, "
-                        "c.plan_id != 0, v.on_date, c.id LIMIT 2000",
-                        venue_id, sizeof **out, cw_row, (void **)out, n, err,
-                        "listing a venue's casework");
+    return lnt_store_cw_list_at(s, venue_id, 0, out, n, err);
+}
+
+/* The version current at `at` was written at or before it and not superseded until after it
+ * (a version superseded at `at` itself gave way to the one written then). */
+enum lnt_err lnt_store_cw_list_at(struct lnt_store *s, int64_t venue_id, int64_t at,
+                                  struct lnt_casework **out, size_t *n, char *err)
+{
+    struct lnt_sq_conn *c;
+    sqlite3_stmt *st;
+    enum lnt_err rc = LNT_ERR_DB;
+
+    *out = NULL;
+    *n = 0;
+    c = lnt_sq_rbegin(s);
+    st = lnt_sq_stmt(c,
+                     "SELECT " COLS "WHERE c.venue_id = ?1 AND CASE WHEN ?2 = 0 THEN "
+                     "v.superseded_at = 0 ELSE v.at <= ?2 AND (v.superseded_at = 0 OR "
+                     "v.superseded_at > ?2) END "
+                     "ORDER BY CASE WHEN c.plan_id != 0 THEN c.plan_id ELSE c.id END DESC, "
+                     "c.plan_id != 0, v.on_date, c.id LIMIT 2000",
+                     err);
+    if (st != NULL) {
+        sqlite3_bind_int64(st, 1, venue_id);
+        sqlite3_bind_int64(st, 2, at);
+        rc = lnt_sq_list(c->db, st, sizeof **out, cw_row, (void **)out, n, err,
+                         "listing a venue's casework");
+    }
+    lnt_sq_rend(s, c);
+    return rc;
 }
 
 enum lnt_err lnt_store_cw_overdue(struct lnt_store *s, int64_t owner_id, int32_t today,
