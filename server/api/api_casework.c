@@ -11,6 +11,7 @@
 #include "http.h"
 #include "log.h"
 #include "ltime.h"
+#include "night.h"
 #include "store.h"
 #include "store_casework.h"
 
@@ -243,7 +244,9 @@ static bool record_in_scope(struct lnt_api *api, const struct lnt_http_request *
     return lnt_api_venue_in_scope(api, req, caller, c->venue_id, &v, resp);
 }
 
-/* GET /api/v1/venues/{id}/casework: the current version of each record, audited. */
+/* GET /api/v1/venues/{id}/casework[?at=]: the current version of each record, or with `at`
+ * (the scores' rule: a date is the end of that trading night) each record made by then in the
+ * version current then; audited. */
 static void handle_list(struct lnt_api *api, const struct lnt_http_request *req,
                         const struct lnt_api_params *params, struct lnt_http_response *resp)
 {
@@ -252,14 +255,21 @@ static void handle_list(struct lnt_api *api, const struct lnt_http_request *req,
     struct lnt_casework *list = NULL;
     char err[LNT_ERRBUF_SIZE] = "";
     json_t *arr = NULL, *reply = NULL;
+    const char *at_text = lnt_http_query(req, "at");
     size_t n = 0;
-    int64_t id;
+    int64_t id, at = 0;
 
     if (!lnt_api_officer_auth(api, req, &c, resp) || !may_casework(api, req, &c, resp) ||
         !lnt_api_param_id(params, 0, "venue", &id, resp) ||
         !lnt_api_venue_in_scope(api, req, &c, id, &v, resp))
         return;
-    if (lnt_store_cw_list(api->store, id, &list, &n, err) != LNT_OK) {
+    if (at_text != NULL && lnt_as_at_parse(at_text, &at, NULL) != LNT_OK) {
+        lnt_http_problem(resp, 400, "query `at`: expected an RFC 3339 time or YYYY-MM-DD");
+        return;
+    }
+    if (at >= lnt_api_now(api))
+        at = 0; /* tonight, or later: each record as it is now */
+    if (lnt_store_cw_list_at(api->store, id, at, &list, &n, err) != LNT_OK) {
         lnt_error("%s: %s", req->path, err);
         lnt_http_problem(resp, 500, "the server could not read the casework");
         return;

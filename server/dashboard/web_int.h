@@ -210,6 +210,16 @@ void web_period_window_words(struct web_req *r, int64_t at);
  * LNT_ERR_TOO_LARGE (the body is unchanged).
  */
 enum lnt_err web_period_links(struct web_req *r);
+/*
+ * Where a POST's 303 leads (web_redirect calls it): `location` with the
+ * as-at date the POST carried (the form's action query, which
+ * web_period_links adds to every POST form of an as-at page, or an `at`
+ * field), so the officer lands on the page as at the same date. The date is
+ * checked by the GET pages' rule first; location as it is for a GET, a POST
+ * without a date (or with tonight's), a sign-in or sign-out page, or one that
+ * already names its date. The result is out (size bytes) or location itself.
+ */
+const char *web_period_location(struct web_req *r, const char *location, char *out, size_t size);
 
 /* Two periods side by side (period/web_compare.c, called by the pages): nights [first, last]. */
 struct web_span {

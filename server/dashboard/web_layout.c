@@ -355,6 +355,9 @@ void web_error(struct web_req *r, int status, const char *heading, const char *d
 
 void web_redirect(struct web_req *r, const char *location)
 {
+    char dated[WEB_NEXT_MAX + 64];
+
+    location = web_period_location(r, location, dated, sizeof dated);
     lnt_buf_reset(&r->resp->body);
     lnt_html_init(&r->h, &r->resp->body);
     web_header(r, "Location", location);

@@ -23,7 +23,8 @@ struct pack {
     const struct lnt_venue *v;
     const struct lnt_score_result *s;
     bool scored;
-    int32_t first, last; /* the scoring window's nights */
+    int32_t first, last;                   /* the scoring window's nights */
+    char as_at[LNT_LOCAL_TIME_STRLEN + 8]; /* "As at Sat 12 Sep 2026"; "" for a pack of today */
     struct lnt_risk_cause_total causes[LNT_SCORE_CAUSES];
 };
 
@@ -175,7 +176,16 @@ static void summary_page(struct pack *k, struct web_pdf *p)
 
     web_pdf_para(p, "Lantern evidence pack", 10, false);
     web_pdf_para(p, k->v->name, 20, true);
-    fmt_time(k->r->now, when, sizeof when);
+    if (k->as_at[0] != '\0') {
+        fmt_time(k->r->now, when, sizeof when);
+        web_pdf_para(p, k->as_at, 14, true);
+        snprintf(buf, sizeof buf,
+                 "The evidence and the scores as they stood at %s%s: nothing after it is "
+                 "counted, and each casework record reads as it did then.",
+                 when, k->r->as_at_text[10] == '\0' ? ", the end of that trading night" : "");
+        web_pdf_para(p, buf, 9, false);
+    }
+    fmt_time(k->r->live_now != 0 ? k->r->live_now : k->r->now, when, sizeof when);
     snprintf(buf, sizeof buf,
              "Prepared %s by %s for a licence review or a Best Bar None assessment. Every time "
              "in this pack is London time, with its zone, as on the dashboard.",
@@ -454,6 +464,21 @@ static void pack_findings(struct pack *k, struct web_pdf *p)
     free(fnd);
 }
 
+/* "As at Sat 12 Sep 2026" (or "As at Sat 12 Sep 2026, 21:00 BST" for an instant) for a pack
+ * made as at a past date, the dashboard banner's words; "" for a pack of today. */
+static void as_at_words(const struct web_req *r, char *out, size_t size)
+{
+    char local[LNT_LOCAL_TIME_STRLEN];
+
+    out[0] = '\0';
+    if (r->as_at == 0)
+        return;
+    if (r->as_at_text[10] != '\0' ? lnt_local_time_format(r->now, local) != LNT_OK
+                                  : lnt_local_date_format(r->as_at, local) != LNT_OK)
+        return;
+    snprintf(out, size, "As at %s", local);
+}
+
 /* One pass over the whole pack. */
 static void pack_draw(struct pack *k, struct web_pdf *p)
 {
@@ -491,8 +516,9 @@ void web_evidence_pdf(struct web_req *r)
         k.last = s.last_night;
         lnt_risk_causes(&s.risk, k.causes);
     }
-    snprintf(footer, sizeof footer, "Lantern evidence pack: %s (venue %lld)", v.name,
-             (long long)id);
+    as_at_words(r, k.as_at, sizeof k.as_at);
+    snprintf(footer, sizeof footer, "Lantern evidence pack: %s (venue %lld)%s%s", v.name,
+             (long long)id, k.as_at[0] != '\0' ? ", " : "", k.as_at);
     measure = calloc(1, sizeof *measure);
     p = calloc(1, sizeof *p);
     if (measure == NULL || p == NULL) {

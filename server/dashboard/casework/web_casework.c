@@ -259,7 +259,7 @@ static void add_form(struct web_req *r, const struct lnt_venue *v, const struct 
                         "(action items)</label><select id=\"cw-plan\" name=\"plan\">");
     option(r, "", "None", true);
     for (size_t i = 0; i < n; i++)
-        if (list[i].type == LNT_CW_PLAN && list[i].closed_at == 0) {
+        if (list[i].type == LNT_CW_PLAN && list[i].closed_at == 0 && list[i].superseded_at == 0) {
             char val[24];
             snprintf(val, sizeof val, "%lld", (long long)list[i].id);
             option(r, val, list[i].title, false);
@@ -270,6 +270,13 @@ static void add_form(struct web_req *r, const struct lnt_venue *v, const struct 
                         "<p class=\"muted\">A letter's PDF is attached with <code>lanternctl "
                         "casework edit --pdf</code> or the API (docs/api.md).</p></details>");
     free(blank);
+}
+
+/* The instant the casework is read at: the as-at instant, or 0 for each record's current
+ * version. */
+static int64_t cw_at(const struct web_req *r)
+{
+    return r->as_at != 0 ? r->now : 0;
 }
 
 /* One record's row: what, when, its state, and its edit and close forms. */
@@ -336,7 +343,11 @@ static void record_row(struct web_req *r, const struct lnt_venue *v, const struc
                   "</span><br/><a href=\"/venues/%lld/casework/%lld\">History</a></td>"
                   "<td data-label=\"Change\" class=\"no-print\">",
                   (long long)v->id, (long long)c->id);
-    if (c->closed_at == 0) {
+    if (c->superseded_at != 0)
+        /* as at a past date, a record changed since: its forms would write over the later text */
+        lnt_html_raw(&r->h, "<span class=\"muted\">Changed since this date: see its history "
+                            "or today's page.</span>");
+    else if (c->closed_at == 0) {
         snprintf(pre, sizeof pre, "cw%lld", (long long)c->id);
         snprintf(label, sizeof label, "Edit %s", title);
         lnt_html_raw(&r->h, "<details><summary");
@@ -455,9 +466,13 @@ void web_casework_section(struct web_req *r, const struct lnt_venue *v)
     lnt_html_raw(&r->h, "<section class=\"panel\" id=\"casework\" aria-labelledby=\"cw-h\">"
                         "<h2 id=\"cw-h\">Casework</h2>");
     if (web_query(r, "saved") != NULL && strcmp(web_query(r, "saved"), "casework") == 0)
-        lnt_html_raw(&r->h, "<div class=\"notice ok\" role=\"status\" id=\"casework-saved\">"
-                            "Saved. Earlier versions stay in each record's history.</div>");
-    if (lnt_store_cw_list(r->web->store, v->id, &list, &n, err) != LNT_OK) {
+        lnt_html_rawf(&r->h,
+                      "<div class=\"notice ok\" role=\"status\" id=\"casework-saved\">"
+                      "Saved. Earlier versions stay in each record's history.%s</div>",
+                      r->as_at != 0 ? " The change is dated today, so this page, as at an "
+                                      "earlier date, does not show it yet."
+                                    : "");
+    if (lnt_store_cw_list_at(r->web->store, v->id, cw_at(r), &list, &n, err) != LNT_OK) {
         lnt_error("dashboard: casework: %s", err);
         lnt_html_raw(&r->h, "<p class=\"empty\">The casework could not be read.</p></section>");
         return;
@@ -648,13 +663,16 @@ void web_casework_pack(struct web_req *r, const struct lnt_venue *v, struct web_
                      false);
         return;
     }
-    if (lnt_store_cw_list(r->web->store, v->id, &list, &n, NULL) != LNT_OK) {
+    if (lnt_store_cw_list_at(r->web->store, v->id, cw_at(r), &list, &n, NULL) != LNT_OK) {
         web_pdf_para(p, "The casework could not be read.", 9, false);
         return;
     }
     web_pdf_para(p,
-                 "Each record as it stands now (its history is on the dashboard), newest "
-                 "first; a plan's items follow it.",
+                 r->as_at != 0 ? "Each record as it stood at the date of this pack (later "
+                                 "changes are in its history on the dashboard), newest first; "
+                                 "a plan's items follow it."
+                               : "Each record as it stands now (its history is on the "
+                                 "dashboard), newest first; a plan's items follow it.",
                  9, false);
     for (size_t i = 0; i < n; i++) {
         const struct lnt_casework *c = &list[i];

@@ -212,6 +212,13 @@ static bool carries(const char *v, const char *ve)
     return true;
 }
 
+/* true for the sign-in and sign-out forms' actions: a session is not as at any date. */
+static bool signs_in_or_out(const char *v, const char *ve)
+{
+    size_t n = (size_t)(ve - v);
+    return (n >= 6 && memcmp(v, "/login", 6) == 0) || (n >= 7 && memcmp(v, "/logout", 7) == 0);
+}
+
 enum lnt_err web_period_links(struct web_req *r)
 {
     struct lnt_buf *body = &r->resp->body, out;
@@ -252,6 +259,24 @@ enum lnt_err web_period_links(struct web_req *r)
             if (rc == LNT_OK)
                 rc = lnt_buf_puts(&out, hidden);
             from = e + 1;
+        } else if ((size_t)(end - p) > 6 && memcmp(p, "<form ", 6) == 0 &&
+                   !in_tag(p, e, "data-period=") && in_tag(p, e, "method=\"post\"") != NULL &&
+                   (h = in_tag(p, e, " action=\"")) != NULL) {
+            /* a POST form: the date rides on its action's query, so the redirect after it
+               (web_period_location) lands on the page as at the same date */
+            v = h + 9;
+            ve = memchr(v, '"', (size_t)(e - v));
+            if (ve != NULL && carries(v, ve) && !signs_in_or_out(v, ve)) {
+                const char *hash = memchr(v, '#', (size_t)(ve - v));
+                const char *cut = hash != NULL ? hash : ve;
+                bool has_q = memchr(v, '?', (size_t)(cut - v)) != NULL;
+                rc = lnt_buf_append(&out, from, (size_t)(cut - from));
+                if (rc == LNT_OK)
+                    rc = lnt_buf_puts(&out, has_q ? "&amp;" : "?");
+                if (rc == LNT_OK)
+                    rc = lnt_buf_puts(&out, at_q);
+                from = cut;
+            }
         }
         p = e + 1;
     }
@@ -265,4 +290,55 @@ enum lnt_err web_period_links(struct web_req *r)
     *body = out;
     lnt_html_init(&r->h, body);
     return LNT_OK;
+}
+
+/* ---- keeping the date across a POST and its redirect ---- */
+
+/* The `at` a POST carried (its action's query, else a form field), checked by the GET pages'
+ * rule and written again in its normal form into out ("" when none, unreadable or live). */
+static void posted_at(struct web_req *r, char out[40])
+{
+    const char *s = web_query(r, "at");
+    int64_t at;
+    int32_t night;
+
+    out[0] = '\0';
+    if (strcmp(r->http->method, "POST") != 0)
+        return;
+    if (s == NULL || s[0] == '\0')
+        s = web_form_get(&r->form, "at");
+    if (s == NULL || s[0] == '\0' || lnt_as_at_parse(s, &at, &night) != LNT_OK)
+        return;
+    if (at >= r->live_now || (night != 0 && night >= lnt_night_of(r->live_now)))
+        return; /* tonight, or later: the live page */
+    if (night != 0)
+        (void)lnt_date_format(night, out);
+    else
+        (void)lnt_time_format(at, out);
+}
+
+const char *web_period_location(struct web_req *r, const char *location, char *out, size_t size)
+{
+    char at[40];
+    const char *hash, *q;
+    size_t cut;
+    int w;
+
+    if (r->live_now == 0)
+        r->live_now = r->now;
+    posted_at(r, at);
+    if (at[0] == '\0' || location[0] != '/' || location[1] == '/' ||
+        lnt_str_starts(location, "/login") || lnt_str_starts(location, "/logout"))
+        return location;
+    hash = strchr(location, '#');
+    cut = hash != NULL ? (size_t)(hash - location) : strlen(location);
+    for (q = strchr(location, '?'); q != NULL && (size_t)(q - location) < cut;
+         q = strchr(q + 1, '&'))
+        if (strncmp(q + 1, "at=", 3) == 0)
+            return location; /* it names its own date */
+    w = snprintf(out, size, "%.*s%cat=%s%s", (int)cut, location,
+                 memchr(location, '?', cut) != NULL ? '&' : '?', at, hash != NULL ? hash : "");
+    if (w < 0 || (size_t)w >= size)
+        return location;
+    return out;
 }

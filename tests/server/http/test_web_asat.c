@@ -20,26 +20,72 @@
 #include "night.h"
 #include "officer_client.h"
 #include "store.h"
+#include "store_casework.h"
 #include "support.h"
 
 #define PASSWORD "correct horse battery staple"
 #define OFFICER "officer@north.example"
 #define NIGHTS 40
 #define AS_AT_BACK 10 /* the as-at date: this many nights before tonight */
+#define DAY 86400
+#define PDFTOTEXT "/usr/bin/pdftotext"
 
 /*
  * One pub trading every night, its kiosk enrolled 42 nights ago. Three
  * incidents: a violence report 20 nights ago, a theft 3 nights ago and a
  * spiking report 2 nights ago, so the pages as at 10 nights ago hold the
  * first and not the others.
+ * Casework: a note written 15 days ago and reworded 5 days ago, and an
+ * action plan's item made 15 days ago and closed 5 days ago, so as at 10
+ * nights ago the note has its first words and the item is still open.
  */
 static struct {
     char *dir, *db;
     struct lnt_test_lanternd server;
     CURL *curl;
     int64_t venue, kiosk, seq, now;
+    int64_t note, item;
     char as_at[LNT_DATE_STRLEN];
+    char token[LNT_TOKEN_LEN + 1];
+    char *pdf;
 } g;
+
+/* A note, a plan and its item for the officer `owner`, each changed after the as-at date. */
+static enum lnt_err casework_build(struct lnt_store *s, int64_t now, int64_t owner, char *err)
+{
+    struct lnt_casework *c = calloc(3, sizeof *c);
+    enum lnt_err rc;
+
+    if (c == NULL)
+        return lnt_fail(err, LNT_ERR_NOMEM, "casework");
+    c[0].venue_id = g.venue;
+    c[0].type = LNT_CW_NOTE;
+    lnt_str_copy(c[0].text, sizeof c[0].text, "Door log missing at the first visit");
+    c[1].venue_id = g.venue;
+    c[1].type = LNT_CW_PLAN;
+    lnt_str_copy(c[1].title, sizeof c[1].title, "Twelve-week plan after Amber");
+    rc = lnt_store_cw_add(s, "test town", now - 15 * DAY, &c[0], NULL, 0, err);
+    if (rc == LNT_OK)
+        rc = lnt_store_cw_add(s, "test town", now - 15 * DAY, &c[1], NULL, 0, err);
+    c[2].venue_id = g.venue;
+    c[2].type = LNT_CW_ITEM;
+    c[2].plan_id = c[1].id;
+    c[2].owner_id = owner;
+    c[2].on = lnt_london_date(now) + 30;
+    lnt_str_copy(c[2].status, sizeof c[2].status, "open");
+    lnt_str_copy(c[2].text, sizeof c[2].text, "Train the door team in WAVE");
+    if (rc == LNT_OK)
+        rc = lnt_store_cw_add(s, "test town", now - 15 * DAY, &c[2], NULL, 0, err);
+    lnt_str_copy(c[0].text, sizeof c[0].text, "Door log kept every night since");
+    if (rc == LNT_OK)
+        rc = lnt_store_cw_edit(s, "test town", now - 5 * DAY, &c[0], NULL, 0, err);
+    if (rc == LNT_OK)
+        rc = lnt_store_cw_close(s, "test town", now - 5 * DAY, c[2].id, err);
+    g.note = c[0].id;
+    g.item = c[2].id;
+    free(c);
+    return rc;
+}
 
 static void incident(struct lnt_event *e, int64_t at, const char *kind)
 {
@@ -108,6 +154,16 @@ static enum lnt_err town_build(int64_t now, char *err)
         lnt_str_copy(o.scope.authority, sizeof o.scope.authority, "Northtown");
         rc = lnt_store_officer_add(s, &o, PASSWORD, err);
     }
+    if (rc == LNT_OK)
+        rc = casework_build(s, now, o.id, err);
+    if (rc == LNT_OK) {
+        struct lnt_token t;
+        memset(&t, 0, sizeof t);
+        lnt_str_copy(t.label, sizeof t.label, "northtown licensing");
+        t.scope.role = LNT_OFFICER_OFFICER;
+        lnt_str_copy(t.scope.authority, sizeof t.scope.authority, "Northtown");
+        rc = lnt_store_token_add(s, &t, now, g.token, err);
+    }
     lnt_store_free(s);
     return rc;
 }
@@ -120,6 +176,7 @@ static int setup(void **state)
     g.dir = lnt_test_tmpdir();
     assert_non_null(g.dir);
     g.db = lnt_test_path(g.dir, "town.db");
+    g.pdf = lnt_test_path(g.dir, "pack.pdf");
     g.now = lnt_time_now();
     if (town_build(g.now, err) != LNT_OK)
         fail_msg("building the test town: %s", err);
@@ -139,6 +196,7 @@ static int teardown(void **state)
     if (getenv("LNT_KEEP_TMP") == NULL)
         lnt_test_rmrf(g.dir);
     free(g.db);
+    free(g.pdf);
     free(g.dir);
     return 0;
 }
@@ -295,6 +353,240 @@ static void test_web_asat__a_bad_or_future_date_is_refused(void **state)
     free(body);
 }
 
+/* ---- a POST from an as-at page ---- */
+
+/* Every POST form of `html` but signing out has an action carrying at=<as_at>; how many. */
+static size_t post_forms_carry_the_date(const char *url, const char *html)
+{
+    char want[64];
+    size_t forms = 0;
+
+    snprintf(want, sizeof want, "at=%s", g.as_at);
+    for (const char *p = strstr(html, "<form "); p != NULL; p = strstr(p + 1, "<form ")) {
+        const char *end = strchr(p, '>'), *post = strstr(p, "method=\"post\"");
+        const char *action = strstr(p, " action=\""), *close;
+        char value[256];
+        assert_non_null(end);
+        if (post == NULL || post > end)
+            continue;
+        assert_true(action != NULL && action < end);
+        close = strchr(action + 9, '"');
+        assert_non_null(close);
+        snprintf(value, sizeof value, "%.*s", (int)(close - action - 9), action + 9);
+        if (strcmp(value, "/logout") == 0)
+            continue;
+        if (strstr(value, want) == NULL)
+            fail_msg("%s: a POST form to %s does not carry %s", url, value, want);
+        forms++;
+    }
+    return forms;
+}
+
+/* A casework note posted from the case file as at a past date lands back on the case file as at
+ * that date; every POST form of the as-at pages carries the date, and one posted from today's
+ * page lands on today's. */
+static void test_web_asat__a_post_lands_back_on_the_same_date(void **state)
+{
+    char path[64], url[256], csrf[128], body[512], want[96];
+    struct lnt_test_page r;
+    char *page;
+    (void)state;
+
+    snprintf(path, sizeof path, "/venues/%lld", (long long)g.venue);
+    snprintf(url, sizeof url, "%s?at=%s", path, g.as_at);
+    page = get(url);
+    assert_true(post_forms_carry_the_date(url, page) >= 3); /* record, finding, ... */
+    snprintf(want, sizeof want, "action=\"/venues/%lld/casework?at=%s\"", (long long)g.venue,
+             g.as_at);
+    if (strstr(page, want) == NULL)
+        fail_msg("the casework form does not post to %s", want);
+    lnt_test_csrf_of(page, csrf, sizeof csrf);
+    free(page);
+    snprintf(url, sizeof url, "/alerts?at=%s", g.as_at);
+    page = get(url);
+    assert_true(post_forms_carry_the_date(url, page) >= 1);
+    free(page);
+
+    snprintf(url, sizeof url, "%s/casework?at=%s", path, g.as_at);
+    snprintf(body, sizeof body, "csrf=%s&type=note&text=Posted+from+a+past+date", csrf);
+    lnt_test_officer_http(g.curl, g.server.base, url, body, NULL, &r);
+    assert_int_equal(r.status, 303);
+    snprintf(want, sizeof want, "at=%s", g.as_at);
+    if (strstr(r.location, want) == NULL || !lnt_str_starts(r.location, path))
+        fail_msg("after the POST: Location %s, not the case file with %s", r.location, want);
+    lnt_test_page_release(&r);
+
+    /* the same form from today's page: today's page */
+    snprintf(url, sizeof url, "%s/casework", path);
+    snprintf(body, sizeof body, "csrf=%s&type=note&text=Posted+today", csrf);
+    lnt_test_officer_http(g.curl, g.server.base, url, body, NULL, &r);
+    assert_int_equal(r.status, 303);
+    assert_null(strstr(r.location, "at="));
+    lnt_test_page_release(&r);
+
+    /* a date that is not one is not carried into the Location */
+    snprintf(url, sizeof url, "%s/casework?at=x%%0d%%0aSet-Cookie:+a", path);
+    snprintf(body, sizeof body, "csrf=%s&type=note&text=Posted+with+a+bad+date", csrf);
+    lnt_test_officer_http(g.curl, g.server.base, url, body, NULL, &r);
+    assert_int_equal(r.status, 303);
+    assert_null(strstr(r.location, "at="));
+    lnt_test_page_release(&r);
+}
+
+/* ---- casework as it stood ---- */
+
+/* The row of casework record `id` on a case file: from its <tr> to its </tr> (caller frees). */
+static char *cw_row(const char *html, int64_t id)
+{
+    char key[48];
+    const char *a, *b;
+    char *row;
+
+    snprintf(key, sizeof key, "<tr id=\"cw-%lld\"", (long long)id);
+    a = strstr(html, key);
+    if (a == NULL)
+        fail_msg("no casework row %lld", (long long)id);
+    b = strstr(a, "</tr>");
+    assert_non_null(b);
+    row = strndup(a, (size_t)(b - a));
+    assert_non_null(row);
+    return row;
+}
+
+/* A note reworded after the as-at date reads as it did then, and an item closed after it is
+ * open then, on the case file, its timeline and through the API; today both read as they are. */
+static void test_web_asat__casework_reads_as_it_stood_then(void **state)
+{
+    char path[128];
+    struct lnt_test_page r;
+    char *live, *past, *row;
+    (void)state;
+
+    snprintf(path, sizeof path, "/venues/%lld", (long long)g.venue);
+    live = get(path);
+    row = cw_row(live, g.note);
+    assert_non_null(strstr(row, "Door log kept every night since"));
+    assert_non_null(strstr(row, "version 2"));
+    free(row);
+    row = cw_row(live, g.item);
+    assert_non_null(strstr(row, "st-closed"));
+    free(row);
+    assert_non_null(strstr(live, "Action item due: Train the door team in WAVE (closed)"));
+    assert_null(strstr(live, "Door log missing at the first visit"));
+
+    snprintf(path, sizeof path, "/venues/%lld?at=%s", (long long)g.venue, g.as_at);
+    past = get(path);
+    row = cw_row(past, g.note);
+    assert_non_null(strstr(row, "Door log missing at the first visit"));
+    assert_non_null(strstr(row, "version 1"));
+    assert_non_null(strstr(row, "Changed since this date")); /* no form to write over it */
+    assert_null(strstr(row, "<form"));
+    free(row);
+    row = cw_row(past, g.item);
+    assert_null(strstr(row, "st-closed"));
+    assert_non_null(strstr(row, "Open"));
+    free(row);
+    assert_non_null(strstr(past, "Action item due: Train the door team in WAVE</a>"));
+    assert_null(strstr(past, "Door log kept every night since"));
+    free(live);
+    free(past);
+
+    /* the API by the same rule */
+    snprintf(path, sizeof path, "/api/v1/venues/%lld/casework", (long long)g.venue);
+    lnt_test_officer_http(g.curl, g.server.base, path, NULL, g.token, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body.data, "Door log kept every night since"));
+    assert_null(strstr(r.body.data, "Door log missing at the first visit"));
+    assert_non_null(strstr(r.body.data, "\"closed_by\":\"test town\""));
+    lnt_test_page_release(&r);
+    snprintf(path, sizeof path, "/api/v1/venues/%lld/casework?at=%s", (long long)g.venue, g.as_at);
+    lnt_test_officer_http(g.curl, g.server.base, path, NULL, g.token, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body.data, "Door log missing at the first visit"));
+    assert_null(strstr(r.body.data, "Door log kept every night since"));
+    assert_null(strstr(r.body.data, "Posted from a past date"));     /* made today */
+    assert_null(strstr(r.body.data, "\"closed_by\":\"test town\"")); /* open then */
+    lnt_test_page_release(&r);
+    snprintf(path, sizeof path, "/api/v1/venues/%lld/casework?at=someday", (long long)g.venue);
+    lnt_test_officer_http(g.curl, g.server.base, path, NULL, g.token, &r);
+    assert_int_equal(r.status, 400);
+    assert_non_null(strstr(r.body.data, "query `at`"));
+    lnt_test_page_release(&r);
+}
+
+/* ---- the evidence pack ---- */
+
+/* Downloads the pack at `path` into g.pdf and returns its text by pdftotext (caller frees). */
+static char *pack_text(const char *path)
+{
+    const char *argv[] = {PDFTOTEXT, g.pdf, "-", NULL};
+    struct lnt_test_page r;
+    struct lnt_proc_result pr;
+    char *out;
+    FILE *f;
+
+    lnt_test_officer_http(g.curl, g.server.base, path, NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_true(lnt_str_starts(r.body.data, "%PDF-"));
+    f = fopen(g.pdf, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(r.body.data, 1, r.body.len, f), r.body.len);
+    assert_int_equal(fclose(f), 0);
+    lnt_test_page_release(&r);
+    if (lnt_proc_run(argv, NULL, 30000, &pr) != 0 || pr.status != 0)
+        fail_msg("pdftotext failed (poppler-utils, scripts/install-deps): %s",
+                 pr.err != NULL ? pr.err : "");
+    out = pr.out;
+    pr.out = NULL;
+    lnt_proc_result_release(&pr);
+    return out;
+}
+
+/* A pack made as at a past date says so on its cover and on every page's footer, and reads the
+ * casework as it stood then; today's pack says neither, and when it was prepared. */
+static void test_web_asat__the_pack_as_at_a_date_says_so(void **state)
+{
+    char path[128], words[LNT_LOCAL_DATE_STRLEN], as_at[64], today[LNT_LOCAL_DATE_STRLEN];
+    char *text, *page, *next;
+    int pages = 0, footers = 0;
+    (void)state;
+
+    assert_int_equal(lnt_local_date_format(lnt_night_of(g.now) - AS_AT_BACK, words), LNT_OK);
+    assert_int_equal(lnt_local_date_format(lnt_london_date(g.now), today), LNT_OK);
+    snprintf(as_at, sizeof as_at, "As at %s", words);
+    snprintf(path, sizeof path, "/venues/%lld/evidence.pdf?at=%s", (long long)g.venue, g.as_at);
+    text = pack_text(path);
+    page = strstr(text, as_at);
+    if (page == NULL || page > strstr(text, "Summary"))
+        fail_msg("the cover does not say \"%s\":\n%.600s", as_at, text);
+    assert_non_null(strstr(text, "Prepared ")); /* when it was made: today, not the date */
+    assert_non_null(strstr(strstr(text, "Prepared "), today));
+    assert_non_null(strstr(text, "Door log missing at the first visit"));
+    assert_null(strstr(text, "Door log kept every night since"));
+    /* pages are split by form feeds; each ends with its footer */
+    for (page = text; page != NULL && *page != '\0'; page = next) {
+        char *ff = strchr(page, '\f');
+        next = ff != NULL ? ff + 1 : NULL;
+        if (ff != NULL)
+            *ff = '\0';
+        if (strspn(page, " \n") == strlen(page))
+            continue;
+        pages++;
+        footers += strstr(page, "Lantern evidence pack: Harbour Inn") != NULL &&
+                   strstr(strstr(page, "Lantern evidence pack: Harbour Inn"), as_at) != NULL;
+    }
+    assert_true(pages >= 2);
+    assert_int_equal(footers, pages);
+    free(text);
+
+    snprintf(path, sizeof path, "/venues/%lld/evidence.pdf", (long long)g.venue);
+    text = pack_text(path);
+    assert_null(strstr(text, "As at "));
+    assert_non_null(strstr(strstr(text, "Prepared "), today));
+    assert_non_null(strstr(text, "Door log kept every night since"));
+    free(text);
+}
+
 /* ---- two periods ---- */
 
 /* ?compare=pair&a_from=...: the query for nights [tonight-a0, tonight-a1] against [b0, b1]. */
@@ -433,6 +725,9 @@ int main(void)
         cmocka_unit_test(test_web_asat__links_and_forms_carry_the_date),
         cmocka_unit_test(test_web_asat__a_bad_or_future_date_is_refused),
         cmocka_unit_test(test_web_asat__the_control_keeps_the_filters),
+        cmocka_unit_test(test_web_asat__a_post_lands_back_on_the_same_date),
+        cmocka_unit_test(test_web_asat__casework_reads_as_it_stood_then),
+        cmocka_unit_test(test_web_asat__the_pack_as_at_a_date_says_so),
         cmocka_unit_test(test_web_asat__overview_compares_two_chosen_periods),
         cmocka_unit_test(test_web_asat__case_file_compares_a_night_with_last_year),
         cmocka_unit_test(test_web_asat__compare_quarter_and_bad_pairs),
