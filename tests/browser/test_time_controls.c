@@ -251,6 +251,33 @@ static void test_time_controls__as_at_persists_across_links(void **state)
     assert_int_equal(count("#as-at"), 0);
 }
 
+/* On The Crown's case file as at a past date, record a casework note: the officer lands back on
+ * the case file as at the same date, told the note is dated today; today's page shows it. */
+static void test_time_controls__a_note_posted_as_at_lands_on_the_same_date(void **state)
+{
+    char path[URL_MAX], banner[64], crown[64];
+    (void)state;
+
+    browser_login(TOWN_OFFICER);
+    snprintf(path, sizeof path, "/venues/%lld?at=%s", (long long)g.town.crown, g.as_at);
+    go(path);
+    snprintf(banner, sizeof banner, "As at %s", g.as_at_words);
+    assert_text_has("#as-at", banner);
+    click("#casework-new summary");
+    click("#cw-type option[value='note']");
+    type("#cw-text", "Manager phoned about the door rota");
+    click("#casework-record");
+    assert_text_has("#casework-saved", "does not show it yet");
+    snprintf(crown, sizeof crown, "/venues/%lld?", (long long)g.town.crown);
+    wait_path(crown, g.as_at, path, sizeof path);
+    assert_non_null(strstr(path, "saved=casework"));
+    assert_text_has("#as-at", banner);
+    /* today's case file has it */
+    click("#as-at a");
+    assert_text_has("#casework-table", "Manager phoned about the door rota");
+    assert_int_equal(count("#as-at"), 0);
+}
+
 /* Reads the compare table's rows as "figure|first|second|change" lines (caller frees). */
 static char *compare_rows(void)
 {
@@ -354,6 +381,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_time_controls__login_keeps_a_bookmarked_league_as_at),
         cmocka_unit_test(test_time_controls__as_at_persists_across_links),
+        cmocka_unit_test(test_time_controls__a_note_posted_as_at_lands_on_the_same_date),
         cmocka_unit_test(test_time_controls__compare_two_periods_on_the_overview),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
