@@ -64,6 +64,8 @@ int lnt_ctl_alert_subscribe(struct lnt_ctl *c, int argc, char **argv)
         return lnt_ctl_fail("alert subscribe: %s", err);
     lnt_ctl_out_begin(&o, c, false);
     out_sub(&o, &sub, off.email);
+    /* alerts raised earlier tonight, now in the inbox (never emailed) */
+    lnt_ctl_out_int(&o, "tonight_in_inbox", (int64_t)sub.caught_up);
     return lnt_ctl_out_end(&o);
 }
 

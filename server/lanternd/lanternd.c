@@ -167,6 +167,7 @@ static void options_default(struct options *o)
 static int set_notify_option(struct options *o, int c, const char *arg)
 {
     const char *name = c == OPT_SMTP_URL ? "--smtp-url" : "--public-url";
+    char why[LNT_ERRBUF_SIZE];
     int64_t n;
 
     switch (c) {
@@ -177,6 +178,10 @@ static int set_notify_option(struct options *o, int c, const char *arg)
             fprintf(stderr, "lanternd: %s: expected %s\n", name,
                     c == OPT_SMTP_URL ? "smtp://HOST:PORT or smtps://HOST:PORT"
                                       : "an http:// or https:// address");
+            return EXIT_USAGE;
+        }
+        if (c == OPT_SMTP_URL && lnt_notify_url_check("--smtp-url", arg, why) != LNT_OK) {
+            fprintf(stderr, "lanternd: %s\n", why);
             return EXIT_USAGE;
         }
         *(c == OPT_SMTP_URL ? &o->notify.smtp_url : &o->notify.public_url) = arg;

@@ -30,6 +30,20 @@ struct lnt_notify_config {
 /* Defaults: no SMTP, digest after 5 emails in 15 minutes, 30 s timeout. */
 void lnt_notify_config_default(struct lnt_notify_config *c);
 
+/*
+ * Whether `url` (named `what` in the message, e.g. "--smtp-url") may be used: LNT_ERR_INVALID
+ * when a password is written into it (smtps://user:pass@host), which would show wherever the
+ * URL is shown; the message says to use --smtp-password-file. The URL itself is not echoed.
+ * Thread-safe.
+ */
+enum lnt_err lnt_notify_url_check(const char *what, const char *url, char *err);
+/*
+ * `url` as it may be shown in a log line, an error or a page: with any user part
+ * ("user@", "user:pass@") left out. Always NUL-terminated (cut to fit; "" for NULL).
+ * Thread-safe.
+ */
+void lnt_notify_url_shown(const char *url, char *out, size_t size);
+
 /* What one run did. */
 struct lnt_notify_counts {
     size_t enqueued, digests, sent, retried, failed;

@@ -9,6 +9,7 @@
 #include "notify.h"
 
 #define LNT_MAIL_MAX (64 * 1024) /* bytes of one email or webhook body */
+#define LNT_URL_SHOWN_MAX 512    /* bytes of a URL as named in an error (cut to fit) */
 
 /*
  * Writes the email of delivery d (an alert, or a digest of `items`) to out:

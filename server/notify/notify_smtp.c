@@ -29,7 +29,7 @@ enum lnt_err lnt_smtp_send(const struct lnt_notify_config *c, const char *to, co
     struct reader r = {msg, len};
     struct curl_slist *rcpt = NULL;
     char from[LNT_DELIVERY_TARGET_MAX + 3], addr[LNT_DELIVERY_TARGET_MAX + 3];
-    char why[CURL_ERROR_SIZE] = "";
+    char why[CURL_ERROR_SIZE] = "", shown[LNT_URL_SHOWN_MAX];
     enum lnt_err rc = LNT_OK;
     CURL *curl = NULL;
     CURLcode cc;
@@ -63,12 +63,17 @@ enum lnt_err lnt_smtp_send(const struct lnt_notify_config *c, const char *to, co
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
     cc = curl_easy_perform(curl);
     if (cc != CURLE_OK) {
+        /* named without any user part, and without the password libcurl never puts in `why` */
+        lnt_notify_url_shown(c->smtp_url, shown, sizeof shown);
         curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
         if (code >= 400)
-            rc = lnt_fail(err, LNT_ERR_NET, "the mail server %s refused it with %ld%s", c->smtp_url,
-                          code, code < 500 ? " (busy or not ready)" : "");
+            rc = lnt_fail(err, LNT_ERR_NET, "the mail server %s refused it with %ld%s", shown, code,
+                          code == 535  ? " (the login was refused: check --smtp-user and "
+                                         "--smtp-password-file)"
+                          : code < 500 ? " (busy or not ready)"
+                                       : "");
         else
-            rc = lnt_fail(err, LNT_ERR_NET, "the mail server %s: %s", c->smtp_url,
+            rc = lnt_fail(err, LNT_ERR_NET, "the mail server %s: %s", shown,
                           why[0] != '\0' ? why : curl_easy_strerror(cc));
     }
 out:

@@ -82,12 +82,18 @@ enum lnt_err lnt_webhook_post(const struct lnt_notify_config *c, const struct ln
     struct lnt_buf body;
     struct curl_slist *h = NULL, *more;
     char sig[7 + 64 + 1], sig_h[32 + sizeof sig], ts_h[64], why[CURL_ERROR_SIZE] = "";
+    char shown[LNT_URL_SHOWN_MAX];
     enum lnt_err rc;
     CURL *curl = NULL;
     CURLcode cc;
     long status = 0;
 
     lnt_buf_init(&body, LNT_MAIL_MAX);
+    if (d->secret_error[0] != '\0') {
+        /* no post without the secret: retried, so a restart with the right key file sends it */
+        rc = lnt_fail(err, LNT_ERR_UNKNOWN_KEY, "%s", d->secret_error);
+        goto out;
+    }
     if (!secret_set(d->secret)) {
         rc = lnt_fail(err, LNT_ERR_STATE, "the webhook of \"%s\" has been cleared or replaced",
                       d->alert.authority);
@@ -122,14 +128,15 @@ enum lnt_err lnt_webhook_post(const struct lnt_notify_config *c, const struct ln
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, c->timeout_s > 0 ? c->timeout_s : 30L);
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, why);
     cc = curl_easy_perform(curl);
+    lnt_notify_url_shown(d->target, shown, sizeof shown);
     if (cc != CURLE_OK) {
-        rc = lnt_fail(err, LNT_ERR_NET, "webhook %s: %s", d->target,
+        rc = lnt_fail(err, LNT_ERR_NET, "webhook %s: %s", shown,
                       why[0] != '\0' ? why : curl_easy_strerror(cc));
         goto out;
     }
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     if (status < 200 || status > 299)
-        rc = lnt_fail(err, LNT_ERR_NET, "webhook %s answered HTTP %ld", d->target, status);
+        rc = lnt_fail(err, LNT_ERR_NET, "webhook %s answered HTTP %ld", shown, status);
 out:
     if (curl != NULL)
         curl_easy_cleanup(curl);

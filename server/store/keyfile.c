@@ -16,7 +16,7 @@
 #include "codec.h"
 
 #define HEADER "lantern-keys 1"
-#define TEXT_MAX (64 * 1024) /* bytes of a key file: LNT_KEYFILE_MAX of each kind fit in 40 KB */
+#define TEXT_MAX (64 * 1024) /* bytes of a key file: LNT_KEYFILE_MAX of each kind fit in 46 KB */
 #define DIR_MAX 4096
 
 /* ---- paths ---- */
@@ -198,6 +198,43 @@ static enum lnt_err parse_box(const char *path, int ln, char **w, struct lnt_key
     return LNT_OK;
 }
 
+void lnt_wrap_kid(const uint8_t key[LNT_WRAP_KEY_LEN], uint8_t kid[LNT_WRAP_KID_LEN])
+{
+    static const uint8_t context[] = "lantern wrap kid";
+    uint8_t h[16];
+
+    crypto_generichash(h, sizeof h, key, LNT_WRAP_KEY_LEN, context, sizeof context - 1);
+    memcpy(kid, h, LNT_WRAP_KID_LEN);
+}
+
+static enum lnt_err parse_wrap(const char *path, int ln, char **w, struct lnt_keyfile *kf,
+                               char *err)
+{
+    struct lnt_wrap_key *k;
+    uint8_t kid[LNT_WRAP_KID_LEN];
+
+    if (kf->n_wrap == LNT_KEYFILE_MAX)
+        return lnt_fail(err, LNT_ERR_TOO_LARGE, "key file %s: more than %d wrapping keys", path,
+                        LNT_KEYFILE_MAX);
+    k = &kf->wrap[kf->n_wrap];
+    if (strlen(w[1]) != LNT_WRAP_KID_LEN * 2 ||
+        lnt_hex_decode(w[1], k->kid, LNT_WRAP_KID_LEN) != LNT_OK ||
+        strlen(w[2]) != LNT_WRAP_KEY_LEN * 2 ||
+        lnt_hex_decode(w[2], k->key, LNT_WRAP_KEY_LEN) != LNT_OK)
+        return lnt_fail(err, LNT_ERR_INVALID,
+                        "key file %s line %d: expected `wrap`, a kid of %d hex digits and a key "
+                        "of %d hex digits",
+                        path, ln, LNT_WRAP_KID_LEN * 2, LNT_WRAP_KEY_LEN * 2);
+    lnt_wrap_kid(k->key, kid);
+    if (memcmp(kid, k->kid, LNT_WRAP_KID_LEN) != 0)
+        return lnt_fail(err, LNT_ERR_INVALID,
+                        "key file %s line %d: the wrapping key and its kid do not belong "
+                        "together: the file is damaged",
+                        path, ln);
+    kf->n_wrap++;
+    return LNT_OK;
+}
+
 /* Parses the text of a key file (modified in place: lines are cut). */
 static enum lnt_err parse(const char *path, char *text, struct lnt_keyfile *kf, char *err)
 {
@@ -226,10 +263,13 @@ static enum lnt_err parse(const char *path, char *text, struct lnt_keyfile *kf, 
             } else if (n == 3 && strcmp(w[0], "box") == 0) {
                 if ((rc = parse_box(path, ln, w, kf, err)) != LNT_OK)
                     return rc;
+            } else if (n == 3 && strcmp(w[0], "wrap") == 0) {
+                if ((rc = parse_wrap(path, ln, w, kf, err)) != LNT_OK)
+                    return rc;
             } else {
                 return lnt_fail(err, LNT_ERR_INVALID,
-                                "key file %s line %d: expected `sign KID SECRET` or "
-                                "`box PUBLIC SECRET`",
+                                "key file %s line %d: expected `sign KID SECRET`, "
+                                "`box PUBLIC SECRET` or `wrap KID KEY`",
                                 path, ln);
             }
         }
@@ -331,6 +371,15 @@ const struct lnt_box_key *lnt_keyfile_find_box(const struct lnt_keyfile *kf,
     return NULL;
 }
 
+const struct lnt_wrap_key *lnt_keyfile_find_wrap(const struct lnt_keyfile *kf,
+                                                 const uint8_t kid[LNT_WRAP_KID_LEN])
+{
+    for (size_t i = 0; i < kf->n_wrap; i++)
+        if (memcmp(kf->wrap[i].kid, kid, LNT_WRAP_KID_LEN) == 0)
+            return &kf->wrap[i];
+    return NULL;
+}
+
 void lnt_keyfile_wipe(struct lnt_keyfile *kf)
 {
     sodium_memzero(kf, sizeof *kf);
@@ -360,10 +409,12 @@ static bool format(const struct lnt_keyfile *kf, char *text, size_t *len)
     *len = 0;
     text[0] = '\0';
     ok = put(text, len,
-             "# Lantern secret keys: badge signing (sign KID SECRET) and incident sealing\n"
-             "# (box PUBLIC SECRET). Readable by the service user only. Back this file up\n"
-             "# apart from the database: whoever has both can read every sealed incident\n"
-             "# and sign badges. Written by lanternctl and lanternd; do not edit.\n" HEADER "\n");
+             "# Lantern secret keys: badge signing (sign KID SECRET), incident sealing\n"
+             "# (box PUBLIC SECRET) and the sealing of secrets the database keeps, such as\n"
+             "# webhook secrets (wrap KID KEY). Readable by the service user only. Back this\n"
+             "# file up apart from the database: whoever has both can read every sealed\n"
+             "# incident and sign badges. Written by lanternctl and lanternd; do not edit.\n" HEADER
+             "\n");
     for (size_t i = 0; ok && i < kf->n_sign; i++) {
         ok = put(text, len, "sign ");
         lnt_hex_encode(kf->sign[i].kid, LNT_KID_LEN, hex);
@@ -376,6 +427,13 @@ static bool format(const struct lnt_keyfile *kf, char *text, size_t *len)
         lnt_hex_encode(kf->box[i].pk, LNT_BOX_KEY_LEN, hex);
         ok = ok && put(text, len, hex) && put(text, len, " ");
         lnt_hex_encode(kf->box[i].sk, LNT_BOX_KEY_LEN, hex);
+        ok = ok && put(text, len, hex) && put(text, len, "\n");
+    }
+    for (size_t i = 0; ok && i < kf->n_wrap; i++) {
+        ok = put(text, len, "wrap ");
+        lnt_hex_encode(kf->wrap[i].kid, LNT_WRAP_KID_LEN, hex);
+        ok = ok && put(text, len, hex) && put(text, len, " ");
+        lnt_hex_encode(kf->wrap[i].key, LNT_WRAP_KEY_LEN, hex);
         ok = ok && put(text, len, hex) && put(text, len, "\n");
     }
     sodium_memzero(hex, sizeof hex);
@@ -456,8 +514,10 @@ fail:
     return rc;
 }
 
-enum lnt_err lnt_keyfile_add(const char *path, const struct lnt_signing_key *sign, size_t n_sign,
-                             const struct lnt_box_key *box, size_t n_box, char *err)
+/* lnt_keyfile_add with wrapping keys too. */
+static enum lnt_err add_keys(const char *path, const struct lnt_signing_key *sign, size_t n_sign,
+                             const struct lnt_box_key *box, size_t n_box,
+                             const struct lnt_wrap_key *wrap, size_t n_wrap, char *err)
 {
     struct lnt_keyfile *kf = NULL;
     char dir[DIR_MAX], *text = NULL;
@@ -487,7 +547,7 @@ enum lnt_err lnt_keyfile_add(const char *path, const struct lnt_signing_key *sig
         rc = LNT_OK; /* a first key: lnt_keyfile_load left *kf empty */
     if (rc != LNT_OK)
         goto out;
-    before = kf->n_sign + kf->n_box;
+    before = kf->n_sign + kf->n_box + kf->n_wrap;
     for (size_t i = 0; rc == LNT_OK && i < n_sign; i++) {
         if (lnt_keyfile_find_sign(kf, sign[i].kid, sign[i].pk) != NULL)
             continue;
@@ -506,7 +566,16 @@ enum lnt_err lnt_keyfile_add(const char *path, const struct lnt_signing_key *sig
         else
             kf->box[kf->n_box++] = box[i];
     }
-    if (rc != LNT_OK || kf->n_sign + kf->n_box == before)
+    for (size_t i = 0; rc == LNT_OK && i < n_wrap; i++) {
+        if (lnt_keyfile_find_wrap(kf, wrap[i].kid) != NULL)
+            continue;
+        if (kf->n_wrap == LNT_KEYFILE_MAX)
+            rc = lnt_fail(err, LNT_ERR_TOO_LARGE, "key file %s already holds %d wrapping keys",
+                          path, LNT_KEYFILE_MAX);
+        else
+            kf->wrap[kf->n_wrap++] = wrap[i];
+    }
+    if (rc != LNT_OK || kf->n_sign + kf->n_box + kf->n_wrap == before)
         goto out; /* nothing new: the file already holds them all */
     if (!format(kf, text, &len)) {
         rc = lnt_fail(err, LNT_ERR_TOO_LARGE, "key file %s would be over %d bytes", path, TEXT_MAX);
@@ -524,4 +593,15 @@ out:
     }
     close(dfd); /* releases the lock */
     return rc;
+}
+
+enum lnt_err lnt_keyfile_add(const char *path, const struct lnt_signing_key *sign, size_t n_sign,
+                             const struct lnt_box_key *box, size_t n_box, char *err)
+{
+    return add_keys(path, sign, n_sign, box, n_box, NULL, 0, err);
+}
+
+enum lnt_err lnt_keyfile_add_wrap(const char *path, const struct lnt_wrap_key *k, char *err)
+{
+    return add_keys(path, NULL, 0, NULL, 0, k, 1, err);
 }

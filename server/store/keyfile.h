@@ -12,12 +12,15 @@
 
 /*
  * The database holds only public keys. The secret halves (badge signing,
- * Ed25519; incident sealing, X25519) live in one text file:
+ * Ed25519; incident sealing, X25519) and the keys that seal the secrets the
+ * database keeps (wrapping keys, crypto_secretbox: an authority's webhook
+ * secret) live in one text file:
  *
  *     # comment lines
  *     lantern-keys 1
  *     sign <kid: 8 hex digits> <secret key: 128 hex digits>
  *     box <public key: 64 hex digits> <secret key: 64 hex digits>
+ *     wrap <kid: 8 hex digits> <key: 64 hex digits>
  *
  * Keys are only ever added (rotation keeps the old ones: older sealed details
  * must still open). The file must be a regular file owned by the user running
@@ -37,12 +40,24 @@ struct lnt_box_key {
     uint8_t sk[LNT_BOX_KEY_LEN];
 };
 
+/* A wrapping key (crypto_secretbox): seals a secret the database keeps. */
+#define LNT_WRAP_KEY_LEN 32
+#define LNT_WRAP_KID_LEN 4
+struct lnt_wrap_key {
+    uint8_t kid[LNT_WRAP_KID_LEN]; /* names the key beside what it sealed: lnt_wrap_kid */
+    uint8_t key[LNT_WRAP_KEY_LEN];
+};
+/* The kid of wrapping key `key`: the first bytes of its BLAKE2b hash. */
+void lnt_wrap_kid(const uint8_t key[LNT_WRAP_KEY_LEN], uint8_t kid[LNT_WRAP_KID_LEN]);
+
 /* What a key file holds, in file order (oldest first). Wipe with lnt_keyfile_wipe. */
 struct lnt_keyfile {
     size_t n_sign;
     struct lnt_signing_key sign[LNT_KEYFILE_MAX];
     size_t n_box;
     struct lnt_box_key box[LNT_KEYFILE_MAX];
+    size_t n_wrap;
+    struct lnt_wrap_key wrap[LNT_KEYFILE_MAX];
 };
 
 /*
@@ -84,6 +99,9 @@ enum lnt_err lnt_keyfile_load(const char *path, struct lnt_keyfile *out, char *e
 enum lnt_err lnt_keyfile_add(const char *path, const struct lnt_signing_key *sign, size_t n_sign,
                              const struct lnt_box_key *box, size_t n_box, char *err);
 
+/* As lnt_keyfile_add, for one wrapping key (k->kid must be lnt_wrap_kid of k->key). */
+enum lnt_err lnt_keyfile_add_wrap(const char *path, const struct lnt_wrap_key *k, char *err);
+
 /* The signing key with this kid and public key, or NULL. */
 const struct lnt_signing_key *lnt_keyfile_find_sign(const struct lnt_keyfile *kf,
                                                     const uint8_t kid[LNT_KID_LEN],
@@ -91,6 +109,10 @@ const struct lnt_signing_key *lnt_keyfile_find_sign(const struct lnt_keyfile *kf
 /* The sealing key with this public key, or NULL. */
 const struct lnt_box_key *lnt_keyfile_find_box(const struct lnt_keyfile *kf,
                                                const uint8_t pk[LNT_BOX_KEY_LEN]);
+
+/* The wrapping key with this kid, or NULL. */
+const struct lnt_wrap_key *lnt_keyfile_find_wrap(const struct lnt_keyfile *kf,
+                                                 const uint8_t kid[LNT_WRAP_KID_LEN]);
 
 /* Overwrites every secret in *kf in a way the compiler keeps. */
 void lnt_keyfile_wipe(struct lnt_keyfile *kf);

@@ -43,11 +43,18 @@ struct lnt_alert_sub {
     bool by_email;
     int64_t created_at;
     int64_t ended_at; /* 0 = active */
+    size_t caught_up; /* set by lnt_store_alert_subscribe: tonight's alerts put in the inbox */
 };
 /*
  * Subscribes officer sub->officer_id to sub->kind for sub->venue_id at `now`, with an
  * audit row "alert.subscribe" by `actor` (NULL = the store's actor). Fills sub->id and
- * sub->created_at. LNT_ERR_NOT_FOUND for an unknown officer or venue, LNT_ERR_FORBIDDEN for
+ * sub->created_at. In the same transaction the officer's inbox catches up: every alert of
+ * sub->kind (at sub->venue_id, or any venue the officer's scope covers when 0) raised on the
+ * trading night of `now` (common/night.c) up to `now` is put in it, counted in sub->caught_up;
+ * inbox only, never emailed or posted, and never twice (an alert already in the inbox, from
+ * another or an earlier subscription, is left as it is, acknowledged or not). Alerts carry no
+ * end of their own: every alert raised tonight still stands.
+ * LNT_ERR_NOT_FOUND for an unknown officer or venue, LNT_ERR_FORBIDDEN for
  * a disabled officer or a venue outside the officer's scope, LNT_ERR_INVALID for a bad
  * kind, LNT_ERR_EXISTS when the officer already has that subscription active.
  */

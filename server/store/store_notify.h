@@ -51,6 +51,8 @@ struct lnt_delivery {
     bool digest;                  /* a digest: its alerts come from lnt_store_delivery_items */
     struct lnt_alert_brief alert; /* the alert (id 0 for a digest) */
     uint8_t secret[LNT_WEBHOOK_SECRET_LEN]; /* the webhook's signing key; zero for email */
+    /* why the webhook's secret could not be opened (no key file, the wrong one): "" when it was */
+    char secret_error[LNT_DELIVERY_ERROR_MAX + 1];
 };
 
 /* Rate limit per email recipient: more than `digest_after` emails in `window_s` are held. */
@@ -139,10 +141,13 @@ struct lnt_webhook {
 };
 /*
  * Sets the webhook of `authority` to `url` (http:// or https://, at most
- * LNT_DELIVERY_TARGET_MAX bytes, no spaces) with a new random secret, written
- * to `secret` for the admin to hand to the force; the previous one ends.
- * Audited under `actor` (NULL: the store's). LNT_ERR_INVALID for a bad authority or URL.
- * Thread-safe.
+ * LNT_DELIVERY_TARGET_MAX bytes, no spaces, no user or password) with a new random secret,
+ * written to `secret` for the admin to hand to the force; the previous one ends.
+ * The database keeps the secret only sealed (crypto_secretbox) with a wrapping key held in
+ * the key file (lnt_store_open_keys), one made and added to it on first need: a copy of the
+ * database or a backup does not reveal it. Audited under `actor` (NULL: the store's).
+ * LNT_ERR_INVALID for a bad authority or URL; the key file's errors (LNT_ERR_FORBIDDEN,
+ * LNT_ERR_INVALID, LNT_ERR_IO) when the wrapping key cannot be had. Thread-safe.
  */
 enum lnt_err lnt_store_webhook_set(struct lnt_store *s, const char *actor, const char *authority,
                                    const char *url, int64_t now,

@@ -264,6 +264,22 @@ void lnt_sq_box_keys_free(struct lnt_keyfile *kf);
  */
 enum lnt_err lnt_sq_box_open(const struct lnt_store *s, const struct lnt_keyfile *kf,
                              const uint8_t *box, size_t blen, uint8_t *out, char *err);
+/*
+ * casework/sq_webhook.c, inside the claim's write transaction: opens the sealed secret of the
+ * current webhook of each webhook delivery of d[0..n) into d[i].secret with the key file's
+ * wrapping keys. A secret that cannot be opened (no key file, the wrong one, damaged) leaves
+ * the secret zero and says why in d[i].secret_error: that delivery fails, the others go.
+ * A webhook cleared or replaced since leaves both empty. LNT_ERR_DB only.
+ */
+struct lnt_delivery;
+enum lnt_err lnt_sq_webhook_secrets(struct lnt_store *s, struct lnt_delivery *d, size_t n,
+                                    char *err);
+/*
+ * casework/sq_webhook.c: the schema 16 migration's step, inside its transaction: seals each
+ * webhook secret kept in clear with the key file's wrapping key (made and added to the key
+ * file first when it has none) and zeroes the clear copy (the migration scrubs).
+ */
+enum lnt_err lnt_sq_webhooks_seal(struct lnt_store *s, char *err);
 /* sq_batch.c: the ingest scratch state (rollup deltas), made on open and freed on close. */
 enum lnt_err lnt_sq_batch_new(struct lnt_store *s, char *err);
 void lnt_sq_batch_free(struct lnt_store *s);

@@ -142,6 +142,26 @@ void nf_smtp_start(struct nf *f)
     f->cfg.smtp_ca_file = f->cert;
 }
 
+void nf_smtp_start_login(struct nf *f, const char *user, const char *password_file)
+{
+    const char *args[] = {f->cert, f->key, user, password_file, NULL};
+    unsigned port = start_sink(f, "tests/support/smtp_sink.py", args);
+
+    snprintf(f->url, sizeof f->url, "smtp://127.0.0.1:%u", port);
+    f->cfg.smtp_url = f->url;
+    f->cfg.smtp_ca_file = f->cert;
+}
+
+void nf_write_secret(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+
+    assert_non_null(fp);
+    assert_int_equal(chmod(path, 0600), 0);
+    assert_true(fputs(text, fp) >= 0);
+    assert_int_equal(fclose(fp), 0);
+}
+
 void nf_webhook_start(struct nf *f)
 {
     unsigned port = start_sink(f, "tests/support/webhook_sink.py", NULL);
@@ -278,6 +298,15 @@ char *nf_read(const struct nf *f, const char *name)
     if (text == NULL)
         fail_msg("no %s", path);
     free(path);
+    return text;
+}
+
+char *nf_read_path(const char *path)
+{
+    char *text = lnt_test_read_file(path);
+
+    if (text == NULL)
+        fail_msg("no %s", path);
     return text;
 }
 

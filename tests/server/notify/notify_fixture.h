@@ -33,6 +33,11 @@ void nf_reopen(struct nf *f);
 
 /* Starts aiosmtpd (STARTTLS) and points f->cfg at it, trusting f->cert. */
 void nf_smtp_start(struct nf *f);
+/* As nf_smtp_start, the server requiring a login (after STARTTLS) as `user` with the password
+ * on the first line of `password_file`; refused logins are counted in f->inbox/auth-refused. */
+void nf_smtp_start_login(struct nf *f, const char *user, const char *password_file);
+/* Writes `text` to a new file at `path`, mode 0600 (a password file). */
+void nf_write_secret(const char *path, const char *text);
 /* Starts the webhook receiver; f->url is its URL. */
 void nf_webhook_start(struct nf *f);
 
@@ -53,6 +58,8 @@ int64_t nf_alert(const char *path, const char *dedup, const char *authority, con
 size_t nf_count(const struct nf *f, const char *prefix);
 /* The whole of f->inbox/name (caller frees); fails the test when absent. */
 char *nf_read(const struct nf *f, const char *name);
+/* The whole of file `path` (caller frees); fails the test when absent. */
+char *nf_read_path(const char *path);
 /* Creates or removes f->inbox/name (the receivers' refuse and fail switches). */
 void nf_switch(const struct nf *f, const char *name, bool on);
 /* Runs the queue at `now` and asserts the pass itself worked. */

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -15,6 +16,7 @@
 #include "notify_fixture.h"
 #include "store_admin.h"
 #include "store_notify.h"
+#include "support.h"
 
 #define SUMMARY "Serious report at The Crown, 23:40"
 #define LINK "/venues/7#incident-340"
@@ -290,6 +292,120 @@ static void test_notify_smtp__upgrade_sends_no_old_alerts(void **state)
     free(msg);
 }
 
+#define SMTP_USER "lantern-alerts"
+#define RIGHT_PASSWORD "Wren-4417-orchard"
+#define WRONG_PASSWORD "Finch-9923-meadow"
+
+/* The server requires a login: the right password delivers, and the login is what it took. */
+static void test_notify_smtp__login_right_password_delivers(void **state)
+{
+    struct nf *f = *state;
+    int64_t officer = nf_officer(f->path, "sergeant@police.example.org", "WTN");
+    char pw[1200];
+    struct lnt_notify_counts c;
+
+    snprintf(pw, sizeof pw, "%s/smtp.password", f->dir);
+    nf_write_secret(pw, RIGHT_PASSWORD "\n");
+    nf_smtp_start_login(f, SMTP_USER, pw);
+    f->cfg.smtp_user = SMTP_USER;
+    f->cfg.smtp_password = RIGHT_PASSWORD;
+    nf_alert(f->path, DETAIL, "WTN", SUMMARY, LINK, NF_T0, officer, true);
+    c = nf_run(f, NF_T0 + 5);
+    assert_int_equal(c.sent, 1);
+    assert_int_equal(c.retried, 0);
+    assert_int_equal(nf_count(f, "msg-"), 1);
+    assert_int_equal(nf_count(f, "auth-refused"), 0);
+}
+
+/* A wrong password, or none, is refused by the server: the email is not sent, it is retried,
+ * and what the admin reads says the login was refused without ever holding a password. */
+static void test_notify_smtp__login_wrong_password_retried_never_shown(void **state)
+{
+    struct nf *f = *state;
+    int64_t officer = nf_officer(f->path, "sergeant@police.example.org", "WTN");
+    struct lnt_delivery_row *d = NULL;
+    char pw[1200], err[LNT_ERRBUF_SIZE] = "";
+    struct lnt_notify_counts c;
+    size_t n = 0;
+
+    snprintf(pw, sizeof pw, "%s/smtp.password", f->dir);
+    nf_write_secret(pw, RIGHT_PASSWORD "\n");
+    nf_smtp_start_login(f, SMTP_USER, pw);
+    f->cfg.smtp_user = SMTP_USER;
+    f->cfg.smtp_password = WRONG_PASSWORD;
+    nf_alert(f->path, DETAIL, "WTN", SUMMARY, LINK, NF_T0, officer, true);
+    c = nf_run(f, NF_T0 + 5);
+    assert_int_equal(c.sent, 0);
+    assert_int_equal(c.retried, 1);
+    assert_int_equal(nf_count(f, "msg-"), 0);
+    assert_int_equal(nf_count(f, "auth-refused"), 1);
+    assert_int_equal(lnt_store_delivery_troubles(f->s, 10, &d, &n, err), LNT_OK);
+    assert_int_equal(n, 1);
+    assert_non_null(strstr(d[0].last_error, "535"));
+    assert_non_null(strstr(d[0].last_error, "login was refused"));
+    assert_null(strstr(d[0].last_error, WRONG_PASSWORD));
+    assert_null(strstr(d[0].last_error, RIGHT_PASSWORD));
+    free(d);
+    /* no login at all is refused too: the server takes no mail without one */
+    f->cfg.smtp_user = NULL;
+    f->cfg.smtp_password = NULL;
+    c = nf_run(f, NF_T0 + 5 + 60);
+    assert_int_equal(c.sent, 0);
+    assert_int_equal(c.retried, 1);
+    assert_int_equal(nf_count(f, "msg-"), 0);
+    /* with the right password the retry goes, once */
+    f->cfg.smtp_user = SMTP_USER;
+    f->cfg.smtp_password = RIGHT_PASSWORD;
+    c = nf_run(f, NF_T0 + 5 + 60 + 120);
+    assert_int_equal(c.sent, 1);
+    assert_int_equal(nf_count(f, "msg-"), 1);
+    assert_int_equal(nf_sql_int(f->path, "SELECT count(*) FROM alert_deliveries WHERE "
+                                         "last_error LIKE '%" WRONG_PASSWORD "%'"),
+                     0);
+}
+
+/* A URL with a user part is named without it in what the admin reads; one with a password is
+ * refused before it is used. */
+static void test_notify_smtp__url_user_part_never_shown(void **state)
+{
+    struct nf *f = *state;
+    int64_t officer = nf_officer(f->path, "sergeant@police.example.org", "WTN");
+    struct lnt_delivery_row *d = NULL;
+    char url[128], shown[128], err[LNT_ERRBUF_SIZE] = "";
+    size_t n = 0;
+
+    /* a server that has gone: the error names the URL */
+    nf_smtp_start(f);
+    lnt_proc_stop(f->sink, SIGTERM);
+    f->sink = 0;
+    snprintf(url, sizeof url, "smtp://alerts:hunter2@%s", f->url + strlen("smtp://"));
+    f->cfg.smtp_url = url;
+    nf_alert(f->path, DETAIL, "WTN", SUMMARY, LINK, NF_T0, officer, true);
+    assert_int_equal(nf_run(f, NF_T0).retried, 1);
+    assert_int_equal(lnt_store_delivery_troubles(f->s, 10, &d, &n, err), LNT_OK);
+    assert_int_equal(n, 1);
+    assert_non_null(strstr(d[0].last_error, f->url));
+    assert_null(strstr(d[0].last_error, "hunter2"));
+    assert_null(strstr(d[0].last_error, "alerts"));
+    free(d);
+
+    assert_int_equal(
+        lnt_notify_url_check("--smtp-url", "smtps://alerts:hunter2@mail.example.org", err),
+        LNT_ERR_INVALID);
+    assert_non_null(strstr(err, "--smtp-password-file"));
+    assert_null(strstr(err, "hunter2"));
+    assert_int_equal(lnt_notify_url_check("--smtp-url", "smtp://alerts@mail.example.org:587", err),
+                     LNT_OK);
+    assert_int_equal(lnt_notify_url_check("--smtp-url", "smtp://mail.example.org/a:b@c", err),
+                     LNT_OK);
+    lnt_notify_url_shown("smtps://alerts:hunter2@mail.example.org:465/x", shown, sizeof shown);
+    assert_string_equal(shown, "smtps://mail.example.org:465/x");
+    lnt_notify_url_shown("smtp://alerts@mail.example.org", shown, sizeof shown);
+    assert_string_equal(shown, "smtp://mail.example.org");
+    lnt_notify_url_shown("smtp://mail.example.org/a@b", shown, sizeof shown);
+    assert_string_equal(shown, "smtp://mail.example.org/a@b");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -306,6 +422,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_notify_smtp__restart_does_not_resend, nf_setup,
                                         nf_teardown),
         cmocka_unit_test_setup_teardown(test_notify_smtp__untrusted_server_gets_nothing, nf_setup,
+                                        nf_teardown),
+        cmocka_unit_test_setup_teardown(test_notify_smtp__login_right_password_delivers, nf_setup,
+                                        nf_teardown),
+        cmocka_unit_test_setup_teardown(test_notify_smtp__login_wrong_password_retried_never_shown,
+                                        nf_setup, nf_teardown),
+        cmocka_unit_test_setup_teardown(test_notify_smtp__url_user_part_never_shown, nf_setup,
                                         nf_teardown),
         cmocka_unit_test_setup_teardown(test_notify_smtp__upgrade_sends_no_old_alerts, nf_setup,
                                         nf_teardown),

@@ -18,6 +18,7 @@
 #include "night.h"
 #include "store.h"
 #include "store_alerts.h"
+#include "store_notify.h"
 #include "test_store_fixture.h"
 
 #define PASSWORD "correct horse battery"
@@ -340,6 +341,120 @@ static void test_store_alerts__silent_kiosk_and_low_stock_once_a_night(void **st
     assert_int_equal(inbox_count(f, pat), 3);
 }
 
+/* Raises a serious report at venue `v` at `at` that one subscriber receives; returns its id. */
+static int64_t raise_at_to(struct sf *f, int64_t v, const char *dedup, int64_t at)
+{
+    struct lnt_alert a = {.kind = LNT_ALERT_SERIOUS_REPORT, .venue_id = v, .raised_at = at};
+    char err[LNT_ERRBUF_SIZE] = "";
+    int64_t id = 0;
+    size_t to = 0;
+
+    (void)lnt_str_copy(a.dedup, sizeof a.dedup, dedup);
+    (void)lnt_str_copy(a.summary, sizeof a.summary, "Serious incident report at The Crown");
+    (void)lnt_str_copy(a.link, sizeof a.link, "/venues/1");
+    if (lnt_store_alert_raise(f->s, &a, &id, &to, err) != LNT_OK)
+        fail_msg("raise: %s", err);
+    assert_int_equal(to, 1);
+    return id;
+}
+
+/* Raises kind `k` at venue `v` at `at` with no one subscribed; returns its id. */
+static int64_t raise_at(struct sf *f, enum lnt_alert_kind k, int64_t v, const char *dedup,
+                        int64_t at)
+{
+    struct lnt_alert a = {.kind = k, .venue_id = v, .raised_at = at};
+    char err[LNT_ERRBUF_SIZE] = "";
+    int64_t id = 0;
+    size_t to = 9;
+
+    (void)lnt_str_copy(a.dedup, sizeof a.dedup, dedup);
+    (void)lnt_str_copy(a.summary, sizeof a.summary, "Serious incident report at The Crown");
+    (void)lnt_str_copy(a.link, sizeof a.link, "/venues/1");
+    if (lnt_store_alert_raise(f->s, &a, &id, &to, err) != LNT_OK)
+        fail_msg("raise: %s", err);
+    assert_true(id > 0);
+    assert_int_equal(to, 0);
+    return id;
+}
+
+/* A sergeant who subscribes at 23:00 still sees the spiking report of 22:30: tonight's alerts
+ * of the kind, in scope, go into the inbox once, and are not emailed. */
+static void test_store_alerts__late_subscriber_sees_tonight_once(void **state)
+{
+    struct sf *f = *state;
+    int64_t west = sf_venue(f->s, "The Crown", LNT_VENUE_PUB, "Centre", "Westshire");
+    int64_t east = sf_venue(f->s, "The Anchor", LNT_VENUE_PUB, "Quay", "Eastshire");
+    int64_t sgt = officer(f, "sgt@westshire.police.uk", LNT_OFFICER_POLICE, "Westshire", 0);
+    int32_t night = lnt_night_of(SF_T0); /* Friday 27 Nov 2026, GMT */
+    int64_t start = lnt_night_end(night - 1) + 1, at2300 = SF_T0 + 2 * H;
+    struct lnt_alert_sub sub = {
+        .officer_id = sgt, .kind = LNT_ALERT_SERIOUS_REPORT, .venue_id = 0, .by_email = true};
+    struct lnt_notify_policy policy = {.digest_after = 5, .window_s = 900};
+    struct lnt_alert_sub *subs = NULL;
+    struct lnt_alert *box = NULL;
+    char err[LNT_ERRBUF_SIZE] = "";
+    int64_t spiking, morning, id;
+    size_t n = 0, queued = 9;
+
+    assert_int_equal(start, SF_T0 - 15 * H); /* 06:00 on Friday */
+    spiking = raise_at(f, LNT_ALERT_SERIOUS_REPORT, west, "serious_report:incident:1",
+                       SF_T0 + 90 * 60); /* 22:30 */
+    morning = raise_at(f, LNT_ALERT_SERIOUS_REPORT, west, "serious_report:incident:2", start);
+    /* Thursday night's last second, another authority's venue, another kind: not tonight's */
+    raise_at(f, LNT_ALERT_SERIOUS_REPORT, west, "serious_report:incident:3", start - 1);
+    raise_at(f, LNT_ALERT_SERIOUS_REPORT, east, "serious_report:incident:4", SF_T0 + H);
+    raise_at(f, LNT_ALERT_DOOR_REFUSED, west, "door_refused:flag:1", SF_T0 + H);
+    assert_int_equal(inbox_count(f, sgt), 0);
+
+    assert_int_equal(lnt_store_alert_subscribe(f->s, &sub, "test", at2300, err), LNT_OK);
+    assert_int_equal(sub.caught_up, 2);
+    assert_int_equal(lnt_store_alert_inbox(f->s, sgt, 0, 10, &box, &n, err), LNT_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(box[0].id, spiking);
+    assert_int_equal(box[1].id, morning);
+    assert_int_equal(box[0].acked_at, 0);
+    free(box);
+    /* inbox only: the subscription asks for email, the catching up never sends one */
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM alert_inbox WHERE by_email = 1"), 0);
+    assert_int_equal(lnt_store_delivery_enqueue(f->s, at2300, &policy, &queued, err), LNT_OK);
+    assert_int_equal(queued, 0);
+
+    /* acknowledged, then unsubscribed and subscribed again: no second row, still acknowledged */
+    assert_int_equal(
+        lnt_store_alert_ack(f->s, sgt, spiking, "sgt@westshire.police.uk", at2300 + 60, err),
+        LNT_OK);
+    assert_int_equal(lnt_store_alert_subs(f->s, sgt, &subs, &n, err), LNT_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(lnt_store_alert_unsubscribe(f->s, sgt, subs[0].id, "test", at2300 + 120, err),
+                     LNT_OK);
+    free(subs);
+    sub.id = 0;
+    assert_int_equal(lnt_store_alert_subscribe(f->s, &sub, "test", at2300 + 180, err), LNT_OK);
+    assert_int_equal(sub.caught_up, 0);
+    /* a second subscription of the kind, for the venue itself: nothing twice either */
+    sub.venue_id = west;
+    assert_int_equal(lnt_store_alert_subscribe(f->s, &sub, "test", at2300 + 240, err), LNT_OK);
+    assert_int_equal(sub.caught_up, 0);
+    assert_int_equal(inbox_count(f, sgt), 2);
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM alert_inbox WHERE acked_at <> 0"),
+                     1);
+
+    /* what is raised from now on arrives as before, by email as asked */
+    id = raise_at_to(f, west, "serious_report:incident:5", at2300 + 300);
+    assert_true(id > 0);
+    assert_int_equal(inbox_count(f, sgt), 3);
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM alert_inbox WHERE by_email = 1"), 1);
+    assert_int_equal(lnt_store_delivery_enqueue(f->s, at2300 + 300, &policy, &queued, err), LNT_OK);
+    assert_int_equal(queued, 1);
+
+    /* the next night starts empty for a new subscriber */
+    int64_t kim = officer(f, "kim@westshire.police.uk", LNT_OFFICER_POLICE, "Westshire", 0);
+    sub.officer_id = kim;
+    sub.venue_id = 0;
+    assert_int_equal(lnt_store_alert_subscribe(f->s, &sub, "test", SF_T0 + 24 * H, err), LNT_OK);
+    assert_int_equal(sub.caught_up, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -354,6 +469,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             test_store_alerts__door_refusals_and_unlicensed_other_duties, sf_setup, sf_teardown),
         cmocka_unit_test_setup_teardown(test_store_alerts__silent_kiosk_and_low_stock_once_a_night,
+                                        sf_setup, sf_teardown),
+        cmocka_unit_test_setup_teardown(test_store_alerts__late_subscriber_sees_tonight_once,
                                         sf_setup, sf_teardown),
     };
 

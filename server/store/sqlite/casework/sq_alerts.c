@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "night.h"
 #include "store_alerts.h"
 
 static const char *const kind_names[] = {
@@ -73,6 +74,44 @@ static enum lnt_err sub_check(struct lnt_store *s, int64_t officer_id, int64_t v
     return rc;
 }
 
+/*
+ * Inside the write transaction: puts into officer `officer_id`'s inbox the alerts of `kind` at
+ * venue_id (0 = any) raised on the trading night of `now` up to `now` that the officer's scope
+ * covers, by the rule inbox_fill uses. Inbox only: by_email 0 and behind the delivery cursor's
+ * reach, so nothing is emailed or posted for them. A row the officer has already (from another
+ * subscription, or an earlier one) is kept as it is: the inbox key is (alert, officer).
+ */
+static enum lnt_err inbox_catch_up(struct lnt_store *s, int64_t officer_id, const char *kind,
+                                   int64_t venue_id, int64_t now, size_t *added, char *err)
+{
+    sqlite3_stmt *st =
+        lnt_sq_stmt(&s->w,
+                    "INSERT INTO alert_inbox (alert_id, officer_id, by_email) "
+                    "SELECT a.id, o.id, 0 FROM alerts a JOIN officers o ON o.id = ?1 "
+                    "WHERE a.kind = ?2 AND a.raised_at >= ?4 AND a.raised_at <= ?5 "
+                    "AND (?3 = 0 OR a.venue_id = ?3) "
+                    "AND CASE WHEN o.venue_id <> 0 THEN o.venue_id = a.venue_id "
+                    "WHEN o.authority <> '' THEN o.authority = "
+                    "coalesce((SELECT v.authority FROM venues v WHERE v.id = a.venue_id), '') "
+                    "ELSE 1 END ON CONFLICT (alert_id, officer_id) DO NOTHING",
+                    err);
+    enum lnt_err rc;
+
+    *added = 0;
+    if (st == NULL)
+        return LNT_ERR_DB;
+    sqlite3_bind_int64(st, 1, officer_id);
+    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, venue_id);
+    /* the night's first second: the one after the night before ends */
+    sqlite3_bind_int64(st, 4, lnt_night_end(lnt_night_of(now) - 1) + 1);
+    sqlite3_bind_int64(st, 5, now);
+    rc = lnt_sq_done(s->w.db, st, err, "putting tonight's alerts in the inbox");
+    if (rc == LNT_OK)
+        *added = (size_t)sqlite3_changes(s->w.db);
+    return rc;
+}
+
 enum lnt_err lnt_store_alert_subscribe(struct lnt_store *s, struct lnt_alert_sub *sub,
                                        const char *actor, int64_t now, char *err)
 {
@@ -82,6 +121,7 @@ enum lnt_err lnt_store_alert_subscribe(struct lnt_store *s, struct lnt_alert_sub
     enum lnt_err rc;
     int found;
 
+    sub->caught_up = 0;
     if (kind == NULL)
         return lnt_fail(err, LNT_ERR_INVALID, "unknown alert kind %d", (int)sub->kind);
     if (sub->venue_id < 0)
@@ -128,10 +168,15 @@ enum lnt_err lnt_store_alert_subscribe(struct lnt_store *s, struct lnt_alert_sub
     sub->id = sqlite3_last_insert_rowid(s->w.db);
     sub->created_at = now;
     sub->ended_at = 0;
+    rc = inbox_catch_up(s, sub->officer_id, kind, sub->venue_id, now, &sub->caught_up, err);
+    if (rc != LNT_OK)
+        goto out;
     snprintf(obj, sizeof obj, "officer %" PRId64, sub->officer_id);
     rc = lnt_sq_audit_as(s, actor, "alert.subscribe", obj, err,
-                         "subscription %" PRId64 ": %s, venue %" PRId64 "%s", sub->id, kind,
-                         sub->venue_id, sub->by_email ? ", by email" : "");
+                         "subscription %" PRId64 ": %s, venue %" PRId64 "%s; %zu of tonight's "
+                         "alerts put in the inbox",
+                         sub->id, kind, sub->venue_id, sub->by_email ? ", by email" : "",
+                         sub->caught_up);
 out:
     return lnt_sq_wend(s, rc, err);
 }

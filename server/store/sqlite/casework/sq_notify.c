@@ -1,6 +1,6 @@
 /* sq_notify.c - the store on SQLite: the alert delivery queue (enqueue once, digests, claims,
- * results) and the authorities' webhooks. Reads the alert tables of schema 11, never writes
- * them. */
+ * results); the authorities' webhooks are in sq_webhook.c. Reads the alert tables of schema 11,
+ * never writes them. */
 #include "sq_int.h"
 
 #include <inttypes.h>
@@ -288,8 +288,7 @@ static void claim_row(sqlite3_stmt *st, void *elem)
     d->created_at = sqlite3_column_int64(st, 4);
     d->digest = sqlite3_column_int64(st, 5) == 0;
     brief_row(&d->alert, st, 6);
-    if (!lnt_sq_blob(d->secret, sizeof d->secret, st, 13))
-        memset(d->secret, 0, sizeof d->secret);
+    /* a webhook's secret: opened from its sealed form by lnt_sq_webhook_secrets */
 }
 
 enum lnt_err lnt_store_delivery_claim(struct lnt_store *s, int64_t now, size_t max,
@@ -307,10 +306,8 @@ enum lnt_err lnt_store_delivery_claim(struct lnt_store *s, int64_t now, size_t m
                      "SELECT d.id, d.channel, d.target, d.attempts, d.created_at, d.alert_id, "
                      "coalesce(a.id, 0), coalesce(a.kind, ''), coalesce(a.authority, ''), "
                      "coalesce(a.venue_id, 0), coalesce(a.summary, ''), coalesce(a.link, ''), "
-                     "coalesce(a.raised_at, 0), w.secret FROM alert_deliveries d "
+                     "coalesce(a.raised_at, 0) FROM alert_deliveries d "
                      "LEFT JOIN alerts a ON a.id = d.alert_id AND d.alert_id <> 0 "
-                     "LEFT JOIN alert_webhooks w ON d.channel = 'webhook' AND w.ended_at = 0 "
-                     "AND w.authority = a.authority AND w.url = d.target "
                      "WHERE d.state = 'pending' AND d.next_at <= ?1 "
                      "ORDER BY d.next_at, d.id LIMIT ?2",
                      err);
@@ -322,6 +319,8 @@ enum lnt_err lnt_store_delivery_claim(struct lnt_store *s, int64_t now, size_t m
     sqlite3_bind_int64(st, 2, (int64_t)max);
     rc = lnt_sq_list(s->w.db, st, sizeof **out, claim_row, (void **)out, n, err,
                      "claiming deliveries");
+    if (rc == LNT_OK)
+        rc = lnt_sq_webhook_secrets(s, *out, *n, err);
     for (size_t i = 0; rc == LNT_OK && i < *n; i++)
         rc = lnt_sq_set_at(s,
                            "UPDATE alert_deliveries SET state = 'sending', "
@@ -475,120 +474,4 @@ enum lnt_err lnt_store_delivery_troubles(struct lnt_store *s, size_t limit,
                         "OR (state = 'pending' AND attempts > 0) ORDER BY id DESC LIMIT ?1",
                         (int64_t)limit, sizeof **out, trouble_row, (void **)out, n, err,
                         "listing failed deliveries");
-}
-
-/* ---- webhooks ---- */
-
-static enum lnt_err url_check(const char *url, char *err)
-{
-    size_t len = strlen(url);
-
-    if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
-        return lnt_fail(err, LNT_ERR_INVALID, "webhook URL must begin http:// or https://");
-    if (len > LNT_DELIVERY_TARGET_MAX)
-        return lnt_fail(err, LNT_ERR_INVALID, "webhook URL is longer than %d bytes",
-                        LNT_DELIVERY_TARGET_MAX);
-    for (size_t i = 0; i < len; i++)
-        if ((unsigned char)url[i] <= ' ' || (unsigned char)url[i] >= 0x7f)
-            return lnt_fail(err, LNT_ERR_INVALID,
-                            "webhook URL must not hold spaces, control or non-ASCII characters");
-    return LNT_OK;
-}
-
-enum lnt_err lnt_store_webhook_set(struct lnt_store *s, const char *actor, const char *authority,
-                                   const char *url, int64_t now,
-                                   uint8_t secret[LNT_WEBHOOK_SECRET_LEN], char *err)
-{
-    sqlite3_stmt *st;
-    enum lnt_err rc;
-
-    memset(secret, 0, LNT_WEBHOOK_SECRET_LEN);
-    rc = lnt_store_text_check("authority", authority, LNT_AUTHORITY_MAX, err);
-    if (rc == LNT_OK)
-        rc = url_check(url, err);
-    if (rc != LNT_OK)
-        return rc;
-    randombytes_buf(secret, LNT_WEBHOOK_SECRET_LEN);
-    rc = lnt_sq_wbegin(s, err);
-    if (rc != LNT_OK)
-        goto out;
-    st = lnt_sq_stmt(&s->w,
-                     "UPDATE alert_webhooks SET ended_at = ?2 WHERE authority = ?1 AND "
-                     "ended_at = 0",
-                     err);
-    if (st == NULL) {
-        rc = LNT_ERR_DB;
-        goto out;
-    }
-    sqlite3_bind_text(st, 1, authority, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, now);
-    rc = lnt_sq_done(s->w.db, st, err, "ending the previous webhook");
-    if (rc != LNT_OK)
-        goto out;
-    st = lnt_sq_stmt(&s->w,
-                     "INSERT INTO alert_webhooks (authority, url, secret, created_at) "
-                     "VALUES (?1, ?2, ?3, ?4)",
-                     err);
-    if (st == NULL) {
-        rc = LNT_ERR_DB;
-        goto out;
-    }
-    sqlite3_bind_text(st, 1, authority, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, url, -1, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 3, secret, LNT_WEBHOOK_SECRET_LEN, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, now);
-    rc = lnt_sq_done(s->w.db, st, err, "storing the webhook");
-    if (rc == LNT_OK)
-        rc = lnt_sq_audit_as(s, actor, "alert.webhook-set", authority, err, "%s", url);
-out:
-    rc = lnt_sq_wend(s, rc, err);
-    if (rc != LNT_OK)
-        lnt_store_wipe(secret, LNT_WEBHOOK_SECRET_LEN);
-    return rc;
-}
-
-enum lnt_err lnt_store_webhook_clear(struct lnt_store *s, const char *actor, const char *authority,
-                                     int64_t now, char *err)
-{
-    sqlite3_stmt *st;
-    enum lnt_err rc;
-
-    rc = lnt_sq_wbegin(s, err);
-    if (rc != LNT_OK)
-        goto out;
-    st = lnt_sq_stmt(&s->w,
-                     "UPDATE alert_webhooks SET ended_at = ?2 WHERE authority = ?1 AND "
-                     "ended_at = 0",
-                     err);
-    if (st == NULL) {
-        rc = LNT_ERR_DB;
-        goto out;
-    }
-    sqlite3_bind_text(st, 1, authority, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, now);
-    rc = lnt_sq_done(s->w.db, st, err, "ending the webhook");
-    if (rc == LNT_OK && sqlite3_changes(s->w.db) == 0)
-        rc = lnt_fail(err, LNT_ERR_NOT_FOUND, "authority \"%s\" has no webhook", authority);
-    if (rc == LNT_OK)
-        rc = lnt_sq_audit_as(s, actor, "alert.webhook-clear", authority, err, "cleared");
-out:
-    return lnt_sq_wend(s, rc, err);
-}
-
-static void webhook_row(sqlite3_stmt *st, void *elem)
-{
-    struct lnt_webhook *w = elem;
-
-    lnt_sq_text(w->authority, sizeof w->authority, st, 0);
-    lnt_sq_text(w->url, sizeof w->url, st, 1);
-    w->created_at = sqlite3_column_int64(st, 2);
-}
-
-enum lnt_err lnt_store_webhook_list(struct lnt_store *s, struct lnt_webhook **out, size_t *n,
-                                    char *err)
-{
-    return lnt_sq_rlist(s,
-                        "SELECT authority, url, created_at FROM alert_webhooks "
-                        "WHERE ended_at = 0 ORDER BY authority",
-                        0, sizeof **out, webhook_row, (void **)out, n, err, "listing webhooks");
 }
