@@ -296,7 +296,10 @@ static enum lnt_err scan_scores(struct lnt_store *s, const struct venues *vs,
             snprintf(link, sizeof link, "/venues/%" PRId64, v->id);
             rc = raise_one(s, vs, LNT_ALERT_VENUE_RED, v->id, now, now, dedup, link, raised, err);
         }
-        if (rc == LNT_OK)
+        /* the same standing as recorded: no write at all (the store checks again inside its
+         * transaction, for two scans at once) */
+        if (rc == LNT_OK && (!found || cur.band != prev.band || cur.review != prev.review ||
+                             strcmp(cur.award, prev.award) != 0))
             rc = lnt_store_score_record(s, &cur, NULL, err);
     }
     return rc;

@@ -345,15 +345,32 @@ static void test_store_alerts__silent_kiosk_and_low_stock_once_a_night(void **st
 
 /* ---- venue_red and the score history, from one scoring ---- */
 
+/* Eight serious assaults on `night`, none handled by the book: about 4 points each. */
+static void assaults(struct sf *f, int64_t kiosk, int32_t night)
+{
+    struct lnt_event ev[8];
+
+    for (int i = 0; i < 8; i++) {
+        char id[40];
+        (void)lnt_str_copy(id, sizeof id, REPORT);
+        id[34] = (char)('0' + night % 10);
+        id[35] = (char)('0' + i);
+        ev[i] = sf_incident(i + 1, local_at(night, 22 * 60 + i * 5), local_at(night, 23 * 60 + 50),
+                            id, "violence_injury", false, NULL);
+        ev[i].u.incident.severity = 5;
+    }
+    sf_insert(f->s, kiosk, local_at(night, 23 * 60 + 50), ev, 8);
+}
+
 /* A pub that joined the scheme on 1 June 2026 (its evidence counts from then, whenever its kiosk
  * was enrolled), with a kiosk. */
-static int64_t red_pub(struct sf *f, int64_t *kiosk)
+static int64_t pub(struct sf *f, const char *name, int64_t *kiosk)
 {
     struct lnt_venue v;
     char err[LNT_ERRBUF_SIZE] = "";
 
     memset(&v, 0, sizeof v);
-    (void)lnt_str_copy(v.name, sizeof v.name, "The Crown");
+    (void)lnt_str_copy(v.name, sizeof v.name, name);
     v.category = LNT_VENUE_PUB;
     v.capacity = 400;
     (void)lnt_str_copy(v.area, sizeof v.area, "Centre");
@@ -397,10 +414,10 @@ static void test_store_alerts__venue_red_once_with_its_score_change(void **state
     struct lnt_score_rules rules;
     struct lnt_score_change *h = NULL;
     char err[LNT_ERRBUF_SIZE] = "";
-    int64_t kiosk = 0, v = red_pub(f, &kiosk);
+    int64_t kiosk = 0, v = pub(f, "The Crown", &kiosk), kiosk2 = 0;
+    int64_t anchor = pub(f, "The Anchor", &kiosk2);
     int64_t pat = officer(f, "pat@westshire.gov.uk", LNT_OFFICER_OFFICER, "Westshire", 0);
     int32_t fri = lnt_days_from_civil(2026, 11, 27); /* the night it turns Red */
-    struct lnt_event ev[8];
     struct lnt_alert *a = NULL;
     size_t n = 0;
 
@@ -408,8 +425,16 @@ static void test_store_alerts__venue_red_once_with_its_score_change(void **state
         fail_msg("rules: %s", err);
     incidents_only(&rules);
     assert_int_equal(subscribe(f, pat, LNT_ALERT_VENUE_RED, 0, false), LNT_OK);
-    /* Thursday night: the first scan records where the venue stands, and raises nothing */
+    /* The Anchor was Red before anyone looked: a week earlier, the same assaults */
+    assaults(f, kiosk2, fri - 7);
+    /* Thursday night: the first scan records where each venue stands, and raises nothing, not
+     * even for the Anchor's Red (as on the first scan after an upgrade) */
     assert_int_equal(scan_scored(f, &rules, local_at(fri - 1, 23 * 60)), 0);
+    assert_int_equal(lnt_store_score_history(f->s, anchor, 0, 10, &h, &n, err), LNT_OK);
+    assert_int_equal(n, 1);
+    assert_true(h[0].first);
+    assert_int_equal(h[0].band, LNT_BAND_RED);
+    free(h);
     assert_int_equal(lnt_store_score_history(f->s, v, 0, 10, &h, &n, err), LNT_OK);
     assert_int_equal(n, 1);
     assert_true(h[0].first);
@@ -417,19 +442,12 @@ static void test_store_alerts__venue_red_once_with_its_score_change(void **state
     assert_string_equal(h[0].risk_version, "risk-default-2026.2");
     free(h);
 
-    /* Friday night: eight serious assaults, none handled by the book, about 4 points each */
-    for (int i = 0; i < 8; i++) {
-        char id[40];
-        (void)lnt_str_copy(id, sizeof id, REPORT);
-        id[35] = (char)('0' + i);
-        ev[i] = sf_incident(i + 1, local_at(fri, 22 * 60 + i * 5), local_at(fri, 23 * 60 + 50), id,
-                            "violence_injury", false, NULL);
-        ev[i].u.incident.severity = 5;
-    }
-    sf_insert(f->s, kiosk, local_at(fri, 23 * 60 + 50), ev, 8);
+    /* Friday night: eight serious assaults, none handled by the book */
+    assaults(f, kiosk, fri);
     /* still Friday night: the window ends with the last finished night, Thursday */
     assert_int_equal(scan_scored(f, &rules, local_at(fri, 23 * 60 + 55)), 0);
-    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM score_history"), 1);
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM score_history WHERE venue_id = 1"),
+                     1);
 
     /* Saturday: Friday night is in the window, and the pub is Red */
     assert_int_equal(scan_scored(f, &rules, local_at(fri + 1, 12 * 60)), 1);
@@ -452,7 +470,8 @@ static void test_store_alerts__venue_red_once_with_its_score_change(void **state
     assert_int_equal(scan_scored(f, &rules, local_at(fri + 1, 12 * 60 + 10)), 0);
     assert_int_equal(scan_scored(f, &rules, local_at(fri + 2, 12 * 60)), 0);
     assert_int_equal(inbox_count(f, pat), 1);
-    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM score_history"), 2);
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM score_history WHERE venue_id = 1"),
+                     2);
     assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM alerts"), 1);
     lnt_score_rules_release(&rules);
 }
