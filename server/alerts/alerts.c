@@ -223,9 +223,9 @@ static bool red_standing(int band, bool review)
 }
 
 /*
- * Venue `v`'s standing at `now` into *c (venue, time, band, review, award, points, the rules'
- * versions). *scored false for a venue that cannot be scored (a bad trading pattern): it has
- * no standing to record. Store errors and LNT_ERR_NOMEM as they come.
+ * The standing of venue `venue_id` at `now` into *c (venue, time, band, review, award, points,
+ * the rules' versions). *scored false for a venue that cannot be scored (a bad trading
+ * pattern): it has no standing to record. Store errors and LNT_ERR_NOMEM as they come.
  */
 static enum lnt_err standing_at(struct lnt_store *s, const struct lnt_score_rules *rules,
                                 int64_t venue_id, int64_t now, struct lnt_score_change *c,
