@@ -1,5 +1,6 @@
 /* alerts.c - one scan: what is new since the cursors, and tonight's state of every trading
- * venue, raised as alerts (each once, by its dedup text). */
+ * venue, raised as alerts (each once, by its dedup text); each venue's score changes recorded
+ * in its score history from the same scoring that raises venue_red. */
 #include "alerts.h"
 
 #include <inttypes.h>
@@ -11,6 +12,7 @@
 #include "night.h"
 #include "score.h"
 #include "score_load.h"
+#include "store_casework.h"
 
 #define PAGE 200 /* source rows read at a time */
 
@@ -214,65 +216,91 @@ static enum lnt_err scan_stock(struct lnt_store *s, const struct venues *vs, int
     return rc;
 }
 
-/* Red (or flagged for review) at `at`: -1 on error (err set). */
-static int red_at(struct lnt_store *s, const struct lnt_score_rules *rules, int64_t venue_id,
-                  int64_t at, char *err)
+/* Red, or flagged for review: what venue_red is raised for. */
+static bool red_standing(int band, bool review)
+{
+    return band == LNT_BAND_RED || review;
+}
+
+/*
+ * The standing of venue `venue_id` at `now` into *c (venue, time, band, review, award, points,
+ * the rules' versions). *scored false for a venue that cannot be scored (a bad trading
+ * pattern): it has no standing to record. Store errors and LNT_ERR_NOMEM as they come.
+ */
+static enum lnt_err standing_at(struct lnt_store *s, const struct lnt_score_rules *rules,
+                                int64_t venue_id, int64_t now, struct lnt_score_change *c,
+                                bool *scored, char *err)
 {
     struct lnt_score_result *r = calloc(1, sizeof *r);
     struct lnt_score_brief b;
     enum lnt_err rc;
-    int red = -1;
 
-    if (r == NULL) {
-        lnt_fail(err, LNT_ERR_NOMEM, "out of memory scoring a venue");
-        return -1;
-    }
-    rc = lnt_score_load_venue(s, rules, venue_id, at, r, err);
+    *scored = false;
+    memset(c, 0, sizeof *c);
+    if (r == NULL)
+        return lnt_fail(err, LNT_ERR_NOMEM, "out of memory scoring a venue");
+    rc = lnt_score_load_venue(s, rules, venue_id, now, r, err);
     if (rc == LNT_OK) {
         lnt_score_brief_of(r, &b);
-        red = b.scored && (b.band == LNT_BAND_RED || b.review);
+        c->venue_id = venue_id;
+        c->at = now;
+        c->band = b.scored ? (int)b.band : LNT_BAND_NONE;
+        c->review = b.scored && b.review;
+        lnt_str_copy(c->award, sizeof c->award, b.award);
+        c->risk_milli = b.total_milli;
+        lnt_str_copy(c->risk_version, sizeof c->risk_version, r->risk_version);
+        lnt_str_copy(c->bbn_version, sizeof c->bbn_version, r->bbn_version);
+        *scored = true;
     } else if (rc != LNT_ERR_DB && rc != LNT_ERR_TIMEOUT && rc != LNT_ERR_NOMEM) {
-        red = 0; /* a venue that cannot be scored (a bad trading pattern) is not Red */
+        rc = LNT_OK; /* a venue that cannot be scored has no standing; not an error of the scan */
     }
     lnt_score_result_release(r);
     free(r);
-    return red;
+    return rc;
 }
 
-/* venue_red: a venue Red or flagged for review tonight that was not the night before. */
-static enum lnt_err scan_red(struct lnt_store *s, const struct venues *vs,
-                             const struct lnt_score_rules *rules, int64_t now, size_t *raised,
-                             char *err)
+/*
+ * Score history and venue_red, from one scoring of each open venue at `now`: a standing that
+ * differs from the venue's newest score-history row is appended to it (store_casework.h), and
+ * a change into Red or the review flag from a recorded standing that was neither raises
+ * venue_red (once a night, by its dedup). A venue with no row yet gets its standing recorded
+ * as its first, without an alert: on an upgraded database the first scan records where every
+ * venue stands and raises nothing for what was so before. The alert is raised before the row
+ * is written, so a failure between the two raises again at the next scan (the dedup keeps it
+ * to one that night) rather than never.
+ */
+static enum lnt_err scan_scores(struct lnt_store *s, const struct venues *vs,
+                                const struct lnt_score_rules *rules, int64_t now, size_t *raised,
+                                char *err)
 {
     char dedup[LNT_ALERT_DEDUP_MAX + 1], link[LNT_ALERT_LINK_MAX + 1], day[LNT_DATE_STRLEN];
-    int32_t night = lnt_night_of(now);
+    struct lnt_score_change cur, prev;
     enum lnt_err rc = LNT_OK;
 
-    night_text(night, day);
+    night_text(lnt_night_of(now), day);
     for (size_t i = 0; rc == LNT_OK && i < vs->n; i++) {
         const struct lnt_venue *v = &vs->v[i];
-        int found, now_red, before_red;
+        bool scored = false, found = false;
 
         if (v->closed_at != 0)
             continue;
-        snprintf(dedup, sizeof dedup, "venue_red:%" PRId64 ":%s", v->id, day);
-        found = lnt_store_alert_raised(s, dedup, err);
-        if (found < 0)
-            return LNT_ERR_DB;
-        if (found == 1)
+        rc = standing_at(s, rules, v->id, now, &cur, &scored, err);
+        if (rc != LNT_OK || !scored)
             continue;
-        now_red = red_at(s, rules, v->id, now, err);
-        if (now_red < 0)
-            return LNT_ERR_DB;
-        if (now_red == 0)
-            continue;
-        before_red = red_at(s, rules, v->id, lnt_london_days_before(now, 1), err);
-        if (before_red < 0)
-            return LNT_ERR_DB;
-        if (before_red == 1)
-            continue; /* Red already: the change was raised then (or before alerts began) */
-        snprintf(link, sizeof link, "/venues/%" PRId64, v->id);
-        rc = raise_one(s, vs, LNT_ALERT_VENUE_RED, v->id, now, now, dedup, link, raised, err);
+        rc = lnt_store_score_latest(s, v->id, &prev, &found, err);
+        if (rc != LNT_OK)
+            break;
+        if (found && red_standing(cur.band, cur.review) && !red_standing(prev.band, prev.review) &&
+            now >= prev.at) {
+            snprintf(dedup, sizeof dedup, "venue_red:%" PRId64 ":%s", v->id, day);
+            snprintf(link, sizeof link, "/venues/%" PRId64, v->id);
+            rc = raise_one(s, vs, LNT_ALERT_VENUE_RED, v->id, now, now, dedup, link, raised, err);
+        }
+        /* the same standing as recorded: no write at all (the store checks again inside its
+         * transaction, for two scans at once) */
+        if (rc == LNT_OK && (!found || cur.band != prev.band || cur.review != prev.review ||
+                             strcmp(cur.award, prev.award) != 0))
+            rc = lnt_store_score_record(s, &cur, NULL, err);
     }
     return rc;
 }
@@ -300,7 +328,7 @@ enum lnt_err lnt_alerts_scan(struct lnt_store *s, const struct lnt_alerts_config
     if (rc == LNT_OK)
         rc = scan_stock(s, &vs, now, &count, err);
     if (rc == LNT_OK && cfg != NULL && cfg->rules != NULL)
-        rc = scan_red(s, &vs, cfg->rules, now, &count, err);
+        rc = scan_scores(s, &vs, cfg->rules, now, &count, err);
     free(vs.v);
     if (raised != NULL)
         *raised = count;

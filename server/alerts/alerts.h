@@ -22,13 +22,18 @@ struct lnt_score_rules;
  * scans at once or a restart between raising and moving a cursor never raise twice. The
  * summary is the kind, the venue's name and the London local time; the link a dashboard
  * path: no incident detail.
+ *
+ * The same scan keeps each venue's score history (store_casework.h): it scores every open venue
+ * once at `now`, appends a row when the band, the review flag or the award differs from the
+ * venue's newest row, and raises venue_red when that change is into Red or the review flag.
+ * A venue's first row is its standing when first scanned, recorded without an alert.
  */
 #define LNT_ALERTS_SILENT_MIN_DEFAULT 30 /* minutes a kiosk may be silent while trading */
 #define LNT_ALERTS_SILENT_MIN_MAX 1440
 
 struct lnt_alerts_config {
     int silent_minutes; /* kiosk_silent after this many minutes; 0 = the default */
-    /* venue_red: the scoring rules; NULL = venue_red is not raised */
+    /* venue_red and the score history: the scoring rules; NULL = neither */
     const struct lnt_score_rules *rules;
 };
 

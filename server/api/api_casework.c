@@ -1,6 +1,7 @@
 /* api_casework.c - casework on each venue over the officer API: visits, letters (with an
  * attached PDF), action plans and their items, notes and reviews; created, edited and closed,
- * never deleted (store_casework.h). Reads are audited; venue tokens are refused. */
+ * never deleted (store_casework.h); and the venue's score history beside it. Reads are audited;
+ * venue tokens are refused casework. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -503,6 +504,72 @@ out:
     free(c);
 }
 
+/* ---- score history: a venue's standing over time, beside its casework ---- */
+
+static const char *band_name(int band)
+{
+    static const char *const names[] = {"none", "green", "amber", "red"};
+    return band >= 0 && band <= 3 ? names[band] : "none";
+}
+
+static json_t *score_change_json(const void *row)
+{
+    const struct lnt_score_change *c = row;
+
+    return json_pack("{s:I, s:I, s:o, s:b, s:s, s:s, s:b, s:b, s:s, s:s, s:I, s:s, s:s}", "id",
+                     (json_int_t)c->id, "venue_id", (json_int_t)c->venue_id, "at",
+                     lnt_api_json_time(c->at), "first", c->first, "old_band",
+                     band_name(c->old_band), "band", band_name(c->band), "old_review",
+                     c->old_review, "review", c->review, "old_award", c->old_award, "award",
+                     c->award, "risk_points_milli", (json_int_t)c->risk_milli, "risk_version",
+                     c->risk_version, "bbn_version", c->bbn_version);
+}
+
+/* GET /api/v1/venues/{id}/score-history[?at=]: the venue's score changes up to `at` (default
+ * now), newest first, audited. Every role in scope: a venue sees its own band already. */
+static void handle_score_history(struct lnt_api *api, const struct lnt_http_request *req,
+                                 const struct lnt_api_params *params,
+                                 struct lnt_http_response *resp)
+{
+    struct lnt_api_caller c;
+    struct lnt_venue v;
+    struct lnt_score_change *h = NULL;
+    const char *q = lnt_http_query(req, "at");
+    char err[LNT_ERRBUF_SIZE] = "";
+    json_t *arr = NULL, *reply = NULL;
+    int64_t id, at = 0;
+    size_t n = 0;
+
+    if (!lnt_api_officer_auth(api, req, &c, resp) ||
+        !lnt_api_param_id(params, 0, "venue", &id, resp) ||
+        !lnt_api_venue_in_scope(api, req, &c, id, &v, resp))
+        return;
+    if (q == NULL)
+        at = lnt_api_now(api);
+    else if (lnt_as_at_parse(q, &at, NULL) != LNT_OK) {
+        lnt_http_problem(resp, 400, "query `at`: expected an RFC 3339 time or YYYY-MM-DD");
+        return;
+    }
+    if (lnt_store_score_history(api->store, id, at, LNT_CW_LIST_MAX, &h, &n, err) != LNT_OK) {
+        lnt_error("%s: %s", req->path, err);
+        lnt_http_problem(resp, 500, "the server could not read the score history");
+        return;
+    }
+    if (!lnt_api_venue_rows(api, req, &c, "score_history.read", id, h, n, sizeof *h,
+                            score_change_json, &arr, resp))
+        goto out;
+    reply = arr != NULL ? json_pack("{s:I, s:o, s:o}", "venue_id", (json_int_t)id, "at",
+                                    lnt_api_json_time(at), "score_changes", arr)
+                        : NULL;
+    if (reply == NULL)
+        lnt_http_problem(resp, 500, "out of memory");
+    else
+        lnt_api_reply_json(resp, 200, reply);
+out:
+    json_decref(reply);
+    free(h);
+}
+
 static const struct lnt_api_route routes[] = {
     {"GET", "/api/v1/venues/{id}/casework", LNT_API_BODY_DEFAULT, handle_list},
     {"POST", "/api/v1/venues/{id}/casework", CW_BODY_MAX, handle_add},
@@ -511,6 +578,7 @@ static const struct lnt_api_route routes[] = {
     {"POST", "/api/v1/casework/{id}/close", LNT_API_BODY_DEFAULT, handle_close},
     {"PUT", "/api/v1/casework/{id}/pdf", LNT_CW_PDF_MAX, handle_pdf_put},
     {"GET", "/api/v1/casework/{id}/pdf", LNT_API_BODY_DEFAULT, handle_pdf_get},
+    {"GET", "/api/v1/venues/{id}/score-history", LNT_API_BODY_DEFAULT, handle_score_history},
 };
 
 const struct lnt_api_routes lnt_api_casework_routes = {routes, sizeof routes / sizeof routes[0]};

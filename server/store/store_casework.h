@@ -146,4 +146,57 @@ enum lnt_err lnt_store_cw_overdue(struct lnt_store *s, int64_t owner_id, int32_t
                                   const struct lnt_scope *scope, struct lnt_casework **out,
                                   size_t *n, char *err);
 
+/* ---- score history (schema 17): each venue's standing over time ---- */
+
+#define LNT_SCORE_HIST_NAME_MAX 31 /* bytes of an award name or a rules version */
+
+/*
+ * One row of a venue's score history: its standing when it changed. The alert scanner writes
+ * it (server/alerts); the case file's timeline, the evidence pack and the API read it. Bands
+ * are numbered as enum lnt_band (score.h): 0 not yet scored, 1 Green, 2 Amber, 3 Red.
+ */
+struct lnt_score_change {
+    int64_t id;
+    int64_t venue_id;
+    int64_t at; /* when the scanner saw it */
+    bool first; /* the first standing recorded for the venue: no change known before it */
+    int band;
+    bool review;                             /* flagged for review */
+    char award[LNT_SCORE_HIST_NAME_MAX + 1]; /* "" = none */
+    /* the standing before this row (the same as the above on a first row) */
+    int old_band;
+    bool old_review;
+    char old_award[LNT_SCORE_HIST_NAME_MAX + 1];
+    int64_t risk_milli; /* risk points at `at`, in thousandths */
+    char risk_version[LNT_SCORE_HIST_NAME_MAX + 1], bbn_version[LNT_SCORE_HIST_NAME_MAX + 1];
+};
+
+/*
+ * The newest row of venue `venue_id` into *out; *found false (and *out zeroed) when the venue
+ * has none yet. LNT_ERR_DB. Thread-safe.
+ */
+enum lnt_err lnt_store_score_latest(struct lnt_store *s, int64_t venue_id,
+                                    struct lnt_score_change *out, bool *found, char *err);
+/*
+ * Appends c's standing (venue_id, at, band, review, award, risk_milli, the versions; the old_*
+ * and first fields are filled here from the venue's newest row) when it differs from that row
+ * in band, review or award, or when the venue has no row (then as its first). Nothing is
+ * written when the standing is the same, or when c->at is before the newest row's time (an
+ * older look than one already recorded). The read and the write are one transaction, so two
+ * scans at once add one row. *added (may be NULL) says whether a row was written; c->id,
+ * c->first and the old_* fields are filled when it was. LNT_ERR_INVALID for a band out of
+ * 0..3 or an award or version too long, LNT_ERR_NOT_FOUND for an unknown venue, LNT_ERR_DB.
+ * Thread-safe.
+ */
+enum lnt_err lnt_store_score_record(struct lnt_store *s, struct lnt_score_change *c, bool *added,
+                                    char *err);
+/*
+ * The rows of venue `venue_id` at or before `upto` (0 = all), newest first, at most `limit`
+ * (1..LNT_CW_LIST_MAX); *out is the caller's to free. LNT_ERR_INVALID for a bad limit,
+ * LNT_ERR_DB. Thread-safe.
+ */
+enum lnt_err lnt_store_score_history(struct lnt_store *s, int64_t venue_id, int64_t upto,
+                                     size_t limit, struct lnt_score_change **out, size_t *n,
+                                     char *err);
+
 #endif

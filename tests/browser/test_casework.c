@@ -1,7 +1,8 @@
 /* test_casework.c - an officer's casework on a venue in real headless Chromium, against a real
  * lanternd: record a visit, start an action plan with an item of their own due in the past, see
- * it overdue on the overview, mark it done with evidence, then find the visit on the case file's
- * timeline and in the evidence pack. Another authority's officer and the venue's manager see
+ * it overdue on the overview, mark it done with evidence, then find the visit and the night the
+ * venue turned Red on the case file's timeline (and not as at the night before) and in the
+ * evidence pack. Another authority's officer and the venue's manager see
  * none of it. */
 #include <setjmp.h>
 #include <signal.h>
@@ -22,6 +23,7 @@
 #include "night.h"
 #include "officer_client.h"
 #include "store.h"
+#include "store_casework.h"
 #include "support.h"
 #include "town.h"
 #include "webdriver.h"
@@ -37,7 +39,33 @@ static struct {
     struct lnt_test_lanternd server;
     struct lnt_wd *wd;
     struct town town;
+    int32_t red_night; /* the night The Crown's score history turned Red */
 } g;
+
+/* The Crown's score history as the alert scan writes it: Amber when first recorded 20 nights
+ * ago, Red 4 nights ago. */
+static void score_history(int64_t now)
+{
+    struct lnt_store *s = NULL;
+    struct lnt_score_change c;
+    char err[LNT_ERRBUF_SIZE] = "";
+
+    g.red_night = lnt_night_of(now) - 4;
+    memset(&c, 0, sizeof c);
+    c.venue_id = g.town.crown;
+    c.at = (int64_t)(g.red_night - 16) * 86400 + 23 * 3600;
+    c.band = 2;
+    c.risk_milli = 14000;
+    if (lnt_store_open(&s, g.db, err) != LNT_OK ||
+        lnt_store_score_record(s, &c, NULL, err) != LNT_OK)
+        fail_msg("score history: %s", err);
+    c.at = (int64_t)g.red_night * 86400 + 23 * 3600;
+    c.band = 3;
+    c.risk_milli = 61000;
+    if (lnt_store_score_record(s, &c, NULL, err) != LNT_OK)
+        fail_msg("score history: %s", err);
+    lnt_store_free(s);
+}
 
 static int setup(void **state)
 {
@@ -49,6 +77,7 @@ static int setup(void **state)
     g.db = lnt_test_path(g.dir, "town.db");
     if (town_build(g.db, lnt_time_now(), &g.town, err) != LNT_OK)
         fail_msg("building the test town: %s", err);
+    score_history(lnt_time_now());
     lnt_test_lanternd_start(&g.server, g.dir, g.db, NULL);
     if (lnt_wd_start(&g.wd, g.dir, err) != LNT_OK)
         fail_msg("the casework tests need headless Chromium (Debian's chromium and "
@@ -233,7 +262,7 @@ static int audit_rows(const char *action, const char *actor)
 static void test_casework__officer_visit_plan_overdue_done_timeline_and_pack(void **state)
 {
     int32_t today = lnt_london_date(lnt_time_now());
-    char path[128], css[96], *pack;
+    char path[128], css[96], day[LNT_DATE_STRLEN], err[LNT_ERRBUF_SIZE] = "", *pack, *text;
     int64_t item;
     CURL *c;
     (void)state;
@@ -305,6 +334,24 @@ static void test_casework__officer_visit_plan_overdue_done_timeline_and_pack(voi
     assert_text_has("#timeline", "Licensing inspection");
     assert_text_has("#timeline", "Incident:");
 
+    /* and the night The Crown turned Red, linking to the case file as it stood that night */
+    assert_text_has("#timeline", "Band Amber \u2192 Red, 61 risk points");
+    assert_int_equal(lnt_date_format(g.red_night, day), LNT_OK);
+    snprintf(css, sizeof css, "#timeline a.score-change[href$='?at=%s']", day);
+    click(css);
+    assert_text_has("#as-at", "As at");
+    assert_text_has("#timeline", "Band Amber \u2192 Red, 61 risk points");
+    /* as at the night before, it is Amber as first recorded and the turn to Red is not there */
+    assert_int_equal(lnt_date_format(g.red_night - 1, day), LNT_OK);
+    snprintf(path, sizeof path, "/venues/%lld?at=%s", (long long)g.town.crown, day);
+    go(path);
+    assert_text_has("#timeline", "Band Amber, 14 risk points, first recorded");
+    text = NULL;
+    if (lnt_wd_text_css(g.wd, "#timeline", &text, err) != LNT_OK)
+        fail_msg("timeline: %s", err);
+    assert_null(strstr(text, "Red, 61 risk points"));
+    free(text);
+
     /* and so does the evidence pack */
     c = lnt_test_officer_client();
     assert_int_equal(lnt_test_officer_login(c, g.server.base, TOWN_OFFICER, TOWN_PASSWORD, NULL, 0),
@@ -314,6 +361,8 @@ static void test_casework__officer_visit_plan_overdue_done_timeline_and_pack(voi
     assert_non_null(strstr(pack, "Licensing inspection"));
     assert_non_null(strstr(pack, VISIT_TEXT));
     assert_non_null(strstr(pack, "Log seen at the door"));
+    assert_non_null(strstr(pack, "Score changes"));
+    assert_non_null(strstr(pack, "61 risk points"));
     free(pack);
 
     /* who changed what, and when, is in the audit log */

@@ -1,6 +1,7 @@
 /* web_casework.c - casework on the case file: the records with their forms, the timeline beside
- * the incidents, a record's history page and a letter's PDF; the overview's overdue action
- * items; the evidence pack's casework section. The forms post to web_casework_form.c. */
+ * the incidents and score changes, a record's history page and a letter's PDF; the overview's
+ * overdue action items; the evidence pack's casework section. The forms post to
+ * web_casework_form.c. */
 #include "web_casework.h"
 
 #include <stdio.h>
@@ -372,14 +373,15 @@ static void record_row(struct web_req *r, const struct lnt_venue *v, const struc
     lnt_html_raw(&r->h, "</td></tr>\n");
 }
 
-/* ---- the timeline: casework beside incidents, newest first ---- */
+/* ---- the timeline: casework beside incidents and score changes, newest first ---- */
 
 struct tl_entry {
     int64_t at;   /* for ordering: an incident's time, a record's date at noon UTC */
     bool dated;   /* a record: show its date, not a time */
-    int64_t link; /* a record's id, 0 for an incident */
+    int64_t link; /* a record's id, 0 for an incident or a score change */
     char what[LNT_CW_SHORT_MAX + 48];
     char report_id[40];
+    char href[48]; /* a score change: the case file as at its night; "" otherwise */
 };
 
 static int tl_cmp(const void *a, const void *b)
@@ -393,8 +395,9 @@ static void timeline(struct web_req *r, const struct lnt_venue *v, const struct 
 {
     struct lnt_incident_filter f = {0};
     struct lnt_incident *inc = NULL;
-    struct tl_entry *e = calloc(n + TIMELINE_INCIDENTS, sizeof *e);
-    size_t k = 0, ni = 0;
+    struct lnt_score_change *sc = NULL;
+    struct tl_entry *e = calloc(n + TIMELINE_INCIDENTS + WEB_SCORE_CHANGES_MAX, sizeof *e);
+    size_t k = 0, ni = 0, ns = 0;
 
     if (e == NULL)
         return;
@@ -426,10 +429,22 @@ static void timeline(struct web_req *r, const struct lnt_venue *v, const struct 
             k++;
         }
     free(inc);
+    /* score changes up to the page's date: the scan's record of the band over time */
+    if (lnt_store_score_history(r->web->store, v->id, r->now, WEB_SCORE_CHANGES_MAX, &sc, &ns,
+                                NULL) == LNT_OK)
+        for (size_t i = 0; i < ns; i++) {
+            e[k].at = sc[i].at;
+            web_score_change_words(&sc[i], e[k].what, sizeof e[k].what);
+            web_score_change_href(&sc[i], e[k].href, sizeof e[k].href);
+            k++;
+        }
+    free(sc);
     qsort(e, k, sizeof *e, tl_cmp);
     lnt_html_raw(&r->h, "<h3 id=\"timeline-h\">Timeline</h3><p class=\"muted\">Casework beside "
-                        "the latest incidents, newest first (an action item by its due date). "
-                        "The score's band and trend are at the top of this page.</p><ol "
+                        "the latest incidents and score changes, newest first (an action item "
+                        "by its due date; a score change links to the case file as it stood "
+                        "that night). The score's band and trend are at the top of this page."
+                        "</p><ol "
                         "class=\"timeline\" id=\"timeline\" "
                         "aria-labelledby=\"timeline-h\">");
     for (size_t i = 0; i < k && i < TIMELINE_MAX; i++) {
@@ -441,7 +456,12 @@ static void timeline(struct web_req *r, const struct lnt_venue *v, const struct 
         lnt_html_raw(&r->h, " &#8212; ");
         if (e[i].link != 0)
             lnt_html_rawf(&r->h, "<a href=\"#cw-%lld\">", (long long)e[i].link);
-        else {
+        else if (e[i].href[0] != '\0') {
+            /* its own date: the as-at rewriting (data-period) leaves it alone */
+            lnt_html_raw(&r->h, "<a class=\"score-change\" data-period=\"change\" href=\"");
+            lnt_html_attr(&r->h, e[i].href);
+            lnt_html_raw(&r->h, "\">");
+        } else {
             lnt_html_raw(&r->h, "<a href=\"#inc-");
             lnt_html_attr(&r->h, e[i].report_id);
             lnt_html_raw(&r->h, "\">");
@@ -699,4 +719,5 @@ void web_casework_pack(struct web_req *r, const struct lnt_venue *v, struct web_
     if (n == 0)
         web_pdf_para(p, "None recorded.", 9, false);
     free(list);
+    web_score_changes_pack(r, v, p);
 }

@@ -6,6 +6,7 @@
 #define LNT_WEB_CASEWORK_H
 
 #include "../web_int.h"
+#include "store_casework.h"
 
 /*
  * Who may read and write casework: every role but a venue manager's, within its scope. A venue
@@ -29,6 +30,17 @@ void web_casework_letter_pdf(struct web_req *r);
 void web_casework_add(struct web_req *r);
 void web_casework_edit(struct web_req *r);
 void web_casework_close(struct web_req *r);
+
+/* ---- score changes beside the casework (web_casework_score.c) ---- */
+
+#define WEB_SCORE_CHANGES_MAX 30 /* score changes on the timeline and in the pack */
+/* One score change in words: "Band Amber → Red, 61 risk points"; a venue's first row ends
+ * "first recorded". Always NUL-terminated. */
+void web_score_change_words(const struct lnt_score_change *c, char *out, size_t size);
+/* The case file as at the night of the change: "/venues/3?at=2026-11-27". */
+void web_score_change_href(const struct lnt_score_change *c, char *out, size_t size);
+/* The evidence pack's score changes up to the pack's date (r->now), newest first. */
+void web_score_changes_pack(struct web_req *r, const struct lnt_venue *v, struct web_pdf *p);
 
 /* The words for a type, a visit's or letter's kind, an item's status ("Police visit"). */
 const char *web_casework_words(const char *code);

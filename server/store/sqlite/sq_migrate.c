@@ -21,6 +21,7 @@ extern const unsigned char lnt_sql_sqlite_013_casework[];
 extern const unsigned char lnt_sql_sqlite_014_alerts_more[];
 extern const unsigned char lnt_sql_sqlite_015_alert_delivery[];
 extern const unsigned char lnt_sql_sqlite_016_webhook_sealed[];
+extern const unsigned char lnt_sql_sqlite_017_score_history[];
 
 struct migration {
     int version;
@@ -60,9 +61,10 @@ static const struct migration migrations[] = {
     {15, "015_alert_delivery.sql", lnt_sql_sqlite_015_alert_delivery, NULL, NULL, false},
     {16, "016_webhook_sealed.sql", lnt_sql_sqlite_016_webhook_sealed, lnt_sq_webhooks_seal, NULL,
      true},
+    {17, "017_score_history.sql", lnt_sql_sqlite_017_score_history, NULL, NULL, false},
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
-_Static_assert(LNT_STORE_SCHEMA_VERSION == 16, "store_admin.h names the newest migration");
+_Static_assert(LNT_STORE_SCHEMA_VERSION == 17, "store_admin.h names the newest migration");
 
 static enum lnt_err user_version(sqlite3 *db, int *out, char *err)
 {

@@ -18,7 +18,9 @@
 #include "lanternd.h"
 #include "log.h"
 #include "ltime.h"
+#include "night.h"
 #include "store.h"
+#include "store_casework.h"
 #include "support.h"
 
 #define PDF "%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -31,6 +33,7 @@ struct fixture {
     CURL *curl;
     int64_t crown, nova; /* The Crown (Westham), Club Nova (Eastham) */
     int64_t officer;     /* an officer of Westham, to own action items */
+    int64_t now;         /* when the store was built */
     int64_t token_id[T__COUNT];
     char token[T__COUNT][LNT_TOKEN_LEN + 1];
 };
@@ -74,6 +77,20 @@ static void add_token(struct lnt_store *s, struct fixture *f, enum tok which, co
     f->token_id[which] = t.id;
 }
 
+static void score_row(struct lnt_store *s, int64_t venue, int64_t at, int band, int64_t milli)
+{
+    struct lnt_score_change c;
+    char err[LNT_ERRBUF_SIZE] = "";
+
+    memset(&c, 0, sizeof c);
+    c.venue_id = venue;
+    c.at = at;
+    c.band = band;
+    c.risk_milli = milli;
+    if (lnt_store_score_record(s, &c, NULL, err) != LNT_OK)
+        fail_msg("score history: %s", err);
+}
+
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
@@ -101,6 +118,11 @@ static int setup(void **state)
     if (lnt_store_officer_add(s, &o, "a long enough password", err) != LNT_OK)
         fail_msg("officer: %s", err);
     f->officer = o.id;
+    /* The Crown's score history as the alert scan writes it: Amber when first seen 12 nights
+     * ago, Red 2 nights ago */
+    f->now = lnt_time_now();
+    score_row(s, f->crown, (int64_t)(lnt_night_of(f->now) - 12) * 86400 + 23 * 3600, 2, 14000);
+    score_row(s, f->crown, (int64_t)(lnt_night_of(f->now) - 2) * 86400 + 23 * 3600, 3, 61000);
     lnt_store_free(s);
 
     lnt_test_lanternd_start(&f->server, f->dir, f->db, NULL);
@@ -393,9 +415,63 @@ static void test_api_casework__other_authority_and_venue_tokens_are_refused(void
     reply_free(&r);
 }
 
+/* GET /api/v1/venues/{id}/score-history: the changes up to `at`, in scope, audited. */
+static void test_api_casework__score_history_as_at_and_in_scope(void **state)
+{
+    struct fixture *f = *state;
+    char path[160], day[LNT_DATE_STRLEN];
+    int32_t tonight = lnt_night_of(f->now);
+    json_t *rows, *row;
+    struct reply r;
+
+    /* as at last night: lanternd's own scan may have recorded the standing it sees since */
+    assert_int_equal(lnt_date_format(tonight - 1, day), LNT_OK);
+    snprintf(path, sizeof path, "/api/v1/venues/%lld/score-history?at=%s", (long long)f->crown,
+             day);
+    req(f, T_WEST, "GET", path, NULL, 0, &r);
+    assert_int_equal(r.status, 200);
+    rows = json_object_get(r.json, "score_changes");
+    assert_int_equal(json_array_size(rows), 2);
+    row = json_array_get(rows, 0);
+    assert_string_equal(jstr(row, "old_band"), "amber");
+    assert_string_equal(jstr(row, "band"), "red");
+    assert_int_equal(json_integer_value(json_object_get(row, "risk_points_milli")), 61000);
+    assert_true(json_is_false(json_object_get(row, "first")));
+    assert_true(json_is_true(json_object_get(json_array_get(rows, 1), "first")));
+    reply_free(&r);
+
+    /* as at five nights ago: the turn to Red had not happened */
+    assert_int_equal(lnt_date_format(tonight - 5, day), LNT_OK);
+    snprintf(path, sizeof path, "/api/v1/venues/%lld/score-history?at=%s", (long long)f->crown,
+             day);
+    req(f, T_WEST, "GET", path, NULL, 0, &r);
+    assert_int_equal(r.status, 200);
+    rows = json_object_get(r.json, "score_changes");
+    assert_int_equal(json_array_size(rows), 1);
+    assert_string_equal(jstr(json_array_get(rows, 0), "band"), "amber");
+    reply_free(&r);
+    snprintf(path, sizeof path, "/api/v1/venues/%lld/score-history?at=soon", (long long)f->crown);
+    req(f, T_WEST, "GET", path, NULL, 0, &r);
+    assert_int_equal(r.status, 400);
+    reply_free(&r);
+
+    /* the venue's own token sees its own band's history; another authority's is refused */
+    snprintf(path, sizeof path, "/api/v1/venues/%lld/score-history", (long long)f->crown);
+    req(f, T_VENUE, "GET", path, NULL, 0, &r);
+    assert_int_equal(r.status, 200);
+    reply_free(&r);
+    req(f, T_EAST, "GET", path, NULL, 0, &r);
+    assert_int_equal(r.status, 403);
+    assert_null(strstr(r.body.data != NULL ? r.body.data : "", "amber"));
+    reply_free(&r);
+    assert_int_equal(audit_count(f, T_WEST, "score_history.read", "venue"), 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_api_casework__score_history_as_at_and_in_scope, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(
             test_api_casework__officer_records_edits_and_closes_with_history, setup, teardown),
         cmocka_unit_test_setup_teardown(

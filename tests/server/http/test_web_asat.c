@@ -38,6 +38,8 @@
  * Casework: a note written 15 days ago and reworded 5 days ago, and an
  * action plan's item made 15 days ago and closed 5 days ago, so as at 10
  * nights ago the note has its first words and the item is still open.
+ * first and not the others. Its score history: Amber when first recorded 15 nights ago, Red
+ * 3 nights ago.
  */
 static struct {
     char *dir, *db;
@@ -104,6 +106,20 @@ static void incident(struct lnt_event *e, int64_t at, const char *kind)
     lnt_str_copy(e->u.incident.staff_id, sizeof e->u.incident.staff_id, "1");
 }
 
+/* A row of the venue's score history at `at`, as the alert scan writes it. */
+static enum lnt_err score_row(struct lnt_store *s, int64_t at, int band, int64_t milli, char *err)
+{
+    struct lnt_score_change c;
+
+    memset(&c, 0, sizeof c);
+    c.venue_id = g.venue;
+    c.at = at;
+    c.band = band;
+    c.risk_milli = milli;
+    lnt_str_copy(c.risk_version, sizeof c.risk_version, "risk-default-2026.2");
+    return lnt_store_score_record(s, &c, NULL, err);
+}
+
 static enum lnt_err town_build(int64_t now, char *err)
 {
     static struct lnt_event ev[NIGHTS + 4];
@@ -146,6 +162,10 @@ static enum lnt_err town_build(int64_t now, char *err)
     incident(&ev[n++], (int64_t)(tonight - 2) * 86400 + 22 * 3600, "spiking");
     if (rc == LNT_OK)
         rc = lnt_store_events_insert(s, g.kiosk, now, ev, n, res, err);
+    if (rc == LNT_OK)
+        rc = score_row(s, (int64_t)(tonight - 15) * 86400 + 23 * 3600, 2, 14000, err);
+    if (rc == LNT_OK)
+        rc = score_row(s, (int64_t)(tonight - 3) * 86400 + 23 * 3600, 3, 61000, err);
     if (rc == LNT_OK) {
         memset(&o, 0, sizeof o);
         lnt_str_copy(o.email, sizeof o.email, OFFICER);
@@ -247,6 +267,31 @@ static void test_web_asat__case_file_leaves_out_a_later_incident(void **state)
         fail_msg("no \"%s\" on %s", banner, path);
     assert_non_null(strstr(past, "Violence: no injury"));
     assert_null(strstr(past, "Theft"));
+    free(live);
+    free(past);
+}
+
+static void test_web_asat__timeline_shows_a_score_change_after_it_only(void **state)
+{
+    char path[128], href[96], day[LNT_DATE_STRLEN];
+    char *live, *past;
+    (void)state;
+
+    snprintf(path, sizeof path, "/venues/%lld", (long long)g.venue);
+    live = get(path);
+    assert_non_null(strstr(live, "Band Amber \u2192 Red, 61 risk points"));
+    assert_non_null(strstr(live, "Band Amber, 14 risk points, first recorded"));
+    /* the change links to the case file as it stood that night */
+    assert_int_equal(lnt_date_format(lnt_night_of(g.now) - 3, day), LNT_OK);
+    snprintf(href, sizeof href, "href=\"/venues/%lld?at=%s\">Band Amber", (long long)g.venue, day);
+    if (strstr(live, href) == NULL)
+        fail_msg("no link %s on %s", href, path);
+
+    /* as at ten nights ago: Amber as first recorded, the turn to Red not yet */
+    snprintf(path, sizeof path, "/venues/%lld?at=%s", (long long)g.venue, g.as_at);
+    past = get(path);
+    assert_non_null(strstr(past, "Band Amber, 14 risk points, first recorded"));
+    assert_null(strstr(past, "Red, 61 risk points"));
     free(live);
     free(past);
 }
@@ -722,6 +767,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_web_asat__case_file_leaves_out_a_later_incident),
         cmocka_unit_test(test_web_asat__export_leaves_out_a_later_incident),
+        cmocka_unit_test(test_web_asat__timeline_shows_a_score_change_after_it_only),
         cmocka_unit_test(test_web_asat__links_and_forms_carry_the_date),
         cmocka_unit_test(test_web_asat__a_bad_or_future_date_is_refused),
         cmocka_unit_test(test_web_asat__the_control_keeps_the_filters),

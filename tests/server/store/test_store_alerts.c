@@ -13,12 +13,15 @@
 #include <string.h>
 
 #include "alerts.h"
+#include "assets.h"
 #include "buf.h"
 #include "ltime.h"
 #include "night.h"
 #include "store.h"
 #include "store_alerts.h"
 #include "store_notify.h"
+#include "store_casework.h"
+#include "store_registers.h"
 #include "test_store_fixture.h"
 
 #define PASSWORD "correct horse battery"
@@ -453,6 +456,137 @@ static void test_store_alerts__late_subscriber_sees_tonight_once(void **state)
     sub.venue_id = 0;
     assert_int_equal(lnt_store_alert_subscribe(f->s, &sub, "test", SF_T0 + 24 * H, err), LNT_OK);
     assert_int_equal(sub.caught_up, 0);
+/* ---- venue_red and the score history, from one scoring ---- */
+
+/* Eight serious assaults on `night`, none handled by the book: about 4 points each. */
+static void assaults(struct sf *f, int64_t kiosk, int32_t night)
+{
+    struct lnt_event ev[8];
+
+    for (int i = 0; i < 8; i++) {
+        char id[40];
+        (void)lnt_str_copy(id, sizeof id, REPORT);
+        id[34] = (char)('0' + night % 10);
+        id[35] = (char)('0' + i);
+        ev[i] = sf_incident(i + 1, local_at(night, 22 * 60 + i * 5), local_at(night, 23 * 60 + 50),
+                            id, "violence_injury", false, NULL);
+        ev[i].u.incident.severity = 5;
+    }
+    sf_insert(f->s, kiosk, local_at(night, 23 * 60 + 50), ev, 8);
+}
+
+/* A pub that joined the scheme on 1 June 2026 (its evidence counts from then, whenever its kiosk
+ * was enrolled), with a kiosk. */
+static int64_t pub(struct sf *f, const char *name, int64_t *kiosk)
+{
+    struct lnt_venue v;
+    char err[LNT_ERRBUF_SIZE] = "";
+
+    memset(&v, 0, sizeof v);
+    (void)lnt_str_copy(v.name, sizeof v.name, name);
+    v.category = LNT_VENUE_PUB;
+    v.capacity = 400;
+    (void)lnt_str_copy(v.area, sizeof v.area, "Centre");
+    (void)lnt_str_copy(v.authority, sizeof v.authority, "Westshire");
+    v.joined_on = lnt_days_from_civil(2026, 6, 1);
+    if (lnt_store_venue_add(f->s, &v, err) != LNT_OK)
+        fail_msg("venue: %s", err);
+    *kiosk = sf_kiosk(f->s, v.id);
+    return v.id;
+}
+
+static size_t scan_scored(struct sf *f, const struct lnt_score_rules *rules, int64_t now)
+{
+    struct lnt_alerts_config cfg = {.silent_minutes = 30, .rules = rules};
+    char err[LNT_ERRBUF_SIZE] = "";
+    size_t raised = 0;
+
+    if (lnt_alerts_scan(f->s, &cfg, now, &raised, err) != LNT_OK)
+        fail_msg("scan: %s", err);
+    return raised;
+}
+
+/* The scheme's weights with nothing for compliance and data gaps: the band is the incidents'. */
+static void incidents_only(struct lnt_score_rules *rules)
+{
+    struct lnt_risk_weights *w = rules->risk;
+
+    w->gap_essential_unmet_milli = 0;
+    w->gap_essential_unevidenced_milli = 0;
+    w->gap_sia_shift_milli = 0;
+    w->gap_silent_night_milli = 0;
+    w->cap_essential_unmet = LNT_BAND_NONE;
+    w->cap_essential_unevidenced = LNT_BAND_NONE;
+    w->cap_sia_shift = LNT_BAND_NONE;
+    w->cap_silent = LNT_BAND_NONE;
+}
+
+static void test_store_alerts__venue_red_once_with_its_score_change(void **state)
+{
+    struct sf *f = *state;
+    struct lnt_score_rules rules;
+    struct lnt_score_change *h = NULL;
+    char err[LNT_ERRBUF_SIZE] = "";
+    int64_t kiosk = 0, v = pub(f, "The Crown", &kiosk), kiosk2 = 0;
+    int64_t anchor = pub(f, "The Anchor", &kiosk2);
+    int64_t pat = officer(f, "pat@westshire.gov.uk", LNT_OFFICER_OFFICER, "Westshire", 0);
+    int32_t fri = lnt_days_from_civil(2026, 11, 27); /* the night it turns Red */
+    struct lnt_alert *a = NULL;
+    size_t n = 0;
+
+    if (lnt_score_load_rules(&rules, err) != LNT_OK)
+        fail_msg("rules: %s", err);
+    incidents_only(&rules);
+    assert_int_equal(subscribe(f, pat, LNT_ALERT_VENUE_RED, 0, false), LNT_OK);
+    /* The Anchor was Red before anyone looked: a week earlier, the same assaults */
+    assaults(f, kiosk2, fri - 7);
+    /* Thursday night: the first scan records where each venue stands, and raises nothing, not
+     * even for the Anchor's Red (as on the first scan after an upgrade) */
+    assert_int_equal(scan_scored(f, &rules, local_at(fri - 1, 23 * 60)), 0);
+    assert_int_equal(lnt_store_score_history(f->s, anchor, 0, 10, &h, &n, err), LNT_OK);
+    assert_int_equal(n, 1);
+    assert_true(h[0].first);
+    assert_int_equal(h[0].band, LNT_BAND_RED);
+    free(h);
+    assert_int_equal(lnt_store_score_history(f->s, v, 0, 10, &h, &n, err), LNT_OK);
+    assert_int_equal(n, 1);
+    assert_true(h[0].first);
+    assert_int_equal(h[0].band, LNT_BAND_GREEN);
+    assert_string_equal(h[0].risk_version, "risk-default-2026.2");
+    free(h);
+
+    /* Friday night: eight serious assaults, none handled by the book */
+    assaults(f, kiosk, fri);
+    /* still Friday night: the window ends with the last finished night, Thursday */
+    assert_int_equal(scan_scored(f, &rules, local_at(fri, 23 * 60 + 55)), 0);
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM score_history WHERE venue_id = 1"),
+                     1);
+
+    /* Saturday: Friday night is in the window, and the pub is Red */
+    assert_int_equal(scan_scored(f, &rules, local_at(fri + 1, 12 * 60)), 1);
+    assert_int_equal(lnt_store_alert_inbox(f->s, pat, 0, LNT_VIEW_MAX, &a, &n, err), LNT_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(a[0].kind, LNT_ALERT_VENUE_RED);
+    assert_int_equal(a[0].venue_id, v);
+    assert_string_equal(a[0].link, "/venues/1");
+    free(a);
+    assert_int_equal(lnt_store_score_history(f->s, v, 0, 10, &h, &n, err), LNT_OK);
+    assert_int_equal(n, 2);
+    assert_false(h[0].first);
+    assert_int_equal(h[0].old_band, LNT_BAND_GREEN);
+    assert_int_equal(h[0].band, LNT_BAND_RED);
+    assert_true(h[0].risk_milli >= rules.risk->red_milli);
+    assert_int_equal(h[0].at, local_at(fri + 1, 12 * 60));
+    free(h);
+
+    /* a second pass, and the next day's: still Red, nothing more raised or recorded */
+    assert_int_equal(scan_scored(f, &rules, local_at(fri + 1, 12 * 60 + 10)), 0);
+    assert_int_equal(scan_scored(f, &rules, local_at(fri + 2, 12 * 60)), 0);
+    assert_int_equal(inbox_count(f, pat), 1);
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM score_history WHERE venue_id = 1"),
+                     2);
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM alerts"), 1);
+    lnt_score_rules_release(&rules);
 }
 
 int main(void)
@@ -468,6 +602,8 @@ int main(void)
             test_store_alerts__spiking_report_raised_once_across_restart, sf_setup, sf_teardown),
         cmocka_unit_test_setup_teardown(
             test_store_alerts__door_refusals_and_unlicensed_other_duties, sf_setup, sf_teardown),
+        cmocka_unit_test_setup_teardown(test_store_alerts__venue_red_once_with_its_score_change,
+                                        sf_setup, sf_teardown),
         cmocka_unit_test_setup_teardown(test_store_alerts__silent_kiosk_and_low_stock_once_a_night,
                                         sf_setup, sf_teardown),
         cmocka_unit_test_setup_teardown(test_store_alerts__late_subscriber_sees_tonight_once,

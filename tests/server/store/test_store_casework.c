@@ -430,6 +430,96 @@ static void test_store_casework__bad_input_is_named_and_nothing_stored(void **st
     free(c);
 }
 
+static struct lnt_score_change standing(int64_t venue, int64_t at, int band, bool review,
+                                        const char *award, int64_t milli)
+{
+    struct lnt_score_change c;
+
+    memset(&c, 0, sizeof c);
+    c.venue_id = venue;
+    c.at = at;
+    c.band = band;
+    c.review = review;
+    (void)lnt_str_copy(c.award, sizeof c.award, award);
+    c.risk_milli = milli;
+    (void)lnt_str_copy(c.risk_version, sizeof c.risk_version, "risk-default-2026.2");
+    (void)lnt_str_copy(c.bbn_version, sizeof c.bbn_version, "bbn-2026.1");
+    return c;
+}
+
+static void test_store_casework__score_history_appends_changes_only(void **state)
+{
+    struct sf *f = *state;
+    int64_t venue = sf_venue(f->s, "The Crown", LNT_VENUE_PUB, "Old Town", "Westshire");
+    struct lnt_score_change c = standing(venue, SF_T0, 2, false, "Silver", 14000), *h = NULL;
+    char err[LNT_ERRBUF_SIZE] = "";
+    bool added = false;
+    sqlite3 *db = NULL;
+    size_t n = 0;
+
+    /* the first standing seen is the venue's first row */
+    assert_int_equal(lnt_store_score_record(f->s, &c, &added, err), LNT_OK);
+    assert_true(added);
+    assert_true(c.first);
+    /* the same standing a pass later, with other points, adds nothing */
+    c = standing(venue, SF_T0 + 600, 2, false, "Silver", 16500);
+    assert_int_equal(lnt_store_score_record(f->s, &c, &added, err), LNT_OK);
+    assert_false(added);
+    /* Amber to Red: a row naming both */
+    c = standing(venue, SF_T0 + 86400, 3, false, "Silver", 61000);
+    assert_int_equal(lnt_store_score_record(f->s, &c, &added, err), LNT_OK);
+    assert_true(added);
+    assert_false(c.first);
+    assert_int_equal(c.old_band, 2);
+    /* an older look than the newest row changes nothing */
+    c = standing(venue, SF_T0 + 3600, 1, false, "", 0);
+    assert_int_equal(lnt_store_score_record(f->s, &c, &added, err), LNT_OK);
+    assert_false(added);
+    /* the review flag and the award are part of the standing */
+    c = standing(venue, SF_T0 + 2 * 86400, 3, true, "", 63000);
+    assert_int_equal(lnt_store_score_record(f->s, &c, &added, err), LNT_OK);
+    assert_true(added);
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM score_history"), 3);
+
+    assert_int_equal(lnt_store_score_history(f->s, venue, 0, 10, &h, &n, err), LNT_OK);
+    assert_int_equal(n, 3);
+    assert_true(h[0].review && !h[0].old_review);
+    assert_string_equal(h[0].old_award, "Silver");
+    assert_string_equal(h[0].award, "");
+    assert_int_equal(h[1].old_band, 2);
+    assert_int_equal(h[1].band, 3);
+    assert_int_equal(h[1].risk_milli, 61000);
+    assert_string_equal(h[1].risk_version, "risk-default-2026.2");
+    assert_true(h[2].first);
+    free(h);
+    /* as at a time between the rows: only what was recorded by then */
+    assert_int_equal(lnt_store_score_history(f->s, venue, SF_T0 + 86399, 10, &h, &n, err), LNT_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(h[0].band, 2);
+    free(h);
+
+    /* bad input is refused by name, nothing stored */
+    c = standing(venue, SF_T0 + 3 * 86400, 4, false, "", 0);
+    assert_int_equal(lnt_store_score_record(f->s, &c, &added, err), LNT_ERR_INVALID);
+    assert_non_null(strstr(err, "band"));
+    c = standing(9999, SF_T0 + 3 * 86400, 1, false, "", 0);
+    assert_int_equal(lnt_store_score_record(f->s, &c, &added, err), LNT_ERR_NOT_FOUND);
+    assert_int_equal(lnt_store_score_history(f->s, venue, 0, 0, &h, &n, err), LNT_ERR_INVALID);
+
+    /* even someone with the database file open cannot take a row away or change one */
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_not_equal(sqlite3_exec(db, "DELETE FROM score_history", NULL, NULL, NULL),
+                         SQLITE_OK);
+    assert_non_null(strstr(sqlite3_errmsg(db), "never deleted"));
+    assert_int_not_equal(
+        sqlite3_exec(db, "UPDATE score_history SET band = 'green'", NULL, NULL, NULL), SQLITE_OK);
+    assert_non_null(strstr(sqlite3_errmsg(db), "never rewritten"));
+    sqlite3_close(db);
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM score_history"), 3);
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM score_history WHERE band = 'red'"),
+                     2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -445,6 +535,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_store_casework__overdue_items_for_their_owner_in_scope,
                                         sf_setup, sf_teardown),
         cmocka_unit_test_setup_teardown(test_store_casework__bad_input_is_named_and_nothing_stored,
+                                        sf_setup, sf_teardown),
+        cmocka_unit_test_setup_teardown(test_store_casework__score_history_appends_changes_only,
                                         sf_setup, sf_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,8 +11,9 @@
 
 /* SQL that takes a database back from the newest schema to schema 10, for the upgrade tests
  * that go back further still: schema 11's alert tables, schema 12's map and places columns,
- * schema 13's casework, schema 15's alert delivery. */
+ * schema 13's casework, schema 15's alert delivery, schema 17's score history. */
 #define SF_BACK_TO_10                                                                              \
+    "DROP TABLE score_history; "                                                                   \
     "DROP TABLE alert_delivery_cursor; DROP TABLE alert_deliveries; DROP TABLE alert_webhooks; "   \
     "DROP TABLE casework_files; DROP TABLE casework_versions; DROP TABLE casework; "               \
     "DROP TABLE alert_inbox; DROP TABLE alerts; DROP TABLE alert_subscriptions; "                  \
