@@ -100,7 +100,7 @@ static void handle_inbox(struct lnt_api *api, const struct lnt_http_request *req
     json_t *arr = NULL, *reply = NULL;
 
     (void)params;
-    if (!lnt_api_officer_auth(api, req, &c, resp) ||
+    if (!lnt_api_open(api, req, NULL, &c, resp) ||
         !officer_for(api, req, &c, lnt_http_query(req, "officer"), &o, resp) ||
         !lnt_api_query_page(req, &offset, &limit, resp))
         return;
@@ -129,20 +129,6 @@ static void handle_inbox(struct lnt_api *api, const struct lnt_http_request *req
 out:
     json_decref(reply);
     free(a);
-}
-
-/* The JSON object body of a POST, or NULL with a 400 problem. */
-static json_t *body_object(const struct lnt_http_request *req, struct lnt_http_response *resp)
-{
-    json_error_t jerr;
-    json_t *body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
-
-    if (!json_is_object(body)) {
-        lnt_http_problem(resp, 400, "the body must be a JSON object: %s", jerr.text);
-        json_decref(body);
-        return NULL;
-    }
-    return body;
 }
 
 /* Answers a store refusal: 404, 409 or 403 with its message, 500 otherwise. */
@@ -190,8 +176,9 @@ static void handle_ack(struct lnt_api *api, const struct lnt_http_request *req,
     int64_t id, now;
     enum lnt_err rc;
 
-    if (!lnt_api_officer_auth(api, req, &c, resp) ||
-        !lnt_api_param_id(params, 0, "alert", &id, resp) || (body = body_object(req, resp)) == NULL)
+    if (!lnt_api_open(api, req, NULL, &c, resp) ||
+        !lnt_api_param_id(params, 0, "alert", &id, resp) ||
+        (body = lnt_api_open_body(req, resp)) == NULL)
         return;
     if (!officer_for(api, req, &c, json_string_value(json_object_get(body, "officer")), &o, resp))
         goto out;
@@ -219,7 +206,7 @@ static void handle_subs(struct lnt_api *api, const struct lnt_http_request *req,
     json_t *arr, *reply = NULL;
 
     (void)params;
-    if (!lnt_api_officer_auth(api, req, &c, resp) ||
+    if (!lnt_api_open(api, req, NULL, &c, resp) ||
         !officer_for(api, req, &c, lnt_http_query(req, "officer"), &o, resp))
         return;
     if (lnt_store_alert_subs(api->store, o.id, &s, &n, err) != LNT_OK) {
@@ -255,7 +242,7 @@ static void handle_subscribe(struct lnt_api *api, const struct lnt_http_request 
     enum lnt_err rc;
 
     (void)params;
-    if (!lnt_api_officer_auth(api, req, &c, resp) || (body = body_object(req, resp)) == NULL)
+    if (!lnt_api_open(api, req, NULL, &c, resp) || (body = lnt_api_open_body(req, resp)) == NULL)
         return;
     json_object_foreach(body, key, val)
     {
@@ -321,9 +308,9 @@ static void handle_end(struct lnt_api *api, const struct lnt_http_request *req,
     int64_t id, now;
     enum lnt_err rc;
 
-    if (!lnt_api_officer_auth(api, req, &c, resp) ||
+    if (!lnt_api_open(api, req, NULL, &c, resp) ||
         !lnt_api_param_id(params, 0, "subscription", &id, resp) ||
-        (body = body_object(req, resp)) == NULL)
+        (body = lnt_api_open_body(req, resp)) == NULL)
         return;
     if (!officer_for(api, req, &c, json_string_value(json_object_get(body, "officer")), &o, resp))
         goto out;
