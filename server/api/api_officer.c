@@ -432,7 +432,9 @@ static void handle_venue(struct lnt_api *api, const struct lnt_http_request *req
     json_t *reply = NULL;
     enum lnt_err rc;
 
-    if (!lnt_api_open_venue(api, req, params, NULL, &c, &id, &venue, resp) ||
+    if (!lnt_api_officer_auth(api, req, &c, resp) ||
+        !lnt_api_param_id(params, 0, "venue", &id, resp) ||
+        !lnt_api_venue_in_scope(api, req, &c, id, &venue, resp) ||
         !query_nights(req, lnt_api_now(api), &first, &last, resp))
         return;
     rc = lnt_store_venue_detail(api->store, id, first, last, &d, err);
@@ -525,7 +527,9 @@ static void handle_register(struct lnt_api *api, const struct lnt_http_request *
     json_t *list = NULL;
     enum lnt_err rc;
 
-    if (!lnt_api_open_venue(api, req, params, NULL, &c, &id, &venue, resp) ||
+    if (!lnt_api_officer_auth(api, req, &c, resp) ||
+        !lnt_api_param_id(params, 0, "venue", &id, resp) ||
+        !lnt_api_venue_in_scope(api, req, &c, id, &venue, resp) ||
         !lnt_api_query_range(req, lnt_api_now(api), 7, &from, &to, resp) ||
         !lnt_api_query_page(req, &offset, &limit, resp))
         goto out;
@@ -585,7 +589,9 @@ static void handle_incidents(struct lnt_api *api, const struct lnt_http_request 
     json_t *list = NULL;
     enum lnt_err rc;
 
-    if (!lnt_api_open_venue(api, req, params, NULL, &c, &id, &venue, resp) ||
+    if (!lnt_api_officer_auth(api, req, &c, resp) ||
+        !lnt_api_param_id(params, 0, "venue", &id, resp) ||
+        !lnt_api_venue_in_scope(api, req, &c, id, &venue, resp) ||
         !lnt_api_query_range(req, lnt_api_now(api), RANGE_DAYS_DEFAULT, &from, &to, resp) ||
         !lnt_api_query_page(req, &offset, &limit, resp))
         goto out;
