@@ -233,4 +233,43 @@ bool lnt_api_query_id(const struct lnt_http_request *req, const char *name, int6
  */
 bool lnt_api_json_page(struct json_t *reply, size_t offset, size_t limit, size_t n);
 
+/* ---- how an officer route opens (api_open.c) ---- */
+
+/* The bit of role `r` (enum lnt_officer_role) in a gate's `roles`. */
+#define LNT_API_ROLE(r) (1u << (unsigned)(r))
+
+/* Which callers a route admits beyond a valid token. */
+struct lnt_api_gate {
+    unsigned roles;      /* LNT_API_ROLE() bits of the roles admitted; 0 admits every role */
+    bool town;           /* true: a token scoped to one venue is refused */
+    const char *refusal; /* the 403 problem's detail for a caller refused */
+};
+
+/* Refuses a token scoped to one venue: the town-wide reports compare venues. */
+extern const struct lnt_api_gate lnt_api_gate_town;
+
+/*
+ * The opening of an officer route: the bearer token checked (lnt_api_officer_auth: 401 or 500),
+ * then the caller against `gate` (NULL admits every valid token): a 403 with gate->refusal,
+ * audited as access.refused on the request's path. Fills *c and returns true, or fills resp
+ * and returns false. Thread-safe.
+ */
+bool lnt_api_open(struct lnt_api *api, const struct lnt_http_request *req,
+                  const struct lnt_api_gate *gate, struct lnt_api_caller *c,
+                  struct lnt_http_response *resp);
+/*
+ * lnt_api_open for a route on the venue its path names (params->v[0]): then *id is that venue
+ * and *v the venue, when the caller's scope covers it. Otherwise a 404 (no such venue, or an id
+ * that names none), a 403 (out of scope, audited) or a 500, and false. Thread-safe.
+ */
+bool lnt_api_open_venue(struct lnt_api *api, const struct lnt_http_request *req,
+                        const struct lnt_api_params *params, const struct lnt_api_gate *gate,
+                        struct lnt_api_caller *c, int64_t *id, struct lnt_venue *v,
+                        struct lnt_http_response *resp);
+/* The request's body as a JSON object (new reference), or NULL with a 400 problem. */
+struct json_t *lnt_api_open_body(const struct lnt_http_request *req,
+                                 struct lnt_http_response *resp);
+/* `size` zeroed bytes (the caller frees), or NULL with a 500 "out of memory" problem. */
+void *lnt_api_open_alloc(size_t size, struct lnt_http_response *resp);
+
 #endif

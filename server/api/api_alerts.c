@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "buf.h"
 #include "log.h"
 #include "store.h"
 #include "store_alerts.h"
@@ -100,7 +101,7 @@ static void handle_inbox(struct lnt_api *api, const struct lnt_http_request *req
     json_t *arr = NULL, *reply = NULL;
 
     (void)params;
-    if (!lnt_api_officer_auth(api, req, &c, resp) ||
+    if (!lnt_api_open(api, req, NULL, &c, resp) ||
         !officer_for(api, req, &c, lnt_http_query(req, "officer"), &o, resp) ||
         !lnt_api_query_page(req, &offset, &limit, resp))
         return;
@@ -131,20 +132,6 @@ out:
     free(a);
 }
 
-/* The JSON object body of a POST, or NULL with a 400 problem. */
-static json_t *body_object(const struct lnt_http_request *req, struct lnt_http_response *resp)
-{
-    json_error_t jerr;
-    json_t *body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
-
-    if (!json_is_object(body)) {
-        lnt_http_problem(resp, 400, "the body must be a JSON object: %s", jerr.text);
-        json_decref(body);
-        return NULL;
-    }
-    return body;
-}
-
 /* Answers a store refusal: 404, 409 or 403 with its message, 500 otherwise. */
 static void store_failed(const struct lnt_http_request *req, enum lnt_err rc, const char *err,
                          struct lnt_http_response *resp)
@@ -169,6 +156,42 @@ static void store_failed(const struct lnt_http_request *req, enum lnt_err rc, co
     }
 }
 
+/*
+ * After the store found no alert (`alert` true) or subscription `id` of the officer named:
+ * when it is another's outside the token's scope, refuses it as its venue or officer would be
+ * refused, 403 and audited, and returns true. Otherwise the caller answers 404.
+ */
+static bool refused_elsewhere(struct lnt_api *api, const struct lnt_http_request *req,
+                              const struct lnt_api_caller *c, bool alert, int64_t id,
+                              struct lnt_http_response *resp)
+{
+    char err[LNT_ERRBUF_SIZE] = "", object[48];
+    bool covered = true;
+
+    if (alert) {
+        struct lnt_alert a;
+        struct lnt_venue v;
+        if (lnt_store_alert_get(api->store, id, &a, err) == LNT_OK) {
+            memset(&v, 0, sizeof v);
+            v.id = a.venue_id;
+            lnt_str_copy(v.authority, sizeof v.authority, a.authority);
+            covered = lnt_api_scope_covers(&c->token.scope, &v);
+        }
+    } else {
+        struct lnt_alert_sub sub;
+        struct lnt_officer o;
+        if (lnt_store_alert_sub_get(api->store, id, &sub, err) == LNT_OK &&
+            lnt_store_officer_get_id(api->store, sub.officer_id, &o, err) == LNT_OK)
+            covered = token_covers(api, &c->token.scope, &o.scope, err);
+    }
+    if (covered)
+        return false;
+    snprintf(object, sizeof object, "%s %lld", alert ? "alert" : "subscription", (long long)id);
+    lnt_api_audit_refusal(api, req, c, object);
+    lnt_http_problem(resp, 403, "%s is outside this token's scope", object);
+    return true;
+}
+
 /* Sends `reply` (a new reference, NULL when memory ran out) with status 200. */
 static void done_reply(struct lnt_http_response *resp, json_t *reply)
 {
@@ -190,13 +213,16 @@ static void handle_ack(struct lnt_api *api, const struct lnt_http_request *req,
     int64_t id, now;
     enum lnt_err rc;
 
-    if (!lnt_api_officer_auth(api, req, &c, resp) ||
-        !lnt_api_param_id(params, 0, "alert", &id, resp) || (body = body_object(req, resp)) == NULL)
+    if (!lnt_api_open(api, req, NULL, &c, resp) ||
+        !lnt_api_param_id(params, 0, "alert", &id, resp) ||
+        (body = lnt_api_open_body(req, resp)) == NULL)
         return;
     if (!officer_for(api, req, &c, json_string_value(json_object_get(body, "officer")), &o, resp))
         goto out;
     now = lnt_api_now(api);
     rc = lnt_store_alert_ack(api->store, o.id, id, c.actor, now, err);
+    if (rc == LNT_ERR_NOT_FOUND && refused_elsewhere(api, req, &c, true, id, resp))
+        goto out;
     if (rc != LNT_OK) {
         store_failed(req, rc, err, resp);
         goto out;
@@ -219,7 +245,7 @@ static void handle_subs(struct lnt_api *api, const struct lnt_http_request *req,
     json_t *arr, *reply = NULL;
 
     (void)params;
-    if (!lnt_api_officer_auth(api, req, &c, resp) ||
+    if (!lnt_api_open(api, req, NULL, &c, resp) ||
         !officer_for(api, req, &c, lnt_http_query(req, "officer"), &o, resp))
         return;
     if (lnt_store_alert_subs(api->store, o.id, &s, &n, err) != LNT_OK) {
@@ -255,7 +281,7 @@ static void handle_subscribe(struct lnt_api *api, const struct lnt_http_request 
     enum lnt_err rc;
 
     (void)params;
-    if (!lnt_api_officer_auth(api, req, &c, resp) || (body = body_object(req, resp)) == NULL)
+    if (!lnt_api_open(api, req, NULL, &c, resp) || (body = lnt_api_open_body(req, resp)) == NULL)
         return;
     json_object_foreach(body, key, val)
     {
@@ -321,14 +347,16 @@ static void handle_end(struct lnt_api *api, const struct lnt_http_request *req,
     int64_t id, now;
     enum lnt_err rc;
 
-    if (!lnt_api_officer_auth(api, req, &c, resp) ||
+    if (!lnt_api_open(api, req, NULL, &c, resp) ||
         !lnt_api_param_id(params, 0, "subscription", &id, resp) ||
-        (body = body_object(req, resp)) == NULL)
+        (body = lnt_api_open_body(req, resp)) == NULL)
         return;
     if (!officer_for(api, req, &c, json_string_value(json_object_get(body, "officer")), &o, resp))
         goto out;
     now = lnt_api_now(api);
     rc = lnt_store_alert_unsubscribe(api->store, o.id, id, c.actor, now, err);
+    if (rc == LNT_ERR_NOT_FOUND && refused_elsewhere(api, req, &c, false, id, resp))
+        goto out;
     if (rc != LNT_OK) {
         store_failed(req, rc, err, resp);
         goto out;

@@ -22,15 +22,10 @@
  * Casework is the partnership's: every role but a venue manager's may read and write it, within
  * its scope. A venue hears of a letter by the letter itself, not through Lantern.
  */
-static bool may_casework(struct lnt_api *api, const struct lnt_http_request *req,
-                         const struct lnt_api_caller *c, struct lnt_http_response *resp)
-{
-    if (c->token.scope.role != LNT_OFFICER_VENUE)
-        return true;
-    lnt_api_audit_refusal(api, req, c, req->path);
-    lnt_http_problem(resp, 403, "a venue token may not read or write casework");
-    return false;
-}
+static const struct lnt_api_gate casework_gate = {
+    LNT_API_ROLE(LNT_OFFICER_ADMIN) | LNT_API_ROLE(LNT_OFFICER_OFFICER) |
+        LNT_API_ROLE(LNT_OFFICER_POLICE) | LNT_API_ROLE(LNT_OFFICER_ASSESSOR),
+    false, "a venue token may not read or write casework"};
 
 static json_t *opt_date(int32_t days)
 {
@@ -245,6 +240,26 @@ static bool record_in_scope(struct lnt_api *api, const struct lnt_http_request *
     return lnt_api_venue_in_scope(api, req, caller, c->venue_id, &v, resp);
 }
 
+/*
+ * The opening of every route on one record (params->v[0]): the caller, of a casework role, and
+ * the record, its venue in the token's scope (record_in_scope). A new record the caller frees;
+ * NULL with the 401, 403 (audited), 404 or 500 problem in resp.
+ */
+static struct lnt_casework *open_record(struct lnt_api *api, const struct lnt_http_request *req,
+                                        const struct lnt_api_params *params,
+                                        struct lnt_api_caller *caller,
+                                        struct lnt_http_response *resp)
+{
+    struct lnt_casework *c = lnt_api_open_alloc(sizeof *c, resp);
+
+    if (c != NULL && (!lnt_api_open(api, req, &casework_gate, caller, resp) ||
+                      !record_in_scope(api, req, caller, params, c, resp))) {
+        free(c);
+        c = NULL;
+    }
+    return c;
+}
+
 /* GET /api/v1/venues/{id}/casework[?at=]: the current version of each record, or with `at`
  * (the scores' rule: a date is the end of that trading night) each record made by then in the
  * version current then; audited. */
@@ -260,9 +275,7 @@ static void handle_list(struct lnt_api *api, const struct lnt_http_request *req,
     size_t n = 0;
     int64_t id, at = 0;
 
-    if (!lnt_api_officer_auth(api, req, &c, resp) || !may_casework(api, req, &c, resp) ||
-        !lnt_api_param_id(params, 0, "venue", &id, resp) ||
-        !lnt_api_venue_in_scope(api, req, &c, id, &v, resp))
+    if (!lnt_api_open_venue(api, req, params, &casework_gate, &c, &id, &v, resp))
         return;
     if (at_text != NULL && lnt_as_at_parse(at_text, &at, NULL) != LNT_OK) {
         lnt_http_problem(resp, 400, "query `at`: expected an RFC 3339 time or YYYY-MM-DD");
@@ -289,19 +302,6 @@ out:
     free(list);
 }
 
-static json_t *load_body(const struct lnt_http_request *req, struct lnt_http_response *resp)
-{
-    json_error_t jerr;
-    json_t *body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
-
-    if (!json_is_object(body)) {
-        lnt_http_problem(resp, 400, "the body must be a JSON object: %s", jerr.text);
-        json_decref(body);
-        return NULL;
-    }
-    return body;
-}
-
 /* POST /api/v1/venues/{id}/casework {"type": "visit", "date": ..., ...}: a new record. */
 static void handle_add(struct lnt_api *api, const struct lnt_http_request *req,
                        const struct lnt_api_params *params, struct lnt_http_response *resp)
@@ -314,16 +314,12 @@ static void handle_add(struct lnt_api *api, const struct lnt_http_request *req,
     int64_t id;
     enum lnt_err rc;
 
-    if (!lnt_api_officer_auth(api, req, &caller, resp) || !may_casework(api, req, &caller, resp) ||
-        !lnt_api_param_id(params, 0, "venue", &id, resp) ||
-        !lnt_api_venue_in_scope(api, req, &caller, id, &v, resp))
+    if (!lnt_api_open_venue(api, req, params, &casework_gate, &caller, &id, &v, resp))
         return;
-    if ((body = load_body(req, resp)) == NULL)
+    if ((body = lnt_api_open_body(req, resp)) == NULL)
         return;
-    if ((c = calloc(1, sizeof *c)) == NULL) {
-        lnt_http_problem(resp, 500, "out of memory");
+    if ((c = lnt_api_open_alloc(sizeof *c, resp)) == NULL)
         goto out;
-    }
     c->venue_id = id;
     if (!apply_json(api, body, true, c, resp))
         goto out;
@@ -342,18 +338,13 @@ static void handle_get(struct lnt_api *api, const struct lnt_http_request *req,
                        const struct lnt_api_params *params, struct lnt_http_response *resp)
 {
     struct lnt_api_caller caller;
-    struct lnt_casework *c = calloc(1, sizeof *c), *h = NULL;
+    struct lnt_casework *c = NULL, *h = NULL;
     char err[LNT_ERRBUF_SIZE] = "", object[32];
     json_t *hist = NULL, *reply = NULL;
     size_t n = 0;
     enum lnt_err rc;
 
-    if (c == NULL) {
-        lnt_http_problem(resp, 500, "out of memory");
-        return;
-    }
-    if (!lnt_api_officer_auth(api, req, &caller, resp) || !may_casework(api, req, &caller, resp) ||
-        !record_in_scope(api, req, &caller, params, c, resp))
+    if ((c = open_record(api, req, params, &caller, resp)) == NULL)
         goto out;
     rc = lnt_store_cw_history(api->store, c->id, &h, &n, err);
     if (rc != LNT_OK) {
@@ -383,19 +374,14 @@ static void handle_edit(struct lnt_api *api, const struct lnt_http_request *req,
                         const struct lnt_api_params *params, struct lnt_http_response *resp)
 {
     struct lnt_api_caller caller;
-    struct lnt_casework *c = calloc(1, sizeof *c);
+    struct lnt_casework *c = NULL;
     char err[LNT_ERRBUF_SIZE] = "";
     json_t *body = NULL;
     enum lnt_err rc;
 
-    if (c == NULL) {
-        lnt_http_problem(resp, 500, "out of memory");
-        return;
-    }
-    if (!lnt_api_officer_auth(api, req, &caller, resp) || !may_casework(api, req, &caller, resp) ||
-        !record_in_scope(api, req, &caller, params, c, resp))
+    if ((c = open_record(api, req, params, &caller, resp)) == NULL)
         goto out;
-    if ((body = load_body(req, resp)) == NULL || !apply_json(api, body, false, c, resp))
+    if ((body = lnt_api_open_body(req, resp)) == NULL || !apply_json(api, body, false, c, resp))
         goto out;
     rc = lnt_store_cw_edit(api->store, caller.actor, lnt_api_now(api), c, NULL, 0, err);
     if (rc != LNT_OK)
@@ -412,16 +398,11 @@ static void handle_close(struct lnt_api *api, const struct lnt_http_request *req
                          const struct lnt_api_params *params, struct lnt_http_response *resp)
 {
     struct lnt_api_caller caller;
-    struct lnt_casework *c = calloc(1, sizeof *c);
+    struct lnt_casework *c = NULL;
     char err[LNT_ERRBUF_SIZE] = "";
     enum lnt_err rc;
 
-    if (c == NULL) {
-        lnt_http_problem(resp, 500, "out of memory");
-        return;
-    }
-    if (!lnt_api_officer_auth(api, req, &caller, resp) || !may_casework(api, req, &caller, resp) ||
-        !record_in_scope(api, req, &caller, params, c, resp))
+    if ((c = open_record(api, req, params, &caller, resp)) == NULL)
         goto out;
     rc = lnt_store_cw_close(api->store, caller.actor, lnt_api_now(api), c->id, err);
     if (rc == LNT_OK)
@@ -439,16 +420,11 @@ static void handle_pdf_put(struct lnt_api *api, const struct lnt_http_request *r
                            const struct lnt_api_params *params, struct lnt_http_response *resp)
 {
     struct lnt_api_caller caller;
-    struct lnt_casework *c = calloc(1, sizeof *c);
+    struct lnt_casework *c = NULL;
     char err[LNT_ERRBUF_SIZE] = "";
     enum lnt_err rc;
 
-    if (c == NULL) {
-        lnt_http_problem(resp, 500, "out of memory");
-        return;
-    }
-    if (!lnt_api_officer_auth(api, req, &caller, resp) || !may_casework(api, req, &caller, resp) ||
-        !record_in_scope(api, req, &caller, params, c, resp))
+    if ((c = open_record(api, req, params, &caller, resp)) == NULL)
         goto out;
     rc = lnt_store_cw_edit(api->store, caller.actor, lnt_api_now(api), c,
                            (const uint8_t *)req->body, req->body_len, err);
@@ -465,7 +441,7 @@ static void handle_pdf_get(struct lnt_api *api, const struct lnt_http_request *r
                            const struct lnt_api_params *params, struct lnt_http_response *resp)
 {
     struct lnt_api_caller caller;
-    struct lnt_casework *c = calloc(1, sizeof *c);
+    struct lnt_casework *c = NULL;
     char err[LNT_ERRBUF_SIZE] = "", object[32];
     const char *vq = lnt_http_query(req, "version");
     uint8_t *pdf = NULL;
@@ -473,12 +449,7 @@ static void handle_pdf_get(struct lnt_api *api, const struct lnt_http_request *r
     int64_t version = 0;
     enum lnt_err rc;
 
-    if (c == NULL) {
-        lnt_http_problem(resp, 500, "out of memory");
-        return;
-    }
-    if (!lnt_api_officer_auth(api, req, &caller, resp) || !may_casework(api, req, &caller, resp) ||
-        !record_in_scope(api, req, &caller, params, c, resp))
+    if ((c = open_record(api, req, params, &caller, resp)) == NULL)
         goto out;
     if (vq != NULL && lnt_parse_i64(vq, 1, INT32_MAX, &version) != LNT_OK) {
         lnt_http_problem(resp, 400, "query `version`: expected a version number");

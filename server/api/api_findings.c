@@ -41,9 +41,7 @@ static void handle_list(struct lnt_api *api, const struct lnt_http_request *req,
     json_t *reply = NULL, *arr;
     int64_t id;
 
-    if (!lnt_api_officer_auth(api, req, &c, resp) ||
-        !lnt_api_param_id(params, 0, "venue", &id, resp) ||
-        !lnt_api_venue_in_scope(api, req, &c, id, &v, resp))
+    if (!lnt_api_open_venue(api, req, params, NULL, &c, &id, &v, resp))
         return;
     if (lnt_store_finding_list(api->store, id, &f, &n, err) != LNT_OK) {
         lnt_error("%s: %s", req->path, err);
@@ -161,14 +159,11 @@ static void handle_add(struct lnt_api *api, const struct lnt_http_request *req,
     struct lnt_finding f;
     const struct lnt_score_rules *rules;
     char err[LNT_ERRBUF_SIZE] = "";
-    json_error_t jerr;
     json_t *body = NULL, *reply = NULL;
     int64_t id;
     enum lnt_err rc;
 
-    if (!lnt_api_officer_auth(api, req, &c, resp) ||
-        !lnt_api_param_id(params, 0, "venue", &id, resp) ||
-        !lnt_api_venue_in_scope(api, req, &c, id, &v, resp))
+    if (!lnt_api_open_venue(api, req, params, NULL, &c, &id, &v, resp))
         return;
     if (!may_record(c.token.scope.role)) {
         lnt_api_audit_refusal(api, req, &c, req->path);
@@ -180,11 +175,8 @@ static void handle_add(struct lnt_api *api, const struct lnt_http_request *req,
     }
     if ((rules = lnt_api_score_rules(resp)) == NULL)
         return;
-    body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!json_is_object(body)) {
-        lnt_http_problem(resp, 400, "the body must be a JSON object: %s", jerr.text);
+    if ((body = lnt_api_open_body(req, resp)) == NULL)
         goto out;
-    }
     if (!finding_from_json(rules, body, id, c.actor, lnt_api_now(api), &f, resp))
         goto out;
     rc = lnt_store_finding_add(api->store, &f, lnt_api_now(api), err);

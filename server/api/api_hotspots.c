@@ -21,17 +21,6 @@
 static const char *const night_names[7] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
                                            "Friday", "Saturday", "Sunday"};
 
-/* A venue's token sees none of these: they compare venues. */
-static bool town_only(struct lnt_api *api, const struct lnt_http_request *req,
-                      const struct lnt_api_caller *c, struct lnt_http_response *resp)
-{
-    if (c->token.scope.venue_id == 0)
-        return true;
-    lnt_api_audit_refusal(api, req, c, req->path);
-    lnt_http_problem(resp, 403, "a venue's token sees its own venue only");
-    return false;
-}
-
 /*
  * The filters every report here takes, each checked against its list: area
  * (of the open venues in scope), venue (in scope; a venue token is narrowed
@@ -127,8 +116,7 @@ static void handle_nights(struct lnt_api *api, const struct lnt_http_request *re
     json_t *reply = NULL, *rows, *hours;
     (void)params;
 
-    if (!lnt_api_officer_auth(api, req, &c, resp) ||
-        !filters(api, req, &c, true, &sc, &kind, resp) ||
+    if (!lnt_api_open(api, req, NULL, &c, resp) || !filters(api, req, &c, true, &sc, &kind, resp) ||
         !lnt_api_query_range(req, lnt_api_now(api), NIGHTS_DAYS_DEFAULT, &from, &to, resp))
         return;
     if (lnt_store_hot_nights(api->store, &sc, kind, from, to, grid, err) != LNT_OK) {
@@ -184,7 +172,7 @@ static void handle_harm(struct lnt_api *api, const struct lnt_http_request *req,
     json_t *list = NULL, *reply = NULL;
     (void)params;
 
-    if (!lnt_api_officer_auth(api, req, &c, resp) || !town_only(api, req, &c, resp) ||
+    if (!lnt_api_open(api, req, &lnt_api_gate_town, &c, resp) ||
         !filters(api, req, &c, false, &sc, NULL, resp) ||
         (rules = lnt_api_score_rules(resp)) == NULL)
         goto out;
@@ -240,7 +228,7 @@ static void handle_years(struct lnt_api *api, const struct lnt_http_request *req
     json_t *list, *reply;
     (void)params;
 
-    if (!lnt_api_officer_auth(api, req, &c, resp) || !filters(api, req, &c, false, &sc, NULL, resp))
+    if (!lnt_api_open(api, req, NULL, &c, resp) || !filters(api, req, &c, false, &sc, NULL, resp))
         return;
     lnt_civil_from_days(today, &yy, &m, &d);
     if (lnt_store_hot_years(api->store, &sc, lnt_days_from_civil(yy - YEARS_BACK, 1, 1), today, &y,
@@ -295,7 +283,7 @@ static void handle_authorities(struct lnt_api *api, const struct lnt_http_reques
     json_t *list, *reply;
     (void)params;
 
-    if (!lnt_api_officer_auth(api, req, &c, resp) || !town_only(api, req, &c, resp))
+    if (!lnt_api_open(api, req, &lnt_api_gate_town, &c, resp))
         return;
     /* comparing authorities is the scheme's view; an authority's officer sees their own only */
     if (c.token.scope.authority[0] != '\0') {

@@ -180,9 +180,7 @@ static void handle_stock(struct lnt_api *api, const struct lnt_http_request *req
     json_t *list = NULL, *extra = NULL;
     enum lnt_err rc;
 
-    if (!lnt_api_officer_auth(api, req, &c, resp) ||
-        !lnt_api_param_id(params, 0, "venue", &id, resp) ||
-        !lnt_api_venue_in_scope(api, req, &c, id, &venue, resp) ||
+    if (!lnt_api_open_venue(api, req, params, NULL, &c, &id, &venue, resp) ||
         !lnt_api_query_range(req, lnt_api_now(api), RANGE_DAYS_DEFAULT, &from, &to, resp) ||
         !lnt_api_query_page(req, &offset, &limit, resp))
         goto out;

@@ -66,7 +66,7 @@ static void handle_list(struct lnt_api *api, const struct lnt_http_request *req,
     json_t *arr = NULL, *reply = NULL;
     int64_t id;
 
-    if (!lnt_api_officer_auth(api, req, &c, resp) ||
+    if (!lnt_api_open(api, req, NULL, &c, resp) ||
         !lnt_api_param_id(params, 0, "place", &id, resp) ||
         !place_in_scope(api, req, &c, id, &p, resp))
         return;
@@ -112,21 +112,17 @@ static void handle_add(struct lnt_api *api, const struct lnt_http_request *req,
     struct lnt_place_incident in;
     struct lnt_officer who;
     char err[LNT_ERRBUF_SIZE] = "";
-    json_error_t jerr;
     json_t *body = NULL, *reply = NULL, *val;
     const char *key, *s;
     int64_t id;
     enum lnt_err rc;
 
-    if (!lnt_api_officer_auth(api, req, &c, resp) ||
+    if (!lnt_api_open(api, req, NULL, &c, resp) ||
         !lnt_api_param_id(params, 0, "place", &id, resp) ||
         !place_in_scope(api, req, &c, id, &p, resp))
         return;
-    body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!json_is_object(body)) {
-        lnt_http_problem(resp, 400, "the body must be a JSON object: %s", jerr.text);
+    if ((body = lnt_api_open_body(req, resp)) == NULL)
         goto out;
-    }
     json_object_foreach(body, key, val)
     {
         bool ok = false;

@@ -100,17 +100,6 @@ static bool query_int(const struct lnt_http_request *req, const char *name, int6
     return true;
 }
 
-/* Town-wide reports are for officers of the scheme or an authority, not a venue's own token. */
-static bool town_scope(struct lnt_api *api, const struct lnt_http_request *req,
-                       const struct lnt_api_caller *c, struct lnt_http_response *resp)
-{
-    if (c->token.scope.venue_id == 0)
-        return true;
-    lnt_api_audit_refusal(api, req, c, req->path);
-    lnt_http_problem(resp, 403, "a venue's token sees its own venue only");
-    return false;
-}
-
 static void handle_score(struct lnt_api *api, const struct lnt_http_request *req,
                          const struct lnt_api_params *params, struct lnt_http_response *resp)
 {
@@ -125,10 +114,8 @@ static void handle_score(struct lnt_api *api, const struct lnt_http_request *req
 
     memset(&res, 0, sizeof res);
     lnt_buf_init(&b, REPLY_MAX);
-    if (!lnt_api_officer_auth(api, req, &c, resp) ||
-        !lnt_api_param_id(params, 0, "venue", &id, resp) ||
-        !lnt_api_venue_in_scope(api, req, &c, id, &venue, resp) || !query_at(api, req, &at, resp) ||
-        (r = rules_get(resp)) == NULL)
+    if (!lnt_api_open_venue(api, req, params, NULL, &c, &id, &venue, resp) ||
+        !query_at(api, req, &at, resp) || (r = rules_get(resp)) == NULL)
         goto out;
     rc = lnt_score_load_venue(api->store, r, id, at, &res, err);
     /* who worked a door without a valid licence is the register's to tell */
@@ -163,8 +150,8 @@ static void handle_hotspots(struct lnt_api *api, const struct lnt_http_request *
     (void)params;
 
     lnt_buf_init(&b, REPLY_MAX);
-    if (!lnt_api_officer_auth(api, req, &c, resp) || !town_scope(api, req, &c, resp) ||
-        !query_at(api, req, &at, resp) || !query_int(req, "top", 1, 1000, &top, resp) ||
+    if (!lnt_api_open(api, req, &lnt_api_gate_town, &c, resp) || !query_at(api, req, &at, resp) ||
+        !query_int(req, "top", 1, 1000, &top, resp) ||
         !query_int(req, "min_nights", 1, 366, &min_nights, resp) || (r = rules_get(resp)) == NULL)
         goto out;
     rc = lnt_score_report_hotspots(api->store, r, c.token.scope.authority, at, (size_t)top,
@@ -268,8 +255,8 @@ static void handle_stock(struct lnt_api *api, const struct lnt_http_request *req
     (void)params;
 
     lnt_buf_init(&b, REPLY_MAX);
-    if (!lnt_api_officer_auth(api, req, &c, resp) || !town_scope(api, req, &c, resp) ||
-        !query_at(api, req, &at, resp) || !query_int(req, "days", 1, 366, &days, resp))
+    if (!lnt_api_open(api, req, &lnt_api_gate_town, &c, resp) || !query_at(api, req, &at, resp) ||
+        !query_int(req, "days", 1, 366, &days, resp))
         goto out;
     rc = lnt_score_report_stock(api->store, c.token.scope.authority, at, (int)days, &b, err);
     if (rc != LNT_OK)

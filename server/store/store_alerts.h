@@ -67,6 +67,9 @@ enum lnt_err lnt_store_alert_subscribe(struct lnt_store *s, struct lnt_alert_sub
  */
 enum lnt_err lnt_store_alert_unsubscribe(struct lnt_store *s, int64_t officer_id, int64_t id,
                                          const char *actor, int64_t now, char *err);
+/* Subscription `id`, whichever officer's, ended or not. LNT_ERR_NOT_FOUND, LNT_ERR_DB. */
+enum lnt_err lnt_store_alert_sub_get(struct lnt_store *s, int64_t id, struct lnt_alert_sub *out,
+                                     char *err);
 /* The active subscriptions of `officer_id` (0 = every officer), by id. */
 enum lnt_err lnt_store_alert_subs(struct lnt_store *s, int64_t officer_id,
                                   struct lnt_alert_sub **out, size_t *n, char *err);
@@ -106,6 +109,8 @@ int lnt_store_alert_raised(struct lnt_store *s, const char *dedup, char *err);
  */
 enum lnt_err lnt_store_alert_inbox(struct lnt_store *s, int64_t officer_id, size_t offset,
                                    size_t limit, struct lnt_alert **out, size_t *n, char *err);
+/* Alert `id` as raised (acked_at 0), whichever inboxes hold it. LNT_ERR_NOT_FOUND, LNT_ERR_DB. */
+enum lnt_err lnt_store_alert_get(struct lnt_store *s, int64_t id, struct lnt_alert *out, char *err);
 /* How many of `officer_id`'s inbox rows are not acknowledged. */
 enum lnt_err lnt_store_alert_unacked(struct lnt_store *s, int64_t officer_id, int64_t *count,
                                      char *err);

@@ -20,6 +20,7 @@
 #include "notify_fixture.h"
 #include "store_auth.h"
 #include "support.h"
+#include "browser_session.h"
 #include "webdriver.h"
 
 #define ADMIN "admin@wtn.example.org"
@@ -40,48 +41,6 @@ static void wait_sql(const char *sql, int64_t want)
         usleep(100 * 1000);
     }
     fail_msg("%s never gave %lld", sql, (long long)want);
-}
-
-static void go(const char *path)
-{
-    char url[512], err[LNT_ERRBUF_SIZE] = "";
-
-    snprintf(url, sizeof url, "%s%s", g.d.base, path);
-    if (lnt_wd_navigate(g.wd, url, err) != LNT_OK)
-        fail_msg("navigate %s: %s", path, err);
-}
-
-static void click(const char *css)
-{
-    char err[LNT_ERRBUF_SIZE] = "";
-
-    if (lnt_wd_click_css(g.wd, css, err) != LNT_OK)
-        fail_msg("click %s: %s", css, err);
-}
-
-static void type(const char *css, const char *text)
-{
-    char err[LNT_ERRBUF_SIZE] = "";
-
-    if (lnt_wd_type_css(g.wd, css, text, err) != LNT_OK)
-        fail_msg("type into %s: %s", css, err);
-}
-
-/* Waits (up to 10 s) until `css` shows `want`: a click that submits returns before the load. */
-static void assert_text_has(const char *css, const char *want)
-{
-    char err[LNT_ERRBUF_SIZE] = "", *t = NULL;
-
-    for (int tries = 0; tries < 100; tries++) {
-        free(t);
-        t = NULL;
-        if (lnt_wd_text_css(g.wd, css, &t, err) == LNT_OK && strstr(t, want) != NULL) {
-            free(t);
-            return;
-        }
-        usleep(100 * 1000);
-    }
-    fail_msg("`%s` shows \"%.300s\", which lacks \"%s\" (%s)", css, t != NULL ? t : "", want, err);
 }
 
 static int setup(void **state)
@@ -114,11 +73,7 @@ static int setup(void **state)
     nf_smtp_start(g.f);
     extra[1] = g.f->url;
     extra[5] = g.f->cert;
-    lnt_test_lanternd_start(&g.d, g.f->dir, g.f->path, extra);
-    if (lnt_wd_start(&g.wd, g.f->dir, err) != LNT_OK)
-        fail_msg("this test needs headless Chromium (Debian's chromium and chromium-driver) "
-                 "and it did not start: %s",
-                 err);
+    browser_start(&g.d, &g.wd, g.f->dir, g.f->path, extra, PASSWORD);
     (void)state;
     return 0;
 }
@@ -128,8 +83,7 @@ static int teardown(void **state)
     void *f = g.f;
 
     (void)state;
-    lnt_wd_free(g.wd);
-    lnt_test_lanternd_stop(&g.d, SIGTERM);
+    browser_stop(&g.d, &g.wd, NULL, NULL);
     return nf_teardown(&f);
 }
 
@@ -145,11 +99,7 @@ static void test_alert_delivery__admin_sees_failure_and_sets_webhook(void **stat
              "/venues/7", lnt_time_now(), officer, true);
     wait_sql("SELECT count(*) FROM alert_deliveries WHERE state = 'pending' AND attempts >= 1", 1);
 
-    go("/login");
-    type("#email", ADMIN);
-    type("#password", PASSWORD);
-    click("#sign-in");
-    assert_text_has(".who", "Sign out");
+    browser_login(ADMIN);
     go("/admin#alerts");
     assert_text_has("#alerts h2", "Alert delivery");
     assert_text_has("#admin-delivery-counts tr[data-channel=\"email\"] td[data-state=\"pending\"]",

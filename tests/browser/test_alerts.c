@@ -24,6 +24,7 @@
 #include "reqsig.h"
 #include "store.h"
 #include "support.h"
+#include "browser_session.h"
 #include "webdriver.h"
 #include "xmlcheck.h"
 
@@ -39,70 +40,6 @@ static struct {
     struct lnt_wd *wd;
     char code[LNT_ENROLL_CODE_LEN + 1];
 } g;
-
-static void go(const char *path)
-{
-    char url[URL_MAX], err[LNT_ERRBUF_SIZE] = "";
-
-    snprintf(url, sizeof url, "%s%s", g.server.base, path);
-    if (lnt_wd_navigate(g.wd, url, err) != LNT_OK)
-        fail_msg("navigate %s: %s", path, err);
-}
-
-/* Waits (up to 10 s) until the element matching `css` shows `want`. */
-static void assert_text_has(const char *css, const char *want)
-{
-    char err[LNT_ERRBUF_SIZE] = "", *t = NULL;
-
-    for (int tries = 0; tries < 100; tries++) {
-        free(t);
-        t = NULL;
-        if (lnt_wd_text_css(g.wd, css, &t, err) == LNT_OK && strstr(t, want) != NULL) {
-            free(t);
-            return;
-        }
-        usleep(100 * 1000);
-    }
-    fail_msg("`%s` shows \"%.300s\", which lacks \"%s\" (%s)", css, t != NULL ? t : "", want, err);
-}
-
-static void click(const char *css)
-{
-    char err[LNT_ERRBUF_SIZE] = "";
-
-    if (lnt_wd_click_css(g.wd, css, err) != LNT_OK)
-        fail_msg("click %s: %s", css, err);
-}
-
-static void type(const char *css, const char *text)
-{
-    char err[LNT_ERRBUF_SIZE] = "";
-
-    if (lnt_wd_type_css(g.wd, css, text, err) != LNT_OK)
-        fail_msg("type into %s: %s", css, err);
-}
-
-static size_t count(const char *css)
-{
-    char err[LNT_ERRBUF_SIZE] = "";
-    size_t n = 0;
-
-    if (lnt_wd_count(g.wd, css, &n, err) != LNT_OK)
-        fail_msg("count %s: %s", css, err);
-    return n;
-}
-
-static void browser_login(const char *email)
-{
-    char err[LNT_ERRBUF_SIZE] = "";
-
-    assert_int_equal(lnt_wd_delete_cookies(g.wd, err), LNT_OK);
-    go("/login");
-    type("#email", email);
-    type("#password", PASSWORD);
-    click("#sign-in");
-    assert_text_has(".who", "Sign out");
-}
 
 static void add_officer(struct lnt_store *s, const char *email, const char *authority)
 {
@@ -196,9 +133,7 @@ static int setup(void **state)
     (void)state;
 
     assert_int_equal(lnt_crypto_init(), LNT_OK);
-    g.dir = lnt_test_tmpdir();
-    assert_non_null(g.dir);
-    g.db = lnt_test_path(g.dir, "alerts.db");
+    browser_scratch(&g.dir, &g.db, "alerts.db");
     assert_int_equal(lnt_store_open(&s, g.db, err), LNT_OK);
     assert_int_equal(lnt_store_scheme_init(s, "NTN", err), LNT_OK);
     crown = add_venue(s, "The Crown", "Northtown");
@@ -208,23 +143,14 @@ static int setup(void **state)
     add_officer(s, EMAIL, "Northtown");
     add_officer(s, SOUTH, "Southvale");
     lnt_store_free(s);
-    lnt_test_lanternd_start(&g.server, g.dir, g.db, args);
-    if (lnt_wd_start(&g.wd, g.dir, err) != LNT_OK)
-        fail_msg("the dashboard tests need headless Chromium (Debian's chromium and "
-                 "chromium-driver) and it did not start: %s",
-                 err);
+    browser_start(&g.server, &g.wd, g.dir, g.db, args, PASSWORD);
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    lnt_wd_free(g.wd);
-    lnt_test_lanternd_stop(&g.server, SIGTERM);
-    if (getenv("LNT_KEEP_TMP") == NULL)
-        lnt_test_rmrf(g.dir);
-    free(g.db);
-    free(g.dir);
+    browser_stop(&g.server, &g.wd, &g.dir, &g.db);
     return 0;
 }
 

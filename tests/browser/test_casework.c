@@ -26,6 +26,7 @@
 #include "store_casework.h"
 #include "support.h"
 #include "town.h"
+#include "browser_session.h"
 #include "webdriver.h"
 
 #define URL_MAX 512
@@ -72,112 +73,30 @@ static int setup(void **state)
     char err[LNT_ERRBUF_SIZE] = "";
     (void)state;
 
-    g.dir = lnt_test_tmpdir();
-    assert_non_null(g.dir);
-    g.db = lnt_test_path(g.dir, "town.db");
+    browser_scratch(&g.dir, &g.db, "town.db");
     if (town_build(g.db, lnt_time_now(), &g.town, err) != LNT_OK)
         fail_msg("building the test town: %s", err);
     score_history(lnt_time_now());
-    lnt_test_lanternd_start(&g.server, g.dir, g.db, NULL);
-    if (lnt_wd_start(&g.wd, g.dir, err) != LNT_OK)
-        fail_msg("the casework tests need headless Chromium (Debian's chromium and "
-                 "chromium-driver) and it did not start: %s",
-                 err);
+    browser_start(&g.server, &g.wd, g.dir, g.db, NULL, TOWN_PASSWORD);
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    lnt_wd_free(g.wd);
-    lnt_test_lanternd_stop(&g.server, SIGTERM);
-    if (getenv("LNT_KEEP_TMP") == NULL)
-        lnt_test_rmrf(g.dir);
-    free(g.db);
-    free(g.dir);
+    browser_stop(&g.server, &g.wd, &g.dir, &g.db);
     return 0;
 }
 
 /* ---- the browser ---- */
 
-static void go(const char *path)
-{
-    char url[URL_MAX], err[LNT_ERRBUF_SIZE] = "";
-    snprintf(url, sizeof url, "%s%s", g.server.base, path);
-    if (lnt_wd_navigate(g.wd, url, err) != LNT_OK)
-        fail_msg("navigate %s: %s", path, err);
-}
-
-/* Waits (up to 10 s) until the element matching `css` shows `want`. */
-static void assert_text_has(const char *css, const char *want)
-{
-    char err[LNT_ERRBUF_SIZE] = "", *t = NULL;
-
-    for (int tries = 0; tries < 100; tries++) {
-        free(t);
-        t = NULL;
-        if (lnt_wd_text_css(g.wd, css, &t, err) == LNT_OK && strstr(t, want) != NULL) {
-            free(t);
-            return;
-        }
-        usleep(100 * 1000);
-    }
-    fail_msg("`%s` shows \"%.300s\", which lacks \"%s\" (%s)", css, t != NULL ? t : "", want, err);
-}
-
-static void click(const char *css)
-{
-    char err[LNT_ERRBUF_SIZE] = "";
-    if (lnt_wd_click_css(g.wd, css, err) != LNT_OK)
-        fail_msg("click %s: %s", css, err);
-}
-
-static void type(const char *css, const char *text)
-{
-    char err[LNT_ERRBUF_SIZE] = "";
-    if (lnt_wd_type_css(g.wd, css, text, err) != LNT_OK)
-        fail_msg("type into %s: %s", css, err);
-}
-
-static size_t count(const char *css)
-{
-    char err[LNT_ERRBUF_SIZE] = "";
-    size_t n = 0;
-    if (lnt_wd_count(g.wd, css, &n, err) != LNT_OK)
-        fail_msg("count %s: %s", css, err);
-    return n;
-}
-
-/* Runs `script` in the page; its JSON result (the caller frees). */
-static char *script(const char *js)
-{
-    char err[LNT_ERRBUF_SIZE] = "", *out = NULL;
-    if (lnt_wd_execute(g.wd, js, &out, err) != LNT_OK)
-        fail_msg("script %s: %s", js, err);
-    return out;
-}
-
 /* A date picker's value, as a person picking `days` would leave it. */
 static void set_date(const char *id, int32_t days)
 {
-    char js[200];
-    int y, m, d;
+    char date[LNT_DATE_STRLEN];
 
-    lnt_civil_from_days(days, &y, &m, &d);
-    snprintf(js, sizeof js, "document.getElementById('%s').value='%04d-%02d-%02d'; return 1;", id,
-             y, m, d);
-    free(script(js));
-}
-
-static void browser_login(const char *email)
-{
-    char err[LNT_ERRBUF_SIZE] = "";
-    assert_int_equal(lnt_wd_delete_cookies(g.wd, err), LNT_OK);
-    go("/login");
-    type("#email", email);
-    type("#password", TOWN_PASSWORD);
-    click("#sign-in");
-    assert_text_has(".who", "Sign out");
+    assert_int_equal(lnt_date_format(days, date), LNT_OK);
+    set_value(id, date);
 }
 
 /* The record form of the case file: opened, `type` chosen. */

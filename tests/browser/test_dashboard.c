@@ -20,6 +20,7 @@
 #include "store.h"
 #include "support.h"
 #include "town.h"
+#include "browser_session.h"
 #include "webdriver.h"
 #include "xmlcheck.h"
 
@@ -49,93 +50,12 @@ static const char *cookie_value(const char *set_cookie)
 
 /* ---- the browser ---- */
 
-static void go(const char *path)
-{
-    char url[URL_MAX], err[LNT_ERRBUF_SIZE] = "";
-    snprintf(url, sizeof url, "%s%s", g.server.base, path);
-    if (lnt_wd_navigate(g.wd, url, err) != LNT_OK)
-        fail_msg("navigate %s: %s", path, err);
-}
-
 static char *text_of(const char *css)
 {
     char err[LNT_ERRBUF_SIZE] = "", *t = NULL;
     if (lnt_wd_text_css(g.wd, css, &t, err) != LNT_OK)
         fail_msg("text of %s: %s", css, err);
     return t;
-}
-
-/*
- * Waits (up to 10 s) until the element matching `css` shows `want`: a click
- * that submits a form returns before the next page has loaded.
- */
-static void assert_text_has(const char *css, const char *want)
-{
-    char err[LNT_ERRBUF_SIZE] = "", *t = NULL;
-
-    for (int tries = 0; tries < 100; tries++) {
-        free(t);
-        t = NULL;
-        if (lnt_wd_text_css(g.wd, css, &t, err) == LNT_OK && strstr(t, want) != NULL) {
-            free(t);
-            return;
-        }
-        usleep(100 * 1000);
-    }
-    fail_msg("`%s` shows \"%.300s\", which lacks \"%s\" (%s)", css, t != NULL ? t : "", want, err);
-}
-
-static void click(const char *css)
-{
-    char err[LNT_ERRBUF_SIZE] = "";
-    if (lnt_wd_click_css(g.wd, css, err) != LNT_OK)
-        fail_msg("click %s: %s", css, err);
-}
-
-static void type(const char *css, const char *text)
-{
-    char err[LNT_ERRBUF_SIZE] = "";
-    if (lnt_wd_type_css(g.wd, css, text, err) != LNT_OK)
-        fail_msg("type into %s: %s", css, err);
-}
-
-static void current_path(char *out, size_t size)
-{
-    char url[URL_MAX], err[LNT_ERRBUF_SIZE] = "";
-    assert_int_equal(lnt_wd_current_url(g.wd, url, sizeof url, err), LNT_OK);
-    lnt_str_copy(out, size, lnt_str_starts(url, g.server.base) ? url + strlen(g.server.base) : url);
-}
-
-/* Waits (up to 10 s) until the browser's path contains `want`, then copies it into out. */
-static void wait_path(const char *want, char *out, size_t size)
-{
-    for (int tries = 0; tries < 100; tries++) {
-        current_path(out, size);
-        if (strstr(out, want) != NULL)
-            return;
-        usleep(100 * 1000);
-    }
-    fail_msg("the browser is at %s, not at a path with %s", out, want);
-}
-
-static void browser_login(const char *email)
-{
-    char err[LNT_ERRBUF_SIZE] = "";
-    assert_int_equal(lnt_wd_delete_cookies(g.wd, err), LNT_OK);
-    go("/login");
-    type("#email", email);
-    type("#password", TOWN_PASSWORD);
-    click("#sign-in");
-    assert_text_has(".who", "Sign out");
-}
-
-static size_t count(const char *css)
-{
-    char err[LNT_ERRBUF_SIZE] = "";
-    size_t n = 0;
-    if (lnt_wd_count(g.wd, css, &n, err) != LNT_OK)
-        fail_msg("count %s: %s", css, err);
-    return n;
 }
 
 /* ---- setup ---- */
@@ -145,28 +65,17 @@ static int setup(void **state)
     char err[LNT_ERRBUF_SIZE] = "";
     (void)state;
 
-    g.dir = lnt_test_tmpdir();
-    assert_non_null(g.dir);
-    g.db = lnt_test_path(g.dir, "town.db");
+    browser_scratch(&g.dir, &g.db, "town.db");
     if (town_build(g.db, lnt_time_now(), &g.town, err) != LNT_OK)
         fail_msg("building the test town: %s", err);
-    lnt_test_lanternd_start(&g.server, g.dir, g.db, NULL);
-    if (lnt_wd_start(&g.wd, g.dir, err) != LNT_OK)
-        fail_msg("the dashboard tests need headless Chromium (Debian's chromium and "
-                 "chromium-driver) and it did not start: %s",
-                 err);
+    browser_start(&g.server, &g.wd, g.dir, g.db, NULL, TOWN_PASSWORD);
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    lnt_wd_free(g.wd);
-    lnt_test_lanternd_stop(&g.server, SIGTERM);
-    if (getenv("LNT_KEEP_TMP") == NULL)
-        lnt_test_rmrf(g.dir);
-    free(g.db);
-    free(g.dir);
+    browser_stop(&g.server, &g.wd, &g.dir, &g.db);
     return 0;
 }
 
@@ -233,12 +142,12 @@ static void test_dashboard__login_comes_back_to_the_bookmarked_league(void **sta
     /* a bookmarked league filtered to one area, opened while signed out */
     assert_int_equal(lnt_wd_delete_cookies(g.wd, err), LNT_OK);
     go("/?area=Riverside");
-    wait_path("/login", path, sizeof path);
+    wait_path("/login", "", path, sizeof path);
     type("#email", TOWN_OFFICER);
     type("#password", TOWN_PASSWORD);
     click("#sign-in");
     assert_text_has(".who", "Sign out");
-    wait_path("area=Riverside", path, sizeof path);
+    wait_path("", "area=Riverside", path, sizeof path);
     assert_string_equal(path, "/?area=Riverside");
     {
         char *league = text_of("#league");
@@ -428,7 +337,7 @@ static void test_dashboard__league_sorts_and_filters_without_script(void **state
     free(last);
     /* clicking the header sorts the other way */
     click("#sort-name");
-    wait_path("dir=desc", path, sizeof path);
+    wait_path("", "dir=desc", path, sizeof path);
     assert_non_null(strstr(path, "sort=name"));
     assert_non_null(strstr(path, "dir=desc"));
     first = text_of("#league tbody tr:first-child td:first-child");
@@ -447,7 +356,7 @@ static void test_dashboard__league_sorts_and_filters_without_script(void **state
                          LNT_OK);
     }
     click("#apply");
-    wait_path("category=nightclub", path, sizeof path);
+    wait_path("", "category=nightclub", path, sizeof path);
     assert_int_equal(count("#league tbody tr"), 1);
     assert_text_has("#league tbody", "Velvet");
     /* and by area, by address */
@@ -636,7 +545,7 @@ static void test_dashboard__logout_ends_the_session(void **state)
     browser_login(TOWN_OFFICER);
     go("/trends");
     click("#logout");
-    wait_path("/login", path, sizeof path);
+    wait_path("/login", "", path, sizeof path);
     go("/trends");
     current_path(path, sizeof path);
     assert_true(lnt_str_starts(path, "/login"));

@@ -22,6 +22,7 @@
 #include "store.h"
 #include "support.h"
 #include "town.h"
+#include "browser_session.h"
 #include "webdriver.h"
 
 #define URL_MAX 512
@@ -38,61 +39,13 @@ static struct {
 
 /* ---- the browser ---- */
 
-static void go(const char *path)
-{
-    char url[URL_MAX], err[LNT_ERRBUF_SIZE] = "";
-    snprintf(url, sizeof url, "%s%s", g.server.base, path);
-    if (lnt_wd_navigate(g.wd, url, err) != LNT_OK)
-        fail_msg("navigate %s: %s", path, err);
-}
-
-static void click(const char *css)
-{
-    char err[LNT_ERRBUF_SIZE] = "";
-    if (lnt_wd_click_css(g.wd, css, err) != LNT_OK)
-        fail_msg("click %s: %s", css, err);
-}
-
-static void type(const char *css, const char *text)
-{
-    char err[LNT_ERRBUF_SIZE] = "";
-    if (lnt_wd_type_css(g.wd, css, text, err) != LNT_OK)
-        fail_msg("type into %s: %s", css, err);
-}
-
-/* Waits (up to 10 s) until the element matching `css` shows `want`. */
-static void assert_text_has(const char *css, const char *want)
-{
-    char err[LNT_ERRBUF_SIZE] = "", *t = NULL;
-
-    for (int tries = 0; tries < 100; tries++) {
-        free(t);
-        t = NULL;
-        if (lnt_wd_text_css(g.wd, css, &t, err) == LNT_OK && strstr(t, want) != NULL) {
-            free(t);
-            return;
-        }
-        usleep(100 * 1000);
-    }
-    fail_msg("`%s` shows \"%.300s\", which lacks \"%s\" (%s)", css, t != NULL ? t : "", want, err);
-}
-
-/* The value the page's script `body` returns, as JSON text (the caller frees). */
-static char *run(const char *body)
-{
-    char err[LNT_ERRBUF_SIZE] = "", *out = NULL;
-    if (lnt_wd_execute(g.wd, body, &out, err) != LNT_OK)
-        fail_msg("script: %s", err);
-    return out;
-}
-
 /* Waits (up to 10 s) until the script returns `want` (JSON text). */
 static void wait_script(const char *body, const char *want)
 {
     char *got = NULL;
     for (int tries = 0; tries < 100; tries++) {
         free(got);
-        got = run(body);
+        got = script(body);
         if (strcmp(got, want) == 0) {
             free(got);
             return;
@@ -100,17 +53,6 @@ static void wait_script(const char *body, const char *want)
         usleep(100 * 1000);
     }
     fail_msg("`%s` gave %s, not %s", body, got, want);
-}
-
-static void browser_login(const char *email)
-{
-    char err[LNT_ERRBUF_SIZE] = "";
-    assert_int_equal(lnt_wd_delete_cookies(g.wd, err), LNT_OK);
-    go("/login");
-    type("#email", email);
-    type("#password", TOWN_PASSWORD);
-    click("#sign-in");
-    assert_text_has(".who", "Sign out");
 }
 
 /* ---- set-up: the test town, and two spikings at Quayside Bar on one Friday night ---- */
@@ -157,9 +99,7 @@ static int setup(void **state)
     int32_t fri = today - ((lnt_weekday(today) - 4 + 7) % 7) - 14;
     (void)state;
 
-    g.dir = lnt_test_tmpdir();
-    assert_non_null(g.dir);
-    g.db = lnt_test_path(g.dir, "town.db");
+    browser_scratch(&g.dir, &g.db, "town.db");
     if (town_build(g.db, now, &g.town, err) != LNT_OK)
         fail_msg("building the test town: %s", err);
     assert_int_equal(lnt_store_open(&s, g.db, err), LNT_OK);
@@ -169,23 +109,14 @@ static int setup(void **state)
     spiking(s, k.id, 1, london(fri, 23, 30));
     spiking(s, k.id, 2, london(fri + 1, 1, 30));
     lnt_store_free(s);
-    lnt_test_lanternd_start(&g.server, g.dir, g.db, NULL);
-    if (lnt_wd_start(&g.wd, g.dir, err) != LNT_OK)
-        fail_msg("the dashboard tests need headless Chromium (Debian's chromium and "
-                 "chromium-driver) and it did not start: %s",
-                 err);
+    browser_start(&g.server, &g.wd, g.dir, g.db, NULL, TOWN_PASSWORD);
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    lnt_wd_free(g.wd);
-    lnt_test_lanternd_stop(&g.server, SIGTERM);
-    if (getenv("LNT_KEEP_TMP") == NULL)
-        lnt_test_rmrf(g.dir);
-    free(g.db);
-    free(g.dir);
+    browser_stop(&g.server, &g.wd, &g.dir, &g.db);
     return 0;
 }
 

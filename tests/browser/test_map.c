@@ -21,6 +21,7 @@
 #include "ltime.h"
 #include "support.h"
 #include "town.h"
+#include "browser_session.h"
 #include "webdriver.h"
 #include "xmlcheck.h"
 
@@ -32,65 +33,6 @@ static struct {
     struct lnt_wd *wd;
     struct town town;
 } g;
-
-static void go(const char *path)
-{
-    char url[URL_MAX], err[LNT_ERRBUF_SIZE] = "";
-    snprintf(url, sizeof url, "%s%s", g.server.base, path);
-    if (lnt_wd_navigate(g.wd, url, err) != LNT_OK)
-        fail_msg("navigate %s: %s", path, err);
-}
-
-/* Waits (up to 10 s) until the element matching `css` shows `want`. */
-static void assert_text_has(const char *css, const char *want)
-{
-    char err[LNT_ERRBUF_SIZE] = "", *t = NULL;
-
-    for (int tries = 0; tries < 100; tries++) {
-        free(t);
-        t = NULL;
-        if (lnt_wd_text_css(g.wd, css, &t, err) == LNT_OK && strstr(t, want) != NULL) {
-            free(t);
-            return;
-        }
-        usleep(100 * 1000);
-    }
-    fail_msg("`%s` shows \"%.300s\", which lacks \"%s\" (%s)", css, t != NULL ? t : "", want, err);
-}
-
-static void click(const char *css)
-{
-    char err[LNT_ERRBUF_SIZE] = "";
-    if (lnt_wd_click_css(g.wd, css, err) != LNT_OK)
-        fail_msg("click %s: %s", css, err);
-}
-
-static void type(const char *css, const char *text)
-{
-    char err[LNT_ERRBUF_SIZE] = "";
-    if (lnt_wd_type_css(g.wd, css, text, err) != LNT_OK)
-        fail_msg("type into %s: %s", css, err);
-}
-
-static size_t count(const char *css)
-{
-    char err[LNT_ERRBUF_SIZE] = "";
-    size_t n = 0;
-    if (lnt_wd_count(g.wd, css, &n, err) != LNT_OK)
-        fail_msg("count %s: %s", css, err);
-    return n;
-}
-
-static void browser_login(const char *email)
-{
-    char err[LNT_ERRBUF_SIZE] = "";
-    assert_int_equal(lnt_wd_delete_cookies(g.wd, err), LNT_OK);
-    go("/login");
-    type("#email", email);
-    type("#password", TOWN_PASSWORD);
-    click("#sign-in");
-    assert_text_has(".who", "Sign out");
-}
 
 /* A small town-centre plan: a river, two streets, a park, the station. */
 static void draw_town(const char *path)
@@ -128,18 +70,12 @@ static int setup(void **state)
     char err[LNT_ERRBUF_SIZE] = "";
     (void)state;
 
-    g.dir = lnt_test_tmpdir();
-    assert_non_null(g.dir);
-    g.db = lnt_test_path(g.dir, "town.db");
+    browser_scratch(&g.dir, &g.db, "town.db");
     g.png = lnt_test_path(g.dir, "town-centre.png");
     draw_town(g.png);
     if (town_build(g.db, lnt_time_now(), &g.town, err) != LNT_OK)
         fail_msg("building the test town: %s", err);
-    lnt_test_lanternd_start(&g.server, g.dir, g.db, NULL);
-    if (lnt_wd_start(&g.wd, g.dir, err) != LNT_OK)
-        fail_msg("the map test needs headless Chromium (Debian's chromium and chromium-driver) "
-                 "and it did not start: %s",
-                 err);
+    browser_start(&g.server, &g.wd, g.dir, g.db, NULL, TOWN_PASSWORD);
     assert_int_equal(lnt_wd_window_size(g.wd, 1280, 1000, err), LNT_OK);
     return 0;
 }
@@ -147,13 +83,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    lnt_wd_free(g.wd);
-    lnt_test_lanternd_stop(&g.server, SIGTERM);
-    if (getenv("LNT_KEEP_TMP") == NULL)
-        lnt_test_rmrf(g.dir);
+    browser_stop(&g.server, &g.wd, &g.dir, &g.db);
     free(g.png);
-    free(g.db);
-    free(g.dir);
     return 0;
 }
 

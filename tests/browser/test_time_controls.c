@@ -19,6 +19,7 @@
 #include "night.h"
 #include "support.h"
 #include "town.h"
+#include "browser_session.h"
 #include "webdriver.h"
 
 #define URL_MAX 512
@@ -36,132 +37,26 @@ static struct {
 
 /* ---- the browser ---- */
 
-static void go(const char *path)
-{
-    char url[URL_MAX], err[LNT_ERRBUF_SIZE] = "";
-    snprintf(url, sizeof url, "%s%s", g.server.base, path);
-    if (lnt_wd_navigate(g.wd, url, err) != LNT_OK)
-        fail_msg("navigate %s: %s", path, err);
-}
-
-/* The text of `css`, waiting (up to 10 s) for it to contain `want` (NULL: just to exist). */
-static char *text_when(const char *css, const char *want)
-{
-    char err[LNT_ERRBUF_SIZE] = "", *t = NULL;
-
-    for (int tries = 0; tries < 100; tries++) {
-        free(t);
-        t = NULL;
-        if (lnt_wd_text_css(g.wd, css, &t, err) == LNT_OK && (want == NULL || strstr(t, want)))
-            return t;
-        usleep(100 * 1000);
-    }
-    fail_msg("`%s` shows \"%.300s\", which lacks \"%s\" (%s)", css, t != NULL ? t : "",
-             want != NULL ? want : "", err);
-    return NULL;
-}
-
-static void assert_text_has(const char *css, const char *want)
-{
-    free(text_when(css, want));
-}
-
-static void click(const char *css)
-{
-    char err[LNT_ERRBUF_SIZE] = "";
-    if (lnt_wd_click_css(g.wd, css, err) != LNT_OK)
-        fail_msg("click %s: %s", css, err);
-}
-
-static void type(const char *css, const char *text)
-{
-    char err[LNT_ERRBUF_SIZE] = "";
-    if (lnt_wd_type_css(g.wd, css, text, err) != LNT_OK)
-        fail_msg("type into %s: %s", css, err);
-}
-
-/* Sets a form control's value as a date picker or a select would (the picker's own typing
- * order depends on the browser's locale). */
-static void set_value(const char *id, const char *value)
-{
-    char script[256], err[LNT_ERRBUF_SIZE] = "", *json = NULL;
-    snprintf(script, sizeof script, "document.getElementById('%s').value = '%s'; return true;", id,
-             value);
-    if (lnt_wd_execute(g.wd, script, &json, err) != LNT_OK)
-        fail_msg("set %s: %s", id, err);
-    free(json);
-}
-
-static size_t count(const char *css)
-{
-    char err[LNT_ERRBUF_SIZE] = "";
-    size_t n = 0;
-    if (lnt_wd_count(g.wd, css, &n, err) != LNT_OK)
-        fail_msg("count %s: %s", css, err);
-    return n;
-}
-
-static void current_path(char *out, size_t size)
-{
-    char url[URL_MAX], err[LNT_ERRBUF_SIZE] = "";
-    assert_int_equal(lnt_wd_current_url(g.wd, url, sizeof url, err), LNT_OK);
-    lnt_str_copy(out, size, lnt_str_starts(url, g.server.base) ? url + strlen(g.server.base) : url);
-}
-
-/* Waits (up to 10 s) until the browser's path starts with `prefix` and contains `want`. */
-static void wait_path(const char *prefix, const char *want, char *out, size_t size)
-{
-    for (int tries = 0; tries < 100; tries++) {
-        current_path(out, size);
-        if (lnt_str_starts(out, prefix) && strstr(out, want) != NULL)
-            return;
-        usleep(100 * 1000);
-    }
-    fail_msg("the browser is at %s, not at %s...%s", out, prefix, want);
-}
-
-static void browser_login(const char *email)
-{
-    char err[LNT_ERRBUF_SIZE] = "";
-    assert_int_equal(lnt_wd_delete_cookies(g.wd, err), LNT_OK);
-    go("/login");
-    type("#email", email);
-    type("#password", TOWN_PASSWORD);
-    click("#sign-in");
-    assert_text_has(".who", "Sign out");
-}
-
 static int setup(void **state)
 {
     char err[LNT_ERRBUF_SIZE] = "";
     (void)state;
 
-    g.dir = lnt_test_tmpdir();
-    assert_non_null(g.dir);
-    g.db = lnt_test_path(g.dir, "town.db");
+    browser_scratch(&g.dir, &g.db, "town.db");
     g.now = lnt_time_now();
     if (town_build(g.db, g.now, &g.town, err) != LNT_OK)
         fail_msg("building the test town: %s", err);
     assert_int_equal(lnt_date_format(lnt_night_of(g.now) - AS_AT_BACK, g.as_at), LNT_OK);
     assert_int_equal(lnt_local_date_format(lnt_night_of(g.now) - AS_AT_BACK, g.as_at_words),
                      LNT_OK);
-    lnt_test_lanternd_start(&g.server, g.dir, g.db, NULL);
-    if (lnt_wd_start(&g.wd, g.dir, err) != LNT_OK)
-        fail_msg("the dashboard tests need headless Chromium (Debian's chromium and "
-                 "chromium-driver) and it did not start: %s",
-                 err);
+    browser_start(&g.server, &g.wd, g.dir, g.db, NULL, TOWN_PASSWORD);
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    lnt_wd_free(g.wd);
-    lnt_test_lanternd_stop(&g.server, SIGTERM);
-    if (getenv("LNT_KEEP_TMP") == NULL)
-        lnt_test_rmrf(g.dir);
-    free(g.db);
-    free(g.dir);
+    browser_stop(&g.server, &g.wd, &g.dir, &g.db);
     return 0;
 }
 

@@ -425,7 +425,7 @@ static void test_api_alerts__acknowledge(void **state)
     struct lnt_test_kiosk k;
     struct lnt_buf batch;
     struct reply r;
-    char path[96];
+    char path[96], sql[160];
     int64_t id;
 
     subscribe(f, f->west, PAT, "door_refused", 201);
@@ -447,8 +447,12 @@ static void test_api_alerts__acknowledge(void **state)
     officer_request(f, f->east, path, "{\"officer\": \"" PAT "\"}", &r);
     assert_int_equal(r.status, 403); /* another authority's token */
     reply_release(&r);
+    /* named for Eastham's own officer, the alert is still Westham's: refused, not missing */
     officer_request(f, f->east, path, "{\"officer\": \"" SAM "\"}", &r);
-    assert_int_equal(r.status, 404); /* not in that inbox */
+    assert_int_equal(r.status, 403);
+    reply_release(&r);
+    officer_request(f, f->west, "/api/v1/alerts/99999/ack", "{\"officer\": \"" PAT "\"}", &r);
+    assert_int_equal(r.status, 404); /* no such alert */
     reply_release(&r);
     officer_request(f, f->west, path, "{}", &r);
     assert_int_equal(r.status, 400);
@@ -470,7 +474,52 @@ static void test_api_alerts__acknowledge(void **state)
     reply_release(&r);
     assert_int_equal(sql_int(f, "SELECT count(*) FROM audit_log WHERE action = 'alert.ack'"), 1);
     assert_int_equal(sql_int(f, "SELECT count(*) FROM audit_log WHERE action = 'access.refused'"),
-                     1);
+                     2);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM audit_log WHERE action = 'access.refused' AND object = "
+             "'alert %lld'",
+             (long long)id);
+    assert_int_equal(sql_int(f, sql), 1);
+}
+
+/*
+ * Another authority's subscription is refused like another authority's venue or casework
+ * record (403, audited), even when the request names the token's own officer; one that does
+ * not exist is a 404.
+ */
+static void test_api_alerts__another_authoritys_subscription_is_refused(void **state)
+{
+    struct fixture *f = *state;
+    struct reply r;
+    char path[96], sql[160];
+    int64_t id;
+
+    officer_request(f, f->west, "/api/v1/alerts/subscriptions",
+                    "{\"officer\": \"" PAT "\", \"kind\": \"serious_report\"}", &r);
+    assert_int_equal(r.status, 201);
+    id = json_integer_value(json_object_get(r.json, "id"));
+    assert_true(id > 0);
+    reply_release(&r);
+
+    snprintf(path, sizeof path, "/api/v1/alerts/subscriptions/%lld/end", (long long)id);
+    officer_request(f, f->east, path, "{\"officer\": \"" SAM "\"}", &r);
+    assert_int_equal(r.status, 403);
+    assert_non_null(strstr(r.body.data, "outside this token's scope"));
+    reply_release(&r);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM audit_log WHERE action = 'access.refused' AND object = "
+             "'subscription %lld'",
+             (long long)id);
+    assert_int_equal(sql_int(f, sql), 1);
+    officer_request(f, f->east, "/api/v1/alerts/subscriptions/99999/end",
+                    "{\"officer\": \"" SAM "\"}", &r);
+    assert_int_equal(r.status, 404);
+    reply_release(&r);
+
+    /* still active: Westham ends it */
+    officer_request(f, f->west, path, "{\"officer\": \"" PAT "\"}", &r);
+    assert_int_equal(r.status, 200);
+    reply_release(&r);
 }
 
 int main(void)
@@ -479,6 +528,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_api_alerts__kiosk_report_reaches_inbox_exactly_once,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_alerts__acknowledge, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api_alerts__another_authoritys_subscription_is_refused,
+                                        setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,6 +4,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "night.h"
@@ -238,6 +239,31 @@ static void sub_row(sqlite3_stmt *st, void *elem)
     a->ended_at = sqlite3_column_int64(st, 6);
 }
 
+/* The one row of `sql` (?1 = id) into *out (`size` bytes); LNT_ERR_NOT_FOUND naming `what`. */
+static enum lnt_err get_one(struct lnt_store *s, const char *sql, int64_t id, size_t size,
+                            lnt_sq_row_fn fn, void *out, const char *what, char *err)
+{
+    void *rows = NULL;
+    size_t n = 0;
+    enum lnt_err rc = lnt_sq_rlist(s, sql, id, size, fn, &rows, &n, err, "reading by id");
+
+    if (rc == LNT_OK && n == 0)
+        rc = lnt_fail(err, LNT_ERR_NOT_FOUND, "%s %" PRId64 " not found", what, id);
+    if (rc == LNT_OK)
+        memcpy(out, rows, size);
+    free(rows);
+    return rc;
+}
+
+enum lnt_err lnt_store_alert_sub_get(struct lnt_store *s, int64_t id, struct lnt_alert_sub *out,
+                                     char *err)
+{
+    return get_one(s,
+                   "SELECT id, officer_id, kind, venue_id, by_email, created_at, ended_at "
+                   "FROM alert_subscriptions WHERE id = ?1",
+                   id, sizeof *out, sub_row, out, "subscription", err);
+}
+
 enum lnt_err lnt_store_alert_subs(struct lnt_store *s, int64_t officer_id,
                                   struct lnt_alert_sub **out, size_t *n, char *err)
 {
@@ -406,6 +432,14 @@ enum lnt_err lnt_store_alert_inbox(struct lnt_store *s, int64_t officer_id, size
     }
     lnt_sq_rend(s, c);
     return rc;
+}
+
+enum lnt_err lnt_store_alert_get(struct lnt_store *s, int64_t id, struct lnt_alert *out, char *err)
+{
+    return get_one(s,
+                   "SELECT id, kind, dedup, authority, venue_id, summary, link, raised_at, 0, '' "
+                   "FROM alerts WHERE id = ?1",
+                   id, sizeof *out, alert_row, out, "alert", err);
 }
 
 enum lnt_err lnt_store_alert_unacked(struct lnt_store *s, int64_t officer_id, int64_t *count,
