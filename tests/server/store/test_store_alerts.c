@@ -456,6 +456,8 @@ static void test_store_alerts__late_subscriber_sees_tonight_once(void **state)
     sub.venue_id = 0;
     assert_int_equal(lnt_store_alert_subscribe(f->s, &sub, "test", SF_T0 + 24 * H, err), LNT_OK);
     assert_int_equal(sub.caught_up, 0);
+}
+
 /* ---- venue_red and the score history, from one scoring ---- */
 
 /* Eight serious assaults on `night`, none handled by the book: about 4 points each. */
