@@ -218,14 +218,16 @@ static void fields(struct web_req *r, const struct lnt_venue *v, const struct ln
              c->text);
     if (t == 0 || t == LNT_CW_LETTER) {
         lnt_html_rawf(&r->h,
-                      "<div class=\"field\"><label for=\"%s\">%s (PDF, at most %d MiB)</label>"
-                      "<input type=\"file\" id=\"%s\" name=\"pdf\" "
+                      "<div class=\"field\"><label for=\"%s\">%s, a PDF of at most %d MiB%s"
+                      "</label><input type=\"file\" id=\"%s\" name=\"pdf\" "
                       "accept=\"application/pdf\"/></div>",
                       ID("pdf"),
-                      c->pdf_sha256[0] != '\0' ? "Replace the signed letter; leave empty to keep it"
-                      : t == 0                 ? "The signed letter (letters)"
-                                               : "The signed letter",
-                      LNT_CW_PDF_MAX >> 20, id);
+                      c->pdf_sha256[0] != '\0' ? "Replace the signed letter" : "The signed letter",
+                      LNT_CW_PDF_MAX >> 20,
+                      c->pdf_sha256[0] != '\0' ? " (leave empty to keep it)"
+                      : t == 0                 ? " (letters)"
+                                               : "",
+                      id);
     }
     if (t == 0 || t == LNT_CW_VISIT) {
         input(r, ID("officers"), "officers", "Officers on the visit", "text", c->officers);
