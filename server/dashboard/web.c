@@ -135,6 +135,8 @@ size_t lnt_web_body_max(void *ctx, const char *method, const char *path)
         return WEB_SIA_IMPORT_BODY_MAX;
     if (strcmp(method, "POST") == 0 && strcmp(path, WEB_MAP_UPLOAD_PATH) == 0)
         return WEB_MAP_UPLOAD_BODY_MAX;
+    if (strcmp(method, "POST") == 0 && web_casework_takes_pdf(path))
+        return WEB_CW_UPLOAD_BODY_MAX;
     if (strcmp(method, "POST") == 0 && lnt_web_owns(path))
         return WEB_FORM_BODY_MAX;
     return LNT_WEB_BODY_DEFAULT;
@@ -331,11 +333,19 @@ void lnt_web_handle(void *ctx, const struct lnt_http_request *req, struct lnt_ht
      * security token itself (web_admin_map.c) */
     if (strcmp(req->method, "POST") == 0 && strcmp(req->path, WEB_MAP_UPLOAD_PATH) != 0) {
         const char *ct = lnt_http_header(req, "Content-Type");
-        if (ct == NULL || !lnt_str_starts(ct, "application/x-www-form-urlencoded")) {
+        enum lnt_err rc;
+        if (lnt_multipart_is(ct)) { /* a form with a file: the same fields, the same token */
+            r->parts = malloc(sizeof *r->parts);
+            rc = r->parts == NULL ? lnt_fail(err, LNT_ERR_NOMEM, "out of memory")
+                                  : web_form_parse_multipart(&r->form, r->parts, ct, req->body,
+                                                             req->body_len, err);
+        } else if (ct != NULL && lnt_str_starts(ct, "application/x-www-form-urlencoded")) {
+            rc = web_form_parse(&r->form, req->body, req->body_len, err);
+        } else {
             web_error(r, 415, "Unsupported form", "Forms must be sent as ordinary web forms.");
             goto out;
         }
-        if (web_form_parse(&r->form, req->body, req->body_len, err) != LNT_OK) {
+        if (rc != LNT_OK) {
             web_error(r, 400, "Bad form", err);
             goto out;
         }
@@ -359,6 +369,7 @@ void lnt_web_handle(void *ctx, const struct lnt_http_request *req, struct lnt_ht
     }
 out:
     web_form_release(&r->form);
+    free(r->parts);
     {
         volatile unsigned char *p = (volatile unsigned char *)&r->session;
         for (size_t i = 0; i < sizeof r->session; i++)

@@ -1,4 +1,5 @@
-/* web_form.c - bounded application/x-www-form-urlencoded parsing for the dashboard's forms. */
+/* web_form.c - bounded parsing of the dashboard's form bodies: application/x-www-form-urlencoded,
+ * and multipart/form-data (the fields and files of a form that uploads a file). */
 #include "web_int.h"
 
 #include <stdio.h>
@@ -116,4 +117,67 @@ const char *web_form_get(const struct web_form *f, const char *key)
         if (strcmp(f->key[i], key) == 0)
             return f->value[i];
     return NULL;
+}
+
+enum lnt_err web_form_parse_multipart(struct web_form *f, struct lnt_multipart *m,
+                                      const char *content_type, const char *body, size_t len,
+                                      char *err)
+{
+    char *out;
+    enum lnt_err rc;
+
+    memset(f, 0, sizeof *f);
+    rc = lnt_multipart_parse(content_type, body, len, m, err);
+    if (rc != LNT_OK)
+        return rc;
+    /* the names and values are parts of the body; a NUL after each */
+    f->storage_len = len + 2 * LNT_MULTIPART_PARTS_MAX + 1;
+    f->storage = malloc(f->storage_len);
+    if (f->storage == NULL) {
+        memset(m, 0, sizeof *m);
+        return lnt_fail(err, LNT_ERR_NOMEM, "out of memory");
+    }
+    out = f->storage;
+    for (size_t i = 0; i < m->n; i++) {
+        const struct lnt_multipart_part *p = &m->part[i];
+        size_t nlen = strlen(p->name);
+        bool ok = memchr(p->data, '\0', p->len) == NULL;
+
+        if (p->is_file)
+            continue;
+        for (size_t k = 0; ok && k < p->len;) {
+            size_t w = lnt_html_utf8_len(p->data + k, p->len - k);
+            ok = w != 0;
+            k += w;
+        }
+        for (size_t k = 0; ok && k < nlen;) {
+            size_t w = lnt_html_utf8_len(p->name + k, nlen - k);
+            ok = w != 0;
+            k += w;
+        }
+        if (!ok) {
+            char name[33];
+            lnt_str_copy(name, sizeof name, p->name); /* cut: it is only for the message */
+            web_form_release(f);
+            memset(m, 0, sizeof *m);
+            return lnt_fail(err, LNT_ERR_INVALID, "field `%s`: the value is not UTF-8 text", name);
+        }
+        memcpy(out, p->name, nlen + 1);
+        f->key[f->n] = out;
+        out += nlen + 1;
+        memcpy(out, p->data, p->len);
+        out[p->len] = '\0';
+        f->value[f->n] = out;
+        out += p->len + 1;
+        f->n++;
+    }
+    return LNT_OK;
+}
+
+const struct lnt_multipart_part *web_form_file(const struct web_req *r, const char *name)
+{
+    const struct lnt_multipart_part *p =
+        r->parts != NULL ? lnt_multipart_get(r->parts, name) : NULL;
+
+    return p != NULL && p->is_file ? p : NULL;
 }

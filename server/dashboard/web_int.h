@@ -10,6 +10,7 @@
 #include <cairo.h>
 
 #include "html.h"
+#include "http_multipart.h"
 #include "score_cache.h"
 #include "score_league.h"
 #include "web.h"
@@ -36,6 +37,15 @@ enum lnt_err web_form_parse(struct web_form *f, const char *body, size_t len, ch
 void web_form_release(struct web_form *f);
 /* The first value of `key`, or NULL. */
 const char *web_form_get(const struct web_form *f, const char *key);
+/*
+ * Parses a multipart/form-data body (http_multipart.h) into *m, and its fields that are not
+ * files into *f by the rules of web_form_parse (UTF-8, no NUL). A file's bytes stay in the
+ * body, pointed at by its part. LNT_ERR_INVALID with one sentence, LNT_ERR_NOMEM; both empty
+ * on error. Release f with web_form_release; m holds nothing to release.
+ */
+enum lnt_err web_form_parse_multipart(struct web_form *f, struct lnt_multipart *m,
+                                      const char *content_type, const char *body, size_t len,
+                                      char *err);
 
 struct lnt_web {
     struct lnt_store *store;
@@ -59,8 +69,9 @@ struct web_req {
     bool logged_in;
     struct lnt_officer officer;
     struct lnt_session session;
-    char actor[WEB_ACTOR_LEN]; /* for the audit log: "web:email" */
-    struct web_form form;      /* a POST's fields (empty for GET) */
+    char actor[WEB_ACTOR_LEN];   /* for the audit log: "web:email" */
+    struct web_form form;        /* a POST's fields (empty for GET) */
+    struct lnt_multipart *parts; /* owned: a multipart POST's parts, files included; or NULL */
     size_t n_params;
     char params[WEB_PARAMS_MAX][WEB_PARAM_LEN];
     size_t layout_pos; /* where web_page_end resumes the layout template */
@@ -90,6 +101,9 @@ const char *web_session_cookie(const struct web_req *r);
 bool web_secret_equal(const char *a, const char *b);
 /* A query argument or NULL. */
 const char *web_query(struct web_req *r, const char *name);
+/* The file posted in file input `name` of a multipart form (web_form.c), or NULL when the form
+ * was not multipart or sent no such file part. Its bytes are valid during the request. */
+const struct lnt_multipart_part *web_form_file(const struct web_req *r, const char *name);
 /* Appends an audit row for this request's officer (errors are logged, not returned). */
 void web_audit(struct web_req *r, const char *action, const char *object, const char *detail);
 bool web_can_admin(const struct web_req *r);

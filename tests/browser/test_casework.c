@@ -2,8 +2,9 @@
  * lanternd: record a visit, start an action plan with an item of their own due in the past, see
  * it overdue on the overview, mark it done with evidence, then find the visit and the night the
  * venue turned Red on the case file's timeline (and not as at the night before) and in the
- * evidence pack. Another authority's officer and the venue's manager see
- * none of it. */
+ * evidence pack. Another authority's officer and the venue's manager see none of it. A signed
+ * letter's PDF is chosen in the form's file input (a wrong file first, refused with what was
+ * typed kept) and downloaded byte for byte from the case file. */
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -312,10 +313,108 @@ static void test_casework__officer_visit_plan_overdue_done_timeline_and_pack(voi
     assert_text_has("h1", "Not allowed");
 }
 
+/* Writes `len` bytes to a new file in the test's folder; its path (the caller frees). */
+static char *write_file(const char *name, const void *data, size_t len)
+{
+    char *path = lnt_test_path(g.dir, name);
+    FILE *f = fopen(path, "wb");
+
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+    return path;
+}
+
+static void choose_file(const char *css, const char *path)
+{
+    char err[LNT_ERRBUF_SIZE] = "", e[LNT_WD_ELEM_LEN];
+    if (lnt_wd_find(g.wd, css, e, err) != LNT_OK ||
+        lnt_wd_choose_file(g.wd, e, path, err) != LNT_OK)
+        fail_msg("choose %s in %s: %s", path, css, err);
+}
+
+static void test_casework__officer_attaches_signed_letter_pdf_and_downloads_it(void **state)
+{
+    static const char text[] = "Final warning after the door refusals of last Friday";
+    static const char not_pdf[] = "PK\x03\x04 a word processor's file, not a PDF";
+    uint8_t letter[3000];
+    char path[128], css[96], *pdf_path, *bad_path, *got;
+    int64_t record;
+    (void)state;
+
+    /* a signed PDF with the bytes a form could trip on: CR LF, "--", NUL, high bytes */
+    memcpy(letter, "%PDF-1.7\r\n%\xe2\xe3\xcf\xd3\r\n", 16);
+    for (size_t i = 16; i < sizeof letter; i++)
+        letter[i] = (uint8_t)("\r\n--\0signed\xff"[i % 12] + (i / 12) % 2);
+    pdf_path = write_file("final-warning signed.pdf", letter, sizeof letter);
+    bad_path = write_file("final-warning.docx", not_pdf, sizeof not_pdf - 1);
+
+    browser_login(TOWN_OFFICER);
+    snprintf(path, sizeof path, "/venues/%lld", (long long)g.town.crown);
+    go(path);
+
+    /* the wrong file first: refused with a sentence, what was typed kept */
+    new_record("letter");
+    set_date("cw-date", lnt_london_date(lnt_time_now()) - 1);
+    click("#cw-kind option[value='final_warning']");
+    type("#cw-text", text);
+    choose_file("#cw-pdf", bad_path);
+    click("#casework-record");
+    assert_text_has("#casework-error", "final-warning.docx");
+    assert_text_has("#casework-error", "not a PDF");
+    got = script("return document.querySelector('#casework-again textarea[name=text]').value;");
+    assert_non_null(strstr(got, text));
+    free(got);
+    got = script("return document.querySelector('#casework-again select[name=kind]').value;");
+    assert_string_equal(got, "\"final_warning\"");
+    free(got);
+
+    /* the signed PDF chosen on that same form records the letter */
+    choose_file("#casework-again input[type=file]", pdf_path);
+    click("#casework-again-save");
+    assert_text_has("#casework-saved", "Saved");
+    assert_text_has("#casework-table", "Final warning");
+    assert_text_has("#casework-table", "The letter (PDF, 3000 bytes)");
+    got = script("return Array.from(document.querySelectorAll('#casework-table tbody tr'))"
+                 ".find(function (tr) { return tr.textContent.indexOf('Final warning') >= 0; })"
+                 ".id.slice(3);");
+    record = strtoll(got + 1, NULL, 10);
+    assert_true(record > 0);
+    free(got);
+
+    /* downloaded through the case file's link, it is the very same bytes */
+    snprintf(css, sizeof css, "#cw-%lld a[href$='letter.pdf']", (long long)record);
+    click(css);
+    snprintf(path, sizeof path, "downloads/letter-%lld.pdf", (long long)record);
+    got = lnt_test_path(g.dir, path);
+    {
+        uint8_t back[sizeof letter + 1];
+        size_t n = 0;
+        for (int tries = 0; tries < 200 && n != sizeof letter; tries++) {
+            FILE *f = fopen(got, "rb"); /* Chromium renames it into place when complete */
+            n = 0;
+            if (f != NULL) {
+                n = fread(back, 1, sizeof back, f);
+                fclose(f);
+            }
+            if (n != sizeof letter)
+                usleep(100 * 1000);
+        }
+        if (n != sizeof letter)
+            fail_msg("%s: %zu bytes downloaded, %zu expected", got, n, sizeof letter);
+        assert_memory_equal(back, letter, sizeof letter);
+    }
+    free(got);
+    assert_int_equal(audit_rows("casework.pdf", "web:" TOWN_OFFICER), 1);
+    free(pdf_path);
+    free(bad_path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_casework__officer_visit_plan_overdue_done_timeline_and_pack),
+        cmocka_unit_test(test_casework__officer_attaches_signed_letter_pdf_and_downloads_it),
     };
     curl_global_init(CURL_GLOBAL_DEFAULT);
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -146,7 +146,8 @@ enum lnt_err lnt_wd_start(struct lnt_wd **out, const char *workdir, char *err)
     const char *driver =
         getenv("CHROMEDRIVER") != NULL ? getenv("CHROMEDRIVER") : "/usr/bin/chromedriver";
     const char *browser = getenv("CHROMIUM") != NULL ? getenv("CHROMIUM") : "/usr/bin/chromium";
-    char port_arg[32], log_path[URL_MAX], profile[URL_MAX], profile_arg[URL_MAX + 32];
+    char port_arg[32], log_path[URL_MAX], profile[URL_MAX], profile_arg[URL_MAX + 32],
+        downloads[URL_MAX];
     const char *argv[4];
     struct lnt_wd *wd = NULL;
     json_t *caps = NULL, *reply = NULL;
@@ -177,6 +178,8 @@ enum lnt_err lnt_wd_start(struct lnt_wd **out, const char *workdir, char *err)
     snprintf(profile, sizeof profile, "%s/profile", workdir);
     snprintf(profile_arg, sizeof profile_arg, "--user-data-dir=%s", profile);
     mkdir(profile, 0700);
+    snprintf(downloads, sizeof downloads, "%s/downloads", workdir);
+    mkdir(downloads, 0700);
     argv[0] = driver;
     argv[1] = port_arg;
     argv[2] = "--allowed-ips=127.0.0.1";
@@ -201,12 +204,13 @@ enum lnt_err lnt_wd_start(struct lnt_wd **out, const char *workdir, char *err)
         }
         usleep(100 * 1000);
     }
-    caps =
-        json_pack("{s:{s:{s:{s:s,s:[s,s,s,s,s,s,s,s,s,s,s]}}}}", "capabilities", "alwaysMatch",
-                  "goog:chromeOptions", "binary", browser, "args", "--headless", "--no-sandbox",
-                  "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                  "--window-size=1280,900", "--force-device-scale-factor=1", profile_arg);
+    caps = json_pack("{s:{s:{s:{s:s,s:[s,s,s,s,s,s,s,s,s,s,s],s:{s:s,s:b}}}}}", "capabilities",
+                     "alwaysMatch", "goog:chromeOptions", "binary", browser, "args", "--headless",
+                     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--no-first-run",
+                     "--disable-dev-shm-usage", "--window-size=1280,900",
+                     "--force-device-scale-factor=1", profile_arg, "prefs",
+                     "download.default_directory", downloads, "download.prompt_for_download", 0);
     body = dump(caps);
     if (body == NULL) {
         rc = lnt_fail(err, LNT_ERR_NOMEM, "out of memory");
@@ -382,6 +386,20 @@ enum lnt_err lnt_wd_send_keys(struct lnt_wd *wd, const char *elem, const char *t
         snprintf(suffix, sizeof suffix, "/element/%s/value", elem);
         rc = scall(wd, "POST", suffix, body, NULL, err);
     }
+    free(body);
+    return rc;
+}
+
+enum lnt_err lnt_wd_choose_file(struct lnt_wd *wd, const char *elem, const char *path, char *err)
+{
+    char suffix[LNT_WD_ELEM_LEN + 32];
+    char *body = dump(json_pack("{s:s}", "text", path));
+    enum lnt_err rc;
+
+    if (body == NULL)
+        return lnt_fail(err, LNT_ERR_NOMEM, "out of memory");
+    snprintf(suffix, sizeof suffix, "/element/%s/value", elem);
+    rc = scall(wd, "POST", suffix, body, NULL, err);
     free(body);
     return rc;
 }

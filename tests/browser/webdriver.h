@@ -22,7 +22,8 @@ struct lnt_wd;
  * Starts chromedriver (CHROMEDRIVER in the environment, else
  * /usr/bin/chromedriver) and a session whose profile lives under `workdir`
  * (which must exist; the caller removes it). Driver output goes to
- * workdir/chromedriver.log. On error nothing is left running and `err`
+ * workdir/chromedriver.log; files the browser downloads go to
+ * workdir/downloads/. On error nothing is left running and `err`
  * says what failed in words a person can act on (missing package, browser
  * that would not start, with the driver's message).
  */
@@ -44,6 +45,9 @@ enum lnt_err lnt_wd_count(struct lnt_wd *wd, const char *css, size_t *n, char *e
 enum lnt_err lnt_wd_click(struct lnt_wd *wd, const char *elem, char *err);
 /* Clears the field, then types `text`. */
 enum lnt_err lnt_wd_send_keys(struct lnt_wd *wd, const char *elem, const char *text, char *err);
+/* Chooses the file at absolute `path` in <input type=file> `elem`, as a person picking it would
+ * (its keys, without clearing the input first). */
+enum lnt_err lnt_wd_choose_file(struct lnt_wd *wd, const char *elem, const char *path, char *err);
 /* The rendered text of an element; the caller frees *out. */
 enum lnt_err lnt_wd_text(struct lnt_wd *wd, const char *elem, char **out, char *err);
 /* Shortcuts: find by css, then act. */

@@ -217,6 +217,19 @@ static void fields(struct web_req *r, const struct lnt_venue *v, const struct ln
              : t == 0             ? "Text (what a visit found, a letter, a note, an item's task)"
                                   : "Text",
              c->text);
+    if (t == 0 || t == LNT_CW_LETTER) {
+        lnt_html_rawf(&r->h,
+                      "<div class=\"field\"><label for=\"%s\">%s, a PDF of at most %d MiB%s"
+                      "</label><input type=\"file\" id=\"%s\" name=\"pdf\" "
+                      "accept=\"application/pdf\"/></div>",
+                      ID("pdf"),
+                      c->pdf_sha256[0] != '\0' ? "Replace the signed letter" : "The signed letter",
+                      LNT_CW_PDF_MAX >> 20,
+                      c->pdf_sha256[0] != '\0' ? " (leave empty to keep it)"
+                      : t == 0                 ? " (letters)"
+                                               : "",
+                      id);
+    }
     if (t == 0 || t == LNT_CW_VISIT) {
         input(r, ID("officers"), "officers", "Officers on the visit", "text", c->officers);
         findings_value(c, findings, sizeof findings);
@@ -249,7 +262,7 @@ static void add_form(struct web_req *r, const struct lnt_venue *v, const struct 
     lnt_html_rawf(&r->h,
                   "<details class=\"no-print\" id=\"casework-new\"><summary>Record casework"
                   "</summary><form method=\"post\" action=\"/venues/%lld/casework\" "
-                  "id=\"casework-form\">",
+                  "enctype=\"multipart/form-data\" id=\"casework-form\">",
                   (long long)v->id);
     web_csrf_field(r);
     lnt_html_raw(&r->h, "<div class=\"field\"><label for=\"cw-type\">Record</label><select "
@@ -268,8 +281,9 @@ static void add_form(struct web_req *r, const struct lnt_venue *v, const struct 
     lnt_html_raw(&r->h, "</select></div>");
     fields(r, v, blank, "cw");
     lnt_html_raw(&r->h, "<button type=\"submit\" id=\"casework-record\">Record</button></form>"
-                        "<p class=\"muted\">A letter's PDF is attached with <code>lanternctl "
-                        "casework edit --pdf</code> or the API (docs/api.md).</p></details>");
+                        "<p class=\"muted\">A letter's PDF can also be attached with "
+                        "<code>lanternctl casework edit --pdf</code> or the API (docs/api.md)."
+                        "</p></details>");
     free(blank);
 }
 
@@ -355,8 +369,9 @@ static void record_row(struct web_req *r, const struct lnt_venue *v, const struc
         lnt_html_attr_pair(&r->h, "aria-label", label);
         lnt_html_rawf(&r->h,
                       ">Edit</summary><form method=\"post\" action=\"/venues/%lld/casework/"
-                      "%lld/edit\">",
-                      (long long)v->id, (long long)c->id);
+                      "%lld/edit\"%s>",
+                      (long long)v->id, (long long)c->id,
+                      c->type == LNT_CW_LETTER ? " enctype=\"multipart/form-data\"" : "");
         web_csrf_field(r);
         fields(r, v, c, pre);
         lnt_html_rawf(&r->h,
@@ -371,6 +386,44 @@ static void record_row(struct web_req *r, const struct lnt_venue *v, const struc
         lnt_html_raw(&r->h, ">Close</button></form>");
     }
     lnt_html_raw(&r->h, "</td></tr>\n");
+}
+
+void web_casework_again(struct web_req *r, const struct lnt_venue *v, const struct lnt_casework *c,
+                        int status, const char *message)
+{
+    char pre[24];
+
+    web_page_begin(r, "Not saved", "venues");
+    lnt_html_raw(&r->h, "<h1>Not saved</h1><div class=\"notice error\" role=\"alert\" "
+                        "id=\"casework-error\"><p>");
+    lnt_html_txt(&r->h, message);
+    lnt_html_raw(&r->h, "</p></div><section class=\"panel\"><h2>");
+    lnt_html_txt(&r->h, c->id == 0 ? "Record it again" : "Save it again");
+    lnt_html_raw(&r->h, "</h2><p class=\"muted\">What you typed is below; a file has to be "
+                        "chosen again.</p>");
+    if (c->id == 0)
+        lnt_html_rawf(&r->h, "<form method=\"post\" action=\"/venues/%lld/casework\"",
+                      (long long)v->id);
+    else
+        lnt_html_rawf(&r->h, "<form method=\"post\" action=\"/venues/%lld/casework/%lld/edit\"",
+                      (long long)v->id, (long long)c->id);
+    lnt_html_raw(&r->h, " enctype=\"multipart/form-data\" id=\"casework-again\">");
+    web_csrf_field(r);
+    if (c->id == 0) {
+        lnt_html_raw(&r->h, "<input type=\"hidden\" name=\"type\"");
+        lnt_html_attr_pair(&r->h, "value", lnt_cw_type_name(c->type));
+        lnt_html_raw(&r->h, "/>");
+        if (c->plan_id != 0)
+            lnt_html_rawf(&r->h, "<input type=\"hidden\" name=\"plan\" value=\"%lld\"/>",
+                          (long long)c->plan_id);
+    }
+    snprintf(pre, sizeof pre, "cwa%lld", (long long)c->id);
+    fields(r, v, c, pre);
+    lnt_html_rawf(&r->h,
+                  "<button type=\"submit\" id=\"casework-again-save\">%s</button></form>"
+                  "<p><a href=\"/venues/%lld#casework\">Back to the case file</a></p></section>",
+                  c->id == 0 ? "Record" : "Save a new version", (long long)v->id);
+    web_page_end(r, status);
 }
 
 /* ---- the timeline: casework beside incidents and score changes, newest first ---- */

@@ -8,6 +8,9 @@
 #include "../web_int.h"
 #include "store_casework.h"
 
+/* bytes of a casework form post: a letter's PDF, as large as the API takes, and the fields */
+#define WEB_CW_UPLOAD_BODY_MAX (LNT_CW_PDF_MAX + 65536)
+
 /*
  * Who may read and write casework: every role but a venue manager's, within its scope. A venue
  * hears of a letter by the letter itself; the partnership's notes and plans stay with it.
@@ -26,9 +29,20 @@ void web_casework_pack(struct web_req *r, const struct lnt_venue *v, struct web_
 /* Pages (web_casework.c): a record's every version; a letter's attached PDF. */
 void web_casework_history(struct web_req *r);
 void web_casework_letter_pdf(struct web_req *r);
-/* Forms (web_casework_form.c): record, edit, close. */
+/* Forms (web_casework_form.c): record, edit, close. Record and edit come as
+ * multipart/form-data: a letter's PDF in the file input "pdf", checked as the API checks it. */
 void web_casework_add(struct web_req *r);
 void web_casework_edit(struct web_req *r);
+/* true for the paths of the record and edit forms, whose posts may carry a PDF (the body limit
+ * WEB_CW_UPLOAD_BODY_MAX); thread-safe. */
+bool web_casework_takes_pdf(const char *path);
+/*
+ * A page saying `message` ("Not saved") with the form of record *c again, as typed (c->id 0:
+ * the form that records a new one), so that nothing but the file has to be given again;
+ * status `status` (web_casework.c).
+ */
+void web_casework_again(struct web_req *r, const struct lnt_venue *v, const struct lnt_casework *c,
+                        int status, const char *message);
 void web_casework_close(struct web_req *r);
 
 /* ---- score changes beside the casework (web_casework_score.c) ---- */

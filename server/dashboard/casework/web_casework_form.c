@@ -1,6 +1,7 @@
 /* web_casework_form.c - the case file's casework forms: record, edit (a new version) and close.
- * Each is a CSRF-checked form post (web.c), parsed by web_form.c; the store audits every change
- * as "web:<email>". Bad input is answered with one sentence naming what was wrong. */
+ * Each is a CSRF-checked form post (web.c), parsed by web_form.c; record and edit come as
+ * multipart/form-data and may carry a letter's signed PDF. The store audits every change as
+ * "web:<email>". Bad input is answered with one sentence naming what was wrong. */
 #include "web_casework.h"
 
 #include <stdio.h>
@@ -139,6 +140,62 @@ static bool apply_form(struct web_req *r, struct lnt_casework *c)
     return true;
 }
 
+/* "/venues/<digits>/casework" and "/venues/<digits>/casework/<digits>/edit". */
+bool web_casework_takes_pdf(const char *path)
+{
+    const char *p = path;
+
+    if (!lnt_str_starts(p, "/venues/"))
+        return false;
+    p += strlen("/venues/");
+    if (*p < '0' || *p > '9')
+        return false;
+    p += strspn(p, "0123456789");
+    if (!lnt_str_starts(p, "/casework"))
+        return false;
+    p += strlen("/casework");
+    if (*p == '\0')
+        return true;
+    if (p[0] != '/' || p[1] < '0' || p[1] > '9')
+        return false;
+    p += 1 + strspn(p + 1, "0123456789");
+    return strcmp(p, "/edit") == 0;
+}
+
+/*
+ * The letter's PDF chosen in the file input "pdf": *pdf NULL when none was (an empty file
+ * input). false, with the form written again as typed, when the file cannot be attached: not a
+ * letter, not a PDF, too large.
+ */
+static bool pdf_field(struct web_req *r, const struct lnt_venue *v, const struct lnt_casework *c,
+                      const uint8_t **pdf, size_t *n)
+{
+    const struct lnt_multipart_part *f = web_form_file(r, "pdf");
+    char err[LNT_ERRBUF_SIZE] = "", msg[LNT_ERRBUF_SIZE + LNT_MULTIPART_FILENAME_MAX + 64];
+    enum lnt_err rc;
+
+    *pdf = NULL;
+    *n = 0;
+    if (f == NULL || (f->len == 0 && f->filename[0] == '\0'))
+        return true;
+    if (c->type != LNT_CW_LETTER) {
+        web_casework_again(r, v, c, 400,
+                           "Only a letter or warning carries a PDF: record it as a letter, or "
+                           "leave the file out.");
+        return false;
+    }
+    rc = lnt_cw_pdf_check((const uint8_t *)f->data, f->len, err);
+    if (rc != LNT_OK) {
+        snprintf(msg, sizeof msg, "The file \"%s\" was not attached: %s.",
+                 f->filename[0] != '\0' ? f->filename : "(no name)", err);
+        web_casework_again(r, v, c, rc == LNT_ERR_TOO_LARGE ? 413 : 415, msg);
+        return false;
+    }
+    *pdf = (const uint8_t *)f->data;
+    *n = f->len;
+    return true;
+}
+
 static void back_to(struct web_req *r, int64_t venue, int64_t record)
 {
     char where[96];
@@ -154,6 +211,8 @@ void web_casework_add(struct web_req *r)
     struct lnt_venue v;
     struct lnt_casework *c = calloc(1, sizeof *c);
     char err[LNT_ERRBUF_SIZE] = "";
+    const uint8_t *pdf = NULL; /* borrowed from the request's body */
+    size_t n = 0;
 
     if (c == NULL) {
         web_error(r, 503, "Busy", "The server is short of memory. Try again in a moment.");
@@ -174,10 +233,11 @@ void web_casework_add(struct web_req *r)
         if (!id_field(r, "plan", "plan", &c->plan_id))
             goto out;
     }
-    if (!apply_form(r, c))
+    if (!apply_form(r, c) || !pdf_field(r, &v, c, &pdf, &n))
         goto out;
-    if (lnt_store_cw_add(r->web->store, r->actor, r->now, c, NULL, 0, err) != LNT_OK) {
-        web_error(r, 400, "Not saved", err);
+    if (lnt_store_cw_add(r->web->store, r->actor, r->now, c, pdf, n, err) != LNT_OK) {
+        c->id = 0;
+        web_casework_again(r, &v, c, 400, err);
         goto out;
     }
     back_to(r, v.id, c->id);
@@ -205,15 +265,17 @@ void web_casework_edit(struct web_req *r)
     struct lnt_venue v;
     struct lnt_casework *c = calloc(1, sizeof *c);
     char err[LNT_ERRBUF_SIZE] = "";
+    const uint8_t *pdf = NULL; /* borrowed from the request's body */
+    size_t n = 0;
 
     if (c == NULL) {
         web_error(r, 503, "Busy", "The server is short of memory. Try again in a moment.");
         return;
     }
-    if (!record_for_change(r, &v, c) || !apply_form(r, c))
+    if (!record_for_change(r, &v, c) || !apply_form(r, c) || !pdf_field(r, &v, c, &pdf, &n))
         goto out;
-    if (lnt_store_cw_edit(r->web->store, r->actor, r->now, c, NULL, 0, err) != LNT_OK) {
-        web_error(r, 400, "Not saved", err);
+    if (lnt_store_cw_edit(r->web->store, r->actor, r->now, c, pdf, n, err) != LNT_OK) {
+        web_casework_again(r, &v, c, 400, err);
         goto out;
     }
     back_to(r, v.id, c->id);

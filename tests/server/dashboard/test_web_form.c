@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "api.h" /* LNT_API_BODY_DEFAULT: the dashboard leaves other paths the same cap */
+#include "store_casework.h"
 #include "web_int.h"
 
 static void test_web_form__decodes_fields(void **state)
@@ -87,9 +88,57 @@ static void test_web_form__owns_dashboard_paths_only(void **state)
     assert_int_equal(lnt_web_body_max(NULL, "POST", "/api/v1/events"), LNT_API_BODY_DEFAULT);
 }
 
+/* A multipart form's fields are read by the same rules; its files stay out of the fields. */
+static void test_web_form__multipart_fields_without_files(void **state)
+{
+    static const char ct[] = "multipart/form-data; boundary=b";
+    static const char good[] = "--b\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\ntok\r\n"
+                               "--b\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n"
+                               "Caf\xc3\xa9\r\nline two\r\n"
+                               "--b\r\nContent-Disposition: form-data; name=\"pdf\"; "
+                               "filename=\"a.pdf\"\r\n\r\n%PDF-\xff\x00\r\n--b--\r\n";
+    static const char bad[] = "--b\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n"
+                              "\xff\xfe\r\n--b--\r\n";
+    struct lnt_multipart m;
+    struct web_form f;
+    char err[LNT_ERRBUF_SIZE] = "";
+    (void)state;
+
+    assert_int_equal(web_form_parse_multipart(&f, &m, ct, good, sizeof good - 1, err), LNT_OK);
+    assert_int_equal(f.n, 2);
+    assert_string_equal(web_form_get(&f, "csrf"), "tok");
+    assert_string_equal(web_form_get(&f, "text"), "Caf\xc3\xa9\r\nline two");
+    assert_null(web_form_get(&f, "pdf"));
+    assert_int_equal(m.n, 3);
+    assert_int_equal(lnt_multipart_get(&m, "pdf")->len, 7);
+    web_form_release(&f);
+
+    assert_int_equal(web_form_parse_multipart(&f, &m, ct, bad, sizeof bad - 1, err),
+                     LNT_ERR_INVALID);
+    assert_non_null(strstr(err, "field `text`"));
+    assert_int_equal(f.n, 0);
+    assert_int_equal(m.n, 0);
+}
+
+/* Only the casework forms that may carry a letter's PDF take a body that large. */
+static void test_web_form__casework_forms_take_a_pdf_sized_body(void **state)
+{
+    (void)state;
+    assert_true(lnt_web_body_max(NULL, "POST", "/venues/12/casework") > LNT_CW_PDF_MAX);
+    assert_true(lnt_web_body_max(NULL, "POST", "/venues/12/casework/7/edit") > LNT_CW_PDF_MAX);
+    assert_int_equal(lnt_web_body_max(NULL, "POST", "/venues/12/casework/7/close"),
+                     WEB_FORM_BODY_MAX);
+    assert_int_equal(lnt_web_body_max(NULL, "POST", "/venues/12/findings"), WEB_FORM_BODY_MAX);
+    assert_int_equal(lnt_web_body_max(NULL, "POST", "/venues/x/casework"), WEB_FORM_BODY_MAX);
+    assert_int_equal(lnt_web_body_max(NULL, "POST", "/venues/12/casework/7/edit/x"),
+                     WEB_FORM_BODY_MAX);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_web_form__multipart_fields_without_files),
+        cmocka_unit_test(test_web_form__casework_forms_take_a_pdf_sized_body),
         cmocka_unit_test(test_web_form__decodes_fields),
         cmocka_unit_test(test_web_form__refuses_bad_encodings),
         cmocka_unit_test(test_web_form__bounds_the_number_of_fields),
