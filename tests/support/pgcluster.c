@@ -169,13 +169,47 @@ int64_t lnt_pg_int(const char *uri, const char *sql)
     return v;
 }
 
-void lnt_pg_cluster_db(struct lnt_pg_cluster *c, char out[LNT_PG_URI_MAX])
+static void make_db(struct lnt_pg_cluster *c, unsigned tmpl, char out[LNT_PG_URI_MAX])
 {
-    char sql[64];
+    char sql[96];
+    PGconn *pg = PQconnectdb(c->uri);
+    PGresult *r = NULL;
 
+    if (PQstatus(pg) != CONNECTION_OK)
+        fail_msg("connecting to %s: %s", c->uri, PQerrorMessage(pg));
     c->dbs++;
-    snprintf(sql, sizeof sql, "CREATE DATABASE t%u", c->dbs);
-    lnt_pg_run(c->uri, sql);
+    if (tmpl != 0)
+        snprintf(sql, sizeof sql, "CREATE DATABASE t%u TEMPLATE t%u", c->dbs, tmpl);
+    else
+        snprintf(sql, sizeof sql, "CREATE DATABASE t%u", c->dbs);
+    /* the template's last user may still be leaving (its server process ends after the
+     * client has hung up): a moment later it is free */
+    for (int tries = 0; tries < 100; tries++) {
+        PQclear(r);
+        r = PQexec(pg, sql);
+        if (PQresultStatus(r) == PGRES_COMMAND_OK)
+            break;
+        usleep(50 * 1000);
+    }
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        fail_msg("%s: %s", sql, PQerrorMessage(pg));
+    PQclear(r);
+    PQfinish(pg);
     snprintf(out, LNT_PG_URI_MAX, "postgresql://postgres@/t%u?host=%s&port=%d", c->dbs, c->dir,
              c->port);
+}
+
+void lnt_pg_cluster_db(struct lnt_pg_cluster *c, char out[LNT_PG_URI_MAX])
+{
+    make_db(c, c->tmpl, out);
+}
+
+void lnt_pg_cluster_db_empty(struct lnt_pg_cluster *c, char out[LNT_PG_URI_MAX])
+{
+    make_db(c, 0, out);
+}
+
+void lnt_pg_cluster_set_template(struct lnt_pg_cluster *c)
+{
+    c->tmpl = c->dbs;
 }

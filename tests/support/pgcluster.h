@@ -11,6 +11,7 @@ struct lnt_pg_cluster {
     char *dir;                /* the temp dir holding data/, the socket and the log */
     int port;                 /* the private port: names the socket; no TCP listener */
     unsigned dbs;             /* databases made by lnt_pg_cluster_db */
+    unsigned tmpl;            /* the database new ones are copies of; 0 = an empty one */
     char uri[LNT_PG_URI_MAX]; /* of its "postgres" database */
 };
 
@@ -24,8 +25,14 @@ struct lnt_pg_cluster {
 struct lnt_pg_cluster *lnt_pg_cluster_start(void);
 /* Stops the server (immediately) and removes its files. NULL is a no-op. */
 void lnt_pg_cluster_stop(struct lnt_pg_cluster *c);
-/* Creates a new empty database in the cluster and writes its postgresql:// URI to out. */
+/* Creates a new database in the cluster (empty, or a copy of the template) and writes its
+ * postgresql:// URI to out. */
 void lnt_pg_cluster_db(struct lnt_pg_cluster *c, char out[LNT_PG_URI_MAX]);
+/* Creates a new empty database whatever the template. */
+void lnt_pg_cluster_db_empty(struct lnt_pg_cluster *c, char out[LNT_PG_URI_MAX]);
+/* The last database made becomes the template of those made after it (a suite migrates one
+ * database once rather than one per test). Nothing may be connected to it. */
+void lnt_pg_cluster_set_template(struct lnt_pg_cluster *c);
 /* One integer from `sql` run on `uri` on a connection of its own (-1 when no row). */
 int64_t lnt_pg_int(const char *uri, const char *sql);
 /* Runs `sql` on `uri`, failing the test when it fails. */

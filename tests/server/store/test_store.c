@@ -42,11 +42,21 @@ static bool on_postgresql(void)
     return b != NULL && strcmp(b, "postgresql") == 0;
 }
 
+/* One cluster for the whole run, and one migrated database each test's is a copy of. */
 static int group_setup(void **state)
 {
+    char uri[LNT_PG_URI_MAX], err[LNT_ERRBUF_SIZE] = "";
+    struct lnt_store *s = NULL;
+
     (void)state;
-    if (on_postgresql())
-        cluster = lnt_pg_cluster_start();
+    if (!on_postgresql() || cluster != NULL)
+        return 0;
+    cluster = lnt_pg_cluster_start();
+    lnt_pg_cluster_db(cluster, uri);
+    if (lnt_store_open(&s, uri, err) != LNT_OK)
+        fail_msg("open: %s", err);
+    lnt_store_free(s);
+    lnt_pg_cluster_set_template(cluster);
     return 0;
 }
 
@@ -67,6 +77,8 @@ static int setup(void **state)
     assert_int_equal(lnt_crypto_init(), LNT_OK);
     f->dir = lnt_test_tmpdir();
     assert_non_null(f->dir);
+    if (on_postgresql() && cluster == NULL)
+        fail_msg("no PostgreSQL test cluster");
     if (cluster != NULL) {
         char uri[LNT_PG_URI_MAX];
         lnt_pg_cluster_db(cluster, uri);
@@ -780,7 +792,19 @@ static void test_store__pg_open_migrates_and_reopens(void **state)
 {
     struct fixture *f = *state;
     struct lnt_venue v;
+    char uri[LNT_PG_URI_MAX], err[LNT_ERRBUF_SIZE] = "";
 
+    /* a new, empty database this time */
+    lnt_store_free(f->s);
+    f->s = NULL;
+    lnt_pg_cluster_db_empty(cluster, uri);
+    free(f->path);
+    f->path = strdup(uri);
+    assert_non_null(f->path);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"),
+                     0);
+    if (lnt_store_open(&f->s, f->path, err) != LNT_OK)
+        fail_msg("open: %s", err);
     assert_int_equal(sql_int(f->path, "SELECT version FROM schema_version"),
                      LNT_STORE_SCHEMA_VERSION);
     assert_int_equal(sql_int(f->path, "SELECT count(*) FROM pg_tables WHERE tablename = 'events'"),
@@ -889,7 +913,7 @@ int main(void)
     int failed;
 
     if (on_postgresql()) {
-        failed = cmocka_run_group_tests_name("test_store_pg", both, group_setup, group_teardown);
+        failed = cmocka_run_group_tests_name("test_store_pg", both, group_setup, NULL);
         failed += cmocka_run_group_tests_name("test_store_pg_only", postgresql, group_setup,
                                               group_teardown);
     } else {
