@@ -29,6 +29,7 @@ static const char *const messages[LNT_ERR__COUNT] = {
     [LNT_ERR_TIMEOUT] = "timed out",
     [LNT_ERR_STATE] = "not allowed now",
     [LNT_ERR_INTERNAL] = "internal error",
+    [LNT_ERR_UNSUPPORTED] = "not supported",
 };
 
 const char *lnt_strerror(enum lnt_err e)

@@ -32,8 +32,9 @@ enum lnt_err {
     LNT_ERR_UNAUTHORIZED, /* who you are is not known or not proven */
     LNT_ERR_FORBIDDEN,    /* known, but not allowed */
     LNT_ERR_TIMEOUT,
-    LNT_ERR_STATE,    /* not allowed in the current state */
-    LNT_ERR_INTERNAL, /* a bug: an invariant did not hold */
+    LNT_ERR_STATE,       /* not allowed in the current state */
+    LNT_ERR_INTERNAL,    /* a bug: an invariant did not hold */
+    LNT_ERR_UNSUPPORTED, /* this build or backend does not do that (yet) */
     LNT_ERR__COUNT
 };
 

@@ -348,7 +348,8 @@ int lnt_ctl_open(struct lnt_ctl *c, struct lnt_scheme *scheme)
     enum lnt_err rc;
 
     if (c->store == NULL) {
-        if (make_parent(c->db_path) != LNT_CTL_OK)
+        /* a SQLite file's directory is made; a PostgreSQL database is the server's */
+        if (!lnt_store_is_postgresql(c->db_path) && make_parent(c->db_path) != LNT_CTL_OK)
             return LNT_CTL_FAIL;
         if (lnt_store_open_keys(&c->store, c->db_path, c->keys_path, err) != LNT_OK)
             return lnt_ctl_fail("%s", err);

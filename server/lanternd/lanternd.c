@@ -619,7 +619,7 @@ static bool open_store(const struct options *o, struct lnt_store **out)
     enum lnt_err rc;
 
     *out = NULL;
-    if (access(o->db, F_OK) != 0) {
+    if (!lnt_store_is_postgresql(o->db) && access(o->db, F_OK) != 0) {
         lnt_error("no database at %s: run `lanternctl init --scheme NAME` first", o->db);
         return false;
     }

@@ -20,6 +20,13 @@
 struct lnt_store;
 
 /*
+ * True when `target` names a PostgreSQL database: a postgresql:// or postgres:// URI as libpq
+ * reads it (several hosts, target_session_attrs and the rest included). lnt_store_open opens
+ * those on PostgreSQL and anything else as a SQLite file, the default. docs/scale.md.
+ */
+bool lnt_store_is_postgresql(const char *target);
+
+/*
  * Opens (creating and migrating as needed) the database at `path`. A
  * database at an older schema version is migrated in place, one version per
  * transaction; one newer than this program knows is refused (LNT_ERR_DB).

@@ -25,6 +25,7 @@
 #include "ltime.h"
 #include "night.h"
 #include "sq_int.h" /* the store's connections, to see which statements a request runs */
+#include "store_ops.h"
 #include "store.h"
 #include "support.h"
 
@@ -1224,6 +1225,7 @@ static void test_api_officer__by_id_reads_use_an_index(void **state)
 {
     struct fixture *f = *state;
     struct lnt_store *s = f->store;
+    struct lnt_store *sq = lnt_store_backend(f->store); /* the SQLite backend's own */
     char err[LNT_ERRBUF_SIZE] = "";
     struct lnt_incident inc;
     struct lnt_venue v;
@@ -1232,9 +1234,9 @@ static void test_api_officer__by_id_reads_use_an_index(void **state)
     struct lnt_token t;
     struct reply r;
 
-    sqlite3_trace_v2(s->w.db, SQLITE_TRACE_STMT, on_trace, NULL);
+    sqlite3_trace_v2(sq->w.db, SQLITE_TRACE_STMT, on_trace, NULL);
     for (size_t i = 0; i < LNT_SQ_READERS; i++)
-        sqlite3_trace_v2(s->r[i].db, SQLITE_TRACE_STMT, on_trace, NULL);
+        sqlite3_trace_v2(sq->r[i].db, SQLITE_TRACE_STMT, on_trace, NULL);
 
     /* the routes that name one record, with tokens of every breadth of scope */
     for (enum tok which = T_ADMIN; which <= T_VENUE_A; which++) {
@@ -1276,8 +1278,8 @@ static void test_api_officer__by_id_reads_use_an_index(void **state)
     assert_no_scan(f, "lnt_store_officer_get");
     ran_reset(false);
     for (size_t i = 0; i < LNT_SQ_READERS; i++)
-        sqlite3_trace_v2(s->r[i].db, 0, NULL, NULL);
-    sqlite3_trace_v2(s->w.db, 0, NULL, NULL);
+        sqlite3_trace_v2(sq->r[i].db, 0, NULL, NULL);
+    sqlite3_trace_v2(sq->w.db, 0, NULL, NULL);
 }
 
 int main(void)

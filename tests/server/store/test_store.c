@@ -1,4 +1,7 @@
-/* test_store.c - the SQLite store: migrations, registers, enrolment codes, event ingest. */
+/* test_store.c - the store: migrations, registers, enrolment codes, event ingest. One suite, two
+ * backends: run as test_store on SQLite, and as test_store_pg (LNT_TEST_STORE=postgresql) on a
+ * throwaway PostgreSQL cluster of its own; the tests that look at one backend's files or
+ * catalog are in that backend's list only. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,16 +18,55 @@
 
 #include "codec.h"
 #include "ltime.h"
+#include "pgcluster.h"
 #include "store.h"
+#include "store_ops.h"
 #include "support.h"
 
 #define T0 1795738863 /* 2026-11-27T00:21:03Z */
 
 struct fixture {
     char *dir;
-    char *path;
+    char *path; /* a SQLite file, or a PostgreSQL database's URI */
     struct lnt_store *s;
 };
+
+/* The PostgreSQL cluster of a test_store_pg run (one per run, a database per test); NULL on
+ * SQLite. */
+static struct lnt_pg_cluster *cluster;
+
+static bool on_postgresql(void)
+{
+    const char *b = getenv("LNT_TEST_STORE");
+
+    return b != NULL && strcmp(b, "postgresql") == 0;
+}
+
+/* One cluster for the whole run, and one migrated database each test's is a copy of. */
+static int group_setup(void **state)
+{
+    char uri[LNT_PG_URI_MAX], err[LNT_ERRBUF_SIZE] = "";
+    struct lnt_store *s = NULL;
+
+    (void)state;
+    if (!on_postgresql() || cluster != NULL)
+        return 0;
+    cluster = lnt_pg_cluster_start();
+    lnt_pg_cluster_db(cluster, uri);
+    if (lnt_store_open(&s, uri, err) != LNT_OK)
+        fail_msg("open: %s", err);
+    lnt_store_free(s);
+    lnt_pg_cluster_set_template(cluster);
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    lnt_pg_cluster_stop(cluster);
+    cluster = NULL;
+    return 0;
+}
 
 static int setup(void **state)
 {
@@ -35,7 +77,16 @@ static int setup(void **state)
     assert_int_equal(lnt_crypto_init(), LNT_OK);
     f->dir = lnt_test_tmpdir();
     assert_non_null(f->dir);
-    f->path = lnt_test_path(f->dir, "lantern.db");
+    if (on_postgresql() && cluster == NULL)
+        fail_msg("no PostgreSQL test cluster");
+    if (cluster != NULL) {
+        char uri[LNT_PG_URI_MAX];
+        lnt_pg_cluster_db(cluster, uri);
+        f->path = strdup(uri);
+    } else {
+        f->path = lnt_test_path(f->dir, "lantern.db");
+    }
+    assert_non_null(f->path);
     if (lnt_store_open(&f->s, f->path, err) != LNT_OK)
         fail_msg("open: %s", err);
     *state = f;
@@ -71,6 +122,8 @@ static int64_t sql_int(const char *path, const char *sql)
     sqlite3_stmt *st = NULL;
     int64_t v = -1;
 
+    if (lnt_store_is_postgresql(path))
+        return lnt_pg_int(path, sql);
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
     assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
     if (sqlite3_step(st) == SQLITE_ROW)
@@ -474,6 +527,28 @@ static void test_store__enroll_redeem_once(void **state)
     assert_int_equal(lnt_store_kiosk_get(f->s, 999, &got, err), LNT_ERR_NOT_FOUND);
 }
 
+/* One public key, one kiosk: the second enrolment is LNT_ERR_EXISTS on either backend (a
+ * unique violation on PostgreSQL is the same error as on SQLite), and uses up nothing. */
+static void test_store__enroll_same_key_twice_exists(void **state)
+{
+    struct fixture *f = *state;
+    int64_t venue = add_venue(f->s, "The Crown");
+    char code[LNT_ENROLL_CODE_LEN + 1], code2[LNT_ENROLL_CODE_LEN + 1];
+    uint8_t pk[LNT_SIGN_PK_LEN];
+    struct lnt_kiosk k;
+    int64_t now = lnt_time_now();
+    char err[LNT_ERRBUF_SIZE] = "";
+
+    lnt_random(pk, sizeof pk);
+    assert_int_equal(lnt_store_enroll_code_add(f->s, venue, now + 600, code, err), LNT_OK);
+    assert_int_equal(lnt_store_enroll_code_add(f->s, venue, now + 600, code2, err), LNT_OK);
+    assert_int_equal(lnt_store_enroll_redeem(f->s, code, pk, now, &k, err), LNT_OK);
+    assert_int_equal(lnt_store_enroll_redeem(f->s, code2, pk, now, &k, err), LNT_ERR_EXISTS);
+    assert_non_null(strstr(err, "already enrolled"));
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM kiosks"), 1);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM enroll_codes WHERE used_at <> 0"), 1);
+}
+
 static void test_store__enroll_code_case_and_dashes_do_not_matter(void **state)
 {
     struct fixture *f = *state;
@@ -711,34 +786,139 @@ static void test_store__two_threads_insert_concurrently(void **state)
     lnt_store_free(other);
 }
 
+/* ---- PostgreSQL only ---- */
+
+static void test_store__pg_open_migrates_and_reopens(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_venue v;
+    char uri[LNT_PG_URI_MAX], err[LNT_ERRBUF_SIZE] = "";
+
+    /* a new, empty database this time */
+    lnt_store_free(f->s);
+    f->s = NULL;
+    lnt_pg_cluster_db_empty(cluster, uri);
+    free(f->path);
+    f->path = strdup(uri);
+    assert_non_null(f->path);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"),
+                     0);
+    if (lnt_store_open(&f->s, f->path, err) != LNT_OK)
+        fail_msg("open: %s", err);
+    assert_int_equal(sql_int(f->path, "SELECT version FROM schema_version"),
+                     LNT_STORE_SCHEMA_VERSION);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM pg_tables WHERE tablename = 'events'"),
+                     1);
+    int64_t id = add_venue(f->s, "The Crown");
+    reopen(f);
+    assert_int_equal(sql_int(f->path, "SELECT version FROM schema_version"),
+                     LNT_STORE_SCHEMA_VERSION);
+    assert_int_equal(lnt_store_venue_get(f->s, id, &v, NULL), LNT_OK);
+    assert_string_equal(v.name, "The Crown");
+    assert_string_equal(lnt_store_backend_name(f->s), "PostgreSQL");
+}
+
+static void test_store__pg_refuses_database_from_the_future(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_store *s2 = NULL;
+    char err[LNT_ERRBUF_SIZE] = "";
+
+    lnt_store_free(f->s);
+    f->s = NULL;
+    lnt_pg_run(f->path, "UPDATE schema_version SET version = 99");
+    assert_int_equal(lnt_store_open(&s2, f->path, err), LNT_ERR_DB);
+    assert_null(s2);
+    assert_non_null(strstr(err, "schema version 99"));
+    assert_non_null(strstr(err, "newer"));
+}
+
+static void test_store__pg_open_fails_cleanly_when_unreachable(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_store *s2 = NULL;
+    char err[LNT_ERRBUF_SIZE] = "", uri[256];
+
+    /* no server listens on this socket directory */
+    snprintf(uri, sizeof uri, "postgresql://postgres@/lantern?host=%s/none&port=5", f->dir);
+    assert_int_equal(lnt_store_open(&s2, uri, err), LNT_ERR_NET);
+    assert_null(s2);
+    assert_non_null(strstr(err, "PostgreSQL"));
+    assert_non_null(strstr(err, "/none"));
+}
+
+/* A store function PostgreSQL has not got yet says so, naming itself: never a crash, never
+ * the SQLite backend in its place. */
+static void test_store__pg_missing_function_names_itself(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_staff st = {.venue_id = add_venue(f->s, "The Crown"), .role = LNT_ROLE_BAR};
+    char err[LNT_ERRBUF_SIZE] = "";
+
+    (void)lnt_str_copy(st.name, sizeof st.name, "Sam Ng");
+    assert_int_equal(lnt_store_staff_add(f->s, &st, err), LNT_ERR_UNSUPPORTED);
+    assert_non_null(strstr(err, "lnt_store_staff_add"));
+    assert_non_null(strstr(err, "PostgreSQL"));
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM staff"), 0);
+}
+
+/* ---- SQLite only ---- */
+
+static void test_store__sqlite_backend_by_default(void **state)
+{
+    struct fixture *f = *state;
+
+    assert_string_equal(lnt_store_backend_name(f->s), "SQLite");
+    assert_false(lnt_store_is_postgresql(f->path));
+    assert_true(lnt_store_is_postgresql("postgresql://db.example/lantern"));
+    assert_true(lnt_store_is_postgresql("postgres://db.example/lantern"));
+    assert_false(lnt_store_is_postgresql("var/postgresql://x.db"));
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_store__open_migrates_and_reopens, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_store__refuses_database_from_the_future, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_store__open_fails_cleanly_on_a_bad_path, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_store__scheme_init_once, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_store__venue_round_trip, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_store__staff_and_training_round_trip, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_store__badge_reissue_revokes_earlier, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_store__enroll_code_format, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_store__enroll_redeem_once, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_store__enroll_code_case_and_dashes_do_not_matter,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(test_store__enroll_code_expires, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_store__events_accepted_duplicate_conflict, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_store__failed_batch_stores_nothing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_store__events_refused_for_unknown_kiosk, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_store__events_survive_reopen_and_filter, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_store__batch_over_the_bound_is_refused, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_store__two_threads_insert_concurrently, setup,
-                                        teardown),
+    /* on both backends */
+    const struct CMUnitTest both[] = {
+        T(test_store__venue_round_trip),
+        T(test_store__enroll_code_format),
+        T(test_store__enroll_redeem_once),
+        T(test_store__enroll_same_key_twice_exists),
+        T(test_store__enroll_code_case_and_dashes_do_not_matter),
+        T(test_store__enroll_code_expires),
+        T(test_store__events_accepted_duplicate_conflict),
+        T(test_store__failed_batch_stores_nothing),
+        T(test_store__events_refused_for_unknown_kiosk),
+        T(test_store__events_survive_reopen_and_filter),
+        T(test_store__batch_over_the_bound_is_refused),
+        T(test_store__two_threads_insert_concurrently),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    /* SQLite's files, and what PostgreSQL does not have yet (scheme, staff, badges) */
+    const struct CMUnitTest sqlite[] = {
+        T(test_store__open_migrates_and_reopens),
+        T(test_store__refuses_database_from_the_future),
+        T(test_store__open_fails_cleanly_on_a_bad_path),
+        T(test_store__sqlite_backend_by_default),
+        T(test_store__scheme_init_once),
+        T(test_store__staff_and_training_round_trip),
+        T(test_store__badge_reissue_revokes_earlier),
+    };
+    const struct CMUnitTest postgresql[] = {
+        T(test_store__pg_open_migrates_and_reopens),
+        T(test_store__pg_refuses_database_from_the_future),
+        T(test_store__pg_open_fails_cleanly_when_unreachable),
+        T(test_store__pg_missing_function_names_itself),
+    };
+    int failed;
+
+    if (on_postgresql()) {
+        failed = cmocka_run_group_tests_name("test_store_pg", both, group_setup, NULL);
+        failed += cmocka_run_group_tests_name("test_store_pg_only", postgresql, group_setup,
+                                              group_teardown);
+    } else {
+        failed = cmocka_run_group_tests_name("test_store", both, NULL, NULL);
+        failed += cmocka_run_group_tests_name("test_store_sqlite_only", sqlite, NULL, NULL);
+    }
+    return failed;
 }
