@@ -10,23 +10,30 @@ set -eu
 fail() { echo "FAIL: $*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || fail "needs root for unshare, mount and chroot"
 
-if [ -z "${LNT_DEB_NS:-}" ]; then
-    exec env LNT_DEB_NS=1 unshare --mount --propagation private sh "$0" "$@"
+# The mounts live in a namespace of their own and vanish with it; only then is the work
+# directory removed, from outside, so that nothing mounted is ever deleted through.
+if [ -z "${LNT_DEB_WORK:-}" ]; then
+    work=$(mktemp -d "${TMPDIR:-/tmp}/lantern-deb.XXXXXX")
+    status=0
+    LNT_DEB_WORK=$work unshare --mount --propagation private sh "$0" "$@" || status=$?
+    rm -rf --one-file-system "$work"
+    exit $status
 fi
 
 debs=$(cd "$1" && pwd)
 server=$(ls "$debs"/lantern-server_*.deb | head -1)
 kiosk=$(ls "$debs"/lantern-kiosk_*.deb | head -1)
 [ -f "$server" ] && [ -f "$kiosk" ] || fail "no packages in $debs: run scripts/build-deb"
-work=$(mktemp -d "${TMPDIR:-/tmp}/lantern-deb.XXXXXX")
+work=$LNT_DEB_WORK
 root=$work/root
 lanternd_pid=
-cleanup() {
-    [ -n "$lanternd_pid" ] && kill "$lanternd_pid" 2>/dev/null
-    umount -R "$root" 2>/dev/null || true
-    rm -rf "$work"
+stop_lanternd() {
+    [ -z "$lanternd_pid" ] && return 0
+    kill "$lanternd_pid" 2>/dev/null || true
+    wait "$lanternd_pid" 2>/dev/null || true
+    lanternd_pid=
 }
-trap cleanup EXIT
+trap stop_lanternd EXIT
 mkdir -p "$work/upper" "$work/ovl" "$root"
 mount -t overlay overlay -o "lowerdir=/,upperdir=$work/upper,workdir=$work/ovl" "$root"
 mount -t proc proc "$root/proc"
@@ -113,9 +120,7 @@ while [ ! -s "$root/var/lib/lantern/port" ]; do
 done
 curl -fsS "http://127.0.0.1:$(cat "$root/var/lib/lantern/port")/healthz" | grep -q '"status":"ok"' ||
     fail "the installed lanternd does not answer /healthz"
-kill "$lanternd_pid"
-wait "$lanternd_pid" || true
-lanternd_pid=
+stop_lanternd
 rm -f "$root/var/lib/lantern/port"
 
 # ---- upgrade: a higher version keeps the data and the administrator's edits ----
