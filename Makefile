@@ -1,7 +1,7 @@
 # Thin wrapper around CMake. `make demo` and `make test` are the README's two commands.
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all build test demo deps clean format
+.PHONY: all build test demo deps clean format deb
 
 all: build
 
@@ -22,8 +22,12 @@ test: build
 demo: build
 	@scripts/demo
 
+# lantern-server and lantern-kiosk .deb packages (debhelper) in build-deb/, checked by lintian.
+deb: deps
+	@scripts/build-deb build-deb
+
 format:
 	@git ls-files '*.c' '*.h' | xargs clang-format -i
 
 clean:
-	rm -rf build build-test
+	rm -rf build build-test build-deb

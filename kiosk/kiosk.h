@@ -9,6 +9,7 @@
 #include "camera.h"
 #include "frame.h"
 #include "gpio.h"
+#include "opts.h"
 #include "outbox.h"
 #include "render_sdl.h"
 #include "replay.h"
@@ -20,25 +21,6 @@
 
 #define ENROL_QR_PREFIX "LNTE:"
 #define QR_TEXT_MAX 1024
-
-struct opts {
-    const char *data;
-    const char *server;
-    const char *frames;
-    const char *camera;
-    const char *enroll;
-    const char *screenshot;
-    const char *replay;
-    const char *ca;
-    const char *gpio_chip;
-    unsigned led_line, buzzer_line;
-    bool headless;
-    bool fullscreen;
-    int64_t timeout_s;
-    bool timeout_given;
-    int64_t idle_s;
-    int width, height;
-};
 
 struct kiosk {
     struct opts o;

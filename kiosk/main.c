@@ -22,35 +22,6 @@
 #define BEEP_OK_MS 120
 #define BEEP_REFUSED_MS 600
 
-static const char usage_text[] =
-    "usage: lantern-kiosk --data DIR [--server URL] [--enroll CODE] [options]\n"
-    "  --data DIR         where the kiosk keeps its database (created if missing)\n"
-    "  --server URL       lanternd's address, e.g. http://127.0.0.1:8080 (stored at enrolment)\n"
-    "  --enroll CODE      enrol with a code from `lanternctl kiosk add`; without it a fresh\n"
-    "                     kiosk shows \"Scan enrolment code\" and takes the LNTE: QR code\n"
-    "  --ca FILE          trust only this CA for the server's HTTPS certificate\n"
-    "  --camera DEV       read badges from a V4L2 camera, e.g. /dev/video0; one that is\n"
-    "                     missing or fails is retried, and the screen says so\n"
-    "  --frames DIR       PNG files as camera frames: headless, each once in name order;\n"
-    "                     with a window, F2 shows the camera the next one\n"
-    "  --replay FILE      play a script: scan IMAGE, tap LABEL, press [LABEL], release [LABEL],\n"
-    "                     type TEXT, wait MS, shot FILE.png\n"
-    "                     (a LABEL ending in * matches the start of a button's label)\n"
-    "  --headless         no window; without --replay, each badge from --frames takes its\n"
-    "                     primary action; then sync until nothing is unsent (exit 0) or\n"
-    "                     --timeout passes (exit 1)\n"
-    "  --timeout SECONDS  headless: how long to keep trying to sync, after the replay script\n"
-    "                     if any (default 30);\n"
-    "                     with a window: close after this long (default: run until closed)\n"
-    "  --idle SECONDS     back to the idle screen after this long without a touch (default 60)\n"
-    "  --size WxH         window (or screenshot) size, default 800x480\n"
-    "  --screenshot FILE  save the last screen as PNG at exit\n"
-    "  --fullscreen       fill the display and hide the pointer (the kiosk itself)\n"
-    "  --gpio-chip CHIP   drive the status LED and buzzer on this GPIO chip (libgpiod)\n"
-    "  --gpio-lines L,B   their line offsets (default 17,27)\n"
-    "Exit status: 0 done, 1 failed or unsent at timeout, 2 usage or not enrolled,\n"
-    "3 a replay step could not be done (the message names the script line).\n";
-
 static volatile sig_atomic_t stop_requested;
 
 static void on_signal(int sig)
@@ -64,134 +35,6 @@ static void sleep_ms(int64_t ms)
     struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR && !stop_requested)
         ;
-}
-
-static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int usage(const char *fmt, ...)
-{
-    va_list ap;
-
-    fputs("lantern-kiosk: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputs("\n", stderr);
-    return -1;
-}
-
-/* Two whole numbers joined by `sep` ("1024x600", "17,27"): the first at least `min_a`, the
- * second at least `min_b`, both at most `max`. */
-static int parse_pair(const char *s, char sep, int64_t min_a, int64_t min_b, int64_t max,
-                      int64_t *a, int64_t *b)
-{
-    const char *at = strchr(s, sep);
-    char first[8];
-
-    if (at == NULL || at - s >= (long)sizeof first)
-        return -1;
-    memcpy(first, s, (size_t)(at - s));
-    first[at - s] = '\0';
-    if (lnt_parse_i64(first, min_a, max, a) != LNT_OK ||
-        lnt_parse_i64(at + 1, min_b, max, b) != LNT_OK)
-        return -1;
-    return 0;
-}
-
-static int parse_size(const char *s, struct opts *o)
-{
-    int64_t w, h;
-
-    if (parse_pair(s, 'x', 160, 96, 8192, &w, &h) != 0)
-        return -1;
-    o->width = (int)w;
-    o->height = (int)h;
-    return 0;
-}
-
-static int parse_lines(const char *s, struct opts *o)
-{
-    int64_t led, buzzer;
-
-    if (parse_pair(s, ',', 0, 0, 1023, &led, &buzzer) != 0)
-        return -1;
-    o->led_line = (unsigned)led;
-    o->buzzer_line = (unsigned)buzzer;
-    return 0;
-}
-
-static int parse_args(int argc, char **argv, struct opts *o)
-{
-    memset(o, 0, sizeof *o);
-    o->timeout_s = 30;
-    o->idle_s = LNT_APP_IDLE_MS / 1000;
-    o->width = LNT_SCREEN_W;
-    o->height = LNT_SCREEN_H;
-    o->led_line = 17;
-    o->buzzer_line = 27;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v;
-        const char **slot = NULL;
-
-        if (strcmp(a, "--headless") == 0) {
-            o->headless = true;
-            continue;
-        }
-        if (strcmp(a, "--fullscreen") == 0) {
-            o->fullscreen = true;
-            continue;
-        }
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(usage_text, stdout);
-            exit(0);
-        }
-        if (i + 1 >= argc)
-            return usage("option `%s` needs a value (or is unknown; see --help)", a);
-        v = argv[++i];
-        if (strcmp(a, "--data") == 0)
-            slot = &o->data;
-        else if (strcmp(a, "--server") == 0)
-            slot = &o->server;
-        else if (strcmp(a, "--frames") == 0)
-            slot = &o->frames;
-        else if (strcmp(a, "--camera") == 0)
-            slot = &o->camera;
-        else if (strcmp(a, "--enroll") == 0)
-            slot = &o->enroll;
-        else if (strcmp(a, "--screenshot") == 0)
-            slot = &o->screenshot;
-        else if (strcmp(a, "--replay") == 0)
-            slot = &o->replay;
-        else if (strcmp(a, "--ca") == 0)
-            slot = &o->ca;
-        else if (strcmp(a, "--gpio-chip") == 0)
-            slot = &o->gpio_chip;
-        if (slot != NULL) {
-            *slot = v;
-        } else if (strcmp(a, "--timeout") == 0) {
-            if (lnt_parse_i64(v, 1, 86400, &o->timeout_s) != LNT_OK)
-                return usage("--timeout `%s`: expected whole seconds, 1 to 86400", v);
-            o->timeout_given = true;
-        } else if (strcmp(a, "--idle") == 0) {
-            if (lnt_parse_i64(v, 5, 3600, &o->idle_s) != LNT_OK)
-                return usage("--idle `%s`: expected whole seconds, 5 to 3600", v);
-        } else if (strcmp(a, "--size") == 0) {
-            if (parse_size(v, o) != 0)
-                return usage("--size `%s`: expected WIDTHxHEIGHT, e.g. 1024x600", v);
-        } else if (strcmp(a, "--gpio-lines") == 0) {
-            if (parse_lines(v, o) != 0)
-                return usage("--gpio-lines `%s`: expected LED,BUZZER line offsets, e.g. 17,27", v);
-        } else {
-            return usage("unknown option `%s` (see --help)", a);
-        }
-    }
-    if (o->data == NULL)
-        return usage("--data DIR is required (see --help)");
-    if (o->enroll != NULL && !lnt_sync_code_valid(o->enroll))
-        return usage("--enroll `%.40s`: expected a code like ABCD-EFGH-JKLM", o->enroll);
-    if (o->frames != NULL && o->camera != NULL)
-        return usage("--frames and --camera are two cameras: give one");
-    return 0;
 }
 
 /* What one frame shows: a badge, an enrolment code, or nothing. */
@@ -530,7 +373,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "lantern-kiosk: out of memory\n");
         return 1;
     }
-    if (parse_args(argc, argv, &k->o) != 0) {
+    if (lnt_kiosk_opts_parse(argc, argv, &k->o, err) != 0) {
+        fprintf(stderr, "lantern-kiosk: %s\n", err);
         status = 2;
         goto out;
     }
@@ -574,6 +418,7 @@ out:
             memset(k->id, 0, sizeof *k->id); /* the secret key */
             free(k->id);
         }
+        lnt_kiosk_opts_release(&k->o);
         free(k);
     }
     return status;

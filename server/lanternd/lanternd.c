@@ -2,7 +2,6 @@
  * daily, stops on SIGINT/SIGTERM. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
@@ -25,6 +24,7 @@
 #include "log.h"
 #include "assets.h"
 #include "notify.h"
+#include "opts.h"
 #include "score_api.h"
 #include "score_cache.h"
 #include "ltime.h"
@@ -32,305 +32,15 @@
 #include "store.h"
 #include "web.h"
 
-#define EXIT_USAGE 2
 #define HOST_MAX 256
-#define THREADS_MAX 256
-#define THREADS_PER_CPU 8
-#define THREADS_MIN 8
 #define PEM_MAX (256 * 1024) /* bytes of a certificate chain or key file */
 #define PURGE_EVERY_S 86400
-#define ALERT_INTERVAL_DEFAULT 60 /* seconds between scans for alerts */
-#define SCORE_CACHE_SLOTS 16384   /* venues whose scores lists reuse; more share slots */
+#define SCORE_CACHE_SLOTS 16384 /* venues whose scores lists reuse; more share slots */
 #define SCORE_CACHE_TTL_S                                                                          \
     30 /* how old a cached score or league may be when nothing invalidated it */
 /* Open files wanted: the seam's 1,024 connections, the database and its WAL, logs, with room. */
 #define FILES_WANTED 4096
-#define PASSWORD_MAX 1024        /* bytes of an SMTP password file */
-#define NOTIFY_INTERVAL_S 30     /* how often the alert queue is run, by default */
-#define NOTIFY_INTERVAL_MAX 3600 /* ... at most */
-
-/* Long options without a one-letter code: the alert delivery settings. */
-enum {
-    OPT_SMTP_URL = 256,
-    OPT_SMTP_FROM,
-    OPT_SMTP_USER,
-    OPT_SMTP_PASSWORD_FILE,
-    OPT_SMTP_CA_FILE,
-    OPT_PUBLIC_URL,
-    OPT_NOTIFY_INTERVAL,
-    OPT_DIGEST_AFTER,
-    OPT_DIGEST_MINUTES,
-};
-
-struct options {
-    const char *db;
-    const char *keys;
-    const char *listen;
-    const char *port_file;
-    const char *tls_cert;
-    const char *tls_key;
-    const char *trusted_proxies;
-    unsigned threads;
-    bool insecure_http;
-    int alert_interval;              /* seconds */
-    int alert_silent_minutes;        /* 0 = the default */
-    struct lnt_notify_config notify; /* how alerts leave (server/notify) */
-    const char *smtp_password_file;
-    int notify_interval_s;
-};
-
-static void usage(FILE *f)
-{
-    fputs("usage: lanternd [--db PATH] [--keys PATH] [--listen HOST:PORT] [--port-file FILE]\n"
-          "                [--threads N] [--tls-cert FILE --tls-key FILE] [--insecure-http]\n"
-          "                [--trusted-proxy ADDR[,ADDR...]] [--alert-interval S]\n"
-          "                [--alert-silent-minutes M]\n"
-          "  --db PATH          database (default var/lantern.db)\n"
-          "  --keys PATH        the scheme's secret keys, readable by this user only\n"
-          "                     (default keys/NAME.keys beside the database NAME.db)\n"
-          "  --listen HOST:PORT address to serve on (default 127.0.0.1:8080; port 0 = any free)\n"
-          "  --port-file FILE   after listening, write the bound port number to FILE\n"
-          "  --threads N        HTTP worker threads (default: 8 per CPU, at least 8)\n"
-          "  --tls-cert FILE    serve HTTPS with this PEM certificate (chain)\n"
-          "  --tls-key FILE     ... and this PEM private key\n"
-          "  --insecure-http    allow plain HTTP on a non-loopback address\n"
-          "  --trusted-proxy A  reverse proxies in front (IP addresses, comma-separated):\n"
-          "                     from them, believe X-Forwarded-For and X-Forwarded-Proto\n"
-          "  --alert-interval S look for things to alert officers to every S seconds\n"
-          "                     (default 60)\n"
-          "  --alert-silent-minutes M  a trading venue's kiosk not heard from for M minutes\n"
-          "                     raises kiosk_silent (default 30)\n"
-          "alert delivery (docs/admin.md, \"Alerts by email and webhook\"):\n"
-          "  --smtp-url URL     smtp://HOST:PORT (STARTTLS required) or smtps://HOST:PORT\n"
-          "  --smtp-from ADDR   the From address of alert emails\n"
-          "  --smtp-user USER   log in to the SMTP server as USER...\n"
-          "  --smtp-password-file FILE  ...with the password in FILE\n"
-          "  --smtp-ca-file FILE  trust these CA certificates (PEM) for the SMTP server\n"
-          "  --public-url URL   the dashboard's address, put before each alert's link\n"
-          "  --notify-interval S  run the alert queue every S seconds (default 30)\n"
-          "  --alert-digest-after N  more than N emails to one officer in the window...\n"
-          "  --alert-digest-minutes M  ...of M minutes are held and sent as one digest\n"
-          "                     (defaults 5 and 15)\n",
-          f);
-}
-
-static const struct option longopts[] = {
-    {"db", required_argument, NULL, 'd'},
-    {"listen", required_argument, NULL, 'l'},
-    {"port-file", required_argument, NULL, 'p'},
-    {"threads", required_argument, NULL, 't'},
-    {"insecure-http", no_argument, NULL, 'I'},
-    {"help", no_argument, NULL, 'h'},
-    {"tls-cert", required_argument, NULL, 'c'},
-    {"tls-key", required_argument, NULL, 'k'},
-    {"version", no_argument, NULL, 'V'},
-    {"trusted-proxy", required_argument, NULL, 'P'},
-    {"keys", required_argument, NULL, 'K'},
-    {"alert-interval", required_argument, NULL, 'A'},
-    {"alert-silent-minutes", required_argument, NULL, 'S'},
-    {"smtp-url", required_argument, NULL, OPT_SMTP_URL},
-    {"smtp-from", required_argument, NULL, OPT_SMTP_FROM},
-    {"smtp-user", required_argument, NULL, OPT_SMTP_USER},
-    {"smtp-password-file", required_argument, NULL, OPT_SMTP_PASSWORD_FILE},
-    {"smtp-ca-file", required_argument, NULL, OPT_SMTP_CA_FILE},
-    {"public-url", required_argument, NULL, OPT_PUBLIC_URL},
-    {"notify-interval", required_argument, NULL, OPT_NOTIFY_INTERVAL},
-    {"alert-digest-after", required_argument, NULL, OPT_DIGEST_AFTER},
-    {"alert-digest-minutes", required_argument, NULL, OPT_DIGEST_MINUTES},
-    {NULL, 0, NULL, 0},
-};
-
-static void options_default(struct options *o)
-{
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-
-    memset(o, 0, sizeof *o);
-    o->db = "var/lantern.db";
-    o->listen = "127.0.0.1:8080";
-    o->alert_interval = ALERT_INTERVAL_DEFAULT;
-    /*
-     * A worker storing a batch waits for the disk (synchronous=FULL), and each
-     * worker answers its connections one request at a time. With several
-     * workers per CPU, batches arriving on other workers meanwhile queue and
-     * are committed together, and a request rarely waits behind another on
-     * the same worker (docs/benchmarks.md, "Server: ingest").
-     */
-    o->threads = cpus < 1                               ? THREADS_MIN
-                 : cpus * THREADS_PER_CPU > THREADS_MAX ? THREADS_MAX
-                 : cpus * THREADS_PER_CPU < THREADS_MIN ? THREADS_MIN
-                                                        : (unsigned)(cpus * THREADS_PER_CPU);
-    lnt_notify_config_default(&o->notify);
-    o->notify_interval_s = NOTIFY_INTERVAL_S;
-}
-
-/* The alert delivery options: 0, EXIT_USAGE after printing why, or -1 for another option. */
-static int set_notify_option(struct options *o, int c, const char *arg)
-{
-    const char *name = c == OPT_SMTP_URL ? "--smtp-url" : "--public-url";
-    char why[LNT_ERRBUF_SIZE];
-    int64_t n;
-
-    switch (c) {
-    case OPT_SMTP_URL:
-    case OPT_PUBLIC_URL:
-        if (strncmp(arg, c == OPT_SMTP_URL ? "smtp://" : "http://", 7) != 0 &&
-            strncmp(arg, c == OPT_SMTP_URL ? "smtps://" : "https://", 8) != 0) {
-            fprintf(stderr, "lanternd: %s: expected %s\n", name,
-                    c == OPT_SMTP_URL ? "smtp://HOST:PORT or smtps://HOST:PORT"
-                                      : "an http:// or https:// address");
-            return EXIT_USAGE;
-        }
-        if (c == OPT_SMTP_URL && lnt_notify_url_check("--smtp-url", arg, why) != LNT_OK) {
-            fprintf(stderr, "lanternd: %s\n", why);
-            return EXIT_USAGE;
-        }
-        *(c == OPT_SMTP_URL ? &o->notify.smtp_url : &o->notify.public_url) = arg;
-        return 0;
-    case OPT_SMTP_FROM:
-        o->notify.smtp_from = arg;
-        return 0;
-    case OPT_SMTP_USER:
-        o->notify.smtp_user = arg;
-        return 0;
-    case OPT_SMTP_PASSWORD_FILE:
-        o->smtp_password_file = arg;
-        return 0;
-    case OPT_SMTP_CA_FILE:
-        o->notify.smtp_ca_file = arg;
-        return 0;
-    case OPT_NOTIFY_INTERVAL:
-    case OPT_DIGEST_AFTER:
-    case OPT_DIGEST_MINUTES:
-        if (lnt_parse_i64(arg, 1, c == OPT_NOTIFY_INTERVAL ? NOTIFY_INTERVAL_MAX : 1440, &n) !=
-            LNT_OK) {
-            fprintf(stderr, "lanternd: --%s: expected a number from 1 to %d\n",
-                    c == OPT_NOTIFY_INTERVAL ? "notify-interval"
-                    : c == OPT_DIGEST_AFTER  ? "alert-digest-after"
-                                             : "alert-digest-minutes",
-                    c == OPT_NOTIFY_INTERVAL ? NOTIFY_INTERVAL_MAX : 1440);
-            return EXIT_USAGE;
-        }
-        if (c == OPT_NOTIFY_INTERVAL)
-            o->notify_interval_s = (int)n;
-        else if (c == OPT_DIGEST_AFTER)
-            o->notify.policy.digest_after = (int)n;
-        else
-            o->notify.policy.window_s = n * 60;
-        return 0;
-    default:
-        return -1;
-    }
-}
-
-/* Applies option `c` (longopts' letter) with `arg`: 0, or EXIT_USAGE after printing why. */
-static int set_option(struct options *o, int c, const char *arg)
-{
-    struct lnt_proxy_list check;
-    char err[LNT_ERRBUF_SIZE] = "";
-    int64_t n;
-    int nrc = set_notify_option(o, c, arg);
-
-    if (nrc >= 0)
-        return nrc;
-    switch (c) {
-    case 'd':
-        o->db = arg;
-        return 0;
-    case 'K':
-        if (arg[0] == '\0') {
-            fprintf(stderr, "lanternd: --keys: the path must not be empty\n");
-            return EXIT_USAGE;
-        }
-        o->keys = arg;
-        return 0;
-    case 'l':
-        o->listen = arg;
-        return 0;
-    case 'p':
-        o->port_file = arg;
-        return 0;
-    case 't':
-        if (lnt_parse_i64(arg, 1, THREADS_MAX, &n) != LNT_OK) {
-            fprintf(stderr, "lanternd: --threads: expected a number from 1 to %d\n", THREADS_MAX);
-            return EXIT_USAGE;
-        }
-        o->threads = (unsigned)n;
-        return 0;
-    case 'I':
-        o->insecure_http = true;
-        return 0;
-    case 'A':
-        if (lnt_parse_i64(arg, 1, 86400, &n) != LNT_OK) {
-            fprintf(stderr, "lanternd: --alert-interval: expected seconds from 1 to 86400\n");
-            return EXIT_USAGE;
-        }
-        o->alert_interval = (int)n;
-        return 0;
-    case 'S':
-        if (lnt_parse_i64(arg, 1, LNT_ALERTS_SILENT_MIN_MAX, &n) != LNT_OK) {
-            fprintf(stderr, "lanternd: --alert-silent-minutes: expected minutes from 1 to %d\n",
-                    LNT_ALERTS_SILENT_MIN_MAX);
-            return EXIT_USAGE;
-        }
-        o->alert_silent_minutes = (int)n;
-        return 0;
-    case 'P':
-        if (lnt_proxy_list_parse(arg, &check, err) != LNT_OK) {
-            fprintf(stderr, "lanternd: --trusted-proxy: %s\n", err);
-            return EXIT_USAGE;
-        }
-        o->trusted_proxies = arg;
-        return 0;
-    case 'c':
-        o->tls_cert = arg;
-        return 0;
-    case 'k':
-        o->tls_key = arg;
-        return 0;
-    case 'h':
-        usage(stdout);
-        exit(0);
-    case 'V':
-        puts("lanternd " LNT_VERSION);
-        exit(0);
-    default:
-        usage(stderr);
-        return EXIT_USAGE;
-    }
-}
-
-/* Returns 0 with *o filled, or EXIT_USAGE after printing why. */
-static int parse_args(int argc, char **argv, struct options *o)
-{
-    int c, rc;
-
-    options_default(o);
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1)
-        if ((rc = set_option(o, c, optarg)) != 0)
-            return rc;
-    if (optind < argc) {
-        fprintf(stderr, "lanternd: unexpected argument `%s`\n", argv[optind]);
-        usage(stderr);
-        return EXIT_USAGE;
-    }
-    if ((o->tls_cert == NULL) != (o->tls_key == NULL)) {
-        fprintf(stderr, "lanternd: %s needs %s too\n",
-                o->tls_cert != NULL ? "--tls-cert" : "--tls-key",
-                o->tls_cert != NULL ? "--tls-key" : "--tls-cert");
-        return EXIT_USAGE;
-    }
-    if ((o->notify.smtp_user == NULL) != (o->smtp_password_file == NULL)) {
-        fprintf(stderr, "lanternd: %s needs %s too\n",
-                o->notify.smtp_user != NULL ? "--smtp-user" : "--smtp-password-file",
-                o->notify.smtp_user != NULL ? "--smtp-password-file" : "--smtp-user");
-        return EXIT_USAGE;
-    }
-    if (o->notify.smtp_url != NULL && o->notify.smtp_from == NULL) {
-        fprintf(stderr, "lanternd: --smtp-url needs --smtp-from too\n");
-        return EXIT_USAGE;
-    }
-    return 0;
-}
+#define PASSWORD_MAX 1024 /* bytes of an SMTP password file */
 
 /*
  * The SMTP password: the first line of `path` (at most PASSWORD_MAX bytes) into out.
@@ -577,7 +287,7 @@ static void raise_file_limit(void)
 /*
  * Parses --listen into host and *port, refuses plain HTTP off loopback
  * unless allowed, and reads the TLS files (into *cert_pem and *key_pem, the
- * caller's to free; NULL without TLS). 0, or EXIT_USAGE after logging why.
+ * caller's to free; NULL without TLS). 0, or LANTERND_EXIT_USAGE after logging why.
  */
 static int check_listen(const struct options *o, char host[HOST_MAX], uint16_t *port,
                         char **cert_pem, char **key_pem)
@@ -588,21 +298,21 @@ static int check_listen(const struct options *o, char host[HOST_MAX], uint16_t *
     *key_pem = NULL;
     if (lnt_http_parse_listen(o->listen, host, HOST_MAX, port, err) != LNT_OK) {
         lnt_error("--listen: %s", err);
-        return EXIT_USAGE;
+        return LANTERND_EXIT_USAGE;
     }
     if (o->tls_cert == NULL && !o->insecure_http && !lnt_http_host_is_loopback(host)) {
         lnt_error("refusing plain HTTP on %s, which is not a loopback address: give "
                   "--tls-cert and --tls-key, or serve through a TLS proxy and pass "
                   "--insecure-http",
                   host);
-        return EXIT_USAGE;
+        return LANTERND_EXIT_USAGE;
     }
     if (o->tls_cert != NULL && (read_pem(o->tls_cert, "--tls-cert", cert_pem, err) != LNT_OK ||
                                 read_pem(o->tls_key, "--tls-key", key_pem, err) != LNT_OK)) {
         lnt_error("%s", err);
         free(*cert_pem);
         *cert_pem = NULL;
-        return EXIT_USAGE;
+        return LANTERND_EXIT_USAGE;
     }
     return 0;
 }
@@ -722,11 +432,17 @@ int main(int argc, char **argv)
     enum lnt_err rc;
 
     lnt_log_init("lanternd", LNT_LOG_INFO);
-    urc = parse_args(argc, argv, &opt);
+    urc = lnt_lanternd_opts_parse(argc, argv, &opt, err);
+    if (urc != 0 && err[0] != '\0')
+        fprintf(stderr, "lanternd: %s\n", err);
+    else if (urc != 0)
+        lnt_lanternd_usage(stderr);
     if (urc == 0)
         urc = check_listen(&opt, host, &port, &cert_pem, &key_pem);
-    if (urc != 0)
+    if (urc != 0) {
+        lnt_lanternd_opts_release(&opt);
         return urc;
+    }
     if (lnt_crypto_init() != LNT_OK) {
         lnt_error("cannot initialise the crypto library");
         goto out;
@@ -792,6 +508,7 @@ out:
     free(key_pem);
     free(cert_pem);
     explicit_bzero(password, sizeof password);
+    lnt_lanternd_opts_release(&opt);
     if (status == 0)
         lnt_info("stopped");
     return status;

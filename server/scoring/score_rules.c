@@ -8,7 +8,7 @@
 
 #include "buf.h"
 #include "score.h"
-#include "score_ini.h"
+#include "inifile.h"
 
 static enum lnt_err want_int(const char *key, const char *v, int64_t min, int64_t max, int *out,
                              char *err)
@@ -346,7 +346,7 @@ enum lnt_err lnt_bbn_catalogue_parse(const char *path, const char *text, size_t 
     c->finding_valid_months = 12;
     c->min_evidence_share = 50;
     l.c = c;
-    rc = lnt_score_ini_parse_mem(path, text, len, cat_entry, &l, err);
+    rc = lnt_ini_parse_mem(path, text, len, cat_entry, &l, err);
     if (rc == LNT_OK)
         rc = cat_check(&l, path, err);
     if (rc == LNT_OK) {
@@ -365,7 +365,7 @@ enum lnt_err lnt_bbn_catalogue_load(const char *path, struct lnt_bbn_catalogue *
     enum lnt_err rc;
 
     *out = NULL;
-    rc = lnt_score_ini_read(path, &text, &len, err);
+    rc = lnt_ini_read(path, &text, &len, err);
     if (rc == LNT_OK)
         rc = lnt_bbn_catalogue_parse(path, text, len, out, err);
     free(text);
@@ -644,7 +644,7 @@ enum lnt_err lnt_risk_weights_parse(const char *path, const char *text, size_t l
         return lnt_fail(err, LNT_ERR_NOMEM, "%s: out of memory", path);
     l.w->serious_nights = 30; /* optional keys' defaults */
     l.w->min_window_nights = 28;
-    rc = lnt_score_ini_parse_mem(path, text, len, w_entry, &l, err);
+    rc = lnt_ini_parse_mem(path, text, len, w_entry, &l, err);
     if (rc == LNT_OK)
         rc = w_check(&l, path, err);
     if (rc == LNT_OK) {
@@ -662,7 +662,7 @@ enum lnt_err lnt_risk_weights_load(const char *path, struct lnt_risk_weights **o
     enum lnt_err rc;
 
     *out = NULL;
-    rc = lnt_score_ini_read(path, &text, &len, err);
+    rc = lnt_ini_read(path, &text, &len, err);
     if (rc == LNT_OK)
         rc = lnt_risk_weights_parse(path, text, len, out, err);
     free(text);

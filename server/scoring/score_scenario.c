@@ -8,7 +8,7 @@
 
 #include "buf.h"
 #include "ltime.h"
-#include "score_ini.h"
+#include "inifile.h"
 
 #define SCEN_VENUES_MAX 64
 #define SCEN_ROWS_MAX 64 /* per-date night overrides per venue */
@@ -17,14 +17,14 @@
 
 struct row_text {
     int32_t from, to;
-    char text[LNT_SCORE_INI_LINE_MAX + 1];
+    char text[LNT_INI_LINE_MAX + 1];
     int line;
 };
 
 struct venue_load {
     struct lnt_score_scenario_venue *v;
     bool trading_set;
-    char every[LNT_SCORE_INI_LINE_MAX + 1];
+    char every[LNT_INI_LINE_MAX + 1];
     int every_line;
     struct row_text rows[SCEN_ROWS_MAX];
     size_t n_rows;
@@ -541,7 +541,7 @@ enum lnt_err lnt_score_scenario_load(const char *path, const struct lnt_score_ru
         goto out;
     }
     l->rules = rules;
-    rc = lnt_score_ini_parse(path, scen_entry, l, err);
+    rc = lnt_ini_parse(path, scen_entry, l, err);
     if (rc == LNT_OK && !l->at_set)
         rc = lnt_fail(err, LNT_ERR_INVALID, "%s: [town] at: missing", path);
     for (size_t i = 0; rc == LNT_OK && i < l->s->n_venues; i++)

@@ -1,5 +1,5 @@
 /*
- * fuzz_score_ini.c - fuzz target for the scoring rules files (server/scoring/score_ini.c,
+ * fuzz_score_ini.c - fuzz target for the scoring rules files (common/inifile.c,
  * server/scoring/score_rules.c): the INI reader and the loaders of the BBN criteria
  * catalogue and the risk weights, through the same parse-from-memory entry
  * points the file loaders use. The first byte chooses (mod 3): the catalogue,
@@ -13,14 +13,14 @@
  *     and half-life in range, a "*" kind, and full weight for the newest night;
  *   - the same text loads to the same result twice;
  *   - the bare reader passes entries in line order, never after the handler said stop,
- *     and accepts no line longer than LNT_SCORE_INI_LINE_MAX.
+ *     and accepts no line longer than LNT_INI_LINE_MAX.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "score.h"
-#include "score_ini.h"
+#include "inifile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -136,8 +136,8 @@ static enum lnt_err raw_entry(void *ctx, const char *section, const char *key, c
     struct raw *r = ctx;
 
     if (r->stopped || line < 1 || line < r->last_line || line > r->max_line ||
-        strlen(section) > LNT_SCORE_INI_LINE_MAX || strlen(key) > LNT_SCORE_INI_LINE_MAX ||
-        strlen(value) > LNT_SCORE_INI_LINE_MAX)
+        strlen(section) > LNT_INI_LINE_MAX || strlen(key) > LNT_INI_LINE_MAX ||
+        strlen(value) > LNT_INI_LINE_MAX)
         abort();
     r->last_line = line;
     if (++r->calls == r->stop_at) {
@@ -162,14 +162,14 @@ static void bare(const char *text, size_t len, int stop_at)
             longest = line_len;
         }
     }
-    rc = lnt_score_ini_parse_mem(NAME, text, len, raw_entry, &r, err);
+    rc = lnt_ini_parse_mem(NAME, text, len, raw_entry, &r, err);
     if (rc != LNT_OK) {
         error_or_abort(rc, err);
         if (rc == LNT_ERR_TOO_LARGE && !r.stopped)
             abort();
         return;
     }
-    if (r.stopped || longest > LNT_SCORE_INI_LINE_MAX)
+    if (r.stopped || longest > LNT_INI_LINE_MAX)
         abort();
 }
 

@@ -1,6 +1,7 @@
 #!/bin/sh
-# test_install.sh BUILD_DIR - `cmake --install` lays out the programs, the scoring rules and the
-# systemd units, and the installed programs read the installed rules (not the source tree's).
+# test_install.sh BUILD_DIR - `cmake --install` lays out the programs, the scoring rules, the
+# settings files and the systemd units (started from where the programs went), and the
+# installed programs read the installed rules (not the source tree's).
 set -eu
 build=$1
 prefix=$(mktemp -d "${TMPDIR:-/tmp}/lantern-install.XXXXXX")
@@ -14,6 +15,14 @@ for f in bin/lanternd bin/lanternctl bin/lantern-sim bin/lantern-kiosk \
     [ -s "$prefix/$f" ] || fail "$f was not installed"
 done
 [ -x "$prefix/bin/lanternd" ] || fail "bin/lanternd is not executable"
+# The installed units start the installed programs, and the settings files come along.
+grep -qx "ExecStart=$prefix/bin/lanternd --config /etc/lantern/lanternd.conf" \
+    "$prefix/share/lantern/systemd/lanternd.service" || fail "lanternd.service does not start $prefix/bin/lanternd"
+grep -q "^ExecStart=$prefix/bin/lantern-kiosk " "$prefix/share/lantern/systemd/lantern-kiosk.service" ||
+    fail "lantern-kiosk.service does not start $prefix/bin/lantern-kiosk"
+for f in lanternd.conf kiosk.conf; do
+    [ -s "$prefix/share/lantern/conf/$f" ] || fail "share/lantern/conf/$f was not installed"
+done
 
 ctl="$prefix/bin/lanternctl --db $prefix/town.db"
 unset LANTERN_ASSETS

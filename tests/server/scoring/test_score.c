@@ -14,7 +14,7 @@
 #include "buf.h"
 #include "ltime.h"
 #include "score.h"
-#include "score_ini.h"
+#include "inifile.h"
 #include "score_report.h"
 #include "score_scenario.h"
 #include "support.h"
@@ -330,7 +330,7 @@ static void run_golden(const char *name)
     snprintf(epath, sizeof epath, "%s/%s.expected", lnt_test_src("tests/data/scoring"), name);
     if (lnt_score_scenario_load(path, &rules, &x.s, err) != LNT_OK)
         fail_msg("%s", err);
-    if (lnt_score_ini_parse(epath, expect_entry, &x, err) != LNT_OK)
+    if (lnt_ini_parse(epath, expect_entry, &x, err) != LNT_OK)
         fail_msg("%s", err);
     if (x.venue != 0) {
         /* whatever else is expected, the explanation must add up */

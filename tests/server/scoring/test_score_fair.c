@@ -14,7 +14,7 @@
 
 #include "ltime.h"
 #include "score.h"
-#include "score_ini.h"
+#include "inifile.h"
 #include "score_scenario.h"
 #include "support.h"
 
@@ -394,7 +394,7 @@ static char *weights_with(const char *section, const char *key, const char *valu
     size_t len = 0, klen = strlen(key), head, line;
     char err[LNT_ERRBUF_SIZE] = "", sect[64];
 
-    if (lnt_score_ini_read(lnt_test_src("assets/risk/weights.ini"), &text, &len, err) != LNT_OK)
+    if (lnt_ini_read(lnt_test_src("assets/risk/weights.ini"), &text, &len, err) != LNT_OK)
         fail_msg("%s", err);
     snprintf(sect, sizeof sect, "[%s]", section);
     at = strstr(text, sect);
@@ -451,7 +451,7 @@ static char *catalogue_with(const char *ladder)
     size_t len = 0;
     char err[LNT_ERRBUF_SIZE] = "";
 
-    if (lnt_score_ini_read(lnt_test_src("assets/bbn/criteria.ini"), &text, &len, err) != LNT_OK)
+    if (lnt_ini_read(lnt_test_src("assets/bbn/criteria.ini"), &text, &len, err) != LNT_OK)
         fail_msg("%s", err);
     from = strstr(text, "[award Bronze]");
     to = strstr(text, "; ---- A:");

@@ -1,5 +1,5 @@
-/* score_ini.c - the one seam to inih: INI text read line by line, errors named file:line. */
-#include "score_ini.h"
+/* inifile.c - the one seam to inih: INI text read line by line, errors named file:line. */
+#include "inifile.h"
 
 #include <errno.h>
 #include <ini.h>
@@ -14,7 +14,7 @@ struct ini_run {
     size_t len;
     size_t pos; /* bytes handed to inih so far */
     const char *path;
-    lnt_score_ini_fn fn;
+    lnt_ini_fn fn;
     void *ctx;
     int line;        /* lines handed to inih so far */
     enum lnt_err rc; /* the first error */
@@ -79,8 +79,8 @@ static int on_entry(void *user, const char *section, const char *name, const cha
     return 1;
 }
 
-enum lnt_err lnt_score_ini_parse_mem(const char *name, const char *text, size_t len,
-                                     lnt_score_ini_fn fn, void *ctx, char *err)
+enum lnt_err lnt_ini_parse_mem(const char *name, const char *text, size_t len, lnt_ini_fn fn,
+                               void *ctx, char *err)
 {
     struct ini_run r = {.text = text, .len = len, .path = name, .fn = fn, .ctx = ctx, .rc = LNT_OK};
     int bad;
@@ -99,7 +99,7 @@ enum lnt_err lnt_score_ini_parse_mem(const char *name, const char *text, size_t 
     return LNT_OK;
 }
 
-enum lnt_err lnt_score_ini_read(const char *path, char **text, size_t *len, char *err)
+enum lnt_err lnt_ini_read(const char *path, char **text, size_t *len, char *err)
 {
     enum lnt_err rc = LNT_OK;
     FILE *f;
@@ -111,19 +111,18 @@ enum lnt_err lnt_score_ini_read(const char *path, char **text, size_t *len, char
     f = fopen(path, "r");
     if (f == NULL)
         return lnt_fail(err, LNT_ERR_IO, "%s: %s", path, strerror(errno));
-    buf = malloc(LNT_SCORE_INI_FILE_MAX + 2);
+    buf = malloc(LNT_INI_FILE_MAX + 2);
     if (buf == NULL) {
         rc = lnt_fail(err, LNT_ERR_NOMEM, "%s: out of memory", path);
         goto out;
     }
-    n = fread(buf, 1, LNT_SCORE_INI_FILE_MAX + 1, f);
+    n = fread(buf, 1, LNT_INI_FILE_MAX + 1, f);
     if (ferror(f)) {
         rc = lnt_fail(err, LNT_ERR_IO, "%s: read error", path);
         goto out;
     }
-    if (n > LNT_SCORE_INI_FILE_MAX) {
-        rc = lnt_fail(err, LNT_ERR_TOO_LARGE, "%s: larger than %d bytes", path,
-                      LNT_SCORE_INI_FILE_MAX);
+    if (n > LNT_INI_FILE_MAX) {
+        rc = lnt_fail(err, LNT_ERR_TOO_LARGE, "%s: larger than %d bytes", path, LNT_INI_FILE_MAX);
         goto out;
     }
     buf[n] = '\0';
@@ -136,15 +135,15 @@ out:
     return rc;
 }
 
-enum lnt_err lnt_score_ini_parse(const char *path, lnt_score_ini_fn fn, void *ctx, char *err)
+enum lnt_err lnt_ini_parse(const char *path, lnt_ini_fn fn, void *ctx, char *err)
 {
     char *text = NULL;
     size_t len = 0;
     enum lnt_err rc;
 
-    rc = lnt_score_ini_read(path, &text, &len, err);
+    rc = lnt_ini_read(path, &text, &len, err);
     if (rc == LNT_OK)
-        rc = lnt_score_ini_parse_mem(path, text, len, fn, ctx, err);
+        rc = lnt_ini_parse_mem(path, text, len, fn, ctx, err);
     free(text);
     return rc;
 }
