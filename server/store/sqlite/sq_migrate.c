@@ -20,6 +20,7 @@ extern const unsigned char lnt_sql_sqlite_012_places_map[];
 extern const unsigned char lnt_sql_sqlite_013_casework[];
 extern const unsigned char lnt_sql_sqlite_014_alerts_more[];
 extern const unsigned char lnt_sql_sqlite_015_alert_delivery[];
+extern const unsigned char lnt_sql_sqlite_016_place_correction[];
 
 struct migration {
     int version;
@@ -57,9 +58,10 @@ static const struct migration migrations[] = {
     {13, "013_casework.sql", lnt_sql_sqlite_013_casework, NULL, NULL, false},
     {14, "014_alerts_more.sql", lnt_sql_sqlite_014_alerts_more, NULL, NULL, false},
     {15, "015_alert_delivery.sql", lnt_sql_sqlite_015_alert_delivery, NULL, NULL, false},
+    {16, "016_place_correction.sql", lnt_sql_sqlite_016_place_correction, NULL, NULL, false},
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
-_Static_assert(LNT_STORE_SCHEMA_VERSION == 15, "store_admin.h names the newest migration");
+_Static_assert(LNT_STORE_SCHEMA_VERSION == 16, "store_admin.h names the newest migration");
 
 static enum lnt_err user_version(sqlite3 *db, int *out, char *err)
 {
