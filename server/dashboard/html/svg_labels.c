@@ -124,12 +124,9 @@ static bool leader_spot(const struct placer *p, const struct lnt_svg_label_in *m
         for (int a = 0; a < RING_FINE; a++) {
             double rad = ring_angle(a) * M_PI / 180.0, c = cos(rad), s = sin(rad);
             double px = m->x + d * c, py = m->y + d * s;
-            struct lnt_svg_box b = {px - bw / 2, py - bh / 2, bw, bh};
-            /* the label hangs off the leader's end on the side away from the marker */
-            if (c > 0.3)
-                b.x = px;
-            else if (c < -0.3)
-                b.x = px - bw;
+            struct lnt_svg_box b = {c >= -1e-9 ? px : px - bw, py - bh / 2, bw, bh};
+            /* the label hangs off the leader's end away from the marker (never centred on it,
+             * which would stand across the way out for the leaders after it) */
             if (s > 0.3)
                 b.y = py;
             else if (s < -0.3)
@@ -145,6 +142,20 @@ static bool leader_spot(const struct placer *p, const struct lnt_svg_label_in *m
             out->line_y2 = py;
             return true;
         }
+    }
+    return false;
+}
+
+/* Whether the marker order[k] touches one placed before it (within a label's gap). */
+static bool crowded(const struct lnt_svg_label_in *in, const size_t *order, size_t k)
+{
+    const struct lnt_svg_label_in *m = &in[order[k]];
+
+    for (size_t j = 0; j < k; j++) {
+        const struct lnt_svg_label_in *o = &in[order[j]];
+        double reach = m->r + o->r + LABEL_GAP;
+        if (fabs(m->x - o->x) < reach && fabs(m->y - o->y) < reach)
+            return true;
     }
     return false;
 }
@@ -189,23 +200,29 @@ void lnt_svg_labels_place(const struct lnt_svg_label_in *in, size_t n, double fo
             order[j] = order[j - 1];
             order[j - 1] = t;
         }
-    /* every label that fits beside its marker first, so that the leaders of a crowded cluster
-     * do not wall in a marker near it; then the leaders; then the numbers */
+    /* First every label that fits beside its marker, so that the leaders of a crowded cluster
+     * do not wall in a marker near it; but in a cluster (markers touching) only the first
+     * marker's, since four labels round one spot would leave no way out for the others'
+     * leaders. Then the leaders; then beside the marker after all; then the numbers. */
     for (size_t k = 0; k < n; k++) {
         size_t i = order[k];
+        if (crowded(in, order, k))
+            continue;
         placed[i] = side_spot(&p, &in[i], lnt_svg_label_width(in[i].chars, font_size), bh, &out[i]);
         if (placed[i])
             p.placed[p.n_placed++] = out[i].box;
     }
-    for (size_t k = 0; k < n; k++) {
-        size_t i = order[k];
-        if (placed[i])
-            continue;
-        placed[i] =
-            leader_spot(&p, &in[i], lnt_svg_label_width(in[i].chars, font_size), bh, &out[i]);
-        if (placed[i])
-            p.placed[p.n_placed++] = out[i].box;
-    }
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t k = 0; k < n; k++) {
+            size_t i = order[k];
+            double lw = lnt_svg_label_width(in[i].chars, font_size);
+            if (placed[i])
+                continue;
+            placed[i] = pass == 0 ? leader_spot(&p, &in[i], lw, bh, &out[i])
+                                  : side_spot(&p, &in[i], lw, bh, &out[i]);
+            if (placed[i])
+                p.placed[p.n_placed++] = out[i].box;
+        }
     for (size_t k = 0; k < n; k++) {
         size_t i = order[k];
         char num[16];
