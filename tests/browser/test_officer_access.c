@@ -709,6 +709,8 @@ static const char *const not_reads[][3] = {
     {"POST", "/admin/{action}", "admin changes, each audited as admin.<action>"},
     {"POST", "/api/v1/places/{id}/incidents", "records a street incident (place.incident.add)"},
     {"POST", "/street/record", "records a street incident (audited as street.record)"},
+    {"POST", "/street/records/{id}/correct", "corrects one (audited as street.correct)"},
+    {"POST", "/api/v1/place-incidents/{id}/correct", "corrects one (place.incident.supersede)"},
     {"GET", "/map/image", "the scheme's background picture of the town: no personal data"},
     {"POST", "/api/v1/alerts/{id}/ack", "acknowledges an alert (audited as alert.ack)"},
     {"POST", "/api/v1/alerts/subscriptions", "subscribes (audited as alert.subscribe)"},
