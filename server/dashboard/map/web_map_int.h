@@ -62,7 +62,7 @@ void web_street_query(const struct web_street_filter *f, char *out, size_t size)
  * (web_places.c). */
 bool web_local_instant(const char *date, const char *hm, int64_t *out);
 /* Whether this officer may correct record `in`: it is current and the officer's scope covers it
- * (lnt_place_scope_covers) (web_place_record.c). */
+ * (lnt_place_scope_covers) (web_places.c). */
 bool web_place_may_correct(const struct web_req *r, const struct lnt_place_incident *in);
 
 /* ---- pages ---- */

@@ -13,11 +13,6 @@
 #include "ltime.h"
 #include "night.h"
 
-bool web_place_may_correct(const struct web_req *r, const struct lnt_place_incident *in)
-{
-    return in->superseded_by == 0 && lnt_place_scope_covers(&r->officer.scope, in->authority);
-}
-
 /*
  * The history of record params[0] when this officer may see it (*h is then the caller's to
  * free, the current version last); else the page is written (404, or 403 with an audit row)

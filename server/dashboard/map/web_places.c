@@ -19,6 +19,11 @@
 
 /* ---- the filter ---- */
 
+bool web_place_may_correct(const struct web_req *r, const struct lnt_place_incident *in)
+{
+    return in->superseded_by == 0 && lnt_place_scope_covers(&r->officer.scope, in->authority);
+}
+
 bool web_place_visible(const struct web_req *r, const char *authority)
 {
     const char *mine = web_scope_authority(r);
