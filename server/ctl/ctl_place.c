@@ -204,9 +204,10 @@ static void out_incident(struct lnt_ctl_out *o, const struct lnt_place_incident 
     lnt_ctl_out_time(o, "recorded_at", in->recorded_at);
     lnt_ctl_out_int(o, "supersedes", in->supersedes);
     lnt_ctl_out_int(o, "superseded_by", in->superseded_by);
+    lnt_ctl_out_str(o, "reason", in->reason);
 }
 
-enum { R_PLACE, R_AT, R_KIND, R_OFFICER, R_NOTE, R_INCIDENT };
+enum { R_PLACE, R_AT, R_KIND, R_OFFICER, R_NOTE, R_INCIDENT, R_REASON };
 
 /* Reads --at, --kind, --note and --officer into *in and *off (the store must be open). */
 static int incident_fields(struct lnt_ctl *c, const char *cmd,
@@ -271,8 +272,10 @@ int lnt_ctl_place_record(struct lnt_ctl *c, int argc, char **argv)
 
 int lnt_ctl_place_correct(struct lnt_ctl *c, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"incident", required_argument, NULL, R_INCIDENT}, INCIDENT_OPTS, {0}};
+    static const struct option opts[] = {{"incident", required_argument, NULL, R_INCIDENT},
+                                         {"reason", required_argument, NULL, R_REASON},
+                                         INCIDENT_OPTS,
+                                         {0}};
     const char *v[LNT_CTL_MAX_OPTS];
     char err[LNT_ERRBUF_SIZE] = "";
     struct lnt_place_incident in = {0};
@@ -286,6 +289,10 @@ int lnt_ctl_place_correct(struct lnt_ctl *c, int argc, char **argv)
         return rc;
     if (v[R_INCIDENT] == NULL)
         return lnt_ctl_usage(c, "place correct: --incident is required");
+    if (v[R_REASON] == NULL || v[R_REASON][0] == '\0')
+        return lnt_ctl_usage(c, "place correct: --reason is required: say what was wrong");
+    if (lnt_str_copy(in.reason, sizeof in.reason, v[R_REASON]) != LNT_OK)
+        return lnt_ctl_fail("--reason: at most %d bytes", LNT_PLACE_NOTE_MAX);
     if (v[R_NOTE] == NULL)
         v[R_NOTE] = "";
     if ((rc = lnt_ctl_parse_id("incident", v[R_INCIDENT], &old_id)) != LNT_CTL_OK ||

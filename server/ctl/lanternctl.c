@@ -202,8 +202,8 @@ static const struct command commands[] = {
      "place record --place ID --at TIME --kind KIND --officer EMAIL [--note TEXT]\n"
      "        an officer's record of an incident in a public place"},
     {"place", "correct", lnt_ctl_place_correct,
-     "place correct --incident ID --at TIME --kind KIND --officer EMAIL [--note TEXT]\n"
-     "        supersedes a record (the old one is kept)"},
+     "place correct --incident ID --reason TEXT --at TIME --kind KIND --officer EMAIL\n"
+     "        [--note TEXT]: supersedes a record, saying why (the old one is kept)"},
     {"place", "incidents", lnt_ctl_place_incidents,
      "place incidents [--place ID] [--from DATE] [--to DATE] [--authority NAME] [--kind K] "
      "[--all]"},

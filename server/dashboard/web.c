@@ -64,6 +64,8 @@ static const struct route routes[] = {
     {"GET", "/exports/{name}", false, web_export_csv},
     {"GET", "/street", false, web_street_page},
     {"POST", "/street/record", false, web_place_incident_post},
+    {"GET", "/street/records/{id}", false, web_place_record_page},
+    {"POST", "/street/records/{id}/correct", false, web_place_record_correct},
     {"GET", "/map", false, web_map_page},
     {"GET", "/map/image", false, web_map_image},
     {"GET", "/alerts", false, web_inbox},

@@ -116,13 +116,16 @@ static void repeats(struct web_req *r, const struct lnt_rollup_scope *scope,
         lnt_html_raw(&r->h, "<p class=\"empty\">They could not be read.</p></section>");
         return;
     }
-    lnt_html_raw(&r->h, "<div class=\"table-wrap\"><table id=\"repeat-table\"><thead><tr><th "
-                        "scope=\"col\">Venue</th><th scope=\"col\">Type</th><th scope=\"col\" "
-                        "class=\"num\">Nights</th><th scope=\"col\" class=\"num\">Reports</th>"
-                        "</tr></thead><tbody>");
+    lnt_html_raw(
+        &r->h,
+        "<div class=\"table-wrap\"><table id=\"repeat-table\" class=\"phone-few\"><thead><tr><th "
+        "scope=\"col\">Venue</th><th scope=\"col\">Type</th><th scope=\"col\" "
+        "class=\"num\">Nights</th><th scope=\"col\" class=\"num\">Reports</th>"
+        "</tr></thead><tbody>");
     for (size_t i = 0; i < n; i++) {
         const char *name = venue_name(l, rl[i].venue_id);
-        lnt_html_rawf(&r->h, "<tr><td><a href=\"/venues/%lld\">", (long long)rl[i].venue_id);
+        lnt_html_rawf(&r->h, "<tr%s><td><a href=\"/venues/%lld\">", web_hot_row_class(r, i),
+                      (long long)rl[i].venue_id);
         if (name != NULL)
             lnt_html_txt(&r->h, name);
         else
@@ -135,7 +138,9 @@ static void repeats(struct web_req *r, const struct lnt_rollup_scope *scope,
     if (n == 0)
         lnt_html_raw(&r->h, "<tr><td colspan=\"4\" class=\"empty\">None in this window.</td>"
                             "</tr>");
-    lnt_html_raw(&r->h, "</tbody></table></div></section>");
+    lnt_html_raw(&r->h, "</tbody></table></div>");
+    web_hot_show_all(r, "repeat-all", "rep-h", n, "repeat locations");
+    lnt_html_raw(&r->h, "</section>");
     free(rl);
 }
 

@@ -7,7 +7,7 @@
 /* ---- schema ---- */
 
 /* The schema version this program migrates to (PRAGMA user_version). */
-#define LNT_STORE_SCHEMA_VERSION 17
+#define LNT_STORE_SCHEMA_VERSION 18
 /* The schema version of the open database. */
 enum lnt_err lnt_store_schema_version(struct lnt_store *s, int *out, char *err);
 

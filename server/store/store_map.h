@@ -108,6 +108,7 @@ struct lnt_place_incident {
     int64_t supersedes;    /* the record this one corrects; 0 = none */
     int64_t superseded_by; /* 0 = current */
     int64_t superseded_at;
+    char reason[LNT_PLACE_NOTE_MAX + 1]; /* why this record corrects `supersedes`; "" = none */
 };
 
 /*
@@ -132,10 +133,12 @@ enum lnt_err lnt_store_place_incident_add(struct lnt_store *s, const struct lnt_
 /*
  * Corrects record `old_id`: `in` is recorded as lnt_store_place_incident_add
  * does (at the old record's place: in->place_id is ignored) with supersedes =
- * old_id, and the old record is kept, marked superseded_by the new one at
- * in->recorded_at. LNT_ERR_NOT_FOUND, LNT_ERR_FORBIDDEN (the old record is
- * outside the officer's scope), LNT_ERR_STATE (already superseded),
- * LNT_ERR_INVALID. Thread-safe.
+ * old_id and in->reason (1..LNT_PLACE_NOTE_MAX bytes of text: why), and the
+ * old record is kept, marked superseded_by the new one at in->recorded_at;
+ * the audit row names both and the reason. LNT_ERR_NOT_FOUND,
+ * LNT_ERR_FORBIDDEN (the old record is outside the officer's scope),
+ * LNT_ERR_STATE (already superseded), LNT_ERR_INVALID (no reason, or a bad
+ * field, named). Thread-safe.
  */
 enum lnt_err lnt_store_place_incident_supersede(struct lnt_store *s,
                                                 const struct lnt_officer *officer, int64_t old_id,
@@ -154,6 +157,17 @@ struct lnt_place_incident_filter {
 enum lnt_err lnt_store_place_incident_list(struct lnt_store *s,
                                            const struct lnt_place_incident_filter *f,
                                            struct lnt_place_incident **out, size_t *n, char *err);
+
+/*
+ * Record `id` and every version of it (the records it corrects and those that
+ * correct it), oldest first; the current version is the one with
+ * superseded_by 0. *out is the caller's to free. The caller checks the scope
+ * (lnt_place_scope_covers on the records' authority). LNT_ERR_NOT_FOUND when
+ * there is no record `id`. Thread-safe.
+ */
+enum lnt_err lnt_store_place_incident_history(struct lnt_store *s, int64_t id,
+                                              struct lnt_place_incident **out, size_t *n,
+                                              char *err);
 
 /* ---- the offline map's background image ---- */
 

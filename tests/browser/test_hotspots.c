@@ -28,6 +28,16 @@
 #define URL_MAX 512
 #define PHONE_W 390
 #define PHONE_H 844
+#define HARBOUR_BARS 20
+/*
+ * The Trends page at a phone's width stays under this many CSS pixels: six and a half screens
+ * of a 390 by 844 phone. Its parts there, each about a screen or less: the filters (300), the
+ * heatmap scrolling sideways in its box (500), two monthly charts (900), the harm ranking's
+ * explanation and its first five cards (1,000), the areas (500), the first five repeat
+ * locations (450), the years (370) and the comparison of two periods (560), with the headings
+ * and gaps between. The twenty harm cards alone took over 5,000 before they were cut to five.
+ */
+#define PHONE_PAGE_MAX 5500
 
 static struct {
     char *dir;
@@ -108,6 +118,18 @@ static int setup(void **state)
     assert_int_equal(lnt_store_enroll_redeem(s, code, pk, now - 60 * 86400, &k, err), LNT_OK);
     spiking(s, k.id, 1, london(fri, 23, 30));
     spiking(s, k.id, 2, london(fri + 1, 1, 30));
+    /* a harbour of small bars: enough venues for the harm ranking's twenty rows */
+    for (int i = 1; i <= HARBOUR_BARS; i++) {
+        struct lnt_venue v;
+        memset(&v, 0, sizeof v);
+        snprintf(v.name, sizeof v.name, "Harbour Bar %d", i);
+        v.category = LNT_VENUE_BAR;
+        v.capacity = 80;
+        lnt_str_copy(v.area, sizeof v.area, "Harbour");
+        lnt_str_copy(v.authority, sizeof v.authority, "Northtown");
+        if (lnt_store_venue_add(s, &v, err) != LNT_OK)
+            fail_msg("venue: %s", err);
+    }
     lnt_store_free(s);
     browser_start(&g.server, &g.wd, g.dir, g.db, NULL, TOWN_PASSWORD);
     return 0;
@@ -190,11 +212,64 @@ static void test_hotspots__legible_at_a_phone_width(void **state)
     assert_int_equal(lnt_wd_window_size(g.wd, 1280, 900, err), LNT_OK);
 }
 
+#define VISIBLE_HARM_ROWS                                                                          \
+    "return Array.from(document.querySelectorAll('#harm-table tbody tr'))"                         \
+    ".filter(function (r) { return r.getClientRects().length > 0; }).length;"
+
+/* The whole Trends page on a phone is a few screens long, not a dozen: the first five venues by
+ * harm, the rest one tap away, and nothing wider than the screen. */
+static void test_hotspots__short_on_a_phone_with_every_venue_one_tap_away(void **state)
+{
+    char err[LNT_ERRBUF_SIZE] = "", *h, *ok;
+    char script[160];
+    (void)state;
+
+    browser_login(TOWN_OFFICER);
+    assert_int_equal(lnt_wd_window_size(g.wd, PHONE_W, PHONE_H, err), LNT_OK);
+    go("/trends?days=90");
+    assert_text_has("#harm-h", "ranked by harm");
+    wait_script(VISIBLE_HARM_ROWS, "5");
+    wait_script("return document.querySelectorAll('#harm-table tbody tr').length;", "20");
+    snprintf(script, sizeof script,
+             "return document.documentElement.scrollHeight < %d && "
+             "document.documentElement.scrollHeight > 844;",
+             PHONE_PAGE_MAX);
+    h = script("return document.documentElement.scrollHeight;");
+    ok = script(script);
+    if (strcmp(ok, "true") != 0)
+        fail_msg("the Trends page is %s px long at %d px wide, over %d", h, PHONE_W,
+                 PHONE_PAGE_MAX);
+    free(ok);
+    free(h);
+    wait_script("return document.documentElement.scrollWidth <= window.innerWidth + 1;", "true");
+    /* each card keeps every figure labelled, on a few lines */
+    wait_script("var r = document.querySelector('#harm-table tbody tr');"
+                "return r.getBoundingClientRect().height < 130;",
+                "true");
+
+    /* "Show all" keeps the filter and shows the twenty */
+    click("#harm-all a");
+    wait_script("return location.search.indexOf('days=90') >= 0 && "
+                "location.search.indexOf('rows=all') >= 0;",
+                "true");
+    wait_script(VISIBLE_HARM_ROWS, "20");
+    assert_int_equal(count("#harm-all"), 0);
+    wait_script("return document.documentElement.scrollWidth <= window.innerWidth + 1;", "true");
+
+    /* a desktop shows the twenty as a table, with no link to show them */
+    assert_int_equal(lnt_wd_window_size(g.wd, 1280, 900, err), LNT_OK);
+    go("/trends?days=90");
+    wait_script(VISIBLE_HARM_ROWS, "20");
+    wait_script("return getComputedStyle(document.querySelector('#harm-all')).display;",
+                "\"none\"");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hotspots__pick_area_and_kind_then_read_friday_night),
         cmocka_unit_test(test_hotspots__legible_at_a_phone_width),
+        cmocka_unit_test(test_hotspots__short_on_a_phone_with_every_venue_one_tap_away),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

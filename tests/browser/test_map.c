@@ -19,6 +19,8 @@
 #include "lanternd.h"
 #include "officer_client.h"
 #include "ltime.h"
+#include "store.h"
+#include "store_map.h"
 #include "support.h"
 #include "town.h"
 #include "browser_session.h"
@@ -206,11 +208,120 @@ static void test_map__pages_are_well_formed_with_any_names(void **state)
     curl_easy_cleanup(c);
 }
 
+/* The value the page's script `body` returns, as JSON text (the caller frees). */
+static char *run(const char *body)
+{
+    char err[LNT_ERRBUF_SIZE] = "", *out = NULL;
+    if (lnt_wd_execute(g.wd, body, &out, err) != LNT_OK)
+        fail_msg("script: %s", err);
+    return out;
+}
+
+/* The licensing officer corrects the record of the fight from the Street page, saying why; the
+ * old version stays in the history. Southvale's officer sees neither the record nor a link to
+ * it, and is refused at its address. */
+static void test_map__officer_corrects_a_street_record_with_a_reason(void **state)
+{
+    char *json, url[160];
+    (void)state;
+
+    browser_login(TOWN_OFFICER);
+    go("/street");
+    assert_text_has("#street-incidents", "Two men fighting by the bandstand");
+    assert_int_equal(count("#street-incidents a.correct"), 1);
+    json = run("return document.querySelector('#street-incidents a.correct')"
+               ".getAttribute('aria-label');");
+    assert_non_null(strstr(json, "Correct the record of "));
+    assert_non_null(strstr(json, " at Castle Park"));
+    free(json);
+    json = run("return document.querySelector('#street-incidents a.correct').getAttribute('href')"
+               ".replace('#correct', '');");
+    snprintf(url, sizeof url, "%.*s", (int)strlen(json) - 2, json + 1);
+    free(json);
+    click("#street-incidents a.correct");
+    /* the form holds the record as it is */
+    assert_text_has("#pc-h", "Correct this record");
+    json = run("return document.querySelector('#pc-note').value + '|' + "
+               "document.querySelector('#pc-kind').value;");
+    assert_string_equal(json, "\"Two men fighting by the bandstand|violence\"");
+    free(json);
+    click("#pc-kind option[value='violence_injury']");
+    type("#pc-reason", "One of them was cut: seen at the hospital");
+    click("#place-correct button[type='submit']");
+    assert_text_has("#record-done", "correction was recorded");
+    assert_text_has("#record-history tr.superseded", "Violence: no injury");
+    assert_text_has("#record-history tr.superseded", "Superseded by version 2");
+    assert_text_has("#record-history tr.current", "One of them was cut: seen at the hospital");
+    assert_text_has("#record-history tr.current", TOWN_OFFICER);
+    go("/street");
+    assert_text_has("#street-incidents", "(corrected)");
+
+    /* Southvale: no record, no link; its address refused */
+    browser_login(TOWN_SOUTH);
+    go("/street");
+    assert_int_equal(count("#street-incidents a[href^='/street/records/']"), 0);
+    go(url);
+    assert_text_has("h1", "Not allowed");
+    assert_int_equal(count("#place-correct"), 0);
+}
+
+/* Eight venues a few metres apart: in the browser's own rendering, with its real fonts, no
+ * label covers another label or any marker. */
+static void test_map__labels_of_close_venues_stay_clear_in_the_browser(void **state)
+{
+    static const char *const names[8] = {"Cluster One",   "Cluster Two",  "Cluster Three",
+                                         "Cluster Four",  "Cluster Five", "Cluster Six",
+                                         "Cluster Seven", "Cluster Eight"};
+    char err[LNT_ERRBUF_SIZE] = "", *json;
+    struct lnt_store *s = NULL;
+    (void)state;
+
+    assert_int_equal(lnt_store_open(&s, g.db, err), LNT_OK);
+    for (int i = 0; i < 8; i++) {
+        struct lnt_venue v;
+        struct lnt_geo geo = {true, 51.4545 + (i % 3) * 0.00002, -2.5900 + (i / 3) * 0.00002};
+        memset(&v, 0, sizeof v);
+        lnt_str_copy(v.name, sizeof v.name, names[i]);
+        v.category = LNT_VENUE_BAR;
+        v.capacity = 150;
+        lnt_str_copy(v.area, sizeof v.area, "Riverside");
+        lnt_str_copy(v.authority, sizeof v.authority, "Northtown");
+        assert_int_equal(lnt_store_venue_add(s, &v, err), LNT_OK);
+        assert_int_equal(lnt_store_venue_geo_set(s, v.id, &geo, lnt_time_now(), err), LNT_OK);
+    }
+    lnt_store_free(s);
+    browser_login(TOWN_ADMIN);
+    go("/map");
+    assert_int_equal(count("#hotspot-map g.spot[data-name^='Cluster']"), 8);
+    json = run("var svg = document.querySelector('#hotspot-map');"
+               "var box = function (e) { var b = e.getBBox(); return [b.x, b.y, b.width, "
+               "b.height]; };"
+               "var hit = function (a, b) { return a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && "
+               "a[1] < b[1] + b[3] && b[1] < a[1] + a[3]; };"
+               "var labels = Array.from(svg.querySelectorAll('text.spot-label, text.spot-key'))"
+               ".map(box);"
+               "var marks = Array.from(svg.querySelectorAll('g.spot > rect, g.spot > circle'))"
+               ".map(box);"
+               "var bad = [];"
+               "for (var i = 0; i < labels.length; i++) {"
+               "  for (var j = i + 1; j < labels.length; j++) if (hit(labels[i], labels[j])) "
+               "    bad.push('labels ' + i + ' ' + j);"
+               "  for (var k = 0; k < marks.length; k++) if (hit(labels[i], marks[k])) "
+               "    bad.push('label ' + i + ' marker ' + k);"
+               "}"
+               "return labels.length + ':' + bad.join(',');");
+    /* every spot is named on the map (none had to go to the key) and nothing overlaps */
+    assert_string_equal(json, "\"11:\"");
+    free(json);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_map__admin_uploads_officer_records_and_sees_it_on_the_map),
         cmocka_unit_test(test_map__pages_are_well_formed_with_any_names),
+        cmocka_unit_test(test_map__officer_corrects_a_street_record_with_a_reason),
+        cmocka_unit_test(test_map__labels_of_close_venues_stay_clear_in_the_browser),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -34,6 +34,17 @@ void web_hot_heatmap(struct web_req *r, const struct lnt_rollup_scope *scope,
                      const struct web_hot_filters *f, const char *where);
 /* Monthly reports of every incident kind, twelve months, the current one marked as part. */
 void web_hot_months(struct web_req *r, const struct lnt_rollup_scope *scope);
+/* Long lists on the page show their first WEB_HOT_PHONE_ROWS rows on a phone (rows after it
+ * carry class "more", in a table of class "phone-few") until ?rows=all asks for every row. */
+#define WEB_HOT_PHONE_ROWS 5
+/* Whether this request asked for every row (?rows=all). */
+bool web_hot_all_rows(struct web_req *r);
+/* The class attribute of row `i` (0-based) of such a list: "" or " class=\"more\"". */
+const char *web_hot_row_class(struct web_req *r, size_t i);
+/* After such a list of n rows: on a phone, a link to this page with every row (the query kept),
+ * to `anchor`, with id `id`; nothing when every row shows already. */
+void web_hot_show_all(struct web_req *r, const char *id, const char *anchor, size_t n,
+                      const char *noun);
 /* Venues ranked by harm beside their rank by risk points, over the league's window. */
 void web_hot_rankings(struct web_req *r, const struct lnt_rollup_scope *scope,
                       const struct lnt_league *l);

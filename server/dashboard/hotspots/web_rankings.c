@@ -16,6 +16,31 @@
 #define HARM_SHOWN 20
 #define AUTHORITIES_MAX 32
 
+/* ---- the first few rows on a phone ---- */
+
+bool web_hot_all_rows(struct web_req *r)
+{
+    const char *v = web_query(r, "rows");
+    return v != NULL && strcmp(v, "all") == 0;
+}
+
+const char *web_hot_row_class(struct web_req *r, size_t i)
+{
+    return i >= WEB_HOT_PHONE_ROWS && !web_hot_all_rows(r) ? " class=\"more\"" : "";
+}
+
+void web_hot_show_all(struct web_req *r, const char *id, const char *anchor, size_t n,
+                      const char *noun)
+{
+    if (n <= WEB_HOT_PHONE_ROWS || web_hot_all_rows(r))
+        return;
+    /* the same page with every row, its filters and date kept: no script needed */
+    lnt_html_rawf(&r->h, "<p class=\"phone-only\" id=\"%s\"><a href=\"/trends?", id);
+    lnt_html_attr(&r->h, r->http->query);
+    lnt_html_rawf(&r->h, "%srows=all#%s\">Show all %zu %s</a></p>",
+                  r->http->query[0] != '\0' ? "&amp;" : "", anchor, n, noun);
+}
+
 /* Reports of `code` in a row. */
 static int64_t kind_count(const struct lnt_hot_venue *v, const char *code)
 {
@@ -71,15 +96,16 @@ void web_hot_rankings(struct web_req *r, const struct lnt_rollup_scope *scope,
         lnt_html_raw(&r->h, "<p class=\"empty\">The ranking could not be read.</p></section>");
         return;
     }
-    lnt_html_raw(&r->h,
-                 "<div class=\"table-wrap\"><table id=\"harm-table\" class=\"cards\"><thead><tr>"
-                 "<th scope=\"col\">Venue, by harm</th><th scope=\"col\" class=\"num\">"
-                 "Violence</th><th scope=\"col\" class=\"num\">Sexual</th><th scope=\"col\" "
-                 "class=\"num\">Spiking</th><th scope=\"col\" class=\"num\">Weapons</th><th "
-                 "scope=\"col\" class=\"num\">Harm points</th><th scope=\"col\" class=\"num\">"
-                 "All reports</th><th scope=\"col\" class=\"num\">By risk</th><th scope=\"col\" "
-                 "class=\"num\">Risk points</th><th scope=\"col\" class=\"num\">of which "
-                 "paperwork</th></tr></thead><tbody>");
+    lnt_html_raw(
+        &r->h,
+        "<div class=\"table-wrap\"><table id=\"harm-table\" class=\"cards phone-few\"><thead><tr>"
+        "<th scope=\"col\">Venue, by harm</th><th scope=\"col\" class=\"num\">"
+        "Violence</th><th scope=\"col\" class=\"num\">Sexual</th><th scope=\"col\" "
+        "class=\"num\">Spiking</th><th scope=\"col\" class=\"num\">Weapons</th><th "
+        "scope=\"col\" class=\"num\">Harm points</th><th scope=\"col\" class=\"num\">"
+        "All reports</th><th scope=\"col\" class=\"num\">By risk</th><th scope=\"col\" "
+        "class=\"num\">Risk points</th><th scope=\"col\" class=\"num\">of which "
+        "paperwork</th></tr></thead><tbody>");
     for (size_t i = 0; i < n && shown < HARM_SHOWN; i++) {
         const struct lnt_league_row *lr;
         int rr = risk_rank(l, rows[i].venue.id, &lr);
@@ -92,8 +118,10 @@ void web_hot_rankings(struct web_req *r, const struct lnt_rollup_scope *scope,
                 lr->score.total_milli - lr->score.cause_milli[LNT_CAUSE_INCIDENTS], paper);
         }
         shown++;
-        lnt_html_rawf(&r->h, "<tr data-venue=\"%lld\"><td>%zu. <a href=\"/venues/%lld\">",
-                      (long long)rows[i].venue.id, shown, (long long)rows[i].venue.id);
+        /* past the first few, a phone leaves the rows out until asked (lantern.css) */
+        lnt_html_rawf(&r->h, "<tr data-venue=\"%lld\"%s><td>%zu. <a href=\"/venues/%lld\">",
+                      (long long)rows[i].venue.id, web_hot_row_class(r, shown - 1), shown,
+                      (long long)rows[i].venue.id);
         lnt_html_txt(&r->h, rows[i].venue.name);
         lnt_html_rawf(
             &r->h,
@@ -113,12 +141,13 @@ void web_hot_rankings(struct web_req *r, const struct lnt_rollup_scope *scope,
             lnt_html_raw(&r->h, "not scored");
         lnt_html_rawf(&r->h,
                       "</td><td class=\"num\" data-label=\"Risk points\">%s</td><td "
-                      "class=\"num\" data-label=\"of which paperwork\">%s</td></tr>",
+                      "class=\"num\" data-label=\"paperwork\">%s</td></tr>",
                       pts, paper);
     }
     if (shown == 0)
         lnt_html_raw(&r->h, "<tr><td colspan=\"10\" class=\"empty\">No venues.</td></tr>");
     lnt_html_raw(&r->h, "</tbody></table></div>");
+    web_hot_show_all(r, "harm-all", "harm-h", shown, "venues");
     if (n > shown)
         lnt_html_rawf(&r->h, "<p class=\"muted\">The first %d venues by harm.</p>", HARM_SHOWN);
     lnt_html_raw(&r->h, "</section>");

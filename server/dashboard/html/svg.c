@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const day_names[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
@@ -382,16 +383,120 @@ void lnt_svg_bars(struct lnt_html *h, const char *id, const char *title, const c
 
 /* ---- hot-spot map ---- */
 
+#define SPOT_FONT 13
+#define SPOT_LABEL_CHARS 28
+
+/* The characters txt_cut(s, max) writes, its ellipsis included. */
+static size_t cut_chars(const char *s, size_t max_chars)
+{
+    size_t i = 0, chars = 0, n = s != NULL ? strlen(s) : 0;
+
+    while (i < n && chars < max_chars) {
+        size_t k = lnt_html_utf8_len(s + i, n - i);
+        i += k == 0 ? 1 : k;
+        chars++;
+    }
+    return chars + (i < n ? 1 : 0);
+}
+
+static double spot_radius(int64_t count, int64_t max)
+{
+    int64_t c = count > 0 ? count : 0;
+    return 5.0 + (max > 0 ? 20.0 * sqrt((double)c / (double)max) : 0.0);
+}
+
+/* The label (or a keyed spot's number) where lnt_svg_labels_place put it, with its leader. */
+static void spot_label(struct lnt_html *h, const struct lnt_svg_spot *s,
+                       const struct lnt_svg_label_out *o)
+{
+    if (o->box.w <= 0) /* keyed, and not even its number found room: the list names it */
+        return;
+    if (o->line)
+        lnt_html_rawf(h,
+                      "<line class=\"leader\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                      "stroke=\"#333\" stroke-width=\"1\"/>",
+                      o->line_x1, o->line_y1, o->line_x2, o->line_y2);
+    if (s->href != NULL) {
+        lnt_html_raw(h, "<a");
+        lnt_html_attr_pair(h, "href", s->href);
+        lnt_html_raw(h, ">");
+    }
+    lnt_html_rawf(h,
+                  "<text x=\"%.1f\" y=\"%.1f\" class=\"%s\" data-box=\"%.1f %.1f %.1f %.1f\" "
+                  "fill=\"#111\" stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\">",
+                  o->box.x + 1.5, o->box.y + 0.8 * o->box.h,
+                  o->how == LNT_SVG_LABEL_KEYED ? "spot-key" : "spot-label", o->box.x, o->box.y,
+                  o->box.w, o->box.h);
+    if (o->how == LNT_SVG_LABEL_KEYED)
+        lnt_html_rawf(h, "%d", o->key);
+    else
+        txt_cut(h, s->label, SPOT_LABEL_CHARS);
+    lnt_html_raw(h, "</text>");
+    if (s->href != NULL)
+        lnt_html_raw(h, "</a>");
+}
+
+/* The numbered list under the map naming the spots whose labels found no room. */
+static void spot_key(struct lnt_html *h, const struct lnt_svg_spots *m,
+                     const struct lnt_svg_label_out *o)
+{
+    int keys = 0;
+
+    for (size_t i = 0; i < m->n; i++)
+        if (o[i].how == LNT_SVG_LABEL_KEYED && o[i].key > keys)
+            keys = o[i].key;
+    if (keys == 0)
+        return;
+    lnt_html_raw(h, "<ol class=\"map-key\"");
+    lnt_html_raw(h, " id=\"");
+    lnt_html_attr(h, m->id);
+    lnt_html_raw(h, "-key\" aria-label=\"Numbered on the map\">");
+    for (int k = 1; k <= keys; k++)
+        for (size_t i = 0; i < m->n; i++) {
+            if (o[i].how != LNT_SVG_LABEL_KEYED || o[i].key != k)
+                continue;
+            lnt_html_rawf(h, "<li value=\"%d\">", k);
+            if (m->spots[i].href != NULL) {
+                lnt_html_raw(h, "<a");
+                lnt_html_attr_pair(h, "href", m->spots[i].href);
+                lnt_html_raw(h, ">");
+            }
+            lnt_html_txt(h, m->spots[i].label);
+            if (m->spots[i].href != NULL)
+                lnt_html_raw(h, "</a>");
+            lnt_html_rawf(h, ": %lld ", (long long)(m->spots[i].count > 0 ? m->spots[i].count : 0));
+            lnt_html_txt(h, m->unit);
+            lnt_html_raw(h, "</li>");
+        }
+    lnt_html_raw(h, "</ol>\n");
+}
+
 void lnt_svg_spots(struct lnt_html *h, const struct lnt_svg_spots *m)
 {
     int64_t max = 0, total = 0;
     char num[32];
+    struct lnt_svg_label_in *lin = calloc(m->n > 0 ? m->n : 1, sizeof *lin);
+    struct lnt_svg_label_out *lout = calloc(m->n > 0 ? m->n : 1, sizeof *lout);
 
     for (size_t i = 0; i < m->n; i++) {
         if (m->spots[i].count > max)
             max = m->spots[i].count;
         total += m->spots[i].count > 0 ? m->spots[i].count : 0;
     }
+    if (lin == NULL || lout == NULL) {
+        free(lin);
+        free(lout);
+        if (h->err == LNT_OK)
+            h->err = LNT_ERR_NOMEM;
+        return;
+    }
+    for (size_t i = 0; i < m->n; i++) {
+        lin[i].x = m->spots[i].x * m->width;
+        lin[i].y = m->spots[i].y * m->height;
+        lin[i].r = spot_radius(m->spots[i].count, max);
+        lin[i].chars = cut_chars(m->spots[i].label, SPOT_LABEL_CHARS);
+    }
+    lnt_svg_labels_place(lin, m->n, SPOT_FONT, m->width, m->height, lout);
     open_svg(h, m->id, m->title, m->width, m->height, "map");
     lnt_html_raw(h, "<desc>");
     if (m->n == 0) {
@@ -429,12 +534,11 @@ void lnt_svg_spots(struct lnt_html *h, const struct lnt_svg_spots *m)
                           m->width, m->height * k / 10);
         lnt_html_raw(h, "</g>\n");
     }
-    lnt_html_raw(h, "<g font-size=\"13\">");
+    lnt_html_rawf(h, "<g font-size=\"%d\">", SPOT_FONT);
     for (size_t i = 0; i < m->n; i++) {
         const struct lnt_svg_spot *s = &m->spots[i];
-        double x = s->x * m->width, y = s->y * m->height;
+        double x = lin[i].x, y = lin[i].y, r = lin[i].r;
         int64_t c = s->count > 0 ? s->count : 0;
-        double r = 5.0 + (max > 0 ? 20.0 * sqrt((double)c / (double)max) : 0.0);
         bool venue = s->kind != NULL && strcmp(s->kind, "venue") == 0;
         int cls = lnt_svg_heat_class(c, max);
 
@@ -442,6 +546,8 @@ void lnt_svg_spots(struct lnt_html *h, const struct lnt_svg_spots *m)
         lnt_html_attr(h, venue ? "venue" : "place");
         lnt_html_rawf(h, "\" data-count=\"%lld\"", (long long)c);
         lnt_html_attr_pair(h, "data-name", s->label);
+        if (lout[i].how == LNT_SVG_LABEL_KEYED)
+            lnt_html_rawf(h, " data-key=\"%d\"", lout[i].key);
         lnt_html_raw(h, "><title>");
         lnt_html_txt(h, s->label);
         lnt_html_rawf(h, " (%s): %lld ", venue ? "venue" : "public place", (long long)c);
@@ -460,20 +566,11 @@ void lnt_svg_spots(struct lnt_html *h, const struct lnt_svg_spots *m)
         lnt_html_rawf(h,
                       "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"%s\">%lld</text>",
                       x, y + 4.5, heat_ink[cls], (long long)c);
-        if (s->href != NULL) {
-            lnt_html_raw(h, "<a");
-            lnt_html_attr_pair(h, "href", s->href);
-            lnt_html_raw(h, ">");
-        }
-        lnt_html_rawf(h,
-                      "<text x=\"%.1f\" y=\"%.1f\" class=\"spot-label\" fill=\"#111\" "
-                      "stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\">",
-                      x + r + 4, y + 4.5);
-        txt_cut(h, s->label, 28);
-        lnt_html_raw(h, "</text>");
-        if (s->href != NULL)
-            lnt_html_raw(h, "</a>");
+        spot_label(h, s, &lout[i]);
         lnt_html_raw(h, "</g>\n");
     }
     lnt_html_raw(h, "</g>\n</svg>\n");
+    spot_key(h, m, lout);
+    free(lin);
+    free(lout);
 }

@@ -2,6 +2,7 @@
 #ifndef LNT_SVG_H
 #define LNT_SVG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -86,5 +87,54 @@ struct lnt_svg_spots {
     size_t n;
 };
 void lnt_svg_spots(struct lnt_html *h, const struct lnt_svg_spots *m);
+
+/* ---- placing the map's labels (svg_labels.c) ---- */
+
+/* An axis-aligned box in viewBox units: x, y its top left corner. */
+struct lnt_svg_box {
+    double x, y, w, h;
+};
+/* Whether two boxes share any area (touching edges do not). */
+bool lnt_svg_box_overlap(const struct lnt_svg_box *a, const struct lnt_svg_box *b);
+
+/* One marker to label: its centre, its half-size (radius, or half a square's side) and the
+ * label's length in characters. */
+struct lnt_svg_label_in {
+    double x, y, r;
+    size_t chars;
+};
+enum lnt_svg_label_how {
+    LNT_SVG_LABEL_RIGHT,  /* beside the marker, to its right */
+    LNT_SVG_LABEL_LEFT,   /* to its left */
+    LNT_SVG_LABEL_ABOVE,  /* centred above it */
+    LNT_SVG_LABEL_BELOW,  /* centred below it */
+    LNT_SVG_LABEL_LEADER, /* further off, with a line from the marker's edge to the label */
+    LNT_SVG_LABEL_KEYED   /* no room: the marker is numbered, its name is in a list under the map */
+};
+/* Where a label went. For KEYED, `box` holds the number's own small label (placed as a label
+ * is, leader included; w = 0 when even that found no room) and `key` its number (1, 2, ...). */
+struct lnt_svg_label_out {
+    enum lnt_svg_label_how how;
+    struct lnt_svg_box box;  /* the text's box; the text's baseline is box.y + 0.8 box.h */
+    double line_x1, line_y1; /* LEADER (and a keyed number's leader): the line's ends */
+    double line_x2, line_y2;
+    bool line; /* a leader line is drawn */
+    int key;   /* KEYED: the number, 1-based in the order keyed */
+};
+/* The width a label of `chars` characters takes at `font_size`: 0.62 em a character (a
+ * DejaVu Sans average with room to spare) plus the white halo round the text. */
+double lnt_svg_label_width(size_t chars, double font_size);
+/*
+ * Places the labels of n markers on a w by h map, greedily, larger markers
+ * first (then by index): for each, the first of right, left, above and below
+ * whose box overlaps no marker, no label placed before it and stays on the
+ * map; else the nearest free spot on rings further out, with a leader line;
+ * else it is keyed (numbered, and its number placed the same way). No two
+ * placed boxes overlap, nor does any overlap any marker's box. The same
+ * input always gives the same output. Pure and thread-safe; out has n
+ * entries.
+ */
+void lnt_svg_labels_place(const struct lnt_svg_label_in *in, size_t n, double font_size, double w,
+                          double h, struct lnt_svg_label_out *out);
 
 #endif

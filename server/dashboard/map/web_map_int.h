@@ -58,13 +58,23 @@ enum lnt_err web_street_count(struct web_req *r, const struct web_street_filter 
 void web_street_release(struct web_street *st);
 /* "from=...&to=...&place=...&kind=..." of the filter, for links between the two pages. */
 void web_street_query(const struct web_street_filter *f, char *out, size_t size);
+/* "YYYY-MM-DD" and "HH:MM" London time as an instant; false when either is malformed or NULL
+ * (web_places.c). */
+bool web_local_instant(const char *date, const char *hm, int64_t *out);
+/* Whether this officer may correct record `in`: it is current and the officer's scope covers it
+ * (lnt_place_scope_covers) (web_places.c). */
+bool web_place_may_correct(const struct web_req *r, const struct lnt_place_incident *in);
 
 /* ---- pages ---- */
 
 void web_street_page(struct web_req *r);         /* GET /street (web_places.c) */
 void web_place_incident_post(struct web_req *r); /* POST /street/record */
-void web_map_page(struct web_req *r);            /* GET /map (web_map.c) */
-void web_map_image(struct web_req *r);           /* GET /map/image */
+/* GET /street/records/{id}: a record's history and, for who may, its correction form; POST
+ * /street/records/{id}/correct (web_place_record.c). */
+void web_place_record_page(struct web_req *r);
+void web_place_record_correct(struct web_req *r);
+void web_map_page(struct web_req *r);  /* GET /map (web_map.c) */
+void web_map_image(struct web_req *r); /* GET /map/image */
 /* Admin's "Places and map" section, and its actions place-edit, venue-coords and map-image
  * (false for another action) (web_admin_map.c). map-image reads a multipart/form-data body. */
 void web_admin_map_section(struct web_req *r);

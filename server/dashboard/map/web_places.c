@@ -19,6 +19,11 @@
 
 /* ---- the filter ---- */
 
+bool web_place_may_correct(const struct web_req *r, const struct lnt_place_incident *in)
+{
+    return in->superseded_by == 0 && lnt_place_scope_covers(&r->officer.scope, in->authority);
+}
+
 bool web_place_visible(const struct web_req *r, const char *authority)
 {
     const char *mine = web_scope_authority(r);
@@ -315,14 +320,17 @@ static void by_night(struct web_req *r, const struct web_street *st)
 
 static void incident_list(struct web_req *r, const struct web_street *st)
 {
+    char when[64];
+
     lnt_html_raw(&r->h, "<section class=\"panel\" aria-labelledby=\"si-h\"><h2 id=\"si-h\">"
                         "Officers' records</h2><div class=\"table-wrap\"><table "
                         "id=\"street-incidents\"><thead><tr><th scope=\"col\">When</th><th "
                         "scope=\"col\">Place</th><th scope=\"col\">What</th><th scope=\"col\">"
-                        "Note</th><th scope=\"col\">Recorded by</th></tr></thead><tbody>");
+                        "Note</th><th scope=\"col\">Recorded by</th><th scope=\"col\">"
+                        "Record</th></tr></thead><tbody>");
     for (size_t i = st->n_incidents; i-- > 0;) {
         const struct lnt_place_incident *in = &st->incidents[i];
-        lnt_html_raw(&r->h, "<tr><td>");
+        lnt_html_rawf(&r->h, "<tr data-record=\"%lld\"><td>", (long long)in->id);
         web_time(&r->h, in->occurred_at);
         lnt_html_raw(&r->h, "</td><td>");
         lnt_html_txt(&r->h, in->place_name);
@@ -334,10 +342,26 @@ static void incident_list(struct web_req *r, const struct web_street *st)
         lnt_html_txt(&r->h, in->note);
         lnt_html_raw(&r->h, "</td><td>");
         lnt_html_txt(&r->h, in->recorded_by);
+        /* each link named for a screen reader: the record it opens */
+        web_time_text(in->occurred_at, when, sizeof when);
+        if (web_place_may_correct(r, in))
+            lnt_html_rawf(&r->h,
+                          "</td><td><a class=\"correct\" href=\"/street/records/%lld#correct\" "
+                          "aria-label=\"Correct the record of ",
+                          (long long)in->id);
+        else
+            lnt_html_rawf(&r->h,
+                          "</td><td><a class=\"history\" href=\"/street/records/%lld\" "
+                          "aria-label=\"History of the record of ",
+                          (long long)in->id);
+        lnt_html_attr(&r->h, when);
+        lnt_html_raw(&r->h, " at ");
+        lnt_html_attr(&r->h, in->place_name);
+        lnt_html_raw(&r->h, web_place_may_correct(r, in) ? "\">Correct</a>" : "\">History</a>");
         lnt_html_raw(&r->h, "</td></tr>");
     }
     if (st->n_incidents == 0)
-        lnt_html_raw(&r->h, "<tr><td colspan=\"5\" class=\"empty\">No officers' records in this "
+        lnt_html_raw(&r->h, "<tr><td colspan=\"6\" class=\"empty\">No officers' records in this "
                             "period.</td></tr>");
     lnt_html_raw(&r->h, "</tbody></table></div></section>");
 }
@@ -437,8 +461,7 @@ void web_street_page(struct web_req *r)
 
 /* ---- recording ---- */
 
-/* "YYYY-MM-DD" and "HH:MM" London time as an instant; false when either is malformed. */
-static bool local_instant(const char *date, const char *hm, int64_t *out)
+bool web_local_instant(const char *date, const char *hm, int64_t *out)
 {
     int32_t day;
     int64_t h, m;
@@ -477,8 +500,8 @@ void web_place_incident_post(struct web_req *r)
     }
     in.place_id = id;
     in.recorded_at = r->now;
-    if (!local_instant(web_form_get(&r->form, "date"), web_form_get(&r->form, "time"),
-                       &in.occurred_at)) {
+    if (!web_local_instant(web_form_get(&r->form, "date"), web_form_get(&r->form, "time"),
+                           &in.occurred_at)) {
         web_error(r, 400, "Not recorded", "Give the date as YYYY-MM-DD and the time as HH:MM.");
         return;
     }

@@ -121,6 +121,7 @@ LNT_STORE_FN(venue_geo_list, (LNT_STORE_T *s, struct lnt_venue_geo **out, size_t
 LNT_STORE_FN(place_incident_add, (LNT_STORE_T *s, const struct lnt_officer *officer, struct lnt_place_incident *in, char *err), (LNT_STORE_ARG, officer, in, err))
 LNT_STORE_FN(place_incident_supersede, (LNT_STORE_T *s, const struct lnt_officer *officer, int64_t old_id, struct lnt_place_incident *in, char *err), (LNT_STORE_ARG, officer, old_id, in, err))
 LNT_STORE_FN(place_incident_list, (LNT_STORE_T *s, const struct lnt_place_incident_filter *f, struct lnt_place_incident **out, size_t *n, char *err), (LNT_STORE_ARG, f, out, n, err))
+LNT_STORE_FN(place_incident_history, (LNT_STORE_T *s, int64_t id, struct lnt_place_incident **out, size_t *n, char *err), (LNT_STORE_ARG, id, out, n, err))
 LNT_STORE_FN(map_image_set, (LNT_STORE_T *s, const uint8_t *data, size_t len, const struct lnt_map_box *box, const char *actor, int64_t now, char *err), (LNT_STORE_ARG, data, len, box, actor, now, err))
 LNT_STORE_FN(map_image_get, (LNT_STORE_T *s, bool with_data, struct lnt_map_image *out, char *err), (LNT_STORE_ARG, with_data, out, err))
 LNT_STORE_FN(delivery_enqueue, (LNT_STORE_T *s, int64_t now, const struct lnt_notify_policy *p, size_t *added, char *err), (LNT_STORE_ARG, now, p, added, err))

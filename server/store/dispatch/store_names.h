@@ -121,6 +121,7 @@
 #define lnt_store_place_incident_add LNT_STORE_NAME(place_incident_add)
 #define lnt_store_place_incident_supersede LNT_STORE_NAME(place_incident_supersede)
 #define lnt_store_place_incident_list LNT_STORE_NAME(place_incident_list)
+#define lnt_store_place_incident_history LNT_STORE_NAME(place_incident_history)
 #define lnt_store_map_image_set LNT_STORE_NAME(map_image_set)
 #define lnt_store_map_image_get LNT_STORE_NAME(map_image_get)
 #define lnt_store_delivery_enqueue LNT_STORE_NAME(delivery_enqueue)

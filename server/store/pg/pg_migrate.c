@@ -24,6 +24,7 @@ extern const unsigned char lnt_sql_pg_014_alerts_more[];
 extern const unsigned char lnt_sql_pg_015_alert_delivery[];
 extern const unsigned char lnt_sql_pg_016_webhook_sealed[];
 extern const unsigned char lnt_sql_pg_017_score_history[];
+extern const unsigned char lnt_sql_pg_018_place_correction[];
 
 struct migration {
     int version;
@@ -50,9 +51,10 @@ static const struct migration migrations[] = {
     {15, "015_alert_delivery.sql", lnt_sql_pg_015_alert_delivery},
     {16, "016_webhook_sealed.sql", lnt_sql_pg_016_webhook_sealed},
     {17, "017_score_history.sql", lnt_sql_pg_017_score_history},
+    {18, "018_place_correction.sql", lnt_sql_pg_018_place_correction},
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
-_Static_assert(LNT_STORE_SCHEMA_VERSION == 17, "store_admin.h names the newest migration");
+_Static_assert(LNT_STORE_SCHEMA_VERSION == 18, "store_admin.h names the newest migration");
 
 /* Several servers starting against one database at once: one migrates, the others wait and
  * then find nothing to do. The key is arbitrary but fixed ("LNTSCHEM"). */

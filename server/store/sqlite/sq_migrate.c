@@ -22,6 +22,7 @@ extern const unsigned char lnt_sql_sqlite_014_alerts_more[];
 extern const unsigned char lnt_sql_sqlite_015_alert_delivery[];
 extern const unsigned char lnt_sql_sqlite_016_webhook_sealed[];
 extern const unsigned char lnt_sql_sqlite_017_score_history[];
+extern const unsigned char lnt_sql_sqlite_018_place_correction[];
 
 struct migration {
     int version;
@@ -62,9 +63,10 @@ static const struct migration migrations[] = {
     {16, "016_webhook_sealed.sql", lnt_sql_sqlite_016_webhook_sealed, lnt_sq_webhooks_seal, NULL,
      true},
     {17, "017_score_history.sql", lnt_sql_sqlite_017_score_history, NULL, NULL, false},
+    {18, "018_place_correction.sql", lnt_sql_sqlite_018_place_correction, NULL, NULL, false},
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
-_Static_assert(LNT_STORE_SCHEMA_VERSION == 17, "store_admin.h names the newest migration");
+_Static_assert(LNT_STORE_SCHEMA_VERSION == 18, "store_admin.h names the newest migration");
 
 static enum lnt_err user_version(sqlite3 *db, int *out, char *err)
 {

@@ -128,12 +128,18 @@ static void test_lanternctl_place__officer_incidents_recorded_corrected_scoped(v
                     "2026-11-28T01:30:00Z", "--kind", "brawl", "--officer",
                     "sgt@kingsbridge.example", NULL);
 
-    o = ctl_json(f, "place", "correct", "--incident", rec, "--at", "2026-11-28T01:10:00Z", "--kind",
-                 "violence_injury", "--officer", "sgt@kingsbridge.example", NULL);
+    /* a correction says why */
+    ctl_expect_fail(f, 2, "--reason", "place", "correct", "--incident", rec, "--at",
+                    "2026-11-28T01:10:00Z", "--kind", "violence_injury", "--officer",
+                    "sgt@kingsbridge.example", NULL);
+    o = ctl_json(f, "place", "correct", "--incident", rec, "--reason", "One was hurt", "--at",
+                 "2026-11-28T01:10:00Z", "--kind", "violence_injury", "--officer",
+                 "sgt@kingsbridge.example", NULL);
     assert_int_equal(ctl_jint(o, "supersedes"), strtoll(rec, NULL, 10));
+    assert_string_equal(ctl_jstr(o, "reason"), "One was hurt");
     json_decref(o);
-    ctl_expect_fail(f, 1, "corrected already", "place", "correct", "--incident", rec, "--at",
-                    "2026-11-28T01:10:00Z", "--kind", "other", "--officer",
+    ctl_expect_fail(f, 1, "corrected already", "place", "correct", "--incident", rec, "--reason",
+                    "Wrong kind", "--at", "2026-11-28T01:10:00Z", "--kind", "other", "--officer",
                     "sgt@kingsbridge.example", NULL);
 
     list = ctl_json_lines(f, "place", "incidents", NULL);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <math.h>
 
 #include "browser/xmlcheck.h"
 #include "svg.h"
@@ -186,9 +187,141 @@ static void test_web_svg__bars_carry_a_text_description(void **state)
     assert_non_null(strstr(b.data, "<desc>No person-hours in any of the 2 bars.</desc>"));
 }
 
+/* ---- the hot-spot map's labels ---- */
+
+static const char *const cluster_names[8] = {"The Anchor",   "Velvet",       "The White Hart",
+                                             "Quayside Bar", "Copper Rooms", "Tap & Barrel",
+                                             "The Gin Room", "Neon Lounge"};
+
+/* Eight venues within a few metres of each other (a pixel or two apart on a town-centre map),
+ * with two more nearby and markers of every size. */
+static size_t cluster(struct lnt_svg_label_in *in)
+{
+    for (size_t i = 0; i < 8; i++) {
+        in[i].x = 480 + (double)(i % 3) * 1.5;
+        in[i].y = 300 + (double)(i / 3) * 1.5;
+        in[i].r = 5 + (double)(i * 37 % 21);
+        in[i].chars = strlen(cluster_names[i]);
+    }
+    in[8] = (struct lnt_svg_label_in){530, 300, 12, 11};
+    in[9] = (struct lnt_svg_label_in){480, 340, 5, 17};
+    return 10;
+}
+
+static struct lnt_svg_box marker_box(const struct lnt_svg_label_in *m)
+{
+    return (struct lnt_svg_box){m->x - m->r, m->y - m->r, 2 * m->r, 2 * m->r};
+}
+
+/* No placed label overlaps another or any marker, and each stays on the w by h map. */
+static void assert_labels_clear(const struct lnt_svg_label_in *in,
+                                const struct lnt_svg_label_out *out, size_t n, double w, double ht)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (out[i].box.w <= 0)
+            continue;
+        assert_true(out[i].box.x >= 0 && out[i].box.y >= 0);
+        assert_true(out[i].box.x + out[i].box.w <= w && out[i].box.y + out[i].box.h <= ht);
+        for (size_t j = 0; j < n; j++) {
+            struct lnt_svg_box m = marker_box(&in[j]);
+            if (lnt_svg_box_overlap(&out[i].box, &m))
+                fail_msg("label %zu covers marker %zu", i, j);
+            if (j != i && out[j].box.w > 0 && lnt_svg_box_overlap(&out[i].box, &out[j].box))
+                fail_msg("labels %zu and %zu overlap", i, j);
+        }
+    }
+}
+
+static void test_web_svg__map_labels_of_a_tight_cluster_never_overlap(void **state)
+{
+    struct lnt_svg_label_in in[10];
+    struct lnt_svg_label_out out[10], again[10];
+    size_t n = cluster(in), beside = 0, leader = 0;
+    (void)state;
+
+    lnt_svg_labels_place(in, n, 13, 1000, 750, out);
+    assert_labels_clear(in, out, n, 1000, 750);
+    for (size_t i = 0; i < n; i++) {
+        /* on a map this size every name finds room: none is reduced to a number */
+        assert_int_not_equal(out[i].how, LNT_SVG_LABEL_KEYED);
+        assert_true(out[i].box.w >= lnt_svg_label_width(in[i].chars, 13));
+        beside += out[i].how <= LNT_SVG_LABEL_BELOW;
+        leader += out[i].how == LNT_SVG_LABEL_LEADER;
+        if (out[i].how == LNT_SVG_LABEL_LEADER) {
+            /* the line starts on its own marker's edge and ends on its label's box */
+            assert_true(fabs(hypot(out[i].line_x1 - in[i].x, out[i].line_y1 - in[i].y) - in[i].r) <
+                        0.01);
+            assert_true(out[i].line_x2 >= out[i].box.x - 0.01 &&
+                        out[i].line_x2 <= out[i].box.x + out[i].box.w + 0.01);
+            assert_true(out[i].line_y2 >= out[i].box.y - 0.01 &&
+                        out[i].line_y2 <= out[i].box.y + out[i].box.h + 0.01);
+        }
+    }
+    /* the largest marker is labelled first, beside it; the rest of the cluster goes out on
+     * leaders */
+    {
+        size_t big = 0;
+        for (size_t i = 1; i < n; i++)
+            big = in[i].r > in[big].r ? i : big;
+        assert_true(out[big].how <= LNT_SVG_LABEL_BELOW);
+    }
+    assert_true(beside >= 3);
+    assert_true(leader >= 4);
+    /* the same input, the same map */
+    lnt_svg_labels_place(in, n, 13, 1000, 750, again);
+    assert_memory_equal(out, again, sizeof out);
+}
+
+static void test_web_svg__map_labels_without_room_are_numbered_in_a_key(void **state)
+{
+    struct lnt_svg_spot spots[40];
+    char names[40][32], *key;
+    struct lnt_svg_spots m = {0};
+    size_t labels, keys;
+    (void)state;
+
+    /* forty places on a map the size of a stamp */
+    for (size_t i = 0; i < 40; i++) {
+        snprintf(names[i], sizeof names[i], "Place number %zu <%zu>", i + 1, i + 1);
+        spots[i] = (struct lnt_svg_spot){
+            names[i],   "place", 0.3 + (double)(i % 5) * 0.1, 0.3 + (double)(i / 5) * 0.05,
+            (int64_t)i, NULL};
+    }
+    m.id = "crowded";
+    m.title = "Crowded";
+    m.unit = "records";
+    m.width = 300;
+    m.height = 200;
+    m.spots = spots;
+    m.n = 40;
+    lnt_svg_spots(&h, &m);
+    assert_int_equal(h.err, LNT_OK);
+    key = strstr(b.data, "<ol class=\"map-key\" id=\"crowded-key\"");
+    assert_non_null(key);
+    *key = '\0'; /* the SVG alone */
+    assert_well_formed(b.data);
+    labels = lnt_count(b.data, "class=\"spot-label\"");
+    keys = lnt_count(b.data, " data-key=\"");
+    assert_true(keys > 0);
+    assert_int_equal(labels + keys, 40);
+    *key = '<';
+    /* every keyed spot is in the list, by its number, escaped */
+    assert_int_equal(lnt_count(key, "<li value=\""), keys);
+    assert_non_null(strstr(key, "<li value=\"1\">Place number"));
+    assert_non_null(strstr(key, "&lt;"));
+    {
+        char last[32];
+        snprintf(last, sizeof last, "<li value=\"%zu\">", keys);
+        assert_non_null(strstr(key, last));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_web_svg__map_labels_of_a_tight_cluster_never_overlap),
+        cmocka_unit_test_setup_teardown(test_web_svg__map_labels_without_room_are_numbered_in_a_key,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_web_svg__bars_carry_a_text_description, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_web_svg__heatmap_has_168_cells_labels_and_legend,

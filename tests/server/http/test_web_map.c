@@ -21,6 +21,7 @@
 #include "night.h"
 #include "officer_client.h"
 #include "store.h"
+#include "store_auth.h"
 #include "store_map.h"
 #include "support.h"
 
@@ -527,12 +528,337 @@ static void test_web_map__another_authoritys_officer_is_refused(void **state)
     curl_easy_cleanup(north);
 }
 
+/* ---- correcting a street record ---- */
+
+/* The id in the first `attr="N"` after `from` in `html`, 0 when there is none. */
+static long long attr_id(const char *html, const char *attr)
+{
+    const char *p = strstr(html, attr);
+    return p != NULL ? strtoll(p + strlen(attr), NULL, 10) : 0;
+}
+
+/* POST `body` to `path`; the status, and the reply's Location into `loc` when given. */
+static long post(CURL *c, const char *path, const char *body, const char *bearer, char *loc,
+                 size_t loc_size, char **reply)
+{
+    struct lnt_test_page r;
+    long status;
+
+    lnt_test_officer_http(c, g.server.base, path, body, bearer, &r);
+    status = r.status;
+    if (loc != NULL)
+        snprintf(loc, loc_size, "%s", r.location);
+    if (reply != NULL) {
+        *reply = strdup(r.body.data != NULL ? r.body.data : "");
+        assert_non_null(*reply);
+    }
+    lnt_test_page_release(&r);
+    return status;
+}
+
+/* How many audit rows have `action` and an object or detail containing `what`. */
+static size_t audited(const char *action, const char *what)
+{
+    struct lnt_store *s = NULL;
+    struct lnt_audit_entry *a = NULL;
+    char err[LNT_ERRBUF_SIZE] = "";
+    size_t n = 0, found = 0;
+
+    assert_int_equal(lnt_store_open(&s, g.db, err), LNT_OK);
+    assert_int_equal(lnt_store_audit_list(s, 0, 0, 0, 500, &a, &n, err), LNT_OK);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(a[i].action, action) == 0 &&
+            (strstr(a[i].object, what) != NULL || strstr(a[i].detail, what) != NULL))
+            found++;
+    free(a);
+    lnt_store_free(s);
+    return found;
+}
+
+static void test_web_map__street_record_corrected_with_a_reason_and_history_kept(void **state)
+{
+    CURL *north = login(NORTH), *south = login(SOUTH), *api = lnt_test_officer_client();
+    char token[128], body[600], path[96], loc[LNT_TEST_URL_MAX], obj[48], *html, *reply;
+    long long old_id, new_id;
+    (void)state;
+
+    /* The Northtown sergeant records a theft in the shared park. */
+    csrf(north, "/street", token, sizeof token);
+    snprintf(body, sizeof body,
+             "csrf=%s&place=%lld&date=%s&time=22:15&kind=theft&note=Phone+taken+at+the+gate", token,
+             (long long)g.castle, g.day);
+    assert_int_equal(post(north, "/street/record", body, NULL, NULL, 0, NULL), 303);
+    snprintf(path, sizeof path, "/street?from=%s", g.from);
+    html = get(north, path, 200);
+    {
+        const char *row = strstr(html, "Phone taken at the gate");
+        const char *start;
+        assert_non_null(row);
+        /* the row's own id, and its Correct link named for a screen reader */
+        for (start = row; start > html && strncmp(start, "<tr data-record=\"", 17) != 0; start--)
+            ;
+        old_id = attr_id(start, "<tr data-record=\"");
+        assert_true(old_id > 0);
+        snprintf(loc, sizeof loc,
+                 "href=\"/street/records/%lld#correct\" aria-label=\"Correct the "
+                 "record of ",
+                 old_id);
+        assert_non_null(strstr(start, loc));
+    }
+    free(html);
+
+    /* The form comes prefilled with the record. */
+    snprintf(path, sizeof path, "/street/records/%lld", old_id);
+    html = get(north, path, 200);
+    assert_non_null(strstr(html, "<option value=\"theft\" selected=\"selected\">"));
+    assert_non_null(strstr(html, "name=\"note\" maxlength=\"280\" value=\"Phone taken at the "
+                                 "gate\""));
+    snprintf(loc, sizeof loc, "id=\"pc-date\" name=\"date\" value=\"%s\"", g.day);
+    assert_non_null(strstr(html, loc));
+    assert_non_null(strstr(html, "id=\"pc-time\" name=\"time\" value=\"22:15\""));
+    lnt_test_csrf_of(html, token, sizeof token);
+    free(html);
+
+    /* No reason: refused, saying so; nothing changes. */
+    snprintf(path, sizeof path, "/street/records/%lld/correct", old_id);
+    snprintf(body, sizeof body,
+             "csrf=%s&date=%s&time=22:05&kind=disorder&note=Scuffle+at+the+gate&reason=", token,
+             g.day);
+    assert_int_equal(post(north, path, body, NULL, NULL, 0, &reply), 400);
+    assert_non_null(strstr(reply, "why"));
+    free(reply);
+
+    /* Another authority's sergeant: no such record in their list, and refused outright. */
+    html = get(south, "/street", 200);
+    snprintf(loc, sizeof loc, "/street/records/%lld", old_id);
+    assert_null(strstr(html, loc));
+    assert_null(strstr(html, "Phone taken at the gate"));
+    free(html);
+    free(get(south, loc, 403));
+    {
+        char other[128];
+        csrf(south, "/street", other, sizeof other);
+        snprintf(body, sizeof body,
+                 "csrf=%s&date=%s&time=22:05&kind=disorder&note=&reason=Not+ours", other, g.day);
+        assert_int_equal(post(south, path, body, NULL, NULL, 0, NULL), 403);
+    }
+    snprintf(obj, sizeof obj, "place incident %lld", old_id);
+    assert_int_equal(audited("access.refused", obj), 2);
+
+    /* With a reason: a new version supersedes the old, which is kept in the history. */
+    snprintf(body, sizeof body,
+             "csrf=%s&date=%s&time=22:05&kind=disorder&note=Scuffle+at+the+gate&reason=CCTV+"
+             "shows+a+scuffle%%2C+nothing+taken",
+             token, g.day);
+    assert_int_equal(post(north, path, body, NULL, loc, sizeof loc, NULL), 303);
+    assert_non_null(strstr(loc, "?done=1"));
+    new_id = attr_id(loc, "/street/records/");
+    assert_true(new_id > old_id);
+    assert_int_equal(audited("street.correct", obj), 1);
+    snprintf(path, sizeof path, "/street/records/%lld", new_id);
+    html = get(north, path, 200);
+    {
+        char key[96];
+        const char *first, *second;
+        snprintf(key, sizeof key, "<tr data-record=\"%lld\" class=\"superseded\">", old_id);
+        first = strstr(html, key);
+        snprintf(key, sizeof key, "<tr data-record=\"%lld\" class=\"current\">", new_id);
+        second = strstr(html, key);
+        assert_non_null(first);
+        assert_non_null(second);
+        assert_true(first < second); /* oldest first */
+        assert_non_null(strstr(first, "Phone taken at the gate"));
+        assert_non_null(strstr(first, "Superseded by version 2"));
+        assert_non_null(strstr(second, "CCTV shows a scuffle, nothing taken"));
+        assert_non_null(strstr(second, NORTH));
+    }
+    assert_non_null(strstr(html, "id=\"place-correct\"")); /* the current one may be corrected */
+    free(html);
+    /* The old version's page shows the same history and no form: it is not current. */
+    snprintf(path, sizeof path, "/street/records/%lld", old_id);
+    html = get(north, path, 200);
+    assert_non_null(strstr(html, "CCTV shows a scuffle"));
+    free(html);
+    /* Correcting the old version again: refused, the newer one is what to correct. */
+    snprintf(path, sizeof path, "/street/records/%lld/correct", old_id);
+    snprintf(body, sizeof body, "csrf=%s&date=%s&time=22:05&kind=other&note=&reason=Again", token,
+             g.day);
+    assert_int_equal(post(north, path, body, NULL, NULL, 0, NULL), 409);
+
+    /* The Street list counts the corrected record once, as corrected. */
+    snprintf(path, sizeof path, "/street?from=%s&kind=theft", g.from);
+    html = get(north, path, 200);
+    assert_null(strstr(html, "Phone taken at the gate"));
+    free(html);
+    snprintf(path, sizeof path, "/street?from=%s", g.from);
+    html = get(north, path, 200);
+    assert_non_null(strstr(html, "Scuffle at the gate"));
+    assert_non_null(strstr(html, "(corrected)"));
+    free(html);
+
+    /* The API: the history for the record's authority, refused to another; a correction. */
+    snprintf(path, sizeof path, "/api/v1/place-incidents/%lld", old_id);
+    {
+        struct lnt_test_page r;
+        lnt_test_officer_http(api, g.server.base, path, NULL, g.south_token, &r);
+        assert_int_equal(r.status, 403);
+        lnt_test_page_release(&r);
+        lnt_test_officer_http(api, g.server.base, path, NULL, g.north_token, &r);
+        assert_int_equal(r.status, 200);
+        snprintf(loc, sizeof loc, "\"current\":%lld", new_id);
+        assert_non_null(strstr(r.body.data, loc));
+        assert_non_null(strstr(r.body.data, "\"reason\":\"CCTV shows a scuffle, nothing taken\""));
+        assert_non_null(strstr(r.body.data, "\"superseded_at\":\""));
+        lnt_test_page_release(&r);
+    }
+    assert_true(audited("place.incident.read", obj) >= 1);
+    snprintf(path, sizeof path, "/api/v1/place-incidents/%lld/correct", new_id);
+    snprintf(body, sizeof body, "{\"occurred_at\":\"%s\",\"kind\":\"disorder\"}", g.at);
+    assert_int_equal(post(api, path, body, g.north_token, NULL, 0, &reply), 400);
+    assert_non_null(strstr(reply, "reason"));
+    free(reply);
+    snprintf(body, sizeof body,
+             "{\"occurred_at\":\"%s\",\"kind\":\"disorder\",\"note\":\"Scuffle\","
+             "\"reason\":\"Time from the CCTV\"}",
+             g.at);
+    assert_int_equal(post(api, path, body, g.south_token, NULL, 0, NULL), 403);
+    assert_int_equal(post(api, path, body, g.north_token, NULL, 0, &reply), 201);
+    snprintf(loc, sizeof loc, "\"supersedes\":%lld", new_id);
+    assert_non_null(strstr(reply, loc));
+    assert_non_null(strstr(reply, "\"reason\":\"Time from the CCTV\""));
+    free(reply);
+    assert_int_equal(post(api, path, body, g.north_token, NULL, 0, NULL), 409);
+
+    curl_easy_cleanup(api);
+    curl_easy_cleanup(north);
+    curl_easy_cleanup(south);
+}
+
+/* ---- labels on a crowded map ---- */
+
+/* The four numbers "x y w h" at p into b; the text after them. */
+static const char *read_box(const char *p, double b[4])
+{
+    char *end = NULL;
+    for (int i = 0; i < 4; i++) {
+        b[i] = strtod(p, &end);
+        assert_true(end != p);
+        p = end;
+    }
+    return p;
+}
+
+/* A number attribute `name="..."` in the element starting at `el`. */
+static double num_attr(const char *el, const char *name)
+{
+    char key[32];
+    const char *p;
+
+    snprintf(key, sizeof key, " %s=\"", name);
+    p = strstr(el, key);
+    assert_non_null(p);
+    return strtod(p + strlen(key), NULL);
+}
+
+static size_t count_str(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = strstr(hay, needle); p != NULL; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+static bool overlap(const double a[4], const double b[4])
+{
+    return a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3];
+}
+
+static void test_web_map__labels_of_venues_metres_apart_never_overlap(void **state)
+{
+    static const char *const names[8] = {"Cluster One",   "Cluster Two",  "Cluster Three",
+                                         "Cluster Four",  "Cluster Five", "Cluster Six",
+                                         "Cluster Seven", "Cluster Eight"};
+    double labels[40][4], markers[40][4];
+    size_t nl = 0, nm = 0, named = 0;
+    char err[LNT_ERRBUF_SIZE] = "", path[96], *html;
+    const char *p, *key;
+    struct lnt_store *s = NULL;
+    CURL *admin = login(ADMIN);
+    (void)state;
+
+    /* eight bars round one square, a couple of metres apart (0.00002 degrees) */
+    assert_int_equal(lnt_store_open(&s, g.db, err), LNT_OK);
+    for (int i = 0; i < 8; i++) {
+        int64_t id;
+        assert_int_equal(venue(s, names[i], LNT_VENUE_BAR, "Northtown", 51.4530 + (i % 3) * 0.00002,
+                               -2.5890 + (i / 3) * 0.00002, lnt_time_now(), &id, NULL, err),
+                         LNT_OK);
+    }
+    lnt_store_free(s);
+    snprintf(path, sizeof path, "/map?from=%s", g.from);
+    html = get(admin, path, 200);
+    key = strstr(html, "<ol class=\"map-key\"");
+    for (p = strstr(html, "<g class=\"spot "); p != NULL; p = strstr(p + 1, "<g class=\"spot ")) {
+        const char *end = strstr(p, "</g>");
+        const char *mk = strstr(p, "<rect x=\"");
+        const char *lb = strstr(p, "data-box=\"");
+        assert_non_null(end);
+        assert_true(nm < 40);
+        if (mk != NULL && mk < end) {
+            markers[nm][0] = num_attr(mk, "x");
+            markers[nm][1] = num_attr(mk, "y");
+            markers[nm][2] = num_attr(mk, "width");
+            markers[nm][3] = num_attr(mk, "height");
+        } else {
+            const char *c = strstr(p, "<circle ");
+            double r;
+            assert_true(c != NULL && c < end);
+            r = num_attr(c, "r");
+            markers[nm][0] = num_attr(c, "cx") - r;
+            markers[nm][1] = num_attr(c, "cy") - r;
+            markers[nm][2] = markers[nm][3] = 2 * r;
+        }
+        nm++;
+        if (lb != NULL && lb < end)
+            read_box(lb + strlen("data-box=\""), labels[nl++]);
+    }
+    /* each of the eight is named: by its label on the map, or in the key under it */
+    for (int i = 0; i < 8; i++) {
+        char dn[64];
+        const char *g0, *end, *lb;
+        snprintf(dn, sizeof dn, "data-name=\"%s\"", names[i]);
+        g0 = strstr(html, dn);
+        assert_non_null(g0);
+        end = strstr(g0, "</g>");
+        lb = strstr(g0, "class=\"spot-label\"");
+        snprintf(dn, sizeof dn, ">%s</a>: ", names[i]);
+        if ((lb != NULL && lb < end) || (key != NULL && strstr(key, dn) != NULL))
+            named++;
+    }
+    assert_int_equal(nm, 13); /* the five of the first test and the eight */
+    assert_int_equal(named, 8);
+    for (size_t i = 0; i < nl; i++) {
+        for (size_t j = 0; j < nm; j++)
+            if (overlap(labels[i], markers[j]))
+                fail_msg("label %zu covers marker %zu", i, j);
+        for (size_t j = i + 1; j < nl; j++)
+            if (overlap(labels[i], labels[j]))
+                fail_msg("labels %zu and %zu overlap", i, j);
+    }
+    /* leaders carry the cluster's names out to where there is room */
+    assert_true(count_str(html, "<line class=\"leader\"") >= 3);
+    free(html);
+    curl_easy_cleanup(admin);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_web_map__svg_shows_each_venue_and_place_with_its_count),
         cmocka_unit_test(test_web_map__upload_refused_unless_png_or_jpeg_within_bound),
         cmocka_unit_test(test_web_map__another_authoritys_officer_is_refused),
+        cmocka_unit_test(test_web_map__street_record_corrected_with_a_reason_and_history_kept),
+        cmocka_unit_test(test_web_map__labels_of_venues_metres_apart_never_overlap),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -167,10 +167,12 @@ static void test_store_map__officer_incidents_are_superseded_not_deleted(void **
     assert_string_equal(in.recorded_by, "officer7@example.org");
 
     fix = incident(park, SF_T0 + 4 * H, "violence_injury", "Fight near the bandstand, one hurt");
+    lnt_str_copy(fix.reason, sizeof fix.reason, "One was hurt after all");
     assert_int_equal(lnt_store_place_incident_supersede(f->s, &sgt, in.id, &fix, err), LNT_OK);
     assert_int_equal(fix.supersedes, in.id);
     /* A record corrected once is corrected through its correction. */
     again = incident(park, SF_T0 + 4 * H, "other", "");
+    lnt_str_copy(again.reason, sizeof again.reason, "Wrong kind");
     assert_int_equal(lnt_store_place_incident_supersede(f->s, &sgt, in.id, &again, err),
                      LNT_ERR_STATE);
     assert_non_null(strstr(err, "corrected already"));
@@ -205,6 +207,65 @@ static void test_store_map__officer_incidents_are_superseded_not_deleted(void **
     assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM place_incidents"), 2);
 }
 
+/* A correction says why; the record's history, read from any of its versions, keeps every
+ * version with who corrected it, when and why. */
+static void test_store_map__correction_needs_a_reason_and_keeps_the_history(void **state)
+{
+    struct sf *f = *state;
+    struct lnt_officer pc = officer(7, LNT_OFFICER_POLICE, "Northshire");
+    struct lnt_officer sgt = officer(8, LNT_OFFICER_OFFICER, "Northshire");
+    struct lnt_place_incident in, fix, fix2, *h = NULL;
+    char err[LNT_ERRBUF_SIZE] = "";
+    int64_t park = 0;
+    size_t n = 0;
+
+    assert_int_equal(lnt_store_place_add(f->s, "Castle Park", SF_T0, &park, err), LNT_OK);
+    in = incident(park, SF_T0 + H, "theft", "Phone taken by the gate");
+    assert_int_equal(lnt_store_place_incident_add(f->s, &pc, &in, err), LNT_OK);
+
+    /* No reason, or one with a line break: refused, naming the reason; nothing stored. */
+    fix = incident(park, SF_T0 + H, "disorder", "Phone taken by the gate");
+    assert_int_equal(lnt_store_place_incident_supersede(f->s, &sgt, in.id, &fix, err),
+                     LNT_ERR_INVALID);
+    assert_non_null(strstr(err, "reason"));
+    lnt_str_copy(fix.reason, sizeof fix.reason, "two\nlines");
+    assert_int_equal(lnt_store_place_incident_supersede(f->s, &sgt, in.id, &fix, err),
+                     LNT_ERR_INVALID);
+    assert_non_null(strstr(err, "reason"));
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM place_incidents"), 1);
+
+    lnt_str_copy(fix.reason, sizeof fix.reason, "CCTV shows a scuffle, nothing stolen");
+    assert_int_equal(lnt_store_place_incident_supersede(f->s, &sgt, in.id, &fix, err), LNT_OK);
+    fix2 = incident(park, SF_T0 + H + 600, "disorder", "Scuffle by the gate");
+    fix2.recorded_at = SF_T0 + 3 * H;
+    lnt_str_copy(fix2.reason, sizeof fix2.reason, "Time from the CCTV");
+    assert_int_equal(lnt_store_place_incident_supersede(f->s, &pc, fix.id, &fix2, err), LNT_OK);
+
+    /* From any version: all three, oldest first, each saying who, when and why. */
+    for (int from = 0; from < 3; from++) {
+        int64_t id = from == 0 ? in.id : from == 1 ? fix.id : fix2.id;
+        assert_int_equal(lnt_store_place_incident_history(f->s, id, &h, &n, err), LNT_OK);
+        assert_int_equal(n, 3);
+        assert_int_equal(h[0].id, in.id);
+        assert_string_equal(h[0].kind, "theft");
+        assert_string_equal(h[0].reason, "");
+        assert_int_equal(h[0].superseded_by, fix.id);
+        assert_int_equal(h[1].supersedes, in.id);
+        assert_string_equal(h[1].recorded_by, "officer8@example.org");
+        assert_string_equal(h[1].reason, "CCTV shows a scuffle, nothing stolen");
+        assert_int_equal(h[1].superseded_by, fix2.id);
+        assert_int_equal(h[1].superseded_at, SF_T0 + 3 * H);
+        assert_int_equal(h[2].superseded_by, 0);
+        assert_string_equal(h[2].reason, "Time from the CCTV");
+        free(h);
+    }
+    assert_int_equal(lnt_store_place_incident_history(f->s, 999, &h, &n, err), LNT_ERR_NOT_FOUND);
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM audit_log WHERE action = "
+                                         "'place.incident.supersede' AND detail LIKE "
+                                         "'%CCTV shows a scuffle%'"),
+                     1);
+}
+
 static void test_store_map__incidents_are_scoped_to_the_officers_authority(void **state)
 {
     struct sf *f = *state;
@@ -235,6 +296,7 @@ static void test_store_map__incidents_are_scoped_to_the_officers_authority(void 
     assert_int_equal(lnt_store_place_incident_add(f->s, &admin, &in, err), LNT_OK);
     /* Southshire may not correct Northshire's record either. */
     in = incident(rank, SF_T0, "other", "");
+    lnt_str_copy(in.reason, sizeof in.reason, "Not a disorder");
     assert_int_equal(lnt_store_place_incident_supersede(f->s, &south, 1, &in, err),
                      LNT_ERR_FORBIDDEN);
 
@@ -333,6 +395,8 @@ int main(void)
                                         sf_teardown),
         cmocka_unit_test_setup_teardown(
             test_store_map__officer_incidents_are_superseded_not_deleted, sf_setup, sf_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_store_map__correction_needs_a_reason_and_keeps_the_history, sf_setup, sf_teardown),
         cmocka_unit_test_setup_teardown(
             test_store_map__incidents_are_scoped_to_the_officers_authority, sf_setup, sf_teardown),
         cmocka_unit_test_setup_teardown(test_store_map__image_checked_by_magic_bytes_and_size,

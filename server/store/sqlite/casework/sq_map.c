@@ -226,8 +226,8 @@ static enum lnt_err incident_insert(struct lnt_store *s, const struct lnt_office
     in->superseded_by = in->superseded_at = 0;
     st = lnt_sq_stmt(&s->w,
                      "INSERT INTO place_incidents (place_id, place_name, authority, occurred_at, "
-                     "night, kind, note, officer_id, recorded_by, recorded_at, supersedes) VALUES "
-                     "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                     "night, kind, note, officer_id, recorded_by, recorded_at, supersedes, "
+                     "reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                      err);
     if (st == NULL)
         return LNT_ERR_DB;
@@ -242,6 +242,7 @@ static enum lnt_err incident_insert(struct lnt_store *s, const struct lnt_office
     sqlite3_bind_text(st, 9, in->recorded_by, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 10, in->recorded_at);
     sqlite3_bind_int64(st, 11, in->supersedes);
+    sqlite3_bind_text(st, 12, in->supersedes != 0 ? in->reason : "", -1, SQLITE_STATIC);
     rc = lnt_sq_done(s->w.db, st, err, "storing the incident");
     if (rc == LNT_OK)
         in->id = sqlite3_last_insert_rowid(s->w.db);
@@ -306,6 +307,13 @@ enum lnt_err lnt_store_place_incident_supersede(struct lnt_store *s,
     int64_t place_id = 0, superseded_by = 0;
     int r;
 
+    if (rc == LNT_OK && in->reason[0] == '\0')
+        rc = lnt_fail(err, LNT_ERR_INVALID, "a correction needs a reason: say what was wrong");
+    if (rc == LNT_OK) {
+        rc = lnt_store_text_check("reason", in->reason, LNT_PLACE_NOTE_MAX, err);
+        if (rc == LNT_ERR_TOO_LARGE)
+            rc = LNT_ERR_INVALID;
+    }
     if (rc != LNT_OK)
         return rc;
     rc = lnt_sq_wbegin(s, err);
@@ -359,8 +367,8 @@ enum lnt_err lnt_store_place_incident_supersede(struct lnt_store *s,
     }
     if (rc == LNT_OK) {
         snprintf(obj, sizeof obj, "place incident %" PRId64, old_id);
-        rc = lnt_sq_audit(s, "place.incident.supersede", obj, err, "by %" PRId64 ", %s", in->id,
-                          in->kind);
+        rc = lnt_sq_audit(s, "place.incident.supersede", obj, err, "by %" PRId64 ", %s: %s", in->id,
+                          in->kind, in->reason);
     }
 out:
     return lnt_sq_wend(s, rc, err);
@@ -384,7 +392,12 @@ static void incident_row(sqlite3_stmt *st, void *elem)
     in->supersedes = sqlite3_column_int64(st, 11);
     in->superseded_by = sqlite3_column_int64(st, 12);
     in->superseded_at = sqlite3_column_int64(st, 13);
+    lnt_sq_text(in->reason, sizeof in->reason, st, 14);
 }
+
+#define INCIDENT_COLS                                                                              \
+    "id, place_id, place_name, authority, occurred_at, night, kind, note, officer_id, "            \
+    "recorded_by, recorded_at, supersedes, superseded_by, superseded_at, reason"
 
 enum lnt_err lnt_store_place_incident_list(struct lnt_store *s,
                                            const struct lnt_place_incident_filter *f,
@@ -393,9 +406,8 @@ enum lnt_err lnt_store_place_incident_list(struct lnt_store *s,
     struct lnt_sq_conn *c = lnt_sq_rbegin(s);
     sqlite3_stmt *st = lnt_sq_stmt(
         c,
-        "SELECT id, place_id, place_name, authority, occurred_at, night, kind, note, officer_id, "
-        "recorded_by, recorded_at, supersedes, superseded_by, superseded_at FROM place_incidents "
-        "WHERE (?1 IS NULL OR authority = ?1 OR authority = '') AND (?2 = 0 OR place_id = ?2) "
+        "SELECT " INCIDENT_COLS " FROM place_incidents WHERE (?1 IS NULL OR authority = ?1 OR "
+        "authority = '') AND (?2 = 0 OR place_id = ?2) "
         "AND (?3 IS NULL OR kind = ?3) AND night BETWEEN ?4 AND ?5 AND (?6 OR superseded_by = 0) "
         "ORDER BY night, occurred_at, id LIMIT ?7",
         err);
@@ -418,6 +430,42 @@ enum lnt_err lnt_store_place_incident_list(struct lnt_store *s,
                          "listing public-place incidents");
     }
     lnt_sq_rend(s, c);
+    return rc;
+}
+
+/* A chain of corrections is short; this bounds a damaged one. */
+#define HISTORY_MAX 1000
+
+enum lnt_err lnt_store_place_incident_history(struct lnt_store *s, int64_t id,
+                                              struct lnt_place_incident **out, size_t *n, char *err)
+{
+    struct lnt_sq_conn *c = lnt_sq_rbegin(s);
+    /* back along supersedes to the first version, then forward along superseded_by */
+    sqlite3_stmt *st = lnt_sq_stmt(
+        c,
+        "WITH RECURSIVE back(id, supersedes, depth) AS (SELECT id, supersedes, 0 FROM "
+        "place_incidents WHERE id = ?1 UNION ALL SELECT p.id, p.supersedes, b.depth + 1 FROM "
+        "place_incidents p JOIN back b ON p.id = b.supersedes WHERE b.depth < ?2), "
+        "fwd(id, superseded_by, depth) AS (SELECT p.id, p.superseded_by, 0 FROM place_incidents "
+        "p WHERE p.id = (SELECT id FROM back ORDER BY depth DESC LIMIT 1) UNION ALL SELECT p.id, "
+        "p.superseded_by, f.depth + 1 FROM place_incidents p JOIN fwd f ON p.id = "
+        "f.superseded_by WHERE f.depth < ?2) "
+        "SELECT " INCIDENT_COLS " FROM place_incidents WHERE id IN (SELECT id FROM fwd) "
+        "ORDER BY id LIMIT ?2",
+        err);
+    enum lnt_err rc = LNT_ERR_DB;
+
+    *out = NULL;
+    *n = 0;
+    if (st != NULL) {
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_int(st, 2, HISTORY_MAX);
+        rc = lnt_sq_list(c->db, st, sizeof **out, incident_row, (void **)out, n, err,
+                         "reading the record's history");
+    }
+    lnt_sq_rend(s, c);
+    if (rc == LNT_OK && *n == 0)
+        rc = lnt_fail(err, LNT_ERR_NOT_FOUND, "place incident %" PRId64 " not found", id);
     return rc;
 }
 
