@@ -221,7 +221,7 @@ static void test_hotspots__legible_at_a_phone_width(void **state)
 static void test_hotspots__short_on_a_phone_with_every_venue_one_tap_away(void **state)
 {
     char err[LNT_ERRBUF_SIZE] = "", *h, *ok;
-    char script[160];
+    char check[160];
     (void)state;
 
     browser_login(TOWN_OFFICER);
@@ -230,12 +230,12 @@ static void test_hotspots__short_on_a_phone_with_every_venue_one_tap_away(void *
     assert_text_has("#harm-h", "ranked by harm");
     wait_script(VISIBLE_HARM_ROWS, "5");
     wait_script("return document.querySelectorAll('#harm-table tbody tr').length;", "20");
-    snprintf(script, sizeof script,
+    snprintf(check, sizeof check,
              "return document.documentElement.scrollHeight < %d && "
              "document.documentElement.scrollHeight > 844;",
              PHONE_PAGE_MAX);
     h = script("return document.documentElement.scrollHeight;");
-    ok = script(script);
+    ok = script(check);
     if (strcmp(ok, "true") != 0)
         fail_msg("the Trends page is %s px long at %d px wide, over %d", h, PHONE_W,
                  PHONE_PAGE_MAX);
