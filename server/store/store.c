@@ -1,13 +1,17 @@
 /* store.c - the backend-independent parts of the store: names, enrolment codes, checks. */
 #include "store_int.h"
 
+#include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
 
 #include "codec.h"
+#include "night.h"
 #include "store_auth.h"
 #include "store_events.h"
+#include "wire.h"
 
 /* No 0/O, 1/I/L: a code read aloud or copied from paper survives. */
 static const char code_alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
@@ -383,4 +387,123 @@ void lnt_scope_volunteers(const struct lnt_scope *who, int64_t venue_id,
         out->venue_id = venue_id == 0 || venue_id == who->venue_id ? who->venue_id : -1;
     if (who->authority[0] != '\0')
         out->authority = who->authority;
+}
+
+/* ---- shared by the backends: a venue's checks, a batch's canonical JSON ---- */
+
+enum lnt_err lnt_store_venue_check(struct lnt_venue *v, char *err)
+{
+    struct lnt_trading t;
+    enum lnt_err rc = lnt_store_text_check("venue name", v->name, sizeof v->name - 1, err);
+
+    if (rc == LNT_OK)
+        rc = lnt_store_text_check("venue area", v->area, sizeof v->area - 1, err);
+    if (rc == LNT_OK && v->authority[0] != '\0')
+        rc = lnt_store_text_check("licensing authority", v->authority, LNT_AUTHORITY_MAX, err);
+    if (rc != LNT_OK)
+        return rc;
+    if (v->category < LNT_VENUE_PUB || v->category > LNT_VENUE_HUB)
+        return lnt_fail(err, LNT_ERR_INVALID, "venue category %d is not known", (int)v->category);
+    if (v->capacity < 0)
+        return lnt_fail(err, LNT_ERR_INVALID, "venue capacity must not be negative");
+    if (v->cup_cover_threshold < 0)
+        return lnt_fail(err, LNT_ERR_INVALID, "cup-cover threshold must not be negative");
+    if (v->joined_on < 0)
+        return lnt_fail(err, LNT_ERR_INVALID, "joining date must not be before 1970");
+    if (memchr(v->trading, '\0', sizeof v->trading) == NULL)
+        return lnt_fail(err, LNT_ERR_TOO_LARGE, "trading pattern is over %d bytes",
+                        LNT_TRADING_MAX);
+    if (v->trading[0] == '\0')
+        (void)lnt_str_copy(v->trading, sizeof v->trading,
+                           lnt_trading_default(lnt_venue_category_name(v->category)));
+    rc = lnt_trading_parse(v->trading, &t, err);
+    if (rc != LNT_OK)
+        return lnt_fail_prefix(err, rc, "trading pattern: ");
+    if (lnt_trading_format(&t, v->trading, sizeof v->trading) != LNT_OK)
+        return lnt_fail(err, LNT_ERR_TOO_LARGE, "trading pattern is over %d bytes",
+                        LNT_TRADING_MAX);
+    return LNT_OK;
+}
+
+const char *lnt_store_event_staff(const struct lnt_event *e)
+{
+    const char *id = NULL;
+
+    switch (e->type) {
+    case LNT_EV_SIGN_IN:
+    case LNT_EV_SIGN_OUT:
+    case LNT_EV_DOOR_REFUSED:
+        id = e->u.badge.staff_id;
+        break;
+    case LNT_EV_INCIDENT:
+        id = e->u.incident.staff_id;
+        break;
+    case LNT_EV_STOCK:
+        id = e->u.stock.staff_id;
+        break;
+    case LNT_EV_SHIFT_START:
+    case LNT_EV_SHIFT_END:
+        id = e->u.shift.staff_id;
+        break;
+    case LNT_EV_WELFARE:
+        id = e->u.welfare.staff_id;
+        break;
+    default:
+        break;
+    }
+    return id != NULL && id[0] != '\0' ? id : NULL;
+}
+
+enum lnt_err lnt_store_encode_batch(const struct lnt_event *ev, size_t n,
+                                    struct lnt_store_encoded *enc, char *err)
+{
+    /* an event encodes to at most LNT_BATCH_BODY_MAX bytes, so this bound is never the limit */
+    lnt_buf_init(&enc->text, (size_t)LNT_BATCH_MAX * LNT_BATCH_BODY_MAX);
+    for (size_t i = 0; i < n && i < LNT_BATCH_MAX; i++) {
+        enum lnt_err rc;
+
+        if (ev[i].seq < 1)
+            return lnt_fail(err, LNT_ERR_INVALID, "event %zu: seq %" PRId64 ": must be at least 1",
+                            i, ev[i].seq);
+        rc = lnt_wire_event_encode(&ev[i], &enc->text, err);
+        if (rc != LNT_OK)
+            return lnt_fail_prefix(err, rc, "event %zu: seq %" PRId64 ": ", i, ev[i].seq);
+        enc->end[i] = enc->text.len;
+    }
+    return n > LNT_BATCH_MAX
+               ? lnt_fail(err, LNT_ERR_TOO_LARGE, "a batch holds at most %d events", LNT_BATCH_MAX)
+               : LNT_OK;
+}
+
+const char *lnt_store_encoded_body(const struct lnt_store_encoded *enc, size_t i, size_t *len)
+{
+    size_t start = i == 0 ? 0 : enc->end[i - 1];
+
+    *len = enc->end[i] - start;
+    return enc->text.data + start;
+}
+
+enum lnt_err lnt_store_same_body(const struct lnt_event *e, const char *body, size_t body_len,
+                                 const void *old, size_t old_len, int64_t old_seq, bool *same,
+                                 char *err)
+{
+    struct lnt_event *copy;
+    struct lnt_buf text;
+    enum lnt_err rc;
+
+    if (old_seq == e->seq) {
+        *same = old_len == body_len && memcmp(old, body, body_len) == 0;
+        return LNT_OK;
+    }
+    copy = malloc(sizeof *copy);
+    if (copy == NULL)
+        return lnt_fail(err, LNT_ERR_NOMEM, "out of memory comparing an event");
+    *copy = *e;
+    copy->seq = old_seq;
+    lnt_buf_init(&text, LNT_BATCH_BODY_MAX);
+    rc = lnt_wire_event_encode(copy, &text, err);
+    *same = rc == LNT_OK && text.len == old_len && memcmp(text.data, old, old_len) == 0;
+    lnt_buf_release(&text);
+    free(copy);
+    return rc;
 }

@@ -2,9 +2,12 @@
 #ifndef LNT_STORE_INT_H
 #define LNT_STORE_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
+#include "event.h"
 #include "store.h"
 
 /* Characters of an enrolment code without its dashes. */
@@ -46,5 +49,44 @@ void lnt_store_b64url(const uint8_t *in, size_t n, char *out);
 enum lnt_err lnt_store_email_norm(const char *email, char *out, char *err);
 /* LNT_OK for a scope its role allows (see struct lnt_scope), LNT_ERR_INVALID otherwise. */
 enum lnt_err lnt_store_scope_check(const struct lnt_scope *sc, char *err);
+
+/* ---- shared by the backends: a venue's checks, a batch's canonical JSON ---- */
+
+/*
+ * Checks a venue as typed and puts its trading pattern in canonical form (the
+ * category's default when ""). LNT_ERR_INVALID or LNT_ERR_TOO_LARGE with a
+ * message naming the field; thread-safe.
+ */
+enum lnt_err lnt_store_venue_check(struct lnt_venue *v, char *err);
+/* The staff id an event names, or NULL when it names none. */
+const char *lnt_store_event_staff(const struct lnt_event *e);
+
+/*
+ * The canonical JSON of a batch's events, made before any lock or connection is
+ * taken: encoding is most of an event's CPU time outside the database and needs
+ * none, so concurrent batches encode side by side and only the database work
+ * is serialised. The caller owns `text` and releases it (lnt_buf_release).
+ */
+struct lnt_store_encoded {
+    struct lnt_buf text;       /* every body, one after the other */
+    size_t end[LNT_BATCH_MAX]; /* body i is text[end[i-1] .. end[i]) */
+};
+/*
+ * Fills `enc` for ev[0..n) (n <= LNT_BATCH_MAX). On error err names the event
+ * ("event 3: seq 4: ...") and `enc` holds the bodies before it; the caller
+ * releases enc->text either way.
+ */
+enum lnt_err lnt_store_encode_batch(const struct lnt_event *ev, size_t n,
+                                    struct lnt_store_encoded *enc, char *err);
+/* Body i of `enc` and its length. */
+const char *lnt_store_encoded_body(const struct lnt_store_encoded *enc, size_t i, size_t *len);
+/*
+ * Whether `e` (canonical JSON `body`) says what the stored canonical JSON `old`
+ * (of seq `old_seq`) says: byte for byte, once e is given old_seq. LNT_ERR_NOMEM,
+ * or an encoding error, with `err` set.
+ */
+enum lnt_err lnt_store_same_body(const struct lnt_event *e, const char *body, size_t body_len,
+                                 const void *old, size_t old_len, int64_t old_seq, bool *same,
+                                 char *err);
 
 #endif

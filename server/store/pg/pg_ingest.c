@@ -12,94 +12,6 @@
 #define EVENT_COLS 9
 #define EACH_PAGE 64 /* events decoded per read while walking */
 
-/* The staff id an event names, or NULL (as the SQLite backend records it). */
-static const char *event_staff(const struct lnt_event *e)
-{
-    const char *id = NULL;
-
-    switch (e->type) {
-    case LNT_EV_SIGN_IN:
-    case LNT_EV_SIGN_OUT:
-    case LNT_EV_DOOR_REFUSED:
-        id = e->u.badge.staff_id;
-        break;
-    case LNT_EV_INCIDENT:
-        id = e->u.incident.staff_id;
-        break;
-    case LNT_EV_STOCK:
-        id = e->u.stock.staff_id;
-        break;
-    case LNT_EV_SHIFT_START:
-    case LNT_EV_SHIFT_END:
-        id = e->u.shift.staff_id;
-        break;
-    case LNT_EV_WELFARE:
-        id = e->u.welfare.staff_id;
-        break;
-    default:
-        break;
-    }
-    return id != NULL && id[0] != '\0' ? id : NULL;
-}
-
-/* The canonical JSON of a batch's events, made before any connection is taken. */
-struct encoded {
-    struct lnt_buf text;       /* every body, one after the other */
-    size_t end[LNT_BATCH_MAX]; /* body i is text[end[i-1] .. end[i]) */
-};
-
-static enum lnt_err encode_batch(const struct lnt_event *ev, size_t n, struct encoded *enc,
-                                 char *err)
-{
-    lnt_buf_init(&enc->text, (size_t)LNT_BATCH_MAX * LNT_BATCH_BODY_MAX);
-    for (size_t i = 0; i < n; i++) {
-        enum lnt_err rc;
-
-        if (ev[i].seq < 1)
-            return lnt_fail(err, LNT_ERR_INVALID, "event %zu: seq %" PRId64 ": must be at least 1",
-                            i, ev[i].seq);
-        rc = lnt_wire_event_encode(&ev[i], &enc->text, err);
-        if (rc != LNT_OK)
-            return lnt_fail_prefix(err, rc, "event %zu: seq %" PRId64 ": ", i, ev[i].seq);
-        enc->end[i] = enc->text.len;
-    }
-    return LNT_OK;
-}
-
-static const char *body_of(const struct encoded *enc, size_t i, size_t *len)
-{
-    size_t start = i == 0 ? 0 : enc->end[i - 1];
-
-    *len = enc->end[i] - start;
-    return enc->text.data + start;
-}
-
-/* Whether `e` (canonical JSON `body`) says what the stored `old` (of seq old_seq) says. */
-static enum lnt_err same_body(const struct lnt_event *e, const char *body, size_t body_len,
-                              const char *old, size_t old_len, int64_t old_seq, bool *same,
-                              char *err)
-{
-    struct lnt_event *copy;
-    struct lnt_buf text;
-    enum lnt_err rc;
-
-    if (old_seq == e->seq) {
-        *same = old_len == body_len && memcmp(old, body, body_len) == 0;
-        return LNT_OK;
-    }
-    copy = malloc(sizeof *copy);
-    if (copy == NULL)
-        return lnt_fail(err, LNT_ERR_NOMEM, "out of memory comparing an event");
-    *copy = *e;
-    copy->seq = old_seq;
-    lnt_buf_init(&text, LNT_BATCH_BODY_MAX);
-    rc = lnt_wire_event_encode(copy, &text, err);
-    *same = rc == LNT_OK && text.len == old_len && memcmp(text.data, old, old_len) == 0;
-    lnt_buf_release(&text);
-    free(copy);
-    return rc;
-}
-
 /* The kiosk's venue, locked for the transaction: one kiosk's batches are stored one after the
  * other, whichever server each reached. Refuses unknown and revoked kiosks. */
 static enum lnt_err kiosk_for_ingest(PGconn *pg, int64_t kiosk_id, int64_t *venue_id,
@@ -130,8 +42,8 @@ static enum lnt_err kiosk_for_ingest(PGconn *pg, int64_t kiosk_id, int64_t *venu
 /* One INSERT for the whole batch; events already stored (on (kiosk_id, seq) or on their
  * uuid) are left out by ON CONFLICT DO NOTHING and found again by what RETURNING omits. */
 static enum lnt_err insert_batch(PGconn *pg, int64_t kiosk_id, int64_t venue_id, int64_t now,
-                                 const struct lnt_event *ev, size_t n, const struct encoded *enc,
-                                 bool *accepted, char *err)
+                                 const struct lnt_event *ev, size_t n,
+                                 const struct lnt_store_encoded *enc, bool *accepted, char *err)
 {
     struct lnt_buf sql;
     struct lnt_pg_params *p = malloc(sizeof *p);
@@ -146,7 +58,7 @@ static enum lnt_err insert_batch(PGconn *pg, int64_t kiosk_id, int64_t venue_id,
     lnt_pg_p_init(p);
     for (size_t i = 0; i < n && rc == LNT_OK; i++) {
         size_t len;
-        const char *body = body_of(enc, i, &len);
+        const char *body = lnt_store_encoded_body(enc, i, &len);
         int b = (int)(i * EVENT_COLS);
 
         rc = lnt_buf_printf(&sql, "%s($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)",
@@ -157,7 +69,7 @@ static enum lnt_err insert_batch(PGconn *pg, int64_t kiosk_id, int64_t venue_id,
         lnt_pg_p_text(p, ev[i].uuid);
         lnt_pg_p_i64(p, (int64_t)ev[i].type);
         lnt_pg_p_i64(p, venue_id);
-        lnt_pg_p_text(p, event_staff(&ev[i]));
+        lnt_pg_p_text(p, lnt_store_event_staff(&ev[i]));
         lnt_pg_p_i64(p, ev[i].occurred_at);
         lnt_pg_p_i64(p, now);
         lnt_pg_p_textn(p, body, len);
@@ -220,7 +132,7 @@ static enum lnt_err not_inserted(PGconn *pg, int64_t kiosk_id, int64_t now,
     if (old_kiosk == kiosk_id) {
         size_t old_len;
         const char *old = lnt_pg_raw(r, 0, 3, &old_len);
-        rc = same_body(e, body, body_len, old, old_len, old_seq, &same, err);
+        rc = lnt_store_same_body(e, body, body_len, old, old_len, old_seq, &same, err);
     }
     PQclear(r);
     if (rc != LNT_OK)
@@ -257,8 +169,9 @@ static enum lnt_err not_inserted(PGconn *pg, int64_t kiosk_id, int64_t now,
 
 /* The batch inside an open transaction on pg. */
 static enum lnt_err store_batch(PGconn *pg, int64_t kiosk_id, int64_t now,
-                                const struct lnt_event *ev, size_t n, const struct encoded *enc,
-                                enum lnt_err rc_enc, struct lnt_ingest_result *results, char *err)
+                                const struct lnt_event *ev, size_t n,
+                                const struct lnt_store_encoded *enc, enum lnt_err rc_enc,
+                                struct lnt_ingest_result *results, char *err)
 {
     bool accepted[LNT_BATCH_MAX] = {false};
     int64_t venue_id = 0, last = 0, gaps = 0, backwards = 0, max_seq = 0;
@@ -279,7 +192,7 @@ static enum lnt_err store_batch(PGconn *pg, int64_t kiosk_id, int64_t now,
         results[i].seq = e->seq;
         if (!accepted[i]) {
             size_t len;
-            const char *body = body_of(enc, i, &len);
+            const char *body = lnt_store_encoded_body(enc, i, &len);
 
             rc = not_inserted(pg, kiosk_id, now, e, body, len, &results[i], err);
             if (rc != LNT_OK)
@@ -319,7 +232,7 @@ enum lnt_err lnt_store_events_insert(struct lnt_store *s, int64_t kiosk_id, int6
                                      const struct lnt_event *ev, size_t n,
                                      struct lnt_ingest_result *results, char *err)
 {
-    struct encoded *enc;
+    struct lnt_store_encoded *enc;
     enum lnt_err rc, rc_enc;
     PGconn *pg = NULL;
 
@@ -329,7 +242,7 @@ enum lnt_err lnt_store_events_insert(struct lnt_store *s, int64_t kiosk_id, int6
     enc = calloc(1, sizeof *enc);
     if (enc == NULL)
         return lnt_fail(err, LNT_ERR_NOMEM, "out of memory storing a batch");
-    rc_enc = encode_batch(ev, n, enc, err);
+    rc_enc = lnt_store_encode_batch(ev, n, enc, err);
     rc = lnt_pg_take(s, &pg, err);
     if (rc == LNT_OK) {
         rc = lnt_pg_begin(pg, err);

@@ -15,42 +15,6 @@
     "WHERE k0.venue_id = v.id), (SELECT min(r0.night) FROM rollup_night r0 WHERE r0.venue_id = "   \
     "v.id AND r0.contacts > 0)"
 
-/* Checks a venue and puts its trading pattern in canonical form (the default when ""), with
- * the SQLite backend's rules and messages. */
-static enum lnt_err venue_check(struct lnt_venue *v, char *err)
-{
-    struct lnt_trading t;
-    enum lnt_err rc = lnt_store_text_check("venue name", v->name, sizeof v->name - 1, err);
-
-    if (rc == LNT_OK)
-        rc = lnt_store_text_check("venue area", v->area, sizeof v->area - 1, err);
-    if (rc == LNT_OK && v->authority[0] != '\0')
-        rc = lnt_store_text_check("licensing authority", v->authority, LNT_AUTHORITY_MAX, err);
-    if (rc != LNT_OK)
-        return rc;
-    if (v->category < LNT_VENUE_PUB || v->category > LNT_VENUE_HUB)
-        return lnt_fail(err, LNT_ERR_INVALID, "venue category %d is not known", (int)v->category);
-    if (v->capacity < 0)
-        return lnt_fail(err, LNT_ERR_INVALID, "venue capacity must not be negative");
-    if (v->cup_cover_threshold < 0)
-        return lnt_fail(err, LNT_ERR_INVALID, "cup-cover threshold must not be negative");
-    if (v->joined_on < 0)
-        return lnt_fail(err, LNT_ERR_INVALID, "joining date must not be before 1970");
-    if (memchr(v->trading, '\0', sizeof v->trading) == NULL)
-        return lnt_fail(err, LNT_ERR_TOO_LARGE, "trading pattern is over %d bytes",
-                        LNT_TRADING_MAX);
-    if (v->trading[0] == '\0')
-        (void)lnt_str_copy(v->trading, sizeof v->trading,
-                           lnt_trading_default(lnt_venue_category_name(v->category)));
-    rc = lnt_trading_parse(v->trading, &t, err);
-    if (rc != LNT_OK)
-        return lnt_fail_prefix(err, rc, "trading pattern: ");
-    if (lnt_trading_format(&t, v->trading, sizeof v->trading) != LNT_OK)
-        return lnt_fail(err, LNT_ERR_TOO_LARGE, "trading pattern is over %d bytes",
-                        LNT_TRADING_MAX);
-    return LNT_OK;
-}
-
 static void venue_row(const PGresult *r, int row, void *elem)
 {
     struct lnt_venue *v = elem;
@@ -90,7 +54,7 @@ enum lnt_err lnt_store_venue_add(struct lnt_store *s, struct lnt_venue *v, char 
 
     if (v->cup_cover_threshold == 0)
         v->cup_cover_threshold = LNT_CUP_COVER_THRESHOLD_DEFAULT;
-    rc = venue_check(v, err);
+    rc = lnt_store_venue_check(v, err);
     if (rc != LNT_OK)
         return rc;
     rc = lnt_pg_take(s, &pg, err);

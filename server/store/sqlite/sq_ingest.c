@@ -14,105 +14,11 @@
 
 /* ---- the batch ---- */
 
-/* The staff id an event names, or NULL. */
-static const char *event_staff(const struct lnt_event *e)
-{
-    const char *id = NULL;
-
-    switch (e->type) {
-    case LNT_EV_SIGN_IN:
-    case LNT_EV_SIGN_OUT:
-    case LNT_EV_DOOR_REFUSED:
-        id = e->u.badge.staff_id;
-        break;
-    case LNT_EV_INCIDENT:
-        id = e->u.incident.staff_id;
-        break;
-    case LNT_EV_STOCK:
-        id = e->u.stock.staff_id;
-        break;
-    case LNT_EV_SHIFT_START:
-    case LNT_EV_SHIFT_END:
-        id = e->u.shift.staff_id;
-        break;
-    case LNT_EV_WELFARE:
-        id = e->u.welfare.staff_id;
-        break;
-    default:
-        break;
-    }
-    return id != NULL && id[0] != '\0' ? id : NULL;
-}
-
-/*
- * The canonical JSON of a batch's events, made before the write lock is
- * taken: encoding is most of an event's CPU time outside SQLite and needs no
- * database, so concurrent batches encode side by side and only the database
- * work is serialised.
- */
-struct encoded {
-    struct lnt_buf text;       /* every body, one after the other */
-    size_t end[LNT_BATCH_MAX]; /* body i is text[end[i-1] .. end[i]) */
-};
-
-/*
- * Fills `enc` for ev[0..n). On error err names the event ("event 3: seq 4:
- * ...") and `enc` holds the bodies before it; the caller releases enc->text
- * either way.
- */
-static enum lnt_err encode_batch(const struct lnt_event *ev, size_t n, struct encoded *enc,
-                                 char *err)
-{
-    /* an event encodes to at most LNT_BATCH_BODY_MAX bytes, so this bound is never the limit */
-    lnt_buf_init(&enc->text, (size_t)LNT_BATCH_MAX * LNT_BATCH_BODY_MAX);
-    for (size_t i = 0; i < n; i++) {
-        enum lnt_err rc;
-
-        if (ev[i].seq < 1)
-            return lnt_fail(err, LNT_ERR_INVALID, "event %zu: seq %" PRId64 ": must be at least 1",
-                            i, ev[i].seq);
-        rc = lnt_wire_event_encode(&ev[i], &enc->text, err);
-        if (rc != LNT_OK)
-            return lnt_fail_prefix(err, rc, "event %zu: seq %" PRId64 ": ", i, ev[i].seq);
-        enc->end[i] = enc->text.len;
-    }
-    return LNT_OK;
-}
-
 /* The stored event an event collided with: on its (kiosk_id, seq), else on its uuid. */
 struct stored {
     int64_t id, kiosk_id, seq, venue_id;
     bool same; /* its canonical JSON is the new event's, seq aside */
 };
-
-/*
- * Whether `e` (canonical JSON `body`) says what the stored canonical JSON
- * `old` (of seq `old_seq`) says: byte for byte, once e is given old_seq.
- */
-static enum lnt_err same_body(const struct lnt_event *e, const char *body, size_t body_len,
-                              const void *old, size_t old_len, int64_t old_seq, bool *same,
-                              char *err)
-{
-    struct lnt_event *copy;
-    struct lnt_buf text;
-    enum lnt_err rc;
-
-    if (old_seq == e->seq) {
-        *same = old_len == body_len && memcmp(old, body, body_len) == 0;
-        return LNT_OK;
-    }
-    copy = malloc(sizeof *copy);
-    if (copy == NULL)
-        return lnt_fail(err, LNT_ERR_NOMEM, "out of memory comparing an event");
-    *copy = *e;
-    copy->seq = old_seq;
-    lnt_buf_init(&text, LNT_BATCH_BODY_MAX);
-    rc = lnt_wire_event_encode(copy, &text, err);
-    *same = rc == LNT_OK && text.len == old_len && memcmp(text.data, old, old_len) == 0;
-    lnt_buf_release(&text);
-    free(copy);
-    return rc;
-}
 
 /* Finds what an event that was not inserted collided with, and compares their content. */
 static enum lnt_err find_stored(struct lnt_store *s, const struct lnt_sq_origin *o,
@@ -148,8 +54,8 @@ static enum lnt_err find_stored(struct lnt_store *s, const struct lnt_sq_origin 
     out->same = false;
     rc = out->kiosk_id != o->kiosk_id
              ? LNT_OK
-             : same_body(e, body, body_len, sqlite3_column_blob(st, 4),
-                         (size_t)sqlite3_column_bytes(st, 4), out->seq, &out->same, err);
+             : lnt_store_same_body(e, body, body_len, sqlite3_column_blob(st, 4),
+                                   (size_t)sqlite3_column_bytes(st, 4), out->seq, &out->same, err);
     sqlite3_reset(st);
     return rc;
 }
@@ -160,7 +66,7 @@ static enum lnt_err insert_one(struct lnt_store *s, const struct lnt_sq_origin *
                                const struct lnt_event *e, const char *body, size_t body_len,
                                struct lnt_ingest_result *res, char *err)
 {
-    const char *staff = event_staff(e);
+    const char *staff = lnt_store_event_staff(e);
     struct stored old = {0};
     sqlite3_stmt *st;
     enum lnt_err rc;
@@ -270,7 +176,7 @@ struct pending {
     const struct lnt_event *ev;
     size_t n;
     struct lnt_ingest_result *results;
-    struct encoded enc;
+    struct lnt_store_encoded enc;
     enum lnt_err rc_enc; /* from encoding, before any lock */
     char *err;
     enum lnt_err rc; /* the outcome, valid once done */
@@ -553,7 +459,7 @@ enum lnt_err lnt_store_events_insert(struct lnt_store *s, int64_t kiosk_id, int6
         return lnt_fail(err, LNT_ERR_NOMEM, "out of memory storing a batch");
     *p = (struct pending){
         .kiosk_id = kiosk_id, .now = now, .ev = ev, .n = n, .results = results, .err = err};
-    p->rc_enc = encode_batch(ev, n, &p->enc, err);
+    p->rc_enc = lnt_store_encode_batch(ev, n, &p->enc, err);
     store_queued(s, p);
     rc = p->rc;
     lnt_buf_release(&p->enc.text);

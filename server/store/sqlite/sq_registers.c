@@ -107,41 +107,6 @@ out:
 
 /* ---- venues ---- */
 
-/* Checks a venue and puts its trading pattern in canonical form (the default when ""). */
-static enum lnt_err venue_check(struct lnt_venue *v, char *err)
-{
-    struct lnt_trading t;
-    enum lnt_err rc = lnt_store_text_check("venue name", v->name, sizeof v->name - 1, err);
-
-    if (rc == LNT_OK)
-        rc = lnt_store_text_check("venue area", v->area, sizeof v->area - 1, err);
-    if (rc == LNT_OK && v->authority[0] != '\0')
-        rc = lnt_store_text_check("licensing authority", v->authority, LNT_AUTHORITY_MAX, err);
-    if (rc != LNT_OK)
-        return rc;
-    if (v->category < LNT_VENUE_PUB || v->category > LNT_VENUE_HUB)
-        return lnt_fail(err, LNT_ERR_INVALID, "venue category %d is not known", (int)v->category);
-    if (v->capacity < 0)
-        return lnt_fail(err, LNT_ERR_INVALID, "venue capacity must not be negative");
-    if (v->cup_cover_threshold < 0)
-        return lnt_fail(err, LNT_ERR_INVALID, "cup-cover threshold must not be negative");
-    if (v->joined_on < 0)
-        return lnt_fail(err, LNT_ERR_INVALID, "joining date must not be before 1970");
-    if (memchr(v->trading, '\0', sizeof v->trading) == NULL)
-        return lnt_fail(err, LNT_ERR_TOO_LARGE, "trading pattern is over %d bytes",
-                        LNT_TRADING_MAX);
-    if (v->trading[0] == '\0')
-        (void)lnt_str_copy(v->trading, sizeof v->trading,
-                           lnt_trading_default(lnt_venue_category_name(v->category)));
-    rc = lnt_trading_parse(v->trading, &t, err);
-    if (rc != LNT_OK)
-        return lnt_fail_prefix(err, rc, "trading pattern: ");
-    if (lnt_trading_format(&t, v->trading, sizeof v->trading) != LNT_OK)
-        return lnt_fail(err, LNT_ERR_TOO_LARGE, "trading pattern is over %d bytes",
-                        LNT_TRADING_MAX);
-    return LNT_OK;
-}
-
 enum lnt_err lnt_store_venue_add(struct lnt_store *s, struct lnt_venue *v, char *err)
 {
     sqlite3_stmt *st;
@@ -151,7 +116,7 @@ enum lnt_err lnt_store_venue_add(struct lnt_store *s, struct lnt_venue *v, char 
 
     if (v->cup_cover_threshold == 0)
         v->cup_cover_threshold = LNT_CUP_COVER_THRESHOLD_DEFAULT;
-    rc = venue_check(v, err);
+    rc = lnt_store_venue_check(v, err);
     if (rc != LNT_OK)
         return rc;
     rc = lnt_sq_wbegin(s, err);
@@ -313,7 +278,7 @@ enum lnt_err lnt_store_venue_edit(struct lnt_store *s, int64_t id, const struct 
     cur.name[sizeof cur.name - 1] = '\0';
     cur.area[sizeof cur.area - 1] = '\0';
     cur.authority[sizeof cur.authority - 1] = '\0';
-    rc = venue_check(&cur, err);
+    rc = lnt_store_venue_check(&cur, err);
     if (rc != LNT_OK)
         goto out;
     st = lnt_sq_stmt(&s->w,
