@@ -140,9 +140,11 @@ enum lnt_err lnt_store_cw_pdf(struct lnt_store *s, int64_t id, int32_t version, 
 /*
  * Open action items owned by officer `owner_id`, due before day `today`, whose record and plan
  * are not closed, at venues `scope` covers (NULL = every venue; a venue manager's scope covers
- * none), soonest due first; *out is the caller's to free. Thread-safe.
+ * none), soonest due first; *out is the caller's to free. `at` 0 reads the current versions;
+ * otherwise the versions current at `at` (as lnt_store_cw_list_at), so that an overview as at a
+ * past date lists what was overdue then. Thread-safe.
  */
-enum lnt_err lnt_store_cw_overdue(struct lnt_store *s, int64_t owner_id, int32_t today,
+enum lnt_err lnt_store_cw_overdue(struct lnt_store *s, int64_t owner_id, int32_t today, int64_t at,
                                   const struct lnt_scope *scope, struct lnt_casework **out,
                                   size_t *n, char *err);
 

@@ -696,7 +696,8 @@ void web_casework_overdue(struct web_req *r)
 
     if (!web_can_casework(r) ||
         lnt_store_cw_overdue(r->web->store, r->officer.id, lnt_london_date(r->now),
-                             &r->officer.scope, &items, &n, NULL) != LNT_OK ||
+                             r->as_at != 0 ? r->now : 0, &r->officer.scope, &items, &n,
+                             NULL) != LNT_OK ||
         n == 0) {
         free(items);
         return;

@@ -82,7 +82,7 @@ LNT_STORE_FN(cw_history, (LNT_STORE_T *s, int64_t id, struct lnt_casework **out,
 LNT_STORE_FN(cw_list, (LNT_STORE_T *s, int64_t venue_id, struct lnt_casework **out, size_t *n, char *err), (LNT_STORE_ARG, venue_id, out, n, err))
 LNT_STORE_FN(cw_list_at, (LNT_STORE_T *s, int64_t venue_id, int64_t at, struct lnt_casework **out, size_t *n, char *err), (LNT_STORE_ARG, venue_id, at, out, n, err))
 LNT_STORE_FN(cw_pdf, (LNT_STORE_T *s, int64_t id, int32_t version, uint8_t **out, size_t *n, char *err), (LNT_STORE_ARG, id, version, out, n, err))
-LNT_STORE_FN(cw_overdue, (LNT_STORE_T *s, int64_t owner_id, int32_t today, const struct lnt_scope *scope, struct lnt_casework **out, size_t *n, char *err), (LNT_STORE_ARG, owner_id, today, scope, out, n, err))
+LNT_STORE_FN(cw_overdue, (LNT_STORE_T *s, int64_t owner_id, int32_t today, int64_t at, const struct lnt_scope *scope, struct lnt_casework **out, size_t *n, char *err), (LNT_STORE_ARG, owner_id, today, at, scope, out, n, err))
 LNT_STORE_FN(score_latest, (LNT_STORE_T *s, int64_t venue_id, struct lnt_score_change *out, bool *found, char *err), (LNT_STORE_ARG, venue_id, out, found, err))
 LNT_STORE_FN(score_record, (LNT_STORE_T *s, struct lnt_score_change *c, bool *added, char *err), (LNT_STORE_ARG, c, added, err))
 LNT_STORE_FN(score_history, (LNT_STORE_T *s, int64_t venue_id, int64_t upto, size_t limit, struct lnt_score_change **out, size_t *n, char *err), (LNT_STORE_ARG, venue_id, upto, limit, out, n, err))

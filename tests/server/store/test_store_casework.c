@@ -323,15 +323,15 @@ static void test_store_casework__overdue_items_for_their_owner_in_scope(void **s
     assert_int_equal(lnt_store_cw_add(f->s, NULL, SF_T0, i3, NULL, 0, err), LNT_OK);
     assert_int_equal(lnt_store_cw_add(f->s, NULL, SF_T0, i4, NULL, 0, err), LNT_OK);
 
-    assert_int_equal(lnt_store_cw_overdue(f->s, me, today, &west, &list, &n, err), LNT_OK);
+    assert_int_equal(lnt_store_cw_overdue(f->s, me, today, 0, &west, &list, &n, err), LNT_OK);
     assert_int_equal(n, 1); /* not the one due later, another's, or another authority's */
     assert_int_equal(list[0].id, i1->id);
     free(list);
-    assert_int_equal(lnt_store_cw_overdue(f->s, me, today, NULL, &list, &n, err), LNT_OK);
+    assert_int_equal(lnt_store_cw_overdue(f->s, me, today, 0, NULL, &list, &n, err), LNT_OK);
     assert_int_equal(n, 2);
     assert_int_equal(list[0].id, i1->id); /* soonest due first */
     free(list);
-    assert_int_equal(lnt_store_cw_overdue(f->s, me, today, &venue_mgr, &list, &n, err), LNT_OK);
+    assert_int_equal(lnt_store_cw_overdue(f->s, me, today, 0, &venue_mgr, &list, &n, err), LNT_OK);
     assert_int_equal(n, 0);
 
     /* done needs evidence; once done it is no longer overdue */
@@ -340,13 +340,28 @@ static void test_store_casework__overdue_items_for_their_owner_in_scope(void **s
     assert_non_null(strstr(err, "evidence"));
     lnt_str_copy(i1->evidence, sizeof i1->evidence, "WAVE certificates for all six seen");
     assert_int_equal(lnt_store_cw_edit(f->s, NULL, SF_T0 + 60, i1, NULL, 0, err), LNT_OK);
-    assert_int_equal(lnt_store_cw_overdue(f->s, me, today, &west, &list, &n, err), LNT_OK);
+    assert_int_equal(lnt_store_cw_overdue(f->s, me, today, 0, &west, &list, &n, err), LNT_OK);
+    assert_int_equal(n, 0);
+    /* as at a time before it was done it was overdue; before it was written, nothing was */
+    assert_int_equal(lnt_store_cw_overdue(f->s, me, today, SF_T0 + 30, &west, &list, &n, err),
+                     LNT_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(list[0].id, i1->id);
+    free(list);
+    assert_int_equal(lnt_store_cw_overdue(f->s, me, today, SF_T0 - 1, NULL, &list, &n, err),
+                     LNT_OK);
     assert_int_equal(n, 0);
 
     /* a closed plan takes no new items, and its open ones are no longer chased */
     assert_int_equal(lnt_store_cw_close(f->s, NULL, SF_T0 + 90, plan_e.id, err), LNT_OK);
-    assert_int_equal(lnt_store_cw_overdue(f->s, me, today, NULL, &list, &n, err), LNT_OK);
+    assert_int_equal(lnt_store_cw_overdue(f->s, me, today, 0, NULL, &list, &n, err), LNT_OK);
     assert_int_equal(n, 0);
+    /* ... but as at a time before the plan was closed, its item was still chased */
+    assert_int_equal(lnt_store_cw_overdue(f->s, me, today, SF_T0 + 60, NULL, &list, &n, err),
+                     LNT_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(list[0].id, i4->id);
+    free(list);
     free(i4);
     i4 = item(vaults, plan_e.id, me, today, "Too late");
     assert_int_equal(lnt_store_cw_add(f->s, NULL, SF_T0, i4, NULL, 0, err), LNT_ERR_STATE);

@@ -291,7 +291,7 @@ enum lnt_err lnt_store_cw_list_at(struct lnt_store *s, int64_t venue_id, int64_t
     return rc;
 }
 
-enum lnt_err lnt_store_cw_overdue(struct lnt_store *s, int64_t owner_id, int32_t today,
+enum lnt_err lnt_store_cw_overdue(struct lnt_store *s, int64_t owner_id, int32_t today, int64_t at,
                                   const struct lnt_scope *scope, struct lnt_casework **out,
                                   size_t *n, char *err)
 {
@@ -306,9 +306,12 @@ enum lnt_err lnt_store_cw_overdue(struct lnt_store *s, int64_t owner_id, int32_t
     c = lnt_sq_rbegin(s);
     st = lnt_sq_stmt(c,
                      "SELECT " COLS "JOIN venues ve ON ve.id = c.venue_id "
-                     "JOIN casework_versions pv ON pv.record_id = c.plan_id "
-                     "AND pv.superseded_at = 0 "
-                     "WHERE c.type = 'item' AND v.superseded_at = 0 AND v.owner_id = ?1 "
+                     "JOIN casework_versions pv ON pv.record_id = c.plan_id AND CASE WHEN "
+                     "?4 = 0 THEN pv.superseded_at = 0 ELSE pv.at <= ?4 AND (pv.superseded_at "
+                     "= 0 OR pv.superseded_at > ?4) END "
+                     "WHERE c.type = 'item' AND CASE WHEN ?4 = 0 THEN v.superseded_at = 0 ELSE "
+                     "v.at <= ?4 AND (v.superseded_at = 0 OR v.superseded_at > ?4) END "
+                     "AND v.owner_id = ?1 "
                      "AND v.status = 'open' AND v.closed_at = 0 AND pv.closed_at = 0 "
                      "AND v.on_date < ?2 AND (?3 = '' OR ve.authority = ?3) "
                      "ORDER BY v.on_date, c.id LIMIT 2000",
@@ -317,6 +320,7 @@ enum lnt_err lnt_store_cw_overdue(struct lnt_store *s, int64_t owner_id, int32_t
         sqlite3_bind_int64(st, 1, owner_id);
         sqlite3_bind_int64(st, 2, today);
         sqlite3_bind_text(st, 3, scope != NULL ? scope->authority : "", -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, at);
         rc = lnt_sq_list(c->db, st, sizeof **out, cw_row, (void **)out, n, err,
                          "listing overdue action items");
     }
