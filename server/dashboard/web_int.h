@@ -80,6 +80,10 @@ struct web_req {
     int64_t live_now;    /* the clock's instant, whatever the page is as at */
     int32_t as_at;       /* the night the page is as at; 0 = live */
     char as_at_text[40]; /* "2026-11-14" (or an RFC 3339 time), carried on links; "" = live */
+    /* The officer's alerts waiting, when the page has read them already (the alerts page), so
+     * that the navigation's count and the page's are one reading; else the nav reads them. */
+    bool alerts_waiting_read;
+    int64_t alerts_waiting;
 };
 
 /*

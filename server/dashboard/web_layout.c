@@ -235,6 +235,8 @@ static int64_t alerts_waiting(struct web_req *r)
     char err[LNT_ERRBUF_SIZE] = "";
     int64_t n = 0;
 
+    if (r->alerts_waiting_read)
+        return r->alerts_waiting;
     if (lnt_store_alert_unacked(r->web->store, r->officer.id, &n, err) != LNT_OK) {
         lnt_error("dashboard: alerts waiting: %s", err);
         return 0;

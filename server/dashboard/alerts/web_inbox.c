@@ -153,6 +153,8 @@ void web_inbox(struct web_req *r)
     }
     snprintf(object, sizeof object, "officer %lld", (long long)r->officer.id);
     web_audit(r, "alert.read", object, "the alerts page");
+    r->alerts_waiting_read = true; /* the navigation shows this same count */
+    r->alerts_waiting = waiting;
     web_page_begin(r, "Alerts", "alerts");
     lnt_html_rawf(&r->h,
                   "<h1>Alerts</h1><p class=\"lede\" id=\"inbox-count\">%lld waiting to be "
