@@ -325,25 +325,26 @@ static int check_listen(const struct options *o, char host[HOST_MAX], uint16_t *
 static bool open_store(const struct options *o, struct lnt_store **out)
 {
     struct lnt_scheme scheme;
-    char err[LNT_ERRBUF_SIZE] = "";
+    char err[LNT_ERRBUF_SIZE] = "", db[LNT_ERRBUF_SIZE];
     enum lnt_err rc;
 
     *out = NULL;
+    /* a postgresql:// URI may carry a password: never in a log line */
+    lnt_notify_url_shown(o->db, db, sizeof db);
     if (!lnt_store_is_postgresql(o->db) && access(o->db, F_OK) != 0) {
-        lnt_error("no database at %s: run `lanternctl init --scheme NAME` first", o->db);
+        lnt_error("no database at %s: run `lanternctl init --scheme NAME` first", db);
         return false;
     }
     if (lnt_store_open_keys(out, o->db, o->keys, err) != LNT_OK) {
-        lnt_error("cannot open %s: %s", o->db, err);
+        lnt_error("cannot open %s: %s", db, err);
         return false;
     }
     rc = lnt_store_scheme_get(*out, &scheme, err);
     memset(&scheme, 0, sizeof scheme); /* only its existence matters here */
     if (rc == LNT_ERR_NOT_FOUND)
-        lnt_error("database %s is not initialised: run `lanternctl init --scheme NAME` first",
-                  o->db);
+        lnt_error("database %s is not initialised: run `lanternctl init --scheme NAME` first", db);
     else if (rc != LNT_OK)
-        lnt_error("cannot read the scheme from %s: %s", o->db, err);
+        lnt_error("cannot read the scheme from %s: %s", db, err);
     else if ((rc = lnt_store_keys_check(*out, err)) != LNT_OK)
         lnt_error("%s", err);
     if (rc != LNT_OK) {

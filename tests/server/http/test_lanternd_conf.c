@@ -199,6 +199,25 @@ static void test_lanternd_conf__a_named_file_that_is_missing_stops_it(void **sta
     free(missing);
 }
 
+/* A PostgreSQL URI's password never reaches a message: the server named is shown without it. */
+static void test_lanternd_conf__a_database_password_is_never_shown(void **state)
+{
+    char *keys = lnt_test_path(g.dir, "lantern.keys");
+    const char *uri = "postgresql://lantern:s3cret-pw@127.0.0.1:1/lantern?connect_timeout=5";
+    const char *argv[] = {
+        lnt_test_bin("lanternd"), "--config", "/dev/null", "--db", uri, "--keys", keys, NULL};
+    struct lnt_proc_result r;
+    (void)state;
+
+    assert_int_equal(lnt_proc_run(argv, NULL, 30000, &r), 0);
+    assert_int_not_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "cannot open postgresql://127.0.0.1:1/lantern"));
+    assert_null(strstr(r.err, "s3cret-pw"));
+    assert_null(strstr(r.out, "s3cret-pw"));
+    lnt_proc_result_release(&r);
+    free(keys);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -209,6 +228,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             test_lanternd_conf__a_bad_line_stops_it_naming_file_and_line, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lanternd_conf__a_named_file_that_is_missing_stops_it,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lanternd_conf__a_database_password_is_never_shown,
                                         setup, teardown),
     };
     int rc;

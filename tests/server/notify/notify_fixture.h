@@ -12,6 +12,11 @@
 #include "notify.h"
 #include "store.h"
 
+/* SQL that takes a database back from the newest schema to schema 16, for the upgrade tests
+ * that go back further (schema 17's score history, schema 18's reason on street records):
+ * extend it with each new migration. */
+#define NF_BACK_TO_16 "DROP TABLE score_history; ALTER TABLE place_incidents DROP COLUMN reason; "
+
 #define NF_T0 1795813200 /* 2026-11-27T21:00:00Z, a Friday evening */
 
 struct nf {

@@ -278,8 +278,9 @@ static void test_notify_smtp__upgrade_sends_no_old_alerts(void **state)
     nf_smtp_start(f);
     lnt_store_free(f->s);
     f->s = NULL;
-    nf_sql_exec(f->path, "DROP TABLE alert_delivery_cursor; DROP TABLE alert_deliveries; "
-                         "DROP TABLE alert_webhooks; PRAGMA user_version = 14;");
+    nf_sql_exec(f->path,
+                NF_BACK_TO_16 "DROP TABLE alert_delivery_cursor; DROP TABLE alert_deliveries; "
+                              "DROP TABLE alert_webhooks; PRAGMA user_version = 14;");
     nf_alert(f->path, "a:old", "WTN", "Raised before the upgrade", LINK, NF_T0, officer, true);
     nf_reopen(f);
     assert_int_equal(nf_sql_int(f->path, "PRAGMA user_version"), LNT_STORE_SCHEMA_VERSION);

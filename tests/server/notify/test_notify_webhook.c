@@ -392,9 +392,9 @@ static void test_notify_webhook__upgrade_seals_clear_secret(void **state)
     f->s = NULL;
     /* as schema 15 kept it */
     snprintf(sql, sizeof sql,
-             "ALTER TABLE alert_webhooks DROP COLUMN sealed; "
-             "INSERT INTO alert_webhooks (authority, url, secret, created_at) VALUES "
-             "('WTN', '%s', X'%s', %d); PRAGMA user_version = 15;",
+             NF_BACK_TO_16 "ALTER TABLE alert_webhooks DROP COLUMN sealed; "
+                           "INSERT INTO alert_webhooks (authority, url, secret, created_at) VALUES "
+                           "('WTN', '%s', X'%s', %d); PRAGMA user_version = 15;",
              f->url, hex, NF_T0);
     nf_sql_exec(f->path, sql);
     key_file(f, keys, sizeof keys);
