@@ -293,7 +293,10 @@ static enum lnt_err headers(const char **pp, const char *end, struct lnt_multipa
                                 "%d bytes.",
                                 no, LNT_MULTIPART_TYPE_MAX);
             has_ct = true;
-            memcpy(part->content_type, v, n);
+            /* a tab inside the value is whitespace, as a space is: kept as a space, so the
+             * type shown and stored holds no control character */
+            for (size_t i = 0; i < n; i++)
+                part->content_type[i] = v[i] == '\t' ? ' ' : v[i];
             part->content_type[n] = '\0';
         }
         p = eol + 2;
