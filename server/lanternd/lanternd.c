@@ -27,6 +27,7 @@
 #include "opts.h"
 #include "score_api.h"
 #include "score_cache.h"
+#include "score_listen.h"
 #include "ltime.h"
 #include "routes.h"
 #include "store.h"
@@ -377,6 +378,7 @@ static bool block_stop_signals(sigset_t *set)
 struct parts {
     struct lnt_api api;
     struct lnt_score_cache *score_cache; /* owned; NULL = scores computed afresh */
+    struct lnt_score_listener *listener; /* owned; NULL = no other server to hear */
     struct lnt_web *web;                 /* owned; NULL = the dashboard is not served */
     struct lnt_routes routes;
 };
@@ -396,6 +398,18 @@ static void parts_start(struct parts *p, struct lnt_store *store, const char *db
     if (lnt_score_cache_new(&p->score_cache, SCORE_CACHE_SLOTS, SCORE_CACHE_TTL_S, err) != LNT_OK)
         lnt_warn("scores are computed afresh on every request: %s", err);
     p->api.score_cache = p->score_cache;
+    /* several lanternd on one PostgreSQL database: each forgets what another changed; on
+     * SQLite (LNT_ERR_UNSUPPORTED) there is one server and nothing to hear */
+    p->listener = NULL;
+    if (p->score_cache != NULL) {
+        enum lnt_err rc = lnt_score_listener_start(&p->listener, p->score_cache, store, err);
+        if (rc == LNT_OK)
+            lnt_info("scores: cached scores follow the other servers' changes");
+        else if (rc != LNT_ERR_UNSUPPORTED)
+            lnt_warn("scores: not hearing the other servers' changes (cached scores expire "
+                     "after %d s): %s",
+                     SCORE_CACHE_TTL_S, err);
+    }
     p->web = NULL;
     if (lnt_web_attach(&p->web, store, p->score_cache, err) != LNT_OK)
         lnt_warn("the dashboard is not served: %s", err);
@@ -408,6 +422,7 @@ static void parts_start(struct parts *p, struct lnt_store *store, const char *db
 static void parts_stop(struct parts *p)
 {
     lnt_web_detach(p->web);
+    lnt_score_listener_stop(p->listener);
     lnt_score_cache_free(p->score_cache);
 }
 

@@ -86,6 +86,8 @@ LNT_STORE_FN(cw_overdue, (LNT_STORE_T *s, int64_t owner_id, int32_t today, int64
 LNT_STORE_FN(score_latest, (LNT_STORE_T *s, int64_t venue_id, struct lnt_score_change *out, bool *found, char *err), (LNT_STORE_ARG, venue_id, out, found, err))
 LNT_STORE_FN(score_record, (LNT_STORE_T *s, struct lnt_score_change *c, bool *added, char *err), (LNT_STORE_ARG, c, added, err))
 LNT_STORE_FN(score_history, (LNT_STORE_T *s, int64_t venue_id, int64_t upto, size_t limit, struct lnt_score_change **out, size_t *n, char *err), (LNT_STORE_ARG, venue_id, upto, limit, out, n, err))
+LNT_STORE_FN(changed, (LNT_STORE_T *s, int64_t venue_id, char *err), (LNT_STORE_ARG, venue_id, err))
+LNT_STORE_FN(changes_wait, (LNT_STORE_T *s, int timeout_ms, int64_t *out, size_t cap, size_t *n, char *err), (LNT_STORE_ARG, timeout_ms, out, cap, n, err))
 LNT_STORE_FN(register_list, (LNT_STORE_T *s, int64_t venue_id, int64_t from, int64_t to, size_t offset, size_t limit, struct lnt_shift **out, size_t *n, char *err), (LNT_STORE_ARG, venue_id, from, to, offset, limit, out, n, err))
 LNT_STORE_FN(door_unlicensed, (LNT_STORE_T *s, int64_t venue_id, int32_t first, int32_t last, struct lnt_shift **out, size_t *n, char *err), (LNT_STORE_ARG, venue_id, first, last, out, n, err))
 LNT_STORE_FN(flag_list, (LNT_STORE_T *s, int64_t venue_id, enum lnt_flag_kind kind, int64_t from, int64_t to, size_t offset, size_t limit, struct lnt_flag **out, size_t *n, char *err), (LNT_STORE_ARG, venue_id, kind, from, to, offset, limit, out, n, err))

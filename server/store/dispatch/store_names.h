@@ -86,6 +86,8 @@
 #define lnt_store_score_latest LNT_STORE_NAME(score_latest)
 #define lnt_store_score_record LNT_STORE_NAME(score_record)
 #define lnt_store_score_history LNT_STORE_NAME(score_history)
+#define lnt_store_changed LNT_STORE_NAME(changed)
+#define lnt_store_changes_wait LNT_STORE_NAME(changes_wait)
 #define lnt_store_register_list LNT_STORE_NAME(register_list)
 #define lnt_store_door_unlicensed LNT_STORE_NAME(door_unlicensed)
 #define lnt_store_flag_list LNT_STORE_NAME(flag_list)

@@ -6,6 +6,7 @@
 #include "store.h"
 #include "store_alerts.h"
 #include "store_casework.h"
+#include "store_changes.h"
 #include "store_hotspots.h"
 #include "store_map.h"
 #include "store_notify.h"

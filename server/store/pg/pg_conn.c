@@ -110,4 +110,7 @@ void lnt_pg_close_all(struct lnt_store *s)
         s->conns[i].pg = NULL;
         s->conns[i].busy = false;
     }
+    if (s->listen != NULL)
+        PQfinish(s->listen);
+    s->listen = NULL;
 }

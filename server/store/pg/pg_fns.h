@@ -24,4 +24,6 @@ LNT_STORE_FN(key_list, (LNT_STORE_T *s, struct lnt_key_info **out, size_t *n, ch
 LNT_STORE_FN(box_rotate, (LNT_STORE_T *s, int64_t now, struct lnt_box_info *out, char *err), (LNT_STORE_ARG, now, out, err))
 LNT_STORE_FN(box_list, (LNT_STORE_T *s, struct lnt_box_info **out, size_t *n, char *err), (LNT_STORE_ARG, out, n, err))
 LNT_STORE_FN_RET(alert_raised, int, (LNT_STORE_T *s, const char *dedup, char *err), (LNT_STORE_ARG, dedup, err))
+LNT_STORE_FN(changed, (LNT_STORE_T *s, int64_t venue_id, char *err), (LNT_STORE_ARG, venue_id, err))
+LNT_STORE_FN(changes_wait, (LNT_STORE_T *s, int timeout_ms, int64_t *out, size_t cap, size_t *n, char *err), (LNT_STORE_ARG, timeout_ms, out, cap, n, err))
 LNT_STORE_FN(venue_list_by, (LNT_STORE_T *s, const char *authority, bool include_closed, struct lnt_venue **out, size_t *n, char *err), (LNT_STORE_ARG, authority, include_closed, out, n, err))

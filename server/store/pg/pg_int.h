@@ -6,8 +6,8 @@
  *   pg_exec.c  parameterised statements and typed reads of their results
  *   pg_err.c   libpq and SQLSTATE errors as enum lnt_err with a message
  *   pg_tx.c    transactions
- *   pg_migrate.c, pg_open.c, pg_venues.c, pg_kiosks.c, pg_ingest.c, pg_keys.c  the store
- *              functions
+ *   pg_migrate.c, pg_open.c, pg_venues.c, pg_kiosks.c, pg_ingest.c, pg_keys.c, pg_changes.c
+ *              the store functions
  *   pg_ops.c   the table of operations for the dispatch (store_ops.h)
  * Calls go one way: the store function files -> pg_migrate.c, pg_tx.c, pg_conn.c ->
  * pg_exec.c -> pg_err.c.
@@ -51,6 +51,7 @@ struct lnt_store {
     pthread_cond_t cv;
     char actor[LNT_PG_ACTOR_LEN];
     uint64_t batches, commits;
+    PGconn *listen; /* LISTENing for other servers' changes (pg_changes.c); its one waiter's */
 };
 
 /* ---- errors (pg_err.c) ---- */

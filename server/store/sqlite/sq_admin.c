@@ -1,4 +1,5 @@
-/* sq_admin.c - the store on SQLite: retention purge and online backup. */
+/* sq_admin.c - the store on SQLite: retention purge, online backup, and changes (which one
+ * server per file has no one to tell of). */
 #include "sq_int.h"
 
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "ltime.h"
+#include "store_changes.h"
 
 #define PURGE_CHUNK 5000 /* rows per purge transaction: ingest waits at most this long */
 #define BACKUP_PAGES 256 /* pages copied per backup step */
@@ -211,4 +213,27 @@ out:
         lnt_sq_wunlock(s);
     }
     return rc;
+}
+
+/* ---- changes: one server serves a SQLite file, so there is no other to tell ---- */
+
+enum lnt_err lnt_store_changed(struct lnt_store *s, int64_t venue_id, char *err)
+{
+    (void)s;
+    if (venue_id < 0)
+        return lnt_fail(err, LNT_ERR_INVALID, "venue id %" PRId64 " is not a venue", venue_id);
+    return LNT_OK;
+}
+
+enum lnt_err lnt_store_changes_wait(struct lnt_store *s, int timeout_ms, int64_t *out, size_t cap,
+                                    size_t *n, char *err)
+{
+    (void)s;
+    (void)timeout_ms;
+    (void)out;
+    (void)cap;
+    *n = 0;
+    return lnt_fail(err, LNT_ERR_UNSUPPORTED,
+                    "a SQLite database is served by one lanternd: no other server's changes to "
+                    "hear");
 }

@@ -1,0 +1,36 @@
+/* score_listen.h - keeping the score caches of several lanternd on one database in step: a
+ * change said once (lnt_score_changed) is forgotten by every server's cache. */
+#ifndef LNT_SCORE_LISTEN_H
+#define LNT_SCORE_LISTEN_H
+
+#include <stdint.h>
+
+#include "err.h"
+#include "score_cache.h"
+#include "store.h"
+
+/*
+ * What every writer calls once a change that a score reads has committed: forgets venue_id's
+ * cached scores here at once (LNT_SCORE_CACHE_ALL: every venue's; every league either way), so
+ * this server's next answer is fresh, and tells the other servers on the database
+ * (lnt_store_changed), whose listeners forget theirs. A failure to tell them is logged: their
+ * entries then expire within the cache's TTL. Thread-safe; c may be NULL.
+ */
+void lnt_score_changed(struct lnt_score_cache *c, struct lnt_store *s, int64_t venue_id);
+
+struct lnt_score_listener;
+
+/*
+ * Starts a thread that hears the other servers' changes (lnt_store_changes_wait) and forgets
+ * them in c; it connects, and reconnects after a lost connection, on its own (logging while it
+ * cannot), forgetting everything each time it does.
+ * LNT_ERR_UNSUPPORTED (nothing started, *out NULL) where the store has no other server to
+ * hear (SQLite); LNT_ERR_NOMEM, LNT_ERR_INTERNAL when the thread cannot start. c and s must
+ * outlive the listener.
+ */
+enum lnt_err lnt_score_listener_start(struct lnt_score_listener **out, struct lnt_score_cache *c,
+                                      struct lnt_store *s, char *err);
+/* Stops the thread (within about a second) and frees the listener. NULL is a no-op. */
+void lnt_score_listener_stop(struct lnt_score_listener *l);
+
+#endif
