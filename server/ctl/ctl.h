@@ -198,6 +198,8 @@ int lnt_ctl_token_revoke(struct lnt_ctl *c, int argc, char **argv);
 int lnt_ctl_export(struct lnt_ctl *c, int argc, char **argv);
 int lnt_ctl_purge(struct lnt_ctl *c, int argc, char **argv);
 int lnt_ctl_backup(struct lnt_ctl *c, int argc, char **argv);
+/* ctl_migrate.c: migrate --to postgresql://... */
+int lnt_ctl_migrate(struct lnt_ctl *c, int argc, char **argv);
 int lnt_ctl_audit_list(struct lnt_ctl *c, int argc, char **argv);
 /* ctl_badge.c */
 int lnt_ctl_badge_list(struct lnt_ctl *c, int argc, char **argv);

@@ -300,6 +300,9 @@ static const struct command commands[] = {
      "purge                               apply the retention periods"},
     {"backup", NULL, lnt_ctl_backup,
      "backup --to FILE                    a consistent copy, live; never the key file"},
+    {"migrate", NULL, lnt_ctl_migrate,
+     "migrate --to postgresql://...       copies the --db SQLite database into an empty\n"
+     "        PostgreSQL one in one transaction, then checks every table and score"},
     {"audit", "list", lnt_ctl_audit_list,
      "audit list [--from DATE] [--to DATE] [--limit N] [--action PREFIX]"},
     {"score", NULL, lnt_ctl_score,

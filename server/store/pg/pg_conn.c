@@ -45,6 +45,20 @@ enum lnt_err lnt_pg_connect(const char *target, PGconn **out, char *err)
     return LNT_OK;
 }
 
+enum lnt_err lnt_pg_reconnect(PGconn *pg, char *err)
+{
+    enum lnt_err rc;
+
+    /* the same parameters, so with several hosts libpq looks again for the one that takes
+     * writes: after a failover, the promoted replica */
+    PQreset(pg);
+    if (PQstatus(pg) != CONNECTION_OK) {
+        rc = lnt_pg_fail(pg, NULL, err, "connecting to PostgreSQL again");
+        return rc == LNT_ERR_DB ? LNT_ERR_NET : rc;
+    }
+    return configure(pg, err);
+}
+
 enum lnt_err lnt_pg_take(struct lnt_store *s, PGconn **out, char *err)
 {
     struct lnt_pg_conn *c = NULL;
@@ -86,16 +100,28 @@ void lnt_pg_give(struct lnt_store *s, PGconn *pg)
 {
     if (pg == NULL)
         return;
+    bool lost = PQstatus(pg) != CONNECTION_OK;
+
     pthread_mutex_lock(&s->mu);
     for (size_t i = 0; i < LNT_PG_CONNS; i++) {
         if (s->conns[i].pg == pg) {
-            /* a connection left inside a transaction by a bug is not handed out again */
-            if (PQtransactionStatus(pg) != PQTRANS_IDLE) {
+            /* a connection left inside a transaction by a bug is not handed out again, nor
+             * one the server dropped */
+            if (lost || PQtransactionStatus(pg) != PQTRANS_IDLE) {
                 PQfinish(pg);
                 s->conns[i].pg = NULL;
             }
             s->conns[i].busy = false;
             break;
+        }
+    }
+    /* a connection lost means the server went (a restart, a failover): the idle ones went with
+     * it, unnoticed until used. Closed now, each is opened afresh when next taken rather than
+     * failing one more call first */
+    for (size_t i = 0; lost && i < LNT_PG_CONNS; i++) {
+        if (!s->conns[i].busy && s->conns[i].pg != NULL) {
+            PQfinish(s->conns[i].pg);
+            s->conns[i].pg = NULL;
         }
     }
     pthread_cond_signal(&s->cv);

@@ -78,7 +78,12 @@ enum lnt_err lnt_pg_connect(const char *target, PGconn **out, char *err);
  * fails. *out is NULL on error.
  */
 enum lnt_err lnt_pg_take(struct lnt_store *s, PGconn **out, char *err);
+/* Gives a connection back. One the server dropped is closed, and so are the idle ones (they
+ * were to the same server): each connects afresh when next taken. */
 void lnt_pg_give(struct lnt_store *s, PGconn *pg);
+/* Connects pg again in place (PQreset: the same URI, every host tried again) and configures
+ * the session; LNT_ERR_NET with libpq's message when no server takes it. */
+enum lnt_err lnt_pg_reconnect(PGconn *pg, char *err);
 /* Closes every connection. */
 void lnt_pg_close_all(struct lnt_store *s);
 
@@ -134,7 +139,7 @@ enum lnt_err lnt_pg_list(PGconn *pg, const char *sql, const struct lnt_pg_params
 
 /* ---- transactions (pg_tx.c) ---- */
 
-/* BEGIN on pg. */
+/* BEGIN on pg; a connection found broken by it (nothing sent yet) is connected again once. */
 enum lnt_err lnt_pg_begin(PGconn *pg, char *err);
 /* COMMIT when rc is LNT_OK (its failure becomes rc), else ROLLBACK; returns the outcome. */
 enum lnt_err lnt_pg_end(PGconn *pg, enum lnt_err rc, char *err);

@@ -8,7 +8,17 @@
 
 enum lnt_err lnt_pg_begin(PGconn *pg, char *err)
 {
-    return lnt_pg_exec(pg, "BEGIN", NULL, NULL, err, "starting a transaction");
+    enum lnt_err rc = lnt_pg_exec(pg, "BEGIN", NULL, NULL, err, "starting a transaction");
+
+    /* an idle connection whose server went away fails at its first statement: nothing of the
+     * caller's work has been sent yet, so it is safe to connect again and carry on (a failure
+     * later in the transaction goes back to the caller, whose retry is stored once) */
+    if (rc == LNT_ERR_NET && PQstatus(pg) != CONNECTION_OK) {
+        rc = lnt_pg_reconnect(pg, err);
+        if (rc == LNT_OK)
+            rc = lnt_pg_exec(pg, "BEGIN", NULL, NULL, err, "starting a transaction");
+    }
+    return rc;
 }
 
 enum lnt_err lnt_pg_end(PGconn *pg, enum lnt_err rc, char *err)
