@@ -1,7 +1,7 @@
 # Thin wrapper around CMake. `make demo` and `make test` are the README's two commands.
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all build test demo deps clean format deb
+.PHONY: all build test demo deps clean format deb deb-arm64 test-arm64
 
 all: build
 
@@ -26,8 +26,17 @@ demo: build
 deb: deps
 	@scripts/build-deb build-deb
 
+# The Raspberry Pi's packages, cross-built for arm64, in build-deb-arm64/ (docs/deploy.md).
+deb-arm64: deps
+	@scripts/build-deb build-deb-arm64 arm64
+
+# common/, hw/ and the kiosk cross-built for arm64 in build-arm64/, their suites run under
+# qemu-aarch64-static (docs/testing.md, "The arm64 build"). `make test` runs it too.
+test-arm64: deps
+	@scripts/test-arm64 build-arm64
+
 format:
 	@git ls-files '*.c' '*.h' | xargs clang-format -i
 
 clean:
-	rm -rf build build-test build-deb
+	rm -rf build build-test build-deb build-arm64 build-deb-arm64
