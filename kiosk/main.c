@@ -81,7 +81,7 @@ static enum lnt_err open_v4l2(void *ctx, struct lnt_frame_source **out, char *er
 {
     const struct opts *o = ctx;
 
-    return lnt_frames_v4l2_open(o->camera, out, err);
+    return lnt_frames_v4l2_open(o->camera, &o->cam, out, err);
 }
 
 /* F2 in a window: the next demo badge in front of the camera (round and round the directory). */

@@ -25,7 +25,7 @@ static void test_hw__missing_camera_says_which_and_what_to_check(void **state)
     char err[LNT_ERRBUF_SIZE] = "";
 
     (void)state;
-    assert_int_equal(lnt_frames_v4l2_open("/dev/video-lantern-none", &src, err), LNT_ERR_IO);
+    assert_int_equal(lnt_frames_v4l2_open("/dev/video-lantern-none", NULL, &src, err), LNT_ERR_IO);
     assert_null(src);
     assert_non_null(strstr(err, "/dev/video-lantern-none"));
     assert_non_null(strstr(err, "cannot open"));
@@ -38,7 +38,7 @@ static void test_hw__a_file_that_is_no_camera_is_refused(void **state)
     char err[LNT_ERRBUF_SIZE] = "";
 
     (void)state;
-    assert_int_equal(lnt_frames_v4l2_open("/dev/null", &src, err), LNT_ERR_IO);
+    assert_int_equal(lnt_frames_v4l2_open("/dev/null", NULL, &src, err), LNT_ERR_IO);
     assert_null(src);
     assert_non_null(strstr(err, "not a V4L2 device"));
 }
