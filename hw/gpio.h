@@ -1,9 +1,10 @@
-/* gpio.h - the kiosk's feedback lines (status LED, buzzer) behind one interface: libgpiod v1 or a
- * fake for tests. */
+/* gpio.h - the kiosk's feedback lines (status LED, buzzer) and its assist button behind one
+ * interface each: libgpiod v1 or a fake for tests. */
 #ifndef LNT_GPIO_H
 #define LNT_GPIO_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "err.h"
 
@@ -29,5 +30,49 @@ void lnt_gpio_free(struct lnt_gpio *g);
 /* Fake backend only (false / 0 for any other): the line's state and how often it changed. */
 bool lnt_gpio_fake_get(const struct lnt_gpio *g, enum lnt_gpio_line line);
 unsigned lnt_gpio_fake_changes(const struct lnt_gpio *g, enum lnt_gpio_line line);
+
+/* ---- the assist button: one input line, debounced ---- */
+
+#define LNT_BUTTON_DEBOUNCE_MS 50 /* default: steady this long to count */
+
+struct lnt_button_config {
+    const char *chip;    /* as lnt_gpio_open takes it */
+    unsigned line;       /* the line offset */
+    bool active_low;     /* pressed reads low: a button to ground (the pull-up is turned on);
+                            else high, to 3.3 V (the pull-down is turned on) */
+    int64_t debounce_ms; /* >= 1 */
+};
+
+struct lnt_button;
+
+/*
+ * Claims the input line `c` names. LNT_ERR_IO when the chip or line cannot
+ * be had, with a message naming both (and how many lines the chip has when
+ * the offset is beyond them); *out is then NULL and nothing is held.
+ */
+enum lnt_err lnt_button_open(const struct lnt_button_config *c, struct lnt_button **out, char *err);
+/* A button that reads what lnt_button_fake_set said, for tests; `debounce_ms` as above. */
+enum lnt_err lnt_button_fake_new(int64_t debounce_ms, struct lnt_button **out, char *err);
+/* Fake only: the line now reads pressed (after active-low is taken into account) or not. */
+void lnt_button_fake_set(struct lnt_button *b, bool pressed);
+/* Whether `b` is the fake. */
+bool lnt_button_fake_is(const struct lnt_button *b);
+
+/*
+ * One look at the button at monotonic `now_ms`, from the main loop. *pressed
+ * is true once for each press: when the line has read pressed, steadily, for
+ * the debounce time after reading released as steadily. Bounces shorter than
+ * that are ignored; a long press is one press (released and pressed again is
+ * the next). A line that reads pressed at the first look (held, or wired the
+ * other way round) gives no press until it has been released. LNT_ERR_IO when
+ * the line cannot be read (*pressed false). Not thread-safe.
+ */
+enum lnt_err lnt_button_poll(struct lnt_button *b, int64_t now_ms, bool *pressed, char *err);
+/* Whether it is held down now (debounced). */
+bool lnt_button_held(const struct lnt_button *b);
+/* Presses counted so far. */
+unsigned lnt_button_presses(const struct lnt_button *b);
+/* Releases the line. NULL is a no-op. */
+void lnt_button_free(struct lnt_button *b);
 
 #endif

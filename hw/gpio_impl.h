@@ -17,4 +17,22 @@ struct lnt_gpio {
     unsigned changes[LNT_GPIO__COUNT];
 };
 
+struct lnt_button_ops {
+    const char *name;
+    /* 1 pressed, 0 released, -1 failed (err set). */
+    int (*read)(struct lnt_button *b, char *err);
+    void (*free)(struct lnt_button *b);
+};
+
+/* Each button backend embeds this as its first member; the debouncing is gpio.c's. */
+struct lnt_button {
+    const struct lnt_button_ops *ops;
+    int64_t debounce_ms;
+    bool looked;       /* the line was read at least once */
+    bool raw;          /* the last reading */
+    int64_t raw_since; /* monotonic ms it has read that */
+    bool steady;       /* the debounced state: pressed or not */
+    unsigned presses;
+};
+
 #endif

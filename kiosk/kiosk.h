@@ -40,6 +40,10 @@ struct kiosk {
     struct lnt_render *render;    /* the window; NULL headless */
     struct lnt_render *offscreen; /* for `shot` without a window */
     struct lnt_gpio *gpio;
+    struct lnt_button *assist; /* --assist-line; NULL without one, or when it could not be had */
+    bool assist_failing;       /* the last read failed (said once) */
+    int64_t assist_seen;       /* app.assist_at at the last turn: its answer is logged */
+    bool led_warned;           /* a refused LED blink was said once */
     struct lnt_watchdog *watchdog;
     int64_t buzzer_off_ms;
     enum lnt_app_state shown_state;

@@ -21,6 +21,8 @@
 #define COUNTS_EVERY_MS 200
 #define BEEP_OK_MS 120
 #define BEEP_REFUSED_MS 600
+#define BEEP_ASSIST_MS 1000 /* the one who pressed the assist button hears it was taken */
+#define ASSIST_BLINK_MS 500 /* the LED blinks while a press is unanswered */
 
 static volatile sig_atomic_t stop_requested;
 
@@ -81,7 +83,7 @@ static enum lnt_err open_v4l2(void *ctx, struct lnt_frame_source **out, char *er
 {
     const struct opts *o = ctx;
 
-    return lnt_frames_v4l2_open(o->camera, out, err);
+    return lnt_frames_v4l2_open(o->camera, &o->cam, out, err);
 }
 
 /* F2 in a window: the next demo badge in front of the camera (round and round the directory). */
@@ -155,11 +157,51 @@ static void feedback(struct kiosk *k)
             lnt_warn("%s", err);
         k->shown_state = s;
     }
+    if (k->app.assist_at != 0 || k->assist_seen != 0) {
+        /* Blinking while the assist button is unanswered; as the state says once answered. */
+        bool on = k->app.assist_at != 0 ? (mono / ASSIST_BLINK_MS) % 2 == 0
+                                        : s != LNT_APP_IDLE && s != LNT_APP_REFUSED;
+        if (lnt_gpio_set(k->gpio, LNT_GPIO_LED, on, err) != LNT_OK && !k->led_warned) {
+            lnt_warn("%s", err);
+            k->led_warned = true;
+        }
+    }
     if (k->buzzer_off_ms != 0 && mono >= k->buzzer_off_ms) {
         k->buzzer_off_ms = 0;
         if (lnt_gpio_set(k->gpio, LNT_GPIO_BUZZER, false, err) != LNT_OK)
             lnt_warn("%s", err);
     }
+}
+
+/* One look at the assist button: a press is put on the screen with a long beep; its answer (a
+ * badge shown) is logged with how long it waited. */
+static void assist_turn(struct kiosk *k, int64_t now)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+    bool pressed = false;
+
+    if (k->assist != NULL) {
+        if (lnt_button_poll(k->assist, lnt_mono_ms(), &pressed, err) != LNT_OK) {
+            if (!k->assist_failing)
+                lnt_error("%s", err);
+            k->assist_failing = true;
+        } else if (k->assist_failing) {
+            lnt_info("assist button: read again");
+            k->assist_failing = false;
+        }
+    }
+    if (pressed) {
+        lnt_info(k->app.assist_at == 0 ? "assist: the button at the staff door was pressed"
+                                       : "assist: pressed again; still waiting for a badge");
+        lnt_app_assist(&k->app, now);
+        k->buzzer_off_ms = lnt_mono_ms() + BEEP_ASSIST_MS;
+        if (lnt_gpio_set(k->gpio, LNT_GPIO_BUZZER, true, err) != LNT_OK)
+            lnt_warn("%s", err);
+    }
+    if (k->assist_seen != 0 && k->app.assist_at == 0)
+        lnt_info("assist: answered by a badge after %lld s",
+                 (long long)(now / 1000 - k->assist_seen));
+    k->assist_seen = k->app.assist_at;
 }
 
 /* SAVED may change from "will send" to "Sent" while it is on screen. */
@@ -228,6 +270,7 @@ static int run(struct kiosk *k)
             take_frame(k, now);
             busy = true;
         }
+        assist_turn(k, now);
         if (k->o.replay != NULL && !k->script_done) {
             int status = lnt_kiosk_replay_step(k);
             if (status != 0)
@@ -349,6 +392,21 @@ static int setup(struct kiosk *k, char *err)
                                                &k->gpio, err) != LNT_OK
                                : lnt_gpio_fake_new(&k->gpio, err) != LNT_OK)
         return LNT_ERR_IO;
+    if (k->o.assist_set) {
+        /* Optional: a button that cannot be had is said at start-up, and the door goes on. */
+        struct lnt_button_config bc = {k->o.assist_chip != NULL ? k->o.assist_chip : k->o.gpio_chip,
+                                       k->o.assist_line, k->o.assist_active_low,
+                                       k->o.assist_debounce_ms};
+        char berr[LNT_ERRBUF_SIZE] = "";
+        if (lnt_button_open(&bc, &k->assist, berr) != LNT_OK)
+            lnt_error("%s; starting without the assist button", berr);
+        else
+            lnt_info("assist button: chip `%s` line %u, pressed when %s", bc.chip, bc.line,
+                     bc.active_low ? "low" : "high");
+    } else if (k->o.replay != NULL &&
+               lnt_button_fake_new(k->o.assist_debounce_ms, &k->assist, err) != LNT_OK) {
+        return LNT_ERR_NOMEM; /* a script's `button` presses this one */
+    }
     if (lnt_watchdog_systemd_new(&k->watchdog, err) != LNT_OK)
         return LNT_ERR_IO;
     if (!k->o.headless && lnt_render_new_sized(LNT_RENDER_WINDOW, k->o.fullscreen, k->o.width,
@@ -407,6 +465,7 @@ out:
         lnt_render_free(k->render);
         lnt_render_free(k->offscreen);
         lnt_gpio_free(k->gpio);
+        lnt_button_free(k->assist);
         lnt_watchdog_free(k->watchdog);
         lnt_frame_source_free(k->frames);
         lnt_camera_free(k->camera);

@@ -170,6 +170,15 @@ int lnt_kiosk_replay_step(struct kiosk *k)
         case LNT_REPLAY_WAIT:
             k->wait_until_ms = mono + st->ms;
             return 0;
+        case LNT_REPLAY_BUTTON:
+            /* The main loop reads it, debounced, as it reads a real one: `wait` to hold it. */
+            if (k->assist == NULL)
+                status = step_failed(k, st, "button: the assist button could not be opened");
+            else if (!lnt_button_fake_is(k->assist))
+                status = step_failed(k, st, "button: the assist button is a real one here");
+            else
+                lnt_button_fake_set(k->assist, strcmp(st->arg, "down") == 0);
+            break;
         case LNT_REPLAY_SHOT:
             if (lnt_kiosk_shot(k, st->arg, err) != LNT_OK)
                 status = step_failed(k, st, "shot: %s", err);

@@ -42,6 +42,21 @@ static const char usage_text[] =
     "  --fullscreen       fill the display and hide the pointer (the kiosk itself)\n"
     "  --gpio-chip CHIP   drive the status LED and buzzer on this GPIO chip (libgpiod)\n"
     "  --gpio-lines L,B   their line offsets (default 17,27)\n"
+    "  --camera-size WxH  the size asked of the camera (default 1280x720); the nearest\n"
+    "                     it offers otherwise\n"
+    "  --camera-exposure auto|manual  (default auto)\n"
+    "  --camera-exposure-bias EV  auto: brighter (+) or darker (-), -4 to 4 (default 0)\n"
+    "  --camera-exposure-priority light|frame-rate  auto: may the frame rate drop to let\n"
+    "                     in more light (default light)\n"
+    "  --camera-exposure-time MS  manual: 0.1 to 1000 ms (default 20)\n"
+    "  --camera-gain PERCENT|default  manual: of the camera's range (default: its own)\n"
+    "  --camera-focus auto|PERCENT  continuous autofocus (default), or fixed at this\n"
+    "                     point of the camera's range, 100 the closest\n"
+    "  --assist-line N    an assist button on this GPIO input line (default: none)\n"
+    "  --assist-chip CHIP its chip (default: --gpio-chip)\n"
+    "  --assist-active low|high  pressed when the line is low (default: a button to\n"
+    "                     ground, with the pull-up) or high\n"
+    "  --assist-debounce MS  steady this long to count, 1 to 1000 (default 50)\n"
     "Exit status: 0 done, 1 failed or unsent at timeout, 2 usage or not enrolled,\n"
     "3 a replay step could not be done (the message names the script line).\n";
 
@@ -61,6 +76,17 @@ enum {
     O_IDLE,
     O_SIZE,
     O_GPIO_LINES,
+    O_CAMERA_SIZE,
+    O_CAMERA_EXPOSURE,
+    O_CAMERA_BIAS,
+    O_CAMERA_PRIORITY,
+    O_CAMERA_TIME,
+    O_CAMERA_GAIN,
+    O_CAMERA_FOCUS,
+    O_ASSIST_LINE,
+    O_ASSIST_CHIP,
+    O_ASSIST_ACTIVE,
+    O_ASSIST_DEBOUNCE,
     O_HEADLESS,
     O_FULLSCREEN,
     O_HELP,
@@ -81,6 +107,17 @@ static const struct option longopts[] = {
     {"idle", required_argument, NULL, O_IDLE},
     {"size", required_argument, NULL, O_SIZE},
     {"gpio-lines", required_argument, NULL, O_GPIO_LINES},
+    {"camera-size", required_argument, NULL, O_CAMERA_SIZE},
+    {"camera-exposure", required_argument, NULL, O_CAMERA_EXPOSURE},
+    {"camera-exposure-bias", required_argument, NULL, O_CAMERA_BIAS},
+    {"camera-exposure-priority", required_argument, NULL, O_CAMERA_PRIORITY},
+    {"camera-exposure-time", required_argument, NULL, O_CAMERA_TIME},
+    {"camera-gain", required_argument, NULL, O_CAMERA_GAIN},
+    {"camera-focus", required_argument, NULL, O_CAMERA_FOCUS},
+    {"assist-line", required_argument, NULL, O_ASSIST_LINE},
+    {"assist-chip", required_argument, NULL, O_ASSIST_CHIP},
+    {"assist-active", required_argument, NULL, O_ASSIST_ACTIVE},
+    {"assist-debounce", required_argument, NULL, O_ASSIST_DEBOUNCE},
     {"headless", no_argument, NULL, O_HEADLESS},
     {"fullscreen", no_argument, NULL, O_FULLSCREEN},
     {"help", no_argument, NULL, O_HELP},
@@ -130,6 +167,144 @@ static int parse_lines(const char *s, struct opts *o)
     return 0;
 }
 
+/* A decimal like "-0.7", "+1", "20", "0.125" in thousandths, from min to max thousandths. */
+static int parse_milli(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+    int64_t v = 0, scale = 1000;
+    bool neg = *s == '-', digits = false;
+
+    if (*s == '-' || *s == '+')
+        s++;
+    for (; *s >= '0' && *s <= '9'; s++, digits = true)
+        if ((v = v * 10 + (*s - '0')) > 1000000000)
+            return -1;
+    v *= 1000;
+    if (*s == '.')
+        for (s++; *s >= '0' && *s <= '9'; s++, digits = true) {
+            if (scale == 1)
+                return -1; /* finer than a thousandth */
+            scale /= 10;
+            v += (*s - '0') * scale;
+        }
+    if (!digits || *s != '\0')
+        return -1;
+    v = neg ? -v : v;
+    if (v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* "auto", "default", or a whole percentage: `word` gives LNT_CAM_DEFAULT. */
+static int parse_percent(const char *s, const char *word, int *out)
+{
+    int64_t pct;
+
+    if (strcmp(s, word) == 0) {
+        *out = LNT_CAM_DEFAULT;
+        return 0;
+    }
+    if (lnt_parse_i64(s, 0, 100, &pct) != LNT_OK)
+        return -1;
+    *out = (int)pct;
+    return 0;
+}
+
+/* What an option of set_hardware takes, for its message. */
+static const char *hardware_expected(int code)
+{
+    switch (code) {
+    case O_CAMERA_SIZE:
+        return "WIDTHxHEIGHT, e.g. 1280x720";
+    case O_CAMERA_EXPOSURE:
+        return "auto or manual";
+    case O_CAMERA_BIAS:
+        return "EV from -4 to 4, e.g. 0.7";
+    case O_CAMERA_PRIORITY:
+        return "light or frame-rate";
+    case O_CAMERA_TIME:
+        return "milliseconds from 0.1 to 1000, e.g. 20";
+    case O_CAMERA_GAIN:
+        return "a percentage, 0 to 100, or default";
+    case O_CAMERA_FOCUS:
+        return "auto, or a percentage, 0 to 100 (100 the closest)";
+    case O_ASSIST_LINE:
+        return "a GPIO line offset, 0 to 1023";
+    case O_ASSIST_ACTIVE:
+        return "low or high";
+    default:
+        return "milliseconds, 1 to 1000";
+    }
+}
+
+/* The camera's settings and the assist button (--camera-*, --assist-*): 0, 1 when `code` is
+ * none of them, or -1 with `err` set. */
+static int set_hardware(struct opts *o, int code, const char *v, const char *what, char *err)
+{
+    struct lnt_camera_settings *c = &o->cam;
+    int64_t n, w, h;
+
+    switch (code) {
+    case O_CAMERA_SIZE:
+        if (parse_pair(v, 'x', 160, 120, LNT_IMAGE_MAX_DIM, &w, &h) != 0)
+            goto bad;
+        c->width = (int)w;
+        c->height = (int)h;
+        return 0;
+    case O_CAMERA_EXPOSURE:
+        if (strcmp(v, "auto") != 0 && strcmp(v, "manual") != 0)
+            goto bad;
+        c->exposure = v[0] == 'a' ? LNT_CAM_EXPOSURE_AUTO : LNT_CAM_EXPOSURE_MANUAL;
+        return 0;
+    case O_CAMERA_BIAS:
+        if (parse_milli(v, -LNT_CAM_BIAS_MAX_MEV, LNT_CAM_BIAS_MAX_MEV, &n) != 0)
+            goto bad;
+        c->bias_mev = (int)n;
+        return 0;
+    case O_CAMERA_PRIORITY:
+        if (strcmp(v, "light") != 0 && strcmp(v, "frame-rate") != 0)
+            goto bad;
+        c->priority = v[0] == 'l' ? LNT_CAM_PRIORITY_LIGHT : LNT_CAM_PRIORITY_FRAME_RATE;
+        return 0;
+    case O_CAMERA_TIME: /* milliseconds in, microseconds kept */
+        if (parse_milli(v, 100, LNT_CAM_EXPOSURE_MAX_US, &n) != 0)
+            goto bad;
+        c->exposure_us = (int)n;
+        return 0;
+    case O_CAMERA_GAIN:
+        if (parse_percent(v, "default", &c->gain_pct) != 0)
+            goto bad;
+        return 0;
+    case O_CAMERA_FOCUS:
+        if (parse_percent(v, "auto", &c->focus_pct) != 0)
+            goto bad;
+        return 0;
+    case O_ASSIST_LINE:
+        if (lnt_parse_i64(v, 0, 1023, &n) != LNT_OK)
+            goto bad;
+        o->assist_line = (unsigned)n;
+        o->assist_set = true;
+        return 0;
+    case O_ASSIST_CHIP:
+        o->assist_chip = v;
+        return 0;
+    case O_ASSIST_ACTIVE:
+        if (strcmp(v, "low") != 0 && strcmp(v, "high") != 0)
+            goto bad;
+        o->assist_active_low = v[0] == 'l';
+        return 0;
+    case O_ASSIST_DEBOUNCE:
+        if (lnt_parse_i64(v, 1, 1000, &o->assist_debounce_ms) != LNT_OK)
+            goto bad;
+        return 0;
+    default:
+        return 1;
+    }
+bad:
+    lnt_fail(err, LNT_ERR_INVALID, "%s `%.40s`: expected %s", what, v, hardware_expected(code));
+    return -1;
+}
+
 static void defaults(struct opts *o)
 {
     memset(o, 0, sizeof *o);
@@ -139,6 +314,9 @@ static void defaults(struct opts *o)
     o->height = LNT_SCREEN_H;
     o->led_line = 17;
     o->buzzer_line = 27;
+    lnt_camera_settings_default(&o->cam);
+    o->assist_active_low = true;
+    o->assist_debounce_ms = 50;
 }
 
 /* The string setting option `code` fills, or NULL for one that is not a string. */
@@ -177,6 +355,14 @@ static int set_option(struct opts *o, int code, const char *v, const char *what,
     if (slot != NULL) {
         *slot = v;
         return 0;
+    }
+    switch (set_hardware(o, code, v, what, err)) {
+    case 0:
+        return 0;
+    case -1:
+        return -1;
+    default:
+        break;
     }
     switch (code) {
     case O_HEADLESS:
@@ -279,6 +465,10 @@ int lnt_kiosk_opts_parse(int argc, char **argv, struct opts *o, char *err)
     if (o->enroll != NULL && !lnt_sync_code_valid(o->enroll)) {
         lnt_fail(err, LNT_ERR_INVALID, "--enroll `%.40s`: expected a code like ABCD-EFGH-JKLM",
                  o->enroll);
+        return -1;
+    }
+    if (o->assist_set && o->assist_chip == NULL && o->gpio_chip == NULL) {
+        lnt_fail(err, LNT_ERR_INVALID, "--assist-line needs --assist-chip or --gpio-chip");
         return -1;
     }
     if (o->frames != NULL && o->camera != NULL) {

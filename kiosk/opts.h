@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "conf.h"
+#include "frame.h"
 
 #define KIOSK_CONF LNT_CONF_DIR "/kiosk.conf"
 
@@ -21,6 +22,14 @@ struct opts {
     const char *ca;
     const char *gpio_chip;
     unsigned led_line, buzzer_line;
+    struct lnt_camera_settings cam; /* --camera-*: size, exposure, focus */
+    /* The assist button: an input line (--assist-line; none by default) on --assist-chip
+     * (default --gpio-chip), pressed when low (default) or high, steady for --assist-debounce. */
+    const char *assist_chip;
+    bool assist_set;
+    unsigned assist_line;
+    bool assist_active_low;
+    int64_t assist_debounce_ms;
     bool headless;
     bool fullscreen;
     int64_t timeout_s;

@@ -292,6 +292,7 @@ void lnt_app_scan(struct lnt_app *app, const char *text, int64_t now_ms, struct 
     }
     hand_notices(app);
     app->save_error[0] = '\0';
+    app->assist_at = 0; /* whoever came to the door answers the assist button */
     lnt_app_enter(app, LNT_APP_BADGE, now_ms);
 }
 
@@ -428,6 +429,12 @@ void lnt_app_release(struct lnt_app *app, int id, int64_t now_ms, struct lnt_app
 void lnt_app_camera(struct lnt_app *app, bool working)
 {
     app->camera_down = !working;
+}
+
+void lnt_app_assist(struct lnt_app *app, int64_t now_ms)
+{
+    if (app->assist_at == 0)
+        app->assist_at = lnt_app_wall(app, now_ms);
 }
 
 void lnt_app_aim(struct lnt_app *app, bool seen, bool read, int64_t now_ms)

@@ -183,6 +183,8 @@ struct lnt_app {
     /* In SAVED: the record's seq, and whether the server has it (lnt_app_sent). */
     int64_t saved_seq;
     bool saved_sent;
+    /* The assist button: unix seconds of the press no badge has answered yet; 0 none. */
+    int64_t assist_at;
     /* Door refusals waiting for a manager's badge; kept through idle. */
     size_t n_pending;
     int pending_more;
@@ -281,6 +283,15 @@ void lnt_app_save_done(struct lnt_app *app, enum lnt_err rc, const struct lnt_ev
  * server); nothing else can be done without a badge.
  */
 void lnt_app_camera(struct lnt_app *app, bool working);
+
+/*
+ * The assist button at the staff door was pressed: someone there wants a
+ * member of staff. The idle screen says so, with the time of the first
+ * press, until a valid badge is shown (whoever comes answers it); further
+ * presses meanwhile keep that time. Nothing else changes: a form being
+ * filled in is not interrupted, and nothing is saved.
+ */
+void lnt_app_assist(struct lnt_app *app, int64_t now_ms);
 
 /*
  * What the scanner made of one camera frame: `seen` a code (its finder

@@ -1,5 +1,5 @@
 /* replay.c - scripted input for lantern-kiosk --replay: scan, tap, press, release, type, wait,
- * shot. */
+ * shot, button. */
 #include "replay.h"
 
 #include <errno.h>
@@ -13,9 +13,9 @@ static const struct {
     const char *name;
     enum lnt_replay_op op;
 } commands[] = {
-    {"scan", LNT_REPLAY_SCAN},       {"tap", LNT_REPLAY_TAP},   {"type", LNT_REPLAY_TYPE},
-    {"wait", LNT_REPLAY_WAIT},       {"shot", LNT_REPLAY_SHOT}, {"press", LNT_REPLAY_PRESS},
-    {"release", LNT_REPLAY_RELEASE},
+    {"scan", LNT_REPLAY_SCAN},       {"tap", LNT_REPLAY_TAP},       {"type", LNT_REPLAY_TYPE},
+    {"wait", LNT_REPLAY_WAIT},       {"shot", LNT_REPLAY_SHOT},     {"press", LNT_REPLAY_PRESS},
+    {"release", LNT_REPLAY_RELEASE}, {"button", LNT_REPLAY_BUTTON},
 };
 
 static bool is_space(char c)
@@ -52,8 +52,8 @@ enum lnt_err lnt_replay_parse_line(const char *line, struct lnt_replay_step *out
             out->op = commands[i].op;
     if (out->op == 0)
         return lnt_fail(err, LNT_ERR_INVALID,
-                        "unknown command `%s` (expected scan, tap, press, release, type, wait or "
-                        "shot)",
+                        "unknown command `%s` (expected scan, tap, press, release, type, wait, "
+                        "shot or button)",
                         word);
     if (len == 0 && (out->op == LNT_REPLAY_PRESS || out->op == LNT_REPLAY_RELEASE))
         return LNT_OK; /* where the finger last was */
@@ -68,6 +68,9 @@ enum lnt_err lnt_replay_parse_line(const char *line, struct lnt_replay_step *out
         lnt_parse_i64(out->arg, 0, LNT_REPLAY_WAIT_MAX, &out->ms) != LNT_OK)
         return lnt_fail(err, LNT_ERR_INVALID, "wait `%.20s`: expected milliseconds, 0 to %d",
                         out->arg, LNT_REPLAY_WAIT_MAX);
+    if (out->op == LNT_REPLAY_BUTTON && strcmp(out->arg, "down") != 0 &&
+        strcmp(out->arg, "up") != 0)
+        return lnt_fail(err, LNT_ERR_INVALID, "button `%.20s`: expected down or up", out->arg);
     if (out->op == LNT_REPLAY_SHOT && (len < 5 || strcmp(out->arg + len - 4, ".png") != 0))
         return lnt_fail(err, LNT_ERR_INVALID, "shot `%.40s`: expected a FILE.png", out->arg);
     return LNT_OK;

@@ -1,5 +1,5 @@
 /* replay.h - scripted input for lantern-kiosk --replay: scan, tap, press, release, type, wait,
- * shot. */
+ * shot, button. */
 #ifndef LNT_REPLAY_H
 #define LNT_REPLAY_H
 
@@ -19,7 +19,8 @@ enum lnt_replay_op {
     LNT_REPLAY_WAIT,     /* wait MS: let time pass (timers run, sync goes on) */
     LNT_REPLAY_SHOT,     /* shot FILE.png: save the screen (path relative to the script) */
     LNT_REPLAY_PRESS,    /* press [LABEL]: a finger down now, on LABEL or where the last went */
-    LNT_REPLAY_RELEASE   /* release [LABEL]: the finger up now, over LABEL or where it went down */
+    LNT_REPLAY_RELEASE,  /* release [LABEL]: the finger up now, over LABEL or where it went down */
+    LNT_REPLAY_BUTTON    /* button down|up: the assist button's line reads pressed, or not */
 };
 
 struct lnt_replay_step {

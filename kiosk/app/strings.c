@@ -200,6 +200,8 @@ static const char *const table[LNT_S__COUNT] = {
     [LNT_S_SAVED_SENDING] = "Saved " DASH " sending now.",
     [LNT_S_SAVED_PENDING] = "Saved on this kiosk " DASH " will send when online.",
     [LNT_S_AIM_HINT] = "Hold it still, a hand's width from the camera",
+    [LNT_S_ASSIST] = SYM_WARN " Help asked for at the staff door, %s",
+    [LNT_S_ASSIST_HINT] = "Show your badge here to answer it.",
     [LNT_S_NOBADGE_WHO] = "No badge: unidentified", /* fits a badge name (28 bytes) */
     /* managers, volunteers and street welfare at the kiosk */
     [LNT_S_MORE_OPEN] = "More (%lld open) " ARROW_R,

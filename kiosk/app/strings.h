@@ -188,6 +188,8 @@ enum lnt_sid {
     LNT_S_NOBADGE_NOTE,
     LNT_S_NOBADGE_WHO,
     LNT_S_AIM_HINT,
+    LNT_S_ASSIST,      /* "Help asked for at the staff door, %s" day and time */
+    LNT_S_ASSIST_HINT, /* how to answer it */
     LNT_S_SAVED_SENT,
     LNT_S_SAVED_SENDING,
     LNT_S_SAVED_PENDING,

@@ -171,11 +171,28 @@ static void camera_down(struct lnt_draw_list *dl)
                    LNT_S_CAMERA_DOWN_HINT);
 }
 
+/* The assist button was pressed: a red band with the time, at `y`; the hint where there is
+ * room for it. */
+static void assist_band(struct lnt_draw_list *dl, const struct lnt_app *app, int y, bool hint)
+{
+    char when[LNT_APP_DAY_TIME_LEN];
+
+    lnt_app_day_time(app->assist_at, when);
+    lnt_dl_rect(dl, MARGIN, y, 760, hint ? 84 : 44, C_RED);
+    lnt_dl_text_id(dl, MARGIN + 12, y + 2, 736, 40, 24, true, LNT_ALIGN_LEFT, C_TEXT, LNT_S_ASSIST,
+                   when);
+    if (hint)
+        lnt_dl_text_id(dl, MARGIN + 12, y + 42, 736, 40, 22, false, LNT_ALIGN_LEFT, C_TEXT,
+                       LNT_S_ASSIST_HINT);
+}
+
 static void screen_idle(struct lnt_draw_list *dl, const struct lnt_app *app,
                         const struct lnt_status *st)
 {
     if (st->enrolled && app->camera_down) {
         camera_down(dl);
+        if (app->assist_at > 0)
+            assist_band(dl, app, 350, false);
         lnt_dl_button(dl, LNT_BTN_NOBADGE, 160, 200, 480, 96, C_PURPLE, C_TEXT, 30,
                       lnt_str(LNT_S_NOBADGE_BUTTON));
         lnt_dl_text_id(dl, 0, 300, LNT_SCREEN_W, 36, 20, false, LNT_ALIGN_CENTRE, C_DIM,
@@ -185,6 +202,8 @@ static void screen_idle(struct lnt_draw_list *dl, const struct lnt_app *app,
                         st->venue);
         return;
     }
+    if (st->enrolled && app->assist_at > 0)
+        assist_band(dl, app, BAR_H + 16, true);
     lnt_dl_text_id(dl, 0, 150, LNT_SCREEN_W, 70, 52, true, LNT_ALIGN_CENTRE, C_TEXT,
                    st->enrolled ? LNT_S_SHOW_BADGE : LNT_S_ENROL_TITLE);
     /* A code in view that will not read: say how to hold it, where the hint was. */

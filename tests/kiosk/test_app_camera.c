@@ -278,6 +278,50 @@ static void test_app_camera__saved_says_sent_only_once_the_server_has_it(void **
     assert_int_equal(w->app.saved_seq, 0);
 }
 
+/* The idle screen as built now: whether some text on it holds `needle`. */
+static bool idle_says(struct world *w, const char *needle)
+{
+    struct lnt_status st = {.enrolled = true, .now = T0};
+
+    lnt_screen_build(&w->app, &st, &w->dl);
+    for (size_t i = 0; i < w->dl.n; i++)
+        if (strstr(w->dl.cmd[i].text, needle) != NULL)
+            return true;
+    return false;
+}
+
+static void test_app_camera__assist_press_is_on_screen_with_its_time_until_answered(void **state)
+{
+    struct world *w = *state;
+    char when[LNT_APP_DAY_TIME_LEN];
+
+    assert_false(idle_says(w, "Help asked for"));
+    lnt_app_assist(&w->app, MS(T0));
+    assert_int_equal(w->app.assist_at, T0);
+    lnt_app_day_time(T0, when);
+    assert_true(idle_says(w, "Help asked for at the staff door"));
+    assert_true(idle_says(w, when));
+    assert_true(idle_says(w, "Show your badge here to answer it."));
+    /* Pressed again a minute later: still the first press's time. */
+    lnt_app_assist(&w->app, MS(T0 + 60));
+    assert_int_equal(w->app.assist_at, T0);
+    /* Idle timeouts do not clear it: only someone coming with a badge does. */
+    lnt_app_tick(&w->app, MS(T0 + 3600), &w->out);
+    assert_false(w->out.save);
+    assert_true(idle_says(w, "Help asked for"));
+    /* The camera down: the band stays, under the camera's warning, without the badge hint. */
+    lnt_app_camera(&w->app, false);
+    assert_true(idle_says(w, "Help asked for"));
+    assert_false(idle_says(w, "Show your badge here"));
+    assert_true(has_button(w, "Report without badge"));
+    /* A press in the middle of a report leaves the report as it is. */
+    tap(w, "Report without badge", MS(T0 + 3601));
+    assert_int_equal(w->app.state, LNT_APP_NOBADGE);
+    lnt_app_assist(&w->app, MS(T0 + 3602));
+    assert_int_equal(w->app.state, LNT_APP_NOBADGE);
+    assert_false(w->out.save);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -290,6 +334,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_app_camera__left_alone_it_goes_idle, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_app_camera__hold_still_hint_after_a_second_of_a_code_unread, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_app_camera__assist_press_is_on_screen_with_its_time_until_answered, setup,
+            teardown),
         cmocka_unit_test_setup_teardown(test_app_camera__idle_shows_the_latest_frame_small, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(

@@ -183,6 +183,98 @@ static void test_kiosk_opts__a_named_file_must_exist_the_default_need_not(void *
     lnt_kiosk_opts_release(&o);
 }
 
+static void
+test_kiosk_opts__camera_and_assist_button_from_the_file_and_the_command_line(void **state)
+{
+    const char *args[] = {
+        "--config", conf, "--camera-focus", "auto", "--camera-gain", "75", "--assist-active",
+        "high",     NULL};
+    const char *plain[] = {"--data", "/tmp/k", NULL};
+    struct opts o;
+    char err[LNT_ERRBUF_SIZE];
+    (void)state;
+
+    /* The defaults: 720p, auto exposure preferring light, continuous focus, no button. */
+    assert_int_equal(parse(plain, &o, err), 0);
+    assert_int_equal(o.cam.width, 1280);
+    assert_int_equal(o.cam.height, 720);
+    assert_int_equal(o.cam.exposure, LNT_CAM_EXPOSURE_AUTO);
+    assert_int_equal(o.cam.priority, LNT_CAM_PRIORITY_LIGHT);
+    assert_int_equal(o.cam.bias_mev, 0);
+    assert_int_equal(o.cam.exposure_us, 20000);
+    assert_int_equal(o.cam.gain_pct, LNT_CAM_DEFAULT);
+    assert_int_equal(o.cam.focus_pct, LNT_CAM_DEFAULT);
+    assert_false(o.assist_set);
+    assert_true(o.assist_active_low);
+    assert_int_equal(o.assist_debounce_ms, 50);
+    lnt_kiosk_opts_release(&o);
+
+    write_conf("data = /data/lantern\n"
+               "camera-size = 640x480\n"
+               "camera-exposure = manual\n"
+               "camera-exposure-bias = -1.5\n"
+               "camera-exposure-priority = frame-rate\n"
+               "camera-exposure-time = 33.3\n"
+               "camera-gain = 40\n"
+               "camera-focus = 85\n"
+               "gpio-chip = gpiochip0\n"
+               "assist-line = 22\n"
+               "assist-chip = gpiochip4\n"
+               "assist-active = low\n"
+               "assist-debounce = 80\n");
+    assert_int_equal(parse(args, &o, err), 0);
+    assert_int_equal(o.cam.width, 640);
+    assert_int_equal(o.cam.height, 480);
+    assert_int_equal(o.cam.exposure, LNT_CAM_EXPOSURE_MANUAL);
+    assert_int_equal(o.cam.bias_mev, -1500);
+    assert_int_equal(o.cam.priority, LNT_CAM_PRIORITY_FRAME_RATE);
+    assert_int_equal(o.cam.exposure_us, 33300);
+    assert_int_equal(o.cam.gain_pct, 75);               /* the command line's */
+    assert_int_equal(o.cam.focus_pct, LNT_CAM_DEFAULT); /* --camera-focus auto */
+    assert_true(o.assist_set);
+    assert_int_equal(o.assist_line, 22);
+    assert_string_equal(o.assist_chip, "gpiochip4");
+    assert_false(o.assist_active_low); /* --assist-active high */
+    assert_int_equal(o.assist_debounce_ms, 80);
+    lnt_kiosk_opts_release(&o);
+}
+
+static void test_kiosk_opts__bad_camera_and_assist_values_say_what_is_expected(void **state)
+{
+    const char *no_chip[] = {"--data", "/tmp/k", "--assist-line", "22", NULL};
+    struct opts o;
+    char err[LNT_ERRBUF_SIZE];
+    (void)state;
+
+    refused("camera-size = 1280\n", "1: camera-size `1280`: expected WIDTHxHEIGHT, e.g. 1280x720");
+    refused("camera-exposure = aperture\n", "1: camera-exposure `aperture`: expected auto or "
+                                            "manual");
+    refused("camera-exposure-bias = 5\n",
+            "1: camera-exposure-bias `5`: expected EV from -4 to 4, e.g. 0.7");
+    refused("camera-exposure-bias = 0.0001\n",
+            "1: camera-exposure-bias `0.0001`: expected EV from -4 to 4, e.g. 0.7");
+    refused("camera-exposure-bias = +\n",
+            "1: camera-exposure-bias `+`: expected EV from -4 to 4, e.g. 0.7");
+    refused("camera-exposure-priority = speed\n",
+            "1: camera-exposure-priority `speed`: expected light or frame-rate");
+    refused("camera-exposure-time = 0.05\n",
+            "1: camera-exposure-time `0.05`: expected milliseconds from 0.1 to 1000, e.g. 20");
+    refused("camera-exposure-time = 20ms\n",
+            "1: camera-exposure-time `20ms`: expected milliseconds from 0.1 to 1000, e.g. 20");
+    refused("camera-gain = 101\n",
+            "1: camera-gain `101`: expected a percentage, 0 to 100, or default");
+    refused("camera-focus = near\n",
+            "1: camera-focus `near`: expected auto, or a percentage, 0 to 100 (100 the closest)");
+    refused("assist-line = -1\n", "1: assist-line `-1`: expected a GPIO line offset, 0 to 1023");
+    refused("assist-active = yes\n", "1: assist-active `yes`: expected low or high");
+    refused("assist-debounce = 0\n", "1: assist-debounce `0`: expected milliseconds, 1 to 1000");
+
+    /* A button needs a chip to be on. */
+    assert_int_equal(parse(no_chip, &o, err), -1);
+    assert_string_equal(err, "--assist-line needs --assist-chip or --gpio-chip");
+    lnt_kiosk_opts_release(&o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -191,6 +283,9 @@ int main(void)
         cmocka_unit_test(test_kiosk_opts__bad_lines_name_the_file_and_line),
         cmocka_unit_test(test_kiosk_opts__data_is_still_required_from_one_or_the_other),
         cmocka_unit_test(test_kiosk_opts__a_named_file_must_exist_the_default_need_not),
+        cmocka_unit_test(
+            test_kiosk_opts__camera_and_assist_button_from_the_file_and_the_command_line),
+        cmocka_unit_test(test_kiosk_opts__bad_camera_and_assist_values_say_what_is_expected),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -40,6 +40,12 @@ static void test_replay__each_command_parses(void **state)
     assert_int_equal(lnt_replay_parse_line("release  \n", &st, err), LNT_OK);
     assert_int_equal(st.op, LNT_REPLAY_RELEASE);
     assert_string_equal(st.arg, "");
+    /* The assist button's line, held down and let go. */
+    assert_int_equal(lnt_replay_parse_line("button down", &st, err), LNT_OK);
+    assert_int_equal(st.op, LNT_REPLAY_BUTTON);
+    assert_string_equal(st.arg, "down");
+    assert_int_equal(lnt_replay_parse_line("button up", &st, err), LNT_OK);
+    assert_string_equal(st.arg, "up");
     assert_int_equal(lnt_replay_parse_line("   ", &st, err), LNT_ERR_NOT_FOUND);
     assert_int_equal(lnt_replay_parse_line("# a comment", &st, err), LNT_ERR_NOT_FOUND);
 }
@@ -57,6 +63,9 @@ static void test_replay__bad_lines_say_why(void **state)
     assert_int_equal(lnt_replay_parse_line("wait soon", &st, err), LNT_ERR_INVALID);
     assert_int_equal(lnt_replay_parse_line("wait 600001", &st, err), LNT_ERR_INVALID);
     assert_int_equal(lnt_replay_parse_line("shot picture.jpg", &st, err), LNT_ERR_INVALID);
+    assert_int_equal(lnt_replay_parse_line("button pressed", &st, err), LNT_ERR_INVALID);
+    assert_string_equal(err, "button `pressed`: expected down or up");
+    assert_int_equal(lnt_replay_parse_line("button", &st, err), LNT_ERR_INVALID);
 }
 
 static void test_replay__file_errors_name_file_and_line(void **state)

@@ -607,6 +607,14 @@ static void test_screen__every_text_on_every_screen_is_readable(void **state)
     app->idle_warn_s = 3;
     check_app(app, &st, "open reports, countdown");
     free(app);
+    /* The assist button unanswered: on the idle screen, with the camera working or not. */
+    app = badge_app(LNT_VERDICT_GREEN, false);
+    app->state = LNT_APP_IDLE;
+    app->assist_at = T0 - 90;
+    check_app(app, &st, "assist");
+    app->camera_down = true;
+    check_app(app, &st, "assist, camera down");
+    free(app);
     check_flows(&st);
     assert_true(screens_checked > 300);
 }
