@@ -196,7 +196,7 @@ unshare --net sh -c "nft -f '$root/etc/nftables.conf' && nft list chain inet lan
 grep -q 'policy drop' "$work/nft.out" || fail "output is not closed by default"
 
 # The units verify, as the Pi's systemd reads them.
-out=$(in_root systemd-analyze verify lantern-kiosk.service lantern-clock-save.service \
+out=$(in_root systemd-analyze verify --man=no lantern-kiosk.service lantern-clock-save.service \
     lantern-clock-save.timer lantern-firewall-refresh.service lantern-firewall-refresh.timer \
     fake-hwclock.service 2>&1) || fail "systemd-analyze verify: $out"
 [ -z "$out" ] || fail "systemd-analyze verify warns: $out"
