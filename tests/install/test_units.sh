@@ -19,6 +19,15 @@ out=$(systemd-analyze verify "$dir/lanternd.service" "$dir/lantern-kiosk.service
     fail "systemd-analyze verify: $out"
 [ -z "$out" ] || fail "systemd-analyze verify warns: $out"
 
+# The kiosk's unit never stops restarting it: systemd's default start limit (5 starts in 10 s)
+# would leave the door with a blank screen, for good, after a few quick failures (a display not
+# yet plugged in). A missing camera is no failure at all: the kiosk runs and says so
+# (test_kiosk_camera__watchdog_fed_while_the_camera_is_down).
+kiosk=$src/hw/systemd/lantern-kiosk.service
+grep -qx 'StartLimitIntervalSec=0' "$kiosk" || fail "lantern-kiosk.service gives up restarting the kiosk"
+grep -qx 'Restart=always' "$kiosk" || fail "lantern-kiosk.service does not restart the kiosk"
+grep -q '^WatchdogSec=' "$kiosk" || fail "lantern-kiosk.service has no WatchdogSec"
+
 # A unit with a mistake in it is caught: the check itself can fail.
 sed 's/^Restart=/Restrat=/' "$dir/lanternd.service" >"$dir/broken.service"
 if out=$(systemd-analyze verify "$dir/broken.service" 2>&1) && [ -z "$out" ]; then
