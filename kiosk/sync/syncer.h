@@ -49,6 +49,19 @@ struct lnt_syncer;
  */
 enum lnt_err lnt_syncer_start(const char *data_dir, const char *ca_file, struct lnt_syncer **out,
                               char *err);
+/*
+ * A syncer without its thread, for benchmarks and tests that give the time:
+ * as lnt_syncer_start, but nothing happens until the caller runs a round.
+ */
+enum lnt_err lnt_syncer_open(const char *data_dir, const char *ca_file, struct lnt_syncer **out,
+                             char *err);
+/*
+ * One round of the thread's loop (refresh when due, push everything unsent,
+ * ping when idle, backoff after failures) as if the monotonic clock read
+ * `mono_ms` and the wall clock `now` (unix seconds). Only for a syncer made
+ * by lnt_syncer_open (a no-op otherwise); not to be called from two threads.
+ */
+void lnt_syncer_step(struct lnt_syncer *sy, int64_t mono_ms, int64_t now);
 /* Stops the thread (a transfer in progress is aborted) and frees it. NULL is a no-op. */
 void lnt_syncer_stop(struct lnt_syncer *sy);
 /* Something new was saved, or the identity changed: look at once. */
