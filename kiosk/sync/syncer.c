@@ -24,6 +24,7 @@ struct lnt_syncer {
     struct lnt_outbox *ob;
     struct lnt_sync *sync;
     struct lnt_identity *id;
+    struct lnt_identity *was; /* the stored identity, while a refresh changes id */
     struct lnt_backoff backoff;
     int64_t next_refresh_ms;
     int64_t last_contact_ms;
@@ -103,6 +104,21 @@ static void fail(struct lnt_syncer *sy, struct outcome *o, enum lnt_err rc, cons
              (double)sy->backoff.delay_ms / 1000.0);
 }
 
+/*
+ * Whether the refreshed identity differs from the stored one (sy->was) enough to store it: a
+ * change to anything but the server's time, or that time (the kiosk's clock floor) moved on
+ * by LNT_SYNCER_FLOOR_SAVE_S. Unchanged lists are not written to the card every refresh.
+ */
+static bool identity_changed(struct lnt_syncer *sy)
+{
+    int64_t was_time = sy->was->server_time;
+
+    if (sy->id->server_time - was_time >= LNT_SYNCER_FLOOR_SAVE_S)
+        return true;
+    sy->was->server_time = sy->id->server_time;
+    return memcmp(sy->was, sy->id, sizeof *sy->was) != 0;
+}
+
 /* Trust list, revocations, venue settings and clock floor; stored before they are used. */
 static bool refresh(struct lnt_syncer *sy, struct outcome *o, char *err)
 {
@@ -113,6 +129,7 @@ static bool refresh(struct lnt_syncer *sy, struct outcome *o, char *err)
 
     if (lnt_outbox_setting_get(sy->ob, LNT_SET_REVOKED_VERSION, &since, &found, err) != LNT_OK)
         since = 0;
+    memcpy(sy->was, sy->id, sizeof *sy->was);
     rc = lnt_sync_refresh(sy->sync, sy->id, found ? since : 0, &set, err);
     if (rc == LNT_ERR_NOT_FOUND) {
         /* An older server without the endpoint: the enrolment's trust list still serves. */
@@ -127,7 +144,7 @@ static bool refresh(struct lnt_syncer *sy, struct outcome *o, char *err)
         return false;
     }
     sy->last_contact_ms = sy_mono(sy);
-    if ((rc = lnt_outbox_identity_set(sy->ob, sy->id, err)) != LNT_OK ||
+    if ((identity_changed(sy) && (rc = lnt_outbox_identity_set(sy->ob, sy->id, err)) != LNT_OK) ||
         (rc = lnt_outbox_setting_set(sy->ob, LNT_SET_REVOKED_VERSION, set.revoked_version, err)) !=
             LNT_OK ||
         (set.cup_threshold > 0 &&
@@ -188,16 +205,17 @@ static bool push_all(struct lnt_syncer *sy, struct outcome *o, char *err)
 }
 
 /*
- * Stores the time of a good sync, so the status bar still shows it after a restart: after a
- * push at once, otherwise at most every LNT_SYNCER_SAVE_SYNC_S (an idle kiosk pings every 30 s,
- * and the card need not be written each time; what is stored is never later than the truth).
+ * Stores the time of a good sync, so the status bar still shows it after a restart: at most
+ * every LNT_SYNCER_SAVE_SYNC_S, and at once after a longer gap (a kiosk back online). An idle
+ * kiosk pings every 30 s and a busy one pushes after every save: writing the card each time
+ * was most of what it wrote in a night. What is stored is never later than the truth, and the
+ * bar shows the true time again at the first sync after a restart.
  */
 static void save_last_sync(struct lnt_syncer *sy, const struct outcome *o)
 {
     char err[LNT_ERRBUF_SIZE] = "";
 
-    if (o->sent == 0 && o->aside == 0 && o->now >= sy->saved_sync &&
-        o->now - sy->saved_sync < LNT_SYNCER_SAVE_SYNC_S)
+    if (o->now >= sy->saved_sync && o->now - sy->saved_sync < LNT_SYNCER_SAVE_SYNC_S)
         return;
     if (lnt_outbox_setting_set(sy->ob, LNT_SET_LAST_SYNC, o->now, err) != LNT_OK) {
         lnt_warn("sync: last sync time not stored: %s", err);
@@ -287,6 +305,10 @@ static void release(struct lnt_syncer *sy)
         memset(sy->id, 0, sizeof *sy->id); /* the secret key */
         free(sy->id);
     }
+    if (sy->was != NULL) {
+        memset(sy->was, 0, sizeof *sy->was);
+        free(sy->was);
+    }
     pthread_cond_destroy(&sy->wake);
     pthread_mutex_destroy(&sy->lock);
     free(sy);
@@ -306,7 +328,8 @@ static enum lnt_err make(const char *data_dir, const char *ca_file, struct lnt_s
     pthread_mutex_init(&sy->lock, NULL);
     pthread_cond_init(&sy->wake, NULL);
     sy->id = calloc(1, sizeof *sy->id);
-    if (sy->id == NULL) {
+    sy->was = calloc(1, sizeof *sy->was);
+    if (sy->id == NULL || sy->was == NULL) {
         release(sy);
         return lnt_fail(err, LNT_ERR_NOMEM, "out of memory");
     }
