@@ -60,7 +60,13 @@ enum { K_DB = 0, K_WAL, K_OTHER, K_N };
 
 struct counts {
     uint64_t bytes[K_N], writes[K_N], syncs[K_N];
+    uint64_t pages[K_N]; /* 4 KiB page-cache pages made dirty: clean ones written, as the kernel
+                            counts them in write_bytes (an fsync makes a file's pages clean) */
 };
+
+#define OS_PAGE 4096
+#define TRACKED_PAGES (1u << 16) /* files up to 256 MiB */
+static uint8_t dirty[K_N][TRACKED_PAGES / 8];
 
 static struct counts sq; /* the bench is single-threaded while it counts */
 static sqlite3_vfs *real_vfs;
@@ -87,6 +93,12 @@ static int c_write(sqlite3_file *f, const void *p, int n, sqlite3_int64 off)
     struct cfile *c = (struct cfile *)f;
     sq.bytes[c->kind] += (uint64_t)n;
     sq.writes[c->kind]++;
+    for (sqlite3_int64 pg = off / OS_PAGE; n > 0 && pg <= (off + n - 1) / OS_PAGE; pg++) {
+        uint8_t *bit = &dirty[c->kind][(size_t)pg / 8 % sizeof dirty[0]];
+        if ((*bit & (1u << (pg % 8))) == 0)
+            sq.pages[c->kind]++;
+        *bit |= (uint8_t)(1u << (pg % 8));
+    }
     return c->real->pMethods->xWrite(c->real, p, n, off);
 }
 static int c_truncate(sqlite3_file *f, sqlite3_int64 size)
@@ -97,6 +109,7 @@ static int c_sync(sqlite3_file *f, int flags)
 {
     struct cfile *c = (struct cfile *)f;
     sq.syncs[c->kind]++;
+    memset(dirty[c->kind], 0, sizeof dirty[0]);
     return c->real->pMethods->xSync(c->real, flags);
 }
 static int c_size(sqlite3_file *f, sqlite3_int64 *size)
@@ -626,6 +639,9 @@ int main(int argc, char **argv)
     ROW("SQLite writes to other files", k.bytes[K_OTHER]);
     ROW("fsyncs (kiosk.db, -wal)", k.syncs[K_DB] + k.syncs[K_WAL]);
     ROW("process write_bytes (page cache, incl. -shm)", wb);
+    ROW("  of it kiosk.db and -wal (pages SQLite dirtied)",
+        (k.pages[K_DB] + k.pages[K_WAL]) * OS_PAGE);
+    ROW("  of it the WAL index -shm (the rest)", wb - (k.pages[K_DB] + k.pages[K_WAL]) * OS_PAGE);
     ROW("log to standard error (the journal)", logs);
     ROW("baseline: append + fsync, write_bytes", base_wb);
     ROW("baseline: its JSON lines", json_all.len);

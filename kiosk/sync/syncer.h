@@ -16,8 +16,9 @@
     (30 * 60000)                 /* a server without GET /kiosk/sync: ask again later */
 #define LNT_SYNCER_PING_MS 30000 /* with nothing to send, check the server answers */
 #define LNT_SYNCER_ERR_MAX 256
-/* The last sync time is stored at most this often (the card is not written at every ping). */
-#define LNT_SYNCER_SAVE_SYNC_S 900
+/* The last sync time is stored at most this often (the card is not written at every ping or
+ * push; after a restart the bar shows a time at most this much earlier, until the next sync). */
+#define LNT_SYNCER_SAVE_SYNC_S 3600
 /* The server's time (the kiosk's clock floor) is stored when it moved on this far, or with
  * anything else the refresh changed. */
 #define LNT_SYNCER_FLOOR_SAVE_S 3600
