@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
@@ -569,6 +570,14 @@ static void baseline(const char *dir, const struct lnt_buf *json_all, uint64_t *
     *wb = write_bytes() - before;
 }
 
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
 int main(int argc, char **argv)
 {
     static const struct option longs[] = {{"nights", required_argument, NULL, 'n'},
@@ -628,7 +637,7 @@ int main(int argc, char **argv)
 
     printf("bench_sdcard --nights %d: %zu records (%.0f a night: %d door and %d bar staff, "
            "%d incidents, %d Ask for Angela, stock, %d volunteers), 12 h open and 12 h idle a "
-           "night, synced live to lanternd; directory %s\n",
+           "night, synced live to lanternd, in %s\n",
            nights, total, (double)total / nights, DOOR_STAFF, BAR_STAFF, INCIDENTS, ANGELA,
            VOLUNTEERS, tmpl);
     printf("%-44s %14s %12s\n", "per trading night", "bytes", "per record");
@@ -654,5 +663,7 @@ int main(int argc, char **argv)
     kill(sv.pid, SIGTERM);
     waitpid(sv.pid, NULL, 0);
     lnt_buf_release(&json_all);
+    if (nftw(tmpl, remove_one, 16, FTW_DEPTH | FTW_PHYS) != 0)
+        printf("could not remove %s\n", tmpl);
     return 0;
 }

@@ -249,6 +249,10 @@ static void test_offline_week__bounded_shown_and_delivered_exactly_once(void **s
                      (long long)peak_file, made);
     }
     assert_int_equal(made, RECORDS);
+    print_message("outbox with %d records waiting: kiosk.db %lld bytes (bound %lld), WAL at most "
+                  "%lld bytes (bound %d)\n",
+                  made, (long long)peak_file, (long long)made * RECORD_BOUND + FILE_FIXED,
+                  (long long)wal_max, LNT_OUTBOX_WAL_MAX);
     assert_true(wal_max > 0);
     if (wal_max > LNT_OUTBOX_WAL_MAX)
         fail_msg("the WAL reached %lld bytes (bound %d)", (long long)wal_max, LNT_OUTBOX_WAL_MAX);
