@@ -39,6 +39,9 @@
  */
 #define RECORD_BOUND 1024
 #define FILE_FIXED (256 * 1024)
+/* What an idle day online may add to the WAL: 48 small commits of a few 1 KiB pages (every
+ * refresh rewriting the lists, as the sync thread once did, is megabytes). */
+#define IDLE_DAY_BOUND (256 * 1024)
 
 static int64_t size_of(const char *dir, const char *name)
 {
@@ -327,10 +330,81 @@ static void test_offline_week__bounded_shown_and_delivered_exactly_once(void **s
     free(dir);
 }
 
+/*
+ * An idle day online: the sync thread refreshes its lists every 5 minutes and hears nothing new.
+ * What it writes to the card is the last sync time hourly and the clock floor hourly, not the
+ * unchanged lists and settings at every refresh.
+ */
+static void test_offline_week__an_idle_day_online_writes_little(void **state)
+{
+    char *dir = lnt_test_tmpdir(), *db = lnt_test_path(dir, "lantern.db");
+    char *kdir = lnt_test_path(dir, "kiosk"), code[LNT_ENROLL_CODE_LEN + 1];
+    struct lnt_identity *id = calloc(1, sizeof *id);
+    struct lnt_test_lanternd d;
+    struct lnt_store *s = NULL;
+    struct lnt_outbox *ob = NULL;
+    struct lnt_syncer *sy = NULL;
+    struct lnt_sync *cl = NULL;
+    struct lnt_syncer_status ss;
+    struct lnt_venue v = {0};
+    char err[LNT_ERRBUF_SIZE] = "";
+    int64_t now = lnt_time_now() - NIGHT_S, wal_before, wal_after;
+
+    (void)state;
+    assert_non_null(id);
+    assert_int_equal(mkdir(kdir, 0700), 0);
+    lnt_str_copy(v.name, sizeof v.name, "The Crown");
+    v.category = (enum lnt_venue_category)1;
+    v.capacity = 250;
+    lnt_str_copy(v.area, sizeof v.area, "High Street");
+    if (lnt_store_open(&s, db, err) != LNT_OK || lnt_store_scheme_init(s, "WTN", err) != LNT_OK ||
+        lnt_store_venue_add(s, &v, err) != LNT_OK ||
+        lnt_store_enroll_code_add(s, v.id, lnt_time_now() + 3600, code, err) != LNT_OK)
+        fail_msg("server database: %s", err);
+    lnt_store_free(s);
+    lnt_test_lanternd_start(&d, dir, db, NULL);
+    assert_int_equal(lnt_outbox_open(kdir, &ob, err), LNT_OK);
+    assert_int_equal(lnt_outbox_identity_get(ob, id, err), LNT_OK);
+    assert_int_equal(lnt_sync_new(&cl, err), LNT_OK);
+    if (lnt_sync_enroll(cl, d.base, code, id, err) != LNT_OK)
+        fail_msg("enrolment: %s", err);
+    assert_int_equal(lnt_outbox_identity_set(ob, id, err), LNT_OK);
+    lnt_sync_free(cl);
+    assert_int_equal(lnt_syncer_open(kdir, NULL, &sy, err), LNT_OK);
+    /* The first round stores what it learns; from then on nothing changes on the server. */
+    lnt_syncer_step(sy, now * 1000, now);
+    wal_before = size_of(kdir, "kiosk.db-wal");
+    for (int64_t t = 0; t < NIGHT_S; t += LNT_SYNCER_REFRESH_MS / 1000) {
+        now += LNT_SYNCER_REFRESH_MS / 1000;
+        lnt_syncer_step(sy, now * 1000, now);
+    }
+    lnt_syncer_status(sy, &ss);
+    if (!ss.online)
+        fail_msg("the server did not answer: %s", ss.last_error);
+    assert_true(ss.last_sync >= now - LNT_SYNCER_SAVE_SYNC_S);
+    /* 288 refreshes: at most two small commits an hour, well short of a checkpoint. */
+    wal_after = size_of(kdir, "kiosk.db-wal");
+    print_message("an idle day online: the WAL grew by %lld bytes\n",
+                  (long long)(wal_after - wal_before));
+    assert_true(wal_after >= wal_before);
+    assert_true(wal_after - wal_before <= IDLE_DAY_BOUND);
+
+    lnt_syncer_stop(sy);
+    lnt_outbox_free(ob);
+    lnt_test_lanternd_stop(&d, SIGTERM);
+    memset(id, 0, sizeof *id);
+    free(id);
+    lnt_test_rmrf(dir);
+    free(kdir);
+    free(db);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_offline_week__bounded_shown_and_delivered_exactly_once),
+        cmocka_unit_test(test_offline_week__an_idle_day_online_writes_little),
     };
 
     lnt_log_init("lantern-kiosk", LNT_LOG_ERROR); /* a week of "sync failed" is expected here */
