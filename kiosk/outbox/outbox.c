@@ -15,6 +15,24 @@
 #include "ltime.h"
 
 #define BUSY_TIMEOUT_MS 5000
+#define STR_(x) #x
+#define STR(x) STR_(x)
+/*
+ * What the kiosk writes to its SD card (docs/benchmarks.md, bench_sdcard). A new file gets small
+ * pages: every commit appends each page it changed to the WAL, and a save changes a few rows in
+ * a few tables, so 1 KiB pages write a quarter of what 4 KiB ones do (an older file keeps its
+ * page size: SQLite sets it only before the first table). The WAL is checkpointed every
+ * LNT_OUTBOX_WAL_PAGES pages and cut back to LNT_OUTBOX_WAL_MAX bytes after a checkpoint, so it
+ * never holds more than a few minutes of a busy night. synchronous=FULL stays: a commit is on
+ * the card before the save is reported.
+ */
+#define OUTBOX_PRAGMAS                                                                             \
+    "PRAGMA page_size=" STR(                                                                       \
+        LNT_OUTBOX_PAGE_SIZE) "; PRAGMA journal_mode=WAL;"                                         \
+                              " PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=" STR(          \
+                                  LNT_OUTBOX_WAL_PAGES) ";"                                        \
+                                                        " PRAGMA journal_size_limit=" STR(         \
+                                                            LNT_OUTBOX_WAL_MAX) ";"
 #define EVENT_JSON_MAX (64 * 1024)
 
 #include "outbox_int.h"
@@ -163,7 +181,7 @@ enum lnt_err lnt_outbox_open(const char *dir, struct lnt_outbox **out, char *err
         goto out;
     }
     sqlite3_busy_timeout(ob->db, BUSY_TIMEOUT_MS);
-    rc = lnt_outbox_exec(ob, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err);
+    rc = lnt_outbox_exec(ob, OUTBOX_PRAGMAS, err);
     if (rc != LNT_OK)
         goto out;
     rc = lnt_outbox_exec(ob, "BEGIN IMMEDIATE", err);

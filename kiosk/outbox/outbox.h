@@ -21,6 +21,14 @@
  * created readable by its owner only.
  */
 #define LNT_OUTBOX_FILE "kiosk.db"
+/*
+ * What can grow on the card is bounded: the WAL is checkpointed every LNT_OUTBOX_WAL_PAGES pages
+ * and cut back to LNT_OUTBOX_WAL_MAX bytes after each checkpoint; events the server has are
+ * deleted when it says so, and their space is reused. A new file has LNT_OUTBOX_PAGE_SIZE pages.
+ */
+#define LNT_OUTBOX_PAGE_SIZE 1024
+#define LNT_OUTBOX_WAL_PAGES 512
+#define LNT_OUTBOX_WAL_MAX 1048576
 #define LNT_URL_MAX 512
 #define LNT_TRUST_MAX 16     /* scheme signing keys a kiosk trusts at once */
 #define LNT_REVOKED_MAX 4096 /* revoked badge serials a kiosk keeps */
@@ -107,8 +115,9 @@ enum lnt_err lnt_outbox_shift_get(struct lnt_outbox *ob, const char *staff_id,
                                   struct lnt_ev_shift *out, bool *found, char *err);
 
 /*
- * Small integer settings the kiosk keeps: "cup_threshold", "revoked_version",
- * "stock_level". *found is false (and *value untouched) when never set.
+ * Small integer settings the kiosk keeps (setting the value already stored writes nothing):
+ * "cup_threshold", "revoked_version", "stock_level". *found is false (and *value untouched) when
+ * never set.
  */
 #define LNT_SET_CUP_THRESHOLD "cup_threshold"
 #define LNT_SET_REVOKED_VERSION "revoked_version"
@@ -187,7 +196,8 @@ enum lnt_err lnt_outbox_notices_set(struct lnt_outbox *ob, const struct lnt_outb
 enum lnt_err lnt_outbox_notices_get(struct lnt_outbox *ob, struct lnt_outbox_notice *out,
                                     size_t max, size_t *n, int *more, char *err);
 
-/* The town's named public places from the last sync: replaces them all (n may be 0). */
+/* The town's named public places from the last sync: replaces them all (n may be 0). The same
+ * list as stored writes nothing. */
 enum lnt_err lnt_outbox_places_set(struct lnt_outbox *ob, const char (*names)[LNT_SHORT_TEXT],
                                    size_t n, char *err);
 /* Up to `max` of them, in the server's order, into `out`; *n the count. */

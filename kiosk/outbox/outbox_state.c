@@ -307,8 +307,12 @@ enum lnt_err lnt_outbox_setting_set(struct lnt_outbox *ob, const char *key, int6
     sqlite3_stmt *st = NULL;
     enum lnt_err rc;
 
-    rc = lnt_outbox_prepare(ob, "INSERT OR REPLACE INTO setting(key, value) VALUES (?, ?)", &st,
-                            err);
+    /* An unchanged value writes nothing: no page of the card is touched. */
+    rc = lnt_outbox_prepare(
+        ob,
+        "INSERT INTO setting(key, value) VALUES (?, ?) ON CONFLICT(key)"
+        " DO UPDATE SET value = excluded.value WHERE value IS NOT excluded.value",
+        &st, err);
     if (rc != LNT_OK)
         return rc;
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
@@ -367,12 +371,33 @@ enum lnt_err lnt_outbox_on_shift_list(struct lnt_outbox *ob, struct lnt_shift_pe
     return rc;
 }
 
+/* Whether the stored places are exactly `names` (n of them); false when they cannot be read. */
+static bool places_same(struct lnt_outbox *ob, const char (*names)[LNT_SHORT_TEXT], size_t n)
+{
+    sqlite3_stmt *st = NULL;
+    size_t i = 0;
+    bool same = true;
+
+    if (lnt_outbox_prepare(ob, "SELECT name FROM place ORDER BY pos", &st, NULL) != LNT_OK)
+        return false;
+    while (same && sqlite3_step(st) == SQLITE_ROW) {
+        const unsigned char *p = sqlite3_column_text(st, 0);
+        same = i < n && p != NULL && strcmp((const char *)p, names[i]) == 0;
+        i++;
+    }
+    sqlite3_finalize(st);
+    return same && i == n;
+}
+
 enum lnt_err lnt_outbox_places_set(struct lnt_outbox *ob, const char (*names)[LNT_SHORT_TEXT],
                                    size_t n, char *err)
 {
     sqlite3_stmt *st = NULL;
     enum lnt_err rc;
 
+    /* The same list at every refresh: the card is not written. */
+    if (places_same(ob, names, n))
+        return LNT_OK;
     rc = lnt_outbox_exec(ob, "BEGIN IMMEDIATE; DELETE FROM place;", err);
     if (rc != LNT_OK) {
         lnt_outbox_rollback(ob);

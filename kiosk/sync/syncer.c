@@ -24,11 +24,26 @@ struct lnt_syncer {
     struct lnt_outbox *ob;
     struct lnt_sync *sync;
     struct lnt_identity *id;
+    struct lnt_identity *was; /* the stored identity, while a refresh changes id */
     struct lnt_backoff backoff;
     int64_t next_refresh_ms;
     int64_t last_contact_ms;
     int64_t saved_sync; /* the last sync time as stored in the outbox */
+    /* Without a thread (lnt_syncer_open): the times the caller gave to lnt_syncer_step. */
+    bool manual;
+    int64_t at_mono_ms, at_now;
 };
+
+/* The clocks a round goes by: the caller's in a syncer without a thread, the real ones else. */
+static int64_t sy_mono(const struct lnt_syncer *sy)
+{
+    return sy->manual ? sy->at_mono_ms : lnt_mono_ms();
+}
+
+static int64_t sy_now(const struct lnt_syncer *sy)
+{
+    return sy->manual ? sy->at_now : lnt_time_now();
+}
 
 static void set_status(struct lnt_syncer *sy, void (*fn)(struct lnt_syncer_status *, void *),
                        void *arg)
@@ -76,7 +91,7 @@ static void fail(struct lnt_syncer *sy, struct outcome *o, enum lnt_err rc, cons
                  int http_status)
 {
     uint32_t rnd;
-    int64_t mono = lnt_mono_ms();
+    int64_t mono = sy_mono(sy);
 
     lnt_random((uint8_t *)&rnd, sizeof rnd);
     lnt_sync_backoff_fail(&sy->backoff, mono, rnd);
@@ -89,6 +104,21 @@ static void fail(struct lnt_syncer *sy, struct outcome *o, enum lnt_err rc, cons
              (double)sy->backoff.delay_ms / 1000.0);
 }
 
+/*
+ * Whether the refreshed identity differs from the stored one (sy->was) enough to store it: a
+ * change to anything but the server's time, or that time (the kiosk's clock floor) moved on
+ * by LNT_SYNCER_FLOOR_SAVE_S. Unchanged lists are not written to the card every refresh.
+ */
+static bool identity_changed(struct lnt_syncer *sy)
+{
+    int64_t was_time = sy->was->server_time;
+
+    if (sy->id->server_time - was_time >= LNT_SYNCER_FLOOR_SAVE_S)
+        return true;
+    sy->was->server_time = sy->id->server_time;
+    return memcmp(sy->was, sy->id, sizeof *sy->was) != 0;
+}
+
 /* Trust list, revocations, venue settings and clock floor; stored before they are used. */
 static bool refresh(struct lnt_syncer *sy, struct outcome *o, char *err)
 {
@@ -99,11 +129,12 @@ static bool refresh(struct lnt_syncer *sy, struct outcome *o, char *err)
 
     if (lnt_outbox_setting_get(sy->ob, LNT_SET_REVOKED_VERSION, &since, &found, err) != LNT_OK)
         since = 0;
+    memcpy(sy->was, sy->id, sizeof *sy->was);
     rc = lnt_sync_refresh(sy->sync, sy->id, found ? since : 0, &set, err);
     if (rc == LNT_ERR_NOT_FOUND) {
         /* An older server without the endpoint: the enrolment's trust list still serves. */
         lnt_info("server has no kiosk sync endpoint yet: %s", err);
-        sy->next_refresh_ms = lnt_mono_ms() + LNT_SYNCER_NO_ENDPOINT_MS;
+        sy->next_refresh_ms = sy_mono(sy) + LNT_SYNCER_NO_ENDPOINT_MS;
         o->online = o->contact = true;
         return true;
     }
@@ -112,8 +143,8 @@ static bool refresh(struct lnt_syncer *sy, struct outcome *o, char *err)
         o->contact = rc != LNT_ERR_NET;
         return false;
     }
-    sy->last_contact_ms = lnt_mono_ms();
-    if ((rc = lnt_outbox_identity_set(sy->ob, sy->id, err)) != LNT_OK ||
+    sy->last_contact_ms = sy_mono(sy);
+    if ((identity_changed(sy) && (rc = lnt_outbox_identity_set(sy->ob, sy->id, err)) != LNT_OK) ||
         (rc = lnt_outbox_setting_set(sy->ob, LNT_SET_REVOKED_VERSION, set.revoked_version, err)) !=
             LNT_OK ||
         (set.cup_threshold > 0 &&
@@ -128,7 +159,7 @@ static bool refresh(struct lnt_syncer *sy, struct outcome *o, char *err)
         fail(sy, o, rc, err, 1);
         return false;
     }
-    sy->next_refresh_ms = lnt_mono_ms() + LNT_SYNCER_REFRESH_MS;
+    sy->next_refresh_ms = sy_mono(sy) + LNT_SYNCER_REFRESH_MS;
     o->bumped = true;
     o->online = o->contact = true;
     lnt_debug("refreshed: %zu trusted keys, %zu revoked serials (version %lld)", sy->id->n_keys,
@@ -157,7 +188,7 @@ static bool push_all(struct lnt_syncer *sy, struct outcome *o, char *err)
             fail(sy, o, rc, err, res.http_status);
             return false;
         }
-        sy->last_contact_ms = lnt_mono_ms();
+        sy->last_contact_ms = sy_mono(sy);
         o->online = o->contact = true;
         o->sent += res.sent;
         o->aside += res.aside;
@@ -174,16 +205,17 @@ static bool push_all(struct lnt_syncer *sy, struct outcome *o, char *err)
 }
 
 /*
- * Stores the time of a good sync, so the status bar still shows it after a restart: after a
- * push at once, otherwise at most every LNT_SYNCER_SAVE_SYNC_S (an idle kiosk pings every 30 s,
- * and the card need not be written each time; what is stored is never later than the truth).
+ * Stores the time of a good sync, so the status bar still shows it after a restart: at most
+ * every LNT_SYNCER_SAVE_SYNC_S, and at once after a longer gap (a kiosk back online). An idle
+ * kiosk pings every 30 s and a busy one pushes after every save: writing the card each time
+ * was most of what it wrote in a night. What is stored is never later than the truth, and the
+ * bar shows the true time again at the first sync after a restart.
  */
 static void save_last_sync(struct lnt_syncer *sy, const struct outcome *o)
 {
     char err[LNT_ERRBUF_SIZE] = "";
 
-    if (o->sent == 0 && o->aside == 0 && o->now >= sy->saved_sync &&
-        o->now - sy->saved_sync < LNT_SYNCER_SAVE_SYNC_S)
+    if (o->now >= sy->saved_sync && o->now - sy->saved_sync < LNT_SYNCER_SAVE_SYNC_S)
         return;
     if (lnt_outbox_setting_set(sy->ob, LNT_SET_LAST_SYNC, o->now, err) != LNT_OK) {
         lnt_warn("sync: last sync time not stored: %s", err);
@@ -209,7 +241,7 @@ static void round_once(struct lnt_syncer *sy)
 {
     char err[LNT_ERRBUF_SIZE] = "";
     struct outcome o;
-    int64_t mono = lnt_mono_ms();
+    int64_t mono = sy_mono(sy);
     bool ok = true;
 
     memset(&o, 0, sizeof o);
@@ -230,7 +262,7 @@ static void round_once(struct lnt_syncer *sy)
             fail(sy, &o, rc, err, 0);
             ok = false;
         } else {
-            sy->last_contact_ms = lnt_mono_ms();
+            sy->last_contact_ms = sy_mono(sy);
             o.online = o.contact = true;
         }
     }
@@ -238,7 +270,7 @@ static void round_once(struct lnt_syncer *sy)
         lnt_sync_backoff_ok(&sy->backoff);
         o.ok = true;
     }
-    o.now = lnt_time_now();
+    o.now = sy_now(sy);
     set_status(sy, apply_outcome, &o);
     if (o.ok && o.contact)
         save_last_sync(sy, &o);
@@ -273,13 +305,18 @@ static void release(struct lnt_syncer *sy)
         memset(sy->id, 0, sizeof *sy->id); /* the secret key */
         free(sy->id);
     }
+    if (sy->was != NULL) {
+        memset(sy->was, 0, sizeof *sy->was);
+        free(sy->was);
+    }
     pthread_cond_destroy(&sy->wake);
     pthread_mutex_destroy(&sy->lock);
     free(sy);
 }
 
-enum lnt_err lnt_syncer_start(const char *data_dir, const char *ca_file, struct lnt_syncer **out,
-                              char *err)
+/* The syncer with its own outbox connection and client, no thread yet. */
+static enum lnt_err make(const char *data_dir, const char *ca_file, struct lnt_syncer **out,
+                         char *err)
 {
     struct lnt_syncer *sy;
     enum lnt_err rc;
@@ -291,7 +328,8 @@ enum lnt_err lnt_syncer_start(const char *data_dir, const char *ca_file, struct 
     pthread_mutex_init(&sy->lock, NULL);
     pthread_cond_init(&sy->wake, NULL);
     sy->id = calloc(1, sizeof *sy->id);
-    if (sy->id == NULL) {
+    sy->was = calloc(1, sizeof *sy->was);
+    if (sy->id == NULL || sy->was == NULL) {
         release(sy);
         return lnt_fail(err, LNT_ERR_NOMEM, "out of memory");
     }
@@ -304,12 +342,44 @@ enum lnt_err lnt_syncer_start(const char *data_dir, const char *ca_file, struct 
     }
     load_last_sync(sy);
     lnt_sync_set_abort(sy->sync, &sy->stop);
+    *out = sy;
+    return LNT_OK;
+}
+
+enum lnt_err lnt_syncer_start(const char *data_dir, const char *ca_file, struct lnt_syncer **out,
+                              char *err)
+{
+    struct lnt_syncer *sy;
+    enum lnt_err rc;
+
+    rc = make(data_dir, ca_file, &sy, err);
+    if (rc != LNT_OK)
+        return rc;
     if (pthread_create(&sy->thread, NULL, run, sy) != 0) {
         release(sy);
         return lnt_fail(err, LNT_ERR_INTERNAL, "cannot start the sync thread");
     }
     *out = sy;
     return LNT_OK;
+}
+
+enum lnt_err lnt_syncer_open(const char *data_dir, const char *ca_file, struct lnt_syncer **out,
+                             char *err)
+{
+    enum lnt_err rc = make(data_dir, ca_file, out, err);
+
+    if (rc == LNT_OK)
+        (*out)->manual = true;
+    return rc;
+}
+
+void lnt_syncer_step(struct lnt_syncer *sy, int64_t mono_ms, int64_t now)
+{
+    if (!sy->manual)
+        return;
+    sy->at_mono_ms = mono_ms;
+    sy->at_now = now;
+    round_once(sy);
 }
 
 void lnt_syncer_stop(struct lnt_syncer *sy)
@@ -320,7 +390,8 @@ void lnt_syncer_stop(struct lnt_syncer *sy)
     sy->stop = 1;
     pthread_cond_signal(&sy->wake);
     pthread_mutex_unlock(&sy->lock);
-    pthread_join(sy->thread, NULL);
+    if (!sy->manual)
+        pthread_join(sy->thread, NULL);
     release(sy);
 }
 

@@ -16,8 +16,12 @@
     (30 * 60000)                 /* a server without GET /kiosk/sync: ask again later */
 #define LNT_SYNCER_PING_MS 30000 /* with nothing to send, check the server answers */
 #define LNT_SYNCER_ERR_MAX 256
-/* The last sync time is stored after a push, otherwise at most this often. */
-#define LNT_SYNCER_SAVE_SYNC_S 60
+/* The last sync time is stored at most this often (the card is not written at every ping or
+ * push; after a restart the bar shows a time at most this much earlier, until the next sync). */
+#define LNT_SYNCER_SAVE_SYNC_S 3600
+/* The server's time (the kiosk's clock floor) is stored when it moved on this far, or with
+ * anything else the refresh changed. */
+#define LNT_SYNCER_FLOOR_SAVE_S 3600
 
 /* What the status bar needs; a snapshot, copied under the thread's lock. last_sync is kept in
  * the outbox (LNT_SET_LAST_SYNC), so a restart still shows it. */
@@ -49,6 +53,19 @@ struct lnt_syncer;
  */
 enum lnt_err lnt_syncer_start(const char *data_dir, const char *ca_file, struct lnt_syncer **out,
                               char *err);
+/*
+ * A syncer without its thread, for benchmarks and tests that give the time:
+ * as lnt_syncer_start, but nothing happens until the caller runs a round.
+ */
+enum lnt_err lnt_syncer_open(const char *data_dir, const char *ca_file, struct lnt_syncer **out,
+                             char *err);
+/*
+ * One round of the thread's loop (refresh when due, push everything unsent,
+ * ping when idle, backoff after failures) as if the monotonic clock read
+ * `mono_ms` and the wall clock `now` (unix seconds). Only for a syncer made
+ * by lnt_syncer_open (a no-op otherwise); not to be called from two threads.
+ */
+void lnt_syncer_step(struct lnt_syncer *sy, int64_t mono_ms, int64_t now);
 /* Stops the thread (a transfer in progress is aborted) and frees it. NULL is a no-op. */
 void lnt_syncer_stop(struct lnt_syncer *sy);
 /* Something new was saved, or the identity changed: look at once. */

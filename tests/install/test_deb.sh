@@ -88,6 +88,12 @@ grep -qx 'ExecStart=/usr/bin/lantern-kiosk --config /etc/lantern/kiosk.conf' \
     "$root/lib/systemd/system/lantern-kiosk.service" ||
     fail "lantern-kiosk.service does not start /usr/bin/lantern-kiosk"
 
+# The kiosk's log stays in RAM with a cap: journald as configured there reads the drop-in.
+jconf=$(in_root systemd-analyze cat-config systemd/journald.conf 2>&1) ||
+    fail "systemd-analyze cat-config journald.conf: $jconf"
+printf '%s\n' "$jconf" | grep -qx 'Storage=volatile' || fail "journald drop-in: not Storage=volatile"
+printf '%s\n' "$jconf" | grep -qx 'RuntimeMaxUse=16M' || fail "journald drop-in: no size cap"
+
 # The units as installed verify, on the installed programs and user.
 out=$(in_root systemd-analyze verify /lib/systemd/system/lanternd.service \
     /lib/systemd/system/lantern-kiosk.service 2>&1) || fail "systemd-analyze verify: $out"

@@ -589,6 +589,52 @@ static void test_outbox__volunteer_shift_remembered_until_it_ends(void **state)
     assert_false(on);
 }
 
+/* Bytes in the WAL file: what the outbox has written to the card since the last checkpoint. */
+static int64_t wal_size(const struct fixture *f)
+{
+    char *path = lnt_test_path(f->dir, "kiosk.db-wal");
+    struct stat st;
+    int64_t n = stat(path, &st) == 0 ? (int64_t)st.st_size : 0;
+    free(path);
+    return n;
+}
+
+/* The sync thread stores the same settings and places at every refresh: only a change is written
+ * to the card. */
+static void test_outbox__unchanged_settings_and_places_are_not_written_again(void **state)
+{
+    struct fixture *f = *state;
+    char places[2][LNT_SHORT_TEXT] = {"Market Square", "Bus Station"}, got[4][LNT_SHORT_TEXT];
+    int64_t before, v = 0;
+    size_t n = 0;
+    bool found = false;
+
+    assert_int_equal(lnt_outbox_setting_set(f->ob, LNT_SET_CUP_THRESHOLD, 40, NULL), LNT_OK);
+    assert_int_equal(lnt_outbox_places_set(f->ob, (const char(*)[LNT_SHORT_TEXT])places, 2, NULL),
+                     LNT_OK);
+    before = wal_size(f);
+    assert_true(before > 0);
+    for (int i = 0; i < 10; i++) {
+        assert_int_equal(lnt_outbox_setting_set(f->ob, LNT_SET_CUP_THRESHOLD, 40, NULL), LNT_OK);
+        assert_int_equal(
+            lnt_outbox_places_set(f->ob, (const char(*)[LNT_SHORT_TEXT])places, 2, NULL), LNT_OK);
+    }
+    assert_int_equal(wal_size(f), before);
+    /* A change is written, and read back. */
+    assert_int_equal(lnt_outbox_setting_set(f->ob, LNT_SET_CUP_THRESHOLD, 60, NULL), LNT_OK);
+    assert_int_equal(lnt_outbox_places_set(f->ob, (const char(*)[LNT_SHORT_TEXT])places, 1, NULL),
+                     LNT_OK);
+    assert_true(wal_size(f) > before);
+    reopen(f);
+    assert_int_equal(lnt_outbox_setting_get(f->ob, LNT_SET_CUP_THRESHOLD, &v, &found, NULL),
+                     LNT_OK);
+    assert_true(found);
+    assert_int_equal(v, 60);
+    assert_int_equal(lnt_outbox_places_get(f->ob, got, 4, &n, NULL), LNT_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(got[0], "Market Square");
+}
+
 static void test_outbox__settings_round_trip(void **state)
 {
     struct fixture *f = *state;
@@ -636,6 +682,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_outbox__volunteer_shift_remembered_until_it_ends,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_outbox__settings_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_outbox__unchanged_settings_and_places_are_not_written_again, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

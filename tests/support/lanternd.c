@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -42,6 +43,8 @@ void lnt_test_lanternd_start(struct lnt_test_lanternd *d, const char *dir, const
         argv[n++] = extra[i];
     }
     argv[n] = NULL;
+    /* A port file left by an earlier run in the same directory is not this daemon's port. */
+    unlink(port_file);
     d->pid = lnt_proc_spawn(argv, d->log);
     assert_true(d->pid > 0);
     if (!lnt_test_wait_file(port_file, 20000)) {

@@ -15,8 +15,9 @@ struct lnt_test_lanternd {
 /*
  * Starts "$LNT_BIN_DIR/lanternd --db `db` --listen 127.0.0.1:0 --port-file dir/port" followed
  * by `extra` (a NULL-terminated list of further arguments, or NULL for none), its output
- * appended to dir/lanternd.log, and waits up to 20 s for the port it chose. Fails the running
- * cmocka test, showing the daemon's log, when it does not come up. The caller stops it with
+ * appended to dir/lanternd.log, and waits up to 20 s for the port it chose (a port file left
+ * in dir by an earlier start is removed first, so a restart in the same directory works). Fails the
+ * running cmocka test, showing the daemon's log, when it does not come up. The caller stops it with
  * lnt_test_lanternd_stop(). Not thread-safe (a test's set-up calls it).
  */
 void lnt_test_lanternd_start(struct lnt_test_lanternd *d, const char *dir, const char *db,
