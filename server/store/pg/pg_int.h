@@ -143,6 +143,15 @@ typedef void (*lnt_pg_row_fn)(const PGresult *r, int row, void *elem);
 enum lnt_err lnt_pg_list(PGconn *pg, const char *sql, const struct lnt_pg_params *p, size_t elem,
                          lnt_pg_row_fn fn, void **out, size_t *n, char *err, const char *what);
 
+/*
+ * LNT_OK when `sql` (one int64 parameter, $1 = id) returns a row; else LNT_ERR_NOT_FOUND with
+ * "<noun> <id> not found", or the statement's error. As the SQLite backend's must_exist.
+ */
+enum lnt_err lnt_pg_must_exist(PGconn *pg, const char *sql, int64_t id, const char *noun,
+                               char *err);
+/* The rows an INSERT, UPDATE or DELETE changed (PQcmdTuples), 0 when it says none. */
+int64_t lnt_pg_changed(PGresult *r);
+
 /* ---- transactions (pg_tx.c) ---- */
 
 /* BEGIN on pg. */
@@ -170,6 +179,13 @@ void lnt_pg_box_keys_free(struct lnt_keyfile *kf);
  * (blen - crypto_box_SEALBYTES bytes); LNT_ERR_CRYPTO when none does. */
 enum lnt_err lnt_pg_box_open(const struct lnt_store *s, const struct lnt_keyfile *kf,
                              const uint8_t *box, size_t blen, uint8_t *out, char *err);
+
+/* ---- between the store function files ---- */
+
+/* pg_badges.c: revokes staff member's badges usable at `at` (reason "reissued" / "left"), with
+ * their revocation versions and audit rows, inside the caller's transaction on pg. */
+enum lnt_err lnt_pg_revoke_staff_badges(struct lnt_store *s, PGconn *pg, int64_t staff_id,
+                                        int64_t at, const char *reason, char *err);
 
 /* ---- schema (pg_migrate.c) ---- */
 
