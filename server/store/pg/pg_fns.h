@@ -38,4 +38,8 @@ LNT_STORE_FN(repeat_locations, (LNT_STORE_T *s, const struct lnt_rollup_scope *s
 LNT_STORE_FN(venue_summaries, (LNT_STORE_T *s, const char *authority, bool include_closed, int32_t first_night, int32_t last_night, size_t offset, size_t limit, struct lnt_venue_summary **out, size_t *n, char *err), (LNT_STORE_ARG, authority, include_closed, first_night, last_night, offset, limit, out, n, err))
 LNT_STORE_FN(venue_detail, (LNT_STORE_T *s, int64_t venue_id, int32_t first_night, int32_t last_night, struct lnt_venue_detail *out, char *err), (LNT_STORE_ARG, venue_id, first_night, last_night, out, err))
 LNT_STORE_FN(training_coverage, (LNT_STORE_T *s, int64_t venue_id, struct lnt_training_coverage **out, size_t *n, char *err), (LNT_STORE_ARG, venue_id, out, n, err))
+LNT_STORE_FN(place_add, (LNT_STORE_T *s, const char *name, int64_t now, int64_t *id, char *err), (LNT_STORE_ARG, name, now, id, err))
+LNT_STORE_FN(place_list, (LNT_STORE_T *s, struct lnt_place **out, size_t *n, char *err), (LNT_STORE_ARG, out, n, err))
+LNT_STORE_FN(place_remove, (LNT_STORE_T *s, int64_t id, char *err), (LNT_STORE_ARG, id, err))
+LNT_STORE_FN(welfare_list, (LNT_STORE_T *s, int64_t from, int64_t to, size_t offset, size_t limit, struct lnt_welfare_row **out, size_t *n, char *err), (LNT_STORE_ARG, from, to, offset, limit, out, n, err))
 LNT_STORE_FN(venue_list_by, (LNT_STORE_T *s, const char *authority, bool include_closed, struct lnt_venue **out, size_t *n, char *err), (LNT_STORE_ARG, authority, include_closed, out, n, err))
