@@ -88,9 +88,13 @@ enum lnt_err lnt_store_place_list(struct lnt_store *s, struct lnt_place **out, s
     rc = lnt_pg_take(s, &pg, err);
     if (rc != LNT_OK)
         return rc;
-    /* names in byte order, as SQLite's BINARY collation whatever the database's locale */
-    rc = lnt_pg_list(pg, "SELECT id, name, created_at FROM places ORDER BY name COLLATE \"C\", id",
-                     NULL, sizeof **out, place_row, (void **)out, n, err, "listing places");
+    /* by name as SQLite's COLLATE NOCASE column orders it: A-Z folded to a-z, then bytes,
+     * whatever the database's locale */
+    rc =
+        lnt_pg_list(pg,
+                    "SELECT id, name, created_at FROM places ORDER BY translate(name, "
+                    "'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') COLLATE \"C\", id",
+                    NULL, sizeof **out, place_row, (void **)out, n, err, "listing places");
     lnt_pg_give(s, pg);
     return rc;
 }
