@@ -151,6 +151,14 @@ static inline enum lnt_err lnt_pg_page_check(size_t limit, char *err)
  * cast, and a cast on this side keeps staff's primary key in use.
  */
 #define LNT_PG_STAFF_ID(col) "(CASE WHEN " col " ~ '^[0-9]{1,18}$' THEN (" col ")::bigint END)"
+/*
+ * LNT_OK when `sql` (one int64 parameter, $1 = id) returns a row; else LNT_ERR_NOT_FOUND with
+ * "<noun> <id> not found", or the statement's error. As the SQLite backend's must_exist.
+ */
+enum lnt_err lnt_pg_must_exist(PGconn *pg, const char *sql, int64_t id, const char *noun,
+                               char *err);
+/* The rows an INSERT, UPDATE or DELETE changed (PQcmdTuples), 0 when it says none. */
+int64_t lnt_pg_changed(PGresult *r);
 
 /* ---- transactions (pg_tx.c) ---- */
 
@@ -179,6 +187,12 @@ void lnt_pg_box_keys_free(struct lnt_keyfile *kf);
  * (blen - crypto_box_SEALBYTES bytes); LNT_ERR_CRYPTO when none does. */
 enum lnt_err lnt_pg_box_open(const struct lnt_store *s, const struct lnt_keyfile *kf,
                              const uint8_t *box, size_t blen, uint8_t *out, char *err);
+/* ---- between the store function files ---- */
+
+/* pg_badges.c: revokes staff member's badges usable at `at` (reason "reissued" / "left"), with
+ * their revocation versions and audit rows, inside the caller's transaction on pg. */
+enum lnt_err lnt_pg_revoke_staff_badges(struct lnt_store *s, PGconn *pg, int64_t staff_id,
+                                        int64_t at, const char *reason, char *err);
 
 /* ---- schema (pg_migrate.c) ---- */
 
