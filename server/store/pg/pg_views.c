@@ -9,7 +9,6 @@
 #include <sodium.h>
 
 #include "codec.h"
-#include "keyfile.h"
 #include "ltime.h"
 #include "night.h"
 
@@ -541,41 +540,6 @@ static enum lnt_err incident_read_audited(struct lnt_store *s, const char *repor
 }
 
 /*
- * The scheme's sealing keys, read from the key file into *out (free with box_keys_free, which
- * wipes them), afresh for each reading: another process may have added a key since.
- * LNT_ERR_UNKNOWN_KEY without a key file, the key file's own errors otherwise.
- */
-static enum lnt_err box_keys(struct lnt_store *s, struct lnt_keyfile **out, char *err)
-{
-    struct lnt_keyfile *kf = malloc(sizeof *kf);
-    enum lnt_err rc;
-
-    *out = NULL;
-    if (kf == NULL)
-        return lnt_fail(err, LNT_ERR_NOMEM, "out of memory reading the key file");
-    rc = lnt_keyfile_load(s->keys_path, kf, err);
-    if (rc == LNT_ERR_NOT_FOUND)
-        rc = lnt_fail(err, LNT_ERR_UNKNOWN_KEY,
-                      "no key file at %s: the scheme's secret keys are not with this database "
-                      "(a backup holds none); name the scheme's key file with --keys",
-                      s->keys_path);
-    if (rc != LNT_OK) {
-        free(kf);
-        return rc;
-    }
-    *out = kf;
-    return LNT_OK;
-}
-
-static void box_keys_free(struct lnt_keyfile *kf)
-{
-    if (kf == NULL)
-        return;
-    lnt_keyfile_wipe(kf);
-    free(kf);
-}
-
-/*
  * Opens base64 sealed text `sealed` into `out` (size bytes, NUL terminated) with the sealing
  * keys `kf`, using `box` (LNT_SEALED_MAX bytes) as scratch. `sealed` may be `out`.
  */
@@ -584,6 +548,7 @@ static enum lnt_err open_sealed(const struct lnt_store *s, const struct lnt_keyf
                                 size_t size, size_t *len_out, char *err)
 {
     size_t blen = 0;
+    enum lnt_err rc;
 
     *len_out = 0;
     if (lnt_b64_decode(sealed, box, LNT_SEALED_MAX, &blen) != LNT_OK || blen < crypto_box_SEALBYTES)
@@ -591,18 +556,13 @@ static enum lnt_err open_sealed(const struct lnt_store *s, const struct lnt_keyf
     if (blen - crypto_box_SEALBYTES >= size)
         return lnt_fail(err, LNT_ERR_TOO_LARGE, "incident %s: details need %zu bytes", report_id,
                         blen - crypto_box_SEALBYTES + 1);
-    /* the secret keys are in the key file, never in the database; newest first: most details
-     * are sealed to the current key */
-    for (size_t i = kf->n_box; i-- > 0;) {
-        if (crypto_box_seal_open((uint8_t *)out, box, blen, kf->box[i].pk, kf->box[i].sk) == 0) {
-            *len_out = blen - crypto_box_SEALBYTES;
-            out[*len_out] = '\0';
-            return LNT_OK;
-        }
-    }
-    return lnt_fail(err, LNT_ERR_CRYPTO,
-                    "incident %s: the details do not open with any of the %zu sealing keys in %s",
-                    report_id, kf->n_box, s->keys_path);
+    /* the secret keys are in the key file, never in the database */
+    rc = lnt_pg_box_open(s, kf, box, blen, (uint8_t *)out, err);
+    if (rc != LNT_OK)
+        return lnt_fail_prefix(err, rc, "incident %s: ", report_id);
+    *len_out = blen - crypto_box_SEALBYTES;
+    out[*len_out] = '\0';
+    return LNT_OK;
 }
 
 enum lnt_err lnt_store_incident_details(struct lnt_store *s, const char *report_id,
@@ -667,7 +627,7 @@ enum lnt_err lnt_store_incident_open_parts(struct lnt_store *s, const char *repo
     for (size_t i = 0; i < n; i++)
         any = any || list[i].state != LNT_PART_NONE;
     /* the secret keys are read from the key file once for the report's saves */
-    if (any && (rc = box_keys(s, &kf, err)) != LNT_OK) {
+    if (any && (rc = lnt_pg_box_keys(s, &kf, err)) != LNT_OK) {
         rc = lnt_fail_prefix(err, rc, "incident %s: ", report_id);
         goto out;
     }
@@ -688,7 +648,7 @@ enum lnt_err lnt_store_incident_open_parts(struct lnt_store *s, const char *repo
     if (sealed[0] != '\0')
         rc = open_sealed(s, kf, report_id, sealed, box, details, size, len_out, err);
 out:
-    box_keys_free(kf);
+    lnt_pg_box_keys_free(kf);
     if (box != NULL)
         lnt_store_wipe(box, LNT_SEALED_MAX);
     if (sealed != NULL)
