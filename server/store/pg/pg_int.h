@@ -9,6 +9,7 @@
  *   pg_pipe.c  pipelines of prepared statements (one round trip for many)
  *   pg_migrate.c, pg_open.c, pg_venues.c, pg_kiosks.c, pg_ingest.c, pg_keys.c, pg_door.c  the
  *              store functions
+ *   pg_views.c, pg_rollups.c, pg_places.c  the officers' reads (as sqlite/sq_views.c, ...)
  *   pg_derive.c what an accepted event changes besides its own row (ingest's insides)
  *   pg_rollup_write.c  the rollup deltas of an ingest transaction, upserted at its end
  *   pg_ops.c   the table of operations for the dispatch (store_ops.h)
@@ -143,6 +144,25 @@ typedef void (*lnt_pg_row_fn)(const PGresult *r, int row, void *elem);
 enum lnt_err lnt_pg_list(PGconn *pg, const char *sql, const struct lnt_pg_params *p, size_t elem,
                          lnt_pg_row_fn fn, void **out, size_t *n, char *err, const char *what);
 
+/* The end of a time window [from, to) to pass: `to`, or no end when it is 0. */
+static inline int64_t lnt_pg_upper(int64_t to)
+{
+    return to != 0 ? to : INT64_MAX;
+}
+/* LNT_ERR_INVALID unless 1 <= limit <= LNT_VIEW_MAX, in the SQLite backend's words. */
+static inline enum lnt_err lnt_pg_page_check(size_t limit, char *err)
+{
+    if (limit < 1 || limit > LNT_VIEW_MAX)
+        return lnt_fail(err, LNT_ERR_INVALID, "page size must be 1-%d rows, got %zu", LNT_VIEW_MAX,
+                        limit);
+    return LNT_OK;
+}
+/*
+ * SQL for a TEXT column holding a staff id (shifts.staff_id, ...) as the staff table's BIGINT
+ * id, NULL when it is not a number: SQLite compares "12" with 12 as equal, PostgreSQL needs the
+ * cast, and a cast on this side keeps staff's primary key in use.
+ */
+#define LNT_PG_STAFF_ID(col) "(CASE WHEN " col " ~ '^[0-9]{1,18}$' THEN (" col ")::bigint END)"
 /*
  * LNT_OK when `sql` (one int64 parameter, $1 = id) returns a row; else LNT_ERR_NOT_FOUND with
  * "<noun> <id> not found", or the statement's error. As the SQLite backend's must_exist.
