@@ -25,6 +25,9 @@ static enum lnt_err kiosk_for_ingest(PGconn *pg, int64_t kiosk_id, int64_t *venu
     lnt_pg_p_i64(&p, kiosk_id);
     rc = lnt_pg_exec(pg, "SELECT venue_id, revoked, last_seq FROM kiosks WHERE id = $1 FOR UPDATE",
                      &p, &r, err, "reading the kiosk");
+    if (rc == LNT_ERR_TIMEOUT)
+        return lnt_fail_prefix(err, rc,
+                               "kiosk %" PRId64 " is locked by another transaction: ", kiosk_id);
     if (rc != LNT_OK)
         return rc;
     if (PQntuples(r) == 0) {
