@@ -176,6 +176,9 @@ enum lnt_err lnt_pg_flag(struct lnt_pg_pipe *p, enum lnt_flag_kind kind,
 static enum lnt_err sign_in_read(const PGresult *r, void *ctx, size_t arg, char *err)
 {
     struct lnt_pg_derived *d = ctx;
+
+    if (d->undone != NULL && *d->undone)
+        return LNT_OK;
     const struct lnt_ev_badge *b = &d->e->u.badge;
     bool vuln, angela, byst, door = b->role == LNT_ROLE_DOOR;
     bool sia_ok = b->sia_status == LNT_SIA_VALID || b->sia_status == LNT_SIA_EXPIRING;
@@ -248,6 +251,9 @@ static enum lnt_err derive_sign_in(struct lnt_pg_pipe *p, struct lnt_pg_derived 
 static enum lnt_err sign_out_read(const PGresult *r, void *ctx, size_t arg, char *err)
 {
     struct lnt_pg_derived *d = ctx;
+
+    if (d->undone != NULL && *d->undone)
+        return LNT_OK;
     struct lnt_pg_night_delta *nd;
 
     (void)arg;
@@ -353,6 +359,9 @@ static enum lnt_err incident_read(const PGresult *r, void *ctx, size_t arg, char
 {
     struct lnt_pg_derived *d = ctx;
 
+    if (d->undone != NULL && *d->undone)
+        return LNT_OK;
+
     (void)arg;
     if (PQntuples(r) != 1)
         return lnt_fail(err, LNT_ERR_INTERNAL, "storing an incident: no answer");
@@ -396,50 +405,73 @@ static enum lnt_err derive_incident(struct lnt_pg_pipe *p, struct lnt_pg_derived
     return lnt_pg_pipe_run(p, &st_incident, par, incident_read, d, 0);
 }
 
+static enum lnt_err owners_read(const PGresult *r, void *ctx, size_t arg, char *err)
+{
+    struct lnt_pg_owners *own = ctx;
+
+    (void)arg;
+    (void)err;
+    own->n = 0;
+    for (int row = 0; row < PQntuples(r) && row < LNT_BATCH_MAX; row++) {
+        lnt_pg_text(r, row, 0, own->report[row], sizeof own->report[row]);
+        own->venue[row] = lnt_pg_i64(r, row, 1);
+        lnt_pg_text(r, row, 2, own->kind[row], sizeof own->kind[row]);
+        own->n++;
+    }
+    return LNT_OK;
+}
+
+enum lnt_err lnt_pg_incidents_ask(struct lnt_pg_pipe *p, const struct lnt_event *ev, size_t n,
+                                  struct lnt_pg_owners *out)
+{
+    struct lnt_buf ids;
+    size_t asked = 0;
+    bool ok;
+
+    out->n = 0;
+    lnt_buf_init(&ids, 64 * 1024);
+    ok = lnt_buf_puts(&ids, "{") == LNT_OK;
+    for (size_t i = 0; i < n && ok; i++)
+        /* report ids are UUIDs (the wire checks them): nothing to quote */
+        if (ev[i].type == LNT_EV_INCIDENT)
+            ok = lnt_buf_printf(&ids, "%s\"%s\"", asked++ > 0 ? "," : "",
+                                ev[i].u.incident.report_id) == LNT_OK;
+    ok = ok && lnt_buf_append(&ids, "}", 2) == LNT_OK;
+    if (!ok && p->rc == LNT_OK)
+        p->rc = lnt_fail(p->err, LNT_ERR_NOMEM, "out of memory reading incidents");
+    if (ok && asked > 0) {
+        lnt_pg_p_init(&p->par);
+        lnt_pg_p_text(&p->par, ids.data);
+        (void)lnt_pg_pipe_send(p,
+                               "SELECT report_id, venue_id, kind FROM incidents "
+                               "WHERE report_id = ANY($1::text[])",
+                               &p->par, owners_read, out, 0);
+    }
+    lnt_buf_release(&ids);
+    return p->rc;
+}
+
 enum lnt_err lnt_pg_incidents_owned(PGconn *pg, const struct lnt_pg_origin *o,
-                                    const struct lnt_event *ev, size_t n, bool *owned,
+                                    const struct lnt_event *ev, size_t n,
+                                    const struct lnt_pg_owners *own, bool *owned,
                                     struct lnt_ingest_result *results, char *err)
 {
-    struct lnt_pg_params p;
-    struct lnt_buf ids;
-    PGresult *r = NULL;
     enum lnt_err rc = LNT_OK;
-    size_t asked = 0;
 
-    lnt_buf_init(&ids, 64 * 1024);
-    (void)lnt_buf_puts(&ids, "{");
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++)
         owned[i] = true;
-        if (ev[i].type != LNT_EV_INCIDENT)
-            continue;
-        /* report ids are UUIDs (the wire checks them): nothing to quote */
-        if (lnt_buf_printf(&ids, "%s\"%s\"", asked++ > 0 ? "," : "", ev[i].u.incident.report_id) !=
-            LNT_OK)
-            rc = lnt_fail(err, LNT_ERR_NOMEM, "out of memory reading incidents");
-    }
-    if (rc == LNT_OK && lnt_buf_append(&ids, "}", 2) != LNT_OK)
-        rc = lnt_fail(err, LNT_ERR_NOMEM, "out of memory reading incidents");
-    if (rc != LNT_OK || asked == 0)
-        goto out;
-    lnt_pg_p_init(&p);
-    lnt_pg_p_text(&p, ids.data);
-    lnt_pg_p_i64(&p, o->venue_id);
-    rc = lnt_pg_exec(pg,
-                     "SELECT report_id, venue_id, kind FROM incidents "
-                     "WHERE report_id = ANY($1::text[]) AND venue_id <> $2",
-                     &p, &r, err, "reading an incident");
     for (size_t i = 0; rc == LNT_OK && i < n; i++) {
         const char *report = ev[i].u.incident.report_id;
-        char kind[LNT_SHORT_TEXT], actor[32];
-        int row = 0, rows = PQntuples(r);
+        char actor[32];
+        int row = 0;
+
         if (ev[i].type != LNT_EV_INCIDENT)
             continue;
-        while (row < rows && strcmp(PQgetvalue(r, row, 0), report) != 0)
+        while (row < own->n && strcmp(own->report[row], report) != 0)
             row++;
-        if (row == rows)
+        if (row == own->n || own->venue[row] == o->venue_id)
             continue;
         owned[i] = false;
-        lnt_pg_text(r, row, 2, kind, sizeof kind);
         (void)snprintf(results[i].reason, sizeof results[i].reason,
                        "incident %s belongs to another venue: this kiosk may not change it; "
                        "not stored",
@@ -448,11 +480,9 @@ enum lnt_err lnt_pg_incidents_owned(PGconn *pg, const struct lnt_pg_origin *o,
         rc = lnt_pg_audit_actor(NULL, pg, actor, "incident.conflict", report, err,
                                 "kiosk %" PRId64 " (venue %" PRId64 ") sent seq %" PRId64
                                 " updating a %s incident of venue %" PRId64 ": refused, not stored",
-                                o->kiosk_id, o->venue_id, ev[i].seq, kind, lnt_pg_i64(r, row, 1));
+                                o->kiosk_id, o->venue_id, ev[i].seq, own->kind[row],
+                                own->venue[row]);
     }
-out:
-    PQclear(r);
-    lnt_buf_release(&ids);
     return rc;
 }
 
@@ -461,6 +491,9 @@ out:
 static enum lnt_err stock_read(const PGresult *r, void *ctx, size_t arg, char *err)
 {
     struct lnt_pg_derived *d = ctx;
+
+    if (d->undone != NULL && *d->undone)
+        return LNT_OK;
     struct lnt_pg_night_delta *nd;
 
     (void)arg;
@@ -576,31 +609,39 @@ static enum lnt_err derive_welfare(struct lnt_pg_pipe *p, struct lnt_pg_derived 
     return lnt_pg_pipe_run(p, &st_welfare, par, NULL, NULL, 0);
 }
 
-enum lnt_err lnt_pg_derive(struct lnt_pg_pipe *p, struct lnt_pg_derived *d)
+enum lnt_err lnt_pg_derive_count(struct lnt_pg_derived *d, char *err)
 {
     const struct lnt_event *e = d->e;
     struct lnt_pg_night_delta *nd;
     enum lnt_err rc;
 
+    rc = lnt_pg_rollups_hour(d->r, d->o.venue_id, e->occurred_at, (int)e->type, "", 1, err);
+    nd = rc == LNT_OK ? lnt_pg_rollups_night(d->r, d->o.venue_id, lnt_night_of(e->occurred_at), err)
+                      : NULL;
+    if (nd == NULL)
+        return LNT_ERR_NOMEM;
+    nd->d[LNT_PG_NC_CONTACTS]++;
+    if (e->type == LNT_EV_BADGE_REFUSED)
+        nd->d[LNT_PG_NC_REFUSED]++;
+    return LNT_OK;
+}
+
+enum lnt_err lnt_pg_derive(struct lnt_pg_pipe *p, struct lnt_pg_derived *d)
+{
+    const struct lnt_event *e = d->e;
+
     if (d->badge != NULL)
         *d->badge = LNT_SIGNIN_OK;
     if (p->rc != LNT_OK)
         return p->rc;
-    rc = lnt_pg_rollups_hour(d->r, d->o.venue_id, e->occurred_at, (int)e->type, "", 1, p->err);
-    nd = rc == LNT_OK
-             ? lnt_pg_rollups_night(d->r, d->o.venue_id, lnt_night_of(e->occurred_at), p->err)
-             : NULL;
-    if (nd == NULL)
+    /* what every event counts, now unless the caller counts it once it knows it stands */
+    if (d->undone == NULL && lnt_pg_derive_count(d, p->err) != LNT_OK)
         return p->rc = LNT_ERR_NOMEM;
-    nd->d[LNT_PG_NC_CONTACTS]++;
     switch (e->type) {
     case LNT_EV_SIGN_IN:
         return derive_sign_in(p, d);
     case LNT_EV_SIGN_OUT:
         return derive_sign_out(p, d);
-    case LNT_EV_BADGE_REFUSED:
-        nd->d[LNT_PG_NC_REFUSED]++;
-        return LNT_OK;
     case LNT_EV_INCIDENT:
         return derive_incident(p, d);
     case LNT_EV_STOCK:

@@ -12,39 +12,69 @@
 #define EVENT_COLS 9
 #define EACH_PAGE 64 /* events decoded per read while walking */
 
-/* The kiosk's venue, locked for the transaction: one kiosk's batches are stored one after the
- * other, whichever server each reached. Refuses unknown and revoked kiosks. */
-static enum lnt_err kiosk_for_ingest(PGconn *pg, int64_t kiosk_id, int64_t *venue_id,
-                                     int64_t *last_seq, char *err)
+/* The INSERT of the batch's events (those in `skip` left out) into sql and p; *rows counts
+ * them. Events already stored (on (kiosk_id, seq) or on their uuid) are left out by ON
+ * CONFLICT DO NOTHING and found again by what RETURNING omits. */
+static enum lnt_err insert_sql(int64_t kiosk_id, int64_t venue_id, int64_t now,
+                               const struct lnt_event *ev, size_t n,
+                               const struct lnt_store_encoded *enc, const bool *skip,
+                               struct lnt_buf *sql, struct lnt_pg_params *p, int *rows, char *err)
 {
-    struct lnt_pg_params p;
-    PGresult *r = NULL;
-    enum lnt_err rc;
+    enum lnt_err rc = lnt_buf_puts(sql, "INSERT INTO events (kiosk_id, seq, uuid, type, venue_id, "
+                                        "staff_id, occurred_at, received_at, body) VALUES ");
 
-    lnt_pg_p_init(&p);
-    lnt_pg_p_i64(&p, kiosk_id);
-    rc = lnt_pg_exec(pg, "SELECT venue_id, revoked, last_seq FROM kiosks WHERE id = $1 FOR UPDATE",
-                     &p, &r, err, "reading the kiosk");
-    if (rc == LNT_ERR_TIMEOUT)
-        return lnt_fail_prefix(err, rc,
-                               "kiosk %" PRId64 " is locked by another transaction: ", kiosk_id);
-    if (rc != LNT_OK)
-        return rc;
-    if (PQntuples(r) == 0) {
-        rc = lnt_fail(err, LNT_ERR_NOT_FOUND, "kiosk %" PRId64 " not found", kiosk_id);
-    } else {
-        *venue_id = lnt_pg_i64(r, 0, 0);
-        *last_seq = lnt_pg_i64(r, 0, 2);
-        if (lnt_pg_i64(r, 0, 1) != 0)
-            rc = lnt_fail(err, LNT_ERR_FORBIDDEN, "kiosk %" PRId64 " is revoked", kiosk_id);
+    *rows = 0;
+    lnt_pg_p_init(p);
+    for (size_t i = 0; i < n && rc == LNT_OK; i++) {
+        size_t len;
+        const char *body = lnt_store_encoded_body(enc, i, &len);
+        int b = *rows * EVENT_COLS;
+
+        if (skip[i])
+            continue;
+        rc = lnt_buf_printf(sql, "%s($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)",
+                            *rows > 0 ? ", " : "", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7,
+                            b + 8, b + 9);
+        (*rows)++;
+        lnt_pg_p_i64(p, kiosk_id);
+        lnt_pg_p_i64(p, ev[i].seq);
+        lnt_pg_p_text(p, ev[i].uuid);
+        lnt_pg_p_i64(p, (int64_t)ev[i].type);
+        lnt_pg_p_i64(p, venue_id);
+        lnt_pg_p_text(p, lnt_store_event_staff(&ev[i]));
+        lnt_pg_p_i64(p, ev[i].occurred_at);
+        lnt_pg_p_i64(p, now);
+        lnt_pg_p_textn(p, body, len);
     }
-    PQclear(r);
-    return rc;
+    if (rc == LNT_OK)
+        rc = lnt_buf_puts(sql, " ON CONFLICT DO NOTHING RETURNING seq, uuid");
+    return rc != LNT_OK ? lnt_fail(err, LNT_ERR_NOMEM, "out of memory storing a batch") : LNT_OK;
 }
 
-/* One INSERT for the batch's events (those in `skip` left out); events already stored (on
- * (kiosk_id, seq) or on their uuid) are left out by ON CONFLICT DO NOTHING and found again by
- * what RETURNING omits. */
+/* Marks accepted[i] for each event the insert's RETURNING names; returns how many. A batch may
+ * carry one seq twice: the first of them is the one stored. */
+static int mark_accepted(const PGresult *r, const struct lnt_event *ev, size_t n, const bool *skip,
+                         bool *accepted)
+{
+    int marked = 0;
+
+    for (int row = 0; row < PQntuples(r); row++) {
+        int64_t seq = lnt_pg_i64(r, row, 0);
+        char uuid[LNT_UUID_STRLEN];
+
+        lnt_pg_text(r, row, 1, uuid, sizeof uuid);
+        for (size_t i = 0; i < n; i++) {
+            if (!skip[i] && !accepted[i] && ev[i].seq == seq && strcmp(ev[i].uuid, uuid) == 0) {
+                accepted[i] = true;
+                marked++;
+                break;
+            }
+        }
+    }
+    return marked;
+}
+
+/* The batch's events stored on pg straight away (the careful path, after a resend). */
 static enum lnt_err insert_batch(PGconn *pg, int64_t kiosk_id, int64_t venue_id, int64_t now,
                                  const struct lnt_event *ev, size_t n,
                                  const struct lnt_store_encoded *enc, const bool *skip,
@@ -59,49 +89,11 @@ static enum lnt_err insert_batch(PGconn *pg, int64_t kiosk_id, int64_t venue_id,
     if (p == NULL)
         return lnt_fail(err, LNT_ERR_NOMEM, "out of memory storing a batch");
     lnt_buf_init(&sql, 64 * 1024);
-    rc = lnt_buf_puts(&sql, "INSERT INTO events (kiosk_id, seq, uuid, type, venue_id, "
-                            "staff_id, occurred_at, received_at, body) VALUES ");
-    lnt_pg_p_init(p);
-    for (size_t i = 0; i < n && rc == LNT_OK; i++) {
-        size_t len;
-        const char *body = lnt_store_encoded_body(enc, i, &len);
-        int b = rows * EVENT_COLS;
-
-        if (skip[i])
-            continue;
-        rc = lnt_buf_printf(&sql, "%s($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)",
-                            rows > 0 ? ", " : "", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7,
-                            b + 8, b + 9);
-        rows++;
-        lnt_pg_p_i64(p, kiosk_id);
-        lnt_pg_p_i64(p, ev[i].seq);
-        lnt_pg_p_text(p, ev[i].uuid);
-        lnt_pg_p_i64(p, (int64_t)ev[i].type);
-        lnt_pg_p_i64(p, venue_id);
-        lnt_pg_p_text(p, lnt_store_event_staff(&ev[i]));
-        lnt_pg_p_i64(p, ev[i].occurred_at);
-        lnt_pg_p_i64(p, now);
-        lnt_pg_p_textn(p, body, len);
-    }
-    if (rc == LNT_OK)
-        rc = lnt_buf_puts(&sql, " ON CONFLICT DO NOTHING RETURNING seq, uuid");
-    if (rc != LNT_OK)
-        rc = lnt_fail(err, LNT_ERR_NOMEM, "out of memory storing a batch");
+    rc = insert_sql(kiosk_id, venue_id, now, ev, n, enc, skip, &sql, p, &rows, err);
     if (rc == LNT_OK && rows > 0)
         rc = lnt_pg_exec(pg, sql.data, p, &r, err, "storing events");
-    /* a batch may carry one seq twice: the first of them is the one stored */
-    for (int row = 0; rc == LNT_OK && r != NULL && row < PQntuples(r); row++) {
-        int64_t seq = lnt_pg_i64(r, row, 0);
-        char uuid[LNT_UUID_STRLEN];
-
-        lnt_pg_text(r, row, 1, uuid, sizeof uuid);
-        for (size_t i = 0; i < n; i++) {
-            if (!skip[i] && !accepted[i] && ev[i].seq == seq && strcmp(ev[i].uuid, uuid) == 0) {
-                accepted[i] = true;
-                break;
-            }
-        }
-    }
+    if (rc == LNT_OK && r != NULL)
+        (void)mark_accepted(r, ev, n, skip, accepted);
     PQclear(r);
     lnt_buf_release(&sql);
     free(p);
@@ -218,6 +210,13 @@ struct lnt_pg_pending {
     /* scratch while storing */
     bool skip[LNT_BATCH_MAX], accepted[LNT_BATCH_MAX];
     struct lnt_pg_derived derived[LNT_BATCH_MAX];
+    struct {
+        bool found;
+        int64_t venue_id, revoked, last_seq;
+    } kiosk;                     /* its kiosk, locked */
+    struct lnt_pg_owners owners; /* the stored reports its incident saves name */
+    int expected;                /* events the insert should store */
+    bool undone;                 /* it did not: what was sent with it is rolled back */
 };
 
 /* What storing needs besides the batch: the connection, a pipeline, the rollups. */
@@ -227,6 +226,9 @@ struct writer {
     struct lnt_pg_pipe *pipe;
     struct lnt_pg_rollups *rollups;
 };
+
+static const struct lnt_pg_stmt st_kiosk_lock = {
+    9, "SELECT venue_id, revoked, last_seq FROM kiosks WHERE id = $1 FOR UPDATE"};
 
 static const struct lnt_pg_stmt st_kiosk = {
     8, /* pg_derive.c's statements are 0-7 */
@@ -305,52 +307,201 @@ static enum lnt_err store_events(struct writer *w, struct lnt_pg_pending *p,
     return lnt_pg_pipe_end(pipe) != LNT_OK ? pipe->rc : rc;
 }
 
+static enum lnt_err kiosk_read(const PGresult *r, void *ctx, size_t arg, char *err)
+{
+    struct lnt_pg_pending *p = ctx;
+
+    (void)arg;
+    (void)err;
+    p->kiosk.found = PQntuples(r) == 1;
+    if (p->kiosk.found) {
+        p->kiosk.venue_id = lnt_pg_i64(r, 0, 0);
+        p->kiosk.revoked = lnt_pg_i64(r, 0, 1);
+        p->kiosk.last_seq = lnt_pg_i64(r, 0, 2);
+    }
+    return LNT_OK;
+}
+
+/* The batch's first round trip: BEGIN when `begin`, its kiosk's row locked for the
+ * transaction (one kiosk's batches are stored one after the other, whichever server each
+ * reached), and the stored reports its incident saves name. */
+static enum lnt_err ask(struct writer *w, struct lnt_pg_pending *p, bool begin)
+{
+    struct lnt_pg_pipe *pipe = w->pipe;
+    enum lnt_err rc = lnt_pg_pipe_begin(pipe, w->s, w->pg, p->err);
+
+    if (rc != LNT_OK)
+        return rc;
+    pipe->what = "reading the kiosk";
+    p->kiosk.found = false;
+    if (begin)
+        (void)lnt_pg_pipe_send(pipe, "BEGIN", NULL, NULL, NULL, 0);
+    lnt_pg_p_init(&pipe->par);
+    lnt_pg_p_i64(&pipe->par, p->kiosk_id);
+    (void)lnt_pg_pipe_run(pipe, &st_kiosk_lock, &pipe->par, kiosk_read, p, 0);
+    if (p->rc_enc == LNT_OK)
+        (void)lnt_pg_incidents_ask(pipe, p->ev, p->n, &p->owners);
+    return lnt_pg_pipe_end(pipe);
+}
+
+static enum lnt_err insert_read(const PGresult *r, void *ctx, size_t arg, char *err)
+{
+    struct lnt_pg_pending *p = ctx;
+
+    (void)arg;
+    (void)err;
+    if (mark_accepted(r, p->ev, p->n, p->skip, p->accepted) != p->expected)
+        p->undone = true;
+    return LNT_OK;
+}
+
 /*
- * Stores p's events inside the open transaction; rollup deltas go to the writer's rollups,
- * which the caller flushes. *wrote says whether the transaction was touched: a batch refused
- * before anything failed or was written (unknown or revoked kiosk, an event that cannot be
- * encoded) leaves it as it was.
+ * The common case in one round trip: every event new. Under a savepoint go the insert and, for
+ * each event as if it were accepted, its seq flags and derivations, and the kiosk's counters.
+ * When the insert left an event out (a batch sent again), all of that is rolled back to the
+ * savepoint, nothing of it counted, and *fast is false: the caller takes the careful path.
  */
-static enum lnt_err store_batch(struct writer *w, struct lnt_pg_pending *p, bool *wrote)
+static enum lnt_err store_fast(struct writer *w, struct lnt_pg_pending *p,
+                               const struct lnt_pg_origin *o, int64_t last, bool *fast)
+{
+    struct lnt_pg_pipe *pipe = w->pipe;
+    int64_t gaps = 0, backwards = 0, max_seq = 0;
+    struct lnt_buf sql;
+    enum lnt_err rc;
+
+    *fast = false;
+    p->undone = false;
+    rc = lnt_pg_pipe_begin(pipe, w->s, w->pg, p->err);
+    if (rc != LNT_OK)
+        return rc;
+    lnt_buf_init(&sql, 64 * 1024);
+    rc = insert_sql(p->kiosk_id, o->venue_id, p->now, p->ev, p->n, &p->enc, p->skip, &sql,
+                    &pipe->par, &p->expected, p->err);
+    if (rc == LNT_OK && p->expected > 0) {
+        *fast = true;
+        pipe->what = "storing events";
+        (void)lnt_pg_pipe_send(pipe, "SAVEPOINT batch", NULL, NULL, NULL, 0);
+        rc = lnt_pg_pipe_send(pipe, sql.data, &pipe->par, insert_read, p, 0);
+    }
+    lnt_buf_release(&sql);
+    for (size_t i = 0; *fast && i < p->n && rc == LNT_OK; i++) {
+        const struct lnt_event *e = &p->ev[i];
+        struct lnt_ingest_result *res = &p->results[i];
+
+        res->seq = e->seq;
+        if (p->skip[i]) {
+            res->status = LNT_INGEST_REJECTED; /* refused above, audited */
+            res->not_owner = true;
+            continue;
+        }
+        res->status = LNT_INGEST_ACCEPTED;
+        if (e->seq > last + 1) {
+            gaps++;
+            rc =
+                lnt_pg_flag(pipe, LNT_FLAG_SEQ_GAP, o, 0, NULL, NULL, e->occurred_at, e->seq, last);
+        } else if (e->seq < last) {
+            backwards++;
+            rc = lnt_pg_flag(pipe, LNT_FLAG_SEQ_BACKWARDS, o, 0, NULL, NULL, e->occurred_at, e->seq,
+                             last);
+        }
+        if (e->seq > last)
+            last = e->seq;
+        if (e->seq > max_seq)
+            max_seq = e->seq;
+        p->derived[i] = (struct lnt_pg_derived){
+            .r = w->rollups, .o = *o, .e = e, .badge = &res->badge_flag, .undone = &p->undone};
+        if (rc == LNT_OK)
+            rc = lnt_pg_derive(pipe, &p->derived[i]);
+    }
+    if (*fast && rc == LNT_OK) {
+        lnt_pg_p_init(&pipe->par);
+        lnt_pg_p_i64(&pipe->par, p->kiosk_id);
+        lnt_pg_p_i64(&pipe->par, p->now);
+        lnt_pg_p_i64(&pipe->par, max_seq);
+        lnt_pg_p_i64(&pipe->par, gaps);
+        lnt_pg_p_i64(&pipe->par, backwards);
+        rc = lnt_pg_pipe_run(pipe, &st_kiosk, &pipe->par, NULL, NULL, 0);
+    }
+    rc = lnt_pg_pipe_end(pipe) != LNT_OK ? pipe->rc : rc;
+    if (rc != LNT_OK || !*fast)
+        return rc;
+    for (size_t i = 0; !p->undone && i < p->n && rc == LNT_OK; i++)
+        if (!p->skip[i])
+            rc = lnt_pg_derive_count(&p->derived[i], p->err);
+    if (rc != LNT_OK || !p->undone)
+        return rc;
+    *fast = false;
+    return lnt_pg_exec(w->pg, "ROLLBACK TO SAVEPOINT batch", NULL, NULL, p->err,
+                       "storing a batch sent again");
+}
+
+/*
+ * Stores p's events inside the transaction (begun here when `begin`); rollup deltas go to the
+ * writer's rollups, which the caller writes. *wrote says whether the transaction was touched:
+ * a batch refused before anything failed or was written (unknown or revoked kiosk, an event
+ * that cannot be encoded) leaves it as it was.
+ */
+static enum lnt_err store_batch(struct writer *w, struct lnt_pg_pending *p, bool begin, bool *wrote)
 {
     struct lnt_pg_origin o = {.kiosk_id = p->kiosk_id, .received_at = p->now};
-    int64_t last = 0;
+    bool fast = false;
     enum lnt_err rc;
 
     *wrote = false;
     memset(p->results, 0, p->n * sizeof *p->results);
     memset(p->skip, 0, sizeof p->skip);
     memset(p->accepted, 0, sizeof p->accepted);
-    rc = kiosk_for_ingest(w->pg, p->kiosk_id, &o.venue_id, &last, p->err);
-    /* an unknown or revoked kiosk is the first thing to say; then a bad event (err holds it) */
-    if (rc == LNT_ERR_NOT_FOUND || rc == LNT_ERR_FORBIDDEN)
+    rc = ask(w, p, begin);
+    if (rc == LNT_ERR_TIMEOUT)
+        rc = lnt_fail_prefix(p->err, rc,
+                             "kiosk %" PRId64 " is locked by another transaction: ", p->kiosk_id);
+    if (rc != LNT_OK) {
+        *wrote = true; /* a failed statement spoils the transaction */
         return rc;
-    *wrote = true; /* a failed statement spoils the transaction */
-    if (rc != LNT_OK)
-        return rc;
-    if (p->rc_enc != LNT_OK) {
-        *wrote = false;
-        return p->rc_enc;
     }
-    rc = lnt_pg_incidents_owned(w->pg, &o, p->ev, p->n, p->accepted, p->results, p->err);
+    /* an unknown or revoked kiosk is the first thing to say; then a bad event (err holds it) */
+    if (!p->kiosk.found)
+        return lnt_fail(p->err, LNT_ERR_NOT_FOUND, "kiosk %" PRId64 " not found", p->kiosk_id);
+    if (p->kiosk.revoked != 0)
+        return lnt_fail(p->err, LNT_ERR_FORBIDDEN, "kiosk %" PRId64 " is revoked", p->kiosk_id);
+    if (p->rc_enc != LNT_OK)
+        return p->rc_enc;
+    *wrote = true;
+    o.venue_id = p->kiosk.venue_id;
+    rc =
+        lnt_pg_incidents_owned(w->pg, &o, p->ev, p->n, &p->owners, p->accepted, p->results, p->err);
     for (size_t i = 0; i < p->n; i++) {
         p->skip[i] = !p->accepted[i];
         p->accepted[i] = false;
     }
-    if (rc == LNT_OK && p->n > 0)
+    if (rc == LNT_OK)
+        rc = store_fast(w, p, &o, p->kiosk.last_seq, &fast);
+    if (rc != LNT_OK || fast)
+        return rc;
+    memset(p->accepted, 0, sizeof p->accepted);
+    if (p->n > 0)
         rc = insert_batch(w->pg, p->kiosk_id, o.venue_id, p->now, p->ev, p->n, &p->enc, p->skip,
                           p->accepted, p->err);
     if (rc == LNT_OK)
-        rc = store_events(w, p, &o, last);
+        rc = store_events(w, p, &o, p->kiosk.last_seq);
     return rc;
 }
 
-/* Ends the transaction: flushes the rollups and commits when rc is LNT_OK (into rc), else
- * rolls back and forgets them. */
+/* Ends the transaction: writes the rollups and commits when rc is LNT_OK (one round trip; its
+ * failure becomes rc), else rolls back; the rollups are forgotten either way. */
 static enum lnt_err end_transaction(struct writer *w, enum lnt_err rc, char *err)
 {
-    if (rc == LNT_OK)
-        rc = lnt_pg_rollups_flush(w->rollups, w->pg, err);
+    struct lnt_pg_pipe *pipe = w->pipe;
+
+    if (rc == LNT_OK && PQtransactionStatus(w->pg) == PQTRANS_INTRANS) {
+        rc = lnt_pg_pipe_begin(pipe, w->s, w->pg, err);
+        if (rc == LNT_OK) {
+            pipe->what = "writing the rollups and committing";
+            (void)lnt_pg_rollups_queue(w->rollups, pipe);
+            (void)lnt_pg_pipe_send(pipe, "COMMIT", NULL, NULL, NULL, 0);
+            rc = lnt_pg_pipe_end(pipe);
+        }
+    }
     lnt_pg_rollups_reset(w->rollups);
     return lnt_pg_end(w->pg, rc, err);
 }
@@ -360,9 +511,7 @@ static void store_alone(struct writer *w, struct lnt_pg_pending *p)
 {
     bool wrote;
 
-    p->rc = lnt_pg_begin(w->pg, p->err);
-    if (p->rc == LNT_OK)
-        p->rc = store_batch(w, p, &wrote);
+    p->rc = store_batch(w, p, true, &wrote);
     p->rc = end_transaction(w, p->rc, p->err);
 }
 
@@ -372,25 +521,23 @@ static void store_alone(struct writer *w, struct lnt_pg_pending *p)
  * anything fails after a batch has begun writing (or the commit fails), the whole transaction
  * is rolled back and each batch is stored again in a transaction of its own, so one batch's
  * failure is never another's. False when the group had to be stored batch by batch. When the
- * first batch cannot even lock its kiosk in time (the database locked by another session past
- * the lock timeout, say), nothing batch-specific went wrong: every batch fails at once, as
- * trying each again would only make every caller wait again.
+ * transaction cannot begin, or the first batch cannot even lock its kiosk in time (the
+ * database locked by another session past the lock timeout, say), nothing batch-specific went
+ * wrong: every batch fails at once, as trying each again would only make every caller wait
+ * again.
  */
 static bool store_group(struct writer *w, struct lnt_pg_pending *group)
 {
     char err[LNT_ERRBUF_SIZE] = "";
-    enum lnt_err rc = lnt_pg_begin(w->pg, err);
+    enum lnt_err rc = LNT_OK;
     bool wrote;
 
-    if (rc != LNT_OK) {
-        for (struct lnt_pg_pending *p = group; p != NULL; p = p->next)
-            p->rc = lnt_fail(p->err, rc, "%s", err);
-        return true;
-    }
     for (struct lnt_pg_pending *p = group; p != NULL && rc == LNT_OK; p = p->next) {
-        p->rc = store_batch(w, p, &wrote);
-        if (p->rc == LNT_ERR_TIMEOUT && p == group &&
-            PQtransactionStatus(w->pg) == PQTRANS_INERROR) {
+        p->rc = store_batch(w, p, p == group, &wrote);
+        if (p == group && p->rc != LNT_OK && wrote &&
+            (PQtransactionStatus(w->pg) == PQTRANS_IDLE ||
+             PQtransactionStatus(w->pg) == PQTRANS_UNKNOWN ||
+             (p->rc == LNT_ERR_TIMEOUT && PQtransactionStatus(w->pg) == PQTRANS_INERROR))) {
             (void)lnt_pg_end(w->pg, p->rc, err);
             for (struct lnt_pg_pending *q = group->next; q != NULL; q = q->next)
                 q->rc = lnt_fail(q->err, p->rc, "%s", p->err);

@@ -244,6 +244,7 @@ struct lnt_pg_pipe {
     struct lnt_pg_pipe_entry q[LNT_PG_PIPE_MAX + 1];
     enum lnt_err rc; /* the first failure; once set, nothing more is sent */
     char *err;
+    const char *what;         /* names a failed statement in err; set by the caller, may change */
     struct lnt_pg_params par; /* scratch for the callers' parameters (sent at once) */
 };
 
@@ -262,6 +263,10 @@ enum lnt_err lnt_pg_pipe_begin(struct lnt_pg_pipe *p, struct lnt_store *s, PGcon
 enum lnt_err lnt_pg_pipe_run(struct lnt_pg_pipe *p, const struct lnt_pg_stmt *st,
                              const struct lnt_pg_params *par, lnt_pg_pipe_fn fn, void *ctx,
                              size_t arg);
+/* Queues `sql` unprepared (a statement whose text varies, or runs once), as lnt_pg_pipe_run. */
+enum lnt_err lnt_pg_pipe_send(struct lnt_pg_pipe *p, const char *sql,
+                              const struct lnt_pg_params *par, lnt_pg_pipe_fn fn, void *ctx,
+                              size_t arg);
 /* Sends a sync and reads every queued result in order. Returns p->rc. */
 enum lnt_err lnt_pg_pipe_sync(struct lnt_pg_pipe *p);
 /* Syncs what is queued and leaves pipeline mode; returns p->rc (err holds its message). */
@@ -318,6 +323,8 @@ enum lnt_err lnt_pg_rollups_kind(struct lnt_pg_rollups *r, int64_t venue_id, int
 /* Upserts every delta inside the open transaction on pg (keys in order, so that servers
  * writing at once take the rows' locks in one order), then forgets them. */
 enum lnt_err lnt_pg_rollups_flush(struct lnt_pg_rollups *r, PGconn *pg, char *err);
+/* The same upserts queued on pipeline p (their outcome known at its sync). Returns p->rc. */
+enum lnt_err lnt_pg_rollups_queue(struct lnt_pg_rollups *r, struct lnt_pg_pipe *p);
 
 /* ---- what ingest derives (pg_derive.c) ---- */
 
@@ -332,24 +339,41 @@ struct lnt_pg_derived {
     struct lnt_pg_rollups *r; /* where its rollup deltas go */
     struct lnt_pg_origin o;
     const struct lnt_event *e;
-    int *badge; /* may be NULL: set at the sync to what the badge register had to say of a
-                   sign_in's badge (enum lnt_signin_flag), LNT_SIGNIN_OK for other events */
+    int *badge;         /* may be NULL: set at the sync to what the badge register had to say of a
+                           sign_in's badge (enum lnt_signin_flag), LNT_SIGNIN_OK for other events */
+    const bool *undone; /* may be NULL: when true at the sync, the statements were rolled back
+                           (to a savepoint) and their results count for nothing */
 };
 /* Everything d's event changes besides its own row, queued on pipeline p (its results read,
- * and its rollup deltas counted, at the pipeline's next sync). Returns p->rc. */
+ * and its rollup deltas counted, at the pipeline's next sync). With d->undone set, what every
+ * event counts (its hour, its night's contacts) is left to lnt_pg_derive_count, for the
+ * caller to call once the statements are known to stand. Returns p->rc. */
 enum lnt_err lnt_pg_derive(struct lnt_pg_pipe *p, struct lnt_pg_derived *d);
+/* Counts what every accepted event adds to the rollups. LNT_ERR_NOMEM. */
+enum lnt_err lnt_pg_derive_count(struct lnt_pg_derived *d, char *err);
 /* Queues one flags row. staff_id and serial may be NULL; copied by libpq at once. */
 enum lnt_err lnt_pg_flag(struct lnt_pg_pipe *p, enum lnt_flag_kind kind,
                          const struct lnt_pg_origin *o, int64_t other_venue, const char *staff_id,
                          const char *serial, int64_t at, int64_t seq, int64_t other);
+/* The stored reports a batch's incident saves name, and their venues. */
+struct lnt_pg_owners {
+    int n;
+    char report[LNT_BATCH_MAX][LNT_UUID_STRLEN];
+    int64_t venue[LNT_BATCH_MAX];
+    char kind[LNT_BATCH_MAX][LNT_SHORT_TEXT];
+};
+/* Queues the question for ev[0..n) on p; *out is filled at the sync (stays put until then). */
+enum lnt_err lnt_pg_incidents_ask(struct lnt_pg_pipe *p, const struct lnt_event *ev, size_t n,
+                                  struct lnt_pg_owners *out);
 /*
- * Which of a batch's incident saves (from origin o) may be stored: owned[i] false for a save
- * of a report another venue holds (the save is refused: an audit row "incident.conflict" is
- * written in the open transaction on pg and reason[i] says why, for the kiosk), true for
- * every other event. LNT_ERR_DB etc. with err set.
+ * Which of a batch's incident saves (from origin o) may be stored, from the answer `own`:
+ * owned[i] false for a save of a report another venue holds (the save is refused: an audit
+ * row "incident.conflict" is written in the open transaction on pg and reason[i] says why,
+ * for the kiosk), true for every other event. LNT_ERR_DB etc. with err set.
  */
 enum lnt_err lnt_pg_incidents_owned(PGconn *pg, const struct lnt_pg_origin *o,
-                                    const struct lnt_event *ev, size_t n, bool *owned,
+                                    const struct lnt_event *ev, size_t n,
+                                    const struct lnt_pg_owners *own, bool *owned,
                                     struct lnt_ingest_result *results, char *err);
 
 /* ---- door rules (pg_door.c) ---- */

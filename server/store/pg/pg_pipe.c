@@ -12,6 +12,7 @@ enum lnt_err lnt_pg_pipe_begin(struct lnt_pg_pipe *p, struct lnt_store *s, PGcon
     p->n = 0;
     p->rc = LNT_OK;
     p->err = err;
+    p->what = "storing what the events change";
     /* the connection is the caller's while taken: its slot does not change under us */
     for (size_t i = 0; i < LNT_PG_CONNS; i++)
         if (s->conns[i].pg == pg)
@@ -56,6 +57,24 @@ enum lnt_err lnt_pg_pipe_run(struct lnt_pg_pipe *p, const struct lnt_pg_stmt *st
     return LNT_OK;
 }
 
+enum lnt_err lnt_pg_pipe_send(struct lnt_pg_pipe *p, const char *sql,
+                              const struct lnt_pg_params *par, lnt_pg_pipe_fn fn, void *ctx,
+                              size_t arg)
+{
+    if (p->rc != LNT_OK)
+        return p->rc;
+    if (par != NULL && par->overflow)
+        return p->rc =
+                   lnt_fail(p->err, LNT_ERR_TOO_LARGE, "more than %d parameters", LNT_PG_PARAMS);
+    if (p->n + 1 > LNT_PG_PIPE_MAX && lnt_pg_pipe_sync(p) != LNT_OK)
+        return p->rc;
+    if (PQsendQueryParams(p->pg, sql, par != NULL ? par->n : 0, NULL, par != NULL ? par->v : NULL,
+                          par != NULL ? par->len : NULL, par != NULL ? par->fmt : NULL, 1) != 1)
+        return p->rc = lnt_pg_fail(p->pg, NULL, p->err, "sending a statement");
+    p->q[p->n++] = (struct lnt_pg_pipe_entry){.stmt = 64, .fn = fn, .ctx = ctx, .arg = arg};
+    return LNT_OK;
+}
+
 /* Reads the result of entry e and then the NULL that ends it. */
 static void read_one(struct lnt_pg_pipe *p, const struct lnt_pg_pipe_entry *e)
 {
@@ -67,7 +86,7 @@ static void read_one(struct lnt_pg_pipe *p, const struct lnt_pg_pipe_entry *e)
         *p->prepared &= ~((uint64_t)1 << (-1 - e->stmt));
     if (!ok && p->rc == LNT_OK) {
         /* an aborted statement follows the failed one, which said why */
-        p->rc = lnt_pg_fail(p->pg, r, p->err, "storing what the events change");
+        p->rc = lnt_pg_fail(p->pg, r, p->err, p->what);
     } else if (ok && p->rc == LNT_OK && e->fn != NULL) {
         p->rc = e->fn(r, e->ctx, e->arg, p->err);
     }

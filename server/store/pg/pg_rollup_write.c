@@ -227,9 +227,10 @@ static void put_text(struct cols *c, size_t col, const char *s)
         c->rc = lnt_buf_puts(&c->b[col], "\"");
 }
 
-/* Closes the literals and runs `sql` with them as $1..$n. */
-static enum lnt_err cols_run(struct cols *c, PGconn *pg, const char *sql, char *err,
-                             const char *what)
+/* Closes the literals and runs `sql` with them as $1..$n: on pg, or queued on pipe when given
+ * (libpq copies the parameters as it queues them). */
+static enum lnt_err cols_run(struct cols *c, PGconn *pg, struct lnt_pg_pipe *pipe, const char *sql,
+                             char *err, const char *what)
 {
     struct lnt_pg_params *p = NULL;
     enum lnt_err rc;
@@ -243,7 +244,8 @@ static enum lnt_err cols_run(struct cols *c, PGconn *pg, const char *sql, char *
         lnt_pg_p_init(p);
         for (size_t i = 0; i < c->n; i++)
             lnt_pg_p_text(p, c->b[i].data);
-        rc = lnt_pg_exec(pg, sql, p, NULL, err, what);
+        rc = pipe != NULL ? lnt_pg_pipe_send(pipe, sql, p, NULL, NULL, 0)
+                          : lnt_pg_exec(pg, sql, p, NULL, err, what);
     }
     free(p);
     for (size_t i = 0; i < c->n; i++)
@@ -251,7 +253,8 @@ static enum lnt_err cols_run(struct cols *c, PGconn *pg, const char *sql, char *
     return rc;
 }
 
-static enum lnt_err flush_hours(struct lnt_pg_rollups *r, PGconn *pg, char *err)
+static enum lnt_err flush_hours(struct lnt_pg_rollups *r, PGconn *pg, struct lnt_pg_pipe *pipe,
+                                char *err)
 {
     struct cols c;
     size_t rows = 0;
@@ -276,7 +279,7 @@ static enum lnt_err flush_hours(struct lnt_pg_rollups *r, PGconn *pg, char *err)
             lnt_buf_release(&c.b[i]);
         return LNT_OK;
     }
-    return cols_run(&c, pg,
+    return cols_run(&c, pg, pipe,
                     "INSERT INTO rollup_hour (venue_id, hour, type, kind, count) SELECT * FROM "
                     "unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::bigint[]) "
                     "ON CONFLICT (venue_id, hour, type, kind) "
@@ -284,7 +287,8 @@ static enum lnt_err flush_hours(struct lnt_pg_rollups *r, PGconn *pg, char *err)
                     err, "updating the hourly rollup");
 }
 
-static enum lnt_err flush_nights(struct lnt_pg_rollups *r, PGconn *pg, char *err)
+static enum lnt_err flush_nights(struct lnt_pg_rollups *r, PGconn *pg, struct lnt_pg_pipe *pipe,
+                                 char *err)
 {
     struct cols c;
 
@@ -304,7 +308,7 @@ static enum lnt_err flush_nights(struct lnt_pg_rollups *r, PGconn *pg, char *err
             put_null(&c, 2 + LNT_PG_NC__N);
     }
     return cols_run(
-        &c, pg,
+        &c, pg, pipe,
         "INSERT INTO rollup_night AS r (venue_id, night, contacts, sign_ins, door_shifts, "
         "door_sia_ok, door_vuln_trained, angela_on_shift, staff_shifts, staff_bystander, "
         "open_shifts, incidents, incidents_within_hour, spiking, spiking_complete, angela, "
@@ -331,7 +335,8 @@ static enum lnt_err flush_nights(struct lnt_pg_rollups *r, PGconn *pg, char *err
         err, "updating the nightly rollup");
 }
 
-static enum lnt_err flush_kinds(struct lnt_pg_rollups *r, PGconn *pg, char *err)
+static enum lnt_err flush_kinds(struct lnt_pg_rollups *r, PGconn *pg, struct lnt_pg_pipe *pipe,
+                                char *err)
 {
     struct cols c;
     size_t rows = 0;
@@ -355,7 +360,7 @@ static enum lnt_err flush_kinds(struct lnt_pg_rollups *r, PGconn *pg, char *err)
             lnt_buf_release(&c.b[i]);
         return LNT_OK;
     }
-    return cols_run(&c, pg,
+    return cols_run(&c, pg, pipe,
                     "INSERT INTO rollup_night_kind (venue_id, night, kind, count) SELECT * FROM "
                     "unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[]) "
                     "ON CONFLICT (venue_id, night, kind) "
@@ -363,14 +368,28 @@ static enum lnt_err flush_kinds(struct lnt_pg_rollups *r, PGconn *pg, char *err)
                     err, "updating the incident-kind rollup");
 }
 
-enum lnt_err lnt_pg_rollups_flush(struct lnt_pg_rollups *r, PGconn *pg, char *err)
+static enum lnt_err flush(struct lnt_pg_rollups *r, PGconn *pg, struct lnt_pg_pipe *pipe, char *err)
 {
-    enum lnt_err rc = flush_hours(r, pg, err);
+    enum lnt_err rc = flush_hours(r, pg, pipe, err);
 
     if (rc == LNT_OK)
-        rc = flush_nights(r, pg, err);
+        rc = flush_nights(r, pg, pipe, err);
     if (rc == LNT_OK)
-        rc = flush_kinds(r, pg, err);
+        rc = flush_kinds(r, pg, pipe, err);
     lnt_pg_rollups_reset(r);
     return rc;
+}
+
+enum lnt_err lnt_pg_rollups_flush(struct lnt_pg_rollups *r, PGconn *pg, char *err)
+{
+    return flush(r, pg, NULL, err);
+}
+
+enum lnt_err lnt_pg_rollups_queue(struct lnt_pg_rollups *r, struct lnt_pg_pipe *p)
+{
+    enum lnt_err rc = flush(r, p->pg, p, p->err);
+
+    if (rc != LNT_OK && p->rc == LNT_OK)
+        p->rc = rc;
+    return p->rc;
 }
