@@ -1,6 +1,7 @@
 /* bench_pg.c - a throwaway PostgreSQL cluster for a benchmark run (bench_pg.h). */
 #include "bench_pg.h"
 
+#include <dirent.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +74,59 @@ void bench_pg_stop(struct bench_pg *c)
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", c->dir);
     if (system(cmd) != 0)
         fprintf(stderr, "bench PostgreSQL cluster: cannot remove %s\n", c->dir);
+}
+
+long long bench_pg_cpu_us(const struct bench_pg *c)
+{
+    char path[1200], line[1024];
+    long long postmaster = 0, total = 0, tick = sysconf(_SC_CLK_TCK);
+    struct dirent *d;
+    DIR *proc;
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/data/postmaster.pid", c->dir);
+    f = fopen(path, "r");
+    if (f == NULL || fgets(line, sizeof line, f) == NULL)
+        die("cannot read", path);
+    fclose(f);
+    postmaster = strtoll(line, NULL, 10);
+    proc = opendir("/proc");
+    if (proc == NULL)
+        die("cannot read /proc", "");
+    while ((d = readdir(proc)) != NULL) {
+        long long pid = strtoll(d->d_name, NULL, 10), ppid = 0, ut = 0, st = 0;
+        char *p;
+
+        if (pid <= 0)
+            continue;
+        snprintf(path, sizeof path, "/proc/%lld/stat", pid);
+        f = fopen(path, "r");
+        if (f == NULL)
+            continue;
+        if (fgets(line, sizeof line, f) == NULL || (p = strrchr(line, ')')) == NULL) {
+            fclose(f);
+            continue;
+        }
+        fclose(f);
+        /* fields after "(comm)": state ppid pgrp session tty tpgid flags minflt cminflt
+         * majflt cmajflt utime stime */
+        p += 2;
+        for (int field = 3; field <= 15 && p != NULL; field++) {
+            if (field == 4)
+                ppid = strtoll(p, NULL, 10);
+            else if (field == 14)
+                ut = strtoll(p, NULL, 10);
+            else if (field == 15)
+                st = strtoll(p, NULL, 10);
+            p = strchr(p, ' ');
+            if (p != NULL)
+                p++;
+        }
+        if (pid == postmaster || ppid == postmaster)
+            total += ut + st;
+    }
+    closedir(proc);
+    return total * 1000000 / tick;
 }
 
 PGconn *bench_pg_connect(const char *uri)

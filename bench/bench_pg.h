@@ -24,6 +24,9 @@ void bench_pg_stop(struct bench_pg *c);
 void bench_pg_db(struct bench_pg *c, const char *name, char out[BENCH_PG_URI_MAX]);
 /* A connection to `uri`; exits when there is none. */
 PGconn *bench_pg_connect(const char *uri);
+/* CPU time (user + system, microseconds) the cluster's processes have used so far: the server
+ * side of what a client's statements cost, which the client's own CPU time does not show. */
+long long bench_pg_cpu_us(const struct bench_pg *c);
 /* Runs `sql` on pg; exits with the server's message when it fails. */
 void bench_pg_exec(PGconn *pg, const char *sql);
 
