@@ -6,11 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
 
+#include "bench_pg.h"
 #include "buf.h"
 #include "codec.h"
 #include "ltime.h"
@@ -49,6 +51,8 @@
 #define BATCH 100
 
 static bool g_random_ids; /* --event-ids v4 */
+/* PostgreSQL runs: a throwaway cluster started once for the whole run */
+static struct bench_pg g_pg;
 #define VENUES 64
 #define STAFF_PER_VENUE 100
 #define REPORTS_KEPT 64 /* recent reports per kiosk that a later save may complete */
@@ -157,7 +161,10 @@ static void sql_exec(sqlite3 *db, const char *sql)
  * Venues and kiosks through the store; staff and training straight into the
  * tables in one transaction (6,400 staff one fsync each would take a while).
  */
-static void make_db(const char *path, struct world *w)
+static void make_staff_pg(const char *uri, struct world *w, const int64_t *venue_ids, int64_t now,
+                          int32_t today);
+
+static void make_db(const char *path, const char *keys, struct world *w)
 {
     struct lnt_store *s = NULL;
     char err[LNT_ERRBUF_SIZE] = "";
@@ -166,7 +173,8 @@ static void make_db(const char *path, struct world *w)
     sqlite3 *db = NULL;
     sqlite3_stmt *st_staff = NULL, *st_train = NULL, *st_badge = NULL;
 
-    if (lnt_store_open(&s, path, err) != LNT_OK || lnt_store_scheme_init(s, "BEN", err) != LNT_OK)
+    if (lnt_store_open_keys(&s, path, keys, err) != LNT_OK ||
+        lnt_store_scheme_init(s, "BEN", err) != LNT_OK)
         die(err);
     for (size_t v = 0; v < VENUES; v++) {
         struct lnt_venue venue;
@@ -194,6 +202,10 @@ static void make_db(const char *path, struct world *w)
         w->kiosks[v].clock = now - 60 * 86400 + (int64_t)v * 7;
     }
     lnt_store_free(s);
+    if (keys != NULL) {
+        make_staff_pg(path, w, venue_ids, now, today);
+        return;
+    }
 
     if (sqlite3_open(path, &db) != SQLITE_OK)
         die("opening the database to add staff");
@@ -262,6 +274,132 @@ static void make_db(const char *path, struct world *w)
     sqlite3_finalize(st_badge);
     sql_exec(db, "COMMIT");
     sqlite3_close(db);
+}
+
+/* make_db's staff, badges and training on PostgreSQL: the same rows, drawn from the generator
+ * in the same order as on SQLite, one multi-row statement per venue and table. */
+static void make_staff_pg(const char *uri, struct world *w, const int64_t *venue_ids, int64_t now,
+                          int32_t today)
+{
+    PGconn *pg = bench_pg_connect(uri);
+    struct lnt_buf sql;
+
+    lnt_buf_init(&sql, 1 << 20);
+    bench_pg_exec(pg, "BEGIN");
+    for (size_t v = 0; v < VENUES; v++) {
+        int course[STAFF_PER_VENUE][3], courses[STAFF_PER_VENUE];
+        int32_t done[STAFF_PER_VENUE][3];
+        PGresult *r;
+        bool ok = true;
+
+        lnt_buf_reset(&sql);
+        ok = lnt_buf_puts(&sql, "INSERT INTO staff (venue_id, name, role, sia_number, "
+                                "sia_expires, created_at) VALUES ") == LNT_OK;
+        for (size_t i = 0; i < STAFF_PER_VENUE; i++) {
+            struct staff *p = &w->staff[v][i];
+            uint64_t serial = rnd(&w->rng);
+
+            courses[i] = 1 + (int)rnd_below(&w->rng, 3);
+            p->door = i % 5 < 3;
+            snprintf(p->serial, sizeof p->serial, "%016" PRIx64, serial);
+            for (int c = 0; c < courses[i]; c++) {
+                course[i][c] = 1 + (int)rnd_below(&w->rng, 7);
+                done[i][c] = today - 30 - (int32_t)rnd_below(&w->rng, 700);
+            }
+            ok = ok &&
+                 lnt_buf_printf(&sql, "%s(%" PRId64 ", 'Staff %zu-%zu', %d, '%s', %d, %" PRId64 ")",
+                                i > 0 ? ", " : "", venue_ids[v], v + 1, i + 1,
+                                p->door ? LNT_ROLE_DOOR : LNT_ROLE_BAR,
+                                p->door ? "1234567812345678" : "", p->door ? today + 400 : 0,
+                                now) == LNT_OK;
+        }
+        ok = ok && lnt_buf_puts(&sql, " RETURNING id") == LNT_OK;
+        if (!ok)
+            die("staff statement");
+        r = PQexec(pg, sql.data);
+        if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != STAFF_PER_VENUE)
+            die(PQerrorMessage(pg));
+        for (size_t i = 0; i < STAFF_PER_VENUE; i++)
+            w->staff[v][i].id = strtoll(PQgetvalue(r, (int)i, 0), NULL, 10);
+        PQclear(r);
+        /* every serial signing in is one the scheme issued, as in a real town */
+        lnt_buf_reset(&sql);
+        ok = lnt_buf_puts(&sql, "INSERT INTO badges (serial, staff_id, kid, issued_at, "
+                                "expires_at) SELECT s, i, (SELECT kid FROM signing_keys LIMIT 1), "
+                                "a, e FROM (VALUES ") == LNT_OK;
+        for (size_t i = 0; i < STAFF_PER_VENUE; i++)
+            ok = ok && lnt_buf_printf(&sql,
+                                      "%s('\\x%s'::bytea, %" PRId64 "::bigint, %" PRId64
+                                      "::bigint, %" PRId64 "::bigint)",
+                                      i > 0 ? ", " : "", w->staff[v][i].serial, w->staff[v][i].id,
+                                      now - 90 * 86400, now + 300 * 86400) == LNT_OK;
+        ok = ok && lnt_buf_puts(&sql, ") AS b (s, i, a, e)") == LNT_OK;
+        if (!ok)
+            die("badge statement");
+        bench_pg_exec(pg, sql.data);
+        lnt_buf_reset(&sql);
+        ok = lnt_buf_puts(&sql, "INSERT INTO training (staff_id, course, completed, expires, "
+                                "created_at) VALUES ") == LNT_OK;
+        for (size_t i = 0; i < STAFF_PER_VENUE; i++)
+            for (int c = 0; c < courses[i]; c++)
+                ok =
+                    ok && lnt_buf_printf(&sql, "%s(%" PRId64 ", %d, %d, %d, %" PRId64 ")",
+                                         i + (size_t)c > 0 ? ", " : "", w->staff[v][i].id,
+                                         course[i][c], done[i][c], done[i][c] + 365, now) == LNT_OK;
+        if (!ok)
+            die("training statement");
+        bench_pg_exec(pg, sql.data);
+    }
+    bench_pg_exec(pg, "COMMIT");
+    PQfinish(pg);
+    lnt_buf_release(&sql);
+}
+
+/* The bare table on PostgreSQL, as on SQLite. */
+static PGconn *make_raw_pg(const char *uri)
+{
+    PGconn *pg = bench_pg_connect(uri);
+
+    bench_pg_exec(pg, "CREATE TABLE raw (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, "
+                      "kiosk_id BIGINT NOT NULL, seq BIGINT NOT NULL, body TEXT NOT NULL, "
+                      "UNIQUE (kiosk_id, seq))");
+    return pg;
+}
+
+/* The batch's bodies in one multi-row INSERT (its own transaction, committed durably): what a
+ * bare libpq client pays for the same rows. Returns the wall time, adds the CPU time. */
+static int64_t raw_insert_pg(PGconn *pg, int64_t kiosk_id, const struct lnt_event *ev,
+                             struct lnt_buf *bodies, size_t *ends, int64_t *cpu)
+{
+    static char nums[BATCH][2][24];
+    const char *vals[BATCH * 3];
+    int lens[BATCH * 3], fmts[BATCH * 3];
+    char sql[BATCH * 32 + 128];
+    size_t at = 0;
+    int64_t t0 = now_us(), c0 = cpu_us();
+    PGresult *r;
+
+    at += (size_t)snprintf(sql, sizeof sql, "INSERT INTO raw (kiosk_id, seq, body) VALUES ");
+    for (size_t i = 0; i < BATCH; i++) {
+        size_t start = i == 0 ? 0 : ends[i - 1];
+        at += (size_t)snprintf(sql + at, sizeof sql - at, "%s($%zu, $%zu, $%zu)", i ? ", " : "",
+                               3 * i + 1, 3 * i + 2, 3 * i + 3);
+        snprintf(nums[i][0], sizeof nums[i][0], "%" PRId64, kiosk_id);
+        snprintf(nums[i][1], sizeof nums[i][1], "%" PRId64, ev[i].seq);
+        vals[3 * i] = nums[i][0];
+        vals[3 * i + 1] = nums[i][1];
+        vals[3 * i + 2] = bodies->data + start;
+        lens[3 * i] = lens[3 * i + 1] = 0;
+        lens[3 * i + 2] = (int)(ends[i] - start);
+        fmts[3 * i] = fmts[3 * i + 1] = 0;
+        fmts[3 * i + 2] = 1; /* text sent as its bytes */
+    }
+    r = PQexecParams(pg, sql, BATCH * 3, NULL, vals, lens, fmts, 0);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        die(PQerrorMessage(pg));
+    PQclear(r);
+    *cpu = cpu_us() - c0;
+    return now_us() - t0;
 }
 
 /* The bare table: the same pragmas as the store's write connection (server/store/sqlite/sq_open.c).
@@ -419,6 +557,7 @@ struct series {
     size_t n;
     int64_t total_us;
     int64_t cpu_us;
+    int64_t server_us; /* PostgreSQL: the cluster's CPU time in the calls */
 };
 
 static int cmp_i64(const void *a, const void *b)
@@ -461,6 +600,15 @@ static int64_t count_rows(const char *path, const char *sql)
     sqlite3_stmt *st = NULL;
     int64_t n = -1;
 
+    if (strncmp(path, "postgresql://", 13) == 0) {
+        PGconn *pg = bench_pg_connect(path);
+        PGresult *r = PQexec(pg, sql);
+        if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+            n = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+        PQclear(r);
+        PQfinish(pg);
+        return n;
+    }
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
         sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
         n = sqlite3_column_int64(st, 0);
@@ -550,43 +698,58 @@ static double run_threads(struct lnt_store *s, struct world *w, enum variant v, 
     return (double)(batches * BATCH) * 1e6 / (double)wall;
 }
 
-static void run(enum variant v, const char *dir, size_t warmup, size_t batches, size_t threads,
-                bool keep)
+static void run(enum variant v, bool pg, const char *dir, size_t warmup, size_t batches,
+                size_t threads, bool keep)
 {
     struct world *w = calloc(1, sizeof *w);
     struct lnt_event *ev = calloc(BATCH, sizeof *ev);
     struct lnt_ingest_result *res = calloc(BATCH, sizeof *res);
-    struct series store = {calloc(batches, sizeof(int64_t)), 0, 0, 0};
-    struct series raw = {calloc(batches, sizeof(int64_t)), 0, 0, 0};
-    char path[4096], raw_path[4096], err[LNT_ERRBUF_SIZE] = "";
+    struct series store = {calloc(batches, sizeof(int64_t)), 0, 0, 0, 0};
+    struct series raw = {calloc(batches, sizeof(int64_t)), 0, 0, 0, 0};
+    char path[4096], raw_path[4096], keys[4200], name[64], err[LNT_ERRBUF_SIZE] = "";
     struct lnt_store *s = NULL;
     struct lnt_buf bodies;
     size_t ends[BATCH];
-    sqlite3 *rdb;
+    sqlite3 *rdb = NULL;
     sqlite3_stmt *rst = NULL;
+    PGconn *rpg = NULL;
     int64_t t_setup = now_us(), encode_us = 0;
 
     if (w == NULL || ev == NULL || res == NULL || store.us == NULL || raw.us == NULL)
         die("out of memory");
     w->rng = 0x9e3779b97f4a7c15ULL + (uint64_t)v;
-    snprintf(path, sizeof path, "%s/store-%s.db", dir, variant_names[v]);
-    snprintf(raw_path, sizeof raw_path, "%s/raw-%s.db", dir, variant_names[v]);
-    remove_db(path);
-    remove_db(raw_path);
-    make_db(path, w);
-    rdb = make_raw(raw_path);
-    if (sqlite3_prepare_v2(rdb, "INSERT INTO raw (kiosk_id, seq, body) VALUES (?1, ?2, ?3)", -1,
-                           &rst, NULL) != SQLITE_OK)
-        die(sqlite3_errmsg(rdb));
-    if (lnt_store_open(&s, path, err) != LNT_OK)
+    snprintf(name, sizeof name, "%s (%s)", variant_names[v], pg ? "PostgreSQL" : "SQLite");
+    if (pg) {
+        /* a database each, in the run's cluster; the scheme's keys in a file beside it */
+        char db[64];
+
+        snprintf(keys, sizeof keys, "%s/keys-%s", dir, variant_names[v]);
+        snprintf(db, sizeof db, "store_%s", variant_names[v]);
+        bench_pg_db(&g_pg, db, path);
+        snprintf(db, sizeof db, "raw_%s", variant_names[v]);
+        bench_pg_db(&g_pg, db, raw_path);
+        make_db(path, keys, w);
+        rpg = make_raw_pg(raw_path);
+    } else {
+        snprintf(path, sizeof path, "%s/store-%s.db", dir, variant_names[v]);
+        snprintf(raw_path, sizeof raw_path, "%s/raw-%s.db", dir, variant_names[v]);
+        remove_db(path);
+        remove_db(raw_path);
+        make_db(path, NULL, w);
+        rdb = make_raw(raw_path);
+        if (sqlite3_prepare_v2(rdb, "INSERT INTO raw (kiosk_id, seq, body) VALUES (?1, ?2, ?3)", -1,
+                               &rst, NULL) != SQLITE_OK)
+            die(sqlite3_errmsg(rdb));
+    }
+    if (lnt_store_open_keys(&s, path, pg ? keys : NULL, err) != LNT_OK)
         die(err);
     lnt_buf_init(&bodies, LNT_BATCH_BODY_MAX);
-    fprintf(stderr, "%s: set up in %.1f s; %zu warm-up and %zu timed batches of %d\n",
-            variant_names[v], (double)(now_us() - t_setup) / 1e6, warmup, batches, BATCH);
+    fprintf(stderr, "%s: set up in %.1f s; %zu warm-up and %zu timed batches of %d\n", name,
+            (double)(now_us() - t_setup) / 1e6, warmup, batches, BATCH);
 
     for (size_t b = 0; b < warmup + batches; b++) {
         struct kiosk *k = &w->kiosks[b % VENUES];
-        int64_t t0, c0, us_store, us_raw, cpu_store, cpu_raw;
+        int64_t t0, c0, us_store, us_raw, cpu_store, cpu_raw, s0, s1, s2;
 
         make_batch(w, k, v, ev);
         lnt_buf_reset(&bodies);
@@ -598,67 +761,84 @@ static void run(enum variant v, const char *dir, size_t warmup, size_t batches, 
         }
         if (b >= warmup)
             encode_us += cpu_us() - c0;
+        s0 = pg && b >= warmup ? bench_pg_cpu_us(&g_pg) : 0;
         t0 = now_us();
         c0 = cpu_us();
         if (lnt_store_events_insert(s, k->id, lnt_time_now(), ev, BATCH, res, err) != LNT_OK)
             die(err);
         cpu_store = cpu_us() - c0;
         us_store = now_us() - t0;
+        s1 = pg && b >= warmup ? bench_pg_cpu_us(&g_pg) : 0;
         for (size_t i = 0; i < BATCH; i++)
             if (res[i].status != LNT_INGEST_ACCEPTED)
                 die("an event was not accepted");
-        us_raw = raw_insert(rdb, rst, k->id, ev, &bodies, ends, &cpu_raw);
+        us_raw = pg ? raw_insert_pg(rpg, k->id, ev, &bodies, ends, &cpu_raw)
+                    : raw_insert(rdb, rst, k->id, ev, &bodies, ends, &cpu_raw);
+        s2 = pg && b >= warmup ? bench_pg_cpu_us(&g_pg) : 0;
         if (b < warmup)
             continue;
         store.us[store.n++] = us_store;
         store.total_us += us_store;
         store.cpu_us += cpu_store;
+        store.server_us += s1 - s0;
+        raw.server_us += s2 - s1;
         raw.us[raw.n++] = us_raw;
         raw.total_us += us_raw;
         raw.cpu_us += cpu_raw;
     }
     sqlite3_finalize(rst);
     sqlite3_close(rdb);
+    PQfinish(rpg);
 
     qsort(store.us, store.n, sizeof *store.us, cmp_i64);
     qsort(raw.us, raw.n, sizeof *raw.us, cmp_i64);
     {
         double ev_store = (double)(store.n * BATCH) * 1e6 / (double)store.total_us;
         double ev_raw = (double)(raw.n * BATCH) * 1e6 / (double)raw.total_us;
-        printf("| %s | bare table (baseline) | %.0f | %.2f ms | %.2f ms | %.2f ms | %.2f ms | |\n",
-               variant_names[v], ev_raw, pct_ms(&raw, 0.50), pct_ms(&raw, 0.99), pct_ms(&raw, 1.0),
-               (double)raw.cpu_us / (double)raw.n / 1000.0);
-        printf("| %s | store | %.0f | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.2f |\n",
-               variant_names[v], ev_store, pct_ms(&store, 0.50), pct_ms(&store, 0.99),
-               pct_ms(&store, 1.0), (double)store.cpu_us / (double)store.n / 1000.0,
-               ev_store / ev_raw);
+        char srv_raw[32] = "", srv_store[32] = "";
+
+        if (pg) {
+            snprintf(srv_raw, sizeof srv_raw, "%.2f ms",
+                     (double)raw.server_us / (double)raw.n / 1000.0);
+            snprintf(srv_store, sizeof srv_store, "%.2f ms",
+                     (double)store.server_us / (double)store.n / 1000.0);
+        }
+        printf("| %s | bare table (baseline) | %.0f | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %s | "
+               "|\n",
+               name, ev_raw, pct_ms(&raw, 0.50), pct_ms(&raw, 0.99), pct_ms(&raw, 1.0),
+               (double)raw.cpu_us / (double)raw.n / 1000.0, srv_raw);
+        printf("| %s | store | %.0f | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %s | %.2f |\n", name,
+               ev_store, pct_ms(&store, 0.50), pct_ms(&store, 0.99), pct_ms(&store, 1.0),
+               (double)store.cpu_us / (double)store.n / 1000.0, srv_store, ev_store / ev_raw);
     }
     if (threads > 1) {
         double share1, shareN, one = run_threads(s, w, v, 1, batches, &share1);
         double many = run_threads(s, w, v, threads, batches, &shareN);
-        printf("| %s | store, 1 thread, wall clock | %.0f | | | | | |\n", variant_names[v], one);
-        printf("| %s | store, %zu threads, wall clock | %.0f | | | | | %.2fx 1 thread |\n",
-               variant_names[v], threads, many, many / one);
+        printf("| %s | store, 1 thread, wall clock | %.0f | | | | | | |\n", name, one);
+        printf("| %s | store, %zu threads, wall clock | %.0f | | | | | | %.2fx 1 thread |\n", name,
+               threads, many, many / one);
         fprintf(stderr,
                 "%s: making the batches took %.0f%% (1 thread) and %.0f%% (%zu threads) "
                 "of the wall time\n",
-                variant_names[v], share1 * 100, shareN * 100, threads);
+                name, share1 * 100, shareN * 100, threads);
     }
     lnt_store_free(s);
     fprintf(stderr,
             "%s: canonical JSON of a batch (lnt_wire_event_encode, part of the store's "
             "work): %.2f ms CPU\n",
-            variant_names[v], (double)encode_us / (double)batches / 1000.0);
+            name, (double)encode_us / (double)batches / 1000.0);
     fprintf(stderr,
             "%s: rows: events %" PRId64 ", shifts %" PRId64 " (open %" PRId64
             "), incidents %" PRId64 ", flags %" PRId64 "\n",
-            variant_names[v], count_rows(path, "SELECT count(*) FROM events"),
+            name, count_rows(path, "SELECT count(*) FROM events"),
             count_rows(path, "SELECT count(*) FROM shifts"),
             count_rows(path, "SELECT count(*) FROM shifts WHERE off_at IS NULL"),
             count_rows(path, "SELECT count(*) FROM incidents"),
             count_rows(path, "SELECT count(*) FROM flags"));
     fflush(stdout);
-    if (!keep) {
+    if (!keep && pg)
+        unlink(keys);
+    if (!keep && !pg) {
         remove_db(path);
         remove_db(raw_path);
     }
@@ -688,6 +868,8 @@ int main(int argc, char **argv)
     char tmpl[] = "/var/tmp/bench_store_ingest.XXXXXX";
     bool made = false, keep = false;
     size_t threads = 2;
+    bool on_sqlite = true, on_pg = true;
+    int pg_version = 0;
 
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--batches") == 0 && i + 1 < argc)
@@ -700,7 +882,10 @@ int main(int argc, char **argv)
             only = argv[++i];
         else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
             threads = count_arg(argv[++i], 1, "--threads");
-        else if (strcmp(argv[i], "--keep") == 0)
+        else if (strcmp(argv[i], "--backends") == 0 && i + 1 < argc) {
+            on_sqlite = strstr(argv[i + 1], "sqlite") != NULL;
+            on_pg = strstr(argv[++i], "postgresql") != NULL;
+        } else if (strcmp(argv[i], "--keep") == 0)
             keep = true;
         else if (strcmp(argv[i], "--event-ids") == 0 && i + 1 < argc &&
                  (strcmp(argv[i + 1], "v4") == 0 || strcmp(argv[i + 1], "v7") == 0))
@@ -708,7 +893,7 @@ int main(int argc, char **argv)
         else {
             fprintf(stderr, "usage: bench_store_ingest [--batches N] [--warmup N] [--dir DIR] "
                             "[--only mix|sign_in|incidents] [--threads N] [--event-ids v7|v4] "
-                            "[--keep]\n");
+                            "[--backends sqlite,postgresql] [--keep]\n");
             return 2;
         }
     }
@@ -724,16 +909,39 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_store_ingest: --threads must be 1-8\n");
         return 2;
     }
+    if (on_pg) {
+        char pgdir[4200];
+        PGconn *pg;
+
+        /* the server runs as postgres when we are root: it must reach its directory */
+        if (geteuid() == 0 && chmod(dir, 0711) != 0)
+            die("cannot open the run's directory to the postgres user");
+        snprintf(pgdir, sizeof pgdir, "%s/pg", dir);
+        bench_pg_start(&g_pg, pgdir);
+        pg = bench_pg_connect(g_pg.uri);
+        pg_version = PQserverVersion(pg);
+        PQfinish(pg);
+    }
     printf("bench_store_ingest --batches %zu --warmup %zu --threads %zu --event-ids %s --dir %s "
-           "(SQLite %s, synchronous=FULL, WAL)\n\n",
-           batches, warmup, threads, g_random_ids ? "v4" : "v7", dir, sqlite3_libversion());
+           "--backends %s%s%s (SQLite %s, synchronous=FULL, WAL; PostgreSQL %d.%d, fsync on, "
+           "synchronous_commit on)\n\n",
+           batches, warmup, threads, g_random_ids ? "v4" : "v7", dir, on_sqlite ? "sqlite" : "",
+           on_sqlite && on_pg ? "," : "", on_pg ? "postgresql" : "", sqlite3_libversion(),
+           pg_version / 10000, pg_version % 10000);
     printf("| events | into | events/s | p50 batch | p99 batch | max batch | CPU per batch | "
-           "vs baseline |\n");
-    printf("|---|---|---|---|---|---|---|---|\n");
+           "server CPU per batch | vs baseline |\n");
+    printf("|---|---|---|---|---|---|---|---|---|\n");
     fflush(stdout);
-    for (int v = 0; v < V__N; v++)
-        if (only == NULL || strcmp(only, variant_names[v]) == 0)
-            run((enum variant)v, dir, warmup, batches, threads, keep);
+    for (int v = 0; v < V__N; v++) {
+        if (only != NULL && strcmp(only, variant_names[v]) != 0)
+            continue;
+        if (on_sqlite)
+            run((enum variant)v, false, dir, warmup, batches, threads, keep);
+        if (on_pg)
+            run((enum variant)v, true, dir, warmup, batches, threads, keep);
+    }
+    if (on_pg && !keep)
+        bench_pg_stop(&g_pg);
     if (keep)
         fprintf(stderr, "bench_store_ingest: databases kept in %s\n", dir);
     else if (made && rmdir(dir) != 0)

@@ -211,3 +211,30 @@ enum lnt_err lnt_pg_list(PGconn *pg, const char *sql, const struct lnt_pg_params
     PQclear(r);
     return LNT_OK;
 }
+
+enum lnt_err lnt_pg_must_exist(PGconn *pg, const char *sql, int64_t id, const char *noun, char *err)
+{
+    struct lnt_pg_params p;
+    PGresult *r = NULL;
+    enum lnt_err rc;
+
+    lnt_pg_p_init(&p);
+    lnt_pg_p_i64(&p, id);
+    rc = lnt_pg_exec(pg, sql, &p, &r, err, "looking up a row");
+    if (rc == LNT_OK && PQntuples(r) == 0)
+        rc = lnt_fail(err, LNT_ERR_NOT_FOUND, "%s %" PRId64 " not found", noun, id);
+    PQclear(r);
+    return rc;
+}
+
+int64_t lnt_pg_changed(PGresult *r)
+{
+    const char *t = PQcmdTuples(r);
+    char *end = NULL;
+    long long v;
+
+    if (t == NULL || t[0] == '\0')
+        return 0;
+    v = strtoll(t, &end, 10);
+    return end != t && v > 0 ? (int64_t)v : 0;
+}

@@ -1,4 +1,5 @@
-/* pg_kiosks.c - the store on PostgreSQL: enrolment codes and kiosks. */
+/* pg_kiosks.c - the store on PostgreSQL: enrolment codes and the kiosk register with its
+ * health. */
 #include "pg_int.h"
 
 #include <stdio.h>
@@ -193,5 +194,89 @@ enum lnt_err lnt_store_kiosk_get(struct lnt_store *s, int64_t id, struct lnt_kio
     if (rc == LNT_OK)
         *out = list[0];
     free(list);
+    return rc;
+}
+
+enum lnt_err lnt_store_kiosk_list(struct lnt_store *s, int64_t venue_id, struct lnt_kiosk **out,
+                                  size_t *n, char *err)
+{
+    struct lnt_pg_params p;
+    PGconn *pg = NULL;
+    enum lnt_err rc;
+
+    *out = NULL;
+    *n = 0;
+    rc = lnt_pg_take(s, &pg, err);
+    if (rc != LNT_OK)
+        return rc;
+    lnt_pg_p_init(&p);
+    lnt_pg_p_i64(&p, venue_id);
+    rc = lnt_pg_list(pg,
+                     "SELECT " KIOSK_COLS " FROM kiosks WHERE $1::bigint = 0 OR venue_id = $1 "
+                     "ORDER BY id",
+                     &p, sizeof **out, kiosk_row, (void **)out, n, err, "listing kiosks");
+    lnt_pg_give(s, pg);
+    return rc;
+}
+
+enum lnt_err lnt_store_kiosk_backlog(struct lnt_store *s, int64_t id, int64_t backlog, int64_t now,
+                                     char *err)
+{
+    struct lnt_pg_params p;
+    PGconn *pg = NULL;
+    PGresult *r = NULL;
+    enum lnt_err rc;
+
+    if (backlog < 0)
+        return lnt_fail(err, LNT_ERR_INVALID, "a backlog cannot be negative");
+    rc = lnt_pg_take(s, &pg, err);
+    if (rc != LNT_OK)
+        return rc;
+    lnt_pg_p_init(&p);
+    lnt_pg_p_i64(&p, id);
+    lnt_pg_p_i64(&p, backlog);
+    lnt_pg_p_i64(&p, now);
+    rc = lnt_pg_exec(pg, "UPDATE kiosks SET backlog = $2, backlog_at = $3 WHERE id = $1", &p, &r,
+                     err, "recording the backlog");
+    if (rc == LNT_OK && lnt_pg_changed(r) == 0)
+        rc = lnt_fail(err, LNT_ERR_NOT_FOUND, "kiosk %" PRId64 " not found", id);
+    PQclear(r);
+    lnt_pg_give(s, pg);
+    return rc;
+}
+
+enum lnt_err lnt_store_kiosk_revoke(struct lnt_store *s, int64_t id, int64_t now, char *err)
+{
+    struct lnt_pg_params p;
+    struct lnt_kiosk *k = NULL;
+    size_t n = 0;
+    char obj[32];
+    PGconn *pg = NULL;
+    enum lnt_err rc;
+
+    rc = lnt_pg_take(s, &pg, err);
+    if (rc != LNT_OK)
+        return rc;
+    lnt_pg_p_init(&p);
+    lnt_pg_p_i64(&p, id);
+    rc = lnt_pg_begin(pg, err);
+    if (rc == LNT_OK)
+        rc = lnt_pg_list(pg, "SELECT " KIOSK_COLS " FROM kiosks WHERE id = $1 FOR UPDATE", &p,
+                         sizeof *k, kiosk_row, (void **)&k, &n, err, "reading a kiosk");
+    if (rc == LNT_OK && n == 0)
+        rc = lnt_fail(err, LNT_ERR_NOT_FOUND, "kiosk %" PRId64 " not found", id);
+    else if (rc == LNT_OK && k[0].revoked)
+        rc = lnt_fail(err, LNT_ERR_STATE, "kiosk %" PRId64 " is already revoked", id);
+    lnt_pg_p_i64(&p, now);
+    if (rc == LNT_OK)
+        rc = lnt_pg_exec(pg, "UPDATE kiosks SET revoked = 1, revoked_at = $2 WHERE id = $1", &p,
+                         NULL, err, "revoking the kiosk");
+    snprintf(obj, sizeof obj, "kiosk %" PRId64, id);
+    if (rc == LNT_OK)
+        rc = lnt_pg_audit(s, pg, "kiosk.revoke", obj, err, "kiosk of venue %" PRId64 " revoked",
+                          k[0].venue_id);
+    free(k);
+    rc = lnt_pg_end(pg, rc, err);
+    lnt_pg_give(s, pg);
     return rc;
 }

@@ -7,6 +7,7 @@
 
 #include <cmocka.h>
 
+#include <libpq-fe.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -74,20 +75,54 @@ static void wait_for_waiting(struct lnt_store *s, uint32_t n)
     fail_msg("%u batches waiting, expected %u", st.waiting, n);
 }
 
-/* Another process holding the database's write lock: the store's writer waits behind it. */
-static sqlite3 *hold_write_lock(const char *path)
-{
-    sqlite3 *db = NULL;
+/*
+ * Another process holding the database's write lock: the store's writer waits behind it. On
+ * PostgreSQL, which has no such lock, another session holds the kiosks table in EXCLUSIVE mode
+ * (plain reads only), so every batch waits to lock its kiosk's row, as a batch waits on
+ * SQLite to begin.
+ */
+struct other {
+    sqlite3 *db;
+    PGconn *pg;
+};
 
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
-    return db;
+static void other_exec(struct other *o, const char *sql)
+{
+    PGresult *r;
+
+    if (o->db != NULL) {
+        assert_int_equal(sqlite3_exec(o->db, sql, NULL, NULL, NULL), SQLITE_OK);
+        return;
+    }
+    r = PQexec(o->pg, sql);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        fail_msg("%s: %s", sql, PQerrorMessage(o->pg));
+    PQclear(r);
 }
 
-static void release(sqlite3 *db)
+static struct other hold_write_lock(const char *path)
 {
-    assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
+    struct other o = {NULL, NULL};
+
+    if (sf_on_postgresql()) {
+        o.pg = PQconnectdb(path);
+        assert_int_equal(PQstatus(o.pg), CONNECTION_OK);
+        other_exec(&o, "BEGIN");
+        other_exec(&o, "LOCK TABLE kiosks IN EXCLUSIVE MODE");
+        return o;
+    }
+    assert_int_equal(sqlite3_open(path, &o.db), SQLITE_OK);
+    other_exec(&o, "BEGIN IMMEDIATE");
+    return o;
+}
+
+static void release(struct other o)
+{
+    other_exec(&o, "COMMIT");
+    if (o.db != NULL)
+        sqlite3_close(o.db);
+    else
+        PQfinish(o.pg);
 }
 
 static int64_t events_of(const struct sf *f, int64_t kiosk)
@@ -111,7 +146,7 @@ static void test_store_group__waiting_batches_share_one_commit(void **state)
     struct caller *c = calloc(7, sizeof *c);
     struct lnt_ingest_stats st;
     char err[LNT_ERRBUF_SIZE] = "";
-    sqlite3 *other;
+    struct other other;
 
     assert_non_null(c);
     for (int i = 0; i < 7; i++)
@@ -165,18 +200,27 @@ static void test_store_group__a_batch_failing_part_way_fails_alone(void **state)
     struct caller *c = calloc(4, sizeof *c);
     struct lnt_ingest_stats st;
     char trigger[256];
-    sqlite3 *other;
+    struct other other;
 
     assert_non_null(c);
     for (int i = 0; i < 4; i++)
         k[i] = sf_kiosk(f->s, v);
-    snprintf(trigger, sizeof trigger,
-             "CREATE TRIGGER poison BEFORE INSERT ON events "
-             "WHEN NEW.kiosk_id = %lld AND NEW.seq = 6 "
-             "BEGIN SELECT RAISE(ABORT, 'poisoned event'); END",
-             (long long)k[2]);
+    if (sf_on_postgresql())
+        snprintf(trigger, sizeof trigger,
+                 "CREATE TRIGGER poison BEFORE INSERT ON events FOR EACH ROW "
+                 "WHEN (NEW.kiosk_id = %lld AND NEW.seq = 6) EXECUTE FUNCTION poison()",
+                 (long long)k[2]);
+    else
+        snprintf(trigger, sizeof trigger,
+                 "CREATE TRIGGER poison BEFORE INSERT ON events "
+                 "WHEN NEW.kiosk_id = %lld AND NEW.seq = 6 "
+                 "BEGIN SELECT RAISE(ABORT, 'poisoned event'); END",
+                 (long long)k[2]);
     other = hold_write_lock(f->path);
-    assert_int_equal(sqlite3_exec(other, trigger, NULL, NULL, NULL), SQLITE_OK);
+    if (sf_on_postgresql())
+        other_exec(&other, "CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS "
+                           "'BEGIN RAISE EXCEPTION ''poisoned event''; END'");
+    other_exec(&other, trigger);
     start(&c[0], f->s, k[0], 1);
     wait_for_waiting(f->s, 1);
     for (int i = 1; i < 4; i++)
@@ -219,7 +263,7 @@ static void test_store_group__a_locked_database_fails_the_group_once(void **stat
     int64_t k[3];
     struct caller *c = calloc(3, sizeof *c);
     struct lnt_ingest_stats st;
-    sqlite3 *other;
+    struct other other;
 
     assert_non_null(c);
     for (int i = 0; i < 3; i++)

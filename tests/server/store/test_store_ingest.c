@@ -348,7 +348,16 @@ static void test_store_ingest__incident_saved_in_two_parts_keeps_both(void **sta
                                          "'c2Vjb25k' AND complete = 1 AND kiosk_id = 2 AND "
                                          "received_at = 1795824030"),
                      1);
-    /* opening one report's parts is an indexed lookup, already in order */
+    /* opening one report's parts is an indexed lookup, already in order. The plan asked for is
+     * SQLite's; PostgreSQL's planner reads a table this small whole whatever its indexes, so
+     * there the index that serves the lookup in order is checked to exist */
+    if (sf_on_postgresql()) {
+        assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM pg_indexes WHERE indexname = "
+                                             "'incident_parts_by_incident' AND indexdef LIKE "
+                                             "'%(incident_id, id)'"),
+                         1);
+        return;
+    }
     assert_true(plan_uses(f->path, "SELECT * FROM incident_parts WHERE incident_id = 1 ORDER BY id",
                           "USING INDEX incident_parts_by_incident"));
     assert_false(plan_uses(
@@ -806,11 +815,20 @@ int main(void)
         T(stock_levels_follow_count_delivery_handed_out),
         T(volunteer_shifts_start_and_end),
         T(volunteer_base_and_leader_from_fields_or_an_older_team),
-        T(upgrade_splits_older_kiosks_team),
         T(sequence_gaps_and_backwards_are_counted),
         T(revoked_kiosk_is_refused),
         T(rollups_equal_a_recount_from_raw_events),
-#undef T
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    /* upgrades of older SQLite files: nothing of the kind on PostgreSQL, whose databases start
+     * empty at the newest schema (or are copied from a SQLite file at it) */
+    const struct CMUnitTest sqlite_files[] = {
+        T(upgrade_splits_older_kiosks_team),
+    };
+#undef T
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+
+    if (!sf_on_postgresql())
+        failed +=
+            cmocka_run_group_tests_name("test_store_ingest_sqlite_files", sqlite_files, NULL, NULL);
+    return failed;
 }
