@@ -21,8 +21,14 @@
 void lnt_test_lanternd_start(struct lnt_test_lanternd *d, const char *dir, const char *db,
                              const char *const *extra)
 {
+    lnt_test_lanternd_start_port(d, dir, db, 0, extra);
+}
+
+void lnt_test_lanternd_start_port(struct lnt_test_lanternd *d, const char *dir, const char *db,
+                                  uint16_t port_wanted, const char *const *extra)
+{
     const char *argv[8 + MAX_EXTRA];
-    char bin[1024], port_file[1024], *text;
+    char bin[1024], port_file[1024], listen[32], *text;
     int64_t port = 0;
     size_t n = 0;
 
@@ -30,11 +36,12 @@ void lnt_test_lanternd_start(struct lnt_test_lanternd *d, const char *dir, const
     snprintf(bin, sizeof bin, "%s", lnt_test_bin("lanternd"));
     snprintf(port_file, sizeof port_file, "%s/port", dir);
     snprintf(d->log, sizeof d->log, "%s/lanternd.log", dir);
+    snprintf(listen, sizeof listen, "127.0.0.1:%u", (unsigned)port_wanted);
     argv[n++] = bin;
     argv[n++] = "--db";
     argv[n++] = db;
     argv[n++] = "--listen";
-    argv[n++] = "127.0.0.1:0";
+    argv[n++] = listen;
     argv[n++] = "--port-file";
     argv[n++] = port_file;
     for (size_t i = 0; extra != NULL && extra[i] != NULL; i++) {

@@ -23,6 +23,10 @@ struct lnt_test_lanternd {
 void lnt_test_lanternd_start(struct lnt_test_lanternd *d, const char *dir, const char *db,
                              const char *const *extra);
 
+/* The same on a port chosen by the caller (0: lanternd's choice), as when it is restarted
+ * behind a proxy that knows its port. */
+void lnt_test_lanternd_start_port(struct lnt_test_lanternd *d, const char *dir, const char *db,
+                                  uint16_t port, const char *const *extra);
 /* Sends `sig` and waits for the daemon to end (SIGKILL after 5 s); a no-op when not running. */
 void lnt_test_lanternd_stop(struct lnt_test_lanternd *d, int sig);
 
