@@ -69,8 +69,10 @@ enum lnt_err lnt_pg_take(struct lnt_store *s, PGconn **out, char *err)
         PQfinish(c->pg);
         c->pg = NULL;
     }
-    if (c->pg == NULL)
+    if (c->pg == NULL) {
+        c->prepared = 0; /* a new session has none of the pipelines' statements */
         rc = lnt_pg_connect(s->target, &c->pg, err);
+    }
     if (rc != LNT_OK) {
         pthread_mutex_lock(&s->mu);
         c->busy = false;

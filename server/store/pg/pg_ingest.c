@@ -1,5 +1,5 @@
 /* pg_ingest.c - the store on PostgreSQL: event batches, each stored once, in one transaction
- * per batch, and the walk over stored events. */
+ * with what they derive (several waiting batches share one), and the walk over stored events. */
 #include "pg_int.h"
 
 #include <stdio.h>
@@ -39,16 +39,19 @@ static enum lnt_err kiosk_for_ingest(PGconn *pg, int64_t kiosk_id, int64_t *venu
     return rc;
 }
 
-/* One INSERT for the whole batch; events already stored (on (kiosk_id, seq) or on their
- * uuid) are left out by ON CONFLICT DO NOTHING and found again by what RETURNING omits. */
+/* One INSERT for the batch's events (those in `skip` left out); events already stored (on
+ * (kiosk_id, seq) or on their uuid) are left out by ON CONFLICT DO NOTHING and found again by
+ * what RETURNING omits. */
 static enum lnt_err insert_batch(PGconn *pg, int64_t kiosk_id, int64_t venue_id, int64_t now,
                                  const struct lnt_event *ev, size_t n,
-                                 const struct lnt_store_encoded *enc, bool *accepted, char *err)
+                                 const struct lnt_store_encoded *enc, const bool *skip,
+                                 bool *accepted, char *err)
 {
     struct lnt_buf sql;
     struct lnt_pg_params *p = malloc(sizeof *p);
     PGresult *r = NULL;
     enum lnt_err rc;
+    int rows = 0;
 
     if (p == NULL)
         return lnt_fail(err, LNT_ERR_NOMEM, "out of memory storing a batch");
@@ -59,11 +62,14 @@ static enum lnt_err insert_batch(PGconn *pg, int64_t kiosk_id, int64_t venue_id,
     for (size_t i = 0; i < n && rc == LNT_OK; i++) {
         size_t len;
         const char *body = lnt_store_encoded_body(enc, i, &len);
-        int b = (int)(i * EVENT_COLS);
+        int b = rows * EVENT_COLS;
 
+        if (skip[i])
+            continue;
         rc = lnt_buf_printf(&sql, "%s($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)",
-                            i > 0 ? ", " : "", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7,
+                            rows > 0 ? ", " : "", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7,
                             b + 8, b + 9);
+        rows++;
         lnt_pg_p_i64(p, kiosk_id);
         lnt_pg_p_i64(p, ev[i].seq);
         lnt_pg_p_text(p, ev[i].uuid);
@@ -78,16 +84,16 @@ static enum lnt_err insert_batch(PGconn *pg, int64_t kiosk_id, int64_t venue_id,
         rc = lnt_buf_puts(&sql, " ON CONFLICT DO NOTHING RETURNING seq, uuid");
     if (rc != LNT_OK)
         rc = lnt_fail(err, LNT_ERR_NOMEM, "out of memory storing a batch");
-    if (rc == LNT_OK)
+    if (rc == LNT_OK && rows > 0)
         rc = lnt_pg_exec(pg, sql.data, p, &r, err, "storing events");
     /* a batch may carry one seq twice: the first of them is the one stored */
-    for (int row = 0; rc == LNT_OK && row < PQntuples(r); row++) {
+    for (int row = 0; rc == LNT_OK && r != NULL && row < PQntuples(r); row++) {
         int64_t seq = lnt_pg_i64(r, row, 0);
         char uuid[LNT_UUID_STRLEN];
 
         lnt_pg_text(r, row, 1, uuid, sizeof uuid);
         for (size_t i = 0; i < n; i++) {
-            if (!accepted[i] && ev[i].seq == seq && strcmp(ev[i].uuid, uuid) == 0) {
+            if (!skip[i] && !accepted[i] && ev[i].seq == seq && strcmp(ev[i].uuid, uuid) == 0) {
                 accepted[i] = true;
                 break;
             }
@@ -99,23 +105,44 @@ static enum lnt_err insert_batch(PGconn *pg, int64_t kiosk_id, int64_t venue_id,
     return rc;
 }
 
-/* An event that was not inserted: a duplicate of what is stored, or a conflict, recorded. */
-static enum lnt_err not_inserted(PGconn *pg, int64_t kiosk_id, int64_t now,
+/* A flag written straight away (outside a pipeline), as lnt_pg_flag queues one. */
+static enum lnt_err flag_now(PGconn *pg, enum lnt_flag_kind kind, const struct lnt_pg_origin *o,
+                             int64_t other_venue, int64_t at, int64_t seq, int64_t other, char *err)
+{
+    struct lnt_pg_params p;
+
+    lnt_pg_p_init(&p);
+    lnt_pg_p_i64(&p, (int64_t)kind);
+    lnt_pg_p_i64(&p, o->venue_id);
+    lnt_pg_p_i64(&p, other_venue);
+    lnt_pg_p_i64(&p, o->kiosk_id);
+    lnt_pg_p_i64(&p, at);
+    lnt_pg_p_i64(&p, seq);
+    lnt_pg_p_i64(&p, other);
+    return lnt_pg_exec(pg,
+                       "INSERT INTO flags (kind, venue_id, other_venue_id, kiosk_id, at, seq, "
+                       "other) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                       &p, NULL, err, "recording a flag");
+}
+
+/* An event that was not inserted: a duplicate of what is stored, or a conflict, recorded and
+ * flagged. */
+static enum lnt_err not_inserted(PGconn *pg, const struct lnt_pg_origin *o,
                                  const struct lnt_event *e, const char *body, size_t body_len,
                                  struct lnt_ingest_result *res, char *err)
 {
     struct lnt_pg_params p;
     PGresult *r = NULL;
-    int64_t old_id, old_kiosk, old_seq;
+    int64_t old_id, old_kiosk, old_seq, old_venue;
     bool same = false;
     enum lnt_err rc;
 
     lnt_pg_p_init(&p);
-    lnt_pg_p_i64(&p, kiosk_id);
+    lnt_pg_p_i64(&p, o->kiosk_id);
     lnt_pg_p_i64(&p, e->seq);
     lnt_pg_p_text(&p, e->uuid);
     rc = lnt_pg_exec(pg,
-                     "SELECT id, kiosk_id, seq, body FROM events "
+                     "SELECT id, kiosk_id, seq, body, venue_id FROM events "
                      "WHERE (kiosk_id = $1 AND seq = $2) OR uuid = $3 "
                      "ORDER BY (kiosk_id = $1 AND seq = $2) DESC LIMIT 1",
                      &p, &r, err, "comparing an event");
@@ -128,8 +155,9 @@ static enum lnt_err not_inserted(PGconn *pg, int64_t kiosk_id, int64_t now,
     old_id = lnt_pg_i64(r, 0, 0);
     old_kiosk = lnt_pg_i64(r, 0, 1);
     old_seq = lnt_pg_i64(r, 0, 2);
+    old_venue = lnt_pg_i64(r, 0, 4);
     /* one uuid from two kiosks is two records claiming one name: never the same */
-    if (old_kiosk == kiosk_id) {
+    if (old_kiosk == o->kiosk_id) {
         size_t old_len;
         const char *old = lnt_pg_raw(r, 0, 3, &old_len);
         rc = lnt_store_same_body(e, body, body_len, old, old_len, old_seq, &same, err);
@@ -142,9 +170,9 @@ static enum lnt_err not_inserted(PGconn *pg, int64_t kiosk_id, int64_t now,
         return LNT_OK;
     }
     lnt_pg_p_init(&p);
-    lnt_pg_p_i64(&p, kiosk_id);
+    lnt_pg_p_i64(&p, o->kiosk_id);
     lnt_pg_p_i64(&p, e->seq);
-    lnt_pg_p_i64(&p, now);
+    lnt_pg_p_i64(&p, o->received_at);
     lnt_pg_p_textn(&p, body, body_len);
     lnt_pg_p_text(&p, e->uuid);
     lnt_pg_p_i64(&p, old_id);
@@ -155,46 +183,86 @@ static enum lnt_err not_inserted(PGconn *pg, int64_t kiosk_id, int64_t now,
     if (rc != LNT_OK)
         return rc;
     res->status = LNT_INGEST_CONFLICT;
-    if (old_kiosk == kiosk_id && old_seq == e->seq)
+    if (old_kiosk == o->kiosk_id && old_seq == e->seq) {
         (void)lnt_str_copy(res->reason, sizeof res->reason, CONFLICT_REASON);
-    else if (old_kiosk == kiosk_id)
+        return flag_now(pg, LNT_FLAG_CONFLICT, o, 0, e->occurred_at, e->seq, 0, err);
+    }
+    if (old_kiosk == o->kiosk_id)
         snprintf(res->reason, sizeof res->reason,
                  "event id %s stored before as seq %" PRId64 " with different content", e->uuid,
                  old_seq);
     else
         snprintf(res->reason, sizeof res->reason, "event id %s stored before from another kiosk",
                  e->uuid);
-    return LNT_OK;
+    return flag_now(pg, LNT_FLAG_CONFLICT, o, old_venue != o->venue_id ? old_venue : 0,
+                    e->occurred_at, e->seq, old_seq, err);
 }
 
-/* The batch inside an open transaction on pg. */
-static enum lnt_err store_batch(PGconn *pg, int64_t kiosk_id, int64_t now,
-                                const struct lnt_event *ev, size_t n,
-                                const struct lnt_store_encoded *enc, enum lnt_err rc_enc,
-                                struct lnt_ingest_result *results, char *err)
+/* ---- one batch, inside an open transaction ---- */
+
+/* A batch on its way into the store: the caller's arguments and, once done, its outcome. */
+struct lnt_pg_pending {
+    int64_t kiosk_id, now;
+    const struct lnt_event *ev;
+    size_t n;
+    struct lnt_ingest_result *results;
+    struct lnt_store_encoded enc;
+    enum lnt_err rc_enc; /* from encoding, before any connection is taken */
+    char *err;
+    enum lnt_err rc; /* the outcome, valid once done */
+    bool done;
+    struct lnt_pg_pending *next;
+    /* scratch while storing */
+    bool skip[LNT_BATCH_MAX], accepted[LNT_BATCH_MAX];
+    struct lnt_pg_derived derived[LNT_BATCH_MAX];
+};
+
+/* What storing needs besides the batch: the connection, a pipeline, the rollups. */
+struct writer {
+    struct lnt_store *s;
+    PGconn *pg;
+    struct lnt_pg_pipe *pipe;
+    struct lnt_pg_rollups *rollups;
+};
+
+static const struct lnt_pg_stmt st_kiosk = {
+    8, /* pg_derive.c's statements are 0-7 */
+    "UPDATE kiosks SET last_seen = $2::bigint, last_seq = greatest(last_seq, $3::bigint), "
+    "seq_gaps = seq_gaps + $4::bigint, seq_backwards = seq_backwards + $5::bigint, "
+    "last_anomaly_at = CASE WHEN $4::bigint + $5::bigint > 0 THEN $2::bigint "
+    "ELSE last_anomaly_at END WHERE id = $1::bigint"};
+
+/* The batch's events in order, on the pipeline: each accepted one's seq flags and derivations,
+ * each one not inserted compared (and recorded) straight away; then the kiosk's counters. */
+static enum lnt_err store_events(struct writer *w, struct lnt_pg_pending *p,
+                                 const struct lnt_pg_origin *o, int64_t last)
 {
-    bool accepted[LNT_BATCH_MAX] = {false};
-    int64_t venue_id = 0, last = 0, gaps = 0, backwards = 0, max_seq = 0;
-    struct lnt_pg_params p;
-    enum lnt_err rc = kiosk_for_ingest(pg, kiosk_id, &venue_id, &last, err);
+    struct lnt_pg_pipe *pipe = w->pipe;
+    int64_t gaps = 0, backwards = 0, max_seq = 0;
+    char *err = p->err;
+    enum lnt_err rc = lnt_pg_pipe_begin(pipe, w->s, w->pg, err);
 
-    /* an unknown or revoked kiosk is the first thing to say; then a bad event */
-    if (rc != LNT_OK)
-        return rc;
-    if (rc_enc != LNT_OK)
-        return rc_enc;
-    if (n > 0)
-        rc = insert_batch(pg, kiosk_id, venue_id, now, ev, n, enc, accepted, err);
-    for (size_t i = 0; i < n && rc == LNT_OK; i++) {
-        const struct lnt_event *e = &ev[i];
+    for (size_t i = 0; i < p->n && rc == LNT_OK; i++) {
+        const struct lnt_event *e = &p->ev[i];
+        struct lnt_ingest_result *res = &p->results[i];
 
-        memset(&results[i], 0, sizeof results[i]);
-        results[i].seq = e->seq;
-        if (!accepted[i]) {
+        res->seq = e->seq;
+        if (p->skip[i]) {
+            /* another venue's report: refused and audited, the rest of the batch goes on */
+            res->status = LNT_INGEST_REJECTED;
+            res->not_owner = true;
+            continue;
+        }
+        if (!p->accepted[i]) {
             size_t len;
-            const char *body = lnt_store_encoded_body(enc, i, &len);
+            const char *body = lnt_store_encoded_body(&p->enc, i, &len);
 
-            rc = not_inserted(pg, kiosk_id, now, e, body, len, &results[i], err);
+            /* rare (a batch sent again): leave the pipeline for the comparison */
+            rc = lnt_pg_pipe_end(pipe);
+            if (rc == LNT_OK)
+                rc = not_inserted(w->pg, o, e, body, len, res, err);
+            if (rc == LNT_OK)
+                rc = lnt_pg_pipe_begin(pipe, w->s, w->pg, err);
             if (rc != LNT_OK)
                 return lnt_fail_prefix(err, rc, "event %zu: ", i);
             /* a uuid sent again under a new seq still used that seq: not a gap to come */
@@ -202,61 +270,253 @@ static enum lnt_err store_batch(PGconn *pg, int64_t kiosk_id, int64_t now,
                 last = max_seq = e->seq;
             continue;
         }
-        results[i].status = LNT_INGEST_ACCEPTED;
-        if (e->seq > last + 1)
+        res->status = LNT_INGEST_ACCEPTED;
+        if (e->seq > last + 1) {
             gaps++;
-        else if (e->seq < last)
+            rc =
+                lnt_pg_flag(pipe, LNT_FLAG_SEQ_GAP, o, 0, NULL, NULL, e->occurred_at, e->seq, last);
+        } else if (e->seq < last) {
             backwards++;
+            rc = lnt_pg_flag(pipe, LNT_FLAG_SEQ_BACKWARDS, o, 0, NULL, NULL, e->occurred_at, e->seq,
+                             last);
+        }
         if (e->seq > last)
             last = e->seq;
         if (e->seq > max_seq)
             max_seq = e->seq;
+        p->derived[i] =
+            (struct lnt_pg_derived){.r = w->rollups, .o = *o, .e = e, .badge = &res->badge_flag};
+        if (rc == LNT_OK)
+            rc = lnt_pg_derive(pipe, &p->derived[i]);
     }
+    if (rc == LNT_OK) {
+        lnt_pg_p_init(&pipe->par);
+        lnt_pg_p_i64(&pipe->par, p->kiosk_id);
+        lnt_pg_p_i64(&pipe->par, p->now);
+        lnt_pg_p_i64(&pipe->par, max_seq);
+        lnt_pg_p_i64(&pipe->par, gaps);
+        lnt_pg_p_i64(&pipe->par, backwards);
+        rc = lnt_pg_pipe_run(pipe, &st_kiosk, &pipe->par, NULL, NULL, 0);
+    }
+    /* the pipeline's first failure (err says which statement) */
+    return lnt_pg_pipe_end(pipe) != LNT_OK ? pipe->rc : rc;
+}
+
+/*
+ * Stores p's events inside the open transaction; rollup deltas go to the writer's rollups,
+ * which the caller flushes. *wrote says whether the transaction was touched: a batch refused
+ * before anything failed or was written (unknown or revoked kiosk, an event that cannot be
+ * encoded) leaves it as it was.
+ */
+static enum lnt_err store_batch(struct writer *w, struct lnt_pg_pending *p, bool *wrote)
+{
+    struct lnt_pg_origin o = {.kiosk_id = p->kiosk_id, .received_at = p->now};
+    int64_t last = 0;
+    enum lnt_err rc;
+
+    *wrote = false;
+    memset(p->results, 0, p->n * sizeof *p->results);
+    memset(p->skip, 0, sizeof p->skip);
+    memset(p->accepted, 0, sizeof p->accepted);
+    rc = kiosk_for_ingest(w->pg, p->kiosk_id, &o.venue_id, &last, p->err);
+    /* an unknown or revoked kiosk is the first thing to say; then a bad event (err holds it) */
+    if (rc == LNT_ERR_NOT_FOUND || rc == LNT_ERR_FORBIDDEN)
+        return rc;
+    *wrote = true; /* a failed statement spoils the transaction */
     if (rc != LNT_OK)
         return rc;
-    lnt_pg_p_init(&p);
-    lnt_pg_p_i64(&p, kiosk_id);
-    lnt_pg_p_i64(&p, now);
-    lnt_pg_p_i64(&p, max_seq);
-    lnt_pg_p_i64(&p, gaps);
-    lnt_pg_p_i64(&p, backwards);
-    return lnt_pg_exec(pg,
-                       "UPDATE kiosks SET last_seen = $2, last_seq = greatest(last_seq, $3), "
-                       "seq_gaps = seq_gaps + $4, seq_backwards = seq_backwards + $5, "
-                       "last_anomaly_at = CASE WHEN $4::bigint + $5::bigint > 0 THEN $2 "
-                       "ELSE last_anomaly_at END WHERE id = $1",
-                       &p, NULL, err, "updating the kiosk");
+    if (p->rc_enc != LNT_OK) {
+        *wrote = false;
+        return p->rc_enc;
+    }
+    rc = lnt_pg_incidents_owned(w->pg, &o, p->ev, p->n, p->accepted, p->results, p->err);
+    for (size_t i = 0; i < p->n; i++) {
+        p->skip[i] = !p->accepted[i];
+        p->accepted[i] = false;
+    }
+    if (rc == LNT_OK && p->n > 0)
+        rc = insert_batch(w->pg, p->kiosk_id, o.venue_id, p->now, p->ev, p->n, &p->enc, p->skip,
+                          p->accepted, p->err);
+    if (rc == LNT_OK)
+        rc = store_events(w, p, &o, last);
+    return rc;
+}
+
+/* Ends the transaction: flushes the rollups and commits when rc is LNT_OK (into rc), else
+ * rolls back and forgets them. */
+static enum lnt_err end_transaction(struct writer *w, enum lnt_err rc, char *err)
+{
+    if (rc == LNT_OK)
+        rc = lnt_pg_rollups_flush(w->rollups, w->pg, err);
+    lnt_pg_rollups_reset(w->rollups);
+    return lnt_pg_end(w->pg, rc, err);
+}
+
+/* One batch in a transaction of its own. */
+static void store_alone(struct writer *w, struct lnt_pg_pending *p)
+{
+    bool wrote;
+
+    p->rc = lnt_pg_begin(w->pg, p->err);
+    if (p->rc == LNT_OK)
+        p->rc = store_batch(w, p, &wrote);
+    p->rc = end_transaction(w, p->rc, p->err);
+}
+
+/*
+ * Several batches in one transaction, so they share one commit (one flush of the log). Each
+ * batch stays all-or-nothing: one refused before its first write is simply left out; if
+ * anything fails after a batch has begun writing (or the commit fails), the whole transaction
+ * is rolled back and each batch is stored again in a transaction of its own, so one batch's
+ * failure is never another's. False when the group had to be stored batch by batch. When the
+ * first batch cannot even lock its kiosk in time (the database locked by another session past
+ * the lock timeout, say), nothing batch-specific went wrong: every batch fails at once, as
+ * trying each again would only make every caller wait again.
+ */
+static bool store_group(struct writer *w, struct lnt_pg_pending *group)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+    enum lnt_err rc = lnt_pg_begin(w->pg, err);
+    bool wrote;
+
+    if (rc != LNT_OK) {
+        for (struct lnt_pg_pending *p = group; p != NULL; p = p->next)
+            p->rc = lnt_fail(p->err, rc, "%s", err);
+        return true;
+    }
+    for (struct lnt_pg_pending *p = group; p != NULL && rc == LNT_OK; p = p->next) {
+        p->rc = store_batch(w, p, &wrote);
+        if (p->rc == LNT_ERR_TIMEOUT && p == group &&
+            PQtransactionStatus(w->pg) == PQTRANS_INERROR) {
+            (void)lnt_pg_end(w->pg, p->rc, err);
+            for (struct lnt_pg_pending *q = group->next; q != NULL; q = q->next)
+                q->rc = lnt_fail(q->err, p->rc, "%s", p->err);
+            return true;
+        }
+        if (p->rc != LNT_OK && wrote)
+            rc = p->rc;
+    }
+    if (end_transaction(w, rc, err) == LNT_OK)
+        return true;
+    for (struct lnt_pg_pending *p = group; p != NULL; p = p->next)
+        store_alone(w, p);
+    return false;
+}
+
+/* ---- group commit ----
+ *
+ * Every batch costs a commit, and with synchronous_commit on a commit waits for the log to
+ * reach the disk. Batches that arrive while one is being stored queue here; whichever caller
+ * finds no batch being stored takes the whole queue (at most GROUP_MAX batches) and stores it
+ * as one transaction on one connection, then wakes the callers whose batches it stored.
+ * Nothing returns to its caller before its batch is committed, so an acknowledged event is as
+ * durable as before. Other servers on the same database store their own groups side by side
+ * (the kiosk row locks keep each kiosk's batches in order).
+ */
+#define GROUP_MAX 32
+
+/* Takes up to GROUP_MAX batches off the front of the queue; s->mu is held. */
+static struct lnt_pg_pending *take_group(struct lnt_store *s)
+{
+    struct lnt_pg_pending *first = s->queue, *last = first;
+
+    for (int k = 1; k < GROUP_MAX && last->next != NULL; k++)
+        last = last->next;
+    s->queue = last->next;
+    if (s->queue == NULL)
+        s->queue_tail = &s->queue;
+    last->next = NULL;
+    return first;
+}
+
+/* Stores a group taken off the queue; false when it had to be stored batch by batch. */
+static bool store_taken(struct lnt_store *s, struct lnt_pg_pending *group)
+{
+    char err[LNT_ERRBUF_SIZE] = "";
+    struct writer w = {.s = s};
+    enum lnt_err rc = lnt_pg_take(s, &w.pg, err);
+    bool together = true;
+
+    w.pipe = malloc(sizeof *w.pipe);
+    w.rollups = lnt_pg_rollups_new();
+    if (rc == LNT_OK && (w.pipe == NULL || w.rollups == NULL))
+        rc = lnt_fail(err, LNT_ERR_NOMEM, "out of memory storing a batch");
+    if (rc != LNT_OK) {
+        for (struct lnt_pg_pending *p = group; p != NULL; p = p->next)
+            p->rc = lnt_fail(p->err, rc, "%s", err);
+    } else if (group->next == NULL) {
+        store_alone(&w, group);
+    } else {
+        together = store_group(&w, group);
+    }
+    lnt_pg_give(s, w.pg);
+    lnt_pg_rollups_free(w.rollups);
+    free(w.pipe);
+    return together;
+}
+
+/* Queues p and returns once p (and perhaps others with it) is stored. */
+static void store_queued(struct lnt_store *s, struct lnt_pg_pending *p)
+{
+    pthread_mutex_lock(&s->mu);
+    *s->queue_tail = p;
+    s->queue_tail = &p->next;
+    s->waiting++;
+    while (!p->done) {
+        struct lnt_pg_pending *group;
+        uint64_t n = 0;
+        bool together;
+
+        if (s->storing) {
+            pthread_cond_wait(&s->group_cv, &s->mu);
+            continue;
+        }
+        s->storing = true;
+        group = take_group(s);
+        pthread_mutex_unlock(&s->mu);
+
+        together = store_taken(s, group);
+
+        pthread_mutex_lock(&s->mu);
+        for (struct lnt_pg_pending *q = group; q != NULL; n++) {
+            struct lnt_pg_pending *next = q->next; /* q may be gone once done is seen */
+            q->done = true;
+            q = next;
+        }
+        s->waiting -= (uint32_t)n;
+        s->batches += n;
+        s->commits += together ? 1 : n;
+        s->retried += together ? 0 : 1;
+        s->storing = false;
+        pthread_cond_broadcast(&s->group_cv);
+    }
+    pthread_mutex_unlock(&s->mu);
 }
 
 enum lnt_err lnt_store_events_insert(struct lnt_store *s, int64_t kiosk_id, int64_t now,
                                      const struct lnt_event *ev, size_t n,
                                      struct lnt_ingest_result *results, char *err)
 {
-    struct lnt_store_encoded *enc;
-    enum lnt_err rc, rc_enc;
-    PGconn *pg = NULL;
+    struct lnt_pg_pending *p;
+    enum lnt_err rc;
 
     if (n > LNT_BATCH_MAX)
         return lnt_fail(err, LNT_ERR_TOO_LARGE, "batch of %zu events, at most %d allowed", n,
                         LNT_BATCH_MAX);
-    enc = calloc(1, sizeof *enc);
-    if (enc == NULL)
+    p = calloc(1, sizeof *p);
+    if (p == NULL)
         return lnt_fail(err, LNT_ERR_NOMEM, "out of memory storing a batch");
-    rc_enc = lnt_store_encode_batch(ev, n, enc, err);
-    rc = lnt_pg_take(s, &pg, err);
-    if (rc == LNT_OK) {
-        rc = lnt_pg_begin(pg, err);
-        if (rc == LNT_OK)
-            rc = store_batch(pg, kiosk_id, now, ev, n, enc, rc_enc, results, err);
-        rc = lnt_pg_end(pg, rc, err);
-        lnt_pg_give(s, pg);
-        pthread_mutex_lock(&s->mu);
-        s->batches++;
-        s->commits += rc == LNT_OK;
-        pthread_mutex_unlock(&s->mu);
-    }
-    lnt_buf_release(&enc->text);
-    free(enc);
+    p->kiosk_id = kiosk_id;
+    p->now = now;
+    p->ev = ev;
+    p->n = n;
+    p->results = results;
+    p->err = err;
+    p->rc_enc = lnt_store_encode_batch(ev, n, &p->enc, err);
+    store_queued(s, p);
+    rc = p->rc;
+    lnt_buf_release(&p->enc.text);
+    free(p);
     return rc;
 }
 

@@ -6,12 +6,16 @@
  *   pg_exec.c  parameterised statements and typed reads of their results
  *   pg_err.c   libpq and SQLSTATE errors as enum lnt_err with a message
  *   pg_tx.c    transactions
- *   pg_migrate.c, pg_open.c, pg_venues.c, pg_kiosks.c, pg_ingest.c, pg_keys.c  the store
- *              functions
+ *   pg_pipe.c  pipelines of prepared statements (one round trip for many)
+ *   pg_migrate.c, pg_open.c, pg_venues.c, pg_kiosks.c, pg_ingest.c, pg_keys.c, pg_door.c  the
+ *              store functions
+ *   pg_derive.c what an accepted event changes besides its own row (ingest's insides)
+ *   pg_rollup_write.c  the rollup deltas of an ingest transaction, upserted at its end
  *   pg_views.c, pg_rollups.c, pg_places.c  the officers' reads (as sqlite/sq_views.c, ...)
  *   pg_ops.c   the table of operations for the dispatch (store_ops.h)
  * Calls go one way: the store function files -> pg_migrate.c, pg_tx.c, pg_conn.c ->
- * pg_exec.c -> pg_err.c.
+ * pg_exec.c -> pg_err.c; pg_ingest.c -> pg_derive.c -> pg_door.c, pg_rollup_write.c,
+ * pg_pipe.c.
  */
 #ifndef LNT_PG_INT_H
 #define LNT_PG_INT_H
@@ -36,6 +40,7 @@
 struct lnt_pg_conn {
     PGconn *pg; /* NULL until first used */
     bool busy;
+    uint64_t prepared; /* bit i: pipeline statement i is prepared on pg (pg_pipe.c) */
 };
 
 /*
@@ -52,6 +57,13 @@ struct lnt_store {
     pthread_cond_t cv;
     char actor[LNT_PG_ACTOR_LEN];
     uint64_t batches, commits;
+    /* group commit (pg_ingest.c), under mu: batches queued to be stored together, whether a
+     * caller is storing a group now, and what grouping has done */
+    pthread_cond_t group_cv;
+    struct lnt_pg_pending *queue, **queue_tail;
+    bool storing;
+    uint64_t retried;
+    uint32_t waiting;
 };
 
 /* ---- errors (pg_err.c) ---- */
@@ -187,6 +199,7 @@ void lnt_pg_box_keys_free(struct lnt_keyfile *kf);
  * (blen - crypto_box_SEALBYTES bytes); LNT_ERR_CRYPTO when none does. */
 enum lnt_err lnt_pg_box_open(const struct lnt_store *s, const struct lnt_keyfile *kf,
                              const uint8_t *box, size_t blen, uint8_t *out, char *err);
+
 /* ---- between the store function files ---- */
 
 /* pg_badges.c: revokes staff member's badges usable at `at` (reason "reissued" / "left"), with
@@ -201,5 +214,154 @@ enum lnt_err lnt_pg_revoke_staff_badges(struct lnt_store *s, PGconn *pg, int64_t
 enum lnt_err lnt_pg_migrate(PGconn *pg, char *err);
 /* The newest schema version the PostgreSQL migrations reach. */
 int lnt_pg_schema_version(void);
+
+/* ---- pipelines of prepared statements (pg_pipe.c) ---- */
+
+/*
+ * Statements sent one after another without waiting for each answer, each prepared once per
+ * connection (by name), their results read in order at the next sync: a batch's derivations
+ * cost one round trip instead of one each. Statements run in the order sent, so each sees
+ * what the ones before it wrote. Used inside the caller's transaction; nothing else may run
+ * on the connection between lnt_pg_pipe_begin and lnt_pg_pipe_end.
+ */
+#define LNT_PG_PIPE_MAX 200 /* statements in flight before a sync: bounded socket buffers */
+
+/* Reads one statement's result (rows, maybe none); ctx and arg as given. LNT_OK or an error
+ * with err filled, which stops the pipeline's callbacks (its statements still run). */
+typedef enum lnt_err (*lnt_pg_pipe_fn)(const PGresult *r, void *ctx, size_t arg, char *err);
+
+struct lnt_pg_pipe_entry {
+    int stmt; /* -1 for a PREPARE */
+    lnt_pg_pipe_fn fn;
+    void *ctx;
+    size_t arg;
+};
+
+struct lnt_pg_pipe {
+    PGconn *pg;
+    uint64_t *prepared; /* the connection's mask */
+    size_t n;
+    struct lnt_pg_pipe_entry q[LNT_PG_PIPE_MAX + 1];
+    enum lnt_err rc; /* the first failure; once set, nothing more is sent */
+    char *err;
+    struct lnt_pg_params par; /* scratch for the callers' parameters (sent at once) */
+};
+
+/* A statement a pipeline runs: its number (< 64, unique) and SQL. */
+struct lnt_pg_stmt {
+    int id;
+    const char *sql;
+};
+
+/* Enters pipeline mode on pg, a connection of s's pool taken by the caller. */
+enum lnt_err lnt_pg_pipe_begin(struct lnt_pg_pipe *p, struct lnt_store *s, PGconn *pg, char *err);
+/*
+ * Queues `st` with parameters `par` (copied out by libpq at once); fn (may be NULL) reads its
+ * result at the sync. Syncs by itself every LNT_PG_PIPE_MAX statements. Returns p->rc.
+ */
+enum lnt_err lnt_pg_pipe_run(struct lnt_pg_pipe *p, const struct lnt_pg_stmt *st,
+                             const struct lnt_pg_params *par, lnt_pg_pipe_fn fn, void *ctx,
+                             size_t arg);
+/* Sends a sync and reads every queued result in order. Returns p->rc. */
+enum lnt_err lnt_pg_pipe_sync(struct lnt_pg_pipe *p);
+/* Syncs what is queued and leaves pipeline mode; returns p->rc (err holds its message). */
+enum lnt_err lnt_pg_pipe_end(struct lnt_pg_pipe *p);
+
+/* ---- rollups written by ingest (pg_rollup_write.c) ---- */
+
+/* Columns of rollup_night, in the order of the upsert. */
+enum lnt_pg_night_col {
+    LNT_PG_NC_CONTACTS,
+    LNT_PG_NC_SIGN_INS,
+    LNT_PG_NC_DOOR,
+    LNT_PG_NC_DOOR_SIA,
+    LNT_PG_NC_DOOR_VULN,
+    LNT_PG_NC_ANGELA_ON,
+    LNT_PG_NC_STAFF,
+    LNT_PG_NC_STAFF_BYST,
+    LNT_PG_NC_OPEN,
+    LNT_PG_NC_INC,
+    LNT_PG_NC_INC_HOUR,
+    LNT_PG_NC_SPIKING,
+    LNT_PG_NC_SPIKING_DONE,
+    LNT_PG_NC_ANGELA,
+    LNT_PG_NC_REFUSED,
+    LNT_PG_NC_STOCK,
+    LNT_PG_NC__N
+};
+/* One (venue, night)'s changes to rollup_night: d[] adds to each column; cup replaces
+ * cup_level. */
+struct lnt_pg_night_delta {
+    int64_t venue_id;
+    int32_t night;
+    int32_t d[LNT_PG_NC__N];
+    bool has_cup;
+    int32_t cup;
+};
+/* The rollup changes of one ingest transaction, merged by key; written by lnt_pg_rollups_flush
+ * with one multi-row upsert per table. Grows as needed (a transaction holds at most a few
+ * thousand events). Not thread-safe: one per transaction. */
+struct lnt_pg_rollups;
+struct lnt_pg_rollups *lnt_pg_rollups_new(void);
+void lnt_pg_rollups_free(struct lnt_pg_rollups *r);
+/* Forgets every delta (after a rollback). */
+void lnt_pg_rollups_reset(struct lnt_pg_rollups *r);
+/* Adds delta to the count of events of (type, kind) at venue in t's hour. LNT_ERR_NOMEM. */
+enum lnt_err lnt_pg_rollups_hour(struct lnt_pg_rollups *r, int64_t venue_id, int64_t t, int type,
+                                 const char *kind, int64_t delta, char *err);
+/* The deltas of (venue, night) for the caller to change; NULL (err set) out of memory. */
+struct lnt_pg_night_delta *lnt_pg_rollups_night(struct lnt_pg_rollups *r, int64_t venue_id,
+                                                int32_t night, char *err);
+/* Adds delta to the count of incidents of `kind` at venue on `night`. LNT_ERR_NOMEM. */
+enum lnt_err lnt_pg_rollups_kind(struct lnt_pg_rollups *r, int64_t venue_id, int32_t night,
+                                 const char *kind, int64_t delta, char *err);
+/* Upserts every delta inside the open transaction on pg (keys in order, so that servers
+ * writing at once take the rows' locks in one order), then forgets them. */
+enum lnt_err lnt_pg_rollups_flush(struct lnt_pg_rollups *r, PGconn *pg, char *err);
+
+/* ---- what ingest derives (pg_derive.c) ---- */
+
+/* Where an event came from, and where its derivations go. */
+struct lnt_pg_origin {
+    int64_t kiosk_id;
+    int64_t venue_id;
+    int64_t received_at; /* the server's clock when the event arrived */
+};
+/* One accepted event to derive from: the caller's, left in place until the pipeline syncs. */
+struct lnt_pg_derived {
+    struct lnt_pg_rollups *r; /* where its rollup deltas go */
+    struct lnt_pg_origin o;
+    const struct lnt_event *e;
+    int *badge; /* may be NULL: set at the sync to what the badge register had to say of a
+                   sign_in's badge (enum lnt_signin_flag), LNT_SIGNIN_OK for other events */
+};
+/* Everything d's event changes besides its own row, queued on pipeline p (its results read,
+ * and its rollup deltas counted, at the pipeline's next sync). Returns p->rc. */
+enum lnt_err lnt_pg_derive(struct lnt_pg_pipe *p, struct lnt_pg_derived *d);
+/* Queues one flags row. staff_id and serial may be NULL; copied by libpq at once. */
+enum lnt_err lnt_pg_flag(struct lnt_pg_pipe *p, enum lnt_flag_kind kind,
+                         const struct lnt_pg_origin *o, int64_t other_venue, const char *staff_id,
+                         const char *serial, int64_t at, int64_t seq, int64_t other);
+/*
+ * Which of a batch's incident saves (from origin o) may be stored: owned[i] false for a save
+ * of a report another venue holds (the save is refused: an audit row "incident.conflict" is
+ * written in the open transaction on pg and reason[i] says why, for the kiosk), true for
+ * every other event. LNT_ERR_DB etc. with err set.
+ */
+enum lnt_err lnt_pg_incidents_owned(PGconn *pg, const struct lnt_pg_origin *o,
+                                    const struct lnt_event *ev, size_t n, bool *owned,
+                                    struct lnt_ingest_result *results, char *err);
+
+/* ---- door rules (pg_door.c) ---- */
+
+/* An audit row by `actor` (NULL: the store's actor) inside the caller's transaction on pg. */
+enum lnt_err lnt_pg_audit_actor(struct lnt_store *s, PGconn *pg, const char *actor,
+                                const char *action, const char *object, char *err, const char *fmt,
+                                ...) __attribute__((format(printf, 7, 8)));
+/* The SQL of the SIA listing of licence $N on day $M in force (a scalar subquery giving 0, 1
+ * or 2; 0 when not listed), for derivations to embed. */
+#define LNT_PG_SIA_ON(num, day)                                                                    \
+    "coalesce((SELECT h.status FROM sia_history h WHERE h.number = " num " AND h.from_day <= " day \
+    " ORDER BY h.from_day DESC LIMIT 1), 0)"
 
 #endif

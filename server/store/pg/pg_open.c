@@ -35,6 +35,8 @@ enum lnt_err lnt_store_open_keys(struct lnt_store **out, const char *target, con
         return lnt_fail(err, LNT_ERR_NOMEM, "out of memory opening the store");
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
+    pthread_cond_init(&s->group_cv, NULL);
+    s->queue_tail = &s->queue;
     (void)lnt_str_copy(s->actor, sizeof s->actor, "system");
     (void)lnt_str_copy(s->target, sizeof s->target, target);
     /* no default key file beside a database on another machine: the operations that need a
@@ -66,6 +68,7 @@ void lnt_store_free(struct lnt_store *s)
         return;
     lnt_pg_close_all(s);
     pthread_cond_destroy(&s->cv);
+    pthread_cond_destroy(&s->group_cv);
     pthread_mutex_destroy(&s->mu);
     free(s);
 }
@@ -89,6 +92,8 @@ void lnt_store_ingest_stats(struct lnt_store *s, struct lnt_ingest_stats *out)
     pthread_mutex_lock(&s->mu);
     out->batches = s->batches;
     out->commits = s->commits;
+    out->retried = s->retried;
+    out->waiting = s->waiting;
     pthread_mutex_unlock(&s->mu);
 }
 
