@@ -238,3 +238,21 @@ int64_t lnt_pg_changed(PGresult *r)
     v = strtoll(t, &end, 10);
     return end != t && v > 0 ? (int64_t)v : 0;
 }
+
+enum lnt_err lnt_pg_grow(void **arr, size_t *cap, size_t n, size_t elem, char *err)
+{
+    size_t ncap;
+    void *p;
+
+    if (n < *cap)
+        return LNT_OK;
+    if (n >= LNT_PG_LIST_MAX)
+        return lnt_fail(err, LNT_ERR_TOO_LARGE, "more than %d rows", LNT_PG_LIST_MAX);
+    ncap = *cap != 0 ? *cap * 2 : 16;
+    p = realloc(*arr, ncap * elem);
+    if (p == NULL)
+        return lnt_fail(err, LNT_ERR_NOMEM, "out of memory");
+    *arr = p;
+    *cap = ncap;
+    return LNT_OK;
+}

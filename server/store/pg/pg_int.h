@@ -9,9 +9,10 @@
  *   pg_pipe.c  pipelines of prepared statements (one round trip for many)
  *   pg_migrate.c, pg_open.c, pg_venues.c, pg_kiosks.c, pg_ingest.c, pg_keys.c, pg_door.c,
  *              pg_changes.c  the store functions
- *   pg_views.c, pg_rollups.c, pg_places.c  the officers' reads (as sqlite/sq_views.c, ...)
  *   pg_derive.c what an accepted event changes besides its own row (ingest's insides)
  *   pg_rollup_write.c  the rollup deltas of an ingest transaction, upserted at its end
+ *   views/pg_views.c, views/pg_rollups.c, views/pg_places.c  the officers' reads (as
+ *              sqlite/sq_views.c, sq_rollups.c, sq_places.c)
  *   pg_ops.c   the table of operations for the dispatch (store_ops.h)
  * Calls go one way: the store function files -> pg_migrate.c, pg_tx.c, pg_conn.c ->
  * pg_exec.c -> pg_err.c; pg_ingest.c -> pg_derive.c -> pg_door.c, pg_rollup_write.c,
@@ -150,6 +151,9 @@ typedef void (*lnt_pg_row_fn)(const PGresult *r, int row, void *elem);
 enum lnt_err lnt_pg_list(PGconn *pg, const char *sql, const struct lnt_pg_params *p, size_t elem,
                          lnt_pg_row_fn fn, void **out, size_t *n, char *err, const char *what);
 
+/* Grows a list array to hold at least n + 1 elements of `elem` bytes (doubling), up to
+ * LNT_PG_LIST_MAX: LNT_ERR_TOO_LARGE or LNT_ERR_NOMEM, the array unchanged. */
+enum lnt_err lnt_pg_grow(void **arr, size_t *cap, size_t n, size_t elem, char *err);
 /* The end of a time window [from, to) to pass: `to`, or no end when it is 0. */
 static inline int64_t lnt_pg_upper(int64_t to)
 {

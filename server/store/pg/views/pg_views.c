@@ -512,22 +512,10 @@ static enum lnt_err incident_read_audited(struct lnt_store *s, const char *repor
                          "(SELECT id FROM incidents WHERE report_id = $1::text) ORDER BY id",
                          &p, sizeof **parts, part_row, (void **)parts, n_parts, err,
                          "reading the parts of an incident");
-    if (rc == LNT_OK) {
-        struct lnt_pg_params a;
-        char detail[512];
-        snprintf(detail, sizeof detail, "details of a %s incident at venue %" PRId64 "%s",
-                 out->kind, out->venue_id, sealed[0] != '\0' ? "" : " (none held)");
-        lnt_pg_p_init(&a);
-        lnt_pg_p_i64(&a, lnt_time_now());
-        lnt_pg_p_text(&a, actor);
-        lnt_pg_p_text(&a, report_id);
-        lnt_pg_p_text(&a, detail);
-        rc = lnt_pg_exec(pg,
-                         "INSERT INTO audit_log (at, actor, action, object, detail) VALUES "
-                         "($1::bigint, substr($2::text, 1, 63), 'incident.read', "
-                         "substr($3::text, 1, 64), $4::text)",
-                         &a, NULL, err, "writing the audit log");
-    }
+    if (rc == LNT_OK)
+        rc = lnt_pg_audit_actor(s, pg, actor, "incident.read", report_id, err,
+                                "details of a %s incident at venue %" PRId64 "%s", out->kind,
+                                out->venue_id, sealed[0] != '\0' ? "" : " (none held)");
     PQclear(r);
     rc = lnt_pg_end(pg, rc, err);
     lnt_pg_give(s, pg);

@@ -323,25 +323,6 @@ enum lnt_err lnt_store_rollup_hour_of_week(struct lnt_store *s,
     return hours_walk(s, scope, (int)type, k, from, to, how_add, out, err);
 }
 
-/* Grows a list array by one slot, up to LNT_PG_LIST_MAX. */
-static enum lnt_err grow(void **arr, size_t *cap, size_t n, size_t elem, char *err)
-{
-    size_t ncap;
-    void *p;
-
-    if (n < *cap)
-        return LNT_OK;
-    if (n >= LNT_PG_LIST_MAX)
-        return lnt_fail(err, LNT_ERR_TOO_LARGE, "more than %d rows", LNT_PG_LIST_MAX);
-    ncap = *cap != 0 ? *cap * 2 : 16;
-    p = realloc(*arr, ncap * elem);
-    if (p == NULL)
-        return lnt_fail(err, LNT_ERR_NOMEM, "out of memory");
-    *arr = p;
-    *cap = ncap;
-    return LNT_OK;
-}
-
 struct months_ctx {
     struct lnt_month_count *arr;
     size_t n, cap, month_start; /* entries from month_start on are the current month's */
@@ -370,7 +351,7 @@ static void months_add(void *ctx, int64_t hour, int type, const char *kind, int6
             return;
         }
     }
-    m->rc = grow((void **)&m->arr, &m->cap, m->n, sizeof *m->arr, m->err);
+    m->rc = lnt_pg_grow((void **)&m->arr, &m->cap, m->n, sizeof *m->arr, m->err);
     if (m->rc != LNT_OK)
         return;
     e = &m->arr[m->n++];
@@ -718,7 +699,7 @@ enum lnt_err lnt_store_volunteer_months(struct lnt_store *s, const struct lnt_ro
                 strcmp(arr[j].base, v->base) == 0)
                 m = &arr[j];
         if (m == NULL) {
-            rc = grow((void **)&arr, &cap, cnt, sizeof *arr, err);
+            rc = lnt_pg_grow((void **)&arr, &cap, cnt, sizeof *arr, err);
             if (rc != LNT_OK)
                 break;
             m = &arr[cnt++];
