@@ -6,7 +6,8 @@
  *   pg_exec.c  parameterised statements and typed reads of their results
  *   pg_err.c   libpq and SQLSTATE errors as enum lnt_err with a message
  *   pg_tx.c    transactions
- *   pg_migrate.c, pg_open.c, pg_venues.c, pg_kiosks.c, pg_ingest.c  the store functions
+ *   pg_migrate.c, pg_open.c, pg_venues.c, pg_kiosks.c, pg_ingest.c, pg_keys.c  the store
+ *              functions
  *   pg_ops.c   the table of operations for the dispatch (store_ops.h)
  * Calls go one way: the store function files -> pg_migrate.c, pg_tx.c, pg_conn.c ->
  * pg_exec.c -> pg_err.c.
@@ -148,6 +149,24 @@ enum lnt_err lnt_pg_end(PGconn *pg, enum lnt_err rc, char *err);
 /* Appends an audit row inside the caller's transaction, as the SQLite backend's. */
 enum lnt_err lnt_pg_audit(struct lnt_store *s, PGconn *pg, const char *action, const char *object,
                           char *err, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* ---- the scheme and its keys (pg_keys.c) ---- */
+
+struct lnt_keyfile;
+/*
+ * LNT_OK when the scheme has been initialised (`initialised` true) or has not (false); else
+ * LNT_ERR_NOT_FOUND "the scheme is not initialised", LNT_ERR_EXISTS "the scheme is already
+ * initialised", or the database's error. On the caller's connection (inside its transaction).
+ */
+enum lnt_err lnt_pg_scheme_must_be(PGconn *pg, bool initialised, char *err);
+/* The key file's secrets (*out, wiped and freed by lnt_pg_box_keys_free); LNT_ERR_UNKNOWN_KEY
+ * when this server names no key file (--keys) or there is none at its path. */
+enum lnt_err lnt_pg_box_keys(struct lnt_store *s, struct lnt_keyfile **out, char *err);
+void lnt_pg_box_keys_free(struct lnt_keyfile *kf);
+/* Opens sealed details (blen bytes) with the newest sealing key that opens them into out
+ * (blen - crypto_box_SEALBYTES bytes); LNT_ERR_CRYPTO when none does. */
+enum lnt_err lnt_pg_box_open(const struct lnt_store *s, const struct lnt_keyfile *kf,
+                             const uint8_t *box, size_t blen, uint8_t *out, char *err);
 
 /* ---- between the store function files ---- */
 

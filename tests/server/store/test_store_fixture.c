@@ -15,8 +15,41 @@
 
 #include "codec.h"
 #include "ltime.h"
+#include "pgcluster.h"
 #include "support.h"
 #include "test_store_fixture.h"
+
+/* The PostgreSQL cluster of a NAME_pg run: one per run, a database per test; NULL on SQLite. */
+static struct lnt_pg_cluster *cluster;
+
+bool sf_on_postgresql(void)
+{
+    const char *b = getenv("LNT_TEST_STORE");
+
+    return b != NULL && strcmp(b, "postgresql") == 0;
+}
+
+static void cluster_stop(void)
+{
+    lnt_pg_cluster_stop(cluster);
+    cluster = NULL;
+}
+
+/* Starts the run's cluster and migrates the database every test's is a copy of. */
+static void cluster_start(void)
+{
+    char uri[LNT_PG_URI_MAX], err[LNT_ERRBUF_SIZE] = "";
+    struct lnt_store *s = NULL;
+
+    cluster = lnt_pg_cluster_start();
+    if (atexit(cluster_stop) != 0)
+        fail_msg("atexit");
+    lnt_pg_cluster_db(cluster, uri);
+    if (lnt_store_open(&s, uri, err) != LNT_OK)
+        fail_msg("open %s: %s", uri, err);
+    lnt_store_free(s);
+    lnt_pg_cluster_set_template(cluster);
+}
 
 int sf_setup(void **state)
 {
@@ -27,8 +60,18 @@ int sf_setup(void **state)
     assert_int_equal(lnt_crypto_init(), LNT_OK);
     f->dir = lnt_test_tmpdir();
     assert_non_null(f->dir);
-    f->path = lnt_test_path(f->dir, "lantern.db");
-    if (lnt_store_open(&f->s, f->path, err) != LNT_OK)
+    if (sf_on_postgresql()) {
+        char uri[LNT_PG_URI_MAX];
+        if (cluster == NULL)
+            cluster_start();
+        lnt_pg_cluster_db(cluster, uri);
+        f->path = strdup(uri);
+        f->keys = lnt_test_path(f->dir, "keys/lantern.keys"); /* as SQLite's default */
+    } else {
+        f->path = lnt_test_path(f->dir, "lantern.db");
+    }
+    assert_non_null(f->path);
+    if (lnt_store_open_keys(&f->s, f->path, f->keys, err) != LNT_OK)
         fail_msg("open: %s", err);
     if (lnt_store_scheme_init(f->s, "WTN", err) != LNT_OK)
         fail_msg("scheme: %s", err);
@@ -42,6 +85,7 @@ int sf_teardown(void **state)
 
     lnt_store_free(f->s);
     lnt_test_rmrf(f->dir);
+    free(f->keys);
     free(f->path);
     free(f->dir);
     free(f);
@@ -54,7 +98,7 @@ void sf_reopen(struct sf *f)
 
     lnt_store_free(f->s);
     f->s = NULL;
-    if (lnt_store_open(&f->s, f->path, err) != LNT_OK)
+    if (lnt_store_open_keys(&f->s, f->path, f->keys, err) != LNT_OK)
         fail_msg("reopen: %s", err);
 }
 
@@ -64,6 +108,8 @@ int64_t sf_sql_int(const char *path, const char *sql)
     sqlite3_stmt *st = NULL;
     int64_t v = -1;
 
+    if (lnt_store_is_postgresql(path))
+        return lnt_pg_int(path, sql);
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
         fail_msg("%s: %s", sql, sqlite3_errmsg(db));

@@ -3,6 +3,7 @@
 #ifndef LNT_TEST_STORE_FIXTURE_H
 #define LNT_TEST_STORE_FIXTURE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "store.h"
@@ -23,15 +24,24 @@
 
 struct sf {
     char *dir;
-    char *path;
+    char *path; /* a SQLite file, or a PostgreSQL database's URI */
+    char *keys; /* PostgreSQL: the key file, in dir; SQLite: NULL, the default beside the file */
     struct lnt_store *s;
 };
 
-/* cmocka setup/teardown: a fresh store with an initialised scheme "WTN". */
+/*
+ * cmocka setup/teardown: a fresh store with an initialised scheme "WTN". With
+ * LNT_TEST_STORE=postgresql (the suites' NAME_pg runs) the store is a new database in a
+ * throwaway PostgreSQL cluster started once per run (tests/support/pgcluster.h), each test's
+ * a copy of one migrated database; otherwise a SQLite file in a temp dir.
+ */
 int sf_setup(void **state);
 int sf_teardown(void **state);
 void sf_reopen(struct sf *f);
-/* One integer from `sql` on a separate connection, as another process would see it. */
+/* True on a NAME_pg run. */
+bool sf_on_postgresql(void);
+/* One integer from `sql` on a separate connection, as another process would see it (-1 when
+ * no row); `path` is f->path, a SQLite file or a PostgreSQL URI. */
 int64_t sf_sql_int(const char *path, const char *sql);
 
 int64_t sf_venue(struct lnt_store *s, const char *name, enum lnt_venue_category cat,

@@ -64,13 +64,33 @@ static bool file_has(const char *path, const void *p, size_t n)
     return found;
 }
 
-/* Whether the database or its WAL (as they are on disk now) contain the bytes. */
+/*
+ * Whether the database holds the bytes: on SQLite anywhere in its file or WAL as they are on
+ * disk now; on PostgreSQL, whose files are the server's, in any key column (a dump of the
+ * whole database is searched by the backup tests).
+ */
 static bool db_has(const char *db, const void *p, size_t n)
 {
-    char wal[4096];
+    char wal[4096], sql[512], hex[LNT_HEX_LEN(64)];
 
+    if (lnt_store_is_postgresql(db)) {
+        assert_true(n <= 64);
+        lnt_hex_encode(p, n, hex);
+        snprintf(sql, sizeof sql,
+                 "SELECT (SELECT count(*) FROM signing_keys WHERE position(decode('%s', 'hex') "
+                 "IN kid || pk) > 0) + (SELECT count(*) FROM box_keys WHERE "
+                 "position(decode('%s', 'hex') IN pk) > 0)",
+                 hex, hex);
+        return sf_sql_int(db, sql) > 0;
+    }
     snprintf(wal, sizeof wal, "%s-wal", db);
     return file_has(db, p, n) || file_has(wal, p, n);
+}
+
+/* Opens another store on f's database and key file, as another process would. */
+static enum lnt_err open_again(const struct sf *f, struct lnt_store **out, char *err)
+{
+    return lnt_store_open_keys(out, f->path, f->keys, err);
 }
 
 static unsigned mode_of(const char *path)
@@ -198,12 +218,16 @@ static void test_store_keys__the_database_holds_only_public_keys(void **state)
     char err[LNT_ERRBUF_SIZE] = "";
 
     assert_non_null(kf);
-    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM pragma_table_info('signing_keys') "
-                                         "WHERE name = 'sk'"),
-                     0);
-    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM pragma_table_info('box_keys') "
-                                         "WHERE name = 'sk'"),
-                     0);
+    if (sf_on_postgresql())
+        assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM information_schema.columns "
+                                             "WHERE column_name = 'sk'"),
+                         0);
+    else
+        assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM pragma_table_info"
+                                             "('signing_keys') WHERE name = 'sk'") +
+                             sf_sql_int(f->path, "SELECT count(*) FROM pragma_table_info"
+                                                 "('box_keys') WHERE name = 'sk'"),
+                         0);
     assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM box_keys"), 1);
     if (lnt_store_signing_key(f->s, &key, err) != LNT_OK)
         fail_msg("signing key: %s", err);
@@ -234,29 +258,29 @@ static void test_store_keys__a_key_file_others_can_read_is_refused(void **state)
     f->s = NULL;
 
     assert_int_equal(chmod(keys, 0640), 0);
-    assert_int_equal(lnt_store_open(&s, f->path, err), LNT_ERR_FORBIDDEN);
+    assert_int_equal(open_again(f, &s, err), LNT_ERR_FORBIDDEN);
     assert_null(s);
     assert_non_null(strstr(err, keys));
     assert_non_null(strstr(err, "chmod 600"));
     assert_int_equal(chmod(keys, 0604), 0);
-    assert_int_equal(lnt_store_open(&s, f->path, err), LNT_ERR_FORBIDDEN);
+    assert_int_equal(open_again(f, &s, err), LNT_ERR_FORBIDDEN);
     assert_int_equal(chmod(keys, 0600), 0);
 
     /* a directory others may write to: they could swap the file */
     assert_int_equal(chmod(keydir, 0777), 0);
-    assert_int_equal(lnt_store_open(&s, f->path, err), LNT_ERR_FORBIDDEN);
+    assert_int_equal(open_again(f, &s, err), LNT_ERR_FORBIDDEN);
     assert_non_null(strstr(err, "chmod 700"));
     assert_int_equal(chmod(keydir, 0700), 0);
 
     /* someone else's file (only root can hand a file to another user) */
     if (geteuid() == 0) {
         assert_int_equal(chown(keys, 4242, 4242), 0);
-        assert_int_equal(lnt_store_open(&s, f->path, err), LNT_ERR_FORBIDDEN);
+        assert_int_equal(open_again(f, &s, err), LNT_ERR_FORBIDDEN);
         assert_non_null(strstr(err, "uid 4242"));
         assert_int_equal(chown(keys, 0, 0), 0);
     }
 
-    if (lnt_store_open(&f->s, f->path, err) != LNT_OK)
+    if (open_again(f, &f->s, err) != LNT_OK)
         fail_msg("open with a private key file: %s", err);
     assert_int_equal(lnt_store_keys_check(f->s, err), LNT_OK);
     free(keydir);
@@ -564,7 +588,7 @@ static void test_store_keys__keys_added_at_the_same_time_all_land(void **state)
 
     assert_non_null(kf);
     /* a second store on the same files, as another process would have */
-    if (lnt_store_open(&other, f->path, err) != LNT_OK)
+    if (open_again(f, &other, err) != LNT_OK)
         fail_msg("open: %s", err);
     assert_int_equal(pthread_create(&a, NULL, rotate_sealing, f->s), 0);
     assert_int_equal(pthread_create(&b, NULL, rotate_signing, other), 0);
@@ -620,5 +644,22 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_store_keys__keys_added_at_the_same_time_all_land,
                                         sf_setup, sf_teardown),
     };
+    /* on PostgreSQL: what is not about SQLite's own files (the umask, schema 3's upgrade and
+     * the backup file are) */
+    const struct CMUnitTest postgresql[] = {
+        cmocka_unit_test_setup_teardown(test_store_keys__the_database_holds_only_public_keys,
+                                        sf_setup, sf_teardown),
+        cmocka_unit_test_setup_teardown(test_store_keys__a_key_file_others_can_read_is_refused,
+                                        sf_setup, sf_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_store_keys__a_damaged_key_file_is_named_and_never_rewritten, sf_setup,
+            sf_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_store_keys__signing_key_rotation_signs_with_the_new_key, sf_setup, sf_teardown),
+        cmocka_unit_test_setup_teardown(test_store_keys__keys_added_at_the_same_time_all_land,
+                                        sf_setup, sf_teardown),
+    };
+    if (sf_on_postgresql())
+        return cmocka_run_group_tests_name("test_store_keys_pg", postgresql, NULL, NULL);
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
