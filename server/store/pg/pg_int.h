@@ -8,9 +8,11 @@
  *   pg_tx.c    transactions
  *   pg_migrate.c, pg_open.c, pg_venues.c, pg_kiosks.c, pg_ingest.c, pg_keys.c  the store
  *              functions
+ *   pg_registers.c, pg_badges.c, pg_auth.c, pg_audit.c, pg_admin.c  the store functions of
+ *              the SQLite files of the same names (sq_registers.c, ...)
  *   pg_ops.c   the table of operations for the dispatch (store_ops.h)
  * Calls go one way: the store function files -> pg_migrate.c, pg_tx.c, pg_conn.c ->
- * pg_exec.c -> pg_err.c.
+ * pg_exec.c -> pg_err.c; among the store function files, pg_registers.c -> pg_badges.c.
  */
 #ifndef LNT_PG_INT_H
 #define LNT_PG_INT_H
