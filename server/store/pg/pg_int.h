@@ -6,17 +6,20 @@
  *   pg_exec.c  parameterised statements and typed reads of their results
  *   pg_err.c   libpq and SQLSTATE errors as enum lnt_err with a message
  *   pg_tx.c    transactions
- *   pg_pipe.c  pipelines of prepared statements (one round trip for many)
- *   pg_migrate.c, pg_open.c, pg_venues.c, pg_kiosks.c, pg_ingest.c, pg_keys.c, pg_door.c,
- *              pg_changes.c  the store functions
- *   pg_derive.c what an accepted event changes besides its own row (ingest's insides)
- *   pg_rollup_write.c  the rollup deltas of an ingest transaction, upserted at its end
+ *   pg_migrate.c, pg_open.c, pg_venues.c, pg_kiosks.c, pg_keys.c, pg_changes.c  the store
+ *              functions
+ *   ingest/pg_ingest.c, ingest/pg_door.c  the store functions of ingest and the door rules
+ *   ingest/pg_pipe.c  pipelines of prepared statements (one round trip for many)
+ *   pg_registers.c, pg_badges.c, pg_auth.c, pg_audit.c, pg_admin.c  the store functions of
+ *              the SQLite files of the same names (sq_registers.c, ...)
+ *   ingest/pg_derive.c  what an accepted event changes besides its own row (ingest's insides)
+ *   ingest/pg_rollup_write.c  the rollup deltas of an ingest transaction, upserted at its end
  *   views/pg_views.c, views/pg_rollups.c, views/pg_places.c  the officers' reads (as
  *              sqlite/sq_views.c, sq_rollups.c, sq_places.c)
  *   pg_ops.c   the table of operations for the dispatch (store_ops.h)
  * Calls go one way: the store function files -> pg_migrate.c, pg_tx.c, pg_conn.c ->
  * pg_exec.c -> pg_err.c; pg_ingest.c -> pg_derive.c -> pg_door.c, pg_rollup_write.c,
- * pg_pipe.c.
+ * pg_pipe.c; pg_registers.c -> pg_badges.c.
  */
 #ifndef LNT_PG_INT_H
 #define LNT_PG_INT_H

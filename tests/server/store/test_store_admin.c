@@ -439,9 +439,12 @@ static void test_store_admin__backup_of_a_live_database_is_consistent(void **sta
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {
+    /* upgrades of old SQLite files: SQLite's alone, run once, on the SQLite run */
+    const struct CMUnitTest sqlite_files[] = {
         cmocka_unit_test(test_store_admin__v1_database_migrates_and_gains_derived_data),
         cmocka_unit_test(test_store_admin__v3_database_migrates_and_keeps_every_incident_part),
+    };
+    const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_store_admin__purge_removes_by_age_and_keeps_rollups,
                                         sf_setup, sf_teardown),
         cmocka_unit_test_setup_teardown(
@@ -450,5 +453,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_store_admin__backup_of_a_live_database_is_consistent,
                                         sf_setup, sf_teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int failed = 0;
+
+    if (!sf_on_postgresql())
+        failed +=
+            cmocka_run_group_tests_name("test_store_admin_sqlite_files", sqlite_files, NULL, NULL);
+    failed += cmocka_run_group_tests(tests, NULL, NULL);
+    return failed;
 }
