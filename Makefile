@@ -1,7 +1,8 @@
 # Thin wrapper around CMake. `make demo` and `make test` are the README's two commands.
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all build test demo deps clean format deb deb-arm64 test-arm64
+# (build-test names a directory too: as a phony target its step always runs.)
+.PHONY: all build build-test test demo deps clean format deb deb-arm64 test-arm64 test-pi
 
 all: build
 
@@ -14,10 +15,20 @@ build: deps
 
 # Sanitised (ASan + UBSan), warnings as errors, every suite through ctest. The optimised
 # build `make demo` uses is built first: some warnings (maybe-uninitialized) only appear at -O2.
-test: build
+# All but the label `emulated`: the arm64 packages' cross-build and the Pi image built and set
+# up under qemu take tens of minutes more on two cores; `make test-pi` runs them (below).
+test: build-test
+	@cd build-test && ctest --output-on-failure -j $(JOBS) -LE emulated
+	@echo "make test: done; the arm64 packages and the Pi image under emulation: make test-pi"
+
+build-test: build
 	@cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_C_FLAGS_DEBUG=-g -O1" -DLNT_WERROR=ON -DLNT_SANITIZE=ON >/dev/null
 	@cmake --build build-test -j $(JOBS)
-	@cd build-test && ctest --output-on-failure -j $(JOBS)
+
+# The tests under emulation: the arm64 .deb packages cross-built and inspected, then the Pi
+# image script run on a debootstrapped arm64 root under qemu (docs/testing.md).
+test-pi: build-test
+	@cd build-test && ctest --output-on-failure -L emulated
 
 demo: build
 	@scripts/demo

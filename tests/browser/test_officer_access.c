@@ -892,7 +892,8 @@ static const char *const ctl_not_reads[] = {"init",
                                             "export stock",
                                             "export volunteers",
                                             "purge",
-                                            "backup"};
+                                            "backup",
+                                            "migrate"};
 
 static void test_officer_access__every_lanternctl_read_of_personal_data_is_audited(void **state)
 {
