@@ -643,17 +643,14 @@ static void store_queued(struct lnt_store *s, struct lnt_pg_pending *p)
     pthread_mutex_unlock(&s->mu);
 }
 
-enum lnt_err lnt_store_events_insert(struct lnt_store *s, int64_t kiosk_id, int64_t now,
-                                     const struct lnt_event *ev, size_t n,
-                                     struct lnt_ingest_result *results, char *err)
+/* One attempt at storing a batch: queued, and stored alone or with others (group commit). */
+static enum lnt_err store_once(struct lnt_store *s, int64_t kiosk_id, int64_t now,
+                               const struct lnt_event *ev, size_t n,
+                               struct lnt_ingest_result *results, char *err)
 {
-    struct lnt_pg_pending *p;
+    struct lnt_pg_pending *p = calloc(1, sizeof *p);
     enum lnt_err rc;
 
-    if (n > LNT_BATCH_MAX)
-        return lnt_fail(err, LNT_ERR_TOO_LARGE, "batch of %zu events, at most %d allowed", n,
-                        LNT_BATCH_MAX);
-    p = calloc(1, sizeof *p);
     if (p == NULL)
         return lnt_fail(err, LNT_ERR_NOMEM, "out of memory storing a batch");
     p->kiosk_id = kiosk_id;
@@ -667,6 +664,25 @@ enum lnt_err lnt_store_events_insert(struct lnt_store *s, int64_t kiosk_id, int6
     rc = p->rc;
     lnt_buf_release(&p->enc.text);
     free(p);
+    return rc;
+}
+
+enum lnt_err lnt_store_events_insert(struct lnt_store *s, int64_t kiosk_id, int64_t now,
+                                     const struct lnt_event *ev, size_t n,
+                                     struct lnt_ingest_result *results, char *err)
+{
+    enum lnt_err rc;
+
+    if (n > LNT_BATCH_MAX)
+        return lnt_fail(err, LNT_ERR_TOO_LARGE, "batch of %zu events, at most %d allowed", n,
+                        LNT_BATCH_MAX);
+    rc = store_once(s, kiosk_id, now, ev, n, results, err);
+    /* A connection lost part-way (the server restarted, or a failover left a backend of the
+     * old primary to die under it) is given up by the pool; one more attempt reconnects, to
+     * the promoted server when the URI names several. Safe whatever the first attempt did:
+     * a batch is stored once, and one that did commit comes back as duplicates. */
+    if (rc == LNT_ERR_NET)
+        rc = store_once(s, kiosk_id, now, ev, n, results, err);
     return rc;
 }
 
