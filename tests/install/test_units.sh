@@ -27,6 +27,8 @@ kiosk=$src/hw/systemd/lantern-kiosk.service
 grep -qx 'StartLimitIntervalSec=0' "$kiosk" || fail "lantern-kiosk.service gives up restarting the kiosk"
 grep -qx 'Restart=always' "$kiosk" || fail "lantern-kiosk.service does not restart the kiosk"
 grep -q '^WatchdogSec=' "$kiosk" || fail "lantern-kiosk.service has no WatchdogSec"
+# Nor does the screen wait for the network at boot: the kiosk works offline.
+grep -q '^[^#]*network-online' "$kiosk" && fail "lantern-kiosk.service waits for the network at boot"
 
 # A unit with a mistake in it is caught: the check itself can fail.
 sed 's/^Restart=/Restrat=/' "$dir/lanternd.service" >"$dir/broken.service"
