@@ -7,6 +7,7 @@
 
 #include <cmocka.h>
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +49,39 @@ static struct lnt_casework *visit(int64_t venue, int32_t on, const char *found)
     lnt_str_copy(c->officers, sizeof c->officers, "PC Shah, J. Okafor");
     lnt_str_copy(c->text, sizeof c->text, found);
     return c;
+}
+
+/*
+ * Runs `sql` on a connection of its own to the store's database (a SQLite file or a PostgreSQL
+ * URI), as someone with the database open outside Lantern would: true when it went through;
+ * false with the database's message in msg when it was refused.
+ */
+static bool outside(const char *path, const char *sql, char *msg, size_t size)
+{
+    bool ok;
+
+    msg[0] = '\0';
+    if (lnt_store_is_postgresql(path)) {
+        PGconn *pg = PQconnectdb(path);
+        PGresult *r;
+
+        assert_int_equal(PQstatus(pg), CONNECTION_OK);
+        r = PQexec(pg, sql);
+        ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+        if (!ok)
+            snprintf(msg, size, "%s", PQresultErrorMessage(r));
+        PQclear(r);
+        PQfinish(pg);
+    } else {
+        sqlite3 *db = NULL;
+
+        assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+        ok = sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK;
+        if (!ok)
+            snprintf(msg, size, "%s", sqlite3_errmsg(db));
+        sqlite3_close(db);
+    }
+    return ok;
 }
 
 /* Counts audit rows with `action` on `object`, written by `actor`. */
@@ -200,22 +234,20 @@ static void test_store_casework__nothing_is_deleted_or_rewritten(void **state)
     struct sf *f = *state;
     int64_t venue = sf_venue(f->s, "The Crown", LNT_VENUE_PUB, "Old Town", "Westshire");
     struct lnt_casework *c = visit(venue, lnt_days_from_civil(2026, 11, 20), "All well");
-    char err[LNT_ERRBUF_SIZE] = "";
-    sqlite3 *db = NULL;
+    char err[LNT_ERRBUF_SIZE] = "", msg[512];
 
     assert_int_equal(lnt_store_cw_add(f->s, NULL, SF_T0, c, NULL, 0, err), LNT_OK);
     assert_int_equal(lnt_store_cw_edit(f->s, NULL, SF_T0 + 1, c, NULL, 0, err), LNT_OK);
-    /* even someone with the database file open cannot take a record or a version away */
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    assert_int_not_equal(sqlite3_exec(db, "DELETE FROM casework_versions", NULL, NULL, NULL),
-                         SQLITE_OK);
-    assert_non_null(strstr(sqlite3_errmsg(db), "never deleted"));
-    assert_int_not_equal(sqlite3_exec(db, "DELETE FROM casework", NULL, NULL, NULL), SQLITE_OK);
-    assert_int_not_equal(sqlite3_exec(db, "UPDATE casework_versions SET body = 'nothing happened'",
-                                      NULL, NULL, NULL),
-                         SQLITE_OK);
-    assert_non_null(strstr(sqlite3_errmsg(db), "only superseded"));
-    sqlite3_close(db);
+    /* even someone with the database open cannot take a record or a version away */
+    assert_false(outside(f->path, "DELETE FROM casework_versions", msg, sizeof msg));
+    assert_non_null(strstr(msg, "never deleted"));
+    assert_false(outside(f->path, "DELETE FROM casework", msg, sizeof msg));
+    assert_non_null(strstr(msg, "never deleted"));
+    assert_false(outside(f->path, "UPDATE casework_versions SET body = 'nothing happened'", msg,
+                         sizeof msg));
+    assert_non_null(strstr(msg, "only superseded"));
+    assert_false(outside(f->path, "UPDATE casework SET venue_id = venue_id", msg, sizeof msg));
+    assert_non_null(strstr(msg, "never rewritten"));
     assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM casework_versions"), 2);
     assert_int_equal(
         sf_sql_int(f->path, "SELECT count(*) FROM casework_versions WHERE body = 'All well'"), 2);
@@ -467,9 +499,8 @@ static void test_store_casework__score_history_appends_changes_only(void **state
     struct sf *f = *state;
     int64_t venue = sf_venue(f->s, "The Crown", LNT_VENUE_PUB, "Old Town", "Westshire");
     struct lnt_score_change c = standing(venue, SF_T0, 2, false, "Silver", 14000), *h = NULL;
-    char err[LNT_ERRBUF_SIZE] = "";
+    char err[LNT_ERRBUF_SIZE] = "", msg[512];
     bool added = false;
-    sqlite3 *db = NULL;
     size_t n = 0;
 
     /* the first standing seen is the venue's first row */
@@ -521,15 +552,11 @@ static void test_store_casework__score_history_appends_changes_only(void **state
     assert_int_equal(lnt_store_score_record(f->s, &c, &added, err), LNT_ERR_NOT_FOUND);
     assert_int_equal(lnt_store_score_history(f->s, venue, 0, 0, &h, &n, err), LNT_ERR_INVALID);
 
-    /* even someone with the database file open cannot take a row away or change one */
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    assert_int_not_equal(sqlite3_exec(db, "DELETE FROM score_history", NULL, NULL, NULL),
-                         SQLITE_OK);
-    assert_non_null(strstr(sqlite3_errmsg(db), "never deleted"));
-    assert_int_not_equal(
-        sqlite3_exec(db, "UPDATE score_history SET band = 'green'", NULL, NULL, NULL), SQLITE_OK);
-    assert_non_null(strstr(sqlite3_errmsg(db), "never rewritten"));
-    sqlite3_close(db);
+    /* even someone with the database open cannot take a row away or change one */
+    assert_false(outside(f->path, "DELETE FROM score_history", msg, sizeof msg));
+    assert_non_null(strstr(msg, "never deleted"));
+    assert_false(outside(f->path, "UPDATE score_history SET band = 'green'", msg, sizeof msg));
+    assert_non_null(strstr(msg, "never rewritten"));
     assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM score_history"), 3);
     assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM score_history WHERE band = 'red'"),
                      2);
