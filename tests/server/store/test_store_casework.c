@@ -1,5 +1,7 @@
 /* test_store_casework.c - casework on each venue: versions that supersede, nothing deleted,
- * letters' PDFs by content, overdue action items by owner and scope, and clear refusals. */
+ * letters' PDFs by content, overdue action items by owner and scope, and clear refusals; each
+ * venue's score history; two servers writing at once. On SQLite and (test_store_casework_pg)
+ * on PostgreSQL. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +9,8 @@
 
 #include <cmocka.h>
 
+#include <libpq-fe.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +52,39 @@ static struct lnt_casework *visit(int64_t venue, int32_t on, const char *found)
     lnt_str_copy(c->officers, sizeof c->officers, "PC Shah, J. Okafor");
     lnt_str_copy(c->text, sizeof c->text, found);
     return c;
+}
+
+/*
+ * Runs `sql` on a connection of its own to the store's database (a SQLite file or a PostgreSQL
+ * URI), as someone with the database open outside Lantern would: true when it went through;
+ * false with the database's message in msg when it was refused.
+ */
+static bool outside(const char *path, const char *sql, char *msg, size_t size)
+{
+    bool ok;
+
+    msg[0] = '\0';
+    if (lnt_store_is_postgresql(path)) {
+        PGconn *pg = PQconnectdb(path);
+        PGresult *r;
+
+        assert_int_equal(PQstatus(pg), CONNECTION_OK);
+        r = PQexec(pg, sql);
+        ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+        if (!ok)
+            snprintf(msg, size, "%s", PQresultErrorMessage(r));
+        PQclear(r);
+        PQfinish(pg);
+    } else {
+        sqlite3 *db = NULL;
+
+        assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+        ok = sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK;
+        if (!ok)
+            snprintf(msg, size, "%s", sqlite3_errmsg(db));
+        sqlite3_close(db);
+    }
+    return ok;
 }
 
 /* Counts audit rows with `action` on `object`, written by `actor`. */
@@ -200,22 +237,20 @@ static void test_store_casework__nothing_is_deleted_or_rewritten(void **state)
     struct sf *f = *state;
     int64_t venue = sf_venue(f->s, "The Crown", LNT_VENUE_PUB, "Old Town", "Westshire");
     struct lnt_casework *c = visit(venue, lnt_days_from_civil(2026, 11, 20), "All well");
-    char err[LNT_ERRBUF_SIZE] = "";
-    sqlite3 *db = NULL;
+    char err[LNT_ERRBUF_SIZE] = "", msg[512];
 
     assert_int_equal(lnt_store_cw_add(f->s, NULL, SF_T0, c, NULL, 0, err), LNT_OK);
     assert_int_equal(lnt_store_cw_edit(f->s, NULL, SF_T0 + 1, c, NULL, 0, err), LNT_OK);
-    /* even someone with the database file open cannot take a record or a version away */
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    assert_int_not_equal(sqlite3_exec(db, "DELETE FROM casework_versions", NULL, NULL, NULL),
-                         SQLITE_OK);
-    assert_non_null(strstr(sqlite3_errmsg(db), "never deleted"));
-    assert_int_not_equal(sqlite3_exec(db, "DELETE FROM casework", NULL, NULL, NULL), SQLITE_OK);
-    assert_int_not_equal(sqlite3_exec(db, "UPDATE casework_versions SET body = 'nothing happened'",
-                                      NULL, NULL, NULL),
-                         SQLITE_OK);
-    assert_non_null(strstr(sqlite3_errmsg(db), "only superseded"));
-    sqlite3_close(db);
+    /* even someone with the database open cannot take a record or a version away */
+    assert_false(outside(f->path, "DELETE FROM casework_versions", msg, sizeof msg));
+    assert_non_null(strstr(msg, "never deleted"));
+    assert_false(outside(f->path, "DELETE FROM casework", msg, sizeof msg));
+    assert_non_null(strstr(msg, "never deleted"));
+    assert_false(outside(f->path, "UPDATE casework_versions SET body = 'nothing happened'", msg,
+                         sizeof msg));
+    assert_non_null(strstr(msg, "only superseded"));
+    assert_false(outside(f->path, "UPDATE casework SET venue_id = venue_id", msg, sizeof msg));
+    assert_non_null(strstr(msg, "never rewritten"));
     assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM casework_versions"), 2);
     assert_int_equal(
         sf_sql_int(f->path, "SELECT count(*) FROM casework_versions WHERE body = 'All well'"), 2);
@@ -467,9 +502,8 @@ static void test_store_casework__score_history_appends_changes_only(void **state
     struct sf *f = *state;
     int64_t venue = sf_venue(f->s, "The Crown", LNT_VENUE_PUB, "Old Town", "Westshire");
     struct lnt_score_change c = standing(venue, SF_T0, 2, false, "Silver", 14000), *h = NULL;
-    char err[LNT_ERRBUF_SIZE] = "";
+    char err[LNT_ERRBUF_SIZE] = "", msg[512];
     bool added = false;
-    sqlite3 *db = NULL;
     size_t n = 0;
 
     /* the first standing seen is the venue's first row */
@@ -521,18 +555,142 @@ static void test_store_casework__score_history_appends_changes_only(void **state
     assert_int_equal(lnt_store_score_record(f->s, &c, &added, err), LNT_ERR_NOT_FOUND);
     assert_int_equal(lnt_store_score_history(f->s, venue, 0, 0, &h, &n, err), LNT_ERR_INVALID);
 
-    /* even someone with the database file open cannot take a row away or change one */
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    assert_int_not_equal(sqlite3_exec(db, "DELETE FROM score_history", NULL, NULL, NULL),
-                         SQLITE_OK);
-    assert_non_null(strstr(sqlite3_errmsg(db), "never deleted"));
-    assert_int_not_equal(
-        sqlite3_exec(db, "UPDATE score_history SET band = 'green'", NULL, NULL, NULL), SQLITE_OK);
-    assert_non_null(strstr(sqlite3_errmsg(db), "never rewritten"));
-    sqlite3_close(db);
+    /* even someone with the database open cannot take a row away or change one */
+    assert_false(outside(f->path, "DELETE FROM score_history", msg, sizeof msg));
+    assert_non_null(strstr(msg, "never deleted"));
+    assert_false(outside(f->path, "UPDATE score_history SET band = 'green'", msg, sizeof msg));
+    assert_non_null(strstr(msg, "never rewritten"));
     assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM score_history"), 3);
     assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM score_history WHERE band = 'red'"),
                      2);
+}
+
+/* ---- two servers on one database at once ---- */
+
+#define RACE_STEPS 25
+
+/* One server's part in a race: its own store on the database, a thread of its own. */
+struct server {
+    struct sf *f;
+    struct lnt_store *s;
+    int64_t id;   /* the record edited, or the venue whose standing is recorded */
+    char name;    /* 'A' or 'B' */
+    int failures; /* calls that did not answer LNT_OK */
+    char err[LNT_ERRBUF_SIZE];
+    pthread_t thread;
+};
+
+static void server_open(struct server *sv, struct sf *f, int64_t id, char name)
+{
+    memset(sv, 0, sizeof *sv);
+    sv->f = f;
+    sv->id = id;
+    sv->name = name;
+    if (lnt_store_open_keys(&sv->s, f->path, f->keys, sv->err) != LNT_OK)
+        fail_msg("open %c: %s", name, sv->err);
+}
+
+/* Runs fn on both servers at once and waits for both; asserts neither had a refusal. */
+static void race(struct server *a, struct server *b, void *(*fn)(void *))
+{
+    assert_int_equal(pthread_create(&a->thread, NULL, fn, a), 0);
+    assert_int_equal(pthread_create(&b->thread, NULL, fn, b), 0);
+    assert_int_equal(pthread_join(a->thread, NULL), 0);
+    assert_int_equal(pthread_join(b->thread, NULL), 0);
+    if (a->failures != 0 || b->failures != 0)
+        fail_msg("%d and %d calls refused: %s / %s", a->failures, b->failures, a->err, b->err);
+    lnt_store_free(a->s);
+    lnt_store_free(b->s);
+}
+
+static void *edit_many(void *arg)
+{
+    struct server *sv = arg;
+    struct lnt_casework *c = calloc(1, sizeof *c);
+
+    if (c == NULL || lnt_store_cw_get(sv->s, sv->id, c, sv->err) != LNT_OK) {
+        sv->failures++;
+        free(c);
+        return NULL;
+    }
+    for (int i = 0; i < RACE_STEPS; i++) {
+        snprintf(c->text, sizeof c->text, "edit %c%d", sv->name, i);
+        if (lnt_store_cw_edit(sv->s, NULL, SF_T0 + 1 + i, c, NULL, 0, sv->err) != LNT_OK)
+            sv->failures++;
+    }
+    free(c);
+    return NULL;
+}
+
+/* Two servers editing one record at once: each edit is a version of its own, one after the
+ * other, none lost and none refused (each reads the version the other wrote). */
+static void test_store_casework__two_servers_editing_at_once_keep_every_version(void **state)
+{
+    struct sf *f = *state;
+    int64_t venue = sf_venue(f->s, "The Crown", LNT_VENUE_PUB, "Old Town", "Westshire");
+    struct lnt_casework *c = visit(venue, lnt_days_from_civil(2026, 11, 20), "Seen"), *h = NULL;
+    struct server a, b;
+    char err[LNT_ERRBUF_SIZE] = "";
+    int edits_a = 0, edits_b = 0;
+    size_t n = 0;
+
+    assert_int_equal(lnt_store_cw_add(f->s, NULL, SF_T0, c, NULL, 0, err), LNT_OK);
+    server_open(&a, f, c->id, 'A');
+    server_open(&b, f, c->id, 'B');
+    race(&a, &b, edit_many);
+
+    assert_int_equal(lnt_store_cw_history(f->s, c->id, &h, &n, err), LNT_OK);
+    assert_int_equal(n, 1 + 2 * RACE_STEPS);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(h[i].version, (int32_t)i + 1);
+        assert_true((h[i].superseded_at == 0) == (i == n - 1)); /* one current version */
+        edits_a += strncmp(h[i].text, "edit A", 6) == 0;
+        edits_b += strncmp(h[i].text, "edit B", 6) == 0;
+    }
+    assert_int_equal(edits_a, RACE_STEPS);
+    assert_int_equal(edits_b, RACE_STEPS);
+    free(h);
+    free(c);
+}
+
+static void *record_many(void *arg)
+{
+    struct server *sv = arg;
+
+    for (int i = 0; i < RACE_STEPS; i++) {
+        struct lnt_score_change c = standing(sv->id, SF_T0 + 60 * i, 1 + i % 2, false, "", i);
+        if (lnt_store_score_record(sv->s, &c, NULL, sv->err) != LNT_OK)
+            sv->failures++;
+    }
+    return NULL;
+}
+
+/* Two servers' scanners seeing the same changes at once record each of them once. */
+static void test_store_casework__two_scanners_at_once_record_each_change_once(void **state)
+{
+    struct sf *f = *state;
+    int64_t venue = sf_venue(f->s, "The Crown", LNT_VENUE_PUB, "Old Town", "Westshire");
+    struct lnt_score_change *h = NULL;
+    struct server a, b;
+    char err[LNT_ERRBUF_SIZE] = "";
+    size_t n = 0;
+
+    server_open(&a, f, venue, 'A');
+    server_open(&b, f, venue, 'B');
+    race(&a, &b, record_many);
+
+    /* Green, Amber, Green, ... each step a change, each recorded once, newest first */
+    assert_int_equal(lnt_store_score_history(f->s, venue, 0, 100, &h, &n, err), LNT_OK);
+    assert_int_equal(n, RACE_STEPS);
+    for (size_t i = 0; i < n; i++) {
+        int step = RACE_STEPS - 1 - (int)i;
+        assert_int_equal(h[i].at, SF_T0 + 60 * step);
+        assert_int_equal(h[i].band, 1 + step % 2);
+        assert_int_equal(h[i].first, step == 0);
+        if (step > 0)
+            assert_int_equal(h[i].old_band, 1 + (step - 1) % 2);
+    }
+    free(h);
 }
 
 int main(void)
@@ -553,6 +711,12 @@ int main(void)
                                         sf_setup, sf_teardown),
         cmocka_unit_test_setup_teardown(test_store_casework__score_history_appends_changes_only,
                                         sf_setup, sf_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_store_casework__two_servers_editing_at_once_keep_every_version, sf_setup,
+            sf_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_store_casework__two_scanners_at_once_record_each_change_once, sf_setup,
+            sf_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
