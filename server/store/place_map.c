@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "event.h"
+#include "store_int.h"
 #include "store_map.h"
 
 /* ---- coordinates ---- */
@@ -112,6 +114,41 @@ bool lnt_place_scope_covers(const struct lnt_scope *scope, const char *place_aut
         return false;
     return scope->authority[0] == '\0' || place_authority[0] == '\0' ||
            strcmp(scope->authority, place_authority) == 0;
+}
+
+enum lnt_err lnt_place_authority_check(const char *a, char *err)
+{
+    if (a[0] == '\0')
+        return LNT_OK;
+    if (a[0] == ' ' || a[strlen(a) - 1] == ' ')
+        return lnt_fail(err, LNT_ERR_INVALID, "authority must not begin or end with a space");
+    return lnt_store_text_check("authority", a, LNT_AUTHORITY_MAX, err);
+}
+
+/* ---- officers' records of incidents in public places ---- */
+
+enum lnt_err lnt_place_incident_check(const struct lnt_place_incident *in, bool correction,
+                                      char *err)
+{
+    enum lnt_err rc;
+
+    if (!lnt_incident_kind_valid(in->kind))
+        return lnt_fail(err, LNT_ERR_INVALID, "unknown incident kind \"%.31s\"", in->kind);
+    if (in->note[0] != '\0') {
+        rc = lnt_store_text_check("note", in->note, LNT_PLACE_NOTE_MAX, err);
+        if (rc != LNT_OK)
+            return rc == LNT_ERR_TOO_LARGE ? LNT_ERR_INVALID : rc;
+    }
+    if (in->occurred_at <= 0)
+        return lnt_fail(err, LNT_ERR_INVALID, "the incident needs a date and time");
+    if (in->occurred_at > in->recorded_at)
+        return lnt_fail(err, LNT_ERR_INVALID, "the incident's time is in the future");
+    if (!correction)
+        return LNT_OK;
+    if (in->reason[0] == '\0')
+        return lnt_fail(err, LNT_ERR_INVALID, "a correction needs a reason: say what was wrong");
+    rc = lnt_store_text_check("reason", in->reason, LNT_PLACE_NOTE_MAX, err);
+    return rc == LNT_ERR_TOO_LARGE ? LNT_ERR_INVALID : rc;
 }
 
 /* ---- the map's box and image ---- */

@@ -1,4 +1,5 @@
-/* store.c - the backend-independent parts of the store: names, enrolment codes, checks. */
+/* store.c - the backend-independent parts of the store: names, enrolment codes, checks, what
+ * counts as harm in hot spots. */
 #include "store_int.h"
 
 #include <inttypes.h>
@@ -11,6 +12,7 @@
 #include "night.h"
 #include "store_auth.h"
 #include "store_events.h"
+#include "store_hotspots.h"
 #include "wire.h"
 
 /* No 0/O, 1/I/L: a code read aloud or copied from paper survives. */
@@ -506,4 +508,45 @@ enum lnt_err lnt_store_same_body(const struct lnt_event *e, const char *body, si
     lnt_buf_release(&text);
     free(copy);
     return rc;
+}
+
+/* ---- hot spots: what counts as harm, the night's columns, the harm ranking ---- */
+
+const struct lnt_hot_harm_weight lnt_hot_harm_weights[] = {
+    {"violence_injury", 3, "violence with injury"},
+    {"sexual", 3, "sexual harassment or assault"},
+    {"spiking", 3, "spiking"},
+    {"violence", 2, "violence without injury"},
+    {"weapons", 2, "weapons"},
+    {NULL, 0, NULL},
+};
+
+int lnt_hot_hour_of_column(int col)
+{
+    return (col + LNT_NIGHT_CUTOFF_MIN / 60) % 24;
+}
+
+int lnt_hot_harm_of(const char *kind)
+{
+    for (size_t i = 0; lnt_hot_harm_weights[i].kind != NULL; i++)
+        if (strcmp(lnt_hot_harm_weights[i].kind, kind) == 0)
+            return lnt_hot_harm_weights[i].weight;
+    return 0;
+}
+
+static int harm_cmp(const void *a, const void *b)
+{
+    const struct lnt_hot_venue *x = a, *y = b;
+
+    if (x->harm_points != y->harm_points)
+        return x->harm_points > y->harm_points ? -1 : 1;
+    if (x->reports != y->reports)
+        return x->reports > y->reports ? -1 : 1;
+    return strcmp(x->venue.name, y->venue.name);
+}
+
+void lnt_hot_sort_by_harm(struct lnt_hot_venue *rows, size_t n)
+{
+    if (n > 1)
+        qsort(rows, n, sizeof *rows, harm_cmp);
 }

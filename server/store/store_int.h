@@ -89,4 +89,21 @@ enum lnt_err lnt_store_same_body(const struct lnt_event *e, const char *body, si
                                  const void *old, size_t old_len, int64_t old_seq, bool *same,
                                  char *err);
 
+/* ---- shared by the backends: hot spots and the places register ---- */
+
+/* The harm points of one report of `kind` (lnt_hot_harm_weights), 0 for a kind not listed. */
+int lnt_hot_harm_of(const char *kind);
+
+struct lnt_place_incident;
+/* LNT_OK when a record of an incident in a public place may be stored: a kind of
+ * lnt_incident_kinds, a note of 0..LNT_PLACE_NOTE_MAX bytes of text, a time not after
+ * in->recorded_at; else LNT_ERR_INVALID naming the field. With `correction`, a reason of
+ * 1..LNT_PLACE_NOTE_MAX bytes of text as well. */
+enum lnt_err lnt_place_incident_check(const struct lnt_place_incident *in, bool correction,
+                                      char *err);
+/* LNT_OK for a place's authority as stored: "" (the whole scheme's), or text of at most
+ * LNT_AUTHORITY_MAX bytes that neither begins nor ends with a space; LNT_ERR_INVALID (or
+ * LNT_ERR_TOO_LARGE) otherwise. */
+enum lnt_err lnt_place_authority_check(const char *authority, char *err);
+
 #endif

@@ -18,6 +18,8 @@
  *              sqlite/sq_views.c, sq_rollups.c, sq_places.c)
  *   casework/pg_casework.c, casework/pg_scorehist.c  casework and score history (as
  *              sqlite/casework/sq_casework.c, sq_scorehist.c, whose record checks they share)
+ *   casework/pg_hotspots.c, casework/pg_map.c  hot spots and the places' map records (as
+ *              sqlite/casework/sq_hotspots.c, sq_map.c)
  *   pg_ops.c   the table of operations for the dispatch (store_ops.h)
  * Calls go one way: the store function files -> pg_migrate.c, pg_tx.c, pg_conn.c ->
  * pg_exec.c -> pg_err.c; pg_ingest.c -> pg_derive.c -> pg_door.c, pg_rollup_write.c,

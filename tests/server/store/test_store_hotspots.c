@@ -173,13 +173,76 @@ static void test_store_hotspots__yearly_totals_by_trading_night(void **state)
     free(y);
 }
 
+/* A filter's area is one of the open venues' areas of the authority, or a clear no listing
+ * them in byte order (capitals first), as the reader sees them in the filter's list. */
+static void test_store_hotspots__area_filter_names_the_choices(void **state)
+{
+    struct sf *f = *state;
+    char err[LNT_ERRBUF_SIZE] = "";
+    int64_t docks;
+
+    sf_venue(f->s, "Club Nova", LNT_VENUE_NIGHTCLUB, "Riverside", "Westham");
+    sf_venue(f->s, "The Crown", LNT_VENUE_PUB, "Centre", "Westham");
+    sf_venue(f->s, "The Mill", LNT_VENUE_BAR, "harbour", "Eastham");
+    docks = sf_venue(f->s, "The Wharf", LNT_VENUE_PUB, "Docks", "Westham");
+    assert_int_equal(lnt_store_venue_close(f->s, docks, SF_T0, err), LNT_OK);
+
+    assert_int_equal(lnt_store_hot_area_check(f->s, "Westham", "Riverside", err), LNT_OK);
+    assert_int_equal(lnt_store_hot_area_check(f->s, NULL, "harbour", err), LNT_OK);
+    assert_int_equal(lnt_store_hot_area_check(f->s, "Westham", "harbour", err), LNT_ERR_NOT_FOUND);
+    assert_string_equal(err, "no area \"harbour\": choose one of Centre, Riverside");
+    /* a closed venue's area is no longer a choice; nor is a near miss of a name */
+    assert_int_equal(lnt_store_hot_area_check(f->s, "", "Docks", err), LNT_ERR_NOT_FOUND);
+    assert_string_equal(err, "no area \"Docks\": choose one of Centre, Riverside, harbour");
+    assert_int_equal(lnt_store_hot_area_check(f->s, NULL, "riverside", err), LNT_ERR_NOT_FOUND);
+    assert_int_equal(lnt_store_hot_area_check(f->s, "Northham", "Centre", err), LNT_ERR_NOT_FOUND);
+    assert_string_equal(err, "no area \"Centre\": choose one of (none)");
+}
+
+/* One venue's hot spots are its own: the other venues' reports are not in its grid or years. */
+static void test_store_hotspots__one_venue_counts_only_its_own(void **state)
+{
+    struct sf *f = *state;
+    int64_t a = sf_venue(f->s, "The Crown", LNT_VENUE_PUB, "Centre", "Westham");
+    int64_t b = sf_venue(f->s, "Club Nova", LNT_VENUE_NIGHTCLUB, "Centre", "Westham");
+    int64_t ka = sf_kiosk(f->s, a), kb = sf_kiosk(f->s, b);
+    int64_t grid[7][LNT_HOT_HOURS];
+    struct lnt_rollup_scope crown = {.venue_id = a};
+    struct lnt_hot_year *y = NULL;
+    struct lnt_hot_venue *rows = NULL;
+    char err[LNT_ERRBUF_SIZE] = "";
+    int32_t night = lnt_night_of(SF_T0);
+    size_t n = 0;
+
+    report(f, ka, 1, SF_T0 + 2 * H + 1800, "weapons"); /* Friday 23:30 */
+    report(f, kb, 1, SF_T0 + 2 * H + 1800, "violence");
+    report(f, kb, 2, SF_T0 + 3 * H, "violence");
+
+    assert_int_equal(
+        lnt_store_hot_nights(f->s, &crown, NULL, SF_T0 - 86400, SF_T0 + 86400, grid, err), LNT_OK);
+    assert_int_equal(grid[4][col_of(23)], 1);
+    assert_int_equal(grid[4][col_of(0)], 0); /* Club Nova's, at midnight */
+    assert_int_equal(lnt_store_hot_years(f->s, &crown, night, night, &y, &n, err), LNT_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(y[0].reports, 1);
+    assert_int_equal(y[0].harm_points, 2);
+    assert_int_equal(y[0].venues_reporting, 1);
+    free(y);
+    assert_int_equal(lnt_store_hot_venues(f->s, &crown, night, night, &rows, &n, err), LNT_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(rows[0].venue.id, a);
+    assert_string_equal(rows[0].venue.name, "The Crown");
+    assert_int_equal(rows[0].harm_reports, 1);
+    free(rows);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(test_store_hotspots__##name, sf_setup, sf_teardown)
-        T(friday_night_is_one_row),
-        T(harm_ranks_violence_above_paperwork),
-        T(yearly_totals_by_trading_night),
+        T(friday_night_is_one_row),        T(harm_ranks_violence_above_paperwork),
+        T(yearly_totals_by_trading_night), T(area_filter_names_the_choices),
+        T(one_venue_counts_only_its_own),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

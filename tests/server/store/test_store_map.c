@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -314,6 +315,110 @@ static void test_store_map__incidents_are_scoped_to_the_officers_authority(void 
     free(list);
 }
 
+/* The register lists places by name whatever its case (as the kiosks' list does), and a
+ * position comes back exactly as it was stored. */
+static void test_store_map__places_by_name_and_positions_exact(void **state)
+{
+    struct sf *f = *state;
+    struct lnt_place_info p, *list = NULL;
+    struct lnt_venue_geo *vg = NULL;
+    struct lnt_geo at = {true, 51.123456789012345, -2.987654321098765};
+    char err[LNT_ERRBUF_SIZE] = "";
+    int64_t rank = 0, bus = 0, park = 0;
+    int64_t v = sf_venue(f->s, "The Anchor", LNT_VENUE_PUB, "Harbourside", "Northshire");
+    size_t n = 0;
+
+    assert_int_equal(lnt_store_place_add(f->s, "Station Taxi Rank", SF_T0, &rank, err), LNT_OK);
+    assert_int_equal(lnt_store_place_add(f->s, "bus station", SF_T0, &bus, err), LNT_OK);
+    assert_int_equal(lnt_store_place_add(f->s, "Castle Park", SF_T0, &park, err), LNT_OK);
+    assert_int_equal(lnt_store_place_info_get(f->s, bus, &p, err), LNT_OK);
+    p.kind = LNT_PLACE_TRANSPORT_HUB;
+    p.geo = at;
+    assert_int_equal(lnt_store_place_edit(f->s, &p, err), LNT_OK);
+    assert_int_equal(lnt_store_venue_geo_set(f->s, v, &at, SF_T0, err), LNT_OK);
+
+    assert_int_equal(lnt_store_place_info_list(f->s, &list, &n, err), LNT_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(list[0].name, "bus station");
+    assert_string_equal(list[1].name, "Castle Park");
+    assert_string_equal(list[2].name, "Station Taxi Rank");
+    assert_int_equal(list[0].kind, LNT_PLACE_TRANSPORT_HUB);
+    assert_true(list[0].geo.set && list[0].geo.lat == at.lat && list[0].geo.lon == at.lon);
+    assert_int_equal(list[0].created_at, SF_T0);
+    free(list);
+    assert_int_equal(lnt_store_venue_geo_list(f->s, &vg, &n, err), LNT_OK);
+    assert_int_equal(n, 1);
+    assert_true(vg[0].geo.lat == at.lat && vg[0].geo.lon == at.lon);
+    free(vg);
+    assert_int_equal(lnt_store_place_info_get(f->s, 999, &p, err), LNT_ERR_NOT_FOUND);
+    assert_string_equal(err, "place 999 not found");
+}
+
+/* Two officers correcting one record at the same moment: one correction is made, the other is
+ * told the record was corrected already; no record is corrected twice. */
+struct racer {
+    struct lnt_store *s;
+    pthread_barrier_t *start;
+    struct lnt_officer o;
+    int64_t old_id;
+    struct lnt_place_incident in;
+    enum lnt_err rc;
+    char err[LNT_ERRBUF_SIZE];
+};
+
+static void *racer_main(void *arg)
+{
+    struct racer *r = arg;
+
+    pthread_barrier_wait(r->start);
+    r->rc = lnt_store_place_incident_supersede(r->s, &r->o, r->old_id, &r->in, r->err);
+    return NULL;
+}
+
+static void test_store_map__two_corrections_at_once_one_is_made(void **state)
+{
+    struct sf *f = *state;
+    struct lnt_officer pc = officer(7, LNT_OFFICER_POLICE, "Northshire");
+    struct lnt_place_incident in;
+    char err[LNT_ERRBUF_SIZE] = "";
+    int64_t park = 0;
+    enum { ROUNDS = 5 };
+
+    assert_int_equal(lnt_store_place_add(f->s, "Castle Park", SF_T0, &park, err), LNT_OK);
+    for (int round = 0; round < ROUNDS; round++) {
+        pthread_barrier_t start;
+        struct racer r[2];
+        pthread_t th[2];
+
+        in = incident(park, SF_T0 + round * H, "theft", "Phone taken by the gate");
+        assert_int_equal(lnt_store_place_incident_add(f->s, &pc, &in, err), LNT_OK);
+        assert_int_equal(pthread_barrier_init(&start, NULL, 2), 0);
+        for (int i = 0; i < 2; i++) {
+            memset(&r[i], 0, sizeof r[i]);
+            r[i].s = f->s;
+            r[i].start = &start;
+            r[i].o = officer(10 + i, LNT_OFFICER_OFFICER, "Northshire");
+            r[i].old_id = in.id;
+            r[i].in = incident(park, SF_T0 + round * H, i == 0 ? "disorder" : "other", "");
+            lnt_str_copy(r[i].in.reason, sizeof r[i].in.reason, "Nothing was taken");
+            assert_int_equal(pthread_create(&th[i], NULL, racer_main, &r[i]), 0);
+        }
+        for (int i = 0; i < 2; i++)
+            assert_int_equal(pthread_join(th[i], NULL), 0);
+        pthread_barrier_destroy(&start);
+        assert_true((r[0].rc == LNT_OK && r[1].rc == LNT_ERR_STATE) ||
+                    (r[0].rc == LNT_ERR_STATE && r[1].rc == LNT_OK));
+        assert_non_null(strstr(r[r[0].rc == LNT_OK ? 1 : 0].err, "corrected already"));
+    }
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM place_incidents"), 2 * ROUNDS);
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM place_incidents WHERE "
+                                         "superseded_by <> 0"),
+                     ROUNDS);
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM audit_log WHERE action = "
+                                         "'place.incident.supersede'"),
+                     ROUNDS);
+}
+
 /* A PNG header: signature and IHDR with the given size. */
 static size_t png(uint8_t *b, uint32_t w, uint32_t h)
 {
@@ -385,6 +490,54 @@ static void test_store_map__image_checked_by_magic_bytes_and_size(void **state)
         sf_sql_int(f->path, "SELECT count(*) FROM audit_log WHERE action = 'map.image'"), 1);
 }
 
+/* A new image replaces the old one, and what is read back is the bytes uploaded, every byte
+ * value included; the box and size are there without the bytes. */
+static void test_store_map__image_replaced_and_kept_byte_for_byte(void **state)
+{
+    struct sf *f = *state;
+    static const uint8_t jpeg[] = {0xFF, 0xD8, 0xFF, 0xE0, 0, 4,   0, 0, 0xFF, 0xC0, 0,
+                                   11,   8,    0,    120,  0, 200, 1, 1, 0x11, 0};
+    uint8_t img[33 + 1024];
+    struct lnt_map_box box;
+    struct lnt_map_image m;
+    char err[LNT_ERRBUF_SIZE] = "";
+
+    png(img, 320, 240);
+    for (size_t i = 33; i < sizeof img; i++)
+        img[i] = (uint8_t)(i * 7);
+    assert_int_equal(lnt_map_box_from_corners(51.46, -2.60, 51.44, -2.58, &box, err), LNT_OK);
+    assert_int_equal(
+        lnt_store_map_image_set(f->s, img, sizeof img, &box, "web:a@example.org", SF_T0, err),
+        LNT_OK);
+    assert_int_equal(lnt_store_map_image_get(f->s, true, &m, err), LNT_OK);
+    assert_int_equal(m.len, sizeof img);
+    assert_memory_equal(m.data, img, sizeof img);
+    assert_string_equal(m.uploaded_by, "web:a@example.org");
+    assert_int_equal(m.uploaded_at, SF_T0);
+    assert_true(m.box.north == box.north && m.box.south == box.south && m.box.west == box.west &&
+                m.box.east == box.east);
+    lnt_map_image_release(&m);
+    assert_int_equal(lnt_store_map_image_get(f->s, false, &m, err), LNT_OK);
+    assert_null(m.data);
+    assert_int_equal(m.len, 0);
+    assert_int_equal(m.width, 320);
+    lnt_map_image_release(&m);
+
+    assert_int_equal(lnt_store_map_image_set(f->s, jpeg, sizeof jpeg, &box, "cli", SF_T0 + H, err),
+                     LNT_OK);
+    assert_int_equal(lnt_store_map_image_get(f->s, true, &m, err), LNT_OK);
+    assert_string_equal(m.mime, "image/jpeg");
+    assert_int_equal(m.len, sizeof jpeg);
+    assert_memory_equal(m.data, jpeg, sizeof jpeg);
+    assert_int_equal(m.width, 200);
+    assert_string_equal(m.uploaded_by, "cli");
+    lnt_map_image_release(&m);
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM map_image"), 1);
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM audit_log WHERE action = "
+                                         "'map.image' AND actor = 'web:a@example.org'"),
+                     1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -400,6 +553,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             test_store_map__incidents_are_scoped_to_the_officers_authority, sf_setup, sf_teardown),
         cmocka_unit_test_setup_teardown(test_store_map__image_checked_by_magic_bytes_and_size,
+                                        sf_setup, sf_teardown),
+        cmocka_unit_test_setup_teardown(test_store_map__places_by_name_and_positions_exact,
+                                        sf_setup, sf_teardown),
+        cmocka_unit_test_setup_teardown(test_store_map__two_corrections_at_once_one_is_made,
+                                        sf_setup, sf_teardown),
+        cmocka_unit_test_setup_teardown(test_store_map__image_replaced_and_kept_byte_for_byte,
                                         sf_setup, sf_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,20 +13,6 @@
 #define YEARS_MAX 50
 #define CUTOFF_HOUR (LNT_NIGHT_CUTOFF_MIN / 60)
 
-const struct lnt_hot_harm_weight lnt_hot_harm_weights[] = {
-    {"violence_injury", 3, "violence with injury"},
-    {"sexual", 3, "sexual harassment or assault"},
-    {"spiking", 3, "spiking"},
-    {"violence", 2, "violence without injury"},
-    {"weapons", 2, "weapons"},
-    {NULL, 0, NULL},
-};
-
-int lnt_hot_hour_of_column(int col)
-{
-    return (col + CUTOFF_HOUR) % 24;
-}
-
 /* Index of `kind` in lnt_incident_kinds (below LNT_HOT_KINDS), or -1. */
 static int kind_index(const char *kind)
 {
@@ -34,14 +20,6 @@ static int kind_index(const char *kind)
         if (strcmp(lnt_incident_kinds[i], kind) == 0)
             return i;
     return -1;
-}
-
-static int harm_weight(const char *kind)
-{
-    for (size_t i = 0; lnt_hot_harm_weights[i].kind != NULL; i++)
-        if (strcmp(lnt_hot_harm_weights[i].kind, kind) == 0)
-            return lnt_hot_harm_weights[i].weight;
-    return 0;
 }
 
 /* The first UTC hour number of night `night` (its 06:00 London, less an hour to be safe). */
@@ -137,23 +115,6 @@ static int venue_id_cmp(const void *a, const void *b)
     return x->venue.id < y->venue.id ? -1 : x->venue.id > y->venue.id;
 }
 
-static int harm_cmp(const void *a, const void *b)
-{
-    const struct lnt_hot_venue *x = a, *y = b;
-
-    if (x->harm_points != y->harm_points)
-        return x->harm_points > y->harm_points ? -1 : 1;
-    if (x->reports != y->reports)
-        return x->reports > y->reports ? -1 : 1;
-    return strcmp(x->venue.name, y->venue.name);
-}
-
-void lnt_hot_sort_by_harm(struct lnt_hot_venue *rows, size_t n)
-{
-    if (n > 1)
-        qsort(rows, n, sizeof *rows, harm_cmp);
-}
-
 struct venues_ctx {
     struct lnt_hot_venue *rows; /* by venue id */
     size_t n;
@@ -176,9 +137,9 @@ static void venues_add(void *ctx, int64_t venue_id, int64_t hour, const char *ki
     if (k >= 0)
         row->kinds[k] += count;
     row->reports += count;
-    if (harm_weight(kind) > 0) {
+    if (lnt_hot_harm_of(kind) > 0) {
         row->harm_reports += count;
-        row->harm_points += count * harm_weight(kind);
+        row->harm_points += count * lnt_hot_harm_of(kind);
     }
 }
 
@@ -278,9 +239,9 @@ static void years_add(void *ctx, int64_t venue_id, int64_t hour, const char *kin
     lnt_civil_from_days(night, &yy, &m, &d);
     e = &y->years[yy - y->years[0].year];
     e->reports += count;
-    if (harm_weight(kind) > 0) {
+    if (lnt_hot_harm_of(kind) > 0) {
         e->harm_reports += count;
-        e->harm_points += count * harm_weight(kind);
+        e->harm_points += count * lnt_hot_harm_of(kind);
     }
     /* venue ids are positive: (venue, year) keys are positive, nights are negative keys */
     if (first_sight(y, venue_id * 10000 + yy))

@@ -81,15 +81,6 @@ enum lnt_err lnt_store_place_info_get(struct lnt_store *s, int64_t id, struct ln
     return rc;
 }
 
-static enum lnt_err authority_check(const char *a, char *err)
-{
-    if (a[0] == '\0')
-        return LNT_OK;
-    if (a[0] == ' ' || a[strlen(a) - 1] == ' ')
-        return lnt_fail(err, LNT_ERR_INVALID, "authority must not begin or end with a space");
-    return lnt_store_text_check("authority", a, LNT_AUTHORITY_MAX, err);
-}
-
 enum lnt_err lnt_store_place_edit(struct lnt_store *s, const struct lnt_place_info *p, char *err)
 {
     sqlite3_stmt *st;
@@ -99,7 +90,7 @@ enum lnt_err lnt_store_place_edit(struct lnt_store *s, const struct lnt_place_in
     if (p->kind < LNT_PLACE_PARK || p->kind > LNT_PLACE__MAX)
         return lnt_fail(err, LNT_ERR_INVALID, "unknown place kind");
     if ((rc = lnt_geo_check(&p->geo, err)) != LNT_OK ||
-        (rc = authority_check(p->authority, err)) != LNT_OK)
+        (rc = lnt_place_authority_check(p->authority, err)) != LNT_OK)
         return rc;
     rc = lnt_sq_wbegin(s, err);
     if (rc == LNT_OK)
@@ -192,22 +183,6 @@ enum lnt_err lnt_store_venue_geo_list(struct lnt_store *s, struct lnt_venue_geo 
 
 /* ---- officers' records of incidents in public places ---- */
 
-static enum lnt_err incident_check(const struct lnt_place_incident *in, char *err)
-{
-    if (!lnt_incident_kind_valid(in->kind))
-        return lnt_fail(err, LNT_ERR_INVALID, "unknown incident kind \"%.31s\"", in->kind);
-    if (in->note[0] != '\0') {
-        enum lnt_err rc = lnt_store_text_check("note", in->note, LNT_PLACE_NOTE_MAX, err);
-        if (rc != LNT_OK)
-            return rc == LNT_ERR_TOO_LARGE ? LNT_ERR_INVALID : rc;
-    }
-    if (in->occurred_at <= 0)
-        return lnt_fail(err, LNT_ERR_INVALID, "the incident needs a date and time");
-    if (in->occurred_at > in->recorded_at)
-        return lnt_fail(err, LNT_ERR_INVALID, "the incident's time is in the future");
-    return LNT_OK;
-}
-
 /* Inserts `in` at place `p` inside the caller's write transaction; fills the derived fields. */
 static enum lnt_err incident_insert(struct lnt_store *s, const struct lnt_officer *o,
                                     const struct lnt_place_info *p, struct lnt_place_incident *in,
@@ -274,7 +249,7 @@ enum lnt_err lnt_store_place_incident_add(struct lnt_store *s, const struct lnt_
                                           struct lnt_place_incident *in, char *err)
 {
     struct lnt_place_info p;
-    enum lnt_err rc = incident_check(in, err);
+    enum lnt_err rc = lnt_place_incident_check(in, false, err);
     char obj[40];
 
     in->supersedes = 0;
@@ -302,18 +277,11 @@ enum lnt_err lnt_store_place_incident_supersede(struct lnt_store *s,
 {
     struct lnt_place_info p;
     sqlite3_stmt *st;
-    enum lnt_err rc = incident_check(in, err);
+    enum lnt_err rc = lnt_place_incident_check(in, true, err);
     char old_auth[LNT_AUTHORITY_MAX + 1] = "", obj[40];
     int64_t place_id = 0, superseded_by = 0;
     int r;
 
-    if (rc == LNT_OK && in->reason[0] == '\0')
-        rc = lnt_fail(err, LNT_ERR_INVALID, "a correction needs a reason: say what was wrong");
-    if (rc == LNT_OK) {
-        rc = lnt_store_text_check("reason", in->reason, LNT_PLACE_NOTE_MAX, err);
-        if (rc == LNT_ERR_TOO_LARGE)
-            rc = LNT_ERR_INVALID;
-    }
     if (rc != LNT_OK)
         return rc;
     rc = lnt_sq_wbegin(s, err);

@@ -23,6 +23,8 @@
 #include "night.h"
 #include "pgcluster.h"
 #include "store.h"
+#include "store_hotspots.h"
+#include "store_map.h"
 #include "store_places.h"
 #include "support.h"
 
@@ -562,12 +564,228 @@ static void test_store_conform__places_answer_as_on_sqlite(void **state)
     assert_true(compared - before >= 15);
 }
 
+/* Hot spots over the same hourly rollup: every scope, kind and window, bad ranges included. */
+static void test_store_conform__hot_spots_answer_as_on_sqlite(void **state)
+{
+    size_t before = compared;
+    struct lnt_rollup_scope scopes[] = {{0},
+                                        {.venue_id = 1},
+                                        {.venue_id = 3},
+                                        {.area = "Centre"},
+                                        {.authority = "Westham"},
+                                        {.area = "Riverside", .authority = "Westham"},
+                                        {.venue_id = 2, .authority = "Eastham"}};
+    const char *kinds[] = {NULL, "", "spiking", "Angela", "violence", "nope"};
+    const int64_t win[][2] = {{0, 1800000000}, {1795813200, 1795820000}, {1795820000, 0}};
+    const int32_t nights[][2] = {{20700, 20800}, {20784, 20784}, {20785, 20784}, {0, 20800}};
+
+    (void)state;
+    for (size_t i = 0; i < sizeof scopes / sizeof scopes[0]; i++) {
+        struct lnt_rollup_scope *sc = &scopes[i];
+        int64_t g1[7][LNT_HOT_HOURS], g2[7][LNT_HOT_HOURS];
+        for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+            for (size_t w = 0; w < sizeof win / sizeof win[0]; w++) {
+                CHECK(lnt_store_hot_nights(s, sc, kinds[k], win[w][0], win[w][1], g1, err),
+                      lnt_store_hot_nights(s, sc, kinds[k], win[w][0], win[w][1], g2, err));
+                SAME("hot nights", g1, g2, sizeof g1);
+            }
+        for (size_t n = 0; n < sizeof nights / sizeof nights[0]; n++) {
+            LIST(struct lnt_hot_venue,
+                 lnt_store_hot_venues(s, sc, nights[n][0], nights[n][1], &a, &na, err),
+                 lnt_store_hot_venues(s, sc, nights[n][0], nights[n][1], &b, &nb, err),
+                 "hot venues");
+            LIST(struct lnt_hot_year,
+                 lnt_store_hot_years(s, sc, nights[n][0], nights[n][1], &a, &na, err),
+                 lnt_store_hot_years(s, sc, nights[n][0], nights[n][1], &b, &nb, err), "hot years");
+        }
+    }
+    const char *auths[] = {NULL, "", "Westham", "Eastham", "Nowhere"};
+    const char *areas[] = {"Centre", "Riverside", "centre", "", "Docks"};
+    for (size_t ai = 0; ai < sizeof auths / sizeof auths[0]; ai++)
+        for (size_t ar = 0; ar < sizeof areas / sizeof areas[0]; ar++)
+            CHECK(lnt_store_hot_area_check(s, auths[ai], areas[ar], err),
+                  lnt_store_hot_area_check(s, auths[ai], areas[ar], err));
+    assert_true(compared - before > 100);
+}
+
+static struct lnt_officer conform_officer(int64_t id, enum lnt_officer_role role,
+                                          const char *authority)
+{
+    struct lnt_officer o;
+
+    memset(&o, 0, sizeof o);
+    o.id = id;
+    snprintf(o.email, sizeof o.email, "officer%" PRId64 "@example.org", id);
+    o.scope.role = role;
+    lnt_str_copy(o.scope.authority, sizeof o.scope.authority, authority);
+    return o;
+}
+
+/* The places register, venues' positions, public-place records and the map's image: the same
+ * answers, refusals and messages, the same rows after them, the same audit rows. */
+static void test_store_conform__map_records_answer_as_on_sqlite(void **state)
+{
+    size_t before = compared;
+    const char *names[] = {"Taxi Rank", "bandstand", "Harbour Steps"};
+    int64_t ids[3];
+    struct lnt_officer officers[] = {conform_officer(1, LNT_OFFICER_POLICE, "Westham"),
+                                     conform_officer(2, LNT_OFFICER_OFFICER, "Eastham"),
+                                     conform_officer(3, LNT_OFFICER_ADMIN, ""),
+                                     conform_officer(4, LNT_OFFICER_ASSESSOR, "")};
+    const char *kinds[] = {"violence", "theft", "fisticuffs"};
+    const char *auths[] = {NULL, "Westham", "Eastham"};
+    static const uint8_t jpeg[] = {0xFF, 0xD8, 0xFF, 0xE0, 0, 4,   0, 0, 0xFF, 0xC0, 0,
+                                   11,   8,    0,    120,  0, 200, 1, 1, 0x11, 0};
+    struct lnt_map_box box = {51.46, 51.44, -2.60, -2.58};
+
+    (void)state;
+    /* the places test may have filled the register: make room by removing its oldest place
+     * (SQLite gives a new row the highest id plus one, PostgreSQL the sequence's next: the
+     * two agree while the newest place stays) */
+    for (size_t i = 0; i < 3; i++) {
+        struct lnt_place *list = NULL;
+        size_t n = 0, oldest = 0;
+        int64_t i1 = 0, i2 = 0;
+        char e[LNT_ERRBUF_SIZE];
+        assert_int_equal(lnt_store_place_list(sq, &list, &n, e), LNT_OK);
+        for (size_t j = 1; j < n; j++)
+            if (list[j].id < list[oldest].id)
+                oldest = j;
+        if (n >= LNT_PLACES_MAX)
+            CHECK(lnt_store_place_remove(s, list[oldest].id, err),
+                  lnt_store_place_remove(s, list[oldest].id, err));
+        free(list);
+        CHECK(lnt_store_place_add(s, names[i], 100, &i1, err),
+              lnt_store_place_add(s, names[i], 100, &i2, err));
+        assert_int_equal(i1, i2);
+        assert_true(i1 > 0);
+        ids[i] = i1;
+    }
+    /* edits: good ones, and refusals for a bad kind, position, authority or place */
+    for (int e = 0; e < 7; e++) {
+        struct lnt_place_info p;
+        memset(&p, 0, sizeof p);
+        p.id = e == 5 ? 99999 : ids[e % 3];
+        p.kind = e == 3 ? (enum lnt_place_kind)9 : (enum lnt_place_kind)(LNT_PLACE_PARK + e % 5);
+        p.geo = (struct lnt_geo){e != 1, e == 4 ? 91.0 : 51.4 + e * 0.012345678901, -2.6 + e};
+        lnt_str_copy(p.authority, sizeof p.authority,
+                     e == 0   ? "Westham"
+                     : e == 6 ? " Eastham"
+                              : "");
+        CHECK(lnt_store_place_edit(s, &p, err), lnt_store_place_edit(s, &p, err));
+    }
+    LIST(struct lnt_place_info, lnt_store_place_info_list(s, &a, &na, err),
+         lnt_store_place_info_list(s, &b, &nb, err), "place info");
+    for (size_t i = 0; i < 3; i++) {
+        struct lnt_place_info x, y;
+        memset(&x, 0, sizeof x);
+        memset(&y, 0, sizeof y);
+        CHECK(lnt_store_place_info_get(s, ids[i], &x, err),
+              lnt_store_place_info_get(s, ids[i], &y, err));
+        SAME("place info", &x, &y, sizeof x);
+    }
+    /* venues' positions: set, moved, cleared, refused */
+    for (int64_t v = 1; v <= 5; v++) {
+        struct lnt_geo g = {v != 2, 51.0 + v / 7.0, -2.0 - v / 3.0};
+        if (v == 4)
+            g.lon = 181.0;
+        CHECK(lnt_store_venue_geo_set(s, v, &g, 100 + v, err),
+              lnt_store_venue_geo_set(s, v, &g, 100 + v, err));
+    }
+    LIST(struct lnt_venue_geo, lnt_store_venue_geo_list(s, &a, &na, err),
+         lnt_store_venue_geo_list(s, &b, &nb, err), "venue geo");
+    /* records by each officer at each place, each kind; then corrections of some */
+    int64_t made[64];
+    size_t nmade = 0;
+    for (size_t o = 0; o < 4; o++)
+        for (size_t pl = 0; pl < 3; pl++)
+            for (size_t k = 0; k < 3; k++) {
+                struct lnt_place_incident x, y;
+                memset(&x, 0, sizeof x);
+                x.place_id = ids[pl];
+                x.occurred_at = 1795813200 + (int64_t)(o * 9 + pl * 3 + k) * 3000;
+                x.recorded_at = 1795900000;
+                lnt_str_copy(x.kind, sizeof x.kind, kinds[k]);
+                lnt_str_copy(x.note, sizeof x.note, k == 1 ? "By the gate" : "");
+                y = x;
+                CHECK(lnt_store_place_incident_add(s, &officers[o], &x, err),
+                      lnt_store_place_incident_add(s, &officers[o], &y, err));
+                SAME("place incident", &x, &y, sizeof x);
+                if (x.id != 0 && nmade < 64)
+                    made[nmade++] = x.id;
+            }
+    assert_true(nmade > 4);
+    for (size_t i = 0; i < nmade; i++) {
+        for (int twice = 0; twice < 2; twice++) {
+            struct lnt_place_incident x, y;
+            memset(&x, 0, sizeof x);
+            x.occurred_at = 1795813200;
+            x.recorded_at = 1795950000 + (int64_t)i;
+            lnt_str_copy(x.kind, sizeof x.kind, "disorder");
+            lnt_str_copy(x.reason, sizeof x.reason, i % 3 == 2 ? "" : "Seen on CCTV");
+            y = x;
+            CHECK(lnt_store_place_incident_supersede(s, &officers[i % 4], made[i], &x, err),
+                  lnt_store_place_incident_supersede(s, &officers[i % 4], made[i], &y, err));
+            SAME("correction", &x, &y, sizeof x);
+        }
+    }
+    for (size_t ai = 0; ai < 3; ai++)
+        for (int sup = 0; sup < 2; sup++) {
+            struct lnt_place_incident_filter f = {.authority = auths[ai], .with_superseded = sup};
+            LIST(struct lnt_place_incident, lnt_store_place_incident_list(s, &f, &a, &na, err),
+                 lnt_store_place_incident_list(s, &f, &b, &nb, err), "place incidents");
+            f.place_id = ids[1];
+            f.kind = "disorder";
+            f.first_night = 20784;
+            f.last_night = 20785;
+            LIST(struct lnt_place_incident, lnt_store_place_incident_list(s, &f, &a, &na, err),
+                 lnt_store_place_incident_list(s, &f, &b, &nb, err), "place incidents f");
+        }
+    for (int64_t id = 0; id <= (int64_t)nmade * 2 + 1; id++)
+        LIST(struct lnt_place_incident, lnt_store_place_incident_history(s, id, &a, &na, err),
+             lnt_store_place_incident_history(s, id, &b, &nb, err), "history");
+    /* the map's image: none, refused, stored, replaced */
+    for (int step = 0; step < 4; step++) {
+        struct lnt_map_image x, y;
+        if (step == 1)
+            CHECK(lnt_store_map_image_set(s, jpeg, 3, &box, "cli", 100, err),
+                  lnt_store_map_image_set(s, jpeg, 3, &box, "cli", 100, err));
+        if (step >= 2)
+            CHECK(lnt_store_map_image_set(s, jpeg, sizeof jpeg, &box,
+                                          step == 2 ? "web:a@example.org" : NULL, 100 + step, err),
+                  lnt_store_map_image_set(s, jpeg, sizeof jpeg, &box,
+                                          step == 2 ? "web:a@example.org" : NULL, 100 + step, err));
+        CHECK(lnt_store_map_image_get(s, true, &x, err), lnt_store_map_image_get(s, true, &y, err));
+        assert_string_equal(x.mime, y.mime);
+        assert_int_equal(x.len, y.len);
+        assert_true(x.len == 0 || memcmp(x.data, y.data, x.len) == 0);
+        assert_true(x.width == y.width && x.height == y.height && x.uploaded_at == y.uploaded_at);
+        assert_true(memcmp(&x.box, &y.box, sizeof x.box) == 0);
+        assert_string_equal(x.uploaded_by, y.uploaded_by);
+        compared++;
+        lnt_map_image_release(&x);
+        lnt_map_image_release(&y);
+    }
+    static const char *const audited[] = {
+        "SELECT count(*) FROM audit_log WHERE action LIKE 'place.%'",
+        "SELECT count(*) FROM audit_log WHERE action = 'venue.coords'",
+        "SELECT count(*) FROM audit_log WHERE action = 'map.image'",
+        "SELECT count(*) FROM audit_log WHERE action = 'map.image' AND actor = 'web:a@example.org'",
+        "SELECT count(*) FROM audit_log WHERE action = 'place.incident.supersede' AND detail LIKE "
+        "'%Seen on CCTV'"};
+    for (size_t i = 0; i < sizeof audited / sizeof audited[0]; i++)
+        assert_int_equal(lnt_pg_int(uri, audited[i]), sq_int(audited[i]));
+    assert_true(compared - before > 100);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_store_conform__views_answer_as_on_sqlite),
         cmocka_unit_test(test_store_conform__rollups_answer_as_on_sqlite),
         cmocka_unit_test(test_store_conform__places_answer_as_on_sqlite),
+        cmocka_unit_test(test_store_conform__hot_spots_answer_as_on_sqlite),
+        cmocka_unit_test(test_store_conform__map_records_answer_as_on_sqlite),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
