@@ -20,7 +20,8 @@
  *   pg_ops.c   the table of operations for the dispatch (store_ops.h)
  * Calls go one way: the store function files -> pg_migrate.c, pg_tx.c, pg_conn.c ->
  * pg_exec.c -> pg_err.c; pg_ingest.c -> pg_derive.c -> pg_door.c, pg_rollup_write.c,
- * pg_pipe.c; pg_registers.c -> pg_badges.c.
+ * pg_pipe.c; pg_registers.c -> pg_badges.c; pg_ops.c, pg_conn.c, pg_exec.c, pg_pipe.c ->
+ * pg_call.c, which calls none of them.
  */
 #ifndef LNT_PG_INT_H
 #define LNT_PG_INT_H
