@@ -10,7 +10,6 @@
 #include "score.h"
 #include "score_api.h"
 #include "score_cache.h"
-#include "score_listen.h"
 #include "store.h"
 
 #define FINDING_BODY_MAX 8192
@@ -191,7 +190,7 @@ static void handle_add(struct lnt_api *api, const struct lnt_http_request *req,
         goto out;
     }
     /* Venue lists carry a cached headline score: this finding may change it. */
-    lnt_score_changed(api->score_cache, api->store, id);
+    lnt_score_cache_invalidate(api->score_cache, id);
     reply = finding_json(&f);
     if (reply == NULL)
         lnt_http_problem(resp, 500, "out of memory");

@@ -15,7 +15,6 @@
 #include "ltime.h"
 #include "reqsig.h"
 #include "score_cache.h"
-#include "score_listen.h"
 #include "store_places.h"
 #include "wire.h"
 
@@ -575,7 +574,7 @@ static void handle_events(struct lnt_api *api, const struct lnt_http_request *re
         goto out;
     tally_results(kiosk_id, results, batch.n, &t);
     if (t.counts[LNT_INGEST_ACCEPTED] > 0) /* its score may move: lists and leagues forget it */
-        lnt_score_changed(api->score_cache, api->store, who.kiosk.venue_id);
+        lnt_score_cache_invalidate(api->score_cache, who.kiosk.venue_id);
 
     lnt_buf_reset(&resp->body);
     rc = lnt_wire_reply_encode(results, batch.n, &resp->body, err);

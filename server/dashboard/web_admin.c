@@ -12,7 +12,7 @@
 #include "ltime.h"
 #include "night.h"
 #include "qr.h"
-#include "score_listen.h"
+#include "score_cache.h"
 #include "sheet.h"
 #include "staff_badge.h"
 
@@ -414,7 +414,7 @@ static void done(struct web_req *r, const char *action, const char *anchor, cons
     snprintf(audit, sizeof audit, "admin.%s", action);
     web_audit(r, audit, object, "");
     /* venues, kiosks or officers changed: every cached score and league may be stale */
-    lnt_score_changed(r->web->score_cache, r->web->store, LNT_SCORE_CACHE_ALL);
+    lnt_score_cache_invalidate(r->web->score_cache, LNT_SCORE_CACHE_ALL);
     snprintf(where, sizeof where, "/admin?done=%s#%s", action, anchor);
     web_redirect(r, where);
 }

@@ -9,7 +9,6 @@
 
 #include "ltime.h"
 #include "score_cache.h"
-#include "score_listen.h"
 #include "sia_import.h"
 
 static const char *const role_words[] = {"", "Door supervisors", "Bar staff", "Managers",
@@ -201,7 +200,7 @@ static void sia_done(struct web_req *r, const char *action, const char *number)
 
     snprintf(audit, sizeof audit, "admin.%s", action);
     web_audit(r, audit, number, "");
-    lnt_score_changed(r->web->score_cache, r->web->store, LNT_SCORE_CACHE_ALL);
+    lnt_score_cache_invalidate(r->web->score_cache, LNT_SCORE_CACHE_ALL);
     snprintf(where, sizeof where, "/admin?done=%s#sia", action);
     web_redirect(r, where);
 }
@@ -297,7 +296,7 @@ static void act_sia_import(struct web_req *r)
         web_audit(r, "admin.sia-import", "SIA licences", detail);
     }
     if (imp.changed > 0)
-        lnt_score_changed(r->web->score_cache, r->web->store, LNT_SCORE_CACHE_ALL);
+        lnt_score_cache_invalidate(r->web->score_cache, LNT_SCORE_CACHE_ALL);
     web_page_begin(r, "SIA licence import", "admin");
     lnt_html_rawf(&r->h,
                   "<p class=\"crumbs\"><a href=\"/admin#sia\">Admin</a> &#8250; SIA licence "

@@ -10,7 +10,7 @@
 #include "log.h"
 #include "ltime.h"
 #include "night.h"
-#include "score_listen.h"
+#include "score_cache.h"
 
 #define REGISTER_NIGHTS_MAX 92 /* one printable register covers at most a quarter */
 #define DETAILS_MAX 8192
@@ -335,7 +335,7 @@ void web_finding_post(struct web_req *r)
     }
     snprintf(object, sizeof object, "venue %lld", (long long)id);
     web_audit(r, "finding.add", object, c->id);
-    lnt_score_changed(r->web->score_cache, r->web->store, id); /* its score, and every league */
+    lnt_score_cache_invalidate(r->web->score_cache, id); /* its score, and every league */
     snprintf(where, sizeof where, "/venues/%lld?saved=finding#findings", (long long)id);
     web_redirect(r, where);
 }

@@ -1,5 +1,5 @@
-/* score_listen.c - one change, forgotten by every lanternd's score cache: said through the
- * store (store_changes.h), heard by a thread per server. */
+/* score_listen.c - one change, forgotten by every lanternd's score cache: said by the store
+ * itself as the change commits (store_changes.h), heard by a thread per server. */
 #include "score_listen.h"
 
 #include <pthread.h>
@@ -14,17 +14,6 @@
 #define WAIT_MS 1000 /* how long one wait lasts: how soon a stop is noticed */
 
 _Static_assert(LNT_SCORE_CACHE_ALL == LNT_STORE_CHANGED_ALL, "one id for every venue");
-
-void lnt_score_changed(struct lnt_score_cache *c, struct lnt_store *s, int64_t venue_id)
-{
-    char err[LNT_ERRBUF_SIZE] = "";
-
-    lnt_score_cache_invalidate(c, venue_id);
-    if (s != NULL && lnt_store_changed(s, venue_id, err) != LNT_OK)
-        lnt_warn("scores: the other servers were not told of a change to venue %lld (their "
-                 "cached scores expire on their own): %s",
-                 (long long)venue_id, err);
-}
 
 struct lnt_score_listener {
     struct lnt_score_cache *cache;

@@ -1,5 +1,5 @@
 /* score_listen.h - keeping the score caches of several lanternd on one database in step: a
- * change said once (lnt_score_changed) is forgotten by every server's cache. */
+ * change the store says as it commits (store_changes.h) is forgotten by every server's cache. */
 #ifndef LNT_SCORE_LISTEN_H
 #define LNT_SCORE_LISTEN_H
 
@@ -10,14 +10,11 @@
 #include "store.h"
 
 /*
- * What every writer calls once a change that a score reads has committed: forgets venue_id's
- * cached scores here at once (LNT_SCORE_CACHE_ALL: every venue's; every league either way), so
- * this server's next answer is fresh, and tells the other servers on the database
- * (lnt_store_changed), whose listeners forget theirs. A failure to tell them is logged: their
- * entries then expire within the cache's TTL. Thread-safe; c may be NULL.
+ * The writer of a change that a score reads forgets it in its own server's cache at once
+ * (lnt_score_cache_invalidate), so that server's next answer is fresh; the other servers hear
+ * of it from the store, which says so inside the write's transaction (on PostgreSQL a NOTIFY,
+ * sent on commit, whoever wrote: lanternd or lanternctl), and their listeners forget theirs.
  */
-void lnt_score_changed(struct lnt_score_cache *c, struct lnt_store *s, int64_t venue_id);
-
 struct lnt_score_listener;
 
 /*

@@ -10,10 +10,15 @@
 
 /*
  * Tells every server on this database (this one's listener too) that what venue_id's score
- * reads has changed (LNT_STORE_CHANGED_ALL: every venue's). Call it after the change has
- * committed. On PostgreSQL a NOTIFY, delivered to listeners once its transaction commits; on
- * SQLite, whose file one server serves, LNT_OK with nothing sent. Thread-safe. LNT_ERR_NET
- * when the database cannot be reached (the other servers' caches then expire on their own).
+ * reads has changed (LNT_STORE_CHANGED_ALL: every venue's). On PostgreSQL a NOTIFY on channel
+ * lantern_changes, its payload the venue id in decimal ("0": every venue); on SQLite, whose
+ * file one server serves, LNT_OK with nothing sent. Thread-safe. LNT_ERR_NET when the database
+ * cannot be reached (the other servers' caches then expire on their own).
+ * The store's own writes that a score reads need no call: the PostgreSQL backend says the same
+ * inside their transactions, so it is heard when they commit and never when they are rolled
+ * back, whoever writes (lanternd, lanternctl): findings, venues added, edited or closed, staff
+ * and training, kiosks enrolled, SIA listings, required training, ingested events (each venue
+ * with an event accepted) and retention purges.
  */
 enum lnt_err lnt_store_changed(struct lnt_store *s, int64_t venue_id, char *err);
 

@@ -6,7 +6,11 @@
  *   LNT_OPS_NAME   the backend's name in messages ("SQLite"),
  *   LNT_OPS_LIST   the list of what it defines ("store_fns.h": every function; a backend still
  *                  growing names its own subset, whose missing entries stay NULL and are
- *                  answered LNT_ERR_UNSUPPORTED by the dispatch). */
+ *                  answered LNT_ERR_UNSUPPORTED by the dispatch),
+ * and may define
+ *   LNT_OPS_CALL(call)  the body of an adapter returning enum lnt_err, given the call of the
+ *                  backend's function (an expression that may be evaluated more than once):
+ *                  `return call;` unless defined. */
 #include "store_ops.h"
 
 static enum lnt_err op_open_keys(void **out, const char *target, const char *keys_path, char *err)
@@ -26,10 +30,13 @@ static void op_free(void *s)
 /* s is this backend's own store: the dispatch passes what op_open_keys made. */
 #define LNT_STORE_T void
 #define LNT_STORE_ARG s
+#ifndef LNT_OPS_CALL
+#define LNT_OPS_CALL(call) return call
+#endif
 #define LNT_STORE_FN(name, params, args)                                                           \
     static enum lnt_err op_##name params                                                           \
     {                                                                                              \
-        return lnt_store_##name args;                                                              \
+        LNT_OPS_CALL(lnt_store_##name args);                                                       \
     }
 #define LNT_STORE_FN_VOID(name, params, args)                                                      \
     static void op_##name params                                                                   \

@@ -114,6 +114,8 @@ enum lnt_err lnt_store_purge(struct lnt_store *s, int64_t now, const struct lnt_
             counts.raw_events, counts.conflicts, counts.door_register, counts.incident_details,
             counts.incident_parts, counts.incidents, counts.stock_ledger, counts.volunteer_shifts,
             counts.flags, counts.audit_log, counts.sessions, counts.login_failures);
+    if (rc == LNT_OK) /* what scores read may be gone */
+        rc = lnt_pg_notify(pg, LNT_STORE_CHANGED_ALL, err);
     if (pg != NULL)
         lnt_pg_give(s, pg);
     if (counts_out != NULL)

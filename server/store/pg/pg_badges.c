@@ -380,6 +380,9 @@ enum lnt_err lnt_store_finding_add(struct lnt_store *s, struct lnt_finding *f, i
     lnt_pg_p_i64(&p, f->valid_until);
     lnt_pg_p_i64(&p, now);
     rc = lnt_pg_begin(pg, err);
+    /* said first, heard only if the finding commits (a refused one is rolled back) */
+    if (rc == LNT_OK)
+        rc = lnt_pg_notify(pg, f->venue_id, err);
     if (rc == LNT_OK)
         rc = lnt_pg_must_exist(pg, "SELECT 1 FROM venues WHERE id = $1", f->venue_id, "venue", err);
     if (rc == LNT_OK)

@@ -10,13 +10,9 @@
 
 #include "store_changes.h"
 
-#define CHANNEL "lantern_changes"
-
 enum lnt_err lnt_store_changed(struct lnt_store *s, int64_t venue_id, char *err)
 {
-    struct lnt_pg_params p;
     PGconn *pg = NULL;
-    char id[24];
     enum lnt_err rc;
 
     if (venue_id < 0)
@@ -24,11 +20,7 @@ enum lnt_err lnt_store_changed(struct lnt_store *s, int64_t venue_id, char *err)
     rc = lnt_pg_take(s, &pg, err);
     if (rc != LNT_OK)
         return rc;
-    snprintf(id, sizeof id, "%lld", (long long)venue_id);
-    lnt_pg_p_init(&p);
-    lnt_pg_p_text(&p, id);
-    rc = lnt_pg_exec(pg, "SELECT pg_notify('" CHANNEL "', $1)", &p, NULL, err,
-                     "telling the other servers of a change");
+    rc = lnt_pg_notify(pg, venue_id, err);
     lnt_pg_give(s, pg);
     return rc;
 }
@@ -102,7 +94,7 @@ enum lnt_err lnt_store_changes_wait(struct lnt_store *s, int timeout_ms, int64_t
     if (s->listen == NULL) {
         rc = lnt_pg_connect(s->target, &s->listen, err);
         if (rc == LNT_OK)
-            rc = lnt_pg_exec(s->listen, "LISTEN " CHANNEL, NULL, NULL, err,
+            rc = lnt_pg_exec(s->listen, "LISTEN " LNT_PG_CHANNEL, NULL, NULL, err,
                              "listening for other servers' changes");
         if (rc != LNT_OK) {
             PQfinish(s->listen);

@@ -45,20 +45,6 @@ enum lnt_err lnt_pg_connect(const char *target, PGconn **out, char *err)
     return LNT_OK;
 }
 
-enum lnt_err lnt_pg_reconnect(PGconn *pg, char *err)
-{
-    enum lnt_err rc;
-
-    /* the same parameters, so with several hosts libpq looks again for the one that takes
-     * writes: after a failover, the promoted replica */
-    PQreset(pg);
-    if (PQstatus(pg) != CONNECTION_OK) {
-        rc = lnt_pg_fail(pg, NULL, err, "connecting to PostgreSQL again");
-        return rc == LNT_ERR_DB ? LNT_ERR_NET : rc;
-    }
-    return configure(pg, err);
-}
-
 enum lnt_err lnt_pg_take(struct lnt_store *s, PGconn **out, char *err)
 {
     struct lnt_pg_conn *c = NULL;
@@ -76,6 +62,7 @@ enum lnt_err lnt_pg_take(struct lnt_store *s, PGconn **out, char *err)
     }
     c->busy = true;
     pthread_mutex_unlock(&s->mu);
+    lnt_pg_call_took();
 
     /* a connection the server dropped (restart, failover) is opened again, anew: with several
      * hosts libpq tries each in turn for one that matches target_session_attrs */
@@ -104,6 +91,7 @@ void lnt_pg_give(struct lnt_store *s, PGconn *pg)
         return;
     bool lost = PQstatus(pg) != CONNECTION_OK;
 
+    lnt_pg_call_gave(pg);
     pthread_mutex_lock(&s->mu);
     for (size_t i = 0; i < LNT_PG_CONNS; i++) {
         if (s->conns[i].pg == pg) {

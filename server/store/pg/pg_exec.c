@@ -86,6 +86,7 @@ enum lnt_err lnt_pg_exec(PGconn *pg, const char *sql, const struct lnt_pg_params
         *out = NULL;
     if (p != NULL && p->overflow)
         return lnt_fail(err, LNT_ERR_TOO_LARGE, "%s: more than %d parameters", what, LNT_PG_PARAMS);
+    lnt_pg_call_sending(pg, sql);
     r = PQexecParams(pg, sql, p != NULL ? p->n : 0, NULL, p != NULL ? p->v : NULL,
                      p != NULL ? p->len : NULL, p != NULL ? p->fmt : NULL, 1);
     st = PQresultStatus(r);
@@ -103,10 +104,13 @@ enum lnt_err lnt_pg_exec(PGconn *pg, const char *sql, const struct lnt_pg_params
 
 enum lnt_err lnt_pg_exec_script(PGconn *pg, const char *sql, char *err, const char *what)
 {
-    PGresult *r = PQexec(pg, sql);
-    ExecStatusType st = PQresultStatus(r);
+    PGresult *r;
+    ExecStatusType st;
     enum lnt_err rc = LNT_OK;
 
+    lnt_pg_call_sending(pg, sql);
+    r = PQexec(pg, sql);
+    st = PQresultStatus(r);
     if (r == NULL || (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK))
         rc = lnt_pg_fail(pg, r, err, what);
     PQclear(r);

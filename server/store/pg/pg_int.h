@@ -6,6 +6,7 @@
  *   pg_exec.c  parameterised statements and typed reads of their results
  *   pg_err.c   libpq and SQLSTATE errors as enum lnt_err with a message
  *   pg_tx.c    transactions
+ *   pg_call.c  one store call: whether it may be made again after losing its connection
  *   pg_migrate.c, pg_open.c, pg_venues.c, pg_kiosks.c, pg_keys.c, pg_changes.c  the store
  *              functions
  *   ingest/pg_ingest.c, ingest/pg_door.c  the store functions of ingest and the door rules
@@ -23,7 +24,8 @@
  *   pg_ops.c   the table of operations for the dispatch (store_ops.h)
  * Calls go one way: the store function files -> pg_migrate.c, pg_tx.c, pg_conn.c ->
  * pg_exec.c -> pg_err.c; pg_ingest.c -> pg_derive.c -> pg_door.c, pg_rollup_write.c,
- * pg_pipe.c; pg_registers.c -> pg_badges.c.
+ * pg_pipe.c; pg_registers.c -> pg_badges.c; pg_ops.c, pg_conn.c, pg_exec.c, pg_pipe.c ->
+ * pg_call.c, which calls none of them.
  */
 #ifndef LNT_PG_INT_H
 #define LNT_PG_INT_H
@@ -37,6 +39,7 @@
 #include <libpq-fe.h>
 
 #include "buf.h"
+#include "store_changes.h"
 #include "store_int.h"
 
 #define LNT_PG_TARGET_MAX 4096 /* bytes of a connection URI */
@@ -102,11 +105,46 @@ enum lnt_err lnt_pg_take(struct lnt_store *s, PGconn **out, char *err);
 /* Gives a connection back. One the server dropped is closed, and so are the idle ones (they
  * were to the same server): each connects afresh when next taken. */
 void lnt_pg_give(struct lnt_store *s, PGconn *pg);
-/* Connects pg again in place (PQreset: the same URI, every host tried again) and configures
- * the session; LNT_ERR_NET with libpq's message when no server takes it. */
-enum lnt_err lnt_pg_reconnect(PGconn *pg, char *err);
 /* Closes every connection. */
 void lnt_pg_close_all(struct lnt_store *s);
+
+/* ---- one store call (pg_call.c) ---- */
+
+/*
+ * A store call as the dispatch makes it (pg_ops.c), made once more on a fresh connection when
+ * it lost its connection and that is safe. While it runs, the pool and the statements note on
+ * the calling thread's call what it did:
+ *   lost     the first connection it took was broken when given back (the server went away:
+ *            a restart, a failover; the pool then drops it and the idle ones);
+ *   settled  something it sent may have taken effect: a COMMIT (whatever answer was lost), a
+ *            statement outside a transaction that is not a plain read (it commits by itself);
+ *            or it took a second connection, having finished with the first (it may have
+ *            handed rows on meanwhile, as the _each walks do between pages).
+ * A call that failed with LNT_ERR_NET, lost its connection and is not settled is made once
+ * more: a read, or writes whose transaction died with its connection before COMMIT was sent
+ * (the server rolled it back, so nothing of it stands). Store calls made inside another (a
+ * walk's callback using the store) are calls of their own. Ingest retries on its own, also
+ * after a lost COMMIT (a batch is stored once), and settles its calls.
+ */
+struct lnt_pg_call {
+    struct lnt_pg_call *outer; /* the call this one is made inside, or NULL */
+    unsigned takes;
+    bool lost, settled, redone;
+};
+/* Makes c (the caller's, zeroed here) this thread's current call until lnt_pg_call_leave. */
+void lnt_pg_call_enter(struct lnt_pg_call *c);
+void lnt_pg_call_leave(struct lnt_pg_call *c);
+/* true when the call that returned rc is to be made again (once: afterwards, false). */
+bool lnt_pg_call_again(struct lnt_pg_call *c, enum lnt_err rc);
+/* Notes on this thread's current call (if any): nothing may redo it. */
+void lnt_pg_call_settle(void);
+/* Notes a connection taken from the pool (pg_conn.c). */
+void lnt_pg_call_took(void);
+/* Notes a connection given back: lost when pg is broken (pg_conn.c). */
+void lnt_pg_call_gave(PGconn *pg);
+/* Notes sql about to be sent on pg: settles the call when it may take effect (pg_exec.c,
+ * pg_pipe.c). */
+void lnt_pg_call_sending(PGconn *pg, const char *sql);
 
 /* ---- statements (pg_exec.c) ---- */
 
@@ -191,10 +229,21 @@ int64_t lnt_pg_changed(PGresult *r);
 
 /* ---- transactions (pg_tx.c) ---- */
 
-/* BEGIN on pg; a connection found broken by it (nothing sent yet) is connected again once. */
+/* BEGIN on pg. A connection found broken by it fails the call, which the dispatch makes again
+ * on a fresh connection (pg_call.c). */
 enum lnt_err lnt_pg_begin(PGconn *pg, char *err);
 /* COMMIT when rc is LNT_OK (its failure becomes rc), else ROLLBACK; returns the outcome. */
 enum lnt_err lnt_pg_end(PGconn *pg, enum lnt_err rc, char *err);
+/* The channel on which servers on one database hear what changed (pg_changes.c). */
+#define LNT_PG_CHANNEL "lantern_changes"
+/*
+ * Tells every server on the database that what venue_id's score reads has changed
+ * (LNT_STORE_CHANGED_ALL, 0: every venue's): NOTIFY lantern_changes with the id in decimal, as
+ * lnt_store_changed. Inside the caller's transaction on pg, so it is heard when the change
+ * commits and never when it is rolled back. Every write a score reads says so itself, whoever
+ * makes it (lanternd, lanternctl).
+ */
+enum lnt_err lnt_pg_notify(PGconn *pg, int64_t venue_id, char *err);
 /* Appends an audit row inside the caller's transaction, as the SQLite backend's. */
 enum lnt_err lnt_pg_audit(struct lnt_store *s, PGconn *pg, const char *action, const char *object,
                           char *err, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
@@ -338,7 +387,8 @@ struct lnt_pg_night_delta *lnt_pg_rollups_night(struct lnt_pg_rollups *r, int64_
 enum lnt_err lnt_pg_rollups_kind(struct lnt_pg_rollups *r, int64_t venue_id, int32_t night,
                                  const char *kind, int64_t delta, char *err);
 /* Upserts every delta inside the open transaction on pg (keys in order, so that servers
- * writing at once take the rows' locks in one order), then forgets them. */
+ * writing at once take the rows' locks in one order), then forgets them. The venues whose
+ * rollups change are told to the other servers (NOTIFY, as lnt_pg_notify) on commit. */
 enum lnt_err lnt_pg_rollups_flush(struct lnt_pg_rollups *r, PGconn *pg, char *err);
 /* The same upserts queued on pipeline p (their outcome known at its sync). Returns p->rc. */
 enum lnt_err lnt_pg_rollups_queue(struct lnt_pg_rollups *r, struct lnt_pg_pipe *p);

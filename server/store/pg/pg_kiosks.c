@@ -142,6 +142,8 @@ enum lnt_err lnt_store_enroll_redeem(struct lnt_store *s, const char *code,
     snprintf(obj, sizeof obj, "kiosk %" PRId64, id);
     if (rc == LNT_OK)
         rc = lnt_pg_audit(s, pg, "kiosk.enrol", obj, err, "enrolled at venue %" PRId64, venue_id);
+    if (rc == LNT_OK) /* a venue's evidence may start with its first kiosk */
+        rc = lnt_pg_notify(pg, venue_id, err);
     rc = lnt_pg_end(pg, rc, err);
     lnt_pg_give(s, pg);
     if (rc == LNT_OK) {

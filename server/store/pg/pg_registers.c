@@ -25,6 +25,7 @@ struct ending {
     const char *object; /* the audit row's object: "<object> <id>" */
     const char *action; /* the audit row's action */
     const char *done;   /* the audit row's detail: "\"<name>\" <done>" */
+    bool venue;         /* the row is a venue: its score changes (else a staff member) */
 };
 
 /* Runs `sql` with $1 = id and $2 = at inside the caller's transaction. */
@@ -81,6 +82,8 @@ static enum lnt_err end_row(struct lnt_store *s, const struct ending *how, int64
     snprintf(obj, sizeof obj, "%s %" PRId64, how->object, id);
     if (rc == LNT_OK)
         rc = lnt_pg_audit(s, pg, how->action, obj, err, "\"%s\" %s", name, how->done);
+    if (rc == LNT_OK)
+        rc = lnt_pg_notify(pg, how->venue ? id : LNT_STORE_CHANGED_ALL, err);
 out:
     PQclear(r);
     rc = lnt_pg_end(pg, rc, err);
@@ -208,6 +211,8 @@ enum lnt_err lnt_store_venue_edit(struct lnt_store *s, int64_t id, const struct 
     rc = lnt_store_venue_check(&cur, err);
     if (rc == LNT_OK)
         rc = venue_write(s, pg, id, &cur, changed, err);
+    if (rc == LNT_OK)
+        rc = lnt_pg_notify(pg, id, err);
 out:
     rc = lnt_pg_end(pg, rc, err);
     lnt_pg_give(s, pg);
@@ -226,6 +231,7 @@ enum lnt_err lnt_store_venue_close(struct lnt_store *s, int64_t id, int64_t at, 
         .object = "venue",
         .action = "venue.close",
         .done = "closed",
+        .venue = true,
     };
 
     return end_row(s, &closing, id, at, err);
@@ -291,6 +297,8 @@ enum lnt_err lnt_store_staff_add(struct lnt_store *s, struct lnt_staff *stf, cha
     rc = lnt_pg_audit(s, pg, "staff.add", obj, err, "\"%s\" %s at venue %" PRId64 "%s", stf->name,
                       lnt_role_name(stf->role), stf->venue_id,
                       stf->sia_number[0] ? ", SIA licence recorded" : "");
+    if (rc == LNT_OK)
+        rc = lnt_pg_notify(pg, stf->venue_id, err);
 out:
     PQclear(r);
     rc = lnt_pg_end(pg, rc, err);
@@ -443,6 +451,8 @@ enum lnt_err lnt_store_staff_edit(struct lnt_store *s, int64_t id, const struct 
         rc = lnt_pg_audit(s, pg, "staff.edit", obj, err,
                           "changed %s: now \"%s\" %s at venue %" PRId64, changed, cur.name,
                           lnt_role_name(cur.role), cur.venue_id);
+    if (rc == LNT_OK)
+        rc = lnt_pg_notify(pg, LNT_STORE_CHANGED_ALL, err); /* its old venue and its new */
 out:
     rc = lnt_pg_end(pg, rc, err);
     lnt_pg_give(s, pg);
@@ -511,6 +521,8 @@ enum lnt_err lnt_store_training_add(struct lnt_store *s, const struct lnt_traini
     if (rc == LNT_OK)
         rc = lnt_pg_audit(s, pg, "training.add", obj, err, "completed %s on %s",
                           lnt_course_name(t->course), done);
+    if (rc == LNT_OK)
+        rc = lnt_pg_notify(pg, LNT_STORE_CHANGED_ALL, err);
     rc = lnt_pg_end(pg, rc, err);
     lnt_pg_give(s, pg);
     return rc;

@@ -8,17 +8,9 @@
 
 enum lnt_err lnt_pg_begin(PGconn *pg, char *err)
 {
-    enum lnt_err rc = lnt_pg_exec(pg, "BEGIN", NULL, NULL, err, "starting a transaction");
-
-    /* an idle connection whose server went away fails at its first statement: nothing of the
-     * caller's work has been sent yet, so it is safe to connect again and carry on (a failure
-     * later in the transaction goes back to the caller, whose retry is stored once) */
-    if (rc == LNT_ERR_NET && PQstatus(pg) != CONNECTION_OK) {
-        rc = lnt_pg_reconnect(pg, err);
-        if (rc == LNT_OK)
-            rc = lnt_pg_exec(pg, "BEGIN", NULL, NULL, err, "starting a transaction");
-    }
-    return rc;
+    /* an idle connection whose server went away fails here: the call is made again, on a
+     * fresh connection (pg_call.c) */
+    return lnt_pg_exec(pg, "BEGIN", NULL, NULL, err, "starting a transaction");
 }
 
 enum lnt_err lnt_pg_end(PGconn *pg, enum lnt_err rc, char *err)
@@ -31,6 +23,16 @@ enum lnt_err lnt_pg_end(PGconn *pg, enum lnt_err rc, char *err)
      * when it is given back (pg_conn.c) */
     (void)lnt_pg_exec(pg, "ROLLBACK", NULL, NULL, NULL, "rolling back");
     return rc;
+}
+
+enum lnt_err lnt_pg_notify(PGconn *pg, int64_t venue_id, char *err)
+{
+    struct lnt_pg_params p;
+
+    lnt_pg_p_init(&p);
+    lnt_pg_p_i64(&p, venue_id);
+    return lnt_pg_exec(pg, "SELECT pg_notify('" LNT_PG_CHANNEL "', $1::bigint::text)", &p, NULL,
+                       err, "telling the other servers of a change");
 }
 
 enum lnt_err lnt_pg_audit(struct lnt_store *s, PGconn *pg, const char *action, const char *object,

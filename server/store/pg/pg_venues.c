@@ -89,6 +89,8 @@ enum lnt_err lnt_store_venue_add(struct lnt_store *s, struct lnt_venue *v, char 
                           v->name, lnt_venue_category_name(v->category), v->capacity, v->area,
                           v->authority, v->trading, v->cup_cover_threshold, v->joined_on);
     }
+    if (rc == LNT_OK)
+        rc = lnt_pg_notify(pg, v->id, err);
     PQclear(r);
     rc = lnt_pg_end(pg, rc, err);
     lnt_pg_give(s, pg);

@@ -15,6 +15,7 @@
 
 #include "score_cache.h"
 #include "score_listen.h"
+#include "ltime.h"
 #include "store.h"
 #include "store_changes.h"
 #include "support.h"
@@ -159,6 +160,21 @@ static void cache_brief(struct lnt_score_cache *c, int64_t v, int64_t now)
     assert_true(cached(c, v, now));
 }
 
+/* A finding for venue v (criterion B4, met), as an assessor records it. */
+static struct lnt_finding finding(int64_t v)
+{
+    struct lnt_finding fd;
+
+    memset(&fd, 0, sizeof fd);
+    fd.venue_id = v;
+    (void)lnt_str_copy(fd.criterion, sizeof fd.criterion, "B4");
+    fd.met = true;
+    (void)lnt_str_copy(fd.evidence, sizeof fd.evidence, "Written drugs policy seen");
+    (void)lnt_str_copy(fd.assessor, sizeof fd.assessor, "J. Assessor");
+    fd.found_on = lnt_days_from_civil(2026, 3, 15);
+    return fd;
+}
+
 static void test_store_changes__a_score_another_server_changed_is_forgotten_here(void **state)
 {
     struct sf *f = *state;
@@ -166,26 +182,101 @@ static void test_store_changes__a_score_another_server_changed_is_forgotten_here
     struct lnt_score_cache *c = NULL;
     struct lnt_score_listener *l = NULL;
     char err[LNT_ERRBUF_SIZE] = "";
+    int64_t a = sf_venue(o, "The Anchor", LNT_VENUE_PUB, "Centre", "");
+    int64_t b = sf_venue(o, "The Bell", LNT_VENUE_PUB, "Centre", "");
+    struct lnt_finding fd = finding(a);
     int i;
 
     assert_int_equal(lnt_score_cache_new(&c, 64, 3600, err), LNT_OK);
     if (lnt_score_listener_start(&l, c, f->s, err) != LNT_OK)
         fail_msg("listener: %s", err);
-    cache_brief(c, 7, SF_T0);
-    cache_brief(c, 8, SF_T0);
-    /* the other server stores a batch for venue 7 */
-    lnt_score_changed(NULL, o, 7);
-    for (i = 0; i < 100 && cached(c, 7, SF_T0); i++)
+    cache_brief(c, a, SF_T0);
+    cache_brief(c, b, SF_T0);
+    /* the other server records a finding at venue a: the store says so as it commits */
+    assert_int_equal(lnt_store_finding_add(o, &fd, SF_T0, err), LNT_OK);
+    for (i = 0; i < 100 && cached(c, a, SF_T0); i++)
         usleep(100 * 1000);
-    assert_false(cached(c, 7, SF_T0));
-    assert_true(cached(c, 8, SF_T0)); /* only what changed */
-    /* and an edit that touches every venue */
-    lnt_score_changed(NULL, o, LNT_SCORE_CACHE_ALL);
-    for (i = 0; i < 100 && cached(c, 8, SF_T0); i++)
+    assert_false(cached(c, a, SF_T0));
+    assert_true(cached(c, b, SF_T0)); /* only what changed */
+    /* and an SIA listing, which any venue's door register may read */
+    assert_int_equal(lnt_store_sia_set(o, "1234567812345678", LNT_SIA_LISTED_REVOKED,
+                                       lnt_days_from_civil(2026, 3, 1), err),
+                     LNT_OK);
+    for (i = 0; i < 100 && cached(c, b, SF_T0); i++)
         usleep(100 * 1000);
-    assert_false(cached(c, 8, SF_T0));
+    assert_false(cached(c, b, SF_T0));
     lnt_score_listener_stop(l);
     lnt_score_cache_free(c);
+    lnt_store_free(o);
+}
+
+/* Waits until venue `want` is heard; every venue heard on the way goes to ids[0..*n). */
+static void hear_venue(struct lnt_store *o, int64_t want, int64_t *ids, size_t cap, size_t *n)
+{
+    *n = 0;
+    while (!has(ids, *n, want)) {
+        size_t got = hear(o, ids + *n, cap - *n, 1);
+        if (got == 0)
+            fail_msg("venue %lld was never heard", (long long)want);
+        *n += got;
+    }
+}
+
+static void test_store_changes__a_write_is_heard_when_it_commits_only(void **state)
+{
+    struct sf *f = *state;
+    struct lnt_store *o = other_server(f);
+    char err[LNT_ERRBUF_SIZE] = "";
+    int64_t v = sf_venue(f->s, "The Crown", LNT_VENUE_PUB, "Centre", "");
+    struct lnt_finding gone = finding(v + 100), fd = finding(v);
+    int64_t ids[8];
+    size_t n = 0;
+
+    listen_on(o);
+    /* a finding for a venue there is not: refused, and its transaction rolled back */
+    assert_int_equal(lnt_store_finding_add(f->s, &gone, SF_T0, err), LNT_ERR_NOT_FOUND);
+    /* then one that is stored: heard, and nothing before it (notifications come in the order
+     * of their commits) */
+    assert_int_equal(lnt_store_finding_add(f->s, &fd, SF_T0, err), LNT_OK);
+    hear_venue(o, v, ids, 8, &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(ids[0], v);
+    lnt_store_free(o);
+}
+
+/* lanternctl --db DB --keys KEYS ARGS...: exits 0. */
+static void ctl(const struct sf *f, const char *const *args)
+{
+    const char *argv[24] = {lnt_test_bin("lanternctl"), "--db", f->path, "--keys", f->keys};
+    struct lnt_proc_result r;
+    size_t n = 5;
+
+    for (; *args != NULL && n < 23; args++)
+        argv[n++] = *args;
+    argv[n] = NULL;
+    assert_int_equal(lnt_proc_run(argv, NULL, 60000, &r), 0);
+    if (r.status != 0)
+        fail_msg("lanternctl %s %s: exit %d: %s", argv[5], argv[6], r.status, r.err);
+    lnt_proc_result_release(&r);
+}
+
+static void test_store_changes__lanternctl_edits_are_heard(void **state)
+{
+    struct sf *f = *state;
+    struct lnt_store *o = other_server(f);
+    int64_t v = sf_venue(f->s, "The Crown", LNT_VENUE_PUB, "Centre", "");
+    char id[24];
+    int64_t ids[8];
+    size_t n = 0;
+
+    snprintf(id, sizeof id, "%lld", (long long)v);
+    listen_on(o);
+    /* an officer records a finding with lanternctl: every lanternd on the database hears it */
+    ctl(f, (const char *const[]){"finding", "add", "--venue", id, "--criterion", "B4", "--met",
+                                 "yes", "--evidence", "Written drugs policy seen", "--assessor",
+                                 "J. Assessor", "--date", "2026-03-15", NULL});
+    hear_venue(o, v, ids, 8, &n);
+    assert_int_equal(sf_sql_int(f->path, "SELECT count(*) FROM findings"), 1);
     lnt_store_free(o);
 }
 
@@ -243,6 +334,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             test_store_changes__a_score_another_server_changed_is_forgotten_here, sf_setup,
             sf_teardown),
+        cmocka_unit_test_setup_teardown(test_store_changes__a_write_is_heard_when_it_commits_only,
+                                        sf_setup, sf_teardown),
+        cmocka_unit_test_setup_teardown(test_store_changes__lanternctl_edits_are_heard, sf_setup,
+                                        sf_teardown),
     };
     const struct CMUnitTest sqlite[] = {
         cmocka_unit_test_setup_teardown(test_store_changes__one_sqlite_server_has_no_one_to_tell,

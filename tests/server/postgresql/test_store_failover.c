@@ -18,6 +18,7 @@
 
 #include "codec.h"
 #include "ltime.h"
+#include "night.h"
 #include "pgcluster.h"
 #include "store.h"
 #include "support.h"
@@ -309,6 +310,144 @@ static void test_store_failover__idle_store_finds_promoted_replica_at_once(void 
     assert_int_equal(lnt_pg_int(f->replica_db, "SELECT count(*) FROM events"), PER_BATCH);
 }
 
+/* ---- the first call of each kind after the failover ----
+ *
+ * Each store below was used before the primary was killed, so its pool holds a connection to
+ * the dead server, which looks well until a statement is sent on it. The first call after the
+ * promotion finds it broken; a read (or writes whose transaction died with the connection
+ * before COMMIT was sent) is made again on a fresh connection, to the promoted replica. */
+
+static enum lnt_err first_venue_get(struct lnt_store *s, int64_t venue, char *err)
+{
+    struct lnt_venue v;
+    enum lnt_err rc = lnt_store_venue_get(s, venue, &v, err);
+
+    if (rc == LNT_OK && strcmp(v.name, "The Anchor") != 0)
+        rc = lnt_fail(err, LNT_ERR_INTERNAL, "read the venue as \"%s\"", v.name);
+    return rc;
+}
+
+static enum lnt_err first_venue_list(struct lnt_store *s, int64_t venue, char *err)
+{
+    struct lnt_venue *v = NULL;
+    size_t n = 0;
+    enum lnt_err rc = lnt_store_venue_list(s, &v, &n, err);
+
+    if (rc == LNT_OK && (n != 1 || v[0].id != venue))
+        rc = lnt_fail(err, LNT_ERR_INTERNAL, "listed %zu venues", n);
+    free(v);
+    return rc;
+}
+
+static enum lnt_err first_kiosk_list(struct lnt_store *s, int64_t venue, char *err)
+{
+    struct lnt_kiosk *k = NULL;
+    size_t n = 0;
+    enum lnt_err rc = lnt_store_kiosk_list(s, venue, &k, &n, err);
+
+    if (rc == LNT_OK && n != 1)
+        rc = lnt_fail(err, LNT_ERR_INTERNAL, "listed %zu kiosks", n);
+    free(k);
+    return rc;
+}
+
+/* A read of two SELECTs joined by UNION ALL, each in brackets. */
+static enum lnt_err first_rollup_nights(struct lnt_store *s, int64_t venue, char *err)
+{
+    struct lnt_night_rollup *nights = NULL;
+    int32_t night = lnt_night_of(T0);
+    size_t n = 0;
+    enum lnt_err rc = lnt_store_rollup_nights(s, venue, night - 6, night, &nights, &n, err);
+
+    if (rc == LNT_OK && (n != 7 || nights[6].sign_ins != PER_BATCH))
+        rc = lnt_fail(err, LNT_ERR_INTERNAL, "%zu nights, %d sign-ins on the last", n,
+                      n == 7 ? (int)nights[6].sign_ins : -1);
+    free(nights);
+    return rc;
+}
+
+/* A kiosk's revocation list: statements in one read-only snapshot (BEGIN ISOLATION LEVEL
+ * REPEATABLE READ READ ONLY ... COMMIT). */
+static enum lnt_err first_badge_revoked_since(struct lnt_store *s, int64_t venue, char *err)
+{
+    uint8_t(*serials)[LNT_SERIAL_LEN] = NULL;
+    int64_t version = -1;
+    size_t n = 9;
+    enum lnt_err rc = lnt_store_badge_revoked_since(s, 0, T0, &serials, &n, &version, err);
+
+    (void)venue;
+    free(serials);
+    return rc == LNT_OK && (n != 0 || version != 0)
+               ? lnt_fail(err, LNT_ERR_INTERNAL, "%zu revoked, version %lld", n, (long long)version)
+               : rc;
+}
+
+static enum lnt_err first_finding_list(struct lnt_store *s, int64_t venue, char *err)
+{
+    struct lnt_finding *fl = NULL;
+    size_t n = 0;
+    enum lnt_err rc = lnt_store_finding_list(s, venue, &fl, &n, err);
+
+    free(fl);
+    return rc == LNT_OK && n != 0 ? lnt_fail(err, LNT_ERR_INTERNAL, "%zu findings", n) : rc;
+}
+
+/* A write in a transaction: its BEGIN meets the dead server, nothing of it was stored. */
+static enum lnt_err first_venue_edit(struct lnt_store *s, int64_t venue, char *err)
+{
+    struct lnt_venue v = {.capacity = 450};
+
+    return lnt_store_venue_edit(s, venue, &v, LNT_VENUE_SET_CAPACITY, err);
+}
+
+static const struct {
+    const char *what;
+    enum lnt_err (*call)(struct lnt_store *s, int64_t venue, char *err);
+} firsts[] = {
+    {"venue_get", first_venue_get},       {"venue_list", first_venue_list},
+    {"kiosk_list", first_kiosk_list},     {"rollup_nights", first_rollup_nights},
+    {"finding_list", first_finding_list}, {"badge_revoked_since", first_badge_revoked_since},
+    {"venue_edit", first_venue_edit},
+};
+#define FIRSTS (sizeof firsts / sizeof firsts[0])
+
+static void test_store_failover__first_call_of_each_kind_after_promotion_succeeds(void **state)
+{
+    struct fixture *f = *state;
+    struct lnt_store *s[FIRSTS + 1];
+    struct lnt_event ev[PER_BATCH];
+    struct lnt_ingest_result res[PER_BATCH];
+    char err[LNT_ERRBUF_SIZE] = "";
+    int64_t kiosk = add_kiosk(f->s, f->venue);
+
+    for (int e = 0; e < PER_BATCH; e++)
+        ev[e] = event(e + 1, "S-0003");
+    assert_int_equal(lnt_store_events_insert(f->s, kiosk, T0, ev, PER_BATCH, res, err), LNT_OK);
+    /* one store per kind of call (and one more for a write outside a transaction), each with
+     * a pooled connection to the primary */
+    for (size_t i = 0; i <= FIRSTS; i++) {
+        if (lnt_store_open(&s[i], f->uri, err) != LNT_OK)
+            fail_msg("open %s: %s", f->uri, err);
+        assert_int_equal(first_venue_get(s[i], f->venue, err), LNT_OK);
+    }
+
+    lnt_pg_cluster_kill(f->primary);
+    lnt_pg_cluster_promote(f->replica);
+    for (size_t i = 0; i < FIRSTS; i++)
+        if (firsts[i].call(s[i], f->venue, err) != LNT_OK)
+            fail_msg("the first %s after the failover: %s", firsts[i].what, err);
+    /* the edit went to the promoted replica, once */
+    assert_int_equal(lnt_pg_int(f->replica_db, "SELECT capacity FROM venues"), 450);
+    assert_int_equal(
+        lnt_pg_int(f->replica_db, "SELECT count(*) FROM audit_log WHERE action = 'venue.edit'"), 1);
+    /* a write outside a transaction may have committed before its connection went: it is not
+     * made again, and its caller (a kiosk reporting its backlog) sends it again later */
+    assert_int_equal(lnt_store_kiosk_backlog(s[FIRSTS], kiosk, 3, T0 + 60, err), LNT_ERR_NET);
+    assert_int_equal(lnt_store_kiosk_backlog(s[FIRSTS], kiosk, 3, T0 + 60, err), LNT_OK);
+    for (size_t i = 0; i <= FIRSTS; i++)
+        lnt_store_free(s[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -316,6 +455,8 @@ int main(void)
             test_store_failover__promoted_replica_holds_every_acknowledged_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_store_failover__idle_store_finds_promoted_replica_at_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_store_failover__first_call_of_each_kind_after_promotion_succeeds, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -109,6 +109,8 @@ enum lnt_err lnt_store_required_set(struct lnt_store *s, enum lnt_role role, enu
         *changed = true;
     rc = lnt_pg_audit_actor(s, pg, NULL, required ? "training.require" : "training.unrequire",
                             lnt_role_name(role), err, "%s", lnt_course_name(course));
+    if (rc == LNT_OK)
+        rc = lnt_pg_notify(pg, LNT_STORE_CHANGED_ALL, err);
 out:
     PQclear(r);
     rc = lnt_pg_end(pg, rc, err);
@@ -225,6 +227,8 @@ enum lnt_err lnt_store_sia_put(struct lnt_store *s, const char *actor,
                       "more than %d SIA licences would be listed: kiosks keep at most that many",
                       LNT_SIA_LISTED_MAX);
     PQclear(r);
+    if (rc == LNT_OK) /* a door shift's licence reads differently at any venue */
+        rc = lnt_pg_notify(pg, LNT_STORE_CHANGED_ALL, err);
 out:
     rc = lnt_pg_end(pg, rc, err);
     lnt_pg_give(s, pg);
@@ -284,6 +288,8 @@ enum lnt_err lnt_store_sia_clear(struct lnt_store *s, const char *actor, const c
     }
     rc = lnt_pg_audit_actor(s, pg, actor, "sia.clear", number, err, "%s%s",
                             from != 0 ? "the status from " : "every status on it", day);
+    if (rc == LNT_OK)
+        rc = lnt_pg_notify(pg, LNT_STORE_CHANGED_ALL, err);
 out:
     PQclear(r);
     rc = lnt_pg_end(pg, rc, err);

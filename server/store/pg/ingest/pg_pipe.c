@@ -7,6 +7,9 @@
 
 enum lnt_err lnt_pg_pipe_begin(struct lnt_pg_pipe *p, struct lnt_store *s, PGconn *pg, char *err)
 {
+    /* a pipeline's statements are not looked at one by one: a call sending one is not made
+     * again by the dispatch (ingest, the one user, tries again by itself) */
+    lnt_pg_call_settle();
     p->pg = pg;
     p->prepared = NULL;
     p->n = 0;

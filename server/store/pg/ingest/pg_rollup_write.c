@@ -368,10 +368,31 @@ static enum lnt_err flush_kinds(struct lnt_pg_rollups *r, PGconn *pg, struct lnt
                     err, "updating the incident-kind rollup");
 }
 
+/* Tells every server on the database, when the transaction commits, whose scores these rollups
+ * change: each venue with an hour counted (every accepted event counts in its hour), once. The
+ * hours are in venue order (flush_hours sorted them). */
+static enum lnt_err flush_changed(struct lnt_pg_rollups *r, PGconn *pg, struct lnt_pg_pipe *pipe,
+                                  char *err)
+{
+    struct cols c;
+
+    if (r->n_hours == 0)
+        return LNT_OK;
+    cols_init(&c, 1);
+    for (size_t i = 0; i < r->n_hours; i++)
+        if (i == 0 || r->hours[i].venue_id != r->hours[i - 1].venue_id)
+            put_i64(&c, 0, r->hours[i].venue_id);
+    return cols_run(&c, pg, pipe,
+                    "SELECT pg_notify('" LNT_PG_CHANNEL "', v::text) FROM unnest($1::bigint[]) v",
+                    err, "telling the other servers of the changes");
+}
+
 static enum lnt_err flush(struct lnt_pg_rollups *r, PGconn *pg, struct lnt_pg_pipe *pipe, char *err)
 {
     enum lnt_err rc = flush_hours(r, pg, pipe, err);
 
+    if (rc == LNT_OK)
+        rc = flush_changed(r, pg, pipe, err);
     if (rc == LNT_OK)
         rc = flush_nights(r, pg, pipe, err);
     if (rc == LNT_OK)
