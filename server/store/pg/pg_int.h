@@ -16,6 +16,8 @@
  *   ingest/pg_rollup_write.c  the rollup deltas of an ingest transaction, upserted at its end
  *   views/pg_views.c, views/pg_rollups.c, views/pg_places.c  the officers' reads (as
  *              sqlite/sq_views.c, sq_rollups.c, sq_places.c)
+ *   casework/pg_alerts.c, casework/pg_alert_sources.c  alerts, subscriptions and the inbox,
+ *              and what the raising reads (as sqlite/casework/sq_alerts.c)
  *   pg_ops.c   the table of operations for the dispatch (store_ops.h)
  * Calls go one way: the store function files -> pg_migrate.c, pg_tx.c, pg_conn.c ->
  * pg_exec.c -> pg_err.c; pg_ingest.c -> pg_derive.c -> pg_door.c, pg_rollup_write.c,
