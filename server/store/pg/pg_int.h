@@ -21,6 +21,8 @@
  *              sqlite/casework/sq_casework.c, sq_scorehist.c, whose record checks they share)
  *   casework/pg_hotspots.c, casework/pg_map.c  hot spots and the places' map records (as
  *              sqlite/casework/sq_hotspots.c, sq_map.c)
+ *   casework/pg_alerts.c, casework/pg_alert_sources.c  alerts, subscriptions and the inbox,
+ *              and what the raising reads (as sqlite/casework/sq_alerts.c)
  *   pg_ops.c   the table of operations for the dispatch (store_ops.h)
  * Calls go one way: the store function files -> pg_migrate.c, pg_tx.c, pg_conn.c ->
  * pg_exec.c -> pg_err.c; pg_ingest.c -> pg_derive.c -> pg_door.c, pg_rollup_write.c,

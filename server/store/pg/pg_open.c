@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "keyfile.h"
-#include "store_alerts.h"
 
 enum lnt_err lnt_store_open(struct lnt_store **out, const char *target, char *err)
 {
@@ -95,13 +94,4 @@ void lnt_store_ingest_stats(struct lnt_store *s, struct lnt_ingest_stats *out)
     out->retried = s->retried;
     out->waiting = s->waiting;
     pthread_mutex_unlock(&s->mu);
-}
-
-int lnt_store_alert_raised(struct lnt_store *s, const char *dedup, char *err)
-{
-    (void)s;
-    (void)dedup;
-    (void)lnt_fail(err, LNT_ERR_UNSUPPORTED,
-                   "lnt_store_alert_raised is not available on PostgreSQL yet");
-    return -1;
 }

@@ -1,7 +1,8 @@
 /* test_lanternd_pg.c - a real lanternd on a PostgreSQL database (a throwaway cluster the suite
  * starts itself) over real HTTP on 127.0.0.1: it starts with --db postgresql://... and --keys,
- * an officer signs in through the login form and is known by the session cookie, and an API
- * token made in the database is taken, refused once revoked. */
+ * an officer signs in through the login form and is known by the session cookie, an API
+ * token made in the database is taken, refused once revoked, and the alert scanner raises a
+ * refusal into an officer's inbox, counted on the dashboard. */
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 #include <curl/curl.h>
@@ -20,6 +22,7 @@
 #include "officer_client.h"
 #include "pgcluster.h"
 #include "store.h"
+#include "store_alerts.h"
 #include "support.h"
 
 #define PASSWORD "a long enough password"
@@ -30,7 +33,7 @@ static struct {
     char uri[LNT_PG_URI_MAX];
     struct lnt_pg_cluster *cluster;
     struct lnt_test_lanternd server;
-    int64_t crown, kiosk, token_id;
+    int64_t crown, kiosk, token_id, officer;
     char token[LNT_TOKEN_LEN + 1];
 } g;
 
@@ -81,6 +84,7 @@ static int setup(void **state)
     lnt_str_copy(o.name, sizeof o.name, "Pat Admin");
     if (lnt_store_officer_add(s, &o, PASSWORD, err) != LNT_OK)
         fail_msg("officer: %s", err);
+    g.officer = o.id;
     lnt_str_copy(t.label, sizeof t.label, "Westham feed");
     lnt_str_copy(t.scope.authority, sizeof t.scope.authority, "Westham");
     if (lnt_store_token_add(s, &t, lnt_time_now(), g.token, err) != LNT_OK)
@@ -175,6 +179,53 @@ static void test_lanternd_pg__an_api_token_is_taken_and_refused_once_revoked(voi
     curl_easy_cleanup(c);
 }
 
+/* The scanner of a lanternd on PostgreSQL raises a badge refused at the door into the inbox of
+ * the officer subscribed to it, and the dashboard counts it as waiting. */
+static void test_lanternd_pg__a_refusal_is_raised_and_counted_on_the_dashboard(void **state)
+{
+    const char *extra[] = {"--keys", g.keys, NULL};
+    struct lnt_alert_sub sub = {
+        .officer_id = g.officer, .kind = LNT_ALERT_DOOR_REFUSED, .venue_id = 0};
+    struct lnt_ingest_result res[1];
+    struct lnt_event e;
+    struct lnt_test_page r;
+    struct timespec nap = {0, 100 * 1000 * 1000};
+    char cookie[256] = "", err[LNT_ERRBUF_SIZE] = "";
+    struct lnt_store *s = open_store();
+    CURL *c;
+
+    (void)state;
+    if (lnt_store_alert_subscribe(s, &sub, NULL, lnt_time_now(), err) != LNT_OK)
+        fail_msg("subscribe: %s", err);
+    memset(&e, 0, sizeof e);
+    e.seq = 1;
+    lnt_uuid4(e.uuid);
+    e.type = LNT_EV_BADGE_REFUSED;
+    e.occurred_at = e.recorded_at = lnt_time_now();
+    e.u.refused.reason = LNT_BADGE_EXPIRED;
+    if (lnt_store_events_insert(s, g.kiosk, lnt_time_now(), &e, 1, res, err) != LNT_OK)
+        fail_msg("insert: %s", err);
+    lnt_store_free(s);
+    /* a scan runs as the server starts */
+    lnt_test_lanternd_stop(&g.server, SIGTERM);
+    lnt_test_lanternd_start(&g.server, g.dir, g.uri, extra);
+    for (int i = 0; i < 300 && lnt_pg_int(g.uri, "SELECT count(*) FROM alert_inbox") < 1; i++)
+        nanosleep(&nap, NULL);
+    assert_int_equal(lnt_pg_int(g.uri, "SELECT count(*) FROM alerts WHERE kind = "
+                                       "'door_refused' AND link = '/venues/1/register'"),
+                     1);
+    c = lnt_test_officer_client();
+    assert_int_equal(lnt_test_officer_login(c, g.server.base, PAT, PASSWORD, cookie, sizeof cookie),
+                     303);
+    get(c, "/alerts", NULL, &r);
+    if (r.status != 200)
+        fail_msg("GET /alerts: %ld: %.300s", r.status, r.body.data);
+    assert_non_null(strstr(r.body.data, "id=\"alert-count\">1<"));
+    assert_non_null(strstr(r.body.data, "Badge refused at the door at The Crown"));
+    lnt_test_page_release(&r);
+    curl_easy_cleanup(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -183,6 +234,8 @@ int main(void)
             teardown),
         cmocka_unit_test_setup_teardown(
             test_lanternd_pg__an_api_token_is_taken_and_refused_once_revoked, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_lanternd_pg__a_refusal_is_raised_and_counted_on_the_dashboard, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
