@@ -285,6 +285,7 @@ static void send_next(CURLM *multi, struct conn *c, const char *url, int64_t sin
     curl_easy_setopt(c->easy, CURLOPT_PRIVATE, c);
     curl_easy_setopt(c->easy, CURLOPT_TIMEOUT, 60L);
     c->reply_len = 0;
+    c->reply[0] = '\0'; /* a request answered with nothing must not show the last reply */
     c->started_us = since;
     c->busy = true;
     curl_multi_add_handle(multi, c->easy);
