@@ -186,10 +186,12 @@ static int on_sqlite(const struct options *o)
     struct stat st;
 
     /* a DB named on the command line keeps its keys beside it, as lanternd's default */
-    if (o->db != NULL)
-        snprintf(path, sizeof path, "%s", o->db);
-    else
+    if (o->db != NULL) {
+        if (lnt_str_copy(path, sizeof path, o->db) != LNT_OK)
+            die("the database's path is too long", o->db);
+    } else {
         snprintf(path, sizeof path, "%s/bench.db", o->dir);
+    }
     snprintf(keys, sizeof keys, "%s/sqlite.keys", o->dir);
     db.target = path;
     if (stat(path, &st) == 0)
