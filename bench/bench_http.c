@@ -84,13 +84,17 @@ pid_t lnt_bench_server_start(const char *const argv[], const char *port_file, co
     return -1;
 }
 
-pid_t lnt_bench_lanternd_start(const char *lanternd, const char *db, const char *dir,
-                               unsigned *port, char *err)
+pid_t lnt_bench_lanternd_start(const char *lanternd, const char *db, const char *keys,
+                               const char *dir, unsigned *port, char *err)
 {
     char port_file[4200], log[4200];
-    const char *argv[] = {lanternd,      "--db",        db,        "--listen",
-                          "127.0.0.1:0", "--port-file", port_file, NULL};
+    const char *argv[] = {lanternd,      "--db",    db,   "--listen", "127.0.0.1:0",
+                          "--port-file", port_file, NULL, NULL,       NULL};
 
+    if (keys != NULL) {
+        argv[7] = "--keys";
+        argv[8] = keys;
+    }
     snprintf(port_file, sizeof port_file, "%s/port", dir);
     snprintf(log, sizeof log, "%s/lanternd.log", dir);
     return lnt_bench_server_start(argv, port_file, log, "warn", port, err);

@@ -32,10 +32,12 @@ double lnt_bench_pct_ms(const int64_t *sorted, size_t n, int p);
 pid_t lnt_bench_server_start(const char *const argv[], const char *port_file, const char *log,
                              const char *log_level, unsigned *port, char *err);
 
-/* lanternd `lanternd` on `db`, listening on 127.0.0.1, with its port file and log in `dir`
- * ("dir/port", "dir/lanternd.log") and warnings only; as lnt_bench_server_start. */
-pid_t lnt_bench_lanternd_start(const char *lanternd, const char *db, const char *dir,
-                               unsigned *port, char *err);
+/* lanternd `lanternd` on `db` (a SQLite path or a postgresql:// URI) with the scheme's key
+ * file `keys` (--keys; NULL: lanternd's default beside a SQLite file), listening on 127.0.0.1,
+ * with its port file and log in `dir` ("dir/port", "dir/lanternd.log") and warnings only; as
+ * lnt_bench_server_start. */
+pid_t lnt_bench_lanternd_start(const char *lanternd, const char *db, const char *keys,
+                               const char *dir, unsigned *port, char *err);
 
 /* One series of GET requests, all answered 200 when nothing went wrong. */
 struct lnt_bench_series {

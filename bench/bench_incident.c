@@ -284,7 +284,7 @@ int main(int argc, char **argv)
     make_token(db, "North", north_token);
 
     audit_before = audit_newest(db);
-    server = lnt_bench_lanternd_start(lanternd, db, dir, &port, err);
+    server = lnt_bench_lanternd_start(lanternd, db, NULL, dir, &port, err);
     if (server < 0)
         die("lanternd", err);
     snprintf(base, sizeof base, "http://127.0.0.1:%u", port);

@@ -1,5 +1,6 @@
-/* bench_ingest.c - ingest throughput and latency of lanternd against a bare libmicrohttpd
- * baseline, driven by a libcurl multi load generator sending pre-signed batches of 100 events. */
+/* bench_ingest.c - ingest throughput and latency of lanternd on SQLite and on PostgreSQL against
+ * a bare libmicrohttpd baseline in the same run, driven by a libcurl multi load generator sending
+ * the same pre-signed batches of 100 events to each. */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -7,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -16,6 +18,7 @@
 #include <sodium.h>
 
 #include "bench_http.h"
+#include "bench_pg.h"
 #include "buf.h"
 #include "codec.h"
 #include "ltime.h"
@@ -27,7 +30,8 @@
 #define VENUES 16
 
 struct kiosk {
-    int64_t id;
+    int64_t id; /* the same in every backend's database (make_db checks) */
+    uint8_t pk[crypto_sign_PUBLICKEYBYTES];
     uint8_t sk[crypto_sign_SECRETKEYBYTES];
     int64_t next_seq;
 };
@@ -55,8 +59,15 @@ struct options {
     size_t events; /* per run */
     int conns[4];
     size_t n_conns;
-    double rate;            /* events/s offered in the open-loop runs; 0: none */
-    const char *server_log; /* where lanternd's log goes; default: the temp dir */
+    double rate;     /* events/s offered in the open-loop runs; 0: none */
+    bool sqlite, pg; /* --backends */
+};
+
+/* A lanternd to measure: its database and the scheme's key file. */
+struct backend {
+    const char *name;              /* "SQLite", "PostgreSQL" */
+    char target[BENCH_PG_URI_MAX]; /* a SQLite path or a postgresql:// URI */
+    char keys[4200];               /* --keys; empty: lanternd's default beside a SQLite file */
 };
 
 static void die(const char *what)
@@ -67,13 +78,19 @@ static void die(const char *what)
 
 /* ---- the database and its kiosks ---- */
 
-static void make_db(const char *path, struct kiosk *kiosks, size_t n)
+/*
+ * A new scheme on b with VENUES venues and the `n` kiosks enrolled in turn with their keys
+ * (made by the caller). The first backend sets each kiosk's id (`first`); later ones must give
+ * the same ids, so that one set of signed batches is valid on every backend.
+ */
+static void make_db(const struct backend *b, struct kiosk *kiosks, size_t n, bool first)
 {
     struct lnt_store *s = NULL;
     char err[LNT_ERRBUF_SIZE] = "";
     int64_t venues[VENUES];
 
-    if (lnt_store_open(&s, path, err) != LNT_OK || lnt_store_scheme_init(s, "BEN", err) != LNT_OK)
+    if (lnt_store_open_keys(&s, b->target, b->keys[0] ? b->keys : NULL, err) != LNT_OK ||
+        lnt_store_scheme_init(s, "BEN", err) != LNT_OK)
         die(err);
     for (size_t v = 0; v < VENUES; v++) {
         struct lnt_venue venue;
@@ -88,16 +105,16 @@ static void make_db(const char *path, struct kiosk *kiosks, size_t n)
     }
     for (size_t k = 0; k < n; k++) {
         char code[LNT_ENROLL_CODE_LEN + 1];
-        uint8_t pk[crypto_sign_PUBLICKEYBYTES];
         struct lnt_kiosk out;
 
-        crypto_sign_keypair(pk, kiosks[k].sk);
         if (lnt_store_enroll_code_add(s, venues[k % VENUES], lnt_time_now() + 3600, code, err) !=
                 LNT_OK ||
-            lnt_store_enroll_redeem(s, code, pk, lnt_time_now(), &out, err) != LNT_OK)
+            lnt_store_enroll_redeem(s, code, kiosks[k].pk, lnt_time_now(), &out, err) != LNT_OK)
             die(err);
-        kiosks[k].id = out.id;
-        kiosks[k].next_seq = 1;
+        if (first)
+            kiosks[k].id = out.id;
+        else if (kiosks[k].id != out.id)
+            die("a kiosk's id differs between the backends' databases");
     }
     lnt_store_free(s);
 }
@@ -268,6 +285,7 @@ static void send_next(CURLM *multi, struct conn *c, const char *url, int64_t sin
     curl_easy_setopt(c->easy, CURLOPT_PRIVATE, c);
     curl_easy_setopt(c->easy, CURLOPT_TIMEOUT, 60L);
     c->reply_len = 0;
+    c->reply[0] = '\0'; /* a request answered with nothing must not show the last reply */
     c->started_us = since;
     c->busy = true;
     curl_multi_add_handle(multi, c->easy);
@@ -394,15 +412,16 @@ static void release(struct conn *conns, size_t n)
 }
 
 /*
- * One measurement: fresh batches (new seqs) signed once and sent to the
- * baseline, then the very same bodies to lanternd, at `rate` (0: closed loop).
+ * One measurement: fresh batches (new seqs) signed once and sent to the baseline, then the very
+ * same bodies to lanternd on each backend in turn, at `rate` (0: closed loop).
  */
 static void run_pair(const struct options *o, struct conn *conns, size_t n, struct kiosk *kiosks,
-                     double rate, const char *db, const char *port_file, const char *log)
+                     double rate, const struct backend *backends, size_t n_backends,
+                     const char *port_file, const char *log)
 {
     size_t per_conn = (o->events / BATCH + n - 1) / n;
-    struct result base, real;
-    char label[48];
+    struct result base, real[2];
+    char label[48], name[48];
     unsigned port;
     pid_t pid;
 
@@ -413,26 +432,35 @@ static void run_pair(const struct options *o, struct conn *conns, size_t n, stru
         run_load(conns, n, port, rate, &base);
         stop_server(pid);
     }
-    for (size_t i = 0; i < n; i++)
-        conns[i].next = 0;
-    {
-        const char *argv_d[] = {o->lanternd,   "--db",        db,        "--listen",
-                                "127.0.0.1:0", "--port-file", port_file, NULL};
+    for (size_t b = 0; b < n_backends; b++) {
+        const struct backend *be = &backends[b];
+        const char *argv_d[] = {o->lanternd,   "--db",    be->target, "--listen", "127.0.0.1:0",
+                                "--port-file", port_file, NULL,       NULL,       NULL};
+
+        if (be->keys[0]) {
+            argv_d[7] = "--keys";
+            argv_d[8] = be->keys;
+        }
+        for (size_t i = 0; i < n; i++)
+            conns[i].next = 0;
         pid = start_server(argv_d, port_file, log, &port);
-        run_load(conns, n, port, rate, &real);
-        real.per_commit = batches_per_commit(port);
+        run_load(conns, n, port, rate, &real[b]);
+        real[b].per_commit = batches_per_commit(port);
         stop_server(pid);
     }
     if (rate > 0)
         snprintf(label, sizeof label, "offered %.0f/s", rate);
     else
         snprintf(label, sizeof label, "as fast as it goes");
-    printf("%-18s %-20s %6zu %12.0f %10.2f %10.2f %10.2f %8zu\n", "null (baseline)", label, n,
+    printf("%-22s %-20s %6zu %12.0f %10.2f %10.2f %10.2f %8zu\n", "null (baseline)", label, n,
            base.events_s, base.p50_ms, base.p99_ms, base.max_ms, base.errors);
-    printf("%-18s %-20s %6zu %12.0f %10.2f %10.2f %10.2f %8zu   (%.1f%% of baseline; "
-           "%.1f batches a commit)\n",
-           "lanternd", label, n, real.events_s, real.p50_ms, real.p99_ms, real.max_ms, real.errors,
-           100.0 * real.events_s / base.events_s, real.per_commit);
+    for (size_t b = 0; b < n_backends; b++) {
+        snprintf(name, sizeof name, "lanternd (%s)", backends[b].name);
+        printf("%-22s %-20s %6zu %12.0f %10.2f %10.2f %10.2f %8zu   (%.1f%% of baseline; "
+               "%.1f batches a commit)\n",
+               name, label, n, real[b].events_s, real[b].p50_ms, real[b].p99_ms, real[b].max_ms,
+               real[b].errors, 100.0 * real[b].events_s / base.events_s, real[b].per_commit);
+    }
     fflush(stdout);
     release(conns, n);
 }
@@ -440,13 +468,15 @@ static void run_pair(const struct options *o, struct conn *conns, size_t n, stru
 static void usage(void)
 {
     fputs("usage: bench_ingest [--lanternd PATH] [--null-server PATH] [--events N] [--conns A,B]\n"
-          "                    [--rate R]\n"
+          "                    [--rate R] [--backends sqlite,postgresql]\n"
           "  --lanternd PATH      lanternd to measure (default: next to this program)\n"
           "  --null-server PATH   the baseline (default: bench_null_server next to this program)\n"
           "  --events N           events sent per run (default 200000)\n"
           "  --conns A,B          concurrent connections per run (default 8,64)\n"
           "  --rate R             then, for each, an open-loop run offering R events/s\n"
           "                       (default 40000; 0: none)\n"
+          "  --backends LIST      lanternd on these databases, each in turn after the baseline\n"
+          "                       (default sqlite,postgresql; PostgreSQL: a throwaway cluster)\n"
           "environment: BENCH_LANTERN_LOG=warn quiets lanternd's per-request log (default info)\n",
           stderr);
 }
@@ -454,13 +484,10 @@ static void usage(void)
 static void parse(int argc, char **argv, struct options *o)
 {
     static const struct option longopts[] = {
-        {"lanternd", required_argument, NULL, 'l'},
-        {"null-server", required_argument, NULL, 'n'},
-        {"events", required_argument, NULL, 'e'},
-        {"conns", required_argument, NULL, 'c'},
-        {"rate", required_argument, NULL, 'r'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"lanternd", required_argument, NULL, 'l'}, {"null-server", required_argument, NULL, 'n'},
+        {"events", required_argument, NULL, 'e'},   {"conns", required_argument, NULL, 'c'},
+        {"rate", required_argument, NULL, 'r'},     {"backends", required_argument, NULL, 'b'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
     static char self_dir[4096], lanternd[4200], null_server[4200];
     ssize_t len = readlink("/proc/self/exe", self_dir, sizeof self_dir - 1);
@@ -480,6 +507,7 @@ static void parse(int argc, char **argv, struct options *o)
     o->conns[1] = 64;
     o->n_conns = 2;
     o->rate = 40000;
+    o->sqlite = o->pg = true;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
         case 'l':
@@ -514,6 +542,12 @@ static void parse(int argc, char **argv, struct options *o)
                 die("--rate: expected events per second (0 for none)");
             o->rate = (double)v;
             break;
+        case 'b':
+            o->sqlite = strstr(optarg, "sqlite") != NULL;
+            o->pg = strstr(optarg, "postgresql") != NULL;
+            if (!o->sqlite && !o->pg)
+                die("--backends: expected sqlite, postgresql or both, comma-separated");
+            break;
         case 'h':
             usage();
             exit(0);
@@ -529,10 +563,13 @@ int main(int argc, char **argv)
     struct options o;
     struct kiosk *kiosks;
     struct conn conns[MAX_CONNS];
+    struct backend backends[2];
+    struct bench_pg cluster;
     char dir_tmpl[] = "/tmp/bench_ingest.XXXXXX";
-    char db[4200], port_file[4200], log[4200];
+    char port_file[4200], log[4200];
     const char *dir;
-    int max_conns = 0;
+    size_t n_backends = 0;
+    int max_conns = 0, pg_version = 0;
 
     parse(argc, argv, &o);
     if (lnt_crypto_init() != LNT_OK || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
@@ -540,7 +577,6 @@ int main(int argc, char **argv)
     dir = mkdtemp(dir_tmpl);
     if (dir == NULL)
         die("mkdtemp");
-    snprintf(db, sizeof db, "%s/lantern.db", dir);
     snprintf(port_file, sizeof port_file, "%s/port", dir);
     snprintf(log, sizeof log, "%s/server.log", dir);
     for (size_t i = 0; i < o.n_conns; i++)
@@ -548,25 +584,61 @@ int main(int argc, char **argv)
     kiosks = calloc((size_t)max_conns, sizeof *kiosks);
     if (kiosks == NULL)
         die("out of memory");
-    make_db(db, kiosks, (size_t)max_conns);
+    for (int k = 0; k < max_conns; k++) {
+        crypto_sign_keypair(kiosks[k].pk, kiosks[k].sk);
+        kiosks[k].next_seq = 1;
+    }
+    memset(backends, 0, sizeof backends);
+    if (o.sqlite) {
+        struct backend *b = &backends[n_backends++];
+        b->name = "SQLite";
+        snprintf(b->target, sizeof b->target, "%s/lantern.db", dir);
+    }
+    if (o.pg) {
+        struct backend *b = &backends[n_backends++];
+        char pgdir[4200];
+        PGconn *pg;
+
+        /* the cluster runs as postgres when we are root: it must reach its directory */
+        if (geteuid() == 0 && chmod(dir, 0711) != 0)
+            die("cannot open the run's directory to the postgres user");
+        snprintf(pgdir, sizeof pgdir, "%s/pg", dir);
+        bench_pg_start(&cluster, pgdir);
+        pg = bench_pg_connect(cluster.uri);
+        pg_version = PQserverVersion(pg);
+        PQfinish(pg);
+        b->name = "PostgreSQL";
+        bench_pg_db(&cluster, "lantern", b->target);
+        snprintf(b->keys, sizeof b->keys, "%s/pg.keys", dir);
+    }
+    for (size_t b = 0; b < n_backends; b++)
+        make_db(&backends[b], kiosks, (size_t)max_conns, b == 0);
     memset(conns, 0, sizeof conns);
     for (int i = 0; i < max_conns; i++)
         if ((conns[i].easy = curl_easy_init()) == NULL)
             die("curl_easy_init");
 
-    printf("bench_ingest: %zu events per run in signed batches of %d; %ld CPUs; "
-           "lanternd with synchronous=FULL (the default); server log at %s\n",
-           o.events, BATCH, sysconf(_SC_NPROCESSORS_ONLN), log);
-    printf("%-18s %-20s %6s %12s %10s %10s %10s %8s\n", "server", "load", "conns", "events/s",
+    printf("bench_ingest --events %zu --rate %.0f --backends %s%s%s: signed batches of %d; %ld "
+           "CPUs; lanternd on SQLite with synchronous=FULL (the default), on PostgreSQL %d.%d "
+           "with fsync and synchronous_commit on; server log at %s\n",
+           o.events, o.rate, o.sqlite ? "sqlite" : "", o.sqlite && o.pg ? "," : "",
+           o.pg ? "postgresql" : "", BATCH, sysconf(_SC_NPROCESSORS_ONLN), pg_version / 10000,
+           pg_version % 10000, log);
+    printf("%-22s %-20s %6s %12s %10s %10s %10s %8s\n", "server", "load", "conns", "events/s",
            "p50 ms", "p99 ms", "max ms", "errors");
     for (size_t ci = 0; ci < o.n_conns; ci++)
         for (int open = 0; open < (o.rate > 0 ? 2 : 1); open++)
-            run_pair(&o, conns, (size_t)o.conns[ci], kiosks, open ? o.rate : 0, db, port_file, log);
+            run_pair(&o, conns, (size_t)o.conns[ci], kiosks, open ? o.rate : 0, backends,
+                     n_backends, port_file, log);
     for (int i = 0; i < max_conns; i++)
         curl_easy_cleanup(conns[i].easy);
     sodium_memzero(kiosks, (size_t)max_conns * sizeof *kiosks);
     free(kiosks);
     curl_global_cleanup();
-    printf("database and log left in %s (remove it when done)\n", dir);
+    if (o.pg)
+        bench_pg_stop(&cluster);
+    printf("%s left in %s (remove it when done)\n",
+           o.sqlite ? "the SQLite database, the key files and the log" : "the key file and the log",
+           dir);
     return 0;
 }

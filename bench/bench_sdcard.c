@@ -425,7 +425,7 @@ static void server_start(struct server *sv, const char *lanternd, const char *di
         lnt_store_enroll_code_add(s, v.id, lnt_time_now() + 3600, sv->code, err) != LNT_OK)
         die(err);
     lnt_store_free(s);
-    sv->pid = lnt_bench_lanternd_start(lanternd, db, dir, &port, err);
+    sv->pid = lnt_bench_lanternd_start(lanternd, db, NULL, dir, &port, err);
     if (sv->pid < 0)
         die(err);
     snprintf(sv->base, sizeof sv->base, "http://127.0.0.1:%u", port);
