@@ -325,7 +325,7 @@ enum lnt_err lnt_store_delivery_claim(struct lnt_store *s, int64_t now, size_t m
     if (rc == LNT_OK) {
         lnt_pg_p_init(&par);
         lnt_pg_p_i64(&par, now);
-        lnt_pg_p_i64(&par, (int64_t)max);
+        lnt_pg_p_i64(&par, (int64_t)(max < LNT_PG_LIST_MAX ? max : LNT_PG_LIST_MAX));
         /* rows another notifier is claiming are skipped, not waited for: each row is claimed
          * by one only, and a row it has claimed is no longer pending when its lock is let go */
         rc =
@@ -529,7 +529,7 @@ enum lnt_err lnt_store_delivery_troubles(struct lnt_store *s, size_t limit,
     if (rc != LNT_OK)
         return rc;
     lnt_pg_p_init(&par);
-    lnt_pg_p_i64(&par, (int64_t)limit);
+    lnt_pg_p_i64(&par, (int64_t)(limit < LNT_PG_LIST_MAX ? limit : LNT_PG_LIST_MAX));
     rc = lnt_pg_list(pg,
                      "SELECT id, alert_id, channel, state, target, attempts, created_at, "
                      "next_at, last_error FROM alert_deliveries WHERE state = 'failed' "
