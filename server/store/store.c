@@ -9,10 +9,12 @@
 #include <sodium.h>
 
 #include "codec.h"
+#include "keyfile.h"
 #include "night.h"
 #include "store_auth.h"
 #include "store_events.h"
 #include "store_hotspots.h"
+#include "store_notify.h"
 #include "wire.h"
 
 /* No 0/O, 1/I/L: a code read aloud or copied from paper survives. */
@@ -549,4 +551,74 @@ void lnt_hot_sort_by_harm(struct lnt_hot_venue *rows, size_t n)
 {
     if (n > 1)
         qsort(rows, n, sizeof *rows, harm_cmp);
+/* ---- webhook secrets ---- */
+
+_Static_assert(LNT_WEBHOOK_SEALED_LEN == LNT_WRAP_KID_LEN + crypto_secretbox_NONCEBYTES +
+                                             crypto_secretbox_MACBYTES + LNT_WEBHOOK_SECRET_LEN,
+               "the sealed form of a webhook secret");
+
+enum lnt_err lnt_store_webhook_url_check(const char *url, char *err)
+{
+    size_t len = strlen(url);
+    const char *host;
+
+    if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
+        return lnt_fail(err, LNT_ERR_INVALID, "webhook URL must begin http:// or https://");
+    if (len > LNT_DELIVERY_TARGET_MAX)
+        return lnt_fail(err, LNT_ERR_INVALID, "webhook URL is longer than %d bytes",
+                        LNT_DELIVERY_TARGET_MAX);
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)url[i] <= ' ' || (unsigned char)url[i] >= 0x7f)
+            return lnt_fail(err, LNT_ERR_INVALID,
+                            "webhook URL must not hold spaces, control or non-ASCII characters");
+    /* the URL is shown on the admin page and in errors: no credentials in it */
+    host = url + (url[4] == 's' ? 8 : 7);
+    if (memchr(host, '@', strcspn(host, "/?#")) != NULL)
+        return lnt_fail(err, LNT_ERR_INVALID,
+                        "webhook URL must not hold a user or password (user@host): it is shown "
+                        "on the admin page; the posts are signed with the webhook's secret");
+    return LNT_OK;
+}
+
+void lnt_store_webhook_seal(const struct lnt_wrap_key *k, const uint8_t *secret,
+                            uint8_t out[LNT_WEBHOOK_SEALED_LEN])
+{
+    uint8_t *nonce = out + LNT_WRAP_KID_LEN;
+
+    memcpy(out, k->kid, LNT_WRAP_KID_LEN);
+    randombytes_buf(nonce, crypto_secretbox_NONCEBYTES);
+    crypto_secretbox_easy(nonce + crypto_secretbox_NONCEBYTES, secret, LNT_WEBHOOK_SECRET_LEN,
+                          nonce, k->key);
+}
+
+enum lnt_err lnt_store_webhook_unseal(const char *keys_path, const struct lnt_keyfile *kf,
+                                      const char *authority, const uint8_t *sealed, size_t len,
+                                      uint8_t *secret, char *err)
+{
+    const struct lnt_wrap_key *k;
+    char kid[2 * LNT_WRAP_KID_LEN + 1];
+
+    if (sealed == NULL || len != LNT_WEBHOOK_SEALED_LEN)
+        return lnt_fail(err, LNT_ERR_CRYPTO,
+                        "the stored secret of the webhook of \"%s\" is damaged: set the webhook "
+                        "again",
+                        authority);
+    k = lnt_keyfile_find_wrap(kf, sealed);
+    if (k == NULL) {
+        lnt_hex_encode(sealed, LNT_WRAP_KID_LEN, kid);
+        return lnt_fail(err, LNT_ERR_UNKNOWN_KEY,
+                        "wrong key file: the webhook secret of \"%s\" is sealed with wrapping "
+                        "key %s, which the key file %s does not hold",
+                        authority, kid, keys_path);
+    }
+    if (crypto_secretbox_open_easy(secret, sealed + LNT_WRAP_KID_LEN + crypto_secretbox_NONCEBYTES,
+                                   len - LNT_WRAP_KID_LEN - crypto_secretbox_NONCEBYTES,
+                                   sealed + LNT_WRAP_KID_LEN, k->key) != 0) {
+        lnt_store_wipe(secret, LNT_WEBHOOK_SECRET_LEN);
+        return lnt_fail(err, LNT_ERR_CRYPTO,
+                        "the webhook secret of \"%s\" does not open with its wrapping key in %s: "
+                        "damaged; set the webhook again",
+                        authority, keys_path);
+    }
+    return LNT_OK;
 }

@@ -105,5 +105,29 @@ enum lnt_err lnt_place_incident_check(const struct lnt_place_incident *in, bool 
  * LNT_AUTHORITY_MAX bytes that neither begins nor ends with a space; LNT_ERR_INVALID (or
  * LNT_ERR_TOO_LARGE) otherwise. */
 enum lnt_err lnt_place_authority_check(const char *authority, char *err);
+/* ---- webhook secrets: one home for both backends (sq_webhook.c, pg/casework/pg_webhook.c) ---- */
+
+struct lnt_keyfile;
+struct lnt_wrap_key;
+/* Bytes of a sealed webhook secret: the wrapping key's kid (4), the nonce (24), then the
+ * 32-byte secret with its MAC (16). */
+#define LNT_WEBHOOK_SEALED_LEN 76
+/* LNT_OK for a webhook URL an admin may set: http:// or https://, at most
+ * LNT_DELIVERY_TARGET_MAX bytes of printable ASCII, no user or password. LNT_ERR_INVALID with
+ * the message the admin sees otherwise. */
+enum lnt_err lnt_store_webhook_url_check(const char *url, char *err);
+/* Seals the LNT_WEBHOOK_SECRET_LEN bytes of `secret` with wrapping key k (crypto_secretbox,
+ * a fresh nonce) into out. */
+void lnt_store_webhook_seal(const struct lnt_wrap_key *k, const uint8_t *secret,
+                            uint8_t out[LNT_WEBHOOK_SEALED_LEN]);
+/*
+ * Opens the sealed secret (len bytes) of `authority`'s webhook with the wrapping keys of kf
+ * (read from the key file at keys_path) into secret (LNT_WEBHOOK_SECRET_LEN bytes, wiped on
+ * failure). LNT_ERR_CRYPTO (damaged) or LNT_ERR_UNKNOWN_KEY (wrong key file), the message
+ * leading with what is wrong, in the few words the admin page keeps.
+ */
+enum lnt_err lnt_store_webhook_unseal(const char *keys_path, const struct lnt_keyfile *kf,
+                                      const char *authority, const uint8_t *sealed, size_t len,
+                                      uint8_t *secret, char *err);
 
 #endif

@@ -147,7 +147,9 @@ struct lnt_webhook {
  * the key file (lnt_store_open_keys), one made and added to it on first need: a copy of the
  * database or a backup does not reveal it. Audited under `actor` (NULL: the store's).
  * LNT_ERR_INVALID for a bad authority or URL; the key file's errors (LNT_ERR_FORBIDDEN,
- * LNT_ERR_INVALID, LNT_ERR_IO) when the wrapping key cannot be had. Thread-safe.
+ * LNT_ERR_INVALID, LNT_ERR_IO) when the wrapping key cannot be had; on PostgreSQL also
+ * LNT_ERR_UNKNOWN_KEY when the server names no key file (--keys) or there is none at its path
+ * (the scheme's key file is never made there). Thread-safe.
  */
 enum lnt_err lnt_store_webhook_set(struct lnt_store *s, const char *actor, const char *authority,
                                    const char *url, int64_t now,

@@ -24,10 +24,12 @@
  *   casework/pg_alerts.c, casework/pg_alert_sources.c  alerts, subscriptions and the inbox,
  *              and what the raising reads (as sqlite/casework/sq_alerts.c)
  *   pg_ops.c   the table of operations for the dispatch (store_ops.h)
+ *   casework/pg_notify.c, casework/pg_webhook.c  the alert delivery queue and the webhooks (as
+ *              sqlite/casework/sq_notify.c, sq_webhook.c)
  * Calls go one way: the store function files -> pg_migrate.c, pg_tx.c, pg_conn.c ->
  * pg_exec.c -> pg_err.c; pg_ingest.c -> pg_derive.c -> pg_door.c, pg_rollup_write.c,
- * pg_pipe.c; pg_registers.c -> pg_badges.c; pg_ops.c, pg_conn.c, pg_exec.c, pg_pipe.c ->
- * pg_call.c, which calls none of them.
+ * pg_pipe.c; pg_registers.c -> pg_badges.c; pg_notify.c -> pg_webhook.c; pg_ops.c, pg_conn.c,
+ * pg_exec.c, pg_pipe.c -> pg_call.c, which calls none of them.
  */
 #ifndef LNT_PG_INT_H
 #define LNT_PG_INT_H
@@ -274,6 +276,15 @@ enum lnt_err lnt_pg_box_open(const struct lnt_store *s, const struct lnt_keyfile
  * their revocation versions and audit rows, inside the caller's transaction on pg. */
 enum lnt_err lnt_pg_revoke_staff_badges(struct lnt_store *s, PGconn *pg, int64_t staff_id,
                                         int64_t at, const char *reason, char *err);
+
+/* casework/pg_webhook.c: the signing secret of each of the n claimed webhook posts of d, opened
+ * from its sealed form with the key file's wrapping keys, on the caller's connection (inside
+ * its transaction); a secret that cannot be opened leaves it zero with secret_error saying why
+ * (the post then fails with that reason), and so does a webhook cleared or replaced since
+ * (secret_error empty). LNT_ERR_DB etc. only for the database. */
+struct lnt_delivery;
+enum lnt_err lnt_pg_webhook_secrets(struct lnt_store *s, PGconn *pg, struct lnt_delivery *d,
+                                    size_t n, char *err);
 
 /* ---- schema (pg_migrate.c) ---- */
 

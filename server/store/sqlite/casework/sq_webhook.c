@@ -13,14 +13,8 @@
 
 #include <sodium.h>
 
-#include "codec.h"
 #include "keyfile.h"
 #include "store_notify.h"
-
-/* kid, nonce, then the secret with its MAC */
-#define SEALED_LEN                                                                                 \
-    (LNT_WRAP_KID_LEN + crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES +                  \
-     LNT_WEBHOOK_SECRET_LEN)
 
 /* ---- sealing ---- */
 
@@ -51,53 +45,6 @@ static enum lnt_err wrap_key(struct lnt_store *s, struct lnt_wrap_key *out, char
     lnt_keyfile_wipe(kf);
     free(kf);
     return rc;
-}
-
-static void seal(const struct lnt_wrap_key *k, const uint8_t secret[LNT_WEBHOOK_SECRET_LEN],
-                 uint8_t out[SEALED_LEN])
-{
-    uint8_t *nonce = out + LNT_WRAP_KID_LEN;
-
-    memcpy(out, k->kid, LNT_WRAP_KID_LEN);
-    randombytes_buf(nonce, crypto_secretbox_NONCEBYTES);
-    crypto_secretbox_easy(nonce + crypto_secretbox_NONCEBYTES, secret, LNT_WEBHOOK_SECRET_LEN,
-                          nonce, k->key);
-}
-
-/*
- * Opens the sealed secret of `authority`'s webhook with the wrapping keys of `kf` into
- * secret. The message leads with what is wrong, in the few words the admin page keeps.
- */
-static enum lnt_err unseal(const struct lnt_store *s, const struct lnt_keyfile *kf,
-                           const char *authority, const uint8_t *sealed, size_t len,
-                           uint8_t secret[LNT_WEBHOOK_SECRET_LEN], char *err)
-{
-    const struct lnt_wrap_key *k;
-    char kid[2 * LNT_WRAP_KID_LEN + 1];
-
-    if (sealed == NULL || len != SEALED_LEN)
-        return lnt_fail(err, LNT_ERR_CRYPTO,
-                        "the stored secret of the webhook of \"%s\" is damaged: set the webhook "
-                        "again",
-                        authority);
-    k = lnt_keyfile_find_wrap(kf, sealed);
-    if (k == NULL) {
-        lnt_hex_encode(sealed, LNT_WRAP_KID_LEN, kid);
-        return lnt_fail(err, LNT_ERR_UNKNOWN_KEY,
-                        "wrong key file: the webhook secret of \"%s\" is sealed with wrapping "
-                        "key %s, which the key file %s does not hold",
-                        authority, kid, s->keys_path);
-    }
-    if (crypto_secretbox_open_easy(secret, sealed + LNT_WRAP_KID_LEN + crypto_secretbox_NONCEBYTES,
-                                   len - LNT_WRAP_KID_LEN - crypto_secretbox_NONCEBYTES,
-                                   sealed + LNT_WRAP_KID_LEN, k->key) != 0) {
-        lnt_store_wipe(secret, LNT_WEBHOOK_SECRET_LEN);
-        return lnt_fail(err, LNT_ERR_CRYPTO,
-                        "the webhook secret of \"%s\" does not open with its wrapping key in %s: "
-                        "damaged; set the webhook again",
-                        authority, s->keys_path);
-    }
-    return LNT_OK;
 }
 
 enum lnt_err lnt_sq_webhook_secrets(struct lnt_store *s, struct lnt_delivery *d, size_t n,
@@ -141,8 +88,9 @@ enum lnt_err lnt_sq_webhook_secrets(struct lnt_store *s, struct lnt_delivery *d,
             if (kf_rc != LNT_OK)
                 lnt_str_copy(why, sizeof why, kf_err);
             else
-                (void)unseal(s, kf, d[i].alert.authority, sqlite3_column_blob(st, 0),
-                             (size_t)sqlite3_column_bytes(st, 0), d[i].secret, why);
+                (void)lnt_store_webhook_unseal(
+                    s->keys_path, kf, d[i].alert.authority, sqlite3_column_blob(st, 0),
+                    (size_t)sqlite3_column_bytes(st, 0), d[i].secret, why);
             if (why[0] != '\0')
                 lnt_str_copy(d[i].secret_error, sizeof d[i].secret_error, why);
         } else if (r != SQLITE_DONE) {
@@ -165,7 +113,7 @@ enum lnt_err lnt_sq_webhooks_seal(struct lnt_store *s, char *err)
 {
     struct lnt_wrap_key k;
     sqlite3_stmt *q = NULL, *u = NULL;
-    uint8_t secret[LNT_WEBHOOK_SECRET_LEN], sealed[SEALED_LEN];
+    uint8_t secret[LNT_WEBHOOK_SECRET_LEN], sealed[LNT_WEBHOOK_SEALED_LEN];
     struct stat st;
     size_t n = 0;
     enum lnt_err rc;
@@ -200,7 +148,7 @@ enum lnt_err lnt_sq_webhooks_seal(struct lnt_store *s, char *err)
                           (long long)sqlite3_column_int64(q, 0));
             break;
         }
-        seal(&k, secret, sealed);
+        lnt_store_webhook_seal(&k, secret, sealed);
         sqlite3_bind_int64(u, 1, sqlite3_column_int64(q, 0));
         sqlite3_bind_blob(u, 2, sealed, sizeof sealed, SQLITE_STATIC);
         if (sqlite3_step(u) != SQLITE_DONE)
@@ -226,42 +174,19 @@ out:
 
 /* ---- webhooks ---- */
 
-static enum lnt_err url_check(const char *url, char *err)
-{
-    size_t len = strlen(url);
-    const char *host;
-
-    if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
-        return lnt_fail(err, LNT_ERR_INVALID, "webhook URL must begin http:// or https://");
-    if (len > LNT_DELIVERY_TARGET_MAX)
-        return lnt_fail(err, LNT_ERR_INVALID, "webhook URL is longer than %d bytes",
-                        LNT_DELIVERY_TARGET_MAX);
-    for (size_t i = 0; i < len; i++)
-        if ((unsigned char)url[i] <= ' ' || (unsigned char)url[i] >= 0x7f)
-            return lnt_fail(err, LNT_ERR_INVALID,
-                            "webhook URL must not hold spaces, control or non-ASCII characters");
-    /* the URL is shown on the admin page and in errors: no credentials in it */
-    host = url + (url[4] == 's' ? 8 : 7);
-    if (memchr(host, '@', strcspn(host, "/?#")) != NULL)
-        return lnt_fail(err, LNT_ERR_INVALID,
-                        "webhook URL must not hold a user or password (user@host): it is shown "
-                        "on the admin page; the posts are signed with the webhook's secret");
-    return LNT_OK;
-}
-
 enum lnt_err lnt_store_webhook_set(struct lnt_store *s, const char *actor, const char *authority,
                                    const char *url, int64_t now,
                                    uint8_t secret[LNT_WEBHOOK_SECRET_LEN], char *err)
 {
     struct lnt_wrap_key k;
-    uint8_t sealed[SEALED_LEN];
+    uint8_t sealed[LNT_WEBHOOK_SEALED_LEN];
     sqlite3_stmt *st;
     enum lnt_err rc;
 
     memset(secret, 0, LNT_WEBHOOK_SECRET_LEN);
     rc = lnt_store_text_check("authority", authority, LNT_AUTHORITY_MAX, err);
     if (rc == LNT_OK)
-        rc = url_check(url, err);
+        rc = lnt_store_webhook_url_check(url, err);
     if (rc != LNT_OK)
         return rc;
     randombytes_buf(secret, LNT_WEBHOOK_SECRET_LEN);
@@ -269,7 +194,7 @@ enum lnt_err lnt_store_webhook_set(struct lnt_store *s, const char *actor, const
     rc = wrap_key(s, &k, err);
     if (rc != LNT_OK)
         goto wiped;
-    seal(&k, secret, sealed);
+    lnt_store_webhook_seal(&k, secret, sealed);
     lnt_store_wipe(&k, sizeof k);
     rc = lnt_sq_wbegin(s, err);
     if (rc != LNT_OK)
