@@ -157,6 +157,16 @@ enum lnt_err lnt_store_scheme_init(struct lnt_store *s, const char *name, char *
     rc = lnt_keyfile_add(s->keys_path, &key, 1, &box, 1, err);
     lnt_store_wipe(&key.sk, sizeof key.sk);
     lnt_store_wipe(&box.sk, sizeof box.sk);
+    if (rc == LNT_OK) {
+        /* and the key that seals webhook secrets (pg_webhook.c): in the file from the start, a
+         * copy of it made now serves every server on the database, whenever webhooks are set */
+        struct lnt_wrap_key wrap;
+
+        randombytes_buf(wrap.key, sizeof wrap.key);
+        lnt_wrap_kid(wrap.key, wrap.kid);
+        rc = lnt_keyfile_add_wrap(s->keys_path, &wrap, err);
+        lnt_store_wipe(&wrap, sizeof wrap);
+    }
     if (rc != LNT_OK)
         return rc;
 

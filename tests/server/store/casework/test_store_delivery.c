@@ -445,6 +445,29 @@ static bool file_holds(const char *path, const void *needle, size_t len)
     return found;
 }
 
+/* On PostgreSQL the key file is the scheme's, copied to every server: it holds the wrapping key
+ * from `init` on, and setting a webhook leaves it as it was, so copies made before still open
+ * the secret. (A SQLite store is one server; its key file gets the key with the first
+ * webhook, as webhook_secret_sealed shows.) */
+static void test_store_delivery__key_file_seals_from_the_start(void **state)
+{
+    struct sf *f = *state;
+    uint8_t secret[LNT_WEBHOOK_SECRET_LEN];
+    char *before, *after;
+
+    if (!sf_on_postgresql())
+        skip();
+    before = lnt_test_read_file(f->keys);
+    assert_non_null(before);
+    assert_non_null(strstr(before, "\nwrap "));
+    webhook(f, "WTN", "https://police.example.org/hook", secret);
+    after = lnt_test_read_file(f->keys);
+    assert_non_null(after);
+    assert_string_equal(after, before);
+    free(before);
+    free(after);
+}
+
 /* The secret is kept sealed with a wrapping key of the key file: neither its bytes nor its hex
  * anywhere in the database (SQLite: its file, WAL and journal; PostgreSQL: every column of a
  * dump of it); a store opened again opens it. */
@@ -608,6 +631,8 @@ int main(void)
                                         sf_setup, sf_teardown),
         cmocka_unit_test_setup_teardown(test_store_delivery__webhooks_set_list_clear, sf_setup,
                                         sf_teardown),
+        cmocka_unit_test_setup_teardown(test_store_delivery__key_file_seals_from_the_start,
+                                        sf_setup, sf_teardown),
         cmocka_unit_test_setup_teardown(test_store_delivery__webhook_secret_sealed, sf_setup,
                                         sf_teardown),
         cmocka_unit_test_setup_teardown(test_store_delivery__two_stores_never_claim_one_delivery,
