@@ -551,6 +551,8 @@ void lnt_hot_sort_by_harm(struct lnt_hot_venue *rows, size_t n)
 {
     if (n > 1)
         qsort(rows, n, sizeof *rows, harm_cmp);
+}
+
 /* ---- webhook secrets ---- */
 
 _Static_assert(LNT_WEBHOOK_SEALED_LEN == LNT_WRAP_KID_LEN + crypto_secretbox_NONCEBYTES +
