@@ -474,6 +474,70 @@ static void test_store_group__kiosks_of_shared_venues_store_side_by_side(void **
     free(d);
 }
 
+/*
+ * A batch the database rolls back to break a deadlock is stored again, and its caller never
+ * hears of it. On PostgreSQL another session holds the venue's stock level, the batch (its
+ * kiosk locked) waits for it, and then the session asks for the kiosk: a circle, which the
+ * server breaks by rolling the batch back (it waited first). On SQLite, with one writer and
+ * no row locks, the batch simply waits for the other writer.
+ */
+static void test_store_group__a_batch_rolled_back_by_a_deadlock_is_stored_again(void **state)
+{
+    struct sf *f = *state;
+    int64_t v = sf_venue(f->s, "The Crown", LNT_VENUE_PUB, "Centre", "Westham");
+    int64_t k = sf_kiosk(f->s, v);
+    struct caller *c = calloc(2, sizeof *c);
+    struct timespec nap = {0, 2 * 1000 * 1000};
+    char sql[128];
+    struct other other;
+    int waited = 0;
+    PGresult *r;
+
+    assert_non_null(c);
+    start(&c[0], f->s, k, 1); /* the venue's stock level exists */
+    pthread_join(c[0].thread, NULL);
+    assert_int_equal(c[0].rc, LNT_OK);
+    if (!sf_on_postgresql()) {
+        other = hold_write_lock(f->path);
+        start(&c[1], f->s, k, PER_BATCH + 1);
+        wait_for_waiting(f->s, 1);
+        release(other);
+    } else {
+        other = (struct other){NULL, PQconnectdb(f->path)};
+        assert_int_equal(PQstatus(other.pg), CONNECTION_OK);
+        other_exec(&other, "BEGIN");
+        snprintf(sql, sizeof sql, "SELECT level FROM stock_levels WHERE venue_id = %lld FOR UPDATE",
+                 (long long)v);
+        r = PQexec(other.pg, sql);
+        assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+        PQclear(r);
+        start(&c[1], f->s, k, PER_BATCH + 1);
+        while (sf_sql_int(f->path, "SELECT count(*) FROM pg_stat_activity "
+                                   "WHERE wait_event_type = 'Lock'") < 1) {
+            assert_true(++waited < 10000); /* the batch waits for the stock level */
+            nanosleep(&nap, NULL);
+        }
+        /* waits until the server has rolled the batch back, then has the kiosk */
+        snprintf(sql, sizeof sql, "SELECT id FROM kiosks WHERE id = %lld FOR UPDATE", (long long)k);
+        r = PQexec(other.pg, sql);
+        assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+        PQclear(r);
+        release(other);
+    }
+    pthread_join(c[1].thread, NULL);
+
+    if (c[1].rc != LNT_OK)
+        fail_msg("%s", c[1].err);
+    for (int e = 0; e < PER_BATCH; e++)
+        assert_int_equal(c[1].res[e].status, LNT_INGEST_ACCEPTED);
+    assert_int_equal(events_of(f, k), 2 * PER_BATCH);
+    snprintf(sql, sizeof sql, "SELECT level FROM stock_levels WHERE venue_id = %lld", (long long)v);
+    assert_int_equal(sf_sql_int(f->path, sql), -2 * PER_BATCH);
+    assert_int_equal(sf_sql_int(f->path, "SELECT sum(stock_events) FROM rollup_night"),
+                     2 * PER_BATCH);
+    free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -487,6 +551,9 @@ int main(void)
             test_store_group__concurrent_batches_are_stored_exactly_once, sf_setup, sf_teardown),
         cmocka_unit_test_setup_teardown(
             test_store_group__kiosks_of_shared_venues_store_side_by_side, sf_setup, sf_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_store_group__a_batch_rolled_back_by_a_deadlock_is_stored_again, sf_setup,
+            sf_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
