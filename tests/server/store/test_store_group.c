@@ -478,7 +478,7 @@ static void test_store_group__kiosks_of_shared_venues_store_side_by_side(void **
  * A batch the database rolls back to break a deadlock is stored again, and its caller never
  * hears of it. On PostgreSQL another session holds the venue's stock level, the batch (its
  * kiosk locked) waits for it, and then the session asks for the kiosk: a circle, which the
- * server breaks by rolling the batch back (it waited first). On SQLite, with one writer and
+ * server breaks by rolling the batch back. On SQLite, with one writer and
  * no row locks, the batch simply waits for the other writer.
  */
 static void test_store_group__a_batch_rolled_back_by_a_deadlock_is_stored_again(void **state)
@@ -505,6 +505,8 @@ static void test_store_group__a_batch_rolled_back_by_a_deadlock_is_stored_again(
     } else {
         other = (struct other){NULL, PQconnectdb(f->path)};
         assert_int_equal(PQstatus(other.pg), CONNECTION_OK);
+        /* the batch's backend, not this one, finds the circle (after its deadlock_timeout) */
+        other_exec(&other, "SET deadlock_timeout = '10min'");
         other_exec(&other, "BEGIN");
         snprintf(sql, sizeof sql, "SELECT level FROM stock_levels WHERE venue_id = %lld FOR UPDATE",
                  (long long)v);
