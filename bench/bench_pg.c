@@ -56,7 +56,10 @@ void bench_pg_start(struct bench_pg *c, const char *dir)
     fprintf(f,
             "\nlisten_addresses = ''\nport = %d\nunix_socket_directories = '%s'\n"
             "fsync = on\nsynchronous_commit = on\nfull_page_writes = on\n"
-            "shared_buffers = 256MB\nmax_wal_size = 4GB\n",
+            "shared_buffers = 256MB\nmax_wal_size = 4GB\n"
+            /* the server's time per statement, for bench_pg_statements */
+            "shared_preload_libraries = 'pg_stat_statements'\n"
+            "pg_stat_statements.track_planning = on\n",
             c->port, c->dir);
     fclose(f);
     snprintf(cmd, sizeof cmd, PG_BIN "/pg_ctl -D %s/data -l %s/log -w -t 60 start", c->dir, c->dir);
@@ -159,4 +162,44 @@ void bench_pg_db(struct bench_pg *c, const char *name, char out[BENCH_PG_URI_MAX
     PQfinish(pg);
     snprintf(out, BENCH_PG_URI_MAX, "postgresql://postgres@/%s?host=%s&port=%d", name, c->dir,
              c->port);
+}
+
+void bench_pg_statements(const char *uri, int top)
+{
+    PGconn *pg = bench_pg_connect(uri);
+    char sql[1024];
+    PGresult *r;
+    double batches;
+
+    bench_pg_exec(pg, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+    r = PQexec(pg, "SELECT count(*) / 100.0 FROM events");
+    if (PQresultStatus(r) != PGRES_TUPLES_OK)
+        die("counting events", PQerrorMessage(pg));
+    batches = strtod(PQgetvalue(r, 0, 0), NULL);
+    PQclear(r);
+    snprintf(
+        sql, sizeof sql,
+        "SELECT calls, total_exec_time, total_exec_time / nullif(calls, 0), "
+        "100.0 * total_exec_time / sum(total_exec_time) OVER (), rows, "
+        "left(regexp_replace(query, '[\\s|]+', ' ', 'g'), 120), total_plan_time / nullif(calls, 0) "
+        "FROM pg_stat_statements "
+        "WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+        "ORDER BY total_exec_time DESC LIMIT %d",
+        top);
+    r = PQexec(pg, sql);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK)
+        die("reading pg_stat_statements", PQerrorMessage(pg));
+    printf(
+        "\n| calls | total ms | ms per call | planning ms per call | ms per batch | share | rows "
+        "| statement |\n|---|---|---|---|---|---|---|---|\n");
+    for (int i = 0; i < PQntuples(r); i++)
+        printf("| %s | %.0f | %.3f | %.3f | %.3f | %.1f%% | %s | `%s` |\n", PQgetvalue(r, i, 0),
+               strtod(PQgetvalue(r, i, 1), NULL), strtod(PQgetvalue(r, i, 2), NULL),
+               strtod(PQgetvalue(r, i, 6), NULL),
+               batches > 0 ? strtod(PQgetvalue(r, i, 1), NULL) / batches : 0.0,
+               strtod(PQgetvalue(r, i, 3), NULL), PQgetvalue(r, i, 4), PQgetvalue(r, i, 5));
+    printf("\n(%.0f batches of 100 stored in this database, warm-up and every run included)\n",
+           batches);
+    PQclear(r);
+    PQfinish(pg);
 }

@@ -27,6 +27,10 @@ PGconn *bench_pg_connect(const char *uri);
 /* CPU time (user + system, microseconds) the cluster's processes have used so far: the server
  * side of what a client's statements cost, which the client's own CPU time does not show. */
 long long bench_pg_cpu_us(const struct bench_pg *c);
+/* The `top` statements by the server's time spent running them in the database of `uri`
+ * (pg_stat_statements, loaded by bench_pg_start), as a table on stdout, with the time per
+ * batch of 100 events stored there. */
+void bench_pg_statements(const char *uri, int top);
 /* Runs `sql` on pg; exits with the server's message when it fails. */
 void bench_pg_exec(PGconn *pg, const char *sql);
 

@@ -41,7 +41,13 @@
  * With --threads N above 1 (default 2, the build machine's cores) two more
  * runs of --batches batches follow on the same database: one thread, then N
  * threads at once (as lanternd's HTTP workers call the store), each timed by
- * the wall clock, making the batches included (a few per cent).
+ * the wall clock, making the batches included (a few per cent). On PostgreSQL
+ * three more follow, in turn, twice over: N threads into the store storing one
+ * group at a time (a second store on the same database, opened with
+ * LANTERN_PG_STORERS=1), into the store as configured (groups stored side by
+ * side, each on a connection of its own), and into the bare table (a
+ * connection per thread); then the server's time by statement
+ * (pg_stat_statements) in the store's database.
  *
  * Variants: mix (25% sign-in, 25% sign-out, 10% incidents of which a fifth are
  * later saves of a known report, 10% stock, 30% refused badges), sign_in
@@ -371,7 +377,7 @@ static PGconn *make_raw_pg(const char *uri)
 static int64_t raw_insert_pg(PGconn *pg, int64_t kiosk_id, const struct lnt_event *ev,
                              struct lnt_buf *bodies, size_t *ends, int64_t *cpu)
 {
-    static char nums[BATCH][2][24];
+    char nums[BATCH][2][24]; /* on the caller's stack: threads insert side by side */
     const char *vals[BATCH * 3];
     int lens[BATCH * 3], fmts[BATCH * 3];
     char sql[BATCH * 32 + 128];
@@ -631,13 +637,16 @@ static void remove_db(const char *path)
 /*
  * Several threads storing at once, as lanternd's HTTP workers do: thread t
  * sends the batches of the kiosks whose index is t modulo the thread count
- * (so each kiosk's sequence stays in order), `batches` in all.
+ * (so each kiosk's sequence stays in order), `batches` in all. With `raw`
+ * (PostgreSQL) the threads send the same batches' bodies into the bare table
+ * instead, each on a connection of its own: the baseline side by side.
  */
 struct worker {
     struct lnt_store *s;
     struct world *w;
     enum variant v;
     size_t t, threads, batches;
+    const char *raw;  /* the bare table's database, or NULL for the store */
     int64_t make_us;  /* time spent making batches, not storing them */
     int64_t store_us; /* time spent in lnt_store_events_insert */
     int64_t cpu_us;   /* CPU time of this thread in it */
@@ -649,39 +658,57 @@ static void *worker_main(void *arg)
     struct lnt_event *ev = calloc(BATCH, sizeof *ev);
     struct lnt_ingest_result *res = calloc(BATCH, sizeof *res);
     char err[LNT_ERRBUF_SIZE] = "";
-    size_t next = wk->t;
+    size_t next = wk->t, ends[BATCH];
+    PGconn *raw = wk->raw != NULL ? bench_pg_connect(wk->raw) : NULL;
+    struct lnt_buf bodies;
 
     if (ev == NULL || res == NULL)
         die("out of memory");
+    lnt_buf_init(&bodies, LNT_BATCH_BODY_MAX);
     for (size_t b = wk->t; b < wk->batches; b += wk->threads) {
         struct kiosk *k = &wk->w->kiosks[next];
-        int64_t t0 = now_us(), t1, c1;
+        int64_t t0 = now_us(), t1, c1, cpu_raw = 0;
 
         next = (next + wk->threads) % VENUES;
         make_batch(wk->w, k, wk->v, ev);
         t1 = now_us();
         c1 = cpu_us();
         wk->make_us += t1 - t0;
-        if (lnt_store_events_insert(wk->s, k->id, lnt_time_now(), ev, BATCH, res, err) != LNT_OK)
+        if (raw != NULL) {
+            /* encoding is part of the store's work, and so of the baseline's */
+            lnt_buf_reset(&bodies);
+            for (size_t i = 0; i < BATCH; i++) {
+                if (lnt_wire_event_encode(&ev[i], &bodies, err) != LNT_OK)
+                    die(err);
+                ends[i] = bodies.len;
+            }
+            (void)raw_insert_pg(raw, k->id, ev, &bodies, ends, &cpu_raw);
+        } else if (lnt_store_events_insert(wk->s, k->id, lnt_time_now(), ev, BATCH, res, err) !=
+                   LNT_OK) {
             die(err);
+        }
         wk->cpu_us += cpu_us() - c1;
         wk->store_us += now_us() - t1;
     }
+    PQfinish(raw);
+    lnt_buf_release(&bodies);
     free(res);
     free(ev);
     return NULL;
 }
 
-/* events/s over the wall time of `batches` batches sent by `threads` threads. */
-static double run_threads(struct lnt_store *s, struct world *w, enum variant v, size_t threads,
-                          size_t batches, double *make_share)
+/* events/s over the wall time of `batches` batches sent by `threads` threads (into the bare
+ * table in database `raw` when given); *server_us adds the cluster's CPU time meanwhile. */
+static double run_threads(struct lnt_store *s, const char *raw, struct world *w, enum variant v,
+                          size_t threads, size_t batches, double *make_share, int64_t *server_us)
 {
     pthread_t tid[8];
     struct worker wk[8];
     int64_t t0 = now_us(), wall, make = 0, store = 0, cpu = 0;
+    long long s0 = server_us != NULL ? bench_pg_cpu_us(&g_pg) : 0;
 
     for (size_t t = 0; t < threads; t++) {
-        wk[t] = (struct worker){s, w, v, t, threads, batches, 0, 0, 0};
+        wk[t] = (struct worker){s, w, v, t, threads, batches, raw, 0, 0, 0};
         if (pthread_create(&tid[t], NULL, worker_main, &wk[t]) != 0)
             die("cannot start a thread");
     }
@@ -692,10 +719,51 @@ static double run_threads(struct lnt_store *s, struct world *w, enum variant v, 
         cpu += wk[t].cpu_us;
     }
     wall = now_us() - t0;
-    fprintf(stderr, "%s, %zu threads: mean batch %.2f ms, CPU %.2f ms\n", variant_names[v], threads,
-            (double)store / (double)batches / 1000.0, (double)cpu / (double)batches / 1000.0);
+    if (server_us != NULL)
+        *server_us += bench_pg_cpu_us(&g_pg) - s0;
+    fprintf(stderr, "%s%s, %zu threads: mean batch %.2f ms, CPU %.2f ms\n", variant_names[v],
+            raw != NULL ? " (bare table)" : "", threads, (double)store / (double)batches / 1000.0,
+            (double)cpu / (double)batches / 1000.0);
     *make_share = (double)make / (double)threads / (double)wall;
     return (double)(batches * BATCH) * 1e6 / (double)wall;
+}
+
+#define SIDE_ROUNDS 2 /* rounds of the side-by-side comparison on PostgreSQL */
+
+/*
+ * PostgreSQL with `threads` threads, three ways in turn, SIDE_ROUNDS rounds of `batches`
+ * batches each (so that load on the shared machine falls on all alike): the store storing one
+ * group at a time (`one`, opened with LANTERN_PG_STORERS=1, as before groups were stored side
+ * by side), the store as configured (`s`), and the bare table with a connection per thread.
+ */
+static void run_side_by_side(struct lnt_store *one, struct lnt_store *s, const char *raw,
+                             struct world *w, enum variant v, const char *name, size_t threads,
+                             size_t batches)
+{
+    double rate[3] = {0, 0, 0}, share;
+    int64_t server[3] = {0, 0, 0};
+    struct lnt_ingest_stats st;
+    const char *what[3] = {"one group at a time", "groups side by side", "bare table"};
+
+    lnt_store_ingest_stats(s, &st);
+    for (int r = 0; r < SIDE_ROUNDS; r++) {
+        rate[0] += run_threads(one, NULL, w, v, threads, batches, &share, &server[0]);
+        rate[1] += run_threads(s, NULL, w, v, threads, batches, &share, &server[1]);
+        rate[2] += run_threads(NULL, raw, w, v, threads, batches, &share, &server[2]);
+    }
+    for (int i = 0; i < 3; i++) {
+        char label[96];
+
+        if (i == 1)
+            snprintf(label, sizeof label, "store, %zu threads, %u groups side by side", threads,
+                     st.storers);
+        else
+            snprintf(label, sizeof label, "%s, %zu threads, %s", i == 2 ? "bare table" : "store",
+                     threads, i == 2 ? "a connection each" : what[i]);
+        printf("| %s | %s, wall clock | %.0f | | | | | %.2f ms | %.2f |\n", name, label,
+               rate[i] / SIDE_ROUNDS, (double)server[i] / (double)(SIDE_ROUNDS * batches) / 1000.0,
+               rate[i] / rate[2]);
+    }
 }
 
 static void run(enum variant v, bool pg, const char *dir, size_t warmup, size_t batches,
@@ -812,8 +880,8 @@ static void run(enum variant v, bool pg, const char *dir, size_t warmup, size_t 
                (double)store.cpu_us / (double)store.n / 1000.0, srv_store, ev_store / ev_raw);
     }
     if (threads > 1) {
-        double share1, shareN, one = run_threads(s, w, v, 1, batches, &share1);
-        double many = run_threads(s, w, v, threads, batches, &shareN);
+        double share1, shareN, one = run_threads(s, NULL, w, v, 1, batches, &share1, NULL);
+        double many = run_threads(s, NULL, w, v, threads, batches, &shareN, NULL);
         printf("| %s | store, 1 thread, wall clock | %.0f | | | | | | |\n", name, one);
         printf("| %s | store, %zu threads, wall clock | %.0f | | | | | | %.2fx 1 thread |\n", name,
                threads, many, many / one);
@@ -821,6 +889,17 @@ static void run(enum variant v, bool pg, const char *dir, size_t warmup, size_t 
                 "%s: making the batches took %.0f%% (1 thread) and %.0f%% (%zu threads) "
                 "of the wall time\n",
                 name, share1 * 100, shareN * 100, threads);
+    }
+    if (threads > 1 && pg) {
+        struct lnt_store *one = NULL;
+
+        /* the same database, storing one group at a time as before (read once, at open) */
+        if (setenv("LANTERN_PG_STORERS", "1", 1) != 0 ||
+            lnt_store_open_keys(&one, path, keys, err) != LNT_OK)
+            die(err);
+        (void)unsetenv("LANTERN_PG_STORERS");
+        run_side_by_side(one, s, raw_path, w, v, name, threads, batches);
+        lnt_store_free(one);
     }
     lnt_store_free(s);
     fprintf(stderr,
@@ -835,6 +914,11 @@ static void run(enum variant v, bool pg, const char *dir, size_t warmup, size_t 
             count_rows(path, "SELECT count(*) FROM shifts WHERE off_at IS NULL"),
             count_rows(path, "SELECT count(*) FROM incidents"),
             count_rows(path, "SELECT count(*) FROM flags"));
+    if (pg) {
+        printf("\nServer time by statement, %s (pg_stat_statements):\n", name);
+        bench_pg_statements(path, 14);
+        printf("\n");
+    }
     fflush(stdout);
     if (!keep && pg)
         unlink(keys);

@@ -246,6 +246,8 @@ struct lnt_ingest_stats {
     uint64_t commits; /* transactions they took */
     uint64_t retried; /* groups that failed part-way and were stored again batch by batch */
     uint32_t waiting; /* batches queued or being stored right now */
+    uint32_t storers; /* groups stored at once at most: 1 on SQLite (one writer); on PostgreSQL
+                         each on a connection of its own (LANTERN_PG_STORERS) */
 };
 void lnt_store_ingest_stats(struct lnt_store *s, struct lnt_ingest_stats *out);
 

@@ -3,6 +3,9 @@
 
 #include <string.h>
 
+/* the SQLSTATE of this thread's last failure, for lnt_pg_deadlocked */
+static _Thread_local char last_state[6];
+
 enum lnt_err lnt_pg_sqlstate_err(const char *st)
 {
     if (st == NULL || strlen(st) != 5)
@@ -47,9 +50,15 @@ enum lnt_err lnt_pg_fail(PGconn *pg, const PGresult *res, char *err, const char 
     if (msg == NULL || msg[0] == '\0')
         msg = pg != NULL ? PQerrorMessage(pg) : "no connection";
     first_line(line, sizeof line, msg);
+    (void)lnt_str_copy(last_state, sizeof last_state, state != NULL ? state : "");
     /* a failure without a SQLSTATE on a live connection is libpq's own (out of memory, a
      * protocol error): a database error; on a dead one, the network */
     if (state == NULL && pg != NULL && PQstatus(pg) == CONNECTION_OK)
         return lnt_fail(err, LNT_ERR_DB, "%s: %s", what, line);
     return lnt_fail(err, lnt_pg_sqlstate_err(state), "%s: %s", what, line);
+}
+
+bool lnt_pg_deadlocked(void)
+{
+    return strcmp(last_state, "40P01") == 0 || strcmp(last_state, "40001") == 0;
 }

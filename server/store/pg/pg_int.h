@@ -9,7 +9,9 @@
  *   pg_call.c  one store call: whether it may be made again after losing its connection
  *   pg_migrate.c, pg_open.c, pg_venues.c, pg_kiosks.c, pg_keys.c, pg_changes.c  the store
  *              functions
- *   ingest/pg_ingest.c, ingest/pg_door.c  the store functions of ingest and the door rules
+ *   ingest/pg_ingest.c, ingest/pg_door.c  the store functions of ingest (group commit, groups
+ *              stored side by side) and the door rules
+ *   ingest/pg_batch.c  one batch inside an ingest transaction, and that transaction's end
  *   ingest/pg_pipe.c  pipelines of prepared statements (one round trip for many)
  *   pg_registers.c, pg_badges.c, pg_auth.c, pg_audit.c, pg_admin.c  the store functions of
  *              the SQLite files of the same names (sq_registers.c, ...)
@@ -27,9 +29,9 @@
  *   casework/pg_notify.c, casework/pg_webhook.c  the alert delivery queue and the webhooks (as
  *              sqlite/casework/sq_notify.c, sq_webhook.c)
  * Calls go one way: the store function files -> pg_migrate.c, pg_tx.c, pg_conn.c ->
- * pg_exec.c -> pg_err.c; pg_ingest.c -> pg_derive.c -> pg_door.c, pg_rollup_write.c,
- * pg_pipe.c; pg_registers.c -> pg_badges.c; pg_notify.c -> pg_webhook.c; pg_ops.c, pg_conn.c,
- * pg_exec.c, pg_pipe.c -> pg_call.c, which calls none of them.
+ * pg_exec.c -> pg_err.c; pg_ingest.c -> pg_batch.c -> pg_derive.c -> pg_door.c,
+ * pg_rollup_write.c, pg_pipe.c; pg_registers.c -> pg_badges.c; pg_notify.c -> pg_webhook.c;
+ * pg_ops.c, pg_conn.c, pg_exec.c, pg_pipe.c -> pg_call.c, which calls none of them.
  */
 #ifndef LNT_PG_INT_H
 #define LNT_PG_INT_H
@@ -48,9 +50,21 @@
 
 #define LNT_PG_TARGET_MAX 4096 /* bytes of a connection URI */
 #define LNT_PG_CONNS 4         /* connections per store: calls run side by side */
-#define LNT_PG_PARAMS 1000     /* parameters in one statement: a multi-row insert's bound */
+/* ingest groups stored at once by default, each on a connection of its own: the rest of the
+ * pool is left for reads. LANTERN_PG_STORERS (1 to LNT_PG_CONNS - 1), read at open, says
+ * otherwise; 1 is one group at a time, as on SQLite */
+#define LNT_PG_STORERS (LNT_PG_CONNS / 2)
+#define LNT_PG_GROUP_MAX 32 /* batches stored in one ingest transaction at most */
+#define LNT_PG_PARAMS 1000  /* parameters in one statement: a multi-row insert's bound */
 #define LNT_PG_LIST_MAX 1000000
 #define LNT_PG_ACTOR_LEN 64
+
+/* A storer's slot (pg_ingest.c): whether a group is being stored in it, and its kiosks. */
+struct lnt_pg_slot {
+    bool busy;
+    size_t n;
+    int64_t kiosk[LNT_PG_GROUP_MAX];
+};
 
 struct lnt_pg_conn {
     PGconn *pg; /* NULL until first used */
@@ -73,11 +87,12 @@ struct lnt_store {
     char actor[LNT_PG_ACTOR_LEN];
     uint64_t batches, commits;
     PGconn *listen; /* LISTENing for other servers' changes (pg_changes.c); its one waiter's */
-    /* group commit (pg_ingest.c), under mu: batches queued to be stored together, whether a
-     * caller is storing a group now, and what grouping has done */
+    /* group commit (pg_ingest.c), under mu: batches queued to be stored together, the groups
+     * being stored now (in the first `storers` slots), and what grouping has done */
     pthread_cond_t group_cv;
     struct lnt_pg_pending *queue, **queue_tail;
-    bool storing;
+    struct lnt_pg_slot storing[LNT_PG_CONNS];
+    uint32_t storers;
     uint64_t retried;
     uint32_t waiting;
 };
@@ -95,6 +110,13 @@ struct lnt_store {
 enum lnt_err lnt_pg_fail(PGconn *pg, const PGresult *res, char *err, const char *what);
 /* The lnt_err for a SQLSTATE ("23505"); NULL (no SQLSTATE: the connection failed) -> NET. */
 enum lnt_err lnt_pg_sqlstate_err(const char *sqlstate);
+/*
+ * Whether the last failure lnt_pg_fail reported on this thread was a deadlock or a
+ * serialisation failure (40P01, 40001): the server rolled back that transaction and nothing of
+ * it stands, so trying it again is safe and will most likely succeed (both are LNT_ERR_TIMEOUT,
+ * as a lock held past lock_timeout is, which trying again would not cure).
+ */
+bool lnt_pg_deadlocked(void);
 
 /* ---- connections (pg_conn.c) ---- */
 
@@ -467,5 +489,51 @@ enum lnt_err lnt_pg_audit_actor(struct lnt_store *s, PGconn *pg, const char *act
 #define LNT_PG_SIA_ON(num, day)                                                                    \
     "coalesce((SELECT h.status FROM sia_history h WHERE h.number = " num " AND h.from_day <= " day \
     " ORDER BY h.from_day DESC LIMIT 1), 0)"
+
+/* ---- one batch of an ingest transaction (pg_batch.c) ---- */
+
+/* A batch on its way into the store: the caller's arguments and, once done, its outcome. */
+struct lnt_pg_pending {
+    int64_t kiosk_id, now;
+    const struct lnt_event *ev;
+    size_t n;
+    struct lnt_ingest_result *results;
+    struct lnt_store_encoded enc;
+    enum lnt_err rc_enc; /* from encoding, before any connection is taken */
+    char *err;
+    enum lnt_err rc; /* the outcome, valid once done */
+    bool done;
+    struct lnt_pg_pending *next;
+    /* scratch while storing */
+    bool skip[LNT_BATCH_MAX], accepted[LNT_BATCH_MAX];
+    struct lnt_pg_derived derived[LNT_BATCH_MAX];
+    struct {
+        bool found;
+        int64_t venue_id, revoked, last_seq;
+    } kiosk;                     /* its kiosk, locked */
+    struct lnt_pg_owners owners; /* the stored reports its incident saves name */
+    int expected;                /* events the insert should store */
+    bool undone;                 /* it did not: what was sent with it is rolled back */
+};
+
+/* What storing needs besides the batch: the connection, a pipeline, the rollups. */
+struct lnt_pg_writer {
+    struct lnt_store *s;
+    PGconn *pg;
+    struct lnt_pg_pipe *pipe;
+    struct lnt_pg_rollups *rollups;
+};
+/*
+ * Stores p's events inside the writer's transaction (begun here when `begin`); rollup deltas go
+ * to the writer's rollups, which lnt_pg_end_ingest writes. *wrote says whether the transaction
+ * was touched: a batch refused before anything failed or was written (unknown or revoked
+ * kiosk, an event that cannot be encoded) leaves it as it was. p->results and p->err are
+ * filled; the return is the batch's outcome.
+ */
+enum lnt_err lnt_pg_store_batch(struct lnt_pg_writer *w, struct lnt_pg_pending *p, bool begin,
+                                bool *wrote);
+/* Ends the writer's transaction: writes the rollups and commits when rc is LNT_OK (one round
+ * trip; its failure becomes rc), else rolls back; the rollups are forgotten either way. */
+enum lnt_err lnt_pg_end_ingest(struct lnt_pg_writer *w, enum lnt_err rc, char *err);
 
 #endif

@@ -7,6 +7,19 @@
 
 #include "keyfile.h"
 
+/* LANTERN_PG_STORERS, when set: how many ingest groups are stored at once (pg_int.h). */
+static enum lnt_err storers_from_env(struct lnt_store *s, char *err)
+{
+    const char *env = getenv("LANTERN_PG_STORERS");
+    int64_t n = LNT_PG_STORERS;
+
+    if (env != NULL && env[0] != '\0' && lnt_parse_i64(env, 1, LNT_PG_CONNS - 1, &n) != LNT_OK)
+        return lnt_fail(err, LNT_ERR_INVALID, "LANTERN_PG_STORERS must be 1-%d, not \"%.32s\"",
+                        LNT_PG_CONNS - 1, env);
+    s->storers = (uint32_t)n;
+    return LNT_OK;
+}
+
 enum lnt_err lnt_store_open(struct lnt_store **out, const char *target, char *err)
 {
     return lnt_store_open_keys(out, target, NULL, err);
@@ -40,7 +53,8 @@ enum lnt_err lnt_store_open_keys(struct lnt_store **out, const char *target, con
     (void)lnt_str_copy(s->target, sizeof s->target, target);
     /* no default key file beside a database on another machine: the operations that need a
      * secret key say so when none was given (lanternd --keys, lanternctl --keys) */
-    if (keys_path != NULL) {
+    rc = storers_from_env(s, err);
+    if (rc == LNT_OK && keys_path != NULL) {
         (void)lnt_str_copy(s->keys_path, sizeof s->keys_path, keys_path);
         rc = lnt_keyfile_check(s->keys_path, &exists, err);
     }
@@ -93,5 +107,6 @@ void lnt_store_ingest_stats(struct lnt_store *s, struct lnt_ingest_stats *out)
     out->commits = s->commits;
     out->retried = s->retried;
     out->waiting = s->waiting;
+    out->storers = s->storers;
     pthread_mutex_unlock(&s->mu);
 }

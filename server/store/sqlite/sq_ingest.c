@@ -442,6 +442,7 @@ void lnt_store_ingest_stats(struct lnt_store *s, struct lnt_ingest_stats *out)
     pthread_mutex_lock(&g->mu);
     *out = g->stats;
     pthread_mutex_unlock(&g->mu);
+    out->storers = 1; /* SQLite has one writer */
 }
 
 enum lnt_err lnt_store_events_insert(struct lnt_store *s, int64_t kiosk_id, int64_t now,
