@@ -6,9 +6,10 @@
 # build directory) holds the root and debootstrap's downloads, kept for the next run.
 #
 # Checks: the packages installed, the units enabled or disabled as the kiosk needs, no password
-# left to log in with, SSH off (and on with a key only), the files and their modes, fstab,
-# the boot partition's files, the firewall ruleset parsing, `systemd-analyze verify` on the
-# units, and a second run changing nothing (test_pi_overlay.sh tests the overlay itself).
+# left to log in with, SSH off (and on with a key only), Wi-Fi (its passphrase root's only), the
+# files and their modes, fstab, the boot partition's files, the firewall ruleset parsing,
+# `systemd-analyze verify` on the units, and a second run changing nothing (test_pi_overlay.sh
+# tests the overlay itself).
 # Needs root (debootstrap, chroot, mounts).
 set -eu
 fail() {
@@ -280,5 +281,53 @@ diff "$work/before" "$work/after4" | grep '^[<>]' | awk '{ print $2, $3, $4, $5 
     >"$work/diff4" || true
 [ ! -s "$work/diff4" ] || fail "ssh on and off again left: $(head -10 "$work/diff4")"
 
+# ---- Wi-Fi: a NetworkManager connection and the radio's country; then forgotten ----
+printf '%s\n' 'correct horse battery staple' >"$work/wifi.psk"
+printf 'short\n' >"$work/short.psk"
+refused() { # refused WHAT ARGS...: the options are refused, saying WHAT, before anything changes
+    what=$1
+    shift
+    out=$(sh "$setup" --root "$root" --deb "$deb" --server $server "$@" 2>&1) &&
+        fail "taken: $*"
+    case $out in *"$what"*) ;; *) fail "refused without saying \`$what': $out" ;; esac
+}
+refused "needs --wifi-psk-file" --wifi "Bob's Bar" --wifi-country GB
+refused "8 to 63 characters" --wifi "Bob's Bar" --wifi-psk-file "$work/short.psk" --wifi-country GB
+refused "needs --wifi-country" --wifi "Bob's Bar" --wifi-psk-file "$work/wifi.psk"
+refused "two capital letters" --wifi "Bob's Bar" --wifi-psk-file "$work/wifi.psk" --wifi-country uk
+refused "has a character" --wifi 'Bar;1' --wifi-psk-file "$work/wifi.psk" --wifi-country GB
+refused "go with --wifi SSID" --wifi-country GB
+wifi_opts="--wifi-psk-file $work/wifi.psk --wifi-country GB"
+# shellcheck disable=SC2086
+run_setup --server $server --wifi "Bob's Bar" $wifi_opts >"$work/setup5.log" 2>&1 ||
+    fail "--wifi: $(tail -20 "$work/setup5.log")"
+! grep -q 'horse' "$work/setup5.log" || fail "the passphrase was printed"
+nm=/etc/NetworkManager/system-connections/lantern-wifi.nmconnection
+[ "$(mode_of $nm)" = "root:root 600" ] || fail "the Wi-Fi passphrase is readable by others: $(mode_of $nm)"
+grep -qx "ssid=Bob's Bar" "$root$nm" || fail "no ssid in $nm: $(cat "$root$nm")"
+grep -qx 'psk=correct horse battery staple' "$root$nm" || fail "no passphrase in $nm"
+# NetworkManager's own reader takes the file (nmcli reads a keyfile offline, no daemon).
+in_root nmcli --offline connection modify connection.autoconnect yes <"$root$nm" >"$work/nmcli.out" 2>&1 ||
+    fail "nmcli does not read $nm: $(cat "$work/nmcli.out")"
+grep -qx "ssid=Bob's Bar" "$work/nmcli.out" || fail "nmcli reads another network: $(cat "$work/nmcli.out")"
+grep -q ' cfg80211.ieee80211_regdom=GB' "$boot/cmdline.txt" || fail "no Wi-Fi country on the kernel's line"
+[ "$(enabled NetworkManager.service)" = enabled ] || fail "NetworkManager is not enabled"
+[ "$(enabled lantern-wifi-unblock.service)" = enabled ] || fail "the radio is not switched on at boot"
+out=$(in_root systemd-analyze verify --man=no lantern-wifi-unblock.service 2>&1) ||
+    fail "systemd-analyze verify: $out"
+[ -z "$out" ] || fail "systemd-analyze verify warns: $out"
+manifest >"$work/before6"
+# shellcheck disable=SC2086
+run_setup --server $server --wifi "Bob's Bar" $wifi_opts >"$work/setup6.log" 2>&1 ||
+    fail "--wifi again: $(tail -20 "$work/setup6.log")"
+manifest >"$work/after6"
+diff "$work/before6" "$work/after6" >"$work/diff6" || fail "--wifi again changed: $(head "$work/diff6")"
+# Left out, the network stays; `--wifi off' forgets it.
+run_setup --server $server >"$work/setup7.log" 2>&1 || fail "without --wifi: $(tail -20 "$work/setup7.log")"
+[ -f "$root$nm" ] || fail "a run without --wifi forgot the network"
+run_setup --server $server --wifi off >"$work/setup8.log" 2>&1 || fail "--wifi off: $(tail -20 "$work/setup8.log")"
+[ ! -e "$root$nm" ] || fail "--wifi off kept the network"
+[ ! -e "$root/etc/systemd/system/lantern-wifi-unblock.service" ] || fail "--wifi off kept the radio's unit"
+
 echo "pi image: debootstrap $((t1 - t0)) s, first run $((t2 - t1)) s, second run $((t4 - t3)) s;" \
-    "packages, units, logins, SSH, files, fstab, boot files, firewall, units verify, idempotent"
+    "packages, units, logins, SSH, files, fstab, boot files, firewall, units verify, idempotent, Wi-Fi"
