@@ -89,6 +89,18 @@ enum lnt_err lnt_store_same_body(const struct lnt_event *e, const char *body, si
                                  const void *old, size_t old_len, int64_t old_seq, bool *same,
                                  char *err);
 
+/* ---- shared by the backends: casework's findings and edits (casework/cw_rules.c) ---- */
+
+struct lnt_casework;
+/* c->findings (at most LNT_CW_FINDINGS_MAX) from their stored text, finding ids separated by
+ * commas; stops at the first that is not a number. NULL or "" is none. */
+void lnt_cw_findings_parse(struct lnt_casework *c, const char *s);
+/* The stored text of c->findings into out (size bytes, always terminated). */
+void lnt_cw_findings_text(const struct lnt_casework *c, char *out, size_t size);
+/* An edit `c` of record `cur` keeps what a record is and whose it is (type, venue, plan), is
+ * open, and keeps cur's PDF unless the edit brings a new one. */
+void lnt_cw_edit_keep(struct lnt_casework *c, const struct lnt_casework *cur, bool new_pdf);
+
 /* ---- shared by the backends: hot spots and the places register ---- */
 
 /* The harm points of one report of `kind` (lnt_hot_harm_weights), 0 for a kind not listed. */

@@ -20,9 +20,10 @@
  *   views/pg_views.c, views/pg_rollups.c, views/pg_places.c  the officers' reads (as
  *              sqlite/sq_views.c, sq_rollups.c, sq_places.c)
  *   casework/pg_casework.c, casework/pg_scorehist.c  casework and score history (as
- *              sqlite/casework/sq_casework.c, sq_scorehist.c, whose record checks they share)
+ *              sqlite/casework/sq_casework.c, sq_scorehist.c; the rules they share are in
+ *              ../casework/cw_rules.c)
  *   casework/pg_hotspots.c, casework/pg_map.c  hot spots and the places' map records (as
- *              sqlite/casework/sq_hotspots.c, sq_map.c)
+ *              sqlite/casework/sq_hotspots.c, sq_map.c; the sums: ../hotspots/hot_sum.c)
  *   casework/pg_alerts.c, casework/pg_alert_sources.c  alerts, subscriptions and the inbox,
  *              and what the raising reads (as sqlite/casework/sq_alerts.c)
  *   pg_ops.c   the table of operations for the dispatch (store_ops.h)

@@ -7,7 +7,6 @@
  * does: the second reads the version the first wrote. */
 #include "pg_int.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,33 +30,6 @@
     "CASE WHEN " n "::bigint = 0 THEN " v ".superseded_at = 0 ELSE " v ".at <= " n "::bigint "     \
     "AND (" v ".superseded_at = 0 OR " v ".superseded_at > " n "::bigint) END "
 
-static void findings_parse(struct lnt_casework *c, const char *s)
-{
-    c->n_findings = 0;
-    while (s != NULL && *s != '\0' && c->n_findings < LNT_CW_FINDINGS_MAX) {
-        char *end;
-        errno = 0;
-        long long v = strtoll(s, &end, 10);
-        if (end == s || errno != 0)
-            break;
-        c->findings[c->n_findings++] = (int64_t)v;
-        s = *end == ',' ? end + 1 : end;
-    }
-}
-
-static void findings_text(const struct lnt_casework *c, char *out, size_t size)
-{
-    size_t used = 0;
-
-    out[0] = '\0';
-    for (size_t i = 0; i < c->n_findings && used < size; i++) {
-        int w = snprintf(out + used, size - used, "%s%" PRId64, i ? "," : "", c->findings[i]);
-        if (w < 0)
-            break;
-        used += (size_t)w;
-    }
-}
-
 static void cw_row(const PGresult *r, int row, void *elem)
 {
     struct lnt_casework *c = elem;
@@ -79,7 +51,7 @@ static void cw_row(const PGresult *r, int row, void *elem)
     lnt_pg_text(r, row, 9, c->text, sizeof c->text);
     lnt_pg_text(r, row, 10, c->officers, sizeof c->officers);
     lnt_pg_text(r, row, 11, findings, sizeof findings);
-    findings_parse(c, findings);
+    lnt_cw_findings_parse(c, findings);
     c->owner_id = lnt_pg_i64(r, row, 12);
     lnt_pg_text(r, row, 13, c->status, sizeof c->status);
     lnt_pg_text(r, row, 14, c->evidence, sizeof c->evidence);
@@ -323,7 +295,7 @@ static enum lnt_err version_insert(PGconn *pg, const struct lnt_casework *c, int
     char findings[LNT_CW_FINDINGS_MAX * 21 + 1];
     struct lnt_pg_params p;
 
-    findings_text(c, findings, sizeof findings);
+    lnt_cw_findings_text(c, findings, sizeof findings);
     lnt_pg_p_init(&p);
     lnt_pg_p_i64(&p, c->id);
     lnt_pg_p_i64(&p, version);
@@ -496,14 +468,7 @@ enum lnt_err lnt_store_cw_edit(struct lnt_store *s, const char *actor, int64_t n
         rc = lnt_fail(err, LNT_ERR_STATE, "casework record %" PRId64 " is closed", c->id);
     if (rc != LNT_OK)
         goto out;
-    /* what a record is and whose it is never changes */
-    c->type = cur->type;
-    c->venue_id = cur->venue_id;
-    c->plan_id = cur->plan_id;
-    c->closed_at = 0;
-    c->closed_by[0] = '\0';
-    if (pdf == NULL)
-        memcpy(c->pdf_sha256, cur->pdf_sha256, sizeof c->pdf_sha256);
+    lnt_cw_edit_keep(c, cur, pdf != NULL);
     rc = lnt_cw_check(c, pdf != NULL || c->pdf_sha256[0] != '\0', err);
     if (rc == LNT_OK)
         rc = refs_check(pg, c, err);

@@ -7,45 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ltime.h"
-#include "night.h"
+#include "hotspots/hot_sum.h"
 #include "store_hotspots.h"
-
-#define YEARS_MAX 50
-#define CUTOFF_HOUR (LNT_NIGHT_CUTOFF_MIN / 60)
-
-/* Index of `kind` in lnt_incident_kinds (below LNT_HOT_KINDS), or -1. */
-static int kind_index(const char *kind)
-{
-    for (int i = 0; i < LNT_HOT_KINDS && lnt_incident_kinds[i] != NULL; i++)
-        if (strcmp(lnt_incident_kinds[i], kind) == 0)
-            return i;
-    return -1;
-}
-
-/* The first UTC hour number of night `night` (its 06:00 London, less an hour to be safe). */
-static int64_t night_first_hour(int32_t night)
-{
-    return ((int64_t)night * 86400 + CUTOFF_HOUR * 3600) / 3600 - 1;
-}
-
-/* London local hour (0..23) of the start of UTC hour number `hour`. */
-static int local_hour(int64_t hour)
-{
-    int64_t t = hour * 3600, local = t + lnt_london_offset(t);
-    int64_t day = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
-    return (int)((local - day * 86400) / 3600);
-}
-
-typedef void (*hot_add_fn)(void *ctx, int64_t venue_id, int64_t hour, const char *kind,
-                           int64_t count);
 
 /*
  * Walks the incident-report rows (type incident, kind set) of rollup_hour in UTC hours
  * [h_from, h_to) for the venues in scope; kind NULL = every kind. One statement: one snapshot.
  */
 static enum lnt_err walk(struct lnt_store *s, const struct lnt_rollup_scope *sc, const char *kind,
-                         int64_t h_from, int64_t h_to, hot_add_fn add, void *ctx, char *err)
+                         int64_t h_from, int64_t h_to, lnt_hot_add_fn add, void *ctx, char *err)
 {
     struct lnt_pg_params p;
     PGconn *pg = NULL;
@@ -83,215 +53,39 @@ static enum lnt_err walk(struct lnt_store *s, const struct lnt_rollup_scope *sc,
     return LNT_OK;
 }
 
-/* ---- by trading night ---- */
+/* ---- the reads: the sums are hotspots/hot_sum.c's ---- */
 
-static void nights_add(void *ctx, int64_t venue_id, int64_t hour, const char *kind, int64_t count)
+static enum lnt_err walk_any(void *s, const struct lnt_rollup_scope *scope, const char *kind,
+                             int64_t h_from, int64_t h_to, lnt_hot_add_fn add, void *ctx, char *err)
 {
-    int64_t(*grid)[LNT_HOT_HOURS] = ctx;
-    int32_t night = lnt_night_of(hour * 3600);
-    int col = (local_hour(hour) - CUTOFF_HOUR + 24) % 24;
+    return walk(s, scope, kind, h_from, h_to, add, ctx, err);
+}
 
-    (void)venue_id;
-    (void)kind;
-    grid[lnt_weekday(night)][col] += count;
+static enum lnt_err venues_any(void *s, const char *authority, struct lnt_venue **out, size_t *n,
+                               char *err)
+{
+    return lnt_store_venue_list_by(s, authority, true, out, n, err);
 }
 
 enum lnt_err lnt_store_hot_nights(struct lnt_store *s, const struct lnt_rollup_scope *scope,
                                   const char *kind, int64_t from, int64_t to,
                                   int64_t out[7][LNT_HOT_HOURS], char *err)
 {
-    /* whole hours inside [from, to): the rollup's granularity */
-    int64_t h_from = from >= 0 ? (from + 3599) / 3600 : -((-from) / 3600);
-    int64_t h_to = to >= 0 ? (to + 3599) / 3600 : -((-to) / 3600);
-
-    memset(out, 0, 7 * sizeof out[0]);
-    return walk(s, scope, kind, h_from, h_to, nights_add, out, err);
-}
-
-/* ---- per venue, by harm ---- */
-
-static int venue_id_cmp(const void *a, const void *b)
-{
-    const struct lnt_hot_venue *x = a, *y = b;
-    return x->venue.id < y->venue.id ? -1 : x->venue.id > y->venue.id;
-}
-
-struct venues_ctx {
-    struct lnt_hot_venue *rows; /* by venue id */
-    size_t n;
-    int32_t first, last;
-};
-
-static void venues_add(void *ctx, int64_t venue_id, int64_t hour, const char *kind, int64_t count)
-{
-    struct venues_ctx *v = ctx;
-    struct lnt_hot_venue key, *row;
-    int32_t night = lnt_night_of(hour * 3600);
-    int k = kind_index(kind);
-
-    if (night < v->first || night > v->last)
-        return;
-    key.venue.id = venue_id;
-    row = bsearch(&key, v->rows, v->n, sizeof *v->rows, venue_id_cmp);
-    if (row == NULL)
-        return;
-    if (k >= 0)
-        row->kinds[k] += count;
-    row->reports += count;
-    if (lnt_hot_harm_of(kind) > 0) {
-        row->harm_reports += count;
-        row->harm_points += count * lnt_hot_harm_of(kind);
-    }
-}
-
-static bool in_scope(const struct lnt_venue *v, const struct lnt_rollup_scope *sc)
-{
-    if (sc == NULL)
-        return true;
-    if (sc->venue_id != 0 && v->id != sc->venue_id)
-        return false;
-    if (sc->area != NULL && sc->area[0] != '\0' && strcmp(v->area, sc->area) != 0)
-        return false;
-    return sc->authority == NULL || sc->authority[0] == '\0' ||
-           strcmp(v->authority, sc->authority) == 0;
+    return lnt_hot_nights(walk_any, s, scope, kind, from, to, out, err);
 }
 
 enum lnt_err lnt_store_hot_venues(struct lnt_store *s, const struct lnt_rollup_scope *scope,
                                   int32_t first_night, int32_t last_night,
                                   struct lnt_hot_venue **out, size_t *n, char *err)
 {
-    struct lnt_venue *venues = NULL;
-    struct venues_ctx v = {.first = first_night, .last = last_night};
-    size_t nv = 0;
-    enum lnt_err rc;
-
-    *out = NULL;
-    *n = 0;
-    if (last_night < first_night)
-        return lnt_fail(err, LNT_ERR_INVALID, "last night is before the first");
-    /* the venues, then their reports: a venue added in between has no row, and its reports
-     * are left out, as on SQLite (two reads there too) */
-    rc = lnt_store_venue_list_by(s, scope != NULL ? scope->authority : NULL, true, &venues, &nv,
-                                 err);
-    if (rc != LNT_OK)
-        return rc;
-    v.rows = calloc(nv > 0 ? nv : 1, sizeof *v.rows);
-    if (v.rows == NULL) {
-        rc = lnt_fail(err, LNT_ERR_NOMEM, "out of memory reading hot spots");
-        goto out;
-    }
-    for (size_t i = 0; i < nv; i++)
-        if (in_scope(&venues[i], scope))
-            v.rows[v.n++].venue = venues[i];
-    qsort(v.rows, v.n, sizeof *v.rows, venue_id_cmp);
-    rc = walk(s, scope, NULL, night_first_hour(first_night), night_first_hour(last_night + 1) + 2,
-              venues_add, &v, err);
-    if (rc != LNT_OK)
-        goto out;
-    lnt_hot_sort_by_harm(v.rows, v.n);
-    *out = v.rows;
-    *n = v.n;
-    v.rows = NULL;
-out:
-    free(v.rows);
-    free(venues);
-    return rc;
-}
-
-/* ---- per year ---- */
-
-struct years_ctx {
-    struct lnt_hot_year *years;
-    size_t n;
-    int32_t first, last;
-    /* (venue, year) and (night) already counted: small sorted sets */
-    int64_t *seen;
-    size_t n_seen, cap_seen;
-    enum lnt_err rc;
-    char *err;
-};
-
-static int i64_cmp(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* true the first time `key` is seen. */
-static bool first_sight(struct years_ctx *y, int64_t key)
-{
-    if (y->n_seen > 0 && bsearch(&key, y->seen, y->n_seen, sizeof key, i64_cmp) != NULL)
-        return false;
-    y->rc = lnt_pg_grow((void **)&y->seen, &y->cap_seen, y->n_seen, sizeof key, y->err);
-    if (y->rc != LNT_OK)
-        return false;
-    y->seen[y->n_seen++] = key;
-    qsort(y->seen, y->n_seen, sizeof key, i64_cmp);
-    return true;
-}
-
-static void years_add(void *ctx, int64_t venue_id, int64_t hour, const char *kind, int64_t count)
-{
-    struct years_ctx *y = ctx;
-    int32_t night = lnt_night_of(hour * 3600);
-    struct lnt_hot_year *e;
-    int yy, m, d;
-
-    if (y->rc != LNT_OK || night < y->first || night > y->last)
-        return;
-    lnt_civil_from_days(night, &yy, &m, &d);
-    e = &y->years[yy - y->years[0].year];
-    e->reports += count;
-    if (lnt_hot_harm_of(kind) > 0) {
-        e->harm_reports += count;
-        e->harm_points += count * lnt_hot_harm_of(kind);
-    }
-    /* venue ids are positive: (venue, year) keys are positive, nights are negative keys */
-    if (first_sight(y, venue_id * 10000 + yy))
-        e->venues_reporting++;
-    if (y->rc == LNT_OK && first_sight(y, -1 - (int64_t)night))
-        e->nights_reporting++;
+    return lnt_hot_venues(walk_any, venues_any, s, scope, first_night, last_night, out, n, err);
 }
 
 enum lnt_err lnt_store_hot_years(struct lnt_store *s, const struct lnt_rollup_scope *scope,
                                  int32_t first_night, int32_t last_night, struct lnt_hot_year **out,
                                  size_t *n, char *err)
 {
-    struct years_ctx y = {.first = first_night, .last = last_night, .err = err};
-    int y0, y1, m, d;
-    enum lnt_err rc;
-
-    *out = NULL;
-    *n = 0;
-    if (last_night < first_night)
-        return lnt_fail(err, LNT_ERR_INVALID, "last night is before the first");
-    lnt_civil_from_days(first_night, &y0, &m, &d);
-    lnt_civil_from_days(last_night, &y1, &m, &d);
-    if (y1 - y0 + 1 > YEARS_MAX)
-        return lnt_fail(err, LNT_ERR_TOO_LARGE, "at most %d years in one read", YEARS_MAX);
-    y.n = (size_t)(y1 - y0 + 1);
-    y.years = calloc(y.n, sizeof *y.years);
-    if (y.years == NULL)
-        return lnt_fail(err, LNT_ERR_NOMEM, "out of memory reading yearly totals");
-    for (size_t i = 0; i < y.n; i++) {
-        int32_t jan1 = lnt_days_from_civil(y0 + (int)i, 1, 1);
-        int32_t dec31 = lnt_days_from_civil(y0 + (int)i, 12, 31);
-        y.years[i].year = y0 + (int)i;
-        y.years[i].first_night = jan1 > first_night ? jan1 : first_night;
-        y.years[i].last_night = dec31 < last_night ? dec31 : last_night;
-    }
-    rc = walk(s, scope, NULL, night_first_hour(first_night), night_first_hour(last_night + 1) + 2,
-              years_add, &y, err);
-    if (rc == LNT_OK)
-        rc = y.rc;
-    free(y.seen);
-    if (rc != LNT_OK) {
-        free(y.years);
-        return rc;
-    }
-    *out = y.years;
-    *n = y.n;
-    return LNT_OK;
+    return lnt_hot_years(walk_any, s, scope, first_night, last_night, out, n, err);
 }
 
 /* ---- the lists filters pick from ---- */
